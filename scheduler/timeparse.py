@@ -1,0 +1,807 @@
+"""Parse the time expressions class managers write after ``/remind``.
+
+The text after ``/remind`` is ``WHEN TEXT``: the parser takes the longest leading time
+expression as WHEN and returns the rest as the reminder message.
+
+Usage::
+
+    >>> from datetime import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> now = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    >>> p = parse_reminder("明天9点 交研修日志", now)
+    >>> p.run_at.isoformat(), p.message
+    ('2026-11-24T09:00:00+08:00', '交研修日志')
+    >>> parse_reminder("每周五20:00 提交周报", now).describe()
+    '每周五 20:00'
+    >>> parse_reminder("cron 0 9 * * 1-5 签到", now).cron["day_of_week"]
+    'mon-fri'
+
+Supported forms (full-width digits and colons and Chinese numerals are accepted):
+
+* one-off, relative: ``30分钟后`` ``2小时后`` ``半小时后`` ``一个半小时后`` ``3天后`` ``两周后``
+  (``N天后``/``N周后`` keep the current clock time unless a time follows: ``3天后上午9点``)
+* one-off, by day: ``今天`` ``明天`` ``后天`` ``大后天`` ``今早`` ``今晚`` ``明早`` ``明晚``
+  ``周五`` (the next Friday still ahead) ``本周五`` ``下周一`` ``下下周三``
+  ``12月1日`` ``12月1号`` ``15号`` ``下个月15号`` ``2026-12-01`` ``2026/12/1``
+  ``2026年12月1日`` ``明年1月5日``, each optionally followed by a time of day
+* time of day: ``9点`` ``9点半`` ``9点一刻`` ``9点30分`` ``九点十五`` ``8:30`` ``18:00``,
+  optionally after a period word (``上午`` ``早上`` ``中午`` ``下午`` ``晚上`` ``凌晨`` ...);
+  a time alone means today
+* recurring: ``每天21:00`` ``每晚9点`` ``每周五20:00`` ``每周一、三、五 8:00``
+  ``每周一至五 8点`` ``工作日 8:00`` ``每周末10点`` ``每月1日 9:00`` ``每月1日、15日 9点``
+  ``每月最后一天 18:00`` ``每年12月1日 9点``
+* a standard 5-field crontab prefixed by ``cron``: ``cron 0 9 * * 1-5 TEXT``
+  (crontab weekdays, 0 or 7 = Sunday, are converted to APScheduler names)
+
+Conventions:
+
+* A day without a time of day means 09:00; a period word alone means its usual hour
+  (上午 09:00, 中午 12:00, 下午 15:00, 傍晚 18:00, 晚上 20:00). ``describe()`` says so.
+* 下午/晚上 move 1-11 点 to the afternoon/evening; ``晚上12点`` and ``24点`` mean midnight at
+  the end of that day (00:00 of the next day, shown as such by ``describe()``); in a weekly,
+  monthly or yearly rule they are rejected as ambiguous. ``凌晨12点`` is 00:00 of that day.
+* A month and day without a year that already passed more than 30 days ago means next year;
+  one that passed within the last 30 days is reported as past. ``15号`` that already passed
+  this month means next month.
+* Arithmetic is wall-clock in ``now``'s time zone (fine for the DST-free Asia/Shanghai).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+
+__all__ = ["ParsedSchedule", "TimeParseError", "parse_reminder"]
+
+EXAMPLES = (
+    "可以这样写:\n"
+    "· /remind 明天9点 交研修日志\n"
+    "· /remind 明早8:30 / 今晚8点 / 后天下午3点半 ...\n"
+    "· /remind 12月1日 18:00 ... 或 2026-12-01 18:00 ...\n"
+    "· /remind 30分钟后 ... / 2小时后 ... / 3天后 ...\n"
+    "· /remind 下周一上午10点 ... / 周五20:00 ...\n"
+    "· /remind 每天21:00 ... / 每周一、三、五 8:00 ... / 工作日 8:00 ... / 每月1日 9:00 ...\n"
+    "· /remind cron 0 9 * * 1-5 ...(标准 crontab 五段式)"
+)
+MAX_AHEAD_YEARS = 1
+ROLLOVER_GRACE_DAYS = 30
+DEFAULT_CLOCK = (9, 0)
+WEEKDAY_CN = "一二三四五六日"
+APS_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CRONTAB_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+class TimeParseError(ValueError):
+    """The WHEN part of a reminder is missing, invalid or not in the future."""
+
+    def __init__(self, reason: str, *, with_examples: bool = True) -> None:
+        self.reason = reason
+        super().__init__(f"{reason}\n\n{EXAMPLES}" if with_examples else reason)
+
+
+@dataclass(frozen=True)
+class ParsedSchedule:
+    """The result of :func:`parse_reminder`."""
+
+    when_text: str
+    message: str
+    now: datetime
+    run_at: datetime | None = None
+    cron: dict[str, str] | None = None
+    label: str = ""
+    default_time_note: str = ""
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.cron is not None
+
+    @property
+    def tz(self) -> tzinfo:
+        assert self.now.tzinfo is not None
+        return self.now.tzinfo
+
+    def describe(self) -> str:
+        if self.run_at is not None:
+            return format_datetime(self.run_at) + self.default_time_note
+        return self.label + self.default_time_note
+
+    def trigger(self) -> DateTrigger | CronTrigger:
+        if self.run_at is not None:
+            return DateTrigger(run_date=self.run_at, timezone=self.tz)
+        assert self.cron is not None
+        return CronTrigger(**self.cron, timezone=self.tz)
+
+    def next_runs(self, n: int = 3) -> list[datetime]:
+        if self.run_at is not None:
+            return [self.run_at]
+        return cron_next_runs(self.cron or {}, self.now, n)
+
+
+def parse_reminder(text: str, now: datetime) -> ParsedSchedule:
+    """Split ``WHEN TEXT`` into a schedule and a message; raise TimeParseError on bad input."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    original = text.strip()
+    normalized = original.translate(_FULLWIDTH)
+    if not normalized:
+        raise TimeParseError("请写上提醒时间和内容。")
+    candidates = [m for matcher in _MATCHERS if (m := matcher(normalized)) is not None]
+    if not candidates:
+        raise TimeParseError(f"没看懂提醒时间:「{_head(original)}」。")
+    end, build = max(candidates, key=lambda c: c[0])
+    when_text = original[:end].strip()
+    schedule = build(now)
+    message = original[end:].strip().lstrip(_MESSAGE_SEPARATORS).strip()
+    if not message:
+        raise TimeParseError(
+            f"请在时间后写上提醒内容,例如:/remind {when_text} 交研修日志", with_examples=False
+        )
+    return ParsedSchedule(when_text=when_text, message=message, now=now, **schedule)
+
+
+def format_datetime(dt: datetime) -> str:
+    return f"{dt.year}年{dt.month}月{dt.day}日(周{WEEKDAY_CN[dt.weekday()]}) {dt:%H:%M}"
+
+
+def cron_next_runs(cron: dict[str, str], now: datetime, n: int) -> list[datetime]:
+    trigger = CronTrigger(**cron, timezone=now.tzinfo)
+    runs: list[datetime] = []
+    fire = trigger.get_next_fire_time(None, now + timedelta(microseconds=1))
+    while fire is not None and len(runs) < n:
+        runs.append(fire)
+        fire = trigger.get_next_fire_time(fire, fire)
+    return runs
+
+
+# ---------------------------------------------------------------- text helpers
+
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_MESSAGE_SEPARATORS = " ,，:：;；、-—。."
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+NUM = r"[0-9零〇一二两三四五六七八九十]{1,3}"
+YEAR = r"\d{4}|[零〇一二三四五六七八九]{4}"
+WD = r"[一二三四五六日天七1-7]"
+WEEK = r"(?:周|星期|礼拜)"
+LIST_SEP = r"\s*[、,，和及与/]\s*"
+RANGE_SEP = r"\s*(?:至|到|~|-|—)\s*"
+AFTER = r"\s*(?:以后|之后|后)"
+
+
+def cn_to_int(token: str) -> int:
+    """Convert ``12``/``十二``/``二十三``/``二〇二六``/``零五`` to an int."""
+    if token.isascii() and token.isdigit():
+        return int(token)
+    if "十" in token:
+        tens, _, ones = token.partition("十")
+        if "十" in ones or len(tens) > 1 or len(ones) > 1:
+            raise TimeParseError(f"看不懂数字「{token}」。")
+        return _cn_digit(tens or "一") * 10 + (_cn_digit(ones) if ones else 0)
+    value = 0
+    for char in token:
+        value = value * 10 + _cn_digit(char)
+    return value
+
+
+def _cn_digit(char: str) -> int:
+    if char.isascii() and char.isdigit():
+        return int(char)
+    if char not in _CN_DIGITS:
+        raise TimeParseError(f"看不懂数字「{char}」。")
+    return _CN_DIGITS[char]
+
+
+def _weekday(char: str) -> int:
+    """Monday=0 ... Sunday=6 from 一..日/天/七 or 1..7."""
+    if char in "日天七7":
+        return 6
+    return int(char) - 1 if char.isdigit() else WEEKDAY_CN.index(char)
+
+
+def _head(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+# ---------------------------------------------------------------- time of day
+
+_AM = ("凌晨", "清晨", "早上", "早晨", "上午", "早")
+_NOON = ("中午", "午间")
+_PM = ("下午", "午后", "傍晚", "晚上", "晚间", "晚")
+_EVENING = ("晚上", "晚间", "晚")
+_PERIOD_DEFAULT_HOUR = {
+    "早上": 9,
+    "早晨": 9,
+    "上午": 9,
+    "中午": 12,
+    "下午": 15,
+    "傍晚": 18,
+    "晚上": 20,
+}
+
+_CLOCK_RE = re.compile(
+    rf"""\s*(?P<period>{_alternation(_AM + _NOON + _PM)})?\s*
+    (?:
+        (?P<h>{NUM})\s*:\s*(?P<mm>\d{{2}})
+      | (?P<h2>{NUM})\s*[点點时時]
+        (?: (?P<half>半)
+          | (?P<q>一刻|1刻|三刻|3刻)
+          | (?P<m>\d{{1,2}})(?:分钟|分)?
+          | (?P<mcn>零[一二三四五六七八九]|[一二三四五]?十[一二三四五六七八九]?)(?:分钟|分)?
+          | (?P<mcn1>[一二三四五六七八九])分
+          | 整 | 钟 )?
+    )?""",
+    re.X,
+)
+
+
+@dataclass(frozen=True)
+class Clock:
+    hour: int
+    minute: int
+    defaulted: bool = False
+
+    @property
+    def next_day(self) -> bool:
+        return self.hour == 24
+
+    def as_time(self) -> time:
+        return time(self.hour % 24, self.minute)
+
+    def text(self) -> str:
+        return f"{self.hour % 24:02d}:{self.minute:02d}"
+
+
+def match_clock(text: str, pos: int, implied_period: str | None) -> tuple[Clock, int] | None:
+    """The time of day at ``pos`` (after optional spaces), or None."""
+    m = _CLOCK_RE.match(text, pos)
+    assert m is not None
+    period = m["period"] or implied_period
+    hour_token = m["h"] or m["h2"]
+    if hour_token is None:
+        if m["period"] in _PERIOD_DEFAULT_HOUR:
+            return Clock(_PERIOD_DEFAULT_HOUR[m["period"]], 0, defaulted=True), m.end()
+        return None
+    minute = _minute(m)
+    hour = _apply_period(cn_to_int(hour_token), minute, period, m.group(0).strip())
+    return Clock(hour, minute), m.end()
+
+
+def _minute(m: re.Match[str]) -> int:
+    if m["half"]:
+        return 30
+    if m["q"]:
+        return 15 if m["q"] in ("一刻", "1刻") else 45
+    token = m["mm"] or m["m"] or m["mcn"] or m["mcn1"]
+    minute = cn_to_int(token) if token else 0
+    if minute > 59:
+        raise TimeParseError(f"时间不存在:「{m.group(0).strip()}」(分钟应在 0-59 之间)。")
+    return minute
+
+
+def _apply_period(hour: int, minute: int, period: str | None, written: str) -> int:
+    """24-hour value; 24 means midnight at the end of the day."""
+    if hour > 24 or (hour == 24 and minute):
+        raise TimeParseError(f"时间不存在:「{written}」(小时应在 0-23 之间)。")
+    if period is None or hour == 0:
+        return hour
+    if period in _AM:
+        if hour > 12:
+            raise TimeParseError(f"时间不存在:「{written}」({period}只有 0-12 点)。")
+        return 0 if hour == 12 and period == "凌晨" else hour
+    if period in _NOON:
+        return hour + 12 if hour <= 3 else hour
+    if hour == 12:
+        return 24 if period in _EVENING else 12
+    if period in _EVENING and hour <= 4:
+        raise TimeParseError(f"「{written}」有歧义:如果指半夜,请写成「凌晨{hour}点」。")
+    return hour + 12 if hour < 12 else hour
+
+
+# ---------------------------------------------------------------- building blocks
+
+Build = Callable[[datetime], dict[str, object]]
+Candidate = tuple[int, Build]
+DayResolver = Callable[[datetime, Clock], datetime]
+
+
+def _at(day: date, clock: Clock, tz: tzinfo | None) -> datetime:
+    dt = datetime.combine(day, clock.as_time(), tzinfo=tz)
+    return dt + timedelta(days=1) if clock.next_day else dt
+
+
+def _make_date(year: int, month: int, day: int, written: str) -> date:
+    if not 1 <= month <= 12:
+        raise TimeParseError(f"日期不存在:「{written}」(没有{month}月)。")
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise TimeParseError(f"日期不存在:「{written}」({year}年{month}月没有{day}日)。")
+    return date(year, month, day)
+
+
+def _add_years(dt: datetime, years: int) -> datetime:
+    try:
+        return dt.replace(year=dt.year + years)
+    except ValueError:
+        return dt.replace(year=dt.year + years, day=28)
+
+
+def _add_months(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _check_one_off(run_at: datetime, now: datetime) -> None:
+    if run_at <= now:
+        raise TimeParseError(
+            f"时间已经过去了:{format_datetime(run_at)}(现在是 {format_datetime(now)})。"
+            "请写一个将来的时间,例如「明天8点」或「今晚8点」。"
+        )
+    if run_at > _add_years(now, MAX_AHEAD_YEARS):
+        raise TimeParseError(f"时间太远了:{format_datetime(run_at)}。一次性提醒最多设在一年以内。")
+
+
+def _default_clock(period: str | None) -> Clock:
+    if period in _PERIOD_DEFAULT_HOUR:
+        return Clock(_PERIOD_DEFAULT_HOUR[period], 0, defaulted=True)
+    return Clock(*DEFAULT_CLOCK, defaulted=True)
+
+
+def _default_note(clock: Clock) -> str:
+    return f"(未写具体时间,默认 {clock.text()})" if clock.defaulted else ""
+
+
+def _one_off(
+    text: str,
+    m: re.Match[str],
+    resolve: DayResolver,
+    period: str | None = None,
+    default: Callable[[datetime], Clock] | None = None,
+) -> Candidate:
+    """A day expression ending at ``m.end()``, optionally followed by a time of day."""
+    found = match_clock(text, m.end(), period)
+    end = found[1] if found else m.end()
+
+    def build(now: datetime) -> dict[str, object]:
+        if found:
+            clock = found[0]
+        elif default:
+            clock = default(now)
+        else:
+            clock = _default_clock(period)
+        run_at = resolve(now, clock)
+        _check_one_off(run_at, now)
+        return {"run_at": run_at, "default_time_note": _default_note(clock)}
+
+    return end, build
+
+
+# ---------------------------------------------------------------- one-off forms
+
+_DAY_WORDS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "後天": 2, "大后天": 3}
+_DAY_PERIOD_WORDS = {
+    "今早": (0, "早上"),
+    "今晨": (0, "早上"),
+    "今晚": (0, "晚上"),
+    "今夜": (0, "晚上"),
+    "明早": (1, "早上"),
+    "明晨": (1, "早上"),
+    "明晚": (1, "晚上"),
+    "后晚": (2, "晚上"),
+}
+_DAY_WORD_RE = re.compile(_alternation({**_DAY_WORDS, **_DAY_PERIOD_WORDS}))
+
+
+def match_day_word(text: str) -> Candidate | None:
+    m = _DAY_WORD_RE.match(text)
+    if not m:
+        return None
+    offset, period = _DAY_PERIOD_WORDS.get(m[0], (_DAY_WORDS.get(m[0], 0), None))
+
+    def resolve(now: datetime, clock: Clock) -> datetime:
+        return _at(now.date() + timedelta(days=offset), clock, now.tzinfo)
+
+    return _one_off(text, m, resolve, period)
+
+
+_RELATIVE_DAYS_RE = re.compile(rf"(?P<n>{NUM})\s*个?\s*(?P<unit>天|日|周|星期|礼拜){AFTER}")
+
+
+def match_relative_days(text: str) -> Candidate | None:
+    m = _RELATIVE_DAYS_RE.match(text)
+    if not m:
+        return None
+    days = cn_to_int(m["n"]) * (1 if m["unit"] in "天日" else 7)
+
+    def resolve(now: datetime, clock: Clock) -> datetime:
+        return _at(now.date() + timedelta(days=days), clock, now.tzinfo)
+
+    return _one_off(text, m, resolve, default=lambda now: Clock(now.hour, now.minute))
+
+
+_RELATIVE_TIME_RE = re.compile(
+    rf"(?:(?P<n>{NUM})\s*个?\s*(?P<half>半)?|(?P<only_half>半)\s*个?)\s*"
+    rf"(?P<unit>小时|钟头|分钟|分){AFTER}"
+)
+
+
+def match_relative_time(text: str) -> Candidate | None:
+    m = _RELATIVE_TIME_RE.match(text)
+    if not m:
+        return None
+    in_hours = m["unit"] in ("小时", "钟头")
+    halves = bool(m["half"] or m["only_half"])
+    if halves and not in_hours:
+        return None
+    amount = cn_to_int(m["n"]) if m["n"] else 0
+    minutes = amount * 60 + 30 * halves if in_hours else amount
+
+    def build(now: datetime) -> dict[str, object]:
+        run_at = now + timedelta(minutes=minutes)
+        _check_one_off(run_at, now)
+        return {"run_at": run_at}
+
+    return m.end(), build
+
+
+_WEEKDAY_RE = re.compile(rf"(?P<pre>下下个?|下个?|这个?|本)?{WEEK}(?P<wd>{WD})")
+_WEEK_OFFSET = {"下下": 2, "下": 1, "这": 0, "本": 0}
+
+
+def match_weekday(text: str) -> Candidate | None:
+    m = _WEEKDAY_RE.match(text)
+    if not m:
+        return None
+    wd = _weekday(m["wd"])
+    prefix = (m["pre"] or "").rstrip("个")
+
+    def resolve(now: datetime, clock: Clock) -> datetime:
+        today = now.date()
+        tz = now.tzinfo
+        if not prefix:
+            run_at = _at(today + timedelta(days=(wd - today.weekday()) % 7), clock, tz)
+            return run_at if run_at > now else run_at + timedelta(days=7)
+        monday = today - timedelta(days=today.weekday())
+        day = monday + timedelta(days=7 * _WEEK_OFFSET[prefix] + wd)
+        return _at(day, clock, tz)
+
+    return _one_off(text, m, resolve)
+
+
+_ISO_DATE_RE = re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})[日号]?")
+_CN_DATE_RE = re.compile(
+    rf"(?:(?P<y>{YEAR})年|(?P<rel>今年|明年))?\s*(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号號]"
+)
+
+
+def match_full_date(text: str) -> Candidate | None:
+    m = _ISO_DATE_RE.match(text) or _CN_DATE_RE.match(text)
+    if not m:
+        return None
+    groups = m.groupdict()
+    month, day = cn_to_int(m["m"]), cn_to_int(m["d"])
+    written = m[0]
+
+    def resolve(now: datetime, clock: Clock) -> datetime:
+        tz = now.tzinfo
+        if groups["y"]:
+            return _at(_make_date(cn_to_int(groups["y"]), month, day, written), clock, tz)
+        if groups.get("rel"):
+            year = now.year + (groups["rel"] == "明年")
+            return _at(_make_date(year, month, day, written), clock, tz)
+        return _rollover_year(now, month, day, clock, written)
+
+    return _one_off(text, m, resolve)
+
+
+def _rollover_year(now: datetime, month: int, day: int, clock: Clock, written: str) -> datetime:
+    tz = now.tzinfo
+    if month == 2 and day == 29 and not calendar.isleap(now.year):
+        this_year = None
+    else:
+        this_year = _make_date(now.year, month, day, written)
+    if this_year and now.date() - this_year <= timedelta(days=ROLLOVER_GRACE_DAYS):
+        return _at(this_year, clock, tz)
+    return _at(_make_date(now.year + 1, month, day, written), clock, tz)
+
+
+_MONTH_DAY_RE = re.compile(rf"(?P<pre>本月|这个月|下个?月)?\s*(?P<d>{NUM})\s*[日号號]")
+
+
+def match_month_day(text: str) -> Candidate | None:
+    m = _MONTH_DAY_RE.match(text)
+    if not m:
+        return None
+    day = cn_to_int(m["d"])
+    prefix = m["pre"] or ""
+    written = m[0]
+
+    def resolve(now: datetime, clock: Clock) -> datetime:
+        today = now.date()
+        if prefix.startswith("下"):
+            year, month = _add_months(today, 1)
+        elif prefix or day >= today.day:
+            year, month = today.year, today.month
+        else:
+            year, month = _add_months(today, 1)
+        return _at(_make_date(year, month, day, written), clock, now.tzinfo)
+
+    return _one_off(text, m, resolve)
+
+
+def match_bare_clock(text: str) -> Candidate | None:
+    found = match_clock(text, 0, None)
+    if not found:
+        return None
+    clock, end = found
+
+    def build(now: datetime) -> dict[str, object]:
+        run_at = _at(now.date(), clock, now.tzinfo)
+        _check_one_off(run_at, now)
+        return {"run_at": run_at, "default_time_note": _default_note(clock)}
+
+    return end, build
+
+
+# ---------------------------------------------------------------- recurring forms
+
+
+def _recurring(
+    text: str,
+    end: int,
+    label: str,
+    fields: dict[str, str],
+    period: str | None = None,
+    allow_midnight: bool = False,
+) -> Candidate:
+    found = match_clock(text, end, period)
+    clock = found[0] if found else _default_clock(period)
+    final_end = found[1] if found else end
+
+    def build(now: datetime) -> dict[str, object]:
+        if clock.next_day and not allow_midnight:
+            raise TimeParseError(
+                f"「{text[:final_end].strip()}」有歧义:晚上12点/24点已是第二天。"
+                "请写成「23:59」或第二天的「0点」。"
+            )
+        cron = {
+            "minute": str(clock.minute),
+            "hour": str(clock.hour % 24),
+            "day": "*",
+            "month": "*",
+            "day_of_week": "*",
+        } | fields
+        _check_fires(cron, now)
+        return {
+            "cron": cron,
+            "label": f"{label} {clock.text()}",
+            "default_time_note": _default_note(clock),
+        }
+
+    return final_end, build
+
+
+def _check_fires(cron: dict[str, str], now: datetime) -> None:
+    try:
+        runs = cron_next_runs(cron, now, 1)
+    except ValueError as exc:
+        raise TimeParseError(f"重复规则无效:{exc}。") from exc
+    if not runs:
+        raise TimeParseError("这个重复规则永远不会触发,请检查日期。")
+
+
+_DAILY_RE = re.compile(r"每天|每日|天天|每晚|每早")
+
+
+def match_daily(text: str) -> Candidate | None:
+    m = _DAILY_RE.match(text)
+    if not m:
+        return None
+    period = {"每晚": "晚上", "每早": "早上"}.get(m[0])
+    return _recurring(text, m.end(), "每天", {}, period, allow_midnight=True)
+
+
+_WEEKLY_RE = re.compile(
+    rf"每个?{WEEK}(?P<days>{WD}(?:(?:{LIST_SEP}|{RANGE_SEP}){WEEK}?{WD}|{WEEK}?[一二三四五六日天七])*)"
+)
+
+
+def match_weekly(text: str) -> Candidate | None:
+    m = _WEEKLY_RE.match(text)
+    if not m:
+        return None
+    days = _weekday_set(m["days"])
+    return _recurring(text, m.end(), _weekly_label(days), {"day_of_week": aps_weekdays(days)})
+
+
+def _weekday_set(spec: str) -> set[int]:
+    days: set[int] = set()
+    pending_range = False
+    last: int | None = None
+    for token in re.finditer(r"(至|到|~|-|—)|([一二三四五六日天七1-7])", spec):
+        if token[1]:
+            pending_range = True
+            continue
+        wd = _weekday(token[2])
+        if pending_range and last is not None:
+            if wd < last:
+                raise TimeParseError(f"星期范围写反了:「{spec}」。")
+            days.update(range(last, wd + 1))
+        days.add(wd)
+        pending_range, last = False, wd
+    return days
+
+
+_WORKDAYS = set(range(5))
+_WEEKEND = {5, 6}
+
+
+def _weekly_label(days: set[int]) -> str:
+    if days == _WORKDAYS:
+        return "工作日(周一至周五)"
+    if len(days) == 7:
+        return "每天"
+    return "每周" + "、".join(WEEKDAY_CN[d] for d in sorted(days))
+
+
+def aps_weekdays(days: set[int]) -> str:
+    """APScheduler day_of_week for Monday=0 weekday numbers, runs of 3+ written as ranges."""
+    if len(days) == 7:
+        return "*"
+    parts: list[str] = []
+    ordered = sorted(days)
+    start = 0
+    for i in range(1, len(ordered) + 1):
+        if i == len(ordered) or ordered[i] != ordered[i - 1] + 1:
+            run = ordered[start:i]
+            if len(run) >= 3:
+                parts.append(f"{APS_WEEKDAYS[run[0]]}-{APS_WEEKDAYS[run[-1]]}")
+            else:
+                parts.extend(APS_WEEKDAYS[d] for d in run)
+            start = i
+    return ",".join(parts)
+
+
+_WORKDAY_RE = re.compile(r"(?:每个?|每周)?工作日|(?P<weekend>每个?周末)")
+
+
+def match_workday(text: str) -> Candidate | None:
+    m = _WORKDAY_RE.match(text)
+    if not m:
+        return None
+    days = _WEEKEND if m["weekend"] else _WORKDAYS
+    label = "每周六、日" if m["weekend"] else _weekly_label(days)
+    return _recurring(text, m.end(), label, {"day_of_week": aps_weekdays(days)})
+
+
+_MONTHLY_RE = re.compile(
+    rf"每个?月(?:的)?(?:(?P<last>最后一天|月底|底)|"
+    rf"(?P<days>(?:{NUM}[日号]?{LIST_SEP})*{NUM}[日号]))"
+)
+
+
+def match_monthly(text: str) -> Candidate | None:
+    m = _MONTHLY_RE.match(text)
+    if not m:
+        return None
+    if m["last"]:
+        return _recurring(text, m.end(), "每月最后一天", {"day": "last"})
+    days = sorted({cn_to_int(d) for d in re.findall(NUM, m["days"])})
+    if not all(1 <= d <= 31 for d in days):
+        raise TimeParseError(f"日期不存在:「{m[0]}」(每月只有 1-31 日)。")
+    label = "每月" + "、".join(f"{d}日" for d in days)
+    if days[-1] > 28:
+        label += f"(没有{days[-1]}日的月份跳过)"
+    return _recurring(text, m.end(), label, {"day": ",".join(map(str, days))})
+
+
+_YEARLY_RE = re.compile(rf"每年\s*(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号]")
+
+
+def match_yearly(text: str) -> Candidate | None:
+    m = _YEARLY_RE.match(text)
+    if not m:
+        return None
+    month, day = cn_to_int(m["m"]), cn_to_int(m["d"])
+    _make_date(2024, month, day, m[0])
+    return _recurring(
+        text, m.end(), f"每年{month}月{day}日", {"month": str(month), "day": str(day)}
+    )
+
+
+_CRON_RE = re.compile(r"cron\s+((?:\S+\s+){4}\S+)", re.I)
+
+
+def match_cron(text: str) -> Candidate | None:
+    m = _CRON_RE.match(text)
+    if not m:
+        return None
+    expr = " ".join(m[1].split())
+    minute, hour, day, month, dow = expr.split()
+
+    def build(now: datetime) -> dict[str, object]:
+        cron = {
+            "minute": minute,
+            "hour": hour,
+            "day": day,
+            "month": month,
+            "day_of_week": crontab_weekdays(dow),
+        }
+        _check_fires(cron, now)
+        return {"cron": cron, "label": f"按 cron「{expr}」"}
+
+    return m.end(), build
+
+
+def crontab_weekdays(field: str) -> str:
+    """Translate a crontab day-of-week field (0/7 = Sunday) to APScheduler names."""
+    if field == "*":
+        return "*"
+    days: set[int] = set()
+    for part in field.split(","):
+        base, _, step_text = part.partition("/")
+        step = int(step_text) if step_text.isdigit() else 1
+        if step_text and not step_text.isdigit() or step < 1:
+            raise TimeParseError(f"cron 星期字段无效:「{field}」。")
+        if base == "*":
+            values = list(range(7))
+        elif "-" in base:
+            first, _, last = base.partition("-")
+            low, high = _crontab_day(first, field), _crontab_day(last, field)
+            if high < low:
+                raise TimeParseError(f"cron 星期范围写反了:「{field}」。")
+            values = list(range(low, high + 1))
+        else:
+            values = [_crontab_day(base, field)]
+        days.update((v - 1) % 7 for v in values[::step])
+    return aps_weekdays(days)
+
+
+def _crontab_day(token: str, field: str) -> int:
+    """Crontab weekday number 0-7 (Sunday = 0 or 7)."""
+    name = token.lower()[:3]
+    if name in CRONTAB_WEEKDAYS:
+        return CRONTAB_WEEKDAYS.index(name)
+    if token.isdigit() and int(token) <= 7:
+        return int(token)
+    raise TimeParseError(f"cron 星期字段无效:「{field}」(0-7 或 sun-sat)。")
+
+
+# ---------------------------------------------------------------- matcher table
+
+_MATCHERS: tuple[Callable[[str], Candidate | None], ...] = (
+    match_cron,
+    match_daily,
+    match_weekly,
+    match_workday,
+    match_monthly,
+    match_yearly,
+    match_relative_time,
+    match_relative_days,
+    match_day_word,
+    match_weekday,
+    match_full_date,
+    match_month_day,
+    match_bare_clock,
+)
