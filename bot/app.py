@@ -1,0 +1,27 @@
+"""Builds the bot once: settings → services (database migrated) → conversation.
+
+Every feature that needs start-up work (the scheduler, resumed broadcasts) registers its hooks
+here, so this is the one place to read to know what runs at start.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.conversation import Conversation
+from bot.services import Services
+from bot.settings import Settings
+from handlers import routing_table
+
+log = logging.getLogger(__name__)
+
+
+def build(settings: Settings, *, load_knowledge: bool = True) -> tuple[Services, Conversation]:
+    """Create the services and the conversation; load the knowledge index if asked."""
+    services = Services.create(settings)
+    if load_knowledge:
+        try:
+            services.start_knowledge()
+        except ImportError:
+            log.warning("knowledge base not available: questions will not be answered")
+    return services, Conversation(services, routing_table())

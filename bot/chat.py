@@ -1,0 +1,190 @@
+"""The messenger-neutral conversation types: what a person did (Event) and what the bot does
+back (Send, Edit, Notice, SendFile). Engines translate their library's updates into Events
+and perform the replies; handlers never see a messenger library.
+
+Text in replies is Telegram HTML (`<b>`, `<i>`, `<code>`): escape user input with `html.escape`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+Keyboard = tuple[tuple["Button", ...], ...]
+"""Rows of inline buttons."""
+
+
+class EventKind(StrEnum):
+    command = "command"
+    text = "text"
+    callback = "callback"
+    document = "document"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file a user sent; fetch its bytes with `Messenger.download(file_id)`."""
+
+    file_id: str
+    file_name: str
+    mime_type: str | None
+    size: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing a person did in a chat."""
+
+    kind: EventKind
+    user_id: int
+    chat_id: int
+    chat_type: str = "private"
+    first_name: str = ""
+    last_name: str = ""
+    username: str | None = None
+    language_code: str | None = None
+    text: str = ""
+    command: str = ""
+    args: str = ""
+    message_id: int | None = None
+    callback_id: str | None = None
+    callback_data: str = ""
+    document: Document | None = None
+    forwarded: bool = False
+
+    @property
+    def is_private(self) -> bool:
+        return self.chat_type == "private"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button: it carries callback `data` (≤ 64 bytes) or opens a `url`."""
+
+    text: str
+    data: str | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.data is None) == (self.url is None):
+            raise ValueError("a Button needs exactly one of data= or url=")
+        if self.data is not None and not 1 <= len(self.data.encode()) <= 64:
+            raise ValueError(f"callback data must be 1-64 bytes: {self.data!r}")
+
+
+def keyboard(*rows: list[Button] | tuple[Button, ...]) -> Keyboard:
+    """Build an inline keyboard from rows of buttons, skipping empty rows."""
+    return tuple(tuple(row) for row in rows if row)
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    """Send a new text message (to the event's chat unless `chat_id` is given)."""
+
+    text: str
+    buttons: Keyboard = ()
+    chat_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text and buttons of a message (the pressed one unless `message_id`)."""
+
+    text: str
+    buttons: Keyboard = ()
+    message_id: int | None = None
+    chat_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Answer a button press with a short toast (≤ 200 chars), or an alert box."""
+
+    text: str = ""
+    alert: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SendFile:
+    """Send a photo (`as_photo`) or a document."""
+
+    content: bytes
+    filename: str
+    caption: str = ""
+    as_photo: bool = False
+    chat_id: int | None = None
+
+
+Reply = Send | Edit | Notice | SendFile
+
+
+@dataclass(slots=True)
+class Sent:
+    """What the messenger reports after sending: the new message's id."""
+
+    chat_id: int
+    message_id: int
+
+
+class DeliveryError(Exception):
+    """Telegram refused a message; subclasses say whether to wait, retry or give up."""
+
+
+class RetryAfter(DeliveryError):
+    """Flood control (429): nothing may be sent for `seconds`."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"flood control: retry after {seconds} s")
+        self.seconds = seconds
+
+
+class Unreachable(DeliveryError):
+    """The user blocked the bot, was deactivated, or the chat is gone (403/400): never retry."""
+
+
+class TransientError(DeliveryError):
+    """A network error or a 5xx: retry later with backoff."""
+
+
+@dataclass(frozen=True, slots=True)
+class BotCommandSpec:
+    command: str
+    description: str
+
+
+@dataclass(slots=True)
+class MenuScope:
+    """Commands shown to everyone (`chat_id=None`) or in one private chat."""
+
+    commands: list[BotCommandSpec] = field(default_factory=list)
+    chat_id: int | None = None
+
+
+class Messenger(ABC):
+    """Outbound port used outside a reply (reminders, broadcasts, handoffs, menus).
+
+    Implementations must raise `RetryAfter`, `Unreachable` or `TransientError` for the
+    corresponding Telegram failures, never their library's own exception types, and must not
+    retry by themselves: the broadcaster owns the pacing.
+    """
+
+    @abstractmethod
+    async def send(self, chat_id: int, text: str, buttons: Keyboard = ()) -> Sent:
+        """Send an HTML text message."""
+
+    @abstractmethod
+    async def edit(self, chat_id: int, message_id: int, text: str, buttons: Keyboard = ()) -> None:
+        """Edit a message sent earlier; an unchanged text is not an error."""
+
+    @abstractmethod
+    async def send_file(self, chat_id: int, file: SendFile) -> Sent:
+        """Send a photo or a document."""
+
+    @abstractmethod
+    async def download(self, file_id: str) -> bytes:
+        """Fetch the bytes of a file a user sent."""
+
+    @abstractmethod
+    async def set_menu(self, scope: MenuScope) -> None:
+        """Set the command menu for everyone or for one chat."""

@@ -1,0 +1,125 @@
+"""The `guopei-bot` command line.
+
+    guopei-bot run [--engine ptb|aiogram]      serve Telegram (console chat without BOT_TOKEN)
+    guopei-bot chat [--user ID] [--role R]     the same conversation in the terminal
+    guopei-bot db upgrade                      apply database migrations
+    guopei-bot ingest / ask / deadlines        the knowledge base (see `--help` of each)
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(help="国培助手 guopei-bot", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+class EngineChoice(StrEnum):
+    ptb = "ptb"
+    aiogram = "aiogram"
+
+
+class RoleChoice(StrEnum):
+    trainee = "trainee"
+    manager = "manager"
+    admin = "admin"
+
+
+def settings_or_exit(**overrides: object) -> Settings:
+    """Load settings; on a bad value print one clear line and exit with status 2."""
+    try:
+        return load_settings(**overrides)
+    except SettingsError as error:
+        typer.echo(f"配置错误 (.env / environment): {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def run(
+    engine: Annotated[EngineChoice | None, typer.Option(help="ptb (default) or aiogram")] = None,
+) -> None:
+    """Serve Telegram users by long polling; without BOT_TOKEN, start the console chat."""
+    from bot.logs import setup_logging
+
+    overrides = {"bot_engine": engine.value} if engine else {}
+    settings = settings_or_exit(**overrides)
+    setup_logging(settings.log_level, settings.token)
+    if not settings.token:
+        typer.echo(
+            "未设置 BOT_TOKEN,进入离线终端对话。要连接 Telegram:在 .env 写入 "
+            "BOT_TOKEN=<从 @BotFather 得到的 token>,再运行 make run。",
+            err=True,
+        )
+        _chat(settings, user_id=1, role=RoleChoice.trainee)
+        return
+    from bot.app import build
+
+    services, conversation = build(settings)
+    if settings.bot_engine == "aiogram":
+        from bot.engines import aiogram as chosen
+    else:
+        from bot.engines import ptb as chosen  # type: ignore[no-redef]
+    chosen.run(services, conversation)
+
+
+@app.command()
+def chat(
+    user: Annotated[int, typer.Option(help="the Telegram user id to act as")] = 1,
+    role: Annotated[RoleChoice, typer.Option(help="trainee|manager|admin")] = RoleChoice.trainee,
+) -> None:
+    """Talk to the bot in this terminal, offline, on the configured database."""
+    from bot.logs import setup_logging
+
+    settings = settings_or_exit()
+    setup_logging("WARNING", settings.token)
+    _chat(settings, user_id=user, role=role)
+
+
+def _chat(settings: Settings, *, user_id: int, role: RoleChoice) -> None:
+    from bot.app import build
+    from bot.db import crud
+    from bot.db.models import Role
+    from bot.engines import console
+
+    if role is RoleChoice.admin:
+        settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {user_id}})
+    services, conversation = build(settings)
+    if role is RoleChoice.manager:
+        with services.session() as session:
+            crud.set_role(session, user_id=user_id, role=Role.manager)
+    console.run(services, conversation, user_id)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending Alembic migration to DATABASE_URL."""
+    from bot.db.session import make_engine, upgrade
+
+    settings = settings_or_exit()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(make_engine(settings.database_url_resolved))
+    typer.echo("数据库已是最新版本。")
+
+
+def knowledge_paths() -> tuple[Path, Path]:
+    """(index cache folder, uploaded notices folder) under DATA_DIR."""
+    settings = settings_or_exit()
+    return settings.data_dir / "index", settings.data_dir / "notices"
+
+
+def _register_feature_commands() -> None:
+    try:
+        from bot import cli_knowledge
+    except ImportError:
+        return
+    cli_knowledge.register(app, knowledge_paths)
+
+
+_register_feature_commands()

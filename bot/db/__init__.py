@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, sessions, Alembic migrations and CRUD functions."""

@@ -1,0 +1,190 @@
+"""Keyword-only CRUD functions for the core tables; each takes the session it works in."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot.db.models import Membership, PendingInput, Role, TrainingClass, User, utcnow
+
+JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: codes are typed by hand
+JOIN_CODE_LENGTH = 8
+
+
+def upsert_user(
+    session: Session,
+    *,
+    user_id: int,
+    first_name: str = "",
+    last_name: str = "",
+    username: str | None = None,
+    language_code: str | None = None,
+) -> User:
+    """Create the user on first contact, refresh their names afterwards."""
+    user = session.get(User, user_id)
+    fields = {
+        "first_name": first_name[:128],
+        "last_name": last_name[:128],
+        "username": username[:64] if username else None,
+        "language_code": language_code[:16] if language_code else None,
+    }
+    if user is None:
+        user = User(id=user_id, **fields)
+        session.add(user)
+        try:
+            session.commit()
+        except IntegrityError:  # created concurrently by another update of the same user
+            session.rollback()
+            user = session.get(User, user_id)
+            assert user is not None
+        return user
+    changed = {
+        k: v for k, v in fields.items() if (v or k == "last_name") and getattr(user, k) != v
+    }
+    if changed:
+        for key, value in changed.items():
+            setattr(user, key, value)
+        session.add(user)
+        session.commit()
+    return user
+
+
+def set_role(session: Session, *, user_id: int, role: Role) -> User:
+    """Give a user a role, creating the user row if they have not talked to the bot yet."""
+    user = session.get(User, user_id) or User(id=user_id)
+    user.role = role
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def users_with_role(session: Session, *, role: Role) -> list[User]:
+    return list(session.exec(select(User).where(User.role == role)))
+
+
+def create_class(session: Session, *, name: str, manager_id: int) -> TrainingClass:
+    """Create a class with a fresh, unique join code."""
+    for _ in range(10):
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        training_class = TrainingClass(name=name, join_code=code, manager_id=manager_id)
+        session.add(training_class)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            continue
+        session.refresh(training_class)
+        return training_class
+    raise RuntimeError("could not find a free join code after 10 tries")
+
+
+def find_class_by_code(session: Session, *, code: str) -> TrainingClass | None:
+    normalized = code.strip().upper()
+    if not normalized or len(normalized) > 16:
+        return None
+    return session.exec(select(TrainingClass).where(TrainingClass.join_code == normalized)).first()
+
+
+def join_class(session: Session, *, user_id: int, class_id: int) -> tuple[Membership, bool]:
+    """Add the user to the class; returns (membership, created). Rejoining unblocks them."""
+    membership = session.exec(
+        select(Membership).where(Membership.class_id == class_id, Membership.user_id == user_id)
+    ).first()
+    if membership is not None:
+        if membership.blocked:
+            membership.blocked = False
+            session.add(membership)
+            session.commit()
+        return membership, False
+    membership = Membership(class_id=class_id, user_id=user_id)
+    session.add(membership)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return join_class(session, user_id=user_id, class_id=class_id)
+    session.refresh(membership)
+    return membership, True
+
+
+def classes_of_member(session: Session, *, user_id: int) -> list[TrainingClass]:
+    statement = (
+        select(TrainingClass)
+        .join(Membership, Membership.class_id == TrainingClass.id)
+        .where(Membership.user_id == user_id)
+        .order_by(Membership.joined_at)
+    )
+    return list(session.exec(statement))
+
+
+def classes_managed_by(session: Session, *, manager_id: int) -> list[TrainingClass]:
+    statement = (
+        select(TrainingClass)
+        .where(TrainingClass.manager_id == manager_id)
+        .order_by(TrainingClass.id)
+    )
+    return list(session.exec(statement))
+
+
+def count_members(session: Session, *, class_id: int) -> int:
+    from sqlalchemy import func
+
+    statement = select(func.count()).select_from(Membership).where(Membership.class_id == class_id)
+    return int(session.exec(statement).one())
+
+
+def iter_member_ids(
+    session: Session, *, class_id: int, include_blocked: bool = False, batch: int = 500
+) -> Iterator[int]:
+    """Stream member ids in id order, `batch` at a time (constant memory for big classes)."""
+    last_id = 0
+    while True:
+        statement = (
+            select(Membership.id, Membership.user_id)
+            .where(Membership.class_id == class_id, Membership.id > last_id)
+            .order_by(Membership.id)
+            .limit(batch)
+        )
+        if not include_blocked:
+            statement = statement.where(Membership.blocked == False)  # noqa: E712
+        rows = list(session.exec(statement))
+        if not rows:
+            return
+        for _membership_id, user_id in rows:
+            yield user_id
+        last_id = rows[-1][0]
+
+
+def mark_blocked(session: Session, *, user_id: int) -> int:
+    """Flag every membership of a user who blocked the bot; returns how many."""
+    memberships = list(session.exec(select(Membership).where(Membership.user_id == user_id)))
+    for membership in memberships:
+        membership.blocked = True
+        session.add(membership)
+    session.commit()
+    return len(memberships)
+
+
+def get_pending(session: Session, *, user_id: int) -> PendingInput | None:
+    return session.get(PendingInput, user_id)
+
+
+def set_pending(session: Session, *, user_id: int, kind: str, payload: dict) -> None:
+    """Say what the user's next plain text message is for (replaces any earlier one)."""
+    pending = session.get(PendingInput, user_id) or PendingInput(user_id=user_id, kind=kind)
+    pending.kind = kind
+    pending.payload = payload
+    pending.updated_at = utcnow()
+    session.add(pending)
+    session.commit()
+
+
+def clear_pending(session: Session, *, user_id: int) -> None:
+    pending = session.get(PendingInput, user_id)
+    if pending is not None:
+        session.delete(pending)
+        session.commit()

@@ -1,0 +1,102 @@
+"""The core tables: people, training classes, memberships and pending conversation input.
+
+Feature tables (questions, reminders, surveys) live in their own modules beside this one and
+share `SQLModel.metadata`; `bot.db.all_models` imports them all so Alembic sees every table.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Column, DateTime, TypeDecorator, UniqueConstraint
+from sqlmodel import JSON, Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class AwareDateTime(TypeDecorator[datetime]):
+    """Stores UTC and always returns aware datetimes, also on SQLite (which keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to an aware column; attach a time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def aware_column(**kwargs: object) -> Column:
+    """A timestamp column that stores and returns time-zone-aware datetimes."""
+    return Column(AwareDateTime(), **kwargs)
+
+
+class Role(StrEnum):
+    trainee = "trainee"
+    manager = "manager"
+    admin = "admin"
+
+
+class User(SQLModel, table=True):
+    """A Telegram user who has talked to the bot."""
+
+    __tablename__ = "users"
+
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    first_name: str = Field(default="", max_length=128)
+    last_name: str = Field(default="", max_length=128)
+    username: str | None = Field(default=None, max_length=64)
+    language_code: str | None = Field(default=None, max_length=16)
+    role: str = Field(default=Role.trainee, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or (f"@{self.username}" if self.username else str(self.id))
+
+
+class TrainingClass(SQLModel, table=True):
+    """A training class (培训班) run by one class manager, joined with its code."""
+
+    __tablename__ = "training_classes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64)
+    join_code: str = Field(max_length=16, unique=True, index=True)
+    manager_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
+
+
+class Membership(SQLModel, table=True):
+    """A trainee in a class; `blocked` is set when Telegram says they blocked the bot."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("class_id", "user_id", name="uq_membership"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    class_id: int = Field(foreign_key="training_classes.id", index=True)
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    blocked: bool = Field(default=False)
+    joined_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
+
+
+class PendingInput(SQLModel, table=True):
+    """What the user's next plain text message answers (a survey free-text, a reply …)."""
+
+    __tablename__ = "pending_inputs"
+
+    user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    kind: str = Field(max_length=32)
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))

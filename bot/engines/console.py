@@ -1,0 +1,142 @@
+"""The offline console engine: the same conversation in a terminal, no network needed.
+
+Usage: `guopei-bot chat --user 1001 --role manager`. Type a message or `/command`;
+inline buttons are shown as numbered choices — type the number (e.g. `1`) to press one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from typing import TextIO
+
+from bot.chat import Event, EventKind, Keyboard, MenuScope, Messenger, SendFile, Sent
+from bot.conversation import Conversation
+from bot.engines.base import perform, split_command
+from bot.services import Services
+
+TAGS = re.compile(r"</?(b|i|u|s|code|pre|a[^>]*)>")
+
+
+def plain(html_text: str) -> str:
+    import html
+
+    return html.unescape(TAGS.sub("", html_text))
+
+
+class ConsoleMessenger(Messenger):
+    """Prints messages; remembers the buttons of each message so a number can press them."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.next_message_id = 1
+        self.buttons: dict[int, list[str]] = {}
+        self.last_with_buttons: int | None = None
+
+    def _show(self, message_id: int, text: str, buttons: Keyboard, edited: bool = False) -> None:
+        marker = "(已更新) " if edited else ""
+        print(f"\n🤖 {marker}{plain(text)}", file=self.out)
+        flat = [b for row in buttons for b in row]
+        choices = []
+        for number, button in enumerate(flat, start=1):
+            target = button.url or ""
+            print(f"   [{number}] {button.text} {target}".rstrip(), file=self.out)
+            choices.append(button.data or "")
+        if choices:
+            self.buttons[message_id] = choices
+            self.last_with_buttons = message_id
+        self.out.flush()
+
+    async def send(self, chat_id: int, text: str, buttons: Keyboard = ()) -> Sent:
+        message_id = self.next_message_id
+        self.next_message_id += 1
+        self._show(message_id, text, buttons)
+        return Sent(chat_id=chat_id, message_id=message_id)
+
+    async def edit(self, chat_id: int, message_id: int, text: str, buttons: Keyboard = ()) -> None:
+        self.buttons.pop(message_id, None)
+        self._show(message_id, text, buttons, edited=True)
+
+    async def send_file(self, chat_id: int, file: SendFile) -> Sent:
+        sent = await self.send(chat_id, f"📎 {file.filename} ({len(file.content)} 字节)")
+        if file.caption:
+            print(f"   {plain(file.caption)}", file=self.out)
+        return sent
+
+    async def download(self, file_id: str) -> bytes:
+        with open(file_id, "rb") as local_file:  # in the console a "file id" is a local path
+            return local_file.read()
+
+    async def set_menu(self, scope: MenuScope) -> None:
+        return None
+
+    async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
+        if text:
+            print(f"   💬 {text}", file=self.out)
+
+
+def event_from_line(line: str, user_id: int, messenger: ConsoleMessenger) -> Event | None:
+    """Turn a typed line into an Event: a number presses a button, `/x` is a command."""
+    text = line.strip()
+    common = {"user_id": user_id, "chat_id": user_id, "first_name": "终端用户"}
+    if text.isdigit() and messenger.last_with_buttons is not None:
+        choices = messenger.buttons.get(messenger.last_with_buttons, [])
+        index = int(text) - 1
+        if 0 <= index < len(choices) and choices[index]:
+            return Event(
+                kind=EventKind.callback,
+                message_id=messenger.last_with_buttons,
+                callback_id=f"console-{messenger.last_with_buttons}-{index}",
+                callback_data=choices[index],
+                **common,
+            )
+    if text.startswith("/file "):
+        from pathlib import Path
+
+        from bot.chat import Document
+
+        path = Path(text.removeprefix("/file ").strip())
+        document = Document(file_id=str(path), file_name=path.name, mime_type=None, size=None)
+        return Event(kind=EventKind.document, document=document, **common)
+    if text.startswith("/"):
+        command, args = split_command(text)
+        return Event(kind=EventKind.command, text=text, command=command, args=args, **common)
+    return Event(kind=EventKind.text, text=text, **common)
+
+
+def run(
+    services: Services,
+    conversation: Conversation,
+    user_id: int,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+) -> None:
+    """Chat in the terminal until end of input or Ctrl-C."""
+    asyncio.run(_loop(services, conversation, user_id, stdin, out))
+
+
+async def _loop(
+    services: Services, conversation: Conversation, user_id: int, stdin: TextIO, out: TextIO
+) -> None:
+    messenger = ConsoleMessenger(out)
+    services.messenger = messenger
+    await services.on_started()
+    print("国培助手 · 离线终端对话。输入消息或 /help;按钮输入编号;Ctrl-D 退出。", file=out)
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            if stdin.isatty():
+                print("\n你> ", end="", file=out, flush=True)
+            line = await loop.run_in_executor(None, stdin.readline)
+            if not line:
+                break
+            if not line.strip():
+                continue
+            event = event_from_line(line, user_id, messenger)
+            if event is None:
+                continue
+            replies = await conversation.handle(event)
+            await perform(event, replies, messenger, messenger.answer_callback)
+    finally:
+        await services.on_stopping()

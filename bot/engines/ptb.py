@@ -1,0 +1,237 @@
+"""The python-telegram-bot engine: long polling through `Application`, replies through `Bot`.
+
+Usage: `guopei-bot run --engine ptb` (the default). Honours TELEGRAM_API_URL.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from datetime import timedelta
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from bot import chat
+from bot.chat import Event, EventKind, Keyboard, MenuScope, Messenger, SendFile, Sent
+from bot.conversation import Conversation
+from bot.engines.base import perform, split_command
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.text, callback_data=b.data, url=b.url) for b in row]
+            for row in buttons
+        ]
+    )
+
+
+def translate(error: TelegramError) -> chat.DeliveryError:
+    """Map python-telegram-bot's errors to the neutral ones the broadcaster understands."""
+    if isinstance(error, RetryAfter):
+        after = error.retry_after
+        seconds = after.total_seconds() if isinstance(after, timedelta) else float(after)
+        return chat.RetryAfter(seconds)
+    if isinstance(error, Forbidden):
+        return chat.Unreachable(error.message)
+    if isinstance(error, BadRequest):
+        if "not modified" in error.message.lower():
+            return chat.DeliveryError("message is not modified")
+        if "chat not found" in error.message.lower():
+            return chat.Unreachable(error.message)
+        return chat.DeliveryError(error.message)
+    if isinstance(error, NetworkError):
+        return chat.TransientError(error.message)
+    return chat.DeliveryError(error.message)
+
+
+class PtbMessenger(Messenger):
+    """Sends through a python-telegram-bot `Bot`, raising only neutral delivery errors."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, text: str, buttons: Keyboard = ()) -> Sent:
+        try:
+            message = await self.bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(buttons),
+                link_preview_options=NO_PREVIEW,
+            )
+        except TelegramError as error:
+            raise translate(error) from None
+        return Sent(chat_id=message.chat_id, message_id=message.message_id)
+
+    async def edit(self, chat_id: int, message_id: int, text: str, buttons: Keyboard = ()) -> None:
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(buttons),
+                link_preview_options=NO_PREVIEW,
+            )
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                raise translate(error) from None
+        except TelegramError as error:
+            raise translate(error) from None
+
+    async def send_file(self, chat_id: int, file: SendFile) -> Sent:
+        try:
+            if file.as_photo:
+                message = await self.bot.send_photo(
+                    chat_id, file.content, caption=file.caption or None, parse_mode=ParseMode.HTML
+                )
+            else:
+                message = await self.bot.send_document(
+                    chat_id,
+                    file.content,
+                    filename=file.filename,
+                    caption=file.caption or None,
+                    parse_mode=ParseMode.HTML,
+                )
+        except TelegramError as error:
+            raise translate(error) from None
+        return Sent(chat_id=message.chat_id, message_id=message.message_id)
+
+    async def download(self, file_id: str) -> bytes:
+        try:
+            telegram_file = await self.bot.get_file(file_id)
+            return bytes(await telegram_file.download_as_bytearray())
+        except TelegramError as error:
+            raise translate(error) from None
+
+    async def set_menu(self, scope: MenuScope) -> None:
+        commands = [BotCommand(c.command, c.description) for c in scope.commands]
+        target = BotCommandScopeChat(scope.chat_id) if scope.chat_id else BotCommandScopeDefault()
+        try:
+            await self.bot.set_my_commands(commands, scope=target)
+        except TelegramError as error:
+            raise translate(error) from None
+
+    async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
+        try:
+            await self.bot.answer_callback_query(callback_id, text=text or None, show_alert=alert)
+        except TelegramError as error:
+            raise translate(error) from None
+
+
+def to_event(update: Update) -> Event | None:
+    """Translate a python-telegram-bot Update into an Event (None for updates we ignore)."""
+    if update.callback_query is not None:
+        query = update.callback_query
+        message = query.message
+        return Event(
+            kind=EventKind.callback,
+            user_id=query.from_user.id,
+            chat_id=message.chat.id if message else query.from_user.id,
+            chat_type=message.chat.type if message else "private",
+            first_name=query.from_user.first_name or "",
+            last_name=query.from_user.last_name or "",
+            username=query.from_user.username,
+            language_code=query.from_user.language_code,
+            message_id=message.message_id if message else None,
+            callback_id=query.id,
+            callback_data=query.data or "",
+        )
+    message = update.message
+    if message is None or message.from_user is None:
+        return None
+    sender = message.from_user
+    common = {
+        "user_id": sender.id,
+        "chat_id": message.chat.id,
+        "chat_type": message.chat.type,
+        "first_name": sender.first_name or "",
+        "last_name": sender.last_name or "",
+        "username": sender.username,
+        "language_code": sender.language_code,
+        "message_id": message.message_id,
+        "forwarded": message.forward_origin is not None,
+    }
+    if message.document is not None:
+        document = chat.Document(
+            file_id=message.document.file_id,
+            file_name=message.document.file_name or "notice",
+            mime_type=message.document.mime_type,
+            size=message.document.file_size,
+        )
+        caption = message.caption or ""
+        return Event(kind=EventKind.document, document=document, text=caption, **common)
+    text = message.text or message.caption or ""
+    if not text:
+        return None
+    if text.startswith("/") and not common["forwarded"]:
+        command, args = split_command(text)
+        return Event(kind=EventKind.command, text=text, command=command, args=args, **common)
+    return Event(kind=EventKind.text, text=text, **common)
+
+
+def run(services: Services, conversation: Conversation) -> None:
+    """Serve Telegram by long polling until SIGINT/SIGTERM; finish taken updates first."""
+    from handlers.menus import install_menus
+
+    settings = services.settings
+    assert settings.token, "run() needs BOT_TOKEN"
+    messenger: PtbMessenger | None = None
+
+    async def on_update(update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not isinstance(update, Update):
+            return
+        event = to_event(update)
+        if event is None:
+            return
+        replies = await conversation.handle(event)
+        assert messenger is not None
+        await perform(event, replies, messenger, messenger.answer_callback)
+
+    async def post_init(application: Application) -> None:
+        nonlocal messenger
+        messenger = PtbMessenger(application.bot)
+        services.messenger = messenger
+        services.bot_username = application.bot.username or services.bot_username
+        await install_menus(services)
+        await services.on_started()
+        log.info("serving as @%s with python-telegram-bot", services.bot_username)
+
+    async def post_stop(_application: Application) -> None:
+        await services.on_stopping()
+
+    application = (
+        Application.builder()
+        .token(settings.token)
+        .base_url(f"{settings.api_base}/bot")
+        .base_file_url(f"{settings.api_base}/file/bot")
+        .concurrent_updates(16)
+        .post_init(post_init)
+        .post_stop(post_stop)
+        .build()
+    )
+    application.add_handler(TypeHandler(Update, on_update))
+    application.run_polling(
+        allowed_updates=["message", "callback_query"],
+        stop_signals=(signal.SIGINT, signal.SIGTERM),
+        close_loop=False,
+    )

@@ -1,0 +1,49 @@
+"""Logging set-up; every record passes a filter that hides the bot token.
+
+python-telegram-bot and httpx log request URLs such as `/bot123:ABC/getUpdates`, and
+exceptions may carry them too, so the filter rewrites the message, its arguments and the
+formatted traceback before any handler writes them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+TOKEN_PATTERN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+REDACTED = "[REDACTED-TOKEN]"
+
+
+class RedactTokenFilter(logging.Filter):
+    """Replaces the configured token, and anything shaped like a bot token, in each record."""
+
+    def __init__(self, token: str | None) -> None:
+        super().__init__()
+        self.token = token
+
+    def redact(self, text: str) -> str:
+        if self.token:
+            text = text.replace(self.token, REDACTED)
+        return TOKEN_PATTERN.sub(REDACTED, text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.msg = self.redact(message)
+        record.args = None
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        return True
+
+
+def setup_logging(level: str, token: str | None) -> None:
+    """Log to stderr at `level`, with the token filter on the handler (covers every logger)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactTokenFilter(token))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "apscheduler.executors", "aiogram.event"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

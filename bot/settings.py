@@ -1,0 +1,121 @@
+"""Settings of guopei-bot, read once from the environment and `.env` (see `.env.example`).
+
+Usage::
+
+    from bot.settings import load_settings
+    settings = load_settings()          # raises SettingsError with one line per bad variable
+    settings.database_url_resolved      # the SQLAlchemy URL, SQLite under DATA_DIR by default
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Engine = Literal["ptb", "aiogram"]
+
+
+class SettingsError(Exception):
+    """A variable in the environment or `.env` has a value the bot cannot use."""
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot; the names are the environment variables, upper-cased."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    bot_engine: Engine = "ptb"
+    telegram_api_url: AnyHttpUrl = AnyHttpUrl("https://api.telegram.org")
+    database_url: str | None = None
+    data_dir: Path = Path("data")
+    bot_timezone: str = "Asia/Shanghai"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    bot_username: str | None = None
+    reminder_grace_seconds: int = Field(default=3600, ge=0)
+    broadcast_rate_per_second: float = Field(default=30.0, gt=0)
+    broadcast_rate_per_chat: float = Field(default=1.0, gt=0)
+    broadcast_rate_per_group_minute: int = Field(default=20, gt=0)
+    max_message_chars: int = Field(default=1000, gt=0)
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _empty_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(",", ",").split(",")]
+            try:
+                return frozenset(int(part) for part in parts if part)
+            except ValueError:
+                raise ValueError(
+                    f"must be comma-separated numeric Telegram user ids, e.g. 12345,67890; "
+                    f"got {value!r}"
+                ) from None
+        return value
+
+    @field_validator("bot_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}, e.g. Asia/Shanghai") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError(
+                "must be sqlite:///PATH or postgresql+psycopg://user@host/db, got "
+                f"{value.split(':', 1)[0]}://…"
+            )
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.bot_timezone)
+
+    @property
+    def api_base(self) -> str:
+        return str(self.telegram_api_url).rstrip("/")
+
+    @property
+    def database_url_resolved(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'guopei.db').resolve()}"
+
+    @property
+    def token(self) -> str | None:
+        return self.bot_token.get_secret_value() if self.bot_token else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; a bad value raises SettingsError naming the variable and the fix."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            variable = str(problem["loc"][0]).upper() if problem["loc"] else "?"
+            message = problem["msg"].removeprefix("Value error, ")
+            if problem["type"].startswith("url"):
+                message = "must be an http(s) address such as https://api.telegram.org"
+            if problem["type"] == "literal_error":
+                message = f"must be one of {problem['ctx']['expected']}"
+            lines.append(f"{variable}: {message}")
+        raise SettingsError("; ".join(lines)) from None

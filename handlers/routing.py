@@ -1,0 +1,186 @@
+"""The router: maps Events to handler functions, with role guards put on a whole router once.
+
+Usage (one router per feature module, included in one ordered list in `handlers/__init__.py`)::
+
+    router = Router("classes", roles={Role.manager, Role.admin})
+
+    @router.command("newclass", "创建培训班")
+    async def new_class(ctx: Context) -> list[Reply]:
+        ...
+
+Callback data is routed by its first `:`-separated field (`cls:1:...` → `@router.callback("cls")`).
+A text handler with `state=` gets the user's next plain message while their PendingInput has that
+kind; the text handler without a state is the catch-all (a question), in the last router.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.chat import Event, EventKind, Reply
+from bot.db.models import Role, User
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+Handler = Callable[["Context"], Awaitable[list[Reply]]]
+
+
+class UserError(Exception):
+    """A refusal the user should read (in Chinese); nothing was changed."""
+
+
+@dataclass(slots=True)
+class Context:
+    """What a handler gets: the event, who sent it (with their role) and the services."""
+
+    event: Event
+    user: User
+    role: Role
+    services: Services
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in (Role.manager, Role.admin)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    handler: Handler
+    roles: frozenset[Role] | None
+    description: str = ""
+    private_only: bool = False
+
+
+@dataclass
+class Router:
+    """Handlers of one feature; `roles` guards every route of the router unless overridden."""
+
+    name: str
+    roles: Iterable[Role] | None = None
+    commands: dict[str, Route] = field(default_factory=dict)
+    callbacks: dict[str, Route] = field(default_factory=dict)
+    states: dict[str, Route] = field(default_factory=dict)
+    catch_all_text: Route | None = None
+    document_route: Route | None = None
+
+    def _route(self, handler: Handler, roles: Iterable[Role] | None, **extra: object) -> Route:
+        allowed = roles if roles is not None else self.roles
+        return Route(handler, frozenset(allowed) if allowed is not None else None, **extra)
+
+    def command(
+        self,
+        name: str,
+        description: str = "",
+        *,
+        roles: Iterable[Role] | None = None,
+        private_only: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        """Register `/name`; a `description` puts it in the command menu of allowed roles."""
+
+        def register(handler: Handler) -> Handler:
+            self.commands[name] = self._route(
+                handler, roles, description=description, private_only=private_only
+            )
+            return handler
+
+        return register
+
+    def callback(self, prefix: str, *, roles: Iterable[Role] | None = None) -> Callable:
+        """Register the handler of button presses whose data starts with `prefix:`."""
+
+        def register(handler: Handler) -> Handler:
+            self.callbacks[prefix] = self._route(handler, roles)
+            return handler
+
+        return register
+
+    def text(self, state: str | None = None, *, roles: Iterable[Role] | None = None) -> Callable:
+        """Register a plain-text handler: for a pending-input `state`, or the catch-all."""
+
+        def register(handler: Handler) -> Handler:
+            route = self._route(handler, roles)
+            if state is None:
+                self.catch_all_text = route
+            else:
+                self.states[state] = route
+            return handler
+
+        return register
+
+    def document(self, *, roles: Iterable[Role] | None = None) -> Callable:
+        """Register the handler of files sent to the bot."""
+
+        def register(handler: Handler) -> Handler:
+            self.document_route = self._route(handler, roles)
+            return handler
+
+        return register
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The route chosen for an event, or why none was (a Chinese refusal to send)."""
+
+    route: Route | None
+    name: str
+    refusal: str | None = None
+
+
+class RoutingTable:
+    """The ordered routers of the bot; the first router that knows an event handles it."""
+
+    def __init__(self, routers: list[Router]) -> None:
+        self.routers = routers
+
+    def resolve(self, event: Event, role: Role, pending_kind: str | None) -> Resolved:
+        route, name = self._find(event, pending_kind)
+        if route is None:
+            return Resolved(None, name)
+        if route.roles is not None and role not in route.roles:
+            return Resolved(None, name, refusal=_role_refusal(event, route.roles))
+        if route.private_only and not event.is_private:
+            return Resolved(None, name, refusal="这个操作请在与我的私聊中进行。")
+        return Resolved(route, name)
+
+    def _find(self, event: Event, pending_kind: str | None) -> tuple[Route | None, str]:
+        if event.kind is EventKind.command:
+            return self._first(lambda r: r.commands.get(event.command)), f"/{event.command}"
+        if event.kind is EventKind.callback:
+            prefix = event.callback_data.split(":", 1)[0]
+            return self._first(lambda r: r.callbacks.get(prefix)), f"cb:{prefix}"
+        if event.kind is EventKind.document:
+            return self._first(lambda r: r.document_route), "document"
+        if pending_kind is not None:
+            route = self._first(lambda r: r.states.get(pending_kind))
+            if route is not None:
+                return route, f"state:{pending_kind}"
+        return self._first(lambda r: r.catch_all_text), "text"
+
+    def _first(self, pick: Callable[[Router], Route | None]) -> Route | None:
+        for router in self.routers:
+            route = pick(router)
+            if route is not None:
+                return route
+        return None
+
+    def menu_for(self, role: Role) -> list[tuple[str, str]]:
+        """The (command, description) pairs a user of this role sees in the menu."""
+        menu = []
+        for router in self.routers:
+            for name, route in router.commands.items():
+                if route.description and (route.roles is None or role in route.roles):
+                    menu.append((name, route.description))
+        return menu
+
+
+def _role_refusal(event: Event, roles: frozenset[Role]) -> str:
+    what = f"/{event.command}" if event.kind is EventKind.command else "这个操作"
+    if Role.manager in roles:
+        return f"抱歉,{what} 只有班主任可以使用。如需开通班主任权限,请联系项目管理员。"
+    return f"抱歉,{what} 只有管理员可以使用。"
+
+
+__all__ = ["Context", "Handler", "Resolved", "Route", "Router", "RoutingTable", "UserError"]

@@ -1,0 +1,132 @@
+"""Greeting, help, and joining a class: `/start [code]`, `/help`, `/join CODE`, `/myclass`.
+
+A deep link `t.me/<bot>?start=<code>` arrives as `/start <code>` and joins the class at once.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.chat import Reply, Send
+from bot.db import crud
+from bot.db.models import Role
+from handlers.routing import Context, Router, UserError
+
+router = Router("start")
+
+GREETING = {
+    Role.trainee: (
+        "您好,{name}!我是国培助手 🤖\n"
+        "可以直接向我提问国培计划的政策,比如「国培计划的培训经费怎么管理?」"
+    ),
+    Role.manager: "您好,{name}班主任!我是国培助手 🤖\n您可以创建培训班、发送提醒和满意度调查。",
+    Role.admin: "您好,{name}!您是国培助手的管理员。",
+}
+
+HELP_BY_ROLE = {
+    Role.trainee: (
+        "📖 <b>使用帮助</b>\n"
+        "• 直接发送问题,我会引用通知原文回答\n"
+        "• /deadlines 查看通知里的截止时间\n"
+        "• /join 加入码 — 加入培训班\n"
+        "• /myclass — 查看我的培训班"
+    ),
+    Role.manager: (
+        "\n\n👩‍🏫 <b>班主任</b>\n"
+        "• /newclass 班级名称 — 创建培训班,得到加入链接\n"
+        "• /remind 时间 内容 — 定时提醒,如 /remind 明天9点 提交研修日志\n"
+        "• /reminders — 查看、取消提醒\n"
+        "• /broadcast 内容 — 向全班群发通知\n"
+        "• /survey — 发起满意度调查;/results — 查看结果\n"
+        "• /unanswered — 学员提出而我没能回答的问题"
+    ),
+    Role.admin: (
+        "\n\n🛠 <b>管理员</b>\n"
+        "• /addmanager 用户ID — 设为班主任\n"
+        "• /kbstats — 知识库统计\n"
+        "• 直接发送通知文件(txt/md/html/pdf/docx)即可加入知识库"
+    ),
+}
+
+
+def help_text(role: Role) -> str:
+    """The help for a role includes the help of every role below it."""
+    text = HELP_BY_ROLE[Role.trainee]
+    if role in (Role.manager, Role.admin):
+        text += HELP_BY_ROLE[Role.manager]
+    if role is Role.admin:
+        text += HELP_BY_ROLE[Role.admin]
+    return text
+
+
+@router.command("start", "开始使用")
+async def start(ctx: Context) -> list[Reply]:
+    """Greet the user, or join the class whose code came in the deep link."""
+    if ctx.event.args.strip():
+        return join_by_code(ctx, ctx.event.args)
+    name = escape(ctx.user.first_name or "老师")
+    return [Send(GREETING[ctx.role].format(name=name) + "\n\n" + help_text(ctx.role))]
+
+
+@router.command("help", "使用帮助")
+async def show_help(ctx: Context) -> list[Reply]:
+    """Show the commands this user may use."""
+    return [Send(help_text(ctx.role))]
+
+
+@router.command("join", "加入培训班")
+async def join(ctx: Context) -> list[Reply]:
+    """Join a class with the code the class manager gave."""
+    if not ctx.event.args.strip():
+        raise UserError("请在命令后写上班主任给您的加入码,例如:/join ABCD2345")
+    return join_by_code(ctx, ctx.event.args)
+
+
+def join_by_code(ctx: Context, code: str) -> list[Reply]:
+    with ctx.services.session() as session:
+        training_class = crud.find_class_by_code(session, code=code.split()[0])
+        if training_class is None:
+            raise UserError(
+                f"加入码「{escape(code.strip()[:16])}」不存在。请核对班主任发来的加入码"
+                "(8 位字母和数字),或直接点击班主任分享的链接。"
+            )
+        _, created = crud.join_class(session, user_id=ctx.user.id, class_id=training_class.id)
+    name = escape(training_class.name)
+    if not created:
+        return [Send(f"您已经在「{name}」里了,无需重复加入。")]
+    return [
+        Send(
+            f"✅ 已加入培训班「{name}」。\n班主任的提醒、通知和问卷会通过我发给您。"
+            "\n有政策问题可以直接问我。"
+        )
+    ]
+
+
+@router.command("myclass", "我的培训班")
+async def my_classes(ctx: Context) -> list[Reply]:
+    """List the classes the user belongs to (and, for managers, the ones they run)."""
+    with ctx.services.session() as session:
+        joined = crud.classes_of_member(session, user_id=ctx.user.id)
+        managed = []
+        if ctx.is_manager:
+            managed = crud.classes_managed_by(session, manager_id=ctx.user.id)
+        counts = {c.id: crud.count_members(session, class_id=c.id) for c in managed}
+    lines = []
+    if managed:
+        lines.append("👩‍🏫 <b>我管理的培训班</b>")
+        for c in managed:
+            link = class_link(ctx, c.join_code)
+            lines.append(
+                f"• {escape(c.name)}({counts[c.id]} 人)"
+                f"加入码 <code>{c.join_code}</code>\n  {link}"
+            )
+    if joined:
+        lines.append("📚 <b>我加入的培训班</b>")
+        lines.extend(f"• {escape(c.name)}" for c in joined)
+    if not lines:
+        return [Send("您还没有加入培训班。请点击班主任分享的链接,或发送 /join 加入码。")]
+    return [Send("\n".join(lines))]
+
+
+def class_link(ctx: Context, code: str) -> str:
+    return f"https://t.me/{ctx.services.bot_username}?start={code}"
