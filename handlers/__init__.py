@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from functools import cache
 
-from handlers import admin, classes, start
+from handlers import admin, ask, broadcast, classes, reminders, start, surveys
 from handlers.routing import RoutingTable
 
 ROUTERS = [
     start.router,
     classes.router,
     admin.router,
+    reminders.router,
+    broadcast.router,
+    surveys.router,
+    ask.router,  # last: any other plain text is a question
 ]
 
 
