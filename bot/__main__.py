@@ -1,0 +1,5 @@
+"""`python -m bot` is the `guopei-bot` command."""
+
+from bot.cli import app
+
+app()
