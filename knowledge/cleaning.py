@@ -1,0 +1,221 @@
+"""Remove what scraped pages carry besides the notice, and repair what can be repaired.
+
+Each removal is counted by category with a few samples, so the person ingesting a file sees
+what was thrown away: lottery spam and planted URLs, site navigation, lists of unrelated dated
+headlines, share/QR/copyright/editor boilerplate, pinyin annotations, and mojibake.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+CJK = "\u4e00-\u9fff"
+TRUNCATION_MARKER = re.compile(r"\[\.\.\.[^\]\n]{0,80}\.\.\.\]")
+
+# GBK bytes of 「省（区」 read one byte out of step, then re-encoded: the lead byte of 省 and the
+# trail byte of 区 are lost, so the general case cannot be decoded, but this fragment recurs in
+# every 各省(区、市) of MOE pages scraped this way. The pair 「。</p>」 suffers the same fate.
+KNOWN_MOJIBAKE = (
+    (re.compile(r"各\?。ㄇ\?、市\)"), "各省(区、市)"),
+    (re.compile(r"\?。ㄇ\?、市\)"), "省(区、市)"),
+    (re.compile(r"\?! \?/p>"), "。"),
+    (re.compile(r"\?/p>"), ""),
+)
+UNRECOVERABLE_MOJIBAKE = re.compile(rf"(?<=[{CJK}])\?{{2,}}|\?{{2,}}(?=[{CJK},,。])")
+HTML_REMNANT = re.compile(r"</?(?:p|span|div|br|strong|b|font)\b[^>]*>", re.IGNORECASE)
+PINYIN_ANNOTATION = re.compile(
+    rf"(?<=[{CJK}])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ]{{1,7}}\)"
+)
+# Wording that a simplified→Taiwan converter put into some mirrors (中小学 → 中國小 …).
+TAIWAN_WORDING = (
+    ("中国小学", "中小学"),
+    ("中国小", "中小学"),
+    ("幼稚园", "幼儿园"),
+    ("结果套用", "结果应用"),
+    ("转换与套用", "转换与应用"),
+    ("学分套用", "学分应用"),
+    ("套用", "应用"),
+    ("认定制度", "认定制度"),
+)
+
+LOTTERY = re.compile(
+    rf"[{CJK}]{{0,4}}(?:高频|快)?(?:11|十一)选[五5](?:唯一指定|开奖结果|开奖|走势图?)?[::]?"
+    rf"|[{CJK}]{{0,4}}(?:时时彩|六合彩|快三|北京赛车|pk10|PK10)[{CJK}]{{0,6}}"
+    rf"|[{CJK}]{{0,6}}(?:彩票|博彩|娱乐城|网投|赌场|百家乐)[{CJK}]{{0,6}}"
+)
+URL = re.compile(r"(?:https?://|www\.)[\w./%?=&#:+~-]+|\b[\w-]+\.(?:com|net|cn|org|cc|top|vip)\b")
+DATED_HEADLINE = re.compile(r"^\s*[•·●▪◆\-*]?\s*.{4,90}?\s+\d{4}-\d{2}-\d{2}\s*$")
+BULLET_ONLY = re.compile(r"^\s*[•·●▪◆]\s*$")
+NAVIGATION = re.compile(
+    r"^\s*(?:当前位置|您的位置|所在位置)[::]|^\s*首页\s*[>›»\-]|>\s*首页|^.{0,30}(?:>|›|»).{0,30}>"
+    r"|点击进入\s*$|^\s*下一页|^\s*上一页|^\s*(?:简述|目录|正文|文章属性|信息公开_其他|时讯)\s*$"
+    r"|^\s*发布于[::].{0,40}作者[::]"
+)
+RELATED_LIST_HEADING = re.compile(
+    r"^\s*(?:猜你喜欢|相关文章|相关阅读|推荐阅读|热门文章|延伸阅读)[::]?\s*$"
+)
+BOILERPLATE = re.compile(
+    r"点击右上角|选择在浏览器中打开|扫一扫|二维码|分享本页|分享到|打印本页|关闭窗口|【字体"
+    r"|责任编辑|版权所有|版权声明|本站部分|如有侵权|不承担相关法律责任|欢迎发送邮件|公网安备"
+    r"|网站标识码|ICP备|中文域名|^\s*来源[::]\s*\S{0,12}\s*$|发布时间[::]\s*\d{4}"
+    r"|^\s*\S+\.(?:docx?|pdf|wps)\s*$"
+)
+METADATA_TABLE = re.compile(
+    r"^\s*(?:信息名称|信息索引|生成日期|发文机构|发文字号|信息类别|内容概述|主题分类)[::]"
+    r"|^\s*•?\s*【(?:制定机关|公布日期|文号|施行日期|效力等级|时效性|主题分类)】"
+)
+CLAUSE_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[((][一二三四五六七八九十\d]+[))]|\d+[.．、]|第[一二三四五六七八九十]+)"
+)
+
+
+@dataclass
+class CleanResult:
+    """Cleaned text plus what was removed (by category) and how many repairs were made."""
+
+    text: str
+    removed: Counter = field(default_factory=Counter)
+    samples: dict[str, list[str]] = field(default_factory=dict)
+    repaired: int = 0
+
+    def note(self, category: str, sample: str, count: int = 1) -> None:
+        """Record a removal in `category` with a short sample."""
+        self.removed[category] += count
+        kept = self.samples.setdefault(category, [])
+        sample = sample.strip()
+        if sample and len(kept) < 3 and sample[:40] not in kept:
+            kept.append(sample[:40])
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified ones."""
+    return _t2s().convert(text)
+
+
+def clean_text(raw: str) -> CleanResult:
+    """Return the notice text of a scraped page with junk removed and mojibake repaired."""
+    result = CleanResult(text="")
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ")
+    text = text.replace("\xa0", " ").replace("\ufeff", "").replace("\u200b", "")
+    text = _remove_pattern(text, TRUNCATION_MARKER, "truncation_marker", result)
+    text = _remove_pattern(text, PINYIN_ANNOTATION, "pinyin_annotation", result)
+    for pattern, replacement in KNOWN_MOJIBAKE:
+        text, count = pattern.subn(replacement, text)
+        result.repaired += count
+    text = _remove_pattern(text, UNRECOVERABLE_MOJIBAKE, "mojibake_unrecoverable", result)
+    text = _remove_pattern(text, HTML_REMNANT, "html_remnant", result)
+    simplified = to_simplified(text)
+    if simplified != text:
+        changed = sum(1 for a, b in zip(text, simplified, strict=False) if a != b)
+        result.note("traditional_to_simplified", f"{changed} 个繁体字已转为简体", 0)
+        result.repaired += changed
+        text = simplified
+        for wrong, right in TAIWAN_WORDING:
+            text, count = re.subn(wrong, right, text)
+            result.repaired += count
+    text = _remove_lines(text, result)
+    text = _remove_pattern(text, LOTTERY, "lottery_spam", result)
+    text = _remove_pattern(text, URL, "planted_url", result)
+    text = _tidy_spacing(text)
+    result.text = text
+    return result
+
+
+def _remove_pattern(text: str, pattern: re.Pattern, category: str, result: CleanResult) -> str:
+    def drop(match: re.Match) -> str:
+        result.note(category, match.group(0))
+        return ""
+
+    return pattern.sub(drop, text)
+
+
+def _remove_lines(text: str, result: CleanResult) -> str:
+    """Drop navigation, headline lists, boilerplate and related-article lists, line by line."""
+    lines = text.split("\n")
+    site_names = _repeated_short_lines(lines)
+    kept: list[str] = []
+    in_related_list = False
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            kept.append("")
+            continue
+        if in_related_list:
+            if _is_notice_text(stripped):
+                in_related_list = False
+            else:
+                result.note("related_articles", stripped)
+                continue
+        if RELATED_LIST_HEADING.match(stripped):
+            in_related_list = True
+            result.note("related_articles", stripped)
+            continue
+        category = _junk_line_category(stripped, site_names)
+        if category:
+            result.note(category, stripped)
+            continue
+        for name in site_names:
+            if name in line:
+                line = line.replace(name, "")
+                result.note("site_navigation", name)
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _junk_line_category(line: str, site_names: set[str]) -> str | None:
+    if line in site_names:
+        return "site_navigation"
+    if BULLET_ONLY.match(line) or DATED_HEADLINE.match(line):
+        return "unrelated_headlines"
+    if METADATA_TABLE.search(line):
+        return "metadata_table"
+    if NAVIGATION.search(line):
+        return "site_navigation"
+    if BOILERPLATE.search(line):
+        return "share_copyright_boilerplate"
+    if LOTTERY.fullmatch(line) or (LOTTERY.search(line) and len(LOTTERY.sub("", line)) < 8):
+        return "lottery_spam"
+    return None
+
+
+def _is_notice_text(line: str) -> bool:
+    """True for a line that looks like the body of a notice rather than a list of links."""
+    if CLAUSE_START.match(line) and len(line) > 12:
+        return True
+    if line.startswith(("各", "有关")) and line.endswith((":", ":")):
+        return True
+    return len(line) > 60 and "。" in line
+
+
+def _repeated_short_lines(lines: list[str]) -> set[str]:
+    """Short lines that recur verbatim are a site's name or menu, not notice text."""
+    counts = Counter(line.strip() for line in lines if 4 <= len(line.strip()) <= 20)
+    return {
+        line
+        for line, count in counts.items()
+        if count >= 2
+        and not CLAUSE_START.match(line)
+        and not re.search(r"\d{4}年", line)
+        and not line.startswith("附件")
+    }
+
+
+def _tidy_spacing(text: str) -> str:
+    """Join characters that PDF extraction spaced apart, and squeeze blank lines."""
+    text = re.sub(rf"(?<=[{CJK}0-9%,。、;:)”])[ \t]+(?=[{CJK}(“])", "", text)
+    text = re.sub(rf"(?<=[{CJK}])[ \t]+(?=\d)", "", text)
+    text = re.sub(r"(?<=\d)[ \t]+(?=[年月日%])", "", text)
+    text = re.sub(r"[ \t]+", " ", text)
+    lines = [line.strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -1,0 +1,81 @@
+"""Find dated duties in passages: 「于2019年4月12日前将…报送」, 「培训结束后的1个月内」."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from knowledge.models import Deadline, Document, Passage
+
+DUTY = re.compile(r"报送|提交|上报|报教育部|报我部|备案|完成|形成|汇总|反馈|申报|报至|送至")
+ABSOLUTE = re.compile(
+    r"(?:于|在)?(?P<when>(?P<year>\d{4})年(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?)?"
+    r"(?P<end>底)?(?:前|之前|以前))"
+)
+RELATIVE = re.compile(
+    r"(?P<when>(?:培训|项目|活动|研修)?(?:结束|完成|开班|下达|印发)后的?"
+    r"(?:\d+|[一二两三四五六七八九十半])+个?(?:月|周|星期|日|天|个工作日|工作日)(?:内|以内))"
+)
+
+
+def find_deadlines(documents: list[Document], passages: list[Passage]) -> list[Deadline]:
+    """Every dated or time-limited duty in the passages, in document order."""
+    by_id = {document.doc_id: document for document in documents}
+    found: list[Deadline] = []
+    seen: set[tuple[str, str]] = set()
+    for passage in passages:
+        document = by_id.get(passage.doc_id)
+        if document is None or passage.clause == "" and passage.text.startswith(document.title):
+            continue
+        for sentence in re.findall(r"[^。;;\n]+[。;;]?", passage.text):
+            for due, when_text in _deadlines_in(sentence):
+                key = (passage.doc_id, sentence)
+                if key in seen:
+                    continue
+                seen.add(key)
+                found.append(
+                    Deadline(
+                        due=due,
+                        text=sentence.strip(),
+                        when_text=when_text,
+                        clause=passage.clause,
+                        title=document.title,
+                        doc_number=document.doc_number,
+                        source=document.source,
+                        doc_id=document.doc_id,
+                    )
+                )
+    return found
+
+
+def _deadlines_in(sentence: str) -> list[tuple[date | None, str]]:
+    results: list[tuple[date | None, str]] = []
+    for match in ABSOLUTE.finditer(sentence):
+        after = sentence[match.end() : match.end() + 60]
+        if not DUTY.search(after):
+            continue
+        due = _absolute_date(match)
+        if due is not None:
+            results.append((due, match.group("when")))
+    for match in RELATIVE.finditer(sentence):
+        if DUTY.search(sentence[match.end() :]):
+            results.append((None, match.group("when")))
+    return results
+
+
+def _absolute_date(match: re.Match) -> date | None:
+    year = int(match.group("year"))
+    month = match.group("month")
+    day = match.group("day")
+    try:
+        if month and day:
+            return date(year, int(month), int(day))
+        if month and match.group("end"):
+            last = calendar.monthrange(year, int(month))[1]
+            return date(year, int(month), last)
+        if match.group("end"):
+            return date(year, 12, 31)
+    except ValueError:
+        return None
+    return None

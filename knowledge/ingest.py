@@ -1,0 +1,169 @@
+"""Ingest one notice file: read, clean, split into notices, find metadata, cut passages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.cleaning import clean_text, to_simplified
+from knowledge.errors import IngestError
+from knowledge.loaders import read_notice_file
+from knowledge.models import Document, IngestReport, Passage
+from knowledge.notices import (
+    ADDRESSEE,
+    DOC_NUMBER,
+    HEADER_KEYS,
+    SIGNATURE_DATE,
+    find_metadata,
+    page_table_metadata,
+    parse_header,
+    split_notices,
+    split_passages,
+)
+
+MIN_NOTICE_CJK = 40
+CLAUSE_MARK = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[((][一二三四五六七八九十\d]+[))]|\d+\s*[.．、]|第)"
+)
+
+
+@dataclass
+class ParsedFile:
+    """Everything one file contributes to the knowledge base."""
+
+    documents: list[Document]
+    passages: list[Passage]
+    report: IngestReport
+
+
+def parse_notice_file(path: Path, name: str | None = None) -> ParsedFile:
+    """Parse a notice file completely, or raise IngestError without side effects."""
+    raw = read_notice_file(path)
+    return parse_notice_text(raw, name or path.name)
+
+
+def parse_notice_text(raw: str, name: str) -> ParsedFile:
+    """Parse the text of a notice file named `name`."""
+    header, body = parse_header(raw)
+    table = page_table_metadata(body)
+    cleaned = clean_text(body)
+    if len(re.findall(r"[\u4e00-\u9fff]", cleaned.text)) < MIN_NOTICE_CJK:
+        raise IngestError("清理后没有找到通知正文(只有导航、广告或空白)", name)
+    pieces = [cleaned.text] if header else split_notices(cleaned.text)
+    pieces = [piece for piece in pieces if len(re.findall(r"[\u4e00-\u9fff]", piece)) >= 20]
+    if not pieces:
+        raise IngestError("没有找到通知正文", name)
+    stem = Path(name).stem
+    documents: list[Document] = []
+    passages: list[Passage] = []
+    for number, piece in enumerate(pieces, start=1):
+        draft = find_metadata(piece)
+        fields = {
+            "title": draft.title,
+            "doc_number": draft.doc_number,
+            "issuer": draft.issuer,
+            "date": draft.date,
+            "source": draft.source,
+        }
+        if len(pieces) == 1:
+            fields.update({key: value for key, value in table.items() if value})
+            if fields["date"]:
+                fields["date"] = fields["date"].replace(".", "-")
+            for key in HEADER_KEYS:
+                if header.get(key):
+                    fields[key] = to_simplified(header[key]) if key != "source" else header[key]
+        if not fields["source"]:
+            fields["source"] = name
+        doc_id = stem if len(pieces) == 1 else f"{stem}#{number}"
+        document = Document(
+            doc_id=doc_id,
+            attachments=draft.attachments,
+            text=piece,
+            file=name,
+            **fields,
+        )
+        documents.append(document)
+        passages.append(Passage(doc_id, "", metadata_passage(document)))
+        for block in split_passages(notice_body(piece)):
+            passages.append(Passage(doc_id, block.clause, block.text))
+    report = IngestReport(
+        path=name,
+        documents=[document.doc_id for document in documents],
+        passages=len(passages),
+        removed=dict(cleaned.removed),
+        samples=cleaned.samples,
+        repaired=cleaned.repaired,
+    )
+    return ParsedFile(documents, passages, report)
+
+
+def metadata_passage(document: Document) -> str:
+    """A passage naming the notice, so 文号/发文单位/附件 questions have something to hit."""
+    lines = [document.title]
+    if document.doc_number:
+        lines.append(f"发文字号:{document.doc_number}")
+    if document.issuer:
+        lines.append(f"发文单位:{document.issuer}")
+    if document.date:
+        lines.append(f"日期:{document.date}")
+    if document.attachments:
+        lines.append("附件:" + ";".join(document.attachments))
+    return "\n".join(lines)
+
+
+def notice_body(text: str) -> str:
+    """The notice without its title lines, addressee, attachment list and signature."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    start = 0
+    for index, line in enumerate(lines[:10]):
+        if ADDRESSEE.match(line):
+            start = index + 1
+            rest = ADDRESSEE.sub("", line).strip()
+            if rest:
+                lines[index] = rest
+                start = index
+            break
+        if "。" in line or len(line) > 70:
+            break
+        if CLAUSE_MARK.match(line):
+            break
+        if DOC_NUMBER.search(line) or index < 3:
+            start = index + 1
+    body = _join_broken_lines(lines[start:])
+    kept: list[str] = []
+    in_attachments = False
+    for index, line in enumerate(body):
+        if re.match(r"^附件[::]", line):
+            in_attachments = True
+            continue
+        if in_attachments and re.match(r"^\d+\s*[.．、]", line) and len(line) < 80:
+            continue
+        in_attachments = False
+        if SIGNATURE_DATE.match(line):
+            while (
+                kept
+                and len(kept[-1]) <= 40
+                and "。" not in kept[-1]
+                and re.search("部|厅|委|局", kept[-1])
+            ):
+                kept.pop()
+            continue
+        kept.append(line)
+        del index
+    return "\n".join(kept)
+
+
+def _join_broken_lines(lines: list[str]) -> list[str]:
+    """Rejoin sentences that the page broke across lines (after 、 or mid-sentence)."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and not CLAUSE_MARK.match(line) and not SIGNATURE_DATE.match(line):
+            previous = joined[-1]
+            broken_list = previous.endswith(("、", ",", ","))
+            mid_sentence = "。" in previous and re.search(r"[\u4e00-\u9fff]$", previous)
+            if broken_list or mid_sentence:
+                joined[-1] = previous + line
+                continue
+        joined.append(line)
+    return joined

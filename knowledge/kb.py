@@ -1,0 +1,415 @@
+"""The knowledge base: built-in and uploaded notices, a cached BM25 index, and `ask`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from knowledge.analyzer import Analyzer, normalize, resource_fingerprint
+from knowledge.bm25 import BM25Index
+from knowledge.deadlines import find_deadlines
+from knowledge.errors import IngestError
+from knowledge.ingest import ParsedFile, parse_notice_file
+from knowledge.loaders import SUPPORTED_SUFFIXES
+from knowledge.models import Answer, Deadline, Document, Hit, IngestReport, Passage
+from knowledge.spelling import QueryCorrector
+
+log = logging.getLogger(__name__)
+
+CODE_VERSION = "knowledge-index-3"
+MAX_QUESTION_CHARS = 1000
+# A question is in scope when the indexed words carry most of its idf mass …
+MIN_QUERY_COVERAGE = 0.5
+# … and the top passage holds a fair part of it.
+MIN_HIT_COVERAGE = 0.3
+CURATED_MIN_SCORE = 82.0
+MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+@dataclass
+class _State:
+    """Everything a built index consists of; swapped whole on rebuild."""
+
+    documents: list[Document]
+    passages: list[Passage]
+    index: BM25Index
+    deadlines: list[Deadline]
+    reports: list[IngestReport]
+    built_at: str
+
+
+def builtin_corpus_files() -> list[Path]:
+    """The notices shipped in knowledge/corpus."""
+    folder = Path(str(resources.files("knowledge.corpus")))
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith("_")
+    )
+
+
+class KnowledgeBase:
+    """Searchable notices. Create with `KnowledgeBase.open(cache_dir, extra_notice_dir)`."""
+
+    def __init__(self, cache_dir: Path, extra_notice_dir: Path | None, analyzer: Analyzer):
+        self.cache_dir = cache_dir
+        self.extra_notice_dir = extra_notice_dir
+        self.analyzer = analyzer
+        self._curated: list[tuple[int, str, str]] = []
+        self._curated_keys: list[str] = []
+        self._state: _State
+        self._corrector: QueryCorrector
+        self._unknown_idf = 1.0
+
+    @classmethod
+    def open(cls, cache_dir: Path, extra_notice_dir: Path | None = None) -> KnowledgeBase:
+        """Load the cached index for the current notices, building it if they changed."""
+        cache_dir = Path(cache_dir)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        if extra_notice_dir is not None:
+            extra_notice_dir = Path(extra_notice_dir)
+            extra_notice_dir.mkdir(parents=True, exist_ok=True)
+        kb = cls(cache_dir, extra_notice_dir, Analyzer(cache_dir))
+        kb._load_or_build()
+        return kb
+
+    # ----- building and caching -------------------------------------------------------------
+
+    def source_files(self) -> list[Path]:
+        """Built-in notices followed by uploaded ones."""
+        files = builtin_corpus_files()
+        if self.extra_notice_dir is not None and self.extra_notice_dir.is_dir():
+            files += sorted(
+                path
+                for path in self.extra_notice_dir.iterdir()
+                if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
+            )
+        return files
+
+    def _fingerprint(self, files: list[Path]) -> str:
+        digest = hashlib.sha256(CODE_VERSION.encode())
+        digest.update(resource_fingerprint().encode())
+        for path in files:
+            digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()[:20]
+
+    def _load_or_build(self) -> None:
+        files = self.source_files()
+        key = self._fingerprint(files)
+        meta_path = self.cache_dir / f"kb-{key}.json"
+        index_path = self.cache_dir / f"kb-{key}.npz"
+        state = None
+        if meta_path.exists() and index_path.exists():
+            try:
+                state = self._read_cache(meta_path, index_path)
+            except (OSError, ValueError, KeyError) as error:
+                log.warning("index cache unreadable, rebuilding: %s", error)
+        if state is None:
+            state = self._build(files)
+            self._write_cache(state, meta_path, index_path)
+        self._install(state)
+
+    def _build(self, files: list[Path]) -> _State:
+        documents: list[Document] = []
+        passages: list[Passage] = []
+        reports: list[IngestReport] = []
+        seen_ids: set[str] = set()
+        for path in files:
+            try:
+                parsed = parse_notice_file(path)
+            except IngestError as error:
+                log.warning("skipping notice %s: %s", path, error.reason)
+                reports.append(IngestReport(path=path.name, error=error.reason))
+                continue
+            renames = {}
+            for document in parsed.documents:
+                if document.doc_id in seen_ids:
+                    renames[document.doc_id] = f"{document.doc_id}~{len(seen_ids)}"
+                    document.doc_id = renames[document.doc_id]
+                seen_ids.add(document.doc_id)
+            documents += parsed.documents
+            passages += [
+                Passage(renames.get(p.doc_id, p.doc_id), p.clause, p.text) for p in parsed.passages
+            ]
+            reports.append(parsed.report)
+        index = BM25Index.build([self.analyzer.terms(passage.text) for passage in passages])
+        return _State(
+            documents=documents,
+            passages=passages,
+            index=index,
+            deadlines=find_deadlines(documents, passages),
+            reports=reports,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+
+    def _write_cache(self, state: _State, meta_path: Path, index_path: Path) -> None:
+        for old in self.cache_dir.glob("kb-*.*"):
+            old.unlink(missing_ok=True)
+        meta = {
+            "documents": [asdict(document) for document in state.documents],
+            "passages": [[p.doc_id, p.clause, p.text] for p in state.passages],
+            "deadlines": [deadline.to_json() for deadline in state.deadlines],
+            "reports": [asdict(report) for report in state.reports],
+            "built_at": state.built_at,
+        }
+        temporary_index = index_path.with_name(index_path.stem + ".tmp.npz")
+        state.index.save(temporary_index)
+        os.replace(temporary_index, index_path)
+        temporary_meta = meta_path.with_suffix(".tmp")
+        temporary_meta.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary_meta, meta_path)
+
+    def _read_cache(self, meta_path: Path, index_path: Path) -> _State:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        deadlines = []
+        for item in meta["deadlines"]:
+            due = date.fromisoformat(item["due"]) if item["due"] else None
+            deadlines.append(Deadline(**(item | {"due": due})))
+        return _State(
+            documents=[Document(**item) for item in meta["documents"]],
+            passages=[Passage(*item) for item in meta["passages"]],
+            index=BM25Index.load(index_path),
+            deadlines=deadlines,
+            reports=[IngestReport(**item) for item in meta["reports"]],
+            built_at=meta["built_at"],
+        )
+
+    def _install(self, state: _State) -> None:
+        index = state.index
+        frequencies = {term: index.doc_freq(term) for term in index.vocabulary}
+        self._corrector = QueryCorrector(frequencies)
+        self._unknown_idf = float(np.percentile(index.idf, 75)) if len(index.idf) else 1.0
+        self._documents_by_id = {document.doc_id: document for document in state.documents}
+        self._state = state
+
+    # ----- questions ---------------------------------------------------------------------------
+
+    def ask(self, question: str, k: int = 3) -> Answer:
+        """Answer a question with the best clause passages, or decline with a reason."""
+        reason = self._reject_reason(question)
+        if reason:
+            return Answer(question=question, answered=False, reason=reason)
+        text = normalize(question)
+        curated = self._match_curated(text)
+        terms = self._query_terms(text)
+        hits, reason = self._search(terms, max(1, k))
+        if curated:
+            return Answer(question, True, hits, None, curated[2], curated[0])
+        return Answer(
+            question=question, answered=not reason, hits=hits if not reason else [], reason=reason
+        )
+
+    @staticmethod
+    def _reject_reason(question: str) -> str | None:
+        if not isinstance(question, str) or not question.strip():
+            return "empty"
+        if len(question) > MAX_QUESTION_CHARS:
+            return "too_long"
+        garbage = sum(
+            1 for ch in question if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r")
+        )
+        if garbage > 2:
+            return "binary"
+        if not MEANINGFUL.search(question):
+            return "no_text"
+        return None
+
+    def _query_terms(self, text: str) -> list[str]:
+        vocabulary = self._state.index.vocabulary
+        raw = self.analyzer.raw_tokens(text)
+        if any(
+            token not in vocabulary and self.analyzer.canonical.get(token) not in vocabulary
+            for token in raw
+        ):
+            text = self._corrector.correct(text, raw)
+            raw = self.analyzer.raw_tokens(text)
+        terms = []
+        for term in self.analyzer.fold(raw):
+            if term not in vocabulary and re.search(r"[\u4e00-\u9fff]", term):
+                term = self._corrector.nearest_word(term) or term
+            terms.append(term)
+        return terms
+
+    def _search(self, terms: list[str], k: int) -> tuple[list[Hit], str | None]:
+        index = self._state.index
+        unique_terms = list(dict.fromkeys(terms))
+        if not unique_terms:
+            return [], "out_of_scope"
+        weights = {
+            term: float(index.idf[index.vocabulary[term]])
+            if term in index.vocabulary
+            else self._unknown_idf
+            for term in unique_terms
+        }
+        total = sum(weights.values())
+        known = [term for term in unique_terms if term in index.vocabulary]
+        if not known or sum(weights[term] for term in known) / total < MIN_QUERY_COVERAGE:
+            return [], "out_of_scope"
+        ranked = index.rank(index.score(index.term_ids(unique_terms)), k)
+        hits = []
+        for passage_id, score in zip(ranked.ids.tolist(), ranked.scores.tolist(), strict=True):
+            hits.append(self._hit(passage_id, score, known))
+        if not hits:
+            return [], "out_of_scope"
+        top_terms = set(self._terms_in(self._state.passages[hits[0].passage_id].text, known))
+        if sum(weights[term] for term in top_terms) / total < MIN_HIT_COVERAGE:
+            return [], "out_of_scope"
+        return hits, None
+
+    def _terms_in(self, text: str, terms: list[str]) -> list[str]:
+        folded = normalize(text)
+        return [
+            term
+            for term in terms
+            if any(surface in folded for surface in self.analyzer.surface_forms(term))
+        ]
+
+    def _hit(self, passage_id: int, score: float, terms: list[str]) -> Hit:
+        passage = self._state.passages[passage_id]
+        document = self._documents_by_id[passage.doc_id]
+        surfaces = []
+        for term in terms:
+            for surface in self.analyzer.surface_forms(term):
+                if surface in passage.text and surface not in surfaces:
+                    surfaces.append(surface)
+        return Hit(
+            text=passage.text,
+            score=float(score),
+            title=document.title,
+            doc_number=document.doc_number,
+            date=document.date,
+            source=document.source,
+            clause=passage.clause,
+            doc_id=passage.doc_id,
+            passage_id=passage_id,
+            matched_terms=tuple(surfaces),
+        )
+
+    # ----- curated answers ------------------------------------------------------------------
+
+    def set_curated(self, pairs: list[tuple[int, str, str]]) -> None:
+        """Replace the curated (id, question, answer) pairs that ask() checks first."""
+        self._curated = [(int(pid), str(q), str(a)) for pid, q, a in pairs]
+        self._curated_keys = [self._curated_key(normalize(q)) for _, q, _ in self._curated]
+
+    def _curated_key(self, text: str) -> str:
+        return " ".join(sorted(set(self.analyzer.raw_tokens(text))))
+
+    def _match_curated(self, text: str) -> tuple[int, str, str] | None:
+        if not self._curated:
+            return None
+        key = self._curated_key(text)
+        if not key:
+            return None
+        found = process.extractOne(
+            key, self._curated_keys, scorer=fuzz.token_set_ratio, score_cutoff=CURATED_MIN_SCORE
+        )
+        if not found:
+            return None
+        candidate = self._curated[found[2]]
+        plain = fuzz.ratio(text, normalize(candidate[1]))
+        if found[1] < 100 and plain < 60:
+            return None
+        return candidate
+
+    # ----- notices -------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: list[Path],
+        on_progress: Callable[[Path], None] | None = None,
+        skip_bad: bool = False,
+    ) -> list[IngestReport]:
+        """Add notice files to extra_notice_dir and rebuild; a bad file is never half-added.
+
+        With skip_bad=False the first bad file raises IngestError and nothing is added;
+        with skip_bad=True bad files get a report with `error` set and the rest are added.
+        """
+        if self.extra_notice_dir is None:
+            raise IngestError("没有配置上传通知的保存目录(extra_notice_dir)")
+        parsed: list[tuple[Path, ParsedFile]] = []
+        reports: list[IngestReport] = []
+        for path in map(Path, paths):
+            try:
+                result = parse_notice_file(path)
+            except IngestError as error:
+                if not skip_bad:
+                    raise
+                reports.append(IngestReport(path=str(path), error=error.reason))
+            else:
+                result.report.path = str(path)
+                parsed.append((path, result))
+                reports.append(result.report)
+            if on_progress:
+                on_progress(path)
+        for path, _ in parsed:
+            self._store_notice(path)
+        if parsed:
+            self._load_or_build()
+        return reports
+
+    def _store_notice(self, path: Path) -> None:
+        assert self.extra_notice_dir is not None
+        target = self.extra_notice_dir / path.name
+        if target.resolve() == path.resolve():
+            return
+        with tempfile.NamedTemporaryFile(
+            dir=self.extra_notice_dir, delete=False, prefix=".upload-", suffix=".part"
+        ) as handle:
+            temporary = Path(handle.name)
+        try:
+            shutil.copyfile(path, temporary)
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    def deadlines(self) -> list[Deadline]:
+        """Dated and time-limited duties found in the notices, dated ones first by date."""
+        return sorted(
+            self._state.deadlines,
+            key=lambda deadline: (deadline.due is None, deadline.due or date.max),
+        )
+
+    def documents(self) -> list[dict]:
+        """Metadata of every notice (title, doc_number, issuer, date, source, attachments …)."""
+        return [document.metadata() for document in self._state.documents]
+
+    def reports(self) -> list[IngestReport]:
+        """Cleaning reports of the files behind the current index."""
+        return list(self._state.reports)
+
+    def stats(self) -> dict:
+        """Sizes of the index and when it was built."""
+        return {
+            "documents": len(self._state.documents),
+            "passages": len(self._state.passages),
+            "vocabulary": len(self._state.index.vocabulary),
+            "built_at": self._state.built_at,
+        }
+
+    def passage(self, passage_id: int) -> Passage:
+        """One passage by id."""
+        return self._state.passages[passage_id]
+
+
+def timed_open(
+    cache_dir: Path, extra_notice_dir: Path | None = None
+) -> tuple[KnowledgeBase, float]:
+    """Open a knowledge base and return it with the seconds it took."""
+    started = time.perf_counter()
+    kb = KnowledgeBase.open(cache_dir, extra_notice_dir)
+    return kb, time.perf_counter() - started

@@ -1,0 +1,116 @@
+"""Read notice files (.txt .md .html .pdf .docx) into plain text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from knowledge.errors import IngestError
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def read_notice_file(path: Path) -> str:
+    """Return the text of a notice file, or raise IngestError saying what is wrong."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(
+            f"不支持的文件类型 {suffix or '(无扩展名)'},请上传 .txt .md .html .pdf .docx",
+            str(path),
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise IngestError(f"无法读取文件:{error.strerror or error}", str(path)) from error
+    if not data.strip():
+        raise IngestError("文件是空的", str(path))
+    if len(data) > MAX_FILE_BYTES:
+        raise IngestError("文件太大(超过 20 MB)", str(path))
+    if suffix == ".pdf":
+        text = _read_pdf(data, path)
+    elif suffix == ".docx":
+        text = _read_docx(data, path)
+    else:
+        text = _decode_text(data, path)
+        if suffix in (".html", ".htm") or _looks_like_html(text):
+            text = html_to_text(text)
+    if not text.strip():
+        raise IngestError("文件中没有可读的文字", str(path))
+    return text
+
+
+def _decode_text(data: bytes, path: Path) -> str:
+    """Decode bytes as UTF-8 or GB18030, refusing binary data."""
+    if b"\x00" in data[:4096]:
+        raise IngestError("文件是二进制数据,不是文本通知", str(path))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t\f")
+        if control > 8:
+            raise IngestError("文件是二进制数据,不是文本通知", str(path))
+        return text
+    raise IngestError("无法识别文件编码(既不是 UTF-8 也不是 GBK)", str(path))
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<html" in head or "<body" in head or "<!doctype html" in head
+
+
+def html_to_text(html: str) -> str:
+    """Return the visible text of an HTML page, one block per line."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "iframe", "svg", "head"]):
+        tag.decompose()
+    for tag in soup.find_all(["br"]):
+        tag.replace_with("\n")
+    blocks = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article")
+    for tag in soup.find_all(blocks):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    return soup.get_text()
+
+
+def _read_pdf(data: bytes, path: Path) -> str:
+    """Return the text of a PDF, raising IngestError if it is corrupt or scanned."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not data.lstrip().startswith(b"%PDF"):
+        raise IngestError("PDF 文件已损坏(缺少 %PDF 文件头)", str(path))
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise IngestError(f"PDF 文件已损坏,无法解析:{error}", str(path)) from error
+    except Exception as error:  # pypdf raises many ad-hoc types on broken files
+        raise IngestError(f"PDF 文件无法解析:{type(error).__name__}", str(path)) from error
+    text = "\n".join(pages)
+    if not text.strip():
+        raise IngestError("PDF 中没有文字层(可能是扫描件),无法提取文字", str(path))
+    return text
+
+
+def _read_docx(data: bytes, path: Path) -> str:
+    """Return the paragraphs and table cells of a .docx file."""
+    import zipfile
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise IngestError("Word 文件已损坏或不是 .docx 格式", str(path)) from error
+    except Exception as error:
+        raise IngestError(f"Word 文件无法解析:{type(error).__name__}", str(path)) from error
+    lines = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" ".join(cell.text for cell in row.cells))
+    return "\n".join(lines)

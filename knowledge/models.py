@@ -1,0 +1,132 @@
+"""Small value types shared by the knowledge modules and returned to callers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One passage returned for a question, with the notice it comes from."""
+
+    text: str
+    score: float
+    title: str
+    doc_number: str
+    date: str
+    source: str
+    clause: str
+    doc_id: str
+    passage_id: int
+    matched_terms: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        """Return the JSON-ready form used by the CLI and the bot."""
+        return {
+            "text": self.text,
+            "score": round(self.score, 4),
+            "title": self.title,
+            "doc_number": self.doc_number,
+            "date": self.date,
+            "source": self.source,
+            "clause": self.clause,
+        }
+
+
+@dataclass
+class Answer:
+    """The result of asking the knowledge base a question."""
+
+    question: str
+    answered: bool
+    hits: list[Hit] = field(default_factory=list)
+    reason: str | None = None
+    curated_answer: str | None = None
+    curated_id: int | None = None
+
+    def to_json(self) -> dict:
+        """Return the JSON-ready form printed by `ask --json`."""
+        data: dict = {
+            "question": self.question,
+            "answered": self.answered,
+            "hits": [hit.to_json() for hit in self.hits],
+        }
+        if self.reason:
+            data["reason"] = self.reason
+        if self.curated_answer is not None:
+            data["curated_answer"] = self.curated_answer
+            data["curated_id"] = self.curated_id
+        return data
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A duty with a due date (or a relative time limit) found in a notice."""
+
+    due: date | None
+    text: str
+    when_text: str
+    clause: str
+    title: str
+    doc_number: str
+    source: str
+    doc_id: str
+
+    def to_json(self) -> dict:
+        """Return the JSON-ready form printed by `deadlines --json`."""
+        data = asdict(self)
+        data["due"] = self.due.isoformat() if self.due else None
+        return data
+
+
+@dataclass
+class IngestReport:
+    """What ingesting one file produced and what cleaning removed from it."""
+
+    path: str
+    documents: list[str] = field(default_factory=list)
+    passages: int = 0
+    removed: dict[str, int] = field(default_factory=dict)
+    samples: dict[str, list[str]] = field(default_factory=dict)
+    repaired: int = 0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was ingested."""
+        return self.error is None
+
+    def to_json(self) -> dict:
+        """Return the JSON-ready form."""
+        return asdict(self) | {"ok": self.ok}
+
+
+@dataclass
+class Document:
+    """One notice: its metadata and its cleaned text."""
+
+    doc_id: str
+    title: str
+    doc_number: str
+    issuer: str
+    date: str
+    source: str
+    attachments: list[str]
+    text: str
+    file: str
+
+    def metadata(self) -> dict:
+        """Return the metadata without the text."""
+        data = asdict(self)
+        data.pop("text")
+        return data
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A clause-sized piece of a document, the unit that is searched."""
+
+    doc_id: str
+    clause: str
+    text: str

@@ -1,0 +1,345 @@
+"""Turn one cleaned page into notices: header block, splitting, metadata and clause passages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CJK = "\u4e00-\u9fff"
+CN_NUM = "一二三四五六七八九十"
+HEADER_KEYS = ("title", "doc_number", "issuer", "date", "source")
+HEADER_LINE = re.compile(r"^([a-z_]+)\s*:\s?(.*)$")
+TITLE_END = re.compile(r"(通知|意见|办法|方案|公告|决定|规划|计划|培训班|纲要|标准)(\(节选\))?$")
+DOC_NUMBER = re.compile(
+    r"(教师厅函|教师厅|教师函|教师|财教|教基一|教基二|教基|教职成|教发|教技|教办|国办发|国发|教育部令)?"
+    r"\s*[〔\[［【((](\d{4})[〕\]］】))]\s*(\d{1,4})\s*号"
+)
+ADDRESSEE = re.compile(
+    r"^(各|有关)[^。]{2,300}(教育厅|教委|教育局|财政厅|财政局|师范大学|单位)[^。]{0,120}[::]"
+)
+NEWS_OPENING = re.compile(
+    rf"^(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日[,,]"
+    rf"([{CJK}]{{1,12}}?(?:办公厅|部|厅|委|局))(?=向|发布|印发|下发|[,,])"
+)
+SIGNATURE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+TABLE_FIELDS = {
+    "title": re.compile(r"信息名称[::]\s*(\S[^\n]*?)\s*$", re.M),
+    "doc_number": re.compile(r"(?:发文字号[::]|【文号】)\s*(\S+?)(?:\s|$)", re.M),
+    "issuer": re.compile(r"(?:发文机构[::]|【制定机关】)\s*(\S[^\n]*?)\s*$", re.M),
+    "date": re.compile(r"(?:生成日期[::]|【公布日期】)\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2})", re.M),
+}
+CLAUSE_PATTERNS = (
+    (0, re.compile(rf"^(第[{CN_NUM}]+章)\s*")),
+    (1, re.compile(rf"^([{CN_NUM}]+、)")),
+    (1, re.compile(rf"^(第[{CN_NUM}]+)[,,、]")),
+    (2, re.compile(rf"^([((][{CN_NUM}]+[))])")),
+    (2, re.compile(rf"^(第[{CN_NUM}]+条)")),
+    (3, re.compile(r"^(\d{1,2}\s*[.．、])(?!\d)")),
+    (4, re.compile(r"^([((]\d{1,2}[))])")),
+)
+INLINE_CLAUSE = re.compile(
+    rf"(?<=[。;;!!::])\s*(?=(?:[{CN_NUM}]{{1,3}}、|\d{{1,2}}[.．](?=[{CJK}])|[((][{CN_NUM}]{{1,3}}[))]))"
+)
+PASSAGE_TARGET = 300
+PASSAGE_MAX = 420
+
+
+@dataclass
+class NoticeDraft:
+    """A notice found in a page, before it gets an id."""
+
+    title: str = ""
+    doc_number: str = ""
+    issuer: str = ""
+    date: str = ""
+    source: str = ""
+    attachments: list[str] = field(default_factory=list)
+    text: str = ""
+
+
+def parse_header(raw: str) -> tuple[dict[str, str], str]:
+    """Split a leading `key: value` header block ended by `---` from the body."""
+    lines = raw.lstrip("\ufeff").split("\n")
+    header: dict[str, str] = {}
+    for index, line in enumerate(lines[:20]):
+        if line.strip() == "---":
+            if header:
+                return header, "\n".join(lines[index + 1 :])
+            break
+        match = HEADER_LINE.match(line.strip())
+        if not match:
+            break
+        header[match.group(1)] = match.group(2).strip()
+    return {}, raw
+
+
+def page_table_metadata(raw: str) -> dict[str, str]:
+    """Metadata from a government site's information table (信息名称 / 发文字号 / 【文号】 …)."""
+    found = {}
+    for key, pattern in TABLE_FIELDS.items():
+        match = pattern.search(raw)
+        if match:
+            found[key] = match.group(1).strip()
+    return found
+
+
+def split_notices(text: str) -> list[str]:
+    """Split a page holding several notices into one text per notice."""
+    text = re.sub(r"(?<=[号知见])(?=各省、)", "\n", text)
+    lines = [line.strip() for line in text.split("\n")]
+    starts: list[int] = []
+    for index, line in enumerate(lines):
+        if ADDRESSEE.match(line):
+            start = _title_start(lines, index)
+            if not starts or _body_length(lines, starts[-1], start) > 300:
+                starts.append(start)
+        elif _is_news_heading(lines, index) and (
+            not starts or _body_length(lines, starts[-1], index) > 300
+        ):
+            starts.append(index)
+    if not starts:
+        return [text.strip()] if text.strip() else []
+    pieces = []
+    lead = "\n".join(lines[: starts[0]]).strip()
+    bounds = starts + [len(lines)]
+    for begin, end in zip(bounds, bounds[1:], strict=False):
+        pieces.append("\n".join(lines[begin:end]).strip())
+    if lead:
+        if _cjk_count(lead) >= 100:
+            pieces.insert(0, lead)
+        else:
+            pieces[0] = lead + "\n" + pieces[0]
+    return [piece for piece in pieces if piece]
+
+
+def _title_start(lines: list[str], addressee_index: int) -> int:
+    """Walk back from an addressee line over the title and document-number lines."""
+    start = addressee_index
+    index = addressee_index - 1
+    while index >= 0 and addressee_index - index <= 8:
+        line = lines[index]
+        if not line:
+            index -= 1
+            continue
+        if "。" in line or len(line) > 70:
+            break
+        start = index
+        index -= 1
+    return start
+
+
+def _is_news_heading(lines: list[str], index: int) -> bool:
+    line = lines[index]
+    if not line or len(line) > 30 or "。" in line:
+        return False
+    for following in lines[index + 1 : index + 4]:
+        if following:
+            return bool(NEWS_OPENING.match(following)) and bool(
+                re.search("通知|印发|发布|决定", following[:80])
+            )
+    return False
+
+
+def _body_length(lines: list[str], begin: int, end: int) -> int:
+    return sum(len(line) for line in lines[begin:end])
+
+
+def _cjk_count(text: str) -> int:
+    return len(re.findall(f"[{CJK}]", text))
+
+
+def find_metadata(text: str) -> NoticeDraft:
+    """Find title, document number, issuer, date and attachments in a notice's own text."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    head = lines[:10]
+    draft = NoticeDraft(text=text)
+    draft.title = _find_title(head) or ""
+    head_text = "\n".join(line for line in head if "。" not in line and "《" not in line)
+    number = DOC_NUMBER.search(head_text)
+    if number:
+        draft.doc_number = f"{number.group(1) or ''}〔{number.group(2)}〕{number.group(3)}号"
+    draft.issuer, draft.date = _find_issuer_and_date(lines, draft.title)
+    draft.attachments = find_attachments(lines)
+    if not draft.title:
+        draft.title = _derive_title(text, draft.issuer) or _first_phrase(head)
+    return draft
+
+
+def _find_title(head: list[str]) -> str | None:
+    """Join short heading lines until one ends like a title (…的通知, …意见)."""
+    for begin in range(len(head)):
+        joined = ""
+        for line in head[begin : begin + 4]:
+            if "。" in line or ADDRESSEE.match(line):
+                break
+            segment = DOC_NUMBER.split(line)[0] if DOC_NUMBER.search(line) else line
+            joined += segment.strip()
+            if TITLE_END.search(joined) and len(joined) >= 8 and "关于" in joined:
+                return joined
+            if TITLE_END.search(joined) and len(joined) >= 8 and begin + 1 < len(head):
+                following = head[begin + 1] if len(head) > begin + 1 else ""
+                if NEWS_OPENING.match(following):
+                    return joined
+    return None
+
+
+def _find_issuer_and_date(lines: list[str], title: str) -> tuple[str, str]:
+    issuer = ""
+    date = ""
+    for index in range(len(lines) - 1, max(len(lines) - 12, -1), -1):
+        match = SIGNATURE_DATE.match(lines[index].strip())
+        if match:
+            date = _iso(*match.groups())
+            signers = []
+            for previous in lines[max(0, index - 3) : index]:
+                previous = previous.strip()
+                if (
+                    len(previous) <= 40
+                    and "。" not in previous
+                    and re.search("部|厅|委|局|办公室|政府", previous)
+                    and not re.match(r"^\d|^附件", previous)
+                ):
+                    signers.append(previous)
+            issuer = " ".join(signers)
+            break
+    for line in lines[:6]:
+        news = NEWS_OPENING.match(line)
+        if news:
+            date = date or _iso(*news.groups()[:3])
+            issuer = issuer or news.group(4)
+            break
+    if not issuer and "关于" in title:
+        issuer = " ".join(part for part in re.split(r"[、\s]+", title.split("关于")[0]) if part)
+    return issuer, date
+
+
+def _iso(year: str, month: str, day: str) -> str:
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def _derive_title(text: str, issuer: str) -> str | None:
+    """Build a title for a notice whose page dropped it, from 「决定实施…,…提出以下意见」."""
+    match = re.search(rf"决定(实施|举办|开展)([{CJK}\d.]{{4,40}}?)[((,,。]", text)
+    if not match:
+        return None
+    kind = "意见" if "意见" in text[: match.end() + 200] else "通知"
+    return f"{issuer.replace(' ', '、')}关于{match.group(1)}{match.group(2)}的{kind}"
+
+
+def _first_phrase(head: list[str]) -> str:
+    """Fallback title: the opening phrase of the text."""
+    if not head:
+        return ""
+    return re.split(r"[,,。;;::]", head[0])[0][:40]
+
+
+def find_attachments(lines: list[str]) -> list[str]:
+    """Return attachment names listed after 「附件:」."""
+    attachments: list[str] = []
+    for index, line in enumerate(lines):
+        match = re.match(r"^附件[::]\s*(.*)$", line.strip())
+        if not match:
+            continue
+        first = match.group(1).strip()
+        if first:
+            attachments.append(re.sub(r"^\d+\s*[.．、]\s*", "", first))
+        for following in lines[index + 1 : index + 12]:
+            item = re.match(r"^\d+\s*[.．、]\s*(.+)$", following.strip())
+            if not item or len(following) > 80 or "。" in following:
+                break
+            attachments.append(item.group(1).strip())
+        break
+    return attachments
+
+
+@dataclass
+class ClauseBlock:
+    """A passage's text with its clause path (e.g. "二、(三)")."""
+
+    clause: str
+    text: str
+
+
+def split_passages(text: str) -> list[ClauseBlock]:
+    """Cut a notice body into clause-sized passages, each knowing its clause path."""
+    text = INLINE_CLAUSE.sub("\n", text)
+    path: dict[int, str] = {}
+    blocks: list[ClauseBlock] = []
+    pending_heading = ""
+    for raw_line in text.split("\n"):
+        line = raw_line.strip()
+        if not line or _is_signature_line(line):
+            continue
+        level, marker = _clause_marker(line)
+        if level is not None:
+            path = {lvl: mark for lvl, mark in path.items() if lvl < level}
+            path[level] = marker
+        elif _is_plain_heading(line):
+            path = {0: path[0]} if 0 in path else {}
+            path[1] = line[:16]
+            level = 1
+        clause = "".join(path[lvl] for lvl in sorted(path))
+        if level is not None and _is_heading_only(line):
+            pending_heading = (pending_heading + "\n" + line).strip() if pending_heading else line
+            continue
+        body = f"{pending_heading}\n{line}" if pending_heading else line
+        pending_heading = ""
+        if blocks and len(line) < 30 and level is None and blocks[-1].clause == clause:
+            blocks[-1].text += "\n" + line
+            continue
+        for piece in _chunk(body):
+            blocks.append(ClauseBlock(clause=clause, text=piece))
+    if pending_heading:
+        blocks.append(
+            ClauseBlock(clause="".join(path[lvl] for lvl in sorted(path)), text=pending_heading)
+        )
+    return blocks
+
+
+def _clause_marker(line: str) -> tuple[int | None, str]:
+    for level, pattern in CLAUSE_PATTERNS:
+        match = pattern.match(line)
+        if match:
+            marker = match.group(1).replace("(", "(").replace(")", ")").replace(" ", "")
+            marker = marker.replace("．", ".")
+            if level == 1 and marker.startswith("第"):
+                marker = marker + "、"
+            return level, marker
+    return None, ""
+
+
+def _is_heading_only(line: str) -> bool:
+    return len(line) <= 40 and not re.search(r"。.", line) and not line.endswith("。")
+
+
+def _is_plain_heading(line: str) -> bool:
+    """An unnumbered short heading such as 「经费拨付及使用」."""
+    return (
+        4 <= len(line) <= 20
+        and not re.search("[。,,;;::、]", line)
+        and not SIGNATURE_DATE.match(line)
+        and not DOC_NUMBER.search(line)
+    )
+
+
+def _is_signature_line(line: str) -> bool:
+    return bool(SIGNATURE_DATE.match(line))
+
+
+def _chunk(text: str) -> list[str]:
+    """Split an over-long paragraph at sentence ends into pieces of about PASSAGE_TARGET."""
+    if len(text) <= PASSAGE_MAX:
+        return [text]
+    sentences = re.findall(r"[^。;;!?]*[。;;!?]?", text)
+    pieces: list[str] = []
+    current = ""
+    for sentence in sentences:
+        if not sentence:
+            continue
+        if current and len(current) + len(sentence) > PASSAGE_TARGET:
+            pieces.append(current)
+            current = ""
+        current += sentence
+    if current:
+        pieces.append(current)
+    return pieces

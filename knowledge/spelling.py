@@ -1,0 +1,105 @@
+"""Repair query words that are not in the index: pinyin input, homophone typos, near misses."""
+
+from __future__ import annotations
+
+import re
+
+from pypinyin import lazy_pinyin
+from rapidfuzz import fuzz, process
+
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+LATIN_RUN = re.compile(r"[a-z][a-z ]*[a-z]|[a-z]")
+MAX_WINDOW = 8
+
+
+class QueryCorrector:
+    """Maps misspelt query text onto the index vocabulary."""
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        """`vocabulary` maps each indexed word to how many passages hold it."""
+        self.vocabulary = vocabulary
+        self.by_pinyin: dict[str, str] = {}
+        for word, frequency in vocabulary.items():
+            if 2 <= len(word) <= MAX_WINDOW and all(CJK_CHAR.match(ch) for ch in word):
+                key = "".join(lazy_pinyin(word))
+                best = self.by_pinyin.get(key)
+                if best is None or vocabulary.get(best, 0) < frequency:
+                    self.by_pinyin[key] = word
+        self.fuzzy_choices = [word for word in vocabulary if len(word) >= 3]
+        self.longest_key = max((len(key) for key in self.by_pinyin), default=0)
+
+    def correct(self, text: str, known_words: list[str]) -> str:
+        """Return `text` with pinyin runs and homophone typos replaced by indexed words."""
+        text = LATIN_RUN.sub(self._pinyin_run, text)
+        return self._fix_homophones(text, known_words)
+
+    def _pinyin_run(self, match: re.Match) -> str:
+        letters = match.group(0).replace(" ", "")
+        if letters in self.vocabulary or len(letters) < 4:
+            return match.group(0)
+        words = self._segment_pinyin(letters)
+        return "".join(words) if words else match.group(0)
+
+    def _segment_pinyin(self, letters: str) -> list[str] | None:
+        """Cover a letter string with the pinyin of indexed words, longest first."""
+        words: list[str] = []
+        position = 0
+        while position < len(letters):
+            for end in range(min(len(letters), position + self.longest_key), position, -1):
+                word = self.by_pinyin.get(letters[position:end])
+                if word:
+                    words.append(word)
+                    position = end
+                    break
+            else:
+                return None
+        return words
+
+    def _fix_homophones(self, text: str, known_words: list[str]) -> str:
+        """Swap a window of characters for an indexed word that sounds the same."""
+        protected = [False] * len(text)
+        position = 0
+        for word in known_words:
+            index = text.find(word, position)
+            if index < 0:
+                continue
+            if len(word) >= 2 and word in self.vocabulary:
+                for offset in range(index, index + len(word)):
+                    protected[offset] = True
+            position = index + len(word)
+        if all(protected[i] for i, ch in enumerate(text) if CJK_CHAR.match(ch)):
+            return text
+        result = list(text)
+        index = 0
+        while index < len(text):
+            replaced = False
+            for size in range(min(MAX_WINDOW, len(text) - index), 1, -1):
+                window = text[index : index + size]
+                if not all(CJK_CHAR.match(ch) for ch in window) or window in self.vocabulary:
+                    continue
+                differing = [i for i in range(size) if protected[index + i]]
+                if len(differing) == size:
+                    continue
+                candidate = self.by_pinyin.get("".join(lazy_pinyin(window)))
+                if not candidate or len(candidate) != size:
+                    continue
+                changed = [i for i in range(size) if candidate[i] != window[i]]
+                if (
+                    changed
+                    and all(not protected[index + i] for i in changed)
+                    and (len(changed) * 2 <= size)
+                ):
+                    result[index : index + size] = list(candidate)
+                    index += size
+                    replaced = True
+                    break
+            if not replaced:
+                index += 1
+        return "".join(result)
+
+    def nearest_word(self, token: str) -> str | None:
+        """The indexed word closest in spelling to an unknown token of 3+ characters."""
+        if len(token) < 3 or not self.fuzzy_choices:
+            return None
+        found = process.extractOne(token, self.fuzzy_choices, scorer=fuzz.ratio, score_cutoff=74)
+        return found[0] if found else None
