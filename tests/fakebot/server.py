@@ -82,6 +82,9 @@ DELIVERY_METHODS = frozenset(
      "sendPoll", "sendVenue", *SEND_FILE_KINDS}
 )
 
+# Counted by the flood limits besides every send* method (sendChatAction excepted).
+FLOOD_METHODS = frozenset({"copyMessage", "copyMessages", "forwardMessage", "forwardMessages"})
+
 STATUS_DESCRIPTIONS = {
     400: "Bad Request",
     401: "Unauthorized",
@@ -347,8 +350,10 @@ class FakeTelegram:
         try:
             app = web.Application(client_max_size=60 * 1024 * 1024)
             app.router.add_route("*", "/{tail:.*}", self._dispatch)
+            # handler_cancellation: a long poll whose client went away (e.g. ptb cancels
+            # its pending getUpdates on shutdown) ends at once instead of lingering.
             self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0,
-                                         handle_signals=False)
+                                         handle_signals=False, handler_cancellation=True)
             loop.run_until_complete(self._runner.setup())
             site = web.SockSite(self._runner, sock, backlog=1024)
             loop.run_until_complete(site.start())
@@ -828,7 +833,8 @@ class FakeTelegram:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
             if chat_id in self.deactivated_users:
                 raise ApiError(403, "Forbidden: user is deactivated")
-        if method.startswith("send") and method != "sendChatAction":
+        if method in FLOOD_METHODS or (method.startswith("send")
+                                       and method != "sendChatAction"):
             now = time.monotonic()
             limit = self.flood_limit_per_second
             if limit is not None:
@@ -928,6 +934,15 @@ class FakeTelegram:
                 call.status, call.response = e.status, e.body()
                 self._cond.notify_all()
             return self._json(e.status, e.body())
+        except asyncio.CancelledError:
+            # The client closed the connection while the long poll was pending.
+            with self._cond:
+                if call.status is None:
+                    call.status = 499
+                    call.response = {"ok": False, "error_code": 499,
+                                     "description": "client closed the long poll request"}
+                self._cond.notify_all()
+            raise
         finally:
             if my_waiter is not None and self._poll_waiter is my_waiter:
                 self._poll_waiter = None
