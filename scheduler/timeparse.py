@@ -22,7 +22,7 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   (``N天后``/``N周后`` keep the current clock time unless a time follows: ``3天后上午9点``)
 * one-off, by day: ``今天`` ``明天`` ``后天`` ``大后天`` ``今早`` ``今晚`` ``明早`` ``明晚``
   ``周五`` (the next Friday still ahead) ``本周五`` ``下周一`` ``下下周三``
-  ``12月1日`` ``12月1号`` ``15号`` ``下个月15号`` ``2026-12-01`` ``2026/12/1``
+  ``12月1日`` ``12月1号`` ``12/1`` ``15号`` ``下个月15号`` ``2026-12-01`` ``2026/12/1``
   ``2026年12月1日`` ``明年1月5日``, each optionally followed by a time of day
 * time of day: ``9点`` ``9点半`` ``9点一刻`` ``9点30分`` ``九点十五`` ``8:30`` ``18:00``,
   optionally after a period word (``上午`` ``早上`` ``中午`` ``下午`` ``晚上`` ``凌晨`` ...);
@@ -31,15 +31,18 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   ``每周一至五 8点`` ``工作日 8:00`` ``每周末10点`` ``每月1日 9:00`` ``每月1日、15日 9点``
   ``每月最后一天 18:00`` ``每年12月1日 9点``
 * a standard 5-field crontab prefixed by ``cron``: ``cron 0 9 * * 1-5 TEXT``
-  (crontab weekdays, 0 or 7 = Sunday, are converted to APScheduler names)
+  (crontab weekdays, 0 or 7 = Sunday, are converted to APScheduler names; day-of-month and
+  day-of-week both restricted means both must match, as in APScheduler, not either as in cron)
 
 Conventions:
 
 * A day without a time of day means 09:00; a period word alone means its usual hour
   (上午 09:00, 中午 12:00, 下午 15:00, 傍晚 18:00, 晚上 20:00). ``describe()`` says so.
-* 下午/晚上 move 1-11 点 to the afternoon/evening; ``晚上12点`` and ``24点`` mean midnight at
-  the end of that day (00:00 of the next day, shown as such by ``describe()``); in a weekly,
-  monthly or yearly rule they are rejected as ambiguous. ``凌晨12点`` is 00:00 of that day.
+* 下午 moves 1-11 点 and 晚上 moves 5-11 点 to the afternoon/evening; ``晚上1点``-``4点`` are
+  rejected as ambiguous (write ``凌晨1点``). ``晚上12点`` and ``24点`` mean midnight at the end
+  of that day (00:00 of the next day, shown as such by ``describe()``; accepted in ``每天`` as
+  00:00, rejected in weekly, monthly and yearly rules). ``凌晨12点`` is 00:00 of that day.
+* Without a period word the hour is read as 24-hour time: ``今天8点`` at 10:00 is in the past.
 * A month and day without a year that already passed more than 30 days ago means next year;
   one that passed within the last 30 days is reported as past. ``15号`` that already passed
   this month means next month.
@@ -242,7 +245,7 @@ _PERIOD_DEFAULT_HOUR = {
 }
 
 _CLOCK_RE = re.compile(
-    rf"""\s*(?P<period>{_alternation(_AM + _NOON + _PM)})?\s*
+    rf"""\s*(?:的\s*)?(?P<period>{_alternation(_AM + _NOON + _PM)})?\s*
     (?:
         (?P<h>{NUM})\s*:\s*(?P<mm>\d{{2}})
       | (?P<h2>{NUM})\s*[点點时時]
@@ -352,10 +355,11 @@ def _add_months(day: date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _check_one_off(run_at: datetime, now: datetime) -> None:
+def _check_one_off(run_at: datetime, now: datetime, note: str = "") -> None:
     if run_at <= now:
         raise TimeParseError(
-            f"时间已经过去了:{format_datetime(run_at)}(现在是 {format_datetime(now)})。"
+            f"时间已经过去了:{format_datetime(run_at)}{note}"
+            f"(现在是 {format_datetime(now)})。"
             "请写一个将来的时间,例如「明天8点」或「今晚8点」。"
         )
     if run_at > _add_years(now, MAX_AHEAD_YEARS):
@@ -391,8 +395,9 @@ def _one_off(
         else:
             clock = _default_clock(period)
         run_at = resolve(now, clock)
-        _check_one_off(run_at, now)
-        return {"run_at": run_at, "default_time_note": _default_note(clock)}
+        note = _default_note(clock)
+        _check_one_off(run_at, now, note)
+        return {"run_at": run_at, "default_time_note": note}
 
     return end, build
 
@@ -490,13 +495,14 @@ def match_weekday(text: str) -> Candidate | None:
 
 
 _ISO_DATE_RE = re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})[日号]?")
+_SLASH_DATE_RE = re.compile(r"(?P<m>\d{1,2})\s*/\s*(?P<d>\d{1,2})(?![\d/])")
 _CN_DATE_RE = re.compile(
     rf"(?:(?P<y>{YEAR})年|(?P<rel>今年|明年))?\s*(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号號]"
 )
 
 
 def match_full_date(text: str) -> Candidate | None:
-    m = _ISO_DATE_RE.match(text) or _CN_DATE_RE.match(text)
+    m = _ISO_DATE_RE.match(text) or _CN_DATE_RE.match(text) or _SLASH_DATE_RE.match(text)
     if not m:
         return None
     groups = m.groupdict()
@@ -505,7 +511,7 @@ def match_full_date(text: str) -> Candidate | None:
 
     def resolve(now: datetime, clock: Clock) -> datetime:
         tz = now.tzinfo
-        if groups["y"]:
+        if groups.get("y"):
             return _at(_make_date(cn_to_int(groups["y"]), month, day, written), clock, tz)
         if groups.get("rel"):
             year = now.year + (groups["rel"] == "明年")
@@ -558,8 +564,9 @@ def match_bare_clock(text: str) -> Candidate | None:
 
     def build(now: datetime) -> dict[str, object]:
         run_at = _at(now.date(), clock, now.tzinfo)
-        _check_one_off(run_at, now)
-        return {"run_at": run_at, "default_time_note": _default_note(clock)}
+        note = _default_note(clock)
+        _check_one_off(run_at, now, note)
+        return {"run_at": run_at, "default_time_note": note}
 
     return end, build
 
@@ -730,6 +737,7 @@ def match_yearly(text: str) -> Candidate | None:
     )
 
 
+_CRON_FIELD_RE = re.compile(r"[\d*/,?#-]+")
 _CRON_RE = re.compile(r"cron\s+((?:\S+\s+){4}\S+)", re.I)
 
 
@@ -739,6 +747,11 @@ def match_cron(text: str) -> Candidate | None:
         return None
     expr = " ".join(m[1].split())
     minute, hour, day, month, dow = expr.split()
+    extra = text[m.end() :].split(maxsplit=1)
+    if extra and _CRON_FIELD_RE.fullmatch(extra[0]):
+        raise TimeParseError(
+            f"cron 表达式只能有 5 段(分 时 日 月 星期):「{text[: m.end()]} {extra[0]}」。"
+        )
 
     def build(now: datetime) -> dict[str, object]:
         cron = {

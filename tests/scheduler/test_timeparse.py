@@ -57,6 +57,8 @@ ONE_OFF_CASES = [
     ("2026-12-01 18:00", at(12, 1, 18)),
     ("2026/12/1 18:00", at(12, 1, 18)),
     ("2026.12.1 18:00", at(12, 1, 18)),
+    ("12/1 18:00", at(12, 1, 18)),
+    ("1/5 8:00", at(1, 5, 8, year=2027)),
     ("2026年12月1日18:00", at(12, 1, 18)),
     ("2026年12月1日 下午6点", at(12, 1, 18)),
     ("明年1月5日 8点", at(1, 5, 8, year=2027)),
@@ -87,6 +89,9 @@ ONE_OFF_CASES = [
     ("中午12点", at(11, 25, 12)),
     ("中午1点", at(11, 25, 13)),
     ("晚上8点", at(11, 25, 20)),
+    ("晚上12点半", at(11, 26, 0, 30)),
+    ("明天的9点", at(11, 26, 9)),
+    ("周5 9点", at(11, 27, 9)),
 ]
 
 CHINESE_NUMERAL_CASES = [
@@ -188,6 +193,11 @@ def test_midnight_tonight_is_start_of_next_day(when: str) -> None:
     assert parsed.describe() == "2026年11月26日(周四) 00:00"
 
 
+def test_past_default_time_is_explained() -> None:
+    error = parse_error("今天")
+    assert error.reason.startswith("时间已经过去了:2026年11月25日(周三) 09:00" + DEFAULT_NOTE)
+
+
 def test_early_morning_twelve_is_midnight_of_that_day() -> None:
     assert parse("明天凌晨12点").run_at == at(11, 26, 0)
 
@@ -239,6 +249,10 @@ def test_one_year_ahead_is_the_limit() -> None:
         ("cron 0 9 * * 1-5 早上签到", "cron 0 9 * * 1-5", "早上签到"),
         ("后天下午3点半开班会", "后天下午3点半", "开班会"),
         ("30分钟后 上线听课", "30分钟后", "上线听课"),
+        ("明天 2份材料带齐", "明天", "2份材料带齐"),
+        ("明天9点半 3号楼集合", "明天9点半", "3号楼集合"),
+        ("明天下午开班会", "明天下午", "开班会"),
+        ("明天９点 交日志", "明天９点", "交日志"),
     ],
 )
 def test_message_is_the_remainder(text: str, when: str, message: str) -> None:
@@ -462,6 +476,15 @@ def test_crontab_weekdays(field: str, expected: str) -> None:
 @pytest.mark.parametrize("when", ["cron 99 9 * * *", "cron 0 9 * * 8", "cron 0 9 * * 5-1"])
 def test_invalid_cron_is_rejected(when: str) -> None:
     parse_error(when)
+
+
+def test_six_field_cron_is_rejected() -> None:
+    assert "5 段" in parse_error("cron 0 0 9 * * 1-5").reason
+
+
+def test_cron_message_may_start_with_a_digit() -> None:
+    parsed = parse_reminder("cron 0 9 * * 1-5 3号楼集合", NOW)
+    assert parsed.message == "3号楼集合"
 
 
 def test_cron_that_never_fires_is_rejected() -> None:
