@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import html
 import itertools
 import json
@@ -41,25 +42,83 @@ __all__ = ["Call", "FakeTelegram", "ApiError"]
 # JSON strings.
 JSON_FIELDS = frozenset(
     {
-        "reply_markup", "entities", "caption_entities", "commands", "scope", "allowed_updates",
-        "link_preview_options", "media", "reply_parameters", "menu_button", "results",
-        "message_ids", "options", "explanation_entities", "question_entities", "permissions",
-        "reaction", "prices", "input_message_content", "button", "rights",
-        "suggested_post_parameters", "checklist",
+        "reply_markup",
+        "entities",
+        "caption_entities",
+        "commands",
+        "scope",
+        "allowed_updates",
+        "link_preview_options",
+        "media",
+        "reply_parameters",
+        "menu_button",
+        "results",
+        "message_ids",
+        "options",
+        "explanation_entities",
+        "question_entities",
+        "permissions",
+        "reaction",
+        "prices",
+        "input_message_content",
+        "button",
+        "rights",
+        "suggested_post_parameters",
+        "checklist",
     }
 )
 # Fields that are free text / identifiers and must never be coerced to int/bool/JSON.
 STRING_FIELDS = frozenset(
     {
-        "text", "caption", "parse_mode", "callback_query_id", "url", "file_id", "data",
-        "inline_message_id", "secret_token", "action", "title", "description",
-        "short_description", "name", "language_code", "emoji", "question", "explanation",
-        "query", "ip_address", "business_connection_id", "message_effect_id", "payload",
-        "currency", "provider_token", "start_parameter", "photo", "document", "video",
-        "audio", "voice", "animation", "sticker", "video_note", "thumbnail", "address",
-        "phone_number", "first_name", "last_name", "vcard", "foursquare_id",
-        "foursquare_type", "google_place_id", "google_place_type", "switch_pm_text",
-        "switch_pm_parameter", "next_offset", "certificate", "custom_title",
+        "text",
+        "caption",
+        "parse_mode",
+        "callback_query_id",
+        "url",
+        "file_id",
+        "data",
+        "inline_message_id",
+        "secret_token",
+        "action",
+        "title",
+        "description",
+        "short_description",
+        "name",
+        "language_code",
+        "emoji",
+        "question",
+        "explanation",
+        "query",
+        "ip_address",
+        "business_connection_id",
+        "message_effect_id",
+        "payload",
+        "currency",
+        "provider_token",
+        "start_parameter",
+        "photo",
+        "document",
+        "video",
+        "audio",
+        "voice",
+        "animation",
+        "sticker",
+        "video_note",
+        "thumbnail",
+        "address",
+        "phone_number",
+        "first_name",
+        "last_name",
+        "vcard",
+        "foursquare_id",
+        "foursquare_type",
+        "google_place_id",
+        "google_place_type",
+        "switch_pm_text",
+        "switch_pm_parameter",
+        "next_offset",
+        "certificate",
+        "custom_title",
     }
 )
 _INT_RE = re.compile(r"-?\d+\Z")
@@ -77,9 +136,21 @@ SEND_FILE_KINDS = {
 }
 # Methods that deliver something to a chat: subject to blocked/deactivated users.
 DELIVERY_METHODS = frozenset(
-    {"sendMessage", "copyMessage", "copyMessages", "forwardMessage", "forwardMessages",
-     "sendMediaGroup", "sendChatAction", "sendLocation", "sendContact", "sendDice",
-     "sendPoll", "sendVenue", *SEND_FILE_KINDS}
+    {
+        "sendMessage",
+        "copyMessage",
+        "copyMessages",
+        "forwardMessage",
+        "forwardMessages",
+        "sendMediaGroup",
+        "sendChatAction",
+        "sendLocation",
+        "sendContact",
+        "sendDice",
+        "sendPoll",
+        "sendVenue",
+        *SEND_FILE_KINDS,
+    }
 )
 
 # Counted by the flood limits besides every send* method (sendChatAction excepted).
@@ -109,8 +180,11 @@ class ApiError(Exception):
         self.parameters = parameters
 
     def body(self) -> dict:
-        out: dict[str, Any] = {"ok": False, "error_code": self.status,
-                               "description": self.description}
+        out: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.status,
+            "description": self.description,
+        }
         if self.parameters:
             out["parameters"] = self.parameters
         return out
@@ -314,7 +388,9 @@ class FakeTelegram:
         sock.listen(1024)
         self._port = sock.getsockname()[1]
         self._thread = threading.Thread(
-            target=self._thread_main, args=(sock,), name=f"fake-telegram:{self._port}",
+            target=self._thread_main,
+            args=(sock,),
+            name=f"fake-telegram:{self._port}",
             daemon=True,
         )
         self._thread.start()
@@ -328,10 +404,8 @@ class FakeTelegram:
         if loop is None or self._thread is None:
             return
         fut = asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
-        try:
+        with contextlib.suppress(Exception):
             fut.result(10)
-        except Exception:  # noqa: BLE001
-            pass
         loop.call_soon_threadsafe(loop.stop)
         self._thread.join(10)
         self._thread = None
@@ -352,8 +426,13 @@ class FakeTelegram:
             app.router.add_route("*", "/{tail:.*}", self._dispatch)
             # handler_cancellation: a long poll whose client went away (e.g. ptb cancels
             # its pending getUpdates on shutdown) ends at once instead of lingering.
-            self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0,
-                                         handle_signals=False, handler_cancellation=True)
+            self._runner = web.AppRunner(
+                app,
+                access_log=None,
+                shutdown_timeout=1.0,
+                handle_signals=False,
+                handler_cancellation=True,
+            )
             loop.run_until_complete(self._runner.setup())
             site = web.SockSite(self._runner, sock, backlog=1024)
             loop.run_until_complete(site.start())
@@ -376,8 +455,13 @@ class FakeTelegram:
 
     # ================================================================ test-side: updates
 
-    def _user(self, user_id: int, first_name: str | None = None,
-              username: str | None = None, language_code: str | None = "zh-hans") -> dict:
+    def _user(
+        self,
+        user_id: int,
+        first_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "zh-hans",
+    ) -> dict:
         u = self._users.get(user_id)
         if u is None:
             u = {"id": user_id, "is_bot": False, "first_name": first_name or "张老师"}
@@ -390,13 +474,17 @@ class FakeTelegram:
             u["language_code"] = language_code
         return u
 
-    def _chat(self, chat_id: int | str, chat_type: str | None = None,
-              user: dict | None = None) -> dict:
+    def _chat(
+        self, chat_id: int | str, chat_type: str | None = None, user: dict | None = None
+    ) -> dict:
         c = self._chats.get(chat_id)
         if c is None:
             if chat_type is None:
-                chat_type = "private" if isinstance(chat_id, int) and chat_id > 0 else (
-                    "supergroup" if isinstance(chat_id, int) else "channel")
+                chat_type = (
+                    "private"
+                    if isinstance(chat_id, int) and chat_id > 0
+                    else ("supergroup" if isinstance(chat_id, int) else "channel")
+                )
             c = {"id": chat_id, "type": chat_type}
             if chat_type == "private":
                 src = user or self._users.get(chat_id) or {"first_name": "用户"}
@@ -429,13 +517,25 @@ class FakeTelegram:
             loop.call_soon_threadsafe(self._wake_pollers)
         return uid
 
-    def _user_message(self, user_id: int, chat_id: int | None, chat_type: str,
-                      first_name: str | None, username: str | None, **content: Any) -> dict:
+    def _user_message(
+        self,
+        user_id: int,
+        chat_id: int | None,
+        chat_type: str,
+        first_name: str | None,
+        username: str | None,
+        **content: Any,
+    ) -> dict:
         user = self._user(user_id, first_name, username)
         cid = user_id if chat_id is None else chat_id
         chat = self._chat(cid, chat_type, user)
-        msg = {"message_id": self._alloc_message_id(cid), "from": dict(user),
-               "chat": dict(chat), "date": int(time.time()), **content}
+        msg = {
+            "message_id": self._alloc_message_id(cid),
+            "from": dict(user),
+            "chat": dict(chat),
+            "date": int(time.time()),
+            **content,
+        }
         self._messages.setdefault(cid, {})[msg["message_id"]] = msg
         return dict(msg)
 
@@ -444,51 +544,73 @@ class FakeTelegram:
         with self._cond:
             return self._queue(update)
 
-    def send_text(self, user_id: int, text: str, first_name: str | None = "张老师",
-                  chat_id: int | None = None, chat_type: str = "private",
-                  username: str | None = None, reply_to_message_id: int | None = None
-                  ) -> int:
+    def send_text(
+        self,
+        user_id: int,
+        text: str,
+        first_name: str | None = "张老师",
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        username: str | None = None,
+        reply_to_message_id: int | None = None,
+    ) -> int:
         """Queue a text message from a user; returns the update_id."""
         content: dict[str, Any] = {"text": text}
         m = re.match(r"/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", text)
         if m:
-            content["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": _utf16_len(m.group(0))}]
+            content["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": _utf16_len(m.group(0))}
+            ]
         with self._cond:
             if reply_to_message_id is not None:
                 cid = user_id if chat_id is None else chat_id
                 orig = self._messages.get(cid, {}).get(reply_to_message_id)
                 if orig is not None:
                     content["reply_to_message"] = orig
-            msg = self._user_message(user_id, chat_id, chat_type, first_name, username,
-                                     **content)
+            msg = self._user_message(user_id, chat_id, chat_type, first_name, username, **content)
             return self._queue({"message": msg})
 
-    def forward_text(self, user_id: int, text: str, from_chat_id: int,
-                     first_name: str | None = None, chat_id: int | None = None) -> int:
+    def forward_text(
+        self,
+        user_id: int,
+        text: str,
+        from_chat_id: int,
+        first_name: str | None = None,
+        chat_id: int | None = None,
+    ) -> int:
         """Queue a message forwarded by the user (from a channel if from_chat_id < 0)."""
         now = int(time.time())
         if from_chat_id < 0:
-            origin = {"type": "channel", "date": now, "message_id": 1,
-                      "chat": {"id": from_chat_id, "type": "channel",
-                               "title": f"频道 {from_chat_id}"}}
+            origin = {
+                "type": "channel",
+                "date": now,
+                "message_id": 1,
+                "chat": {"id": from_chat_id, "type": "channel", "title": f"频道 {from_chat_id}"},
+            }
         else:
             with self._cond:
                 sender = dict(self._user(from_chat_id))
             origin = {"type": "user", "date": now, "sender_user": sender}
         with self._cond:
-            msg = self._user_message(user_id, chat_id, "private", first_name, None,
-                                     text=text, forward_origin=origin)
+            msg = self._user_message(
+                user_id, chat_id, "private", first_name, None, text=text, forward_origin=origin
+            )
             return self._queue({"message": msg})
 
-    def register_file(self, content: bytes, filename: str = "file.bin",
-                      mime_type: str | None = None, kind: str = "documents") -> dict:
+    def register_file(
+        self,
+        content: bytes,
+        filename: str = "file.bin",
+        mime_type: str | None = None,
+        kind: str = "documents",
+    ) -> dict:
         """Register downloadable bytes; returns the File-like meta (file_id, file_path...)."""
         with self._cond:
             return self._register_file(content, filename, mime_type, kind)
 
-    def _register_file(self, content: bytes, filename: str, mime_type: str | None,
-                       kind: str) -> dict:
+    def _register_file(
+        self, content: bytes, filename: str, mime_type: str | None, kind: str
+    ) -> dict:
         n = next(self._file_seq)
         file_id = f"FAKE{kind[:3].upper()}{n:06d}{secrets.token_hex(4)}"
         ext = ""
@@ -500,31 +622,46 @@ class FakeTelegram:
             "file_size": len(content),
             "file_path": f"{kind}/file_{n}{ext}",
             "file_name": filename,
-            "mime_type": mime_type or mimetypes.guess_type(filename)[0]
+            "mime_type": mime_type
+            or mimetypes.guess_type(filename)[0]
             or "application/octet-stream",
         }
         self._files[file_id] = {"meta": meta, "content": content}
         self._files_by_path[meta["file_path"]] = content
         return meta
 
-    def send_document(self, user_id: int, filename: str, content: bytes,
-                      mime_type: str | None = None, caption: str | None = None,
-                      chat_id: int | None = None, first_name: str | None = None) -> int:
+    def send_document(
+        self,
+        user_id: int,
+        filename: str,
+        content: bytes,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        chat_id: int | None = None,
+        first_name: str | None = None,
+    ) -> int:
         """Register a file and queue a message with it as document; returns the update_id."""
         with self._cond:
             meta = self._register_file(content, filename, mime_type, "documents")
-            doc = {k: meta[k] for k in ("file_id", "file_unique_id", "file_name",
-                                        "mime_type", "file_size")}
+            doc = {
+                k: meta[k]
+                for k in ("file_id", "file_unique_id", "file_name", "mime_type", "file_size")
+            }
             content_d: dict[str, Any] = {"document": doc}
             if caption is not None:
                 content_d["caption"] = caption
-            msg = self._user_message(user_id, chat_id, "private", first_name, None,
-                                     **content_d)
+            msg = self._user_message(user_id, chat_id, "private", first_name, None, **content_d)
             return self._queue({"message": msg})
 
-    def press_button(self, user_id: int, message_id: int, data: str,
-                     chat_id: int | None = None, check: bool = True,
-                     first_name: str | None = None) -> str:
+    def press_button(
+        self,
+        user_id: int,
+        message_id: int,
+        data: str,
+        chat_id: int | None = None,
+        check: bool = True,
+        first_name: str | None = None,
+    ) -> str:
         """Queue a callback_query for a button of a message the bot sent.
 
         With check=True the message must currently show a button with this callback_data.
@@ -536,18 +673,25 @@ class FakeTelegram:
             if msg is None:
                 raise AssertionError(
                     f"press_button: no message {message_id} in chat {cid}; known: "
-                    f"{sorted(self._messages.get(cid, {}))}")
+                    f"{sorted(self._messages.get(cid, {}))}"
+                )
             if check:
                 datas = [v for _, v in buttons_of(msg.get("reply_markup"))]
                 if data not in datas:
                     raise AssertionError(
                         f"press_button: message {message_id} in chat {cid} has no button "
                         f"with callback_data {data!r}; buttons: "
-                        f"{buttons_of(msg.get('reply_markup'))}")
+                        f"{buttons_of(msg.get('reply_markup'))}"
+                    )
             user = self._user(user_id, first_name)
             qid = f"{user_id}{next(self._cbq_seq):08d}"
-            cq = {"id": qid, "from": dict(user), "message": dict(msg),
-                  "chat_instance": str(abs(hash((cid, "ci"))) % 10**12), "data": data}
+            cq = {
+                "id": qid,
+                "from": dict(user),
+                "message": dict(msg),
+                "chat_instance": str(abs(hash((cid, "ci"))) % 10**12),
+                "data": data,
+            }
             self._queue({"callback_query": cq})
             return qid
 
@@ -557,15 +701,26 @@ class FakeTelegram:
         with self._cond:
             return len(self._calls)
 
-    def calls(self, method: str | None = None, chat_id: int | str | None = None,
-              after: int | None = None, ok: bool | None = None) -> list[Call]:
+    def calls(
+        self,
+        method: str | None = None,
+        chat_id: int | str | None = None,
+        after: int | None = None,
+        ok: bool | None = None,
+    ) -> list[Call]:
         with self._cond:
             src = self._calls[after:] if after else list(self._calls)
         return [c for c in src if self._match(c, method, chat_id, None, ok, None)]
 
     @staticmethod
-    def _match(c: Call, method: str | None, chat_id: Any, text_contains: str | None,
-               ok: bool | None, predicate: Callable[[Call], bool] | None) -> bool:
+    def _match(
+        c: Call,
+        method: str | None,
+        chat_id: Any,
+        text_contains: str | None,
+        ok: bool | None,
+        predicate: Callable[[Call], bool] | None,
+    ) -> bool:
         if method is not None and c.method != method:
             return False
         if chat_id is not None and c.chat_id != chat_id:
@@ -574,14 +729,18 @@ class FakeTelegram:
             return False
         if text_contains is not None and text_contains not in (c.text or ""):
             return False
-        if predicate is not None and not predicate(c):
-            return False
-        return True
+        return predicate is None or bool(predicate(c))
 
-    def wait_for(self, method: str | None = None, chat_id: int | str | None = None,
-                 text_contains: str | None = None, timeout: float = 10.0,
-                 after: int | None = None, ok: bool | None = None,
-                 predicate: Callable[[Call], bool] | None = None) -> Call:
+    def wait_for(
+        self,
+        method: str | None = None,
+        chat_id: int | str | None = None,
+        text_contains: str | None = None,
+        timeout: float = 10.0,
+        after: int | None = None,
+        ok: bool | None = None,
+        predicate: Callable[[Call], bool] | None = None,
+    ) -> Call:
         """Block until a matching call (index >= after) is recorded; return the first one."""
         deadline = time.monotonic() + timeout
         pos = after or 0
@@ -590,25 +749,33 @@ class FakeTelegram:
                 while pos < len(self._calls):
                     c = self._calls[pos]
                     pos += 1
-                    if self._match(
-                            c, method, chat_id, text_contains, ok, predicate):
+                    if self._match(c, method, chat_id, text_contains, ok, predicate):
                         return c
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
                 self._cond.wait(remaining)
             recent = self._calls[-25:]
-        want = ", ".join(f"{k}={v!r}" for k, v in (
-            ("method", method), ("chat_id", chat_id), ("text_contains", text_contains),
-            ("after", after), ("ok", ok), ("predicate", predicate)) if v is not None)
+        want = ", ".join(
+            f"{k}={v!r}"
+            for k, v in (
+                ("method", method),
+                ("chat_id", chat_id),
+                ("text_contains", text_contains),
+                ("after", after),
+                ("ok", ok),
+                ("predicate", predicate),
+            )
+            if v is not None
+        )
         lines = "\n".join("  " + c.short() for c in recent) or "  (no calls at all)"
         raise AssertionError(
             f"timed out after {timeout}s waiting for a call with {want}.\n"
             f"Recent calls (of {len(self._calls)}):\n{lines}\n"
-            f"Pending updates: {self.pending_updates()}")
+            f"Pending updates: {self.pending_updates()}"
+        )
 
-    def wait_until(self, predicate: Callable[[FakeTelegram], bool],
-                   timeout: float = 10.0) -> None:
+    def wait_until(self, predicate: Callable[[FakeTelegram], bool], timeout: float = 10.0) -> None:
         """Block until predicate(self) is true; re-evaluated after every call/update."""
         deadline = time.monotonic() + timeout
         with self._cond:
@@ -625,8 +792,9 @@ class FakeTelegram:
                     break
                 self._cond.wait(min(remaining, 0.5))
         recent = "\n".join("  " + c.short() for c in self.calls()[-25:])
-        raise AssertionError(f"timed out after {timeout}s in wait_until({predicate!r}).\n"
-                             f"Recent calls:\n{recent}")
+        raise AssertionError(
+            f"timed out after {timeout}s in wait_until({predicate!r}).\nRecent calls:\n{recent}"
+        )
 
     def pending_updates(self) -> int:
         with self._cond:
@@ -644,26 +812,30 @@ class FakeTelegram:
                 remaining = deadline - now
                 if remaining <= 0:
                     break
-                wait = remaining if pending else min(
-                    remaining, self._last_activity + quiet - now)
+                wait = remaining if pending else min(remaining, self._last_activity + quiet - now)
                 self._cond.wait(max(wait, 0.001))
         raise AssertionError(
             f"not idle after {timeout}s: pending updates={self.pending_updates()}; "
-            "recent calls:\n" + "\n".join("  " + c.short() for c in self.calls()[-25:]))
+            "recent calls:\n" + "\n".join("  " + c.short() for c in self.calls()[-25:])
+        )
 
     def messages_in_chat(self, chat_id: int | str) -> dict[int, dict]:
         """Current state (after edits/deletes) of messages the bot sent to the chat."""
         bot_id = self.bot_user["id"]
         with self._cond:
-            return {mid: json.loads(json.dumps(m))
-                    for mid, m in self._messages.get(chat_id, {}).items()
-                    if m.get("from", {}).get("id") == bot_id}
+            return {
+                mid: json.loads(json.dumps(m))
+                for mid, m in self._messages.get(chat_id, {}).items()
+                if m.get("from", {}).get("id") == bot_id
+            }
 
     def all_messages_in_chat(self, chat_id: int | str) -> dict[int, dict]:
         """Like messages_in_chat, including the users' messages."""
         with self._cond:
-            return {mid: json.loads(json.dumps(m))
-                    for mid, m in self._messages.get(chat_id, {}).items()}
+            return {
+                mid: json.loads(json.dumps(m))
+                for mid, m in self._messages.get(chat_id, {}).items()
+            }
 
     def fail_next(self, method: str | None, status: int = 502, count: int = 1) -> None:
         """The next `count` calls of `method` (None = any method) get HTTP `status`."""
@@ -684,7 +856,8 @@ class FakeTelegram:
                 "unique_deliveries": len(self._delivered_texts),
                 "duplicates": self._stats["duplicates"],
                 "pending_updates": sum(
-                    1 for u in self._updates if u["update_id"] > self._delivered_upto),
+                    1 for u in self._updates if u["update_id"] > self._delivered_upto
+                ),
             }
 
     def get_file_bytes(self, file_id: str) -> bytes:
@@ -714,12 +887,15 @@ class FakeTelegram:
 
     @staticmethod
     def _json(status: int, body: Any) -> web.Response:
-        return web.Response(status=status,
-                            body=json.dumps(body, ensure_ascii=False).encode(),
-                            content_type="application/json")
+        return web.Response(
+            status=status,
+            body=json.dumps(body, ensure_ascii=False).encode(),
+            content_type="application/json",
+        )
 
-    async def _read_params(self, request: web.Request
-                           ) -> tuple[dict, dict[str, bytes], dict[str, dict]]:
+    async def _read_params(
+        self, request: web.Request
+    ) -> tuple[dict, dict[str, bytes], dict[str, dict]]:
         params: dict[str, Any] = {}
         files: dict[str, bytes] = {}
         info: dict[str, dict] = {}
@@ -795,18 +971,21 @@ class FakeTelegram:
                     self._stats["http_429"] += 1
                 elif status == 403:
                     self._stats["http_403"] += 1
-            self._record_locked(canonical, params, files, info, status,
-                                body["result"] if status == 200 else body)
+            self._record_locked(
+                canonical, params, files, info, status, body["result"] if status == 200 else body
+            )
             # serialize under the lock: stored messages may be edited concurrently
             return self._json(status, body)
 
-    def _record(self, method: str, params: dict, files: dict, info: dict, status: int | None,
-                response: Any) -> Call:
+    def _record(
+        self, method: str, params: dict, files: dict, info: dict, status: int | None, response: Any
+    ) -> Call:
         with self._cond:
             return self._record_locked(method, params, files, info, status, response)
 
-    def _record_locked(self, method: str, params: dict, files: dict, info: dict,
-                       status: int | None, response: Any) -> Call:
+    def _record_locked(
+        self, method: str, params: dict, files: dict, info: dict, status: int | None, response: Any
+    ) -> Call:
         now = time.monotonic()
         c = Call(method, params, now, status, response, files, len(self._calls), info)
         self._calls.append(c)
@@ -825,16 +1004,14 @@ class FakeTelegram:
                     if not q:
                         del self._fail_next[key]
                     desc = STATUS_DESCRIPTIONS.get(status, f"Error {status}")
-                    raise ApiError(status, desc,
-                                   {"retry_after": 1} if status == 429 else None)
+                    raise ApiError(status, desc, {"retry_after": 1} if status == 429 else None)
         if method in DELIVERY_METHODS:
             chat_id = params.get("chat_id")
             if chat_id in self.blocked_users:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
             if chat_id in self.deactivated_users:
                 raise ApiError(403, "Forbidden: user is deactivated")
-        if method in FLOOD_METHODS or (method.startswith("send")
-                                       and method != "sendChatAction"):
+        if method in FLOOD_METHODS or (method.startswith("send") and method != "sendChatAction"):
             now = time.monotonic()
             limit = self.flood_limit_per_second
             if limit is not None:
@@ -843,8 +1020,9 @@ class FakeTelegram:
                     w.popleft()
                 if len(w) >= limit:
                     retry = max(1, math.ceil(w[0] + 1.0 - now))
-                    raise ApiError(429, f"Too Many Requests: retry after {retry}",
-                                   {"retry_after": retry})
+                    raise ApiError(
+                        429, f"Too Many Requests: retry after {retry}", {"retry_after": retry}
+                    )
             climit = self.flood_limit_per_chat_per_second
             cw = None
             if climit is not None:
@@ -853,8 +1031,9 @@ class FakeTelegram:
                     cw.popleft()
                 if len(cw) >= climit:
                     retry = max(1, math.ceil(cw[0] + 1.0 - now))
-                    raise ApiError(429, f"Too Many Requests: retry after {retry}",
-                                   {"retry_after": retry})
+                    raise ApiError(
+                        429, f"Too Many Requests: retry after {retry}", {"retry_after": retry}
+                    )
             if limit is not None:
                 self._send_window.append(now)
             if cw is not None:
@@ -877,8 +1056,11 @@ class FakeTelegram:
                 with self._cond:
                     self._pre_checks("getUpdates", params)
             if self._webhook_url:
-                raise ApiError(409, "Conflict: can't use getUpdates method while webhook is "
-                                    "active; use deleteWebhook to delete the webhook first")
+                raise ApiError(
+                    409,
+                    "Conflict: can't use getUpdates method while webhook is "
+                    "active; use deleteWebhook to delete the webhook first",
+                )
             offset = params.get("offset")
             limit = params.get("limit") or 100
             limit = max(1, min(int(limit), 100))
@@ -890,23 +1072,25 @@ class FakeTelegram:
             my_waiter = asyncio.get_running_loop().create_future()
             self._poll_waiter = my_waiter
             if old is not None and not old.done():
-                old.set_exception(ApiError(
-                    409, "Conflict: terminated by other getUpdates request; make sure that "
-                         "only one bot instance is running"))
+                old.set_exception(
+                    ApiError(
+                        409,
+                        "Conflict: terminated by other getUpdates request; make sure that "
+                        "only one bot instance is running",
+                    )
+                )
             while True:
                 with self._cond:
                     if allowed is not None:
                         self._allowed_updates = allowed or None
                     if isinstance(offset, int) and offset != 0:
                         if offset > 0:
-                            self._updates = [u for u in self._updates
-                                             if u["update_id"] >= offset]
+                            self._updates = [u for u in self._updates if u["update_id"] >= offset]
                         else:
                             self._updates = self._updates[offset:]
                     result = self._select_updates(limit)
                     if result:
-                        self._delivered_upto = max(self._delivered_upto,
-                                                   result[-1]["update_id"])
+                        self._delivered_upto = max(self._delivered_upto, result[-1]["update_id"])
                         self._last_activity = time.monotonic()
                         call.status, call.response = 200, result
                         self._cond.notify_all()
@@ -923,10 +1107,8 @@ class FakeTelegram:
                     my_waiter.result()  # raises the conflict error, if any
                     my_waiter = asyncio.get_running_loop().create_future()
                     self._poll_waiter = my_waiter
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(asyncio.shield(my_waiter), remaining)
-                except asyncio.TimeoutError:
-                    pass
                 if self._stopping:
                     break
         except ApiError as e:
@@ -939,8 +1121,11 @@ class FakeTelegram:
             with self._cond:
                 if call.status is None:
                     call.status = 499
-                    call.response = {"ok": False, "error_code": 499,
-                                     "description": "client closed the long poll request"}
+                    call.response = {
+                        "ok": False,
+                        "error_code": 499,
+                        "description": "client closed the long poll request",
+                    }
                 self._cond.notify_all()
             raise
         finally:
@@ -968,7 +1153,8 @@ class FakeTelegram:
     def _build_handlers(self) -> dict[str, tuple[str, Callable]]:
         h: dict[str, Callable] = {
             "getMe": lambda p, f, i: dict(self.bot_user),
-            "logOut": self._true, "close": self._true,
+            "logOut": self._true,
+            "close": self._true,
             "deleteWebhook": self._delete_webhook,
             "setWebhook": self._set_webhook,
             "getWebhookInfo": self._get_webhook_info,
@@ -984,7 +1170,8 @@ class FakeTelegram:
             "deleteMyCommands": self._delete_my_commands,
             "setChatMenuButton": self._set_menu_button,
             "getChatMenuButton": self._get_menu_button,
-            "setMyDescription": self._true, "setMyShortDescription": self._true,
+            "setMyDescription": self._true,
+            "setMyShortDescription": self._true,
             "setMyName": self._true,
             "getMyName": lambda p, f, i: {"name": self.bot_user["first_name"]},
             "getMyDescription": lambda p, f, i: {"description": ""},
@@ -993,8 +1180,10 @@ class FakeTelegram:
             "getChat": self._get_chat,
             "getChatMember": self._get_chat_member,
             "getChatMemberCount": lambda p, f, i: 2,
-            "pinChatMessage": self._true, "unpinChatMessage": self._true,
-            "unpinAllChatMessages": self._true, "leaveChat": self._true,
+            "pinChatMessage": self._true,
+            "unpinChatMessage": self._true,
+            "unpinAllChatMessages": self._true,
+            "leaveChat": self._true,
             "setMessageReaction": self._true,
             "getFile": self._get_file,
             "copyMessage": self._copy_message,
@@ -1025,8 +1214,11 @@ class FakeTelegram:
         return True
 
     def _get_webhook_info(self, p: dict, f: dict, i: dict) -> dict:
-        return {"url": self._webhook_url, "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return {
+            "url": self._webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     # ---- helpers
 
@@ -1047,13 +1239,17 @@ class FakeTelegram:
         if "inline_keyboard" in rm:
             kb = rm["inline_keyboard"]
             if not isinstance(kb, list) or not all(isinstance(r, list) for r in kb):
-                raise _bad("field \"inline_keyboard\" of the InlineKeyboardMarkup should "
-                           "be an Array of Arrays")
+                raise _bad(
+                    'field "inline_keyboard" of the InlineKeyboardMarkup should '
+                    "be an Array of Arrays"
+                )
             for row in kb:
                 for b in row:
                     if not isinstance(b, dict) or not b.get("text"):
-                        raise _bad("can't parse inline keyboard button: Text buttons are "
-                                   "unallowed in the inline keyboard")
+                        raise _bad(
+                            "can't parse inline keyboard button: Text buttons are "
+                            "unallowed in the inline keyboard"
+                        )
                     data = b.get("callback_data")
                     if data is not None and not (1 <= len(str(data).encode()) <= 64):
                         raise _bad("BUTTON_DATA_INVALID")
@@ -1068,17 +1264,22 @@ class FakeTelegram:
 
     def _new_bot_message(self, chat: dict, p: dict, **content: Any) -> dict:
         cid = chat["id"]
-        msg: dict[str, Any] = {"message_id": self._alloc_message_id(cid),
-                               "from": self.bot_user, "chat": chat,
-                               "date": int(time.time())}
+        msg: dict[str, Any] = {
+            "message_id": self._alloc_message_id(cid),
+            "from": self.bot_user,
+            "chat": chat,
+            "date": int(time.time()),
+        }
         reply = p.get("reply_parameters")
-        reply_id = reply.get("message_id") if isinstance(reply, dict) else p.get(
-            "reply_to_message_id")
+        reply_id = (
+            reply.get("message_id") if isinstance(reply, dict) else p.get("reply_to_message_id")
+        )
         if reply_id is not None:
             orig = self._messages.get(cid, {}).get(reply_id)
             if orig is not None:
-                msg["reply_to_message"] = {k: v for k, v in orig.items()
-                                           if k != "reply_to_message"}
+                msg["reply_to_message"] = {
+                    k: v for k, v in orig.items() if k != "reply_to_message"
+                }
         msg.update(content)
         rm = self._check_markup(p)
         if rm is not None:
@@ -1126,13 +1327,12 @@ class FakeTelegram:
             out["caption_entities"] = entities
         return out
 
-    def _resolve_media(self, value: Any, f: dict, i: dict, field_name: str, kind: str
-                       ) -> dict:
+    def _resolve_media(self, value: Any, f: dict, i: dict, field_name: str, kind: str) -> dict:
         """Returns the file meta for an uploaded/known/URL media value."""
         if isinstance(value, str) and value.startswith("attach://"):
             name = value[9:]
             if name not in f:
-                raise _bad(f"wrong file identifier/HTTP URL specified")
+                raise _bad("wrong file identifier/HTTP URL specified")
             value = None
             field_name = name
         if value is None or value == "":
@@ -1156,11 +1356,19 @@ class FakeTelegram:
 
     @staticmethod
     def _media_object(kind: str, meta: dict) -> Any:
-        base = {"file_id": meta["file_id"], "file_unique_id": meta["file_unique_id"],
-                "file_size": meta["file_size"]}
+        base = {
+            "file_id": meta["file_id"],
+            "file_unique_id": meta["file_unique_id"],
+            "file_size": meta["file_size"],
+        }
         if kind == "photo":
-            small = dict(base, file_id=meta["file_id"] + "s",
-                         file_unique_id=meta["file_unique_id"] + "s", width=90, height=90)
+            small = dict(
+                base,
+                file_id=meta["file_id"] + "s",
+                file_unique_id=meta["file_unique_id"] + "s",
+                width=90,
+                height=90,
+            )
             return [small, dict(base, width=800, height=600)]
         if kind in ("video", "animation", "video_note"):
             extra = {"duration": 1}
@@ -1172,8 +1380,9 @@ class FakeTelegram:
         elif kind in ("audio", "voice"):
             out = dict(base, duration=1)
         elif kind == "sticker":
-            return dict(base, type="regular", width=512, height=512, is_animated=False,
-                        is_video=False)
+            return dict(
+                base, type="regular", width=512, height=512, is_animated=False, is_video=False
+            )
         else:
             out = dict(base)
         if kind in ("document", "audio", "video", "animation"):
@@ -1191,9 +1400,11 @@ class FakeTelegram:
                 self._files.setdefault(meta["file_id"] + "s", self._files[meta["file_id"]])
             content = {kind: self._media_object(kind, meta), **self._caption_content(p)}
             msg = self._new_bot_message(chat, p, **content)
-            self._count_delivery(chat["id"], p.get("caption") or f"<{kind}:"
-                                 f"{meta['file_unique_id']}>")
+            self._count_delivery(
+                chat["id"], p.get("caption") or f"<{kind}:{meta['file_unique_id']}>"
+            )
             return msg
+
         return handler
 
     def _send_simple(self, kind: str) -> Callable:
@@ -1202,13 +1413,16 @@ class FakeTelegram:
             if kind == "location":
                 obj = {"latitude": p.get("latitude", 0.0), "longitude": p.get("longitude", 0.0)}
             elif kind == "contact":
-                obj = {"phone_number": p.get("phone_number", ""),
-                       "first_name": p.get("first_name", "")}
+                obj = {
+                    "phone_number": p.get("phone_number", ""),
+                    "first_name": p.get("first_name", ""),
+                }
             else:
                 obj = {"emoji": p.get("emoji") or "🎲", "value": 1}
             msg = self._new_bot_message(chat, p, **{kind: obj})
             self._count_delivery(chat["id"], f"<{kind}>")
             return msg
+
         return handler
 
     def _send_media_group(self, p: dict, f: dict, i: dict) -> list:
@@ -1223,8 +1437,10 @@ class FakeTelegram:
             meta = self._resolve_media(item.get("media"), f, i, kind, kind)
             if kind == "photo":
                 self._files.setdefault(meta["file_id"] + "s", self._files[meta["file_id"]])
-            content: dict[str, Any] = {kind: self._media_object(kind, meta),
-                                       "media_group_id": group_id}
+            content: dict[str, Any] = {
+                kind: self._media_object(kind, meta),
+                "media_group_id": group_id,
+            }
             content.update(self._caption_content(item))
             msg = self._new_bot_message(chat, {}, **content)
             out.append(msg)
@@ -1252,9 +1468,11 @@ class FakeTelegram:
         before = {k: msg.get(k) for k in (*changes, "reply_markup")}
         after = dict(changes, reply_markup=new_rm)
         if before == after:
-            raise _bad("message is not modified: specified new message content and reply "
-                       "markup are exactly the same as a content and reply markup of the "
-                       "current message")
+            raise _bad(
+                "message is not modified: specified new message content and reply "
+                "markup are exactly the same as a content and reply markup of the "
+                "current message"
+            )
         for k, v in after.items():
             if v is None:
                 msg.pop(k, None)
@@ -1282,8 +1500,11 @@ class FakeTelegram:
             return True
         msg = self._editable(p)
         cap = self._caption_content(p)
-        return self._apply_edit(msg, {"caption": cap.get("caption"),
-                                      "caption_entities": cap.get("caption_entities")}, p)
+        return self._apply_edit(
+            msg,
+            {"caption": cap.get("caption"), "caption_entities": cap.get("caption_entities")},
+            p,
+        )
 
     def _edit_message_reply_markup(self, p: dict, f: dict, i: dict) -> Any:
         if p.get("inline_message_id"):
@@ -1305,9 +1526,23 @@ class FakeTelegram:
 
     # ---- copy / forward
 
-    _CONTENT_KEYS = ("text", "entities", "caption", "caption_entities", "photo", "document",
-                     "audio", "video", "voice", "animation", "sticker", "video_note",
-                     "location", "contact", "dice")
+    _CONTENT_KEYS = (
+        "text",
+        "entities",
+        "caption",
+        "caption_entities",
+        "photo",
+        "document",
+        "audio",
+        "video",
+        "voice",
+        "animation",
+        "sticker",
+        "video_note",
+        "location",
+        "contact",
+        "dice",
+    )
 
     def _source(self, p: dict, what: str) -> dict:
         src = self._messages.get(p.get("from_chat_id"), {}).get(p.get("message_id"))
@@ -1333,8 +1568,12 @@ class FakeTelegram:
         content = {k: src[k] for k in self._CONTENT_KEYS if k in src}
         src_chat = src["chat"]
         if src_chat.get("type") == "channel":
-            origin = {"type": "channel", "chat": src_chat, "message_id": src["message_id"],
-                      "date": src["date"]}
+            origin = {
+                "type": "channel",
+                "chat": src_chat,
+                "message_id": src["message_id"],
+                "date": src["date"],
+            }
         elif src.get("from", {}).get("id") is not None:
             origin = {"type": "user", "sender_user": src["from"], "date": src["date"]}
         else:
@@ -1349,10 +1588,17 @@ class FakeTelegram:
     def _get_chat(self, p: dict, f: dict, i: dict) -> dict:
         chat = self._target_chat(p)
         out = dict(chat)
-        out.update(accent_color_id=0, max_reaction_count=11,
-                   accepted_gift_types={"unlimited_gifts": False, "limited_gifts": False,
-                                        "unique_gifts": False, "premium_subscription": False,
-                                        "gifts_from_channels": False})
+        out.update(
+            accent_color_id=0,
+            max_reaction_count=11,
+            accepted_gift_types={
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        )
         return out
 
     def _get_chat_member(self, p: dict, f: dict, i: dict) -> dict:
@@ -1375,8 +1621,9 @@ class FakeTelegram:
         if not isinstance(cmds, list):
             raise _bad("can't parse commands JSON object")
         for c in cmds:
-            if not isinstance(c, dict) or not re.fullmatch(r"[a-z0-9_]{1,32}",
-                                                           str(c.get("command", ""))):
+            if not isinstance(c, dict) or not re.fullmatch(
+                r"[a-z0-9_]{1,32}", str(c.get("command", ""))
+            ):
                 raise _bad("BOT_COMMAND_INVALID")
             if not c.get("description"):
                 raise _bad("command description is empty")
@@ -1395,8 +1642,9 @@ class FakeTelegram:
         return True
 
     def _get_menu_button(self, p: dict, f: dict, i: dict) -> dict:
-        return self._menu_buttons.get(p.get("chat_id"),
-                                      self._menu_buttons.get(None, {"type": "commands"}))
+        return self._menu_buttons.get(
+            p.get("chat_id"), self._menu_buttons.get(None, {"type": "commands"})
+        )
 
     def _get_file(self, p: dict, f: dict, i: dict) -> dict:
         entry = self._files.get(p.get("file_id"))
@@ -1411,12 +1659,16 @@ class FakeTelegram:
         params, _, _ = await self._read_params(request)
         try:
             if op == "send_text":
-                uid = self.send_text(int(params["user_id"]), str(params["text"]),
-                                     first_name=params.get("first_name", "张老师"))
+                uid = self.send_text(
+                    int(params["user_id"]),
+                    str(params["text"]),
+                    first_name=params.get("first_name", "张老师"),
+                )
                 return self._json(200, {"ok": True, "update_id": uid})
             if op == "press_button":
-                qid = self.press_button(int(params["user_id"]), int(params["message_id"]),
-                                        str(params["data"]))
+                qid = self.press_button(
+                    int(params["user_id"]), int(params["message_id"]), str(params["data"])
+                )
                 return self._json(200, {"ok": True, "callback_query_id": qid})
             if op == "calls":
                 n = int(params.get("last", 50))
@@ -1435,11 +1687,13 @@ def main(argv: Iterable[str] | None = None) -> None:
     ap.add_argument("--token", default="123456:TEST-token")
     args = ap.parse_args(list(argv) if argv is not None else None)
     tg = FakeTelegram(token=args.token, host=args.host, port=args.port).start()
-    print(f"fake Telegram Bot API at {tg.api_url} (token {tg.token})\n"
-          f"  POST {tg.api_url}/_fake/send_text  user_id=..&text=..\n"
-          f"  POST {tg.api_url}/_fake/press_button  user_id=..&message_id=..&data=..\n"
-          f"  GET  {tg.api_url}/_fake/calls?last=50   GET {tg.api_url}/_fake/stats",
-          flush=True)
+    print(
+        f"fake Telegram Bot API at {tg.api_url} (token {tg.token})\n"
+        f"  POST {tg.api_url}/_fake/send_text  user_id=..&text=..\n"
+        f"  POST {tg.api_url}/_fake/press_button  user_id=..&message_id=..&data=..\n"
+        f"  GET  {tg.api_url}/_fake/calls?last=50   GET {tg.api_url}/_fake/stats",
+        flush=True,
+    )
     try:
         while True:
             time.sleep(3600)

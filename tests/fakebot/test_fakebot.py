@@ -29,8 +29,9 @@ def tg():
 def ptb_bot(tg: FakeTelegram, token: str | None = None):
     import telegram
 
-    return telegram.Bot(token or tg.token, base_url=f"{tg.api_url}/bot",
-                        base_file_url=f"{tg.api_url}/file/bot")
+    return telegram.Bot(
+        token or tg.token, base_url=f"{tg.api_url}/bot", base_file_url=f"{tg.api_url}/file/bot"
+    )
 
 
 def aiogram_bot(tg: FakeTelegram, token: str | None = None):
@@ -53,20 +54,24 @@ def test_ptb_get_me_send_edit(tg: FakeTelegram):
         async with ptb_bot(tg) as bot:
             me = await bot.get_me()
             assert me.is_bot and me.id == 123456 and me.username == "guopei_test_bot"
-            kb = InlineKeyboardMarkup([[InlineKeyboardButton("报名", callback_data="sv:1:yes"),
-                                        InlineKeyboardButton("网站", url="https://x.org")]])
+            kb = InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton("报名", callback_data="sv:1:yes"),
+                        InlineKeyboardButton("网站", url="https://x.org"),
+                    ]
+                ]
+            )
             m = await bot.send_message(1001, "欢迎参加国培", reply_markup=kb)
             assert m.message_id == 1 and m.chat.id == 1001 and m.text == "欢迎参加国培"
             assert m.from_user.id == me.id
             assert m.reply_markup.inline_keyboard[0][0].callback_data == "sv:1:yes"
             m2 = await bot.send_message(1001, "第二条")
             assert m2.message_id == 2
-            e = await bot.edit_message_text("已报名", chat_id=1001, message_id=1,
-                                            reply_markup=kb)
+            e = await bot.edit_message_text("已报名", chat_id=1001, message_id=1, reply_markup=kb)
             assert e.text == "已报名" and e.edit_date is not None
             with pytest.raises(BadRequest, match="not modified"):
-                await bot.edit_message_text("已报名", chat_id=1001, message_id=1,
-                                            reply_markup=kb)
+                await bot.edit_message_text("已报名", chat_id=1001, message_id=1, reply_markup=kb)
             with pytest.raises(BadRequest, match="not found"):
                 await bot.edit_message_text("x", chat_id=1001, message_id=99)
             # editing without reply_markup removes the inline keyboard (as Telegram does)
@@ -100,8 +105,12 @@ def test_ptb_long_poll_text_and_callback(tg: FakeTelegram):
     async def main():
         async with ptb_bot(tg) as bot:
             m = await bot.send_message(
-                1001, "选一个", reply_markup=InlineKeyboardMarkup(
-                    [[InlineKeyboardButton("一", callback_data="pick:1")]]))
+                1001,
+                "选一个",
+                reply_markup=InlineKeyboardMarkup(
+                    [[InlineKeyboardButton("一", callback_data="pick:1")]]
+                ),
+            )
             t0 = time.monotonic()
             loop = asyncio.get_running_loop()
             loop.call_later(0.3, tg.send_text, 1001, "/start hello")
@@ -135,8 +144,9 @@ def test_ptb_long_poll_text_and_callback(tg: FakeTelegram):
 def test_ptb_files_upload_and_download(tg: FakeTelegram):
     async def main():
         async with ptb_bot(tg) as bot:
-            doc = await bot.send_document(1001, document=b"col1,col2\n1,2\n",
-                                          filename="名单.csv", caption="学员名单")
+            doc = await bot.send_document(
+                1001, document=b"col1,col2\n1,2\n", filename="名单.csv", caption="学员名单"
+            )
             assert doc.document.file_name == "名单.csv"
             assert doc.caption == "学员名单"
             photo = await bot.send_photo(1001, photo=b"\x89PNG fake", filename="a.png")
@@ -187,8 +197,11 @@ def test_ptb_errors(tg: FakeTelegram):
                 await bot.send_message(1001, "x")
             await bot.send_message(1001, "m0")  # duplicate text
             with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
-                await bot.send_message(1001, "x", reply_markup={
-                    "inline_keyboard": [[{"text": "t", "callback_data": "x" * 65}]]})
+                await bot.send_message(
+                    1001,
+                    "x",
+                    reply_markup={"inline_keyboard": [[{"text": "t", "callback_data": "x" * 65}]]},
+                )
         with pytest.raises(InvalidToken):
             async with ptb_bot(tg, token="123456:WRONG"):
                 pass
@@ -204,22 +217,27 @@ def test_ptb_errors(tg: FakeTelegram):
 
 
 def test_aiogram_end_to_end(tg: FakeTelegram):
-    from aiogram.exceptions import (TelegramBadRequest, TelegramForbiddenError,
-                                    TelegramRetryAfter)
-    from aiogram.types import (BotCommand, BufferedInputFile, InlineKeyboardButton,
-                               InlineKeyboardMarkup)
+    from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+    from aiogram.types import (
+        BotCommand,
+        BufferedInputFile,
+        InlineKeyboardButton,
+        InlineKeyboardMarkup,
+    )
 
     async def main():
         bot = aiogram_bot(tg)
         try:
             me = await bot.get_me()
             assert me.is_bot and me.username == "guopei_test_bot"
-            kb = InlineKeyboardMarkup(inline_keyboard=[
-                [InlineKeyboardButton(text="满意", callback_data="sv:1:5")]])
+            kb = InlineKeyboardMarkup(
+                inline_keyboard=[[InlineKeyboardButton(text="满意", callback_data="sv:1:5")]]
+            )
             m = await bot.send_message(1001, "请评价", reply_markup=kb)
             assert m.message_id == 1 and m.reply_markup.inline_keyboard[0][0].text == "满意"
-            e = await bot.edit_message_text(text="请评价!", chat_id=1001,
-                                            message_id=m.message_id, reply_markup=kb)
+            e = await bot.edit_message_text(
+                text="请评价!", chat_id=1001, message_id=m.message_id, reply_markup=kb
+            )
             assert e.text == "请评价!"
             with pytest.raises(TelegramBadRequest):
                 await bot.edit_message_text(text="x", chat_id=1001, message_id=42)
@@ -238,7 +256,8 @@ def test_aiogram_end_to_end(tg: FakeTelegram):
             assert await bot.answer_callback_query(cq.id)
 
             doc = await bot.send_document(
-                1001, BufferedInputFile(b"hello file", filename="a.txt"), caption="附件")
+                1001, BufferedInputFile(b"hello file", filename="a.txt"), caption="附件"
+            )
             assert doc.document.file_name == "a.txt"
             tg.send_document(1001, "b.pdf", b"%PDF-1.4 fake", "application/pdf")
             ups = await bot.get_updates(offset=ups[-1].update_id + 1, timeout=5)
@@ -265,9 +284,12 @@ def test_aiogram_end_to_end(tg: FakeTelegram):
     sm = tg.wait_for(method="sendMessage", text_contains="请评价")
     assert sm.buttons == [("满意", "sv:1:5")]
     assert tg.calls(method="getUpdates")[0].params["allowed_updates"] == [
-        "message", "callback_query"]
+        "message",
+        "callback_query",
+    ]
     assert tg.calls(method="setMyCommands")[0].params["commands"] == [
-        {"command": "start", "description": "开始"}]
+        {"command": "start", "description": "开始"}
+    ]
 
 
 # ------------------------------------------------------------------ raw HTTP / test API
@@ -276,9 +298,16 @@ def test_aiogram_end_to_end(tg: FakeTelegram):
 def test_raw_encodings_token_and_unknown_method(tg: FakeTelegram):
     base = f"{tg.api_url}/bot{tg.token}"
     with httpx.Client() as c:
-        r = c.post(f"{base}/sendMessage", json={
-            "chat_id": 1001, "text": "json", "reply_markup": json.dumps(
-                {"inline_keyboard": [[{"text": "a", "callback_data": "1"}]]})})
+        r = c.post(
+            f"{base}/sendMessage",
+            json={
+                "chat_id": 1001,
+                "text": "json",
+                "reply_markup": json.dumps(
+                    {"inline_keyboard": [[{"text": "a", "callback_data": "1"}]]}
+                ),
+            },
+        )
         assert r.status_code == 200 and r.json()["result"]["reply_markup"]["inline_keyboard"]
         r = c.post(f"{base}/sendMessage", data={"chat_id": "1001", "text": "123"})
         assert r.json()["result"]["text"] == "123"
@@ -288,13 +317,21 @@ def test_raw_encodings_token_and_unknown_method(tg: FakeTelegram):
         assert r.status_code == 401 and r.json()["description"] == "Unauthorized"
         r = c.post(f"{base}/frobnicate", data={"x": "1"})
         assert r.status_code == 404
-        assert r.json() == {"ok": False, "error_code": 404,
-                            "description": "Not Found: method not found"}
+        assert r.json() == {
+            "ok": False,
+            "error_code": 404,
+            "description": "Not Found: method not found",
+        }
         r = c.get(f"{tg.api_url}/file/bot{tg.token}/nope/x")
         assert r.status_code == 404
     calls = tg.calls()
-    assert [c.method for c in calls] == ["sendMessage", "sendMessage", "sendMessage", "getMe",
-                                         "frobnicate"]
+    assert [c.method for c in calls] == [
+        "sendMessage",
+        "sendMessage",
+        "sendMessage",
+        "getMe",
+        "frobnicate",
+    ]
     assert calls[0].reply_markup == {"inline_keyboard": [[{"text": "a", "callback_data": "1"}]]}
     assert calls[1].chat_id == 1001 and calls[1].text == "123"
     assert [c.index for c in calls] == list(range(5))
@@ -309,11 +346,13 @@ def test_wait_for_timeout_lists_recent_calls(tg: FakeTelegram):
         tg.wait_for(method="sendMessage", text_contains="你好", after=mark, timeout=0.3)
     assert 0.25 < time.monotonic() - t0 < 2
     assert "你好" in str(ei.value) and "#0 sendMessage" in str(ei.value)
+
     # a call from another thread wakes the waiter right away
     def later():
         time.sleep(0.2)
         with httpx.Client() as c:
             c.post(f"{tg.api_url}/bot{tg.token}/sendMessage", data={"chat_id": 7, "text": "再见"})
+
     threading.Thread(target=later).start()
     call = tg.wait_for(method="sendMessage", chat_id=7, after=mark, timeout=5)
     assert call.text == "再见" and call.index == mark
@@ -336,12 +375,17 @@ def test_offset_allowed_updates_conflict_and_idle(tg: FakeTelegram):
         r = c.post(f"{base}/getUpdates", data={"limit": "2"}).json()["result"]
         assert r[0]["update_id"] == u1
         r = c.post(f"{base}/getUpdates", data={"offset": str(u3)}).json()["result"]
-        assert r[0]["message"]["chat"] == {"id": -5001, "type": "supergroup",
-                                           "title": "测试群 -5001"}
+        assert r[0]["message"]["chat"] == {
+            "id": -5001,
+            "type": "supergroup",
+            "title": "测试群 -5001",
+        }
         # allowed_updates filters
         tg.send_text(1001, "text only")
-        r = c.post(f"{base}/getUpdates", json={"offset": u3 + 1, "timeout": 0,
-                                               "allowed_updates": ["callback_query"]})
+        r = c.post(
+            f"{base}/getUpdates",
+            json={"offset": u3 + 1, "timeout": 0, "allowed_updates": ["callback_query"]},
+        )
         assert r.json()["result"] == []
         r = c.post(f"{base}/getUpdates", json={"offset": u3 + 1, "allowed_updates": []})
         assert len(r.json()["result"]) == 1
@@ -349,12 +393,15 @@ def test_offset_allowed_updates_conflict_and_idle(tg: FakeTelegram):
         # a second concurrent getUpdates terminates the first with 409
         async def two_pollers():
             async with httpx.AsyncClient(timeout=10) as ac:
-                first = asyncio.create_task(ac.post(f"{base}/getUpdates",
-                                                    data={"offset": "999999", "timeout": "5"}))
+                first = asyncio.create_task(
+                    ac.post(f"{base}/getUpdates", data={"offset": "999999", "timeout": "5"})
+                )
                 await asyncio.sleep(0.2)
-                second = asyncio.create_task(ac.post(f"{base}/getUpdates",
-                                                     data={"offset": "999999", "timeout": "0"}))
+                second = asyncio.create_task(
+                    ac.post(f"{base}/getUpdates", data={"offset": "999999", "timeout": "0"})
+                )
                 return await first, await second
+
         r1, r2 = asyncio.run(two_pollers())
         assert r1.status_code == 409 and "terminated by other getUpdates" in r1.text
         assert r2.status_code == 200
@@ -386,11 +433,13 @@ def test_throughput(tg: FakeTelegram):
             sem = asyncio.Semaphore(conc)
 
             async def one(i: int) -> None:
-                async with sem:
-                    async with s.post(url, data={"chat_id": str(1000 + i % 100),
-                                                 "text": f"msg {i}"}) as r:
-                        assert r.status == 200
-                        await r.read()
+                async with (
+                    sem,
+                    s.post(url, data={"chat_id": str(1000 + i % 100), "text": f"msg {i}"}) as r,
+                ):
+                    assert r.status == 200
+                    await r.read()
+
             t0 = time.perf_counter()
             await asyncio.gather(*(one(i) for i in range(n)))
             return time.perf_counter() - t0
