@@ -744,13 +744,21 @@ class FakeTelegram:
         """Block until a matching call (index >= after) is recorded; return the first one."""
         deadline = time.monotonic() + timeout
         pos = after or 0
+        in_flight: list[Call] = []  # long polls still pending: re-checked when they end
         with self._cond:
             while True:
+                for c in list(in_flight):
+                    if c.status is not None:
+                        in_flight.remove(c)
+                        if self._match(c, method, chat_id, text_contains, ok, predicate):
+                            return c
                 while pos < len(self._calls):
                     c = self._calls[pos]
                     pos += 1
                     if self._match(c, method, chat_id, text_contains, ok, predicate):
                         return c
+                    if c.status is None:
+                        in_flight.append(c)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break

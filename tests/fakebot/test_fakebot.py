@@ -450,3 +450,42 @@ def test_throughput(tg: FakeTelegram):
     assert len(tg.calls(method="sendMessage")) == n
     assert tg.stats()["unique_deliveries"] == n
     assert rate > 800  # lenient floor: the client shares the 2 cores with the server
+
+
+def test_abandoned_long_poll_and_edit_state(tg: FakeTelegram):
+    base = f"{tg.api_url}/bot{tg.token}"
+
+    async def abandon():
+        async with httpx.AsyncClient(timeout=0.3) as ac:
+            with pytest.raises(httpx.ReadTimeout):
+                await ac.post(f"{base}/getUpdates", data={"timeout": "20"})
+
+    asyncio.run(abandon())
+    tg.wait_for(method="getUpdates", predicate=lambda c: c.status == 499, timeout=5)
+
+    with httpx.Client() as c:
+        kb = {"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}
+        r = c.post(
+            f"{base}/sendMessage",
+            data={
+                "chat_id": "1001",
+                "text": "<b>粗体</b> &amp;",
+                "parse_mode": "HTML",
+                "reply_markup": json.dumps(kb),
+            },
+        ).json()["result"]
+        assert r["text"] == "粗体 &"
+        tg.press_button(1001, r["message_id"], "a")
+        r2 = c.post(
+            f"{base}/editMessageReplyMarkup",
+            data={"chat_id": "1001", "message_id": str(r["message_id"])},
+        )
+        assert r2.status_code == 200 and "reply_markup" not in r2.json()["result"]
+    msgs = tg.messages_in_chat(1001)
+    assert "reply_markup" not in msgs[r["message_id"]]
+    # the queued callback query still carries the message as it was when pressed
+    with httpx.Client() as c:
+        ups = c.post(f"{base}/getUpdates").json()["result"]
+    assert ups[0]["callback_query"]["message"]["reply_markup"] == kb
+    with pytest.raises(AssertionError, match="no button"):
+        tg.press_button(1001, r["message_id"], "a")
