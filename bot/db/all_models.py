@@ -1,3 +1,4 @@
 """Imports every table module so `SQLModel.metadata` knows the whole schema (for Alembic)."""
 
+import bot.db.question_models  # noqa: F401
 from bot.db import models  # noqa: F401

@@ -1,0 +1,328 @@
+"""Keyword-only CRUD for the question log, handoffs, curated answers and question statistics.
+
+Usage::
+
+    with services.session() as session:
+        log = question_crud.log_question(session, user_id=1, chat_id=1, question="…",
+                                         answered=False, reason="out_of_scope")
+        question_crud.set_feedback(session, question_id=log.id, feedback="down")
+        stats = question_crud.question_stats(session, since=utcnow() - timedelta(days=30))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from bot.db.models import Membership, TrainingClass, utcnow
+from bot.db.question_models import CuratedAnswer, QuestionHandoff, QuestionLog
+
+FEEDBACK_VALUES = ("up", "down")
+
+
+def _clip(value: str | None, limit: int) -> str | None:
+    return value[:limit] if value is not None else None
+
+
+def log_question(
+    session: Session,
+    *,
+    user_id: int,
+    chat_id: int,
+    question: str,
+    answered: bool,
+    reason: str | None = None,
+    curated_id: int | None = None,
+    top_doc_id: str | None = None,
+    top_title: str | None = None,
+    top_doc_number: str | None = None,
+    top_clause: str | None = None,
+    top_passage_id: int | None = None,
+    score: float | None = None,
+    hit_count: int = 0,
+    elapsed_ms: float = 0.0,
+) -> QuestionLog:
+    """Store one question with its result; long strings are clipped to the column limits."""
+    log = QuestionLog(
+        user_id=user_id,
+        chat_id=chat_id,
+        question=question[:1000],
+        answered=answered,
+        reason=_clip(reason, 32),
+        curated_id=curated_id,
+        top_doc_id=_clip(top_doc_id, 128),
+        top_title=_clip(top_title, 255),
+        top_doc_number=_clip(top_doc_number, 64),
+        top_clause=_clip(top_clause, 64),
+        top_passage_id=top_passage_id,
+        score=score,
+        hit_count=hit_count,
+        elapsed_ms=round(elapsed_ms, 3),
+    )
+    session.add(log)
+    session.commit()
+    session.refresh(log)
+    return log
+
+
+def get_question(session: Session, *, question_id: int) -> QuestionLog | None:
+    return session.get(QuestionLog, question_id)
+
+
+def set_feedback(session: Session, *, question_id: int, feedback: str) -> QuestionLog:
+    """Record 👍 ("up") or 👎 ("down"); pressing again replaces the earlier rating."""
+    if feedback not in FEEDBACK_VALUES:
+        raise ValueError(f"feedback must be one of {FEEDBACK_VALUES}: {feedback!r}")
+    log = session.get(QuestionLog, question_id)
+    if log is None:
+        raise LookupError(f"no question {question_id}")
+    log.feedback = feedback
+    log.feedback_at = utcnow()
+    session.add(log)
+    session.commit()
+    return log
+
+
+@dataclass(frozen=True, slots=True)
+class ClassManager:
+    """A class the asker belongs to, with the manager who runs it."""
+
+    manager_id: int
+    class_id: int
+    class_name: str
+
+
+def managers_of_member(session: Session, *, user_id: int) -> list[ClassManager]:
+    """The classes a user belongs to (not blocked), each with its manager."""
+    statement = (
+        select(TrainingClass)
+        .join(Membership, Membership.class_id == TrainingClass.id)
+        .where(Membership.user_id == user_id)
+        .order_by(Membership.joined_at)
+    )
+    return [
+        ClassManager(manager_id=c.manager_id, class_id=c.id, class_name=c.name)
+        for c in session.exec(statement)
+        if c.manager_id != user_id
+    ]
+
+
+def record_handoff(
+    session: Session,
+    *,
+    question_id: int,
+    deliveries: Iterable[tuple[int, int | None, bool]],
+) -> list[QuestionHandoff]:
+    """Note that the question went to these (manager_id, class_id, delivered) managers."""
+    rows = [
+        QuestionHandoff(question_id=question_id, manager_id=m, class_id=c, delivered=d)
+        for m, c, d in deliveries
+    ]
+    log = session.get(QuestionLog, question_id)
+    if log is not None and log.handed_off_at is None:
+        log.handed_off_at = utcnow()
+        session.add(log)
+    session.add_all(rows)
+    session.commit()
+    return rows
+
+
+def may_answer(session: Session, *, manager_id: int, question: QuestionLog, admin: bool) -> bool:
+    """Admins answer any question; a manager answers those of their classes' trainees or those
+    handed to them."""
+    if admin:
+        return True
+    handed = session.exec(
+        select(QuestionHandoff.id).where(
+            QuestionHandoff.question_id == question.id, QuestionHandoff.manager_id == manager_id
+        )
+    ).first()
+    if handed is not None:
+        return True
+    member = session.exec(
+        select(Membership.id)
+        .join(TrainingClass, TrainingClass.id == Membership.class_id)
+        .where(TrainingClass.manager_id == manager_id, Membership.user_id == question.user_id)
+    ).first()
+    return member is not None
+
+
+def save_manager_answer(
+    session: Session, *, question_id: int, manager_id: int, answer: str
+) -> QuestionLog:
+    """Store the manager's reply to a question (the latest reply wins)."""
+    log = session.get(QuestionLog, question_id)
+    if log is None:
+        raise LookupError(f"no question {question_id}")
+    log.manager_answer = answer[:4000]
+    log.answered_by = manager_id
+    log.manager_answered_at = utcnow()
+    session.add(log)
+    session.commit()
+    return log
+
+
+def _needs_a_person():
+    return or_(QuestionLog.answered == False, QuestionLog.feedback == "down")  # noqa: E712
+
+
+def unanswered_for(
+    session: Session,
+    *,
+    manager_id: int,
+    since: datetime,
+    everyone: bool = False,
+    limit: int = 10,
+) -> list[QuestionLog]:
+    """Declined or 👎 questions without a manager's reply, newest first: from the trainees of
+    the manager's classes and those handed to them (`everyone` for admins: all of them)."""
+    statement = (
+        select(QuestionLog)
+        .where(
+            _needs_a_person(),
+            QuestionLog.manager_answer == None,  # noqa: E711
+            QuestionLog.created_at >= since,
+            QuestionLog.user_id != manager_id,
+        )
+        .order_by(QuestionLog.created_at.desc(), QuestionLog.id.desc())
+        .limit(limit)
+    )
+    if not everyone:
+        members = (
+            select(Membership.user_id)
+            .join(TrainingClass, TrainingClass.id == Membership.class_id)
+            .where(TrainingClass.manager_id == manager_id)
+        )
+        handed = select(QuestionHandoff.question_id).where(
+            QuestionHandoff.manager_id == manager_id
+        )
+        statement = statement.where(
+            or_(QuestionLog.user_id.in_(members), QuestionLog.id.in_(handed))
+        )
+    return list(session.exec(statement))
+
+
+def add_curated(
+    session: Session,
+    *,
+    question: str,
+    answer: str,
+    created_by: int,
+    source_question_id: int | None = None,
+) -> CuratedAnswer:
+    """Save a question-answer pair; an earlier active pair with the same question is replaced."""
+    question = question.strip()[:1000]
+    for old in session.exec(
+        select(CuratedAnswer).where(CuratedAnswer.question == question, CuratedAnswer.active)
+    ):
+        old.active = False
+        session.add(old)
+    curated = CuratedAnswer(
+        question=question,
+        answer=answer.strip()[:4000],
+        created_by=created_by,
+        source_question_id=source_question_id,
+    )
+    session.add(curated)
+    session.commit()
+    session.refresh(curated)
+    return curated
+
+
+def curated_pairs(session: Session) -> list[tuple[int, str, str]]:
+    """The active curated (id, question, answer) pairs, oldest first."""
+    statement = select(CuratedAnswer).where(CuratedAnswer.active).order_by(CuratedAnswer.id)
+    return [(c.id, c.question, c.answer) for c in session.exec(statement)]
+
+
+@dataclass
+class QuestionStats:
+    """Questions over a period: volumes, decline and 👎 rates, the most asked notices."""
+
+    since: datetime
+    total: int = 0
+    answered: int = 0
+    declined: int = 0
+    curated: int = 0
+    thumbs_up: int = 0
+    thumbs_down: int = 0
+    handed_off: int = 0
+    manager_answered: int = 0
+    average_ms: float = 0.0
+    top_clauses: list[tuple[str, str, str, int]] = field(default_factory=list)
+    top_notices: list[tuple[str, str, int]] = field(default_factory=list)
+
+    @property
+    def decline_rate(self) -> float:
+        return self.declined / self.total if self.total else 0.0
+
+    @property
+    def thumbs_down_rate(self) -> float:
+        """👎 among the answered questions."""
+        return self.thumbs_down / self.answered if self.answered else 0.0
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["since"] = self.since.isoformat()
+        data["decline_rate"] = round(self.decline_rate, 4)
+        data["thumbs_down_rate"] = round(self.thumbs_down_rate, 4)
+        return data
+
+
+def question_stats(session: Session, *, since: datetime, top: int = 5) -> QuestionStats:
+    """Aggregate the question log from `since` on."""
+    recent = QuestionLog.created_at >= since
+
+    def count(*conditions: object) -> int:
+        statement = select(func.count()).select_from(QuestionLog).where(recent, *conditions)
+        return int(session.exec(statement).one())
+
+    stats = QuestionStats(since=since)
+    stats.total = count()
+    stats.answered = count(QuestionLog.answered == True)  # noqa: E712
+    stats.declined = stats.total - stats.answered
+    stats.curated = count(QuestionLog.curated_id != None)  # noqa: E711
+    stats.thumbs_up = count(QuestionLog.feedback == "up")
+    stats.thumbs_down = count(QuestionLog.feedback == "down")
+    stats.handed_off = count(QuestionLog.handed_off_at != None)  # noqa: E711
+    stats.manager_answered = count(QuestionLog.manager_answer != None)  # noqa: E711
+    average = session.exec(select(func.avg(QuestionLog.elapsed_ms)).where(recent)).one()
+    stats.average_ms = float(average or 0.0)
+    with_hit = (recent, QuestionLog.answered == True, QuestionLog.top_doc_id != None)  # noqa: E711,E712
+    clause_count = func.count().label("n")
+    stats.top_clauses = [
+        (title or "", number or "", clause or "", int(n))
+        for title, number, clause, n in session.exec(
+            select(
+                QuestionLog.top_title,
+                QuestionLog.top_doc_number,
+                QuestionLog.top_clause,
+                clause_count,
+            )
+            .where(*with_hit)
+            .group_by(
+                QuestionLog.top_doc_id,
+                QuestionLog.top_title,
+                QuestionLog.top_doc_number,
+                QuestionLog.top_clause,
+            )
+            .order_by(clause_count.desc(), QuestionLog.top_title)
+            .limit(top)
+        )
+    ]
+    notice_count = func.count().label("n")
+    stats.top_notices = [
+        (title or "", number or "", int(n))
+        for title, number, n in session.exec(
+            select(QuestionLog.top_title, QuestionLog.top_doc_number, notice_count)
+            .where(*with_hit)
+            .group_by(QuestionLog.top_doc_id, QuestionLog.top_title, QuestionLog.top_doc_number)
+            .order_by(notice_count.desc(), QuestionLog.top_title)
+            .limit(top)
+        )
+    ]
+    return stats
