@@ -1254,6 +1254,8 @@ class FakeTelegram:
             for row in kb:
                 for b in row:
                     if not isinstance(b, dict) or not b.get("text"):
+                        raise _bad("can't parse inline keyboard button: text is empty")
+                    if len(b) < 2:
                         raise _bad(
                             "can't parse inline keyboard button: Text buttons are "
                             "unallowed in the inline keyboard"

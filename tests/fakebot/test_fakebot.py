@@ -313,6 +313,15 @@ def test_raw_encodings_token_and_unknown_method(tg: FakeTelegram):
         assert r.json()["result"]["text"] == "123"
         r = c.post(f"{base}/sendmessage", data={"chat_id": "1001", "text": "case"})
         assert r.status_code == 200
+        r = c.post(
+            f"{base}/sendMessage",
+            json={
+                "chat_id": 1001,
+                "text": "t",
+                "reply_markup": {"inline_keyboard": [[{"text": "x"}]]},
+            },
+        )
+        assert r.status_code == 400 and "Text buttons are unallowed" in r.json()["description"]
         r = c.post(f"{tg.api_url}/bot123456:nope/getMe")
         assert r.status_code == 401 and r.json()["description"] == "Unauthorized"
         r = c.post(f"{base}/frobnicate", data={"x": "1"})
@@ -325,16 +334,10 @@ def test_raw_encodings_token_and_unknown_method(tg: FakeTelegram):
         r = c.get(f"{tg.api_url}/file/bot{tg.token}/nope/x")
         assert r.status_code == 404
     calls = tg.calls()
-    assert [c.method for c in calls] == [
-        "sendMessage",
-        "sendMessage",
-        "sendMessage",
-        "getMe",
-        "frobnicate",
-    ]
+    assert [c.method for c in calls] == ["sendMessage"] * 4 + ["getMe", "frobnicate"]
     assert calls[0].reply_markup == {"inline_keyboard": [[{"text": "a", "callback_data": "1"}]]}
     assert calls[1].chat_id == 1001 and calls[1].text == "123"
-    assert [c.index for c in calls] == list(range(5))
+    assert [c.index for c in calls] == list(range(6))
 
 
 def test_wait_for_timeout_lists_recent_calls(tg: FakeTelegram):
@@ -489,3 +492,73 @@ def test_abandoned_long_poll_and_edit_state(tg: FakeTelegram):
     assert ups[0]["callback_query"]["message"]["reply_markup"] == kb
     with pytest.raises(AssertionError, match="no button"):
         tg.press_button(1001, r["message_id"], "a")
+
+
+def test_misc_methods_parse_in_both_libraries(tg: FakeTelegram):
+    from aiogram.types import (
+        BotCommand,
+        BotCommandScopeChat,
+        BufferedInputFile,
+        MenuButtonCommands,
+    )
+    from telegram import InputMediaDocument, InputMediaPhoto, ReplyKeyboardMarkup
+
+    tg.send_text(1001, "原始消息")  # message 1 in chat 1001, from the user
+
+    async def ptb_part():
+        async with ptb_bot(tg) as bot:
+            group = await bot.send_media_group(
+                1001,
+                [
+                    InputMediaPhoto(b"img1", filename="1.jpg", caption="图一"),
+                    InputMediaPhoto(b"img2", filename="2.jpg"),
+                ],
+            )
+            assert len(group) == 2 and group[0].media_group_id == group[1].media_group_id
+            assert group[0].caption == "图一"
+            docs = await bot.send_media_group(
+                1001,
+                [
+                    InputMediaDocument(b"d1", filename="a.txt"),
+                    InputMediaDocument(b"d2", filename="b.txt"),
+                ],
+            )
+            assert docs[1].document.file_name == "b.txt"
+            mid = await bot.copy_message(2002, from_chat_id=1001, message_id=1)
+            fwd = await bot.forward_message(2002, from_chat_id=1001, message_id=1)
+            assert fwd.forward_origin.sender_user.id == 1001 and fwd.text == "原始消息"
+            assert mid.message_id == 1 and fwd.message_id == 2
+            member = await bot.get_chat_member(1001, 1001)
+            assert member.status == "member" and member.user.id == 1001
+            kb = ReplyKeyboardMarkup([["是", "否"]], one_time_keyboard=True)
+            m = await bot.send_message(1001, "回答", reply_markup=kb)
+            assert m.reply_markup is None  # reply keyboards are not echoed
+
+    async def aiogram_part():
+        bot = aiogram_bot(tg)
+        try:
+            p = await bot.send_photo(1001, BufferedInputFile(b"png", filename="p.png"))
+            assert p.photo[-1].file_size == 3
+            f = await bot.get_file(p.photo[-1].file_id)
+            assert (await bot.download_file(f.file_path)).read() == b"png"
+            scope = BotCommandScopeChat(chat_id=1001)
+            await bot.set_my_commands(
+                [BotCommand(command="admin", description="管理")], scope=scope
+            )
+            assert [c.command for c in await bot.get_my_commands(scope=scope)] == ["admin"]
+            assert await bot.get_my_commands() == []
+            assert await bot.set_chat_menu_button(chat_id=1001, menu_button=MenuButtonCommands())
+            chat = await bot.get_chat(1001)
+            assert chat.first_name == "张老师"
+            assert await bot.send_chat_action(1001, "typing")
+            assert await bot.delete_message(1001, p.message_id)
+            fwd = await bot.forward_message(2002, from_chat_id=1001, message_id=1)
+            assert fwd.forward_origin.type == "user"
+        finally:
+            await bot.session.close()
+
+    asyncio.run(ptb_part())
+    asyncio.run(aiogram_part())
+    assert tg.calls(method="setMyCommands")[0].params["scope"] == {"type": "chat", "chat_id": 1001}
+    assert tg.calls(method="sendMessage")[0].buttons == [("是", None), ("否", None)]
+    assert all(c.ok for c in tg.calls()), [c.short() for c in tg.calls() if not c.ok]
