@@ -1,0 +1,355 @@
+"""Keyword-only CRUD for the survey tables; each function takes the session it works in.
+
+Moves that a double tap could repeat are conditional updates (`advance`, `submit`,
+`claim_reminder`, `claim_nudge`), so only the first of two identical callbacks changes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot.db.models import Membership, TrainingClass, User, utcnow
+from bot.db.survey_models import (
+    ResponseStatus,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyStatus,
+)
+
+
+def create_survey(
+    session: Session,
+    *,
+    class_id: int,
+    template_key: str,
+    title: str,
+    description: str,
+    anonymous: bool,
+    created_by: int,
+    closes_at: datetime,
+    nudge_at: datetime | None,
+    questions: Iterable[dict],
+) -> tuple[Survey, bool]:
+    """Create the survey and its questions; (existing, False) if this exact one was just sent."""
+    survey = Survey(
+        class_id=class_id,
+        template_key=template_key,
+        title=title,
+        description=description,
+        anonymous=anonymous,
+        created_by=created_by,
+        closes_at=closes_at,
+        nudge_at=nudge_at,
+    )
+    session.add(survey)
+    try:
+        session.flush()
+        for position, question in enumerate(questions):
+            session.add(SurveyQuestion(survey_id=survey.id, position=position, **question))
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        existing = session.exec(
+            select(Survey).where(
+                Survey.class_id == class_id,
+                Survey.template_key == template_key,
+                Survey.closes_at == closes_at,
+            )
+        ).first()
+        if existing is None:
+            raise
+        return existing, False
+    session.refresh(survey)
+    return survey, True
+
+
+def get_survey(session: Session, *, survey_id: int) -> Survey | None:
+    return session.get(Survey, survey_id)
+
+
+def questions_of(session: Session, *, survey_id: int) -> list[SurveyQuestion]:
+    statement = (
+        select(SurveyQuestion)
+        .where(SurveyQuestion.survey_id == survey_id)
+        .order_by(SurveyQuestion.position)
+    )
+    return list(session.exec(statement))
+
+
+def surveys_visible_to(
+    session: Session, *, manager_id: int, is_admin: bool, limit: int = 10
+) -> list[tuple[Survey, TrainingClass]]:
+    """The newest surveys of the classes a manager runs (every class for an admin)."""
+    statement = select(Survey, TrainingClass).join(
+        TrainingClass, TrainingClass.id == Survey.class_id
+    )
+    if not is_admin:
+        statement = statement.where(TrainingClass.manager_id == manager_id)
+    statement = statement.order_by(Survey.id.desc()).limit(limit)  # type: ignore[union-attr]
+    return [(survey, cls) for survey, cls in session.exec(statement)]
+
+
+def all_surveys(session: Session, *, limit: int = 50) -> list[tuple[Survey, TrainingClass]]:
+    statement = (
+        select(Survey, TrainingClass)
+        .join(TrainingClass, TrainingClass.id == Survey.class_id)
+        .order_by(Survey.id.desc())  # type: ignore[union-attr]
+        .limit(limit)
+    )
+    return [(survey, cls) for survey, cls in session.exec(statement)]
+
+
+def open_surveys_of_member(
+    session: Session, *, user_id: int, now: datetime
+) -> list[tuple[Survey, SurveyResponse | None]]:
+    """Open surveys of the user's classes, with their response so far (None: not started)."""
+    statement = (
+        select(Survey, SurveyResponse)
+        .join(Membership, Membership.class_id == Survey.class_id)
+        .outerjoin(
+            SurveyResponse,
+            (SurveyResponse.survey_id == Survey.id) & (SurveyResponse.user_id == user_id),
+        )
+        .where(
+            Membership.user_id == user_id,
+            Survey.status == SurveyStatus.open,
+            Survey.closes_at > now,
+        )
+        .order_by(Survey.closes_at)
+    )
+    return [(survey, response) for survey, response in session.exec(statement)]
+
+
+def is_member(session: Session, *, class_id: int, user_id: int) -> bool:
+    statement = select(Membership.id).where(
+        Membership.class_id == class_id, Membership.user_id == user_id
+    )
+    return session.exec(statement).first() is not None
+
+
+def get_or_create_response(
+    session: Session, *, survey_id: int, user_id: int
+) -> tuple[SurveyResponse, bool]:
+    """The user's response to the survey, created on their first start (one per user)."""
+    statement = select(SurveyResponse).where(
+        SurveyResponse.survey_id == survey_id, SurveyResponse.user_id == user_id
+    )
+    response = session.exec(statement).first()
+    if response is not None:
+        return response, False
+    response = SurveyResponse(survey_id=survey_id, user_id=user_id)
+    session.add(response)
+    try:
+        session.commit()
+    except IntegrityError:  # a second tap of 「开始填写」 created it concurrently
+        session.rollback()
+        response = session.exec(statement).first()
+        assert response is not None
+        return response, False
+    session.refresh(response)
+    return response, True
+
+
+def response_with_survey(
+    session: Session, *, response_id: int
+) -> tuple[SurveyResponse, Survey] | None:
+    statement = (
+        select(SurveyResponse, Survey)
+        .join(Survey, Survey.id == SurveyResponse.survey_id)
+        .where(SurveyResponse.id == response_id)
+    )
+    row = session.exec(statement).first()
+    return (row[0], row[1]) if row else None
+
+
+def answers_of(session: Session, *, response_id: int) -> dict[int, SurveyAnswer]:
+    """The response's answers by question id."""
+    statement = select(SurveyAnswer).where(SurveyAnswer.response_id == response_id)
+    return {answer.question_id: answer for answer in session.exec(statement)}
+
+
+def get_answer(session: Session, *, response_id: int, question_id: int) -> SurveyAnswer | None:
+    statement = select(SurveyAnswer).where(
+        SurveyAnswer.response_id == response_id, SurveyAnswer.question_id == question_id
+    )
+    return session.exec(statement).first()
+
+
+def store_answer(
+    session: Session,
+    *,
+    response_id: int,
+    question_id: int,
+    choice: int | None = None,
+    choices: list[int] | None = None,
+    text: str | None = None,
+    commit: bool = True,
+) -> SurveyAnswer:
+    """Insert or replace the one answer of (response, question)."""
+    for _attempt in range(3):
+        answer = get_answer(session, response_id=response_id, question_id=question_id)
+        if answer is None:
+            answer = SurveyAnswer(response_id=response_id, question_id=question_id)
+        answer.choice, answer.choices, answer.text = choice, choices, text
+        answer.updated_at = utcnow()
+        session.add(answer)
+        try:
+            if commit:
+                session.commit()
+            else:
+                session.flush()
+            return answer
+        except IntegrityError:  # the same answer inserted concurrently: update that row
+            session.rollback()
+    raise RuntimeError("could not store the answer")
+
+
+def delete_answer(session: Session, *, response_id: int, question_id: int) -> None:
+    session.execute(
+        delete(SurveyAnswer).where(
+            SurveyAnswer.response_id == response_id, SurveyAnswer.question_id == question_id
+        )
+    )
+
+
+def move(
+    session: Session, *, response_id: int, from_position: int, to_position: int
+) -> bool:
+    """Move a started response from one position to another; False if it was not there."""
+    result = session.execute(
+        update(SurveyResponse)
+        .where(
+            SurveyResponse.id == response_id,
+            SurveyResponse.position == from_position,
+            SurveyResponse.status == ResponseStatus.started,
+        )
+        .values(position=to_position, updated_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
+def set_message_id(session: Session, *, response_id: int, message_id: int) -> None:
+    session.execute(
+        update(SurveyResponse)
+        .where(SurveyResponse.id == response_id)
+        .values(message_id=message_id)
+    )
+
+
+def submit(session: Session, *, response_id: int) -> bool:
+    """Mark the response submitted; False if it already was (a second 「提交」 tap)."""
+    now = utcnow()
+    result = session.execute(
+        update(SurveyResponse)
+        .where(
+            SurveyResponse.id == response_id, SurveyResponse.status == ResponseStatus.started
+        )
+        .values(status=ResponseStatus.submitted, submitted_at=now, updated_at=now)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def close_survey(session: Session, *, survey_id: int) -> bool:
+    """Close a survey early; False if it was already closed."""
+    result = session.execute(
+        update(Survey)
+        .where(Survey.id == survey_id, Survey.status == SurveyStatus.open)
+        .values(status=SurveyStatus.closed, closed_at=utcnow())
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def claim_reminder(session: Session, *, survey_id: int, min_gap: timedelta) -> bool:
+    """Record a manual reminder unless one was sent within `min_gap` (double taps)."""
+    now = utcnow()
+    result = session.execute(
+        update(Survey)
+        .where(
+            Survey.id == survey_id,
+            (Survey.reminded_at.is_(None)) | (Survey.reminded_at < now - min_gap),  # type: ignore[union-attr]
+        )
+        .values(reminded_at=now)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def due_nudges(session: Session, *, now: datetime) -> list[int]:
+    """Open surveys whose automatic nudge is due and not yet sent."""
+    statement = select(Survey.id).where(
+        Survey.status == SurveyStatus.open,
+        Survey.nudge_at.is_not(None),  # type: ignore[union-attr]
+        Survey.nudge_at <= now,
+        Survey.nudged_at.is_(None),  # type: ignore[union-attr]
+        Survey.closes_at > now,
+    )
+    return list(session.exec(statement))
+
+
+def claim_nudge(session: Session, *, survey_id: int) -> bool:
+    """Mark the automatic nudge as sent; False if another run already took it."""
+    result = session.execute(
+        update(Survey)
+        .where(Survey.id == survey_id, Survey.nudged_at.is_(None))  # type: ignore[union-attr]
+        .values(nudged_at=utcnow())
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def member_progress(session: Session, *, survey: Survey) -> list[tuple[int, str, str | None]]:
+    """(user id, display name, response status or None) for every member of the class."""
+    statement = (
+        select(Membership.user_id, User, SurveyResponse.status)
+        .outerjoin(User, User.id == Membership.user_id)
+        .outerjoin(
+            SurveyResponse,
+            (SurveyResponse.survey_id == survey.id)
+            & (SurveyResponse.user_id == Membership.user_id),
+        )
+        .where(Membership.class_id == survey.class_id)
+        .order_by(Membership.id)
+    )
+    rows = []
+    for user_id, user, status in session.exec(statement):
+        name = user.display_name if user is not None else str(user_id)
+        rows.append((user_id, name, status))
+    return rows
+
+
+def non_respondent_ids(session: Session, *, survey: Survey) -> list[int]:
+    """Members (not blocked) who have not submitted: not started or half-way."""
+    statement = (
+        select(Membership.user_id)
+        .outerjoin(
+            SurveyResponse,
+            (SurveyResponse.survey_id == survey.id)
+            & (SurveyResponse.user_id == Membership.user_id),
+        )
+        .where(
+            Membership.class_id == survey.class_id,
+            Membership.blocked == False,  # noqa: E712
+            (SurveyResponse.id.is_(None))  # type: ignore[union-attr]
+            | (SurveyResponse.status != ResponseStatus.submitted),
+        )
+        .order_by(Membership.id)
+    )
+    return list(session.exec(statement))
+
+
+def count_responses(session: Session, *, survey_id: int) -> dict[str, int]:
+    statement = (
+        select(SurveyResponse.status, func.count())
+        .where(SurveyResponse.survey_id == survey_id)
+        .group_by(SurveyResponse.status)
+    )
+    return {status: int(count) for status, count in session.exec(statement)}

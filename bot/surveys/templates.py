@@ -1,0 +1,291 @@
+"""Survey templates: YAML files validated with pydantic; an error names the file and the line.
+
+Usage::
+
+    templates = load_templates(extra_dir=settings.data_dir / "survey_templates")
+    template = parse_template(text, filename="my.yaml")  # TemplateError("my.yaml 第 7 行:…")
+
+A template (see handlers/survey_templates/*.yaml)::
+
+    key: course_feedback            # optional; letters, digits, _ and -; default: the file name
+    title: 专题课程反馈
+    description: 一句话说明         # optional
+    anonymous: false                # anonymous surveys never show who answered what
+    questions:
+      - text: 本专题课程的难度如何?
+        kind: single                # likert5 | single | multiple | text
+        options: [偏难, 适中, 偏易]
+        required: true              # default true
+      - text: 您希望增加哪些形式?
+        kind: multiple
+        options: [案例研讨, 课堂观摩]
+        max_choices: 2              # optional, multiple only
+
+A file with any error is refused whole: nothing of it is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+BUILTIN_DIR = Path(__file__).resolve().parents[2] / "handlers" / "survey_templates"
+LIKERT5 = ("非常满意", "满意", "一般", "不满意", "非常不满意")
+"""Index 0 is the best; the score is 5 − index (非常满意 = 5 … 非常不满意 = 1)."""
+SATISFIED = (0, 1)
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
+MAX_TEMPLATE_BYTES = 64 * 1024
+KIND_NAMES = {"likert5": "满意度", "single": "单选", "multiple": "多选", "text": "文字"}
+
+
+class TemplateError(ValueError):
+    """A template that cannot be used; the message names the file and the line, in Chinese."""
+
+
+class QuestionSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=300)
+    kind: Literal["likert5", "single", "multiple", "text"]
+    required: bool = True
+    options: list[str] = Field(default_factory=list)
+    max_choices: int | None = Field(default=None, ge=1)
+
+    @field_validator("text")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("题目不能为空")
+        return value
+
+    @field_validator("options")
+    @classmethod
+    def _option_texts(cls, options: list[str]) -> list[str]:
+        cleaned = [" ".join(str(option).split()) for option in options]
+        for option in cleaned:
+            if not 1 <= len(option) <= 30:
+                raise ValueError(f"选项「{option[:40]}」应为 1-30 个字(按钮放得下)")
+        if len(set(cleaned)) != len(cleaned):
+            raise ValueError("选项有重复")
+        return cleaned
+
+    @model_validator(mode="after")
+    def _options_fit_kind(self) -> QuestionSpec:
+        if self.kind in ("single", "multiple"):
+            if not 2 <= len(self.options) <= 10:
+                raise ValueError(f"{KIND_NAMES[self.kind]}题需要 2-10 个选项(options)")
+        elif self.options:
+            raise ValueError(f"{KIND_NAMES[self.kind]}题不需要 options,请删去")
+        if self.max_choices is not None:
+            if self.kind != "multiple":
+                raise ValueError("max_choices 只用于多选题(multiple)")
+            if self.max_choices > len(self.options):
+                raise ValueError("max_choices 不能多于选项数")
+        return self
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return LIKERT5 if self.kind == "likert5" else tuple(self.options)
+
+
+class TemplateSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: str | None = None
+    title: str = Field(min_length=1, max_length=64)
+    description: str = Field(default="", max_length=500)
+    anonymous: bool = False
+    questions: list[QuestionSpec] = Field(min_length=1, max_length=50)
+
+    @field_validator("key")
+    @classmethod
+    def _key_shape(cls, value: str | None) -> str | None:
+        if value is not None and not KEY_PATTERN.match(value):
+            raise ValueError("key 只能用字母、数字、_ 和 -,最多 24 个字符")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A validated template, ready to be sent."""
+
+    key: str
+    spec: TemplateSpec
+    path: Path | None
+    builtin: bool
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+
+_FIELD_NAMES = {
+    "key": "key",
+    "title": "标题(title)",
+    "description": "说明(description)",
+    "anonymous": "匿名(anonymous)",
+    "questions": "题目列表(questions)",
+    "text": "题目(text)",
+    "kind": "题型(kind)",
+    "required": "必答(required)",
+    "options": "选项(options)",
+    "max_choices": "最多选几项(max_choices)",
+}
+
+
+def parse_template(text: str, *, filename: str) -> Template:
+    """Validate a template's YAML text; raise TemplateError naming `filename` and the line."""
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = error.problem or "格式错误"
+        raise TemplateError(f"{filename} 第 {line} 行:YAML 格式错误({problem})") from None
+    except yaml.YAMLError as error:
+        raise TemplateError(f"{filename}:YAML 格式错误({error})") from None
+    if not isinstance(data, dict):
+        raise TemplateError(f"{filename} 第 1 行:模板应以 title: 和 questions: 开头")
+    try:
+        spec = TemplateSpec.model_validate(data)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        loc = tuple(problem["loc"])
+        line = _line_of(root, loc)
+        raise TemplateError(f"{filename} 第 {line} 行:{_describe(problem, loc)}") from None
+    key = spec.key or _key_from_filename(filename)
+    return Template(key=key, spec=spec, path=None, builtin=False)
+
+
+def _describe(problem: dict[str, Any], loc: tuple) -> str:
+    where = ""
+    question_index = loc[1] if len(loc) > 1 and loc[0] == "questions" else None
+    if isinstance(question_index, int):
+        where = f"第 {question_index + 1} 题"
+    field_name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    label = _FIELD_NAMES.get(field_name, field_name)
+    kind = problem["type"]
+    if kind == "missing":
+        message = f"缺少{label}"
+    elif kind == "extra_forbidden":
+        message = f"不认识的字段「{field_name}」(可用:{'、'.join(_FIELD_NAMES)})"
+    elif kind == "literal_error":
+        message = f"{label}必须是 likert5、single、multiple 或 text 之一"
+    elif kind in ("string_too_long", "too_long"):
+        message = f"{label}太长(最多 {problem['ctx'].get('max_length')})"
+    elif kind in ("string_too_short", "too_short"):
+        message = f"{label}不能为空"
+    elif kind.startswith("bool"):
+        message = f"{label}应为 true 或 false"
+    elif kind == "value_error":
+        message = str(problem["msg"]).removeprefix("Value error, ")
+    else:
+        message = f"{label}:{problem['msg']}"
+    return f"{where}{',' if where else ''}{message}"
+
+
+def _line_of(node: yaml.Node | None, loc: tuple) -> int:
+    """The 1-based line of the YAML node at pydantic's error location (or its nearest parent)."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+            if match is None:
+                break
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _key_from_filename(filename: str) -> str:
+    stem = Path(filename).stem
+    if KEY_PATTERN.match(stem):
+        return stem
+    return "t" + hashlib.sha1(stem.encode()).hexdigest()[:10]
+
+
+def load_file(path: Path, *, builtin: bool) -> Template:
+    """Read and validate one template file."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_TEMPLATE_BYTES:
+        raise TemplateError(f"{path.name}:文件太大(最多 {MAX_TEMPLATE_BYTES // 1024} KB)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TemplateError(f"{path.name}:请用 UTF-8 编码保存") from None
+    template = parse_template(text, filename=path.name)
+    return Template(key=template.key, spec=template.spec, path=path, builtin=builtin)
+
+
+@dataclass(slots=True)
+class TemplateSet:
+    """The usable templates by key, and the files that were refused (with why)."""
+
+    templates: dict[str, Template]
+    errors: list[str]
+
+
+def load_templates(extra_dir: Path | None = None) -> TemplateSet:
+    """Built-in templates first, then uploaded ones (which cannot replace a built-in key)."""
+    templates: dict[str, Template] = {}
+    errors: list[str] = []
+    sources = [(BUILTIN_DIR, True)] + ([(extra_dir, False)] if extra_dir else [])
+    for folder, builtin in sources:
+        if not folder.is_dir():
+            continue
+        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+            try:
+                template = load_file(path, builtin=builtin)
+            except TemplateError as error:
+                errors.append(str(error))
+                continue
+            if template.key in templates:
+                errors.append(f"{path.name}:key「{template.key}」与已有模板重复,未加载")
+                continue
+            templates[template.key] = template
+    return TemplateSet(templates, errors)
+
+
+def save_uploaded(
+    extra_dir: Path, content: bytes, filename: str, builtin_keys: set[str]
+) -> Template:
+    """Validate an uploaded template and store it under `extra_dir`; refuse it whole on error."""
+    name = Path(filename).name or "template.yaml"
+    if len(content) > MAX_TEMPLATE_BYTES:
+        raise TemplateError(f"{name}:文件太大(最多 {MAX_TEMPLATE_BYTES // 1024} KB)")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TemplateError(f"{name}:请用 UTF-8 编码保存") from None
+    template = parse_template(text, filename=name)
+    if template.key in builtin_keys:
+        raise TemplateError(
+            f"{name}:key「{template.key}」是内置模板的名字,请换一个 key(如 {template.key}_2)"
+        )
+    extra_dir.mkdir(parents=True, exist_ok=True)
+    path = extra_dir / f"{template.key}.yaml"
+    temporary = path.with_suffix(".yaml.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+    return Template(key=template.key, spec=template.spec, path=path, builtin=False)
