@@ -122,6 +122,7 @@ STRING_FIELDS = frozenset(
     }
 )
 _INT_RE = re.compile(r"-?\d+\Z")
+_FLOAT_RE = re.compile(r"-?\d+\.\d+\Z")
 _TAG_RE = re.compile(r"<[^>]*>")
 
 SEND_FILE_KINDS = {
@@ -290,6 +291,8 @@ def _coerce(key: str, value: str) -> Any:
             return value
     if _INT_RE.match(value):
         return int(value)
+    if _FLOAT_RE.match(value):
+        return float(value)
     if value == "true" or value == "True":
         return True
     if value == "false" or value == "False":
@@ -1058,7 +1061,6 @@ class FakeTelegram:
         with self._cond:
             call = self._record_locked("getUpdates", params, {}, {}, None, None)
         my_waiter: asyncio.Future | None = None
-        body: dict = {"ok": True, "result": []}
         try:
             if self._fail_next:
                 with self._cond:
@@ -1102,14 +1104,10 @@ class FakeTelegram:
                         self._last_activity = time.monotonic()
                         call.status, call.response = 200, result
                         self._cond.notify_all()
-                        body = {"ok": True, "result": result}
-                        break
+                        # serialize under the lock (messages inside may be edited meanwhile)
+                        return self._json(200, {"ok": True, "result": result})
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    with self._cond:
-                        call.status, call.response = 200, []
-                        self._cond.notify_all()
-                    body = {"ok": True, "result": []}
                     break
                 if my_waiter.done():
                     my_waiter.result()  # raises the conflict error, if any
@@ -1139,11 +1137,10 @@ class FakeTelegram:
         finally:
             if my_waiter is not None and self._poll_waiter is my_waiter:
                 self._poll_waiter = None
-        if call.status is None:
-            with self._cond:
-                call.status, call.response = 200, []
-                self._cond.notify_all()
-        return self._json(200, body)
+        with self._cond:
+            call.status, call.response = 200, []
+            self._cond.notify_all()
+        return self._json(200, {"ok": True, "result": []})
 
     def _select_updates(self, limit: int) -> list[dict]:
         allowed = self._allowed_updates
