@@ -982,6 +982,9 @@ class FakeTelegram:
                     self._stats["http_429"] += 1
                 elif status == 403:
                     self._stats["http_403"] += 1
+            except Exception as e:  # noqa: BLE001 - malformed params: answer, record
+                err = _bad(f"{type(e).__name__}: {e}")
+                status, body = err.status, err.body()
             self._record_locked(
                 canonical, params, files, info, status, body["result"] if status == 200 else body
             )
