@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -15,11 +16,15 @@ from knowledge.cleaning import to_simplified
 
 TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
+DOMAIN_WORD_FREQ = 2000
+OOV_WEIGHT = 12.0
+MAX_WEIGHT = 14.0
 
 
 def normalize(text: str) -> str:
     """NFKC, traditional→simplified, lower case."""
-    return to_simplified(unicodedata.normalize("NFKC", text)).lower()
+    text = to_simplified(unicodedata.normalize("NFKC", text)).lower()
+    return text.replace("%", "百分比")
 
 
 def _data_lines(name: str) -> list[str]:
@@ -70,41 +75,62 @@ class Analyzer:
         self.canonical: dict[str, str] = {}
         self.surfaces: dict[str, tuple[str, ...]] = {}
         for word in domain_words():
-            self.tokenizer.add_word(word, freq=20000)
+            self.tokenizer.add_word(word, freq=DOMAIN_WORD_FREQ)
         for canonical, variants in synonym_groups().items():
             self.surfaces[canonical] = (canonical, *variants)
             for variant in (canonical, *variants):
                 if len(variant) > 1 and CJK_RUN.search(variant):
-                    self.tokenizer.add_word(variant, freq=20000)
+                    self.tokenizer.add_word(variant, freq=DOMAIN_WORD_FREQ)
                 self.canonical[variant] = canonical
+        self._log_total = math.log(self.tokenizer.total)
 
-    def raw_tokens(self, text: str) -> list[str]:
-        """jieba search-mode tokens of normalised text, without stop words or punctuation."""
+    def words(self, text: str) -> list[str]:
+        """jieba words of normalised text, without stop words or punctuation."""
         return [
-            token
-            for token in self.tokenizer.cut_for_search(normalize(text))
-            if TOKEN_OK.search(token) and token not in STOPWORDS
+            word
+            for word in self.tokenizer.cut(normalize(text))
+            if TOKEN_OK.search(word) and word not in STOPWORDS
         ]
 
+    def subwords(self, word: str) -> list[str]:
+        """Dictionary words inside a longer word (all lengths, unlike jieba's search mode)."""
+        found = []
+        frequencies = self.tokenizer.FREQ
+        for size in range(len(word) - 1, 1, -1):
+            for start in range(len(word) - size + 1):
+                gram = word[start : start + size]
+                if frequencies.get(gram) and gram not in STOPWORDS:
+                    found.append(gram)
+        return found
+
     def terms(self, text: str) -> list[str]:
-        """Canonical terms for indexing or querying (synonyms folded, lone characters dropped)."""
-        return self.fold(self.raw_tokens(text))
+        """Canonical index terms: every word and the dictionary words inside it, folded."""
+        terms = []
+        for word in self.words(text):
+            terms.append(self.fold_word(word))
+            if len(word) > 2:
+                terms.extend(self.fold_word(sub) for sub in self.subwords(word))
+        return terms
+
+    def fold_word(self, word: str) -> str:
+        """The canonical term for a word (itself when it has no synonym group)."""
+        return self.canonical.get(word, word)
 
     def fold(self, tokens: list[str]) -> list[str]:
-        """Map tokens to canonical terms, dropping single CJK characters with no synonym."""
-        folded = []
-        for token in tokens:
-            canonical = self.canonical.get(token)
-            if canonical:
-                folded.append(canonical)
-            elif len(token) > 1 or not CJK_RUN.match(token):
-                folded.append(token)
-        return folded
+        """Map tokens to canonical terms."""
+        return [self.fold_word(token) for token in tokens]
+
+    def informativeness(self, word: str) -> float:
+        """How much a word says, from its frequency in general Chinese (jieba's dictionary)."""
+        frequency = self.tokenizer.FREQ.get(word)
+        if not frequency:
+            return OOV_WEIGHT
+        return min(max(self._log_total - math.log(frequency), 1.0), MAX_WEIGHT)
+
+    def is_dictionary_word(self, word: str) -> bool:
+        """True for a word jieba knows (so it is not a typo)."""
+        return bool(self.tokenizer.FREQ.get(word))
 
     def surface_forms(self, term: str) -> tuple[str, ...]:
         """Strings that may stand for `term` in a passage (the term and its synonyms)."""
         return self.surfaces.get(term, (term,))
-
-    def segment(self, text: str) -> list[str]:
-        """Plain jieba segmentation (not search mode) of normalised text."""
-        return list(self.tokenizer.cut(text))

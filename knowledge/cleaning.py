@@ -28,6 +28,7 @@ UNRECOVERABLE_MOJIBAKE = re.compile(rf"(?<=[{CJK}])\?{{2,}}|\?{{2,}}(?=[{CJK},,�
 HTML_REMNANT = re.compile(r"</?(?:p|span|div|br|strong|b|font)\b[^>]*>", re.IGNORECASE)
 PINYIN_ANNOTATION = re.compile(
     rf"(?<=[{CJK}])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ]{{1,7}}\)"
+    r"|(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ]{1,6}(?=\s*$)"
 )
 # Wording that a simplified→Taiwan converter put into some mirrors (中小学 → 中國小 …).
 TAIWAN_WORDING = (

@@ -26,7 +26,7 @@ def find_deadlines(documents: list[Document], passages: list[Passage]) -> list[D
     seen: set[tuple[str, str]] = set()
     for passage in passages:
         document = by_id.get(passage.doc_id)
-        if document is None or passage.clause == "" and passage.text.startswith(document.title):
+        if document is None or passage.kind == "meta":
             continue
         for sentence in re.findall(r"[^。;;\n]+[。;;]?", passage.text):
             for due, when_text in _deadlines_in(sentence):

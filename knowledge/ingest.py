@@ -15,6 +15,7 @@ from knowledge.notices import (
     DOC_NUMBER,
     HEADER_KEYS,
     SIGNATURE_DATE,
+    TITLE_END,
     find_metadata,
     page_table_metadata,
     parse_header,
@@ -84,9 +85,9 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
             **fields,
         )
         documents.append(document)
-        passages.append(Passage(doc_id, "", metadata_passage(document)))
+        passages.append(Passage(doc_id, "", metadata_passage(document), kind="meta"))
         for block in split_passages(notice_body(piece)):
-            passages.append(Passage(doc_id, block.clause, block.text))
+            passages.append(Passage(doc_id, block.clause, block.text, block.heading))
     report = IngestReport(
         path=name,
         documents=[document.doc_id for document in documents],
@@ -115,21 +116,22 @@ def metadata_passage(document: Document) -> str:
 def notice_body(text: str) -> str:
     """The notice without its title lines, addressee, attachment list and signature."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    start = 0
-    for index, line in enumerate(lines[:10]):
-        if ADDRESSEE.match(line):
-            start = index + 1
-            rest = ADDRESSEE.sub("", line).strip()
+    head: list[str] = []
+    for index, line in enumerate(lines):
+        if index >= 12:
+            head.append(line)
+            continue
+        unnumbered = DOC_NUMBER.sub("", line, count=1).strip() if DOC_NUMBER.match(line) else line
+        if ADDRESSEE.match(unnumbered):
+            rest = ADDRESSEE.sub("", unnumbered).strip()
             if rest:
-                lines[index] = rest
-                start = index
-            break
-        if "。" in line or len(line) > 70:
-            break
-        if CLAUSE_MARK.match(line):
-            break
-        if DOC_NUMBER.search(line) or index < 3:
-            start = index + 1
+                head.append(rest)
+            continue
+        if _is_title_line(line):
+            continue
+        head.append(line)
+    lines = head
+    start = 0
     body = _join_broken_lines(lines[start:])
     kept: list[str] = []
     in_attachments = False
@@ -154,6 +156,15 @@ def notice_body(text: str) -> str:
     return "\n".join(kept)
 
 
+def _is_title_line(line: str) -> bool:
+    """A title fragment, document number or one-word heading above the notice body."""
+    if "。" in line or CLAUSE_MARK.match(line) or line.startswith("附件"):
+        return False
+    if DOC_NUMBER.fullmatch(line.strip()) or len(line) <= 3:
+        return True
+    return len(line) <= 70 and ("关于" in line or TITLE_END.search(line) is not None)
+
+
 def _join_broken_lines(lines: list[str]) -> list[str]:
     """Rejoin sentences that the page broke across lines (after 、 or mid-sentence)."""
     joined: list[str] = []
@@ -161,7 +172,9 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
         if joined and not CLAUSE_MARK.match(line) and not SIGNATURE_DATE.match(line):
             previous = joined[-1]
             broken_list = previous.endswith(("、", ",", ","))
-            mid_sentence = "。" in previous and re.search(r"[\u4e00-\u9fff]$", previous)
+            mid_sentence = ("。" in previous or len(previous) > 60) and re.search(
+                r"[\u4e00-\u9fff]$", previous
+            )
             if broken_list or mid_sentence:
                 joined[-1] = previous + line
                 continue

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, astuple, dataclass, replace
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
@@ -38,6 +38,25 @@ MIN_QUERY_COVERAGE = 0.5
 MIN_HIT_COVERAGE = 0.3
 CURATED_MIN_SCORE = 82.0
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# Short metadata passages (title, 文号, 附件) win on length alone; they only lead when asked for.
+METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "印发", "发布", "部门", "文件", "哪年"})
+METADATA_DAMPING = 0.5
+CANDIDATE_SLACK = 10
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """A word of the question: its weight, the index terms standing for it, how much is known."""
+
+    word: str
+    weight: float
+    terms: tuple[str, ...]
+    known: float
+
+
+def _find_all(text: str, part: str) -> list[int]:
+    return [match.start() for match in re.finditer(re.escape(part), text)]
 
 
 @dataclass
@@ -143,10 +162,10 @@ class KnowledgeBase:
                 seen_ids.add(document.doc_id)
             documents += parsed.documents
             passages += [
-                Passage(renames.get(p.doc_id, p.doc_id), p.clause, p.text) for p in parsed.passages
+                replace(p, doc_id=renames.get(p.doc_id, p.doc_id)) for p in parsed.passages
             ]
             reports.append(parsed.report)
-        index = BM25Index.build([self.analyzer.terms(passage.text) for passage in passages])
+        index = BM25Index.build([self.analyzer.terms(p.index_text()) for p in passages])
         return _State(
             documents=documents,
             passages=passages,
@@ -161,7 +180,7 @@ class KnowledgeBase:
             old.unlink(missing_ok=True)
         meta = {
             "documents": [asdict(document) for document in state.documents],
-            "passages": [[p.doc_id, p.clause, p.text] for p in state.passages],
+            "passages": [astuple(p) for p in state.passages],
             "deadlines": [deadline.to_json() for deadline in state.deadlines],
             "reports": [asdict(report) for report in state.reports],
             "built_at": state.built_at,
@@ -191,6 +210,9 @@ class KnowledgeBase:
     def _install(self, state: _State) -> None:
         index = state.index
         frequencies = {term: index.doc_freq(term) for term in index.vocabulary}
+        for canonical, surfaces in self.analyzer.surfaces.items():
+            for surface in surfaces:
+                frequencies.setdefault(surface, frequencies.get(canonical, 0))
         self._corrector = QueryCorrector(frequencies)
         self._unknown_idf = float(np.percentile(index.idf, 75)) if len(index.idf) else 1.0
         self._documents_by_id = {document.doc_id: document for document in state.documents}
@@ -205,8 +227,7 @@ class KnowledgeBase:
             return Answer(question=question, answered=False, reason=reason)
         text = normalize(question)
         curated = self._match_curated(text)
-        terms = self._query_terms(text)
-        hits, reason = self._search(terms, max(1, k))
+        hits, reason = self._search(self._query_words(text), max(1, k))
         if curated:
             return Answer(question, True, hits, None, curated[2], curated[0])
         return Answer(
@@ -228,47 +249,70 @@ class KnowledgeBase:
             return "no_text"
         return None
 
-    def _query_terms(self, text: str) -> list[str]:
+    def _query_words(self, text: str) -> list[QueryWord]:
+        """The question's words, repaired where misspelt, with their weight and index terms."""
         vocabulary = self._state.index.vocabulary
-        raw = self.analyzer.raw_tokens(text)
-        if any(
-            token not in vocabulary and self.analyzer.canonical.get(token) not in vocabulary
-            for token in raw
-        ):
-            text = self._corrector.correct(text, raw)
-            raw = self.analyzer.raw_tokens(text)
-        terms = []
-        for term in self.analyzer.fold(raw):
-            if term not in vocabulary and re.search(r"[\u4e00-\u9fff]", term):
-                term = self._corrector.nearest_word(term) or term
-            terms.append(term)
-        return terms
+        analyzer = self.analyzer
+        words = analyzer.words(text)
+        if any(analyzer.fold_word(word) not in vocabulary for word in words):
+            text = self._corrector.correct(text, words, analyzer.is_dictionary_word)
+            words = analyzer.words(text)
+        query: dict[str, QueryWord] = {}
+        for word in words:
+            term = analyzer.fold_word(word)
+            if term not in vocabulary and len(word) >= 3 and CJK.search(word):
+                nearest = self._corrector.nearest_word(term)
+                if nearest:
+                    word = term = nearest
+            if term in query:
+                continue
+            weight = analyzer.informativeness(word)
+            if term in vocabulary:
+                query[term] = QueryWord(word, weight, (term,), 1.0)
+                continue
+            parts = [
+                sub for sub in analyzer.subwords(word) if analyzer.fold_word(sub) in vocabulary
+            ]
+            covered = {
+                i
+                for sub in parts
+                for start in _find_all(word, sub)
+                for i in range(start, start + len(sub))
+            }
+            terms = tuple(dict.fromkeys(analyzer.fold_word(sub) for sub in parts))
+            query[term] = QueryWord(word, weight, terms, len(covered) / len(word))
+        return list(query.values())
 
-    def _search(self, terms: list[str], k: int) -> tuple[list[Hit], str | None]:
+    def _search(self, words: list[QueryWord], k: int) -> tuple[list[Hit], str | None]:
         index = self._state.index
-        unique_terms = list(dict.fromkeys(terms))
-        if not unique_terms:
+        total = sum(word.weight for word in words)
+        if not words or not total:
             return [], "out_of_scope"
-        weights = {
-            term: float(index.idf[index.vocabulary[term]])
-            if term in index.vocabulary
-            else self._unknown_idf
-            for term in unique_terms
-        }
-        total = sum(weights.values())
-        known = [term for term in unique_terms if term in index.vocabulary]
-        if not known or sum(weights[term] for term in known) / total < MIN_QUERY_COVERAGE:
+        known = sum(word.weight * word.known for word in words)
+        if known / total < MIN_QUERY_COVERAGE:
             return [], "out_of_scope"
-        ranked = index.rank(index.score(index.term_ids(unique_terms)), k)
-        hits = []
+        terms = [term for word in words for term in word.terms]
+        ranked = index.rank(index.score(index.term_ids(terms)), k + CANDIDATE_SLACK)
+        wants_metadata = any(term in METADATA_TERMS for term in terms)
+        candidates = []
         for passage_id, score in zip(ranked.ids.tolist(), ranked.scores.tolist(), strict=True):
-            hits.append(self._hit(passage_id, score, known))
-        if not hits:
+            if self._state.passages[passage_id].kind == "meta" and not wants_metadata:
+                score *= METADATA_DAMPING
+            candidates.append((score, passage_id))
+        candidates.sort(key=lambda item: -item[0])
+        if not candidates:
             return [], "out_of_scope"
-        top_terms = set(self._terms_in(self._state.passages[hits[0].passage_id].text, known))
-        if sum(weights[term] for term in top_terms) / total < MIN_HIT_COVERAGE:
+        top_text = normalize(self._state.passages[candidates[0][1]].index_text())
+        found = sum(word.weight for word in words if self._word_in(word, top_text))
+        if found / total < MIN_HIT_COVERAGE:
             return [], "out_of_scope"
+        hits = [self._hit(pid, score, terms) for score, pid in candidates[:k]]
         return hits, None
+
+    def _word_in(self, word: QueryWord, text: str) -> bool:
+        return any(
+            surface in text for term in word.terms for surface in self.analyzer.surface_forms(term)
+        )
 
     def _terms_in(self, text: str, terms: list[str]) -> list[str]:
         folded = normalize(text)

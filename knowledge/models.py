@@ -130,3 +130,9 @@ class Passage:
     doc_id: str
     clause: str
     text: str
+    heading: str = ""
+    kind: str = "body"
+
+    def index_text(self) -> str:
+        """What is indexed: the text, preceded by its clause heading when it lacks one."""
+        return f"{self.heading}\n{self.text}" if self.heading else self.text

@@ -85,7 +85,7 @@ def page_table_metadata(raw: str) -> dict[str, str]:
 
 def split_notices(text: str) -> list[str]:
     """Split a page holding several notices into one text per notice."""
-    text = re.sub(r"(?<=[号知见])(?=各省、)", "\n", text)
+    text = re.sub(r"(?<=[号知见])(?=(?:各省|有关省)、)", "\n", text)
     lines = [line.strip() for line in text.split("\n")]
     starts: list[int] = []
     for index, line in enumerate(lines):
@@ -254,10 +254,11 @@ def find_attachments(lines: list[str]) -> list[str]:
 
 @dataclass
 class ClauseBlock:
-    """A passage's text with its clause path (e.g. "二、(三)")."""
+    """A passage's text with its clause path (e.g. "二、(三)") and heading for context."""
 
     clause: str
     text: str
+    heading: str = ""
 
 
 def split_passages(text: str) -> list[ClauseBlock]:
@@ -266,6 +267,7 @@ def split_passages(text: str) -> list[ClauseBlock]:
     path: dict[int, str] = {}
     blocks: list[ClauseBlock] = []
     pending_heading = ""
+    context = ""
     for raw_line in text.split("\n"):
         line = raw_line.strip()
         if not line or _is_signature_line(line):
@@ -281,15 +283,20 @@ def split_passages(text: str) -> list[ClauseBlock]:
         clause = "".join(path[lvl] for lvl in sorted(path))
         if level is not None and _is_heading_only(line):
             pending_heading = (pending_heading + "\n" + line).strip() if pending_heading else line
+            context = pending_heading
             continue
+        if level is not None:
+            context = ""
         body = f"{pending_heading}\n{line}" if pending_heading else line
         pending_heading = ""
         if blocks and len(line) < 30 and level is None and blocks[-1].clause == clause:
             blocks[-1].text += "\n" + line
             continue
         for piece in _chunk(body):
-            blocks.append(ClauseBlock(clause=clause, text=piece))
-    if pending_heading:
+            if len(re.findall(f"[{CJK}]", piece)) >= 8:
+                heading = "" if not context or piece.startswith(context) else context
+                blocks.append(ClauseBlock(clause=clause, text=piece, heading=heading))
+    if pending_heading and len(re.findall(f"[{CJK}]", pending_heading)) >= 8:
         blocks.append(
             ClauseBlock(clause="".join(path[lvl] for lvl in sorted(path)), text=pending_heading)
         )

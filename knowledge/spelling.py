@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
@@ -28,17 +29,29 @@ class QueryCorrector:
         self.fuzzy_choices = [word for word in vocabulary if len(word) >= 3]
         self.longest_key = max((len(key) for key in self.by_pinyin), default=0)
 
-    def correct(self, text: str, known_words: list[str]) -> str:
-        """Return `text` with pinyin runs and homophone typos replaced by indexed words."""
+    def correct(
+        self, text: str, words: list[str], is_word: Callable[[str], bool] = lambda _: False
+    ) -> str:
+        """Return `text` with pinyin runs and homophone typos replaced by indexed words.
+
+        `words` is the jieba segmentation of `text`; `is_word` says whether a word is a real
+        word (so it is not a typo even if the index lacks it).
+        """
         text = LATIN_RUN.sub(self._pinyin_run, text)
-        return self._fix_homophones(text, known_words)
+        return self._fix_homophones(text, words, is_word)
 
     def _pinyin_run(self, match: re.Match) -> str:
         letters = match.group(0).replace(" ", "")
         if letters in self.vocabulary or len(letters) < 4:
             return match.group(0)
         words = self._segment_pinyin(letters)
-        return "".join(words) if words else match.group(0)
+        if words:
+            return "".join(words)
+        pieces = []
+        for chunk in match.group(0).split():
+            segmented = self._segment_pinyin(chunk) if len(chunk) >= 4 else None
+            pieces.append("".join(segmented) if segmented else f" {chunk} ")
+        return "".join(pieces)
 
     def _segment_pinyin(self, letters: str) -> list[str] | None:
         """Cover a letter string with the pinyin of indexed words, longest first."""
@@ -55,7 +68,9 @@ class QueryCorrector:
                 return None
         return words
 
-    def _fix_homophones(self, text: str, known_words: list[str]) -> str:
+    def _fix_homophones(
+        self, text: str, known_words: list[str], is_word: Callable[[str], bool]
+    ) -> str:
         """Swap a window of characters for an indexed word that sounds the same."""
         protected = [False] * len(text)
         position = 0
@@ -63,7 +78,7 @@ class QueryCorrector:
             index = text.find(word, position)
             if index < 0:
                 continue
-            if len(word) >= 2 and word in self.vocabulary:
+            if len(word) >= 2 and (word in self.vocabulary or is_word(word)):
                 for offset in range(index, index + len(word)):
                     protected[offset] = True
             position = index + len(word)
@@ -75,7 +90,11 @@ class QueryCorrector:
             replaced = False
             for size in range(min(MAX_WINDOW, len(text) - index), 1, -1):
                 window = text[index : index + size]
-                if not all(CJK_CHAR.match(ch) for ch in window) or window in self.vocabulary:
+                if (
+                    not all(CJK_CHAR.match(ch) for ch in window)
+                    or window in self.vocabulary
+                    or is_word(window)
+                ):
                     continue
                 differing = [i for i in range(size) if protected[index + i]]
                 if len(differing) == size:

@@ -1,0 +1,87 @@
+"""Answer quality of the knowledge base on tests/data/questions.yaml, by kind of question.
+
+Run: .venv/bin/python bench/knowledge_quality.py [--cache-dir DIR] [--show-failures]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from knowledge import Answer, KnowledgeBase
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.yaml"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One question's result."""
+
+    question: str
+    kind: str
+    passed: bool
+    detail: str
+
+
+def load_questions(path: Path = QUESTIONS) -> list[dict]:
+    """The question set."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def judge(item: dict, answer: Answer) -> Outcome:
+    """Did the answer meet the question's expectation?"""
+    expects_answer = item.get("answered", True)
+    if not expects_answer:
+        passed = not answer.answered
+        detail = "declined" if passed else f"answered: {answer.hits[0].text[:40]!r}"
+    elif not answer.answered:
+        passed, detail = False, f"declined ({answer.reason})"
+    else:
+        top = answer.hits[0].text
+        passed = str(item["expect"]) in top
+        detail = "ok" if passed else f"expected {item['expect']!r}, top: {top[:60]!r}"
+    return Outcome(item["q"], item["kind"], passed, detail)
+
+
+def evaluate(kb: KnowledgeBase, questions: list[dict]) -> list[Outcome]:
+    """Ask every question and judge the answers."""
+    return [judge(item, kb.ask(item["q"])) for item in questions]
+
+
+def accuracy_by_kind(outcomes: list[Outcome]) -> dict[str, tuple[int, int]]:
+    """kind → (passed, total), plus "overall"."""
+    table: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for outcome in outcomes:
+        for key in (outcome.kind, "overall"):
+            table[key][0] += outcome.passed
+            table[key][1] += 1
+    return {kind: (passed, total) for kind, (passed, total) in table.items()}
+
+
+def main() -> None:
+    """Print accuracy by kind (and failures with --show-failures)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cache-dir", type=Path, default=None)
+    parser.add_argument("--show-failures", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        kb = KnowledgeBase.open(args.cache_dir or Path(scratch))
+        outcomes = evaluate(kb, load_questions())
+    print(f"{'kind':<14}{'passed':>8}{'total':>7}{'accuracy':>10}")
+    for kind, (passed, total) in sorted(
+        accuracy_by_kind(outcomes).items(), key=lambda item: item[0] == "overall"
+    ):
+        print(f"{kind:<14}{passed:>8}{total:>7}{passed / total:>10.1%}")
+    failures = [outcome for outcome in outcomes if not outcome.passed]
+    if args.show_failures:
+        for outcome in failures:
+            print(f"FAIL [{outcome.kind}] {outcome.question}: {outcome.detail}")
+
+
+if __name__ == "__main__":
+    main()
