@@ -43,7 +43,8 @@ def judge(item: dict, answer: Answer) -> Outcome:
         passed, detail = False, f"declined ({answer.reason})"
     else:
         top = answer.hits[0].text
-        passed = str(item["expect"]) in top
+        expected = item["expect"] if isinstance(item["expect"], list) else [item["expect"]]
+        passed = any(str(phrase) in top for phrase in expected)
         detail = "ok" if passed else f"expected {item['expect']!r}, top: {top[:60]!r}"
     return Outcome(item["q"], item["kind"], passed, detail)
 

@@ -95,10 +95,17 @@ class BM25Index:
         """Ids of the tokens that are in the vocabulary (repeats kept, like rank_bm25)."""
         return [self.vocabulary[token] for token in tokens if token in self.vocabulary]
 
-    def score(self, term_ids: list[int]) -> np.ndarray:
-        """BM25 score of every passage for the query terms."""
+    def score(self, term_ids: list[int], boosts: list[float] | None = None) -> np.ndarray:
+        """BM25 score of every passage for the query terms (each scaled by its boost, if given)."""
         if not term_ids:
             return np.zeros(self.n_docs, dtype=np.float64)
+        if boosts is not None:
+            slices = [slice(self.indptr[t], self.indptr[t + 1]) for t in term_ids]
+            docs = np.concatenate([self.doc_ids[s] for s in slices])
+            weights = np.concatenate(
+                [self.weights[s] * boost for s, boost in zip(slices, boosts, strict=True)]
+            )
+            return np.bincount(docs, weights=weights, minlength=self.n_docs)
         if len(term_ids) == 1:
             term = term_ids[0]
             start, end = self.indptr[term], self.indptr[term + 1]

@@ -86,7 +86,7 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
         )
         documents.append(document)
         passages.append(Passage(doc_id, "", metadata_passage(document), kind="meta"))
-        for block in split_passages(notice_body(piece)):
+        for block in split_passages(notice_body(piece, document.title)):
             passages.append(Passage(doc_id, block.clause, block.text, block.heading))
     report = IngestReport(
         path=name,
@@ -113,9 +113,9 @@ def metadata_passage(document: Document) -> str:
     return "\n".join(lines)
 
 
-def notice_body(text: str) -> str:
+def notice_body(text: str, title: str = "") -> str:
     """The notice without its title lines, addressee, attachment list and signature."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    lines = [line.strip() for line in text.split("\n") if line.strip() and line.strip() != title]
     head: list[str] = []
     for index, line in enumerate(lines):
         if index >= 12:

@@ -40,9 +40,15 @@ CURATED_MIN_SCORE = 82.0
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Short metadata passages (title, 文号, 附件) win on length alone; they only lead when asked for.
-METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "印发", "发布", "部门", "文件", "哪年"})
+METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "文件", "哪年"})
+PUBLISHING_TERMS = frozenset({"印发", "发布", "下达", "发文", "联合", "发"})
+PUBLISHING_ASPECTS = frozenset({"时间", "部门", "单位", "哪年", "年份", "谁"})
+# Passages inherit this share of their notice's title match (the notice is the context).
+DOCUMENT_PRIOR = 0.3
 METADATA_DAMPING = 0.5
 CANDIDATE_SLACK = 10
+# Words inside a known compound (普通话 in 普通话培训班) count, but less than the compound.
+INNER_TERM_BOOST = 0.3
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class QueryWord:
     weight: float
     terms: tuple[str, ...]
     known: float
+    inner_terms: tuple[str, ...] = ()
 
 
 def _find_all(text: str, part: str) -> list[int]:
@@ -216,6 +223,10 @@ class KnowledgeBase:
         self._corrector = QueryCorrector(frequencies)
         self._unknown_idf = float(np.percentile(index.idf, 75)) if len(index.idf) else 1.0
         self._documents_by_id = {document.doc_id: document for document in state.documents}
+        meta_ids = {p.doc_id: i for i, p in enumerate(state.passages) if p.kind == "meta"}
+        self._meta_of_passage = np.array(
+            [meta_ids.get(p.doc_id, i) for i, p in enumerate(state.passages)], dtype=np.int64
+        )
         self._state = state
 
     # ----- questions ---------------------------------------------------------------------------
@@ -268,7 +279,15 @@ class KnowledgeBase:
                 continue
             weight = analyzer.informativeness(word)
             if term in vocabulary:
-                query[term] = QueryWord(word, weight, (term,), 1.0)
+                inner = tuple(
+                    dict.fromkeys(
+                        analyzer.fold_word(sub)
+                        for sub in analyzer.subwords(word)
+                        if analyzer.fold_word(sub) in vocabulary
+                        and analyzer.fold_word(sub) != term
+                    )
+                )
+                query[term] = QueryWord(word, weight, (term,), 1.0, inner)
                 continue
             parts = [
                 sub for sub in analyzer.subwords(word) if analyzer.fold_word(sub) in vocabulary
@@ -280,7 +299,8 @@ class KnowledgeBase:
                 for i in range(start, start + len(sub))
             }
             terms = tuple(dict.fromkeys(analyzer.fold_word(sub) for sub in parts))
-            query[term] = QueryWord(word, weight, terms, len(covered) / len(word))
+            # Knowing part of a word is weak evidence that the question is in scope.
+            query[term] = QueryWord(word, weight, terms, (len(covered) / len(word)) ** 2)
         return list(query.values())
 
     def _search(self, words: list[QueryWord], k: int) -> tuple[list[Hit], str | None]:
@@ -292,8 +312,19 @@ class KnowledgeBase:
         if known / total < MIN_QUERY_COVERAGE:
             return [], "out_of_scope"
         terms = [term for word in words for term in word.terms]
-        ranked = index.rank(index.score(index.term_ids(terms)), k + CANDIDATE_SLACK)
-        wants_metadata = any(term in METADATA_TERMS for term in terms)
+        weighted = [(term, 1.0) for term in terms] + [
+            (term, INNER_TERM_BOOST) for word in words for term in word.inner_terms
+        ]
+        weighted = [(t, boost) for t, boost in weighted if t in index.vocabulary]
+        scores = index.score(
+            [index.vocabulary[t] for t, _ in weighted], [boost for _, boost in weighted]
+        )
+        scores = scores + DOCUMENT_PRIOR * scores[self._meta_of_passage]
+        ranked = index.rank(scores, k + CANDIDATE_SLACK)
+        asked = {self.analyzer.fold_word(word.word) for word in words} | set(terms)
+        wants_metadata = bool(asked & METADATA_TERMS) or bool(
+            asked & PUBLISHING_TERMS and asked & PUBLISHING_ASPECTS
+        )
         candidates = []
         for passage_id, score in zip(ranked.ids.tolist(), ranked.scores.tolist(), strict=True):
             if self._state.passages[passage_id].kind == "meta" and not wants_metadata:
@@ -311,7 +342,9 @@ class KnowledgeBase:
 
     def _word_in(self, word: QueryWord, text: str) -> bool:
         return any(
-            surface in text for term in word.terms for surface in self.analyzer.surface_forms(term)
+            surface in text
+            for term in word.terms + word.inner_terms
+            for surface in self.analyzer.surface_forms(term)
         )
 
     def _terms_in(self, text: str, terms: list[str]) -> list[str]:
@@ -351,7 +384,7 @@ class KnowledgeBase:
         self._curated_keys = [self._curated_key(normalize(q)) for _, q, _ in self._curated]
 
     def _curated_key(self, text: str) -> str:
-        return " ".join(sorted(set(self.analyzer.raw_tokens(text))))
+        return " ".join(sorted(set(self.analyzer.words(text))))
 
     def _match_curated(self, text: str) -> tuple[int, str, str] | None:
         if not self._curated:

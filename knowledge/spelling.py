@@ -73,11 +73,13 @@ class QueryCorrector:
     ) -> str:
         """Swap a window of characters for an indexed word that sounds the same."""
         protected = [False] * len(text)
+        single_word_spans: set[tuple[int, int]] = set()
         position = 0
         for word in known_words:
             index = text.find(word, position)
             if index < 0:
                 continue
+            single_word_spans.add((index, index + len(word)))
             if len(word) >= 2 and (word in self.vocabulary or is_word(word)):
                 for offset in range(index, index + len(word)):
                     protected[offset] = True
@@ -96,8 +98,10 @@ class QueryCorrector:
                     or is_word(window)
                 ):
                     continue
-                differing = [i for i in range(size) if protected[index + i]]
-                if len(differing) == size:
+                if all(protected[index + i] for i in range(size)):
+                    continue
+                # Two characters are too little evidence unless jieba kept them as one word.
+                if size == 2 and (index, index + 2) not in single_word_spans:
                     continue
                 candidate = self.by_pinyin.get("".join(lazy_pinyin(window)))
                 if not candidate or len(candidate) != size:
