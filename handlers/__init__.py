@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from handlers import admin, ask, broadcast, classes, reminders, start, surveys
+from handlers import admin, ask, broadcast, classes, knowledge_admin, reminders, start, surveys
 from handlers.routing import RoutingTable
 
 ROUTERS = [
@@ -16,6 +16,7 @@ ROUTERS = [
     reminders.router,
     broadcast.router,
     surveys.router,
+    knowledge_admin.router,
     ask.router,  # last: any other plain text is a question
 ]
 

@@ -1,7 +1,453 @@
-"""Questions to the knowledge base: any plain text in a private chat, or `/ask` in a group."""
+"""Questions to the knowledge base: any plain text in a private chat, or `/ask 问题` anywhere
+(groups included; plain text in a group is not a question). Also `/deadlines`.
+
+The answer quotes the best clause with the matched words in bold, then cites its notice
+(《title》 文号 · date · clause). Buttons under it, all re-checked on the server (only the asker
+may press them):
+
+    kb:1:pg:<question_id>:<page>   更多 ▶ / ◀ 上一条: edit the message to show another hit
+    kb:1:fb:<question_id>:up|down  👍 / 👎, stored on the question log
+    kb:1:ho:<question_id>          问班主任: send the question to the asker's class manager(s),
+                                   who answer it through handlers/knowledge_admin.py
+    kb:1:dl:<page>                 /deadlines pages
+
+Every question is logged (bot/db/question_crud.py) with its result, top passage and time.
+"""
 
 from __future__ import annotations
 
-from handlers.routing import Router
+import logging
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from typing import TYPE_CHECKING
+
+from bot.chat import Button, DeliveryError, Edit, Keyboard, Notice, Reply, Send, keyboard
+from bot.db import question_crud
+from bot.db.question_models import QuestionLog
+from handlers.routing import Context, Router, UserError
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from knowledge import Answer, Deadline, Hit, KnowledgeBase
+
+log = logging.getLogger(__name__)
 
 router = Router("ask")
+
+PREFIX = "kb"
+VERSION = "1"
+ANSWER_PREFIX = "kbm"  # the manager's 「回答」 button, handled in handlers/knowledge_admin.py
+HITS_PER_QUESTION = 5
+DEADLINES_PER_PAGE = 5
+MAX_QUOTE_CHARS = 1200
+MAX_QUESTION_CHARS = 1000
+MEANINGFUL = re.compile(r"[\u3400-\u9fffA-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+CURATED_MARK = "ask.curated_loaded_for"
+
+STALE = "这个按钮已失效,请重新提问。"
+NOT_YOURS = "这是别人提的问题,只有提问的人可以操作这些按钮。"
+EMPTY = "请写下您的问题,例如:参训教师的年龄有什么要求?"
+NO_TEXT = "没有看到文字内容。请用文字描述您的问题,例如:国培计划的培训经费怎么管理?"
+BINARY = "消息里有无法识别的字符(像是文件内容或乱码)。请直接用文字输入您的问题。"
+TOO_LONG = "问题太长了({length} 字)。请用一两句话({limit} 字以内)说明您想问什么。"
+ASK_USAGE = "请在 /ask 后面写上问题,例如:/ask 参训教师的年龄有什么要求"
+UNAVAILABLE = "抱歉,知识库暂时不可用,我现在无法查询通知。"
+NO_CLASS_HINT = (
+    "您还没有加入培训班,所以暂时无法转给班主任。"
+    "请点击班主任分享的加入链接,或发送 /join 加入码;也可以直接联系您的班主任。"
+)
+
+
+# ----- small helpers shared with handlers/knowledge_admin.py -------------------------------
+
+
+def callback(*parts: object) -> str:
+    """Versioned callback data of this module: kb:1:<parts…>."""
+    return ":".join([PREFIX, VERSION, *map(str, parts)])
+
+
+def answer_button(question_id: int) -> Button:
+    """The 「回答」 button a class manager presses to answer a handed-off question."""
+    return Button("✍️ 回答", data=f"{ANSWER_PREFIX}:{VERSION}:ans:{question_id}")
+
+
+async def deliver(services: Services, chat_id: int, text: str, buttons: Keyboard = ()) -> bool:
+    """Send a message outside the current reply; False if it could not be delivered."""
+    if services.messenger is None:
+        return False
+    try:
+        await services.messenger.send(chat_id, text, buttons)
+    except DeliveryError as error:
+        log.warning("message to %s not delivered: %s", chat_id, error)
+        return False
+    return True
+
+
+def refresh_curated(services: Services) -> None:
+    """Give the knowledge base the current curated answers (matched before the notices)."""
+    kb = services.knowledge
+    if kb is None:
+        return
+    with services.session() as session:
+        pairs = question_crud.curated_pairs(session)
+    kb.set_curated(pairs)
+    services.extras[CURATED_MARK] = kb
+
+
+def knowledge(services: Services) -> KnowledgeBase | None:
+    """The knowledge base, with the curated answers loaded once per opened index."""
+    kb = services.knowledge
+    if kb is not None and services.extras.get(CURATED_MARK) is not kb:
+        refresh_curated(services)
+    return kb
+
+
+def check_question(text: str) -> str:
+    """The question, stripped; a clear refusal for empty, emoji-only, binary or long input."""
+    question = text.strip()
+    if not question:
+        raise UserError(EMPTY)
+    if looks_binary(question):
+        raise UserError(BINARY)
+    if not MEANINGFUL.search(question):
+        raise UserError(NO_TEXT)
+    if len(question) > MAX_QUESTION_CHARS:
+        raise UserError(TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS))
+    return question
+
+
+def looks_binary(text: str) -> bool:
+    """Control characters, replacement marks or private-use code points: file bytes, not words."""
+    odd = sum(
+        1
+        for ch in text
+        if ch == "\ufffd"
+        or (unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\t\n\r")
+    )
+    return odd >= 3 or (odd > 0 and odd / len(text) > 0.1)
+
+
+# ----- rendering -----------------------------------------------------------------------------
+
+
+def highlight(text: str, terms: tuple[str, ...] | list[str]) -> str:
+    """HTML-escape `text` and wrap every occurrence of the matched terms in <b>."""
+    marked = [False] * len(text)
+    for term in sorted({t for t in terms if t}, key=len, reverse=True):
+        start = text.find(term)
+        while start != -1:
+            for i in range(start, start + len(term)):
+                marked[i] = True
+            start = text.find(term, start + len(term))
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        j = i
+        while j < len(text) and marked[j] == marked[i]:
+            j += 1
+        piece = escape(text[i:j], quote=False)
+        out.append(f"<b>{piece}</b>" if marked[i] else piece)
+        i = j
+    return "".join(out)
+
+
+def quote_window(text: str, terms: tuple[str, ...]) -> tuple[str, bool, bool]:
+    """At most MAX_QUOTE_CHARS around the first match: (text, cut_before, cut_after)."""
+    if len(text) <= MAX_QUOTE_CHARS:
+        return text, False, False
+    positions = [p for p in (text.find(t) for t in terms if t) if p >= 0]
+    start = max(0, min(positions, default=0) - 200)
+    start = min(start, len(text) - MAX_QUOTE_CHARS)
+    end = start + MAX_QUOTE_CHARS
+    return text[start:end], start > 0, end < len(text)
+
+
+def citation(hit: Hit) -> str:
+    """——《title》 文号 · date · 条款 clause (empty parts left out)."""
+    parts = [escape(p) for p in (hit.doc_number, hit.date) if p]
+    if hit.clause:
+        parts.append(f"条款 {escape(hit.clause)}")
+    title = f"《{escape(hit.title)}》" if hit.title else "《未命名通知》"
+    return "—— " + " · ".join([title, *parts]) if parts else "—— " + title
+
+
+def render_hit(hit: Hit) -> str:
+    body, cut_before, cut_after = quote_window(hit.text, hit.matched_terms)
+    quote = highlight(body, hit.matched_terms)
+    return f"{'…' if cut_before else ''}{quote}{'…' if cut_after else ''}\n\n{citation(hit)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One screen of an answer: the curated answer or one hit."""
+
+    text: str
+
+
+def pages_of(answer: Answer) -> list[Page]:
+    pages = []
+    if answer.curated_answer:
+        pages.append(
+            Page(
+                "📌 <b>班主任解答</b>\n"
+                f"{escape(answer.curated_answer, quote=False)}\n\n"
+                "—— 班主任保存的标准答案"
+            )
+        )
+    pages += [Page("📖 " + render_hit(hit)) for hit in answer.hits]
+    return pages
+
+
+def answer_view(question_id: int, pages: list[Page], index: int) -> tuple[str, Keyboard]:
+    """The text and buttons of page `index` of an answer."""
+    text = pages[index].text
+    if len(pages) > 1:
+        text += f"\n\n<i>第 {index + 1}/{len(pages)} 条</i>"
+    paging = []
+    if index > 0:
+        paging.append(Button("◀ 上一条", data=callback("pg", question_id, index - 1)))
+    if index < len(pages) - 1:
+        paging.append(Button("更多 ▶", data=callback("pg", question_id, index + 1)))
+    return text, keyboard(
+        [
+            Button("👍 有帮助", data=callback("fb", question_id, "up")),
+            Button("👎 没帮助", data=callback("fb", question_id, "down")),
+        ],
+        paging,
+        [Button("🙋 问班主任", data=callback("ho", question_id))],
+    )
+
+
+def declined_view(ctx: Context, question_id: int, question: str, reason: str | None) -> Send:
+    """An honest 'the notices do not cover this', with the way to a person."""
+    if reason == "unavailable":
+        text = UNAVAILABLE
+    else:
+        text = (
+            f"🤔 抱歉,我收录的国培通知里没有找到能回答「{escape(question[:80])}」的条款,"
+            "不想拿不相关的内容糊弄您。\n"
+            "可以换个说法再问,写出关键词会更准(例如「经费」「学分」「送教下乡」「参训条件」)。"
+        )
+    with ctx.services.session() as session:
+        has_class = bool(question_crud.managers_of_member(session, user_id=ctx.user.id))
+    if not has_class:
+        return Send(f"{text}\n\n{NO_CLASS_HINT}")
+    return Send(
+        f"{text}\n\n也可以把问题转给班主任,回复会发到这里。",
+        keyboard([Button("🙋 问班主任", data=callback("ho", question_id))]),
+    )
+
+
+# ----- asking ------------------------------------------------------------------------------
+
+
+async def answer_question(ctx: Context, text: str) -> list[Reply]:
+    """Check the question, ask the knowledge base, log the result and render the reply."""
+    question = check_question(text)
+    kb = knowledge(ctx.services)
+    started = time.perf_counter()
+    answer = kb.ask(question, k=HITS_PER_QUESTION) if kb is not None else None
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    top = answer.hits[0] if answer is not None and answer.answered and answer.hits else None
+    answered = answer is not None and answer.answered
+    with ctx.services.session() as session:
+        entry = question_crud.log_question(
+            session,
+            user_id=ctx.user.id,
+            chat_id=ctx.event.chat_id,
+            question=question,
+            answered=answered,
+            reason=(answer.reason if answer is not None else "unavailable"),
+            curated_id=answer.curated_id if answer is not None else None,
+            top_doc_id=top.doc_id if top else None,
+            top_title=top.title if top else None,
+            top_doc_number=top.doc_number if top else None,
+            top_clause=top.clause if top else None,
+            top_passage_id=top.passage_id if top else None,
+            score=top.score if top else None,
+            hit_count=len(answer.hits) if answered else 0,
+            elapsed_ms=elapsed_ms,
+        )
+    if not answered:
+        assert entry.id is not None
+        return [declined_view(ctx, entry.id, question, entry.reason)]
+    assert answer is not None and entry.id is not None
+    pages = pages_of(answer)
+    if not pages:  # answered without anything to show: treat as declined
+        return [declined_view(ctx, entry.id, question, "out_of_scope")]
+    text, buttons = answer_view(entry.id, pages, 0)
+    return [Send(text, buttons)]
+
+
+@router.command("ask", "提问(群里也可用)")
+async def ask_command(ctx: Context) -> list[Reply]:
+    """Answer `/ask QUESTION` in any chat."""
+    if not ctx.event.args.strip():
+        raise UserError(ASK_USAGE)
+    return await answer_question(ctx, ctx.event.args)
+
+
+@router.text()
+async def ask_text(ctx: Context) -> list[Reply]:
+    """Answer any plain text in a private chat; plain text in a group is left alone."""
+    if not ctx.event.is_private:
+        return []
+    return await answer_question(ctx, ctx.event.text)
+
+
+# ----- buttons -------------------------------------------------------------------------------
+
+
+def parse_callback(data: str) -> list[str]:
+    parts = data.split(":")
+    if len(parts) < 3 or parts[0] != PREFIX or parts[1] != VERSION:
+        raise UserError(STALE)
+    return parts[2:]
+
+
+def parse_id(raw: str) -> int:
+    if not raw.isdigit() or len(raw) > 12:
+        raise UserError(STALE)
+    return int(raw)
+
+
+def own_question(ctx: Context, raw_id: str) -> QuestionLog:
+    """The question behind a button, refused unless the presser asked it."""
+    with ctx.services.session() as session:
+        entry = question_crud.get_question(session, question_id=parse_id(raw_id))
+    if entry is None:
+        raise UserError(STALE)
+    if entry.user_id != ctx.user.id:
+        raise UserError(NOT_YOURS)
+    return entry
+
+
+@router.callback(PREFIX)
+async def on_button(ctx: Context) -> list[Reply]:
+    """Handle the answer buttons (pages, feedback, handoff) and the /deadlines pages."""
+    action, *rest = parse_callback(ctx.event.callback_data)
+    if action == "dl" and len(rest) == 1:
+        return [Edit(*deadlines_view(ctx, parse_id(rest[0])))]
+    if action == "pg" and len(rest) == 2:
+        return show_page(ctx, own_question(ctx, rest[0]), parse_id(rest[1]))
+    if action == "fb" and len(rest) == 2 and rest[1] in question_crud.FEEDBACK_VALUES:
+        return rate(ctx, own_question(ctx, rest[0]), rest[1])
+    if action == "ho" and len(rest) == 1:
+        return await hand_off(ctx, own_question(ctx, rest[0]))
+    raise UserError(STALE)
+
+
+def show_page(ctx: Context, entry: QuestionLog, index: int) -> list[Reply]:
+    """更多 / 上一条: edit the answer to show another hit."""
+    kb = knowledge(ctx.services)
+    if kb is None:
+        raise UserError(UNAVAILABLE)
+    answer = kb.ask(entry.question, k=HITS_PER_QUESTION)
+    pages = pages_of(answer) if answer.answered else []
+    if not 0 <= index < len(pages):
+        raise UserError("没有更多的条款了。")
+    assert entry.id is not None
+    text, buttons = answer_view(entry.id, pages, index)
+    return [Edit(text, buttons)]
+
+
+def rate(ctx: Context, entry: QuestionLog, feedback: str) -> list[Reply]:
+    """👍 / 👎: store the rating (a second press replaces it)."""
+    assert entry.id is not None
+    with ctx.services.session() as session:
+        question_crud.set_feedback(session, question_id=entry.id, feedback=feedback)
+    if feedback == "up":
+        return [Notice("谢谢反馈 👍")]
+    return [Notice("已记录 👎 谢谢!需要人工解答可以点「问班主任」。", alert=True)]
+
+
+async def hand_off(ctx: Context, entry: QuestionLog) -> list[Reply]:
+    """问班主任: send the question with a 「回答」 button to each of the asker's class managers."""
+    assert entry.id is not None
+    if entry.handed_off_at is not None:
+        return [Notice("这个问题已经转给班主任了,回复会发到与我的私聊里。", alert=True)]
+    with ctx.services.session() as session:
+        classes = question_crud.managers_of_member(session, user_id=ctx.user.id)
+    if not classes:
+        raise UserError(NO_CLASS_HINT)
+    by_manager: dict[int, list[question_crud.ClassManager]] = {}
+    for item in classes:
+        by_manager.setdefault(item.manager_id, []).append(item)
+    status = "我未能从通知中找到答案" if not entry.answered else "学员认为我给的条款没有解答问题"
+    deliveries = []
+    for manager_id, items in by_manager.items():
+        class_names = "、".join(f"「{escape(item.class_name)}」" for item in items)
+        text = (
+            f"🙋 <b>学员提问</b>(培训班 {class_names})\n"
+            f"{escape(ctx.user.display_name)}:{escape(entry.question)}\n\n"
+            f"<i>{status}。请点「回答」,您的回复会直接发给这位学员。</i>"
+        )
+        delivered = await deliver(
+            ctx.services, manager_id, text, keyboard([answer_button(entry.id)])
+        )
+        deliveries.append((manager_id, items[0].class_id, delivered))
+    with ctx.services.session() as session:
+        question_crud.record_handoff(session, question_id=entry.id, deliveries=deliveries)
+    if not any(delivered for _, _, delivered in deliveries):
+        return [
+            Notice(
+                "暂时联系不上班主任(对方可能还没有和我对话)。问题已记下,班主任可在 "
+                "/unanswered 里看到。",
+                alert=True,
+            )
+        ]
+    return [Notice("✅ 已转给班主任,回复会发到与我的私聊里。", alert=True)]
+
+
+# ----- deadlines ---------------------------------------------------------------------------
+
+
+def deadline_item(deadline: Deadline, today: date) -> str:
+    when = escape(deadline.when_text or "")
+    if deadline.due is not None:
+        past = "(已过)" if deadline.due < today else ""
+        head = f"📅 <b>{deadline.due.isoformat()}</b>{past} {when}"
+    else:
+        head = f"⏳ <b>{when or '期限'}</b>"
+    duty = deadline.text if len(deadline.text) <= 160 else deadline.text[:159] + "…"
+    source = [escape(p) for p in (deadline.doc_number,) if p]
+    if deadline.clause:
+        source.append(f"条款 {escape(deadline.clause)}")
+    title = f"《{escape(deadline.title)}》" if deadline.title else "《未命名通知》"
+    return f"{head}\n{escape(duty)}\n—— {' · '.join([title, *source])}"
+
+
+def deadlines_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
+    """One page of the deadlines found in the notices, with ◀ ▶ buttons."""
+    kb = knowledge(ctx.services)
+    if kb is None:
+        raise UserError(UNAVAILABLE)
+    found = kb.deadlines()
+    if not found:
+        return "通知里没有找到带截止时间的事项。", ()
+    pages = (len(found) + DEADLINES_PER_PAGE - 1) // DEADLINES_PER_PAGE
+    if not 0 <= page < pages:
+        raise UserError(STALE)
+    today = date.today()
+    shown = found[page * DEADLINES_PER_PAGE : (page + 1) * DEADLINES_PER_PAGE]
+    lines = [f"🗓 <b>通知里的截止时间</b>(共 {len(found)} 项)"]
+    lines += [deadline_item(deadline, today) for deadline in shown]
+    if pages > 1:
+        lines.append(f"<i>第 {page + 1}/{pages} 页</i>")
+    paging = []
+    if page > 0:
+        paging.append(Button("◀ 上一页", data=callback("dl", page - 1)))
+    if page < pages - 1:
+        paging.append(Button("下一页 ▶", data=callback("dl", page + 1)))
+    return "\n\n".join(lines), keyboard(paging)
+
+
+@router.command("deadlines", "通知里的截止时间")
+async def deadlines(ctx: Context) -> list[Reply]:
+    """List the deadlines found in the notices, each with its source clause."""
+    text, buttons = deadlines_view(ctx, 0)
+    return [Send(text, buttons)]

@@ -1,0 +1,358 @@
+"""The people behind the knowledge base: managers answer what the bot could not, admins feed
+it notices and read its statistics.
+
+- `/unanswered [天数]` (managers): declined or 👎 questions of their classes' trainees, each with
+  a 「回答」 button (`kbm:1:ans:<question_id>`); the manager's next text goes to the trainee
+  (pending input "handoff_answer"), then 「保存为标准答案」 (`kbm:1:cur:<question_id>`) stores
+  the pair as a curated answer that the knowledge base matches first from then on.
+- `/kbstats [天数]` (admins): most asked clauses and notices, decline and 👎 rates.
+- An admin sends a notice file (.txt .md .html .htm .pdf .docx, ≤ 20 MB) in a private chat:
+  it is ingested and answerable at once; a bad file changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import tempfile
+from datetime import timedelta
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.chat import Button, DeliveryError, Edit, Notice, Reply, Send, keyboard
+from bot.db import crud, question_crud
+from bot.db.models import Role, User, utcnow
+from bot.db.question_models import QuestionLog
+from handlers.ask import ANSWER_PREFIX, VERSION, deliver, knowledge, refresh_curated
+from handlers.routing import Context, Router, UserError
+
+if TYPE_CHECKING:
+    from knowledge import IngestReport, KnowledgeBase
+
+router = Router("knowledge_admin")  # roles per route: trainees may send files (and are refused)
+MANAGERS = {Role.manager, Role.admin}
+
+HANDOFF_STATE = "handoff_answer"
+DEFAULT_DAYS = 30
+MAX_DAYS = 3650
+UNANSWERED_LIMIT = 10
+MAX_ANSWER_CHARS = 1000
+NOTICE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+MAX_NOTICE_BYTES = 20 * 1024 * 1024
+CANCEL_WORDS = {"取消", "cancel", "/cancel"}
+STALE = "这个按钮已失效,请重新发送 /unanswered。"
+INGEST_LOCK = "knowledge_admin.ingest_lock"
+
+CLEANING_NAMES = {
+    "lottery_spam": "彩票/赌博广告",
+    "planted_url": "植入的网址",
+    "site_navigation": "网站导航",
+    "unrelated_headlines": "无关的新闻标题列表",
+    "share_copyright_boilerplate": "分享/二维码/版权/编辑信息",
+    "metadata_table": "网页信息表(已提取为元数据)",
+    "mojibake_unrecoverable": "无法恢复的乱码",
+    "html_remnant": "残留的网页代码",
+    "truncation_marker": "截断标记",
+    "pinyin_annotation": "拼音注释",
+}
+
+
+def data(action: str, question_id: int) -> str:
+    return f"{ANSWER_PREFIX}:{VERSION}:{action}:{question_id}"
+
+
+def parse_days(raw: str) -> int:
+    raw = raw.strip()
+    if not raw:
+        return DEFAULT_DAYS
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_DAYS:
+        raise UserError(f"天数请写 1 到 {MAX_DAYS} 之间的整数,例如 7(默认 {DEFAULT_DAYS} 天)。")
+    return int(raw)
+
+
+# ----- unanswered questions and the manager's reply -----------------------------------------
+
+
+@router.command("unanswered", "学员没得到解答的问题", roles=MANAGERS)
+async def unanswered(ctx: Context) -> list[Reply]:
+    """List declined or 👎 questions of the manager's trainees, each with an answer button."""
+    days = parse_days(ctx.event.args)
+    since = utcnow() - timedelta(days=days)
+    with ctx.services.session() as session:
+        questions = question_crud.unanswered_for(
+            session,
+            manager_id=ctx.user.id,
+            since=since,
+            everyone=ctx.role is Role.admin,
+            limit=UNANSWERED_LIMIT,
+        )
+        askers = {q.user_id: session.get(User, q.user_id) for q in questions}
+    if not questions:
+        return [Send(f"👍 最近 {days} 天没有待解答的问题。")]
+    zone = ctx.services.settings.timezone
+    lines = [f"🙋 <b>待解答的问题</b>(最近 {days} 天,最新 {len(questions)} 条)"]
+    rows = []
+    for number, question in enumerate(questions, start=1):
+        asker = askers.get(question.user_id)
+        who = escape(asker.display_name if asker else str(question.user_id))
+        when = question.created_at.astimezone(zone).strftime("%m-%d %H:%M")
+        why = "👎 认为没帮助" if question.answered else "未能回答"
+        lines.append(f"{number}. {who} · {when} · {why}\n{escape(question.question[:300])}")
+        rows.append([Button(f"✍️ 回答第 {number} 条", data=data("ans", question.id))])
+    return [Send("\n\n".join(lines), keyboard(*rows))]
+
+
+def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
+    """The question behind a manager's button, refused unless they may answer it."""
+    if not raw_id.isdigit() or len(raw_id) > 12:
+        raise UserError(STALE)
+    with ctx.services.session() as session:
+        question = question_crud.get_question(session, question_id=int(raw_id))
+        if question is None:
+            raise UserError(STALE)
+        allowed = question_crud.may_answer(
+            session, manager_id=ctx.user.id, question=question, admin=ctx.role is Role.admin
+        )
+    if not allowed:
+        raise UserError("这个问题不是您班学员提的,您不能回答。")
+    return question
+
+
+@router.callback(ANSWER_PREFIX, roles=MANAGERS)
+async def on_manager_button(ctx: Context) -> list[Reply]:
+    """「回答」 starts the reply; 「保存为标准答案」 stores the curated pair."""
+    parts = ctx.event.callback_data.split(":")
+    if len(parts) != 4 or parts[1] != VERSION:
+        raise UserError(STALE)
+    action, raw_id = parts[2], parts[3]
+    question = question_for_manager(ctx, raw_id)
+    if action == "ans":
+        return start_answer(ctx, question)
+    if action == "cur":
+        return save_curated(ctx, question)
+    raise UserError(STALE)
+
+
+def start_answer(ctx: Context, question: QuestionLog) -> list[Reply]:
+    with ctx.services.session() as session:
+        crud.set_pending(
+            session,
+            user_id=ctx.user.id,
+            kind=HANDOFF_STATE,
+            payload={"question_id": question.id},
+        )
+    earlier = ""
+    if question.manager_answer:
+        earlier = "\n<i>(这个问题已经回答过,再发一次会作为补充回答发给学员。)</i>"
+    return [
+        Send(
+            f"✍️ 请直接发送您的回答,我会转给学员。发送「取消」放弃。{earlier}\n\n"
+            f"问题:{escape(question.question)}"
+        )
+    ]
+
+
+@router.text(state=HANDOFF_STATE, roles=MANAGERS)
+async def receive_answer(ctx: Context) -> list[Reply]:
+    """The manager's reply to a handed-off question: send it to the trainee and store it."""
+    text = ctx.event.text.strip()
+    with ctx.services.session() as session:
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        question_id = int((pending.payload if pending else {}).get("question_id") or 0)
+        if text.lower() in CANCEL_WORDS:
+            crud.clear_pending(session, user_id=ctx.user.id)
+            return [Send("已取消,没有发送任何回答。")]
+    if not text:
+        raise UserError("回答不能为空。请输入给学员的回答,或发送「取消」放弃。")
+    if len(text) > MAX_ANSWER_CHARS:
+        raise UserError(f"回答太长了({len(text)} 字),请控制在 {MAX_ANSWER_CHARS} 字以内。")
+    question = question_for_manager(ctx, str(question_id))
+    delivered = await deliver(
+        ctx.services,
+        question.user_id,
+        f"💬 <b>班主任回复了您的问题</b>\n问:{escape(question.question)}\n\n答:{escape(text)}",
+    )
+    with ctx.services.session() as session:
+        question_crud.save_manager_answer(
+            session, question_id=question.id, manager_id=ctx.user.id, answer=text
+        )
+        crud.clear_pending(session, user_id=ctx.user.id)
+    status = (
+        "✅ 已把回答发给学员。"
+        if delivered
+        else "⚠️ 回答已保存,但没能发给学员(对方可能屏蔽了我或还没有和我私聊)。"
+    )
+    return [
+        Send(
+            f"{status}\n\n如果以后其他学员问同样的问题,可以保存为标准答案,我会直接用它回答。",
+            keyboard([Button("⭐ 保存为标准答案", data=data("cur", question.id))]),
+        )
+    ]
+
+
+def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:
+    """Store the question and the manager's reply as a curated answer and reload them."""
+    if not question.manager_answer:
+        raise UserError("这个问题还没有回答,先点「回答」写下回答再保存。")
+    if question.answered_by != ctx.user.id and ctx.role is not Role.admin:
+        raise UserError("只有写这条回答的班主任可以把它保存为标准答案。")
+    with ctx.services.session() as session:
+        question_crud.add_curated(
+            session,
+            question=question.question,
+            answer=question.manager_answer,
+            created_by=ctx.user.id,
+            source_question_id=question.id,
+        )
+    refresh_curated(ctx.services)
+    return [
+        Edit(
+            "⭐ 已保存为标准答案。以后有人问类似的问题,我会先用这条回答。\n\n"
+            f"问:{escape(question.question)}\n答:{escape(question.manager_answer)}"
+        ),
+        Notice("已保存"),
+    ]
+
+
+# ----- statistics --------------------------------------------------------------------------
+
+
+def percent(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def kbstats_text(stats: question_crud.QuestionStats, days: int, index: dict | None) -> str:
+    """The /kbstats report (also usable by a CLI command)."""
+    lines = [f"📊 <b>知识库统计</b>(最近 {days} 天)"]
+    if index:
+        lines.append(f"通知 {index.get('documents', 0)} 篇,条款段落 {index.get('passages', 0)} 个")
+    lines.append(
+        f"提问 {stats.total} 次:回答 {stats.answered},未能回答 {stats.declined}"
+        f"(拒答率 {percent(stats.decline_rate)}),其中标准答案 {stats.curated}"
+    )
+    lines.append(
+        f"反馈 👍 {stats.thumbs_up} / 👎 {stats.thumbs_down}"
+        f"(👎 率 {percent(stats.thumbs_down_rate)},按已回答的问题计)"
+    )
+    lines.append(
+        f"转给班主任 {stats.handed_off},班主任已回答 {stats.manager_answered};"
+        f"平均查询 {stats.average_ms:.1f} ms"
+    )
+    if stats.top_clauses:
+        lines.append("\n<b>最常被问到的条款</b>")
+        for title, number, clause, count in stats.top_clauses:
+            where = " · ".join(
+                escape(p) for p in (number, f"条款 {clause}" if clause else "") if p
+            )
+            lines.append(f"• 《{escape(title)}》{(' ' + where) if where else ''}:{count} 次")
+    if stats.top_notices:
+        lines.append("\n<b>最常被问到的通知</b>")
+        for title, number, count in stats.top_notices:
+            lines.append(
+                f"• 《{escape(title)}》{(' ' + escape(number)) if number else ''}:{count} 次"
+            )
+    return "\n".join(lines)
+
+
+@router.command("kbstats", "知识库统计", roles={Role.admin})
+async def kbstats(ctx: Context) -> list[Reply]:
+    """Show question volume, decline and 👎 rates, and the most asked clauses and notices."""
+    days = parse_days(ctx.event.args)
+    with ctx.services.session() as session:
+        stats = question_crud.question_stats(session, since=utcnow() - timedelta(days=days))
+    kb = ctx.services.knowledge
+    return [Send(kbstats_text(stats, days, kb.stats() if kb is not None else None))]
+
+
+# ----- notice upload -----------------------------------------------------------------------
+
+
+def safe_file_name(name: str) -> str:
+    """The file's own name without folders or odd characters (kept readable, ≤ 100 chars)."""
+    base = Path(name.replace("\\", "/")).name.strip()
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    stem = re.sub(r"[^\w\u4e00-\u9fff()()\-]+", "_", stem).strip("._")[:90] or "notice"
+    return f"{stem}.{suffix.lower()}" if suffix else stem
+
+
+def report_text(kb: KnowledgeBase, name: str, report: IngestReport) -> str:
+    """The cleaning report of an uploaded notice."""
+    documents = {d["doc_id"]: d for d in kb.documents()}
+    lines = [f"✅ 已加入知识库:{escape(name)}"]
+    titles = []
+    for doc_id in report.documents:
+        meta = documents.get(doc_id, {})
+        extra = " ".join(escape(meta.get(k) or "") for k in ("doc_number", "date")).strip()
+        titles.append(
+            f"• 《{escape(meta.get('title') or doc_id)}》{(' ' + extra) if extra else ''}"
+        )
+    lines.append(f"通知 {len(titles)} 篇,切分为 {report.passages} 个条款段落:")
+    lines += titles
+    removed = report.removed
+    if removed or report.repaired:
+        lines.append("\n🧹 <b>清理掉的内容</b>")
+        for category, count in sorted(removed.items(), key=lambda item: -item[1]):
+            samples = report.samples.get(category) or []
+            sample = f"(如「{escape(samples[0][:30])}」)" if samples else ""
+            lines.append(f"• {CLEANING_NAMES.get(category, escape(category))} {count} 处{sample}")
+        if report.repaired:
+            lines.append(f"• 修复乱码 {report.repaired} 处")
+    else:
+        lines.append("\n🧹 没有需要清理的内容。")
+    lines.append("\n现在就可以就这份通知提问了。")
+    return "\n".join(lines)
+
+
+@router.document()
+async def receive_notice(ctx: Context) -> list[Reply]:
+    """An admin's notice file is ingested at once; others get a polite refusal."""
+    from knowledge import IngestError
+
+    if not ctx.event.is_private:
+        return []
+    if ctx.role is not Role.admin:
+        return [
+            Send(
+                "谢谢您发来的文件!不过只有管理员可以把通知加入知识库。"
+                "如果这份通知需要加入,请转给班主任或项目管理员。"
+            )
+        ]
+    document = ctx.event.document
+    if document is None:
+        raise UserError("没有收到文件,请重新发送。")
+    name = safe_file_name(document.file_name or "notice")
+    suffix = Path(name).suffix.lower()
+    if suffix not in NOTICE_SUFFIXES:
+        raise UserError(
+            f"暂不支持「{escape(suffix or '无扩展名')}」文件。"
+            "请发送 .txt .md .html .htm .pdf .docx 格式的通知。"
+        )
+    if document.size is not None and document.size > MAX_NOTICE_BYTES:
+        raise UserError("文件太大了(超过 20 MB)。请只发送通知正文。")
+    kb = knowledge(ctx.services)
+    if kb is None or ctx.services.messenger is None:
+        raise UserError("知识库暂时不可用,请稍后再发,或在服务器上用 guopei-bot ingest 导入。")
+    try:
+        content = await ctx.services.messenger.download(document.file_id)
+    except DeliveryError:
+        raise UserError("下载文件失败,请重新发送一次。") from None
+    if not content:
+        raise UserError("文件是空的,没有加入知识库。")
+    if len(content) > MAX_NOTICE_BYTES:
+        raise UserError("文件太大了(超过 20 MB)。请只发送通知正文。")
+    lock = ctx.services.extras.setdefault(INGEST_LOCK, asyncio.Lock())
+    async with lock:
+        with tempfile.TemporaryDirectory(prefix="guopei-upload-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(content)
+            try:
+                reports = await asyncio.to_thread(kb.ingest, [path])
+            except IngestError as error:
+                raise UserError(
+                    f"❌ 「{escape(name)}」没有加入知识库:{escape(error.reason)}\n"
+                    "知识库没有任何改动。"
+                ) from None
+    return [Send(report_text(kb, name, reports[0]))]

@@ -1,0 +1,165 @@
+"""The question feature in-process: Conversation.handle on a temporary SQLite database with
+the real knowledge base and a recording messenger (no Telegram, no fake server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.chat import Edit, Notice, Send
+from bot.db import question_crud
+from bot.db.models import utcnow
+from bot.db.question_models import CuratedAnswer, QuestionLog
+from tests.questions.conftest import ADMIN, MANAGER, OTHER, TRAINEE, button, text_of
+
+AGE_QUESTION = "参训教师年龄有什么要求"
+OUT_OF_SCOPE = "明天北京天气怎么样"
+
+
+def logs(chat) -> list[QuestionLog]:
+    from sqlmodel import select
+
+    with chat.services.session() as session:
+        return list(session.exec(select(QuestionLog).order_by(QuestionLog.id)))
+
+
+async def test_answer_is_cited_bold_logged_and_rated(chat):
+    replies = await chat.say(TRAINEE, AGE_QUESTION)
+    (answer,) = replies
+    assert isinstance(answer, Send)
+    assert "<b>参训教师年龄</b>" in answer.text and "<b>周岁</b>" in answer.text
+    assert "—— 《" in answer.text and "条款" in answer.text
+    (entry,) = logs(chat)
+    assert entry.answered and entry.top_doc_id and entry.score and entry.elapsed_ms > 0
+
+    up = button(replies, "👍")
+    assert up == f"kb:1:fb:{entry.id}:up"
+    await chat.press(TRAINEE, up)
+    assert logs(chat)[0].feedback == "up"
+
+    more = await chat.press(TRAINEE, button(replies, "更多"))
+    edit = next(r for r in more if isinstance(r, Edit))
+    assert "第 2/" in edit.text and edit.text != answer.text
+    assert button(more, "上一条").endswith(":0")
+
+    # Only the asker may press; a forged or malformed id is refused and changes nothing.
+    forged = await chat.press(OTHER, f"kb:1:fb:{entry.id}:down")
+    assert isinstance(forged[0], Notice) and forged[0].alert and "别人" in forged[0].text
+    assert logs(chat)[0].feedback == "up"
+    for data in ("kb:1:fb:999999:up", "kb:1:fb:abc:up", "kb:9:fb:1:up", "kb:1:pg:1:99"):
+        refused = await chat.press(TRAINEE, data)
+        assert refused[0].alert, data
+
+
+async def test_bad_input_gets_a_clear_message_and_is_not_logged(chat):
+    for text, expected in [
+        ("   ", "请写下您的问题"),
+        ("😀😀🎉", "请用文字描述"),
+        ("\x00\x01\x02abc\x03", "无法识别的字符"),
+        ("问" * 4000, "消息太长了"),
+        ("/ask", "/ask 后面写上问题"),
+    ]:
+        assert expected in text_of(await chat.say(TRAINEE, text)), text
+    assert logs(chat) == []
+    # Plain text in a group is not a question; /ask in a group is.
+    assert await chat.say(TRAINEE, AGE_QUESTION, chat_type="group") == []
+    assert "—— 《" in text_of(await chat.say(TRAINEE, f"/ask {AGE_QUESTION}", chat_type="group"))
+
+
+async def test_decline_handoff_manager_answer_and_curated(chat):
+    declined = await chat.say(TRAINEE, OUT_OF_SCOPE)
+    assert "没有找到" in text_of(declined)
+    handoff = button(declined, "问班主任")
+    (entry,) = logs(chat)
+    assert not entry.answered and entry.reason == "out_of_scope"
+
+    # A trainee can't list unanswered questions; the manager sees this one.
+    assert "只有班主任" in text_of(await chat.say(TRAINEE, "/unanswered"))
+    listing = await chat.say(MANAGER, "/unanswered")
+    assert OUT_OF_SCOPE in text_of(listing)
+
+    notice = await chat.press(TRAINEE, handoff)
+    assert "已转给班主任" in notice[0].text
+    (to_manager,) = chat.messenger.to(MANAGER)
+    assert OUT_OF_SCOPE in to_manager[0]
+    answer_data = to_manager[1][0][0].data
+    assert answer_data == f"kbm:1:ans:{entry.id}"
+    again = await chat.press(TRAINEE, handoff)
+    assert "已经转给" in again[0].text and len(chat.messenger.to(MANAGER)) == 1
+
+    # Another manager may not answer it; the trainee may not press the manager's button.
+    assert (await chat.press(TRAINEE, answer_data))[0].alert
+    assert "请直接发送您的回答" in text_of(await chat.press(MANAGER, answer_data))
+    reply = await chat.say(MANAGER, "培训期间请关注天气预报,下雨时课程照常进行。")
+    assert "已把回答发给学员" in text_of(reply)
+    (to_trainee,) = chat.messenger.to(TRAINEE)
+    assert "下雨时课程照常进行" in to_trainee[0]
+    assert "没有待解答" in text_of(await chat.say(MANAGER, "/unanswered"))
+
+    save = button(reply, "保存为标准答案")
+    assert (await chat.press(TRAINEE, save))[0].alert
+    saved = await chat.press(MANAGER, save)
+    assert any(isinstance(r, Edit) and "已保存为标准答案" in r.text for r in saved)
+    with chat.services.session() as session:
+        assert session.get(CuratedAnswer, 1).answer.startswith("培训期间")
+
+    # The same question (and a close paraphrase) is now answered from the curated pair.
+    curated = await chat.say(OTHER, OUT_OF_SCOPE)
+    assert "班主任解答" in text_of(curated) and "下雨时课程照常进行" in text_of(curated)
+    assert logs(chat)[-1].answered and logs(chat)[-1].curated_id == 1
+
+
+async def test_thumbs_down_lists_for_manager_and_no_class_hint(chat):
+    replies = await chat.say(TRAINEE, AGE_QUESTION)
+    await chat.press(TRAINEE, button(replies, "👎"))
+    assert AGE_QUESTION in text_of(await chat.say(MANAGER, "/unanswered"))
+    # A user without a class is told how to join instead of getting a dead button.
+    declined = await chat.say(OTHER, OUT_OF_SCOPE)
+    assert "/join" in text_of(declined) and "问班主任" not in str(declined)
+    # An unreachable manager: the trainee is told, the question stays listed.
+    chat.messenger.unreachable.add(MANAGER)
+    declined = await chat.say(TRAINEE, OUT_OF_SCOPE)
+    notice = await chat.press(TRAINEE, button(declined, "问班主任"))
+    assert "联系不上" in notice[0].text
+
+
+async def test_kbstats_and_deadlines(chat):
+    await chat.say(TRAINEE, AGE_QUESTION)
+    replies = await chat.say(TRAINEE, AGE_QUESTION)
+    await chat.press(TRAINEE, button(replies, "👎"))
+    await chat.say(TRAINEE, OUT_OF_SCOPE)
+    assert "只有管理员" in text_of(await chat.say(MANAGER, "/kbstats"))
+    assert "1 到" in text_of(await chat.say(ADMIN, "/kbstats abc"))
+    stats = text_of(await chat.say(ADMIN, "/kbstats 7"))
+    assert "最近 7 天" in stats and "提问 3 次" in stats and "拒答率 33.3%" in stats
+    assert "👎 率 50.0%" in stats and "最常被问到的条款" in stats
+    with chat.services.session() as session:
+        data = question_crud.question_stats(session, since=utcnow().replace(year=2000)).to_json()
+    assert data["total"] == 3 and data["top_notices"][0][2] == 2
+
+    deadlines = text_of(await chat.say(TRAINEE, "/deadlines"))
+    assert "通知里的截止时间" in deadlines and "—— 《" in deadlines and "条款" in deadlines
+
+
+async def test_admin_uploads_a_notice_then_it_is_answered(chat, tmp_path: Path):
+    notice = (
+        "title: 关于开展2026年乡村教师书法研修营的通知\n"
+        "doc_number: 测试〔2026〕7号\n"
+        "date: 2026-03-01\n"
+        "---\n"
+        "一、研修营安排\n"
+        "(一)书法研修营于每年暑假在云南大理举办,每期十天,参训学员须自带毛笔和宣纸。\n"
+        "(二)请各地于2026年5月20日前将参训学员名单报送项目办。\n"
+    ).encode()
+    refused = await chat.say(TRAINEE, "书法研修营在哪里举办")
+    assert "没有找到" in text_of(refused)
+    assert "只有管理员" in text_of(await chat.send_file(TRAINEE, "notice.txt", notice))
+    assert "暂不支持" in text_of(await chat.send_file(ADMIN, "virus.exe", b"MZ\x90\x00"))
+    bad = await chat.send_file(ADMIN, "broken.pdf", b"%PDF-1.4 garbage \x00\x01")
+    assert "没有加入知识库" in text_of(bad) and "没有任何改动" in text_of(bad)
+    before = chat.services.knowledge.stats()["documents"]
+
+    report = text_of(await chat.send_file(ADMIN, "书法研修营.txt", notice))
+    assert "已加入知识库" in report and "书法研修营" in report and "现在就可以" in report
+    assert chat.services.knowledge.stats()["documents"] == before + 1
+    answer = text_of(await chat.say(TRAINEE, "书法研修营在哪里举办"))
+    assert "大理" in answer and "测试〔2026〕7号" in answer
