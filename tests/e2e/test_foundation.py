@@ -104,3 +104,22 @@ def test_restart_loses_no_update_and_repeats_none(start_bot, fake_telegram):
     replies = [c.text for c in tg.calls(method="sendMessage", chat_id=TRAINEE)]
     assert sum("使用帮助" in r and "您好" not in r for r in replies) == 1
     assert sum("还没有加入培训班" in r for r in replies) == 1
+
+
+def test_sigterm_right_after_taking_updates_answers_each_exactly_once(start_bot, fake_telegram):
+    tg = fake_telegram
+    bot = start_bot()
+    users = range(3000, 3040)
+    for user_id in users:
+        tg.send_text(user_id=user_id, text="/help")
+    tg.wait_until(lambda t: t.pending_updates() == 0, timeout=30)  # all taken by the bot
+    assert bot.stop() == 0  # SIGTERM while the batch is being handled
+
+    start_bot()
+    tg.wait_until(
+        lambda t: {c.chat_id for c in t.calls(method="sendMessage", ok=True)} >= set(users),
+        timeout=30,
+    )
+    tg.wait_idle(timeout=10)
+    replies = [c.chat_id for c in tg.calls(method="sendMessage", ok=True)]
+    assert sorted(replies) == sorted(users)
