@@ -1,6 +1,6 @@
 """A bare echo bot on each engine: the framework's own ceiling, for bench/updates_bench.py.
 
-    python bench/echo_bot.py ptb|aiogram   (reads BOT_TOKEN and TELEGRAM_API_URL)
+python bench/echo_bot.py ptb|aiogram   (reads BOT_TOKEN and TELEGRAM_API_URL)
 """
 
 from __future__ import annotations
@@ -17,11 +17,7 @@ def run_ptb(token: str, api: str) -> None:
         await update.effective_message.reply_text(update.effective_message.text)
 
     application = (
-        Application.builder()
-        .token(token)
-        .base_url(f"{api}/bot")
-        .concurrent_updates(16)
-        .build()
+        Application.builder().token(token).base_url(f"{api}/bot").concurrent_updates(16).build()
     )
     application.add_handler(MessageHandler(filters.TEXT, echo))
     application.run_polling()

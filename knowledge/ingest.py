@@ -68,9 +68,11 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
             "source": draft.source,
         }
         if len(pieces) == 1:
-            fields.update({key: value for key, value in table.items() if value})
-            if fields["date"]:
-                fields["date"] = fields["date"].replace(".", "-")
+            # A site's table names the notice reliably, but its date is when the page was made:
+            # the signature date in the text wins over it.
+            for key, value in table.items():
+                if value and not (key == "date" and fields["date"]):
+                    fields[key] = value.replace(".", "-") if key == "date" else value
             for key in HEADER_KEYS:
                 if header.get(key):
                     fields[key] = to_simplified(header[key]) if key != "source" else header[key]

@@ -47,6 +47,8 @@ PUBLISHING_ASPECTS = frozenset({"时间", "部门", "单位", "哪年", "年份"
 DOCUMENT_PRIOR = 0.3
 METADATA_DAMPING = 0.5
 CANDIDATE_SLACK = 10
+# Hits far below the best one are noise, not alternatives.
+MIN_RELATIVE_SCORE = 0.25
 # Words inside a known compound (普通话 in 普通话培训班) count, but less than the compound.
 INNER_TERM_BOOST = 0.3
 
@@ -60,6 +62,10 @@ class QueryWord:
     terms: tuple[str, ...]
     known: float
     inner_terms: tuple[str, ...] = ()
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _find_all(text: str, part: str) -> list[int]:
@@ -337,7 +343,8 @@ class KnowledgeBase:
         found = sum(word.weight for word in words if self._word_in(word, top_text))
         if found / total < MIN_HIT_COVERAGE:
             return [], "out_of_scope"
-        hits = [self._hit(pid, score, terms) for score, pid in candidates[:k]]
+        floor = candidates[0][0] * MIN_RELATIVE_SCORE
+        hits = [self._hit(pid, score, terms) for score, pid in candidates[:k] if score >= floor]
         return hits, None
 
     def _word_in(self, word: QueryWord, text: str) -> bool:
@@ -420,16 +427,21 @@ class KnowledgeBase:
             raise IngestError("没有配置上传通知的保存目录(extra_notice_dir)")
         parsed: list[tuple[Path, ParsedFile]] = []
         reports: list[IngestReport] = []
+        known = {_file_digest(source): source.name for source in self.source_files()}
         for path in map(Path, paths):
             try:
                 result = parse_notice_file(path)
+                duplicate_of = known.get(_file_digest(path))
             except IngestError as error:
                 if not skip_bad:
                     raise
                 reports.append(IngestReport(path=str(path), error=error.reason))
             else:
                 result.report.path = str(path)
-                parsed.append((path, result))
+                if duplicate_of:
+                    result.report.duplicate_of = duplicate_of
+                else:
+                    parsed.append((path, result))
                 reports.append(result.report)
             if on_progress:
                 on_progress(path)

@@ -91,6 +91,7 @@ class IngestReport:
     samples: dict[str, list[str]] = field(default_factory=dict)
     repaired: int = 0
     error: str | None = None
+    duplicate_of: str | None = None
 
     @property
     def ok(self) -> bool:

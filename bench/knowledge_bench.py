@@ -1,0 +1,169 @@
+"""Speed of the knowledge index against rank_bm25 at 1k, 10k and 100k passages.
+
+Passages are made by recombining real sentences of the shipped notices, tokenised once with
+the knowledge base's own jieba analyzer, so both systems score the same tokens. Query time
+includes tokenising the question. Also measures `KnowledgeBase.open()` from a warm cache.
+
+Run: .venv/bin/python bench/knowledge_bench.py [--sizes 1000 10000 100000] [--queries 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import psutil
+import yaml
+
+from knowledge import KnowledgeBase
+from knowledge.bm25 import BM25Index
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
+RANK_BM25_QUERIES_AT_100K = 20
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MB."""
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def sentence_tokens(kb: KnowledgeBase) -> list[list[str]]:
+    """Every sentence of the shipped notices, tokenised by the knowledge base's analyzer."""
+    sentences: list[str] = []
+    for passage_id in range(kb.stats()["passages"]):
+        text = kb.passage(passage_id).text
+        sentences += [s for s in re.findall(r"[^。;;\n]+[。;;]?", text) if len(s) > 8]
+    return [kb.analyzer.terms(sentence) for sentence in sentences]
+
+
+def synthetic_corpus(pieces: list[list[str]], size: int, seed: int = 7) -> list[list[str]]:
+    """`size` passages, each 2–5 random real sentences."""
+    rng = random.Random(seed)
+    corpus = []
+    for _ in range(size):
+        tokens: list[str] = []
+        for piece in rng.sample(pieces, rng.randint(2, 5)):
+            tokens += piece
+        corpus.append(tokens)
+    return corpus
+
+
+def percentile_ms(samples: list[float], q: float) -> float:
+    """The q-th percentile of samples (seconds), in milliseconds."""
+    return float(np.percentile(samples, q)) * 1000
+
+
+def time_ours(kb: KnowledgeBase, index: BM25Index, queries: list[str]) -> list[float]:
+    """Per-query seconds: tokenise + score + rank top 5."""
+    samples = []
+    for question in queries:
+        started = time.perf_counter()
+        index.search(kb.analyzer.terms(question), k=5)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def time_rank_bm25(kb: KnowledgeBase, model, queries: list[str]) -> list[float]:
+    """Per-query seconds for rank_bm25: tokenise + score every passage + top 5."""
+    samples = []
+    for question in queries:
+        started = time.perf_counter()
+        scores = model.get_scores(kb.analyzer.terms(question))
+        np.argpartition(-scores, 5)[:5]
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def startup_figures(cache_dir: Path) -> tuple[float, float]:
+    """Seconds and RSS (MB) of KnowledgeBase.open() from a warm cache, in a fresh process."""
+    code = (
+        "import time, psutil; t=time.perf_counter();"
+        "from knowledge import KnowledgeBase; from pathlib import Path;"
+        f"kb=KnowledgeBase.open(Path({str(cache_dir)!r}));"
+        "kb.ask('参训教师年龄有什么要求');"
+        "print(time.perf_counter()-t, psutil.Process().memory_info().rss/2**20)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    output = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.split()
+    return float(output[0]), float(output[1])
+
+
+def main() -> None:
+    """Print the speed table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--skip-rank-bm25", action="store_true")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as scratch:
+        cache_dir = Path(scratch)
+        open_seconds, open_rss = startup_figures(cache_dir)
+        kb = KnowledgeBase.open(cache_dir)
+        pieces = sentence_tokens(kb)
+        questions = [item["q"] for item in yaml.safe_load(QUESTIONS.read_text("utf-8"))]
+        rng = random.Random(11)
+        queries = [rng.choice(questions) for _ in range(args.queries)]
+        for question in queries[:20]:
+            kb.analyzer.terms(question)
+
+        print(f"sentences recombined: {len(pieces)}; queries: {len(queries)} (top-5)")
+        print(
+            f"KnowledgeBase.open() from cache + first ask: {open_seconds:.2f} s, "
+            f"RSS {open_rss:.0f} MB"
+        )
+        header = (
+            f"{'passages':>9} | {'system':<10} | {'build s':>8} | {'p50 ms':>8} | "
+            f"{'p99 ms':>8} | {'mem MB':>7} | {'speed-up p50':>12}"
+        )
+        print(header)
+        print("-" * len(header))
+        for size in args.sizes:
+            corpus = synthetic_corpus(pieces, size)
+            gc.collect()
+            before = rss_mb()
+            started = time.perf_counter()
+            index = BM25Index.build(corpus)
+            build = time.perf_counter() - started
+            index_mb = (index.indptr.nbytes + index.doc_ids.nbytes + index.weights.nbytes) / 2**20
+            grown = rss_mb() - before
+            ours = time_ours(kb, index, queries)
+            p50 = percentile_ms(ours, 50)
+            print(
+                f"{size:>9} | {'numpy CSR':<10} | {build:>8.2f} | {p50:>8.3f} | "
+                f"{percentile_ms(ours, 99):>8.3f} | {max(grown, index_mb):>7.0f} | {'':>12}"
+            )
+            if not args.skip_rank_bm25:
+                from rank_bm25 import BM25Okapi
+
+                gc.collect()
+                before = rss_mb()
+                started = time.perf_counter()
+                model = BM25Okapi(corpus, k1=1.2, b=0.75)
+                build_theirs = time.perf_counter() - started
+                grown = rss_mb() - before
+                few = queries[:RANK_BM25_QUERIES_AT_100K] if size >= 100000 else queries
+                theirs = time_rank_bm25(kb, model, few)
+                p50_theirs = percentile_ms(theirs, 50)
+                print(
+                    f"{size:>9} | {'rank_bm25':<10} | {build_theirs:>8.2f} | {p50_theirs:>8.3f} |"
+                    f" {percentile_ms(theirs, 99):>8.3f} | {grown:>7.0f} | "
+                    f"{p50_theirs / p50:>11.0f}x"
+                )
+                del model
+            del index, corpus
+
+
+if __name__ == "__main__":
+    main()
