@@ -12,6 +12,7 @@ from bot.conversation import Conversation
 from bot.services import Services
 from bot.settings import Settings
 from handlers import routing_table
+from scheduler import service as scheduler_service
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 def build(settings: Settings, *, load_knowledge: bool = True) -> tuple[Services, Conversation]:
     """Create the services and the conversation; load the knowledge index if asked."""
     services = Services.create(settings)
+    scheduler_service.register(services)  # reminders + broadcaster: start/stop hooks
     if load_knowledge:
         try:
             services.start_knowledge()

@@ -1,0 +1,369 @@
+"""Keyword-only CRUD for reminders, broadcasts and their delivery rows (see reminder_models).
+
+Delivery state changes are single conditional UPDATEs (`WHERE status = 'pending'` …), so a
+row only moves along the state machine once, whatever else runs concurrently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, insert, literal, update
+from sqlmodel import Session, select
+
+from bot.db.models import Membership, TrainingClass, User, utcnow
+from bot.db.reminder_models import (
+    Broadcast,
+    BroadcastDelivery,
+    BroadcastStatus,
+    DeliveryStatus,
+    Reminder,
+    ReminderStatus,
+)
+
+INSERT_BATCH = 500
+
+# ---------------------------------------------------------------- broadcasts
+
+
+def create_broadcast(
+    session: Session,
+    *,
+    class_id: int,
+    text: str,
+    created_by: int,
+    buttons: list | None = None,
+    kind: str = "broadcast",
+    report_chat_id: int | None = None,
+    recipient_ids: Iterable[int] | None = None,
+    status: str = BroadcastStatus.sending,
+    reminder_id: int | None = None,
+    occurrence_key: str | None = None,
+) -> Broadcast:
+    """Persist a broadcast and (unless a draft) its pending delivery rows, in one commit."""
+    record = Broadcast(
+        class_id=class_id,
+        text=text,
+        created_by=created_by,
+        buttons=buttons or [],
+        kind=kind,
+        report_chat_id=report_chat_id,
+        status=status,
+        reminder_id=reminder_id,
+        occurrence_key=occurrence_key,
+    )
+    session.add(record)
+    session.flush()
+    assert record.id is not None
+    if status == BroadcastStatus.sending:
+        add_deliveries(
+            session, broadcast_id=record.id, class_id=class_id, recipient_ids=recipient_ids
+        )
+    session.commit()
+    return record
+
+
+def add_deliveries(
+    session: Session,
+    *,
+    broadcast_id: int,
+    class_id: int,
+    recipient_ids: Iterable[int] | None = None,
+) -> None:
+    """Write one pending row per recipient (no commit): the class's unblocked members by default.
+
+    The members are copied with one INSERT … SELECT, so memory does not grow with the class.
+    """
+    if recipient_ids is None:
+        members = select(
+            literal(broadcast_id), Membership.user_id, literal(DeliveryStatus.pending), literal(0)
+        ).where(Membership.class_id == class_id, Membership.blocked == False)  # noqa: E712
+        session.execute(
+            insert(BroadcastDelivery).from_select(
+                ["broadcast_id", "user_id", "status", "attempts"], members
+            )
+        )
+        return
+    unique_ids = list(dict.fromkeys(int(user_id) for user_id in recipient_ids))
+    for start in range(0, len(unique_ids), INSERT_BATCH):
+        rows = [
+            {
+                "broadcast_id": broadcast_id,
+                "user_id": user_id,
+                "status": DeliveryStatus.pending,
+                "attempts": 0,
+            }
+            for user_id in unique_ids[start : start + INSERT_BATCH]
+        ]
+        session.execute(insert(BroadcastDelivery), rows)
+
+
+def start_draft_broadcast(session: Session, *, broadcast_id: int, class_id: int) -> bool:
+    """Turn a confirmed draft into a running broadcast; False if it was not a draft any more."""
+    result = session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.draft)
+        .values(status=BroadcastStatus.sending, class_id=class_id, created_at=utcnow())
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        return False
+    add_deliveries(session, broadcast_id=broadcast_id, class_id=class_id)
+    session.commit()
+    return True
+
+
+def set_broadcast_status(
+    session: Session, *, broadcast_id: int, status: str, expected: str | None = None
+) -> bool:
+    statement = update(Broadcast).where(Broadcast.id == broadcast_id)
+    if expected is not None:
+        statement = statement.where(Broadcast.status == expected)
+    values: dict = {"status": status}
+    if status == BroadcastStatus.done:
+        values["finished_at"] = utcnow()
+    result = session.execute(statement.values(**values))
+    session.commit()
+    return result.rowcount == 1
+
+
+def get_broadcast(session: Session, *, broadcast_id: int) -> Broadcast | None:
+    return session.get(Broadcast, broadcast_id)
+
+
+def active_broadcast_ids(session: Session) -> list[int]:
+    statement = (
+        select(Broadcast.id)
+        .where(Broadcast.status == BroadcastStatus.sending)
+        .order_by(Broadcast.id)
+    )
+    return [int(i) for i in session.exec(statement)]
+
+
+def set_progress_message(session: Session, *, broadcast_id: int, message_id: int) -> None:
+    session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id)
+        .values(progress_message_id=message_id)
+    )
+    session.commit()
+
+
+# ---------------------------------------------------------------- deliveries
+
+
+def next_pending(
+    session: Session, *, broadcast_id: int, now: datetime, limit: int = 100
+) -> list[tuple[int, int, int]]:
+    """(delivery id, user id, attempts) of pending rows that may be sent now, in id order."""
+    statement = (
+        select(BroadcastDelivery.id, BroadcastDelivery.user_id, BroadcastDelivery.attempts)
+        .where(
+            BroadcastDelivery.broadcast_id == broadcast_id,
+            BroadcastDelivery.status == DeliveryStatus.pending,
+            (BroadcastDelivery.not_before == None) | (BroadcastDelivery.not_before <= now),  # noqa: E711
+        )
+        .order_by(BroadcastDelivery.id)
+        .limit(limit)
+    )
+    return [(int(a), int(b), int(c)) for a, b, c in session.exec(statement)]
+
+
+def earliest_retry(session: Session, *, broadcast_id: int) -> datetime | None | bool:
+    """When the next pending row may be sent: a datetime, True if any pending row may be sent
+    at once, or False when no row is pending (the broadcast is finished)."""
+    statement = select(func.count(), func.min(BroadcastDelivery.not_before)).where(
+        BroadcastDelivery.broadcast_id == broadcast_id,
+        BroadcastDelivery.status == DeliveryStatus.pending,
+    )
+    count, earliest = session.exec(statement).one()
+    if not count:
+        return False
+    unscheduled = session.exec(
+        select(func.count()).where(
+            BroadcastDelivery.broadcast_id == broadcast_id,
+            BroadcastDelivery.status == DeliveryStatus.pending,
+            BroadcastDelivery.not_before == None,  # noqa: E711
+        )
+    ).one()
+    if unscheduled or earliest is None:
+        return True
+    return earliest
+
+
+def _move(session: Session, delivery_id: int, from_status: str, **values: object) -> bool:
+    result = session.execute(
+        update(BroadcastDelivery)
+        .where(BroadcastDelivery.id == delivery_id, BroadcastDelivery.status == from_status)
+        .values(updated_at=utcnow(), **values)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def claim_delivery(session: Session, *, delivery_id: int) -> bool:
+    """pending → sending, just before the message goes out; False if someone else has it."""
+    return _move(session, delivery_id, DeliveryStatus.pending, status=DeliveryStatus.sending)
+
+
+def finish_delivery(
+    session: Session, *, delivery_id: int, status: str, error: str | None = None
+) -> bool:
+    """sending → sent / blocked / failed."""
+    return _move(
+        session,
+        delivery_id,
+        DeliveryStatus.sending,
+        status=status,
+        error=error[:200] if error else None,
+    )
+
+
+def release_delivery(
+    session: Session,
+    *,
+    delivery_id: int,
+    not_before: datetime | None = None,
+    count_attempt: bool = False,
+    error: str | None = None,
+) -> bool:
+    """sending → pending: Telegram surely did not take it (429, 5xx); send again later."""
+    values: dict = {"status": DeliveryStatus.pending, "not_before": not_before}
+    if count_attempt:
+        values["attempts"] = BroadcastDelivery.attempts + 1
+    if error:
+        values["error"] = error[:200]
+    return _move(session, delivery_id, DeliveryStatus.sending, **values)
+
+
+def mark_inflight_unknown(session: Session) -> int:
+    """After a crash: rows that were being sent may or may not have arrived. Never resend them."""
+    result = session.execute(
+        update(BroadcastDelivery)
+        .where(BroadcastDelivery.status == DeliveryStatus.sending)
+        .values(status=DeliveryStatus.unknown, updated_at=utcnow())
+    )
+    session.commit()
+    return int(result.rowcount or 0)
+
+
+def delivery_counts(session: Session, *, broadcast_id: int) -> dict[str, int]:
+    statement = (
+        select(BroadcastDelivery.status, func.count())
+        .where(BroadcastDelivery.broadcast_id == broadcast_id)
+        .group_by(BroadcastDelivery.status)
+    )
+    return {status: int(count) for status, count in session.exec(statement)}
+
+
+def recipients_with_status(
+    session: Session, *, broadcast_id: int, status: str, limit: int = 20
+) -> list[str]:
+    """Display names (or ids) of the first `limit` recipients whose delivery has `status`."""
+    statement = (
+        select(BroadcastDelivery.user_id, User)
+        .join(User, User.id == BroadcastDelivery.user_id, isouter=True)
+        .where(BroadcastDelivery.broadcast_id == broadcast_id, BroadcastDelivery.status == status)
+        .order_by(BroadcastDelivery.id)
+        .limit(limit)
+    )
+    return [
+        user.display_name if user else str(user_id) for user_id, user in session.exec(statement)
+    ]
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def create_reminder(
+    session: Session,
+    *,
+    created_by: int,
+    chat_id: int,
+    class_id: int | None,
+    text: str,
+    when_text: str,
+    label: str,
+    run_at: datetime | None,
+    cron: dict | None,
+) -> Reminder:
+    """Store a reminder draft (shown to the manager, scheduled once confirmed)."""
+    reminder = Reminder(
+        created_by=created_by,
+        chat_id=chat_id,
+        class_id=class_id,
+        text=text,
+        when_text=when_text[:200],
+        label=label[:200],
+        run_at=run_at,
+        cron=cron,
+    )
+    session.add(reminder)
+    session.commit()
+    session.refresh(reminder)
+    return reminder
+
+
+def get_reminder(session: Session, *, reminder_id: int) -> Reminder | None:
+    return session.get(Reminder, reminder_id)
+
+
+def set_reminder_class(session: Session, *, reminder_id: int, class_id: int) -> None:
+    session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.status == ReminderStatus.draft)
+        .values(class_id=class_id)
+    )
+    session.commit()
+
+
+def activate_reminder(session: Session, *, reminder_id: int, next_run_at: datetime) -> bool:
+    """draft → active; False if it was confirmed or dropped already."""
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.status == ReminderStatus.draft)
+        .values(status=ReminderStatus.active, next_run_at=next_run_at)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def set_reminder_status(
+    session: Session, *, reminder_id: int, status: str, expected: str | None = None
+) -> bool:
+    statement = update(Reminder).where(Reminder.id == reminder_id)
+    if expected is not None:
+        statement = statement.where(Reminder.status == expected)
+    values: dict = {"status": status}
+    if status != ReminderStatus.active:
+        values["next_run_at"] = None
+    result = session.execute(statement.values(**values))
+    session.commit()
+    return result.rowcount == 1
+
+
+def set_next_run(session: Session, *, reminder_id: int, next_run_at: datetime | None) -> None:
+    session.execute(
+        update(Reminder).where(Reminder.id == reminder_id).values(next_run_at=next_run_at)
+    )
+    session.commit()
+
+
+def active_reminders(session: Session) -> list[Reminder]:
+    statement = select(Reminder).where(Reminder.status == ReminderStatus.active)
+    return list(session.exec(statement.order_by(Reminder.id)))
+
+
+def reminders_of_manager(session: Session, *, manager_id: int) -> list[tuple[Reminder, str]]:
+    """Active reminders of the classes a manager runs (or created), soonest first."""
+    statement = (
+        select(Reminder, TrainingClass.name)
+        .join(TrainingClass, TrainingClass.id == Reminder.class_id)
+        .where(
+            Reminder.status == ReminderStatus.active,
+            (TrainingClass.manager_id == manager_id) | (Reminder.created_by == manager_id),
+        )
+        .order_by(Reminder.next_run_at, Reminder.id)
+    )
+    return [(reminder, name) for reminder, name in session.exec(statement)]

@@ -1,0 +1,451 @@
+"""Broadcasts: one message to many members, at Telegram's limits, exactly once through crashes.
+
+Public API (used by handlers, reminders and surveys)::
+
+    from scheduler.broadcaster import broadcast
+    broadcast_id = await broadcast(
+        services, class_id=3, text="明天交作业", created_by=manager_id,
+        buttons=keyboard([Button("填写", data="sv:1:7")]),   # optional
+        recipient_ids=None,         # None: every unblocked member of the class
+        report_chat_id=manager_id,  # progress message + final report there (None: no report)
+        kind="broadcast",           # or "reminder", "survey" …
+    )
+
+`broadcast()` writes the broadcast and one pending delivery row per recipient in one commit,
+wakes the sender and returns at once. The sender (`Broadcaster`, one task in the one process
+holding the scheduler lock, see scheduler/leader.py) sends the rows in id order through the
+shared `RateLimiter`:
+
+* each row goes pending → sending (committed) → the HTTP call → sent/blocked/failed;
+* 429 RetryAfter: the row goes back to pending and the whole sender pauses `retry_after`;
+* Unreachable (403 blocked / deactivated, chat not found): `blocked`, and the membership is
+  flagged (`crud.mark_blocked`) so later broadcasts skip the user;
+* TransientError (5xx, network): back to pending with exponential backoff (`not_before`),
+  other rows go on meanwhile; after `max_attempts` the row is `failed`;
+* a row still `sending` when the process died (SIGKILL, power loss) is set to `unknown` when
+  the next leader starts and is *not* sent again. Telegram gives no way to ask whether that
+  message arrived; re-sending could message someone twice, skipping it can at worst miss
+  one person per crash (the sender has one message in flight, and a row is claimed only
+  after its rate-limit slot is granted, right before the request, so the window is a few ms).
+  The final report lists these recipients as "状态未知" so the manager can follow up.
+
+Memory stays flat: members are copied into delivery rows by one INSERT … SELECT and read back
+in small batches; per-chat limiter state is swept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from bot.chat import (
+    Button,
+    DeliveryError,
+    Keyboard,
+    RetryAfter,
+    TransientError,
+    Unreachable,
+)
+from bot.db import crud
+from bot.db import reminder_crud as rcrud
+from bot.db.models import TrainingClass, utcnow
+from bot.db.reminder_models import BroadcastStatus, DeliveryStatus
+from scheduler.ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4096
+NAMES_IN_REPORT = 20
+
+
+def keyboard_to_json(buttons: Keyboard) -> list:
+    return [[{"text": b.text, "data": b.data, "url": b.url} for b in row] for row in buttons or ()]
+
+
+def keyboard_from_json(rows: list) -> Keyboard:
+    return tuple(
+        tuple(Button(b["text"], data=b.get("data"), url=b.get("url")) for b in row)
+        for row in rows or []
+    )
+
+
+async def broadcast(
+    services: Services,
+    *,
+    class_id: int,
+    text: str,
+    buttons: Keyboard = (),
+    created_by: int,
+    recipient_ids: list[int] | None = None,
+    report_chat_id: int | None = None,
+    kind: str = "broadcast",
+) -> int:
+    """Persist a broadcast and its pending deliveries, start sending in the background."""
+    if not text.strip():
+        raise ValueError("broadcast text is empty")
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"broadcast text longer than {MAX_TEXT} characters")
+
+    def persist() -> int:
+        with services.session() as session:
+            record = rcrud.create_broadcast(
+                session,
+                class_id=class_id,
+                text=text,
+                buttons=keyboard_to_json(buttons),
+                created_by=created_by,
+                kind=kind[:16],
+                report_chat_id=report_chat_id,
+                recipient_ids=recipient_ids,
+            )
+            assert record.id is not None
+            return record.id
+
+    broadcast_id = await asyncio.to_thread(persist)
+    wake_sender(services)
+    return broadcast_id
+
+
+def wake_sender(services: Services) -> None:
+    """Make this process's sender look at the queue now (if this process runs it)."""
+    service = services.extras.get("scheduler")
+    if service is not None and service.broadcaster is not None:
+        service.broadcaster.poke()
+
+
+@dataclass
+class _Running:
+    """What the sender keeps in memory about one broadcast it is sending."""
+
+    id: int
+    kind: str
+    text: str
+    buttons: Keyboard
+    class_name: str
+    report_chat_id: int | None
+    progress_message_id: int | None
+    last_progress: float = 0.0
+    last_progress_text: str = ""
+    retry_after_met: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Broadcaster:
+    """The single sender loop of the process (only the scheduler leader runs one)."""
+
+    def __init__(
+        self,
+        services: Services,
+        limiter: RateLimiter | None = None,
+        *,
+        max_attempts: int = 5,
+        backoff_seconds: float = 1.0,
+        poll_seconds: float = 2.0,
+        progress_seconds: float = 3.0,
+        batch: int = 50,
+    ) -> None:
+        settings = services.settings
+        self.services = services
+        self.limiter = limiter or RateLimiter(
+            per_second=settings.broadcast_rate_per_second,
+            per_chat=settings.broadcast_rate_per_chat,
+            per_group_minute=settings.broadcast_rate_per_group_minute,
+        )
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
+        self.poll_seconds = poll_seconds
+        self.progress_seconds = progress_seconds
+        self.batch = batch
+        self.running: dict[int, _Running] = {}
+        self.retry_after_met = 0
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task | None = None
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="broadcaster")
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    async def stop(self, timeout: float = 5.0) -> None:
+        """Finish the message in flight, then stop (cancel after `timeout`)."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, timeout)
+            self._task = None
+
+    async def _db(self, func: Callable[..., Any], **kwargs: Any) -> Any:
+        def call() -> Any:
+            with self.services.session() as session:
+                return func(session, **kwargs)
+
+        return await asyncio.to_thread(call)
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                wait = await self.run_once()
+            except Exception:
+                log.exception("broadcaster pass failed; retrying shortly")
+                wait = self.poll_seconds
+            if wait > 0 and not self._stopping:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), wait)
+
+    # ------------------------------------------------------------ one pass
+
+    async def run_once(self) -> float:
+        """Send one batch of every running broadcast; returns how long to idle (0: go on)."""
+        idle = self.poll_seconds
+        for broadcast_id in await self._db(rcrud.active_broadcast_ids):
+            if self._stopping:
+                return 0
+            state = self.running.get(broadcast_id) or await self._open(broadcast_id)
+            if state is None:
+                continue
+            rows = await self._db(
+                rcrud.next_pending, broadcast_id=broadcast_id, now=utcnow(), limit=self.batch
+            )
+            for delivery_id, user_id, attempts in rows:
+                if self._stopping:
+                    return 0
+                await self.deliver(state, delivery_id, user_id, attempts)
+                await self._progress(state)
+            if rows:
+                idle = 0
+                continue
+            waiting = await self._db(rcrud.earliest_retry, broadcast_id=broadcast_id)
+            if waiting is False:
+                await self._finish(state)
+            elif waiting is True:
+                idle = 0
+            else:
+                idle = min(idle, max(0.05, (waiting - utcnow()).total_seconds()))
+        return idle
+
+    async def deliver(self, state: _Running, delivery_id: int, user_id: int, attempts: int) -> str:
+        """Send one delivery row; returns its new status."""
+        messenger = self.services.messenger
+        assert messenger is not None, "the broadcaster runs once the messenger is set"
+        while True:
+            slot = await self.limiter.acquire(user_id)
+            if not await self._db(rcrud.claim_delivery, delivery_id=delivery_id):
+                slot.done()
+                return "skipped"
+            try:
+                await messenger.send(user_id, state.text, state.buttons)
+            except RetryAfter as error:
+                slot.done()
+                self.limiter.pause(error.seconds)
+                self.retry_after_met += 1
+                state.retry_after_met += 1
+                log.warning("flood control: pausing all sends for %.1f s", error.seconds)
+                await self._db(rcrud.release_delivery, delivery_id=delivery_id)
+                continue
+            except Unreachable as error:
+                slot.done()
+                await self._db(
+                    rcrud.finish_delivery,
+                    delivery_id=delivery_id,
+                    status=DeliveryStatus.blocked,
+                    error=str(error),
+                )
+                await self._db(crud.mark_blocked, user_id=user_id)
+                return DeliveryStatus.blocked
+            except TransientError as error:
+                slot.done()
+                attempts += 1
+                if attempts >= self.max_attempts:
+                    await self._fail(delivery_id, str(error))
+                    return DeliveryStatus.failed
+                delay = self.backoff_seconds * 2 ** (attempts - 1)
+                log.info(
+                    "transient error to %s (try %d), retry in %.1f s", user_id, attempts, delay
+                )
+                await self._db(
+                    rcrud.release_delivery,
+                    delivery_id=delivery_id,
+                    not_before=utcnow() + timedelta(seconds=delay),
+                    count_attempt=True,
+                    error=str(error),
+                )
+                return DeliveryStatus.pending
+            except DeliveryError as error:
+                slot.done()
+                await self._fail(delivery_id, str(error))
+                return DeliveryStatus.failed
+            except Exception as error:  # a bug in a messenger must not stop the broadcast
+                slot.done()
+                log.exception("unexpected error sending broadcast %s", state.id)
+                await self._fail(delivery_id, repr(error))
+                return DeliveryStatus.failed
+            slot.done()
+            await self._db(
+                rcrud.finish_delivery, delivery_id=delivery_id, status=DeliveryStatus.sent
+            )
+            return DeliveryStatus.sent
+
+    async def _fail(self, delivery_id: int, error: str) -> None:
+        await self._db(
+            rcrud.finish_delivery,
+            delivery_id=delivery_id,
+            status=DeliveryStatus.failed,
+            error=error,
+        )
+
+    # ------------------------------------------------------------ reports
+
+    async def _open(self, broadcast_id: int) -> _Running | None:
+        def load() -> _Running | None:
+            with self.services.session() as session:
+                record = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
+                if record is None or record.status != BroadcastStatus.sending:
+                    return None
+                training_class = session.get(TrainingClass, record.class_id)
+                return _Running(
+                    id=broadcast_id,
+                    kind=record.kind,
+                    text=record.text,
+                    buttons=keyboard_from_json(record.buttons),
+                    class_name=training_class.name if training_class else "",
+                    report_chat_id=record.report_chat_id,
+                    progress_message_id=record.progress_message_id,
+                )
+
+        state = await asyncio.to_thread(load)
+        if state is None:
+            return None
+        self.running[broadcast_id] = state
+        if state.report_chat_id is not None and state.progress_message_id is None:
+            text = await self._progress_text(state)
+            sent = await self._report(state.report_chat_id, text)
+            if sent is not None:
+                state.progress_message_id = sent
+                state.last_progress_text = text
+                await self._db(
+                    rcrud.set_progress_message, broadcast_id=broadcast_id, message_id=sent
+                )
+        state.last_progress = time.monotonic()
+        return state
+
+    async def _report(self, chat_id: int, text: str) -> int | None:
+        """Send a report message through the limiter; its message id, or None."""
+        messenger = self.services.messenger
+        assert messenger is not None
+        for _ in range(3):
+            slot = await self.limiter.acquire(chat_id)
+            try:
+                sent = await messenger.send(chat_id, text)
+            except RetryAfter as error:
+                slot.done()
+                self.limiter.pause(error.seconds)
+                continue
+            except DeliveryError as error:
+                slot.done()
+                log.warning("broadcast report to %s not delivered: %s", chat_id, error)
+                return None
+            slot.done()
+            return sent.message_id
+        return None
+
+    def _title(self, state: _Running) -> str:
+        excerpt = state.text if len(state.text) <= 30 else state.text[:30] + "…"
+        what = "提醒" if state.kind == "reminder" else "问卷" if state.kind == "survey" else "群发"
+        where = f"「{escape(state.class_name)}」" if state.class_name else ""
+        return f"{what}{where}:{escape(excerpt)}"
+
+    async def _progress_text(self, state: _Running) -> str:
+        counts = await self._db(rcrud.delivery_counts, broadcast_id=state.id)
+        total = sum(counts.values())
+        done = total - counts.get(DeliveryStatus.pending, 0) - counts.get("sending", 0)
+        return (
+            f"📤 正在发送{self._title(state)}\n"
+            f"进度 {done}/{total}:✅ 送达 {counts.get(DeliveryStatus.sent, 0)} · "
+            f"🚫 屏蔽 {counts.get(DeliveryStatus.blocked, 0)} · "
+            f"⚠️ 失败 {counts.get(DeliveryStatus.failed, 0)}"
+        )
+
+    async def _progress(self, state: _Running) -> None:
+        if state.progress_message_id is None or state.report_chat_id is None:
+            return
+        if time.monotonic() - state.last_progress < self.progress_seconds:
+            return
+        state.last_progress = time.monotonic()
+        text = await self._progress_text(state)
+        if text == state.last_progress_text:
+            return
+        state.last_progress_text = text
+        await self._edit(state, text)
+
+    async def _edit(self, state: _Running, text: str) -> bool:
+        messenger = self.services.messenger
+        assert messenger is not None and state.report_chat_id is not None
+        if state.progress_message_id is None:
+            return False
+        try:
+            await messenger.edit(state.report_chat_id, state.progress_message_id, text)
+        except DeliveryError as error:
+            log.warning("progress of broadcast %s not shown: %s", state.id, error)
+            return False
+        return True
+
+    async def final_report(self, state: _Running) -> str:
+        counts = await self._db(rcrud.delivery_counts, broadcast_id=state.id)
+        total = sum(counts.values())
+        lines = [
+            f"✅ 已发送完毕{self._title(state)}",
+            f"共 {total} 人:送达 {counts.get(DeliveryStatus.sent, 0)} · "
+            f"屏蔽了机器人 {counts.get(DeliveryStatus.blocked, 0)} · "
+            f"失败 {counts.get(DeliveryStatus.failed, 0)}",
+        ]
+        sections = [
+            (DeliveryStatus.blocked, "🚫 屏蔽了机器人(已标记,之后不再发送)"),
+            (DeliveryStatus.failed, "⚠️ 发送失败"),
+            (DeliveryStatus.unknown, "❓ 发送时机器人重启,状态未知(可能已收到,未重发)"),
+        ]
+        for status, heading in sections:
+            count = counts.get(status, 0)
+            if not count:
+                continue
+            names = await self._db(
+                rcrud.recipients_with_status,
+                broadcast_id=state.id,
+                status=status,
+                limit=NAMES_IN_REPORT,
+            )
+            more = f" 等 {count} 人" if count > len(names) else ""
+            lines.append(f"{heading}:{escape('、'.join(names))}{more}")
+        if total == 0:
+            lines.append("班里还没有可以接收的学员。")
+        return "\n".join(lines)[:MAX_TEXT]
+
+    async def _finish(self, state: _Running) -> None:
+        finished = await self._db(
+            rcrud.set_broadcast_status,
+            broadcast_id=state.id,
+            status=BroadcastStatus.done,
+            expected=BroadcastStatus.sending,
+        )
+        self.running.pop(state.id, None)
+        if not finished or state.report_chat_id is None:
+            return
+        text = await self.final_report(state)
+        if not await self._edit(state, text):
+            await self._report(state.report_chat_id, text)
+        log.info("broadcast %s finished", state.id)

@@ -1,0 +1,107 @@
+"""APScheduler job functions: module-level, plain ids in, Services from `scheduler.runtime`.
+
+    scheduler.add_job(fire_reminder, trigger, args=[reminder_id], id=job_id(reminder_id))
+
+`fire_reminder` turns one occurrence of a reminder into a broadcast (kind "reminder") to the
+class, so reminders get the broadcaster's rate limits and exactly-once delivery. An occurrence
+is claimed in the same commit that creates its broadcast (unique `occurrence_key`, and the
+reminder's `next_run_at` moves on), so a job that runs twice for one occurrence sends nothing
+the second time.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from html import escape
+
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.exc import IntegrityError
+
+from bot.db import reminder_crud as rcrud
+from bot.db.models import TrainingClass, utcnow
+from bot.db.reminder_models import Reminder, ReminderStatus
+from scheduler import runtime
+
+log = logging.getLogger(__name__)
+
+EARLY_SLACK = timedelta(seconds=60)
+JOB_PREFIX = "reminder:"
+
+
+def job_id(reminder_id: int) -> str:
+    return f"{JOB_PREFIX}{reminder_id}"
+
+
+def reminder_id_of(job: str) -> int | None:
+    if not job.startswith(JOB_PREFIX):
+        return None
+    try:
+        return int(job.removeprefix(JOB_PREFIX))
+    except ValueError:
+        return None
+
+
+def next_occurrence(reminder: Reminder, after: datetime, tz: object) -> datetime | None:
+    """The next run strictly after `after` (None for a one-off)."""
+    if reminder.cron is None:
+        return None
+    trigger = CronTrigger(**reminder.cron, timezone=tz)
+    return trigger.get_next_fire_time(None, after + timedelta(seconds=1))
+
+
+def reminder_message(reminder: Reminder, class_name: str) -> str:
+    return f"⏰ <b>提醒</b> · {escape(class_name)}\n{escape(reminder.text)}"
+
+
+async def fire_reminder(reminder_id: int) -> int | None:
+    """Send one occurrence of a reminder to its class; returns the broadcast id (or None)."""
+    import asyncio
+
+    from scheduler.broadcaster import wake_sender
+
+    services = runtime.current()
+    tz = services.settings.timezone
+
+    def claim() -> int | None:
+        now = utcnow()
+        with services.session() as session:
+            reminder = session.get(Reminder, reminder_id)
+            if reminder is None or reminder.status != ReminderStatus.active:
+                return None
+            if reminder.class_id is None:
+                return None
+            if reminder.next_run_at is not None and reminder.next_run_at > now + EARLY_SLACK:
+                log.info("reminder %s: occurrence already sent, skipping", reminder_id)
+                return None
+            occurrence = reminder.next_run_at or now
+            if reminder.is_recurring:
+                reminder.next_run_at = next_occurrence(reminder, max(now, occurrence), tz)
+            else:
+                reminder.status = ReminderStatus.done
+                reminder.next_run_at = None
+            session.add(reminder)
+            training_class = session.get(TrainingClass, reminder.class_id)
+            class_name = training_class.name if training_class else ""
+            try:
+                record = rcrud.create_broadcast(
+                    session,
+                    class_id=reminder.class_id,
+                    text=reminder_message(reminder, class_name),
+                    created_by=reminder.created_by,
+                    kind="reminder",
+                    report_chat_id=reminder.chat_id,
+                    reminder_id=reminder_id,
+                    occurrence_key=f"r{reminder_id}@{occurrence.astimezone(tz):%Y%m%dT%H%M}",
+                )
+            except IntegrityError:
+                session.rollback()
+                log.info("reminder %s: occurrence already claimed", reminder_id)
+                return None
+            return record.id
+
+    broadcast_id = await asyncio.to_thread(claim)
+    if broadcast_id is not None:
+        log.info("reminder %s fired as broadcast %s", reminder_id, broadcast_id)
+        wake_sender(services)
+    return broadcast_id
