@@ -165,3 +165,39 @@ async def test_admin_uploads_a_notice_then_it_is_answered(chat, tmp_path: Path):
     assert chat.services.knowledge.stats()["documents"] == before + 1
     answer = text_of(await chat.say(TRAINEE, "书法研修营在哪里举办"))
     assert "大理" in answer and "测试〔2026〕7号" in answer
+
+
+async def test_deadline_reminder_button_calls_the_scheduler(chat, monkeypatch):
+    import scheduler
+
+    notice = (
+        "title: 关于报送2027年研修计划的通知\n---\n"
+        "一、报送要求\n(一)各培训班要结合参训教师的实际需求,认真制订年度研修计划,明确研修主题、"
+        "时间安排和考核方式,确保研修取得实效。\n"
+        "(二)请各培训班于2027年3月15日前将研修计划报送项目办。\n"
+    ).encode()
+    assert "已加入知识库" in text_of(await chat.send_file(ADMIN, "plan.txt", notice))
+    monkeypatch.delattr(scheduler, "schedule_deadline_reminder", raising=False)
+    listing = await chat.say(MANAGER, "/deadlines")
+    assert "2027-03-15" in text_of(listing) and "设为提醒" not in str(listing)
+
+    calls = []
+
+    async def schedule_deadline_reminder(services, manager_id, class_id, deadline, days_before):
+        calls.append((manager_id, class_id, deadline.due.isoformat(), days_before))
+
+    monkeypatch.setattr(
+        scheduler, "schedule_deadline_reminder", schedule_deadline_reminder, raising=False
+    )
+    assert "设为提醒" not in str(await chat.say(TRAINEE, "/deadlines"))
+    listing = await chat.say(MANAGER, "/deadlines")
+    set_data = button(listing, "设为提醒")
+    assert (await chat.press(TRAINEE, set_data))[0].alert
+    choices = await chat.press(MANAGER, set_data)
+    three_days = button(choices, "提前3天")
+    assert (await chat.press(OTHER, three_days))[0].alert
+    done = await chat.press(MANAGER, three_days)
+    assert "已为「语文一班」设提醒" in text_of(done)
+    assert calls == [(MANAGER, 1, "2027-03-15", 3)]
+    forged = await chat.press(MANAGER, three_days.replace(":3", ":5"))
+    assert forged[0].alert and len(calls) == 1
