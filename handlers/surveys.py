@@ -1,7 +1,717 @@
-"""Satisfaction surveys: `/survey` to send one, buttons to answer, `/results` to read them."""
+"""Satisfaction surveys: `/survey` to send one, buttons to answer, `/results` to read them.
+
+Managers (and admins)::
+
+    /survey            template → class → closing time (1天/3天/7天 or typed) → 确认发送
+    /results [ID]      response rate, distribution, mean, 满意率, free text, who is where, a chart;
+                       buttons: XLSX / CSV export, 提醒未提交者, 结束问卷, 刷新
+
+Trainees get an invitation with a 「开始填写」 button (through the broadcaster) and can list
+their open surveys with `/mysurveys`. Answering is in handlers/survey_answer.py.
+
+Callback data: `sm:1:…` (sending a survey), `sr:1:…` (results), `sv:1:…` (answering).
+
+Hooks for the rest of the bot (see the report in the commit log):
+* `handle_template_upload(ctx, content, filename)`: a manager/admin sent a .yaml template.
+* `nudge_survey(survey_id)`: remind the non-respondents of one survey now (automatic nudge).
+* `install(services)`: a start-up hook that runs `nudge_due` every minute; the nudge comes
+  `SURVEY_NUDGE_HOURS` (environment, default 24) before the closing time, or half-way
+  through a shorter survey.
+"""
 
 from __future__ import annotations
 
-from handlers.routing import Router
+import asyncio
+import contextlib
+import logging
+import os
+from datetime import datetime, timedelta
+from html import escape
+
+from bot.chat import Button, Edit, Notice, Reply, Send, SendFile, keyboard
+from bot.db import crud
+from bot.db import survey_crud as scrud
+from bot.db.models import Role, TrainingClass, utcnow
+from bot.db.survey_models import Survey
+from bot.services import Services
+from bot.surveys.templates import (
+    KIND_NAMES,
+    Template,
+    TemplateError,
+    load_templates,
+    save_uploaded,
+)
+from handlers import survey_answer
+from handlers.routing import Context, Router, UserError
+
+log = logging.getLogger("guopei.surveys")
 
 router = Router("surveys")
+MANAGERS = {Role.manager, Role.admin}
+CLOSE_STATE = "survey_close"
+CLOSING_DAYS = (1, 3, 7)
+MAX_OPEN_DAYS = 90
+REMIND_GAP = timedelta(minutes=10)
+NUDGE_INTERVAL_SECONDS = 60
+MAX_LISTED_NAMES = 40
+MAX_TEXT_SHOWN = 8
+
+router.callback("sv")(survey_answer.on_survey_button)
+router.text(state=survey_answer.TEXT_STATE)(survey_answer.on_survey_text)
+
+
+def nudge_hours() -> float:
+    try:
+        return max(0.0, float(os.environ.get("SURVEY_NUDGE_HOURS", "24")))
+    except ValueError:
+        return 24.0
+
+
+def templates_dir(services: Services):  # noqa: ANN201
+    return services.settings.data_dir / "survey_templates"
+
+
+def _templates(services: Services) -> dict[str, Template]:
+    return load_templates(templates_dir(services)).templates
+
+
+def _local(services: Services, when: datetime) -> str:
+    return when.astimezone(services.settings.timezone).strftime("%Y-%m-%d %H:%M")
+
+
+def _manager_class(ctx: Context, session: object, class_id: int) -> TrainingClass:
+    training_class = session.get(TrainingClass, class_id)  # type: ignore[attr-defined]
+    if training_class is None or (
+        training_class.manager_id != ctx.user.id and ctx.role is not Role.admin
+    ):
+        log.warning("refused survey class %s for user %s", class_id, ctx.user.id)
+        raise UserError("这个班级不存在或不归您管理。请重新发送 /survey。")
+    return training_class
+
+
+def _template(ctx: Context, key: str) -> Template:
+    template = _templates(ctx.services).get(key)
+    if template is None:
+        raise UserError("这个问卷模板已不存在。请重新发送 /survey 选择。")
+    return template
+
+
+# ---------------------------------------------------------------- trainees
+
+
+@router.command("mysurveys", "我的问卷")
+async def my_surveys(ctx: Context) -> list[Reply]:
+    """List the open surveys of the user's classes with a start/continue button each."""
+    with ctx.services.session() as session:
+        found = scrud.open_surveys_of_member(session, user_id=ctx.user.id, now=utcnow())
+    if not found:
+        return [Send("目前没有需要填写的问卷。班主任发起问卷后,我会通知您。")]
+    lines = ["📋 <b>我的问卷</b>"]
+    rows = []
+    for survey, response in found:
+        if response is not None and response.status == "submitted":
+            state, button = "✅ 已提交", None
+        elif response is not None:
+            state, button = (
+                "✏️ 填写中",
+                survey_answer.start_button(survey.id, f"继续:{survey.title}"[:40]),
+            )  # type: ignore[arg-type]
+        else:
+            state, button = (
+                "🆕 未开始",
+                survey_answer.start_button(survey.id, f"开始:{survey.title}"[:40]),
+            )  # type: ignore[arg-type]
+        lines.append(
+            f"• {escape(survey.title)} — {state},截止 {_local(ctx.services, survey.closes_at)}"
+        )
+        if button is not None:
+            rows.append([button])
+    return [Send("\n".join(lines), keyboard(*rows))]
+
+
+# ---------------------------------------------------------------- sending a survey
+
+
+@router.command("survey", "发起满意度调查", roles=MANAGERS, private_only=True)
+async def new_survey(ctx: Context) -> list[Reply]:
+    """Start sending a survey: choose a template."""
+    loaded = load_templates(templates_dir(ctx.services))
+    if not loaded.templates:
+        raise UserError("没有可用的问卷模板。请发送 .yaml 模板文件添加一个。")
+    rows = [
+        [
+            Button(
+                f"{t.title}({len(t.spec.questions)} 题{',匿名' if t.spec.anonymous else ''})"[:60],
+                f"sm:1:t:{t.key}",
+            )
+        ]
+        for t in loaded.templates.values()
+    ]
+    text = (
+        "📋 <b>发起问卷</b>\n第 1 步:请选择问卷模板。\n\n"
+        "也可以直接发给我一个 .yaml 模板文件来添加新模板。"
+    )
+    if loaded.errors and ctx.role is Role.admin:
+        text += "\n\n⚠️ 以下模板有错误,未加载:\n" + "\n".join(escape(e) for e in loaded.errors[:5])
+    return [Send(text, keyboard(*rows))]
+
+
+@router.callback("sm", roles=MANAGERS)
+async def on_send_button(ctx: Context) -> list[Reply]:
+    """The steps of /survey: template → class → closing time → confirm."""
+    parts = ctx.event.callback_data.split(":")
+    if len(parts) < 3 or parts[1] != "1":
+        log.warning(
+            "refused survey-send callback %r of user %s", ctx.event.callback_data, ctx.user.id
+        )
+        return [Notice("这个按钮已失效,请重新发送 /survey。", alert=True)]
+    step, args = parts[2], parts[3:]
+    try:
+        if step == "x":
+            return [Edit("已取消发起问卷。")]
+        if step == "t" and len(args) == 1:
+            return choose_class(ctx, args[0])
+        if step == "c" and len(args) == 2:
+            return choose_closing(ctx, args[0], int(args[1]))
+        if step == "d" and len(args) == 3:
+            days = int(args[2])
+            if days not in CLOSING_DAYS:
+                raise ValueError(days)
+            closes_at = (utcnow() + timedelta(days=days)).replace(second=0, microsecond=0)
+            return confirm_page(ctx, args[0], int(args[1]), closes_at, edit=True)
+        if step == "w" and len(args) == 2:
+            return ask_closing_text(ctx, args[0], int(args[1]))
+        if step == "ok" and len(args) == 3:
+            return await send_survey(ctx, args[0], int(args[1]), int(args[2]))
+    except ValueError:
+        pass
+    log.warning("refused survey-send callback %r of user %s", ctx.event.callback_data, ctx.user.id)
+    return [Notice("这个按钮已失效,请重新发送 /survey。", alert=True)]
+
+
+def choose_class(ctx: Context, key: str) -> list[Reply]:
+    template = _template(ctx, key)
+    with ctx.services.session() as session:
+        classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
+        counts = {c.id: crud.count_members(session, class_id=c.id) for c in classes}  # type: ignore[arg-type]
+    if not classes:
+        raise UserError("您还没有培训班。请先用 /newclass 班级名称 创建,并让学员加入。")
+    rows = [[Button(f"{c.name}({counts[c.id]} 人)"[:60], f"sm:1:c:{key}:{c.id}")] for c in classes]
+    rows.append([Button("取消", "sm:1:x")])
+    return [Edit(f"📋 <b>{escape(template.title)}</b>\n第 2 步:发给哪个培训班?", keyboard(*rows))]
+
+
+def choose_closing(ctx: Context, key: str, class_id: int) -> list[Reply]:
+    template = _template(ctx, key)
+    with ctx.services.session() as session:
+        training_class = _manager_class(ctx, session, class_id)
+    days = [Button(f"{d}天后截止", f"sm:1:d:{key}:{class_id}:{d}") for d in CLOSING_DAYS]
+    return [
+        Edit(
+            f"📋 <b>{escape(template.title)}</b> → {escape(training_class.name)}\n"
+            "第 3 步:什么时候截止?",
+            keyboard(
+                days,
+                [Button("✍️ 输入截止时间", f"sm:1:w:{key}:{class_id}")],
+                [Button("取消", "sm:1:x")],
+            ),
+        )
+    ]
+
+
+def ask_closing_text(ctx: Context, key: str, class_id: int) -> list[Reply]:
+    _template(ctx, key)
+    with ctx.services.session() as session:
+        _manager_class(ctx, session, class_id)
+        crud.set_pending(
+            session, user_id=ctx.user.id, kind=CLOSE_STATE, payload={"key": key, "class": class_id}
+        )
+    return [
+        Edit(
+            "请发送截止时间,例如:<code>12月1日18:00</code>、<code>3天后</code>、"
+            "<code>2026-12-01 18:00</code>、<code>下周五</code>"
+        )
+    ]
+
+
+@router.text(state=CLOSE_STATE, roles=MANAGERS)
+async def on_closing_text(ctx: Context) -> list[Reply]:
+    """The typed closing time of the survey being prepared."""
+    from scheduler.timeparse import TimeParseError, parse_reminder
+
+    with ctx.services.session() as session:
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        payload = dict(pending.payload) if pending is not None else {}
+    now = utcnow().astimezone(ctx.services.settings.timezone)
+    try:
+        parsed = parse_reminder(ctx.event.text.strip() + " 问卷截止", now)
+    except TimeParseError as error:
+        raise UserError(f"{error.reason}\n请再发一次,例如:12月1日18:00 或 3天后") from None
+    if parsed.run_at is None:
+        raise UserError("截止时间只能是一个具体时间,不能是「每天」这样的重复时间。请再发一次。")
+    closes_at = parsed.run_at.astimezone(utcnow().tzinfo).replace(second=0, microsecond=0)
+    if closes_at <= utcnow() + timedelta(minutes=5):
+        raise UserError("截止时间至少要在 5 分钟以后。请再发一次。")
+    if closes_at > utcnow() + timedelta(days=MAX_OPEN_DAYS):
+        raise UserError(f"截止时间最多在 {MAX_OPEN_DAYS} 天以内。请再发一次。")
+    with ctx.services.session() as session:
+        crud.clear_pending(session, user_id=ctx.user.id)
+    return confirm_page(
+        ctx, str(payload.get("key", "")), int(payload.get("class", 0)), closes_at, edit=False
+    )
+
+
+def confirm_page(
+    ctx: Context, key: str, class_id: int, closes_at: datetime, *, edit: bool
+) -> list[Reply]:
+    template = _template(ctx, key)
+    with ctx.services.session() as session:
+        training_class = _manager_class(ctx, session, class_id)
+        members = crud.count_members(session, class_id=class_id)
+    spec = template.spec
+    kinds = "、".join(
+        f"{KIND_NAMES[k]} {n} 题"
+        for k in ("likert5", "single", "multiple", "text")
+        if (n := sum(1 for q in spec.questions if q.kind == k))
+    )
+    text = (
+        f"📋 <b>确认发送问卷</b>\n"
+        f"问卷:{escape(spec.title)}({len(spec.questions)} 题:{kinds})\n"
+        f"班级:{escape(training_class.name)}({members} 人)\n"
+        f"截止:{_local(ctx.services, closes_at)}\n"
+        f"匿名:{'是,您只能看到汇总,看不到谁答了什么' if spec.anonymous else '否(实名)'}\n\n"
+        "确认后每位学员都会收到填写邀请。"
+    )
+    buttons = keyboard(
+        [Button("✅ 确认发送", f"sm:1:ok:{key}:{class_id}:{int(closes_at.timestamp())}")],
+        [Button("取消", "sm:1:x")],
+    )
+    return [Edit(text, buttons) if edit else Send(text, buttons)]
+
+
+def nudge_time(created: datetime, closes_at: datetime) -> datetime | None:
+    hours = nudge_hours()
+    if hours <= 0:
+        return None
+    return max(closes_at - timedelta(hours=hours), created + (closes_at - created) / 2)
+
+
+async def send_survey(ctx: Context, key: str, class_id: int, closes_ts: int) -> list[Reply]:
+    """Create the survey (once, however often 「确认发送」 is pressed) and invite the class."""
+    from datetime import UTC
+
+    template = _template(ctx, key)
+    closes_at = datetime.fromtimestamp(closes_ts, tz=UTC)
+    now = utcnow()
+    if closes_at <= now:
+        raise UserError("截止时间已经过了。请重新发送 /survey。")
+    if closes_at > now + timedelta(days=MAX_OPEN_DAYS + 1):
+        raise UserError("截止时间不对。请重新发送 /survey。")
+    spec = template.spec
+    with ctx.services.session() as session:
+        training_class = _manager_class(ctx, session, class_id)
+        survey, created = scrud.create_survey(
+            session,
+            class_id=class_id,
+            template_key=key,
+            title=spec.title,
+            description=spec.description,
+            anonymous=spec.anonymous,
+            created_by=ctx.user.id,
+            closes_at=closes_at,
+            nudge_at=nudge_time(now, closes_at),
+            questions=[
+                {
+                    "kind": q.kind,
+                    "text": q.text,
+                    "required": q.required,
+                    "options": list(q.options),
+                    "max_choices": q.max_choices,
+                }
+                for q in spec.questions
+            ],
+        )
+        members = crud.count_members(session, class_id=class_id)
+    if not created:
+        return [Notice("这份问卷已经发送过了。", alert=True)]
+    await invite(ctx.services, survey, created_by=ctx.user.id)
+    log.info("survey %s (%s) sent to class %s by %s", survey.id, key, class_id, ctx.user.id)
+    return [
+        Edit(
+            f"✅ 已向「{escape(training_class.name)}」的 {members} 名学员发送问卷"
+            f"「{escape(spec.title)}」(编号 {survey.id})。\n"
+            f"截止:{_local(ctx.services, closes_at)}。发送 /results {survey.id} 查看结果。"
+        )
+    ]
+
+
+def invitation_text(services: Services, survey: Survey, question_count: int) -> str:
+    anonymous = "\n🔒 匿名问卷:班主任只看汇总结果。" if survey.anonymous else ""
+    description = f"\n{escape(survey.description)}" if survey.description else ""
+    return (
+        f"📋 <b>{escape(survey.title)}</b>{description}\n"
+        f"共 {question_count} 题,约 {max(1, question_count // 3)} 分钟。"
+        f"截止:{_local(services, survey.closes_at)}{anonymous}\n"
+        "点击下方按钮开始填写,可以中途退出,稍后接着填。"
+    )
+
+
+async def deliver(
+    services: Services,
+    *,
+    class_id: int,
+    text: str,
+    buttons: tuple,
+    created_by: int,
+    recipient_ids: list[int] | None,
+) -> int:
+    """Hand a message to the broadcaster (rate limits, retries, crash-safe); count queued."""
+    from scheduler.broadcaster import broadcast
+
+    await broadcast(
+        services,
+        class_id=class_id,
+        text=text,
+        buttons=buttons,
+        created_by=created_by,
+        recipient_ids=recipient_ids,
+        report_chat_id=None,
+        kind="survey",
+    )
+    if recipient_ids is not None:
+        return len(recipient_ids)
+    with services.session() as session:
+        return crud.count_members(session, class_id=class_id)
+
+
+async def invite(services: Services, survey: Survey, *, created_by: int) -> None:
+    with services.session() as session:
+        count = len(scrud.questions_of(session, survey_id=survey.id))  # type: ignore[arg-type]
+    try:
+        await deliver(
+            services,
+            class_id=survey.class_id,
+            text=invitation_text(services, survey, count),
+            buttons=keyboard([survey_answer.start_button(survey.id)]),  # type: ignore[arg-type]
+            created_by=created_by,
+            recipient_ids=None,
+        )
+    except Exception:
+        log.exception("could not queue the invitations of survey %s", survey.id)
+
+
+# ---------------------------------------------------------------- results
+
+
+def _visible_survey(ctx: Context, session: object, survey_id: int) -> tuple[Survey, TrainingClass]:
+    survey = scrud.get_survey(session, survey_id=survey_id)  # type: ignore[arg-type]
+    training_class = (
+        session.get(TrainingClass, survey.class_id) if survey is not None else None  # type: ignore[attr-defined]
+    )
+    if (
+        survey is None
+        or training_class is None
+        or (training_class.manager_id != ctx.user.id and ctx.role is not Role.admin)
+    ):
+        log.warning("refused survey %s results for user %s", survey_id, ctx.user.id)
+        raise UserError(
+            f"没有编号为 {survey_id} 的问卷,或它不属于您的班级。发送 /results 查看列表。"
+        )
+    return survey, training_class
+
+
+@router.command("results", "查看问卷结果", roles=MANAGERS, private_only=True)
+async def results_command(ctx: Context) -> list[Reply]:
+    """Show one survey's results (`/results ID`), or the list of recent surveys."""
+    arg = ctx.event.args.strip().lstrip("#")
+    if arg:
+        if not arg.isdigit() or len(arg) > 9:
+            raise UserError("请写问卷编号,例如:/results 3;不写编号则列出最近的问卷。")
+        return await show_results(ctx, int(arg), edit=False)
+    with ctx.services.session() as session:
+        found = scrud.surveys_visible_to(
+            session, manager_id=ctx.user.id, is_admin=ctx.role is Role.admin
+        )
+        counts = {s.id: scrud.count_responses(session, survey_id=s.id) for s, _ in found}  # type: ignore[arg-type]
+    if not found:
+        raise UserError("您还没有发起过问卷。发送 /survey 发起一份。")
+    now = utcnow()
+    rows = []
+    for survey, training_class in found:
+        state = "进行中" if survey.is_open(now) else "已截止"
+        submitted = counts[survey.id].get("submitted", 0)
+        label = f"#{survey.id} {survey.title} · {training_class.name} · {state} · {submitted}份"
+        rows.append([Button(label[:60], f"sr:1:v:{survey.id}")])
+    return [Send("📊 <b>问卷结果</b>\n请选择一份问卷:", keyboard(*rows))]
+
+
+def results_buttons(survey: Survey, now: datetime):  # noqa: ANN201
+    sid = survey.id
+    rows = [
+        [
+            Button("📥 XLSX", f"sr:1:x:{sid}"),
+            Button("📥 CSV", f"sr:1:c:{sid}"),
+            Button("🔄 刷新", f"sr:1:v:{sid}"),
+        ],
+    ]
+    if survey.is_open(now):
+        rows.append([Button("🔔 提醒未提交的学员", f"sr:1:n:{sid}")])
+        rows.append([Button("⏹ 结束问卷", f"sr:1:z:{sid}")])
+    return keyboard(*rows)
+
+
+def results_text(services: Services, results) -> str:  # noqa: ANN001
+    from bot.surveys.results import percent
+
+    survey = results.survey
+    now = utcnow()
+    state = (
+        f"进行中,截止 {_local(services, survey.closes_at)}"
+        if survey.is_open(now)
+        else f"已截止({_local(services, survey.closed_at or survey.closes_at)})"
+    )
+    lines = [
+        f"📊 <b>{escape(survey.title)}</b>(#{survey.id})",
+        f"班级:{escape(results.class_name)} · {state}" + (" · 🔒匿名" if survey.anonymous else ""),
+        f"回收率:<b>{percent(results.response_rate)}</b>({results.submitted}/{results.members})",
+        f"已提交 {results.submitted} · 填写中 {results.in_progress}"
+        f" · 未开始 {results.not_started}",
+        f"总体满意率:<b>{percent(results.overall_satisfied_rate)}</b>",
+    ]
+    for q in results.questions:
+        lines.append("")
+        title = q.text if len(q.text) <= 40 else q.text[:40] + "…"
+        lines.append(
+            f"<b>{q.position + 1}. {escape(title)}</b>({q.kind_name},{q.answered} 人作答)"
+        )
+        if q.kind == "text":
+            for answer in q.texts[-MAX_TEXT_SHOWN:]:
+                short = answer if len(answer) <= 80 else answer[:80] + "…"
+                lines.append(f"  • {escape(short)}")
+            if len(q.texts) > MAX_TEXT_SHOWN:
+                lines.append(f"  …共 {len(q.texts)} 条,完整内容见导出文件")
+            continue
+        parts = []
+        for option, count in zip(q.options, q.counts, strict=True):
+            share = f"{count / q.answered * 100:.0f}%" if q.answered else "0%"
+            parts.append(f"{escape(option)} {count}({share})")
+        lines.append("  " + " · ".join(parts))
+        if q.kind == "likert5":
+            mean = f"{q.mean:.2f}" if q.mean is not None else "—"
+            lines.append(f"  均分 {mean} / 5 · 满意率 {percent(q.satisfied_rate)}")
+    if results.names is not None:
+        for bucket, label in (("in_progress", "填写中"), ("not_started", "未开始")):
+            names = results.names[bucket]
+            if names:
+                shown = "、".join(escape(n) for n in names[:MAX_LISTED_NAMES])
+                more = f" 等 {len(names)} 人" if len(names) > MAX_LISTED_NAMES else ""
+                lines.append(f"\n{label}:{shown}{more}")
+    text = "\n".join(lines)
+    if len(text) > 4000:
+        text = text[:3990] + "\n…(完整结果见导出文件)"
+    return text
+
+
+async def show_results(ctx: Context, survey_id: int, *, edit: bool) -> list[Reply]:
+    from bot.surveys.chart import FontMissing, render_chart
+    from bot.surveys.results import compute_results
+
+    with ctx.services.session() as session:
+        _visible_survey(ctx, session, survey_id)
+        results = compute_results(session, survey_id=survey_id, with_rows=False)
+    text = results_text(ctx.services, results)
+    buttons = results_buttons(results.survey, utcnow())
+    replies: list[Reply] = [Edit(text, buttons) if edit else Send(text, buttons)]
+    try:
+        png = await asyncio.to_thread(render_chart, results)
+        replies.append(
+            SendFile(
+                png,
+                f"survey_{survey_id}.png",
+                caption=f"📊 {escape(results.survey.title)}",
+                as_photo=True,
+            )
+        )
+    except FontMissing as error:
+        log.error("survey chart not drawn: %s", error)
+    return replies
+
+
+@router.callback("sr", roles=MANAGERS)
+async def on_results_button(ctx: Context) -> list[Reply]:
+    """Results buttons: view/refresh, XLSX, CSV, remind non-respondents, close."""
+    parts = ctx.event.callback_data.split(":")
+    if len(parts) != 4 or parts[1] != "1" or not parts[3].isdigit() or len(parts[3]) > 9:
+        log.warning("refused results callback %r of user %s", ctx.event.callback_data, ctx.user.id)
+        return [Notice("这个按钮已失效,请重新发送 /results。", alert=True)]
+    action, survey_id = parts[2], int(parts[3])
+    if action == "v":
+        return [*(await show_results(ctx, survey_id, edit=True)), Notice("已刷新")]
+    if action in ("x", "c"):
+        return await export_replies(ctx, survey_id, "xlsx" if action == "x" else "csv")
+    if action == "n":
+        return await remind_non_respondents(ctx, survey_id)
+    if action == "z":
+        with ctx.services.session() as session:
+            survey, _ = _visible_survey(ctx, session, survey_id)
+        return [
+            Send(
+                f"确定现在结束问卷「{escape(survey.title)}」吗?结束后学员不能再提交。",
+                keyboard(
+                    [
+                        Button("⏹ 确定结束", f"sr:1:zz:{survey_id}"),
+                        Button("取消", f"sr:1:v:{survey_id}"),
+                    ]
+                ),
+            )
+        ]
+    if action == "zz":
+        with ctx.services.session() as session:
+            survey, _ = _visible_survey(ctx, session, survey_id)
+            closed = scrud.close_survey(session, survey_id=survey_id)
+        if closed:
+            log.info("survey %s closed early by %s", survey_id, ctx.user.id)
+        return [
+            Edit(
+                f"⏹ 问卷「{escape(survey.title)}」已结束。发送 /results {survey_id} 查看最终结果。"
+            ),
+            Notice("已结束" if closed else "问卷已经结束了"),
+        ]
+    log.warning("refused results callback %r of user %s", ctx.event.callback_data, ctx.user.id)
+    return [Notice("这个按钮已失效,请重新发送 /results。", alert=True)]
+
+
+async def export_replies(ctx: Context, survey_id: int, fmt: str) -> list[Reply]:
+    from bot.surveys.export import export_filename, to_csv, to_xlsx
+    from bot.surveys.results import compute_results
+
+    with ctx.services.session() as session:
+        _visible_survey(ctx, session, survey_id)
+        results = compute_results(session, survey_id=survey_id)
+    tz = ctx.services.settings.timezone
+    render = to_xlsx if fmt == "xlsx" else to_csv
+    content = await asyncio.to_thread(render, results, tz)
+    caption = f"「{escape(results.survey.title)}」{results.submitted} 份答卷"
+    return [
+        SendFile(content, export_filename(results, fmt), caption=caption),
+        Notice("正在发送文件"),
+    ]
+
+
+async def remind_non_respondents(ctx: Context, survey_id: int) -> list[Reply]:
+    """The results button: remind members who have not submitted (at most every 10 minutes)."""
+    with ctx.services.session() as session:
+        survey, _ = _visible_survey(ctx, session, survey_id)
+        if not survey.is_open(utcnow()):
+            return [Notice("问卷已截止,不能再提醒。", alert=True)]
+        recipients = scrud.non_respondent_ids(session, survey=survey)
+        if not recipients:
+            return [Notice("所有学员都已提交,无需提醒。", alert=True)]
+        if not scrud.claim_reminder(session, survey_id=survey_id, min_gap=REMIND_GAP):
+            return [Notice("刚刚已经提醒过了,请 10 分钟后再试。", alert=True)]
+    await send_nudge(ctx.services, survey, recipients, created_by=ctx.user.id)
+    return [Send(f"🔔 已提醒 {len(recipients)} 名未提交的学员。"), Notice("已发送提醒")]
+
+
+def nudge_text(services: Services, survey: Survey) -> str:
+    return (
+        f"🔔 提醒:问卷「{escape(survey.title)}」将于 {_local(services, survey.closes_at)} 截止,"
+        "您还没有提交。点击下方按钮继续填写,只需几分钟。"
+    )
+
+
+async def send_nudge(
+    services: Services, survey: Survey, recipients: list[int], *, created_by: int
+) -> None:
+    try:
+        await deliver(
+            services,
+            class_id=survey.class_id,
+            text=nudge_text(services, survey),
+            buttons=keyboard([survey_answer.start_button(survey.id, "📝 继续填写")]),  # type: ignore[arg-type]
+            created_by=created_by,
+            recipient_ids=recipients,
+        )
+    except Exception:
+        log.exception("could not queue the reminder of survey %s", survey.id)
+
+
+# ---------------------------------------------------------------- automatic nudge
+
+_installed: dict[str, Services] = {}
+
+
+async def nudge_survey(survey_id: int, services: Services | None = None) -> int:
+    """Remind the non-respondents of one open survey now (once); returns how many."""
+    services = services or _installed.get("services")
+    if services is None:
+        raise RuntimeError("nudge_survey needs the services: call install(services) at start-up")
+    with services.session() as session:
+        survey = scrud.get_survey(session, survey_id=survey_id)
+        if survey is None or not survey.is_open(utcnow()):
+            return 0
+        if not scrud.claim_nudge(session, survey_id=survey_id):
+            return 0
+        recipients = scrud.non_respondent_ids(session, survey=survey)
+    if recipients:
+        await send_nudge(services, survey, recipients, created_by=survey.created_by)
+    log.info("survey %s: automatic nudge to %d members", survey_id, len(recipients))
+    return len(recipients)
+
+
+async def nudge_due(services: Services) -> int:
+    """Nudge every open survey whose nudge time has come; returns the surveys nudged."""
+    with services.session() as session:
+        due = scrud.due_nudges(session, now=utcnow())
+    for survey_id in due:
+        await nudge_survey(survey_id, services)
+    return len(due)
+
+
+async def install(services: Services) -> None:
+    """Start-up hook: check for due nudges every minute until shutdown."""
+    _installed["services"] = services
+
+    async def loop() -> None:
+        while True:
+            try:
+                await nudge_due(services)
+            except Exception:
+                log.exception("survey nudge check failed")
+            await asyncio.sleep(NUDGE_INTERVAL_SECONDS)
+
+    task = asyncio.get_running_loop().create_task(loop(), name="survey-nudges")
+    services.extras["survey_nudge_task"] = task
+
+    async def stop(_services: Services) -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    services.shutdown_hooks.append(stop)
+
+
+# ---------------------------------------------------------------- template upload
+
+
+async def handle_template_upload(ctx: Context, content: bytes, filename: str) -> list[Reply]:
+    """A manager/admin sent a .yaml/.yml template: validate it whole, then add it."""
+    if not ctx.is_manager:
+        raise UserError("只有班主任和管理员可以添加问卷模板。")
+    builtin = {k for k, t in _templates(ctx.services).items() if t.builtin}
+    try:
+        template = save_uploaded(templates_dir(ctx.services), content, filename, builtin)
+    except TemplateError as error:
+        return [Send(f"❌ 模板未添加,请修改后重新发送:\n{escape(str(error))}")]
+    spec = template.spec
+    log.info("survey template %s added by %s", template.key, ctx.user.id)
+    return [
+        Send(
+            f"✅ 已添加问卷模板「{escape(spec.title)}」({len(spec.questions)} 题,"
+            f"{'匿名' if spec.anonymous else '实名'})。发送 /survey 即可选用。"
+        )
+    ]
+
+
+def is_template_file(filename: str) -> bool:
+    return filename.lower().endswith((".yaml", ".yml"))

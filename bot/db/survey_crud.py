@@ -219,9 +219,7 @@ def delete_answer(session: Session, *, response_id: int, question_id: int) -> No
     )
 
 
-def move(
-    session: Session, *, response_id: int, from_position: int, to_position: int
-) -> bool:
+def move(session: Session, *, response_id: int, from_position: int, to_position: int) -> bool:
     """Move a started response from one position to another; False if it was not there."""
     result = session.execute(
         update(SurveyResponse)
@@ -235,7 +233,7 @@ def move(
     return result.rowcount == 1
 
 
-def set_message_id(session: Session, *, response_id: int, message_id: int) -> None:
+def set_message_id(session: Session, *, response_id: int, message_id: int | None) -> None:
     session.execute(
         update(SurveyResponse)
         .where(SurveyResponse.id == response_id)
@@ -248,9 +246,7 @@ def submit(session: Session, *, response_id: int) -> bool:
     now = utcnow()
     result = session.execute(
         update(SurveyResponse)
-        .where(
-            SurveyResponse.id == response_id, SurveyResponse.status == ResponseStatus.started
-        )
+        .where(SurveyResponse.id == response_id, SurveyResponse.status == ResponseStatus.started)
         .values(status=ResponseStatus.submitted, submitted_at=now, updated_at=now)
     )
     session.commit()

@@ -1,0 +1,126 @@
+"""XLSX and CSV exports of survey results (bytes, ready to send or write).
+
+Usage::
+
+    content = to_xlsx(results)        # sheets 汇总 (figures per question) and 明细 (one row each)
+    content = to_csv(results)         # 明细 only, UTF-8 with BOM so that Excel opens it right
+
+Anonymous surveys export no user id, name or time, and rows are ordered by content.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+from bot.surveys.results import SurveyResults, percent
+
+DETAIL_SHEET = "明细"
+SUMMARY_SHEET = "汇总"
+
+
+def detail_header(results: SurveyResults) -> list[str]:
+    header = ["序号"]
+    if not results.survey.anonymous:
+        header += ["用户ID", "姓名", "提交时间"]
+    header += [f"{q.position + 1}. {q.text}" for q in results.questions]
+    return header
+
+
+def detail_rows(results: SurveyResults, tz: object = None) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for row in results.rows:
+        values: list[object] = [row.number]
+        if not results.survey.anonymous:
+            when = row.submitted_at
+            if when is not None and tz is not None:
+                when = when.astimezone(tz)  # type: ignore[arg-type]
+            stamp = when.strftime("%Y-%m-%d %H:%M:%S") if when is not None else ""
+            values += [row.user_id, row.name, stamp]
+        values += row.answers
+        rows.append(values)
+    return rows
+
+
+def summary_rows(results: SurveyResults) -> list[list[object]]:
+    survey = results.survey
+    rows: list[list[object]] = [
+        ["问卷", survey.title],
+        ["班级", results.class_name],
+        ["匿名", "是" if survey.anonymous else "否"],
+        ["班级人数", results.members],
+        ["已提交", results.submitted],
+        ["填写中", results.in_progress],
+        ["未开始", results.not_started],
+        ["回收率", percent(results.response_rate)],
+        ["总体满意率", percent(results.overall_satisfied_rate)],
+        [],
+        ["题号", "题目", "题型", "作答人数", "选项", "人数", "占比", "均分", "满意率"],
+    ]
+    for q in results.questions:
+        head = [q.position + 1, q.text, q.kind_name, q.answered]
+        if q.kind == "text":
+            rows.append([*head, "", "", "", "", ""])
+            continue
+        for index, option in enumerate(q.options):
+            share = q.counts[index] / q.answered if q.answered else None
+            mean = f"{q.mean:.2f}" if (index == 0 and q.mean is not None) else ""
+            rate = (
+                percent(q.satisfied_rate) if (index == 0 and q.satisfied_rate is not None) else ""
+            )
+            rows.append(
+                [
+                    *(head if index == 0 else ["", "", "", ""]),
+                    option,
+                    q.counts[index],
+                    percent(share),
+                    mean,
+                    rate,
+                ]
+            )
+    return rows
+
+
+def to_xlsx(results: SurveyResults, tz: object = None) -> bytes:
+    """A workbook with a summary sheet and one row per submitted response."""
+    book = Workbook(write_only=True)
+    summary = book.create_sheet(SUMMARY_SHEET)
+    summary.column_dimensions["B"].width = 48
+    for row in summary_rows(results):
+        summary.append(row)
+    detail = book.create_sheet(DETAIL_SHEET)
+    header = detail_header(results)
+    for column in range(len(header)):
+        letter = _column_letter(column)
+        detail.column_dimensions[letter].width = 8 if column == 0 else 22
+    detail.freeze_panes = "B2"
+    detail.append(header)
+    for values in detail_rows(results, tz):
+        detail.append(values)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_csv(results: SurveyResults, tz: object = None) -> bytes:
+    """The detail table as CSV (UTF-8 with BOM)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(detail_header(results))
+    writer.writerows(detail_rows(results, tz))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def export_filename(results: SurveyResults, extension: str) -> str:
+    return f"survey_{results.survey.id}_results.{extension}"

@@ -1,0 +1,223 @@
+"""Survey results computed from the stored rows: response rate, per-question distribution and
+mean, 满意率 per question and overall, free-text answers, and who is where.
+
+Usage::
+
+    with services.session() as session:
+        results = compute_results(session, survey_id=7)
+    results.response_rate, results.overall_satisfied_rate, results.questions[0].counts
+
+Only submitted responses count in the figures. For an anonymous survey `names` is None and
+`rows` carry no user ids, names or times: nothing says who answered what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from bot.db import survey_crud as scrud
+from bot.db.models import TrainingClass, User
+from bot.db.survey_models import ResponseStatus, Survey, SurveyAnswer, SurveyResponse
+from bot.surveys.templates import KIND_NAMES, LIKERT5, SATISFIED
+
+
+@dataclass(slots=True)
+class QuestionStats:
+    position: int
+    kind: str
+    text: str
+    required: bool
+    options: tuple[str, ...]
+    counts: list[int]
+    answered: int = 0
+    mean: float | None = None
+    satisfied_rate: float | None = None
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES.get(self.kind, self.kind)
+
+
+@dataclass(slots=True)
+class ExportRow:
+    number: int
+    user_id: int | None
+    name: str | None
+    submitted_at: datetime | None
+    answers: list[str]
+
+
+@dataclass(slots=True)
+class SurveyResults:
+    survey: Survey
+    class_name: str
+    members: int
+    not_started: int
+    in_progress: int
+    submitted: int
+    questions: list[QuestionStats]
+    overall_satisfied_rate: float | None
+    names: dict[str, list[str]] | None
+    rows: list[ExportRow]
+
+    @property
+    def response_rate(self) -> float:
+        return self.submitted / self.members if self.members else 0.0
+
+
+def _answer_text(
+    stats: QuestionStats, choice: int | None, choices: list | None, text: str | None
+) -> str:
+    if stats.kind == "text":
+        return text or ""
+    if stats.kind == "multiple":
+        return "、".join(stats.options[i] for i in (choices or []) if 0 <= i < len(stats.options))
+    if choice is not None and 0 <= choice < len(stats.options):
+        return stats.options[choice]
+    return ""
+
+
+def compute_results(session: Session, *, survey_id: int, with_rows: bool = True) -> SurveyResults:
+    """Every figure of one survey, from the database rows."""
+    survey = scrud.get_survey(session, survey_id=survey_id)
+    if survey is None:
+        raise LookupError(f"no survey {survey_id}")
+    training_class = session.get(TrainingClass, survey.class_id)
+    questions = scrud.questions_of(session, survey_id=survey_id)
+    stats = [
+        QuestionStats(
+            position=q.position,
+            kind=q.kind,
+            text=q.text,
+            required=q.required,
+            options=LIKERT5 if q.kind == "likert5" else tuple(q.options),
+            counts=[0] * (5 if q.kind == "likert5" else len(q.options)),
+        )
+        for q in questions
+    ]
+    column_of = {q.id: index for index, q in enumerate(questions)}
+
+    progress = scrud.member_progress(session, survey=survey)
+    members = len(progress)
+    member_ids = {user_id for user_id, _, _ in progress}
+    names: dict[str, list[str]] | None = None
+    if not survey.anonymous:
+        names = {"submitted": [], "in_progress": [], "not_started": []}
+    counted = {"submitted": 0, "in_progress": 0, "not_started": 0}
+    for _user_id, name, status in progress:
+        bucket = (
+            "not_started"
+            if status is None
+            else "submitted"
+            if status == ResponseStatus.submitted
+            else "in_progress"
+        )
+        counted[bucket] += 1
+        if names is not None:
+            names[bucket].append(name)
+    # a submitted response of someone who has since left the class still counts
+    submitted_responses = list(
+        session.execute(
+            select(SurveyResponse.id, SurveyResponse.user_id, SurveyResponse.submitted_at)
+            .where(
+                SurveyResponse.survey_id == survey_id,
+                SurveyResponse.status == ResponseStatus.submitted,
+            )
+            .order_by(SurveyResponse.id)
+        )
+    )
+    extra = sum(1 for _rid, uid, _at in submitted_responses if uid not in member_ids)
+    counted["submitted"] += extra
+    members += extra
+
+    row_of: dict[int, list[str]] = {}
+    if with_rows:
+        row_of = {rid: [""] * len(questions) for rid, _uid, _at in submitted_responses}
+    answers = session.execute(
+        select(
+            SurveyAnswer.response_id,
+            SurveyAnswer.question_id,
+            SurveyAnswer.choice,
+            SurveyAnswer.choices,
+            SurveyAnswer.text,
+        )
+        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .where(
+            SurveyResponse.survey_id == survey_id,
+            SurveyResponse.status == ResponseStatus.submitted,
+        )
+        .order_by(SurveyAnswer.response_id)
+    )
+    for response_id, question_id, choice, choices, text in answers:
+        index = column_of.get(question_id)
+        if index is None:
+            continue
+        item = stats[index]
+        if item.kind == "text":
+            if text:
+                item.answered += 1
+                item.texts.append(text)
+        elif item.kind == "multiple":
+            picked = [i for i in (choices or []) if 0 <= i < len(item.counts)]
+            if picked:
+                item.answered += 1
+                for i in picked:
+                    item.counts[i] += 1
+        elif choice is not None and 0 <= choice < len(item.counts):
+            item.answered += 1
+            item.counts[choice] += 1
+        if with_rows:
+            row_of[response_id][index] = _answer_text(item, choice, choices, text)
+
+    satisfied_total = likert_total = 0
+    for item in stats:
+        if item.kind == "likert5" and item.answered:
+            item.mean = sum((5 - i) * n for i, n in enumerate(item.counts)) / item.answered
+            satisfied = sum(item.counts[i] for i in SATISFIED)
+            item.satisfied_rate = satisfied / item.answered
+            satisfied_total += satisfied
+            likert_total += item.answered
+    overall = satisfied_total / likert_total if likert_total else None
+
+    rows: list[ExportRow] = []
+    if with_rows:
+        user_names: dict[int, str] = {}
+        if not survey.anonymous:
+            user_ids = [uid for _rid, uid, _at in submitted_responses]
+            for start in range(0, len(user_ids), 500):
+                chunk = user_ids[start : start + 500]
+                for user in session.exec(select(User).where(User.id.in_(chunk))).scalars():  # type: ignore[attr-defined]
+                    user_names[user.id] = user.display_name
+        for number, (rid, uid, submitted_at) in enumerate(submitted_responses, start=1):
+            if survey.anonymous:
+                rows.append(ExportRow(number, None, None, None, row_of[rid]))
+            else:
+                name = user_names.get(uid, str(uid))
+                rows.append(ExportRow(number, uid, name, submitted_at, row_of[rid]))
+        if survey.anonymous:
+            # order by content, not by who answered first: the order must not identify anyone
+            rows.sort(key=lambda row: row.answers)
+            for number, row in enumerate(rows, start=1):
+                row.number = number
+
+    return SurveyResults(
+        survey=survey,
+        class_name=training_class.name if training_class else "",
+        members=members,
+        not_started=counted["not_started"],
+        in_progress=counted["in_progress"],
+        submitted=counted["submitted"],
+        questions=stats,
+        overall_satisfied_rate=overall,
+        names=names,
+        rows=rows,
+    )
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"

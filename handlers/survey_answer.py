@@ -1,0 +1,534 @@
+"""Answering a survey: one message edited question by question, state kept in the database.
+
+Callback data (prefix `sv`, version 1, every field re-checked on the server)::
+
+    sv:1:s:<survey>                     start / resume (the invitation's button)
+    sv:1:<act>:<survey>:<response>:<position>[:<choice>]
+        a  answer a likert5/single question with option <choice> and go on
+        t  toggle option <choice> of a multiple-choice question
+        n  next (「完成」 of a multiple question, 「跳过」 / 「下一题」 of an answered one)
+        b  back (「上一题」)
+        e  from the review, jump to question <choice>
+        u  submit (at the review, position == question count)
+
+A button acts only if the response is the presser's, of that survey, still open and not
+submitted, and the response is at that position: so a double tap or a replayed callback
+changes nothing (the first tap moved the position on) and the current question is shown.
+Free-text questions take the trainee's next message (pending input kind `survey_text`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from html import escape
+
+from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
+from bot.db import crud
+from bot.db import survey_crud as scrud
+from bot.db.models import utcnow
+from bot.db.survey_models import ResponseStatus, Survey, SurveyAnswer, SurveyResponse
+from bot.services import Services
+from bot.surveys.templates import LIKERT5
+from handlers.routing import Context, UserError
+
+log = logging.getLogger("guopei.surveys")
+
+PREFIX = "sv"
+VERSION = "1"
+TEXT_STATE = "survey_text"
+MAX_TEXT_ANSWER = 500
+MAX_ID = 2**31 - 1
+
+CLOSED = "这份问卷已经截止,不能再修改了。感谢您的关注!"
+SUBMITTED = "您已经提交过这份问卷,答案不能再修改。感谢参与!"
+FORGED = "这个按钮无效。请点击最新问卷消息里的按钮,或发送 /mysurveys 继续填写。"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionView:
+    id: int
+    position: int
+    kind: str
+    text: str
+    required: bool
+    options: tuple[str, ...]
+    max_choices: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyView:
+    """The parts of a survey that never change after it is sent (cached per process)."""
+
+    id: int
+    class_id: int
+    title: str
+    anonymous: bool
+    questions: tuple[QuestionView, ...]
+
+
+def survey_view(services: Services, session: object, survey: Survey) -> SurveyView:
+    """The survey's questions, loaded once per process (they are a frozen snapshot)."""
+    views: dict[int, SurveyView] = services.extras.setdefault("survey_views", {})
+    view = views.get(survey.id)  # type: ignore[arg-type]
+    if view is None:
+        questions = tuple(
+            QuestionView(
+                id=q.id,  # type: ignore[arg-type]
+                position=q.position,
+                kind=q.kind,
+                text=q.text,
+                required=q.required,
+                options=LIKERT5 if q.kind == "likert5" else tuple(q.options),
+                max_choices=q.max_choices,
+            )
+            for q in scrud.questions_of(session, survey_id=survey.id)  # type: ignore[arg-type]
+        )
+        view = SurveyView(survey.id, survey.class_id, survey.title, survey.anonymous, questions)  # type: ignore[arg-type]
+        if len(views) > 512:
+            views.clear()
+        views[survey.id] = view  # type: ignore[index]
+    return view
+
+
+# ---------------------------------------------------------------- callback data
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    action: str
+    survey_id: int
+    response_id: int = 0
+    position: int = 0
+    arg: int = 0
+
+
+class Forged(Exception):
+    """Callback data that no button of ours carries (logged, refused)."""
+
+
+def parse_press(data: str) -> Press:
+    parts = data.split(":")
+    if len(parts) < 4 or parts[0] != PREFIX or parts[1] != VERSION:
+        raise Forged("bad prefix/version")
+    action = parts[2]
+    try:
+        numbers = [int(p) for p in parts[3:]]
+    except ValueError:
+        raise Forged("not a number") from None
+    if any(not 0 <= n <= MAX_ID for n in numbers) or any(not p.isdigit() for p in parts[3:]):
+        raise Forged("number out of range")
+    if action == "s" and len(numbers) == 1:
+        return Press("s", numbers[0])
+    if action in ("a", "t", "e") and len(numbers) == 4:
+        return Press(action, *numbers)
+    if action in ("n", "b", "u") and len(numbers) == 3:
+        return Press(action, *numbers)
+    raise Forged(f"unknown action {action!r} with {len(numbers)} fields")
+
+
+def _data(action: str, response: SurveyResponse, position: int, arg: int | None = None) -> str:
+    tail = "" if arg is None else f":{arg}"
+    return f"{PREFIX}:{VERSION}:{action}:{response.survey_id}:{response.id}:{position}{tail}"
+
+
+def start_button(survey_id: int, label: str = "📝 开始填写") -> Button:
+    return Button(label, f"{PREFIX}:{VERSION}:s:{survey_id}")
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _choice_label(question: QuestionView, answer: SurveyAnswer | None) -> str:
+    if answer is None:
+        return "(未填)"
+    if question.kind == "text":
+        return escape(answer.text or "")
+    if question.kind == "multiple":
+        picked = [question.options[i] for i in (answer.choices or []) if i < len(question.options)]
+        return escape("、".join(picked)) if picked else "(未选)"
+    if answer.choice is not None and answer.choice < len(question.options):
+        return escape(question.options[answer.choice])
+    return "(未填)"
+
+
+def render_question(
+    view: SurveyView, response: SurveyResponse, answer: SurveyAnswer | None
+) -> tuple[str, Keyboard]:
+    """The text and buttons of the question at the response's position."""
+    question = view.questions[response.position]
+    total = len(view.questions)
+    number = response.position + 1
+    filled = "▰" * number + "▱" * (total - number) if total <= 20 else ""
+    notes = []
+    if not question.required:
+        notes.append("选填")
+    if question.kind == "multiple":
+        notes.append(
+            f"可多选,最多 {question.max_choices} 项" if question.max_choices else "可多选"
+        )
+    note = f"({','.join(notes)})" if notes else ""
+    lines = [
+        f"📋 <b>{escape(view.title)}</b>  {number}/{total}",
+        filled,
+        "",
+        f"<b>{number}. {escape(question.text)}</b>{note}",
+    ]
+    rows: list[list[Button]] = []
+    if question.kind in ("likert5", "single"):
+        for index, option in enumerate(question.options):
+            mark = "✅ " if answer is not None and answer.choice == index else ""
+            rows.append([Button(f"{mark}{option}", _data("a", response, number - 1, index))])
+    elif question.kind == "multiple":
+        picked = set(answer.choices or []) if answer is not None else set()
+        for index, option in enumerate(question.options):
+            mark = "☑️ " if index in picked else "⬜ "
+            rows.append([Button(f"{mark}{option}", _data("t", response, number - 1, index))])
+        rows.append([Button("✔️ 完成", _data("n", response, number - 1))])
+    else:
+        lines.append("")
+        lines.append(f"✍️ 请直接发送文字回答(最多 {MAX_TEXT_ANSWER} 字)。")
+        if answer is not None and answer.text:
+            lines.append(f"当前回答:{escape(answer.text)}")
+    nav = []
+    if response.position > 0:
+        nav.append(Button("⬅️ 上一题", _data("b", response, number - 1)))
+    if question.kind != "multiple":
+        if answer is not None:
+            nav.append(Button("下一题 ➡️", _data("n", response, number - 1)))
+        elif not question.required:
+            nav.append(Button("跳过 ➡️", _data("n", response, number - 1)))
+    rows.append(nav)
+    return "\n".join(lines), keyboard(*rows)
+
+
+def render_review(
+    view: SurveyView, response: SurveyResponse, answers: dict[int, SurveyAnswer]
+) -> tuple[str, Keyboard]:
+    """The final page: every answer, 「提交」 and a button per question to change it."""
+    total = len(view.questions)
+    lines = [f"📋 <b>{escape(view.title)}</b>", "请核对您的回答,确认无误后点击「提交」:", ""]
+    for question in view.questions:
+        label = _choice_label(question, answers.get(question.id))
+        if len(label) > 80:
+            label = label[:80] + "…"
+        short = question.text if len(question.text) <= 30 else question.text[:30] + "…"
+        lines.append(f"{question.position + 1}. {escape(short)}\n   → {label}")
+    edit_buttons = [
+        Button(f"改{q.position + 1}", _data("e", response, total, q.position))
+        for q in view.questions
+    ]
+    rows = [edit_buttons[i : i + 5] for i in range(0, len(edit_buttons), 5)]
+    text = "\n".join(lines)
+    if len(text) > 3800:
+        text = text[:3800] + "\n…"
+    return text, keyboard(
+        [Button("✅ 提交", _data("u", response, total))],
+        *rows,
+        [Button("⬅️ 上一题", _data("b", response, total))],
+    )
+
+
+def render_done(view: SurveyView) -> str:
+    privacy = "本问卷为匿名问卷,班主任看不到您的个人答案。" if view.anonymous else ""
+    return f"✅ <b>{escape(view.title)}</b>\n已提交,感谢您的参与!{privacy}"
+
+
+def render_position(
+    session: object, view: SurveyView, response: SurveyResponse
+) -> tuple[str, Keyboard]:
+    """Render wherever the response is now (a question or the review)."""
+    if response.position >= len(view.questions):
+        answers = scrud.answers_of(session, response_id=response.id)  # type: ignore[arg-type]
+        return render_review(view, response, answers)
+    question = view.questions[response.position]
+    answer = scrud.get_answer(
+        session,  # type: ignore[arg-type]
+        response_id=response.id,  # type: ignore[arg-type]
+        question_id=question.id,
+    )
+    return render_question(view, response, answer)
+
+
+def _sync_pending(
+    session: object, ctx: Context, view: SurveyView, response: SurveyResponse, *, was_text: bool
+) -> None:
+    """Expect the next plain text when the current question is free text, else stop expecting."""
+    position = response.position
+    is_text = position < len(view.questions) and view.questions[position].kind == "text"
+    if is_text:
+        crud.set_pending(
+            session,  # type: ignore[arg-type]
+            user_id=ctx.user.id,
+            kind=TEXT_STATE,
+            payload={"survey": view.id, "response": response.id, "position": position},
+        )
+    elif was_text:
+        _clear_text_pending(session, ctx.user.id)
+
+
+def _clear_text_pending(session: object, user_id: int) -> None:
+    pending = crud.get_pending(session, user_id=user_id)  # type: ignore[arg-type]
+    if pending is not None and pending.kind == TEXT_STATE:
+        crud.clear_pending(session, user_id=user_id)  # type: ignore[arg-type]
+
+
+def _refuse_forged(ctx: Context, reason: str) -> list[Reply]:
+    log.warning(
+        "refused survey callback: user=%s data=%r reason=%s",
+        ctx.user.id,
+        ctx.event.callback_data[:64],
+        reason,
+    )
+    return [Notice(FORGED, alert=True)]
+
+
+# ---------------------------------------------------------------- handlers
+
+
+async def on_survey_button(ctx: Context) -> list[Reply]:
+    """Answer, toggle, go back, review or submit: every press of a survey button."""
+    try:
+        press = parse_press(ctx.event.callback_data)
+    except Forged as reason:
+        return _refuse_forged(ctx, str(reason))
+    if press.action == "s":
+        return start_survey(ctx, press.survey_id)
+    with ctx.services.session() as session:
+        found = scrud.response_with_survey(session, response_id=press.response_id)
+        if found is None:
+            return _refuse_forged(ctx, "no such response")
+        response, survey = found
+        if response.user_id != ctx.user.id:
+            return _refuse_forged(ctx, f"response {response.id} belongs to another user")
+        if response.survey_id != press.survey_id:
+            return _refuse_forged(
+                ctx, f"response {response.id} is not of survey {press.survey_id}"
+            )
+        view = survey_view(ctx.services, session, survey)
+        total = len(view.questions)
+        if press.position > total:
+            return _refuse_forged(ctx, "position out of range")
+        if response.status == ResponseStatus.submitted:
+            return [Notice(SUBMITTED, alert=True)]
+        if not survey.is_open(utcnow()):
+            _clear_text_pending(session, ctx.user.id)
+            return [Edit(f"⏹ <b>{escape(view.title)}</b>\n{CLOSED}"), Notice(CLOSED, alert=True)]
+        question = view.questions[press.position] if press.position < total else None
+        if press.action in ("a", "t") and (
+            question is None
+            or (press.action == "a" and question.kind not in ("likert5", "single"))
+            or (press.action == "t" and question.kind != "multiple")
+            or press.arg >= len(question.options)
+        ):
+            return _refuse_forged(ctx, "choice out of range or wrong question kind")
+        if press.action == "e" and (press.position != total or press.arg >= total):
+            return _refuse_forged(ctx, "edit target out of range")
+        if press.action == "u" and press.position != total:
+            return _refuse_forged(ctx, "submit outside the review")
+        if press.action == "b" and press.position == 0:
+            return _refuse_forged(ctx, "back from the first question")
+        if ctx.event.message_id is not None and response.message_id != ctx.event.message_id:
+            scrud.set_message_id(session, response_id=response.id, message_id=ctx.event.message_id)
+            response.message_id = ctx.event.message_id
+        if response.position != press.position:
+            # a double tap, or a button of an older state of the message: show where they are
+            session.commit()
+            text, buttons = render_position(session, view, response)
+            return [Edit(text, buttons), Notice("已为您显示当前题目")]
+        notice, replies = _apply(session, ctx, view, response, press)
+        session.commit()
+        if replies is not None:
+            return replies
+        text, buttons = render_position(session, view, response)
+    return [Edit(text, buttons), Notice(notice)]
+
+
+def _apply(
+    session: object,
+    ctx: Context,
+    view: SurveyView,
+    response: SurveyResponse,
+    press: Press,
+) -> tuple[str, list[Reply] | None]:
+    """Carry out a valid press at the response's current position; returns (toast, replies)."""
+    total = len(view.questions)
+    position = press.position
+    question = view.questions[position] if position < total else None
+    was_text = question is not None and question.kind == "text"
+    rid: int = response.id  # type: ignore[assignment]
+
+    def go(to: int) -> bool:
+        moved = scrud.move(session, response_id=rid, from_position=position, to_position=to)  # type: ignore[arg-type]
+        if moved:
+            response.position = to
+        return moved
+
+    if press.action == "a":
+        assert question is not None
+        scrud.store_answer(
+            session,
+            response_id=rid,
+            question_id=question.id,  # type: ignore[arg-type]
+            choice=press.arg,
+            commit=False,
+        )
+        go(position + 1)
+        _sync_pending(session, ctx, view, response, was_text=was_text)
+        return "已记录", None
+    if press.action == "t":
+        assert question is not None
+        answer = scrud.get_answer(session, response_id=rid, question_id=question.id)  # type: ignore[arg-type]
+        picked = set(answer.choices or []) if answer is not None else set()
+        if press.arg in picked:
+            picked.discard(press.arg)
+        else:
+            if question.max_choices and len(picked) >= question.max_choices:
+                return f"最多选 {question.max_choices} 项,请先取消一项", None
+            picked.add(press.arg)
+        if picked:
+            scrud.store_answer(
+                session,
+                response_id=rid,
+                question_id=question.id,  # type: ignore[arg-type]
+                choices=sorted(picked),
+                commit=False,
+            )
+        else:
+            scrud.delete_answer(session, response_id=rid, question_id=question.id)  # type: ignore[arg-type]
+        return "已选择" if press.arg in picked else "已取消", None
+    if press.action == "n":
+        assert question is not None
+        answer = scrud.get_answer(session, response_id=rid, question_id=question.id)  # type: ignore[arg-type]
+        empty = answer is None or (question.kind == "multiple" and not answer.choices)
+        if question.required and empty:
+            hint = "请至少选择一项" if question.kind == "multiple" else "这道题必答,请先作答"
+            return "", [Notice(hint, alert=True)]
+        go(position + 1)
+        _sync_pending(session, ctx, view, response, was_text=was_text)
+        return "", None
+    if press.action == "b":
+        go(position - 1)
+        _sync_pending(session, ctx, view, response, was_text=was_text)
+        return "", None
+    if press.action == "e":
+        go(press.arg)
+        _sync_pending(session, ctx, view, response, was_text=False)
+        return "", None
+    # press.action == "u": submit at the review
+    answers = scrud.answers_of(session, response_id=rid)  # type: ignore[arg-type]
+    missing = [
+        q
+        for q in view.questions
+        if q.required
+        and (q.id not in answers or (q.kind == "multiple" and not answers[q.id].choices))
+    ]
+    if missing:
+        go(missing[0].position)
+        _sync_pending(session, ctx, view, response, was_text=False)
+        return f"第 {missing[0].position + 1} 题必答,请先作答", None
+    scrud.submit(session, response_id=rid)  # type: ignore[arg-type]
+    _clear_text_pending(session, ctx.user.id)
+    log.info("survey %s submitted by response %s", view.id, rid)
+    return "", [Edit(render_done(view)), Notice("提交成功,感谢参与!")]
+
+
+def start_survey(ctx: Context, survey_id: int) -> list[Reply]:
+    """Open (or resume) the presser's answer sheet where they left off."""
+    with ctx.services.session() as session:
+        survey = scrud.get_survey(session, survey_id=survey_id)
+        if survey is None:
+            return _refuse_forged(ctx, f"no survey {survey_id}")
+        if not scrud.is_member(session, class_id=survey.class_id, user_id=ctx.user.id):
+            return _refuse_forged(ctx, f"user is not in the class of survey {survey_id}")
+        view = survey_view(ctx.services, session, survey)
+        existing = session.exec(_response_query(survey_id, ctx.user.id)).first()
+        if existing is not None and existing.status == ResponseStatus.submitted:
+            return [Edit(render_done(view)), Notice(SUBMITTED, alert=True)]
+        if not survey.is_open(utcnow()):
+            return [Edit(f"⏹ <b>{escape(view.title)}</b>\n{CLOSED}"), Notice(CLOSED, alert=True)]
+        response = existing
+        if response is None:
+            response, _ = scrud.get_or_create_response(
+                session, survey_id=survey_id, user_id=ctx.user.id
+            )
+        if ctx.event.message_id is not None and response.message_id != ctx.event.message_id:
+            scrud.set_message_id(session, response_id=response.id, message_id=ctx.event.message_id)  # type: ignore[arg-type]
+            response.message_id = ctx.event.message_id
+        _sync_pending(session, ctx, view, response, was_text=True)
+        session.commit()
+        text, buttons = render_position(session, view, response)
+    if ctx.event.message_id is None:  # from /mysurveys typed: a new message
+        return [Send(text, buttons)]
+    return [Edit(text, buttons), Notice("继续填写" if response.position else "开始填写")]
+
+
+def _response_query(survey_id: int, user_id: int):  # noqa: ANN202
+    from sqlmodel import select
+
+    return select(SurveyResponse).where(
+        SurveyResponse.survey_id == survey_id, SurveyResponse.user_id == user_id
+    )
+
+
+async def on_survey_text(ctx: Context) -> list[Reply]:
+    """The trainee's free-text answer to the question they are at."""
+    text = ctx.event.text.strip()
+    with ctx.services.session() as session:
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        payload = pending.payload if pending is not None else {}
+        found = scrud.response_with_survey(session, response_id=int(payload.get("response", 0)))
+        if found is None or found[0].user_id != ctx.user.id:
+            _clear_text_pending(session, ctx.user.id)
+            raise UserError("没有正在填写的问卷。发送 /mysurveys 查看待填问卷。")
+        response, survey = found
+        view = survey_view(ctx.services, session, survey)
+        position = int(payload.get("position", -1))
+        if response.status == ResponseStatus.submitted or not survey.is_open(utcnow()):
+            _clear_text_pending(session, ctx.user.id)
+            raise UserError(SUBMITTED if response.status == ResponseStatus.submitted else CLOSED)
+        if (
+            response.position != position
+            or position >= len(view.questions)
+            or view.questions[position].kind != "text"
+        ):
+            _sync_pending(session, ctx, view, response, was_text=True)
+            current, buttons = render_position(session, view, response)
+            return [Send("这条消息没有作为答案记录。请按当前题目作答:"), Send(current, buttons)]
+        if not text:
+            raise UserError("回答不能为空。")
+        if len(text) > MAX_TEXT_ANSWER:
+            raise UserError(f"回答太长了({len(text)} 字),请控制在 {MAX_TEXT_ANSWER} 字以内。")
+        question = view.questions[position]
+        scrud.store_answer(
+            session,
+            response_id=response.id,
+            question_id=question.id,  # type: ignore[arg-type]
+            text=text,
+            commit=False,
+        )
+        if scrud.move(
+            session,
+            response_id=response.id,
+            from_position=position,  # type: ignore[arg-type]
+            to_position=position + 1,
+        ):
+            response.position = position + 1
+        _sync_pending(session, ctx, view, response, was_text=True)
+        # the next question goes in a new message whose id we learn at its first button press
+        old_message_id = response.message_id
+        scrud.set_message_id(session, response_id=response.id, message_id=None)  # type: ignore[arg-type]
+        session.commit()
+        next_text, buttons = render_position(session, view, response)
+    replies: list[Reply] = []
+    if old_message_id is not None:
+        short = text if len(text) <= 60 else text[:60] + "…"
+        replies.append(
+            Edit(
+                f"📋 <b>{escape(view.title)}</b>  {position + 1}/{len(view.questions)}\n"
+                f"{position + 1}. {escape(question.text)}\n✅ 已记录:{escape(short)}",
+                message_id=old_message_id,
+            )
+        )
+    replies.append(Send(next_text, buttons))
+    return replies
