@@ -60,7 +60,7 @@ class Conversation:
         if length > limit:
             return _refuse(event, TOO_LONG.format(length=length, limit=limit)), "too_long"
         with self.services.session() as session:
-            user = crud.upsert_user(
+            user, pending_kind = crud.upsert_user_with_pending(
                 session,
                 user_id=event.user_id,
                 first_name=event.first_name,
@@ -68,9 +68,8 @@ class Conversation:
                 username=event.username,
                 language_code=event.language_code,
             )
-            pending = crud.get_pending(session, user_id=event.user_id)
         role = self.role_of(user.id, user.role)
-        resolved = self.table.resolve(event, role, pending.kind if pending else None)
+        resolved = self.table.resolve(event, role, pending_kind)
         if resolved.refusal is not None:
             return _refuse(event, resolved.refusal), resolved.name
         if resolved.route is None:

@@ -24,7 +24,34 @@ def upsert_user(
     language_code: str | None = None,
 ) -> User:
     """Create the user on first contact, refresh their names afterwards."""
-    user = session.get(User, user_id)
+    user, _ = upsert_user_with_pending(
+        session,
+        user_id=user_id,
+        first_name=first_name,
+        last_name=last_name,
+        username=username,
+        language_code=language_code,
+    )
+    return user
+
+
+def upsert_user_with_pending(
+    session: Session,
+    *,
+    user_id: int,
+    first_name: str = "",
+    last_name: str = "",
+    username: str | None = None,
+    language_code: str | None = None,
+) -> tuple[User, str | None]:
+    """`upsert_user`, also returning the kind of the user's pending input, in one query."""
+    statement = (
+        select(User, PendingInput.kind)
+        .outerjoin(PendingInput, PendingInput.user_id == User.id)  # type: ignore[arg-type]
+        .where(User.id == user_id)
+    )
+    row = session.exec(statement).first()
+    user, pending_kind = row if row is not None else (None, None)
     fields = {
         "first_name": first_name[:128],
         "last_name": last_name[:128],
@@ -40,7 +67,7 @@ def upsert_user(
             session.rollback()
             user = session.get(User, user_id)
             assert user is not None
-        return user
+        return user, None
     changed = {
         k: v for k, v in fields.items() if (v or k == "last_name") and getattr(user, k) != v
     }
@@ -49,7 +76,7 @@ def upsert_user(
             setattr(user, key, value)
         session.add(user)
         session.commit()
-    return user
+    return user, pending_kind
 
 
 def set_role(session: Session, *, user_id: int, role: Role) -> User:
