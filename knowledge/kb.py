@@ -43,6 +43,12 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "文件", "哪年"})
 PUBLISHING_TERMS = frozenset({"印发", "发布", "下达", "发文", "联合", "发"})
 PUBLISHING_ASPECTS = frozenset({"时间", "部门", "单位", "哪年", "年份", "谁"})
+# "When" questions prefer passages that state a time limit.
+TIME_TERMS = frozenset({"时间", "期限"})
+TIME_BOOST = 1.3
+TIME_LIMIT = re.compile(
+    r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?底?(?:前|之前|以前)|\d+个?(?:月|周|日|天|工作日)(?:内|以内)"
+)
 # Passages inherit this share of their notice's title match (the notice is the context).
 DOCUMENT_PRIOR = 0.3
 METADATA_DAMPING = 0.5
@@ -229,6 +235,7 @@ class KnowledgeBase:
         self._corrector = QueryCorrector(frequencies)
         self._unknown_idf = float(np.percentile(index.idf, 75)) if len(index.idf) else 1.0
         self._documents_by_id = {document.doc_id: document for document in state.documents}
+        self._dated = [bool(TIME_LIMIT.search(p.text)) for p in state.passages]
         meta_ids = {p.doc_id: i for i, p in enumerate(state.passages) if p.kind == "meta"}
         self._meta_of_passage = np.array(
             [meta_ids.get(p.doc_id, i) for i, p in enumerate(state.passages)], dtype=np.int64
@@ -328,6 +335,7 @@ class KnowledgeBase:
         scores = scores + DOCUMENT_PRIOR * scores[self._meta_of_passage]
         ranked = index.rank(scores, k + CANDIDATE_SLACK)
         asked = {self.analyzer.fold_word(word.word) for word in words} | set(terms)
+        wants_time = bool(asked & TIME_TERMS)
         wants_metadata = bool(asked & METADATA_TERMS) or bool(
             asked & PUBLISHING_TERMS and asked & PUBLISHING_ASPECTS
         )
@@ -335,6 +343,8 @@ class KnowledgeBase:
         for passage_id, score in zip(ranked.ids.tolist(), ranked.scores.tolist(), strict=True):
             if self._state.passages[passage_id].kind == "meta" and not wants_metadata:
                 score *= METADATA_DAMPING
+            if wants_time and self._dated[passage_id]:
+                score *= TIME_BOOST
             candidates.append((score, passage_id))
         candidates.sort(key=lambda item: -item[0])
         if not candidates:

@@ -1,0 +1,122 @@
+"""Answers: golden ranking, citations, matched terms, declines and odd input."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from knowledge import Answer, Hit, KnowledgeBase
+
+GOLDEN = [
+    ("参训教师年龄有什么要求", "45周岁", "培训对象及条件"),
+    ("2018年参训学员信息什么时候报送", "2019年4月12日前", "七、"),
+    ("信息技术应用能力提升工程规划方案什么时候报教育部", "2013年底前", "八、"),
+    ("置换脱产研修网络研修不少于多少学时", "80学时", "一、(一)1."),
+    ("培训机构承担国培任务需要几年经验", "三年以上", "六、"),
+    ("示范性集中培训项目由谁出钱", "中央财政专项经费", "第一章第三条"),
+]
+
+
+@pytest.mark.parametrize(("question", "phrase", "clause"), GOLDEN)
+def test_golden_questions_put_the_right_clause_on_top(
+    kb: KnowledgeBase, question: str, phrase: str, clause: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.answered, answer.reason
+    top = answer.hits[0]
+    assert phrase in top.text
+    assert top.clause == clause
+
+
+def test_hit_cites_its_notice(kb: KnowledgeBase) -> None:
+    top = kb.ask("2019年4月12日前要报送哪些材料").hits[0]
+    assert top.doc_number == "教师厅〔2019〕2号"
+    assert top.title.endswith("组织实施工作的通知")
+    assert top.date == "2019-03-05"
+    assert top.source
+    data = top.to_json()
+    assert {"text", "score", "title", "doc_number", "date", "source", "clause"} <= set(data)
+    assert isinstance(top, Hit) and top.passage_id >= 0 and top.doc_id
+
+
+def test_matched_terms_are_surface_strings_of_the_text(kb: KnowledgeBase) -> None:
+    hit = kb.ask("参訓老師的年紀有限制嗎").hits[0]
+    assert "45周岁" in hit.text
+    assert hit.matched_terms
+    assert all(term in hit.text for term in hit.matched_terms)
+    assert "教师" in hit.matched_terms
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("国陪计划专家工作组视导", "推门听课"),
+        ("guopei jingpin xiangmu", "国培精品项目"),
+        ("參訓教師年齡有什麼限制", "45周岁"),
+        ("参训教帅年龄要求", "45周岁"),
+        ("国培的钱能不能专款专用", "专款专用"),
+    ],
+)
+def test_typos_pinyin_traditional_and_synonyms(kb: KnowledgeBase, question, phrase) -> None:
+    answer = kb.ask(question)
+    assert answer.answered and phrase in answer.hits[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("🙂🙂🙂", "no_text"),
+        ("？！。。", "no_text"),
+        ("\x00\x01\x02\x03binary\ufffd", "binary"),
+        ("培训" * 501, "too_long"),
+        ("今天天气怎么样", "out_of_scope"),
+        ("青海11选5开奖结果", "out_of_scope"),
+        ("你好", "out_of_scope"),
+    ],
+)
+def test_declines_with_a_reason(kb: KnowledgeBase, question: str, reason: str) -> None:
+    answer = kb.ask(question)
+    assert isinstance(answer, Answer)
+    assert answer.answered is False
+    assert answer.reason == reason
+    assert answer.hits == []
+
+
+def test_long_question_returns_fast(kb: KnowledgeBase) -> None:
+    question = ("国培计划参训教师年龄要求是什么" * 300)[:4000]
+    started = time.perf_counter()
+    answer = kb.ask(question)
+    assert time.perf_counter() - started < 0.05
+    assert answer.reason == "too_long"
+
+
+def test_k_limits_hits(kb: KnowledgeBase) -> None:
+    assert len(kb.ask("国培计划专项资金管理", k=1).hits) == 1
+    assert 1 <= len(kb.ask("国培计划专项资金管理", k=5).hits) <= 5
+
+
+def test_stats_and_documents(kb: KnowledgeBase) -> None:
+    stats = kb.stats()
+    assert stats["documents"] == 14
+    assert stats["passages"] > 60
+    assert stats["vocabulary"] > 500
+    assert stats["built_at"]
+    numbers = {document["doc_number"] for document in kb.documents()}
+    assert {"教师厅〔2019〕2号", "教师〔2016〕12号", "财教〔2022〕96号"} <= numbers
+
+
+def test_curated_answers_match_first(kb: KnowledgeBase) -> None:
+    kb.set_curated([(7, "研修日志每周要写几篇?", "每周至少一篇,周日前提交。"),
+                    (8, "结业证书什么时候发", "培训结束后两周内。")])
+    try:
+        answer = kb.ask("研修日志每周需要写几篇")
+        assert answer.answered
+        assert answer.curated_answer == "每周至少一篇,周日前提交。"
+        assert answer.curated_id == 7
+        assert kb.ask("参训教师年龄有什么要求").curated_answer is None
+    finally:
+        kb.set_curated([])
+    assert kb.ask("研修日志每周需要写几篇").curated_answer is None
