@@ -64,7 +64,7 @@ class Router:
     callbacks: dict[str, Route] = field(default_factory=dict)
     states: dict[str, Route] = field(default_factory=dict)
     catch_all_text: Route | None = None
-    document_route: Route | None = None
+    document_routes: dict[str, Route] = field(default_factory=dict)
 
     def _route(self, handler: Handler, roles: Iterable[Role] | None, **extra: object) -> Route:
         allowed = roles if roles is not None else self.roles
@@ -110,11 +110,14 @@ class Router:
 
         return register
 
-    def document(self, *, roles: Iterable[Role] | None = None) -> Callable:
-        """Register the handler of files sent to the bot."""
+    def document(
+        self, *, extensions: Iterable[str] = ("*",), roles: Iterable[Role] | None = None
+    ) -> Callable:
+        """Register the handler of files sent to the bot, by name suffix (".yaml"; "*" = any)."""
 
         def register(handler: Handler) -> Handler:
-            self.document_route = self._route(handler, roles)
+            for extension in extensions:
+                self.document_routes[extension.lower()] = self._route(handler, roles)
             return handler
 
         return register
@@ -152,7 +155,10 @@ class RoutingTable:
             prefix = event.callback_data.split(":", 1)[0]
             return self._first(lambda r: r.callbacks.get(prefix)), f"cb:{prefix}"
         if event.kind is EventKind.document:
-            return self._first(lambda r: r.document_route), "document"
+            name = event.document.file_name.lower() if event.document else ""
+            suffix = name[name.rfind(".") :] if "." in name else ""
+            exact = self._first(lambda r: r.document_routes.get(suffix)) if suffix else None
+            return exact or self._first(lambda r: r.document_routes.get("*")), f"document{suffix}"
         if pending_kind is not None:
             route = self._first(lambda r: r.states.get(pending_kind))
             if route is not None:

@@ -83,3 +83,30 @@ def test_menus_show_only_described_commands_allowed_for_the_role():
     table, _ = make_table()
     assert table.menu_for(Role.trainee) == [("start", "开始")]
     assert table.menu_for(Role.manager) == [("start", "开始"), ("newclass", "创建培训班")]
+
+
+def test_documents_go_to_the_handler_of_their_suffix_before_the_any_file_handler():
+    from bot.chat import Document
+
+    notices, templates = Router("notices"), Router("templates")
+
+    @notices.document()
+    async def notice_file(ctx: Context) -> list:
+        return []
+
+    @templates.document(extensions=(".yaml", ".yml"))
+    async def template_file(ctx: Context) -> list:
+        return []
+
+    table = RoutingTable([notices, templates])
+
+    def route_of(name: str) -> object:
+        document = Document(file_id="f", file_name=name, mime_type=None, size=1)
+        resolved = table.resolve(event(EventKind.document, document=document), Role.admin, None)
+        assert resolved.route is not None
+        return resolved.route.handler
+
+    assert route_of("满意度.YAML") is template_file
+    assert route_of("survey.yml") is template_file
+    assert route_of("通知.pdf") is notice_file
+    assert route_of("README") is notice_file
