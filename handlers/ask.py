@@ -65,6 +65,16 @@ BINARY = "消息里有无法识别的字符(像是文件内容或乱码)。请�
 TOO_LONG = "问题太长了({length} 字)。请用一两句话({limit} 字以内)说明您想问什么。"
 ASK_USAGE = "请在 /ask 后面写上问题,例如:/ask 参训教师的年龄有什么要求"
 UNAVAILABLE = "抱歉,知识库暂时不可用,我现在无法查询通知。"
+SMALL_TALK = {
+    **dict.fromkeys(("你好", "您好", "hi", "hello", "在吗", "在不在", "老师好"), "greeting"),
+    **dict.fromkeys(("谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "thanks", "thankyou"), "thanks"),
+    **dict.fromkeys(("好的", "收到", "ok", "嗯", "嗯嗯", "明白", "知道了", "再见", "拜拜"), "ack"),
+}
+SMALL_TALK_REPLY = {
+    "greeting": "您好!有国培计划的政策问题可以直接问我,例如「参训教师的年龄有什么要求?」",
+    "thanks": "不客气!还有问题随时问我 😊",
+    "ack": "好的。还有问题随时问我。",
+}
 NO_CLASS_HINT = (
     "您还没有加入培训班,所以暂时无法转给班主任。"
     "请点击班主任分享的加入链接,或发送 /join 加入码;也可以直接联系您的班主任。"
@@ -257,6 +267,9 @@ def declined_view(ctx: Context, question_id: int, question: str, reason: str | N
 async def answer_question(ctx: Context, text: str) -> list[Reply]:
     """Check the question, ask the knowledge base, log the result and render the reply."""
     question = check_question(text)
+    chat_word = SMALL_TALK.get(re.sub(r"[\s\W_]+", "", question).lower())
+    if chat_word:  # a greeting or a thank-you is not a question for the notices
+        return [Send(SMALL_TALK_REPLY[chat_word])]
     kb = knowledge(ctx.services)
     started = time.perf_counter()
     answer = kb.ask(question, k=HITS_PER_QUESTION) if kb is not None else None

@@ -98,7 +98,7 @@ async def unanswered(ctx: Context) -> list[Reply]:
         who = escape(asker.display_name if asker else str(question.user_id))
         when = question.created_at.astimezone(zone).strftime("%m-%d %H:%M")
         why = "👎 认为没帮助" if question.answered else "未能回答"
-        lines.append(f"{number}. {who} · {when} · {why}\n{escape(question.question[:300])}")
+        lines.append(f"{number}. {who} · {when} · {why}\n{escape(question.question[:200])}")
         rows.append([Button(f"✍️ 回答第 {number} 条", data=data("ans", question.id))])
     return [Send("\n\n".join(lines), keyboard(*rows))]
 

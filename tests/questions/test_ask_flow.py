@@ -59,6 +59,8 @@ async def test_bad_input_gets_a_clear_message_and_is_not_logged(chat):
         ("\x00\x01\x02abc\x03", "无法识别的字符"),
         ("问" * 4000, "消息太长了"),
         ("/ask", "/ask 后面写上问题"),
+        ("你好!", "可以直接问我"),
+        ("谢谢 🙏", "不客气"),
     ]:
         assert expected in text_of(await chat.say(TRAINEE, text)), text
     assert logs(chat) == []
