@@ -1,8 +1,179 @@
-"""Broadcasts to a whole class: `/broadcast TEXT`, or a forwarded message."""
+"""Broadcasts to a whole class: `/broadcast TEXT`, or a message forwarded to the bot.
+
+    /broadcast 明天上午9点在报告厅集合   → (class buttons if several) → 确认发送 → sent
+    (forward any text message to the bot) → choose the class → 确认发送
+
+After the confirm button the same message becomes the progress message, edited while the
+broadcaster sends, and ends as the report: delivered / blocked the bot / failed, and who.
+
+Callback data (version 1, re-checked: only the draft's author, only for a class they run)::
+
+    bc:1:cls:<broadcast>:<class>   choose the class     bc:1:ok:<broadcast>:<class>  send
+    bc:1:no:<broadcast>            drop the draft
+
+A forwarded text arrives as plain text; this router's text handler takes it from managers
+in a private chat and hands every other text to the next router's (the question answerer).
+"""
 
 from __future__ import annotations
 
-from bot.db.models import Role
-from handlers.routing import Router
+from html import escape
+
+from bot.chat import Button, Edit, Notice, Reply, Send, keyboard
+from bot.db import crud
+from bot.db import reminder_crud as rcrud
+from bot.db.models import Role, TrainingClass
+from bot.db.reminder_models import BroadcastStatus
+from handlers.routing import Context, Router, UserError
+from scheduler.broadcaster import wake_sender
 
 router = Router("broadcast", roles={Role.manager, Role.admin})
+
+PREFIX = "bc"
+VERSION = "1"
+STALE = "这个按钮已失效,请重新发送 /broadcast。"
+NOT_YOURS = "这不是您创建的群发。"
+NO_CLASS = "您还没有培训班。请先用 /newclass 班级名称 创建培训班。"
+MAX_TEXT = 3800  # escaped HTML; the class header is added in front, Telegram allows 4096
+USAGE = (
+    "请在命令后写上要群发的内容,例如:\n/broadcast 明天上午9点在报告厅集合,请带好笔记本。\n"
+    "也可以把一条消息转发给我,再选择要发给哪个培训班。"
+)
+
+
+def _data(action: str, broadcast_id: int, class_id: int | None = None) -> str:
+    tail = f":{class_id}" if class_id is not None else ""
+    return f"{PREFIX}:{VERSION}:{action}:{broadcast_id}{tail}"
+
+
+@router.command("broadcast", "群发通知")
+async def broadcast_command(ctx: Context) -> list[Reply]:
+    """Start a broadcast draft from the command's text."""
+    text = ctx.event.args.strip()
+    if not text:
+        raise UserError(USAGE)
+    return _draft(ctx, text, forwarded=False)
+
+
+@router.text(roles=set(Role))
+async def forwarded_or_question(ctx: Context) -> list[Reply]:
+    """A manager's forwarded message becomes a broadcast draft; other text goes on."""
+    if ctx.event.forwarded and ctx.event.is_private and ctx.is_manager:
+        return _draft(ctx, ctx.event.text.strip(), forwarded=True)
+    return await _next_text_handler(ctx)
+
+
+async def _next_text_handler(ctx: Context) -> list[Reply]:
+    from handlers import routing_table
+
+    routers = routing_table().routers
+    later = routers[routers.index(router) + 1 :] if router in routers else []
+    for other in later:
+        route = other.catch_all_text
+        if route is not None:
+            if route.roles is not None and ctx.role not in route.roles:
+                return []
+            return await route.handler(ctx)
+    return []
+
+
+def _draft(ctx: Context, text: str, *, forwarded: bool) -> list[Reply]:
+    if not text:
+        raise UserError("这条消息没有文字内容,暂时只能群发文字。")
+    if len(escape(text)) > MAX_TEXT:
+        raise UserError(f"内容太长了({len(text)} 字),请控制在 1000 字以内。")
+    with ctx.services.session() as session:
+        classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
+        if not classes:
+            raise UserError(NO_CLASS)
+        draft = rcrud.create_broadcast(
+            session,
+            class_id=classes[0].id,  # replaced by the class chosen on confirmation
+            text=escape(text),
+            created_by=ctx.user.id,
+            report_chat_id=ctx.event.chat_id,
+            status=BroadcastStatus.draft,
+        )
+        counts = {c.id: crud.count_members(session, class_id=c.id) for c in classes}
+    assert draft.id is not None
+    if len(classes) == 1 and not forwarded:
+        return [Send(*_confirmation(draft.id, draft.text, classes[0], counts[classes[0].id]))]
+    rows = [
+        [Button(f"{c.name}({counts[c.id]} 人)", data=_data("cls", draft.id, c.id))]
+        for c in classes
+    ]
+    rows.append([Button("✖ 取消", data=_data("no", draft.id))])
+    preview = _excerpt(draft.text)
+    return [Send(f"📢 <b>群发</b>\n内容:{preview}\n\n请选择要发给哪个培训班:", keyboard(*rows))]
+
+
+def _excerpt(html_text: str, limit: int = 300) -> str:
+    # the text is already escaped: cut on the raw text would break an entity like &lt;
+    if len(html_text) <= limit:
+        return html_text
+    cut = html_text[:limit]
+    if "&" in cut[-6:]:
+        cut = cut[: cut.rfind("&")]
+    return cut + "…"
+
+
+def _confirmation(
+    broadcast_id: int, text: str, training_class: TrainingClass, members: int
+) -> tuple[str, tuple]:
+    assert training_class.id is not None
+    message = (
+        f"📢 <b>确认群发</b>\n班级:{escape(training_class.name)}({members} 人)\n"
+        f"内容:\n{_excerpt(text, 1500)}\n\n点「确认发送」后开始发送,进度会显示在这条消息里。"
+    )
+    buttons = keyboard(
+        [
+            Button("✅ 确认发送", data=_data("ok", broadcast_id, training_class.id)),
+            Button("✖ 取消", data=_data("no", broadcast_id)),
+        ]
+    )
+    return message, buttons
+
+
+@router.callback(PREFIX)
+async def on_button(ctx: Context) -> list[Reply]:
+    """Choose the class, confirm (start sending) or drop a broadcast draft."""
+    parts = ctx.event.callback_data.split(":")
+    if len(parts) < 4 or parts[1] != VERSION or not all(p.isdigit() for p in parts[3:]):
+        raise UserError(STALE)
+    action, numbers = parts[2], [int(p) for p in parts[3:]]
+    with ctx.services.session() as session:
+        draft = rcrud.get_broadcast(session, broadcast_id=numbers[0])
+        if draft is None:
+            raise UserError(STALE)
+        if draft.created_by != ctx.user.id:
+            raise UserError(NOT_YOURS)
+        if draft.status != BroadcastStatus.draft:
+            return [Notice("这条群发已经处理过了。")]
+        if action == "no":
+            rcrud.set_broadcast_status(
+                session,
+                broadcast_id=numbers[0],
+                status=BroadcastStatus.cancelled,
+                expected=BroadcastStatus.draft,
+            )
+            return [Edit("已取消,没有发送。")]
+        if action not in ("cls", "ok") or len(numbers) != 2:
+            raise UserError(STALE)
+        training_class = session.get(TrainingClass, numbers[1])
+        if training_class is None or training_class.manager_id != ctx.user.id:
+            raise UserError("您不是这个培训班的班主任。")
+        if action == "cls":
+            members = crud.count_members(session, class_id=training_class.id)
+            return [Edit(*_confirmation(numbers[0], draft.text, training_class, members))]
+        header = f"📢 <b>{escape(training_class.name)} 通知</b>\n"
+        started = rcrud.start_draft_broadcast(
+            session,
+            broadcast_id=numbers[0],
+            class_id=training_class.id,
+            text=header + draft.text,
+            progress_message_id=ctx.event.message_id,
+        )
+    if not started:
+        return [Notice("这条群发已经处理过了。")]
+    wake_sender(ctx.services)
+    return [Notice("开始发送")]

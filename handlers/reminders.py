@@ -1,8 +1,322 @@
-"""Scheduled reminders for a class: `/remind WHEN TEXT`, `/reminders`."""
+"""Scheduled reminders for a class: `/remind WHEN TEXT`, `/reminders`.
+
+    /remind 明天9点 交研修日志          → (class buttons if several) → echo + 确认 → scheduled
+    /remind 每周五20:00 提交周报        → the next three times are shown before confirming
+    /reminders                          → pending reminders, next run, a cancel button each
+
+Callback data (version 1, re-checked on every press: only the reminder's creator or the
+class's manager may act, and only while the reminder is in the expected state)::
+
+    rm:1:cls:<reminder>:<class>   choose the class of a draft
+    rm:1:ok:<reminder>            confirm a draft        rm:1:no:<reminder>  drop a draft
+    rm:1:cx:<reminder>            ask to cancel          rm:1:cy:<reminder>  cancel it
+    rm:1:ls:0                     back to the list
+"""
 
 from __future__ import annotations
 
-from bot.db.models import Role
-from handlers.routing import Router
+from datetime import datetime
+from html import escape
+
+from bot.chat import Button, Edit, Notice, Reply, Send, keyboard
+from bot.db import crud
+from bot.db import reminder_crud as rcrud
+from bot.db.models import Role, TrainingClass, utcnow
+from bot.db.reminder_models import Reminder, ReminderStatus
+from handlers.routing import Context, Router, UserError
+from scheduler import service as scheduler_service
+from scheduler.timeparse import (
+    EXAMPLES,
+    TimeParseError,
+    cron_next_runs,
+    format_datetime,
+    parse_reminder,
+)
 
 router = Router("reminders", roles={Role.manager, Role.admin})
+
+PREFIX = "rm"
+VERSION = "1"
+MAX_LISTED = 20
+STALE = "这个按钮已失效,请重新发送 /reminders 或 /remind。"
+NOT_YOURS = "这不是您设置的提醒。"
+NO_CLASS = "您还没有培训班。请先用 /newclass 班级名称 创建培训班,再设置提醒。"
+
+
+def _data(action: str, reminder_id: int, extra: int | None = None) -> str:
+    tail = f":{extra}" if extra is not None else ""
+    return f"{PREFIX}:{VERSION}:{action}:{reminder_id}{tail}"
+
+
+def _local(ctx: Context, moment: datetime) -> datetime:
+    return moment.astimezone(ctx.services.settings.timezone)
+
+
+# ---------------------------------------------------------------- /remind
+
+
+@router.command("remind", "定时提醒")
+async def remind(ctx: Context) -> list[Reply]:
+    """Parse WHEN TEXT, echo the time(s) and ask which class / to confirm."""
+    args = ctx.event.args.strip()
+    if not args:
+        raise UserError(escape(f"请写上提醒时间和内容。\n\n{EXAMPLES}"))
+    with ctx.services.session() as session:
+        classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
+    if not classes:
+        raise UserError(NO_CLASS)
+    now = datetime.now(ctx.services.settings.timezone)
+    try:
+        parsed = parse_reminder(args, now)
+    except TimeParseError as error:
+        raise UserError(escape(str(error))) from None
+    class_id = classes[0].id if len(classes) == 1 else None
+    with ctx.services.session() as session:
+        reminder = rcrud.create_reminder(
+            session,
+            created_by=ctx.user.id,
+            chat_id=ctx.event.chat_id,
+            class_id=class_id,
+            text=parsed.message,
+            when_text=parsed.when_text,
+            label=parsed.describe(),
+            run_at=parsed.run_at,
+            cron=parsed.cron,
+        )
+    assert reminder.id is not None
+    if class_id is None:
+        buttons = [[Button(c.name, data=_data("cls", reminder.id, c.id))] for c in classes]
+        buttons.append([Button("✖ 取消", data=_data("no", reminder.id))])
+        return [
+            Send(_summary(ctx, reminder, None) + "\n\n请选择要提醒的培训班:", keyboard(*buttons))
+        ]
+    return [_confirmation(ctx, reminder, classes[0].name, edit=False)]
+
+
+def _upcoming(ctx: Context, reminder: Reminder) -> list[datetime]:
+    now = datetime.now(ctx.services.settings.timezone)
+    if reminder.cron is not None:
+        return cron_next_runs(reminder.cron, now, 3)
+    assert reminder.run_at is not None
+    return [_local(ctx, reminder.run_at)]
+
+
+def _summary(ctx: Context, reminder: Reminder, class_name: str | None) -> str:
+    lines = ["⏰ <b>新提醒</b>"]
+    if class_name is not None:
+        lines.append(f"班级:{escape(class_name)}")
+    lines.append(f"时间:{escape(reminder.label)}")
+    if reminder.cron is not None:
+        runs = _upcoming(ctx, reminder)
+        lines.append("接下来三次:")
+        lines.extend(f"  · {format_datetime(run)}" for run in runs)
+    lines.append(f"内容:{escape(reminder.text)}")
+    return "\n".join(lines)
+
+
+def _confirmation(ctx: Context, reminder: Reminder, class_name: str, *, edit: bool) -> Reply:
+    assert reminder.id is not None
+    text = _summary(ctx, reminder, class_name) + "\n\n确认后按时发给全班学员。"
+    buttons = keyboard(
+        [
+            Button("✅ 确认", data=_data("ok", reminder.id)),
+            Button("✖ 取消", data=_data("no", reminder.id)),
+        ]
+    )
+    return Edit(text, buttons) if edit else Send(text, buttons)
+
+
+# ---------------------------------------------------------------- /reminders
+
+
+@router.command("reminders", "查看/取消提醒")
+async def list_reminders(ctx: Context) -> list[Reply]:
+    """List pending reminders with their next run and a cancel button each."""
+    text, buttons = _listing(ctx)
+    return [Send(text, buttons)]
+
+
+def _listing(ctx: Context) -> tuple[str, tuple]:
+    with ctx.services.session() as session:
+        rows = rcrud.reminders_of_manager(session, manager_id=ctx.user.id)
+    if not rows:
+        return (
+            "目前没有待发送的提醒。\n用 /remind 时间 内容 设置,例如:"
+            "/remind 每周五20:00 提交本周研修日志",
+            (),
+        )
+    lines = [f"⏰ <b>待发送的提醒</b>(共 {len(rows)} 条)"]
+    buttons = []
+    for number, (reminder, class_name) in enumerate(rows[:MAX_LISTED], start=1):
+        assert reminder.id is not None
+        upcoming = (
+            format_datetime(_local(ctx, reminder.next_run_at)) if reminder.next_run_at else "—"
+        )
+        repeat = "🔁 " if reminder.is_recurring else ""
+        lines.append(
+            f"\n{number}. 【{escape(class_name)}】{repeat}{escape(reminder.label)}\n"
+            f"   下次:{upcoming}\n   内容:{escape(_excerpt(reminder.text, 60))}"
+        )
+        buttons.append([Button(f"取消第 {number} 条", data=_data("cx", reminder.id))])
+    if len(rows) > MAX_LISTED:
+        lines.append(f"\n……另有 {len(rows) - MAX_LISTED} 条未列出。")
+    return "\n".join(lines), keyboard(*buttons)
+
+
+def _excerpt(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# ---------------------------------------------------------------- buttons
+
+
+@router.callback(PREFIX)
+async def on_button(ctx: Context) -> list[Reply]:
+    """Class choice, confirm/drop a draft, cancel (with confirmation), back to the list."""
+    parts = ctx.event.callback_data.split(":")
+    if len(parts) < 4 or parts[1] != VERSION or not all(p.isdigit() for p in parts[3:]):
+        raise UserError(STALE)
+    action, numbers = parts[2], [int(p) for p in parts[3:]]
+    if action == "ls":
+        text, buttons = _listing(ctx)
+        return [Edit(text, buttons)]
+    with ctx.services.session() as session:
+        reminder = rcrud.get_reminder(session, reminder_id=numbers[0])
+        training_class = (
+            session.get(TrainingClass, reminder.class_id)
+            if reminder is not None and reminder.class_id is not None
+            else None
+        )
+    if reminder is None:
+        raise UserError(STALE)
+    allowed = reminder.created_by == ctx.user.id or (
+        training_class is not None and training_class.manager_id == ctx.user.id
+    )
+    if not allowed:
+        raise UserError(NOT_YOURS)
+    if action == "cls" and len(numbers) == 2:
+        return _choose_class(ctx, reminder, numbers[1])
+    if action == "ok":
+        return _confirm(ctx, reminder, training_class)
+    if action == "no":
+        return _drop(ctx, reminder)
+    if action == "cx":
+        return _ask_cancel(ctx, reminder, training_class)
+    if action == "cy":
+        return _cancel(ctx, reminder)
+    raise UserError(STALE)
+
+
+def _choose_class(ctx: Context, reminder: Reminder, class_id: int) -> list[Reply]:
+    if reminder.status != ReminderStatus.draft:
+        raise UserError("这条提醒已经处理过了。")
+    with ctx.services.session() as session:
+        managed = {c.id: c for c in crud.classes_managed_by(session, manager_id=ctx.user.id)}
+        if class_id not in managed:
+            raise UserError("您不是这个培训班的班主任。")
+        assert reminder.id is not None
+        rcrud.set_reminder_class(session, reminder_id=reminder.id, class_id=class_id)
+    reminder.class_id = class_id
+    return [_confirmation(ctx, reminder, managed[class_id].name, edit=True)]
+
+
+def _confirm(
+    ctx: Context, reminder: Reminder, training_class: TrainingClass | None
+) -> list[Reply]:
+    if reminder.status != ReminderStatus.draft:
+        return [Notice("这条提醒已经设置过了。")]
+    if training_class is None:
+        raise UserError("请先选择培训班。")
+    assert reminder.id is not None
+    now = utcnow()
+    if reminder.cron is not None:
+        runs = cron_next_runs(reminder.cron, now.astimezone(ctx.services.settings.timezone), 1)
+        if not runs:
+            raise UserError("这个重复规则以后不会再触发了,请重新设置。")
+        first = runs[0]
+    else:
+        assert reminder.run_at is not None
+        first = reminder.run_at
+        if first <= now:
+            with ctx.services.session() as session:
+                rcrud.set_reminder_status(
+                    session,
+                    reminder_id=reminder.id,
+                    status=ReminderStatus.cancelled,
+                    expected=ReminderStatus.draft,
+                )
+            return [
+                Edit(
+                    f"⌛ 提醒时间 {format_datetime(_local(ctx, first))} 已经过去,没有设置。"
+                    "\n请用 /remind 重新设置一个将来的时间。"
+                )
+            ]
+    with ctx.services.session() as session:
+        if not rcrud.activate_reminder(session, reminder_id=reminder.id, next_run_at=first):
+            return [Notice("这条提醒已经设置过了。")]
+        reminder = rcrud.get_reminder(session, reminder_id=reminder.id) or reminder
+    service = scheduler_service.get(ctx.services)
+    if service is not None:
+        service.schedule(reminder)
+    lines = [
+        "✅ <b>提醒已设置</b>",
+        f"班级:{escape(training_class.name)}",
+        f"时间:{escape(reminder.label)}",
+        f"下次发送:{format_datetime(_local(ctx, first))}",
+        f"内容:{escape(reminder.text)}",
+        "\n用 /reminders 查看或取消。",
+    ]
+    return [Edit("\n".join(lines)), Notice("已设置")]
+
+
+def _drop(ctx: Context, reminder: Reminder) -> list[Reply]:
+    assert reminder.id is not None
+    with ctx.services.session() as session:
+        dropped = rcrud.set_reminder_status(
+            session,
+            reminder_id=reminder.id,
+            status=ReminderStatus.cancelled,
+            expected=ReminderStatus.draft,
+        )
+    if not dropped:
+        return [Notice("这条提醒已经设置,如需取消请用 /reminders。", alert=True)]
+    return [Edit("已取消,没有设置提醒。")]
+
+
+def _ask_cancel(
+    ctx: Context, reminder: Reminder, training_class: TrainingClass | None
+) -> list[Reply]:
+    if reminder.status != ReminderStatus.active:
+        text, buttons = _listing(ctx)
+        return [Edit(text, buttons), Notice("这条提醒已经不在待发送列表里了。")]
+    assert reminder.id is not None
+    name = escape(training_class.name) if training_class else ""
+    text = (
+        "确定取消这条提醒吗?\n"
+        f"【{name}】{escape(reminder.label)}\n内容:{escape(_excerpt(reminder.text, 200))}"
+    )
+    buttons = keyboard(
+        [
+            Button("🗑 确定取消", data=_data("cy", reminder.id)),
+            Button("↩ 返回", data=_data("ls", 0)),
+        ]
+    )
+    return [Edit(text, buttons)]
+
+
+def _cancel(ctx: Context, reminder: Reminder) -> list[Reply]:
+    assert reminder.id is not None
+    with ctx.services.session() as session:
+        cancelled = rcrud.set_reminder_status(
+            session,
+            reminder_id=reminder.id,
+            status=ReminderStatus.cancelled,
+            expected=ReminderStatus.active,
+        )
+    service = scheduler_service.get(ctx.services)
+    if service is not None:
+        service.unschedule(reminder.id)
+    text, buttons = _listing(ctx)
+    head = "🗑 已取消提醒:" if cancelled else "这条提醒已经不在待发送列表里了:"
+    head += escape(_excerpt(reminder.text, 40))
+    return [Edit(f"{head}\n\n{text}", buttons)]

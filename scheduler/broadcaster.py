@@ -341,6 +341,10 @@ class Broadcaster:
                 await self._db(
                     rcrud.set_progress_message, broadcast_id=broadcast_id, message_id=sent
                 )
+        elif state.progress_message_id is not None and not state.last_progress_text:
+            # resumed, or the confirmation message becomes the progress message: show it now
+            state.last_progress_text = await self._progress_text(state)
+            await self._edit(state, state.last_progress_text)
         state.last_progress = time.monotonic()
         return state
 

@@ -99,12 +99,31 @@ def add_deliveries(
         session.execute(insert(BroadcastDelivery), rows)
 
 
-def start_draft_broadcast(session: Session, *, broadcast_id: int, class_id: int) -> bool:
-    """Turn a confirmed draft into a running broadcast; False if it was not a draft any more."""
+def start_draft_broadcast(
+    session: Session,
+    *,
+    broadcast_id: int,
+    class_id: int,
+    text: str | None = None,
+    progress_message_id: int | None = None,
+) -> bool:
+    """Turn a confirmed draft into a running broadcast; False if it was not a draft any more.
+
+    `progress_message_id`: an existing message (the confirmation) to edit with the progress.
+    """
+    values: dict = {
+        "status": BroadcastStatus.sending,
+        "class_id": class_id,
+        "created_at": utcnow(),
+    }
+    if text is not None:
+        values["text"] = text
+    if progress_message_id is not None:
+        values["progress_message_id"] = progress_message_id
     result = session.execute(
         update(Broadcast)
         .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.draft)
-        .values(status=BroadcastStatus.sending, class_id=class_id, created_at=utcnow())
+        .values(**values)
     )
     if result.rowcount != 1:
         session.rollback()
