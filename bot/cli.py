@@ -115,6 +115,8 @@ def knowledge_paths() -> tuple[Path, Path]:
 
 
 def _register_feature_commands() -> None:
+    from bot import cli_surveys
+    cli_surveys.register(app)
     try:
         from bot import cli_knowledge
     except ImportError:

@@ -1,0 +1,89 @@
+"""Survey commands of the `guopei-bot` command line.
+
+    guopei-bot survey list                          the newest surveys with their response rates
+    guopei-bot survey export 3 --format xlsx        write survey_3_results.xlsx (or --output PATH)
+    guopei-bot survey export 3 --format csv -o -    CSV to standard output
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class ExportFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `survey` command group to the CLI."""
+    survey_app = typer.Typer(help="Satisfaction surveys: list and export results.",
+                             no_args_is_help=True)
+    app.add_typer(survey_app, name="survey")
+
+    @survey_app.command("list")
+    def list_surveys(
+        limit: Annotated[int, typer.Option(help="how many of the newest surveys")] = 20,
+    ) -> None:
+        """List the newest surveys: id, title, class, state, submitted/members."""
+        from bot.db import survey_crud as scrud
+        from bot.db.models import utcnow
+        from bot.surveys.results import compute_results, percent
+
+        services = _services()
+        with services.session() as session:
+            found = scrud.all_surveys(session, limit=limit)
+            if not found:
+                typer.echo("还没有问卷。")
+                return
+            now = utcnow()
+            for survey, training_class in found:
+                results = compute_results(session, survey_id=survey.id, with_rows=False)  # type: ignore[arg-type]
+                state = "进行中" if survey.is_open(now) else "已截止"
+                closes = survey.closes_at.astimezone(services.settings.timezone)
+                typer.echo(
+                    f"{survey.id}\t{survey.title}\t{training_class.name}\t{state}"
+                    f"(截止 {closes:%Y-%m-%d %H:%M})\t"
+                    f"{results.submitted}/{results.members} {percent(results.response_rate)}"
+                    f"\t满意率 {percent(results.overall_satisfied_rate)}"
+                )
+
+    @survey_app.command("export")
+    def export(
+        survey: Annotated[int, typer.Argument(help="the survey id (see `survey list`)")],
+        format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.xlsx,
+        output: Annotated[
+            str | None, typer.Option("--output", "-o", help="file to write; - for stdout")
+        ] = None,
+    ) -> None:
+        """Export one survey's results as XLSX or CSV (anonymous surveys without names)."""
+        from bot.surveys.export import export_filename, to_csv, to_xlsx
+        from bot.surveys.results import compute_results
+
+        services = _services()
+        with services.session() as session:
+            try:
+                results = compute_results(session, survey_id=survey)
+            except LookupError:
+                typer.echo(f"没有编号为 {survey} 的问卷。用 survey list 查看。", err=True)
+                raise typer.Exit(1) from None
+        tz = services.settings.timezone
+        content = to_xlsx(results, tz) if format is ExportFormat.xlsx else to_csv(results, tz)
+        if output == "-":
+            sys.stdout.buffer.write(content)
+            return
+        path = Path(output) if output else Path(export_filename(results, format.value))
+        path.write_bytes(content)
+        typer.echo(f"已导出 {results.submitted} 份答卷到 {path}")
+
+
+def _services():  # noqa: ANN202
+    from bot.cli import settings_or_exit
+    from bot.services import Services
+
+    return Services.create(settings_or_exit())
