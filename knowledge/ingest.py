@@ -41,7 +41,10 @@ class ParsedFile:
 def parse_notice_file(path: Path, name: str | None = None) -> ParsedFile:
     """Parse a notice file completely, or raise IngestError without side effects."""
     raw = read_notice_file(path)
-    return parse_notice_text(raw, name or path.name)
+    try:
+        return parse_notice_text(raw, name or path.name)
+    except IngestError as error:
+        raise IngestError(error.reason, str(path)) from None
 
 
 def parse_notice_text(raw: str, name: str) -> ParsedFile:

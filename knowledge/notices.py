@@ -11,9 +11,10 @@ HEADER_KEYS = ("title", "doc_number", "issuer", "date", "source")
 HEADER_LINE = re.compile(r"^([a-z_]+)\s*:\s?(.*)$")
 TITLE_END = re.compile(r"(通知|意见|办法|方案|公告|决定|规划|计划|培训班|纲要|标准)(\(节选\))?$")
 DOC_NUMBER = re.compile(
-    r"(教师厅函|教师厅|教师函|教师|财教|教基一|教基二|教基|教职成|教发|教技|教办|国办发|国发|教育部令)?"
-    r"\s*[〔\[［【((](\d{4})[〕\]］】))]\s*(\d{1,4})\s*号"
+    rf"([{CJK}]{{0,6}})\s*[〔\[［【((](\d{{4}})[〕\]］】))]\s*(\d{{1,4}})\s*号"
 )
+# What may precede a document number without being part of it (「…的通知〔2010〕4号」).
+NOT_NUMBER_PREFIX = re.compile(r".*(?:通知|意见|办法|方案|公告|决定|的|》|、|号|关于|印发)")
 ADDRESSEE = re.compile(
     r"^(各|有关)[^。]{2,300}(教育厅|教委|教育局|财政厅|财政局|师范大学|单位)[^。]{0,120}[::]"
 )
@@ -157,12 +158,18 @@ def find_metadata(text: str) -> NoticeDraft:
     head_text = "\n".join(line for line in head if "。" not in line and "《" not in line)
     number = DOC_NUMBER.search(head_text)
     if number:
-        draft.doc_number = f"{number.group(1) or ''}〔{number.group(2)}〕{number.group(3)}号"
+        draft.doc_number = format_doc_number(number)
     draft.issuer, draft.date = _find_issuer_and_date(lines, draft.title)
     draft.attachments = find_attachments(lines)
     if not draft.title:
         draft.title = _derive_title(text, draft.issuer) or _first_phrase(head)
     return draft
+
+
+def format_doc_number(match: re.Match) -> str:
+    """「教师厅〔2019〕2号」 from a DOC_NUMBER match, brackets normalised."""
+    prefix = NOT_NUMBER_PREFIX.sub("", match.group(1) or "")
+    return f"{prefix}〔{match.group(2)}〕{match.group(3)}号"
 
 
 def _find_title(head: list[str]) -> str | None:
@@ -172,7 +179,10 @@ def _find_title(head: list[str]) -> str | None:
         for line in head[begin : begin + 4]:
             if "。" in line or ADDRESSEE.match(line):
                 break
-            segment = DOC_NUMBER.split(line)[0] if DOC_NUMBER.search(line) else line
+            number = DOC_NUMBER.search(line)
+            segment = line[: number.start() + len(number.group(1))] if number else line
+            if number and DOC_NUMBER.fullmatch(line.strip()):
+                segment = ""
             joined += segment.strip()
             if TITLE_END.search(joined) and len(joined) >= 8 and "关于" in joined:
                 return joined

@@ -109,8 +109,12 @@ def test_stats_and_documents(kb: KnowledgeBase) -> None:
 
 
 def test_curated_answers_match_first(kb: KnowledgeBase) -> None:
-    kb.set_curated([(7, "研修日志每周要写几篇?", "每周至少一篇,周日前提交。"),
-                    (8, "结业证书什么时候发", "培训结束后两周内。")])
+    kb.set_curated(
+        [
+            (7, "研修日志每周要写几篇?", "每周至少一篇,周日前提交。"),
+            (8, "结业证书什么时候发", "培训结束后两周内。"),
+        ]
+    )
     try:
         answer = kb.ask("研修日志每周需要写几篇")
         assert answer.answered

@@ -1,0 +1,75 @@
+"""The ingest / ask / deadlines commands on a tiny Typer app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from bot.cli_knowledge import register
+
+
+@pytest.fixture
+def app(tmp_path: Path, kb_cache_dir: Path) -> typer.Typer:
+    application = typer.Typer()
+
+    @application.callback()
+    def main() -> None:
+        """Test app."""
+
+    register(application, lambda: (kb_cache_dir, tmp_path / "notices"))
+    return application
+
+
+def test_ask_json_prints_one_object_per_question(app: typer.Typer) -> None:
+    result = CliRunner().invoke(
+        app, ["ask", "--json", "-k", "2", "参训教师年龄有什么要求", "今天天气"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["answered"] for line in lines] == [True, False]
+    first = lines[0]
+    assert first["question"] == "参训教师年龄有什么要求"
+    assert 1 <= len(first["hits"]) <= 2
+    assert {"text", "score", "title", "doc_number", "date", "source"} <= set(first["hits"][0])
+    assert "45周岁" in first["hits"][0]["text"]
+
+
+def test_ask_reads_questions_from_stdin(app: typer.Typer) -> None:
+    result = CliRunner().invoke(app, ["ask", "--json"], input="国培专项资金怎么管理\n\n你好\n")
+    assert result.exit_code == 0, result.output
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [answer["question"] for answer in answers] == ["国培专项资金怎么管理", "你好"]
+
+
+def test_ask_plain_output_cites_the_notice(app: typer.Typer) -> None:
+    result = CliRunner().invoke(app, ["ask", "参训教师年龄有什么要求"])
+    assert result.exit_code == 0
+    assert "45周岁" in result.stdout and "普通话培训班" in result.stdout
+
+
+def test_deadlines_json(app: typer.Typer) -> None:
+    result = CliRunner().invoke(app, ["deadlines", "--json"])
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert any(row["due"] == "2019-04-12" for row in rows)
+
+
+def test_ingest_prints_the_cleaning_report(app: typer.Typer, tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "当前位置:首页 > 通知公告\n某省教育厅关于做好2030年送教下乡培训的通知\n"
+        "各市、县(区)教育局:\n一、培训安排\n送教下乡培训每学期不少于4次,每次不少于2天,"
+        "由县级教师发展中心组织实施。\n青海11选5开奖结果 www.spam-example.net\n扫一扫分享本页\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["ingest", str(page), str(bad)])
+    assert result.exit_code == 1
+    assert "彩票" in result.stdout and "网站导航" in result.stdout
+    assert "文件是空的" in result.stdout
+    assert (tmp_path / "notices" / "page.txt").exists()

@@ -1,0 +1,165 @@
+"""Ingesting uploaded notices: formats, bad input, all-or-nothing, cache reuse and rebuild."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+
+from knowledge import IngestError, IngestReport, KnowledgeBase
+from knowledge.ingest import parse_notice_file
+
+NOTICE_LINES = [
+    "某省教育厅关于做好2030年乡村教师研修工作坊管理的通知",
+    "某教〔2030〕7号",
+    "各市、县(区)教育局,有关单位:",
+    "现就做好2030年乡村教师研修工作坊管理有关事宜通知如下。",
+    "一、坊主职责",
+    "工作坊坊主负责组织学员开展每月不少于两次的主题研讨,审阅学员提交的研修日志。",
+    "二、材料报送",
+    "请各市于2030年6月30日前将工作坊研修总结报送省项目办。",
+    "某省教育厅",
+    "2030年3月1日",
+]
+
+
+def write_docx(path: Path) -> Path:
+    document = docx.Document()
+    for line in NOTICE_LINES:
+        document.add_paragraph(line)
+    document.save(path)
+    return path
+
+
+def write_html(path: Path) -> Path:
+    body = "".join(f"<p>{line}</p>" for line in NOTICE_LINES)
+    nav = "<div>首页 > 通知公告</div><ul><li>彩票开奖结果 2030-01-01</li></ul>"
+    path.write_text(
+        f"<html><head><title>x</title></head><body>{nav}{body}"
+        "<script>var a=1;</script><p>版权所有 某某网站</p></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def fresh_kb(tmp_path: Path) -> KnowledgeBase:
+    return KnowledgeBase.open(tmp_path / "cache", tmp_path / "notices")
+
+
+def test_docx_and_html_notices_are_parsed(tmp_path: Path) -> None:
+    for path in (write_docx(tmp_path / "n.docx"), write_html(tmp_path / "n.html")):
+        parsed = parse_notice_file(path)
+        document = parsed.documents[0]
+        assert document.title == NOTICE_LINES[0]
+        assert document.doc_number == "某教〔2030〕7号"
+        assert document.date == "2030-03-01"
+        text = "\n".join(passage.text for passage in parsed.passages)
+        assert "每月不少于两次" in text
+        assert "彩票" not in text and "var a" not in text and "版权所有" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "空"),
+        ("blank.md", b"   \n\n ", "空"),
+        ("binary.txt", bytes(range(256)) * 4, "二进制"),
+        ("broken.pdf", b"%PDF-1.4\n1 0 obj <<>> garbage", "PDF"),
+        ("nopdf.pdf", b"this is not a pdf", "PDF"),
+        ("broken.docx", b"PK\x03\x04 not really a zip", "Word"),
+        ("nav.html", "<html><body><a href='/'>首页</a> > 通知</body></html>".encode(), "正文"),
+        ("notice.xls", b"whatever", "不支持"),
+    ],
+)
+def test_bad_input_raises_a_clear_error(tmp_path: Path, name: str, content: bytes, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(IngestError) as raised:
+        parse_notice_file(path)
+    assert message in str(raised.value)
+    assert raised.value.path == str(path)
+
+
+def test_ingest_makes_a_notice_answerable_at_once(fresh_kb: KnowledgeBase, tmp_path) -> None:
+    before = fresh_kb.stats()["documents"]
+    seen: list[Path] = []
+    reports = fresh_kb.ingest([write_docx(tmp_path / "workshop.docx")], on_progress=seen.append)
+    assert [type(report) for report in reports] == [IngestReport]
+    assert reports[0].ok and reports[0].passages > 1
+    assert seen == [tmp_path / "workshop.docx"]
+    assert fresh_kb.stats()["documents"] == before + 1
+    assert (tmp_path / "notices" / "workshop.docx").exists()
+    answer = fresh_kb.ask("工作坊坊主每月要组织几次研讨")
+    assert answer.answered and "每月不少于两次" in answer.hits[0].text
+    due = [d for d in fresh_kb.deadlines() if d.doc_number == "某教〔2030〕7号"]
+    assert due and due[0].due.isoformat() == "2030-06-30"
+
+
+def test_a_bad_file_adds_nothing(fresh_kb: KnowledgeBase, tmp_path: Path) -> None:
+    good = write_html(tmp_path / "good.html")
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    before = fresh_kb.stats()
+    with pytest.raises(IngestError):
+        fresh_kb.ingest([good, bad])
+    assert fresh_kb.stats() == before
+    assert list((tmp_path / "notices").iterdir()) == []
+    reports = fresh_kb.ingest([good, bad], skip_bad=True)
+    assert [report.ok for report in reports] == [True, False]
+    assert "PDF" in reports[1].error
+    assert [p.name for p in (tmp_path / "notices").iterdir()] == ["good.html"]
+
+
+def test_same_file_twice_is_not_duplicated(fresh_kb: KnowledgeBase, corpus_dir: Path) -> None:
+    before = fresh_kb.stats()["documents"]
+    report = fresh_kb.ingest([corpus_dir / "2019-jiaoshi-1.txt"])[0]
+    assert report.duplicate_of == "2019-jiaoshi-1.txt"
+    assert fresh_kb.stats()["documents"] == before
+
+
+def test_cache_is_reused_and_rebuilt_when_notices_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache, notices = tmp_path / "cache", tmp_path / "notices"
+    first = KnowledgeBase.open(cache, notices)
+    built_at = first.stats()["built_at"]
+    assert (cache / "jieba.cache").exists()
+    assert len(list(cache.glob("kb-*.npz"))) == 1
+
+    def no_build(*_args, **_kwargs):
+        raise AssertionError("index rebuilt although nothing changed")
+
+    monkeypatch.setattr(KnowledgeBase, "_build", no_build)
+    again = KnowledgeBase.open(cache, notices)
+    assert again.stats() == first.stats()
+    assert again.ask("参训教师年龄有什么要求").hits[0].text == (
+        first.ask("参训教师年龄有什么要求").hits[0].text
+    )
+    monkeypatch.undo()
+
+    write_html(notices / "new.html")
+    rebuilt = KnowledgeBase.open(cache, notices)
+    assert rebuilt.stats()["documents"] == first.stats()["documents"] + 1
+    assert len(list(cache.glob("kb-*.npz"))) == 1
+    (notices / "new.html").unlink()
+    assert KnowledgeBase.open(cache, notices).stats()["documents"] == first.stats()["documents"]
+    assert built_at
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    KnowledgeBase.open(cache)
+    for path in cache.glob("kb-*.npz"):
+        path.write_bytes(b"not an npz")
+    assert KnowledgeBase.open(cache).stats()["documents"] == 14
+
+
+def test_bad_file_in_notice_dir_is_skipped_not_fatal(tmp_path: Path) -> None:
+    notices = tmp_path / "notices"
+    notices.mkdir()
+    (notices / "junk.txt").write_bytes(b"")
+    kb = KnowledgeBase.open(tmp_path / "cache", notices)
+    assert kb.stats()["documents"] == 14
+    assert any(report.error for report in kb.reports())

@@ -1,0 +1,48 @@
+"""Answer quality over tests/data/questions.yaml must stay at or above 90%."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from knowledge import KnowledgeBase
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "knowledge_quality.py"
+
+
+def load_quality_module():
+    spec = importlib.util.spec_from_file_location("knowledge_quality", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_question_set_covers_every_kind_and_notice(kb: KnowledgeBase) -> None:
+    quality = load_quality_module()
+    questions = quality.load_questions()
+    kinds = {item["kind"] for item in questions}
+    assert len(questions) >= 120
+    assert {
+        "direct",
+        "paraphrase",
+        "colloquial",
+        "typo",
+        "traditional",
+        "homophone",
+        "pinyin",
+        "metadata",
+        "out_of_scope",
+    } <= kinds
+    assert sum(1 for item in questions if item["kind"] == "out_of_scope") >= 20
+
+
+def test_accuracy_at_least_90_percent(kb: KnowledgeBase) -> None:
+    quality = load_quality_module()
+    outcomes = quality.evaluate(kb, quality.load_questions())
+    table = quality.accuracy_by_kind(outcomes)
+    passed, total = table["overall"]
+    failures = [f"{o.question}: {o.detail}" for o in outcomes if not o.passed]
+    assert passed / total >= 0.90, "\n".join(failures)
+    assert table["out_of_scope"][0] == table["out_of_scope"][1]
