@@ -403,7 +403,15 @@ async def hand_off(ctx: Context, entry: QuestionLog) -> list[Reply]:
     by_manager: dict[int, list[question_crud.ClassManager]] = {}
     for item in classes:
         by_manager.setdefault(item.manager_id, []).append(item)
-    status = "我未能从通知中找到答案" if not entry.answered else "学员认为我给的条款没有解答问题"
+    if not entry.answered:
+        status = "我未能从通知中找到答案"
+    elif entry.feedback == "down":
+        status = "学员认为我给的条款没有解答问题"
+    else:
+        status = "学员看了我给的条款,仍希望由班主任解答"
+    if entry.answered and entry.top_title:
+        clause = f" 条款 {entry.top_clause}" if entry.top_clause else ""
+        status += f"(我给的是《{escape(entry.top_title)}》{escape(clause)})"
     deliveries = []
     for manager_id, items in by_manager.items():
         class_names = "、".join(f"「{escape(item.class_name)}」" for item in items)

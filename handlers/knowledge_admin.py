@@ -97,7 +97,9 @@ async def unanswered(ctx: Context) -> list[Reply]:
         asker = askers.get(question.user_id)
         who = escape(asker.display_name if asker else str(question.user_id))
         when = question.created_at.astimezone(zone).strftime("%m-%d %H:%M")
-        why = "👎 认为没帮助" if question.answered else "未能回答"
+        why = "未能回答" if not question.answered else "👎 认为没帮助"
+        if question.feedback != "down" and question.answered:
+            why = "学员想问班主任"
         lines.append(f"{number}. {who} · {when} · {why}\n{escape(question.question[:200])}")
         rows.append([Button(f"✍️ 回答第 {number} 条", data=data("ans", question.id))])
     return [Send("\n\n".join(lines), keyboard(*rows))]
@@ -167,7 +169,12 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         raise UserError("回答不能为空。请输入给学员的回答,或发送「取消」放弃。")
     if len(text) > MAX_ANSWER_CHARS:
         raise UserError(f"回答太长了({len(text)} 字),请控制在 {MAX_ANSWER_CHARS} 字以内。")
-    question = question_for_manager(ctx, str(question_id))
+    try:
+        question = question_for_manager(ctx, str(question_id))
+    except UserError:
+        with ctx.services.session() as session:  # a dead reply must not swallow later texts
+            crud.clear_pending(session, user_id=ctx.user.id)
+        raise
     delivered = await deliver(
         ctx.services,
         question.user_id,

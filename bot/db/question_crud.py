@@ -167,7 +167,11 @@ def save_manager_answer(
 
 
 def _needs_a_person():
-    return or_(QuestionLog.answered == False, QuestionLog.feedback == "down")  # noqa: E712
+    return or_(
+        QuestionLog.answered == False,  # noqa: E712
+        QuestionLog.feedback == "down",
+        QuestionLog.handed_off_at != None,  # noqa: E711
+    )
 
 
 def unanswered_for(
@@ -178,8 +182,8 @@ def unanswered_for(
     everyone: bool = False,
     limit: int = 10,
 ) -> list[QuestionLog]:
-    """Declined or 👎 questions without a manager's reply, newest first: from the trainees of
-    the manager's classes and those handed to them (`everyone` for admins: all of them)."""
+    """Declined, 👎 or handed-off questions without a manager's reply, newest first: from the
+    trainees of the manager's classes and those handed to them (`everyone` for admins: all)."""
     statement = (
         select(QuestionLog)
         .where(

@@ -106,4 +106,4 @@ def test_questions_handoff_curated_and_upload(start_bot, fake_telegram):
     assert bot.stop() == 0
     log = bot.log()
     assert "Traceback" not in log
-    assert re.search(r"handler=ask_text ms=\d", log)
+    assert re.search(rf"update user={TRAINEE} kind=text handler=\w+ ms=\d", log)

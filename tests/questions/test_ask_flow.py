@@ -203,3 +203,25 @@ async def test_deadline_reminder_button_calls_the_scheduler(chat, monkeypatch):
     assert calls == [(MANAGER, 1, "2027-03-15", 3)]
     forged = await chat.press(MANAGER, three_days.replace(":3", ":5"))
     assert forged[0].alert and len(calls) == 1
+
+
+async def test_handed_off_answer_is_listed_and_a_dead_reply_state_clears(chat):
+    from bot.db import crud
+
+    replies = await chat.say(TRAINEE, AGE_QUESTION)
+    await chat.press(TRAINEE, button(replies, "问班主任"))
+    (to_manager,) = chat.messenger.to(MANAGER)
+    assert "仍希望由班主任解答" in to_manager[0] and "《" in to_manager[0]
+    assert "学员想问班主任" in text_of(await chat.say(MANAGER, "/unanswered"))
+
+    with chat.services.session() as session:
+        crud.set_pending(
+            session, user_id=MANAGER, kind="handoff_answer", payload={"question_id": 999}
+        )
+    assert (await chat.say(MANAGER, "这条回答没有对应的问题"))[0].text.startswith("这个按钮已失效")
+    with chat.services.session() as session:
+        assert crud.get_pending(session, user_id=MANAGER) is None
+    # Cancelling a reply sends nothing.
+    await chat.press(MANAGER, to_manager[1][0][0].data)
+    assert "已取消" in text_of(await chat.say(MANAGER, "取消"))
+    assert chat.messenger.to(TRAINEE) == []
