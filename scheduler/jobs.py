@@ -26,6 +26,7 @@ from scheduler import runtime
 log = logging.getLogger(__name__)
 
 EARLY_SLACK = timedelta(seconds=60)
+firing: set[int] = set()  # reminders whose job is running now (the sync leaves them alone)
 JOB_PREFIX = "reminder:"
 
 
@@ -62,6 +63,8 @@ async def fire_reminder(reminder_id: int) -> int | None:
 
     services = runtime.current()
     tz = services.settings.timezone
+    service = services.extras.get("scheduler")
+    early = EARLY_SLACK + (service.test_shift if service is not None else timedelta())
 
     def claim() -> int | None:
         now = utcnow()
@@ -71,7 +74,7 @@ async def fire_reminder(reminder_id: int) -> int | None:
                 return None
             if reminder.class_id is None:
                 return None
-            if reminder.next_run_at is not None and reminder.next_run_at > now + EARLY_SLACK:
+            if reminder.next_run_at is not None and reminder.next_run_at > now + early:
                 log.info("reminder %s: occurrence already sent, skipping", reminder_id)
                 return None
             occurrence = reminder.next_run_at or now
@@ -100,7 +103,11 @@ async def fire_reminder(reminder_id: int) -> int | None:
                 return None
             return record.id
 
-    broadcast_id = await asyncio.to_thread(claim)
+    firing.add(reminder_id)
+    try:
+        broadcast_id = await asyncio.to_thread(claim)
+    finally:
+        firing.discard(reminder_id)
     if broadcast_id is not None:
         log.info("reminder %s fired as broadcast %s", reminder_id, broadcast_id)
         wake_sender(services)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from datetime import datetime, timedelta
 from html import escape
 from typing import TYPE_CHECKING
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+TEST_SHIFT_ENV = "GUOPEI_TEST_REMINDER_SHIFT_SECONDS"
 TAKEOVER_SECONDS = 5.0
 SYNC_SECONDS = 5.0
 
@@ -71,6 +73,9 @@ class SchedulerService:
         self.scheduler: AsyncIOScheduler | None = None
         self.broadcaster: Broadcaster | None = None
         self._tasks: list[asyncio.Task] = []
+        # Test-only: one-off reminders fire this many seconds early, so an end-to-end test
+        # can schedule "1分钟后" and see it fire in a few seconds. Never set in production.
+        self.test_shift = timedelta(seconds=float(os.environ.get(TEST_SHIFT_ENV, "0") or 0))
 
     @property
     def is_leader(self) -> bool:
@@ -131,9 +136,12 @@ class SchedulerService:
             timezone=settings.timezone,
         )
         scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED)
+        reminders = await asyncio.to_thread(self._with_session, rcrud.active_reminders)
         scheduler.start()
         self.scheduler = scheduler
-        await self.sync_jobs()
+        # no await between start() and this: no job has run yet, so every active reminder
+        # without a job (written by another process, or due while no leader ran) gets one
+        self._sync(reminders, include_due=True)
         self._tasks.append(asyncio.create_task(self._sync_forever()))
         log.info("scheduler started (this process is the leader)")
 
@@ -148,7 +156,8 @@ class SchedulerService:
         if reminder.cron is not None:
             return CronTrigger(**reminder.cron, timezone=tz)
         assert reminder.run_at is not None
-        return DateTrigger(run_date=reminder.next_run_at or reminder.run_at, timezone=tz)
+        run_date = (reminder.next_run_at or reminder.run_at) - self.test_shift
+        return DateTrigger(run_date=run_date, timezone=tz)
 
     def schedule(self, reminder: Reminder) -> None:
         """Add (or replace) the job of an active reminder; a no-op outside the leader."""
@@ -178,14 +187,29 @@ class SchedulerService:
         if self.scheduler is None:
             return
         reminders = await asyncio.to_thread(self._with_session, rcrud.active_reminders)
+        self._sync(reminders, include_due=False)
+
+    def _sync(self, reminders: list[Reminder], *, include_due: bool) -> None:
+        """Add missing jobs, drop jobs of reminders no longer active.
+
+        Without `include_due`, a one-off already due is left alone: its job has just run and
+        is committing (it was read as active a moment before the job removed itself).
+        """
+        assert self.scheduler is not None
         wanted = {jobs.job_id(r.id): r for r in reminders if r.id is not None}
         existing = {job.id for job in self.scheduler.get_jobs()}
         for job in existing - wanted.keys():
-            if jobs.reminder_id_of(job) is not None:
-                self.unschedule(jobs.reminder_id_of(job))  # type: ignore[arg-type]
+            reminder_id = jobs.reminder_id_of(job)
+            if reminder_id is not None and reminder_id not in jobs.firing:
+                self.unschedule(reminder_id)
+        soon = utcnow() + self.test_shift + timedelta(seconds=2)
         for job, reminder in wanted.items():
-            if job not in existing:
-                self.schedule(reminder)
+            if job in existing or reminder.id in jobs.firing:
+                continue
+            due = reminder.cron is None and (reminder.next_run_at or soon) <= soon
+            if due and not include_due:
+                continue
+            self.schedule(reminder)
 
     async def _sync_forever(self) -> None:
         while True:
