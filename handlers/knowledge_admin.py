@@ -350,6 +350,9 @@ async def receive_notice(ctx: Context) -> list[Reply]:
         raise UserError("文件是空的,没有加入知识库。")
     if len(content) > MAX_NOTICE_BYTES:
         raise UserError("文件太大了(超过 20 MB)。请只发送通知正文。")
+    await deliver(
+        ctx.services, ctx.event.chat_id, f"📥 收到「{escape(name)}」,正在清理并加入知识库…"
+    )
     lock = ctx.services.extras.setdefault(INGEST_LOCK, asyncio.Lock())
     async with lock:
         with tempfile.TemporaryDirectory(prefix="guopei-upload-") as folder:
