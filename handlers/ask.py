@@ -256,7 +256,7 @@ def declined_view(ctx: Context, question_id: int, question: str, reason: str | N
     if not has_class:
         return Send(f"{text}\n\n{NO_CLASS_HINT}")
     return Send(
-        f"{text}\n\n也可以把问题转给班主任,回复会发到这里。",
+        f"{text}\n\n也可以把问题转给班主任,回复会发到与我的私聊里。",
         keyboard([Button("🙋 问班主任", data=callback("ho", question_id))]),
     )
 
