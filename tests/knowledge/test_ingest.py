@@ -43,6 +43,47 @@ def write_html(path: Path) -> Path:
     return path
 
 
+def make_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF whose text uses the built-in Chinese CID font (no font file needed)."""
+    content = "BT /F1 12 Tf 50 800 Td 14 TL\n"
+    for line in lines:
+        content += "<" + line.encode("utf-16-be").hex() + "> Tj T*\n"
+    content += "ET"
+    stream = content.encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+        b" /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H"
+        b" /DescendantFonts [6 0 R] >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return out
+
+
+def test_pdf_notice_is_parsed(tmp_path: Path) -> None:
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(make_pdf(NOTICE_LINES))
+    parsed = parse_notice_file(path)
+    assert parsed.documents[0].doc_number == "某教〔2030〕7号"
+    assert any("每月不少于两次" in passage.text for passage in parsed.passages)
+
+
 @pytest.fixture
 def fresh_kb(tmp_path: Path) -> KnowledgeBase:
     return KnowledgeBase.open(tmp_path / "cache", tmp_path / "notices")
