@@ -26,6 +26,7 @@ class Outcome:
     kind: str
     passed: bool
     detail: str
+    in_top3: bool = False
 
 
 def load_questions(path: Path = QUESTIONS) -> list[dict]:
@@ -45,8 +46,10 @@ def judge(item: dict, answer: Answer) -> Outcome:
         top = answer.hits[0].text
         expected = item["expect"] if isinstance(item["expect"], list) else [item["expect"]]
         passed = any(str(phrase) in top for phrase in expected)
+        in_top3 = any(str(p) in hit.text for hit in answer.hits[:3] for p in expected)
         detail = "ok" if passed else f"expected {item['expect']!r}, top: {top[:60]!r}"
-    return Outcome(item["q"], item["kind"], passed, detail)
+        return Outcome(item["q"], item["kind"], passed, detail, in_top3)
+    return Outcome(item["q"], item["kind"], passed, detail, passed)
 
 
 def evaluate(kb: KnowledgeBase, questions: list[dict]) -> list[Outcome]:
@@ -54,12 +57,12 @@ def evaluate(kb: KnowledgeBase, questions: list[dict]) -> list[Outcome]:
     return [judge(item, kb.ask(item["q"])) for item in questions]
 
 
-def accuracy_by_kind(outcomes: list[Outcome]) -> dict[str, tuple[int, int]]:
-    """kind → (passed, total), plus "overall"."""
+def accuracy_by_kind(outcomes: list[Outcome], top3: bool = False) -> dict[str, tuple[int, int]]:
+    """kind → (passed, total), plus "overall"; with top3, passed means "in the first three"."""
     table: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for outcome in outcomes:
         for key in (outcome.kind, "overall"):
-            table[key][0] += outcome.passed
+            table[key][0] += outcome.in_top3 if top3 else outcome.passed
             table[key][1] += 1
     return {kind: (passed, total) for kind, (passed, total) in table.items()}
 
@@ -73,11 +76,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         kb = KnowledgeBase.open(args.cache_dir or Path(scratch))
         outcomes = evaluate(kb, load_questions())
-    print(f"{'kind':<14}{'passed':>8}{'total':>7}{'accuracy':>10}")
+    top3 = accuracy_by_kind(outcomes, top3=True)
+    print(f"{'kind':<14}{'passed':>8}{'total':>7}{'top-1':>9}{'top-3':>9}")
     for kind, (passed, total) in sorted(
         accuracy_by_kind(outcomes).items(), key=lambda item: item[0] == "overall"
     ):
-        print(f"{kind:<14}{passed:>8}{total:>7}{passed / total:>10.1%}")
+        print(
+            f"{kind:<14}{passed:>8}{total:>7}{passed / total:>9.1%}{top3[kind][0] / total:>9.1%}"
+        )
     failures = [outcome for outcome in outcomes if not outcome.passed]
     if args.show_failures:
         for outcome in failures:

@@ -24,6 +24,7 @@ from knowledge.notices import (
 )
 
 MIN_NOTICE_CJK = 40
+HEAD_LINES = 12
 CLAUSE_MARK = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[((][一二三四五六七八九十\d]+[))]|\d+\s*[.．、]|第)"
 )
@@ -121,26 +122,10 @@ def metadata_passage(document: Document) -> str:
 def notice_body(text: str, title: str = "") -> str:
     """The notice without its title lines, addressee, attachment list and signature."""
     lines = [line.strip() for line in text.split("\n") if line.strip() and line.strip() != title]
-    head: list[str] = []
-    for index, line in enumerate(lines):
-        if index >= 12:
-            head.append(line)
-            continue
-        unnumbered = DOC_NUMBER.sub("", line, count=1).strip() if DOC_NUMBER.match(line) else line
-        if ADDRESSEE.match(unnumbered):
-            rest = ADDRESSEE.sub("", unnumbered).strip()
-            if rest:
-                head.append(rest)
-            continue
-        if _is_title_line(line):
-            continue
-        head.append(line)
-    lines = head
-    start = 0
-    body = _join_broken_lines(lines[start:])
+    body = _strip_head(lines[:HEAD_LINES]) + lines[HEAD_LINES:]
     kept: list[str] = []
     in_attachments = False
-    for index, line in enumerate(body):
+    for line in _join_broken_lines(body):
         if re.match(r"^附件[::]", line):
             in_attachments = True
             continue
@@ -148,17 +133,29 @@ def notice_body(text: str, title: str = "") -> str:
             continue
         in_attachments = False
         if SIGNATURE_DATE.match(line):
-            while (
-                kept
-                and len(kept[-1]) <= 40
-                and "。" not in kept[-1]
-                and re.search("部|厅|委|局", kept[-1])
-            ):
+            while kept and _is_signer_line(kept[-1]):
                 kept.pop()
             continue
         kept.append(line)
-        del index
     return "\n".join(kept)
+
+
+def _strip_head(lines: list[str]) -> list[str]:
+    """Drop title fragments and document numbers; keep what follows the addressee's colon."""
+    kept = []
+    for line in lines:
+        unnumbered = DOC_NUMBER.sub("", line, count=1).strip() if DOC_NUMBER.match(line) else line
+        if ADDRESSEE.match(unnumbered):
+            rest = ADDRESSEE.sub("", unnumbered).strip()
+            if rest:
+                kept.append(rest)
+        elif not _is_title_line(line):
+            kept.append(line)
+    return kept
+
+
+def _is_signer_line(line: str) -> bool:
+    return len(line) <= 40 and "。" not in line and re.search("部|厅|委|局", line) is not None
 
 
 def _is_title_line(line: str) -> bool:

@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import asdict, astuple, dataclass, replace
 from datetime import UTC, date, datetime
@@ -503,12 +502,3 @@ class KnowledgeBase:
     def passage(self, passage_id: int) -> Passage:
         """One passage by id."""
         return self._state.passages[passage_id]
-
-
-def timed_open(
-    cache_dir: Path, extra_notice_dir: Path | None = None
-) -> tuple[KnowledgeBase, float]:
-    """Open a knowledge base and return it with the seconds it took."""
-    started = time.perf_counter()
-    kb = KnowledgeBase.open(cache_dir, extra_notice_dir)
-    return kb, time.perf_counter() - started
