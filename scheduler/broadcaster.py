@@ -38,11 +38,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from html import escape
+from html import escape, unescape
 from typing import TYPE_CHECKING, Any
 
 from bot.chat import (
@@ -65,7 +66,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
+# Replies to users (not paced by us) share Telegram's per-bot budget: keep one send a second
+# free for them, so a manager's command during or right after a broadcast is not answered 429.
+INTERACTIVE_RESERVE_PER_SECOND = 1
 NAMES_IN_REPORT = 20
+TAGS = re.compile(r"<[^>]+>")
 
 
 def keyboard_to_json(buttons: Keyboard) -> list:
@@ -156,8 +161,11 @@ class Broadcaster:
     ) -> None:
         settings = services.settings
         self.services = services
+        overall = settings.broadcast_rate_per_second
+        if overall > 2 * INTERACTIVE_RESERVE_PER_SECOND:
+            overall -= INTERACTIVE_RESERVE_PER_SECOND
         self.limiter = limiter or RateLimiter(
-            per_second=settings.broadcast_rate_per_second,
+            per_second=overall,
             per_chat=settings.broadcast_rate_per_chat,
             per_group_minute=settings.broadcast_rate_per_group_minute,
         )
@@ -369,7 +377,11 @@ class Broadcaster:
         return None
 
     def _title(self, state: _Running) -> str:
-        excerpt = state.text if len(state.text) <= 30 else state.text[:30] + "…"
+        lines = state.text.splitlines()
+        if len(lines) > 1 and lines[0].startswith(("📢", "⏰")):  # our own header line
+            lines = lines[1:]
+        plain = unescape(TAGS.sub("", " ".join(lines))).strip()
+        excerpt = plain if len(plain) <= 30 else plain[:30] + "…"
         what = "提醒" if state.kind == "reminder" else "问卷" if state.kind == "survey" else "群发"
         where = f"「{escape(state.class_name)}」" if state.class_name else ""
         return f"{what}{where}:{escape(excerpt)}"

@@ -42,7 +42,12 @@ def seed_class(data_dir: Path, name: str, member_ids: list[int], manager_id: int
 
 def last_buttons(tg, chat_id: int, text_contains: str, after: int):  # type: ignore[no-untyped-def]
     call = tg.wait_for(
-        method="sendMessage", chat_id=chat_id, text_contains=text_contains, after=after, timeout=15
+        method="sendMessage",
+        ok=True,
+        chat_id=chat_id,
+        text_contains=text_contains,
+        after=after,
+        timeout=15,
     )
     return call.message_id, dict((text, data) for text, data in call.buttons)
 
@@ -56,6 +61,7 @@ def schedule(tg, text: str, class_name: str) -> int:  # type: ignore[no-untyped-
     tg.press_button(user_id=MANAGER, message_id=message_id, data=choice)
     confirm = tg.wait_for(
         method="editMessageText",
+        ok=True,
         chat_id=MANAGER,
         text_contains="确认后按时发给",
         after=mark,
@@ -65,6 +71,7 @@ def schedule(tg, text: str, class_name: str) -> int:  # type: ignore[no-untyped-
     tg.press_button(user_id=MANAGER, message_id=message_id, data=ok)
     tg.wait_for(
         method="editMessageText",
+        ok=True,
         chat_id=MANAGER,
         text_contains="提醒已设置",
         after=mark,
@@ -92,16 +99,22 @@ def test_reminders_fire_on_time_through_a_restart(start_bot, fake_telegram, data
     # bad times: a clear message with examples, nothing scheduled
     mark = tg.mark()
     tg.send_text(user_id=MANAGER, text="/remind 昨天下午 交作业")
-    tg.wait_for(method="sendMessage", chat_id=MANAGER, text_contains="可以这样写", after=mark)
+    tg.wait_for(
+        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="可以这样写", after=mark
+    )
     tg.send_text(user_id=MANAGER, text="/remind 2026-02-30 9:00 交作业")
-    tg.wait_for(method="sendMessage", chat_id=MANAGER, text_contains="2026-02-30", after=mark)
+    tg.wait_for(
+        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="2026-02-30", after=mark
+    )
     tg.send_text(user_id=1001, text="/remind 明天9点 交作业")  # a trainee may not
-    tg.wait_for(method="sendMessage", chat_id=1001, text_contains="只有班主任", after=mark)
+    tg.wait_for(
+        method="sendMessage", ok=True, chat_id=1001, text_contains="只有班主任", after=mark
+    )
 
     # a recurring one echoes its next three runs
     tg.send_text(user_id=MANAGER, text="/remind 每周五20:00 提交周报")
     weekly = tg.wait_for(
-        method="sendMessage", chat_id=MANAGER, text_contains="接下来三次", after=mark
+        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="接下来三次", after=mark
     )
     assert weekly.text.count("20:00") >= 3
 
@@ -113,28 +126,30 @@ def test_reminders_fire_on_time_through_a_restart(start_bot, fake_telegram, data
     mark = tg.mark()
     tg.send_text(user_id=MANAGER, text="/reminders")
     listing = tg.wait_for(
-        method="sendMessage", chat_id=MANAGER, text_contains="待发送的提醒", after=mark
+        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="待发送的提醒", after=mark
     )
     assert "交研修日志" in listing.text and "这条会被取消" in listing.text
     cancel = [data for label, data in listing.buttons if "取消" in label][-1]
     tg.press_button(user_id=MANAGER, message_id=listing.message_id, data=cancel)
     ask = tg.wait_for(
-        method="editMessageText", chat_id=MANAGER, text_contains="确定取消", after=mark
+        method="editMessageText", ok=True, chat_id=MANAGER, text_contains="确定取消", after=mark
     )
     assert "这条会被取消" in ask.text
     yes = next(data for label, data in ask.buttons if "确定取消" in label)
     tg.press_button(user_id=MANAGER, message_id=listing.message_id, data=yes)
-    tg.wait_for(method="editMessageText", chat_id=MANAGER, text_contains="已取消提醒", after=mark)
+    tg.wait_for(
+        method="editMessageText", ok=True, chat_id=MANAGER, text_contains="已取消提醒", after=mark
+    )
 
     for user_id in members:
         call = tg.wait_for(
-            method="sendMessage", chat_id=user_id, text_contains="交研修日志", timeout=30
+            method="sendMessage", ok=True, chat_id=user_id, text_contains="交研修日志", timeout=30
         )
         assert call.time  # delivered
     fired_after = time.time() - scheduled_at
     assert 60 - SHIFT - 1 <= fired_after <= 60 - SHIFT + 20  # on time, not early
     assert texts_to(tg, 1004, "交研修日志") == []  # the other class got nothing
-    tg.wait_for(method="editMessageText", chat_id=MANAGER, text_contains="送达 3")
+    tg.wait_for(method="editMessageText", ok=True, chat_id=MANAGER, text_contains="送达 3")
 
     # reminder B is scheduled, the bot restarts, B fires once after the restart
     schedule(tg, "1分钟后 提交作业", "语文一班")
@@ -144,6 +159,7 @@ def test_reminders_fire_on_time_through_a_restart(start_bot, fake_telegram, data
     for user_id in members:
         tg.wait_for(
             method="sendMessage",
+            ok=True,
             chat_id=user_id,
             text_contains="提交作业",
             after=restart_mark,
@@ -151,6 +167,7 @@ def test_reminders_fire_on_time_through_a_restart(start_bot, fake_telegram, data
         )
     tg.wait_for(
         method="editMessageText",
+        ok=True,
         chat_id=MANAGER,
         text_contains="送达 3",
         after=restart_mark,
