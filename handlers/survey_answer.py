@@ -23,11 +23,14 @@ import logging
 from dataclasses import dataclass
 from html import escape
 
+from sqlmodel import Session
+
 from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db import crud
 from bot.db import survey_crud as scrud
 from bot.db.models import utcnow
-from bot.db.survey_models import ResponseStatus, Survey, SurveyAnswer, SurveyResponse
+from bot.db.survey_crud import Sheet, StoredAnswer
+from bot.db.survey_models import ResponseStatus
 from bot.services import Services
 from bot.surveys.templates import LIKERT5
 from handlers.routing import Context, UserError
@@ -67,11 +70,14 @@ class SurveyView:
     questions: tuple[QuestionView, ...]
 
 
-def survey_view(services: Services, session: object, survey: Survey) -> SurveyView:
+def survey_view(services: Services, session: Session, survey_id: int) -> SurveyView | None:
     """The survey's questions, loaded once per process (they are a frozen snapshot)."""
     views: dict[int, SurveyView] = services.extras.setdefault("survey_views", {})
-    view = views.get(survey.id)  # type: ignore[arg-type]
+    view = views.get(survey_id)
     if view is None:
+        survey = scrud.get_survey(session, survey_id=survey_id)
+        if survey is None:
+            return None
         questions = tuple(
             QuestionView(
                 id=q.id,  # type: ignore[arg-type]
@@ -82,12 +88,12 @@ def survey_view(services: Services, session: object, survey: Survey) -> SurveyVi
                 options=LIKERT5 if q.kind == "likert5" else tuple(q.options),
                 max_choices=q.max_choices,
             )
-            for q in scrud.questions_of(session, survey_id=survey.id)  # type: ignore[arg-type]
+            for q in scrud.questions_of(session, survey_id=survey_id)
         )
-        view = SurveyView(survey.id, survey.class_id, survey.title, survey.anonymous, questions)  # type: ignore[arg-type]
+        view = SurveyView(survey_id, survey.class_id, survey.title, survey.anonymous, questions)
         if len(views) > 512:
             views.clear()
-        views[survey.id] = view  # type: ignore[index]
+        views[survey_id] = view
     return view
 
 
@@ -127,7 +133,7 @@ def parse_press(data: str) -> Press:
     raise Forged(f"unknown action {action!r} with {len(numbers)} fields")
 
 
-def _data(action: str, response: SurveyResponse, position: int, arg: int | None = None) -> str:
+def _data(action: str, response: Sheet, position: int, arg: int | None = None) -> str:
     tail = "" if arg is None else f":{arg}"
     return f"{PREFIX}:{VERSION}:{action}:{response.survey_id}:{response.id}:{position}{tail}"
 
@@ -139,7 +145,7 @@ def start_button(survey_id: int, label: str = "📝 开始填写") -> Button:
 # ---------------------------------------------------------------- rendering
 
 
-def _choice_label(question: QuestionView, answer: SurveyAnswer | None) -> str:
+def _choice_label(question: QuestionView, answer: StoredAnswer | None) -> str:
     if answer is None:
         return "(未填)"
     if question.kind == "text":
@@ -153,7 +159,7 @@ def _choice_label(question: QuestionView, answer: SurveyAnswer | None) -> str:
 
 
 def render_question(
-    view: SurveyView, response: SurveyResponse, answer: SurveyAnswer | None
+    view: SurveyView, response: Sheet, answer: StoredAnswer | None
 ) -> tuple[str, Keyboard]:
     """The text and buttons of the question at the response's position."""
     question = view.questions[response.position]
@@ -203,7 +209,7 @@ def render_question(
 
 
 def render_review(
-    view: SurveyView, response: SurveyResponse, answers: dict[int, SurveyAnswer]
+    view: SurveyView, response: Sheet, answers: dict[int, StoredAnswer]
 ) -> tuple[str, Keyboard]:
     """The final page: every answer, 「提交」 and a button per question to change it."""
     total = len(view.questions)
@@ -235,42 +241,38 @@ def render_done(view: SurveyView) -> str:
 
 
 def render_position(
-    session: object, view: SurveyView, response: SurveyResponse
+    view: SurveyView, sheet: Sheet, answers: dict[int, StoredAnswer]
 ) -> tuple[str, Keyboard]:
     """Render wherever the response is now (a question or the review)."""
-    if response.position >= len(view.questions):
-        answers = scrud.answers_of(session, response_id=response.id)  # type: ignore[arg-type]
-        return render_review(view, response, answers)
-    question = view.questions[response.position]
-    answer = scrud.get_answer(
-        session,  # type: ignore[arg-type]
-        response_id=response.id,  # type: ignore[arg-type]
-        question_id=question.id,
-    )
-    return render_question(view, response, answer)
+    if sheet.position >= len(view.questions):
+        return render_review(view, sheet, answers)
+    question = view.questions[sheet.position]
+    return render_question(view, sheet, answers.get(question.id))
+
+
+def _is_text(view: SurveyView, position: int) -> bool:
+    return position < len(view.questions) and view.questions[position].kind == "text"
 
 
 def _sync_pending(
-    session: object, ctx: Context, view: SurveyView, response: SurveyResponse, *, was_text: bool
+    session: Session, ctx: Context, view: SurveyView, sheet: Sheet, *, was_text: bool
 ) -> None:
     """Expect the next plain text when the current question is free text, else stop expecting."""
-    position = response.position
-    is_text = position < len(view.questions) and view.questions[position].kind == "text"
-    if is_text:
+    if _is_text(view, sheet.position):
         crud.set_pending(
-            session,  # type: ignore[arg-type]
+            session,
             user_id=ctx.user.id,
             kind=TEXT_STATE,
-            payload={"survey": view.id, "response": response.id, "position": position},
+            payload={"survey": view.id, "response": sheet.id, "position": sheet.position},
         )
     elif was_text:
         _clear_text_pending(session, ctx.user.id)
 
 
-def _clear_text_pending(session: object, user_id: int) -> None:
-    pending = crud.get_pending(session, user_id=user_id)  # type: ignore[arg-type]
+def _clear_text_pending(session: Session, user_id: int) -> None:
+    pending = crud.get_pending(session, user_id=user_id)
     if pending is not None and pending.kind == TEXT_STATE:
-        crud.clear_pending(session, user_id=user_id)  # type: ignore[arg-type]
+        crud.clear_pending(session, user_id=user_id)
 
 
 def _refuse_forged(ctx: Context, reason: str) -> list[Reply]:
@@ -281,6 +283,36 @@ def _refuse_forged(ctx: Context, reason: str) -> list[Reply]:
         reason,
     )
     return [Notice(FORGED, alert=True)]
+
+
+def _closed_replies(view: SurveyView) -> list[Reply]:
+    return [Edit(f"⏹ <b>{escape(view.title)}</b>\n{CLOSED}"), Notice(CLOSED, alert=True)]
+
+
+def _check_press(press: Press, view: SurveyView) -> str | None:
+    """Why a press that no button of this survey carries is forged (None: it is well-formed)."""
+    total = len(view.questions)
+    if press.position > total:
+        return "position out of range"
+    question = view.questions[press.position] if press.position < total else None
+    if press.action in ("a", "t"):
+        if question is None:
+            return "a choice on the review page"
+        if press.action == "a" and question.kind not in ("likert5", "single"):
+            return "an answer button on a question of another kind"
+        if press.action == "t" and question.kind != "multiple":
+            return "a toggle on a question that is not multiple choice"
+        if press.arg >= len(question.options):
+            return "choice out of range"
+    if press.action == "n" and question is None:
+        return "next from the review"
+    if press.action == "e" and (press.position != total or press.arg >= total):
+        return "edit target out of range"
+    if press.action == "u" and press.position != total:
+        return "submit outside the review"
+    if press.action == "b" and press.position == 0:
+        return "back from the first question"
+    return None
 
 
 # ---------------------------------------------------------------- handlers
@@ -295,91 +327,72 @@ async def on_survey_button(ctx: Context) -> list[Reply]:
     if press.action == "s":
         return start_survey(ctx, press.survey_id)
     with ctx.services.session() as session:
-        found = scrud.response_with_survey(session, response_id=press.response_id)
-        if found is None:
+        sheet = scrud.load_sheet(session, response_id=press.response_id)
+        if sheet is None:
             return _refuse_forged(ctx, "no such response")
-        response, survey = found
-        if response.user_id != ctx.user.id:
-            return _refuse_forged(ctx, f"response {response.id} belongs to another user")
-        if response.survey_id != press.survey_id:
-            return _refuse_forged(
-                ctx, f"response {response.id} is not of survey {press.survey_id}"
-            )
-        view = survey_view(ctx.services, session, survey)
-        total = len(view.questions)
-        if press.position > total:
-            return _refuse_forged(ctx, "position out of range")
-        if response.status == ResponseStatus.submitted:
+        if sheet.user_id != ctx.user.id:
+            return _refuse_forged(ctx, f"response {sheet.id} belongs to another user")
+        if sheet.survey_id != press.survey_id:
+            return _refuse_forged(ctx, f"response {sheet.id} is not of survey {press.survey_id}")
+        view = survey_view(ctx.services, session, sheet.survey_id)
+        assert view is not None
+        reason = _check_press(press, view)
+        if reason is not None:
+            return _refuse_forged(ctx, reason)
+        if sheet.status == ResponseStatus.submitted:
             return [Notice(SUBMITTED, alert=True)]
-        if not survey.is_open(utcnow()):
+        if not sheet.survey_open(utcnow()):
             _clear_text_pending(session, ctx.user.id)
-            return [Edit(f"⏹ <b>{escape(view.title)}</b>\n{CLOSED}"), Notice(CLOSED, alert=True)]
-        question = view.questions[press.position] if press.position < total else None
-        if press.action in ("a", "t") and (
-            question is None
-            or (press.action == "a" and question.kind not in ("likert5", "single"))
-            or (press.action == "t" and question.kind != "multiple")
-            or press.arg >= len(question.options)
-        ):
-            return _refuse_forged(ctx, "choice out of range or wrong question kind")
-        if press.action == "e" and (press.position != total or press.arg >= total):
-            return _refuse_forged(ctx, "edit target out of range")
-        if press.action == "u" and press.position != total:
-            return _refuse_forged(ctx, "submit outside the review")
-        if press.action == "b" and press.position == 0:
-            return _refuse_forged(ctx, "back from the first question")
-        if ctx.event.message_id is not None and response.message_id != ctx.event.message_id:
-            scrud.set_message_id(session, response_id=response.id, message_id=ctx.event.message_id)
-            response.message_id = ctx.event.message_id
-        if response.position != press.position:
+            return _closed_replies(view)
+        if ctx.event.message_id is not None and sheet.message_id != ctx.event.message_id:
+            scrud.set_message_id(session, response_id=sheet.id, message_id=ctx.event.message_id)
+            sheet.message_id = ctx.event.message_id
+        answers = scrud.load_answers(session, response_id=sheet.id)
+        if sheet.position != press.position:
             # a double tap, or a button of an older state of the message: show where they are
             session.commit()
-            text, buttons = render_position(session, view, response)
+            text, buttons = render_position(view, sheet, answers)
             return [Edit(text, buttons), Notice("已为您显示当前题目")]
-        notice, replies = _apply(session, ctx, view, response, press)
+        toast, replies = _apply(session, ctx, view, sheet, answers, press)
         session.commit()
         if replies is not None:
             return replies
-        text, buttons = render_position(session, view, response)
-    return [Edit(text, buttons), Notice(notice)]
+        text, buttons = render_position(view, sheet, answers)
+    return [Edit(text, buttons), Notice(toast)]
 
 
 def _apply(
-    session: object,
+    session: Session,
     ctx: Context,
     view: SurveyView,
-    response: SurveyResponse,
+    sheet: Sheet,
+    answers: dict[int, StoredAnswer],
     press: Press,
 ) -> tuple[str, list[Reply] | None]:
-    """Carry out a valid press at the response's current position; returns (toast, replies)."""
-    total = len(view.questions)
+    """Carry out a valid press at the sheet's current position; returns (toast, replies)."""
     position = press.position
-    question = view.questions[position] if position < total else None
+    question = view.questions[position] if position < len(view.questions) else None
     was_text = question is not None and question.kind == "text"
-    rid: int = response.id  # type: ignore[assignment]
 
-    def go(to: int) -> bool:
-        moved = scrud.move(session, response_id=rid, from_position=position, to_position=to)  # type: ignore[arg-type]
-        if moved:
-            response.position = to
-        return moved
+    def go(to: int) -> None:
+        if scrud.move_sheet(session, response_id=sheet.id, from_position=position, to_position=to):
+            sheet.position = to
+        else:  # a concurrent twin of this press moved it first: show where it really is
+            sheet.position = scrud.sheet_position(session, response_id=sheet.id)
+            answers.update(scrud.load_answers(session, response_id=sheet.id))
+        _sync_pending(session, ctx, view, sheet, was_text=was_text)
 
     if press.action == "a":
         assert question is not None
-        scrud.store_answer(
-            session,
-            response_id=rid,
-            question_id=question.id,  # type: ignore[arg-type]
-            choice=press.arg,
-            commit=False,
+        answers[question.id] = scrud.upsert_answer(
+            session, response_id=sheet.id, question_id=question.id, choice=press.arg
         )
         go(position + 1)
-        _sync_pending(session, ctx, view, response, was_text=was_text)
         return "已记录", None
     if press.action == "t":
         assert question is not None
-        answer = scrud.get_answer(session, response_id=rid, question_id=question.id)  # type: ignore[arg-type]
-        picked = set(answer.choices or []) if answer is not None else set()
+        current = answers.get(question.id)
+        picked = set(current.choices or []) if current is not None else set()
         if press.arg in picked:
             picked.discard(press.arg)
         else:
@@ -387,36 +400,29 @@ def _apply(
                 return f"最多选 {question.max_choices} 项,请先取消一项", None
             picked.add(press.arg)
         if picked:
-            scrud.store_answer(
-                session,
-                response_id=rid,
-                question_id=question.id,  # type: ignore[arg-type]
-                choices=sorted(picked),
-                commit=False,
+            answers[question.id] = scrud.upsert_answer(
+                session, response_id=sheet.id, question_id=question.id, choices=sorted(picked)
             )
         else:
-            scrud.delete_answer(session, response_id=rid, question_id=question.id)  # type: ignore[arg-type]
-        return "已选择" if press.arg in picked else "已取消", None
+            scrud.remove_answer(session, response_id=sheet.id, question_id=question.id)
+            answers.pop(question.id, None)
+        return ("已选择" if press.arg in picked else "已取消"), None
     if press.action == "n":
         assert question is not None
-        answer = scrud.get_answer(session, response_id=rid, question_id=question.id)  # type: ignore[arg-type]
-        empty = answer is None or (question.kind == "multiple" and not answer.choices)
+        current = answers.get(question.id)
+        empty = current is None or (question.kind == "multiple" and not current.choices)
         if question.required and empty:
             hint = "请至少选择一项" if question.kind == "multiple" else "这道题必答,请先作答"
             return "", [Notice(hint, alert=True)]
         go(position + 1)
-        _sync_pending(session, ctx, view, response, was_text=was_text)
         return "", None
     if press.action == "b":
         go(position - 1)
-        _sync_pending(session, ctx, view, response, was_text=was_text)
         return "", None
     if press.action == "e":
         go(press.arg)
-        _sync_pending(session, ctx, view, response, was_text=False)
         return "", None
     # press.action == "u": submit at the review
-    answers = scrud.answers_of(session, response_id=rid)  # type: ignore[arg-type]
     missing = [
         q
         for q in view.questions
@@ -425,11 +431,11 @@ def _apply(
     ]
     if missing:
         go(missing[0].position)
-        _sync_pending(session, ctx, view, response, was_text=False)
         return f"第 {missing[0].position + 1} 题必答,请先作答", None
-    scrud.submit(session, response_id=rid)  # type: ignore[arg-type]
+    if not scrud.submit(session, response_id=sheet.id):
+        return "", [Notice(SUBMITTED, alert=True)]
     _clear_text_pending(session, ctx.user.id)
-    log.info("survey %s submitted by response %s", view.id, rid)
+    log.info("survey %s submitted by response %s", view.id, sheet.id)
     return "", [Edit(render_done(view)), Notice("提交成功,感谢参与!")]
 
 
@@ -441,34 +447,32 @@ def start_survey(ctx: Context, survey_id: int) -> list[Reply]:
             return _refuse_forged(ctx, f"no survey {survey_id}")
         if not scrud.is_member(session, class_id=survey.class_id, user_id=ctx.user.id):
             return _refuse_forged(ctx, f"user is not in the class of survey {survey_id}")
-        view = survey_view(ctx.services, session, survey)
-        existing = session.exec(_response_query(survey_id, ctx.user.id)).first()
-        if existing is not None and existing.status == ResponseStatus.submitted:
+        view = survey_view(ctx.services, session, survey_id)
+        assert view is not None
+        response = scrud.find_response(session, survey_id=survey_id, user_id=ctx.user.id)
+        if response is not None and response.status == ResponseStatus.submitted:
             return [Edit(render_done(view)), Notice(SUBMITTED, alert=True)]
         if not survey.is_open(utcnow()):
-            return [Edit(f"⏹ <b>{escape(view.title)}</b>\n{CLOSED}"), Notice(CLOSED, alert=True)]
-        response = existing
+            return _closed_replies(view)
         if response is None:
             response, _ = scrud.get_or_create_response(
                 session, survey_id=survey_id, user_id=ctx.user.id
             )
         if ctx.event.message_id is not None and response.message_id != ctx.event.message_id:
-            scrud.set_message_id(session, response_id=response.id, message_id=ctx.event.message_id)  # type: ignore[arg-type]
-            response.message_id = ctx.event.message_id
-        _sync_pending(session, ctx, view, response, was_text=True)
+            scrud.set_message_id(
+                session,
+                response_id=response.id,  # type: ignore[arg-type]
+                message_id=ctx.event.message_id,
+            )
         session.commit()
-        text, buttons = render_position(session, view, response)
-    if ctx.event.message_id is None:  # from /mysurveys typed: a new message
+        sheet = scrud.load_sheet(session, response_id=response.id)  # type: ignore[arg-type]
+        assert sheet is not None
+        _sync_pending(session, ctx, view, sheet, was_text=True)
+        answers = scrud.load_answers(session, response_id=sheet.id)
+        text, buttons = render_position(view, sheet, answers)
+    if ctx.event.message_id is None:
         return [Send(text, buttons)]
-    return [Edit(text, buttons), Notice("继续填写" if response.position else "开始填写")]
-
-
-def _response_query(survey_id: int, user_id: int):  # noqa: ANN202
-    from sqlmodel import select
-
-    return select(SurveyResponse).where(
-        SurveyResponse.survey_id == survey_id, SurveyResponse.user_id == user_id
-    )
+    return [Edit(text, buttons), Notice("继续填写" if sheet.position else "开始填写")]
 
 
 async def on_survey_text(ctx: Context) -> list[Reply]:
@@ -477,49 +481,39 @@ async def on_survey_text(ctx: Context) -> list[Reply]:
     with ctx.services.session() as session:
         pending = crud.get_pending(session, user_id=ctx.user.id)
         payload = pending.payload if pending is not None else {}
-        found = scrud.response_with_survey(session, response_id=int(payload.get("response", 0)))
-        if found is None or found[0].user_id != ctx.user.id:
+        sheet = scrud.load_sheet(session, response_id=int(payload.get("response", 0)))
+        if sheet is None or sheet.user_id != ctx.user.id:
             _clear_text_pending(session, ctx.user.id)
             raise UserError("没有正在填写的问卷。发送 /mysurveys 查看待填问卷。")
-        response, survey = found
-        view = survey_view(ctx.services, session, survey)
+        view = survey_view(ctx.services, session, sheet.survey_id)
+        assert view is not None
         position = int(payload.get("position", -1))
-        if response.status == ResponseStatus.submitted or not survey.is_open(utcnow()):
+        if sheet.status == ResponseStatus.submitted or not sheet.survey_open(utcnow()):
             _clear_text_pending(session, ctx.user.id)
-            raise UserError(SUBMITTED if response.status == ResponseStatus.submitted else CLOSED)
-        if (
-            response.position != position
-            or position >= len(view.questions)
-            or view.questions[position].kind != "text"
-        ):
-            _sync_pending(session, ctx, view, response, was_text=True)
-            current, buttons = render_position(session, view, response)
+            raise UserError(SUBMITTED if sheet.status == ResponseStatus.submitted else CLOSED)
+        answers = scrud.load_answers(session, response_id=sheet.id)
+        if sheet.position != position or not _is_text(view, position):
+            _sync_pending(session, ctx, view, sheet, was_text=True)
+            current, buttons = render_position(view, sheet, answers)
             return [Send("这条消息没有作为答案记录。请按当前题目作答:"), Send(current, buttons)]
         if not text:
             raise UserError("回答不能为空。")
         if len(text) > MAX_TEXT_ANSWER:
             raise UserError(f"回答太长了({len(text)} 字),请控制在 {MAX_TEXT_ANSWER} 字以内。")
         question = view.questions[position]
-        scrud.store_answer(
-            session,
-            response_id=response.id,
-            question_id=question.id,  # type: ignore[arg-type]
-            text=text,
-            commit=False,
+        answers[question.id] = scrud.upsert_answer(
+            session, response_id=sheet.id, question_id=question.id, text=text
         )
-        if scrud.move(
-            session,
-            response_id=response.id,
-            from_position=position,  # type: ignore[arg-type]
-            to_position=position + 1,
+        if scrud.move_sheet(
+            session, response_id=sheet.id, from_position=position, to_position=position + 1
         ):
-            response.position = position + 1
-        _sync_pending(session, ctx, view, response, was_text=True)
+            sheet.position = position + 1
+        _sync_pending(session, ctx, view, sheet, was_text=True)
         # the next question goes in a new message whose id we learn at its first button press
-        old_message_id = response.message_id
-        scrud.set_message_id(session, response_id=response.id, message_id=None)  # type: ignore[arg-type]
+        old_message_id = sheet.message_id
+        scrud.set_message_id(session, response_id=sheet.id, message_id=None)
         session.commit()
-        next_text, buttons = render_position(session, view, response)
+        next_text, buttons = render_position(view, sheet, answers)
     replies: list[Reply] = []
     if old_message_id is not None:
         short = text if len(text) <= 60 else text[:60] + "…"

@@ -7,9 +7,10 @@ Moves that a double tap could repeat are conditional updates (`advance`, `submit
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -349,3 +350,158 @@ def count_responses(session: Session, *, survey_id: int) -> dict[str, int]:
         .group_by(SurveyResponse.status)
     )
     return {status: int(count) for status, count in session.exec(statement)}
+
+
+# ------------------------------------------------------------------------------------------
+# The answering fast path: prebuilt Core statements (built once, executed with parameters),
+# one upsert per answer. A trainee's tap runs: sheet + answers (2 reads), upsert + move.
+
+
+@dataclass(slots=True)
+class Sheet:
+    """A response and the mutable state of its survey, as one tap needs them."""
+
+    id: int
+    survey_id: int
+    user_id: int
+    status: str
+    position: int
+    message_id: int | None
+    survey_status: str
+    closes_at: datetime
+
+    def survey_open(self, now: datetime) -> bool:
+        return self.survey_status == SurveyStatus.open and now < self.closes_at
+
+
+@dataclass(slots=True)
+class StoredAnswer:
+    choice: int | None
+    choices: list[int] | None
+    text: str | None
+
+
+_R = SurveyResponse.__table__  # type: ignore[attr-defined]
+_S = Survey.__table__  # type: ignore[attr-defined]
+_A = SurveyAnswer.__table__  # type: ignore[attr-defined]
+_SHEET = (
+    select(
+        _R.c.id,
+        _R.c.survey_id,
+        _R.c.user_id,
+        _R.c.status,
+        _R.c.position,
+        _R.c.message_id,
+        _S.c.status,
+        _S.c.closes_at,
+    )
+    .select_from(_R.join(_S, _S.c.id == _R.c.survey_id))
+    .where(_R.c.id == bindparam("rid"))
+)
+_ANSWERS = select(_A.c.question_id, _A.c.choice, _A.c.choices, _A.c.text).where(
+    _A.c.response_id == bindparam("rid")
+)
+_MOVE = (
+    update(_R)
+    .where(
+        _R.c.id == bindparam("rid"),
+        _R.c.position == bindparam("from_position"),
+        _R.c.status == ResponseStatus.started,
+    )
+    .values(position=bindparam("to_position"), updated_at=bindparam("now"))
+)
+_DELETE_ANSWER = delete(_A).where(
+    _A.c.response_id == bindparam("rid"), _A.c.question_id == bindparam("qid")
+)
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert_statement(dialect: str) -> object:
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        base = dialect_insert(_A)
+        statement = base.on_conflict_do_update(
+            index_elements=[_A.c.response_id, _A.c.question_id],
+            set_={
+                "choice": base.excluded.choice,
+                "choices": base.excluded.choices,
+                "text": base.excluded.text,
+                "updated_at": base.excluded.updated_at,
+            },
+        )
+        _UPSERTS[dialect] = statement
+    return statement
+
+
+def load_sheet(session: Session, *, response_id: int) -> Sheet | None:
+    row = session.connection().execute(_SHEET, {"rid": response_id}).first()
+    return Sheet(*row) if row is not None else None
+
+
+def load_answers(session: Session, *, response_id: int) -> dict[int, StoredAnswer]:
+    rows = session.connection().execute(_ANSWERS, {"rid": response_id})
+    return {qid: StoredAnswer(choice, choices, text) for qid, choice, choices, text in rows}
+
+
+def upsert_answer(
+    session: Session,
+    *,
+    response_id: int,
+    question_id: int,
+    choice: int | None = None,
+    choices: list[int] | None = None,
+    text: str | None = None,
+) -> StoredAnswer:
+    """Insert or replace the one answer of (response, question) in one statement."""
+    connection = session.connection()
+    connection.execute(
+        _upsert_statement(connection.dialect.name),  # type: ignore[arg-type]
+        {
+            "response_id": response_id,
+            "question_id": question_id,
+            "choice": choice,
+            "choices": choices,
+            "text": text,
+            "updated_at": utcnow(),
+        },
+    )
+    return StoredAnswer(choice, choices, text)
+
+
+def remove_answer(session: Session, *, response_id: int, question_id: int) -> None:
+    session.connection().execute(_DELETE_ANSWER, {"rid": response_id, "qid": question_id})
+
+
+def move_sheet(
+    session: Session, *, response_id: int, from_position: int, to_position: int
+) -> bool:
+    """Move a started response between positions; False if it was not at `from_position`."""
+    result = session.connection().execute(
+        _MOVE,
+        {
+            "rid": response_id,
+            "from_position": from_position,
+            "to_position": to_position,
+            "now": utcnow(),
+        },
+    )
+    return result.rowcount == 1
+
+
+def sheet_position(session: Session, *, response_id: int) -> int:
+    return int(
+        session.connection()
+        .execute(select(_R.c.position).where(_R.c.id == response_id))
+        .scalar_one()
+    )
+
+
+def find_response(session: Session, *, survey_id: int, user_id: int) -> SurveyResponse | None:
+    statement = select(SurveyResponse).where(
+        SurveyResponse.survey_id == survey_id, SurveyResponse.user_id == user_id
+    )
+    return session.exec(statement).first()
