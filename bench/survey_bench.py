@@ -89,7 +89,9 @@ def bench_answers(url: str, data_dir: Path, trainees: int, threads: int) -> dict
             with ThreadPoolExecutor(workers) as pool:
                 given = sum(
                     pool.map(
-                        lambda share: asyncio.run(answer_in_turn(conversation, survey_id, share)),
+                        lambda share, sid=survey_id: asyncio.run(
+                            answer_in_turn(conversation, sid, share)
+                        ),
                         shares,
                     )
                 )
