@@ -142,8 +142,14 @@ def notice_body(text: str, title: str = "") -> str:
 
 def _strip_head(lines: list[str]) -> list[str]:
     """Drop title fragments and document numbers; keep what follows the addressee's colon."""
+    addressee_at = next(
+        (i for i, line in enumerate(lines) if ADDRESSEE.match(DOC_NUMBER.sub("", line, count=1))),
+        0,
+    )
     kept = []
-    for line in lines:
+    for position, line in enumerate(lines):
+        if position < addressee_at and "。" not in line:
+            continue
         unnumbered = DOC_NUMBER.sub("", line, count=1).strip() if DOC_NUMBER.match(line) else line
         if ADDRESSEE.match(unnumbered):
             rest = ADDRESSEE.sub("", unnumbered).strip()

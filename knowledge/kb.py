@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 CODE_VERSION = "knowledge-index-3"
 MAX_QUESTION_CHARS = 1000
+# Spelling repair looks at every window of the question; real questions are short.
+MAX_CORRECTED_CHARS = 120
 # A question is in scope when the indexed words carry most of its idf mass …
 MIN_QUERY_COVERAGE = 0.5
 # … and the top passage holds a fair part of it.
@@ -277,13 +279,19 @@ class KnowledgeBase:
         vocabulary = self._state.index.vocabulary
         analyzer = self.analyzer
         words = analyzer.words(text)
-        if any(analyzer.fold_word(word) not in vocabulary for word in words):
+        long_question = len(text) > MAX_CORRECTED_CHARS
+        if not long_question and any(analyzer.fold_word(w) not in vocabulary for w in words):
             text = self._corrector.correct(text, words, analyzer.is_dictionary_word)
             words = analyzer.words(text)
         query: dict[str, QueryWord] = {}
         for word in words:
             term = analyzer.fold_word(word)
-            if term not in vocabulary and len(word) >= 3 and CJK.search(word):
+            if (
+                not long_question
+                and term not in vocabulary
+                and len(word) >= 3
+                and CJK.search(word)
+            ):
                 nearest = self._corrector.nearest_word(term)
                 if nearest:
                     word = term = nearest
