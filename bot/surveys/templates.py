@@ -166,6 +166,11 @@ def parse_template(text: str, *, filename: str) -> Template:
     except ValidationError as error:
         problem = error.errors()[0]
         loc = tuple(problem["loc"])
+        if problem["type"] == "value_error":
+            # a check across fields of a question: point at the field the message is about
+            field_name = next((f for f in ("max_choices", "options") if f in problem["msg"]), None)
+            if field_name and isinstance(loc[-1], int):
+                loc = (*loc, field_name)
         line = _line_of(root, loc)
         raise TemplateError(f"{filename} 第 {line} 行:{_describe(problem, loc)}") from None
     key = spec.key or _key_from_filename(filename)
@@ -178,12 +183,17 @@ def _describe(problem: dict[str, Any], loc: tuple) -> str:
     if isinstance(question_index, int):
         where = f"第 {question_index + 1} 题"
     field_name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    if problem["type"] == "value_error":
+        field_name = ""
     label = _FIELD_NAMES.get(field_name, field_name)
     kind = problem["type"]
     if kind == "missing":
         message = f"缺少{label}"
     elif kind == "extra_forbidden":
-        message = f"不认识的字段「{field_name}」(可用:{'、'.join(_FIELD_NAMES)})"
+        allowed = (
+            QuestionSpec.model_fields if question_index is not None else TemplateSpec.model_fields
+        )
+        message = f"不认识的字段「{field_name}」(可用:{'、'.join(allowed)})"
     elif kind == "literal_error":
         message = f"{label}必须是 likert5、single、multiple 或 text 之一"
     elif kind in ("string_too_long", "too_long"):
