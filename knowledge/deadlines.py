@@ -12,6 +12,7 @@ DUTY = re.compile(r"报送|提交|上报|报教育部|报我部|备案|完成|�
 ABSOLUTE = re.compile(
     r"(?:于|在)?(?P<when>(?P<year>\d{4})年(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?)?"
     r"(?P<end>底)?(?:前|之前|以前))"
+    r"|(?P<target>(?:到|至)(?P<tyear>\d{4})年(?:(?P<tmonth>\d{1,2})月)?底)"
 )
 RELATIVE = re.compile(
     r"(?P<when>(?:培训|项目|活动|研修)?(?:结束|完成|开班|下达|印发)后的?"
@@ -57,7 +58,7 @@ def _deadlines_in(sentence: str) -> list[tuple[date | None, str]]:
             continue
         due = _absolute_date(match)
         if due is not None:
-            results.append((due, match.group("when")))
+            results.append((due, match.group("when") or match.group("target")))
     for match in RELATIVE.finditer(sentence):
         if DUTY.search(sentence[match.end() :]):
             results.append((None, match.group("when")))
@@ -65,17 +66,27 @@ def _deadlines_in(sentence: str) -> list[tuple[date | None, str]]:
 
 
 def _absolute_date(match: re.Match) -> date | None:
+    """Last day a limit allows (「年底前」 31 Dec; 「2020年前」 end of 2019)."""
+    if match.group("target"):
+        return _end_of(int(match.group("tyear")), match.group("tmonth"))
     year = int(match.group("year"))
     month = match.group("month")
     day = match.group("day")
     try:
         if month and day:
             return date(year, int(month), int(day))
-        if month and match.group("end"):
-            last = calendar.monthrange(year, int(month))[1]
-            return date(year, int(month), last)
-        if match.group("end"):
-            return date(year, 12, 31)
     except ValueError:
         return None
-    return None
+    if match.group("end"):
+        return _end_of(year, month)
+    if month:
+        return None
+    return date(year - 1, 12, 31)
+
+
+def _end_of(year: int, month: str | None) -> date | None:
+    if not month:
+        return date(year, 12, 31)
+    if not 1 <= int(month) <= 12:
+        return None
+    return date(year, int(month), calendar.monthrange(year, int(month))[1])

@@ -48,4 +48,15 @@ def test_patterns_and_dates_without_duties() -> None:
         Passage("d", "", "某通知", kind="meta"),
     ]
     found = {deadline.when_text: deadline.due for deadline in find_deadlines([document], passages)}
-    assert found == {"2030年5月底前": date(2030, 5, 31), "项目下达后10个工作日内": None}
+    assert found == {
+        "2030年5月底前": date(2030, 5, 31),
+        "到2031年底": date(2031, 12, 31),
+        "项目下达后10个工作日内": None,
+    }
+
+
+def test_year_only_limit_means_before_that_year(kb: KnowledgeBase) -> None:
+    by_when = {deadline.when_text: deadline for deadline in kb.deadlines()}
+    assert by_when["2020年前"].due == date(2019, 12, 31)
+    assert "全覆盖" in by_when["2020年前"].text
+    assert by_when["到2017年底"].due == date(2017, 12, 31)
