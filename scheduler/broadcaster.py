@@ -376,7 +376,8 @@ class Broadcaster:
             return sent.message_id
         return None
 
-    def _title(self, state: _Running) -> str:
+    def _title(self, state: _Running) -> tuple[str, str]:
+        """("群发「班级」", "the first 30 characters…"), for the progress and the report."""
         lines = state.text.splitlines()
         if len(lines) > 1 and lines[0].startswith(("📢", "⏰")):  # our own header line
             lines = lines[1:]
@@ -384,14 +385,15 @@ class Broadcaster:
         excerpt = plain if len(plain) <= 30 else plain[:30] + "…"
         what = "提醒" if state.kind == "reminder" else "问卷" if state.kind == "survey" else "群发"
         where = f"「{escape(state.class_name)}」" if state.class_name else ""
-        return f"{what}{where}:{escape(excerpt)}"
+        return f"{what}{where}", escape(excerpt)
 
     async def _progress_text(self, state: _Running) -> str:
         counts = await self._db(rcrud.delivery_counts, broadcast_id=state.id)
         total = sum(counts.values())
         done = total - counts.get(DeliveryStatus.pending, 0) - counts.get("sending", 0)
+        what, excerpt = self._title(state)
         return (
-            f"📤 正在发送{self._title(state)}\n"
+            f"📤 正在发送{what}:{excerpt}\n"
             f"进度 {done}/{total}:✅ 送达 {counts.get(DeliveryStatus.sent, 0)} · "
             f"🚫 屏蔽 {counts.get(DeliveryStatus.blocked, 0)} · "
             f"⚠️ 失败 {counts.get(DeliveryStatus.failed, 0)}"
@@ -424,8 +426,9 @@ class Broadcaster:
     async def final_report(self, state: _Running) -> str:
         counts = await self._db(rcrud.delivery_counts, broadcast_id=state.id)
         total = sum(counts.values())
+        what, excerpt = self._title(state)
         lines = [
-            f"✅ 已发送完毕{self._title(state)}",
+            f"✅ {what}已发送完毕:{excerpt}",
             f"共 {total} 人:送达 {counts.get(DeliveryStatus.sent, 0)} · "
             f"屏蔽了机器人 {counts.get(DeliveryStatus.blocked, 0)} · "
             f"失败 {counts.get(DeliveryStatus.failed, 0)}",

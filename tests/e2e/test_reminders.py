@@ -151,6 +151,35 @@ def test_reminders_fire_on_time_through_a_restart(start_bot, fake_telegram, data
     assert texts_to(tg, 1004, "交研修日志") == []  # the other class got nothing
     tg.wait_for(method="editMessageText", ok=True, chat_id=MANAGER, text_contains="送达 3")
 
+    # a message forwarded by the manager becomes a broadcast to the class they choose
+    mark = tg.mark()
+    tg.forward_text(user_id=MANAGER, text="请各位老师查收培训手册", from_chat_id=555)
+    choose = tg.wait_for(
+        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="发给哪个培训班", after=mark
+    )
+    math_class = next(data for label, data in choose.buttons if label.startswith("数学二班"))
+    tg.press_button(user_id=MANAGER, message_id=choose.message_id, data=math_class)
+    confirm = tg.wait_for(
+        method="editMessageText", ok=True, chat_id=MANAGER, text_contains="确认群发", after=mark
+    )
+    assert "数学二班(1 人)" in confirm.text
+    send = next(data for label, data in confirm.buttons if "确认发送" in label)
+    tg.press_button(user_id=MANAGER, message_id=choose.message_id, data=send)
+    tg.wait_for(method="sendMessage", ok=True, chat_id=1004, text_contains="查收培训手册")
+    report = tg.wait_for(
+        method="editMessageText", ok=True, chat_id=MANAGER, text_contains="已发送完毕", after=mark
+    )
+    assert "送达 1" in report.text
+    assert texts_to(tg, 1001, "查收培训手册") == []
+    # a trainee's forwarded message is not a broadcast: it goes on to the question answerer
+    tg.forward_text(user_id=1001, text="国培计划的培训经费怎么管理", from_chat_id=555)
+    tg.wait_for(method="sendMessage", ok=True, chat_id=1001, after=mark)
+    assert not [
+        c
+        for c in tg.calls(method="sendMessage", chat_id=1001, after=mark)
+        if "群发" in (c.text or "")
+    ]
+
     # reminder B is scheduled, the bot restarts, B fires once after the restart
     schedule(tg, "1分钟后 提交作业", "语文一班")
     bot.stop()

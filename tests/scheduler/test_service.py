@@ -162,3 +162,38 @@ async def test_an_occurrence_fires_once(services: Services) -> None:
             assert reminder.next_run_at > utcnow()  # moved on to tomorrow 9:00
     finally:
         runtime.uninstall(services)
+
+
+async def test_deadline_becomes_a_reminder(services: Services) -> None:
+    from datetime import date
+
+    from knowledge.models import Deadline
+    from scheduler.deadlines import schedule_deadline_reminder
+
+    class_id = make_class(services, 1)
+    today = utcnow().astimezone(services.settings.timezone).date()
+
+    def deadline(due: date) -> Deadline:
+        return Deadline(
+            due=due,
+            text="报送培训总结材料",
+            when_text="前",
+            clause="",
+            title="关于做好国培计划的通知",
+            doc_number="教师厅〔2019〕1号",
+            source="",
+            doc_id="x",
+        )
+
+    reminder_id = await schedule_deadline_reminder(
+        services, MANAGER, class_id, deadline(today + timedelta(days=10)), 3
+    )
+    with services.session() as session:
+        reminder = rcrud.get_reminder(session, reminder_id=reminder_id)
+        listed = rcrud.reminders_of_manager(session, manager_id=MANAGER)
+    local = reminder.next_run_at.astimezone(services.settings.timezone)
+    assert (local.date(), local.hour, local.minute) == (today + timedelta(days=7), 9, 0)
+    assert "报送培训总结材料" in reminder.text and "教师厅〔2019〕1号" in reminder.text
+    assert [r.id for r, _ in listed] == [reminder_id]
+    with pytest.raises(ValueError, match="已经过去"):
+        await schedule_deadline_reminder(services, MANAGER, class_id, deadline(today), 1)

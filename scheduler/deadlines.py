@@ -1,0 +1,81 @@
+"""Deadline reminders: a deadline found in the notices (/deadlines) becomes a class reminder.
+
+Called by handlers/ask.py's "⏰ 设为提醒" buttons (found by name, see `deadline_scheduler`)::
+
+    reminder_id = await schedule_deadline_reminder(services, manager_id, class_id, deadline, 3)
+
+The reminder fires at 09:00 (BOT_TIMEZONE) `days_before` days before the due date, quotes
+the duty and its notice, and is listed and cancelled like any other (/reminders).
+Raises ValueError (a Chinese sentence) when that time has already passed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from bot.db import reminder_crud as rcrud
+from bot.db.models import TrainingClass, utcnow
+from scheduler import service as scheduler_service
+from scheduler.timeparse import format_datetime
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from knowledge.models import Deadline
+
+REMIND_AT = time(9, 0)
+MAX_TEXT = 600
+
+
+def deadline_message(deadline: Deadline, days_before: int) -> str:
+    """The reminder's text (plain: it is escaped when sent)."""
+    assert deadline.due is not None
+    source = "".join(
+        part
+        for part in (
+            f"《{deadline.title}》" if deadline.title else "",
+            f"({deadline.doc_number})" if deadline.doc_number else "",
+        )
+    )
+    text = f"距截止日 {deadline.due:%Y年%m月%d日} 还有 {days_before} 天:{deadline.text.strip()}"
+    if source:
+        text += f"\n依据:{source}"
+    return text[:MAX_TEXT]
+
+
+async def schedule_deadline_reminder(
+    services: Services, manager_id: int, class_id: int, deadline: Deadline, days_before: int
+) -> int:
+    """Create and schedule the reminder; returns its id."""
+    if deadline.due is None:
+        raise ValueError("这项截止事项没有具体日期,请用 /remind 手动设置。")
+    tz = services.settings.timezone
+    run_at = datetime.combine(deadline.due - timedelta(days=days_before), REMIND_AT, tz)
+    if run_at <= utcnow():
+        raise ValueError(f"提醒时间 {format_datetime(run_at)} 已经过去了。")
+
+    def create() -> object:
+        with services.session() as session:
+            if session.get(TrainingClass, class_id) is None:
+                raise ValueError("这个培训班不存在了。")
+            reminder = rcrud.create_reminder(
+                session,
+                created_by=manager_id,
+                chat_id=manager_id,
+                class_id=class_id,
+                text=deadline_message(deadline, days_before),
+                when_text=f"截止前{days_before}天",
+                label=f"{format_datetime(run_at)}(截止日前 {days_before} 天)",
+                run_at=run_at,
+                cron=None,
+            )
+            assert reminder.id is not None
+            rcrud.activate_reminder(session, reminder_id=reminder.id, next_run_at=run_at)
+            return rcrud.get_reminder(session, reminder_id=reminder.id)
+
+    reminder = await asyncio.to_thread(create)
+    service = scheduler_service.get(services)
+    if service is not None:
+        service.schedule(reminder)  # type: ignore[arg-type]
+    return reminder.id  # type: ignore[attr-defined]
