@@ -1,0 +1,169 @@
+"""The manager's side in-process: typed closing time, double-tapped 确认发送, /results access,
+exports as documents, reminders to non-respondents (button and automatic nudge), template
+upload, /mysurveys."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select, update
+
+from bot.chat import Event, EventKind
+from bot.db.models import Role, utcnow
+from bot.db.survey_models import Survey
+from handlers.routing import Context
+from handlers.surveys import handle_template_upload, nudge_due
+from tests.surveys.helpers import (
+    SurveyEnv,
+    button_data,
+    buttons,
+    files,
+    first_text,
+    notice,
+)
+
+MANAGER = 500
+OTHER_MANAGER = 600
+TRAINEES = [1001, 1002, 1003, 1004]
+
+
+@pytest.fixture
+def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    environment = SurveyEnv.create(database_url, tmp_path, monkeypatch)
+    yield environment
+    environment.close()
+
+
+def test_typed_closing_time_and_double_confirm(env: SurveyEnv) -> None:
+    env.manager(MANAGER)
+    class_id = env.new_class(MANAGER, TRAINEES)
+    env.command(MANAGER, "/survey")
+    env.press(MANAGER, "sm:1:t:guopei_satisfaction")
+    env.press(MANAGER, f"sm:1:c:guopei_satisfaction:{class_id}")
+    asked = env.press(MANAGER, f"sm:1:w:guopei_satisfaction:{class_id}")
+    assert "请发送截止时间" in first_text(asked)
+    assert "没看懂" in first_text(env.text(MANAGER, "随便什么时候"))
+    assert "重复" in first_text(env.text(MANAGER, "每天9点"))
+    confirm = env.text(MANAGER, "5天后18:00")
+    assert "确认发送问卷" in first_text(confirm) and "18:00" in first_text(confirm)
+    ok = button_data(confirm, "确认发送")
+    first = env.press(MANAGER, ok)
+    assert "已向" in first_text(first) and "4 名学员" in first_text(first)
+    again = env.press(MANAGER, ok)  # a double tap sends nothing twice
+    assert "已经发送过" in notice(again).text
+    assert len(env.delivered) == 1
+    with env.services.session() as session:
+        assert session.execute(select(func.count()).select_from(Survey)).scalar_one() == 1
+        survey = session.execute(select(Survey)).scalar_one()
+    assert survey.nudge_at is not None and survey.nudge_at < survey.closes_at
+    # a class of another manager, and a template that is not there, are refused
+    env.manager(OTHER_MANAGER)
+    foreign = env.press(OTHER_MANAGER, f"sm:1:c:guopei_satisfaction:{class_id}")
+    assert "不归您管理" in notice(foreign).text
+    assert "不存在" in notice(env.press(MANAGER, "sm:1:t:nope")).text
+
+
+def test_results_exports_and_reminders(env: SurveyEnv) -> None:
+    env.manager(MANAGER)
+    class_id = env.new_class(MANAGER, TRAINEES)
+    survey_id = env.send_survey(MANAGER, class_id, "guopei_satisfaction")
+    # two trainees submit, one is half-way, one has not started
+    for user in TRAINEES[:2]:
+        page = env.press(user, f"sv:1:s:{survey_id}", message_id=user)
+        for label in ["非常满意", "满意", "满意", "一般", "满意", "非常满意"]:
+            page = env.press(user, button_data(page, label), message_id=user)
+        page = env.press(user, button_data(page, "跳过"), message_id=user)
+        assert "已提交" in first_text(env.press(user, button_data(page, "提交"), message_id=user))
+    page = env.press(TRAINEES[2], f"sv:1:s:{survey_id}", message_id=9)
+    env.press(TRAINEES[2], button_data(page, "满意"), message_id=9)
+
+    results = env.command(MANAGER, f"/results {survey_id}")
+    text = first_text(results)
+    assert "50.0%" in text and "(2/4)" in text
+    assert "已提交 2 · 填写中 1 · 未开始 1" in text
+    assert "满意率 100.0%" in text  # q1: 非常满意 ×2
+    assert "总体满意率:<b>83.3%</b>" in text  # 10 of 12 satisfied answers
+    assert "学员" not in text  # anonymous: no names anywhere
+    chart = files(results)
+    assert chart and chart[0].as_photo and chart[0].content[:4] == b"\x89PNG"
+
+    # exports as documents
+    xlsx = files(env.press(MANAGER, f"sr:1:x:{survey_id}"))[0]
+    sheet = load_workbook(io.BytesIO(xlsx.content), read_only=True)["明细"]
+    assert len(list(sheet.iter_rows(values_only=True))) == 3
+    csv_file = files(env.press(MANAGER, f"sr:1:c:{survey_id}"))[0]
+    assert csv_file.filename.endswith(".csv") and "满意" in csv_file.content.decode("utf-8-sig")
+
+    # nobody else may read or export it
+    env.manager(OTHER_MANAGER)
+    assert "不属于您" in first_text(env.command(OTHER_MANAGER, f"/results {survey_id}"))
+    assert "不属于您" in notice(env.press(OTHER_MANAGER, f"sr:1:x:{survey_id}")).text
+    assert "班主任" in first_text(env.command(TRAINEES[0], f"/results {survey_id}"))
+
+    # remind non-respondents: the half-way one and the one who has not started
+    env.delivered.clear()
+    reminded = env.press(MANAGER, f"sr:1:n:{survey_id}")
+    assert "已提醒 2 名" in first_text(reminded)
+    assert sorted(env.delivered[0]["recipient_ids"]) == TRAINEES[2:]
+    assert "刚刚已经提醒过" in notice(env.press(MANAGER, f"sr:1:n:{survey_id}")).text
+    assert len(env.delivered) == 1
+
+    # the automatic nudge: once, when due
+    assert asyncio.run(nudge_due(env.services)) == 0
+    with env.services.session() as session:
+        session.execute(update(Survey).values(nudge_at=utcnow() - timedelta(minutes=1)))
+        session.commit()
+    assert asyncio.run(nudge_due(env.services)) == 1
+    assert asyncio.run(nudge_due(env.services)) == 0
+    assert sorted(env.delivered[-1]["recipient_ids"]) == TRAINEES[2:]
+    assert "截止" in env.delivered[-1]["text"]
+
+    # /mysurveys for a trainee half-way, and after the survey is closed
+    mine = env.command(TRAINEES[2], "/mysurveys")
+    assert "填写中" in first_text(mine) and any("继续" in t for t, _ in buttons(mine))
+    list_page = env.command(MANAGER, "/results")
+    assert any(f"#{survey_id}" in t for t, _ in buttons(list_page))
+    closing = env.press(MANAGER, f"sr:1:z:{survey_id}")
+    assert "确定" in first_text(closing)
+    env.press(MANAGER, f"sr:1:zz:{survey_id}")
+    assert "目前没有" in first_text(env.command(TRAINEES[2], "/mysurveys"))
+    closed = env.press(TRAINEES[3], f"sv:1:s:{survey_id}", message_id=5)
+    assert "截止" in notice(closed).text
+    assert "已截止" in notice(env.press(MANAGER, f"sr:1:n:{survey_id}")).text
+
+
+def test_template_upload(env: SurveyEnv) -> None:
+    env.manager(MANAGER)
+    with env.services.session() as session:
+        from bot.db.models import User
+
+        manager = session.get(User, MANAGER)
+        trainee = User(id=1001, first_name="学员")
+
+    def ctx_for(user, role: Role) -> Context:  # type: ignore[no-untyped-def]
+        event = Event(kind=EventKind.document, user_id=user.id, chat_id=user.id)
+        return Context(event=event, user=user, role=role, services=env.services)
+
+    good = "title: 实践反馈\nquestions:\n  - text: 收获大吗?\n    kind: likert5\n"
+    added = asyncio.run(
+        handle_template_upload(ctx_for(manager, Role.manager), good.encode(), "practice.yaml")
+    )
+    assert "已添加问卷模板「实践反馈」" in first_text(added)
+    listed = env.command(MANAGER, "/survey")
+    assert any("实践反馈" in t for t, _ in buttons(listed))
+    bad = good.replace("likert5", "likert7")
+    refused = asyncio.run(
+        handle_template_upload(ctx_for(manager, Role.manager), bad.encode(), "practice2.yaml")
+    )
+    assert "practice2.yaml 第 4 行" in first_text(refused)
+    from handlers.routing import UserError
+
+    with pytest.raises(UserError):
+        asyncio.run(
+            handle_template_upload(ctx_for(trainee, Role.trainee), good.encode(), "t.yaml")
+        )
