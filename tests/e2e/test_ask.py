@@ -6,6 +6,7 @@ admin uploading a notice file that is answerable at once (a corrupt one refused)
 from __future__ import annotations
 
 import re
+from datetime import date
 
 ADMIN, MANAGER, TRAINEE, OTHER = 900, 501, 1001, 1002
 AGE_QUESTION = "参训教师年龄有什么要求"
@@ -18,7 +19,7 @@ NOTICE = (
     "---\n"
     "一、研修营安排\n"
     "(一)书法研修营于每年暑假在云南大理举办,每期十天,参训学员须自带毛笔和宣纸。\n"
-    "(二)请各地于2026年5月20日前将参训学员名单报送项目办。\n"
+    f"(二)请各地于{date.today().year + 1}年5月20日前将参训学员名单报送项目办。\n"
 ).encode()
 
 
@@ -102,6 +103,13 @@ def test_questions_handoff_curated_and_upload(start_bot, fake_telegram):
     )
     found = say(TRAINEE, "书法研修营在哪里举办", "大理")
     assert "测试〔2026〕7号" in found.text
+
+    # Its deadline is listed; the manager turns it into a class reminder (scheduler/).
+    listing = say(TRAINEE, "/deadlines", "参训学员名单报送项目办")
+    assert not any("设为提醒" in text for text, _ in listing.buttons)
+    listing = say(MANAGER, "/deadlines", "参训学员名单报送项目办")
+    choices = press(MANAGER, listing, data_of(listing, "设为提醒"), "提前几天", "sendMessage")
+    press(MANAGER, choices, data_of(choices, "提前3天"), "已为「书法班」设提醒", "editMessageText")
 
     assert bot.stop() == 0
     log = bot.log()

@@ -170,7 +170,7 @@ async def test_admin_uploads_a_notice_then_it_is_answered(chat, tmp_path: Path):
 
 
 async def test_deadline_reminder_button_calls_the_scheduler(chat, monkeypatch):
-    import scheduler
+    from handlers import ask
 
     notice = (
         "title: 关于报送2027年研修计划的通知\n---\n"
@@ -179,7 +179,7 @@ async def test_deadline_reminder_button_calls_the_scheduler(chat, monkeypatch):
         "(二)请各培训班于2027年3月15日前将研修计划报送项目办。\n"
     ).encode()
     assert "已加入知识库" in text_of(await chat.send_file(ADMIN, "plan.txt", notice))
-    monkeypatch.delattr(scheduler, "schedule_deadline_reminder", raising=False)
+    monkeypatch.setattr(ask, "deadline_scheduler", lambda: None)  # scheduler/ without one
     listing = await chat.say(MANAGER, "/deadlines")
     assert "2027-03-15" in text_of(listing) and "设为提醒" not in str(listing)
 
@@ -188,9 +188,7 @@ async def test_deadline_reminder_button_calls_the_scheduler(chat, monkeypatch):
     async def schedule_deadline_reminder(services, manager_id, class_id, deadline, days_before):
         calls.append((manager_id, class_id, deadline.due.isoformat(), days_before))
 
-    monkeypatch.setattr(
-        scheduler, "schedule_deadline_reminder", schedule_deadline_reminder, raising=False
-    )
+    monkeypatch.setattr(ask, "deadline_scheduler", lambda: schedule_deadline_reminder)
     assert "设为提醒" not in str(await chat.say(TRAINEE, "/deadlines"))
     listing = await chat.say(MANAGER, "/deadlines")
     set_data = button(listing, "设为提醒")
