@@ -16,6 +16,8 @@ from knowledge.cleaning import to_simplified
 
 TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
+# 几所, 几次, 哪一年, 多少钱 …: the question word itself carries no topic.
+INTERROGATIVE = re.compile(r"^(?:几|哪|多少|什么|怎么|怎样|如何|为何|为什么)[\u4e00-\u9fff]{0,2}$")
 DOMAIN_WORD_FREQ = 2000
 OOV_WEIGHT = 12.0
 MAX_WEIGHT = 14.0
@@ -89,7 +91,9 @@ class Analyzer:
         return [
             word
             for word in self.tokenizer.cut(normalize(text))
-            if TOKEN_OK.search(word) and word not in STOPWORDS
+            if TOKEN_OK.search(word)
+            and word not in STOPWORDS
+            and (word in self.canonical or not INTERROGATIVE.match(word))
         ]
 
     def subwords(self, word: str) -> list[str]:

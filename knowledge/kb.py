@@ -37,13 +37,14 @@ MAX_CORRECTED_CHARS = 120
 MIN_QUERY_COVERAGE = 0.5
 # … and the top passage holds a fair part of it.
 MIN_HIT_COVERAGE = 0.3
+RARE_FOCUS_WEIGHT = 12.0
 CURATED_MIN_SCORE = 82.0
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Short metadata passages (title, 文号, 附件) win on length alone; they only lead when asked for.
-METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "文件", "哪年"})
+METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "文件"})
 PUBLISHING_TERMS = frozenset({"印发", "发布", "下达", "发文", "联合", "发"})
-PUBLISHING_ASPECTS = frozenset({"时间", "部门", "单位", "哪年", "年份", "谁"})
+PUBLISHING_ASPECTS = frozenset({"时间", "部门", "单位", "年份", "谁"})
 # "When" questions prefer passages that state a time limit.
 TIME_TERMS = frozenset({"时间", "期限"})
 TIME_BOOST = 1.3
@@ -330,6 +331,14 @@ class KnowledgeBase:
             return [], "out_of_scope"
         known = sum(word.weight * word.known for word in words)
         if known / total < MIN_QUERY_COVERAGE:
+            return [], "out_of_scope"
+        focus = max(words, key=lambda word: word.weight)
+        if (
+            focus.known == 0
+            and focus.weight >= RARE_FOCUS_WEIGHT
+            and self.analyzer.is_dictionary_word(focus.word)
+        ):
+            # The question turns on a rare word no notice uses (请假, 住宿费): not ours to answer.
             return [], "out_of_scope"
         terms = [term for word in words for term in word.terms]
         weighted = [(term, 1.0) for term in terms] + [
