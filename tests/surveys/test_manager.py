@@ -167,3 +167,28 @@ def test_template_upload(env: SurveyEnv) -> None:
         asyncio.run(
             handle_template_upload(ctx_for(trainee, Role.trainee), good.encode(), "t.yaml")
         )
+
+
+def test_install_hook_nudges_due_surveys(env: SurveyEnv) -> None:
+    """The start-up hook checks for due nudges at once and then every minute."""
+    from handlers.surveys import install
+
+    env.manager(MANAGER)
+    class_id = env.new_class(MANAGER, TRAINEES)
+    survey_id = env.send_survey(MANAGER, class_id, "course_feedback")
+    with env.services.session() as session:
+        session.execute(update(Survey).values(nudge_at=utcnow() - timedelta(seconds=1)))
+        session.commit()
+    env.delivered.clear()
+
+    async def run() -> None:
+        await install(env.services)
+        for _ in range(100):
+            if env.delivered:
+                break
+            await asyncio.sleep(0.02)
+        await env.services.on_stopping()
+
+    asyncio.run(run())
+    assert len(env.delivered) == 1 and len(env.delivered[0]["recipient_ids"]) == 4
+    assert f"sv:1:s:{survey_id}" == env.delivered[0]["buttons"][0][0].data
