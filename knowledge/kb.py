@@ -37,7 +37,7 @@ MAX_CORRECTED_CHARS = 120
 MIN_QUERY_COVERAGE = 0.5
 # … and the top passage holds a fair part of it.
 MIN_HIT_COVERAGE = 0.3
-RARE_FOCUS_WEIGHT = 12.0
+RARE_FOCUS_WEIGHT = 12.4
 CURATED_MIN_SCORE = 82.0
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
