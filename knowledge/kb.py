@@ -55,6 +55,10 @@ TIME_LIMIT = re.compile(
 DOCUMENT_PRIOR = 0.3
 METADATA_DAMPING = 0.5
 CANDIDATE_SLACK = 10
+# Lucene's old "coord": a candidate's score is scaled by the share of the question (by word
+# weight) that it covers, counting its notice's title as covered context.
+COORD_POWER = 1.0
+COORD_WITH_TITLE = True
 # Hits far below the best one are noise, not alternatives.
 MIN_RELATIVE_SCORE = 0.25
 # Words inside a known compound (普通话 in 普通话培训班) count, but less than the compound.
@@ -361,6 +365,13 @@ class KnowledgeBase:
                 score *= METADATA_DAMPING
             if wants_time and self._dated[passage_id]:
                 score *= TIME_BOOST
+            if COORD_POWER:
+                passage = self._state.passages[passage_id]
+                context = normalize(passage.index_text())
+                if COORD_WITH_TITLE:
+                    context += normalize(self._documents_by_id[passage.doc_id].title)
+                share = sum(w.weight for w in words if self._word_in(w, context)) / total
+                score *= share**COORD_POWER
             candidates.append((score, passage_id))
         candidates.sort(key=lambda item: -item[0])
         if not candidates:
