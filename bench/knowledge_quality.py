@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,9 +53,18 @@ def judge(item: dict, answer: Answer) -> Outcome:
     return Outcome(item["q"], item["kind"], passed, detail, passed)
 
 
-def evaluate(kb: KnowledgeBase, questions: list[dict]) -> list[Outcome]:
-    """Ask every question and judge the answers."""
-    return [judge(item, kb.ask(item["q"])) for item in questions]
+def evaluate(
+    kb: KnowledgeBase, questions: list[dict], timings: list[float] | None = None
+) -> list[Outcome]:
+    """Ask every question and judge the answers (appending seconds per ask to `timings`)."""
+    outcomes = []
+    for item in questions:
+        started = time.perf_counter()
+        answer = kb.ask(item["q"])
+        if timings is not None:
+            timings.append(time.perf_counter() - started)
+        outcomes.append(judge(item, answer))
+    return outcomes
 
 
 def accuracy_by_kind(outcomes: list[Outcome], top3: bool = False) -> dict[str, tuple[int, int]]:
@@ -75,7 +85,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         kb = KnowledgeBase.open(args.cache_dir or Path(scratch))
-        outcomes = evaluate(kb, load_questions())
+        timings: list[float] = []
+        outcomes = evaluate(kb, load_questions(), timings)
     top3 = accuracy_by_kind(outcomes, top3=True)
     print(f"{'kind':<14}{'passed':>8}{'total':>7}{'top-1':>9}{'top-3':>9}")
     for kind, (passed, total) in sorted(
@@ -84,6 +95,12 @@ def main() -> None:
         print(
             f"{kind:<14}{passed:>8}{total:>7}{passed / total:>9.1%}{top3[kind][0] / total:>9.1%}"
         )
+    timings.sort()
+    print(
+        f"kb.ask() over {len(timings)} questions: p50 {timings[len(timings) // 2] * 1000:.2f} ms,"
+        f" p99 {timings[int(len(timings) * 0.99)] * 1000:.2f} ms,"
+        f" max {timings[-1] * 1000:.2f} ms"
+    )
     failures = [outcome for outcome in outcomes if not outcome.passed]
     if args.show_failures:
         for outcome in failures:

@@ -241,6 +241,12 @@ class KnowledgeBase:
         self._corrector = QueryCorrector(frequencies)
         self._unknown_idf = float(np.percentile(index.idf, 75)) if len(index.idf) else 1.0
         self._documents_by_id = {document.doc_id: document for document in state.documents}
+        self._normalized = [normalize(p.index_text()) for p in state.passages]
+        titles = {d.doc_id: normalize(d.title) for d in state.documents}
+        self._contexts = [
+            text + "\n" + titles.get(p.doc_id, "") if COORD_WITH_TITLE else text
+            for text, p in zip(self._normalized, state.passages, strict=True)
+        ]
         self._dated = [bool(TIME_LIMIT.search(p.text)) for p in state.passages]
         meta_ids = {p.doc_id: i for i, p in enumerate(state.passages) if p.kind == "meta"}
         self._meta_of_passage = np.array(
@@ -366,17 +372,14 @@ class KnowledgeBase:
             if wants_time and self._dated[passage_id]:
                 score *= TIME_BOOST
             if COORD_POWER:
-                passage = self._state.passages[passage_id]
-                context = normalize(passage.index_text())
-                if COORD_WITH_TITLE:
-                    context += normalize(self._documents_by_id[passage.doc_id].title)
+                context = self._contexts[passage_id]
                 share = sum(w.weight for w in words if self._word_in(w, context)) / total
                 score *= share**COORD_POWER
             candidates.append((score, passage_id))
         candidates.sort(key=lambda item: -item[0])
         if not candidates:
             return [], "out_of_scope"
-        top_text = normalize(self._state.passages[candidates[0][1]].index_text())
+        top_text = self._normalized[candidates[0][1]]
         found = sum(word.weight for word in words if self._word_in(word, top_text))
         if found / total < MIN_HIT_COVERAGE:
             return [], "out_of_scope"
@@ -390,14 +393,6 @@ class KnowledgeBase:
             for term in word.terms + word.inner_terms
             for surface in self.analyzer.surface_forms(term)
         )
-
-    def _terms_in(self, text: str, terms: list[str]) -> list[str]:
-        folded = normalize(text)
-        return [
-            term
-            for term in terms
-            if any(surface in folded for surface in self.analyzer.surface_forms(term))
-        ]
 
     def _hit(self, passage_id: int, score: float, terms: list[str]) -> Hit:
         passage = self._state.passages[passage_id]

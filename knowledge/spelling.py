@@ -22,10 +22,12 @@ class QueryCorrector:
         self.by_pinyin: dict[str, str] = {}
         for word, frequency in vocabulary.items():
             if 2 <= len(word) <= MAX_WINDOW and all(CJK_CHAR.match(ch) for ch in word):
-                key = "".join(lazy_pinyin(word))
-                best = self.by_pinyin.get(key)
-                if best is None or vocabulary.get(best, 0) < frequency:
-                    self.by_pinyin[key] = word
+                # Keyed both with phrase-aware pinyin and character by character, because
+                # question windows are read per character (长 in 校长 is zhang, alone chang).
+                for key in {"".join(lazy_pinyin(word)), "".join(lazy_pinyin(list(word)))}:
+                    best = self.by_pinyin.get(key)
+                    if best is None or vocabulary.get(best, 0) < frequency:
+                        self.by_pinyin[key] = word
         self.fuzzy_choices = [word for word in vocabulary if len(word) >= 3]
         self.longest_key = max((len(key) for key in self.by_pinyin), default=0)
 
@@ -87,6 +89,7 @@ class QueryCorrector:
         if all(protected[i] for i, ch in enumerate(text) if CJK_CHAR.match(ch)):
             return text
         result = list(text)
+        syllables = lazy_pinyin(list(text))
         index = 0
         while index < len(text):
             replaced = False
@@ -103,7 +106,7 @@ class QueryCorrector:
                 # Two characters are too little evidence unless jieba kept them as one word.
                 if size == 2 and (index, index + 2) not in single_word_spans:
                     continue
-                candidate = self.by_pinyin.get("".join(lazy_pinyin(window)))
+                candidate = self.by_pinyin.get("".join(syllables[index : index + size]))
                 if not candidate or len(candidate) != size:
                     continue
                 changed = [i for i in range(size) if candidate[i] != window[i]]
