@@ -24,9 +24,13 @@ MAX_WEIGHT = 14.0
 
 
 def normalize(text: str) -> str:
-    """NFKC, traditional→simplified, lower case."""
-    text = to_simplified(unicodedata.normalize("NFKC", text)).lower()
-    return text.replace("%", "百分比")
+    """NFKC, traditional→simplified, lower case (for questions and raw text)."""
+    return fold_text(to_simplified(text))
+
+
+def fold_text(text: str) -> str:
+    """NFKC and lower case, for text that is simplified already (cleaned passages)."""
+    return unicodedata.normalize("NFKC", text).lower().replace("%", "百分比")
 
 
 def _data_lines(name: str) -> list[str]:

@@ -18,18 +18,18 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from knowledge.analyzer import Analyzer, normalize, resource_fingerprint
+from knowledge.analyzer import Analyzer, fold_text, normalize, resource_fingerprint
 from knowledge.bm25 import BM25Index
 from knowledge.deadlines import find_deadlines
 from knowledge.errors import IngestError
 from knowledge.ingest import ParsedFile, parse_notice_file
 from knowledge.loaders import SUPPORTED_SUFFIXES
 from knowledge.models import Answer, Deadline, Document, Hit, IngestReport, Passage
-from knowledge.spelling import QueryCorrector
+from knowledge.spelling import QueryCorrector, pinyin_index
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "knowledge-index-3"
+CODE_VERSION = "knowledge-index-4"
 MAX_QUESTION_CHARS = 1000
 # Spelling repair looks at every window of the question; real questions are short.
 MAX_CORRECTED_CHARS = 120
@@ -94,6 +94,7 @@ class _State:
     deadlines: list[Deadline]
     reports: list[IngestReport]
     built_at: str
+    pinyin: dict[str, str]
 
 
 def builtin_corpus_files() -> list[Path]:
@@ -192,6 +193,7 @@ class KnowledgeBase:
             reports.append(parsed.report)
         index = BM25Index.build([self.analyzer.terms(p.index_text()) for p in passages])
         return _State(
+            pinyin=pinyin_index(self._spellable_words(index)),
             documents=documents,
             passages=passages,
             index=index,
@@ -209,6 +211,7 @@ class KnowledgeBase:
             "deadlines": [deadline.to_json() for deadline in state.deadlines],
             "reports": [asdict(report) for report in state.reports],
             "built_at": state.built_at,
+            "pinyin": state.pinyin,
         }
         temporary_index = index_path.with_name(index_path.stem + ".tmp.npz")
         state.index.save(temporary_index)
@@ -230,19 +233,24 @@ class KnowledgeBase:
             deadlines=deadlines,
             reports=[IngestReport(**item) for item in meta["reports"]],
             built_at=meta["built_at"],
+            pinyin=meta["pinyin"],
         )
 
-    def _install(self, state: _State) -> None:
-        index = state.index
+    def _spellable_words(self, index: BM25Index) -> dict[str, int]:
+        """Words a misspelling may be repaired to: the index terms and their synonyms."""
         frequencies = {term: index.doc_freq(term) for term in index.vocabulary}
         for canonical, surfaces in self.analyzer.surfaces.items():
             for surface in surfaces:
                 frequencies.setdefault(surface, frequencies.get(canonical, 0))
-        self._corrector = QueryCorrector(frequencies)
+        return frequencies
+
+    def _install(self, state: _State) -> None:
+        index = state.index
+        self._corrector = QueryCorrector(self._spellable_words(index), state.pinyin)
         self._unknown_idf = float(np.percentile(index.idf, 75)) if len(index.idf) else 1.0
         self._documents_by_id = {document.doc_id: document for document in state.documents}
-        self._normalized = [normalize(p.index_text()) for p in state.passages]
-        titles = {d.doc_id: normalize(d.title) for d in state.documents}
+        self._normalized = [fold_text(p.index_text()) for p in state.passages]
+        titles = {d.doc_id: fold_text(d.title) for d in state.documents}
         self._contexts = [
             text + "\n" + titles.get(p.doc_id, "") if COORD_WITH_TITLE else text
             for text, p in zip(self._normalized, state.passages, strict=True)

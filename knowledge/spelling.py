@@ -13,21 +13,28 @@ LATIN_RUN = re.compile(r"[a-z][a-z ]*[a-z]|[a-z]")
 MAX_WINDOW = 8
 
 
+def pinyin_index(vocabulary: dict[str, int]) -> dict[str, str]:
+    """Toneless pinyin → the most frequent word of the vocabulary that sounds so."""
+    by_pinyin: dict[str, str] = {}
+    for word, frequency in vocabulary.items():
+        if 2 <= len(word) <= MAX_WINDOW and all(CJK_CHAR.match(ch) for ch in word):
+            # Keyed both with phrase-aware pinyin and character by character, because
+            # question windows are read per character (长 in 校长 is zhang, alone chang).
+            for key in {"".join(lazy_pinyin(word)), "".join(lazy_pinyin(list(word)))}:
+                best = by_pinyin.get(key)
+                if best is None or vocabulary.get(best, 0) < frequency:
+                    by_pinyin[key] = word
+    return by_pinyin
+
+
 class QueryCorrector:
     """Maps misspelt query text onto the index vocabulary."""
 
-    def __init__(self, vocabulary: dict[str, int]) -> None:
-        """`vocabulary` maps each indexed word to how many passages hold it."""
+    def __init__(self, vocabulary: dict[str, int], by_pinyin: dict[str, str] | None = None):
+        """`vocabulary` maps each indexed word to how many passages hold it; `by_pinyin` is
+        pinyin_index(vocabulary), passed in when it was cached with the index."""
         self.vocabulary = vocabulary
-        self.by_pinyin: dict[str, str] = {}
-        for word, frequency in vocabulary.items():
-            if 2 <= len(word) <= MAX_WINDOW and all(CJK_CHAR.match(ch) for ch in word):
-                # Keyed both with phrase-aware pinyin and character by character, because
-                # question windows are read per character (长 in 校长 is zhang, alone chang).
-                for key in {"".join(lazy_pinyin(word)), "".join(lazy_pinyin(list(word)))}:
-                    best = self.by_pinyin.get(key)
-                    if best is None or vocabulary.get(best, 0) < frequency:
-                        self.by_pinyin[key] = word
+        self.by_pinyin = pinyin_index(vocabulary) if by_pinyin is None else by_pinyin
         self.fuzzy_choices = [word for word in vocabulary if len(word) >= 3]
         self.longest_key = max((len(key) for key in self.by_pinyin), default=0)
 
