@@ -26,6 +26,8 @@ import yaml
 
 from knowledge import KnowledgeBase
 from knowledge.bm25 import BM25Index
+from knowledge.kb import _State
+from knowledge.models import Passage
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
@@ -37,25 +39,43 @@ def rss_mb() -> float:
     return psutil.Process().memory_info().rss / 2**20
 
 
-def sentence_tokens(kb: KnowledgeBase) -> list[list[str]]:
-    """Every sentence of the shipped notices, tokenised by the knowledge base's analyzer."""
+def corpus_sentences(kb: KnowledgeBase) -> tuple[list[str], list[list[str]]]:
+    """Every sentence of the shipped notices, and its tokens from the knowledge base's analyzer."""
     sentences: list[str] = []
     for passage_id in range(kb.stats()["passages"]):
         text = kb.passage(passage_id).text
         sentences += [s for s in re.findall(r"[^。;;\n]+[。;;]?", text) if len(s) > 8]
-    return [kb.analyzer.terms(sentence) for sentence in sentences]
+    return sentences, [kb.analyzer.terms(sentence) for sentence in sentences]
 
 
-def synthetic_corpus(pieces: list[list[str]], size: int, seed: int = 7) -> list[list[str]]:
-    """`size` passages, each 2–5 random real sentences."""
+def synthetic_layout(n_sentences: int, size: int, seed: int = 7) -> list[list[int]]:
+    """`size` passages, each a list of 2–5 random sentence numbers."""
     rng = random.Random(seed)
-    corpus = []
-    for _ in range(size):
-        tokens: list[str] = []
-        for piece in rng.sample(pieces, rng.randint(2, 5)):
-            tokens += piece
-        corpus.append(tokens)
-    return corpus
+    return [rng.sample(range(n_sentences), rng.randint(2, 5)) for _ in range(size)]
+
+
+def synthetic_corpus(pieces: list[list[str]], layout: list[list[int]]) -> list[list[str]]:
+    """Token lists of the passages laid out by synthetic_layout()."""
+    return [[token for number in numbers for token in pieces[number]] for numbers in layout]
+
+
+def synthetic_knowledge_base(
+    kb: KnowledgeBase, sentences: list[str], layout: list[list[int]], corpus: list[list[str]]
+) -> KnowledgeBase:
+    """The real knowledge base's analyzer and notices over synthetic passages."""
+    documents = kb._state.documents
+    metas = [kb.passage(i) for i in range(kb.stats()["passages"]) if kb.passage(i).kind == "meta"]
+    rng = random.Random(5)
+    passages = metas + [
+        Passage(rng.choice(documents).doc_id, "", "".join(sentences[n] for n in numbers))
+        for numbers in layout
+    ]
+    meta_tokens = [kb.analyzer.terms(meta.text) for meta in metas]
+    full_index = BM25Index.build(meta_tokens + corpus)
+    state = _State(documents, passages, full_index, [], [], "bench", kb._state.pinyin)
+    synthetic = KnowledgeBase(kb.cache_dir, None, kb.analyzer)
+    synthetic._install(state)
+    return synthetic
 
 
 def percentile_ms(samples: list[float], q: float) -> float:
@@ -79,6 +99,16 @@ def time_ours(kb: KnowledgeBase, index: BM25Index, queries: list[str]) -> list[f
     for question in queries:
         started = time.perf_counter()
         index.search(kb.analyzer.terms(question), k=5)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def time_asks(kb: KnowledgeBase, questions: list[str]) -> list[float]:
+    """Per-question seconds of the full KnowledgeBase.ask()."""
+    samples = []
+    for question in questions:
+        started = time.perf_counter()
+        kb.ask(question)
         samples.append(time.perf_counter() - started)
     return samples
 
@@ -123,7 +153,7 @@ def main() -> None:
         cache_dir = Path(scratch)
         open_seconds, open_rss = startup_figures(cache_dir)
         kb = KnowledgeBase.open(cache_dir)
-        pieces = sentence_tokens(kb)
+        sentences, pieces = corpus_sentences(kb)
         questions = [item["q"] for item in yaml.safe_load(QUESTIONS.read_text("utf-8"))]
         rng = random.Random(11)
         queries = [rng.choice(questions) for _ in range(args.queries)]
@@ -152,7 +182,8 @@ def main() -> None:
         print(header)
         print("-" * len(header))
         for size in args.sizes:
-            corpus = synthetic_corpus(pieces, size)
+            layout = synthetic_layout(len(pieces), size)
+            corpus = synthetic_corpus(pieces, layout)
             gc.collect()
             before = rss_mb()
             started = time.perf_counter()
@@ -185,6 +216,15 @@ def main() -> None:
                     f"{p50_theirs / p50:>11.0f}x"
                 )
                 del model
+            if size == max(args.sizes):
+                whole = synthetic_knowledge_base(kb, sentences, layout, corpus)
+                asks = best_of(args.runs, partial(time_asks, whole, questions))
+                print(
+                    f"KnowledgeBase.ask() end to end at {size} passages (correction, coverage,"
+                    f" ranking, citations), {len(questions)} questions: p50 "
+                    f"{percentile_ms(asks, 50):.2f} ms, p99 {percentile_ms(asks, 99):.2f} ms"
+                )
+                del whole
             del index, corpus
 
 
