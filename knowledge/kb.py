@@ -33,7 +33,7 @@ CODE_VERSION = "knowledge-index-4"
 MAX_QUESTION_CHARS = 1000
 # Spelling repair looks at every window of the question; real questions are short.
 MAX_CORRECTED_CHARS = 120
-# A question is in scope when the indexed words carry most of its idf mass …
+# A question is in scope when indexed words carry most of its weight (informativeness) …
 MIN_QUERY_COVERAGE = 0.5
 # … and the top passage holds a fair part of it.
 MIN_HIT_COVERAGE = 0.3
@@ -118,7 +118,6 @@ class KnowledgeBase:
         self._curated_keys: list[str] = []
         self._state: _State
         self._corrector: QueryCorrector
-        self._unknown_idf = 1.0
 
     @classmethod
     def open(cls, cache_dir: Path, extra_notice_dir: Path | None = None) -> KnowledgeBase:
@@ -161,7 +160,7 @@ class KnowledgeBase:
         if meta_path.exists() and index_path.exists():
             try:
                 state = self._read_cache(meta_path, index_path)
-            except (OSError, ValueError, KeyError) as error:
+            except (OSError, ValueError, KeyError, TypeError) as error:
                 log.warning("index cache unreadable, rebuilding: %s", error)
         if state is None:
             state = self._build(files)
@@ -247,7 +246,6 @@ class KnowledgeBase:
     def _install(self, state: _State) -> None:
         index = state.index
         self._corrector = QueryCorrector(self._spellable_words(index), state.pinyin)
-        self._unknown_idf = float(np.percentile(index.idf, 75)) if len(index.idf) else 1.0
         self._documents_by_id = {document.doc_id: document for document in state.documents}
         self._normalized = [fold_text(p.index_text()) for p in state.passages]
         titles = {d.doc_id: fold_text(d.title) for d in state.documents}
