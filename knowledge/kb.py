@@ -390,7 +390,8 @@ class KnowledgeBase:
         if found / total < MIN_HIT_COVERAGE:
             return [], "out_of_scope"
         floor = candidates[0][0] * MIN_RELATIVE_SCORE
-        hits = [self._hit(pid, score, terms) for score, pid in candidates[:k] if score >= floor]
+        shown = list(dict.fromkeys(terms + [t for word in words for t in word.inner_terms]))
+        hits = [self._hit(pid, score, shown) for score, pid in candidates[:k] if score >= floor]
         return hits, None
 
     def _word_in(self, word: QueryWord, text: str) -> bool:
@@ -418,7 +419,12 @@ class KnowledgeBase:
             clause=passage.clause,
             doc_id=passage.doc_id,
             passage_id=passage_id,
-            matched_terms=tuple(surfaces),
+            # Only the longest strings: bolding 「周岁」 and then 「岁」 inside it would nest.
+            matched_terms=tuple(
+                surface
+                for surface in surfaces
+                if not any(surface != other and surface in other for other in surfaces)
+            ),
         )
 
     # ----- curated answers ------------------------------------------------------------------
