@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel import Session
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -114,13 +115,37 @@ def knowledge_paths() -> tuple[Path, Path]:
     return settings.data_dir / "index", settings.data_dir / "notices"
 
 
+@app.command()
+def kbstats(
+    days: Annotated[int, typer.Option(min=1, help="period in days, ending now")] = 30,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Most asked clauses and notices, decline rate and 👎 rate over a period."""
+    import json
+    from datetime import timedelta
+
+    from bot.db import question_crud
+    from bot.db.models import utcnow
+    from bot.db.session import make_engine, upgrade
+    from bot.engines.console import plain
+    from handlers.knowledge_admin import kbstats_text
+
+    settings = settings_or_exit()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url_resolved)
+    upgrade(engine)
+    with Session(engine) as session:
+        stats = question_crud.question_stats(session, since=utcnow() - timedelta(days=days))
+    if as_json:
+        typer.echo(json.dumps(stats.to_json(), ensure_ascii=False))
+    else:
+        typer.echo(plain(kbstats_text(stats, days, None)))
+
+
 def _register_feature_commands() -> None:
-    from bot import cli_surveys
+    from bot import cli_knowledge, cli_surveys
+
     cli_surveys.register(app)
-    try:
-        from bot import cli_knowledge
-    except ImportError:
-        return
     cli_knowledge.register(app, knowledge_paths)
 
 

@@ -1,0 +1,49 @@
+"""The `guopei-bot` commands that read the database: `kbstats` over the question log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.db import question_crud
+from bot.db.session import make_engine, upgrade
+
+
+def test_kbstats_reports_decline_and_thumbs_down_rates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    engine = make_engine(f"sqlite:///{tmp_path / 'guopei.db'}")
+    upgrade(engine)
+    with Session(engine) as session:
+        for number in range(4):
+            question_crud.log_question(
+                session,
+                user_id=7,
+                chat_id=7,
+                question=f"经费怎么管理{number}",
+                answered=number < 3,
+                top_title="国培通知",
+                top_clause="七、",
+                top_doc_id="doc-1",
+            )
+        first = question_crud.log_question(
+            session, user_id=7, chat_id=7, question="学时", answered=True, top_doc_id="doc-1"
+        )
+        question_crud.set_feedback(session, question_id=first.id, feedback="down")
+
+    result = CliRunner().invoke(app, ["kbstats", "--json", "--days", "7"])
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.output)
+    assert (stats["total"], stats["answered"], stats["declined"]) == (5, 4, 1)
+    assert stats["decline_rate"] == pytest.approx(0.2)
+    assert stats["thumbs_down_rate"] == pytest.approx(0.25)
+
+    text = CliRunner().invoke(app, ["kbstats"]).output
+    assert "拒答率 20.0%" in text and "<b>" not in text
