@@ -45,7 +45,8 @@ def test_matched_terms_are_surface_strings_of_the_text(kb: KnowledgeBase) -> Non
     assert "45周岁" in hit.text
     assert hit.matched_terms
     assert all(term in hit.text for term in hit.matched_terms)
-    assert "教师" in hit.matched_terms
+    assert "参训教师" in hit.matched_terms and "周岁" in hit.matched_terms
+    assert "岁" not in hit.matched_terms  # never nested inside 周岁
 
 
 @pytest.mark.parametrize(
