@@ -17,9 +17,14 @@ from knowledge.cleaning import to_simplified
 TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
 # 几所, 几次, 哪一年, 多少钱 …: the question word itself carries no topic.
-INTERROGATIVE = re.compile(r"^(?:几|哪|多少|什么|怎么|怎样|如何|为何|为什么)[\u4e00-\u9fff]{0,2}$")
+INTERROGATIVE = re.compile(
+    r"^(?:几|哪|多少|什么|怎么|怎样|如何|为何|为什么|谁)[\u4e00-\u9fff]{0,2}$"
+    # A-not-A questions: 算不算, 能不能, 有没有, 可不可以
+    r"|^([\u4e00-\u9fff])[不没]\1[\u4e00-\u9fff]?$|^([\u4e00-\u9fff]{2})[不没]\2$"
+)
 DOMAIN_WORD_FREQ = 2000
 OOV_WEIGHT = 12.0
+SINGLE_CHAR_MAX_WEIGHT = 6.0
 MAX_WEIGHT = 14.0
 
 
@@ -90,6 +95,10 @@ class Analyzer:
                 self.canonical[variant] = canonical
         self._log_total = math.log(self.tokenizer.total)
 
+    def question_words(self, text: str) -> set[str]:
+        """Every word of the text folded to its term, stop words and question words included."""
+        return {self.fold_word(word) for word in self.tokenizer.cut(normalize(text))}
+
     def words(self, text: str) -> list[str]:
         """jieba words of normalised text, without stop words or punctuation."""
         return [
@@ -132,8 +141,11 @@ class Analyzer:
         """How much a word says, from its frequency in general Chinese (jieba's dictionary)."""
         frequency = self.tokenizer.FREQ.get(word)
         if not frequency:
-            return OOV_WEIGHT
-        return min(max(self._log_total - math.log(frequency), 1.0), MAX_WEIGHT)
+            weight = OOV_WEIGHT
+        else:
+            weight = min(max(self._log_total - math.log(frequency), 1.0), MAX_WEIGHT)
+        # A lone character (建, 出, 交) is a morpheme of many words, weaker than its rarity says.
+        return min(weight, SINGLE_CHAR_MAX_WEIGHT) if len(word) == 1 else weight
 
     def is_dictionary_word(self, word: str) -> bool:
         """True for a word jieba knows (so it is not a typo)."""

@@ -269,7 +269,9 @@ class KnowledgeBase:
             return Answer(question=question, answered=False, reason=reason)
         text = normalize(question)
         curated = self._match_curated(text)
-        hits, reason = self._search(self._query_words(text), max(1, k))
+        hits, reason = self._search(
+            self._query_words(text), max(1, k), self.analyzer.question_words(text)
+        )
         if curated:
             return Answer(question, True, hits, None, curated[2], curated[0])
         return Answer(
@@ -340,7 +342,9 @@ class KnowledgeBase:
             query[term] = QueryWord(word, weight, terms, (len(covered) / len(word)) ** 2)
         return list(query.values())
 
-    def _search(self, words: list[QueryWord], k: int) -> tuple[list[Hit], str | None]:
+    def _search(
+        self, words: list[QueryWord], k: int, asked: set[str]
+    ) -> tuple[list[Hit], str | None]:
         index = self._state.index
         total = sum(word.weight for word in words)
         if not words or not total:
@@ -366,7 +370,7 @@ class KnowledgeBase:
         )
         scores = scores + DOCUMENT_PRIOR * scores[self._meta_of_passage]
         ranked = index.rank(scores, k + CANDIDATE_SLACK)
-        asked = {self.analyzer.fold_word(word.word) for word in words} | set(terms)
+        asked = asked | {self.analyzer.fold_word(word.word) for word in words} | set(terms)
         wants_time = bool(asked & TIME_TERMS)
         wants_metadata = bool(asked & METADATA_TERMS) or bool(
             asked & PUBLISHING_TERMS and asked & PUBLISHING_ASPECTS
