@@ -10,6 +10,13 @@ trainee opens the built-in 国培项目培训满意度调查 and answers its six
 one pass runs the trainees one after another, one pass runs them from 8 threads at once.
 Then 10,000 submitted responses are seeded and `/results` figures, the chart and the XLSX and
 CSV exports are timed. Targets: ≥ 500 answers/s (SQLite), results + XLSX < 3 s.
+
+Measured on the 2-core development machine (2026-11-23, 300 trainees, 10,000 responses):
+
+    SQLite      655 answers/s in turn, 552 from 8 threads; /results 0.49 s, chart 0.18 s,
+                results + XLSX 1.26 s (500 KB), results + CSV 0.62 s
+    PostgreSQL  196 answers/s in turn, 322 from 8 threads; /results 0.51 s, chart 0.16 s,
+                results + XLSX 1.46 s, results + CSV 0.73 s
 """
 
 from __future__ import annotations
