@@ -16,7 +16,8 @@ Hooks for the rest of the bot (see the report in the commit log):
 * `nudge_survey(survey_id)`: remind the non-respondents of one survey now (automatic nudge).
 * `install(services)`: a start-up hook that runs `nudge_due` every minute; the nudge comes
   `SURVEY_NUDGE_HOURS` (environment, default 24) before the closing time, or half-way
-  through a shorter survey.
+  through a shorter survey. The same loop closes surveys at their deadline and sends the
+  manager the final figures with 查看结果 / XLSX buttons.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import os
 from datetime import datetime, timedelta
 from html import escape
 
-from bot.chat import Button, Edit, Notice, Reply, Send, SendFile, keyboard
+from bot.chat import Button, DeliveryError, Edit, Notice, Reply, Send, SendFile, keyboard
 from bot.db import crud
 from bot.db import survey_crud as scrud
 from bot.db.models import Role, TrainingClass, utcnow
@@ -665,7 +666,51 @@ async def nudge_due(services: Services) -> int:
         due = scrud.due_nudges(session, now=utcnow())
     for survey_id in due:
         await nudge_survey(survey_id, services)
+    await close_due(services)
     return len(due)
+
+
+async def close_due(services: Services) -> int:
+    """Close the surveys whose time is up and tell each manager the final figures (once)."""
+    from bot.surveys.results import compute_results, percent
+
+    with services.session() as session:
+        due = scrud.due_closings(session, now=utcnow())
+    closed = 0
+    for survey_id in due:
+        with services.session() as session:
+            if not scrud.close_survey(session, survey_id=survey_id):
+                continue  # closed by the manager or by another run meanwhile
+            results = compute_results(session, survey_id=survey_id, with_rows=False)
+        closed += 1
+        log.info("survey %s closed at its deadline", survey_id)
+        if services.messenger is None:
+            continue
+        survey = results.survey
+        text = (
+            f"⏹ 问卷「{escape(survey.title)}」已截止({escape(results.class_name)})。\n"
+            f"回收率 {percent(results.response_rate)}({results.submitted}/{results.members}),"
+            f"总体满意率 {percent(results.overall_satisfied_rate)}。"
+        )
+        try:
+            await services.messenger.send(
+                survey.created_by,
+                text,
+                keyboard(
+                    [
+                        Button("📊 查看结果", f"sr:1:v:{survey_id}"),
+                        Button("📥 XLSX", f"sr:1:x:{survey_id}"),
+                    ]
+                ),
+            )
+        except DeliveryError as error:
+            log.warning(
+                "could not tell manager %s that survey %s closed: %s",
+                survey.created_by,
+                survey_id,
+                error,
+            )
+    return closed
 
 
 async def install(services: Services) -> None:

@@ -505,3 +505,11 @@ def find_response(session: Session, *, survey_id: int, user_id: int) -> SurveyRe
         SurveyResponse.survey_id == survey_id, SurveyResponse.user_id == user_id
     )
     return session.exec(statement).first()
+
+
+def due_closings(session: Session, *, now: datetime) -> list[int]:
+    """Open surveys whose closing time has passed (to close and report to their manager)."""
+    statement = select(Survey.id).where(
+        Survey.status == SurveyStatus.open, Survey.closes_at <= now
+    )
+    return list(session.exec(statement))

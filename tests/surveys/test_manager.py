@@ -192,3 +192,47 @@ def test_install_hook_nudges_due_surveys(env: SurveyEnv) -> None:
     asyncio.run(run())
     assert len(env.delivered) == 1 and len(env.delivered[0]["recipient_ids"]) == 4
     assert f"sv:1:s:{survey_id}" == env.delivered[0]["buttons"][0][0].data
+
+
+def test_deadline_closes_and_reports_once(env: SurveyEnv) -> None:
+    from bot.chat import Messenger, Sent
+    from handlers.surveys import close_due
+
+    class Recorder(Messenger):
+        def __init__(self) -> None:
+            self.sent: list[tuple[int, str, tuple]] = []
+
+        async def send(self, chat_id, text, buttons=()):  # type: ignore[no-untyped-def]
+            self.sent.append((chat_id, text, buttons))
+            return Sent(chat_id=chat_id, message_id=len(self.sent))
+
+        async def edit(self, chat_id, message_id, text, buttons=()):  # type: ignore[no-untyped-def]
+            return None
+
+        async def send_file(self, chat_id, file):  # type: ignore[no-untyped-def]
+            return Sent(chat_id=chat_id, message_id=0)
+
+        async def download(self, file_id):  # type: ignore[no-untyped-def]
+            return b""
+
+        async def set_menu(self, scope):  # type: ignore[no-untyped-def]
+            return None
+
+    recorder = Recorder()
+    env.services.messenger = recorder
+    env.manager(MANAGER)
+    class_id = env.new_class(MANAGER, TRAINEES)
+    survey_id = env.send_survey(MANAGER, class_id, "course_feedback")
+    page = env.press(TRAINEES[0], f"sv:1:s:{survey_id}", message_id=3)
+    assert asyncio.run(close_due(env.services)) == 0
+    with env.services.session() as session:
+        session.execute(update(Survey).values(closes_at=utcnow() - timedelta(seconds=1)))
+        session.commit()
+    assert asyncio.run(close_due(env.services)) == 1
+    assert asyncio.run(close_due(env.services)) == 0
+    assert len(recorder.sent) == 1
+    chat_id, text, keys = recorder.sent[0]
+    assert chat_id == MANAGER and "已截止" in text and "0/4" in text
+    assert keys[0][0].data == f"sr:1:v:{survey_id}"
+    late = env.press(TRAINEES[0], button_data(page, "适中"), message_id=3)
+    assert "截止" in notice(late).text
