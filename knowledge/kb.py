@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, astuple, dataclass, replace
 from datetime import UTC, date, datetime
@@ -116,6 +117,10 @@ class KnowledgeBase:
         self.analyzer = analyzer
         self._curated: list[tuple[int, str, str]] = []
         self._curated_keys: list[str] = []
+        # The bot asks on its event loop while an upload is ingested in a worker thread:
+        # questions never see half-installed state, and uploads are ingested one at a time.
+        self._state_lock = threading.RLock()
+        self._ingest_lock = threading.Lock()
         self._state: _State
         self._corrector: QueryCorrector
 
@@ -244,6 +249,10 @@ class KnowledgeBase:
         return frequencies
 
     def _install(self, state: _State) -> None:
+        with self._state_lock:
+            self._install_unlocked(state)
+
+    def _install_unlocked(self, state: _State) -> None:
         index = state.index
         self._corrector = QueryCorrector(self._spellable_words(index), state.pinyin)
         self._documents_by_id = {document.doc_id: document for document in state.documents}
@@ -264,6 +273,10 @@ class KnowledgeBase:
 
     def ask(self, question: str, k: int = 3) -> Answer:
         """Answer a question with the best clause passages, or decline with a reason."""
+        with self._state_lock:
+            return self._ask(question, k)
+
+    def _ask(self, question: str, k: int) -> Answer:
         reason = self._reject_reason(question)
         if reason:
             return Answer(question=question, answered=False, reason=reason)
@@ -435,8 +448,10 @@ class KnowledgeBase:
 
     def set_curated(self, pairs: list[tuple[int, str, str]]) -> None:
         """Replace the curated (id, question, answer) pairs that ask() checks first."""
-        self._curated = [(int(pid), str(q), str(a)) for pid, q, a in pairs]
-        self._curated_keys = [self._curated_key(normalize(q)) for _, q, _ in self._curated]
+        curated = [(int(pid), str(q), str(a)) for pid, q, a in pairs]
+        keys = [self._curated_key(normalize(q)) for _, q, _ in curated]
+        with self._state_lock:
+            self._curated, self._curated_keys = curated, keys
 
     def _curated_key(self, text: str) -> str:
         return " ".join(sorted(set(self.analyzer.words(text))))
@@ -473,10 +488,19 @@ class KnowledgeBase:
         """
         if self.extra_notice_dir is None:
             raise IngestError("没有配置上传通知的保存目录(extra_notice_dir)")
+        with self._ingest_lock:
+            return self._ingest(list(map(Path, paths)), on_progress, skip_bad)
+
+    def _ingest(
+        self,
+        paths: list[Path],
+        on_progress: Callable[[Path], None] | None,
+        skip_bad: bool,
+    ) -> list[IngestReport]:
         parsed: list[tuple[Path, ParsedFile]] = []
         reports: list[IngestReport] = []
         known = {_file_digest(source): source.name for source in self.source_files()}
-        for path in map(Path, paths):
+        for path in paths:
             try:
                 result = parse_notice_file(path)
                 duplicate_of = known.get(_file_digest(path))

@@ -204,3 +204,25 @@ def test_bad_file_in_notice_dir_is_skipped_not_fatal(tmp_path: Path) -> None:
     kb = KnowledgeBase.open(tmp_path / "cache", notices)
     assert kb.stats()["documents"] == 14
     assert any(report.error for report in kb.reports())
+
+
+def test_questions_during_an_ingest_see_whole_states(fresh_kb: KnowledgeBase, tmp_path) -> None:
+    import threading
+
+    notice = write_docx(tmp_path / "workshop.docx")
+    errors: list[BaseException] = []
+
+    def ingest() -> None:
+        try:
+            fresh_kb.ingest([notice])
+        except BaseException as error:
+            errors.append(error)
+
+    worker = threading.Thread(target=ingest)
+    worker.start()
+    while worker.is_alive():
+        answer = fresh_kb.ask("参训教师年龄有什么要求")
+        assert answer.answered and "45周岁" in answer.hits[0].text
+    worker.join()
+    assert not errors
+    assert fresh_kb.ask("工作坊坊主每月要组织几次研讨").answered
