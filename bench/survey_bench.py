@@ -13,10 +13,11 @@ CSV exports are timed. Targets: ≥ 500 answers/s (SQLite), results + XLSX < 3 s
 
 Measured on the 2-core development machine (2026-11-23, 300 trainees, 10,000 responses):
 
-    SQLite      655 answers/s in turn, 552 from 8 threads; /results 0.49 s, chart 0.18 s,
-                results + XLSX 1.26 s (500 KB), results + CSV 0.62 s
-    PostgreSQL  196 answers/s in turn, 322 from 8 threads; /results 0.51 s, chart 0.16 s,
-                results + XLSX 1.46 s, results + CSV 0.73 s
+    SQLite      550-815 answers/s in turn, 550-620 from 8 threads (the machine was shared,
+                load 3); /results 0.49 s, chart 0.18 s, results + XLSX 1.3 s (500 KB),
+                results + CSV 0.6 s
+    PostgreSQL  200-220 answers/s in turn, 250-320 from 8 threads; /results 0.51 s,
+                chart 0.16 s, results + XLSX 1.3-1.5 s, results + CSV 0.7 s
 """
 
 from __future__ import annotations

@@ -327,7 +327,7 @@ async def on_survey_button(ctx: Context) -> list[Reply]:
     if press.action == "s":
         return start_survey(ctx, press.survey_id)
     with ctx.services.session() as session:
-        sheet = scrud.load_sheet(session, response_id=press.response_id)
+        sheet, answers = scrud.load_sheet_and_answers(session, response_id=press.response_id)
         if sheet is None:
             return _refuse_forged(ctx, "no such response")
         if sheet.user_id != ctx.user.id:
@@ -347,7 +347,6 @@ async def on_survey_button(ctx: Context) -> list[Reply]:
         if ctx.event.message_id is not None and sheet.message_id != ctx.event.message_id:
             scrud.set_message_id(session, response_id=sheet.id, message_id=ctx.event.message_id)
             sheet.message_id = ctx.event.message_id
-        answers = scrud.load_answers(session, response_id=sheet.id)
         if sheet.position != press.position:
             # a double tap, or a button of an older state of the message: show where they are
             session.commit()

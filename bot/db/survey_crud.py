@@ -513,3 +513,37 @@ def due_closings(session: Session, *, now: datetime) -> list[int]:
         Survey.status == SurveyStatus.open, Survey.closes_at <= now
     )
     return list(session.exec(statement))
+
+
+_SHEET_AND_ANSWERS = (
+    select(
+        _R.c.id,
+        _R.c.survey_id,
+        _R.c.user_id,
+        _R.c.status,
+        _R.c.position,
+        _R.c.message_id,
+        _S.c.status,
+        _S.c.closes_at,
+        _A.c.question_id,
+        _A.c.choice,
+        _A.c.choices,
+        _A.c.text,
+    )
+    .select_from(_R.join(_S, _S.c.id == _R.c.survey_id).outerjoin(_A, _A.c.response_id == _R.c.id))
+    .where(_R.c.id == bindparam("rid"))
+)
+
+
+def load_sheet_and_answers(
+    session: Session, *, response_id: int
+) -> tuple[Sheet | None, dict[int, StoredAnswer]]:
+    """The sheet and its answers in one round trip (the tap's only read)."""
+    rows = session.connection().execute(_SHEET_AND_ANSWERS, {"rid": response_id}).all()
+    if not rows:
+        return None, {}
+    sheet = Sheet(*rows[0][:8])
+    answers = {
+        row[8]: StoredAnswer(row[9], row[10], row[11]) for row in rows if row[8] is not None
+    }
+    return sheet, answers
