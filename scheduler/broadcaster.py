@@ -37,14 +37,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html import escape, unescape
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
+from sqlmodel import Session
 
 from bot.chat import (
     Button,
@@ -179,6 +184,9 @@ class Broadcaster:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="broadcaster-db")
+        self._session: Session | None = None
+        self._connection: Connection | None = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -196,13 +204,40 @@ class Broadcaster:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(self._task, timeout)
             self._task = None
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._close_db)
+        self._executor.shutdown(wait=False)
 
     async def _db(self, func: Callable[..., Any], **kwargs: Any) -> Any:
-        def call() -> Any:
-            with self.services.session() as session:
-                return func(session, **kwargs)
+        """Run `func(session, **kwargs)` on the sender's own database thread and connection.
 
-        return await asyncio.to_thread(call)
+        One thread and one connection kept open: no pool checkout (and pre-ping) per state
+        change, which would add to every message's round trip and so slow the sender.
+        """
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, functools.partial(self._run_db, func, kwargs)
+        )
+
+    def _run_db(self, func: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+        if self._session is None:
+            self._connection = self.services.engine.connect()
+            self._session = Session(bind=self._connection, expire_on_commit=False)
+        try:
+            result = func(self._session, **kwargs)
+            self._session.commit()  # end every transaction: never keep a stale read snapshot
+            return result
+        except Exception:
+            self._close_db()  # start afresh next time (the connection may be broken)
+            raise
+
+    def _close_db(self) -> None:
+        if self._session is not None:
+            with contextlib.suppress(Exception):
+                self._session.close()
+            self._session = None
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.close()
+            self._connection = None
 
     async def _loop(self) -> None:
         while not self._stopping:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, insert, literal, update
+from sqlalchemy import func, insert, literal, text, update
 from sqlmodel import Session, select
 
 from bot.db.models import Membership, TrainingClass, User, utcnow
@@ -172,6 +172,20 @@ def set_progress_message(session: Session, *, broadcast_id: int, message_id: int
 # ---------------------------------------------------------------- deliveries
 
 
+def _relaxed_commit(session: Session) -> None:
+    """On PostgreSQL, commit this transaction without waiting for the WAL flush.
+
+    Used for the outcome of a send (sent/blocked/failed/back to pending), not for the claim
+    before it, which stays durable: it is what prevents a second send. A crash of the *bot*
+    loses nothing (the server still writes the WAL out); a crash of the database server
+    could lose the last fraction of a second of outcomes, and those rows, still `sending`,
+    become `unknown`: never sent twice. SQLite in WAL mode with synchronous=NORMAL
+    (bot/db/session.py) already behaves this way.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
 def next_pending(
     session: Session, *, broadcast_id: int, now: datetime, limit: int = 100
 ) -> list[tuple[int, int, int]]:
@@ -211,7 +225,16 @@ def earliest_retry(session: Session, *, broadcast_id: int) -> datetime | None | 
     return earliest
 
 
-def _move(session: Session, delivery_id: int, from_status: str, **values: object) -> bool:
+def _move(
+    session: Session,
+    delivery_id: int,
+    from_status: str,
+    *,
+    durable: bool = False,
+    **values: object,
+) -> bool:
+    if not durable:
+        _relaxed_commit(session)
     result = session.execute(
         update(BroadcastDelivery)
         .where(BroadcastDelivery.id == delivery_id, BroadcastDelivery.status == from_status)
@@ -223,7 +246,9 @@ def _move(session: Session, delivery_id: int, from_status: str, **values: object
 
 def claim_delivery(session: Session, *, delivery_id: int) -> bool:
     """pending → sending, just before the message goes out; False if someone else has it."""
-    return _move(session, delivery_id, DeliveryStatus.pending, status=DeliveryStatus.sending)
+    return _move(
+        session, delivery_id, DeliveryStatus.pending, durable=True, status=DeliveryStatus.sending
+    )
 
 
 def finish_delivery(
