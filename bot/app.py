@@ -11,7 +11,7 @@ import logging
 from bot.conversation import Conversation
 from bot.services import Services
 from bot.settings import Settings
-from handlers import routing_table
+from handlers import routing_table, surveys
 from scheduler import service as scheduler_service
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,7 @@ def build(settings: Settings, *, load_knowledge: bool = True) -> tuple[Services,
     """Create the services and the conversation; load the knowledge index if asked."""
     services = Services.create(settings)
     scheduler_service.register(services)  # reminders + broadcaster: start/stop hooks
+    services.startup_hooks.append(surveys.install)  # survey nudges and closing
     if load_knowledge:
         try:
             services.start_knowledge()

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     broadcast_rate_per_chat: float = Field(default=1.0, gt=0)
     broadcast_rate_per_group_minute: int = Field(default=20, gt=0)
     max_message_chars: int = Field(default=1000, gt=0)
+    survey_nudge_hours: float = Field(default=24.0, ge=0)
 
     @field_validator("bot_token", mode="before")
     @classmethod

@@ -29,7 +29,8 @@ HELP_BY_ROLE = {
         "• 直接发送问题,我会引用通知原文回答\n"
         "• /deadlines 查看通知里的截止时间\n"
         "• /join 加入码 — 加入培训班\n"
-        "• /myclass — 查看我的培训班"
+        "• /myclass — 查看我的培训班\n"
+        "• /mysurveys — 待填写的问卷"
     ),
     Role.manager: (
         "\n\n👩‍🏫 <b>班主任</b>\n"
@@ -38,6 +39,7 @@ HELP_BY_ROLE = {
         "• /reminders — 查看、取消提醒\n"
         "• /broadcast 内容 — 向全班群发通知\n"
         "• /survey — 发起满意度调查;/results — 查看结果\n"
+        "• 发送 .yaml 问卷模板文件即可添加自定义问卷\n"
         "• /unanswered — 学员提出而我没能回答的问题"
     ),
     Role.admin: (

@@ -15,7 +15,7 @@ Hooks for the rest of the bot (see the report in the commit log):
 * `handle_template_upload(ctx, content, filename)`: a manager/admin sent a .yaml template.
 * `nudge_survey(survey_id)`: remind the non-respondents of one survey now (automatic nudge).
 * `install(services)`: a start-up hook that runs `nudge_due` every minute; the nudge comes
-  `SURVEY_NUDGE_HOURS` (environment, default 24) before the closing time, or half-way
+  `SURVEY_NUDGE_HOURS` (settings, default 24) before the closing time, or half-way
   through a shorter survey. The same loop closes surveys at their deadline and sends the
   manager the final figures with 查看结果 / XLSX buttons.
 """
@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from datetime import datetime, timedelta
 from html import escape
 
@@ -59,13 +58,6 @@ MAX_TEXT_SHOWN = 8
 
 router.callback("sv")(survey_answer.on_survey_button)
 router.text(state=survey_answer.TEXT_STATE)(survey_answer.on_survey_text)
-
-
-def nudge_hours() -> float:
-    try:
-        return max(0.0, float(os.environ.get("SURVEY_NUDGE_HOURS", "24")))
-    except ValueError:
-        return 24.0
 
 
 def templates_dir(services: Services):  # noqa: ANN201
@@ -290,8 +282,8 @@ def confirm_page(
     return [Edit(text, buttons) if edit else Send(text, buttons)]
 
 
-def nudge_time(created: datetime, closes_at: datetime) -> datetime | None:
-    hours = nudge_hours()
+def nudge_time(created: datetime, closes_at: datetime, hours: float) -> datetime | None:
+    """When to remind non-respondents: `hours` before closing, or half-way if that is later."""
     if hours <= 0:
         return None
     return max(closes_at - timedelta(hours=hours), created + (closes_at - created) / 2)
@@ -320,7 +312,7 @@ async def send_survey(ctx: Context, key: str, class_id: int, closes_ts: int) -> 
             anonymous=spec.anonymous,
             created_by=ctx.user.id,
             closes_at=closes_at,
-            nudge_at=nudge_time(now, closes_at),
+            nudge_at=nudge_time(now, closes_at, ctx.services.settings.survey_nudge_hours),
             questions=[
                 {
                     "kind": q.kind,
@@ -760,3 +752,14 @@ async def handle_template_upload(ctx: Context, content: bytes, filename: str) ->
 
 def is_template_file(filename: str) -> bool:
     return filename.lower().endswith((".yaml", ".yml"))
+
+
+@router.document(extensions=(".yaml", ".yml"))
+async def template_file(ctx: Context) -> list[Reply]:
+    """A manager sent a survey template file: add it if it is valid as a whole."""
+    document = ctx.event.document
+    assert document is not None and ctx.services.messenger is not None
+    if not ctx.is_manager:
+        raise UserError("只有班主任和管理员可以添加问卷模板。")
+    content = await ctx.services.messenger.download(document.file_id)
+    return await handle_template_upload(ctx, content, document.file_name)

@@ -155,6 +155,36 @@ def test_survey_end_to_end(start_bot, fake_telegram, data_dir):  # type: ignore[
     rows = list(book["明细"].iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][1] == a and rows[1][2]
     assert rows[1][4:] == ("偏难", "案例研讨、课堂观摩", "满意", "案例很实用,希望多一些课堂观摩")
+
+    # a manager adds a template by sending a .yaml file; a broken one names its line
+    template = "title: 跟岗实践反馈\nquestions:\n  - text: 收获大吗?\n    kind: likert5\n"
+    mark = tg.mark()
+    tg.send_document(user_id=MANAGER, filename="跟岗.yaml", content=template.encode())
+    tg.wait_for(
+        method="sendMessage",
+        chat_id=MANAGER,
+        text_contains="已添加问卷模板「跟岗实践反馈」",
+        after=mark,
+        timeout=15,
+    )
+    tg.send_document(
+        user_id=MANAGER, filename="坏.yml", content=template.replace("likert5", "likert7").encode()
+    )
+    tg.wait_for(
+        method="sendMessage",
+        chat_id=MANAGER,
+        text_contains="坏.yml 第 4 行",
+        after=mark,
+        timeout=15,
+    )
+    tg.send_document(user_id=TRAINEES[0], filename="t.yaml", content=template.encode())
+    tg.wait_for(
+        method="sendMessage",
+        chat_id=TRAINEES[0],
+        text_contains="只有班主任和管理员",
+        after=mark,
+        timeout=15,
+    )
     bot.stop()
 
     engine = make_engine(f"sqlite:///{(data_dir / 'guopei.db').resolve()}")
