@@ -1,6 +1,10 @@
-"""Answer quality of the knowledge base on tests/data/questions.yaml, by kind of question.
+"""Answer quality of the knowledge base by kind of question.
 
-Run: .venv/bin/python bench/knowledge_quality.py [--cache-dir DIR] [--show-failures]
+Two sets: tests/data/questions.yaml (the main set, used while tuning) and
+tests/data/questions_holdout.yaml (held out: written before tuning, never tuned on).
+
+Run: .venv/bin/python bench/knowledge_quality.py [--set main|holdout|all] [--cache-dir DIR]
+     [--show-failures]
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ import yaml
 
 from knowledge import Answer, KnowledgeBase
 
-QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.yaml"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+QUESTIONS = DATA / "questions.yaml"
+HOLDOUT = DATA / "questions_holdout.yaml"
+SETS = {"main": (QUESTIONS,), "holdout": (HOLDOUT,), "all": (QUESTIONS, HOLDOUT)}
 
 
 @dataclass(frozen=True)
@@ -31,8 +38,13 @@ class Outcome:
 
 
 def load_questions(path: Path = QUESTIONS) -> list[dict]:
-    """The question set."""
+    """One question file."""
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def load_set(name: str = "all") -> list[dict]:
+    """The questions of a named set: main, holdout or all (their union)."""
+    return [item for path in SETS[name] for item in load_questions(path)]
 
 
 def judge(item: dict, answer: Answer) -> Outcome:
@@ -80,13 +92,35 @@ def accuracy_by_kind(outcomes: list[Outcome], top3: bool = False) -> dict[str, t
 def main() -> None:
     """Print accuracy by kind (and failures with --show-failures)."""
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--set", choices=sorted(SETS), default="all", dest="which")
     parser.add_argument("--cache-dir", type=Path, default=None)
     parser.add_argument("--show-failures", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         kb = KnowledgeBase.open(args.cache_dir or Path(scratch))
         timings: list[float] = []
-        outcomes = evaluate(kb, load_questions(), timings)
+        names = ["main", "holdout"] if args.which == "all" else [args.which]
+        results = {name: evaluate(kb, load_set(name), timings) for name in names}
+    if len(results) > 1:
+        results["all"] = [outcome for name in names for outcome in results[name]]
+    for name, outcomes in results.items():
+        print(f"== {name}: {', '.join(path.name for path in SETS[name])}")
+        print_table(outcomes)
+    timings.sort()
+    print(
+        f"kb.ask() over {len(timings)} questions: p50 {timings[len(timings) // 2] * 1000:.2f} ms,"
+        f" p99 {timings[int(len(timings) * 0.99)] * 1000:.2f} ms,"
+        f" max {timings[-1] * 1000:.2f} ms"
+    )
+    if args.show_failures:
+        for name in names:
+            for outcome in results[name]:
+                if not outcome.passed:
+                    print(f"FAIL {name} [{outcome.kind}] {outcome.question}: {outcome.detail}")
+
+
+def print_table(outcomes: list[Outcome]) -> None:
+    """Accuracy by kind, top-1 and top-3."""
     top3 = accuracy_by_kind(outcomes, top3=True)
     print(f"{'kind':<14}{'passed':>8}{'total':>7}{'top-1':>9}{'top-3':>9}")
     for kind, (passed, total) in sorted(
@@ -95,16 +129,6 @@ def main() -> None:
         print(
             f"{kind:<14}{passed:>8}{total:>7}{passed / total:>9.1%}{top3[kind][0] / total:>9.1%}"
         )
-    timings.sort()
-    print(
-        f"kb.ask() over {len(timings)} questions: p50 {timings[len(timings) // 2] * 1000:.2f} ms,"
-        f" p99 {timings[int(len(timings) * 0.99)] * 1000:.2f} ms,"
-        f" max {timings[-1] * 1000:.2f} ms"
-    )
-    failures = [outcome for outcome in outcomes if not outcome.passed]
-    if args.show_failures:
-        for outcome in failures:
-            print(f"FAIL [{outcome.kind}] {outcome.question}: {outcome.detail}")
 
 
 if __name__ == "__main__":
