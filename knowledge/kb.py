@@ -46,6 +46,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "文件"})
 PUBLISHING_TERMS = frozenset({"印发", "发布", "下达", "发文", "联合", "发"})
 PUBLISHING_ASPECTS = frozenset({"时间", "部门", "单位", "年份", "谁"})
+# Naming the kind of document (…的通知/公告) with one of those aspects asks for metadata too.
+DOCUMENT_KINDS = frozenset({"通知", "公告", "意见", "办法", "文件"})
 # "When" questions prefer passages that state a time limit.
 TIME_TERMS = frozenset({"时间", "期限"})
 TIME_BOOST = 1.3
@@ -64,6 +66,40 @@ COORD_WITH_TITLE = True
 MIN_RELATIVE_SCORE = 0.25
 # Words inside a known compound (普通话 in 普通话培训班) count, but less than the compound.
 INNER_TERM_BOOST = 0.3
+# The best candidates of the first BM25 pass are re-scored term by term.
+RERANK_DEPTH = 30
+# A question word that is also in a candidate's notice title mostly says which notice is meant
+# (the document prior and the coord factor credit that); inside the notice it weighs less.
+TITLE_TERM_DAMPING = 0.5
+# Query terms weigh by how much they say in general Chinese (问 "负责" less than "安全").
+QUERY_WEIGHT_POWER = 0.0
+QUERY_WEIGHT_NORM = 10.0
+# "How many days / times / which month" questions prefer passages stating such a figure.
+ANSWER_TYPE_BOOST = 1.25
+NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
+ANSWER_TYPES = (
+    (re.compile(r"(?:几|多少)次"), re.compile(NUMERAL + r"次")),
+    (re.compile(r"(?:几|多少)(?:个)?(?:天|日)"), re.compile(NUMERAL + r"天")),
+    (re.compile(r"(?:几|多少)(?:个)?(?:周|星期)"), re.compile(NUMERAL + r"周")),
+    (re.compile(r"(?:几|多少)(?:个)?(?:学时|小时|课时)"), re.compile(NUMERAL + r"(?:学时|小时)")),
+    (re.compile(r"几月|几号|哪天"), re.compile(r"\d{1,2}月")),
+    (re.compile(r"哪一?年"), re.compile(r"\d{4}年")),
+    (
+        re.compile(r"(?:几|多少)(?:个|名|位)?(?:人|名|教师|老师|学员)"),
+        re.compile(NUMERAL + r"(?:名|人)"),
+    ),
+    (re.compile(r"(?:几|多少)所"), re.compile(NUMERAL + r"所")),
+    (re.compile(r"(?:几|多少)个"), re.compile(NUMERAL + r"个")),
+    (re.compile(r"多少钱|多少(?:资金|经费)|几亿|多少亿"), re.compile(NUMERAL + r"(?:亿|万)?元")),
+    (re.compile(r"多少岁|几岁|年龄|年纪|多大"), re.compile(NUMERAL + r"周?岁")),
+    (re.compile(r"比例|百分之|百分比|多少比"), re.compile(NUMERAL + r"百分比|\d+:\d+|分之")),
+)
+# Characters that carry no topic: an unknown question word made of them (由谁来) is dropped,
+# and they are trimmed from the ends of other unknown words (要交 → 交, 学够 → 学).
+FUNCTION_CHARS = frozenset(
+    "的了着过吗呢吧啊呀嘛么呗哈是在有和与及或也都就还又被把让给对从向于为将这那哪啥咋谁由来去"
+    "要会能可得够该应我你他她它们咱几多少怎样些个"
+)
 
 
 @dataclass(frozen=True)
@@ -258,6 +294,7 @@ class KnowledgeBase:
         self._documents_by_id = {document.doc_id: document for document in state.documents}
         self._normalized = [fold_text(p.index_text()) for p in state.passages]
         titles = {d.doc_id: fold_text(d.title) for d in state.documents}
+        self._titles = titles
         self._contexts = [
             text + "\n" + titles.get(p.doc_id, "") if COORD_WITH_TITLE else text
             for text, p in zip(self._normalized, state.passages, strict=True)
@@ -283,7 +320,7 @@ class KnowledgeBase:
         text = normalize(question)
         curated = self._match_curated(text)
         hits, reason = self._search(
-            self._query_words(text), max(1, k), self.analyzer.question_words(text)
+            self._query_words(text), max(1, k), self.analyzer.question_words(text), text
         )
         if curated:
             return Answer(question, True, hits, None, curated[2], curated[0])
@@ -317,6 +354,10 @@ class KnowledgeBase:
             words = analyzer.words(text)
         query: dict[str, QueryWord] = {}
         for word in words:
+            if analyzer.fold_word(word) not in vocabulary:
+                word = word.strip("".join(FUNCTION_CHARS)) if CJK.search(word) else word
+                if not word:
+                    continue
             term = analyzer.fold_word(word)
             if (
                 not long_question
@@ -356,7 +397,7 @@ class KnowledgeBase:
         return list(query.values())
 
     def _search(
-        self, words: list[QueryWord], k: int, asked: set[str]
+        self, words: list[QueryWord], k: int, asked: set[str], question: str = ""
     ) -> tuple[list[Hit], str | None]:
         index = self._state.index
         total = sum(word.weight for word in words)
@@ -381,15 +422,22 @@ class KnowledgeBase:
         scores = index.score(
             [index.vocabulary[t] for t, _ in weighted], [boost for _, boost in weighted]
         )
-        scores = scores + DOCUMENT_PRIOR * scores[self._meta_of_passage]
-        ranked = index.rank(scores, k + CANDIDATE_SLACK)
+        prior = DOCUMENT_PRIOR * scores[self._meta_of_passage]
+        ranked = index.rank(scores + prior, max(k + CANDIDATE_SLACK, RERANK_DEPTH))
         asked = asked | {self.analyzer.fold_word(word.word) for word in words} | set(terms)
         wants_time = bool(asked & TIME_TERMS)
         wants_metadata = bool(asked & METADATA_TERMS) or bool(
-            asked & PUBLISHING_TERMS and asked & PUBLISHING_ASPECTS
+            asked & (PUBLISHING_TERMS | DOCUMENT_KINDS) and asked & PUBLISHING_ASPECTS
         )
+        rescored = self._rescore(ranked.ids, weighted, words, wants_metadata)
+        rescored = rescored + prior[ranked.ids]
+        answer_types = [answer for asked_for, answer in ANSWER_TYPES if asked_for.search(question)]
         candidates = []
-        for passage_id, score in zip(ranked.ids.tolist(), ranked.scores.tolist(), strict=True):
+        for passage_id, score in zip(ranked.ids.tolist(), rescored.tolist(), strict=True):
+            if answer_types and any(
+                answer.search(self._normalized[passage_id]) for answer in answer_types
+            ):
+                score *= ANSWER_TYPE_BOOST
             if self._state.passages[passage_id].kind == "meta" and not wants_metadata:
                 score *= METADATA_DAMPING
             if wants_time and self._dated[passage_id]:
@@ -410,6 +458,48 @@ class KnowledgeBase:
         shown = list(dict.fromkeys(terms + [t for word in words for t in word.inner_terms]))
         hits = [self._hit(pid, score, shown) for score, pid in candidates[:k] if score >= floor]
         return hits, None
+
+    def _rescore(
+        self,
+        ids: np.ndarray,
+        weighted: list[tuple[str, float]],
+        words: list[QueryWord],
+        wants_metadata: bool,
+    ) -> np.ndarray:
+        """BM25 of the candidates again, term by term: each term scaled by how informative its
+        question word is, and damped in passages whose notice title holds it (a metadata
+        passage is the title itself: undamped when metadata is asked for)."""
+        index = self._state.index
+        weight_of = {}
+        for word in words:
+            factor = (word.weight / QUERY_WEIGHT_NORM) ** QUERY_WEIGHT_POWER
+            for term in word.terms + word.inner_terms:
+                weight_of.setdefault(term, factor)
+        passages = self._state.passages
+        titles = [
+            ""
+            if wants_metadata and passages[i].kind == "meta"
+            else self._titles.get(passages[i].doc_id, "")
+            for i in ids.tolist()
+        ]
+        totals = np.zeros(len(ids), dtype=np.float64)
+        for term, boost in weighted:
+            term_id = index.vocabulary[term]
+            start, end = index.indptr[term_id], index.indptr[term_id + 1]
+            postings = index.doc_ids[start:end]
+            at = np.searchsorted(postings, ids)
+            at_clipped = np.minimum(at, len(postings) - 1)
+            held = postings[at_clipped] == ids
+            contribution = np.where(held, index.weights[start:end][at_clipped], 0.0)
+            surfaces = self.analyzer.surface_forms(term)
+            damping = np.array(
+                [
+                    TITLE_TERM_DAMPING if any(s in title for s in surfaces) else 1.0
+                    for title in titles
+                ]
+            )
+            totals += contribution * boost * weight_of.get(term, 1.0) * damping
+        return totals
 
     def _word_in(self, word: QueryWord, text: str) -> bool:
         return any(
