@@ -354,6 +354,7 @@ class KnowledgeBase:
         if not long_question and any(analyzer.fold_word(w) not in vocabulary for w in words):
             text = self._corrector.correct(text, words, analyzer.is_dictionary_word)
             words = analyzer.words(text)
+        words = self._resegment(text, words)
         query: dict[str, QueryWord] = {}
         for word in words:
             if analyzer.fold_word(word) not in vocabulary:
@@ -397,6 +398,42 @@ class KnowledgeBase:
             # Knowing part of a word is weak evidence that the question is in scope.
             query[term] = QueryWord(word, weight, terms, (len(covered) / len(word)) ** 2)
         return list(query.values())
+
+    def _resegment(self, text: str, words: list[str]) -> list[str]:
+        """Re-cut two neighbouring words that the index does not know where an indexed word
+        spans their boundary (打|造成 → 打造|成), as jieba's general dictionary may cut a
+        question differently from the notices."""
+        vocabulary = self._state.index.vocabulary
+        fold = self.analyzer.fold_word
+        result: list[str] = []
+        for word in words:
+            previous = result[-1] if result else ""
+            joined = previous + word
+            if (
+                previous
+                and CJK.search(previous)
+                and CJK.search(word)
+                and fold(previous) not in vocabulary
+                and fold(word) not in vocabulary
+                and joined in text
+            ):
+                span = next(
+                    (
+                        (start, start + size)
+                        for size in range(len(joined), 1, -1)
+                        for start in range(len(joined) - size + 1)
+                        if start < len(previous) < start + size
+                        and fold(joined[start : start + size]) in vocabulary
+                    ),
+                    None,
+                )
+                if span:
+                    start, end = span
+                    pieces = (joined[:start], joined[start:end], joined[end:])
+                    result[-1:] = [piece for piece in pieces if piece]
+                    continue
+            result.append(word)
+        return result
 
     def _search(
         self, words: list[QueryWord], k: int, asked: set[str], question: str = ""
