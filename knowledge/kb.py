@@ -73,9 +73,6 @@ RERANK_DEPTH = 30
 # A question word that is also in a candidate's notice title mostly says which notice is meant
 # (the document prior and the coord factor credit that); inside the notice it weighs less.
 TITLE_TERM_DAMPING = 0.5
-# Query terms weigh by how much they say in general Chinese (问 "负责" less than "安全").
-QUERY_WEIGHT_POWER = 0.0
-QUERY_WEIGHT_NORM = 10.0
 # "How many days / times / which month" questions prefer passages stating such a figure.
 ANSWER_TYPE_BOOST = 1.25
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
@@ -468,7 +465,7 @@ class KnowledgeBase:
         wants_metadata = bool(asked & METADATA_TERMS) or bool(
             asked & (PUBLISHING_TERMS | DOCUMENT_KINDS) and asked & PUBLISHING_ASPECTS
         )
-        rescored = self._rescore(ranked.ids, weighted, words, wants_metadata)
+        rescored = self._rescore(ranked.ids, weighted, wants_metadata)
         rescored = rescored + prior[ranked.ids]
         answer_types = [answer for asked_for, answer in ANSWER_TYPES if asked_for.search(question)]
         candidates = []
@@ -502,18 +499,12 @@ class KnowledgeBase:
         self,
         ids: np.ndarray,
         weighted: list[tuple[str, float]],
-        words: list[QueryWord],
         wants_metadata: bool,
     ) -> np.ndarray:
-        """BM25 of the candidates again, term by term: each term scaled by how informative its
-        question word is, and damped in passages whose notice title holds it (a metadata
-        passage is the title itself: undamped when metadata is asked for)."""
+        """BM25 of the candidates again, term by term, each term damped in passages whose
+        notice title holds it (a metadata passage is the title itself: undamped when metadata
+        is asked for)."""
         index = self._state.index
-        weight_of = {}
-        for word in words:
-            factor = (word.weight / QUERY_WEIGHT_NORM) ** QUERY_WEIGHT_POWER
-            for term in word.terms + word.inner_terms:
-                weight_of.setdefault(term, factor)
         passages = self._state.passages
         titles = [
             ""
@@ -537,7 +528,7 @@ class KnowledgeBase:
                     for title in titles
                 ]
             )
-            totals += contribution * boost * weight_of.get(term, 1.0) * damping
+            totals += contribution * boost * damping
         return totals
 
     def _word_in(self, word: QueryWord, text: str) -> bool:
