@@ -99,3 +99,46 @@ def test_broadcast_at_the_flood_limit_survives_a_kill(start_bot, fake_telegram, 
         c for c in tg.calls(method="sendMessage", after=restart) if c.chat_id in BLOCKED
     ]
     assert tried_blocked == []
+
+
+def test_kill_mid_broadcast_on_postgresql(fake_telegram, data_dir, postgres_server):
+    """The same crash on PostgreSQL (advisory-lock leadership), one engine: exactly once."""
+    from tests import pg
+    from tests.botproc import BotProcess
+
+    tg = fake_telegram
+    tg.flood_limit_per_second = 30
+    members = MEMBERS[:150]
+    with pg.temporary_database() as url:
+        seed_class(data_dir, "语文一班", members, database_url=url)
+        bot = BotProcess(tg, engine="aiogram", data_dir=data_dir, database_url=url)
+        try:
+            bot.start()
+            mark = tg.mark()
+            tg.send_text(user_id=MANAGER, text="/broadcast PG通知:周三停课")
+            confirm = tg.wait_for(
+                method="sendMessage",
+                ok=True,
+                chat_id=MANAGER,
+                text_contains="确认群发",
+                after=mark,
+            )
+            ok = next(data for label, data in confirm.buttons if "确认发送" in label)
+            tg.press_button(user_id=MANAGER, message_id=confirm.message_id, data=ok)
+            tg.wait_until(lambda t: sum(deliveries(t, "PG通知").values()) >= 40, timeout=30)
+            bot.kill()
+            assert sum(deliveries(tg, "PG通知").values()) < 150
+            restart = tg.mark()
+            bot.start()
+            tg.wait_for(
+                method="editMessageText",
+                ok=True,
+                chat_id=MANAGER,
+                text_contains="已发送完毕",
+                after=restart,
+                timeout=60,
+            )
+            got = deliveries(tg, "PG通知")
+            assert set(got) == set(members) and set(got.values()) == {1}
+        finally:
+            bot.stop()

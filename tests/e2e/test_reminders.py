@@ -20,9 +20,15 @@ MANAGER = 900
 SHIFT = 56  # "1分钟后" fires ~4 s after it was scheduled
 
 
-def seed_class(data_dir: Path, name: str, member_ids: list[int], manager_id: int = MANAGER) -> int:
+def seed_class(
+    data_dir: Path,
+    name: str,
+    member_ids: list[int],
+    manager_id: int = MANAGER,
+    database_url: str | None = None,
+) -> int:
     """Create the schema, the manager and a class with members, straight in the bot's DB."""
-    engine = make_engine(f"sqlite:///{(data_dir / 'guopei.db').resolve()}")
+    engine = make_engine(database_url or f"sqlite:///{(data_dir / 'guopei.db').resolve()}")
     upgrade(engine)
     with Session(engine, expire_on_commit=False) as session:
         crud.set_role(session, user_id=manager_id, role=Role.manager)
