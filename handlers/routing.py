@@ -64,6 +64,7 @@ class Router:
     callbacks: dict[str, Route] = field(default_factory=dict)
     states: dict[str, Route] = field(default_factory=dict)
     catch_all_text: Route | None = None
+    forwarded_route: Route | None = None
     document_routes: dict[str, Route] = field(default_factory=dict)
 
     def _route(self, handler: Handler, roles: Iterable[Role] | None, **extra: object) -> Route:
@@ -110,6 +111,16 @@ class Router:
 
         return register
 
+    def forwarded(self, *, roles: Iterable[Role] | None = None) -> Callable:
+        """Register the handler of messages forwarded into a private chat, for allowed roles;
+        other users' forwarded messages go on to the text handlers."""
+
+        def register(handler: Handler) -> Handler:
+            self.forwarded_route = self._route(handler, roles)
+            return handler
+
+        return register
+
     def document(
         self, *, extensions: Iterable[str] = ("*",), roles: Iterable[Role] | None = None
     ) -> Callable:
@@ -139,6 +150,10 @@ class RoutingTable:
         self.routers = routers
 
     def resolve(self, event: Event, role: Role, pending_kind: str | None) -> Resolved:
+        if event.kind is EventKind.text and event.forwarded and event.is_private:
+            forwarded = self._first(lambda r: _allowed(r.forwarded_route, role))
+            if forwarded is not None:
+                return Resolved(forwarded, "forwarded")
         route, name = self._find(event, pending_kind)
         if route is None:
             return Resolved(None, name)
@@ -180,6 +195,12 @@ class RoutingTable:
                 if route.description and (route.roles is None or role in route.roles):
                     menu.append((name, route.description))
         return menu
+
+
+def _allowed(route: Route | None, role: Role) -> Route | None:
+    if route is None or (route.roles is not None and role not in route.roles):
+        return None
+    return route
 
 
 def _role_refusal(event: Event, roles: frozenset[Role]) -> str:

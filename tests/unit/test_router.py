@@ -110,3 +110,22 @@ def test_documents_go_to_the_handler_of_their_suffix_before_the_any_file_handler
     assert route_of("survey.yml") is template_file
     assert route_of("通知.pdf") is notice_file
     assert route_of("README") is notice_file
+
+
+def test_forwarded_messages_go_to_the_forward_handler_only_for_its_roles():
+    drafts, questions = Router("drafts", roles={Role.manager}), Router("questions")
+
+    @drafts.forwarded()
+    async def draft(ctx: Context) -> list:
+        return []
+
+    @questions.text()
+    async def question(ctx: Context) -> list:
+        return []
+
+    table = RoutingTable([drafts, questions])
+    forwarded = event(EventKind.text, text="通知原文", forwarded=True)
+    assert table.resolve(forwarded, Role.manager, None).route.handler is draft
+    assert table.resolve(forwarded, Role.trainee, None).route.handler is question
+    typed = event(EventKind.text, text="通知原文")
+    assert table.resolve(typed, Role.manager, None).route.handler is question
