@@ -73,6 +73,8 @@ RERANK_DEPTH = 30
 # A question word that is also in a candidate's notice title mostly says which notice is meant
 # (the document prior and the coord factor credit that); inside the notice it weighs less.
 TITLE_TERM_DAMPING = 0.5
+# … unless most titles hold it (国培计划): then it names no notice in particular.
+TITLE_SELECTOR_SHARE = 0.5
 # "How many days / times / which month" questions prefer passages stating such a figure.
 ANSWER_TYPE_BOOST = 1.25
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
@@ -294,6 +296,7 @@ class KnowledgeBase:
         self._normalized = [fold_text(p.index_text()) for p in state.passages]
         titles = {d.doc_id: fold_text(d.title) for d in state.documents}
         self._titles = titles
+        self._title_shares: dict[str, float] = {}
         self._contexts = [
             text + "\n" + titles.get(p.doc_id, "") if COORD_WITH_TITLE else text
             for text, p in zip(self._normalized, state.passages, strict=True)
@@ -522,14 +525,26 @@ class KnowledgeBase:
             held = postings[at_clipped] == ids
             contribution = np.where(held, index.weights[start:end][at_clipped], 0.0)
             surfaces = self.analyzer.surface_forms(term)
-            damping = np.array(
-                [
-                    TITLE_TERM_DAMPING if any(s in title for s in surfaces) else 1.0
-                    for title in titles
-                ]
-            )
-            totals += contribution * boost * damping
+            if self._title_share(term) <= TITLE_SELECTOR_SHARE:
+                damping = np.array(
+                    [
+                        TITLE_TERM_DAMPING if any(s in title for s in surfaces) else 1.0
+                        for title in titles
+                    ]
+                )
+                contribution = contribution * damping
+            totals += contribution * boost
         return totals
+
+    def _title_share(self, term: str) -> float:
+        """Share of the notices whose title holds the term (国培计划: most; 2.0: one)."""
+        share = self._title_shares.get(term)
+        if share is None:
+            surfaces = self.analyzer.surface_forms(term)
+            titles = self._titles.values()
+            held = sum(1 for title in titles if any(s in title for s in surfaces))
+            share = self._title_shares[term] = held / max(len(titles), 1)
+        return share
 
     def _word_in(self, word: QueryWord, text: str) -> bool:
         return any(
