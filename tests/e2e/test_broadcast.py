@@ -40,6 +40,29 @@ def deliveries(tg, needle: str) -> Counter:  # type: ignore[no-untyped-def]
     )
 
 
+def assert_exactly_once(got: Counter, members: set[int], database_url: str) -> None:
+    """Nobody twice; everybody once, except at most the one message in flight at the kill.
+
+    That message may or may not have reached Telegram; the bot never resends it (a duplicate
+    is worse than a gap), records it as `unknown` and names it in the report. The kill comes
+    right after a delivery, so it is almost always delivered and this is exactly-once.
+    """
+    from sqlalchemy import create_engine, text
+
+    assert set(got.values()) == {1}, {k: v for k, v in got.items() if v != 1}
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        unknown = set(
+            connection.execute(
+                text("SELECT user_id FROM broadcast_deliveries WHERE status = 'unknown'")
+            ).scalars()
+        )
+    engine.dispose()
+    assert len(unknown) <= 1
+    assert members - set(got) <= unknown
+    assert set(got) <= members
+
+
 def test_broadcast_at_the_flood_limit_survives_a_kill(start_bot, fake_telegram, data_dir):
     tg = fake_telegram
     seed_class(data_dir, "语文一班", MEMBERS)
@@ -92,8 +115,7 @@ def test_broadcast_at_the_flood_limit_survives_a_kill(start_bot, fake_telegram, 
     )
     got = deliveries(tg, "第二条通知")
     # the blocked users were flagged by the first broadcast: not even tried this time
-    assert set(got) == set(MEMBERS) - BLOCKED
-    assert set(got.values()) == {1}, {k: v for k, v in got.items() if v != 1}
+    assert_exactly_once(got, set(MEMBERS) - BLOCKED, f"sqlite:///{data_dir / 'guopei.db'}")
     assert tg.stats()["duplicates"] == 0
     tried_blocked = [
         c for c in tg.calls(method="sendMessage", after=restart) if c.chat_id in BLOCKED
@@ -138,7 +160,6 @@ def test_kill_mid_broadcast_on_postgresql(fake_telegram, data_dir, postgres_serv
                 after=restart,
                 timeout=60,
             )
-            got = deliveries(tg, "PG通知")
-            assert set(got) == set(members) and set(got.values()) == {1}
+            assert_exactly_once(deliveries(tg, "PG通知"), set(members), url)
         finally:
             bot.stop()
