@@ -197,3 +197,22 @@ async def test_deadline_becomes_a_reminder(services: Services) -> None:
     assert [r.id for r, _ in listed] == [reminder_id]
     with pytest.raises(ValueError, match="已经过去"):
         await schedule_deadline_reminder(services, MANAGER, class_id, deadline(today), 1)
+
+
+async def test_follower_takes_over_when_the_leader_stops(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scheduler import service as service_module
+
+    monkeypatch.setattr(service_module, "TAKEOVER_SECONDS", 0.05)
+    leader, follower = SchedulerService(services), SchedulerService(services)
+    await leader.start()
+    await follower.start()
+    try:
+        assert leader.is_leader and not follower.is_leader
+        await leader.stop()
+        await wait_until(lambda: follower.is_leader, timeout=10)
+        assert follower.broadcaster is not None
+    finally:
+        await follower.stop()
+        await leader.stop()

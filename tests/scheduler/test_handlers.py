@@ -1,0 +1,140 @@
+"""/remind, /reminders and /broadcast through the conversation core (no Telegram): refusals
+of forged or stale buttons and of bad input change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.chat import Edit, Event, EventKind, Notice, Send
+from bot.conversation import Conversation
+from bot.db import crud
+from bot.db.models import Role
+from bot.db.reminder_models import Broadcast, Reminder
+from bot.services import Services
+from bot.settings import Settings
+from handlers import routing_table
+
+MANAGER, OTHER_MANAGER, TRAINEE = 900, 901, 1001
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> tuple[Conversation, Services, dict[str, int]]:
+    settings = Settings(data_dir=tmp_path / "data", bot_token=None)
+    services = Services.create(settings)
+    with services.session() as session:
+        crud.set_role(session, user_id=MANAGER, role=Role.manager)
+        crud.set_role(session, user_id=OTHER_MANAGER, role=Role.manager)
+        mine = crud.create_class(session, name="语文一班", manager_id=MANAGER)
+        theirs = crud.create_class(session, name="数学二班", manager_id=OTHER_MANAGER)
+        crud.join_class(session, user_id=TRAINEE, class_id=mine.id)
+    return (
+        Conversation(services, routing_table()),
+        services,
+        {"mine": mine.id, "theirs": theirs.id},
+    )
+
+
+def command(user: int, text: str) -> Event:
+    name, _, args = text.removeprefix("/").partition(" ")
+    return Event(
+        kind=EventKind.command, user_id=user, chat_id=user, text=text, command=name, args=args
+    )
+
+
+def press(user: int, data: str) -> Event:
+    return Event(
+        kind=EventKind.callback,
+        user_id=user,
+        chat_id=user,
+        message_id=5,
+        callback_id="q",
+        callback_data=data,
+    )
+
+
+def text_of(replies: list) -> str:
+    return "\n".join(r.text for r in replies if isinstance(r, Send | Edit | Notice))
+
+
+def buttons_of(replies: list) -> dict[str, str]:
+    return {
+        b.text: b.data
+        for r in replies
+        if isinstance(r, Send | Edit)
+        for row in r.buttons
+        for b in row
+    }
+
+
+def count(services: Services, model: type) -> int:
+    with services.session() as session:
+        return len(list(session.exec(select(model))))
+
+
+async def test_remind_refusals_and_forged_buttons(world) -> None:  # type: ignore[no-untyped-def]
+    conversation, services, classes = world
+    assert "可以这样写" in text_of(await conversation.handle(command(MANAGER, "/remind")))
+    bad = await conversation.handle(command(MANAGER, "/remind 13月45日 <b>交作业</b>"))
+    assert "可以这样写" in text_of(bad) or "不存在" in text_of(bad)
+    assert "<b>" not in text_of(bad)  # user input is escaped
+    assert "只有班主任" in text_of(
+        await conversation.handle(command(TRAINEE, "/remind 明天9点 x"))
+    )
+    assert count(services, Reminder) == 0
+
+    draft = await conversation.handle(command(MANAGER, "/remind 明天9点 交研修日志"))
+    assert "2026" in text_of(draft) or "年" in text_of(draft)
+    ok = buttons_of(draft)["✅ 确认"]
+    reminder_id = int(ok.split(":")[3])
+    # another manager, a trainee, garbage and an unknown id: refused, nothing changes
+    assert "不是您设置的" in text_of(await conversation.handle(press(OTHER_MANAGER, ok)))
+    assert "只有班主任" in text_of(await conversation.handle(press(TRAINEE, ok)))
+    for forged in (
+        "rm:1:ok:abc",
+        "rm:9:ok:1",
+        "rm:1:ok:99999",
+        f"rm:1:zz:{reminder_id}",
+        f"rm:1:cls:{reminder_id}:{classes['theirs']}",
+    ):
+        reply = text_of(await conversation.handle(press(MANAGER, forged)))
+        assert "失效" in reply or "不是" in reply or "处理过" in reply, forged
+    with services.session() as session:
+        assert session.get(Reminder, reminder_id).status == "draft"
+    done = await conversation.handle(press(MANAGER, ok))
+    assert "提醒已设置" in text_of(done)
+    again = await conversation.handle(press(MANAGER, ok))  # a double press
+    assert "已经设置过" in text_of(again)
+    listing = await conversation.handle(command(MANAGER, "/reminders"))
+    cancel = next(data for label, data in buttons_of(listing).items() if "取消" in label)
+    assert "不是您设置的" in text_of(await conversation.handle(press(OTHER_MANAGER, cancel)))
+    confirm = await conversation.handle(press(MANAGER, cancel))
+    yes = buttons_of(confirm)["🗑 确定取消"]
+    assert "已取消提醒" in text_of(await conversation.handle(press(MANAGER, yes)))
+    assert "不在待发送列表" in text_of(await conversation.handle(press(MANAGER, yes)))
+    with services.session() as session:
+        assert session.get(Reminder, reminder_id).status == "cancelled"
+
+
+async def test_broadcast_refusals_and_forged_buttons(world) -> None:  # type: ignore[no-untyped-def]
+    conversation, services, classes = world
+    assert "请在命令后写上" in text_of(await conversation.handle(command(MANAGER, "/broadcast")))
+    draft = await conversation.handle(command(MANAGER, "/broadcast 明天 <集合>"))
+    assert "&lt;集合&gt;" in text_of(draft) and "1 人" in text_of(draft)
+    send = buttons_of(draft)["✅ 确认发送"]
+    broadcast_id = int(send.split(":")[3])
+    forged_class = f"bc:1:ok:{broadcast_id}:{classes['theirs']}"
+    assert "不是这个培训班" in text_of(await conversation.handle(press(MANAGER, forged_class)))
+    assert "不是您创建" in text_of(await conversation.handle(press(OTHER_MANAGER, send)))
+    assert "只有班主任" in text_of(await conversation.handle(press(TRAINEE, send)))
+    with services.session() as session:
+        assert session.get(Broadcast, broadcast_id).status == "draft"
+    started = await conversation.handle(press(MANAGER, send))
+    assert "开始发送" in text_of(started)
+    assert "处理过" in text_of(await conversation.handle(press(MANAGER, send)))
+    with services.session() as session:
+        record = session.get(Broadcast, broadcast_id)
+        assert record.status == "sending" and record.progress_message_id == 5
+        assert "语文一班" in record.text
