@@ -46,7 +46,7 @@ MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Short metadata passages (title, 文号, 附件) win on length alone; they only lead when asked for.
 METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "文件"})
-PUBLISHING_TERMS = frozenset({"印发", "发布", "下达", "发文", "联合", "发"})
+PUBLISHING_TERMS = frozenset({"印发", "发布", "下达", "发文", "联合", "发", "下"})
 PUBLISHING_ASPECTS = frozenset({"时间", "部门", "单位", "年份", "谁"})
 # Naming the kind of document (…的通知/公告) with one of those aspects asks for metadata too.
 DOCUMENT_KINDS = frozenset({"通知", "公告", "意见", "办法", "文件"})
