@@ -13,7 +13,7 @@ MEMBERS = list(range(2001, 2301))
 BLOCKED = set(MEMBERS[10:15])
 
 
-def confirm_broadcast(tg, text: str) -> int:  # type: ignore[no-untyped-def]
+def confirm_broadcast(tg, text: str, bad_gateways: int = 0) -> int:  # type: ignore[no-untyped-def]
     """/broadcast TEXT and press 确认发送; returns the confirmation (= progress) message id."""
     mark = tg.mark()
     tg.send_text(user_id=MANAGER, text=f"/broadcast {text}")
@@ -27,6 +27,8 @@ def confirm_broadcast(tg, text: str) -> int:  # type: ignore[no-untyped-def]
     )
     assert "300 人" in confirm.text
     ok = next(data for label, data in confirm.buttons if "确认发送" in label)
+    if bad_gateways:  # the first sends get 502: retried later with backoff, then delivered
+        tg.fail_next("sendMessage", status=502, count=bad_gateways)
     tg.press_button(user_id=MANAGER, message_id=confirm.message_id, data=ok)
     return confirm.message_id
 
@@ -77,8 +79,8 @@ def test_broadcast_at_the_flood_limit_survives_a_kill(start_bot, fake_telegram, 
         method="sendMessage", ok=True, chat_id=2001, text_contains="只有班主任", after=mark
     )
 
-    # 1) 300 members, 5 blocked, 30/s flood control
-    progress_id = confirm_broadcast(tg, "明天上午9点在报告厅集合 <请带笔记本>")
+    # 1) 300 members, 5 blocked, 30/s flood control, two 502s on the way
+    progress_id = confirm_broadcast(tg, "明天上午9点在报告厅集合 <请带笔记本>", bad_gateways=2)
     report = tg.wait_for(
         method="editMessageText",
         ok=True,
@@ -93,6 +95,7 @@ def test_broadcast_at_the_flood_limit_survives_a_kill(start_bot, fake_telegram, 
     assert "学员2011" in report.text  # who blocked the bot is named
     progress = tg.calls(method="editMessageText", ok=True, chat_id=MANAGER)
     assert any("正在发送" in (c.text or "") for c in progress)
+    assert len([c for c in tg.calls(method="sendMessage") if c.status == 502]) == 2
     stats = tg.stats()
     assert stats["duplicates"] == 0
     assert stats["http_429"] <= 3  # ≤ 1% of 300
