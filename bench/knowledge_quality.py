@@ -1,11 +1,12 @@
 """Answer quality of the knowledge base by kind of question.
 
-Three sets: tests/data/questions.yaml (main: used while tuning), questions_holdout.yaml
-(held out: written before the 2026-11-23 work changed any code; its failures then guided that
-work, so it is a development set now) and questions_holdout2.yaml (blind: written before that
-work too, and run only once it was done).
+Four sets in tests/data/: questions.yaml (main: used while tuning); questions_holdout.yaml
+(written before the 2026-11-23 work changed any code; its failures then guided that work);
+questions_holdout2.yaml (blind until its first run after that work's first round; a development
+set since); questions_holdout3.yaml (written before the second round, blind until the end).
+New questions belong in a new blind file: a set that guided changes no longer measures them.
 
-Run: .venv/bin/python bench/knowledge_quality.py [--set main|holdout|holdout2|all]
+Run: .venv/bin/python bench/knowledge_quality.py [--set main|holdout|holdout2|holdout3|all]
      [--cache-dir DIR] [--show-failures]
 """
 
@@ -25,12 +26,14 @@ from knowledge import Answer, KnowledgeBase
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 QUESTIONS = DATA / "questions.yaml"
 HOLDOUT = DATA / "questions_holdout.yaml"
-BLIND = DATA / "questions_holdout2.yaml"
+HOLDOUT2 = DATA / "questions_holdout2.yaml"
+HOLDOUT3 = DATA / "questions_holdout3.yaml"
 SETS = {
     "main": (QUESTIONS,),
     "holdout": (HOLDOUT,),
-    "holdout2": (BLIND,),
-    "all": (QUESTIONS, HOLDOUT, BLIND),
+    "holdout2": (HOLDOUT2,),
+    "holdout3": (HOLDOUT3,),
+    "all": (QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3),
 }
 
 
@@ -107,7 +110,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         kb = KnowledgeBase.open(args.cache_dir or Path(scratch))
         timings: list[float] = []
-        names = ["main", "holdout", "holdout2"] if args.which == "all" else [args.which]
+        names = [name for name in SETS if name != "all"] if args.which == "all" else [args.which]
         results = {name: evaluate(kb, load_set(name), timings) for name in names}
     if len(results) > 1:
         results["all"] = [outcome for name in names for outcome in results[name]]
