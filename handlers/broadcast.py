@@ -11,8 +11,8 @@ Callback data (version 1, re-checked: only the draft's author, only for a class 
     bc:1:cls:<broadcast>:<class>   choose the class     bc:1:ok:<broadcast>:<class>  send
     bc:1:no:<broadcast>            drop the draft
 
-A forwarded text arrives as plain text; this router's text handler takes it from managers
-in a private chat and hands every other text to the next router's (the question answerer).
+A text forwarded into a private chat reaches `forwarded_message` for managers and admins
+(the router's roles); anybody else's forwarded text goes on to the question answerer.
 """
 
 from __future__ import annotations
@@ -55,26 +55,10 @@ async def broadcast_command(ctx: Context) -> list[Reply]:
     return _draft(ctx, text, forwarded=False)
 
 
-@router.text(roles=set(Role))
-async def forwarded_or_question(ctx: Context) -> list[Reply]:
-    """A manager's forwarded message becomes a broadcast draft; other text goes on."""
-    if ctx.event.forwarded and ctx.event.is_private and ctx.is_manager:
-        return _draft(ctx, ctx.event.text.strip(), forwarded=True)
-    return await _next_text_handler(ctx)
-
-
-async def _next_text_handler(ctx: Context) -> list[Reply]:
-    from handlers import routing_table
-
-    routers = routing_table().routers
-    later = routers[routers.index(router) + 1 :] if router in routers else []
-    for other in later:
-        route = other.catch_all_text
-        if route is not None:
-            if route.roles is not None and ctx.role not in route.roles:
-                return []
-            return await route.handler(ctx)
-    return []
+@router.forwarded()
+async def forwarded_message(ctx: Context) -> list[Reply]:
+    """A manager's forwarded message becomes a broadcast draft (choose the class)."""
+    return _draft(ctx, ctx.event.text.strip(), forwarded=True)
 
 
 def _draft(ctx: Context, text: str, *, forwarded: bool) -> list[Reply]:
