@@ -22,7 +22,12 @@ MANAGER, OTHER_MANAGER, TRAINEE = 900, 901, 1001
 
 @pytest.fixture
 def world(tmp_path: Path) -> tuple[Conversation, Services, dict[str, int]]:
-    settings = Settings(data_dir=tmp_path / "data", bot_token=None)
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite:///{tmp_path / 'test.db'}",
+        bot_token=None,
+        admin_ids=frozenset(),
+    )
     services = Services.create(settings)
     with services.session() as session:
         crud.set_role(session, user_id=MANAGER, role=Role.manager)
