@@ -141,7 +141,7 @@ class SchedulerService:
         self.scheduler = scheduler
         # no await between start() and this: no job has run yet, so every active reminder
         # without a job (written by another process, or due while no leader ran) gets one
-        self._sync(reminders, include_due=True)
+        self._sync(reminders)
         self._tasks.append(asyncio.create_task(self._sync_forever()))
         log.info("scheduler started (this process is the leader)")
 
@@ -187,13 +187,13 @@ class SchedulerService:
         if self.scheduler is None:
             return
         reminders = await asyncio.to_thread(self._with_session, rcrud.active_reminders)
-        self._sync(reminders, include_due=False)
+        self._sync(reminders)
 
-    def _sync(self, reminders: list[Reminder], *, include_due: bool) -> None:
+    def _sync(self, reminders: list[Reminder]) -> None:
         """Add missing jobs, drop jobs of reminders no longer active.
 
-        Without `include_due`, a one-off already due is left alone: its job has just run and
-        is committing (it was read as active a moment before the job removed itself).
+        A one-off whose job has just run may still read as active here and get its job back;
+        that second run finds the occurrence claimed (jobs.fire_reminder) and sends nothing.
         """
         assert self.scheduler is not None
         wanted = {jobs.job_id(r.id): r for r in reminders if r.id is not None}
@@ -202,14 +202,9 @@ class SchedulerService:
             reminder_id = jobs.reminder_id_of(job)
             if reminder_id is not None and reminder_id not in jobs.firing:
                 self.unschedule(reminder_id)
-        soon = utcnow() + self.test_shift + timedelta(seconds=2)
         for job, reminder in wanted.items():
-            if job in existing or reminder.id in jobs.firing:
-                continue
-            due = reminder.cron is None and (reminder.next_run_at or soon) <= soon
-            if due and not include_due:
-                continue
-            self.schedule(reminder)
+            if job not in existing and reminder.id not in jobs.firing:
+                self.schedule(reminder)
 
     async def _sync_forever(self) -> None:
         while True:

@@ -216,3 +216,24 @@ async def test_follower_takes_over_when_the_leader_stops(
     finally:
         await follower.stop()
         await leader.stop()
+
+
+async def test_leader_picks_up_reminders_written_by_another_process(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scheduler import service as service_module
+
+    monkeypatch.setattr(service_module, "SYNC_SECONDS", 0.05)
+    class_id = make_class(services, 1)
+    service = SchedulerService(services)
+    services.extras["scheduler"] = service
+    messenger: FakeMessenger = services.messenger  # type: ignore[assignment]
+    await service.start()
+    try:
+        # as a follower process's /remind would: an active row, no job in this process
+        add_reminder(services, class_id, "别的进程设的提醒", timedelta(seconds=1))
+        await wait_until(
+            lambda: any("别的进程设的提醒" in t for c, t, _ in messenger.sent if c == 1001)
+        )
+    finally:
+        await service.stop()
