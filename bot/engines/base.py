@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.chat import DeliveryError, Edit, Event, Messenger, Notice, Reply, Send, SendFile
+from bot.chat import (
+    DeliveryError,
+    Edit,
+    Event,
+    Messenger,
+    Notice,
+    Reply,
+    RetryAfter,
+    Send,
+    SendFile,
+)
 
 log = logging.getLogger(__name__)
 
 AnswerCallback = Callable[[str, str, bool], Awaitable[None]]
+MAX_REPLY_WAIT_SECONDS = 30.0
 
 
 async def perform(
@@ -24,19 +36,29 @@ async def perform(
             log.warning("could not answer callback of user %s: %s", event.user_id, error)
     for reply in replies:
         try:
-            if isinstance(reply, Send):
-                await messenger.send(reply.chat_id or event.chat_id, reply.text, reply.buttons)
-            elif isinstance(reply, Edit):
-                message_id = reply.message_id or event.message_id
-                if message_id is None:
-                    await messenger.send(reply.chat_id or event.chat_id, reply.text, reply.buttons)
-                else:
-                    chat_id = reply.chat_id or event.chat_id
-                    await messenger.edit(chat_id, message_id, reply.text, reply.buttons)
-            elif isinstance(reply, SendFile):
-                await messenger.send_file(reply.chat_id or event.chat_id, reply)
+            try:
+                await _perform_one(event, reply, messenger)
+            except RetryAfter as flood:  # a reply is worth one wait: the user is looking
+                if flood.seconds > MAX_REPLY_WAIT_SECONDS:
+                    raise
+                await asyncio.sleep(flood.seconds)
+                await _perform_one(event, reply, messenger)
         except DeliveryError as error:
             log.warning("reply to user %s not delivered: %s", event.user_id, error)
+
+
+async def _perform_one(event: Event, reply: Reply, messenger: Messenger) -> None:
+    chat_id = reply.chat_id if not isinstance(reply, Notice) and reply.chat_id else event.chat_id
+    if isinstance(reply, Send):
+        await messenger.send(chat_id, reply.text, reply.buttons)
+    elif isinstance(reply, Edit):
+        message_id = reply.message_id or event.message_id
+        if message_id is None:
+            await messenger.send(chat_id, reply.text, reply.buttons)
+        else:
+            await messenger.edit(chat_id, message_id, reply.text, reply.buttons)
+    elif isinstance(reply, SendFile):
+        await messenger.send_file(chat_id, reply)
 
 
 def split_command(text: str) -> tuple[str, str]:

@@ -81,6 +81,14 @@ def test_admin_manager_and_trainees_on_a_real_bot(start_bot, fake_telegram):
     help_reply = expect(tg, TRAINEE, "使用帮助")
     assert "/newclass" not in help_reply.text
 
+    # Flood control on a reply: the bot waits retry_after once and the user still gets it.
+    mark = tg.mark()
+    tg.fail_next("sendMessage", status=429)
+    tg.send_text(user_id=TRAINEE, text="/myclass")
+    delivered = tg.wait_for(method="sendMessage", chat_id=TRAINEE, ok=True, after=mark)
+    assert "我加入的培训班" in delivered.text
+    assert [c.status for c in tg.calls(method="sendMessage", after=mark)] == [429, 200]
+
     assert bot.stop() == 0
     log = bot.log()
     assert TOKEN not in log
