@@ -33,9 +33,9 @@ from aiogram.types import (
 )
 
 from bot import chat
-from bot.chat import Event, EventKind, Keyboard, MenuScope, Messenger, SendFile, Sent
+from bot.chat import Event, Keyboard, MenuScope, Messenger, SendFile, Sent
 from bot.conversation import Conversation
-from bot.engines.base import perform, split_command
+from bot.engines.base import callback_event, message_event, perform
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -114,8 +114,7 @@ class AiogramMessenger(Messenger):
 
     async def set_menu(self, scope: MenuScope) -> None:
         commands = [
-            BotCommand(command=c.command, description=c.description)
-            for c in scope.commands
+            BotCommand(command=c.command, description=c.description) for c in scope.commands
         ]
         target: BotCommandScopeChat | BotCommandScopeDefault = BotCommandScopeDefault()
         if scope.chat_id:
@@ -130,59 +129,6 @@ class AiogramMessenger(Messenger):
             await self.bot.answer_callback_query(callback_id, text=text or None, show_alert=alert)
         except TelegramAPIError as error:
             raise translate(error) from None
-
-
-def message_event(message: Message) -> Event | None:
-    """Translate an aiogram Message into an Event (None for messages we ignore)."""
-    sender = message.from_user
-    if sender is None:
-        return None
-    forwarded = message.forward_origin is not None
-    common = {
-        "user_id": sender.id,
-        "chat_id": message.chat.id,
-        "chat_type": message.chat.type,
-        "first_name": sender.first_name or "",
-        "last_name": sender.last_name or "",
-        "username": sender.username,
-        "language_code": sender.language_code,
-        "message_id": message.message_id,
-        "forwarded": forwarded,
-    }
-    if message.document is not None:
-        document = chat.Document(
-            file_id=message.document.file_id,
-            file_name=message.document.file_name or "notice",
-            mime_type=message.document.mime_type,
-            size=message.document.file_size,
-        )
-        caption = message.caption or ""
-        return Event(kind=EventKind.document, document=document, text=caption, **common)
-    text = message.text or message.caption or ""
-    if not text:
-        return None
-    if text.startswith("/") and not forwarded:
-        command, args = split_command(text)
-        return Event(kind=EventKind.command, text=text, command=command, args=args, **common)
-    return Event(kind=EventKind.text, text=text, **common)
-
-
-def callback_event(query: CallbackQuery) -> Event:
-    """Translate an aiogram CallbackQuery into an Event."""
-    message = query.message
-    return Event(
-        kind=EventKind.callback,
-        user_id=query.from_user.id,
-        chat_id=message.chat.id if message else query.from_user.id,
-        chat_type=message.chat.type if message else "private",
-        first_name=query.from_user.first_name or "",
-        last_name=query.from_user.last_name or "",
-        username=query.from_user.username,
-        language_code=query.from_user.language_code,
-        message_id=message.message_id if message else None,
-        callback_id=query.id,
-        callback_data=query.data or "",
-    )
 
 
 def run(services: Services, conversation: Conversation) -> None:

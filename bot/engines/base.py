@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from bot.chat import (
     DeliveryError,
+    Document,
     Edit,
     Event,
+    EventKind,
     Messenger,
     Notice,
     Reply,
@@ -66,3 +69,57 @@ def split_command(text: str) -> tuple[str, str]:
     head, _, rest = text.strip().partition(" ")
     command = head[1:].split("@", 1)[0].lower()
     return command, rest.strip()
+
+
+def message_event(message: Any) -> Event | None:
+    """Translate a Message of either library (both mirror the Bot API's field names) into an
+    Event; None for messages the bot ignores (no sender, no text and no file)."""
+    sender = message.from_user
+    if sender is None:
+        return None
+    forwarded = message.forward_origin is not None
+    common: dict[str, Any] = {
+        "user_id": sender.id,
+        "chat_id": message.chat.id,
+        "chat_type": message.chat.type,
+        "first_name": sender.first_name or "",
+        "last_name": sender.last_name or "",
+        "username": sender.username,
+        "language_code": sender.language_code,
+        "message_id": message.message_id,
+        "forwarded": forwarded,
+    }
+    if message.document is not None:
+        document = Document(
+            file_id=message.document.file_id,
+            file_name=message.document.file_name or "notice",
+            mime_type=message.document.mime_type,
+            size=message.document.file_size,
+        )
+        caption = message.caption or ""
+        return Event(kind=EventKind.document, document=document, text=caption, **common)
+    text = message.text or message.caption or ""
+    if not text:
+        return None
+    if text.startswith("/") and not forwarded:
+        command, args = split_command(text)
+        return Event(kind=EventKind.command, text=text, command=command, args=args, **common)
+    return Event(kind=EventKind.text, text=text, **common)
+
+
+def callback_event(query: Any) -> Event:
+    """Translate a CallbackQuery of either library into an Event."""
+    message = query.message
+    return Event(
+        kind=EventKind.callback,
+        user_id=query.from_user.id,
+        chat_id=message.chat.id if message else query.from_user.id,
+        chat_type=message.chat.type if message else "private",
+        first_name=query.from_user.first_name or "",
+        last_name=query.from_user.last_name or "",
+        username=query.from_user.username,
+        language_code=query.from_user.language_code,
+        message_id=message.message_id if message else None,
+        callback_id=query.id,
+        callback_data=query.data or "",
+    )

@@ -24,9 +24,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot import chat
-from bot.chat import Event, EventKind, Keyboard, MenuScope, Messenger, SendFile, Sent
+from bot.chat import Event, Keyboard, MenuScope, Messenger, SendFile, Sent
 from bot.conversation import Conversation
-from bot.engines.base import perform, split_command
+from bot.engines.base import callback_event, message_event, perform
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -141,52 +141,10 @@ class PtbMessenger(Messenger):
 def to_event(update: Update) -> Event | None:
     """Translate a python-telegram-bot Update into an Event (None for updates we ignore)."""
     if update.callback_query is not None:
-        query = update.callback_query
-        message = query.message
-        return Event(
-            kind=EventKind.callback,
-            user_id=query.from_user.id,
-            chat_id=message.chat.id if message else query.from_user.id,
-            chat_type=message.chat.type if message else "private",
-            first_name=query.from_user.first_name or "",
-            last_name=query.from_user.last_name or "",
-            username=query.from_user.username,
-            language_code=query.from_user.language_code,
-            message_id=message.message_id if message else None,
-            callback_id=query.id,
-            callback_data=query.data or "",
-        )
-    message = update.message
-    if message is None or message.from_user is None:
+        return callback_event(update.callback_query)
+    if update.message is None:
         return None
-    sender = message.from_user
-    common = {
-        "user_id": sender.id,
-        "chat_id": message.chat.id,
-        "chat_type": message.chat.type,
-        "first_name": sender.first_name or "",
-        "last_name": sender.last_name or "",
-        "username": sender.username,
-        "language_code": sender.language_code,
-        "message_id": message.message_id,
-        "forwarded": message.forward_origin is not None,
-    }
-    if message.document is not None:
-        document = chat.Document(
-            file_id=message.document.file_id,
-            file_name=message.document.file_name or "notice",
-            mime_type=message.document.mime_type,
-            size=message.document.file_size,
-        )
-        caption = message.caption or ""
-        return Event(kind=EventKind.document, document=document, text=caption, **common)
-    text = message.text or message.caption or ""
-    if not text:
-        return None
-    if text.startswith("/") and not common["forwarded"]:
-        command, args = split_command(text)
-        return Event(kind=EventKind.command, text=text, command=command, args=args, **common)
-    return Event(kind=EventKind.text, text=text, **common)
+    return message_event(update.message)
 
 
 def run(services: Services, conversation: Conversation) -> None:
