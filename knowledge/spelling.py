@@ -4,17 +4,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
+from importlib import resources
 
-from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 LATIN_RUN = re.compile(r"[a-z][a-z ]*[a-z]|[a-z]")
 MAX_WINDOW = 8
+FIRST_CJK = 0x4E00
+
+
+@cache
+def char_syllables() -> tuple[str, ...]:
+    """Toneless pinyin of each character U+4E00..U+9FFF, from a shipped table: pypinyin
+    costs ~55 MB of memory once imported, so it is needed only when an index is built."""
+    table = resources.files("knowledge.data").joinpath("char_pinyin.txt").read_text("utf-8")
+    return tuple(table.splitlines()[-1].split(" "))
+
+
+def char_pinyin(text: str) -> list[str]:
+    """One toneless syllable per character (non-CJK characters stand for themselves)."""
+    syllables = char_syllables()
+    return [
+        syllables[ord(ch) - FIRST_CJK] if 0 <= ord(ch) - FIRST_CJK < len(syllables) else ch
+        for ch in text
+    ]
 
 
 def pinyin_index(vocabulary: dict[str, int]) -> dict[str, str]:
     """Toneless pinyin → the most frequent word of the vocabulary that sounds so."""
+    from pypinyin import lazy_pinyin
+
     by_pinyin: dict[str, str] = {}
     for word, frequency in vocabulary.items():
         if 2 <= len(word) <= MAX_WINDOW and all(CJK_CHAR.match(ch) for ch in word):
@@ -96,7 +117,7 @@ class QueryCorrector:
         if all(protected[i] for i, ch in enumerate(text) if CJK_CHAR.match(ch)):
             return text
         result = list(text)
-        syllables = lazy_pinyin(list(text))
+        syllables = char_pinyin(text)
         index = 0
         while index < len(text):
             replaced = False
