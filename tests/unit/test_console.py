@@ -1,0 +1,46 @@
+"""The offline console chat: `guopei-bot chat`, and `guopei-bot run` without a token."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run_cli(args: list[str], lines: list[str], data_dir: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
+    env |= {"DATA_DIR": str(data_dir), "BOT_TOKEN": ""}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=data_dir,
+        timeout=120,
+    )
+
+
+def test_manager_creates_a_class_and_presses_a_numbered_button(tmp_path: Path):
+    result = run_cli(
+        ["chat", "--role", "manager", "--user", "77"],
+        ["/newclass 语文一班", "/remind 明天9点 交研修日志", "1", "/reminders"],
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "已创建培训班「语文一班」" in out
+    assert "[1] ✅ 确认" in out  # inline buttons shown as numbered choices
+    assert "✅ 提醒已设置" in out  # typing 1 pressed it
+    assert "待发送的提醒(共 1 条)" in out
+    assert "<b>" not in out
+
+
+def test_run_without_a_token_starts_the_console_and_says_how_to_connect(tmp_path: Path):
+    result = run_cli(["run"], ["/start", "/newclass 偷偷建班"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "未设置 BOT_TOKEN" in result.stderr and "BOT_TOKEN=" in result.stderr
+    assert "我是国培助手" in result.stdout
+    assert "只有班主任可以使用" in result.stdout
+    assert (tmp_path / "guopei.db").exists()
