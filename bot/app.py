@@ -6,15 +6,11 @@ here, so this is the one place to read to know what runs at start.
 
 from __future__ import annotations
 
-import logging
-
 from bot.conversation import Conversation
 from bot.services import Services
 from bot.settings import Settings
 from handlers import routing_table, surveys
 from scheduler import service as scheduler_service
-
-log = logging.getLogger(__name__)
 
 
 def build(settings: Settings, *, load_knowledge: bool = True) -> tuple[Services, Conversation]:
@@ -23,8 +19,5 @@ def build(settings: Settings, *, load_knowledge: bool = True) -> tuple[Services,
     scheduler_service.register(services)  # reminders + broadcaster: start/stop hooks
     services.startup_hooks.append(surveys.install)  # survey nudges and closing
     if load_knowledge:
-        try:
-            services.start_knowledge()
-        except ImportError:
-            log.warning("knowledge base not available: questions will not be answered")
+        services.start_knowledge()  # jieba and the cached index, before the first question
     return services, Conversation(services, routing_table())
