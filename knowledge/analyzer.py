@@ -26,6 +26,15 @@ DOMAIN_WORD_FREQ = 2000
 OOV_WEIGHT = 12.0
 SINGLE_CHAR_MAX_WEIGHT = 6.0
 MAX_WEIGHT = 14.0
+# Enumerations of single characters (听、说、读、写) are also indexed joined (听说读写), the way
+# a question writes them; the first and last characters may be glued to a neighbouring word.
+ENUMERATION = re.compile(r"[\u4e00-\u9fff](?:[、,,/][\u4e00-\u9fff]){2,}(?![\u4e00-\u9fff]?[、,,/])")
+ENUMERATION_SEPARATORS = re.compile(r"[、,,/]")
+
+
+def enumeration_words(text: str) -> list[str]:
+    """Single-character enumerations of the text, written without separators."""
+    return [ENUMERATION_SEPARATORS.sub("", match) for match in ENUMERATION.findall(text)]
 
 
 def normalize(text: str) -> str:
@@ -127,6 +136,7 @@ class Analyzer:
             terms.append(self.fold_word(word))
             if len(word) > 2:
                 terms.extend(self.fold_word(sub) for sub in self.subwords(word))
+        terms.extend(self.fold_word(word) for word in enumeration_words(normalize(text)))
         return terms
 
     def fold_word(self, word: str) -> str:

@@ -19,7 +19,13 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from knowledge.analyzer import Analyzer, fold_text, normalize, resource_fingerprint
+from knowledge.analyzer import (
+    Analyzer,
+    enumeration_words,
+    fold_text,
+    normalize,
+    resource_fingerprint,
+)
 from knowledge.bm25 import BM25Index
 from knowledge.deadlines import find_deadlines
 from knowledge.errors import IngestError
@@ -30,7 +36,7 @@ from knowledge.spelling import QueryCorrector, pinyin_index
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "knowledge-index-4"
+CODE_VERSION = "knowledge-index-5"
 MAX_QUESTION_CHARS = 1000
 # Spelling repair looks at every window of the question; real questions are short.
 MAX_CORRECTED_CHARS = 120
@@ -296,7 +302,11 @@ class KnowledgeBase:
         index = state.index
         self._corrector = QueryCorrector(self._spellable_words(index), state.pinyin)
         self._documents_by_id = {document.doc_id: document for document in state.documents}
-        self._normalized = [fold_text(p.index_text()) for p in state.passages]
+        # Joined enumerations (听说读写) count as present where the text lists 听、说、读、写.
+        self._normalized = [
+            "\n".join([text, *enumeration_words(text)])
+            for text in (fold_text(p.index_text()) for p in state.passages)
+        ]
         titles = {d.doc_id: fold_text(d.title) for d in state.documents}
         self._titles = titles
         self._title_shares: dict[str, float] = {}
