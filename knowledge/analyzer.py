@@ -28,7 +28,9 @@ SINGLE_CHAR_MAX_WEIGHT = 6.0
 MAX_WEIGHT = 14.0
 # Enumerations of single characters (听、说、读、写) are also indexed joined (听说读写), the way
 # a question writes them; the first and last characters may be glued to a neighbouring word.
-ENUMERATION = re.compile(r"[\u4e00-\u9fff](?:[、,,/][\u4e00-\u9fff]){2,}(?![\u4e00-\u9fff]?[、,,/])")
+ENUMERATION = re.compile(
+    r"[\u4e00-\u9fff](?:[、,,/][\u4e00-\u9fff]){2,}(?![\u4e00-\u9fff]?[、,,/])"
+)
 ENUMERATION_SEPARATORS = re.compile(r"[、,,/]")
 
 
