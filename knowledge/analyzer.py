@@ -59,6 +59,23 @@ STOPWORDS = frozenset(_data_lines("stopwords.txt"))
 
 
 @lru_cache(maxsize=1)
+def intent_rewrites() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Question phrasings rewritten the way the notices put them (有什么用 → 作为什么依据)."""
+    rules = []
+    for line in _data_lines("intents.txt"):
+        pattern, _, replacement = line.partition(" => ")
+        rules.append((re.compile(pattern.strip()), replacement.strip()))
+    return tuple(rules)
+
+
+def rewrite_intents(text: str) -> str:
+    """The normalised question with its colloquial phrasings put in the notices' words."""
+    for pattern, replacement in intent_rewrites():
+        text = pattern.sub(replacement, text)
+    return text
+
+
+@lru_cache(maxsize=1)
 def domain_words() -> tuple[str, ...]:
     """The domain dictionary shipped with the package."""
     return tuple(_data_lines("domain_words.txt"))

@@ -25,6 +25,7 @@ from knowledge.analyzer import (
     fold_text,
     normalize,
     resource_fingerprint,
+    rewrite_intents,
 )
 from knowledge.bm25 import BM25Index
 from knowledge.deadlines import find_deadlines
@@ -334,6 +335,7 @@ class KnowledgeBase:
             return Answer(question=question, answered=False, reason=reason)
         text = normalize(question)
         curated = self._match_curated(text)
+        text = rewrite_intents(text)
         hits, reason = self._search(
             self._query_words(text), max(1, k), self.analyzer.question_words(text), text
         )
