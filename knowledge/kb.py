@@ -74,6 +74,9 @@ CANDIDATE_SLACK = 10
 # weight) that it covers, counting its notice's title as covered context.
 COORD_POWER = 1.0
 COORD_WITH_TITLE = True
+# A year the question names (2018年国培…) picks the notices of that year (title or date).
+YEAR_BOOST = 1.3
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # Hits far below the best one are noise, not alternatives.
 MIN_RELATIVE_SCORE = 0.25
 # Words inside a known compound (普通话 in 普通话培训班) count, but less than the compound.
@@ -320,6 +323,10 @@ class KnowledgeBase:
         self._meta_of_passage = np.array(
             [meta_ids.get(p.doc_id, i) for i, p in enumerate(state.passages)], dtype=np.int64
         )
+        doc_years = {
+            d.doc_id: frozenset(YEAR.findall(d.title + " " + d.date)) for d in state.documents
+        }
+        self._doc_years = [doc_years.get(p.doc_id, frozenset()) for p in state.passages]
         self._state = state
 
     # ----- questions ---------------------------------------------------------------------------
@@ -489,8 +496,11 @@ class KnowledgeBase:
         rescored = self._rescore(ranked.ids, weighted, wants_metadata)
         rescored = rescored + prior[ranked.ids]
         answer_types = [answer for asked_for, answer in ANSWER_TYPES if asked_for.search(question)]
+        years = set(YEAR.findall(question))
         candidates = []
         for passage_id, score in zip(ranked.ids.tolist(), rescored.tolist(), strict=True):
+            if years and years & self._doc_years[passage_id]:
+                score *= YEAR_BOOST
             if answer_types and any(
                 answer.search(self._normalized[passage_id]) for answer in answer_types
             ):
