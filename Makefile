@@ -25,8 +25,13 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-bench: $(STAMP)
+bench: $(STAMP)  # every benchmark quoted in the README (about 10 minutes)
 	$(BIN)/python bench/updates_bench.py
+	$(BIN)/python bench/knowledge_bench.py
+	$(BIN)/python bench/knowledge_quality.py
+	$(BIN)/python bench/survey_bench.py
+	$(BIN)/python bench/broadcast_bench.py --members 1000 --engine ptb
+	$(BIN)/python bench/broadcast_bench.py --members 1000 --engine aiogram
 
 clean:
 	rm -rf $(VENV) .pytest_cache
