@@ -1,12 +1,14 @@
 """Answer quality of the knowledge base by kind of question.
 
-Four sets in tests/data/: questions.yaml (main: used while tuning); questions_holdout.yaml
+Five sets in tests/data/: questions.yaml (main: used while tuning); questions_holdout.yaml
 (written before the 2026-11-23 work changed any code; its failures then guided that work);
 questions_holdout2.yaml (blind until its first run after that work's first round; a development
-set since); questions_holdout3.yaml (written before the second round, blind until the end).
+set since); questions_holdout3.yaml (written before the second round, blind until the end);
+questions_holdout4.yaml (written before the third round changed any code, blind until its end).
 New questions belong in a new blind file: a set that guided changes no longer measures them.
 
-Run: .venv/bin/python bench/knowledge_quality.py [--set main|holdout|holdout2|holdout3|all]
+Run: .venv/bin/python bench/knowledge_quality.py
+     [--set main|holdout|holdout2|holdout3|holdout4|all]
      [--cache-dir DIR] [--show-failures]
 """
 
@@ -28,12 +30,14 @@ QUESTIONS = DATA / "questions.yaml"
 HOLDOUT = DATA / "questions_holdout.yaml"
 HOLDOUT2 = DATA / "questions_holdout2.yaml"
 HOLDOUT3 = DATA / "questions_holdout3.yaml"
+HOLDOUT4 = DATA / "questions_holdout4.yaml"
 SETS = {
     "main": (QUESTIONS,),
     "holdout": (HOLDOUT,),
     "holdout2": (HOLDOUT2,),
     "holdout3": (HOLDOUT3,),
-    "all": (QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3),
+    "holdout4": (HOLDOUT4,),
+    "all": (QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4),
 }
 
 
