@@ -162,7 +162,8 @@ class MenuScope:
 
 
 class Messenger(ABC):
-    """Outbound port used outside a reply (reminders, broadcasts, handoffs, menus).
+    """How the bot talks to the messenger: replies, and messages outside a reply (reminders,
+    broadcasts, handoffs, menus).
 
     Implementations must raise `RetryAfter`, `Unreachable` or `TransientError` for the
     corresponding Telegram failures, never their library's own exception types, and must not
@@ -188,3 +189,7 @@ class Messenger(ABC):
     @abstractmethod
     async def set_menu(self, scope: MenuScope) -> None:
         """Set the command menu for everyone or for one chat."""
+
+    @abstractmethod
+    async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
+        """Answer a button press: a toast, an alert box, or (empty text) just stop the spinner."""

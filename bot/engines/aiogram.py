@@ -35,7 +35,7 @@ from aiogram.types import (
 from bot import chat
 from bot.chat import Event, Keyboard, MenuScope, Messenger, SendFile, Sent
 from bot.conversation import Conversation
-from bot.engines.base import callback_event, message_event, perform
+from bot.engines.base import PerUserOrder, callback_event, message_event, respond
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -150,6 +150,7 @@ async def _serve(services: Services, conversation: Conversation) -> None:
     messenger = AiogramMessenger(bot)
     dispatcher = Dispatcher()
     in_flight: set[asyncio.Task] = set()
+    order = PerUserOrder()
     last_handled_update = 0
 
     async def handle(event: Event | None, update_id: int) -> None:
@@ -160,8 +161,7 @@ async def _serve(services: Services, conversation: Conversation) -> None:
         assert task is not None
         in_flight.add(task)
         try:
-            replies = await conversation.handle(event)
-            await perform(event, replies, messenger, messenger.answer_callback)
+            await respond(event, conversation, messenger, order)
         finally:
             in_flight.discard(task)
             last_handled_update = max(last_handled_update, update_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.chat import (
     DeliveryError,
@@ -21,20 +21,58 @@ from bot.chat import (
     SendFile,
 )
 
+if TYPE_CHECKING:
+    from bot.conversation import Conversation
+
 log = logging.getLogger(__name__)
 
-AnswerCallback = Callable[[str, str, bool], Awaitable[None]]
 MAX_REPLY_WAIT_SECONDS = 30.0
 
 
-async def perform(
-    event: Event, replies: list[Reply], messenger: Messenger, answer_callback: AnswerCallback
+class PerUserOrder:
+    """Runs one user's updates one after another, replies included, and different users'
+    in parallel: a quick double tap must not show an older state after a newer one."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def run(self, user_id: int, work: Callable[[], Awaitable[None]]) -> None:
+        lock, users = self._locks.get(user_id, (asyncio.Lock(), 0))
+        self._locks[user_id] = (lock, users + 1)
+        try:
+            async with lock:
+                await work()
+        finally:
+            lock, users = self._locks[user_id]
+            if users == 1:
+                del self._locks[user_id]
+            else:
+                self._locks[user_id] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+async def respond(
+    event: Event, conversation: Conversation, messenger: Messenger, order: PerUserOrder
 ) -> None:
+    """Handle one event and perform its replies, in order with the user's other events."""
+
+    async def work() -> None:
+        replies = await conversation.handle(event)
+        await perform(event, replies, messenger)
+
+    await order.run(event.user_id, work)
+
+
+async def perform(event: Event, replies: list[Reply], messenger: Messenger) -> None:
     """Answer the button press first (so the spinner stops), then send and edit in order."""
     notices = [r for r in replies if isinstance(r, Notice)]
     if event.callback_id and notices:
         try:
-            await answer_callback(event.callback_id, notices[0].text[:200], notices[0].alert)
+            await messenger.answer_callback(
+                event.callback_id, notices[0].text[:200], notices[0].alert
+            )
         except DeliveryError as error:
             log.warning("could not answer callback of user %s: %s", event.user_id, error)
     for reply in replies:

@@ -137,6 +137,6 @@ async def _loop(
             if event is None:
                 continue
             replies = await conversation.handle(event)
-            await perform(event, replies, messenger, messenger.answer_callback)
+            await perform(event, replies, messenger)
     finally:
         await services.on_stopping()

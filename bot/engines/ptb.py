@@ -26,7 +26,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot import chat
 from bot.chat import Event, Keyboard, MenuScope, Messenger, SendFile, Sent
 from bot.conversation import Conversation
-from bot.engines.base import callback_event, message_event, perform
+from bot.engines.base import PerUserOrder, callback_event, message_event, respond
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -154,6 +154,7 @@ def run(services: Services, conversation: Conversation) -> None:
     settings = services.settings
     assert settings.token, "run() needs BOT_TOKEN"
     messenger: PtbMessenger | None = None
+    order = PerUserOrder()
 
     async def on_update(update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if not isinstance(update, Update):
@@ -161,9 +162,8 @@ def run(services: Services, conversation: Conversation) -> None:
         event = to_event(update)
         if event is None:
             return
-        replies = await conversation.handle(event)
         assert messenger is not None
-        await perform(event, replies, messenger, messenger.answer_callback)
+        await respond(event, conversation, messenger, order)
 
     async def post_init(application: Application) -> None:
         nonlocal messenger

@@ -57,6 +57,9 @@ class RecordingMessenger(Messenger):
     async def set_menu(self, scope: MenuScope) -> None:
         return None
 
+    async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
+        return None
+
     def to(self, chat_id: int) -> list[tuple[str, Keyboard]]:
         return [(text, buttons) for chat, text, buttons in self.sent if chat == chat_id]
 

@@ -62,6 +62,9 @@ class FakeMessenger(Messenger):
     async def set_menu(self, scope: MenuScope) -> None:
         return None
 
+    async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
+        return None
+
 
 @pytest.fixture
 def services(database_url: str, tmp_path: Path) -> Services:

@@ -218,6 +218,9 @@ def test_deadline_closes_and_reports_once(env: SurveyEnv) -> None:
         async def set_menu(self, scope):  # type: ignore[no-untyped-def]
             return None
 
+        async def answer_callback(self, callback_id, text, alert):  # type: ignore[no-untyped-def]
+            return None
+
     recorder = Recorder()
     env.services.messenger = recorder
     env.manager(MANAGER)

@@ -1,0 +1,52 @@
+"""What both engines share: one user's updates are handled in order, different users' at once."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.engines.base import PerUserOrder
+
+
+async def test_one_users_updates_run_one_after_another_others_in_parallel():
+    order = PerUserOrder()
+    log: list[str] = []
+    first_started, release_first = asyncio.Event(), asyncio.Event()
+
+    async def slow_first() -> None:
+        log.append("a1 start")
+        first_started.set()
+        await release_first.wait()
+        log.append("a1 end")
+
+    async def second_of_same_user() -> None:
+        log.append("a2")
+
+    async def other_user() -> None:
+        log.append("b1")
+
+    first = asyncio.create_task(order.run(1, slow_first))
+    await first_started.wait()
+    second = asyncio.create_task(order.run(1, second_of_same_user))
+    await order.run(2, other_user)  # not held up by user 1
+    assert log == ["a1 start", "b1"]
+    release_first.set()
+    await asyncio.gather(first, second)
+    assert log == ["a1 start", "b1", "a1 end", "a2"]
+    assert len(order) == 0  # no lock kept for idle users
+
+
+async def test_a_failing_update_does_not_block_the_users_next_one():
+    order = PerUserOrder()
+
+    async def broken() -> None:
+        raise RuntimeError("handler bug")
+
+    async def fine() -> None:
+        return None
+
+    with pytest.raises(RuntimeError):
+        await order.run(1, broken)
+    await asyncio.wait_for(order.run(1, fine), timeout=5)
+    assert len(order) == 0
