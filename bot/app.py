@@ -13,11 +13,18 @@ from handlers import routing_table, surveys
 from scheduler import service as scheduler_service
 
 
-def build(settings: Settings, *, load_knowledge: bool = True) -> tuple[Services, Conversation]:
-    """Create the services and the conversation; load the knowledge index if asked."""
+def build(
+    settings: Settings, *, load_knowledge: bool = True, background_jobs: bool = True
+) -> tuple[Services, Conversation]:
+    """Create the services and the conversation; load the knowledge index if asked.
+
+    `background_jobs=False` leaves out the scheduler, the broadcaster and survey closing: they
+    send to other people, which a terminal chat on a shared database must not do.
+    """
     services = Services.create(settings)
-    scheduler_service.register(services)  # reminders + broadcaster: start/stop hooks
-    services.startup_hooks.append(surveys.install)  # survey nudges and closing
+    if background_jobs:
+        scheduler_service.register(services)  # reminders + broadcaster: start/stop hooks
+        services.startup_hooks.append(surveys.install)  # survey nudges and closing
     if load_knowledge:
         services.start_knowledge()  # jieba and the cached index, before the first question
     return services, Conversation(services, routing_table())

@@ -91,7 +91,14 @@ def _chat(settings: Settings, *, user_id: int, role: RoleChoice) -> None:
 
     if role is RoleChoice.admin:
         settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {user_id}})
-    services, conversation = build(settings)
+    local = settings.database_url_resolved.startswith("sqlite")
+    if not local:
+        typer.echo(
+            "终端对话连接的是共享数据库:不运行定时提醒、群发和问卷截止,"
+            "以免把发给学员的消息打印在这里。",
+            err=True,
+        )
+    services, conversation = build(settings, background_jobs=local)
     if role is RoleChoice.manager:
         with services.session() as session:
             crud.set_role(session, user_id=user_id, role=Role.manager)

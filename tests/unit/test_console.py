@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 
 def run_cli(args: list[str], lines: list[str], data_dir: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
@@ -44,3 +46,33 @@ def test_run_without_a_token_starts_the_console_and_says_how_to_connect(tmp_path
     assert "我是国培助手" in result.stdout
     assert "只有班主任可以使用" in result.stdout
     assert (tmp_path / "guopei.db").exists()
+
+
+def test_console_on_a_shared_postgresql_database_runs_no_background_jobs(
+    tmp_path: Path, postgres_server: str
+):
+    from tests import pg
+
+    with pg.temporary_database() as url:
+        env_lines = ["/newclass 语文一班", "/remind 明天9点 交研修日志", "1"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
+        env |= {"DATA_DIR": str(tmp_path), "BOT_TOKEN": "", "DATABASE_URL": url}
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "chat", "--role", "manager", "--user", "77"],
+            input="\n".join(env_lines) + "\n",
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            jobs = connection.execute(text("SELECT count(*) FROM apscheduler_jobs")).scalar()
+            reminders = connection.execute(text("SELECT count(*) FROM reminders")).scalar()
+        engine.dispose()
+    assert result.returncode == 0, result.stderr
+    assert "不运行定时提醒、群发和问卷截止" in result.stderr
+    assert "✅ 提醒已设置" in result.stdout
+    assert reminders == 1  # stored for the bot process that holds the scheduler ...
+    assert jobs == 0  # ... and not scheduled by the terminal
