@@ -384,17 +384,18 @@ class StoredAnswer:
 _R = SurveyResponse.__table__  # type: ignore[attr-defined]
 _S = Survey.__table__  # type: ignore[attr-defined]
 _A = SurveyAnswer.__table__  # type: ignore[attr-defined]
+_SHEET_COLUMNS = (
+    _R.c.id,
+    _R.c.survey_id,
+    _R.c.user_id,
+    _R.c.status,
+    _R.c.position,
+    _R.c.message_id,
+    _S.c.status,
+    _S.c.closes_at,
+)
 _SHEET = (
-    select(
-        _R.c.id,
-        _R.c.survey_id,
-        _R.c.user_id,
-        _R.c.status,
-        _R.c.position,
-        _R.c.message_id,
-        _S.c.status,
-        _S.c.closes_at,
-    )
+    select(*_SHEET_COLUMNS)
     .select_from(_R.join(_S, _S.c.id == _R.c.survey_id))
     .where(_R.c.id == bindparam("rid"))
 )
@@ -517,14 +518,7 @@ def due_closings(session: Session, *, now: datetime) -> list[int]:
 
 _SHEET_AND_ANSWERS = (
     select(
-        _R.c.id,
-        _R.c.survey_id,
-        _R.c.user_id,
-        _R.c.status,
-        _R.c.position,
-        _R.c.message_id,
-        _S.c.status,
-        _S.c.closes_at,
+        *_SHEET_COLUMNS,
         _A.c.question_id,
         _A.c.choice,
         _A.c.choices,
@@ -542,8 +536,8 @@ def load_sheet_and_answers(
     rows = session.connection().execute(_SHEET_AND_ANSWERS, {"rid": response_id}).all()
     if not rows:
         return None, {}
-    sheet = Sheet(*rows[0][:8])
+    sheet = Sheet(*rows[0][: len(_SHEET_COLUMNS)])
     answers = {
-        row[8]: StoredAnswer(row[9], row[10], row[11]) for row in rows if row[8] is not None
+        row[8]: StoredAnswer(*row[9:12]) for row in rows if row[8] is not None
     }
     return sheet, answers
