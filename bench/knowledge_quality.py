@@ -4,11 +4,13 @@ Five sets in tests/data/: questions.yaml (main: used while tuning); questions_ho
 (written before the 2026-11-23 work changed any code; its failures then guided that work);
 questions_holdout2.yaml (blind until its first run after that work's first round; a development
 set since); questions_holdout3.yaml (written before the second round, blind until the end);
-questions_holdout4.yaml (written before the third round changed any code, blind until its end).
+questions_holdout4.yaml (written before the third round changed any code, blind until its end);
+questions_holdout5.yaml (written by a helper from the notices only, before the fourth round; its
+first run, 60/80, guided that round).
 New questions belong in a new blind file: a set that guided changes no longer measures them.
 
 Run: .venv/bin/python bench/knowledge_quality.py
-     [--set main|holdout|holdout2|holdout3|holdout4|all]
+     [--set main|holdout|holdout2|holdout3|holdout4|holdout5|all]
      [--cache-dir DIR] [--show-failures]
 """
 
@@ -31,13 +33,15 @@ HOLDOUT = DATA / "questions_holdout.yaml"
 HOLDOUT2 = DATA / "questions_holdout2.yaml"
 HOLDOUT3 = DATA / "questions_holdout3.yaml"
 HOLDOUT4 = DATA / "questions_holdout4.yaml"
+HOLDOUT5 = DATA / "questions_holdout5.yaml"
 SETS = {
     "main": (QUESTIONS,),
     "holdout": (HOLDOUT,),
     "holdout2": (HOLDOUT2,),
     "holdout3": (HOLDOUT3,),
     "holdout4": (HOLDOUT4,),
-    "all": (QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4),
+    "holdout5": (HOLDOUT5,),
+    "all": (QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5),
 }
 
 

@@ -125,3 +125,30 @@ def test_curated_answers_match_first(kb: KnowledgeBase) -> None:
     finally:
         kb.set_curated([])
     assert kb.ask("研修日志每周需要写几篇").curated_answer is None
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("培训机构的绩效评估跟下一年的任务挂钩吗", "绩效评估"),
+        ("乡村老师用信息技术教学的短板在哪", "信息化教学创新能力不足"),
+        ("培训机构自个儿要不要搞绩效自评", "督促检查"),
+    ],
+)
+def test_colloquial_word_no_notice_uses_is_answered_when_specific_words_meet(
+    kb: KnowledgeBase, question: str, phrase: str
+) -> None:
+    """挂钩, 短板, 自个儿 are in no notice, but the question's other words point at one clause."""
+    answer = kb.ask(question)
+    assert answer.answered, answer.reason
+    assert phrase in answer.hits[0].text
+
+
+@pytest.mark.parametrize("question", ["国培期间能不能喝酒", "国培学员需要自带被褥吗"])
+def test_general_words_around_an_unknown_topic_are_declined(
+    kb: KnowledgeBase, question: str
+) -> None:
+    """Only 国培/学员/期间 are known: what is asked about is in no notice."""
+    answer = kb.ask(question)
+    assert not answer.answered
+    assert answer.reason == "out_of_scope"
