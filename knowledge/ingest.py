@@ -70,6 +70,9 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
             "issuer": draft.issuer,
             "date": draft.date,
             "source": draft.source,
+            "addressee": draft.addressee,
+            "validity": "",
+            "index_number": "",
         }
         if len(pieces) == 1:
             # A site's table names the notice reliably, but its date is when the page was made:
@@ -92,6 +95,10 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
         )
         documents.append(document)
         passages.append(Passage(doc_id, "", metadata_passage(document), kind="meta"))
+        if document.addressee:
+            # Its own passage: a long list of recipients would bury the title and 文号 above.
+            addressed = f"{document.title}\n主送单位:{document.addressee}"
+            passages.append(Passage(doc_id, "", addressed, kind="meta"))
         for block in split_passages(notice_body(piece, document.title)):
             passages.append(Passage(doc_id, block.clause, block.text, block.heading))
     report = IngestReport(
@@ -106,7 +113,7 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
 
 
 def metadata_passage(document: Document) -> str:
-    """A passage naming the notice, so 文号/发文单位/附件 questions have something to hit."""
+    """A passage naming the notice, so 文号/发文单位/时效性/附件 questions have a target."""
     lines = [document.title]
     if document.doc_number:
         lines.append(f"发文字号:{document.doc_number}")
@@ -114,6 +121,10 @@ def metadata_passage(document: Document) -> str:
         lines.append(f"发文单位:{document.issuer}")
     if document.date:
         lines.append(f"日期:{document.date}")
+    if document.validity:
+        lines.append(f"时效性:{document.validity}")
+    if document.index_number:
+        lines.append(f"信息索引号:{document.index_number}")
     if document.attachments:
         lines.append("附件:" + ";".join(document.attachments))
     return "\n".join(lines)

@@ -38,7 +38,7 @@ from knowledge.spelling import QueryCorrector, pinyin_index
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "knowledge-index-5"
+CODE_VERSION = "knowledge-index-6"
 MAX_QUESTION_CHARS = 1000
 # Spelling repair looks at every window of the question; real questions are short.
 MAX_CORRECTED_CHARS = 120
@@ -63,7 +63,7 @@ CURATED_MIN_SCORE = 82.0
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Short metadata passages (title, 文号, 附件) win on length alone; they only lead when asked for.
-METADATA_TERMS = frozenset({"文号", "发文单位", "附件"})
+METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "主送单位", "时效性"})
 PUBLISHING_TERMS = frozenset({"印发", "发布", "下达", "发文", "联合", "发", "下"})
 PUBLISHING_ASPECTS = frozenset({"时间", "部门", "单位", "年份", "谁"})
 # Naming the kind of document (…的通知/公告) with one of those aspects asks for metadata too.
@@ -327,7 +327,10 @@ class KnowledgeBase:
             for text, p in zip(self._normalized, state.passages, strict=True)
         ]
         self._dated = [bool(TIME_LIMIT.search(p.text)) for p in state.passages]
-        meta_ids = {p.doc_id: i for i, p in enumerate(state.passages) if p.kind == "meta"}
+        meta_ids: dict[str, int] = {}
+        for i, passage in enumerate(state.passages):
+            if passage.kind == "meta":
+                meta_ids.setdefault(passage.doc_id, i)
         self._meta_of_passage = np.array(
             [meta_ids.get(p.doc_id, i) for i, p in enumerate(state.passages)], dtype=np.int64
         )

@@ -116,6 +116,9 @@ class Document:
     attachments: list[str]
     text: str
     file: str
+    addressee: str = ""
+    validity: str = ""
+    index_number: str = ""
 
     def metadata(self) -> dict:
         """Return the metadata without the text."""

@@ -28,6 +28,8 @@ TABLE_FIELDS = {
     "doc_number": re.compile(r"(?:发文字号[::]|【文号】)\s*(\S+?)(?:\s|$)", re.M),
     "issuer": re.compile(r"(?:发文机构[::]|【制定机关】)\s*(\S[^\n]*?)\s*$", re.M),
     "date": re.compile(r"(?:生成日期[::]|【公布日期】)\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2})", re.M),
+    "validity": re.compile(r"(?:【时效性】|时效性[::]|有效性[::])\s*(\S+?)(?:\s|$)", re.M),
+    "index_number": re.compile(r"(?:信息索引号?|索引号)[::]\s*(\S+?)(?:\s|$)", re.M),
 }
 CLAUSE_PATTERNS = (
     (0, re.compile(rf"^(第[{CN_NUM}]+章)\s*")),
@@ -55,6 +57,7 @@ class NoticeDraft:
     date: str = ""
     source: str = ""
     attachments: list[str] = field(default_factory=list)
+    addressee: str = ""
     text: str = ""
 
 
@@ -150,7 +153,8 @@ def _cjk_count(text: str) -> int:
 
 
 def find_metadata(text: str) -> NoticeDraft:
-    """Find title, document number, issuer, date and attachments in a notice's own text."""
+    """Find title, document number, issuer, date, addressee and attachments in a notice's own
+    text."""
     lines = [line for line in text.split("\n") if line.strip()]
     head = lines[:10]
     draft = NoticeDraft(text=text)
@@ -161,6 +165,8 @@ def find_metadata(text: str) -> NoticeDraft:
         draft.doc_number = format_doc_number(number)
     draft.issuer, draft.date = _find_issuer_and_date(lines, draft.title)
     draft.attachments = find_attachments(lines)
+    addressed = (ADDRESSEE.match(line.strip()) for line in lines[:15])
+    draft.addressee = next((match.group(0)[:-1] for match in addressed if match), "")
     if not draft.title:
         draft.title = _derive_title(text, draft.issuer) or _first_phrase(head)
     return draft

@@ -64,6 +64,17 @@ def test_metadata_found_in_text_and_page_table(corpus_dir: Path) -> None:
         "“国培计划”中西部项目实施方案",
         "“国培计划”幼师国培项目实施方案",
     ]
+    assert document.index_number == "360A10-04-2019-0006-1"
+    assert document.addressee.startswith("各省、自治区、直辖市教育厅(教委)、财政厅(局)")
+    assert document.addressee.endswith("有关单位")
+
+
+def test_validity_and_addressee_of_other_notices(corpus_dir: Path) -> None:
+    funds = parse_notice_file(corpus_dir / "2022-caijiao-96.txt").documents[0]
+    assert funds.validity == "现行有效"
+    fragment = parse_notice_file(corpus_dir / "2009-moe-guopei-plan-fragment.txt").documents[0]
+    assert fragment.addressee.endswith("教育部直属师范大学")
+    assert "为贯彻" not in fragment.addressee
 
 
 def test_header_block_wins_over_text() -> None:

@@ -152,3 +152,20 @@ def test_general_words_around_an_unknown_topic_are_declined(
     answer = kb.ask(question)
     assert not answer.answered
     assert answer.reason == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("2009年国培计划通知的主送单位有哪些", "教育部直属师范大学"),
+        ("强师计划下发到哪些单位", "乡村振兴局"),
+        ("财教〔2022〕96号现在还管用吗", "时效性:现行有效"),
+    ],
+)
+def test_addressee_and_validity_are_answered(
+    kb: KnowledgeBase, question: str, phrase: str
+) -> None:
+    """The 主送 line and a page's 时效性 are kept (the body no longer holds the addressee)."""
+    answer = kb.ask(question)
+    assert answer.answered, answer.reason
+    assert phrase in answer.hits[0].text
