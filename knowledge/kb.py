@@ -312,7 +312,11 @@ class KnowledgeBase:
 
     def _install_unlocked(self, state: _State) -> None:
         index = state.index
-        self._corrector = QueryCorrector(self._spellable_words(index), state.pinyin)
+        self._corrector = QueryCorrector(
+            self._spellable_words(index),
+            state.pinyin,
+            "\n".join(fold_text(p.text) for p in state.passages),
+        )
         self._documents_by_id = {document.doc_id: document for document in state.documents}
         # Joined enumerations (听说读写) count as present where the text lists 听、说、读、写.
         self._normalized = [

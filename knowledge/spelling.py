@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -51,10 +52,17 @@ def pinyin_index(vocabulary: dict[str, int]) -> dict[str, str]:
 class QueryCorrector:
     """Maps misspelt query text onto the index vocabulary."""
 
-    def __init__(self, vocabulary: dict[str, int], by_pinyin: dict[str, str] | None = None):
+    def __init__(
+        self,
+        vocabulary: dict[str, int],
+        by_pinyin: dict[str, str] | None = None,
+        corpus_text: str = "",
+    ):
         """`vocabulary` maps each indexed word to how many passages hold it; `by_pinyin` is
-        pinyin_index(vocabulary), passed in when it was cached with the index."""
+        pinyin_index(vocabulary), passed in when it was cached with the index; `corpus_text`
+        is the notices' text, where a typo's neighbourhood is looked up."""
         self.vocabulary = vocabulary
+        self.corpus_text = corpus_text
         self.by_pinyin = pinyin_index(vocabulary) if by_pinyin is None else by_pinyin
         self.fuzzy_choices = [word for word in vocabulary if len(word) >= 3]
         self.longest_key = max((len(key) for key in self.by_pinyin), default=0)
@@ -68,7 +76,51 @@ class QueryCorrector:
         word (so it is not a typo even if the index lacks it).
         """
         text = LATIN_RUN.sub(self._pinyin_run, text)
-        return self._fix_homophones(text, words, is_word)
+        text = self._fix_homophones(text, words, is_word)
+        return self._fix_in_context(text, words, is_word)
+
+    def _fix_in_context(self, text: str, words: list[str], is_word: Callable[[str], bool]) -> str:
+        """Change one character of a two- or three-character non-word (万案, 管埋, 全履盖) when,
+        read with the two characters before or after it, it spells a phrase of the notices
+        with a real word there instead (工作万案 → 工作方案, 学分管埋 → 学分管理)."""
+        if not self.corpus_text:
+            return text
+        position = 0
+        for word in words:
+            index = text.find(word, position)
+            if index < 0:
+                continue
+            position = index + len(word)
+            if (
+                len(word) not in (2, 3)
+                or not all(CJK_CHAR.match(ch) for ch in word)
+                or word in self.vocabulary
+                or is_word(word)
+            ):
+                continue
+            end = index + len(word)
+            for before, after in (
+                (text[max(index - 2, 0) : index], ""),
+                ("", text[end : end + 2]),
+            ):
+                if len(before + after) < 2 or not all(CJK_CHAR.match(ch) for ch in before + after):
+                    continue
+                found: Counter[str] = Counter()
+                for changed in range(len(word)):
+                    pattern = re.compile(
+                        re.escape(before + word[:changed])
+                        + "([\u4e00-\u9fff])"
+                        + re.escape(word[changed + 1 :] + after)
+                    )
+                    for match in pattern.finditer(self.corpus_text):
+                        fixed = word[:changed] + match.group(1) + word[changed + 1 :]
+                        # Five matching characters are evidence enough; four need a word.
+                        if len(word) == 3 or fixed in self.vocabulary or is_word(fixed):
+                            found[fixed] += 1
+                if found:
+                    text = text[:index] + found.most_common(1)[0][0] + text[end:]
+                    break
+        return text
 
     def _pinyin_run(self, match: re.Match) -> str:
         letters = match.group(0).replace(" ", "")
