@@ -26,6 +26,12 @@ DOMAIN_WORD_FREQ = 2000
 OOV_WEIGHT = 12.0
 SINGLE_CHAR_MAX_WEIGHT = 6.0
 MAX_WEIGHT = 14.0
+# Characters that carry no topic: an unknown question word made of them (由谁来) is dropped,
+# and they are trimmed from the ends of other unknown words (要交 → 交, 学够 → 学).
+FUNCTION_CHARS = frozenset(
+    "的了着过吗呢吧啊呀嘛么呗哈是在有和与及或也都就还又被把让给对从向于为将这那哪啥咋谁由来去"
+    "要会能可得够该应我你他她它们咱几多少怎样些个"
+)
 # Enumerations of single characters (听、说、读、写) are also indexed joined (听说读写), the way
 # a question writes them; the first and last characters may be glued to a neighbouring word.
 ENUMERATION = re.compile(

@@ -21,6 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.analyzer import (
+    FUNCTION_CHARS,
     Analyzer,
     enumeration_words,
     fold_text,
@@ -115,12 +116,6 @@ ANSWER_TYPES = (
     (re.compile(r"多少钱|多少(?:资金|经费)|几亿|多少亿"), re.compile(NUMERAL + r"(?:亿|万)?元")),
     (re.compile(r"多少岁|几岁|年龄|年纪|多大"), re.compile(NUMERAL + r"周?岁")),
     (re.compile(r"比例|百分之|百分比|多少比"), re.compile(NUMERAL + r"百分比|\d+:\d+|分之")),
-)
-# Characters that carry no topic: an unknown question word made of them (由谁来) is dropped,
-# and they are trimmed from the ends of other unknown words (要交 → 交, 学够 → 学).
-FUNCTION_CHARS = frozenset(
-    "的了着过吗呢吧啊呀嘛么呗哈是在有和与及或也都就还又被把让给对从向于为将这那哪啥咋谁由来去"
-    "要会能可得够该应我你他她它们咱几多少怎样些个"
 )
 
 

@@ -10,6 +10,8 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
+from knowledge.analyzer import FUNCTION_CHARS
+
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 LATIN_RUN = re.compile(r"[a-z][a-z ]*[a-z]|[a-z]")
 MAX_WINDOW = 8
@@ -82,7 +84,8 @@ class QueryCorrector:
     def _fix_in_context(self, text: str, words: list[str], is_word: Callable[[str], bool]) -> str:
         """Change one character of a two- or three-character non-word (万案, 管埋, 全履盖) when,
         read with the two characters before or after it, it spells a phrase of the notices
-        with a real word there instead (工作万案 → 工作方案, 学分管埋 → 学分管理)."""
+        with a real word there instead (工作万案 → 工作方案, 学分管埋 → 学分管理). Words with
+        a function character (要学, 能选) are left alone: jieba glues such pairs, no typo."""
         if not self.corpus_text:
             return text
         position = 0
@@ -93,7 +96,7 @@ class QueryCorrector:
             position = index + len(word)
             if (
                 len(word) not in (2, 3)
-                or not all(CJK_CHAR.match(ch) for ch in word)
+                or not all(CJK_CHAR.match(ch) and ch not in FUNCTION_CHARS for ch in word)
                 or word in self.vocabulary
                 or is_word(word)
             ):
@@ -183,11 +186,18 @@ class QueryCorrector:
                     continue
                 if all(protected[index + i] for i in range(size)):
                     continue
-                # Two characters are too little evidence unless jieba kept them as one word.
-                if size == 2 and (index, index + 2) not in single_word_spans:
+                # Two characters are too little evidence unless jieba kept them as one word
+                # or as two lone characters (跟|刚 for 跟岗).
+                if (
+                    size == 2
+                    and (index, index + 2) not in single_word_spans
+                    and not {(index, index + 1), (index + 1, index + 2)} <= single_word_spans
+                ):
                     continue
                 candidate = self.by_pinyin.get("".join(syllables[index : index + size]))
-                if not candidate or len(candidate) != size:
+                # The index also holds jieba's fragments of the notices (制到 from 编制到…):
+                # only a real word may replace what was typed.
+                if not candidate or len(candidate) != size or not is_word(candidate):
                     continue
                 changed = [i for i in range(size) if candidate[i] != window[i]]
                 if (

@@ -25,3 +25,24 @@ def test_a_real_word_or_an_unmatched_phrase_is_left_alone() -> None:
         corrector.correct("工作万岁", ["工作", "万岁"], lambda word: word == "万岁") == "工作万岁"
     )
     assert corrector.correct("生活万案", ["生活", "万案"]) == "生活万案"
+
+
+def test_a_pair_glued_around_a_function_character_is_no_typo() -> None:
+    corrector = QueryCorrector({"选学": 2, "汉语拼音": 3}, {}, "可选学汉语拼音知识。")
+    words = ["普通话", "培训", "要学", "汉语拼音"]
+    assert corrector.correct("普通话培训要学汉语拼音", words) == "普通话培训要学汉语拼音"
+
+
+def test_homophone_of_two_lone_characters_becomes_the_real_word() -> None:
+    corrector = QueryCorrector({"跟岗": 2, "影子教师": 3})
+    words = ["影子教师", "跟", "刚", "去", "哪里"]
+    fixed = corrector.correct("影子教师跟刚去哪里", words, lambda word: word in {"跟岗", "哪里"})
+    assert fixed == "影子教师跟岗去哪里"
+
+
+def test_homophone_is_never_an_index_fragment() -> None:
+    corrector = QueryCorrector({"制到": 1, "学分管理": 2})
+    words = ["学分管理", "只到", "意见"]
+    assert corrector.correct("学分管理只到意见", words, lambda word: word == "学分管理") == (
+        "学分管理只到意见"
+    )
