@@ -54,6 +54,7 @@ def test_held_out_sets_are_separate_and_large_enough(kb: KnowledgeBase) -> None:
         quality.HOLDOUT3,
         quality.HOLDOUT4,
         quality.HOLDOUT5,
+        quality.HOLDOUT6,
     ):
         held_out = quality.load_questions(path)
         questions = {item["q"] for item in held_out}
