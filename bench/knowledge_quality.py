@@ -20,6 +20,7 @@ Run: .venv/bin/python bench/knowledge_quality.py
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
 import time
 from collections import defaultdict
@@ -71,6 +72,19 @@ def load_set(name: str = "all") -> list[dict]:
     return [item for path in SETS[name] for item in load_questions(path)]
 
 
+def date_forms(phrase: str) -> list[str]:
+    """A date is right in either form: 2019-05-13 or 2019年5月13日."""
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", phrase)
+    chinese = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", phrase)
+    if iso:
+        year, month, day = iso.groups()
+        return [phrase, f"{year}年{int(month)}月{int(day)}日"]
+    if chinese:
+        year, month, day = chinese.groups()
+        return [phrase, f"{year}-{int(month):02d}-{int(day):02d}"]
+    return [phrase]
+
+
 def judge(item: dict, answer: Answer) -> Outcome:
     """Did the answer meet the question's expectation?"""
     expects_answer = item.get("answered", True)
@@ -82,8 +96,9 @@ def judge(item: dict, answer: Answer) -> Outcome:
     else:
         top = answer.hits[0].text
         expected = item["expect"] if isinstance(item["expect"], list) else [item["expect"]]
-        passed = any(str(phrase) in top for phrase in expected)
-        in_top3 = any(str(p) in hit.text for hit in answer.hits[:3] for p in expected)
+        expected = [form for phrase in expected for form in date_forms(str(phrase))]
+        passed = any(phrase in top for phrase in expected)
+        in_top3 = any(phrase in hit.text for hit in answer.hits[:3] for phrase in expected)
         detail = "ok" if passed else f"expected {item['expect']!r}, top: {top[:60]!r}"
         return Outcome(item["q"], item["kind"], passed, detail, in_top3)
     return Outcome(item["q"], item["kind"], passed, detail, passed)

@@ -72,6 +72,7 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
             "source": draft.source,
             "addressee": draft.addressee,
             "validity": "",
+            "authority_level": "",
             "index_number": "",
         }
         if len(pieces) == 1:
@@ -112,6 +113,15 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
     return ParsedFile(documents, passages, report)
 
 
+def chinese_date(iso_date: str) -> str:
+    """「2013年10月25日」 for 2013-10-25, as the notices write dates (a bare year stays)."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", iso_date)
+    if not match:
+        return iso_date
+    year, month, day = match.groups()
+    return f"{year}年{int(month)}月{int(day)}日"
+
+
 def metadata_passage(document: Document) -> str:
     """A passage naming the notice, so 文号/发文单位/时效性/附件 questions have a target."""
     lines = [document.title]
@@ -120,9 +130,11 @@ def metadata_passage(document: Document) -> str:
     if document.issuer:
         lines.append(f"发文单位:{document.issuer}")
     if document.date:
-        lines.append(f"日期:{document.date}")
+        lines.append(f"日期:{chinese_date(document.date)}")
     if document.validity:
         lines.append(f"时效性:{document.validity}")
+    if document.authority_level:
+        lines.append(f"效力等级:{document.authority_level}")
     if document.index_number:
         lines.append(f"信息索引号:{document.index_number}")
     if document.attachments:

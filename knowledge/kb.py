@@ -39,7 +39,7 @@ from knowledge.spelling import QueryCorrector, pinyin_index
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "knowledge-index-6"
+CODE_VERSION = "knowledge-index-7"
 MAX_QUESTION_CHARS = 1000
 # Spelling repair looks at every window of the question; real questions are short.
 MAX_CORRECTED_CHARS = 120

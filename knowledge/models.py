@@ -118,6 +118,7 @@ class Document:
     file: str
     addressee: str = ""
     validity: str = ""
+    authority_level: str = ""
     index_number: str = ""
 
     def metadata(self) -> dict:

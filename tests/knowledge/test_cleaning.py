@@ -70,8 +70,13 @@ def test_metadata_found_in_text_and_page_table(corpus_dir: Path) -> None:
 
 
 def test_validity_and_addressee_of_other_notices(corpus_dir: Path) -> None:
-    funds = parse_notice_file(corpus_dir / "2022-caijiao-96.txt").documents[0]
+    parsed = parse_notice_file(corpus_dir / "2022-caijiao-96.txt")
+    funds = parsed.documents[0]
     assert funds.validity == "现行有效"
+    assert funds.authority_level == "部门规范性文件"
+    metadata = next(passage.text for passage in parsed.passages if passage.kind == "meta")
+    assert "日期:2022年4月8日" in metadata
+    assert "效力等级:部门规范性文件" in metadata
     fragment = parse_notice_file(corpus_dir / "2009-moe-guopei-plan-fragment.txt").documents[0]
     assert fragment.addressee.endswith("教育部直属师范大学")
     assert "为贯彻" not in fragment.addressee

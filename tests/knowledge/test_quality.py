@@ -73,3 +73,10 @@ def test_accuracy_at_least_90_percent(kb: KnowledgeBase) -> None:
     assert passed / total >= 0.90, "\n".join(failures)
     answered = {o.question for o in outcomes if o.kind == "out_of_scope" and not o.passed}
     assert answered <= KNOWN_ANSWERED_OUT_OF_SCOPE, answered
+
+
+def test_a_date_is_judged_right_in_either_form() -> None:
+    quality = load_quality_module()
+    assert "2013年10月25日" in quality.date_forms("2013-10-25")
+    assert "2019-05-13" in quality.date_forms("2019年5月13日")
+    assert quality.date_forms("三年以上") == ["三年以上"]
