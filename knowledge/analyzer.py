@@ -26,6 +26,7 @@ DOMAIN_WORD_FREQ = 2000
 OOV_WEIGHT = 12.0
 SINGLE_CHAR_MAX_WEIGHT = 6.0
 MAX_WEIGHT = 14.0
+MIN_WORD_FREQ = 3
 # Characters that carry no topic: an unknown question word made of them (由谁来) is dropped,
 # and they are trimmed from the ends of other unknown words (要交 → 交, 学够 → 学).
 FUNCTION_CHARS = frozenset(
@@ -183,8 +184,9 @@ class Analyzer:
         return min(weight, SINGLE_CHAR_MAX_WEIGHT) if len(word) == 1 else weight
 
     def is_dictionary_word(self, word: str) -> bool:
-        """True for a word jieba knows (so it is not a typo)."""
-        return bool(self.tokenizer.FREQ.get(word))
+        """True for a word jieba knows (so it is not a typo). Its dictionary also lists some
+        40,000 strings seen twice (宇化, 数宇): not words to trust."""
+        return (self.tokenizer.FREQ.get(word) or 0) >= MIN_WORD_FREQ
 
     def surface_forms(self, term: str) -> tuple[str, ...]:
         """Strings that may stand for `term` in a passage (the term and its synonyms)."""

@@ -84,16 +84,20 @@ class QueryCorrector:
     def _fix_in_context(self, text: str, words: list[str], is_word: Callable[[str], bool]) -> str:
         """Change one character of a two- or three-character non-word (万案, 管埋, 全履盖) when,
         read with the two characters before or after it, it spells a phrase of the notices
-        with a real word there instead (工作万案 → 工作方案, 学分管埋 → 学分管理). Words with
-        a function character (要学, 能选) are left alone: jieba glues such pairs, no typo."""
+        with a real word there instead (工作万案 → 工作方案, 学分管埋 → 学分管理). A lone
+        character beside a two-character non-word may belong to it (数|宇化 → 数字化). Words
+        with a function character (要学, 能选) are left alone: jieba glues such pairs."""
         if not self.corpus_text:
             return text
+        spans = []
         position = 0
         for word in words:
             index = text.find(word, position)
-            if index < 0:
-                continue
-            position = index + len(word)
+            if index >= 0:
+                spans.append((index, index + len(word)))
+                position = index + len(word)
+        for number, (start, end) in enumerate(spans):
+            word = text[start:end]
             if (
                 len(word) not in (2, 3)
                 or not all(CJK_CHAR.match(ch) and ch not in FUNCTION_CHARS for ch in word)
@@ -101,29 +105,54 @@ class QueryCorrector:
                 or is_word(word)
             ):
                 continue
-            end = index + len(word)
-            for before, after in (
-                (text[max(index - 2, 0) : index], ""),
-                ("", text[end : end + 2]),
-            ):
-                if len(before + after) < 2 or not all(CJK_CHAR.match(ch) for ch in before + after):
-                    continue
-                found: Counter[str] = Counter()
-                for changed in range(len(word)):
-                    pattern = re.compile(
-                        re.escape(before + word[:changed])
-                        + "([\u4e00-\u9fff])"
-                        + re.escape(word[changed + 1 :] + after)
-                    )
-                    for match in pattern.finditer(self.corpus_text):
-                        fixed = word[:changed] + match.group(1) + word[changed + 1 :]
-                        # Five matching characters are evidence enough; four need a word.
-                        if len(word) == 3 or fixed in self.vocabulary or is_word(fixed):
-                            found[fixed] += 1
-                if found:
-                    text = text[:index] + found.most_common(1)[0][0] + text[end:]
+            options = []
+            if len(word) == 2:
+                neighbours = spans[number - 1 : number] + spans[number + 1 : number + 2]
+                options = [
+                    (min(start, lone_start), max(end, lone_end))
+                    for lone_start, lone_end in neighbours
+                    if lone_end - lone_start == 1
+                    and lone_end in (start, end + 1)
+                    and CJK_CHAR.match(text[lone_start])
+                    and text[lone_start] not in FUNCTION_CHARS
+                ]
+            for span_start, span_end in [*options, (start, end)]:
+                changeable = range(start - span_start, end - span_start)
+                fixed = self._repair_span(text, span_start, span_end, changeable, is_word)
+                if fixed:
+                    text = text[:span_start] + fixed + text[span_end:]
                     break
         return text
+
+    def _repair_span(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        changeable: range,
+        is_word: Callable[[str], bool],
+    ) -> str | None:
+        """The span with one of its `changeable` characters changed so that, with two
+        neighbouring characters, it is a phrase of the notices; None if there is none."""
+        span = text[start:end]
+        for before, after in ((text[max(start - 2, 0) : start], ""), ("", text[end : end + 2])):
+            if len(before + after) < 2 or not all(CJK_CHAR.match(ch) for ch in before + after):
+                continue
+            found: Counter[str] = Counter()
+            for changed in changeable:
+                pattern = re.compile(
+                    re.escape(before + span[:changed])
+                    + "([\u4e00-\u9fff])"
+                    + re.escape(span[changed + 1 :] + after)
+                )
+                for match in pattern.finditer(self.corpus_text):
+                    fixed = span[:changed] + match.group(1) + span[changed + 1 :]
+                    # Five matching characters are evidence enough; four need a word.
+                    if len(span) == 3 or fixed in self.vocabulary or is_word(fixed):
+                        found[fixed] += 1
+            if found:
+                return found.most_common(1)[0][0]
+        return None
 
     def _pinyin_run(self, match: re.Match) -> str:
         letters = match.group(0).replace(" ", "")

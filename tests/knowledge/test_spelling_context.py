@@ -46,3 +46,11 @@ def test_homophone_is_never_an_index_fragment() -> None:
     assert corrector.correct("学分管理只到意见", words, lambda word: word == "学分管理") == (
         "学分管理只到意见"
     )
+
+
+def test_a_lone_character_beside_a_non_word_is_read_with_it() -> None:
+    corrector = QueryCorrector({"开发": 2, "强化": 3}, {}, "开发数字化培训资源。强化培训管理。")
+    words = ["国培", "要", "开发", "数", "宇化", "培训", "资源"]
+    real = {"国培", "开发", "强化", "培训", "资源"}
+    fixed = corrector.correct("国培要开发数宇化培训资源", words, real.__contains__)
+    assert fixed == "国培要开发数字化培训资源"
