@@ -61,6 +61,10 @@ MIN_QUERY_COVERAGE_WITH_EVIDENCE = 0.35
 # more; the one in-scope question that turned on such a word (听说读写) is now indexed joined.
 RARE_FOCUS_WEIGHT = 9.5
 CURATED_MIN_SCORE = 82.0
+# Typo repair by context searches the notices' distinct sentences (str.find, a few ms per
+# question at a million characters, about 350 notices); past that it is off.
+CONTEXT_REPAIR_MAX_CHARS = 1_000_000
+SENTENCE = re.compile(r"[^。;;!?!?\n]+")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Short metadata passages (title, 文号, 附件) win on length alone; they only lead when asked for.
@@ -301,6 +305,19 @@ class KnowledgeBase:
                 frequencies.setdefault(surface, frequencies.get(canonical, 0))
         return frequencies
 
+    @staticmethod
+    def _phrase_text(passages: list[Passage]) -> str:
+        """The notices' distinct sentences, where typo repair looks a phrase up; empty (no
+        such repair) past CONTEXT_REPAIR_MAX_CHARS, as each lookup scans it all."""
+        sentences = dict.fromkeys(
+            sentence for p in passages for sentence in SENTENCE.findall(fold_text(p.text))
+        )
+        text = "\n".join(sentences)
+        if len(text) > CONTEXT_REPAIR_MAX_CHARS:
+            log.info("typo repair by context is off: %d characters of notices", len(text))
+            return ""
+        return text
+
     def _install(self, state: _State) -> None:
         with self._state_lock:
             self._install_unlocked(state)
@@ -308,9 +325,7 @@ class KnowledgeBase:
     def _install_unlocked(self, state: _State) -> None:
         index = state.index
         self._corrector = QueryCorrector(
-            self._spellable_words(index),
-            state.pinyin,
-            "\n".join(fold_text(p.text) for p in state.passages),
+            self._spellable_words(index), state.pinyin, self._phrase_text(state.passages)
         )
         self._documents_by_id = {document.doc_id: document for document in state.documents}
         # Joined enumerations (听说读写) count as present where the text lists 听、说、读、写.

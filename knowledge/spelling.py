@@ -140,19 +140,36 @@ class QueryCorrector:
                 continue
             found: Counter[str] = Counter()
             for changed in changeable:
-                pattern = re.compile(
-                    re.escape(before + span[:changed])
-                    + "([\u4e00-\u9fff])"
-                    + re.escape(span[changed + 1 :] + after)
-                )
-                for match in pattern.finditer(self.corpus_text):
-                    fixed = span[:changed] + match.group(1) + span[changed + 1 :]
+                left, right = before + span[:changed], span[changed + 1 :] + after
+                for character in self._characters_between(left, right):
+                    fixed = span[:changed] + character + span[changed + 1 :]
                     # Five matching characters are evidence enough; four need a word.
                     if len(span) == 3 or fixed in self.vocabulary or is_word(fixed):
                         found[fixed] += 1
             if found:
                 return found.most_common(1)[0][0]
         return None
+
+    def _characters_between(self, left: str, right: str) -> list[str]:
+        """Each CJK character found between `left` and `right` in the notices (str.find on the
+        longer side: far faster than a regular expression over megabytes)."""
+        text = self.corpus_text
+        anchor, anchor_is_left = (left, True) if len(left) >= len(right) else (right, False)
+        found = []
+        position = text.find(anchor)
+        while position >= 0:
+            middle = position + len(left) if anchor_is_left else position - 1
+            start = middle - len(left)
+            if (
+                start >= 0
+                and middle < len(text)
+                and text.startswith(left, start)
+                and text.startswith(right, middle + 1)
+                and CJK_CHAR.match(text[middle])
+            ):
+                found.append(text[middle])
+            position = text.find(anchor, position + 1)
+        return found
 
     def _pinyin_run(self, match: re.Match) -> str:
         letters = match.group(0).replace(" ", "")

@@ -54,3 +54,9 @@ def test_a_lone_character_beside_a_non_word_is_read_with_it() -> None:
     real = {"国培", "开发", "强化", "培训", "资源"}
     fixed = corrector.correct("国培要开发数宇化培训资源", words, real.__contains__)
     assert fixed == "国培要开发数字化培训资源"
+
+
+def test_phrase_at_the_very_end_of_the_notices_is_found() -> None:
+    corrector = QueryCorrector({"方案": 3}, {}, "专项工作方案")
+    assert corrector.correct("专项工作万案", ["专项", "工作", "万案"]) == "专项工作方案"
+    assert corrector.correct("工作万", ["工作", "万"]) == "工作万"
