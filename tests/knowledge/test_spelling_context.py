@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import knowledge.kb as kb_module
+from knowledge import KnowledgeBase
+from knowledge.models import Passage
 from knowledge.spelling import QueryCorrector
 
 
@@ -60,3 +63,13 @@ def test_phrase_at_the_very_end_of_the_notices_is_found() -> None:
     corrector = QueryCorrector({"方案": 3}, {}, "专项工作方案")
     assert corrector.correct("专项工作万案", ["专项", "工作", "万案"]) == "专项工作方案"
     assert corrector.correct("工作万", ["工作", "万"]) == "工作万"
+
+
+def test_phrase_text_holds_each_sentence_once_and_is_off_when_huge(monkeypatch) -> None:
+    passages = [
+        Passage("a", "", "制定工作方案。推行学分管理。"),
+        Passage("b", "", "制定工作方案。"),
+    ]
+    assert KnowledgeBase._phrase_text(passages).count("制定工作方案") == 1
+    monkeypatch.setattr(kb_module, "CONTEXT_REPAIR_MAX_CHARS", 10)
+    assert KnowledgeBase._phrase_text(passages) == ""
