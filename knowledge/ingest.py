@@ -73,6 +73,7 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
             "addressee": draft.addressee,
             "validity": "",
             "authority_level": "",
+            "category": "",
             "index_number": "",
         }
         if len(pieces) == 1:
@@ -135,6 +136,8 @@ def metadata_passage(document: Document) -> str:
         lines.append(f"时效性:{document.validity}")
     if document.authority_level:
         lines.append(f"效力等级:{document.authority_level}")
+    if document.category:
+        lines.append(f"信息类别:{document.category}")
     if document.index_number:
         lines.append(f"信息索引号:{document.index_number}")
     if document.attachments:

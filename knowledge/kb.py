@@ -39,7 +39,7 @@ from knowledge.spelling import QueryCorrector, pinyin_index
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "knowledge-index-7"
+CODE_VERSION = "knowledge-index-8"
 MAX_QUESTION_CHARS = 1000
 # Spelling repair looks at every window of the question; real questions are short.
 MAX_CORRECTED_CHARS = 120
@@ -68,7 +68,7 @@ SENTENCE = re.compile(r"[^。;;!?!?\n]+")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Short metadata passages (title, 文号, 附件) win on length alone; they only lead when asked for.
-METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "主送单位", "时效性"})
+METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "主送单位", "时效性", "信息类别"})
 PUBLISHING_TERMS = frozenset({"印发", "发布", "下达", "发文", "联合", "发", "下"})
 PUBLISHING_ASPECTS = frozenset({"时间", "部门", "单位", "年份", "谁"})
 # Naming the kind of document (…的通知/公告) with one of those aspects asks for metadata too.
@@ -90,6 +90,7 @@ COORD_WITH_TITLE = True
 # A year the question names (2018年国培…) picks the notices of that year (title or date).
 YEAR_BOOST = 1.3
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–~至到]\s*((?:19|20)\d{2})(?!\d)")
 # Hits far below the best one are noise, not alternatives.
 MIN_RELATIVE_SCORE = 0.25
 # Words inside a known compound (普通话 in 普通话培训班) count, but less than the compound.
@@ -153,6 +154,15 @@ class _State:
     reports: list[IngestReport]
     built_at: str
     pinyin: dict[str, str]
+
+
+def notice_years(texts: list[str]) -> frozenset[str]:
+    """Every year the notices name, with the years inside spans (2021-2025年, 2009—2012)."""
+    years = {year for text in texts for year in YEAR.findall(text)}
+    for text in texts:
+        for first, last in YEAR_SPAN.findall(text):
+            years.update(str(year) for year in range(int(first), int(last) + 1))
+    return frozenset(years)
 
 
 def builtin_corpus_files() -> list[Path]:
@@ -352,6 +362,9 @@ class KnowledgeBase:
             d.doc_id: frozenset(YEAR.findall(d.title + " " + d.date)) for d in state.documents
         }
         self._doc_years = [doc_years.get(p.doc_id, frozenset()) for p in state.passages]
+        self._known_years = notice_years(
+            [p.text for p in state.passages] + [d.title + " " + d.date for d in state.documents]
+        )
         self._state = state
 
     # ----- questions ---------------------------------------------------------------------------
@@ -367,6 +380,9 @@ class KnowledgeBase:
             return Answer(question=question, answered=False, reason=reason)
         text = normalize(question)
         curated = self._match_curated(text)
+        if not curated and set(YEAR.findall(text)) - self._known_years:
+            # 「1998年下达了多少资金」: no notice speaks of that year; any hit is another year's.
+            return Answer(question=question, answered=False, reason="out_of_scope")
         text = rewrite_intents(text)
         hits, reason = self._search(
             self._query_words(text), max(1, k), self.analyzer.question_words(text), text

@@ -119,6 +119,7 @@ class Document:
     addressee: str = ""
     validity: str = ""
     authority_level: str = ""
+    category: str = ""
     index_number: str = ""
 
     def metadata(self) -> dict:

@@ -28,6 +28,7 @@ TABLE_FIELDS = {
     "doc_number": re.compile(r"(?:发文字号[::]|【文号】)\s*(\S+?)(?:\s|$)", re.M),
     "issuer": re.compile(r"(?:发文机构[::]|【制定机关】)\s*(\S[^\n]*?)\s*$", re.M),
     "date": re.compile(r"(?:生成日期[::]|【公布日期】)\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2})", re.M),
+    "category": re.compile(r"(?:信息类别[::]|【主题分类】)\s*(\S+)", re.M),
     "authority_level": re.compile(r"(?:【效力等级】|效力等级[::])\s*(\S+?)(?:\s|$)", re.M),
     "validity": re.compile(r"(?:【时效性】|时效性[::]|有效性[::])\s*(\S+?)(?:\s|$)", re.M),
     "index_number": re.compile(r"(?:信息索引号?|索引号)[::]\s*(\S+?)(?:\s|$)", re.M),

@@ -65,6 +65,7 @@ def test_metadata_found_in_text_and_page_table(corpus_dir: Path) -> None:
         "“国培计划”幼师国培项目实施方案",
     ]
     assert document.index_number == "360A10-04-2019-0006-1"
+    assert document.category == "教育综合管理"
     assert document.addressee.startswith("各省、自治区、直辖市教育厅(教委)、财政厅(局)")
     assert document.addressee.endswith("有关单位")
 

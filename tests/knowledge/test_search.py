@@ -7,6 +7,7 @@ import time
 import pytest
 
 from knowledge import Answer, Hit, KnowledgeBase
+from knowledge.kb import notice_years
 
 GOLDEN = [
     ("参训教师年龄有什么要求", "45周岁", "培训对象及条件"),
@@ -169,3 +170,25 @@ def test_addressee_and_validity_are_answered(
     answer = kb.ask(question)
     assert answer.answered, answer.reason
     assert phrase in answer.hits[0].text
+
+
+def test_a_year_no_notice_names_is_declined(kb: KnowledgeBase) -> None:
+    """A hit could only be another year's figure."""
+    assert kb.ask("1998年国培资金下达了多少").reason == "out_of_scope"
+    assert kb.ask("2030年国培资金下达了多少").reason == "out_of_scope"
+    assert kb.ask("2019年国培资金下达了多少").answered
+
+
+def test_years_inside_a_span_count_as_named() -> None:
+    years = notice_years(["实施计划(2021-2025年)", "《2009—2012年中小学教师国家级培训计划》"])
+    assert {"2021", "2023", "2025", "2009", "2011", "2012"} <= years
+    assert "2026" not in years and "2013" not in years
+
+
+def test_curated_answer_wins_over_an_unnamed_year(kb: KnowledgeBase) -> None:
+    kb.set_curated([(7, "2030年国培什么时候报名", "请等待省教育厅通知。")])
+    try:
+        answer = kb.ask("2030年国培什么时候报名")
+        assert answer.answered and answer.curated_answer == "请等待省教育厅通知。"
+    finally:
+        kb.set_curated([])
