@@ -67,6 +67,12 @@ class QueryCorrector:
         self.corpus_text = corpus_text
         self.by_pinyin = pinyin_index(vocabulary) if by_pinyin is None else by_pinyin
         self.fuzzy_choices = [word for word in vocabulary if len(word) >= 3]
+        self.masked_words: dict[str, list[str]] = {}
+        for word in vocabulary:
+            if len(word) == 3 and all(CJK_CHAR.match(ch) for ch in word):
+                for changed in range(3):
+                    mask = word[:changed] + "?" + word[changed + 1 :]
+                    self.masked_words.setdefault(mask, []).append(word)
         self.longest_key = max((len(key) for key in self.by_pinyin), default=0)
 
     def correct(
@@ -78,17 +84,22 @@ class QueryCorrector:
         word (so it is not a typo even if the index lacks it).
         """
         text = LATIN_RUN.sub(self._pinyin_run, text)
-        text = self._fix_homophones(text, words, is_word)
-        return self._fix_in_context(text, words, is_word)
+        # A phrase of the notices is better evidence than a sound: context first, and the
+        # characters it changed are not changed again.
+        repaired = self._fix_in_context(text, words, is_word)
+        changed = {
+            i for i, (old, new) in enumerate(zip(text, repaired, strict=True)) if old != new
+        }
+        return self._fix_homophones(repaired, words, is_word, changed)
 
     def _fix_in_context(self, text: str, words: list[str], is_word: Callable[[str], bool]) -> str:
         """Change one character of a two- or three-character non-word (万案, 管埋, 全履盖) when,
         read with the two characters before or after it, it spells a phrase of the notices
         with a real word there instead (工作万案 → 工作方案, 学分管埋 → 学分管理). A lone
-        character beside a two-character non-word may belong to it (数|宇化 → 数字化). Words
-        with a function character (要学, 能选) are left alone: jieba glues such pairs."""
-        if not self.corpus_text:
-            return text
+        character beside a two-character non-word may belong to it (数|宇化 → 数字化), and two
+        lone characters may be one word (监|菅 → 监管). A three-character non-word one
+        character away from exactly one word of the notices becomes it (幻儿园 → 幼儿园).
+        Words with a function character (要学, 能选) are left alone: jieba glues such pairs."""
         spans = []
         position = 0
         for word in words:
@@ -96,33 +107,66 @@ class QueryCorrector:
             if index >= 0:
                 spans.append((index, index + len(word)))
                 position = index + len(word)
-        for number, (start, end) in enumerate(spans):
+        for start, end in self._suspect_spans(text, spans, is_word):
             word = text[start:end]
-            if (
-                len(word) not in (2, 3)
-                or not all(CJK_CHAR.match(ch) and ch not in FUNCTION_CHARS for ch in word)
-                or word in self.vocabulary
-                or is_word(word)
-            ):
-                continue
             options = []
             if len(word) == 2:
-                neighbours = spans[number - 1 : number] + spans[number + 1 : number + 2]
                 options = [
                     (min(start, lone_start), max(end, lone_end))
-                    for lone_start, lone_end in neighbours
+                    for lone_start, lone_end in spans
                     if lone_end - lone_start == 1
-                    and lone_end in (start, end + 1)
-                    and CJK_CHAR.match(text[lone_start])
-                    and text[lone_start] not in FUNCTION_CHARS
+                    and (lone_end == start or lone_start == end)
+                    and self._plain_character(text[lone_start])
                 ]
-            for span_start, span_end in [*options, (start, end)]:
-                changeable = range(start - span_start, end - span_start)
-                fixed = self._repair_span(text, span_start, span_end, changeable, is_word)
-                if fixed:
-                    text = text[:span_start] + fixed + text[span_end:]
-                    break
+            fixed = None
+            if self.corpus_text:
+                for span_start, span_end in [*options, (start, end)]:
+                    changeable = range(start - span_start, end - span_start)
+                    fixed = self._repair_span(text, span_start, span_end, changeable, is_word)
+                    if fixed:
+                        text = text[:span_start] + fixed + text[span_end:]
+                        break
+            if not fixed and len(word) == 3:
+                near = self._one_character_away(word)
+                if near:
+                    text = text[:start] + near + text[end:]
         return text
+
+    @staticmethod
+    def _plain_character(character: str) -> bool:
+        return bool(CJK_CHAR.match(character)) and character not in FUNCTION_CHARS
+
+    def _suspect_spans(
+        self, text: str, spans: list[tuple[int, int]], is_word: Callable[[str], bool]
+    ) -> list[tuple[int, int]]:
+        """Two- and three-character tokens that are no word, and pairs of lone characters
+        that together are none (all without function characters)."""
+        suspects = []
+        for number, (start, end) in enumerate(spans):
+            pair_end = end
+            if end - start == 1 and number + 1 < len(spans):
+                following_start, following_end = spans[number + 1]
+                if following_start == end and following_end - following_start == 1:
+                    pair_end = following_end
+            for span_end in {end, pair_end}:
+                candidate = text[start:span_end]
+                if (
+                    len(candidate) in (2, 3)
+                    and all(self._plain_character(ch) for ch in candidate)
+                    and candidate not in self.vocabulary
+                    and not is_word(candidate)
+                ):
+                    suspects.append((start, span_end))
+        return suspects
+
+    def _one_character_away(self, word: str) -> str | None:
+        """The only indexed word of the same length that differs from `word` in one place."""
+        found = {
+            candidate
+            for changed in range(len(word))
+            for candidate in self.masked_words.get(word[:changed] + "?" + word[changed + 1 :], ())
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _repair_span(
         self,
@@ -143,8 +187,9 @@ class QueryCorrector:
                 left, right = before + span[:changed], span[changed + 1 :] + after
                 for character in self._characters_between(left, right):
                     fixed = span[:changed] + character + span[changed + 1 :]
-                    # Five matching characters are evidence enough; four need a word.
-                    if len(span) == 3 or fixed in self.vocabulary or is_word(fixed):
+                    # Five matching characters are evidence enough; four need a real word
+                    # (the index also holds fragments such as 制到).
+                    if len(span) == 3 or is_word(fixed):
                         found[fixed] += 1
             if found:
                 return found.most_common(1)[0][0]
@@ -200,10 +245,15 @@ class QueryCorrector:
         return words
 
     def _fix_homophones(
-        self, text: str, known_words: list[str], is_word: Callable[[str], bool]
+        self,
+        text: str,
+        known_words: list[str],
+        is_word: Callable[[str], bool],
+        keep: set[int] = frozenset(),
     ) -> str:
-        """Swap a window of characters for an indexed word that sounds the same."""
-        protected = [False] * len(text)
+        """Swap a window of characters for an indexed word that sounds the same (never a
+        function character, 是 → 师, nor a position in `keep`)."""
+        protected = [i in keep or ch in FUNCTION_CHARS for i, ch in enumerate(text)]
         single_word_spans: set[tuple[int, int]] = set()
         position = 0
         for word in known_words:
@@ -233,11 +283,12 @@ class QueryCorrector:
                 if all(protected[index + i] for i in range(size)):
                     continue
                 # Two characters are too little evidence unless jieba kept them as one word
-                # or as two lone characters (跟|刚 for 跟岗).
-                if (
-                    size == 2
-                    and (index, index + 2) not in single_word_spans
-                    and not {(index, index + 1), (index + 1, index + 2)} <= single_word_spans
+                # or as two lone characters, and neither is a function character (跟|刚 for
+                # 跟岗; not 中要 for 重要: jieba glues such pairs).
+                lone_pair = {(index, index + 1), (index + 1, index + 2)} <= single_word_spans
+                if size == 2 and (
+                    set(window) & FUNCTION_CHARS
+                    or ((index, index + 2) not in single_word_spans and not lone_pair)
                 ):
                     continue
                 candidate = self.by_pinyin.get("".join(syllables[index : index + size]))

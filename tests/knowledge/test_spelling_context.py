@@ -7,6 +7,19 @@ from knowledge import KnowledgeBase
 from knowledge.models import Passage
 from knowledge.spelling import QueryCorrector
 
+REAL_WORDS = {
+    "方案",
+    "工作",
+    "学分",
+    "管理",
+    "扶贫",
+    "专项",
+    "培训",
+    "监管",
+    "机制",
+    "项目",
+}.__contains__
+
 
 def test_a_non_word_is_repaired_from_the_phrase_around_it() -> None:
     corrector = QueryCorrector(
@@ -15,11 +28,10 @@ def test_a_non_word_is_repaired_from_the_phrase_around_it() -> None:
         "各地要制定扶贫专项工作方案。大力推行学分管理。实现培训全覆盖。",
     )
     words = ["扶贫", "专项", "工作", "万案", "不"]
-    assert corrector.correct("扶贫专项工作万案不", words) == "扶贫专项工作方案不"
-    assert (
-        corrector.correct("也搞学分管埋吗", ["也", "搞", "学分", "管埋", "吗"]) == "也搞学分管理吗"
-    )
-    assert corrector.correct("培训全履盖", ["培训", "全履盖"]) == "培训全覆盖"
+    assert corrector.correct("扶贫专项工作万案不", words, REAL_WORDS) == "扶贫专项工作方案不"
+    words = ["也", "搞", "学分", "管埋", "吗"]
+    assert corrector.correct("也搞学分管埋吗", words, REAL_WORDS) == "也搞学分管理吗"
+    assert corrector.correct("培训全履盖", ["培训", "全履盖"], REAL_WORDS) == "培训全覆盖"
 
 
 def test_a_real_word_or_an_unmatched_phrase_is_left_alone() -> None:
@@ -61,7 +73,9 @@ def test_a_lone_character_beside_a_non_word_is_read_with_it() -> None:
 
 def test_phrase_at_the_very_end_of_the_notices_is_found() -> None:
     corrector = QueryCorrector({"方案": 3}, {}, "专项工作方案")
-    assert corrector.correct("专项工作万案", ["专项", "工作", "万案"]) == "专项工作方案"
+    assert (
+        corrector.correct("专项工作万案", ["专项", "工作", "万案"], REAL_WORDS) == "专项工作方案"
+    )
     assert corrector.correct("工作万", ["工作", "万"]) == "工作万"
 
 
@@ -73,3 +87,22 @@ def test_phrase_text_holds_each_sentence_once_and_is_off_when_huge(monkeypatch) 
     assert KnowledgeBase._phrase_text(passages).count("制定工作方案") == 1
     monkeypatch.setattr(kb_module, "CONTEXT_REPAIR_MAX_CHARS", 10)
     assert KnowledgeBase._phrase_text(passages) == ""
+
+
+def test_two_lone_characters_and_a_three_character_non_word_are_repaired() -> None:
+    corrector = QueryCorrector({"监管": 2, "幼儿园": 9}, {}, "建立培训项目监管机制。")
+    words = ["建立", "培训", "项目", "监", "菅", "机制"]
+    assert corrector.correct("建立培训项目监菅机制", words, REAL_WORDS) == "建立培训项目监管机制"
+    # No phrase around 幻儿园 is in the notices, but one word of them is a character away.
+    assert corrector.correct("管不管幻儿园老师", ["管", "不管", "幻儿园", "老师"]) == (
+        "管不管幼儿园老师"
+    )
+
+
+def test_a_phrase_beats_a_sound_and_function_characters_stay() -> None:
+    corrector = QueryCorrector(
+        {"设计": 4, "设置": 6, "总体": 3, "重要": 5}, None, "项目总体设计。"
+    )
+    real = {"设计", "设置", "总体", "重要", "项目"}.__contains__
+    assert corrector.correct("项目总体设汁", ["项目", "总体", "设汁"], real) == "项目总体设计"
+    assert corrector.correct("国培中要发挥", ["国培", "中要", "发挥"], real) == "国培中要发挥"
