@@ -11,7 +11,8 @@ the same time and sealed: not read by the engineer changing the code until its o
 end of the fourth round: 66/79 top-1, 73/79 top-3 (a question repeating one of holdout5 was
 then removed); the code from before that round: 60/79 and 66/79); questions_holdout7.yaml (100,
 by a third helper, sealed the same way, run once after the round: 73/100 top-1, 84/100 top-3;
-the code from before the round: 61 and 71).
+the code from before the round: 61 and 71); questions_holdout8.yaml (100, by a fourth helper,
+sealed, run once on the session's final ranking: 69/100 top-1, 81 top-3; before: 62 and 74).
 New questions belong in a new blind file: a set that guided changes no longer measures them.
 
 Run: .venv/bin/python bench/knowledge_quality.py
@@ -42,6 +43,7 @@ HOLDOUT4 = DATA / "questions_holdout4.yaml"
 HOLDOUT5 = DATA / "questions_holdout5.yaml"
 HOLDOUT6 = DATA / "questions_holdout6.yaml"
 HOLDOUT7 = DATA / "questions_holdout7.yaml"
+HOLDOUT8 = DATA / "questions_holdout8.yaml"
 SETS = {
     "main": (QUESTIONS,),
     "holdout": (HOLDOUT,),
@@ -51,13 +53,25 @@ SETS = {
     "holdout5": (HOLDOUT5,),
     "holdout6": (HOLDOUT6,),
     "holdout7": (HOLDOUT7,),
-    "all": (QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5, HOLDOUT6, HOLDOUT7),
+    "holdout8": (HOLDOUT8,),
+    "all": (
+        QUESTIONS,
+        HOLDOUT,
+        HOLDOUT2,
+        HOLDOUT3,
+        HOLDOUT4,
+        HOLDOUT5,
+        HOLDOUT6,
+        HOLDOUT7,
+        HOLDOUT8,
+    ),
 }
 # The sets the ranking was developed with; the sealed sets measure it.
 DEVELOPMENT = (QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5, HOLDOUT6)
 # A sealed set's first (blind) run, top-1: later work must not fall below it.
 SEALED_FIRST_RUN = {
     HOLDOUT7: 0.73,
+    HOLDOUT8: 0.69,
 }
 
 

@@ -53,6 +53,9 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
     header, body = parse_header(raw)
     table = page_table_metadata(body)
     cleaned = clean_text(body)
+    # Traditional pages (發布時間) read only once cleaned into simplified text.
+    for key, value in page_table_metadata(cleaned.text).items():
+        table.setdefault(key, value)
     if len(re.findall(r"[\u4e00-\u9fff]", cleaned.text)) < MIN_NOTICE_CJK:
         raise IngestError("清理后没有找到通知正文(只有导航、广告或空白)", name)
     pieces = [cleaned.text] if header else split_notices(cleaned.text)
@@ -74,6 +77,7 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
             "validity": "",
             "authority_level": "",
             "category": "",
+            "published": "",
             "index_number": "",
         }
         if len(pieces) == 1:
@@ -132,6 +136,8 @@ def metadata_passage(document: Document) -> str:
         lines.append(f"发文单位:{document.issuer}")
     if document.date:
         lines.append(f"日期:{chinese_date(document.date)}")
+    if document.published and document.published != document.date:
+        lines.append(f"网页发布日期:{chinese_date(document.published)}")
     if document.validity:
         lines.append(f"时效性:{document.validity}")
     if document.authority_level:

@@ -39,7 +39,7 @@ from knowledge.spelling import QueryCorrector, pinyin_index
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "knowledge-index-8"
+CODE_VERSION = "knowledge-index-9"
 MAX_QUESTION_CHARS = 1000
 # Spelling repair looks at every window of the question; real questions are short.
 MAX_CORRECTED_CHARS = 120
@@ -111,6 +111,7 @@ ANSWER_TYPES = (
     (re.compile(r"(?:几|多少)(?:个)?(?:周|星期)"), re.compile(NUMERAL + r"周")),
     (re.compile(r"(?:几|多少)(?:个)?(?:学时|小时|课时)"), re.compile(NUMERAL + r"(?:学时|小时)")),
     (re.compile(r"几月|几号|哪天"), re.compile(r"\d{1,2}月")),
+    (re.compile(r"哪几年|几几年到"), re.compile(r"\d{4}\s*[-—–至到]\s*\d{4}年")),
     (re.compile(r"哪一?年"), re.compile(r"\d{4}年")),
     (
         re.compile(r"(?:几|多少)(?:个|名|位)?(?:人|名|教师|老师|学员)"),

@@ -120,6 +120,7 @@ class Document:
     validity: str = ""
     authority_level: str = ""
     category: str = ""
+    published: str = ""
     index_number: str = ""
 
     def metadata(self) -> dict:

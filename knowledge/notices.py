@@ -13,6 +13,9 @@ TITLE_END = re.compile(r"(通知|意见|办法|方案|公告|决定|规划|计�
 DOC_NUMBER = re.compile(
     rf"([{CJK}]{{0,6}})\s*[〔\[［【((](\d{{4}})[〕\]］】))]\s*(\d{{1,4}})\s*号"
 )
+DOC_NUMBER_PREFIX = re.compile(
+    rf"^[{CJK}]{{0,6}}\s*[〔\[［【((]\d{{4}}[〕\]］】))]\s*\d{{1,4}}\s*号\s*"
+)
 # What may precede a document number without being part of it (「…的通知〔2010〕4号」).
 NOT_NUMBER_PREFIX = re.compile(r".*(?:通知|意见|办法|方案|公告|决定|的|》|、|号|关于|印发)")
 ADDRESSEE = re.compile(
@@ -28,11 +31,16 @@ TABLE_FIELDS = {
     "doc_number": re.compile(r"(?:发文字号[::]|【文号】)\s*(\S+?)(?:\s|$)", re.M),
     "issuer": re.compile(r"(?:发文机构[::]|【制定机关】)\s*(\S[^\n]*?)\s*$", re.M),
     "date": re.compile(r"(?:生成日期[::]|【公布日期】)\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2})", re.M),
+    "published": re.compile(
+        r"(?:生成日期|发布时间|發布時間|发布日期)[::]\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2})", re.M
+    ),
     "category": re.compile(r"(?:信息类别[::]|【主题分类】)\s*(\S+)", re.M),
     "authority_level": re.compile(r"(?:【效力等级】|效力等级[::])\s*(\S+?)(?:\s|$)", re.M),
     "validity": re.compile(r"(?:【时效性】|时效性[::]|有效性[::])\s*(\S+?)(?:\s|$)", re.M),
     "index_number": re.compile(r"(?:信息索引号?|索引号)[::]\s*(\S+?)(?:\s|$)", re.M),
 }
+# Pinyin glossed after a character on some pages: 發(fā)布時間.
+PINYIN_NOTE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň]{1,6}\)")
 CLAUSE_PATTERNS = (
     (0, re.compile(rf"^(第[{CN_NUM}]+章)\s*")),
     (1, re.compile(rf"^([{CN_NUM}]+、)")),
@@ -82,6 +90,7 @@ def parse_header(raw: str) -> tuple[dict[str, str], str]:
 def page_table_metadata(raw: str) -> dict[str, str]:
     """Metadata from a government site's information table (信息名称 / 发文字号 / 【文号】 …)."""
     found = {}
+    raw = PINYIN_NOTE.sub("", raw)
     for key, pattern in TABLE_FIELDS.items():
         match = pattern.search(raw)
         if match:
@@ -167,7 +176,8 @@ def find_metadata(text: str) -> NoticeDraft:
         draft.doc_number = format_doc_number(number)
     draft.issuer, draft.date = _find_issuer_and_date(lines, draft.title)
     draft.attachments = find_attachments(lines)
-    addressed = (ADDRESSEE.match(line.strip()) for line in lines[:15])
+    # The 文号 may be glued in front (财教〔2022〕96号有关省、…:).
+    addressed = (ADDRESSEE.match(DOC_NUMBER_PREFIX.sub("", line.strip())) for line in lines[:15])
     draft.addressee = next((match.group(0)[:-1] for match in addressed if match), "")
     if not draft.title:
         draft.title = _derive_title(text, draft.issuer) or _first_phrase(head)

@@ -75,6 +75,9 @@ def test_validity_and_addressee_of_other_notices(corpus_dir: Path) -> None:
     funds = parsed.documents[0]
     assert funds.validity == "现行有效"
     assert funds.authority_level == "部门规范性文件"
+    assert funds.addressee.startswith("有关省、自治区、直辖市财政厅(局)")  # after its 文号
+    plan = parse_notice_file(corpus_dir / "2022-jiaoshi-6.txt").documents[0]
+    assert (plan.date, plan.published) == ("2022-04-02", "2022-04-14")  # 發(fā)布時間
     metadata = next(passage.text for passage in parsed.passages if passage.kind == "meta")
     assert "日期:2022年4月8日" in metadata
     assert "效力等级:部门规范性文件" in metadata

@@ -22,6 +22,11 @@ KNOWN_ANSWERED_OUT_OF_SCOPE = {
     "国培专家讲课费一节课多少钱",
     "幼儿园园长任职资格培训要多少学时",
     "提升工程2.0的培训合格证书在哪下载",
+    # questions_holdout8.yaml, likewise.
+    "国培结束后多久能查到自己的学分",
+    "国培的培训费每人每天标准是多少钱",
+    "普通话水平测试二甲要考多少分",
+    "提升工程2.0的微能力点要选几个",
 }
 
 
@@ -66,6 +71,7 @@ def test_held_out_sets_are_separate_and_large_enough(kb: KnowledgeBase) -> None:
         quality.HOLDOUT5,
         quality.HOLDOUT6,
         quality.HOLDOUT7,
+        quality.HOLDOUT8,
     ):
         held_out = quality.load_questions(path)
         questions = {item["q"] for item in held_out}
