@@ -129,26 +129,19 @@ def chinese_date(iso_date: str) -> str:
 
 def metadata_passage(document: Document) -> str:
     """A passage naming the notice, so 文号/发文单位/时效性/附件 questions have a target."""
-    lines = [document.title]
-    if document.doc_number:
-        lines.append(f"发文字号:{document.doc_number}")
-    if document.issuer:
-        lines.append(f"发文单位:{document.issuer}")
-    if document.date:
-        lines.append(f"日期:{chinese_date(document.date)}")
-    if document.published and document.published != document.date:
-        lines.append(f"网页发布日期:{chinese_date(document.published)}")
-    if document.validity:
-        lines.append(f"时效性:{document.validity}")
-    if document.authority_level:
-        lines.append(f"效力等级:{document.authority_level}")
-    if document.category:
-        lines.append(f"信息类别:{document.category}")
-    if document.index_number:
-        lines.append(f"信息索引号:{document.index_number}")
-    if document.attachments:
-        lines.append("附件:" + ";".join(document.attachments))
-    return "\n".join(lines)
+    published = document.published if document.published != document.date else ""
+    fields = (
+        ("发文字号", document.doc_number),
+        ("发文单位", document.issuer),
+        ("日期", chinese_date(document.date)),
+        ("网页发布日期", chinese_date(published)),
+        ("时效性", document.validity),
+        ("效力等级", document.authority_level),
+        ("信息类别", document.category),
+        ("信息索引号", document.index_number),
+        ("附件", ";".join(document.attachments)),
+    )
+    return "\n".join([document.title] + [f"{label}:{value}" for label, value in fields if value])
 
 
 def notice_body(text: str, title: str = "") -> str:
