@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from functools import cache
 
-from handlers import admin, ask, broadcast, classes, knowledge_admin, reminders, start, surveys
+from handlers import (
+    admin,
+    ask,
+    broadcast,
+    classes,
+    curated,
+    knowledge_admin,
+    reminders,
+    start,
+    surveys,
+)
 from handlers.routing import RoutingTable
 
 ROUTERS = [
@@ -17,6 +27,7 @@ ROUTERS = [
     broadcast.router,
     surveys.router,
     knowledge_admin.router,
+    curated.router,
     ask.router,  # last: any other plain text is a question
 ]
 

@@ -40,7 +40,8 @@ HELP_BY_ROLE = {
         "• /broadcast 内容 — 向全班群发通知\n"
         "• /survey — 发起满意度调查;/results — 查看结果\n"
         "• 发送 .yaml 问卷模板文件即可添加自定义问卷\n"
-        "• /unanswered — 学员提出而我没能回答的问题"
+        "• /unanswered — 学员提出而我没能回答的问题\n"
+        "• /curated — 查看、停用标准答案"
     ),
     Role.admin: (
         "\n\n🛠 <b>管理员</b>\n"

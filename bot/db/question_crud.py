@@ -7,6 +7,8 @@ Usage::
                                          answered=False, reason="out_of_scope")
         question_crud.set_feedback(session, question_id=log.id, feedback="down")
         stats = question_crud.question_stats(session, since=utcnow() - timedelta(days=30))
+        page = question_crud.list_curated(session, offset=0, limit=5)
+        question_crud.retire_curated(session, curated_id=page[0].id)
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from bot.db.models import Membership, TrainingClass, utcnow
@@ -241,6 +243,40 @@ def curated_pairs(session: Session) -> list[tuple[int, str, str]]:
     """The active curated (id, question, answer) pairs, oldest first."""
     statement = select(CuratedAnswer).where(CuratedAnswer.active).order_by(CuratedAnswer.id)
     return [(c.id, c.question, c.answer) for c in session.exec(statement)]
+
+
+def count_curated(session: Session) -> int:
+    """How many curated answers are active."""
+    statement = select(func.count()).select_from(CuratedAnswer).where(CuratedAnswer.active)
+    return int(session.exec(statement).one())
+
+
+def list_curated(session: Session, *, offset: int = 0, limit: int = 5) -> list[CuratedAnswer]:
+    """One page of the active curated answers, newest first."""
+    statement = (
+        select(CuratedAnswer)
+        .where(CuratedAnswer.active)
+        .order_by(CuratedAnswer.created_at.desc(), CuratedAnswer.id.desc())
+        .offset(max(offset, 0))
+        .limit(limit)
+    )
+    return list(session.exec(statement))
+
+
+def get_curated(session: Session, *, curated_id: int) -> CuratedAnswer | None:
+    return session.get(CuratedAnswer, curated_id)
+
+
+def retire_curated(session: Session, *, curated_id: int) -> bool:
+    """Stop matching a curated answer (the row is kept); False if it is unknown or already
+    retired, so two managers pressing at once retire it once."""
+    result = session.execute(
+        update(CuratedAnswer)
+        .where(CuratedAnswer.id == curated_id, CuratedAnswer.active == True)  # noqa: E712
+        .values(active=False)
+    )
+    session.commit()
+    return result.rowcount == 1
 
 
 @dataclass

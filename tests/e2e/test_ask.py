@@ -1,7 +1,8 @@
 """Questions end to end on both engines, through the fake Bot API server: a cited answer with
 bold matches, 👍 and 更多, a forged press refused, a declined question handed to the class
-manager and answered, the answer saved as curated and used next time, /unanswered, and an
-admin uploading a notice file that is answerable at once (a corrupt one refused)."""
+manager and answered, the answer saved as curated and used next time, then retired with
+/curated, /unanswered, and an admin uploading a notice file that is answerable at once (a
+corrupt one refused)."""
 
 from __future__ import annotations
 
@@ -88,6 +89,16 @@ def test_questions_handoff_curated_and_upload(start_bot, fake_telegram):
     press(MANAGER, offer, data_of(offer, "保存为标准答案"), "已保存为标准答案", "editMessageText")
     curated = say(TRAINEE, OUT_OF_SCOPE, "班主任解答")
     assert "请带好雨具" in curated.text
+
+    # /curated lists it (not for trainees); 停用 → 确认停用 retires it at once.
+    say(TRAINEE, "/curated", "只有班主任")
+    listing = say(MANAGER, "/curated", OUT_OF_SCOPE)
+    assert "请带好雨具" in listing.text
+    confirm = press(
+        MANAGER, listing, data_of(listing, "停用第 1 条"), "停用这条标准答案", "editMessageText"
+    )
+    press(MANAGER, confirm, data_of(confirm, "确认停用"), "已停用", "editMessageText")
+    assert "班主任解答" not in say(TRAINEE, OUT_OF_SCOPE, "没有找到").text
 
     # An admin uploads a notice: answerable at once. A corrupt file changes nothing.
     mark = tg.mark()
