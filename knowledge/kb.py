@@ -1,11 +1,11 @@
-"""The knowledge base: built-in and uploaded notices, a cached BM25 index, and `ask`."""
+"""The knowledge base: built-in and uploaded notices, a cached BM25 index, curated answers,
+and `ask` (which leaves the ranking to `knowledge.ranking`)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import math
 import os
 import re
 import shutil
@@ -17,131 +17,28 @@ from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
-from knowledge.analyzer import (
-    FUNCTION_CHARS,
-    Analyzer,
-    enumeration_words,
-    fold_text,
-    normalize,
-    resource_fingerprint,
-    rewrite_intents,
-)
+from knowledge.analyzer import Analyzer, normalize, resource_fingerprint
 from knowledge.bm25 import BM25Index
 from knowledge.deadlines import find_deadlines
 from knowledge.errors import IngestError
 from knowledge.ingest import ParsedFile, parse_notice_file
 from knowledge.loaders import SUPPORTED_SUFFIXES
-from knowledge.models import Answer, Deadline, Document, Hit, IngestReport, Passage
-from knowledge.spelling import QueryCorrector, pinyin_index
+from knowledge.models import Answer, Deadline, Document, IngestReport, Passage
+from knowledge.ranking import Ranker, spellable_words
+from knowledge.spelling import pinyin_index
 
 log = logging.getLogger(__name__)
 
 CODE_VERSION = "knowledge-index-9"
 MAX_QUESTION_CHARS = 1000
-# Spelling repair looks at every window of the question; real questions are short.
-MAX_CORRECTED_CHARS = 120
-# A question is in scope when indexed words carry most of its weight (informativeness) …
-MIN_QUERY_COVERAGE = 0.5
-# … and the top passage holds a fair part of it (calibrated on the question sets: midway
-# between the best-covered out-of-scope question no other rule declines, 0.23, and the
-# worst-covered in-scope one, 0.30).
-MIN_HIT_COVERAGE = 0.27
-# Colloquial questions often turn on a word no notice uses (自个儿, 挂钩, 短板) while their
-# other words point at one clause. When the top passage holds this much specific evidence
-# (see _specific_evidence; the best-supported out-of-scope question of 68 has 1.18, the
-# in-scope ones the two rules above declined reach 1.3 to 2.2), those rules give way, down
-# to a known share of …
-STRONG_EVIDENCE = 1.25
-MIN_QUERY_COVERAGE_WITH_EVIDENCE = 0.35
-# … and its most informative word is not a real word that no notice uses (奖金, 请假, 住宿费)
-# of at least this weight: over all 330 questions, out-of-scope focus words weigh 9.9 and
-# more; the one in-scope question that turned on such a word (听说读写) is now indexed joined.
-RARE_FOCUS_WEIGHT = 9.5
 CURATED_MIN_SCORE = 82.0
-# Typo repair by context searches the notices' distinct sentences (str.find, a few ms per
-# question at a million characters, about 350 notices); past that it is off.
-CONTEXT_REPAIR_MAX_CHARS = 1_000_000
-SENTENCE = re.compile(r"[^。;;!?!?\n]+")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
-CJK = re.compile(r"[\u4e00-\u9fff]")
-# Short metadata passages (title, 文号, 附件) win on length alone; they only lead when asked for.
-METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "主送单位", "时效性", "信息类别"})
-PUBLISHING_TERMS = frozenset({"印发", "发布", "下达", "发文", "联合", "发", "下"})
-PUBLISHING_ASPECTS = frozenset({"时间", "部门", "单位", "年份", "谁"})
-# Naming the kind of document (…的通知/公告) with one of those aspects asks for metadata too.
-DOCUMENT_KINDS = frozenset({"通知", "公告", "意见", "办法", "文件"})
-# "When" questions prefer passages that state a time limit.
-TIME_TERMS = frozenset({"时间", "期限"})
-TIME_BOOST = 1.3
-TIME_LIMIT = re.compile(
-    r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?底?(?:前|之前|以前)|\d+个?(?:月|周|日|天|工作日)(?:内|以内)"
-)
-# Passages inherit this share of their notice's title match (the notice is the context).
-DOCUMENT_PRIOR = 0.3
-METADATA_DAMPING = 0.5
-CANDIDATE_SLACK = 10
-# Lucene's old "coord": a candidate's score is scaled by the share of the question (by word
-# weight) that it covers, counting its notice's title as covered context.
-COORD_POWER = 1.0
-COORD_WITH_TITLE = True
-# A year the question names (2018年国培…) picks the notices of that year (title or date).
-YEAR_BOOST = 1.3
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–~至到]\s*((?:19|20)\d{2})(?!\d)")
-# Hits far below the best one are noise, not alternatives.
-MIN_RELATIVE_SCORE = 0.25
-# Words inside a known compound (普通话 in 普通话培训班) count, but less than the compound.
-INNER_TERM_BOOST = 0.3
-# The best candidates of the first BM25 pass are re-scored term by term.
-RERANK_DEPTH = 30
-# A question word that is also in a candidate's notice title mostly says which notice is meant
-# (the document prior and the coord factor credit that); inside the notice it weighs less.
-TITLE_TERM_DAMPING = 0.5
-# … unless most titles hold it (国培计划): then it names no notice in particular.
-TITLE_SELECTOR_SHARE = 0.5
-# "How many days / times / which month" questions prefer passages stating such a figure.
-ANSWER_TYPE_BOOST = 1.25
-NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
-ANSWER_TYPES = (
-    (re.compile(r"(?:几|多少)次"), re.compile(NUMERAL + r"次")),
-    (re.compile(r"(?:几|多少)(?:个)?(?:天|日)"), re.compile(NUMERAL + r"天")),
-    (re.compile(r"(?:几|多少)(?:个)?(?:周|星期)"), re.compile(NUMERAL + r"周")),
-    (re.compile(r"(?:几|多少)(?:个)?(?:学时|小时|课时)"), re.compile(NUMERAL + r"(?:学时|小时)")),
-    (re.compile(r"几月|几号|哪天"), re.compile(r"\d{1,2}月")),
-    (re.compile(r"哪几年|几几年到"), re.compile(r"\d{4}\s*[-—–至到]\s*\d{4}年")),
-    (re.compile(r"哪一?年"), re.compile(r"\d{4}年")),
-    (
-        re.compile(r"(?:几|多少)(?:个|名|位)?(?:人|名|教师|老师|学员)"),
-        re.compile(NUMERAL + r"(?:名|人)"),
-    ),
-    (re.compile(r"(?:几|多少)所"), re.compile(NUMERAL + r"所")),
-    (re.compile(r"(?:几|多少)个"), re.compile(NUMERAL + r"个")),
-    (re.compile(r"多少钱|多少(?:资金|经费)|几亿|多少亿"), re.compile(NUMERAL + r"(?:亿|万)?元")),
-    (re.compile(r"多少岁|几岁|年龄|年纪|多大"), re.compile(NUMERAL + r"周?岁")),
-    (re.compile(r"比例|百分之|百分比|多少比"), re.compile(NUMERAL + r"百分比|\d+:\d+|分之")),
-)
-
-
-@dataclass(frozen=True)
-class QueryWord:
-    """A word of the question: its weight, the index terms standing for it, how much is known."""
-
-    word: str
-    weight: float
-    terms: tuple[str, ...]
-    known: float
-    inner_terms: tuple[str, ...] = ()
 
 
 def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _find_all(text: str, part: str) -> list[int]:
-    return [match.start() for match in re.finditer(re.escape(part), text)]
 
 
 @dataclass
@@ -155,15 +52,6 @@ class _State:
     reports: list[IngestReport]
     built_at: str
     pinyin: dict[str, str]
-
-
-def notice_years(texts: list[str]) -> frozenset[str]:
-    """Every year the notices name, with the years inside spans (2021-2025年, 2009—2012)."""
-    years = {year for text in texts for year in YEAR.findall(text)}
-    for text in texts:
-        for first, last in YEAR_SPAN.findall(text):
-            years.update(str(year) for year in range(int(first), int(last) + 1))
-    return frozenset(years)
 
 
 def builtin_corpus_files() -> list[Path]:
@@ -190,7 +78,7 @@ class KnowledgeBase:
         self._state_lock = threading.RLock()
         self._ingest_lock = threading.Lock()
         self._state: _State
-        self._corrector: QueryCorrector
+        self._ranker: Ranker
 
     @classmethod
     def open(cls, cache_dir: Path, extra_notice_dir: Path | None = None) -> KnowledgeBase:
@@ -265,7 +153,7 @@ class KnowledgeBase:
             reports.append(parsed.report)
         index = BM25Index.build([self.analyzer.terms(p.index_text()) for p in passages])
         return _State(
-            pinyin=pinyin_index(self._spellable_words(index)),
+            pinyin=pinyin_index(spellable_words(index, self.analyzer)),
             documents=documents,
             passages=passages,
             index=index,
@@ -308,63 +196,13 @@ class KnowledgeBase:
             pinyin=meta["pinyin"],
         )
 
-    def _spellable_words(self, index: BM25Index) -> dict[str, int]:
-        """Words a misspelling may be repaired to: the index terms and their synonyms."""
-        frequencies = {term: index.doc_freq(term) for term in index.vocabulary}
-        for canonical, surfaces in self.analyzer.surfaces.items():
-            for surface in surfaces:
-                frequencies.setdefault(surface, frequencies.get(canonical, 0))
-        return frequencies
-
-    @staticmethod
-    def _phrase_text(passages: list[Passage]) -> str:
-        """The notices' distinct sentences, where typo repair looks a phrase up; empty (no
-        such repair) past CONTEXT_REPAIR_MAX_CHARS, as each lookup scans it all."""
-        sentences = dict.fromkeys(
-            sentence for p in passages for sentence in SENTENCE.findall(fold_text(p.text))
-        )
-        text = "\n".join(sentences)
-        if len(text) > CONTEXT_REPAIR_MAX_CHARS:
-            log.info("typo repair by context is off: %d characters of notices", len(text))
-            return ""
-        return text
-
     def _install(self, state: _State) -> None:
         with self._state_lock:
             self._install_unlocked(state)
 
     def _install_unlocked(self, state: _State) -> None:
-        index = state.index
-        self._corrector = QueryCorrector(
-            self._spellable_words(index), state.pinyin, self._phrase_text(state.passages)
-        )
-        self._documents_by_id = {document.doc_id: document for document in state.documents}
-        # Joined enumerations (听说读写) count as present where the text lists 听、说、读、写.
-        self._normalized = [
-            "\n".join([text, *enumeration_words(text)])
-            for text in (fold_text(p.index_text()) for p in state.passages)
-        ]
-        titles = {d.doc_id: fold_text(d.title) for d in state.documents}
-        self._titles = titles
-        self._title_shares: dict[str, float] = {}
-        self._contexts = [
-            text + "\n" + titles.get(p.doc_id, "") if COORD_WITH_TITLE else text
-            for text, p in zip(self._normalized, state.passages, strict=True)
-        ]
-        self._dated = [bool(TIME_LIMIT.search(p.text)) for p in state.passages]
-        meta_ids: dict[str, int] = {}
-        for i, passage in enumerate(state.passages):
-            if passage.kind == "meta":
-                meta_ids.setdefault(passage.doc_id, i)
-        self._meta_of_passage = np.array(
-            [meta_ids.get(p.doc_id, i) for i, p in enumerate(state.passages)], dtype=np.int64
-        )
-        doc_years = {
-            d.doc_id: frozenset(YEAR.findall(d.title + " " + d.date)) for d in state.documents
-        }
-        self._doc_years = [doc_years.get(p.doc_id, frozenset()) for p in state.passages]
-        self._known_years = notice_years(
-            [p.text for p in state.passages] + [d.title + " " + d.date for d in state.documents]
+        self._ranker = Ranker(
+            state.documents, state.passages, state.index, state.pinyin, self.analyzer
         )
         self._state = state
 
@@ -381,13 +219,7 @@ class KnowledgeBase:
             return Answer(question=question, answered=False, reason=reason)
         text = normalize(question)
         curated = self._match_curated(text)
-        if not curated and set(YEAR.findall(text)) - self._known_years:
-            # 「1998年下达了多少资金」: no notice speaks of that year; any hit is another year's.
-            return Answer(question=question, answered=False, reason="out_of_scope")
-        text = rewrite_intents(text)
-        hits, reason = self._search(
-            self._query_words(text), max(1, k), self.analyzer.question_words(text), text
-        )
+        hits, reason = self._ranker.rank(text, k)
         if curated:
             return Answer(question, True, hits, None, curated[2], curated[0])
         return Answer(
@@ -408,260 +240,6 @@ class KnowledgeBase:
         if not MEANINGFUL.search(question):
             return "no_text"
         return None
-
-    def _query_words(self, text: str) -> list[QueryWord]:
-        """The question's words, repaired where misspelt, with their weight and index terms."""
-        vocabulary = self._state.index.vocabulary
-        analyzer = self.analyzer
-        words = analyzer.words(text)
-        long_question = len(text) > MAX_CORRECTED_CHARS
-        if not long_question and any(analyzer.fold_word(w) not in vocabulary for w in words):
-            text = self._corrector.correct(text, words, analyzer.is_dictionary_word)
-            words = analyzer.words(text)
-        words = self._resegment(text, words)
-        query: dict[str, QueryWord] = {}
-        for word in words:
-            if analyzer.fold_word(word) not in vocabulary:
-                word = word.strip("".join(FUNCTION_CHARS)) if CJK.search(word) else word
-                if not word:
-                    continue
-            term = analyzer.fold_word(word)
-            if (
-                not long_question
-                and term not in vocabulary
-                and len(word) >= 3
-                and CJK.search(word)
-            ):
-                nearest = self._corrector.nearest_word(term)
-                if nearest:
-                    word = term = nearest
-            if term in query:
-                continue
-            weight = analyzer.informativeness(word)
-            if term in vocabulary:
-                inner = tuple(
-                    dict.fromkeys(
-                        analyzer.fold_word(sub)
-                        for sub in analyzer.subwords(word)
-                        if analyzer.fold_word(sub) in vocabulary
-                        and analyzer.fold_word(sub) != term
-                    )
-                )
-                query[term] = QueryWord(word, weight, (term,), 1.0, inner)
-                continue
-            parts = [
-                sub for sub in analyzer.subwords(word) if analyzer.fold_word(sub) in vocabulary
-            ]
-            covered = {
-                i
-                for sub in parts
-                for start in _find_all(word, sub)
-                for i in range(start, start + len(sub))
-            }
-            terms = tuple(dict.fromkeys(analyzer.fold_word(sub) for sub in parts))
-            # Knowing part of a word is weak evidence that the question is in scope.
-            query[term] = QueryWord(word, weight, terms, (len(covered) / len(word)) ** 2)
-        return list(query.values())
-
-    def _resegment(self, text: str, words: list[str]) -> list[str]:
-        """Re-cut two neighbouring words that the index does not know where an indexed word
-        spans their boundary (打|造成 → 打造|成), as jieba's general dictionary may cut a
-        question differently from the notices."""
-        vocabulary = self._state.index.vocabulary
-        fold = self.analyzer.fold_word
-        result: list[str] = []
-        for word in words:
-            previous = result[-1] if result else ""
-            joined = previous + word
-            if (
-                previous
-                and CJK.search(previous)
-                and CJK.search(word)
-                and fold(previous) not in vocabulary
-                and fold(word) not in vocabulary
-                and joined in text
-            ):
-                span = next(
-                    (
-                        (start, start + size)
-                        for size in range(len(joined), 1, -1)
-                        for start in range(len(joined) - size + 1)
-                        if start < len(previous) < start + size
-                        and fold(joined[start : start + size]) in vocabulary
-                    ),
-                    None,
-                )
-                if span:
-                    start, end = span
-                    pieces = (joined[:start], joined[start:end], joined[end:])
-                    result[-1:] = [piece for piece in pieces if piece]
-                    continue
-            result.append(word)
-        return result
-
-    def _search(
-        self, words: list[QueryWord], k: int, asked: set[str], question: str = ""
-    ) -> tuple[list[Hit], str | None]:
-        index = self._state.index
-        total = sum(word.weight for word in words)
-        if not words or not total:
-            return [], "out_of_scope"
-        known = sum(word.weight * word.known for word in words)
-        focus = max(words, key=lambda word: word.weight)
-        # Too few known words, or the question turns on a rare word no notice uses (请假,
-        # 住宿费): not ours to answer, unless several specific words meet in one clause.
-        unsure = known / total < MIN_QUERY_COVERAGE or (
-            focus.known == 0
-            and focus.weight >= RARE_FOCUS_WEIGHT
-            and self.analyzer.is_dictionary_word(focus.word)
-        )
-        if known / total < MIN_QUERY_COVERAGE_WITH_EVIDENCE:
-            return [], "out_of_scope"
-        terms = [term for word in words for term in word.terms]
-        weighted = [(term, 1.0) for term in terms] + [
-            (term, INNER_TERM_BOOST) for word in words for term in word.inner_terms
-        ]
-        weighted = [(t, boost) for t, boost in weighted if t in index.vocabulary]
-        scores = index.score(
-            [index.vocabulary[t] for t, _ in weighted], [boost for _, boost in weighted]
-        )
-        prior = DOCUMENT_PRIOR * scores[self._meta_of_passage]
-        ranked = index.rank(scores + prior, max(k + CANDIDATE_SLACK, RERANK_DEPTH))
-        asked = asked | {self.analyzer.fold_word(word.word) for word in words} | set(terms)
-        wants_time = bool(asked & TIME_TERMS)
-        # 「哪个文件印发的」 asks for metadata, 「根据什么文件制定的」 for the clause.
-        wants_metadata = (
-            bool(asked & METADATA_TERMS)
-            or bool(asked & (PUBLISHING_TERMS | DOCUMENT_KINDS) and asked & PUBLISHING_ASPECTS)
-            or bool(asked & DOCUMENT_KINDS and asked & PUBLISHING_TERMS)
-        )
-        rescored = self._rescore(ranked.ids, weighted, wants_metadata)
-        rescored = rescored + prior[ranked.ids]
-        answer_types = [answer for asked_for, answer in ANSWER_TYPES if asked_for.search(question)]
-        years = set(YEAR.findall(question))
-        candidates = []
-        for passage_id, score in zip(ranked.ids.tolist(), rescored.tolist(), strict=True):
-            if years and years & self._doc_years[passage_id]:
-                score *= YEAR_BOOST
-            if answer_types and any(
-                answer.search(self._normalized[passage_id]) for answer in answer_types
-            ):
-                score *= ANSWER_TYPE_BOOST
-            if self._state.passages[passage_id].kind == "meta" and not wants_metadata:
-                score *= METADATA_DAMPING
-            if wants_time and self._dated[passage_id]:
-                score *= TIME_BOOST
-            if COORD_POWER:
-                context = self._contexts[passage_id]
-                share = sum(w.weight for w in words if self._word_in(w, context)) / total
-                score *= share**COORD_POWER
-            candidates.append((score, passage_id))
-        candidates.sort(key=lambda item: -item[0])
-        if not candidates:
-            return [], "out_of_scope"
-        top_text = self._normalized[candidates[0][1]]
-        found = sum(word.weight for word in words if self._word_in(word, top_text))
-        if found / total < MIN_HIT_COVERAGE:
-            return [], "out_of_scope"
-        if unsure and self._specific_evidence(words, top_text) < STRONG_EVIDENCE:
-            return [], "out_of_scope"
-        floor = candidates[0][0] * MIN_RELATIVE_SCORE
-        shown = list(dict.fromkeys(terms + [t for word in words for t in word.inner_terms]))
-        hits = [self._hit(pid, score, shown) for score, pid in candidates[:k] if score >= floor]
-        return hits, None
-
-    def _rescore(
-        self,
-        ids: np.ndarray,
-        weighted: list[tuple[str, float]],
-        wants_metadata: bool,
-    ) -> np.ndarray:
-        """BM25 of the candidates again, term by term, each term damped in passages whose
-        notice title holds it (a metadata passage is the title itself: undamped when metadata
-        is asked for)."""
-        index = self._state.index
-        passages = self._state.passages
-        titles = [
-            ""
-            if wants_metadata and passages[i].kind == "meta"
-            else self._titles.get(passages[i].doc_id, "")
-            for i in ids.tolist()
-        ]
-        totals = np.zeros(len(ids), dtype=np.float64)
-        for term, boost in weighted:
-            term_id = index.vocabulary[term]
-            start, end = index.indptr[term_id], index.indptr[term_id + 1]
-            postings = index.doc_ids[start:end]
-            at = np.searchsorted(postings, ids)
-            at_clipped = np.minimum(at, len(postings) - 1)
-            held = postings[at_clipped] == ids
-            contribution = np.where(held, index.weights[start:end][at_clipped], 0.0)
-            surfaces = self.analyzer.surface_forms(term)
-            if self._title_share(term) <= TITLE_SELECTOR_SHARE:
-                damping = np.array(
-                    [
-                        TITLE_TERM_DAMPING if any(s in title for s in surfaces) else 1.0
-                        for title in titles
-                    ]
-                )
-                contribution = contribution * damping
-            totals += contribution * boost
-        return totals
-
-    def _specific_evidence(self, words: list[QueryWord], text: str) -> float:
-        """How many specific question words the text holds: each known word counts by how rare
-        its term is among the passages (1 for a term of one passage, 0 for one in all)."""
-        index = self._state.index
-        log_passages = math.log(max(index.n_docs, 2))
-        evidence = 0.0
-        for word in words:
-            if word.known == 1 and self._word_in(word, text):
-                rarest = min(index.doc_freq(term) for term in word.terms)
-                evidence += math.log(index.n_docs / max(rarest, 1)) / log_passages
-        return evidence
-
-    def _title_share(self, term: str) -> float:
-        """Share of the notices whose title holds the term (国培计划: most; 2.0: one)."""
-        share = self._title_shares.get(term)
-        if share is None:
-            surfaces = self.analyzer.surface_forms(term)
-            titles = self._titles.values()
-            held = sum(1 for title in titles if any(s in title for s in surfaces))
-            share = self._title_shares[term] = held / max(len(titles), 1)
-        return share
-
-    def _word_in(self, word: QueryWord, text: str) -> bool:
-        return any(
-            surface in text
-            for term in word.terms + word.inner_terms
-            for surface in self.analyzer.surface_forms(term)
-        )
-
-    def _hit(self, passage_id: int, score: float, terms: list[str]) -> Hit:
-        passage = self._state.passages[passage_id]
-        document = self._documents_by_id[passage.doc_id]
-        surfaces = []
-        for term in terms:
-            for surface in self.analyzer.surface_forms(term):
-                if surface in passage.text and surface not in surfaces:
-                    surfaces.append(surface)
-        return Hit(
-            text=passage.text,
-            score=float(score),
-            title=document.title,
-            doc_number=document.doc_number,
-            date=document.date,
-            source=document.source,
-            clause=passage.clause,
-            doc_id=passage.doc_id,
-            passage_id=passage_id,
-            # Only the longest strings: bolding 「周岁」 and then 「岁」 inside it would nest.
-            matched_terms=tuple(
-                surface
-                for surface in surfaces
-                if not any(surface != other and surface in other for other in surfaces)
-            ),
-        )
 
     # ----- curated answers ------------------------------------------------------------------
 

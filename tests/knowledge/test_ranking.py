@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import knowledge.kb as kb_module
+import knowledge.ranking as ranking
 from knowledge import KnowledgeBase
 from knowledge.analyzer import normalize
 
@@ -14,12 +14,12 @@ from knowledge.analyzer import normalize
 def test_rescore_equals_bm25_when_nothing_is_damped(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kb_module, "TITLE_TERM_DAMPING", 1.0)
+    monkeypatch.setattr(ranking, "TITLE_TERM_DAMPING", 1.0)
     index = kb._state.index
     weighted = [("普通话", 1.0), ("经费", 1.0), ("培训", 0.3)]
     full = index.score([index.vocabulary[t] for t, _ in weighted], [b for _, b in weighted])
     ids = np.arange(index.n_docs)
-    np.testing.assert_allclose(kb._rescore(ids, weighted, False), full, rtol=1e-5)
+    np.testing.assert_allclose(kb._ranker._rescore(ids, weighted, False), full, rtol=1e-5)
 
 
 def test_title_words_weigh_less_inside_their_notice(kb: KnowledgeBase) -> None:
@@ -28,9 +28,9 @@ def test_title_words_weigh_less_inside_their_notice(kb: KnowledgeBase) -> None:
     passage = next(i for i, p in enumerate(passages) if "三提升一全面" in p.text)
     ids = np.array([passage])
     undamped = index.score([index.vocabulary["2.0"]])[passage]
-    assert "2.0" in kb._titles[kb.passage(passage).doc_id]
-    assert kb._rescore(ids, [("2.0", 1.0)], False)[0] == pytest.approx(
-        undamped * kb_module.TITLE_TERM_DAMPING, rel=1e-5
+    assert "2.0" in kb._ranker._titles[kb.passage(passage).doc_id]
+    assert kb._ranker._rescore(ids, [("2.0", 1.0)], False)[0] == pytest.approx(
+        undamped * ranking.TITLE_TERM_DAMPING, rel=1e-5
     )
 
 
@@ -53,25 +53,25 @@ def test_the_clause_inside_the_named_notice_wins(
 def test_answer_types_match_figures() -> None:
     found = {
         question: [
-            answer.pattern for asked, answer in kb_module.ANSWER_TYPES if asked.search(question)
+            answer.pattern for asked, answer in ranking.ANSWER_TYPES if asked.search(question)
         ]
         for question in ("分几次进行", "要学多少天", "哪一年完成", "普通话培训在哪里")
     }
     assert found["普通话培训在哪里"] == []
     assert all(found[q] for q in ("分几次进行", "要学多少天", "哪一年完成"))
-    times = next(a for q, a in kb_module.ANSWER_TYPES if q.search("几次"))
+    times = next(a for q, a in ranking.ANSWER_TYPES if q.search("几次"))
     assert times.search("分2次实施") and not times.search("次年")
 
 
 def test_question_words_without_a_topic_are_dropped(kb: KnowledgeBase) -> None:
-    words = [w.word for w in kb._query_words(normalize("提升工程由谁来监管评估"))]
+    words = [w.word for w in kb._ranker.query_words(normalize("提升工程由谁来监管评估"))]
     assert "由谁来" not in words and "监管" in words
     assert kb.ask("提升工程由谁来监管评估").answered
 
 
 def test_neighbouring_unknown_words_are_re_cut(kb: KnowledgeBase) -> None:
     text = normalize("云南的培训团队要打造成什么样")
-    assert "打造" in [w.word for w in kb._query_words(text)]
+    assert "打造" in [w.word for w in kb._ranker.query_words(text)]
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from knowledge import Answer, Hit, KnowledgeBase
-from knowledge.kb import notice_years
+from knowledge.ranking import notice_years
 
 GOLDEN = [
     ("参训教师年龄有什么要求", "45周岁", "培训对象及条件"),

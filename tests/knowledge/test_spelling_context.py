@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import knowledge.kb as kb_module
-from knowledge import KnowledgeBase
+import knowledge.ranking as ranking
 from knowledge.models import Passage
 from knowledge.spelling import QueryCorrector
 
@@ -84,9 +83,9 @@ def test_phrase_text_holds_each_sentence_once_and_is_off_when_huge(monkeypatch) 
         Passage("a", "", "制定工作方案。推行学分管理。"),
         Passage("b", "", "制定工作方案。"),
     ]
-    assert KnowledgeBase._phrase_text(passages).count("制定工作方案") == 1
-    monkeypatch.setattr(kb_module, "CONTEXT_REPAIR_MAX_CHARS", 10)
-    assert KnowledgeBase._phrase_text(passages) == ""
+    assert ranking.phrase_text(passages).count("制定工作方案") == 1
+    monkeypatch.setattr(ranking, "CONTEXT_REPAIR_MAX_CHARS", 10)
+    assert ranking.phrase_text(passages) == ""
 
 
 def test_two_lone_characters_and_a_three_character_non_word_are_repaired() -> None:
