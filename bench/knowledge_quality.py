@@ -84,6 +84,8 @@ class Outcome:
     passed: bool
     detail: str
     in_top3: bool = False
+    answered: bool = False
+    confident: bool = False
 
 
 def load_questions(path: Path = QUESTIONS) -> list[dict]:
@@ -124,8 +126,8 @@ def judge(item: dict, answer: Answer) -> Outcome:
         passed = any(phrase in top for phrase in expected)
         in_top3 = any(phrase in hit.text for hit in answer.hits[:3] for phrase in expected)
         detail = "ok" if passed else f"expected {item['expect']!r}, top: {top[:60]!r}"
-        return Outcome(item["q"], item["kind"], passed, detail, in_top3)
-    return Outcome(item["q"], item["kind"], passed, detail, passed)
+        return Outcome(item["q"], item["kind"], passed, detail, in_top3, True, answer.confident)
+    return Outcome(item["q"], item["kind"], passed, detail, passed, answer.answered)
 
 
 def evaluate(
@@ -169,6 +171,7 @@ def main() -> None:
     for name, outcomes in results.items():
         print(f"== {name}: {', '.join(path.name for path in SETS[name])}")
         print_table(outcomes)
+    print_confidence(results["all" if "all" in results else names[0]])
     timings.sort()
     print(
         f"kb.ask() over {len(timings)} questions: p50 {timings[len(timings) // 2] * 1000:.2f} ms,"
@@ -180,6 +183,15 @@ def main() -> None:
             for outcome in results[name]:
                 if not outcome.passed:
                     print(f"FAIL {name} [{outcome.kind}] {outcome.question}: {outcome.detail}")
+
+
+def print_confidence(outcomes: list[Outcome]) -> None:
+    """How often a confident and an unsure answer is right (the bot words them differently)."""
+    for label, confident in (("confident", True), ("unsure", False)):
+        chosen = [o for o in outcomes if o.answered and o.confident is confident]
+        right = sum(o.passed for o in chosen)
+        share = f"{right / len(chosen):.1%}" if chosen else "-"
+        print(f"{label} answers: {len(chosen)}, right {right} ({share})")
 
 
 def print_table(outcomes: list[Outcome]) -> None:

@@ -136,6 +136,8 @@ def print_answer(console: Console, answer: Answer) -> None:
     if not answer.answered:
         console.print(f"  [yellow]无法回答({answer.reason})[/yellow]")
         return
+    if not answer.confident:
+        console.print("  [yellow]没有十足把握:以下条款相关,但不一定正好回答[/yellow]")
     for rank, hit in enumerate(answer.hits, start=1):
         text = escape(hit.text)
         for term in sorted(hit.matched_terms, key=len, reverse=True):

@@ -194,6 +194,12 @@ def citation(hit: Hit) -> str:
     return "—— " + " · ".join([title, *parts]) if parts else "—— " + title
 
 
+UNSURE_NOTE = (
+    "<i>没有十足把握:下面的条款和您的问题相关,但不一定正好回答它。"
+    "请对照原文;不对的话点「更多」看下一条,或点「问班主任」。</i>"
+)
+
+
 def render_hit(hit: Hit) -> str:
     body, cut_before, cut_after = quote_window(hit.text, hit.matched_terms)
     quote = highlight(body, hit.matched_terms)
@@ -217,7 +223,13 @@ def pages_of(answer: Answer) -> list[Page]:
                 "—— 班主任保存的标准答案"
             )
         )
-    pages += [Page("📖 " + render_hit(hit)) for hit in answer.hits]
+    if answer.confident or answer.curated_answer:
+        pages += [Page("📖 " + render_hit(hit)) for hit in answer.hits]
+        return pages
+    # Unsure answers are right about two times in three: say so, and point at the way out.
+    pages += [Page("🔎 " + render_hit(hit)) for hit in answer.hits]
+    if pages:
+        pages[0] = Page(f"{UNSURE_NOTE}\n\n{pages[0].text}")
     return pages
 
 

@@ -120,8 +120,7 @@ async def my_classes(ctx: Context) -> list[Reply]:
         for c in managed:
             link = class_link(ctx, c.join_code)
             lines.append(
-                f"• {escape(c.name)}({counts[c.id]} 人)"
-                f"加入码 <code>{c.join_code}</code>\n  {link}"
+                f"• {escape(c.name)}({counts[c.id]} 人)加入码 <code>{c.join_code}</code>\n  {link}"
             )
     if joined:
         lines.append("📚 <b>我加入的培训班</b>")

@@ -219,12 +219,12 @@ class KnowledgeBase:
             return Answer(question=question, answered=False, reason=reason)
         text = normalize(question)
         curated = self._match_curated(text)
-        hits, reason = self._ranker.rank(text, k)
+        ranking = self._ranker.rank(text, k)
         if curated:
-            return Answer(question, True, hits, None, curated[2], curated[0])
-        return Answer(
-            question=question, answered=not reason, hits=hits if not reason else [], reason=reason
-        )
+            return Answer(question, True, ranking.hits, None, curated[2], curated[0], True)
+        if ranking.reason:
+            return Answer(question=question, answered=False, reason=ranking.reason)
+        return Answer(question, True, ranking.hits, confident=ranking.confident)
 
     @staticmethod
     def _reject_reason(question: str) -> str | None:

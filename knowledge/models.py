@@ -44,6 +44,9 @@ class Answer:
     reason: str | None = None
     curated_answer: str | None = None
     curated_id: int | None = None
+    # The top hit holds most of the question and stands clear of the next one; when False,
+    # the hits are likely related clauses rather than the answer (about 7 in 10 are right).
+    confident: bool = False
 
     def to_json(self) -> dict:
         """Return the JSON-ready form printed by `ask --json`."""
@@ -52,6 +55,8 @@ class Answer:
             "answered": self.answered,
             "hits": [hit.to_json() for hit in self.hits],
         }
+        if self.answered:
+            data["confident"] = self.confident
         if self.reason:
             data["reason"] = self.reason
         if self.curated_answer is not None:

@@ -73,8 +73,10 @@ class BotProcess:
         log_file.close()
         try:
             self.tg.wait_until(
-                lambda tg: self.process.poll() is not None
-                or any(c.method == "getUpdates" for c in tg.calls()[mark:]),
+                lambda tg: (
+                    self.process.poll() is not None
+                    or any(c.method == "getUpdates" for c in tg.calls()[mark:])
+                ),
                 timeout=timeout,
             )
         except AssertionError:

@@ -49,6 +49,9 @@ def test_ask_plain_output_cites_the_notice(app: typer.Typer) -> None:
     result = CliRunner().invoke(app, ["ask", "参训教师年龄有什么要求"])
     assert result.exit_code == 0
     assert "45周岁" in result.stdout and "普通话培训班" in result.stdout
+    assert "没有十足把握" not in result.stdout
+    unsure = CliRunner().invoke(app, ["ask", "国培学的东西回去到底能不能用上啊"])
+    assert "没有十足把握" in unsure.stdout
 
 
 def test_deadlines_json(app: typer.Typer) -> None:

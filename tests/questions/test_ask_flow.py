@@ -52,6 +52,15 @@ async def test_answer_is_cited_bold_logged_and_rated(chat):
         assert refused[0].alert, data
 
 
+async def test_a_sure_answer_is_plain_and_an_unsure_one_says_so(chat):
+    (sure,) = await chat.say(TRAINEE, AGE_QUESTION)
+    assert sure.text.startswith("📖") and "没有十足把握" not in sure.text
+    (vague,) = await chat.say(TRAINEE, "国培学的东西回去到底能不能用上啊")
+    assert "没有十足把握" in vague.text and "问班主任" in vague.text
+    assert "🔎" in vague.text
+    assert button([vague], "问班主任")
+
+
 async def test_bad_input_gets_a_clear_message_and_is_not_logged(chat):
     for text, expected in [
         ("   ", "请写下您的问题"),
