@@ -27,6 +27,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)  # every benchmark quoted in the README (about 10 minutes)
 	$(BIN)/python bench/updates_bench.py
+	$(BIN)/python bench/startup_bench.py
 	$(BIN)/python bench/knowledge_bench.py
 	$(BIN)/python bench/knowledge_quality.py
 	$(BIN)/python bench/survey_bench.py
