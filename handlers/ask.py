@@ -174,14 +174,17 @@ def highlight(text: str, terms: tuple[str, ...] | list[str]) -> str:
     return "".join(out)
 
 
-def quote_window(text: str, terms: tuple[str, ...]) -> tuple[str, bool, bool]:
-    """At most MAX_QUOTE_CHARS around the first match: (text, cut_before, cut_after)."""
-    if len(text) <= MAX_QUOTE_CHARS:
+def quote_window(
+    text: str, terms: tuple[str, ...], limit: int = MAX_QUOTE_CHARS, lead: int = 200
+) -> tuple[str, bool, bool]:
+    """At most `limit` characters, from `lead` before the first match: (text, cut_before,
+    cut_after)."""
+    if len(text) <= limit:
         return text, False, False
     positions = [p for p in (text.find(t) for t in terms if t) if p >= 0]
-    start = max(0, min(positions, default=0) - 200)
-    start = min(start, len(text) - MAX_QUOTE_CHARS)
-    end = start + MAX_QUOTE_CHARS
+    start = max(0, min(positions, default=0) - lead)
+    start = min(start, len(text) - limit)
+    end = start + limit
     return text[start:end], start > 0, end < len(text)
 
 
@@ -195,15 +198,28 @@ def citation(hit: Hit) -> str:
 
 
 UNSURE_NOTE = (
-    "<i>没有十足把握:下面的条款和您的问题相关,但不一定正好回答它。"
-    "请对照原文;不对的话点「更多」看下一条,或点「问班主任」。</i>"
+    "<i>没有十足把握:下面这几条和您的问题相关,但不一定正好回答它。"
+    "点「更多」看每条全文;都不对的话点「问班主任」。</i>"
 )
+# An unsure answer lists this many hits at once (the right clause is among the first three
+# about five times in six when the first one is not it).
+UNSURE_OVERVIEW_HITS = 3
+EXCERPT_CHARS = 110
 
 
-def render_hit(hit: Hit) -> str:
-    body, cut_before, cut_after = quote_window(hit.text, hit.matched_terms)
+def render_hit(hit: Hit, limit: int = MAX_QUOTE_CHARS, lead: int = 200) -> str:
+    body, cut_before, cut_after = quote_window(hit.text, hit.matched_terms, limit, lead)
     quote = highlight(body, hit.matched_terms)
     return f"{'…' if cut_before else ''}{quote}{'…' if cut_after else ''}\n\n{citation(hit)}"
+
+
+def overview(hits: list[Hit]) -> str:
+    """The unsure note and a short excerpt of each of the first hits, numbered."""
+    excerpts = [
+        f"{number}. {render_hit(hit, EXCERPT_CHARS, lead=30)}"
+        for number, hit in enumerate(hits[:UNSURE_OVERVIEW_HITS], start=1)
+    ]
+    return "\n\n".join([UNSURE_NOTE, *excerpts])
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,10 +242,13 @@ def pages_of(answer: Answer) -> list[Page]:
     if answer.confident or answer.curated_answer:
         pages += [Page("📖 " + render_hit(hit)) for hit in answer.hits]
         return pages
-    # Unsure answers are right about two times in three: say so, and point at the way out.
-    pages += [Page("🔎 " + render_hit(hit)) for hit in answer.hits]
-    if pages:
-        pages[0] = Page(f"{UNSURE_NOTE}\n\n{pages[0].text}")
+    # Unsure top hits are right about two times in three: say so, show the first few side by
+    # side, then each in full.
+    if len(answer.hits) > 1:
+        pages.append(Page("🔎 " + overview(answer.hits)))
+    else:
+        pages.append(Page(f"🔎 {UNSURE_NOTE}\n\n{render_hit(answer.hits[0])}"))
+    pages += [Page("📖 " + render_hit(hit)) for hit in answer.hits if len(answer.hits) > 1]
     return pages
 
 
