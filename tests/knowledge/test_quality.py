@@ -110,8 +110,10 @@ def test_sealed_sets_stay_at_or_above_their_blind_run(kb: KnowledgeBase) -> None
 def test_out_of_scope_questions_are_declined(kb: KnowledgeBase) -> None:
     quality = load_quality_module()
     outcomes = quality.evaluate(kb, quality.load_set("all"))
-    answered = {o.question for o in outcomes if o.kind == "out_of_scope" and not o.passed}
-    assert answered <= KNOWN_ANSWERED_OUT_OF_SCOPE, answered
+    answered = [o for o in outcomes if o.kind == "out_of_scope" and not o.passed]
+    assert {o.question for o in answered} <= KNOWN_ANSWERED_OUT_OF_SCOPE, answered
+    # Those the bot still answers, it answers as unsure (「没有十足把握」), never as sure.
+    assert not [o.question for o in answered if o.confident]
 
 
 def test_a_date_is_judged_right_in_either_form() -> None:
