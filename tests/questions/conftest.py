@@ -146,12 +146,11 @@ def button(replies: list[Reply], label: str) -> str:
     raise AssertionError(f"no button {label!r} in {[b.text for b in buttons_of(replies)]}")
 
 
-@pytest.fixture
-def chat(tmp_path: Path, index_cache: Path) -> Iterator[Chat]:
+def open_chat(database_url: str, tmp_path: Path, index_cache: Path) -> Iterator[Chat]:
     """Admin 900, manager 501 running a class that trainee 1001 joined; 1002 has no class."""
     settings = Settings(
         _env_file=None,
-        database_url=f"sqlite:///{tmp_path / 'test.db'}",
+        database_url=database_url,
         data_dir=tmp_path / "data",
         admin_ids=frozenset({ADMIN}),
     )
@@ -168,3 +167,9 @@ def chat(tmp_path: Path, index_cache: Path) -> Iterator[Chat]:
         crud.join_class(session, user_id=TRAINEE, class_id=training_class.id)
     yield Chat(services)
     services.engine.dispose()
+
+
+@pytest.fixture
+def chat(tmp_path: Path, index_cache: Path) -> Iterator[Chat]:
+    """open_chat on a temporary SQLite file."""
+    yield from open_chat(f"sqlite:///{tmp_path / 'test.db'}", tmp_path, index_cache)

@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.chat import Edit, Notice, Send
-from bot.db import crud, question_crud
+from bot.db import question_crud
 from bot.db.models import Role
 from bot.db.question_models import CuratedAnswer
-from bot.services import Services
-from bot.settings import Settings
 from handlers import routing_table
 from handlers.ask import refresh_curated
 from handlers.start import help_text
@@ -24,9 +22,9 @@ from tests.questions.conftest import (
     OTHER,
     TRAINEE,
     Chat,
-    RecordingMessenger,
     button,
     buttons_of,
+    open_chat,
     text_of,
 )
 
@@ -41,25 +39,7 @@ WRONG_ANSWER = (
 def chat(database_url: str, tmp_path: Path, index_cache: Path) -> Iterator[Chat]:
     """The questions conftest's chat (admin 900, manager 501 with trainee 1001 in 语文一班,
     1002 without a class), on each database."""
-    settings = Settings(
-        _env_file=None,
-        database_url=database_url,
-        data_dir=tmp_path / "data",
-        admin_ids=frozenset({ADMIN}),
-    )
-    services = Services.create(settings)
-    services.messenger = RecordingMessenger()
-    from knowledge import KnowledgeBase
-
-    services.knowledge = KnowledgeBase.open(index_cache, tmp_path / "data" / "notices")
-    with services.session() as session:
-        crud.upsert_user(session, user_id=MANAGER, first_name="王老师")
-        crud.upsert_user(session, user_id=TRAINEE, first_name="小李")
-        crud.set_role(session, user_id=MANAGER, role=Role.manager)
-        training_class = crud.create_class(session, name="语文一班", manager_id=MANAGER)
-        crud.join_class(session, user_id=TRAINEE, class_id=training_class.id)
-    yield Chat(services)
-    services.engine.dispose()
+    yield from open_chat(database_url, tmp_path, index_cache)
 
 
 def curated_rows(chat: Chat) -> list[CuratedAnswer]:
