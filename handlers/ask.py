@@ -37,7 +37,7 @@ from bot.chat import Button, DeliveryError, Edit, Keyboard, Notice, Reply, Send,
 from bot.db import crud, question_crud
 from bot.db.models import Role
 from bot.db.question_models import QuestionLog
-from handlers.routing import Context, Router, UserError
+from handlers.routing import Context, Router, UserError, button_number
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -363,9 +363,7 @@ def parse_callback(data: str) -> list[str]:
 
 
 def parse_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 12:
-        raise UserError(STALE)
-    return int(raw)
+    return button_number(raw, STALE)
 
 
 def own_question(ctx: Context, raw_id: str) -> QuestionLog:

@@ -20,7 +20,7 @@ from bot.db import question_crud
 from bot.db.models import Role, User
 from bot.db.question_models import CuratedAnswer
 from handlers.ask import refresh_curated
-from handlers.routing import Context, Router, UserError
+from handlers.routing import Context, Router, UserError, button_number
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +96,6 @@ async def curated(ctx: Context) -> list[Reply]:
     return [Send(text, buttons)]
 
 
-def parse_number(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 12:
-        raise UserError(STALE)
-    return int(raw)
-
-
 def active_curated(ctx: Context, curated_id: int) -> CuratedAnswer:
     """The curated answer behind a button, refused unless it still exists and is active."""
     with ctx.services.session() as session:
@@ -118,7 +112,7 @@ async def on_button(ctx: Context) -> list[Reply]:
     parts = ctx.event.callback_data.split(":")
     if len(parts) < 4 or parts[1] != VERSION:
         raise UserError(STALE)
-    action, numbers = parts[2], [parse_number(p) for p in parts[3:]]
+    action, numbers = parts[2], [button_number(p, STALE) for p in parts[3:]]
     if action in ("pg", "no") and len(numbers) == 1:
         return [Edit(*listing(ctx, numbers[0]))]
     if action == "rt" and len(numbers) == 2:

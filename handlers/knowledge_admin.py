@@ -25,7 +25,7 @@ from bot.db import crud, question_crud
 from bot.db.models import Role, User, utcnow
 from bot.db.question_models import QuestionLog
 from handlers.ask import ANSWER_PREFIX, VERSION, deliver, knowledge, refresh_curated
-from handlers.routing import Context, Router, UserError
+from handlers.routing import Context, Router, UserError, button_number
 
 if TYPE_CHECKING:
     from knowledge import IngestReport, KnowledgeBase
@@ -107,10 +107,9 @@ async def unanswered(ctx: Context) -> list[Reply]:
 
 def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
     """The question behind a manager's button, refused unless they may answer it."""
-    if not raw_id.isdigit() or len(raw_id) > 12:
-        raise UserError(STALE)
+    question_id = button_number(raw_id, STALE)
     with ctx.services.session() as session:
-        question = question_crud.get_question(session, question_id=int(raw_id))
+        question = question_crud.get_question(session, question_id=question_id)
         if question is None:
             raise UserError(STALE)
         allowed = question_crud.may_answer(

@@ -32,6 +32,13 @@ class UserError(Exception):
     """A refusal the user should read (in Chinese); nothing was changed."""
 
 
+def button_number(raw: str, stale: str) -> int:
+    """A number from callback data (an id, a page), or UserError(stale) for anything forged."""
+    if not raw.isdigit() or len(raw) > 12:
+        raise UserError(stale)
+    return int(raw)
+
+
 @dataclass(slots=True)
 class Context:
     """What a handler gets: the event, who sent it (with their role) and the services."""
