@@ -53,9 +53,6 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
     header, body = parse_header(raw)
     table = page_table_metadata(body)
     cleaned = clean_text(body)
-    # Traditional pages (發布時間) read only once cleaned into simplified text.
-    for key, value in page_table_metadata(cleaned.text).items():
-        table.setdefault(key, value)
     if len(re.findall(r"[\u4e00-\u9fff]", cleaned.text)) < MIN_NOTICE_CJK:
         raise IngestError("清理后没有找到通知正文(只有导航、广告或空白)", name)
     pieces = [cleaned.text] if header else split_notices(cleaned.text)

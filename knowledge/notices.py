@@ -13,9 +13,7 @@ TITLE_END = re.compile(r"(通知|意见|办法|方案|公告|决定|规划|计�
 DOC_NUMBER = re.compile(
     rf"([{CJK}]{{0,6}})\s*[〔\[［【((](\d{{4}})[〕\]］】))]\s*(\d{{1,4}})\s*号"
 )
-DOC_NUMBER_PREFIX = re.compile(
-    rf"^[{CJK}]{{0,6}}\s*[〔\[［【((]\d{{4}}[〕\]］】))]\s*\d{{1,4}}\s*号\s*"
-)
+DOC_NUMBER_PREFIX = re.compile(rf"^(?:{DOC_NUMBER.pattern})\s*")
 # What may precede a document number without being part of it (「…的通知〔2010〕4号」).
 NOT_NUMBER_PREFIX = re.compile(r".*(?:通知|意见|办法|方案|公告|决定|的|》|、|号|关于|印发)")
 ADDRESSEE = re.compile(
