@@ -12,6 +12,7 @@ from handlers import (
     broadcast,
     classes,
     curated,
+    deadlines,
     knowledge_admin,
     reminders,
     start,
@@ -28,6 +29,7 @@ ROUTERS = [
     surveys.router,
     knowledge_admin.router,
     curated.router,
+    deadlines.router,
     ask.router,  # last: any other plain text is a question
 ]
 

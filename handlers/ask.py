@@ -1,5 +1,5 @@
 """Questions to the knowledge base: any plain text in a private chat, or `/ask 问题` anywhere
-(groups included; plain text in a group is not a question). Also `/deadlines`.
+(groups included; plain text in a group is not a question).
 
 The answer quotes the best clause with the matched words in bold, then cites its notice
 (《title》 文号 · date · clause). Buttons under it, all re-checked on the server (only the asker
@@ -9,39 +9,28 @@ may press them):
     kb:1:fb:<question_id>:up|down  👍 / 👎, stored on the question log
     kb:1:ho:<question_id>          问班主任: send the question to the asker's class manager(s),
                                    who answer it through handlers/knowledge_admin.py
-    kb:1:dl:<page>                 /deadlines pages
-    kb:1:dr:<key>                  设为提醒 (managers): choose the class and how many days before
-    kb:1:dd:<key>:<class>:<days>   … then `schedule_deadline_reminder` of scheduler/ is called
-
-The 「设为提醒」 buttons appear only when scheduler/ provides
-`schedule_deadline_reminder(services, manager_id, class_id, deadline, days_before)`.
 
 Every question is logged (bot/db/question_crud.py) with its result, top passage and time.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib
-import inspect
 import logging
 import re
 import time
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.chat import Button, DeliveryError, Edit, Keyboard, Notice, Reply, Send, keyboard
-from bot.db import crud, question_crud
-from bot.db.models import Role
+from bot.db import question_crud
 from bot.db.question_models import QuestionLog
 from handlers.routing import Context, Router, UserError, button_number
 
 if TYPE_CHECKING:
     from bot.services import Services
-    from knowledge import Answer, Deadline, Hit, KnowledgeBase
+    from knowledge import Answer, Hit, KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +40,6 @@ PREFIX = "kb"
 VERSION = "1"
 ANSWER_PREFIX = "kbm"  # the manager's 「回答」 button, handled in handlers/knowledge_admin.py
 HITS_PER_QUESTION = 5
-DEADLINES_PER_PAGE = 5
 MAX_QUOTE_CHARS = 1200
 MAX_QUESTION_CHARS = 1000
 MEANINGFUL = re.compile(r"[\u3400-\u9fffA-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
@@ -379,14 +367,8 @@ def own_question(ctx: Context, raw_id: str) -> QuestionLog:
 
 @router.callback(PREFIX)
 async def on_button(ctx: Context) -> list[Reply]:
-    """Handle the answer buttons (pages, feedback, handoff) and the /deadlines pages."""
+    """Handle the answer buttons (pages, feedback, handoff)."""
     action, *rest = parse_callback(ctx.event.callback_data)
-    if action == "dl" and len(rest) == 1:
-        return [Edit(*deadlines_view(ctx, parse_id(rest[0])))]
-    if action == "dr" and len(rest) == 1:
-        return reminder_choices(ctx, rest[0])
-    if action == "dd" and len(rest) == 3:
-        return await set_deadline_reminder(ctx, rest[0], parse_id(rest[1]), parse_id(rest[2]))
     if action == "pg" and len(rest) == 2:
         return show_page(ctx, own_question(ctx, rest[0]), parse_id(rest[1]))
     if action == "fb" and len(rest) == 2 and rest[1] in question_crud.FEEDBACK_VALUES:
@@ -464,171 +446,3 @@ async def hand_off(ctx: Context, entry: QuestionLog) -> list[Reply]:
             )
         ]
     return [Notice("✅ 已转给班主任,回复会发到与我的私聊里。", alert=True)]
-
-
-# ----- deadlines ---------------------------------------------------------------------------
-
-
-def local_today(ctx: Context) -> date:
-    return datetime.now(ctx.services.settings.timezone).date()
-
-
-def deadline_item(deadline: Deadline, today: date) -> str:
-    when = escape(deadline.when_text or "")
-    if deadline.due is not None:
-        past = "(已过)" if deadline.due < today else ""
-        head = f"📅 <b>{deadline.due.isoformat()}</b>{past} {when}"
-    else:
-        head = f"⏳ <b>{when or '期限'}</b>"
-    duty = deadline.text if len(deadline.text) <= 160 else deadline.text[:159] + "…"
-    source = [escape(p) for p in (deadline.doc_number,) if p]
-    if deadline.clause:
-        source.append(f"条款 {escape(deadline.clause)}")
-    title = f"《{escape(deadline.title)}》" if deadline.title else "《未命名通知》"
-    return f"{head}\n{escape(duty)}\n—— {' · '.join([title, *source])}"
-
-
-def deadlines_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
-    """One page of the deadlines found in the notices, with ◀ ▶ buttons."""
-    kb = knowledge(ctx.services)
-    if kb is None:
-        raise UserError(UNAVAILABLE)
-    found = kb.deadlines()
-    if not found:
-        return "通知里没有找到带截止时间的事项。", ()
-    pages = (len(found) + DEADLINES_PER_PAGE - 1) // DEADLINES_PER_PAGE
-    if not 0 <= page < pages:
-        raise UserError(STALE)
-    today = local_today(ctx)
-    shown = found[page * DEADLINES_PER_PAGE : (page + 1) * DEADLINES_PER_PAGE]
-    lines = [f"🗓 <b>通知里的截止时间</b>(共 {len(found)} 项)"]
-    first = page * DEADLINES_PER_PAGE
-    lines += [
-        f"{number}. {deadline_item(deadline, today)}"
-        for number, deadline in enumerate(shown, start=first + 1)
-    ]
-    if pages > 1:
-        lines.append(f"<i>第 {page + 1}/{pages} 页</i>")
-    paging = []
-    if page > 0:
-        paging.append(Button("◀ 上一页", data=callback("dl", page - 1)))
-    if page < pages - 1:
-        paging.append(Button("下一页 ▶", data=callback("dl", page + 1)))
-    reminder_rows = []
-    if ctx.is_manager and deadline_scheduler() is not None:
-        for number, deadline in enumerate(shown, start=first + 1):
-            if deadline.due is not None and deadline.due > today:
-                data = callback("dr", deadline_key(deadline))
-                reminder_rows.append([Button(f"⏰ 第 {number} 项设为提醒", data=data)])
-    return "\n\n".join(lines), keyboard(*reminder_rows, paging)
-
-
-@router.command("deadlines", "通知里的截止时间")
-async def deadlines(ctx: Context) -> list[Reply]:
-    """List the deadlines found in the notices, each with its source clause."""
-    text, buttons = deadlines_view(ctx, 0)
-    return [Send(text, buttons)]
-
-
-# ----- deadline reminders (through scheduler/) ----------------------------------------------
-
-REMINDER_DAYS = (1, 3, 7)
-SCHEDULER_MODULES = ("scheduler", "scheduler.deadlines", "scheduler.service", "scheduler.jobs")
-
-
-def deadline_scheduler() -> Any | None:
-    """scheduler's `schedule_deadline_reminder`, or None while scheduler/ has none."""
-    for name in SCHEDULER_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except Exception:  # scheduler/ is written concurrently: never break /deadlines
-            log.debug("no deadline reminders from %s", name, exc_info=True)
-            continue
-        function = getattr(module, "schedule_deadline_reminder", None)
-        if callable(function):
-            return function
-    return None
-
-
-def deadline_key(deadline: Deadline) -> str:
-    """A short stable id of a deadline for callback data (its list position may change)."""
-    raw = "\0".join((deadline.doc_id, deadline.clause, deadline.when_text, deadline.text))
-    return hashlib.sha1(raw.encode()).hexdigest()[:10]
-
-
-def find_deadline(ctx: Context, key: str) -> Deadline:
-    kb = knowledge(ctx.services)
-    if kb is None:
-        raise UserError(UNAVAILABLE)
-    for deadline in kb.deadlines():
-        if deadline_key(deadline) == key:
-            return deadline
-    raise UserError("这个截止事项已不在通知里了,请重新发送 /deadlines。")
-
-
-def check_reminder_allowed(ctx: Context) -> Any:
-    if not ctx.is_manager:
-        raise UserError("只有班主任可以把截止时间设为班级提醒。")
-    function = deadline_scheduler()
-    if function is None:
-        raise UserError("提醒功能暂不可用,请用 /remind 手动设置。")
-    return function
-
-
-def reminder_choices(ctx: Context, key: str) -> list[Reply]:
-    """设为提醒: pick the class and how many days before the deadline."""
-    check_reminder_allowed(ctx)
-    deadline = find_deadline(ctx, key)
-    with ctx.services.session() as session:
-        classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
-    if not classes:
-        raise UserError("您还没有培训班。先用 /newclass 班级名称 创建一个,再设提醒。")
-    rows = [
-        [
-            Button(
-                f"{training_class.name[:10]} 提前{days}天",
-                data=callback("dd", key, training_class.id, days),
-            )
-            for days in REMINDER_DAYS
-        ]
-        for training_class in classes
-    ]
-    due = deadline.due.isoformat() if deadline.due else escape(deadline.when_text)
-    return [
-        Send(
-            f"⏰ 为这项截止事项({due})设提醒,选择班级和提前几天:\n{escape(deadline.text[:200])}",
-            keyboard(*rows),
-        )
-    ]
-
-
-async def set_deadline_reminder(
-    ctx: Context, key: str, class_id: int, days_before: int
-) -> list[Reply]:
-    """Create the class reminder through scheduler's `schedule_deadline_reminder`."""
-    function = check_reminder_allowed(ctx)
-    if days_before not in REMINDER_DAYS:
-        raise UserError(STALE)
-    deadline = find_deadline(ctx, key)
-    with ctx.services.session() as session:
-        managed = {c.id: c for c in crud.classes_managed_by(session, manager_id=ctx.user.id)}
-    if class_id not in managed and ctx.role is not Role.admin:
-        raise UserError("这不是您管理的培训班。")
-    if deadline.due is None or (deadline.due - local_today(ctx)).days < days_before:
-        raise UserError(
-            f"离截止日已不足 {days_before} 天,请选更短的提前量,或用 /remind 手动设置。"
-        )
-    try:
-        result = function(ctx.services, ctx.user.id, class_id, deadline, days_before)
-        if inspect.isawaitable(result):
-            await result
-    except ValueError as error:  # the scheduler's own refusal (e.g. a time in the past)
-        raise UserError(f"没能设置提醒:{escape(str(error))}") from None
-    name = escape(managed[class_id].name) if class_id in managed else str(class_id)
-    return [
-        Edit(
-            f"✅ 已为「{name}」设提醒:截止日 {deadline.due.isoformat()} "
-            f"前 {days_before} 天提醒学员。"
-            f"\n{escape(deadline.text[:200])}\n\n用 /reminders 查看或取消。"
-        )
-    ]

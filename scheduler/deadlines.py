@@ -1,6 +1,6 @@
 """Deadline reminders: a deadline found in the notices (/deadlines) becomes a class reminder.
 
-Called by handlers/ask.py's "⏰ 设为提醒" buttons (found by name, see `deadline_scheduler`)::
+Called by the "⏰ 设为提醒" buttons of handlers/deadlines.py::
 
     reminder_id = await schedule_deadline_reminder(services, manager_id, class_id, deadline, 3)
 

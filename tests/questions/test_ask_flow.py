@@ -184,7 +184,7 @@ async def test_admin_uploads_a_notice_then_it_is_answered(chat, tmp_path: Path):
 
 
 async def test_deadline_reminder_button_calls_the_scheduler(chat, monkeypatch):
-    from handlers import ask
+    from handlers import deadlines
 
     notice = (
         "title: 关于报送2027年研修计划的通知\n---\n"
@@ -193,19 +193,17 @@ async def test_deadline_reminder_button_calls_the_scheduler(chat, monkeypatch):
         "(二)请各培训班于2027年3月15日前将研修计划报送项目办。\n"
     ).encode()
     assert "已加入知识库" in text_of(await chat.send_file(ADMIN, "plan.txt", notice))
-    monkeypatch.setattr(ask, "deadline_scheduler", lambda: None)  # scheduler/ without one
-    listing = await chat.say(MANAGER, "/deadlines")
-    assert "2027-03-15" in text_of(listing) and "设为提醒" not in str(listing)
-
     calls = []
 
     async def schedule_deadline_reminder(services, manager_id, class_id, deadline, days_before):
         calls.append((manager_id, class_id, deadline.due.isoformat(), days_before))
 
-    monkeypatch.setattr(ask, "deadline_scheduler", lambda: schedule_deadline_reminder)
-    assert "设为提醒" not in str(await chat.say(TRAINEE, "/deadlines"))
+    monkeypatch.setattr(deadlines, "schedule_deadline_reminder", schedule_deadline_reminder)
+    listing = await chat.say(TRAINEE, "/deadlines")
+    assert "2027-03-15" in text_of(listing) and "设为提醒" not in str(listing)
     listing = await chat.say(MANAGER, "/deadlines")
-    set_data = button(listing, "设为提醒")
+    set_data = button(listing, "设为提醒")  # the notices' other dates are past
+    assert set_data.startswith("dl:1:rm:")
     assert (await chat.press(TRAINEE, set_data))[0].alert
     choices = await chat.press(MANAGER, set_data)
     three_days = button(choices, "提前3天")
@@ -215,6 +213,8 @@ async def test_deadline_reminder_button_calls_the_scheduler(chat, monkeypatch):
     assert calls == [(MANAGER, 1, "2027-03-15", 3)]
     forged = await chat.press(MANAGER, three_days.replace(":3", ":5"))
     assert forged[0].alert and len(calls) == 1
+    assert (await chat.press(MANAGER, "dl:1:rm:0000000000"))[0].alert
+    assert (await chat.press(MANAGER, "dl:1:pg:99"))[0].alert
 
 
 async def test_handed_off_answer_is_listed_and_a_dead_reply_state_clears(chat):

@@ -1,0 +1,204 @@
+"""Deadlines found in the notices: `/deadlines` lists them (five a page, each with its source
+clause), and a class manager turns one into a class reminder with two taps.
+
+    /deadlines                       📅 2019-04-12 于…前报送 —— 《title》 文号 · 条款 三、(二)
+    dl:1:pg:<page>                   ◀ 上一页 / 下一页 ▶ (edits the list)
+    dl:1:rm:<key>                    ⏰ 设为提醒 (managers): choose the class and the days before
+    dl:1:set:<key>:<class>:<days>    … then scheduler/deadlines.py schedules it (09:00 that day)
+
+A deadline is named in buttons by `deadline_key`, a hash of what it says: its place in the
+list changes when a notice is added. Every button is checked again on the server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from html import escape
+from typing import TYPE_CHECKING
+
+from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
+from bot.db import crud
+from bot.db.models import Role
+from handlers.routing import Context, Router, UserError, button_number
+from scheduler.deadlines import schedule_deadline_reminder
+
+if TYPE_CHECKING:
+    from knowledge import Deadline
+
+router = Router("deadlines")
+
+PREFIX = "dl"
+VERSION = "1"
+PER_PAGE = 5
+REMINDER_DAYS = (1, 3, 7)
+
+STALE = "这个按钮已失效,请重新发送 /deadlines。"
+UNAVAILABLE = "抱歉,知识库暂时不可用,我现在无法查询通知。"
+GONE = "这个截止事项已不在通知里了,请重新发送 /deadlines。"
+MANAGERS_ONLY = "只有班主任可以把截止时间设为班级提醒。"
+NO_CLASS = "您还没有培训班。先用 /newclass 班级名称 创建一个,再设提醒。"
+NOT_YOUR_CLASS = "这不是您管理的培训班。"
+TOO_CLOSE = "离截止日已不足 {days} 天,请选更短的提前量,或用 /remind 手动设置。"
+
+
+def callback(*parts: object) -> str:
+    """Versioned callback data of this module: dl:1:<parts…>."""
+    return ":".join([PREFIX, VERSION, *map(str, parts)])
+
+
+def deadline_key(deadline: Deadline) -> str:
+    """A short stable id of a deadline for callback data (its list position may change)."""
+    raw = "\0".join((deadline.doc_id, deadline.clause, deadline.when_text, deadline.text))
+    return hashlib.sha1(raw.encode()).hexdigest()[:10]
+
+
+def local_today(ctx: Context) -> date:
+    return datetime.now(ctx.services.settings.timezone).date()
+
+
+def all_deadlines(ctx: Context) -> list[Deadline]:
+    if ctx.services.knowledge is None:
+        raise UserError(UNAVAILABLE)
+    return ctx.services.knowledge.deadlines()
+
+
+def find_deadline(ctx: Context, key: str) -> Deadline:
+    for deadline in all_deadlines(ctx):
+        if deadline_key(deadline) == key:
+            return deadline
+    raise UserError(GONE)
+
+
+# ----- the list ------------------------------------------------------------------------------
+
+
+def deadline_item(deadline: Deadline, today: date) -> str:
+    """One deadline: the date (or the time limit), the duty, and where the notice says it."""
+    when = escape(deadline.when_text or "")
+    if deadline.due is not None:
+        past = "(已过)" if deadline.due < today else ""
+        head = f"📅 <b>{deadline.due.isoformat()}</b>{past} {when}"
+    else:
+        head = f"⏳ <b>{when or '期限'}</b>"
+    duty = deadline.text if len(deadline.text) <= 160 else deadline.text[:159] + "…"
+    source = [escape(p) for p in (deadline.doc_number,) if p]
+    if deadline.clause:
+        source.append(f"条款 {escape(deadline.clause)}")
+    title = f"《{escape(deadline.title)}》" if deadline.title else "《未命名通知》"
+    return f"{head}\n{escape(duty)}\n—— {' · '.join([title, *source])}"
+
+
+def deadlines_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
+    """One page of the deadlines, with ◀ ▶ and, for managers, a 设为提醒 per future date."""
+    found = all_deadlines(ctx)
+    if not found:
+        return "通知里没有找到带截止时间的事项。", ()
+    pages = (len(found) + PER_PAGE - 1) // PER_PAGE
+    if not 0 <= page < pages:
+        raise UserError(STALE)
+    today = local_today(ctx)
+    first = page * PER_PAGE
+    shown = found[first : first + PER_PAGE]
+    lines = [f"🗓 <b>通知里的截止时间</b>(共 {len(found)} 项)"]
+    lines += [
+        f"{number}. {deadline_item(deadline, today)}"
+        for number, deadline in enumerate(shown, start=first + 1)
+    ]
+    if pages > 1:
+        lines.append(f"<i>第 {page + 1}/{pages} 页</i>")
+    paging = []
+    if page > 0:
+        paging.append(Button("◀ 上一页", data=callback("pg", page - 1)))
+    if page < pages - 1:
+        paging.append(Button("下一页 ▶", data=callback("pg", page + 1)))
+    reminder_rows = []
+    if ctx.is_manager:
+        for number, deadline in enumerate(shown, start=first + 1):
+            if deadline.due is not None and deadline.due > today:
+                data = callback("rm", deadline_key(deadline))
+                reminder_rows.append([Button(f"⏰ 第 {number} 项设为提醒", data=data)])
+    return "\n\n".join(lines), keyboard(*reminder_rows, paging)
+
+
+@router.command("deadlines", "通知里的截止时间")
+async def deadlines(ctx: Context) -> list[Reply]:
+    """List the deadlines found in the notices, each with its source clause."""
+    text, buttons = deadlines_view(ctx, 0)
+    return [Send(text, buttons)]
+
+
+# ----- buttons -------------------------------------------------------------------------------
+
+
+@router.callback(PREFIX)
+async def on_button(ctx: Context) -> list[Reply]:
+    """Handle the page buttons and the two steps of 设为提醒."""
+    parts = ctx.event.callback_data.split(":")
+    if len(parts) < 3 or parts[1] != VERSION:
+        raise UserError(STALE)
+    action, *rest = parts[2:]
+    if action == "pg" and len(rest) == 1:
+        return [Edit(*deadlines_view(ctx, button_number(rest[0], STALE)))]
+    if action == "rm" and len(rest) == 1:
+        return reminder_choices(ctx, rest[0])
+    if action == "set" and len(rest) == 3:
+        class_id, days = (button_number(raw, STALE) for raw in rest[1:])
+        return await set_reminder(ctx, rest[0], class_id, days)
+    raise UserError(STALE)
+
+
+def reminder_choices(ctx: Context, key: str) -> list[Reply]:
+    """设为提醒: pick the class and how many days before the deadline."""
+    if not ctx.is_manager:
+        raise UserError(MANAGERS_ONLY)
+    deadline = find_deadline(ctx, key)
+    with ctx.services.session() as session:
+        classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
+    if not classes:
+        raise UserError(NO_CLASS)
+    rows = [
+        [
+            Button(
+                f"{training_class.name[:10]} 提前{days}天",
+                data=callback("set", key, training_class.id, days),
+            )
+            for days in REMINDER_DAYS
+        ]
+        for training_class in classes
+    ]
+    due = deadline.due.isoformat() if deadline.due else escape(deadline.when_text)
+    return [
+        Send(
+            f"⏰ 为这项截止事项({due})设提醒,选择班级和提前几天:\n{escape(deadline.text[:200])}",
+            keyboard(*rows),
+        )
+    ]
+
+
+async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) -> list[Reply]:
+    """Create the class reminder, `days_before` days ahead of the due date."""
+    if not ctx.is_manager:
+        raise UserError(MANAGERS_ONLY)
+    if days_before not in REMINDER_DAYS:
+        raise UserError(STALE)
+    deadline = find_deadline(ctx, key)
+    manager_id = ctx.user.id
+    with ctx.services.session() as session:
+        managed = {c.id: c for c in crud.classes_managed_by(session, manager_id=manager_id)}
+    if class_id not in managed and ctx.role is not Role.admin:
+        raise UserError(NOT_YOUR_CLASS)
+    if deadline.due is None or (deadline.due - local_today(ctx)).days < days_before:
+        raise UserError(TOO_CLOSE.format(days=days_before))
+    try:
+        await schedule_deadline_reminder(ctx.services, manager_id, class_id, deadline, days_before)
+    except ValueError as error:  # the scheduler's own refusal (e.g. a time in the past)
+        raise UserError(f"没能设置提醒:{escape(str(error))}") from None
+    name = escape(managed[class_id].name) if class_id in managed else str(class_id)
+    return [
+        Edit(
+            f"✅ 已为「{name}」设提醒:截止日 {deadline.due.isoformat()} "
+            f"前 {days_before} 天提醒学员。"
+            f"\n{escape(deadline.text[:200])}\n\n用 /reminders 查看或取消。"
+        )
+    ]
