@@ -59,6 +59,10 @@ class Conversation:
         length = len(event.text) if event.kind is EventKind.text else len(event.args)
         if length > limit:
             return _refuse(event, TOO_LONG.format(length=length, limit=limit)), "too_long"
+        with self.services.update_scope():
+            return await self._route(event)
+
+    async def _route(self, event: Event) -> tuple[list[Reply], str]:
         with self.services.session() as session:
             user, pending_kind = crud.upsert_user_with_pending(
                 session,

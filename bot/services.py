@@ -4,12 +4,16 @@ Usage::
 
     services = Services.create(settings)   # migrates the database, loads nothing slow yet
     services.start_knowledge()             # load the index (jieba, cache) before serving
+    with services.update_scope():          # one connection for all the work of one update
+        with services.session() as session: ...
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +26,22 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from knowledge import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class _UpdateSession:
+    session: Session
+    task: asyncio.Task | None
+
+
+_update_session: ContextVar[_UpdateSession | None] = ContextVar("update_session", default=None)
+
+
+def _current_task() -> asyncio.Task | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:  # a worker thread: no event loop here
+        return None
 
 
 @dataclass
@@ -57,9 +77,37 @@ class Services:
             await hook(self)
 
     @contextmanager
+    def update_scope(self) -> Iterator[None]:
+        """Within it, `session()` in this task is one session on one pooled connection, so an
+        update's handlers share it instead of each checking out and pinging a connection.
+        Tasks started and threads used meanwhile still get sessions of their own."""
+        with (
+            self.engine.connect() as connection,
+            Session(bind=connection, expire_on_commit=False) as session,
+        ):
+            token = _update_session.set(_UpdateSession(session, _current_task()))
+            try:
+                yield
+            finally:
+                _update_session.reset(token)
+
+    @contextmanager
     def session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        """A session: the update's (see `update_scope`), or a new one. Work left uncommitted
+        at the end of the block is dropped either way, as when a session closes."""
+        shared = _update_session.get()
+        if shared is None or shared.task is not _current_task():
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+            return
+        session = shared.session
+        try:
             yield session
+        except BaseException:
+            session.rollback()
+            raise
+        if session.new or session.dirty or session.deleted:
+            session.rollback()
 
     def start_knowledge(self) -> KnowledgeBase:
         """Open the knowledge base (built-in notices plus uploaded ones) from its disk cache."""
