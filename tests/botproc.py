@@ -59,7 +59,7 @@ class BotProcess:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60.0) -> BotProcess:
-        """Start the process and wait until it polls for updates."""
+        """Start the process and wait until it polls for updates (or sets its webhook)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         mark = self.tg.mark()
         log_file = self.log_path.open("ab")
@@ -71,11 +71,12 @@ class BotProcess:
             stderr=subprocess.STDOUT,
         )
         log_file.close()
+        ready = "setWebhook" if self.env.get("WEBHOOK_URL") else "getUpdates"
         try:
             self.tg.wait_until(
                 lambda tg: (
                     self.process.poll() is not None
-                    or any(c.method == "getUpdates" for c in tg.calls()[mark:])
+                    or any(c.method == ready for c in tg.calls()[mark:])
                 ),
                 timeout=timeout,
             )

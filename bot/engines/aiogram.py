@@ -1,4 +1,5 @@
-"""The aiogram engine: long polling through `Dispatcher`, replies through `Bot`.
+"""The aiogram engine: updates through `Dispatcher` (long polling, or a webhook served by
+aiohttp when WEBHOOK_URL is set), replies through `Bot`.
 
 Usage: `guopei-bot run --engine aiogram` (or BOT_ENGINE=aiogram). Honours TELEGRAM_API_URL.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -31,12 +33,23 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
 
 from bot import chat
 from bot.chat import Event, Keyboard, MenuScope, Messenger, SendFile, Sent
 from bot.conversation import Conversation
-from bot.engines.base import PerUserOrder, callback_event, message_event, respond
+from bot.engines.base import (
+    ALLOWED_UPDATES,
+    PerUserOrder,
+    callback_event,
+    message_event,
+    respond,
+    serving_mode,
+    webhook_secret,
+)
 from bot.services import Services
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +145,8 @@ class AiogramMessenger(Messenger):
 
 
 def run(services: Services, conversation: Conversation) -> None:
-    """Serve Telegram by long polling until SIGINT/SIGTERM; finish taken updates first."""
+    """Serve Telegram until SIGINT/SIGTERM by long polling, or by webhook when WEBHOOK_URL is
+    set; finish taken updates first."""
     asyncio.run(_serve(services, conversation))
 
 
@@ -181,18 +195,46 @@ async def _serve(services: Services, conversation: Conversation) -> None:
         services.bot_username = me.username or services.bot_username
         await install_menus(services)
         await services.on_started()
-        log.info("serving as @%s with aiogram", services.bot_username)
+        log.info("serving as @%s with aiogram, %s", services.bot_username, serving_mode(settings))
 
     @dispatcher.shutdown()
     async def on_shutdown() -> None:
         if in_flight:
             await asyncio.gather(*in_flight, return_exceptions=True)
         await services.on_stopping()
-        if last_handled_update:
+        if last_handled_update and settings.webhook_url is None:
             # Confirm what we handled, so a restart does not see these updates again.
             await bot.get_updates(offset=last_handled_update + 1, limit=1, timeout=0)
 
+    if settings.webhook_url is not None:
+        await serve_webhook(settings, dispatcher, bot)
+        return
     await bot.delete_webhook(drop_pending_updates=False)
-    await dispatcher.start_polling(
-        bot, allowed_updates=["message", "callback_query"], handle_signals=True
+    await dispatcher.start_polling(bot, allowed_updates=ALLOWED_UPDATES, handle_signals=True)
+
+
+async def serve_webhook(settings: Settings, dispatcher: Dispatcher, bot: Bot) -> None:
+    """Take Telegram's posts at WEBHOOK_URL's path until SIGINT/SIGTERM. A post is answered
+    once its update is handled, so Telegram sends again what a crash interrupted; a post
+    without the secret is refused (401) and reaches no handler."""
+    secret = webhook_secret(settings)
+    app = web.Application()
+    setup_application(app, dispatcher, bot=bot)  # the dispatcher's startup and shutdown
+    handler = SimpleRequestHandler(
+        dispatcher, bot, handle_in_background=False, secret_token=secret
     )
+    handler.register(app, path=settings.webhook_path)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    try:
+        await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+        await bot.set_webhook(
+            str(settings.webhook_url), secret_token=secret, allowed_updates=ALLOWED_UPDATES
+        )
+        await stopping.wait()
+    finally:
+        await runner.cleanup()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -23,10 +24,27 @@ from bot.chat import (
 
 if TYPE_CHECKING:
     from bot.conversation import Conversation
+    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 MAX_REPLY_WAIT_SECONDS = 30.0
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+def serving_mode(settings: Settings) -> str:
+    """How updates arrive, for the start-up log line."""
+    if settings.webhook_url is None:
+        return "long polling"
+    where = f"{settings.webhook_listen}:{settings.webhook_port}{settings.webhook_path}"
+    return f"webhook on {where}"
+
+
+def webhook_secret(settings: Settings) -> str:
+    """WEBHOOK_SECRET, or a fresh random one: Telegram learns it from setWebhook at each start."""
+    if settings.webhook_secret is not None:
+        return settings.webhook_secret.get_secret_value()
+    return secrets.token_urlsafe(32)
 
 
 class PerUserOrder:

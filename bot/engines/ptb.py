@@ -1,4 +1,5 @@
-"""The python-telegram-bot engine: long polling through `Application`, replies through `Bot`.
+"""The python-telegram-bot engine: updates through `Application` (long polling, or a webhook
+when WEBHOOK_URL is set), replies through `Bot`.
 
 Usage: `guopei-bot run --engine ptb` (the default). Honours TELEGRAM_API_URL.
 """
@@ -26,7 +27,15 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot import chat
 from bot.chat import Event, Keyboard, MenuScope, Messenger, SendFile, Sent
 from bot.conversation import Conversation
-from bot.engines.base import PerUserOrder, callback_event, message_event, respond
+from bot.engines.base import (
+    ALLOWED_UPDATES,
+    PerUserOrder,
+    callback_event,
+    message_event,
+    respond,
+    serving_mode,
+    webhook_secret,
+)
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -148,7 +157,8 @@ def to_event(update: Update) -> Event | None:
 
 
 def run(services: Services, conversation: Conversation) -> None:
-    """Serve Telegram by long polling until SIGINT/SIGTERM; finish taken updates first."""
+    """Serve Telegram until SIGINT/SIGTERM by long polling, or by webhook when WEBHOOK_URL is
+    set; finish taken updates first."""
     from handlers.menus import install_menus
 
     settings = services.settings
@@ -172,7 +182,8 @@ def run(services: Services, conversation: Conversation) -> None:
         services.bot_username = application.bot.username or services.bot_username
         await install_menus(services)
         await services.on_started()
-        log.info("serving as @%s with python-telegram-bot", services.bot_username)
+        mode = serving_mode(settings)
+        log.info("serving as @%s with python-telegram-bot, %s", services.bot_username, mode)
 
     async def post_stop(_application: Application) -> None:
         await services.on_stopping()
@@ -188,8 +199,20 @@ def run(services: Services, conversation: Conversation) -> None:
         .build()
     )
     application.add_handler(TypeHandler(Update, on_update))
-    application.run_polling(
-        allowed_updates=["message", "callback_query"],
+    if settings.webhook_url is None:
+        application.run_polling(
+            allowed_updates=ALLOWED_UPDATES,
+            stop_signals=(signal.SIGINT, signal.SIGTERM),
+            close_loop=False,
+        )
+        return
+    application.run_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=settings.webhook_path,
+        webhook_url=str(settings.webhook_url),
+        secret_token=webhook_secret(settings),
+        allowed_updates=ALLOWED_UPDATES,
         stop_signals=(signal.SIGINT, signal.SIGTERM),
         close_loop=False,
     )

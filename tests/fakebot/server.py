@@ -358,10 +358,21 @@ class FakeTelegram:
         self._commands: dict[str, list] = {}
         self._menu_buttons: dict[Any, dict] = {}
         self._webhook_url = ""
+        self._webhook_secret = ""
+        self._webhook_task: asyncio.Task | None = None
+        self._webhook_wake: asyncio.Event | None = None
+        self._webhook_last_error = ""
         self._fail_next: dict[str | None, list[int]] = {}
         self._send_window: deque[float] = deque()
         self._chat_windows: dict[Any, deque[float]] = {}
-        self._stats = {"http_429": 0, "http_403": 0, "deliveries": 0, "duplicates": 0}
+        self._stats = {
+            "http_429": 0,
+            "http_403": 0,
+            "deliveries": 0,
+            "duplicates": 0,
+            "webhook_posts": 0,
+            "webhook_refusals": 0,
+        }
         self._delivered_texts: set[tuple[Any, str]] = set()
         self._last_activity = time.monotonic()
         # ---- server/loop ----
@@ -453,6 +464,10 @@ class FakeTelegram:
     async def _shutdown(self) -> None:
         self._stopping = True
         self._wake_pollers()
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -866,6 +881,8 @@ class FakeTelegram:
                 "deliveries": self._stats["deliveries"],
                 "unique_deliveries": len(self._delivered_texts),
                 "duplicates": self._stats["duplicates"],
+                "webhook_posts": self._stats["webhook_posts"],
+                "webhook_refusals": self._stats["webhook_refusals"],
                 "pending_updates": sum(
                     1 for u in self._updates if u["update_id"] > self._delivered_upto
                 ),
@@ -1059,6 +1076,50 @@ class FakeTelegram:
         w = self._poll_waiter
         if w is not None and not w.done():
             w.set_result(None)
+        if self._webhook_wake is not None:
+            self._webhook_wake.set()
+
+    # ---------------------------------------------------------------- webhook
+
+    async def _deliver_to_webhook(self) -> None:
+        """While a webhook is set, post the queued updates to it one at a time, in order, with
+        the secret_token header, as Telegram does. An update leaves the queue only when the bot
+        answers 200; a refusal or an unreachable bot is retried, so nothing is lost."""
+        import aiohttp
+
+        assert self._webhook_wake is not None
+        async with aiohttp.ClientSession() as client:
+            while not self._stopping:
+                self._webhook_wake.clear()
+                with self._cond:
+                    url, secret = self._webhook_url, self._webhook_secret
+                    pending = self._select_updates(1) if url else []
+                if not pending:
+                    await self._webhook_wake.wait()
+                    continue
+                update = pending[0]
+                headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+                try:
+                    async with client.post(
+                        url, json=update, headers=headers, timeout=aiohttp.ClientTimeout(60)
+                    ) as response:
+                        error = "" if response.status == 200 else f"HTTP {response.status}"
+                except (TimeoutError, aiohttp.ClientError) as failure:
+                    error = f"{type(failure).__name__}: {failure}"
+                with self._cond:
+                    self._stats["webhook_posts"] += 1
+                    if error:
+                        self._stats["webhook_refusals"] += 1
+                        self._webhook_last_error = error
+                    else:
+                        uid = update["update_id"]
+                        self._updates = [u for u in self._updates if u["update_id"] != uid]
+                        self._delivered_upto = max(self._delivered_upto, uid)
+                        self._last_activity = time.monotonic()
+                    self._cond.notify_all()
+                if error:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._webhook_wake.wait(), 0.2)
 
     async def _get_updates(self, params: dict) -> web.Response:
         with self._cond:
@@ -1219,13 +1280,22 @@ class FakeTelegram:
 
     def _set_webhook(self, p: dict, f: dict, i: dict) -> bool:
         self._webhook_url = str(p.get("url") or "")
+        self._webhook_secret = str(p.get("secret_token") or "")
+        if p.get("allowed_updates") is not None:
+            self._allowed_updates = p["allowed_updates"] or None
+        if self._webhook_task is None:  # runs on the server's loop
+            self._webhook_wake = asyncio.Event()
+            self._webhook_task = asyncio.get_running_loop().create_task(self._deliver_to_webhook())
+        self._webhook_wake.set()
         return True
 
     def _get_webhook_info(self, p: dict, f: dict, i: dict) -> dict:
+        error = self._webhook_last_error
         return {
             "url": self._webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
+            **({"last_error_message": error} if error else {}),
         }
 
     # ---- helpers

@@ -10,7 +10,15 @@ import pytest
 
 from bot.settings import SettingsError, load_settings
 
-VARIABLES = ("BOT_TOKEN", "BOT_ENGINE", "TELEGRAM_API_URL", "DATABASE_URL", "ADMIN_IDS")
+VARIABLES = (
+    "BOT_TOKEN",
+    "BOT_ENGINE",
+    "TELEGRAM_API_URL",
+    "DATABASE_URL",
+    "ADMIN_IDS",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -77,3 +85,19 @@ def test_cli_stops_with_one_line_not_a_traceback(tmp_path: Path):
         "配置错误 (.env / environment): BOT_ENGINE: must be one of 'ptb' or 'aiogram'"
     ]
     assert "Traceback" not in result.stderr
+
+
+def test_webhook_mode_is_off_by_default_and_a_bad_secret_is_named(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("WEBHOOK_URL", "")
+    assert load_settings().webhook_url is None
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/telegram/hook")
+    monkeypatch.setenv("WEBHOOK_SECRET", "abc_DEF-123")
+    settings = load_settings()
+    assert settings.webhook_path == "/telegram/hook" and settings.webhook_port == 8080
+    assert settings.webhook_secret is not None and "abc" not in repr(settings)
+    monkeypatch.setenv("WEBHOOK_SECRET", "has spaces!")
+    with pytest.raises(SettingsError, match=r"WEBHOOK_SECRET: must be 1-256 characters"):
+        load_settings()
+    monkeypatch.setenv("WEBHOOK_URL", "bot.example.org")
+    with pytest.raises(SettingsError, match="WEBHOOK_URL: must be an http"):
+        load_settings()
