@@ -117,7 +117,7 @@ def bench_results(url: str, data_dir: Path, responses: int) -> dict[str, float]:
     from bot.surveys.chart import render_chart
     from bot.surveys.export import to_csv, to_xlsx
     from bot.surveys.results import compute_results
-    from handlers.surveys import results_text
+    from handlers.survey_results import results_text
 
     services = Services.create(Settings(database_url=url, data_dir=data_dir, _env_file=None))
     started = time.perf_counter()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.conversation import Conversation
 from bot.services import Services
 from bot.settings import Settings
-from handlers import routing_table, surveys
+from handlers import routing_table, survey_results
 from scheduler import service as scheduler_service
 
 
@@ -24,7 +24,7 @@ def build(
     services = Services.create(settings)
     if background_jobs:
         scheduler_service.register(services)  # reminders + broadcaster: start/stop hooks
-        services.startup_hooks.append(surveys.install)  # survey nudges and closing
+        services.startup_hooks.append(survey_results.install)  # survey nudges and closing
     if load_knowledge:
         services.start_knowledge()  # jieba and the cached index, before the first question
     return services, Conversation(services, routing_table())

@@ -16,6 +16,7 @@ from handlers import (
     knowledge_admin,
     reminders,
     start,
+    survey_results,
     surveys,
 )
 from handlers.routing import RoutingTable
@@ -27,6 +28,7 @@ ROUTERS = [
     reminders.router,
     broadcast.router,
     surveys.router,
+    survey_results.router,
     knowledge_admin.router,
     curated.router,
     deadlines.router,

@@ -17,7 +17,8 @@ from bot.chat import Event, EventKind
 from bot.db.models import Role, utcnow
 from bot.db.survey_models import Survey
 from handlers.routing import Context
-from handlers.surveys import handle_template_upload, nudge_due
+from handlers.survey_results import nudge_due
+from handlers.surveys import handle_template_upload
 from tests.surveys.helpers import (
     SurveyEnv,
     button_data,
@@ -171,7 +172,7 @@ def test_template_upload(env: SurveyEnv) -> None:
 
 def test_install_hook_nudges_due_surveys(env: SurveyEnv) -> None:
     """The start-up hook checks for due nudges at once and then every minute."""
-    from handlers.surveys import install
+    from handlers.survey_results import install
 
     env.manager(MANAGER)
     class_id = env.new_class(MANAGER, TRAINEES)
@@ -196,7 +197,7 @@ def test_install_hook_nudges_due_surveys(env: SurveyEnv) -> None:
 
 def test_deadline_closes_and_reports_once(env: SurveyEnv) -> None:
     from bot.chat import Messenger, Sent
-    from handlers.surveys import close_due
+    from handlers.survey_results import close_due
 
     class Recorder(Messenger):
         def __init__(self) -> None:

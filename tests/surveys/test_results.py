@@ -134,7 +134,7 @@ def test_anonymous_never_reveals_who(services: Services) -> None:
     csv_text = to_csv(results).decode("utf-8-sig")
     for blob in (" ".join(cells), csv_text):
         assert "学员7000" not in blob and "7000" not in blob
-    from handlers.surveys import results_text
+    from handlers.survey_results import results_text
 
     text = results_text(services, results)
     assert "学员7000" not in text and "未开始:" not in text

@@ -1,0 +1,371 @@
+"""Survey results for managers (and admins), reminders to those who have not answered, and the
+automatic nudge and closing.
+
+    /results [ID]      response rate, distribution, mean, 满意率, free text, who is where, a chart;
+                       buttons: XLSX / CSV export, 提醒未提交者, 结束问卷, 刷新
+
+Callback data: `sr:1:<action>:<survey id>`, re-checked against the presser's classes.
+
+`install(services)` is a start-up hook that runs `nudge_due` every minute: the nudge comes
+`SURVEY_NUDGE_HOURS` (settings, default 24) before the closing time, or half-way through a
+shorter survey; the same loop closes surveys at their deadline and sends the manager the final
+figures with 查看结果 / XLSX buttons. `nudge_survey(survey_id)` reminds one survey's
+non-respondents now.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+from html import escape
+
+from bot.chat import Button, DeliveryError, Edit, Notice, Reply, Send, SendFile, keyboard
+from bot.db import survey_crud as scrud
+from bot.db.models import Role, TrainingClass, utcnow
+from bot.db.survey_models import Survey
+from bot.services import Services
+from handlers import survey_answer, surveys
+from handlers.routing import Context, Router, UserError
+
+log = logging.getLogger("guopei.surveys")
+
+router = Router("survey_results", roles=surveys.MANAGERS)
+REMIND_GAP = timedelta(minutes=10)
+NUDGE_INTERVAL_SECONDS = 60
+MAX_LISTED_NAMES = 40
+MAX_TEXT_SHOWN = 8
+
+
+def _visible_survey(ctx: Context, session: object, survey_id: int) -> tuple[Survey, TrainingClass]:
+    survey = scrud.get_survey(session, survey_id=survey_id)  # type: ignore[arg-type]
+    training_class = (
+        session.get(TrainingClass, survey.class_id) if survey is not None else None  # type: ignore[attr-defined]
+    )
+    if (
+        survey is None
+        or training_class is None
+        or (training_class.manager_id != ctx.user.id and ctx.role is not Role.admin)
+    ):
+        log.warning("refused survey %s results for user %s", survey_id, ctx.user.id)
+        raise UserError(
+            f"没有编号为 {survey_id} 的问卷,或它不属于您的班级。发送 /results 查看列表。"
+        )
+    return survey, training_class
+
+
+@router.command("results", "查看问卷结果", private_only=True)
+async def results_command(ctx: Context) -> list[Reply]:
+    """Show one survey's results (`/results ID`), or the list of recent surveys."""
+    arg = ctx.event.args.strip().lstrip("#")
+    if arg:
+        if not arg.isdigit() or len(arg) > 9:
+            raise UserError("请写问卷编号,例如:/results 3;不写编号则列出最近的问卷。")
+        return await show_results(ctx, int(arg), edit=False)
+    with ctx.services.session() as session:
+        found = scrud.surveys_visible_to(
+            session, manager_id=ctx.user.id, is_admin=ctx.role is Role.admin
+        )
+        counts = {s.id: scrud.count_responses(session, survey_id=s.id) for s, _ in found}  # type: ignore[arg-type]
+    if not found:
+        raise UserError("您还没有发起过问卷。发送 /survey 发起一份。")
+    now = utcnow()
+    rows = []
+    for survey, training_class in found:
+        state = "进行中" if survey.is_open(now) else "已截止"
+        submitted = counts[survey.id].get("submitted", 0)
+        label = f"#{survey.id} {survey.title} · {training_class.name} · {state} · {submitted}份"
+        rows.append([Button(label[:60], f"sr:1:v:{survey.id}")])
+    return [Send("📊 <b>问卷结果</b>\n请选择一份问卷:", keyboard(*rows))]
+
+
+def results_buttons(survey: Survey, now: datetime):  # noqa: ANN201
+    sid = survey.id
+    rows = [
+        [
+            Button("📥 XLSX", f"sr:1:x:{sid}"),
+            Button("📥 CSV", f"sr:1:c:{sid}"),
+            Button("🔄 刷新", f"sr:1:v:{sid}"),
+        ],
+    ]
+    if survey.is_open(now):
+        rows.append([Button("🔔 提醒未提交的学员", f"sr:1:n:{sid}")])
+        rows.append([Button("⏹ 结束问卷", f"sr:1:z:{sid}")])
+    return keyboard(*rows)
+
+
+def results_text(services: Services, results) -> str:  # noqa: ANN001
+    from bot.surveys.results import percent
+
+    survey = results.survey
+    now = utcnow()
+    state = (
+        f"进行中,截止 {surveys.local_time(services, survey.closes_at)}"
+        if survey.is_open(now)
+        else f"已截止({surveys.local_time(services, survey.closed_at or survey.closes_at)})"
+    )
+    lines = [
+        f"📊 <b>{escape(survey.title)}</b>(#{survey.id})",
+        f"班级:{escape(results.class_name)} · {state}" + (" · 🔒匿名" if survey.anonymous else ""),
+        f"回收率:<b>{percent(results.response_rate)}</b>({results.submitted}/{results.members})",
+        f"已提交 {results.submitted} · 填写中 {results.in_progress}"
+        f" · 未开始 {results.not_started}",
+        f"总体满意率:<b>{percent(results.overall_satisfied_rate)}</b>",
+    ]
+    for q in results.questions:
+        lines.append("")
+        title = q.text if len(q.text) <= 40 else q.text[:40] + "…"
+        lines.append(
+            f"<b>{q.position + 1}. {escape(title)}</b>({q.kind_name},{q.answered} 人作答)"
+        )
+        if q.kind == "text":
+            for answer in q.texts[-MAX_TEXT_SHOWN:]:
+                short = answer if len(answer) <= 80 else answer[:80] + "…"
+                lines.append(f"  • {escape(short)}")
+            if len(q.texts) > MAX_TEXT_SHOWN:
+                lines.append(f"  …共 {len(q.texts)} 条,完整内容见导出文件")
+            continue
+        parts = []
+        for option, count in zip(q.options, q.counts, strict=True):
+            share = f"{count / q.answered * 100:.0f}%" if q.answered else "0%"
+            parts.append(f"{escape(option)} {count}({share})")
+        lines.append("  " + " · ".join(parts))
+        if q.kind == "likert5":
+            mean = f"{q.mean:.2f}" if q.mean is not None else "—"
+            lines.append(f"  均分 {mean} / 5 · 满意率 {percent(q.satisfied_rate)}")
+    if results.names is not None:
+        for bucket, label in (("in_progress", "填写中"), ("not_started", "未开始")):
+            names = results.names[bucket]
+            if names:
+                shown = "、".join(escape(n) for n in names[:MAX_LISTED_NAMES])
+                more = f" 等 {len(names)} 人" if len(names) > MAX_LISTED_NAMES else ""
+                lines.append(f"\n{label}:{shown}{more}")
+    text = "\n".join(lines)
+    if len(text) > 4000:
+        text = text[:3990] + "\n…(完整结果见导出文件)"
+    return text
+
+
+async def show_results(ctx: Context, survey_id: int, *, edit: bool) -> list[Reply]:
+    from bot.surveys.chart import FontMissing, render_chart
+    from bot.surveys.results import compute_results
+
+    with ctx.services.session() as session:
+        _visible_survey(ctx, session, survey_id)
+        results = compute_results(session, survey_id=survey_id, with_rows=False)
+    text = results_text(ctx.services, results)
+    buttons = results_buttons(results.survey, utcnow())
+    replies: list[Reply] = [Edit(text, buttons) if edit else Send(text, buttons)]
+    try:
+        png = await asyncio.to_thread(render_chart, results)
+        replies.append(
+            SendFile(
+                png,
+                f"survey_{survey_id}.png",
+                caption=f"📊 {escape(results.survey.title)}",
+                as_photo=True,
+            )
+        )
+    except FontMissing as error:
+        log.error("survey chart not drawn: %s", error)
+    return replies
+
+
+@router.callback("sr")
+async def on_results_button(ctx: Context) -> list[Reply]:
+    """Results buttons: view/refresh, XLSX, CSV, remind non-respondents, close."""
+    parts = ctx.event.callback_data.split(":")
+    if len(parts) != 4 or parts[1] != "1" or not parts[3].isdigit() or len(parts[3]) > 9:
+        log.warning("refused results callback %r of user %s", ctx.event.callback_data, ctx.user.id)
+        return [Notice("这个按钮已失效,请重新发送 /results。", alert=True)]
+    action, survey_id = parts[2], int(parts[3])
+    if action == "v":
+        return [*(await show_results(ctx, survey_id, edit=True)), Notice("已刷新")]
+    if action in ("x", "c"):
+        return await export_replies(ctx, survey_id, "xlsx" if action == "x" else "csv")
+    if action == "n":
+        return await remind_non_respondents(ctx, survey_id)
+    if action == "z":
+        with ctx.services.session() as session:
+            survey, _ = _visible_survey(ctx, session, survey_id)
+        return [
+            Send(
+                f"确定现在结束问卷「{escape(survey.title)}」吗?结束后学员不能再提交。",
+                keyboard(
+                    [
+                        Button("⏹ 确定结束", f"sr:1:zz:{survey_id}"),
+                        Button("取消", f"sr:1:v:{survey_id}"),
+                    ]
+                ),
+            )
+        ]
+    if action == "zz":
+        with ctx.services.session() as session:
+            survey, _ = _visible_survey(ctx, session, survey_id)
+            closed = scrud.close_survey(session, survey_id=survey_id)
+        if closed:
+            log.info("survey %s closed early by %s", survey_id, ctx.user.id)
+        return [
+            Edit(
+                f"⏹ 问卷「{escape(survey.title)}」已结束。发送 /results {survey_id} 查看最终结果。"
+            ),
+            Notice("已结束" if closed else "问卷已经结束了"),
+        ]
+    log.warning("refused results callback %r of user %s", ctx.event.callback_data, ctx.user.id)
+    return [Notice("这个按钮已失效,请重新发送 /results。", alert=True)]
+
+
+async def export_replies(ctx: Context, survey_id: int, fmt: str) -> list[Reply]:
+    from bot.surveys.export import export_filename, to_csv, to_xlsx
+    from bot.surveys.results import compute_results
+
+    with ctx.services.session() as session:
+        _visible_survey(ctx, session, survey_id)
+        results = compute_results(session, survey_id=survey_id)
+    tz = ctx.services.settings.timezone
+    render = to_xlsx if fmt == "xlsx" else to_csv
+    content = await asyncio.to_thread(render, results, tz)
+    caption = f"「{escape(results.survey.title)}」{results.submitted} 份答卷"
+    return [
+        SendFile(content, export_filename(results, fmt), caption=caption),
+        Notice("正在发送文件"),
+    ]
+
+
+async def remind_non_respondents(ctx: Context, survey_id: int) -> list[Reply]:
+    """The results button: remind members who have not submitted (at most every 10 minutes)."""
+    with ctx.services.session() as session:
+        survey, _ = _visible_survey(ctx, session, survey_id)
+        if not survey.is_open(utcnow()):
+            return [Notice("问卷已截止,不能再提醒。", alert=True)]
+        recipients = scrud.non_respondent_ids(session, survey=survey)
+        if not recipients:
+            return [Notice("所有学员都已提交,无需提醒。", alert=True)]
+        if not scrud.claim_reminder(session, survey_id=survey_id, min_gap=REMIND_GAP):
+            return [Notice("刚刚已经提醒过了,请 10 分钟后再试。", alert=True)]
+    await send_nudge(ctx.services, survey, recipients, created_by=ctx.user.id)
+    return [Send(f"🔔 已提醒 {len(recipients)} 名未提交的学员。"), Notice("已发送提醒")]
+
+
+def nudge_text(services: Services, survey: Survey) -> str:
+    closes = surveys.local_time(services, survey.closes_at)
+    return (
+        f"🔔 提醒:问卷「{escape(survey.title)}」将于 {closes} 截止,"
+        "您还没有提交。点击下方按钮继续填写,只需几分钟。"
+    )
+
+
+async def send_nudge(
+    services: Services, survey: Survey, recipients: list[int], *, created_by: int
+) -> None:
+    try:
+        await surveys.deliver(  # looked up at call time: tests replace it
+            services,
+            class_id=survey.class_id,
+            text=nudge_text(services, survey),
+            buttons=keyboard([survey_answer.start_button(survey.id, "📝 继续填写")]),  # type: ignore[arg-type]
+            created_by=created_by,
+            recipient_ids=recipients,
+        )
+    except Exception:
+        log.exception("could not queue the reminder of survey %s", survey.id)
+
+
+# ---------------------------------------------------------------- automatic nudge
+
+_installed: dict[str, Services] = {}
+
+
+async def nudge_survey(survey_id: int, services: Services | None = None) -> int:
+    """Remind the non-respondents of one open survey now (once); returns how many."""
+    services = services or _installed.get("services")
+    if services is None:
+        raise RuntimeError("nudge_survey needs the services: call install(services) at start-up")
+    with services.session() as session:
+        survey = scrud.get_survey(session, survey_id=survey_id)
+        if survey is None or not survey.is_open(utcnow()):
+            return 0
+        if not scrud.claim_nudge(session, survey_id=survey_id):
+            return 0
+        recipients = scrud.non_respondent_ids(session, survey=survey)
+    if recipients:
+        await send_nudge(services, survey, recipients, created_by=survey.created_by)
+    log.info("survey %s: automatic nudge to %d members", survey_id, len(recipients))
+    return len(recipients)
+
+
+async def nudge_due(services: Services) -> int:
+    """Nudge every open survey whose nudge time has come; returns the surveys nudged."""
+    with services.session() as session:
+        due = scrud.due_nudges(session, now=utcnow())
+    for survey_id in due:
+        await nudge_survey(survey_id, services)
+    await close_due(services)
+    return len(due)
+
+
+async def close_due(services: Services) -> int:
+    """Close the surveys whose time is up and tell each manager the final figures (once)."""
+    from bot.surveys.results import compute_results, percent
+
+    with services.session() as session:
+        due = scrud.due_closings(session, now=utcnow())
+    closed = 0
+    for survey_id in due:
+        with services.session() as session:
+            if not scrud.close_survey(session, survey_id=survey_id):
+                continue  # closed by the manager or by another run meanwhile
+            results = compute_results(session, survey_id=survey_id, with_rows=False)
+        closed += 1
+        log.info("survey %s closed at its deadline", survey_id)
+        if services.messenger is None:
+            continue
+        survey = results.survey
+        text = (
+            f"⏹ 问卷「{escape(survey.title)}」已截止({escape(results.class_name)})。\n"
+            f"回收率 {percent(results.response_rate)}({results.submitted}/{results.members}),"
+            f"总体满意率 {percent(results.overall_satisfied_rate)}。"
+        )
+        try:
+            await services.messenger.send(
+                survey.created_by,
+                text,
+                keyboard(
+                    [
+                        Button("📊 查看结果", f"sr:1:v:{survey_id}"),
+                        Button("📥 XLSX", f"sr:1:x:{survey_id}"),
+                    ]
+                ),
+            )
+        except DeliveryError as error:
+            log.warning(
+                "could not tell manager %s that survey %s closed: %s",
+                survey.created_by,
+                survey_id,
+                error,
+            )
+    return closed
+
+
+async def install(services: Services) -> None:
+    """Start-up hook: check for due nudges every minute until shutdown."""
+    _installed["services"] = services
+
+    async def loop() -> None:
+        while True:
+            try:
+                await nudge_due(services)
+            except Exception:
+                log.exception("survey nudge check failed")
+            await asyncio.sleep(NUDGE_INTERVAL_SECONDS)
+
+    task = asyncio.get_running_loop().create_task(loop(), name="survey-nudges")
+    services.extras["survey_nudge_task"] = task
+
+    async def stop(_services: Services) -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    services.shutdown_hooks.append(stop)
