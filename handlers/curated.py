@@ -20,7 +20,7 @@ from bot.db import question_crud
 from bot.db.models import Role, User
 from bot.db.question_models import CuratedAnswer
 from handlers.ask import refresh_curated
-from handlers.routing import Context, Router, UserError, button_number
+from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +81,7 @@ def listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
         rows.append([Button(f"🚫 停用第 {number} 条", data=data("rt", curated.id, page))])
     if pages > 1:
         lines.append(f"<i>第 {page + 1}/{pages} 页</i>")
-    paging = []
-    if page > 0:
-        paging.append(Button("◀ 上一页", data=data("pg", page - 1)))
-    if page < pages - 1:
-        paging.append(Button("下一页 ▶", data=data("pg", page + 1)))
+    paging = paging_buttons(page, pages, lambda other: data("pg", other))
     return "\n\n".join(lines), keyboard(*rows, paging)
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
 from bot.db import crud
 from bot.db.models import Role
-from handlers.routing import Context, Router, UserError, button_number
+from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 from scheduler.deadlines import schedule_deadline_reminder
 
 if TYPE_CHECKING:
@@ -107,11 +107,7 @@ def deadlines_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
     ]
     if pages > 1:
         lines.append(f"<i>第 {page + 1}/{pages} 页</i>")
-    paging = []
-    if page > 0:
-        paging.append(Button("◀ 上一页", data=callback("pg", page - 1)))
-    if page < pages - 1:
-        paging.append(Button("下一页 ▶", data=callback("pg", page + 1)))
+    paging = paging_buttons(page, pages, lambda other: callback("pg", other))
     reminder_rows = []
     if ctx.is_manager:
         for number, deadline in enumerate(shown, start=first + 1):

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.chat import Event, EventKind, Reply
+from bot.chat import Button, Event, EventKind, Reply
 from bot.db.models import Role, User
 
 if TYPE_CHECKING:
@@ -37,6 +37,16 @@ def button_number(raw: str, stale: str) -> int:
     if not raw.isdigit() or len(raw) > 12:
         raise UserError(stale)
     return int(raw)
+
+
+def paging_buttons(page: int, pages: int, data_of_page: Callable[[int], str]) -> list[Button]:
+    """The ◀ 上一页 / 下一页 ▶ row of a list shown a page at a time (empty on a single page)."""
+    row = []
+    if page > 0:
+        row.append(Button("◀ 上一页", data=data_of_page(page - 1)))
+    if page < pages - 1:
+        row.append(Button("下一页 ▶", data=data_of_page(page + 1)))
+    return row
 
 
 @dataclass(slots=True)
