@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class _UpdateSession:
+    engine: Engine
     session: Session
     task: asyncio.Task | None
 
@@ -85,7 +86,7 @@ class Services:
             self.engine.connect() as connection,
             Session(bind=connection, expire_on_commit=False) as session,
         ):
-            token = _update_session.set(_UpdateSession(session, _current_task()))
+            token = _update_session.set(_UpdateSession(self.engine, session, _current_task()))
             try:
                 yield
             finally:
@@ -96,7 +97,8 @@ class Services:
         """A session: the update's (see `update_scope`), or a new one. Work left uncommitted
         at the end of the block is dropped either way, as when a session closes."""
         shared = _update_session.get()
-        if shared is None or shared.task is not _current_task():
+        mine = shared is not None and shared.engine is self.engine
+        if not mine or shared.task is not _current_task():
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
             return
