@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 MAX_REPLY_WAIT_SECONDS = 30.0
 ALLOWED_UPDATES = ["message", "callback_query"]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def serving_mode(settings: Settings) -> str:

@@ -6,10 +6,12 @@ Usage: `guopei-bot run --engine ptb` (the default). Honours TELEGRAM_API_URL.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 from datetime import timedelta
 
+from aiohttp import web
 from telegram import (
     Bot,
     BotCommand,
@@ -29,6 +31,7 @@ from bot.chat import Event, Keyboard, MenuScope, Messenger, SendFile, Sent
 from bot.conversation import Conversation
 from bot.engines.base import (
     ALLOWED_UPDATES,
+    SECRET_HEADER,
     PerUserOrder,
     callback_event,
     message_event,
@@ -37,6 +40,7 @@ from bot.engines.base import (
     webhook_secret,
 )
 from bot.services import Services
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -206,13 +210,44 @@ def run(services: Services, conversation: Conversation) -> None:
             close_loop=False,
         )
         return
-    application.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=settings.webhook_path,
-        webhook_url=str(settings.webhook_url),
-        secret_token=webhook_secret(settings),
-        allowed_updates=ALLOWED_UPDATES,
-        stop_signals=(signal.SIGINT, signal.SIGTERM),
-        close_loop=False,
-    )
+    asyncio.run(serve_webhook(application, settings))
+
+
+async def serve_webhook(application: Application, settings: Settings) -> None:
+    """Take Telegram's posts at WEBHOOK_URL's path until SIGINT/SIGTERM. A post is answered
+    once its update is handled, so Telegram sends again what a crash interrupted; a post
+    without the secret is refused (403) and reaches no handler."""
+    secret = webhook_secret(settings)
+
+    async def on_post(request: web.Request) -> web.Response:
+        if request.headers.get(SECRET_HEADER) != secret:
+            return web.Response(status=403)
+        try:
+            update = Update.de_json(await request.json(), application.bot)
+        except ValueError:
+            return web.Response(status=400)
+        await application.process_update(update)
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post(settings.webhook_path, on_post)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    async with application:  # initialize() and, at the end, shutdown()
+        assert application.post_init is not None and application.post_stop is not None
+        await application.post_init(application)
+        await application.start()
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+            await application.bot.set_webhook(
+                str(settings.webhook_url), secret_token=secret, allowed_updates=ALLOWED_UPDATES
+            )
+            await stopping.wait()
+        finally:
+            await runner.cleanup()  # lets the posts being handled finish
+            await application.stop()
+            await application.post_stop(application)

@@ -1,6 +1,7 @@
 """Webhook mode on both engines (WEBHOOK_URL set): the fake server posts each update to the
 bot's own web server, as Telegram does; a post without the secret is refused and answered
-nothing; an update sent while the bot is down is answered once, after it restarts."""
+nothing; an update sent while the bot is down is answered once, after it restarts; an update
+being handled when the process is killed is posted again and handled after the restart."""
 
 from __future__ import annotations
 
@@ -9,9 +10,21 @@ import time
 
 import httpx
 
-TRAINEE = 1001
+ADMIN, TRAINEE = 900, 1001
 SECRET = "s3cret-token_for-tests"
 QUESTION = "参训教师年龄有什么要求"
+NOTICE = (
+    "title: 关于开展2026年乡村教师书法研修营的通知\n"
+    "---\n"
+    "一、研修营安排\n"
+    "(一)书法研修营于每年暑假在云南大理举办,每期十天,参训学员须自带毛笔和宣纸。\n"
+).encode()
+
+
+def webhook_env() -> dict[str, str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    return {"WEBHOOK_URL": url, "WEBHOOK_PORT": str(port), "WEBHOOK_SECRET": SECRET}
 
 
 def free_port() -> int:
@@ -37,9 +50,8 @@ def test_webhook_answers_refuses_unsigned_posts_and_keeps_updates_through_a_rest
     start_bot, fake_telegram
 ):
     tg = fake_telegram
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/hook"
-    env = {"WEBHOOK_URL": url, "WEBHOOK_PORT": str(port), "WEBHOOK_SECRET": SECRET}
+    env = webhook_env()
+    url = env["WEBHOOK_URL"]
     bot = start_bot(extra_env=env)
     (registered,) = tg.calls(method="setWebhook")
     assert registered.params["url"] == url and registered.params["secret_token"] == SECRET
@@ -78,3 +90,17 @@ def test_webhook_answers_refuses_unsigned_posts_and_keeps_updates_through_a_rest
     restarted.stop()
     for log in (bot.log(), restarted.log()):
         assert tg.token not in log and SECRET not in log and "webhook" in log.lower()
+
+
+def test_an_update_cut_off_by_a_crash_is_posted_again_and_handled(start_bot, fake_telegram):
+    tg = fake_telegram
+    env = webhook_env()
+    bot = start_bot(admin_ids=str(ADMIN), extra_env=env)
+    mark = tg.mark()
+    tg.send_document(user_id=ADMIN, filename="书法研修营.txt", content=NOTICE)
+    tg.wait_for(method="getFile", after=mark)  # the upload is being handled: kill the process
+    bot.kill()
+    start_bot(admin_ids=str(ADMIN), extra_env=env)
+    tg.wait_for(method="sendMessage", chat_id=ADMIN, text_contains="已加入知识库", after=mark)
+    tg.send_text(user_id=TRAINEE, text="书法研修营在哪里举办")
+    tg.wait_for(method="sendMessage", chat_id=TRAINEE, text_contains="大理", after=mark)
