@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -45,6 +44,7 @@ from bot.engines.base import (
     callback_event,
     message_event,
     respond,
+    serve_webhook_until_stopped,
     serving_mode,
     webhook_secret,
 )
@@ -224,17 +224,4 @@ async def serve_webhook(settings: Settings, dispatcher: Dispatcher, bot: Bot) ->
         dispatcher, bot, handle_in_background=False, secret_token=secret
     )
     handler.register(app, path=settings.webhook_path)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
-    await runner.setup()
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stopping.set)
-    try:
-        await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
-        await bot.set_webhook(
-            str(settings.webhook_url), secret_token=secret, allowed_updates=ALLOWED_UPDATES
-        )
-        await stopping.wait()
-    finally:
-        await runner.cleanup()
+    await serve_webhook_until_stopped(settings, app, bot, secret)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import signal
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
 
 from bot.chat import (
     DeliveryError,
@@ -46,6 +49,28 @@ def webhook_secret(settings: Settings) -> str:
     if settings.webhook_secret is not None:
         return settings.webhook_secret.get_secret_value()
     return secrets.token_urlsafe(32)
+
+
+async def serve_webhook_until_stopped(
+    settings: Settings, app: web.Application, bot: Any, secret: str
+) -> None:
+    """Serve `app` (which takes Telegram's posts at WEBHOOK_URL's path) on WEBHOOK_LISTEN:
+    WEBHOOK_PORT, register the webhook through `bot` (either library's Bot), and run until
+    SIGINT/SIGTERM; the posts being handled then finish before this returns."""
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    try:
+        await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+        await bot.set_webhook(
+            str(settings.webhook_url), secret_token=secret, allowed_updates=ALLOWED_UPDATES
+        )
+        await stopping.wait()
+    finally:
+        await runner.cleanup()
 
 
 class PerUserOrder:

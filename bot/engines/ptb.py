@@ -36,6 +36,7 @@ from bot.engines.base import (
     callback_event,
     message_event,
     respond,
+    serve_webhook_until_stopped,
     serving_mode,
     webhook_secret,
 )
@@ -231,23 +232,12 @@ async def serve_webhook(application: Application, settings: Settings) -> None:
 
     app = web.Application()
     app.router.add_post(settings.webhook_path, on_post)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stopping.set)
     async with application:  # initialize() and, at the end, shutdown()
         assert application.post_init is not None and application.post_stop is not None
         await application.post_init(application)
         await application.start()
-        await runner.setup()
         try:
-            await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
-            await application.bot.set_webhook(
-                str(settings.webhook_url), secret_token=secret, allowed_updates=ALLOWED_UPDATES
-            )
-            await stopping.wait()
+            await serve_webhook_until_stopped(settings, app, application.bot, secret)
         finally:
-            await runner.cleanup()  # lets the posts being handled finish
             await application.stop()
             await application.post_stop(application)
