@@ -9,6 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
+# isort: off
+import bot.engines.aiogram_import  # noqa: F401  (first: aiogram's models built on first use)
+
+# isort: on
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession

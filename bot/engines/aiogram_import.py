@@ -1,0 +1,75 @@
+"""Import aiogram with its pydantic models built on first use instead of all at import.
+
+`aiogram.types` ends with a loop that calls `model_rebuild()` on all ~450 Telegram types, which
+builds every validator at import: about 2 s and 100 MB on a 2-core machine, for types this bot
+never sees (aiogram issues #1876, #1891). The types are declared `defer_build=True`; only that
+loop defeats it. While aiogram is imported here, the loop's calls only record the names the
+forward references need; each model (type or method) is then built by pydantic the first time it
+is used, from those same names, so the models behave as aiogram builds them.
+
+Usage: `from bot.engines.aiogram_import import aiogram` before any other aiogram import (the
+aiogram engine module does this). `tests/unit/test_aiogram_import.py` builds every model this way
+and checks it against aiogram's own build, so an aiogram or pydantic upgrade that breaks this
+fails there.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from pydantic import BaseModel
+
+_AIOGRAM_MODEL_MODULES = ("aiogram.types.", "aiogram.methods.")
+
+
+@contextmanager
+def _forward_refs_recorded(into: dict[str, Any]) -> Iterator[None]:
+    """Within the block, aiogram's `model_rebuild(_types_namespace=…)` calls only record it."""
+    eager_rebuild = BaseModel.model_rebuild.__func__  # type: ignore[attr-defined]
+
+    def record_instead(
+        cls: type[BaseModel],
+        *,
+        _types_namespace: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> bool | None:
+        if _types_namespace is not None and cls.__module__.startswith(_AIOGRAM_MODEL_MODULES):
+            into.update(_types_namespace)
+            return None
+        kwargs.setdefault("_parent_namespace_depth", 2)
+        kwargs["_parent_namespace_depth"] += 1  # the caller's frame, not this wrapper's
+        return eager_rebuild(cls, _types_namespace=_types_namespace, **kwargs)
+
+    BaseModel.model_rebuild = classmethod(record_instead)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        BaseModel.model_rebuild = classmethod(eager_rebuild)  # type: ignore[method-assign]
+
+
+def _import_with_models_deferred() -> None:
+    if "aiogram.types" in sys.modules:  # imported already: its models are built, nothing to save
+        return
+    namespace: dict[str, Any] = {}
+    with _forward_refs_recorded(namespace):
+        import aiogram.methods
+        import aiogram.types  # noqa: F401
+
+    for module_name, module in list(sys.modules.items()):
+        if not module_name.startswith(_AIOGRAM_MODEL_MODULES):
+            continue
+        for model in vars(module).values():
+            # Complete ones too: a generic model (the API's `Response[T]`) hands its namespace on
+            # to each parametrisation, which is built when first made.
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                model.__pydantic_parent_namespace__ = namespace
+
+
+_import_with_models_deferred()
+
+import aiogram  # noqa: E402
+
+__all__ = ["aiogram"]
