@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
 from functools import lru_cache
 from importlib import resources
@@ -108,16 +111,33 @@ def resource_fingerprint() -> str:
     return "\n".join(parts)
 
 
+def load_dictionary(tokenizer: jieba.Tokenizer, cache_dir: Path) -> None:
+    """Initialise the tokenizer's prefix dictionary from a pickle in `cache_dir` (made once).
+
+    Loading jieba's own cache (marshal) takes ≈ 0.55 s of every start on a 2-core machine; the
+    same dictionary pickled loads in ≈ 0.2 s.
+    """
+    path = cache_dir / f"jieba-{jieba.__version__}-dictionary.pickle"
+    try:
+        with path.open("rb") as cached:
+            tokenizer.FREQ, tokenizer.total = pickle.load(cached)
+    except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+        tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(tokenizer.get_dict_file())
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(dir=cache_dir, suffix=".partial")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump((tokenizer.FREQ, tokenizer.total), out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)  # whole or not at all, when two processes start at once
+    tokenizer.initialized = True
+
+
 class Analyzer:
     """Turns text into canonical search terms with an owned jieba tokenizer."""
 
     def __init__(self, cache_dir: Path) -> None:
         jieba.setLogLevel(logging.WARNING)
         self.tokenizer = jieba.Tokenizer()
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        self.tokenizer.tmp_dir = str(cache_dir)
-        self.tokenizer.cache_file = "jieba.cache"
-        self.tokenizer.initialize()
+        load_dictionary(self.tokenizer, cache_dir)
         self.canonical: dict[str, str] = {}
         self.surfaces: dict[str, tuple[str, ...]] = {}
         for word in domain_words():
