@@ -6,6 +6,11 @@ Usage::
     content = to_csv(results)         # 明细 only, UTF-8 with BOM so that Excel opens it right
 
 Anonymous surveys export no user id, name or time, and rows are ordered by content.
+
+Every text comes from users (answers, names, class names, template texts), so none may become a
+formula: in XLSX each text is a string cell (with Excel's quote prefix, so editing it keeps it
+text); in CSV a text that a spreadsheet would read as a formula (starting with = + - @, a tab or
+a carriage return) gets a leading single quote, as OWASP advises against CSV injection.
 """
 
 from __future__ import annotations
@@ -14,11 +19,36 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from bot.surveys.results import SurveyResults, percent
 
 DETAIL_SHEET = "明细"
 SUMMARY_SHEET = "汇总"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a CSV field as a formula (OWASP: CSV injection)."""
+
+
+def csv_safe(value: object) -> object:
+    """A text that would start a formula, with a leading single quote; anything else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _xlsx_row(sheet: object, values: list[object]) -> list[object]:
+    """The row with every text a string cell: openpyxl would store a text starting with = as a
+    formula, and Excel would read one starting with + - @ as a formula once the cell is edited."""
+    row: list[object] = []
+    for value in values:
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            row.append(cell)
+        else:
+            row.append(value)
+    return row
 
 
 def detail_header(results: SurveyResults) -> list[str]:
@@ -89,16 +119,16 @@ def to_xlsx(results: SurveyResults, tz: object = None) -> bytes:
     summary = book.create_sheet(SUMMARY_SHEET)
     summary.column_dimensions["B"].width = 48
     for row in summary_rows(results):
-        summary.append(row)
+        summary.append(_xlsx_row(summary, row))
     detail = book.create_sheet(DETAIL_SHEET)
     header = detail_header(results)
     for column in range(len(header)):
         letter = _column_letter(column)
         detail.column_dimensions[letter].width = 8 if column == 0 else 22
     detail.freeze_panes = "B2"
-    detail.append(header)
+    detail.append(_xlsx_row(detail, header))
     for values in detail_rows(results, tz):
-        detail.append(values)
+        detail.append(_xlsx_row(detail, values))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -108,8 +138,8 @@ def to_csv(results: SurveyResults, tz: object = None) -> bytes:
     """The detail table as CSV (UTF-8 with BOM)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(detail_header(results))
-    writer.writerows(detail_rows(results, tz))
+    writer.writerow([csv_safe(value) for value in detail_header(results)])
+    writer.writerows([csv_safe(value) for value in row] for row in detail_rows(results, tz))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
