@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
+
+from sqlmodel import Session
 
 from bot.chat import Event, EventKind, Notice, Reply, Send
 from bot.db import crud
-from bot.db.models import Role
+from bot.db.models import PendingInput, Role, User, utcnow
 from bot.services import Services
 from handlers.routing import Context, RoutingTable, UserError
 
@@ -21,6 +24,13 @@ UNKNOWN_COMMAND = "没有这个命令:/{command}。发送 /help 查看可用的�
 STALE_BUTTON = "这个按钮已失效,请重新发送命令。"
 INTERNAL_ERROR = "抱歉,处理时出了点问题,已记录下来。请稍后再试。"
 TOO_LONG = "消息太长了({length} 字)。请控制在 {limit} 字以内,分几次发送。"
+# A message is taken as the input the bot asked for (a survey's text answer, a reply to a
+# trainee …) only this long after asking: later, or after any command, it is a new message.
+PENDING_INPUT_TTL = timedelta(minutes=30)
+EXPIRED_INPUT = (
+    "⌛ 距离上次请您输入已超过 30 分钟,那次输入已自动取消;这条消息按新消息处理。"
+    "如需继续,请重新点一次相应的按钮。"
+)
 
 
 class Conversation:
@@ -64,7 +74,7 @@ class Conversation:
 
     async def _route(self, event: Event) -> tuple[list[Reply], str]:
         with self.services.session() as session:
-            user, pending_kind = crud.upsert_user_with_pending(
+            user, pending = crud.upsert_user_with_pending(
                 session,
                 user_id=event.user_id,
                 first_name=event.first_name,
@@ -72,6 +82,15 @@ class Conversation:
                 username=event.username,
                 language_code=event.language_code,
             )
+            pending_kind, ended_input, expired = _pending_input(session, event, pending)
+        replies, name = await self._dispatch(event, user, pending_kind, ended_input)
+        if expired and event.kind is EventKind.text:
+            replies = [Send(EXPIRED_INPUT), *replies]
+        return replies, name
+
+    async def _dispatch(
+        self, event: Event, user: User, pending_kind: str | None, ended_input: str | None
+    ) -> tuple[list[Reply], str]:
         role = self.role_of(user.id, user.role)
         resolved = self.table.resolve(event, role, pending_kind)
         if resolved.refusal is not None:
@@ -82,11 +101,34 @@ class Conversation:
             if event.kind is EventKind.callback:
                 return [Notice(STALE_BUTTON, alert=True)], "stale_button"
             return [], "ignored"
-        context = Context(event=event, user=user, role=role, services=self.services)
+        context = Context(
+            event=event,
+            user=user,
+            role=role,
+            services=self.services,
+            ended_input=ended_input if event.kind is EventKind.command else None,
+        )
         replies = await resolved.route.handler(context)
         if event.kind is EventKind.callback and not any(isinstance(r, Notice) for r in replies):
             replies = [*replies, Notice()]
         return replies, resolved.route.handler.__name__
+
+
+def _pending_input(
+    session: Session, event: Event, pending: PendingInput | None
+) -> tuple[str | None, str | None, bool]:
+    """The kind of input this event may answer, the kind it ended, and whether that expired.
+
+    A command ends the user's pending input, and so does `PENDING_INPUT_TTL` passing.
+    """
+    if pending is None:
+        return None, None, False
+    kind = pending.kind
+    expired = utcnow() - pending.updated_at > PENDING_INPUT_TTL
+    if not expired and event.kind is not EventKind.command:
+        return kind, None, False
+    crud.clear_pending(session, user_id=pending.user_id)
+    return None, kind, expired
 
 
 def _refuse(event: Event, text: str) -> list[Reply]:

@@ -212,9 +212,10 @@ def overview(hits: list[Hit]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One screen of an answer: the curated answer or one hit."""
+    """One screen of an answer: the curated answer, an overview of hits, or one hit (numbered)."""
 
     text: str
+    hit_number: int | None = None
 
 
 def pages_of(answer: Answer) -> list[Page]:
@@ -227,24 +228,25 @@ def pages_of(answer: Answer) -> list[Page]:
                 "—— 班主任保存的标准答案"
             )
         )
+    in_full = [Page("📖 " + render_hit(hit), n) for n, hit in enumerate(answer.hits, start=1)]
     if answer.confident or answer.curated_answer:
-        pages += [Page("📖 " + render_hit(hit)) for hit in answer.hits]
-        return pages
+        return pages + in_full
     # Unsure top hits are right about two times in three: say so, show the first few side by
     # side, then each in full.
-    if len(answer.hits) > 1:
-        pages.append(Page("🔎 " + overview(answer.hits)))
-    else:
-        pages.append(Page(f"🔎 {UNSURE_NOTE}\n\n{render_hit(answer.hits[0])}"))
-    pages += [Page("📖 " + render_hit(hit)) for hit in answer.hits if len(answer.hits) > 1]
-    return pages
+    if len(answer.hits) == 1:
+        return [*pages, Page(f"🔎 {UNSURE_NOTE}\n\n{render_hit(answer.hits[0])}", 1)]
+    return [*pages, Page("🔎 " + overview(answer.hits)), *in_full]
 
 
 def answer_view(question_id: int, pages: list[Page], index: int) -> tuple[str, Keyboard]:
     """The text and buttons of page `index` of an answer."""
-    text = pages[index].text
-    if len(pages) > 1:
-        text += f"\n\n<i>第 {index + 1}/{len(pages)} 条</i>"
+    page = pages[index]
+    hits = sum(1 for p in pages if p.hit_number is not None)
+    text = page.text
+    if page.hit_number is not None and hits > 1:
+        text += f"\n\n<i>第 {page.hit_number}/{hits} 条</i>"
+    elif page.hit_number is None and index < len(pages) - 1:
+        text += f"\n\n<i>共 {hits} 条相关条款,点「更多 ▶」逐条看全文</i>"
     paging = []
     if index > 0:
         paging.append(Button("◀ 上一条", data=callback("pg", question_id, index - 1)))

@@ -57,6 +57,9 @@ class Context:
     user: User
     role: Role
     services: Services
+    # The kind of input the user was asked for (a survey text, a reply …) that this command
+    # ended: a command always ends one (see `Conversation`).
+    ended_input: str | None = None
 
     @property
     def is_manager(self) -> bool:
@@ -223,8 +226,13 @@ def _allowed(route: Route | None, role: Role) -> Route | None:
 def _role_refusal(event: Event, roles: frozenset[Role]) -> str:
     what = f"/{event.command}" if event.kind is EventKind.command else "这个操作"
     if Role.manager in roles:
-        return f"抱歉,{what} 只有班主任可以使用。如需开通班主任权限,请联系项目管理员。"
-    return f"抱歉,{what} 只有管理员可以使用。"
+        return f"抱歉,{_spaced(what)}只有班主任可以使用。如需开通班主任权限,请联系项目管理员。"
+    return f"抱歉,{_spaced(what)}只有管理员可以使用。"
+
+
+def _spaced(what: str) -> str:
+    """A command name is set off by a space from the Chinese after it; Chinese words are not."""
+    return f"{what} " if what.startswith("/") else what
 
 
 __all__ = ["Context", "Handler", "Resolved", "Route", "Router", "RoutingTable", "UserError"]

@@ -1,6 +1,9 @@
-"""Greeting, help, and joining a class: `/start [code]`, `/help`, `/join CODE`, `/myclass`.
+"""Greeting, help, and joining a class: `/start [code]`, `/help`, `/join CODE`, `/myclass`,
+and `/cancel` for an input the bot is waiting for.
 
 A deep link `t.me/<bot>?start=<code>` arrives as `/start <code>` and joins the class at once.
+`/start` is also what Telegram sends when a user who blocked the bot unblocks it: it clears the
+blocked mark, so reminders and broadcasts reach them again.
 """
 
 from __future__ import annotations
@@ -26,11 +29,12 @@ GREETING = {
 HELP_BY_ROLE = {
     Role.trainee: (
         "📖 <b>使用帮助</b>\n"
-        "• 直接发送问题,我会引用通知原文回答\n"
+        "• 直接发送问题,我会引用通知原文回答;在群里用 /ask 问题\n"
         "• /deadlines 查看通知里的截止时间\n"
         "• /join 加入码 — 加入培训班\n"
         "• /myclass — 查看我的培训班\n"
-        "• /mysurveys — 待填写的问卷"
+        "• /mysurveys — 待填写的问卷\n"
+        "• /cancel — 取消正在进行的输入"
     ),
     Role.manager: (
         "\n\n👩‍🏫 <b>班主任</b>\n"
@@ -65,6 +69,8 @@ def help_text(role: Role) -> str:
 @router.command("start", "开始使用")
 async def start(ctx: Context) -> list[Reply]:
     """Greet the user, or join the class whose code came in the deep link."""
+    with ctx.services.session() as session:
+        crud.unmark_blocked(session, user_id=ctx.user.id)
     if ctx.event.args.strip():
         return join_by_code(ctx, ctx.event.args)
     name = escape(ctx.user.first_name or "老师")
@@ -75,6 +81,14 @@ async def start(ctx: Context) -> list[Reply]:
 async def show_help(ctx: Context) -> list[Reply]:
     """Show the commands this user may use."""
     return [Send(help_text(ctx.role))]
+
+
+@router.command("cancel", "取消正在进行的输入")
+async def cancel(ctx: Context) -> list[Reply]:
+    """End the input the bot was waiting for (a command always ends it: this one says so)."""
+    if ctx.ended_input is None:
+        return [Send("现在没有等待您输入的内容,无需取消。")]
+    return [Send("已取消,刚才等待的输入不会再被使用。")]
 
 
 @router.command("join", "加入培训班")

@@ -43,15 +43,15 @@ def upsert_user_with_pending(
     last_name: str = "",
     username: str | None = None,
     language_code: str | None = None,
-) -> tuple[User, str | None]:
-    """`upsert_user`, also returning the kind of the user's pending input, in one query."""
+) -> tuple[User, PendingInput | None]:
+    """`upsert_user`, also returning the user's pending input, in one query."""
     statement = (
-        select(User, PendingInput.kind)
+        select(User, PendingInput)
         .outerjoin(PendingInput, PendingInput.user_id == User.id)  # type: ignore[arg-type]
         .where(User.id == user_id)
     )
     row = session.exec(statement).first()
-    user, pending_kind = row if row is not None else (None, None)
+    user, pending = row if row is not None else (None, None)
     fields = {
         "first_name": first_name[:128],
         "last_name": last_name[:128],
@@ -76,7 +76,7 @@ def upsert_user_with_pending(
             setattr(user, key, value)
         session.add(user)
         session.commit()
-    return user, pending_kind
+    return user, pending
 
 
 def set_role(session: Session, *, user_id: int, role: Role) -> User:
@@ -193,6 +193,19 @@ def mark_blocked(session: Session, *, user_id: int) -> int:
         membership.blocked = True
         session.add(membership)
     session.commit()
+    return len(memberships)
+
+
+def unmark_blocked(session: Session, *, user_id: int) -> int:
+    """Clear the blocked flag of a user who is talking to the bot again; returns how many."""
+    memberships = list(
+        session.exec(select(Membership).where(Membership.user_id == user_id, Membership.blocked))
+    )
+    for membership in memberships:
+        membership.blocked = False
+        session.add(membership)
+    if memberships:
+        session.commit()
     return len(memberships)
 
 

@@ -57,8 +57,8 @@ def test_questions_handoff_curated_and_upload(start_bot, fake_telegram):
     assert "<b>参训教师年龄</b>" in answer.text and "—— 《" in answer.text
     assert answer.params.get("parse_mode", "").upper() == "HTML"
     press(TRAINEE, answer, data_of(answer, "👍"), "谢谢反馈", "answerCallbackQuery")
-    funds = say(TRAINEE, FUNDS_QUESTION, "条款")
-    edited = press(TRAINEE, funds, data_of(funds, "更多"), "第 2/", "editMessageText")
+    funds = say(TRAINEE, FUNDS_QUESTION, "条相关条款")  # unsure: an overview of the clauses
+    edited = press(TRAINEE, funds, data_of(funds, "更多"), "第 1/", "editMessageText")
     assert edited.params["message_id"] == funds.message_id
     assert any("上一条" in text for text, _ in edited.buttons)
     # Someone else pressing the asker's button (as in a group) is refused.

@@ -3,6 +3,7 @@ the real knowledge base and a recording messenger (no Telegram, no fake server).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bot.chat import Edit, Notice, Send
@@ -40,7 +41,10 @@ async def test_answer_is_cited_bold_logged_and_rated(chat):
     funds = await chat.say(TRAINEE, FUNDS_QUESTION)
     more = await chat.press(TRAINEE, button(funds, "更多"))
     edit = next(r for r in more if isinstance(r, Edit))
-    assert "第 2/" in edit.text and edit.text != funds[0].text
+    # An unsure answer opens on an overview of its clauses; 更多 then shows the first in full.
+    clauses = re.search(r"共 (\d+) 条相关条款", funds[0].text)
+    assert funds[0].text.startswith("🔎") and clauses
+    assert f"第 1/{clauses[1]} 条" in edit.text and edit.text.startswith("📖")
     assert button(more, "上一条").endswith(":0")
 
     # Only the asker may press; a forged or malformed id is refused and changes nothing.
