@@ -19,11 +19,14 @@ Usage::
 Supported forms (full-width digits and colons and Chinese numerals are accepted):
 
 * one-off, relative: ``30分钟后`` ``2小时后`` ``半小时后`` ``一个半小时后`` ``3天后`` ``两周后``
-  (``N天后``/``N周后`` keep the current clock time unless a time follows: ``3天后上午9点``)
+  (``N天后``/``N周后`` keep the current clock time unless a time follows: ``3天后上午9点``);
+  a count too far ahead (``3000天后``) is refused as too far, not as unreadable
 * one-off, by day: ``今天`` ``明天`` ``后天`` ``大后天`` ``今早`` ``今晚`` ``明早`` ``明晚``
   ``周五`` (the next Friday still ahead) ``本周五`` ``下周一`` ``下下周三``
   ``12月1日`` ``12月1号`` ``12/1`` ``15号`` ``下个月15号`` ``2026-12-01`` ``2026/12/1``
   ``2026年12月1日`` ``明年1月5日``, each optionally followed by a time of day
+* past wordings, recognised only to say the time has passed: ``昨天`` ``前天`` ``昨晚``
+  ``上周五`` ``上个月15号`` ``去年12月1日`` ``3天前`` ``2小时前``
 * time of day: ``9点`` ``9点半`` ``9点一刻`` ``9点30分`` ``九点十五`` ``8:30`` ``18:00``,
   optionally after a period word (``上午`` ``早上`` ``中午`` ``下午`` ``晚上`` ``凌晨`` ...);
   a time alone means today
@@ -32,7 +35,10 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   ``每月最后一天 18:00`` ``每年12月1日 9点``
 * a standard 5-field crontab prefixed by ``cron``: ``cron 0 9 * * 1-5 TEXT``
   (crontab weekdays, 0 or 7 = Sunday, are converted to APScheduler names; day-of-month and
-  day-of-week both restricted means both must match, as in APScheduler, not either as in cron)
+  day-of-week both restricted means both must match, as in APScheduler, not either as in cron);
+  a bad field is refused in Chinese, naming the field and its range
+* every recurring rule must leave at least ``MIN_REPEAT_MINUTES`` (one hour) between two
+  reminders: a whole class is messaged each time, so ``cron * * * * *`` is refused
 
 Conventions:
 
@@ -43,9 +49,10 @@ Conventions:
   of that day (00:00 of the next day, shown as such by ``describe()``; accepted in ``每天`` as
   00:00, rejected in weekly, monthly and yearly rules). ``凌晨12点`` is 00:00 of that day.
 * Without a period word the hour is read as 24-hour time: ``今天8点`` at 10:00 is in the past.
-* A month and day without a year that already passed more than 30 days ago means next year;
-  one that passed within the last 30 days is reported as past. ``15号`` that already passed
-  this month means next month.
+* A month and day without a year whose day is already over this year means next year (the
+  description says so: ``(今年的12月1日已过,按2027年)``); today's date with a passed time of
+  day is reported as past. ``15号`` that already passed this month means next month (also
+  said). A one-off reminder may be at most one year ahead (``MAX_AHEAD_YEARS``).
 * Arithmetic is wall-clock in ``now``'s time zone (fine for the DST-free Asia/Shanghai).
 """
 
@@ -70,10 +77,10 @@ EXAMPLES = (
     "· 按星期:周五20:00 / 下周一上午10点\n"
     "· 重复:每天21:00 / 每周五20:00 / 每周一、三、五 8:00 / 工作日 8:00 / 每月1日 9:00\n"
     "· cron 表达式:cron 0 9 * * 1-5(标准 crontab 五段式)\n"
-    "只写日期不写钟点时,默认 9:00。"
+    "只写日期不写钟点时,默认 9:00;重复提醒两次之间至少隔 1 小时;一次性提醒最多设在一年以内。"
 )
 MAX_AHEAD_YEARS = 1
-ROLLOVER_GRACE_DAYS = 30
+MIN_REPEAT_MINUTES = 60  # at most 60: _check_frequency relies on it
 DEFAULT_CLOCK = (9, 0)
 WEEKDAY_CN = "一二三四五六日"
 APS_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -99,6 +106,7 @@ class ParsedSchedule:
     cron: dict[str, str] | None = None
     label: str = ""
     default_time_note: str = ""
+    note: str = ""
 
     @property
     def is_recurring(self) -> bool:
@@ -111,8 +119,8 @@ class ParsedSchedule:
 
     def describe(self) -> str:
         if self.run_at is not None:
-            return format_datetime(self.run_at) + self.default_time_note
-        return self.label + self.default_time_note
+            return format_datetime(self.run_at) + self.default_time_note + self.note
+        return self.label + self.default_time_note + self.note
 
     def trigger(self) -> DateTrigger | CronTrigger:
         if self.run_at is not None:
@@ -188,6 +196,9 @@ WEEK = r"(?:周|星期|礼拜)"
 LIST_SEP = r"\s*[、,，和及与/]\s*"
 RANGE_SEP = r"\s*(?:至|到|~|-|—)\s*"
 AFTER = r"\s*(?:以后|之后|后)"
+BEFORE = r"(?:以前|之前|前)(?![往进去来面])"  # "3天前", not "2小时 前往…"
+COUNT = rf"\d{{1,6}}|{NUM}"  # relative counts: "3000天后" is too far, not unreadable
+MAX_RELATIVE_DAYS = 400  # beyond any one-off limit; keeps the date arithmetic in range
 
 
 def cn_to_int(token: str) -> int:
@@ -327,7 +338,7 @@ def _apply_period(hour: int, minute: int, period: str | None, written: str) -> i
 
 Build = Callable[[datetime], dict[str, object]]
 Candidate = tuple[int, Build]
-DayResolver = Callable[[datetime, Clock], datetime]
+DayResolver = Callable[[datetime, Clock], tuple[datetime, str]]  # (run_at, note)
 
 
 def _at(day: date, clock: Clock, tz: tzinfo | None) -> datetime:
@@ -363,7 +374,15 @@ def _check_one_off(run_at: datetime, now: datetime, note: str = "") -> None:
             "请写一个将来的时间,例如「明天8点」或「今晚8点」。"
         )
     if run_at > _add_years(now, MAX_AHEAD_YEARS):
-        raise TimeParseError(f"时间太远了:{format_datetime(run_at)}。一次性提醒最多设在一年以内。")
+        raise _too_far(format_datetime(run_at), now)
+
+
+def _too_far(what: str, now: datetime) -> TimeParseError:
+    latest = format_datetime(_add_years(now, MAX_AHEAD_YEARS))
+    return TimeParseError(
+        f"时间太远了:{what}。一次性提醒最多设在一年以内(最晚到 {latest}),"
+        "请写一个一年以内的时间;每年都要提醒的事可以写「每年12月1日 9点」。"
+    )
 
 
 def _default_clock(period: str | None) -> Clock:
@@ -394,18 +413,34 @@ def _one_off(
             clock = default(now)
         else:
             clock = _default_clock(period)
-        run_at = resolve(now, clock)
-        note = _default_note(clock)
-        _check_one_off(run_at, now, note)
-        return {"run_at": run_at, "default_time_note": note}
+        run_at, note = resolve(now, clock)
+        default_note = _default_note(clock)
+        _check_one_off(run_at, now, default_note)
+        return {"run_at": run_at, "default_time_note": default_note, "note": note}
 
     return end, build
 
 
 # ---------------------------------------------------------------- one-off forms
 
-_DAY_WORDS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "後天": 2, "大后天": 3}
+_DAY_WORDS = {
+    "今天": 0,
+    "今日": 0,
+    "明天": 1,
+    "明日": 1,
+    "后天": 2,
+    "後天": 2,
+    "大后天": 3,
+    # past days: recognised so that the answer is "时间已经过去了", not "没看懂"
+    "昨天": -1,
+    "昨日": -1,
+    "前天": -2,
+    "大前天": -3,
+}
 _DAY_PERIOD_WORDS = {
+    "昨早": (-1, "早上"),
+    "昨晚": (-1, "晚上"),
+    "昨夜": (-1, "晚上"),
     "今早": (0, "早上"),
     "今晨": (0, "早上"),
     "今晚": (0, "晚上"),
@@ -424,30 +459,46 @@ def match_day_word(text: str) -> Candidate | None:
         return None
     offset, period = _DAY_PERIOD_WORDS.get(m[0], (_DAY_WORDS.get(m[0], 0), None))
 
-    def resolve(now: datetime, clock: Clock) -> datetime:
-        return _at(now.date() + timedelta(days=offset), clock, now.tzinfo)
+    def resolve(now: datetime, clock: Clock) -> tuple[datetime, str]:
+        return _at(now.date() + timedelta(days=offset), clock, now.tzinfo), ""
 
     return _one_off(text, m, resolve, period)
 
 
-_RELATIVE_DAYS_RE = re.compile(rf"(?P<n>{NUM})\s*个?\s*(?P<unit>天|日|周|星期|礼拜){AFTER}")
+_RELATIVE_DAYS_RE = re.compile(
+    rf"(?P<n>{COUNT})\s*个?\s*(?:(?P<unit>天|日|周|星期|礼拜){AFTER}"
+    rf"|(?P<ago_unit>天|周|星期|礼拜){BEFORE})"  # not "15日前": that is "before the 15th"
+)
+
+
+def _past_relative(written: str, now: datetime) -> TimeParseError:
+    return TimeParseError(
+        f"时间已经过去了:「{written}」是过去的时间(现在是 {format_datetime(now)})。"
+        "请写一个将来的时间,例如「3天后」或「明天8点」。"
+    )
 
 
 def match_relative_days(text: str) -> Candidate | None:
     m = _RELATIVE_DAYS_RE.match(text)
     if not m:
         return None
-    days = cn_to_int(m["n"]) * (1 if m["unit"] in "天日" else 7)
+    unit = m["unit"] or m["ago_unit"]
+    days = cn_to_int(m["n"]) * (1 if unit in "天日" else 7)
+    written = m[0].strip()
 
-    def resolve(now: datetime, clock: Clock) -> datetime:
-        return _at(now.date() + timedelta(days=days), clock, now.tzinfo)
+    def resolve(now: datetime, clock: Clock) -> tuple[datetime, str]:
+        if m["ago_unit"]:
+            raise _past_relative(written, now)
+        if days > MAX_RELATIVE_DAYS:
+            raise _too_far(f"「{written}」", now)
+        return _at(now.date() + timedelta(days=days), clock, now.tzinfo), ""
 
     return _one_off(text, m, resolve, default=lambda now: Clock(now.hour, now.minute))
 
 
 _RELATIVE_TIME_RE = re.compile(
-    rf"(?:(?P<n>{NUM})\s*个?\s*(?P<half>半)?|(?P<only_half>半)\s*个?)\s*"
-    rf"(?P<unit>小时|钟头|分钟|分){AFTER}"
+    rf"(?:(?P<n>{COUNT})\s*个?\s*(?P<half>半)?|(?P<only_half>半)\s*个?)\s*"
+    rf"(?P<unit>小时|钟头|分钟|分)(?:{AFTER}|(?P<ago>{BEFORE}))"
 )
 
 
@@ -461,8 +512,13 @@ def match_relative_time(text: str) -> Candidate | None:
         return None
     amount = cn_to_int(m["n"]) if m["n"] else 0
     minutes = amount * 60 + 30 * halves if in_hours else amount
+    written = m[0].strip()
 
     def build(now: datetime) -> dict[str, object]:
+        if m["ago"]:
+            raise _past_relative(written, now)
+        if minutes > MAX_RELATIVE_DAYS * 24 * 60:
+            raise _too_far(f"「{written}」", now)
         run_at = now + timedelta(minutes=minutes)
         _check_one_off(run_at, now)
         return {"run_at": run_at}
@@ -470,8 +526,8 @@ def match_relative_time(text: str) -> Candidate | None:
     return m.end(), build
 
 
-_WEEKDAY_RE = re.compile(rf"(?P<pre>下下个?|下个?|这个?|本)?{WEEK}(?P<wd>{WD})")
-_WEEK_OFFSET = {"下下": 2, "下": 1, "这": 0, "本": 0}
+_WEEKDAY_RE = re.compile(rf"(?P<pre>下下个?|下个?|上上个?|上个?|这个?|本)?{WEEK}(?P<wd>{WD})")
+_WEEK_OFFSET = {"下下": 2, "下": 1, "这": 0, "本": 0, "上": -1, "上上": -2}
 
 
 def match_weekday(text: str) -> Candidate | None:
@@ -481,15 +537,15 @@ def match_weekday(text: str) -> Candidate | None:
     wd = _weekday(m["wd"])
     prefix = (m["pre"] or "").rstrip("个")
 
-    def resolve(now: datetime, clock: Clock) -> datetime:
+    def resolve(now: datetime, clock: Clock) -> tuple[datetime, str]:
         today = now.date()
         tz = now.tzinfo
         if not prefix:
             run_at = _at(today + timedelta(days=(wd - today.weekday()) % 7), clock, tz)
-            return run_at if run_at > now else run_at + timedelta(days=7)
+            return (run_at if run_at > now else run_at + timedelta(days=7)), ""
         monday = today - timedelta(days=today.weekday())
         day = monday + timedelta(days=7 * _WEEK_OFFSET[prefix] + wd)
-        return _at(day, clock, tz)
+        return _at(day, clock, tz), ""
 
     return _one_off(text, m, resolve)
 
@@ -497,7 +553,7 @@ def match_weekday(text: str) -> Candidate | None:
 _ISO_DATE_RE = re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})[日号]?")
 _SLASH_DATE_RE = re.compile(r"(?P<m>\d{1,2})\s*/\s*(?P<d>\d{1,2})(?![\d/])")
 _CN_DATE_RE = re.compile(
-    rf"(?:(?P<y>{YEAR})年|(?P<rel>今年|明年))?\s*(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号號]"
+    rf"(?:(?P<y>{YEAR})年|(?P<rel>今年|明年|去年))?\s*(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号號]"
 )
 
 
@@ -509,30 +565,34 @@ def match_full_date(text: str) -> Candidate | None:
     month, day = cn_to_int(m["m"]), cn_to_int(m["d"])
     written = m[0]
 
-    def resolve(now: datetime, clock: Clock) -> datetime:
+    def resolve(now: datetime, clock: Clock) -> tuple[datetime, str]:
         tz = now.tzinfo
         if groups.get("y"):
-            return _at(_make_date(cn_to_int(groups["y"]), month, day, written), clock, tz)
+            return _at(_make_date(cn_to_int(groups["y"]), month, day, written), clock, tz), ""
         if groups.get("rel"):
-            year = now.year + (groups["rel"] == "明年")
-            return _at(_make_date(year, month, day, written), clock, tz)
+            year = now.year + {"今年": 0, "明年": 1, "去年": -1}[groups["rel"]]
+            return _at(_make_date(year, month, day, written), clock, tz), ""
         return _rollover_year(now, month, day, clock, written)
 
     return _one_off(text, m, resolve)
 
 
-def _rollover_year(now: datetime, month: int, day: int, clock: Clock, written: str) -> datetime:
+def _rollover_year(
+    now: datetime, month: int, day: int, clock: Clock, written: str
+) -> tuple[datetime, str]:
+    """This year's date unless that day is over: then next year's, with a note saying so."""
     tz = now.tzinfo
     if month == 2 and day == 29 and not calendar.isleap(now.year):
-        this_year = None
+        note = f"(今年没有2月29日,按{now.year + 1}年)"
     else:
         this_year = _make_date(now.year, month, day, written)
-    if this_year and now.date() - this_year <= timedelta(days=ROLLOVER_GRACE_DAYS):
-        return _at(this_year, clock, tz)
-    return _at(_make_date(now.year + 1, month, day, written), clock, tz)
+        if this_year >= now.date():
+            return _at(this_year, clock, tz), ""  # today with a passed time: reported as past
+        note = f"(今年的{month}月{day}日已过,按{now.year + 1}年)"
+    return _at(_make_date(now.year + 1, month, day, written), clock, tz), note
 
 
-_MONTH_DAY_RE = re.compile(rf"(?P<pre>本月|这个月|下个?月)?\s*(?P<d>{NUM})\s*[日号號]")
+_MONTH_DAY_RE = re.compile(rf"(?P<pre>本月|这个月|下个?月|上个?月)?\s*(?P<d>{NUM})\s*[日号號]")
 
 
 def match_month_day(text: str) -> Candidate | None:
@@ -543,15 +603,19 @@ def match_month_day(text: str) -> Candidate | None:
     prefix = m["pre"] or ""
     written = m[0]
 
-    def resolve(now: datetime, clock: Clock) -> datetime:
+    def resolve(now: datetime, clock: Clock) -> tuple[datetime, str]:
         today = now.date()
+        note = ""
         if prefix.startswith("下"):
             year, month = _add_months(today, 1)
+        elif prefix.startswith("上"):
+            year, month = _add_months(today, -1)
         elif prefix or day >= today.day:
             year, month = today.year, today.month
         else:
             year, month = _add_months(today, 1)
-        return _at(_make_date(year, month, day, written), clock, now.tzinfo)
+            note = f"(本月{day}日已过,按下个月)"
+        return _at(_make_date(year, month, day, written), clock, now.tzinfo), note
 
     return _one_off(text, m, resolve)
 
@@ -599,21 +663,26 @@ def _recurring(
             "month": "*",
             "day_of_week": "*",
         } | fields
-        _check_fires(cron, now)
+        full_label = f"{label} {clock.text()}"
+        _check_fires(cron, now, full_label)
         return {
             "cron": cron,
-            "label": f"{label} {clock.text()}",
+            "label": full_label,
             "default_time_note": _default_note(clock),
         }
 
     return final_end, build
 
 
-def _check_fires(cron: dict[str, str], now: datetime) -> None:
+def _check_fires(cron: dict[str, str], now: datetime, label: str) -> None:
+    """Refuse a rule that never fires or fires more often than every MIN_REPEAT_MINUTES."""
     try:
         runs = cron_next_runs(cron, now, 1)
-    except ValueError as exc:
-        raise TimeParseError(f"重复规则无效:{exc}。") from exc
+    except ValueError:  # APScheduler's reason is English: say it in Chinese, with the format
+        raise TimeParseError(
+            f"重复规则无效:「{label}」。\n{CRON_HELP}", with_examples=False
+        ) from None
+    _check_frequency(cron, label)
     if not runs:
         raise TimeParseError("这个重复规则永远不会触发,请检查日期。")
 
@@ -737,6 +806,80 @@ def match_yearly(text: str) -> Candidate | None:
     )
 
 
+_DAY_MINUTES = 24 * 60
+CRON_HELP = (
+    "cron 五段依次是:分钟(0–59) 小时(0–23) 日(1–31) 月(1–12) 星期(0–7,0 和 7 都是周日),"
+    "每段可以写 *、一个数、范围 1-5、列表 1,3,5 或间隔 */2。\n"
+    "例如:/remind cron 0 9 * * 1-5 签到(工作日每天 9:00)"
+)
+_CRON_FIELDS = (("分钟", 0, 59), ("小时", 0, 23), ("日", 1, 31), ("月", 1, 12))
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _cron_field_error(position: int, name: str, value: str, rule: str) -> TimeParseError:
+    return TimeParseError(
+        f"cron 表达式第 {position} 段「{name}」写的是「{value}」:{rule}。\n{CRON_HELP}",
+        with_examples=False,
+    )
+
+
+def expand_cron_field(value: str, position: int) -> set[int]:
+    """The values of crontab field 1-4 (minute, hour, day, month); TimeParseError naming it."""
+    name, low, high = _CRON_FIELDS[position - 1]
+
+    def number(token: str) -> int:
+        if position == 4 and token.lower() in _MONTH_NAMES:
+            return _MONTH_NAMES.index(token.lower()) + 1
+        if not (token.isascii() and token.isdigit()) or not low <= int(token) <= high:
+            raise _cron_field_error(position, name, value, f"{name}只能是 {low}–{high}")
+        return int(token)
+
+    values: set[int] = set()
+    for part in value.split(","):
+        base, slash, step_text = part.partition("/")
+        if slash and not (step_text.isascii() and step_text.isdigit() and int(step_text) > 0):
+            raise _cron_field_error(position, name, value, "「/」后面要写间隔的数,例如 */2")
+        step = int(step_text) if slash else 1
+        if base == "*":
+            first, last = low, high
+        else:
+            start, dash, end = base.partition("-")
+            first = number(start)
+            last = number(end) if dash else (high if slash else first)
+            if last < first:
+                raise _cron_field_error(
+                    position, name, value, f"范围写反了,应当小的在前,例如 {low}-{high}"
+                )
+        values.update(range(first, last + 1, step))
+    return values
+
+
+def _check_frequency(cron: dict[str, str], label: str) -> None:
+    """Refuse a rule whose runs on one day are less than MIN_REPEAT_MINUTES apart.
+
+    Within a day is enough: a rule with one minute value and several hours has at least an
+    hour from one day's last run (23:mm at the latest) to the next day's first (00:mm)."""
+    times = sorted(
+        hour * 60 + minute
+        for hour in expand_cron_field(cron["hour"], 2)
+        for minute in expand_cron_field(cron["minute"], 1)
+    )
+    gap = min((b - a for a, b in zip(times, times[1:], strict=False)), default=_DAY_MINUTES)
+    if gap < MIN_REPEAT_MINUTES:
+        raise TimeParseError(
+            f"重复提醒太频繁了:{label},两次提醒之间最短只隔 {_duration(gap)},"
+            "每次全班都会收到消息。"
+            f"重复提醒两次之间至少要隔 {_duration(MIN_REPEAT_MINUTES)}。\n"
+            "一天要提醒几次的话,可以写几个整点,例如:"
+            "/remind cron 0 9,14,20 * * * 签到(每天 9:00、14:00、20:00)",
+            with_examples=False,
+        )
+
+
+def _duration(minutes: int) -> str:
+    return f"{minutes // 60} 小时" if minutes % 60 == 0 else f"{minutes} 分钟"
+
+
 _CRON_FIELD_RE = re.compile(r"[\d*/,?#-]+")
 _CRON_RE = re.compile(r"cron\s+((?:\S+\s+){4}\S+)", re.I)
 
@@ -754,6 +897,8 @@ def match_cron(text: str) -> Candidate | None:
         )
 
     def build(now: datetime) -> dict[str, object]:
+        for position, value in enumerate((minute, hour, day, month), start=1):
+            expand_cron_field(value, position)
         cron = {
             "minute": minute,
             "hour": hour,
@@ -761,8 +906,9 @@ def match_cron(text: str) -> Candidate | None:
             "month": month,
             "day_of_week": crontab_weekdays(dow),
         }
-        _check_fires(cron, now)
-        return {"cron": cron, "label": f"按 cron「{expr}」"}
+        label = f"按 cron「{expr}」"
+        _check_fires(cron, now, label)
+        return {"cron": cron, "label": label}
 
     return m.end(), build
 
@@ -776,14 +922,14 @@ def crontab_weekdays(field: str) -> str:
         base, _, step_text = part.partition("/")
         step = int(step_text) if step_text.isdigit() else 1
         if step_text and not step_text.isdigit() or step < 1:
-            raise TimeParseError(f"cron 星期字段无效:「{field}」。")
+            raise _cron_field_error(5, "星期", field, "「/」后面要写间隔的数,例如 */2")
         if base == "*":
             values = list(range(7))
         elif "-" in base:
             first, _, last = base.partition("-")
             low, high = _crontab_day(first, field), _crontab_day(last, field)
             if high < low:
-                raise TimeParseError(f"cron 星期范围写反了:「{field}」。")
+                raise _cron_field_error(5, "星期", field, "范围写反了,应当小的在前,例如 1-5")
             values = list(range(low, high + 1))
         else:
             values = [_crontab_day(base, field)]
@@ -798,7 +944,7 @@ def _crontab_day(token: str, field: str) -> int:
         return CRONTAB_WEEKDAYS.index(name)
     if token.isdigit() and int(token) <= 7:
         return int(token)
-    raise TimeParseError(f"cron 星期字段无效:「{field}」(0-7 或 sun-sat)。")
+    raise _cron_field_error(5, "星期", field, "星期只能是 0–7(0 和 7 都是周日)或 sun–sat")
 
 
 # ---------------------------------------------------------------- matcher table

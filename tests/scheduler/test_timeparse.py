@@ -218,13 +218,75 @@ def test_month_day_long_past_rolls_over_to_next_year() -> None:
     assert parse("6月1日 9点").run_at == at(6, 1, 9, year=2027)
 
 
-def test_month_day_recently_past_is_an_error() -> None:
-    error = parse_error("11月20日 9点")
-    assert error.reason.startswith("时间已经过去了:2026年11月20日(周五) 09:00")
+def test_month_day_passed_this_year_means_next_year_and_says_so() -> None:
+    # the README example 「12月1日 18:00」 written on 2026-12-06 means 2027-12-01
+    december = datetime(2026, 12, 6, 11, 51, tzinfo=TZ)
+    parsed = parse("12月1日 18:00", december)
+    assert parsed.run_at == at(12, 1, 18, year=2027)
+    assert parsed.describe() == "2027年12月1日(周三) 18:00(今年的12月1日已过,按2027年)"
+    assert parse("11月20日 9点").run_at == at(11, 20, 9, year=2027)
+    assert parse("12/1 18:00", december).run_at == at(12, 1, 18, year=2027)
+    # a date still ahead this year has no note
+    assert parse("12月25日 9点", december).describe() == "2026年12月25日(周五) 09:00"
+
+
+def test_month_day_today_with_a_passed_time_is_past_not_next_year() -> None:
+    error = parse_error("11月25日 9点")
+    assert error.reason.startswith("时间已经过去了:2026年11月25日(周三) 09:00")
 
 
 def test_day_of_month_past_this_month_is_next_month() -> None:
-    assert parse("20号 8点").run_at == at(12, 20, 8)
+    parsed = parse("20号 8点")
+    assert parsed.run_at == at(12, 20, 8)
+    assert parsed.describe().endswith("(本月20日已过,按下个月)")
+
+
+@pytest.mark.parametrize(
+    ("when", "shown"),
+    [
+        ("昨天9点", "2026年11月24日(周二) 09:00"),
+        ("昨天", "2026年11月24日(周二) 09:00" + DEFAULT_NOTE),
+        ("昨晚8点", "2026年11月24日(周二) 20:00"),
+        ("前天下午3点", "2026年11月23日(周一) 15:00"),
+        ("大前天 9点", "2026年11月22日(周日) 09:00"),
+        ("上周五 9点", "2026年11月20日(周五) 09:00"),
+        ("上个月15号 9点", "2026年10月15日(周四) 09:00"),
+        ("去年12月1日 9点", "2025年12月1日(周一) 09:00"),
+        ("3天前", "「3天前」是过去的时间"),
+        ("2小时前", "「2小时前」是过去的时间"),
+    ],
+)
+def test_past_wordings_are_reported_as_past(when: str, shown: str) -> None:
+    reason = parse_error(when).reason
+    assert reason.startswith("时间已经过去了:" + shown)
+    assert "现在是 2026年11月25日(周三) 10:00" in reason and "请写一个将来的时间" in reason
+
+
+def test_past_looking_words_in_the_message_are_not_a_time() -> None:
+    assert "没看懂" in parse_error("2小时 前往报告厅").reason  # no 后: not a time at all
+    assert parse_reminder("3天后 前往报告厅", NOW).message == "前往报告厅"
+
+
+@pytest.mark.parametrize(
+    ("when", "quoted"),
+    [
+        ("3000天后", "3000天后"),
+        ("400周后", "400周后"),
+        ("100000小时后", "100000小时后"),
+        ("999999周后", "999999周后"),
+        ("500天后9点", "500天后"),
+    ],
+)
+def test_relative_count_too_far_ahead_says_the_limit(when: str, quoted: str) -> None:
+    reason = parse_error(when).reason
+    assert reason.startswith(f"时间太远了:「{quoted}」")
+    assert "一年以内(最晚到 2027年11月25日(周四) 10:00)" in reason
+
+
+def test_relative_count_within_a_year_with_four_digits() -> None:
+    assert parse("1000分钟后").run_at == NOW + timedelta(minutes=1000)
+    assert parse("365天后").run_at == at(11, 25, 10, year=2027)
+    assert "一年以内" in parse_error("366天后").reason
 
 
 def test_one_year_ahead_is_the_limit() -> None:
@@ -437,7 +499,8 @@ def test_shanghai_has_no_dst_shift() -> None:
         ("0 9 * * 1,3,5", "mon,wed,fri", [at(11, 27, 9), at(11, 30, 9), at(12, 2, 9)]),
         ("0 9 * * MON-FRI", "mon-fri", [at(11, 26, 9), at(11, 27, 9), at(11, 30, 9)]),
         ("0 20 1 * *", "*", [at(12, 1, 20), at(1, 1, 20, year=2027), at(2, 1, 20, year=2027)]),
-        ("*/30 10 * * 3", "wed", [at(11, 25, 10, 30), at(12, 2, 10), at(12, 2, 10, 30)]),
+        ("0 10,14 * * 3", "wed", [at(11, 25, 14), at(12, 2, 10), at(12, 2, 14)]),
+        ("0 */2 * * 6", "sat", [at(11, 28, 0), at(11, 28, 2), at(11, 28, 4)]),
     ],
 )
 def test_cron_expression(expr: str, day_of_week: str, runs: list[datetime]) -> None:
@@ -473,9 +536,62 @@ def test_crontab_weekdays(field: str, expected: str) -> None:
     assert crontab_weekdays(field) == expected
 
 
-@pytest.mark.parametrize("when", ["cron 99 9 * * *", "cron 0 9 * * 8", "cron 0 9 * * 5-1"])
-def test_invalid_cron_is_rejected(when: str) -> None:
-    parse_error(when)
+@pytest.mark.parametrize(
+    ("when", "says"),
+    [
+        ("cron 99 9 * * *", "第 1 段「分钟」写的是「99」:分钟只能是 0–59"),
+        ("cron 0 24 * * *", "第 2 段「小时」写的是「24」:小时只能是 0–23"),
+        ("cron 0 9 0 * *", "第 3 段「日」写的是「0」:日只能是 1–31"),
+        ("cron 0 9 * 13 *", "第 4 段「月」写的是「13」:月只能是 1–12"),
+        ("cron 0 9 * * 8", "第 5 段「星期」写的是「8」:星期只能是 0–7(0 和 7 都是周日)"),
+        ("cron 0 9 * * 5-1", "第 5 段「星期」写的是「5-1」:范围写反了"),
+        ("cron 0 9-5 * * *", "第 2 段「小时」写的是「9-5」:范围写反了"),
+        ("cron 0 */0 * * *", "第 2 段「小时」写的是「*/0」:「/」后面要写间隔的数"),
+        ("cron x 9 * * *", "第 1 段「分钟」写的是「x」"),
+        ("cron 0 9 1,,2 * *", "第 3 段「日」写的是「1,,2」"),
+    ],
+)
+def test_invalid_cron_names_the_field_in_chinese(when: str, says: str) -> None:
+    error = parse_error(when)
+    assert error.reason.startswith("cron 表达式" + says), error.reason
+    assert "分钟(0–59) 小时(0–23) 日(1–31) 月(1–12) 星期(0–7" in str(error)
+    assert "例如:/remind cron 0 9 * * 1-5 签到" in str(error)
+    assert "Error" not in str(error) and "value" not in str(error)
+
+
+def test_cron_month_names_are_accepted() -> None:
+    parsed = parse_reminder("cron 0 9 1 jan-mar * 签到", NOW)
+    assert parsed.next_runs(1) == [at(1, 1, 9, year=2027)]
+
+
+@pytest.mark.parametrize(
+    ("when", "gap"),
+    [
+        ("cron * * * * *", "1 分钟"),
+        ("cron */30 9 * * *", "30 分钟"),
+        ("cron 0,59 9 * * 1", "59 分钟"),
+        ("cron 0-5 9 * * *", "1 分钟"),
+        ("cron 0,30 0,23 * * *", "30 分钟"),
+    ],
+)
+def test_recurring_more_often_than_hourly_is_refused(when: str, gap: str) -> None:
+    error = parse_error(when)
+    assert error.reason.startswith(f"重复提醒太频繁了:按 cron「{when[5:]}」")
+    assert f"最短只隔 {gap}" in error.reason
+    assert "至少要隔 1 小时" in error.reason
+    assert "cron 0 9,14,20 * * *" in error.reason  # says how to remind several times a day
+
+
+def test_hourly_is_the_most_frequent_allowed() -> None:
+    hourly = parse_reminder("cron 0 * * * * 喝水", NOW)
+    runs = hourly.next_runs(3)
+    assert [run - runs[0] for run in runs] == [
+        timedelta(0),
+        timedelta(hours=1),
+        timedelta(hours=2),
+    ]
+    # 23:00 and 00:00 the next day are one hour apart: allowed
+    assert parse_reminder("cron 0 0,23 * * * 签到", NOW).is_recurring
 
 
 def test_six_field_cron_is_rejected() -> None:
