@@ -23,6 +23,7 @@ from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, TrainingClass, utcnow
 from bot.db.reminder_models import Reminder, ReminderStatus
+from handlers.classes import class_labels
 from handlers.routing import Context, Router, UserError
 from scheduler import service as scheduler_service
 from scheduler.timeparse import (
@@ -85,7 +86,8 @@ async def remind(ctx: Context) -> list[Reply]:
         )
     assert reminder.id is not None
     if class_id is None:
-        buttons = [[Button(c.name, data=_data("cls", reminder.id, c.id))] for c in classes]
+        labels = class_labels(classes)
+        buttons = [[Button(labels[c.id], data=_data("cls", reminder.id, c.id))] for c in classes]
         buttons.append([Button("✖ 取消", data=_data("no", reminder.id))])
         return [
             Send(_summary(ctx, reminder, None) + "\n\n请选择要提醒的培训班:", keyboard(*buttons))
@@ -139,6 +141,7 @@ async def list_reminders(ctx: Context) -> list[Reply]:
 def _listing(ctx: Context) -> tuple[str, tuple]:
     with ctx.services.session() as session:
         rows = rcrud.reminders_of_manager(session, manager_id=ctx.user.id)
+        labels = class_labels(crud.classes_managed_by(session, manager_id=ctx.user.id))
     if not rows:
         return (
             "目前没有待发送的提醒。\n用 /remind 时间 内容 设置,例如:"
@@ -153,8 +156,9 @@ def _listing(ctx: Context) -> tuple[str, tuple]:
             format_datetime(_local(ctx, reminder.next_run_at)) if reminder.next_run_at else "—"
         )
         repeat = "🔁 " if reminder.is_recurring else ""
+        class_label = labels.get(reminder.class_id or 0, class_name)
         lines.append(
-            f"\n{number}. 【{escape(class_name)}】{repeat}{escape(reminder.label)}\n"
+            f"\n{number}. 【{escape(class_label)}】{repeat}{escape(reminder.label)}\n"
             f"   下次:{upcoming}\n   内容:{escape(_excerpt(reminder.text, 60))}"
         )
         buttons.append([Button(f"取消第 {number} 条", data=_data("cx", reminder.id))])
@@ -211,13 +215,14 @@ def _choose_class(ctx: Context, reminder: Reminder, class_id: int) -> list[Reply
     if reminder.status != ReminderStatus.draft:
         raise UserError("这条提醒已经处理过了。")
     with ctx.services.session() as session:
-        managed = {c.id: c for c in crud.classes_managed_by(session, manager_id=ctx.user.id)}
-        if class_id not in managed:
+        classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
+        labels = class_labels(classes)
+        if class_id not in labels:
             raise UserError("您不是这个培训班的班主任。")
         assert reminder.id is not None
         rcrud.set_reminder_class(session, reminder_id=reminder.id, class_id=class_id)
     reminder.class_id = class_id
-    return [_confirmation(ctx, reminder, managed[class_id].name, edit=True)]
+    return [_confirmation(ctx, reminder, labels[class_id], edit=True)]
 
 
 def _confirm(

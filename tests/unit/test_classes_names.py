@@ -1,0 +1,97 @@
+"""/newclass refuses a name the same manager already uses, and the class pickers of /remind
+and /broadcast tell apart classes that share a name anyway (made before the rule): through
+the conversation core on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.chat import Edit, Event, EventKind, Notice, Reply, Send
+from bot.conversation import Conversation
+from bot.db import crud
+from bot.db.models import Role, TrainingClass
+from bot.services import Services
+from bot.settings import Settings
+from handlers import routing_table
+
+MANAGER, OTHER_MANAGER = 2001, 2002
+
+
+@pytest.fixture
+def world(database_url: str, tmp_path: Path) -> Iterator[tuple[Conversation, Services]]:
+    settings = Settings(
+        _env_file=None,
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        bot_token=None,
+        admin_ids=frozenset(),
+    )
+    services = Services.create(settings)
+    with services.session() as session:
+        crud.set_role(session, user_id=MANAGER, role=Role.manager)
+        crud.set_role(session, user_id=OTHER_MANAGER, role=Role.manager)
+    yield Conversation(services, routing_table()), services
+    services.engine.dispose()
+
+
+def command(user: int, text: str) -> Event:
+    name, _, args = text.removeprefix("/").partition(" ")
+    return Event(
+        kind=EventKind.command, user_id=user, chat_id=user, text=text, command=name, args=args
+    )
+
+
+def text_of(replies: list[Reply]) -> str:
+    return "\n".join(r.text for r in replies if isinstance(r, Send | Edit | Notice))
+
+
+def labels_of(replies: list[Reply]) -> list[str]:
+    return [
+        b.text for r in replies if isinstance(r, Send | Edit) for row in r.buttons for b in row
+    ]
+
+
+def names(services: Services, manager: int) -> list[str]:
+    with services.session() as session:
+        return [
+            c.name
+            for c in session.exec(select(TrainingClass).where(TrainingClass.manager_id == manager))
+        ]
+
+
+async def test_same_name_twice_is_refused_with_suggestions(world) -> None:  # type: ignore[no-untyped-def]
+    conversation, services = world
+    created = text_of(await conversation.handle(command(MANAGER, "/newclass 语文班")))
+    assert "已创建培训班「语文班」" in created
+    for again in ("/newclass 语文班", "/newclass  语文班 ", "/newclass 语文班"):
+        refused = text_of(await conversation.handle(command(MANAGER, again)))
+        assert "您已经有一个叫「语文班」的培训班了" in refused, again
+        assert "/newclass 语文班2" in refused and "/newclass 语文班(2026秋)" in refused
+        assert "/myclass" in refused
+    assert names(services, MANAGER) == ["语文班"]
+    # a different name, and the same name for another manager, are fine
+    assert "已创建" in text_of(await conversation.handle(command(MANAGER, "/newclass 语文班2")))
+    other = text_of(await conversation.handle(command(OTHER_MANAGER, "/newclass 语文班")))
+    assert "已创建培训班「语文班」" in other
+    assert names(services, MANAGER) == ["语文班", "语文班2"]
+
+
+async def test_pickers_tell_apart_classes_that_share_a_name(world) -> None:  # type: ignore[no-untyped-def]
+    conversation, services = world
+    with services.session() as session:  # two made before names had to differ
+        first = crud.create_class(session, name="语文班", manager_id=MANAGER)
+        second = crud.create_class(session, name="语文班", manager_id=MANAGER)
+        crud.create_class(session, name="数学班", manager_id=MANAGER)
+    expected = {f"语文班(加入码 {first.join_code})", f"语文班(加入码 {second.join_code})"}
+
+    remind = await conversation.handle(command(MANAGER, "/remind 明天9点 交研修日志"))
+    assert "请选择要提醒的培训班" in text_of(remind)
+    assert expected <= set(labels_of(remind)) and "数学班" in labels_of(remind)
+
+    broadcast = await conversation.handle(command(MANAGER, "/broadcast 明天集合"))
+    assert {f"{label}(0 人)" for label in expected} <= set(labels_of(broadcast))
+    assert "数学班(0 人)" in labels_of(broadcast)
