@@ -24,6 +24,7 @@ from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, TrainingClass
 from bot.db.reminder_models import BroadcastStatus
+from handlers.classes import class_labels
 from handlers.routing import Context, Router, UserError
 from scheduler.broadcaster import wake_sender
 
@@ -78,12 +79,14 @@ def _draft(ctx: Context, text: str, *, forwarded: bool) -> list[Reply]:
             report_chat_id=ctx.event.chat_id,
             status=BroadcastStatus.draft,
         )
-        counts = {c.id: crud.count_members(session, class_id=c.id) for c in classes}
+        counts = {c.id: rcrud.recipient_counts(session, class_id=c.id) for c in classes}
     assert draft.id is not None
+    labels = class_labels(classes)
     if len(classes) == 1 and not forwarded:
-        return [Send(*_confirmation(draft.id, draft.text, classes[0], counts[classes[0].id]))]
+        only = classes[0]
+        return [Send(*_confirmation(draft.id, draft.text, only, labels[only.id], counts[only.id]))]
     rows = [
-        [Button(f"{c.name}({counts[c.id]} 人)", data=_data("cls", draft.id, c.id))]
+        [Button(f"{labels[c.id]}({counts[c.id][0]} 人)", data=_data("cls", draft.id, c.id))]
         for c in classes
     ]
     rows.append([Button("✖ 取消", data=_data("no", draft.id))])
@@ -102,20 +105,36 @@ def _excerpt(html_text: str, limit: int = 300) -> str:
 
 
 def _confirmation(
-    broadcast_id: int, text: str, training_class: TrainingClass, members: int
+    broadcast_id: int,
+    text: str,
+    training_class: TrainingClass,
+    label: str,
+    counts: tuple[int, int],
 ) -> tuple[str, tuple]:
+    """The confirmation names the class and how many members will actually receive it."""
     assert training_class.id is not None
+    receiving, blocked = counts
+    if blocked:
+        head = (
+            f"班级:{escape(label)}(共 {receiving + blocked} 人)\n"
+            f"将发给 {receiving} 人;另有 {blocked} 人屏蔽了机器人,不会发给他们。"
+        )
+    else:
+        head = f"班级:{escape(label)}({receiving} 人)"
+    cancel = Button("✖ 取消", data=_data("no", broadcast_id))
+    if not receiving:
+        why = f"这 {blocked} 人都屏蔽了机器人" if blocked else "还没有学员加入"
+        message = (
+            f"📢 <b>无法群发</b>\n{head}\n\n这个班目前没有可以接收通知的学员({why})。"
+            "请把加入链接(发送 /myclass 查看)发给学员,有人加入后再群发。"
+        )
+        return message, keyboard([cancel])
     message = (
-        f"📢 <b>确认群发</b>\n班级:{escape(training_class.name)}({members} 人)\n"
+        f"📢 <b>确认群发</b>\n{head}\n"
         f"内容:\n{_excerpt(text, 1500)}\n\n点「确认发送」后开始发送,进度会显示在这条消息里。"
     )
-    buttons = keyboard(
-        [
-            Button("✅ 确认发送", data=_data("ok", broadcast_id, training_class.id)),
-            Button("✖ 取消", data=_data("no", broadcast_id)),
-        ]
-    )
-    return message, buttons
+    send = Button("✅ 确认发送", data=_data("ok", broadcast_id, training_class.id))
+    return message, keyboard([send, cancel])
 
 
 @router.callback(PREFIX)
@@ -147,8 +166,15 @@ async def on_button(ctx: Context) -> list[Reply]:
         if training_class is None or training_class.manager_id != ctx.user.id:
             raise UserError("您不是这个培训班的班主任。")
         if action == "cls":
-            members = crud.count_members(session, class_id=training_class.id)
-            return [Edit(*_confirmation(numbers[0], draft.text, training_class, members))]
+            labels = class_labels(crud.classes_managed_by(session, manager_id=ctx.user.id))
+            counts = rcrud.recipient_counts(session, class_id=training_class.id)
+            return [
+                Edit(
+                    *_confirmation(
+                        numbers[0], draft.text, training_class, labels[training_class.id], counts
+                    )
+                )
+            ]
         header = f"📢 <b>{escape(training_class.name)} 通知</b>\n"
         started = rcrud.start_draft_broadcast(
             session,

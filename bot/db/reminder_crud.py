@@ -99,6 +99,18 @@ def add_deliveries(
         session.execute(insert(BroadcastDelivery), rows)
 
 
+def recipient_counts(session: Session, *, class_id: int) -> tuple[int, int]:
+    """(members a broadcast to the class will be sent to, members skipped: they blocked the
+    bot). The same rule as `add_deliveries`: every member not marked blocked."""
+    statement = (
+        select(Membership.blocked, func.count())
+        .where(Membership.class_id == class_id)
+        .group_by(Membership.blocked)
+    )
+    counts = {bool(blocked): int(number) for blocked, number in session.exec(statement)}
+    return counts.get(False, 0), counts.get(True, 0)
+
+
 def start_draft_broadcast(
     session: Session,
     *,
