@@ -1,6 +1,10 @@
 """Deadlines found in the notices: `/deadlines` lists them (five a page, each with its source
 clause), and a class manager turns one into a class reminder with two taps.
 
+The list starts with the deadlines still ahead (soonest first), then those without a date
+(「培训结束后的1个月内」), then the past ones (latest first). Only the lead times (提前1/3/7天)
+whose reminder time (09:00) is still ahead are offered.
+
     /deadlines                       📅 2019-04-12 于…前报送 —— 《title》 文号 · 条款 三、(二)
     dl:1:pg:<page>                   ◀ 上一页 / 下一页 ▶ (edits the list)
     dl:1:rm:<key>                    ⏰ 设为提醒 (managers): choose the class and the days before
@@ -20,8 +24,10 @@ from typing import TYPE_CHECKING
 from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
 from bot.db import crud
 from bot.db.models import Role
+from handlers.classes import class_labels
 from handlers.routing import Context, Router, UserError, button_number, paging_buttons
-from scheduler.deadlines import schedule_deadline_reminder
+from scheduler.deadlines import lead_days_left, reminder_run_at, schedule_deadline_reminder
+from scheduler.timeparse import format_datetime
 
 if TYPE_CHECKING:
     from knowledge import Deadline
@@ -39,7 +45,14 @@ GONE = "这个截止事项已不在通知里了,请重新发送 /deadlines。"
 MANAGERS_ONLY = "只有班主任可以把截止时间设为班级提醒。"
 NO_CLASS = "您还没有培训班。先用 /newclass 班级名称 创建一个,再设提醒。"
 NOT_YOUR_CLASS = "这不是您管理的培训班。"
-TOO_CLOSE = "离截止日已不足 {days} 天,请选更短的提前量,或用 /remind 手动设置。"
+TOO_CLOSE = (
+    "提前 {days} 天的提醒时间({when})已经过去了,离截止日已不足 {days} 天。"
+    "请选更短的提前量,或用 /remind 手动设置。"
+)
+NO_LEAD_LEFT = (
+    "离截止日太近了:提前 1 天(前一天 9:00)的提醒时间也已经过去。"
+    "如需提醒,请用 /remind 手动设置,例如:/remind 今晚8点 明天截止,请尽快提交材料"
+)
 
 
 def callback(*parts: object) -> str:
@@ -53,14 +66,29 @@ def deadline_key(deadline: Deadline) -> str:
     return hashlib.sha1(raw.encode()).hexdigest()[:10]
 
 
-def local_today(ctx: Context) -> date:
-    return datetime.now(ctx.services.settings.timezone).date()
+def local_now(ctx: Context) -> datetime:
+    return datetime.now(ctx.services.settings.timezone)
+
+
+def upcoming_first(deadlines: list[Deadline], today: date) -> list[Deadline]:
+    """Still ahead (today included), soonest first; then undated; then past, latest first."""
+    ahead = sorted(
+        (d for d in deadlines if d.due is not None and d.due >= today),
+        key=lambda d: d.due or today,
+    )
+    undated = [d for d in deadlines if d.due is None]
+    past = sorted(
+        (d for d in deadlines if d.due is not None and d.due < today),
+        key=lambda d: d.due or today,
+        reverse=True,
+    )
+    return [*ahead, *undated, *past]
 
 
 def all_deadlines(ctx: Context) -> list[Deadline]:
     if ctx.services.knowledge is None:
         raise UserError(UNAVAILABLE)
-    return ctx.services.knowledge.deadlines()
+    return upcoming_first(ctx.services.knowledge.deadlines(), local_now(ctx).date())
 
 
 def find_deadline(ctx: Context, key: str) -> Deadline:
@@ -97,7 +125,8 @@ def deadlines_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
     pages = (len(found) + PER_PAGE - 1) // PER_PAGE
     if not 0 <= page < pages:
         raise UserError(STALE)
-    today = local_today(ctx)
+    now = local_now(ctx)
+    today = now.date()
     first = page * PER_PAGE
     shown = found[first : first + PER_PAGE]
     lines = [f"🗓 <b>通知里的截止时间</b>(共 {len(found)} 项)"]
@@ -111,7 +140,7 @@ def deadlines_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
     reminder_rows = []
     if ctx.is_manager:
         for number, deadline in enumerate(shown, start=first + 1):
-            if deadline.due is not None and deadline.due > today:
+            if deadline.due is not None and lead_days_left(deadline.due, now, REMINDER_DAYS):
                 data = callback("rm", deadline_key(deadline))
                 reminder_rows.append([Button(f"⏰ 第 {number} 项设为提醒", data=data)])
     return "\n\n".join(lines), keyboard(*reminder_rows, paging)
@@ -153,20 +182,33 @@ def reminder_choices(ctx: Context, key: str) -> list[Reply]:
         classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
     if not classes:
         raise UserError(NO_CLASS)
+    if deadline.due is None:
+        raise UserError("这项截止事项没有具体日期,请用 /remind 手动设置。")
+    left = lead_days_left(deadline.due, local_now(ctx), REMINDER_DAYS)
+    if not left:
+        raise UserError(NO_LEAD_LEFT)
+    labels = class_labels(classes, limit=10)
     rows = [
         [
             Button(
-                f"{training_class.name[:10]} 提前{days}天",
+                f"{labels[training_class.id]} 提前{days}天",
                 data=callback("set", key, training_class.id, days),
             )
-            for days in REMINDER_DAYS
+            for days in left
         ]
         for training_class in classes
     ]
-    due = deadline.due.isoformat() if deadline.due else escape(deadline.when_text)
+    due = deadline.due.isoformat()
+    skipped = [days for days in REMINDER_DAYS if days not in left]
+    note = (
+        f"\n(截止日前 {'、'.join(map(str, skipped))} 天的 9:00 已经过去,不再提供。)"
+        if skipped
+        else ""
+    )
     return [
         Send(
-            f"⏰ 为这项截止事项({due})设提醒,选择班级和提前几天:\n{escape(deadline.text[:200])}",
+            f"⏰ 为这项截止事项({due})设提醒,选择班级和提前几天:{note}\n"
+            f"{escape(deadline.text[:200])}",
             keyboard(*rows),
         )
     ]
@@ -184,8 +226,11 @@ async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) 
         managed = {c.id: c for c in crud.classes_managed_by(session, manager_id=manager_id)}
     if class_id not in managed and ctx.role is not Role.admin:
         raise UserError(NOT_YOUR_CLASS)
-    if deadline.due is None or (deadline.due - local_today(ctx)).days < days_before:
-        raise UserError(TOO_CLOSE.format(days=days_before))
+    if deadline.due is None:
+        raise UserError("这项截止事项没有具体日期,请用 /remind 手动设置。")
+    if days_before not in lead_days_left(deadline.due, local_now(ctx), REMINDER_DAYS):
+        when = reminder_run_at(deadline.due, days_before, ctx.services.settings.timezone)
+        raise UserError(TOO_CLOSE.format(days=days_before, when=format_datetime(when)))
     try:
         await schedule_deadline_reminder(ctx.services, manager_id, class_id, deadline, days_before)
     except ValueError as error:  # the scheduler's own refusal (e.g. a time in the past)

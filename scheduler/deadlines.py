@@ -12,7 +12,8 @@ Raises ValueError (a Chinese sentence) when that time has already passed.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.db import reminder_crud as rcrud
@@ -26,6 +27,17 @@ if TYPE_CHECKING:
 
 REMIND_AT = time(9, 0)
 MAX_TEXT = 600
+
+
+def reminder_run_at(due: date, days_before: int, tz: tzinfo) -> datetime:
+    """When the reminder `days_before` days ahead of `due` is sent: 09:00 that day."""
+    return datetime.combine(due - timedelta(days=days_before), REMIND_AT, tz)
+
+
+def lead_days_left(due: date, now: datetime, choices: Iterable[int]) -> list[int]:
+    """The lead times (days before `due`) whose reminder time is still ahead of `now`."""
+    assert now.tzinfo is not None
+    return [days for days in choices if reminder_run_at(due, days, now.tzinfo) > now]
 
 
 def deadline_message(deadline: Deadline, days_before: int) -> str:
@@ -50,8 +62,7 @@ async def schedule_deadline_reminder(
     """Create and schedule the reminder; returns its id."""
     if deadline.due is None:
         raise ValueError("这项截止事项没有具体日期,请用 /remind 手动设置。")
-    tz = services.settings.timezone
-    run_at = datetime.combine(deadline.due - timedelta(days=days_before), REMIND_AT, tz)
+    run_at = reminder_run_at(deadline.due, days_before, services.settings.timezone)
     if run_at <= utcnow():
         raise ValueError(f"提醒时间 {format_datetime(run_at)} 已经过去了。")
 
