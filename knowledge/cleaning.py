@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 CJK = "\u4e00-\u9fff"
+SAMPLE_CHARS = 40
 TRUNCATION_MARKER = re.compile(r"\[\.\.\.[^\]\n]{0,80}\.\.\.\]")
 
 # GBK bytes of 「省（区」 read one byte out of step, then re-encoded: the lead byte of 省 and the
@@ -42,12 +43,26 @@ TAIWAN_WORDING = (
     ("认定制度", "认定制度"),
 )
 
-LOTTERY = re.compile(
-    rf"[{CJK}]{{0,4}}(?:高频|快)?(?:11|十一)选[五5](?:唯一指定|开奖结果|开奖|走势图?)?[::]?"
-    rf"|[{CJK}]{{0,4}}(?:时时彩|六合彩|快三|北京赛车|pk10|PK10)[{CJK}]{{0,6}}"
-    rf"|[{CJK}]{{0,6}}(?:彩票|博彩|娱乐城|网投|赌场|百家乐)[{CJK}]{{0,6}}"
+# Words of lottery and gambling ads that no notice on teacher training uses.
+GAMBLING_WORDS = (
+    r"(?:高频|快)?(?:11|十一)选[五5]|时时彩|六合彩|双色球|大乐透|七乐彩|七星彩|福彩3[dD]"
+    r"|北京赛车|幸运飞艇|[pP][kK]10|彩票(?!公益金)|博彩|彩金|(?<!公)开奖|娱乐城|娱乐场|葡京"
+    r"|赌场|百家乐|老虎机|真人视讯|棋牌游戏"
 )
-URL = re.compile(r"(?:https?://|www\.)[\w./%?=&#:+~-]+|\b[\w-]+\.(?:com|net|cn|org|cc|top|vip)\b")
+# What such an ad says around those words: calls to click or register, bonuses, tips.
+AD_TAIL = (
+    r"(?:注册|首存|首充|充值|存款)?(?:就|即)?送(?:彩金)?\d*(?:元|%)?|彩金\d*元?"
+    r"|今日推荐|点击(?:查看|进入|下载|注册)|立即(?:注册|下载|投注|进入)|免费注册|在线投注"
+    r"|官方网站|官网|唯一指定|开奖(?:结果|号码|直播|记录)?|走势图?|推荐"
+)
+LOTTERY = re.compile(
+    rf"[{CJK}]{{0,6}}(?:{GAMBLING_WORDS})[{CJK}]{{0,6}}[::]?"
+    rf"(?:[ \t]*(?:(?:{AD_TAIL})|[{CJK}]{{0,4}}(?:{GAMBLING_WORDS})[{CJK}]{{0,6}}))*"
+)
+URL = re.compile(
+    r"(?:https?://|www\.)[A-Za-z0-9./%?=&#:+~_-]+"
+    r"|(?<![A-Za-z0-9.@-])(?:[A-Za-z0-9-]+\.)+(?:com|net|cn|org|cc|top|vip)\b"
+)
 DATED_HEADLINE = re.compile(r"^\s*[•·●▪◆\-*]?\s*.{4,90}?\s+\d{4}-\d{2}-\d{2}\s*$")
 BULLET_ONLY = re.compile(r"^\s*[•·●▪◆]\s*$")
 NAVIGATION = re.compile(
@@ -87,8 +102,10 @@ class CleanResult:
         self.removed[category] += count
         kept = self.samples.setdefault(category, [])
         sample = sample.strip()
-        if sample and len(kept) < 3 and sample[:40] not in kept:
-            kept.append(sample[:40])
+        if len(sample) > SAMPLE_CHARS:
+            sample = sample[: SAMPLE_CHARS - 1] + "…"
+        if sample and len(kept) < 3 and sample not in kept:
+            kept.append(sample)
 
 
 @lru_cache(maxsize=1)
@@ -125,8 +142,9 @@ def clean_text(raw: str) -> CleanResult:
             text, count = re.subn(wrong, right, text)
             result.repaired += count
     text = _remove_lines(text, result)
-    text = _remove_pattern(text, LOTTERY, "lottery_spam", result)
+    # URLs first: a lottery word inside one (www.bjpk10zb.com) must not cut it in two.
     text = _remove_pattern(text, URL, "planted_url", result)
+    text = _remove_pattern(text, LOTTERY, "lottery_spam", result)
     text = _tidy_spacing(text)
     result.text = text
     return result

@@ -132,3 +132,46 @@ def test_clean_text_keeps_plain_notice_untouched() -> None:
     result = clean_text(text)
     assert result.text == text
     assert not result.removed
+
+
+SPAM_NOTICE = "\n".join(
+    [
+        "某省教育厅关于做好2030年乡村教师研修工作坊管理的通知",
+        "某教〔2030〕7号",
+        "各市、县(区)教育局,有关单位:",
+        "现就做好2030年乡村教师研修工作坊管理有关事宜通知如下。",
+        "双色球开奖结果 今日推荐 点击查看",
+        "一、坊主职责",
+        "工作坊坊主负责组织学员开展每月不少于两次的主题研讨。澳门葡京娱乐城 注册送彩金888元",
+        "二、材料报送",
+        "请各市于2030年6月30日前将工作坊研修总结报送省项目办。www.bjpk10zb.com",
+        "三、经费保障",
+        "研修经费可由彩票公益金教育助学项目列支。",
+        "某省教育厅",
+        "2030年3月1日",
+    ]
+)
+
+
+def test_lottery_ads_in_a_plain_text_notice_are_removed_whole() -> None:
+    parsed = parse_notice_text(SPAM_NOTICE, "spam.txt")
+    text = all_text(parsed)
+    for junk in ("双色球", "今日推荐", "点击查看", "葡京", "娱乐城", "彩金", "888", "bjpk10zb"):
+        assert junk not in text, junk
+    assert "每月不少于两次的主题研讨。\n" in text + "\n"
+    assert "报送省项目办。" in text
+    assert "彩票公益金教育助学项目" in text  # the word in a real clause stays
+    report = parsed.report
+    assert report.samples["lottery_spam"] == [
+        "双色球开奖结果 今日推荐 点击查看",
+        "澳门葡京娱乐城 注册送彩金888元",
+    ]
+    # The report shows a removed address exactly as it was, not cut by the lottery words in it.
+    assert report.samples["planted_url"] == ["www.bjpk10zb.com"]
+
+
+def test_a_long_removed_sample_is_marked_as_cut() -> None:
+    url = "https://www.example.com/" + "a" * 60
+    result = clean_text(f"国培计划的通知正文在这里。{url}\n")
+    (sample,) = result.samples["planted_url"]
+    assert sample.endswith("…") and url.startswith(sample[:-1])
