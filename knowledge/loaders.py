@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from knowledge.errors import IngestError
@@ -22,7 +26,7 @@ def read_notice_file(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise IngestError(f"无法读取文件:{error.strerror or error}", str(path)) from error
+        raise IngestError(_read_error(error), str(path)) from error
     if not data.strip():
         raise IngestError("文件是空的", str(path))
     if len(data) > MAX_FILE_BYTES:
@@ -38,6 +42,17 @@ def read_notice_file(path: Path) -> str:
     if not text.strip():
         raise IngestError("文件中没有可读的文字", str(path))
     return text
+
+
+def _read_error(error: OSError) -> str:
+    """What went wrong reading a file, in Chinese, with what to do about it."""
+    if isinstance(error, FileNotFoundError):
+        return "找不到这个文件,请检查路径和文件名是否写对"
+    if isinstance(error, IsADirectoryError):
+        return "这是一个文件夹,不是文件;请给出文件夹里通知文件的路径"
+    if isinstance(error, PermissionError):
+        return "没有权限读取这个文件,请检查文件权限后再导入"
+    return "无法读取这个文件,请确认它能正常打开后再导入"
 
 
 def _decode_text(data: bytes, path: Path) -> str:
@@ -80,21 +95,38 @@ def html_to_text(html: str) -> str:
 def _read_pdf(data: bytes, path: Path) -> str:
     """Return the text of a PDF, raising IngestError if it is corrupt or scanned."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
+    broken = "PDF 文件已损坏(可能没有完整下载),无法读取。请重新下载或重新导出 PDF 后再上传"
     if not data.lstrip().startswith(b"%PDF"):
-        raise IngestError("PDF 文件已损坏(缺少 %PDF 文件头)", str(path))
+        raise IngestError("PDF 文件已损坏(缺少 %PDF 文件头)。请重新导出 PDF 后再上传", str(path))
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise IngestError(f"PDF 文件已损坏,无法解析:{error}", str(path)) from error
+        # pypdf reports what it repairs through logging and warnings, in English: the reader
+        # gets one Chinese message (or the text) instead.
+        with _quiet_pypdf():
+            reader = PdfReader(io.BytesIO(data))
+            pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as error:  # pypdf raises many ad-hoc types on broken files
-        raise IngestError(f"PDF 文件无法解析:{type(error).__name__}", str(path)) from error
+        raise IngestError(broken, str(path)) from error
     text = "\n".join(pages)
     if not text.strip():
-        raise IngestError("PDF 中没有文字层(可能是扫描件),无法提取文字", str(path))
+        raise IngestError(
+            "PDF 中没有文字层(可能是扫描件),无法提取文字。请上传含文字的 PDF 或 Word 文件",
+            str(path),
+        )
     return text
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def _read_docx(data: bytes, path: Path) -> str:
@@ -106,9 +138,14 @@ def _read_docx(data: bytes, path: Path) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise IngestError("Word 文件已损坏或不是 .docx 格式", str(path)) from error
+        raise IngestError(
+            "Word 文件已损坏或不是 .docx 格式。旧版 .doc 文件请在 Word 里另存为 .docx 后再上传",
+            str(path),
+        ) from error
     except Exception as error:
-        raise IngestError(f"Word 文件无法解析:{type(error).__name__}", str(path)) from error
+        raise IngestError(
+            "Word 文件无法读取,可能已损坏。请在 Word 里打开并另存为 .docx 后再上传", str(path)
+        ) from error
     lines = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
