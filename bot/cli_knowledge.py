@@ -122,7 +122,12 @@ def print_report(console: Console, report: IngestReport) -> None:
         f"[green]✓ {escape(report.path)}[/green]:{len(report.documents)} 份通知,"
         f"{report.passages} 个段落,修复 {report.repaired} 处"
     )
-    for category, count in sorted(report.removed.items(), key=lambda item: -item[1]):
+    if report.renamed and report.stored_as:
+        console.print(
+            f"    已有同名的另一份通知,这份另存为 {escape(report.stored_as)},原来的通知仍然保留"
+        )
+    removed = {category: count for category, count in report.removed.items() if count}
+    for category, count in sorted(removed.items(), key=lambda item: -item[1]):
         samples = ";".join(report.samples.get(category, [])[:2])
         name = CATEGORY_NAMES.get(category, category)
         console.print(f"    删除 {name} ×{count}  [dim]{escape(samples)}[/dim]")

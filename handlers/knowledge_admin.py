@@ -49,12 +49,14 @@ CLEANING_NAMES = {
     "planted_url": "植入的网址",
     "site_navigation": "网站导航",
     "unrelated_headlines": "无关的新闻标题列表",
+    "related_articles": "相关文章列表",
     "share_copyright_boilerplate": "分享/二维码/版权/编辑信息",
     "metadata_table": "网页信息表(已提取为元数据)",
     "mojibake_unrecoverable": "无法恢复的乱码",
     "html_remnant": "残留的网页代码",
     "truncation_marker": "截断标记",
     "pinyin_annotation": "拼音注释",
+    "traditional_to_simplified": "繁体字(已转为简体)",
 }
 
 
@@ -285,9 +287,19 @@ def safe_file_name(name: str) -> str:
 
 
 def report_text(kb: KnowledgeBase, name: str, report: IngestReport) -> str:
-    """The cleaning report of an uploaded notice."""
+    """The cleaning report of an uploaded notice (or why nothing was added)."""
+    if report.duplicate_of:
+        return (
+            f"ℹ️ 「{escape(name)}」与已有通知 {escape(report.duplicate_of)} 内容相同,"
+            "未重复导入,知识库没有改动。\n这份通知本来就可以提问。"
+        )
     documents = {d["doc_id"]: d for d in kb.documents()}
     lines = [f"✅ 已加入知识库:{escape(name)}"]
+    if report.renamed and report.stored_as:
+        lines.append(
+            f"知识库里已有同名的另一份通知,这份另存为「{escape(report.stored_as)}」,"
+            "原来的通知仍然保留。"
+        )
     titles = []
     for doc_id in report.documents:
         meta = documents.get(doc_id, {})
@@ -297,12 +309,12 @@ def report_text(kb: KnowledgeBase, name: str, report: IngestReport) -> str:
         )
     lines.append(f"通知 {len(titles)} 篇,切分为 {report.passages} 个条款段落:")
     lines += titles
-    removed = report.removed
+    removed = {category: count for category, count in report.removed.items() if count}
     if removed or report.repaired:
         lines.append("\n🧹 <b>清理掉的内容</b>")
         for category, count in sorted(removed.items(), key=lambda item: -item[1]):
             samples = report.samples.get(category) or []
-            sample = f"(如「{escape(samples[0][:30])}」)" if samples else ""
+            sample = f"(如「{escape(samples[0])}」)" if samples else ""
             lines.append(f"• {CLEANING_NAMES.get(category, escape(category))} {count} 处{sample}")
         if report.repaired:
             lines.append(f"• 修复乱码 {report.repaired} 处")

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from knowledge.analyzer import Analyzer, normalize, resource_fingerprint
+from knowledge.analyzer import FUNCTION_CHARS, Analyzer, normalize, resource_fingerprint
 from knowledge.bm25 import BM25Index
+from knowledge.cleaning import GAMBLING_WORDS
 from knowledge.deadlines import find_deadlines
 from knowledge.errors import IngestError
 from knowledge.ingest import ParsedFile, parse_notice_file
@@ -31,14 +32,31 @@ from knowledge.spelling import pinyin_index
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "knowledge-index-9"
+CODE_VERSION = "knowledge-index-10"
 MAX_QUESTION_CHARS = 1000
 CURATED_MIN_SCORE = 82.0
+GAMBLING_QUESTION = re.compile(GAMBLING_WORDS, re.IGNORECASE)
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+# What carries no topic: greetings and courtesies, numbers (a mistyped button number, a bare
+# year), punctuation. A question left with nothing else (「9」「2019」「老师好」) is declined.
+NO_TOPIC = re.compile(
+    r"(?:老师|同学|大家|您|你|各位)*(?:好|早上好|上午好|中午好|下午好|晚上好)"
+    r"|在吗|在不在|打扰(?:了|一下)?|请问(?:一下)?|谢谢|多谢|感谢|麻烦(?:了|您|你)?|辛苦了"
+    r"|\b(?:hello|hi|hey|ok|okay|thanks?)\b|老师|同学"
+    r"|\d+(?:[.,:]\d+)*[年月日号]?|[零〇一二两三四五六七八九十百千万亿]+|[\W_]+"
+)
 
 
 def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _readable_digest(path: Path) -> str:
+    """The file's digest, or "" when it cannot be read (reading it again says why)."""
+    try:
+        return _file_digest(path)
+    except OSError:
+        return ""
 
 
 @dataclass
@@ -62,6 +80,24 @@ def builtin_corpus_files() -> list[Path]:
         for path in folder.iterdir()
         if path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith("_")
     )
+
+
+def _free_name(name: str, taken_stems: set[str]) -> str:
+    """`name`, or `name-2`, `name-3` … (before the suffix): the first whose stem is not taken
+    (compared without case, as a file system may)."""
+    path = Path(name)
+    stem, suffix = path.stem, path.suffix
+    candidate, number = stem, 1
+    while candidate.casefold() in taken_stems:
+        number += 1
+        candidate = f"{stem}-{number}"
+    return candidate + suffix
+
+
+def _has_no_topic(question: str) -> bool:
+    """True for a bare number, a greeting or a courtesy: nothing the notices could be about."""
+    rest = NO_TOPIC.sub("", normalize(question))
+    return not any(MEANINGFUL.match(ch) and ch not in FUNCTION_CHARS for ch in rest)
 
 
 class KnowledgeBase:
@@ -239,6 +275,11 @@ class KnowledgeBase:
             return "binary"
         if not MEANINGFUL.search(question):
             return "no_text"
+        if _has_no_topic(question):
+            return "out_of_scope"
+        if GAMBLING_QUESTION.search(normalize(question)):
+            # Cleaning removes lottery and gambling ads from every notice: no clause answers it.
+            return "out_of_scope"
         return None
 
     # ----- curated answers ------------------------------------------------------------------
@@ -294,13 +335,19 @@ class KnowledgeBase:
         on_progress: Callable[[Path], None] | None,
         skip_bad: bool,
     ) -> list[IngestReport]:
-        parsed: list[tuple[Path, ParsedFile]] = []
+        parsed: list[tuple[Path, str, ParsedFile]] = []
         reports: list[IngestReport] = []
-        known = {_file_digest(source): source.name for source in self.source_files()}
+        sources = self.source_files()
+        known = {_file_digest(source): source.name for source in sources}
+        # Uploads are often all called 通知.docx: a new notice never replaces one of the same
+        # name (or the same stem, which names its passages), it is stored under a free name.
+        taken = {source.stem.casefold() for source in sources}
         for path in paths:
             try:
-                result = parse_notice_file(path)
-                duplicate_of = known.get(_file_digest(path))
+                digest = _readable_digest(path)
+                duplicate_of = known.get(digest)
+                name = path.name if duplicate_of else _free_name(path.name, taken)
+                result = parse_notice_file(path, name)
             except IngestError as error:
                 if not skip_bad:
                     raise
@@ -309,29 +356,47 @@ class KnowledgeBase:
                 result.report.path = str(path)
                 if duplicate_of:
                     result.report.duplicate_of = duplicate_of
+                    result.report.documents = []
+                    result.report.passages = 0
                 else:
-                    parsed.append((path, result))
+                    result.report.stored_as = name
+                    taken.add(Path(name).stem.casefold())
+                    known[digest] = name
+                    parsed.append((path, name, result))
                 reports.append(result.report)
             if on_progress:
                 on_progress(path)
-        for path, _ in parsed:
-            self._store_notice(path)
-        if parsed:
-            self._load_or_build()
+        try:
+            for path, name, _ in parsed:
+                self._store_notice(path, name)
+        finally:
+            if parsed:
+                self._load_or_build()
         return reports
 
-    def _store_notice(self, path: Path) -> None:
+    def _store_notice(self, path: Path, name: str) -> None:
         assert self.extra_notice_dir is not None
-        target = self.extra_notice_dir / path.name
-        if target.resolve() == path.resolve():
-            return
+        target = self.extra_notice_dir / name
         with tempfile.NamedTemporaryFile(
             dir=self.extra_notice_dir, delete=False, prefix=".upload-", suffix=".part"
         ) as handle:
             temporary = Path(handle.name)
         try:
             shutil.copyfile(path, temporary)
-            os.replace(temporary, target)
+            # A hard link never replaces a file: a notice stored meanwhile by another process
+            # under this name stays, and this one is refused.
+            try:
+                os.link(temporary, target)
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links
+                if target.exists():
+                    raise FileExistsError(target) from None
+                os.replace(temporary, target)
+        except FileExistsError:
+            raise IngestError(
+                f"知识库里刚刚有人存入了同名文件 {name},这份通知没有加入,请再导入一次", str(path)
+            ) from None
         finally:
             temporary.unlink(missing_ok=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,16 @@ class IngestReport:
     samples: dict[str, list[str]] = field(default_factory=dict)
     repaired: int = 0
     error: str | None = None
+    # Same bytes as this notice already in the knowledge base: nothing was added.
     duplicate_of: str | None = None
+    # The name it is stored under; differs from the file's own when a notice of that name
+    # was already there (通知.docx → 通知-2.docx): both are kept.
+    stored_as: str | None = None
+
+    @property
+    def renamed(self) -> bool:
+        """True when the notice was stored under another name than its file's."""
+        return self.stored_as is not None and self.stored_as != Path(self.path).name
 
     @property
     def ok(self) -> bool:

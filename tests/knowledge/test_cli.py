@@ -76,3 +76,44 @@ def test_ingest_prints_the_cleaning_report(app: typer.Typer, tmp_path: Path) -> 
     assert "彩票" in result.stdout and "网站导航" in result.stdout
     assert "文件是空的" in result.stdout
     assert (tmp_path / "notices" / "page.txt").exists()
+
+
+def test_ingest_keeps_a_second_notice_of_the_same_name_and_skips_a_copy(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "a" / "new-notice.txt", tmp_path / "b" / "new-notice.txt"
+    for path, text in (
+        (first, "工作坊坊主负责组织学员开展每月不少于两次的主题研讨。"),
+        (
+            second,
+            "研习营安排毛笔楷书临摹、粉笔板书规范两个专题,每位学员须完成二十幅临摹作业。",
+        ),
+    ):
+        path.parent.mkdir()
+        path.write_text(
+            "某省教育厅关于做好2030年教师研修的通知\n各市、县(区)教育局:\n一、研修安排\n"
+            + text
+            + "\n请各市于2030年6月30日前将研修总结报送省项目办。\n",
+            encoding="utf-8",
+        )
+    runner = CliRunner(env={"COLUMNS": "400"})
+    assert runner.invoke(app, ["ingest", str(first)]).exit_code == 0
+    result = runner.invoke(app, ["ingest", str(second), str(first)])
+    assert result.exit_code == 0, result.output
+    assert "另存为 new-notice-2.txt,原来的通知仍然保留" in result.stdout
+    assert "与已有通知 new-notice.txt 内容相同,未重复导入" in result.stdout
+    stored = sorted(path.name for path in (tmp_path / "notices").iterdir())
+    assert stored == ["new-notice-2.txt", "new-notice.txt"]
+    asked = runner.invoke(
+        app, ["ask", "--json", "-k1", "坊主每月组织几次研讨", "要完成几幅临摹作业"]
+    )
+    answers = [json.loads(line) for line in asked.stdout.splitlines()]
+    assert "每月不少于两次" in answers[0]["hits"][0]["text"]
+    assert "二十幅临摹作业" in answers[1]["hits"][0]["text"]
+
+
+def test_ingest_of_a_missing_file_says_so_in_chinese(app: typer.Typer, tmp_path: Path) -> None:
+    result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["ingest", str(tmp_path / "no.txt")])
+    assert result.exit_code == 1
+    assert "找不到这个文件,请检查路径和文件名是否写对" in result.stdout
+    assert "No such file" not in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import docx
@@ -226,3 +227,107 @@ def test_questions_during_an_ingest_see_whole_states(fresh_kb: KnowledgeBase, tm
     worker.join()
     assert not errors
     assert fresh_kb.ask("工作坊坊主每月要组织几次研讨").answered
+
+
+WORKSHOP = "\n".join(NOTICE_LINES)
+CALLIGRAPHY = "\n".join(
+    [
+        "某市教育局关于组织2030年教师暑期书法研习营的通知",
+        "某市教〔2030〕12号",
+        "各区县教育局:",
+        "现就组织2030年教师暑期书法研习营有关事宜通知如下。",
+        "一、研习内容",
+        "研习营安排毛笔楷书临摹、粉笔板书规范两个专题,每位学员须完成二十幅临摹作业。",
+        "二、报名方式",
+        "请各区县于2030年5月20日前将报名汇总表报送市教师发展中心。",
+        "某市教育局",
+        "2030年4月1日",
+    ]
+)
+WORKSHOP_QUESTION = "工作坊坊主每月要组织几次研讨"
+CALLIGRAPHY_QUESTION = "书法研习营每位学员要完成多少幅临摹作业"
+
+
+def notice_file(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_notice_with_a_name_already_used_is_kept_beside_the_old_one(
+    fresh_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    first = notice_file(tmp_path / "a", "通知.txt", WORKSHOP)
+    second = notice_file(tmp_path / "b", "通知.txt", CALLIGRAPHY)
+    assert fresh_kb.ingest([first])[0].stored_as == "通知.txt"
+    report = fresh_kb.ingest([second])[0]
+    assert report.ok and report.renamed and report.stored_as == "通知-2.txt"
+    stored = tmp_path / "notices"
+    assert sorted(p.name for p in stored.iterdir()) == ["通知-2.txt", "通知.txt"]
+    assert (stored / "通知.txt").read_text(encoding="utf-8") == WORKSHOP
+    assert "每月不少于两次" in fresh_kb.ask(WORKSHOP_QUESTION).hits[0].text
+    assert "二十幅临摹作业" in fresh_kb.ask(CALLIGRAPHY_QUESTION).hits[0].text
+    # The report names the notice as the index does (its passages cite the stored file).
+    titles = {d["doc_id"]: d["title"] for d in fresh_kb.documents()}
+    assert titles[report.documents[0]] == "某市教育局关于组织2030年教师暑期书法研习营的通知"
+    # Reopened from disk: both are still there.
+    again = KnowledgeBase.open(tmp_path / "cache", stored)
+    assert again.ask(WORKSHOP_QUESTION).answered and again.ask(CALLIGRAPHY_QUESTION).answered
+
+
+def test_same_names_in_one_batch_and_a_shipped_name_are_all_kept(
+    fresh_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    first = notice_file(tmp_path / "a", "附件.txt", WORKSHOP)
+    second = notice_file(tmp_path / "b", "附件.TXT", CALLIGRAPHY)
+    shipped_name = notice_file(tmp_path / "c", "2019-jiaoshi-1.txt", WORKSHOP + "\n补充。")
+    before = fresh_kb.stats()["documents"]
+    reports = fresh_kb.ingest([first, second, shipped_name])
+    assert [r.stored_as for r in reports] == ["附件.txt", "附件-2.TXT", "2019-jiaoshi-1-2.txt"]
+    assert fresh_kb.stats()["documents"] == before + 3
+    assert fresh_kb.ask(CALLIGRAPHY_QUESTION).answered
+
+
+def test_an_identical_notice_is_reported_as_a_duplicate_and_adds_nothing(
+    fresh_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    fresh_kb.ingest([notice_file(tmp_path / "a", "通知.txt", WORKSHOP)])
+    before = fresh_kb.stats()
+    report = fresh_kb.ingest([notice_file(tmp_path / "b", "副本.txt", WORKSHOP)])[0]
+    assert report.duplicate_of == "通知.txt"
+    assert (report.documents, report.passages, report.stored_as) == ([], 0, None)
+    assert fresh_kb.stats()["documents"] == before["documents"]
+    assert [p.name for p in (tmp_path / "notices").iterdir()] == ["通知.txt"]
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [("missing.txt", "找不到这个文件"), ("folder.txt", "这是一个文件夹")],
+)
+def test_unreadable_paths_are_explained_in_chinese(
+    tmp_path: Path, target: str, message: str
+) -> None:
+    (tmp_path / "folder.txt").mkdir()
+    with pytest.raises(IngestError) as raised:
+        parse_notice_file(tmp_path / target)
+    assert message in raised.value.reason
+    assert not any("a" <= ch.lower() <= "z" for ch in raised.value.reason)
+
+
+def test_a_truncated_pdf_is_refused_in_chinese_without_library_noise(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    whole = make_pdf(NOTICE_LINES)
+    path = tmp_path / "truncated.pdf"
+    path.write_bytes(whole[: len(whole) - 60])  # cut inside the xref table: no %%EOF
+    with caplog.at_level("DEBUG"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(IngestError) as raised:
+            parse_notice_file(path)
+    assert "PDF 文件已损坏" in raised.value.reason and "重新" in raised.value.reason
+    assert not any("a" <= ch.lower() <= "z" for ch in raised.value.reason.replace("PDF", ""))
+    assert not [record for record in caplog.records if record.name.startswith("pypdf")]
+    assert not caught, [str(warning.message) for warning in caught]
+    out, err = capfd.readouterr()
+    assert "EOF" not in out + err

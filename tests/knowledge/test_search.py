@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
 from knowledge import Answer, Hit, KnowledgeBase
 from knowledge.ranking import notice_years
+from tests.knowledge.test_cleaning import SPAM_NOTICE
 
 GOLDEN = [
     ("参训教师年龄有什么要求", "45周岁", "培训对象及条件"),
@@ -77,6 +79,17 @@ def test_typos_pinyin_traditional_and_synonyms(kb: KnowledgeBase, question, phra
         ("今天天气怎么样", "out_of_scope"),
         ("青海11选5开奖结果", "out_of_scope"),
         ("你好", "out_of_scope"),
+        # A bare number (a mistyped button number, a year) or a greeting is not a question.
+        ("9", "out_of_scope"),
+        ("45", "out_of_scope"),
+        ("2019", "out_of_scope"),
+        ("1", "out_of_scope"),
+        (" 2019年? ", "out_of_scope"),
+        ("老师好", "out_of_scope"),
+        ("老师您好!", "out_of_scope"),
+        ("谢谢老师", "out_of_scope"),
+        ("双色球开奖号码是多少", "out_of_scope"),
+        ("澳门葡京娱乐城注册送彩金吗", "out_of_scope"),
     ],
 )
 def test_declines_with_a_reason(kb: KnowledgeBase, question: str, reason: str) -> None:
@@ -85,6 +98,32 @@ def test_declines_with_a_reason(kb: KnowledgeBase, question: str, reason: str) -
     assert answer.answered is False
     assert answer.reason == reason
     assert answer.hits == []
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [("老师好,参训教师年龄有什么要求", "45周岁"), ("2019年国培专项资金多少", "19.85亿元")],
+)
+def test_a_greeting_or_number_with_a_topic_is_still_answered(
+    kb: KnowledgeBase, question: str, phrase: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.answered and phrase in answer.hits[0].text
+
+
+def test_lottery_questions_are_declined_after_a_notice_with_spam_is_ingested(
+    tmp_path: Path,
+) -> None:
+    kb = KnowledgeBase.open(tmp_path / "cache", tmp_path / "notices")
+    notice = tmp_path / "notice.txt"
+    notice.write_text(SPAM_NOTICE, encoding="utf-8")
+    kb.ingest([notice])
+    for question in ("双色球开奖号码是多少", "今日推荐的双色球号码", "注册送彩金888元"):
+        assert not kb.ask(question).answered, question
+    answer = kb.ask("工作坊坊主每月组织几次主题研讨")
+    assert answer.answered and answer.confident
+    assert "每月不少于两次" in answer.hits[0].text
+    assert "彩金" not in answer.hits[0].text and "双色球" not in answer.hits[0].text
 
 
 def test_long_question_returns_fast(kb: KnowledgeBase) -> None:
