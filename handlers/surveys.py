@@ -160,8 +160,9 @@ async def on_send_button(ctx: Context) -> list[Reply]:
             return confirm_page(ctx, args[0], int(args[1]), closes_at, edit=True)
         if step == "w" and len(args) == 2:
             return ask_closing_text(ctx, args[0], int(args[1]))
-        if step == "ok" and len(args) == 3:
-            return await send_survey(ctx, args[0], int(args[1]), int(args[2]))
+        if step == "ok" and len(args) in (3, 4):
+            version = args[3] if len(args) == 4 else None
+            return await send_survey(ctx, args[0], int(args[1]), int(args[2]), version)
     except ValueError:
         pass
     log.warning("refused survey-send callback %r of user %s", ctx.event.callback_data, ctx.user.id)
@@ -180,10 +181,42 @@ def choose_class(ctx: Context, key: str) -> list[Reply]:
     return [Edit(f"📋 <b>{escape(template.title)}</b>\n第 2 步:发给哪个培训班?", keyboard(*rows))]
 
 
+def _no_trainees_text(ctx: Context, training_class: TrainingClass) -> str:
+    code = training_class.join_code
+    link = f"https://t.me/{ctx.services.bot_username}?start={code}"
+    return (
+        f"「{escape(training_class.name)}」还没有学员,问卷发出去没有人能收到,所以没有发送。\n"
+        f"请先把加入链接发给学员:{link}\n"
+        f"(或让学员发送 <code>/join {escape(code)}</code>;发送 /myclass 随时可以再看到链接)\n"
+        "等学员加入后,再发送 /survey。"
+    )
+
+
+def _refuse_empty_class(ctx: Context, training_class: TrainingClass, members: int) -> None:
+    if members == 0:
+        log.info("refused survey to empty class %s of user %s", training_class.id, ctx.user.id)
+        raise UserError(
+            f"「{training_class.name}」还没有学员,问卷没有发送。请先把加入链接发给学员"
+            "(发送 /myclass 可以看到),等学员加入后再发送 /survey。"
+        )
+
+
 def choose_closing(ctx: Context, key: str, class_id: int) -> list[Reply]:
     template = _template(ctx, key)
     with ctx.services.session() as session:
         training_class = _manager_class(ctx, session, class_id)
+        members = crud.count_members(session, class_id=class_id)
+    if members == 0:
+        return [
+            Edit(
+                f"📋 <b>{escape(template.title)}</b>\n{_no_trainees_text(ctx, training_class)}",
+                keyboard(
+                    [Button("换一个班级", f"sm:1:t:{key}")],
+                    [Button("取消", "sm:1:x")],
+                ),
+            ),
+            Notice("这个班级还没有学员"),
+        ]
     days = [Button(f"{d}天后截止", f"sm:1:d:{key}:{class_id}:{d}") for d in CLOSING_DAYS]
     return [
         Edit(
@@ -221,23 +254,52 @@ async def on_closing_text(ctx: Context) -> list[Reply]:
     with ctx.services.session() as session:
         pending = crud.get_pending(session, user_id=ctx.user.id)
         payload = dict(pending.payload) if pending is not None else {}
+    typed = ctx.event.text.strip()
     now = utcnow().astimezone(ctx.services.settings.timezone)
     try:
-        parsed = parse_reminder(ctx.event.text.strip() + " 问卷截止", now)
+        # the reminder parser wants a text after the time: the suffix is ours, never shown
+        parsed = parse_reminder(typed + " 问卷截止", now)
     except TimeParseError as error:
-        raise UserError(f"{error.reason}\n请再发一次,例如:12月1日18:00 或 3天后") from None
+        raise UserError(closing_time_problem(typed, error.reason) + CLOSING_EXAMPLES) from None
     if parsed.run_at is None:
-        raise UserError("截止时间只能是一个具体时间,不能是「每天」这样的重复时间。请再发一次。")
+        raise UserError(
+            f"问卷截止时间只能是一个具体时间,「{escape(typed)}」是重复的时间。" + CLOSING_EXAMPLES
+        )
     closes_at = parsed.run_at.astimezone(utcnow().tzinfo).replace(second=0, microsecond=0)
     if closes_at <= utcnow() + timedelta(minutes=5):
-        raise UserError("截止时间至少要在 5 分钟以后。请再发一次。")
+        raise UserError(
+            f"问卷截止时间「{escape(typed)}」太近了:至少要在 5 分钟以后。" + CLOSING_EXAMPLES
+        )
     if closes_at > utcnow() + timedelta(days=MAX_OPEN_DAYS):
-        raise UserError(f"截止时间最多在 {MAX_OPEN_DAYS} 天以内。请再发一次。")
+        raise UserError(
+            f"问卷截止时间「{escape(typed)}」太远了:最多在 {MAX_OPEN_DAYS} 天以内。"
+            + CLOSING_EXAMPLES
+        )
     with ctx.services.session() as session:
         crud.clear_pending(session, user_id=ctx.user.id)
     return confirm_page(
         ctx, str(payload.get("key", "")), int(payload.get("class", 0)), closes_at, edit=False
     )
+
+
+CLOSING_EXAMPLES = (
+    "\n请再发一次截止时间,例如:<code>12月1日18:00</code>、<code>3天后</code>、"
+    "<code>下周五 18:00</code>。"
+)
+
+
+def closing_time_problem(typed: str, reason: str) -> str:
+    """What is wrong with a typed survey closing time, quoting only what the manager typed (the
+    reminder parser's own words speak of reminders and of the text it was given)."""
+    quoted = f"「{escape(typed)}」" if typed else ""
+    if "过去" in reason:
+        return f"问卷截止时间{quoted}已经过去了,请写一个将来的时间。"
+    if "太远" in reason:
+        return f"问卷截止时间{quoted}太远了:最多在 {MAX_OPEN_DAYS} 天以内。"
+    if reason.startswith(("时间不存在", "日期不存在")) or "歧义" in reason:
+        # these quote the part of the typed time that is wrong, and say why
+        return f"问卷截止时间有误:{escape(reason)}"
+    return f"没看懂问卷截止时间{quoted}。"
 
 
 def confirm_page(
@@ -247,6 +309,9 @@ def confirm_page(
     with ctx.services.session() as session:
         training_class = _manager_class(ctx, session, class_id)
         members = crud.count_members(session, class_id=class_id)
+    if members == 0:
+        text = _no_trainees_text(ctx, training_class)
+        return [Edit(text) if edit else Send(text)]
     spec = template.spec
     kinds = "、".join(
         f"{KIND_NAMES[k]} {n} 题"
@@ -261,8 +326,9 @@ def confirm_page(
         f"匿名:{'是,您只能看到汇总,看不到谁答了什么' if spec.anonymous else '否(实名)'}\n\n"
         "确认后每位学员都会收到填写邀请。"
     )
+    ok = f"sm:1:ok:{key}:{class_id}:{int(closes_at.timestamp())}:{template.version}"
     buttons = keyboard(
-        [Button("✅ 确认发送", f"sm:1:ok:{key}:{class_id}:{int(closes_at.timestamp())}")],
+        [Button("✅ 确认发送", ok)],
         [Button("取消", "sm:1:x")],
     )
     return [Edit(text, buttons) if edit else Send(text, buttons)]
@@ -275,12 +341,30 @@ def nudge_time(created: datetime, closes_at: datetime, hours: float) -> datetime
     return max(closes_at - timedelta(hours=hours), created + (closes_at - created) / 2)
 
 
-async def send_survey(ctx: Context, key: str, class_id: int, closes_ts: int) -> list[Reply]:
-    """Create the survey (once, however often 「确认发送」 is pressed) and invite the class."""
+async def send_survey(
+    ctx: Context, key: str, class_id: int, closes_ts: int, version: str | None = None
+) -> list[Reply]:
+    """Create the survey (once, however often 「确认发送」 is pressed) and invite the class.
+
+    `version` is the template's fingerprint when the confirmation was shown: if its owner has
+    updated it since, nothing is sent and the manager is asked to look at the new version.
+    """
     from datetime import UTC
 
     template = _template(ctx, key)
     closes_at = datetime.fromtimestamp(closes_ts, tz=UTC)
+    if version is not None and version != template.version:
+        with ctx.services.session() as session:
+            _manager_class(ctx, session, class_id)
+            sent = scrud.find_survey(
+                session, class_id=class_id, template_key=key, closes_at=closes_at
+            )
+        if sent is not None:  # a second tap of a button that did send
+            return [Notice("这份问卷已经发送过了。", alert=True)]
+        raise UserError(
+            f"问卷模板「{template.title}」在您确认前被修改过了,这次没有发送。"
+            "请重新发送 /survey,看过新版本后再发。"
+        )
     now = utcnow()
     if closes_at <= now:
         raise UserError("截止时间已经过了。请重新发送 /survey。")
@@ -289,6 +373,7 @@ async def send_survey(ctx: Context, key: str, class_id: int, closes_ts: int) -> 
     spec = template.spec
     with ctx.services.session() as session:
         training_class = _manager_class(ctx, session, class_id)
+        _refuse_empty_class(ctx, training_class, crud.count_members(session, class_id=class_id))
         survey, created = scrud.create_survey(
             session,
             class_id=class_id,
@@ -388,15 +473,33 @@ async def handle_template_upload(ctx: Context, content: bytes, filename: str) ->
         raise UserError("只有班主任和管理员可以添加问卷模板。")
     builtin = {k for k, t in _templates(ctx.services).items() if t.builtin}
     try:
-        template = save_uploaded(templates_dir(ctx.services), content, filename, builtin)
+        template, updated = save_uploaded(
+            templates_dir(ctx.services),
+            content,
+            filename,
+            builtin,
+            owner_id=ctx.user.id,
+            may_replace_any=ctx.role is Role.admin,
+        )
     except TemplateError as error:
         return [Send(f"❌ 模板未添加,请修改后重新发送:\n{escape(str(error))}")]
     spec = template.spec
+    summary = f"({len(spec.questions)} 题,{'匿名' if spec.anonymous else '实名'})"
+    if updated:
+        log.info("survey template %s updated by %s", template.key, ctx.user.id)
+        return [
+            Send(
+                f"✅ 已更新问卷模板「{escape(spec.title)}」{summary}"
+                f"(key:{escape(template.key)})。\n"
+                "已经发出的问卷不受影响,学员仍按发出时的题目填写;"
+                "之后用 /survey 发出的问卷使用新版本。"
+            )
+        ]
     log.info("survey template %s added by %s", template.key, ctx.user.id)
     return [
         Send(
-            f"✅ 已添加问卷模板「{escape(spec.title)}」({len(spec.questions)} 题,"
-            f"{'匿名' if spec.anonymous else '实名'})。发送 /survey 即可选用。"
+            f"✅ 已添加问卷模板「{escape(spec.title)}」{summary}。发送 /survey 即可选用。\n"
+            f"以后修改:改好后再发一次同一个 key(<code>{escape(template.key)}</code>)的文件即可。"
         )
     ]
 

@@ -57,18 +57,26 @@ def create_survey(
         session.commit()
     except IntegrityError:
         session.rollback()
-        existing = session.exec(
-            select(Survey).where(
-                Survey.class_id == class_id,
-                Survey.template_key == template_key,
-                Survey.closes_at == closes_at,
-            )
-        ).first()
+        existing = find_survey(
+            session, class_id=class_id, template_key=template_key, closes_at=closes_at
+        )
         if existing is None:
             raise
         return existing, False
     session.refresh(survey)
     return survey, True
+
+
+def find_survey(
+    session: Session, *, class_id: int, template_key: str, closes_at: datetime
+) -> Survey | None:
+    """The survey sent to this class from this template with this closing time, if any."""
+    statement = select(Survey).where(
+        Survey.class_id == class_id,
+        Survey.template_key == template_key,
+        Survey.closes_at == closes_at,
+    )
+    return session.exec(statement).first()
 
 
 def get_survey(session: Session, *, survey_id: int) -> Survey | None:
@@ -537,7 +545,5 @@ def load_sheet_and_answers(
     if not rows:
         return None, {}
     sheet = Sheet(*rows[0][: len(_SHEET_COLUMNS)])
-    answers = {
-        row[8]: StoredAnswer(*row[9:12]) for row in rows if row[8] is not None
-    }
+    answers = {row[8]: StoredAnswer(*row[9:12]) for row in rows if row[8] is not None}
     return sheet, answers

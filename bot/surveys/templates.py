@@ -27,6 +27,7 @@ A file with any error is refused whole: nothing of it is loaded.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,17 @@ SATISFIED = (0, 1)
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
 MAX_TEMPLATE_BYTES = 64 * 1024
 KIND_NAMES = {"likert5": "满意度", "single": "单选", "multiple": "多选", "text": "文字"}
+
+
+_KIND_NOTE = re.compile(r"\s*[((]\s*(?:可以?多选|多选题?|可多项选择)\s*[))]\s*$")
+
+
+def shown_text(text: str, kind: str) -> str:
+    """The question as shown: without a trailing 「(可多选)」 that the template wrote, since the
+    bot adds the kind itself (「(可多选)」 when answering, 「(多选,N 人作答)」 in the results)."""
+    if kind != "multiple":
+        return text
+    return _KIND_NOTE.sub("", text) or text
 
 
 class TemplateError(ValueError):
@@ -132,6 +144,11 @@ class Template:
     def title(self) -> str:
         return self.spec.title
 
+    @property
+    def version(self) -> str:
+        """A short fingerprint of the questions: changes whenever the owner updates it."""
+        return hashlib.sha1(self.spec.model_dump_json().encode()).hexdigest()[:6]
+
 
 _FIELD_NAMES = {
     "key": "key",
@@ -153,12 +170,10 @@ def parse_template(text: str, *, filename: str) -> Template:
         data = yaml.safe_load(text)
         root = yaml.compose(text)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = error.problem or "格式错误"
-        raise TemplateError(f"{filename} 第 {line} 行:YAML 格式错误({problem})") from None
-    except yaml.YAMLError as error:
-        raise TemplateError(f"{filename}:YAML 格式错误({error})") from None
+        line, problem = _yaml_problem(error)
+        raise TemplateError(f"{filename} 第 {line} 行:YAML 格式错误,{problem}") from None
+    except yaml.YAMLError:
+        raise TemplateError(f"{filename}:YAML 格式错误,{_YAML_GENERIC}") from None
     if not isinstance(data, dict):
         raise TemplateError(f"{filename} 第 1 行:模板应以 title: 和 questions: 开头")
     try:
@@ -175,6 +190,50 @@ def parse_template(text: str, *, filename: str) -> Template:
         raise TemplateError(f"{filename} 第 {line} 行:{_describe(problem, loc)}") from None
     key = spec.key or _key_from_filename(filename)
     return Template(key=key, spec=spec, path=None, builtin=False)
+
+
+_YAML_GENERIC = "请检查这一行和上一行的缩进(用空格对齐)、英文冒号「:」和括号是否配对。"
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """(1-based line, what to fix, in Chinese) for one of PyYAML's English parse errors."""
+    problem = error.problem or ""
+    context = error.context or ""
+    problem_line = error.problem_mark.line + 1 if error.problem_mark else None
+    context_line = error.context_mark.line + 1 if error.context_mark else None
+    line = problem_line or context_line or 1
+    if "flow sequence" in context:
+        return context_line or line, (
+            "这一行的「[」没有配对的「]」:列表要写成 [选项1, 选项2, 选项3],"
+            "用英文逗号隔开,以「]」结束。"
+        )
+    if "flow mapping" in context:
+        return context_line or line, "这一行的「{」没有配对的「}」:请补上「}」,或给内容加上引号。"
+    if "quoted scalar" in context:
+        return context_line or line, "这一行的引号没有配对:请在内容结尾补上同样的引号。"
+    if "\\t" in problem or "\t" in problem:  # PyYAML writes the tab as '\t'
+        return line, "这一行有制表符(Tab):请改用空格缩进。"
+    if "mapping values are not allowed" in problem:
+        return line, (
+            "这一行多了冒号,或上一行的冒号写成了中文冒号「:」:"
+            "字段名后面用英文冒号加空格(如 title: 反馈);内容里有冒号时请给内容加引号"
+            '(如 title: "培训:反馈")。'
+        )
+    if "could not find expected ':'" in problem:
+        return context_line or line, (
+            "这一行缺少英文冒号「:」,或冒号后没有空格,或用了中文冒号「:」:"
+            "请写成「字段名: 内容」(英文冒号,后面一个空格)。"
+        )
+    if "expected <block end>" in problem or "block" in context:
+        return line, (
+            "缩进不对:同一层的内容要用空格对齐,每道题的 text、kind、options 要对齐,"
+            "并比「-」多缩进两格。"
+        )
+    if any(word in problem + context for word in ("alias", "anchor")):
+        return line, "内容以「*」或「&」开头时有特殊含义:请给这段内容加上引号。"
+    if "cannot start any token" in problem:
+        return line, "这一行的内容以特殊符号开头(如 @ 或 `):请给这段内容加上引号。"
+    return line, _YAML_GENERIC
 
 
 def _describe(problem: dict[str, Any], loc: tuple) -> str:
@@ -204,8 +263,20 @@ def _describe(problem: dict[str, Any], loc: tuple) -> str:
         message = f"{label}应为 true 或 false"
     elif kind == "value_error":
         message = str(problem["msg"]).removeprefix("Value error, ")
+    elif kind == "string_type":
+        message = f"{label}应为一段文字(内容以 [ 或 {{ 开头时请加引号)"
+    elif kind == "list_type" and field_name == "questions":
+        message = f"{label}应写成一道道题:每道题另起一行,以「  - text:」开头"
+    elif kind == "list_type":
+        message = f"{label}应为列表,如 [选项1, 选项2]"
+    elif kind in ("int_type", "int_parsing", "int_from_float"):
+        message = f"{label}应为整数,如 2"
+    elif kind == "greater_than_equal":
+        message = f"{label}至少为 {problem['ctx'].get('ge')}"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = f"{label}每一项都应写成 text: 和 kind: 两行(见示例模板)"
     else:
-        message = f"{label}:{problem['msg']}"
+        message = f"{label}的写法不对,请对照示例模板 course_feedback.yaml 修改"
     return f"{where}{',' if where else ''}{message}"
 
 
@@ -277,10 +348,69 @@ def load_templates(extra_dir: Path | None = None) -> TemplateSet:
     return TemplateSet(templates, errors)
 
 
+def owner_of(extra_dir: Path, key: str) -> int | None:
+    """The user who added the uploaded template `key` (None: nobody recorded, e.g. older files)."""
+    try:
+        return int(_owner_path(extra_dir, key).read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _owner_path(extra_dir: Path, key: str) -> Path:
+    return extra_dir / f".{key}.owner"  # not *.yaml: load_templates never reads it
+
+
+def _free_key(key: str, taken: set[str]) -> str:
+    """A key like `key` that no template uses (for the refusal's suggestion)."""
+    for number in range(2, 100):
+        suffix = f"_{number}"
+        candidate = key[: 24 - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+    return key[:20] + "_new"
+
+
+def _claim_key(
+    extra_dir: Path, key: str, owner_id: int, *, may_replace_any: bool
+) -> tuple[bool, int | None]:
+    """Make `owner_id` the owner of `key` unless someone else owns it; (updated, old owner)."""
+    owner_path = _owner_path(extra_dir, key)
+    existed = (extra_dir / f"{key}.yaml").exists()
+    if existed and not owner_path.exists():
+        # uploaded before owners were recorded: only an admin may take it over
+        if not may_replace_any:
+            raise PermissionError(None)
+        owner_path.write_text(str(owner_id), encoding="ascii")
+        return True, None
+    try:
+        descriptor = os.open(owner_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        owner = owner_of(extra_dir, key)
+        if owner != owner_id:
+            if not may_replace_any:
+                raise PermissionError(owner) from None
+            owner_path.write_text(str(owner_id), encoding="ascii")
+        return existed, owner
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(str(owner_id))
+    return existed, None
+
+
 def save_uploaded(
-    extra_dir: Path, content: bytes, filename: str, builtin_keys: set[str]
-) -> Template:
-    """Validate an uploaded template and store it under `extra_dir`; refuse it whole on error."""
+    extra_dir: Path,
+    content: bytes,
+    filename: str,
+    builtin_keys: set[str],
+    *,
+    owner_id: int,
+    may_replace_any: bool = False,
+) -> tuple[Template, bool]:
+    """Validate an uploaded template and store it under `extra_dir`; refuse it whole on error.
+
+    The first uploader of a key owns it: they may send it again to update it (returns
+    (template, True)); anyone else is refused, unless `may_replace_any` (an admin). Surveys
+    already sent keep the questions they were sent with (they are stored with the survey).
+    """
     name = Path(filename).name or "template.yaml"
     if len(content) > MAX_TEMPLATE_BYTES:
         raise TemplateError(f"{name}:文件太大(最多 {MAX_TEMPLATE_BYTES // 1024} KB)")
@@ -294,8 +424,20 @@ def save_uploaded(
             f"{name}:key「{template.key}」是内置模板的名字,请换一个 key(如 {template.key}_2)"
         )
     extra_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        updated, _previous_owner = _claim_key(
+            extra_dir, template.key, owner_id, may_replace_any=may_replace_any
+        )
+    except PermissionError:
+        taken = builtin_keys | {p.stem for p in extra_dir.glob("*.y*ml")}
+        origin = "" if template.spec.key else "(取自文件名)"
+        raise TemplateError(
+            f"{name}:key「{template.key}」{origin}已被另一位班主任的模板使用,"
+            "不能覆盖别人的模板。请在模板里把 key 改成别的名字"
+            f"(如 key: {_free_key(template.key, taken)})后重新发送。"
+        ) from None
     path = extra_dir / f"{template.key}.yaml"
-    temporary = path.with_suffix(".yaml.tmp")
+    temporary = extra_dir / f".{template.key}.{os.getpid()}.tmp"
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)
-    return Template(key=template.key, spec=template.spec, path=path, builtin=False)
+    return Template(key=template.key, spec=template.spec, path=path, builtin=False), updated

@@ -3,6 +3,7 @@ the file and the line; uploads are validated before anything is written."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,7 @@ def test_good_template_parses() -> None:
         (GOOD.replace("    max_choices: 2", "    max_choices: 9"), 13, "max_choices"),
         (GOOD.replace("title: 班级活动反馈\n", ""), 1, "缺少标题"),
         (GOOD.replace("    required: false", "    requird: false"), 16, "不认识的字段「requird」"),
-        (GOOD.replace("  - text: 其他建议", "  - text: [其他建议"), 15, "YAML 格式错误"),
+        (GOOD.replace("  - text: 其他建议", "  - text: [其他建议"), 14, "「[」没有配对的「]」"),
         (
             GOOD.replace("    kind: likert5", "    kind: likert5\n    options: [a, b]"),
             7,
@@ -89,20 +90,55 @@ def test_broken_template_names_file_and_line(broken: str, line: int, needle: str
     assert needle in message, message
 
 
+ENGLISH = re.compile(r"expected|found|while|stream|block|token|mapping|Input should", re.I)
+
+
+@pytest.mark.parametrize(
+    ("broken", "line", "needle"),
+    [
+        # the QA tester's file: a list never closed, so PyYAML reached the end of the file
+        (GOOD.replace("[户外, 参观, 讲座]", "[户外, 参观, 讲座"), 12, "「[」没有配对的「]」"),
+        (GOOD.replace("    kind: likert5", "   kind: likert5"), 6, "缩进不对"),
+        (GOOD.replace("    kind: likert5", "\tkind: likert5"), 6, "制表符(Tab)"),
+        (GOOD.replace("title: 班级活动反馈", "title:班级活动反馈"), 2, "中文冒号"),
+        (GOOD.replace("title: 班级活动反馈", "title: 班级: 活动反馈"), 2, "请给内容加引号"),
+        (GOOD.replace("title: 班级活动反馈", 'title: "班级活动反馈'), 2, "引号没有配对"),
+        (GOOD.replace("    kind: text", "    kind text"), 15, "缺少英文冒号"),
+        (GOOD.replace("  - text: 其他建议", "  - text: *其他建议"), 14, "加上引号"),
+        (GOOD.replace("options: [户外, 参观, 讲座]", "options: 户外"), 12, "应为列表"),
+        (GOOD.replace("max_choices: 2", "max_choices: 两个"), 13, "应为整数"),
+    ],
+)
+def test_yaml_mistakes_are_explained_in_chinese(broken: str, line: int, needle: str) -> None:
+    """No PyYAML or pydantic English reaches the manager: the line, and what to fix."""
+    with pytest.raises(TemplateError) as refused:
+        parse_template(broken, filename="bad.yaml")
+    message = str(refused.value)
+    assert message.startswith(f"bad.yaml 第 {line} 行"), message
+    assert needle in message, message
+    assert not ENGLISH.search(message), message
+
+
 def test_upload_is_validated_whole(tmp_path: Path) -> None:
     folder = tmp_path / "survey_templates"
     builtin = set(load_templates().templates)
     with pytest.raises(TemplateError, match="第 8 行"):
-        save_uploaded(folder, GOOD.replace("kind: single", "kind: x").encode(), "x.yaml", builtin)
+        save_uploaded(
+            folder, GOOD.replace("kind: single", "kind: x").encode(), "x.yaml", builtin, owner_id=1
+        )
     assert not folder.exists() or not any(folder.iterdir())  # nothing half-written
     with pytest.raises(TemplateError, match="内置模板"):
         save_uploaded(
-            folder, GOOD.replace("my_survey", "guopei_satisfaction").encode(), "y.yaml", builtin
+            folder,
+            GOOD.replace("my_survey", "guopei_satisfaction").encode(),
+            "y.yaml",
+            builtin,
+            owner_id=1,
         )
     with pytest.raises(TemplateError, match="UTF-8"):
-        save_uploaded(folder, GOOD.encode("gbk"), "z.yaml", builtin)
-    saved = save_uploaded(folder, GOOD.encode(), "活动.yaml", builtin)
-    assert saved.path == folder / "my_survey.yaml"
+        save_uploaded(folder, GOOD.encode("gbk"), "z.yaml", builtin, owner_id=1)
+    saved, updated = save_uploaded(folder, GOOD.encode(), "活动.yaml", builtin, owner_id=1)
+    assert saved.path == folder / "my_survey.yaml" and not updated
     loaded = load_templates(folder)
     assert "my_survey" in loaded.templates and not loaded.templates["my_survey"].builtin
     # a broken file in the folder is reported, the others still load
