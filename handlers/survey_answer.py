@@ -32,7 +32,7 @@ from bot.db.models import utcnow
 from bot.db.survey_crud import Sheet, StoredAnswer
 from bot.db.survey_models import ResponseStatus
 from bot.services import Services
-from bot.surveys.templates import LIKERT5
+from bot.surveys.templates import LIKERT5, shown_text
 from handlers.routing import Context, UserError
 
 log = logging.getLogger("guopei.surveys")
@@ -43,7 +43,8 @@ TEXT_STATE = "survey_text"
 MAX_TEXT_ANSWER = 500
 MAX_ID = 2**31 - 1
 
-CLOSED = "这份问卷已经截止,不能再修改了。感谢您的关注!"
+CLOSED = "这份问卷已截止,不能再填写或修改了。感谢您的关注!"
+CLOSED_UNSTARTED = "这份问卷已于 {when} 截止,不能再填写了。感谢您的关注!"
 SUBMITTED = "您已经提交过这份问卷,答案不能再修改。感谢参与!"
 FORGED = "这个按钮无效。请点击最新问卷消息里的按钮,或发送 /mysurveys 继续填写。"
 
@@ -83,7 +84,7 @@ def survey_view(services: Services, session: Session, survey_id: int) -> SurveyV
                 id=q.id,  # type: ignore[arg-type]
                 position=q.position,
                 kind=q.kind,
-                text=q.text,
+                text=shown_text(q.text, q.kind),
                 required=q.required,
                 options=LIKERT5 if q.kind == "likert5" else tuple(q.options),
                 max_choices=q.max_choices,
@@ -285,8 +286,8 @@ def _refuse_forged(ctx: Context, reason: str) -> list[Reply]:
     return [Notice(FORGED, alert=True)]
 
 
-def _closed_replies(view: SurveyView) -> list[Reply]:
-    return [Edit(f"⏹ <b>{escape(view.title)}</b>\n{CLOSED}"), Notice(CLOSED, alert=True)]
+def _closed_replies(view: SurveyView, message: str = CLOSED) -> list[Reply]:
+    return [Edit(f"⏹ <b>{escape(view.title)}</b>\n{message}"), Notice(message, alert=True)]
 
 
 def _check_press(press: Press, view: SurveyView) -> str | None:
@@ -452,7 +453,11 @@ def start_survey(ctx: Context, survey_id: int) -> list[Reply]:
         if response is not None and response.status == ResponseStatus.submitted:
             return [Edit(render_done(view)), Notice(SUBMITTED, alert=True)]
         if not survey.is_open(utcnow()):
-            return _closed_replies(view)
+            if response is not None:  # half-way: their answers stay, but cannot be submitted
+                return _closed_replies(view)
+            closed_at = min(survey.closed_at or survey.closes_at, survey.closes_at)
+            when = closed_at.astimezone(ctx.services.settings.timezone)
+            return _closed_replies(view, CLOSED_UNSTARTED.format(when=f"{when:%Y-%m-%d %H:%M}"))
         if response is None:
             response, _ = scrud.get_or_create_response(
                 session, survey_id=survey_id, user_id=ctx.user.id

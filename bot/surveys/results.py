@@ -22,7 +22,7 @@ from sqlmodel import Session
 from bot.db import survey_crud as scrud
 from bot.db.models import TrainingClass, User
 from bot.db.survey_models import ResponseStatus, Survey, SurveyAnswer, SurveyResponse
-from bot.surveys.templates import KIND_NAMES, LIKERT5, SATISFIED
+from bot.surveys.templates import KIND_NAMES, LIKERT5, SATISFIED, shown_text
 
 
 @dataclass(slots=True)
@@ -93,7 +93,7 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
         QuestionStats(
             position=q.position,
             kind=q.kind,
-            text=q.text,
+            text=shown_text(q.text, q.kind),
             required=q.required,
             options=LIKERT5 if q.kind == "likert5" else tuple(q.options),
             counts=[0] * (5 if q.kind == "likert5" else len(q.options)),

@@ -1,0 +1,86 @@
+"""What managers and trainees read at the edges of a survey: an empty class, a typed closing time
+the bot cannot use, a multiple-choice question, a survey that closed before a trainee began."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.db.models import TrainingClass, utcnow
+from bot.db.survey_models import Survey
+from tests.surveys.helpers import SurveyEnv, button_data, buttons, first_text, notice
+
+MANAGER = 2001
+TRAINEES = [1001, 1002]
+
+
+@pytest.fixture
+def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    environment = SurveyEnv.create(database_url, tmp_path, monkeypatch)
+    environment.manager(MANAGER)
+    yield environment
+    environment.close()
+
+
+def survey_count(env: SurveyEnv) -> int:
+    with env.services.session() as session:
+        return session.execute(select(func.count()).select_from(Survey)).scalar_one()
+
+
+def test_empty_class_is_refused_with_the_join_link(env: SurveyEnv) -> None:
+    class_id = env.new_class(MANAGER, [], name="语文班")
+    with env.services.session() as session:
+        code = session.get(TrainingClass, class_id).join_code
+    env.command(MANAGER, "/survey")
+    env.press(MANAGER, "sm:1:t:course_feedback")
+    chosen = env.press(MANAGER, f"sm:1:c:course_feedback:{class_id}")
+    text = first_text(chosen)
+    assert "「语文班」还没有学员" in text and "没有发送" in text
+    assert f"?start={code}" in text and f"/join {code}" in text and "/myclass" in text
+    labels = [label for label, _ in buttons(chosen)]
+    assert "换一个班级" in labels and not any("截止" in label for label in labels)
+    # the typed closing time and a confirm button pressed anyway (an old or forged one)
+    env.press(MANAGER, f"sm:1:w:course_feedback:{class_id}")
+    assert "还没有学员" in first_text(env.text(MANAGER, "3天后"))
+    closes = int((utcnow() + timedelta(days=3)).timestamp())
+    pressed = env.press(MANAGER, f"sm:1:ok:course_feedback:{class_id}:{closes}")
+    assert "还没有学员" in notice(pressed).text and "/myclass" in notice(pressed).text
+    assert env.delivered == [] and survey_count(env) == 0
+
+
+@pytest.mark.parametrize("typed", ["昨天", "随便什么时候", "2020-01-01 9:00"])
+def test_typed_closing_time_speaks_of_the_survey(env: SurveyEnv, typed: str) -> None:
+    class_id = env.new_class(MANAGER, TRAINEES)
+    env.press(MANAGER, f"sm:1:w:course_feedback:{class_id}")
+    text = first_text(env.text(MANAGER, typed))
+    assert f"问卷截止时间「{typed}」" in text, text
+    assert "提醒" not in text and "问卷截止」" not in text, text
+    assert "例如" in text and "3天后" in text
+    # still waiting for the time: a good one now goes on to the confirmation
+    assert "确认发送问卷" in first_text(env.text(MANAGER, "5天后18:00"))
+
+
+def test_multiple_choice_note_is_shown_once(env: SurveyEnv) -> None:
+    class_id = env.new_class(MANAGER, TRAINEES)
+    survey_id = env.send_survey(MANAGER, class_id, "course_feedback")
+    page = env.press(TRAINEES[0], f"sv:1:s:{survey_id}", message_id=8)
+    page = env.press(TRAINEES[0], button_data(page, "适中"), message_id=8)
+    question = first_text(page)
+    assert "您希望后续增加哪些形式?" in question and question.count("可多选") == 1, question
+    results = first_text(env.command(MANAGER, f"/results {survey_id}"))
+    assert "您希望后续增加哪些形式?</b>(多选," in results and "可多选" not in results
+
+
+def test_closed_survey_tells_a_trainee_who_never_started(env: SurveyEnv) -> None:
+    class_id = env.new_class(MANAGER, TRAINEES)
+    survey_id = env.send_survey(MANAGER, class_id, "course_feedback")
+    env.press(TRAINEES[1], f"sv:1:s:{survey_id}", message_id=9)  # half-way
+    env.press(MANAGER, f"sr:1:zz:{survey_id}")
+    never = env.press(TRAINEES[0], f"sv:1:s:{survey_id}", message_id=10)
+    assert "已于" in notice(never).text and "截止,不能再填写了" in notice(never).text
+    assert "修改" not in notice(never).text and "已于" in first_text(never)
+    halfway = env.press(TRAINEES[1], f"sv:1:s:{survey_id}", message_id=9)
+    assert "已截止" in notice(halfway).text
