@@ -484,13 +484,13 @@ async def handle_template_upload(ctx: Context, content: bytes, filename: str) ->
     except TemplateError as error:
         return [Send(f"❌ 模板未添加,请修改后重新发送:\n{escape(str(error))}")]
     spec = template.spec
-    summary = f"({len(spec.questions)} 题,{'匿名' if spec.anonymous else '实名'})"
+    summary = f"{len(spec.questions)} 题,{'匿名' if spec.anonymous else '实名'}"
     if updated:
         log.info("survey template %s updated by %s", template.key, ctx.user.id)
         return [
             Send(
-                f"✅ 已更新问卷模板「{escape(spec.title)}」{summary}"
-                f"(key:{escape(template.key)})。\n"
+                f"✅ 已更新问卷模板「{escape(spec.title)}」"
+                f"({summary},key:{escape(template.key)})。\n"
                 "已经发出的问卷不受影响,学员仍按发出时的题目填写;"
                 "之后用 /survey 发出的问卷使用新版本。"
             )
@@ -498,7 +498,7 @@ async def handle_template_upload(ctx: Context, content: bytes, filename: str) ->
     log.info("survey template %s added by %s", template.key, ctx.user.id)
     return [
         Send(
-            f"✅ 已添加问卷模板「{escape(spec.title)}」{summary}。发送 /survey 即可选用。\n"
+            f"✅ 已添加问卷模板「{escape(spec.title)}」({summary})。发送 /survey 即可选用。\n"
             f"以后修改:改好后再发一次同一个 key(<code>{escape(template.key)}</code>)的文件即可。"
         )
     ]
