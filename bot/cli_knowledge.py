@@ -58,7 +58,7 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
             print_report(console, report)
         stats = kb.stats()
         console.print(
-            f"知识库:{stats['documents']} 份通知,{stats['passages']} 个段落,"
+            f"知识库:{stats['notices']} 份通知,{stats['passages']} 个段落,"
             f"词表 {stats['vocabulary']} 词"
         )
         if any(not report.ok for report in reports):

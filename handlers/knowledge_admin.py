@@ -234,7 +234,8 @@ def kbstats_text(stats: question_crud.QuestionStats, days: int, index: dict | No
     """The /kbstats report (also usable by a CLI command)."""
     lines = [f"📊 <b>知识库统计</b>(最近 {days} 天)"]
     if index:
-        lines.append(f"通知 {index.get('documents', 0)} 篇,条款段落 {index.get('passages', 0)} 个")
+        notices = index.get("notices", index.get("documents", 0))
+        lines.append(f"通知 {notices} 篇,条款段落 {index.get('passages', 0)} 个")
     lines.append(
         f"提问 {stats.total} 次:回答 {stats.answered},未能回答 {stats.declined}"
         f"(拒答率 {percent(stats.decline_rate)}),其中标准答案 {stats.curated}"

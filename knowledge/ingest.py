@@ -9,7 +9,7 @@ from pathlib import Path
 from knowledge.cleaning import clean_text, to_simplified
 from knowledge.errors import IngestError
 from knowledge.loaders import read_notice_file
-from knowledge.models import Document, IngestReport, Passage
+from knowledge.models import BLURB_TITLE, Document, IngestReport, Passage
 from knowledge.notices import (
     ADDRESSEE,
     DOC_NUMBER,
@@ -88,6 +88,10 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
                     fields[key] = to_simplified(header[key]) if key != "source" else header[key]
         if not fields["source"]:
             fields["source"] = name
+        if len(pieces) > 1 and _is_page_blurb(piece, fields):
+            # A site's own paragraph beside the notices on a page: searchable, but no notice,
+            # so its first words must not be cited as a notice's title.
+            fields["title"] = BLURB_TITLE
         doc_id = stem if len(pieces) == 1 else f"{stem}#{number}"
         document = Document(
             doc_id=doc_id,
@@ -113,6 +117,15 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
         repaired=cleaned.repaired,
     )
     return ParsedFile(documents, passages, report)
+
+
+def _is_page_blurb(piece: str, fields: dict[str, str]) -> bool:
+    """No 文号, issuer or date, and the 'title' is only the start of the first sentence."""
+    title = fields["title"]
+    if not title or fields["doc_number"] or fields["issuer"] or fields["date"]:
+        return False
+    rest = piece.lstrip()[len(title) :] if piece.lstrip().startswith(title) else "\n"
+    return rest[:1] in (",", ",", "。", "是", "的")
 
 
 def chinese_date(iso_date: str) -> str:

@@ -32,7 +32,7 @@ from knowledge.spelling import pinyin_index
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "knowledge-index-10"
+CODE_VERSION = "knowledge-index-11"
 MAX_QUESTION_CHARS = 1000
 CURATED_MIN_SCORE = 82.0
 GAMBLING_QUESTION = re.compile(GAMBLING_WORDS, re.IGNORECASE)
@@ -416,9 +416,11 @@ class KnowledgeBase:
         return list(self._state.reports)
 
     def stats(self) -> dict:
-        """Sizes of the index and when it was built."""
+        """Sizes of the index and when it was built: `documents` counts every indexed text,
+        `notices` only real notices (not a scraped page's own blurb)."""
         return {
             "documents": len(self._state.documents),
+            "notices": sum(1 for document in self._state.documents if document.is_notice),
             "passages": len(self._state.passages),
             "vocabulary": len(self._state.index.vocabulary),
             "built_at": self._state.built_at,

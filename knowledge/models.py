@@ -6,6 +6,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
+# The title given to a site's own paragraph found beside the notices of a scraped page.
+BLURB_TITLE = "网页上的介绍文字(不是正式通知)"
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -137,6 +140,11 @@ class Document:
     category: str = ""
     published: str = ""
     index_number: str = ""
+
+    @property
+    def is_notice(self) -> bool:
+        """False for a site's own paragraph (indexed, but not a notice of anyone's)."""
+        return self.title != BLURB_TITLE
 
     def metadata(self) -> dict:
         """Return the metadata without the text."""

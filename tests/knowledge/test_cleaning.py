@@ -6,6 +6,7 @@ from pathlib import Path
 
 from knowledge.cleaning import clean_text
 from knowledge.ingest import parse_notice_file, parse_notice_text
+from knowledge.models import BLURB_TITLE
 
 SEED_000 = "000_64d969114d19781a.txt"
 SEED_003 = "003_f04167f55225327c.txt"
@@ -42,6 +43,10 @@ def test_seed_003_splits_into_four_notices(corpus_dir: Path) -> None:
     parsed = parse_notice_file(corpus_dir / SEED_003)
     documents = parsed.documents
     assert len(documents) == 4
+    # The site's own paragraph before the notices is searchable but cited as what it is.
+    assert documents[0].title == BLURB_TITLE and not documents[0].is_notice
+    assert "2010年以来实施的高校有9所" in documents[0].text
+    assert all(document.is_notice for document in documents[1:])
     assert documents[1].title == "教育部、财政部关于实施全国中小学教师培训计划的通知"
     assert documents[1].doc_number == "〔2010〕4号"
     assert documents[2].title == "中小学少数民族双语教师普通话培训班"
