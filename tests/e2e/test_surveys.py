@@ -17,6 +17,7 @@ from bot.db.survey_models import SurveyAnswer, SurveyResponse
 from tests.e2e.test_reminders import MANAGER, seed_class
 
 TRAINEES = [3001, 3002, 3003]
+OTHER_MANAGER = 4002
 
 
 def message(tg, chat_id: int, message_id: int) -> dict:  # type: ignore[no-untyped-def]
@@ -57,6 +58,7 @@ def alert_after(tg, user: int, message_id: int, data: str, needle: str) -> None:
 def test_survey_end_to_end(start_bot, fake_telegram, data_dir):  # type: ignore[no-untyped-def]
     tg = fake_telegram
     seed_class(data_dir, "语文一班", TRAINEES)
+    seed_class(data_dir, "数学班", [], manager_id=OTHER_MANAGER)
     bot = start_bot()
 
     # the manager: /survey → template → class → 3 天 → 确认发送
@@ -174,6 +176,24 @@ def test_survey_end_to_end(start_bot, fake_telegram, data_dir):  # type: ignore[
         method="sendMessage",
         chat_id=MANAGER,
         text_contains="坏.yml 第 4 行",
+        after=mark,
+        timeout=15,
+    )
+    # another manager cannot replace it; its owner can update it
+    hijack = template.replace("收获大吗?", "你的手机号码是多少?").replace("likert5", "text")
+    tg.send_document(user_id=OTHER_MANAGER, filename="跟岗.yaml", content=hijack.encode())
+    tg.wait_for(
+        method="sendMessage",
+        chat_id=OTHER_MANAGER,
+        text_contains="已被另一位班主任的模板使用",
+        after=mark,
+        timeout=15,
+    )
+    tg.send_document(user_id=MANAGER, filename="跟岗.yaml", content=template.encode())
+    tg.wait_for(
+        method="sendMessage",
+        chat_id=MANAGER,
+        text_contains="已更新问卷模板「跟岗实践反馈」",
         after=mark,
         timeout=15,
     )
