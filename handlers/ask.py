@@ -58,6 +58,10 @@ SMALL_TALK = {
     **dict.fromkeys(("谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "thanks", "thankyou"), "thanks"),
     **dict.fromkeys(("好的", "收到", "ok", "嗯", "嗯嗯", "明白", "知道了", "再见", "拜拜"), "ack"),
 }
+NO_TOPIC_REPLY = (
+    "请写出您想问的具体内容,例如「参训教师的年龄有什么要求?」。"
+    "如果是想点按钮,请直接点消息下方的按钮。"
+)
 SMALL_TALK_REPLY = {
     "greeting": "您好!有国培计划的政策问题可以直接问我,例如「参训教师的年龄有什么要求?」",
     "thanks": "不客气!还有问题随时问我 😊",
@@ -295,6 +299,8 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
     started = time.perf_counter()
     answer = kb.ask(question, k=HITS_PER_QUESTION) if kb is not None else None
     elapsed_ms = (time.perf_counter() - started) * 1000
+    if answer is not None and answer.reason == "no_topic":  # a bare number, a greeting: not logged
+        return [Send(NO_TOPIC_REPLY)]
     top = answer.hits[0] if answer is not None and answer.answered and answer.hits else None
     answered = answer is not None and answer.answered
     with ctx.services.session() as session:

@@ -276,7 +276,7 @@ class KnowledgeBase:
         if not MEANINGFUL.search(question):
             return "no_text"
         if _has_no_topic(question):
-            return "out_of_scope"
+            return "no_topic"
         if GAMBLING_QUESTION.search(normalize(question)):
             # Cleaning removes lottery and gambling ads from every notice: no clause answers it.
             return "out_of_scope"

@@ -79,6 +79,8 @@ async def test_bad_input_gets_a_clear_message_and_is_not_logged(chat):
         ("/ask", "/ask 后面写上问题"),
         ("你好!", "可以直接问我"),
         ("谢谢 🙏", "不客气"),
+        ("9", "请写出您想问的具体内容"),  # a mistyped button number
+        ("2019年?", "请写出您想问的具体内容"),
     ]:
         assert expected in text_of(await chat.say(TRAINEE, text)), text
     assert logs(chat) == []
