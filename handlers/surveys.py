@@ -18,8 +18,11 @@ import logging
 from datetime import datetime, timedelta
 from html import escape
 
+from sqlmodel import Session
+
 from bot.chat import Button, Edit, Notice, Reply, Send, keyboard
 from bot.db import crud
+from bot.db import reminder_crud as rcrud
 from bot.db import survey_crud as scrud
 from bot.db.models import Role, TrainingClass, utcnow
 from bot.db.survey_models import Survey
@@ -32,6 +35,7 @@ from bot.surveys.templates import (
     save_uploaded,
 )
 from handlers import survey_answer
+from handlers.classes import class_labels
 from handlers.routing import Context, Router, UserError
 
 log = logging.getLogger("guopei.surveys")
@@ -173,10 +177,14 @@ def choose_class(ctx: Context, key: str) -> list[Reply]:
     template = _template(ctx, key)
     with ctx.services.session() as session:
         classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
-        counts = {c.id: crud.count_members(session, class_id=c.id) for c in classes}  # type: ignore[arg-type]
+        counts = {c.id: reachable_members(session, class_id=c.id) for c in classes}  # type: ignore[arg-type]
     if not classes:
         raise UserError("您还没有培训班。请先用 /newclass 班级名称 创建,并让学员加入。")
-    rows = [[Button(f"{c.name}({counts[c.id]} 人)"[:60], f"sm:1:c:{key}:{c.id}")] for c in classes]
+    labels = class_labels(classes, limit=40)
+    rows = [
+        [Button(f"{labels[c.id]}({counts[c.id]} 人)", f"sm:1:c:{key}:{c.id}")]  # type: ignore[index]
+        for c in classes
+    ]
     rows.append([Button("取消", "sm:1:x")])
     return [Edit(f"📋 <b>{escape(template.title)}</b>\n第 2 步:发给哪个培训班?", keyboard(*rows))]
 
@@ -395,7 +403,7 @@ async def send_survey(
                 for q in spec.questions
             ],
         )
-        members = crud.count_members(session, class_id=class_id)
+        members = reachable_members(session, class_id=class_id)
     if not created:
         return [Notice("这份问卷已经发送过了。", alert=True)]
     await invite(ctx.services, survey, created_by=ctx.user.id)
@@ -445,7 +453,12 @@ async def deliver(
     if recipient_ids is not None:
         return len(recipient_ids)
     with services.session() as session:
-        return crud.count_members(session, class_id=class_id)
+        return reachable_members(session, class_id=class_id)
+
+
+def reachable_members(session: Session, *, class_id: int) -> int:
+    """Members a survey reaches: all but those who blocked the bot (as a broadcast counts)."""
+    return rcrud.recipient_counts(session, class_id=class_id)[0]
 
 
 async def invite(services: Services, survey: Survey, *, created_by: int) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.db import crud
 from bot.db.models import TrainingClass, utcnow
 from bot.db.survey_models import Survey
 from tests.surveys.helpers import SurveyEnv, button_data, buttons, first_text, notice
@@ -84,3 +85,15 @@ def test_closed_survey_tells_a_trainee_who_never_started(env: SurveyEnv) -> None
     assert "修改" not in notice(never).text and "已于" in first_text(never)
     halfway = env.press(TRAINEES[1], f"sv:1:s:{survey_id}", message_id=9)
     assert "已截止" in notice(halfway).text
+
+
+def test_members_who_blocked_the_bot_are_not_counted_as_reached(env: SurveyEnv) -> None:
+    class_id = env.new_class(MANAGER, [*TRAINEES, 1003], name="数学班")
+    with env.services.session() as session:
+        crud.mark_blocked(session, user_id=1003)
+    env.command(MANAGER, "/survey")
+    picker = env.press(MANAGER, "sm:1:t:course_feedback")
+    assert "数学班(2 人)" in [label for label, _ in buttons(picker)]
+    closes = int((utcnow() + timedelta(days=3)).timestamp())
+    sent = env.press(MANAGER, f"sm:1:ok:course_feedback:{class_id}:{closes}")
+    assert "2 名学员" in first_text(sent)
