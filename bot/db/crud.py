@@ -198,15 +198,17 @@ def mark_blocked(session: Session, *, user_id: int) -> int:
 
 def unmark_blocked(session: Session, *, user_id: int) -> int:
     """Clear the blocked flag of a user who is talking to the bot again; returns how many."""
-    memberships = list(
-        session.exec(select(Membership).where(Membership.user_id == user_id, Membership.blocked))
-    )
-    for membership in memberships:
-        membership.blocked = False
-        session.add(membership)
-    if memberships:
-        session.commit()
-    return len(memberships)
+    blocked = select(Membership.id).where(Membership.user_id == user_id, Membership.blocked)
+    ids = list(session.exec(blocked))
+    if not ids:  # the usual case: a read only, so SQLite takes no write lock
+        return 0
+    for membership_id in ids:
+        membership = session.get(Membership, membership_id)
+        if membership is not None:
+            membership.blocked = False
+            session.add(membership)
+    session.commit()
+    return len(ids)
 
 
 def get_pending(session: Session, *, user_id: int) -> PendingInput | None:
