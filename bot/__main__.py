@@ -1,5 +1,5 @@
 """`python -m bot` is the `guopei-bot` command."""
 
-from bot.cli import app
+from bot.cli import main
 
-app()
+main()

@@ -8,13 +8,19 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import traceback
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from bot.engines import StartupError
 from bot.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="国培助手 guopei-bot", no_args_is_help=True, add_completion=False)
@@ -157,3 +163,62 @@ def _register_feature_commands() -> None:
 
 
 _register_feature_commands()
+
+
+def main() -> None:
+    """The `guopei-bot` console script: the Typer app, with what stops a command told in one
+    Chinese line (exit status 1) rather than a traceback; an unexpected error still shows its
+    traceback, with the bot token hidden."""
+    try:
+        app()
+    except StartupError as error:
+        _fail(str(error))
+    except DBAPIError as error:
+        _fail(
+            f"连不上数据库 {_database_shown()}:{_first_line(error.orig)}\n"
+            "请检查 DATABASE_URL,以及 PostgreSQL 是否在运行、数据库是否已创建。"
+        )
+    except OSError as error:
+        _fail(_file_problem(error))
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except Exception:
+        from bot.logs import RedactTokenFilter
+
+        hide = RedactTokenFilter(os.environ.get("BOT_TOKEN"))
+        typer.echo(hide.redact("guopei-bot 出错了:\n" + traceback.format_exc()), err=True)
+        raise SystemExit(1) from None
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"❌ {message}", err=True)
+    raise SystemExit(1)
+
+
+def _first_line(error: object) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _database_shown() -> str:
+    try:
+        url = load_settings().database_url_resolved
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # the settings themselves are broken: say nothing more about the URL
+        return "(DATABASE_URL)"
+
+
+FILE_PROBLEMS = {
+    errno.ENOENT: "文件或所在的文件夹不存在",
+    errno.EACCES: "没有读写权限",
+    errno.EPERM: "没有读写权限",
+    errno.EISDIR: "这是一个文件夹,请写文件名",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "磁盘是只读的",
+}
+
+
+def _file_problem(error: OSError) -> str:
+    reason = FILE_PROBLEMS.get(error.errno or 0, error.strerror or type(error).__name__)
+    where = f"「{error.filename}」" if error.filename else ""
+    return f"无法读写文件{where}:{reason}。请换一个路径再试。"

@@ -3,3 +3,25 @@
 Each engine turns its library's updates into `bot.chat.Event`s, hands them to the
 `Conversation`, and performs the returned replies with its library's own API.
 """
+
+
+class StartupError(RuntimeError):
+    """The bot could not start serving: Telegram refused the token or could not be reached.
+
+    Engines raise it with a Chinese message that says what to fix and never holds the token;
+    `guopei-bot run` prints that one line instead of a traceback.
+    """
+
+
+def token_refused() -> StartupError:
+    return StartupError(
+        "Telegram 拒绝了 BOT_TOKEN(401 Unauthorized)。请在 .env 里填入 @BotFather 给的完整 token"
+        "(形如 123456789:AA…),然后重新启动。"
+    )
+
+
+def server_unreachable(api_base: str) -> StartupError:
+    return StartupError(
+        f"连不上 Telegram 服务器 {api_base}。请检查网络;自建 Bot API 服务器时,检查 "
+        "TELEGRAM_API_URL 和那台服务器是否在运行。"
+    )

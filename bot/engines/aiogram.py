@@ -25,6 +25,7 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import (
     BotCommand,
@@ -42,6 +43,7 @@ from aiohttp import web
 from bot import chat
 from bot.chat import Event, Keyboard, MenuScope, Messenger, SendFile, Sent
 from bot.conversation import Conversation
+from bot.engines import server_unreachable, token_refused
 from bot.engines.base import (
     ALLOWED_UPDATES,
     PerUserOrder,
@@ -151,7 +153,12 @@ class AiogramMessenger(Messenger):
 def run(services: Services, conversation: Conversation) -> None:
     """Serve Telegram until SIGINT/SIGTERM by long polling, or by webhook when WEBHOOK_URL is
     set; finish taken updates first."""
-    asyncio.run(_serve(services, conversation))
+    try:
+        asyncio.run(_serve(services, conversation))
+    except TelegramUnauthorizedError:
+        raise token_refused() from None
+    except TelegramNetworkError:
+        raise server_unreachable(services.settings.api_base) from None
 
 
 async def _serve(services: Services, conversation: Conversation) -> None:
@@ -210,11 +217,14 @@ async def _serve(services: Services, conversation: Conversation) -> None:
             # Confirm what we handled, so a restart does not see these updates again.
             await bot.get_updates(offset=last_handled_update + 1, limit=1, timeout=0)
 
-    if settings.webhook_url is not None:
-        await serve_webhook(settings, dispatcher, bot)
-        return
-    await bot.delete_webhook(drop_pending_updates=False)
-    await dispatcher.start_polling(bot, allowed_updates=ALLOWED_UPDATES, handle_signals=True)
+    try:
+        if settings.webhook_url is not None:
+            await serve_webhook(settings, dispatcher, bot)
+            return
+        await bot.delete_webhook(drop_pending_updates=False)
+        await dispatcher.start_polling(bot, allowed_updates=ALLOWED_UPDATES, handle_signals=True)
+    finally:
+        await session.close()  # also when start-up failed before polling took the session
 
 
 async def serve_webhook(settings: Settings, dispatcher: Dispatcher, bot: Bot) -> None:

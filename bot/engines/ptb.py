@@ -23,12 +23,20 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot import chat
 from bot.chat import Event, Keyboard, MenuScope, Messenger, SendFile, Sent
 from bot.conversation import Conversation
+from bot.engines import server_unreachable, token_refused
 from bot.engines.base import (
     ALLOWED_UPDATES,
     SECRET_HEADER,
@@ -204,14 +212,19 @@ def run(services: Services, conversation: Conversation) -> None:
         .build()
     )
     application.add_handler(TypeHandler(Update, on_update))
-    if settings.webhook_url is None:
-        application.run_polling(
-            allowed_updates=ALLOWED_UPDATES,
-            stop_signals=(signal.SIGINT, signal.SIGTERM),
-            close_loop=False,
-        )
-        return
-    asyncio.run(serve_webhook(application, settings))
+    try:
+        if settings.webhook_url is None:
+            application.run_polling(
+                allowed_updates=ALLOWED_UPDATES,
+                stop_signals=(signal.SIGINT, signal.SIGTERM),
+                close_loop=False,
+            )
+            return
+        asyncio.run(serve_webhook(application, settings))
+    except InvalidToken:  # its message quotes the token
+        raise token_refused() from None
+    except NetworkError:
+        raise server_unreachable(settings.api_base) from None
 
 
 async def serve_webhook(application: Application, settings: Settings) -> None:
