@@ -20,6 +20,7 @@ class EventKind(StrEnum):
     text = "text"
     callback = "callback"
     document = "document"
+    media = "media"  # a message without text or file: a sticker, a photo, a voice message …
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,11 @@ class Event:
     callback_data: str = ""
     document: Document | None = None
     forwarded: bool = False
+    # What else the message carried besides its text ("photo", "sticker", "voice" …; "" if
+    # nothing): a photo's caption is the text, the photo itself is only named here.
+    media: str = ""
+    # The bot a command was addressed to (`/start@guopei_bot` → "guopei_bot"; "" if none).
+    addressee: str = ""
 
     @property
     def is_private(self) -> bool:

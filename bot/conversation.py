@@ -2,6 +2,13 @@
 
 It records who the user is, checks input size, picks the route (role guards included), runs
 the handler, turns a `UserError` into a polite refusal, and logs one line per update.
+
+In a group the bot answers only its commands (`/ask …`, `/cmd@this_bot`) and its buttons: other
+messages there are talk between people and left alone before anything else (no size check, no
+refusal), a command addressed to another bot (`/start@other_bot`) is ignored in every chat, and
+an unknown command is ignored in a group. The input the bot is waiting for (a survey's text
+answer, a reply to a trainee …) was asked for in the private chat: only a message there answers
+or ends it.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ UNKNOWN_COMMAND = "没有这个命令:/{command}。发送 /help 查看可用的�
 STALE_BUTTON = "这个按钮已失效,请重新发送命令。"
 INTERNAL_ERROR = "抱歉,处理时出了点问题,已记录下来。请稍后再试。"
 TOO_LONG = "消息太长了({length} 字)。请控制在 {limit} 字以内,分几次发送。"
+TEXT_ONLY = "我只能看懂文字消息。有政策问题请直接用文字提问。"
+TEXT_ONLY_ADMIN = "要把通知加入知识库,请发送 txt/md/html/pdf/docx 文件。"
 # A message is taken as the input the bot asked for (a survey's text answer, a reply to a
 # trainee …) only this long after asking: later, or after any command, it is a new message.
 PENDING_INPUT_TTL = timedelta(minutes=30)
@@ -65,12 +74,21 @@ class Conversation:
         return replies
 
     async def _handle(self, event: Event) -> tuple[list[Reply], str]:
+        if event.kind is EventKind.command and not self._addressed_to_us(event):
+            return [], "other_bot"
+        if not event.is_private and event.kind not in (EventKind.command, EventKind.callback):
+            return [], "group_message"
         limit = self.services.settings.max_message_chars
         length = len(event.text) if event.kind is EventKind.text else len(event.args)
         if length > limit:
             return _refuse(event, TOO_LONG.format(length=length, limit=limit)), "too_long"
         with self.services.update_scope():
             return await self._route(event)
+
+    def _addressed_to_us(self, event: Event) -> bool:
+        """A command names no bot, or this one (`/ask@Guopei_Bot` is /ask)."""
+        addressee = event.addressee.lower()
+        return not addressee or addressee == self.services.bot_username.lower()
 
     async def _route(self, event: Event) -> tuple[list[Reply], str]:
         with self.services.session() as session:
@@ -97,9 +115,14 @@ class Conversation:
             return _refuse(event, resolved.refusal), resolved.name
         if resolved.route is None:
             if event.kind is EventKind.command:
+                if not event.is_private:  # perhaps another bot's command: not ours to refuse
+                    return [], "unknown"
                 return _refuse(event, UNKNOWN_COMMAND.format(command=event.command)), "unknown"
             if event.kind is EventKind.callback:
                 return [Notice(STALE_BUTTON, alert=True)], "stale_button"
+            if event.kind is EventKind.media and event.is_private:
+                hint = f"{TEXT_ONLY}\n{TEXT_ONLY_ADMIN}" if role is Role.admin else TEXT_ONLY
+                return [Send(hint)], "media"
             return [], "ignored"
         context = Context(
             event=event,
@@ -119,9 +142,10 @@ def _pending_input(
 ) -> tuple[str | None, str | None, bool]:
     """The kind of input this event may answer, the kind it ended, and whether that expired.
 
-    A command ends the user's pending input, and so does `PENDING_INPUT_TTL` passing.
+    A command ends the user's pending input, and so does `PENDING_INPUT_TTL` passing. The input
+    was asked for in the private chat: an event from a group neither answers nor ends it.
     """
-    if pending is None:
+    if pending is None or not event.is_private:
         return None, None, False
     kind = pending.kind
     expired = utcnow() - pending.updated_at > PENDING_INPUT_TTL

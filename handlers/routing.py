@@ -72,6 +72,9 @@ class Route:
     roles: frozenset[Role] | None
     description: str = ""
     private_only: bool = False
+    # For a file route: the roles for whom a forwarded file of this type is still a file to add
+    # (an admin forwarding a notice), not a message to broadcast.
+    uploaders: frozenset[Role] = frozenset()
 
 
 @dataclass
@@ -132,8 +135,9 @@ class Router:
         return register
 
     def forwarded(self, *, roles: Iterable[Role] | None = None) -> Callable:
-        """Register the handler of messages forwarded into a private chat, for allowed roles;
-        other users' forwarded messages go on to the text handlers."""
+        """Register the handler of messages forwarded into a private chat, for allowed roles:
+        text, and also a photo, a sticker or a file (see `document(uploaders=)` for the files
+        that are still uploads). Other users' forwarded messages go on to the other handlers."""
 
         def register(handler: Handler) -> Handler:
             self.forwarded_route = self._route(handler, roles)
@@ -142,13 +146,22 @@ class Router:
         return register
 
     def document(
-        self, *, extensions: Iterable[str] = ("*",), roles: Iterable[Role] | None = None
+        self,
+        *,
+        extensions: Iterable[str] = ("*",),
+        roles: Iterable[Role] | None = None,
+        uploaders: Iterable[Role] = (),
     ) -> Callable:
-        """Register the handler of files sent to the bot, by name suffix (".yaml"; "*" = any)."""
+        """Register the handler of files sent to the bot, by name suffix (".yaml"; "*" = any).
+
+        A file forwarded by a user of `uploaders` with one of these (exact) suffixes comes here
+        too; other forwarded files go to the forwarded-message handler if the user has one."""
 
         def register(handler: Handler) -> Handler:
             for extension in extensions:
-                self.document_routes[extension.lower()] = self._route(handler, roles)
+                self.document_routes[extension.lower()] = self._route(
+                    handler, roles, uploaders=frozenset(uploaders)
+                )
             return handler
 
         return register
@@ -170,9 +183,9 @@ class RoutingTable:
         self.routers = routers
 
     def resolve(self, event: Event, role: Role, pending_kind: str | None) -> Resolved:
-        if event.kind is EventKind.text and event.forwarded and event.is_private:
+        if event.forwarded and event.is_private and event.kind in FORWARDABLE:
             forwarded = self._first(lambda r: _allowed(r.forwarded_route, role))
-            if forwarded is not None:
+            if forwarded is not None and not self._is_upload(event, role):
                 return Resolved(forwarded, "forwarded")
         route, name = self._find(event, pending_kind)
         if route is None:
@@ -183,6 +196,14 @@ class RoutingTable:
             return Resolved(None, name, refusal="这个操作请在与我的私聊中进行。")
         return Resolved(route, name)
 
+    def _is_upload(self, event: Event, role: Role) -> bool:
+        """A file whose suffix has a route that takes it from this role (a notice, a template)."""
+        if event.kind is not EventKind.document or event.document is None:
+            return False
+        suffix = _suffix(event.document.file_name)
+        route = self._first(lambda r: r.document_routes.get(suffix)) if suffix else None
+        return route is not None and role in route.uploaders
+
     def _find(self, event: Event, pending_kind: str | None) -> tuple[Route | None, str]:
         if event.kind is EventKind.command:
             return self._first(lambda r: r.commands.get(event.command)), f"/{event.command}"
@@ -190,10 +211,11 @@ class RoutingTable:
             prefix = event.callback_data.split(":", 1)[0]
             return self._first(lambda r: r.callbacks.get(prefix)), f"cb:{prefix}"
         if event.kind is EventKind.document:
-            name = event.document.file_name.lower() if event.document else ""
-            suffix = name[name.rfind(".") :] if "." in name else ""
+            suffix = _suffix(event.document.file_name) if event.document else ""
             exact = self._first(lambda r: r.document_routes.get(suffix)) if suffix else None
             return exact or self._first(lambda r: r.document_routes.get("*")), f"document{suffix}"
+        if event.kind is EventKind.media:  # no text to answer with (see `forwarded` for managers)
+            return None, "media"
         if pending_kind is not None:
             route = self._first(lambda r: r.states.get(pending_kind))
             if route is not None:
@@ -215,6 +237,15 @@ class RoutingTable:
                 if route.description and (route.roles is None or role in route.roles):
                     menu.append((name, route.description))
         return menu
+
+
+FORWARDABLE = (EventKind.text, EventKind.media, EventKind.document)
+
+
+def _suffix(file_name: str) -> str:
+    """The lower-case suffix: ".pdf" for "通知.PDF"; "" for a name without a dot."""
+    name = file_name.lower()
+    return name[name.rfind(".") :] if "." in name else ""
 
 
 def _allowed(route: Route | None, role: Role) -> Route | None:

@@ -83,9 +83,10 @@ async def show_help(ctx: Context) -> list[Reply]:
     return [Send(help_text(ctx.role))]
 
 
-@router.command("cancel", "取消正在进行的输入")
+@router.command("cancel", "取消正在进行的输入", private_only=True)
 async def cancel(ctx: Context) -> list[Reply]:
-    """End the input the bot was waiting for (a command always ends it: this one says so)."""
+    """End the input the bot was waiting for (a command always ends it: this one says so). The
+    input was asked for in the private chat, and only a command there ends it."""
     if ctx.ended_input is None:
         return [Send("现在没有等待您输入的内容,无需取消。")]
     return [Send("已取消,刚才等待的输入不会再被使用。")]

@@ -153,13 +153,50 @@ def split_command(text: str) -> tuple[str, str]:
     return command, rest.strip()
 
 
+def command_addressee(text: str) -> str:
+    """The bot a command names: `/start@Guopei_Bot x` → "Guopei_Bot"; "" when it names none."""
+    head = text.strip().partition(" ")[0]
+    return head.partition("@")[2]
+
+
+# Message contents the bot cannot read, by their Bot API field name. `animation` comes before
+# the document check: Telegram sends a GIF as both an animation and a document.
+MEDIA_FIELDS = (
+    "animation",
+    "photo",
+    "sticker",
+    "video",
+    "video_note",
+    "voice",
+    "audio",
+    "venue",
+    "location",
+    "contact",
+    "poll",
+    "dice",
+    "game",
+    "story",
+)
+
+
+def media_of(message: Any) -> str:
+    """The name of the first non-text content of a message ("photo", "sticker" …), or ""."""
+    for name in MEDIA_FIELDS:
+        if getattr(message, name, None):
+            return name
+    return ""
+
+
 def message_event(message: Any) -> Event | None:
     """Translate a Message of either library (both mirror the Bot API's field names) into an
-    Event; None for messages the bot ignores (no sender, no text and no file)."""
+    Event; None for messages the bot ignores (no sender, or a service message such as a member
+    joining a group). A sticker, a photo without caption, a voice message … is a `media` event,
+    so that the bot can say it reads only text; a photo's caption is its text."""
     sender = message.from_user
     if sender is None:
         return None
     forwarded = message.forward_origin is not None
+    media = media_of(message)
     common: dict[str, Any] = {
         "user_id": sender.id,
         "chat_id": message.chat.id,
@@ -170,8 +207,9 @@ def message_event(message: Any) -> Event | None:
         "language_code": sender.language_code,
         "message_id": message.message_id,
         "forwarded": forwarded,
+        "media": media,
     }
-    if message.document is not None:
+    if message.document is not None and media != "animation":
         document = Document(
             file_id=message.document.file_id,
             file_name=message.document.file_name or "notice",
@@ -182,10 +220,17 @@ def message_event(message: Any) -> Event | None:
         return Event(kind=EventKind.document, document=document, text=caption, **common)
     text = message.text or message.caption or ""
     if not text:
-        return None
+        return Event(kind=EventKind.media, **common) if media else None
     if text.startswith("/") and not forwarded:
         command, args = split_command(text)
-        return Event(kind=EventKind.command, text=text, command=command, args=args, **common)
+        return Event(
+            kind=EventKind.command,
+            text=text,
+            command=command,
+            args=args,
+            addressee=command_addressee(text),
+            **common,
+        )
     return Event(kind=EventKind.text, text=text, **common)
 
 
