@@ -11,15 +11,18 @@ Callback data (version 1, re-checked: only the draft's author, only for a class 
     bc:1:cls:<broadcast>:<class>   choose the class     bc:1:ok:<broadcast>:<class>  send
     bc:1:no:<broadcast>            drop the draft
 
-A text forwarded into a private chat reaches `forwarded_message` for managers and admins
-(the router's roles); anybody else's forwarded text goes on to the question answerer.
+A message forwarded into a private chat reaches `forwarded_message` for managers and admins
+(the router's roles): its text is the draft; a photo, sticker or file alone is refused (only
+text can be broadcast), and with a caption the offer says the photo or file is not sent. An
+admin's forwarded notice file and a forwarded .yaml template are still uploads (the file
+routes' `uploaders`). Anybody else's forwarded text goes on to the question answerer.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from bot.chat import Button, Edit, Notice, Reply, Send, keyboard
+from bot.chat import Button, Edit, Event, Notice, Reply, Send, keyboard
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, TrainingClass
@@ -56,13 +59,48 @@ async def broadcast_command(ctx: Context) -> list[Reply]:
     return _draft(ctx, text, forwarded=False)
 
 
+# What a forwarded message carried besides its text, as the offer names it.
+ATTACHMENT_NAMES = {
+    "photo": "图片",
+    "animation": "动图",
+    "sticker": "贴纸",
+    "video": "视频",
+    "video_note": "视频",
+    "voice": "语音",
+    "audio": "音频",
+    "location": "位置",
+    "venue": "位置",
+    "contact": "联系人名片",
+    "poll": "投票",
+}
+NO_TEXT = (
+    "这条消息没有文字内容(只有{attachment}),暂时只能群发文字。"
+    "请把要通知的内容用文字发给我,或发送 /broadcast 内容。"
+)
+
+
+def attachment_of(event: Event) -> str:
+    """「图片」, 「文件「x.pdf」」 … for what a message carried besides text; "" for plain text."""
+    if event.document is not None:
+        return f"文件「{escape(event.document.file_name)}」"
+    if event.media:
+        return ATTACHMENT_NAMES.get(event.media, "图片、语音等内容")
+    return ""
+
+
 @router.forwarded()
 async def forwarded_message(ctx: Context) -> list[Reply]:
-    """A manager's forwarded message becomes a broadcast draft (choose the class)."""
-    return _draft(ctx, ctx.event.text.strip(), forwarded=True)
+    """A manager's forwarded message becomes a broadcast draft (choose the class). Only its
+    text can be broadcast: a photo or file alone is refused, with a caption the offer says the
+    photo or file stays behind."""
+    attachment = attachment_of(ctx.event)
+    text = ctx.event.text.strip()
+    if attachment and not text:
+        raise UserError(NO_TEXT.format(attachment=attachment))
+    return _draft(ctx, text, forwarded=True, left_out=attachment)
 
 
-def _draft(ctx: Context, text: str, *, forwarded: bool) -> list[Reply]:
+def _draft(ctx: Context, text: str, *, forwarded: bool, left_out: str = "") -> list[Reply]:
     if not text:
         raise UserError("这条消息没有文字内容,暂时只能群发文字。")
     if len(escape(text)) > MAX_TEXT:
@@ -91,7 +129,10 @@ def _draft(ctx: Context, text: str, *, forwarded: bool) -> list[Reply]:
     ]
     rows.append([Button("✖ 取消", data=_data("no", draft.id))])
     preview = _excerpt(draft.text)
-    return [Send(f"📢 <b>群发</b>\n内容:{preview}\n\n请选择要发给哪个培训班:", keyboard(*rows))]
+    note = f"\n\n⚠️ 只会群发上面这段文字,原消息中的{left_out}不会发出。" if left_out else ""
+    return [
+        Send(f"📢 <b>群发</b>\n内容:{preview}{note}\n\n请选择要发给哪个培训班:", keyboard(*rows))
+    ]
 
 
 def _excerpt(html_text: str, limit: int = 300) -> str:

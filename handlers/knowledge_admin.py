@@ -326,17 +326,20 @@ def report_text(kb: KnowledgeBase, name: str, report: IngestReport) -> str:
 
 
 @router.document()
+@router.document(extensions=NOTICE_SUFFIXES, uploaders={Role.admin})
 async def receive_notice(ctx: Context) -> list[Reply]:
-    """An admin's notice file is ingested at once; others get a polite refusal."""
+    """An admin's notice file (sent or forwarded) is ingested at once; others get a polite
+    refusal (a manager's forwarded file is a broadcast offer instead, see handlers/broadcast)."""
     from knowledge import IngestError
 
     if not ctx.event.is_private:
         return []
     if ctx.role is not Role.admin:
+        to_whom = "项目管理员" if ctx.is_manager else "班主任或项目管理员"
         return [
             Send(
                 "谢谢您发来的文件!不过只有管理员可以把通知加入知识库。"
-                "如果这份通知需要加入,请转给班主任或项目管理员。"
+                f"如果这份通知需要加入,请转给{to_whom}。"
             )
         ]
     document = ctx.event.document

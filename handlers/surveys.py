@@ -521,11 +521,14 @@ def is_template_file(filename: str) -> bool:
     return filename.lower().endswith((".yaml", ".yml"))
 
 
-@router.document(extensions=(".yaml", ".yml"))
+@router.document(extensions=(".yaml", ".yml"), uploaders=MANAGERS)
 async def template_file(ctx: Context) -> list[Reply]:
-    """A manager sent a survey template file: add it if it is valid as a whole."""
+    """A manager sent (or forwarded) a survey template file in the private chat: add it if it
+    is valid as a whole. A file in a group is not meant for the bot."""
     document = ctx.event.document
     assert document is not None and ctx.services.messenger is not None
+    if not ctx.event.is_private:
+        return []
     if not ctx.is_manager:
         raise UserError("只有班主任和管理员可以添加问卷模板。")
     content = await ctx.services.messenger.download(document.file_id)
