@@ -29,6 +29,15 @@ def pending_of(chat, user_id: int) -> PendingInput | None:
         return crud.get_pending(session, user_id=user_id)
 
 
+def age_pending(chat, user_id: int, *, minutes: int) -> None:
+    """Make the user's pending input look `minutes` older."""
+    with chat.services.session() as session:
+        pending = crud.get_pending(session, user_id=user_id)
+        pending.updated_at -= timedelta(minutes=minutes)
+        session.add(pending)
+        session.commit()
+
+
 async def test_a_command_ends_the_wait_for_a_reply(chat):
     await manager_starts_answering(chat)
 
@@ -52,11 +61,7 @@ async def test_cancel_says_whether_anything_was_cancelled(chat):
 
 async def test_a_wait_older_than_half_an_hour_has_expired(chat):
     await manager_starts_answering(chat)
-    with chat.services.session() as session:
-        pending = crud.get_pending(session, user_id=MANAGER)
-        pending.updated_at -= timedelta(minutes=31)
-        session.add(pending)
-        session.commit()
+    age_pending(chat, MANAGER, minutes=31)
 
     late = await chat.say(MANAGER, UNRELATED)
 
@@ -67,11 +72,7 @@ async def test_a_wait_older_than_half_an_hour_has_expired(chat):
 
 async def test_a_recent_wait_still_takes_the_reply(chat):
     await manager_starts_answering(chat)
-    with chat.services.session() as session:
-        pending = crud.get_pending(session, user_id=MANAGER)
-        pending.updated_at -= timedelta(minutes=25)
-        session.add(pending)
-        session.commit()
+    age_pending(chat, MANAGER, minutes=25)
 
     assert "已把回答发给学员" in text_of(await chat.say(MANAGER, "下雨照常上课。"))
     assert "下雨照常上课" in chat.messenger.to(TRAINEE)[0][0]
