@@ -178,16 +178,21 @@ async def _perform_one(event: Event, reply: Reply, messenger: Messenger) -> None
 
 
 def split_command(text: str) -> tuple[str, str]:
-    """`/Join@guopei_bot  AB12` → ("join", "AB12")."""
-    head, _, rest = text.strip().partition(" ")
+    """`/Join@guopei_bot  AB12` → ("join", "AB12"); the command ends at any space or line break
+    (`/broadcast\n第一行\n第二行` keeps its lines)."""
+    head, rest = _command_head(text)
     command = head[1:].split("@", 1)[0].lower()
     return command, rest.strip()
 
 
 def command_addressee(text: str) -> str:
     """The bot a command names: `/start@Guopei_Bot x` → "Guopei_Bot"; "" when it names none."""
-    head = text.strip().partition(" ")[0]
-    return head.partition("@")[2]
+    return _command_head(text)[0].partition("@")[2]
+
+
+def _command_head(text: str) -> tuple[str, str]:
+    parts = text.strip().split(maxsplit=1)
+    return parts[0], parts[1] if len(parts) > 1 else ""
 
 
 # Message contents the bot cannot read, by their Bot API field name. `animation` comes before

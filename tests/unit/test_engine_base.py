@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.engines.base import PerUserOrder
+from bot.engines.base import PerUserOrder, command_addressee, split_command
 
 
 async def test_one_users_updates_run_one_after_another_others_in_parallel():
@@ -50,3 +50,11 @@ async def test_a_failing_update_does_not_block_the_users_next_one():
         await order.run(1, broken)
     await asyncio.wait_for(order.run(1, fine), timeout=5)
     assert len(order) == 0
+
+
+def test_a_command_ends_at_a_line_break_and_keeps_the_lines_after_it() -> None:
+    assert split_command("/broadcast\n第一行\n第二行") == ("broadcast", "第一行\n第二行")
+    assert split_command("/ask@Guopei_Bot\n参训教师年龄") == ("ask", "参训教师年龄")
+    assert command_addressee("/ask@Guopei_Bot\n参训教师年龄") == "Guopei_Bot"
+    assert split_command("/Join@guopei_bot  AB12") == ("join", "AB12")
+    assert split_command("/help") == ("help", "")
