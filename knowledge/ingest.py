@@ -53,8 +53,13 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
     header, body = parse_header(raw)
     table = page_table_metadata(body)
     cleaned = clean_text(body)
-    if len(re.findall(r"[\u4e00-\u9fff]", cleaned.text)) < MIN_NOTICE_CJK:
-        raise IngestError("清理后没有找到通知正文(只有导航、广告或空白)", name)
+    chinese = len(re.findall(r"[\u4e00-\u9fff]", cleaned.text))
+    if chinese < MIN_NOTICE_CJK:
+        raise IngestError(
+            f"清理后正文只有 {chinese} 个汉字(至少要 {MIN_NOTICE_CJK} 个),不像一份完整的通知"
+            "(网页可能只有导航、广告或空白)。请发送通知全文",
+            name,
+        )
     pieces = [cleaned.text] if header else split_notices(cleaned.text)
     pieces = [piece for piece in pieces if len(re.findall(r"[\u4e00-\u9fff]", piece)) >= 20]
     if not pieces:

@@ -112,6 +112,11 @@ def test_docx_and_html_notices_are_parsed(tmp_path: Path) -> None:
         ("nopdf.pdf", b"this is not a pdf", "PDF"),
         ("broken.docx", b"PK\x03\x04 not really a zip", "Word"),
         ("nav.html", "<html><body><a href='/'>首页</a> > 通知</body></html>".encode(), "正文"),
+        (
+            "short.txt",
+            "关于报送研修总结的通知\n一、请于2026年12月25日前提交研修总结。".encode(),
+            "正文只有 24 个汉字(至少要 40 个)",
+        ),
         ("notice.xls", b"whatever", "不支持"),
     ],
 )
