@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import Edit, Event, EventKind, Notice, Reply, Send
+from bot.chat import Edit, Notice, Reply, Send
 from bot.conversation import Conversation
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
@@ -17,6 +17,7 @@ from bot.db.models import Role
 from bot.services import Services
 from bot.settings import Settings
 from handlers import routing_table
+from tests.events import command, press
 
 MANAGER = 900
 READER, BLOCKER = 1001, 1002
@@ -41,24 +42,6 @@ def world(database_url: str, tmp_path: Path) -> Iterator[tuple[Conversation, Ser
     assert a_class.id is not None
     yield Conversation(services, routing_table()), services, a_class.id
     services.engine.dispose()
-
-
-def command(user: int, text: str) -> Event:
-    name, _, args = text.removeprefix("/").partition(" ")
-    return Event(
-        kind=EventKind.command, user_id=user, chat_id=user, text=text, command=name, args=args
-    )
-
-
-def press(user: int, data: str) -> Event:
-    return Event(
-        kind=EventKind.callback,
-        user_id=user,
-        chat_id=user,
-        message_id=5,
-        callback_id="q",
-        callback_data=data,
-    )
 
 
 def text_of(replies: list[Reply]) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.chat import Edit, Event, EventKind, Notice, Send
+from bot.chat import Edit, Notice, Send
 from bot.conversation import Conversation
 from bot.db import crud
 from bot.db.models import Role
@@ -16,6 +16,7 @@ from bot.db.reminder_models import Broadcast, Reminder
 from bot.services import Services
 from bot.settings import Settings
 from handlers import routing_table
+from tests.events import command, press
 
 MANAGER, OTHER_MANAGER, TRAINEE = 900, 901, 1001
 
@@ -39,24 +40,6 @@ def world(tmp_path: Path) -> tuple[Conversation, Services, dict[str, int]]:
         Conversation(services, routing_table()),
         services,
         {"mine": mine.id, "theirs": theirs.id},
-    )
-
-
-def command(user: int, text: str) -> Event:
-    name, _, args = text.removeprefix("/").partition(" ")
-    return Event(
-        kind=EventKind.command, user_id=user, chat_id=user, text=text, command=name, args=args
-    )
-
-
-def press(user: int, data: str) -> Event:
-    return Event(
-        kind=EventKind.callback,
-        user_id=user,
-        chat_id=user,
-        message_id=5,
-        callback_id="q",
-        callback_data=data,
     )
 
 

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.chat import Edit, Event, EventKind, Notice, Reply, Send
+from bot.chat import Edit, Notice, Reply, Send
 from bot.conversation import Conversation
 from bot.db import crud
 from bot.db.models import Role, TrainingClass
 from bot.services import Services
 from bot.settings import Settings
 from handlers import routing_table
+from tests.events import command
 
 MANAGER, OTHER_MANAGER = 2001, 2002
 
@@ -36,13 +37,6 @@ def world(database_url: str, tmp_path: Path) -> Iterator[tuple[Conversation, Ser
         crud.set_role(session, user_id=OTHER_MANAGER, role=Role.manager)
     yield Conversation(services, routing_table()), services
     services.engine.dispose()
-
-
-def command(user: int, text: str) -> Event:
-    name, _, args = text.removeprefix("/").partition(" ")
-    return Event(
-        kind=EventKind.command, user_id=user, chat_id=user, text=text, command=name, args=args
-    )
 
 
 def text_of(replies: list[Reply]) -> str:
