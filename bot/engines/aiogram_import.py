@@ -7,6 +7,11 @@ loop defeats it. While aiogram is imported here, the loop's calls only record th
 forward references need; each model (type or method) is then built by pydantic the first time it
 is used, from those same names, so the models behave as aiogram builds them.
 
+aiogram also parametrises `Response[T]` on every API call, and pydantic caches parametrised
+models only weakly: each full garbage collection dropped `Response[Message]`, and the next call
+built it again, with `Message`'s whole schema (about 0.3 s of a stalled bot, every few seconds
+under load). The parametrisations are kept here once made.
+
 Usage: `from bot.engines.aiogram_import import aiogram` before any other aiogram import (the
 aiogram engine module does this). `tests/unit/test_aiogram_import.py` builds every model this way
 and checks it against aiogram's own build, so an aiogram or pydantic upgrade that breaks this
@@ -68,7 +73,28 @@ def _import_with_models_deferred() -> None:
                 model.__pydantic_parent_namespace__ = namespace
 
 
+def _keep_response_parametrisations() -> None:
+    from aiogram.methods.base import Response
+
+    parametrise = BaseModel.__dict__["__class_getitem__"].__func__
+    made: dict[Any, type[BaseModel]] = {}
+
+    def parametrise_once(cls: type[BaseModel], item: Any) -> Any:
+        if cls is not Response:
+            return parametrise(cls, item)
+        try:
+            return made[item]
+        except KeyError:
+            made[item] = model = parametrise(cls, item)
+            return model
+        except TypeError:  # an unhashable parameter: pydantic's own cache handles it
+            return parametrise(cls, item)
+
+    Response.__class_getitem__ = classmethod(parametrise_once)  # type: ignore[assignment]
+
+
 _import_with_models_deferred()
+_keep_response_parametrisations()
 
 import aiogram  # noqa: E402
 

@@ -68,3 +68,32 @@ def test_deferred_models_match_the_models_aiogram_builds() -> None:
         name for name in eager["schemas"] if deferred["schemas"][name] != eager["schemas"][name]
     ]
     assert not differing, f"built differently when deferred: {differing[:5]}"
+
+
+KEEP_RESPONSE = textwrap.dedent(
+    """
+    import gc, weakref
+    import bot.engines.aiogram_import
+    from aiogram.methods import Response
+    from aiogram.types import Message
+
+    def check_response():  # as aiogram's session does on every API call
+        return weakref.ref(Response[Message])
+
+    made = check_response()
+    gc.collect()
+    print(made() is not None and made() is Response[Message])
+    """
+)
+
+
+def test_a_parametrised_response_survives_garbage_collection() -> None:
+    """Rebuilt after each full collection, Response[Message] stalled the bot for 0.3 s."""
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", KEEP_RESPONSE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.strip() == "True"
