@@ -45,5 +45,12 @@ def setup_logging(level: str, token: str | None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler.executors", "aiogram.event"):
+    quiet = (
+        "httpx",
+        "httpcore",
+        "apscheduler.executors",
+        "aiogram.event",
+        "alembic.runtime.plugins",
+    )
+    for noisy in quiet:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -52,6 +52,16 @@ from bot.services import Services
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class StartFailureReportedOnce(logging.Filter):
+    """Drops ptb's traceback of a refused token or an unreachable server at start-up: `run`
+    reports either in one Chinese line, and the traceback would bury it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failure = record.exc_info[1] if record.exc_info else None
+        at_start = record.getMessage().startswith("Network Retry Loop (Bootstrap")
+        return not (at_start and isinstance(failure, InvalidToken | NetworkError))
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -176,6 +186,7 @@ def run(services: Services, conversation: Conversation) -> None:
 
     settings = services.settings
     assert settings.token, "run() needs BOT_TOKEN"
+    logging.getLogger("telegram.ext").addFilter(StartFailureReportedOnce())
     messenger: PtbMessenger | None = None
     order = PerUserOrder()
 

@@ -45,6 +45,7 @@ def test_a_refused_token_is_one_line_without_the_token(tmp_path: Path, engine: s
     assert done.stderr.rstrip().splitlines()[-1].startswith("❌ Telegram 拒绝了 BOT_TOKEN")
     assert TOKEN not in done.stdout + done.stderr
     assert "SECRET-TOKEN-VALUE" not in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, "the one line is buried under a traceback"
 
 
 @pytest.mark.parametrize("engine", ["ptb", "aiogram"])
@@ -65,6 +66,7 @@ def test_an_unreachable_server_is_named(tmp_path: Path, engine: str) -> None:
     last = done.stderr.rstrip().splitlines()[-1]
     assert last.startswith("❌ 连不上 Telegram 服务器") and unreachable in last
     assert TOKEN not in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, "the one line is buried under a traceback"
 
 
 def test_an_unreachable_database_is_named_without_its_password(tmp_path: Path) -> None:
