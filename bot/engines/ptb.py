@@ -62,6 +62,8 @@ class StartFailureReportedOnce(logging.Filter):
         failure = record.exc_info[1] if record.exc_info else None
         at_start = record.getMessage().startswith("Network Retry Loop (Bootstrap")
         return not (at_start and isinstance(failure, InvalidToken | NetworkError))
+
+
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
