@@ -91,6 +91,9 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
             for key in HEADER_KEYS:
                 if header.get(key):
                     fields[key] = to_simplified(header[key]) if key != "source" else header[key]
+        if not fields["date"] and fields["published"]:
+            # No date in the notice itself: cite the page's publishing date rather than none.
+            fields["date"] = fields["published"].replace(".", "-")
         if not fields["source"]:
             fields["source"] = name
         if len(pieces) > 1 and _is_page_blurb(piece, fields):

@@ -32,7 +32,7 @@ from knowledge.spelling import pinyin_index
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "knowledge-index-11"
+CODE_VERSION = "knowledge-index-12"
 MAX_QUESTION_CHARS = 1000
 CURATED_MIN_SCORE = 82.0
 GAMBLING_QUESTION = re.compile(GAMBLING_WORDS, re.IGNORECASE)

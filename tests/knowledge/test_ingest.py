@@ -102,6 +102,21 @@ def test_docx_and_html_notices_are_parsed(tmp_path: Path) -> None:
         assert "彩票" not in text and "var a" not in text and "版权所有" not in text
 
 
+def test_a_page_without_a_dated_signature_is_cited_with_its_publishing_date(
+    tmp_path: Path,
+) -> None:
+    undated = [line for line in NOTICE_LINES if line != "2030年3月1日"]
+    body = "".join(f"<p>{line}</p>" for line in undated[2:])
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<html><body><h1>{undated[0]}</h1><p>发文字号:某教〔2030〕7号 发布日期:2030-03-05</p>"
+        f"{body}</body></html>",
+        encoding="utf-8",
+    )
+    document = parse_notice_file(page).documents[0]
+    assert (document.doc_number, document.date) == ("某教〔2030〕7号", "2030-03-05")
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
