@@ -32,7 +32,7 @@ from bot.db.models import utcnow
 from bot.db.survey_crud import Sheet, StoredAnswer
 from bot.db.survey_models import ResponseStatus
 from bot.services import Services
-from bot.surveys.templates import LIKERT5, shown_text
+from bot.surveys.templates import LIKERT5, choice_note, shown_text
 from handlers.routing import Context, UserError
 
 log = logging.getLogger("guopei.surveys")
@@ -170,10 +170,9 @@ def render_question(
     notes = []
     if not question.required:
         notes.append("选填")
-    if question.kind == "multiple":
-        notes.append(
-            f"可多选,最多 {question.max_choices} 项" if question.max_choices else "可多选"
-        )
+    kind_note = choice_note(question.text, question.kind, question.max_choices)
+    if kind_note:
+        notes.append(kind_note)
     note = f"({','.join(notes)})" if notes else ""
     lines = [
         f"📋 <b>{escape(view.title)}</b>  {number}/{total}",

@@ -63,6 +63,38 @@ def shown_text(text: str, kind: str) -> str:
     return _KIND_NOTE.sub("", text) or text
 
 
+_SAYS_MULTIPLE = re.compile(r"多选|多项选择|(?:最多|至多|限)(?:可以?|能)?选")
+_NUMBER = r"[0-9０-９]+|[一二两三四五六七八九十]"
+_SAYS_MAX = re.compile(
+    rf"(?:(?:最多|至多|限)(?:可以?|能)?选(?:择)?|不超过)\s*({_NUMBER})\s*(?:项|个)"
+)
+_CHINESE_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+
+
+def _stated_max(text: str) -> int | None:
+    """The N of a 「最多选 N 项」 the question's own text says (None: it says no limit)."""
+    match = _SAYS_MAX.search(text)
+    if match is None:
+        return None
+    number = match.group(1)
+    if number in _CHINESE_DIGITS:
+        return _CHINESE_DIGITS[number]
+    return int(number.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+
+
+def choice_note(text: str, kind: str, max_choices: int | None) -> str:
+    """What the bot adds after a question shown for answering, in its 「(…)」: 「可多选」 and
+    the limit, less what the question's own text already says (「(最多选 2 项)」, 「可多选」)."""
+    if kind != "multiple":
+        return ""
+    says_multiple = _SAYS_MULTIPLE.search(text) is not None
+    if max_choices is None:
+        return "" if says_multiple else "可多选"
+    if _stated_max(text) == max_choices:
+        return ""
+    return f"最多 {max_choices} 项" if says_multiple else f"可多选,最多 {max_choices} 项"
+
+
 class TemplateError(ValueError):
     """A template that cannot be used; the message names the file and the line, in Chinese."""
 

@@ -97,3 +97,42 @@ def test_members_who_blocked_the_bot_are_not_counted_as_reached(env: SurveyEnv) 
     closes = int((utcnow() + timedelta(days=3)).timestamp())
     sent = env.press(MANAGER, f"sm:1:ok:course_feedback:{class_id}:{closes}")
     assert "2 名学员" in first_text(sent)
+
+
+PRACTICE_YAML = """\
+title: 跟岗实践反馈
+questions:
+  - text: 收获最大的环节(最多选 2 项)
+    kind: multiple
+    options: [听课评课, 备课研讨, 班级管理]
+    max_choices: 2
+  - text: 哪些环节（可多选）对您帮助最大
+    kind: multiple
+    options: [听课评课, 备课研讨, 班级管理]
+    max_choices: 2
+  - text: 请选出您满意的方面
+    kind: multiple
+    options: [听课评课, 备课研讨, 班级管理, 教研活动]
+    max_choices: 3
+    required: false
+"""
+
+
+def test_question_that_states_its_limit_gets_no_second_note(env: SurveyEnv) -> None:
+    folder = env.services.settings.data_dir / "survey_templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "practice.yaml").write_text(PRACTICE_YAML, encoding="utf-8")
+    class_id = env.new_class(MANAGER, TRAINEES)
+    survey_id = env.send_survey(MANAGER, class_id, "practice")
+    page = env.press(TRAINEES[0], f"sv:1:s:{survey_id}", message_id=8)
+    first = first_text(page)
+    assert first.endswith("<b>1. 收获最大的环节(最多选 2 项)</b>"), first
+    page = env.press(TRAINEES[0], button_data(page, "听课评课"), message_id=8)
+    page = env.press(TRAINEES[0], button_data(page, "完成"), message_id=8)
+    second = first_text(page)
+    # the text says 可多选 but not the limit: the bot adds only the limit
+    assert second.endswith("<b>2. 哪些环节（可多选）对您帮助最大</b>(最多 2 项)"), second
+    page = env.press(TRAINEES[0], button_data(page, "听课评课"), message_id=8)
+    page = env.press(TRAINEES[0], button_data(page, "完成"), message_id=8)
+    third = first_text(page)
+    assert third.endswith("<b>3. 请选出您满意的方面</b>(选填,可多选,最多 3 项)"), third
