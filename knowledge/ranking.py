@@ -38,6 +38,9 @@ MIN_QUERY_COVERAGE = 0.5
 # between the best-covered out-of-scope question no other rule declines, 0.23, and the
 # worst-covered in-scope one, 0.30).
 MIN_HIT_COVERAGE = 0.27
+# A question word found only in the passage's notice title counts this much of its weight there:
+# 「班主任培训什么时候报名」 is answered by clause 三 「报名方式…」 of the 班主任培训 notice.
+TITLE_COVERAGE = 0.5
 # … and its most informative word is not a real word that no notice uses (奖金, 请假, 住宿费)
 # of at least this weight: over all 330 questions, out-of-scope focus words weigh 9.9 and
 # more; the one in-scope question that turned on such a word (听说读写) is now indexed joined.
@@ -387,7 +390,7 @@ class Ranker:
         if not candidates:
             return [], "out_of_scope"
         top_text = self._normalized[candidates[0][1]]
-        found = sum(word.weight for word in words if self._word_in(word, top_text))
+        found = self._hit_coverage(words, candidates[0][1])
         if found / total < MIN_HIT_COVERAGE:
             return [], "out_of_scope"
         if unsure and self._specific_evidence(words, top_text) < STRONG_EVIDENCE:
@@ -434,6 +437,17 @@ class Ranker:
                 contribution = contribution * damping
             totals += contribution * boost
         return totals
+
+    def _hit_coverage(self, words: list[QueryWord], passage_id: int) -> float:
+        """The weight of the question words the passage holds, a word found only in its
+        notice's title counting TITLE_COVERAGE of its weight."""
+        text = self._normalized[passage_id]
+        title = self._titles.get(self._passages[passage_id].doc_id, "")
+        return sum(
+            word.weight * (1.0 if self._word_in(word, text) else TITLE_COVERAGE)
+            for word in words
+            if self._word_in(word, text) or self._word_in(word, title)
+        )
 
     def _specific_evidence(self, words: list[QueryWord], text: str) -> float:
         """How many specific question words the text holds: each known word counts by how rare

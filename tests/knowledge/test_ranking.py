@@ -94,3 +94,24 @@ def test_domain_synonyms_bridge_colloquial_words(
 )
 def test_synonyms_do_not_pull_in_unrelated_questions(kb: KnowledgeBase, question: str) -> None:
     assert not kb.ask(question).answered
+
+
+def test_a_clause_may_leave_the_topic_to_its_notice_title(tmp_path) -> None:
+    """「班主任培训什么时候报名」: clause 三 says 报名 and a date, the title says 班主任培训."""
+    notice = tmp_path / "班主任.html"
+    notice.write_text(
+        "<html><body><h1>关于开展2026年国培计划班主任培训的通知</h1>"
+        "<p>发文字号:教厅〔2026〕33号 发布日期:2026-11-28</p><p>各市、县教育局:</p>"
+        "<p>一、培训对象。各项目县中小学班主任,每县选派不超过20名,年龄一般不超过50周岁。</p>"
+        "<p>二、培训方式。采取线上线下混合式培训,线下集中培训5天,线上研修30学时。</p>"
+        "<p>三、报名方式。请于2026年12月10日前登录国培平台完成报名,逾期系统关闭。</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    kb = KnowledgeBase.open(tmp_path / "cache", tmp_path / "uploaded")
+    kb.ingest([notice])
+
+    answer = kb.ask("班主任培训什么时候报名")
+
+    assert answer.answered, answer.reason
+    assert answer.hits[0].text.startswith("三、报名方式")
