@@ -4,7 +4,9 @@ it notices and read its statistics.
 - `/unanswered [天数]` (managers): declined or 👎 questions of their classes' trainees, each with
   a 「回答」 button (`kbm:1:ans:<question_id>`); the manager's next text goes to the trainee
   (pending input "handoff_answer"), then 「保存为标准答案」 (`kbm:1:cur:<question_id>`) stores
-  the pair as a curated answer that the knowledge base matches first from then on.
+  the pair as a curated answer that the knowledge base matches first from then on. A question
+  one trainee asked several times (「住宿费谁出」「住宿费谁出?」) is one row, 「(问了 N 次)」,
+  and the one answer sent to the trainee closes every one of those asks.
 - `/kbstats [天数]` (admins): most asked clauses and notices, decline and 👎 rates.
 - An admin sends a notice file (.txt .md .html .htm .pdf .docx, ≤ 20 MB) in a private chat:
   it is ingested and answerable at once; a bad file changes nothing.
@@ -89,20 +91,22 @@ async def unanswered(ctx: Context) -> list[Reply]:
             everyone=ctx.role is Role.admin,
             limit=UNANSWERED_LIMIT,
         )
-        askers = {q.user_id: session.get(User, q.user_id) for q in questions}
+        askers = {q.latest.user_id: session.get(User, q.latest.user_id) for q in questions}
     if not questions:
         return [Send(f"👍 最近 {days} 天没有待解答的问题。")]
     zone = ctx.services.settings.timezone
     lines = [f"🙋 <b>待解答的问题</b>(最近 {days} 天,最新 {len(questions)} 条)"]
     rows = []
-    for number, question in enumerate(questions, start=1):
+    for number, entry in enumerate(questions, start=1):
+        question = entry.latest
         asker = askers.get(question.user_id)
         who = escape(asker.display_name if asker else str(question.user_id))
         when = question.created_at.astimezone(zone).strftime("%m-%d %H:%M")
         why = "未能回答" if not question.answered else "👎 认为没帮助"
         if question.feedback != "down" and question.answered:
             why = "学员想问班主任"
-        lines.append(f"{number}. {who} · {when} · {why}\n{escape(question.question[:200])}")
+        times = f"(问了 {entry.count} 次)" if entry.count > 1 else ""
+        lines.append(f"{number}. {who} · {when} · {why}\n{escape(question.question[:200])}{times}")
         rows.append([Button(f"✍️ 回答第 {number} 条", data=data("ans", question.id))])
     return [Send("\n\n".join(lines), keyboard(*rows))]
 
@@ -176,14 +180,22 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         with ctx.services.session() as session:  # a dead reply must not swallow later texts
             crud.clear_pending(session, user_id=ctx.user.id)
         raise
-    delivered = await deliver(
+    with ctx.services.session() as session:
+        repeats = question_crud.unanswered_repeats(
+            session, question=question, manager_id=ctx.user.id, everyone=ctx.role is Role.admin
+        )
+    delivered = await deliver(  # one reply, however often the trainee asked
         ctx.services,
         question.user_id,
         f"💬 <b>班主任回复了您的问题</b>\n问:{escape(question.question)}\n\n答:{escape(text)}",
     )
     with ctx.services.session() as session:
         question_crud.save_manager_answer(
-            session, question_id=question.id, manager_id=ctx.user.id, answer=text
+            session,
+            question_id=question.id,
+            manager_id=ctx.user.id,
+            answer=text,
+            repeat_ids=repeats,
         )
         crud.clear_pending(session, user_id=ctx.user.id)
     status = (
@@ -191,6 +203,8 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         if delivered
         else "⚠️ 回答已保存,但没能发给学员(对方可能屏蔽了我或还没有和我私聊)。"
     )
+    if repeats:
+        status += f"\n这位学员把这个问题问了 {len(repeats) + 1} 次,都已标为已回答。"
     return [
         Send(
             f"{status}\n\n如果以后其他学员问同样的问题,可以保存为标准答案,我会直接用它回答。",

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import ColumnElement, Select, func, or_, update
 from sqlmodel import Session, select
 
 from bot.db.models import Membership, TrainingClass, utcnow
@@ -154,26 +154,85 @@ def may_answer(session: Session, *, manager_id: int, question: QuestionLog, admi
 
 
 def save_manager_answer(
-    session: Session, *, question_id: int, manager_id: int, answer: str
+    session: Session,
+    *,
+    question_id: int,
+    manager_id: int,
+    answer: str,
+    repeat_ids: Iterable[int] = (),
 ) -> QuestionLog:
-    """Store the manager's reply to a question (the latest reply wins)."""
+    """Store the manager's reply to a question (the latest reply wins), and on `repeat_ids`,
+    the same question asked again by the same trainee (see `unanswered_repeats`), so that none
+    of them is listed again."""
     log = session.get(QuestionLog, question_id)
     if log is None:
         raise LookupError(f"no question {question_id}")
-    log.manager_answer = answer[:4000]
-    log.answered_by = manager_id
-    log.manager_answered_at = utcnow()
-    session.add(log)
+    now = utcnow()
+    for repeat in [log, *(session.get(QuestionLog, i) for i in repeat_ids if i != question_id)]:
+        if repeat is None:
+            continue
+        repeat.manager_answer = answer[:4000]
+        repeat.answered_by = manager_id
+        repeat.manager_answered_at = now
+        session.add(repeat)
     session.commit()
     return log
 
 
-def _needs_a_person():
+# Dropped from the end of a question before repeats are compared: 「住宿费谁出?」 = 「住宿费谁出」.
+TRAILING_PUNCTUATION = "?？。.!！,，、;；~～… \t\r\n\u3000"
+
+
+def question_key(text: str) -> str:
+    """What two asks of the same question share: spaces trimmed (runs of them made one), the
+    trailing punctuation dropped, letters in one case."""
+    return " ".join(text.split()).rstrip(TRAILING_PUNCTUATION).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class UnansweredQuestion:
+    """One question waiting for a manager: the trainee's latest ask of it, and the ids of every
+    ask of it (newest first) that `unanswered_for` found."""
+
+    latest: QuestionLog
+    ids: tuple[int, ...]
+
+    @property
+    def id(self) -> int:
+        assert self.latest.id is not None
+        return self.latest.id
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+def _needs_a_person() -> ColumnElement[bool]:
     return or_(
         QuestionLog.answered == False,  # noqa: E712
         QuestionLog.feedback == "down",
         QuestionLog.handed_off_at != None,  # noqa: E711
     )
+
+
+def _waiting_for(statement: Select, *, manager_id: int, everyone: bool) -> Select:
+    """Narrow a QuestionLog query to the questions that wait for this manager's reply: declined,
+    👎 or handed off, not answered yet, from the trainees of the manager's classes or handed to
+    the manager (`everyone` for admins: from anybody but themselves)."""
+    statement = statement.where(
+        _needs_a_person(),
+        QuestionLog.manager_answer == None,  # noqa: E711
+        QuestionLog.user_id != manager_id,
+    )
+    if everyone:
+        return statement
+    members = (
+        select(Membership.user_id)
+        .join(TrainingClass, TrainingClass.id == Membership.class_id)
+        .where(TrainingClass.manager_id == manager_id)
+    )
+    handed = select(QuestionHandoff.question_id).where(QuestionHandoff.manager_id == manager_id)
+    return statement.where(or_(QuestionLog.user_id.in_(members), QuestionLog.id.in_(handed)))
 
 
 def unanswered_for(
@@ -183,33 +242,51 @@ def unanswered_for(
     since: datetime,
     everyone: bool = False,
     limit: int = 10,
-) -> list[QuestionLog]:
+) -> list[UnansweredQuestion]:
     """Declined, 👎 or handed-off questions without a manager's reply, newest first: from the
-    trainees of the manager's classes and those handed to them (`everyone` for admins: all)."""
-    statement = (
-        select(QuestionLog)
-        .where(
-            _needs_a_person(),
-            QuestionLog.manager_answer == None,  # noqa: E711
-            QuestionLog.created_at >= since,
-            QuestionLog.user_id != manager_id,
+    trainees of the manager's classes and those handed to them (`everyone` for admins: all).
+
+    A trainee who asked the same question several times (by `question_key`) gets one entry,
+    with the ids of all those asks since `since`; `limit` counts entries."""
+    statement = _waiting_for(
+        select(QuestionLog.id, QuestionLog.user_id, QuestionLog.question).where(
+            QuestionLog.created_at >= since
+        ),
+        manager_id=manager_id,
+        everyone=everyone,
+    ).order_by(QuestionLog.created_at.desc(), QuestionLog.id.desc())
+    groups: dict[tuple[int, str], list[int]] = {}
+    for question_id, user_id, text in session.exec(statement):
+        key = (user_id, question_key(text))
+        if key in groups:
+            groups[key].append(question_id)
+        elif len(groups) < limit:
+            groups[key] = [question_id]
+    if not groups:
+        return []
+    latest = {
+        log.id: log
+        for log in session.exec(
+            select(QuestionLog).where(QuestionLog.id.in_([ids[0] for ids in groups.values()]))
         )
-        .order_by(QuestionLog.created_at.desc(), QuestionLog.id.desc())
-        .limit(limit)
-    )
-    if not everyone:
-        members = (
-            select(Membership.user_id)
-            .join(TrainingClass, TrainingClass.id == Membership.class_id)
-            .where(TrainingClass.manager_id == manager_id)
-        )
-        handed = select(QuestionHandoff.question_id).where(
-            QuestionHandoff.manager_id == manager_id
-        )
-        statement = statement.where(
-            or_(QuestionLog.user_id.in_(members), QuestionLog.id.in_(handed))
-        )
-    return list(session.exec(statement))
+    }
+    return [UnansweredQuestion(latest[ids[0]], tuple(ids)) for ids in groups.values()]
+
+
+def unanswered_repeats(
+    session: Session, *, question: QuestionLog, manager_id: int, everyone: bool = False
+) -> list[int]:
+    """The ids of the other asks of `question` by the same trainee (by `question_key`, at any
+    time) that still wait for this manager's reply, newest first."""
+    key = question_key(question.question)
+    statement = _waiting_for(
+        select(QuestionLog.id, QuestionLog.question).where(
+            QuestionLog.user_id == question.user_id, QuestionLog.id != question.id
+        ),
+        manager_id=manager_id,
+        everyone=everyone,
+    ).order_by(QuestionLog.created_at.desc(), QuestionLog.id.desc())
+    return [i for i, text in session.exec(statement) if question_key(text) == key]
 
 
 def add_curated(
