@@ -1,9 +1,11 @@
 """The results chart (PNG): 满意度 questions as stacked bars with their 满意率, choice questions
-as bar charts of their counts. Rendered with matplotlib's Agg backend and a CJK font.
+as bar charts of their counts, top to bottom in the order of the questions (consecutive 满意度
+questions share one panel). Rendered with matplotlib's Agg backend and a CJK font.
 
 Usage::
 
     png = render_chart(results)          # bytes of a PNG
+    figure = build_figure(results)       # the same chart as a matplotlib Figure
     cjk_font_path()                      # the font used; raises FontMissing when there is none
 
 The font is found in this order: the full Noto Sans SC of the `pylopdf-fonts-zh-cn` package,
@@ -13,15 +15,16 @@ the GB2312 subset shipped in bot/surveys/fonts/, then a system CJK font.
 from __future__ import annotations
 
 import io
-import textwrap
 from functools import cache
 from pathlib import Path
 
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from bot.surveys.results import SurveyResults, percent
+from bot.surveys.results import QuestionStats, SurveyResults, percent
 
 SHIPPED_FONT_DIR = Path(__file__).resolve().parent / "fonts"
 SYSTEM_FONT_NAMES = (
@@ -73,23 +76,88 @@ def cjk_font_name() -> str:
     return font_manager.FontProperties(fname=str(cjk_font_path())).get_name()
 
 
+NO_LINE_START = frozenset("、,，。.．!！?？;；:：)）]］}｝】』」》〉〕’”…%％·—~～")
+"""Characters a line must not start with: they stay with the text before them."""
+NO_LINE_END = frozenset("(（[［{｛【『「《〈〔‘“")
+"""Characters a line must not end with: they go down with the text they open."""
+
+
+def _is_word_char(char: str) -> bool:
+    """Part of a Latin word or a number such as 2.0 (kept on one line)."""
+    return char.isascii() and (char.isalnum() or char == ".")
+
+
+def wrap_cjk(text: str, width: int, max_lines: int = 2) -> list[str]:
+    """`text` in lines of about `width` characters, at most `max_lines` (the last one ends with
+    「…」 when cut), never starting a line with punctuation such as 、,。? (it stays with the
+    text before it) nor ending one with an opening bracket, and not splitting a Latin word or a
+    number that fits on a line."""
+    lines: list[str] = []
+    current = ""
+    for char in text:
+        if len(current) >= width and char not in NO_LINE_START:
+            split = len(current)
+            if _is_word_char(char):  # take the whole word down to the next line
+                while split > 0 and _is_word_char(current[split - 1]):
+                    split -= 1
+            while split > 0 and current[split - 1] in NO_LINE_END:
+                split -= 1
+            if split == 0:  # a word as long as the line: it has to be cut
+                split = len(current)
+            lines.append(current[:split].rstrip())
+            current = current[split:].lstrip()
+        if char.isspace() and not current:
+            continue
+        current += char
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1][: max(width - 1, 1)].rstrip()
+        while len(last) > 1 and last[-1] in NO_LINE_END:
+            last = last[:-1]
+        lines = [*lines[: max_lines - 1], last + "…"]
+    return lines
+
+
 def _label(position: int, text: str, width: int = 14) -> str:
-    short = text if len(text) <= width * 2 else text[: width * 2 - 1] + "…"
-    return f"{position + 1}. " + "\n".join(textwrap.wrap(short, width)) if short else ""
+    return f"{position + 1}. " + "\n".join(wrap_cjk(text, width)) if text else ""
+
+
+def _panels(results: SurveyResults) -> list[list[QuestionStats]]:
+    """The chart's panels in the order of the questions: each run of consecutive 满意度
+    questions in one panel of stacked bars, each choice question in a panel of its own."""
+    panels: list[list[QuestionStats]] = []
+    choice_panels = 0
+    for q in sorted(results.questions, key=lambda item: item.position):
+        if q.kind == "likert5":
+            if panels and panels[-1][0].kind == "likert5":
+                panels[-1].append(q)
+            else:
+                panels.append([q])
+        elif q.kind in ("single", "multiple") and choice_panels < MAX_CHOICE_PANELS:
+            panels.append([q])
+            choice_panels += 1
+    return panels
 
 
 def render_chart(results: SurveyResults, *, dpi: int = 100) -> bytes:
     """A PNG of the survey's figures."""
+    figure = build_figure(results, dpi=dpi)
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=dpi)
+    return out.getvalue()
+
+
+def build_figure(results: SurveyResults, *, dpi: int = 100) -> Figure:
+    """The chart as a laid-out matplotlib Figure (what render_chart saves as PNG)."""
     family = cjk_font_name()
-    likert = [q for q in results.questions if q.kind == "likert5"]
-    choice = [q for q in results.questions if q.kind in ("single", "multiple")]
-    choice = choice[:MAX_CHOICE_PANELS]
-    heights = []
-    if likert:
-        heights.append(1.2 + 0.7 * len(likert))
-    heights += [0.9 + 0.45 * len(q.options) for q in choice]
-    if not heights:
-        heights = [1.5]
+    panels = _panels(results)
+    heights = [
+        1.2 + 0.7 * len(panel)
+        if panel[0].kind == "likert5"
+        else 0.9 + 0.45 * len(panel[0].options)
+        for panel in panels
+    ] or [1.5]
     figure = Figure(figsize=(10, sum(heights) + 1.2), dpi=dpi)
     FigureCanvasAgg(figure)
     survey = results.survey
@@ -100,40 +168,57 @@ def render_chart(results: SurveyResults, *, dpi: int = 100) -> bytes:
     )
     figure.suptitle(title, fontsize=13, family=family)
     axes = figure.subplots(len(heights), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)
-    panels = iter(axes[:, 0])
+    legend_drawn = False
+    for ax, panel in zip(axes[:, 0], panels, strict=False):
+        if panel[0].kind == "likert5":
+            _likert_panel(ax, panel, family, legend=not legend_drawn)
+            legend_drawn = True
+        else:
+            _choice_panel(ax, panel[0], family)
+    if not panels:  # no question to draw: say so instead of an empty frame
+        ax = axes[0, 0]
+        ax.axis("off")
+        ax.text(0.5, 0.5, "暂无可绘制的选择题", ha="center", va="center", family=family)
 
-    if likert:
-        ax = next(panels)
-        labels = [_label(q.position, q.text) for q in likert]
-        lefts = [0.0] * len(likert)
-        for level, option in enumerate(likert[0].options):
-            shares = [(q.counts[level] / q.answered * 100 if q.answered else 0.0) for q in likert]
-            ax.barh(labels, shares, left=lefts, color=LIKERT_COLOURS[level], label=option)
-            for row, share in enumerate(shares):
-                if share >= 6:
-                    ax.text(
-                        lefts[row] + share / 2,
-                        row,
-                        f"{share:.0f}%",
-                        ha="center",
-                        va="center",
-                        fontsize=8,
-                        family=family,
-                    )
-            lefts = [left + share for left, share in zip(lefts, shares, strict=True)]
-        for row, q in enumerate(likert):
-            mean = f"{q.mean:.2f}" if q.mean is not None else "—"
-            ax.text(
-                101,
-                row,
-                f"满意率 {percent(q.satisfied_rate)}\n均分 {mean}",
-                va="center",
-                fontsize=8,
-                family=family,
-            )
-        ax.set_xlim(0, 100)
-        ax.invert_yaxis()
-        ax.set_xlabel("占比(%)", family=family)
+    figure.tight_layout(rect=(0, 0, 0.93, 0.97))
+    return figure
+
+
+def _likert_panel(ax: Axes, likert: list[QuestionStats], family: str, *, legend: bool) -> None:
+    """Stacked bars of the 满意度 questions (first at the top), with 满意率 and 均分."""
+    labels = [_label(q.position, q.text) for q in likert]
+    rows = list(range(len(likert)))
+    lefts = [0.0] * len(likert)
+    for level, option in enumerate(likert[0].options):
+        shares = [(q.counts[level] / q.answered * 100 if q.answered else 0.0) for q in likert]
+        ax.barh(rows, shares, left=lefts, color=LIKERT_COLOURS[level], label=option)
+        for row, share in enumerate(shares):
+            if share >= 6:
+                ax.text(
+                    lefts[row] + share / 2,
+                    row,
+                    f"{share:.0f}%",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    family=family,
+                )
+        lefts = [left + share for left, share in zip(lefts, shares, strict=True)]
+    for row, q in enumerate(likert):
+        mean = f"{q.mean:.2f}" if q.mean is not None else "—"
+        ax.text(
+            101,
+            row,
+            f"满意率 {percent(q.satisfied_rate)}\n均分 {mean}",
+            va="center",
+            fontsize=8,
+            family=family,
+        )
+    ax.set_yticks(rows, labels)
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    ax.set_xlabel("占比(%)", family=family)
+    if legend:
         ax.legend(
             ncols=5,
             loc="lower center",
@@ -141,35 +226,31 @@ def render_chart(results: SurveyResults, *, dpi: int = 100) -> bytes:
             frameon=False,
             prop={"family": family, "size": 9},
         )
-        _fonts(ax, family)
-
-    for q in choice:
-        ax = next(panels)
-        ax.barh(list(q.options), q.counts, color=BAR_COLOUR)
-        ax.invert_yaxis()
-        kind = "多选" if q.kind == "multiple" else "单选"
-        ax.set_title(
-            f"{_label(q.position, q.text, 40)}({kind},{q.answered} 人作答)",
-            fontsize=10,
-            family=family,
-            loc="left",
-        )
-        for row, count in enumerate(q.counts):
-            ax.text(count, row, f" {count}", va="center", fontsize=8, family=family)
-        ax.set_xlim(0, max([*q.counts, 1]) * 1.15)
-        _fonts(ax, family)
-
-    for ax in panels:  # no question to draw: say so instead of an empty frame
-        ax.axis("off")
-        ax.text(0.5, 0.5, "暂无可绘制的选择题", ha="center", va="center", family=family)
-
-    figure.tight_layout(rect=(0, 0, 0.93, 0.97))
-    out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=dpi)
-    return out.getvalue()
+    _fonts(ax, family)
 
 
-def _fonts(ax: object, family: str) -> None:
-    for label in [*ax.get_yticklabels(), *ax.get_xticklabels()]:  # type: ignore[attr-defined]
+def _choice_panel(ax: Axes, q: QuestionStats, family: str) -> None:
+    """The number of people who chose each option (whole numbers on the axis)."""
+    rows = list(range(len(q.options)))
+    ax.barh(rows, q.counts, color=BAR_COLOUR)
+    ax.set_yticks(rows, list(q.options))
+    ax.invert_yaxis()
+    kind = "多选" if q.kind == "multiple" else "单选"
+    ax.set_title(
+        f"{_label(q.position, q.text, 40)}({kind},{q.answered} 人作答)",
+        fontsize=10,
+        family=family,
+        loc="left",
+    )
+    for row, count in enumerate(q.counts):
+        ax.text(count, row, f" {count}", va="center", fontsize=8, family=family)
+    ax.set_xlim(0, max([*q.counts, 1]) * 1.15)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("人数", family=family)
+    _fonts(ax, family)
+
+
+def _fonts(ax: Axes, family: str) -> None:
+    for label in [*ax.get_yticklabels(), *ax.get_xticklabels()]:
         label.set_family(family)
         label.set_fontsize(9)
