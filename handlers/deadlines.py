@@ -17,6 +17,7 @@ list changes when a notice is added. Every button is checked again on the server
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
@@ -100,6 +101,22 @@ def find_deadline(ctx: Context, key: str) -> Deadline:
 
 # ----- the list ------------------------------------------------------------------------------
 
+# 「第一,…」 opens a part of some notices (the 2013 信息技术提升工程 意见); the clause path
+# (knowledge/notices.py) writes that marker 「第一、」 so that a sub-clause can follow it.
+NUMBERED_PART = re.compile(r"(第[〇零一二三四五六七八九十百两]+)、")
+
+
+def clause_label(clause: str) -> str:
+    """How a clause path reads in a citation: 「条款 三、(二)」, but a path that starts with 第
+    names itself (「第三条」「第二章第五条」, 「第一部分」 for 「第一、」), without 条款 before it
+    or a dangling 、 after it."""
+    clause = clause.strip()
+    if not clause:
+        return ""
+    if not clause.startswith("第"):
+        return f"条款 {clause}"
+    return NUMBERED_PART.sub(r"\1部分", clause)
+
 
 def deadline_item(deadline: Deadline, today: date) -> str:
     """One deadline: the date (or the time limit), the duty, and where the notice says it."""
@@ -110,9 +127,7 @@ def deadline_item(deadline: Deadline, today: date) -> str:
     else:
         head = f"⏳ <b>{when or '期限'}</b>"
     duty = deadline.text if len(deadline.text) <= 160 else deadline.text[:159] + "…"
-    source = [escape(p) for p in (deadline.doc_number,) if p]
-    if deadline.clause:
-        source.append(f"条款 {escape(deadline.clause)}")
+    source = [escape(p) for p in (deadline.doc_number, clause_label(deadline.clause)) if p]
     title = f"《{escape(deadline.title)}》" if deadline.title else "《未命名通知》"
     return f"{head}\n{escape(duty)}\n—— {' · '.join([title, *source])}"
 
