@@ -191,7 +191,10 @@ class Ranker:
         self._passages = passages
         self._analyzer = analyzer
         self._corrector = QueryCorrector(
-            spellable_words(index, analyzer), pinyin, phrase_text(passages)
+            spellable_words(index, analyzer),
+            pinyin,
+            phrase_text(passages),
+            everyday_words=analyzer.tokenizer.FREQ,
         )
         self._documents_by_id = {document.doc_id: document for document in documents}
         # Joined enumerations (听说读写) count as present where the text lists 听、说、读、写.

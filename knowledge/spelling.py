@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 
@@ -15,6 +15,9 @@ from knowledge.analyzer import FUNCTION_CHARS
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 LATIN_RUN = re.compile(r"[a-z][a-z ]*[a-z]|[a-z]")
 MAX_WINDOW = 8
+CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
+EVERYDAY_MIN_FREQ = 100
+LONGEST_EVERYDAY_PINYIN = 24  # letters of four syllables: zhuangzhuangzhuangzhuang
 FIRST_CJK = 0x4E00
 
 
@@ -59,11 +62,16 @@ class QueryCorrector:
         vocabulary: dict[str, int],
         by_pinyin: dict[str, str] | None = None,
         corpus_text: str = "",
+        everyday_words: Mapping[str, int] | None = None,
     ):
         """`vocabulary` maps each indexed word to how many passages hold it; `by_pinyin` is
         pinyin_index(vocabulary), passed in when it was cached with the index; `corpus_text`
-        is the notices' text, where a typo's neighbourhood is looked up."""
+        is the notices' text, where a typo's neighbourhood is looked up; `everyday_words` maps
+        words of the language to their frequency (jieba's dictionary), for the question words
+        of pinyin input (shi shenme) that no notice's index holds."""
         self.vocabulary = vocabulary
+        self.everyday_words = everyday_words or {}
+        self._everyday_pinyin: dict[str, str] | None = None
         self.corpus_text = corpus_text
         self.by_pinyin = pinyin_index(vocabulary) if by_pinyin is None else by_pinyin
         self.fuzzy_choices = [word for word in vocabulary if len(word) >= 3]
@@ -73,7 +81,7 @@ class QueryCorrector:
                 for changed in range(3):
                     mask = word[:changed] + "?" + word[changed + 1 :]
                     self.masked_words.setdefault(mask, []).append(word)
-        self.longest_key = max((len(key) for key in self.by_pinyin), default=0)
+        self.longest_key = max([len(key) for key in self.by_pinyin] + [LONGEST_EVERYDAY_PINYIN])
 
     def correct(
         self, text: str, words: list[str], is_word: Callable[[str], bool] = lambda _: False
@@ -220,22 +228,36 @@ class QueryCorrector:
         letters = match.group(0).replace(" ", "")
         if letters in self.vocabulary or len(letters) < 4:
             return match.group(0)
-        words = self._segment_pinyin(letters)
+        words = self._segment_pinyin(letters, (self.by_pinyin,))
         if words:
             return "".join(words)
-        pieces = []
-        for chunk in match.group(0).split():
-            segmented = self._segment_pinyin(chunk) if len(chunk) >= 4 else None
-            pieces.append("".join(segmented) if segmented else f" {chunk} ")
-        return "".join(pieces)
+        chunks = match.group(0).split()
+        pieces = [
+            self._segment_pinyin(chunk, (self.by_pinyin,)) if len(chunk) >= 4 else None
+            for chunk in chunks
+        ]
+        if any(pieces):  # pinyin input, so its question words are pinyin too (shi shenme)
+            tables = (self.by_pinyin, self.everyday_pinyin())
+            pieces = [
+                piece or self._segment_pinyin(chunk, tables)
+                for piece, chunk in zip(pieces, chunks, strict=True)
+            ]
+        return "".join(
+            "".join(piece) if piece else f" {chunk} "
+            for piece, chunk in zip(pieces, chunks, strict=True)
+        )
 
-    def _segment_pinyin(self, letters: str) -> list[str] | None:
-        """Cover a letter string with the pinyin of indexed words, longest first."""
+    def _segment_pinyin(
+        self, letters: str, tables: tuple[dict[str, str], ...]
+    ) -> list[str] | None:
+        """Cover a letter string with the pinyin of the tables' words, longest first (at the
+        same length, the first table's word)."""
         words: list[str] = []
         position = 0
         while position < len(letters):
             for end in range(min(len(letters), position + self.longest_key), position, -1):
-                word = self.by_pinyin.get(letters[position:end])
+                key = letters[position:end]
+                word = next((table[key] for table in tables if key in table), None)
                 if word:
                     words.append(word)
                     position = end
@@ -243,6 +265,22 @@ class QueryCorrector:
             else:
                 return None
         return words
+
+    def everyday_pinyin(self) -> dict[str, str]:
+        """Toneless pinyin → the most frequent word that sounds so, of the everyday words of
+        2–4 characters seen at least EVERYDAY_MIN_FREQ times and the single function
+        characters (是, 的, 有, 吗); built on first need (0.2 s)."""
+        if self._everyday_pinyin is None:
+            best: dict[str, tuple[str, int]] = {}
+            for word, frequency in self.everyday_words.items():
+                everyday = frequency >= EVERYDAY_MIN_FREQ and 2 <= len(word) <= 4
+                if not (everyday or word in FUNCTION_CHARS) or not CJK_WORD.fullmatch(word):
+                    continue
+                key = "".join(char_pinyin(word))
+                if frequency > best.get(key, ("", 0))[1]:
+                    best[key] = (word, frequency)
+            self._everyday_pinyin = {key: word for key, (word, _) in best.items()}
+        return self._everyday_pinyin
 
     def _fix_homophones(
         self,
