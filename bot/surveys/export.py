@@ -11,22 +11,44 @@ Every text comes from users (answers, names, class names, template texts), so no
 formula: in XLSX each text is a string cell (with Excel's quote prefix, so editing it keeps it
 text); in CSV a text that a spreadsheet would read as a formula (starting with = + - @, a tab or
 a carriage return) gets a leading single quote, as OWASP advises against CSV injection.
+
+In the XLSX 汇总 sheet the figures (回收率, 占比, 均分, 满意率) are numbers with a number format
+(「0.0%」, 「0.00」), so that a manager can sort and average them; a figure that cannot be
+computed (nobody answered) is 「—」.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from bot.surveys.results import SurveyResults, percent
+from bot.surveys.results import SurveyResults
 
 DETAIL_SHEET = "明细"
 SUMMARY_SHEET = "汇总"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What makes a spreadsheet read a CSV field as a formula (OWASP: CSV injection)."""
+
+
+PERCENT_FORMAT = "0.0%"
+MEAN_FORMAT = "0.00"
+MISSING = "—"
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number written to XLSX as a number cell shown with `number_format`."""
+
+    value: float
+    number_format: str
+
+
+def _share(value: float | None) -> Number | str:
+    return MISSING if value is None else Number(value, PERCENT_FORMAT)
 
 
 def csv_safe(value: object) -> object:
@@ -41,7 +63,11 @@ def _xlsx_row(sheet: object, values: list[object]) -> list[object]:
     formula, and Excel would read one starting with + - @ as a formula once the cell is edited."""
     row: list[object] = []
     for value in values:
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        if isinstance(value, Number):
+            cell = WriteOnlyCell(sheet, value=value.value)  # type: ignore[arg-type]
+            cell.number_format = value.number_format
+            row.append(cell)
+        elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
             cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
             cell.data_type = "s"
             cell.quotePrefix = True
@@ -84,8 +110,8 @@ def summary_rows(results: SurveyResults) -> list[list[object]]:
         ["已提交", results.submitted],
         ["填写中", results.in_progress],
         ["未开始", results.not_started],
-        ["回收率", percent(results.response_rate)],
-        ["总体满意率", percent(results.overall_satisfied_rate)],
+        ["回收率", _share(results.response_rate)],
+        ["总体满意率", _share(results.overall_satisfied_rate)],
         [],
         ["题号", "题目", "题型", "作答人数", "选项", "人数", "占比", "均分", "满意率"],
     ]
@@ -96,16 +122,17 @@ def summary_rows(results: SurveyResults) -> list[list[object]]:
             continue
         for index, option in enumerate(q.options):
             share = q.counts[index] / q.answered if q.answered else None
-            mean = f"{q.mean:.2f}" if (index == 0 and q.mean is not None) else ""
-            rate = (
-                percent(q.satisfied_rate) if (index == 0 and q.satisfied_rate is not None) else ""
-            )
+            mean: Number | str = ""
+            rate: Number | str = ""
+            if index == 0 and q.kind == "likert5":
+                mean = MISSING if q.mean is None else Number(q.mean, MEAN_FORMAT)
+                rate = _share(q.satisfied_rate)
             rows.append(
                 [
                     *(head if index == 0 else ["", "", "", ""]),
                     option,
                     q.counts[index],
-                    percent(share),
+                    _share(share),
                     mean,
                     rate,
                 ]

@@ -103,7 +103,7 @@ def test_figures_and_exports_match_stored_rows(services: Services) -> None:
             assert [picked[option] for option in q.options] == q.counts
     summary = {row[0]: row[1] for row in book[SUMMARY_SHEET].iter_rows(values_only=True) if row}
     assert summary["已提交"] == 120 and summary["班级人数"] == 160
-    assert summary["回收率"] == "75.0%"
+    assert summary["回收率"] == pytest.approx(0.75)
 
     # CSV: the same detail table
     reader = list(csv.reader(io.StringIO(to_csv(results).decode("utf-8-sig"))))
@@ -111,6 +111,35 @@ def test_figures_and_exports_match_stored_rows(services: Services) -> None:
     likert_column = 4 + next(q.position for q in results.questions if q.kind == "likert5")
     likert = next(q for q in results.questions if q.kind == "likert5")
     assert [sum(1 for r in reader[1:] if r[likert_column] == o) for o in LIKERT5] == likert.counts
+
+
+def test_xlsx_summary_figures_are_numbers(services: Services) -> None:
+    """均分, 占比, 满意率 and 回收率 are numbers a manager can sort and average in Excel, shown
+    as 3.50 and 50.0%."""
+    survey_id = seed_survey(services, submitted=30, not_started=10, anonymous=False)
+    with services.session() as session:
+        results = compute_results(session, survey_id=survey_id)
+    book = load_workbook(io.BytesIO(to_xlsx(results)))
+    rows = list(book[SUMMARY_SHEET].iter_rows())
+    by_key = {row[0].value: row[1] for row in rows if row[0].value}
+    for key, expected in (("回收率", 0.75), ("总体满意率", results.overall_satisfied_rate)):
+        cell = by_key[key]
+        assert cell.data_type == "n" and cell.value == pytest.approx(expected), key
+        assert cell.number_format == "0.0%", key
+    header_at = next(i for i, row in enumerate(rows) if row[0].value == "题号")
+    header = [cell.value for cell in rows[header_at]]
+    share, mean, rate = header.index("占比"), header.index("均分"), header.index("满意率")
+    table = rows[header_at + 1 :]
+    likert = next(q for q in results.questions if q.kind == "likert5")
+    first = next(row for row in table if row[0].value == likert.position + 1)
+    assert first[mean].data_type == "n" and first[mean].value == pytest.approx(likert.mean)
+    assert first[mean].number_format == "0.00"
+    assert first[rate].data_type == "n" and first[rate].number_format == "0.0%"
+    assert first[rate].value == pytest.approx(likert.satisfied_rate)
+    shares = [row[share] for row in table if row[share].value not in (None, "")]
+    assert shares and all(c.data_type == "n" and c.number_format == "0.0%" for c in shares)
+    assert all(0 <= c.value <= 1 for c in shares)
+    assert first[share].value == pytest.approx(likert.counts[0] / likert.answered)
 
 
 def test_anonymous_never_reveals_who(services: Services) -> None:
