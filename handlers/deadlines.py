@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
@@ -116,6 +117,14 @@ def clause_label(clause: str) -> str:
     if not clause.startswith("第"):
         return f"条款 {clause}"
     return NUMBERED_PART.sub(r"\1部分", clause)
+
+
+def cited(deadline: Deadline) -> Deadline:
+    """The deadline as its reminder cites it. The reminder's text (scheduler/deadlines.py) ends
+    with 「依据:《title》(文号)」, so the clause goes beside the 文号: 「(教厅〔2026〕33号 · 条款
+    三、)」, or 「(第一部分)」 for a notice without one."""
+    where = " · ".join(p for p in (deadline.doc_number, clause_label(deadline.clause)) if p)
+    return replace(deadline, doc_number=where)
 
 
 def deadline_item(deadline: Deadline, today: date) -> str:
@@ -247,7 +256,9 @@ async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) 
         when = reminder_run_at(deadline.due, days_before, ctx.services.settings.timezone)
         raise UserError(TOO_CLOSE.format(days=days_before, when=format_datetime(when)))
     try:
-        await schedule_deadline_reminder(ctx.services, manager_id, class_id, deadline, days_before)
+        await schedule_deadline_reminder(
+            ctx.services, manager_id, class_id, cited(deadline), days_before
+        )
     except ValueError as error:  # the scheduler's own refusal (e.g. a time in the past)
         raise UserError(f"没能设置提醒:{escape(str(error))}") from None
     name = escape(managed[class_id].name) if class_id in managed else str(class_id)

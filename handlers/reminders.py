@@ -157,10 +157,13 @@ def _listing(ctx: Context) -> tuple[str, tuple]:
         )
         repeat = "🔁 " if reminder.is_recurring else ""
         class_label = labels.get(reminder.class_id or 0, class_name)
+        content, source = _content_and_source(reminder.text)
         lines.append(
             f"\n{number}. 【{escape(class_label)}】{repeat}{escape(reminder.label)}\n"
-            f"   下次:{upcoming}\n   内容:{escape(_excerpt(reminder.text, 60))}"
+            f"   下次:{upcoming}\n   内容:{escape(_excerpt(content, 60))}"
         )
+        if source:
+            lines.append(f"   依据:{escape(_short_source(source))}")
         buttons.append([Button(f"取消第 {number} 条", data=_data("cx", reminder.id))])
     if len(rows) > MAX_LISTED:
         lines.append(f"\n……另有 {len(rows) - MAX_LISTED} 条未列出。")
@@ -169,6 +172,32 @@ def _listing(ctx: Context) -> tuple[str, tuple]:
 
 def _excerpt(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+# A reminder made from /deadlines (scheduler/deadlines.py) ends with the notice it comes from:
+# 「…\n依据:《title》(文号 · 条款 三、)」. The list shows that line apart, shortened.
+SOURCE_MARK = "\n依据:"
+SOURCE_CHARS = 50
+
+
+def _content_and_source(text: str) -> tuple[str, str]:
+    """The reminder's text without its 依据 line, and what that line cites ("" if nothing)."""
+    content, mark, source = text.rpartition(SOURCE_MARK)
+    if not mark:
+        return text, ""
+    return content, source.strip()
+
+
+def _short_source(source: str, limit: int = SOURCE_CHARS) -> str:
+    """「《title》(文号 · 条款)」 in at most `limit` characters: the title is shortened first, so
+    the 文号 and the clause stay whole."""
+    if len(source) <= limit:
+        return source
+    title, closed, cited = source.removeprefix("《").rpartition("》")
+    room = limit - len(cited) - 3  # 《 … 》
+    if source.startswith("《") and closed and room >= 8:
+        return f"《{title[:room]}…》{cited}"
+    return _excerpt(source, limit - 1)
 
 
 # ---------------------------------------------------------------- buttons
