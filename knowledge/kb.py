@@ -244,20 +244,25 @@ class KnowledgeBase:
 
     # ----- questions ---------------------------------------------------------------------------
 
-    def ask(self, question: str, k: int = 3) -> Answer:
-        """Answer a question with the best clause passages, or decline with a reason."""
+    def ask(self, question: str, k: int = 3, *, with_curated: bool = True) -> Answer:
+        """Answer a question with the best clause passages, or decline with a reason; a curated
+        answer that matches comes first (unless `with_curated` is False), with only the clauses
+        the ranking is confident of."""
         with self._state_lock:
-            return self._ask(question, k)
+            return self._ask(question, k, with_curated)
 
-    def _ask(self, question: str, k: int) -> Answer:
+    def _ask(self, question: str, k: int, with_curated: bool = True) -> Answer:
         reason = self._reject_reason(question)
         if reason:
             return Answer(question=question, answered=False, reason=reason)
         text = normalize(question)
-        curated = self._match_curated(text)
+        curated = self._match_curated(text) if with_curated else None
         ranking = self._ranker.rank(text, k)
         if curated:
-            return Answer(question, True, ranking.hits, None, curated[2], curated[0], True)
+            # Clauses the ranking is unsure of would sit under the manager's answer as if they
+            # backed it up.
+            hits = ranking.hits if ranking.confident and not ranking.reason else []
+            return Answer(question, True, hits, None, curated[2], curated[0], True)
         if ranking.reason:
             return Answer(question=question, answered=False, reason=ranking.reason)
         return Answer(question, True, ranking.hits, confident=ranking.confident)

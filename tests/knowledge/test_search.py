@@ -163,6 +163,7 @@ def test_curated_answers_match_first(kb: KnowledgeBase) -> None:
         assert answer.curated_answer == "每周至少一篇,周日前提交。"
         assert answer.curated_id == 7
         assert kb.ask("参训教师年龄有什么要求").curated_answer is None
+        assert kb.ask("研修日志每周需要写几篇", with_curated=False).curated_answer is None
     finally:
         kb.set_curated([])
     assert kb.ask("研修日志每周需要写几篇").curated_answer is None
@@ -226,3 +227,20 @@ def test_confident_only_when_the_top_clause_holds_the_question_clearly(kb: Knowl
     assert not kb.ask("国培学的东西回去到底能不能用上啊").confident
     assert kb.ask("参训教师年龄有什么要求").to_json()["confident"] is True
     assert "confident" not in kb.ask("今天天气怎么样").to_json()
+
+
+def test_a_curated_answer_brings_only_clauses_the_ranking_is_sure_of(kb: KnowledgeBase) -> None:
+    unsure = kb.ask("培训期间的住宿费用由谁承担")
+    sure = kb.ask("参训教师年龄有什么要求")
+    assert unsure.answered and not unsure.confident and sure.confident
+    kb.set_curated(
+        [
+            (7, "培训期间的住宿费用由谁承担", "由派出学校按差旅标准报销。"),
+            (8, "参训教师年龄有什么要求", "一般不超过45周岁。"),
+        ]
+    )
+    try:
+        assert kb.ask("培训期间的住宿费用由谁承担").hits == []
+        assert kb.ask("参训教师年龄有什么要求").hits == sure.hits
+    finally:
+        kb.set_curated([])
