@@ -57,6 +57,10 @@ SMALL_TALK = {
     **dict.fromkeys(("你好", "您好", "hi", "hello", "在吗", "在不在", "老师好"), "greeting"),
     **dict.fromkeys(("谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "thanks", "thankyou"), "thanks"),
     **dict.fromkeys(("好的", "收到", "ok", "嗯", "嗯嗯", "明白", "知道了", "再见", "拜拜"), "ack"),
+    **dict.fromkeys(
+        ("你是谁", "您是谁", "你是什么", "你叫什么", "你是机器人吗", "你能做什么", "你会什么"),
+        "who",
+    ),
 }
 NO_TOPIC_REPLY = (
     "请写出您想问的具体内容,例如「参训教师的年龄有什么要求?」。"
@@ -66,6 +70,11 @@ SMALL_TALK_REPLY = {
     "greeting": "您好!有国培计划的政策问题可以直接问我,例如「参训教师的年龄有什么要求?」",
     "thanks": "不客气!还有问题随时问我 😊",
     "ack": "好的。还有问题随时问我。",
+    "who": (
+        "我是国培助手:回答国培计划的政策问题(引用通知原文,注明出处),"
+        "转发班主任的提醒、通知和问卷。直接输入问题即可,例如「参训教师的年龄有什么要求?」;"
+        "发送 /help 查看全部功能。"
+    ),
 }
 NO_CLASS_HINT = (
     "您还没有加入培训班,所以暂时无法转给班主任。"
@@ -145,15 +154,32 @@ def looks_binary(text: str) -> bool:
 # ----- rendering -----------------------------------------------------------------------------
 
 
-def highlight(text: str, terms: tuple[str, ...] | list[str]) -> str:
-    """HTML-escape `text` and wrap every occurrence of the matched terms in <b>."""
-    marked = [False] * len(text)
-    for term in sorted({t for t in terms if t}, key=len, reverse=True):
+def occurrences(
+    text: str, terms: tuple[str, ...] | list[str], shortest: int = 1
+) -> list[tuple[int, str]]:
+    """Where the matched terms of at least `shortest` characters stand in `text`, as
+    (position, term); never digits inside a longer number (the 5 of 50)."""
+    found = []
+    for term in {t for t in terms if len(t) >= shortest}:
         start = text.find(term)
         while start != -1:
-            for i in range(start, start + len(term)):
-                marked[i] = True
-            start = text.find(term, start + len(term))
+            end = start + len(term)
+            inside_number = (term[0].isdigit() and start > 0 and text[start - 1].isdigit()) or (
+                term[-1].isdigit() and end < len(text) and text[end].isdigit()
+            )
+            if not inside_number:
+                found.append((start, term))
+            start = text.find(term, start + 1)
+    return sorted(found)
+
+
+def highlight(text: str, terms: tuple[str, ...] | list[str]) -> str:
+    """HTML-escape `text` and wrap the matched terms' occurrences in <b>, except single
+    characters: a bold 用 in 语用司 or 由 marks nothing a reader looks for."""
+    marked = [False] * len(text)
+    for start, term in occurrences(text, terms, shortest=2):
+        for i in range(start, start + len(term)):
+            marked[i] = True
     out: list[str] = []
     i = 0
     while i < len(text):
@@ -169,12 +195,19 @@ def highlight(text: str, terms: tuple[str, ...] | list[str]) -> str:
 def quote_window(
     text: str, terms: tuple[str, ...], limit: int = MAX_QUOTE_CHARS, lead: int = 200
 ) -> tuple[str, bool, bool]:
-    """At most `limit` characters, from `lead` before the first match: (text, cut_before,
-    cut_after)."""
+    """At most `limit` characters, from `lead` before the stretch holding the most different
+    matched terms (not merely the first match, often a common word such as 国培计划):
+    (text, cut_before, cut_after)."""
     if len(text) <= limit:
         return text, False, False
-    positions = [p for p in (text.find(t) for t in terms if t) if p >= 0]
-    start = max(0, min(positions, default=0) - lead)
+    found = occurrences(text, terms)
+    best_anchor, best = 0, (0, 0)
+    for anchor, _ in found:
+        inside = {term for position, term in found if anchor <= position < anchor + limit - lead}
+        covered = (len(inside), sum(len(term) for term in inside))
+        if covered > best:
+            best_anchor, best = anchor, covered
+    start = max(0, best_anchor - lead)
     start = min(start, len(text) - limit)
     end = start + limit
     return text[start:end], start > 0, end < len(text)
@@ -391,7 +424,9 @@ def show_page(ctx: Context, entry: QuestionLog, index: int) -> list[Reply]:
     kb = knowledge(ctx.services)
     if kb is None:
         raise UserError(UNAVAILABLE)
-    answer = kb.ask(entry.question, k=HITS_PER_QUESTION)
+    # A curated answer saved since the question was asked would shift its pages.
+    with_curated = entry.curated_id is not None
+    answer = kb.ask(entry.question, k=HITS_PER_QUESTION, with_curated=with_curated)
     pages = pages_of(answer) if answer.answered else []
     if not 0 <= index < len(pages):
         raise UserError("没有更多的条款了。")

@@ -63,7 +63,7 @@ async def test_a_sure_answer_is_plain_and_an_unsure_one_says_so(chat):
     assert vague.text.startswith("🔎") and "没有十足把握" in vague.text
     # The first three clauses side by side: the one that answers (能用、管用、好用) is second.
     assert "\n\n1. " in vague.text and "\n\n3. " in vague.text
-    assert "能<b>用</b>、管<b>用</b>、好<b>用</b>" in vague.text
+    assert "能用、管用、好用" in vague.text
     assert button([vague], "问班主任")
     full = await chat.press(TRAINEE, button([vague], "更多"))
     edit = next(r for r in full if isinstance(r, Edit))

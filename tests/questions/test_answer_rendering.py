@@ -1,0 +1,61 @@
+"""What a trainee reads in an answer: bold on whole words, the excerpt where the answer is,
+pages that stay put, a curated answer without unrelated clauses, and who the bot is."""
+
+from __future__ import annotations
+
+from bot.chat import Edit
+from bot.db import question_crud
+from handlers.ask import highlight, quote_window, refresh_curated
+from tests.questions.conftest import MANAGER, TRAINEE, button, text_of
+from tests.questions.test_ask_flow import logs
+
+
+def test_bold_marks_words_not_single_characters_or_digits_inside_numbers() -> None:
+    text = "每人5年不少于50学时,由语用司审核"
+    marked = highlight(text, ("5", "学时", "用", "由", "审核", "50"))
+    assert marked == "每人5年不少于<b>50学时</b>,由语用司<b>审核</b>"
+
+
+def test_the_excerpt_starts_where_most_of_the_question_is_not_at_the_first_common_word() -> None:
+    text = "国培计划" + "各地认真总结经验。" * 20 + "于4月12日前将参训学员信息报送项目办。"
+    excerpt, cut_before, _ = quote_window(text, ("国培计划", "参训学员", "信息", "报送"), 60, 10)
+    assert cut_before and "4月12日前将参训学员信息报送" in excerpt
+
+
+async def test_the_unsure_overview_shows_the_deadline_of_the_clause_that_answers(chat) -> None:
+    (reply,) = await chat.say(TRAINEE, "国培的学员信息啥时候报上去")
+    second = reply.text.split("\n\n2. ")[1]
+    assert "2019年4月12日前" in second.split("——")[0]
+
+
+async def test_who_are_you_gets_an_introduction_and_is_not_logged(chat) -> None:
+    assert "我是国培助手" in text_of(await chat.say(TRAINEE, "你是谁?"))
+    assert logs(chat) == []
+
+
+async def test_a_curated_answer_comes_without_clauses_the_bot_is_unsure_of(chat) -> None:
+    question = "培训期间的住宿费用由谁承担"
+    with chat.services.session() as session:
+        question_crud.add_curated(
+            session, question=question, answer="由派出学校按标准报销。", created_by=MANAGER
+        )
+    refresh_curated(chat.services)
+    (reply,) = await chat.say(TRAINEE, question)
+    assert "由派出学校按标准报销" in reply.text
+    assert "相关条款" not in reply.text and "更多" not in str(reply.buttons)
+
+
+async def test_an_old_answer_pages_on_as_first_shown_after_a_curated_answer_is_saved(chat):
+    question = "网络研修不少于多少学时"  # a sure answer: clause 1 of 2, then 更多
+    first = await chat.say(TRAINEE, question)
+    assert first[0].text.startswith("📖") and "第 1/" in first[0].text
+    with chat.services.session() as session:
+        question_crud.add_curated(
+            session, question=question, answer="不少于80学时。", created_by=MANAGER
+        )
+    refresh_curated(chat.services)
+    assert "班主任解答" in text_of(await chat.say(TRAINEE, question))
+
+    more = await chat.press(TRAINEE, button(first, "更多"))
+    edit = next(r for r in more if isinstance(r, Edit))
+    assert "第 2/" in edit.text and "班主任解答" not in edit.text
