@@ -2,9 +2,11 @@
 automatic nudge and closing.
 
     /results [ID]      response rate, distribution, mean, 满意率, free text, who is where, a chart;
-                       buttons: XLSX / CSV export, 提醒未提交者, 结束问卷, 刷新
+                       buttons: XLSX / CSV export, 提醒未提交者, 结束问卷, 刷新. Without an ID:
+                       the one survey the manager can see at once, or a list to pick from
 
-Callback data: `sr:1:<action>:<survey id>`, re-checked against the presser's classes.
+Callback data: `sr:1:<action>:<survey id>`, re-checked against the presser's classes: `v` shows
+the results (from the list, 查看结果, 取消), `r` is 🔄 刷新 (the only one that says 「已刷新」).
 
 `install(services)` is a start-up hook that runs `nudge_due` every minute: the nudge comes
 `SURVEY_NUDGE_HOURS` (settings, default 24) before the closing time, or half-way through a
@@ -57,7 +59,8 @@ def _visible_survey(ctx: Context, session: object, survey_id: int) -> tuple[Surv
 
 @router.command("results", "查看问卷结果", private_only=True)
 async def results_command(ctx: Context) -> list[Reply]:
-    """Show one survey's results (`/results ID`), or the list of recent surveys."""
+    """Show one survey's results (`/results ID`, or the manager's only survey), or the list of
+    recent surveys to pick from."""
     arg = ctx.event.args.strip().lstrip("#")
     if arg:
         if not arg.isdigit() or len(arg) > 9:
@@ -70,6 +73,8 @@ async def results_command(ctx: Context) -> list[Reply]:
         counts = {s.id: scrud.count_responses(session, survey_id=s.id) for s, _ in found}  # type: ignore[arg-type]
     if not found:
         raise UserError("您还没有发起过问卷。发送 /survey 发起一份。")
+    if len(found) == 1:
+        return await show_results(ctx, found[0][0].id, edit=False)  # type: ignore[arg-type]
     now = utcnow()
     rows = []
     for survey, training_class in found:
@@ -86,7 +91,7 @@ def results_buttons(survey: Survey, now: datetime):  # noqa: ANN201
         [
             Button("📥 XLSX", f"sr:1:x:{sid}"),
             Button("📥 CSV", f"sr:1:c:{sid}"),
-            Button("🔄 刷新", f"sr:1:v:{sid}"),
+            Button("🔄 刷新", f"sr:1:r:{sid}"),
         ],
     ]
     if survey.is_open(now):
@@ -174,13 +179,15 @@ async def show_results(ctx: Context, survey_id: int, *, edit: bool) -> list[Repl
 
 @router.callback("sr")
 async def on_results_button(ctx: Context) -> list[Reply]:
-    """Results buttons: view/refresh, XLSX, CSV, remind non-respondents, close."""
+    """Results buttons: view, refresh, XLSX, CSV, remind non-respondents, close."""
     parts = ctx.event.callback_data.split(":")
     if len(parts) != 4 or parts[1] != "1" or not parts[3].isdigit() or len(parts[3]) > 9:
         log.warning("refused results callback %r of user %s", ctx.event.callback_data, ctx.user.id)
         return [Notice("这个按钮已失效,请重新发送 /results。", alert=True)]
     action, survey_id = parts[2], int(parts[3])
     if action == "v":
+        return await show_results(ctx, survey_id, edit=True)
+    if action == "r":
         return [*(await show_results(ctx, survey_id, edit=True)), Notice("已刷新")]
     if action in ("x", "c"):
         return await export_replies(ctx, survey_id, "xlsx" if action == "x" else "csv")

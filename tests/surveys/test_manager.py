@@ -127,8 +127,8 @@ def test_results_exports_and_reminders(env: SurveyEnv) -> None:
     # /mysurveys for a trainee half-way, and after the survey is closed
     mine = env.command(TRAINEES[2], "/mysurveys")
     assert "填写中" in first_text(mine) and any("继续" in t for t, _ in buttons(mine))
-    list_page = env.command(MANAGER, "/results")
-    assert any(f"#{survey_id}" in t for t, _ in buttons(list_page))
+    only = env.command(MANAGER, "/results")  # the manager's only survey: shown at once
+    assert f"(#{survey_id})" in first_text(only) and "请选择" not in first_text(only)
     closing = env.press(MANAGER, f"sr:1:z:{survey_id}")
     assert "确定" in first_text(closing)
     env.press(MANAGER, f"sr:1:zz:{survey_id}")
@@ -240,3 +240,29 @@ def test_deadline_closes_and_reports_once(env: SurveyEnv) -> None:
     assert keys[0][0].data == f"sr:1:v:{survey_id}"
     late = env.press(TRAINEES[0], button_data(page, "适中"), message_id=3)
     assert "截止" in notice(late).text
+
+
+def test_results_of_the_only_survey_at_once_and_refreshed_only_on_refresh(env: SurveyEnv) -> None:
+    env.manager(MANAGER)
+    class_id = env.new_class(MANAGER, TRAINEES)
+    first_id = env.send_survey(MANAGER, class_id, "course_feedback")
+    # one survey: /results shows it at once, with its chart, and says nothing of refreshing
+    shown = env.command(MANAGER, "/results")
+    text = first_text(shown)
+    assert text.startswith(f"📊 <b>专题课程反馈</b>(#{first_id})"), text
+    assert "请选择" not in text and "回收率" in text
+    assert files(shown) and files(shown)[0].as_photo
+    assert notice(shown) is None or notice(shown).text != "已刷新"
+    refreshed = env.press(MANAGER, button_data(shown, "刷新"))
+    assert "回收率" in first_text(refreshed) and notice(refreshed).text == "已刷新"
+
+    # two surveys: the list, and picking one shows it without 「已刷新」
+    second_id = env.send_survey(MANAGER, class_id, "guopei_satisfaction")
+    listed = env.command(MANAGER, "/results")
+    assert "请选择一份问卷" in first_text(listed)
+    picked = env.press(MANAGER, button_data(listed, f"#{second_id} "))
+    assert first_text(picked).startswith(f"📊 <b>国培项目培训满意度调查</b>(#{second_id})")
+    assert notice(picked).text == ""
+    # 取消 on the closing confirmation goes back to the results, also without 「已刷新」
+    cancel = button_data(env.press(MANAGER, f"sr:1:z:{second_id}"), "取消")
+    assert notice(env.press(MANAGER, cancel)).text == ""
