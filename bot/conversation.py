@@ -104,6 +104,8 @@ class Conversation:
         replies, name = await self._dispatch(event, user, pending_kind, ended_input)
         if expired and event.kind is EventKind.text:
             replies = [Send(EXPIRED_INPUT), *replies]
+        elif ended_input and event.kind is EventKind.command:
+            replies = [Send(self.table.ended_note(ended_input)), *replies]
         return replies, name
 
     async def _dispatch(

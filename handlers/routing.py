@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 Handler = Callable[["Context"], Awaitable[list[Reply]]]
+ENDED_INPUT = "已取消刚才等待您输入的内容。"
 
 
 class UserError(Exception):
@@ -75,6 +76,8 @@ class Route:
     # For a file route: the roles for whom a forwarded file of this type is still a file to add
     # (an admin forwarding a notice), not a message to broadcast.
     uploaders: frozenset[Role] = frozenset()
+    # For a pending-input route: what a user is told when a command ends that input.
+    ended_note: str = ""
 
 
 @dataclass
@@ -121,11 +124,18 @@ class Router:
 
         return register
 
-    def text(self, state: str | None = None, *, roles: Iterable[Role] | None = None) -> Callable:
-        """Register a plain-text handler: for a pending-input `state`, or the catch-all."""
+    def text(
+        self,
+        state: str | None = None,
+        *,
+        roles: Iterable[Role] | None = None,
+        ended_note: str = "",
+    ) -> Callable:
+        """Register a plain-text handler: for a pending-input `state` (`ended_note` tells the
+        user when a command ends that input, and how to go back to it), or the catch-all."""
 
         def register(handler: Handler) -> Handler:
-            route = self._route(handler, roles)
+            route = self._route(handler, roles, ended_note=ended_note)
             if state is None:
                 self.catch_all_text = route
             else:
@@ -195,6 +205,11 @@ class RoutingTable:
         if route.private_only and not event.is_private:
             return Resolved(None, name, refusal="这个操作请在与我的私聊中进行。")
         return Resolved(route, name)
+
+    def ended_note(self, pending_kind: str) -> str:
+        """What to tell a user whose pending input of this kind a command has just ended."""
+        route = self._first(lambda r: r.states.get(pending_kind))
+        return route.ended_note if route is not None and route.ended_note else ENDED_INPUT
 
     def _is_upload(self, event: Event, role: Role) -> bool:
         """A file whose suffix has a route that takes it from this role (a notice, a template)."""

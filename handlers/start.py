@@ -89,7 +89,7 @@ async def cancel(ctx: Context) -> list[Reply]:
     input was asked for in the private chat, and only a command there ends it."""
     if ctx.ended_input is None:
         return [Send("现在没有等待您输入的内容,无需取消。")]
-    return [Send("已取消,刚才等待的输入不会再被使用。")]
+    return []  # the conversation says what was ended, and how to go back to it
 
 
 @router.command("join", "加入培训班")

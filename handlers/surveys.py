@@ -47,7 +47,13 @@ CLOSING_DAYS = (1, 3, 7)
 MAX_OPEN_DAYS = 90
 
 router.callback("sv")(survey_answer.on_survey_button)
-router.text(state=survey_answer.TEXT_STATE)(survey_answer.on_survey_text)
+router.text(
+    state=survey_answer.TEXT_STATE,
+    ended_note=(
+        "已退出问卷的文字作答,接下来的消息不会记作问卷回答。"
+        "要接着填,请发送 /mysurveys 点「继续」。"
+    ),
+)(survey_answer.on_survey_text)
 
 
 def templates_dir(services: Services):  # noqa: ANN201
@@ -254,7 +260,9 @@ def ask_closing_text(ctx: Context, key: str, class_id: int) -> list[Reply]:
     ]
 
 
-@router.text(state=CLOSE_STATE, roles=MANAGERS)
+@router.text(
+    state=CLOSE_STATE, roles=MANAGERS, ended_note="已取消发送问卷。要发问卷,请重新发送 /survey。"
+)
 async def on_closing_text(ctx: Context) -> list[Reply]:
     """The typed closing time of the survey being prepared."""
     from scheduler.timeparse import TimeParseError, parse_reminder
