@@ -27,6 +27,7 @@ from bot.chat import Button, DeliveryError, Edit, Keyboard, Notice, Reply, Send,
 from bot.db import question_crud
 from bot.db.question_models import QuestionLog
 from handlers.routing import Context, Router, UserError, button_number
+from knowledge.models import clause_label
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -214,10 +215,8 @@ def quote_window(
 
 
 def citation(hit: Hit) -> str:
-    """——《title》 文号 · date · 条款 clause (empty parts left out)."""
-    parts = [escape(p) for p in (hit.doc_number, hit.date) if p]
-    if hit.clause:
-        parts.append(f"条款 {escape(hit.clause)}")
+    """——《title》 · 文号 · date · 条款 clause (empty parts left out)."""
+    parts = [escape(p) for p in (hit.doc_number, hit.date, clause_label(hit.clause)) if p]
     title = f"《{escape(hit.title)}》" if hit.title else "《未命名通知》"
     return "—— " + " · ".join([title, *parts]) if parts else "—— " + title
 
@@ -464,7 +463,7 @@ async def hand_off(ctx: Context, entry: QuestionLog) -> list[Reply]:
     else:
         status = "学员看了我给的条款,仍希望由班主任解答"
     if entry.answered and entry.top_title:
-        clause = f" 条款 {entry.top_clause}" if entry.top_clause else ""
+        clause = f" {clause_label(entry.top_clause)}" if entry.top_clause else ""
         status += f"(我给的是《{escape(entry.top_title)}》{escape(clause)})"
     deliveries = []
     for manager_id, items in by_manager.items():

@@ -17,8 +17,6 @@ list changes when a notice is added. Every button is checked again on the server
 from __future__ import annotations
 
 import hashlib
-import re
-from dataclasses import replace
 from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
@@ -28,6 +26,7 @@ from bot.db import crud
 from bot.db.models import Role
 from handlers.classes import class_labels
 from handlers.routing import Context, Router, UserError, button_number, paging_buttons
+from knowledge.models import clause_label
 from scheduler.deadlines import lead_days_left, reminder_run_at, schedule_deadline_reminder
 from scheduler.timeparse import format_datetime
 
@@ -101,30 +100,6 @@ def find_deadline(ctx: Context, key: str) -> Deadline:
 
 
 # ----- the list ------------------------------------------------------------------------------
-
-# 「第一,…」 opens a part of some notices (the 2013 信息技术提升工程 意见); the clause path
-# (knowledge/notices.py) writes that marker 「第一、」 so that a sub-clause can follow it.
-NUMBERED_PART = re.compile(r"(第[〇零一二三四五六七八九十百两]+)、")
-
-
-def clause_label(clause: str) -> str:
-    """How a clause path reads in a citation: 「条款 三、(二)」, but a path that starts with 第
-    names itself (「第三条」「第二章第五条」, 「第一部分」 for 「第一、」), without 条款 before it
-    or a dangling 、 after it."""
-    clause = clause.strip()
-    if not clause:
-        return ""
-    if not clause.startswith("第"):
-        return f"条款 {clause}"
-    return NUMBERED_PART.sub(r"\1部分", clause)
-
-
-def cited(deadline: Deadline) -> Deadline:
-    """The deadline as its reminder cites it. The reminder's text (scheduler/deadlines.py) ends
-    with 「依据:《title》(文号)」, so the clause goes beside the 文号: 「(教厅〔2026〕33号 · 条款
-    三、)」, or 「(第一部分)」 for a notice without one."""
-    where = " · ".join(p for p in (deadline.doc_number, clause_label(deadline.clause)) if p)
-    return replace(deadline, doc_number=where)
 
 
 def deadline_item(deadline: Deadline, today: date) -> str:
@@ -256,9 +231,7 @@ async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) 
         when = reminder_run_at(deadline.due, days_before, ctx.services.settings.timezone)
         raise UserError(TOO_CLOSE.format(days=days_before, when=format_datetime(when)))
     try:
-        await schedule_deadline_reminder(
-            ctx.services, manager_id, class_id, cited(deadline), days_before
-        )
+        await schedule_deadline_reminder(ctx.services, manager_id, class_id, deadline, days_before)
     except ValueError as error:  # the scheduler's own refusal (e.g. a time in the past)
         raise UserError(f"没能设置提醒:{escape(str(error))}") from None
     name = escape(managed[class_id].name) if class_id in managed else str(class_id)

@@ -28,6 +28,7 @@ from bot.db.models import Role, User, utcnow
 from bot.db.question_models import QuestionLog
 from handlers.ask import ANSWER_PREFIX, VERSION, deliver, knowledge, refresh_curated
 from handlers.routing import Context, Router, UserError, button_number
+from knowledge.models import clause_label
 
 if TYPE_CHECKING:
     from knowledge import IngestReport, KnowledgeBase
@@ -160,7 +161,11 @@ def start_answer(ctx: Context, question: QuestionLog) -> list[Reply]:
     ]
 
 
-@router.text(state=HANDOFF_STATE, roles=MANAGERS)
+@router.text(
+    state=HANDOFF_STATE,
+    roles=MANAGERS,
+    ended_note="已取消给学员的回复。要回复,请在 /unanswered 里重新点「回答」。",
+)
 async def receive_answer(ctx: Context) -> list[Reply]:
     """The manager's reply to a handed-off question: send it to the trainee and store it."""
     text = ctx.event.text.strip()
@@ -265,9 +270,7 @@ def kbstats_text(stats: question_crud.QuestionStats, days: int, index: dict | No
     if stats.top_clauses:
         lines.append("\n<b>最常被问到的条款</b>")
         for title, number, clause, count in stats.top_clauses:
-            where = " · ".join(
-                escape(p) for p in (number, f"条款 {clause}" if clause else "") if p
-            )
+            where = " · ".join(escape(p) for p in (number, clause_label(clause or "")) if p)
             lines.append(f"• 《{escape(title)}》{(' ' + where) if where else ''}:{count} 次")
     if stats.top_notices:
         lines.append("\n<b>最常被问到的通知</b>")

@@ -9,6 +9,14 @@ A library usable on its own (no bot or database imports)::
 
 from knowledge.errors import IngestError
 from knowledge.kb import KnowledgeBase
-from knowledge.models import Answer, Deadline, Hit, IngestReport
+from knowledge.models import Answer, Deadline, Hit, IngestReport, clause_label
 
-__all__ = ["Answer", "Deadline", "Hit", "IngestError", "IngestReport", "KnowledgeBase"]
+__all__ = [
+    "Answer",
+    "Deadline",
+    "Hit",
+    "IngestError",
+    "IngestReport",
+    "KnowledgeBase",
+    "clause_label",
+]

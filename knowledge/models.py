@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
 # The title given to a site's own paragraph found beside the notices of a scraped page.
 BLURB_TITLE = "网页上的介绍文字(不是正式通知)"
+
+
+# 「第一,…」 opens a part of some notices (the 2013 信息技术提升工程 意见); the clause path
+# (knowledge/notices.py) writes that marker 「第一、」 so that a sub-clause can follow it.
+_NUMBERED_PART = re.compile(r"(第[〇零一二三四五六七八九十百两]+)、")
+
+
+def clause_label(clause: str) -> str:
+    """How a clause path reads in a citation: 「条款 三、(二)」, but a path that starts with 第
+    names itself (「第三条」「第二章第五条」, 「第一部分」 for 「第一、」), without 条款 before it
+    or a dangling 、 after it."""
+    clause = clause.strip()
+    if not clause:
+        return ""
+    if not clause.startswith("第"):
+        return f"条款 {clause}"
+    return _NUMBERED_PART.sub(r"\1部分", clause)
 
 
 @dataclass(frozen=True)

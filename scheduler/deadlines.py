@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.db import reminder_crud as rcrud
 from bot.db.models import TrainingClass, utcnow
+from knowledge.models import clause_label
 from scheduler import service as scheduler_service
 from scheduler.timeparse import format_datetime
 
@@ -43,13 +44,8 @@ def lead_days_left(due: date, now: datetime, choices: Iterable[int]) -> list[int
 def deadline_message(deadline: Deadline, days_before: int) -> str:
     """The reminder's text (plain: it is escaped when sent)."""
     assert deadline.due is not None
-    source = "".join(
-        part
-        for part in (
-            f"《{deadline.title}》" if deadline.title else "",
-            f"({deadline.doc_number})" if deadline.doc_number else "",
-        )
-    )
+    where = " · ".join(p for p in (deadline.doc_number, clause_label(deadline.clause)) if p)
+    source = (f"《{deadline.title}》" if deadline.title else "") + (f"({where})" if where else "")
     text = f"距截止日 {deadline.due:%Y年%m月%d日} 还有 {days_before} 天:{deadline.text.strip()}"
     if source:
         text += f"\n依据:{source}"
