@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.deadlines import clause_label
+from knowledge.models import clause_label
 from tests.questions.conftest import ADMIN, MANAGER, Chat, open_chat, text_of
 
 TZ = ZoneInfo("Asia/Shanghai")
