@@ -92,7 +92,7 @@ class Conversation:
 
     async def _route(self, event: Event) -> tuple[list[Reply], str]:
         with self.services.session() as session:
-            user, pending = crud.upsert_user_with_pending(
+            user, pending, blocked = crud.upsert_sender(
                 session,
                 user_id=event.user_id,
                 first_name=event.first_name,
@@ -100,6 +100,8 @@ class Conversation:
                 username=event.username,
                 language_code=event.language_code,
             )
+            if blocked and event.is_private:  # they talk to the bot again: they unblocked it
+                crud.unmark_blocked(session, user_id=user.id)
             pending_kind, ended_input, expired = _pending_input(session, event, pending)
         replies, name = await self._dispatch(event, user, pending_kind, ended_input)
         if expired and event.kind is EventKind.text:

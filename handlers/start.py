@@ -69,8 +69,6 @@ def help_text(role: Role) -> str:
 @router.command("start", "开始使用")
 async def start(ctx: Context) -> list[Reply]:
     """Greet the user, or join the class whose code came in the deep link."""
-    with ctx.services.session() as session:
-        crud.unmark_blocked(session, user_id=ctx.user.id)
     if ctx.event.args.strip():
         return join_by_code(ctx, ctx.event.args)
     name = escape(ctx.user.first_name or "老师")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from typing import NamedTuple
 
+from sqlalchemy import exists
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -24,18 +26,25 @@ def upsert_user(
     language_code: str | None = None,
 ) -> User:
     """Create the user on first contact, refresh their names afterwards."""
-    user, _ = upsert_user_with_pending(
+    return upsert_sender(
         session,
         user_id=user_id,
         first_name=first_name,
         last_name=last_name,
         username=username,
         language_code=language_code,
-    )
-    return user
+    ).user
 
 
-def upsert_user_with_pending(
+class Sender(NamedTuple):
+    """What handling an update needs to know of its sender, read in one query."""
+
+    user: User
+    pending: PendingInput | None
+    blocked: bool  # marked, in some class, as having blocked the bot
+
+
+def upsert_sender(
     session: Session,
     *,
     user_id: int,
@@ -43,15 +52,20 @@ def upsert_user_with_pending(
     last_name: str = "",
     username: str | None = None,
     language_code: str | None = None,
-) -> tuple[User, PendingInput | None]:
-    """`upsert_user`, also returning the user's pending input, in one query."""
+) -> Sender:
+    """`upsert_user`, also reading the user's pending input and blocked mark, in one query."""
+    blocked = (
+        exists()
+        .where(Membership.user_id == User.id, Membership.blocked)  # type: ignore[arg-type]
+        .correlate(User)
+    )
     statement = (
-        select(User, PendingInput)
+        select(User, PendingInput, blocked)
         .outerjoin(PendingInput, PendingInput.user_id == User.id)  # type: ignore[arg-type]
         .where(User.id == user_id)
     )
     row = session.exec(statement).first()
-    user, pending = row if row is not None else (None, None)
+    user, pending, is_blocked = row if row is not None else (None, None, False)
     fields = {
         "first_name": first_name[:128],
         "last_name": last_name[:128],
@@ -67,7 +81,7 @@ def upsert_user_with_pending(
             session.rollback()
             user = session.get(User, user_id)
             assert user is not None
-        return user, None
+        return Sender(user, None, False)
     changed = {
         k: v for k, v in fields.items() if (v or k == "last_name") and getattr(user, k) != v
     }
@@ -76,7 +90,7 @@ def upsert_user_with_pending(
             setattr(user, key, value)
         session.add(user)
         session.commit()
-    return user, pending
+    return Sender(user, pending, bool(is_blocked))
 
 
 def set_role(session: Session, *, user_id: int, role: Role) -> User:

@@ -1,5 +1,6 @@
 """What the bot waits for ends: a command or half an hour ends a pending input, so a later
-message is never taken as the answer to an old request. And /start after unblocking the bot."""
+message is never taken as the answer to an old request. And any private message after
+unblocking the bot."""
 
 from __future__ import annotations
 
@@ -79,15 +80,30 @@ async def test_a_recent_wait_still_takes_the_reply(chat):
     assert "下雨照常上课" in chat.messenger.to(TRAINEE)[0][0]
 
 
-async def test_start_after_unblocking_the_bot_makes_the_trainee_reachable(chat):
+def blocked_marks(chat, user_id: int) -> list[bool]:
+    with chat.services.session() as session:
+        memberships = session.exec(select(Membership).where(Membership.user_id == user_id))
+        return [m.blocked for m in memberships]
+
+
+async def test_any_private_message_after_unblocking_makes_the_trainee_reachable(chat):
+    for message in ("/start", "参训教师年龄有什么要求", "/myclass"):
+        with chat.services.session() as session:
+            crud.mark_blocked(session, user_id=TRAINEE)
+
+        await chat.say(TRAINEE, message)
+
+        assert blocked_marks(chat, TRAINEE) == [False], message
+
+
+async def test_a_group_message_does_not_clear_the_mark(chat):
+    """Writing in a group says nothing about the private chat the trainee blocked."""
     with chat.services.session() as session:
         crud.mark_blocked(session, user_id=TRAINEE)
 
-    await chat.say(TRAINEE, "/start")
+    await chat.say(TRAINEE, "/ask 参训教师年龄有什么要求", chat_type="group")
 
-    with chat.services.session() as session:
-        memberships = session.exec(select(Membership).where(Membership.user_id == TRAINEE))
-        assert [m.blocked for m in memberships] == [False]
+    assert blocked_marks(chat, TRAINEE) == [True]
 
 
 async def test_adding_a_manager_twice_says_so(chat):
