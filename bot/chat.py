@@ -7,12 +7,16 @@ Text in replies is Telegram HTML (`<b>`, `<i>`, `<code>`): escape user input wit
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
 
 Keyboard = tuple[tuple["Button", ...], ...]
 """Rows of inline buttons."""
+T = TypeVar("T")
 
 
 class EventKind(StrEnum):
@@ -151,6 +155,31 @@ class Unreachable(DeliveryError):
 
 class TransientError(DeliveryError):
     """A network error or a 5xx: retry later with backoff."""
+
+
+# A message someone is waiting for (a reply, a manager's answer) is worth a short wait.
+PATIENT_ATTEMPTS = 3
+PATIENT_BACKOFF_SECONDS = (0.5, 2.0)
+MAX_FLOOD_WAIT_SECONDS = 30.0
+
+
+async def patiently(deliver: Callable[[], Awaitable[T]]) -> T:
+    """Run one delivery someone is waiting for: flood control (429) is waited out when it asks
+    for at most MAX_FLOOD_WAIT_SECONDS, a network error or 5xx is tried again after a short
+    pause, PATIENT_ATTEMPTS tries in all; Unreachable and other refusals raise at once."""
+    for attempt in range(PATIENT_ATTEMPTS):
+        last = attempt == PATIENT_ATTEMPTS - 1
+        try:
+            return await deliver()
+        except RetryAfter as flood:
+            if last or flood.seconds > MAX_FLOOD_WAIT_SECONDS:
+                raise
+            await asyncio.sleep(flood.seconds)
+        except TransientError:
+            if last:
+                raise
+            await asyncio.sleep(PATIENT_BACKOFF_SECONDS[attempt])
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,17 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
-from bot.chat import Button, DeliveryError, Edit, Keyboard, Notice, Reply, Send, keyboard
+from bot.chat import (
+    Button,
+    DeliveryError,
+    Edit,
+    Keyboard,
+    Notice,
+    Reply,
+    Send,
+    keyboard,
+    patiently,
+)
 from bot.db import question_crud
 from bot.db.question_models import QuestionLog
 from handlers.routing import Context, Router, UserError, button_number
@@ -96,16 +106,20 @@ def answer_button(question_id: int) -> Button:
     return Button("✍️ 回答", data=f"{ANSWER_PREFIX}:{VERSION}:ans:{question_id}")
 
 
-async def deliver(services: Services, chat_id: int, text: str, buttons: Keyboard = ()) -> bool:
-    """Send a message outside the current reply; False if it could not be delivered."""
+async def deliver(
+    services: Services, chat_id: int, text: str, buttons: Keyboard = ()
+) -> DeliveryError | None:
+    """Send a message outside the current reply (flood control waited out, a 5xx tried again);
+    None once delivered, else what Telegram said."""
     if services.messenger is None:
-        return False
+        return DeliveryError("no messenger: the bot is not connected to Telegram")
+    messenger = services.messenger
     try:
-        await services.messenger.send(chat_id, text, buttons)
+        await patiently(lambda: messenger.send(chat_id, text, buttons))
     except DeliveryError as error:
         log.warning("message to %s not delivered: %s", chat_id, error)
-        return False
-    return True
+        return error
+    return None
 
 
 def refresh_curated(services: Services) -> None:
@@ -473,9 +487,10 @@ async def hand_off(ctx: Context, entry: QuestionLog) -> list[Reply]:
             f"{escape(ctx.user.display_name)}:{escape(entry.question)}\n\n"
             f"<i>{status}。请点「回答」,您的回复会直接发给这位学员。</i>"
         )
-        delivered = await deliver(
+        failure = await deliver(
             ctx.services, manager_id, text, keyboard([answer_button(entry.id)])
         )
+        delivered = failure is None
         deliveries.append((manager_id, items[0].class_id, delivered))
     with ctx.services.session() as session:
         question_crud.record_handoff(session, question_id=entry.id, deliveries=deliveries)

@@ -22,7 +22,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.chat import Button, DeliveryError, Edit, Notice, Reply, Send, keyboard
+from bot.chat import Button, DeliveryError, Edit, Notice, Reply, Send, Unreachable, keyboard
 from bot.db import crud, question_crud
 from bot.db.models import Role, User, utcnow
 from bot.db.question_models import QuestionLog
@@ -189,7 +189,7 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         repeats = question_crud.unanswered_repeats(
             session, question=question, manager_id=ctx.user.id, everyone=ctx.role is Role.admin
         )
-    delivered = await deliver(  # one reply, however often the trainee asked
+    failure = await deliver(  # one reply, however often the trainee asked
         ctx.services,
         question.user_id,
         f"💬 <b>班主任回复了您的问题</b>\n问:{escape(question.question)}\n\n答:{escape(text)}",
@@ -203,11 +203,12 @@ async def receive_answer(ctx: Context) -> list[Reply]:
             repeat_ids=repeats,
         )
         crud.clear_pending(session, user_id=ctx.user.id)
-    status = (
-        "✅ 已把回答发给学员。"
-        if delivered
-        else "⚠️ 回答已保存,但没能发给学员(对方可能屏蔽了我或还没有和我私聊)。"
-    )
+    if failure is None:
+        status = "✅ 已把回答发给学员。"
+    elif isinstance(failure, Unreachable):
+        status = "⚠️ 回答已保存,但没能发给学员(对方屏蔽了我、注销了账号或还没有和我私聊)。"
+    else:
+        status = "⚠️ 回答已保存,但 Telegram 暂时出错,没能发给学员。请过几分钟再点一次「回答」重发。"
     if repeats:
         status += f"\n这位学员把这个问题问了 {len(repeats) + 1} 次,都已标为已回答。"
     return [

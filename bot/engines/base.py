@@ -20,9 +20,9 @@ from bot.chat import (
     Messenger,
     Notice,
     Reply,
-    RetryAfter,
     Send,
     SendFile,
+    patiently,
 )
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_REPLY_WAIT_SECONDS = 30.0
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -152,13 +151,7 @@ async def perform(event: Event, replies: list[Reply], messenger: Messenger) -> N
             log.warning("could not answer callback of user %s: %s", event.user_id, error)
     for reply in replies:
         try:
-            try:
-                await _perform_one(event, reply, messenger)
-            except RetryAfter as flood:  # a reply is worth one wait: the user is looking
-                if flood.seconds > MAX_REPLY_WAIT_SECONDS:
-                    raise
-                await asyncio.sleep(flood.seconds)
-                await _perform_one(event, reply, messenger)
+            await patiently(lambda reply=reply: _perform_one(event, reply, messenger))
         except DeliveryError as error:
             log.warning("reply to user %s not delivered: %s", event.user_id, error)
 
