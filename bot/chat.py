@@ -62,6 +62,9 @@ class Event:
     media: str = ""
     # The bot a command was addressed to (`/start@guopei_bot` → "guopei_bot"; "" if none).
     addressee: str = ""
+    # The text as Telegram HTML with its hidden links kept (「点击此处」 → <a href=…>), when it
+    # has any; "" otherwise (escape `text` then).
+    html: str = ""
 
     @property
     def is_private(self) -> bool:

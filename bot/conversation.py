@@ -78,10 +78,6 @@ class Conversation:
             return [], "other_bot"
         if not event.is_private and event.kind not in (EventKind.command, EventKind.callback):
             return [], "group_message"
-        limit = self.services.settings.max_message_chars
-        length = len(event.text) if event.kind is EventKind.text else len(event.args)
-        if length > limit:
-            return _refuse(event, TOO_LONG.format(length=length, limit=limit)), "too_long"
         with self.services.update_scope():
             return await self._route(event)
 
@@ -117,6 +113,10 @@ class Conversation:
         resolved = self.table.resolve(event, role, pending_kind)
         if resolved.refusal is not None:
             return _refuse(event, resolved.refusal), resolved.name
+        limit = self.services.settings.max_message_chars
+        length = len(event.text) if event.kind is EventKind.text else len(event.args)
+        if length > limit and not (resolved.route and resolved.route.long_text):
+            return _refuse(event, TOO_LONG.format(length=length, limit=limit)), "too_long"
         if resolved.route is None:
             if event.kind is EventKind.command:
                 if not event.is_private:  # perhaps another bot's command: not ours to refuse

@@ -11,6 +11,10 @@ Callback data (version 1, re-checked: only the draft's author, only for a class 
     bc:1:cls:<broadcast>:<class>   choose the class     bc:1:ok:<broadcast>:<class>  send
     bc:1:no:<broadcast>            drop the draft
 
+Both are private: in a group /broadcast is refused there, since the report names members who
+blocked the bot. A draft keeps the message's hidden links (「点击此处」 → <a href>) and may be a
+whole notice (3,500 characters; other messages are limited to MAX_MESSAGE_CHARS).
+
 A message forwarded into a private chat reaches `forwarded_message` for managers and admins
 (the router's roles): its text is the draft; a photo, sticker or file alone is refused (only
 text can be broadcast), and with a caption the offer says the photo or file is not sent. An
@@ -20,6 +24,7 @@ routes' `uploaders`). Anybody else's forwarded text goes on to the question answ
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from bot.chat import Button, Edit, Event, Notice, Reply, Send, keyboard
@@ -39,6 +44,8 @@ STALE = "这个按钮已失效,请重新发送 /broadcast。"
 NOT_YOURS = "这不是您创建的群发。"
 NO_CLASS = "您还没有培训班。请先用 /newclass 班级名称 创建培训班。"
 MAX_TEXT = 3800  # escaped HTML; the class header is added in front, Telegram allows 4096
+MAX_CHARS = 3500  # as the manager counts: a whole notice fits
+TAG = re.compile(r"<[^>]*>")
 USAGE = (
     "请在命令后写上要群发的内容,例如:\n/broadcast 明天上午9点在报告厅集合,请带好笔记本。\n"
     "也可以把一条消息转发给我,再选择要发给哪个培训班。"
@@ -50,13 +57,21 @@ def _data(action: str, broadcast_id: int, class_id: int | None = None) -> str:
     return f"{PREFIX}:{VERSION}:{action}:{broadcast_id}{tail}"
 
 
-@router.command("broadcast", "群发通知")
+@router.command("broadcast", "群发通知", private_only=True, long_text=True)
 async def broadcast_command(ctx: Context) -> list[Reply]:
-    """Start a broadcast draft from the command's text."""
+    """Start a broadcast draft from the command's text (private: its report names members)."""
     text = ctx.event.args.strip()
     if not text:
         raise UserError(USAGE)
-    return _draft(ctx, text, forwarded=False)
+    return _draft(ctx, text, _html_after_command(ctx.event), forwarded=False)
+
+
+def _html_after_command(event: Event) -> str:
+    """The command's text as HTML with its links, without the leading /broadcast."""
+    if not event.html:
+        return ""
+    head = event.text.strip().split(maxsplit=1)[0]
+    return event.html.strip().removeprefix(escape(head)).strip()
 
 
 # What a forwarded message carried besides its text, as the offer names it.
@@ -88,7 +103,7 @@ def attachment_of(event: Event) -> str:
     return ""
 
 
-@router.forwarded()
+@router.forwarded(long_text=True)
 async def forwarded_message(ctx: Context) -> list[Reply]:
     """A manager's forwarded message becomes a broadcast draft (choose the class). Only its
     text can be broadcast: a photo or file alone is refused, with a caption the offer says the
@@ -97,14 +112,18 @@ async def forwarded_message(ctx: Context) -> list[Reply]:
     text = ctx.event.text.strip()
     if attachment and not text:
         raise UserError(NO_TEXT.format(attachment=attachment))
-    return _draft(ctx, text, forwarded=True, left_out=attachment)
+    return _draft(ctx, text, ctx.event.html.strip(), forwarded=True, left_out=attachment)
 
 
-def _draft(ctx: Context, text: str, *, forwarded: bool, left_out: str = "") -> list[Reply]:
+def _draft(
+    ctx: Context, text: str, html: str, *, forwarded: bool, left_out: str = ""
+) -> list[Reply]:
+    """`html` is the text with its hidden links as <a href>, or "" when it has none."""
     if not text:
         raise UserError("这条消息没有文字内容,暂时只能群发文字。")
-    if len(escape(text)) > MAX_TEXT:
-        raise UserError(f"内容太长了({len(text)} 字),请控制在 1000 字以内。")
+    body = html or escape(text)
+    if len(text) > MAX_CHARS or len(body) > MAX_TEXT:
+        raise UserError(f"内容太长了({len(text)} 字),请控制在 {MAX_CHARS} 字以内,分几次发送。")
     with ctx.services.session() as session:
         classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
         if not classes:
@@ -112,7 +131,7 @@ def _draft(ctx: Context, text: str, *, forwarded: bool, left_out: str = "") -> l
         draft = rcrud.create_broadcast(
             session,
             class_id=classes[0].id,  # replaced by the class chosen on confirmation
-            text=escape(text),
+            text=body,
             created_by=ctx.user.id,
             report_chat_id=ctx.event.chat_id,
             status=BroadcastStatus.draft,
@@ -136,10 +155,11 @@ def _draft(ctx: Context, text: str, *, forwarded: bool, left_out: str = "") -> l
 
 
 def _excerpt(html_text: str, limit: int = 300) -> str:
-    # the text is already escaped: cut on the raw text would break an entity like &lt;
+    """At most `limit` characters of the draft's HTML to show; a longer one is cut as plain
+    escaped text (its links' tags removed), never inside a tag or an entity like &lt;."""
     if len(html_text) <= limit:
         return html_text
-    cut = html_text[:limit]
+    cut = TAG.sub("", html_text)[:limit]
     if "&" in cut[-6:]:
         cut = cut[: cut.rfind("&")]
     return cut + "…"

@@ -78,6 +78,9 @@ class Route:
     uploaders: frozenset[Role] = frozenset()
     # For a pending-input route: what a user is told when a command ends that input.
     ended_note: str = ""
+    # The handler checks the length itself (a broadcast may be a whole notice): the
+    # conversation's MAX_MESSAGE_CHARS does not apply.
+    long_text: bool = False
 
 
 @dataclass
@@ -104,12 +107,17 @@ class Router:
         *,
         roles: Iterable[Role] | None = None,
         private_only: bool = False,
+        long_text: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register `/name`; a `description` puts it in the command menu of allowed roles."""
 
         def register(handler: Handler) -> Handler:
             self.commands[name] = self._route(
-                handler, roles, description=description, private_only=private_only
+                handler,
+                roles,
+                description=description,
+                private_only=private_only,
+                long_text=long_text,
             )
             return handler
 
@@ -144,13 +152,15 @@ class Router:
 
         return register
 
-    def forwarded(self, *, roles: Iterable[Role] | None = None) -> Callable:
+    def forwarded(
+        self, *, roles: Iterable[Role] | None = None, long_text: bool = False
+    ) -> Callable:
         """Register the handler of messages forwarded into a private chat, for allowed roles:
         text, and also a photo, a sticker or a file (see `document(uploaders=)` for the files
         that are still uploads). Other users' forwarded messages go on to the other handlers."""
 
         def register(handler: Handler) -> Handler:
-            self.forwarded_route = self._route(handler, roles)
+            self.forwarded_route = self._route(handler, roles, long_text=long_text)
             return handler
 
         return register

@@ -6,7 +6,8 @@ import asyncio
 import logging
 import secrets
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -248,6 +249,9 @@ def message_event(message: Any) -> Event | None:
         caption = message.caption or ""
         return Event(kind=EventKind.document, document=document, text=caption, **common)
     text = message.text or message.caption or ""
+    common["html"] = linked_html(
+        text, message.entities if message.text else message.caption_entities
+    )
     if not text:
         return Event(kind=EventKind.media, **common) if media else None
     if text.startswith("/") and not forwarded:
@@ -261,6 +265,30 @@ def message_event(message: Any) -> Event | None:
             **common,
         )
     return Event(kind=EventKind.text, text=text, **common)
+
+
+def linked_html(text: str, entities: Sequence[Any] | None) -> str:
+    """The text as Telegram HTML keeping its hidden links (`text_link` entities become
+    <a href>); "" when it has none. Entity offsets count UTF-16 code units, as the Bot API's do."""
+    links = sorted(
+        (e for e in entities or () if e.type == "text_link" and e.url), key=lambda e: e.offset
+    )
+    if not links:
+        return ""
+    units = text.encode("utf-16-le")
+
+    def span(start: int, end: int) -> str:
+        return escape(units[start * 2 : end * 2].decode("utf-16-le", errors="replace"))
+
+    pieces, position = [], 0
+    for link in links:
+        if link.offset < position:  # overlapping entities: the first one wins
+            continue
+        label = span(link.offset, link.offset + link.length)
+        pieces += [span(position, link.offset), f'<a href="{escape(link.url)}">{label}</a>']
+        position = link.offset + link.length
+    pieces.append(span(position, len(units) // 2))
+    return "".join(pieces)
 
 
 def callback_event(query: Any) -> Event:

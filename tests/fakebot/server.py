@@ -595,8 +595,10 @@ class FakeTelegram:
         from_chat_id: int,
         first_name: str | None = None,
         chat_id: int | None = None,
+        entities: list[dict] | None = None,
     ) -> int:
-        """Queue a message forwarded by the user (from a channel if from_chat_id < 0)."""
+        """Queue a message forwarded by the user (from a channel if from_chat_id < 0), with
+        the Bot API's `entities` (e.g. a `text_link`) if given."""
         now = int(time.time())
         if from_chat_id < 0:
             origin = {
@@ -610,8 +612,16 @@ class FakeTelegram:
                 sender = dict(self._user(from_chat_id))
             origin = {"type": "user", "date": now, "sender_user": sender}
         with self._cond:
+            extra = {"entities": entities} if entities else {}
             msg = self._user_message(
-                user_id, chat_id, "private", first_name, None, text=text, forward_origin=origin
+                user_id,
+                chat_id,
+                "private",
+                first_name,
+                None,
+                text=text,
+                forward_origin=origin,
+                **extra,
             )
             return self._queue({"message": msg})
 

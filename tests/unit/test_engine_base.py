@@ -58,3 +58,18 @@ def test_a_command_ends_at_a_line_break_and_keeps_the_lines_after_it() -> None:
     assert command_addressee("/ask@Guopei_Bot\n参训教师年龄") == "Guopei_Bot"
     assert split_command("/Join@guopei_bot  AB12") == ("join", "AB12")
     assert split_command("/help") == ("help", "")
+
+
+def test_hidden_links_become_html_counting_offsets_as_the_bot_api_does() -> None:
+    from types import SimpleNamespace
+
+    from bot.engines.base import linked_html
+
+    text = "🙂请<点击此处>报名"  # the emoji is two UTF-16 units: 此 is at unit 6
+    link = SimpleNamespace(type="text_link", offset=6, length=2, url="https://a.cn/?x=1&y=2")
+    bold = SimpleNamespace(type="bold", offset=0, length=2, url=None)
+
+    assert linked_html(text, [bold, link]) == (
+        '🙂请&lt;点击<a href="https://a.cn/?x=1&amp;y=2">此处</a>&gt;报名'
+    )
+    assert linked_html(text, [bold]) == ""
