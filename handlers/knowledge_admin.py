@@ -152,7 +152,15 @@ def start_answer(ctx: Context, question: QuestionLog) -> list[Reply]:
         )
     earlier = ""
     if question.manager_answer:
-        earlier = "\n<i>(这个问题已经回答过,再发一次会作为补充回答发给学员。)</i>"
+        with ctx.services.session() as session:
+            answerer = session.get(User, question.answered_by) if question.answered_by else None
+        who = "您" if question.answered_by == ctx.user.id else "另一位班主任"
+        if answerer is not None and question.answered_by != ctx.user.id:
+            who = f"班主任 {answerer.display_name}"
+        earlier = (
+            f"\n<i>(这个问题{escape(who)}已经回答过:「{escape(question.manager_answer[:300])}」。"
+            "再发一次会作为补充回答发给学员。)</i>"
+        )
     return [
         Send(
             f"✍️ 请直接发送您的回答,我会转给学员。发送「取消」放弃。{earlier}\n\n"

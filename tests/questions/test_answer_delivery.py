@@ -56,3 +56,22 @@ async def test_a_blocked_trainee_is_named_as_the_reason(chat):
     reply = await chat.say(MANAGER, "食堂12点开饭。")
 
     assert "对方屏蔽了我" in text_of(reply)
+
+
+async def test_a_second_manager_sees_the_first_answer_before_adding_to_it(chat):
+    from bot.db import crud
+    from bot.db.models import Role
+
+    second_manager = 502
+    with chat.services.session() as session:
+        crud.set_role(session, user_id=second_manager, role=Role.manager)
+        crud.upsert_user(session, user_id=second_manager, first_name="王", last_name="老师")
+        other_class = crud.create_class(session, name="数学一班", manager_id=second_manager)
+        crud.join_class(session, user_id=TRAINEE, class_id=other_class.id)
+    await manager_starts_answering(chat)  # both managers got the question; the first answers
+    await chat.say(MANAGER, "食堂12点开饭。")
+
+    (to_second,) = chat.messenger.to(second_manager)
+    prompt = await chat.press(second_manager, to_second[1][0][0].data)
+
+    assert "已经回答过:「食堂12点开饭。」" in text_of(prompt)
