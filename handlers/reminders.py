@@ -56,7 +56,10 @@ def _local(ctx: Context, moment: datetime) -> datetime:
 # ---------------------------------------------------------------- /remind
 
 
-@router.command("remind", "定时提醒")
+# Private only: set in a class group, the confirmation and every firing's progress and report
+# (which names trainees who blocked the bot) would be posted to the whole class. In a group
+# the router answers there with one line asking for the private chat, and nothing else.
+@router.command("remind", "定时提醒", private_only=True)
 async def remind(ctx: Context) -> list[Reply]:
     """Parse WHEN TEXT, echo the time(s) and ask which class / to confirm."""
     args = ctx.event.args.strip()

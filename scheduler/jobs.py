@@ -51,6 +51,15 @@ def next_occurrence(reminder: Reminder, after: datetime, tz: object) -> datetime
     return trigger.get_next_fire_time(None, after + timedelta(seconds=1))
 
 
+def report_chat(reminder: Reminder) -> int:
+    """Where a reminder's progress, report and notices go: its manager's private chat.
+
+    That is the chat it was set in (a private chat's id is its user's id); a reminder set in
+    a class group before /remind became private-only reports privately too, since the report
+    names the trainees who blocked the bot."""
+    return reminder.chat_id if reminder.chat_id > 0 else reminder.created_by
+
+
 def reminder_message(reminder: Reminder, class_name: str) -> str:
     return f"⏰ <b>提醒</b> · {escape(class_name)}\n{escape(reminder.text)}"
 
@@ -93,7 +102,7 @@ async def fire_reminder(reminder_id: int) -> int | None:
                     text=reminder_message(reminder, class_name),
                     created_by=reminder.created_by,
                     kind="reminder",
-                    report_chat_id=reminder.chat_id,
+                    report_chat_id=report_chat(reminder),
                     reminder_id=reminder_id,
                     occurrence_key=f"r{reminder_id}@{occurrence.astimezone(tz):%Y%m%dT%H%M}",
                 )

@@ -262,7 +262,7 @@ class SchedulerService:
         else:
             text += "\n如仍需要,请用 /remind 重新设置。"
         try:
-            await messenger.send(reminder.chat_id, text)
+            await messenger.send(jobs.report_chat(reminder), text)
         except DeliveryError as error:
             log.warning("missed-reminder notice not delivered: %s", error)
 

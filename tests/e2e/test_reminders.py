@@ -8,12 +8,14 @@ GUOPEI_TEST_REMINDER_SHIFT_SECONDS hook (scheduler/service.py), so nobody waits 
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 from bot.db import crud
-from bot.db.models import Membership, Role, User
+from bot.db import reminder_crud as rcrud
+from bot.db.models import Membership, Role, User, utcnow
 from bot.db.session import make_engine, upgrade
 
 MANAGER = 900
@@ -213,3 +215,67 @@ def test_reminders_fire_on_time_through_a_restart(start_bot, fake_telegram, data
         assert len(texts_to(tg, user_id, "提交作业")) == 1
         assert texts_to(tg, user_id, "这条会被取消") == []
     assert tg.stats()["duplicates"] == 0
+
+
+GROUP = -100555
+BOT = "guopei_test_bot"  # the fake server's getMe
+
+
+def seed_reminder(
+    data_dir: Path, class_id: int, text: str, chat_id: int, next_run_at: datetime
+) -> int:
+    """An active one-off reminder written straight in the bot's DB (as an older version left
+    it), due at `next_run_at`."""
+    engine = make_engine(f"sqlite:///{(data_dir / 'guopei.db').resolve()}")
+    with Session(engine, expire_on_commit=False) as session:
+        reminder = rcrud.create_reminder(
+            session,
+            created_by=MANAGER,
+            chat_id=chat_id,
+            class_id=class_id,
+            text=text,
+            when_text="",
+            label=text,
+            run_at=next_run_at,
+            cron=None,
+        )
+        assert rcrud.activate_reminder(session, reminder_id=reminder.id, next_run_at=next_run_at)
+        reminder_id = reminder.id
+    engine.dispose()
+    return reminder_id
+
+
+def test_remind_in_a_group_is_refused_and_group_reminders_report_privately(
+    start_bot, fake_telegram, data_dir
+):
+    tg = fake_telegram
+    members = [4001, 4002, 4003]
+    tg.blocked_users.add(4003)
+    class_id = seed_class(data_dir, "物理一班", members)
+    # a reminder set in the group before /remind became private-only, due now
+    seed_reminder(data_dir, class_id, "群里设过的提醒", GROUP, utcnow())
+    mark = tg.mark()
+    start_bot()
+    tg.send_text(
+        user_id=MANAGER,
+        text=f"/remind@{BOT} 1分钟后 群里设的提醒",
+        chat_id=GROUP,
+        chat_type="supergroup",
+    )
+    refusal = tg.wait_for(method="sendMessage", ok=True, chat_id=GROUP, after=mark)
+    assert "私聊" in refusal.text and not refusal.buttons
+    # the old group reminder still reaches the class; its report, which names the trainee who
+    # blocked the bot, goes to the manager's private chat
+    for user_id in members[:2]:
+        tg.wait_for(method="sendMessage", ok=True, chat_id=user_id, text_contains="群里设过的")
+    report = tg.wait_for(
+        ok=True,
+        chat_id=MANAGER,
+        after=mark,
+        timeout=20,
+        predicate=lambda c: "已发送完毕" in (c.text or ""),
+    )
+    assert "群里设过的提醒" in report.text and "学员4003" in report.text
+    in_group = [c.short() for c in tg.calls(chat_id=GROUP, after=mark)]
+    assert in_group == [refusal.short()]
+    assert texts_to(tg, 4001, "群里设的提醒") == []

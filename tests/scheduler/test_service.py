@@ -24,6 +24,7 @@ from scheduler.service import SchedulerService
 from tests.scheduler.test_broadcaster import MANAGER, FakeMessenger, make_class
 
 REPO = Path(__file__).resolve().parents[2]
+GROUP = -100555
 
 LOCK_SCRIPT = textwrap.dedent(
     """
@@ -92,7 +93,7 @@ def add_reminder(services: Services, class_id: int, text: str, due: timedelta, *
         reminder = rcrud.create_reminder(
             session,
             created_by=MANAGER,
-            chat_id=MANAGER,
+            chat_id=kw.get("chat_id", MANAGER),
             class_id=class_id,
             text=text,
             when_text="",
@@ -115,7 +116,8 @@ async def wait_until(predicate, timeout: float = 20.0) -> None:  # type: ignore[
 async def test_due_reminders_on_start_up(services: Services) -> None:
     class_id = make_class(services, 2)
     late = add_reminder(services, class_id, "晚了十分钟的提醒", timedelta(minutes=-10))
-    missed = add_reminder(services, class_id, "两小时前的提醒", timedelta(hours=-2))
+    # set in the class group (before /remind was private-only): reported to the manager
+    missed = add_reminder(services, class_id, "两小时前的提醒", timedelta(hours=-2), chat_id=GROUP)
     service = SchedulerService(services)
     services.extras["scheduler"] = service
     messenger: FakeMessenger = services.messenger  # type: ignore[assignment]
@@ -136,6 +138,7 @@ async def test_due_reminders_on_start_up(services: Services) -> None:
         notice = next(t for t in texts(MANAGER) if "没有按时发出" in t)
         assert "两小时前的提醒" in notice
         assert not any("两小时前" in t for t in texts(1001))
+        assert texts(GROUP) == []
         with services.session() as session:
             assert rcrud.get_reminder(session, reminder_id=late.id).status == "done"
             assert rcrud.get_reminder(session, reminder_id=missed.id).status == "missed"
