@@ -2,20 +2,23 @@
 and `/cancel` for an input the bot is waiting for.
 
 A deep link `t.me/<bot>?start=<code>` arrives as `/start <code>` and joins the class at once.
-`/start` is also what Telegram sends when a user who blocked the bot unblocks it: it clears the
-blocked mark, so reminders and broadcasts reach them again.
+`/myclass` lists the user's classes with their managers (two classes may share a name) and a
+「退出」 button for each (confirmed first).
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from bot.chat import Reply, Send
+from bot.chat import Button, Edit, Reply, Send, keyboard
 from bot.db import crud
-from bot.db.models import Role
-from handlers.routing import Context, Router, UserError
+from bot.db.models import Role, TrainingClass, User
+from handlers.routing import Context, Router, UserError, button_number
 
 router = Router("start")
+
+LEAVE_PREFIX = "mc"
+STALE_LEAVE = "这个按钮已失效,请重新发送 /myclass。"
 
 GREETING = {
     Role.trainee: (
@@ -120,9 +123,11 @@ def join_by_code(ctx: Context, code: str) -> list[Reply]:
 
 @router.command("myclass", "我的培训班")
 async def my_classes(ctx: Context) -> list[Reply]:
-    """List the classes the user belongs to (and, for managers, the ones they run)."""
+    """List the classes the user belongs to, with their managers and a way out of each (and,
+    for managers, the classes they run)."""
     with ctx.services.session() as session:
         joined = crud.classes_of_member(session, user_id=ctx.user.id)
+        managers = crud.users_by_id(session, user_ids=(c.manager_id for c in joined))
         managed = []
         if ctx.is_manager:
             managed = crud.classes_managed_by(session, manager_id=ctx.user.id)
@@ -137,10 +142,53 @@ async def my_classes(ctx: Context) -> list[Reply]:
             )
     if joined:
         lines.append("📚 <b>我加入的培训班</b>")
-        lines.extend(f"• {escape(c.name)}" for c in joined)
+        lines.extend(f"• {escape(joined_label(c, managers))}" for c in joined)
     if not lines:
         return [Send("您还没有加入培训班。请点击班主任分享的链接,或发送 /join 加入码。")]
-    return [Send("\n".join(lines))]
+    leave = [
+        [Button(f"🚪 退出「{c.name[:20]}」", data=f"{LEAVE_PREFIX}:1:ask:{c.id}")] for c in joined
+    ]
+    return [Send("\n".join(lines), keyboard(*leave))]
+
+
+def joined_label(training_class: TrainingClass, managers: dict[int, User]) -> str:
+    """「语文一班 · 班主任 张老师」: two managers' classes may share a name."""
+    manager = managers.get(training_class.manager_id)
+    who = f" · 班主任 {manager.display_name}" if manager is not None else ""
+    return f"{training_class.name}{who}"
+
+
+@router.callback(LEAVE_PREFIX)
+async def on_leave_button(ctx: Context) -> list[Reply]:
+    """退出 → a confirmation → out of the class (only the member themself, only their class)."""
+    parts = ctx.event.callback_data.split(":")
+    if len(parts) == 3 and parts[1:] == ["1", "keep"]:
+        return [Edit("好的,仍留在培训班里。")]
+    if len(parts) != 4 or parts[1] != "1" or parts[2] not in ("ask", "bye"):
+        raise UserError(STALE_LEAVE)
+    class_id = button_number(parts[3], STALE_LEAVE)
+    with ctx.services.session() as session:
+        joined = {c.id: c for c in crud.classes_of_member(session, user_id=ctx.user.id)}
+        training_class = joined.get(class_id)
+        if training_class is None:
+            raise UserError("您已经不在这个培训班里了。")
+        label = joined_label(
+            training_class, crud.users_by_id(session, user_ids=[training_class.manager_id])
+        )
+        if parts[2] == "bye":
+            crud.leave_class(session, user_id=ctx.user.id, class_id=class_id)
+            return [Edit(f"已退出「{escape(label)}」。要回来,请再点一次班主任分享的加入链接。")]
+    return [
+        Edit(
+            f"确定退出「{escape(label)}」吗?退出后不再收到这个班的通知、提醒和问卷。",
+            keyboard(
+                [
+                    Button("🚪 确定退出", data=f"{LEAVE_PREFIX}:1:bye:{class_id}"),
+                    Button("取消", data=f"{LEAVE_PREFIX}:1:keep"),
+                ]
+            ),
+        )
+    ]
 
 
 def class_link(ctx: Context, code: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from sqlalchemy import exists
@@ -150,6 +150,26 @@ def join_class(session: Session, *, user_id: int, class_id: int) -> tuple[Member
         return join_class(session, user_id=user_id, class_id=class_id)
     session.refresh(membership)
     return membership, True
+
+
+def leave_class(session: Session, *, user_id: int, class_id: int) -> bool:
+    """Take the user out of the class; False if they were not in it."""
+    membership = session.exec(
+        select(Membership).where(Membership.class_id == class_id, Membership.user_id == user_id)
+    ).first()
+    if membership is None:
+        return False
+    session.delete(membership)
+    session.commit()
+    return True
+
+
+def users_by_id(session: Session, *, user_ids: Iterable[int]) -> dict[int, User]:
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    users = session.exec(select(User).where(User.id.in_(wanted)))  # type: ignore[union-attr]
+    return {user.id: user for user in users}
 
 
 def classes_of_member(session: Session, *, user_id: int) -> list[TrainingClass]:
