@@ -7,25 +7,33 @@ class, so reminders get the broadcaster's rate limits and exactly-once delivery.
 is claimed in the same commit that creates its broadcast (unique `occurrence_key`, and the
 reminder's `next_run_at` moves on), so a job that runs twice for one occurrence sends nothing
 the second time.
+
+An occurrence sent more than `LATE_AFTER` after its time (the bot was down, and it is still
+within REMINDER_GRACE_SECONDS) says so: the trainees' message ends with
+「(原定 12月6日 21:00 发送,因机器人离线延后)」 and the manager is told before the report.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import IntegrityError
 
+from bot.chat import DeliveryError
 from bot.db import reminder_crud as rcrud
 from bot.db.models import TrainingClass, utcnow
 from bot.db.reminder_models import Reminder, ReminderStatus
 from scheduler import runtime
+from scheduler.timeparse import format_datetime
 
 log = logging.getLogger(__name__)
 
 EARLY_SLACK = timedelta(seconds=60)
+LATE_AFTER = timedelta(seconds=60)  # sent later than this after its time: say it is late
 firing: set[int] = set()  # reminders whose job is running now (the sync leaves them alone)
 JOB_PREFIX = "reminder:"
 
@@ -60,8 +68,38 @@ def report_chat(reminder: Reminder) -> int:
     return reminder.chat_id if reminder.chat_id > 0 else reminder.created_by
 
 
-def reminder_message(reminder: Reminder, class_name: str) -> str:
-    return f"⏰ <b>提醒</b> · {escape(class_name)}\n{escape(reminder.text)}"
+def late_note(scheduled: datetime) -> str:
+    """The line a late occurrence carries; `scheduled` in the bot's time zone."""
+    return f"(原定 {scheduled.month}月{scheduled.day}日 {scheduled:%H:%M} 发送,因机器人离线延后)"
+
+
+def reminder_message(
+    reminder: Reminder, class_name: str, late_from: datetime | None = None
+) -> str:
+    """The trainees' message; `late_from` (local time) when it goes out late."""
+    text = f"⏰ <b>提醒</b> · {escape(class_name)}\n{escape(reminder.text)}"
+    return text + f"\n{late_note(late_from)}" if late_from is not None else text
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    broadcast_id: int
+    report_chat: int
+    text: str
+    class_name: str
+    late_from: datetime | None  # local time it was due, when sent late
+
+
+def late_notice(claimed: _Claimed, now: datetime) -> str:
+    """What the manager reads when an occurrence goes out late."""
+    assert claimed.late_from is not None
+    where = f"「{escape(claimed.class_name)}」的" if claimed.class_name else ""
+    day = f"{now.month}月{now.day}日 " if now.date() != claimed.late_from.date() else ""
+    return (
+        f"⏰ 提醒延后发出:「{escape(claimed.text[:60])}」\n"
+        f"原定 {format_datetime(claimed.late_from)},当时机器人不在线,"
+        f"{day}{now:%H:%M} 重启后补发给{where}学员;学员收到的提醒里注明了原定时间。"
+    )
 
 
 async def fire_reminder(reminder_id: int) -> int | None:
@@ -75,7 +113,7 @@ async def fire_reminder(reminder_id: int) -> int | None:
     service = services.extras.get("scheduler")
     early = EARLY_SLACK + (service.test_shift if service is not None else timedelta())
 
-    def claim() -> int | None:
+    def claim() -> _Claimed | None:
         now = utcnow()
         with services.session() as session:
             reminder = session.get(Reminder, reminder_id)
@@ -87,6 +125,7 @@ async def fire_reminder(reminder_id: int) -> int | None:
                 log.info("reminder %s: occurrence already sent, skipping", reminder_id)
                 return None
             occurrence = reminder.next_run_at or now
+            late_from = occurrence.astimezone(tz) if now - occurrence > LATE_AFTER else None
             if reminder.is_recurring:
                 reminder.next_run_at = next_occurrence(reminder, max(now, occurrence), tz)
             else:
@@ -99,7 +138,7 @@ async def fire_reminder(reminder_id: int) -> int | None:
                 record = rcrud.create_broadcast(
                     session,
                     class_id=reminder.class_id,
-                    text=reminder_message(reminder, class_name),
+                    text=reminder_message(reminder, class_name, late_from),
                     created_by=reminder.created_by,
                     kind="reminder",
                     report_chat_id=report_chat(reminder),
@@ -110,14 +149,22 @@ async def fire_reminder(reminder_id: int) -> int | None:
                 session.rollback()
                 log.info("reminder %s: occurrence already claimed", reminder_id)
                 return None
-            return record.id
+            assert record.id is not None
+            return _Claimed(record.id, report_chat(reminder), reminder.text, class_name, late_from)
 
     firing.add(reminder_id)
     try:
-        broadcast_id = await asyncio.to_thread(claim)
+        claimed = await asyncio.to_thread(claim)
     finally:
         firing.discard(reminder_id)
-    if broadcast_id is not None:
-        log.info("reminder %s fired as broadcast %s", reminder_id, broadcast_id)
-        wake_sender(services)
-    return broadcast_id
+    if claimed is None:
+        return None
+    log.info("reminder %s fired as broadcast %s", reminder_id, claimed.broadcast_id)
+    if claimed.late_from is not None and services.messenger is not None:
+        notice = late_notice(claimed, datetime.now(tz))
+        try:  # before the sender starts, so the manager reads it above the progress message
+            await services.messenger.send(claimed.report_chat, notice)
+        except DeliveryError as error:
+            log.warning("late-reminder notice not delivered: %s", error)
+    wake_sender(services)
+    return claimed.broadcast_id

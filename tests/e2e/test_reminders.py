@@ -154,6 +154,7 @@ def test_reminders_fire_on_time_through_a_restart(start_bot, fake_telegram, data
             method="sendMessage", ok=True, chat_id=user_id, text_contains="交研修日志", timeout=30
         )
         assert call.time  # delivered
+        assert "原定" not in call.text  # on time: no late note
     fired_after = time.time() - scheduled_at
     assert 60 - SHIFT - 1 <= fired_after <= 60 - SHIFT + 20  # on time, not early
     assert texts_to(tg, 1004, "交研修日志") == []  # the other class got nothing

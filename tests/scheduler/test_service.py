@@ -134,6 +134,15 @@ async def test_due_reminders_on_start_up(services: Services) -> None:
             return [t for c, t, _ in messenger.sent if c == chat]
 
         await wait_until(lambda: any("晚了十分钟" in t for t in texts(1002)))
+        # sent late: the trainees and the manager are told when it was due
+        due = late.next_run_at.astimezone(services.settings.timezone)
+        sent = next(t for t in texts(1002) if "晚了十分钟" in t)
+        assert sent.endswith(
+            f"\n(原定 {due.month}月{due.day}日 {due:%H:%M} 发送,因机器人离线延后)"
+        )
+        await wait_until(lambda: any("提醒延后发出" in t for t in texts(MANAGER)))
+        told = next(t for t in texts(MANAGER) if "提醒延后发出" in t)
+        assert "「晚了十分钟的提醒」" in told and f"{due:%H:%M}," in told
         await wait_until(lambda: any("没有按时发出" in t for t in texts(MANAGER)))
         notice = next(t for t in texts(MANAGER) if "没有按时发出" in t)
         assert "两小时前的提醒" in notice
@@ -238,5 +247,6 @@ async def test_leader_picks_up_reminders_written_by_another_process(
         await wait_until(
             lambda: any("别的进程设的提醒" in t for c, t, _ in messenger.sent if c == 1001)
         )
+        assert not any("原定" in t for _, t, _ in messenger.sent)  # on time: no late note
     finally:
         await service.stop()
