@@ -13,7 +13,16 @@ write rows (reminders, broadcasts) that the leader picks up (`sync_jobs`, the se
 
 A reminder whose time passed while no leader ran is sent on start-up when within
 `settings.reminder_grace_seconds` (APScheduler's misfire_grace_time); later than that it is
-reported to its manager as missed.
+reported to its manager as missed, citing that grace.
+
+APScheduler pickles each job's misfire_grace_time and its trigger's time zone, so a change of
+REMINDER_GRACE_SECONDS or BOT_TIMEZONE would not reach reminders already scheduled. The leader
+therefore starts its scheduler paused and, before any job runs, brings the stored jobs in line
+(`_align`): every job gets the current grace, and a recurring reminder whose next run was
+computed in another zone gets its trigger in the current zone at the same wall-clock time (the
+rule /reminders shows, e.g. 每天 06:12), its next run recomputed from now. An occurrence that
+was already due is left due (sent within the grace or reported missed), so nothing fires twice
+or is dropped.
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
+from sqlmodel import Session
 
 from bot.chat import DeliveryError
 from bot.db import reminder_crud as rcrud
@@ -115,6 +125,11 @@ class SchedulerService:
                 await self._lead()
                 return
 
+    @property
+    def grace_seconds(self) -> int:
+        """The misfire grace every job gets (and the missed-reminder notice cites)."""
+        return max(1, self.services.settings.reminder_grace_seconds)
+
     async def _lead(self) -> None:
         settings = self.services.settings
         unknown = await asyncio.to_thread(self._with_session, rcrud.mark_inflight_unknown)
@@ -129,21 +144,64 @@ class SchedulerService:
                 )
             },
             job_defaults={
-                "misfire_grace_time": max(1, settings.reminder_grace_seconds),
+                "misfire_grace_time": self.grace_seconds,
                 "coalesce": True,
                 "max_instances": 1,
             },
             timezone=settings.timezone,
         )
         scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED)
-        reminders = await asyncio.to_thread(self._with_session, rcrud.active_reminders)
-        scheduler.start()
+        reminders = await asyncio.to_thread(self._with_session, self._realign_next_runs)
+        # paused: no job runs before the stored jobs carry the current grace and time zone
+        scheduler.start(paused=True)
         self.scheduler = scheduler
-        # no await between start() and this: no job has run yet, so every active reminder
-        # without a job (written by another process, or due while no leader ran) gets one
+        self._align(reminders)
+        # every active reminder without a job (written by another process, or due while no
+        # leader ran) gets one
         self._sync(reminders)
+        scheduler.resume()
         self._tasks.append(asyncio.create_task(self._sync_forever()))
         log.info("scheduler started (this process is the leader)")
+
+    def _realign_next_runs(self, session: Session) -> list[Reminder]:
+        """The active reminders; a recurring one whose future next run is not a run of its
+        rule in the current time zone (BOT_TIMEZONE changed) moves to the rule's next run
+        from now in this zone, in the database too (fire_reminder checks it)."""
+        tz = self.services.settings.timezone
+        now = utcnow()
+        reminders = rcrud.active_reminders(session)
+        for reminder in reminders:
+            upcoming = reminder.next_run_at
+            if reminder.cron is None or reminder.id is None or upcoming is None or upcoming <= now:
+                continue
+            trigger = CronTrigger(**reminder.cron, timezone=tz)
+            if trigger.get_next_fire_time(None, upcoming) == upcoming:
+                continue
+            later = trigger.get_next_fire_time(None, now)
+            log.info(
+                "reminder %s: next run %s moved to %s (time zone %s)",
+                reminder.id,
+                upcoming.isoformat(),
+                later.isoformat() if later else None,
+                tz,
+            )
+            rcrud.set_next_run(session, reminder_id=reminder.id, next_run_at=later)
+            reminder.next_run_at = later
+        return reminders
+
+    def _align(self, reminders: list[Reminder]) -> None:
+        """Replace the stored jobs whose grace or trigger time zone is not the current one."""
+        assert self.scheduler is not None
+        zone = str(self.services.settings.timezone)
+        wanted = {jobs.job_id(r.id): r for r in reminders if r.id is not None}
+        for job in self.scheduler.get_jobs():
+            reminder = wanted.get(job.id)
+            if reminder is None:
+                continue  # no longer active: the sync removes it
+            stale_zone = isinstance(job.trigger, CronTrigger) and str(job.trigger.timezone) != zone
+            if job.misfire_grace_time != self.grace_seconds or stale_zone:
+                log.info("reminder %s: job brought in line with the settings", reminder.id)
+                self.schedule(reminder)
 
     def _with_session(self, func, **kwargs):  # type: ignore[no-untyped-def]
         with self.services.session() as session:
@@ -251,7 +309,7 @@ class SchedulerService:
         messenger = self.services.messenger
         if reminder is None or messenger is None:
             return
-        grace = timedelta(seconds=self.services.settings.reminder_grace_seconds)
+        grace = timedelta(seconds=self.grace_seconds)
         text = (
             f"⚠️ 提醒没有按时发出:「{escape(reminder.text[:60])}」\n"
             f"原定 {format_datetime(scheduled.astimezone(tz))},当时机器人不在线,"
@@ -268,5 +326,11 @@ class SchedulerService:
 
 
 def _minutes(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    return f"{minutes} 分钟" if minutes else f"{int(delta.total_seconds())} 秒"
+    """A grace period as written in Chinese: 「1 小时」「10 分钟」「1 分 30 秒」「20 秒」."""
+    seconds = int(delta.total_seconds())
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds // 3600} 小时"
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        return f"{rest} 秒"
+    return f"{minutes} 分钟" if not rest else f"{minutes} 分 {rest} 秒"
