@@ -29,6 +29,11 @@ shared `RateLimiter`:
   after its rate-limit slot is granted, right before the request, so the window is a few ms).
   The final report lists these recipients as "状态未知" so the manager can follow up.
 
+The final report replaces the progress message. Each report call is retried (429 after its
+wait, 5xx after a short backoff); the broadcast is marked `reported_at` only once the report
+is shown, and a report that could not be shown is tried again every `report_retry_seconds`
+and by the next leader after a restart (`unreported_broadcast_ids`).
+
 Memory stays flat: members are copied into delivery rows by one INSERT … SELECT and read back
 in small batches; per-chat limiter state is swept.
 """
@@ -41,10 +46,10 @@ import functools
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import escape, unescape
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +81,8 @@ MAX_TEXT = 4096
 INTERACTIVE_RESERVE_PER_SECOND = 1
 NAMES_IN_REPORT = 20
 TAGS = re.compile(r"<[^>]+>")
+# A report that could not be shown is retried for this long after the broadcast finished.
+REPORT_MAX_AGE = timedelta(days=1)
 
 
 def keyboard_to_json(buttons: Keyboard) -> list:
@@ -144,6 +151,7 @@ class _Running:
     class_name: str
     report_chat_id: int | None
     progress_message_id: int | None
+    finished_at: datetime | None = None
     last_progress: float = 0.0
     last_progress_text: str = ""
     retry_after_met: int = 0
@@ -160,6 +168,9 @@ class Broadcaster:
         *,
         max_attempts: int = 5,
         backoff_seconds: float = 1.0,
+        report_attempts: int = 4,
+        report_backoff_seconds: float = 1.0,
+        report_retry_seconds: float = 30.0,
         poll_seconds: float = 2.0,
         progress_seconds: float = 3.0,
         batch: int = 50,
@@ -176,11 +187,17 @@ class Broadcaster:
         )
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
+        self.report_attempts = report_attempts
+        self.report_backoff_seconds = report_backoff_seconds
+        self.report_retry_seconds = report_retry_seconds
         self.poll_seconds = poll_seconds
         self.progress_seconds = progress_seconds
         self.batch = batch
         self.running: dict[int, _Running] = {}
         self.retry_after_met = 0
+        # finished broadcasts whose report is not shown yet → when to try again (monotonic);
+        # None until loaded from the database by the first pass
+        self._unreported: dict[int, float] | None = None
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task | None = None
@@ -255,7 +272,7 @@ class Broadcaster:
 
     async def run_once(self) -> float:
         """Send one batch of every running broadcast; returns how long to idle (0: go on)."""
-        idle = self.poll_seconds
+        idle = await self._retry_reports(self.poll_seconds)
         for broadcast_id in await self._db(rcrud.active_broadcast_ids):
             if self._stopping:
                 return 0
@@ -354,14 +371,16 @@ class Broadcaster:
 
     # ------------------------------------------------------------ reports
 
-    async def _open(self, broadcast_id: int) -> _Running | None:
-        def load() -> _Running | None:
+    async def _load(self, broadcast_id: int) -> tuple[_Running, str] | None:
+        """What the sender needs to send or report a broadcast, and its status."""
+
+        def load() -> tuple[_Running, str] | None:
             with self.services.session() as session:
                 record = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
-                if record is None or record.status != BroadcastStatus.sending:
+                if record is None:
                     return None
                 training_class = session.get(TrainingClass, record.class_id)
-                return _Running(
+                state = _Running(
                     id=broadcast_id,
                     kind=record.kind,
                     text=record.text,
@@ -369,20 +388,31 @@ class Broadcaster:
                     class_name=training_class.name if training_class else "",
                     report_chat_id=record.report_chat_id,
                     progress_message_id=record.progress_message_id,
+                    finished_at=record.finished_at,
                 )
+                return state, record.status
 
-        state = await asyncio.to_thread(load)
-        if state is None:
+        return await asyncio.to_thread(load)
+
+    async def _open(self, broadcast_id: int) -> _Running | None:
+        loaded = await self._load(broadcast_id)
+        if loaded is None or loaded[1] != BroadcastStatus.sending:
             return None
+        state = loaded[0]
         self.running[broadcast_id] = state
         if state.report_chat_id is not None and state.progress_message_id is None:
             text = await self._progress_text(state)
-            sent = await self._report(state.report_chat_id, text)
-            if sent is not None:
-                state.progress_message_id = sent
+            chat_id = state.report_chat_id
+            messenger = self.services.messenger
+            assert messenger is not None
+            outcome, sent = await self._reliably(chat_id, lambda: messenger.send(chat_id, text))
+            if outcome == "ok" and sent is not None:
+                state.progress_message_id = sent.message_id
                 state.last_progress_text = text
                 await self._db(
-                    rcrud.set_progress_message, broadcast_id=broadcast_id, message_id=sent
+                    rcrud.set_progress_message,
+                    broadcast_id=broadcast_id,
+                    message_id=sent.message_id,
                 )
         elif state.progress_message_id is not None and not state.last_progress_text:
             # resumed, or the confirmation message becomes the progress message: show it now
@@ -391,42 +421,40 @@ class Broadcaster:
         state.last_progress = time.monotonic()
         return state
 
-    async def _report(self, chat_id: int, text: str) -> int | None:
-        """Send a report message through the limiter; its message id, or None."""
-        messenger = self.services.messenger
-        assert messenger is not None
-        for _ in range(3):
+    async def _reliably(self, chat_id: int, call: Callable[[], Awaitable[Any]]) -> tuple[str, Any]:
+        """Make one report call through the limiter, retrying what may pass: a 429 after its
+        wait, a 5xx or network error after a short backoff, `report_attempts` tries in all.
+
+        ("ok", the call's result), ("transient", None) when every try failed for a passing
+        reason, or ("refused", None) when Telegram refused it for good.
+        """
+        for attempt in range(self.report_attempts):
             slot = await self.limiter.acquire(chat_id)
             try:
-                sent = await messenger.send(chat_id, text)
+                result = await call()
             except RetryAfter as error:
                 slot.done()
                 self.limiter.pause(error.seconds)
                 continue
+            except TransientError as error:
+                slot.done()
+                log.warning("report to %s failed (try %d): %s", chat_id, attempt + 1, error)
+                if attempt + 1 < self.report_attempts:
+                    await asyncio.sleep(self.report_backoff_seconds * 2**attempt)
+                continue
             except DeliveryError as error:
                 slot.done()
-                log.warning("broadcast report to %s not delivered: %s", chat_id, error)
-                return None
+                log.warning("report to %s refused: %s", chat_id, error)
+                return "refused", None
             slot.done()
-            return sent.message_id
-        return None
-
-    def _title(self, state: _Running) -> tuple[str, str]:
-        """("群发「班级」", "the first 30 characters…"), for the progress and the report."""
-        lines = state.text.splitlines()
-        if len(lines) > 1 and lines[0].startswith(("📢", "⏰")):  # our own header line
-            lines = lines[1:]
-        plain = unescape(TAGS.sub("", " ".join(lines))).strip()
-        excerpt = plain if len(plain) <= 30 else plain[:30] + "…"
-        what = "提醒" if state.kind == "reminder" else "问卷" if state.kind == "survey" else "群发"
-        where = f"「{escape(state.class_name)}」" if state.class_name else ""
-        return f"{what}{where}", escape(excerpt)
+            return "ok", result
+        return "transient", None
 
     async def _progress_text(self, state: _Running) -> str:
         counts = await self._db(rcrud.delivery_counts, broadcast_id=state.id)
         total = sum(counts.values())
         done = total - counts.get(DeliveryStatus.pending, 0) - counts.get("sending", 0)
-        what, excerpt = self._title(state)
+        what, excerpt = title_of(state.kind, state.class_name, state.text)
         return (
             f"📤 正在发送{what}:{excerpt}\n"
             f"进度 {done}/{total}:✅ 送达 {counts.get(DeliveryStatus.sent, 0)} · "
@@ -458,37 +486,6 @@ class Broadcaster:
             return False
         return True
 
-    async def final_report(self, state: _Running) -> str:
-        counts = await self._db(rcrud.delivery_counts, broadcast_id=state.id)
-        total = sum(counts.values())
-        what, excerpt = self._title(state)
-        lines = [
-            f"✅ {what}已发送完毕:{excerpt}",
-            f"共 {total} 人:送达 {counts.get(DeliveryStatus.sent, 0)} · "
-            f"屏蔽了机器人 {counts.get(DeliveryStatus.blocked, 0)} · "
-            f"失败 {counts.get(DeliveryStatus.failed, 0)}",
-        ]
-        sections = [
-            (DeliveryStatus.blocked, "🚫 屏蔽了机器人(已标记,之后不再发送)"),
-            (DeliveryStatus.failed, "⚠️ 发送失败"),
-            (DeliveryStatus.unknown, "❓ 发送时机器人重启,状态未知(可能已收到,未重发)"),
-        ]
-        for status, heading in sections:
-            count = counts.get(status, 0)
-            if not count:
-                continue
-            names = await self._db(
-                rcrud.recipients_with_status,
-                broadcast_id=state.id,
-                status=status,
-                limit=NAMES_IN_REPORT,
-            )
-            more = f" 等 {count} 人" if count > len(names) else ""
-            lines.append(f"{heading}:{escape('、'.join(names))}{more}")
-        if total == 0:
-            lines.append("班里还没有可以接收的学员。")
-        return "\n".join(lines)[:MAX_TEXT]
-
     async def _finish(self, state: _Running) -> None:
         finished = await self._db(
             rcrud.set_broadcast_status,
@@ -497,9 +494,121 @@ class Broadcaster:
             expected=BroadcastStatus.sending,
         )
         self.running.pop(state.id, None)
-        if not finished or state.report_chat_id is None:
+        if not finished:
             return
-        text = await self.final_report(state)
-        if not await self._edit(state, text):
-            await self._report(state.report_chat_id, text)
         log.info("broadcast %s finished", state.id)
+        if state.report_chat_id is not None:
+            state.finished_at = utcnow()
+            await self._deliver_report(state)
+
+    async def _deliver_report(self, state: _Running) -> None:
+        """Show the final report: edit the progress message into it, or else send it. Marked
+        reported only once shown; if Telegram keeps failing, tried again later."""
+        messenger = self.services.messenger
+        chat_id = state.report_chat_id
+        assert messenger is not None and chat_id is not None
+        text, buttons = await self._db(report_message, broadcast_id=state.id)
+        outcome = "refused"
+        message_id = state.progress_message_id
+        if message_id is not None:
+            outcome, _ = await self._reliably(
+                chat_id, lambda: messenger.edit(chat_id, message_id, text, buttons)
+            )
+        if outcome != "ok":  # no progress message, it cannot be edited, or Telegram is failing
+            outcome, _ = await self._reliably(
+                chat_id, lambda: messenger.send(chat_id, text, buttons)
+            )
+        unreported = self._unreported if self._unreported is not None else {}
+        if outcome == "transient":
+            too_old = state.finished_at is not None and utcnow() - state.finished_at > (
+                REPORT_MAX_AGE
+            )
+            if too_old:
+                log.warning("report of broadcast %s given up: Telegram kept failing", state.id)
+                unreported.pop(state.id, None)
+            else:
+                log.warning(
+                    "report of broadcast %s not shown; trying again in %.0f s",
+                    state.id,
+                    self.report_retry_seconds,
+                )
+                unreported[state.id] = time.monotonic() + self.report_retry_seconds
+            self._unreported = unreported
+            return
+        if outcome == "refused":  # e.g. the manager blocked the bot: nothing more to try
+            log.warning("report of broadcast %s could not be shown", state.id)
+        unreported.pop(state.id, None)
+        await self._db(rcrud.set_broadcast_reported, broadcast_id=state.id)
+
+    async def _retry_reports(self, idle: float) -> float:
+        """Show the reports that failed before (or before a restart) once they are due."""
+        if self._unreported is None:
+            ids = await self._db(
+                rcrud.unreported_broadcast_ids, finished_after=utcnow() - REPORT_MAX_AGE
+            )
+            self._unreported = dict.fromkeys(ids, 0.0)
+        for broadcast_id, due in list(self._unreported.items()):
+            if self._stopping:
+                break
+            wait = due - time.monotonic()
+            if wait > 0:
+                idle = min(idle, wait)
+                continue
+            loaded = await self._load(broadcast_id)
+            if loaded is None or loaded[1] != BroadcastStatus.done:
+                self._unreported.pop(broadcast_id, None)
+                continue
+            await self._deliver_report(loaded[0])
+        return idle
+
+
+# ---------------------------------------------------------------- the report
+
+
+def title_of(kind: str, class_name: str, text: str) -> tuple[str, str]:
+    """("群发「班级」", "the first 30 characters…"), for the progress and the report."""
+    lines = text.splitlines()
+    if len(lines) > 1 and lines[0].startswith(("📢", "⏰")):  # our own header line
+        lines = lines[1:]
+    plain = unescape(TAGS.sub("", " ".join(lines))).strip()
+    excerpt = plain if len(plain) <= 30 else plain[:30] + "…"
+    what = "提醒" if kind == "reminder" else "问卷" if kind == "survey" else "群发"
+    where = f"「{escape(class_name)}」" if class_name else ""
+    return f"{what}{where}", escape(excerpt)
+
+
+REPORT_SECTIONS = (
+    (DeliveryStatus.blocked, "🚫 屏蔽了机器人(已标记,之后不再发送)"),
+    (DeliveryStatus.failed, "⚠️ 发送失败"),
+    (DeliveryStatus.unknown, "❓ 发送时机器人重启,状态未知(可能已收到,未重发)"),
+)
+
+
+def report_message(session: Session, *, broadcast_id: int) -> tuple[str, Keyboard]:
+    """The final report of a finished broadcast, and its buttons (none yet)."""
+    record = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
+    assert record is not None
+    training_class = session.get(TrainingClass, record.class_id)
+    what, excerpt = title_of(
+        record.kind, training_class.name if training_class else "", record.text
+    )
+    counts = rcrud.delivery_counts(session, broadcast_id=broadcast_id)
+    total = sum(counts.values())
+    sent = counts.get(DeliveryStatus.sent, 0)
+    failed = counts.get(DeliveryStatus.failed, 0)
+    head = f"✅ {what}已发送完毕:{excerpt}"
+    parts = [f"送达 {sent}", f"屏蔽了机器人 {counts.get(DeliveryStatus.blocked, 0)}"]
+    parts.append(f"失败 {failed}")
+    lines = [head, f"共 {total} 人:" + " · ".join(parts)]
+    for status, heading in REPORT_SECTIONS:
+        count = counts.get(status, 0)
+        if not count:
+            continue
+        names = rcrud.recipients_with_status(
+            session, broadcast_id=broadcast_id, status=status, limit=NAMES_IN_REPORT
+        )
+        more = f" 等 {count} 人" if count > len(names) else ""
+        lines.append(f"{heading}:{escape('、'.join(names))}{more}")
+    if total == 0:
+        lines.append("班里还没有可以接收的学员。")
+    return "\n".join(lines)[:MAX_TEXT], ()

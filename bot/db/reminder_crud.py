@@ -181,6 +181,32 @@ def set_progress_message(session: Session, *, broadcast_id: int, message_id: int
     session.commit()
 
 
+def set_broadcast_reported(session: Session, *, broadcast_id: int) -> bool:
+    """The final report reached the manager: never send it again. False if it already had."""
+    result = session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.reported_at == None)  # noqa: E711
+        .values(reported_at=utcnow())
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def unreported_broadcast_ids(session: Session, *, finished_after: datetime) -> list[int]:
+    """Finished broadcasts (since `finished_after`) whose report has not reached the manager."""
+    statement = (
+        select(Broadcast.id)
+        .where(
+            Broadcast.status == BroadcastStatus.done,
+            Broadcast.reported_at == None,  # noqa: E711
+            Broadcast.report_chat_id != None,  # noqa: E711
+            Broadcast.finished_at >= finished_after,
+        )
+        .order_by(Broadcast.id)
+    )
+    return [int(i) for i in session.exec(statement)]
+
+
 # ---------------------------------------------------------------- deliveries
 
 

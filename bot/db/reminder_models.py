@@ -8,7 +8,10 @@ recipient (unique per broadcast), written before anything is sent and moved thro
 
 A row still `sending` when the process died is set to `unknown` on start-up and never sent
 again: Telegram cannot say whether it arrived, and a duplicate is worse than a gap (see
-scheduler/broadcaster.py). A `Reminder` fires broadcasts (kind "reminder") on its schedule.
+scheduler/broadcaster.py). A finished broadcast (`done`) keeps `reported_at` empty until its
+final report reached the manager, so a report lost to a Telegram error or a crash is sent again
+(also after a restart).
+A `Reminder` fires broadcasts (kind "reminder") on its schedule.
 
 `apscheduler_jobs` is APScheduler's SQLAlchemyJobStore table, declared here so the migration
 creates it and Alembic's autogenerate does not propose to drop it.
@@ -98,6 +101,7 @@ class Broadcast(SQLModel, table=True):
     occurrence_key: str | None = Field(default=None, max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
     finished_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
+    reported_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
 
 
 class BroadcastDelivery(SQLModel, table=True):

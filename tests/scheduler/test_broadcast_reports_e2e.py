@@ -1,0 +1,71 @@
+"""End to end, the real bot (both engines) against the fake Bot API server: a broadcast's report
+that Telegram refused (502) when the bot was killed is shown after the restart, once."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tests.e2e.test_reminders import MANAGER, seed_class
+
+REPORT = "已发送完毕"
+
+
+def confirm(tg, text: str, members: int) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """/broadcast TEXT; returns the confirmation's message id and its 确认发送 data."""
+    mark = tg.mark()
+    tg.send_text(user_id=MANAGER, text=f"/broadcast {text}")
+    message = tg.wait_for(
+        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="确认群发", after=mark
+    )
+    assert f"{members} 人" in message.text
+    return message.message_id, next(data for label, data in message.buttons if "确认发送" in label)
+
+
+def received(tg, needle: str) -> Counter:  # type: ignore[no-untyped-def]
+    return Counter(
+        c.chat_id
+        for c in tg.calls(method="sendMessage", ok=True)
+        if needle in (c.text or "") and c.chat_id != MANAGER
+    )
+
+
+def test_report_refused_before_a_kill_is_shown_after_the_restart(
+    start_bot, fake_telegram, data_dir
+):  # type: ignore[no-untyped-def]
+    tg = fake_telegram
+    members = [8401, 8402]
+    seed_class(data_dir, "报告一班", members)
+    bot = start_bot()
+    message_id, send = confirm(tg, "报告测试", len(members))
+    # the edits of that message fail (502): showing the progress, the report, its first retry
+    tg.fail_next("editMessageText", status=502, count=3)
+    tg.press_button(user_id=MANAGER, message_id=message_id, data=send)
+    tg.wait_for(
+        method="editMessageText", chat_id=MANAGER, text_contains=REPORT, ok=False, timeout=20
+    )
+    bot.kill()  # while it waits to try the report again
+    shown = tg.messages_in_chat(MANAGER)[message_id]["text"]
+    assert REPORT not in shown
+
+    restart = tg.mark()
+    bot.start()
+    report = tg.wait_for(
+        method="editMessageText",
+        ok=True,
+        chat_id=MANAGER,
+        text_contains=REPORT,
+        after=restart,
+        timeout=30,
+    )
+    assert report.params["message_id"] == message_id
+    assert report.text.startswith("✅ 群发「报告一班」已发送完毕:报告测试")
+    assert "共 2 人:送达 2 · 屏蔽了机器人 0 · 失败 0" in report.text
+    tg.wait_idle(quiet=1.0)
+    shown_reports = [
+        c
+        for c in tg.calls(chat_id=MANAGER, ok=True)
+        if c.method in ("editMessageText", "sendMessage") and REPORT in (c.text or "")
+    ]
+    assert len(shown_reports) == 1
+    assert received(tg, "报告测试") == Counter(members)  # each member once
+    assert tg.stats()["duplicates"] == 0
