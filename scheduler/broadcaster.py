@@ -29,10 +29,11 @@ shared `RateLimiter`:
   after its rate-limit slot is granted, right before the request, so the window is a few ms).
   The final report lists these recipients as "状态未知" so the manager can follow up.
 
-The final report replaces the progress message. Each report call is retried (429 after its
-wait, 5xx after a short backoff); the broadcast is marked `reported_at` only once the report
-is shown, and a report that could not be shown is tried again every `report_retry_seconds`
-and by the next leader after a restart (`unreported_broadcast_ids`).
+The final report (✅ all reached / ⚠️ some failed / ❌ nobody reached) replaces the progress
+message. Each report call is retried (429 after its wait, 5xx after a short backoff); the
+broadcast is marked `reported_at` only once the report is shown, and a report that could not
+be shown is tried again every `report_retry_seconds` and by the next leader after a restart
+(`unreported_broadcast_ids`).
 
 Memory stays flat: members are copied into delivery rows by one INSERT … SELECT and read back
 in small batches; per-chat limiter state is swept.
@@ -596,7 +597,13 @@ def report_message(session: Session, *, broadcast_id: int) -> tuple[str, Keyboar
     total = sum(counts.values())
     sent = counts.get(DeliveryStatus.sent, 0)
     failed = counts.get(DeliveryStatus.failed, 0)
-    head = f"✅ {what}已发送完毕:{excerpt}"
+    unknown = counts.get(DeliveryStatus.unknown, 0)
+    if not sent and not unknown:
+        head = f"❌ {what}已发送完毕,但没有送达任何人:{excerpt}"
+    elif failed:
+        head = f"⚠️ {what}已发送完毕,{failed} 人发送失败:{excerpt}"
+    else:
+        head = f"✅ {what}已发送完毕:{excerpt}"
     parts = [f"送达 {sent}", f"屏蔽了机器人 {counts.get(DeliveryStatus.blocked, 0)}"]
     parts.append(f"失败 {failed}")
     lines = [head, f"共 {total} 人:" + " · ".join(parts)]

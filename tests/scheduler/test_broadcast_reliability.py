@@ -3,7 +3,8 @@ a fake messenger that keeps every message as the chat shows it:
 
 * the final report survives failed edits and sends, and a report that could not be shown
   (Telegram down, or the bot killed right after the last member) is shown later, or after a
-  restart, once.
+  restart, once;
+* the report's headline says ✅ all got it / ⚠️ some failed / ❌ nobody got it.
 
 Retry delays are a few milliseconds here (the defaults are seconds), so nothing waits long.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import Keyboard, Sent, TransientError
+from bot.chat import DeliveryError, Keyboard, Sent, TransientError
 from bot.db import reminder_crud as rcrud
 from bot.db.reminder_models import BroadcastStatus
 from bot.services import Services
@@ -185,3 +186,28 @@ async def test_killed_after_the_last_member_the_report_comes_after_the_restart(
     (shown,) = messenger.shown_to(MANAGER)
     assert shown.startswith("✅ 群发「语文一班」已发送完毕") and "送达 2" in shown
     assert messenger.received(1001) == 1 and messenger.received(1002) == 1  # not sent again
+
+
+# ---------------------------------------------------------------- M3: the headline
+
+
+async def test_some_failed_the_headline_warns(services: Services) -> None:
+    messenger: ChatMessenger = services.messenger  # type: ignore[assignment]
+    await start(services, 3)
+    messenger.fail(lambda m, c, t: c == 1002, [DeliveryError("Bad Request: chat is restricted")])
+    await drain(sender(services), services)
+    (shown,) = messenger.shown_to(MANAGER)
+    assert shown.startswith("⚠️ 群发「语文一班」已发送完毕,1 人发送失败:明天上午交研修日志")
+    assert "共 3 人:送达 2 · 屏蔽了机器人 0 · 失败 1" in shown
+    assert "✅" not in shown.splitlines()[0]
+
+
+async def test_nobody_got_it_the_headline_says_so(services: Services) -> None:
+    messenger: ChatMessenger = services.messenger  # type: ignore[assignment]
+    await start(services, 2)
+    refused = [DeliveryError("Bad Request: chat is restricted")] * 2
+    messenger.fail(lambda m, c, t: c != MANAGER, refused)
+    await drain(sender(services), services)
+    (shown,) = messenger.shown_to(MANAGER)
+    assert shown.startswith("❌ 群发「语文一班」已发送完毕,但没有送达任何人:明天上午交研修日志")
+    assert "共 2 人:送达 0 · 屏蔽了机器人 0 · 失败 2" in shown
