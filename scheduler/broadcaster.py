@@ -20,8 +20,11 @@ shared `RateLimiter`:
 * 429 RetryAfter: the row goes back to pending and the whole sender pauses `retry_after`;
 * Unreachable (403 blocked / deactivated, chat not found): `blocked`, and the membership is
   flagged (`crud.mark_blocked`) so later broadcasts skip the user;
-* TransientError (5xx, network): back to pending with exponential backoff (`not_before`),
-  other rows go on meanwhile; after `max_attempts` the row is `failed`;
+* TransientError (5xx, network): back to pending, and the *whole sender* pauses, 1, 2, 4, 4 …
+  seconds while the errors go on (any answer from Telegram ends the streak), so an outage
+  costs one wait, not one per member. A member is `failed` once Telegram has failed for
+  `retry_window_seconds` (2 minutes) on end, or after `max_attempts` errors of its own while
+  the others get through (a bad chat must not hold up the broadcast);
 * a row still `sending` when the process died (SIGKILL, power loss) is set to `unknown` when
   the next leader starts and is *not* sent again. Telegram gives no way to ask whether that
   message arrived; re-sending could message someone twice, skipping it can at worst miss
@@ -169,6 +172,8 @@ class Broadcaster:
         *,
         max_attempts: int = 5,
         backoff_seconds: float = 1.0,
+        max_backoff_seconds: float = 4.0,
+        retry_window_seconds: float = 120.0,
         report_attempts: int = 4,
         report_backoff_seconds: float = 1.0,
         report_retry_seconds: float = 30.0,
@@ -188,6 +193,8 @@ class Broadcaster:
         )
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self.retry_window_seconds = retry_window_seconds
         self.report_attempts = report_attempts
         self.report_backoff_seconds = report_backoff_seconds
         self.report_retry_seconds = report_retry_seconds
@@ -196,6 +203,10 @@ class Broadcaster:
         self.batch = batch
         self.running: dict[int, _Running] = {}
         self.retry_after_met = 0
+        # the current streak of transient errors (None: the last send got an answer)
+        self._outage_since: float | None = None
+        self._outage_last = 0.0
+        self._outage_errors = 0
         # finished broadcasts whose report is not shown yet → when to try again (monotonic);
         # None until loaded from the database by the first pass
         self._unreported: dict[int, float] | None = None
@@ -313,6 +324,7 @@ class Broadcaster:
                 await messenger.send(user_id, state.text, state.buttons)
             except RetryAfter as error:
                 slot.done()
+                self._outage_since = None  # Telegram answered: not an outage
                 self.limiter.pause(error.seconds)
                 self.retry_after_met += 1
                 state.retry_after_met += 1
@@ -321,6 +333,7 @@ class Broadcaster:
                 continue
             except Unreachable as error:
                 slot.done()
+                self._outage_since = None
                 await self._db(
                     rcrud.finish_delivery,
                     delivery_id=delivery_id,
@@ -331,24 +344,10 @@ class Broadcaster:
                 return DeliveryStatus.blocked
             except TransientError as error:
                 slot.done()
-                attempts += 1
-                if attempts >= self.max_attempts:
-                    await self._fail(delivery_id, str(error))
-                    return DeliveryStatus.failed
-                delay = self.backoff_seconds * 2 ** (attempts - 1)
-                log.info(
-                    "transient error to %s (try %d), retry in %.1f s", user_id, attempts, delay
-                )
-                await self._db(
-                    rcrud.release_delivery,
-                    delivery_id=delivery_id,
-                    not_before=utcnow() + timedelta(seconds=delay),
-                    count_attempt=True,
-                    error=str(error),
-                )
-                return DeliveryStatus.pending
+                return await self._transient(delivery_id, user_id, attempts + 1, str(error))
             except DeliveryError as error:
                 slot.done()
+                self._outage_since = None
                 await self._fail(delivery_id, str(error))
                 return DeliveryStatus.failed
             except Exception as error:  # a bug in a messenger must not stop the broadcast
@@ -357,10 +356,49 @@ class Broadcaster:
                 await self._fail(delivery_id, repr(error))
                 return DeliveryStatus.failed
             slot.done()
+            self._outage_since = None
             await self._db(
                 rcrud.finish_delivery, delivery_id=delivery_id, status=DeliveryStatus.sent
             )
             return DeliveryStatus.sent
+
+    async def _transient(self, delivery_id: int, user_id: int, attempts: int, error: str) -> str:
+        """A 5xx or network error: pause the whole sender, or give this member up."""
+        now = time.monotonic()
+        quiet = now - self._outage_last > self.retry_window_seconds / 2  # nothing sent since
+        if self._outage_since is None or quiet:
+            self._outage_since, self._outage_errors = now, 0
+        self._outage_errors += 1
+        self._outage_last = now
+        outage = now - self._outage_since
+        isolated = self._outage_errors == 1  # the send before this one got through
+        if outage >= self.retry_window_seconds or (isolated and attempts >= self.max_attempts):
+            log.warning("giving up sending to %s after %d tries: %s", user_id, attempts, error)
+            await self._fail(delivery_id, error)
+            return DeliveryStatus.failed
+        pause = self._backoff(self._outage_errors)
+        self.limiter.pause(pause)  # Telegram may be down: everybody waits, once
+        delay = self._backoff(attempts)
+        log.info(
+            "transient error to %s (try %d, errors on end %d for %.1f s): pausing %.1f s",
+            user_id,
+            attempts,
+            self._outage_errors,
+            outage,
+            pause,
+        )
+        await self._db(
+            rcrud.release_delivery,
+            delivery_id=delivery_id,
+            not_before=utcnow() + timedelta(seconds=max(pause, delay)),
+            count_attempt=True,
+            error=error,
+        )
+        return DeliveryStatus.pending
+
+    def _backoff(self, errors: int) -> float:
+        """1, 2, 4, 4 … seconds (by default) after the first, second, third … error."""
+        return min(self.max_backoff_seconds, self.backoff_seconds * 2 ** (errors - 1))
 
     async def _fail(self, delivery_id: int, error: str) -> None:
         await self._db(

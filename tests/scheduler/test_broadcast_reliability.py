@@ -4,7 +4,9 @@ a fake messenger that keeps every message as the chat shows it:
 * the final report survives failed edits and sends, and a report that could not be shown
   (Telegram down, or the bot killed right after the last member) is shown later, or after a
   restart, once;
-* the report's headline says ✅ all got it / ⚠️ some failed / ❌ nobody got it.
+* the report's headline says ✅ all got it / ⚠️ some failed / ❌ nobody got it;
+* an outage of Telegram costs the broadcast one wait, not one per member, and nobody is given
+  up while it lasts less than the retry window.
 
 Retry delays are a few milliseconds here (the defaults are seconds), so nothing waits long.
 """
@@ -12,6 +14,7 @@ Retry delays are a few milliseconds here (the defaults are seconds), so nothing 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,6 +86,8 @@ def sender(services: Services, **options: float) -> Broadcaster:
     defaults: dict[str, float] = {
         "max_attempts": 3,
         "backoff_seconds": 0.001,
+        "max_backoff_seconds": 0.004,
+        "retry_window_seconds": 30.0,
         "report_backoff_seconds": 0.001,
         "report_retry_seconds": 0.01,
         "progress_seconds": 0,
@@ -211,3 +216,44 @@ async def test_nobody_got_it_the_headline_says_so(services: Services) -> None:
     (shown,) = messenger.shown_to(MANAGER)
     assert shown.startswith("❌ 群发「语文一班」已发送完毕,但没有送达任何人:明天上午交研修日志")
     assert "共 2 人:送达 0 · 屏蔽了机器人 0 · 失败 2" in shown
+
+
+# ---------------------------------------------------------------- M3: an outage
+
+
+async def test_an_outage_costs_one_wait_and_everybody_gets_the_message(
+    services: Services,
+) -> None:
+    """30 sends in a row fail (502) — 5 per member for 6 members, far more than the 3 tries a
+    member alone gets — but as the whole sender waits, nobody is given up."""
+    messenger: ChatMessenger = services.messenger  # type: ignore[assignment]
+    await start(services, 6)
+    messenger.fail(lambda m, c, t: c != MANAGER, [TransientError("Bad Gateway")] * 30)
+    bc = sender(services)
+    await drain(bc, services)
+
+    assert all(messenger.received(user) == 1 for user in range(1001, 1007))
+    (shown,) = messenger.shown_to(MANAGER)
+    assert shown.startswith("✅ 群发「语文一班」已发送完毕")
+    assert "送达 6" in shown and "失败 0" in shown
+    assert bc.limiter.pauses == 30  # each error paused every send, once
+
+
+async def test_a_long_outage_gives_up_once_and_the_report_says_nobody_got_it(
+    services: Services,
+) -> None:
+    """Telegram stays down beyond the retry window: the sender waits the window once, then
+    gives the rest up at once (not one window per member), and the report does not say ✅."""
+    messenger: ChatMessenger = services.messenger  # type: ignore[assignment]
+    await start(services, 6)
+    messenger.fail(lambda m, c, t: c != MANAGER, [TransientError("Bad Gateway")] * 10_000)
+    window = 0.4
+    began = time.monotonic()
+    await drain(sender(services, retry_window_seconds=window), services)
+    assert time.monotonic() - began < window + 1.0  # one window, not six one after another
+
+    assert all(messenger.received(user) == 0 for user in range(1001, 1007))
+    (shown,) = messenger.shown_to(MANAGER)
+    assert shown.startswith("❌ 群发「语文一班」已发送完毕,但没有送达任何人:明天上午交研修日志")
+    assert "共 6 人:送达 0 · 屏蔽了机器人 0 · 失败 6" in shown
+    assert "⚠️ 发送失败:学员1001、学员1002" in shown

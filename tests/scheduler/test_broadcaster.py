@@ -90,7 +90,16 @@ def make_class(services: Services, members: int, blocked: set[int] = frozenset()
 
 def sender(services: Services) -> Broadcaster:
     limiter = RateLimiter(per_second=100000, per_chat=100000, per_group_minute=100000)
-    return Broadcaster(services, limiter, max_attempts=3, backoff_seconds=0.01, progress_seconds=0)
+    return Broadcaster(
+        services,
+        limiter,
+        max_attempts=3,
+        backoff_seconds=0.01,
+        max_backoff_seconds=0.02,
+        retry_window_seconds=0.2,
+        report_backoff_seconds=0.01,
+        progress_seconds=0,
+    )
 
 
 async def drain(bc: Broadcaster, services: Services) -> None:
@@ -120,7 +129,7 @@ async def test_every_outcome_of_the_state_machine(services: Services) -> None:
     messenger.failures = {
         1002: [Unreachable("Forbidden: bot was blocked by the user")],
         1003: [TransientError("Bad Gateway")],  # once: retried and delivered
-        1004: [TransientError("Bad Gateway")] * 5,  # beyond the limit: failed
+        1004: [TransientError("Bad Gateway")] * 1000,  # beyond the retry window: failed
         1005: [RetryAfter(0.01)],  # the whole sender pauses, then it is sent
         1006: [DeliveryError("Bad Request: can't parse entities")],
     }
