@@ -644,6 +644,8 @@ def report_message(session: Session, *, broadcast_id: int) -> tuple[str, Keyboar
         head = f"✅ {what}已发送完毕:{excerpt}"
     parts = [f"送达 {sent}", f"屏蔽了机器人 {counts.get(DeliveryStatus.blocked, 0)}"]
     parts.append(f"失败 {failed}")
+    if unknown:
+        parts.append(f"状态未知 {unknown}")
     lines = [head, f"共 {total} 人:" + " · ".join(parts)]
     for status, heading in REPORT_SECTIONS:
         count = counts.get(status, 0)

@@ -6,7 +6,8 @@ a fake messenger that keeps every message as the chat shows it:
   restart, once;
 * the report's headline says ✅ all got it / ⚠️ some failed / ❌ nobody got it;
 * an outage of Telegram costs the broadcast one wait, not one per member, and nobody is given
-  up while it lasts less than the retry window.
+  up while it lasts less than the retry window;
+* after a crash the count line adds up (状态未知 is in it).
 
 Retry delays are a few milliseconds here (the defaults are seconds), so nothing waits long.
 """
@@ -22,6 +23,7 @@ import pytest
 
 from bot.chat import DeliveryError, Keyboard, Sent, TransientError
 from bot.db import reminder_crud as rcrud
+from bot.db.models import utcnow
 from bot.db.reminder_models import BroadcastStatus
 from bot.services import Services
 from bot.settings import Settings
@@ -257,3 +259,23 @@ async def test_a_long_outage_gives_up_once_and_the_report_says_nobody_got_it(
     assert shown.startswith("❌ 群发「语文一班」已发送完毕,但没有送达任何人:明天上午交研修日志")
     assert "共 6 人:送达 0 · 屏蔽了机器人 0 · 失败 6" in shown
     assert "⚠️ 发送失败:学员1001、学员1002" in shown
+
+
+# ---------------------------------------------------------------- L2: the count line adds up
+
+
+async def test_after_a_crash_the_count_line_adds_up(services: Services) -> None:
+    messenger: ChatMessenger = services.messenger  # type: ignore[assignment]
+    broadcast_id = await start(services, 3)
+    with services.session() as session:  # the first was in flight when the bot was killed
+        (delivery_id, _, _), *_ = rcrud.next_pending(
+            session, broadcast_id=broadcast_id, now=utcnow()
+        )
+        assert rcrud.claim_delivery(session, delivery_id=delivery_id)
+        assert rcrud.mark_inflight_unknown(session) == 1
+    await drain(sender(services), services)
+    (shown,) = messenger.shown_to(MANAGER)
+    assert shown.startswith("✅ 群发「语文一班」已发送完毕")
+    assert "共 3 人:送达 2 · 屏蔽了机器人 0 · 失败 0 · 状态未知 1" in shown
+    assert "❓ 发送时机器人重启,状态未知(可能已收到,未重发):学员1001" in shown
+    assert messenger.received(1001) == 0
