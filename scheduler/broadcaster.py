@@ -18,8 +18,9 @@ shared `RateLimiter`:
 
 * each row goes pending → sending (committed) → the HTTP call → sent/blocked/failed;
 * 429 RetryAfter: the row goes back to pending and the whole sender pauses `retry_after`;
-* Unreachable (403 blocked / deactivated, chat not found): `blocked`, and the membership is
-  flagged (`crud.mark_blocked`) so later broadcasts skip the user;
+* Unreachable (403 blocked, chat not found): `blocked`; 403 "user is deactivated" (a deleted
+  account): `deactivated`. Either way the membership is flagged (`crud.mark_blocked`) so later
+  broadcasts skip the user;
 * TransientError (5xx, network): back to pending, and the *whole sender* pauses, 1, 2, 4, 4 …
   seconds while the errors go on (any answer from Telegram ends the streak), so an outage
   costs one wait, not one per member. A member is `failed` once Telegram has failed for
@@ -334,14 +335,16 @@ class Broadcaster:
             except Unreachable as error:
                 slot.done()
                 self._outage_since = None
+                gone = "deactivated" in str(error).lower()  # "Forbidden: user is deactivated"
+                status = DeliveryStatus.deactivated if gone else DeliveryStatus.blocked
                 await self._db(
                     rcrud.finish_delivery,
                     delivery_id=delivery_id,
-                    status=DeliveryStatus.blocked,
+                    status=status,
                     error=str(error),
                 )
                 await self._db(crud.mark_blocked, user_id=user_id)
-                return DeliveryStatus.blocked
+                return status
             except TransientError as error:
                 slot.done()
                 return await self._transient(delivery_id, user_id, attempts + 1, str(error))
@@ -494,11 +497,13 @@ class Broadcaster:
         total = sum(counts.values())
         done = total - counts.get(DeliveryStatus.pending, 0) - counts.get("sending", 0)
         what, excerpt = title_of(state.kind, state.class_name, state.text)
+        gone = counts.get(DeliveryStatus.deactivated, 0)
         return (
             f"📤 正在发送{what}:{excerpt}\n"
             f"进度 {done}/{total}:✅ 送达 {counts.get(DeliveryStatus.sent, 0)} · "
             f"🚫 屏蔽 {counts.get(DeliveryStatus.blocked, 0)} · "
-            f"⚠️ 失败 {counts.get(DeliveryStatus.failed, 0)}"
+            + (f"🗑 已注销 {gone} · " if gone else "")
+            + f"⚠️ 失败 {counts.get(DeliveryStatus.failed, 0)}"
         )
 
     async def _progress(self, state: _Running) -> None:
@@ -618,6 +623,7 @@ def title_of(kind: str, class_name: str, text: str) -> tuple[str, str]:
 
 REPORT_SECTIONS = (
     (DeliveryStatus.blocked, "🚫 屏蔽了机器人(已标记,之后不再发送)"),
+    (DeliveryStatus.deactivated, "🗑 账号已注销(之后不再发送)"),
     (DeliveryStatus.failed, "⚠️ 发送失败"),
     (DeliveryStatus.unknown, "❓ 发送时机器人重启,状态未知(可能已收到,未重发)"),
 )
@@ -635,6 +641,7 @@ def report_message(session: Session, *, broadcast_id: int) -> tuple[str, Keyboar
     total = sum(counts.values())
     sent = counts.get(DeliveryStatus.sent, 0)
     failed = counts.get(DeliveryStatus.failed, 0)
+    gone = counts.get(DeliveryStatus.deactivated, 0)
     unknown = counts.get(DeliveryStatus.unknown, 0)
     if not sent and not unknown:
         head = f"❌ {what}已发送完毕,但没有送达任何人:{excerpt}"
@@ -643,6 +650,8 @@ def report_message(session: Session, *, broadcast_id: int) -> tuple[str, Keyboar
     else:
         head = f"✅ {what}已发送完毕:{excerpt}"
     parts = [f"送达 {sent}", f"屏蔽了机器人 {counts.get(DeliveryStatus.blocked, 0)}"]
+    if gone:
+        parts.append(f"账号已注销 {gone}")
     parts.append(f"失败 {failed}")
     if unknown:
         parts.append(f"状态未知 {unknown}")

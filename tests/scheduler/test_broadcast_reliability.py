@@ -7,7 +7,8 @@ a fake messenger that keeps every message as the chat shows it:
 * the report's headline says ✅ all got it / ⚠️ some failed / ❌ nobody got it;
 * an outage of Telegram costs the broadcast one wait, not one per member, and nobody is given
   up while it lasts less than the retry window;
-* after a crash the count line adds up (状态未知 is in it).
+* after a crash the count line adds up (状态未知 is in it);
+* a deactivated account is not reported as having blocked the bot.
 
 Retry delays are a few milliseconds here (the defaults are seconds), so nothing waits long.
 """
@@ -20,10 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
-from bot.chat import DeliveryError, Keyboard, Sent, TransientError
+from bot.chat import DeliveryError, Keyboard, Sent, TransientError, Unreachable
 from bot.db import reminder_crud as rcrud
-from bot.db.models import utcnow
+from bot.db.models import Membership, utcnow
 from bot.db.reminder_models import BroadcastStatus
 from bot.services import Services
 from bot.settings import Settings
@@ -279,3 +281,25 @@ async def test_after_a_crash_the_count_line_adds_up(services: Services) -> None:
     assert "共 3 人:送达 2 · 屏蔽了机器人 0 · 失败 0 · 状态未知 1" in shown
     assert "❓ 发送时机器人重启,状态未知(可能已收到,未重发):学员1001" in shown
     assert messenger.received(1001) == 0
+
+
+# ---------------------------------------------------------------- L1: deactivated accounts
+
+
+async def test_a_deactivated_account_is_not_reported_as_blocking_the_bot(
+    services: Services,
+) -> None:
+    messenger: ChatMessenger = services.messenger  # type: ignore[assignment]
+    await start(services, 3)
+    messenger.fail(
+        lambda m, c, t: c == 1002, [Unreachable("Forbidden: bot was blocked by the user")]
+    )
+    messenger.fail(lambda m, c, t: c == 1003, [Unreachable("Forbidden: user is deactivated")])
+    await drain(sender(services), services)
+    (shown,) = messenger.shown_to(MANAGER)
+    assert "共 3 人:送达 1 · 屏蔽了机器人 1 · 账号已注销 1 · 失败 0" in shown
+    assert "🚫 屏蔽了机器人(已标记,之后不再发送):学员1002\n" in shown
+    assert "🗑 账号已注销(之后不再发送):学员1003" in shown
+    with services.session() as session:  # neither is sent to again
+        blocked = session.exec(select(Membership.user_id).where(Membership.blocked))
+        assert set(blocked) == {1002, 1003}
