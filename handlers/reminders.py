@@ -11,12 +11,19 @@ class's manager may act, and only while the reminder is in the expected state)::
     rm:1:ok:<reminder>            confirm a draft        rm:1:no:<reminder>  drop a draft
     rm:1:cx:<reminder>            ask to cancel          rm:1:cy:<reminder>  cancel it
     rm:1:ls:0                     back to the list
+    rm:1:td:<reminder>            a draft 「明天…」 written 00:00–04:59: today instead
+
+「明天上午9点」 written at 00:30 keeps its calendar meaning (the next date, 32 h away): the
+confirmation says so in words (「注意:现在是凌晨,“明天”按日历算是 12月8日(周二)」) and offers
+a button to move it to today, so a manager who meant "after I sleep" fixes it with one tap.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
+
+from sqlalchemy import update
 
 from bot.chat import Button, Edit, Notice, Reply, Send, keyboard
 from bot.db import crud
@@ -32,6 +39,7 @@ from scheduler.timeparse import (
     cron_next_runs,
     format_datetime,
     parse_reminder,
+    small_hours_tomorrow,
 )
 
 router = Router("reminders", roles={Role.manager, Role.admin})
@@ -106,11 +114,45 @@ def _upcoming(ctx: Context, reminder: Reminder) -> list[datetime]:
     return [_local(ctx, reminder.run_at)]
 
 
+def _small_hours(ctx: Context, reminder: Reminder) -> tuple[str, datetime, datetime | None] | None:
+    """For a one-off draft 「明天…」 written 00:00–04:59 and due on the next calendar day:
+    (the word as written, its time, the same time today if still ahead); None otherwise."""
+    if reminder.cron is not None or reminder.run_at is None:
+        return None
+    found = small_hours_tomorrow(reminder.when_text, _local(ctx, reminder.created_at))
+    run = _local(ctx, reminder.run_at)
+    if found is None or run.date() != found[1]:
+        return None
+    today = run - timedelta(days=1)
+    return found[0], run, today if today > utcnow() else None
+
+
+def _small_hours_note(ctx: Context, reminder: Reminder) -> str:
+    found = _small_hours(ctx, reminder)
+    if found is None:
+        return ""
+    word, run, today = found
+    note = f"⚠️ 注意:现在是凌晨,“{word}”按日历算是 {_day(run)}。"
+    if today is not None:
+        note += f"如果您指的是今天 {_day(today)},请点「{_today_label(today)}」。"
+    return note
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.month}月{moment.day}日(周{'一二三四五六日'[moment.weekday()]})"
+
+
+def _today_label(today: datetime) -> str:
+    return f"🕘 改为{today.month}月{today.day}日 {today:%H:%M}"
+
+
 def _summary(ctx: Context, reminder: Reminder, class_name: str | None) -> str:
     lines = ["⏰ <b>新提醒</b>"]
     if class_name is not None:
         lines.append(f"班级:{escape(class_name)}")
     lines.append(f"时间:{escape(reminder.label)}")
+    if note := _small_hours_note(ctx, reminder):
+        lines.append(note)
     if reminder.cron is not None:
         runs = _upcoming(ctx, reminder)
         lines.append("接下来三次:")
@@ -122,12 +164,16 @@ def _summary(ctx: Context, reminder: Reminder, class_name: str | None) -> str:
 def _confirmation(ctx: Context, reminder: Reminder, class_name: str, *, edit: bool) -> Reply:
     assert reminder.id is not None
     text = _summary(ctx, reminder, class_name) + "\n\n确认后按时发给全班学员。"
-    buttons = keyboard(
+    rows = [
         [
             Button("✅ 确认", data=_data("ok", reminder.id)),
             Button("✖ 取消", data=_data("no", reminder.id)),
         ]
-    )
+    ]
+    small_hours = _small_hours(ctx, reminder)
+    if small_hours is not None and small_hours[2] is not None:
+        rows.append([Button(_today_label(small_hours[2]), data=_data("td", reminder.id))])
+    buttons = keyboard(*rows)
     return Edit(text, buttons) if edit else Send(text, buttons)
 
 
@@ -234,6 +280,8 @@ async def on_button(ctx: Context) -> list[Reply]:
         return _choose_class(ctx, reminder, numbers[1])
     if action == "ok":
         return _confirm(ctx, reminder, training_class)
+    if action == "td":
+        return _today_instead(ctx, reminder, training_class)
     if action == "no":
         return _drop(ctx, reminder)
     if action == "cx":
@@ -304,6 +352,34 @@ def _confirm(
         "\n用 /reminders 查看或取消。",
     ]
     return [Edit("\n".join(lines)), Notice("已设置")]
+
+
+def _today_instead(
+    ctx: Context, reminder: Reminder, training_class: TrainingClass | None
+) -> list[Reply]:
+    """Move a small-hours 「明天…」 draft to the same time today and show it again."""
+    if reminder.status != ReminderStatus.draft:
+        raise UserError("这条提醒已经处理过了。")
+    if training_class is None:
+        raise UserError("请先选择培训班。")
+    found = _small_hours(ctx, reminder)
+    if found is None or found[2] is None:
+        raise UserError("今天的这个时间已经过去了,请按「✅ 确认」或用 /remind 重新设置。")
+    _, run, today = found
+    old_label = format_datetime(run)
+    label = format_datetime(today) + reminder.label.removeprefix(old_label)
+    assert reminder.id is not None
+    with ctx.services.session() as session:
+        moved = session.execute(
+            update(Reminder)
+            .where(Reminder.id == reminder.id, Reminder.status == ReminderStatus.draft)
+            .values(run_at=today, label=label)
+        )
+        session.commit()
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            raise UserError("这条提醒已经处理过了。")
+        reminder = rcrud.get_reminder(session, reminder_id=reminder.id) or reminder
+    return [_confirmation(ctx, reminder, training_class.name, edit=True), Notice("已改为今天")]
 
 
 def _drop(ctx: Context, reminder: Reminder) -> list[Reply]:

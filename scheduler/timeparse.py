@@ -19,12 +19,15 @@ Usage::
 Supported forms (full-width digits and colons and Chinese numerals are accepted):
 
 * one-off, relative: ``30分钟后`` ``2小时后`` ``半小时后`` ``一个半小时后`` ``3天后`` ``两周后``
-  (``N天后``/``N周后`` keep the current clock time unless a time follows: ``3天后上午9点``);
-  a count too far ahead (``3000天后``) is refused as too far, not as unreadable
+  ``3个月后`` ``半年后`` ``一年后`` (``N天后``/``N周后``/``N个月后`` keep the current clock time
+  unless a time follows: ``3天后上午9点``; a month without that day gives its last day);
+  a count too far ahead (``3000天后``, ``两年后``) is refused as too far, not as unreadable
 * one-off, by day: ``今天`` ``明天`` ``后天`` ``大后天`` ``今早`` ``今晚`` ``明早`` ``明晚``
   ``周五`` (the next Friday still ahead) ``本周五`` ``下周一`` ``下下周三``
-  ``12月1日`` ``12月1号`` ``12/1`` ``15号`` ``下个月15号`` ``2026-12-01`` ``2026/12/1``
-  ``2026年12月1日`` ``明年1月5日``, each optionally followed by a time of day
+  ``周末`` ``下周末`` (the Saturday: see below) ``月底`` ``下个月底``
+  ``12月1日`` ``12月1号`` ``12/1`` ``12.1`` ``12-1`` ``15号`` ``下个月15号`` ``2026-12-01``
+  ``2026/12/1`` ``2026年12月1日`` ``明年1月5日`` ``元旦`` ``国庆`` ``教师节`` (holidays on a
+  fixed date), each optionally followed by a time of day (``12.10 9点``)
 * past wordings, recognised only to say the time has passed: ``昨天`` ``前天`` ``昨晚``
   ``上周五`` ``上个月15号`` ``去年12月1日`` ``3天前`` ``2小时前``
 * time of day: ``9点`` ``9点半`` ``9点一刻`` ``9点30分`` ``九点十五`` ``8:30`` ``18:00``,
@@ -33,6 +36,8 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
 * recurring: ``每天21:00`` ``每晚9点`` ``每周五20:00`` ``每周一、三、五 8:00``
   ``每周一至五 8点`` ``工作日 8:00`` ``每周末10点`` ``每月1日 9:00`` ``每月1日、15日 9点``
   ``每月最后一天 18:00`` ``每年12月1日 9点``
+* not supported, refused with what to write instead: intervals the cron rules cannot count
+  (``每两周`` ``隔周`` ``每隔一天`` ``每两个月`` ``每2小时``: suggest ``每周五20:00`` …)
 * a standard 5-field crontab prefixed by ``cron``: ``cron 0 9 * * 1-5 TEXT``
   (crontab weekdays, 0 or 7 = Sunday, are converted to APScheduler names; day-of-month and
   day-of-week both restricted means both must match, as in APScheduler, not either as in cron);
@@ -53,6 +58,16 @@ Conventions:
   description says so: ``(今年的12月1日已过,按2027年)``); today's date with a passed time of
   day is reported as past. ``15号`` that already passed this month means next month (also
   said). A one-off reminder may be at most one year ahead (``MAX_AHEAD_YEARS``).
+* ``12.10`` and ``12-10`` are month and day (as ``12/10``), unless a unit follows
+  (``1.5小时后``, ``8-10点`` stay unread); a month or day out of range is no date either.
+* ``周末``/``下周末`` mean the Saturday of that week (weeks start on Monday; 09:00 unless a
+  time is written), said as ``(下周末按周六)``: the start of the weekend, when a reminder is
+  still useful. A bare ``周末`` is the next Saturday still ahead, like a bare ``周六``.
+* ``月底`` is the last day of this month, or of next month once this month's is over (said:
+  ``(本月最后一天已过,按12月31日)``). ``元旦`` is the next 1 January still ahead.
+* ``明天`` keeps its calendar meaning at any hour: written at 00:30, ``明天上午9点`` is the
+  next date, 32.5 h away. :func:`small_hours_tomorrow` recognises that case (00:00-04:59) so
+  the confirmation names the date and offers today instead (handlers/reminders.py).
 * Arithmetic is wall-clock in ``now``'s time zone (fine for the DST-free Asia/Shanghai).
 """
 
@@ -154,6 +169,23 @@ def parse_reminder(text: str, now: datetime) -> ParsedSchedule:
             f"请在时间后写上提醒内容,例如:/remind {when_text} 交研修日志", with_examples=False
         )
     return ParsedSchedule(when_text=when_text, message=message, now=now, **schedule)
+
+
+SMALL_HOURS_END = 5  # written before 05:00, 「明天」 may be meant as the morning after the night
+_TOMORROW_RE = re.compile(r"\s*(明天|明日|明早|明晨|明晚)")
+
+
+def small_hours_tomorrow(when_text: str, now: datetime) -> tuple[str, date] | None:
+    """(「明天」 as written, the calendar day it means) when WHEN starts with 明天/明早/明晚…
+    and was written between 00:00 and 04:59, when a manager up late may mean the coming
+    morning, which is today by the calendar; None otherwise.
+
+    「明天」 keeps its calendar meaning (the next date): the confirmation names that date and
+    offers today instead (handlers/reminders.py)."""
+    m = _TOMORROW_RE.match(when_text)
+    if m is None or now.hour >= SMALL_HOURS_END:
+        return None
+    return m[1], now.date() + timedelta(days=1)
 
 
 def format_datetime(dt: datetime) -> str:
@@ -552,15 +584,27 @@ def match_weekday(text: str) -> Candidate | None:
 
 _ISO_DATE_RE = re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})[日号]?")
 _SLASH_DATE_RE = re.compile(r"(?P<m>\d{1,2})\s*/\s*(?P<d>\d{1,2})(?![\d/])")
+# 「12.10」「12-10」: month and day, unless a unit follows (「1.5小时后」「8-10点」 are no dates)
+_DOT_DATE_RE = re.compile(
+    r"(?P<m>\d{1,2})[.\-](?P<d>\d{1,2})(?![\d.\-])[日号]?"
+    r"(?!\s*(?:个|小时|钟头|分|秒|天|周|星期|礼拜|月|年|点|點|时|時|:|%|倍|元|万|人|次|岁))"
+)
 _CN_DATE_RE = re.compile(
     rf"(?:(?P<y>{YEAR})年|(?P<rel>今年|明年|去年))?\s*(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号號]"
 )
 
 
 def match_full_date(text: str) -> Candidate | None:
-    m = _ISO_DATE_RE.match(text) or _CN_DATE_RE.match(text) or _SLASH_DATE_RE.match(text)
+    m = (
+        _ISO_DATE_RE.match(text)
+        or _CN_DATE_RE.match(text)
+        or _SLASH_DATE_RE.match(text)
+        or _DOT_DATE_RE.match(text)
+    )
     if not m:
         return None
+    if m.re is _DOT_DATE_RE and not (1 <= int(m["m"]) <= 12 and 1 <= int(m["d"]) <= 31):
+        return None  # 「0.5」「13-20」: not a month and day
     groups = m.groupdict()
     month, day = cn_to_int(m["m"]), cn_to_int(m["d"])
     written = m[0]
@@ -618,6 +662,173 @@ def match_month_day(text: str) -> Candidate | None:
         return _at(_make_date(year, month, day, written), clock, now.tzinfo), note
 
     return _one_off(text, m, resolve)
+
+
+_WEEKEND_RE = re.compile(rf"(?P<pre>下下个?|下个?|上上个?|上个?|这个?|本)?{WEEK}末")
+
+
+def match_weekend(text: str) -> Candidate | None:
+    """「下周末」 (also 周末, 本周末, 下下周末): the Saturday of that week (weeks start on
+    Monday); a bare 「周末」 is the next Saturday still ahead, like a bare 「周六」."""
+    m = _WEEKEND_RE.match(text)
+    if not m:
+        return None
+    prefix = (m["pre"] or "").rstrip("个")
+    saturday = 5
+
+    def resolve(now: datetime, clock: Clock) -> tuple[datetime, str]:
+        today = now.date()
+        note = f"({m[0]}按周六)"
+        if not prefix:
+            run_at = _at(
+                today + timedelta(days=(saturday - today.weekday()) % 7), clock, now.tzinfo
+            )
+            return (run_at if run_at > now else run_at + timedelta(days=7)), note
+        monday = today - timedelta(days=today.weekday())
+        day = monday + timedelta(days=7 * _WEEK_OFFSET[prefix] + saturday)
+        return _at(day, clock, now.tzinfo), note
+
+    return _one_off(text, m, resolve)
+
+
+_MONTH_END_RE = re.compile(r"(?P<pre>本|这个?|下个?|下下个?)?(?:月底|月末)")
+
+
+def match_month_end(text: str) -> Candidate | None:
+    """「月底」「本月底」: the last day of this month, or of next month once this month's is
+    over (said in the description); 「下个月底」: next month's."""
+    m = _MONTH_END_RE.match(text)
+    if not m:
+        return None
+    ahead = {"下下": 2, "下": 1}.get((m["pre"] or "").rstrip("个"), 0)
+
+    def resolve(now: datetime, clock: Clock) -> tuple[datetime, str]:
+        year, month = _add_months(now.date(), ahead)
+        run_at = _at(date(year, month, calendar.monthrange(year, month)[1]), clock, now.tzinfo)
+        if ahead or run_at > now:
+            return run_at, ""
+        year, month = _add_months(now.date(), 1)
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        return _at(last, clock, now.tzinfo), f"(本月最后一天已过,按{month}月{last.day}日)"
+
+    return _one_off(text, m, resolve)
+
+
+# Holidays on a fixed date; 春节, 端午, 中秋 follow the lunar calendar and are not read.
+_HOLIDAYS = {
+    "元旦": (1, 1),
+    "元旦节": (1, 1),
+    "五一": (5, 1),
+    "劳动节": (5, 1),
+    "五一劳动节": (5, 1),
+    "儿童节": (6, 1),
+    "六一": (6, 1),
+    "教师节": (9, 10),
+    "国庆": (10, 1),
+    "国庆节": (10, 1),
+}
+_HOLIDAY_RE = re.compile(rf"(?P<pre>今年|明年)?(?P<name>{_alternation(_HOLIDAYS)})(?:当天|那天)?")
+
+
+def match_holiday(text: str) -> Candidate | None:
+    """「元旦」: the next 1 January still ahead (today's if the time is still to come);
+    also 国庆, 教师节 ... on their fixed dates. 「明年元旦」 is next year's."""
+    m = _HOLIDAY_RE.match(text)
+    if not m:
+        return None
+    month, day = _HOLIDAYS[m["name"]]
+
+    def resolve(now: datetime, clock: Clock) -> tuple[datetime, str]:
+        note = f"({m['name']}:{month}月{day}日)"
+        if m["pre"]:
+            year = now.year + (1 if m["pre"] == "明年" else 0)
+            return _at(date(year, month, day), clock, now.tzinfo), note
+        this_year = date(now.year, month, day)
+        year = now.year if this_year >= now.date() else now.year + 1
+        return _at(date(year, month, day), clock, now.tzinfo), note
+
+    return _one_off(text, m, resolve)
+
+
+_RELATIVE_MONTHS_RE = re.compile(
+    rf"(?:(?P<n>{COUNT})\s*(?P<unit>个\s*月|年)|(?P<half>半)\s*(?P<half_unit>年|个\s*月))"
+    rf"(?:{AFTER}|(?P<ago>{BEFORE}))"
+)
+
+
+def match_relative_months(text: str) -> Candidate | None:
+    """「一年后」「3个月后」「半年后」「半个月后」: the same day and clock time that many months
+    ahead (the month's last day if it is shorter); 「3个月前」 is past."""
+    m = _RELATIVE_MONTHS_RE.match(text)
+    if not m:
+        return None
+    written = m[0].strip()
+    if m["half"]:
+        months, days = (6, 0) if m["half_unit"] == "年" else (0, 15)
+    else:
+        count = cn_to_int(m["n"])
+        months, days = (count * 12 if m["unit"] == "年" else count), 0
+
+    def resolve(now: datetime, clock: Clock) -> tuple[datetime, str]:
+        if m["ago"]:
+            raise _past_relative(written, now)
+        if months > 12 * MAX_AHEAD_YEARS:
+            raise _too_far(f"「{written}」", now)
+        year, month = _add_months(now.date(), months)
+        day = min(now.day, calendar.monthrange(year, month)[1])
+        return _at(date(year, month, day) + timedelta(days=days), clock, now.tzinfo), ""
+
+    return _one_off(text, m, resolve, default=lambda now: Clock(now.hour, now.minute))
+
+
+# 「每两周」「每隔一天」「隔周」: APScheduler's cron rules cannot count weeks or days from a
+# start, so these are refused with what to write instead.
+_INTERVAL_RE = re.compile(
+    rf"每\s*(?P<gap>隔)?\s*(?P<n>{COUNT})?\s*个?\s*(?P<unit>周|星期|礼拜|天|日|月|年|小时|钟头|分钟)"
+    r"|(?P<other>隔周|隔天|隔日|单周|双周)"
+)
+_INTERVAL_ADVICE = {
+    "周": "可以改成每周固定的星期几,例如「每周五20:00」;"
+    "隔周的事也可以分别设一次性提醒,例如「下下周五20:00」",
+    "天": "可以改成每周固定的几天,例如「每周一、三、五 8:00」,或者「每天21:00」",
+    "月": "可以改成每月固定的日子,例如「每月1日 9:00」,或者「每年3月1日 9:00」",
+    "年": "可以写「每年12月1日 9点」",
+    "小时": "一天要提醒几次的话,可以写几个整点,"
+    "例如「cron 0 9,14,20 * * *」(每天 9:00、14:00、20:00)",
+}
+_INTERVAL_UNIT = {  # the unit as said in the refusal
+    "星期": "周",
+    "礼拜": "周",
+    "日": "天",
+    "钟头": "小时",
+    "隔周": "周",
+    "单周": "周",
+    "双周": "周",
+    "隔天": "天",
+    "隔日": "天",
+}
+
+
+def match_interval(text: str) -> Candidate | None:
+    """Intervals the recurring rules cannot express: a candidate whose build refuses them."""
+    m = _INTERVAL_RE.match(text)
+    if not m:
+        return None
+    if not m["other"] and not m["gap"] and (m["n"] is None or cn_to_int(m["n"]) == 1):
+        return None  # 「每周五」「每天」「每月1日」: the recurring forms read these
+    written = m[0].strip()
+    word = m["other"] or m["unit"]
+    unit = _INTERVAL_UNIT.get(word, word)
+    advice = _INTERVAL_ADVICE["小时" if unit == "分钟" else unit]
+
+    def build(now: datetime) -> dict[str, object]:
+        raise TimeParseError(
+            f"暂不支持「{written}」这种隔几{unit}重复的提醒:重复提醒只能按每天、每周几、"
+            f"每月几日或每年几月几日设置。\n{advice}。",
+            with_examples=False,
+        )
+
+    return m.end(), build
 
 
 def match_bare_clock(text: str) -> Candidate | None:
@@ -958,6 +1169,11 @@ _MATCHERS: tuple[Callable[[str], Candidate | None], ...] = (
     match_yearly,
     match_relative_time,
     match_relative_days,
+    match_relative_months,
+    match_interval,
+    match_weekend,
+    match_month_end,
+    match_holiday,
     match_day_word,
     match_weekday,
     match_full_date,
