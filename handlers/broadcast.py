@@ -10,6 +10,7 @@ Callback data (version 1, re-checked: only the draft's author, only for a class 
 
     bc:1:cls:<broadcast>:<class>   choose the class     bc:1:ok:<broadcast>:<class>  send
     bc:1:no:<broadcast>            drop the draft
+    bcr:1:<broadcast>              🔁 resend to the members it failed for (on the report)
 
 Both are private: in a group /broadcast is refused there, since the report names members who
 blocked the bot. A draft keeps the message's hidden links (「点击此处」 → <a href>) and may be a
@@ -34,7 +35,7 @@ from bot.db.models import Role, TrainingClass
 from bot.db.reminder_models import BroadcastStatus
 from handlers.classes import class_labels
 from handlers.routing import Context, Router, UserError
-from scheduler.broadcaster import wake_sender
+from scheduler.broadcaster import RESEND_PREFIX, resend_failed, wake_sender
 
 router = Router("broadcast", roles={Role.manager, Role.admin})
 
@@ -248,3 +249,14 @@ async def on_button(ctx: Context) -> list[Reply]:
         return [Notice("这条群发已经处理过了。")]
     wake_sender(ctx.services)
     return [Notice("开始发送")]
+
+
+@router.callback(RESEND_PREFIX)
+async def on_resend(ctx: Context) -> list[Reply]:
+    """「🔁 重发给未送达的 N 人」 on a report: the message again, only to the members it failed
+    for, once; only the broadcast's author (scheduler/broadcaster.py `resend_failed`)."""
+    answer = resend_failed(ctx.services, data=ctx.event.callback_data, user_id=ctx.user.id)
+    if answer.refused:
+        raise UserError(answer.notice)
+    replies: list[Reply] = [Edit(*answer.report)] if answer.report else []
+    return [*replies, Notice(answer.notice)]

@@ -37,7 +37,9 @@ The final report (✅ all reached / ⚠️ some failed / ❌ nobody reached) rep
 message. Each report call is retried (429 after its wait, 5xx after a short backoff); the
 broadcast is marked `reported_at` only once the report is shown, and a report that could not
 be shown is tried again every `report_retry_seconds` and by the next leader after a restart
-(`unreported_broadcast_ids`).
+(`unreported_broadcast_ids`). A report with failed members carries 「🔁 重发给未送达的 N 人」:
+`resend_failed` (handlers/broadcast.py calls it) makes one new broadcast of the same message
+to just those members (`rcrud.create_resend`, once per broadcast), sent and reported like any.
 
 Memory stays flat: members are copied into delivery rows by one INSERT … SELECT and read back
 in small batches; per-chat limiter state is swept.
@@ -68,6 +70,7 @@ from bot.chat import (
     RetryAfter,
     TransientError,
     Unreachable,
+    keyboard,
 )
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
@@ -88,6 +91,7 @@ NAMES_IN_REPORT = 20
 TAGS = re.compile(r"<[^>]+>")
 # A report that could not be shown is retried for this long after the broadcast finished.
 REPORT_MAX_AGE = timedelta(days=1)
+RESEND_PREFIX = "bcr"  # 「🔁 重发给未送达的 N 人」, handled in handlers/broadcast.py
 
 
 def keyboard_to_json(buttons: Keyboard) -> list:
@@ -156,6 +160,7 @@ class _Running:
     class_name: str
     report_chat_id: int | None
     progress_message_id: int | None
+    resend: bool = False
     finished_at: datetime | None = None
     last_progress: float = 0.0
     last_progress_text: str = ""
@@ -430,6 +435,7 @@ class Broadcaster:
                     class_name=training_class.name if training_class else "",
                     report_chat_id=record.report_chat_id,
                     progress_message_id=record.progress_message_id,
+                    resend=rcrud.is_resend(record),
                     finished_at=record.finished_at,
                 )
                 return state, record.status
@@ -496,7 +502,7 @@ class Broadcaster:
         counts = await self._db(rcrud.delivery_counts, broadcast_id=state.id)
         total = sum(counts.values())
         done = total - counts.get(DeliveryStatus.pending, 0) - counts.get("sending", 0)
-        what, excerpt = title_of(state.kind, state.class_name, state.text)
+        what, excerpt = title_of(state.kind, state.class_name, state.text, state.resend)
         gone = counts.get(DeliveryStatus.deactivated, 0)
         return (
             f"📤 正在发送{what}:{excerpt}\n"
@@ -606,10 +612,10 @@ class Broadcaster:
         return idle
 
 
-# ---------------------------------------------------------------- the report
+# ---------------------------------------------------------------- the report and its button
 
 
-def title_of(kind: str, class_name: str, text: str) -> tuple[str, str]:
+def title_of(kind: str, class_name: str, text: str, resend: bool = False) -> tuple[str, str]:
     """("群发「班级」", "the first 30 characters…"), for the progress and the report."""
     lines = text.splitlines()
     if len(lines) > 1 and lines[0].startswith(("📢", "⏰")):  # our own header line
@@ -618,7 +624,8 @@ def title_of(kind: str, class_name: str, text: str) -> tuple[str, str]:
     excerpt = plain if len(plain) <= 30 else plain[:30] + "…"
     what = "提醒" if kind == "reminder" else "问卷" if kind == "survey" else "群发"
     where = f"「{escape(class_name)}」" if class_name else ""
-    return f"{what}{where}", escape(excerpt)
+    again = "(重发)" if resend else ""
+    return f"{what}{where}{again}", escape(excerpt)
 
 
 REPORT_SECTIONS = (
@@ -629,13 +636,20 @@ REPORT_SECTIONS = (
 )
 
 
+def resend_data(broadcast_id: int) -> str:
+    return f"{RESEND_PREFIX}:1:{broadcast_id}"
+
+
 def report_message(session: Session, *, broadcast_id: int) -> tuple[str, Keyboard]:
-    """The final report of a finished broadcast, and its buttons (none yet)."""
+    """The final report of a finished broadcast, and its 「🔁 重发给未送达的 N 人」 button."""
     record = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
     assert record is not None
     training_class = session.get(TrainingClass, record.class_id)
     what, excerpt = title_of(
-        record.kind, training_class.name if training_class else "", record.text
+        record.kind,
+        training_class.name if training_class else "",
+        record.text,
+        rcrud.is_resend(record),
     )
     counts = rcrud.delivery_counts(session, broadcast_id=broadcast_id)
     total = sum(counts.values())
@@ -667,4 +681,53 @@ def report_message(session: Session, *, broadcast_id: int) -> tuple[str, Keyboar
         lines.append(f"{heading}:{escape('、'.join(names))}{more}")
     if total == 0:
         lines.append("班里还没有可以接收的学员。")
-    return "\n".join(lines)[:MAX_TEXT], ()
+    buttons: Keyboard = ()
+    resend = rcrud.resend_of(session, broadcast_id=broadcast_id) if failed else None
+    if resend is not None:
+        again = sum(rcrud.delivery_counts(session, broadcast_id=resend.id).values())
+        lines.append(f"🔁 已重发给未送达的 {again} 人,结果见下面的新消息。")
+    elif failed:
+        label = f"🔁 重发给未送达的 {failed} 人"
+        buttons = keyboard([Button(label, data=resend_data(broadcast_id))])
+    return "\n".join(lines)[:MAX_TEXT], buttons
+
+
+@dataclass(frozen=True)
+class ResendAnswer:
+    """What to answer a press of 「🔁 重发给未送达的 N 人」."""
+
+    notice: str  # the short answer to the press (the refusal if `refused`)
+    report: tuple[str, Keyboard] | None = None  # the report as it reads now: edit it in place
+    refused: bool = False
+
+
+def resend_failed(services: Services, *, data: str, user_id: int) -> ResendAnswer:
+    """Send a finished broadcast again to the members whose delivery failed (not those who
+    blocked the bot or got it), once: only its author may, and a second press sends nothing.
+    The resend is a broadcast of its own: restart-safe, with its own progress and report."""
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] != RESEND_PREFIX or parts[1] != "1" or not parts[2].isdigit():
+        return ResendAnswer("这个按钮已失效。", refused=True)
+    broadcast_id = int(parts[2])
+    with services.session() as session:
+        original = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
+        if original is None:
+            return ResendAnswer("这个按钮已失效。", refused=True)
+        if original.created_by != user_id:
+            return ResendAnswer("这不是您创建的群发。", refused=True)
+        if original.status != BroadcastStatus.done:
+            return ResendAnswer("这条群发还没有发送完毕。", refused=True)
+        resend, count = rcrud.create_resend(session, broadcast_id=broadcast_id)
+        report = report_message(session, broadcast_id=broadcast_id)
+        if resend is None:
+            if rcrud.resend_of(session, broadcast_id=broadcast_id) is not None:
+                notice = "已经重发过了,不会再发一次。"
+            elif rcrud.delivery_counts(session, broadcast_id=broadcast_id).get(
+                DeliveryStatus.failed
+            ):
+                notice = "未送达的学员之后都屏蔽了机器人,没有重发。"
+            else:
+                notice = "这条群发没有未送达的学员。"
+            return ResendAnswer(notice, report)
+    wake_sender(services)
+    return ResendAnswer(f"开始重发给 {count} 人", report)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, insert, literal, text, update
+from sqlalchemy import and_, func, insert, literal, or_, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.db.models import Membership, TrainingClass, User, utcnow
 from bot.db.reminder_models import (
@@ -205,6 +207,85 @@ def unreported_broadcast_ids(session: Session, *, finished_after: datetime) -> l
         .order_by(Broadcast.id)
     )
     return [int(i) for i in session.exec(statement)]
+
+
+RESEND_KEY = "resend:{}"
+
+
+def resend_of(session: Session, *, broadcast_id: int) -> Broadcast | None:
+    """The resend to the members whose delivery of `broadcast_id` failed, if one was made."""
+    statement = select(Broadcast).where(
+        Broadcast.occurrence_key == RESEND_KEY.format(broadcast_id)
+    )
+    return session.exec(statement).first()
+
+
+def is_resend(broadcast: Broadcast) -> bool:
+    return (broadcast.occurrence_key or "").startswith(RESEND_KEY.format(""))
+
+
+def _failed_recipients(broadcast: Broadcast) -> SelectOfScalar[int]:
+    """SELECT of the user ids whose delivery of `broadcast` failed and who are not marked as
+    having blocked the bot since (a member who left the class is no longer marked)."""
+    return (
+        select(BroadcastDelivery.user_id)
+        .join(
+            Membership,
+            and_(
+                Membership.user_id == BroadcastDelivery.user_id,
+                Membership.class_id == broadcast.class_id,
+            ),
+            isouter=True,
+        )
+        .where(
+            BroadcastDelivery.broadcast_id == broadcast.id,
+            BroadcastDelivery.status == DeliveryStatus.failed,
+            or_(Membership.blocked == None, Membership.blocked == False),  # noqa: E711, E712
+        )
+    )
+
+
+def create_resend(session: Session, *, broadcast_id: int) -> tuple[Broadcast | None, int]:
+    """Send a finished broadcast again, only to the members whose delivery failed.
+
+    One commit writes the new broadcast (same class, text, buttons, kind and report chat;
+    `occurrence_key` ``resend:<id>``, unique) and its pending rows. Returns (the new
+    broadcast, how many it goes to); (None, 0) if this broadcast was resent already (also
+    when two presses race: the unique key lets only one in) or nobody is left to send to.
+    """
+    original = session.get(Broadcast, broadcast_id)
+    if original is None or resend_of(session, broadcast_id=broadcast_id) is not None:
+        return None, 0
+    recipients = _failed_recipients(original).subquery()
+    count = int(session.exec(select(func.count()).select_from(recipients)).one())
+    if not count:
+        return None, 0
+    record = Broadcast(
+        class_id=original.class_id,
+        text=original.text,
+        created_by=original.created_by,
+        buttons=list(original.buttons or []),
+        kind=original.kind,
+        report_chat_id=original.report_chat_id,
+        status=BroadcastStatus.sending,
+        occurrence_key=RESEND_KEY.format(broadcast_id),
+    )
+    session.add(record)
+    try:
+        session.flush()
+    except IntegrityError:  # the other press won
+        session.rollback()
+        return None, 0
+    rows = select(
+        literal(record.id),
+        recipients.c.user_id,
+        literal(DeliveryStatus.pending),
+        literal(0),
+    )
+    columns = ["broadcast_id", "user_id", "status", "attempts"]
+    session.execute(insert(BroadcastDelivery).from_select(columns, rows))
+    session.commit()
+    return record, count
 
 
 # ---------------------------------------------------------------- deliveries
