@@ -164,6 +164,16 @@ def parse_reminder(text: str, now: datetime) -> ParsedSchedule:
     when_text = original[:end].strip()
     schedule = build(now)
     message = original[end:].strip().lstrip(_MESSAGE_SEPARATORS).strip()
+    deadline = re.match(rf"({BEFORE})\s*", message)
+    if deadline:  # 「12月10日前 交材料」 names the deadline, not when to remind
+        due = schedule.get("run_at")
+        day_before = due - timedelta(days=1) if isinstance(due, datetime) else None
+        when = f"{day_before.month}月{day_before.day}日 9:00" if day_before else "每周四 20:00"
+        raise TimeParseError(
+            f"「{when_text}{deadline[1]}」像是截止时间。请先写提醒发出的时间,再写内容,例如:"
+            f"/remind {when} {when_text}{deadline[1]}{message[deadline.end() :]}",
+            with_examples=False,
+        )
     if not message:
         raise TimeParseError(
             f"请在时间后写上提醒内容,例如:/remind {when_text} 交研修日志", with_examples=False

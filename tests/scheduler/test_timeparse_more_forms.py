@@ -125,3 +125,21 @@ def test_tomorrow_keeps_its_calendar_meaning_in_the_small_hours() -> None:
     night = datetime(2026, 12, 7, 0, 30, tzinfo=TZ)
     assert parse("明天上午9点", night).run_at == datetime(2026, 12, 8, 9, 0, tzinfo=TZ)
     assert NOW.tzinfo is TZ
+
+
+@pytest.mark.parametrize(
+    ("text", "example"),
+    [
+        ("12月10日前 交材料", "/remind 12月9日 9:00 12月10日前交材料"),
+        ("元旦之前交总结", "/remind 12月31日 9:00 元旦之前交总结"),
+    ],
+)
+def test_a_deadline_is_not_taken_for_the_reminder_time(text: str, example: str) -> None:
+    """「12月10日前 交材料」 used to remind on the 10th with the text 「前 交材料」."""
+    with pytest.raises(TimeParseError) as refused:
+        parse_reminder(text, NOW)
+    assert "像是截止时间" in str(refused.value) and example in str(refused.value)
+
+
+def test_a_message_starting_with_qianwang_is_still_a_message() -> None:
+    assert parse_reminder("明天上午9点 前往报告厅", NOW).message == "前往报告厅"
