@@ -23,8 +23,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from html import escape
 
-from sqlalchemy import update
-
 from bot.chat import Button, Edit, Notice, Reply, Send, keyboard
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
@@ -370,16 +368,12 @@ def _today_instead(
     label = format_datetime(today) + reminder.label.removeprefix(old_label)
     assert reminder.id is not None
     with ctx.services.session() as session:
-        moved = session.execute(
-            update(Reminder)
-            .where(Reminder.id == reminder.id, Reminder.status == ReminderStatus.draft)
-            .values(run_at=today, label=label)
+        moved = rcrud.move_draft_reminder(
+            session, reminder_id=reminder.id, run_at=today, label=label
         )
-        session.commit()
-        if moved.rowcount != 1:  # type: ignore[attr-defined]
-            raise UserError("这条提醒已经处理过了。")
-        reminder = rcrud.get_reminder(session, reminder_id=reminder.id) or reminder
-    return [_confirmation(ctx, reminder, training_class.name, edit=True), Notice("已改为今天")]
+    if moved is None:
+        raise UserError("这条提醒已经处理过了。")
+    return [_confirmation(ctx, moved, training_class.name, edit=True), Notice("已改为今天")]
 
 
 def _drop(ctx: Context, reminder: Reminder) -> list[Reply]:

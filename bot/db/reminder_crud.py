@@ -481,6 +481,21 @@ def set_reminder_class(session: Session, *, reminder_id: int, class_id: int) -> 
     session.commit()
 
 
+def move_draft_reminder(
+    session: Session, *, reminder_id: int, run_at: datetime, label: str
+) -> Reminder | None:
+    """Give a draft reminder another time; None if it is no longer a draft."""
+    moved = session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.status == ReminderStatus.draft)
+        .values(run_at=run_at, label=label)
+    )
+    session.commit()
+    if moved.rowcount != 1:
+        return None
+    return get_reminder(session, reminder_id=reminder_id)
+
+
 def activate_reminder(session: Session, *, reminder_id: int, next_run_at: datetime) -> bool:
     """draft → active; False if it was confirmed or dropped already."""
     result = session.execute(
