@@ -179,13 +179,13 @@ def _confirmation(
     if blocked:
         head = (
             f"班级:{escape(label)}(共 {receiving + blocked} 人)\n"
-            f"将发给 {receiving} 人;另有 {blocked} 人屏蔽了机器人,不会发给他们。"
+            f"将发给 {receiving} 人;另有 {blocked} 人屏蔽了机器人或已注销账号,不会发给他们。"
         )
     else:
         head = f"班级:{escape(label)}({receiving} 人)"
     cancel = Button("✖ 取消", data=_data("no", broadcast_id))
     if not receiving:
-        why = f"这 {blocked} 人都屏蔽了机器人" if blocked else "还没有学员加入"
+        why = f"这 {blocked} 人都屏蔽了机器人或已注销账号" if blocked else "还没有学员加入"
         message = (
             f"📢 <b>无法群发</b>\n{head}\n\n这个班目前没有可以接收通知的学员({why})。"
             "请把加入链接(发送 /myclass 查看)发给学员,有人加入后再群发。"
@@ -237,7 +237,10 @@ async def on_button(ctx: Context) -> list[Reply]:
                     )
                 )
             ]
-        header = f"📢 <b>{escape(training_class.name)} 通知</b>\n"
+        header = (  # the manager too: two managers' classes may share a name
+            f"📢 <b>{escape(training_class.name)} 通知</b> · 班主任 "
+            f"{escape(ctx.user.display_name)}\n"
+        )
         started = rcrud.start_draft_broadcast(
             session,
             broadcast_id=numbers[0],

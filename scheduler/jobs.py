@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.chat import DeliveryError
 from bot.db import reminder_crud as rcrud
-from bot.db.models import TrainingClass, utcnow
+from bot.db.models import TrainingClass, User, utcnow
 from bot.db.reminder_models import Reminder, ReminderStatus
 from scheduler import runtime
 from scheduler.timeparse import format_datetime
@@ -74,10 +74,12 @@ def late_note(scheduled: datetime) -> str:
 
 
 def reminder_message(
-    reminder: Reminder, class_name: str, late_from: datetime | None = None
+    reminder: Reminder, class_name: str, late_from: datetime | None = None, manager: str = ""
 ) -> str:
-    """The trainees' message; `late_from` (local time) when it goes out late."""
-    text = f"⏰ <b>提醒</b> · {escape(class_name)}\n{escape(reminder.text)}"
+    """The trainees' message, naming the class and its manager (two managers' classes may
+    share a name); `late_from` (local time) when it goes out late."""
+    sender = f"{class_name} · 班主任 {manager}" if manager else class_name
+    text = f"⏰ <b>提醒</b> · {escape(sender)}\n{escape(reminder.text)}"
     return text + f"\n{late_note(late_from)}" if late_from is not None else text
 
 
@@ -134,11 +136,13 @@ async def fire_reminder(reminder_id: int) -> int | None:
             session.add(reminder)
             training_class = session.get(TrainingClass, reminder.class_id)
             class_name = training_class.name if training_class else ""
+            manager = session.get(User, reminder.created_by)
+            manager_name = manager.display_name if manager else ""
             try:
                 record = rcrud.create_broadcast(
                     session,
                     class_id=reminder.class_id,
-                    text=reminder_message(reminder, class_name, late_from),
+                    text=reminder_message(reminder, class_name, late_from, manager_name),
                     created_by=reminder.created_by,
                     kind="reminder",
                     report_chat_id=report_chat(reminder),

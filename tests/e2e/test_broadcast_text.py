@@ -42,6 +42,7 @@ def test_a_forwarded_notice_keeps_its_link(start_bot, fake_telegram, data_dir):
     for member in MEMBERS:
         sent = tg.wait_for(method="sendMessage", ok=True, chat_id=member, after=mark)
         assert f'点击<a href="{LINK}">此处</a>完成报名' in sent.text
+        assert "报名一班 通知</b> · 班主任" in sent.text  # classes may share a name
 
 
 def test_a_long_notice_is_broadcast_and_groups_get_no_report(start_bot, fake_telegram, data_dir):

@@ -63,7 +63,7 @@ async def test_confirmation_counts_only_members_who_will_receive_it(world) -> No
     draft = await conversation.handle(command(MANAGER, "/broadcast 明天上午9点集合"))
     text = text_of(draft)
     assert "班级:A班(共 2 人)" in text
-    assert "将发给 1 人;另有 1 人屏蔽了机器人,不会发给他们" in text
+    assert "将发给 1 人;另有 1 人屏蔽了机器人或已注销账号,不会发给他们" in text
     send = buttons_of(draft)["✅ 确认发送"]
     assert "开始发送" in text_of(await conversation.handle(press(MANAGER, send)))
     broadcast_id = int(send.split(":")[3])
