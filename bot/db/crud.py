@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from sqlalchemy import exists
+from sqlalchemy import bindparam, exists
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -44,6 +44,20 @@ class Sender(NamedTuple):
     blocked: bool  # marked, in some class, as having blocked the bot
 
 
+# Built once: every update reads its sender, and building the statement cost twice the query.
+_SENDER = (
+    select(
+        User,
+        PendingInput,
+        exists()
+        .where(Membership.user_id == User.id, Membership.blocked)  # type: ignore[arg-type]
+        .correlate(User),
+    )
+    .outerjoin(PendingInput, PendingInput.user_id == User.id)  # type: ignore[arg-type]
+    .where(User.id == bindparam("user_id"))
+)
+
+
 def upsert_sender(
     session: Session,
     *,
@@ -54,17 +68,7 @@ def upsert_sender(
     language_code: str | None = None,
 ) -> Sender:
     """`upsert_user`, also reading the user's pending input and blocked mark, in one query."""
-    blocked = (
-        exists()
-        .where(Membership.user_id == User.id, Membership.blocked)  # type: ignore[arg-type]
-        .correlate(User)
-    )
-    statement = (
-        select(User, PendingInput, blocked)
-        .outerjoin(PendingInput, PendingInput.user_id == User.id)  # type: ignore[arg-type]
-        .where(User.id == user_id)
-    )
-    row = session.exec(statement).first()
+    row = session.exec(_SENDER, params={"user_id": user_id}).first()
     user, pending, is_blocked = row if row is not None else (None, None, False)
     fields = {
         "first_name": first_name[:128],
