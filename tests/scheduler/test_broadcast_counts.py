@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import Edit, Notice, Reply, Send
 from bot.conversation import Conversation
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.models import Role
 from bot.services import Services
-from bot.settings import Settings
 from handlers import routing_table
 from tests.events import command, press
+from tests.inprocess import buttons_of, fresh_services, text_of
 
 MANAGER = 900
 READER, BLOCKER = 1001, 1002
@@ -25,14 +24,7 @@ READER, BLOCKER = 1001, 1002
 
 @pytest.fixture
 def world(database_url: str, tmp_path: Path) -> Iterator[tuple[Conversation, Services, int]]:
-    settings = Settings(
-        _env_file=None,
-        database_url=database_url,
-        data_dir=tmp_path / "data",
-        bot_token=None,
-        admin_ids=frozenset(),
-    )
-    services = Services.create(settings)
+    services = fresh_services(database_url, tmp_path)
     with services.session() as session:
         crud.set_role(session, user_id=MANAGER, role=Role.manager)
         a_class = crud.create_class(session, name="A班", manager_id=MANAGER)
@@ -42,20 +34,6 @@ def world(database_url: str, tmp_path: Path) -> Iterator[tuple[Conversation, Ser
     assert a_class.id is not None
     yield Conversation(services, routing_table()), services, a_class.id
     services.engine.dispose()
-
-
-def text_of(replies: list[Reply]) -> str:
-    return "\n".join(r.text for r in replies if isinstance(r, Send | Edit | Notice))
-
-
-def buttons_of(replies: list[Reply]) -> dict[str, str]:
-    return {
-        b.text: b.data
-        for r in replies
-        if isinstance(r, Send | Edit)
-        for row in r.buttons
-        for b in row
-    }
 
 
 async def test_confirmation_counts_only_members_who_will_receive_it(world) -> None:  # type: ignore[no-untyped-def]

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import DeliveryError, Edit, Notice, Reply, Send, TransientError, Unreachable
+from bot.chat import DeliveryError, Edit, TransientError, Unreachable
 from bot.conversation import Conversation
 from bot.db import crud
 from bot.db.models import Role
 from bot.services import Services
-from bot.settings import Settings
 from handlers import routing_table
 from tests.events import command, press
+from tests.inprocess import buttons_of, fresh_services, text_of
 from tests.scheduler.test_broadcast_reliability import ChatMessenger, sender
 from tests.scheduler.test_broadcaster import drain
 
@@ -26,14 +26,7 @@ GOT_IT, FAILED, BLOCKER, GONE = 1001, 1002, 1003, 1004
 
 @pytest.fixture
 def world(database_url: str, tmp_path: Path) -> Iterator[tuple[Conversation, Services]]:
-    settings = Settings(
-        _env_file=None,
-        database_url=database_url,
-        data_dir=tmp_path / "data",
-        bot_token=None,
-        admin_ids=frozenset(),
-    )
-    services = Services.create(settings)
+    services = fresh_services(database_url, tmp_path)
     services.messenger = ChatMessenger()
     with services.session() as session:
         for manager in (MANAGER, OTHER_MANAGER):
@@ -44,21 +37,6 @@ def world(database_url: str, tmp_path: Path) -> Iterator[tuple[Conversation, Ser
             crud.join_class(session, user_id=user, class_id=a_class.id)
     yield Conversation(services, routing_table()), services
     services.engine.dispose()
-
-
-def text_of(replies: list[Reply]) -> str:
-    return "\n".join(r.text for r in replies if isinstance(r, Send | Edit | Notice))
-
-
-def buttons_of(replies: list[Reply]) -> dict[str, str]:
-    return {
-        b.text: b.data
-        for r in replies
-        if isinstance(r, Send | Edit)
-        for row in r.buttons
-        for b in row
-        if b.data
-    }
 
 
 async def broadcast_with_a_failure(conversation: Conversation, services: Services) -> str:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.chat import Edit, Notice, Send
 from bot.conversation import Conversation
 from bot.db import crud
 from bot.db.models import Role
@@ -17,6 +16,7 @@ from bot.services import Services
 from bot.settings import Settings
 from handlers import routing_table
 from tests.events import command, press
+from tests.inprocess import buttons_of, text_of
 
 MANAGER, OTHER_MANAGER, TRAINEE = 900, 901, 1001
 
@@ -41,20 +41,6 @@ def world(tmp_path: Path) -> tuple[Conversation, Services, dict[str, int]]:
         services,
         {"mine": mine.id, "theirs": theirs.id},
     )
-
-
-def text_of(replies: list) -> str:
-    return "\n".join(r.text for r in replies if isinstance(r, Send | Edit | Notice))
-
-
-def buttons_of(replies: list) -> dict[str, str]:
-    return {
-        b.text: b.data
-        for r in replies
-        if isinstance(r, Send | Edit)
-        for row in r.buttons
-        for b in row
-    }
 
 
 def count(services: Services, model: type) -> int:

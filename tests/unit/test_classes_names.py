@@ -10,37 +10,26 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.chat import Edit, Notice, Reply, Send
+from bot.chat import Edit, Reply, Send
 from bot.conversation import Conversation
 from bot.db import crud
 from bot.db.models import Role, TrainingClass
 from bot.services import Services
-from bot.settings import Settings
 from handlers import routing_table
 from tests.events import command
+from tests.inprocess import fresh_services, text_of
 
 MANAGER, OTHER_MANAGER = 2001, 2002
 
 
 @pytest.fixture
 def world(database_url: str, tmp_path: Path) -> Iterator[tuple[Conversation, Services]]:
-    settings = Settings(
-        _env_file=None,
-        database_url=database_url,
-        data_dir=tmp_path / "data",
-        bot_token=None,
-        admin_ids=frozenset(),
-    )
-    services = Services.create(settings)
+    services = fresh_services(database_url, tmp_path)
     with services.session() as session:
         crud.set_role(session, user_id=MANAGER, role=Role.manager)
         crud.set_role(session, user_id=OTHER_MANAGER, role=Role.manager)
     yield Conversation(services, routing_table()), services
     services.engine.dispose()
-
-
-def text_of(replies: list[Reply]) -> str:
-    return "\n".join(r.text for r in replies if isinstance(r, Send | Edit | Notice))
 
 
 def labels_of(replies: list[Reply]) -> list[str]:
