@@ -18,6 +18,7 @@ from handlers.routing import Context, Router, UserError, button_number
 router = Router("start")
 
 LEAVE_PREFIX = "mc"
+MEMBERS_PREFIX = "cm"  # a manager's members list, handled in handlers/classes.py
 STALE_LEAVE = "这个按钮已失效,请重新发送 /myclass。"
 
 GREETING = {
@@ -35,16 +36,16 @@ HELP_BY_ROLE = {
         "• 直接发送问题,我会引用通知原文回答;在群里用 /ask 问题\n"
         "• /deadlines 查看通知里的截止时间\n"
         "• /join 加入码 — 加入培训班\n"
-        "• /myclass — 查看我的培训班\n"
+        "• /myclass — 查看我的培训班,也可以退出\n"
         "• /mysurveys — 待填写的问卷\n"
         "• /cancel — 取消正在进行的输入"
     ),
     Role.manager: (
         "\n\n👩‍🏫 <b>班主任</b>\n"
-        "• /newclass 班级名称 — 创建培训班,得到加入链接\n"
+        "• /newclass 班级名称 — 创建培训班,得到加入链接;/myclass 查看成员、移出学员\n"
         "• /remind 时间 内容 — 定时提醒,如 /remind 明天9点 提交研修日志\n"
         "• /reminders — 查看、取消提醒\n"
-        "• /broadcast 内容 — 向全班群发通知\n"
+        "• /broadcast 内容 — 向全班群发通知(也可以把消息转发给我)\n"
         "• /survey — 发起满意度调查;/results — 查看结果\n"
         "• 发送 .yaml 问卷模板文件即可添加自定义问卷\n"
         "• /unanswered — 学员提出而我没能回答的问题\n"
@@ -145,10 +146,14 @@ async def my_classes(ctx: Context) -> list[Reply]:
         lines.extend(f"• {escape(joined_label(c, managers))}" for c in joined)
     if not lines:
         return [Send("您还没有加入培训班。请点击班主任分享的链接,或发送 /join 加入码。")]
+    members = [
+        [Button(f"👥 「{c.name[:20]}」成员", data=f"{MEMBERS_PREFIX}:1:ls:{c.id}:0")]
+        for c in managed
+    ]
     leave = [
         [Button(f"🚪 退出「{c.name[:20]}」", data=f"{LEAVE_PREFIX}:1:ask:{c.id}")] for c in joined
     ]
-    return [Send("\n".join(lines), keyboard(*leave))]
+    return [Send("\n".join(lines), keyboard(*members, *leave))]
 
 
 def joined_label(training_class: TrainingClass, managers: dict[int, User]) -> str:

@@ -202,6 +202,21 @@ def count_members(session: Session, *, class_id: int) -> int:
     return int(session.exec(statement).one())
 
 
+def members_page(
+    session: Session, *, class_id: int, offset: int = 0, limit: int = 10
+) -> list[tuple[User, Membership]]:
+    """One page of a class's members, in the order they joined, with their membership."""
+    statement = (
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)  # type: ignore[arg-type]
+        .where(Membership.class_id == class_id)
+        .order_by(Membership.joined_at, Membership.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [(user, membership) for user, membership in session.exec(statement)]
+
+
 def iter_member_ids(
     session: Session, *, class_id: int, include_blocked: bool = False, batch: int = 500
 ) -> Iterator[int]:

@@ -34,3 +34,25 @@ async def test_a_trainee_tells_same_named_classes_apart_and_leaves_one(chat):
         assert [c.id for c in crud.classes_of_member(session, user_id=TRAINEE)] == [first.id]
     again = await chat.press(TRAINEE, button(asked, "确定退出"))
     assert "已经不在" in text_of(again)
+
+
+async def test_a_manager_removes_a_member_after_a_confirmation(chat):
+    from tests.questions.conftest import MANAGER
+
+    listing = await chat.say(MANAGER, "/myclass")
+    members = await chat.press(MANAGER, button(listing, "成员"))
+    assert "小李" in text_of(members)
+    assert (await chat.press(OTHER, button(listing, "成员")))[0].alert  # trainees may not
+    asked = await chat.press(MANAGER, button(members, "移出 1."))
+    assert "确定把 小李 移出" in text_of(asked)
+    with chat.services.session() as session:
+        assert crud.classes_of_member(session, user_id=TRAINEE)
+
+    done = await chat.press(MANAGER, button(asked, "确定移出"))
+
+    assert "已把 小李 移出" in text_of(done) and "(0 人)" in text_of(done)
+    with chat.services.session() as session:
+        assert crud.classes_of_member(session, user_id=TRAINEE) == []
+    assert "移出培训班" in chat.messenger.to(TRAINEE)[-1][0]
+    again = await chat.press(MANAGER, button(asked, "确定移出"))
+    assert "已经不在" in text_of(again)
