@@ -45,6 +45,7 @@ router = Router("reminders", roles={Role.manager, Role.admin})
 PREFIX = "rm"
 VERSION = "1"
 MAX_LISTED = 20
+MAX_REMINDER_CHARS = 1900  # the stored text holds 2,000 (bot/db/reminder_models.py)
 STALE = "这个按钮已失效,请重新发送 /reminders 或 /remind。"
 NOT_YOURS = "这不是您设置的提醒。"
 NO_CLASS = "您还没有培训班。请先用 /newclass 班级名称 创建培训班,再设置提醒。"
@@ -65,12 +66,17 @@ def _local(ctx: Context, moment: datetime) -> datetime:
 # Private only: set in a class group, the confirmation and every firing's progress and report
 # (which names trainees who blocked the bot) would be posted to the whole class. In a group
 # the router answers there with one line asking for the private chat, and nothing else.
-@router.command("remind", "定时提醒", private_only=True)
+@router.command("remind", "定时提醒", private_only=True, long_text=True)
 async def remind(ctx: Context) -> list[Reply]:
     """Parse WHEN TEXT, echo the time(s) and ask which class / to confirm."""
     args = ctx.event.args.strip()
     if not args:
         raise UserError(escape(f"请写上提醒时间和内容。\n\n{EXAMPLES}"))
+    if len(args) > MAX_REMINDER_CHARS:
+        raise UserError(
+            f"提醒太长了({len(args)} 字)。请控制在 {MAX_REMINDER_CHARS} 字以内;"
+            "长篇通知请用 /broadcast 群发。"
+        )
     with ctx.services.session() as session:
         classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
     if not classes:

@@ -112,3 +112,14 @@ async def test_broadcast_refusals_and_forged_buttons(world) -> None:  # type: ig
         record = session.get(Broadcast, broadcast_id)
         assert record.status == "sending" and record.progress_message_id == 5
         assert "语文一班" in record.text
+
+
+async def test_a_long_reminder_fits_up_to_its_column(world) -> None:  # type: ignore[no-untyped-def]
+    """A 1,500-character reminder (longer than other messages) is taken; past 1,900, refused."""
+    conversation, services, _ = world
+    long_text = "请各位学员按时提交研修日志。" * 107  # 1,498 characters
+    taken = await conversation.handle(command(MANAGER, f"/remind 明天9点 {long_text}"))
+    assert "确认" in str(buttons_of(taken)) and count(services, Reminder) == 1
+
+    refused = await conversation.handle(command(MANAGER, f"/remind 明天9点 {long_text * 2}"))
+    assert "提醒太长了" in text_of(refused) and count(services, Reminder) == 1
