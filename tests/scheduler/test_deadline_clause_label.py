@@ -5,7 +5,7 @@ opened by 「第一,…」 reads 「第一部分」 and 「第三条」 stays �
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ import pytest
 
 from knowledge.models import clause_label
 from tests.questions.conftest import ADMIN, MANAGER, Chat, open_chat, text_of
+from tests.scheduler.conftest import cn_date
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -33,18 +34,10 @@ def test_clause_label(clause: str, label: str) -> None:
     assert clause_label(clause) == label
 
 
-@pytest.fixture(scope="module")
-def index_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("kb-cache")
-
-
 @pytest.fixture
 def chat(tmp_path: Path, index_cache: Path) -> Iterator[Chat]:
+    """On SQLite only: what is checked here is wording."""
     yield from open_chat(f"sqlite:///{tmp_path / 'test.db'}", tmp_path, index_cache)
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 async def test_a_part_opened_by_di_yi_is_cited_as_it_reads(chat: Chat) -> None:

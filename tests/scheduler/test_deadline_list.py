@@ -6,9 +6,7 @@ dates are set relative to today."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +15,8 @@ from bot.db import reminder_crud as rcrud
 from handlers.deadlines import REMINDER_DAYS, upcoming_first
 from knowledge.models import Deadline
 from scheduler.deadlines import lead_days_left
-from tests.questions.conftest import ADMIN, MANAGER, Chat, buttons_of, open_chat, text_of
+from tests.questions.conftest import ADMIN, MANAGER, buttons_of, text_of
+from tests.scheduler.conftest import cn_date
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 6, 11, 51, tzinfo=TZ)
@@ -67,20 +66,6 @@ def test_only_lead_times_still_ahead_are_offered(due: date, left: list[int]) -> 
 def test_lead_time_on_the_day_before_nine() -> None:
     early = datetime(2026, 12, 6, 8, 59, tzinfo=TZ)
     assert lead_days_left(date(2026, 12, 7), early, REMINDER_DAYS) == [1]
-
-
-@pytest.fixture(scope="module")
-def index_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("kb-cache")
-
-
-@pytest.fixture
-def chat(database_url: str, tmp_path: Path, index_cache: Path) -> Iterator[Chat]:
-    yield from open_chat(database_url, tmp_path, index_cache)
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 async def test_deadlines_list_upcoming_first_and_offer_only_future_lead_times(chat) -> None:  # type: ignore[no-untyped-def]

@@ -4,36 +4,19 @@ first) instead of cut to 「依据:…」; a reminder without a source has no su
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from bot.db import reminder_crud as rcrud
 from handlers.reminders import _short_source
-from tests.questions.conftest import ADMIN, MANAGER, Chat, button, buttons_of, open_chat, text_of
+from tests.questions.conftest import ADMIN, MANAGER, Chat, button, buttons_of, text_of
+from tests.scheduler.conftest import cn_date
 
 TZ = ZoneInfo("Asia/Shanghai")
 TITLE = "关于开展2026年国培计划班主任培训的通知"
 LONG_TITLE = (
     "教育部办公厅 财政部办公厅关于做好2026年中小学幼儿园教师国家级培训计划组织实施工作的意见"
 )
-
-
-@pytest.fixture(scope="module")
-def index_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("kb-cache")
-
-
-@pytest.fixture
-def chat(database_url: str, tmp_path: Path, index_cache: Path) -> Iterator[Chat]:
-    yield from open_chat(database_url, tmp_path, index_cache)
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 async def remind_from_deadlines(chat: Chat, item: int) -> None:
