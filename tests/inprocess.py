@@ -5,9 +5,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.chat import Edit, Notice, Reply, Send
+from bot.chat import Edit, MenuScope, Messenger, Notice, Reply, Send, SendFile, Sent
 from bot.services import Services
 from bot.settings import Settings
+
+
+class TextMessenger(Messenger):
+    """A messenger for tests that only send and edit text: subclasses write `send` and `edit`;
+    files are not expected, menus and button answers are ignored."""
+
+    async def send_file(self, chat_id: int, file: SendFile) -> Sent:
+        raise NotImplementedError
+
+    async def download(self, file_id: str) -> bytes:
+        raise NotImplementedError
+
+    async def set_menu(self, scope: MenuScope) -> None:
+        return None
+
+    async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
+        return None
 
 
 def fresh_services(database_url: str, tmp_path: Path) -> Services:

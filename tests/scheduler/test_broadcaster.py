@@ -12,10 +12,7 @@ from bot.chat import (
     Button,
     DeliveryError,
     Keyboard,
-    MenuScope,
-    Messenger,
     RetryAfter,
-    SendFile,
     Sent,
     TransientError,
     Unreachable,
@@ -29,11 +26,12 @@ from bot.services import Services
 from bot.settings import Settings
 from scheduler.broadcaster import Broadcaster, broadcast
 from scheduler.ratelimit import RateLimiter
+from tests.inprocess import TextMessenger
 
 MANAGER = 900
 
 
-class FakeMessenger(Messenger):
+class FakeMessenger(TextMessenger):
     """Records sends; scripted failures per chat: a list of exceptions raised in turn."""
 
     def __init__(self) -> None:
@@ -52,18 +50,6 @@ class FakeMessenger(Messenger):
 
     async def edit(self, chat_id: int, message_id: int, text: str, buttons: Keyboard = ()) -> None:
         self.edits.append((chat_id, message_id, text))
-
-    async def send_file(self, chat_id: int, file: SendFile) -> Sent:
-        raise NotImplementedError
-
-    async def download(self, file_id: str) -> bytes:
-        raise NotImplementedError
-
-    async def set_menu(self, scope: MenuScope) -> None:
-        return None
-
-    async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
-        return None
 
 
 @pytest.fixture

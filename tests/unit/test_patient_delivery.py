@@ -10,20 +10,19 @@ from bot.chat import (
     Event,
     EventKind,
     Keyboard,
-    MenuScope,
     Messenger,
     RetryAfter,
     Send,
-    SendFile,
     Sent,
     TransientError,
     Unreachable,
 )
 from bot.engines.base import perform
 from handlers.ask import deliver
+from tests.inprocess import TextMessenger
 
 
-class FlakyMessenger(Messenger):
+class FlakyMessenger(TextMessenger):
     """Fails the first sends with the given errors, then delivers."""
 
     def __init__(self, *failures: Exception) -> None:
@@ -40,18 +39,6 @@ class FlakyMessenger(Messenger):
 
     async def edit(self, chat_id: int, message_id: int, text: str, buttons: Keyboard = ()) -> None:
         await self.send(chat_id, text, buttons)
-
-    async def send_file(self, chat_id: int, file: SendFile) -> Sent:
-        raise NotImplementedError
-
-    async def download(self, file_id: str) -> bytes:
-        raise NotImplementedError
-
-    async def set_menu(self, scope: MenuScope) -> None:
-        return None
-
-    async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
-        return None
 
 
 class Services:
