@@ -115,3 +115,15 @@ def test_a_clause_may_leave_the_topic_to_its_notice_title(tmp_path) -> None:
 
     assert answer.answered, answer.reason
     assert answer.hits[0].text.startswith("三、报名方式")
+
+
+def test_a_word_present_only_through_a_part_of_it_counts_less(kb: KnowledgeBase) -> None:
+    """「学分管理是哪个文件规定的」: 管理 in 「项目管理办法」 is not the word 学分管理."""
+    words = kb._ranker.query_words(normalize("学分管理是哪个文件规定的,文号多少"))
+    credit_management = next(w for w in words if w.word == "学分管理")
+    assert kb._ranker._presence(credit_management, "项目管理办法") == ranking.INNER_PRESENCE < 1
+    assert kb._ranker._presence(credit_management, "推行学分管理") == 1.0
+
+    answer = kb.ask("学分管理是哪个文件规定的,文号多少")
+
+    assert answer.answered and answer.hits[0].doc_number == "教师〔2016〕12号"
