@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import html
 import itertools
 import json
 import math
@@ -123,7 +122,6 @@ STRING_FIELDS = frozenset(
 )
 _INT_RE = re.compile(r"-?\d+\Z")
 _FLOAT_RE = re.compile(r"-?\d+\.\d+\Z")
-_TAG_RE = re.compile(r"<[^>]*>")
 
 SEND_FILE_KINDS = {
     "sendPhoto": "photo",
@@ -302,6 +300,224 @@ def _coerce(key: str, value: str) -> Any:
 
 def _utf16_len(s: str) -> int:
     return len(s.encode("utf-16-le")) // 2
+
+
+# ---- Telegram's HTML (parse_mode=HTML), as the Bot API parses it (tdlib's parse_html)
+
+HTML_TAGS = frozenset(
+    {
+        "a",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "tg-emoji",
+        "code",
+        "pre",
+        "blockquote",
+    }
+)
+_HTML_SPACES = " \t\r\n\v\0"  # tdlib's is_space; "\0" also stands for the end of the text
+_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DIGITS = frozenset("0123456789")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+_NAME_TOKEN = _ASCII_LETTERS | _DIGITS | {".", "-"}
+# Telegram's limits, in UTF-16 code units of the visible text (after HTML parsing).
+MAX_MESSAGE_UNITS = 4096
+MAX_CAPTION_UNITS = 1024
+MAX_CALLBACK_ANSWER_UNITS = 200
+MAX_INLINE_BUTTONS = 100
+
+
+class HtmlError(ValueError):
+    """Telegram's reason for refusing an HTML text ("Unsupported start tag ...")."""
+
+
+def _html_entity(text: str, pos: int) -> tuple[str, int]:
+    """The character an entity at `text[pos] == "&"` stands for and the position after it, or
+    ("", pos) when it is none Telegram decodes (then the "&" is shown as it is). Like tdlib:
+    only &lt; &gt; &amp; &quot; and numeric references; the ";" may be left out."""
+    end = pos + 1
+    n = len(text)
+    if end < n and text[end] == "#":
+        end += 1
+        value = 0
+        hexadecimal = end < n and text[end] == "x"
+        end += hexadecimal
+        digits = _HEX_DIGITS if hexadecimal else _DIGITS
+        while end < n and text[end] in digits:
+            value = value * (16 if hexadecimal else 10) + int(text[end], 16)
+            end += 1
+            if value >= 0x10FFFF:
+                return "", pos
+        if value == 0 or end - pos >= 10:
+            return "", pos
+        char = chr(value)
+    else:
+        while end < n and text[end] in _ASCII_LETTERS:
+            end += 1
+        char = _NAMED_ENTITIES.get(text[pos + 1 : end], "")
+        if not char:
+            return "", pos
+    if end < n and text[end] == ";":
+        end += 1
+    return char, end
+
+
+def parse_html(text: str) -> str:
+    """The visible text of a parse_mode=HTML message, or HtmlError with Telegram's reason.
+
+    A port of what tdlib's parse_html accepts: only the Bot API's tags (b strong i em u ins s
+    strike del span class="tg-spoiler" tg-spoiler a code pre blockquote [expandable]
+    tg-emoji emoji-id), each closed in order (`</>` closes the innermost); a `<` that does not
+    start one, an unknown tag, an unclosed or mismatched tag is an error, with the byte offset
+    (UTF-8) Telegram gives. Entities: &lt; &gt; &amp; &quot; and numeric ones; others stay as
+    they are written."""
+    data = text
+    n = len(data)
+
+    def at(k: int) -> str:
+        return data[k] if k < n else "\0"
+
+    def offset(k: int) -> int:
+        return len(data[:k].encode("utf-8", "surrogatepass"))
+
+    out: list[str] = []
+    units = 0  # UTF-16 units of `out`, for the emptiness of a custom emoji
+    open_tags: list[tuple[str, str, int]] = []  # (name, argument, units when opened)
+    i = 0
+    while i < n:
+        char = data[i]
+        if char == "&":
+            decoded, after = _html_entity(data, i)
+            if decoded:
+                out.append(decoded)
+                units += 2 if ord(decoded) > 0xFFFF else 1
+                i = after
+                continue
+        if char != "<":
+            out.append(char)
+            units += 2 if ord(char) > 0xFFFF else 1
+            i += 1
+            continue
+        begin = i
+        i += 1
+        if at(i) != "/":  # a start tag
+            while at(i) not in _HTML_SPACES and at(i) != ">":
+                i += 1
+            if at(i) == "\0":
+                raise HtmlError(f"Unclosed start tag at byte offset {offset(begin)}")
+            name = data[begin + 1 : i].lower()
+            if name not in HTML_TAGS:
+                raise HtmlError(f'Unsupported start tag "{name}" at byte offset {offset(begin)}')
+            argument = ""
+            while at(i) != ">":
+                while at(i) != "\0" and at(i) in _HTML_SPACES:
+                    i += 1
+                if at(i) == ">":
+                    break
+                attribute_begin = i
+                while at(i) not in _HTML_SPACES and at(i) not in "=>":
+                    i += 1
+                attribute = data[attribute_begin:i]
+                if not attribute:
+                    raise HtmlError(
+                        f'Empty attribute name in the tag "{name}" at byte offset {offset(begin)}'
+                    )
+                while at(i) != "\0" and at(i) in _HTML_SPACES:
+                    i += 1
+                if at(i) != "=":
+                    if name == "blockquote" and attribute == "expandable":
+                        argument = "1"
+                        continue
+                    raise HtmlError(
+                        "Expected equal sign in declaration of an attribute of the tag "
+                        f'"{name}" at byte offset {offset(begin)}'
+                    )
+                i += 1
+                while at(i) != "\0" and at(i) in _HTML_SPACES:
+                    i += 1
+                if at(i) == "\0":
+                    raise HtmlError(f'Unclosed start tag "{name}" at byte offset {offset(begin)}')
+                if at(i) not in "'\"":
+                    token_begin = i
+                    while at(i) in _NAME_TOKEN:
+                        i += 1
+                    value = data[token_begin:i].lower()
+                    if at(i) not in _HTML_SPACES and at(i) != ">":
+                        raise HtmlError(
+                            f"Unexpected end of name token at byte offset {offset(token_begin)}"
+                        )
+                else:
+                    quote = data[i]
+                    i += 1
+                    pieces: list[str] = []
+                    while at(i) != quote and at(i) != "\0":
+                        if data[i] == "&":
+                            decoded, after = _html_entity(data, i)
+                            if decoded:
+                                pieces.append(decoded)
+                                i = after
+                                continue
+                        pieces.append(data[i])
+                        i += 1
+                    if at(i) == quote:
+                        i += 1
+                    value = "".join(pieces)
+                if at(i) == "\0":
+                    raise HtmlError(f"Unclosed start tag at byte offset {offset(begin)}")
+                if name == "a" and attribute == "href":
+                    argument = value
+                elif name == "code" and attribute == "class" and value.startswith("language-"):
+                    argument = value[9:]
+                elif name == "span" and attribute == "class" and value.startswith("tg-"):
+                    argument = value[3:]
+                elif name == "tg-emoji" and attribute == "emoji-id":
+                    argument = value
+            if name == "span" and argument != "spoiler":
+                raise HtmlError(
+                    f'Tag "span" must have class "tg-spoiler" at byte offset {offset(begin)}'
+                )
+            open_tags.append((name, argument, units))
+            i += 1  # past ">"
+            continue
+        # an end tag
+        if not open_tags:
+            raise HtmlError(f"Unexpected end tag at byte offset {offset(begin)}")
+        while at(i) not in _HTML_SPACES and at(i) != ">":
+            i += 1
+        end_name = data[begin + 2 : i].lower()
+        while at(i) != "\0" and at(i) in _HTML_SPACES:
+            i += 1
+        if at(i) != ">":
+            raise HtmlError(f"Unclosed end tag at byte offset {offset(begin)}")
+        name, argument, opened_at = open_tags.pop()
+        if end_name and end_name != name:
+            raise HtmlError(
+                f"Unmatched end tag at byte offset {offset(begin)}, "
+                f'expected "</{name}>", found "</{end_name}>"'
+            )
+        custom_emoji_id = argument.isascii() and argument.isdigit() and int(argument) > 0
+        if name == "tg-emoji" and units > opened_at and not custom_emoji_id:
+            raise HtmlError("Invalid custom emoji identifier specified")
+        i += 1  # past ">"
+    if open_tags:
+        raise HtmlError(f'Can\'t find end tag corresponding to start tag "{open_tags[-1][0]}"')
+    visible = "".join(out)
+    if any(0xD800 <= ord(char) <= 0xDFFF for char in visible):
+        raise HtmlError(
+            "Text contains invalid Unicode characters after decoding HTML entities, check for "
+            "unmatched surrogate code units"
+        )
+    return visible
 
 
 class FakeTelegram:
@@ -1243,7 +1459,7 @@ class FakeTelegram:
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
             "deleteMessages": self._delete_messages,
-            "answerCallbackQuery": self._true,
+            "answerCallbackQuery": self._answer_callback_query,
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
@@ -1279,6 +1495,13 @@ class FakeTelegram:
 
     @staticmethod
     def _true(p: dict, f: dict, i: dict) -> bool:
+        return True
+
+    @staticmethod
+    def _answer_callback_query(p: dict, f: dict, i: dict) -> bool:
+        text = p.get("text")
+        if text is not None and _utf16_len(str(text)) > MAX_CALLBACK_ANSWER_UNITS:
+            raise _bad("MESSAGE_TOO_LONG")
         return True
 
     def _delete_webhook(self, p: dict, f: dict, i: dict) -> bool:
@@ -1331,6 +1554,8 @@ class FakeTelegram:
                     'field "inline_keyboard" of the InlineKeyboardMarkup should '
                     "be an Array of Arrays"
                 )
+            if sum(len(row) for row in kb) > MAX_INLINE_BUTTONS:
+                raise _bad("reply markup is too long")
             for row in kb:
                 for b in row:
                     if not isinstance(b, dict) or not b.get("text"):
@@ -1347,9 +1572,14 @@ class FakeTelegram:
         return None  # reply keyboards / remove / force_reply are not echoed in Message
 
     def _render_text(self, text: str, p: dict, entities_key: str) -> tuple[str, list | None]:
+        """The text as Telegram stores it: with parse_mode=HTML parsed strictly (400 "can't
+        parse entities: ..." as Telegram answers); explicit entities are kept as given."""
         entities = p.get(entities_key)
         if (p.get("parse_mode") or "").upper() == "HTML":
-            text = html.unescape(_TAG_RE.sub("", text))
+            try:
+                text = parse_html(text)
+            except HtmlError as error:
+                raise _bad(f"can't parse entities: {error}") from None
         return text, entities if isinstance(entities, list) and entities else None
 
     def _new_bot_message(self, chat: dict, p: dict, **content: Any) -> dict:
@@ -1393,7 +1623,9 @@ class FakeTelegram:
         if raw is None or str(raw).strip() == "":
             raise _bad("message text is empty")
         text, entities = self._render_text(str(raw), p, "entities")
-        if _utf16_len(text) > 4096:
+        if not text.strip():
+            raise _bad("message text is empty")
+        if _utf16_len(text) > MAX_MESSAGE_UNITS:
             raise _bad("message is too long")
         content: dict[str, Any] = {"text": text}
         if entities:
@@ -1410,7 +1642,7 @@ class FakeTelegram:
         if cap is None or cap == "":
             return {}
         text, entities = self._render_text(str(cap), p, "caption_entities")
-        if _utf16_len(text) > 1024:
+        if _utf16_len(text) > MAX_CAPTION_UNITS:
             raise _bad("message caption is too long")
         out: dict[str, Any] = {"caption": text}
         if entities:
@@ -1581,7 +1813,9 @@ class FakeTelegram:
         if "text" not in msg:
             raise _bad("there is no text in the message to edit")
         text, entities = self._render_text(str(raw), p, "entities")
-        if _utf16_len(text) > 4096:
+        if not text.strip():
+            raise _bad("message text is empty")
+        if _utf16_len(text) > MAX_MESSAGE_UNITS:
             raise _bad("MESSAGE_TOO_LONG")
         return self._apply_edit(msg, {"text": text, "entities": entities}, p)
 

@@ -562,3 +562,178 @@ def test_misc_methods_parse_in_both_libraries(tg: FakeTelegram):
     assert tg.calls(method="setMyCommands")[0].params["scope"] == {"type": "chat", "chat_id": 1001}
     assert tg.calls(method="sendMessage")[0].buttons == [("是", None), ("否", None)]
     assert all(c.ok for c in tg.calls()), [c.short() for c in tg.calls() if not c.ok]
+
+
+# ------------------------------------------------------------------ Telegram's strictness
+
+# What Telegram answers for HTML it cannot parse (tdlib's parse_html; offsets in UTF-8 bytes).
+REFUSED_HTML = [
+    ("<b>粗体", 'Can\'t find end tag corresponding to start tag "b"'),
+    ("<b>x</b", "Unclosed end tag at byte offset 4"),
+    ("<b>是否满…</b\n…(完整结果见导出文件)", "Unclosed end tag at byte offset 15"),
+    ("<b><i>x</b></i>", 'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"'),
+    ("x</b>", "Unexpected end tag at byte offset 1"),
+    ("<script>x</script>", 'Unsupported start tag "script" at byte offset 0'),
+    ("<br>", 'Unsupported start tag "br" at byte offset 0'),
+    ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
+    ("名单 <张三>", 'Unsupported start tag "张三" at byte offset 7'),
+    ("末尾 <", "Unclosed start tag at byte offset 7"),
+    ("<b x>y</b>", 'Expected equal sign in declaration of an attribute of the tag "b"'),
+    ('<a href="https://x.org">x', 'Can\'t find end tag corresponding to start tag "a"'),
+    ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
+    ('<tg-emoji emoji-id="x">👍</tg-emoji>', "Invalid custom emoji identifier specified"),
+    ("&#xD83D;", "Text contains invalid Unicode characters after decoding HTML entities"),
+]
+
+# Accepted HTML and the text Telegram stores (tags removed; only &lt; &gt; &amp; &quot; and
+# numeric entities decoded, the ";" optional; other entities stay as written).
+ACCEPTED_HTML = [
+    ("<b>粗</b><strong>体</strong><i>斜</i><em>体</em>", "粗体斜体"),
+    ("<u>u</u><ins>i</ins><s>s</s><strike>t</strike><del>d</del>", "uistd"),
+    ('<span class="tg-spoiler">秘</span><tg-spoiler>密</tg-spoiler>', "秘密"),
+    ('<a href="https://x.org/?a=1&amp;b=2">链接</a> <code>c</code> <pre>p</pre>', "链接 c p"),
+    ('<pre><code class="language-python">x = 1</code></pre>', "x = 1"),
+    ("<blockquote>引</blockquote><blockquote expandable>展开</blockquote>", "引展开"),
+    ('<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>', "👍"),
+    ("<B>大写</B><b>x</>", "大写x"),
+    ("&lt;b&gt; &amp; &quot;引号&quot; &#39;&#x27; &#128512; &lt", "<b> & \"引号\" '' 😀 <"),
+    ("&nbsp;&copy; A&B 5 > 3", "&nbsp;&copy; A&B 5 > 3"),
+]
+
+
+def _post(tg: FakeTelegram, method: str, **params: object) -> httpx.Response:
+    data = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
+    return httpx.post(f"{tg.api_url}/bot{tg.token}/{method}", data=data)
+
+
+@pytest.mark.parametrize(("text", "reason"), REFUSED_HTML)
+def test_html_telegram_cannot_parse_is_refused(tg: FakeTelegram, text: str, reason: str):
+    r = _post(tg, "sendMessage", chat_id=1001, text=text, parse_mode="HTML")
+    assert r.status_code == 400
+    assert r.json()["description"].startswith(f"Bad Request: can't parse entities: {reason}")
+    assert not tg.messages_in_chat(1001)
+    # without parse_mode the same text is plain text, and fine
+    assert _post(tg, "sendMessage", chat_id=1001, text=text).status_code == 200
+
+
+@pytest.mark.parametrize(("text", "visible"), ACCEPTED_HTML)
+def test_html_telegram_accepts_is_stored_as_its_visible_text(
+    tg: FakeTelegram, text: str, visible: str
+):
+    r = _post(tg, "sendMessage", chat_id=1001, text=text, parse_mode="HTML")
+    assert r.status_code == 200, r.text
+    assert r.json()["result"]["text"] == visible
+
+
+def test_edits_and_captions_are_parsed_the_same_way(tg: FakeTelegram):
+    sent = _post(tg, "sendMessage", chat_id=1001, text="<b>ok</b>", parse_mode="html").json()
+    mid = sent["result"]["message_id"]
+    r = _post(tg, "editMessageText", chat_id=1001, message_id=mid, text="<b>x", parse_mode="HTML")
+    assert r.status_code == 400 and "can't parse entities: Can't find end tag" in r.text
+    r = _post(
+        tg, "editMessageText", chat_id=1001, message_id=mid, text="<b> </b>", parse_mode="HTML"
+    )
+    assert r.status_code == 400 and r.json()["description"] == "Bad Request: message text is empty"
+    assert tg.messages_in_chat(1001)[mid]["text"] == "ok"
+
+    photo = {"photo": ("p.png", b"png", "image/png")}
+    base = f"{tg.api_url}/bot{tg.token}"
+    r = httpx.post(
+        f"{base}/sendPhoto",
+        data={"chat_id": "1001", "caption": "图 <i>表", "parse_mode": "HTML"},
+        files=photo,
+    )
+    assert r.status_code == 400 and "can't parse entities" in r.text
+    r = httpx.post(
+        f"{base}/sendPhoto",
+        data={"chat_id": "1001", "caption": "图 <i>表</i> &amp;", "parse_mode": "HTML"},
+        files=photo,
+    )
+    assert r.json()["result"]["caption"] == "图 表 &"
+    pid = r.json()["result"]["message_id"]
+    r = _post(
+        tg, "editMessageCaption", chat_id=1001, message_id=pid, caption="a<b", parse_mode="HTML"
+    )
+    assert r.status_code == 400 and "Unclosed start tag" in r.text
+
+
+def test_length_limits_count_visible_utf16_units(tg: FakeTelegram):
+    # 4096 units after parsing: tags and entities do not count, an emoji counts two
+    fits = "<b>" + "&amp;" * 2048 + "</b>" + "😀" * 1024
+    assert _post(tg, "sendMessage", chat_id=1001, text=fits, parse_mode="HTML").status_code == 200
+    r = _post(tg, "sendMessage", chat_id=1001, text=fits + "x", parse_mode="HTML")
+    assert r.status_code == 400 and r.json()["description"] == "Bad Request: message is too long"
+    mid = tg.calls(method="sendMessage", ok=True)[0].message_id
+    r = _post(
+        tg, "editMessageText", chat_id=1001, message_id=mid, text=fits + "😀", parse_mode="HTML"
+    )
+    assert r.status_code == 400 and "MESSAGE_TOO_LONG" in r.text
+
+    base = f"{tg.api_url}/bot{tg.token}"
+    photo = {"photo": ("p.png", b"png", "image/png")}
+    for caption, status in (("<i>" + "😀" * 512 + "</i>", 200), ("😀" * 512 + "x", 400)):
+        r = httpx.post(
+            f"{base}/sendPhoto",
+            data={"chat_id": "1001", "caption": caption, "parse_mode": "HTML"},
+            files=photo,
+        )
+        assert r.status_code == status
+    assert "caption is too long" in r.text
+
+
+def test_more_than_100_inline_buttons_are_refused(tg: FakeTelegram):
+    def keyboard(n: int) -> dict:
+        rows = [
+            [{"text": f"{i + j}", "callback_data": f"b:{i + j}"} for j in range(min(5, n - i))]
+            for i in range(0, n, 5)
+        ]
+        return {"inline_keyboard": rows}
+
+    ok = _post(tg, "sendMessage", chat_id=1001, text="100", reply_markup=keyboard(100))
+    assert (
+        ok.status_code == 200 and len(ok.json()["result"]["reply_markup"]["inline_keyboard"]) == 20
+    )
+    r = _post(tg, "sendMessage", chat_id=1001, text="101", reply_markup=keyboard(101))
+    assert r.status_code == 400
+    assert r.json()["description"] == "Bad Request: reply markup is too long"
+    mid = ok.json()["result"]["message_id"]
+    r = _post(
+        tg, "editMessageText", chat_id=1001, message_id=mid, text="x", reply_markup=keyboard(101)
+    )
+    assert r.status_code == 400 and "reply markup is too long" in r.text
+    r = _post(
+        tg, "editMessageReplyMarkup", chat_id=1001, message_id=mid, reply_markup=keyboard(101)
+    )
+    assert r.status_code == 400
+
+
+def test_callback_answer_over_200_units_is_refused(tg: FakeTelegram):
+    assert (
+        _post(tg, "answerCallbackQuery", callback_query_id="1", text="好" * 200).status_code == 200
+    )
+    assert _post(tg, "answerCallbackQuery", callback_query_id="1").status_code == 200
+    r = _post(tg, "answerCallbackQuery", callback_query_id="1", text="好" * 201, show_alert=True)
+    assert r.status_code == 400 and r.json()["description"] == "Bad Request: MESSAGE_TOO_LONG"
+    r = _post(tg, "answerCallbackQuery", callback_query_id="1", text="😀" * 101)
+    assert r.status_code == 400
+
+
+def test_both_libraries_see_the_refusals_as_bad_requests(tg: FakeTelegram):
+    from aiogram.exceptions import TelegramBadRequest
+    from telegram.constants import ParseMode
+    from telegram.error import BadRequest
+
+    async def main():
+        async with ptb_bot(tg) as bot:
+            with pytest.raises(BadRequest, match="(?i)can't parse entities: unclosed end tag"):
+                await bot.send_message(1001, "<b>x</b", parse_mode=ParseMode.HTML)
+            m = await bot.send_message(1001, "<b>粗</b> &lt;ok&gt;", parse_mode=ParseMode.HTML)
+            assert m.text == "粗 <ok>"
+        bot = aiogram_bot(tg)
+        try:
+            with pytest.raises(TelegramBadRequest, match="(?i)unsupported start tag"):
+                await bot.send_message(1001, "a <c> b", parse_mode="HTML")
+        finally:
+            await bot.session.close()
+
+    asyncio.run(main())
