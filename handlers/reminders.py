@@ -2,15 +2,19 @@
 
     /remind 明天9点 交研修日志          → (class buttons if several) → echo + 确认 → scheduled
     /remind 每周五20:00 提交周报        → the next three times are shown before confirming
-    /reminders                          → pending reminders, next run, a cancel button each
+    /reminders                          → pending reminders, five to a page (◀ / ▶), next
+                                          run, a cancel button each
 
 Callback data (version 1, re-checked on every press: only the reminder's creator or the
 class's manager may act, and only while the reminder is in the expected state)::
 
     rm:1:cls:<reminder>:<class>   choose the class of a draft
     rm:1:ok:<reminder>            confirm a draft        rm:1:no:<reminder>  drop a draft
-    rm:1:cx:<reminder>            ask to cancel          rm:1:cy:<reminder>  cancel it
-    rm:1:ls:0                     back to the list
+    rm:1:cx:<reminder>:<page>     ask to cancel          rm:1:cy:<reminder>:<page>  cancel it
+    rm:1:ls:<page>                a page of the list (上一页 / 下一页 / 返回)
+
+`<page>` is the list's page the button was on, shown again after cancelling (older buttons
+without it mean the first page).
     rm:1:td:<reminder>            a draft 「明天…」 written 00:00–04:59: today instead
 
 「明天上午9点」 written at 00:30 keeps its calendar meaning (the next date, 32 h away): the
@@ -20,16 +24,18 @@ a button to move it to today, so a manager who meant "after I sleep" fixes it wi
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from html import escape
 
-from bot.chat import Button, Edit, Notice, Reply, Send, keyboard
+from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, TrainingClass, utcnow
 from bot.db.reminder_models import Reminder, ReminderStatus
+from bot.limits import shorten
 from handlers.classes import class_labels
-from handlers.routing import Context, Router, UserError
+from handlers.routing import Context, Router, UserError, paging_buttons
 from scheduler import service as scheduler_service
 from scheduler.timeparse import (
     EXAMPLES,
@@ -44,7 +50,10 @@ router = Router("reminders", roles={Role.manager, Role.admin})
 
 PREFIX = "rm"
 VERSION = "1"
-MAX_LISTED = 20
+PER_PAGE = 5  # reminders a page of /reminders shows
+CLASS_CHARS = 24  # a class name in the list, shortened keeping its tail
+LABEL_CHARS = 40  # the time as written (「每周五 20:00」)
+CONTENT_CHARS = 60  # the start of the reminder's text
 MAX_REMINDER_CHARS = 1900  # the stored text holds 2,000 (bot/db/reminder_models.py)
 STALE = "这个按钮已失效,请重新发送 /reminders 或 /remind。"
 NOT_YOURS = "这不是您设置的提醒。"
@@ -186,41 +195,65 @@ def _confirmation(ctx: Context, reminder: Reminder, class_name: str, *, edit: bo
 
 @router.command("reminders", "查看/取消提醒")
 async def list_reminders(ctx: Context) -> list[Reply]:
-    """List pending reminders with their next run and a cancel button each."""
-    text, buttons = _listing(ctx)
+    """List pending reminders, a page at a time, with their next run and a cancel button each."""
+    text, buttons = _listing(ctx, 0)
     return [Send(text, buttons)]
 
 
-def _listing(ctx: Context) -> tuple[str, tuple]:
+def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
+    """One page of the manager's pending reminders (a page past the end shows the last one).
+    Every part of an entry is bounded, so a page fits in a Telegram message whatever the
+    class names and texts (at most about 500 of its 4,096 units an entry)."""
     with ctx.services.session() as session:
-        rows = rcrud.reminders_of_manager(session, manager_id=ctx.user.id)
-        labels = class_labels(crud.classes_managed_by(session, manager_id=ctx.user.id))
+        total = rcrud.count_reminders_of_manager(session, manager_id=ctx.user.id)
+        pages = max(1, -(-total // PER_PAGE))
+        page = min(page, pages - 1)
+        rows = rcrud.reminders_of_manager(
+            session, manager_id=ctx.user.id, offset=page * PER_PAGE, limit=PER_PAGE
+        )
+        labels = _short_class_labels(crud.classes_managed_by(session, manager_id=ctx.user.id))
     if not rows:
         return (
             "目前没有待发送的提醒。\n用 /remind 时间 内容 设置,例如:"
             "/remind 每周五20:00 提交本周研修日志",
             (),
         )
-    lines = [f"⏰ <b>待发送的提醒</b>(共 {len(rows)} 条)"]
+    lines = [f"⏰ <b>待发送的提醒</b>(共 {total} 条)"]
     buttons = []
-    for number, (reminder, class_name) in enumerate(rows[:MAX_LISTED], start=1):
+    for number, (reminder, class_name) in enumerate(rows, start=page * PER_PAGE + 1):
         assert reminder.id is not None
         upcoming = (
             format_datetime(_local(ctx, reminder.next_run_at)) if reminder.next_run_at else "—"
         )
         repeat = "🔁 " if reminder.is_recurring else ""
-        class_label = labels.get(reminder.class_id or 0, class_name)
+        class_label = labels.get(reminder.class_id or 0) or shorten(class_name, CLASS_CHARS)
         content, source = _content_and_source(reminder.text)
         lines.append(
-            f"\n{number}. 【{escape(class_label)}】{repeat}{escape(reminder.label)}\n"
-            f"   下次:{upcoming}\n   内容:{escape(_excerpt(content, 60))}"
+            f"\n{number}. 【{escape(class_label)}】{repeat}"
+            f"{escape(_excerpt(reminder.label, LABEL_CHARS))}\n"
+            f"   下次:{upcoming}\n   内容:{escape(_excerpt(content, CONTENT_CHARS))}"
         )
         if source:
             lines.append(f"   依据:{escape(_short_source(source))}")
-        buttons.append([Button(f"取消第 {number} 条", data=_data("cx", reminder.id))])
-    if len(rows) > MAX_LISTED:
-        lines.append(f"\n……另有 {len(rows) - MAX_LISTED} 条未列出。")
-    return "\n".join(lines), keyboard(*buttons)
+        buttons.append([Button(f"取消第 {number} 条", data=_data("cx", reminder.id, page))])
+    if pages > 1:
+        lines.append(f"\n<i>第 {page + 1}/{pages} 页</i>")
+    paging = paging_buttons(page, pages, lambda other: _data("ls", other))
+    return "\n".join(lines), keyboard(*buttons, paging)
+
+
+def _short_class_labels(classes: list[TrainingClass]) -> dict[int, str]:
+    """The list's class labels: each name shortened keeping its tail (「2026年国培…培训班第3期」),
+    with the join code of same-named classes (`class_labels`); a class whose short label
+    another class shares is named whole (at most 64 characters)."""
+    full = class_labels(classes)
+    short = {}
+    for training_class in classes:
+        assert training_class.id is not None
+        join_code = full[training_class.id][len(training_class.name) :]  # 「(加入码 …)」 or ""
+        short[training_class.id] = shorten(training_class.name, CLASS_CHARS) + join_code
+    shared = Counter(short.values())
+    return {key: label if shared[label] == 1 else full[key] for key, label in short.items()}
 
 
 def _excerpt(text: str, limit: int) -> str:
@@ -264,7 +297,7 @@ async def on_button(ctx: Context) -> list[Reply]:
         raise UserError(STALE)
     action, numbers = parts[2], [int(p) for p in parts[3:]]
     if action == "ls":
-        text, buttons = _listing(ctx)
+        text, buttons = _listing(ctx, numbers[0])
         return [Edit(text, buttons)]
     with ctx.services.session() as session:
         reminder = rcrud.get_reminder(session, reminder_id=numbers[0])
@@ -288,10 +321,11 @@ async def on_button(ctx: Context) -> list[Reply]:
         return _today_instead(ctx, reminder, training_class)
     if action == "no":
         return _drop(ctx, reminder)
+    page = numbers[1] if len(numbers) > 1 else 0  # the list's page (buttons before paging: 0)
     if action == "cx":
-        return _ask_cancel(ctx, reminder, training_class)
+        return _ask_cancel(ctx, reminder, training_class, page)
     if action == "cy":
-        return _cancel(ctx, reminder)
+        return _cancel(ctx, reminder, page)
     raise UserError(STALE)
 
 
@@ -397,10 +431,10 @@ def _drop(ctx: Context, reminder: Reminder) -> list[Reply]:
 
 
 def _ask_cancel(
-    ctx: Context, reminder: Reminder, training_class: TrainingClass | None
+    ctx: Context, reminder: Reminder, training_class: TrainingClass | None, page: int
 ) -> list[Reply]:
     if reminder.status != ReminderStatus.active:
-        text, buttons = _listing(ctx)
+        text, buttons = _listing(ctx, page)
         return [Edit(text, buttons), Notice("这条提醒已经不在待发送列表里了。")]
     assert reminder.id is not None
     name = escape(training_class.name) if training_class else ""
@@ -410,14 +444,16 @@ def _ask_cancel(
     )
     buttons = keyboard(
         [
-            Button("🗑 确定取消", data=_data("cy", reminder.id)),
-            Button("↩ 返回", data=_data("ls", 0)),
+            Button("🗑 确定取消", data=_data("cy", reminder.id, page)),
+            Button("↩ 返回", data=_data("ls", page)),
         ]
     )
     return [Edit(text, buttons)]
 
 
-def _cancel(ctx: Context, reminder: Reminder) -> list[Reply]:
+def _cancel(ctx: Context, reminder: Reminder, page: int) -> list[Reply]:
+    """Cancel the reminder and show the page of the list the manager was on (or the one before,
+    if it was the last entry of the last page)."""
     assert reminder.id is not None
     with ctx.services.session() as session:
         cancelled = rcrud.set_reminder_status(
@@ -429,7 +465,7 @@ def _cancel(ctx: Context, reminder: Reminder) -> list[Reply]:
     service = scheduler_service.get(ctx.services)
     if service is not None:
         service.unschedule(reminder.id)
-    text, buttons = _listing(ctx)
+    text, buttons = _listing(ctx, page)
     head = "🗑 已取消提醒:" if cancelled else "这条提醒已经不在待发送列表里了:"
     head += escape(_excerpt(reminder.text, 40))
     return [Edit(f"{head}\n\n{text}", buttons)]

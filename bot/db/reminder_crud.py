@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, insert, literal, or_, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from bot.db.models import Membership, TrainingClass, User, utcnow
 from bot.db.reminder_models import (
@@ -533,15 +533,39 @@ def active_reminders(session: Session) -> list[Reminder]:
     return list(session.exec(statement.order_by(Reminder.id)))
 
 
-def reminders_of_manager(session: Session, *, manager_id: int) -> list[tuple[Reminder, str]]:
-    """Active reminders of the classes a manager runs (or created), soonest first."""
-    statement = (
-        select(Reminder, TrainingClass.name)
-        .join(TrainingClass, TrainingClass.id == Reminder.class_id)
-        .where(
-            Reminder.status == ReminderStatus.active,
-            (TrainingClass.manager_id == manager_id) | (Reminder.created_by == manager_id),
-        )
-        .order_by(Reminder.next_run_at, Reminder.id)
+def _of_manager(statement: Select, manager_id: int) -> Select:
+    """Narrow a query joined with TrainingClass to the active reminders of the classes a
+    manager runs (or created)."""
+    return statement.where(
+        Reminder.status == ReminderStatus.active,
+        (TrainingClass.manager_id == manager_id) | (Reminder.created_by == manager_id),
     )
+
+
+def reminders_of_manager(
+    session: Session, *, manager_id: int, offset: int = 0, limit: int | None = None
+) -> list[tuple[Reminder, str]]:
+    """Active reminders of the classes a manager runs (or created), soonest first; with
+    `offset` and `limit`, one page of them."""
+    statement = _of_manager(
+        select(Reminder, TrainingClass.name).join(
+            TrainingClass, TrainingClass.id == Reminder.class_id
+        ),
+        manager_id,
+    ).order_by(Reminder.next_run_at, Reminder.id)
+    if offset:
+        statement = statement.offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
     return [(reminder, name) for reminder, name in session.exec(statement)]
+
+
+def count_reminders_of_manager(session: Session, *, manager_id: int) -> int:
+    """How many reminders `reminders_of_manager` lists in all."""
+    statement = _of_manager(
+        select(func.count())
+        .select_from(Reminder)
+        .join(TrainingClass, TrainingClass.id == Reminder.class_id),
+        manager_id,
+    )
+    return int(session.exec(statement).one())
