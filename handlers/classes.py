@@ -1,8 +1,9 @@
 """Class managers create training classes: `/newclass NAME` answers with the join link.
 
 A manager's classes must have different names: the class pickers of /remind, /broadcast and
-/deadlines show names only. Classes that share a name anyway (made before this rule) are told
-apart in the pickers by their join code (`class_labels`), which /newclass and /myclass show.
+/deadlines show names only. Classes that share a name anyway (made before this rule), or whose
+names look the same once cut to fit a button, are told apart in the pickers by their join code
+(`class_labels`), which /newclass and /myclass show.
 
 /myclass gives a manager a 👥 button per class: its members, ten to a page, each with 「移出」
 (confirmed first; the trainee is told). Callback data, re-checked (only the class's manager or
@@ -14,9 +15,6 @@ an admin)::
 
 from __future__ import annotations
 
-import unicodedata
-from collections import Counter
-from collections.abc import Iterable
 from html import escape
 
 from sqlmodel import Session
@@ -24,35 +22,15 @@ from sqlmodel import Session
 from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
 from bot.db import crud
 from bot.db.models import Role, TrainingClass
+from bot.limits import shorten
 from handlers.ask import deliver
+from handlers.class_names import class_labels, name_key  # noqa: F401 (class_labels re-exported)
 from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 from handlers.start import MEMBERS_PREFIX, class_link
 
 router = Router("classes", roles={Role.manager, Role.admin})
 
 MAX_CLASS_NAME = 64
-
-
-def name_key(name: str) -> str:
-    """What makes two class names "the same": spacing, full-width forms and case ignored."""
-    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
-
-
-def class_labels(classes: Iterable[TrainingClass], limit: int | None = None) -> dict[int, str]:
-    """Plain-text button labels by class id: the name (cut to `limit` characters), followed by
-    the join code when another listed class has the same name."""
-    listed = list(classes)
-    counts = Counter(name_key(c.name) for c in listed)
-    labels: dict[int, str] = {}
-    for training_class in listed:
-        assert training_class.id is not None
-        name = training_class.name
-        if limit is not None and len(name) > limit:
-            name = name[: limit - 1] + "…"
-        if counts[name_key(training_class.name)] > 1:
-            name += f"(加入码 {training_class.join_code})"
-        labels[training_class.id] = name
-    return labels
 
 
 @router.command("newclass", "创建培训班")
@@ -155,7 +133,7 @@ def _members_view(
         rows.append(
             [
                 Button(
-                    f"移出 {number}. {user.display_name[:12]}",
+                    f"移出 {number}. {shorten(user.display_name, 12)}",
                     data=f"{MEMBERS_PREFIX}:1:rm:{training_class.id}:{user.id}",
                 )
             ]

@@ -1,5 +1,6 @@
 """Deadlines found in the notices: `/deadlines` lists them (five a page, each with its source
-clause), and a class manager turns one into a class reminder with two taps.
+clause), and a class manager turns one into a class reminder with two taps (three when they
+run several classes: the class first).
 
 The list starts with the deadlines still ahead (soonest first), then those without a date
 (「培训结束后的1个月内」), then the past ones (latest first). Only the lead times (提前1/3/7天)
@@ -7,7 +8,9 @@ whose reminder time (09:00) is still ahead are offered.
 
     /deadlines                       📅 2019-04-12 于…前报送 —— 《title》 文号 · 条款 三、(二)
     dl:1:pg:<page>                   ◀ 上一页 / 下一页 ▶ (edits the list)
-    dl:1:rm:<key>                    ⏰ 设为提醒 (managers): choose the class and the days before
+    dl:1:rm:<key>                    ⏰ 设为提醒 (managers): the days before (one class), or …
+    dl:1:rm:<key>:<page>             … a page of the manager's classes (several classes)
+    dl:1:pk:<key>:<class>            … then the days before, for the class picked
     dl:1:set:<key>:<class>:<days>    … then scheduler/deadlines.py schedules it (09:00 that day)
 
 A deadline is named in buttons by `deadline_key`, a hash of what it says: its place in the
@@ -23,8 +26,8 @@ from typing import TYPE_CHECKING
 
 from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
 from bot.db import crud
-from bot.db.models import Role
-from handlers.classes import class_labels
+from bot.db.models import Role, TrainingClass
+from handlers.class_names import class_labels
 from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 from knowledge.models import clause_label
 from scheduler.deadlines import lead_days_left, reminder_run_at, schedule_deadline_reminder
@@ -39,6 +42,9 @@ PREFIX = "dl"
 VERSION = "1"
 PER_PAGE = 5
 REMINDER_DAYS = (1, 3, 7)
+# A manager with several classes picks the class first, this many to a page.
+CLASSES_PER_PAGE = 10
+CLASS_LABEL_CHARS = 24
 
 STALE = "这个按钮已失效,请重新发送 /deadlines。"
 UNAVAILABLE = "抱歉,知识库暂时不可用,我现在无法查询通知。"
@@ -165,15 +171,60 @@ async def on_button(ctx: Context) -> list[Reply]:
     if action == "pg" and len(rest) == 1:
         return [Edit(*deadlines_view(ctx, button_number(rest[0], STALE)))]
     if action == "rm" and len(rest) == 1:
-        return reminder_choices(ctx, rest[0])
+        return [Send(*reminder_choices(ctx, rest[0]))]
+    if action == "rm" and len(rest) == 2:
+        return [Edit(*reminder_choices(ctx, rest[0], button_number(rest[1], STALE)))]
+    if action == "pk" and len(rest) == 2:
+        return [Edit(*days_choices(ctx, rest[0], button_number(rest[1], STALE)))]
     if action == "set" and len(rest) == 3:
         class_id, days = (button_number(raw, STALE) for raw in rest[1:])
         return await set_reminder(ctx, rest[0], class_id, days)
     raise UserError(STALE)
 
 
-def reminder_choices(ctx: Context, key: str) -> list[Reply]:
-    """设为提醒: pick the class and how many days before the deadline."""
+def reminder_choices(ctx: Context, key: str, page: int = 0) -> tuple[str, Keyboard]:
+    """设为提醒: with one class, how many days before the deadline; with several, first the
+    class (CLASSES_PER_PAGE to a page), then the days (`days_choices`)."""
+    deadline, classes, left = _reminder_basis(ctx, key)
+    if len(classes) == 1:
+        return days_choices(ctx, key, classes[0].id or 0, only_class=True)
+    pages = (len(classes) + CLASSES_PER_PAGE - 1) // CLASSES_PER_PAGE
+    page = min(page, pages - 1)
+    shown = classes[page * CLASSES_PER_PAGE : (page + 1) * CLASSES_PER_PAGE]
+    labels = class_labels(classes, limit=CLASS_LABEL_CHARS)
+    rows = [[Button(labels[c.id or 0], data=callback("pk", key, c.id))] for c in shown]
+    paging = paging_buttons(page, pages, lambda other: callback("rm", key, other))
+    text = f"⏰ 为这项截止事项({_due(deadline)})设提醒,先选择班级:{_skipped_note(left)}"
+    return f"{text}\n{escape(deadline.text[:200])}", keyboard(*rows, paging)
+
+
+def days_choices(
+    ctx: Context, key: str, class_id: int, only_class: bool = False
+) -> tuple[str, Keyboard]:
+    """The lead times still ahead for one of the manager's classes."""
+    deadline, classes, left = _reminder_basis(ctx, key)
+    chosen = next((c for c in classes if c.id == class_id), None)
+    if chosen is None:
+        raise UserError(NOT_YOUR_CLASS)
+    if only_class:
+        label = class_labels(classes, limit=CLASS_LABEL_CHARS)[class_id]
+        buttons = [
+            Button(f"{label} 提前{days}天", data=callback("set", key, class_id, days))
+            for days in left
+        ]
+        text = f"⏰ 为这项截止事项({_due(deadline)})设提醒,选择班级和提前几天:"
+        return f"{text}{_skipped_note(left)}\n{escape(deadline.text[:200])}", keyboard(buttons)
+    buttons = [Button(f"提前{days}天", data=callback("set", key, class_id, days)) for days in left]
+    back = [Button("◀ 换一个班", data=callback("rm", key, 0))]
+    text = (
+        f"⏰ 为「{escape(chosen.name)}」设提醒(截止日 {_due(deadline)}),选择提前几天:"
+        f"{_skipped_note(left)}\n{escape(deadline.text[:200])}"
+    )
+    return text, keyboard(buttons, back)
+
+
+def _reminder_basis(ctx: Context, key: str) -> tuple[Deadline, list[TrainingClass], list[int]]:
+    """The deadline, the manager's classes and the lead days still ahead, or a refusal."""
     if not ctx.is_manager:
         raise UserError(MANAGERS_ONLY)
     deadline = find_deadline(ctx, key)
@@ -186,31 +237,18 @@ def reminder_choices(ctx: Context, key: str) -> list[Reply]:
     left = lead_days_left(deadline.due, local_now(ctx), REMINDER_DAYS)
     if not left:
         raise UserError(NO_LEAD_LEFT)
-    labels = class_labels(classes, limit=10)
-    rows = [
-        [
-            Button(
-                f"{labels[training_class.id]} 提前{days}天",
-                data=callback("set", key, training_class.id, days),
-            )
-            for days in left
-        ]
-        for training_class in classes
-    ]
-    due = deadline.due.isoformat()
+    return deadline, classes, left
+
+
+def _due(deadline: Deadline) -> str:
+    return deadline.due.isoformat() if deadline.due else ""
+
+
+def _skipped_note(left: list[int]) -> str:
     skipped = [days for days in REMINDER_DAYS if days not in left]
-    note = (
-        f"\n(截止日前 {'、'.join(map(str, skipped))} 天的 9:00 已经过去,不再提供。)"
-        if skipped
-        else ""
-    )
-    return [
-        Send(
-            f"⏰ 为这项截止事项({due})设提醒,选择班级和提前几天:{note}\n"
-            f"{escape(deadline.text[:200])}",
-            keyboard(*rows),
-        )
-    ]
+    if not skipped:
+        return ""
+    return f"\n(截止日前 {'、'.join(map(str, skipped))} 天的 9:00 已经过去,不再提供。)"
 
 
 async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) -> list[Reply]:

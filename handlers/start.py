@@ -3,23 +3,27 @@ and `/cancel` for an input the bot is waiting for.
 
 A deep link `t.me/<bot>?start=<code>` arrives as `/start <code>` and joins the class at once.
 `/myclass` lists the user's classes with their managers (two classes may share a name) and a
-「退出」 button for each (confirmed first).
+「退出」 button for each (confirmed first), eight classes to a page (`mc:1:pg:<page>`).
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from bot.chat import Button, Edit, Reply, Send, keyboard
+from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
 from bot.db import crud
 from bot.db.models import Role, TrainingClass, User
-from handlers.routing import Context, Router, UserError, button_number
+from handlers.class_names import class_labels
+from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 
 router = Router("start")
 
 LEAVE_PREFIX = "mc"
 MEMBERS_PREFIX = "cm"  # a manager's members list, handled in handlers/classes.py
 STALE_LEAVE = "这个按钮已失效,请重新发送 /myclass。"
+# /myclass shows this many classes to a page; a button names a class in this many characters.
+MY_CLASSES_PER_PAGE = 8
+BUTTON_NAME_CHARS = 20
 
 GREETING = {
     Role.trainee: (
@@ -126,6 +130,13 @@ def join_by_code(ctx: Context, code: str) -> list[Reply]:
 async def my_classes(ctx: Context) -> list[Reply]:
     """List the classes the user belongs to, with their managers and a way out of each (and,
     for managers, the classes they run)."""
+    text, buttons = my_classes_view(ctx, 0)
+    return [Send(text, buttons)]
+
+
+def my_classes_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
+    """One page of /myclass: the classes a manager runs (with link and 👥), then the classes
+    the user joined (with their manager and 🚪); MY_CLASSES_PER_PAGE in all to a page."""
     with ctx.services.session() as session:
         joined = crud.classes_of_member(session, user_id=ctx.user.id)
         managers = crud.users_by_id(session, user_ids=(c.manager_id for c in joined))
@@ -133,27 +144,38 @@ async def my_classes(ctx: Context) -> list[Reply]:
         if ctx.is_manager:
             managed = crud.classes_managed_by(session, manager_id=ctx.user.id)
         counts = {c.id: crud.count_members(session, class_id=c.id) for c in managed}
-    lines = []
-    if managed:
+    entries = [(True, c) for c in managed] + [(False, c) for c in joined]
+    if not entries:
+        return "您还没有加入培训班。请点击班主任分享的链接,或发送 /join 加入码。", ()
+    pages = (len(entries) + MY_CLASSES_PER_PAGE - 1) // MY_CLASSES_PER_PAGE
+    page = min(page, pages - 1)  # the list may have shrunk since the button was sent
+    shown = entries[page * MY_CLASSES_PER_PAGE : (page + 1) * MY_CLASSES_PER_PAGE]
+    managed_labels = class_labels(managed, limit=BUTTON_NAME_CHARS)
+    joined_labels = class_labels(joined, limit=BUTTON_NAME_CHARS)
+    lines, rows = [], []
+    if any(is_managed for is_managed, _ in shown):
         lines.append("👩‍🏫 <b>我管理的培训班</b>")
-        for c in managed:
-            link = class_link(ctx, c.join_code)
-            lines.append(
-                f"• {escape(c.name)}({counts[c.id]} 人)加入码 <code>{c.join_code}</code>\n  {link}"
-            )
-    if joined:
+    for is_managed, c in shown:
+        if not is_managed:
+            continue
+        link = class_link(ctx, c.join_code)
+        lines.append(
+            f"• {escape(c.name)}({counts[c.id]} 人)加入码 <code>{c.join_code}</code>\n  {link}"
+        )
+        label = managed_labels[c.id]
+        rows.append([Button(f"👥 「{label}」成员", data=f"{MEMBERS_PREFIX}:1:ls:{c.id}:0")])
+    if not all(is_managed for is_managed, _ in shown):
         lines.append("📚 <b>我加入的培训班</b>")
-        lines.extend(f"• {escape(joined_label(c, managers))}" for c in joined)
-    if not lines:
-        return [Send("您还没有加入培训班。请点击班主任分享的链接,或发送 /join 加入码。")]
-    members = [
-        [Button(f"👥 「{c.name[:20]}」成员", data=f"{MEMBERS_PREFIX}:1:ls:{c.id}:0")]
-        for c in managed
-    ]
-    leave = [
-        [Button(f"🚪 退出「{c.name[:20]}」", data=f"{LEAVE_PREFIX}:1:ask:{c.id}")] for c in joined
-    ]
-    return [Send("\n".join(lines), keyboard(*members, *leave))]
+    for is_managed, c in shown:
+        if is_managed:
+            continue
+        lines.append(f"• {escape(joined_label(c, managers))}")
+        label = joined_labels[c.id]
+        rows.append([Button(f"🚪 退出「{label}」", data=f"{LEAVE_PREFIX}:1:ask:{c.id}")])
+    if pages > 1:
+        lines.append(f"<i>第 {page + 1}/{pages} 页,共 {len(entries)} 个班</i>")
+    paging = paging_buttons(page, pages, lambda other: f"{LEAVE_PREFIX}:1:pg:{other}")
+    return "\n".join(lines), keyboard(*rows, paging)
 
 
 def joined_label(training_class: TrainingClass, managers: dict[int, User]) -> str:
@@ -167,6 +189,8 @@ def joined_label(training_class: TrainingClass, managers: dict[int, User]) -> st
 async def on_leave_button(ctx: Context) -> list[Reply]:
     """退出 → a confirmation → out of the class (only the member themself, only their class)."""
     parts = ctx.event.callback_data.split(":")
+    if len(parts) == 4 and parts[1:3] == ["1", "pg"]:
+        return [Edit(*my_classes_view(ctx, button_number(parts[3], STALE_LEAVE)))]
     if len(parts) == 3 and parts[1:] == ["1", "keep"]:
         return [Edit("好的,仍留在培训班里。")]
     if len(parts) != 4 or parts[1] != "1" or parts[2] not in ("ask", "bye"):

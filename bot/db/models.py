@@ -47,6 +47,11 @@ class Role(StrEnum):
     admin = "admin"
 
 
+# Unicode embedding, override and isolate controls: a name carrying them would reorder the
+# text that follows it on the same line.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
 class User(SQLModel, table=True):
     """A Telegram user who has talked to the bot."""
 
@@ -62,7 +67,9 @@ class User(SQLModel, table=True):
 
     @property
     def display_name(self) -> str:
-        name = f"{self.first_name} {self.last_name}".strip()
+        """The name to show others, without direction overrides that would reverse the rest
+        of the line it is shown in (「\u202eabc」)."""
+        name = f"{self.first_name} {self.last_name}".translate(BIDI_CONTROLS).strip()
         return name or (f"@{self.username}" if self.username else str(self.id))
 
 
