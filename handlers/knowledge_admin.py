@@ -1,7 +1,8 @@
 """The people behind the knowledge base: managers answer what the bot could not, admins feed
 it notices and read its statistics.
 
-- `/unanswered [天数]` (managers): declined or 👎 questions of their classes' trainees, each with
+- `/unanswered [天数]` (managers): declined or 👎 questions of their classes' trainees, ten to
+  a page, newest first (◀ / ▶ and 「最早的 ⏭」: `kbm:1:pg:<days>:<page>`), each with
   a 「回答」 button (`kbm:1:ans:<question_id>`); the manager's next text goes to the trainee
   (pending input "handoff_answer"), then 「保存为标准答案」 (`kbm:1:cur:<question_id>`) stores
   the pair as a curated answer that the knowledge base matches first from then on. A question
@@ -22,12 +23,23 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.chat import Button, DeliveryError, Edit, Notice, Reply, Send, Unreachable, keyboard
+from bot.chat import (
+    Button,
+    DeliveryError,
+    Edit,
+    Keyboard,
+    Notice,
+    Reply,
+    Send,
+    Unreachable,
+    keyboard,
+)
 from bot.db import crud, question_crud
 from bot.db.models import Role, User, utcnow
 from bot.db.question_models import QuestionLog
+from bot.limits import shorten, utf16_length
 from handlers.ask import ANSWER_PREFIX, VERSION, deliver, knowledge, refresh_curated
-from handlers.routing import Context, Router, UserError, button_number
+from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 from knowledge.models import clause_label
 
 if TYPE_CHECKING:
@@ -39,7 +51,9 @@ MANAGERS = {Role.manager, Role.admin}
 HANDOFF_STATE = "handoff_answer"
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
-UNANSWERED_LIMIT = 10
+UNANSWERED_LIMIT = 10  # questions a page of /unanswered shows
+NAME_CHARS = 20  # the trainee's name in that list (a name may have 129 characters)
+QUESTION_UNITS = 200  # the start of the question there, in UTF-16 units
 MAX_ANSWER_CHARS = 1000
 NOTICE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 MAX_NOTICE_BYTES = 20 * 1024 * 1024
@@ -81,35 +95,78 @@ def parse_days(raw: str) -> int:
 
 @router.command("unanswered", "学员没得到解答的问题", roles=MANAGERS)
 async def unanswered(ctx: Context) -> list[Reply]:
-    """List declined or 👎 questions of the manager's trainees, each with an answer button."""
+    """List declined or 👎 questions of the manager's trainees, ten to a page (newest first),
+    each with an answer button."""
     days = parse_days(ctx.event.args)
+    return [Send(*unanswered_listing(ctx, days, 0))]
+
+
+def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboard]:
+    """One page of the questions waiting for the manager in the last `days` days (a page past
+    the end shows the last one). Each entry is bounded (the name and the start of the
+    question, cut before escaping), so a page stays within Telegram's 4,096 units."""
     since = utcnow() - timedelta(days=days)
     with ctx.services.session() as session:
-        questions = question_crud.unanswered_for(
+        total, questions = question_crud.unanswered_page(
             session,
             manager_id=ctx.user.id,
             since=since,
             everyone=ctx.role is Role.admin,
+            offset=page * UNANSWERED_LIMIT,
             limit=UNANSWERED_LIMIT,
         )
+        pages = max(1, -(-total // UNANSWERED_LIMIT))
+        if total and not questions:  # answered meanwhile: the last page there is
+            page = pages - 1
+            total, questions = question_crud.unanswered_page(
+                session,
+                manager_id=ctx.user.id,
+                since=since,
+                everyone=ctx.role is Role.admin,
+                offset=page * UNANSWERED_LIMIT,
+                limit=UNANSWERED_LIMIT,
+            )
         askers = {q.latest.user_id: session.get(User, q.latest.user_id) for q in questions}
     if not questions:
-        return [Send(f"👍 最近 {days} 天没有待解答的问题。")]
+        return f"👍 最近 {days} 天没有待解答的问题。", ()
     zone = ctx.services.settings.timezone
-    lines = [f"🙋 <b>待解答的问题</b>(最近 {days} 天,最新 {len(questions)} 条)"]
+    lines = [f"🙋 <b>待解答的问题</b>(最近 {days} 天,共 {total} 条,新的在前)"]
     rows = []
-    for number, entry in enumerate(questions, start=1):
+    for number, entry in enumerate(questions, start=page * UNANSWERED_LIMIT + 1):
         question = entry.latest
         asker = askers.get(question.user_id)
-        who = escape(asker.display_name if asker else str(question.user_id))
+        who = escape(shorten(asker.display_name if asker else str(question.user_id), NAME_CHARS))
         when = question.created_at.astimezone(zone).strftime("%m-%d %H:%M")
         why = "未能回答" if not question.answered else "👎 认为没帮助"
         if question.feedback != "down" and question.answered:
             why = "学员想问班主任"
         times = f"(问了 {entry.count} 次)" if entry.count > 1 else ""
-        lines.append(f"{number}. {who} · {when} · {why}\n{escape(question.question[:200])}{times}")
+        asked = escape(clip(question.question, QUESTION_UNITS))
+        lines.append(f"{number}. {who} · {when} · {why}\n{asked}{times}")
         rows.append([Button(f"✍️ 回答第 {number} 条", data=data("ans", question.id))])
-    return [Send("\n\n".join(lines), keyboard(*rows))]
+    paging = paging_buttons(page, pages, lambda other: unanswered_page_data(days, other))
+    if pages > 1:
+        lines.append(f"<i>第 {page + 1}/{pages} 页,越往后越早</i>")
+        if page < pages - 2:  # the longest-waiting questions, one tap away
+            paging.append(Button("最早的 ⏭", data=unanswered_page_data(days, pages - 1)))
+    return "\n\n".join(lines), keyboard(*rows, paging)
+
+
+def unanswered_page_data(days: int, page: int) -> str:
+    return f"{ANSWER_PREFIX}:{VERSION}:pg:{days}:{page}"
+
+
+def clip(text: str, units: int) -> str:
+    """`text` in at most `units` UTF-16 units (as Telegram counts), with … when cut: a plain
+    Chinese question keeps its first 199 characters, one of emoji about half as many."""
+    if utf16_length(text) <= units:
+        return text
+    kept = 1  # the …
+    for end, char in enumerate(text):
+        kept += utf16_length(char)
+        if kept > units:
+            return text[:end] + "…"
+    return text
 
 
 def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
@@ -129,8 +186,13 @@ def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
 
 @router.callback(ANSWER_PREFIX, roles=MANAGERS)
 async def on_manager_button(ctx: Context) -> list[Reply]:
-    """「回答」 starts the reply; 「保存为标准答案」 stores the curated pair."""
+    """「回答」 starts the reply, 「保存为标准答案」 stores the curated pair, ◀ / ▶ page."""
     parts = ctx.event.callback_data.split(":")
+    if len(parts) == 5 and parts[1] == VERSION and parts[2] == "pg":
+        days, page = (button_number(raw, STALE) for raw in parts[3:])
+        if not 1 <= days <= MAX_DAYS:
+            raise UserError(STALE)
+        return [Edit(*unanswered_listing(ctx, days, page))]
     if len(parts) != 4 or parts[1] != VERSION:
         raise UserError(STALE)
     action, raw_id = parts[2], parts[3]

@@ -248,6 +248,22 @@ def unanswered_for(
 
     A trainee who asked the same question several times (by `question_key`) gets one entry,
     with the ids of all those asks since `since`; `limit` counts entries."""
+    return unanswered_page(
+        session, manager_id=manager_id, since=since, everyone=everyone, limit=limit
+    )[1]
+
+
+def unanswered_page(
+    session: Session,
+    *,
+    manager_id: int,
+    since: datetime,
+    everyone: bool = False,
+    offset: int = 0,
+    limit: int = 10,
+) -> tuple[int, list[UnansweredQuestion]]:
+    """(how many entries `unanswered_for` has in all, the `limit` entries from `offset`): one
+    page of them, newest first, so the oldest are on the last page."""
     statement = _waiting_for(
         select(QuestionLog.id, QuestionLog.user_id, QuestionLog.question).where(
             QuestionLog.created_at >= since
@@ -257,20 +273,17 @@ def unanswered_for(
     ).order_by(QuestionLog.created_at.desc(), QuestionLog.id.desc())
     groups: dict[tuple[int, str], list[int]] = {}
     for question_id, user_id, text in session.exec(statement):
-        key = (user_id, question_key(text))
-        if key in groups:
-            groups[key].append(question_id)
-        elif len(groups) < limit:
-            groups[key] = [question_id]
-    if not groups:
-        return []
+        groups.setdefault((user_id, question_key(text)), []).append(question_id)
+    page = list(groups.values())[offset : offset + limit]
+    if not page:
+        return len(groups), []
     latest = {
         log.id: log
         for log in session.exec(
-            select(QuestionLog).where(QuestionLog.id.in_([ids[0] for ids in groups.values()]))
+            select(QuestionLog).where(QuestionLog.id.in_([ids[0] for ids in page]))
         )
     }
-    return [UnansweredQuestion(latest[ids[0]], tuple(ids)) for ids in groups.values()]
+    return len(groups), [UnansweredQuestion(latest[ids[0]], tuple(ids)) for ids in page]
 
 
 def unanswered_repeats(

@@ -14,7 +14,16 @@ from sqlmodel import select
 from bot.db import crud, question_crud
 from bot.db.models import utcnow
 from bot.db.question_models import QuestionLog
-from tests.questions.conftest import MANAGER, OTHER, TRAINEE, Chat, buttons_of, open_chat, text_of
+from tests.questions.conftest import (
+    MANAGER,
+    OTHER,
+    TRAINEE,
+    Chat,
+    button,
+    buttons_of,
+    open_chat,
+    text_of,
+)
 
 WEATHER = "明天北京天气怎么样"  # declined: no notice covers it
 ASKED = [WEATHER, f"{WEATHER}?", f"  {WEATHER} ？！", WEATHER]  # the same question, four times
@@ -48,7 +57,7 @@ async def test_repeats_are_one_row_and_one_answer_closes_them(chat: Chat) -> Non
     text = text_of(listing)
     rows = text.split("\n\n")[1:]
     assert len(rows) == 3, text
-    assert "(最近 30 天,最新 3 条)" in text
+    assert "(最近 30 天,共 3 条,新的在前)" in text and "页" not in text
     assert rows[0].startswith("1. 用户1002") and rows[0].endswith(WEATHER)  # asked once
     assert rows[1].endswith("后天上海天气怎么样")
     assert rows[2].startswith("3. 用户1001") and rows[2].endswith(f"{WEATHER}(问了 4 次)")
@@ -64,7 +73,7 @@ async def test_repeats_are_one_row_and_one_answer_closes_them(chat: Chat) -> Non
     assert chat.messenger.to(OTHER) == []
 
     after = text_of(await chat.say(MANAGER, "/unanswered"))
-    assert "最新 2 条" in after and "问了" not in after
+    assert "共 2 条" in after and "问了" not in after
     assert "用户1002" in after and "后天上海天气怎么样" in after
     assert after.count(WEATHER) == 1  # only the other trainee's ask is left
     answered = [log.question for log in question_logs(chat) if log.manager_answer]
@@ -90,8 +99,12 @@ async def test_limit_counts_questions_not_asks(chat: Chat) -> None:
         f"第{number}个问题?" for number in range(11, 1, -1)
     ]
     assert {entry.count for entry in listed} == {3}
-    text = text_of(await chat.say(MANAGER, "/unanswered"))
-    assert "最新 10 条" in text and text.count("(问了 3 次)") == 10
+    listing = await chat.say(MANAGER, "/unanswered")
+    text = text_of(listing)
+    assert "共 12 条" in text and text.count("(问了 3 次)") == 10 and "第 1/2 页" in text
+    rest = text_of(await chat.press(MANAGER, button(listing, "下一页")))
+    assert "第 2/2 页" in rest and "11. 小李" in rest and rest.count("(问了 3 次)") == 2
+    assert rest.index("第1个问题?") < rest.index("第0个问题?")  # the oldest last
 
 
 def test_question_key_ignores_spaces_and_trailing_punctuation() -> None:
