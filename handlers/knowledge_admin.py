@@ -37,7 +37,7 @@ from bot.chat import (
 from bot.db import crud, question_crud
 from bot.db.models import Role, User, utcnow
 from bot.db.question_models import QuestionLog
-from bot.limits import shorten, utf16_length
+from bot.limits import MAX_MESSAGE_UNITS, shorten, utf16_length, visible_length
 from handlers.ask import ANSWER_PREFIX, VERSION, deliver, knowledge, refresh_curated
 from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 from knowledge.models import clause_label
@@ -55,6 +55,9 @@ UNANSWERED_LIMIT = 10  # questions a page of /unanswered shows
 NAME_CHARS = 20  # the trainee's name in that list (a name may have 129 characters)
 QUESTION_UNITS = 200  # the start of the question there, in UTF-16 units
 MAX_ANSWER_CHARS = 1000
+REPORT_TITLES = 10  # notices an upload report names; a compilation's others are counted
+TITLE_CHARS = 60  # a notice's title there, shortened keeping its tail
+META_CHARS = 30  # its 文号 and date
 NOTICE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 MAX_NOTICE_BYTES = 20 * 1024 * 1024
 CANCEL_WORDS = {"取消", "cancel", "/cancel"}
@@ -376,41 +379,57 @@ def safe_file_name(name: str) -> str:
 
 
 def report_text(kb: KnowledgeBase, name: str, report: IngestReport) -> str:
-    """The cleaning report of an uploaded notice (or why nothing was added)."""
+    """The cleaning report of an uploaded notice (or why nothing was added). A compilation of
+    many notices names the first `REPORT_TITLES` (each title shortened) and counts the others
+    (「另有 N 篇」), so the report fits in a message with its cleaning figures whole."""
     if report.duplicate_of:
         return (
             f"ℹ️ 「{escape(name)}」与已有通知 {escape(report.duplicate_of)} 内容相同,"
             "未重复导入,知识库没有改动。\n这份通知本来就可以提问。"
         )
     documents = {d["doc_id"]: d for d in kb.documents()}
-    lines = [f"✅ 已加入知识库:{escape(name)}"]
+    head = [f"✅ 已加入知识库:{escape(name)}"]
     if report.renamed and report.stored_as:
-        lines.append(
+        head.append(
             f"知识库里已有同名的另一份通知,这份另存为「{escape(report.stored_as)}」,"
             "原来的通知仍然保留。"
         )
-    titles = []
-    for doc_id in report.documents:
-        meta = documents.get(doc_id, {})
-        extra = " ".join(escape(meta.get(k) or "") for k in ("doc_number", "date")).strip()
-        titles.append(
-            f"• 《{escape(meta.get('title') or doc_id)}》{(' ' + extra) if extra else ''}"
-        )
-    lines.append(f"通知 {len(titles)} 篇,切分为 {report.passages} 个条款段落:")
-    lines += titles
+    head.append(f"通知 {len(report.documents)} 篇,切分为 {report.passages} 个条款段落:")
+    tail = []
     removed = {category: count for category, count in report.removed.items() if count}
     if removed or report.repaired:
-        lines.append("\n🧹 <b>清理掉的内容</b>")
+        tail.append("\n🧹 <b>清理掉的内容</b>")
         for category, count in sorted(removed.items(), key=lambda item: -item[1]):
             samples = report.samples.get(category) or []
             sample = f"(如「{escape(samples[0])}」)" if samples else ""
-            lines.append(f"• {CLEANING_NAMES.get(category, escape(category))} {count} 处{sample}")
+            tail.append(f"• {CLEANING_NAMES.get(category, escape(category))} {count} 处{sample}")
         if report.repaired:
-            lines.append(f"• 修复乱码 {report.repaired} 处")
+            tail.append(f"• 修复乱码 {report.repaired} 处")
     else:
-        lines.append("\n🧹 没有需要清理的内容。")
-    lines.append("\n现在就可以就这份通知提问了。")
-    return "\n".join(lines)
+        tail.append("\n🧹 没有需要清理的内容。")
+    tail.append("\n现在就可以就这份通知提问了。")
+    # The titles take the room the rest leaves, keeping some for the 「另有」 line: ten fit
+    # even beside every cleaning category (samples are at most 40 characters).
+    room = MAX_MESSAGE_UNITS - visible_length("\n".join(head + tail)) - 50
+    titles: list[str] = []
+    for doc_id in report.documents[:REPORT_TITLES]:
+        line = title_line(documents.get(doc_id, {}), doc_id)
+        room -= visible_length(line) + 1
+        if room < 0:
+            break
+        titles.append(line)
+    if len(report.documents) > len(titles):
+        titles.append(f"……另有 {len(report.documents) - len(titles)} 篇,不再逐一列出。")
+    return "\n".join(head + titles + tail)
+
+
+def title_line(meta: dict, doc_id: str) -> str:
+    """「• 《title》 文号 date」 of one notice in the upload report, each part shortened."""
+    title = shorten(meta.get("title") or doc_id, TITLE_CHARS)
+    extra = " ".join(
+        escape(shorten(meta.get(key) or "", META_CHARS)) for key in ("doc_number", "date")
+    ).strip()
+    return f"• 《{escape(title)}》{(' ' + extra) if extra else ''}"
 
 
 @router.document()
