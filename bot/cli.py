@@ -79,7 +79,9 @@ def run(
 @app.command()
 def chat(
     user: Annotated[int, typer.Option(help="the Telegram user id to act as")] = 1,
-    role: Annotated[RoleChoice, typer.Option(help="trainee|manager|admin")] = RoleChoice.trainee,
+    role: Annotated[
+        RoleChoice, typer.Option(help="trainee|manager|admin, for this chat only")
+    ] = RoleChoice.trainee,
 ) -> None:
     """Talk to the bot in this terminal, offline, on the configured database."""
     from bot.logs import setup_logging
@@ -92,7 +94,7 @@ def chat(
 def _chat(settings: Settings, *, user_id: int, role: RoleChoice) -> None:
     from bot.app import build
     from bot.db import crud
-    from bot.db.models import Role
+    from bot.db.models import Role, User
     from bot.engines import console
 
     if role is RoleChoice.admin:
@@ -105,10 +107,19 @@ def _chat(settings: Settings, *, user_id: int, role: RoleChoice) -> None:
             err=True,
         )
     services, conversation = build(settings, background_jobs=local)
-    if role is RoleChoice.manager:
-        with services.session() as session:
-            crud.set_role(session, user_id=user_id, role=Role.manager)
-    console.run(services, conversation, user_id)
+    # --role holds for this chat only: the user's stored role is put back at the end, so
+    # trying a role out never promotes a real trainee in the bot's database.
+    with services.session() as session:
+        stored = session.get(User, user_id)
+        stored_role = Role(stored.role) if stored is not None else None
+        if role is not RoleChoice.admin:
+            crud.set_role(session, user_id=user_id, role=Role(role.value))
+    try:
+        console.run(services, conversation, user_id)
+    finally:
+        if role is not RoleChoice.admin:
+            with services.session() as session:
+                crud.set_role(session, user_id=user_id, role=stored_role or Role.trainee)
 
 
 @db_app.command("upgrade")

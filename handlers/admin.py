@@ -1,6 +1,15 @@
-"""Admin commands: `/addmanager USER_ID` makes a user a class manager."""
+"""Admin commands: `/addmanager USER_ID` makes a user a class manager, `/removemanager USER_ID`
+takes it back; either without an id lists the managers.
+
+A manager who is removed keeps their classes' members, reminders and surveys (reminders still
+go out); they only lose the manager commands, and get them back with /addmanager.
+"""
 
 from __future__ import annotations
+
+from html import escape
+
+from sqlmodel import Session
 
 from bot.chat import Reply, Send
 from bot.db import crud
@@ -10,17 +19,46 @@ from handlers.routing import Context, Router, UserError
 
 router = Router("admin", roles={Role.admin})
 
+MAX_LISTED_MANAGERS = 30
+ASK_FOR_ID = (
+    "请写上对方的 Telegram 用户 ID(一串数字),例如:/{command} 123456789\n"
+    "对方向我发送 /start 后,可在 @userinfobot 查到自己的 ID。"
+)
+
+
+def user_id_argument(ctx: Context, command: str) -> int | None:
+    """The user id after the command; None when there is none; UserError when it is not one."""
+    raw = ctx.event.args.strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 2**53:
+        raise UserError(ASK_FOR_ID.format(command=command))
+    return int(raw)
+
+
+def managers_list(session: Session) -> str:
+    """The current managers, with their ids, for an admin choosing whom to add or remove."""
+    managers = crud.users_with_role(session, role=Role.manager)
+    if not managers:
+        return "目前还没有班主任。"
+    lines = [f"目前的班主任(共 {len(managers)} 位):"]
+    lines += [
+        f"• {escape(m.display_name)} <code>{m.id}</code>" for m in managers[:MAX_LISTED_MANAGERS]
+    ]
+    if len(managers) > MAX_LISTED_MANAGERS:
+        lines.append(f"……另有 {len(managers) - MAX_LISTED_MANAGERS} 位未列出。")
+    return "\n".join(lines)
+
 
 @router.command("addmanager", "设为班主任")
 async def add_manager(ctx: Context) -> list[Reply]:
-    """Give the manager role to a Telegram user id."""
-    raw = ctx.event.args.strip()
-    if not raw.isdigit() or not 0 < int(raw) < 2**53:
-        raise UserError(
-            "请写上对方的 Telegram 用户 ID(一串数字),例如:/addmanager 123456789\n"
-            "对方向我发送 /start 后,可在 @userinfobot 查到自己的 ID。"
-        )
-    user_id = int(raw)
+    """Give the manager role to a Telegram user id (without one: list the managers)."""
+    user_id = user_id_argument(ctx, "addmanager")
+    if user_id is None:
+        with ctx.services.session() as session:
+            listing = managers_list(session)
+        usage = ASK_FOR_ID.format(command="addmanager")
+        return [Send(f"{usage}\n\n{listing}\n\n撤销请发送 /removemanager 用户ID。")]
     if user_id in ctx.services.settings.admin_ids:
         return [Send(f"{user_id} 是管理员(ADMIN_IDS),已经可以使用班主任的全部命令。")]
     with ctx.services.session() as session:
@@ -28,8 +66,42 @@ async def add_manager(ctx: Context) -> list[Reply]:
         already = existing is not None and existing.role == Role.manager
         user = existing if already else crud.set_role(session, user_id=user_id, role=Role.manager)
         assert user is not None
-        who = user.display_name if user.first_name or user.username else str(user_id)
+        who = escape(user.display_name) if user.first_name or user.username else str(user_id)
     if already:
         return [Send(f"{who} 已经是班主任了,无需重复设置。")]
     await refresh_menu(ctx.services, user_id, Role.manager)
-    return [Send(f"✅ 已将 {who} 设为班主任。对方再次发送 /start 即可看到班主任命令。")]
+    done = f"✅ 已将 {who} 设为班主任。对方再次发送 /start 即可看到班主任命令。"
+    if existing is None:
+        done += (
+            f"\n⚠️ ID {user_id} 还没有和我说过话,请确认没有写错;"
+            f"写错了可以发送 /removemanager {user_id} 撤销。"
+        )
+    return [Send(done)]
+
+
+@router.command("removemanager", "撤销班主任")
+async def remove_manager(ctx: Context) -> list[Reply]:
+    """Take the manager role back (without an id: list the managers)."""
+    user_id = user_id_argument(ctx, "removemanager")
+    with ctx.services.session() as session:
+        if user_id is None:
+            usage = ASK_FOR_ID.format(command="removemanager")
+            return [Send(f"{usage}\n\n{managers_list(session)}")]
+        if user_id in ctx.services.settings.admin_ids:
+            raise UserError(f"{user_id} 是管理员(ADMIN_IDS),要撤销请从 .env 的 ADMIN_IDS 里删去。")
+        user = session.get(User, user_id)
+        if user is None or user.role != Role.manager:
+            raise UserError(f"{user_id} 不是班主任,无需撤销。发送 /removemanager 查看班主任名单。")
+        who = escape(user.display_name)
+        classes = crud.classes_managed_by(session, manager_id=user_id)
+        crud.set_role(session, user_id=user_id, role=Role.trainee)
+    await refresh_menu(ctx.services, user_id, Role.trainee)
+    done = f"✅ 已撤销 {who} 的班主任身份。"
+    if classes:
+        names = "、".join(f"「{escape(c.name)}」" for c in classes[:5])
+        more = f"等 {len(classes)} 个班" if len(classes) > 5 else ""
+        done += (
+            f"\n对方管理的{names}{more}仍然保留,已设的提醒照常发送;"
+            f"再次发送 /addmanager {user_id} 即可恢复管理。"
+        )
+    return [Send(done)]

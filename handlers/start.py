@@ -57,7 +57,7 @@ HELP_BY_ROLE = {
     ),
     Role.admin: (
         "\n\n🛠 <b>管理员</b>\n"
-        "• /addmanager 用户ID — 设为班主任\n"
+        "• /addmanager 用户ID — 设为班主任(/removemanager 撤销)\n"
         "• /kbstats — 知识库统计\n"
         "• 直接发送通知文件(txt/md/html/pdf/docx)即可加入知识库"
     ),

@@ -76,3 +76,25 @@ def test_console_on_a_shared_postgresql_database_runs_no_background_jobs(
     assert "✅ 提醒已设置" in result.stdout
     assert reminders == 1  # stored for the bot process that holds the scheduler ...
     assert jobs == 0  # ... and not scheduled by the terminal
+
+
+def role_in_database(data_dir: Path, user_id: int) -> str | None:
+    engine = create_engine(f"sqlite:///{data_dir / 'guopei.db'}")
+    with engine.connect() as connection:
+        role = connection.execute(
+            text("SELECT role FROM users WHERE id = :id"), {"id": user_id}
+        ).scalar()
+    engine.dispose()
+    return role
+
+
+def test_chat_role_holds_for_that_chat_only(tmp_path: Path):
+    as_manager = run_cli(
+        ["chat", "--role", "manager", "--user", "77"], ["/newclass 语文一班"], tmp_path
+    )
+    assert "已创建培训班「语文一班」" in as_manager.stdout, as_manager.stderr
+    assert role_in_database(tmp_path, 77) == "trainee"  # not promoted for good
+
+    again = run_cli(["chat", "--user", "77"], ["/newclass 数学班"], tmp_path)
+
+    assert "只有班主任可以使用" in again.stdout
