@@ -35,7 +35,7 @@ class UserError(Exception):
 
 def button_number(raw: str, stale: str) -> int:
     """A number from callback data (an id, a page), or UserError(stale) for anything forged."""
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise UserError(stale)
     return int(raw)
 

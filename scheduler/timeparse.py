@@ -1141,8 +1141,9 @@ def crontab_weekdays(field: str) -> str:
     days: set[int] = set()
     for part in field.split(","):
         base, _, step_text = part.partition("/")
-        step = int(step_text) if step_text.isdigit() else 1
-        if step_text and not step_text.isdigit() or step < 1:
+        numeric = step_text.isascii() and step_text.isdigit()
+        step = int(step_text) if numeric else 1
+        if step_text and not numeric or step < 1:
             raise _cron_field_error(5, "星期", field, "「/」后面要写间隔的数,例如 */2")
         if base == "*":
             values = list(range(7))
@@ -1163,7 +1164,7 @@ def _crontab_day(token: str, field: str) -> int:
     name = token.lower()[:3]
     if name in CRONTAB_WEEKDAYS:
         return CRONTAB_WEEKDAYS.index(name)
-    if token.isdigit() and int(token) <= 7:
+    if token.isascii() and token.isdigit() and int(token) <= 7:
         return int(token)
     raise _cron_field_error(5, "星期", field, "星期只能是 0–7(0 和 7 都是周日)或 sun–sat")
 

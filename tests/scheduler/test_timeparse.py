@@ -735,3 +735,8 @@ def test_module_imports_no_bot_or_database_code() -> None:
     } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     forbidden = ("telegram", "aiogram", "sqlmodel", "sqlalchemy", "bot", "handlers", "psycopg")
     assert not [name for name in modules if name.split(".")[0] in forbidden]
+
+
+@pytest.mark.parametrize("when", ["cron 0 9 * * ① 交日志", "cron 0 9 * * */② 交日志"])
+def test_circled_numbers_in_cron_are_refused_not_a_crash(when: str) -> None:
+    assert "星期" in str(parse_error(when))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.chat import Event, EventKind, Send
 from bot.db.models import Role
 from handlers.routing import Context, Router, RoutingTable
@@ -129,3 +131,12 @@ def test_forwarded_messages_go_to_the_forward_handler_only_for_its_roles():
     assert table.resolve(forwarded, Role.trainee, None).route.handler is question
     typed = event(EventKind.text, text="通知原文")
     assert table.resolve(typed, Role.manager, None).route.handler is question
+
+
+def test_button_numbers_are_ascii_digits_only() -> None:
+    from handlers.routing import UserError, button_number
+
+    assert button_number("12", "stale") == 12
+    for forged in ("①", "²", "١٢", "-1", "", "1" * 13):
+        with pytest.raises(UserError):
+            button_number(forged, "stale")
