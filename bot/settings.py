@@ -67,8 +67,8 @@ class Settings(BaseSettings):
     def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
             raise ValueError(
-                "must be 1-256 characters of A-Z, a-z, 0-9, _ and -, "
-                "e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+                "只能是 1–256 个 A-Z、a-z、0-9、_ 和 - 字符,可用这条命令生成:"
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
             )
         return value
 
@@ -81,8 +81,7 @@ class Settings(BaseSettings):
                 return frozenset(int(part) for part in parts if part)
             except ValueError:
                 raise ValueError(
-                    f"must be comma-separated numeric Telegram user ids, e.g. 12345,67890; "
-                    f"got {value!r}"
+                    f"应当是用逗号分隔的 Telegram 用户 ID(数字),例如 12345,67890;现在是 {value!r}"
                 ) from None
         return value
 
@@ -92,7 +91,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}, e.g. Asia/Shanghai") from None
+            raise ValueError(f"不认识的时区 {value!r},例如 Asia/Shanghai") from None
         return value
 
     @field_validator("database_url")
@@ -102,7 +101,7 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError(
-                "must be sqlite:///PATH or postgresql+psycopg://user@host/db, got "
+                "应当是 sqlite:///路径 或 postgresql+psycopg://用户@主机/数据库,现在是 "
                 f"{value.split(':', 1)[0]}://…"
             )
         if value.startswith("postgresql://"):
@@ -143,10 +142,27 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for problem in error.errors():
             variable = str(problem["loc"][0]).upper() if problem["loc"] else "?"
-            message = problem["msg"].removeprefix("Value error, ")
-            if problem["type"].startswith("url"):
-                message = "must be an http(s) address such as https://api.telegram.org"
-            if problem["type"] == "literal_error":
-                message = f"must be one of {problem['ctx']['expected']}"
-            lines.append(f"{variable}: {message}")
+            lines.append(f"{variable}: {_in_chinese(problem)}")
         raise SettingsError("; ".join(lines)) from None
+
+
+def _in_chinese(problem: dict) -> str:
+    """pydantic's complaint about one value, said in Chinese with what to write instead."""
+    kind, context = problem["type"], problem.get("ctx", {})
+    if kind.startswith("url"):
+        return "应当是 http(s) 地址,例如 https://api.telegram.org"
+    if kind == "literal_error":
+        return f"只能是 {context['expected'].replace(' or ', ' 或 ')}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "应当是整数"
+    if kind in ("float_parsing", "float_type"):
+        return "应当是数字"
+    if kind == "greater_than_equal":
+        return f"不能小于 {context['ge']}"
+    if kind == "greater_than":
+        return f"必须大于 {context['gt']}"
+    if kind == "less_than_equal":
+        return f"不能大于 {context['le']}"
+    if kind == "less_than":
+        return f"必须小于 {context['lt']}"
+    return str(problem["msg"]).removeprefix("Value error, ")

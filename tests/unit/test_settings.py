@@ -55,11 +55,14 @@ def test_values_are_read_from_env_file(tmp_path: Path):
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
-        ("BOT_ENGINE", "telethon", "BOT_ENGINE: must be one of 'ptb' or 'aiogram'"),
-        ("TELEGRAM_API_URL", "not a url", "TELEGRAM_API_URL: must be an http(s) address"),
-        ("ADMIN_IDS", "12,abc", "ADMIN_IDS: must be comma-separated numeric Telegram user ids"),
-        ("BOT_TIMEZONE", "Mars/Base", "BOT_TIMEZONE: unknown time zone 'Mars/Base'"),
-        ("DATABASE_URL", "mysql://x", "DATABASE_URL: must be sqlite:///PATH or postgresql"),
+        ("BOT_ENGINE", "telethon", "BOT_ENGINE: 只能是 'ptb' 或 'aiogram'"),
+        ("TELEGRAM_API_URL", "not a url", "TELEGRAM_API_URL: 应当是 http(s) 地址"),
+        ("ADMIN_IDS", "12,abc", "ADMIN_IDS: 应当是用逗号分隔的 Telegram 用户 ID"),
+        ("BOT_TIMEZONE", "Mars/Base", "BOT_TIMEZONE: 不认识的时区 'Mars/Base'"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL: 应当是 sqlite:///路径 或 postgresql"),
+        ("REMINDER_GRACE_SECONDS", "-1", "REMINDER_GRACE_SECONDS: 不能小于 0"),
+        ("BROADCAST_RATE_PER_CHAT", "abc", "BROADCAST_RATE_PER_CHAT: 应当是数字"),
+        ("WEBHOOK_PORT", "70000", "WEBHOOK_PORT: 不能大于 65535"),
     ],
 )
 def test_bad_value_names_the_variable(
@@ -82,7 +85,7 @@ def test_cli_stops_with_one_line_not_a_traceback(tmp_path: Path):
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "配置错误 (.env / environment): BOT_ENGINE: must be one of 'ptb' or 'aiogram'"
+        "配置错误 (.env / environment): BOT_ENGINE: 只能是 'ptb' 或 'aiogram'"
     ]
     assert "Traceback" not in result.stderr
 
@@ -96,8 +99,8 @@ def test_webhook_mode_is_off_by_default_and_a_bad_secret_is_named(monkeypatch: p
     assert settings.webhook_path == "/telegram/hook" and settings.webhook_port == 8080
     assert settings.webhook_secret is not None and "abc" not in repr(settings)
     monkeypatch.setenv("WEBHOOK_SECRET", "has spaces!")
-    with pytest.raises(SettingsError, match=r"WEBHOOK_SECRET: must be 1-256 characters"):
+    with pytest.raises(SettingsError, match=r"WEBHOOK_SECRET: 只能是 1–256 个"):
         load_settings()
     monkeypatch.setenv("WEBHOOK_URL", "bot.example.org")
-    with pytest.raises(SettingsError, match="WEBHOOK_URL: must be an http"):
+    with pytest.raises(SettingsError, match=r"WEBHOOK_URL: 应当是 http\(s\) 地址"):
         load_settings()
