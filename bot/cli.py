@@ -57,8 +57,8 @@ def run(
 
     overrides = {"bot_engine": engine.value} if engine else {}
     settings = settings_or_exit(**overrides)
-    setup_logging(settings.log_level, settings.token)
     if not settings.token:
+        setup_logging("WARNING", None)  # as `chat` does: log lines would interleave with it
         typer.echo(
             "未设置 BOT_TOKEN,进入离线终端对话。要连接 Telegram:在 .env 写入 "
             "BOT_TOKEN=<从 @BotFather 得到的 token>,再运行 make run。",
@@ -66,6 +66,7 @@ def run(
         )
         _chat(settings, user_id=1, role=RoleChoice.trainee)
         return
+    setup_logging(settings.log_level, settings.token)
     from bot.app import build
 
     services, conversation = build(settings)

@@ -43,6 +43,7 @@ def test_run_without_a_token_starts_the_console_and_says_how_to_connect(tmp_path
     result = run_cli(["run"], ["/start", "/newclass 偷偷建班"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert "未设置 BOT_TOKEN" in result.stderr and "BOT_TOKEN=" in result.stderr
+    assert "update user=" not in result.stderr  # no log lines between the chat's messages
     assert "我是国培助手" in result.stdout
     assert "只有班主任可以使用" in result.stdout
     assert (tmp_path / "guopei.db").exists()
