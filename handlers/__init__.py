@@ -14,6 +14,7 @@ from handlers import (
     curated,
     deadlines,
     knowledge_admin,
+    notices,
     reminders,
     start,
     survey_results,
@@ -32,6 +33,7 @@ ROUTERS = [
     knowledge_admin.router,
     curated.router,
     deadlines.router,
+    notices.router,
     ask.router,  # last: any other plain text is a question
 ]
 

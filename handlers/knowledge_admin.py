@@ -38,6 +38,7 @@ from bot.db import crud, question_crud
 from bot.db.models import Role, User, utcnow
 from bot.db.question_models import QuestionLog
 from bot.limits import MAX_MESSAGE_UNITS, shorten, utf16_length, visible_length
+from handlers import notices
 from handlers.ask import ANSWER_PREFIX, VERSION, deliver, knowledge, refresh_curated
 from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 from knowledge.models import clause_label
@@ -481,10 +482,12 @@ async def receive_notice(ctx: Context) -> list[Reply]:
             path = Path(folder) / name
             path.write_bytes(content)
             try:
-                reports = await asyncio.to_thread(kb.ingest, [path])
+                reports = await asyncio.to_thread(kb.ingest, [path], on_same="ask")
             except IngestError as error:
                 raise UserError(
                     f"❌ 「{escape(name)}」没有加入知识库:{escape(error.reason)}\n"
                     "知识库没有任何改动。"
                 ) from None
+            if reports[0].held:  # the 文号 or title of a stored notice: replace it or keep both
+                return [notices.ask_to_replace(ctx, path, reports[0])]
     return [Send(report_text(kb, name, reports[0]))]

@@ -11,7 +11,9 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, astuple, dataclass, replace
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -30,11 +32,26 @@ from knowledge.models import Answer, Deadline, Document, IngestReport, Passage
 from knowledge.ranking import Ranker, spellable_words
 from knowledge.spelling import pinyin_index
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: the bot and the CLI then do not wait for each other
+    fcntl = None  # type: ignore[assignment]
+
 log = logging.getLogger(__name__)
 
 CODE_VERSION = "knowledge-index-12"
 MAX_QUESTION_CHARS = 1000
 CURATED_MIN_SCORE = 82.0
+# In the uploaded notices' folder: the shipped notices an admin removed (one name a line; they
+# stay in the package and can be restored) and the uploaded ones removed or replaced (moved
+# there, not deleted).
+HIDDEN_FILE = ".hidden"
+REMOVED_DIR = ".removed"
+LOCK_FILE = ".kb.lock"  # in the cache folder: one process at a time changes notices or cache
+# How often, at most, `changed()` looks at the notices folder (a few stat calls).
+CHECK_SECONDS = 1.0
+SAME_POLICIES = ("keep", "ask", "replace")
+_BRACKETS = str.maketrans("[]【】()()", "〔〕〔〕〔〕〔〕")
 GAMBLING_QUESTION = re.compile(GAMBLING_WORDS, re.IGNORECASE)
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # What carries no topic: greetings and courtesies, numbers (a mistyped button number, a bare
@@ -82,6 +99,49 @@ def builtin_corpus_files() -> list[Path]:
     )
 
 
+def _content_key(documents: list[Document]) -> str:
+    """What a file says, once cleaned: its notices' metadata and text, whitespace and line
+    ends aside (so a CRLF, GBK or re-saved copy of a notice is the same notice)."""
+    parts = [
+        [
+            document.title,
+            document.doc_number,
+            document.issuer,
+            document.date,
+            "\n".join(
+                " ".join(line.split()) for line in document.text.splitlines() if line.strip()
+            ),
+        ]
+        for document in documents
+    ]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def _notice_keys(document: Document) -> list[tuple[str, str]]:
+    """What names a notice: its 文号 and its title (spaces and bracket shapes aside)."""
+    if not document.is_notice:
+        return []
+    keys = []
+    number = "".join(document.doc_number.split()).translate(_BRACKETS)
+    if number:
+        keys.append(("文号", number))
+    title = "".join(document.title.split())
+    if len(title) >= 8:  # a real title, not 「通知」
+        keys.append(("标题", title))
+    return keys
+
+
+def _brief(document: Document) -> dict[str, str]:
+    return {"title": document.title, "doc_number": document.doc_number, "date": document.date}
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def _free_name(name: str, taken_stems: set[str]) -> str:
     """`name`, or `name-2`, `name-3` … (before the suffix): the first whose stem is not taken
     (compared without case, as a file system may)."""
@@ -112,9 +172,15 @@ class KnowledgeBase:
         # The bot asks on its event loop while an upload is ingested in a worker thread:
         # questions never see half-installed state, and uploads are ingested one at a time.
         self._state_lock = threading.RLock()
-        self._ingest_lock = threading.Lock()
+        self._ingest_lock = threading.RLock()
         self._state: _State
         self._ranker: Ranker
+        # The notices folder as the current index saw it, and as last looked at: another
+        # process (`guopei-bot ingest`, `remove`) may change it while this one serves.
+        self._loaded_signature: tuple | None = None
+        self._seen_signature: tuple | None = None
+        self._checked_at = 0.0
+        self._watcher: threading.Thread | None = None
 
     @classmethod
     def open(cls, cache_dir: Path, extra_notice_dir: Path | None = None) -> KnowledgeBase:
@@ -125,21 +191,129 @@ class KnowledgeBase:
             extra_notice_dir = Path(extra_notice_dir)
             extra_notice_dir.mkdir(parents=True, exist_ok=True)
         kb = cls(cache_dir, extra_notice_dir, Analyzer(cache_dir))
-        kb._load_or_build()
+        with kb._disk_lock():
+            kb._load_or_build()
         return kb
 
     # ----- building and caching -------------------------------------------------------------
 
     def source_files(self) -> list[Path]:
         """Built-in notices followed by uploaded ones."""
-        files = builtin_corpus_files()
-        if self.extra_notice_dir is not None and self.extra_notice_dir.is_dir():
-            files += sorted(
-                path
-                for path in self.extra_notice_dir.iterdir()
-                if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
-            )
-        return files
+        hidden = self.hidden_files()
+        files = [path for path in builtin_corpus_files() if path.name not in hidden]
+        return files + self._uploaded_files()
+
+    def _uploaded_files(self) -> list[Path]:
+        if self.extra_notice_dir is None or not self.extra_notice_dir.is_dir():
+            return []
+        return sorted(
+            path
+            for path in self.extra_notice_dir.iterdir()
+            if path.is_file()
+            and path.suffix.lower() in SUPPORTED_SUFFIXES
+            and not path.name.startswith(".")
+        )
+
+    def hidden_files(self) -> set[str]:
+        """Names of the shipped notices an admin removed (kept in the package, not answered)."""
+        if self.extra_notice_dir is None:
+            return set()
+        try:
+            text = (self.extra_notice_dir / HIDDEN_FILE).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return set()
+        return {line.strip() for line in text.splitlines() if line.strip()}
+
+    def _write_hidden(self, names: set[str]) -> None:
+        assert self.extra_notice_dir is not None
+        target = self.extra_notice_dir / HIDDEN_FILE
+        temporary = target.with_name(f"{HIDDEN_FILE}.{os.getpid()}.tmp")
+        temporary.write_text("".join(f"{name}\n" for name in sorted(names)), encoding="utf-8")
+        os.replace(temporary, target)
+
+    # ----- other processes: a lock, and noticing what they changed ---------------------------
+
+    @contextmanager
+    def _disk_lock(self) -> Iterator[None]:
+        """Held while notices or the cache change (and while reloading): `guopei-bot ingest`
+        and a running bot never see each other's half-written notices or index."""
+        with open(self.cache_dir / LOCK_FILE, "a+b") as handle:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _disk_signature(self) -> tuple:
+        """(name, size, mtime) of each uploaded notice and of the hidden list: a few stat
+        calls, so it can be looked at before answering."""
+        folder = self.extra_notice_dir
+        if folder is None:
+            return ()
+        entries = []
+        try:
+            with os.scandir(folder) as scan:
+                for entry in scan:
+                    name = entry.name
+                    wanted = name == HIDDEN_FILE or (
+                        not name.startswith(".")
+                        and os.path.splitext(name)[1].lower() in SUPPORTED_SUFFIXES
+                    )
+                    if wanted:
+                        status = entry.stat()
+                        entries.append((name, status.st_size, status.st_mtime_ns))
+        except OSError:  # the folder or a file went away while looking: look again later
+            return ("unreadable", time.monotonic())
+        return tuple(sorted(entries))
+
+    def changed(self) -> bool:
+        """True when the notices on disk differ from those answered from (another process
+        added or removed one). Looks at the folder at most once a second."""
+        now = time.monotonic()
+        if now - self._checked_at >= CHECK_SECONDS:
+            self._checked_at = now
+            self._seen_signature = self._disk_signature()
+        return self._seen_signature != self._loaded_signature
+
+    def refresh(self) -> bool:
+        """Reload the index if the notices on disk changed (from the cache the other process
+        wrote, or rebuilt); True when it did. Questions meanwhile are answered from the
+        previous index, never from a half-loaded one."""
+        with self._ingest_lock, self._disk_lock():
+            return self._refresh_locked()
+
+    def _refresh_locked(self) -> bool:
+        signature = self._disk_signature()
+        self._seen_signature = signature
+        if signature == self._loaded_signature:
+            return False
+        try:
+            self._load_or_build()
+        except OSError as error:  # a file removed by hand while reading: try again later
+            log.warning("notices changed on disk, reload failed: %s", error)
+            return False
+        log.info("notices changed on disk: index reloaded (%s)", self.stats())
+        return True
+
+    def watch(self, seconds: float = CHECK_SECONDS) -> None:
+        """Reload in a background thread whenever the notices on disk change, so what does not
+        ask (deadlines, statistics) is current too."""
+        if self._watcher is not None:
+            return
+
+        def loop() -> None:
+            while True:
+                time.sleep(seconds)
+                try:
+                    if self.changed():
+                        self.refresh()
+                except Exception:  # keep watching; the next change tries again
+                    log.exception("reloading the changed notices failed")
+
+        self._watcher = threading.Thread(target=loop, name="kb-watch", daemon=True)
+        self._watcher.start()
 
     def _fingerprint(self, files: list[Path]) -> str:
         digest = hashlib.sha256(CODE_VERSION.encode())
@@ -149,6 +323,7 @@ class KnowledgeBase:
         return digest.hexdigest()[:20]
 
     def _load_or_build(self) -> None:
+        signature = self._disk_signature()  # before reading: a later change is seen later
         files = self.source_files()
         key = self._fingerprint(files)
         meta_path = self.cache_dir / f"kb-{key}.json"
@@ -163,6 +338,7 @@ class KnowledgeBase:
             state = self._build(files)
             self._write_cache(state, meta_path, index_path)
         self._install(state)
+        self._loaded_signature = self._seen_signature = signature
 
     def _build(self, files: list[Path]) -> _State:
         documents: list[Document] = []
@@ -209,10 +385,10 @@ class KnowledgeBase:
             "built_at": state.built_at,
             "pinyin": state.pinyin,
         }
-        temporary_index = index_path.with_name(index_path.stem + ".tmp.npz")
+        temporary_index = index_path.with_name(f"{index_path.stem}.{os.getpid()}.tmp.npz")
         state.index.save(temporary_index)
         os.replace(temporary_index, index_path)
-        temporary_meta = meta_path.with_suffix(".tmp")
+        temporary_meta = meta_path.with_suffix(f".{os.getpid()}.tmp")
         temporary_meta.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary_meta, meta_path)
 
@@ -323,30 +499,63 @@ class KnowledgeBase:
         paths: list[Path],
         on_progress: Callable[[Path], None] | None = None,
         skip_bad: bool = False,
+        *,
+        on_same: str = "keep",
+        replace: Collection[str] = (),
     ) -> list[IngestReport]:
         """Add notice files to extra_notice_dir and rebuild; a bad file is never half-added.
 
         With skip_bad=False the first bad file raises IngestError and nothing is added;
         with skip_bad=True bad files get a report with `error` set and the rest are added.
+        A file whose cleaned text equals a stored notice's gets `duplicate_of` and is not added.
+        A file holding a notice with the 文号 or title of a stored one gets `same_as` (the
+        stored files): `on_same` "keep" adds it beside them, "ask" holds it back (`held`)
+        for the caller to decide, "replace" retires them. `replace` names stored files to
+        retire once these are added (the caller's decision on a held file).
         """
         if self.extra_notice_dir is None:
             raise IngestError("没有配置上传通知的保存目录(extra_notice_dir)")
-        with self._ingest_lock:
-            return self._ingest(list(map(Path, paths)), on_progress, skip_bad)
+        if on_same not in SAME_POLICIES:
+            raise ValueError(f"on_same must be one of {SAME_POLICIES}")
+        with self._ingest_lock, self._disk_lock():
+            self._refresh_locked()  # what another process added meanwhile counts too
+            return self._ingest(list(map(Path, paths)), on_progress, skip_bad, on_same, replace)
 
     def _ingest(
         self,
         paths: list[Path],
         on_progress: Callable[[Path], None] | None,
         skip_bad: bool,
+        on_same: str,
+        replace: Collection[str],
     ) -> list[IngestReport]:
         parsed: list[tuple[Path, str, ParsedFile]] = []
         reports: list[IngestReport] = []
         sources = self.source_files()
-        known = {_file_digest(source): source.name for source in sources}
-        # Uploads are often all called 通知.docx: a new notice never replaces one of the same
-        # name (or the same stem, which names its passages), it is stored under a free name.
-        taken = {source.stem.casefold() for source in sources}
+        current = {source.name for source in sources}
+        missing = [name for name in replace if name not in current]
+        if missing:
+            raise IngestError(f"要替换的通知 {'、'.join(missing)} 已经不在知识库里了")
+        retire = list(dict.fromkeys(replace))
+        known = {_readable_digest(source): source.name for source in sources}
+        state = self._state
+        by_file: dict[str, list[Document]] = {}
+        for document in state.documents:
+            by_file.setdefault(document.file, []).append(document)
+        contents = {_content_key(documents): name for name, documents in by_file.items()}
+        named: dict[tuple[str, str], set[str]] = {}
+        for name, documents in by_file.items():
+            for document in documents:
+                for key in _notice_keys(document):
+                    named.setdefault(key, set()).add(name)
+        # Uploads are often all called 通知.docx: a new notice never takes the name (or the
+        # stem, which names its passages) of another, shipped ones removed included.
+        shipped = builtin_corpus_files()
+        taken = {source.stem.casefold() for source in shipped + sources}
+        # An uploaded notice being replaced frees its name (it is moved away first).
+        taken -= {
+            Path(name).stem.casefold() for name in replace if name not in {p.name for p in shipped}
+        }
         for path in paths:
             try:
                 digest = _readable_digest(path)
@@ -358,26 +567,167 @@ class KnowledgeBase:
                     raise
                 reports.append(IngestReport(path=str(path), error=error.reason))
             else:
-                result.report.path = str(path)
+                report = result.report
+                report.path = str(path)
+                content = _content_key(result.documents)
+                duplicate_of = duplicate_of or contents.get(content)
+                report.notices = [
+                    _brief(document) for document in result.documents if document.is_notice
+                ]
+                same = sorted(
+                    {
+                        other
+                        for document in result.documents
+                        for key in _notice_keys(document)
+                        for other in named.get(key, ())
+                    }
+                )
                 if duplicate_of:
-                    result.report.duplicate_of = duplicate_of
-                    result.report.documents = []
-                    result.report.passages = 0
+                    report.duplicate_of = duplicate_of
+                    report.documents = []
+                    report.passages = 0
+                elif same and on_same == "ask" and not set(same) <= set(replace):
+                    report.same_as = same
+                    report.held = True
+                    report.documents = []
+                    report.passages = 0
                 else:
-                    result.report.stored_as = name
+                    report.same_as = same
+                    if on_same == "replace":
+                        retire += [other for other in same if other not in retire]
+                    report.stored_as = name
                     taken.add(Path(name).stem.casefold())
                     known[digest] = name
+                    contents[content] = name
+                    for document in result.documents:
+                        for key in _notice_keys(document):
+                            named.setdefault(key, set()).add(name)
                     parsed.append((path, name, result))
-                reports.append(result.report)
+                reports.append(report)
             if on_progress:
                 on_progress(path)
+        if not parsed:
+            return reports
+        for report in reports:
+            if report.stored_as:
+                report.replaced = [n for n in retire if n in report.same_as or n in replace]
+        undo: list[Callable[[], None]] = []
         try:
-            for path, name, _ in parsed:
-                self._store_notice(path, name)
+            for name in retire:
+                undo.append(self._retire(name))
+            stored = []
+            try:
+                for path, name, _ in parsed:
+                    self._store_notice(path, name)
+                    stored.append(name)
+            except BaseException:
+                for name in stored:  # all or nothing: the old notices come back
+                    (self.extra_notice_dir / name).unlink(missing_ok=True)  # type: ignore[operator]
+                for step in reversed(undo):
+                    step()
+                raise
         finally:
-            if parsed:
-                self._load_or_build()
+            self._load_or_build()
         return reports
+
+    def _retire(self, name: str) -> Callable[[], None]:
+        """Stop answering from the stored file `name`: an uploaded one is moved into
+        REMOVED_DIR, a shipped one is listed as hidden. Returns how to undo it."""
+        assert self.extra_notice_dir is not None
+        uploaded = self.extra_notice_dir / name
+        if name and "/" not in name and uploaded.is_file() and not name.startswith("."):
+            folder = self.extra_notice_dir / REMOVED_DIR
+            folder.mkdir(exist_ok=True)
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            target = folder / f"{stamp}-{name}"
+            os.replace(uploaded, target)
+            return lambda: os.replace(target, uploaded)
+        if name in {path.name for path in builtin_corpus_files()}:
+            hidden = self.hidden_files()
+            self._write_hidden(hidden | {name})
+            return lambda: self._write_hidden(hidden)
+        raise IngestError(f"知识库里没有名为「{name}」的通知文件")
+
+    def remove(self, names: Collection[str]) -> list[str]:
+        """Stop answering from these stored files at once (see `notice_files()` for the
+        names): uploaded ones are moved into the notices folder's REMOVED_DIR, shipped ones
+        hidden (`restore` brings either back). IngestError, and nothing changed, when a name
+        is not a current notice file."""
+        if self.extra_notice_dir is None:
+            raise IngestError("没有配置上传通知的保存目录(extra_notice_dir)")
+        with self._ingest_lock, self._disk_lock():
+            self._refresh_locked()
+            current = {source.name for source in self.source_files()}
+            missing = [name for name in names if name not in current]
+            if missing:
+                raise IngestError(f"知识库里没有名为「{'、'.join(missing)}」的通知文件")
+            undo: list[Callable[[], None]] = []
+            try:
+                for name in dict.fromkeys(names):
+                    undo.append(self._retire(name))
+            except BaseException:
+                for step in reversed(undo):
+                    step()
+                raise
+            finally:
+                self._load_or_build()
+        return list(dict.fromkeys(names))
+
+    def restore(self, name: str) -> str:
+        """Bring back a removed notice: a hidden shipped one, or the latest removed upload of
+        that name (under a free name if the name is taken meanwhile). Returns its name."""
+        if self.extra_notice_dir is None:
+            raise IngestError("没有配置上传通知的保存目录(extra_notice_dir)")
+        with self._ingest_lock, self._disk_lock():
+            self._refresh_locked()
+            hidden = self.hidden_files()
+            if name in hidden:
+                self._write_hidden(hidden - {name})
+                self._load_or_build()
+                return name
+            folder = self.extra_notice_dir / REMOVED_DIR
+            removed = sorted(folder.glob(f"*-{name}")) if folder.is_dir() else []
+            removed = [path for path in removed if path.name.split("-", 3)[-1] == name]
+            if not removed:
+                raise IngestError(f"没有找到已删除的通知「{name}」")
+            taken = {path.stem.casefold() for path in builtin_corpus_files() + self.source_files()}
+            restored = _free_name(name, taken)
+            target = self.extra_notice_dir / restored
+            os.link(removed[-1], target)
+            removed[-1].unlink()
+            self._load_or_build()
+            return restored
+
+    def notice_files(self) -> list[dict]:
+        """The files answered from: uploaded ones (newest first), then shipped ones; each
+        {"name", "shipped", "notices": [{"title", "doc_number", "date"}], "passages",
+        "error"} (`error` for a file that could not be read)."""
+        state = self._state
+        notices: dict[str, list[dict]] = {}
+        passages: dict[str, int] = {}
+        file_of = {document.doc_id: document.file for document in state.documents}
+        for document in state.documents:
+            entry = notices.setdefault(document.file, [])
+            if document.is_notice:
+                entry.append(_brief(document))
+        for passage in state.passages:
+            name = file_of.get(passage.doc_id, "")
+            passages[name] = passages.get(name, 0) + 1
+        errors = {Path(report.path).name: report.error for report in state.reports if report.error}
+        uploaded = self._uploaded_files()
+        uploaded.sort(key=lambda path: _mtime(path), reverse=True)
+        hidden = self.hidden_files()
+        shipped = [path for path in builtin_corpus_files() if path.name not in hidden]
+        return [
+            {
+                "name": path.name,
+                "shipped": path in shipped,
+                "notices": notices.get(path.name, []),
+                "passages": passages.get(path.name, 0),
+                "error": errors.get(path.name),
+            }
+            for path in uploaded + shipped
+        ]
 
     def _store_notice(self, path: Path, name: str) -> None:
         assert self.extra_notice_dir is not None

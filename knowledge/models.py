@@ -123,6 +123,14 @@ class IngestReport:
     # The name it is stored under; differs from the file's own when a notice of that name
     # was already there (通知.docx → 通知-2.docx): both are kept.
     stored_as: str | None = None
+    # Title, 文号 and date of each notice the file holds.
+    notices: list[dict[str, str]] = field(default_factory=list)
+    # Stored files holding a notice with the same 文号 or title (an older version?).
+    same_as: list[str] = field(default_factory=list)
+    # Not added: it has `same_as` and the caller asked to decide (replace, or keep both).
+    held: bool = False
+    # Stored files this one replaced: no longer answered from.
+    replaced: list[str] = field(default_factory=list)
 
     @property
     def renamed(self) -> bool:

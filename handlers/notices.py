@@ -1,0 +1,322 @@
+"""The notices the knowledge base answers from (admins): `/notices` lists the files, five to a
+page, each with 「删除」 → 「确认删除」; and an uploaded notice with the 文号 or title of a
+stored one is held until the admin chooses 「替换旧版本」 or 「另存为新通知」.
+
+Removing or replacing takes effect at once: the old file's clauses and deadlines are no longer
+answered. An uploaded file is moved into DATA_DIR/notices/.removed/; a shipped one is hidden
+(`guopei-bot restore NAME` brings either back).
+
+Callback data (version 1; re-checked on every press, the router's guard refuses non-admins)::
+
+    kbn:1:pg:<page>            上一页 / 下一页 / 返回列表
+    kbn:1:rm:<key>:<page>      删除: ask to confirm (key: the file name's hash)
+    kbn:1:ok:<key>:<page>      确认删除
+    kbn:1:no:<page>            取消: back to the list
+    kbn:1:rp:<token>           替换旧版本: add the held upload and retire the older file(s)
+    kbn:1:kp:<token>           另存为新通知: add it beside them
+    kbn:1:cx:<token>           放弃: add nothing
+
+A held upload waits in DATA_DIR/pending-notices/<token>/ for a day; only its uploader may decide,
+once (the first press claims it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import time
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
+from bot.db.models import Role
+from handlers.ask import knowledge
+from handlers.routing import Context, Router, UserError, button_number, paging_buttons
+
+if TYPE_CHECKING:
+    from knowledge import IngestReport, KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+router = Router("notices", roles={Role.admin})
+
+PREFIX = "kbn"
+VERSION = "1"
+PER_PAGE = 5
+TITLE_CHARS = 80
+PENDING_SECONDS = 24 * 3600
+INGEST_LOCK = "knowledge_admin.ingest_lock"  # the upload handler's lock: one change at a time
+TOKEN = re.compile(r"[0-9a-f]{12}")
+STALE = "这个按钮已失效,请重新发送 /notices。"
+GONE = "这份通知已经不在知识库里了(可能刚被删除或替换),请重新发送 /notices 查看。"
+UPLOAD_STALE = "这次上传已经处理过或已过期,请重新发送通知文件。"
+UNAVAILABLE = "知识库暂时不可用,请稍后再试。"
+
+
+def data(*parts: object) -> str:
+    """Versioned callback data of this module: kbn:1:<parts…>."""
+    return ":".join([PREFIX, VERSION, *map(str, parts)])
+
+
+def file_key(name: str) -> str:
+    """A short stand-in for a file name in callback data (names may exceed its 64 bytes)."""
+    return hashlib.sha256(name.encode()).hexdigest()[:10]
+
+
+def excerpt(text: str, limit: int = TITLE_CHARS) -> str:
+    flat = " ".join(text.split())
+    return escape(flat if len(flat) <= limit else flat[:limit] + "…")
+
+
+def describe(entry: dict) -> str:
+    """《title》 文号 · date (等 N 篇), for a file of `KnowledgeBase.notice_files()`."""
+    notices = entry["notices"]
+    if entry.get("error"):
+        return f"(无法读取:{excerpt(entry['error'])})"
+    if not notices:
+        return "(网页上的介绍文字,不是正式通知)"
+    first = notices[0]
+    parts = [excerpt(p, 40) for p in (first["doc_number"], first["date"]) if p]
+    text = f"《{excerpt(first['title'] or '未命名通知')}》" + (
+        " " + " · ".join(parts) if parts else ""
+    )
+    if len(notices) > 1:
+        text += f" 等 {len(notices)} 篇"
+    return text
+
+
+def where(entry: dict) -> str:
+    kind = "内置" if entry["shipped"] else "上传"
+    return f"{kind} · {excerpt(entry['name'], 60)}"
+
+
+def kb_or_refuse(ctx: Context) -> KnowledgeBase:
+    kb = knowledge(ctx.services)
+    if kb is None:
+        raise UserError(UNAVAILABLE)
+    return kb
+
+
+def listing(kb: KnowledgeBase, page: int) -> tuple[str, Keyboard]:
+    """One page of the notice files (a page past the end shows the last one)."""
+    files = kb.notice_files()
+    pages = max(1, -(-len(files) // PER_PAGE))
+    page = min(page, pages - 1)
+    shown = files[page * PER_PAGE : (page + 1) * PER_PAGE]
+    if not shown:
+        return "知识库里没有通知。直接发送通知文件即可加入。", ()
+    notices = sum(len(entry["notices"]) for entry in files)
+    lines = [f"📚 <b>知识库里的通知</b>(共 {len(files)} 个文件、{notices} 篇通知,上传的在前)"]
+    rows = []
+    for number, entry in enumerate(shown, start=page * PER_PAGE + 1):
+        lines.append(f"{number}. {describe(entry)}\n<i>{where(entry)}</i>")
+        rows.append(
+            [Button(f"🗑 删除第 {number} 条", data=data("rm", file_key(entry["name"]), page))]
+        )
+    if pages > 1:
+        lines.append(f"<i>第 {page + 1}/{pages} 页</i>")
+    lines.append("<i>发送通知文件即可加入;同一文号或标题的新版本会问您是否替换旧版本。</i>")
+    paging = paging_buttons(page, pages, lambda other: data("pg", other))
+    return "\n\n".join(lines), keyboard(*rows, paging)
+
+
+@router.command("notices", "知识库里的通知(删除)", private_only=True)
+async def notices_command(ctx: Context) -> list[Reply]:
+    """List the notice files, five to a page, each with a 「删除」 button."""
+    return [Send(*listing(kb_or_refuse(ctx), 0))]
+
+
+def find_file(kb: KnowledgeBase, key: str) -> dict:
+    for entry in kb.notice_files():
+        if file_key(entry["name"]) == key:
+            return entry
+    raise UserError(GONE)
+
+
+@router.callback(PREFIX)
+async def on_button(ctx: Context) -> list[Reply]:
+    """Page, ask to remove, remove, cancel; decide on a held upload."""
+    parts = ctx.event.callback_data.split(":")
+    if len(parts) < 4 or parts[1] != VERSION:
+        raise UserError(STALE)
+    action, rest = parts[2], parts[3:]
+    if action in ("rp", "kp", "cx") and len(rest) == 1:
+        return await decide_upload(ctx, action, rest[0])
+    kb = kb_or_refuse(ctx)
+    if action in ("pg", "no") and len(rest) == 1:
+        return [Edit(*listing(kb, button_number(rest[0], STALE)))]
+    if action in ("rm", "ok") and len(rest) == 2 and re.fullmatch(r"[0-9a-f]{10}", rest[0]):
+        entry, page = find_file(kb, rest[0]), button_number(rest[1], STALE)
+        if action == "rm":
+            return ask_to_remove(entry, page)
+        return await remove(ctx, kb, entry, page)
+    raise UserError(STALE)
+
+
+def ask_to_remove(entry: dict, page: int) -> list[Reply]:
+    what = (
+        "内置通知只是隐藏,可在服务器上用 guopei-bot restore 恢复。"
+        if entry["shipped"]
+        else "文件移到 DATA_DIR/notices/.removed/,可在服务器上用 guopei-bot restore 恢复。"
+    )
+    return [
+        Edit(
+            "🗑 <b>删除这份通知?</b>\n"
+            "删除后学员再问,我不会再用它回答,它的期限也不再出现在 /deadlines。"
+            f"{what}\n\n{describe(entry)}\n<i>{where(entry)}</i>",
+            keyboard(
+                [
+                    Button("✅ 确认删除", data=data("ok", file_key(entry["name"]), page)),
+                    Button("↩️ 取消", data=data("no", page)),
+                ]
+            ),
+        )
+    ]
+
+
+async def remove(ctx: Context, kb: KnowledgeBase, entry: dict, page: int) -> list[Reply]:
+    from knowledge import IngestError
+
+    lock = ctx.services.extras.setdefault(INGEST_LOCK, asyncio.Lock())
+    async with lock:
+        try:
+            await asyncio.to_thread(kb.remove, [entry["name"]])
+        except IngestError:  # removed meanwhile (another admin, or `guopei-bot remove`)
+            raise UserError(GONE) from None
+    log.info("notice file %s removed by user %s", entry["name"], ctx.user.id)
+    return [
+        Edit(
+            f"✅ 已删除,学员从现在起不会再看到它的条款和期限。\n\n{describe(entry)}\n"
+            f"<i>{where(entry)}</i>",
+            keyboard([Button("◀ 返回列表", data=data("pg", page))]),
+        ),
+        Notice("已删除"),
+    ]
+
+
+# ----- a new version of a stored notice ------------------------------------------------------
+
+
+def pending_dir(ctx: Context) -> Path:
+    return ctx.services.settings.data_dir / "pending-notices"
+
+
+def ask_to_replace(ctx: Context, path: Path, report: IngestReport) -> Send:
+    """Keep the held upload for a day and ask the admin: replace the older version(s) or keep
+    both."""
+    folder = pending_dir(ctx)
+    folder.mkdir(parents=True, exist_ok=True)
+    drop_expired(folder)
+    token = secrets.token_hex(6)
+    (folder / token).mkdir()
+    shutil.copyfile(path, folder / token / path.name)
+    meta = {"user": ctx.user.id, "name": path.name, "same_as": report.same_as, "at": time.time()}
+    (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    kb = knowledge(ctx.services)
+    stored = {entry["name"]: entry for entry in (kb.notice_files() if kb else [])}
+    new = describe({"notices": report.notices, "shipped": False, "name": path.name})
+    old = [
+        f"• {describe(stored[name])}\n<i>{where(stored[name])}</i>"
+        for name in report.same_as
+        if name in stored
+    ]
+    return Send(
+        f"📄 「{escape(path.name)}」与知识库里已有的通知文号或标题相同,可能是它的新版本:\n\n"
+        f"新上传:{new}\n\n已有:\n" + "\n".join(old) + "\n\n"
+        "<b>替换旧版本</b>:旧文件停用(连同它的期限),学员只会看到新版本。\n"
+        "<b>另存为新通知</b>:两份都保留,都可能被引用。\n"
+        "在您选择之前,知识库没有任何改动。",
+        keyboard(
+            [
+                Button("🔁 替换旧版本", data=data("rp", token)),
+                Button("➕ 另存为新通知", data=data("kp", token)),
+            ],
+            [Button("✖️ 放弃上传", data=data("cx", token))],
+        ),
+    )
+
+
+def drop_expired(folder: Path) -> None:
+    now = time.time()
+    for meta in folder.glob("*.json*"):
+        try:
+            old = now - meta.stat().st_mtime > PENDING_SECONDS
+        except OSError:
+            continue
+        if old:
+            token = meta.name.split(".")[0]
+            meta.unlink(missing_ok=True)
+            shutil.rmtree(folder / token, ignore_errors=True)
+
+
+def claim(ctx: Context, token: str) -> tuple[dict, Path]:
+    """The held upload behind a button, claimed by this press (a second press finds nothing)."""
+    if not TOKEN.fullmatch(token):
+        raise UserError(UPLOAD_STALE)
+    folder = pending_dir(ctx)
+    meta_path, claimed = folder / f"{token}.json", folder / f"{token}.json.claimed"
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        raise UserError(UPLOAD_STALE) from None
+    if meta.get("user") != ctx.user.id:
+        raise UserError("这是另一位管理员上传的通知,请由上传的人决定。")
+    try:
+        os.rename(meta_path, claimed)
+    except FileNotFoundError:  # pressed twice: the first press has it
+        raise UserError(UPLOAD_STALE) from None
+    if time.time() - float(meta.get("at", 0)) > PENDING_SECONDS:
+        release(folder, token)
+        raise UserError(UPLOAD_STALE)
+    return meta, folder / token / str(meta["name"])
+
+
+def release(folder: Path, token: str) -> None:
+    (folder / f"{token}.json.claimed").unlink(missing_ok=True)
+    shutil.rmtree(folder / token, ignore_errors=True)
+
+
+async def decide_upload(ctx: Context, action: str, token: str) -> list[Reply]:
+    from handlers.knowledge_admin import report_text
+    from knowledge import IngestError
+
+    kb = kb_or_refuse(ctx)
+    meta, path = claim(ctx, token)
+    folder = pending_dir(ctx)
+    name = str(meta["name"])
+    try:
+        if action == "cx":
+            return [Edit(f"已放弃上传「{escape(name)}」,知识库没有任何改动。"), Notice("已放弃")]
+        same_as = [str(n) for n in meta.get("same_as", [])]
+        lock = ctx.services.extras.setdefault(INGEST_LOCK, asyncio.Lock())
+        async with lock:
+            current = {entry["name"] for entry in kb.notice_files()}
+            if action == "rp" and not set(same_as) <= current:
+                raise UserError("旧版本已经被删除或替换了,这个按钮已失效。请重新发送通知文件。")
+            replace = same_as if action == "rp" else []
+            try:
+                reports = await asyncio.to_thread(kb.ingest, [path], replace=replace)
+            except IngestError as error:
+                raise UserError(
+                    f"❌ 「{escape(name)}」没有加入知识库:{escape(error.reason)}\n"
+                    "知识库没有任何改动。"
+                ) from None
+    finally:
+        release(folder, token)
+    report = reports[0]
+    text = report_text(kb, name, report)
+    if report.replaced:
+        retired = "、".join(f"「{escape(n)}」" for n in report.replaced)
+        text = (
+            f"🔁 已替换旧版本:{retired} 已停用(连同它的期限),学员从现在起只会看到新版本。\n\n"
+            + text
+        )
+        log.info("notice %s replaced %s (user %s)", name, report.replaced, ctx.user.id)
+    return [Edit(text), Notice("已替换" if report.replaced else "已加入")]
