@@ -63,13 +63,28 @@ URL = re.compile(
     r"(?:https?://|www\.)[A-Za-z0-9./%?=&#:+~_-]+"
     r"|(?<![A-Za-z0-9.@-])(?:[A-Za-z0-9-]+\.)+(?:com|net|cn|org|cc|top|vip)\b"
 )
+# What a notice writes just before an address it gives (「报名网址为」「请登录」「平台:」).
+URL_CONTEXT = re.compile(
+    r"(?:网址|网站|登录|登陆|平台|邮箱|电子邮件|地址|链接|访问|网页|主页|详见|浏览|进入)"
+    r"[^A-Za-z0-9]{0,6}$"
+)
+# A site advertising itself or another (「更多精彩请访问…」「本文转载自…」): no address kept there.
+SITE_PLUG = re.compile(r"更多|精彩|本站|本网|转载|欢迎访问|手机版|客户端|下载APP", re.IGNORECASE)
 DATED_HEADLINE = re.compile(r"^\s*[•·●▪◆\-*]?\s*.{4,90}?\s+\d{4}-\d{2}-\d{2}\s*$")
 BULLET_ONLY = re.compile(r"^\s*[•·●▪◆]\s*$")
 NAVIGATION = re.compile(
     r"^\s*(?:当前位置|您的位置|所在位置)[::]|^\s*首页\s*[>›»\-]|>\s*首页|^.{0,30}(?:>|›|»).{0,30}>"
-    r"|点击进入\s*$|^\s*下一页|^\s*上一页|^\s*(?:简述|目录|正文|文章属性|信息公开_其他|时讯)\s*$"
+    r"|点击进入\s*$|^\s*下一页|^\s*上一页|^\s*(?:简述|目录|正文|文章属性|信息公开_其他|时讯"
+    r"|通知公告|新闻动态|工作动态|公示公告|政务公开|信息公开|网站首页|返回首页)\s*$"
     r"|^\s*发布于[::].{0,40}作者[::]|^\s*\S{2,10}(?:网站|网|平台|频道)\s*$"
 )
+# A site menu written as one line (「首页 | 新闻 | 通知公告」, an HTML <ul> of short links).
+MENU_SEPARATOR = re.compile(r"\s*[|｜]\s*|\s{2,}|\s+[·•]\s+")
+MENU_WORD = re.compile(
+    r"^(?:网站)?首页$|^主页$|^新闻|^通知公告$|^机构|^政务|^信息公开$|^联系我们$|^关于我们$"
+    r"|^网站地图$|^登录$|^注册$|^English$|^下载中心$|^办事|^互动|^概况$|^专题"
+)
+SITE_NAME = re.compile(r"^\S{2,10}(?:网站|网|平台|频道)$")
 RELATED_LIST_HEADING = re.compile(
     r"^\s*(?:猜你喜欢|相关文章|相关阅读|推荐阅读|热门文章|延伸阅读)[::]?\s*$"
 )
@@ -143,7 +158,7 @@ def clean_text(raw: str) -> CleanResult:
             result.repaired += count
     text = _remove_lines(text, result)
     # URLs first: a lottery word inside one (www.bjpk10zb.com) must not cut it in two.
-    text = _remove_pattern(text, URL, "planted_url", result)
+    text = _remove_planted_urls(text, result)
     text = _remove_pattern(text, LOTTERY, "lottery_spam", result)
     text = _tidy_spacing(text)
     result.text = text
@@ -158,10 +173,39 @@ def _remove_pattern(text: str, pattern: re.Pattern, category: str, result: Clean
     return pattern.sub(drop, text)
 
 
+def _remove_planted_urls(text: str, result: CleanResult) -> str:
+    """Remove URLs that scraper sites plant; keep an address the notice itself gives."""
+    lines = []
+    for line in text.split("\n"):
+        spam_line = LOTTERY.search(line) is not None or SITE_PLUG.search(line) is not None
+
+        def drop(match: re.Match, line: str = line, spam_line: bool = spam_line) -> str:
+            if not spam_line and _is_given_address(line, match.start(), match.end()):
+                return match.group(0)
+            result.note("planted_url", match.group(0))
+            return ""
+
+        lines.append(URL.sub(drop, line))
+    return "\n".join(lines)
+
+
+def _is_given_address(line: str, start: int, end: int) -> bool:
+    """「报名网址为http://…」「登录中国教师研修网(www.…)」: the notice names the address."""
+    before = re.split(r"[。;;!?!?]", line[:start])[-1]
+    if URL_CONTEXT.search(before):
+        return True
+    return bool(re.search(rf"[{CJK}A-Za-z][((]$", before) and re.match(r"[))]", line[end:]))
+
+
 def _remove_lines(text: str, result: CleanResult) -> str:
-    """Drop navigation, headline lists, boilerplate and related-article lists, line by line."""
+    """Drop navigation, headline lists, boilerplate and related-article lists, line by line.
+
+    Only whole lines go. A line that merely recurs (the issuer above the title and in the
+    signature, a repeated addressee) is notice text; the one thing taken out of a sentence is
+    a site's own name planted inside a parenthesis (「省(国培远程培训平台区)」).
+    """
     lines = text.split("\n")
-    site_names = _repeated_short_lines(lines)
+    planted = _planted_site_names(lines)
     kept: list[str] = []
     in_related_list = False
     for line in lines:
@@ -179,32 +223,40 @@ def _remove_lines(text: str, result: CleanResult) -> str:
             in_related_list = True
             result.note("related_articles", stripped)
             continue
-        category = _junk_line_category(stripped, site_names)
+        category = _junk_line_category(stripped)
         if category:
             result.note(category, stripped)
             continue
-        for name in site_names:
-            if name in line:
-                line = line.replace(name, "")
-                result.note("site_navigation", name)
+        for pattern, name in planted:
+            line, count = pattern.subn("", line)
+            if count:
+                result.note("site_navigation", name, count)
         kept.append(line)
     return "\n".join(kept)
 
 
-def _junk_line_category(line: str, site_names: set[str]) -> str | None:
-    if line in site_names:
-        return "site_navigation"
+def _junk_line_category(line: str) -> str | None:
     if BULLET_ONLY.match(line) or DATED_HEADLINE.match(line):
         return "unrelated_headlines"
     if METADATA_TABLE.search(line):
         return "metadata_table"
-    if NAVIGATION.search(line):
+    if NAVIGATION.search(line) or _is_menu_line(line):
         return "site_navigation"
     if BOILERPLATE.search(line):
         return "share_copyright_boilerplate"
     if LOTTERY.fullmatch(line) or (LOTTERY.search(line) and len(LOTTERY.sub("", line)) < 8):
         return "lottery_spam"
     return None
+
+
+def _is_menu_line(line: str) -> bool:
+    """Three or more short items with a site menu's words: 「首页 | 新闻 | 通知公告」."""
+    items = [item for item in MENU_SEPARATOR.split(line.strip()) if item]
+    return (
+        len(items) >= 3
+        and all(len(item) <= 8 and not re.search(r"[。,,;;]", item) for item in items)
+        and any(MENU_WORD.search(item) for item in items)
+    )
 
 
 def _is_notice_text(line: str) -> bool:
@@ -216,17 +268,15 @@ def _is_notice_text(line: str) -> bool:
     return len(line) > 60 and "。" in line
 
 
-def _repeated_short_lines(lines: list[str]) -> set[str]:
-    """Short lines that recur verbatim are a site's name or menu, not notice text."""
-    counts = Counter(line.strip() for line in lines if 4 <= len(line.strip()) <= 20)
-    return {
-        line
-        for line, count in counts.items()
+def _planted_site_names(lines: list[str]) -> list[tuple[re.Pattern, str]]:
+    """A site's name (「…网」「…平台」 on a line of its own, at least twice) and where it was
+    planted into a sentence: right after an opening bracket, before the bracket's own words."""
+    counts = Counter(line.strip() for line in lines if SITE_NAME.match(line.strip()))
+    return [
+        (re.compile(rf"(?<=[((]){re.escape(name)}(?=[{CJK}])"), name)
+        for name, count in counts.items()
         if count >= 2
-        and not CLAUSE_START.match(line)
-        and not re.search(r"\d{4}年", line)
-        and not line.startswith("附件")
-    }
+    ]
 
 
 def _tidy_spacing(text: str) -> str:

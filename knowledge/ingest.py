@@ -13,7 +13,9 @@ from knowledge.models import BLURB_TITLE, Document, IngestReport, Passage
 from knowledge.notices import (
     ADDRESSEE,
     DOC_NUMBER,
+    DOC_NUMBER_PREFIX,
     HEADER_KEYS,
+    NEWS_OPENING,
     SIGNATURE_DATE,
     TITLE_END,
     find_metadata,
@@ -60,6 +62,8 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
             "(网页可能只有导航、广告或空白)。请发送通知全文",
             name,
         )
+    if not header and not has_notice_signals(cleaned.text):
+        raise IngestError(not_a_notice_reason(cleaned.text), name)
     pieces = [cleaned.text] if header else split_notices(cleaned.text)
     pieces = [piece for piece in pieces if len(re.findall(r"[\u4e00-\u9fff]", piece)) >= 20]
     if not pieces:
@@ -125,6 +129,41 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
         repaired=cleaned.repaired,
     )
     return ParsedFile(documents, passages, report)
+
+
+# What a site shows instead of the page asked for.
+NOT_A_NOTICE_PAGES = (
+    ("登录页面", re.compile(r"登录后|请先登录|用户登录|会员登录|忘记密码|用户名|账号登录")),
+    ("“页面不存在”(404)页面", re.compile(r"404|页面不存在|找不到(?:该|此|您要的)?页面|已被删除")),
+    ("验证码/访问验证页面", re.compile(r"验证码|安全验证|访问验证|人机验证|访问行为异常|滑块")),
+)
+NOTICE_TITLE = re.compile(
+    r"(?:通知|意见|方案|办法|公告|决定|规划|计划|纲要|标准|培训班|细则|规定|函)(?:\(节选\))?$"
+)
+
+
+def has_notice_signals(text: str) -> bool:
+    """A 文号, an addressee, clause numbering, a signature date, a news opening or a
+    通知/意见/方案/办法 title: what any notice has and a login or error page does not."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for line in lines:
+        unnumbered = DOC_NUMBER_PREFIX.sub("", line)
+        if DOC_NUMBER.search(line) or ADDRESSEE.match(unnumbered) or SIGNATURE_DATE.match(line):
+            return True
+        if NEWS_OPENING.match(line) or (len(line) <= 70 and NOTICE_TITLE.search(line)):
+            return True
+    return sum(1 for line in lines if CLAUSE_MARK.match(line)) >= 2
+
+
+def not_a_notice_reason(text: str) -> str:
+    """The refusal for a page with no sign of a notice, naming what it looks like."""
+    kind = next((kind for kind, pattern in NOT_A_NOTICE_PAGES if pattern.search(text)), "")
+    looks = f"看起来是网站的{kind}," if kind else ""
+    return (
+        f"这不像一份通知:{looks}没有找到文号、主送单位、条款编号、落款日期,"
+        "也没有“……的通知/意见/方案/办法”这样的标题。请发送通知全文(网页请在登录后另存,"
+        "或直接上传 Word/PDF 原件)"
+    )
 
 
 def _is_page_blurb(piece: str, fields: dict[str, str]) -> bool:
@@ -220,7 +259,8 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
     """Rejoin sentences that the page broke across lines (after 、 or mid-sentence)."""
     joined: list[str] = []
     for line in lines:
-        if joined and not CLAUSE_MARK.match(line) and not SIGNATURE_DATE.match(line):
+        table = " | " in line or " | " in joined[-1] if joined else False
+        if joined and not table and not CLAUSE_MARK.match(line) and not SIGNATURE_DATE.match(line):
             previous = joined[-1]
             broken_list = previous.endswith(("、", ",", ","))
             mid_sentence = ("。" in previous or len(previous) > 60) and re.search(

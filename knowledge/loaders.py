@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,8 @@ def read_notice_file(path: Path) -> str:
         text = _decode_text(data, path)
         if suffix in (".html", ".htm") or _looks_like_html(text):
             text = html_to_text(text)
+        elif suffix == ".md":
+            text = markdown_to_text(text)
     if not text.strip():
         raise IngestError("文件中没有可读的文字", str(path))
     return text
@@ -83,13 +86,81 @@ def html_to_text(html: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(["script", "style", "noscript", "iframe", "svg", "head"]):
         tag.decompose()
+    for tag in soup(["nav"]):
+        tag.decompose()
     for tag in soup.find_all(["br"]):
         tag.replace_with("\n")
+    for menu in soup.find_all(["ul", "ol"]):
+        # A list of short links (a site menu) on one line, 「首页 | 机构设置 | 通知公告」, which
+        # cleaning recognises; its items one to a line would read as the title's first words.
+        items = [item.get_text(" ", strip=True) for item in menu.find_all("li", recursive=False)]
+        if len(items) >= 3 and all(0 < len(item) <= 8 for item in items):
+            menu.replace_with("\n" + " | ".join(items) + "\n")
+    for row in soup.find_all("tr"):
+        # A data table's row on one line, its cells apart: 「1 | 甲市 | 30」. A layout table
+        # (whole paragraphs in its cells) stays one block per cell.
+        cells = row.find_all(["td", "th"], recursive=False)
+        texts = [cell.get_text(" ", strip=True) for cell in cells]
+        nested = any(cell.find(["table", "p", "div", "br", "ul"]) for cell in cells)
+        if cells and not nested and all(len(text) <= 40 for text in texts):
+            row.replace_with("\n" + " | ".join(texts) + "\n")
     blocks = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article")
     for tag in soup.find_all(blocks):
         tag.insert_before("\n")
         tag.insert_after("\n")
     return soup.get_text()
+
+
+MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+MD_QUOTE = re.compile(r"^\s{0,3}>\s?")
+MD_BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
+MD_RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
+MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+MD_LINK = re.compile(r"\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+MD_EMPHASIS = re.compile(r"(\*\*|__|\*|~~)(?=\S)(.+?)(?<=\S)\1")
+MD_CODE = re.compile(r"`([^`]+)`")
+
+
+def markdown_to_text(text: str) -> str:
+    """The text of a Markdown notice: no heading marks, emphasis, table pipes or link syntax.
+
+    「## 一、研修要求」 becomes the clause line 「一、研修要求」, a link 「[国培平台](http://…)」
+    its text and address 「国培平台(http://…)」, a table row 「| 线上 | 60 |」 「线上 | 60」. A
+    header block (title:, doc_number: … then ---) is left as it is.
+    """
+    lines = text.split("\n")
+    start = _header_end(lines)
+    converted = lines[:start]
+    for line in lines[start:]:
+        if MD_RULE.match(line) or MD_TABLE_RULE.match(line) or line.strip().startswith("```"):
+            converted.append("")
+            continue
+        line = MD_QUOTE.sub("", line)
+        heading = MD_HEADING.match(line)
+        if heading:
+            line = heading.group(1)
+        line = MD_BULLET.sub("", line)
+        line = MD_IMAGE.sub(r"\1", line)
+        line = MD_LINK.sub(lambda m: f"{m.group(1)}({m.group(2)})", line)
+        line = MD_CODE.sub(r"\1", line)
+        for _ in range(2):  # ***both*** and **bold *inside***
+            line = MD_EMPHASIS.sub(r"\2", line)
+        if line.strip().startswith("|") or line.strip().endswith("|"):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            line = " | ".join(cells)
+        converted.append(line.rstrip())
+    return "\n".join(converted)
+
+
+def _header_end(lines: list[str]) -> int:
+    """The index after a leading `key: value` block's `---` line, or 0."""
+    for index, line in enumerate(lines[:21]):
+        if line.strip() == "---":
+            return index + 1 if index else 0
+        if not re.match(r"^\ufeff?[A-Za-z_]+\s*[::]", line.strip()):
+            return 0
+    return 0
 
 
 def _read_pdf(data: bytes, path: Path) -> str:

@@ -106,6 +106,11 @@ def split_notices(text: str) -> list[str]:
             start = _title_start(lines, index)
             if not starts or _body_length(lines, starts[-1], start) > 300:
                 starts.append(start)
+            elif _body_length(lines, starts[-1], start) > 60 and any(
+                SIGNATURE_DATE.match(previous) for previous in lines[starts[-1] : start]
+            ):
+                # A short notice, signed and dated, then the next one (a 文件汇编).
+                starts.append(start)
         elif _is_news_heading(lines, index) and (
             not starts or _body_length(lines, starts[-1], index) > 300
         ):
@@ -134,11 +139,20 @@ def _title_start(lines: list[str], addressee_index: int) -> int:
         if not line:
             index -= 1
             continue
-        if "。" in line or len(line) > 70:
+        if "。" in line or len(line) > 70 or _ends_previous_notice(line):
             break
         start = index
         index -= 1
     return start
+
+
+def _ends_previous_notice(line: str) -> bool:
+    """The previous notice's signature date, attachment list or distribution lines."""
+    return bool(
+        SIGNATURE_DATE.match(line)
+        or re.match(r"^(?:附件|抄送|[((]此件|印发|联系人|联系电话)", line)
+        or re.match(r"^\d+\s*[.．、]", line)
+    )
 
 
 def _is_news_heading(lines: list[str], index: int) -> bool:
@@ -290,15 +304,21 @@ class ClauseBlock:
 def split_passages(text: str) -> list[ClauseBlock]:
     """Cut a notice body into clause-sized passages, each knowing its clause path."""
     text = INLINE_CLAUSE.sub("\n", text)
+    lines = [line.strip() for line in text.split("\n")]
+    lines = [line for line in lines if line and not _is_signature_line(line)]
     path: dict[int, str] = {}
     blocks: list[ClauseBlock] = []
     pending_heading = ""
     context = ""
-    for raw_line in text.split("\n"):
-        line = raw_line.strip()
-        if not line or _is_signature_line(line):
-            continue
+    for index, line in enumerate(lines):
         level, marker = _clause_marker(line)
+        if level is None and blocks and not pending_heading and _is_list_row(lines, index):
+            # A list or table line under the clause's sentence (「甲市 30人」「1 | 甲市 | 30」).
+            if len(blocks[-1].text) + len(line) < PASSAGE_MAX:
+                blocks[-1].text += "\n" + line
+            else:
+                blocks.append(ClauseBlock(blocks[-1].clause, line, blocks[-1].heading))
+            continue
         if level is not None:
             path = {lvl: mark for lvl, mark in path.items() if lvl < level}
             path[level] = marker
@@ -339,6 +359,28 @@ def _clause_marker(line: str) -> tuple[int | None, str]:
                 marker = marker + "、"
             return level, marker
     return None, ""
+
+
+def _is_list_row(lines: list[str], index: int) -> bool:
+    """A short line of a list or table: cells apart (「1 | 甲市 | 30」), or one of several short
+    unpunctuated lines in a row with nothing under the last (a heading has a paragraph below)."""
+    line = lines[index]
+    if " | " in line:
+        return True
+    if not _is_plain_heading(line):
+        return False
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    if not following or _is_plain_heading(following) or " | " in following:
+        return True
+    level, _ = _clause_marker(following)
+    return level is not None and level <= 1 and index > 0 and _is_list_row_before(lines, index)
+
+
+def _is_list_row_before(lines: list[str], index: int) -> bool:
+    previous = lines[index - 1]
+    return _clause_marker(previous)[0] is None and (
+        " | " in previous or _is_plain_heading(previous)
+    )
 
 
 def _is_heading_only(line: str) -> bool:
