@@ -37,7 +37,9 @@ The final report (✅ all reached / ⚠️ some failed / ❌ nobody reached) rep
 message. Each report call is retried (429 after its wait, 5xx after a short backoff); the
 broadcast is marked `reported_at` only once the report is shown, and a report that could not
 be shown is tried again every `report_retry_seconds` and by the next leader after a restart
-(`unreported_broadcast_ids`). A report with failed members carries 「🔁 重发给未送达的 N 人」:
+(`unreported_broadcast_ids`). The report fits Telegram's 4,096 visible UTF-16 units (names cut
+and their lists stopped in time, see `report_message`); should Telegram still refuse it, the
+counts alone are shown instead. A report with failed members carries 「🔁 重发给未送达的 N 人」:
 `resend_failed` (handlers/broadcast.py calls it) makes one new broadcast of the same message
 to just those members (`rcrud.create_resend`, once per broadcast), sent and reported like any.
 
@@ -75,7 +77,8 @@ from bot.chat import (
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.models import TrainingClass, utcnow
-from bot.db.reminder_models import BroadcastStatus, DeliveryStatus
+from bot.db.reminder_models import Broadcast, BroadcastStatus, DeliveryStatus
+from bot.limits import MAX_MESSAGE_UNITS, fit_html, shorten, utf16_length, visible_length
 from scheduler.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
@@ -83,11 +86,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT = 4096
 # Replies to users (not paced by us) share Telegram's per-bot budget: keep one send a second
 # free for them, so a manager's command during or right after a broadcast is not answered 429.
 INTERACTIVE_RESERVE_PER_SECOND = 1
-NAMES_IN_REPORT = 20
+NAMES_IN_REPORT = 20  # per section of the report, at most
+NAME_CHARS = 20  # a listed name is cut to this, keeping its tail (bot.limits.shorten)
 TAGS = re.compile(r"<[^>]+>")
 # A report that could not be shown is retried for this long after the broadcast finished.
 REPORT_MAX_AGE = timedelta(days=1)
@@ -119,8 +122,11 @@ async def broadcast(
     """Persist a broadcast and its pending deliveries, start sending in the background."""
     if not text.strip():
         raise ValueError("broadcast text is empty")
-    if len(text) > MAX_TEXT:
-        raise ValueError(f"broadcast text longer than {MAX_TEXT} characters")
+    if visible_length(text) > MAX_MESSAGE_UNITS:
+        raise ValueError(f"broadcast text longer than {MAX_MESSAGE_UNITS} UTF-16 units")
+    room = stored_text_room(services)
+    if room is not None and len(text) > room:
+        raise ValueError(f"broadcast HTML longer than the {room} characters the database holds")
 
     def persist() -> int:
         with services.session() as session:
@@ -140,6 +146,15 @@ async def broadcast(
     broadcast_id = await asyncio.to_thread(persist)
     wake_sender(services)
     return broadcast_id
+
+
+def stored_text_room(services: Services) -> int | None:
+    """How many characters of HTML `broadcasts.text` holds where the database enforces its
+    declared length (PostgreSQL: varchar(4096)); None where it does not (SQLite). The HTML of
+    a notice with links or many `&` is longer than what Telegram counts (its visible text)."""
+    if services.engine.dialect.name == "sqlite":
+        return None
+    return Broadcast.__table__.c.text.type.length
 
 
 def wake_sender(services: Services) -> None:
@@ -553,21 +568,15 @@ class Broadcaster:
 
     async def _deliver_report(self, state: _Running) -> None:
         """Show the final report: edit the progress message into it, or else send it. Marked
-        reported only once shown; if Telegram keeps failing, tried again later."""
-        messenger = self.services.messenger
-        chat_id = state.report_chat_id
-        assert messenger is not None and chat_id is not None
+        reported only once shown; if Telegram keeps failing, tried again later. If Telegram
+        refuses it, the short report (the counts, no names) is shown instead, so the manager is
+        never left on 「📤 正在发送…」."""
         text, buttons = await self._db(report_message, broadcast_id=state.id)
-        outcome = "refused"
-        message_id = state.progress_message_id
-        if message_id is not None:
-            outcome, _ = await self._reliably(
-                chat_id, lambda: messenger.edit(chat_id, message_id, text, buttons)
-            )
-        if outcome != "ok":  # no progress message, it cannot be edited, or Telegram is failing
-            outcome, _ = await self._reliably(
-                chat_id, lambda: messenger.send(chat_id, text, buttons)
-            )
+        outcome = await self._show_report(state, text, buttons)
+        if outcome == "refused":  # Telegram would not take it: the counts alone, not the names
+            log.warning("report of broadcast %s refused; showing the short report", state.id)
+            text, buttons = await self._db(report_message, broadcast_id=state.id, names=False)
+            outcome = await self._show_report(state, text, buttons)
         unreported = self._unreported if self._unreported is not None else {}
         if outcome == "transient":
             too_old = state.finished_at is not None and utcnow() - state.finished_at > (
@@ -589,6 +598,24 @@ class Broadcaster:
             log.warning("report of broadcast %s could not be shown", state.id)
         unreported.pop(state.id, None)
         await self._db(rcrud.set_broadcast_reported, broadcast_id=state.id)
+
+    async def _show_report(self, state: _Running, text: str, buttons: Keyboard) -> str:
+        """Edit the progress message into the report, or else send it: "ok", "transient"
+        (Telegram kept failing) or "refused"."""
+        messenger = self.services.messenger
+        chat_id = state.report_chat_id
+        assert messenger is not None and chat_id is not None
+        outcome = "refused"
+        message_id = state.progress_message_id
+        if message_id is not None:
+            outcome, _ = await self._reliably(
+                chat_id, lambda: messenger.edit(chat_id, message_id, text, buttons)
+            )
+        if outcome != "ok":  # no progress message, it cannot be edited, or Telegram is failing
+            outcome, _ = await self._reliably(
+                chat_id, lambda: messenger.send(chat_id, text, buttons)
+            )
+        return outcome
 
     async def _retry_reports(self, idle: float) -> float:
         """Show the reports that failed before (or before a restart) once they are due."""
@@ -640,8 +667,16 @@ def resend_data(broadcast_id: int) -> str:
     return f"{RESEND_PREFIX}:1:{broadcast_id}"
 
 
-def report_message(session: Session, *, broadcast_id: int) -> tuple[str, Keyboard]:
-    """The final report of a finished broadcast, and its 「🔁 重发给未送达的 N 人」 button."""
+def report_message(
+    session: Session, *, broadcast_id: int, names: bool = True
+) -> tuple[str, Keyboard]:
+    """The final report of a finished broadcast, and its 「🔁 重发给未送达的 N 人」 button.
+
+    It always fits Telegram's 4,096 visible UTF-16 units: each listed name is cut to
+    NAME_CHARS (keeping its tail), at most NAMES_IN_REPORT per section, and names stop before
+    the room left runs out (「等 N 人」 then says how many). `names=False` gives the short report
+    (the counts only), shown when Telegram refused the full one.
+    """
     record = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
     assert record is not None
     training_class = session.get(TrainingClass, record.class_id)
@@ -670,26 +705,62 @@ def report_message(session: Session, *, broadcast_id: int) -> tuple[str, Keyboar
     if unknown:
         parts.append(f"状态未知 {unknown}")
     lines = [head, f"共 {total} 人:" + " · ".join(parts)]
-    for status, heading in REPORT_SECTIONS:
-        count = counts.get(status, 0)
-        if not count:
-            continue
-        names = rcrud.recipients_with_status(
-            session, broadcast_id=broadcast_id, status=status, limit=NAMES_IN_REPORT
-        )
-        more = f" 等 {count} 人" if count > len(names) else ""
-        lines.append(f"{heading}:{escape('、'.join(names))}{more}")
+    tail: list[str] = []
     if total == 0:
-        lines.append("班里还没有可以接收的学员。")
+        tail.append("班里还没有可以接收的学员。")
     buttons: Keyboard = ()
     resend = rcrud.resend_of(session, broadcast_id=broadcast_id) if failed else None
     if resend is not None:
         again = sum(rcrud.delivery_counts(session, broadcast_id=resend.id).values())
-        lines.append(f"🔁 已重发给未送达的 {again} 人,结果见下面的新消息。")
+        tail.append(f"🔁 已重发给未送达的 {again} 人,结果见下面的新消息。")
     elif failed:
         label = f"🔁 重发给未送达的 {failed} 人"
         buttons = keyboard([Button(label, data=resend_data(broadcast_id))])
-    return "\n".join(lines)[:MAX_TEXT], buttons
+    sections = [
+        (status, heading, counts[status])
+        for status, heading in REPORT_SECTIONS
+        if counts.get(status)
+    ]
+    if names:
+        lines += _name_sections(
+            session,
+            broadcast_id,
+            sections,
+            room=MAX_MESSAGE_UNITS - visible_length("\n".join(lines + tail)),
+        )
+    elif sections:
+        lines.append("(名单未能显示,以上只列出人数。)")
+    return fit_html("\n".join(lines + tail)), buttons
+
+
+def _name_sections(
+    session: Session, broadcast_id: int, sections: list[tuple[str, str, int]], room: int
+) -> list[str]:
+    """One line per section, 「heading:name、name 等 N 人」, within `room` visible units in
+    all: every section gets its share of what is left, a share it does not use goes to the
+    next, and a name that does not fit ends its list."""
+    lines: list[str] = []
+    for left, (status, heading, count) in zip(range(len(sections), 0, -1), sections, strict=True):
+        line_room = (room - 1) // left  # 1: the newline before the line
+        listed: list[str] = []
+        used = utf16_length(f"{heading}:") + utf16_length(f" 等 {count} 人")
+        for name in rcrud.recipients_with_status(
+            session, broadcast_id=broadcast_id, status=status, limit=NAMES_IN_REPORT
+        ):
+            name = shorten(" ".join(name.split()), NAME_CHARS)
+            size = utf16_length(name) + (1 if listed else 0)  # 「、」
+            if used + size > line_room:
+                break
+            listed.append(name)
+            used += size
+        if not listed:
+            line = f"{heading}:{count} 人"
+        else:
+            more = f" 等 {count} 人" if count > len(listed) else ""
+            line = f"{heading}:{escape('、'.join(listed))}{more}"
+        lines.append(line)
+        room -= 1 + visible_length(line)
+    return lines
 
 
 @dataclass(frozen=True)
