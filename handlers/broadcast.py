@@ -14,7 +14,9 @@ Callback data (version 1, re-checked: only the draft's author, only for a class 
 
 Both are private: in a group /broadcast is refused there, since the report names members who
 blocked the bot. A draft keeps the message's hidden links (「点击此处」 → <a href>) and may be a
-whole notice (3,500 characters; other messages are limited to MAX_MESSAGE_CHARS).
+whole notice: 3,500 characters as Telegram counts them (the visible text in UTF-16 units: an
+emoji counts 2, a link only its words, `&` one), less if the class header in front of it would
+pass Telegram's 4,096; other messages are limited to MAX_MESSAGE_CHARS.
 
 A message forwarded into a private chat reaches `forwarded_message` for managers and admins
 (the router's roles): its text is the draft; a photo, sticker or file alone is refused (only
@@ -26,6 +28,7 @@ routes' `uploaders`). Anybody else's forwarded text goes on to the question answ
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html import escape
 
 from bot.chat import Button, Edit, Event, Notice, Reply, Send, keyboard
@@ -33,9 +36,10 @@ from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, TrainingClass
 from bot.db.reminder_models import BroadcastStatus
-from handlers.classes import class_labels
+from bot.limits import MAX_MESSAGE_UNITS, shorten, utf16_length, visible_length, visible_text
+from handlers.classes import class_labels, name_key
 from handlers.routing import Context, Router, UserError
-from scheduler.broadcaster import RESEND_PREFIX, resend_failed, wake_sender
+from scheduler.broadcaster import RESEND_PREFIX, resend_failed, stored_text_room, wake_sender
 
 router = Router("broadcast", roles={Role.manager, Role.admin})
 
@@ -44,8 +48,15 @@ VERSION = "1"
 STALE = "这个按钮已失效,请重新发送 /broadcast。"
 NOT_YOURS = "这不是您创建的群发。"
 NO_CLASS = "您还没有培训班。请先用 /newclass 班级名称 创建培训班。"
-MAX_TEXT = 3800  # escaped HTML; the class header is added in front, Telegram allows 4096
-MAX_CHARS = 3500  # as the manager counts: a whole notice fits
+# What Telegram counts (visible text, UTF-16 units), at most: a whole notice fits, and so does
+# the class header put in front of it (Telegram allows 4,096 for both).
+MAX_CHARS = 3500
+PICKER_CHARS = 20  # a class name in a picker button, cut keeping its tail (「…培训班第3期」)
+TOO_LONG = "内容太长了({length} 字{emoji}),请控制在 {limit} 字以内,分几次发送。"
+TOO_MUCH_MARKUP = (
+    "这条通知的链接网址和 &、<、> 等符号保存时要占更多位置:连同它们共 {length} 个字符,"
+    "超过了群发能保存的 {limit} 个字符。请去掉一些链接或分几次发送。"
+)
 TAG = re.compile(r"<[^>]*>")
 USAGE = (
     "请在命令后写上要群发的内容,例如:\n/broadcast 明天上午9点在报告厅集合,请带好笔记本。\n"
@@ -123,12 +134,12 @@ def _draft(
     if not text:
         raise UserError("这条消息没有文字内容,暂时只能群发文字。")
     body = html or escape(text)
-    if len(text) > MAX_CHARS or len(body) > MAX_TEXT:
-        raise UserError(f"内容太长了({len(text)} 字),请控制在 {MAX_CHARS} 字以内,分几次发送。")
     with ctx.services.session() as session:
         classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
         if not classes:
             raise UserError(NO_CLASS)
+        # the longest header it may go out with: refused now, not by Telegram for every member
+        check_length(ctx, body, [header(c, ctx.user.display_name) for c in classes])
         draft = rcrud.create_broadcast(
             session,
             class_id=classes[0].id,  # replaced by the class chosen on confirmation
@@ -143,8 +154,9 @@ def _draft(
     if len(classes) == 1 and not forwarded:
         only = classes[0]
         return [Send(*_confirmation(draft.id, draft.text, only, labels[only.id], counts[only.id]))]
+    short = picker_labels(classes)
     rows = [
-        [Button(f"{labels[c.id]}({counts[c.id][0]} 人)", data=_data("cls", draft.id, c.id))]
+        [Button(f"{short[c.id]}({counts[c.id][0]} 人)", data=_data("cls", draft.id, c.id))]
         for c in classes
     ]
     rows.append([Button("✖ 取消", data=_data("no", draft.id))])
@@ -153,6 +165,41 @@ def _draft(
     return [
         Send(f"📢 <b>群发</b>\n内容:{preview}{note}\n\n请选择要发给哪个培训班:", keyboard(*rows))
     ]
+
+
+def header(training_class: TrainingClass, manager_name: str) -> str:
+    """The line a broadcast starts with; the manager too: two managers' classes may share a
+    name."""
+    return f"📢 <b>{escape(training_class.name)} 通知</b> · 班主任 {escape(manager_name)}\n"
+
+
+def check_length(ctx: Context, body: str, headers: list[str]) -> None:
+    """Refuse a draft Telegram would refuse below one of these headers, saying by how much in
+    the units it counts (the visible text in UTF-16: an emoji counts 2, a link its words only);
+    and one whose HTML the database cannot hold (PostgreSQL: links' addresses and `&amp;`)."""
+    limit = min(MAX_CHARS, MAX_MESSAGE_UNITS - max(visible_length(h) for h in headers))
+    visible = visible_text(body)
+    length = utf16_length(visible)
+    if length > limit:
+        emoji = ",表情符号每个按 2 字计" if length > len(visible) else ""
+        raise UserError(TOO_LONG.format(length=length, emoji=emoji, limit=limit))
+    room = stored_text_room(ctx.services)
+    stored = len(body) + max(len(h) for h in headers)
+    if room is not None and stored > room:
+        raise UserError(TOO_MUCH_MARKUP.format(length=stored, limit=room))
+
+
+def picker_labels(classes: list[TrainingClass]) -> dict[int, str]:
+    """Class names for the picker's buttons, cut to PICKER_CHARS keeping the head and the tail
+    (long 国培 names differ at the end: 「2026年国培计划(中西部…训班第12期」), with the join code
+    when two still look the same."""
+    shown = {c.id: shorten(c.name, PICKER_CHARS) for c in classes}
+    same = Counter(name_key(label) for label in shown.values())
+    return {
+        c.id: shown[c.id] + (f"(加入码 {c.join_code})" if same[name_key(shown[c.id])] > 1 else "")
+        for c in classes
+        if c.id is not None
+    }
 
 
 def _excerpt(html_text: str, limit: int = 300) -> str:
@@ -237,15 +284,13 @@ async def on_button(ctx: Context) -> list[Reply]:
                     )
                 )
             ]
-        header = (  # the manager too: two managers' classes may share a name
-            f"📢 <b>{escape(training_class.name)} 通知</b> · 班主任 "
-            f"{escape(ctx.user.display_name)}\n"
-        )
+        first_line = header(training_class, ctx.user.display_name)
+        check_length(ctx, draft.text, [first_line])  # the manager's name may have grown
         started = rcrud.start_draft_broadcast(
             session,
             broadcast_id=numbers[0],
             class_id=training_class.id,
-            text=header + draft.text,
+            text=first_line + draft.text,
             progress_message_id=ctx.event.message_id,
         )
     if not started:
