@@ -24,7 +24,6 @@ a button to move it to today, so a manager who meant "after I sleep" fixes it wi
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timedelta
 from html import escape
 
@@ -35,7 +34,7 @@ from bot.db.models import Role, TrainingClass, utcnow
 from bot.db.reminder_models import Reminder, ReminderStatus
 from bot.limits import shorten
 from handlers.classes import class_labels
-from handlers.routing import Context, Router, UserError, paging_buttons
+from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 from scheduler import service as scheduler_service
 from scheduler.timeparse import (
     EXAMPLES,
@@ -51,7 +50,7 @@ router = Router("reminders", roles={Role.manager, Role.admin})
 PREFIX = "rm"
 VERSION = "1"
 PER_PAGE = 5  # reminders a page of /reminders shows
-CLASS_CHARS = 24  # a class name in the list, shortened keeping its tail
+CLASS_CHARS = 24  # a class name in the list, shortened keeping its tail (「…培训班第3期」)
 LABEL_CHARS = 40  # the time as written (「每周五 20:00」)
 CONTENT_CHARS = 60  # the start of the reminder's text
 MAX_REMINDER_CHARS = 1900  # the stored text holds 2,000 (bot/db/reminder_models.py)
@@ -211,7 +210,8 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
         rows = rcrud.reminders_of_manager(
             session, manager_id=ctx.user.id, offset=page * PER_PAGE, limit=PER_PAGE
         )
-        labels = _short_class_labels(crud.classes_managed_by(session, manager_id=ctx.user.id))
+        classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
+        labels = class_labels(classes, limit=CLASS_CHARS)
     if not rows:
         return (
             "目前没有待发送的提醒。\n用 /remind 时间 内容 设置,例如:"
@@ -240,20 +240,6 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
         lines.append(f"\n<i>第 {page + 1}/{pages} 页</i>")
     paging = paging_buttons(page, pages, lambda other: _data("ls", other))
     return "\n".join(lines), keyboard(*buttons, paging)
-
-
-def _short_class_labels(classes: list[TrainingClass]) -> dict[int, str]:
-    """The list's class labels: each name shortened keeping its tail (「2026年国培…培训班第3期」),
-    with the join code of same-named classes (`class_labels`); a class whose short label
-    another class shares is named whole (at most 64 characters)."""
-    full = class_labels(classes)
-    short = {}
-    for training_class in classes:
-        assert training_class.id is not None
-        join_code = full[training_class.id][len(training_class.name) :]  # 「(加入码 …)」 or ""
-        short[training_class.id] = shorten(training_class.name, CLASS_CHARS) + join_code
-    shared = Counter(short.values())
-    return {key: label if shared[label] == 1 else full[key] for key, label in short.items()}
 
 
 def _excerpt(text: str, limit: int) -> str:
@@ -293,9 +279,9 @@ def _short_source(source: str, limit: int = SOURCE_CHARS) -> str:
 async def on_button(ctx: Context) -> list[Reply]:
     """Class choice, confirm/drop a draft, cancel (with confirmation), back to the list."""
     parts = ctx.event.callback_data.split(":")
-    if len(parts) < 4 or parts[1] != VERSION or not all(p.isdigit() for p in parts[3:]):
+    if len(parts) < 4 or parts[1] != VERSION:
         raise UserError(STALE)
-    action, numbers = parts[2], [int(p) for p in parts[3:]]
+    action, numbers = parts[2], [button_number(p, STALE) for p in parts[3:]]
     if action == "ls":
         text, buttons = _listing(ctx, numbers[0])
         return [Edit(text, buttons)]

@@ -193,21 +193,33 @@ async def test_cancelling_the_last_entry_of_the_last_page_shows_the_page_before(
     assert buttons_of(old_style)["↩ 返回"] == "rm:1:ls:0"
 
 
-def test_short_class_labels_keep_the_end_and_never_merge_two_classes() -> None:
-    from bot.db.models import TrainingClass
-    from handlers.reminders import CLASS_CHARS, _short_class_labels
-
+async def test_classes_alike_once_shortened_are_told_apart(chat: Chat) -> None:
+    """Names that differ only in the middle look alike once shortened: the join code tells
+    them apart (as in the class pickers)."""
     head, tail = "2026年国培计划(中西部项目)初中语文", "骨干教师能力提升培训班第3期"
-    classes = [
-        TrainingClass(id=1, name=f"{head}学科{tail}", manager_id=MANAGER, join_code="AAAAAA"),
-        TrainingClass(id=2, name=f"{head}教研{tail}", manager_id=MANAGER, join_code="BBBBBB"),
-        TrainingClass(id=3, name="语文一班", manager_id=MANAGER, join_code="CCCCCC"),
-        TrainingClass(id=4, name="语文一班", manager_id=MANAGER, join_code="DDDDDD"),
-        TrainingClass(id=5, name=f"{head}{tail[:-2]}4期", manager_id=MANAGER, join_code="EEEEEE"),
-    ]
-    labels = _short_class_labels(classes)
-    # Shortened alike: named whole rather than shown twice the same.
-    assert labels[1] == classes[0].name and labels[2] == classes[1].name
-    assert labels[3] == "语文一班(加入码 CCCCCC)" and labels[4] == "语文一班(加入码 DDDDDD)"
-    assert len(labels[5]) == CLASS_CHARS and labels[5].endswith("培训班第4期")
-    assert len(set(labels.values())) == 5
+    with chat.services.session() as session:
+        classes = [
+            crud.create_class(session, name=f"{head}{middle}{tail}", manager_id=MANAGER)
+            for middle in ("学科", "教研")
+        ]
+        for training_class in classes:
+            reminder = rcrud.create_reminder(
+                session,
+                created_by=MANAGER,
+                chat_id=MANAGER,
+                class_id=training_class.id,
+                text="交研修日志",
+                when_text="3天后",
+                label="3天后",
+                run_at=utcnow() + timedelta(days=3),
+                cron=None,
+            )
+            rcrud.activate_reminder(
+                session, reminder_id=reminder.id, next_run_at=utcnow() + timedelta(days=3)
+            )
+    text = text_of(await chat.say("/reminders"))
+    for training_class in classes:
+        assert f"…升培训班第3期(加入码 {training_class.join_code})】" in text, text
+    # Forged page or id numbers (① is a digit to Python, not to int()) are refused politely.
+    for forged in ("rm:1:ls:①", "rm:1:cx:①:0", "rm:1:ls:", "rm:1:cx:1:x"):
+        assert "已失效" in text_of(await chat.press(forged)), forged
