@@ -9,12 +9,16 @@ Usage::
     cjk_font_path()                      # the font used; raises FontMissing when there is none
 
 The font is found in this order: the full Noto Sans SC of the `pylopdf-fonts-zh-cn` package,
-the GB2312 subset shipped in bot/surveys/fonts/, then a system CJK font.
+the GB2312 subset shipped in bot/surveys/fonts/, then a system CJK font. What it lacks is drawn
+with matplotlib's own DejaVu Sans (symbols such as ★ ✓, many emoji in black and white); a
+character neither font has (a rare hanzi outside the subset, a flag) is left out rather than
+drawn as an empty box (`drawable`).
 """
 
 from __future__ import annotations
 
 import io
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -37,6 +41,8 @@ SYSTEM_FONT_NAMES = (
     "Microsoft YaHei",
     "PingFang SC",
 )
+FALLBACK_FONT = "DejaVu Sans"
+"""Shipped with matplotlib: draws the symbols and emoji the CJK font lacks."""
 LIKERT_COLOURS = ("#1a9850", "#91cf60", "#d9d9d9", "#fc8d59", "#d73027")
 BAR_COLOUR = "#4575b4"
 MAX_CHOICE_PANELS = 6
@@ -74,6 +80,53 @@ def cjk_font_path() -> Path:
 
 def cjk_font_name() -> str:
     return font_manager.FontProperties(fname=str(cjk_font_path())).get_name()
+
+
+@cache
+def _fallback_font_path() -> str | None:
+    try:
+        return font_manager.findfont(FALLBACK_FONT, fallback_to_default=False)
+    except ValueError:
+        return None
+
+
+def font_family() -> list[str]:
+    """The chart's fonts, in the order matplotlib tries them for each character."""
+    return [cjk_font_name()] + ([FALLBACK_FONT] if _fallback_font_path() else [])
+
+
+@cache
+def _drawable_chars() -> frozenset[int]:
+    """The code points one of the chart's fonts has a glyph for."""
+    from matplotlib.ft2font import FT2Font
+
+    chars = set(FT2Font(str(cjk_font_path())).get_charmap())
+    fallback = _fallback_font_path()
+    if fallback:
+        chars.update(FT2Font(fallback).get_charmap())
+    return frozenset(chars)
+
+
+def _joiner(char: str) -> bool:
+    """A zero-width joiner or variation selector: it only shapes the emoji around it, which
+    matplotlib draws one by one, so alone it is nothing (or a box)."""
+    return unicodedata.category(char) == "Cf" or 0xFE00 <= ord(char) <= 0xFE0F
+
+
+def drawable(text: str, fallback: str = "") -> str:
+    """`text` without the characters no font of the chart has (they would be drawn as empty
+    boxes) and without joiners, spaces tidied where they went; `fallback` when nothing is
+    left."""
+    chars = _drawable_chars()
+    kept = []
+    for char in text:
+        if char == "\n" or (ord(char) in chars and not _joiner(char)):
+            kept.append(char)
+        elif char.isspace():
+            kept.append(" ")
+    lines = "".join(kept).split("\n")
+    tidy = "\n".join(" ".join(line.split()) for line in lines).strip()
+    return tidy or fallback
 
 
 NO_LINE_START = frozenset("、,，。.．!！?？;；:：)）]］}｝】』」》〉〕’”…%％·—~～")
@@ -120,7 +173,8 @@ def wrap_cjk(text: str, width: int, max_lines: int = 2) -> list[str]:
 
 
 def _label(position: int, text: str, width: int = 14) -> str:
-    return f"{position + 1}. " + "\n".join(wrap_cjk(text, width)) if text else ""
+    text = drawable(text, "……")
+    return f"{position + 1}. " + "\n".join(wrap_cjk(text, width))
 
 
 def _panels(results: SurveyResults) -> list[list[QuestionStats]]:
@@ -150,7 +204,7 @@ def render_chart(results: SurveyResults, *, dpi: int = 100) -> bytes:
 
 def build_figure(results: SurveyResults, *, dpi: int = 100) -> Figure:
     """The chart as a laid-out matplotlib Figure (what render_chart saves as PNG)."""
-    family = cjk_font_name()
+    family = font_family()
     panels = _panels(results)
     heights = [
         1.2 + 0.7 * len(panel)
@@ -162,7 +216,7 @@ def build_figure(results: SurveyResults, *, dpi: int = 100) -> Figure:
     FigureCanvasAgg(figure)
     survey = results.survey
     title = (
-        f"{survey.title} · {results.class_name}\n"
+        f"{drawable(survey.title, '问卷')} · {drawable(results.class_name)}\n"
         f"回收 {results.submitted}/{results.members}({percent(results.response_rate)})"
         f" · 总体满意率 {percent(results.overall_satisfied_rate)}"
     )
@@ -184,7 +238,9 @@ def build_figure(results: SurveyResults, *, dpi: int = 100) -> Figure:
     return figure
 
 
-def _likert_panel(ax: Axes, likert: list[QuestionStats], family: str, *, legend: bool) -> None:
+def _likert_panel(
+    ax: Axes, likert: list[QuestionStats], family: list[str], *, legend: bool
+) -> None:
     """Stacked bars of the 满意度 questions (first at the top), with 满意率 and 均分."""
     labels = [_label(q.position, q.text) for q in likert]
     rows = list(range(len(likert)))
@@ -229,11 +285,11 @@ def _likert_panel(ax: Axes, likert: list[QuestionStats], family: str, *, legend:
     _fonts(ax, family)
 
 
-def _choice_panel(ax: Axes, q: QuestionStats, family: str) -> None:
+def _choice_panel(ax: Axes, q: QuestionStats, family: list[str]) -> None:
     """The number of people who chose each option (whole numbers on the axis)."""
     rows = list(range(len(q.options)))
     ax.barh(rows, q.counts, color=BAR_COLOUR)
-    ax.set_yticks(rows, list(q.options))
+    ax.set_yticks(rows, [drawable(o, f"选项{i + 1}") for i, o in enumerate(q.options)])
     ax.invert_yaxis()
     kind = "多选" if q.kind == "multiple" else "单选"
     ax.set_title(
@@ -250,7 +306,7 @@ def _choice_panel(ax: Axes, q: QuestionStats, family: str) -> None:
     _fonts(ax, family)
 
 
-def _fonts(ax: Axes, family: str) -> None:
+def _fonts(ax: Axes, family: list[str]) -> None:
     for label in [*ax.get_yticklabels(), *ax.get_xticklabels()]:
         label.set_family(family)
         label.set_fontsize(9)
