@@ -31,6 +31,7 @@ from bot.db import survey_crud as scrud
 from bot.db.models import utcnow
 from bot.db.survey_crud import Sheet, StoredAnswer
 from bot.db.survey_models import ResponseStatus
+from bot.limits import MAX_BUTTONS, MAX_MESSAGE_UNITS, visible_length
 from bot.services import Services
 from bot.surveys.templates import LIKERT5, choice_note, shown_text
 from handlers.routing import Context, UserError
@@ -147,16 +148,22 @@ def start_button(survey_id: int, label: str = "📝 开始填写") -> Button:
 
 
 def _choice_label(question: QuestionView, answer: StoredAnswer | None) -> str:
+    """The answer as plain text (escape it after cutting it)."""
     if answer is None:
         return "(未填)"
     if question.kind == "text":
-        return escape(answer.text or "")
+        return answer.text or ""
     if question.kind == "multiple":
         picked = [question.options[i] for i in (answer.choices or []) if i < len(question.options)]
-        return escape("、".join(picked)) if picked else "(未选)"
+        return "、".join(picked) if picked else "(未选)"
     if answer.choice is not None and answer.choice < len(question.options):
-        return escape(question.options[answer.choice])
+        return question.options[answer.choice]
     return "(未填)"
+
+
+def _cut(text: str, chars: int) -> str:
+    """The plain `text` in at most `chars` characters, 「…」 marking a cut."""
+    return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
 def render_question(
@@ -208,26 +215,39 @@ def render_question(
     return "\n".join(lines), keyboard(*rows)
 
 
+REVIEW_CUTS = ((31, 81), (20, 40), (14, 24), (10, 14), (6, 8))
+"""(question, answer) characters shown per line of the review, tried in order until it fits."""
+
+
 def render_review(
     view: SurveyView, response: Sheet, answers: dict[int, StoredAnswer]
 ) -> tuple[str, Keyboard]:
-    """The final page: every answer, 「提交」 and a button per question to change it."""
+    """The final page: every answer (shortened as much as it takes to fit in one message),
+    「提交」 and a 「改N」 button for each question shown."""
     total = len(view.questions)
-    lines = [f"📋 <b>{escape(view.title)}</b>", "请核对您的回答,确认无误后点击「提交」:", ""]
-    for question in view.questions:
-        label = _choice_label(question, answers.get(question.id))
-        if len(label) > 80:
-            label = label[:80] + "…"
-        short = question.text if len(question.text) <= 30 else question.text[:30] + "…"
-        lines.append(f"{question.position + 1}. {escape(short)}\n   → {label}")
+    head = [f"📋 <b>{escape(view.title)}</b>", "请核对您的回答,确认无误后点击「提交」:", ""]
+    labels = [_choice_label(q, answers.get(q.id)) for q in view.questions]
+    for question_chars, answer_chars in REVIEW_CUTS:
+        entries = [
+            f"{q.position + 1}. {escape(_cut(q.text, question_chars))}\n"
+            f"   → {escape(_cut(label, answer_chars))}"
+            for q, label in zip(view.questions, labels, strict=True)
+        ]
+        text = "\n".join([*head, *entries])
+        if visible_length(text) <= MAX_MESSAGE_UNITS:
+            break
+    shown = total
+    while shown > 0 and (shown > MAX_BUTTONS - 2 or visible_length(text) > MAX_MESSAGE_UNITS):
+        # never with the 50 questions a template may have: show what fits, and offer to
+        # change only what is shown
+        shown = min(shown - 1, MAX_BUTTONS - 2)
+        note = f"\n……第 {shown + 1}–{total} 题请用「⬅️ 上一题」查看。"
+        text = "\n".join([*head, *entries[:shown], note])
     edit_buttons = [
         Button(f"改{q.position + 1}", _data("e", response, total, q.position))
-        for q in view.questions
+        for q in view.questions[:shown]
     ]
     rows = [edit_buttons[i : i + 5] for i in range(0, len(edit_buttons), 5)]
-    text = "\n".join(lines)
-    if len(text) > 3800:
-        text = text[:3800] + "\n…"
     return text, keyboard(
         [Button("✅ 提交", _data("u", response, total))],
         *rows,
