@@ -20,16 +20,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
-from bot.chat import Button, DeliveryError, Edit, Notice, Reply, Send, SendFile, keyboard
+from bot.chat import (
+    Button,
+    DeliveryError,
+    Edit,
+    Keyboard,
+    Notice,
+    Reply,
+    Send,
+    SendFile,
+    keyboard,
+)
 from bot.db import survey_crud as scrud
 from bot.db.models import Role, TrainingClass, utcnow
 from bot.db.survey_models import Survey
+from bot.limits import MAX_MESSAGE_UNITS, fit_html, shorten, visible_length
 from bot.services import Services
 from handlers import survey_answer, surveys
-from handlers.routing import Context, Router, UserError
+from handlers.routing import Context, Router, UserError, paging_buttons
 
 log = logging.getLogger("guopei.surveys")
 
@@ -38,6 +50,9 @@ REMIND_GAP = timedelta(minutes=10)
 NUDGE_INTERVAL_SECONDS = 60
 MAX_LISTED_NAMES = 40
 MAX_TEXT_SHOWN = 8
+NAME_CHARS = 16
+QUESTION_CHARS = 40
+SURVEYS_PER_PAGE = 8
 
 
 def _visible_survey(ctx: Context, session: object, survey_id: int) -> tuple[Survey, TrainingClass]:
@@ -60,29 +75,68 @@ def _visible_survey(ctx: Context, session: object, survey_id: int) -> tuple[Surv
 @router.command("results", "查看问卷结果", private_only=True)
 async def results_command(ctx: Context) -> list[Reply]:
     """Show one survey's results (`/results ID`, or the manager's only survey), or the list of
-    recent surveys to pick from."""
+    their surveys to pick from, a page at a time."""
     arg = ctx.event.args.strip().lstrip("#")
     if arg:
         if not arg.isdigit() or len(arg) > 9:
-            raise UserError("请写问卷编号,例如:/results 3;不写编号则列出最近的问卷。")
+            raise UserError("请写问卷编号,例如:/results 3;不写编号则列出您的问卷。")
         return await show_results(ctx, int(arg), edit=False)
     with ctx.services.session() as session:
-        found = scrud.surveys_visible_to(
+        total = scrud.count_surveys_visible_to(
             session, manager_id=ctx.user.id, is_admin=ctx.role is Role.admin
         )
-        counts = {s.id: scrud.count_responses(session, survey_id=s.id) for s, _ in found}  # type: ignore[arg-type]
-    if not found:
+        only = (
+            scrud.surveys_visible_to(
+                session, manager_id=ctx.user.id, is_admin=ctx.role is Role.admin, limit=1
+            )
+            if total == 1
+            else []
+        )
+    if not total:
         raise UserError("您还没有发起过问卷。发送 /survey 发起一份。")
-    if len(found) == 1:
-        return await show_results(ctx, found[0][0].id, edit=False)  # type: ignore[arg-type]
+    if only:
+        return await show_results(ctx, only[0][0].id, edit=False)  # type: ignore[arg-type]
+    text, buttons = survey_list(ctx, 0)
+    return [Send(text, buttons)]
+
+
+def survey_list(ctx: Context, page: int) -> tuple[str, Keyboard]:
+    """One page of the surveys the presser may see, newest first: a line and a button each
+    (「#id 标题 · 班级 · 状态 · N份」, cut to fit a button but never alike: the id leads), ◀/▶
+    between pages, and how to open any survey by its number."""
+    is_admin = ctx.role is Role.admin
+    with ctx.services.session() as session:
+        total = scrud.count_surveys_visible_to(session, manager_id=ctx.user.id, is_admin=is_admin)
+        pages = max(1, -(-total // SURVEYS_PER_PAGE))
+        page = min(max(page, 0), pages - 1)
+        found = scrud.surveys_visible_to(
+            session,
+            manager_id=ctx.user.id,
+            is_admin=is_admin,
+            limit=SURVEYS_PER_PAGE,
+            offset=page * SURVEYS_PER_PAGE,
+        )
+        submitted = scrud.submitted_counts(session, survey_ids=[s.id for s, _ in found])  # type: ignore[misc]
     now = utcnow()
+    where = f",第 {page + 1}/{pages} 页" if pages > 1 else ""
+    lines = [f"📊 <b>问卷结果</b>(共 {total} 份{where},新的在前)", "请选择一份问卷:"]
     rows = []
     for survey, training_class in found:
         state = "进行中" if survey.is_open(now) else "已截止"
-        submitted = counts[survey.id].get("submitted", 0)
-        label = f"#{survey.id} {survey.title} · {training_class.name} · {state} · {submitted}份"
-        rows.append([Button(label[:60], f"sr:1:v:{survey.id}")])
-    return [Send("📊 <b>问卷结果</b>\n请选择一份问卷:", keyboard(*rows))]
+        count = submitted[survey.id]  # type: ignore[index]
+        lines.append(
+            f"#{survey.id} {escape(survey.title)} · {escape(training_class.name)}"
+            f" · {state} · {count} 份"
+        )
+        label = (
+            f"#{survey.id} {shorten(survey.title, 18)} · {shorten(training_class.name, 16)}"
+            f" · {state} · {count}份"
+        )
+        rows.append([Button(label, f"sr:1:v:{survey.id}")])
+    rows.append(paging_buttons(page, pages, lambda p: f"sr:1:p:{p}"))
+    lines.append("")
+    lines.append("也可以发送 /results 编号 直接打开任意一份,例如 /results 3。")
+    return fit_html("\n".join(lines)), keyboard(*rows)
 
 
 def results_buttons(survey: Survey, now: datetime):  # noqa: ANN201
@@ -100,7 +154,82 @@ def results_buttons(survey: Survey, now: datetime):  # noqa: ANN201
     return keyboard(*rows)
 
 
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """How much of each question the results message shows."""
+
+    texts: int  # free-text answers listed per question (the latest)
+    text_chars: int  # each cut to this many characters
+    spread: bool  # a 满意度 question's five counts, besides its mean and 满意率
+    option_chars: int  # each option of a choice question cut to this many characters
+    names: int  # names listed per group (填写中, 未开始)
+
+
+DETAILS = (
+    Detail(MAX_TEXT_SHOWN, text_chars=80, spread=True, option_chars=30, names=MAX_LISTED_NAMES),
+    Detail(texts=3, text_chars=40, spread=True, option_chars=30, names=20),
+    Detail(texts=0, text_chars=0, spread=False, option_chars=12, names=10),
+)
+"""Tried in order until the message fits; past the last, questions are left out from the end."""
+
+
+def _cut(text: str, chars: int) -> str:
+    """The plain `text` in at most `chars` characters (cut before it is escaped)."""
+    return text if len(text) <= chars else text[: chars - 1] + "…"
+
+
+def _question_lines(q, detail: Detail) -> list[str]:  # noqa: ANN001
+    from bot.surveys.results import percent
+
+    title = q.text if len(q.text) <= QUESTION_CHARS else q.text[:QUESTION_CHARS] + "…"
+    lines = [
+        "",
+        f"<b>{q.position + 1}. {escape(title)}</b>({q.kind_name},{q.answered} 人作答)",
+    ]
+    if q.kind == "text":
+        shown = q.texts[-detail.texts :] if detail.texts else []
+        for answer in shown:
+            lines.append(f"  • {escape(_cut(answer, detail.text_chars))}")
+        if len(q.texts) > len(shown):
+            lines.append(f"  …共 {len(q.texts)} 条,完整内容见导出文件")
+        return lines
+    if q.kind != "likert5" or detail.spread:
+        parts = []
+        for option, count in zip(q.options, q.counts, strict=True):
+            share = f"{count / q.answered * 100:.0f}%" if q.answered else "0%"
+            parts.append(f"{escape(shorten(option, detail.option_chars))} {count}({share})")
+        lines.append("  " + " · ".join(parts))
+    if q.kind == "likert5":
+        mean = f"{q.mean:.2f}" if q.mean is not None else "—"
+        lines.append(f"  均分 {mean} / 5 · 满意率 {percent(q.satisfied_rate)}")
+    return lines
+
+
+def _name_lines(results, limit: int) -> list[str]:  # noqa: ANN001
+    if results.names is None:
+        return []
+    lines = []
+    for bucket, label in (("in_progress", "填写中"), ("not_started", "未开始")):
+        names = results.names[bucket]
+        if names:
+            shown = "、".join(escape(_cut(n, NAME_CHARS)) for n in names[:limit])
+            more = f" 等 {len(names)} 人" if len(names) > limit else ""
+            lines.append(f"\n{label}:{shown}{more}")
+    return lines
+
+
+def _left_out_note(first: int, total: int) -> str:
+    return (
+        f"\n……第 {first}–{total} 题未列出(共 {total - first + 1} 题),"
+        "其余见导出文件(📥 XLSX / CSV)。"
+    )
+
+
 def results_text(services: Services, results) -> str:  # noqa: ANN001
+    """The results message, within Telegram's 4,096 visible units: every question in full
+    when it fits; otherwise fewer and shorter free-text answers and names, then a 满意度
+    question's mean and 满意率 without its five counts, and last the questions from the end
+    are left out with a note (the exports and the chart have everything)."""
     from bot.surveys.results import percent
 
     survey = results.survey
@@ -110,7 +239,7 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
         if survey.is_open(now)
         else f"已截止({surveys.local_time(services, survey.closed_at or survey.closes_at)})"
     )
-    lines = [
+    header = [
         f"📊 <b>{escape(survey.title)}</b>(#{survey.id})",
         f"班级:{escape(results.class_name)} · {state}" + (" · 🔒匿名" if survey.anonymous else ""),
         f"回收率:<b>{percent(results.response_rate)}</b>({results.submitted}/{results.members})",
@@ -118,38 +247,27 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
         f" · 未开始 {results.not_started}",
         f"总体满意率:<b>{percent(results.overall_satisfied_rate)}</b>",
     ]
-    for q in results.questions:
-        lines.append("")
-        title = q.text if len(q.text) <= 40 else q.text[:40] + "…"
-        lines.append(
-            f"<b>{q.position + 1}. {escape(title)}</b>({q.kind_name},{q.answered} 人作答)"
-        )
-        if q.kind == "text":
-            for answer in q.texts[-MAX_TEXT_SHOWN:]:
-                short = answer if len(answer) <= 80 else answer[:80] + "…"
-                lines.append(f"  • {escape(short)}")
-            if len(q.texts) > MAX_TEXT_SHOWN:
-                lines.append(f"  …共 {len(q.texts)} 条,完整内容见导出文件")
-            continue
-        parts = []
-        for option, count in zip(q.options, q.counts, strict=True):
-            share = f"{count / q.answered * 100:.0f}%" if q.answered else "0%"
-            parts.append(f"{escape(option)} {count}({share})")
-        lines.append("  " + " · ".join(parts))
-        if q.kind == "likert5":
-            mean = f"{q.mean:.2f}" if q.mean is not None else "—"
-            lines.append(f"  均分 {mean} / 5 · 满意率 {percent(q.satisfied_rate)}")
-    if results.names is not None:
-        for bucket, label in (("in_progress", "填写中"), ("not_started", "未开始")):
-            names = results.names[bucket]
-            if names:
-                shown = "、".join(escape(n) for n in names[:MAX_LISTED_NAMES])
-                more = f" 等 {len(names)} 人" if len(names) > MAX_LISTED_NAMES else ""
-                lines.append(f"\n{label}:{shown}{more}")
-    text = "\n".join(lines)
-    if len(text) > 4000:
-        text = text[:3990] + "\n…(完整结果见导出文件)"
-    return text
+    for detail in DETAILS:
+        blocks = [_question_lines(q, detail) for q in results.questions]
+        names = _name_lines(results, detail.names)
+        text = "\n".join([*header, *(line for block in blocks for line in block), *names])
+        if visible_length(text) <= MAX_MESSAGE_UNITS:
+            return text
+    # the least detail is still too long: leave out questions from the end, and say so
+    total = len(blocks)
+    note_room = visible_length(_left_out_note(total, total)) + len(str(total))  # its widest
+    budget = MAX_MESSAGE_UNITS - visible_length("\n".join([*header, *names])) - note_room - 1
+    shown = 0
+    for block in blocks:
+        size = visible_length("\n".join(block)) + 1  # with the line break before it
+        if size > budget:
+            break
+        shown += 1
+        budget -= size
+    kept = [line for block in blocks[:shown] for line in block]
+    note = [_left_out_note(shown + 1, total)] if shown < total else []
+    text = "\n".join([*header, *kept, *note, *names])
+    return fit_html(text)  # unchanged: it was measured to fit
 
 
 async def show_results(ctx: Context, survey_id: int, *, edit: bool) -> list[Reply]:
@@ -185,6 +303,9 @@ async def on_results_button(ctx: Context) -> list[Reply]:
         log.warning("refused results callback %r of user %s", ctx.event.callback_data, ctx.user.id)
         return [Notice("这个按钮已失效,请重新发送 /results。", alert=True)]
     action, survey_id = parts[2], int(parts[3])
+    if action == "p":  # a page of the /results list (the number is the page)
+        text, buttons = survey_list(ctx, survey_id)
+        return [Edit(text, buttons)]
     if action == "v":
         return await show_results(ctx, survey_id, edit=True)
     if action == "r":

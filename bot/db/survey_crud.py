@@ -92,17 +92,48 @@ def questions_of(session: Session, *, survey_id: int) -> list[SurveyQuestion]:
     return list(session.exec(statement))
 
 
-def surveys_visible_to(
-    session: Session, *, manager_id: int, is_admin: bool, limit: int = 10
-) -> list[tuple[Survey, TrainingClass]]:
-    """The newest surveys of the classes a manager runs (every class for an admin)."""
-    statement = select(Survey, TrainingClass).join(
-        TrainingClass, TrainingClass.id == Survey.class_id
-    )
+def _visible_statement(statement, *, manager_id: int, is_admin: bool):  # noqa: ANN001, ANN202
+    statement = statement.join(TrainingClass, TrainingClass.id == Survey.class_id)
     if not is_admin:
         statement = statement.where(TrainingClass.manager_id == manager_id)
-    statement = statement.order_by(Survey.id.desc()).limit(limit)  # type: ignore[union-attr]
+    return statement
+
+
+def surveys_visible_to(
+    session: Session, *, manager_id: int, is_admin: bool, limit: int = 10, offset: int = 0
+) -> list[tuple[Survey, TrainingClass]]:
+    """The surveys of the classes a manager runs (every class for an admin), newest first:
+    `limit` of them after skipping the `offset` newest (a page of the /results list)."""
+    statement = _visible_statement(
+        select(Survey, TrainingClass), manager_id=manager_id, is_admin=is_admin
+    )
+    statement = statement.order_by(Survey.id.desc()).offset(offset).limit(limit)  # type: ignore[union-attr]
     return [(survey, cls) for survey, cls in session.exec(statement)]
+
+
+def count_surveys_visible_to(session: Session, *, manager_id: int, is_admin: bool) -> int:
+    """How many surveys `surveys_visible_to` can page through."""
+    statement = _visible_statement(
+        select(func.count()).select_from(Survey), manager_id=manager_id, is_admin=is_admin
+    )
+    return int(session.exec(statement).one())
+
+
+def submitted_counts(session: Session, *, survey_ids: list[int]) -> dict[int, int]:
+    """Submitted responses per survey (0 for a survey without any), in one query."""
+    if not survey_ids:
+        return {}
+    statement = (
+        select(SurveyResponse.survey_id, func.count())
+        .where(
+            SurveyResponse.survey_id.in_(survey_ids),  # type: ignore[attr-defined]
+            SurveyResponse.status == ResponseStatus.submitted,
+        )
+        .group_by(SurveyResponse.survey_id)
+    )
+    counts = dict.fromkeys(survey_ids, 0)
+    counts.update({survey_id: int(n) for survey_id, n in session.exec(statement)})
+    return counts
 
 
 def all_surveys(session: Session, *, limit: int = 50) -> list[tuple[Survey, TrainingClass]]:
