@@ -15,6 +15,7 @@ Callback data: `sm:1:…` (sending a survey), `sv:1:…` (answering).
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import datetime, timedelta
 from html import escape
 
@@ -25,7 +26,8 @@ from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db import survey_crud as scrud
 from bot.db.models import Role, TrainingClass, utcnow
-from bot.db.survey_models import Survey
+from bot.db.survey_models import ResponseStatus, Survey
+from bot.limits import fit_html, shorten
 from bot.services import Services
 from bot.surveys.templates import (
     KIND_NAMES,
@@ -35,7 +37,7 @@ from bot.surveys.templates import (
     save_uploaded,
 )
 from handlers import survey_answer
-from handlers.classes import class_labels
+from handlers.classes import name_key
 from handlers.routing import Context, Router, UserError
 
 log = logging.getLogger("guopei.surveys")
@@ -45,6 +47,8 @@ MANAGERS = {Role.manager, Role.admin}
 CLOSE_STATE = "survey_close"
 CLOSING_DAYS = (1, 3, 7)
 MAX_OPEN_DAYS = 90
+MAX_LISTED_SURVEYS = 10
+CLASS_LABEL_CHARS = 30
 
 router.callback("sv")(survey_answer.on_survey_button)
 router.text(
@@ -90,32 +94,41 @@ def _template(ctx: Context, key: str) -> Template:
 
 @router.command("mysurveys", "我的问卷")
 async def my_surveys(ctx: Context) -> list[Reply]:
-    """List the open surveys of the user's classes with a start/continue button each."""
+    """List the open surveys of the user's classes, each with its class, those still to fill in
+    first (with a start/continue button each), at most `MAX_LISTED_SURVEYS`."""
     with ctx.services.session() as session:
         found = scrud.open_surveys_of_member(session, user_id=ctx.user.id, now=utcnow())
     if not found:
         return [Send("目前没有需要填写的问卷。班主任发起问卷后,我会通知您。")]
+    to_do = [f for f in found if f[1] is None or f[1].status != ResponseStatus.submitted]
+    done = [f for f in found if f[1] is not None and f[1].status == ResponseStatus.submitted]
+    listed = (to_do + done)[:MAX_LISTED_SURVEYS]
     lines = ["📋 <b>我的问卷</b>"]
     rows = []
-    for survey, response in found:
-        if response is not None and response.status == "submitted":
-            state, button = "✅ 已提交", None
-        elif response is not None:
-            state, button = (
-                "✏️ 填写中",
-                survey_answer.start_button(survey.id, f"继续:{survey.title}"[:40]),
-            )  # type: ignore[arg-type]
+    for number, (survey, response, training_class) in enumerate(listed, start=1):
+        if response is None:
+            state, verb = "🆕 未开始", "开始"
+        elif response.status == ResponseStatus.submitted:
+            state, verb = "✅ 已提交", ""
         else:
-            state, button = (
-                "🆕 未开始",
-                survey_answer.start_button(survey.id, f"开始:{survey.title}"[:40]),
-            )  # type: ignore[arg-type]
+            state, verb = "✏️ 填写中", "继续"
         lines.append(
-            f"• {escape(survey.title)} — {state},截止 {local_time(ctx.services, survey.closes_at)}"
+            f"{number}. {escape(survey.title)}({escape(training_class.name)})"
+            f" — {state},截止 {local_time(ctx.services, survey.closes_at)}"
         )
-        if button is not None:
-            rows.append([button])
-    return [Send("\n".join(lines), keyboard(*rows))]
+        if verb:
+            label = (
+                f"{number}. {verb}:{shorten(survey.title, 18)} · "
+                f"{shorten(training_class.name, 14)}"
+            )
+            rows.append([survey_answer.start_button(survey.id, label)])  # type: ignore[arg-type]
+    more_to_do = max(0, len(to_do) - MAX_LISTED_SURVEYS)
+    more_done = len(done) - max(0, MAX_LISTED_SURVEYS - len(to_do))
+    if more_to_do:
+        lines.append(f"\n……还有 {more_to_do} 份待填问卷,填完上面的再发送 /mysurveys 查看。")
+    elif more_done > 0:
+        lines.append(f"\n另有 {more_done} 份已提交。")
+    return [Send(fit_html("\n".join(lines)), keyboard(*rows))]
 
 
 # ---------------------------------------------------------------- sending a survey
@@ -179,6 +192,19 @@ async def on_send_button(ctx: Context) -> list[Reply]:
     return [Notice("这个按钮已失效,请重新发送 /survey。", alert=True)]
 
 
+def class_choice_labels(classes: list[TrainingClass]) -> dict[int, str]:
+    """Button labels by class id, all different: the name cut to `CLASS_LABEL_CHARS` keeping
+    its head and tail (names of one project differ at the end: 「…培训班第3期」), with the join
+    code when two classes would still read the same."""
+    labels = {c.id: shorten(c.name, CLASS_LABEL_CHARS) for c in classes}
+    alike = Counter(name_key(label) for label in labels.values())
+    for c in classes:
+        if alike[name_key(labels[c.id])] > 1:  # type: ignore[index]
+            code = f"(加入码 {c.join_code})"
+            labels[c.id] = shorten(c.name, CLASS_LABEL_CHARS - len(code)) + code  # type: ignore[index]
+    return labels  # type: ignore[return-value]
+
+
 def choose_class(ctx: Context, key: str) -> list[Reply]:
     template = _template(ctx, key)
     with ctx.services.session() as session:
@@ -186,7 +212,7 @@ def choose_class(ctx: Context, key: str) -> list[Reply]:
         counts = {c.id: reachable_members(session, class_id=c.id) for c in classes}  # type: ignore[arg-type]
     if not classes:
         raise UserError("您还没有培训班。请先用 /newclass 班级名称 创建,并让学员加入。")
-    labels = class_labels(classes, limit=40)
+    labels = class_choice_labels(classes)
     rows = [
         [Button(f"{labels[c.id]}({counts[c.id]} 人)", f"sm:1:c:{key}:{c.id}")]  # type: ignore[index]
         for c in classes

@@ -148,11 +148,13 @@ def all_surveys(session: Session, *, limit: int = 50) -> list[tuple[Survey, Trai
 
 def open_surveys_of_member(
     session: Session, *, user_id: int, now: datetime
-) -> list[tuple[Survey, SurveyResponse | None]]:
-    """Open surveys of the user's classes, with their response so far (None: not started)."""
+) -> list[tuple[Survey, SurveyResponse | None, TrainingClass]]:
+    """Open surveys of the user's classes, closing soonest first, with their response so far
+    (None: not started) and their class."""
     statement = (
-        select(Survey, SurveyResponse)
+        select(Survey, SurveyResponse, TrainingClass)
         .join(Membership, Membership.class_id == Survey.class_id)
+        .join(TrainingClass, TrainingClass.id == Survey.class_id)
         .outerjoin(
             SurveyResponse,
             (SurveyResponse.survey_id == Survey.id) & (SurveyResponse.user_id == user_id),
@@ -162,9 +164,9 @@ def open_surveys_of_member(
             Survey.status == SurveyStatus.open,
             Survey.closes_at > now,
         )
-        .order_by(Survey.closes_at)
+        .order_by(Survey.closes_at, Survey.id)
     )
-    return [(survey, response) for survey, response in session.exec(statement)]
+    return [(survey, response, cls) for survey, response, cls in session.exec(statement)]
 
 
 def is_member(session: Session, *, class_id: int, user_id: int) -> bool:
