@@ -48,6 +48,8 @@ from bot.engines.base import (
     ALLOWED_UPDATES,
     PerUserOrder,
     callback_event,
+    fit_caption,
+    fit_message,
     message_event,
     respond,
     serve_webhook_until_stopped,
@@ -91,6 +93,7 @@ class AiogramMessenger(Messenger):
         self.bot = bot
 
     async def send(self, chat_id: int, text: str, buttons: Keyboard = ()) -> Sent:
+        text, buttons = fit_message(chat_id, text, buttons)
         try:
             message = await self.bot.send_message(chat_id, text, reply_markup=markup(buttons))
         except TelegramAPIError as error:
@@ -98,6 +101,7 @@ class AiogramMessenger(Messenger):
         return Sent(chat_id=message.chat.id, message_id=message.message_id)
 
     async def edit(self, chat_id: int, message_id: int, text: str, buttons: Keyboard = ()) -> None:
+        text, buttons = fit_message(chat_id, text, buttons)
         try:
             await self.bot.edit_message_text(
                 text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup(buttons)
@@ -109,14 +113,13 @@ class AiogramMessenger(Messenger):
             raise translate(error) from None
 
     async def send_file(self, chat_id: int, file: SendFile) -> Sent:
+        caption = fit_caption(chat_id, file.caption) if file.caption else None
         upload = BufferedInputFile(file.content, filename=file.filename)
         try:
             if file.as_photo:
-                message = await self.bot.send_photo(chat_id, upload, caption=file.caption or None)
+                message = await self.bot.send_photo(chat_id, upload, caption=caption)
             else:
-                message = await self.bot.send_document(
-                    chat_id, upload, caption=file.caption or None
-                )
+                message = await self.bot.send_document(chat_id, upload, caption=caption)
         except TelegramAPIError as error:
             raise translate(error) from None
         return Sent(chat_id=message.chat.id, message_id=message.message_id)

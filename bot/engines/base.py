@@ -18,12 +18,21 @@ from bot.chat import (
     Edit,
     Event,
     EventKind,
+    Keyboard,
     Messenger,
     Notice,
     Reply,
     Send,
     SendFile,
     patiently,
+)
+from bot.limits import (
+    MAX_BUTTONS,
+    MAX_CAPTION_UNITS,
+    MAX_MESSAGE_UNITS,
+    fit_html,
+    utf16_length,
+    visible_length,
 )
 
 if TYPE_CHECKING:
@@ -34,6 +43,78 @@ log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_TOAST_UNITS = 200  # answerCallbackQuery's text
+
+
+# The last resort against Telegram's hard limits: past one, Telegram refuses the whole message
+# and the user gets nothing. Handlers page or cut their lists themselves; what still reaches
+# an engine over a limit is cut here, and logged (a handler forgot a limit), without its text.
+
+
+def fit_message(chat_id: int, text: str, buttons: Keyboard = ()) -> tuple[str, Keyboard]:
+    """An HTML message and its buttons as Telegram takes them: the text cut by `fit_html` to
+    4,096 visible UTF-16 units (with 「……(内容过长,以下省略)」), at most 100 buttons."""
+    return _fit_html(chat_id, text, MAX_MESSAGE_UNITS, "message"), fit_buttons(chat_id, buttons)
+
+
+def fit_caption(chat_id: int, caption: str) -> str:
+    """A photo's or document's HTML caption cut to Telegram's 1,024 visible units."""
+    return _fit_html(chat_id, caption, MAX_CAPTION_UNITS, "caption")
+
+
+def fit_toast(text: str) -> str:
+    """A button press's toast or alert in Telegram's 200 UTF-16 units (plain text)."""
+    if utf16_length(text) <= MAX_TOAST_UNITS:
+        return text
+    units, kept = 0, []
+    for char in text:
+        units += utf16_length(char)
+        if units > MAX_TOAST_UNITS - 1:
+            break
+        kept.append(char)
+    log.warning(
+        "toast of %d UTF-16 units cut to Telegram's %d (a handler forgot the limit)",
+        utf16_length(text),
+        MAX_TOAST_UNITS,
+    )
+    return "".join(kept) + "…"
+
+
+def fit_buttons(chat_id: int, buttons: Keyboard) -> Keyboard:
+    """At most 100 inline buttons: rows are kept in order until the room is used up, and the
+    last row (取消, paging) is always kept."""
+    count = sum(len(row) for row in buttons)
+    if count <= MAX_BUTTONS:
+        return buttons
+    last = buttons[-1][:MAX_BUTTONS]
+    room = MAX_BUTTONS - len(last)
+    kept: list[tuple] = []
+    for row in buttons[:-1]:
+        if room <= 0:
+            break
+        kept.append(row[:room])
+        room -= len(kept[-1])
+    log.warning(
+        "keyboard of %d buttons to chat %s cut to Telegram's %d (a handler forgot the limit)",
+        count,
+        chat_id,
+        MAX_BUTTONS,
+    )
+    return (*kept, last)
+
+
+def _fit_html(chat_id: int, text: str, limit: int, what: str) -> str:
+    fitted = fit_html(text, limit)
+    if fitted != text:
+        log.warning(
+            "%s to chat %s cut: %d visible UTF-16 units, over Telegram's %d "
+            "(a handler forgot a limit)",
+            what,
+            chat_id,
+            visible_length(text),
+            limit,
+        )
+    return fitted
 
 
 def serving_mode(settings: Settings) -> str:
@@ -146,7 +227,7 @@ async def perform(event: Event, replies: list[Reply], messenger: Messenger) -> N
     if event.callback_id and notices:
         try:
             await messenger.answer_callback(
-                event.callback_id, notices[0].text[:200], notices[0].alert
+                event.callback_id, fit_toast(notices[0].text), notices[0].alert
             )
         except DeliveryError as error:
             log.warning("could not answer callback of user %s: %s", event.user_id, error)

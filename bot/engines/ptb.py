@@ -42,6 +42,8 @@ from bot.engines.base import (
     SECRET_HEADER,
     PerUserOrder,
     callback_event,
+    fit_caption,
+    fit_message,
     message_event,
     respond,
     serve_webhook_until_stopped,
@@ -104,6 +106,7 @@ class PtbMessenger(Messenger):
         self.bot = bot
 
     async def send(self, chat_id: int, text: str, buttons: Keyboard = ()) -> Sent:
+        text, buttons = fit_message(chat_id, text, buttons)
         try:
             message = await self.bot.send_message(
                 chat_id,
@@ -117,6 +120,7 @@ class PtbMessenger(Messenger):
         return Sent(chat_id=message.chat_id, message_id=message.message_id)
 
     async def edit(self, chat_id: int, message_id: int, text: str, buttons: Keyboard = ()) -> None:
+        text, buttons = fit_message(chat_id, text, buttons)
         try:
             await self.bot.edit_message_text(
                 text,
@@ -133,17 +137,18 @@ class PtbMessenger(Messenger):
             raise translate(error) from None
 
     async def send_file(self, chat_id: int, file: SendFile) -> Sent:
+        caption = fit_caption(chat_id, file.caption) if file.caption else None
         try:
             if file.as_photo:
                 message = await self.bot.send_photo(
-                    chat_id, file.content, caption=file.caption or None, parse_mode=ParseMode.HTML
+                    chat_id, file.content, caption=caption, parse_mode=ParseMode.HTML
                 )
             else:
                 message = await self.bot.send_document(
                     chat_id,
                     file.content,
                     filename=file.filename,
-                    caption=file.caption or None,
+                    caption=caption,
                     parse_mode=ParseMode.HTML,
                 )
         except TelegramError as error:

@@ -73,3 +73,79 @@ def test_hidden_links_become_html_counting_offsets_as_the_bot_api_does() -> None
         '🙂请&lt;点击<a href="https://a.cn/?x=1&amp;y=2">此处</a>&gt;报名'
     )
     assert linked_html(text, [bold]) == ""
+
+
+# ------------------------------------------------------------------ Telegram's limits, last resort
+
+
+def _keyboard(rows: int, per_row: int = 5) -> tuple:
+    from bot.chat import Button
+
+    body = tuple(
+        tuple(Button(f"班{r}-{c}", data=f"x:{r}:{c}") for c in range(per_row)) for r in range(rows)
+    )
+    return (*body, (Button("取消", data="x:cancel"),))
+
+
+def test_a_message_that_fits_is_sent_as_it_is(caplog: pytest.LogCaptureFixture) -> None:
+    from bot.engines.base import fit_message
+
+    text, buttons = "<b>名单</b>\n" + "张三 &amp; 李四\n" * 200, _keyboard(19)
+    assert fit_message(7, text, buttons) == (text, buttons)
+    assert not caplog.records
+
+
+def test_an_over_long_message_is_cut_and_logged_without_its_text(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bot.engines.base import fit_message
+    from bot.limits import MAX_MESSAGE_UNITS, visible_length
+    from tests.fakebot.server import parse_html
+
+    secret = "学员隐私内容"
+    text = "<b>提醒列表</b>\n" + "\n".join(f"<i>{i}. {secret}</i> 😀 &lt;" for i in range(400))
+
+    fitted, _ = fit_message(7, text, ())
+
+    assert visible_length(fitted) <= MAX_MESSAGE_UNITS < visible_length(text)
+    assert len(parse_html(fitted)) <= MAX_MESSAGE_UNITS  # Telegram parses it
+    assert fitted.endswith("……(内容过长,以下省略)")
+    [record] = caplog.records
+    assert record.levelname == "WARNING" and "chat 7" in record.getMessage()
+    assert str(visible_length(text)) in record.getMessage()
+    assert secret not in record.getMessage() and "提醒列表" not in record.getMessage()
+
+
+def test_an_over_long_caption_is_cut_to_1024_units(caplog: pytest.LogCaptureFixture) -> None:
+    from bot.engines.base import fit_caption
+    from bot.limits import MAX_CAPTION_UNITS, visible_length
+
+    caption = "<b>问卷结果</b> " + "🌸" * 600
+    fitted = fit_caption(8, caption)
+    assert visible_length(fitted) <= MAX_CAPTION_UNITS and fitted.startswith("<b>问卷结果</b>")
+    assert "caption to chat 8 cut" in caplog.text
+    assert fit_caption(8, "短") == "短"
+
+
+def test_more_than_100_buttons_keep_the_first_rows_and_the_last(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bot.engines.base import fit_buttons
+
+    buttons = _keyboard(21)  # 105 class buttons and 取消
+    fitted = fit_buttons(9, buttons)
+    assert sum(len(row) for row in fitted) == 100
+    assert fitted[-1][0].text == "取消" and fitted[0] == buttons[0]
+    assert fitted[-2] == buttons[19][:4]
+    assert "keyboard of 106 buttons to chat 9 cut" in caplog.text
+    assert fit_buttons(9, _keyboard(19)) == _keyboard(19)  # 96: unchanged
+
+
+def test_a_toast_is_cut_to_200_utf16_units() -> None:
+    from bot.engines.base import fit_toast
+    from bot.limits import utf16_length
+
+    assert fit_toast("好" * 200) == "好" * 200
+    assert fit_toast("好" * 201) == "好" * 199 + "…"
+    cut = fit_toast("😀" * 150)
+    assert utf16_length(cut) <= 200 and cut.endswith("😀…")
