@@ -14,6 +14,7 @@ from typing import TextIO
 from bot.chat import Event, EventKind, Keyboard, MenuScope, Messenger, SendFile, Sent
 from bot.conversation import Conversation
 from bot.engines.base import perform, split_command
+from bot.limits import CUT_NOTE, MAX_BUTTONS, MAX_CAPTION_UNITS, MAX_MESSAGE_UNITS, visible_length
 from bot.services import Services
 
 TAGS = re.compile(r"</?(b|i|u|s|code|pre|a[^>]*)>")
@@ -23,6 +24,28 @@ def plain(html_text: str) -> str:
     import html
 
     return html.unescape(TAGS.sub("", html_text))
+
+
+def limit_warnings(
+    text: str, buttons: Keyboard = (), limit: int = MAX_MESSAGE_UNITS, what: str = "消息"
+) -> list[str]:
+    """The lines that tell a tester a message breaks one of Telegram's limits (the terminal
+    shows it whole; Telegram would refuse it, and the engines cut it as a last resort)."""
+    lines = []
+    units = visible_length(text)
+    if units > limit:
+        note = CUT_NOTE.strip()
+        lines.append(
+            f"⚠️ 超出 Telegram 限制:{what}长 {units} 个单位(按 UTF-16 计,上限 {limit}),"
+            f"在 Telegram 上会被截断,结尾显示「{note}」"
+        )
+    count = sum(len(row) for row in buttons)
+    if count > MAX_BUTTONS:
+        lines.append(
+            f"⚠️ 超出 Telegram 限制:{count} 个按钮(上限 {MAX_BUTTONS}),"
+            "在 Telegram 上多出的按钮不会显示"
+        )
+    return lines
 
 
 class ConsoleMessenger(Messenger):
@@ -46,6 +69,8 @@ class ConsoleMessenger(Messenger):
         if choices:
             self.buttons[message_id] = choices
             self.last_with_buttons = message_id
+        for warning in limit_warnings(text, buttons):
+            print(f"   {warning}", file=self.out)
         self.out.flush()
 
     async def send(self, chat_id: int, text: str, buttons: Keyboard = ()) -> Sent:
@@ -62,6 +87,8 @@ class ConsoleMessenger(Messenger):
         sent = await self.send(chat_id, f"📎 {file.filename} ({len(file.content)} 字节)")
         if file.caption:
             print(f"   {plain(file.caption)}", file=self.out)
+            for warning in limit_warnings(file.caption, limit=MAX_CAPTION_UNITS, what="说明文字"):
+                print(f"   {warning}", file=self.out)
         return sent
 
     async def download(self, file_id: str) -> bytes:

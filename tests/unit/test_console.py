@@ -99,3 +99,27 @@ def test_chat_role_holds_for_that_chat_only(tmp_path: Path):
     again = run_cli(["chat", "--user", "77"], ["/newclass 数学班"], tmp_path)
 
     assert "只有班主任可以使用" in again.stdout
+
+
+async def test_the_terminal_warns_when_a_message_breaks_a_telegram_limit() -> None:
+    import io
+
+    from bot.chat import Button, SendFile
+    from bot.engines.console import ConsoleMessenger
+
+    out = io.StringIO()
+    messenger = ConsoleMessenger(out)
+    rows = tuple((Button(f"班{i}", data=f"c:{i}"),) for i in range(101))
+
+    await messenger.send(1, "<b>提醒</b>\n" + "😀 &amp; 很长的提醒\n" * 400, ())
+    await messenger.edit(1, 1, "请选择班级", (*rows, (Button("取消", data="c:x"),)))
+    await messenger.send_file(1, SendFile(b"png", "chart.png", caption="图" * 1025))
+    await messenger.send(1, "<b>短消息</b>" + "好" * 4000, rows[:100])
+
+    shown = out.getvalue()
+    assert "⚠️ 超出 Telegram 限制:消息长 4403 个单位(按 UTF-16 计,上限 4096)" in shown
+    assert "在 Telegram 上会被截断,结尾显示「……(内容过长,以下省略)」" in shown
+    assert "⚠️ 超出 Telegram 限制:102 个按钮(上限 100)" in shown
+    assert "⚠️ 超出 Telegram 限制:说明文字长 1025 个单位(按 UTF-16 计,上限 1024)" in shown
+    assert shown.count("⚠️") == 3  # 4,006 units and 100 buttons are within the limits
+    assert "[102] 取消" in shown  # the terminal still shows everything
