@@ -40,3 +40,56 @@ def test_shorten_keeps_the_tail_that_tells_classes_apart() -> None:
     short = [shorten(name, 20) for name in names]
     assert short[0] != short[1] and all(len(s) == 20 for s in short)
     assert short[1].endswith("第2期") and shorten("语文一班", 20) == "语文一班"
+
+
+def _random_html(rng, lines: int) -> str:
+    """Valid Telegram HTML of the kinds the handlers write: nested tags, entities, emoji,
+    short and very long lines."""
+    from html import escape
+
+    words = ["班", "张老师", "A&B", "<笔记本>", '"引号"', "😀", "👨‍👩‍👧‍👦", "x" * 30, "国培计划"]
+    tags = [
+        "b",
+        "i",
+        "u",
+        "s",
+        "code",
+        "tg-spoiler",
+        "blockquote",
+        'a href="https://x.org/?a=1&amp;b=2"',
+    ]
+
+    def fragment(depth: int) -> str:
+        if depth > 2 or rng.random() < 0.5:
+            return escape(" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))))
+        tag = rng.choice(tags)
+        inner = "".join(fragment(depth + 1) for _ in range(rng.randint(1, 3)))
+        return f"<{tag}>{inner}</{tag.split()[0]}>"
+
+    out = []
+    for _ in range(lines):
+        line = "".join(fragment(0) for _ in range(rng.randint(1, 4)))
+        out.append(line * rng.choice((1, 1, 1, 4)))
+    return "\n".join(out)
+
+
+def test_what_fit_html_leaves_is_taken_by_a_parser_as_strict_as_telegram() -> None:
+    import random
+
+    from bot.limits import MAX_CAPTION_UNITS, visible_text
+    from tests.fakebot.server import parse_html
+
+    rng = random.Random(20261206)
+    cut = 0
+    for _ in range(60):
+        text = _random_html(rng, rng.randint(1, 60))
+        for limit in (MAX_MESSAGE_UNITS, MAX_CAPTION_UNITS):
+            fitted = fit_html(text, limit)
+            shown = parse_html(fitted)  # raises as Telegram would refuse
+            assert utf16_length(shown) <= limit
+            assert visible_text(fitted) == shown
+            if fitted != text:
+                cut += 1
+                body = shown.removesuffix("\n……(内容过长,以下省略)")
+                assert visible_text(text).startswith(body)
+    assert cut > 20  # the inputs did exercise the cutting
