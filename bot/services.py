@@ -120,4 +120,18 @@ class Services:
                 cache_dir=self.settings.data_dir / "index",
                 extra_notice_dir=self.settings.data_dir / "notices",
             )
+            # While serving, notices another process adds or removes (`guopei-bot ingest`,
+            # `remove`) are picked up within a second (questions check before answering).
+            self.startup_hooks.append(_watch_knowledge)
+            self.shutdown_hooks.append(_unwatch_knowledge)
         return self.knowledge
+
+
+async def _watch_knowledge(services: Services) -> None:
+    if services.knowledge is not None:
+        services.knowledge.watch()
+
+
+async def _unwatch_knowledge(services: Services) -> None:
+    if services.knowledge is not None:
+        await asyncio.to_thread(services.knowledge.unwatch)

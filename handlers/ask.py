@@ -15,6 +15,7 @@ Every question is logged (bot/db/question_crud.py) with its result, top passage 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -138,6 +139,16 @@ def knowledge(services: Services) -> KnowledgeBase | None:
     kb = services.knowledge
     if kb is not None and services.extras.get(CURATED_MARK) is not kb:
         refresh_curated(services)
+    return kb
+
+
+async def fresh_knowledge(services: Services) -> KnowledgeBase | None:
+    """The knowledge base, first reloaded (in a worker thread, from the cache the other process
+    wrote) if `guopei-bot ingest` or `remove` changed the notices: a cheap look at the notices
+    folder, at most once a second."""
+    kb = knowledge(services)
+    if kb is not None and kb.changed():
+        await asyncio.to_thread(kb.refresh)
     return kb
 
 
@@ -341,7 +352,7 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
     chat_word = SMALL_TALK.get(re.sub(r"[\s\W_]+", "", question).lower())
     if chat_word:  # a greeting or a thank-you is not a question for the notices
         return [Send(SMALL_TALK_REPLY[chat_word])]
-    kb = knowledge(ctx.services)
+    kb = await fresh_knowledge(ctx.services)
     started = time.perf_counter()
     answer = kb.ask(question, k=HITS_PER_QUESTION) if kb is not None else None
     elapsed_ms = (time.perf_counter() - started) * 1000

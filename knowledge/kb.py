@@ -163,6 +163,8 @@ def _has_no_topic(question: str) -> bool:
 class KnowledgeBase:
     """Searchable notices. Create with `KnowledgeBase.open(cache_dir, extra_notice_dir)`."""
 
+    SUFFIXES = SUPPORTED_SUFFIXES  # the notice files it reads
+
     def __init__(self, cache_dir: Path, extra_notice_dir: Path | None, analyzer: Analyzer):
         self.cache_dir = cache_dir
         self.extra_notice_dir = extra_notice_dir
@@ -181,6 +183,7 @@ class KnowledgeBase:
         self._seen_signature: tuple | None = None
         self._checked_at = 0.0
         self._watcher: threading.Thread | None = None
+        self._stop_watching = threading.Event()
 
     @classmethod
     def open(cls, cache_dir: Path, extra_notice_dir: Path | None = None) -> KnowledgeBase:
@@ -302,10 +305,10 @@ class KnowledgeBase:
         ask (deadlines, statistics) is current too."""
         if self._watcher is not None:
             return
+        stop = self._stop_watching = threading.Event()
 
         def loop() -> None:
-            while True:
-                time.sleep(seconds)
+            while not stop.wait(seconds):
                 try:
                     if self.changed():
                         self.refresh()
@@ -314,6 +317,13 @@ class KnowledgeBase:
 
         self._watcher = threading.Thread(target=loop, name="kb-watch", daemon=True)
         self._watcher.start()
+
+    def unwatch(self) -> None:
+        """Stop the thread `watch()` started."""
+        if self._watcher is not None:
+            self._stop_watching.set()
+            self._watcher.join(timeout=5)
+            self._watcher = None
 
     def _fingerprint(self, files: list[Path]) -> str:
         digest = hashlib.sha256(CODE_VERSION.encode())
