@@ -4,6 +4,7 @@
     guopei-bot chat [--user ID] [--role R]     the same conversation in the terminal
     guopei-bot db upgrade                      apply database migrations
     guopei-bot ingest / ask / deadlines        the knowledge base (see `--help` of each)
+    guopei-bot notices / remove / restore      the notice files it answers from
 """
 
 from __future__ import annotations
@@ -161,10 +162,14 @@ def kbstats(
     upgrade(engine)
     with Session(engine) as session:
         stats = question_crud.question_stats(session, since=utcnow() - timedelta(days=days))
+    from knowledge import KnowledgeBase
+
+    cache_dir, notices_dir = knowledge_paths()
+    index = KnowledgeBase.open(cache_dir, notices_dir).stats()
     if as_json:
-        typer.echo(json.dumps(stats.to_json(), ensure_ascii=False))
+        typer.echo(json.dumps(stats.to_json() | {"index": index}, ensure_ascii=False))
     else:
-        typer.echo(plain(kbstats_text(stats, days, None)))
+        typer.echo(plain(kbstats_text(stats, days, index)))
 
 
 def _register_feature_commands() -> None:

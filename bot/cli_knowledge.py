@@ -1,10 +1,15 @@
-"""Knowledge-base commands for the `guopei-bot` CLI: ingest, ask, deadlines."""
+"""Knowledge-base commands for the `guopei-bot` CLI: ingest, ask, deadlines, notices, remove,
+restore.
+
+`ask` answers from the notices alone, as the knowledge base does without a database (so it
+needs none, and shows what the ranking gives); `ask --curated` first loads the managers' curated
+answers from DATABASE_URL and so answers exactly as the bot does."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -31,8 +36,58 @@ CATEGORY_NAMES = {
 }
 
 
+def make_console(stderr: bool = False) -> Console:
+    """A console that wraps at the terminal's width, and not at all when piped (rich would
+    otherwise cut lines at 80 columns, mid-sentence)."""
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(stderr=stderr, soft_wrap=not stream.isatty(), highlight=False)
+
+
+def decode_question(raw: bytes) -> str | None:
+    """A question's bytes as text: UTF-8 (with or without a BOM), else GB18030 (what Excel
+    and Notepad save on Chinese Windows); None when neither reads it. Line ends are dropped."""
+    raw = raw.rstrip(b"\r\n")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding).lstrip("\ufeff").rstrip("\r")
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> tuple[list[Path], list[str]]:
+    """Files to ingest: a folder gives its notice files (sorted, subfolders included, hidden
+    ones left out); also what was said about folders."""
+    files: list[Path] = []
+    notes: list[str] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        inside = sorted(
+            found
+            for found in path.rglob("*")
+            if found.is_file()
+            and not any(part.startswith(".") for part in found.relative_to(path).parts)
+        )
+        wanted = [found for found in inside if found.suffix.lower() in suffixes]
+        skipped = len(inside) - len(wanted)
+        if not wanted:
+            notes.append(
+                f"✗ {escape(str(path))}:这是一个文件夹,里面没有 {' '.join(suffixes)} 文件"
+            )
+            continue
+        note = f"文件夹 {escape(str(path))}:{len(wanted)} 个通知文件"
+        if skipped:
+            note += f",跳过 {skipped} 个其他文件"
+        notes.append(note)
+        files += wanted
+    return files, notes
+
+
 def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> None:
-    """Add `ingest`, `ask` and `deadlines` to `app`; get_paths() gives (cache_dir, notices_dir)."""
+    """Add `ingest`, `ask`, `deadlines`, `notices`, `remove` and `restore` to `app`;
+    get_paths() gives (cache_dir, notices_dir)."""
 
     def open_kb() -> KnowledgeBase:
         from knowledge import KnowledgeBase
@@ -42,26 +97,57 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
 
     @app.command("ingest")
     def ingest(
-        paths: Annotated[list[Path], typer.Argument(help="通知文件 .txt .md .html .pdf .docx")],
+        paths: Annotated[
+            list[Path], typer.Argument(help="通知文件 .txt .md .html .pdf .docx,或文件夹")
+        ],
+        replace: Annotated[
+            bool, typer.Option("--replace", help="文号或标题相同的旧版本:替换(停用旧文件)")
+        ] = False,
+        keep_both: Annotated[
+            bool, typer.Option("--keep-both", help="文号或标题相同的旧版本:两份都保留")
+        ] = False,
     ) -> None:
-        """Add notices to the knowledge base and show what cleaning removed."""
+        """Add notices (files, or every notice file in a folder) to the knowledge base and show
+        what cleaning removed. A new version of a stored notice (same 文号 or title) is added
+        only with --replace or --keep-both."""
         from rich.progress import Progress
 
-        console = Console()
+        from knowledge import KnowledgeBase
+
+        if replace and keep_both:
+            make_console(stderr=True).print("--replace 和 --keep-both 只能选一个。")
+            raise typer.Exit(code=2)
+        console = make_console()
+        files, notes = expand_paths(paths, KnowledgeBase.SUFFIXES)
+        for note in notes:
+            console.print(note)
+        failed = any(note.startswith("✗") for note in notes)
+        if not files:
+            raise typer.Exit(code=1)
         kb = open_kb()
         with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("导入通知", total=len(paths))
+            task = progress.add_task("导入通知", total=len(files))
             reports = kb.ingest(
-                paths, on_progress=lambda _path: progress.advance(task), skip_bad=True
+                files,
+                on_progress=lambda _path: progress.advance(task),
+                skip_bad=True,
+                on_same="keep" if keep_both else "ask",
             )
+            if replace:  # each held file again, retiring the stored version(s) it matches
+                for number, report in enumerate(reports):
+                    if report.held:
+                        again = kb.ingest(
+                            [Path(report.path)], skip_bad=True, replace=report.same_as
+                        )
+                        reports[number] = again[0]
         for report in reports:
-            print_report(console, report)
+            print_report(console, report, kb)
         stats = kb.stats()
         console.print(
             f"知识库:{stats['notices']} 份通知,{stats['passages']} 个段落,"
             f"词表 {stats['vocabulary']} 词"
         )
-        if any(not report.ok for report in reports):
+        if failed or any(not report.ok or report.held for report in reports):
             raise typer.Exit(code=1)
 
     @app.command("ask")
@@ -72,20 +158,39 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="每个问题输出一行 JSON")] = False,
         k: Annotated[int, typer.Option("-k", min=1, max=20, help="返回的段落数")] = 3,
+        curated: Annotated[
+            bool,
+            typer.Option(
+                "--curated", help="先匹配班主任保存的标准答案(读 DATABASE_URL),和机器人一样"
+            ),
+        ] = False,
     ) -> None:
-        """Ask the knowledge base; with no QUESTION, read one question per line from stdin."""
+        """Ask the knowledge base; with no QUESTION, read one question per line from stdin
+        (UTF-8, or GBK). Answers come from the notices; --curated matches the managers' curated
+        answers first, as the bot does."""
         kb = open_kb()
-        console = Console()
-        source = questions if questions else (line.rstrip("\n") for line in sys.stdin)
-        for question in source:
+        if curated:
+            kb.set_curated(load_curated_pairs())
+        console = make_console()
+        errors = make_console(stderr=True)
+        bad_lines = 0
+        for number, question in enumerate(read_questions(questions), start=1):
+            if question is None:
+                bad_lines += 1
+                errors.print(
+                    f"标准输入第 {number} 行既不是 UTF-8 也不是 GBK 编码,已跳过;"
+                    "请把问题另存为 UTF-8 再试。"
+                )
+                continue
             if not questions and not question.strip():
                 continue
             answer = kb.ask(question, k=k)
             if as_json:
-                sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
-                sys.stdout.flush()
+                write_line(json.dumps(answer.to_json(), ensure_ascii=False))
             else:
                 print_answer(console, answer)
+        if bad_lines:
+            raise typer.Exit(code=1)
 
     @app.command("deadlines")
     def deadlines(
@@ -93,10 +198,10 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
     ) -> None:
         """List the deadlines found in the notices."""
         kb = open_kb()
-        console = Console()
+        console = make_console()
         for deadline in kb.deadlines():
             if as_json:
-                sys.stdout.write(json.dumps(deadline.to_json(), ensure_ascii=False) + "\n")
+                write_line(json.dumps(deadline.to_json(), ensure_ascii=False))
                 continue
             due = deadline.due.isoformat() if deadline.due else "(相对期限)"
             console.print(f"[bold]{due}[/bold] {escape(deadline.when_text)}")
@@ -106,11 +211,145 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
                 f"{escape(deadline.clause)}[/dim]"
             )
 
+    @app.command("notices")
+    def notices(
+        as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
+    ) -> None:
+        """List the notice files answered from (uploaded first, then shipped), and the shipped
+        ones removed (hidden)."""
+        kb = open_kb()
+        console = make_console()
+        files = kb.notice_files()
+        if as_json:
+            for entry in files:
+                write_line(json.dumps(entry, ensure_ascii=False))
+            return
+        for entry in files:
+            kind = "内置" if entry["shipped"] else "上传"
+            console.print(f"[bold]{escape(entry['name'])}[/bold]  [dim]{kind}[/dim]")
+            if entry["error"]:
+                console.print(f"  [red]无法读取:{escape(entry['error'])}[/red]")
+            for notice in entry["notices"]:
+                parts = (notice["title"] or "未命名通知", notice["doc_number"], notice["date"])
+                console.print("  " + escape(" · ".join(p for p in parts if p)))
+            if not entry["notices"] and not entry["error"]:
+                console.print("  (网页上的介绍文字,不是正式通知)")
+        hidden = sorted(kb.hidden_files())
+        if hidden:
+            console.print(
+                f"已删除(隐藏)的内置通知:{escape('、'.join(hidden))}"
+                "(guopei-bot restore 文件名 可恢复)"
+            )
+        stats = kb.stats()
+        console.print(f"共 {len(files)} 个文件,{stats['notices']} 份通知")
 
-def print_report(console: Console, report: IngestReport) -> None:
+    @app.command("remove")
+    def remove(
+        names: Annotated[list[str], typer.Argument(help="通知文件名(见 guopei-bot notices)")],
+    ) -> None:
+        """Stop answering from these notice files at once (a running bot too): an uploaded
+        file is moved into DATA_DIR/notices/.removed/, a shipped one hidden; `restore` undoes."""
+        from knowledge import IngestError
+
+        kb = open_kb()
+        console = make_console()
+        try:
+            removed = kb.remove(names)
+        except IngestError as error:
+            make_console(stderr=True).print(
+                f"✗ {escape(error.reason)}(文件名见 guopei-bot notices),没有删除任何通知"
+            )
+            raise typer.Exit(code=1) from None
+        for name in removed:
+            console.print(f"已删除 {escape(name)}:不再用它回答,它的期限也不再列出")
+        console.print(f"知识库:{kb.stats()['notices']} 份通知")
+
+    @app.command("restore")
+    def restore(
+        name: Annotated[str, typer.Argument(help="删除过的通知文件名")],
+    ) -> None:
+        """Bring back a removed notice (a hidden shipped one, or the last removed upload of
+        that name)."""
+        from knowledge import IngestError
+
+        kb = open_kb()
+        try:
+            restored = kb.restore(name)
+        except IngestError as error:
+            make_console(stderr=True).print(f"✗ {escape(error.reason)}")
+            raise typer.Exit(code=1) from None
+        make_console().print(f"已恢复 {escape(restored)};知识库:{kb.stats()['notices']} 份通知")
+
+
+def read_questions(arguments: list[str] | None) -> Iterator[str | None]:
+    """The questions of the arguments, or of stdin's lines, as text (None: a line neither
+    UTF-8 nor GBK). Arguments the shell passed in another encoding are read the same way."""
+    if arguments:
+        for argument in arguments:
+            raw = argument.encode("utf-8", "surrogateescape")
+            decoded = decode_question(raw)
+            yield (
+                decoded
+                if decoded is not None
+                else argument.encode("utf-8", "replace").decode("utf-8")
+            )
+        return
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream handed in (tests, embedding)
+        for line in sys.stdin:
+            yield line.rstrip("\r\n").lstrip("\ufeff")
+        return
+    for raw in stream:
+        yield decode_question(raw)
+
+
+def write_line(text: str) -> None:
+    """One line of output, always valid UTF-8 (whatever stdout's own encoding is)."""
+    data = (text + "\n").encode("utf-8", "replace")
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    stream.write(data)
+    stream.flush()
+
+
+def load_curated_pairs() -> list[tuple[int, str, str]]:
+    """The managers' active curated answers, from DATABASE_URL."""
+    from sqlmodel import Session
+
+    from bot.cli import settings_or_exit
+    from bot.db import question_crud
+    from bot.db.session import make_engine, upgrade
+
+    settings = settings_or_exit()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url_resolved)
+    upgrade(engine)
+    with Session(engine) as session:
+        return question_crud.curated_pairs(session)
+
+
+def print_report(console: Console, report: IngestReport, kb: KnowledgeBase | None = None) -> None:
     """Print what one file produced and what cleaning removed from it."""
     if not report.ok:
         console.print(f"[red]✗ {escape(report.path)}[/red]:{escape(report.error or '')}")
+        return
+    if report.held:
+        stored = {entry["name"]: entry for entry in (kb.notice_files() if kb else [])}
+        olds = []
+        for name in report.same_as:
+            notices = stored.get(name, {}).get("notices") or [{}]
+            title, number = notices[0].get("title"), notices[0].get("doc_number")
+            named = " ".join(p for p in (f"《{title}》" if title else "", number) if p)
+            olds.append(f"{name}({named})" if named else name)
+        console.print(
+            f"[yellow]? {escape(report.path)}[/yellow]:与已有通知 {escape('、'.join(olds))} "
+            "文号或标题相同,可能是它的新版本,未导入。替换旧版本请加 --replace,"
+            "两份都保留请加 --keep-both"
+        )
         return
     if report.duplicate_of:
         console.print(
@@ -126,6 +365,10 @@ def print_report(console: Console, report: IngestReport) -> None:
         console.print(
             f"    已有同名的另一份通知,这份另存为 {escape(report.stored_as)},原来的通知仍然保留"
         )
+    if report.replaced:
+        console.print(f"    替换了旧版本 {escape('、'.join(report.replaced))}:已停用,连同它的期限")
+    elif report.same_as:
+        console.print(f"    与 {escape('、'.join(report.same_as))} 文号或标题相同,两份都保留")
     removed = {category: count for category, count in report.removed.items() if count}
     for category, count in sorted(removed.items(), key=lambda item: -item[1]):
         samples = ";".join(report.samples.get(category, [])[:2])

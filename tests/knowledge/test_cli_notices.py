@@ -1,0 +1,200 @@
+"""The command line's notices: `ingest` of a folder and of a new version (held, --replace,
+--keep-both), `notices`, `remove`, `restore`; `ask` on stdin in GBK or with a BOM and CRLF,
+never printing invalid UTF-8, not wrapped when piped; `ask --curated`; `kbstats` with the notice
+count (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import typer
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from bot.cli_knowledge import register
+
+
+def notice(count: str, due: str) -> str:
+    return (
+        "某省教育厅关于做好2031年乡村教师网络研修管理的通知\n"
+        "某教〔2031〕3号\n"
+        "各市、县(区)教育局:\n"
+        "一、研修要求\n"
+        f"参训教师每月须完成不少于{count}篇网络研修日志,每篇不少于八百字,由辅导教师审阅评分。\n"
+        "二、材料报送\n"
+        f"请各市于2031年{due}前将研修总结报送省项目办。\n"
+        "某省教育厅\n"
+        "2031年3月1日\n"
+    )
+
+
+MUSIC = (
+    "某省教育厅关于开展2031年乡村音乐教师器乐教学专项培训的通知\n"
+    "某教〔2031〕44号\n"
+    "各市、县(区)教育局:\n"
+    "一、培训内容\n"
+    "本次器乐教学专项培训设口风琴合奏、竖笛识谱、课堂打击乐编配三个模块,每个模块集中研修两天。\n"
+    "某省教育厅\n"
+    "2031年4月2日\n"
+)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> typer.Typer:
+    application = typer.Typer()
+
+    @application.callback()
+    def main() -> None:
+        """Test app."""
+
+    register(application, lambda: (tmp_path / "index", tmp_path / "notices"))
+    return application
+
+
+def run(app: typer.Typer, *args: str, input: bytes | str | None = None):
+    return CliRunner(env={"COLUMNS": "80"}).invoke(app, list(args), input=input)
+
+
+def test_ingest_walks_a_folder(app: typer.Typer, tmp_path: Path) -> None:
+    folder = tmp_path / "incoming"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "wl.txt").write_text(notice("三", "6月30日"), encoding="utf-8")
+    (folder / "sub" / "yinyue.txt").write_text(MUSIC, encoding="utf-8")
+    (folder / "photo.png").write_bytes(b"\x89PNG")
+    (folder / ".hidden.txt").write_text(MUSIC, encoding="utf-8")
+    result = run(app, "ingest", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "2 个通知文件,跳过 1 个其他文件" in result.stdout
+    assert sorted(p.name for p in (tmp_path / "notices").iterdir()) == ["wl.txt", "yinyue.txt"]
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = run(app, "ingest", str(empty))
+    assert refused.exit_code == 1 and "这是一个文件夹,里面没有 .txt" in refused.stdout
+
+
+def test_new_version_held_then_replaced_listed_removed_restored(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v2").mkdir()
+    (tmp_path / "v1" / "wl.txt").write_text(notice("三", "6月30日"), encoding="utf-8")
+    (tmp_path / "v2" / "wl.txt").write_text(notice("五", "7月15日"), encoding="utf-8")
+    crlf = tmp_path / "wl-crlf.txt"
+    crlf.write_bytes(notice("三", "6月30日").replace("\n", "\r\n").encode("gb18030"))
+    assert run(app, "ingest", str(tmp_path / "v1" / "wl.txt")).exit_code == 0
+
+    same = run(app, "ingest", str(crlf))
+    assert same.exit_code == 0 and "与已有通知 wl.txt 内容相同,未重复导入" in same.stdout
+
+    held = run(app, "ingest", str(tmp_path / "v2" / "wl.txt"))
+    assert held.exit_code == 1
+    assert "文号或标题相同,可能是它的新版本,未导入" in held.stdout
+    assert "某教〔2031〕3号" in held.stdout and "--replace" in held.stdout
+    assert run(app, "ingest", "--replace", "--keep-both", str(crlf)).exit_code == 2
+
+    replaced = run(app, "ingest", "--replace", str(tmp_path / "v2" / "wl.txt"))
+    assert replaced.exit_code == 0, replaced.output
+    assert "替换了旧版本 wl.txt" in replaced.stdout
+    dues = [
+        json.loads(line)["due"]
+        for line in run(app, "deadlines", "--json").stdout.split("\n")
+        if "研修总结" in line
+    ]
+    assert dues == ["2031-07-15"]
+    answer = json.loads(run(app, "ask", "--json", "-k", "5", "网络研修日志每月要写几篇").stdout)
+    assert "五篇" in answer["hits"][0]["text"]
+    assert not any("三篇" in hit["text"] for hit in answer["hits"])
+
+    listing = run(app, "notices", "--json")
+    files = [json.loads(line) for line in listing.stdout.splitlines()]
+    assert files[0]["name"] == "wl.txt" and not files[0]["shipped"]
+    assert files[0]["notices"][0]["doc_number"] == "某教〔2031〕3号"
+    shipped = next(f["name"] for f in files if f["shipped"])
+
+    missing = run(app, "remove", "nonexistent.txt")
+    assert missing.exit_code == 1 and "没有名为「nonexistent.txt」" in missing.output
+    removed = run(app, "remove", "wl.txt", shipped)
+    assert removed.exit_code == 0, removed.output
+    assert f"已删除 {shipped}" in removed.stdout
+    assert not any(
+        "研修总结" in line for line in run(app, "deadlines", "--json").stdout.split("\n")
+    )
+    text = run(app, "notices").stdout
+    assert "已删除(隐藏)的内置通知" in text and shipped in text
+    assert run(app, "restore", shipped).exit_code == 0
+    assert "已删除(隐藏)" not in run(app, "notices").stdout
+    restored = run(app, "restore", "wl.txt")
+    assert restored.exit_code == 0 and "已恢复 wl.txt" in restored.stdout
+    assert "五篇" in run(app, "ask", "--json", "网络研修日志每月要写几篇").stdout
+
+
+def test_ask_reads_gbk_bom_and_crlf_and_writes_valid_utf8(app: typer.Typer) -> None:
+    stdin = (
+        b"\xef\xbb\xbf"
+        + "参训教师年龄有什么要求\r\n".encode()
+        + "培训经费怎么管理\r\n".encode("gb18030")
+        + b"\xff\xfe\xff\n"
+        + "你好\n".encode()
+    )
+    result = run(app, "ask", "--json", "-k", "1", input=stdin)
+    assert result.exit_code == 1  # one line could not be read
+    lines = result.stdout_bytes.decode("utf-8").splitlines()  # strict: valid UTF-8
+    answers = [json.loads(line) for line in lines]
+    assert [a["question"] for a in answers] == [
+        "参训教师年龄有什么要求",
+        "培训经费怎么管理",
+        "你好",
+    ]
+    assert answers[0]["answered"] and answers[1]["answered"]
+    assert "第 3 行既不是 UTF-8 也不是 GBK 编码" in result.stderr
+
+
+def test_ask_arguments_in_another_encoding_are_read_too(app: typer.Typer) -> None:
+    gbk = "培训经费".encode("gb18030").decode("utf-8", "surrogateescape")  # as the shell passes
+    result = run(app, "ask", "--json", "-k", "1", gbk)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout_bytes.decode("utf-8"))["question"] == "培训经费"
+
+
+def test_piped_output_is_not_wrapped(app: typer.Typer) -> None:
+    result = run(app, "ask", "-k", "1", "参训教师年龄有什么要求")
+    assert result.exit_code == 0
+    long_lines = [line for line in result.stdout.splitlines() if "45周岁" in line]
+    assert long_lines and len(long_lines[0]) > 80  # one line, as the clause is written
+
+
+def test_kbstats_counts_notices_and_ask_curated_matches_managers_answers(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.cli import app as cli
+    from bot.db import question_crud
+    from bot.db.session import make_engine, upgrade
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with Session(engine) as session:
+        question_crud.add_curated(
+            session,
+            question="结业证书什么时候发",
+            answer="培训结束后两周内由项目办统一寄出。",
+            created_by=5,
+        )
+    engine.dispose()
+
+    stats = CliRunner().invoke(cli, ["kbstats"])
+    assert stats.exit_code == 0, stats.output
+    assert re.search(r"通知 \d+ 篇,条款段落 \d+ 个", stats.stdout)
+    as_json = json.loads(CliRunner().invoke(cli, ["kbstats", "--json"]).stdout)
+    assert as_json["index"]["notices"] > 10
+
+    plain = json.loads(CliRunner().invoke(cli, ["ask", "--json", "结业证书什么时候发"]).stdout)
+    assert "curated_answer" not in plain
+    curated = CliRunner().invoke(cli, ["ask", "--json", "--curated", "结业证书什么时候发"])
+    assert curated.exit_code == 0, curated.output
+    assert json.loads(curated.stdout)["curated_answer"] == "培训结束后两周内由项目办统一寄出。"
