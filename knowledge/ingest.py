@@ -19,6 +19,7 @@ from knowledge.notices import (
     SIGNATURE_DATE,
     TITLE_END,
     find_metadata,
+    header_date,
     page_table_metadata,
     parse_header,
     split_notices,
@@ -53,6 +54,14 @@ def parse_notice_file(path: Path, name: str | None = None) -> ParsedFile:
 def parse_notice_text(raw: str, name: str) -> ParsedFile:
     """Parse the text of a notice file named `name`."""
     header, body = parse_header(raw)
+    if header.get("date"):
+        iso = header_date(header["date"])
+        if iso is None:
+            raise IngestError(
+                f"文件头部的 date: {header['date']} 不是有效日期,请写成 2031-02-15 这样的格式",
+                name,
+            )
+        header["date"] = iso
     table = page_table_metadata(body)
     cleaned = clean_text(body)
     chinese = len(re.findall(r"[\u4e00-\u9fff]", cleaned.text))

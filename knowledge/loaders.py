@@ -60,6 +60,9 @@ def _read_error(error: OSError) -> str:
 
 def _decode_text(data: bytes, path: Path) -> str:
     """Decode bytes as UTF-8 or GB18030, refusing binary data."""
+    utf16 = _decode_utf16(data)
+    if utf16 is not None:
+        return utf16
     if b"\x00" in data[:4096]:
         raise IngestError("文件是二进制数据,不是文本通知", str(path))
     for encoding in ("utf-8-sig", "gb18030"):
@@ -72,6 +75,30 @@ def _decode_text(data: bytes, path: Path) -> str:
             raise IngestError("文件是二进制数据,不是文本通知", str(path))
         return text
     raise IngestError("无法识别文件编码(既不是 UTF-8 也不是 GBK)", str(path))
+
+
+def _decode_utf16(data: bytes) -> str | None:
+    """Notepad's 「Unicode」 (UTF-16 with its byte-order mark), or UTF-16 text without one
+    (zero bytes, yet every character printable once read as UTF-16): the text, else None."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    sample = data[:4096]
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in sample:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        head = text[:2048]
+        readable = sum(1 for ch in head if ch.isprintable() or ch in "\r\n\t")
+        chinese = sum(1 for ch in head if "\u4e00" <= ch <= "\u9fff")
+        if readable >= 0.98 * len(head) and (chinese or "\n" in head):
+            return text
+    return None
 
 
 def _looks_like_html(text: str) -> bool:
@@ -129,10 +156,11 @@ def markdown_to_text(text: str) -> str:
     its text and address 「国培平台(http://…)」, a table row 「| 线上 | 60 |」 「线上 | 60」. A
     header block (title:, doc_number: … then ---) is left as it is.
     """
-    lines = text.split("\n")
-    start = _header_end(lines)
-    converted = lines[:start]
-    for line in lines[start:]:
+    from knowledge.notices import parse_header
+
+    header, body = parse_header(text)
+    converted = [text[: len(text) - len(body)].rstrip("\n")] if header else []
+    for line in body.split("\n"):
         if MD_RULE.match(line) or MD_TABLE_RULE.match(line) or line.strip().startswith("```"):
             converted.append("")
             continue
@@ -151,16 +179,6 @@ def markdown_to_text(text: str) -> str:
             line = " | ".join(cells)
         converted.append(line.rstrip())
     return "\n".join(converted)
-
-
-def _header_end(lines: list[str]) -> int:
-    """The index after a leading `key: value` block's `---` line, or 0."""
-    for index, line in enumerate(lines[:21]):
-        if line.strip() == "---":
-            return index + 1 if index else 0
-        if not re.match(r"^\ufeff?[A-Za-z_]+\s*[::]", line.strip()):
-            return 0
-    return 0
 
 
 def _read_pdf(data: bytes, path: Path) -> str:
@@ -217,8 +235,31 @@ def _read_docx(data: bytes, path: Path) -> str:
         raise IngestError(
             "Word 文件无法读取,可能已损坏。请在 Word 里打开并另存为 .docx 后再上传", str(path)
         ) from error
-    lines = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" ".join(cell.text for cell in row.cells))
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines: list[str] = []
+    # In document order: a table stays under the clause that introduces it.
+    for element in document.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(element, document).text)
+        elif tag == "tbl":
+            lines += _docx_table_lines(Table(element, document))
     return "\n".join(lines)
+
+
+def _docx_table_lines(table) -> list[str]:
+    """One line a row, cells apart (「线上学习 | 60学时」); a merged cell is read once."""
+    lines = []
+    for row in table.rows:
+        cells: list[str] = []
+        seen: set[int] = set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(" ".join(cell.text.split()))
+        if any(cells):
+            lines.append(" | ".join(cells))
+    return lines

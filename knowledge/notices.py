@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 CJK = "\u4e00-\u9fff"
 CN_NUM = "一二三四五六七八九十"
 HEADER_KEYS = ("title", "doc_number", "issuer", "date", "source")
-HEADER_LINE = re.compile(r"^([a-z_]+)\s*:\s?(.*)$")
+HEADER_LINE = re.compile(r"^([A-Za-z_]+)\s*[::]\s?(.*)$")
+HEADER_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 TITLE_END = re.compile(r"(通知|意见|办法|方案|公告|决定|规划|计划|培训班|纲要|标准)(\(节选\))?$")
 DOC_NUMBER = re.compile(
     rf"([{CJK}]{{0,6}})\s*[〔\[［【((](\d{{4}})[〕\]］】))]\s*(\d{{1,4}})\s*号"
@@ -73,7 +75,9 @@ def parse_header(raw: str) -> tuple[dict[str, str], str]:
     """Split a leading `key: value` header block ended by `---` from the body."""
     lines = raw.lstrip("\ufeff").split("\n")
     header: dict[str, str] = {}
-    for index, line in enumerate(lines[:20]):
+    for index, line in enumerate(lines[:30]):
+        if not line.strip() and not header:
+            continue  # blank lines before the block
         if line.strip() == "---":
             if header:
                 return header, "\n".join(lines[index + 1 :])
@@ -81,8 +85,26 @@ def parse_header(raw: str) -> tuple[dict[str, str], str]:
         match = HEADER_LINE.match(line.strip())
         if not match:
             break
-        header[match.group(1)] = match.group(2).strip()
+        header[match.group(1).lower()] = match.group(2).strip()
     return {}, raw
+
+
+def header_date(value: str) -> str | None:
+    """A header's date as 2031-02-15 (also from 2031/02/15, 2031.2.15, 2031年2月15日), a year
+    or year-month as 2031 or 2031-02; None if it is no date of the calendar."""
+    value = value.strip()
+    if re.fullmatch(r"\d{4}年?", value):
+        return value[:4]  # a year alone, as a fragment's source gives it
+    month = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?", value)
+    if month and 1 <= int(month.group(2)) <= 12:
+        return f"{month.group(1)}-{int(month.group(2)):02d}"
+    match = HEADER_DATE.match(value)
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups())).isoformat()
+    except ValueError:
+        return None
 
 
 def page_table_metadata(raw: str) -> dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import pytest
 
 from knowledge import IngestError, KnowledgeBase
@@ -316,3 +317,62 @@ def test_a_login_page_upload_adds_nothing(tmp_path: Path) -> None:
     assert report.error.startswith("这不像一份通知")
     assert kb.stats() == before
     assert not kb.ask("忘记密码怎么办").answered
+
+
+def test_a_docx_table_stays_under_its_clause_with_its_cells_apart(tmp_path: Path) -> None:
+    document = docx.Document()
+    for line in QUOTA_LINES[:5]:
+        document.add_paragraph(line)
+    table = document.add_table(rows=3, cols=2)
+    rows = [("地市", "名额"), ("甲市", "30人"), ("乙市", "25人")]
+    for row, cells in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, cells, strict=True):
+            cell.text = value
+    for line in QUOTA_LINES[8:]:
+        document.add_paragraph(line)
+    document.save(tmp_path / "quota.docx")
+    text, *_, label = cited(parse_notice_file(tmp_path / "quota.docx"), "乙市")
+    assert text.endswith("选派参训教师。\n地市 | 名额\n甲市 | 30人\n乙市 | 25人")
+    assert label == "条款 一、"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_text_file_is_read(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "notepad.txt"
+    path.write_bytes("\n".join(QUOTA_LINES).encode(encoding))
+    text, title, number, _ = cited(parse_notice_file(path), "报送参训名单")
+    assert "请各市于2031年8月1日前报送参训名单。" in text
+    assert (title, number) == (QUOTA_LINES[0], "某教〔2031〕41号")
+
+
+HEADER = "title: 某市教育局关于2031年新任教师入职培训的通知\ndate: {date}\n---\n"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        HEADER,
+        HEADER.replace("title:", "Title:").replace("date:", "DATE:"),
+        "\n\n" + HEADER,
+        HEADER.replace("title: ", "title:"),
+    ],
+)
+@pytest.mark.parametrize("written", ["2031-02-15", "2031/02/15", "2031年2月15日", "2031.2.15"])
+def test_header_block_variants_are_read_and_dates_cited_alike(header: str, written: str) -> None:
+    raw = header.format(date=written) + "\n".join(QUOTA_LINES[2:10])
+    document = parse_notice_text(raw, "header.txt").documents[0]
+    assert document.title == "某市教育局关于2031年新任教师入职培训的通知"
+    assert document.date == "2031-02-15"
+
+
+def test_a_header_date_that_is_no_date_is_refused() -> None:
+    raw = HEADER.format(date="2031-13-45") + "\n".join(QUOTA_LINES[2:10])
+    with pytest.raises(IngestError) as raised:
+        parse_notice_text(raw, "header.txt")
+    assert "date: 2031-13-45 不是有效日期" in raised.value.reason
+
+
+@pytest.mark.parametrize(("written", "cited_as"), [("2009", "2009"), ("2031年2月", "2031-02")])
+def test_a_header_year_or_month_alone_is_kept(written: str, cited_as: str) -> None:
+    raw = HEADER.format(date=written) + "\n".join(QUOTA_LINES[2:10])
+    assert parse_notice_text(raw, "header.txt").documents[0].date == cited_as
