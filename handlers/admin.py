@@ -50,7 +50,7 @@ def managers_list(session: Session) -> str:
     return "\n".join(lines)
 
 
-@router.command("addmanager", "设为班主任")
+@router.command("addmanager", "设为班主任", private_only=True)
 async def add_manager(ctx: Context) -> list[Reply]:
     """Give the manager role to a Telegram user id (without one: list the managers)."""
     user_id = user_id_argument(ctx, "addmanager")
@@ -79,7 +79,7 @@ async def add_manager(ctx: Context) -> list[Reply]:
     return [Send(done)]
 
 
-@router.command("removemanager", "撤销班主任")
+@router.command("removemanager", "撤销班主任", private_only=True)
 async def remove_manager(ctx: Context) -> list[Reply]:
     """Take the manager role back (without an id: list the managers)."""
     user_id = user_id_argument(ctx, "removemanager")

@@ -192,7 +192,7 @@ def _confirmation(ctx: Context, reminder: Reminder, class_name: str, *, edit: bo
 # ---------------------------------------------------------------- /reminders
 
 
-@router.command("reminders", "查看/取消提醒")
+@router.command("reminders", "查看/取消提醒", private_only=True)
 async def list_reminders(ctx: Context) -> list[Reply]:
     """List pending reminders, a page at a time, with their next run and a cancel button each."""
     text, buttons = _listing(ctx, 0)

@@ -107,6 +107,8 @@ async def join(ctx: Context) -> list[Reply]:
 
 
 def join_by_code(ctx: Context, code: str) -> list[Reply]:
+    """Join the class of `code`; in a group, only point to the private chat, where the bot
+    can reach the trainee later (a user who never opened it cannot get reminders)."""
     with ctx.services.session() as session:
         training_class = crud.find_class_by_code(session, code=code.split()[0])
         if training_class is None:
@@ -114,6 +116,15 @@ def join_by_code(ctx: Context, code: str) -> list[Reply]:
                 f"加入码「{escape(code.strip()[:16])}」不存在。请核对班主任发来的加入码"
                 "(8 位字母和数字),或直接点击班主任分享的链接。"
             )
+        if not ctx.event.is_private:
+            link = class_link(ctx, training_class.join_code)
+            return [
+                Send(
+                    f"请点下面的按钮,在与我的私聊里加入「{escape(training_class.name)}」:"
+                    "这样班主任的提醒、通知和问卷才能发到您手里。",
+                    keyboard([Button("👉 私聊加入", url=link)]),
+                )
+            ]
         _, created = crud.join_class(session, user_id=ctx.user.id, class_id=training_class.id)
     name = escape(training_class.name)
     if not created:
@@ -126,7 +137,7 @@ def join_by_code(ctx: Context, code: str) -> list[Reply]:
     ]
 
 
-@router.command("myclass", "我的培训班")
+@router.command("myclass", "我的培训班", private_only=True)
 async def my_classes(ctx: Context) -> list[Reply]:
     """List the classes the user belongs to, with their managers and a way out of each (and,
     for managers, the classes they run)."""

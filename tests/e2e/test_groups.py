@@ -14,7 +14,7 @@ import itertools
 import re
 import time
 
-ADMIN, MANAGER, TRAINEE = 900, 501, 1001
+ADMIN, MANAGER, TRAINEE, OTHER = 900, 501, 1001, 1002
 GROUP = -100777
 BOT = "guopei_test_bot"  # the fake server's getMe
 OUT_OF_SCOPE = "明天北京天气怎么样"
@@ -129,6 +129,16 @@ def test_the_bot_answers_only_its_commands_in_a_group(start_bot, fake_telegram):
     assert hint.text.startswith("我只能看懂文字消息")
     nothing_in_group_since(mark)
     assert len(tg.calls(method="sendMessage", chat_id=TRAINEE, after=mark)) == 1
+
+    # Lists that name trainees stay in the private chat; joining points there too, as a
+    # trainee who never opened it could not get the class's reminders.
+    for command in ("/myclass", "/reminders"):
+        refused = say(MANAGER, command, "请在与我的私聊中进行", chat=GROUP)
+        assert refused.buttons == []
+    pointed = say(OTHER, f"/join@{BOT} {code}", "在与我的私聊里加入「语文一班」", chat=GROUP)
+    assert pointed.buttons == [("👉 私聊加入", f"https://t.me/{BOT}?start={code}")]
+    not_joined = say(OTHER, "/myclass", "您还没有加入培训班")
+    assert not_joined.chat_id == OTHER
 
     assert bot.stop() == 0
     log = bot.log()
