@@ -50,6 +50,7 @@ from bot.engines.base import (
     callback_event,
     fit_caption,
     fit_message,
+    html_or_plain,
     message_event,
     respond,
     serve_webhook_until_stopped,
@@ -60,6 +61,7 @@ from bot.services import Services
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+HTML = ParseMode.HTML
 
 
 def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
@@ -94,18 +96,32 @@ class AiogramMessenger(Messenger):
 
     async def send(self, chat_id: int, text: str, buttons: Keyboard = ()) -> Sent:
         text, buttons = fit_message(chat_id, text, buttons)
+
+        async def deliver(body: str, html: bool) -> Message:
+            return await self.bot.send_message(
+                chat_id, body, parse_mode=HTML if html else None, reply_markup=markup(buttons)
+            )
+
         try:
-            message = await self.bot.send_message(chat_id, text, reply_markup=markup(buttons))
+            message = await html_or_plain(chat_id, text, deliver)
         except TelegramAPIError as error:
             raise translate(error) from None
         return Sent(chat_id=message.chat.id, message_id=message.message_id)
 
     async def edit(self, chat_id: int, message_id: int, text: str, buttons: Keyboard = ()) -> None:
         text, buttons = fit_message(chat_id, text, buttons)
-        try:
-            await self.bot.edit_message_text(
-                text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup(buttons)
+
+        async def deliver(body: str, html: bool) -> object:
+            return await self.bot.edit_message_text(
+                text=body,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=HTML if html else None,
+                reply_markup=markup(buttons),
             )
+
+        try:
+            await html_or_plain(chat_id, text, deliver)
         except TelegramBadRequest as error:
             if "not modified" not in error.message.lower():
                 raise translate(error) from None
@@ -113,13 +129,21 @@ class AiogramMessenger(Messenger):
             raise translate(error) from None
 
     async def send_file(self, chat_id: int, file: SendFile) -> Sent:
-        caption = fit_caption(chat_id, file.caption) if file.caption else None
+        caption = fit_caption(chat_id, file.caption)
         upload = BufferedInputFile(file.content, filename=file.filename)
-        try:
+
+        async def deliver(body: str, html: bool) -> Message:
+            parse_mode = HTML if html else None
             if file.as_photo:
-                message = await self.bot.send_photo(chat_id, upload, caption=caption)
-            else:
-                message = await self.bot.send_document(chat_id, upload, caption=caption)
+                return await self.bot.send_photo(
+                    chat_id, upload, caption=body or None, parse_mode=parse_mode
+                )
+            return await self.bot.send_document(
+                chat_id, upload, caption=body or None, parse_mode=parse_mode
+            )
+
+        try:
+            message = await html_or_plain(chat_id, caption, deliver, "caption")
         except TelegramAPIError as error:
             raise translate(error) from None
         return Sent(chat_id=message.chat.id, message_id=message.message_id)

@@ -8,7 +8,7 @@ import secrets
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
@@ -33,6 +33,7 @@ from bot.limits import (
     fit_html,
     utf16_length,
     visible_length,
+    visible_text,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -101,6 +103,27 @@ def fit_buttons(chat_id: int, buttons: Keyboard) -> Keyboard:
         MAX_BUTTONS,
     )
     return (*kept, last)
+
+
+async def html_or_plain(
+    chat_id: int, text: str, deliver: Callable[[str, bool], Awaitable[T]], what: str = "message"
+) -> T:
+    """`deliver(text, True)` sends `text` as HTML. Should Telegram not parse it (a handler forgot
+    to escape a `<`, or cut inside a tag), the user still gets it, once more as its visible
+    text without formatting (`deliver(plain, False)`), and the slip is logged, without the text."""
+    try:
+        return await deliver(text, True)
+    except Exception as error:  # each library's BadRequest; anything else is raised again
+        if "can't parse entities" not in str(error).lower():
+            raise
+    log.warning(
+        "%s to chat %s (%d characters) sent as plain text: Telegram could not parse its HTML "
+        "(a handler forgot to escape)",
+        what,
+        chat_id,
+        len(text),
+    )
+    return await deliver(visible_text(text), False)
 
 
 def _fit_html(chat_id: int, text: str, limit: int, what: str) -> str:

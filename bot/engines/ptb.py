@@ -20,6 +20,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
+    Message,
     Update,
 )
 from telegram.constants import ParseMode
@@ -44,6 +45,7 @@ from bot.engines.base import (
     callback_event,
     fit_caption,
     fit_message,
+    html_or_plain,
     message_event,
     respond,
     serve_webhook_until_stopped,
@@ -107,29 +109,37 @@ class PtbMessenger(Messenger):
 
     async def send(self, chat_id: int, text: str, buttons: Keyboard = ()) -> Sent:
         text, buttons = fit_message(chat_id, text, buttons)
-        try:
-            message = await self.bot.send_message(
+
+        async def deliver(body: str, html: bool) -> Message:
+            return await self.bot.send_message(
                 chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
+                body,
+                parse_mode=ParseMode.HTML if html else None,
                 reply_markup=markup(buttons),
                 link_preview_options=NO_PREVIEW,
             )
+
+        try:
+            message = await html_or_plain(chat_id, text, deliver)
         except TelegramError as error:
             raise translate(error) from None
         return Sent(chat_id=message.chat_id, message_id=message.message_id)
 
     async def edit(self, chat_id: int, message_id: int, text: str, buttons: Keyboard = ()) -> None:
         text, buttons = fit_message(chat_id, text, buttons)
-        try:
-            await self.bot.edit_message_text(
-                text,
+
+        async def deliver(body: str, html: bool) -> object:
+            return await self.bot.edit_message_text(
+                body,
                 chat_id=chat_id,
                 message_id=message_id,
-                parse_mode=ParseMode.HTML,
+                parse_mode=ParseMode.HTML if html else None,
                 reply_markup=markup(buttons),
                 link_preview_options=NO_PREVIEW,
             )
+
+        try:
+            await html_or_plain(chat_id, text, deliver)
         except BadRequest as error:
             if "not modified" not in error.message.lower():
                 raise translate(error) from None
@@ -137,20 +147,24 @@ class PtbMessenger(Messenger):
             raise translate(error) from None
 
     async def send_file(self, chat_id: int, file: SendFile) -> Sent:
-        caption = fit_caption(chat_id, file.caption) if file.caption else None
-        try:
+        caption = fit_caption(chat_id, file.caption)
+
+        async def deliver(body: str, html: bool) -> Message:
+            parse_mode = ParseMode.HTML if html else None
             if file.as_photo:
-                message = await self.bot.send_photo(
-                    chat_id, file.content, caption=caption, parse_mode=ParseMode.HTML
+                return await self.bot.send_photo(
+                    chat_id, file.content, caption=body or None, parse_mode=parse_mode
                 )
-            else:
-                message = await self.bot.send_document(
-                    chat_id,
-                    file.content,
-                    filename=file.filename,
-                    caption=caption,
-                    parse_mode=ParseMode.HTML,
-                )
+            return await self.bot.send_document(
+                chat_id,
+                file.content,
+                filename=file.filename,
+                caption=body or None,
+                parse_mode=parse_mode,
+            )
+
+        try:
+            message = await html_or_plain(chat_id, caption, deliver, "caption")
         except TelegramError as error:
             raise translate(error) from None
         return Sent(chat_id=message.chat_id, message_id=message.message_id)

@@ -6,6 +6,9 @@ toast over 200, and the user gets nothing. The engines cut what still does not f
 at a whole line, tags closed, 「……(内容过长,以下省略)」 added) and log a WARNING with the
 length and never the text.
 
+Likewise a text whose HTML Telegram cannot parse (a cut inside a tag, a `<` not escaped) is
+sent once more as plain text, and logged.
+
 The handlers bound their own messages now (paged lists, cut reports), so no command provokes
 an over-long reply any more. The real bot process here therefore loads, through a
 `sitecustomize` module on its PYTHONPATH, a conversation that answers three made-up commands
@@ -46,6 +49,11 @@ async def handle(self, event):
     if event.text == "/overlongfile":
         caption = "<b>图表</b> " + "🌸" * 600
         return [SendFile(b"png", "chart.png", caption=caption, as_photo=True)]
+    if event.text == "/brokenhtml":  # QA 5b H2: cut inside an end tag; a name not escaped
+        return [
+            Send("<b>24. 是否满…</b\\n…(完整结果见导出文件)"),
+            SendFile(b"x", "名单.csv", caption="<b>名单</b> <张三> &amp; 李四"),
+        ]
     return await _handle(self, event)
 
 
@@ -93,10 +101,25 @@ def test_over_long_replies_arrive_cut_instead_of_refused(start_bot, fake_telegra
 
     refused = [c.short() for c in tg.calls(ok=False) if c.method != "getUpdates"]
     assert not refused
+
+    # HTML Telegram cannot parse: refused as HTML, it arrives as plain text rather than not.
+    mark = tg.mark()
+    tg.send_text(USER, "/brokenhtml")
+    plain = tg.wait_for(method="sendMessage", chat_id=USER, after=mark, ok=True)
+    assert plain.text == "24. 是否满…</b\n…(完整结果见导出文件)"
+    assert not plain.params.get("parse_mode")
+    document = tg.wait_for(method="sendDocument", chat_id=USER, after=mark, ok=True)
+    assert document.text == "名单 <张三> & 李四"
+    refused = [c for c in tg.calls(after=mark, ok=False) if c.method != "getUpdates"]
+    assert [c.method for c in refused] == ["sendMessage", "sendDocument"]
+    assert all("can't parse entities" in c.response["description"] for c in refused)
+
     bot.stop()
     log = bot.log()
     assert "WARNING" in log and f"message to chat {USER} cut:" in log
     assert f"caption to chat {USER} cut: 1203 visible UTF-16 units, over Telegram's 1024" in log
     assert f"keyboard of 105 buttons to chat {USER} cut to Telegram's 100" in log
     assert "toast of 300 UTF-16 units cut" in log
-    assert SECRET not in log and "名单" not in log  # lengths only, never the text
+    assert f"message to chat {USER} (27 characters) sent as plain text" in log
+    assert f"caption to chat {USER} (23 characters) sent as plain text" in log
+    assert SECRET not in log and "名单" not in log and "张三" not in log  # never the text

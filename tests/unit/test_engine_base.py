@@ -149,3 +149,31 @@ def test_a_toast_is_cut_to_200_utf16_units() -> None:
     assert fit_toast("好" * 201) == "好" * 199 + "…"
     cut = fit_toast("😀" * 150)
     assert utf16_length(cut) <= 200 and cut.endswith("😀…")
+
+
+async def test_html_telegram_cannot_parse_is_sent_again_as_plain_text(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bot.engines.base import html_or_plain
+
+    calls: list[tuple[str, bool]] = []
+
+    async def deliver(body: str, html: bool) -> str:
+        calls.append((body, html))
+        if html and "</b\n" in body:
+            raise RuntimeError("Bad Request: can't parse entities: Unclosed end tag at byte 4")
+        if body == "boom":
+            raise RuntimeError("Bad Request: chat not found")
+        return "sent"
+
+    assert await html_or_plain(5, "<b>好</b> &amp;", deliver) == "sent"
+    assert calls == [("<b>好</b> &amp;", True)] and not caplog.records
+
+    calls.clear()
+    assert await html_or_plain(5, "<i>统计</i>\n<b>是否满…</b\n…", deliver) == "sent"
+    assert calls[1] == ("统计\n是否满…</b\n…", False)
+    assert "message to chat 5 (22 characters) sent as plain text" in caplog.text
+    assert "统计" not in caplog.text
+
+    with pytest.raises(RuntimeError, match="chat not found"):
+        await html_or_plain(5, "boom", deliver)
