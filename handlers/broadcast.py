@@ -28,7 +28,6 @@ routes' `uploaders`). Anybody else's forwarded text goes on to the question answ
 from __future__ import annotations
 
 import re
-from collections import Counter
 from html import escape
 
 from bot.chat import Button, Edit, Event, Notice, Reply, Send, keyboard
@@ -36,8 +35,8 @@ from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, TrainingClass
 from bot.db.reminder_models import BroadcastStatus
-from bot.limits import MAX_MESSAGE_UNITS, shorten, utf16_length, visible_length, visible_text
-from handlers.classes import class_labels, name_key
+from bot.limits import MAX_MESSAGE_UNITS, utf16_length, visible_length, visible_text
+from handlers.class_names import class_labels
 from handlers.routing import Context, Router, UserError
 from scheduler.broadcaster import RESEND_PREFIX, resend_failed, stored_text_room, wake_sender
 
@@ -154,7 +153,7 @@ def _draft(
     if len(classes) == 1 and not forwarded:
         only = classes[0]
         return [Send(*_confirmation(draft.id, draft.text, only, labels[only.id], counts[only.id]))]
-    short = picker_labels(classes)
+    short = class_labels(classes, limit=PICKER_CHARS)  # 「2026年国培计划(中西部…训班第12期」
     rows = [
         [Button(f"{short[c.id]}({counts[c.id][0]} 人)", data=_data("cls", draft.id, c.id))]
         for c in classes
@@ -187,19 +186,6 @@ def check_length(ctx: Context, body: str, headers: list[str]) -> None:
     stored = len(body) + max(len(h) for h in headers)
     if room is not None and stored > room:
         raise UserError(TOO_MUCH_MARKUP.format(length=stored, limit=room))
-
-
-def picker_labels(classes: list[TrainingClass]) -> dict[int, str]:
-    """Class names for the picker's buttons, cut to PICKER_CHARS keeping the head and the tail
-    (long 国培 names differ at the end: 「2026年国培计划(中西部…训班第12期」), with the join code
-    when two still look the same."""
-    shown = {c.id: shorten(c.name, PICKER_CHARS) for c in classes}
-    same = Counter(name_key(label) for label in shown.values())
-    return {
-        c.id: shown[c.id] + (f"(加入码 {c.join_code})" if same[name_key(shown[c.id])] > 1 else "")
-        for c in classes
-        if c.id is not None
-    }
 
 
 def _excerpt(html_text: str, limit: int = 300) -> str:
