@@ -29,6 +29,7 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     Table,
+    Text,
     Unicode,
     UniqueConstraint,
 )
@@ -94,7 +95,9 @@ class Broadcast(SQLModel, table=True):
     class_id: int = Field(foreign_key="training_classes.id", index=True)
     created_by: int = Field(sa_column=Column(BigInteger, nullable=False))
     kind: str = Field(default="broadcast", max_length=16)
-    text: str = Field(max_length=4096)
+    # Telegram limits the visible text (4,096 UTF-16 units, checked before a broadcast is
+    # stored); the HTML stored here is longer by its links' addresses and escapes.
+    text: str = Field(sa_column=Column(Text, nullable=False))
     buttons: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = Field(default=BroadcastStatus.sending, max_length=16, index=True)
     report_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
