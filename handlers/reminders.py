@@ -32,7 +32,7 @@ from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, TrainingClass, utcnow
 from bot.db.reminder_models import Reminder, ReminderStatus
-from bot.limits import shorten
+from bot.limits import shorten, utf16_length
 from handlers.classes import class_labels
 from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 from scheduler import service as scheduler_service
@@ -53,7 +53,9 @@ PER_PAGE = 5  # reminders a page of /reminders shows
 CLASS_CHARS = 24  # a class name in the list, shortened keeping its tail (「…培训班第3期」)
 LABEL_CHARS = 40  # the time as written (「每周五 20:00」)
 CONTENT_CHARS = 60  # the start of the reminder's text
-MAX_REMINDER_CHARS = 1900  # the stored text holds 2,000 (bot/db/reminder_models.py)
+# In UTF-16 units, as Telegram counts; with the header it stays far below 4,096, and the
+# stored text holds 2,000 characters (bot/db/reminder_models.py).
+MAX_REMINDER_CHARS = 1900
 STALE = "这个按钮已失效,请重新发送 /reminders 或 /remind。"
 NOT_YOURS = "这不是您设置的提醒。"
 NO_CLASS = "您还没有培训班。请先用 /newclass 班级名称 创建培训班,再设置提醒。"
@@ -80,9 +82,11 @@ async def remind(ctx: Context) -> list[Reply]:
     args = ctx.event.args.strip()
     if not args:
         raise UserError(escape(f"请写上提醒时间和内容。\n\n{EXAMPLES}"))
-    if len(args) > MAX_REMINDER_CHARS:
+    length = utf16_length(args)  # as Telegram counts: an emoji is 2
+    if length > MAX_REMINDER_CHARS:
+        emoji = ",表情符号每个按 2 字计" if length > len(args) else ""
         raise UserError(
-            f"提醒太长了({len(args)} 字)。请控制在 {MAX_REMINDER_CHARS} 字以内;"
+            f"提醒太长了({length} 字{emoji})。请控制在 {MAX_REMINDER_CHARS} 字以内;"
             "长篇通知请用 /broadcast 群发。"
         )
     with ctx.services.session() as session:
