@@ -236,7 +236,11 @@ def _confirmation(
 async def on_button(ctx: Context) -> list[Reply]:
     """Choose the class, confirm (start sending) or drop a broadcast draft."""
     parts = ctx.event.callback_data.split(":")
-    if len(parts) < 4 or parts[1] != VERSION or not all(p.isdigit() for p in parts[3:]):
+    if (
+        len(parts) < 4
+        or parts[1] != VERSION
+        or not all(p.isascii() and p.isdigit() for p in parts[3:])
+    ):
         raise UserError(STALE)
     action, numbers = parts[2], [int(p) for p in parts[3:]]
     with ctx.services.session() as session:

@@ -89,7 +89,7 @@ def parse_days(raw: str) -> int:
     raw = raw.strip()
     if not raw:
         return DEFAULT_DAYS
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_DAYS:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_DAYS:
         raise UserError(f"天数请写 1 到 {MAX_DAYS} 之间的整数,例如 7(默认 {DEFAULT_DAYS} 天)。")
     return int(raw)
 

@@ -777,7 +777,12 @@ def resend_failed(services: Services, *, data: str, user_id: int) -> ResendAnswe
     blocked the bot or got it), once: only its author may, and a second press sends nothing.
     The resend is a broadcast of its own: restart-safe, with its own progress and report."""
     parts = data.split(":")
-    if len(parts) != 3 or parts[0] != RESEND_PREFIX or parts[1] != "1" or not parts[2].isdigit():
+    if (
+        len(parts) != 3
+        or parts[0] != RESEND_PREFIX
+        or parts[1] != "1"
+        or not (parts[2].isascii() and parts[2].isdigit())
+    ):
         return ResendAnswer("这个按钮已失效。", refused=True)
     broadcast_id = int(parts[2])
     with services.session() as session:

@@ -153,6 +153,7 @@ async def test_kbstats_and_deadlines(chat):
     await chat.say(TRAINEE, OUT_OF_SCOPE)
     assert "只有管理员" in text_of(await chat.say(MANAGER, "/kbstats"))
     assert "1 到" in text_of(await chat.say(ADMIN, "/kbstats abc"))
+    assert "1 到" in text_of(await chat.say(ADMIN, "/kbstats ①"))  # isdigit(), not int()
     stats = text_of(await chat.say(ADMIN, "/kbstats 7"))
     assert "最近 7 天" in stats and "提问 3 次" in stats and "拒答率 33.3%" in stats
     assert "👎 率 50.0%" in stats and "最常被问到的条款" in stats

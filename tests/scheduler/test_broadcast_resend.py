@@ -97,6 +97,7 @@ async def test_only_the_broadcasts_manager_may_resend(world) -> None:  # type: i
     assert "只有班主任可以使用" in text_of(trainee)
     forged = await conversation.handle(press(MANAGER, "bcr:1:x"))
     assert "这个按钮已失效" in text_of(forged)
+    assert "这个按钮已失效" in text_of(await conversation.handle(press(MANAGER, "bcr:1:①")))
     await drain(sender(services), services)
     assert messenger.received(FAILED) == 0
 

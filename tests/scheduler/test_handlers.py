@@ -102,6 +102,8 @@ async def test_broadcast_refusals_and_forged_buttons(world) -> None:  # type: ig
     forged_class = f"bc:1:ok:{broadcast_id}:{classes['theirs']}"
     assert "不是这个培训班" in text_of(await conversation.handle(press(MANAGER, forged_class)))
     assert "不是您创建" in text_of(await conversation.handle(press(OTHER_MANAGER, send)))
+    for circled in (f"bc:1:ok:{broadcast_id}:①", "bc:1:ok:①:1"):  # isdigit() but not int()
+        assert "已失效" in text_of(await conversation.handle(press(MANAGER, circled)))
     assert "只有班主任" in text_of(await conversation.handle(press(TRAINEE, send)))
     with services.session() as session:
         assert session.get(Broadcast, broadcast_id).status == "draft"
