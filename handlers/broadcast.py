@@ -74,7 +74,8 @@ async def broadcast_command(ctx: Context) -> list[Reply]:
     text = ctx.event.args.strip()
     if not text:
         raise UserError(USAGE)
-    return _draft(ctx, text, _html_after_command(ctx.event), forwarded=False)
+    left_out = attachment_of(ctx.event)  # a photo captioned 「/broadcast …」
+    return _draft(ctx, text, _html_after_command(ctx.event), forwarded=False, left_out=left_out)
 
 
 def _html_after_command(event: Event) -> str:
@@ -150,9 +151,11 @@ def _draft(
         counts = {c.id: rcrud.recipient_counts(session, class_id=c.id) for c in classes}
     assert draft.id is not None
     labels = class_labels(classes)
+    note = f"\n\n⚠️ 只会群发上面这段文字,原消息中的{left_out}不会发出。" if left_out else ""
     if len(classes) == 1 and not forwarded:
         only = classes[0]
-        return [Send(*_confirmation(draft.id, draft.text, only, labels[only.id], counts[only.id]))]
+        text, buttons = _confirmation(draft.id, draft.text, only, labels[only.id], counts[only.id])
+        return [Send(text + note, buttons)]
     short = class_labels(classes, limit=PICKER_CHARS)  # 「2026年国培计划(中西部…训班第12期」
     rows = [
         [Button(f"{short[c.id]}({counts[c.id][0]} 人)", data=_data("cls", draft.id, c.id))]
@@ -160,7 +163,6 @@ def _draft(
     ]
     rows.append([Button("✖ 取消", data=_data("no", draft.id))])
     preview = _excerpt(draft.text)
-    note = f"\n\n⚠️ 只会群发上面这段文字,原消息中的{left_out}不会发出。" if left_out else ""
     return [
         Send(f"📢 <b>群发</b>\n内容:{preview}{note}\n\n请选择要发给哪个培训班:", keyboard(*rows))
     ]

@@ -97,7 +97,7 @@ def parse_days(raw: str) -> int:
 # ----- unanswered questions and the manager's reply -----------------------------------------
 
 
-@router.command("unanswered", "学员没得到解答的问题", roles=MANAGERS)
+@router.command("unanswered", "学员没得到解答的问题", roles=MANAGERS, private_only=True)
 async def unanswered(ctx: Context) -> list[Reply]:
     """List declined or 👎 questions of the manager's trainees, ten to a page (newest first),
     each with an answer button."""
@@ -356,7 +356,7 @@ def kbstats_text(stats: question_crud.QuestionStats, days: int, index: dict | No
     return "\n".join(lines)
 
 
-@router.command("kbstats", "知识库统计", roles={Role.admin})
+@router.command("kbstats", "知识库统计", roles={Role.admin}, private_only=True)
 async def kbstats(ctx: Context) -> list[Reply]:
     """Show question volume, decline and 👎 rates, and the most asked clauses and notices."""
     days = parse_days(ctx.event.args)

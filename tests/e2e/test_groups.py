@@ -132,8 +132,13 @@ def test_the_bot_answers_only_its_commands_in_a_group(start_bot, fake_telegram):
 
     # Lists that name trainees stay in the private chat; joining points there too, as a
     # trainee who never opened it could not get the class's reminders.
-    for command in ("/myclass", "/reminders"):
-        refused = say(MANAGER, command, "请在与我的私聊中进行", chat=GROUP)
+    for user, command in (
+        (MANAGER, "/myclass"),
+        (MANAGER, "/reminders"),
+        (MANAGER, "/unanswered"),
+        (ADMIN, "/kbstats"),
+    ):
+        refused = say(user, command, "请在与我的私聊中进行", chat=GROUP)
         assert refused.buttons == []
     pointed = say(OTHER, f"/join@{BOT} {code}", "在与我的私聊里加入「语文一班」", chat=GROUP)
     assert pointed.buttons == [("👉 私聊加入", f"https://t.me/{BOT}?start={code}")]

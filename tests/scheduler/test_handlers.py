@@ -3,6 +3,7 @@ of forged or stale buttons and of bad input change nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,11 @@ async def test_an_emoji_reminder_is_measured_as_telegram_counts_it(world) -> Non
     assert count(services, Reminder) == 0
     taken = await conversation.handle(command(MANAGER, "/remind 明天9点 " + "🔔" * 900))
     assert "确认" in str(buttons_of(taken)) and count(services, Reminder) == 1
+
+
+async def test_a_photo_captioned_broadcast_says_the_photo_stays_behind(world) -> None:  # type: ignore[no-untyped-def]
+    conversation, _, _ = world
+    captioned = replace(command(MANAGER, "/broadcast 看图,明天按图上的路线集合"), media="photo")
+    draft = await conversation.handle(captioned)
+    assert "明天按图上的路线集合" in text_of(draft)
+    assert "只会群发上面这段文字,原消息中的图片不会发出" in text_of(draft)
