@@ -98,7 +98,10 @@ def test_ingest_keeps_a_second_notice_of_the_same_name_and_skips_a_copy(
         )
     runner = CliRunner(env={"COLUMNS": "400"})
     assert runner.invoke(app, ["ingest", str(first)]).exit_code == 0
-    result = runner.invoke(app, ["ingest", str(second), str(first)])
+    # The same title: a new version of the notice unless told to keep both.
+    held = runner.invoke(app, ["ingest", str(second)])
+    assert held.exit_code == 1 and "可能是它的新版本,未导入" in held.stdout
+    result = runner.invoke(app, ["ingest", "--keep-both", str(second), str(first)])
     assert result.exit_code == 0, result.output
     assert "另存为 new-notice-2.txt,原来的通知仍然保留" in result.stdout
     assert "与已有通知 new-notice.txt 内容相同,未重复导入" in result.stdout
