@@ -59,7 +59,8 @@ HELP_BY_ROLE = {
         "\n\n🛠 <b>管理员</b>\n"
         "• /addmanager 用户ID — 设为班主任(/removemanager 撤销)\n"
         "• /kbstats — 知识库统计\n"
-        "• 直接发送通知文件(txt/md/html/pdf/docx)即可加入知识库"
+        "• 直接发送通知文件(txt/md/html/pdf/docx)即可加入知识库;同一份通知的新版本会问您是否替换\n"
+        "• /notices — 知识库里的通知,可删除"
     ),
 }
 
