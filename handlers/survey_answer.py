@@ -14,6 +14,11 @@ Callback data (prefix `sv`, version 1, every field re-checked on the server)::
 A button acts only if the response is the presser's, of that survey, still open and not
 submitted, and the response is at that position: so a double tap or a replayed callback
 changes nothing (the first tap moved the position on) and the current question is shown.
+
+Only the survey's addressees (the class's members when it was sent) answer, and only while
+they are in the class: every button and a typed answer of someone who left or was removed
+get `LEFT` and store nothing; a member who joined later gets `NOT_ADDRESSED` from the
+invitation's button (they never got one; /mysurveys does not list the survey for them).
 Free-text questions take the trainee's next message (pending input kind `survey_text`).
 """
 
@@ -28,7 +33,7 @@ from sqlmodel import Session
 from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db import crud
 from bot.db import survey_crud as scrud
-from bot.db.models import utcnow
+from bot.db.models import TrainingClass, utcnow
 from bot.db.survey_crud import Sheet, StoredAnswer
 from bot.db.survey_models import ResponseStatus
 from bot.limits import MAX_BUTTONS, MAX_MESSAGE_UNITS, visible_length
@@ -48,6 +53,8 @@ CLOSED = "这份问卷已截止,不能再填写或修改了。感谢您的关注
 CLOSED_UNSTARTED = "这份问卷已于 {when} 截止,不能再填写了。感谢您的关注!"
 SUBMITTED = "您已经提交过这份问卷,答案不能再修改。感谢参与!"
 FORGED = "这个按钮无效。请点击最新问卷消息里的按钮,或发送 /mysurveys 继续填写。"
+LEFT = "您已不在「{name}」里,这份问卷不再需要填写。"
+NOT_ADDRESSED = "这份问卷是在您加入「{name}」之前发出的,不需要您填写。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +312,23 @@ def _refuse_forged(ctx: Context, reason: str) -> list[Reply]:
     return [Notice(FORGED, alert=True)]
 
 
+def _class_name(session: Session, class_id: int) -> str:
+    training_class = session.get(TrainingClass, class_id)
+    return training_class.name if training_class is not None else "培训班"
+
+
+def _left_replies(session: Session, ctx: Context, view: SurveyView) -> list[Reply]:
+    """Someone no longer in the survey's class pressed one of its buttons: nothing is stored."""
+    _clear_text_pending(session, ctx.user.id)
+    log.info("survey %s: press of user %s who left the class refused", view.id, ctx.user.id)
+    name = _class_name(session, view.class_id)
+    message = LEFT.format(name=name)
+    return [
+        Edit(f"⏹ <b>{escape(view.title)}</b>\n{escape(message)}"),
+        Notice(message, alert=True),
+    ]
+
+
 def _closed_replies(view: SurveyView, message: str = CLOSED) -> list[Reply]:
     return [Edit(f"⏹ <b>{escape(view.title)}</b>\n{message}"), Notice(message, alert=True)]
 
@@ -359,6 +383,8 @@ async def on_survey_button(ctx: Context) -> list[Reply]:
         reason = _check_press(press, view)
         if reason is not None:
             return _refuse_forged(ctx, reason)
+        if not sheet.in_class:
+            return _left_replies(session, ctx, view)
         if sheet.status == ResponseStatus.submitted:
             return [Notice(SUBMITTED, alert=True)]
         if not sheet.survey_open(utcnow()):
@@ -464,10 +490,18 @@ def start_survey(ctx: Context, survey_id: int) -> list[Reply]:
         survey = scrud.get_survey(session, survey_id=survey_id)
         if survey is None:
             return _refuse_forged(ctx, f"no survey {survey_id}")
-        if not scrud.is_member(session, class_id=survey.class_id, user_id=ctx.user.id):
-            return _refuse_forged(ctx, f"user is not in the class of survey {survey_id}")
         view = survey_view(ctx.services, session, survey_id)
         assert view is not None
+        in_class = scrud.is_member(session, class_id=survey.class_id, user_id=ctx.user.id)
+        addressed = scrud.is_addressee(session, survey_id=survey_id, user_id=ctx.user.id)
+        if not in_class:
+            if addressed:
+                return _left_replies(session, ctx, view)
+            return _refuse_forged(ctx, f"user is not in the class of survey {survey_id}")
+        if not addressed:
+            log.info("survey %s: user %s joined after it was sent", survey_id, ctx.user.id)
+            name = _class_name(session, survey.class_id)
+            return [Notice(NOT_ADDRESSED.format(name=name), alert=True)]
         response = scrud.find_response(session, survey_id=survey_id, user_id=ctx.user.id)
         if response is not None and response.status == ResponseStatus.submitted:
             return [Edit(render_done(view)), Notice(SUBMITTED, alert=True)]
@@ -510,6 +544,10 @@ async def on_survey_text(ctx: Context) -> list[Reply]:
             raise UserError("没有正在填写的问卷。发送 /mysurveys 查看待填问卷。")
         view = survey_view(ctx.services, session, sheet.survey_id)
         assert view is not None
+        if not sheet.in_class:
+            _clear_text_pending(session, ctx.user.id)
+            log.info("survey %s: text of user %s who left the class refused", view.id, ctx.user.id)
+            raise UserError(LEFT.format(name=_class_name(session, view.class_id)))
         position = int(payload.get("position", -1))
         if sheet.status == ResponseStatus.submitted or not sheet.survey_open(utcnow()):
             _clear_text_pending(session, ctx.user.id)

@@ -5,9 +5,11 @@ Managers (and admins)::
     /survey            template → class → closing time (1天/3天/7天 or typed) → 确认发送
 
 Trainees get an invitation with a 「开始填写」 button (through the broadcaster) and can list
-their open surveys with `/mysurveys`. Answering is in handlers/survey_answer.py, results,
-reminders and closing in handlers/survey_results.py. A manager or admin who sends a .yaml
-file adds a survey template (`handle_template_upload`).
+their open surveys with `/mysurveys`. A survey's addressees are the class's members when it is
+sent (`survey_addressees`, written with the survey): the invitation goes to those of them who
+have not blocked the bot, and a member who joins later is not one. Answering is in
+handlers/survey_answer.py, results, reminders and closing in handlers/survey_results.py. A
+manager or admin who sends a .yaml file adds a survey template (`handle_template_upload`).
 
 Callback data: `sm:1:…` (sending a survey), `sv:1:…` (answering).
 """
@@ -496,8 +498,10 @@ def reachable_members(session: Session, *, class_id: int) -> int:
 
 
 async def invite(services: Services, survey: Survey, *, created_by: int) -> None:
+    """Invite the survey's addressees who can be reached (its deliveries are exactly those)."""
     with services.session() as session:
         count = len(scrud.questions_of(session, survey_id=survey.id))  # type: ignore[arg-type]
+        recipients = scrud.invitation_ids(session, survey_id=survey.id)  # type: ignore[arg-type]
     try:
         await deliver(
             services,
@@ -505,7 +509,7 @@ async def invite(services: Services, survey: Survey, *, created_by: int) -> None
             text=invitation_text(services, survey, count),
             buttons=keyboard([survey_answer.start_button(survey.id)]),  # type: ignore[arg-type]
             created_by=created_by,
-            recipient_ids=None,
+            recipient_ids=recipients,
         )
     except Exception:
         log.exception("could not queue the invitations of survey %s", survey.id)

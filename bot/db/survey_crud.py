@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import bindparam, delete, exists, func, insert, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -18,6 +18,7 @@ from bot.db.models import Membership, TrainingClass, User, utcnow
 from bot.db.survey_models import (
     ResponseStatus,
     Survey,
+    SurveyAddressee,
     SurveyAnswer,
     SurveyQuestion,
     SurveyResponse,
@@ -38,7 +39,9 @@ def create_survey(
     nudge_at: datetime | None,
     questions: Iterable[dict],
 ) -> tuple[Survey, bool]:
-    """Create the survey and its questions; (existing, False) if this exact one was just sent."""
+    """Create the survey and its questions; (existing, False) if this exact one was just sent.
+
+    Its addressees, the class's members at this moment, are written in the same commit."""
     survey = Survey(
         class_id=class_id,
         template_key=template_key,
@@ -54,6 +57,10 @@ def create_survey(
         session.flush()
         for position, question in enumerate(questions):
             session.add(SurveyQuestion(survey_id=survey.id, position=position, **question))
+        members = select(literal(survey.id), Membership.user_id).where(
+            Membership.class_id == class_id
+        )
+        session.execute(insert(SurveyAddressee).from_select(["survey_id", "user_id"], members))
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -149,11 +156,15 @@ def all_surveys(session: Session, *, limit: int = 50) -> list[tuple[Survey, Trai
 def open_surveys_of_member(
     session: Session, *, user_id: int, now: datetime
 ) -> list[tuple[Survey, SurveyResponse | None, TrainingClass]]:
-    """Open surveys of the user's classes, closing soonest first, with their response so far
-    (None: not started) and their class."""
+    """Open surveys sent to the user in the classes they are still in, closing soonest first,
+    with their response so far (None: not started) and their class."""
     statement = (
         select(Survey, SurveyResponse, TrainingClass)
         .join(Membership, Membership.class_id == Survey.class_id)
+        .join(
+            SurveyAddressee,
+            (SurveyAddressee.survey_id == Survey.id) & (SurveyAddressee.user_id == user_id),
+        )
         .join(TrainingClass, TrainingClass.id == Survey.class_id)
         .outerjoin(
             SurveyResponse,
@@ -174,6 +185,31 @@ def is_member(session: Session, *, class_id: int, user_id: int) -> bool:
         Membership.class_id == class_id, Membership.user_id == user_id
     )
     return session.exec(statement).first() is not None
+
+
+def is_addressee(session: Session, *, survey_id: int, user_id: int) -> bool:
+    """Whether the survey was sent to the user (they were in the class when it was sent)."""
+    statement = select(SurveyAddressee.user_id).where(
+        SurveyAddressee.survey_id == survey_id, SurveyAddressee.user_id == user_id
+    )
+    return session.exec(statement).first() is not None
+
+
+def invitation_ids(session: Session, *, survey_id: int) -> list[int]:
+    """The addressees the invitation goes to: those still in the class who have not blocked
+    the bot (the broadcaster's rule), in the order they joined."""
+    statement = (
+        select(SurveyAddressee.user_id)
+        .join(Survey, Survey.id == SurveyAddressee.survey_id)
+        .join(
+            Membership,
+            (Membership.class_id == Survey.class_id)
+            & (Membership.user_id == SurveyAddressee.user_id),
+        )
+        .where(SurveyAddressee.survey_id == survey_id, Membership.blocked == False)  # noqa: E712
+        .order_by(Membership.id)
+    )
+    return list(session.exec(statement))
 
 
 def get_or_create_response(
@@ -344,37 +380,60 @@ def claim_nudge(session: Session, *, survey_id: int) -> bool:
     return result.rowcount == 1
 
 
-def member_progress(session: Session, *, survey: Survey) -> list[tuple[int, str, str | None]]:
-    """(user id, display name, response status or None) for every member of the class."""
+@dataclass(slots=True)
+class Addressee:
+    """One person a survey was sent to, and where they are now."""
+
+    user_id: int
+    name: str
+    status: str | None  # their response's status; None: not started
+    in_class: bool  # False: they left the class (or were removed) since
+
+
+def addressee_progress(session: Session, *, survey: Survey) -> list[Addressee]:
+    """Everyone the survey was sent to, in the order they joined (those who left last)."""
     statement = (
-        select(Membership.user_id, User, SurveyResponse.status)
-        .outerjoin(User, User.id == Membership.user_id)
+        select(SurveyAddressee.user_id, User, SurveyResponse.status, Membership.id)
+        .outerjoin(User, User.id == SurveyAddressee.user_id)
+        .outerjoin(
+            Membership,
+            (Membership.class_id == survey.class_id)
+            & (Membership.user_id == SurveyAddressee.user_id),
+        )
         .outerjoin(
             SurveyResponse,
             (SurveyResponse.survey_id == survey.id)
-            & (SurveyResponse.user_id == Membership.user_id),
+            & (SurveyResponse.user_id == SurveyAddressee.user_id),
         )
-        .where(Membership.class_id == survey.class_id)
-        .order_by(Membership.id)
+        .where(SurveyAddressee.survey_id == survey.id)
     )
     rows = []
-    for user_id, user, status in session.exec(statement):
+    for user_id, user, status, membership_id in session.exec(statement):
         name = user.display_name if user is not None else str(user_id)
-        rows.append((user_id, name, status))
-    return rows
+        rows.append((membership_id is None, membership_id or 0, user_id, name, status))
+    rows.sort()
+    return [
+        Addressee(user_id, name, status, not left) for left, _order, user_id, name, status in rows
+    ]
 
 
 def non_respondent_ids(session: Session, *, survey: Survey) -> list[int]:
-    """Members (not blocked) who have not submitted: not started or half-way."""
+    """Addressees still in the class (and not blocked) who have not submitted: not started or
+    half-way. Nobody who joined after the survey was sent, nobody who left."""
     statement = (
-        select(Membership.user_id)
+        select(SurveyAddressee.user_id)
+        .join(
+            Membership,
+            (Membership.class_id == survey.class_id)
+            & (Membership.user_id == SurveyAddressee.user_id),
+        )
         .outerjoin(
             SurveyResponse,
             (SurveyResponse.survey_id == survey.id)
-            & (SurveyResponse.user_id == Membership.user_id),
+            & (SurveyResponse.user_id == SurveyAddressee.user_id),
         )
         .where(
-            Membership.class_id == survey.class_id,
+            SurveyAddressee.survey_id == survey.id,
             Membership.blocked == False,  # noqa: E712
             (SurveyResponse.id.is_(None))  # type: ignore[union-attr]
             | (SurveyResponse.status != ResponseStatus.submitted),
@@ -410,6 +469,7 @@ class Sheet:
     message_id: int | None
     survey_status: str
     closes_at: datetime
+    in_class: bool  # the responder is still a member of the survey's class
 
     def survey_open(self, now: datetime) -> bool:
         return self.survey_status == SurveyStatus.open and now < self.closes_at
@@ -425,6 +485,7 @@ class StoredAnswer:
 _R = SurveyResponse.__table__  # type: ignore[attr-defined]
 _S = Survey.__table__  # type: ignore[attr-defined]
 _A = SurveyAnswer.__table__  # type: ignore[attr-defined]
+_M = Membership.__table__  # type: ignore[attr-defined]
 _SHEET_COLUMNS = (
     _R.c.id,
     _R.c.survey_id,
@@ -434,6 +495,7 @@ _SHEET_COLUMNS = (
     _R.c.message_id,
     _S.c.status,
     _S.c.closes_at,
+    exists().where(_M.c.class_id == _S.c.class_id, _M.c.user_id == _R.c.user_id).label("in_class"),
 )
 _SHEET = (
     select(*_SHEET_COLUMNS)
@@ -481,7 +543,11 @@ def _upsert_statement(dialect: str) -> object:
 
 def load_sheet(session: Session, *, response_id: int) -> Sheet | None:
     row = session.connection().execute(_SHEET, {"rid": response_id}).first()
-    return Sheet(*row) if row is not None else None
+    if row is None:
+        return None
+    sheet = Sheet(*row)
+    sheet.in_class = bool(sheet.in_class)
+    return sheet
 
 
 def load_answers(session: Session, *, response_id: int) -> dict[int, StoredAnswer]:
@@ -577,6 +643,12 @@ def load_sheet_and_answers(
     rows = session.connection().execute(_SHEET_AND_ANSWERS, {"rid": response_id}).all()
     if not rows:
         return None, {}
-    sheet = Sheet(*rows[0][: len(_SHEET_COLUMNS)])
-    answers = {row[8]: StoredAnswer(*row[9:12]) for row in rows if row[8] is not None}
+    width = len(_SHEET_COLUMNS)
+    sheet = Sheet(*rows[0][:width])
+    sheet.in_class = bool(sheet.in_class)
+    answers = {
+        row[width]: StoredAnswer(*row[width + 1 : width + 4])
+        for row in rows
+        if row[width] is not None
+    }
     return sheet, answers

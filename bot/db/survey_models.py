@@ -102,3 +102,17 @@ class SurveyAnswer(SQLModel, table=True):
     choices: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     text: str | None = Field(default=None, max_length=1000)
     updated_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
+
+
+class SurveyAddressee(SQLModel, table=True):
+    """A member the survey was sent to: the class's members at the moment it was sent.
+
+    The survey's figures count these people (its denominator never changes afterwards); only
+    an addressee still in the class may answer, and only they are reminded. Someone who joins
+    the class later is not one (the invitation was never meant for them).
+    """
+
+    __tablename__ = "survey_addressees"
+
+    survey_id: int = Field(foreign_key="surveys.id", primary_key=True)
+    user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))

@@ -7,8 +7,11 @@ Usage::
         results = compute_results(session, survey_id=7)
     results.response_rate, results.overall_satisfied_rate, results.questions[0].counts
 
-Only submitted responses count in the figures. For an anonymous survey `names` is None and
-`rows` carry no user ids, names or times: nothing says who answered what.
+`members` is the number of people the survey was sent to (its addressees, fixed at sending),
+`left` how many of them have left the class since; only submitted responses count in the
+figures, a leaver's included. `submitted + in_progress + not_started + left_unsubmitted` is
+`members`. For an anonymous survey `names` is None and `rows` carry no user ids, names or
+times: nothing says who answered what.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from bot.db import survey_crud as scrud
 from bot.db.models import TrainingClass, User
 from bot.db.survey_models import ResponseStatus, Survey, SurveyAnswer, SurveyResponse
 from bot.surveys.templates import KIND_NAMES, LIKERT5, SATISFIED, shown_text
+
+
+class FontMissing(RuntimeError):
+    """No font with Chinese glyphs: charts would show tofu boxes (raised by the chart module;
+    defined here so catching it does not import matplotlib)."""
 
 
 @dataclass(slots=True)
@@ -64,6 +72,12 @@ class SurveyResults:
     overall_satisfied_rate: float | None
     names: dict[str, list[str]] | None
     rows: list[ExportRow]
+    left: int = 0  # addressees no longer in the class (counted in `members`)
+    left_submitted: int = 0  # of those, how many had submitted (counted in `submitted`)
+
+    @property
+    def left_unsubmitted(self) -> int:
+        return self.left - self.left_submitted
 
     @property
     def response_rate(self) -> float:
@@ -102,25 +116,34 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
     ]
     column_of = {q.id: index for index, q in enumerate(questions)}
 
-    progress = scrud.member_progress(session, survey=survey)
+    # the figures count the people the survey was sent to, whether or not they are still in
+    # the class: the denominator of a sent survey never changes, nor do answers given
+    progress = scrud.addressee_progress(session, survey=survey)
     members = len(progress)
-    member_ids = {user_id for user_id, _, _ in progress}
+    addressee_ids = {person.user_id for person in progress}
     names: dict[str, list[str]] | None = None
     if not survey.anonymous:
-        names = {"submitted": [], "in_progress": [], "not_started": []}
+        names = {"submitted": [], "in_progress": [], "not_started": [], "left": []}
     counted = {"submitted": 0, "in_progress": 0, "not_started": 0}
-    for _user_id, name, status in progress:
+    left = left_submitted = 0
+    for person in progress:
         bucket = (
             "not_started"
-            if status is None
+            if person.status is None
             else "submitted"
-            if status == ResponseStatus.submitted
+            if person.status == ResponseStatus.submitted
             else "in_progress"
         )
+        if not person.in_class:
+            left += 1
+            left_submitted += bucket == "submitted"
+            if names is not None:
+                names["left"].append(person.name)
+            if bucket != "submitted":
+                continue  # neither 填写中 nor 未开始: they cannot answer any more
         counted[bucket] += 1
         if names is not None:
-            names[bucket].append(name)
-    # a submitted response of someone who has since left the class still counts
+            names[bucket].append(person.name)
     submitted_responses = list(
         session.execute(
             select(SurveyResponse.id, SurveyResponse.user_id, SurveyResponse.submitted_at)
@@ -131,7 +154,9 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
             .order_by(SurveyResponse.id)
         )
     )
-    extra = sum(1 for _rid, uid, _at in submitted_responses if uid not in member_ids)
+    # a submitted sheet of someone not recorded as an addressee still counts (none is made
+    # any more: only addressees can start one)
+    extra = sum(1 for _rid, uid, _at in submitted_responses if uid not in addressee_ids)
     counted["submitted"] += extra
     members += extra
 
@@ -216,6 +241,8 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
         overall_satisfied_rate=overall,
         names=names,
         rows=rows,
+        left=left,
+        left_submitted=left_submitted,
     )
 
 

@@ -47,7 +47,7 @@ def test_send_answer_change_resume_submit(
     class_id = env.new_class(MANAGER, TRAINEES)
     survey_id = env.send_survey(MANAGER, class_id, "guopei_satisfaction")
     invitation = env.delivered[-1]
-    assert invitation["class_id"] == class_id and invitation["recipient_ids"] is None
+    assert invitation["class_id"] == class_id and invitation["recipient_ids"] == TRAINEES
     start = invitation["buttons"][0][0].data
     assert start == f"sv:1:s:{survey_id}"
 

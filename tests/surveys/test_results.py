@@ -102,7 +102,7 @@ def test_figures_and_exports_match_stored_rows(services: Services) -> None:
             picked = Counter(p for v in values if v for p in v.split("、"))
             assert [picked[option] for option in q.options] == q.counts
     summary = {row[0]: row[1] for row in book[SUMMARY_SHEET].iter_rows(values_only=True) if row}
-    assert summary["已提交"] == 120 and summary["班级人数"] == 160
+    assert summary["已提交"] == 120 and summary["发送人数"] == 160
     assert summary["回收率"] == pytest.approx(0.75)
 
     # CSV: the same detail table
