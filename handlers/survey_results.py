@@ -6,9 +6,20 @@ automatic nudge and closing.
                        the one survey the manager can see at once, or a list to pick from
 
 Callback data: `sr:1:<action>:<survey id>`, re-checked against the presser's classes: `v` shows
-the results (from the list, 查看结果, 取消), `r` is 🔄 刷新 (the only one that says 「已刷新」).
+the results (from the list, 查看结果, 取消), `r` is 🔄 刷新 (the only one that says 「已刷新」);
+its data ends with the fingerprint of the figures the chart sent with that message drew
+(`sr:1:r:<id>:<8 hex>`), and a refresh sends a new chart only when the figures differ.
+📥 XLSX / CSV pressed again within `EXPORT_REPEAT_SECONDS` with the figures unchanged answers
+「文件已发送」 instead of sending the same file twice.
 
-`install(services)` is a start-up hook that runs `nudge_due` every minute: the nudge comes
+The figures count the survey's addressees (the class's members when it was sent): the
+denominator never changes, those who left since are counted and named as 已退出, and their
+submitted answers still count. Reminders go to addressees still in the class who have not
+submitted.
+
+`install(services)` is a start-up hook that runs `nudge_due` every minute (and, a moment after
+start-up, imports matplotlib and draws a tiny chart in a worker thread, so the first /results
+does not wait for it): the nudge comes
 `SURVEY_NUDGE_HOURS` (settings, default 24) before the closing time, or half-way through a
 shorter survey; the same loop closes surveys at their deadline and sends the manager the final
 figures with 查看结果 / XLSX buttons. `nudge_survey(survey_id)` reminds one survey's
@@ -19,7 +30,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
@@ -53,6 +66,10 @@ MAX_TEXT_SHOWN = 8
 NAME_CHARS = 16
 QUESTION_CHARS = 40
 SURVEYS_PER_PAGE = 8
+EXPORT_REPEAT_SECONDS = 15.0
+"""A second 📥 tap within this time, the figures unchanged, sends nothing (「文件已发送」)."""
+CHART_WARMUP_DELAY_SECONDS = 2.0
+"""After start-up, so the import does not compete with the start for the first getUpdates."""
 
 
 def _visible_survey(ctx: Context, session: object, survey_id: int) -> tuple[Survey, TrainingClass]:
@@ -139,13 +156,28 @@ def survey_list(ctx: Context, page: int) -> tuple[str, Keyboard]:
     return fit_html("\n".join(lines)), keyboard(*rows)
 
 
-def results_buttons(survey: Survey, now: datetime):  # noqa: ANN201
+def figures_fingerprint(results) -> str:  # noqa: ANN001
+    """8 hex digits that change whenever anything the chart or the exports show changes."""
+    parts = [
+        results.survey.title,
+        results.class_name,
+        results.members,
+        results.submitted,
+        results.left,
+        results.overall_satisfied_rate,
+        *((q.answered, tuple(q.counts), len(q.texts)) for q in results.questions),
+    ]
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:8]
+
+
+def results_buttons(survey: Survey, now: datetime, fingerprint: str = ""):  # noqa: ANN201
     sid = survey.id
+    refresh = f"sr:1:r:{sid}:{fingerprint}" if fingerprint else f"sr:1:r:{sid}"
     rows = [
         [
             Button("📥 XLSX", f"sr:1:x:{sid}"),
             Button("📥 CSV", f"sr:1:c:{sid}"),
-            Button("🔄 刷新", f"sr:1:r:{sid}"),
+            Button("🔄 刷新", refresh),
         ],
     ]
     if survey.is_open(now):
@@ -209,7 +241,11 @@ def _name_lines(results, limit: int) -> list[str]:  # noqa: ANN001
     if results.names is None:
         return []
     lines = []
-    for bucket, label in (("in_progress", "填写中"), ("not_started", "未开始")):
+    for bucket, label in (
+        ("in_progress", "填写中"),
+        ("not_started", "未开始"),
+        ("left", "已退出"),
+    ):
         names = results.names[bucket]
         if names:
             shown = "、".join(escape(_cut(n, NAME_CHARS)) for n in names[:limit])
@@ -245,6 +281,7 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
         f"回收率:<b>{percent(results.response_rate)}</b>({results.submitted}/{results.members})",
         f"已提交 {results.submitted} · 填写中 {results.in_progress}"
         f" · 未开始 {results.not_started}",
+        *([left_line(results)] if results.left else []),
         f"总体满意率:<b>{percent(results.overall_satisfied_rate)}</b>",
     ]
     for detail in DETAILS:
@@ -270,18 +307,42 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
     return fit_html(text)  # unchanged: it was measured to fit
 
 
-async def show_results(ctx: Context, survey_id: int, *, edit: bool) -> list[Reply]:
-    from bot.surveys.chart import FontMissing, render_chart
-    from bot.surveys.results import compute_results
+def left_line(results) -> str:  # noqa: ANN001
+    """「已退出 N 人」: addressees who left the class since the survey was sent."""
+    kept = (
+        f"(其中 {results.left_submitted} 人退出前已提交,答卷照常计入)"
+        if results.left_submitted
+        else ""
+    )
+    return f"已退出 {results.left} 人{kept}"
+
+
+def _render_png(results) -> bytes:  # noqa: ANN001
+    """The chart, in a worker thread: matplotlib is imported there the first time, never on
+    the event loop."""
+    from bot.surveys.chart import render_chart
+
+    return render_chart(results)
+
+
+async def show_results(
+    ctx: Context, survey_id: int, *, edit: bool, chart_shown: str | None = None
+) -> list[Reply]:
+    """The results message (sent, or edited into the pressed one) and the chart, unless
+    `chart_shown` is the fingerprint of these very figures (a refresh with nothing new)."""
+    from bot.surveys.results import FontMissing, compute_results
 
     with ctx.services.session() as session:
         _visible_survey(ctx, session, survey_id)
         results = compute_results(session, survey_id=survey_id, with_rows=False)
     text = results_text(ctx.services, results)
-    buttons = results_buttons(results.survey, utcnow())
+    fingerprint = figures_fingerprint(results)
+    buttons = results_buttons(results.survey, utcnow(), fingerprint)
     replies: list[Reply] = [Edit(text, buttons) if edit else Send(text, buttons)]
+    if chart_shown == fingerprint:
+        return replies
     try:
-        png = await asyncio.to_thread(render_chart, results)
+        png = await asyncio.to_thread(_render_png, results)
         replies.append(
             SendFile(
                 png,
@@ -299,6 +360,9 @@ async def show_results(ctx: Context, survey_id: int, *, edit: bool) -> list[Repl
 async def on_results_button(ctx: Context) -> list[Reply]:
     """Results buttons: view, refresh, XLSX, CSV, remind non-respondents, close."""
     parts = ctx.event.callback_data.split(":")
+    chart_shown = None
+    if len(parts) == 5 and parts[2] == "r" and _is_fingerprint(parts[4]):
+        chart_shown = parts.pop()
     if len(parts) != 4 or parts[1] != "1" or not parts[3].isdigit() or len(parts[3]) > 9:
         log.warning("refused results callback %r of user %s", ctx.event.callback_data, ctx.user.id)
         return [Notice("这个按钮已失效,请重新发送 /results。", alert=True)]
@@ -309,7 +373,9 @@ async def on_results_button(ctx: Context) -> list[Reply]:
     if action == "v":
         return await show_results(ctx, survey_id, edit=True)
     if action == "r":
-        return [*(await show_results(ctx, survey_id, edit=True)), Notice("已刷新")]
+        replies = await show_results(ctx, survey_id, edit=True, chart_shown=chart_shown)
+        same = not any(isinstance(reply, SendFile) for reply in replies)
+        return [*replies, Notice("已刷新,数据没有变化" if same else "已刷新")]
     if action in ("x", "c"):
         return await export_replies(ctx, survey_id, "xlsx" if action == "x" else "csv")
     if action == "n":
@@ -344,6 +410,31 @@ async def on_results_button(ctx: Context) -> list[Reply]:
     return [Notice("这个按钮已失效,请重新发送 /results。", alert=True)]
 
 
+def _is_fingerprint(text: str) -> bool:
+    return len(text) == 8 and all(c in "0123456789abcdef" for c in text)
+
+
+def _sent_recently(ctx: Context, survey_id: int, fmt: str, fingerprint: str) -> bool:
+    """Whether this presser was sent this export of these same figures a moment ago (a double
+    tap); otherwise remember that it is being sent now. Kept in memory: a restart forgets."""
+    sent: dict[tuple[int, int, str], tuple[float, str]] = ctx.services.extras.setdefault(
+        "survey_exports_sent", {}
+    )
+    now = time.monotonic()
+    key = (ctx.user.id, survey_id, fmt)
+    previous = sent.get(key)
+    if (
+        previous is not None
+        and now - previous[0] < EXPORT_REPEAT_SECONDS
+        and previous[1] == fingerprint  # new figures make a new file
+    ):
+        return True
+    for old in [k for k, (at, _) in sent.items() if now - at >= EXPORT_REPEAT_SECONDS]:
+        del sent[old]
+    sent[key] = (now, fingerprint)
+    return False
+
+
 async def export_replies(ctx: Context, survey_id: int, fmt: str) -> list[Reply]:
     from bot.surveys.export import export_filename, to_csv, to_xlsx
     from bot.surveys.results import compute_results
@@ -351,6 +442,8 @@ async def export_replies(ctx: Context, survey_id: int, fmt: str) -> list[Reply]:
     with ctx.services.session() as session:
         _visible_survey(ctx, session, survey_id)
         results = compute_results(session, survey_id=survey_id)
+    if _sent_recently(ctx, survey_id, fmt, figures_fingerprint(results)):
+        return [Notice("文件已发送")]
     tz = ctx.services.settings.timezone
     render = to_xlsx if fmt == "xlsx" else to_csv
     content = await asyncio.to_thread(render, results, tz)
@@ -453,7 +546,8 @@ async def close_due(services: Services) -> int:
         text = (
             f"⏹ 问卷「{escape(survey.title)}」已截止({escape(results.class_name)})。\n"
             f"回收率 {percent(results.response_rate)}({results.submitted}/{results.members}),"
-            f"总体满意率 {percent(results.overall_satisfied_rate)}。"
+            + (f"{left_line(results)}," if results.left else "")
+            + f"总体满意率 {percent(results.overall_satisfied_rate)}。"
         )
         try:
             await services.messenger.send(
@@ -476,6 +570,25 @@ async def close_due(services: Services) -> int:
     return closed
 
 
+async def warm_chart(delay: float) -> None:
+    """Import matplotlib and draw a tiny chart in a worker thread, `delay` seconds after
+    start-up (once the bot polls), so a manager's first /results does not wait ~1 s for it."""
+    await asyncio.sleep(delay)
+    started = time.perf_counter()
+    try:
+        await asyncio.to_thread(_warm_up_chart)
+    except Exception as error:  # a missing font is reported when a chart is asked for
+        log.warning("survey chart not warmed up: %s", error)
+        return
+    log.info("survey chart warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
+
+
+def _warm_up_chart() -> None:
+    from bot.surveys.chart import warm_up
+
+    warm_up()
+
+
 async def install(services: Services) -> None:
     """Start-up hook: check for due nudges every minute until shutdown."""
     _installed["services"] = services
@@ -490,10 +603,14 @@ async def install(services: Services) -> None:
 
     task = asyncio.get_running_loop().create_task(loop(), name="survey-nudges")
     services.extras["survey_nudge_task"] = task
+    warm = asyncio.get_running_loop().create_task(
+        warm_chart(CHART_WARMUP_DELAY_SECONDS), name="survey-chart-warmup"
+    )
 
     async def stop(_services: Services) -> None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for running in (warm, task):
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
 
     services.shutdown_hooks.append(stop)

@@ -7,6 +7,7 @@ Usage::
     png = render_chart(results)          # bytes of a PNG
     figure = build_figure(results)       # the same chart as a matplotlib Figure
     cjk_font_path()                      # the font used; raises FontMissing when there is none
+    warm_up()                            # load fonts and draw once (the bot does it at start)
 
 The font is found in this order: the full Noto Sans SC of the `pylopdf-fonts-zh-cn` package,
 the GB2312 subset shipped in bot/surveys/fonts/, then a system CJK font. What it lacks is drawn
@@ -28,7 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot.surveys.results import QuestionStats, SurveyResults, percent
+from bot.surveys.results import FontMissing, QuestionStats, SurveyResults, percent
 
 SHIPPED_FONT_DIR = Path(__file__).resolve().parent / "fonts"
 SYSTEM_FONT_NAMES = (
@@ -46,10 +47,6 @@ FALLBACK_FONT = "DejaVu Sans"
 LIKERT_COLOURS = ("#1a9850", "#91cf60", "#d9d9d9", "#fc8d59", "#d73027")
 BAR_COLOUR = "#4575b4"
 MAX_CHOICE_PANELS = 6
-
-
-class FontMissing(RuntimeError):
-    """No font with Chinese glyphs: charts would show tofu boxes."""
 
 
 @cache
@@ -192,6 +189,19 @@ def _panels(results: SurveyResults) -> list[list[QuestionStats]]:
             panels.append([q])
             choice_panels += 1
     return panels
+
+
+def warm_up() -> None:
+    """Do once what the first chart of a process would: find and load the fonts, read their
+    character maps, and draw Chinese text and bars (matplotlib builds its caches)."""
+    family = font_family()
+    _drawable_chars()
+    figure = Figure(figsize=(2, 1), dpi=50)
+    FigureCanvasAgg(figure)
+    ax = figure.subplots()
+    ax.barh([0, 1], [1, 2], color=BAR_COLOUR)
+    ax.set_title("满意率 ★", family=family)
+    figure.savefig(io.BytesIO(), format="png")
 
 
 def render_chart(results: SurveyResults, *, dpi: int = 100) -> bytes:
