@@ -37,13 +37,19 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
+from aiogram.utils.token import TokenValidationError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
 from bot import chat
 from bot.chat import Event, Keyboard, MenuScope, Messenger, SendFile, Sent
 from bot.conversation import Conversation
-from bot.engines import server_unreachable, token_refused
+from bot.engines import (
+    check_token_shape,
+    server_unreachable,
+    token_malformed,
+    token_refused,
+)
 from bot.engines.base import (
     ALLOWED_UPDATES,
     PerUserOrder,
@@ -180,8 +186,12 @@ class AiogramMessenger(Messenger):
 def run(services: Services, conversation: Conversation) -> None:
     """Serve Telegram until SIGINT/SIGTERM by long polling, or by webhook when WEBHOOK_URL is
     set; finish taken updates first."""
+    assert services.settings.token, "run() needs BOT_TOKEN"
+    check_token_shape(services.settings.token)
     try:
         asyncio.run(_serve(services, conversation))
+    except TokenValidationError:  # its own check, should it be stricter than ours
+        raise token_malformed() from None
     except TelegramUnauthorizedError:
         raise token_refused() from None
     except TelegramNetworkError:

@@ -37,7 +37,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot import chat
 from bot.chat import Event, Keyboard, MenuScope, Messenger, SendFile, Sent
 from bot.conversation import Conversation
-from bot.engines import server_unreachable, token_refused
+from bot.engines import check_token_shape, server_unreachable, token_refused
 from bot.engines.base import (
     ALLOWED_UPDATES,
     SECRET_HEADER,
@@ -207,6 +207,7 @@ def run(services: Services, conversation: Conversation) -> None:
 
     settings = services.settings
     assert settings.token, "run() needs BOT_TOKEN"
+    check_token_shape(settings.token)
     logging.getLogger("telegram.ext").addFilter(StartFailureReportedOnce())
     messenger: PtbMessenger | None = None
     order = PerUserOrder()
