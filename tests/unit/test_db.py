@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
 import bot.db.all_models  # noqa: F401
@@ -94,3 +94,48 @@ def test_pending_input_is_replaced_and_cleared(engine: Engine):
         )
         crud.clear_pending(session, user_id=3)
         assert crud.get_pending(session, user_id=3) is None
+
+
+def test_an_install_with_broadcasts_upgrades_past_the_table_rebuilds(database_url: str):
+    """Migration 0006 rebuilds `broadcasts` on SQLite (copy, drop, rename) while its deliveries
+    refer to it: the upgrade must neither fail on the foreign key nor lose a row."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0005_broadcast_reports")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, first_name, last_name, role, created_at) VALUES "
+                "(7, '王', '', 'manager', CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO training_classes (id, name, manager_id, join_code, created_at) "
+                "VALUES (1, '语文一班', 7, 'ABCD2345', CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO broadcasts (id, class_id, created_by, kind, text, buttons, status, "
+                "created_at) VALUES (1, 1, 7, 'broadcast', '明天集合', '[]', 'done', "
+                "CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO broadcast_deliveries (broadcast_id, user_id, status, attempts) "
+                "VALUES (1, 7, 'sent', 1)"
+            )
+        )
+
+    upgrade(engine)
+
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT count(*) FROM broadcast_deliveries")).scalar()
+        foreign_keys = (
+            connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+            if (engine.dialect.name == "sqlite")
+            else 1
+        )
+    engine.dispose()
+    assert kept == 1 and foreign_keys == 1
