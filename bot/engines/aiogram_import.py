@@ -12,6 +12,11 @@ models only weakly: each full garbage collection dropped `Response[Message]`, an
 built it again, with `Message`'s whole schema (about 0.3 s of a stalled bot, every few seconds
 under load). The parametrisations are kept here once made.
 
+Built on first use, the models the first update and the first reply need cost that reply about
+0.5 s after every start (`Response[list[Update]]` alone 0.3–0.9 s). `build_models` builds them
+ahead, the same way their first use would; the engine runs it in a background thread once it
+polls, so start-up is not slower.
+
 Usage: `from bot.engines.aiogram_import import aiogram` before any other aiogram import (the
 aiogram engine module does this). `tests/unit/test_aiogram_import.py` builds every model this way
 and checks it against aiogram's own build, so an aiogram or pydantic upgrade that breaks this
@@ -21,7 +26,8 @@ fails there.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -78,6 +84,9 @@ def _keep_response_parametrisations() -> None:
 
     parametrise = BaseModel.__dict__["__class_getitem__"].__func__
     made: dict[Any, type[BaseModel]] = {}
+    # Held while one is built (its whole schema: up to a second): a second thread asking for
+    # it then waits for that one instead of building its own copy.
+    building = threading.RLock()
 
     def parametrise_once(cls: type[BaseModel], item: Any) -> Any:
         if cls is not Response:
@@ -85,12 +94,31 @@ def _keep_response_parametrisations() -> None:
         try:
             return made[item]
         except KeyError:
-            made[item] = model = parametrise(cls, item)
-            return model
+            with building:
+                if item not in made:
+                    made[item] = parametrise(cls, item)
+                return made[item]
         except TypeError:  # an unhashable parameter: pydantic's own cache handles it
             return parametrise(cls, item)
 
     Response.__class_getitem__ = classmethod(parametrise_once)  # type: ignore[assignment]
+
+
+def build_models(methods: Iterable[type[Any]], types: Iterable[type[BaseModel]] = ()) -> None:
+    """Build now what the first use of these API methods would: each method's model (the
+    request) and `Response[what it returns]`, then each of `types`, in this order."""
+    from aiogram.methods.base import Response
+
+    def build(model: type[BaseModel]) -> None:
+        if not model.__pydantic_complete__:
+            # pydantic's placeholder builds the model when touched, as a first validation does
+            _ = model.__pydantic_validator__.validate_python
+
+    for method in methods:
+        build(method)
+        build(Response[method.__returning__])  # type: ignore[name-defined]
+    for model in types:
+        build(model)
 
 
 _import_with_models_deferred()
