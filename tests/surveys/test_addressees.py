@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -34,13 +33,6 @@ MANAGER = 500
 TRAINEES = [1001, 1002, 1003, 1004]
 NEWCOMER = 1009
 GONE = LEFT.format(name="语文一班")
-
-
-@pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    environment = SurveyEnv.create(database_url, tmp_path, monkeypatch)
-    yield environment
-    environment.close()
 
 
 def answers_stored(env: SurveyEnv, user_id: int) -> int:

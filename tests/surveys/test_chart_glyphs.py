@@ -4,7 +4,6 @@ are drawn with the fallback font or left out, and matplotlib warns of no missing
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
@@ -19,11 +18,9 @@ MANAGER = 500
 
 
 @pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    environment = SurveyEnv.create(database_url, tmp_path, monkeypatch)
-    environment.manager(MANAGER)
-    yield environment
-    environment.close()
+def env(env: SurveyEnv) -> SurveyEnv:
+    env.manager(MANAGER)
+    return env
 
 
 # ---------------------------------------------------------------- L3: emoji in the chart

@@ -22,13 +22,6 @@ EVIL_NAME = "@SUM(1+1)*cmd"
 EVIL_CLASS = "+语文班"
 
 
-@pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    environment = SurveyEnv.create(database_url, tmp_path, monkeypatch)
-    yield environment
-    environment.close()
-
-
 def answered_survey(env: SurveyEnv) -> int:
     """The course feedback survey, submitted by a trainee whose name and answer are formulas."""
     env.manager(MANAGER)

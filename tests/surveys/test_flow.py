@@ -4,7 +4,6 @@ sending, answering by buttons and text, changing an answer, resuming, submitting
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -20,13 +19,6 @@ from tests.surveys.helpers import (
 
 MANAGER = 500
 TRAINEES = [1001, 1002, 1003]
-
-
-@pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    environment = SurveyEnv.create(database_url, tmp_path, monkeypatch)
-    yield environment
-    environment.close()
 
 
 def answers_of(env: SurveyEnv, user_id: int) -> tuple[SurveyResponse, list[SurveyAnswer]]:

@@ -5,7 +5,6 @@ at the end or in the middle."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -19,11 +18,9 @@ MANAGER = 500
 
 
 @pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    environment = SurveyEnv.create(database_url, tmp_path, monkeypatch)
-    environment.manager(MANAGER)
-    yield environment
-    environment.close()
+def env(env: SurveyEnv) -> SurveyEnv:
+    env.manager(MANAGER)
+    return env
 
 
 # ---------------------------------------------------------------- L2: /mysurveys

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import io
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -31,13 +30,6 @@ from tests.surveys.helpers import (
 MANAGER = 500
 OTHER_MANAGER = 600
 TRAINEES = [1001, 1002, 1003, 1004]
-
-
-@pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    environment = SurveyEnv.create(database_url, tmp_path, monkeypatch)
-    yield environment
-    environment.close()
 
 
 def test_typed_closing_time_and_double_confirm(env: SurveyEnv) -> None:

@@ -4,7 +4,6 @@ the bot cannot use, a multiple-choice question, a survey that closed before a tr
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -19,11 +18,9 @@ TRAINEES = [1001, 1002]
 
 
 @pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    environment = SurveyEnv.create(database_url, tmp_path, monkeypatch)
-    environment.manager(MANAGER)
-    yield environment
-    environment.close()
+def env(env: SurveyEnv) -> SurveyEnv:
+    env.manager(MANAGER)
+    return env
 
 
 def survey_count(env: SurveyEnv) -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -30,11 +29,9 @@ MANAGER = 500
 
 
 @pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    environment = SurveyEnv.create(database_url, tmp_path, monkeypatch)
-    environment.manager(MANAGER)
-    yield environment
-    environment.close()
+def env(env: SurveyEnv) -> SurveyEnv:
+    env.manager(MANAGER)
+    return env
 
 
 # ---------------------------------------------------------------- H2: /results of a big survey

@@ -4,7 +4,6 @@ a 「改N」 button for each answer shown, and an answer is cut before it is esc
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -23,11 +22,9 @@ MANAGER = 500
 
 
 @pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    environment = SurveyEnv.create(database_url, tmp_path, monkeypatch)
-    environment.manager(MANAGER)
-    yield environment
-    environment.close()
+def env(env: SurveyEnv) -> SurveyEnv:
+    env.manager(MANAGER)
+    return env
 
 
 # ---------------------------------------------------------------- L1: the trainee's review

@@ -3,21 +3,10 @@ to go back; the next message is then not taken as the answer."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from tests.surveys.helpers import SurveyEnv, button_data, first_text, texts
 
 MANAGER = 500
 TRAINEE = 1001
-
-
-@pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    environment = SurveyEnv.create(database_url, tmp_path, monkeypatch)
-    yield environment
-    environment.close()
 
 
 def test_a_command_at_a_text_question_says_how_to_go_back(env: SurveyEnv) -> None:

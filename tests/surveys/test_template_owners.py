@@ -5,7 +5,6 @@ already sent keep the questions they were sent with."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 
@@ -39,12 +38,10 @@ UPDATED = SHADOW.replace("活动组织得怎么样?", "活动安排得合理吗?
 
 
 @pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    environment = SurveyEnv.create(database_url, tmp_path, monkeypatch)
-    environment.manager(OWNER)
-    environment.manager(OTHER)
-    yield environment
-    environment.close()
+def env(env: SurveyEnv) -> SurveyEnv:
+    env.manager(OWNER)
+    env.manager(OTHER)
+    return env
 
 
 def upload(env: SurveyEnv, user_id: int, text: str, filename: str = "t.yaml") -> str:
