@@ -156,6 +156,19 @@ class Unreachable(DeliveryError):
     """The user blocked the bot, was deactivated, or the chat is gone (403/400): never retry."""
 
 
+class NeverStarted(Unreachable):
+    """The user never opened the private chat with the bot (403 「Forbidden: bot can't initiate
+    conversation with a user」, e.g. they joined from a group): not a block; they can be
+    reached once they open the bot and press Start."""
+
+
+def unreachable(description: str) -> Unreachable:
+    """The neutral error for Telegram's 403 (or 400 「chat not found」) with this description."""
+    if "can't initiate conversation" in description.lower():
+        return NeverStarted(description)
+    return Unreachable(description)
+
+
 class TransientError(DeliveryError):
     """A network error or a 5xx: retry later with backoff."""
 

@@ -28,6 +28,7 @@ from bot.chat import (
     DeliveryError,
     Edit,
     Keyboard,
+    NeverStarted,
     Notice,
     Reply,
     Send,
@@ -279,8 +280,14 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         crud.clear_pending(session, user_id=ctx.user.id)
     if failure is None:
         status = "✅ 已把回答发给学员。"
+    elif isinstance(failure, NeverStarted):
+        bot = ctx.services.bot_username
+        status = (
+            "⚠️ 回答已保存,但没能发给学员:对方还没有私聊过我(可能是在群里提问的),我不能主动"
+            f"联系。请让对方打开 t.me/{escape(bot)} 并点「开始」,然后再点一次「回答」重发。"
+        )
     elif isinstance(failure, Unreachable):
-        status = "⚠️ 回答已保存,但没能发给学员(对方屏蔽了我、注销了账号或还没有和我私聊)。"
+        status = "⚠️ 回答已保存,但没能发给学员(对方屏蔽了我或注销了账号)。"
     else:
         status = "⚠️ 回答已保存,但 Telegram 暂时出错,没能发给学员。请过几分钟再点一次「回答」重发。"
     if repeats:

@@ -21,6 +21,10 @@ shared `RateLimiter`:
 * Unreachable (403 blocked, chat not found): `blocked`; 403 "user is deactivated" (a deleted
   account): `deactivated`. Either way the membership is flagged (`crud.mark_blocked`) so later
   broadcasts skip the user;
+* NeverStarted (403 "bot can't initiate conversation with a user": a member who joined from a
+  group and never opened the private chat): `not_started`, not flagged, since they blocked
+  nothing: the report asks the manager to have them open the bot, and the next broadcast tries
+  them again;
 * TransientError (5xx, network): back to pending, and the *whole sender* pauses, 1, 2, 4, 4 …
   seconds while the errors go on (any answer from Telegram ends the streak), so an outage
   costs one wait, not one per member. A member is `failed` once Telegram has failed for
@@ -69,6 +73,7 @@ from bot.chat import (
     Button,
     DeliveryError,
     Keyboard,
+    NeverStarted,
     RetryAfter,
     TransientError,
     Unreachable,
@@ -352,6 +357,16 @@ class Broadcaster:
                 log.warning("flood control: pausing all sends for %.1f s", error.seconds)
                 await self._db(rcrud.release_delivery, delivery_id=delivery_id)
                 continue
+            except NeverStarted as error:  # they blocked nothing: not marked, tried next time
+                slot.done()
+                self._outage_since = None
+                await self._db(
+                    rcrud.finish_delivery,
+                    delivery_id=delivery_id,
+                    status=DeliveryStatus.not_started,
+                    error=str(error),
+                )
+                return DeliveryStatus.not_started
             except Unreachable as error:
                 slot.done()
                 self._outage_since = None
@@ -519,10 +534,12 @@ class Broadcaster:
         done = total - counts.get(DeliveryStatus.pending, 0) - counts.get("sending", 0)
         what, excerpt = title_of(state.kind, state.class_name, state.text, state.resend)
         gone = counts.get(DeliveryStatus.deactivated, 0)
+        never = counts.get(DeliveryStatus.not_started, 0)
         return (
             f"📤 正在发送{what}:{excerpt}\n"
             f"进度 {done}/{total}:✅ 送达 {counts.get(DeliveryStatus.sent, 0)} · "
             f"🚫 屏蔽 {counts.get(DeliveryStatus.blocked, 0)} · "
+            + (f"💬 未私聊 {never} · " if never else "")
             + (f"🗑 已注销 {gone} · " if gone else "")
             + f"⚠️ 失败 {counts.get(DeliveryStatus.failed, 0)}"
         )
@@ -571,11 +588,14 @@ class Broadcaster:
         reported only once shown; if Telegram keeps failing, tried again later. If Telegram
         refuses it, the short report (the counts, no names) is shown instead, so the manager is
         never left on 「📤 正在发送…」."""
-        text, buttons = await self._db(report_message, broadcast_id=state.id)
+        bot = self.services.bot_username
+        text, buttons = await self._db(report_message, broadcast_id=state.id, bot_username=bot)
         outcome = await self._show_report(state, text, buttons)
         if outcome == "refused":  # Telegram would not take it: the counts alone, not the names
             log.warning("report of broadcast %s refused; showing the short report", state.id)
-            text, buttons = await self._db(report_message, broadcast_id=state.id, names=False)
+            text, buttons = await self._db(
+                report_message, broadcast_id=state.id, names=False, bot_username=bot
+            )
             outcome = await self._show_report(state, text, buttons)
         unreported = self._unreported if self._unreported is not None else {}
         if outcome == "transient":
@@ -656,6 +676,7 @@ def title_of(kind: str, class_name: str, text: str, resend: bool = False) -> tup
 
 
 REPORT_SECTIONS = (
+    (DeliveryStatus.not_started, "💬 还没有私聊过机器人"),
     (DeliveryStatus.blocked, "🚫 屏蔽了机器人(已标记,之后不再发送)"),
     (DeliveryStatus.deactivated, "🗑 账号已注销(之后不再发送)"),
     (DeliveryStatus.failed, "⚠️ 发送失败"),
@@ -668,14 +689,16 @@ def resend_data(broadcast_id: int) -> str:
 
 
 def report_message(
-    session: Session, *, broadcast_id: int, names: bool = True
+    session: Session, *, broadcast_id: int, names: bool = True, bot_username: str = ""
 ) -> tuple[str, Keyboard]:
     """The final report of a finished broadcast, and its 「🔁 重发给未送达的 N 人」 button.
 
     It always fits Telegram's 4,096 visible UTF-16 units: each listed name is cut to
     NAME_CHARS (keeping its tail), at most NAMES_IN_REPORT per section, and names stop before
     the room left runs out (「等 N 人」 then says how many). `names=False` gives the short report
-    (the counts only), shown when Telegram refused the full one.
+    (the counts only), shown when Telegram refused the full one. Members who never opened the
+    private chat are counted apart from those who blocked the bot, with what to ask of them
+    (to open `t.me/<bot_username>`).
     """
     record = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
     assert record is not None
@@ -698,7 +721,11 @@ def report_message(
         head = f"⚠️ {what}已发送完毕,{failed} 人发送失败:{excerpt}"
     else:
         head = f"✅ {what}已发送完毕:{excerpt}"
-    parts = [f"送达 {sent}", f"屏蔽了机器人 {counts.get(DeliveryStatus.blocked, 0)}"]
+    never = counts.get(DeliveryStatus.not_started, 0)
+    parts = [f"送达 {sent}"]
+    if never:
+        parts.append(f"还没有私聊过机器人 {never}")
+    parts.append(f"屏蔽了机器人 {counts.get(DeliveryStatus.blocked, 0)}")
     if gone:
         parts.append(f"账号已注销 {gone}")
     parts.append(f"失败 {failed}")
@@ -708,6 +735,12 @@ def report_message(
     tail: list[str] = []
     if total == 0:
         tail.append("班里还没有可以接收的学员。")
+    if never:
+        where = f"打开 t.me/{bot_username} " if bot_username else "在 Telegram 里打开机器人"
+        tail.append(
+            f"💬 机器人不能主动联系没有私聊过它的人:请让这 {never} 人{where}并点「开始」,"
+            "之后的群发和提醒就能收到。"
+        )
     buttons: Keyboard = ()
     resend = rcrud.resend_of(session, broadcast_id=broadcast_id) if failed else None
     if resend is not None:

@@ -3,7 +3,7 @@
 A `Broadcast` is one message to many members; it owns one `BroadcastDelivery` row per
 recipient (unique per broadcast), written before anything is sent and moved through
 
-    pending → sending → sent | blocked | deactivated | failed
+    pending → sending → sent | blocked | deactivated | not_started | failed
                       ↘ pending (429 or a transient error: sent again later)
 
 A row still `sending` when the process died is set to `unknown` on start-up and never sent
@@ -54,6 +54,8 @@ class DeliveryStatus:
     failed = "failed"
     unknown = "unknown"  # was in flight when the process died: maybe delivered, never resent
     deactivated = "deactivated"  # the account was deleted (403 "user is deactivated")
+    # never opened the private chat (403 "bot can't initiate conversation with a user")
+    not_started = "not_started"
 
 
 class BroadcastStatus:

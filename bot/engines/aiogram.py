@@ -150,9 +150,9 @@ def translate(error: TelegramAPIError) -> chat.DeliveryError:
     if isinstance(error, TelegramRetryAfter):
         return chat.RetryAfter(float(error.retry_after))
     if isinstance(error, TelegramForbiddenError):
-        return chat.Unreachable(error.message)
+        return chat.unreachable(error.message)
     if isinstance(error, TelegramBadRequest) and "chat not found" in error.message.lower():
-        return chat.Unreachable(error.message)
+        return chat.unreachable(error.message)
     if isinstance(error, TelegramServerError | TelegramNetworkError):
         return chat.TransientError(error.message)
     return chat.DeliveryError(error.message)

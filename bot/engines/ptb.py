@@ -89,12 +89,12 @@ def translate(error: TelegramError) -> chat.DeliveryError:
         seconds = after.total_seconds() if isinstance(after, timedelta) else float(after)
         return chat.RetryAfter(seconds)
     if isinstance(error, Forbidden):
-        return chat.Unreachable(error.message)
+        return chat.unreachable(error.message)
     if isinstance(error, BadRequest):
         if "not modified" in error.message.lower():
             return chat.DeliveryError("message is not modified")
         if "chat not found" in error.message.lower():
-            return chat.Unreachable(error.message)
+            return chat.unreachable(error.message)
         return chat.DeliveryError(error.message)
     if isinstance(error, NetworkError):
         return chat.TransientError(error.message)

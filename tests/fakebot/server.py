@@ -552,6 +552,9 @@ class FakeTelegram:
         # ---- knobs (safe to change while running) ----
         self.blocked_users: set[int] = set()
         self.deactivated_users: set[int] = set()
+        # Users who never opened the private chat: Telegram refuses to let the bot write first.
+        # A message of theirs in the private chat (as after pressing Start) takes them out.
+        self.never_started_users: set[int] = set()
         self.flood_limit_per_second: int | None = None
         self.flood_limit_per_chat_per_second: int | None = None
         self.honor_drop_pending_updates = False
@@ -763,6 +766,8 @@ class FakeTelegram:
         user = self._user(user_id, first_name, username)
         cid = user_id if chat_id is None else chat_id
         chat = self._chat(cid, chat_type, user)
+        if chat["type"] == "private":
+            self.never_started_users.discard(user_id)  # they opened the chat with the bot
         msg = {
             "message_id": self._alloc_message_id(cid),
             "from": dict(user),
@@ -803,6 +808,33 @@ class FakeTelegram:
                     content["reply_to_message"] = orig
             msg = self._user_message(user_id, chat_id, chat_type, first_name, username, **content)
             return self._queue({"message": msg})
+
+    def edit_text(
+        self, user_id: int, text: str, message_id: int | None = None, chat_id: int | None = None
+    ) -> int:
+        """The user edits a text message of theirs (by default their last one in the chat):
+        queue an `edited_message` update carrying it with the new text and an `edit_date`, as
+        Telegram does; returns the update_id."""
+        cid = user_id if chat_id is None else chat_id
+        with self._cond:
+            theirs = {
+                number: msg
+                for number, msg in self._messages.get(cid, {}).items()
+                if msg.get("from", {}).get("id") == user_id
+            }
+            number = max(theirs, default=None) if message_id is None else message_id
+            msg = theirs.get(number) if number is not None else None
+            if msg is None:
+                raise AssertionError(f"user {user_id} has no message {message_id} in {cid}")
+            msg["text"] = text
+            msg.pop("entities", None)
+            m = re.match(r"/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", text)
+            if m:
+                msg["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": _utf16_len(m.group(0))}
+                ]
+            msg["edit_date"] = int(time.time())
+            return self._queue({"edited_message": dict(msg)})
 
     def forward_text(
         self,
@@ -1268,6 +1300,8 @@ class FakeTelegram:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
             if chat_id in self.deactivated_users:
                 raise ApiError(403, "Forbidden: user is deactivated")
+            if chat_id in self.never_started_users:
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         if method in FLOOD_METHODS or (method.startswith("send") and method != "sendChatAction"):
             now = time.monotonic()
             limit = self.flood_limit_per_second

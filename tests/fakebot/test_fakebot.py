@@ -737,3 +737,68 @@ def test_both_libraries_see_the_refusals_as_bad_requests(tg: FakeTelegram):
             await bot.session.close()
 
     asyncio.run(main())
+
+
+# ------------------------------------------------------------------ users who never started it
+
+
+def test_a_user_who_never_opened_the_chat_gets_telegrams_refusal(tg: FakeTelegram):
+    """Telegram's exact text, through both libraries; their first private message ends it."""
+    from aiogram.exceptions import TelegramForbiddenError
+    from telegram.error import Forbidden
+
+    tg.never_started_users.add(2003)
+
+    async def main():
+        async with ptb_bot(tg) as bot:
+            with pytest.raises(Forbidden, match="(?i)bot can't initiate conversation with a user"):
+                await bot.send_message(2003, "hi")
+        bot = aiogram_bot(tg)
+        try:
+            with pytest.raises(TelegramForbiddenError, match="can't initiate conversation"):
+                await bot.send_message(2003, "hi")
+            tg.send_text(
+                user_id=2003, text="/join@guopei_test_bot X", chat_id=-100, chat_type="supergroup"
+            )
+            with pytest.raises(TelegramForbiddenError):  # a group message opens nothing
+                await bot.send_message(2003, "hi")
+            tg.send_text(user_id=2003, text="/start")
+            await bot.send_message(2003, "hi")
+        finally:
+            await bot.session.close()
+
+    asyncio.run(main())
+    refused = tg.calls(method="sendMessage", chat_id=2003, ok=False)
+    assert [c.status for c in refused] == [403, 403, 403]
+    assert refused[0].response["description"] == (
+        "Forbidden: bot can't initiate conversation with a user"
+    )
+    assert tg.stats()["http_403"] == 3
+
+
+def test_an_edited_message_comes_as_edited_message(tg: FakeTelegram):
+    from aiogram.types import Update as AiogramUpdate
+    from telegram import Update as PtbUpdate
+
+    tg.send_text(user_id=1001, text="参训教师年龄有什么要球")
+    tg.send_text(user_id=1001, text="第二条")
+    first = min(tg.all_messages_in_chat(1001))
+    tg.edit_text(user_id=1001, text="参训教师年龄有什么要求", message_id=first)
+    tg.edit_text(user_id=1001, text="第二条,改过")  # the last one by default
+
+    async def main():
+        async with ptb_bot(tg) as bot:
+            raw = await bot.get_updates(timeout=0)
+            return raw, [u.to_dict() for u in raw]
+
+    raw, dicts = asyncio.run(main())
+    edited = [u.edited_message for u in raw if u.edited_message is not None]
+    assert [(m.message_id, m.text) for m in edited] == [
+        (first, "参训教师年龄有什么要求"),
+        (first + 1, "第二条,改过"),
+    ]
+    assert all(m.edit_date is not None and m.from_user.id == 1001 for m in edited)
+    assert PtbUpdate.de_json(dicts[2], None).edited_message.text == "参训教师年龄有什么要求"
+    assert AiogramUpdate.model_validate(dicts[3]).edited_message.text == "第二条,改过"
+    with pytest.raises(AssertionError, match="no message"):
+        tg.edit_text(user_id=1002, text="x", message_id=first)
