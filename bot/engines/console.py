@@ -123,8 +123,19 @@ def event_from_line(line: str, user_id: int, messenger: ConsoleMessenger) -> Eve
 
         from bot.chat import Document
 
-        path = Path(text.removeprefix("/file ").strip())
-        document = Document(file_id=str(path), file_name=path.name, mime_type=None, size=None)
+        typed = text.removeprefix("/file ").strip().strip("'\"")
+        path = Path(typed).expanduser()
+        if not path.is_file():
+            what = "是一个文件夹,不是文件" if path.is_dir() else "不存在"
+            print(
+                f"\n🤖 「{typed}」{what}。/file 后面写本机上一个文件的路径,"
+                "例如 /file ~/下载/通知.docx",
+                file=messenger.out,
+                flush=True,
+            )
+            return None
+        size = path.stat().st_size
+        document = Document(file_id=str(path), file_name=path.name, mime_type=None, size=size)
         return Event(kind=EventKind.document, document=document, **common)
     if text.startswith("/"):
         command, args = split_command(text)

@@ -153,7 +153,11 @@ class PtbMessenger(Messenger):
             parse_mode = ParseMode.HTML if html else None
             if file.as_photo:
                 return await self.bot.send_photo(
-                    chat_id, file.content, caption=body or None, parse_mode=parse_mode
+                    chat_id,
+                    file.content,
+                    filename=file.filename,
+                    caption=body or None,
+                    parse_mode=parse_mode,
                 )
             return await self.bot.send_document(
                 chat_id,
