@@ -182,6 +182,7 @@ class KnowledgeBase:
         self._loaded_signature: tuple | None = None
         self._seen_signature: tuple | None = None
         self._checked_at = 0.0
+        self._folder_stamp: tuple[int, int] | None = None
         self._watcher: threading.Thread | None = None
         self._stop_watching = threading.Event()
 
@@ -273,12 +274,29 @@ class KnowledgeBase:
 
     def changed(self) -> bool:
         """True when the notices on disk differ from those answered from (another process
-        added or removed one). Looks at the folder at most once a second."""
+        added or removed one). Two stats each time (a file added, removed or renamed changes
+        the folder's mtime; hiding one rewrites .hidden); the whole folder is listed when they
+        moved, and at most once a second otherwise (a file rewritten in place)."""
         now = time.monotonic()
-        if now - self._checked_at >= CHECK_SECONDS:
+        stamp = self._folder_stamps()
+        if stamp != self._folder_stamp or now - self._checked_at >= CHECK_SECONDS:
+            self._folder_stamp = stamp
             self._checked_at = now
             self._seen_signature = self._disk_signature()
         return self._seen_signature != self._loaded_signature
+
+    def _folder_stamps(self) -> tuple[int, int]:
+        """The mtimes of the uploaded notices' folder and of its .hidden list (0 if absent)."""
+        folder = self.extra_notice_dir
+        if folder is None:
+            return (0, 0)
+        stamps = []
+        for path in (folder, folder / HIDDEN_FILE):
+            try:
+                stamps.append(os.stat(path).st_mtime_ns)
+            except OSError:
+                stamps.append(0)
+        return (stamps[0], stamps[1])
 
     def refresh(self) -> bool:
         """Reload the index if the notices on disk changed (from the cache the other process

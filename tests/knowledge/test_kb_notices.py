@@ -156,15 +156,22 @@ def test_another_process_changes_are_seen_before_answering(
     assert dues(serving) == []
 
 
-def test_the_folder_is_looked_at_at_most_once_a_period(
+def test_an_added_or_removed_notice_is_seen_at_once_a_rewrite_within_a_period(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Adding or removing a file changes the folder's mtime (two stats a question); a file
+    rewritten in place is found by listing the folder, at most once a CHECK_SECONDS."""
     monkeypatch.setattr(kb_module, "CHECK_SECONDS", 3600.0)
     serving = KnowledgeBase.open(tmp_path / "index", tmp_path / "notices")
-    serving.changed()
+    assert not serving.changed()
     source = tmp_path / "wl.txt"
     source.write_text(notice("三", "6月30日"), encoding="utf-8")
-    KnowledgeBase.open(tmp_path / "index", tmp_path / "notices").ingest([source])
+    other = KnowledgeBase.open(tmp_path / "index", tmp_path / "notices")  # `guopei-bot ingest`
+    other.ingest([source])
+    assert serving.changed() and serving.refresh()  # at once, though the period is an hour
+
+    stored = tmp_path / "notices" / "wl.txt"
+    stored.write_text(notice("五", "6月30日"), encoding="utf-8")  # in place: same name
     assert not serving.changed()  # looked less than CHECK_SECONDS ago
     serving._checked_at -= kb_module.CHECK_SECONDS
     assert serving.changed()
