@@ -25,6 +25,7 @@ class EventKind(StrEnum):
     callback = "callback"
     document = "document"
     media = "media"  # a message without text or file: a sticker, a photo, a voice message …
+    edited = "edited"  # the user edited a message of theirs (its new text in `text`)
 
 
 @dataclass(frozen=True, slots=True)

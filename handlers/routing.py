@@ -10,7 +10,8 @@ Usage (one router per feature module, included in one ordered list in `handlers/
 
 Callback data is routed by its first `:`-separated field (`cls:1:...` → `@router.callback("cls")`).
 A text handler with `state=` gets the user's next plain message while their PendingInput has that
-kind; the text handler without a state is the catch-all (a question), in the last router.
+kind; the text handler without a state is the catch-all (a question), in the last router. An
+edited message gets a hint to send it again (`EDITED_ROUTE`), whatever the routers hold.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.chat import Button, Event, EventKind, Reply
+from bot.chat import Button, Event, EventKind, Reply, Send
 from bot.db.models import Role, User
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 Handler = Callable[["Context"], Awaitable[list[Reply]]]
 ENDED_INPUT = "已取消刚才等待您输入的内容。"
+EDITED_HINT = "修改后的消息我看不到,请把问题重新发一遍。"
 
 
 class UserError(Exception):
@@ -241,6 +243,8 @@ class RoutingTable:
             return exact or self._first(lambda r: r.document_routes.get("*")), f"document{suffix}"
         if event.kind is EventKind.media:  # no text to answer with (see `forwarded` for managers)
             return None, "media"
+        if event.kind is EventKind.edited:
+            return EDITED_ROUTE, "edited"
         if pending_kind is not None:
             route = self._first(lambda r: r.states.get(pending_kind))
             if route is not None:
@@ -265,6 +269,17 @@ class RoutingTable:
 
 
 FORWARDABLE = (EventKind.text, EventKind.media, EventKind.document)
+
+
+async def edited_message(ctx: Context) -> list[Reply]:
+    """An edit of a message the bot has answered (or is answering): the bot acts on messages,
+    not on their edits, so it says to send the corrected one again. Only in the private chat:
+    in a group, edits are talk like any other message, and left alone."""
+    return [Send(EDITED_HINT)]
+
+
+# Any role; an edited long text is no reason for the size refusal.
+EDITED_ROUTE = Route(edited_message, roles=None, long_text=True)
 
 
 def _suffix(file_name: str) -> str:

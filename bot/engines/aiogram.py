@@ -74,6 +74,7 @@ from bot.engines.base import (
     ALLOWED_UPDATES,
     PerUserOrder,
     callback_event,
+    edited_event,
     fit_caption,
     fit_message,
     html_or_plain,
@@ -296,6 +297,10 @@ async def _serve(services: Services, conversation: Conversation) -> None:
     @dispatcher.message()
     async def on_message(message: Message, event_update: object) -> None:
         await handle(message_event(message), getattr(event_update, "update_id", 0))
+
+    @dispatcher.edited_message()
+    async def on_edited(message: Message, event_update: object) -> None:
+        await handle(edited_event(message), getattr(event_update, "update_id", 0))
 
     @dispatcher.callback_query()
     async def on_callback(query: CallbackQuery, event_update: object) -> None:

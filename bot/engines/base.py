@@ -7,6 +7,7 @@ import logging
 import secrets
 import signal
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from html import escape
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_TOAST_UNITS = 200  # answerCallbackQuery's text
 
@@ -369,6 +370,15 @@ def message_event(message: Any) -> Event | None:
             **common,
         )
     return Event(kind=EventKind.text, text=text, **common)
+
+
+def edited_event(message: Any) -> Event | None:
+    """Translate an edited Message of either library into an `edited` Event carrying its new
+    text; None for an edit without text (a live location moving, a caption removed)."""
+    event = message_event(message)
+    if event is None or not event.text:
+        return None
+    return replace(event, kind=EventKind.edited, command="", args="", addressee="")
 
 
 def linked_html(text: str, entities: Sequence[Any] | None) -> str:

@@ -43,6 +43,7 @@ from bot.engines.base import (
     SECRET_HEADER,
     PerUserOrder,
     callback_event,
+    edited_event,
     fit_caption,
     fit_message,
     html_or_plain,
@@ -199,6 +200,8 @@ def to_event(update: Update) -> Event | None:
     """Translate a python-telegram-bot Update into an Event (None for updates we ignore)."""
     if update.callback_query is not None:
         return callback_event(update.callback_query)
+    if update.edited_message is not None:
+        return edited_event(update.edited_message)
     if update.message is None:
         return None
     return message_event(update.message)
