@@ -54,6 +54,8 @@ HANDOFF_STATE = "handoff_answer"
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
 UNANSWERED_LIMIT = 10  # questions a page of /unanswered shows
+# Two taps of 「回答」 this close are one: the second does not ask again.
+DOUBLE_TAP = timedelta(seconds=10)
 NAME_CHARS = 20  # the trainee's name in that list (a name may have 129 characters)
 QUESTION_UNITS = 200  # the start of the question there, in UTF-16 units
 MAX_ANSWER_CHARS = 1000
@@ -210,7 +212,17 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
 
 
 def start_answer(ctx: Context, question: QuestionLog) -> list[Reply]:
+    """Ask for the manager's answer to `question` (a second tap of 回答 within a few seconds only
+    says so: the prompt is already there)."""
     with ctx.services.session() as session:
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        if (
+            pending is not None
+            and pending.kind == HANDOFF_STATE
+            and pending.payload.get("question_id") == question.id
+            and utcnow() - pending.updated_at < DOUBLE_TAP
+        ):
+            return [Notice("请直接发送您的回答,我在等着。")]
         crud.set_pending(
             session,
             user_id=ctx.user.id,

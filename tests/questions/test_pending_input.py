@@ -117,3 +117,19 @@ async def test_adding_a_manager_twice_says_so(chat):
 async def test_a_refusal_reads_without_a_stray_space(chat):
     refused = await chat.say(TRAINEE, "/unanswered")
     assert "抱歉,/unanswered 只有班主任可以使用" in text_of(refused)
+
+
+async def test_a_double_tap_on_answer_asks_once(chat) -> None:  # type: ignore[no-untyped-def]
+    declined = await chat.say(TRAINEE, OUT_OF_SCOPE)
+    await chat.press(TRAINEE, button(declined, "问班主任"))
+    (to_manager,) = chat.messenger.to(MANAGER)
+    answer = to_manager[1][0][0].data
+
+    first = await chat.press(MANAGER, answer)
+    second = await chat.press(MANAGER, answer)
+
+    assert "请直接发送您的回答" in text_of(first)
+    assert [type(r).__name__ for r in second] == ["Notice"]
+    assert "我在等着" in text_of(second)
+    await chat.say(MANAGER, "下雨照常上课。")
+    assert any("下雨照常上课" in text for text, _ in chat.messenger.to(TRAINEE))
