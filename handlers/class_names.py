@@ -23,7 +23,8 @@ def name_key(name: str) -> str:
 def class_labels(classes: Iterable[TrainingClass], limit: int | None = None) -> dict[int, str]:
     """Plain-text button labels by class id, all different: the name (cut to `limit`
     characters keeping its head and tail, 「2026年国培计划(…)…第3期」), followed by the join code
-    when another listed class would show the same label."""
+    when another listed class would show the same label (the name is then cut shorter, so
+    that the label keeps to `limit`)."""
     listed = list(classes)
     shown = {c.id: c.name if limit is None else shorten(c.name, limit) for c in listed}
     counts = Counter(name_key(label) for label in shown.values())
@@ -32,6 +33,8 @@ def class_labels(classes: Iterable[TrainingClass], limit: int | None = None) -> 
         assert training_class.id is not None
         label = shown[training_class.id]
         if counts[name_key(label)] > 1:
-            label += f"(加入码 {training_class.join_code})"
+            code = f"(加入码 {training_class.join_code})"
+            name = training_class.name
+            label = (name if limit is None else shorten(name, max(limit - len(code), 8))) + code
         labels[training_class.id] = label
     return labels

@@ -24,7 +24,7 @@ from bot.db import crud
 from bot.db.models import Role, TrainingClass
 from bot.limits import shorten
 from handlers.ask import deliver
-from handlers.class_names import class_labels, name_key  # noqa: F401 (class_labels re-exported)
+from handlers.class_names import name_key
 from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 from handlers.start import MEMBERS_PREFIX, class_link
 

@@ -33,7 +33,7 @@ from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, TrainingClass, utcnow
 from bot.db.reminder_models import Reminder, ReminderStatus
 from bot.limits import shorten, utf16_length
-from handlers.classes import class_labels
+from handlers.class_names import class_labels
 from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 from scheduler import service as scheduler_service
 from scheduler.timeparse import (

@@ -17,7 +17,6 @@ Callback data: `sm:1:…` (sending a survey), `sv:1:…` (answering).
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from datetime import datetime, timedelta
 from html import escape
 
@@ -39,7 +38,7 @@ from bot.surveys.templates import (
     save_uploaded,
 )
 from handlers import survey_answer
-from handlers.classes import name_key
+from handlers.class_names import class_labels
 from handlers.routing import Context, Router, UserError
 
 log = logging.getLogger("guopei.surveys")
@@ -194,19 +193,6 @@ async def on_send_button(ctx: Context) -> list[Reply]:
     return [Notice("这个按钮已失效,请重新发送 /survey。", alert=True)]
 
 
-def class_choice_labels(classes: list[TrainingClass]) -> dict[int, str]:
-    """Button labels by class id, all different: the name cut to `CLASS_LABEL_CHARS` keeping
-    its head and tail (names of one project differ at the end: 「…培训班第3期」), with the join
-    code when two classes would still read the same."""
-    labels = {c.id: shorten(c.name, CLASS_LABEL_CHARS) for c in classes}
-    alike = Counter(name_key(label) for label in labels.values())
-    for c in classes:
-        if alike[name_key(labels[c.id])] > 1:  # type: ignore[index]
-            code = f"(加入码 {c.join_code})"
-            labels[c.id] = shorten(c.name, CLASS_LABEL_CHARS - len(code)) + code  # type: ignore[index]
-    return labels  # type: ignore[return-value]
-
-
 def choose_class(ctx: Context, key: str) -> list[Reply]:
     template = _template(ctx, key)
     with ctx.services.session() as session:
@@ -214,7 +200,7 @@ def choose_class(ctx: Context, key: str) -> list[Reply]:
         counts = {c.id: reachable_members(session, class_id=c.id) for c in classes}  # type: ignore[arg-type]
     if not classes:
         raise UserError("您还没有培训班。请先用 /newclass 班级名称 创建,并让学员加入。")
-    labels = class_choice_labels(classes)
+    labels = class_labels(classes, limit=CLASS_LABEL_CHARS)  # 「…培训班第3期」 kept
     rows = [
         [Button(f"{labels[c.id]}({counts[c.id]} 人)", f"sm:1:c:{key}:{c.id}")]  # type: ignore[index]
         for c in classes
