@@ -101,7 +101,8 @@ FIRST_USED_METHODS = (
     SendPhoto,
     GetFile,
 )
-FIRST_USED_TYPES = (InlineKeyboardMarkup, InlineKeyboardButton)
+# Built first: the responses above contain them (see bot/engines/aiogram_import.py).
+FIRST_USED_TYPES = (Message, Update, InlineKeyboardMarkup, InlineKeyboardButton)
 
 
 class BuildModelsWhenServing(BaseRequestMiddleware):
@@ -116,19 +117,15 @@ class BuildModelsWhenServing(BaseRequestMiddleware):
     ) -> Response:
         if not self.started and isinstance(method, GetUpdates | SetWebhook):
             self.started = True
-            webhook = isinstance(method, SetWebhook)  # a posted update is read by `Update`
-            types = (*FIRST_USED_TYPES, Update) if webhook else FIRST_USED_TYPES
-            thread = threading.Thread(
-                target=self.build, args=(types,), name="aiogram-models", daemon=True
-            )
+            thread = threading.Thread(target=self.build, name="aiogram-models", daemon=True)
             asyncio.get_running_loop().call_soon(thread.start)  # once the request is under way
         return await make_request(bot, method)
 
     @staticmethod
-    def build(types: tuple[type, ...]) -> None:
+    def build() -> None:
         started = time.perf_counter()
         try:
-            build_models(FIRST_USED_METHODS, types)
+            build_models(FIRST_USED_METHODS, FIRST_USED_TYPES)
         except Exception:  # they are then built on first use, as without this
             log.exception("building aiogram's models ahead failed")
             return
