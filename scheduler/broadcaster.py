@@ -827,7 +827,9 @@ def resend_failed(services: Services, *, data: str, user_id: int) -> ResendAnswe
         if original.status != BroadcastStatus.done:
             return ResendAnswer("这条群发还没有发送完毕。", refused=True)
         resend, count = rcrud.create_resend(session, broadcast_id=broadcast_id)
-        report = report_message(session, broadcast_id=broadcast_id)
+        report = report_message(
+            session, broadcast_id=broadcast_id, bot_username=services.bot_username
+        )
         if resend is None:
             if rcrud.resend_of(session, broadcast_id=broadcast_id) is not None:
                 notice = "已经重发过了,不会再发一次。"
