@@ -10,6 +10,7 @@ import asyncio
 import logging
 import threading
 import time
+from typing import Any
 
 # isort: off
 import bot.engines.aiogram_import  # noqa: F401  (first: aiogram's models built on first use)
@@ -18,10 +19,6 @@ import bot.engines.aiogram_import  # noqa: F401  (first: aiogram's models built 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
@@ -103,23 +100,34 @@ FIRST_USED_METHODS = (
 )
 # Built first: the responses above contain them (see bot/engines/aiogram_import.py).
 FIRST_USED_TYPES = (Message, Update, InlineKeyboardMarkup, InlineKeyboardButton)
+MAX_MODELS_WAIT_SECONDS = 10.0  # past that (a stuck build?) a response builds its own
 
 
-class BuildModelsWhenServing(BaseRequestMiddleware):
-    """Starts `build_models` in a thread at the first getUpdates (or setWebhook): start-up
-    does not wait for it, and the first reply finds the models built."""
+class ModelsBuiltAheadSession(AiohttpSession):
+    """aiogram's HTTP session, which also builds the models the first updates and replies
+    need (`build_models`) in a thread, started at the first getUpdates (or setWebhook): start-up
+    does not wait for it, and the first reply finds them built. A response that arrives while
+    they are being built (updates queued while the bot was down) waits for them: the event loop
+    would only spend that time building its own copies of the same models."""
 
-    def __init__(self) -> None:
-        self.started = False
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.builder: threading.Thread | None = None
 
-    async def __call__(
-        self, make_request: NextRequestMiddlewareType, bot: Bot, method: TelegramMethod
-    ) -> Response:
-        if not self.started and isinstance(method, GetUpdates | SetWebhook):
-            self.started = True
-            thread = threading.Thread(target=self.build, name="aiogram-models", daemon=True)
-            asyncio.get_running_loop().call_soon(thread.start)  # once the request is under way
-        return await make_request(bot, method)
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ) -> Any:
+        if self.builder is None and isinstance(method, GetUpdates | SetWebhook):
+            self.builder = threading.Thread(target=self.build, name="aiogram-models", daemon=True)
+            asyncio.get_running_loop().call_soon(self.builder.start)  # once the request is sent
+        return await super().make_request(bot, method, timeout)
+
+    def check_response(
+        self, bot: Bot, method: TelegramMethod[Any], status_code: int, content: str
+    ) -> Response[Any]:
+        if self.builder is not None and self.builder.is_alive():
+            self.builder.join(MAX_MODELS_WAIT_SECONDS)
+        return super().check_response(bot, method, status_code, content)
 
     @staticmethod
     def build() -> None:
@@ -265,8 +273,7 @@ async def _serve(services: Services, conversation: Conversation) -> None:
 
     settings = services.settings
     assert settings.token, "run() needs BOT_TOKEN"
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.api_base))
-    session.middleware(BuildModelsWhenServing())
+    session = ModelsBuiltAheadSession(api=TelegramAPIServer.from_base(settings.api_base))
     bot = Bot(
         settings.token,
         session=session,
