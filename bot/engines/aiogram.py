@@ -87,19 +87,14 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 HTML = ParseMode.HTML
 
-# What the first updates and replies use, in the order they need it: built in the background
-# once the bot polls (or has set its webhook), instead of by the first reply (≈ 0.5 s late).
-FIRST_USED_METHODS = (
-    GetUpdates,
-    SendMessage,
-    AnswerCallbackQuery,
-    EditMessageText,
-    SendDocument,
-    SendPhoto,
-    GetFile,
-)
-# Built first: the responses above contain them (see bot/engines/aiogram_import.py).
-FIRST_USED_TYPES = (Message, Update, InlineKeyboardMarkup, InlineKeyboardButton)
+# What the first updates and replies use, built in the background once the bot polls (or has
+# set its webhook) instead of by the first reply (≈ 0.5 s late): first what an update and a
+# text reply need (Message and Update first: the responses contain them, and reuse them, see
+# bot/engines/aiogram_import.py), then what buttons, edits and files need.
+FIRST_REPLY_TYPES = (Message, Update)
+FIRST_REPLY_METHODS = (GetUpdates, SendMessage)
+LATER_TYPES = (InlineKeyboardMarkup, InlineKeyboardButton)
+LATER_METHODS = (AnswerCallbackQuery, EditMessageText, SendDocument, SendPhoto, GetFile)
 MAX_MODELS_WAIT_SECONDS = 10.0  # past that (a stuck build?) a response builds its own
 
 
@@ -107,18 +102,22 @@ class ModelsBuiltAheadSession(AiohttpSession):
     """aiogram's HTTP session, which also builds the models the first updates and replies
     need (`build_models`) in a thread, started at the first getUpdates (or setWebhook): start-up
     does not wait for it, and the first reply finds them built. A response that arrives while
-    they are being built (updates queued while the bot was down) waits for them: the event loop
-    would only spend that time building its own copies of the same models."""
+    those of an update and a reply are being built (updates queued while the bot was down)
+    waits for them: the event loop would only spend that time building its own copies."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.builder: threading.Thread | None = None
+        self.first_reply_built = threading.Event()
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
     ) -> Any:
         if self.builder is None and isinstance(method, GetUpdates | SetWebhook):
-            self.builder = threading.Thread(target=self.build, name="aiogram-models", daemon=True)
+            self.builder = threading.Thread(
+                target=self.build, args=(self.first_reply_built,), name="aiogram-models"
+            )
+            self.builder.daemon = True
             asyncio.get_running_loop().call_soon(self.builder.start)  # once the request is sent
         return await super().make_request(bot, method, timeout)
 
@@ -126,18 +125,27 @@ class ModelsBuiltAheadSession(AiohttpSession):
         self, bot: Bot, method: TelegramMethod[Any], status_code: int, content: str
     ) -> Response[Any]:
         if self.builder is not None and self.builder.is_alive():
-            self.builder.join(MAX_MODELS_WAIT_SECONDS)
+            self.first_reply_built.wait(MAX_MODELS_WAIT_SECONDS)
         return super().check_response(bot, method, status_code, content)
 
     @staticmethod
-    def build() -> None:
+    def build(first_reply_built: threading.Event) -> None:
         started = time.perf_counter()
         try:
-            build_models(FIRST_USED_METHODS, FIRST_USED_TYPES)
+            try:
+                build_models(FIRST_REPLY_METHODS, FIRST_REPLY_TYPES)
+            finally:
+                first_reply_built.set()
+            first_reply = time.perf_counter() - started
+            build_models(LATER_METHODS, LATER_TYPES)
         except Exception:  # they are then built on first use, as without this
             log.exception("building aiogram's models ahead failed")
             return
-        log.info("aiogram models built ahead in %.0f ms", (time.perf_counter() - started) * 1000)
+        log.info(
+            "aiogram models built ahead in %.0f ms (those of a first reply in %.0f ms)",
+            (time.perf_counter() - started) * 1000,
+            first_reply * 1000,
+        )
 
 
 def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:

@@ -27,7 +27,8 @@ FIRST_UPDATE_AND_REPLY = textwrap.dedent(
 
     construction.complete_model_class = counted
     before = SendMessage.__pydantic_complete__
-    engine.ModelsBuiltAheadSession.build()
+    import threading
+    engine.ModelsBuiltAheadSession.build(threading.Event())
     ahead = list(built)
     built.clear()
     # What the first /help does: the getUpdates answer, the reply, Telegram's answer to it.
