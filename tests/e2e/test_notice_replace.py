@@ -17,34 +17,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.knowledge.samples import MUSIC, online_study_notice
+
 ADMIN, TRAINEE = 900, 1001
-
-
-def notice(count: str, due: str) -> bytes:
-    return (
-        "某省教育厅关于做好2031年乡村教师网络研修管理的通知\n"
-        "某教〔2031〕3号\n"
-        "各市、县(区)教育局:\n"
-        "一、研修要求\n"
-        f"参训教师每月须完成不少于{count}篇网络研修日志,每篇不少于八百字,由辅导教师审阅评分。\n"
-        "二、材料报送\n"
-        f"请各市于2031年{due}前将研修总结报送省项目办。\n"
-        "某省教育厅\n"
-        "2031年3月1日\n"
-    ).encode()
-
-
-MUSIC = (
-    "某省教育厅关于开展2031年乡村音乐教师器乐教学专项培训的通知\n"
-    "某教〔2031〕44号\n"
-    "各市、县(区)教育局:\n"
-    "一、培训内容\n"
-    "本次器乐教学专项培训设口风琴合奏、竖笛识谱、课堂打击乐编配三个模块,每个模块集中研修两天。\n"
-    "二、名额分配\n"
-    "每县推荐两名乡村学校音乐教师参加,由县教师发展中心统一报名。\n"
-    "某省教育厅\n"
-    "2031年4月2日\n"
-)
 
 
 def button(call, label: str) -> str:
@@ -82,11 +57,11 @@ def test_replace_remove_and_cli_changes_reach_the_running_bot(
         return tg.wait_for(method=method, text_contains=expected, after=mark, timeout=30)
 
     question = "网络研修日志每月要写几篇"
-    upload(notice("三", "6月30日"), "已加入知识库")
+    upload(online_study_notice("三", "6月30日").encode(), "已加入知识库")
     assert "不少于三篇" in say(TRAINEE, question, "某教〔2031〕3号").text
 
     # A corrected version: the admin is asked, and nothing changes before the answer.
-    asked = upload(notice("五", "7月15日"), "可能是它的新版本")
+    asked = upload(online_study_notice("五", "7月15日").encode(), "可能是它的新版本")
     assert "某教〔2031〕3号" in asked.text and "研修通知.txt" in asked.text
     labels = [text for text, _ in asked.buttons]
     assert any("替换旧版本" in t for t in labels) and any("另存为新通知" in t for t in labels)

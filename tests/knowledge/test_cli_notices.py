@@ -15,31 +15,7 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from bot.cli_knowledge import register
-
-
-def notice(count: str, due: str) -> str:
-    return (
-        "某省教育厅关于做好2031年乡村教师网络研修管理的通知\n"
-        "某教〔2031〕3号\n"
-        "各市、县(区)教育局:\n"
-        "一、研修要求\n"
-        f"参训教师每月须完成不少于{count}篇网络研修日志,每篇不少于八百字,由辅导教师审阅评分。\n"
-        "二、材料报送\n"
-        f"请各市于2031年{due}前将研修总结报送省项目办。\n"
-        "某省教育厅\n"
-        "2031年3月1日\n"
-    )
-
-
-MUSIC = (
-    "某省教育厅关于开展2031年乡村音乐教师器乐教学专项培训的通知\n"
-    "某教〔2031〕44号\n"
-    "各市、县(区)教育局:\n"
-    "一、培训内容\n"
-    "本次器乐教学专项培训设口风琴合奏、竖笛识谱、课堂打击乐编配三个模块,每个模块集中研修两天。\n"
-    "某省教育厅\n"
-    "2031年4月2日\n"
-)
+from tests.knowledge.samples import MUSIC, online_study_notice
 
 
 @pytest.fixture
@@ -61,7 +37,7 @@ def run(app: typer.Typer, *args: str, input: bytes | str | None = None):
 def test_ingest_walks_a_folder(app: typer.Typer, tmp_path: Path) -> None:
     folder = tmp_path / "incoming"
     (folder / "sub").mkdir(parents=True)
-    (folder / "wl.txt").write_text(notice("三", "6月30日"), encoding="utf-8")
+    (folder / "wl.txt").write_text(online_study_notice("三", "6月30日"), encoding="utf-8")
     (folder / "sub" / "yinyue.txt").write_text(MUSIC, encoding="utf-8")
     (folder / "photo.png").write_bytes(b"\x89PNG")
     (folder / ".hidden.txt").write_text(MUSIC, encoding="utf-8")
@@ -81,10 +57,10 @@ def test_new_version_held_then_replaced_listed_removed_restored(
 ) -> None:
     (tmp_path / "v1").mkdir()
     (tmp_path / "v2").mkdir()
-    (tmp_path / "v1" / "wl.txt").write_text(notice("三", "6月30日"), encoding="utf-8")
-    (tmp_path / "v2" / "wl.txt").write_text(notice("五", "7月15日"), encoding="utf-8")
+    (tmp_path / "v1" / "wl.txt").write_text(online_study_notice("三", "6月30日"), encoding="utf-8")
+    (tmp_path / "v2" / "wl.txt").write_text(online_study_notice("五", "7月15日"), encoding="utf-8")
     crlf = tmp_path / "wl-crlf.txt"
-    crlf.write_bytes(notice("三", "6月30日").replace("\n", "\r\n").encode("gb18030"))
+    crlf.write_bytes(online_study_notice("三", "6月30日").replace("\n", "\r\n").encode("gb18030"))
     assert run(app, "ingest", str(tmp_path / "v1" / "wl.txt")).exit_code == 0
 
     same = run(app, "ingest", str(crlf))

@@ -9,21 +9,7 @@ import pytest
 
 from knowledge import IngestError, KnowledgeBase
 from knowledge import kb as kb_module
-
-
-def notice(count: str, due: str) -> str:
-    return (
-        "某省教育厅关于做好2031年乡村教师网络研修管理的通知\n"
-        "某教〔2031〕3号\n"
-        "各市、县(区)教育局:\n"
-        "一、研修要求\n"
-        f"参训教师每月须完成不少于{count}篇网络研修日志,每篇不少于八百字,由辅导教师审阅评分。\n"
-        "二、材料报送\n"
-        f"请各市于2031年{due}前将研修总结报送省项目办。\n"
-        "某省教育厅\n"
-        "2031年3月1日\n"
-    )
-
+from tests.knowledge.samples import online_study_notice
 
 QUESTION = "网络研修日志每月要写几篇"
 
@@ -40,7 +26,7 @@ def dues(kb: KnowledgeBase) -> list[str]:
 def test_copies_with_other_line_ends_encoding_or_newlines_are_duplicates(
     kb: KnowledgeBase, tmp_path: Path
 ) -> None:
-    text = notice("三", "6月30日")
+    text = online_study_notice("三", "6月30日")
     files = {
         "wl.txt": text.encode(),
         "wl-crlf.txt": text.replace("\n", "\r\n").encode(),
@@ -67,8 +53,8 @@ def test_a_new_version_is_held_then_replaces_the_old_one(
     (tmp_path / "v1").mkdir()
     (tmp_path / "v2").mkdir()
     old, new = tmp_path / "v1" / "wl.txt", tmp_path / "v2" / "wl.txt"
-    old.write_text(notice("三", "6月30日"), encoding="utf-8")
-    new.write_text(notice("五", "7月15日"), encoding="utf-8")
+    old.write_text(online_study_notice("三", "6月30日"), encoding="utf-8")
+    new.write_text(online_study_notice("五", "7月15日"), encoding="utf-8")
     kb.ingest([old])
 
     held = kb.ingest([new], on_same="ask")[0]
@@ -91,12 +77,12 @@ def test_a_new_version_is_held_then_replaces_the_old_one(
 
     # Kept beside it when asked to; "replace" retires whatever has the same 文号.
     third = tmp_path / "wl3.txt"
-    third.write_text(notice("六", "8月1日"), encoding="utf-8")
+    third.write_text(online_study_notice("六", "8月1日"), encoding="utf-8")
     kept = kb.ingest([third], on_same="keep")[0]
     assert kept.same_as == ["wl.txt"] and kept.stored_as and not kept.replaced
     assert sorted(dues(kb)) == ["2031-07-15", "2031-08-01"]
     fourth = tmp_path / "wl4.txt"
-    fourth.write_text(notice("七", "9月1日"), encoding="utf-8")
+    fourth.write_text(online_study_notice("七", "9月1日"), encoding="utf-8")
     last = kb.ingest([fourth], on_same="replace")[0]
     assert sorted(last.replaced) == ["wl.txt", "wl3.txt"] and dues(kb) == ["2031-09-01"]
 
@@ -105,7 +91,7 @@ def test_remove_and_restore_uploaded_and_shipped_notices(
     kb: KnowledgeBase, tmp_path: Path
 ) -> None:
     source = tmp_path / "wl.txt"
-    source.write_text(notice("三", "6月30日"), encoding="utf-8")
+    source.write_text(online_study_notice("三", "6月30日"), encoding="utf-8")
     kb.ingest([source])
     files = kb.notice_files()
     assert files[0]["name"] == "wl.txt" and not files[0]["shipped"]
@@ -140,7 +126,7 @@ def test_another_process_changes_are_seen_before_answering(
     serving = KnowledgeBase.open(tmp_path / "index", tmp_path / "notices")
     assert not serving.changed()
     source = tmp_path / "wl.txt"
-    source.write_text(notice("三", "6月30日"), encoding="utf-8")
+    source.write_text(online_study_notice("三", "6月30日"), encoding="utf-8")
     other = KnowledgeBase.open(tmp_path / "index", tmp_path / "notices")  # `guopei-bot ingest`
     other.ingest([source])
 
@@ -165,13 +151,15 @@ def test_an_added_or_removed_notice_is_seen_at_once_a_rewrite_within_a_period(
     serving = KnowledgeBase.open(tmp_path / "index", tmp_path / "notices")
     assert not serving.changed()
     source = tmp_path / "wl.txt"
-    source.write_text(notice("三", "6月30日"), encoding="utf-8")
+    source.write_text(online_study_notice("三", "6月30日"), encoding="utf-8")
     other = KnowledgeBase.open(tmp_path / "index", tmp_path / "notices")  # `guopei-bot ingest`
     other.ingest([source])
     assert serving.changed() and serving.refresh()  # at once, though the period is an hour
 
     stored = tmp_path / "notices" / "wl.txt"
-    stored.write_text(notice("五", "6月30日"), encoding="utf-8")  # in place: same name
+    stored.write_text(
+        online_study_notice("五", "6月30日"), encoding="utf-8"
+    )  # in place: same name
     assert not serving.changed()  # looked less than CHECK_SECONDS ago
     serving._checked_at -= kb_module.CHECK_SECONDS
     assert serving.changed()
