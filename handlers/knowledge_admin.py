@@ -114,25 +114,22 @@ def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboar
     question, cut before escaping), so a page stays within Telegram's 4,096 units."""
     since = utcnow() - timedelta(days=days)
     with ctx.services.session() as session:
-        total, questions = question_crud.unanswered_page(
-            session,
-            manager_id=ctx.user.id,
-            since=since,
-            everyone=ctx.role is Role.admin,
-            offset=page * UNANSWERED_LIMIT,
-            limit=UNANSWERED_LIMIT,
-        )
-        pages = max(1, -(-total // UNANSWERED_LIMIT))
-        if total and not questions:  # answered meanwhile: the last page there is
-            page = pages - 1
-            total, questions = question_crud.unanswered_page(
+
+        def page_of(number: int) -> tuple[int, list[question_crud.UnansweredQuestion]]:
+            return question_crud.unanswered_page(
                 session,
                 manager_id=ctx.user.id,
                 since=since,
                 everyone=ctx.role is Role.admin,
-                offset=page * UNANSWERED_LIMIT,
+                offset=number * UNANSWERED_LIMIT,
                 limit=UNANSWERED_LIMIT,
             )
+
+        total, questions = page_of(page)
+        pages = max(1, -(-total // UNANSWERED_LIMIT))
+        if total and not questions:  # answered meanwhile: the last page there is
+            page = pages - 1
+            total, questions = page_of(page)
         askers = {q.latest.user_id: session.get(User, q.latest.user_id) for q in questions}
     if not questions:
         return f"👍 最近 {days} 天没有待解答的问题。", ()
