@@ -30,9 +30,12 @@ GREETING = {
         "您好,{name}!我是国培助手 🤖\n"
         "可以直接向我提问国培计划的政策,比如「国培计划的培训经费怎么管理?」"
     ),
-    Role.manager: "您好,{name}班主任!我是国培助手 🤖\n您可以创建培训班、发送提醒和满意度调查。",
+    Role.manager: "您好,{name}!我是国培助手 🤖\n您可以创建培训班、发送提醒和满意度调查。",
     Role.admin: "您好,{name}!您是国培助手的管理员。",
 }
+
+# A name that already ends with one of these is not given 「班主任」 again.
+TITLES = ("老师", "老師", "班主任", "教授")
 
 HELP_BY_ROLE = {
     Role.trainee: (
@@ -65,6 +68,17 @@ HELP_BY_ROLE = {
 }
 
 
+def greeting_name(first_name: str | None, role: Role) -> str:
+    """How the greeting addresses the user: a manager as 「王芳班主任」, but 「张老师」 and
+    「李班主任」 as they are (not 「张老师班主任」); 「老师」 or 「班主任」 without a name."""
+    name = (first_name or "").strip()
+    if role is not Role.manager:
+        return name or "老师"
+    if not name:
+        return "班主任"
+    return name if name.endswith(TITLES) else f"{name}班主任"
+
+
 def help_text(role: Role) -> str:
     """The help for a role includes the help of every role below it."""
     text = HELP_BY_ROLE[Role.trainee]
@@ -80,7 +94,7 @@ async def start(ctx: Context) -> list[Reply]:
     """Greet the user, or join the class whose code came in the deep link."""
     if ctx.event.args.strip():
         return join_by_code(ctx, ctx.event.args)
-    name = escape(ctx.user.first_name or "老师")
+    name = escape(greeting_name(ctx.user.first_name, ctx.role))
     return [Send(GREETING[ctx.role].format(name=name) + "\n\n" + help_text(ctx.role))]
 
 
