@@ -13,7 +13,7 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -c "import bot, telegram, aiogram, jieba, sqlmodel"
+	$(BIN)/python -c "import bot, telegram, aiogram, jieba, sqlmodel, regex"
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -32,6 +32,7 @@ from bot.limits import (
     MAX_CAPTION_UNITS,
     MAX_MESSAGE_UNITS,
     fit_html,
+    graphemes,
     utf16_length,
     visible_length,
     visible_text,
@@ -70,11 +71,11 @@ def fit_toast(text: str) -> str:
     if utf16_length(text) <= MAX_TOAST_UNITS:
         return text
     units, kept = 0, []
-    for char in text:
-        units += utf16_length(char)
+    for cluster in graphemes(text):  # never half an emoji
+        units += utf16_length(cluster)
         if units > MAX_TOAST_UNITS - 1:
             break
-        kept.append(char)
+        kept.append(cluster)
     log.warning(
         "toast of %d UTF-16 units cut to Telegram's %d (a handler forgot the limit)",
         utf16_length(text),

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.limits import MAX_MESSAGE_UNITS, fit_html, shorten, utf16_length, visible_length
+from bot.limits import (
+    MAX_MESSAGE_UNITS,
+    fit_html,
+    graphemes,
+    shorten,
+    utf16_length,
+    visible_length,
+)
 
 
 def test_emoji_count_two_units_and_tags_count_nothing() -> None:
@@ -93,3 +100,42 @@ def test_what_fit_html_leaves_is_taken_by_a_parser_as_strict_as_telegram() -> No
                 body = shown.removesuffix("\n……(内容过长,以下省略)")
                 assert visible_text(text).startswith(body)
     assert cut > 20  # the inputs did exercise the cutting
+
+
+# Emoji that are one picture but several code points: a family (joined by ZWJ), a thumb with
+# a skin tone, a flag (two regional indicators), and a letter with a combining accent.
+FAMILY, THUMB, FLAG, ACCENT = "👨\u200d👩\u200d👧", "👍🏽", "🇨🇳", "e\u0301"
+
+
+def test_shorten_never_cuts_an_emoji_in_half() -> None:
+    for emoji in (FAMILY, THUMB, FLAG, ACCENT):
+        name = emoji * 12 + "语文班" + emoji * 12
+        for limit in range(4, len(name)):
+            short = shorten(name, limit)
+            assert len(short) <= limit and "…" in short
+            head, tail = short.split("…")
+            clusters = graphemes(name)
+            assert graphemes(head) == clusters[: len(graphemes(head))], (limit, short)
+            assert graphemes(tail) == clusters[len(clusters) - len(graphemes(tail)) :], short
+
+
+def test_a_member_named_with_emoji_keeps_them_whole_on_the_button() -> None:
+    assert shorten(f"王芳{FAMILY}{THUMB}{FLAG}语文一班", 12) == f"王芳{FAMILY}…文一班"
+    assert shorten(f"{FLAG}{FLAG}王芳{THUMB}", 4) == f"{FLAG}…"
+
+
+def test_fit_html_cuts_a_long_line_between_emoji_not_inside_one() -> None:
+    for emoji in (FAMILY, THUMB, FLAG, ACCENT):
+        fitted = fit_html(emoji * 3000)
+        body = fitted.removesuffix("\n……(内容过长,以下省略)")
+        assert body != fitted and visible_length(fitted) <= MAX_MESSAGE_UNITS
+        assert body == emoji * (len(body) // len(emoji)), emoji
+
+
+def test_a_long_toast_is_cut_between_emoji() -> None:
+    from bot.engines.base import fit_toast
+
+    toast = fit_toast(FAMILY * 100)
+    assert toast.endswith("…") and utf16_length(toast) <= 200
+    kept = toast.removesuffix("…")
+    assert kept and kept == FAMILY * (len(kept) // len(FAMILY))
