@@ -78,6 +78,18 @@ def intent_rewrites() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(rules)
 
 
+# 「19年国培」, 「这笔22年的预算」: a trainee's two-digit year, where it cannot be a duration
+# (「工作20年」, 「教龄满15年」, 「10年以上」 keep theirs).
+SHORT_YEAR = re.compile(
+    r"(?:^|(?<=[\s,,。;;!?!?、这那笔是在从到和至或]))([012]\d)年(?![以内后前多来间左级])"
+)
+
+
+def expand_short_years(text: str) -> str:
+    """The question with its two-digit years written out: 19年国培 → 2019年国培."""
+    return SHORT_YEAR.sub(lambda match: f"20{match.group(1)}年", text)
+
+
 def rewrite_intents(text: str) -> str:
     """The normalised question with its colloquial phrasings put in the notices' words."""
     for pattern, replacement in intent_rewrites():

@@ -21,6 +21,7 @@ from knowledge.analyzer import (
     FUNCTION_CHARS,
     Analyzer,
     enumeration_words,
+    expand_short_years,
     fold_text,
     rewrite_intents,
 )
@@ -229,6 +230,7 @@ class Ranker:
 
     def rank(self, text: str, k: int) -> Ranking:
         """The best `k` passages for a normalised question, or a reason to decline it."""
+        text = expand_short_years(text)
         if set(YEAR.findall(text)) - self._known_years:
             # 「1998年下达了多少资金」: no notice speaks of that year; any hit is another year's.
             return Ranking([], "out_of_scope", False)

@@ -127,3 +127,33 @@ def test_a_word_present_only_through_a_part_of_it_counts_less(kb: KnowledgeBase)
     answer = kb.ask("学分管理是哪个文件规定的,文号多少")
 
     assert answer.answered and answer.hits[0].doc_number == "教师〔2016〕12号"
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("09年那个国培主要想提高哪类老师的素质", "重点提高农村教师素质"),
+        ("13年出的国培管理办法有几个,都叫啥", "示范性远程培训项目管理办法"),
+    ],
+)
+def test_a_two_digit_year_is_the_year(kb: KnowledgeBase, question: str, phrase: str) -> None:
+    answer = kb.ask(question)
+    assert answer.answered and phrase in answer.hits[0].text
+    written_out = question.replace("09年", "2009年").replace("13年", "2013年")
+    assert kb.ask(written_out).hits[0] == answer.hits[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("俺在幼儿园上班 19年国培给幼师安排多不", "俺在幼儿园上班 2019年国培给幼师安排多不"),
+        ("这笔22年的预算", "这笔2022年的预算"),
+        ("19年底前报送吗", "2019年底前报送吗"),
+        ("工作20年的老师能参加吗", "工作20年的老师能参加吗"),
+        ("教龄满15年", "教龄满15年"),
+        ("10年以上教龄", "10年以上教龄"),
+        ("2019年国培", "2019年国培"),
+    ],
+)
+def test_only_a_year_is_written_out_not_a_duration(text: str, expanded: str) -> None:
+    assert ranking.expand_short_years(text) == expanded
