@@ -66,6 +66,9 @@ class Event:
     # The text as Telegram HTML with its hidden links kept (「点击此处」 → <a href=…>), when it
     # has any; "" otherwise (escape `text` then).
     html: str = ""
+    # The bot whose message this one answers with Telegram's 「回复」 (its username,
+    # "guopei_bot"); "" when it replies to a person's message or to none.
+    replied_to_bot: str = ""
 
     @property
     def is_private(self) -> bool:

@@ -5,10 +5,11 @@ the handler, turns a `UserError` into a polite refusal, and logs one line per up
 
 In a group the bot answers only its commands (`/ask …`, `/cmd@this_bot`) and its buttons: other
 messages there are talk between people and left alone before anything else (no size check, no
-refusal), a command addressed to another bot (`/start@other_bot`) is ignored in every chat, and
-an unknown command is ignored in a group. The input the bot is waiting for (a survey's text
-answer, a reply to a trainee …) was asked for in the private chat: only a message there answers
-or ends it.
+refusal), except a text replying to one of the bot's own messages, which gets a hint how to ask
+there (`GROUP_REPLY_HINT`: plain text in a group is no question). A command addressed to
+another bot (`/start@other_bot`) is ignored in every chat, and an unknown command is ignored in
+a group. The input the bot is waiting for (a survey's text answer, a reply to a trainee …) was
+asked for in the private chat: only a message there answers or ends it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ INTERNAL_ERROR = "抱歉,处理时出了点问题,已记录下来。请稍后再
 TOO_LONG = "消息太长了({length} 字)。请控制在 {limit} 字以内,分几次发送。"
 TEXT_ONLY = "我只能看懂文字消息。有政策问题请直接用文字提问。"
 TEXT_ONLY_ADMIN = "要把通知加入知识库,请发送 txt/md/html/pdf/docx 文件。"
+GROUP_REPLY_HINT = (
+    "在群里提问请用 /ask 加问题,例如 /ask 培训期间的交通费怎么报销;也可以私聊我直接提问。"
+)
 # A message is taken as the input the bot asked for (a survey's text answer, a reply to a
 # trainee …) only this long after asking: later, or after any command, it is a new message.
 PENDING_INPUT_TTL = timedelta(minutes=30)
@@ -77,14 +81,18 @@ class Conversation:
         if event.kind is EventKind.command and not self._addressed_to_us(event):
             return [], "other_bot"
         if not event.is_private and event.kind not in (EventKind.command, EventKind.callback):
+            if event.kind is EventKind.text and self._is_us(event.replied_to_bot):
+                return [Send(GROUP_REPLY_HINT)], "group_reply"
             return [], "group_message"
         with self.services.update_scope():
             return await self._route(event)
 
     def _addressed_to_us(self, event: Event) -> bool:
         """A command names no bot, or this one (`/ask@Guopei_Bot` is /ask)."""
-        addressee = event.addressee.lower()
-        return not addressee or addressee == self.services.bot_username.lower()
+        return not event.addressee or self._is_us(event.addressee)
+
+    def _is_us(self, username: str) -> bool:
+        return bool(username) and username.lower() == self.services.bot_username.lower()
 
     async def _route(self, event: Event) -> tuple[list[Reply], str]:
         with self.services.session() as session:

@@ -1,5 +1,6 @@
 """Questions to the knowledge base: any plain text in a private chat, or `/ask 问题` anywhere
-(groups included; plain text in a group is not a question).
+(groups included; plain text in a group is not a question, and a reply there to the bot's own
+message gets a hint to use /ask, see bot/conversation.py).
 
 The answer quotes the best clause with the matched words in bold, then cites its notice
 (《title》 文号 · date · clause). Buttons under it, all re-checked on the server (only the asker

@@ -333,6 +333,7 @@ def message_event(message: Any) -> Event | None:
         return None
     forwarded = message.forward_origin is not None
     media = media_of(message)
+    replied = message.reply_to_message.from_user if message.reply_to_message else None
     common: dict[str, Any] = {
         "user_id": sender.id,
         "chat_id": message.chat.id,
@@ -344,6 +345,7 @@ def message_event(message: Any) -> Event | None:
         "message_id": message.message_id,
         "forwarded": forwarded,
         "media": media,
+        "replied_to_bot": (replied.username or "") if replied and replied.is_bot else "",
     }
     if message.document is not None and media != "animation":
         document = Document(

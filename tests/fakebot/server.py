@@ -793,7 +793,8 @@ class FakeTelegram:
         username: str | None = None,
         reply_to_message_id: int | None = None,
     ) -> int:
-        """Queue a text message from a user; returns the update_id."""
+        """Queue a text message from a user (with `reply_to_message_id`, Telegram's 「回复」 to
+        that message of the chat); returns the update_id."""
         content: dict[str, Any] = {"text": text}
         m = re.match(r"/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", text)
         if m:
@@ -804,8 +805,10 @@ class FakeTelegram:
             if reply_to_message_id is not None:
                 cid = user_id if chat_id is None else chat_id
                 orig = self._messages.get(cid, {}).get(reply_to_message_id)
-                if orig is not None:
-                    content["reply_to_message"] = orig
+                if orig is not None:  # as Telegram: without the replied message's own reply
+                    content["reply_to_message"] = {
+                        k: v for k, v in orig.items() if k != "reply_to_message"
+                    }
             msg = self._user_message(user_id, chat_id, chat_type, first_name, username, **content)
             return self._queue({"message": msg})
 
