@@ -222,7 +222,8 @@ class Messenger(ABC):
 
     Implementations must raise `RetryAfter`, `Unreachable` or `TransientError` for the
     corresponding Telegram failures, never their library's own exception types, and must not
-    retry by themselves: the broadcaster owns the pacing.
+    retry by themselves: the broadcaster owns the pacing. `download` is the exception: someone
+    waits for it and nothing paces it.
     """
 
     @abstractmethod
@@ -239,7 +240,8 @@ class Messenger(ABC):
 
     @abstractmethod
     async def download(self, file_id: str) -> bytes:
-        """Fetch the bytes of a file a user sent."""
+        """Fetch the bytes of a file a user sent: a 5xx or network error of getFile or of the
+        file itself is tried again with a short pause (`patiently`), a 4xx is not."""
 
     @abstractmethod
     async def set_menu(self, scope: MenuScope) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import bot.engines.aiogram_import  # noqa: F401  (first: aiogram's models built on first use)
 
 # isort: on
+import aiohttp
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -233,12 +234,21 @@ class AiogramMessenger(Messenger):
         return Sent(chat_id=message.chat.id, message_id=message.message_id)
 
     async def download(self, file_id: str) -> bytes:
+        return await chat.patiently(lambda: self._download_once(file_id))
+
+    async def _download_once(self, file_id: str) -> bytes:
         try:
             telegram_file = await self.bot.get_file(file_id)
             assert telegram_file.file_path is not None
             data = await self.bot.download_file(telegram_file.file_path)
         except TelegramAPIError as error:
             raise translate(error) from None
+        # The file itself comes over plain aiohttp, whose errors are not aiogram's.
+        except aiohttp.ClientResponseError as error:
+            failed = chat.TransientError if error.status >= 500 else chat.DeliveryError
+            raise failed(f"file download: HTTP {error.status}") from None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise chat.TransientError(f"file download: {type(error).__name__}") from None
         assert data is not None
         return data.read()
 

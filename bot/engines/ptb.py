@@ -175,10 +175,13 @@ class PtbMessenger(Messenger):
         return Sent(chat_id=message.chat_id, message_id=message.message_id)
 
     async def download(self, file_id: str) -> bytes:
+        return await chat.patiently(lambda: self._download_once(file_id))
+
+    async def _download_once(self, file_id: str) -> bytes:
         try:
             telegram_file = await self.bot.get_file(file_id)
             return bytes(await telegram_file.download_as_bytearray())
-        except TelegramError as error:
+        except TelegramError as error:  # a 5xx or a network error is a NetworkError: transient
             raise translate(error) from None
 
     async def set_menu(self, scope: MenuScope) -> None:

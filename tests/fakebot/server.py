@@ -582,6 +582,7 @@ class FakeTelegram:
         self._webhook_wake: asyncio.Event | None = None
         self._webhook_last_error = ""
         self._fail_next: dict[str | None, list[int]] = {}
+        self._fail_downloads: list[int] = []  # statuses for the next file downloads
         self._send_window: deque[float] = deque()
         self._chat_windows: dict[Any, deque[float]] = {}
         self._stats = {
@@ -1129,6 +1130,12 @@ class FakeTelegram:
         with self._cond:
             self._fail_next.setdefault(method, []).extend([status] * count)
 
+    def fail_next_download(self, status: int = 502, count: int = 1) -> None:
+        """The next `count` file downloads (`/file/bot<token>/<path>`, after getFile) get HTTP
+        `status`; `fail_next("getFile")` fails the getFile call before them."""
+        with self._cond:
+            self._fail_downloads.extend([status] * count)
+
     def stats(self) -> dict:
         with self._cond:
             per_method: dict[str, int] = {}
@@ -1167,6 +1174,10 @@ class FakeTelegram:
                 return self._json(401, ApiError(401, "Unauthorized").body())
             with self._cond:
                 content = self._files_by_path.get(file_path)
+                failure = self._fail_downloads.pop(0) if self._fail_downloads else None
+            if failure is not None:
+                desc = STATUS_DESCRIPTIONS.get(failure, f"Error {failure}")
+                return self._json(failure, ApiError(failure, desc).body())
             if content is None:
                 return self._json(404, ApiError(404, "Not Found").body())
             return web.Response(body=content, content_type="application/octet-stream")
