@@ -382,7 +382,10 @@ def print_answer(console: Console, answer: Answer) -> None:
     if answer.curated_answer:
         console.print(f"  [green]{escape(answer.curated_answer)}[/green]")
     if not answer.answered:
-        console.print(f"  [yellow]无法回答({answer.reason})[/yellow]")
+        from knowledge.models import DECLINE_REASONS
+
+        why = DECLINE_REASONS.get(answer.reason or "", "")
+        console.print(f"  [yellow]无法回答:{why}({answer.reason})[/yellow]")
         return
     if not answer.confident:
         console.print("  [yellow]没有十足把握:以下条款相关,但不一定正好回答[/yellow]")

@@ -105,11 +105,20 @@ TITLE_SELECTOR_SHARE = 0.5
 # "How many days / times / which month" questions prefer passages stating such a figure.
 ANSWER_TYPE_BOOST = 1.25
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
+DAYS = (re.compile(r"(?:几|多少)(?:个)?(?:天|日)"), re.compile(NUMERAL + r"天"))
+HOURS = (
+    re.compile(r"(?:几|多少)(?:个)?(?:学时|小时|课时)"),
+    re.compile(NUMERAL + r"(?:学时|小时)"),
+)
+MONEY = (
+    re.compile(r"多少钱|多少(?:资金|经费)|几亿|多少亿"),
+    re.compile(NUMERAL + r"(?:亿|万)?元"),
+)
 ANSWER_TYPES = (
     (re.compile(r"(?:几|多少)次"), re.compile(NUMERAL + r"次")),
-    (re.compile(r"(?:几|多少)(?:个)?(?:天|日)"), re.compile(NUMERAL + r"天")),
+    DAYS,
     (re.compile(r"(?:几|多少)(?:个)?(?:周|星期)"), re.compile(NUMERAL + r"周")),
-    (re.compile(r"(?:几|多少)(?:个)?(?:学时|小时|课时)"), re.compile(NUMERAL + r"(?:学时|小时)")),
+    HOURS,
     (re.compile(r"几月|几号|哪天"), re.compile(r"\d{1,2}月")),
     (re.compile(r"哪几年|几几年到"), re.compile(r"\d{4}\s*[-—–至到]\s*\d{4}年")),
     (re.compile(r"哪一?年"), re.compile(r"\d{4}年")),
@@ -119,10 +128,14 @@ ANSWER_TYPES = (
     ),
     (re.compile(r"(?:几|多少)所"), re.compile(NUMERAL + r"所")),
     (re.compile(r"(?:几|多少)个"), re.compile(NUMERAL + r"个")),
-    (re.compile(r"多少钱|多少(?:资金|经费)|几亿|多少亿"), re.compile(NUMERAL + r"(?:亿|万)?元")),
+    MONEY,
     (re.compile(r"多少岁|几岁|年龄|年纪|多大"), re.compile(NUMERAL + r"周?岁")),
     (re.compile(r"比例|百分之|百分比|多少比"), re.compile(NUMERAL + r"百分比|\d+:\d+|分之")),
 )
+
+# A sum, a number of days or of hours that the best clause does not state is not in the notices
+# (讲课费一节课多少钱, 请假超过几天): they leave such figures to the provinces and the organisers.
+STATED_FIGURES = (DAYS, HOURS, MONEY)
 
 
 @dataclass(frozen=True)
@@ -404,6 +417,9 @@ class Ranker:
             return [], "out_of_scope"
         if unsure and self._specific_evidence(words, top_text) < STRONG_EVIDENCE:
             return [], "out_of_scope"
+        figures = [figure for asked_for, figure in STATED_FIGURES if asked_for.search(question)]
+        if figures and not any(figure.search(top_text) for figure in figures):
+            return [], "no_figure"
         floor = candidates[0][0] * MIN_RELATIVE_SCORE
         shown = list(dict.fromkeys(terms + [t for word in words for t in word.inner_terms]))
         hits = [self._hit(pid, score, shown) for score, pid in candidates[:k] if score >= floor]

@@ -157,3 +157,22 @@ def test_a_two_digit_year_is_the_year(kb: KnowledgeBase, question: str, phrase: 
 )
 def test_only_a_year_is_written_out_not_a_duration(text: str, expanded: str) -> None:
     assert ranking.expand_short_years(text) == expanded
+
+
+@pytest.mark.parametrize(
+    "question", ["国培专家讲课费一节课多少钱", "国培集中培训请假超过几天就不给结业"]
+)
+def test_a_figure_the_notices_do_not_state_is_declined(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question)
+    assert not answer.answered and answer.reason == "no_figure"
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [("参训学员每年脱产学习多少天", "42天"), ("2019年中央财政下达了多少国培资金", "亿元")],
+)
+def test_a_figure_the_clause_states_is_answered(
+    kb: KnowledgeBase, question: str, figure: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.answered and figure in answer.hits[0].text
