@@ -10,6 +10,8 @@ Callback data (version 1, re-checked: only the draft's author, only for a class 
 
     bc:1:cls:<broadcast>:<class>   choose the class     bc:1:ok:<broadcast>:<class>  send
     bc:1:no:<broadcast>            drop the draft
+    bc:1:pg:<broadcast>:<page>     another page of the class picker (…:1 when the offer says
+                                   that an attachment of the forwarded message stays behind)
     bcr:1:<broadcast>              🔁 resend to the members it failed for (on the report)
 
 Both are private: in a group /broadcast is refused there, since the report names members who
@@ -30,13 +32,15 @@ from __future__ import annotations
 import re
 from html import escape
 
+from sqlmodel import Session
+
 from bot.chat import Button, Edit, Event, Notice, Reply, Send, keyboard
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, TrainingClass
 from bot.db.reminder_models import BroadcastStatus
 from bot.limits import MAX_MESSAGE_UNITS, utf16_length, visible_length, visible_text
-from handlers.class_names import class_labels
+from handlers.class_names import class_labels, class_page
 from handlers.routing import Context, Router, UserError
 from scheduler.broadcaster import RESEND_PREFIX, resend_failed, stored_text_room, wake_sender
 
@@ -56,6 +60,8 @@ TOO_MUCH_MARKUP = (
     "这条通知的链接网址和 &、<、> 等符号保存时要占更多位置:连同它们共 {length} 个字符,"
     "超过了群发能保存的 {limit} 个字符。请去掉一些链接或分几次发送。"
 )
+LEFT_OUT_NOTE = "\n\n⚠️ 只会群发上面这段文字,原消息中的{left_out}不会发出。"
+LEFT_OUT = "图片、文件等内容"  # on a page turned to, whose button does not say what it was
 TAG = re.compile(r"<[^>]*>")
 USAGE = (
     "请在命令后写上要群发的内容,例如:\n/broadcast 明天上午9点在报告厅集合,请带好笔记本。\n"
@@ -148,24 +154,41 @@ def _draft(
             report_chat_id=ctx.event.chat_id,
             status=BroadcastStatus.draft,
         )
-        counts = {c.id: rcrud.recipient_counts(session, class_id=c.id) for c in classes}
-    assert draft.id is not None
-    labels = class_labels(classes)
-    note = f"\n\n⚠️ 只会群发上面这段文字,原消息中的{left_out}不会发出。" if left_out else ""
-    if len(classes) == 1 and not forwarded:
-        only = classes[0]
-        text, buttons = _confirmation(draft.id, draft.text, only, labels[only.id], counts[only.id])
-        return [Send(text + note, buttons)]
+        assert draft.id is not None
+        note = LEFT_OUT_NOTE.format(left_out=left_out) if left_out else ""
+        if len(classes) == 1 and not forwarded:
+            only = classes[0]
+            counts = rcrud.recipient_counts(session, class_id=only.id)
+            label = class_labels(classes)[only.id]
+            text, buttons = _confirmation(draft.id, draft.text, only, label, counts)
+            return [Send(text + note, buttons)]
+        return [Send(*_picker(session, draft.id, draft.text, classes, 0, note))]
+
+
+def _picker(
+    session: Session,
+    broadcast_id: int,
+    text: str,
+    classes: list[TrainingClass],
+    page: int,
+    note: str,
+) -> tuple[str, tuple]:
+    """A page of the class picker (`class_page`): a button per class with its member count.
+    Its paging buttons say whether the offer carries the note that an attachment stays behind
+    (`bc:1:pg:<broadcast>:<page>:1`), so that the note is on every page."""
+    left_out = ":1" if note else ""
+    view = class_page(classes, page, lambda other: _data("pg", broadcast_id, other) + left_out)
     short = class_labels(classes, limit=PICKER_CHARS)  # 「2026年国培计划(中西部…训班第12期」
-    rows = [
-        [Button(f"{short[c.id]}({counts[c.id][0]} 人)", data=_data("cls", draft.id, c.id))]
-        for c in classes
-    ]
-    rows.append([Button("✖ 取消", data=_data("no", draft.id))])
-    preview = _excerpt(draft.text)
-    return [
-        Send(f"📢 <b>群发</b>\n内容:{preview}{note}\n\n请选择要发给哪个培训班:", keyboard(*rows))
-    ]
+    rows = []
+    for c in view.shown:
+        receiving = rcrud.recipient_counts(session, class_id=c.id)[0]
+        rows.append(
+            [Button(f"{short[c.id]}({receiving} 人)", data=_data("cls", broadcast_id, c.id))]
+        )
+    rows.append(view.paging)
+    rows.append([Button("✖ 取消", data=_data("no", broadcast_id))])
+    question = f"请选择要发给哪个培训班:{view.line}"
+    return f"📢 <b>群发</b>\n内容:{_excerpt(text)}{note}\n\n{question}", keyboard(*rows)
 
 
 def header(training_class: TrainingClass, manager_name: str) -> str:
@@ -261,6 +284,12 @@ async def on_button(ctx: Context) -> list[Reply]:
                 expected=BroadcastStatus.draft,
             )
             return [Edit("已取消,没有发送。")]
+        if action == "pg" and len(numbers) in (2, 3):
+            classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
+            if not classes:
+                raise UserError(NO_CLASS)
+            note = LEFT_OUT_NOTE.format(left_out=LEFT_OUT) if numbers[2:] == [1] else ""
+            return [Edit(*_picker(session, numbers[0], draft.text, classes, numbers[1], note))]
         if action not in ("cls", "ok") or len(numbers) != 2:
             raise UserError(STALE)
         training_class = session.get(TrainingClass, numbers[1])

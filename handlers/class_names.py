@@ -3,16 +3,22 @@
 when two names are "the same" for /newclass.
 
     labels = class_labels(classes, limit=20)   # {class id: "2026年国培计划(…)…第3期"}
+
+The class pickers of /broadcast, /remind and /survey show a page of classes at a time
+(`class_page`, CLASSES_PER_PAGE to a page, with ◀ 上一页 / 下一页 ▶ and 「第 2/3 页」).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
+from bot.chat import Button
 from bot.db.models import TrainingClass
 from bot.limits import shorten
+from handlers.routing import paging_buttons
 
 
 def name_key(name: str) -> str:
@@ -38,3 +44,41 @@ def class_labels(classes: Iterable[TrainingClass], limit: int | None = None) -> 
             label = (name if limit is None else shorten(name, max(limit - len(code), 8))) + code
         labels[training_class.id] = label
     return labels
+
+
+# ----- class pickers a page at a time ------------------------------------------------------
+
+# Telegram shows at most 100 buttons in a message: the class pickers of /broadcast, /remind and
+# /survey show this many classes to a page (a manager with more pages with ◀ / ▶).
+CLASSES_PER_PAGE = 15
+
+
+@dataclass(frozen=True, slots=True)
+class ClassPage:
+    """One page of a class picker: the classes shown, the page (0-based) of how many, and the
+    ◀ 上一页 / 下一页 ▶ row (empty on a single page)."""
+
+    shown: list[TrainingClass]
+    page: int
+    pages: int
+    total: int
+    paging: list[Button]
+
+    @property
+    def line(self) -> str:
+        """「第 2/3 页,共 23 个班」 to put under the picker's question; "" on a single page."""
+        if self.pages == 1:
+            return ""
+        return f"\n<i>第 {self.page + 1}/{self.pages} 页,共 {self.total} 个班</i>"
+
+
+def class_page(
+    classes: Sequence[TrainingClass], page: int, data_of_page: Callable[[int], str]
+) -> ClassPage:
+    """Page `page` of `classes`, CLASSES_PER_PAGE to a page; a page past the end (the manager
+    may have fewer classes than when the button was sent) shows the last one."""
+    pages = max(1, -(-len(classes) // CLASSES_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = list(classes[page * CLASSES_PER_PAGE : (page + 1) * CLASSES_PER_PAGE])
+    paging = paging_buttons(page, pages, data_of_page)
+    return ClassPage(shown=shown, page=page, pages=pages, total=len(classes), paging=paging)

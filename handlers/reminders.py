@@ -9,6 +9,7 @@ Callback data (version 1, re-checked on every press: only the reminder's creator
 class's manager may act, and only while the reminder is in the expected state)::
 
     rm:1:cls:<reminder>:<class>   choose the class of a draft
+    rm:1:pk:<reminder>:<page>     another page of the draft's class picker
     rm:1:ok:<reminder>            confirm a draft        rm:1:no:<reminder>  drop a draft
     rm:1:cx:<reminder>:<page>     ask to cancel          rm:1:cy:<reminder>:<page>  cancel it
     rm:1:ls:<page>                a page of the list (上一页 / 下一页 / 返回)
@@ -33,7 +34,7 @@ from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, TrainingClass, utcnow
 from bot.db.reminder_models import Reminder, ReminderStatus
 from bot.limits import shorten, utf16_length
-from handlers.class_names import class_labels
+from handlers.class_names import class_labels, class_page
 from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 from scheduler import service as scheduler_service
 from scheduler.timeparse import (
@@ -113,13 +114,23 @@ async def remind(ctx: Context) -> list[Reply]:
         )
     assert reminder.id is not None
     if class_id is None:
-        labels = class_labels(classes)
-        buttons = [[Button(labels[c.id], data=_data("cls", reminder.id, c.id))] for c in classes]
-        buttons.append([Button("✖ 取消", data=_data("no", reminder.id))])
-        return [
-            Send(_summary(ctx, reminder, None) + "\n\n请选择要提醒的培训班:", keyboard(*buttons))
-        ]
+        return [Send(*_class_picker(ctx, reminder, classes, 0))]
     return [_confirmation(ctx, reminder, classes[0].name, edit=False)]
+
+
+def _class_picker(
+    ctx: Context, reminder: Reminder, classes: list[TrainingClass], page: int
+) -> tuple[str, Keyboard]:
+    """A page of the draft's class picker (`class_page`), a button per class."""
+    assert reminder.id is not None
+    draft_id = reminder.id
+    view = class_page(classes, page, lambda other: _data("pk", draft_id, other))
+    labels = class_labels(classes)
+    buttons = [[Button(labels[c.id], data=_data("cls", draft_id, c.id))] for c in view.shown]
+    buttons.append(view.paging)
+    buttons.append([Button("✖ 取消", data=_data("no", draft_id))])
+    text = f"{_summary(ctx, reminder, None)}\n\n请选择要提醒的培训班:{view.line}"
+    return text, keyboard(*buttons)
 
 
 def _upcoming(ctx: Context, reminder: Reminder) -> list[datetime]:
@@ -305,6 +316,8 @@ async def on_button(ctx: Context) -> list[Reply]:
         raise UserError(NOT_YOURS)
     if action == "cls" and len(numbers) == 2:
         return _choose_class(ctx, reminder, numbers[1])
+    if action == "pk" and len(numbers) == 2:
+        return _turn_picker_page(ctx, reminder, numbers[1])
     if action == "ok":
         return _confirm(ctx, reminder, training_class)
     if action == "td":
@@ -317,6 +330,17 @@ async def on_button(ctx: Context) -> list[Reply]:
     if action == "cy":
         return _cancel(ctx, reminder, page)
     raise UserError(STALE)
+
+
+def _turn_picker_page(ctx: Context, reminder: Reminder, page: int) -> list[Reply]:
+    """Another page of a draft's class picker (past the end: the last page)."""
+    if reminder.status != ReminderStatus.draft:
+        raise UserError("这条提醒已经处理过了。")
+    with ctx.services.session() as session:
+        classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
+    if not classes:
+        raise UserError(NO_CLASS)
+    return [Edit(*_class_picker(ctx, reminder, classes, page))]
 
 
 def _choose_class(ctx: Context, reminder: Reminder, class_id: int) -> list[Reply]:

@@ -11,7 +11,8 @@ have not blocked the bot, and a member who joins later is not one. Answering is 
 handlers/survey_answer.py, results, reminders and closing in handlers/survey_results.py. A
 manager or admin who sends a .yaml file adds a survey template (`handle_template_upload`).
 
-Callback data: `sm:1:…` (sending a survey), `sv:1:…` (answering).
+Callback data: `sm:1:…` (sending a survey), `sv:1:…` (answering). The class picker shows a
+page of classes at a time (`sm:1:cp:<template>:<page>`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from bot.surveys.templates import (
     save_uploaded,
 )
 from handlers import survey_answer
-from handlers.class_names import class_labels
+from handlers.class_names import class_labels, class_page
 from handlers.routing import Context, Router, UserError
 
 log = logging.getLogger("guopei.surveys")
@@ -174,6 +175,10 @@ async def on_send_button(ctx: Context) -> list[Reply]:
             return [Edit("已取消发起问卷。")]
         if step == "t" and len(args) == 1:
             return choose_class(ctx, args[0])
+        if step == "cp" and len(args) == 2:
+            if not (args[1].isascii() and args[1].isdigit()):  # int() takes "-1", "١"
+                raise ValueError(args[1])
+            return choose_class(ctx, args[0], int(args[1]))
         if step == "c" and len(args) == 2:
             return choose_closing(ctx, args[0], int(args[1]))
         if step == "d" and len(args) == 3:
@@ -193,20 +198,24 @@ async def on_send_button(ctx: Context) -> list[Reply]:
     return [Notice("这个按钮已失效,请重新发送 /survey。", alert=True)]
 
 
-def choose_class(ctx: Context, key: str) -> list[Reply]:
+def choose_class(ctx: Context, key: str, page: int = 0) -> list[Reply]:
+    """Step 2: a page of the manager's classes (`class_page`), each with who it reaches."""
     template = _template(ctx, key)
     with ctx.services.session() as session:
         classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
-        counts = {c.id: reachable_members(session, class_id=c.id) for c in classes}  # type: ignore[arg-type]
-    if not classes:
-        raise UserError("您还没有培训班。请先用 /newclass 班级名称 创建,并让学员加入。")
+        if not classes:
+            raise UserError("您还没有培训班。请先用 /newclass 班级名称 创建,并让学员加入。")
+        view = class_page(classes, page, lambda other: f"sm:1:cp:{key}:{other}")
+        counts = {c.id: reachable_members(session, class_id=c.id) for c in view.shown}  # type: ignore[arg-type]
     labels = class_labels(classes, limit=CLASS_LABEL_CHARS)  # 「…培训班第3期」 kept
     rows = [
         [Button(f"{labels[c.id]}({counts[c.id]} 人)", f"sm:1:c:{key}:{c.id}")]  # type: ignore[index]
-        for c in classes
+        for c in view.shown
     ]
+    rows.append(view.paging)
     rows.append([Button("取消", "sm:1:x")])
-    return [Edit(f"📋 <b>{escape(template.title)}</b>\n第 2 步:发给哪个培训班?", keyboard(*rows))]
+    text = f"📋 <b>{escape(template.title)}</b>\n第 2 步:发给哪个培训班?{view.line}"
+    return [Edit(text, keyboard(*rows))]
 
 
 def _no_trainees_text(ctx: Context, training_class: TrainingClass) -> str:
