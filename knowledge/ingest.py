@@ -27,6 +27,8 @@ from knowledge.notices import (
 )
 
 MIN_NOTICE_CJK = 40
+# A site's own paragraph beside a notice on a page is shorter than this (in Chinese characters).
+BLURB_MAX_CJK = 400
 HEAD_LINES = 12
 CLAUSE_MARK = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[((][一二三四五六七八九十\d]+[))]|\d+\s*[.．、]|第)"
@@ -131,7 +133,8 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
             passages.append(Passage(doc_id, block.clause, block.text, block.heading))
     report = IngestReport(
         path=name,
-        documents=[document.doc_id for document in documents],
+        # The notices: a site's blurb is stored and searchable, but no notice to count or name.
+        documents=[document.doc_id for document in documents if document.is_notice],
         passages=len(passages),
         removed=dict(cleaned.removed),
         samples=cleaned.samples,
@@ -176,12 +179,21 @@ def not_a_notice_reason(text: str) -> str:
 
 
 def _is_page_blurb(piece: str, fields: dict[str, str]) -> bool:
-    """No 文号, issuer or date, and the 'title' is only the start of the first sentence."""
+    """No 文号, issuer or date, and the 'title' is only the start of the first sentence; or
+    a short text without addressee, clause numbering or a notice's title either (a site's
+    「本站简介」 heading over a paragraph)."""
     title = fields["title"]
     if not title or fields["doc_number"] or fields["issuer"] or fields["date"]:
         return False
     rest = piece.lstrip()[len(title) :] if piece.lstrip().startswith(title) else "\n"
-    return rest[:1] in (",", ",", "。", "是", "的")
+    if rest[:1] in (",", ",", "。", "是", "的"):
+        return True
+    return (
+        not fields["addressee"]
+        and len(re.findall(r"[\u4e00-\u9fff]", piece)) < BLURB_MAX_CJK
+        and not NOTICE_TITLE.search(title)
+        and not any(CLAUSE_MARK.match(line.strip()) for line in piece.split("\n"))
+    )
 
 
 def chinese_date(iso_date: str) -> str:
