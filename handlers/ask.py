@@ -328,6 +328,12 @@ def declined_view(ctx: Context, question_id: int, question: str, reason: str | N
     """An honest 'the notices do not cover this', with the way to a person."""
     if reason == "unavailable":
         text = UNAVAILABLE
+    elif reason == "no_figure":
+        text = (
+            f"🤔 我收录的国培通知里没有写明「{escape(question[:80])}」问的这个数额"
+            "(金额、天数或学时)。这类标准通常由各省或培训机构另行规定,"
+            "不想拿不相关的条款糊弄您。"
+        )
     else:
         text = (
             f"🤔 抱歉,我收录的国培通知里没有找到能回答「{escape(question[:80])}」的条款,"
