@@ -23,8 +23,8 @@ shared `RateLimiter`:
   broadcasts skip the user;
 * NeverStarted (403 "bot can't initiate conversation with a user": a member who joined from a
   group and never opened the private chat): `not_started`, not flagged, since they blocked
-  nothing: the report asks the manager to have them open the bot, and the next broadcast tries
-  them again;
+  nothing: the report asks the manager to have them open the bot and press 「🔁 重发」, and the
+  next broadcast tries them again;
 * TransientError (5xx, network): back to pending, and the *whole sender* pauses, 1, 2, 4, 4 …
   seconds while the errors go on (any answer from Telegram ends the streak), so an outage
   costs one wait, not one per member. A member is `failed` once Telegram has failed for
@@ -43,9 +43,10 @@ broadcast is marked `reported_at` only once the report is shown, and a report th
 be shown is tried again every `report_retry_seconds` and by the next leader after a restart
 (`unreported_broadcast_ids`). The report fits Telegram's 4,096 visible UTF-16 units (names cut
 and their lists stopped in time, see `report_message`); should Telegram still refuse it, the
-counts alone are shown instead. A report with failed members carries 「🔁 重发给未送达的 N 人」:
-`resend_failed` (handlers/broadcast.py calls it) makes one new broadcast of the same message
-to just those members (`rcrud.create_resend`, once per broadcast), sent and reported like any.
+counts alone are shown instead. A report with members whose delivery failed or who had never
+opened the private chat carries 「🔁 重发给未送达的 N 人」: `resend_failed` (handlers/broadcast.py
+calls it) makes one new broadcast of the same message to just those members (`create_resend`,
+once per broadcast), sent and reported like any; one still not started is reported so again.
 
 Memory stays flat: members are copied into delivery rows by one INSERT … SELECT and read back
 in small batches; per-chat limiter state is swept.
@@ -66,8 +67,10 @@ from datetime import datetime, timedelta
 from html import escape, unescape
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
-from sqlmodel import Session
+from sqlalchemy import Connection, and_, func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import Select
 
 from bot.chat import (
     Button,
@@ -81,8 +84,8 @@ from bot.chat import (
 )
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
-from bot.db.models import TrainingClass, utcnow
-from bot.db.reminder_models import Broadcast, BroadcastStatus, DeliveryStatus
+from bot.db.models import Membership, TrainingClass, utcnow
+from bot.db.reminder_models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus
 from bot.limits import MAX_MESSAGE_UNITS, fit_html, shorten, utf16_length, visible_length
 from scheduler.ratelimit import RateLimiter
 
@@ -100,6 +103,9 @@ TAGS = re.compile(r"<[^>]+>")
 # A report that could not be shown is retried for this long after the broadcast finished.
 REPORT_MAX_AGE = timedelta(days=1)
 RESEND_PREFIX = "bcr"  # 「🔁 重发给未送达的 N 人」, handled in handlers/broadcast.py
+# whom 「🔁 重发」 sends the message to again (not those who got it, blocked the bot, deleted
+# their account, or whose delivery is unknown: it may have arrived)
+RESENT = (DeliveryStatus.failed, DeliveryStatus.not_started)
 
 
 def keyboard_to_json(buttons: Keyboard) -> list:
@@ -689,7 +695,11 @@ def resend_data(broadcast_id: int) -> str:
 
 
 def report_message(
-    session: Session, *, broadcast_id: int, names: bool = True, bot_username: str = ""
+    session: Session,
+    *,
+    broadcast_id: int,
+    names: bool = True,
+    bot_username: str = "",
 ) -> tuple[str, Keyboard]:
     """The final report of a finished broadcast, and its 「🔁 重发给未送达的 N 人」 button.
 
@@ -698,7 +708,7 @@ def report_message(
     the room left runs out (「等 N 人」 then says how many). `names=False` gives the short report
     (the counts only), shown when Telegram refused the full one. Members who never opened the
     private chat are counted apart from those who blocked the bot, with what to ask of them
-    (to open `t.me/<bot_username>`).
+    (to open `t.me/<bot_username>`, then press the button).
     """
     record = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
     assert record is not None
@@ -732,22 +742,27 @@ def report_message(
     if unknown:
         parts.append(f"状态未知 {unknown}")
     lines = [head, f"共 {total} 人:" + " · ".join(parts)]
+    resend = rcrud.resend_of(session, broadcast_id=broadcast_id) if failed or never else None
+    offered = resend_count(session, record=record) if (failed or never) and not resend else 0
     tail: list[str] = []
     if total == 0:
         tail.append("班里还没有可以接收的学员。")
     if never:
         where = f"打开 t.me/{bot_username} " if bot_username else "在 Telegram 里打开机器人"
+        then = (
+            "再按下面的「🔁 重发」,这条消息就会补发给他们;之后的群发和提醒他们也能收到。"
+            if offered
+            else "之后的群发和提醒就能收到。"
+        )
         tail.append(
-            f"💬 机器人不能主动联系没有私聊过它的人:请让这 {never} 人{where}并点「开始」,"
-            "之后的群发和提醒就能收到。"
+            f"💬 机器人不能主动联系没有私聊过它的人:请让这 {never} 人{where}并点「开始」,{then}"
         )
     buttons: Keyboard = ()
-    resend = rcrud.resend_of(session, broadcast_id=broadcast_id) if failed else None
     if resend is not None:
         again = sum(rcrud.delivery_counts(session, broadcast_id=resend.id).values())
         tail.append(f"🔁 已重发给未送达的 {again} 人,结果见下面的新消息。")
-    elif failed:
-        label = f"🔁 重发给未送达的 {failed} 人"
+    elif offered:
+        label = f"🔁 重发给未送达的 {offered} 人"
         buttons = keyboard([Button(label, data=resend_data(broadcast_id))])
     sections = [
         (status, heading, counts[status])
@@ -805,10 +820,76 @@ class ResendAnswer:
     refused: bool = False
 
 
+def _resend_recipients(record: Broadcast) -> Select[tuple[int, str]]:
+    """SELECT of (user id, delivery status) of the members a resend of `record` goes to: its
+    deliveries that failed or met a member who had never opened the private chat (RESENT),
+    unless the member is marked as having blocked the bot since (a member who left the class
+    is no longer marked)."""
+    return (
+        select(BroadcastDelivery.user_id, BroadcastDelivery.status)
+        .join(
+            Membership,
+            and_(
+                Membership.user_id == BroadcastDelivery.user_id,
+                Membership.class_id == record.class_id,
+            ),
+            isouter=True,
+        )
+        .where(
+            BroadcastDelivery.broadcast_id == record.id,
+            BroadcastDelivery.status.in_(RESENT),  # type: ignore[attr-defined]
+            or_(Membership.blocked == None, Membership.blocked == False),  # noqa: E711, E712
+        )
+    )
+
+
+def resend_count(session: Session, *, record: Broadcast) -> int:
+    """How many members 「🔁 重发」 would send `record` to now."""
+    recipients = _resend_recipients(record).subquery()
+    return int(session.exec(select(func.count()).select_from(recipients)).one())
+
+
+def create_resend(session: Session, *, broadcast_id: int) -> tuple[Broadcast | None, int, int]:
+    """Send a finished broadcast again to the members whose delivery failed or who had never
+    opened the private chat (they may have since).
+
+    One commit writes the new broadcast (same class, text, buttons, kind and report chat;
+    occurrence key ``resend:<id>``, unique) and its pending rows. Returns (the new broadcast,
+    how many it goes to, how many of them had never opened the private chat); (None, 0, 0) if
+    this broadcast was resent already (also when two presses race: the unique key lets only
+    one in) or nobody is left to send to.
+    """
+    original = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
+    if original is None or rcrud.resend_of(session, broadcast_id=broadcast_id) is not None:
+        return None, 0, 0
+    statement = _resend_recipients(original).order_by(BroadcastDelivery.id)
+    rows = [(int(user_id), status) for user_id, status in session.exec(statement)]
+    if not rows:
+        return None, 0, 0
+    try:
+        record = rcrud.create_broadcast(
+            session,
+            class_id=original.class_id,
+            text=original.text,
+            created_by=original.created_by,
+            buttons=list(original.buttons or []),
+            kind=original.kind,
+            report_chat_id=original.report_chat_id,
+            recipient_ids=[user_id for user_id, _ in rows],
+            occurrence_key=rcrud.RESEND_KEY.format(broadcast_id),
+        )
+    except IntegrityError:  # the other press won
+        session.rollback()
+        return None, 0, 0
+    never = sum(1 for _, status in rows if status == DeliveryStatus.not_started)
+    return record, len(rows), never
+
+
 def resend_failed(services: Services, *, data: str, user_id: int) -> ResendAnswer:
-    """Send a finished broadcast again to the members whose delivery failed (not those who
-    blocked the bot or got it), once: only its author may, and a second press sends nothing.
-    The resend is a broadcast of its own: restart-safe, with its own progress and report."""
+    """Send a finished broadcast again to the members it did not reach (their delivery failed,
+    or they had never opened the private chat), not to those who blocked the bot, deleted their
+    account or got it, once: only its author may, and a second press sends nothing. The resend
+    is a broadcast of its own: restart-safe, with its own progress and report."""
     parts = data.split(":")
     if (
         len(parts) != 3
@@ -826,19 +907,23 @@ def resend_failed(services: Services, *, data: str, user_id: int) -> ResendAnswe
             return ResendAnswer("这不是您创建的群发。", refused=True)
         if original.status != BroadcastStatus.done:
             return ResendAnswer("这条群发还没有发送完毕。", refused=True)
-        resend, count = rcrud.create_resend(session, broadcast_id=broadcast_id)
+        resend, count, never = create_resend(session, broadcast_id=broadcast_id)
         report = report_message(
             session, broadcast_id=broadcast_id, bot_username=services.bot_username
         )
         if resend is None:
+            counts = rcrud.delivery_counts(session, broadcast_id=broadcast_id)
             if rcrud.resend_of(session, broadcast_id=broadcast_id) is not None:
                 notice = "已经重发过了,不会再发一次。"
-            elif rcrud.delivery_counts(session, broadcast_id=broadcast_id).get(
-                DeliveryStatus.failed
-            ):
+            elif any(counts.get(status) for status in RESENT):
                 notice = "未送达的学员之后都屏蔽了机器人,没有重发。"
             else:
                 notice = "这条群发没有未送达的学员。"
             return ResendAnswer(notice, report)
     wake_sender(services)
+    if never:
+        return ResendAnswer(
+            f"开始重发给 {count} 人;其中 {never} 人还没有私聊过机器人,他们点了「开始」才能收到。",
+            report,
+        )
     return ResendAnswer(f"开始重发给 {count} 人", report)
