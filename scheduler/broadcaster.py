@@ -47,6 +47,8 @@ counts alone are shown instead. A report with members whose delivery failed or w
 opened the private chat carries 「🔁 重发给未送达的 N 人」: `resend_failed` (handlers/broadcast.py
 calls it) makes one new broadcast of the same message to just those members (`create_resend`,
 once per broadcast), sent and reported like any; one still not started is reported so again.
+A reminder that went out late (the bot was offline at its time) says so in a line of its
+progress message and report (scheduler/jobs.py `late_line`).
 
 Memory stays flat: members are copied into delivery rows by one INSERT … SELECT and read back
 in small batches; per-chat limiter state is swept.
@@ -63,7 +65,7 @@ import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from html import escape, unescape
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +89,7 @@ from bot.db import reminder_crud as rcrud
 from bot.db.models import Membership, TrainingClass, utcnow
 from bot.db.reminder_models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus
 from bot.limits import MAX_MESSAGE_UNITS, fit_html, shorten, utf16_length, visible_length
+from scheduler.jobs import late_due, late_line, late_note
 from scheduler.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
@@ -187,6 +190,8 @@ class _Running:
     report_chat_id: int | None
     progress_message_id: int | None
     resend: bool = False
+    title_text: str = ""  # what the excerpt is taken from (the text without its late note)
+    late: str = ""  # a reminder sent late: the line saying so
     finished_at: datetime | None = None
     last_progress: float = 0.0
     last_progress_text: str = ""
@@ -463,6 +468,7 @@ class Broadcaster:
                 if record is None:
                     return None
                 training_class = session.get(TrainingClass, record.class_id)
+                title_text, late = lateness(record, self.services.settings.timezone)
                 state = _Running(
                     id=broadcast_id,
                     kind=record.kind,
@@ -472,6 +478,8 @@ class Broadcaster:
                     report_chat_id=record.report_chat_id,
                     progress_message_id=record.progress_message_id,
                     resend=rcrud.is_resend(record),
+                    title_text=title_text,
+                    late=late,
                     finished_at=record.finished_at,
                 )
                 return state, record.status
@@ -538,12 +546,14 @@ class Broadcaster:
         counts = await self._db(rcrud.delivery_counts, broadcast_id=state.id)
         total = sum(counts.values())
         done = total - counts.get(DeliveryStatus.pending, 0) - counts.get("sending", 0)
-        what, excerpt = title_of(state.kind, state.class_name, state.text, state.resend)
+        text = state.title_text or state.text
+        what, excerpt = title_of(state.kind, state.class_name, text, state.resend)
         gone = counts.get(DeliveryStatus.deactivated, 0)
         never = counts.get(DeliveryStatus.not_started, 0)
         return (
             f"📤 正在发送{what}:{excerpt}\n"
-            f"进度 {done}/{total}:✅ 送达 {counts.get(DeliveryStatus.sent, 0)} · "
+            + (f"{state.late}\n" if state.late else "")
+            + f"进度 {done}/{total}:✅ 送达 {counts.get(DeliveryStatus.sent, 0)} · "
             f"🚫 屏蔽 {counts.get(DeliveryStatus.blocked, 0)} · "
             + (f"💬 未私聊 {never} · " if never else "")
             + (f"🗑 已注销 {gone} · " if gone else "")
@@ -595,12 +605,15 @@ class Broadcaster:
         refuses it, the short report (the counts, no names) is shown instead, so the manager is
         never left on 「📤 正在发送…」."""
         bot = self.services.bot_username
-        text, buttons = await self._db(report_message, broadcast_id=state.id, bot_username=bot)
+        tz = self.services.settings.timezone
+        text, buttons = await self._db(
+            report_message, broadcast_id=state.id, bot_username=bot, tz=tz
+        )
         outcome = await self._show_report(state, text, buttons)
         if outcome == "refused":  # Telegram would not take it: the counts alone, not the names
             log.warning("report of broadcast %s refused; showing the short report", state.id)
             text, buttons = await self._db(
-                report_message, broadcast_id=state.id, names=False, bot_username=bot
+                report_message, broadcast_id=state.id, names=False, bot_username=bot, tz=tz
             )
             outcome = await self._show_report(state, text, buttons)
         unreported = self._unreported if self._unreported is not None else {}
@@ -694,12 +707,24 @@ def resend_data(broadcast_id: int) -> str:
     return f"{RESEND_PREFIX}:1:{broadcast_id}"
 
 
+def lateness(record: Broadcast, tz: tzinfo) -> tuple[str, str]:
+    """(the text to take the excerpt from, the line saying it went out late) of a reminder
+    sent late (scheduler/jobs.py), its note left out of the excerpt; (its text, "") of any
+    other broadcast."""
+    due = late_due(record.occurrence_key, record.text)
+    if due is None:
+        return record.text, ""
+    text = record.text.removesuffix(f"\n{late_note(due)}")
+    return text, late_line(due, record.created_at.astimezone(tz).replace(tzinfo=None))
+
+
 def report_message(
     session: Session,
     *,
     broadcast_id: int,
     names: bool = True,
     bot_username: str = "",
+    tz: tzinfo = UTC,
 ) -> tuple[str, Keyboard]:
     """The final report of a finished broadcast, and its 「🔁 重发给未送达的 N 人」 button.
 
@@ -708,15 +733,17 @@ def report_message(
     the room left runs out (「等 N 人」 then says how many). `names=False` gives the short report
     (the counts only), shown when Telegram refused the full one. Members who never opened the
     private chat are counted apart from those who blocked the bot, with what to ask of them
-    (to open `t.me/<bot_username>`, then press the button).
+    (to open `t.me/<bot_username>`, then press the button). A reminder sent late says when it
+    was due and when it went out (in `tz`, the bot's time zone).
     """
     record = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
     assert record is not None
     training_class = session.get(TrainingClass, record.class_id)
+    title_text, late = lateness(record, tz)
     what, excerpt = title_of(
         record.kind,
         training_class.name if training_class else "",
-        record.text,
+        title_text,
         rcrud.is_resend(record),
     )
     counts = rcrud.delivery_counts(session, broadcast_id=broadcast_id)
@@ -741,7 +768,7 @@ def report_message(
     parts.append(f"失败 {failed}")
     if unknown:
         parts.append(f"状态未知 {unknown}")
-    lines = [head, f"共 {total} 人:" + " · ".join(parts)]
+    lines = [head, *([late] if late else []), f"共 {total} 人:" + " · ".join(parts)]
     resend = rcrud.resend_of(session, broadcast_id=broadcast_id) if failed or never else None
     offered = resend_count(session, record=record) if (failed or never) and not resend else 0
     tail: list[str] = []
@@ -899,6 +926,7 @@ def resend_failed(services: Services, *, data: str, user_id: int) -> ResendAnswe
     ):
         return ResendAnswer("这个按钮已失效。", refused=True)
     broadcast_id = int(parts[2])
+    tz = services.settings.timezone
     with services.session() as session:
         original = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
         if original is None:
@@ -909,7 +937,7 @@ def resend_failed(services: Services, *, data: str, user_id: int) -> ResendAnswe
             return ResendAnswer("这条群发还没有发送完毕。", refused=True)
         resend, count, never = create_resend(session, broadcast_id=broadcast_id)
         report = report_message(
-            session, broadcast_id=broadcast_id, bot_username=services.bot_username
+            session, broadcast_id=broadcast_id, bot_username=services.bot_username, tz=tz
         )
         if resend is None:
             counts = rcrud.delivery_counts(session, broadcast_id=broadcast_id)

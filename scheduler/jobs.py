@@ -10,25 +10,24 @@ the second time.
 
 An occurrence sent more than `LATE_AFTER` after its time (the bot was down, and it is still
 within REMINDER_GRACE_SECONDS) says so: the trainees' message ends with
-「(原定 12月6日 21:00 发送,因机器人离线延后)」 and the manager is told before the report.
+「(原定 12月6日 21:00 发送,因机器人离线延后)」, and the broadcast's progress message and report
+tell the manager in a line of their own (`late_line`), read back from the broadcast record by
+`late_due`: its occurrence key holds the time it was due, its text the note.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import IntegrityError
 
-from bot.chat import DeliveryError
 from bot.db import reminder_crud as rcrud
 from bot.db.models import TrainingClass, User, utcnow
 from bot.db.reminder_models import Reminder, ReminderStatus
 from scheduler import runtime
-from scheduler.timeparse import format_datetime
 
 log = logging.getLogger(__name__)
 
@@ -83,24 +82,32 @@ def reminder_message(
     return text + f"\n{late_note(late_from)}" if late_from is not None else text
 
 
-@dataclass(frozen=True)
-class _Claimed:
-    broadcast_id: int
-    report_chat: int
-    text: str
-    class_name: str
-    late_from: datetime | None  # local time it was due, when sent late
+def occurrence_key(reminder_id: int, due: datetime) -> str:
+    """The unique key of one occurrence's broadcast: the reminder and the local time it was
+    due, to the minute (``r7@20261206T0900``)."""
+    return f"r{reminder_id}@{due:%Y%m%dT%H%M}"
 
 
-def late_notice(claimed: _Claimed, now: datetime) -> str:
-    """What the manager reads when an occurrence goes out late."""
-    assert claimed.late_from is not None
-    where = f"「{escape(claimed.class_name)}」的" if claimed.class_name else ""
-    day = f"{now.month}月{now.day}日 " if now.date() != claimed.late_from.date() else ""
+def late_due(key: str | None, text: str) -> datetime | None:
+    """When a reminder occurrence that went out late was due (local time, to the minute, no
+    zone), from its broadcast's occurrence key and text; None for one sent on time (its text
+    has no late note), a resend or any other broadcast."""
+    reminder, at, when = (key or "").partition("@")
+    if not at or not reminder.startswith("r") or not reminder[1:].isdigit():
+        return None
+    try:
+        due = datetime.strptime(when, "%Y%m%dT%H%M")
+    except ValueError:
+        return None
+    return due if text.endswith(f"\n{late_note(due)}") else None
+
+
+def late_line(due: datetime, sent: datetime) -> str:
+    """The line of a late occurrence's progress message and report; both in local time."""
+    day = f"{sent.month}月{sent.day}日 " if sent.date() != due.date() else ""
     return (
-        f"⏰ 提醒延后发出:「{escape(claimed.text[:60])}」\n"
-        f"原定 {format_datetime(claimed.late_from)},当时机器人不在线,"
-        f"{day}{now:%H:%M} 重启后补发给{where}学员;学员收到的提醒里注明了原定时间。"
+        f"⏰ 原定 {due.month}月{due.day}日 {due:%H:%M},机器人当时不在线,{day}{sent:%H:%M} 补发;"
+        "学员收到的提醒里注明了原定时间。"
     )
 
 
@@ -115,7 +122,7 @@ async def fire_reminder(reminder_id: int) -> int | None:
     service = services.extras.get("scheduler")
     early = EARLY_SLACK + (service.test_shift if service is not None else timedelta())
 
-    def claim() -> _Claimed | None:
+    def claim() -> int | None:
         now = utcnow()
         with services.session() as session:
             reminder = session.get(Reminder, reminder_id)
@@ -147,28 +154,22 @@ async def fire_reminder(reminder_id: int) -> int | None:
                     kind="reminder",
                     report_chat_id=report_chat(reminder),
                     reminder_id=reminder_id,
-                    occurrence_key=f"r{reminder_id}@{occurrence.astimezone(tz):%Y%m%dT%H%M}",
+                    occurrence_key=occurrence_key(reminder_id, occurrence.astimezone(tz)),
                 )
             except IntegrityError:
                 session.rollback()
                 log.info("reminder %s: occurrence already claimed", reminder_id)
                 return None
             assert record.id is not None
-            return _Claimed(record.id, report_chat(reminder), reminder.text, class_name, late_from)
+            return record.id
 
     firing.add(reminder_id)
     try:
-        claimed = await asyncio.to_thread(claim)
+        broadcast_id = await asyncio.to_thread(claim)
     finally:
         firing.discard(reminder_id)
-    if claimed is None:
+    if broadcast_id is None:
         return None
-    log.info("reminder %s fired as broadcast %s", reminder_id, claimed.broadcast_id)
-    if claimed.late_from is not None and services.messenger is not None:
-        notice = late_notice(claimed, datetime.now(tz))
-        try:  # before the sender starts, so the manager reads it above the progress message
-            await services.messenger.send(claimed.report_chat, notice)
-        except DeliveryError as error:
-            log.warning("late-reminder notice not delivered: %s", error)
+    log.info("reminder %s fired as broadcast %s", reminder_id, broadcast_id)
     wake_sender(services)
-    return claimed.broadcast_id
+    return broadcast_id

@@ -134,15 +134,18 @@ async def test_due_reminders_on_start_up(services: Services) -> None:
             return [t for c, t, _ in messenger.sent if c == chat]
 
         await wait_until(lambda: any("晚了十分钟" in t for t in texts(1002)))
-        # sent late: the trainees and the manager are told when it was due
+        # sent late: the trainees' message says when it was due, and so does the report
         due = late.next_run_at.astimezone(services.settings.timezone)
         sent = next(t for t in texts(1002) if "晚了十分钟" in t)
         assert sent.endswith(
             f"\n(原定 {due.month}月{due.day}日 {due:%H:%M} 发送,因机器人离线延后)"
         )
-        await wait_until(lambda: any("提醒延后发出" in t for t in texts(MANAGER)))
-        told = next(t for t in texts(MANAGER) if "提醒延后发出" in t)
-        assert "「晚了十分钟的提醒」" in told and f"{due:%H:%M}," in told
+        await wait_until(lambda: any("已发送完毕" in t for _, _, t in messenger.edits))
+        report = next(t for _, _, t in messenger.edits if "已发送完毕" in t)
+        assert report.startswith("✅ 提醒「语文一班」已发送完毕:晚了十分钟的提醒\n")
+        assert f"⏰ 原定 {due.month}月{due.day}日 {due:%H:%M},机器人当时不在线," in report
+        # no message of its own: the progress message (then the report) is the first one
+        assert [t for t in texts(MANAGER) if "晚了十分钟" in t][0].startswith("📤 正在发送提醒")
         await wait_until(lambda: any("没有按时发出" in t for t in texts(MANAGER)))
         notice = next(t for t in texts(MANAGER) if "没有按时发出" in t)
         assert "两小时前的提醒" in notice
