@@ -323,7 +323,8 @@ async def on_button(ctx: Context) -> list[Reply]:
 @router.callback(RESEND_PREFIX)
 async def on_resend(ctx: Context) -> list[Reply]:
     """「🔁 重发给未送达的 N 人」 on a report: the message again, only to the members it failed
-    for, once; only the broadcast's author (scheduler/broadcaster.py `resend_failed`)."""
+    for or who had never opened the bot, once; only the broadcast's author
+    (scheduler/broadcaster.py `resend_failed`)."""
     answer = resend_failed(ctx.services, data=ctx.event.callback_data, user_id=ctx.user.id)
     if answer.refused:
         raise UserError(answer.notice)

@@ -45,8 +45,9 @@ be shown is tried again every `report_retry_seconds` and by the next leader afte
 and their lists stopped in time, see `report_message`); should Telegram still refuse it, the
 counts alone are shown instead. A report with members whose delivery failed or who had never
 opened the private chat carries 「🔁 重发给未送达的 N 人」: `resend_failed` (handlers/broadcast.py
-calls it) makes one new broadcast of the same message to just those members (`create_resend`,
-once per broadcast), sent and reported like any; one still not started is reported so again.
+calls it) makes one new broadcast of the same message to just those members
+(`reminder_crud.create_resend`, once per broadcast), sent and reported like any; one still
+not started is reported so again.
 A reminder that went out late (the bot was offline at its time) says so in a line of its
 progress message and report (scheduler/jobs.py `late_line`).
 
@@ -69,10 +70,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from html import escape, unescape
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, func, or_
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
-from sqlmodel.sql.expression import Select
+from sqlalchemy import Connection
+from sqlmodel import Session
 
 from bot.chat import (
     Button,
@@ -86,8 +85,8 @@ from bot.chat import (
 )
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
-from bot.db.models import Membership, TrainingClass, utcnow
-from bot.db.reminder_models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus
+from bot.db.models import TrainingClass, utcnow
+from bot.db.reminder_models import Broadcast, BroadcastStatus, DeliveryStatus
 from bot.limits import MAX_MESSAGE_UNITS, fit_html, shorten, utf16_length, visible_length
 from scheduler.jobs import late_due, late_line, late_note
 from scheduler.ratelimit import RateLimiter
@@ -106,9 +105,6 @@ TAGS = re.compile(r"<[^>]+>")
 # A report that could not be shown is retried for this long after the broadcast finished.
 REPORT_MAX_AGE = timedelta(days=1)
 RESEND_PREFIX = "bcr"  # 「🔁 重发给未送达的 N 人」, handled in handlers/broadcast.py
-# whom 「🔁 重发」 sends the message to again (not those who got it, blocked the bot, deleted
-# their account, or whose delivery is unknown: it may have arrived)
-RESENT = (DeliveryStatus.failed, DeliveryStatus.not_started)
 
 
 def keyboard_to_json(buttons: Keyboard) -> list:
@@ -770,7 +766,7 @@ def report_message(
         parts.append(f"状态未知 {unknown}")
     lines = [head, *([late] if late else []), f"共 {total} 人:" + " · ".join(parts)]
     resend = rcrud.resend_of(session, broadcast_id=broadcast_id) if failed or never else None
-    offered = resend_count(session, record=record) if (failed or never) and not resend else 0
+    offered = rcrud.resend_count(session, record=record) if (failed or never) and not resend else 0
     tail: list[str] = []
     if total == 0:
         tail.append("班里还没有可以接收的学员。")
@@ -847,71 +843,6 @@ class ResendAnswer:
     refused: bool = False
 
 
-def _resend_recipients(record: Broadcast) -> Select[tuple[int, str]]:
-    """SELECT of (user id, delivery status) of the members a resend of `record` goes to: its
-    deliveries that failed or met a member who had never opened the private chat (RESENT),
-    unless the member is marked as having blocked the bot since (a member who left the class
-    is no longer marked)."""
-    return (
-        select(BroadcastDelivery.user_id, BroadcastDelivery.status)
-        .join(
-            Membership,
-            and_(
-                Membership.user_id == BroadcastDelivery.user_id,
-                Membership.class_id == record.class_id,
-            ),
-            isouter=True,
-        )
-        .where(
-            BroadcastDelivery.broadcast_id == record.id,
-            BroadcastDelivery.status.in_(RESENT),  # type: ignore[attr-defined]
-            or_(Membership.blocked == None, Membership.blocked == False),  # noqa: E711, E712
-        )
-    )
-
-
-def resend_count(session: Session, *, record: Broadcast) -> int:
-    """How many members 「🔁 重发」 would send `record` to now."""
-    recipients = _resend_recipients(record).subquery()
-    return int(session.exec(select(func.count()).select_from(recipients)).one())
-
-
-def create_resend(session: Session, *, broadcast_id: int) -> tuple[Broadcast | None, int, int]:
-    """Send a finished broadcast again to the members whose delivery failed or who had never
-    opened the private chat (they may have since).
-
-    One commit writes the new broadcast (same class, text, buttons, kind and report chat;
-    occurrence key ``resend:<id>``, unique) and its pending rows. Returns (the new broadcast,
-    how many it goes to, how many of them had never opened the private chat); (None, 0, 0) if
-    this broadcast was resent already (also when two presses race: the unique key lets only
-    one in) or nobody is left to send to.
-    """
-    original = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
-    if original is None or rcrud.resend_of(session, broadcast_id=broadcast_id) is not None:
-        return None, 0, 0
-    statement = _resend_recipients(original).order_by(BroadcastDelivery.id)
-    rows = [(int(user_id), status) for user_id, status in session.exec(statement)]
-    if not rows:
-        return None, 0, 0
-    try:
-        record = rcrud.create_broadcast(
-            session,
-            class_id=original.class_id,
-            text=original.text,
-            created_by=original.created_by,
-            buttons=list(original.buttons or []),
-            kind=original.kind,
-            report_chat_id=original.report_chat_id,
-            recipient_ids=[user_id for user_id, _ in rows],
-            occurrence_key=rcrud.RESEND_KEY.format(broadcast_id),
-        )
-    except IntegrityError:  # the other press won
-        session.rollback()
-        return None, 0, 0
-    never = sum(1 for _, status in rows if status == DeliveryStatus.not_started)
-    return record, len(rows), never
-
-
 def resend_failed(services: Services, *, data: str, user_id: int) -> ResendAnswer:
     """Send a finished broadcast again to the members it did not reach (their delivery failed,
     or they had never opened the private chat), not to those who blocked the bot, deleted their
@@ -935,7 +866,7 @@ def resend_failed(services: Services, *, data: str, user_id: int) -> ResendAnswe
             return ResendAnswer("这不是您创建的群发。", refused=True)
         if original.status != BroadcastStatus.done:
             return ResendAnswer("这条群发还没有发送完毕。", refused=True)
-        resend, count, never = create_resend(session, broadcast_id=broadcast_id)
+        resend, count, never = rcrud.create_resend(session, broadcast_id=broadcast_id)
         report = report_message(
             session, broadcast_id=broadcast_id, bot_username=services.bot_username, tz=tz
         )
@@ -943,7 +874,7 @@ def resend_failed(services: Services, *, data: str, user_id: int) -> ResendAnswe
             counts = rcrud.delivery_counts(session, broadcast_id=broadcast_id)
             if rcrud.resend_of(session, broadcast_id=broadcast_id) is not None:
                 notice = "已经重发过了,不会再发一次。"
-            elif any(counts.get(status) for status in RESENT):
+            elif any(counts.get(status) for status in rcrud.RESENT):
                 notice = "未送达的学员之后都屏蔽了机器人,没有重发。"
             else:
                 notice = "这条群发没有未送达的学员。"

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, insert, literal, or_, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
-from sqlmodel.sql.expression import Select, SelectOfScalar
+from sqlmodel.sql.expression import Select
 
 from bot.db.models import Membership, TrainingClass, User, utcnow
 from bot.db.reminder_models import (
@@ -224,68 +224,75 @@ def is_resend(broadcast: Broadcast) -> bool:
     return (broadcast.occurrence_key or "").startswith(RESEND_KEY.format(""))
 
 
-def _failed_recipients(broadcast: Broadcast) -> SelectOfScalar[int]:
-    """SELECT of the user ids whose delivery of `broadcast` failed and who are not marked as
-    having blocked the bot since (a member who left the class is no longer marked)."""
+# Whom 「🔁 重发」 sends a broadcast to again: the members it failed for and those who had never
+# opened the private chat (they may have since); not those who got it, blocked the bot, deleted
+# their account, or whose delivery is unknown (it may have arrived).
+RESENT = (DeliveryStatus.failed, DeliveryStatus.not_started)
+
+
+def _resend_recipients(record: Broadcast) -> Select[tuple[int, str]]:
+    """SELECT of (user id, delivery status) of the members a resend of `record` goes to: its
+    deliveries that failed or met a member who had never opened the private chat (RESENT),
+    unless the member is marked as having blocked the bot since (a member who left the class
+    is no longer marked)."""
     return (
-        select(BroadcastDelivery.user_id)
+        select(BroadcastDelivery.user_id, BroadcastDelivery.status)
         .join(
             Membership,
             and_(
                 Membership.user_id == BroadcastDelivery.user_id,
-                Membership.class_id == broadcast.class_id,
+                Membership.class_id == record.class_id,
             ),
             isouter=True,
         )
         .where(
-            BroadcastDelivery.broadcast_id == broadcast.id,
-            BroadcastDelivery.status == DeliveryStatus.failed,
+            BroadcastDelivery.broadcast_id == record.id,
+            BroadcastDelivery.status.in_(RESENT),  # type: ignore[attr-defined]
             or_(Membership.blocked == None, Membership.blocked == False),  # noqa: E711, E712
         )
     )
 
 
-def create_resend(session: Session, *, broadcast_id: int) -> tuple[Broadcast | None, int]:
-    """Send a finished broadcast again, only to the members whose delivery failed.
+def resend_count(session: Session, *, record: Broadcast) -> int:
+    """How many members 「🔁 重发」 would send `record` to now."""
+    recipients = _resend_recipients(record).subquery()
+    return int(session.exec(select(func.count()).select_from(recipients)).one())
+
+
+def create_resend(session: Session, *, broadcast_id: int) -> tuple[Broadcast | None, int, int]:
+    """Send a finished broadcast again to the members whose delivery failed or who had never
+    opened the private chat (they may have since).
 
     One commit writes the new broadcast (same class, text, buttons, kind and report chat;
-    `occurrence_key` ``resend:<id>``, unique) and its pending rows. Returns (the new
-    broadcast, how many it goes to); (None, 0) if this broadcast was resent already (also
-    when two presses race: the unique key lets only one in) or nobody is left to send to.
+    occurrence key ``resend:<id>``, unique) and its pending rows. Returns (the new broadcast,
+    how many it goes to, how many of them had never opened the private chat); (None, 0, 0) if
+    this broadcast was resent already (also when two presses race: the unique key lets only
+    one in) or nobody is left to send to.
     """
-    original = session.get(Broadcast, broadcast_id)
+    original = get_broadcast(session, broadcast_id=broadcast_id)
     if original is None or resend_of(session, broadcast_id=broadcast_id) is not None:
-        return None, 0
-    recipients = _failed_recipients(original).subquery()
-    count = int(session.exec(select(func.count()).select_from(recipients)).one())
-    if not count:
-        return None, 0
-    record = Broadcast(
-        class_id=original.class_id,
-        text=original.text,
-        created_by=original.created_by,
-        buttons=list(original.buttons or []),
-        kind=original.kind,
-        report_chat_id=original.report_chat_id,
-        status=BroadcastStatus.sending,
-        occurrence_key=RESEND_KEY.format(broadcast_id),
-    )
-    session.add(record)
+        return None, 0, 0
+    statement = _resend_recipients(original).order_by(BroadcastDelivery.id)
+    rows = [(int(user_id), status) for user_id, status in session.exec(statement)]
+    if not rows:
+        return None, 0, 0
     try:
-        session.flush()
+        record = create_broadcast(
+            session,
+            class_id=original.class_id,
+            text=original.text,
+            created_by=original.created_by,
+            buttons=list(original.buttons or []),
+            kind=original.kind,
+            report_chat_id=original.report_chat_id,
+            recipient_ids=[user_id for user_id, _ in rows],
+            occurrence_key=RESEND_KEY.format(broadcast_id),
+        )
     except IntegrityError:  # the other press won
         session.rollback()
-        return None, 0
-    rows = select(
-        literal(record.id),
-        recipients.c.user_id,
-        literal(DeliveryStatus.pending),
-        literal(0),
-    )
-    columns = ["broadcast_id", "user_id", "status", "attempts"]
-    session.execute(insert(BroadcastDelivery).from_select(columns, rows))
-    session.commit()
-    return record, count
+        return None, 0, 0
+    never = sum(1 for _, status in rows if status == DeliveryStatus.not_started)
+    return record, len(rows), never
 
 
 # ---------------------------------------------------------------- deliveries

@@ -10,8 +10,9 @@ A row still `sending` when the process died is set to `unknown` on start-up and 
 again: Telegram cannot say whether it arrived, and a duplicate is worse than a gap (see
 scheduler/broadcaster.py). A finished broadcast (`done`) keeps `reported_at` empty until its
 final report reached the manager, so a report lost to a Telegram error or a crash is sent again
-(also after a restart). A resend of the members whose delivery failed is a broadcast of its own
-whose `occurrence_key` is `resend:<the original's id>` (unique: one resend per broadcast).
+(also after a restart). A resend (to the members whose delivery failed or who had never opened
+the private chat) is a broadcast of its own whose `occurrence_key` is
+`resend:<the original's id>` (unique: one resend per broadcast).
 A `Reminder` fires broadcasts (kind "reminder") on its schedule.
 
 `apscheduler_jobs` is APScheduler's SQLAlchemyJobStore table, declared here so the migration
