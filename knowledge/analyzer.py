@@ -39,9 +39,9 @@ FUNCTION_CHARS = frozenset(
 # Enumerations of single characters (听、说、读、写) are also indexed joined (听说读写), the way
 # a question writes them; the first and last characters may be glued to a neighbouring word.
 ENUMERATION = re.compile(
-    r"[\u4e00-\u9fff](?:[、,,/][\u4e00-\u9fff]){2,}(?![\u4e00-\u9fff]?[、,,/])"
+    r"[\u4e00-\u9fff](?:[、,，/][\u4e00-\u9fff]){2,}(?![\u4e00-\u9fff]?[、,，/])"
 )
-ENUMERATION_SEPARATORS = re.compile(r"[、,,/]")
+ENUMERATION_SEPARATORS = re.compile(r"[、,，/]")
 
 
 def enumeration_words(text: str) -> list[str]:
@@ -81,7 +81,7 @@ def intent_rewrites() -> tuple[tuple[re.Pattern[str], str], ...]:
 # 「19年国培」, 「这笔22年的预算」: a trainee's two-digit year, where it cannot be a duration
 # (「工作20年」, 「教龄满15年」, 「10年以上」 keep theirs).
 SHORT_YEAR = re.compile(
-    r"(?:^|(?<=[\s,,。;;!?!?、这那笔是在从到和至或]))([012]\d)年(?![以内后前多来间左级])"
+    r"(?:^|(?<=[\s,，。;；!?！？、这那笔是在从到和至或]))([012]\d)年(?![以内后前多来间左级])"
 )
 
 

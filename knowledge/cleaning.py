@@ -25,7 +25,7 @@ KNOWN_MOJIBAKE = (
     (re.compile(r"\?! \?/p>"), "。"),
     (re.compile(r"\?/p>"), ""),
 )
-UNRECOVERABLE_MOJIBAKE = re.compile(rf"(?<=[{CJK}])\?{{2,}}|\?{{2,}}(?=[{CJK},,。])")
+UNRECOVERABLE_MOJIBAKE = re.compile(rf"(?<=[{CJK}])\?{{2,}}|\?{{2,}}(?=[{CJK},，。])")
 HTML_REMNANT = re.compile(r"</?(?:p|span|div|br|strong|b|font)\b[^>]*>", re.IGNORECASE)
 PINYIN_ANNOTATION = re.compile(
     rf"(?<=[{CJK}])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ]{{1,7}}\)"
@@ -56,7 +56,7 @@ AD_TAIL = (
     r"|官方网站|官网|唯一指定|开奖(?:结果|号码|直播|记录)?|走势图?|推荐"
 )
 LOTTERY = re.compile(
-    rf"[{CJK}]{{0,6}}(?:{GAMBLING_WORDS})[{CJK}]{{0,6}}[::]?"
+    rf"[{CJK}]{{0,6}}(?:{GAMBLING_WORDS})[{CJK}]{{0,6}}[:：]?"
     rf"(?:[ \t]*(?:(?:{AD_TAIL})|[{CJK}]{{0,4}}(?:{GAMBLING_WORDS})[{CJK}]{{0,6}}))*"
 )
 URL = re.compile(
@@ -73,10 +73,10 @@ SITE_PLUG = re.compile(r"更多|精彩|本站|本网|转载|欢迎访问|手机�
 DATED_HEADLINE = re.compile(r"^\s*[•·●▪◆\-*]?\s*.{4,90}?\s+\d{4}-\d{2}-\d{2}\s*$")
 BULLET_ONLY = re.compile(r"^\s*[•·●▪◆]\s*$")
 NAVIGATION = re.compile(
-    r"^\s*(?:当前位置|您的位置|所在位置)[::]|^\s*首页\s*[>›»\-]|>\s*首页|^.{0,30}(?:>|›|»).{0,30}>"
+    r"^\s*(?:当前位置|您的位置|所在位置)[:：]|^\s*首页\s*[>›»\-]|>\s*首页|^.{0,30}(?:>|›|»).{0,30}>"
     r"|点击进入\s*$|^\s*下一页|^\s*上一页|^\s*(?:简述|目录|正文|文章属性|信息公开_其他|时讯"
     r"|通知公告|新闻动态|工作动态|公示公告|政务公开|信息公开|网站首页|返回首页)\s*$"
-    r"|^\s*发布于[::].{0,40}作者[::]|^\s*\S{2,10}(?:网站|网|平台|频道)\s*$"
+    r"|^\s*发布于[:：].{0,40}作者[:：]|^\s*\S{2,10}(?:网站|网|平台|频道)\s*$"
 )
 # A site menu written as one line (「首页 | 新闻 | 通知公告」, an HTML <ul> of short links).
 MENU_SEPARATOR = re.compile(r"\s*[|｜]\s*|\s{2,}|\s+[·•]\s+")
@@ -86,20 +86,20 @@ MENU_WORD = re.compile(
 )
 SITE_NAME = re.compile(r"^\S{2,10}(?:网站|网|平台|频道)$")
 RELATED_LIST_HEADING = re.compile(
-    r"^\s*(?:猜你喜欢|相关文章|相关阅读|推荐阅读|热门文章|延伸阅读)[::]?\s*$"
+    r"^\s*(?:猜你喜欢|相关文章|相关阅读|推荐阅读|热门文章|延伸阅读)[:：]?\s*$"
 )
 BOILERPLATE = re.compile(
     r"点击右上角|选择在浏览器中打开|扫一扫|二维码|分享本页|分享到|打印本页|关闭窗口|【字体"
     r"|责任编辑|版权所有|版权声明|本站部分|如有侵权|不承担相关法律责任|欢迎发送邮件|公网安备"
-    r"|网站标识码|ICP备|中文域名|^\s*来源[::]\s*\S{0,12}\s*$|发布时间[::]\s*\d{4}"
+    r"|网站标识码|ICP备|中文域名|^\s*来源[:：]\s*\S{0,12}\s*$|发布时间[:：]\s*\d{4}"
     r"|^\s*\S+\.(?:docx?|pdf|wps)\s*$|^\s*\d{4}-\d{2}-\d{2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
 )
 METADATA_TABLE = re.compile(
-    r"^\s*(?:信息名称|信息索引|生成日期|发文机构|发文字号|信息类别|内容概述|主题分类)[::]"
+    r"^\s*(?:信息名称|信息索引|生成日期|发文机构|发文字号|信息类别|内容概述|主题分类)[:：]"
     r"|^\s*•?\s*【(?:制定机关|公布日期|文号|施行日期|效力等级|时效性|主题分类)】"
 )
 CLAUSE_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+、|[((][一二三四五六七八九十\d]+[))]|\d+[.．、]|第[一二三四五六七八九十]+)"
+    r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|第[一二三四五六七八九十]+)"
 )
 
 
@@ -191,10 +191,10 @@ def _remove_planted_urls(text: str, result: CleanResult) -> str:
 
 def _is_given_address(line: str, start: int, end: int) -> bool:
     """「报名网址为http://…」「登录中国教师研修网(www.…)」: the notice names the address."""
-    before = re.split(r"[。;;!?!?]", line[:start])[-1]
+    before = re.split(r"[。;；!?！？]", line[:start])[-1]
     if URL_CONTEXT.search(before):
         return True
-    return bool(re.search(rf"[{CJK}A-Za-z][((]$", before) and re.match(r"[))]", line[end:]))
+    return bool(re.search(rf"[{CJK}A-Za-z][(（]$", before) and re.match(r"[)）]", line[end:]))
 
 
 def _remove_lines(text: str, result: CleanResult) -> str:
@@ -254,7 +254,7 @@ def _is_menu_line(line: str) -> bool:
     items = [item for item in MENU_SEPARATOR.split(line.strip()) if item]
     return (
         len(items) >= 3
-        and all(len(item) <= 8 and not re.search(r"[。,,;;]", item) for item in items)
+        and all(len(item) <= 8 and not re.search(r"[。,，;；]", item) for item in items)
         and any(MENU_WORD.search(item) for item in items)
     )
 
@@ -273,7 +273,7 @@ def _planted_site_names(lines: list[str]) -> list[tuple[re.Pattern, str]]:
     planted into a sentence: right after an opening bracket, before the bracket's own words."""
     counts = Counter(line.strip() for line in lines if SITE_NAME.match(line.strip()))
     return [
-        (re.compile(rf"(?<=[((]){re.escape(name)}(?=[{CJK}])"), name)
+        (re.compile(rf"(?<=[(（]){re.escape(name)}(?=[{CJK}])"), name)
         for name, count in counts.items()
         if count >= 2
     ]

@@ -29,7 +29,7 @@ def find_deadlines(documents: list[Document], passages: list[Passage]) -> list[D
         document = by_id.get(passage.doc_id)
         if document is None or passage.kind == "meta":
             continue
-        for sentence in re.findall(r"[^。;;\n]+[。;;]?", passage.text):
+        for sentence in re.findall(r"[^。;；\n]+[。;；]?", passage.text):
             for due, when_text in _deadlines_in(sentence):
                 key = (passage.doc_id, sentence)
                 if key in seen:

@@ -31,7 +31,7 @@ MIN_NOTICE_CJK = 40
 BLURB_MAX_CJK = 400
 HEAD_LINES = 12
 CLAUSE_MARK = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[((][一二三四五六七八九十\d]+[))]|\d+\s*[.．、]|第)"
+    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[.．、]|第)"
 )
 
 
@@ -229,7 +229,7 @@ def notice_body(text: str, title: str = "") -> str:
     kept: list[str] = []
     in_attachments = False
     for line in _join_broken_lines(body):
-        if re.match(r"^附件[::]", line):
+        if re.match(r"^附件[:：]", line):
             in_attachments = True
             continue
         if in_attachments and re.match(r"^\d+\s*[.．、]", line) and len(line) < 80:

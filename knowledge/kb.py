@@ -51,7 +51,7 @@ LOCK_FILE = ".kb.lock"  # in the cache folder: one process at a time changes not
 # How often, at most, `changed()` looks at the notices folder (a few stat calls).
 CHECK_SECONDS = 1.0
 SAME_POLICIES = ("keep", "ask", "replace")
-_BRACKETS = str.maketrans("[]【】()()", "〔〕〔〕〔〕〔〕")
+_BRACKETS = str.maketrans("[]【】()（）", "〔〕〔〕〔〕〔〕")
 GAMBLING_QUESTION = re.compile(GAMBLING_WORDS, re.IGNORECASE)
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # What carries no topic: greetings and courtesies, numbers (a mistyped button number, a bare

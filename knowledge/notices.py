@@ -9,49 +9,49 @@ from datetime import date
 CJK = "\u4e00-\u9fff"
 CN_NUM = "一二三四五六七八九十"
 HEADER_KEYS = ("title", "doc_number", "issuer", "date", "source")
-HEADER_LINE = re.compile(r"^([A-Za-z_]+)\s*[::]\s?(.*)$")
+HEADER_LINE = re.compile(r"^([A-Za-z_]+)\s*[:：]\s?(.*)$")
 HEADER_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 TITLE_END = re.compile(r"(通知|意见|办法|方案|公告|决定|规划|计划|培训班|纲要|标准)(\(节选\))?$")
 DOC_NUMBER = re.compile(
-    rf"([{CJK}]{{0,6}})\s*[〔\[［【((](\d{{4}})[〕\]］】))]\s*(\d{{1,4}})\s*号"
+    rf"([{CJK}]{{0,6}})\s*[〔\[［【(（](\d{{4}})[〕\]］】)）]\s*(\d{{1,4}})\s*号"
 )
 DOC_NUMBER_PREFIX = re.compile(rf"^(?:{DOC_NUMBER.pattern})\s*")
 # What may precede a document number without being part of it (「…的通知〔2010〕4号」).
 NOT_NUMBER_PREFIX = re.compile(r".*(?:通知|意见|办法|方案|公告|决定|的|》|、|号|关于|印发)")
 ADDRESSEE = re.compile(
-    r"^(各|有关)[^。]{2,300}(教育厅|教委|教育局|财政厅|财政局|师范大学|单位)[^。]{0,120}[::]"
+    r"^(各|有关)[^。]{2,300}(教育厅|教委|教育局|财政厅|财政局|师范大学|单位)[^。]{0,120}[:：]"
 )
 NEWS_OPENING = re.compile(
-    rf"^(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日[,,]"
-    rf"([{CJK}]{{1,12}}?(?:办公厅|部|厅|委|局))(?=向|发布|印发|下发|[,,])"
+    rf"^(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日[,，]"
+    rf"([{CJK}]{{1,12}}?(?:办公厅|部|厅|委|局))(?=向|发布|印发|下发|[,，])"
 )
 SIGNATURE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 TABLE_FIELDS = {
-    "title": re.compile(r"信息名称[::]\s*(\S[^\n]*?)\s*$", re.M),
-    "doc_number": re.compile(r"(?:发文字号[::]|【文号】)\s*(\S+?)(?:\s|$)", re.M),
-    "issuer": re.compile(r"(?:发文机构[::]|【制定机关】)\s*(\S[^\n]*?)\s*$", re.M),
-    "date": re.compile(r"(?:生成日期[::]|【公布日期】)\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2})", re.M),
+    "title": re.compile(r"信息名称[:：]\s*(\S[^\n]*?)\s*$", re.M),
+    "doc_number": re.compile(r"(?:发文字号[:：]|【文号】)\s*(\S+?)(?:\s|$)", re.M),
+    "issuer": re.compile(r"(?:发文机构[:：]|【制定机关】)\s*(\S[^\n]*?)\s*$", re.M),
+    "date": re.compile(r"(?:生成日期[:：]|【公布日期】)\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2})", re.M),
     "published": re.compile(
-        r"(?:生成日期|发布时间|發布時間|发布日期)[::]\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2})", re.M
+        r"(?:生成日期|发布时间|發布時間|发布日期)[:：]\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2})", re.M
     ),
-    "category": re.compile(r"(?:信息类别[::]|【主题分类】)\s*(\S+)", re.M),
-    "authority_level": re.compile(r"(?:【效力等级】|效力等级[::])\s*(\S+?)(?:\s|$)", re.M),
-    "validity": re.compile(r"(?:【时效性】|时效性[::]|有效性[::])\s*(\S+?)(?:\s|$)", re.M),
-    "index_number": re.compile(r"(?:信息索引号?|索引号)[::]\s*(\S+?)(?:\s|$)", re.M),
+    "category": re.compile(r"(?:信息类别[:：]|【主题分类】)\s*(\S+)", re.M),
+    "authority_level": re.compile(r"(?:【效力等级】|效力等级[:：])\s*(\S+?)(?:\s|$)", re.M),
+    "validity": re.compile(r"(?:【时效性】|时效性[:：]|有效性[:：])\s*(\S+?)(?:\s|$)", re.M),
+    "index_number": re.compile(r"(?:信息索引号?|索引号)[:：]\s*(\S+?)(?:\s|$)", re.M),
 }
 # Pinyin glossed after a character on some pages: 發(fā)布時間.
 PINYIN_NOTE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň]{1,6}\)")
 CLAUSE_PATTERNS = (
     (0, re.compile(rf"^(第[{CN_NUM}]+章)\s*")),
     (1, re.compile(rf"^([{CN_NUM}]+、)")),
-    (1, re.compile(rf"^(第[{CN_NUM}]+)[,,、]")),
-    (2, re.compile(rf"^([((][{CN_NUM}]+[))])")),
+    (1, re.compile(rf"^(第[{CN_NUM}]+)[,，、]")),
+    (2, re.compile(rf"^([(（][{CN_NUM}]+[)）])")),
     (2, re.compile(rf"^(第[{CN_NUM}]+条)")),
     (3, re.compile(r"^(\d{1,2}\s*[.．、])(?!\d)")),
-    (4, re.compile(r"^([((]\d{1,2}[))])")),
+    (4, re.compile(r"^([(（]\d{1,2}[)）])")),
 )
 INLINE_CLAUSE = re.compile(
-    rf"(?<=[。;;!!::])\s*(?=(?:[{CN_NUM}]{{1,3}}、|\d{{1,2}}[.．](?=[{CJK}])|[((][{CN_NUM}]{{1,3}}[))]))"
+    rf"(?<=[。;；!！:：])\s*(?=(?:[{CN_NUM}]{{1,3}}、|\d{{1,2}}[.．](?=[{CJK}])|[(（][{CN_NUM}]{{1,3}}[)）]))"
 )
 PASSAGE_TARGET = 300
 PASSAGE_MAX = 420
@@ -172,7 +172,7 @@ def _ends_previous_notice(line: str) -> bool:
     """The previous notice's signature date, attachment list or distribution lines."""
     return bool(
         SIGNATURE_DATE.match(line)
-        or re.match(r"^(?:附件|抄送|[((]此件|印发|联系人|联系电话)", line)
+        or re.match(r"^(?:附件|抄送|[(（]此件|印发|联系人|联系电话)", line)
         or re.match(r"^\d+\s*[.．、]", line)
     )
 
@@ -281,7 +281,7 @@ def _iso(year: str, month: str, day: str) -> str:
 
 def _derive_title(text: str, issuer: str) -> str | None:
     """Build a title for a notice whose page dropped it, from 「决定实施…,…提出以下意见」."""
-    match = re.search(rf"决定(实施|举办|开展)([{CJK}\d.]{{4,40}}?)[((,,。]", text)
+    match = re.search(rf"决定(实施|举办|开展)([{CJK}\d.]{{4,40}}?)[(（,，。]", text)
     if not match:
         return None
     kind = "意见" if "意见" in text[: match.end() + 200] else "通知"
@@ -292,14 +292,14 @@ def _first_phrase(head: list[str]) -> str:
     """Fallback title: the opening phrase of the text."""
     if not head:
         return ""
-    return re.split(r"[,,。;;::]", head[0])[0][:40]
+    return re.split(r"[,，。;；:：]", head[0])[0][:40]
 
 
 def find_attachments(lines: list[str]) -> list[str]:
     """Return attachment names listed after 「附件:」."""
     attachments: list[str] = []
     for index, line in enumerate(lines):
-        match = re.match(r"^附件[::]\s*(.*)$", line.strip())
+        match = re.match(r"^附件[:：]\s*(.*)$", line.strip())
         if not match:
             continue
         first = match.group(1).strip()
@@ -413,7 +413,7 @@ def _is_plain_heading(line: str) -> bool:
     """An unnumbered short heading such as 「经费拨付及使用」."""
     return (
         4 <= len(line) <= 20
-        and not re.search("[。,,;;::、]", line)
+        and not re.search("[。,，;；:：、]", line)
         and not SIGNATURE_DATE.match(line)
         and not DOC_NUMBER.search(line)
     )
@@ -427,7 +427,7 @@ def _chunk(text: str) -> list[str]:
     """Split an over-long paragraph at sentence ends into pieces of about PASSAGE_TARGET."""
     if len(text) <= PASSAGE_MAX:
         return [text]
-    sentences = re.findall(r"[^。;;!?]*[。;;!?]?", text)
+    sentences = re.findall(r"[^。;；!?！？]*[。;；!?！？]?", text)
     pieces: list[str] = []
     current = ""
     for sentence in sentences:

@@ -56,7 +56,7 @@ MIN_QUERY_COVERAGE_WITH_EVIDENCE = 0.35
 # Typo repair by context searches the notices' distinct sentences (str.find, a few ms per
 # question at a million characters, about 350 notices); past that it is off.
 CONTEXT_REPAIR_MAX_CHARS = 1_000_000
-SENTENCE = re.compile(r"[^。;;!?!?\n]+")
+SENTENCE = re.compile(r"[^。;；!?！？\n]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Short metadata passages (title, 文号, 附件) win on length alone; they only lead when asked for.
 METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "主送单位", "时效性", "信息类别"})

@@ -52,7 +52,7 @@ MAX_TEMPLATE_BYTES = 64 * 1024
 KIND_NAMES = {"likert5": "满意度", "single": "单选", "multiple": "多选", "text": "文字"}
 
 
-_KIND_NOTE = re.compile(r"\s*[((]\s*(?:可以?多选|多选题?|可多项选择)\s*[))]\s*$")
+_KIND_NOTE = re.compile(r"\s*[(（]\s*(?:可以?多选|多选题?|可多项选择)\s*[)）]\s*$")
 
 
 def shown_text(text: str, kind: str) -> str:

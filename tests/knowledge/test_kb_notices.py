@@ -87,6 +87,23 @@ def test_a_new_version_is_held_then_replaces_the_old_one(
     assert sorted(last.replaced) == ["wl.txt", "wl3.txt"] and dues(kb) == ["2031-09-01"]
 
 
+@pytest.mark.parametrize(
+    "number", ["某教(2031)3号", "某教（2031）3号", "某教[2031]3号", "某教【2031】3号"]
+)
+def test_a_doc_number_in_other_brackets_is_the_same_notice(
+    kb: KnowledgeBase, tmp_path: Path, number: str
+) -> None:
+    old, new = tmp_path / "wl.txt", tmp_path / "wl-revised.txt"
+    old.write_text(online_study_notice("三", "6月30日"), encoding="utf-8")
+    revised = online_study_notice("五", "7月15日").replace("某教〔2031〕3号", number)
+    new.write_text(
+        revised.replace("网络研修管理的通知", "网络研修管理的补充通知"), encoding="utf-8"
+    )
+    kb.ingest([old])
+    held = kb.ingest([new], on_same="ask")[0]
+    assert held.held and held.same_as == ["wl.txt"]
+
+
 def test_remove_and_restore_uploaded_and_shipped_notices(
     kb: KnowledgeBase, tmp_path: Path
 ) -> None:
