@@ -9,7 +9,8 @@ may press them):
     kb:1:pg:<question_id>:<page>   更多 ▶ / ◀ 上一条: edit the message to show another hit
     kb:1:fb:<question_id>:up|down  👍 / 👎, stored on the question log
     kb:1:ho:<question_id>          问班主任: send the question to the asker's class manager(s),
-                                   who answer it through handlers/knowledge_admin.py
+                                   who answer it through handlers/knowledge_admin.py; a class
+                                   whose manager was removed has it sent to the admins
 
 Every question is logged (bot/db/question_crud.py) with its result, top passage and time.
 """
@@ -38,6 +39,7 @@ from bot.chat import (
 )
 from bot.db import question_crud
 from bot.db.question_models import QuestionLog
+from bot.limits import shorten
 from handlers.routing import Context, Router, UserError, button_number
 from knowledge.models import clause_label
 
@@ -477,17 +479,61 @@ def rate(ctx: Context, entry: QuestionLog, feedback: str) -> list[Reply]:
 
 
 async def hand_off(ctx: Context, entry: QuestionLog) -> list[Reply]:
-    """问班主任: send the question with a 「回答」 button to each of the asker's class managers."""
+    """问班主任: send the question with a 「回答」 button to each of the asker's class managers;
+    a class whose manager was removed (/removemanager) has it sent to the admins instead."""
     assert entry.id is not None
     if entry.handed_off_at is not None:
         return [Notice("这个问题已经转给班主任了,回复会发到与我的私聊里。", alert=True)]
+    admin_ids = ctx.services.settings.admin_ids
     with ctx.services.session() as session:
-        classes = question_crud.managers_of_member(session, user_id=ctx.user.id)
+        classes = question_crud.managers_of_member(
+            session, user_id=ctx.user.id, admin_ids=admin_ids
+        )
     if not classes:
         raise UserError(NO_CLASS_HINT)
-    by_manager: dict[int, list[question_crud.ClassManager]] = {}
+    orphaned = [item for item in classes if not item.current]
+    recipients: dict[int, list[question_crud.ClassManager]] = {}
     for item in classes:
-        by_manager.setdefault(item.manager_id, []).append(item)
+        if item.current:
+            recipients.setdefault(item.manager_id, []).append(item)
+    admins = sorted(admin for admin in admin_ids if admin != ctx.user.id)
+    for admin in admins if orphaned else ():
+        recipients.setdefault(admin, []).extend(orphaned)
+    status = handoff_status(entry)
+    deliveries = []
+    for recipient, items in recipients.items():
+        class_names = "、".join(f"「{escape(item.class_name)}」" for item in items)
+        text = (
+            f"🙋 <b>学员提问</b>(培训班 {class_names})\n"
+            f"{escape(ctx.user.display_name)}:{escape(entry.question)}\n\n"
+            f"<i>{status}。请点「回答」,您的回复会直接发给这位学员。</i>"
+        )
+        unmanaged = [item for item in items if not item.current]
+        if unmanaged:
+            which = "这个培训班" if len(items) == 1 else "这些培训班"
+            if len(unmanaged) < len(items):  # an admin who also runs one of the classes
+                which = "、".join(f"「{escape(item.class_name)}」" for item in unmanaged)
+            text += f"\n<i>{which}目前没有班主任(原班主任已被撤销),所以转给了管理员。</i>"
+        failure = await deliver(ctx.services, recipient, text, keyboard([answer_button(entry.id)]))
+        deliveries.append((recipient, items[0].class_id, failure is None))
+    # Recorded even when it reached nobody: the question then waits in the admins' /unanswered.
+    with ctx.services.session() as session:
+        question_crud.record_handoff(session, question_id=entry.id, deliveries=deliveries)
+    reached = {recipient for recipient, _, delivered in deliveries if delivered}
+    managers_reached = any(item.manager_id in reached for item in classes if item.current)
+    admins_reached = bool(orphaned) and any(admin in reached for admin in admins)
+    outcome = handoff_outcome(
+        orphaned,
+        has_managers=len(orphaned) < len(classes),
+        managers_reached=managers_reached,
+        admins_tried=bool(orphaned and admins),
+        admins_reached=admins_reached,
+    )
+    return [Notice(outcome, alert=True)]
+
+
+def handoff_status(entry: QuestionLog) -> str:
+    """Why the question needs a person, for the manager who gets it."""
     if not entry.answered:
         status = "我未能从通知中找到答案"
     elif entry.feedback == "down":
@@ -497,27 +543,45 @@ async def hand_off(ctx: Context, entry: QuestionLog) -> list[Reply]:
     if entry.answered and entry.top_title:
         clause = f" {clause_label(entry.top_clause)}" if entry.top_clause else ""
         status += f"(我给的是《{escape(entry.top_title)}》{escape(clause)})"
-    deliveries = []
-    for manager_id, items in by_manager.items():
-        class_names = "、".join(f"「{escape(item.class_name)}」" for item in items)
-        text = (
-            f"🙋 <b>学员提问</b>(培训班 {class_names})\n"
-            f"{escape(ctx.user.display_name)}:{escape(entry.question)}\n\n"
-            f"<i>{status}。请点「回答」,您的回复会直接发给这位学员。</i>"
+    return status
+
+
+# A class name in the trainee's pop-up (Telegram shows at most 200 characters there).
+ALERT_CLASS_CHARS = 20
+
+
+def handoff_outcome(
+    orphaned: list[question_crud.ClassManager],
+    *,
+    has_managers: bool,
+    managers_reached: bool,
+    admins_tried: bool,
+    admins_reached: bool,
+) -> str:
+    """What the trainee is told after 问班主任: who got the question, and honestly when a class
+    has no manager any more (`orphaned`) or nobody could take it."""
+    if not orphaned:
+        if managers_reached:
+            return "✅ 已转给班主任,回复会发到与我的私聊里。"
+        return (
+            "暂时联系不上班主任(对方可能还没有和我对话)。问题已记下,班主任可在 "
+            "/unanswered 里看到。"
         )
-        failure = await deliver(
-            ctx.services, manager_id, text, keyboard([answer_button(entry.id)])
+    if len(orphaned) == 1:
+        without = f"「{shorten(orphaned[0].class_name, ALERT_CLASS_CHARS)}」目前没有班主任"
+    else:
+        without = f"您所在的 {len(orphaned)} 个培训班目前没有班主任"
+    if managers_reached and admins_reached:
+        return f"✅ 已转给班主任;{without},也已转给管理员。回复会发到与我的私聊里。"
+    if admins_reached:
+        return f"✅ {without},问题已转给管理员,回复会发到与我的私聊里。"
+    if managers_reached:
+        return f"✅ 已转给其他培训班的班主任({without}),回复会发到与我的私聊里。"
+    if has_managers or admins_tried:
+        return (
+            f"{without},其他能接手的人暂时也联系不上。问题已记下,管理员可在 /unanswered 里看到。"
         )
-        delivered = failure is None
-        deliveries.append((manager_id, items[0].class_id, delivered))
-    with ctx.services.session() as session:
-        question_crud.record_handoff(session, question_id=entry.id, deliveries=deliveries)
-    if not any(delivered for _, _, delivered in deliveries):
-        return [
-            Notice(
-                "暂时联系不上班主任(对方可能还没有和我对话)。问题已记下,班主任可在 "
-                "/unanswered 里看到。",
-                alert=True,
-            )
-        ]
-    return [Notice("✅ 已转给班主任,回复会发到与我的私聊里。", alert=True)]
+    return (
+        f"抱歉,{without},暂时没有人能接手这个问题。问题已记下,管理员可在 /unanswered 里"
+        "看到;您也可以直接联系培训项目的负责人。"
+    )

@@ -178,6 +178,7 @@ def my_classes_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
     shown = entries[page * MY_CLASSES_PER_PAGE : (page + 1) * MY_CLASSES_PER_PAGE]
     managed_labels = class_labels(managed, limit=BUTTON_NAME_CHARS)
     joined_labels = class_labels(joined, limit=BUTTON_NAME_CHARS)
+    admin_ids = ctx.services.settings.admin_ids
     lines, rows = [], []
     if any(is_managed for is_managed, _ in shown):
         lines.append("👩‍🏫 <b>我管理的培训班</b>")
@@ -195,7 +196,10 @@ def my_classes_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
     for is_managed, c in shown:
         if is_managed:
             continue
-        lines.append(f"• {escape(joined_label(c, managers))}")
+        line = escape(joined_label(c, managers, admin_ids))
+        if current_manager(c, managers, admin_ids) is None:
+            line += " · 班主任:暂无(请联系管理员)"
+        lines.append(f"• {line}")
         label = joined_labels[c.id]
         rows.append([Button(f"🚪 退出「{label}」", data=f"{LEAVE_PREFIX}:1:ask:{c.id}")])
     if pages > 1:
@@ -204,11 +208,24 @@ def my_classes_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
     return "\n".join(lines), keyboard(*rows, paging)
 
 
-def joined_label(training_class: TrainingClass, managers: dict[int, User]) -> str:
-    """「语文一班 · 班主任 张老师」: two managers' classes may share a name."""
-    manager = managers.get(training_class.manager_id)
+def joined_label(
+    training_class: TrainingClass, managers: dict[int, User], admin_ids: frozenset[int]
+) -> str:
+    """「语文一班 · 班主任 张老师」: two managers' classes may share a name (the name alone when
+    the class has no manager any more)."""
+    manager = current_manager(training_class, managers, admin_ids)
     who = f" · 班主任 {manager.display_name}" if manager is not None else ""
     return f"{training_class.name}{who}"
+
+
+def current_manager(
+    training_class: TrainingClass, managers: dict[int, User], admin_ids: frozenset[int]
+) -> User | None:
+    """The class's manager, unless they were removed with /removemanager (an admin stays one)."""
+    manager = managers.get(training_class.manager_id)
+    if manager is None or (manager.role != Role.manager and manager.id not in admin_ids):
+        return None
+    return manager
 
 
 @router.callback(LEAVE_PREFIX)
@@ -228,7 +245,9 @@ async def on_leave_button(ctx: Context) -> list[Reply]:
         if training_class is None:
             raise UserError("您已经不在这个培训班里了。")
         label = joined_label(
-            training_class, crud.users_by_id(session, user_ids=[training_class.manager_id])
+            training_class,
+            crud.users_by_id(session, user_ids=[training_class.manager_id]),
+            ctx.services.settings.admin_ids,
         )
         if parts[2] == "bye":
             crud.leave_class(session, user_id=ctx.user.id, class_id=class_id)

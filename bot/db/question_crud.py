@@ -20,7 +20,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, func, or_, update
 from sqlmodel import Session, select
 
-from bot.db.models import Membership, TrainingClass, utcnow
+from bot.db.models import Membership, Role, TrainingClass, User, utcnow
 from bot.db.question_models import CuratedAnswer, QuestionHandoff, QuestionLog
 
 FEEDBACK_VALUES = ("up", "down")
@@ -91,24 +91,36 @@ def set_feedback(session: Session, *, question_id: int, feedback: str) -> Questi
 
 @dataclass(frozen=True, slots=True)
 class ClassManager:
-    """A class the asker belongs to, with the manager who runs it."""
+    """A class the asker belongs to, with the manager who runs it; `current` is False when
+    that manager has since been removed (/removemanager) and is not an admin either."""
 
     manager_id: int
     class_id: int
     class_name: str
+    current: bool = True
 
 
-def managers_of_member(session: Session, *, user_id: int) -> list[ClassManager]:
-    """The classes a user belongs to (not blocked), each with its manager."""
+def managers_of_member(
+    session: Session, *, user_id: int, admin_ids: Iterable[int] = ()
+) -> list[ClassManager]:
+    """The classes a user belongs to (not the ones they run), each with its manager and
+    whether that manager still is one (the role, or one of `admin_ids`)."""
+    admins = set(admin_ids)
     statement = (
-        select(TrainingClass)
+        select(TrainingClass, User.role)
         .join(Membership, Membership.class_id == TrainingClass.id)
+        .join(User, User.id == TrainingClass.manager_id, isouter=True)
         .where(Membership.user_id == user_id)
         .order_by(Membership.joined_at)
     )
     return [
-        ClassManager(manager_id=c.manager_id, class_id=c.id, class_name=c.name)
-        for c in session.exec(statement)
+        ClassManager(
+            manager_id=c.manager_id,
+            class_id=c.id,
+            class_name=c.name,
+            current=role == Role.manager or c.manager_id in admins,
+        )
+        for c, role in session.exec(statement)
         if c.manager_id != user_id
     ]
 
