@@ -35,7 +35,13 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   a time alone means today
 * recurring: ``每天21:00`` ``每晚9点`` ``每周五20:00`` ``每周一、三、五 8:00``
   ``每周一至五 8点`` ``工作日 8:00`` ``每周末10点`` ``每月1日 9:00`` ``每月1日、15日 9点``
-  ``每月最后一天 18:00`` ``每年12月1日 9点``
+  ``每月最后一天 18:00`` ``每年12月1日 9点``; a range of weekdays without 每 is weekly too
+  (``周一至周五 晚上9点`` ``周二到周四 15:00``), and a 每天/每晚 between the days and the time
+  is read (``工作日每天早上8点`` ``周一到周五每天晚上9点``)
+* refused with how to write it, rather than read half: two times (``每天早晚8点``
+  ``每天8点和20点``: one reminder each), a list of weekdays without 每 (``周一、三、五``:
+  every week or once?), ``下周一至周五`` (a one-off is one day), and a time left at the start
+  of the text after a defaulted time (``工作日, 早上8点 签到`` would go out at 09:00)
 * not supported, refused with what to write instead: intervals the cron rules cannot count
   (``每两周`` ``隔周`` ``每隔一天`` ``每两个月`` ``每2小时``: suggest ``每周五20:00`` …)
 * a standard 5-field crontab prefixed by ``cron``: ``cron 0 9 * * 1-5 TEXT``
@@ -54,6 +60,10 @@ Conventions:
   of that day (00:00 of the next day, shown as such by ``describe()``; accepted in ``每天`` as
   00:00, rejected in weekly, monthly and yearly rules). ``凌晨12点`` is 00:00 of that day.
 * Without a period word the hour is read as 24-hour time: ``今天8点`` at 10:00 is in the past.
+  Only a time alone, 1-11 点 without a leading zero, written after 12:00 when that hour has
+  passed today, means the same hour tonight (``8点`` at 19:48 is 20:00), and ``describe()``
+  says so: ``(今天 08:00 已过,按今晚 20:00 理解;明早请写「明天8点」)``. Like 「明天」 after
+  midnight (below), the confirmation shows the reading before anything is scheduled.
 * A month and day without a year whose day is already over this year means next year (the
   description says so: ``(今年的12月1日已过,按2027年)``); today's date with a passed time of
   day is reported as past. ``15号`` that already passed this month means next month (also
@@ -159,11 +169,16 @@ def parse_reminder(text: str, now: datetime) -> ParsedSchedule:
         raise TimeParseError("请写上提醒时间和内容。")
     candidates = [m for matcher in _MATCHERS if (m := matcher(normalized)) is not None]
     if not candidates:
+        _refuse_second_time("", normalized, now)  # 「早晚8点 打卡」
         raise TimeParseError(f"没看懂提醒时间:「{_head(original)}」。")
     end, build = max(candidates, key=lambda c: c[0])
     when_text = original[:end].strip()
+    _refuse_second_time(when_text, normalized[end:], now)
+    _refuse_weekday_span(when_text, normalized[end:])
     schedule = build(now)
     message = original[end:].strip().lstrip(_MESSAGE_SEPARATORS).strip()
+    if schedule.get("default_time_note"):
+        _refuse_unread_clock(when_text, message.translate(_FULLWIDTH), schedule, now)
     deadline = re.match(rf"({BEFORE})\s*", message)
     if deadline:  # 「12月10日前 交材料」 names the deadline, not when to remind
         due = schedule.get("run_at")
@@ -842,14 +857,31 @@ def match_interval(text: str) -> Candidate | None:
 
 
 def match_bare_clock(text: str) -> Candidate | None:
+    """A time alone means today. Written after 12:00, a bare 1-11 点 that has passed today
+    (no period word, no leading zero: 「8点」「8:30」, not 「08:00」「早上8点」) means the same
+    hour this afternoon or evening if that is still ahead, and the description says so:
+    「8点」 at 19:48 is 20:00 (「(今天 08:00 已过,按今晚 20:00 理解;明早请写「明天8点」)」)."""
     found = match_clock(text, 0, None)
     if not found:
         return None
     clock, end = found
+    m = _CLOCK_RE.match(text)
+    assert m is not None
+    hour_token = m["h"] or m["h2"] or ""
+    may_be_pm = not m["period"] and not hour_token.startswith(("0", "零", "〇"))
+    written = m[0].strip()
 
     def build(now: datetime) -> dict[str, object]:
         run_at = _at(now.date(), clock, now.tzinfo)
         note = _default_note(clock)
+        later = run_at + timedelta(hours=12)
+        if may_be_pm and 1 <= clock.hour <= 11 and now.hour >= 12 and run_at <= now < later:
+            when = "今晚" if later.hour >= 18 else "今天下午"
+            return {
+                "run_at": later,
+                "note": f"(今天 {clock.text()} 已过,按{when} {later:%H:%M} 理解;"
+                f"明早请写「明天{written}」)",
+            }
         _check_one_off(run_at, now, note)
         return {"run_at": run_at, "default_time_note": note}
 
@@ -859,6 +891,10 @@ def match_bare_clock(text: str) -> Candidate | None:
 # ---------------------------------------------------------------- recurring forms
 
 
+_EVERY_DAY_RE = re.compile(r"\s*(?:的\s*)?(?P<word>每天|每日|天天|每晚|每早)")
+_EVERY_DAY_PERIOD = {"每晚": "晚上", "每早": "早上"}
+
+
 def _recurring(
     text: str,
     end: int,
@@ -866,7 +902,13 @@ def _recurring(
     fields: dict[str, str],
     period: str | None = None,
     allow_midnight: bool = False,
+    every_day: bool = False,
 ) -> Candidate:
+    """A rule ending at ``end``, optionally followed by a time of day; with ``every_day``, a
+    「每天」/「每晚」 between the days and the time is read too (「工作日每天早上8点」)."""
+    if every_day and (filler := _EVERY_DAY_RE.match(text, end)):
+        end = filler.end()
+        period = period or _EVERY_DAY_PERIOD.get(filler["word"])
     found = match_clock(text, end, period)
     clock = found[0] if found else _default_clock(period)
     final_end = found[1] if found else end
@@ -929,7 +971,44 @@ def match_weekly(text: str) -> Candidate | None:
     if not m:
         return None
     days = _weekday_set(m["days"])
-    return _recurring(text, m.end(), _weekly_label(days), {"day_of_week": aps_weekdays(days)})
+    return _recurring(
+        text,
+        m.end(),
+        _weekly_label(days),
+        {"day_of_week": aps_weekdays(days)},
+        every_day=True,
+    )
+
+
+# 「周一至周五」 without 每: a range of weekdays is a weekly rule; 「周五到七楼」 is no range
+_WEEKDAY_SPAN_RE = re.compile(
+    rf"{WEEK}(?P<days>{WD}(?:(?:{LIST_SEP}|{RANGE_SEP}){WEEK}?{WD}|{WEEK}[一二三四五六日天七])+)"
+    r"(?![楼层号號栋室点點时時个])"
+)
+
+
+def match_weekday_span(text: str) -> Candidate | None:
+    """「周一至周五 晚上9点」「周二到周四」: every week on those days, as 「每周一至五」; a list
+    without a range (「周一、三、五」) is refused: every week, or once on each day?"""
+    m = _WEEKDAY_SPAN_RE.match(text)
+    if not m:
+        return None
+    if not re.search(RANGE_SEP, m["days"]):
+        rest = text[m.end() :]
+        first = re.match(rf"{WEEK}{WD}", m[0])
+        assert first is not None
+
+        def build(now: datetime) -> dict[str, object]:
+            raise TimeParseError(
+                f"「{m[0]}」是好几天:每周都要提醒的话,请写成:/remind 每{m[0]}{rest};"
+                f"只提醒一次的话,请每天分别设置,例如:/remind {first[0]}{rest}",
+                with_examples=False,
+            )
+
+        return m.end(), build
+    days = _weekday_set(m["days"])
+    label = _weekly_label(days)
+    return _recurring(text, m.end(), label, {"day_of_week": aps_weekdays(days)}, every_day=True)
 
 
 def _weekday_set(spec: str) -> set[int]:
@@ -959,7 +1038,24 @@ def _weekly_label(days: set[int]) -> str:
         return "工作日(周一至周五)"
     if len(days) == 7:
         return "每天"
-    return "每周" + "、".join(WEEKDAY_CN[d] for d in sorted(days))
+    parts: list[str] = []
+    for run in _runs(sorted(days)):
+        if len(run) >= 3:  # 「每周一至周六」, not 「每周一、二、三、四、五、六」
+            parts.append(f"{WEEKDAY_CN[run[0]]}至周{WEEKDAY_CN[run[-1]]}")
+        else:
+            parts.extend(WEEKDAY_CN[d] for d in run)
+    return "每周" + "、".join(parts)
+
+
+def _runs(ordered: list[int]) -> list[list[int]]:
+    """Consecutive runs of sorted numbers: [0, 1, 2, 4] → [[0, 1, 2], [4]]."""
+    runs: list[list[int]] = []
+    for value in ordered:
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return runs
 
 
 def aps_weekdays(days: set[int]) -> str:
@@ -967,16 +1063,11 @@ def aps_weekdays(days: set[int]) -> str:
     if len(days) == 7:
         return "*"
     parts: list[str] = []
-    ordered = sorted(days)
-    start = 0
-    for i in range(1, len(ordered) + 1):
-        if i == len(ordered) or ordered[i] != ordered[i - 1] + 1:
-            run = ordered[start:i]
-            if len(run) >= 3:
-                parts.append(f"{APS_WEEKDAYS[run[0]]}-{APS_WEEKDAYS[run[-1]]}")
-            else:
-                parts.extend(APS_WEEKDAYS[d] for d in run)
-            start = i
+    for run in _runs(sorted(days)):
+        if len(run) >= 3:
+            parts.append(f"{APS_WEEKDAYS[run[0]]}-{APS_WEEKDAYS[run[-1]]}")
+        else:
+            parts.extend(APS_WEEKDAYS[d] for d in run)
     return ",".join(parts)
 
 
@@ -989,7 +1080,7 @@ def match_workday(text: str) -> Candidate | None:
         return None
     days = _WEEKEND if m["weekend"] else _WORKDAYS
     label = "每周六、日" if m["weekend"] else _weekly_label(days)
-    return _recurring(text, m.end(), label, {"day_of_week": aps_weekdays(days)})
+    return _recurring(text, m.end(), label, {"day_of_week": aps_weekdays(days)}, every_day=True)
 
 
 _MONTHLY_RE = re.compile(
@@ -1169,12 +1260,128 @@ def _crontab_day(token: str, field: str) -> int:
     raise _cron_field_error(5, "星期", field, "星期只能是 0–7(0 和 7 都是周日)或 sun–sat")
 
 
+# ---------------------------------------------------------------- what the text must not hold
+
+
+def _hour_clock(text: str, pos: int) -> re.Match[str] | None:
+    """The time of day at ``pos`` if it names an hour (「8点」「晚上9点」「8:30」), else None."""
+    m = _CLOCK_RE.match(text, pos)
+    return m if m is not None and (m["h"] or m["h2"]) else None
+
+
+def _clock_start(when_text: str) -> int:
+    """Where the time of day ending ``when_text`` starts (「每天早上8点」 → 2), or its end."""
+    for start in range(len(when_text)):
+        m = _hour_clock(when_text, start)
+        if m is None or m.end() != len(when_text.rstrip()):
+            continue
+        try:
+            match_clock(when_text, start, None)
+        except TimeParseError:  # 「五20:00」 of 「每周五20:00」 is no hour
+            continue
+        return start
+    return len(when_text)
+
+
+_SECOND_TIME_RE = re.compile(
+    r"\s*(?:(?P<pair>早晚|上下午)\s*各?|(?:和|及|与|跟|、|/)\s*(?:(?:每天|每日)\s*)?)"
+)
+_PAIR_PERIODS = {"早晚": ("早上", "晚上"), "上下午": ("上午", "下午")}
+
+
+def _refuse_second_time(when_text: str, rest: str, now: datetime) -> None:
+    """「每天早晚8点 打卡」「每天8点和20点 打卡」: two times, refused (one time a reminder)."""
+    m = _SECOND_TIME_RE.match(rest)
+    clock = _hour_clock(rest, m.end()) if m else None
+    if m is None or clock is None:
+        return
+    message = rest[clock.end() :].strip().lstrip(_MESSAGE_SEPARATORS).strip() or "提醒内容"
+    written = clock[0].strip()
+    if m["pair"]:
+        day = when_text
+        first, second = (period + written for period in _PAIR_PERIODS[m["pair"]])
+    else:
+        start = _clock_start(when_text)
+        day, first, second = when_text[:start], when_text[start:].strip(), written
+    if not first:  # 「每天 和8点」: the first has no hour either
+        return
+    raise TimeParseError(
+        f"一条提醒只能有一个时间,请分两条设置:{first}和{second}。"
+        f"例如先发 /remind {day}{first} {message},再发 /remind {day}{second} {message}",
+        with_examples=False,
+    )
+
+
+_SPAN_REST_RE = re.compile(rf"\s*(?:至|到|~|-|—)\s*{WEEK}?{WD}(?![楼层号號栋室点點时時个])")
+_WEEK_PREFIX_RE = re.compile(r"(?:下下个?|下个?|上上个?|上个?|这个?|本)")
+
+
+def _refuse_weekday_span(when_text: str, rest: str) -> None:
+    """「下周一至周五 8点 签到」: one day was read and 「至周五」 would be left in the text."""
+    day = _WEEKDAY_RE.fullmatch(when_text)
+    span = _SPAN_REST_RE.match(rest)
+    if day is None or span is None or not day["pre"]:
+        return
+    days = when_text + span[0].strip()
+    after = rest[span.end() :].strip()
+    weekly = _WEEK_PREFIX_RE.sub("", days, count=1)
+    raise TimeParseError(
+        f"「{days}」是好几天,一条一次性提醒只能在一天发出。每周都要提醒的话,请写成:"
+        f"/remind {weekly} {after};只提醒这几天的话,请每天分别设置,例如:"
+        f"/remind {when_text} {after}",
+        with_examples=False,
+    )
+
+
+_EVERY_DAY_WORDS_RE = re.compile(r"(?:(?:每天|每日|天天|每晚|每早|的)\s*)*")
+
+
+def _refuse_unread_clock(
+    when_text: str, message: str, schedule: dict[str, object], now: datetime
+) -> None:
+    """The time was defaulted but the text starts with one (「工作日, 早上8点 签到」): refuse,
+    showing how to write it, rather than send at 09:00 a text saying 「早上8点」."""
+    words = _EVERY_DAY_WORDS_RE.match(message)
+    assert words is not None
+    clock = _hour_clock(message, words.end())
+    if clock is None:
+        return
+    written = message[: clock.end()].strip()
+    time_words = clock[0].strip().removeprefix("的").strip()
+    if not clock["period"]:  # 「每晚9点」 is evening: keep that in the suggestion
+        time_words = {"每晚": "晚上", "每早": "早上"}.get(words[0].strip(), "") + time_words
+    rest = message[clock.end() :].strip().lstrip(_MESSAGE_SEPARATORS).strip()
+    default = re.search(r"默认 (\d\d:\d\d)", str(schedule["default_time_note"]))
+    default_clock = default[1] if default else "09:00"
+    suggestion = f"{when_text} {time_words} {rest}"
+    try:
+        fixed = parse_reminder(suggestion, now)
+    except TimeParseError:
+        fixed = None
+    if fixed is None or fixed.default_time_note or fixed.message != rest:
+        how = "请把时间紧接着日期写,例如:/remind 工作日 8:00 签到"
+    elif schedule.get("run_at") is not None and re.search("每|天天", words[0]):
+        how = (  # 「周末每天10点」: once, or every day?
+            f"只提醒一次的话,请写成:/remind {suggestion};"
+            f"要重复提醒的话,请写成:/remind 每天 {time_words} {rest}"
+        )
+    else:
+        how = f"请写成:/remind {suggestion}"
+    raise TimeParseError(
+        f"「{written}」里的时间没能读懂(只读出了「{when_text}」,会按默认的 {default_clock} 发送)。"
+        f"{how}\n如果「{written}」是提醒内容的一部分,请先写明提醒时间,例如:"
+        f"/remind {when_text} {default_clock} {message}",
+        with_examples=False,
+    )
+
+
 # ---------------------------------------------------------------- matcher table
 
 _MATCHERS: tuple[Callable[[str], Candidate | None], ...] = (
     match_cron,
     match_daily,
     match_weekly,
+    match_weekday_span,
     match_workday,
     match_monthly,
     match_yearly,

@@ -106,3 +106,43 @@ async def test_newer_phrases_on_the_confirmation(tmp_path: Path, args: str, show
         assert "每周五20:00" in reply
     else:
         assert "确认后按时发给全班学员" in reply and "交材料" in reply
+
+
+async def test_a_morning_hour_typed_in_the_afternoon_is_read_as_tonight(tmp_path: Path) -> None:
+    """「8点」 at 14:xx: 08:00 has passed, so 20:00 today, said on the confirmation (QA 6b L7)."""
+    conversation, services = conversation_at(tmp_path, 14)
+    now = datetime.now(services.settings.timezone)
+    tonight = now.replace(hour=20, minute=0, second=0, microsecond=0)
+    draft = await conversation.handle(command(MANAGER, "/remind 8点 签到"))
+    text = text_of(draft)
+    assert (
+        f"时间:{format_datetime(tonight)}(今天 08:00 已过,按今晚 20:00 理解;明早请写「明天8点」)"
+        in text
+    )
+    assert "内容:签到" in text
+    done = await conversation.handle(press(MANAGER, buttons_of(draft)["✅ 确认"]))
+    assert f"下次发送:{format_datetime(tonight)}" in text_of(done)
+
+
+async def test_a_weekday_range_is_confirmed_as_a_weekly_rule(tmp_path: Path) -> None:
+    """「周一至周五 晚上9点」: every weekday at 21:00, not Monday at 09:00 (QA 6b M1)."""
+    conversation, _ = conversation_at(tmp_path, 14)
+    text = text_of(await conversation.handle(command(MANAGER, "/remind 周一至周五 晚上9点 打卡")))
+    assert "时间:工作日(周一至周五) 21:00\n接下来三次:" in text
+    assert "内容:打卡" in text and "默认" not in text and "至周五" not in text.split("内容:")[1]
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        ("每天早晚8点 打卡", "一条提醒只能有一个时间,请分两条设置:早上8点和晚上8点。"),
+        ("工作日, 早上8点 签到", "请写成:/remind 工作日 早上8点 签到"),
+    ],
+)
+async def test_a_time_that_cannot_be_read_whole_is_refused(
+    tmp_path: Path, args: str, shown: str
+) -> None:
+    conversation, _ = conversation_at(tmp_path, 14)
+    reply = await conversation.handle(command(MANAGER, f"/remind {args}"))
+    assert shown in text_of(reply)
+    assert "✅ 确认" not in buttons_of(reply)
