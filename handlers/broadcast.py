@@ -41,7 +41,7 @@ from bot.db.models import Role, TrainingClass
 from bot.db.reminder_models import BroadcastStatus
 from bot.limits import MAX_MESSAGE_UNITS, utf16_length, visible_length, visible_text
 from handlers.class_names import class_labels, class_page
-from handlers.routing import Context, Router, UserError
+from handlers.routing import Context, Router, UserError, button_id, button_number
 from scheduler.broadcaster import RESEND_PREFIX, resend_failed, stored_text_room, wake_sender
 
 router = Router("broadcast", roles={Role.manager, Role.admin})
@@ -50,6 +50,7 @@ PREFIX = "bc"
 VERSION = "1"
 STALE = "这个按钮已失效,请重新发送 /broadcast。"
 NOT_YOURS = "这不是您创建的群发。"
+RESEND_STALE = "这个按钮已失效。"  # as scheduler/broadcaster.py `resend_failed` says it
 NO_CLASS = "您还没有培训班。请先用 /newclass 班级名称 创建培训班。"
 # What Telegram counts (visible text, UTF-16 units), at most: a whole notice fits, and so does
 # the class header put in front of it (Telegram allows 4,096 for both).
@@ -261,13 +262,13 @@ def _confirmation(
 async def on_button(ctx: Context) -> list[Reply]:
     """Choose the class, confirm (start sending) or drop a broadcast draft."""
     parts = ctx.event.callback_data.split(":")
-    if (
-        len(parts) < 4
-        or parts[1] != VERSION
-        or not all(p.isascii() and p.isdigit() for p in parts[3:])
-    ):
+    if len(parts) < 4 or parts[1] != VERSION:
         raise UserError(STALE)
-    action, numbers = parts[2], [int(p) for p in parts[3:]]
+    # <broadcast>:<class>, or <broadcast>:<page>[:1] for "pg"
+    action, numbers = parts[2], [button_id(parts[3], STALE)]
+    numbers += [
+        button_number(p, STALE) if action == "pg" else button_id(p, STALE) for p in parts[4:]
+    ]
     with ctx.services.session() as session:
         draft = rcrud.get_broadcast(session, broadcast_id=numbers[0])
         if draft is None:
@@ -325,7 +326,11 @@ async def on_resend(ctx: Context) -> list[Reply]:
     """「🔁 重发给未送达的 N 人」 on a report: the message again, only to the members it failed
     for or who had never opened the bot, once; only the broadcast's author
     (scheduler/broadcaster.py `resend_failed`)."""
-    answer = resend_failed(ctx.services, data=ctx.event.callback_data, user_id=ctx.user.id)
+    parts = ctx.event.callback_data.split(":")
+    if len(parts) != 3 or parts[1] != "1":
+        raise UserError(RESEND_STALE)
+    broadcast_id = button_id(parts[2], RESEND_STALE)
+    answer = resend_failed(ctx.services, broadcast_id=broadcast_id, user_id=ctx.user.id)
     if answer.refused:
         raise UserError(answer.notice)
     replies: list[Reply] = [Edit(*answer.report)] if answer.report else []

@@ -13,12 +13,10 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
-from bot.chat import Button
 from bot.db.models import TrainingClass
 from bot.limits import shorten
-from handlers.routing import paging_buttons
+from handlers.routing import Page, page_of
 
 
 def name_key(name: str) -> str:
@@ -53,23 +51,8 @@ def class_labels(classes: Iterable[TrainingClass], limit: int | None = None) -> 
 CLASSES_PER_PAGE = 15
 
 
-@dataclass(frozen=True, slots=True)
-class ClassPage:
-    """One page of a class picker: the classes shown, the page (0-based) of how many, and the
-    ◀ 上一页 / 下一页 ▶ row (empty on a single page)."""
-
-    shown: list[TrainingClass]
-    page: int
-    pages: int
-    total: int
-    paging: list[Button]
-
-    @property
-    def line(self) -> str:
-        """「第 2/3 页,共 23 个班」 to put under the picker's question; "" on a single page."""
-        if self.pages == 1:
-            return ""
-        return f"\n<i>第 {self.page + 1}/{self.pages} 页,共 {self.total} 个班</i>"
+# What a class picker page is: `page_of`'s page of classes (「第 2/3 页,共 23 个班」).
+ClassPage = Page[TrainingClass]
 
 
 def class_page(
@@ -77,8 +60,4 @@ def class_page(
 ) -> ClassPage:
     """Page `page` of `classes`, CLASSES_PER_PAGE to a page; a page past the end (the manager
     may have fewer classes than when the button was sent) shows the last one."""
-    pages = max(1, -(-len(classes) // CLASSES_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = list(classes[page * CLASSES_PER_PAGE : (page + 1) * CLASSES_PER_PAGE])
-    paging = paging_buttons(page, pages, data_of_page)
-    return ClassPage(shown=shown, page=page, pages=pages, total=len(classes), paging=paging)
+    return page_of(classes, page, data_of_page, per_page=CLASSES_PER_PAGE, unit="个班")

@@ -20,7 +20,7 @@ from bot.db import question_crud
 from bot.db.models import Role, User
 from bot.db.question_models import CuratedAnswer
 from handlers.ask import refresh_curated
-from handlers.routing import Context, Router, UserError, button_number, paging_buttons
+from handlers.routing import Context, Router, UserError, button_id, button_number, paging_buttons
 
 log = logging.getLogger(__name__)
 
@@ -108,13 +108,15 @@ async def on_button(ctx: Context) -> list[Reply]:
     parts = ctx.event.callback_data.split(":")
     if len(parts) < 4 or parts[1] != VERSION:
         raise UserError(STALE)
-    action, numbers = parts[2], [button_number(p, STALE) for p in parts[3:]]
-    if action in ("pg", "no") and len(numbers) == 1:
-        return [Edit(*listing(ctx, numbers[0]))]
-    if action == "rt" and len(numbers) == 2:
-        return ask_to_retire(ctx, active_curated(ctx, numbers[0]), numbers[1])
-    if action == "ok" and len(numbers) == 2:
-        return retire(ctx, active_curated(ctx, numbers[0]), numbers[1])
+    action, rest = parts[2], parts[3:]
+    if action in ("pg", "no") and len(rest) == 1:
+        return [Edit(*listing(ctx, button_number(rest[0], STALE)))]
+    if action in ("rt", "ok") and len(rest) == 2:
+        curated_id, page = button_id(rest[0], STALE), button_number(rest[1], STALE)
+        curated = active_curated(ctx, curated_id)
+        if action == "rt":
+            return ask_to_retire(ctx, curated, page)
+        return retire(ctx, curated, page)
     raise UserError(STALE)
 
 

@@ -28,7 +28,14 @@ from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
 from bot.db import crud
 from bot.db.models import Role, TrainingClass
 from handlers.class_names import class_labels
-from handlers.routing import Context, Router, UserError, button_number, paging_buttons
+from handlers.routing import (
+    Context,
+    Router,
+    UserError,
+    button_id,
+    button_number,
+    paging_buttons,
+)
 from knowledge.models import clause_label
 from scheduler.deadlines import lead_days_left, reminder_run_at, schedule_deadline_reminder
 from scheduler.timeparse import format_datetime
@@ -175,9 +182,9 @@ async def on_button(ctx: Context) -> list[Reply]:
     if action == "rm" and len(rest) == 2:
         return [Edit(*reminder_choices(ctx, rest[0], button_number(rest[1], STALE)))]
     if action == "pk" and len(rest) == 2:
-        return [Edit(*days_choices(ctx, rest[0], button_number(rest[1], STALE)))]
+        return [Edit(*days_choices(ctx, rest[0], button_id(rest[1], STALE)))]
     if action == "set" and len(rest) == 3:
-        class_id, days = (button_number(raw, STALE) for raw in rest[1:])
+        class_id, days = button_id(rest[1], STALE), button_number(rest[2], STALE)
         return await set_reminder(ctx, rest[0], class_id, days)
     raise UserError(STALE)
 

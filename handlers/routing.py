@@ -9,6 +9,9 @@ Usage (one router per feature module, included in one ordered list in `handlers/
         ...
 
 Callback data is routed by its first `:`-separated field (`cls:1:...` → `@router.callback("cls")`).
+Its numbers are read with `button_id` (a row's id: 1..2^31-1, what PostgreSQL's INTEGER holds)
+or `button_number` (a page, a user id), both through `parse_number`: forged data gets the
+stale-button reply and never reaches the database. `page_of` cuts a picker into pages.
 A text handler with `state=` gets the user's next plain message while their PendingInput has that
 kind; the text handler without a state is the catch-all (a question), in the last router. An
 edited message gets a hint to send it again (`EDITED_ROUTE`), whatever the routers hold.
@@ -16,9 +19,9 @@ edited message gets a hint to send it again (`EDITED_ROUTE`), whatever the route
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.chat import Button, Event, EventKind, Reply, Send
 from bot.db.models import Role, User
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 Handler = Callable[["Context"], Awaitable[list[Reply]]]
+T = TypeVar("T")
 ENDED_INPUT = "已取消刚才等待您输入的内容。"
 EDITED_HINT = "修改后的消息我看不到,请把问题重新发一遍。"
 
@@ -35,11 +39,36 @@ class UserError(Exception):
     """A refusal the user should read (in Chinese); nothing was changed."""
 
 
-def button_number(raw: str, stale: str) -> int:
-    """A number from callback data (an id, a page), or UserError(stale) for anything forged."""
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+# The ids of our tables are 32-bit INTEGER columns on PostgreSQL: a larger id in button data is
+# forged, and would make the database raise instead of finding nothing.
+MAX_ROW_ID = 2**31 - 1
+# What `button_number` takes unless told otherwise: a page, or a Telegram user id (10 digits).
+MAX_BUTTON_NUMBER = 10**12 - 1
+
+
+def parse_number(raw: str, *, low: int = 0, high: int = MAX_ROW_ID) -> int | None:
+    """The number an ASCII decimal in callback data spells, if it is in low..high; None for
+    anything else ("-1", "١", "²", "1e3", " 1", "", or too large). The one checked parser of
+    numbers in button data: `button_number` and `button_id` refuse what it refuses."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(high)):
+        return None
+    number = int(raw)
+    return number if low <= number <= high else None
+
+
+def button_number(raw: str, stale: str, *, low: int = 0, high: int = MAX_BUTTON_NUMBER) -> int:
+    """A number from callback data (a page, a count, a user id) in low..high, or
+    UserError(stale) for anything forged. For the id of a row, use `button_id`."""
+    number = parse_number(raw, low=low, high=high)
+    if number is None:
         raise UserError(stale)
-    return int(raw)
+    return number
+
+
+def button_id(raw: str, stale: str) -> int:
+    """The id of a row (a class, a draft, a question …) from callback data: 1..MAX_ROW_ID, or
+    UserError(stale) for anything forged or out of the database's range."""
+    return button_number(raw, stale, low=1, high=MAX_ROW_ID)
 
 
 def paging_buttons(page: int, pages: int, data_of_page: Callable[[int], str]) -> list[Button]:
@@ -50,6 +79,44 @@ def paging_buttons(page: int, pages: int, data_of_page: Callable[[int], str]) ->
     if page < pages - 1:
         row.append(Button("下一页 ▶", data=data_of_page(page + 1)))
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a picker: the items shown, the page (0-based) of how many, and the
+    ◀ 上一页 / 下一页 ▶ row (empty on a single page); `unit` counts the items (「个班」)."""
+
+    shown: list[T]
+    page: int
+    pages: int
+    total: int
+    paging: list[Button]
+    unit: str
+
+    @property
+    def line(self) -> str:
+        """「第 2/3 页,共 23 个班」 to put under the picker's question; "" on a single page."""
+        if self.pages == 1:
+            return ""
+        return f"\n<i>第 {self.page + 1}/{self.pages} 页,共 {self.total} {self.unit}</i>"
+
+
+def page_of(
+    items: Sequence[T],
+    page: int,
+    data_of_page: Callable[[int], str],
+    *,
+    per_page: int,
+    unit: str,
+) -> Page[T]:
+    """Page `page` of `items`, `per_page` to a page; a page past the end (the list may have
+    shrunk since the button was sent) shows the last one. A forged page number never gets
+    here: the caller reads it with `button_number`, which refuses it."""
+    pages = max(1, -(-len(items) // per_page))
+    page = min(max(page, 0), pages - 1)
+    shown = list(items[page * per_page : (page + 1) * per_page])
+    paging = paging_buttons(page, pages, data_of_page)
+    return Page(shown=shown, page=page, pages=pages, total=len(items), paging=paging, unit=unit)
 
 
 @dataclass(slots=True)
@@ -306,4 +373,18 @@ def _spaced(what: str) -> str:
     return f"{what} " if what.startswith("/") else what
 
 
-__all__ = ["Context", "Handler", "Resolved", "Route", "Router", "RoutingTable", "UserError"]
+__all__ = [
+    "MAX_ROW_ID",
+    "Context",
+    "Handler",
+    "Page",
+    "Resolved",
+    "Route",
+    "Router",
+    "RoutingTable",
+    "UserError",
+    "button_id",
+    "button_number",
+    "page_of",
+    "parse_number",
+]

@@ -39,7 +39,7 @@ from bot.db.survey_models import ResponseStatus
 from bot.limits import MAX_BUTTONS, MAX_MESSAGE_UNITS, visible_length
 from bot.services import Services
 from bot.surveys.templates import LIKERT5, choice_note, shown_text
-from handlers.routing import Context, UserError
+from handlers.routing import MAX_ROW_ID, Context, UserError, parse_number
 
 log = logging.getLogger("guopei.surveys")
 
@@ -47,7 +47,7 @@ PREFIX = "sv"
 VERSION = "1"
 TEXT_STATE = "survey_text"
 MAX_TEXT_ANSWER = 500
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_ROW_ID  # ids and positions alike fit the database's INTEGER columns
 
 CLOSED = "这份问卷已截止,不能再填写或修改了。感谢您的关注!"
 CLOSED_UNSTARTED = "这份问卷已于 {when} 截止,不能再填写了。感谢您的关注!"
@@ -127,12 +127,10 @@ def parse_press(data: str) -> Press:
     if len(parts) < 4 or parts[0] != PREFIX or parts[1] != VERSION:
         raise Forged("bad prefix/version")
     action = parts[2]
-    try:
-        numbers = [int(p) for p in parts[3:]]
-    except ValueError:
-        raise Forged("not a number") from None
-    if any(not 0 <= n <= MAX_ID for n in numbers) or any(not p.isdigit() for p in parts[3:]):
-        raise Forged("number out of range")
+    parsed = [parse_number(p, high=MAX_ID) for p in parts[3:]]
+    numbers = [n for n in parsed if n is not None]
+    if len(numbers) != len(parsed):
+        raise Forged("not a number in 0..MAX_ID")
     if action == "s" and len(numbers) == 1:
         return Press("s", numbers[0])
     if action in ("a", "t", "e") and len(numbers) == 4:

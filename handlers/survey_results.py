@@ -33,6 +33,7 @@ import contextlib
 import hashlib
 import logging
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
@@ -54,7 +55,7 @@ from bot.db.survey_models import Survey
 from bot.limits import MAX_MESSAGE_UNITS, fit_html, shorten, visible_length
 from bot.services import Services
 from handlers import survey_answer, surveys
-from handlers.routing import Context, Router, UserError, paging_buttons
+from handlers.routing import Context, Router, UserError, paging_buttons, parse_number
 
 log = logging.getLogger("guopei.surveys")
 
@@ -95,9 +96,11 @@ async def results_command(ctx: Context) -> list[Reply]:
     their surveys to pick from, a page at a time."""
     arg = ctx.event.args.strip().lstrip("#")
     if arg:
-        if not arg.isdigit() or len(arg) > 9:
+        # a Chinese input method may type full-width digits (「１２」)
+        survey_id = parse_number(unicodedata.normalize("NFKC", arg), low=1)
+        if survey_id is None:
             raise UserError("请写问卷编号,例如:/results 3;不写编号则列出您的问卷。")
-        return await show_results(ctx, int(arg), edit=False)
+        return await show_results(ctx, survey_id, edit=False)
     with ctx.services.session() as session:
         total = scrud.count_surveys_visible_to(
             session, manager_id=ctx.user.id, is_admin=ctx.role is Role.admin
@@ -363,10 +366,12 @@ async def on_results_button(ctx: Context) -> list[Reply]:
     chart_shown = None
     if len(parts) == 5 and parts[2] == "r" and _is_fingerprint(parts[4]):
         chart_shown = parts.pop()
-    if len(parts) != 4 or parts[1] != "1" or not parts[3].isdigit() or len(parts[3]) > 9:
+    # the number is a survey id, or for "p" a page of the list
+    number = parse_number(parts[3]) if len(parts) == 4 else None
+    if number is None or parts[1] != "1":
         log.warning("refused results callback %r of user %s", ctx.event.callback_data, ctx.user.id)
         return [Notice("这个按钮已失效,请重新发送 /results。", alert=True)]
-    action, survey_id = parts[2], int(parts[3])
+    action, survey_id = parts[2], number
     if action == "p":  # a page of the /results list (the number is the page)
         text, buttons = survey_list(ctx, survey_id)
         return [Edit(text, buttons)]

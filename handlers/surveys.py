@@ -11,8 +11,10 @@ have not blocked the bot, and a member who joins later is not one. Answering is 
 handlers/survey_answer.py, results, reminders and closing in handlers/survey_results.py. A
 manager or admin who sends a .yaml file adds a survey template (`handle_template_upload`).
 
-Callback data: `sm:1:…` (sending a survey), `sv:1:…` (answering). The class picker shows a
-page of classes at a time (`sm:1:cp:<template>:<page>`).
+Callback data: `sm:1:…` (sending a survey), `sv:1:…` (answering). The template picker shows
+a page of templates at a time (`sm:1:tp:<page>`: the built-in ones first, then the manager's
+own uploads, then the other managers'), and so does the class picker (`sm:1:cp:<template>:
+<page>`). Every number in the data is read with `parse_number`: a forged one is refused.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from html import escape
 
 from sqlmodel import Session
 
-from bot.chat import Button, Edit, Notice, Reply, Send, keyboard
+from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db import survey_crud as scrud
@@ -36,11 +38,12 @@ from bot.surveys.templates import (
     Template,
     TemplateError,
     load_templates,
+    owner_of,
     save_uploaded,
 )
 from handlers import survey_answer
-from handlers.class_names import class_labels, class_page
-from handlers.routing import Context, Router, UserError
+from handlers.class_names import CLASSES_PER_PAGE, class_labels, class_page
+from handlers.routing import MAX_ROW_ID, Context, Router, UserError, page_of, parse_number
 
 log = logging.getLogger("guopei.surveys")
 
@@ -51,6 +54,8 @@ CLOSING_DAYS = (1, 3, 7)
 MAX_OPEN_DAYS = 90
 MAX_LISTED_SURVEYS = 10
 CLASS_LABEL_CHARS = 30
+TEMPLATES_PER_PAGE = CLASSES_PER_PAGE  # the template picker pages like the class pickers
+LAST_TIMESTAMP = 253402300799  # 9999-12-31 23:59:59 UTC: the last second a datetime holds
 
 router.callback("sv")(survey_answer.on_survey_button)
 router.text(
@@ -138,10 +143,23 @@ async def my_surveys(ctx: Context) -> list[Reply]:
 
 @router.command("survey", "发起满意度调查", roles=MANAGERS, private_only=True)
 async def new_survey(ctx: Context) -> list[Reply]:
-    """Start sending a survey: choose a template."""
+    """Start sending a survey: choose a template (a page at a time)."""
+    return [Send(*template_picker(ctx, 0))]
+
+
+def template_picker(ctx: Context, page: int) -> tuple[str, Keyboard]:
+    """Step 1: a page of the templates (`page_of`, TEMPLATES_PER_PAGE to a page), the built-in
+    ones first, then the presser's own uploads, then the other managers'."""
     loaded = load_templates(templates_dir(ctx.services))
     if not loaded.templates:
         raise UserError("没有可用的问卷模板。请发送 .yaml 模板文件添加一个。")
+    view = page_of(
+        _picker_order(ctx, list(loaded.templates.values())),
+        page,
+        lambda other: f"sm:1:tp:{other}",
+        per_page=TEMPLATES_PER_PAGE,
+        unit="个模板",
+    )
     rows = [
         [
             Button(
@@ -149,15 +167,38 @@ async def new_survey(ctx: Context) -> list[Reply]:
                 f"sm:1:t:{t.key}",
             )
         ]
-        for t in loaded.templates.values()
+        for t in view.shown
     ]
+    rows.append(view.paging)
     text = (
-        "📋 <b>发起问卷</b>\n第 1 步:请选择问卷模板。\n\n"
+        f"📋 <b>发起问卷</b>\n第 1 步:请选择问卷模板。{view.line}\n\n"
         "也可以直接发给我一个 .yaml 模板文件来添加新模板。"
     )
     if loaded.errors and ctx.role is Role.admin:
         text += "\n\n⚠️ 以下模板有错误,未加载:\n" + "\n".join(escape(e) for e in loaded.errors[:5])
-    return [Send(text, keyboard(*rows))]
+    return text, keyboard(*rows)
+
+
+def _picker_order(ctx: Context, templates: list[Template]) -> list[Template]:
+    """Built-in templates, then the presser's own uploads, then the others' (each in the order
+    they were loaded: by file name)."""
+    folder = templates_dir(ctx.services)
+
+    def rank(template: Template) -> int:
+        if template.builtin:
+            return 0
+        return 1 if owner_of(folder, template.key) == ctx.user.id else 2
+
+    return sorted(templates, key=rank)  # stable: the load order within each group
+
+
+def _number(raw: str, *, low: int = 0, high: int = MAX_ROW_ID) -> int:
+    """A number of `sm:` button data (`parse_number`); ValueError (a refused button) for
+    anything else."""
+    number = parse_number(raw, low=low, high=high)
+    if number is None:
+        raise ValueError(raw)
+    return number
 
 
 @router.callback("sm", roles=MANAGERS)
@@ -173,25 +214,26 @@ async def on_send_button(ctx: Context) -> list[Reply]:
     try:
         if step == "x":
             return [Edit("已取消发起问卷。")]
+        if step == "tp" and len(args) == 1:
+            return [Edit(*template_picker(ctx, _number(args[0])))]
         if step == "t" and len(args) == 1:
             return choose_class(ctx, args[0])
         if step == "cp" and len(args) == 2:
-            if not (args[1].isascii() and args[1].isdigit()):  # int() takes "-1", "١"
-                raise ValueError(args[1])
-            return choose_class(ctx, args[0], int(args[1]))
+            return choose_class(ctx, args[0], _number(args[1]))
         if step == "c" and len(args) == 2:
-            return choose_closing(ctx, args[0], int(args[1]))
+            return choose_closing(ctx, args[0], _number(args[1], low=1))
         if step == "d" and len(args) == 3:
-            days = int(args[2])
+            days = _number(args[2])
             if days not in CLOSING_DAYS:
                 raise ValueError(days)
             closes_at = (utcnow() + timedelta(days=days)).replace(second=0, microsecond=0)
-            return confirm_page(ctx, args[0], int(args[1]), closes_at, edit=True)
+            return confirm_page(ctx, args[0], _number(args[1], low=1), closes_at, edit=True)
         if step == "w" and len(args) == 2:
-            return ask_closing_text(ctx, args[0], int(args[1]))
+            return ask_closing_text(ctx, args[0], _number(args[1], low=1))
         if step == "ok" and len(args) in (3, 4):
             version = args[3] if len(args) == 4 else None
-            return await send_survey(ctx, args[0], int(args[1]), int(args[2]), version)
+            class_id, closes_ts = _number(args[1], low=1), _number(args[2], high=LAST_TIMESTAMP)
+            return await send_survey(ctx, args[0], class_id, closes_ts, version)
     except ValueError:
         pass
     log.warning("refused survey-send callback %r of user %s", ctx.event.callback_data, ctx.user.id)

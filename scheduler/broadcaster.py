@@ -843,20 +843,14 @@ class ResendAnswer:
     refused: bool = False
 
 
-def resend_failed(services: Services, *, data: str, user_id: int) -> ResendAnswer:
+def resend_failed(services: Services, *, broadcast_id: int, user_id: int) -> ResendAnswer:
     """Send a finished broadcast again to the members it did not reach (their delivery failed,
     or they had never opened the private chat), not to those who blocked the bot, deleted their
     account or got it, once: only its author may, and a second press sends nothing. The resend
-    is a broadcast of its own: restart-safe, with its own progress and report."""
-    parts = data.split(":")
-    if (
-        len(parts) != 3
-        or parts[0] != RESEND_PREFIX
-        or parts[1] != "1"
-        or not (parts[2].isascii() and parts[2].isdigit())
-    ):
-        return ResendAnswer("这个按钮已失效。", refused=True)
-    broadcast_id = int(parts[2])
+    is a broadcast of its own: restart-safe, with its own progress and report.
+
+    `broadcast_id` is read from the button (`bcr:1:<id>`) by handlers/broadcast.py with the
+    routing's checked parser (`button_id`), which refuses ids the database cannot hold."""
     tz = services.settings.timezone
     with services.session() as session:
         original = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
