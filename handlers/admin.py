@@ -2,7 +2,9 @@
 takes it back; either without an id lists the managers.
 
 A manager who is removed keeps their classes' members, reminders and surveys (reminders still
-go out); they only lose the manager commands, and get them back with /addmanager.
+go out: the reply counts them, and an admin cancels any of them in /reminders); they only lose
+the manager commands, and get them back with /addmanager. Their trainees' 问班主任 questions go
+to the admins meanwhile (handlers/ask.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlmodel import Session
 
 from bot.chat import Reply, Send
 from bot.db import crud
+from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, User
 from handlers.menus import refresh_menu
 from handlers.routing import Context, Router, UserError
@@ -94,6 +97,7 @@ async def remove_manager(ctx: Context) -> list[Reply]:
             raise UserError(f"{user_id} 不是班主任,无需撤销。发送 /removemanager 查看班主任名单。")
         who = escape(user.display_name)
         classes = crud.classes_managed_by(session, manager_id=user_id)
+        reminders = rcrud.count_reminders_of_manager(session, manager_id=user_id)
         crud.set_role(session, user_id=user_id, role=Role.trainee)
     await refresh_menu(ctx.services, user_id, Role.trainee)
     done = f"✅ 已撤销 {who} 的班主任身份。"
@@ -101,7 +105,12 @@ async def remove_manager(ctx: Context) -> list[Reply]:
         names = "、".join(f"「{escape(c.name)}」" for c in classes[:5])
         more = f"等 {len(classes)} 个班" if len(classes) > 5 else ""
         done += (
-            f"\n对方管理的{names}{more}仍然保留,已设的提醒照常发送;"
+            f"\n对方管理的{names}{more}仍然保留,这些班学员「问班主任」的问题今后转给管理员;"
             f"再次发送 /addmanager {user_id} 即可恢复管理。"
+        )
+    if reminders:
+        done += (
+            f"\n⏰ 对方设的 {reminders} 条提醒仍会按时发给学员。"
+            "如需停止,请发送 /reminders,点相应的「取消」按钮。"
         )
     return [Send(done)]

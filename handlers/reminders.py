@@ -3,10 +3,12 @@
     /remind 明天9点 交研修日志          → (class buttons if several) → echo + 确认 → scheduled
     /remind 每周五20:00 提交周报        → the next three times are shown before confirming
     /reminders                          → pending reminders, five to a page (◀ / ▶), next
-                                          run, a cancel button each
+                                          run, a cancel button each; an admin sees those of
+                                          every class, each with its manager
 
 Callback data (version 1, re-checked on every press: only the reminder's creator or the
-class's manager may act, and only while the reminder is in the expected state)::
+class's manager may act, an admin may also cancel any reminder (a removed manager's keeps
+going out otherwise), and only while the reminder is in the expected state)::
 
     rm:1:cls:<reminder>:<class>   choose the class of a draft
     rm:1:pk:<reminder>:<page>     another page of the draft's class picker
@@ -28,10 +30,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from html import escape
 
+from sqlmodel import Session
+
 from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
-from bot.db.models import Role, TrainingClass, utcnow
+from bot.db.models import Role, TrainingClass, User, utcnow
 from bot.db.reminder_models import Reminder, ReminderStatus
 from bot.limits import shorten, utf16_length
 from handlers.class_names import class_labels, class_page
@@ -53,6 +57,7 @@ VERSION = "1"
 PER_PAGE = 5  # reminders a page of /reminders shows
 CLASS_CHARS = 24  # a class name in the list, shortened keeping its tail (「…培训班第3期」)
 LABEL_CHARS = 40  # the time as written (「每周五 20:00」)
+NAME_CHARS = 20  # a class's manager in an admin's list (a name may have 129 characters)
 CONTENT_CHARS = 60  # the start of the reminder's text
 # In UTF-16 units, as Telegram counts; with the header it stays far below 4,096, and the
 # stored text holds 2,000 characters (bot/db/reminder_models.py).
@@ -215,17 +220,31 @@ async def list_reminders(ctx: Context) -> list[Reply]:
 
 
 def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
-    """One page of the manager's pending reminders (a page past the end shows the last one).
-    Every part of an entry is bounded, so a page fits in a Telegram message whatever the
-    class names and texts (at most about 500 of its 4,096 units an entry)."""
+    """One page of the manager's pending reminders (an admin's: of every class, each with its
+    manager), a page past the end showing the last one. Every part of an entry is bounded, so
+    a page fits in a Telegram message whatever the class names and texts (at most about 500
+    of its 4,096 units an entry)."""
+    everyone = ctx.role is Role.admin
+    managers: dict[int, tuple[str, bool]] = {}  # class id → (its manager's name, still one)
     with ctx.services.session() as session:
-        total = rcrud.count_reminders_of_manager(session, manager_id=ctx.user.id)
+        total = rcrud.count_reminders_of_manager(
+            session, manager_id=ctx.user.id, everyone=everyone
+        )
         pages = max(1, -(-total // PER_PAGE))
         page = min(page, pages - 1)
         rows = rcrud.reminders_of_manager(
-            session, manager_id=ctx.user.id, offset=page * PER_PAGE, limit=PER_PAGE
+            session,
+            manager_id=ctx.user.id,
+            offset=page * PER_PAGE,
+            limit=PER_PAGE,
+            everyone=everyone,
         )
-        classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
+        if everyone:
+            class_ids = {r.class_id for r, _ in rows if r.class_id is not None}
+            classes = [c for i in class_ids if (c := session.get(TrainingClass, i)) is not None]
+            managers = _class_managers(ctx, session, classes)
+        else:
+            classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
         labels = class_labels(classes, limit=CLASS_CHARS)
     if not rows:
         return (
@@ -233,7 +252,8 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
             "/remind 每周五20:00 提交本周研修日志",
             (),
         )
-    lines = [f"⏰ <b>待发送的提醒</b>(共 {total} 条)"]
+    whose = "所有培训班" if everyone else ""
+    lines = [f"⏰ <b>{whose}待发送的提醒</b>(共 {total} 条)"]
     buttons = []
     for number, (reminder, class_name) in enumerate(rows, start=page * PER_PAGE + 1):
         assert reminder.id is not None
@@ -248,6 +268,10 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
             f"{escape(_excerpt(reminder.label, LABEL_CHARS))}\n"
             f"   下次:{upcoming}\n   内容:{escape(_excerpt(content, CONTENT_CHARS))}"
         )
+        if reminder.class_id in managers:
+            name, current = managers[reminder.class_id]
+            gone = "" if current else "(已不是班主任)"
+            lines.append(f"   班主任:{escape(name)}{gone}")
         if source:
             lines.append(f"   依据:{escape(_short_source(source))}")
         buttons.append([Button(f"取消第 {number} 条", data=_data("cx", reminder.id, page))])
@@ -255,6 +279,23 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
         lines.append(f"\n<i>第 {page + 1}/{pages} 页</i>")
     paging = paging_buttons(page, pages, lambda other: _data("ls", other))
     return "\n".join(lines), keyboard(*buttons, paging)
+
+
+def _class_managers(
+    ctx: Context, session: Session, classes: list[TrainingClass]
+) -> dict[int, tuple[str, bool]]:
+    """For an admin's list: each class's manager (name shortened) and whether they still are
+    one (not removed with /removemanager)."""
+    users = crud.users_by_id(session, user_ids=(c.manager_id for c in classes))
+    admins = ctx.services.settings.admin_ids
+    found = {}
+    for c in classes:
+        assert c.id is not None
+        user = users.get(c.manager_id)
+        name = shorten(user.display_name, NAME_CHARS) if user else str(c.manager_id)
+        current = c.manager_id in admins or (user is not None and user.role == Role.manager)
+        found[c.id] = (name, current)
+    return found
 
 
 def _excerpt(text: str, limit: int) -> str:
@@ -309,8 +350,10 @@ async def on_button(ctx: Context) -> list[Reply]:
         )
     if reminder is None:
         raise UserError(STALE)
-    allowed = reminder.created_by == ctx.user.id or (
-        training_class is not None and training_class.manager_id == ctx.user.id
+    allowed = (
+        reminder.created_by == ctx.user.id
+        or (training_class is not None and training_class.manager_id == ctx.user.id)
+        or (ctx.role is Role.admin and action in ("cx", "cy"))
     )
     if not allowed:
         raise UserError(NOT_YOURS)
@@ -456,6 +499,11 @@ def _ask_cancel(
         "确定取消这条提醒吗?\n"
         f"【{name}】{escape(reminder.label)}\n内容:{escape(_excerpt(reminder.text, 200))}"
     )
+    if reminder.created_by != ctx.user.id:  # an admin cancelling a manager's reminder
+        with ctx.services.session() as session:
+            creator = session.get(User, reminder.created_by)
+        who = creator.display_name if creator else str(reminder.created_by)
+        text += f"\n设置人:{escape(shorten(who, NAME_CHARS))}"
     buttons = keyboard(
         [
             Button("🗑 确定取消", data=_data("cy", reminder.id, page)),

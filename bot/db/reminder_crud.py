@@ -540,25 +540,33 @@ def active_reminders(session: Session) -> list[Reminder]:
     return list(session.exec(statement.order_by(Reminder.id)))
 
 
-def _of_manager(statement: Select, manager_id: int) -> Select:
+def _of_manager(statement: Select, manager_id: int, everyone: bool) -> Select:
     """Narrow a query joined with TrainingClass to the active reminders of the classes a
-    manager runs (or created)."""
+    manager runs (or created); `everyone` (admins): of every class."""
+    statement = statement.where(Reminder.status == ReminderStatus.active)
+    if everyone:
+        return statement
     return statement.where(
-        Reminder.status == ReminderStatus.active,
-        (TrainingClass.manager_id == manager_id) | (Reminder.created_by == manager_id),
+        (TrainingClass.manager_id == manager_id) | (Reminder.created_by == manager_id)
     )
 
 
 def reminders_of_manager(
-    session: Session, *, manager_id: int, offset: int = 0, limit: int | None = None
+    session: Session,
+    *,
+    manager_id: int,
+    offset: int = 0,
+    limit: int | None = None,
+    everyone: bool = False,
 ) -> list[tuple[Reminder, str]]:
-    """Active reminders of the classes a manager runs (or created), soonest first; with
-    `offset` and `limit`, one page of them."""
+    """Active reminders of the classes a manager runs (or created), soonest first (`everyone`
+    for admins: of every class); with `offset` and `limit`, one page of them."""
     statement = _of_manager(
         select(Reminder, TrainingClass.name).join(
             TrainingClass, TrainingClass.id == Reminder.class_id
         ),
         manager_id,
+        everyone,
     ).order_by(Reminder.next_run_at, Reminder.id)
     if offset:
         statement = statement.offset(offset)
@@ -567,12 +575,15 @@ def reminders_of_manager(
     return [(reminder, name) for reminder, name in session.exec(statement)]
 
 
-def count_reminders_of_manager(session: Session, *, manager_id: int) -> int:
+def count_reminders_of_manager(
+    session: Session, *, manager_id: int, everyone: bool = False
+) -> int:
     """How many reminders `reminders_of_manager` lists in all."""
     statement = _of_manager(
         select(func.count())
         .select_from(Reminder)
         .join(TrainingClass, TrainingClass.id == Reminder.class_id),
         manager_id,
+        everyone,
     )
     return int(session.exec(statement).one())
