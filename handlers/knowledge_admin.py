@@ -314,7 +314,14 @@ def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:
     if not question.manager_answer:
         raise UserError("这个问题还没有回答,先点「回答」写下回答再保存。")
     if question.answered_by != ctx.user.id and ctx.role is not Role.admin:
-        raise UserError("只有写这条回答的班主任可以把它保存为标准答案。")
+        # Two managers answered: the trainee got both, the question keeps only the later one.
+        with ctx.services.session() as session:
+            other = session.get(User, question.answered_by) if question.answered_by else None
+        who = f"另一位班主任({shorten(other.display_name, 20)})" if other else "另一位班主任"
+        raise UserError(  # a pop-up: plain text, at most 200 characters
+            f"{who}随后也回答了这个问题,记录的是对方的回答,所以不能以您的名义保存。"
+            "两条回答学员都已收到;对方可以把它保存为标准答案。"
+        )
     with ctx.services.session() as session:
         question_crud.add_curated(
             session,
