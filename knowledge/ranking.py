@@ -108,6 +108,9 @@ RERANK_DEPTH = 30
 TITLE_TERM_DAMPING = 0.5
 # … unless most titles hold it (国培计划): then it names no notice in particular.
 TITLE_SELECTOR_SHARE = 0.5
+# 「通知第四部分讲什么」 asks for the part numbered 四、 (the notices never write 第四部分).
+PART = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|大部分|点|大点|块|大项)")
+PART_BOOST = 2.0
 # "How many days / times / which month" questions prefer passages stating such a figure.
 ANSWER_TYPE_BOOST = 1.25
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
@@ -167,6 +170,23 @@ class QueryWord:
 
 def _find_all(text: str, part: str) -> list[int]:
     return [match.start() for match in re.finditer(re.escape(part), text)]
+
+
+def _part_label(question: str) -> str | None:
+    """「四、」 for a question about 「第四部分」 (or 第4点), else None."""
+    match = PART.search(question)
+    if not match:
+        return None
+    number = match.group(1)
+    if number.isdigit():
+        value = int(number)
+        if not 1 <= value <= 20:
+            return None
+        tens, units = divmod(value, 10)
+        digits = "一二三四五六七八九"
+        number = ("" if tens < 2 else digits[tens - 1]) + ("十" if tens else "")
+        number += digits[units - 1] if units else ""
+    return f"{number}、"
 
 
 def notice_years(texts: list[str]) -> frozenset[str]:
@@ -398,6 +418,7 @@ class Ranker:
         rescored = rescored + prior[ranked.ids]
         answer_types = [answer for asked_for, answer in ANSWER_TYPES if asked_for.search(question)]
         years = set(YEAR.findall(question))
+        part = _part_label(question)
         candidates = []
         for passage_id, score in zip(ranked.ids.tolist(), rescored.tolist(), strict=True):
             if years and years & self._doc_years[passage_id]:
@@ -406,6 +427,8 @@ class Ranker:
                 answer.search(self._normalized[passage_id]) for answer in answer_types
             ):
                 score *= ANSWER_TYPE_BOOST
+            if part and self._passages[passage_id].clause.startswith(part):
+                score *= PART_BOOST
             if self._passages[passage_id].kind == "meta" and not wants_metadata:
                 score *= METADATA_DAMPING
             if wants_time and self._dated[passage_id]:

@@ -176,3 +176,16 @@ def test_a_figure_the_clause_states_is_answered(
 ) -> None:
     answer = kb.ask(question)
     assert answer.answered and figure in answer.hits[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("2019年国培通知第四部分突出的是什么", "四、"),
+        ("2018年国培组织实施通知第2点讲的是哪方面的培训", "二、"),
+    ],
+)
+def test_a_numbered_part_is_the_clause_of_that_number(
+    kb: KnowledgeBase, question: str, clause: str
+) -> None:
+    assert kb.ask(question).hits[0].clause == clause
