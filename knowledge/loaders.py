@@ -8,12 +8,32 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from knowledge.errors import IngestError
 
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, PageElement, Tag
+
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# The shipped notices have 450 to 6,600 characters (not counting white space), a long national
+# plan some tens of thousands; a file with more text than this is refused, not ingested.
+MAX_TEXT_CHARS = 500_000
+TOO_MUCH_TEXT = (
+    f"文件里的文字超过 {MAX_TEXT_CHARS // 10_000} 万字,远超一份通知(一份通知通常几千到几万字)。"
+    "如果这是多份通知的汇编,请拆成几个文件分别上传"
+)
+# A .docx is a zip: a small file may unpack to gigabytes of XML (a zip bomb). A notice's .docx
+# unpacks to a few MB at most, its XML packed some 5 to 20 times smaller.
+MAX_DOCX_UNPACKED = 50 * 1024 * 1024
+DOCX_RATIO = 100
+DOCX_RATIO_FROM = 10 * 1024 * 1024  # a small file may pack as tightly as it likes
+# A notice's page has a few thousand tags; each costs the parser about 1 KB of memory.
+MAX_HTML_TAGS = 300_000
+HTML_TAG = re.compile(r"<[A-Za-z]")
 
 
 def read_notice_file(path: Path) -> str:
@@ -39,12 +59,32 @@ def read_notice_file(path: Path) -> str:
     else:
         text = _decode_text(data, path)
         if suffix in (".html", ".htm") or _looks_like_html(text):
+            _check_html_size(text, path)
             text = html_to_text(text)
         elif suffix == ".md":
             text = markdown_to_text(text)
+    if _visible_chars(text) > MAX_TEXT_CHARS:
+        raise IngestError(TOO_MUCH_TEXT, str(path))
     if not text.strip():
         raise IngestError("文件中没有可读的文字", str(path))
     return text
+
+
+def _visible_chars(text: str) -> int:
+    """The characters of a text that are not white space."""
+    step = 1 << 20  # split() makes a string of every word: a million characters at a time
+    return sum(len("".join(text[at : at + step].split())) for at in range(0, len(text), step))
+
+
+def _check_html_size(html: str, path: Path) -> None:
+    """Refuse a page with far more tags than any notice's page before parsing it."""
+    tags = len(HTML_TAG.findall(html))
+    if tags > MAX_HTML_TAGS:
+        raise IngestError(
+            f"这个网页有约 {tags // 10_000} 万个标签,远超一份通知的网页(通常几千个),"
+            "不像一份通知。请把通知正文复制到 .txt 文件后再上传",
+            str(path),
+        )
 
 
 def _read_error(error: OSError) -> str:
@@ -107,35 +147,138 @@ def _looks_like_html(text: str) -> bool:
 
 
 def html_to_text(html: str) -> str:
-    """Return the visible text of an HTML page, one block per line."""
-    from bs4 import BeautifulSoup
+    """Return the visible text of an HTML page, one block per line.
+
+    A list of short links (a site menu) is one line, 「首页 | 机构设置 | 通知公告」, which
+    cleaning recognises; its items one to a line would read as the title's first words. A data
+    table's row is one line, its cells apart: 「1 | 甲市 | 30」; a layout table (whole paragraphs
+    in its cells) stays one block per cell. Nothing in the tree is moved: one pass up it decides
+    the menus and rows, one pass down writes the text, so the time is linear in the page's size
+    however deep or wide it is (bs4's insert and replace walk the tree each time).
+    """
+    from bs4 import BeautifulSoup, Tag
 
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "iframe", "svg", "head"]):
-        tag.decompose()
-    for tag in soup(["nav"]):
-        tag.decompose()
-    for tag in soup.find_all(["br"]):
-        tag.replace_with("\n")
-    for menu in soup.find_all(["ul", "ol"]):
-        # A list of short links (a site menu) on one line, 「首页 | 机构设置 | 通知公告」, which
-        # cleaning recognises; its items one to a line would read as the title's first words.
-        items = [item.get_text(" ", strip=True) for item in menu.find_all("li", recursive=False)]
-        if len(items) >= 3 and all(0 < len(item) <= 8 for item in items):
-            menu.replace_with("\n" + " | ".join(items) + "\n")
-    for row in soup.find_all("tr"):
-        # A data table's row on one line, its cells apart: 「1 | 甲市 | 30」. A layout table
-        # (whole paragraphs in its cells) stays one block per cell.
-        cells = row.find_all(["td", "th"], recursive=False)
-        texts = [cell.get_text(" ", strip=True) for cell in cells]
-        nested = any(cell.find(["table", "p", "div", "br", "ul"]) for cell in cells)
-        if cells and not nested and all(len(text) <= 40 for text in texts):
-            row.replace_with("\n" + " | ".join(texts) + "\n")
-    blocks = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article")
-    for tag in soup.find_all(blocks):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    return soup.get_text()
+    menus, rows = _menus_and_rows(soup)
+    shown = soup.interesting_string_types or _text_types()
+    parts: list[str] = []
+    # A string, a tag whose text comes next, or None: the newline after a block's text.
+    pending: list[PageElement | None] = list(reversed(soup.contents))
+    while pending:
+        node = pending.pop()
+        if node is None:
+            parts.append("\n")
+        elif not isinstance(node, Tag):
+            if type(node) in shown:
+                parts.append(str(node))
+        elif node.name in HTML_HIDDEN:
+            continue
+        elif node.name == "br":
+            parts.append("\n")
+        elif (line := menus.get(id(node), rows.get(id(node)))) is not None:
+            parts.append("\n" + line + "\n")
+        else:
+            if node.name in HTML_BLOCKS:
+                parts.append("\n")
+                pending.append(None)
+            pending.extend(reversed(node.contents))
+    return "".join(parts)
+
+
+HTML_HIDDEN = frozenset({"script", "style", "noscript", "iframe", "svg", "head", "nav"})
+HTML_BLOCKS = frozenset(
+    {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article"}
+)
+HTML_NESTING = frozenset({"table", "p", "div", "ul"})  # in a cell: a layout table
+MENU_ITEM_CHARS = 8
+CELL_CHARS = 40
+
+
+@dataclass
+class _Facts:
+    """What the pass up the tree knows of one tag's text: its words joined by spaces (as
+    get_text(" ", strip=True) gives them), cut a character past what the checks need."""
+
+    item: str  # the text as it is: a site menu's item is at most MENU_ITEM_CHARS
+    cell: str  # the text with the menus inside on one line: a data cell is at most CELL_CHARS
+    nested: bool  # a table, paragraph, division or (not a menu) list inside
+
+
+def _menus_and_rows(soup: BeautifulSoup) -> tuple[dict[int, str], dict[int, str]]:
+    """The site menus and data-table rows of a page, by id of their tag: the line each is."""
+    from bs4 import Tag
+
+    order: list[Tag] = []
+    stack: list[Tag] = [soup]
+    while stack:
+        tag = stack.pop()
+        order.append(tag)
+        stack.extend(
+            child
+            for child in tag.contents
+            if isinstance(child, Tag) and child.name not in HTML_HIDDEN and child.name != "br"
+        )
+    words = _text_types()
+    facts: dict[int, _Facts] = {}
+    menus: dict[int, str] = {}
+    rows: dict[int, str] = {}
+    for tag in reversed(order):  # every tag after the tags inside it
+        items: list[str] = []
+        cells: list[str] = []
+        nested = False
+        for child in tag.contents:
+            if isinstance(child, Tag):
+                known = facts.get(id(child))
+                if known is None:  # hidden, or a line break
+                    continue
+                items.append(known.item)
+                cells.append(menus.get(id(child), known.cell))
+                nested = nested or (
+                    id(child) not in menus and (child.name in HTML_NESTING or known.nested)
+                )
+            elif type(child) in words:
+                text = child.strip()[: CELL_CHARS + 1]
+                items.append(text)
+                cells.append(text)
+        facts[id(tag)] = _Facts(
+            _joined(items, MENU_ITEM_CHARS), _joined(cells, CELL_CHARS), nested
+        )
+        if tag.name in ("ul", "ol"):
+            menu = [facts[id(item)].item for item in _children(tag, ("li",))]
+            if len(menu) >= 3 and all(0 < len(item) <= MENU_ITEM_CHARS for item in menu):
+                menus[id(tag)] = " | ".join(menu)
+        elif tag.name == "tr":
+            row = [facts[id(cell)] for cell in _children(tag, ("td", "th"))]
+            if (
+                row
+                and not any(cell.nested for cell in row)
+                and all(len(cell.cell) <= CELL_CHARS for cell in row)
+            ):
+                rows[id(tag)] = " | ".join(cell.cell for cell in row)
+    return menus, rows
+
+
+def _children(tag: Tag, names: tuple[str, ...]) -> list[Tag]:
+    from bs4 import Tag
+
+    return [child for child in tag.contents if isinstance(child, Tag) and child.name in names]
+
+
+def _joined(words: list[str], limit: int) -> str:
+    """The non-empty words joined by spaces, cut one character past `limit`."""
+    text = ""
+    for word in words:
+        if word:
+            text = f"{text} {word}" if text else word
+            if len(text) > limit:
+                return text[: limit + 1]
+    return text
+
+
+def _text_types() -> set[type]:
+    from bs4 import CData, NavigableString
+
+    return {NavigableString, CData}
 
 
 MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
@@ -188,14 +331,22 @@ def _read_pdf(data: bytes, path: Path) -> str:
     broken = "PDF 文件已损坏(可能没有完整下载),无法读取。请重新下载或重新导出 PDF 后再上传"
     if not data.lstrip().startswith(b"%PDF"):
         raise IngestError("PDF 文件已损坏(缺少 %PDF 文件头)。请重新导出 PDF 后再上传", str(path))
+    pages: list[str] = []
+    read = 0
     try:
         # pypdf reports what it repairs through logging and warnings, in English: the reader
         # gets one Chinese message (or the text) instead.
         with _quiet_pypdf():
             reader = PdfReader(io.BytesIO(data))
-            pages = [page.extract_text() or "" for page in reader.pages]
+            for page in reader.pages:
+                pages.append(page.extract_text() or "")
+                read += _visible_chars(pages[-1])
+                if read > MAX_TEXT_CHARS:
+                    break
     except Exception as error:  # pypdf raises many ad-hoc types on broken files
         raise IngestError(broken, str(path)) from error
+    if read > MAX_TEXT_CHARS:
+        raise IngestError(TOO_MUCH_TEXT, str(path))
     text = "\n".join(pages)
     if not text.strip():
         raise IngestError(
@@ -224,13 +375,11 @@ def _read_docx(data: bytes, path: Path) -> str:
 
     import docx
 
+    _check_docx_zip(data, path)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise IngestError(
-            "Word 文件已损坏或不是 .docx 格式。旧版 .doc 文件请在 Word 里另存为 .docx 后再上传",
-            str(path),
-        ) from error
+        raise IngestError(NOT_DOCX, str(path)) from error
     except Exception as error:
         raise IngestError(
             "Word 文件无法读取,可能已损坏。请在 Word 里打开并另存为 .docx 后再上传", str(path)
@@ -239,14 +388,48 @@ def _read_docx(data: bytes, path: Path) -> str:
     from docx.text.paragraph import Paragraph
 
     lines: list[str] = []
+    read = 0
     # In document order: a table stays under the clause that introduces it.
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
             lines.append(Paragraph(element, document).text)
+            read += _visible_chars(lines[-1])
         elif tag == "tbl":
-            lines += _docx_table_lines(Table(element, document))
+            rows = _docx_table_lines(Table(element, document))
+            lines += rows
+            read += sum(_visible_chars(row) for row in rows)
+        if read > MAX_TEXT_CHARS:
+            raise IngestError(TOO_MUCH_TEXT, str(path))
     return "\n".join(lines)
+
+
+NOT_DOCX = "Word 文件已损坏或不是 .docx 格式。旧版 .doc 文件请在 Word 里另存为 .docx 后再上传"
+
+
+def _check_docx_zip(data: bytes, path: Path) -> None:
+    """Refuse a .docx that is no Word file, or that unpacks to far more than a notice, from
+    the sizes its zip directory declares (Python's zipfile never unpacks more than those)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+        raise IngestError(NOT_DOCX, str(path)) from error
+    names = {member.filename for member in members}
+    if "[Content_Types].xml" not in names or not any(name.startswith("word/") for name in names):
+        raise IngestError(NOT_DOCX, str(path))
+    unpacked = sum(member.file_size for member in members)
+    ratio = unpacked // max(len(data), 1)
+    packed_tightly = unpacked > DOCX_RATIO_FROM and ratio > DOCX_RATIO
+    if unpacked > MAX_DOCX_UNPACKED or packed_tightly:
+        times = f",是文件本身的 {ratio} 倍" if packed_tightly else ""
+        raise IngestError(
+            f"这个 .docx 解压后过大(约 {unpacked / 1024 / 1024:.0f} MB{times}),不像一份通知。"
+            "请在 Word 里把通知另存为 PDF,或把正文复制到 .txt 文件后再上传",
+            str(path),
+        )
 
 
 def _docx_table_lines(table) -> list[str]:
