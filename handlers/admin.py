@@ -18,11 +18,12 @@ from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, User
 from handlers.menus import refresh_menu
-from handlers.routing import Context, Router, UserError
+from handlers.routing import Context, Router, UserError, parse_number
 
 router = Router("admin", roles={Role.admin})
 
 MAX_LISTED_MANAGERS = 30
+MAX_USER_ID = 2**53 - 1  # Telegram's user ids fit in 52 bits
 ASK_FOR_ID = (
     "请写上对方的 Telegram 用户 ID(一串数字),例如:/{command} 123456789\n"
     "对方向我发送 /start 后,可在 @userinfobot 查到自己的 ID。"
@@ -34,9 +35,10 @@ def user_id_argument(ctx: Context, command: str) -> int | None:
     raw = ctx.event.args.strip()
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 2**53:
+    user_id = parse_number(raw, low=1, high=MAX_USER_ID)
+    if user_id is None:
         raise UserError(ASK_FOR_ID.format(command=command))
-    return int(raw)
+    return user_id
 
 
 def managers_list(session: Session) -> str:

@@ -25,7 +25,7 @@ from bot.db.models import Role, TrainingClass
 from bot.limits import shorten
 from handlers.ask import deliver
 from handlers.class_names import name_key
-from handlers.routing import Context, Router, UserError, button_number, paging_buttons
+from handlers.routing import Context, Router, UserError, button_id, button_number, paging_buttons
 from handlers.start import MEMBERS_PREFIX, class_link
 
 router = Router("classes", roles={Role.manager, Role.admin})
@@ -77,7 +77,8 @@ async def on_members_button(ctx: Context) -> list[Reply]:
     parts = ctx.event.callback_data.split(":")
     if len(parts) != 5 or parts[1] != "1" or parts[2] not in ("ls", "rm", "ok"):
         raise UserError(STALE_MEMBERS)
-    class_id, number = (button_number(raw, STALE_MEMBERS) for raw in parts[3:])
+    class_id = button_id(parts[3], STALE_MEMBERS)
+    number = button_number(parts[4], STALE_MEMBERS)  # a page, or a member's Telegram user id
     with ctx.services.session() as session:
         training_class = session.get(TrainingClass, class_id)
         if training_class is None:
@@ -97,7 +98,7 @@ async def on_members_button(ctx: Context) -> list[Reply]:
             return [
                 Edit(
                     f"确定把 {escape(name)} 移出「{escape(class_name)}」吗?"
-                    "移出后 TA 不再收到这个班的通知、提醒和问卷。",
+                    "移出后该学员不再收到这个班的通知、提醒和问卷。",
                     keyboard([sure, back]),
                 )
             ]
