@@ -2,9 +2,9 @@
 
     /remind 明天9点 交研修日志          → (class buttons if several) → echo + 确认 → scheduled
     /remind 每周五20:00 提交周报        → the next three times are shown before confirming
-    /reminders                          → pending reminders, five to a page (◀ / ▶), next
-                                          run, a cancel button each; an admin sees those of
-                                          every class, each with its manager
+    /reminders                          → pending reminders, five to a page (◀ / ▶), a
+                                          cancel button each; an admin sees those of every
+                                          class, each with its manager
 
 Callback data (version 1, re-checked on every press: only the reminder's creator or the
 class's manager may act, an admin may also cancel any reminder (a removed manager's keeps
@@ -17,8 +17,14 @@ going out otherwise), and only while the reminder is in the expected state)::
     rm:1:ls:<page>                a page of the list (上一页 / 下一页 / 返回)
 
 `<page>` is the list's page the button was on, shown again after cancelling (older buttons
-without it mean the first page).
+without it mean the first page). Ids are read with `button_id`, pages with `button_number`.
     rm:1:td:<reminder>            a draft 「明天…」 written 00:00–04:59: today instead
+
+The list writes a time as 「12月7日(周一) 09:00」 (`format_when`, which surveys and /deadlines
+use too): a one-off reminder by that time alone, a 🔁 one by its rule and its next time. The
+notes the confirmation gave on how the time was read (「(未写具体时间,默认 09:00)」) are not
+repeated there. When the list spans several classes, each class is a heading over its
+reminders (on each page, in the order of their soonest; the numbers stay soonest first).
 
 「明天上午9点」 written at 00:30 keeps its calendar meaning (the next date, 32 h away): the
 confirmation says so in words (「注意:现在是凌晨,“明天”按日历算是 12月8日(周二)」) and offers
@@ -27,7 +33,8 @@ a button to move it to today, so a manager who meant "after I sleep" fixes it wi
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime, timedelta
 from html import escape
 
 from sqlmodel import Session
@@ -39,10 +46,18 @@ from bot.db.models import Role, TrainingClass, User, utcnow
 from bot.db.reminder_models import Reminder, ReminderStatus
 from bot.limits import shorten, utf16_length
 from handlers.class_names import class_labels, class_page
-from handlers.routing import Context, Router, UserError, button_number, paging_buttons
+from handlers.routing import (
+    Context,
+    Router,
+    UserError,
+    button_id,
+    button_number,
+    paging_buttons,
+)
 from scheduler import service as scheduler_service
 from scheduler.timeparse import (
     EXAMPLES,
+    WEEKDAY_CN,
     TimeParseError,
     cron_next_runs,
     format_datetime,
@@ -74,6 +89,26 @@ def _data(action: str, reminder_id: int, extra: int | None = None) -> str:
 
 def _local(ctx: Context, moment: datetime) -> datetime:
     return moment.astimezone(ctx.services.settings.timezone)
+
+
+def format_day(day: date, today: date, *, relative: bool = True) -> str:
+    """「12月7日(周一)」: the year only when it is not `today`'s, and with `relative`
+    「今天 」/「明天 」 before it when it is one of those."""
+    year = f"{day.year}年" if day.year != today.year else ""
+    text = f"{year}{day.month}月{day.day}日(周{WEEKDAY_CN[day.weekday()]})"
+    if relative and day == today:
+        return f"今天 {text}"
+    if relative and day == today + timedelta(days=1):
+        return f"明天 {text}"
+    return text
+
+
+def format_when(moment: datetime, now: datetime, *, relative: bool = True) -> str:
+    """「12月11日(周五) 20:00」 in `now`'s time zone, the one way the bot writes a time in
+    reminders, surveys and deadlines (`format_day`; without `relative` for a text that is read
+    later, such as an invitation)."""
+    local = moment.astimezone(now.tzinfo)
+    return f"{format_day(local.date(), now.date(), relative=relative)} {local:%H:%M}"
 
 
 # ---------------------------------------------------------------- /remind
@@ -220,9 +255,9 @@ async def list_reminders(ctx: Context) -> list[Reply]:
 
 
 def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
-    """One page of the manager's pending reminders (an admin's: of every class, each with its
-    manager), a page past the end showing the last one. Every part of an entry is bounded, so
-    a page fits in a Telegram message whatever the class names and texts (at most about 500
+    """One page of the manager's pending reminders (an admin's: of every class, each class with
+    its manager), a page past the end showing the last one. Every part of an entry is bounded,
+    so a page fits in a Telegram message whatever the class names and texts (at most about 500
     of its 4,096 units an entry)."""
     everyone = ctx.role is Role.admin
     managers: dict[int, tuple[str, bool]] = {}  # class id → (its manager's name, still one)
@@ -245,6 +280,11 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
             managers = _class_managers(ctx, session, classes)
         else:
             classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
+        # the class as a heading when the list (not only this page) spans several classes
+        several = everyone or len({r.class_id for r, _ in rows}) > 1
+        if not several and total > len(rows):
+            everything = rcrud.reminders_of_manager(session, manager_id=ctx.user.id)
+            several = len({r.class_id for r, _ in everything}) > 1
         labels = class_labels(classes, limit=CLASS_CHARS)
     if not rows:
         return (
@@ -254,31 +294,57 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
         )
     whose = "所有培训班" if everyone else ""
     lines = [f"⏰ <b>{whose}待发送的提醒</b>(共 {total} 条)"]
-    buttons = []
-    for number, (reminder, class_name) in enumerate(rows, start=page * PER_PAGE + 1):
-        assert reminder.id is not None
-        upcoming = (
-            format_datetime(_local(ctx, reminder.next_run_at)) if reminder.next_run_at else "—"
-        )
-        repeat = "🔁 " if reminder.is_recurring else ""
-        class_label = labels.get(reminder.class_id or 0) or shorten(class_name, CLASS_CHARS)
-        content, source = _content_and_source(reminder.text)
-        lines.append(
-            f"\n{number}. 【{escape(class_label)}】{repeat}"
-            f"{escape(_excerpt(reminder.label, LABEL_CHARS))}\n"
-            f"   下次:{upcoming}\n   内容:{escape(_excerpt(content, CONTENT_CHARS))}"
-        )
-        if reminder.class_id in managers:
-            name, current = managers[reminder.class_id]
-            gone = "" if current else "(已不是班主任)"
-            lines.append(f"   班主任:{escape(name)}{gone}")
-        if source:
-            lines.append(f"   依据:{escape(_short_source(source))}")
-        buttons.append([Button(f"取消第 {number} 条", data=_data("cx", reminder.id, page))])
+    numbered = list(enumerate(rows, start=page * PER_PAGE + 1))
+    buttons = [
+        [Button(f"取消第 {number} 条", data=_data("cx", reminder.id or 0, page))]
+        for number, (reminder, _) in numbered
+    ]
+    now = datetime.now(ctx.services.settings.timezone)
+    groups: dict[int, list[tuple[int, Reminder, str]]] = {}  # by class, soonest class first
+    for number, (reminder, class_name) in numbered:
+        groups.setdefault(reminder.class_id or 0, []).append((number, reminder, class_name))
+    for class_id, entries in groups.items():
+        if several:
+            label = labels.get(class_id) or shorten(entries[0][2], CLASS_CHARS)
+            heading = f"\n【{escape(label)}】"
+            if class_id in managers:
+                name, current = managers[class_id]
+                gone = "" if current else "(已不是班主任)"
+                heading += f"班主任:{escape(name)}{gone}"
+            lines.append(heading)
+        for number, reminder, _ in entries:
+            lines.append(_entry(number, reminder, now, spaced=not several))
     if pages > 1:
         lines.append(f"\n<i>第 {page + 1}/{pages} 页</i>")
     paging = paging_buttons(page, pages, lambda other: _data("ls", other))
     return "\n".join(lines), keyboard(*buttons, paging)
+
+
+# The notes the parser adds to a time at confirmation: 「(未写具体时间,默认 09:00)」,
+# 「(今天 08:00 已过,按今晚 20:00 理解;…)」; a rule's own words keep theirs (「工作日(周一至周五)
+# 09:00」 ends with its clock).
+_TRAILING_NOTES = re.compile(r"(?:\([^()]*\))+$")
+
+
+def _rule(reminder: Reminder) -> str:
+    """A 🔁 reminder's rule as written at confirmation, without the notes on how it was read."""
+    return _TRAILING_NOTES.sub("", reminder.label) or reminder.label
+
+
+def _entry(number: int, reminder: Reminder, now: datetime, *, spaced: bool) -> str:
+    """One reminder of the list: 「2. 12月7日(周一) 09:00 · 提交研修日志」, a 🔁 one with its rule
+    and 「下次」, and the notice it cites."""
+    upcoming = format_when(reminder.next_run_at, now) if reminder.next_run_at else "—"
+    content, source = _content_and_source(reminder.text)
+    content = escape(_excerpt(content, CONTENT_CHARS))
+    if reminder.is_recurring:
+        rule = escape(_excerpt(_rule(reminder), LABEL_CHARS))
+        text = f"{number}. 🔁 {rule} · {content}\n   下次:{upcoming}"
+    else:
+        text = f"{number}. {upcoming} · {content}"
+    if source:
+        text += f"\n   依据:{escape(_short_source(source))}"
+    return f"\n{text}" if spaced else text
 
 
 def _class_managers(
@@ -337,10 +403,13 @@ async def on_button(ctx: Context) -> list[Reply]:
     parts = ctx.event.callback_data.split(":")
     if len(parts) < 4 or parts[1] != VERSION:
         raise UserError(STALE)
-    action, numbers = parts[2], [button_number(p, STALE) for p in parts[3:]]
+    action, raw = parts[2], parts[3:]
     if action == "ls":
-        text, buttons = _listing(ctx, numbers[0])
+        text, buttons = _listing(ctx, button_number(raw[0], STALE))
         return [Edit(text, buttons)]
+    # rm:1:<action>:<reminder>[:<class> for cls | :<page> for pk, cx, cy]
+    second = button_id if action == "cls" else button_number
+    numbers = [button_id(raw[0], STALE), *(second(p, STALE) for p in raw[1:])]
     with ctx.services.session() as session:
         reminder = rcrud.get_reminder(session, reminder_id=numbers[0])
         training_class = (
@@ -442,7 +511,7 @@ def _confirm(
         "✅ <b>提醒已设置</b>",
         f"班级:{escape(training_class.name)}",
         f"时间:{escape(reminder.label)}",
-        f"下次发送:{format_datetime(_local(ctx, first))}",
+        *([f"下次发送:{format_datetime(_local(ctx, first))}"] if reminder.cron else []),
         f"内容:{escape(reminder.text)}",
         "\n用 /reminders 查看或取消。",
     ]
@@ -495,10 +564,10 @@ def _ask_cancel(
         return [Edit(text, buttons), Notice("这条提醒已经不在待发送列表里了。")]
     assert reminder.id is not None
     name = escape(training_class.name) if training_class else ""
-    text = (
-        "确定取消这条提醒吗?\n"
-        f"【{name}】{escape(reminder.label)}\n内容:{escape(_excerpt(reminder.text, 200))}"
-    )
+    now = datetime.now(ctx.services.settings.timezone)
+    upcoming = format_when(reminder.next_run_at, now) if reminder.next_run_at else ""
+    when = f"🔁 {escape(_rule(reminder))}(下次:{upcoming})" if reminder.is_recurring else upcoming
+    text = f"确定取消这条提醒吗?\n【{name}】{when}\n内容:{escape(_excerpt(reminder.text, 200))}"
     if reminder.created_by != ctx.user.id:  # an admin cancelling a manager's reminder
         with ctx.services.session() as session:
             creator = session.get(User, reminder.created_by)

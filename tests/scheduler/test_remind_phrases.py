@@ -72,7 +72,9 @@ async def test_tomorrow_after_midnight_names_its_date_and_offers_today(tmp_path:
     assert f"时间:{format_datetime(today_nine)}" in text_of(moved)
     assert "注意" not in text_of(moved) and today_label not in buttons_of(moved)
     done = await conversation.handle(press(MANAGER, buttons_of(moved)["✅ 确认"]))
-    assert f"下次发送:{format_datetime(today_nine)}" in text_of(done)
+    # a one-off reminder names its time once (「下次发送」 is for 🔁 ones)
+    assert f"时间:{format_datetime(today_nine)}\n" in text_of(done)
+    assert "下次发送" not in text_of(done)
     with services.session() as session:
         reminder = session.get(Reminder, int(buttons["✅ 确认"].split(":")[3]))
         assert reminder.status == "active"
@@ -121,7 +123,8 @@ async def test_a_morning_hour_typed_in_the_afternoon_is_read_as_tonight(tmp_path
     )
     assert "内容:签到" in text
     done = await conversation.handle(press(MANAGER, buttons_of(draft)["✅ 确认"]))
-    assert f"下次发送:{format_datetime(tonight)}" in text_of(done)
+    assert f"时间:{format_datetime(tonight)}(今天 08:00 已过" in text_of(done)
+    assert "下次发送" not in text_of(done)
 
 
 async def test_a_weekday_range_is_confirmed_as_a_weekly_rule(tmp_path: Path) -> None:
