@@ -2,12 +2,17 @@
 clause), and a class manager turns one into a class reminder with two taps (three when they
 run several classes: the class first).
 
-The list starts with the deadlines still ahead (soonest first), then those without a date
-(「培训结束后的1个月内」), then the past ones (latest first). Only the lead times (提前1/3/7天)
-whose reminder time (09:00) is still ahead are offered.
+The first screen holds the deadlines still ahead (soonest first), then those without a date
+(「培训结束后的1个月内」, which may still be ahead); the past ones (latest first) are behind a
+button 「查看已过期的 (N)」, so two screens of 2011–2019 deadlines do not bury this week's. A date
+is written as the reminders write it (「12月15日(周二)」, the year only when it is not this
+year); a limit the notice words as a year (「2020年前」「2019年底前」) keeps its words. Only the
+lead times (提前1/3/7天) whose reminder time (09:00) is still ahead are offered, each with the
+time it is sent, and the result says when and to whom it goes.
 
-    /deadlines                       📅 2019-04-12 于…前报送 —— 《title》 文号 · 条款 三、(二)
-    dl:1:pg:<page>                   ◀ 上一页 / 下一页 ▶ (edits the list)
+    /deadlines                       📅 12月15日(周二)前 …报送 —— 《title》 文号 · 条款 三、(二)
+    dl:1:pg:<page>                   ◀ 上一页 / 下一页 ▶ of the upcoming ones (edits the list)
+    dl:1:old:<page>                  查看已过期的 (N), and its pages; 「◀ 返回未到期的」 is pg:0
     dl:1:rm:<key>                    ⏰ 设为提醒 (managers): the days before (one class), or …
     dl:1:rm:<key>:<page>             … a page of the manager's classes (several classes)
     dl:1:pk:<key>:<class>            … then the days before, for the class picked
@@ -20,6 +25,7 @@ list changes when a notice is added. Every button is checked again on the server
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
@@ -28,6 +34,7 @@ from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
 from bot.db import crud
 from bot.db.models import Role, TrainingClass
 from handlers.class_names import class_labels
+from handlers.reminders import format_day, format_when
 from handlers.routing import (
     Context,
     Router,
@@ -38,7 +45,6 @@ from handlers.routing import (
 )
 from knowledge.models import clause_label
 from scheduler.deadlines import lead_days_left, reminder_run_at, schedule_deadline_reminder
-from scheduler.timeparse import format_datetime
 
 if TYPE_CHECKING:
     from knowledge import Deadline
@@ -56,8 +62,8 @@ CLASS_LABEL_CHARS = 24
 STALE = "这个按钮已失效,请重新发送 /deadlines。"
 UNAVAILABLE = "抱歉,知识库暂时不可用,我现在无法查询通知。"
 GONE = "这个截止事项已不在通知里了,请重新发送 /deadlines。"
-MANAGERS_ONLY = "只有班主任可以把截止时间设为班级提醒。"
-NO_CLASS = "您还没有培训班。先用 /newclass 班级名称 创建一个,再设提醒。"
+MANAGERS_ONLY = "只有班主任可以把截止时间设为培训班提醒。"
+NO_CLASS = "您还没有培训班。先用 /newclass 培训班名称 创建一个,再设提醒。"
 NOT_YOUR_CLASS = "这不是您管理的培训班。"
 TOO_CLOSE = (
     "提前 {days} 天的提醒时间({when})已经过去了,离截止日已不足 {days} 天。"
@@ -99,6 +105,13 @@ def upcoming_first(deadlines: list[Deadline], today: date) -> list[Deadline]:
     return [*ahead, *undated, *past]
 
 
+def split_expired(deadlines: list[Deadline], today: date) -> tuple[list[Deadline], list[Deadline]]:
+    """(still ahead or undated, in `upcoming_first` order; past, latest first)."""
+    ordered = upcoming_first(deadlines, today)
+    ahead = [d for d in ordered if d.due is None or d.due >= today]
+    return ahead, [d for d in ordered if d.due is not None and d.due < today]
+
+
 def all_deadlines(ctx: Context) -> list[Deadline]:
     if ctx.services.knowledge is None:
         raise UserError(UNAVAILABLE)
@@ -115,12 +128,18 @@ def find_deadline(ctx: Context, key: str) -> Deadline:
 # ----- the list ------------------------------------------------------------------------------
 
 
+# A limit the notice names to the day (「2026年12月15日前」) is shown as a date; one it words as
+# a year or a month's end (「2020年前」「2019年底前」「到2019年底」) keeps the notice's words.
+_EXACT_DAY = re.compile(r"\d{1,2}\s*[日号]")
+
+
 def deadline_item(deadline: Deadline, today: date) -> str:
     """One deadline: the date (or the time limit), the duty, and where the notice says it."""
     when = escape(deadline.when_text or "")
-    if deadline.due is not None:
-        past = "(已过)" if deadline.due < today else ""
-        head = f"📅 <b>{deadline.due.isoformat()}</b>{past} {when}"
+    if deadline.due is not None and (not when or _EXACT_DAY.search(when)):
+        head = f"📅 <b>{format_day(deadline.due, today)}</b>前"
+    elif deadline.due is not None:
+        head = f"📅 <b>{when}</b>"
     else:
         head = f"⏳ <b>{when or '期限'}</b>"
     duty = deadline.text if len(deadline.text) <= 160 else deadline.text[:159] + "…"
@@ -129,33 +148,51 @@ def deadline_item(deadline: Deadline, today: date) -> str:
     return f"{head}\n{escape(duty)}\n—— {' · '.join([title, *source])}"
 
 
-def deadlines_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
-    """One page of the deadlines, with ◀ ▶ and, for managers, a 设为提醒 per future date."""
-    found = all_deadlines(ctx)
+def deadlines_view(ctx: Context, page: int, *, expired: bool = False) -> tuple[str, Keyboard]:
+    """One page of the deadlines still ahead (for managers with a 设为提醒 per date whose
+    reminder can still be sent) and a button to the expired ones; or, with `expired`, a page
+    of those, with a button back."""
+    if ctx.services.knowledge is None:
+        raise UserError(UNAVAILABLE)
+    found = ctx.services.knowledge.deadlines()
     if not found:
         return "通知里没有找到带截止时间的事项。", ()
-    pages = (len(found) + PER_PAGE - 1) // PER_PAGE
-    if not 0 <= page < pages:
-        raise UserError(STALE)
     now = local_now(ctx)
     today = now.date()
+    ahead, past = split_expired(found, today)
+    shown_list = past if expired else ahead
+    to_past = [Button(f"查看已过期的 ({len(past)})", data=callback("old", 0))] if past else []
+    back = [Button("◀ 返回未到期的", data=callback("pg", 0))]
+    if not shown_list:
+        if expired:
+            return "通知里没有已过期的截止时间。", keyboard(back)
+        return "🗓 通知里暂时没有还没到期的截止时间。", keyboard(to_past)
+    pages = (len(shown_list) + PER_PAGE - 1) // PER_PAGE
+    if not 0 <= page < pages:
+        raise UserError(STALE)
     first = page * PER_PAGE
-    shown = found[first : first + PER_PAGE]
-    lines = [f"🗓 <b>通知里的截止时间</b>(共 {len(found)} 项)"]
+    shown = shown_list[first : first + PER_PAGE]
+    if expired:
+        lines = [f"🗓 <b>已过期的截止时间</b>(共 {len(past)} 项,最近的在前)"]
+    else:
+        lines = [f"🗓 <b>通知里还没到期的截止时间</b>(共 {len(ahead)} 项)"]
     lines += [
         f"{number}. {deadline_item(deadline, today)}"
         for number, deadline in enumerate(shown, start=first + 1)
     ]
     if pages > 1:
         lines.append(f"<i>第 {page + 1}/{pages} 页</i>")
-    paging = paging_buttons(page, pages, lambda other: callback("pg", other))
+    action = "old" if expired else "pg"
+    paging = paging_buttons(page, pages, lambda other: callback(action, other))
+    if expired:
+        return "\n\n".join(lines), keyboard(paging, back)
     reminder_rows = []
     if ctx.is_manager:
         for number, deadline in enumerate(shown, start=first + 1):
             if deadline.due is not None and lead_days_left(deadline.due, now, REMINDER_DAYS):
                 data = callback("rm", deadline_key(deadline))
                 reminder_rows.append([Button(f"⏰ 第 {number} 项设为提醒", data=data)])
-    return "\n\n".join(lines), keyboard(*reminder_rows, paging)
+    return "\n\n".join(lines), keyboard(*reminder_rows, paging, to_past)
 
 
 @router.command("deadlines", "通知里的截止时间")
@@ -177,6 +214,8 @@ async def on_button(ctx: Context) -> list[Reply]:
     action, *rest = parts[2:]
     if action == "pg" and len(rest) == 1:
         return [Edit(*deadlines_view(ctx, button_number(rest[0], STALE)))]
+    if action == "old" and len(rest) == 1:
+        return [Edit(*deadlines_view(ctx, button_number(rest[0], STALE), expired=True))]
     if action == "rm" and len(rest) == 1:
         return [Send(*reminder_choices(ctx, rest[0]))]
     if action == "rm" and len(rest) == 2:
@@ -201,31 +240,43 @@ def reminder_choices(ctx: Context, key: str, page: int = 0) -> tuple[str, Keyboa
     labels = class_labels(classes, limit=CLASS_LABEL_CHARS)
     rows = [[Button(labels[c.id or 0], data=callback("pk", key, c.id))] for c in shown]
     paging = paging_buttons(page, pages, lambda other: callback("rm", key, other))
-    text = f"⏰ 为这项截止事项({_due(deadline)})设提醒,先选择班级:{_skipped_note(left)}"
+    text = (
+        f"⏰ 为这项截止事项(截止日 {_due(ctx, deadline)})设提醒,先选择培训班:{_skipped_note(left)}"
+    )
     return f"{text}\n{escape(deadline.text[:200])}", keyboard(*rows, paging)
 
 
 def days_choices(
     ctx: Context, key: str, class_id: int, only_class: bool = False
 ) -> tuple[str, Keyboard]:
-    """The lead times still ahead for one of the manager's classes."""
+    """The lead times still ahead for one of the manager's classes, each with when it is sent."""
     deadline, classes, left = _reminder_basis(ctx, key)
     chosen = next((c for c in classes if c.id == class_id), None)
     if chosen is None:
         raise UserError(NOT_YOUR_CLASS)
+    assert deadline.due is not None
+    now = local_now(ctx)
+    sent_at = "\n".join(
+        f"· 提前{days}天:{format_when(reminder_run_at(deadline.due, days, now.tzinfo), now)}"
+        for days in left
+    )
+    duty = escape(deadline.text[:200])
     if only_class:
         label = class_labels(classes, limit=CLASS_LABEL_CHARS)[class_id]
         buttons = [
             Button(f"{label} 提前{days}天", data=callback("set", key, class_id, days))
             for days in left
         ]
-        text = f"⏰ 为这项截止事项({_due(deadline)})设提醒,选择班级和提前几天:"
-        return f"{text}{_skipped_note(left)}\n{escape(deadline.text[:200])}", keyboard(buttons)
+        text = (
+            f"⏰ 为这项截止事项(截止日 {_due(ctx, deadline)})设提醒,"
+            f"发给「{escape(chosen.name)}」全体学员。选择提前几天:\n{sent_at}"
+        )
+        return f"{text}{_skipped_note(left)}\n\n{duty}", keyboard(buttons)
     buttons = [Button(f"提前{days}天", data=callback("set", key, class_id, days)) for days in left]
-    back = [Button("◀ 换一个班", data=callback("rm", key, 0))]
+    back = [Button("◀ 换一个培训班", data=callback("rm", key, 0))]
     text = (
-        f"⏰ 为「{escape(chosen.name)}」设提醒(截止日 {_due(deadline)}),选择提前几天:"
-        f"{_skipped_note(left)}\n{escape(deadline.text[:200])}"
+        f"⏰ 为「{escape(chosen.name)}」设提醒(截止日 {_due(ctx, deadline)}),"
+        f"发给全体学员。选择提前几天:\n{sent_at}{_skipped_note(left)}\n\n{duty}"
     )
     return text, keyboard(buttons, back)
 
@@ -247,8 +298,9 @@ def _reminder_basis(ctx: Context, key: str) -> tuple[Deadline, list[TrainingClas
     return deadline, classes, left
 
 
-def _due(deadline: Deadline) -> str:
-    return deadline.due.isoformat() if deadline.due else ""
+def _due(ctx: Context, deadline: Deadline) -> str:
+    """「12月15日(周二)」, as the list writes it."""
+    return format_day(deadline.due, local_now(ctx).date()) if deadline.due else ""
 
 
 def _skipped_note(left: list[int]) -> str:
@@ -272,18 +324,24 @@ async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) 
         raise UserError(NOT_YOUR_CLASS)
     if deadline.due is None:
         raise UserError("这项截止事项没有具体日期,请用 /remind 手动设置。")
-    if days_before not in lead_days_left(deadline.due, local_now(ctx), REMINDER_DAYS):
-        when = reminder_run_at(deadline.due, days_before, ctx.services.settings.timezone)
-        raise UserError(TOO_CLOSE.format(days=days_before, when=format_datetime(when)))
+    now = local_now(ctx)
+    run_at = reminder_run_at(deadline.due, days_before, now.tzinfo)
+    if days_before not in lead_days_left(deadline.due, now, REMINDER_DAYS):
+        raise UserError(TOO_CLOSE.format(days=days_before, when=format_when(run_at, now)))
     try:
         await schedule_deadline_reminder(ctx.services, manager_id, class_id, deadline, days_before)
     except ValueError as error:  # the scheduler's own refusal (e.g. a time in the past)
         raise UserError(f"没能设置提醒:{escape(str(error))}") from None
-    name = escape(managed[class_id].name) if class_id in managed else str(class_id)
+    if class_id in managed:
+        name = managed[class_id].name
+    else:  # an admin, for a class someone else runs
+        with ctx.services.session() as session:
+            found = session.get(TrainingClass, class_id)
+        name = found.name if found is not None else str(class_id)
     return [
         Edit(
-            f"✅ 已为「{name}」设提醒:截止日 {deadline.due.isoformat()} "
-            f"前 {days_before} 天提醒学员。"
+            f"✅ 已为「{escape(name)}」设提醒:{format_when(run_at, now)} 发给全体学员"
+            f"(截止日 {_due(ctx, deadline)} 前 {days_before} 天)。"
             f"\n{escape(deadline.text[:200])}\n\n用 /reminders 查看或取消。"
         )
     ]

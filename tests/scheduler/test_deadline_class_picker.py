@@ -39,7 +39,7 @@ async def test_many_long_named_classes_are_picked_first_then_the_days(chat) -> N
 
     first_page = await chat.press(MANAGER, to_remind)
 
-    assert "先选择班级" in text_of(first_page)
+    assert "先选择培训班" in text_of(first_page)
     labels = [b.text for b in buttons_of(first_page) if b.data and ":pk:" in b.data]
     assert len(labels) == 10 and len(set(labels)) == 10  # the first page, all different
     # the fixture's 语文一班, then 第1期 … 第9期; the labels keep the tail that differs
@@ -54,7 +54,12 @@ async def test_many_long_named_classes_are_picked_first_then_the_days(chat) -> N
 
     days = await chat.press(MANAGER, twelfth.data or "")
     assert f"为「{PREFIX}第12期」设提醒" in text_of(days)
-    assert [b.text for b in buttons_of(days)] == ["提前1天", "提前3天", "提前7天", "◀ 换一个班"]
+    assert [b.text for b in buttons_of(days)] == [
+        "提前1天",
+        "提前3天",
+        "提前7天",
+        "◀ 换一个培训班",
+    ]
     done = await chat.press(MANAGER, next(b.data for b in buttons_of(days) if b.text == "提前3天"))
 
     assert f"已为「{PREFIX}第12期」设提醒" in text_of(done)

@@ -6,13 +6,14 @@ dates are set relative to today."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.db import reminder_crud as rcrud
 from handlers.deadlines import REMINDER_DAYS, upcoming_first
+from handlers.reminders import format_day, format_when
 from knowledge.models import Deadline
 from scheduler.deadlines import lead_days_left
 from tests.questions.conftest import ADMIN, MANAGER, buttons_of, text_of
@@ -83,9 +84,8 @@ async def test_deadlines_list_upcoming_first_and_offer_only_future_lead_times(ch
 
     listing = await chat.say(MANAGER, "/deadlines")
     text = text_of(listing)
-    first, second = text.index(f"1. 📅 <b>{soon}</b>"), text.index(f"2. 📅 <b>{later}</b>")
-    assert first < second
-    assert "(已过)" not in text.split("\n\n3. ")[0]  # upcoming ones on top, past ones later
+    first = text.index(f"1. 📅 <b>{format_day(soon, today)}</b>前")
+    assert first < text.index(f"2. 📅 <b>{format_day(later, today)}</b>前")
     reminders = [b for b in buttons_of(listing) if "设为提醒" in b.text]
     assert [b.text for b in reminders[:2]] == ["⏰ 第 1 项设为提醒", "⏰ 第 2 项设为提醒"]
 
@@ -97,7 +97,11 @@ async def test_deadlines_list_upcoming_first_and_offer_only_future_lead_times(ch
     stale = await chat.press(MANAGER, one_day.rsplit(":", 1)[0] + ":3")  # an old button
     assert stale[0].alert and "提前 3 天的提醒时间" in stale[0].text
     done = await chat.press(MANAGER, one_day)
-    assert f"已为「语文一班」设提醒:截止日 {soon.isoformat()} 前 1 天" in text_of(done)
+    day_before = datetime.combine(soon - timedelta(days=1), time(9), TZ)
+    assert text_of(done).startswith(
+        f"✅ 已为「语文一班」设提醒:{format_when(day_before, datetime.now(TZ))} 发给全体学员"
+        f"(截止日 {format_day(soon, today)} 前 1 天)。"
+    )
     with chat.services.session() as session:
         (reminder,) = (r for r, _ in rcrud.reminders_of_manager(session, manager_id=MANAGER))
     assert reminder.next_run_at is not None

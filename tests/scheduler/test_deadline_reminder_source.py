@@ -57,7 +57,7 @@ async def test_reminders_list_shows_the_source_of_a_deadline_reminder(chat: Chat
     assert len(entries) == 3, text
     near = next(entry for entry in entries if cn_date(soon) in entry)
     assert near.endswith(
-        "   内容:距截止日 "
+        " 09:00 · 距截止日 "
         f"{soon:%Y年%m月%d日} 还有 1 天:请于{cn_date(soon)}前登录国培平台完成报名,逾期系统关闭。\n"
         f"   依据:《{TITLE}》(教厅〔2026〕33号 · 条款 三、)"
     ), near
