@@ -475,7 +475,7 @@ async def remind_non_respondents(ctx: Context, survey_id: int) -> list[Reply]:
 
 
 def nudge_text(services: Services, survey: Survey) -> str:
-    closes = surveys.local_time(services, survey.closes_at)
+    closes = surveys.local_time(services, survey.closes_at, relative=False)  # read later
     return (
         f"🔔 提醒:问卷「{escape(survey.title)}」将于 {closes} 截止,"
         "您还没有提交。点击下方按钮继续填写,只需几分钟。"

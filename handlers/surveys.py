@@ -3,6 +3,12 @@
 Managers (and admins)::
 
     /survey            template → class → closing time (1天/3天/7天 or typed) → 确认发送
+                       「📄 示例模板」 sends the built-in course_feedback.yaml, whose comments
+                       explain the fields, to edit and send back as the manager's own template
+
+A closing time is written as the reminders write a time (`local_time`: 「12月11日(周五) 20:00」,
+the weekday always there); 「1天后截止」 and a typed 「3天后」 close on the next whole hour, not at
+an odd minute.
 
 Trainees get an invitation with a 「开始填写」 button (through the broadcaster) and can list
 their open surveys with `/mysurveys`. A survey's addressees are the class's members when it is
@@ -20,12 +26,13 @@ own uploads, then the other managers'), and so does the class picker (`sm:1:cp:<
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 from html import escape
 
 from sqlmodel import Session
 
-from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
+from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, SendFile, keyboard
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db import survey_crud as scrud
@@ -34,6 +41,7 @@ from bot.db.survey_models import ResponseStatus, Survey
 from bot.limits import fit_html, shorten
 from bot.services import Services
 from bot.surveys.templates import (
+    BUILTIN_DIR,
     KIND_NAMES,
     Template,
     TemplateError,
@@ -43,6 +51,7 @@ from bot.surveys.templates import (
 )
 from handlers import survey_answer
 from handlers.class_names import CLASSES_PER_PAGE, class_labels, class_page
+from handlers.reminders import format_when
 from handlers.routing import MAX_ROW_ID, Context, Router, UserError, page_of, parse_number
 
 log = logging.getLogger("guopei.surveys")
@@ -56,6 +65,15 @@ MAX_LISTED_SURVEYS = 10
 CLASS_LABEL_CHARS = 30
 TEMPLATES_PER_PAGE = CLASSES_PER_PAGE  # the template picker pages like the class pickers
 LAST_TIMESTAMP = 253402300799  # 9999-12-31 23:59:59 UTC: the last second a datetime holds
+EXAMPLE_TEMPLATE = "course_feedback.yaml"  # built in; its comments explain every field
+EXAMPLE_CAPTION = (
+    "📄 示例问卷模板。用它写您自己的问卷:\n"
+    "1. 用电脑(或手机上的文本编辑器)打开这个文件,可以先转发到电脑上;\n"
+    "2. 把 key 改成您自己的英文代号(如 my_course_1),再改标题和题目,"
+    "文件开头的 # 说明写了每一项怎么填;\n"
+    "3. 用 UTF-8 保存,把 .yaml 文件发回给我。检查通过后,发送 /survey 就能选用;"
+    "有错我会指出是第几行。"
+)
 
 router.callback("sv")(survey_answer.on_survey_button)
 router.text(
@@ -75,8 +93,20 @@ def _templates(services: Services) -> dict[str, Template]:
     return load_templates(templates_dir(services)).templates
 
 
-def local_time(services: Services, when: datetime) -> str:
-    return when.astimezone(services.settings.timezone).strftime("%Y-%m-%d %H:%M")
+def local_time(services: Services, when: datetime, *, relative: bool = True) -> str:
+    """「12月11日(周五) 20:00」 (`format_when`); without `relative` (no 「今天/明天」) in a text
+    read later, such as an invitation."""
+    now = datetime.now(services.settings.timezone)
+    return format_when(when, now, relative=relative)
+
+
+def closing_after(services: Services, days: int) -> datetime:
+    """`days` from now, on the next whole hour (local): 「1天后截止」 at 19:46 closes at 20:00."""
+    later = (utcnow() + timedelta(days=days)).astimezone(services.settings.timezone)
+    whole = later.replace(minute=0, second=0, microsecond=0)
+    if whole < later:
+        whole += timedelta(hours=1)
+    return whole.astimezone(utcnow().tzinfo)
 
 
 def _manager_class(ctx: Context, session: object, class_id: int) -> TrainingClass:
@@ -170,9 +200,10 @@ def template_picker(ctx: Context, page: int) -> tuple[str, Keyboard]:
         for t in view.shown
     ]
     rows.append(view.paging)
+    rows.append([Button("📄 示例模板", "sm:1:ex")])
     text = (
         f"📋 <b>发起问卷</b>\n第 1 步:请选择问卷模板。{view.line}\n\n"
-        "也可以直接发给我一个 .yaml 模板文件来添加新模板。"
+        "想用自己的题目?点「📄 示例模板」,照着改好后把 .yaml 文件发给我,就能添加新模板。"
     )
     if loaded.errors and ctx.role is Role.admin:
         text += "\n\n⚠️ 以下模板有错误,未加载:\n" + "\n".join(escape(e) for e in loaded.errors[:5])
@@ -214,6 +245,8 @@ async def on_send_button(ctx: Context) -> list[Reply]:
     try:
         if step == "x":
             return [Edit("已取消发起问卷。")]
+        if step == "ex" and not args:
+            return example_template()
         if step == "tp" and len(args) == 1:
             return [Edit(*template_picker(ctx, _number(args[0])))]
         if step == "t" and len(args) == 1:
@@ -226,7 +259,7 @@ async def on_send_button(ctx: Context) -> list[Reply]:
             days = _number(args[2])
             if days not in CLOSING_DAYS:
                 raise ValueError(days)
-            closes_at = (utcnow() + timedelta(days=days)).replace(second=0, microsecond=0)
+            closes_at = closing_after(ctx.services, days)
             return confirm_page(ctx, args[0], _number(args[1], low=1), closes_at, edit=True)
         if step == "w" and len(args) == 2:
             return ask_closing_text(ctx, args[0], _number(args[1], low=1))
@@ -238,6 +271,15 @@ async def on_send_button(ctx: Context) -> list[Reply]:
         pass
     log.warning("refused survey-send callback %r of user %s", ctx.event.callback_data, ctx.user.id)
     return [Notice("这个按钮已失效,请重新发送 /survey。", alert=True)]
+
+
+def example_template() -> list[Reply]:
+    """「📄 示例模板」: the built-in template file, to edit and send back."""
+    content = (BUILTIN_DIR / EXAMPLE_TEMPLATE).read_bytes()
+    return [
+        SendFile(content, EXAMPLE_TEMPLATE, caption=EXAMPLE_CAPTION),
+        Notice("正在发送示例模板"),
+    ]
 
 
 def choose_class(ctx: Context, key: str, page: int = 0) -> list[Reply]:
@@ -330,7 +372,7 @@ def ask_closing_text(ctx: Context, key: str, class_id: int) -> list[Reply]:
 )
 async def on_closing_text(ctx: Context) -> list[Reply]:
     """The typed closing time of the survey being prepared."""
-    from scheduler.timeparse import TimeParseError, parse_reminder
+    from scheduler.timeparse import TimeParseError, cn_to_int, parse_reminder
 
     with ctx.services.session() as session:
         pending = crud.get_pending(session, user_id=ctx.user.id)
@@ -347,6 +389,8 @@ async def on_closing_text(ctx: Context) -> list[Reply]:
             f"问卷截止时间只能是一个具体时间,「{escape(typed)}」是重复的时间。" + CLOSING_EXAMPLES
         )
     closes_at = parsed.run_at.astimezone(utcnow().tzinfo).replace(second=0, microsecond=0)
+    if days := _DAYS_LATER.fullmatch(parsed.when_text):  # 「3天后」: no clock was written
+        closes_at = closing_after(ctx.services, cn_to_int(days[1]))
     if closes_at <= utcnow() + timedelta(minutes=5):
         raise UserError(
             f"问卷截止时间「{escape(typed)}」太近了:至少要在 5 分钟以后。" + CLOSING_EXAMPLES
@@ -362,6 +406,11 @@ async def on_closing_text(ctx: Context) -> list[Reply]:
         ctx, str(payload.get("key", "")), int(payload.get("class", 0)), closes_at, edit=False
     )
 
+
+# 「3天后」「两天以后」 with no clock: the closing time is rounded up to a whole hour
+_DAYS_LATER = re.compile(
+    r"\s*([0-9零〇一二两三四五六七八九十]{1,3})\s*[天日]\s*(?:以后|之后|后)\s*"
+)
 
 CLOSING_EXAMPLES = (
     "\n请再发一次截止时间,例如:<code>12月1日18:00</code>、<code>3天后</code>、"
@@ -496,7 +545,7 @@ def invitation_text(services: Services, survey: Survey, question_count: int) -> 
     return (
         f"📋 <b>{escape(survey.title)}</b>{description}\n"
         f"共 {question_count} 题,约 {max(1, question_count // 3)} 分钟。"
-        f"截止:{local_time(services, survey.closes_at)}{anonymous}\n"
+        f"截止:{local_time(services, survey.closes_at, relative=False)}{anonymous}\n"
         "点击下方按钮开始填写,可以中途退出,稍后接着填。"
     )
 
