@@ -175,7 +175,7 @@ def deadlines_view(ctx: Context, page: int, *, expired: bool = False) -> tuple[s
     if expired:
         lines = [f"🗓 <b>已过期的截止时间</b>(共 {len(past)} 项,最近的在前)"]
     else:
-        lines = [f"🗓 <b>通知里还没到期的截止时间</b>(共 {len(ahead)} 项)"]
+        lines = [f"🗓 <b>通知里的截止时间</b>(还没到期的,共 {len(ahead)} 项)"]
     lines += [
         f"{number}. {deadline_item(deadline, today)}"
         for number, deadline in enumerate(shown, start=first + 1)

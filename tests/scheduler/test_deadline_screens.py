@@ -35,7 +35,7 @@ async def test_expired_deadlines_are_behind_a_button(chat: Chat, who: int) -> No
     first = await chat.say(who, "/deadlines")
 
     text = text_of(first)
-    assert f"还没到期的截止时间</b>(共 {len(ahead)} 项)" in text, text
+    assert f"通知里的截止时间</b>(还没到期的,共 {len(ahead)} 项)" in text, text
     assert "培训结束后的1个月内" in text  # a relative limit counts as still ahead
     assert "2019" not in text and "2013" not in text and "已过" not in text
     labels = [b.text for b in buttons_of(first)]
