@@ -8,9 +8,15 @@ may press them):
 
     kb:1:pg:<question_id>:<page>   更多 ▶ / ◀ 上一条: edit the message to show another hit
     kb:1:fb:<question_id>:up|down  👍 / 👎, stored on the question log
-    kb:1:ho:<question_id>          问班主任: send the question to the asker's class manager(s),
+    kb:1:ho:<question_id>[:<page>] 问班主任: send the question to the asker's class manager(s),
                                    who answer it through handlers/knowledge_admin.py; a class
-                                   whose manager was removed has it sent to the admins
+                                   whose manager was removed has it sent to the admins. The
+                                   message (that page) then says when and to whom it went
+                                   (「✅ 已于 19:46 转给班主任 王芳,回复会发到这里。」) and loses
+                                   the button; 👍 / 👎 and the paging stay.
+
+A curated answer (标准答案) is shared by every class: it is shown with the name of whoever
+saved it (「📌 王芳老师的解答」), followed by the notices' clauses.
 
 Every question is logged (bot/db/question_crud.py) with its result, top passage and time.
 """
@@ -38,12 +44,15 @@ from bot.chat import (
     patiently,
 )
 from bot.db import question_crud
+from bot.db.models import utcnow
 from bot.db.question_models import QuestionLog
 from bot.limits import shorten
-from handlers.routing import Context, Router, UserError, button_number
+from handlers.routing import Context, Router, UserError, button_id, button_number
 from knowledge.models import clause_label
 
 if TYPE_CHECKING:
+    from datetime import datetime, tzinfo
+
     from bot.services import Services
     from knowledge import Answer, Hit, KnowledgeBase
 
@@ -62,11 +71,16 @@ CURATED_MARK = "ask.curated_loaded_for"
 
 STALE = "这个按钮已失效,请重新提问。"
 NOT_YOURS = "这是别人提的问题,只有提问的人可以操作这些按钮。"
-EMPTY = "请写下您的问题,例如:参训教师的年龄有什么要求?"
-NO_TEXT = "没有看到文字内容。请用文字描述您的问题,例如:国培计划的培训经费怎么管理?"
+# The questions the bot itself offers as examples: each gets a confident answer from a national
+# notice that holds for every class (tests/questions/test_example_questions.py asks them); the
+# last one shows that everyday words work too.
+EXAMPLE_QUESTIONS = ("教师培训学分怎么审核认定?", "国培计划包括哪些内容?", "学分有啥用?")
+EXAMPLE, OTHER_EXAMPLE, COLLOQUIAL_EXAMPLE = EXAMPLE_QUESTIONS
+EMPTY = f"请写下您的问题,例如:{EXAMPLE}"
+NO_TEXT = f"没有看到文字内容。请用文字描述您的问题,例如:{OTHER_EXAMPLE}"
 BINARY = "消息里有无法识别的字符(像是文件内容或乱码)。请直接用文字输入您的问题。"
 TOO_LONG = "问题太长了({length} 字)。请用一两句话({limit} 字以内)说明您想问什么。"
-ASK_USAGE = "请在 /ask 后面写上问题,例如:/ask 参训教师的年龄有什么要求"
+ASK_USAGE = f"请在 /ask 后面写上问题,例如:/ask {EXAMPLE.rstrip('?')}"
 UNAVAILABLE = "抱歉,知识库暂时不可用,我现在无法查询通知。"
 SMALL_TALK = {
     **dict.fromkeys(("你好", "您好", "hi", "hello", "在吗", "在不在", "老师好"), "greeting"),
@@ -78,19 +92,25 @@ SMALL_TALK = {
     ),
 }
 NO_TOPIC_REPLY = (
-    "请写出您想问的具体内容,例如「参训教师的年龄有什么要求?」。"
-    "如果是想点按钮,请直接点消息下方的按钮。"
+    f"请写出您想问的具体内容,例如「{EXAMPLE}」。如果是想点按钮,请直接点消息下方的按钮。"
 )
 SMALL_TALK_REPLY = {
-    "greeting": "您好!有国培计划的政策问题可以直接问我,例如「参训教师的年龄有什么要求?」",
+    "greeting": (
+        f"您好!有国培计划的政策问题可以直接问我,例如「{OTHER_EXAMPLE}」,"
+        f"口语也可以:「{COLLOQUIAL_EXAMPLE}」"
+    ),
     "thanks": "不客气!还有问题随时问我 😊",
     "ack": "好的。还有问题随时问我。",
     "who": (
         "我是国培助手:回答国培计划的政策问题(引用通知原文,注明出处),"
-        "转发班主任的提醒、通知和问卷。直接输入问题即可,例如「参训教师的年龄有什么要求?」;"
+        f"转发班主任的提醒、通知和问卷。直接输入问题即可,例如「{EXAMPLE}」;"
         "发送 /help 查看全部功能。"
     ),
 }
+# A name that already ends with one of these is not given 「老师」 again (nor 「班主任」 in the
+# greeting, handlers/start.py).
+TITLES = ("老师", "老師", "班主任", "教授")
+AUTHOR_CHARS = 20  # a curated answer's author in its heading
 NO_CLASS_HINT = (
     "您还没有加入培训班,所以暂时无法转给班主任。"
     "请点击班主任分享的加入链接,或发送 /join 加入码;也可以直接联系您的班主任。"
@@ -124,6 +144,12 @@ async def deliver(
         log.warning("message to %s not delivered: %s", chat_id, error)
         return error
     return None
+
+
+def teacher_name(name: str) -> str:
+    """「王芳老师」 for 王芳; 「张老师」 and 「李班主任」 as they are."""
+    name = shorten(name.strip(), AUTHOR_CHARS)
+    return name if name.endswith(TITLES) else f"{name}老师"
 
 
 def refresh_curated(services: Services) -> None:
@@ -280,16 +306,21 @@ class Page:
 
     text: str
     hit_number: int | None = None
+    curated: bool = False
 
 
-def pages_of(answer: Answer) -> list[Page]:
+def pages_of(answer: Answer, author: str | None = None) -> list[Page]:
+    """The screens of an answer; a curated one is headed with the name of whoever saved it
+    (`author`, their display name), since every class's trainees get it."""
     pages = []
     if answer.curated_answer:
+        heading = f"{escape(teacher_name(author))}的解答" if author else "班主任解答"
         pages.append(
             Page(
-                "📌 <b>班主任解答</b>\n"
+                f"📌 <b>{heading}</b>\n"
                 f"{escape(answer.curated_answer, quote=False)}\n\n"
-                "—— 班主任保存的标准答案"
+                "—— 班主任保存的标准答案",
+                curated=True,
             )
         )
     in_full = [Page("📖 " + render_hit(hit), n) for n, hit in enumerate(answer.hits, start=1)]
@@ -302,53 +333,66 @@ def pages_of(answer: Answer) -> list[Page]:
     return [*pages, Page("🔎 " + overview(answer.hits)), *in_full]
 
 
-def answer_view(question_id: int, pages: list[Page], index: int) -> tuple[str, Keyboard]:
-    """The text and buttons of page `index` of an answer."""
+def answer_view(
+    question_id: int, pages: list[Page], index: int, handed: str | None = None
+) -> tuple[str, Keyboard]:
+    """The text and buttons of page `index` of an answer; once the question was handed to a
+    person, `handed` says so under it and the 问班主任 button is gone."""
     page = pages[index]
     hits = sum(1 for p in pages if p.hit_number is not None)
     text = page.text
     if page.hit_number is not None and hits > 1:
         text += f"\n\n<i>第 {page.hit_number}/{hits} 条</i>"
+    elif page.curated and index < len(pages) - 1:
+        text += f"\n\n<i>通知里还有 {hits} 条相关条款,点「更多 ▶」查看</i>"
     elif page.hit_number is None and index < len(pages) - 1:
         text += f"\n\n<i>共 {hits} 条相关条款,点「更多 ▶」逐条看全文</i>"
+    if handed:
+        text += f"\n\n{handed}"
     paging = []
     if index > 0:
         paging.append(Button("◀ 上一条", data=callback("pg", question_id, index - 1)))
     if index < len(pages) - 1:
         paging.append(Button("更多 ▶", data=callback("pg", question_id, index + 1)))
-    return text, keyboard(
+    rows = [
         [
             Button("👍 有帮助", data=callback("fb", question_id, "up")),
             Button("👎 没帮助", data=callback("fb", question_id, "down")),
         ],
         paging,
-        [Button("🙋 问班主任", data=callback("ho", question_id))],
+    ]
+    if not handed:
+        rows.append([Button("🙋 问班主任", data=callback("ho", question_id, index))])
+    return text, keyboard(*rows)
+
+
+def declined_text(question: str, reason: str | None) -> str:
+    """Why the bot does not answer: the notices do not cover it, or leave the figure open."""
+    if reason == "unavailable":
+        return UNAVAILABLE
+    if reason == "no_figure":
+        return (
+            f"🤔 我收录的国培通知里没有写明「{escape(question[:80])}」问的这个数额"
+            "(金额、天数或学时)。这类标准通常由各省或培训机构另行规定,"
+            "为避免答非所问,没有给出不相关的条款。"
+        )
+    return (
+        f"🤔 抱歉,我收录的国培通知里没有找到能回答「{escape(question[:80])}」的条款,"
+        "为避免答非所问,没有给出不相关的条款。\n"
+        "可以换个说法再问,写出关键词会更准(例如「经费」「学分」「送教下乡」「参训条件」)。"
     )
 
 
 def declined_view(ctx: Context, question_id: int, question: str, reason: str | None) -> Send:
     """An honest 'the notices do not cover this', with the way to a person."""
-    if reason == "unavailable":
-        text = UNAVAILABLE
-    elif reason == "no_figure":
-        text = (
-            f"🤔 我收录的国培通知里没有写明「{escape(question[:80])}」问的这个数额"
-            "(金额、天数或学时)。这类标准通常由各省或培训机构另行规定,"
-            "不想拿不相关的条款糊弄您。"
-        )
-    else:
-        text = (
-            f"🤔 抱歉,我收录的国培通知里没有找到能回答「{escape(question[:80])}」的条款,"
-            "不想拿不相关的内容糊弄您。\n"
-            "可以换个说法再问,写出关键词会更准(例如「经费」「学分」「送教下乡」「参训条件」)。"
-        )
+    text = declined_text(question, reason)
     with ctx.services.session() as session:
         has_class = bool(question_crud.managers_of_member(session, user_id=ctx.user.id))
     if not has_class:
         return Send(f"{text}\n\n{NO_CLASS_HINT}")
     return Send(
         f"{text}\n\n也可以把问题转给班主任,回复会发到与我的私聊里。",
-        keyboard([Button("🙋 问班主任", data=callback("ho", question_id))]),
+        keyboard([Button("🙋 问班主任", data=callback("ho", question_id, 0))]),
     )
 
 
@@ -391,7 +435,7 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
         assert entry.id is not None
         return [declined_view(ctx, entry.id, question, entry.reason)]
     assert answer is not None and entry.id is not None
-    pages = pages_of(answer)
+    pages = pages_of(answer, curated_author(ctx.services, answer.curated_id))
     if not pages:  # answered without anything to show: treat as declined
         return [declined_view(ctx, entry.id, question, "out_of_scope")]
     text, buttons = answer_view(entry.id, pages, 0)
@@ -424,14 +468,10 @@ def parse_callback(data: str) -> list[str]:
     return parts[2:]
 
 
-def parse_id(raw: str) -> int:
-    return button_number(raw, STALE)
-
-
 def own_question(ctx: Context, raw_id: str) -> QuestionLog:
     """The question behind a button, refused unless the presser asked it."""
     with ctx.services.session() as session:
-        entry = question_crud.get_question(session, question_id=parse_id(raw_id))
+        entry = question_crud.get_question(session, question_id=button_id(raw_id, STALE))
     if entry is None:
         raise UserError(STALE)
     if entry.user_id != ctx.user.id:
@@ -444,28 +484,48 @@ async def on_button(ctx: Context) -> list[Reply]:
     """Handle the answer buttons (pages, feedback, handoff)."""
     action, *rest = parse_callback(ctx.event.callback_data)
     if action == "pg" and len(rest) == 2:
-        return show_page(ctx, own_question(ctx, rest[0]), parse_id(rest[1]))
+        entry = own_question(ctx, rest[0])
+        return show_page(ctx, entry, button_number(rest[1], STALE))
     if action == "fb" and len(rest) == 2 and rest[1] in question_crud.FEEDBACK_VALUES:
         return rate(ctx, own_question(ctx, rest[0]), rest[1])
-    if action == "ho" and len(rest) == 1:
-        return await hand_off(ctx, own_question(ctx, rest[0]))
+    if action == "ho" and len(rest) in (1, 2):  # the page was added later: old buttons lack it
+        entry = own_question(ctx, rest[0])
+        page = button_number(rest[1], STALE) if len(rest) == 2 else 0
+        return await hand_off(ctx, entry, page)
     raise UserError(STALE)
 
 
-def show_page(ctx: Context, entry: QuestionLog, index: int) -> list[Reply]:
-    """更多 / 上一条: edit the answer to show another hit."""
+def curated_author(services: Services, curated_id: int | None) -> str | None:
+    """The display name of whoever saved the curated answer `curated_id` (None if none)."""
+    if curated_id is None:
+        return None
+    with services.session() as session:
+        return question_crud.curated_author(session, curated_id=curated_id)
+
+
+def page_view(ctx: Context, entry: QuestionLog, index: int) -> tuple[str, Keyboard] | None:
+    """Page `index` of the answer to `entry` as it stands now (with the handoff line once it
+    was handed to a person); None when there is no such page."""
     kb = knowledge(ctx.services)
     if kb is None:
         raise UserError(UNAVAILABLE)
     # A curated answer saved since the question was asked would shift its pages.
     with_curated = entry.curated_id is not None
     answer = kb.ask(entry.question, k=HITS_PER_QUESTION, with_curated=with_curated)
-    pages = pages_of(answer) if answer.answered else []
+    author = curated_author(ctx.services, answer.curated_id)
+    pages = pages_of(answer, author) if answer.answered else []
     if not 0 <= index < len(pages):
-        raise UserError("没有更多的条款了。")
+        return None
     assert entry.id is not None
-    text, buttons = answer_view(entry.id, pages, index)
-    return [Edit(text, buttons)]
+    return answer_view(entry.id, pages, index, handoff_line(ctx, entry))
+
+
+def show_page(ctx: Context, entry: QuestionLog, index: int) -> list[Reply]:
+    """更多 / 上一条: edit the answer to show another hit."""
+    view = page_view(ctx, entry, index)
+    if view is None:
+        raise UserError("没有更多的条款了。")
+    return [Edit(*view)]
 
 
 def rate(ctx: Context, entry: QuestionLog, feedback: str) -> list[Reply]:
@@ -475,15 +535,69 @@ def rate(ctx: Context, entry: QuestionLog, feedback: str) -> list[Reply]:
         question_crud.set_feedback(session, question_id=entry.id, feedback=feedback)
     if feedback == "up":
         return [Notice("谢谢反馈 👍")]
+    if entry.handed_off_at is not None:
+        return [Notice("已记录 👎 谢谢!这个问题已经转给班主任,回复会发到与我的私聊里。")]
     return [Notice("已记录 👎 谢谢!需要人工解答可以点「问班主任」。", alert=True)]
 
 
-async def hand_off(ctx: Context, entry: QuestionLog) -> list[Reply]:
-    """问班主任: send the question with a 「回答」 button to each of the asker's class managers;
-    a class whose manager was removed (/removemanager) has it sent to the admins instead."""
+# ----- 问班主任 --------------------------------------------------------------------------------
+
+
+def handoff_line(ctx: Context, entry: QuestionLog) -> str | None:
+    """「✅ 已于 19:46 转给班主任 王芳,回复会发到这里。」 once the question reached someone
+    through 问班主任 (None before, or when it reached nobody)."""
+    if entry.handed_off_at is None or entry.id is None:
+        return None
+    with ctx.services.session() as session:
+        recipients = question_crud.handoff_recipients(session, question_id=entry.id)
+    if not recipients:
+        return None
+    managers = list(dict.fromkeys(r.name for r in recipients if r.manager))
+    who = ""
+    if managers:
+        names = "、".join(shorten(name, AUTHOR_CHARS) for name in managers[:3])
+        more = f" 等 {len(managers)} 位" if len(managers) > 3 else ""
+        who = f"班主任 {names}{more}"
+    if any(not r.manager for r in recipients):
+        who = f"{who} 和管理员" if who else "管理员"
+    zone = ctx.services.settings.timezone
+    when = handoff_time(entry.handed_off_at, zone, utcnow().astimezone(zone))
+    where = "这里" if entry.chat_id == entry.user_id else "与我的私聊里"
+    return f"✅ 已于 {when} 转给{escape(who)},回复会发到{where}。"
+
+
+def handoff_time(at: datetime, zone: tzinfo, now: datetime) -> str:
+    """「19:46」 today, 「12月5日 19:46」 on another day."""
+    local = at.astimezone(zone)
+    if local.date() == now.date():
+        return local.strftime("%H:%M")
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def handed_view(ctx: Context, entry: QuestionLog, page: int) -> Edit | None:
+    """The trainee's message (the answer's page `page`, or the decline) with the handoff line
+    and without the 问班主任 button; None if it reached nobody."""
+    line = handoff_line(ctx, entry)
+    if line is None:
+        return None
+    if not entry.answered:
+        return Edit(f"{declined_text(entry.question, entry.reason)}\n\n{line}")
+    view = page_view(ctx, entry, page)
+    return Edit(*view) if view is not None else None
+
+
+async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Reply]:
+    """问班主任: send the question with a 「回答」 button to each of the asker's class managers
+    (a class whose manager was removed (/removemanager) has it sent to the admins instead),
+    then edit the trainee's message (page `page` of the answer, or the decline) to say when
+    and to whom it went, without the button."""
     assert entry.id is not None
     if entry.handed_off_at is not None:
-        return [Notice("这个问题已经转给班主任了,回复会发到与我的私聊里。", alert=True)]
+        refreshed = handed_view(ctx, entry, page)
+        already = "这个问题已经转给班主任了,回复会发到与我的私聊里。"
+        if refreshed is None:
+            return [Notice(already, alert=True)]
+        return [refreshed, Notice(already)]
     admin_ids = ctx.services.settings.admin_ids
     with ctx.services.session() as session:
         classes = question_crud.managers_of_member(
@@ -502,9 +616,9 @@ async def hand_off(ctx: Context, entry: QuestionLog) -> list[Reply]:
     status = handoff_status(entry)
     deliveries = []
     for recipient, items in recipients.items():
-        class_names = "、".join(f"「{escape(item.class_name)}」" for item in items)
+        class_names = "、".join(escape(item.class_name) for item in items)
         text = (
-            f"🙋 <b>学员提问</b>(培训班 {class_names})\n"
+            f"🙋 <b>学员提问</b> · {class_names}\n"
             f"{escape(ctx.user.display_name)}:{escape(entry.question)}\n\n"
             f"<i>{status}。请点「回答」,您的回复会直接发给这位学员。</i>"
         )
@@ -529,7 +643,14 @@ async def hand_off(ctx: Context, entry: QuestionLog) -> list[Reply]:
         admins_tried=bool(orphaned and admins),
         admins_reached=admins_reached,
     )
-    return [Notice(outcome, alert=True)]
+    with ctx.services.session() as session:
+        entry = question_crud.get_question(session, question_id=entry.id) or entry
+    trace = handed_view(ctx, entry, page)
+    if trace is None:  # it reached nobody: the pop-up says so, the button stays
+        return [Notice(outcome, alert=True)]
+    # The message now says where the question went; a plain success needs no pop-up box.
+    plain = not orphaned and managers_reached
+    return [trace, Notice(outcome, alert=not plain)]
 
 
 def handoff_status(entry: QuestionLog) -> str:

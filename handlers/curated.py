@@ -1,6 +1,8 @@
 """`/curated` (managers and admins): the curated answers (标准答案) the knowledge base matches
-before the notices, five to a page, each with a 「停用」 button so a wrong one stops being
-served at once. Curated answers are global to the knowledge base, so every manager sees all.
+before the notices, five to a page. Curated answers are shared by every class (a trainee reads
+who saved one), so every manager sees all of them, but only their own have a 「停用」 button
+(a wrong one stops being served at once); others' are marked read-only, and a forged 停用 of
+another's is refused. An admin may retire any.
 
 Callback data (version 1; re-checked on every press, the router's guard refuses trainees)::
 
@@ -19,6 +21,7 @@ from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db import question_crud
 from bot.db.models import Role, User
 from bot.db.question_models import CuratedAnswer
+from bot.limits import shorten
 from handlers.ask import refresh_curated
 from handlers.routing import Context, Router, UserError, button_id, button_number, paging_buttons
 
@@ -34,6 +37,7 @@ ANSWER_CHARS = 60
 DETAIL_CHARS = 300
 STALE = "这个按钮已失效,请重新发送 /curated。"
 GONE = "这条标准答案不存在或已经停用了,请重新发送 /curated 查看。"
+READ_ONLY = "您只能停用自己保存的;其他班主任保存的只能查看,有误请联系对方或管理员。"
 EMPTY = (
     "目前没有启用的标准答案。\n在 /unanswered 里回答学员的问题后,点「保存为标准答案」即可添加。"
 )
@@ -56,6 +60,11 @@ def saved_by(ctx: Context, curated: CuratedAnswer, names: dict[int, str]) -> str
     return f"{who} · {when.strftime('%Y-%m-%d %H:%M')}"
 
 
+def may_retire(ctx: Context, curated: CuratedAnswer) -> bool:
+    """Only the manager who saved a curated answer, or an admin, may retire it."""
+    return curated.created_by == ctx.user.id or ctx.role is Role.admin
+
+
 def listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
     """One page of the active curated answers (a page past the end shows the last one)."""
     with ctx.services.session() as session:
@@ -70,15 +79,20 @@ def listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
         }
     if not shown:
         return EMPTY, ()
-    lines = [f"⭐ <b>标准答案</b>(共 {total} 条,学员提问时优先匹配)"]
+    lines = [f"⭐ <b>标准答案</b>(共 {total} 条,所有培训班的学员提问时优先匹配)"]
+    if not all(may_retire(ctx, curated) for curated in shown):
+        lines[0] += f"\n<i>{READ_ONLY}</i>"
     rows = []
     for number, curated in enumerate(shown, start=page * PER_PAGE + 1):
+        mine = curated.created_by == ctx.user.id
+        note = "" if mine or ctx.role is Role.admin else "(其他班主任保存,只读)"
         lines.append(
             f"{number}. 问:{excerpt(curated.question, QUESTION_CHARS)}\n"
             f"答:{excerpt(curated.answer, ANSWER_CHARS)}\n"
-            f"<i>{saved_by(ctx, curated, names)} 保存</i>"
+            f"<i>{saved_by(ctx, curated, names)} 保存{note}</i>"
         )
-        rows.append([Button(f"🚫 停用第 {number} 条", data=data("rt", curated.id, page))])
+        if may_retire(ctx, curated):
+            rows.append([Button(f"🚫 停用第 {number} 条", data=data("rt", curated.id, page))])
     if pages > 1:
         lines.append(f"<i>第 {page + 1}/{pages} 页</i>")
     paging = paging_buttons(page, pages, lambda other: data("pg", other))
@@ -114,10 +128,21 @@ async def on_button(ctx: Context) -> list[Reply]:
     if action in ("rt", "ok") and len(rest) == 2:
         curated_id, page = button_id(rest[0], STALE), button_number(rest[1], STALE)
         curated = active_curated(ctx, curated_id)
+        if not may_retire(ctx, curated):
+            raise UserError(not_yours(ctx, curated))
         if action == "rt":
             return ask_to_retire(ctx, curated, page)
         return retire(ctx, curated, page)
     raise UserError(STALE)
+
+
+def not_yours(ctx: Context, curated: CuratedAnswer) -> str:
+    """The refusal of another manager's curated answer (a pop-up: at most 200 characters)."""
+    with ctx.services.session() as session:
+        author = session.get(User, curated.created_by)
+    who = shorten(author.display_name, 20) if author is not None else "另一位班主任"  # plain text
+    log.warning("curated %s refused for user %s: not theirs", curated.id, ctx.user.id)
+    return f"这条标准答案是{who}保存的,只有本人或管理员可以停用。有误请联系对方或管理员。"
 
 
 def ask_to_retire(ctx: Context, curated: CuratedAnswer, page: int) -> list[Reply]:

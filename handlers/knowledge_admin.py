@@ -2,12 +2,14 @@
 it notices and read its statistics.
 
 - `/unanswered [天数]` (managers): declined or 👎 questions of their classes' trainees, ten to
-  a page, newest first (◀ / ▶ and 「最早的 ⏭」: `kbm:1:pg:<days>:<page>`), each with
+  a page, the ones a trainee handed off with 问班主任 first (「🙋 等您回复」), then newest
+  first (◀ / ▶ and 「最早的 ⏭」: `kbm:1:pg:<days>:<page>`), each with
   a 「回答」 button (`kbm:1:ans:<question_id>`); the manager's next text goes to the trainee
   (pending input "handoff_answer"), then 「保存为标准答案」 (`kbm:1:cur:<question_id>`) stores
-  the pair as a curated answer that the knowledge base matches first from then on. A question
-  one trainee asked several times (「住宿费谁出」「住宿费谁出?」) is one row, 「(问了 N 次)」,
-  and the one answer sent to the trainee closes every one of those asks.
+  the pair as a curated answer that the knowledge base matches first from then on, for every
+  class's trainees (the manager is told so before and after saving; trainees read who saved
+  it). A question one trainee asked several times (「住宿费谁出」「住宿费谁出?」) is one row,
+  「(问了 N 次)」, and the one answer sent to the trainee closes every one of those asks.
 - `/kbstats [天数]` (admins): most asked clauses and notices, decline and 👎 rates.
 - An admin sends a notice file (.txt .md .html .htm .pdf .docx, ≤ 20 MB) in a private chat:
   it is ingested and answerable at once; a bad file changes nothing.
@@ -40,8 +42,23 @@ from bot.db.models import Role, User, utcnow
 from bot.db.question_models import QuestionLog
 from bot.limits import MAX_MESSAGE_UNITS, shorten, utf16_length, visible_length
 from handlers import notices
-from handlers.ask import ANSWER_PREFIX, VERSION, deliver, knowledge, refresh_curated
-from handlers.routing import Context, Router, UserError, button_number, paging_buttons
+from handlers.ask import (
+    ANSWER_PREFIX,
+    VERSION,
+    deliver,
+    knowledge,
+    refresh_curated,
+    teacher_name,
+)
+from handlers.routing import (
+    Context,
+    Router,
+    UserError,
+    button_id,
+    button_number,
+    paging_buttons,
+    parse_number,
+)
 from knowledge.models import clause_label
 
 if TYPE_CHECKING:
@@ -65,6 +82,9 @@ META_CHARS = 30  # its 文号 and date
 NOTICE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 MAX_NOTICE_BYTES = 20 * 1024 * 1024
 CANCEL_WORDS = {"取消", "cancel", "/cancel"}
+SENTENCE_ENDS = ("。", "!", "?", "!", "?", "…", ".")
+# Said when a manager may save an answer as a curated one, and once it is saved: it is shared.
+SHARED = "保存后,所有培训班的学员问到类似问题,都会先看到这条回答"
 STALE = "这个按钮已失效,请重新发送 /unanswered。"
 INGEST_LOCK = "knowledge_admin.ingest_lock"
 
@@ -89,12 +109,14 @@ def data(action: str, question_id: int) -> str:
 
 
 def parse_days(raw: str) -> int:
+    """The number of days typed after /unanswered or /kbstats (DEFAULT_DAYS without one)."""
     raw = raw.strip()
     if not raw:
         return DEFAULT_DAYS
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_DAYS:
+    days = parse_number(raw, low=1, high=MAX_DAYS)
+    if days is None:
         raise UserError(f"天数请写 1 到 {MAX_DAYS} 之间的整数,例如 7(默认 {DEFAULT_DAYS} 天)。")
-    return int(raw)
+    return days
 
 
 # ----- unanswered questions and the manager's reply -----------------------------------------
@@ -134,16 +156,15 @@ def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboar
     if not questions:
         return f"👍 最近 {days} 天没有待解答的问题。", ()
     zone = ctx.services.settings.timezone
-    lines = [f"🙋 <b>待解答的问题</b>(最近 {days} 天,共 {total} 条,新的在前)"]
+    order = "🙋 等您回复的在前,其余新的在前" if questions[0].handed_off else "新的在前"
+    lines = [f"🙋 <b>待解答的问题</b>(最近 {days} 天,共 {total} 条,{order})"]
     rows = []
     for number, entry in enumerate(questions, start=page * UNANSWERED_LIMIT + 1):
         question = entry.latest
         asker = askers.get(question.user_id)
         who = escape(shorten(asker.display_name if asker else str(question.user_id), NAME_CHARS))
         when = question.created_at.astimezone(zone).strftime("%m-%d %H:%M")
-        why = "未能回答" if not question.answered else "👎 认为没帮助"
-        if question.feedback != "down" and question.answered:
-            why = "学员想问班主任"
+        why = waiting_reason(question, handed_off=entry.handed_off)
         times = f"(问了 {entry.count} 次)" if entry.count > 1 else ""
         asked = escape(clip(question.question, QUESTION_UNITS))
         lines.append(f"{number}. {who} · {when} · {why}\n{asked}{times}")
@@ -154,6 +175,19 @@ def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboar
         if page < pages - 2:  # the longest-waiting questions, one tap away
             paging.append(Button("最早的 ⏭", data=unanswered_page_data(days, pages - 1)))
     return "\n\n".join(lines), keyboard(*rows, paging)
+
+
+def waiting_reason(question: QuestionLog, *, handed_off: bool) -> str:
+    """Why a question is in /unanswered: 「🙋 等您回复」 first when the trainee pressed 问班主任
+    (they are waiting), with the bot's failure in brackets when there was one."""
+    failure = None
+    if not question.answered:
+        failure = "未能回答"
+    elif question.feedback == "down":
+        failure = "👎 认为没帮助"
+    if not handed_off:
+        return failure or "学员想问班主任"
+    return f"🙋 等您回复({failure})" if failure else "🙋 等您回复"
 
 
 def unanswered_page_data(days: int, page: int) -> str:
@@ -175,7 +209,7 @@ def clip(text: str, units: int) -> str:
 
 def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
     """The question behind a manager's button, refused unless they may answer it."""
-    question_id = button_number(raw_id, STALE)
+    question_id = button_id(raw_id, STALE)
     with ctx.services.session() as session:
         question = question_crud.get_question(session, question_id=question_id)
         if question is None:
@@ -193,10 +227,8 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
     """「回答」 starts the reply, 「保存为标准答案」 stores the curated pair, ◀ / ▶ page."""
     parts = ctx.event.callback_data.split(":")
     if len(parts) == 5 and parts[1] == VERSION and parts[2] == "pg":
-        days, page = (button_number(raw, STALE) for raw in parts[3:])
-        if not 1 <= days <= MAX_DAYS:
-            raise UserError(STALE)
-        return [Edit(*unanswered_listing(ctx, days, page))]
+        days = button_number(parts[3], STALE, low=1, high=MAX_DAYS)
+        return [Edit(*unanswered_listing(ctx, days, button_number(parts[4], STALE)))]
     if len(parts) != 4 or parts[1] != VERSION:
         raise UserError(STALE)
     action, raw_id = parts[2], parts[3]
@@ -233,8 +265,10 @@ def start_answer(ctx: Context, question: QuestionLog) -> list[Reply]:
         who = "您" if question.answered_by == ctx.user.id else "另一位班主任"
         if answerer is not None and question.answered_by != ctx.user.id:
             who = f"班主任 {answerer.display_name}"
+        said = question.manager_answer[:300]
+        stop = "" if said.rstrip().endswith(SENTENCE_ENDS) else "。"  # not 「…17:00。」。
         earlier = (
-            f"\n<i>(这个问题{escape(who)}已经回答过:「{escape(question.manager_answer[:300])}」。"
+            f"\n<i>(这个问题{escape(who)}已经回答过:「{escape(said)}」{stop}"
             "再发一次会作为补充回答发给学员。)</i>"
         )
     return [
@@ -301,9 +335,12 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         status = "⚠️ 回答已保存,但 Telegram 暂时出错,没能发给学员。请过几分钟再点一次「回答」重发。"
     if repeats:
         status += f"\n这位学员把这个问题问了 {len(repeats) + 1} 次,都已标为已回答。"
+    signed = escape(teacher_name(ctx.user.display_name))
     return [
         Send(
-            f"{status}\n\n如果以后其他学员问同样的问题,可以保存为标准答案,我会直接用它回答。",
+            f"{status}\n\n这个回答也适用于其他学员的话,可以保存为标准答案。{SHARED},"
+            f"署名「{signed}的解答」。只适用于本班的回答(如本班的教室、日期、联系电话)"
+            "请不要保存。",
             keyboard([Button("⭐ 保存为标准答案", data=data("cur", question.id))]),
         )
     ]
@@ -331,9 +368,11 @@ def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:
             source_question_id=question.id,
         )
     refresh_curated(ctx.services)
+    signed = escape(teacher_name(ctx.user.display_name))
     return [
         Edit(
-            "⭐ 已保存为标准答案。以后有人问类似的问题,我会先用这条回答。\n\n"
+            f"⭐ 已保存为标准答案。{SHARED},署名「{signed}的解答」。"
+            "要收回,请在 /curated 里停用。\n\n"
             f"问:{escape(question.question)}\n答:{escape(question.manager_answer)}"
         ),
         Notice("已保存"),

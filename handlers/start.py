@@ -2,6 +2,7 @@
 and `/cancel` for an input the bot is waiting for.
 
 A deep link `t.me/<bot>?start=<code>` arrives as `/start <code>` and joins the class at once.
+In a group, /start and /help show the trainees' short help only: the whole class reads it.
 `/myclass` lists the user's classes with their managers (two classes may share a name) and a
 「退出」 button for each (confirmed first), eight classes to a page (`mc:1:pg:<page>`).
 """
@@ -13,8 +14,9 @@ from html import escape
 from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
 from bot.db import crud
 from bot.db.models import Role, TrainingClass, User
+from handlers.ask import COLLOQUIAL_EXAMPLE, EXAMPLE, TITLES
 from handlers.class_names import class_labels
-from handlers.routing import Context, Router, UserError, button_number, paging_buttons
+from handlers.routing import Context, Router, UserError, button_id, button_number, paging_buttons
 
 router = Router("start")
 
@@ -28,14 +30,11 @@ BUTTON_NAME_CHARS = 20
 GREETING = {
     Role.trainee: (
         "您好,{name}!我是国培助手 🤖\n"
-        "可以直接向我提问国培计划的政策,比如「国培计划的培训经费怎么管理?」"
+        f"可以直接向我提问国培计划的政策,比如「{EXAMPLE}」,口语也可以:「{COLLOQUIAL_EXAMPLE}」"
     ),
     Role.manager: "您好,{name}!我是国培助手 🤖\n您可以创建培训班、发送提醒和满意度调查。",
     Role.admin: "您好,{name}!您是国培助手的管理员。",
 }
-
-# A name that already ends with one of these is not given 「班主任」 again.
-TITLES = ("老师", "老師", "班主任", "教授")
 
 HELP_BY_ROLE = {
     Role.trainee: (
@@ -94,14 +93,21 @@ async def start(ctx: Context) -> list[Reply]:
     """Greet the user, or join the class whose code came in the deep link."""
     if ctx.event.args.strip():
         return join_by_code(ctx, ctx.event.args)
-    name = escape(greeting_name(ctx.user.first_name, ctx.role))
-    return [Send(GREETING[ctx.role].format(name=name) + "\n\n" + help_text(ctx.role))]
+    role = shown_role(ctx)
+    name = escape(greeting_name(ctx.user.first_name, role))
+    return [Send(GREETING[role].format(name=name) + "\n\n" + help_text(role))]
 
 
 @router.command("help", "使用帮助")
 async def show_help(ctx: Context) -> list[Reply]:
-    """Show the commands this user may use."""
-    return [Send(help_text(ctx.role))]
+    """Show the commands this user may use (in a group, the trainees' ones only)."""
+    return [Send(help_text(shown_role(ctx)))]
+
+
+def shown_role(ctx: Context) -> Role:
+    """Whose greeting and help to show: a group sees the trainees' ones, whoever asked, since
+    the manager and admin commands work in the private chat only and concern no one else."""
+    return ctx.role if ctx.event.is_private else Role.trainee
 
 
 @router.command("cancel", "取消正在进行的输入", private_only=True)
@@ -238,23 +244,25 @@ async def on_leave_button(ctx: Context) -> list[Reply]:
         return [Edit("好的,仍留在培训班里。")]
     if len(parts) != 4 or parts[1] != "1" or parts[2] not in ("ask", "bye"):
         raise UserError(STALE_LEAVE)
-    class_id = button_number(parts[3], STALE_LEAVE)
+    class_id = button_id(parts[3], STALE_LEAVE)
     with ctx.services.session() as session:
         joined = {c.id: c for c in crud.classes_of_member(session, user_id=ctx.user.id)}
         training_class = joined.get(class_id)
         if training_class is None:
             raise UserError("您已经不在这个培训班里了。")
-        label = joined_label(
+        manager = current_manager(
             training_class,
             crud.users_by_id(session, user_ids=[training_class.manager_id]),
             ctx.services.settings.admin_ids,
         )
+        name = escape(training_class.name)
+        by = f"(班主任 {escape(manager.display_name)})" if manager is not None else ""
         if parts[2] == "bye":
             crud.leave_class(session, user_id=ctx.user.id, class_id=class_id)
-            return [Edit(f"已退出「{escape(label)}」。要回来,请再点一次班主任分享的加入链接。")]
+            return [Edit(f"已退出「{name}」{by}。要回来,请再点一次班主任分享的加入链接。")]
     return [
         Edit(
-            f"确定退出「{escape(label)}」吗?退出后不再收到这个班的通知、提醒和问卷。",
+            f"确定退出「{name}」{by}吗?退出后不再收到这个班的通知、提醒和问卷。",
             keyboard(
                 [
                     Button("🚪 确定退出", data=f"{LEAVE_PREFIX}:1:bye:{class_id}"),

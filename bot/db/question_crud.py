@@ -203,11 +203,13 @@ def question_key(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class UnansweredQuestion:
-    """One question waiting for a manager: the trainee's latest ask of it, and the ids of every
-    ask of it (newest first) that `unanswered_for` found."""
+    """One question waiting for a manager: the trainee's latest ask of it, the ids of every
+    ask of it (newest first) that `unanswered_for` found, and whether the trainee pressed
+    问班主任 on any of them (`handed_off`: they are waiting for a reply)."""
 
     latest: QuestionLog
     ids: tuple[int, ...]
+    handed_off: bool = False
 
     @property
     def id(self) -> int:
@@ -255,8 +257,9 @@ def unanswered_for(
     everyone: bool = False,
     limit: int = 10,
 ) -> list[UnansweredQuestion]:
-    """Declined, 👎 or handed-off questions without a manager's reply, newest first: from the
-    trainees of the manager's classes and those handed to them (`everyone` for admins: all).
+    """Declined, 👎 or handed-off questions without a manager's reply: from the trainees of the
+    manager's classes and those handed to them (`everyone` for admins: all). The ones a trainee
+    handed off (问班主任) come first, then the others; newest first within each.
 
     A trainee who asked the same question several times (by `question_key`) gets one entry,
     with the ids of all those asks since `since`; `limit` counts entries."""
@@ -275,27 +278,36 @@ def unanswered_page(
     limit: int = 10,
 ) -> tuple[int, list[UnansweredQuestion]]:
     """(how many entries `unanswered_for` has in all, the `limit` entries from `offset`): one
-    page of them, newest first, so the oldest are on the last page."""
+    page of them, the handed-off ones first, then newest first, so the oldest of the others
+    are on the last page."""
     statement = _waiting_for(
-        select(QuestionLog.id, QuestionLog.user_id, QuestionLog.question).where(
-            QuestionLog.created_at >= since
-        ),
+        select(
+            QuestionLog.id, QuestionLog.user_id, QuestionLog.question, QuestionLog.handed_off_at
+        ).where(QuestionLog.created_at >= since),
         manager_id=manager_id,
         everyone=everyone,
     ).order_by(QuestionLog.created_at.desc(), QuestionLog.id.desc())
     groups: dict[tuple[int, str], list[int]] = {}
-    for question_id, user_id, text in session.exec(statement):
-        groups.setdefault((user_id, question_key(text)), []).append(question_id)
-    page = list(groups.values())[offset : offset + limit]
+    handed: set[tuple[int, str]] = set()
+    for question_id, user_id, text, handed_off_at in session.exec(statement):
+        key = (user_id, question_key(text))
+        groups.setdefault(key, []).append(question_id)
+        if handed_off_at is not None:
+            handed.add(key)
+    ordered = sorted(groups, key=lambda key: key not in handed)  # stable: newest first kept
+    page = ordered[offset : offset + limit]
     if not page:
         return len(groups), []
     latest = {
         log.id: log
         for log in session.exec(
-            select(QuestionLog).where(QuestionLog.id.in_([ids[0] for ids in page]))
+            select(QuestionLog).where(QuestionLog.id.in_([groups[key][0] for key in page]))
         )
     }
-    return len(groups), [UnansweredQuestion(latest[ids[0]], tuple(ids)) for ids in page]
+    return len(groups), [
+        UnansweredQuestion(latest[groups[key][0]], tuple(groups[key]), key in handed)
+        for key in page
+    ]
 
 
 def unanswered_repeats(
@@ -312,6 +324,43 @@ def unanswered_repeats(
         everyone=everyone,
     ).order_by(QuestionLog.created_at.desc(), QuestionLog.id.desc())
     return [i for i, text in session.exec(statement) if question_key(text) == key]
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffRecipient:
+    """Someone a handed-off question reached: the asker's class manager, or an admin standing
+    in for a class whose manager was removed (`manager` False)."""
+
+    user_id: int
+    name: str
+    manager: bool
+
+
+def handoff_recipients(session: Session, *, question_id: int) -> list[HandoffRecipient]:
+    """Who received the question handed off with 问班主任 (delivered only), in the order it
+    was sent; a recipient is a manager when they run the class the handoff was recorded for."""
+    statement = (
+        select(QuestionHandoff.manager_id, TrainingClass.manager_id, User)
+        .join(TrainingClass, TrainingClass.id == QuestionHandoff.class_id, isouter=True)
+        .join(User, User.id == QuestionHandoff.manager_id, isouter=True)
+        .where(QuestionHandoff.question_id == question_id, QuestionHandoff.delivered == True)  # noqa: E712
+        .order_by(QuestionHandoff.id)
+    )
+    return [
+        HandoffRecipient(
+            user_id=recipient,
+            name=user.display_name if user is not None else str(recipient),
+            manager=recipient == runs,
+        )
+        for recipient, runs, user in session.exec(statement)
+    ]
+
+
+def curated_author(session: Session, *, curated_id: int) -> str | None:
+    """The display name of whoever saved a curated answer (None if unknown)."""
+    curated = session.get(CuratedAnswer, curated_id)
+    user = session.get(User, curated.created_by) if curated is not None else None
+    return user.display_name if user is not None else None
 
 
 def add_curated(

@@ -1,6 +1,7 @@
 """Questions end to end on both engines, through the fake Bot API server: a cited answer with
 bold matches, 👍 and 更多, a forged press refused, a declined question handed to the class
-manager and answered, the answer saved as curated and used next time, then retired with
+manager (the trainee's message then says when and to whom, without the button) and
+answered, the answer saved as curated and used next time, then retired with
 /curated, /unanswered, and an admin uploading a notice file that is answerable at once (a
 corrupt one refused)."""
 
@@ -77,6 +78,15 @@ def test_questions_handoff_curated_and_upload(start_bot, fake_telegram):
         method="sendMessage", chat_id=MANAGER, text_contains=OUT_OF_SCOPE, after=mark
     )
     tg.wait_for(method="answerCallbackQuery", text_contains="已转给班主任", after=mark)
+    # The trainee's message now says when and to whom it went, without the 问班主任 button.
+    traced = tg.wait_for(
+        method="editMessageText", chat_id=TRAINEE, text_contains="转给班主任", after=mark
+    )
+    assert traced.params["message_id"] == declined.message_id
+    assert re.search(r"✅ 已于 \d\d:\d\d 转给班主任 张老师,回复会发到这里。$", traced.text)
+    shown = tg.messages_in_chat(TRAINEE)[declined.message_id]
+    assert "转给班主任 张老师" in shown["text"] and "reply_markup" not in shown
+    assert "<b>学员提问</b> · 书法班\n" in handed.text
 
     # The manager answers; the trainee receives it; the manager saves it as curated.
     press(MANAGER, handed, data_of(handed, "回答"), "请直接发送您的回答", "sendMessage")
@@ -87,7 +97,7 @@ def test_questions_handoff_curated_and_upload(start_bot, fake_telegram):
         method="sendMessage", chat_id=MANAGER, text_contains="已把回答发给学员", after=mark
     )
     press(MANAGER, offer, data_of(offer, "保存为标准答案"), "已保存为标准答案", "editMessageText")
-    curated = say(TRAINEE, OUT_OF_SCOPE, "班主任解答")
+    curated = say(TRAINEE, OUT_OF_SCOPE, "📌 <b>张老师的解答</b>")
     assert "请带好雨具" in curated.text
 
     # /curated lists it (not for trainees); 停用 → 确认停用 retires it at once.
@@ -98,7 +108,7 @@ def test_questions_handoff_curated_and_upload(start_bot, fake_telegram):
         MANAGER, listing, data_of(listing, "停用第 1 条"), "停用这条标准答案", "editMessageText"
     )
     press(MANAGER, confirm, data_of(confirm, "确认停用"), "已停用", "editMessageText")
-    assert "班主任解答" not in say(TRAINEE, OUT_OF_SCOPE, "没有找到").text
+    assert "的解答" not in say(TRAINEE, OUT_OF_SCOPE, "没有找到").text
 
     # An admin uploads a notice: answerable at once. A corrupt file changes nothing.
     mark = tg.mark()

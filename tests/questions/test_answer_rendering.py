@@ -57,8 +57,8 @@ async def test_an_old_answer_pages_on_as_first_shown_after_a_curated_answer_is_s
             session, question=question, answer="不少于80学时。", created_by=MANAGER
         )
     refresh_curated(chat.services)
-    assert "班主任解答" in text_of(await chat.say(TRAINEE, question))
+    assert "王老师的解答" in text_of(await chat.say(TRAINEE, question))
 
     more = await chat.press(TRAINEE, button(first, "更多"))
     edit = next(r for r in more if isinstance(r, Edit))
-    assert "第 2/" in edit.text and "班主任解答" not in edit.text
+    assert "第 2/" in edit.text and "的解答" not in edit.text

@@ -101,14 +101,15 @@ async def test_decline_handoff_manager_answer_and_curated(chat):
     listing = await chat.say(MANAGER, "/unanswered")
     assert OUT_OF_SCOPE in text_of(listing)
 
-    notice = await chat.press(TRAINEE, handoff)
-    assert "已转给班主任" in notice[0].text
+    traced, notice = await chat.press(TRAINEE, handoff)
+    assert isinstance(traced, Edit) and f"转给班主任 用户{MANAGER},回复会发到这里。" in traced.text
+    assert isinstance(notice, Notice) and "已转给班主任" in notice.text
     (to_manager,) = chat.messenger.to(MANAGER)
     assert OUT_OF_SCOPE in to_manager[0]
     answer_data = to_manager[1][0][0].data
     assert answer_data == f"kbm:1:ans:{entry.id}"
     again = await chat.press(TRAINEE, handoff)
-    assert "已经转给" in again[0].text and len(chat.messenger.to(MANAGER)) == 1
+    assert "已经转给" in again[-1].text and len(chat.messenger.to(MANAGER)) == 1
 
     # Another manager may not answer it; the trainee may not press the manager's button.
     assert (await chat.press(TRAINEE, answer_data))[0].alert
@@ -128,7 +129,8 @@ async def test_decline_handoff_manager_answer_and_curated(chat):
 
     # The same question (and a close paraphrase) is now answered from the curated pair.
     curated = await chat.say(OTHER, OUT_OF_SCOPE)
-    assert "班主任解答" in text_of(curated) and "下雨时课程照常进行" in text_of(curated)
+    assert f"用户{MANAGER}老师的解答" in text_of(curated)  # who saved it, for every class
+    assert "下雨时课程照常进行" in text_of(curated)
     assert logs(chat)[-1].answered and logs(chat)[-1].curated_id == 1
 
 
@@ -231,7 +233,7 @@ async def test_handed_off_answer_is_listed_and_a_dead_reply_state_clears(chat):
     await chat.press(TRAINEE, button(replies, "问班主任"))
     (to_manager,) = chat.messenger.to(MANAGER)
     assert "仍希望由班主任解答" in to_manager[0] and "《" in to_manager[0]
-    assert "学员想问班主任" in text_of(await chat.say(MANAGER, "/unanswered"))
+    assert "🙋 等您回复\n" in text_of(await chat.say(MANAGER, "/unanswered"))
 
     with chat.services.session() as session:
         crud.set_pending(

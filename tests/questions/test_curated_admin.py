@@ -71,7 +71,7 @@ async def save_through_the_handoff(chat: Chat) -> None:
 
 async def test_manager_lists_and_retires_a_curated_answer(chat):
     await save_through_the_handoff(chat)
-    assert "班主任解答" in text_of(await chat.say(OTHER, OUT_OF_SCOPE))
+    assert f"用户{MANAGER}老师的解答" in text_of(await chat.say(OTHER, OUT_OF_SCOPE))
     (saved,) = curated_rows(chat)
 
     # The list shows the question, the start of the answer, who saved it and when.
@@ -92,7 +92,7 @@ async def test_manager_lists_and_retires_a_curated_answer(chat):
     cancelled = await chat.press(MANAGER, button(ask, "取消"))
     assert any(isinstance(r, Edit) and OUT_OF_SCOPE in r.text for r in cancelled)
     assert curated_rows(chat)[0].active
-    assert "班主任解答" in text_of(await chat.say(OTHER, OUT_OF_SCOPE))
+    assert f"用户{MANAGER}老师的解答" in text_of(await chat.say(OTHER, OUT_OF_SCOPE))
 
     # 确认停用: retired, the message says so, and the question is no longer answered by it.
     ask = await chat.press(MANAGER, button(cancelled, "停用第 1 条"))
@@ -102,7 +102,7 @@ async def test_manager_lists_and_retires_a_curated_answer(chat):
     assert any(isinstance(r, Notice) and r.text == "已停用" for r in done)
     assert not curated_rows(chat)[0].active
     again = text_of(await chat.say(OTHER, OUT_OF_SCOPE))
-    assert "班主任解答" not in again and "一楼食堂" not in again and "没有找到" in again
+    assert "的解答" not in again and "一楼食堂" not in again and "没有找到" in again
     assert "目前没有启用的标准答案" in text_of(await chat.say(MANAGER, "/curated"))
     back = await chat.press(MANAGER, button(done, "返回列表"))
     assert "目前没有启用的标准答案" in text_of(back)

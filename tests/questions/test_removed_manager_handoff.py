@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.chat import Notice
 from bot.db import crud
 from bot.db.models import Role
 from tests.questions.conftest import (
@@ -35,7 +36,8 @@ def chat(database_url: str, tmp_path: Path, index_cache: Path) -> Iterator[Chat]
 async def hand_off(chat: Chat, question: str = WEATHER) -> str:
     """The trainee asks something the notices do not cover and presses 问班主任; the pop-up."""
     declined = await chat.say(TRAINEE, question)
-    return text_of(await chat.press(TRAINEE, button(declined, "问班主任")))
+    pressed = await chat.press(TRAINEE, button(declined, "问班主任"))
+    return text_of([reply for reply in pressed if isinstance(reply, Notice)])
 
 
 def received(chat: Chat, user_id: int, question: str = WEATHER) -> list[str]:
@@ -87,9 +89,9 @@ async def test_a_trainee_of_two_classes_reaches_the_manager_and_the_admin(chat: 
     assert "已转给班主任;「语文一班」目前没有班主任,也已转给管理员" in told
     assert received(chat, MANAGER) == []
     (to_manager,) = received(chat, OTHER_MANAGER)
-    assert "「数学二班」" in to_manager and "语文一班" not in to_manager
+    assert "<b>学员提问</b> · 数学二班\n" in to_manager and "语文一班" not in to_manager
     (to_admin,) = received(chat, ADMIN)
-    assert "「语文一班」" in to_admin and "没有班主任" in to_admin
+    assert "学员提问</b> · 语文一班\n" in to_admin and "没有班主任" in to_admin
     listing = text_of(await chat.say(TRAINEE, "/myclass"))
     assert "数学二班 · 班主任 赵老师" in listing
     assert "语文一班 · 班主任:暂无(请联系管理员)" in listing
@@ -128,6 +130,6 @@ async def test_an_admin_who_runs_a_class_still_gets_its_questions(chat: Chat) ->
 
     assert "已转给班主任;「语文一班」目前没有班主任,也已转给管理员" in told
     (to_admin,) = received(chat, ADMIN)  # one message for both classes
-    assert "「管理员的班」、「语文一班」" in to_admin
+    assert "<b>学员提问</b> · 管理员的班、语文一班\n" in to_admin
     assert "「语文一班」目前没有班主任(原班主任已被撤销)" in to_admin
     assert "管理员的班 · 班主任" in text_of(await chat.say(TRAINEE, "/myclass"))

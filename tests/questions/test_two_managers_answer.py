@@ -45,7 +45,7 @@ async def handed_off(chat: Chat) -> int:
     declined = await chat.say(TRAINEE, WEATHER)
     handoff = button(declined, "问班主任")
     assert "已转给班主任" in text_of(await chat.press(TRAINEE, handoff))
-    return int(handoff.split(":")[-1])
+    return int(handoff.split(":")[3])
 
 
 def answers_to_trainee(chat: Chat) -> list[str]:
