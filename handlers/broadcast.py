@@ -40,7 +40,7 @@ from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, TrainingClass
 from bot.db.reminder_models import BroadcastStatus
 from bot.limits import MAX_MESSAGE_UNITS, utf16_length, visible_length, visible_text
-from handlers.class_names import class_labels, class_page
+from handlers.class_names import CLASSES_PER_PAGE, class_labels, class_page
 from handlers.routing import Context, Router, UserError, button_id, button_number
 from scheduler.broadcaster import RESEND_PREFIX, resend_failed, stored_text_room, wake_sender
 
@@ -193,9 +193,10 @@ def _picker(
 
 
 def header(training_class: TrainingClass, manager_name: str) -> str:
-    """The line a broadcast starts with; the manager too: two managers' classes may share a
-    name."""
-    return f"📢 <b>{escape(training_class.name)} 通知</b> · 班主任 {escape(manager_name)}\n"
+    """The line a broadcast starts with (「📢 班级通知 · 语文一班 · 班主任 王芳」); the manager
+    too: two managers' classes may share a name."""
+    sender = f"{training_class.name} · 班主任 {manager_name}"
+    return f"📢 <b>班级通知</b> · {escape(sender)}\n"
 
 
 def check_length(ctx: Context, body: str, headers: list[str]) -> None:
@@ -231,8 +232,11 @@ def _confirmation(
     training_class: TrainingClass,
     label: str,
     counts: tuple[int, int],
+    back_page: int | None = None,
 ) -> tuple[str, tuple]:
-    """The confirmation names the class and how many members will actually receive it."""
+    """The confirmation names the class and how many members will actually receive it. A
+    class nobody in it can receive offers 「◀ 换一个培训班」 (the picker's `back_page`) when
+    the manager has others."""
     assert training_class.id is not None
     receiving, blocked = counts
     if blocked:
@@ -249,7 +253,10 @@ def _confirmation(
             f"📢 <b>无法群发</b>\n{head}\n\n这个班目前没有可以接收通知的学员({why})。"
             "请把加入链接(发送 /myclass 查看)发给学员,有人加入后再群发。"
         )
-        return message, keyboard([cancel])
+        if back_page is None:
+            return message, keyboard([cancel])
+        back = Button("◀ 换一个培训班", data=_data("pg", broadcast_id, back_page))
+        return message + "\n也可以换一个培训班群发。", keyboard([back], [cancel])
     message = (
         f"📢 <b>确认群发</b>\n{head}\n"
         f"内容:\n{_excerpt(text, 1500)}\n\n点「确认发送」后开始发送,进度会显示在这条消息里。"
@@ -297,15 +304,17 @@ async def on_button(ctx: Context) -> list[Reply]:
         if training_class is None or training_class.manager_id != ctx.user.id:
             raise UserError("您不是这个培训班的班主任。")
         if action == "cls":
-            labels = class_labels(crud.classes_managed_by(session, manager_id=ctx.user.id))
+            classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
+            labels = class_labels(classes)
             counts = rcrud.recipient_counts(session, class_id=training_class.id)
-            return [
-                Edit(
-                    *_confirmation(
-                        numbers[0], draft.text, training_class, labels[training_class.id], counts
-                    )
-                )
-            ]
+            ids = [c.id for c in classes]
+            # back to the picker's page that holds this class, if there is another to pick
+            back = ids.index(training_class.id) // CLASSES_PER_PAGE if len(ids) > 1 else None
+            label = labels[training_class.id]
+            confirmation = _confirmation(
+                numbers[0], draft.text, training_class, label, counts, back_page=back
+            )
+            return [Edit(*confirmation)]
         first_line = header(training_class, ctx.user.display_name)
         check_length(ctx, draft.text, [first_line])  # the manager's name may have grown
         started = rcrud.start_draft_broadcast(

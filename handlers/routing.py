@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from bot.chat import Button, Event, EventKind, Reply, Send
+from bot.chat import Button, Event, EventKind, Reply, Send, keyboard
 from bot.db.models import Role, User
 
 if TYPE_CHECKING:
@@ -281,8 +281,8 @@ class RoutingTable:
             return Resolved(None, name)
         if route.roles is not None and role not in route.roles:
             return Resolved(None, name, refusal=_role_refusal(event, route.roles))
-        if route.private_only and not event.is_private:
-            return Resolved(None, name, refusal="这个操作请在与我的私聊中进行。")
+        if route.private_only and not event.is_private:  # commands only (Router.command)
+            return Resolved(PRIVATE_ONLY_ROUTE, name)
         return Resolved(route, name)
 
     def ended_note(self, pending_kind: str) -> str:
@@ -347,6 +347,23 @@ async def edited_message(ctx: Context) -> list[Reply]:
 
 # Any role; an edited long text is no reason for the size refusal.
 EDITED_ROUTE = Route(edited_message, roles=None, long_text=True)
+
+PRIVATE_ONLY = "这个操作请在与我的私聊中进行。"
+
+
+async def private_only(ctx: Context) -> list[Reply]:
+    """A private-only command sent in a group: say where to send it, with a button that opens
+    the private chat (as /join in a group does)."""
+    return [
+        Send(
+            f"{PRIVATE_ONLY}请点下面的按钮打开私聊,再发送一次 /{ctx.event.command}。",
+            keyboard([Button("👉 私聊", url=f"https://t.me/{ctx.services.bot_username}")]),
+        )
+    ]
+
+
+# Any role (the command's own roles were checked first); long text is no reason to refuse.
+PRIVATE_ONLY_ROUTE = Route(private_only, roles=None, long_text=True)
 
 
 def _suffix(file_name: str) -> str:

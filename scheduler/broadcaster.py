@@ -51,6 +51,13 @@ not started is reported so again.
 A reminder that went out late (the bot was offline at its time) says so in a line of its
 progress message and report (scheduler/jobs.py `late_line`).
 
+An occurrence of a recurring reminder (a daily 20:00 one) is *quiet*: no progress message, and
+its report (a message of its own) is shown only if someone was not reached (failed, blocked,
+deleted, never started, unknown, or nobody to send to) or it went out late; one sent on time
+to everyone is marked reported without a word, so three daily reminders do not fill the
+manager's chat (its delivery rows are kept, and /reminders still lists it). One-off
+reminders, resends and broadcasts are reported as always.
+
 Memory stays flat: members are copied into delivery rows by one INSERT … SELECT and read back
 in small batches; per-chat limiter state is swept.
 """
@@ -86,7 +93,7 @@ from bot.chat import (
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.models import TrainingClass, utcnow
-from bot.db.reminder_models import Broadcast, BroadcastStatus, DeliveryStatus
+from bot.db.reminder_models import Broadcast, BroadcastStatus, DeliveryStatus, Reminder
 from bot.limits import MAX_MESSAGE_UNITS, fit_html, shorten, utf16_length, visible_length
 from scheduler.jobs import late_due, late_line, late_note
 from scheduler.ratelimit import RateLimiter
@@ -188,6 +195,9 @@ class _Running:
     resend: bool = False
     title_text: str = ""  # what the excerpt is taken from (the text without its late note)
     late: str = ""  # a reminder sent late: the line saying so
+    # a recurring reminder's occurrence: no progress message, and a report only if someone
+    # was not reached or it went out late
+    quiet: bool = False
     finished_at: datetime | None = None
     last_progress: float = 0.0
     last_progress_text: str = ""
@@ -476,6 +486,7 @@ class Broadcaster:
                     resend=rcrud.is_resend(record),
                     title_text=title_text,
                     late=late,
+                    quiet=recurring_occurrence(session, record),
                     finished_at=record.finished_at,
                 )
                 return state, record.status
@@ -488,7 +499,8 @@ class Broadcaster:
             return None
         state = loaded[0]
         self.running[broadcast_id] = state
-        if state.report_chat_id is not None and state.progress_message_id is None:
+        reporting = state.report_chat_id is not None and not state.quiet  # quiet: no progress
+        if reporting and state.progress_message_id is None:
             text = await self._progress_text(state)
             chat_id = state.report_chat_id
             messenger = self.services.messenger
@@ -542,18 +554,12 @@ class Broadcaster:
         counts = await self._db(rcrud.delivery_counts, broadcast_id=state.id)
         total = sum(counts.values())
         done = total - counts.get(DeliveryStatus.pending, 0) - counts.get("sending", 0)
-        text = state.title_text or state.text
-        what, excerpt = title_of(state.kind, state.class_name, text, state.resend)
-        gone = counts.get(DeliveryStatus.deactivated, 0)
-        never = counts.get(DeliveryStatus.not_started, 0)
+        head = heading(state.kind, state.class_name, state.resend, "sending")
+        excerpt = excerpt_of(state.title_text or state.text)
         return (
-            f"📤 正在发送{what}:{excerpt}\n"
+            f"📤 {head}:{excerpt}\n"
             + (f"{state.late}\n" if state.late else "")
-            + f"进度 {done}/{total}:✅ 送达 {counts.get(DeliveryStatus.sent, 0)} · "
-            f"🚫 屏蔽 {counts.get(DeliveryStatus.blocked, 0)} · "
-            + (f"💬 未私聊 {never} · " if never else "")
-            + (f"🗑 已注销 {gone} · " if gone else "")
-            + f"⚠️ 失败 {counts.get(DeliveryStatus.failed, 0)}"
+            + f"进度 {done}/{total}:{count_summary(counts)}"
         )
 
     async def _progress(self, state: _Running) -> None:
@@ -599,7 +605,18 @@ class Broadcaster:
         """Show the final report: edit the progress message into it, or else send it. Marked
         reported only once shown; if Telegram keeps failing, tried again later. If Telegram
         refuses it, the short report (the counts, no names) is shown instead, so the manager is
-        never left on 「📤 正在发送…」."""
+        never left on 「📤 正在…」. A quiet broadcast (a recurring reminder's occurrence) sent
+        on time that reached everyone is marked reported without showing anything."""
+        unreported = self._unreported if self._unreported is not None else {}
+        if (
+            state.quiet
+            and not state.late  # rare, and the manager should know the trainees got it late
+            and everyone_reached(await self._db(rcrud.delivery_counts, broadcast_id=state.id))
+        ):
+            log.info("broadcast %s reached everyone: no report (a recurring reminder)", state.id)
+            unreported.pop(state.id, None)
+            await self._db(rcrud.set_broadcast_reported, broadcast_id=state.id)
+            return
         bot = self.services.bot_username
         tz = self.services.settings.timezone
         text, buttons = await self._db(
@@ -612,7 +629,6 @@ class Broadcaster:
                 report_message, broadcast_id=state.id, names=False, bot_username=bot, tz=tz
             )
             outcome = await self._show_report(state, text, buttons)
-        unreported = self._unreported if self._unreported is not None else {}
         if outcome == "transient":
             too_old = state.finished_at is not None and utcnow() - state.finished_at > (
                 REPORT_MAX_AGE
@@ -677,17 +693,79 @@ class Broadcaster:
 # ---------------------------------------------------------------- the report and its button
 
 
-def title_of(kind: str, class_name: str, text: str, resend: bool = False) -> tuple[str, str]:
-    """("群发「班级」", "the first 30 characters…"), for the progress and the report."""
+EXCERPT_CHARS = 30
+# A link in an excerpt is kept whole or left out, never cut into 「https:/…」.
+URL = re.compile(r"(?:https?://|www\.|t\.me/)[!-~]+", re.IGNORECASE)
+NOUNS = {"reminder": "提醒", "survey": "问卷"}  # any other kind is a 群发
+
+
+def excerpt_of(text: str) -> str:
+    """The first EXCERPT_CHARS characters of a broadcast's text, as escaped HTML, without its
+    own header line (「📢 班级通知 …」, 「⏰ 提醒 …」) and never ending inside a link: a link
+    the cut falls in is left out, or kept whole when it comes first (and is not too long)."""
     lines = text.splitlines()
     if len(lines) > 1 and lines[0].startswith(("📢", "⏰")):  # our own header line
         lines = lines[1:]
     plain = unescape(TAGS.sub("", " ".join(lines))).strip()
-    excerpt = plain if len(plain) <= 30 else plain[:30] + "…"
-    what = "提醒" if kind == "reminder" else "问卷" if kind == "survey" else "群发"
+    if len(plain) <= EXCERPT_CHARS:
+        return escape(plain)
+    cut = EXCERPT_CHARS
+    for link in URL.finditer(plain):
+        if link.start() < cut < link.end():
+            early = link.start() < EXCERPT_CHARS // 3  # little would be left before it
+            cut = link.end() if early and link.end() <= 4 * EXCERPT_CHARS else link.start()
+            break
+    excerpt = plain[:cut].rstrip()
+    return escape(excerpt + "…" if cut < len(plain) else excerpt)
+
+
+def heading(kind: str, class_name: str, resend: bool, stage: str, failed: int = 0) -> str:
+    """What the progress message and the report say happened, before the excerpt:
+    「正在向「语文一班」群发」 (stage "sending"), 「已发给「语文一班」」 (or 「…,2 人发送失败」:
+    "done"), 「群发没有送达「语文一班」的任何人」 ("none"); a reminder or a survey is named
+    (「提醒已发给「语文一班」」), a resend says so (「(重发)」)."""
+    noun = NOUNS.get(kind)
     where = f"「{escape(class_name)}」" if class_name else ""
     again = "(重发)" if resend else ""
-    return f"{what}{where}{again}", escape(excerpt)
+    if stage == "sending":
+        verb = f"发送{noun}" if noun else "群发"
+        return f"正在向{where or '学员'}{verb}{again}"
+    if stage == "none":
+        return f"{noun or '群发'}{again}没有送达{where}{'的' if where else ''}任何人"
+    done = f"{noun or ''}已发给{where or '学员'}{again}"
+    return f"{done},{failed} 人发送失败" if failed else done
+
+
+# The counts of the progress message and the report, named the same way in both; a count of
+# zero is left out, except 送达.
+COUNTED = (
+    (DeliveryStatus.not_started, "还没有私聊过机器人"),
+    (DeliveryStatus.blocked, "屏蔽了机器人"),
+    (DeliveryStatus.deactivated, "账号已注销"),
+    (DeliveryStatus.failed, "失败"),
+    (DeliveryStatus.unknown, "状态未知"),
+)
+
+
+def count_summary(counts: dict[str, int]) -> str:
+    """「送达 2」, 「送达 2 · 屏蔽了机器人 1 · 失败 1」: the outcomes so far, zeros left out."""
+    parts = [f"送达 {counts.get(DeliveryStatus.sent, 0)}"]
+    parts += [f"{name} {counts[status]}" for status, name in COUNTED if counts.get(status)]
+    return " · ".join(parts)
+
+
+def everyone_reached(counts: dict[str, int]) -> bool:
+    """Every delivery of a finished broadcast was sent (and there was someone to send to)."""
+    sent = counts.get(DeliveryStatus.sent, 0)
+    return sent > 0 and sent == sum(counts.values())
+
+
+def recurring_occurrence(session: Session, record: Broadcast) -> bool:
+    """The broadcast is an occurrence of a recurring reminder (a resend of one is not)."""
+    if record.reminder_id is None:
+        return False
+    reminder = session.get(Reminder, record.reminder_id)
+    return reminder is not None and reminder.is_recurring
 
 
 REPORT_SECTIONS = (
@@ -735,36 +813,22 @@ def report_message(
     record = rcrud.get_broadcast(session, broadcast_id=broadcast_id)
     assert record is not None
     training_class = session.get(TrainingClass, record.class_id)
+    class_name = training_class.name if training_class else ""
+    resent = rcrud.is_resend(record)
     title_text, late = lateness(record, tz)
-    what, excerpt = title_of(
-        record.kind,
-        training_class.name if training_class else "",
-        title_text,
-        rcrud.is_resend(record),
-    )
+    excerpt = excerpt_of(title_text)
     counts = rcrud.delivery_counts(session, broadcast_id=broadcast_id)
     total = sum(counts.values())
     sent = counts.get(DeliveryStatus.sent, 0)
     failed = counts.get(DeliveryStatus.failed, 0)
-    gone = counts.get(DeliveryStatus.deactivated, 0)
     unknown = counts.get(DeliveryStatus.unknown, 0)
     if not sent and not unknown:
-        head = f"❌ {what}已发送完毕,但没有送达任何人:{excerpt}"
-    elif failed:
-        head = f"⚠️ {what}已发送完毕,{failed} 人发送失败:{excerpt}"
+        head = f"❌ {heading(record.kind, class_name, resent, 'none')}:{excerpt}"
     else:
-        head = f"✅ {what}已发送完毕:{excerpt}"
+        done = heading(record.kind, class_name, resent, "done", failed)
+        head = f"{'⚠️' if failed else '✅'} {done}:{excerpt}"
     never = counts.get(DeliveryStatus.not_started, 0)
-    parts = [f"送达 {sent}"]
-    if never:
-        parts.append(f"还没有私聊过机器人 {never}")
-    parts.append(f"屏蔽了机器人 {counts.get(DeliveryStatus.blocked, 0)}")
-    if gone:
-        parts.append(f"账号已注销 {gone}")
-    parts.append(f"失败 {failed}")
-    if unknown:
-        parts.append(f"状态未知 {unknown}")
-    lines = [head, *([late] if late else []), f"共 {total} 人:" + " · ".join(parts)]
+    lines = [head, *([late] if late else []), f"共 {total} 人:{count_summary(counts)}"]
     resend = rcrud.resend_of(session, broadcast_id=broadcast_id) if failed or never else None
     offered = rcrud.resend_count(session, record=record) if (failed or never) and not resend else 0
     tail: list[str] = []
@@ -787,10 +851,10 @@ def report_message(
     elif offered:
         label = f"🔁 重发给未送达的 {offered} 人"
         buttons = keyboard([Button(label, data=resend_data(broadcast_id))])
+    if recurring_occurrence(session, record):
+        tail.append("🔁 这是重复提醒:按时全部送达时不发报告,有人没收到时才会告诉您。")
     sections = [
-        (status, heading, counts[status])
-        for status, heading in REPORT_SECTIONS
-        if counts.get(status)
+        (status, title, counts[status]) for status, title in REPORT_SECTIONS if counts.get(status)
     ]
     if names:
         lines += _name_sections(

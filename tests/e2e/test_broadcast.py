@@ -85,7 +85,7 @@ def test_broadcast_at_the_flood_limit_survives_a_kill(start_bot, fake_telegram, 
         method="editMessageText",
         ok=True,
         chat_id=MANAGER,
-        text_contains="已发送完毕",
+        text_contains="人:送达",
         timeout=60,
         predicate=lambda c: c.params.get("message_id") == progress_id,
     )
@@ -94,7 +94,7 @@ def test_broadcast_at_the_flood_limit_survives_a_kill(start_bot, fake_telegram, 
     assert "送达 295" in report.text and "屏蔽了机器人 5" in report.text
     assert "学员2011" in report.text  # who blocked the bot is named
     progress = tg.calls(method="editMessageText", ok=True, chat_id=MANAGER)
-    assert any("正在发送" in (c.text or "") for c in progress)
+    assert any("📤 正在向" in (c.text or "") for c in progress)
     assert len([c for c in tg.calls(method="sendMessage") if c.status == 502]) == 2
     stats = tg.stats()
     assert stats["duplicates"] == 0
@@ -112,7 +112,7 @@ def test_broadcast_at_the_flood_limit_survives_a_kill(start_bot, fake_telegram, 
         method="editMessageText",
         ok=True,
         chat_id=MANAGER,
-        text_contains="已发送完毕",
+        text_contains="人:送达",
         after=restart,
         timeout=60,
     )
@@ -159,7 +159,7 @@ def test_kill_mid_broadcast_on_postgresql(fake_telegram, data_dir, postgres_serv
                 method="editMessageText",
                 ok=True,
                 chat_id=MANAGER,
-                text_contains="已发送完毕",
+                text_contains="人:送达",
                 after=restart,
                 timeout=60,
             )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tests.e2e.test_reminders import MANAGER, seed_class
 
-REPORT = "已发送完毕"
+REPORT = "人:送达"
 
 
 def test_drafts_are_measured_as_telegram_counts(start_bot, fake_telegram, data_dir):  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.db.models import utcnow
 from tests.e2e.test_reminders import MANAGER, seed_class, seed_reminder
 
-REPORT = "已发送完毕"
+REPORT = "人:送达"
 TZ = ZoneInfo("Asia/Shanghai")  # the bot's default time zone
 
 
@@ -44,7 +44,7 @@ def test_a_late_reminder_says_so_in_its_report(start_bot, fake_telegram, data_di
         predicate=lambda c: REPORT in (c.text or ""),
     )
     after = utcnow().astimezone(TZ)
-    assert report.text.startswith("✅ 提醒「迟到一班」已发送完毕:停机时到点的提醒\n")
+    assert report.text.startswith("✅ 提醒已发给「迟到一班」:停机时到点的提醒\n")
     line = report.text.splitlines()[1]
     said = [  # when it went out: the day too if not the day it was due (around midnight)
         f"{at.month}月{at.day}日 {at:%H:%M}" if at.date() != local.date() else f"{at:%H:%M}"
@@ -56,7 +56,7 @@ def test_a_late_reminder_says_so_in_its_report(start_bot, fake_telegram, data_di
         for at in said
     ]
     assert line in expected, line
-    assert "共 2 人:送达 2 · 屏蔽了机器人 0 · 失败 0" in report.text
+    assert "共 2 人:送达 2" in report.text
     assert "因机器人离线延后" not in report.text  # the trainees' note is not repeated
 
     on_time = tg.wait_for(
@@ -73,7 +73,7 @@ def test_a_late_reminder_says_so_in_its_report(start_bot, fake_telegram, data_di
     # the manager got the two progress messages (edited into the reports), nothing else
     to_manager = tg.calls(method="sendMessage", chat_id=MANAGER, after=mark)
     assert len(to_manager) == 2, [c.short() for c in to_manager]
-    assert all(c.text.startswith("📤 正在发送提醒「迟到一班」") for c in to_manager)
+    assert all(c.text.startswith("📤 正在向「迟到一班」发送提醒") for c in to_manager)
     progress = next(c for c in to_manager if "停机时到点的提醒" in c.text)
     assert progress.text.splitlines()[1] == line
     assert report.params["message_id"] == progress.message_id

@@ -45,7 +45,7 @@ def holds_long_html(services: Services) -> bool:
     return stored_text_room(services) is None
 
 
-# 27: the header 「📢 <b>语文一班 通知</b> · 班主任 王老师\n」
+# 31: the header 「📢 <b>班级通知</b> · 语文一班 · 班主任 王老师\n」
 MARKUP_REFUSAL = "这条通知的链接网址和 &、<、> 等符号保存时要占更多位置:连同它们共 {length} 个字符"
 
 
@@ -78,7 +78,7 @@ async def test_ampersands_do_not_count_against_a_notice(chat) -> None:  # type: 
     notice = ("A&B " * 800).strip()  # 3,199 characters; 6,399 as HTML
     replies = await conversation.handle(command(MANAGER, f"/broadcast {notice}"))
     if not holds_long_html(services):
-        assert text_of(replies).startswith(MARKUP_REFUSAL.format(length=6399 + 27))
+        assert text_of(replies).startswith(MARKUP_REFUSAL.format(length=6399 + 31))
         assert broadcasts(services) == 0
         return
     assert "确认群发" in text_of(replies)
@@ -121,7 +121,7 @@ async def test_a_forwarded_notice_with_hidden_links_is_measured_by_its_words(cha
             sent = rcrud.get_broadcast(session, broadcast_id=int(send.split(":")[3]))
         assert sent.text.count(f'<a href="{LINK.replace("&", "&amp;")}">此处</a>') == 10
     else:
-        assert text_of(replies).startswith(MARKUP_REFUSAL.format(length=len(html) + 27))
+        assert text_of(replies).startswith(MARKUP_REFUSAL.format(length=len(html) + 31))
         assert broadcasts(services) == 0
 
 

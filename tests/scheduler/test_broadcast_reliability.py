@@ -33,7 +33,7 @@ from scheduler.broadcaster import Broadcaster, broadcast
 from scheduler.ratelimit import RateLimiter
 from tests.scheduler.test_broadcaster import MANAGER, FakeMessenger, drain, make_class
 
-REPORT = "已发送完毕"
+REPORT = "人:送达"
 
 
 class ChatMessenger(FakeMessenger):
@@ -122,8 +122,8 @@ async def test_report_survives_a_failed_edit_and_a_failed_send(services: Service
     await drain(sender(services), services)
 
     (shown,) = messenger.shown_to(MANAGER)  # the progress message became the report
-    assert shown.startswith("✅ 群发「语文一班」已发送完毕:明天上午交研修日志")
-    assert "共 2 人:送达 2 · 屏蔽了机器人 0 · 失败 0" in shown
+    assert shown.startswith("✅ 已发给「语文一班」:明天上午交研修日志")
+    assert "共 2 人:送达 2" in shown
     assert [c[3] for c in messenger.calls if is_report(*c[:3])] == ["TransientError", "ok"]
 
 
@@ -146,7 +146,7 @@ async def test_report_lost_to_an_outage_is_shown_when_telegram_is_back(
             break
         await asyncio.sleep(min(wait, 0.02))
     (shown,) = messenger.shown_to(MANAGER)
-    assert shown.startswith("✅ 群发「语文一班」已发送完毕")
+    assert shown.startswith("✅ 已发给「语文一班」")
     with services.session() as session:
         assert rcrud.get_broadcast(session, broadcast_id=broadcast_id).reported_at is not None
     assert messenger.received(1001) == 1 and messenger.received(1002) == 1
@@ -161,11 +161,11 @@ async def test_report_not_shown_before_a_restart_is_shown_once_after_it(
     await drain(sender(services, report_attempts=2), services)  # then the bot stops
     assert not any(REPORT in text for text in messenger.shown_to(MANAGER))
     (progress,) = messenger.shown_to(MANAGER)
-    assert progress.startswith("📤 正在发送")
+    assert progress.startswith("📤 正在向")
 
     await sender(services).run_once()  # restarted
     (shown,) = messenger.shown_to(MANAGER)
-    assert shown.startswith("✅ 群发「语文一班」已发送完毕") and "送达 2" in shown
+    assert shown.startswith("✅ 已发给「语文一班」") and "送达 2" in shown
     reports = [c for c in messenger.calls if is_report(*c[:3]) and c[3] == "ok"]
     await sender(services).run_once()  # and again: nothing more
     assert [c for c in messenger.calls if is_report(*c[:3]) and c[3] == "ok"] == reports
@@ -193,7 +193,7 @@ async def test_killed_after_the_last_member_the_report_comes_after_the_restart(
 
     await sender(services).run_once()
     (shown,) = messenger.shown_to(MANAGER)
-    assert shown.startswith("✅ 群发「语文一班」已发送完毕") and "送达 2" in shown
+    assert shown.startswith("✅ 已发给「语文一班」") and "送达 2" in shown
     assert messenger.received(1001) == 1 and messenger.received(1002) == 1  # not sent again
 
 
@@ -206,8 +206,8 @@ async def test_some_failed_the_headline_warns(services: Services) -> None:
     messenger.fail(lambda m, c, t: c == 1002, [DeliveryError("Bad Request: chat is restricted")])
     await drain(sender(services), services)
     (shown,) = messenger.shown_to(MANAGER)
-    assert shown.startswith("⚠️ 群发「语文一班」已发送完毕,1 人发送失败:明天上午交研修日志")
-    assert "共 3 人:送达 2 · 屏蔽了机器人 0 · 失败 1" in shown
+    assert shown.startswith("⚠️ 已发给「语文一班」,1 人发送失败:明天上午交研修日志")
+    assert "共 3 人:送达 2 · 失败 1" in shown
     assert "✅" not in shown.splitlines()[0]
 
 
@@ -218,8 +218,8 @@ async def test_nobody_got_it_the_headline_says_so(services: Services) -> None:
     messenger.fail(lambda m, c, t: c != MANAGER, refused)
     await drain(sender(services), services)
     (shown,) = messenger.shown_to(MANAGER)
-    assert shown.startswith("❌ 群发「语文一班」已发送完毕,但没有送达任何人:明天上午交研修日志")
-    assert "共 2 人:送达 0 · 屏蔽了机器人 0 · 失败 2" in shown
+    assert shown.startswith("❌ 群发没有送达「语文一班」的任何人:明天上午交研修日志")
+    assert "共 2 人:送达 0 · 失败 2" in shown
 
 
 # ---------------------------------------------------------------- M3: an outage
@@ -238,8 +238,8 @@ async def test_an_outage_costs_one_wait_and_everybody_gets_the_message(
 
     assert all(messenger.received(user) == 1 for user in range(1001, 1007))
     (shown,) = messenger.shown_to(MANAGER)
-    assert shown.startswith("✅ 群发「语文一班」已发送完毕")
-    assert "送达 6" in shown and "失败 0" in shown
+    assert shown.startswith("✅ 已发给「语文一班」")
+    assert shown.endswith("\n共 6 人:送达 6")  # no zero counts
     assert bc.limiter.pauses == 30  # each error paused every send, once
 
 
@@ -258,8 +258,8 @@ async def test_a_long_outage_gives_up_once_and_the_report_says_nobody_got_it(
 
     assert all(messenger.received(user) == 0 for user in range(1001, 1007))
     (shown,) = messenger.shown_to(MANAGER)
-    assert shown.startswith("❌ 群发「语文一班」已发送完毕,但没有送达任何人:明天上午交研修日志")
-    assert "共 6 人:送达 0 · 屏蔽了机器人 0 · 失败 6" in shown
+    assert shown.startswith("❌ 群发没有送达「语文一班」的任何人:明天上午交研修日志")
+    assert "共 6 人:送达 0 · 失败 6" in shown
     assert "⚠️ 发送失败:学员1001、学员1002" in shown
 
 
@@ -277,8 +277,8 @@ async def test_after_a_crash_the_count_line_adds_up(services: Services) -> None:
         assert rcrud.mark_inflight_unknown(session) == 1
     await drain(sender(services), services)
     (shown,) = messenger.shown_to(MANAGER)
-    assert shown.startswith("✅ 群发「语文一班」已发送完毕")
-    assert "共 3 人:送达 2 · 屏蔽了机器人 0 · 失败 0 · 状态未知 1" in shown
+    assert shown.startswith("✅ 已发给「语文一班」")
+    assert "共 3 人:送达 2 · 状态未知 1" in shown
     assert "❓ 发送时机器人重启,状态未知(可能已收到,未重发):学员1001" in shown
     assert messenger.received(1001) == 0
 
@@ -297,7 +297,7 @@ async def test_a_deactivated_account_is_not_reported_as_blocking_the_bot(
     messenger.fail(lambda m, c, t: c == 1003, [Unreachable("Forbidden: user is deactivated")])
     await drain(sender(services), services)
     (shown,) = messenger.shown_to(MANAGER)
-    assert "共 3 人:送达 1 · 屏蔽了机器人 1 · 账号已注销 1 · 失败 0" in shown
+    assert "共 3 人:送达 1 · 屏蔽了机器人 1 · 账号已注销 1" in shown
     assert "🚫 屏蔽了机器人(已标记,之后不再发送):学员1002\n" in shown
     assert "🗑 账号已注销(之后不再发送):学员1003" in shown
     with services.session() as session:  # neither is sent to again

@@ -61,7 +61,7 @@ def report_shown(messenger: ChatMessenger) -> tuple[str, list[str]]:
     (report,) = [
         (text, [b.text for row in buttons for b in row])
         for chat, text, buttons in messenger.messages.values()
-        if chat == MANAGER and "已发送完毕" in text
+        if chat == MANAGER and "人:送达" in text
     ]
     return report
 
@@ -80,10 +80,10 @@ async def test_report_of_sixty_long_emoji_names_fits(services: Services) -> None
     await drain(sender(services), services)
 
     report, labels = report_shown(messenger)
-    assert not any("正在发送" in t for t in messenger.shown_to(MANAGER))
+    assert not any("📤 正在向" in t for t in messenger.shown_to(MANAGER))
     assert visible_length(report) <= MAX_MESSAGE_UNITS
     assert_valid_html(report)
-    assert report.startswith(f"⚠️ 群发「{'🌸' * 64}」已发送完毕,24 人发送失败:明天上午9点")
+    assert report.startswith(f"⚠️ 已发给「{'🌸' * 64}」,24 人发送失败:明天上午9点")
     assert "共 66 人:送达 6 · 屏蔽了机器人 18 · 账号已注销 18 · 失败 24" in report
     assert labels == ["🔁 重发给未送达的 24 人"]
     lines = {line.split(":", 1)[0]: line.split(":", 1)[1] for line in report.splitlines()[2:]}
@@ -144,7 +144,7 @@ async def test_a_refused_report_is_replaced_by_the_short_report(services: Servic
     (shown,) = messenger.shown_to(MANAGER)  # the progress message, now the short report
     report, labels = report_shown(messenger)
     assert shown == report
-    assert report.startswith(f"⚠️ 群发「{'🌸' * 64}」已发送完毕,2 人发送失败:周五交作业")
+    assert report.startswith(f"⚠️ 已发给「{'🌸' * 64}」,2 人发送失败:周五交作业")
     assert "共 6 人:送达 3 · 屏蔽了机器人 1 · 失败 2" in report
     assert "名单未能显示" in report and "张老师" not in report
     assert labels == ["🔁 重发给未送达的 2 人"]

@@ -151,7 +151,7 @@ async def test_every_outcome_of_the_state_machine(services: Services) -> None:
         assert blocked == {1002, 1008}  # marked, so the next broadcast skips them
         assert rcrud.get_broadcast(session, broadcast_id=broadcast_id).status == "done"
     progress = [m for m in messenger.sent if m[0] == MANAGER]
-    assert len(progress) == 1 and "正在发送" in progress[0][1]
+    assert len(progress) == 1 and "📤 正在向" in progress[0][1]
     final = messenger.edits[-1][2]
     assert "送达 4" in final and "屏蔽了机器人 1" in final and "失败 2" in final
     assert "学员1002" in final and "学员1004" in final and "学员1006" in final

@@ -140,12 +140,13 @@ async def test_due_reminders_on_start_up(services: Services) -> None:
         assert sent.endswith(
             f"\n(原定 {due.month}月{due.day}日 {due:%H:%M} 发送,因机器人离线延后)"
         )
-        await wait_until(lambda: any("已发送完毕" in t for _, _, t in messenger.edits))
-        report = next(t for _, _, t in messenger.edits if "已发送完毕" in t)
-        assert report.startswith("✅ 提醒「语文一班」已发送完毕:晚了十分钟的提醒\n")
+        await wait_until(lambda: any("人:送达" in t for _, _, t in messenger.edits))
+        report = next(t for _, _, t in messenger.edits if "人:送达" in t)
+        assert report.startswith("✅ 提醒已发给「语文一班」:晚了十分钟的提醒\n")
         assert f"⏰ 原定 {due.month}月{due.day}日 {due:%H:%M},机器人当时不在线," in report
         # no message of its own: the progress message (then the report) is the first one
-        assert [t for t in texts(MANAGER) if "晚了十分钟" in t][0].startswith("📤 正在发送提醒")
+        first = [t for t in texts(MANAGER) if "晚了十分钟" in t][0]
+        assert first.startswith("📤 正在向「语文一班」发送提醒")
         await wait_until(lambda: any("没有按时发出" in t for t in texts(MANAGER)))
         notice = next(t for t in texts(MANAGER) if "没有按时发出" in t)
         assert "两小时前的提醒" in notice
