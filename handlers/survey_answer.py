@@ -6,7 +6,7 @@ Callback data (prefix `sv`, version 1, every field re-checked on the server)::
     sv:1:<act>:<survey>:<response>:<position>[:<choice>]
         a  answer a likert5/single question with option <choice> and go on
         t  toggle option <choice> of a multiple-choice question
-        n  next (「完成」 of a multiple question, 「跳过」 / 「下一题」 of an answered one)
+        n  next (「选好了」 of a multiple question, 「跳过」 / 「下一题」 of an answered one)
         b  back (「上一题」)
         e  from the review, jump to question <choice>
         u  submit (at the review, position == question count)
@@ -202,7 +202,9 @@ def render_question(
         for index, option in enumerate(question.options):
             mark = "☑️ " if index in picked else "⬜ "
             rows.append([Button(f"{mark}{option}", _data("t", response, number - 1, index))])
-        rows.append([Button("✔️ 完成", _data("n", response, number - 1))])
+        # it moves on, it does not finish the survey: say where to
+        done = "选好了,下一题 ➡️" if number < total else "选好了,核对答案 ➡️"
+        rows.append([Button(done, _data("n", response, number - 1))])
     else:
         lines.append("")
         lines.append(f"✍️ 请直接发送文字回答(最多 {MAX_TEXT_ANSWER} 字)。")
@@ -220,6 +222,7 @@ def render_question(
     return "\n".join(lines), keyboard(*rows)
 
 
+EDITS_PER_ROW = 4  # 「✏️ 第12题」 buttons, four still legible side by side on a phone
 REVIEW_CUTS = ((31, 81), (20, 40), (14, 24), (10, 14), (6, 8))
 """(question, answer) characters shown per line of the review, tried in order until it fits."""
 
@@ -228,7 +231,7 @@ def render_review(
     view: SurveyView, response: Sheet, answers: dict[int, StoredAnswer]
 ) -> tuple[str, Keyboard]:
     """The final page: every answer (shortened as much as it takes to fit in one message),
-    「提交」 and a 「改N」 button for each question shown."""
+    「提交」 and a 「✏️ 第N题」 button for each question shown."""
     total = len(view.questions)
     head = [f"📋 <b>{escape(view.title)}</b>", "请核对您的回答,确认无误后点击「提交」:", ""]
     labels = [_choice_label(q, answers.get(q.id)) for q in view.questions]
@@ -249,10 +252,12 @@ def render_review(
         note = f"\n……第 {shown + 1}–{total} 题请用「⬅️ 上一题」查看。"
         text = "\n".join([*head, *entries[:shown], note])
     edit_buttons = [
-        Button(f"改{q.position + 1}", _data("e", response, total, q.position))
+        Button(f"✏️ 第{q.position + 1}题", _data("e", response, total, q.position))
         for q in view.questions[:shown]
     ]
-    rows = [edit_buttons[i : i + 5] for i in range(0, len(edit_buttons), 5)]
+    rows = [
+        edit_buttons[i : i + EDITS_PER_ROW] for i in range(0, len(edit_buttons), EDITS_PER_ROW)
+    ]
     return text, keyboard(
         [Button("✅ 提交", _data("u", response, total))],
         *rows,

@@ -95,7 +95,7 @@ def test_survey_end_to_end(start_bot, fake_telegram, data_dir):  # type: ignore[
     tap(tg, a, invitations[a], "适中", "2/4")
     tap(tg, a, invitations[a], "案例研讨", "☑️ 案例研讨")
     tap(tg, a, invitations[a], "课堂观摩", "☑️ 课堂观摩")
-    page = tap(tg, a, invitations[a], "✔️ 完成", "3/4")
+    page = tap(tg, a, invitations[a], "选好了,下一题 ➡️", "3/4")
     page = tap(tg, a, invitations[a], "满意", "4/4")
     mark = tg.mark()
     tg.send_text(user_id=a, text="案例很实用,希望多一些课堂观摩")
@@ -103,11 +103,11 @@ def test_survey_end_to_end(start_bot, fake_telegram, data_dir):  # type: ignore[
         method="sendMessage", ok=True, chat_id=a, text_contains="请核对", after=mark, timeout=15
     )
     assert "案例研讨、课堂观摩" in review.text and "案例很实用" in review.text
-    # change an answer from the review: 改1 → 偏难, then 下一题 back to the review
+    # change an answer from the review: ✏️ 第1题 → 偏难, then 下一题 back to the review
     sheet = review.message_id
-    tap(tg, a, sheet, "改1", "1/4")
+    tap(tg, a, sheet, "✏️ 第1题", "1/4")
     tap(tg, a, sheet, "偏难", "2/4")
-    tap(tg, a, sheet, "✔️ 完成", "3/4")
+    tap(tg, a, sheet, "选好了,下一题 ➡️", "3/4")
     tap(tg, a, sheet, "下一题 ➡️", "4/4")
     page = tap(tg, a, sheet, "下一题 ➡️", "请核对")
     assert "偏难" in page["text"]
@@ -123,7 +123,7 @@ def test_survey_end_to_end(start_bot, fake_telegram, data_dir):  # type: ignore[
     bot.stop()
     bot = start_bot()
     tap(tg, b, invitations[b], "专家讲座", "☑️ 专家讲座")
-    tap(tg, b, invitations[b], "✔️ 完成", "3/4")
+    tap(tg, b, invitations[b], "选好了,下一题 ➡️", "3/4")
     # forged callbacks: a's response pressed by b, an out-of-range choice, another survey
     b_data = labels(message(tg, b, invitations[b]))["满意"]
     _, _, _, sid, rid, pos, _choice = b_data.split(":")

@@ -180,7 +180,7 @@ async def walk_to_the_free_text_question(chat: Chat) -> int:
     with chat.services.session() as session:
         survey_id = session.exec(select(Survey.id)).one()
     current = await chat.press(TRAINEE, f"sv:1:s:{survey_id}", message_id=60)
-    for label in ("偏难", "案例研讨", "完成", "非常满意"):
+    for label in ("偏难", "案例研讨", "选好了", "非常满意"):
         current = await chat.press(TRAINEE, button(current, label), message_id=60)
     assert "请直接发送文字" in text_of(current)
     return survey_id

@@ -56,7 +56,7 @@ def submit_all(env: SurveyEnv, user: int, start: str) -> None:
     page = env.press(user, start, message_id=60)
     page = env.press(user, button_data(page, "适中"), message_id=60)
     page = env.press(user, button_data(page, "案例研讨"), message_id=60)
-    page = env.press(user, button_data(page, "✔️ 完成"), message_id=60)
+    page = env.press(user, button_data(page, "选好了,下一题 ➡️"), message_id=60)
     page = env.press(user, button_data(page, "满意"), message_id=60)
     page = env.text(user, "很好")
     done = env.press(user, button_data(page, "提交"), message_id=61)
@@ -88,7 +88,7 @@ def test_who_left_cannot_answer_and_results_keep_the_addressees(
     page = env.press(stays, start, message_id=70)
     page = env.press(stays, button_data(page, "偏难"), message_id=70)
     page = env.press(stays, button_data(page, "专家讲座"), message_id=70)
-    page = env.press(stays, button_data(page, "✔️ 完成"), message_id=70)
+    page = env.press(stays, button_data(page, "选好了,下一题 ➡️"), message_id=70)
     text_page = env.press(stays, button_data(page, "满意"), message_id=70)
     assert "4/4" in first_text(text_page)
 
@@ -101,7 +101,7 @@ def test_who_left_cannot_answer_and_results_keep_the_addressees(
     with caplog.at_level(logging.INFO, logger="guopei.surveys"):
         # every button of the removed member's sheet, and the invitation's start button
         toggle = env.press(removed, button_data(removed_page, "案例研讨"), message_id=50)
-        done = env.press(removed, button_data(removed_page, "✔️ 完成"), message_id=50)
+        done = env.press(removed, button_data(removed_page, "选好了,下一题 ➡️"), message_id=50)
         back = env.press(removed, button_data(removed_page, "⬅️ 上一题"), message_id=50)
         again = env.press(removed, start, message_id=50)
         # the submitter who left, on their old sheet; the one who left before starting

@@ -51,7 +51,7 @@ def test_500_trainees_at_once(
         page = await double_tap(user, button_data(page, ["偏难", "适中", "偏易"][choice]))
         page = await press(user, button_data(page, "案例研讨"))
         page = await press(user, button_data(page, "线上研修"))
-        page = await press(user, button_data(page, "完成"))
+        page = await press(user, button_data(page, "选好了"))
         page = await double_tap(user, button_data(page, "满意"))
         text = await asyncio.get_running_loop().run_in_executor(
             pool, env.run, env.text_event(user, f"学员{user}的建议")

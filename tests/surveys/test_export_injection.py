@@ -30,7 +30,7 @@ def answered_survey(env: SurveyEnv) -> int:
     page = env.press(TRAINEE, f"sv:1:s:{survey_id}", message_id=7)
     page = env.press(TRAINEE, button_data(page, "适中"), message_id=7)
     page = env.press(TRAINEE, button_data(page, "案例研讨"), message_id=7)
-    page = env.press(TRAINEE, button_data(page, "完成"), message_id=7)
+    page = env.press(TRAINEE, button_data(page, "选好了"), message_id=7)
     env.press(TRAINEE, button_data(page, "满意"), message_id=7)
     review = env.text(TRAINEE, HYPERLINK)
     done = env.press(TRAINEE, button_data(review, "提交"), message_id=7)

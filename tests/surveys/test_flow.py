@@ -78,7 +78,7 @@ def test_send_answer_change_resume_submit(
     review = first_text(after_text[-1:])
     assert "请核对" in review and "希望多安排课堂观摩" in review
     # change q1 from the review, then come back to the review
-    edit_q1 = env.press(user, button_data(after_text, "改1"), message_id=51)
+    edit_q1 = env.press(user, button_data(after_text, "✏️ 第1题"), message_id=51)
     assert "1/7" in first_text(edit_q1)
     to_review = env.press(user, button_data(edit_q1, "不满意"), message_id=51)
     assert "2/7" in first_text(to_review)
@@ -145,7 +145,7 @@ def test_forged_and_closed(env: SurveyEnv, caplog: pytest.LogCaptureFixture) -> 
     t1 = env.press(a, button_data(t1, "课堂观摩"), message_id=60)  # untoggle
     t1 = env.press(a, button_data(t1, "专家讲座"), message_id=60)
     assert "☑️ 案例研讨" in [t for t, _ in buttons(t1)]
-    q3 = env.press(a, button_data(t1, "完成"), message_id=60)
+    q3 = env.press(a, button_data(t1, "选好了"), message_id=60)
     assert "3/4" in first_text(q3)
     _, stored = answers_of(env, a)
     assert [s.choices for s in stored if s.choices] == [[0, 2]]

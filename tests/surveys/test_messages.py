@@ -125,11 +125,11 @@ def test_question_that_states_its_limit_gets_no_second_note(env: SurveyEnv) -> N
     first = first_text(page)
     assert first.endswith("<b>1. 收获最大的环节(最多选 2 项)</b>"), first
     page = env.press(TRAINEES[0], button_data(page, "听课评课"), message_id=8)
-    page = env.press(TRAINEES[0], button_data(page, "完成"), message_id=8)
+    page = env.press(TRAINEES[0], button_data(page, "选好了"), message_id=8)
     second = first_text(page)
     # the text says 可多选 but not the limit: the bot adds only the limit
     assert second.endswith("<b>2. 哪些环节（可多选）对您帮助最大</b>(最多 2 项)"), second
     page = env.press(TRAINEES[0], button_data(page, "听课评课"), message_id=8)
-    page = env.press(TRAINEES[0], button_data(page, "完成"), message_id=8)
+    page = env.press(TRAINEES[0], button_data(page, "选好了"), message_id=8)
     third = first_text(page)
     assert third.endswith("<b>3. 请选出您满意的方面</b>(选填,可多选,最多 3 项)"), third

@@ -1,5 +1,5 @@
 """The trainee's review page at Telegram's limits (QA 5b L1): a 50-question survey fits, with
-a 「改N」 button for each answer shown, and an answer is cut before it is escaped."""
+a 「✏️ 第N题」 button for each answer shown, and an answer is cut before it is escaped."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_review_of_a_50_question_survey(env: SurveyEnv) -> None:
             page = env.text(1001, answer)
         elif question["kind"] == "multiple":
             env.press(1001, button_data(page, question["options"][2]), message_id=7)
-            page = env.press(1001, button_data(page, "✔️ 完成"), message_id=7)
+            page = env.press(1001, button_data(page, "选好了"), message_id=7)
         else:
             label = question["options"][1] if question["kind"] == "single" else "满意"
             page = env.press(1001, button_data(page, label), message_id=7)
@@ -52,13 +52,13 @@ def test_review_of_a_50_question_survey(env: SurveyEnv) -> None:
     visible = visible_text(review.text)
     assert "&amp" not in visible and "&lt" not in visible
     assert "x&<b>😀" in visible or "xxxx…" in visible
-    edits = [t for t, d in buttons([review]) if t.startswith("改")]
-    assert edits == [f"改{n}" for n in range(1, 51)]
-    for number in range(1, 51):  # every answer that has a 改N button is on the page
+    edits = [t for t, d in buttons([review]) if t.startswith("✏️ 第")]
+    assert edits == [f"✏️ 第{n}题" for n in range(1, 51)]
+    for number in range(1, 51):  # every answer that has a ✏️ 第N题 button is on the page
         assert re.search(rf"(^|\n){number}\. ", visible), number
     assert len(buttons([review])) == 52
-    # 改50 opens question 50, and 下一题 comes back to the same review
-    again = env.press(1001, button_data([review], "改50"), message_id=7)
+    # ✏️ 第50题 opens question 50, and 下一题 comes back to the same review
+    again = env.press(1001, button_data([review], "✏️ 第50题"), message_id=7)
     assert "50/50" in first_text(again)
     back = message(env.press(1001, button_data(again, "下一题 ➡️"), message_id=7))
     assert visible_length(back.text) == units

@@ -43,7 +43,7 @@ def test_builtin_satisfaction_survey() -> None:
     assert builtin.title == "国培项目培训满意度调查" and builtin.spec.anonymous
     texts = [q.text for q in builtin.spec.questions]
     for topic in (
-        "培训内容",
+        "本次培训的内容(针对性",
         "教学安排",
         "授课专家",
         "管理服务",
