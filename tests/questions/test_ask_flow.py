@@ -209,7 +209,7 @@ async def test_deadline_reminder_button_calls_the_scheduler(chat, monkeypatch):
 
     monkeypatch.setattr(deadlines, "schedule_deadline_reminder", schedule_deadline_reminder)
     listing = await chat.say(TRAINEE, "/deadlines")
-    assert "2027-03-15" in text_of(listing) and "设为提醒" not in str(listing)
+    assert "2027年3月15日(周一)" in text_of(listing) and "设为提醒" not in str(listing)
     listing = await chat.say(MANAGER, "/deadlines")
     set_data = button(listing, "设为提醒")  # the notices' other dates are past
     assert set_data.startswith("dl:1:rm:")
