@@ -247,13 +247,13 @@ def _yaml_problem(error: yaml.MarkedYAMLError) -> tuple[int, str]:
         return line, "这一行有制表符(Tab):请改用空格缩进。"
     if "mapping values are not allowed" in problem:
         return line, (
-            "这一行多了冒号,或上一行的冒号写成了中文冒号「:」:"
+            "这一行多了冒号,或上一行的冒号写成了中文冒号「：」:"
             "字段名后面用英文冒号加空格(如 title: 反馈);内容里有冒号时请给内容加引号"
             '(如 title: "培训:反馈")。'
         )
     if "could not find expected ':'" in problem:
         return context_line or line, (
-            "这一行缺少英文冒号「:」,或冒号后没有空格,或用了中文冒号「:」:"
+            "这一行缺少英文冒号「:」,或冒号后没有空格,或用了中文冒号「：」:"
             "请写成「字段名: 内容」(英文冒号,后面一个空格)。"
         )
     if "expected <block end>" in problem or "block" in context:

@@ -101,6 +101,7 @@ ENGLISH = re.compile(r"expected|found|while|stream|block|token|mapping|Input sho
         (GOOD.replace("    kind: likert5", "   kind: likert5"), 6, "缩进不对"),
         (GOOD.replace("    kind: likert5", "\tkind: likert5"), 6, "制表符(Tab)"),
         (GOOD.replace("title: 班级活动反馈", "title:班级活动反馈"), 2, "中文冒号"),
+        (GOOD.replace("title: 班级活动反馈", "title：班级活动反馈"), 2, "中文冒号「：」"),
         (GOOD.replace("title: 班级活动反馈", "title: 班级: 活动反馈"), 2, "请给内容加引号"),
         (GOOD.replace("title: 班级活动反馈", 'title: "班级活动反馈'), 2, "引号没有配对"),
         (GOOD.replace("    kind: text", "    kind text"), 15, "缺少英文冒号"),
