@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 
 from sqlmodel import Session
@@ -39,6 +40,7 @@ from bot.db.survey_models import ResponseStatus
 from bot.limits import MAX_BUTTONS, MAX_MESSAGE_UNITS, visible_length
 from bot.services import Services
 from bot.surveys.templates import LIKERT5, choice_note, shown_text
+from handlers.reminders import format_when
 from handlers.routing import MAX_ROW_ID, Context, UserError, parse_number
 
 log = logging.getLogger("guopei.surveys")
@@ -512,8 +514,9 @@ def start_survey(ctx: Context, survey_id: int) -> list[Reply]:
             if response is not None:  # half-way: their answers stay, but cannot be submitted
                 return _closed_replies(view)
             closed_at = min(survey.closed_at or survey.closes_at, survey.closes_at)
-            when = closed_at.astimezone(ctx.services.settings.timezone)
-            return _closed_replies(view, CLOSED_UNSTARTED.format(when=f"{when:%Y-%m-%d %H:%M}"))
+            now = datetime.now(ctx.services.settings.timezone)
+            when = format_when(closed_at, now, relative=False)
+            return _closed_replies(view, CLOSED_UNSTARTED.format(when=when))
         if response is None:
             response, _ = scrud.get_or_create_response(
                 session, survey_id=survey_id, user_id=ctx.user.id

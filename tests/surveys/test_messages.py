@@ -3,6 +3,7 @@ the bot cannot use, a multiple-choice question, a survey that closed before a tr
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -79,6 +80,7 @@ def test_closed_survey_tells_a_trainee_who_never_started(env: SurveyEnv) -> None
     env.press(MANAGER, f"sr:1:zz:{survey_id}")
     never = env.press(TRAINEES[0], f"sv:1:s:{survey_id}", message_id=10)
     assert "已于" in notice(never).text and "截止,不能再填写了" in notice(never).text
+    assert re.search(r"已于 \d+月\d+日\(周.\) \d\d:\d\d 截止", notice(never).text)
     assert "修改" not in notice(never).text and "已于" in first_text(never)
     halfway = env.press(TRAINEES[1], f"sv:1:s:{survey_id}", message_id=9)
     assert "已截止" in notice(halfway).text
