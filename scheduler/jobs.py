@@ -25,7 +25,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import IntegrityError
 
 from bot.db import reminder_crud as rcrud
-from bot.db.models import TrainingClass, User, utcnow
+from bot.db.models import Role, TrainingClass, User, utcnow
 from bot.db.reminder_models import Reminder, ReminderStatus
 from scheduler import runtime
 
@@ -144,7 +144,11 @@ async def fire_reminder(reminder_id: int) -> int | None:
             training_class = session.get(TrainingClass, reminder.class_id)
             class_name = training_class.name if training_class else ""
             manager = session.get(User, reminder.created_by)
-            manager_name = manager.display_name if manager else ""
+            # A manager removed since (/removemanager) is no longer the class's 班主任.
+            still_manager = manager is not None and (
+                manager.role != Role.trainee or manager.id in services.settings.admin_ids
+            )
+            manager_name = manager.display_name if manager and still_manager else ""
             try:
                 record = rcrud.create_broadcast(
                     session,

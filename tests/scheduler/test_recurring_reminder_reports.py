@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.chat import Unreachable
+from bot.db import crud
 from bot.db import reminder_crud as rcrud
-from bot.db.models import utcnow
+from bot.db.models import Role, utcnow
 from bot.db.reminder_models import Broadcast, DeliveryStatus, ReminderStatus
 from bot.services import Services
 from bot.settings import Settings
@@ -179,3 +180,20 @@ async def test_a_late_occurrence_is_reported_even_if_everyone_got_it(services: S
         f"⏰ 原定 {local.month}月{local.day}日 {local:%H:%M},机器人当时不在线"
     )
     assert lines[2:] == ["共 2 人:送达 2", QUIET_NOTE]
+
+
+async def test_a_removed_managers_reminder_no_longer_names_them_as_班主任(
+    services: Services,
+) -> None:
+    class_id = make_class(services, 1)
+    with services.session() as session:
+        crud.set_role(session, user_id=MANAGER, role=Role.manager)
+    await fire(services, add_reminder(services, class_id, "提交当天的研修日志", DAILY))
+    with services.session() as session:
+        crud.set_role(session, user_id=MANAGER, role=Role.trainee)  # /removemanager
+    await fire(services, add_reminder(services, class_id, "明天带上教案", None))
+
+    messenger: FakeMessenger = services.messenger  # type: ignore[assignment]
+    first, second = [text for chat, text, _ in messenger.sent if chat == 1001]
+    assert first.startswith("⏰ <b>提醒</b> · 语文一班 · 班主任 班主任\n")
+    assert second.startswith("⏰ <b>提醒</b> · 语文一班\n")
