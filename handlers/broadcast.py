@@ -51,7 +51,7 @@ VERSION = "1"
 STALE = "这个按钮已失效,请重新发送 /broadcast。"
 NOT_YOURS = "这不是您创建的群发。"
 RESEND_STALE = "这个按钮已失效。"  # as scheduler/broadcaster.py `resend_failed` says it
-NO_CLASS = "您还没有培训班。请先用 /newclass 班级名称 创建培训班。"
+NO_CLASS = "您还没有培训班。请先用 /newclass 培训班名称 创建培训班。"
 # What Telegram counts (visible text, UTF-16 units), at most: a whole notice fits, and so does
 # the class header put in front of it (Telegram allows 4,096 for both).
 MAX_CHARS = 3500

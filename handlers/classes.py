@@ -38,9 +38,9 @@ async def new_class(ctx: Context) -> list[Reply]:
     """Create a class and answer with its join code and deep link."""
     name = " ".join(ctx.event.args.split())
     if not name:
-        raise UserError("请在命令后写上班级名称,例如:/newclass 2026国培语文一班")
+        raise UserError("请在命令后写上培训班名称,例如:/newclass 2026国培语文一班")
     if len(name) > MAX_CLASS_NAME:
-        raise UserError(f"班级名称太长({len(name)} 字),请控制在 {MAX_CLASS_NAME} 字以内。")
+        raise UserError(f"培训班名称太长({len(name)} 字),请控制在 {MAX_CLASS_NAME} 字以内。")
     with ctx.services.session() as session:
         mine = crud.classes_managed_by(session, manager_id=ctx.user.id)
         same = next((c for c in mine if name_key(c.name) == name_key(name)), None)

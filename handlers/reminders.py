@@ -79,7 +79,7 @@ CONTENT_CHARS = 60  # the start of the reminder's text
 MAX_REMINDER_CHARS = 1900
 STALE = "这个按钮已失效,请重新发送 /reminders 或 /remind。"
 NOT_YOURS = "这不是您设置的提醒。"
-NO_CLASS = "您还没有培训班。请先用 /newclass 班级名称 创建培训班,再设置提醒。"
+NO_CLASS = "您还没有培训班。请先用 /newclass 培训班名称 创建培训班,再设置提醒。"
 
 
 def _data(action: str, reminder_id: int, extra: int | None = None) -> str:

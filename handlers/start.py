@@ -48,7 +48,7 @@ HELP_BY_ROLE = {
     ),
     Role.manager: (
         "\n\n👩‍🏫 <b>班主任</b>\n"
-        "• /newclass 班级名称 — 创建培训班,得到加入链接;/myclass 查看成员、移出学员\n"
+        "• /newclass 培训班名称 — 创建培训班,得到加入链接;/myclass 查看成员、移出学员\n"
         "• /remind 时间 内容 — 定时提醒,如 /remind 明天9点 提交研修日志\n"
         "• /reminders — 查看、取消提醒\n"
         "• /broadcast 内容 — 向全班群发通知(也可以把消息转发给我)\n"

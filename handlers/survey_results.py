@@ -85,7 +85,7 @@ def _visible_survey(ctx: Context, session: object, survey_id: int) -> tuple[Surv
     ):
         log.warning("refused survey %s results for user %s", survey_id, ctx.user.id)
         raise UserError(
-            f"没有编号为 {survey_id} 的问卷,或它不属于您的班级。发送 /results 查看列表。"
+            f"没有编号为 {survey_id} 的问卷,或它不属于您的培训班。发送 /results 查看列表。"
         )
     return survey, training_class
 

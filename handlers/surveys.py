@@ -115,7 +115,7 @@ def _manager_class(ctx: Context, session: object, class_id: int) -> TrainingClas
         training_class.manager_id != ctx.user.id and ctx.role is not Role.admin
     ):
         log.warning("refused survey class %s for user %s", class_id, ctx.user.id)
-        raise UserError("这个班级不存在或不归您管理。请重新发送 /survey。")
+        raise UserError("这个培训班不存在或不归您管理。请重新发送 /survey。")
     return training_class
 
 
@@ -288,7 +288,7 @@ def choose_class(ctx: Context, key: str, page: int = 0) -> list[Reply]:
     with ctx.services.session() as session:
         classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
         if not classes:
-            raise UserError("您还没有培训班。请先用 /newclass 班级名称 创建,并让学员加入。")
+            raise UserError("您还没有培训班。请先用 /newclass 培训班名称 创建,并让学员加入。")
         view = class_page(classes, page, lambda other: f"sm:1:cp:{key}:{other}")
         counts = {c.id: reachable_members(session, class_id=c.id) for c in view.shown}  # type: ignore[arg-type]
     labels = class_labels(classes, limit=CLASS_LABEL_CHARS)  # 「…培训班第3期」 kept
@@ -332,11 +332,11 @@ def choose_closing(ctx: Context, key: str, class_id: int) -> list[Reply]:
             Edit(
                 f"📋 <b>{escape(template.title)}</b>\n{_no_trainees_text(ctx, training_class)}",
                 keyboard(
-                    [Button("换一个班级", f"sm:1:t:{key}")],
+                    [Button("◀ 换一个培训班", f"sm:1:t:{key}")],
                     [Button("取消", "sm:1:x")],
                 ),
             ),
-            Notice("这个班级还没有学员"),
+            Notice("这个培训班还没有学员"),
         ]
     days = [Button(f"{d}天后截止", f"sm:1:d:{key}:{class_id}:{d}") for d in CLOSING_DAYS]
     return [

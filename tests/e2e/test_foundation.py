@@ -50,7 +50,7 @@ def test_admin_manager_and_trainees_on_a_real_bot(start_bot, fake_telegram):
 
     # The manager creates a class and gets its join link.
     tg.send_text(user_id=MANAGER, text="/newclass")
-    expect(tg, MANAGER, "请在命令后写上班级名称")
+    expect(tg, MANAGER, "请在命令后写上培训班名称")
     tg.send_text(user_id=MANAGER, text="/newclass 2026国培语文一班")
     created = expect(tg, MANAGER, "已创建培训班")
     link = re.search(r"https://t\.me/guopei_test_bot\?start=([A-Z0-9]{8})", created.text)

@@ -40,7 +40,7 @@ def test_empty_class_is_refused_with_the_join_link(env: SurveyEnv) -> None:
     assert "「语文班」还没有学员" in text and "没有发送" in text
     assert f"?start={code}" in text and f"/join {code}" in text and "/myclass" in text
     labels = [label for label, _ in buttons(chosen)]
-    assert "换一个班级" in labels and not any("截止" in label for label in labels)
+    assert "◀ 换一个培训班" in labels and not any("截止" in label for label in labels)
     # the typed closing time and a confirm button pressed anyway (an old or forged one)
     env.press(MANAGER, f"sm:1:w:course_feedback:{class_id}")
     assert "还没有学员" in first_text(env.text(MANAGER, "3天后"))
