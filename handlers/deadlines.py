@@ -34,7 +34,6 @@ from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
 from bot.db import crud
 from bot.db.models import Role, TrainingClass
 from handlers.class_names import class_labels
-from handlers.reminders import format_day, format_when
 from handlers.routing import (
     Context,
     Router,
@@ -45,6 +44,7 @@ from handlers.routing import (
 )
 from knowledge.models import clause_label
 from scheduler.deadlines import lead_days_left, reminder_run_at, schedule_deadline_reminder
+from scheduler.timeparse import format_day, format_when
 
 if TYPE_CHECKING:
     from knowledge import Deadline

@@ -20,11 +20,12 @@ going out otherwise), and only while the reminder is in the expected state)::
 without it mean the first page). Ids are read with `button_id`, pages with `button_number`.
     rm:1:td:<reminder>            a draft 「明天…」 written 00:00–04:59: today instead
 
-The list writes a time as 「12月7日(周一) 09:00」 (`format_when`, which surveys and /deadlines
-use too): a one-off reminder by that time alone, a 🔁 one by its rule and its next time. The
-notes the confirmation gave on how the time was read (「(未写具体时间,默认 09:00)」) are not
-repeated there. When the list spans several classes, each class is a heading over its
-reminders (on each page, in the order of their soonest; the numbers stay soonest first).
+The list writes a time as 「12月7日(周一) 09:00」 (scheduler/timeparse.py `format_when`, which
+surveys and /deadlines use too): a one-off reminder by that time alone, a 🔁 one by its rule and
+its next time. The notes the confirmation gave on how the time was read
+(「(未写具体时间,默认 09:00)」) are not repeated there. When the list spans several classes,
+each class is a heading over its reminders (on each page, in the order of their soonest; the
+numbers stay soonest first).
 
 「明天上午9点」 written at 00:30 keeps its calendar meaning (the next date, 32 h away): the
 confirmation says so in words (「注意:现在是凌晨,“明天”按日历算是 12月8日(周二)」) and offers
@@ -34,7 +35,7 @@ a button to move it to today, so a manager who meant "after I sleep" fixes it wi
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from html import escape
 
 from sqlmodel import Session
@@ -57,10 +58,10 @@ from handlers.routing import (
 from scheduler import service as scheduler_service
 from scheduler.timeparse import (
     EXAMPLES,
-    WEEKDAY_CN,
     TimeParseError,
     cron_next_runs,
     format_datetime,
+    format_when,
     parse_reminder,
     small_hours_tomorrow,
 )
@@ -89,26 +90,6 @@ def _data(action: str, reminder_id: int, extra: int | None = None) -> str:
 
 def _local(ctx: Context, moment: datetime) -> datetime:
     return moment.astimezone(ctx.services.settings.timezone)
-
-
-def format_day(day: date, today: date, *, relative: bool = True) -> str:
-    """「12月7日(周一)」: the year only when it is not `today`'s, and with `relative`
-    「今天 」/「明天 」 before it when it is one of those."""
-    year = f"{day.year}年" if day.year != today.year else ""
-    text = f"{year}{day.month}月{day.day}日(周{WEEKDAY_CN[day.weekday()]})"
-    if relative and day == today:
-        return f"今天 {text}"
-    if relative and day == today + timedelta(days=1):
-        return f"明天 {text}"
-    return text
-
-
-def format_when(moment: datetime, now: datetime, *, relative: bool = True) -> str:
-    """「12月11日(周五) 20:00」 in `now`'s time zone, the one way the bot writes a time in
-    reminders, surveys and deadlines (`format_day`; without `relative` for a text that is read
-    later, such as an invitation)."""
-    local = moment.astimezone(now.tzinfo)
-    return f"{format_day(local.date(), now.date(), relative=relative)} {local:%H:%M}"
 
 
 # ---------------------------------------------------------------- /remind

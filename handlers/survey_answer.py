@@ -40,8 +40,8 @@ from bot.db.survey_models import ResponseStatus
 from bot.limits import MAX_BUTTONS, MAX_MESSAGE_UNITS, visible_length
 from bot.services import Services
 from bot.surveys.templates import LIKERT5, choice_note, shown_text
-from handlers.reminders import format_when
 from handlers.routing import MAX_ROW_ID, Context, UserError, parse_number
+from scheduler.timeparse import format_when
 
 log = logging.getLogger("guopei.surveys")
 

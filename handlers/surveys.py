@@ -51,8 +51,8 @@ from bot.surveys.templates import (
 )
 from handlers import survey_answer
 from handlers.class_names import CLASSES_PER_PAGE, class_labels, class_page
-from handlers.reminders import format_when
 from handlers.routing import MAX_ROW_ID, Context, Router, UserError, page_of, parse_number
+from scheduler.timeparse import format_when
 
 log = logging.getLogger("guopei.surveys")
 

@@ -217,6 +217,26 @@ def format_datetime(dt: datetime) -> str:
     return f"{dt.year}年{dt.month}月{dt.day}日(周{WEEKDAY_CN[dt.weekday()]}) {dt:%H:%M}"
 
 
+def format_day(day: date, today: date, *, relative: bool = True) -> str:
+    """「12月7日(周一)」: the year only when it is not `today`'s, and with `relative`
+    「今天 」/「明天 」 before it when it is one of those."""
+    year = f"{day.year}年" if day.year != today.year else ""
+    text = f"{year}{day.month}月{day.day}日(周{WEEKDAY_CN[day.weekday()]})"
+    if relative and day == today:
+        return f"今天 {text}"
+    if relative and day == today + timedelta(days=1):
+        return f"明天 {text}"
+    return text
+
+
+def format_when(moment: datetime, now: datetime, *, relative: bool = True) -> str:
+    """「12月11日(周五) 20:00」 in `now`'s time zone, the one way the bot writes a time in
+    reminders, surveys and deadlines (`format_day`; without `relative` for a text that is read
+    later, such as an invitation)."""
+    local = moment.astimezone(now.tzinfo)
+    return f"{format_day(local.date(), now.date(), relative=relative)} {local:%H:%M}"
+
+
 def cron_next_runs(cron: dict[str, str], now: datetime, n: int) -> list[datetime]:
     trigger = CronTrigger(**cron, timezone=now.tzinfo)
     runs: list[datetime] = []

@@ -13,9 +13,9 @@ import pytest
 
 from bot.db import reminder_crud as rcrud
 from handlers.deadlines import REMINDER_DAYS, upcoming_first
-from handlers.reminders import format_day, format_when
 from knowledge.models import Deadline
 from scheduler.deadlines import lead_days_left
+from scheduler.timeparse import format_day, format_when
 from tests.questions.conftest import ADMIN, MANAGER, buttons_of, text_of
 from tests.scheduler.conftest import cn_date
 

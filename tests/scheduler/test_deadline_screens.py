@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from handlers.deadlines import split_expired
-from handlers.reminders import format_day, format_when
 from knowledge.models import Deadline
+from scheduler.timeparse import format_day, format_when
 from tests.questions.conftest import ADMIN, MANAGER, TRAINEE, Chat, button, buttons_of, text_of
 from tests.scheduler.conftest import cn_date
 

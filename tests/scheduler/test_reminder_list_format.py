@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.reminder_models import Reminder
-from handlers.reminders import format_when
+from scheduler.timeparse import format_when
 from tests.questions.conftest import MANAGER, Chat, button, buttons_of, text_of
 
 TZ = ZoneInfo("Asia/Shanghai")

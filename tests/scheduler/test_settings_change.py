@@ -26,9 +26,9 @@ from bot.db.reminder_models import Reminder, ReminderStatus
 from bot.services import Services
 from bot.settings import Settings
 from handlers import routing_table
-from handlers.reminders import format_when
 from scheduler import jobs
 from scheduler.service import SchedulerService
+from scheduler.timeparse import format_when
 from tests.events import command
 from tests.scheduler.test_broadcaster import MANAGER, FakeMessenger, make_class
 from tests.scheduler.test_service import wait_until

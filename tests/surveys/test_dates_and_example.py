@@ -17,9 +17,9 @@ import pytest
 from bot.db import survey_crud as scrud
 from bot.db.models import utcnow
 from bot.surveys.templates import BUILTIN_DIR, load_templates, parse_template
-from handlers.reminders import format_when
 from handlers.survey_results import nudge_text
 from handlers.surveys import templates_dir
+from scheduler.timeparse import format_when
 from tests.surveys.helpers import SurveyEnv, button_data, buttons, files, first_text, notice
 from tests.surveys.test_template_owners import upload
 
