@@ -25,7 +25,7 @@ router = Router("admin", roles={Role.admin})
 MAX_LISTED_MANAGERS = 30
 MAX_USER_ID = 2**53 - 1  # Telegram's user ids fit in 52 bits
 ASK_FOR_ID = (
-    "请写上对方的 Telegram 用户 ID(一串数字),例如:/{command} 123456789\n"
+    "请写上对方的 Telegram 用户 ID（一串数字），例如：/{command} 123456789\n"
     "对方向我发送 /start 后,可在 @userinfobot 查到自己的 ID。"
 )
 
@@ -46,7 +46,7 @@ def managers_list(session: Session) -> str:
     managers = crud.users_with_role(session, role=Role.manager)
     if not managers:
         return "目前还没有班主任。"
-    lines = [f"目前的班主任(共 {len(managers)} 位):"]
+    lines = [f"目前的班主任（共 {len(managers)} 位）："]
     lines += [
         f"• {escape(m.display_name)} <code>{m.id}</code>" for m in managers[:MAX_LISTED_MANAGERS]
     ]
@@ -65,7 +65,7 @@ async def add_manager(ctx: Context) -> list[Reply]:
         usage = ASK_FOR_ID.format(command="addmanager")
         return [Send(f"{usage}\n\n{listing}\n\n撤销请发送 /removemanager 用户ID。")]
     if user_id in ctx.services.settings.admin_ids:
-        return [Send(f"{user_id} 是管理员(ADMIN_IDS),已经可以使用班主任的全部命令。")]
+        return [Send(f"{user_id} 是管理员（ADMIN_IDS），已经可以使用班主任的全部命令。")]
     with ctx.services.session() as session:
         existing = session.get(User, user_id)
         already = existing is not None and existing.role == Role.manager
@@ -73,12 +73,12 @@ async def add_manager(ctx: Context) -> list[Reply]:
         assert user is not None
         who = escape(user.display_name) if user.first_name or user.username else str(user_id)
     if already:
-        return [Send(f"{who} 已经是班主任了,无需重复设置。")]
+        return [Send(f"{who} 已经是班主任了，无需重复设置。")]
     await refresh_menu(ctx.services, user_id, Role.manager)
     done = f"✅ 已将 {who} 设为班主任。对方再次发送 /start 即可看到班主任命令。"
     if existing is None:
         done += (
-            f"\n⚠️ ID {user_id} 还没有和我说过话,请确认没有写错;"
+            f"\n⚠️ ID {user_id} 还没有和我说过话，请确认没有写错；"
             f"写错了可以发送 /removemanager {user_id} 撤销。"
         )
     return [Send(done)]
@@ -93,10 +93,14 @@ async def remove_manager(ctx: Context) -> list[Reply]:
             usage = ASK_FOR_ID.format(command="removemanager")
             return [Send(f"{usage}\n\n{managers_list(session)}")]
         if user_id in ctx.services.settings.admin_ids:
-            raise UserError(f"{user_id} 是管理员(ADMIN_IDS),要撤销请从 .env 的 ADMIN_IDS 里删去。")
+            raise UserError(
+                f"{user_id} 是管理员（ADMIN_IDS），要撤销请从 .env 的 ADMIN_IDS 里删去。"
+            )
         user = session.get(User, user_id)
         if user is None or user.role != Role.manager:
-            raise UserError(f"{user_id} 不是班主任,无需撤销。发送 /removemanager 查看班主任名单。")
+            raise UserError(
+                f"{user_id} 不是班主任，无需撤销。发送 /removemanager 查看班主任名单。"
+            )
         who = escape(user.display_name)
         classes = crud.classes_managed_by(session, manager_id=user_id)
         reminders = rcrud.count_reminders_of_manager(session, manager_id=user_id)
@@ -107,12 +111,12 @@ async def remove_manager(ctx: Context) -> list[Reply]:
         names = "、".join(f"「{escape(c.name)}」" for c in classes[:5])
         more = f"等 {len(classes)} 个班" if len(classes) > 5 else ""
         done += (
-            f"\n对方管理的{names}{more}仍然保留,这些班学员「问班主任」的问题今后转给管理员;"
+            f"\n对方管理的{names}{more}仍然保留，这些班学员「问班主任」的问题今后转给管理员；"
             f"再次发送 /addmanager {user_id} 即可恢复管理。"
         )
     if reminders:
         done += (
             f"\n⏰ 对方设的 {reminders} 条提醒仍会按时发给学员。"
-            "如需停止,请发送 /reminders,点相应的「取消」按钮。"
+            "如需停止，请发送 /reminders，点相应的「取消」按钮。"
         )
     return [Send(done)]

@@ -37,7 +37,7 @@ def class_labels(classes: Iterable[TrainingClass], limit: int | None = None) -> 
         assert training_class.id is not None
         label = shown[training_class.id]
         if counts[name_key(label)] > 1:
-            code = f"(加入码 {training_class.join_code})"
+            code = f"（加入码 {training_class.join_code}）"
             name = training_class.name
             label = (name if limit is None else shorten(name, max(limit - len(code), 8))) + code
         labels[training_class.id] = label

@@ -38,18 +38,18 @@ async def new_class(ctx: Context) -> list[Reply]:
     """Create a class and answer with its join code and deep link."""
     name = " ".join(ctx.event.args.split())
     if not name:
-        raise UserError("请在命令后写上培训班名称,例如:/newclass 2026国培语文一班")
+        raise UserError("请在命令后写上培训班名称，例如：/newclass 2026国培语文一班")
     if len(name) > MAX_CLASS_NAME:
-        raise UserError(f"培训班名称太长({len(name)} 字),请控制在 {MAX_CLASS_NAME} 字以内。")
+        raise UserError(f"培训班名称太长（{len(name)} 字），请控制在 {MAX_CLASS_NAME} 字以内。")
     with ctx.services.session() as session:
         mine = crud.classes_managed_by(session, manager_id=ctx.user.id)
         same = next((c for c in mine if name_key(c.name) == name_key(name)), None)
         if same is not None:
             raise UserError(
                 f"您已经有一个叫「{escape(same.name)}」的培训班了"
-                f"(加入码 <code>{same.join_code}</code>)。"
-                "同名的班在设置提醒、群发时分不清,请换一个名字,例如:\n"
-                f"/newclass {escape(name)}2\n/newclass {escape(name)}(2026秋)\n"
+                f"（加入码 <code>{same.join_code}</code>）。"
+                "同名的班在设置提醒、群发时分不清,请换一个名字，例如：\n"
+                f"/newclass {escape(name)}2\n/newclass {escape(name)}（2026秋）\n"
                 "要找原来那个班的加入链接,请发送 /myclass。"
             )
         training_class = crud.create_class(session, name=name, manager_id=ctx.user.id)
@@ -57,9 +57,9 @@ async def new_class(ctx: Context) -> list[Reply]:
     return [
         Send(
             f"✅ 已创建培训班「{escape(name)}」\n"
-            f"加入码:<code>{training_class.join_code}</code>\n"
-            f"加入链接:{link}\n\n"
-            "把链接发给学员,点开即可加入;也可以让学员发送 "
+            f"加入码：<code>{training_class.join_code}</code>\n"
+            f"加入链接：{link}\n\n"
+            "把链接发给学员,点开即可加入；也可以让学员发送 "
             f"/join {training_class.join_code}"
         )
     ]
@@ -68,7 +68,7 @@ async def new_class(ctx: Context) -> list[Reply]:
 # ----- members: list and remove (the 👥 button of /myclass) ---------------------------------
 
 MEMBERS_PER_PAGE = 10
-STALE_MEMBERS = "这个按钮已失效,请重新发送 /myclass。"
+STALE_MEMBERS = "这个按钮已失效，请重新发送 /myclass。"
 
 
 @router.callback(MEMBERS_PREFIX)
@@ -97,7 +97,7 @@ async def on_members_button(ctx: Context) -> list[Reply]:
             sure = Button("确定移出", data=f"{MEMBERS_PREFIX}:1:ok:{class_id}:{number}")
             return [
                 Edit(
-                    f"确定把 {escape(name)} 移出「{escape(class_name)}」吗?"
+                    f"确定把 {escape(name)} 移出「{escape(class_name)}」吗？"
                     "移出后该学员不再收到这个班的通知、提醒和问卷。",
                     keyboard([sure, back]),
                 )
@@ -107,7 +107,7 @@ async def on_members_button(ctx: Context) -> list[Reply]:
     await deliver(
         ctx.services,
         number,
-        f"您已被班主任移出培训班「{escape(class_name)}」。如有疑问,请联系您的班主任。",
+        f"您已被班主任移出培训班「{escape(class_name)}」。如有疑问，请联系您的班主任。",
     )
     return [Edit(f"已把 {escape(name)} 移出。\n\n{text}", buttons)]
 
@@ -126,10 +126,10 @@ def _members_view(
         offset=page * MEMBERS_PER_PAGE,
         limit=MEMBERS_PER_PAGE,
     )
-    lines = [f"👥 <b>{escape(training_class.name)}</b> 的成员({total} 人)"]
+    lines = [f"👥 <b>{escape(training_class.name)}</b> 的成员（{total} 人）"]
     rows = []
     for number, (user, membership) in enumerate(members, start=page * MEMBERS_PER_PAGE + 1):
-        blocked = "(已屏蔽机器人)" if membership.blocked else ""
+        blocked = "（已屏蔽机器人）" if membership.blocked else ""
         lines.append(f"{number}. {escape(user.display_name)}{blocked}")
         rows.append(
             [

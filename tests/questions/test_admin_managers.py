@@ -26,7 +26,7 @@ def role_of(chat: Chat, user_id: int) -> str | None:
 
 async def test_removed_manager_loses_the_commands_but_not_the_class(chat: Chat) -> None:
     listing = text_of(await chat.say(ADMIN, "/removemanager"))
-    assert "目前的班主任(共 1 位)" in listing and f"王老师 <code>{MANAGER}</code>" in listing
+    assert "目前的班主任（共 1 位）" in listing and f"王老师 <code>{MANAGER}</code>" in listing
 
     done = text_of(await chat.say(ADMIN, f"/removemanager {MANAGER}"))
 
@@ -41,7 +41,7 @@ async def test_removed_manager_loses_the_commands_but_not_the_class(chat: Chat) 
 async def test_refusals_change_nothing(chat: Chat) -> None:
     for command, expected in (
         (f"/removemanager {TRAINEE}", "不是班主任"),
-        (f"/removemanager {ADMIN}", "是管理员(ADMIN_IDS)"),
+        (f"/removemanager {ADMIN}", "是管理员（ADMIN_IDS）"),
         ("/removemanager ①", "/removemanager 123456789"),
         ("/addmanager ①", "/addmanager 123456789"),
     ):
@@ -54,6 +54,6 @@ async def test_an_id_never_seen_is_added_with_a_warning(chat: Chat) -> None:
     added = text_of(await chat.say(ADMIN, "/addmanager 777000111"))
 
     assert "已将 777000111 设为班主任" in added
-    assert "还没有和我说过话,请确认没有写错" in added and "/removemanager 777000111" in added
+    assert "还没有和我说过话，请确认没有写错" in added and "/removemanager 777000111" in added
     known = text_of(await chat.say(ADMIN, f"/addmanager {TRAINEE}"))
     assert "已将 小李 设为班主任" in known and "没有和我说过话" not in known

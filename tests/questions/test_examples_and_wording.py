@@ -95,4 +95,4 @@ async def test_a_forged_class_id_in_myclass_gets_the_stale_toast(chat: Chat, for
 async def test_a_typed_user_id_out_of_range_is_refused(chat: Chat, typed: str) -> None:
     for command in ("addmanager", "removemanager"):
         refused = text_of(await chat.say(ADMIN, f"/{command} {typed}"))
-        assert refused.startswith("请写上对方的 Telegram 用户 ID(一串数字)"), refused
+        assert refused.startswith("请写上对方的 Telegram 用户 ID（一串数字）"), refused

@@ -50,7 +50,7 @@ async def test_a_manager_removes_a_member_after_a_confirmation(chat):
 
     done = await chat.press(MANAGER, button(asked, "确定移出"))
 
-    assert "已把 小李 移出" in text_of(done) and "(0 人)" in text_of(done)
+    assert "已把 小李 移出" in text_of(done) and "（0 人）" in text_of(done)
     with chat.services.session() as session:
         assert crud.classes_of_member(session, user_id=TRAINEE) == []
     assert "移出培训班" in chat.messenger.to(TRAINEE)[-1][0]

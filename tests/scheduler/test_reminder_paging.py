@@ -219,7 +219,7 @@ async def test_classes_alike_once_shortened_are_told_apart(chat: Chat) -> None:
             )
     text = text_of(await chat.say("/reminders"))
     for training_class in classes:
-        assert f"…第3期(加入码 {training_class.join_code})】" in text, text
+        assert f"…第3期（加入码 {training_class.join_code}）】" in text, text
     # Forged page or id numbers (① is a digit to Python, not to int()) are refused politely.
     for forged in ("rm:1:ls:①", "rm:1:cx:①:0", "rm:1:ls:", "rm:1:cx:1:x"):
         assert "已失效" in text_of(await chat.press(forged)), forged

@@ -54,7 +54,7 @@ async def test_same_name_twice_is_refused_with_suggestions(world) -> None:  # ty
     for again in ("/newclass 语文班", "/newclass  语文班 ", "/newclass 语文班"):
         refused = text_of(await conversation.handle(command(MANAGER, again)))
         assert "您已经有一个叫「语文班」的培训班了" in refused, again
-        assert "/newclass 语文班2" in refused and "/newclass 语文班(2026秋)" in refused
+        assert "/newclass 语文班2" in refused and "/newclass 语文班（2026秋）" in refused
         assert "/myclass" in refused
     assert names(services, MANAGER) == ["语文班"]
     # a different name, and the same name for another manager, are fine
@@ -70,7 +70,7 @@ async def test_pickers_tell_apart_classes_that_share_a_name(world) -> None:  # t
         first = crud.create_class(session, name="语文班", manager_id=MANAGER)
         second = crud.create_class(session, name="语文班", manager_id=MANAGER)
         crud.create_class(session, name="数学班", manager_id=MANAGER)
-    expected = {f"语文班(加入码 {first.join_code})", f"语文班(加入码 {second.join_code})"}
+    expected = {f"语文班（加入码 {first.join_code}）", f"语文班（加入码 {second.join_code}）"}
 
     remind = await conversation.handle(command(MANAGER, "/remind 明天9点 交研修日志"))
     assert "请选择要提醒的培训班" in text_of(remind)
