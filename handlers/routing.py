@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 Handler = Callable[["Context"], Awaitable[list[Reply]]]
 T = TypeVar("T")
 ENDED_INPUT = "已取消刚才等待您输入的内容。"
-EDITED_HINT = "修改后的消息我看不到,请把问题重新发一遍。"
+EDITED_HINT = "修改后的消息我看不到，请把问题重新发一遍。"
 
 
 class UserError(Exception):
@@ -98,7 +98,7 @@ class Page(Generic[T]):
         """「第 2/3 页,共 23 个班」 to put under the picker's question; "" on a single page."""
         if self.pages == 1:
             return ""
-        return f"\n<i>第 {self.page + 1}/{self.pages} 页,共 {self.total} {self.unit}</i>"
+        return f"\n<i>第 {self.page + 1}/{self.pages} 页，共 {self.total} {self.unit}</i>"
 
 
 def page_of(
@@ -356,7 +356,7 @@ async def private_only(ctx: Context) -> list[Reply]:
     the private chat (as /join in a group does)."""
     return [
         Send(
-            f"{PRIVATE_ONLY}请点下面的按钮打开私聊,再发送一次 /{ctx.event.command}。",
+            f"{PRIVATE_ONLY}请点下面的按钮打开私聊，再发送一次 /{ctx.event.command}。",
             keyboard([Button("👉 私聊", url=f"https://t.me/{ctx.services.bot_username}")]),
         )
     ]
@@ -381,8 +381,8 @@ def _allowed(route: Route | None, role: Role) -> Route | None:
 def _role_refusal(event: Event, roles: frozenset[Role]) -> str:
     what = f"/{event.command}" if event.kind is EventKind.command else "这个操作"
     if Role.manager in roles:
-        return f"抱歉,{_spaced(what)}只有班主任可以使用。如需开通班主任权限,请联系项目管理员。"
-    return f"抱歉,{_spaced(what)}只有管理员可以使用。"
+        return f"抱歉，{_spaced(what)}只有班主任可以使用。如需开通班主任权限，请联系项目管理员。"
+    return f"抱歉，{_spaced(what)}只有管理员可以使用。"
 
 
 def _spaced(what: str) -> str:

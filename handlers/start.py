@@ -22,47 +22,48 @@ router = Router("start")
 
 LEAVE_PREFIX = "mc"
 MEMBERS_PREFIX = "cm"  # a manager's members list, handled in handlers/classes.py
-STALE_LEAVE = "这个按钮已失效,请重新发送 /myclass。"
+STALE_LEAVE = "这个按钮已失效，请重新发送 /myclass。"
 # /myclass shows this many classes to a page; a button names a class in this many characters.
 MY_CLASSES_PER_PAGE = 8
 BUTTON_NAME_CHARS = 20
 
 GREETING = {
     Role.trainee: (
-        "您好,{name}!我是国培助手 🤖\n"
-        f"可以直接向我提问国培计划的政策,比如「{EXAMPLE}」,口语也可以:「{COLLOQUIAL_EXAMPLE}」"
+        "您好，{name}！我是国培助手 🤖\n"
+        f"可以直接向我提问国培计划的政策，比如「{EXAMPLE}」，口语也可以：「{COLLOQUIAL_EXAMPLE}」"
     ),
-    Role.manager: "您好,{name}!我是国培助手 🤖\n您可以创建培训班、发送提醒和满意度调查。",
-    Role.admin: "您好,{name}!您是国培助手的管理员。",
+    Role.manager: "您好，{name}！我是国培助手 🤖\n您可以创建培训班、发送提醒和满意度调查。",
+    Role.admin: "您好，{name}！您是国培助手的管理员。",
 }
 
 HELP_BY_ROLE = {
     Role.trainee: (
         "📖 <b>使用帮助</b>\n"
-        "• 直接发送问题,我会引用通知原文回答;在群里用 /ask 问题\n"
+        "• 直接发送问题，我会引用通知原文回答；在群里用 /ask 问题\n"
         "• /deadlines 查看通知里的截止时间\n"
         "• /join 加入码 — 加入培训班\n"
-        "• /myclass — 查看我的培训班,也可以退出\n"
+        "• /myclass — 查看我的培训班，也可以退出\n"
         "• /mysurveys — 待填写的问卷\n"
         "• /cancel — 取消正在进行的输入"
     ),
     Role.manager: (
         "\n\n👩‍🏫 <b>班主任</b>\n"
-        "• /newclass 培训班名称 — 创建培训班,得到加入链接;/myclass 查看成员、移出学员\n"
-        "• /remind 时间 内容 — 定时提醒,如 /remind 明天9点 提交研修日志\n"
+        "• /newclass 培训班名称 — 创建培训班，得到加入链接；/myclass 查看成员、移出学员\n"
+        "• /remind 时间 内容 — 定时提醒，如 /remind 明天9点 提交研修日志\n"
         "• /reminders — 查看、取消提醒\n"
-        "• /broadcast 内容 — 向全班群发通知(也可以把消息转发给我)\n"
-        "• /survey — 发起满意度调查;/results — 查看结果\n"
+        "• /broadcast 内容 — 向全班群发通知（也可以把消息转发给我）\n"
+        "• /survey — 发起满意度调查；/results — 查看结果\n"
         "• 发送 .yaml 问卷模板文件即可添加自定义问卷\n"
         "• /unanswered — 学员提出而我没能回答的问题\n"
         "• /curated — 查看、停用标准答案"
     ),
     Role.admin: (
         "\n\n🛠 <b>管理员</b>\n"
-        "• /addmanager 用户ID — 设为班主任(/removemanager 撤销)\n"
+        "• /addmanager 用户ID — 设为班主任（/removemanager 撤销）\n"
         "• /kbstats — 知识库统计\n"
-        "• 直接发送通知文件(txt/md/html/pdf/docx)即可加入知识库;同一份通知的新版本会问您是否替换\n"
-        "• /notices — 知识库里的通知,可删除"
+        "• 直接发送通知文件（txt/md/html/pdf/docx）即可加入知识库；"
+        "同一份通知的新版本会问您是否替换\n"
+        "• /notices — 知识库里的通知，可删除"
     ),
 }
 
@@ -115,7 +116,7 @@ async def cancel(ctx: Context) -> list[Reply]:
     """End the input the bot was waiting for (a command always ends it: this one says so). The
     input was asked for in the private chat, and only a command there ends it."""
     if ctx.ended_input is None:
-        return [Send("现在没有等待您输入的内容,无需取消。")]
+        return [Send("现在没有等待您输入的内容，无需取消。")]
     return []  # the conversation says what was ended, and how to go back to it
 
 
@@ -123,7 +124,7 @@ async def cancel(ctx: Context) -> list[Reply]:
 async def join(ctx: Context) -> list[Reply]:
     """Join a class with the code the class manager gave."""
     if not ctx.event.args.strip():
-        raise UserError("请在命令后写上班主任给您的加入码,例如:/join ABCD2345")
+        raise UserError("请在命令后写上班主任给您的加入码，例如：/join ABCD2345")
     return join_by_code(ctx, ctx.event.args)
 
 
@@ -135,13 +136,13 @@ def join_by_code(ctx: Context, code: str) -> list[Reply]:
         if training_class is None:
             raise UserError(
                 f"加入码「{escape(code.strip()[:16])}」不存在。请核对班主任发来的加入码"
-                "(8 位字母和数字),或直接点击班主任分享的链接。"
+                "（8 位字母和数字），或直接点击班主任分享的链接。"
             )
         if not ctx.event.is_private:
             link = class_link(ctx, training_class.join_code)
             return [
                 Send(
-                    f"请点下面的按钮,在与我的私聊里加入「{escape(training_class.name)}」:"
+                    f"请点下面的按钮，在与我的私聊里加入「{escape(training_class.name)}」："
                     "这样班主任的提醒、通知和问卷才能发到您手里。",
                     keyboard([Button("👉 私聊加入", url=link)]),
                 )
@@ -149,7 +150,7 @@ def join_by_code(ctx: Context, code: str) -> list[Reply]:
         _, created = crud.join_class(session, user_id=ctx.user.id, class_id=training_class.id)
     name = escape(training_class.name)
     if not created:
-        return [Send(f"您已经在「{name}」里了,无需重复加入。")]
+        return [Send(f"您已经在「{name}」里了，无需重复加入。")]
     return [
         Send(
             f"✅ 已加入培训班「{name}」。\n班主任的提醒、通知和问卷会通过我发给您。"
@@ -178,7 +179,7 @@ def my_classes_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
         counts = {c.id: crud.count_members(session, class_id=c.id) for c in managed}
     entries = [(True, c) for c in managed] + [(False, c) for c in joined]
     if not entries:
-        return "您还没有加入培训班。请点击班主任分享的链接,或发送 /join 加入码。", ()
+        return "您还没有加入培训班。请点击班主任分享的链接，或发送 /join 加入码。", ()
     pages = (len(entries) + MY_CLASSES_PER_PAGE - 1) // MY_CLASSES_PER_PAGE
     page = min(page, pages - 1)  # the list may have shrunk since the button was sent
     shown = entries[page * MY_CLASSES_PER_PAGE : (page + 1) * MY_CLASSES_PER_PAGE]
@@ -193,7 +194,7 @@ def my_classes_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
             continue
         link = class_link(ctx, c.join_code)
         lines.append(
-            f"• {escape(c.name)}({counts[c.id]} 人)加入码 <code>{c.join_code}</code>\n  {link}"
+            f"• {escape(c.name)}（{counts[c.id]} 人）加入码 <code>{c.join_code}</code>\n  {link}"
         )
         label = managed_labels[c.id]
         rows.append([Button(f"👥 「{label}」成员", data=f"{MEMBERS_PREFIX}:1:ls:{c.id}:0")])
@@ -204,12 +205,12 @@ def my_classes_view(ctx: Context, page: int) -> tuple[str, Keyboard]:
             continue
         line = escape(joined_label(c, managers, admin_ids))
         if current_manager(c, managers, admin_ids) is None:
-            line += " · 班主任:暂无(请联系管理员)"
+            line += " · 班主任：暂无（请联系管理员）"
         lines.append(f"• {line}")
         label = joined_labels[c.id]
         rows.append([Button(f"🚪 退出「{label}」", data=f"{LEAVE_PREFIX}:1:ask:{c.id}")])
     if pages > 1:
-        lines.append(f"<i>第 {page + 1}/{pages} 页,共 {len(entries)} 个班</i>")
+        lines.append(f"<i>第 {page + 1}/{pages} 页，共 {len(entries)} 个班</i>")
     paging = paging_buttons(page, pages, lambda other: f"{LEAVE_PREFIX}:1:pg:{other}")
     return "\n".join(lines), keyboard(*rows, paging)
 
@@ -241,7 +242,7 @@ async def on_leave_button(ctx: Context) -> list[Reply]:
     if len(parts) == 4 and parts[1:3] == ["1", "pg"]:
         return [Edit(*my_classes_view(ctx, button_number(parts[3], STALE_LEAVE)))]
     if len(parts) == 3 and parts[1:] == ["1", "keep"]:
-        return [Edit("好的,仍留在培训班里。")]
+        return [Edit("好的，仍留在培训班里。")]
     if len(parts) != 4 or parts[1] != "1" or parts[2] not in ("ask", "bye"):
         raise UserError(STALE_LEAVE)
     class_id = button_id(parts[3], STALE_LEAVE)
@@ -256,13 +257,13 @@ async def on_leave_button(ctx: Context) -> list[Reply]:
             ctx.services.settings.admin_ids,
         )
         name = escape(training_class.name)
-        by = f"(班主任 {escape(manager.display_name)})" if manager is not None else ""
+        by = f"（班主任 {escape(manager.display_name)}）" if manager is not None else ""
         if parts[2] == "bye":
             crud.leave_class(session, user_id=ctx.user.id, class_id=class_id)
-            return [Edit(f"已退出「{name}」{by}。要回来,请再点一次班主任分享的加入链接。")]
+            return [Edit(f"已退出「{name}」{by}。要回来，请再点一次班主任分享的加入链接。")]
     return [
         Edit(
-            f"确定退出「{name}」{by}吗?退出后不再收到这个班的通知、提醒和问卷。",
+            f"确定退出「{name}」{by}吗？退出后不再收到这个班的通知、提醒和问卷。",
             keyboard(
                 [
                     Button("🚪 确定退出", data=f"{LEAVE_PREFIX}:1:bye:{class_id}"),

@@ -50,7 +50,7 @@ def shown(call) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def the_last_class(tg, message_id: int, picker, question: str) -> str:  # type: ignore[no-untyped-def]
     """Page the picker (showing page 1) to its last page; the callback data of class 105."""
-    assert f"第 1/{PAGES} 页,共 {CLASSES} 个班" in picker.text, picker.text
+    assert f"第 1/{PAGES} 页，共 {CLASSES} 个班" in picker.text, picker.text
     buttons = shown(picker)
     assert "◀ 上一页" not in buttons
     for page in range(2, PAGES + 1):

@@ -11,7 +11,7 @@ from tests.e2e.test_webhook import webhook_env
 
 TRAINEE, OTHER = 1001, 1002
 GROUP = -100888
-HINT = "修改后的消息我看不到,请把问题重新发一遍。"
+HINT = "修改后的消息我看不到，请把问题重新发一遍。"
 TYPO, FIXED = "参训教师年龄有什么要球", "参训教师年龄有什么要求"
 
 

@@ -68,7 +68,7 @@ def test_admin_manager_and_trainees_on_a_real_bot(start_bot, fake_telegram):
     expect(tg, OTHER_TRAINEE, "无需重复加入")
 
     tg.send_text(user_id=MANAGER, text="/myclass")
-    expect(tg, MANAGER, "2026国培语文一班(2 人)")
+    expect(tg, MANAGER, "2026国培语文一班（2 人）")
     tg.send_text(user_id=TRAINEE, text="/myclass")
     expect(tg, TRAINEE, "我加入的培训班")
 

@@ -139,7 +139,7 @@ def test_the_bot_answers_only_its_commands_in_a_group(start_bot, fake_telegram):
         (ADMIN, "/kbstats"),
     ):
         refused = say(user, command, "请在与我的私聊中进行", chat=GROUP)
-        assert refused.text.endswith(f"请点下面的按钮打开私聊,再发送一次 {command}。")
+        assert refused.text.endswith(f"请点下面的按钮打开私聊，再发送一次 {command}。")
         assert refused.buttons == [("👉 私聊", f"https://t.me/{BOT}")]
     pointed = say(OTHER, f"/join@{BOT} {code}", "在与我的私聊里加入「语文一班」", chat=GROUP)
     assert pointed.buttons == [("👉 私聊加入", f"https://t.me/{BOT}?start={code}")]

@@ -1,7 +1,7 @@
 """问班主任 after /removemanager, end to end on both engines through the fake Bot API server
 (QA 6a, finding 3): the removed manager receives nothing, the admin receives the question with
 the reason, the trainee's pop-up says the class has no manager and the admin has it, the
-admin's answer reaches the trainee, and /myclass says 「班主任:暂无(请联系管理员)」."""
+admin's answer reaches the trainee, and /myclass says 「班主任：暂无（请联系管理员）」."""
 
 from __future__ import annotations
 
@@ -62,4 +62,4 @@ def test_a_removed_managers_trainee_is_answered_by_the_admin(start_bot, fake_tel
     assert "请以当地天气预报为准" in answer.text
 
     listing = say(TRAINEE, "/myclass", "我加入的培训班")
-    assert "书法班 · 班主任:暂无(请联系管理员)" in listing.text
+    assert "书法班 · 班主任：暂无（请联系管理员）" in listing.text

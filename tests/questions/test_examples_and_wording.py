@@ -70,9 +70,9 @@ async def test_start_in_a_group_shows_the_trainees_help_only(chat: Chat) -> None
 async def test_the_leave_confirmation_names_the_manager_outside_the_quotes(chat: Chat) -> None:
     listing = await chat.say(TRAINEE, "/myclass")
     asked = await chat.press(TRAINEE, button(listing, "退出"))
-    assert "确定退出「语文一班」(班主任 王老师)吗?退出后不再收到" in text_of(asked)
+    assert "确定退出「语文一班」（班主任 王老师）吗？退出后不再收到" in text_of(asked)
     done = await chat.press(TRAINEE, button(asked, "确定退出"))
-    assert "已退出「语文一班」(班主任 王老师)。" in text_of(done)
+    assert "已退出「语文一班」（班主任 王老师）。" in text_of(done)
 
 
 async def test_removing_a_member_says_the_trainee(chat: Chat) -> None:

@@ -116,7 +116,7 @@ async def test_adding_a_manager_twice_says_so(chat):
 
 async def test_a_refusal_reads_without_a_stray_space(chat):
     refused = await chat.say(TRAINEE, "/unanswered")
-    assert "抱歉,/unanswered 只有班主任可以使用" in text_of(refused)
+    assert "抱歉，/unanswered 只有班主任可以使用" in text_of(refused)
 
 
 async def test_a_double_tap_on_answer_asks_once(chat) -> None:  # type: ignore[no-untyped-def]

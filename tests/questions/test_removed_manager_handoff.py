@@ -66,7 +66,7 @@ async def test_a_removed_managers_class_hands_questions_to_the_admin(chat: Chat)
     assert any("请看天气预报" in text for text, _ in chat.messenger.to(TRAINEE))
     # /myclass says so, and the leave button still names the class.
     listing = text_of(await chat.say(TRAINEE, "/myclass"))
-    assert "语文一班 · 班主任:暂无(请联系管理员)" in listing and "王老师" not in listing
+    assert "语文一班 · 班主任：暂无（请联系管理员）" in listing and "王老师" not in listing
 
     # Made a manager again, they receive their trainees' questions again.
     await chat.say(ADMIN, f"/addmanager {MANAGER}")
@@ -94,7 +94,7 @@ async def test_a_trainee_of_two_classes_reaches_the_manager_and_the_admin(chat: 
     assert "学员提问</b> · 语文一班\n" in to_admin and "没有班主任" in to_admin
     listing = text_of(await chat.say(TRAINEE, "/myclass"))
     assert "数学二班 · 班主任 赵老师" in listing
-    assert "语文一班 · 班主任:暂无(请联系管理员)" in listing
+    assert "语文一班 · 班主任：暂无（请联系管理员）" in listing
 
 
 async def test_nobody_to_take_it_is_said_and_it_waits_for_the_admin(chat: Chat) -> None:

@@ -76,7 +76,7 @@ async def test_the_23rd_class_is_picked_on_the_last_page(chat, command: str) -> 
     class_ids = add_classes(chat, CLASSES)
     replies = await open_picker(chat, command)
     fits(replies)
-    assert f"第 1/{PAGES} 页,共 {CLASSES} 个班" in text_of(replies)
+    assert f"第 1/{PAGES} 页，共 {CLASSES} 个班" in text_of(replies)
     assert [b.text for b in buttons_of(replies) if "页" in b.text] == ["下一页 ▶"]
     assert len(picked(replies)) == CLASSES_PER_PAGE
     assert picked(replies)[0].startswith("语文一班")

@@ -167,7 +167,7 @@ async def test_a_private_only_command_in_a_group_opens_the_private_chat(
     assert isinstance(reply, Send)
     word = name.split()[0]
     assert reply.text == (
-        f"这个操作请在与我的私聊中进行。请点下面的按钮打开私聊,再发送一次 /{word}。"
+        f"这个操作请在与我的私聊中进行。请点下面的按钮打开私聊，再发送一次 /{word}。"
     )
     ((button,),) = reply.buttons
     assert button.text == "👉 私聊" and button.url == f"https://t.me/{services.bot_username}"

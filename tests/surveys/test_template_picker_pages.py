@@ -73,7 +73,7 @@ def test_the_last_of_40_templates_is_picked_on_the_last_page_and_sent(env: Surve
     class_id = env.new_class(MANAGER, TRAINEES)
     replies = env.command(MANAGER, "/survey")
     fits(replies)
-    assert f"第 1/{PAGES} 页,共 {TOTAL} 个模板" in first_text(replies)
+    assert f"第 1/{PAGES} 页，共 {TOTAL} 个模板" in first_text(replies)
     assert len(titles(replies)) == TEMPLATES_PER_PAGE
     own = [f"我的模板{n:02}" for n in range(1, OWN + 1)]
     assert titles(replies)[: len(BUILTIN) + OWN] == BUILTIN + own

@@ -93,7 +93,7 @@ async def test_myclass_pages_many_long_named_classes_with_buttons_told_apart(wor
 
     first = await conversation.handle(command(MANAGER, "/myclass"))
 
-    assert "第 1/2 页,共 12 个班" in text_of(first)
+    assert "第 1/2 页，共 12 个班" in text_of(first)
     members = [label for label in labels_of(first) if label.startswith("👥")]
     assert len(members) == 8 and len(set(members)) == 8
     assert members[0].endswith("第1期」成员") and members[7].endswith("第8期」成员")

@@ -1,5 +1,5 @@
 """/start greets a manager whose Telegram name already ends with 老师 or 班主任 by that name
-(「您好,张老师!」, not 「张老师班主任」), and everyone else as before: through the conversation
+(「您好，张老师！」, not 「张老师班主任」), and everyone else as before: through the conversation
 core on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -44,10 +44,10 @@ async def greeting(conversation: Conversation, user: int, first_name: str) -> st
 @pytest.mark.parametrize(
     ("first_name", "expected"),
     [
-        ("张老师", "您好,张老师!我是国培助手 🤖"),
-        ("李班主任", "您好,李班主任!我是国培助手 🤖"),
-        ("王芳", "您好,王芳班主任!我是国培助手 🤖"),
-        ("", "您好,班主任!我是国培助手 🤖"),
+        ("张老师", "您好，张老师！我是国培助手 🤖"),
+        ("李班主任", "您好，李班主任！我是国培助手 🤖"),
+        ("王芳", "您好，王芳班主任！我是国培助手 🤖"),
+        ("", "您好，班主任！我是国培助手 🤖"),
     ],
 )
 async def test_a_manager_is_greeted_without_a_doubled_title(
@@ -59,9 +59,9 @@ async def test_a_manager_is_greeted_without_a_doubled_title(
 @pytest.mark.parametrize(
     ("first_name", "expected"),
     [
-        ("张老师", "您好,张老师!我是国培助手 🤖"),
-        ("王芳", "您好,王芳!我是国培助手 🤖"),
-        ("", "您好,老师!我是国培助手 🤖"),
+        ("张老师", "您好，张老师！我是国培助手 🤖"),
+        ("王芳", "您好，王芳！我是国培助手 🤖"),
+        ("", "您好，老师！我是国培助手 🤖"),
     ],
 )
 async def test_a_trainee_is_greeted_by_their_name_alone(
