@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
+from operator import add
 
 import numpy as np
 
@@ -78,6 +80,14 @@ TIME_LIMIT = re.compile(
 )
 # Passages inherit this share of their notice's title match (the notice is the context).
 DOCUMENT_PRIOR = 0.3
+# A question and a notice may cut the same text into different words (承担单位 / 承担|培训任务
+# |的单位); their characters still meet. A candidate's score grows with the share of the
+# question's character pairs its text holds, each pair weighted by its rarity among the
+# passages (pairs holding a function character such as 的 or 吗 left out). Over the fifteen
+# sets: 1,126 → 1,144 right (+24 −6), the same on 2 to 4; unweighted pairs gained half.
+CHARACTER_PAIR_BOOST = 2.0
+# Rarity is estimated on at most this many passages, so a large index still loads in seconds.
+PAIR_SAMPLE = 20_000
 METADATA_DAMPING = 0.5
 CANDIDATE_SLACK = 10
 # Lucene's old "coord": a candidate's score is scaled by the share of the question (by word
@@ -207,6 +217,32 @@ def spellable_words(index: BM25Index, analyzer: Analyzer) -> dict[str, int]:
     return frequencies
 
 
+def character_pairs(text: str) -> set[str]:
+    """Neighbouring Chinese characters of the text, neither of them a function character."""
+    return {pair for pair in set(map(add, text, text[1:])) if _is_content_pair(pair)}
+
+
+def _is_content_pair(pair: str) -> bool:
+    return all(CJK.match(char) and char not in FUNCTION_CHARS for char in pair)
+
+
+def pair_sample(texts: list[str]) -> list[str]:
+    """At most about PAIR_SAMPLE of the texts, evenly spread, to estimate pair rarity on."""
+    return texts[:: max(1, len(texts) // PAIR_SAMPLE)]
+
+
+def character_pair_weights(sample: list[str]) -> dict[str, float]:
+    """Each character pair of the texts, weighted by its rarity: log(1 + N / (1 + df))."""
+    frequencies: Counter[str] = Counter()
+    for text in sample:
+        frequencies.update(set(map(add, text, text[1:])))
+    return {
+        pair: math.log(1 + len(sample) / (1 + frequency))
+        for pair, frequency in frequencies.items()
+        if _is_content_pair(pair)
+    }
+
+
 def phrase_text(passages: list[Passage]) -> str:
     """The notices' distinct sentences, where typo repair looks a phrase up; empty (no
     such repair) past CONTEXT_REPAIR_MAX_CHARS, as each lookup scans it all."""
@@ -262,6 +298,10 @@ class Ranker:
         self._meta_of_passage = np.array(
             [meta_ids.get(p.doc_id, i) for i, p in enumerate(passages)], dtype=np.int64
         )
+        sample = pair_sample(self._contexts)
+        self._pair_weights = character_pair_weights(sample)
+        # A pair no passage holds weighs the most (df 0).
+        self._unknown_pair_weight = math.log(1 + len(sample))
         doc_years = {d.doc_id: frozenset(YEAR.findall(d.title + " " + d.date)) for d in documents}
         self._doc_years = [doc_years.get(p.doc_id, frozenset()) for p in passages]
         self._known_years = notice_years(
@@ -419,6 +459,7 @@ class Ranker:
         answer_types = [answer for asked_for, answer in ANSWER_TYPES if asked_for.search(question)]
         years = set(YEAR.findall(question))
         part = _part_label(question)
+        pairs = self._question_pairs(question)
         candidates = []
         for passage_id, score in zip(ranked.ids.tolist(), rescored.tolist(), strict=True):
             if years and years & self._doc_years[passage_id]:
@@ -436,6 +477,8 @@ class Ranker:
             if COORD_POWER:
                 share = self._coord_share(words, passage_id, wants_time) / total
                 score *= share**COORD_POWER
+            if pairs:
+                score *= 1 + CHARACTER_PAIR_BOOST * self._pair_share(pairs, passage_id)
             candidates.append((score, passage_id))
         candidates.sort(key=lambda item: -item[0])
         if not candidates:
@@ -491,6 +534,19 @@ class Ranker:
                 contribution = contribution * damping
             totals += contribution * boost
         return totals
+
+    def _question_pairs(self, question: str) -> dict[str, float]:
+        """The question's character pairs and their weights (see CHARACTER_PAIR_BOOST)."""
+        return {
+            pair: self._pair_weights.get(pair, self._unknown_pair_weight)
+            for pair in character_pairs(question)
+        }
+
+    def _pair_share(self, pairs: dict[str, float], passage_id: int) -> float:
+        """The share of the question's character pairs (by weight) the passage's text holds."""
+        context = self._contexts[passage_id]
+        held = sum(weight for pair, weight in pairs.items() if pair in context)
+        return held / sum(pairs.values())
 
     def _hit_coverage(self, words: list[QueryWord], passage_id: int) -> float:
         """The weight of the question words the passage holds, a word found only in its

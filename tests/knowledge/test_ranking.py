@@ -189,3 +189,27 @@ def test_a_numbered_part_is_the_clause_of_that_number(
     kb: KnowledgeBase, question: str, clause: str
 ) -> None:
     assert kb.ask(question).hits[0].clause == clause
+
+
+def test_character_pairs_leave_out_function_characters() -> None:
+    pairs = ranking.character_pairs("承担单位是随便找的吗")
+    assert pairs == {"承担", "担单", "单位", "随便", "便找"}
+    weights = ranking.character_pair_weights(["培训机构资质", "培训学分", "培训经费"])
+    assert weights["资质"] > weights["培训"]
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("实施全国中小学教师培训计划是哪两个部门决定的", "教育部、财政部决定"),
+        ("培训机构资质要求有哪些", "严格培训机构资质"),
+        ("国培有没有讲国家安全教育的课", "国家安全教育"),
+    ],
+)
+def test_character_pairs_meet_where_the_words_are_cut_differently(
+    kb: KnowledgeBase, question: str, phrase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert phrase in kb.ask(question).hits[0].text
+
+    monkeypatch.setattr(ranking, "CHARACTER_PAIR_BOOST", 0.0)
+    assert phrase not in kb.ask(question).hits[0].text
