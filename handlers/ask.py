@@ -69,19 +69,19 @@ MAX_QUESTION_CHARS = 1000
 MEANINGFUL = re.compile(r"[\u3400-\u9fffA-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 CURATED_MARK = "ask.curated_loaded_for"
 
-STALE = "这个按钮已失效,请重新提问。"
-NOT_YOURS = "这是别人提的问题,只有提问的人可以操作这些按钮。"
+STALE = "这个按钮已失效，请重新提问。"
+NOT_YOURS = "这是别人提的问题，只有提问的人可以操作这些按钮。"
 # The questions the bot itself offers as examples: each gets a confident answer from a national
 # notice that holds for every class (tests/questions/test_example_questions.py asks them); the
 # last one shows that everyday words work too.
-EXAMPLE_QUESTIONS = ("教师培训学分怎么审核认定?", "国培计划包括哪些内容?", "学分有啥用?")
+EXAMPLE_QUESTIONS = ("教师培训学分怎么审核认定？", "国培计划包括哪些内容？", "学分有啥用？")
 EXAMPLE, OTHER_EXAMPLE, COLLOQUIAL_EXAMPLE = EXAMPLE_QUESTIONS
-EMPTY = f"请写下您的问题,例如:{EXAMPLE}"
-NO_TEXT = f"没有看到文字内容。请用文字描述您的问题,例如:{OTHER_EXAMPLE}"
-BINARY = "消息里有无法识别的字符(像是文件内容或乱码)。请直接用文字输入您的问题。"
-TOO_LONG = "问题太长了({length} 字)。请用一两句话({limit} 字以内)说明您想问什么。"
-ASK_USAGE = f"请在 /ask 后面写上问题,例如:/ask {EXAMPLE.rstrip('?')}"
-UNAVAILABLE = "抱歉,知识库暂时不可用,我现在无法查询通知。"
+EMPTY = f"请写下您的问题，例如：{EXAMPLE}"
+NO_TEXT = f"没有看到文字内容。请用文字描述您的问题，例如：{OTHER_EXAMPLE}"
+BINARY = "消息里有无法识别的字符（像是文件内容或乱码）。请直接用文字输入您的问题。"
+TOO_LONG = "问题太长了（{length} 字）。请用一两句话（{limit} 字以内）说明您想问什么。"
+ASK_USAGE = f"请在 /ask 后面写上问题，例如：/ask {EXAMPLE.rstrip('？')}"
+UNAVAILABLE = "抱歉，知识库暂时不可用，我现在无法查询通知。"
 SMALL_TALK = {
     **dict.fromkeys(("你好", "您好", "hi", "hello", "在吗", "在不在", "老师好"), "greeting"),
     **dict.fromkeys(("谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "thanks", "thankyou"), "thanks"),
@@ -92,18 +92,18 @@ SMALL_TALK = {
     ),
 }
 NO_TOPIC_REPLY = (
-    f"请写出您想问的具体内容,例如「{EXAMPLE}」。如果是想点按钮,请直接点消息下方的按钮。"
+    f"请写出您想问的具体内容，例如「{EXAMPLE}」。如果是想点按钮，请直接点消息下方的按钮。"
 )
 SMALL_TALK_REPLY = {
     "greeting": (
-        f"您好!有国培计划的政策问题可以直接问我,例如「{OTHER_EXAMPLE}」,"
-        f"口语也可以:「{COLLOQUIAL_EXAMPLE}」"
+        f"您好！有国培计划的政策问题可以直接问我，例如「{OTHER_EXAMPLE}」，"
+        f"口语也可以：「{COLLOQUIAL_EXAMPLE}」"
     ),
-    "thanks": "不客气!还有问题随时问我 😊",
+    "thanks": "不客气！还有问题随时问我 😊",
     "ack": "好的。还有问题随时问我。",
     "who": (
-        "我是国培助手:回答国培计划的政策问题(引用通知原文,注明出处),"
-        f"转发班主任的提醒、通知和问卷。直接输入问题即可,例如「{EXAMPLE}」;"
+        "我是国培助手：回答国培计划的政策问题（引用通知原文，注明出处），"
+        f"转发班主任的提醒、通知和问卷。直接输入问题即可，例如「{EXAMPLE}」；"
         "发送 /help 查看全部功能。"
     ),
 }
@@ -112,8 +112,8 @@ SMALL_TALK_REPLY = {
 TITLES = ("老师", "老師", "班主任", "教授")
 AUTHOR_CHARS = 20  # a curated answer's author in its heading
 NO_CLASS_HINT = (
-    "您还没有加入培训班,所以暂时无法转给班主任。"
-    "请点击班主任分享的加入链接,或发送 /join 加入码;也可以直接联系您的班主任。"
+    "您还没有加入培训班，所以暂时无法转给班主任。"
+    "请点击班主任分享的加入链接，或发送 /join 加入码；也可以直接联系您的班主任。"
 )
 
 
@@ -276,8 +276,8 @@ def citation(hit: Hit) -> str:
 
 
 UNSURE_NOTE = (
-    "<i>没有十足把握:下面这几条和您的问题相关,但不一定正好回答它。"
-    "点「更多」看每条全文;都不对的话点「问班主任」。</i>"
+    "<i>没有十足把握：下面这几条和您的问题相关，但不一定正好回答它。"
+    "点「更多」看每条全文；都不对的话点「问班主任」。</i>"
 )
 # An unsure answer lists this many hits at once (the right clause is among the first three
 # about five times in six when the first one is not it).
@@ -344,9 +344,9 @@ def answer_view(
     if page.hit_number is not None and hits > 1:
         text += f"\n\n<i>第 {page.hit_number}/{hits} 条</i>"
     elif page.curated and index < len(pages) - 1:
-        text += f"\n\n<i>通知里还有 {hits} 条相关条款,点「更多 ▶」查看</i>"
+        text += f"\n\n<i>通知里还有 {hits} 条相关条款，点「更多 ▶」查看</i>"
     elif page.hit_number is None and index < len(pages) - 1:
-        text += f"\n\n<i>共 {hits} 条相关条款,点「更多 ▶」逐条看全文</i>"
+        text += f"\n\n<i>共 {hits} 条相关条款，点「更多 ▶」逐条看全文</i>"
     if handed:
         text += f"\n\n{handed}"
     paging = []
@@ -373,13 +373,13 @@ def declined_text(question: str, reason: str | None) -> str:
     if reason == "no_figure":
         return (
             f"🤔 我收录的国培通知里没有写明「{escape(question[:80])}」问的这个数额"
-            "(金额、天数或学时)。这类标准通常由各省或培训机构另行规定,"
-            "为避免答非所问,没有给出不相关的条款。"
+            "（金额、天数或学时）。这类标准通常由各省或培训机构另行规定，"
+            "为避免答非所问，没有给出不相关的条款。"
         )
     return (
-        f"🤔 抱歉,我收录的国培通知里没有找到能回答「{escape(question[:80])}」的条款,"
-        "为避免答非所问,没有给出不相关的条款。\n"
-        "可以换个说法再问,写出关键词会更准(例如「经费」「学分」「送教下乡」「参训条件」)。"
+        f"🤔 抱歉，我收录的国培通知里没有找到能回答「{escape(question[:80])}」的条款，"
+        "为避免答非所问，没有给出不相关的条款。\n"
+        "可以换个说法再问，写出关键词会更准（例如「经费」「学分」「送教下乡」「参训条件」）。"
     )
 
 
@@ -391,7 +391,7 @@ def declined_view(ctx: Context, question_id: int, question: str, reason: str | N
     if not has_class:
         return Send(f"{text}\n\n{NO_CLASS_HINT}")
     return Send(
-        f"{text}\n\n也可以把问题转给班主任,回复会发到与我的私聊里。",
+        f"{text}\n\n也可以把问题转给班主任，回复会发到与我的私聊里。",
         keyboard([Button("🙋 问班主任", data=callback("ho", question_id, 0))]),
     )
 
@@ -442,7 +442,7 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
     return [Send(text, buttons)]
 
 
-@router.command("ask", "提问(群里也可用)")
+@router.command("ask", "提问（群里也可用）")
 async def ask_command(ctx: Context) -> list[Reply]:
     """Answer `/ask QUESTION` in any chat."""
     if not ctx.event.args.strip():
@@ -536,8 +536,8 @@ def rate(ctx: Context, entry: QuestionLog, feedback: str) -> list[Reply]:
     if feedback == "up":
         return [Notice("谢谢反馈 👍")]
     if entry.handed_off_at is not None:
-        return [Notice("已记录 👎 谢谢!这个问题已经转给班主任,回复会发到与我的私聊里。")]
-    return [Notice("已记录 👎 谢谢!需要人工解答可以点「问班主任」。", alert=True)]
+        return [Notice("已记录 👎 谢谢！这个问题已经转给班主任，回复会发到与我的私聊里。")]
+    return [Notice("已记录 👎 谢谢！需要人工解答可以点「问班主任」。", alert=True)]
 
 
 # ----- 问班主任 --------------------------------------------------------------------------------
@@ -563,7 +563,7 @@ def handoff_line(ctx: Context, entry: QuestionLog) -> str | None:
     zone = ctx.services.settings.timezone
     when = handoff_time(entry.handed_off_at, zone, utcnow().astimezone(zone))
     where = "这里" if entry.chat_id == entry.user_id else "与我的私聊里"
-    return f"✅ 已于 {when} 转给{escape(who)},回复会发到{where}。"
+    return f"✅ 已于 {when} 转给{escape(who)}，回复会发到{where}。"
 
 
 def handoff_time(at: datetime, zone: tzinfo, now: datetime) -> str:
@@ -594,7 +594,7 @@ async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Repl
     assert entry.id is not None
     if entry.handed_off_at is not None:
         refreshed = handed_view(ctx, entry, page)
-        already = "这个问题已经转给班主任了,回复会发到与我的私聊里。"
+        already = "这个问题已经转给班主任了，回复会发到与我的私聊里。"
         if refreshed is None:
             return [Notice(already, alert=True)]
         return [refreshed, Notice(already)]
@@ -619,15 +619,15 @@ async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Repl
         class_names = "、".join(escape(item.class_name) for item in items)
         text = (
             f"🙋 <b>学员提问</b> · {class_names}\n"
-            f"{escape(ctx.user.display_name)}:{escape(entry.question)}\n\n"
-            f"<i>{status}。请点「回答」,您的回复会直接发给这位学员。</i>"
+            f"{escape(ctx.user.display_name)}：{escape(entry.question)}\n\n"
+            f"<i>{status}。请点「回答」，您的回复会直接发给这位学员。</i>"
         )
         unmanaged = [item for item in items if not item.current]
         if unmanaged:
             which = "这个培训班" if len(items) == 1 else "这些培训班"
             if len(unmanaged) < len(items):  # an admin who also runs one of the classes
                 which = "、".join(f"「{escape(item.class_name)}」" for item in unmanaged)
-            text += f"\n<i>{which}目前没有班主任(原班主任已被撤销),所以转给了管理员。</i>"
+            text += f"\n<i>{which}目前没有班主任（原班主任已被撤销），所以转给了管理员。</i>"
         failure = await deliver(ctx.services, recipient, text, keyboard([answer_button(entry.id)]))
         deliveries.append((recipient, items[0].class_id, failure is None))
     # Recorded even when it reached nobody: the question then waits in the admins' /unanswered.
@@ -660,10 +660,10 @@ def handoff_status(entry: QuestionLog) -> str:
     elif entry.feedback == "down":
         status = "学员认为我给的条款没有解答问题"
     else:
-        status = "学员看了我给的条款,仍希望由班主任解答"
+        status = "学员看了我给的条款，仍希望由班主任解答"
     if entry.answered and entry.top_title:
         clause = f" {clause_label(entry.top_clause)}" if entry.top_clause else ""
-        status += f"(我给的是《{escape(entry.top_title)}》{escape(clause)})"
+        status += f"（我给的是《{escape(entry.top_title)}》{escape(clause)}）"
     return status
 
 
@@ -683,9 +683,9 @@ def handoff_outcome(
     has no manager any more (`orphaned`) or nobody could take it."""
     if not orphaned:
         if managers_reached:
-            return "✅ 已转给班主任,回复会发到与我的私聊里。"
+            return "✅ 已转给班主任，回复会发到与我的私聊里。"
         return (
-            "暂时联系不上班主任(对方可能还没有和我对话)。问题已记下,班主任可在 "
+            "暂时联系不上班主任（对方可能还没有和我对话）。问题已记下，班主任可在 "
             "/unanswered 里看到。"
         )
     if len(orphaned) == 1:
@@ -693,16 +693,16 @@ def handoff_outcome(
     else:
         without = f"您所在的 {len(orphaned)} 个培训班目前没有班主任"
     if managers_reached and admins_reached:
-        return f"✅ 已转给班主任;{without},也已转给管理员。回复会发到与我的私聊里。"
+        return f"✅ 已转给班主任；{without}，也已转给管理员。回复会发到与我的私聊里。"
     if admins_reached:
-        return f"✅ {without},问题已转给管理员,回复会发到与我的私聊里。"
+        return f"✅ {without}，问题已转给管理员，回复会发到与我的私聊里。"
     if managers_reached:
-        return f"✅ 已转给其他培训班的班主任({without}),回复会发到与我的私聊里。"
+        return f"✅ 已转给其他培训班的班主任（{without}），回复会发到与我的私聊里。"
     if has_managers or admins_tried:
         return (
-            f"{without},其他能接手的人暂时也联系不上。问题已记下,管理员可在 /unanswered 里看到。"
+            f"{without}，其他能接手的人暂时也联系不上。问题已记下，管理员可在 /unanswered 里看到。"
         )
     return (
-        f"抱歉,{without},暂时没有人能接手这个问题。问题已记下,管理员可在 /unanswered 里"
-        "看到;您也可以直接联系培训项目的负责人。"
+        f"抱歉，{without}，暂时没有人能接手这个问题。问题已记下，管理员可在 /unanswered 里"
+        "看到；您也可以直接联系培训项目的负责人。"
     )

@@ -83,7 +83,7 @@ def test_questions_handoff_curated_and_upload(start_bot, fake_telegram):
         method="editMessageText", chat_id=TRAINEE, text_contains="转给班主任", after=mark
     )
     assert traced.params["message_id"] == declined.message_id
-    assert re.search(r"✅ 已于 \d\d:\d\d 转给班主任 张老师,回复会发到这里。$", traced.text)
+    assert re.search(r"✅ 已于 \d\d:\d\d 转给班主任 张老师，回复会发到这里。$", traced.text)
     shown = tg.messages_in_chat(TRAINEE)[declined.message_id]
     assert "转给班主任 张老师" in shown["text"] and "reply_markup" not in shown
     assert "<b>学员提问</b> · 书法班\n" in handed.text

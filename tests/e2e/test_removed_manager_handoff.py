@@ -45,8 +45,8 @@ def test_a_removed_managers_trainee_is_answered_by_the_admin(start_bot, fake_tel
     )
     told = tg.wait_for(method="answerCallbackQuery", after=mark)
 
-    assert "这个培训班目前没有班主任(原班主任已被撤销),所以转给了管理员" in handed.text
-    assert "「书法班」目前没有班主任,问题已转给管理员" in told.text
+    assert "这个培训班目前没有班主任（原班主任已被撤销），所以转给了管理员" in handed.text
+    assert "「书法班」目前没有班主任，问题已转给管理员" in told.text
     # The pop-up comes after every delivery was tried: the removed manager got nothing.
     assert tg.calls(method="sendMessage", chat_id=MANAGER, after=mark) == []
 

@@ -102,7 +102,8 @@ async def test_decline_handoff_manager_answer_and_curated(chat):
     assert OUT_OF_SCOPE in text_of(listing)
 
     traced, notice = await chat.press(TRAINEE, handoff)
-    assert isinstance(traced, Edit) and f"转给班主任 用户{MANAGER},回复会发到这里。" in traced.text
+    assert isinstance(traced, Edit)
+    assert f"转给班主任 用户{MANAGER}，回复会发到这里。" in traced.text
     assert isinstance(notice, Notice) and "已转给班主任" in notice.text
     (to_manager,) = chat.messenger.to(MANAGER)
     assert OUT_OF_SCOPE in to_manager[0]
@@ -209,7 +210,7 @@ async def test_deadline_reminder_button_calls_the_scheduler(chat, monkeypatch):
 
     monkeypatch.setattr(deadlines, "schedule_deadline_reminder", schedule_deadline_reminder)
     listing = await chat.say(TRAINEE, "/deadlines")
-    assert "2027年3月15日(周一)" in text_of(listing) and "设为提醒" not in str(listing)
+    assert "2027年3月15日（周一）" in text_of(listing) and "设为提醒" not in str(listing)
     listing = await chat.say(MANAGER, "/deadlines")
     set_data = button(listing, "设为提醒")  # the notices' other dates are past
     assert set_data.startswith("dl:1:rm:")

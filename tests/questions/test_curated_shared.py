@@ -126,7 +126,7 @@ async def test_clauses_after_a_curated_answer_are_the_notices_own(chat: Chat) ->
     text = text_of(await chat.say(TRAINEE, question))
 
     assert text.startswith("📌 <b>陈刚老师的解答</b>\n不少于80学时。")
-    assert "\n\n<i>通知里还有 " in text and " 条相关条款,点「更多 ▶」查看</i>" in text
+    assert "\n\n<i>通知里还有 " in text and " 条相关条款，点「更多 ▶」查看</i>" in text
     assert "逐条看全文" not in text
 
 

@@ -16,7 +16,7 @@ from handlers.ask import COLLOQUIAL_EXAMPLE, EXAMPLE, EXAMPLE_QUESTIONS
 from tests.questions.conftest import ADMIN, MANAGER, TRAINEE, Chat, button, open_chat, text_of
 
 OLD_EXAMPLES = ("年龄有什么要求", "培训经费怎么管理")
-FAIR = "为避免答非所问,没有给出不相关的条款"
+FAIR = "为避免答非所问，没有给出不相关的条款"
 
 
 @pytest.fixture
@@ -41,11 +41,11 @@ async def test_the_bot_offers_only_those_examples(chat: Chat) -> None:
         text_of(await chat.say(TRAINEE, "😀😀")),
     ]
     assert EXAMPLE in offered[0] and COLLOQUIAL_EXAMPLE in offered[0]
-    assert f"/ask {EXAMPLE.rstrip('?')}" in offered[3]
+    assert f"/ask {EXAMPLE.rstrip('？')}" in offered[3]
     for text in offered:
         assert not any(old in text for old in OLD_EXAMPLES), text
         for example in re.findall(r"「([^「」]+?)」", text):
-            if example.endswith("?"):
+            if example.endswith(("?", "？")):
                 assert example in EXAMPLE_QUESTIONS, example
 
 
@@ -54,7 +54,7 @@ async def test_declines_avoid_colloquial_wording(chat: Chat) -> None:
     no_figure = text_of(await chat.say(TRAINEE, "国培专家讲课费一节课多少钱"))
     for text in (out_of_scope, no_figure):
         assert FAIR in text and "糊弄" not in text
-    assert "另行规定,为避免答非所问" in no_figure
+    assert "另行规定，为避免答非所问" in no_figure
 
 
 async def test_start_in_a_group_shows_the_trainees_help_only(chat: Chat) -> None:

@@ -29,7 +29,7 @@ from tests.questions.conftest import (
 
 WEATHER = "明天北京天气怎么样"
 SURE = "网络研修不少于多少学时"  # a sure answer with more than one clause: 更多 pages on
-TRACE = re.compile(r"✅ 已于 \d\d:\d\d 转给班主任 王老师,回复会发到这里。$")
+TRACE = re.compile(r"✅ 已于 \d\d:\d\d 转给班主任 王老师，回复会发到这里。$")
 
 
 @pytest.fixture
@@ -56,9 +56,9 @@ async def test_a_declined_question_says_where_it_went_and_loses_the_button(chat:
     assert TRACE.search(edit.text), edit.text
     assert "也可以把问题转给班主任" not in edit.text and edit.buttons == ()
     # The message says it all: a short toast, not a box to dismiss.
-    assert notice.text == "✅ 已转给班主任,回复会发到与我的私聊里。" and not notice.alert
+    assert notice.text == "✅ 已转给班主任，回复会发到与我的私聊里。" and not notice.alert
     ((to_manager, _),) = chat.messenger.to(MANAGER)
-    assert to_manager.startswith(f"🙋 <b>学员提问</b> · 语文一班\n用户{TRAINEE}:{WEATHER}")
+    assert to_manager.startswith(f"🙋 <b>学员提问</b> · 语文一班\n用户{TRAINEE}：{WEATHER}")
 
     # Pressed again (an older copy of the message): the same trace, nothing sent twice.
     edit, notice = split(await chat.press(TRAINEE, button(declined, "问班主任")))
@@ -92,7 +92,7 @@ async def test_an_answer_keeps_its_page_and_buttons_but_not_the_handoff(chat: Ch
 async def test_a_question_asked_in_a_group_says_the_reply_comes_privately(chat: Chat) -> None:
     asked = await chat.say(TRAINEE, f"/ask {WEATHER}", chat_type="group")
     edit, _ = split(await chat.press(TRAINEE, button(asked, "问班主任")))
-    assert re.search(r"转给班主任 王老师,回复会发到与我的私聊里。$", edit.text), edit.text
+    assert re.search(r"转给班主任 王老师，回复会发到与我的私聊里。$", edit.text), edit.text
 
 
 async def test_a_class_without_a_manager_says_it_went_to_the_admins(chat: Chat) -> None:
@@ -101,7 +101,7 @@ async def test_a_class_without_a_manager_says_it_went_to_the_admins(chat: Chat) 
 
     edit, notice = split(await chat.press(TRAINEE, button(declined, "问班主任")))
 
-    assert re.search(r"✅ 已于 \d\d:\d\d 转给管理员,回复会发到这里。$", edit.text), edit.text
+    assert re.search(r"✅ 已于 \d\d:\d\d 转给管理员，回复会发到这里。$", edit.text), edit.text
     assert "目前没有班主任" in notice.text and notice.alert  # news worth a box
 
 

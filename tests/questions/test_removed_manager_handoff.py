@@ -51,11 +51,11 @@ async def test_a_removed_managers_class_hands_questions_to_the_admin(chat: Chat)
 
     told = await hand_off(chat)
 
-    assert "「语文一班」目前没有班主任,问题已转给管理员" in told and "私聊" in told
+    assert "「语文一班」目前没有班主任，问题已转给管理员" in told and "私聊" in told
     assert received(chat, MANAGER) == []  # neither the name nor the question
     (to_admin,) = received(chat, ADMIN)
     assert (
-        f"用户{TRAINEE}" in to_admin and "这个培训班目前没有班主任(原班主任已被撤销)" in to_admin
+        f"用户{TRAINEE}" in to_admin and "这个培训班目前没有班主任（原班主任已被撤销）" in to_admin
     )
     # The admin answers from that message; the trainee gets the answer.
     ((_, buttons),) = [m for m in chat.messenger.to(ADMIN) if WEATHER in m[0]]
@@ -70,7 +70,7 @@ async def test_a_removed_managers_class_hands_questions_to_the_admin(chat: Chat)
 
     # Made a manager again, they receive their trainees' questions again.
     await chat.say(ADMIN, f"/addmanager {MANAGER}")
-    assert await hand_off(chat, "明天上海会下雨吗") == "✅ 已转给班主任,回复会发到与我的私聊里。"
+    assert await hand_off(chat, "明天上海会下雨吗") == "✅ 已转给班主任，回复会发到与我的私聊里。"
     assert len(received(chat, MANAGER, "明天上海会下雨吗")) == 1
     assert received(chat, ADMIN, "明天上海会下雨吗") == []
     assert "语文一班 · 班主任 王老师" in text_of(await chat.say(TRAINEE, "/myclass"))
@@ -86,7 +86,7 @@ async def test_a_trainee_of_two_classes_reaches_the_manager_and_the_admin(chat: 
 
     told = await hand_off(chat)
 
-    assert "已转给班主任;「语文一班」目前没有班主任,也已转给管理员" in told
+    assert "已转给班主任；「语文一班」目前没有班主任，也已转给管理员" in told
     assert received(chat, MANAGER) == []
     (to_manager,) = received(chat, OTHER_MANAGER)
     assert "<b>学员提问</b> · 数学二班\n" in to_manager and "语文一班" not in to_manager
@@ -103,7 +103,7 @@ async def test_nobody_to_take_it_is_said_and_it_waits_for_the_admin(chat: Chat) 
 
     told = await hand_off(chat)
 
-    assert "「语文一班」目前没有班主任,其他能接手的人暂时也联系不上" in told
+    assert "「语文一班」目前没有班主任，其他能接手的人暂时也联系不上" in told
     assert "/unanswered" in told and "✅" not in told
     assert received(chat, MANAGER) == []
     assert WEATHER in text_of(await chat.say(ADMIN, "/unanswered"))
@@ -112,7 +112,7 @@ async def test_nobody_to_take_it_is_said_and_it_waits_for_the_admin(chat: Chat) 
     settings = chat.services.settings
     chat.services.settings = settings.model_copy(update={"admin_ids": frozenset()})
     told = await hand_off(chat, "明天上海会下雨吗")
-    assert "抱歉,「语文一班」目前没有班主任,暂时没有人能接手这个问题" in told
+    assert "抱歉，「语文一班」目前没有班主任，暂时没有人能接手这个问题" in told
     assert received(chat, MANAGER, "明天上海会下雨吗") == []
     # An admin configured later finds it in /unanswered.
     chat.services.settings = settings
@@ -128,8 +128,8 @@ async def test_an_admin_who_runs_a_class_still_gets_its_questions(chat: Chat) ->
 
     told = await hand_off(chat)
 
-    assert "已转给班主任;「语文一班」目前没有班主任,也已转给管理员" in told
+    assert "已转给班主任；「语文一班」目前没有班主任，也已转给管理员" in told
     (to_admin,) = received(chat, ADMIN)  # one message for both classes
     assert "<b>学员提问</b> · 管理员的班、语文一班\n" in to_admin
-    assert "「语文一班」目前没有班主任(原班主任已被撤销)" in to_admin
+    assert "「语文一班」目前没有班主任（原班主任已被撤销）" in to_admin
     assert "管理员的班 · 班主任" in text_of(await chat.say(TRAINEE, "/myclass"))
