@@ -35,11 +35,11 @@ PER_PAGE = 5
 QUESTION_CHARS = 80
 ANSWER_CHARS = 60
 DETAIL_CHARS = 300
-STALE = "这个按钮已失效,请重新发送 /curated。"
-GONE = "这条标准答案不存在或已经停用了,请重新发送 /curated 查看。"
-READ_ONLY = "您只能停用自己保存的;其他班主任保存的只能查看,有误请联系对方或管理员。"
+STALE = "这个按钮已失效，请重新发送 /curated。"
+GONE = "这条标准答案不存在或已经停用了，请重新发送 /curated 查看。"
+READ_ONLY = "您只能停用自己保存的；其他班主任保存的只能查看，有误请联系对方或管理员。"
 EMPTY = (
-    "目前没有启用的标准答案。\n在 /unanswered 里回答学员的问题后,点「保存为标准答案」即可添加。"
+    "目前没有启用的标准答案。\n在 /unanswered 里回答学员的问题后，点「保存为标准答案」即可添加。"
 )
 
 
@@ -79,16 +79,16 @@ def listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
         }
     if not shown:
         return EMPTY, ()
-    lines = [f"⭐ <b>标准答案</b>(共 {total} 条,所有培训班的学员提问时优先匹配)"]
+    lines = [f"⭐ <b>标准答案</b>（共 {total} 条，所有培训班的学员提问时优先匹配）"]
     if not all(may_retire(ctx, curated) for curated in shown):
         lines[0] += f"\n<i>{READ_ONLY}</i>"
     rows = []
     for number, curated in enumerate(shown, start=page * PER_PAGE + 1):
         mine = curated.created_by == ctx.user.id
-        note = "" if mine or ctx.role is Role.admin else "(其他班主任保存,只读)"
+        note = "" if mine or ctx.role is Role.admin else "（其他班主任保存，只读）"
         lines.append(
-            f"{number}. 问:{excerpt(curated.question, QUESTION_CHARS)}\n"
-            f"答:{excerpt(curated.answer, ANSWER_CHARS)}\n"
+            f"{number}. 问：{excerpt(curated.question, QUESTION_CHARS)}\n"
+            f"答：{excerpt(curated.answer, ANSWER_CHARS)}\n"
             f"<i>{saved_by(ctx, curated, names)} 保存{note}</i>"
         )
         if may_retire(ctx, curated):
@@ -142,17 +142,17 @@ def not_yours(ctx: Context, curated: CuratedAnswer) -> str:
         author = session.get(User, curated.created_by)
     who = shorten(author.display_name, 20) if author is not None else "另一位班主任"  # plain text
     log.warning("curated %s refused for user %s: not theirs", curated.id, ctx.user.id)
-    return f"这条标准答案是{who}保存的,只有本人或管理员可以停用。有误请联系对方或管理员。"
+    return f"这条标准答案是{who}保存的，只有本人或管理员可以停用。有误请联系对方或管理员。"
 
 
 def ask_to_retire(ctx: Context, curated: CuratedAnswer, page: int) -> list[Reply]:
     """停用: show the whole entry with 确认停用 / 取消."""
     return [
         Edit(
-            "🚫 <b>停用这条标准答案?</b>\n"
-            "停用后学员再问类似的问题,我不会再用它回答(记录会保留)。\n\n"
-            f"问:{excerpt(curated.question, DETAIL_CHARS)}\n"
-            f"答:{excerpt(curated.answer, DETAIL_CHARS)}",
+            "🚫 <b>停用这条标准答案？</b>\n"
+            "停用后学员再问类似的问题，我不会再用它回答（记录会保留）。\n\n"
+            f"问：{excerpt(curated.question, DETAIL_CHARS)}\n"
+            f"答：{excerpt(curated.answer, DETAIL_CHARS)}",
             keyboard(
                 [
                     Button("✅ 确认停用", data=data("ok", curated.id, page)),
@@ -174,9 +174,9 @@ def retire(ctx: Context, curated: CuratedAnswer, page: int) -> list[Reply]:
     log.info("curated %s retired by user %s", curated.id, ctx.user.id)
     return [
         Edit(
-            "✅ 已停用这条标准答案,知识库不再用它回答。\n\n"
-            f"问:{excerpt(curated.question, DETAIL_CHARS)}\n"
-            f"答:{excerpt(curated.answer, DETAIL_CHARS)}",
+            "✅ 已停用这条标准答案，知识库不再用它回答。\n\n"
+            f"问：{excerpt(curated.question, DETAIL_CHARS)}\n"
+            f"答：{excerpt(curated.answer, DETAIL_CHARS)}",
             keyboard([Button("◀ 返回列表", data=data("pg", page))]),
         ),
         Notice("已停用"),

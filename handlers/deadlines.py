@@ -59,19 +59,19 @@ REMINDER_DAYS = (1, 3, 7)
 CLASSES_PER_PAGE = 10
 CLASS_LABEL_CHARS = 24
 
-STALE = "这个按钮已失效,请重新发送 /deadlines。"
-UNAVAILABLE = "抱歉,知识库暂时不可用,我现在无法查询通知。"
-GONE = "这个截止事项已不在通知里了,请重新发送 /deadlines。"
+STALE = "这个按钮已失效，请重新发送 /deadlines。"
+UNAVAILABLE = "抱歉，知识库暂时不可用，我现在无法查询通知。"
+GONE = "这个截止事项已不在通知里了，请重新发送 /deadlines。"
 MANAGERS_ONLY = "只有班主任可以把截止时间设为培训班提醒。"
-NO_CLASS = "您还没有培训班。先用 /newclass 培训班名称 创建一个,再设提醒。"
+NO_CLASS = "您还没有培训班。先用 /newclass 培训班名称 创建一个，再设提醒。"
 NOT_YOUR_CLASS = "这不是您管理的培训班。"
 TOO_CLOSE = (
-    "提前 {days} 天的提醒时间({when})已经过去了,离截止日已不足 {days} 天。"
-    "请选更短的提前量,或用 /remind 手动设置。"
+    "提前 {days} 天的提醒时间（{when}）已经过去了，离截止日已不足 {days} 天。"
+    "请选更短的提前量，或用 /remind 手动设置。"
 )
 NO_LEAD_LEFT = (
-    "离截止日太近了:提前 1 天(前一天 9:00)的提醒时间也已经过去。"
-    "如需提醒,请用 /remind 手动设置,例如:/remind 今晚8点 明天截止,请尽快提交材料"
+    "离截止日太近了：提前 1 天（前一天 9:00）的提醒时间也已经过去。"
+    "如需提醒，请用 /remind 手动设置，例如：/remind 今晚8点 明天截止，请尽快提交材料"
 )
 
 
@@ -161,7 +161,7 @@ def deadlines_view(ctx: Context, page: int, *, expired: bool = False) -> tuple[s
     today = now.date()
     ahead, past = split_expired(found, today)
     shown_list = past if expired else ahead
-    to_past = [Button(f"查看已过期的 ({len(past)})", data=callback("old", 0))] if past else []
+    to_past = [Button(f"查看已过期的（{len(past)}）", data=callback("old", 0))] if past else []
     back = [Button("◀ 返回未到期的", data=callback("pg", 0))]
     if not shown_list:
         if expired:
@@ -173,9 +173,9 @@ def deadlines_view(ctx: Context, page: int, *, expired: bool = False) -> tuple[s
     first = page * PER_PAGE
     shown = shown_list[first : first + PER_PAGE]
     if expired:
-        lines = [f"🗓 <b>已过期的截止时间</b>(共 {len(past)} 项,最近的在前)"]
+        lines = [f"🗓 <b>已过期的截止时间</b>（共 {len(past)} 项，最近的在前）"]
     else:
-        lines = [f"🗓 <b>通知里的截止时间</b>(还没到期的,共 {len(ahead)} 项)"]
+        lines = [f"🗓 <b>通知里的截止时间</b>（还没到期的，共 {len(ahead)} 项）"]
     lines += [
         f"{number}. {deadline_item(deadline, today)}"
         for number, deadline in enumerate(shown, start=first + 1)
@@ -241,7 +241,8 @@ def reminder_choices(ctx: Context, key: str, page: int = 0) -> tuple[str, Keyboa
     rows = [[Button(labels[c.id or 0], data=callback("pk", key, c.id))] for c in shown]
     paging = paging_buttons(page, pages, lambda other: callback("rm", key, other))
     text = (
-        f"⏰ 为这项截止事项(截止日 {_due(ctx, deadline)})设提醒,先选择培训班:{_skipped_note(left)}"
+        f"⏰ 为这项截止事项（截止日 {_due(ctx, deadline)}）设提醒，先选择培训班："
+        f"{_skipped_note(left)}"
     )
     return f"{text}\n{escape(deadline.text[:200])}", keyboard(*rows, paging)
 
@@ -257,7 +258,7 @@ def days_choices(
     assert deadline.due is not None
     now = local_now(ctx)
     sent_at = "\n".join(
-        f"· 提前{days}天:{format_when(reminder_run_at(deadline.due, days, now.tzinfo), now)}"
+        f"· 提前{days}天：{format_when(reminder_run_at(deadline.due, days, now.tzinfo), now)}"
         for days in left
     )
     duty = escape(deadline.text[:200])
@@ -268,15 +269,15 @@ def days_choices(
             for days in left
         ]
         text = (
-            f"⏰ 为这项截止事项(截止日 {_due(ctx, deadline)})设提醒,"
-            f"发给「{escape(chosen.name)}」全体学员。选择提前几天:\n{sent_at}"
+            f"⏰ 为这项截止事项（截止日 {_due(ctx, deadline)}）设提醒，"
+            f"发给「{escape(chosen.name)}」全体学员。选择提前几天：\n{sent_at}"
         )
         return f"{text}{_skipped_note(left)}\n\n{duty}", keyboard(buttons)
     buttons = [Button(f"提前{days}天", data=callback("set", key, class_id, days)) for days in left]
     back = [Button("◀ 换一个培训班", data=callback("rm", key, 0))]
     text = (
-        f"⏰ 为「{escape(chosen.name)}」设提醒(截止日 {_due(ctx, deadline)}),"
-        f"发给全体学员。选择提前几天:\n{sent_at}{_skipped_note(left)}\n\n{duty}"
+        f"⏰ 为「{escape(chosen.name)}」设提醒（截止日 {_due(ctx, deadline)}），"
+        f"发给全体学员。选择提前几天：\n{sent_at}{_skipped_note(left)}\n\n{duty}"
     )
     return text, keyboard(buttons, back)
 
@@ -291,7 +292,7 @@ def _reminder_basis(ctx: Context, key: str) -> tuple[Deadline, list[TrainingClas
     if not classes:
         raise UserError(NO_CLASS)
     if deadline.due is None:
-        raise UserError("这项截止事项没有具体日期,请用 /remind 手动设置。")
+        raise UserError("这项截止事项没有具体日期，请用 /remind 手动设置。")
     left = lead_days_left(deadline.due, local_now(ctx), REMINDER_DAYS)
     if not left:
         raise UserError(NO_LEAD_LEFT)
@@ -307,7 +308,7 @@ def _skipped_note(left: list[int]) -> str:
     skipped = [days for days in REMINDER_DAYS if days not in left]
     if not skipped:
         return ""
-    return f"\n(截止日前 {'、'.join(map(str, skipped))} 天的 9:00 已经过去,不再提供。)"
+    return f"\n（截止日前 {'、'.join(map(str, skipped))} 天的 9:00 已经过去，不再提供。）"
 
 
 async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) -> list[Reply]:
@@ -323,7 +324,7 @@ async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) 
     if class_id not in managed and ctx.role is not Role.admin:
         raise UserError(NOT_YOUR_CLASS)
     if deadline.due is None:
-        raise UserError("这项截止事项没有具体日期,请用 /remind 手动设置。")
+        raise UserError("这项截止事项没有具体日期，请用 /remind 手动设置。")
     now = local_now(ctx)
     run_at = reminder_run_at(deadline.due, days_before, now.tzinfo)
     if days_before not in lead_days_left(deadline.due, now, REMINDER_DAYS):
@@ -331,7 +332,7 @@ async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) 
     try:
         await schedule_deadline_reminder(ctx.services, manager_id, class_id, deadline, days_before)
     except ValueError as error:  # the scheduler's own refusal (e.g. a time in the past)
-        raise UserError(f"没能设置提醒:{escape(str(error))}") from None
+        raise UserError(f"没能设置提醒：{escape(str(error))}") from None
     if class_id in managed:
         name = managed[class_id].name
     else:  # an admin, for a class someone else runs
@@ -340,8 +341,8 @@ async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) 
         name = found.name if found is not None else str(class_id)
     return [
         Edit(
-            f"✅ 已为「{escape(name)}」设提醒:{format_when(run_at, now)} 发给全体学员"
-            f"(截止日 {_due(ctx, deadline)} 前 {days_before} 天)。"
+            f"✅ 已为「{escape(name)}」设提醒：{format_when(run_at, now)} 发给全体学员"
+            f"（截止日 {_due(ctx, deadline)} 前 {days_before} 天）。"
             f"\n{escape(deadline.text[:200])}\n\n用 /reminders 查看或取消。"
         )
     ]

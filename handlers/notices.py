@@ -54,10 +54,10 @@ TITLE_CHARS = 80
 PENDING_SECONDS = 24 * 3600
 INGEST_LOCK = "knowledge_admin.ingest_lock"  # the upload handler's lock: one change at a time
 TOKEN = re.compile(r"[0-9a-f]{12}")
-STALE = "这个按钮已失效,请重新发送 /notices。"
-GONE = "这份通知已经不在知识库里了(可能刚被删除或替换),请重新发送 /notices 查看。"
-UPLOAD_STALE = "这次上传已经处理过或已过期,请重新发送通知文件。"
-UNAVAILABLE = "知识库暂时不可用,请稍后再试。"
+STALE = "这个按钮已失效，请重新发送 /notices。"
+GONE = "这份通知已经不在知识库里了（可能刚被删除或替换），请重新发送 /notices 查看。"
+UPLOAD_STALE = "这次上传已经处理过或已过期，请重新发送通知文件。"
+UNAVAILABLE = "知识库暂时不可用，请稍后再试。"
 
 
 def data(*parts: object) -> str:
@@ -79,9 +79,9 @@ def describe(entry: dict) -> str:
     """《title》 文号 · date (等 N 篇), for a file of `KnowledgeBase.notice_files()`."""
     notices = entry["notices"]
     if entry.get("error"):
-        return f"(无法读取:{excerpt(entry['error'])})"
+        return f"（无法读取：{excerpt(entry['error'])}）"
     if not notices:
-        return "(网页上的介绍文字,不是正式通知)"
+        return "（网页上的介绍文字，不是正式通知）"
     first = notices[0]
     parts = [excerpt(p, 40) for p in (first["doc_number"], first["date"]) if p]
     text = f"《{excerpt(first['title'] or '未命名通知')}》" + (
@@ -113,7 +113,7 @@ def listing(kb: KnowledgeBase, page: int) -> tuple[str, Keyboard]:
     if not shown:
         return "知识库里没有通知。直接发送通知文件即可加入。", ()
     notices = sum(len(entry["notices"]) for entry in files)
-    lines = [f"📚 <b>知识库里的通知</b>(共 {len(files)} 个文件、{notices} 篇通知,上传的在前)"]
+    lines = [f"📚 <b>知识库里的通知</b>（共 {len(files)} 个文件、{notices} 篇通知，上传的在前）"]
     rows = []
     for number, entry in enumerate(shown, start=page * PER_PAGE + 1):
         lines.append(f"{number}. {describe(entry)}\n<i>{where(entry)}</i>")
@@ -122,12 +122,12 @@ def listing(kb: KnowledgeBase, page: int) -> tuple[str, Keyboard]:
         )
     if pages > 1:
         lines.append(f"<i>第 {page + 1}/{pages} 页</i>")
-    lines.append("<i>发送通知文件即可加入;同一文号或标题的新版本会问您是否替换旧版本。</i>")
+    lines.append("<i>发送通知文件即可加入；同一文号或标题的新版本会问您是否替换旧版本。</i>")
     paging = paging_buttons(page, pages, lambda other: data("pg", other))
     return "\n\n".join(lines), keyboard(*rows, paging)
 
 
-@router.command("notices", "知识库里的通知(删除)", private_only=True)
+@router.command("notices", "知识库里的通知（删除）", private_only=True)
 async def notices_command(ctx: Context) -> list[Reply]:
     """List the notice files, five to a page, each with a 「删除」 button."""
     return [Send(*listing(kb_or_refuse(ctx), 0))]
@@ -162,14 +162,14 @@ async def on_button(ctx: Context) -> list[Reply]:
 
 def ask_to_remove(entry: dict, page: int) -> list[Reply]:
     what = (
-        "内置通知只是隐藏,可在服务器上用 guopei-bot restore 恢复。"
+        "内置通知只是隐藏，可在服务器上用 guopei-bot restore 恢复。"
         if entry["shipped"]
-        else "文件移到 DATA_DIR/notices/.removed/,可在服务器上用 guopei-bot restore 恢复。"
+        else "文件移到 DATA_DIR/notices/.removed/，可在服务器上用 guopei-bot restore 恢复。"
     )
     return [
         Edit(
-            "🗑 <b>删除这份通知?</b>\n"
-            "删除后学员再问,我不会再用它回答,它的期限也不再出现在 /deadlines。"
+            "🗑 <b>删除这份通知？</b>\n"
+            "删除后学员再问，我不会再用它回答，它的期限也不再出现在 /deadlines。"
             f"{what}\n\n{describe(entry)}\n<i>{where(entry)}</i>",
             keyboard(
                 [
@@ -193,7 +193,7 @@ async def remove(ctx: Context, kb: KnowledgeBase, entry: dict, page: int) -> lis
     log.info("notice file %s removed by user %s", entry["name"], ctx.user.id)
     return [
         Edit(
-            f"✅ 已删除,学员从现在起不会再看到它的条款和期限。\n\n{describe(entry)}\n"
+            f"✅ 已删除，学员从现在起不会再看到它的条款和期限。\n\n{describe(entry)}\n"
             f"<i>{where(entry)}</i>",
             keyboard([Button("◀ 返回列表", data=data("pg", page))]),
         ),
@@ -228,11 +228,11 @@ def ask_to_replace(ctx: Context, path: Path, report: IngestReport) -> Send:
         if name in stored
     ]
     return Send(
-        f"📄 「{escape(path.name)}」与知识库里已有的通知文号或标题相同,可能是它的新版本:\n\n"
-        f"新上传:{new}\n\n已有:\n" + "\n".join(old) + "\n\n"
-        "<b>替换旧版本</b>:旧文件停用(连同它的期限),学员只会看到新版本。\n"
-        "<b>另存为新通知</b>:两份都保留,都可能被引用。\n"
-        "在您选择之前,知识库没有任何改动。",
+        f"📄 「{escape(path.name)}」与知识库里已有的通知文号或标题相同，可能是它的新版本：\n\n"
+        f"新上传：{new}\n\n已有：\n" + "\n".join(old) + "\n\n"
+        "<b>替换旧版本</b>：旧文件停用（连同它的期限），学员只会看到新版本。\n"
+        "<b>另存为新通知</b>：两份都保留，都可能被引用。\n"
+        "在您选择之前，知识库没有任何改动。",
         keyboard(
             [
                 Button("🔁 替换旧版本", data=data("rp", token)),
@@ -267,7 +267,7 @@ def claim(ctx: Context, token: str) -> tuple[dict, Path]:
     except (OSError, ValueError):
         raise UserError(UPLOAD_STALE) from None
     if meta.get("user") != ctx.user.id:
-        raise UserError("这是另一位管理员上传的通知,请由上传的人决定。")
+        raise UserError("这是另一位管理员上传的通知，请由上传的人决定。")
     try:
         os.rename(meta_path, claimed)
     except FileNotFoundError:  # pressed twice: the first press has it
@@ -293,19 +293,19 @@ async def decide_upload(ctx: Context, action: str, token: str) -> list[Reply]:
     name = str(meta["name"])
     try:
         if action == "cx":
-            return [Edit(f"已放弃上传「{escape(name)}」,知识库没有任何改动。"), Notice("已放弃")]
+            return [Edit(f"已放弃上传「{escape(name)}」，知识库没有任何改动。"), Notice("已放弃")]
         same_as = [str(n) for n in meta.get("same_as", [])]
         lock = ctx.services.extras.setdefault(INGEST_LOCK, asyncio.Lock())
         async with lock:
             current = {entry["name"] for entry in kb.notice_files()}
             if action == "rp" and not set(same_as) <= current:
-                raise UserError("旧版本已经被删除或替换了,这个按钮已失效。请重新发送通知文件。")
+                raise UserError("旧版本已经被删除或替换了，这个按钮已失效。请重新发送通知文件。")
             replace = same_as if action == "rp" else []
             try:
                 reports = await asyncio.to_thread(kb.ingest, [path], replace=replace)
             except IngestError as error:
                 raise UserError(
-                    f"❌ 「{escape(name)}」没有加入知识库:{escape(error.reason)}\n"
+                    f"❌ 「{escape(name)}」没有加入知识库：{escape(error.reason)}\n"
                     "知识库没有任何改动。"
                 ) from None
     finally:
@@ -315,7 +315,7 @@ async def decide_upload(ctx: Context, action: str, token: str) -> list[Reply]:
     if report.replaced:
         retired = "、".join(f"「{escape(n)}」" for n in report.replaced)
         text = (
-            f"🔁 已替换旧版本:{retired} 已停用(连同它的期限),学员从现在起只会看到新版本。\n\n"
+            f"🔁 已替换旧版本：{retired} 已停用（连同它的期限），学员从现在起只会看到新版本。\n\n"
             + text
         )
         log.info("notice %s replaced %s (user %s)", name, report.replaced, ctx.user.id)

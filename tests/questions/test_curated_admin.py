@@ -79,7 +79,7 @@ async def test_manager_lists_and_retires_a_curated_answer(chat):
     (message,) = listing
     assert isinstance(message, Send)
     assert "标准答案" in message.text and "共 1 条" in message.text
-    assert f"问:{OUT_OF_SCOPE}" in message.text
+    assert f"问：{OUT_OF_SCOPE}" in message.text
     assert WRONG_ANSWER[:60] + "…" in message.text and "一楼食堂" not in message.text
     when = saved.created_at.astimezone(chat.services.settings.timezone)
     assert f"用户{MANAGER} · {when:%Y-%m-%d %H:%M} 保存" in message.text  # their Telegram name

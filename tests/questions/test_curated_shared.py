@@ -139,7 +139,7 @@ async def test_a_manager_retires_only_their_own_and_an_admin_any(chat: Chat) -> 
     listing = await say_as(chat, OTHER_MANAGER, "陈刚", "/curated")
     text = text_of(listing)
     assert "所有培训班的学员提问时优先匹配" in text and QUESTION in text
-    assert "王芳 · " in text and "保存(其他班主任保存,只读)" in text
+    assert "王芳 · " in text and "保存（其他班主任保存，只读）" in text
     assert "您只能停用自己保存的" in text
     assert not any("停用" in b.text for b in buttons_of(listing))
 
@@ -148,7 +148,7 @@ async def test_a_manager_retires_only_their_own_and_an_admin_any(chat: Chat) -> 
         (refused,) = await press_as(chat, OTHER_MANAGER, "陈刚", f"kbc:1:{action}:{entry}:0")
         assert isinstance(refused, Notice) and refused.alert
         assert refused.text == (
-            "这条标准答案是王芳保存的,只有本人或管理员可以停用。有误请联系对方或管理员。"
+            "这条标准答案是王芳保存的，只有本人或管理员可以停用。有误请联系对方或管理员。"
         )
     assert text_of(await chat.say(OTHER_TRAINEE, QUESTION)).startswith("📌 <b>王芳老师的解答</b>")
 

@@ -99,8 +99,8 @@ async def test_deadlines_list_upcoming_first_and_offer_only_future_lead_times(ch
     done = await chat.press(MANAGER, one_day)
     day_before = datetime.combine(soon - timedelta(days=1), time(9), TZ)
     assert text_of(done).startswith(
-        f"✅ 已为「语文一班」设提醒:{format_when(day_before, datetime.now(TZ))} 发给全体学员"
-        f"(截止日 {format_day(soon, today)} 前 1 天)。"
+        f"✅ 已为「语文一班」设提醒：{format_when(day_before, datetime.now(TZ))} 发给全体学员"
+        f"（截止日 {format_day(soon, today)} 前 1 天）。"
     )
     with chat.services.session() as session:
         (reminder,) = (r for r, _ in rcrud.reminders_of_manager(session, manager_id=MANAGER))

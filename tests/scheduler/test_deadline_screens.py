@@ -1,5 +1,5 @@
 """/deadlines puts the deadlines still ahead on its first screen and the expired ones behind
-「查看已过期的 (N)」 (QA 6b M2); 设为提醒 says when the reminder is sent and to whom (M6).
+「查看已过期的（N）」 (QA 6b M2); 设为提醒 says when the reminder is sent and to whom (M6).
 Through the conversation core with the real knowledge base, on SQLite and PostgreSQL.
 
 The shipped notices (2011–2019) hold four dated deadlines, all past, and one relative limit
@@ -35,19 +35,19 @@ async def test_expired_deadlines_are_behind_a_button(chat: Chat, who: int) -> No
     first = await chat.say(who, "/deadlines")
 
     text = text_of(first)
-    assert f"通知里的截止时间</b>(还没到期的,共 {len(ahead)} 项)" in text, text
+    assert f"通知里的截止时间</b>（还没到期的，共 {len(ahead)} 项）" in text, text
     assert "培训结束后的1个月内" in text  # a relative limit counts as still ahead
     assert "2019" not in text and "2013" not in text and "已过" not in text
     labels = [b.text for b in buttons_of(first)]
-    assert labels == [f"查看已过期的 ({len(past)})"], labels
+    assert labels == [f"查看已过期的（{len(past)}）"], labels
 
     expired = await chat.press(who, button(first, "查看已过期的"))
 
     text = text_of(expired)
-    assert f"已过期的截止时间</b>(共 {len(past)} 项,最近的在前)" in text, text
+    assert f"已过期的截止时间</b>（共 {len(past)} 项，最近的在前）" in text, text
     # A limit the notice words as a year keeps its words; a day is a date with its weekday.
     assert "📅 <b>2020年前</b>" in text and "2019-12-31" not in text
-    assert "📅 <b>2019年4月12日(周五)</b>前" in text and "2019-04-12" not in text
+    assert "📅 <b>2019年4月12日（周五）</b>前" in text and "2019-04-12" not in text
     assert text.index("2020年前") < text.index("2019年4月12日") < text.index("2013年底前")
     assert "设为提醒" not in " ".join(b.text for b in buttons_of(expired))
     back = await chat.press(who, button(expired, "◀ 返回未到期的"))
@@ -61,8 +61,8 @@ async def test_nothing_ahead_says_so_with_the_button(chat: Chat, monkeypatch) ->
     first = await chat.say(TRAINEE, "/deadlines")
 
     assert text_of(first) == "🗓 通知里暂时没有还没到期的截止时间。"
-    expired = await chat.press(TRAINEE, button(first, f"查看已过期的 ({len(past)})"))
-    assert f"(共 {len(past)} 项" in text_of(expired)
+    expired = await chat.press(TRAINEE, button(first, f"查看已过期的（{len(past)}）"))
+    assert f"（共 {len(past)} 项" in text_of(expired)
     # Forged or stale pages of either list get the stale-button reply.
     for forged in ("dl:1:old:99", "dl:1:old:²", "dl:1:pg:-1"):
         refused = await chat.press(TRAINEE, forged)
@@ -85,12 +85,12 @@ async def test_many_expired_deadlines_are_paged(chat: Chat, monkeypatch) -> None
     ]
     monkeypatch.setattr(chat.services.knowledge, "deadlines", lambda: old)
     first = await chat.say(TRAINEE, "/deadlines")
-    expired = await chat.press(TRAINEE, button(first, "查看已过期的 (12)"))
-    assert "第 1/3 页" in text_of(expired) and "1. 📅 <b>2018年1月12日(周五)</b>前" in text_of(
+    expired = await chat.press(TRAINEE, button(first, "查看已过期的（12）"))
+    assert "第 1/3 页" in text_of(expired) and "1. 📅 <b>2018年1月12日（周五）</b>前" in text_of(
         expired
     )
     second = await chat.press(TRAINEE, button(expired, "下一页"))
-    assert "第 2/3 页" in text_of(second) and "6. 📅 <b>2018年1月7日(周日)</b>前" in text_of(
+    assert "第 2/3 页" in text_of(second) and "6. 📅 <b>2018年1月7日（周日）</b>前" in text_of(
         second
     )
     assert "◀ 返回未到期的" in [b.text for b in buttons_of(second)]
@@ -115,11 +115,11 @@ async def test_a_deadline_reminder_says_when_and_to_whom(chat: Chat) -> None:
     text = text_of(choices)
     assert "发给「语文一班」全体学员" in text and f"截止日 {format_day(due, today)}" in text
     for days, run in runs.items():  # each lead time with the time it is sent
-        assert f"· 提前{days}天:{format_when(run, now)}" in text, text
+        assert f"· 提前{days}天：{format_when(run, now)}" in text, text
     done = await chat.press(MANAGER, button(choices, "提前3天"))
     assert text_of(done).startswith(
-        f"✅ 已为「语文一班」设提醒:{format_when(runs[3], now)} 发给全体学员"
-        f"(截止日 {format_day(due, today)} 前 3 天)。"
+        f"✅ 已为「语文一班」设提醒：{format_when(runs[3], now)} 发给全体学员"
+        f"（截止日 {format_day(due, today)} 前 3 天）。"
     ), text_of(done)
     # /reminders shows the same time, the same way.
     assert f"1. {format_when(runs[3], now)} · 距截止日" in text_of(
