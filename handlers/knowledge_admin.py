@@ -84,8 +84,8 @@ MAX_NOTICE_BYTES = 20 * 1024 * 1024
 CANCEL_WORDS = {"取消", "cancel", "/cancel"}
 SENTENCE_ENDS = ("。", "!", "?", "!", "?", "…", ".")
 # Said when a manager may save an answer as a curated one, and once it is saved: it is shared.
-SHARED = "保存后,所有培训班的学员问到类似问题,都会先看到这条回答"
-STALE = "这个按钮已失效,请重新发送 /unanswered。"
+SHARED = "保存后，所有培训班的学员问到类似问题，都会先看到这条回答"
+STALE = "这个按钮已失效，请重新发送 /unanswered。"
 INGEST_LOCK = "knowledge_admin.ingest_lock"
 
 CLEANING_NAMES = {
@@ -95,12 +95,12 @@ CLEANING_NAMES = {
     "unrelated_headlines": "无关的新闻标题列表",
     "related_articles": "相关文章列表",
     "share_copyright_boilerplate": "分享/二维码/版权/编辑信息",
-    "metadata_table": "网页信息表(已提取为元数据)",
+    "metadata_table": "网页信息表（已提取为元数据）",
     "mojibake_unrecoverable": "无法恢复的乱码",
     "html_remnant": "残留的网页代码",
     "truncation_marker": "截断标记",
     "pinyin_annotation": "拼音注释",
-    "traditional_to_simplified": "繁体字(已转为简体)",
+    "traditional_to_simplified": "繁体字（已转为简体）",
 }
 
 
@@ -115,7 +115,7 @@ def parse_days(raw: str) -> int:
         return DEFAULT_DAYS
     days = parse_number(raw, low=1, high=MAX_DAYS)
     if days is None:
-        raise UserError(f"天数请写 1 到 {MAX_DAYS} 之间的整数,例如 7(默认 {DEFAULT_DAYS} 天)。")
+        raise UserError(f"天数请写 1 到 {MAX_DAYS} 之间的整数，例如 7（默认 {DEFAULT_DAYS} 天）。")
     return days
 
 
@@ -156,8 +156,8 @@ def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboar
     if not questions:
         return f"👍 最近 {days} 天没有待解答的问题。", ()
     zone = ctx.services.settings.timezone
-    order = "🙋 等您回复的在前,其余新的在前" if questions[0].handed_off else "新的在前"
-    lines = [f"🙋 <b>待解答的问题</b>(最近 {days} 天,共 {total} 条,{order})"]
+    order = "🙋 等您回复的在前，其余新的在前" if questions[0].handed_off else "新的在前"
+    lines = [f"🙋 <b>待解答的问题</b>（最近 {days} 天，共 {total} 条，{order}）"]
     rows = []
     for number, entry in enumerate(questions, start=page * UNANSWERED_LIMIT + 1):
         question = entry.latest
@@ -165,13 +165,13 @@ def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboar
         who = escape(shorten(asker.display_name if asker else str(question.user_id), NAME_CHARS))
         when = question.created_at.astimezone(zone).strftime("%m-%d %H:%M")
         why = waiting_reason(question, handed_off=entry.handed_off)
-        times = f"(问了 {entry.count} 次)" if entry.count > 1 else ""
+        times = f"（问了 {entry.count} 次）" if entry.count > 1 else ""
         asked = escape(clip(question.question, QUESTION_UNITS))
         lines.append(f"{number}. {who} · {when} · {why}\n{asked}{times}")
         rows.append([Button(f"✍️ 回答第 {number} 条", data=data("ans", question.id))])
     paging = paging_buttons(page, pages, lambda other: unanswered_page_data(days, other))
     if pages > 1:
-        lines.append(f"<i>第 {page + 1}/{pages} 页,越往后越早</i>")
+        lines.append(f"<i>第 {page + 1}/{pages} 页，越往后越早</i>")
         if page < pages - 2:  # the longest-waiting questions, one tap away
             paging.append(Button("最早的 ⏭", data=unanswered_page_data(days, pages - 1)))
     return "\n\n".join(lines), keyboard(*rows, paging)
@@ -187,7 +187,7 @@ def waiting_reason(question: QuestionLog, *, handed_off: bool) -> str:
         failure = "👎 认为没帮助"
     if not handed_off:
         return failure or "学员想问班主任"
-    return f"🙋 等您回复({failure})" if failure else "🙋 等您回复"
+    return f"🙋 等您回复（{failure}）" if failure else "🙋 等您回复"
 
 
 def unanswered_page_data(days: int, page: int) -> str:
@@ -218,7 +218,7 @@ def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
             session, manager_id=ctx.user.id, question=question, admin=ctx.role is Role.admin
         )
     if not allowed:
-        raise UserError("这个问题不是您班学员提的,您不能回答。")
+        raise UserError("这个问题不是您班学员提的，您不能回答。")
     return question
 
 
@@ -251,7 +251,7 @@ def start_answer(ctx: Context, question: QuestionLog) -> list[Reply]:
             and pending.payload.get("question_id") == question.id
             and utcnow() - pending.updated_at < DOUBLE_TAP
         ):
-            return [Notice("请直接发送您的回答,我在等着。")]
+            return [Notice("请直接发送您的回答，我在等着。")]
         crud.set_pending(
             session,
             user_id=ctx.user.id,
@@ -268,13 +268,13 @@ def start_answer(ctx: Context, question: QuestionLog) -> list[Reply]:
         said = question.manager_answer[:300]
         stop = "" if said.rstrip().endswith(SENTENCE_ENDS) else "。"  # not 「…17:00。」。
         earlier = (
-            f"\n<i>(这个问题{escape(who)}已经回答过:「{escape(said)}」{stop}"
-            "再发一次会作为补充回答发给学员。)</i>"
+            f"\n<i>（这个问题{escape(who)}已经回答过：「{escape(said)}」{stop}"
+            "再发一次会作为补充回答发给学员。）</i>"
         )
     return [
         Send(
-            f"✍️ 请直接发送您的回答,我会转给学员。发送「取消」放弃。{earlier}\n\n"
-            f"问题:{escape(question.question)}"
+            f"✍️ 请直接发送您的回答，我会转给学员。发送「取消」放弃。{earlier}\n\n"
+            f"问题：{escape(question.question)}"
         )
     ]
 
@@ -282,7 +282,7 @@ def start_answer(ctx: Context, question: QuestionLog) -> list[Reply]:
 @router.text(
     state=HANDOFF_STATE,
     roles=MANAGERS,
-    ended_note="已取消给学员的回复。要回复,请在 /unanswered 里重新点「回答」。",
+    ended_note="已取消给学员的回复。要回复，请在 /unanswered 里重新点「回答」。",
 )
 async def receive_answer(ctx: Context) -> list[Reply]:
     """The manager's reply to a handed-off question: send it to the trainee and store it."""
@@ -292,11 +292,11 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         question_id = int((pending.payload if pending else {}).get("question_id") or 0)
         if text.lower() in CANCEL_WORDS:
             crud.clear_pending(session, user_id=ctx.user.id)
-            return [Send("已取消,没有发送任何回答。")]
+            return [Send("已取消，没有发送任何回答。")]
     if not text:
-        raise UserError("回答不能为空。请输入给学员的回答,或发送「取消」放弃。")
+        raise UserError("回答不能为空。请输入给学员的回答，或发送「取消」放弃。")
     if len(text) > MAX_ANSWER_CHARS:
-        raise UserError(f"回答太长了({len(text)} 字),请控制在 {MAX_ANSWER_CHARS} 字以内。")
+        raise UserError(f"回答太长了（{len(text)} 字），请控制在 {MAX_ANSWER_CHARS} 字以内。")
     try:
         question = question_for_manager(ctx, str(question_id))
     except UserError:
@@ -310,7 +310,7 @@ async def receive_answer(ctx: Context) -> list[Reply]:
     failure = await deliver(  # one reply, however often the trainee asked
         ctx.services,
         question.user_id,
-        f"💬 <b>班主任回复了您的问题</b>\n问:{escape(question.question)}\n\n答:{escape(text)}",
+        f"💬 <b>班主任回复了您的问题</b>\n问：{escape(question.question)}\n\n答：{escape(text)}",
     )
     with ctx.services.session() as session:
         question_crud.save_manager_answer(
@@ -326,20 +326,22 @@ async def receive_answer(ctx: Context) -> list[Reply]:
     elif isinstance(failure, NeverStarted):
         bot = ctx.services.bot_username
         status = (
-            "⚠️ 回答已保存,但没能发给学员:对方还没有私聊过我(可能是在群里提问的),我不能主动"
-            f"联系。请让对方打开 t.me/{escape(bot)} 并点「开始」,然后再点一次「回答」重发。"
+            "⚠️ 回答已保存，但没能发给学员：对方还没有私聊过我（可能是在群里提问的），我不能主动"
+            f"联系。请让对方打开 t.me/{escape(bot)} 并点「开始」，然后再点一次「回答」重发。"
         )
     elif isinstance(failure, Unreachable):
-        status = "⚠️ 回答已保存,但没能发给学员(对方屏蔽了我或注销了账号)。"
+        status = "⚠️ 回答已保存，但没能发给学员（对方屏蔽了我或注销了账号）。"
     else:
-        status = "⚠️ 回答已保存,但 Telegram 暂时出错,没能发给学员。请过几分钟再点一次「回答」重发。"
+        status = (
+            "⚠️ 回答已保存，但 Telegram 暂时出错，没能发给学员。请过几分钟再点一次「回答」重发。"
+        )
     if repeats:
-        status += f"\n这位学员把这个问题问了 {len(repeats) + 1} 次,都已标为已回答。"
+        status += f"\n这位学员把这个问题问了 {len(repeats) + 1} 次，都已标为已回答。"
     signed = escape(teacher_name(ctx.user.display_name))
     return [
         Send(
-            f"{status}\n\n这个回答也适用于其他学员的话,可以保存为标准答案。{SHARED},"
-            f"署名「{signed}的解答」。只适用于本班的回答(如本班的教室、日期、联系电话)"
+            f"{status}\n\n这个回答也适用于其他学员的话，可以保存为标准答案。{SHARED}，"
+            f"署名「{signed}的解答」。只适用于本班的回答（如本班的教室、日期、联系电话）"
             "请不要保存。",
             keyboard([Button("⭐ 保存为标准答案", data=data("cur", question.id))]),
         )
@@ -349,15 +351,15 @@ async def receive_answer(ctx: Context) -> list[Reply]:
 def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:
     """Store the question and the manager's reply as a curated answer and reload them."""
     if not question.manager_answer:
-        raise UserError("这个问题还没有回答,先点「回答」写下回答再保存。")
+        raise UserError("这个问题还没有回答，先点「回答」写下回答再保存。")
     if question.answered_by != ctx.user.id and ctx.role is not Role.admin:
         # Two managers answered: the trainee got both, the question keeps only the later one.
         with ctx.services.session() as session:
             other = session.get(User, question.answered_by) if question.answered_by else None
-        who = f"另一位班主任({shorten(other.display_name, 20)})" if other else "另一位班主任"
+        who = f"另一位班主任（{shorten(other.display_name, 20)}）" if other else "另一位班主任"
         raise UserError(  # a pop-up: plain text, at most 200 characters
-            f"{who}随后也回答了这个问题,记录的是对方的回答,所以不能以您的名义保存。"
-            "两条回答学员都已收到;对方可以把它保存为标准答案。"
+            f"{who}随后也回答了这个问题，记录的是对方的回答，所以不能以您的名义保存。"
+            "两条回答学员都已收到；对方可以把它保存为标准答案。"
         )
     with ctx.services.session() as session:
         question_crud.add_curated(
@@ -371,9 +373,9 @@ def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:
     signed = escape(teacher_name(ctx.user.display_name))
     return [
         Edit(
-            f"⭐ 已保存为标准答案。{SHARED},署名「{signed}的解答」。"
-            "要收回,请在 /curated 里停用。\n\n"
-            f"问:{escape(question.question)}\n答:{escape(question.manager_answer)}"
+            f"⭐ 已保存为标准答案。{SHARED}，署名「{signed}的解答」。"
+            "要收回，请在 /curated 里停用。\n\n"
+            f"问：{escape(question.question)}\n答：{escape(question.manager_answer)}"
         ),
         Notice("已保存"),
     ]
@@ -388,32 +390,32 @@ def percent(value: float) -> str:
 
 def kbstats_text(stats: question_crud.QuestionStats, days: int, index: dict | None) -> str:
     """The /kbstats report (also usable by a CLI command)."""
-    lines = [f"📊 <b>知识库统计</b>(最近 {days} 天)"]
+    lines = [f"📊 <b>知识库统计</b>（最近 {days} 天）"]
     if index:
         notices = index.get("notices", index.get("documents", 0))
-        lines.append(f"通知 {notices} 篇,条款段落 {index.get('passages', 0)} 个")
+        lines.append(f"通知 {notices} 篇，条款段落 {index.get('passages', 0)} 个")
     lines.append(
-        f"提问 {stats.total} 次:回答 {stats.answered},未能回答 {stats.declined}"
-        f"(拒答率 {percent(stats.decline_rate)}),其中标准答案 {stats.curated}"
+        f"提问 {stats.total} 次：回答 {stats.answered}，未能回答 {stats.declined}"
+        f"（拒答率 {percent(stats.decline_rate)}），其中标准答案 {stats.curated}"
     )
     lines.append(
         f"反馈 👍 {stats.thumbs_up} / 👎 {stats.thumbs_down}"
-        f"(👎 率 {percent(stats.thumbs_down_rate)},按已回答的问题计)"
+        f"（👎 率 {percent(stats.thumbs_down_rate)}，按已回答的问题计）"
     )
     lines.append(
-        f"转给班主任 {stats.handed_off},班主任已回答 {stats.manager_answered};"
+        f"转给班主任 {stats.handed_off}，班主任已回答 {stats.manager_answered}；"
         f"平均查询 {stats.average_ms:.1f} ms"
     )
     if stats.top_clauses:
         lines.append("\n<b>最常被问到的条款</b>")
         for title, number, clause, count in stats.top_clauses:
             where = " · ".join(escape(p) for p in (number, clause_label(clause or "")) if p)
-            lines.append(f"• 《{escape(title)}》{(' ' + where) if where else ''}:{count} 次")
+            lines.append(f"• 《{escape(title)}》{(' ' + where) if where else ''}：{count} 次")
     if stats.top_notices:
         lines.append("\n<b>最常被问到的通知</b>")
         for title, number, count in stats.top_notices:
             lines.append(
-                f"• 《{escape(title)}》{(' ' + escape(number)) if number else ''}:{count} 次"
+                f"• 《{escape(title)}》{(' ' + escape(number)) if number else ''}：{count} 次"
             )
     return "\n".join(lines)
 
@@ -447,24 +449,24 @@ def report_text(kb: KnowledgeBase, name: str, report: IngestReport) -> str:
     (「另有 N 篇」), so the report fits in a message with its cleaning figures whole."""
     if report.duplicate_of:
         return (
-            f"ℹ️ 「{escape(name)}」与已有通知 {escape(report.duplicate_of)} 内容相同,"
-            "未重复导入,知识库没有改动。\n这份通知本来就可以提问。"
+            f"ℹ️ 「{escape(name)}」与已有通知 {escape(report.duplicate_of)} 内容相同，"
+            "未重复导入，知识库没有改动。\n这份通知本来就可以提问。"
         )
     documents = {d["doc_id"]: d for d in kb.documents()}
-    head = [f"✅ 已加入知识库:{escape(name)}"]
+    head = [f"✅ 已加入知识库：{escape(name)}"]
     if report.renamed and report.stored_as:
         head.append(
-            f"知识库里已有同名的另一份通知,这份另存为「{escape(report.stored_as)}」,"
+            f"知识库里已有同名的另一份通知，这份另存为「{escape(report.stored_as)}」，"
             "原来的通知仍然保留。"
         )
-    head.append(f"通知 {len(report.documents)} 篇,切分为 {report.passages} 个条款段落:")
+    head.append(f"通知 {len(report.documents)} 篇，切分为 {report.passages} 个条款段落：")
     tail = []
     removed = {category: count for category, count in report.removed.items() if count}
     if removed or report.repaired:
         tail.append("\n🧹 <b>清理掉的内容</b>")
         for category, count in sorted(removed.items(), key=lambda item: -item[1]):
             samples = report.samples.get(category) or []
-            sample = f"(如「{escape(samples[0])}」)" if samples else ""
+            sample = f"（如「{escape(samples[0])}」）" if samples else ""
             tail.append(f"• {CLEANING_NAMES.get(category, escape(category))} {count} 处{sample}")
         if report.repaired:
             tail.append(f"• 修复乱码 {report.repaired} 处")
@@ -482,7 +484,7 @@ def report_text(kb: KnowledgeBase, name: str, report: IngestReport) -> str:
             break
         titles.append(line)
     if len(report.documents) > len(titles):
-        titles.append(f"……另有 {len(report.documents) - len(titles)} 篇,不再逐一列出。")
+        titles.append(f"……另有 {len(report.documents) - len(titles)} 篇，不再逐一列出。")
     return "\n".join(head + titles + tail)
 
 
@@ -508,13 +510,13 @@ async def receive_notice(ctx: Context) -> list[Reply]:
         to_whom = "项目管理员" if ctx.is_manager else "班主任或项目管理员"
         return [
             Send(
-                "谢谢您发来的文件!不过只有管理员可以把通知加入知识库。"
-                f"如果这份通知需要加入,请转给{to_whom}。"
+                "谢谢您发来的文件！不过只有管理员可以把通知加入知识库。"
+                f"如果这份通知需要加入，请转给{to_whom}。"
             )
         ]
     document = ctx.event.document
     if document is None:
-        raise UserError("没有收到文件,请重新发送。")
+        raise UserError("没有收到文件，请重新发送。")
     name = safe_file_name(document.file_name or "notice")
     suffix = Path(name).suffix.lower()
     if suffix not in NOTICE_SUFFIXES:
@@ -523,20 +525,20 @@ async def receive_notice(ctx: Context) -> list[Reply]:
             "请发送 .txt .md .html .htm .pdf .docx 格式的通知。"
         )
     if document.size is not None and document.size > MAX_NOTICE_BYTES:
-        raise UserError("文件太大了(超过 20 MB)。请只发送通知正文。")
+        raise UserError("文件太大了（超过 20 MB）。请只发送通知正文。")
     kb = knowledge(ctx.services)
     if kb is None or ctx.services.messenger is None:
-        raise UserError("知识库暂时不可用,请稍后再发,或在服务器上用 guopei-bot ingest 导入。")
+        raise UserError("知识库暂时不可用，请稍后再发，或在服务器上用 guopei-bot ingest 导入。")
     try:
         content = await ctx.services.messenger.download(document.file_id)
     except DeliveryError:
-        raise UserError("下载文件失败,请重新发送一次。") from None
+        raise UserError("下载文件失败，请重新发送一次。") from None
     if not content:
-        raise UserError("文件是空的,没有加入知识库。")
+        raise UserError("文件是空的，没有加入知识库。")
     if len(content) > MAX_NOTICE_BYTES:
-        raise UserError("文件太大了(超过 20 MB)。请只发送通知正文。")
+        raise UserError("文件太大了（超过 20 MB）。请只发送通知正文。")
     await deliver(
-        ctx.services, ctx.event.chat_id, f"📥 收到「{escape(name)}」,正在清理并加入知识库…"
+        ctx.services, ctx.event.chat_id, f"📥 收到「{escape(name)}」，正在清理并加入知识库…"
     )
     lock = ctx.services.extras.setdefault(INGEST_LOCK, asyncio.Lock())
     async with lock:
@@ -547,7 +549,7 @@ async def receive_notice(ctx: Context) -> list[Reply]:
                 reports = await asyncio.to_thread(kb.ingest, [path], on_same="ask")
             except IngestError as error:
                 raise UserError(
-                    f"❌ 「{escape(name)}」没有加入知识库:{escape(error.reason)}\n"
+                    f"❌ 「{escape(name)}」没有加入知识库：{escape(error.reason)}\n"
                     "知识库没有任何改动。"
                 ) from None
             if reports[0].held:  # the 文号 or title of a stored notice: replace it or keep both

@@ -1,14 +1,14 @@
 """An admin's notice file reaches the knowledge base although Telegram answers one getFile, or
 the file download itself, with a passing 502 (both engines, the fake Bot API server): the bot
 tries again after a short pause. A 4xx is not tried again, and three 502s in a row give up;
-either way the admin reads 「下载文件失败,请重新发送一次。」 and nothing is added."""
+either way the admin reads 「下载文件失败，请重新发送一次。」 and nothing is added."""
 
 from __future__ import annotations
 
 from tests.knowledge.samples import MUSIC, online_study_notice
 
 ADMIN, TRAINEE = 900, 1001
-FAILED = "下载文件失败,请重新发送一次。"
+FAILED = "下载文件失败，请重新发送一次。"
 
 
 def test_a_passing_5xx_on_getfile_or_the_download_is_tried_again(start_bot, fake_telegram):

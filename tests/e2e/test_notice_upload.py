@@ -54,7 +54,7 @@ def test_same_named_notices_are_both_kept_and_a_copy_is_not_added(start_bot, fak
     first = upload(WORKSHOP, "已加入知识库")
     assert "现在就可以" in first and "另存为" not in first
     second = upload(CALLIGRAPHY, "已加入知识库")
-    assert "另存为「通知-2.txt」,原来的通知仍然保留" in second
+    assert "另存为「通知-2.txt」，原来的通知仍然保留" in second
     # The report shows the ads and the address exactly as they were removed.
     assert "双色球开奖结果 今日推荐 点击查看" in second
     assert "www.bjpk10zb.com" in second

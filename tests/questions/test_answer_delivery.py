@@ -74,4 +74,4 @@ async def test_a_second_manager_sees_the_first_answer_before_adding_to_it(chat):
     (to_second,) = chat.messenger.to(second_manager)
     prompt = await chat.press(second_manager, to_second[1][0][0].data)
 
-    assert "已经回答过:「食堂12点开饭。」" in text_of(prompt)
+    assert "已经回答过：「食堂12点开饭。」" in text_of(prompt)

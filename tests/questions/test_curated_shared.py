@@ -32,7 +32,7 @@ from tests.questions.conftest import (
 OTHER_MANAGER, OTHER_TRAINEE = 502, 1003
 QUESTION = "结业证书丢了怎么补办"
 ANSWER = "证书丢失可以联系项目办补打电子版,电话 010-12345678,工作日 9:00-17:00。"
-SHARED = "保存后,所有培训班的学员问到类似问题,都会先看到这条回答"
+SHARED = "保存后，所有培训班的学员问到类似问题，都会先看到这条回答"
 
 
 @pytest.fixture
@@ -95,13 +95,13 @@ def curated_id(chat: Chat) -> int:
 
 async def test_saving_says_every_class_sees_it_and_whose_it_is(chat: Chat) -> None:
     offer = await saved_by_wang_fang(chat)
-    assert f"{SHARED},署名「王芳老师的解答」" in text_of(offer)
+    assert f"{SHARED}，署名「王芳老师的解答」" in text_of(offer)
     assert "只适用于本班的回答" in text_of(offer)
 
     saved = await press_as(chat, MANAGER, "王芳", button(offer, "保存为标准答案"))
 
     edit = next(r for r in saved if isinstance(r, Edit))
-    assert edit.text.startswith(f"⭐ 已保存为标准答案。{SHARED},署名「王芳老师的解答」。")
+    assert edit.text.startswith(f"⭐ 已保存为标准答案。{SHARED}，署名「王芳老师的解答」。")
     assert "/curated" in edit.text
     # A trainee of another manager's class, and someone in no class, read whose answer it is.
     for asker in (OTHER_TRAINEE, OTHER):

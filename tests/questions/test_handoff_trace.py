@@ -124,11 +124,11 @@ async def test_unanswered_lists_the_handed_off_questions_first(chat: Chat) -> No
 
     text = text_of(await chat.say(MANAGER, "/unanswered"))
 
-    assert "(最近 30 天,共 3 条,🙋 等您回复的在前,其余新的在前)" in text
+    assert "（最近 30 天，共 3 条，🙋 等您回复的在前，其余新的在前）" in text
     entries = text.split("\n\n")[1:]
     assert [e.split("\n")[1] for e in entries] == [SURE, WEATHER, "明天上海会下雨吗"]
-    assert entries[0].split("\n")[0].endswith(" · 🙋 等您回复(👎 认为没帮助)")
-    assert entries[1].split("\n")[0].endswith(" · 🙋 等您回复(未能回答)")
+    assert entries[0].split("\n")[0].endswith(" · 🙋 等您回复（👎 认为没帮助）")
+    assert entries[1].split("\n")[0].endswith(" · 🙋 等您回复（未能回答）")
     assert entries[2].split("\n")[0].endswith(" · 未能回答")
 
 
@@ -144,7 +144,7 @@ async def test_the_re_answer_prompt_has_no_doubled_full_stop(chat: Chat) -> None
 
     prompt = text_of(await chat.press(MANAGER, answer))
 
-    assert "已经回答过:「请关注天气预报,工作日 9:00-17:00。」再发一次会作为补充回答" in prompt
+    assert "已经回答过：「请关注天气预报,工作日 9:00-17:00。」再发一次会作为补充回答" in prompt
     assert "。」。" not in prompt
 
 

@@ -63,18 +63,18 @@ async def test_the_first_to_answer_is_told_the_other_answer_replaced_theirs(chat
     await chat.press(OTHER_MANAGER, f"kbm:1:ans:{question}")
     first = await chat.say(MANAGER, "答案一:请看天气预报")
     second = await chat.say(OTHER_MANAGER, "答案二:出门带伞")
-    assert [a.split("答:")[1] for a in answers_to_trainee(chat)] == [
+    assert [a.split("答：")[1] for a in answers_to_trainee(chat)] == [
         "答案一:请看天气预报",
         "答案二:出门带伞",
     ]
 
     refused = text_of(await chat.press(MANAGER, button(first, "保存为标准答案")))
 
-    assert "另一位班主任(用户502)随后也回答了这个问题,记录的是对方的回答" in refused
+    assert "另一位班主任（用户502）随后也回答了这个问题，记录的是对方的回答" in refused
     assert "两条回答学员都已收到" in refused and len(refused) <= 200
     assert curated(chat) == []
     saved = text_of(await chat.press(OTHER_MANAGER, button(second, "保存为标准答案")))
-    assert "已保存为标准答案" in saved and "答:答案二:出门带伞" in saved
+    assert "已保存为标准答案" in saved and "答：答案二:出门带伞" in saved
     assert [(q, a) for _, q, a in curated(chat)] == [(WEATHER, "答案二:出门带伞")]
     # /curated names who saved it.
     assert "用户502" in text_of(await chat.say(MANAGER, "/curated"))
@@ -104,7 +104,7 @@ async def test_answering_at_the_same_moment(chat: Chat) -> None:
 
     by_manager = dict(zip((MANAGER, OTHER_MANAGER), map(text_of, pressed), strict=True))
     assert "记录的是对方的回答" in by_manager[earlier]
-    assert "已保存为标准答案" in by_manager[later] and f"答:{kept}" in by_manager[later]
+    assert "已保存为标准答案" in by_manager[later] and f"答：{kept}" in by_manager[later]
     assert [a for _, _, a in curated(chat)] == [kept]
 
 

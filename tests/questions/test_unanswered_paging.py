@@ -79,7 +79,7 @@ async def test_150_questions_are_paged_and_fit(chat: Chat, who: int) -> None:
     listed: dict[int, int] = {}
     for number, page in enumerate(pages, start=1):
         text = text_of(page)
-        assert "(最近 30 天,共 150 条,新的在前)" in text
+        assert "（最近 30 天，共 150 条，新的在前）" in text
         assert f"第 {number}/15 页" in text
         listed |= answer_buttons(page)
     assert listed == {n: ids[150 - n] for n in range(1, 151)}  # newest first, all of them
@@ -107,7 +107,7 @@ async def test_150_questions_are_paged_and_fit(chat: Chat, who: int) -> None:
 async def test_a_page_past_the_end_and_forged_page_buttons(chat: Chat) -> None:
     ask_many(chat, 12)
     listing = await chat.say(MANAGER, "/unanswered 7")
-    assert "(最近 7 天,共 12 条,新的在前)" in text_of(listing)
+    assert "（最近 7 天，共 12 条，新的在前）" in text_of(listing)
     following = button(listing, "下一页")
     assert following == "kbm:1:pg:7:1"  # the days asked for are kept
     assert "最早的 ⏭" not in [b.text for b in buttons_of(listing)]  # two pages only

@@ -57,16 +57,16 @@ async def test_repeats_are_one_row_and_one_answer_closes_them(chat: Chat) -> Non
     text = text_of(listing)
     rows = text.split("\n\n")[1:]
     assert len(rows) == 3, text
-    assert "(最近 30 天,共 3 条,新的在前)" in text and "页" not in text
+    assert "（最近 30 天，共 3 条，新的在前）" in text and "页" not in text
     assert rows[0].startswith("1. 用户1002") and rows[0].endswith(WEATHER)  # asked once
     assert rows[1].endswith("后天上海天气怎么样")
-    assert rows[2].startswith("3. 用户1001") and rows[2].endswith(f"{WEATHER}(问了 4 次)")
+    assert rows[2].startswith("3. 用户1001") and rows[2].endswith(f"{WEATHER}（问了 4 次）")
     answer_buttons = [b for b in buttons_of(listing) if b.text.startswith("✍️ 回答第")]
     assert [b.text for b in answer_buttons] == [f"✍️ 回答第 {n} 条" for n in (1, 2, 3)]
 
     await chat.press(MANAGER, answer_buttons[2].data)
     reply = text_of(await chat.say(MANAGER, "北京明天有雨,课程照常进行。"))
-    assert "已把回答发给学员" in reply and "问了 4 次,都已标为已回答" in reply
+    assert "已把回答发给学员" in reply and "问了 4 次，都已标为已回答" in reply
     to_trainee = chat.messenger.to(TRAINEE)
     assert len(to_trainee) == 1  # one reply, not one per ask
     assert "班主任回复了您的问题" in to_trainee[0][0] and "课程照常进行" in to_trainee[0][0]
@@ -101,9 +101,9 @@ async def test_limit_counts_questions_not_asks(chat: Chat) -> None:
     assert {entry.count for entry in listed} == {3}
     listing = await chat.say(MANAGER, "/unanswered")
     text = text_of(listing)
-    assert "共 12 条" in text and text.count("(问了 3 次)") == 10 and "第 1/2 页" in text
+    assert "共 12 条" in text and text.count("（问了 3 次）") == 10 and "第 1/2 页" in text
     rest = text_of(await chat.press(MANAGER, button(listing, "下一页")))
-    assert "第 2/2 页" in rest and "11. 小李" in rest and rest.count("(问了 3 次)") == 2
+    assert "第 2/2 页" in rest and "11. 小李" in rest and rest.count("（问了 3 次）") == 2
     assert rest.index("第1个问题?") < rest.index("第0个问题?")  # the oldest last
 
 

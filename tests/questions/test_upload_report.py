@@ -32,13 +32,13 @@ async def test_a_compilation_of_50_notices_is_reported_in_one_message(chat: Chat
     report = text_of(replies)
     units = visible_length(report)
     assert units <= MAX_MESSAGE_UNITS, units
-    assert "✅ 已加入知识库:国培通知汇编.txt" in report
-    assert re.search(r"通知 50 篇,切分为 \d+ 个条款段落:", report)
+    assert "✅ 已加入知识库：国培通知汇编.txt" in report
+    assert re.search(r"通知 50 篇，切分为 \d+ 个条款段落：", report)
     listed = re.findall(r"^• 《.*》", report, flags=re.MULTILINE)
     titles = [line for line in listed if "批项目" in line]
     assert len(titles) == REPORT_TITLES
     assert "&lt;示范&gt;&amp;组织实施工作的通知》 教师厅函〔2026〕1号" in report
-    assert "……另有 40 篇,不再逐一列出。" in report
+    assert "……另有 40 篇，不再逐一列出。" in report
     assert "现在就可以就这份通知提问了。" in report
     # The cleaning figures are all there, as the knowledge base counted them.
     (ingested,) = [r for r in chat.services.knowledge.reports() if r.path.endswith("汇编.txt")]
@@ -91,5 +91,5 @@ def test_long_titles_beside_every_cleaning_category_still_fit() -> None:
     named = len(re.findall(r"^• 《第\d+篇", text, flags=re.MULTILINE))
     assert named == REPORT_TITLES and f"……另有 {200 - named} 篇" in text
     for name in CLEANING_NAMES.values():
-        assert f"• {name} 99 处(如「🌸&amp;&lt;i&gt;" in text
+        assert f"• {name} 99 处（如「🌸&amp;&lt;i&gt;" in text
     assert "• unknown_&lt;kind&gt; 3 处" in text and "• 修复乱码 7 处" in text
