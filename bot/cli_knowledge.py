@@ -27,7 +27,7 @@ CATEGORY_NAMES = {
     "site_navigation": "网站导航",
     "related_articles": "相关文章列表",
     "share_copyright_boilerplate": "分享/二维码/版权/编辑信息",
-    "metadata_table": "信息公开表格(已提取为元数据)",
+    "metadata_table": "信息公开表格（已提取为元数据）",
     "pinyin_annotation": "拼音注音",
     "mojibake_unrecoverable": "无法恢复的乱码",
     "html_remnant": "HTML 残留标签",
@@ -74,12 +74,12 @@ def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> tuple[list[Pat
         skipped = len(inside) - len(wanted)
         if not wanted:
             notes.append(
-                f"✗ {escape(str(path))}:这是一个文件夹,里面没有 {' '.join(suffixes)} 文件"
+                f"✗ {escape(str(path))}：这是一个文件夹，里面没有 {' '.join(suffixes)} 文件"
             )
             continue
-        note = f"文件夹 {escape(str(path))}:{len(wanted)} 个通知文件"
+        note = f"文件夹 {escape(str(path))}：{len(wanted)} 个通知文件"
         if skipped:
-            note += f",跳过 {skipped} 个其他文件"
+            note += f"，跳过 {skipped} 个其他文件"
         notes.append(note)
         files += wanted
     return files, notes
@@ -98,13 +98,13 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
     @app.command("ingest")
     def ingest(
         paths: Annotated[
-            list[Path], typer.Argument(help="通知文件 .txt .md .html .pdf .docx,或文件夹")
+            list[Path], typer.Argument(help="通知文件 .txt .md .html .pdf .docx，或文件夹")
         ],
         replace: Annotated[
-            bool, typer.Option("--replace", help="文号或标题相同的旧版本:替换(停用旧文件)")
+            bool, typer.Option("--replace", help="文号或标题相同的旧版本：替换（停用旧文件）")
         ] = False,
         keep_both: Annotated[
-            bool, typer.Option("--keep-both", help="文号或标题相同的旧版本:两份都保留")
+            bool, typer.Option("--keep-both", help="文号或标题相同的旧版本：两份都保留")
         ] = False,
     ) -> None:
         """Add notices (files, or every notice file in a folder) to the knowledge base and show
@@ -144,7 +144,7 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
             print_report(console, report, kb)
         stats = kb.stats()
         console.print(
-            f"知识库:{stats['notices']} 份通知,{stats['passages']} 个段落,"
+            f"知识库：{stats['notices']} 份通知，{stats['passages']} 个段落，"
             f"词表 {stats['vocabulary']} 词"
         )
         if failed or any(not report.ok or report.held for report in reports):
@@ -154,14 +154,14 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
     def ask(
         questions: Annotated[
             list[str] | None,
-            typer.Argument(help="问题(每个参数一个问题;省略则从标准输入逐行读取)"),
+            typer.Argument(help="问题（每个参数一个问题；省略则从标准输入逐行读取）"),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="每个问题输出一行 JSON")] = False,
         k: Annotated[int, typer.Option("-k", min=1, max=20, help="返回的段落数")] = 3,
         curated: Annotated[
             bool,
             typer.Option(
-                "--curated", help="先匹配班主任保存的标准答案(读 DATABASE_URL),和机器人一样"
+                "--curated", help="先匹配班主任保存的标准答案（读 DATABASE_URL），和机器人一样"
             ),
         ] = False,
     ) -> None:
@@ -178,7 +178,7 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
             if question is None:
                 bad_lines += 1
                 errors.print(
-                    f"标准输入第 {number} 行既不是 UTF-8 也不是 GBK 编码,已跳过;"
+                    f"标准输入第 {number} 行既不是 UTF-8 也不是 GBK 编码，已跳过；"
                     "请把问题另存为 UTF-8 再试。"
                 )
                 continue
@@ -203,7 +203,7 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
             if as_json:
                 write_line(json.dumps(deadline.to_json(), ensure_ascii=False))
                 continue
-            due = deadline.due.isoformat() if deadline.due else "(相对期限)"
+            due = deadline.due.isoformat() if deadline.due else "（相对期限）"
             console.print(f"[bold]{due}[/bold] {escape(deadline.when_text)}")
             console.print(f"  {escape(deadline.text)}")
             console.print(
@@ -228,24 +228,24 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
             kind = "内置" if entry["shipped"] else "上传"
             console.print(f"[bold]{escape(entry['name'])}[/bold]  [dim]{kind}[/dim]")
             if entry["error"]:
-                console.print(f"  [red]无法读取:{escape(entry['error'])}[/red]")
+                console.print(f"  [red]无法读取：{escape(entry['error'])}[/red]")
             for notice in entry["notices"]:
                 parts = (notice["title"] or "未命名通知", notice["doc_number"], notice["date"])
                 console.print("  " + escape(" · ".join(p for p in parts if p)))
             if not entry["notices"] and not entry["error"]:
-                console.print("  (网页上的介绍文字,不是正式通知)")
+                console.print("  （网页上的介绍文字，不是正式通知）")
         hidden = sorted(kb.hidden_files())
         if hidden:
             console.print(
-                f"已删除(隐藏)的内置通知:{escape('、'.join(hidden))}"
-                "(guopei-bot restore 文件名 可恢复)"
+                f"已删除（隐藏）的内置通知：{escape('、'.join(hidden))}"
+                "（guopei-bot restore 文件名 可恢复）"
             )
         stats = kb.stats()
-        console.print(f"共 {len(files)} 个文件,{stats['notices']} 份通知")
+        console.print(f"共 {len(files)} 个文件，{stats['notices']} 份通知")
 
     @app.command("remove")
     def remove(
-        names: Annotated[list[str], typer.Argument(help="通知文件名(见 guopei-bot notices)")],
+        names: Annotated[list[str], typer.Argument(help="通知文件名（见 guopei-bot notices）")],
     ) -> None:
         """Stop answering from these notice files at once (a running bot too): an uploaded
         file is moved into DATA_DIR/notices/.removed/, a shipped one hidden; `restore` undoes."""
@@ -257,12 +257,12 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
             removed = kb.remove(names)
         except IngestError as error:
             make_console(stderr=True).print(
-                f"✗ {escape(error.reason)}(文件名见 guopei-bot notices),没有删除任何通知"
+                f"✗ {escape(error.reason)}（文件名见 guopei-bot notices），没有删除任何通知"
             )
             raise typer.Exit(code=1) from None
         for name in removed:
-            console.print(f"已删除 {escape(name)}:不再用它回答,它的期限也不再列出")
-        console.print(f"知识库:{kb.stats()['notices']} 份通知")
+            console.print(f"已删除 {escape(name)}：不再用它回答，它的期限也不再列出")
+        console.print(f"知识库：{kb.stats()['notices']} 份通知")
 
     @app.command("restore")
     def restore(
@@ -278,7 +278,7 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
         except IngestError as error:
             make_console(stderr=True).print(f"✗ {escape(error.reason)}")
             raise typer.Exit(code=1) from None
-        make_console().print(f"已恢复 {escape(restored)};知识库:{kb.stats()['notices']} 份通知")
+        make_console().print(f"已恢复 {escape(restored)}；知识库：{kb.stats()['notices']} 份通知")
 
 
 def read_questions(arguments: list[str] | None) -> Iterator[str | None]:
@@ -335,7 +335,7 @@ def load_curated_pairs() -> list[tuple[int, str, str]]:
 def print_report(console: Console, report: IngestReport, kb: KnowledgeBase | None = None) -> None:
     """Print what one file produced and what cleaning removed from it."""
     if not report.ok:
-        console.print(f"[red]✗ {escape(report.path)}[/red]:{escape(report.error or '')}")
+        console.print(f"[red]✗ {escape(report.path)}[/red]：{escape(report.error or '')}")
         return
     if report.held:
         stored = {entry["name"]: entry for entry in (kb.notice_files() if kb else [])}
@@ -344,55 +344,60 @@ def print_report(console: Console, report: IngestReport, kb: KnowledgeBase | Non
             notices = stored.get(name, {}).get("notices") or [{}]
             title, number = notices[0].get("title"), notices[0].get("doc_number")
             named = " ".join(p for p in (f"《{title}》" if title else "", number) if p)
-            olds.append(f"{name}({named})" if named else name)
+            olds.append(f"{name}（{named}）" if named else name)
         console.print(
-            f"[yellow]? {escape(report.path)}[/yellow]:与已有通知 {escape('、'.join(olds))} "
-            "文号或标题相同,可能是它的新版本,未导入。替换旧版本请加 --replace,"
+            f"[yellow]? {escape(report.path)}[/yellow]：与已有通知 {escape('、'.join(olds))} "
+            "文号或标题相同，可能是它的新版本，未导入。替换旧版本请加 --replace，"
             "两份都保留请加 --keep-both"
         )
         return
     if report.duplicate_of:
         console.print(
-            f"[yellow]= {escape(report.path)}[/yellow]:与已有通知 "
-            f"{escape(report.duplicate_of)} 内容相同,未重复导入"
+            f"[yellow]= {escape(report.path)}[/yellow]：与已有通知 "
+            f"{escape(report.duplicate_of)} 内容相同，未重复导入"
         )
         return
     console.print(
-        f"[green]✓ {escape(report.path)}[/green]:{len(report.documents)} 份通知,"
-        f"{report.passages} 个段落,修复 {report.repaired} 处"
+        f"[green]✓ {escape(report.path)}[/green]：{len(report.documents)} 份通知，"
+        f"{report.passages} 个段落，修复 {report.repaired} 处"
     )
     if report.renamed and report.stored_as:
         console.print(
-            f"    已有同名的另一份通知,这份另存为 {escape(report.stored_as)},原来的通知仍然保留"
+            f"    已有同名的另一份通知，这份另存为 {escape(report.stored_as)}，原来的通知仍然保留"
         )
     if report.replaced:
-        console.print(f"    替换了旧版本 {escape('、'.join(report.replaced))}:已停用,连同它的期限")
+        replaced = escape("、".join(report.replaced))
+        console.print(f"    替换了旧版本 {replaced}：已停用，连同它的期限")
     elif report.same_as:
-        console.print(f"    与 {escape('、'.join(report.same_as))} 文号或标题相同,两份都保留")
+        console.print(f"    与 {escape('、'.join(report.same_as))} 文号或标题相同，两份都保留")
     removed = {category: count for category, count in report.removed.items() if count}
     for category, count in sorted(removed.items(), key=lambda item: -item[1]):
-        samples = ";".join(report.samples.get(category, [])[:2])
+        samples = "；".join(report.samples.get(category, [])[:2])
         name = CATEGORY_NAMES.get(category, category)
         console.print(f"    删除 {name} ×{count}  [dim]{escape(samples)}[/dim]")
 
 
 def print_answer(console: Console, answer: Answer) -> None:
     """Print an answer with the matched words in bold and the notice cited."""
-    console.print(f"[bold]问:{escape(answer.question[:200])}[/bold]")
+    console.print(f"[bold]问：{escape(answer.question[:200])}[/bold]")
     if answer.curated_answer:
         console.print(f"  [green]{escape(answer.curated_answer)}[/green]")
     if not answer.answered:
         from knowledge.models import DECLINE_REASONS
 
         why = DECLINE_REASONS.get(answer.reason or "", "")
-        console.print(f"  [yellow]无法回答:{why}({answer.reason})[/yellow]")
+        console.print(f"  [yellow]无法回答：{why}（{answer.reason}）[/yellow]")
         return
     if not answer.confident:
-        console.print("  [yellow]没有十足把握:以下条款相关,但不一定正好回答[/yellow]")
+        console.print("  [yellow]没有十足把握：以下条款相关，但不一定正好回答[/yellow]")
     for rank, hit in enumerate(answer.hits, start=1):
         text = escape(hit.text)
         for term in sorted(hit.matched_terms, key=len, reverse=True):
             text = text.replace(escape(term), f"[bold]{escape(term)}[/bold]")
         cite = " ".join(part for part in (hit.title, hit.doc_number, hit.date, hit.clause) if part)
-        console.print(f"  {rank}. {text}")
-        console.print(f"     [dim]—— {escape(cite)}(得分 {hit.score:.2f})[/dim]")
+        if hit.heading:
+            console.print(f"  {rank}. 【{escape(hit.heading)}】")
+            console.print(f"     {text}")
+        else:
+            console.print(f"  {rank}. {text}")
+        console.print(f"     [dim]—— {escape(cite)}（得分 {hit.score:.2f}）[/dim]")

@@ -56,9 +56,9 @@ def test_ask_plain_output_cites_the_notice(app: typer.Typer) -> None:
 
 def test_ask_says_why_it_declines(app: typer.Typer) -> None:
     result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["ask", "国培专家讲课费一节课多少钱"])
-    assert "无法回答:通知里没有写明这个数额" in result.output
+    assert "无法回答：通知里没有写明这个数额" in result.output
     result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["ask", "红烧肉怎么做"])
-    assert "无法回答:收录的通知里没有能回答它的条款" in result.output
+    assert "无法回答：收录的通知里没有能回答它的条款" in result.output
 
 
 def test_deadlines_json(app: typer.Typer) -> None:
@@ -107,11 +107,11 @@ def test_ingest_keeps_a_second_notice_of_the_same_name_and_skips_a_copy(
     assert runner.invoke(app, ["ingest", str(first)]).exit_code == 0
     # The same title: a new version of the notice unless told to keep both.
     held = runner.invoke(app, ["ingest", str(second)])
-    assert held.exit_code == 1 and "可能是它的新版本,未导入" in held.stdout
+    assert held.exit_code == 1 and "可能是它的新版本，未导入" in held.stdout
     result = runner.invoke(app, ["ingest", "--keep-both", str(second), str(first)])
     assert result.exit_code == 0, result.output
-    assert "另存为 new-notice-2.txt,原来的通知仍然保留" in result.stdout
-    assert "与已有通知 new-notice.txt 内容相同,未重复导入" in result.stdout
+    assert "另存为 new-notice-2.txt，原来的通知仍然保留" in result.stdout
+    assert "与已有通知 new-notice.txt 内容相同，未重复导入" in result.stdout
     stored = sorted(path.name for path in (tmp_path / "notices").iterdir())
     assert stored == ["new-notice-2.txt", "new-notice.txt"]
     asked = runner.invoke(
@@ -127,3 +127,14 @@ def test_ingest_of_a_missing_file_says_so_in_chinese(app: typer.Typer, tmp_path:
     assert result.exit_code == 1
     assert "找不到这个文件,请检查路径和文件名是否写对" in result.stdout
     assert "No such file" not in result.output
+
+
+def test_a_passage_continuing_a_clause_comes_with_the_clause_heading(app: typer.Typer) -> None:
+    question = "2019年国培通知在制度保障部分要求不断完善什么"
+    result = CliRunner().invoke(app, ["ask", "--json", "-k", "1", question])
+    (hit,) = json.loads(result.stdout)["hits"]
+    assert hit["heading"] == "七、突出制度保障,不断完善支持服务体系"
+    assert not hit["text"].startswith("七、") and hit["clause"] == "七、"
+
+    plain = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["ask", "-k", "1", question])
+    assert "【七、突出制度保障,不断完善支持服务体系】" in plain.stdout

@@ -43,13 +43,13 @@ def test_ingest_walks_a_folder(app: typer.Typer, tmp_path: Path) -> None:
     (folder / ".hidden.txt").write_text(MUSIC, encoding="utf-8")
     result = run(app, "ingest", str(folder))
     assert result.exit_code == 0, result.output
-    assert "2 个通知文件,跳过 1 个其他文件" in result.stdout
+    assert "2 个通知文件，跳过 1 个其他文件" in result.stdout
     assert sorted(p.name for p in (tmp_path / "notices").iterdir()) == ["wl.txt", "yinyue.txt"]
 
     empty = tmp_path / "empty"
     empty.mkdir()
     refused = run(app, "ingest", str(empty))
-    assert refused.exit_code == 1 and "这是一个文件夹,里面没有 .txt" in refused.stdout
+    assert refused.exit_code == 1 and "这是一个文件夹，里面没有 .txt" in refused.stdout
 
 
 def test_new_version_held_then_replaced_listed_removed_restored(
@@ -64,11 +64,11 @@ def test_new_version_held_then_replaced_listed_removed_restored(
     assert run(app, "ingest", str(tmp_path / "v1" / "wl.txt")).exit_code == 0
 
     same = run(app, "ingest", str(crlf))
-    assert same.exit_code == 0 and "与已有通知 wl.txt 内容相同,未重复导入" in same.stdout
+    assert same.exit_code == 0 and "与已有通知 wl.txt 内容相同，未重复导入" in same.stdout
 
     held = run(app, "ingest", str(tmp_path / "v2" / "wl.txt"))
     assert held.exit_code == 1
-    assert "文号或标题相同,可能是它的新版本,未导入" in held.stdout
+    assert "文号或标题相同，可能是它的新版本，未导入" in held.stdout
     assert "某教〔2031〕3号" in held.stdout and "--replace" in held.stdout
     assert run(app, "ingest", "--replace", "--keep-both", str(crlf)).exit_code == 2
 
@@ -100,9 +100,9 @@ def test_new_version_held_then_replaced_listed_removed_restored(
         "研修总结" in line for line in run(app, "deadlines", "--json").stdout.split("\n")
     )
     text = run(app, "notices").stdout
-    assert "已删除(隐藏)的内置通知" in text and shipped in text
+    assert "已删除（隐藏）的内置通知" in text and shipped in text
     assert run(app, "restore", shipped).exit_code == 0
-    assert "已删除(隐藏)" not in run(app, "notices").stdout
+    assert "已删除（隐藏）" not in run(app, "notices").stdout
     restored = run(app, "restore", "wl.txt")
     assert restored.exit_code == 0 and "已恢复 wl.txt" in restored.stdout
     assert "五篇" in run(app, "ask", "--json", "网络研修日志每月要写几篇").stdout
@@ -165,7 +165,7 @@ def test_kbstats_counts_notices_and_ask_curated_matches_managers_answers(
 
     stats = CliRunner().invoke(cli, ["kbstats"])
     assert stats.exit_code == 0, stats.output
-    assert re.search(r"通知 \d+ 篇,条款段落 \d+ 个", stats.stdout)
+    assert re.search(r"通知 \d+ 篇，条款段落 \d+ 个", stats.stdout)
     as_json = json.loads(CliRunner().invoke(cli, ["kbstats", "--json"]).stdout)
     assert as_json["index"]["notices"] > 10
 
