@@ -47,6 +47,7 @@ from pathlib import Path
 import yaml
 
 from knowledge import Answer, KnowledgeBase
+from knowledge.models import Hit
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 QUESTIONS = DATA / "questions.yaml"
@@ -149,6 +150,11 @@ def date_forms(phrase: str) -> list[str]:
     return [phrase]
 
 
+def shown(hit: Hit) -> str:
+    """What a reader sees of a hit: the passage under its clause heading, if it has one."""
+    return f"{hit.heading}\n{hit.text}" if hit.heading else hit.text
+
+
 def judge(item: dict, answer: Answer) -> Outcome:
     """Did the answer meet the question's expectation?"""
     expects_answer = item.get("answered", True)
@@ -158,11 +164,11 @@ def judge(item: dict, answer: Answer) -> Outcome:
     elif not answer.answered:
         passed, detail = False, f"declined ({answer.reason})"
     else:
-        top = answer.hits[0].text
+        top = shown(answer.hits[0])
         expected = item["expect"] if isinstance(item["expect"], list) else [item["expect"]]
         expected = [form for phrase in expected for form in date_forms(str(phrase))]
         passed = any(phrase in top for phrase in expected)
-        in_top3 = any(phrase in hit.text for hit in answer.hits[:3] for phrase in expected)
+        in_top3 = any(phrase in shown(hit) for hit in answer.hits[:3] for phrase in expected)
         detail = "ok" if passed else f"expected {item['expect']!r}, top: {top[:60]!r}"
         return Outcome(item["q"], item["kind"], passed, detail, in_top3, True, answer.confident)
     return Outcome(item["q"], item["kind"], passed, detail, passed, answer.answered)

@@ -286,9 +286,13 @@ EXCERPT_CHARS = 110
 
 
 def render_hit(hit: Hit, limit: int = MAX_QUOTE_CHARS, lead: int = 200) -> str:
+    """The quote (matched words in bold), under its clause's heading when the passage
+    continues a clause whose heading it lacks, then the citation."""
     body, cut_before, cut_after = quote_window(hit.text, hit.matched_terms, limit, lead)
     quote = highlight(body, hit.matched_terms)
-    return f"{'…' if cut_before else ''}{quote}{'…' if cut_after else ''}\n\n{citation(hit)}"
+    heading = f"【{highlight(hit.heading, hit.matched_terms)}】\n" if hit.heading else ""
+    quote = f"{'…' if cut_before else ''}{quote}{'…' if cut_after else ''}"
+    return f"{heading}{quote}\n\n{citation(hit)}"
 
 
 def overview(hits: list[Hit]) -> str:

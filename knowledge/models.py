@@ -42,6 +42,9 @@ class Hit:
     doc_id: str
     passage_id: int
     matched_terms: tuple[str, ...] = ()
+    # The heading of the clause a passage continues (七、突出制度保障…), when the passage text
+    # lacks it and it says more than the clause path; else empty.
+    heading: str = ""
 
     def to_json(self) -> dict:
         """Return the JSON-ready form used by the CLI and the bot."""
@@ -53,6 +56,7 @@ class Hit:
             "date": self.date,
             "source": self.source,
             "clause": self.clause,
+            "heading": self.heading,
         }
 
 

@@ -615,7 +615,7 @@ class Ranker:
         surfaces = []
         for term in terms:
             for surface in self._analyzer.surface_forms(term):
-                if surface in passage.text and surface not in surfaces:
+                if surface in passage.index_text() and surface not in surfaces:
                     surfaces.append(surface)
         return Hit(
             text=passage.text,
@@ -627,6 +627,7 @@ class Ranker:
             clause=passage.clause,
             doc_id=passage.doc_id,
             passage_id=passage_id,
+            heading="" if passage.heading.strip() == passage.clause.strip() else passage.heading,
             # Only the longest strings: bolding 「周岁」 and then 「岁」 inside it would nest.
             matched_terms=tuple(
                 surface

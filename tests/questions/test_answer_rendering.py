@@ -31,6 +31,14 @@ async def test_the_unsure_overview_shows_the_deadline_of_the_clause_that_answers
     assert "2019年4月12日前" in dated.split("——")[0]
 
 
+async def test_a_clause_continued_is_shown_under_its_heading(chat) -> None:
+    (reply,) = await chat.say(TRAINEE, "2019年国培通知在制度保障部分要求不断完善什么")
+    first = re.split(r"\n\n\d\. ", reply.text)[1]  # an unsure answer: three excerpts
+    heading, quote = first.split("\n", 1)
+    assert heading == "【七、突出<b>制度保障</b>,<b>不断完善</b>支持服务体系】"
+    assert "形成年度项目实施报告" in quote and "条款 七、" in quote
+
+
 async def test_who_are_you_gets_an_introduction_and_is_not_logged(chat) -> None:
     assert "我是国培助手" in text_of(await chat.say(TRAINEE, "你是谁?"))
     assert logs(chat) == []
