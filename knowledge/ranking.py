@@ -130,7 +130,7 @@ HOURS = (
     re.compile(NUMERAL + r"(?:学时|小时)"),
 )
 MONEY = (
-    re.compile(r"多少钱|多少(?:资金|经费)|几亿|多少亿"),
+    re.compile(r"多少钱|多少(?:资金|经费|费用|补贴|补助|津贴|报酬|课酬|[^，。？！\s]{0,3}费)|几亿|多少亿"),
     re.compile(NUMERAL + r"(?:亿|万)?元"),
 )
 ANSWER_TYPES = (
