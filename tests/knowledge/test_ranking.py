@@ -160,7 +160,13 @@ def test_only_a_year_is_written_out_not_a_duration(text: str, expanded: str) -> 
 
 
 @pytest.mark.parametrize(
-    "question", ["国培专家讲课费一节课多少钱", "国培集中培训请假超过几天就不给结业"]
+    "question",
+    [
+        "国培专家讲课费一节课多少钱",
+        "国培集中培训请假超过几天就不给结业",
+        "国培班主任每个月有多少补贴",
+        "参训老师交多少培训费",
+    ],
 )
 def test_a_figure_the_notices_do_not_state_is_declined(kb: KnowledgeBase, question: str) -> None:
     answer = kb.ask(question)
