@@ -112,7 +112,7 @@ def run(members: int, engine: str, database_url: str | None, flood: int) -> dict
                 tg.wait_for(
                     method="editMessageText",
                     chat_id=MANAGER,
-                    text_contains="人:送达",
+                    text_contains="人：送达",
                     ok=True,
                     timeout=members / 20 + 120,
                     after=mark,

@@ -48,7 +48,7 @@ router = Router("broadcast", roles={Role.manager, Role.admin})
 
 PREFIX = "bc"
 VERSION = "1"
-STALE = "这个按钮已失效,请重新发送 /broadcast。"
+STALE = "这个按钮已失效，请重新发送 /broadcast。"
 NOT_YOURS = "这不是您创建的群发。"
 RESEND_STALE = "这个按钮已失效。"  # as scheduler/broadcaster.py `resend_failed` says it
 NO_CLASS = "您还没有培训班。请先用 /newclass 培训班名称 创建培训班。"
@@ -56,17 +56,17 @@ NO_CLASS = "您还没有培训班。请先用 /newclass 培训班名称 创建�
 # the class header put in front of it (Telegram allows 4,096 for both).
 MAX_CHARS = 3500
 PICKER_CHARS = 20  # a class name in a picker button, cut keeping its tail (「…培训班第3期」)
-TOO_LONG = "内容太长了({length} 字{emoji}),请控制在 {limit} 字以内,分几次发送。"
+TOO_LONG = "内容太长了（{length} 字{emoji}），请控制在 {limit} 字以内，分几次发送。"
 TOO_MUCH_MARKUP = (
-    "这条通知的链接网址和 &、<、> 等符号保存时要占更多位置:连同它们共 {length} 个字符,"
+    "这条通知的链接网址和 &、<、> 等符号保存时要占更多位置：连同它们共 {length} 个字符，"
     "超过了群发能保存的 {limit} 个字符。请去掉一些链接或分几次发送。"
 )
-LEFT_OUT_NOTE = "\n\n⚠️ 只会群发上面这段文字,原消息中的{left_out}不会发出。"
+LEFT_OUT_NOTE = "\n\n⚠️ 只会群发上面这段文字，原消息中的{left_out}不会发出。"
 LEFT_OUT = "图片、文件等内容"  # on a page turned to, whose button does not say what it was
 TAG = re.compile(r"<[^>]*>")
 USAGE = (
-    "请在命令后写上要群发的内容,例如:\n/broadcast 明天上午9点在报告厅集合,请带好笔记本。\n"
-    "也可以把一条消息转发给我,再选择要发给哪个培训班。"
+    "请在命令后写上要群发的内容，例如：\n/broadcast 明天上午9点在报告厅集合，请带好笔记本。\n"
+    "也可以把一条消息转发给我，再选择要发给哪个培训班。"
 )
 
 
@@ -108,8 +108,8 @@ ATTACHMENT_NAMES = {
     "poll": "投票",
 }
 NO_TEXT = (
-    "这条消息没有文字内容(只有{attachment}),暂时只能群发文字。"
-    "请把要通知的内容用文字发给我,或发送 /broadcast 内容。"
+    "这条消息没有文字内容（只有{attachment}），暂时只能群发文字。"
+    "请把要通知的内容用文字发给我，或发送 /broadcast 内容。"
 )
 
 
@@ -139,7 +139,7 @@ def _draft(
 ) -> list[Reply]:
     """`html` is the text with its hidden links as <a href>, or "" when it has none."""
     if not text:
-        raise UserError("这条消息没有文字内容,暂时只能群发文字。")
+        raise UserError("这条消息没有文字内容，暂时只能群发文字。")
     body = html or escape(text)
     with ctx.services.session() as session:
         classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
@@ -184,12 +184,12 @@ def _picker(
     for c in view.shown:
         receiving = rcrud.recipient_counts(session, class_id=c.id)[0]
         rows.append(
-            [Button(f"{short[c.id]}({receiving} 人)", data=_data("cls", broadcast_id, c.id))]
+            [Button(f"{short[c.id]}（{receiving} 人）", data=_data("cls", broadcast_id, c.id))]
         )
     rows.append(view.paging)
     rows.append([Button("✖ 取消", data=_data("no", broadcast_id))])
-    question = f"请选择要发给哪个培训班:{view.line}"
-    return f"📢 <b>群发</b>\n内容:{_excerpt(text)}{note}\n\n{question}", keyboard(*rows)
+    question = f"请选择要发给哪个培训班：{view.line}"
+    return f"📢 <b>群发</b>\n内容：{_excerpt(text)}{note}\n\n{question}", keyboard(*rows)
 
 
 def header(training_class: TrainingClass, manager_name: str) -> str:
@@ -207,7 +207,7 @@ def check_length(ctx: Context, body: str, headers: list[str]) -> None:
     visible = visible_text(body)
     length = utf16_length(visible)
     if length > limit:
-        emoji = ",表情符号每个按 2 字计" if length > len(visible) else ""
+        emoji = "，表情符号每个按 2 字计" if length > len(visible) else ""
         raise UserError(TOO_LONG.format(length=length, emoji=emoji, limit=limit))
     room = stored_text_room(ctx.services)
     stored = len(body) + max(len(h) for h in headers)
@@ -241,17 +241,17 @@ def _confirmation(
     receiving, blocked = counts
     if blocked:
         head = (
-            f"班级:{escape(label)}(共 {receiving + blocked} 人)\n"
-            f"将发给 {receiving} 人;另有 {blocked} 人屏蔽了机器人或已注销账号,不会发给他们。"
+            f"班级：{escape(label)}（共 {receiving + blocked} 人）\n"
+            f"将发给 {receiving} 人；另有 {blocked} 人屏蔽了机器人或已注销账号，不会发给他们。"
         )
     else:
-        head = f"班级:{escape(label)}({receiving} 人)"
+        head = f"班级：{escape(label)}（{receiving} 人）"
     cancel = Button("✖ 取消", data=_data("no", broadcast_id))
     if not receiving:
         why = f"这 {blocked} 人都屏蔽了机器人或已注销账号" if blocked else "还没有学员加入"
         message = (
-            f"📢 <b>无法群发</b>\n{head}\n\n这个班目前没有可以接收通知的学员({why})。"
-            "请把加入链接(发送 /myclass 查看)发给学员,有人加入后再群发。"
+            f"📢 <b>无法群发</b>\n{head}\n\n这个班目前没有可以接收通知的学员（{why}）。"
+            "请把加入链接（发送 /myclass 查看）发给学员，有人加入后再群发。"
         )
         if back_page is None:
             return message, keyboard([cancel])
@@ -259,7 +259,7 @@ def _confirmation(
         return message + "\n也可以换一个培训班群发。", keyboard([back], [cancel])
     message = (
         f"📢 <b>确认群发</b>\n{head}\n"
-        f"内容:\n{_excerpt(text, 1500)}\n\n点「确认发送」后开始发送,进度会显示在这条消息里。"
+        f"内容：\n{_excerpt(text, 1500)}\n\n点「确认发送」后开始发送，进度会显示在这条消息里。"
     )
     send = Button("✅ 确认发送", data=_data("ok", broadcast_id, training_class.id))
     return message, keyboard([send, cancel])
@@ -291,7 +291,7 @@ async def on_button(ctx: Context) -> list[Reply]:
                 status=BroadcastStatus.cancelled,
                 expected=BroadcastStatus.draft,
             )
-            return [Edit("已取消,没有发送。")]
+            return [Edit("已取消，没有发送。")]
         if action == "pg" and len(numbers) in (2, 3):
             classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
             if not classes:

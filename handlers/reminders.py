@@ -78,9 +78,9 @@ CONTENT_CHARS = 60  # the start of the reminder's text
 # In UTF-16 units, as Telegram counts; with the header it stays far below 4,096, and the
 # stored text holds 2,000 characters (bot/db/reminder_models.py).
 MAX_REMINDER_CHARS = 1900
-STALE = "这个按钮已失效,请重新发送 /reminders 或 /remind。"
+STALE = "这个按钮已失效，请重新发送 /reminders 或 /remind。"
 NOT_YOURS = "这不是您设置的提醒。"
-NO_CLASS = "您还没有培训班。请先用 /newclass 培训班名称 创建培训班,再设置提醒。"
+NO_CLASS = "您还没有培训班。请先用 /newclass 培训班名称 创建培训班，再设置提醒。"
 
 
 def _data(action: str, reminder_id: int, extra: int | None = None) -> str:
@@ -106,9 +106,9 @@ async def remind(ctx: Context) -> list[Reply]:
         raise UserError(escape(f"请写上提醒时间和内容。\n\n{EXAMPLES}"))
     length = utf16_length(args)  # as Telegram counts: an emoji is 2
     if length > MAX_REMINDER_CHARS:
-        emoji = ",表情符号每个按 2 字计" if length > len(args) else ""
+        emoji = "，表情符号每个按 2 字计" if length > len(args) else ""
         raise UserError(
-            f"提醒太长了({length} 字{emoji})。请控制在 {MAX_REMINDER_CHARS} 字以内;"
+            f"提醒太长了（{length} 字{emoji}）。请控制在 {MAX_REMINDER_CHARS} 字以内；"
             "长篇通知请用 /broadcast 群发。"
         )
     with ctx.services.session() as session:
@@ -150,7 +150,7 @@ def _class_picker(
     buttons = [[Button(labels[c.id], data=_data("cls", draft_id, c.id))] for c in view.shown]
     buttons.append(view.paging)
     buttons.append([Button("✖ 取消", data=_data("no", draft_id))])
-    text = f"{_summary(ctx, reminder, None)}\n\n请选择要提醒的培训班:{view.line}"
+    text = f"{_summary(ctx, reminder, None)}\n\n请选择要提醒的培训班：{view.line}"
     return text, keyboard(*buttons)
 
 
@@ -180,14 +180,14 @@ def _small_hours_note(ctx: Context, reminder: Reminder) -> str:
     if found is None:
         return ""
     word, run, today = found
-    note = f"⚠️ 注意:现在是凌晨,“{word}”按日历算是 {_day(run)}。"
+    note = f"⚠️ 注意：现在是凌晨，“{word}”按日历算是 {_day(run)}。"
     if today is not None:
-        note += f"如果您指的是今天 {_day(today)},请点「{_today_label(today)}」。"
+        note += f"如果您指的是今天 {_day(today)}，请点「{_today_label(today)}」。"
     return note
 
 
 def _day(moment: datetime) -> str:
-    return f"{moment.month}月{moment.day}日(周{'一二三四五六日'[moment.weekday()]})"
+    return f"{moment.month}月{moment.day}日（周{'一二三四五六日'[moment.weekday()]}）"
 
 
 def _today_label(today: datetime) -> str:
@@ -197,15 +197,15 @@ def _today_label(today: datetime) -> str:
 def _summary(ctx: Context, reminder: Reminder, class_name: str | None) -> str:
     lines = ["⏰ <b>新提醒</b>"]
     if class_name is not None:
-        lines.append(f"班级:{escape(class_name)}")
-    lines.append(f"时间:{escape(reminder.label)}")
+        lines.append(f"班级：{escape(class_name)}")
+    lines.append(f"时间：{escape(reminder.label)}")
     if note := _small_hours_note(ctx, reminder):
         lines.append(note)
     if reminder.cron is not None:
         runs = _upcoming(ctx, reminder)
-        lines.append("接下来三次:")
+        lines.append("接下来三次：")
         lines.extend(f"  · {format_datetime(run)}" for run in runs)
-    lines.append(f"内容:{escape(reminder.text)}")
+    lines.append(f"内容：{escape(reminder.text)}")
     return "\n".join(lines)
 
 
@@ -269,12 +269,12 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
         labels = class_labels(classes, limit=CLASS_CHARS)
     if not rows:
         return (
-            "目前没有待发送的提醒。\n用 /remind 时间 内容 设置,例如:"
+            "目前没有待发送的提醒。\n用 /remind 时间 内容 设置，例如："
             "/remind 每周五20:00 提交本周研修日志",
             (),
         )
     whose = "所有培训班" if everyone else ""
-    lines = [f"⏰ <b>{whose}待发送的提醒</b>(共 {total} 条)"]
+    lines = [f"⏰ <b>{whose}待发送的提醒</b>（共 {total} 条）"]
     numbered = list(enumerate(rows, start=page * PER_PAGE + 1))
     buttons = [
         [Button(f"取消第 {number} 条", data=_data("cx", reminder.id or 0, page))]
@@ -290,8 +290,8 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
             heading = f"\n【{escape(label)}】"
             if class_id in managers:
                 name, current = managers[class_id]
-                gone = "" if current else "(已不是班主任)"
-                heading += f"班主任:{escape(name)}{gone}"
+                gone = "" if current else "（已不是班主任）"
+                heading += f"班主任：{escape(name)}{gone}"
             lines.append(heading)
         for number, reminder, _ in entries:
             lines.append(_entry(number, reminder, now, spaced=not several))
@@ -304,7 +304,7 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
 # The notes the parser adds to a time at confirmation: 「(未写具体时间,默认 09:00)」,
 # 「(今天 08:00 已过,按今晚 20:00 理解;…)」; a rule's own words keep theirs (「工作日(周一至周五)
 # 09:00」 ends with its clock).
-_TRAILING_NOTES = re.compile(r"(?:\([^()]*\))+$")
+_TRAILING_NOTES = re.compile(r"(?:[(（][^()（）]*[)）])+$")
 
 
 def _rule(reminder: Reminder) -> str:
@@ -320,11 +320,11 @@ def _entry(number: int, reminder: Reminder, now: datetime, *, spaced: bool) -> s
     content = escape(_excerpt(content, CONTENT_CHARS))
     if reminder.is_recurring:
         rule = escape(_excerpt(_rule(reminder), LABEL_CHARS))
-        text = f"{number}. 🔁 {rule} · {content}\n   下次:{upcoming}"
+        text = f"{number}. 🔁 {rule} · {content}\n   下次：{upcoming}"
     else:
         text = f"{number}. {upcoming} · {content}"
     if source:
-        text += f"\n   依据:{escape(_short_source(source))}"
+        text += f"\n   依据：{escape(_short_source(source))}"
     return f"\n{text}" if spaced else text
 
 
@@ -350,17 +350,18 @@ def _excerpt(text: str, limit: int) -> str:
 
 
 # A reminder made from /deadlines (scheduler/deadlines.py) ends with the notice it comes from:
-# 「…\n依据:《title》(文号 · 条款 三、)」. The list shows that line apart, shortened.
-SOURCE_MARK = "\n依据:"
+# 「…\n依据：《title》（文号 · 条款 三、）」. The list shows that line apart, shortened. Those
+# stored before the texts took full-width punctuation have 「依据:」: both are read.
+SOURCE_MARKS = ("\n依据：", "\n依据:")
 SOURCE_CHARS = 50
 
 
 def _content_and_source(text: str) -> tuple[str, str]:
     """The reminder's text without its 依据 line, and what that line cites ("" if nothing)."""
-    content, mark, source = text.rpartition(SOURCE_MARK)
-    if not mark:
+    at, mark = max((text.rfind(mark), mark) for mark in SOURCE_MARKS)
+    if at < 0:
         return text, ""
-    return content, source.strip()
+    return text[:at], text[at + len(mark) :].strip()
 
 
 def _short_source(source: str, limit: int = SOURCE_CHARS) -> str:
@@ -462,7 +463,7 @@ def _confirm(
     if reminder.cron is not None:
         runs = cron_next_runs(reminder.cron, now.astimezone(ctx.services.settings.timezone), 1)
         if not runs:
-            raise UserError("这个重复规则以后不会再触发了,请重新设置。")
+            raise UserError("这个重复规则以后不会再触发了，请重新设置。")
         first = runs[0]
     else:
         assert reminder.run_at is not None
@@ -477,7 +478,7 @@ def _confirm(
                 )
             return [
                 Edit(
-                    f"⌛ 提醒时间 {format_datetime(_local(ctx, first))} 已经过去,没有设置。"
+                    f"⌛ 提醒时间 {format_datetime(_local(ctx, first))} 已经过去，没有设置。"
                     "\n请用 /remind 重新设置一个将来的时间。"
                 )
             ]
@@ -490,10 +491,10 @@ def _confirm(
         service.schedule(reminder)
     lines = [
         "✅ <b>提醒已设置</b>",
-        f"班级:{escape(training_class.name)}",
-        f"时间:{escape(reminder.label)}",
-        *([f"下次发送:{format_datetime(_local(ctx, first))}"] if reminder.cron else []),
-        f"内容:{escape(reminder.text)}",
+        f"班级：{escape(training_class.name)}",
+        f"时间：{escape(reminder.label)}",
+        *([f"下次发送：{format_datetime(_local(ctx, first))}"] if reminder.cron else []),
+        f"内容：{escape(reminder.text)}",
         "\n用 /reminders 查看或取消。",
     ]
     return [Edit("\n".join(lines)), Notice("已设置")]
@@ -509,7 +510,7 @@ def _today_instead(
         raise UserError("请先选择培训班。")
     found = _small_hours(ctx, reminder)
     if found is None or found[2] is None:
-        raise UserError("今天的这个时间已经过去了,请按「✅ 确认」或用 /remind 重新设置。")
+        raise UserError("今天的这个时间已经过去了，请按「✅ 确认」或用 /remind 重新设置。")
     _, run, today = found
     old_label = format_datetime(run)
     label = format_datetime(today) + reminder.label.removeprefix(old_label)
@@ -533,8 +534,8 @@ def _drop(ctx: Context, reminder: Reminder) -> list[Reply]:
             expected=ReminderStatus.draft,
         )
     if not dropped:
-        return [Notice("这条提醒已经设置,如需取消请用 /reminders。", alert=True)]
-    return [Edit("已取消,没有设置提醒。")]
+        return [Notice("这条提醒已经设置，如需取消请用 /reminders。", alert=True)]
+    return [Edit("已取消，没有设置提醒。")]
 
 
 def _ask_cancel(
@@ -547,13 +548,15 @@ def _ask_cancel(
     name = escape(training_class.name) if training_class else ""
     now = datetime.now(ctx.services.settings.timezone)
     upcoming = format_when(reminder.next_run_at, now) if reminder.next_run_at else ""
-    when = f"🔁 {escape(_rule(reminder))}(下次:{upcoming})" if reminder.is_recurring else upcoming
-    text = f"确定取消这条提醒吗?\n【{name}】{when}\n内容:{escape(_excerpt(reminder.text, 200))}"
+    when = (
+        f"🔁 {escape(_rule(reminder))}（下次：{upcoming}）" if reminder.is_recurring else upcoming
+    )
+    text = f"确定取消这条提醒吗？\n【{name}】{when}\n内容：{escape(_excerpt(reminder.text, 200))}"
     if reminder.created_by != ctx.user.id:  # an admin cancelling a manager's reminder
         with ctx.services.session() as session:
             creator = session.get(User, reminder.created_by)
         who = creator.display_name if creator else str(reminder.created_by)
-        text += f"\n设置人:{escape(shorten(who, NAME_CHARS))}"
+        text += f"\n设置人：{escape(shorten(who, NAME_CHARS))}"
     buttons = keyboard(
         [
             Button("🗑 确定取消", data=_data("cy", reminder.id, page)),
@@ -578,6 +581,6 @@ def _cancel(ctx: Context, reminder: Reminder, page: int) -> list[Reply]:
     if service is not None:
         service.unschedule(reminder.id)
     text, buttons = _listing(ctx, page)
-    head = "🗑 已取消提醒:" if cancelled else "这条提醒已经不在待发送列表里了:"
+    head = "🗑 已取消提醒：" if cancelled else "这条提醒已经不在待发送列表里了："
     head += escape(_excerpt(reminder.text, 40))
     return [Edit(f"{head}\n\n{text}", buttons)]

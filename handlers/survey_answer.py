@@ -51,12 +51,12 @@ TEXT_STATE = "survey_text"
 MAX_TEXT_ANSWER = 500
 MAX_ID = MAX_ROW_ID  # ids and positions alike fit the database's INTEGER columns
 
-CLOSED = "这份问卷已截止,不能再填写或修改了。感谢您的关注!"
-CLOSED_UNSTARTED = "这份问卷已于 {when} 截止,不能再填写了。感谢您的关注!"
-SUBMITTED = "您已经提交过这份问卷,答案不能再修改。感谢参与!"
-FORGED = "这个按钮无效。请点击最新问卷消息里的按钮,或发送 /mysurveys 继续填写。"
-LEFT = "您已不在「{name}」里,这份问卷不再需要填写。"
-NOT_ADDRESSED = "这份问卷是在您加入「{name}」之前发出的,不需要您填写。"
+CLOSED = "这份问卷已截止，不能再填写或修改了。感谢您的关注！"
+CLOSED_UNSTARTED = "这份问卷已于 {when} 截止，不能再填写了。感谢您的关注！"
+SUBMITTED = "您已经提交过这份问卷，答案不能再修改。感谢参与！"
+FORGED = "这个按钮无效。请点击最新问卷消息里的按钮，或发送 /mysurveys 继续填写。"
+LEFT = "您已不在「{name}」里，这份问卷不再需要填写。"
+NOT_ADDRESSED = "这份问卷是在您加入「{name}」之前发出的，不需要您填写。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,15 +157,15 @@ def start_button(survey_id: int, label: str = "📝 开始填写") -> Button:
 def _choice_label(question: QuestionView, answer: StoredAnswer | None) -> str:
     """The answer as plain text (escape it after cutting it)."""
     if answer is None:
-        return "(未填)"
+        return "（未填）"
     if question.kind == "text":
         return answer.text or ""
     if question.kind == "multiple":
         picked = [question.options[i] for i in (answer.choices or []) if i < len(question.options)]
-        return "、".join(picked) if picked else "(未选)"
+        return "、".join(picked) if picked else "（未选）"
     if answer.choice is not None and answer.choice < len(question.options):
         return question.options[answer.choice]
-    return "(未填)"
+    return "（未填）"
 
 
 def _cut(text: str, chars: int) -> str:
@@ -187,7 +187,7 @@ def render_question(
     kind_note = choice_note(question.text, question.kind, question.max_choices)
     if kind_note:
         notes.append(kind_note)
-    note = f"({','.join(notes)})" if notes else ""
+    note = f"（{'，'.join(notes)}）" if notes else ""
     lines = [
         f"📋 <b>{escape(view.title)}</b>  {number}/{total}",
         filled,
@@ -205,13 +205,13 @@ def render_question(
             mark = "☑️ " if index in picked else "⬜ "
             rows.append([Button(f"{mark}{option}", _data("t", response, number - 1, index))])
         # it moves on, it does not finish the survey: say where to
-        done = "选好了,下一题 ➡️" if number < total else "选好了,核对答案 ➡️"
+        done = "选好了，下一题 ➡️" if number < total else "选好了，核对答案 ➡️"
         rows.append([Button(done, _data("n", response, number - 1))])
     else:
         lines.append("")
-        lines.append(f"✍️ 请直接发送文字回答(最多 {MAX_TEXT_ANSWER} 字)。")
+        lines.append(f"✍️ 请直接发送文字回答（最多 {MAX_TEXT_ANSWER} 字）。")
         if answer is not None and answer.text:
-            lines.append(f"当前回答:{escape(answer.text)}")
+            lines.append(f"当前回答：{escape(answer.text)}")
     nav = []
     if response.position > 0:
         nav.append(Button("⬅️ 上一题", _data("b", response, number - 1)))
@@ -235,7 +235,7 @@ def render_review(
     """The final page: every answer (shortened as much as it takes to fit in one message),
     「提交」 and a 「✏️ 第N题」 button for each question shown."""
     total = len(view.questions)
-    head = [f"📋 <b>{escape(view.title)}</b>", "请核对您的回答,确认无误后点击「提交」:", ""]
+    head = [f"📋 <b>{escape(view.title)}</b>", "请核对您的回答，确认无误后点击「提交」：", ""]
     labels = [_choice_label(q, answers.get(q.id)) for q in view.questions]
     for question_chars, answer_chars in REVIEW_CUTS:
         entries = [
@@ -268,8 +268,8 @@ def render_review(
 
 
 def render_done(view: SurveyView) -> str:
-    privacy = "本问卷为匿名问卷,班主任看不到您的个人答案。" if view.anonymous else ""
-    return f"✅ <b>{escape(view.title)}</b>\n已提交,感谢您的参与!{privacy}"
+    privacy = "本问卷为匿名问卷，班主任看不到您的个人答案。" if view.anonymous else ""
+    return f"✅ <b>{escape(view.title)}</b>\n已提交，感谢您的参与！{privacy}"
 
 
 def render_position(
@@ -447,7 +447,7 @@ def _apply(
             picked.discard(press.arg)
         else:
             if question.max_choices and len(picked) >= question.max_choices:
-                return f"最多选 {question.max_choices} 项,请先取消一项", None
+                return f"最多选 {question.max_choices} 项，请先取消一项", None
             picked.add(press.arg)
         if picked:
             answers[question.id] = scrud.upsert_answer(
@@ -462,7 +462,7 @@ def _apply(
         current = answers.get(question.id)
         empty = current is None or (question.kind == "multiple" and not current.choices)
         if question.required and empty:
-            hint = "请至少选择一项" if question.kind == "multiple" else "这道题必答,请先作答"
+            hint = "请至少选择一项" if question.kind == "multiple" else "这道题必答，请先作答"
             return "", [Notice(hint, alert=True)]
         go(position + 1)
         return "", None
@@ -481,12 +481,12 @@ def _apply(
     ]
     if missing:
         go(missing[0].position)
-        return f"第 {missing[0].position + 1} 题必答,请先作答", None
+        return f"第 {missing[0].position + 1} 题必答，请先作答", None
     if not scrud.submit(session, response_id=sheet.id):
         return "", [Notice(SUBMITTED, alert=True)]
     _clear_text_pending(session, ctx.user.id)
     log.info("survey %s submitted by response %s", view.id, sheet.id)
-    return "", [Edit(render_done(view)), Notice("提交成功,感谢参与!")]
+    return "", [Edit(render_done(view)), Notice("提交成功，感谢参与！")]
 
 
 def start_survey(ctx: Context, survey_id: int) -> list[Reply]:
@@ -562,11 +562,11 @@ async def on_survey_text(ctx: Context) -> list[Reply]:
         if sheet.position != position or not _is_text(view, position):
             _sync_pending(session, ctx, view, sheet, was_text=True)
             current, buttons = render_position(view, sheet, answers)
-            return [Send("这条消息没有作为答案记录。请按当前题目作答:"), Send(current, buttons)]
+            return [Send("这条消息没有作为答案记录。请按当前题目作答："), Send(current, buttons)]
         if not text:
             raise UserError("回答不能为空。")
         if len(text) > MAX_TEXT_ANSWER:
-            raise UserError(f"回答太长了({len(text)} 字),请控制在 {MAX_TEXT_ANSWER} 字以内。")
+            raise UserError(f"回答太长了（{len(text)} 字），请控制在 {MAX_TEXT_ANSWER} 字以内。")
         question = view.questions[position]
         answers[question.id] = scrud.upsert_answer(
             session, response_id=sheet.id, question_id=question.id, text=text
@@ -587,7 +587,7 @@ async def on_survey_text(ctx: Context) -> list[Reply]:
         replies.append(
             Edit(
                 f"📋 <b>{escape(view.title)}</b>  {position + 1}/{len(view.questions)}\n"
-                f"{position + 1}. {escape(question.text)}\n✅ 已记录:{escape(short)}",
+                f"{position + 1}. {escape(question.text)}\n✅ 已记录：{escape(short)}",
                 message_id=old_message_id,
             )
         )

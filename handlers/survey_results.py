@@ -85,7 +85,7 @@ def _visible_survey(ctx: Context, session: object, survey_id: int) -> tuple[Surv
     ):
         log.warning("refused survey %s results for user %s", survey_id, ctx.user.id)
         raise UserError(
-            f"没有编号为 {survey_id} 的问卷,或它不属于您的培训班。发送 /results 查看列表。"
+            f"没有编号为 {survey_id} 的问卷，或它不属于您的培训班。发送 /results 查看列表。"
         )
     return survey, training_class
 
@@ -99,7 +99,7 @@ async def results_command(ctx: Context) -> list[Reply]:
         # a Chinese input method may type full-width digits (「１２」)
         survey_id = parse_number(unicodedata.normalize("NFKC", arg), low=1)
         if survey_id is None:
-            raise UserError("请写问卷编号,例如:/results 3;不写编号则列出您的问卷。")
+            raise UserError("请写问卷编号，例如：/results 3；不写编号则列出您的问卷。")
         return await show_results(ctx, survey_id, edit=False)
     with ctx.services.session() as session:
         total = scrud.count_surveys_visible_to(
@@ -138,8 +138,8 @@ def survey_list(ctx: Context, page: int) -> tuple[str, Keyboard]:
         )
         submitted = scrud.submitted_counts(session, survey_ids=[s.id for s, _ in found])  # type: ignore[misc]
     now = utcnow()
-    where = f",第 {page + 1}/{pages} 页" if pages > 1 else ""
-    lines = [f"📊 <b>问卷结果</b>(共 {total} 份{where},新的在前)", "请选择一份问卷:"]
+    where = f"，第 {page + 1}/{pages} 页" if pages > 1 else ""
+    lines = [f"📊 <b>问卷结果</b>（共 {total} 份{where}，新的在前）", "请选择一份问卷："]
     rows = []
     for survey, training_class in found:
         state = "进行中" if survey.is_open(now) else "已截止"
@@ -155,7 +155,7 @@ def survey_list(ctx: Context, page: int) -> tuple[str, Keyboard]:
         rows.append([Button(label, f"sr:1:v:{survey.id}")])
     rows.append(paging_buttons(page, pages, lambda p: f"sr:1:p:{p}"))
     lines.append("")
-    lines.append("也可以发送 /results 编号 直接打开任意一份,例如 /results 3。")
+    lines.append("也可以发送 /results 编号 直接打开任意一份，例如 /results 3。")
     return fit_html("\n".join(lines)), keyboard(*rows)
 
 
@@ -219,20 +219,20 @@ def _question_lines(q, detail: Detail) -> list[str]:  # noqa: ANN001
     title = q.text if len(q.text) <= QUESTION_CHARS else q.text[:QUESTION_CHARS] + "…"
     lines = [
         "",
-        f"<b>{q.position + 1}. {escape(title)}</b>({q.kind_name},{q.answered} 人作答)",
+        f"<b>{q.position + 1}. {escape(title)}</b>（{q.kind_name}，{q.answered} 人作答）",
     ]
     if q.kind == "text":
         shown = q.texts[-detail.texts :] if detail.texts else []
         for answer in shown:
             lines.append(f"  • {escape(_cut(answer, detail.text_chars))}")
         if len(q.texts) > len(shown):
-            lines.append(f"  …共 {len(q.texts)} 条,完整内容见导出文件")
+            lines.append(f"  …共 {len(q.texts)} 条，完整内容见导出文件")
         return lines
     if q.kind != "likert5" or detail.spread:
         parts = []
         for option, count in zip(q.options, q.counts, strict=True):
             share = f"{count / q.answered * 100:.0f}%" if q.answered else "0%"
-            parts.append(f"{escape(shorten(option, detail.option_chars))} {count}({share})")
+            parts.append(f"{escape(shorten(option, detail.option_chars))} {count}（{share}）")
         lines.append("  " + " · ".join(parts))
     if q.kind == "likert5":
         mean = f"{q.mean:.2f}" if q.mean is not None else "—"
@@ -253,14 +253,14 @@ def _name_lines(results, limit: int) -> list[str]:  # noqa: ANN001
         if names:
             shown = "、".join(escape(_cut(n, NAME_CHARS)) for n in names[:limit])
             more = f" 等 {len(names)} 人" if len(names) > limit else ""
-            lines.append(f"\n{label}:{shown}{more}")
+            lines.append(f"\n{label}：{shown}{more}")
     return lines
 
 
 def _left_out_note(first: int, total: int) -> str:
     return (
-        f"\n……第 {first}–{total} 题未列出(共 {total - first + 1} 题),"
-        "其余见导出文件(📥 XLSX / CSV)。"
+        f"\n……第 {first}–{total} 题未列出（共 {total - first + 1} 题），"
+        "其余见导出文件（📥 XLSX / CSV）。"
     )
 
 
@@ -274,18 +274,19 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
     survey = results.survey
     now = utcnow()
     state = (
-        f"进行中,截止 {surveys.local_time(services, survey.closes_at)}"
+        f"进行中，截止 {surveys.local_time(services, survey.closes_at)}"
         if survey.is_open(now)
-        else f"已截止({surveys.local_time(services, survey.closed_at or survey.closes_at)})"
+        else f"已截止（{surveys.local_time(services, survey.closed_at or survey.closes_at)}）"
     )
     header = [
-        f"📊 <b>{escape(survey.title)}</b>(#{survey.id})",
-        f"班级:{escape(results.class_name)} · {state}" + (" · 🔒匿名" if survey.anonymous else ""),
-        f"回收率:<b>{percent(results.response_rate)}</b>({results.submitted}/{results.members})",
+        f"📊 <b>{escape(survey.title)}</b>（#{survey.id}）",
+        f"班级：{escape(results.class_name)} · {state}"
+        + (" · 🔒匿名" if survey.anonymous else ""),
+        f"回收率：<b>{percent(results.response_rate)}</b>（{results.submitted}/{results.members}）",
         f"已提交 {results.submitted} · 填写中 {results.in_progress}"
         f" · 未开始 {results.not_started}",
         *([left_line(results)] if results.left else []),
-        f"总体满意率:<b>{percent(results.overall_satisfied_rate)}</b>",
+        f"总体满意率：<b>{percent(results.overall_satisfied_rate)}</b>",
     ]
     for detail in DETAILS:
         blocks = [_question_lines(q, detail) for q in results.questions]
@@ -313,7 +314,7 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
 def left_line(results) -> str:  # noqa: ANN001
     """「已退出 N 人」: addressees who left the class since the survey was sent."""
     kept = (
-        f"(其中 {results.left_submitted} 人退出前已提交,答卷照常计入)"
+        f"（其中 {results.left_submitted} 人退出前已提交，答卷照常计入）"
         if results.left_submitted
         else ""
     )
@@ -370,7 +371,7 @@ async def on_results_button(ctx: Context) -> list[Reply]:
     number = parse_number(parts[3]) if len(parts) == 4 else None
     if number is None or parts[1] != "1":
         log.warning("refused results callback %r of user %s", ctx.event.callback_data, ctx.user.id)
-        return [Notice("这个按钮已失效,请重新发送 /results。", alert=True)]
+        return [Notice("这个按钮已失效，请重新发送 /results。", alert=True)]
     action, survey_id = parts[2], number
     if action == "p":  # a page of the /results list (the number is the page)
         text, buttons = survey_list(ctx, survey_id)
@@ -380,7 +381,7 @@ async def on_results_button(ctx: Context) -> list[Reply]:
     if action == "r":
         replies = await show_results(ctx, survey_id, edit=True, chart_shown=chart_shown)
         same = not any(isinstance(reply, SendFile) for reply in replies)
-        return [*replies, Notice("已刷新,数据没有变化" if same else "已刷新")]
+        return [*replies, Notice("已刷新，数据没有变化" if same else "已刷新")]
     if action in ("x", "c"):
         return await export_replies(ctx, survey_id, "xlsx" if action == "x" else "csv")
     if action == "n":
@@ -390,7 +391,7 @@ async def on_results_button(ctx: Context) -> list[Reply]:
             survey, _ = _visible_survey(ctx, session, survey_id)
         return [
             Send(
-                f"确定现在结束问卷「{escape(survey.title)}」吗?结束后学员不能再提交。",
+                f"确定现在结束问卷「{escape(survey.title)}」吗？结束后学员不能再提交。",
                 keyboard(
                     [
                         Button("⏹ 确定结束", f"sr:1:zz:{survey_id}"),
@@ -412,7 +413,7 @@ async def on_results_button(ctx: Context) -> list[Reply]:
             Notice("已结束" if closed else "问卷已经结束了"),
         ]
     log.warning("refused results callback %r of user %s", ctx.event.callback_data, ctx.user.id)
-    return [Notice("这个按钮已失效,请重新发送 /results。", alert=True)]
+    return [Notice("这个按钮已失效，请重新发送 /results。", alert=True)]
 
 
 def _is_fingerprint(text: str) -> bool:
@@ -464,12 +465,12 @@ async def remind_non_respondents(ctx: Context, survey_id: int) -> list[Reply]:
     with ctx.services.session() as session:
         survey, _ = _visible_survey(ctx, session, survey_id)
         if not survey.is_open(utcnow()):
-            return [Notice("问卷已截止,不能再提醒。", alert=True)]
+            return [Notice("问卷已截止，不能再提醒。", alert=True)]
         recipients = scrud.non_respondent_ids(session, survey=survey)
         if not recipients:
-            return [Notice("所有学员都已提交,无需提醒。", alert=True)]
+            return [Notice("所有学员都已提交，无需提醒。", alert=True)]
         if not scrud.claim_reminder(session, survey_id=survey_id, min_gap=REMIND_GAP):
-            return [Notice("刚刚已经提醒过了,请 10 分钟后再试。", alert=True)]
+            return [Notice("刚刚已经提醒过了，请 10 分钟后再试。", alert=True)]
     await send_nudge(ctx.services, survey, recipients, created_by=ctx.user.id)
     return [Send(f"🔔 已提醒 {len(recipients)} 名未提交的学员。"), Notice("已发送提醒")]
 
@@ -477,8 +478,8 @@ async def remind_non_respondents(ctx: Context, survey_id: int) -> list[Reply]:
 def nudge_text(services: Services, survey: Survey) -> str:
     closes = surveys.local_time(services, survey.closes_at, relative=False)  # read later
     return (
-        f"🔔 提醒:问卷「{escape(survey.title)}」将于 {closes} 截止,"
-        "您还没有提交。点击下方按钮继续填写,只需几分钟。"
+        f"🔔 提醒：问卷「{escape(survey.title)}」将于 {closes} 截止，"
+        "您还没有提交。点击下方按钮继续填写，只需几分钟。"
     )
 
 
@@ -549,9 +550,9 @@ async def close_due(services: Services) -> int:
             continue
         survey = results.survey
         text = (
-            f"⏹ 问卷「{escape(survey.title)}」已截止({escape(results.class_name)})。\n"
-            f"回收率 {percent(results.response_rate)}({results.submitted}/{results.members}),"
-            + (f"{left_line(results)}," if results.left else "")
+            f"⏹ 问卷「{escape(survey.title)}」已截止（{escape(results.class_name)}）。\n"
+            f"回收率 {percent(results.response_rate)}（{results.submitted}/{results.members}），"
+            + (f"{left_line(results)}，" if results.left else "")
             + f"总体满意率 {percent(results.overall_satisfied_rate)}。"
         )
         try:

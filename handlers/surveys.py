@@ -67,11 +67,11 @@ TEMPLATES_PER_PAGE = CLASSES_PER_PAGE  # the template picker pages like the clas
 LAST_TIMESTAMP = 253402300799  # 9999-12-31 23:59:59 UTC: the last second a datetime holds
 EXAMPLE_TEMPLATE = "course_feedback.yaml"  # built in; its comments explain every field
 EXAMPLE_CAPTION = (
-    "📄 示例问卷模板。用它写您自己的问卷:\n"
-    "1. 用电脑(或手机上的文本编辑器)打开这个文件,可以先转发到电脑上;\n"
-    "2. 把 key 改成您自己的英文代号(如 my_course_1),再改标题和题目,"
-    "文件开头的 # 说明写了每一项怎么填;\n"
-    "3. 用 UTF-8 保存,把 .yaml 文件发回给我。检查通过后,发送 /survey 就能选用;"
+    "📄 示例问卷模板。用它写您自己的问卷：\n"
+    "1. 用电脑（或手机上的文本编辑器）打开这个文件，可以先转发到电脑上；\n"
+    "2. 把 key 改成您自己的英文代号（如 my_course_1），再改标题和题目，"
+    "文件开头的 # 说明写了每一项怎么填；\n"
+    "3. 用 UTF-8 保存，把 .yaml 文件发回给我。检查通过后，发送 /survey 就能选用；"
     "有错我会指出是第几行。"
 )
 
@@ -79,8 +79,8 @@ router.callback("sv")(survey_answer.on_survey_button)
 router.text(
     state=survey_answer.TEXT_STATE,
     ended_note=(
-        "已退出问卷的文字作答,接下来的消息不会记作问卷回答。"
-        "要接着填,请发送 /mysurveys 点「继续」。"
+        "已退出问卷的文字作答，接下来的消息不会记作问卷回答。"
+        "要接着填，请发送 /mysurveys 点「继续」。"
     ),
 )(survey_answer.on_survey_text)
 
@@ -136,7 +136,7 @@ async def my_surveys(ctx: Context) -> list[Reply]:
     with ctx.services.session() as session:
         found = scrud.open_surveys_of_member(session, user_id=ctx.user.id, now=utcnow())
     if not found:
-        return [Send("目前没有需要填写的问卷。班主任发起问卷后,我会通知您。")]
+        return [Send("目前没有需要填写的问卷。班主任发起问卷后，我会通知您。")]
     to_do = [f for f in found if f[1] is None or f[1].status != ResponseStatus.submitted]
     done = [f for f in found if f[1] is not None and f[1].status == ResponseStatus.submitted]
     listed = (to_do + done)[:MAX_LISTED_SURVEYS]
@@ -150,19 +150,19 @@ async def my_surveys(ctx: Context) -> list[Reply]:
         else:
             state, verb = "✏️ 填写中", "继续"
         lines.append(
-            f"{number}. {escape(survey.title)}({escape(training_class.name)})"
-            f" — {state},截止 {local_time(ctx.services, survey.closes_at)}"
+            f"{number}. {escape(survey.title)}（{escape(training_class.name)}）"
+            f" — {state}，截止 {local_time(ctx.services, survey.closes_at)}"
         )
         if verb:
             label = (
-                f"{number}. {verb}:{shorten(survey.title, 18)} · "
+                f"{number}. {verb}：{shorten(survey.title, 18)} · "
                 f"{shorten(training_class.name, 14)}"
             )
             rows.append([survey_answer.start_button(survey.id, label)])  # type: ignore[arg-type]
     more_to_do = max(0, len(to_do) - MAX_LISTED_SURVEYS)
     more_done = len(done) - max(0, MAX_LISTED_SURVEYS - len(to_do))
     if more_to_do:
-        lines.append(f"\n……还有 {more_to_do} 份待填问卷,填完上面的再发送 /mysurveys 查看。")
+        lines.append(f"\n……还有 {more_to_do} 份待填问卷，填完上面的再发送 /mysurveys 查看。")
     elif more_done > 0:
         lines.append(f"\n另有 {more_done} 份已提交。")
     return [Send(fit_html("\n".join(lines)), keyboard(*rows))]
@@ -190,24 +190,23 @@ def template_picker(ctx: Context, page: int) -> tuple[str, Keyboard]:
         per_page=TEMPLATES_PER_PAGE,
         unit="个模板",
     )
-    rows = [
-        [
-            Button(
-                f"{t.title}({len(t.spec.questions)} 题{',匿名' if t.spec.anonymous else ''})"[:60],
-                f"sm:1:t:{t.key}",
-            )
-        ]
-        for t in view.shown
-    ]
+    rows = [[Button(_template_label(t), f"sm:1:t:{t.key}")] for t in view.shown]
     rows.append(view.paging)
     rows.append([Button("📄 示例模板", "sm:1:ex")])
     text = (
-        f"📋 <b>发起问卷</b>\n第 1 步:请选择问卷模板。{view.line}\n\n"
-        "想用自己的题目?点「📄 示例模板」,照着改好后把 .yaml 文件发给我,就能添加新模板。"
+        f"📋 <b>发起问卷</b>\n第 1 步：请选择问卷模板。{view.line}\n\n"
+        "想用自己的题目？点「📄 示例模板」，照着改好后把 .yaml 文件发给我，就能添加新模板。"
     )
     if loaded.errors and ctx.role is Role.admin:
-        text += "\n\n⚠️ 以下模板有错误,未加载:\n" + "\n".join(escape(e) for e in loaded.errors[:5])
+        errors = "\n".join(escape(e) for e in loaded.errors[:5])
+        text += f"\n\n⚠️ 以下模板有错误，未加载：\n{errors}"
     return text, keyboard(*rows)
+
+
+def _template_label(template: Template) -> str:
+    """A template's button: 「课程反馈（5 题，匿名）」, at most 60 characters."""
+    anonymous = "，匿名" if template.spec.anonymous else ""
+    return f"{template.title}（{len(template.spec.questions)} 题{anonymous}）"[:60]
 
 
 def _picker_order(ctx: Context, templates: list[Template]) -> list[Template]:
@@ -240,7 +239,7 @@ async def on_send_button(ctx: Context) -> list[Reply]:
         log.warning(
             "refused survey-send callback %r of user %s", ctx.event.callback_data, ctx.user.id
         )
-        return [Notice("这个按钮已失效,请重新发送 /survey。", alert=True)]
+        return [Notice("这个按钮已失效，请重新发送 /survey。", alert=True)]
     step, args = parts[2], parts[3:]
     try:
         if step == "x":
@@ -270,7 +269,7 @@ async def on_send_button(ctx: Context) -> list[Reply]:
     except ValueError:
         pass
     log.warning("refused survey-send callback %r of user %s", ctx.event.callback_data, ctx.user.id)
-    return [Notice("这个按钮已失效,请重新发送 /survey。", alert=True)]
+    return [Notice("这个按钮已失效，请重新发送 /survey。", alert=True)]
 
 
 def example_template() -> list[Reply]:
@@ -288,17 +287,17 @@ def choose_class(ctx: Context, key: str, page: int = 0) -> list[Reply]:
     with ctx.services.session() as session:
         classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
         if not classes:
-            raise UserError("您还没有培训班。请先用 /newclass 培训班名称 创建,并让学员加入。")
+            raise UserError("您还没有培训班。请先用 /newclass 培训班名称 创建，并让学员加入。")
         view = class_page(classes, page, lambda other: f"sm:1:cp:{key}:{other}")
         counts = {c.id: reachable_members(session, class_id=c.id) for c in view.shown}  # type: ignore[arg-type]
     labels = class_labels(classes, limit=CLASS_LABEL_CHARS)  # 「…培训班第3期」 kept
     rows = [
-        [Button(f"{labels[c.id]}({counts[c.id]} 人)", f"sm:1:c:{key}:{c.id}")]  # type: ignore[index]
+        [Button(f"{labels[c.id]}（{counts[c.id]} 人）", f"sm:1:c:{key}:{c.id}")]  # type: ignore[index]
         for c in view.shown
     ]
     rows.append(view.paging)
     rows.append([Button("取消", "sm:1:x")])
-    text = f"📋 <b>{escape(template.title)}</b>\n第 2 步:发给哪个培训班?{view.line}"
+    text = f"📋 <b>{escape(template.title)}</b>\n第 2 步：发给哪个培训班？{view.line}"
     return [Edit(text, keyboard(*rows))]
 
 
@@ -306,10 +305,10 @@ def _no_trainees_text(ctx: Context, training_class: TrainingClass) -> str:
     code = training_class.join_code
     link = f"https://t.me/{ctx.services.bot_username}?start={code}"
     return (
-        f"「{escape(training_class.name)}」还没有学员,问卷发出去没有人能收到,所以没有发送。\n"
-        f"请先把加入链接发给学员:{link}\n"
-        f"(或让学员发送 <code>/join {escape(code)}</code>;发送 /myclass 随时可以再看到链接)\n"
-        "等学员加入后,再发送 /survey。"
+        f"「{escape(training_class.name)}」还没有学员，问卷发出去没有人能收到，所以没有发送。\n"
+        f"请先把加入链接发给学员：{link}\n"
+        f"（或让学员发送 <code>/join {escape(code)}</code>；发送 /myclass 随时可以再看到链接）\n"
+        "等学员加入后，再发送 /survey。"
     )
 
 
@@ -317,8 +316,8 @@ def _refuse_empty_class(ctx: Context, training_class: TrainingClass, members: in
     if members == 0:
         log.info("refused survey to empty class %s of user %s", training_class.id, ctx.user.id)
         raise UserError(
-            f"「{training_class.name}」还没有学员,问卷没有发送。请先把加入链接发给学员"
-            "(发送 /myclass 可以看到),等学员加入后再发送 /survey。"
+            f"「{training_class.name}」还没有学员，问卷没有发送。请先把加入链接发给学员"
+            "（发送 /myclass 可以看到），等学员加入后再发送 /survey。"
         )
 
 
@@ -342,7 +341,7 @@ def choose_closing(ctx: Context, key: str, class_id: int) -> list[Reply]:
     return [
         Edit(
             f"📋 <b>{escape(template.title)}</b> → {escape(training_class.name)}\n"
-            "第 3 步:什么时候截止?",
+            "第 3 步：什么时候截止？",
             keyboard(
                 days,
                 [Button("✍️ 输入截止时间", f"sm:1:w:{key}:{class_id}")],
@@ -361,14 +360,14 @@ def ask_closing_text(ctx: Context, key: str, class_id: int) -> list[Reply]:
         )
     return [
         Edit(
-            "请发送截止时间,例如:<code>12月1日18:00</code>、<code>3天后</code>、"
+            "请发送截止时间，例如：<code>12月1日18:00</code>、<code>3天后</code>、"
             "<code>2026-12-01 18:00</code>、<code>下周五</code>"
         )
     ]
 
 
 @router.text(
-    state=CLOSE_STATE, roles=MANAGERS, ended_note="已取消发送问卷。要发问卷,请重新发送 /survey。"
+    state=CLOSE_STATE, roles=MANAGERS, ended_note="已取消发送问卷。要发问卷，请重新发送 /survey。"
 )
 async def on_closing_text(ctx: Context) -> list[Reply]:
     """The typed closing time of the survey being prepared."""
@@ -386,18 +385,18 @@ async def on_closing_text(ctx: Context) -> list[Reply]:
         raise UserError(closing_time_problem(typed, error.reason) + CLOSING_EXAMPLES) from None
     if parsed.run_at is None:
         raise UserError(
-            f"问卷截止时间只能是一个具体时间,「{escape(typed)}」是重复的时间。" + CLOSING_EXAMPLES
+            f"问卷截止时间只能是一个具体时间，「{escape(typed)}」是重复的时间。" + CLOSING_EXAMPLES
         )
     closes_at = parsed.run_at.astimezone(utcnow().tzinfo).replace(second=0, microsecond=0)
     if days := _DAYS_LATER.fullmatch(parsed.when_text):  # 「3天后」: no clock was written
         closes_at = closing_after(ctx.services, cn_to_int(days[1]))
     if closes_at <= utcnow() + timedelta(minutes=5):
         raise UserError(
-            f"问卷截止时间「{escape(typed)}」太近了:至少要在 5 分钟以后。" + CLOSING_EXAMPLES
+            f"问卷截止时间「{escape(typed)}」太近了：至少要在 5 分钟以后。" + CLOSING_EXAMPLES
         )
     if closes_at > utcnow() + timedelta(days=MAX_OPEN_DAYS):
         raise UserError(
-            f"问卷截止时间「{escape(typed)}」太远了:最多在 {MAX_OPEN_DAYS} 天以内。"
+            f"问卷截止时间「{escape(typed)}」太远了：最多在 {MAX_OPEN_DAYS} 天以内。"
             + CLOSING_EXAMPLES
         )
     with ctx.services.session() as session:
@@ -413,7 +412,7 @@ _DAYS_LATER = re.compile(
 )
 
 CLOSING_EXAMPLES = (
-    "\n请再发一次截止时间,例如:<code>12月1日18:00</code>、<code>3天后</code>、"
+    "\n请再发一次截止时间，例如：<code>12月1日18:00</code>、<code>3天后</code>、"
     "<code>下周五 18:00</code>。"
 )
 
@@ -423,12 +422,12 @@ def closing_time_problem(typed: str, reason: str) -> str:
     reminder parser's own words speak of reminders and of the text it was given)."""
     quoted = f"「{escape(typed)}」" if typed else ""
     if "过去" in reason:
-        return f"问卷截止时间{quoted}已经过去了,请写一个将来的时间。"
+        return f"问卷截止时间{quoted}已经过去了，请写一个将来的时间。"
     if "太远" in reason:
-        return f"问卷截止时间{quoted}太远了:最多在 {MAX_OPEN_DAYS} 天以内。"
+        return f"问卷截止时间{quoted}太远了：最多在 {MAX_OPEN_DAYS} 天以内。"
     if reason.startswith(("时间不存在", "日期不存在")) or "歧义" in reason:
         # these quote the part of the typed time that is wrong, and say why
-        return f"问卷截止时间有误:{escape(reason)}"
+        return f"问卷截止时间有误：{escape(reason)}"
     return f"没看懂问卷截止时间{quoted}。"
 
 
@@ -450,10 +449,10 @@ def confirm_page(
     )
     text = (
         f"📋 <b>确认发送问卷</b>\n"
-        f"问卷:{escape(spec.title)}({len(spec.questions)} 题:{kinds})\n"
-        f"班级:{escape(training_class.name)}({members} 人)\n"
-        f"截止:{local_time(ctx.services, closes_at)}\n"
-        f"匿名:{'是,您只能看到汇总,看不到谁答了什么' if spec.anonymous else '否(实名)'}\n\n"
+        f"问卷：{escape(spec.title)}（{len(spec.questions)} 题：{kinds}）\n"
+        f"班级：{escape(training_class.name)}（{members} 人）\n"
+        f"截止：{local_time(ctx.services, closes_at)}\n"
+        f"匿名：{'是，您只能看到汇总，看不到谁答了什么' if spec.anonymous else '否（实名）'}\n\n"
         "确认后每位学员都会收到填写邀请。"
     )
     ok = f"sm:1:ok:{key}:{class_id}:{int(closes_at.timestamp())}:{template.version}"
@@ -492,8 +491,8 @@ async def send_survey(
         if sent is not None:  # a second tap of a button that did send
             return [Notice("这份问卷已经发送过了。", alert=True)]
         raise UserError(
-            f"问卷模板「{template.title}」在您确认前被修改过了,这次没有发送。"
-            "请重新发送 /survey,看过新版本后再发。"
+            f"问卷模板「{template.title}」在您确认前被修改过了，这次没有发送。"
+            "请重新发送 /survey，看过新版本后再发。"
         )
     now = utcnow()
     if closes_at <= now:
@@ -533,20 +532,20 @@ async def send_survey(
     return [
         Edit(
             f"✅ 已向「{escape(training_class.name)}」的 {members} 名学员发送问卷"
-            f"「{escape(spec.title)}」(编号 {survey.id})。\n"
-            f"截止:{local_time(ctx.services, closes_at)}。发送 /results {survey.id} 查看结果。"
+            f"「{escape(spec.title)}」（编号 {survey.id}）。\n"
+            f"截止：{local_time(ctx.services, closes_at)}。发送 /results {survey.id} 查看结果。"
         )
     ]
 
 
 def invitation_text(services: Services, survey: Survey, question_count: int) -> str:
-    anonymous = "\n🔒 匿名问卷:班主任只看汇总结果。" if survey.anonymous else ""
+    anonymous = "\n🔒 匿名问卷：班主任只看汇总结果。" if survey.anonymous else ""
     description = f"\n{escape(survey.description)}" if survey.description else ""
     return (
         f"📋 <b>{escape(survey.title)}</b>{description}\n"
-        f"共 {question_count} 题,约 {max(1, question_count // 3)} 分钟。"
-        f"截止:{local_time(services, survey.closes_at, relative=False)}{anonymous}\n"
-        "点击下方按钮开始填写,可以中途退出,稍后接着填。"
+        f"共 {question_count} 题，约 {max(1, question_count // 3)} 分钟。"
+        f"截止：{local_time(services, survey.closes_at, relative=False)}{anonymous}\n"
+        "点击下方按钮开始填写，可以中途退出，稍后接着填。"
     )
 
 
@@ -619,24 +618,25 @@ async def handle_template_upload(ctx: Context, content: bytes, filename: str) ->
             may_replace_any=ctx.role is Role.admin,
         )
     except TemplateError as error:
-        return [Send(f"❌ 模板未添加,请修改后重新发送:\n{escape(str(error))}")]
+        return [Send(f"❌ 模板未添加，请修改后重新发送：\n{escape(str(error))}")]
     spec = template.spec
-    summary = f"{len(spec.questions)} 题,{'匿名' if spec.anonymous else '实名'}"
+    summary = f"{len(spec.questions)} 题，{'匿名' if spec.anonymous else '实名'}"
     if updated:
         log.info("survey template %s updated by %s", template.key, ctx.user.id)
         return [
             Send(
                 f"✅ 已更新问卷模板「{escape(spec.title)}」"
-                f"({summary},key:{escape(template.key)})。\n"
-                "已经发出的问卷不受影响,学员仍按发出时的题目填写;"
+                f"（{summary}，key：{escape(template.key)}）。\n"
+                "已经发出的问卷不受影响，学员仍按发出时的题目填写；"
                 "之后用 /survey 发出的问卷使用新版本。"
             )
         ]
     log.info("survey template %s added by %s", template.key, ctx.user.id)
     return [
         Send(
-            f"✅ 已添加问卷模板「{escape(spec.title)}」({summary})。发送 /survey 即可选用。\n"
-            f"以后修改:改好后再发一次同一个 key(<code>{escape(template.key)}</code>)的文件即可。"
+            f"✅ 已添加问卷模板「{escape(spec.title)}」（{summary}）。发送 /survey 即可选用。\n"
+            "以后修改：改好后再发一次同一个 key"
+            f"（<code>{escape(template.key)}</code>）的文件即可。"
         )
     ]
 

@@ -95,7 +95,7 @@ from bot.db import reminder_crud as rcrud
 from bot.db.models import TrainingClass, utcnow
 from bot.db.reminder_models import Broadcast, BroadcastStatus, DeliveryStatus, Reminder
 from bot.limits import MAX_MESSAGE_UNITS, fit_html, shorten, utf16_length, visible_length
-from scheduler.jobs import late_due, late_line, late_note
+from scheduler.jobs import late_due, late_line, late_notes
 from scheduler.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
@@ -557,9 +557,9 @@ class Broadcaster:
         head = heading(state.kind, state.class_name, state.resend, "sending")
         excerpt = excerpt_of(state.title_text or state.text)
         return (
-            f"📤 {head}:{excerpt}\n"
+            f"📤 {head}：{excerpt}\n"
             + (f"{state.late}\n" if state.late else "")
-            + f"进度 {done}/{total}:{count_summary(counts)}"
+            + f"进度 {done}/{total}：{count_summary(counts)}"
         )
 
     async def _progress(self, state: _Running) -> None:
@@ -726,14 +726,14 @@ def heading(kind: str, class_name: str, resend: bool, stage: str, failed: int = 
     (「提醒已发给「语文一班」」), a resend says so (「(重发)」)."""
     noun = NOUNS.get(kind)
     where = f"「{escape(class_name)}」" if class_name else ""
-    again = "(重发)" if resend else ""
+    again = "（重发）" if resend else ""
     if stage == "sending":
         verb = f"发送{noun}" if noun else "群发"
         return f"正在向{where or '学员'}{verb}{again}"
     if stage == "none":
         return f"{noun or '群发'}{again}没有送达{where}{'的' if where else ''}任何人"
     done = f"{noun or ''}已发给{where or '学员'}{again}"
-    return f"{done},{failed} 人发送失败" if failed else done
+    return f"{done}，{failed} 人发送失败" if failed else done
 
 
 # The counts of the progress message and the report, named the same way in both; a count of
@@ -770,10 +770,10 @@ def recurring_occurrence(session: Session, record: Broadcast) -> bool:
 
 REPORT_SECTIONS = (
     (DeliveryStatus.not_started, "💬 还没有私聊过机器人"),
-    (DeliveryStatus.blocked, "🚫 屏蔽了机器人(已标记,之后不再发送)"),
-    (DeliveryStatus.deactivated, "🗑 账号已注销(之后不再发送)"),
+    (DeliveryStatus.blocked, "🚫 屏蔽了机器人（已标记，之后不再发送）"),
+    (DeliveryStatus.deactivated, "🗑 账号已注销（之后不再发送）"),
     (DeliveryStatus.failed, "⚠️ 发送失败"),
-    (DeliveryStatus.unknown, "❓ 发送时机器人重启,状态未知(可能已收到,未重发)"),
+    (DeliveryStatus.unknown, "❓ 发送时机器人重启，状态未知（可能已收到，未重发）"),
 )
 
 
@@ -788,7 +788,9 @@ def lateness(record: Broadcast, tz: tzinfo) -> tuple[str, str]:
     due = late_due(record.occurrence_key, record.text)
     if due is None:
         return record.text, ""
-    text = record.text.removesuffix(f"\n{late_note(due)}")
+    text = record.text
+    for note in late_notes(due):  # as written now, or stored before full-width punctuation
+        text = text.removesuffix(f"\n{note}")
     return text, late_line(due, record.created_at.astimezone(tz).replace(tzinfo=None))
 
 
@@ -823,12 +825,12 @@ def report_message(
     failed = counts.get(DeliveryStatus.failed, 0)
     unknown = counts.get(DeliveryStatus.unknown, 0)
     if not sent and not unknown:
-        head = f"❌ {heading(record.kind, class_name, resent, 'none')}:{excerpt}"
+        head = f"❌ {heading(record.kind, class_name, resent, 'none')}：{excerpt}"
     else:
         done = heading(record.kind, class_name, resent, "done", failed)
-        head = f"{'⚠️' if failed else '✅'} {done}:{excerpt}"
+        head = f"{'⚠️' if failed else '✅'} {done}：{excerpt}"
     never = counts.get(DeliveryStatus.not_started, 0)
-    lines = [head, *([late] if late else []), f"共 {total} 人:{count_summary(counts)}"]
+    lines = [head, *([late] if late else []), f"共 {total} 人：{count_summary(counts)}"]
     resend = rcrud.resend_of(session, broadcast_id=broadcast_id) if failed or never else None
     offered = rcrud.resend_count(session, record=record) if (failed or never) and not resend else 0
     tail: list[str] = []
@@ -837,22 +839,22 @@ def report_message(
     if never:
         where = f"打开 t.me/{bot_username} " if bot_username else "在 Telegram 里打开机器人"
         then = (
-            "再按下面的「🔁 重发」,这条消息就会补发给他们;之后的群发和提醒他们也能收到。"
+            "再按下面的「🔁 重发」，这条消息就会补发给他们；之后的群发和提醒他们也能收到。"
             if offered
             else "之后的群发和提醒就能收到。"
         )
         tail.append(
-            f"💬 机器人不能主动联系没有私聊过它的人:请让这 {never} 人{where}并点「开始」,{then}"
+            f"💬 机器人不能主动联系没有私聊过它的人：请让这 {never} 人{where}并点「开始」，{then}"
         )
     buttons: Keyboard = ()
     if resend is not None:
         again = sum(rcrud.delivery_counts(session, broadcast_id=resend.id).values())
-        tail.append(f"🔁 已重发给未送达的 {again} 人,结果见下面的新消息。")
+        tail.append(f"🔁 已重发给未送达的 {again} 人，结果见下面的新消息。")
     elif offered:
         label = f"🔁 重发给未送达的 {offered} 人"
         buttons = keyboard([Button(label, data=resend_data(broadcast_id))])
     if recurring_occurrence(session, record):
-        tail.append("🔁 这是重复提醒:按时全部送达时不发报告,有人没收到时才会告诉您。")
+        tail.append("🔁 这是重复提醒：按时全部送达时不发报告，有人没收到时才会告诉您。")
     sections = [
         (status, title, counts[status]) for status, title in REPORT_SECTIONS if counts.get(status)
     ]
@@ -864,7 +866,7 @@ def report_message(
             room=MAX_MESSAGE_UNITS - visible_length("\n".join(lines + tail)),
         )
     elif sections:
-        lines.append("(名单未能显示,以上只列出人数。)")
+        lines.append("（名单未能显示，以上只列出人数。）")
     return fit_html("\n".join(lines + tail)), buttons
 
 
@@ -878,7 +880,7 @@ def _name_sections(
     for left, (status, heading, count) in zip(range(len(sections), 0, -1), sections, strict=True):
         line_room = (room - 1) // left  # 1: the newline before the line
         listed: list[str] = []
-        used = utf16_length(f"{heading}:") + utf16_length(f" 等 {count} 人")
+        used = utf16_length(f"{heading}：") + utf16_length(f" 等 {count} 人")
         for name in rcrud.recipients_with_status(
             session, broadcast_id=broadcast_id, status=status, limit=NAMES_IN_REPORT
         ):
@@ -889,10 +891,10 @@ def _name_sections(
             listed.append(name)
             used += size
         if not listed:
-            line = f"{heading}:{count} 人"
+            line = f"{heading}：{count} 人"
         else:
             more = f" 等 {count} 人" if count > len(listed) else ""
-            line = f"{heading}:{escape('、'.join(listed))}{more}"
+            line = f"{heading}：{escape('、'.join(listed))}{more}"
         lines.append(line)
         room -= 1 + visible_length(line)
     return lines
@@ -931,16 +933,17 @@ def resend_failed(services: Services, *, broadcast_id: int, user_id: int) -> Res
         if resend is None:
             counts = rcrud.delivery_counts(session, broadcast_id=broadcast_id)
             if rcrud.resend_of(session, broadcast_id=broadcast_id) is not None:
-                notice = "已经重发过了,不会再发一次。"
+                notice = "已经重发过了，不会再发一次。"
             elif any(counts.get(status) for status in rcrud.RESENT):
-                notice = "未送达的学员之后都屏蔽了机器人,没有重发。"
+                notice = "未送达的学员之后都屏蔽了机器人，没有重发。"
             else:
                 notice = "这条群发没有未送达的学员。"
             return ResendAnswer(notice, report)
     wake_sender(services)
     if never:
         return ResendAnswer(
-            f"开始重发给 {count} 人;其中 {never} 人还没有私聊过机器人,他们点了「开始」才能收到。",
+            f"开始重发给 {count} 人；其中 {never} 人还没有私聊过机器人，"
+            "他们点了「开始」才能收到。",
             report,
         )
     return ResendAnswer(f"开始重发给 {count} 人", report)

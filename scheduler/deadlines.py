@@ -45,10 +45,12 @@ def deadline_message(deadline: Deadline, days_before: int) -> str:
     """The reminder's text (plain: it is escaped when sent)."""
     assert deadline.due is not None
     where = " · ".join(p for p in (deadline.doc_number, clause_label(deadline.clause)) if p)
-    source = (f"《{deadline.title}》" if deadline.title else "") + (f"({where})" if where else "")
-    text = f"距截止日 {deadline.due:%Y年%m月%d日} 还有 {days_before} 天:{deadline.text.strip()}"
+    source = (f"《{deadline.title}》" if deadline.title else "") + (
+        f"（{where}）" if where else ""
+    )
+    text = f"距截止日 {deadline.due:%Y年%m月%d日} 还有 {days_before} 天：{deadline.text.strip()}"
     if source:
-        text += f"\n依据:{source}"
+        text += f"\n依据：{source}"
     return text[:MAX_TEXT]
 
 
@@ -57,7 +59,7 @@ async def schedule_deadline_reminder(
 ) -> int:
     """Create and schedule the reminder; returns its id."""
     if deadline.due is None:
-        raise ValueError("这项截止事项没有具体日期,请用 /remind 手动设置。")
+        raise ValueError("这项截止事项没有具体日期，请用 /remind 手动设置。")
     run_at = reminder_run_at(deadline.due, days_before, services.settings.timezone)
     if run_at <= utcnow():
         raise ValueError(f"提醒时间 {format_datetime(run_at)} 已经过去了。")
@@ -73,7 +75,7 @@ async def schedule_deadline_reminder(
                 class_id=class_id,
                 text=deadline_message(deadline, days_before),
                 when_text=f"截止前{days_before}天",
-                label=f"{format_datetime(run_at)}(截止日前 {days_before} 天)",
+                label=f"{format_datetime(run_at)}（截止日前 {days_before} 天）",
                 run_at=run_at,
                 cron=None,
             )

@@ -69,7 +69,15 @@ def report_chat(reminder: Reminder) -> int:
 
 def late_note(scheduled: datetime) -> str:
     """The line a late occurrence carries; `scheduled` in the bot's time zone."""
-    return f"(原定 {scheduled.month}月{scheduled.day}日 {scheduled:%H:%M} 发送,因机器人离线延后)"
+    day = f"{scheduled.month}月{scheduled.day}日"
+    return f"（原定 {day} {scheduled:%H:%M} 发送，因机器人离线延后）"
+
+
+def late_notes(scheduled: datetime) -> tuple[str, str]:
+    """The note as written now, and as broadcasts stored before the texts took full-width
+    punctuation wrote it (both are read back)."""
+    day = f"{scheduled.month}月{scheduled.day}日"
+    return late_note(scheduled), f"(原定 {day} {scheduled:%H:%M} 发送,因机器人离线延后)"
 
 
 def reminder_message(
@@ -99,14 +107,15 @@ def late_due(key: str | None, text: str) -> datetime | None:
         due = datetime.strptime(when, "%Y%m%dT%H%M")
     except ValueError:
         return None
-    return due if text.endswith(f"\n{late_note(due)}") else None
+    return due if any(text.endswith(f"\n{note}") for note in late_notes(due)) else None
 
 
 def late_line(due: datetime, sent: datetime) -> str:
     """The line of a late occurrence's progress message and report; both in local time."""
     day = f"{sent.month}月{sent.day}日 " if sent.date() != due.date() else ""
     return (
-        f"⏰ 原定 {due.month}月{due.day}日 {due:%H:%M},机器人当时不在线,{day}{sent:%H:%M} 补发;"
+        f"⏰ 原定 {due.month}月{due.day}日 {due:%H:%M}，机器人当时不在线，"
+        f"{day}{sent:%H:%M} 补发；"
         "学员收到的提醒里注明了原定时间。"
     )
 

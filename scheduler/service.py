@@ -311,14 +311,14 @@ class SchedulerService:
             return
         grace = timedelta(seconds=self.grace_seconds)
         text = (
-            f"⚠️ 提醒没有按时发出:「{escape(reminder.text[:60])}」\n"
-            f"原定 {format_datetime(scheduled.astimezone(tz))},当时机器人不在线,"
-            f"重启时已超过补发时限({_minutes(grace)}),所以没有发给学员。"
+            f"⚠️ 提醒没有按时发出：「{escape(reminder.text[:60])}」\n"
+            f"原定 {format_datetime(scheduled.astimezone(tz))}，当时机器人不在线，"
+            f"重启时已超过补发时限（{_minutes(grace)}），所以没有发给学员。"
         )
         if reminder.is_recurring:
-            text += "\n这是重复提醒,之后的时间照常发送。"
+            text += "\n这是重复提醒，之后的时间照常发送。"
         else:
-            text += "\n如仍需要,请用 /remind 重新设置。"
+            text += "\n如仍需要，请用 /remind 重新设置。"
         try:
             await messenger.send(jobs.report_chat(reminder), text)
         except DeliveryError as error:

@@ -95,14 +95,14 @@ from apscheduler.triggers.date import DateTrigger
 __all__ = ["ParsedSchedule", "TimeParseError", "parse_reminder"]
 
 EXAMPLES = (
-    "可以这样写(时间在前,提醒内容在后):\n"
+    "可以这样写（时间在前，提醒内容在后）：\n"
     "· /remind 明天9点 交研修日志\n"
-    "· 一次性:明早8:30 / 今晚8点 / 后天下午3点半 / 12月1日 18:00 / 2026-12-01 18:00\n"
-    "· 相对时间:30分钟后 / 2小时后 / 3天后\n"
-    "· 按星期:周五20:00 / 下周一上午10点\n"
-    "· 重复:每天21:00 / 每周五20:00 / 每周一、三、五 8:00 / 工作日 8:00 / 每月1日 9:00\n"
-    "· cron 表达式:cron 0 9 * * 1-5(标准 crontab 五段式)\n"
-    "只写日期不写钟点时,默认 9:00;重复提醒两次之间至少隔 1 小时;一次性提醒最多设在一年以内。"
+    "· 一次性：明早8:30 / 今晚8点 / 后天下午3点半 / 12月1日 18:00 / 2026-12-01 18:00\n"
+    "· 相对时间：30分钟后 / 2小时后 / 3天后\n"
+    "· 按星期：周五20:00 / 下周一上午10点\n"
+    "· 重复：每天21:00 / 每周五20:00 / 每周一、三、五 8:00 / 工作日 8:00 / 每月1日 9:00\n"
+    "· cron 表达式：cron 0 9 * * 1-5（标准 crontab 五段式）\n"
+    "只写日期不写钟点时，默认 9:00；重复提醒两次之间至少隔 1 小时；一次性提醒最多设在一年以内。"
 )
 MAX_AHEAD_YEARS = 1
 MIN_REPEAT_MINUTES = 60  # at most 60: _check_frequency relies on it
@@ -170,7 +170,7 @@ def parse_reminder(text: str, now: datetime) -> ParsedSchedule:
     candidates = [m for matcher in _MATCHERS if (m := matcher(normalized)) is not None]
     if not candidates:
         _refuse_second_time("", normalized, now)  # 「早晚8点 打卡」
-        raise TimeParseError(f"没看懂提醒时间:「{_head(original)}」。")
+        raise TimeParseError(f"没看懂提醒时间：「{_head(original)}」。")
     end, build = max(candidates, key=lambda c: c[0])
     when_text = original[:end].strip()
     _refuse_second_time(when_text, normalized[end:], now)
@@ -185,13 +185,13 @@ def parse_reminder(text: str, now: datetime) -> ParsedSchedule:
         day_before = due - timedelta(days=1) if isinstance(due, datetime) else None
         when = f"{day_before.month}月{day_before.day}日 9:00" if day_before else "每周四 20:00"
         raise TimeParseError(
-            f"「{when_text}{deadline[1]}」像是截止时间。请先写提醒发出的时间,再写内容,例如:"
+            f"「{when_text}{deadline[1]}」像是截止时间。请先写提醒发出的时间，再写内容，例如："
             f"/remind {when} {when_text}{deadline[1]}{message[deadline.end() :]}",
             with_examples=False,
         )
     if not message:
         raise TimeParseError(
-            f"请在时间后写上提醒内容,例如:/remind {when_text} 交研修日志", with_examples=False
+            f"请在时间后写上提醒内容，例如：/remind {when_text} 交研修日志", with_examples=False
         )
     return ParsedSchedule(when_text=when_text, message=message, now=now, **schedule)
 
@@ -214,14 +214,14 @@ def small_hours_tomorrow(when_text: str, now: datetime) -> tuple[str, date] | No
 
 
 def format_datetime(dt: datetime) -> str:
-    return f"{dt.year}年{dt.month}月{dt.day}日(周{WEEKDAY_CN[dt.weekday()]}) {dt:%H:%M}"
+    return f"{dt.year}年{dt.month}月{dt.day}日（周{WEEKDAY_CN[dt.weekday()]}） {dt:%H:%M}"
 
 
 def format_day(day: date, today: date, *, relative: bool = True) -> str:
     """「12月7日(周一)」: the year only when it is not `today`'s, and with `relative`
     「今天 」/「明天 」 before it when it is one of those."""
     year = f"{day.year}年" if day.year != today.year else ""
-    text = f"{year}{day.month}月{day.day}日(周{WEEKDAY_CN[day.weekday()]})"
+    text = f"{year}{day.month}月{day.day}日（周{WEEKDAY_CN[day.weekday()]}）"
     if relative and day == today:
         return f"今天 {text}"
     if relative and day == today + timedelta(days=1):
@@ -388,26 +388,26 @@ def _minute(m: re.Match[str]) -> int:
     token = m["mm"] or m["m"] or m["mcn"] or m["mcn1"]
     minute = cn_to_int(token) if token else 0
     if minute > 59:
-        raise TimeParseError(f"时间不存在:「{m.group(0).strip()}」(分钟应在 0-59 之间)。")
+        raise TimeParseError(f"时间不存在：「{m.group(0).strip()}」（分钟应在 0-59 之间）。")
     return minute
 
 
 def _apply_period(hour: int, minute: int, period: str | None, written: str) -> int:
     """24-hour value; 24 means midnight at the end of the day."""
     if hour > 24 or (hour == 24 and minute):
-        raise TimeParseError(f"时间不存在:「{written}」(小时应在 0-23 之间)。")
+        raise TimeParseError(f"时间不存在：「{written}」（小时应在 0-23 之间）。")
     if period is None or hour == 0:
         return hour
     if period in _AM:
         if hour > 12:
-            raise TimeParseError(f"时间不存在:「{written}」({period}只有 0-12 点)。")
+            raise TimeParseError(f"时间不存在：「{written}」（{period}只有 0-12 点）。")
         return 0 if hour == 12 and period == "凌晨" else hour
     if period in _NOON:
         return hour + 12 if hour <= 3 else hour
     if hour == 12:
         return 24 if period in _EVENING else 12
     if period in _EVENING and hour <= 4:
-        raise TimeParseError(f"「{written}」有歧义:如果指半夜,请写成「凌晨{hour}点」。")
+        raise TimeParseError(f"「{written}」有歧义：如果指半夜，请写成「凌晨{hour}点」。")
     return hour + 12 if hour < 12 else hour
 
 
@@ -425,9 +425,9 @@ def _at(day: date, clock: Clock, tz: tzinfo | None) -> datetime:
 
 def _make_date(year: int, month: int, day: int, written: str) -> date:
     if not 1 <= month <= 12:
-        raise TimeParseError(f"日期不存在:「{written}」(没有{month}月)。")
+        raise TimeParseError(f"日期不存在：「{written}」（没有{month}月）。")
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        raise TimeParseError(f"日期不存在:「{written}」({year}年{month}月没有{day}日)。")
+        raise TimeParseError(f"日期不存在：「{written}」（{year}年{month}月没有{day}日）。")
     return date(year, month, day)
 
 
@@ -446,9 +446,9 @@ def _add_months(day: date, months: int) -> tuple[int, int]:
 def _check_one_off(run_at: datetime, now: datetime, note: str = "") -> None:
     if run_at <= now:
         raise TimeParseError(
-            f"时间已经过去了:{format_datetime(run_at)}{note}"
-            f"(现在是 {format_datetime(now)})。"
-            "请写一个将来的时间,例如「明天8点」或「今晚8点」。"
+            f"时间已经过去了：{format_datetime(run_at)}{note}"
+            f"（现在是 {format_datetime(now)}）。"
+            "请写一个将来的时间，例如「明天8点」或「今晚8点」。"
         )
     if run_at > _add_years(now, MAX_AHEAD_YEARS):
         raise _too_far(format_datetime(run_at), now)
@@ -457,8 +457,8 @@ def _check_one_off(run_at: datetime, now: datetime, note: str = "") -> None:
 def _too_far(what: str, now: datetime) -> TimeParseError:
     latest = format_datetime(_add_years(now, MAX_AHEAD_YEARS))
     return TimeParseError(
-        f"时间太远了:{what}。一次性提醒最多设在一年以内(最晚到 {latest}),"
-        "请写一个一年以内的时间;每年都要提醒的事可以写「每年12月1日 9点」。"
+        f"时间太远了：{what}。一次性提醒最多设在一年以内（最晚到 {latest}），"
+        "请写一个一年以内的时间；每年都要提醒的事可以写「每年12月1日 9点」。"
     )
 
 
@@ -469,7 +469,7 @@ def _default_clock(period: str | None) -> Clock:
 
 
 def _default_note(clock: Clock) -> str:
-    return f"(未写具体时间,默认 {clock.text()})" if clock.defaulted else ""
+    return f"（未写具体时间，默认 {clock.text()}）" if clock.defaulted else ""
 
 
 def _one_off(
@@ -550,8 +550,8 @@ _RELATIVE_DAYS_RE = re.compile(
 
 def _past_relative(written: str, now: datetime) -> TimeParseError:
     return TimeParseError(
-        f"时间已经过去了:「{written}」是过去的时间(现在是 {format_datetime(now)})。"
-        "请写一个将来的时间,例如「3天后」或「明天8点」。"
+        f"时间已经过去了：「{written}」是过去的时间（现在是 {format_datetime(now)}）。"
+        "请写一个将来的时间，例如「3天后」或「明天8点」。"
     )
 
 
@@ -672,12 +672,12 @@ def _rollover_year(
     """This year's date unless that day is over: then next year's, with a note saying so."""
     tz = now.tzinfo
     if month == 2 and day == 29 and not calendar.isleap(now.year):
-        note = f"(今年没有2月29日,按{now.year + 1}年)"
+        note = f"（今年没有2月29日，按{now.year + 1}年）"
     else:
         this_year = _make_date(now.year, month, day, written)
         if this_year >= now.date():
             return _at(this_year, clock, tz), ""  # today with a passed time: reported as past
-        note = f"(今年的{month}月{day}日已过,按{now.year + 1}年)"
+        note = f"（今年的{month}月{day}日已过，按{now.year + 1}年）"
     return _at(_make_date(now.year + 1, month, day, written), clock, tz), note
 
 
@@ -703,7 +703,7 @@ def match_month_day(text: str) -> Candidate | None:
             year, month = today.year, today.month
         else:
             year, month = _add_months(today, 1)
-            note = f"(本月{day}日已过,按下个月)"
+            note = f"（本月{day}日已过，按下个月）"
         return _at(_make_date(year, month, day, written), clock, now.tzinfo), note
 
     return _one_off(text, m, resolve)
@@ -723,7 +723,7 @@ def match_weekend(text: str) -> Candidate | None:
 
     def resolve(now: datetime, clock: Clock) -> tuple[datetime, str]:
         today = now.date()
-        note = f"({m[0]}按周六)"
+        note = f"（{m[0]}按周六）"
         if not prefix:
             run_at = _at(
                 today + timedelta(days=(saturday - today.weekday()) % 7), clock, now.tzinfo
@@ -754,7 +754,7 @@ def match_month_end(text: str) -> Candidate | None:
             return run_at, ""
         year, month = _add_months(now.date(), 1)
         last = date(year, month, calendar.monthrange(year, month)[1])
-        return _at(last, clock, now.tzinfo), f"(本月最后一天已过,按{month}月{last.day}日)"
+        return _at(last, clock, now.tzinfo), f"（本月最后一天已过，按{month}月{last.day}日）"
 
     return _one_off(text, m, resolve)
 
@@ -784,7 +784,7 @@ def match_holiday(text: str) -> Candidate | None:
     month, day = _HOLIDAYS[m["name"]]
 
     def resolve(now: datetime, clock: Clock) -> tuple[datetime, str]:
-        note = f"({m['name']}:{month}月{day}日)"
+        note = f"（{m['name']}：{month}月{day}日）"
         if m["pre"]:
             year = now.year + (1 if m["pre"] == "明年" else 0)
             return _at(date(year, month, day), clock, now.tzinfo), note
@@ -833,13 +833,13 @@ _INTERVAL_RE = re.compile(
     r"|(?P<other>隔周|隔天|隔日|单周|双周)"
 )
 _INTERVAL_ADVICE = {
-    "周": "可以改成每周固定的星期几,例如「每周五20:00」;"
-    "隔周的事也可以分别设一次性提醒,例如「下下周五20:00」",
-    "天": "可以改成每周固定的几天,例如「每周一、三、五 8:00」,或者「每天21:00」",
-    "月": "可以改成每月固定的日子,例如「每月1日 9:00」,或者「每年3月1日 9:00」",
+    "周": "可以改成每周固定的星期几，例如「每周五20:00」；"
+    "隔周的事也可以分别设一次性提醒，例如「下下周五20:00」",
+    "天": "可以改成每周固定的几天，例如「每周一、三、五 8:00」，或者「每天21:00」",
+    "月": "可以改成每月固定的日子，例如「每月1日 9:00」，或者「每年3月1日 9:00」",
     "年": "可以写「每年12月1日 9点」",
-    "小时": "一天要提醒几次的话,可以写几个整点,"
-    "例如「cron 0 9,14,20 * * *」(每天 9:00、14:00、20:00)",
+    "小时": "一天要提醒几次的话，可以写几个整点，"
+    "例如「cron 0 9,14,20 * * *」（每天 9:00、14:00、20:00）",
 }
 _INTERVAL_UNIT = {  # the unit as said in the refusal
     "星期": "周",
@@ -868,7 +868,7 @@ def match_interval(text: str) -> Candidate | None:
 
     def build(now: datetime) -> dict[str, object]:
         raise TimeParseError(
-            f"暂不支持「{written}」这种隔几{unit}重复的提醒:重复提醒只能按每天、每周几、"
+            f"暂不支持「{written}」这种隔几{unit}重复的提醒：重复提醒只能按每天、每周几、"
             f"每月几日或每年几月几日设置。\n{advice}。",
             with_examples=False,
         )
@@ -899,8 +899,8 @@ def match_bare_clock(text: str) -> Candidate | None:
             when = "今晚" if later.hour >= 18 else "今天下午"
             return {
                 "run_at": later,
-                "note": f"(今天 {clock.text()} 已过,按{when} {later:%H:%M} 理解;"
-                f"明早请写「明天{written}」)",
+                "note": f"（今天 {clock.text()} 已过，按{when} {later:%H:%M} 理解；"
+                f"明早请写「明天{written}」）",
             }
         _check_one_off(run_at, now, note)
         return {"run_at": run_at, "default_time_note": note}
@@ -936,7 +936,7 @@ def _recurring(
     def build(now: datetime) -> dict[str, object]:
         if clock.next_day and not allow_midnight:
             raise TimeParseError(
-                f"「{text[:final_end].strip()}」有歧义:晚上12点/24点已是第二天。"
+                f"「{text[:final_end].strip()}」有歧义：晚上12点/24点已是第二天。"
                 "请写成「23:59」或第二天的「0点」。"
             )
         cron = {
@@ -963,11 +963,11 @@ def _check_fires(cron: dict[str, str], now: datetime, label: str) -> None:
         runs = cron_next_runs(cron, now, 1)
     except ValueError:  # APScheduler's reason is English: say it in Chinese, with the format
         raise TimeParseError(
-            f"重复规则无效:「{label}」。\n{CRON_HELP}", with_examples=False
+            f"重复规则无效：「{label}」。\n{CRON_HELP}", with_examples=False
         ) from None
     _check_frequency(cron, label)
     if not runs:
-        raise TimeParseError("这个重复规则永远不会触发,请检查日期。")
+        raise TimeParseError("这个重复规则永远不会触发，请检查日期。")
 
 
 _DAILY_RE = re.compile(r"每天|每日|天天|每晚|每早")
@@ -1020,8 +1020,8 @@ def match_weekday_span(text: str) -> Candidate | None:
 
         def build(now: datetime) -> dict[str, object]:
             raise TimeParseError(
-                f"「{m[0]}」是好几天:每周都要提醒的话,请写成:/remind 每{m[0]}{rest};"
-                f"只提醒一次的话,请每天分别设置,例如:/remind {first[0]}{rest}",
+                f"「{m[0]}」是好几天：每周都要提醒的话，请写成：/remind 每{m[0]}{rest}；"
+                f"只提醒一次的话，请每天分别设置，例如：/remind {first[0]}{rest}",
                 with_examples=False,
             )
 
@@ -1042,7 +1042,7 @@ def _weekday_set(spec: str) -> set[int]:
         wd = _weekday(token[2])
         if pending_range and last is not None:
             if wd < last:
-                raise TimeParseError(f"星期范围写反了:「{spec}」。")
+                raise TimeParseError(f"星期范围写反了：「{spec}」。")
             days.update(range(last, wd + 1))
         days.add(wd)
         pending_range, last = False, wd
@@ -1055,7 +1055,7 @@ _WEEKEND = {5, 6}
 
 def _weekly_label(days: set[int]) -> str:
     if days == _WORKDAYS:
-        return "工作日(周一至周五)"
+        return "工作日（周一至周五）"
     if len(days) == 7:
         return "每天"
     parts: list[str] = []
@@ -1117,10 +1117,10 @@ def match_monthly(text: str) -> Candidate | None:
         return _recurring(text, m.end(), "每月最后一天", {"day": "last"})
     days = sorted({cn_to_int(d) for d in re.findall(NUM, m["days"])})
     if not all(1 <= d <= 31 for d in days):
-        raise TimeParseError(f"日期不存在:「{m[0]}」(每月只有 1-31 日)。")
+        raise TimeParseError(f"日期不存在：「{m[0]}」（每月只有 1-31 日）。")
     label = "每月" + "、".join(f"{d}日" for d in days)
     if days[-1] > 28:
-        label += f"(没有{days[-1]}日的月份跳过)"
+        label += f"（没有{days[-1]}日的月份跳过）"
     return _recurring(text, m.end(), label, {"day": ",".join(map(str, days))})
 
 
@@ -1140,9 +1140,10 @@ def match_yearly(text: str) -> Candidate | None:
 
 _DAY_MINUTES = 24 * 60
 CRON_HELP = (
-    "cron 五段依次是:分钟(0–59) 小时(0–23) 日(1–31) 月(1–12) 星期(0–7,0 和 7 都是周日),"
+    "cron 五段依次是：分钟（0–59） 小时（0–23） 日（1–31） 月（1–12） "
+    "星期（0–7，0 和 7 都是周日），"
     "每段可以写 *、一个数、范围 1-5、列表 1,3,5 或间隔 */2。\n"
-    "例如:/remind cron 0 9 * * 1-5 签到(工作日每天 9:00)"
+    "例如：/remind cron 0 9 * * 1-5 签到（工作日每天 9:00）"
 )
 _CRON_FIELDS = (("分钟", 0, 59), ("小时", 0, 23), ("日", 1, 31), ("月", 1, 12))
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -1150,7 +1151,7 @@ _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 
 def _cron_field_error(position: int, name: str, value: str, rule: str) -> TimeParseError:
     return TimeParseError(
-        f"cron 表达式第 {position} 段「{name}」写的是「{value}」:{rule}。\n{CRON_HELP}",
+        f"cron 表达式第 {position} 段「{name}」写的是「{value}」：{rule}。\n{CRON_HELP}",
         with_examples=False,
     )
 
@@ -1170,7 +1171,7 @@ def expand_cron_field(value: str, position: int) -> set[int]:
     for part in value.split(","):
         base, slash, step_text = part.partition("/")
         if slash and not (step_text.isascii() and step_text.isdigit() and int(step_text) > 0):
-            raise _cron_field_error(position, name, value, "「/」后面要写间隔的数,例如 */2")
+            raise _cron_field_error(position, name, value, "「/」后面要写间隔的数，例如 */2")
         step = int(step_text) if slash else 1
         if base == "*":
             first, last = low, high
@@ -1180,7 +1181,7 @@ def expand_cron_field(value: str, position: int) -> set[int]:
             last = number(end) if dash else (high if slash else first)
             if last < first:
                 raise _cron_field_error(
-                    position, name, value, f"范围写反了,应当小的在前,例如 {low}-{high}"
+                    position, name, value, f"范围写反了，应当小的在前，例如 {low}-{high}"
                 )
         values.update(range(first, last + 1, step))
     return values
@@ -1199,11 +1200,11 @@ def _check_frequency(cron: dict[str, str], label: str) -> None:
     gap = min((b - a for a, b in zip(times, times[1:], strict=False)), default=_DAY_MINUTES)
     if gap < MIN_REPEAT_MINUTES:
         raise TimeParseError(
-            f"重复提醒太频繁了:{label},两次提醒之间最短只隔 {_duration(gap)},"
+            f"重复提醒太频繁了：{label}，两次提醒之间最短只隔 {_duration(gap)}，"
             "每次全班都会收到消息。"
             f"重复提醒两次之间至少要隔 {_duration(MIN_REPEAT_MINUTES)}。\n"
-            "一天要提醒几次的话,可以写几个整点,例如:"
-            "/remind cron 0 9,14,20 * * * 签到(每天 9:00、14:00、20:00)",
+            "一天要提醒几次的话，可以写几个整点，例如："
+            "/remind cron 0 9,14,20 * * * 签到（每天 9:00、14:00、20:00）",
             with_examples=False,
         )
 
@@ -1225,7 +1226,7 @@ def match_cron(text: str) -> Candidate | None:
     extra = text[m.end() :].split(maxsplit=1)
     if extra and _CRON_FIELD_RE.fullmatch(extra[0]):
         raise TimeParseError(
-            f"cron 表达式只能有 5 段(分 时 日 月 星期):「{text[: m.end()]} {extra[0]}」。"
+            f"cron 表达式只能有 5 段（分 时 日 月 星期）：「{text[: m.end()]} {extra[0]}」。"
         )
 
     def build(now: datetime) -> dict[str, object]:
@@ -1255,14 +1256,14 @@ def crontab_weekdays(field: str) -> str:
         numeric = step_text.isascii() and step_text.isdigit()
         step = int(step_text) if numeric else 1
         if step_text and not numeric or step < 1:
-            raise _cron_field_error(5, "星期", field, "「/」后面要写间隔的数,例如 */2")
+            raise _cron_field_error(5, "星期", field, "「/」后面要写间隔的数，例如 */2")
         if base == "*":
             values = list(range(7))
         elif "-" in base:
             first, _, last = base.partition("-")
             low, high = _crontab_day(first, field), _crontab_day(last, field)
             if high < low:
-                raise _cron_field_error(5, "星期", field, "范围写反了,应当小的在前,例如 1-5")
+                raise _cron_field_error(5, "星期", field, "范围写反了，应当小的在前，例如 1-5")
             values = list(range(low, high + 1))
         else:
             values = [_crontab_day(base, field)]
@@ -1277,7 +1278,7 @@ def _crontab_day(token: str, field: str) -> int:
         return CRONTAB_WEEKDAYS.index(name)
     if token.isascii() and token.isdigit() and int(token) <= 7:
         return int(token)
-    raise _cron_field_error(5, "星期", field, "星期只能是 0–7(0 和 7 都是周日)或 sun–sat")
+    raise _cron_field_error(5, "星期", field, "星期只能是 0–7（0 和 7 都是周日）或 sun–sat")
 
 
 # ---------------------------------------------------------------- what the text must not hold
@@ -1326,8 +1327,8 @@ def _refuse_second_time(when_text: str, rest: str, now: datetime) -> None:
     if not first:  # 「每天 和8点」: the first has no hour either
         return
     raise TimeParseError(
-        f"一条提醒只能有一个时间,请分两条设置:{first}和{second}。"
-        f"例如先发 /remind {day}{first} {message},再发 /remind {day}{second} {message}",
+        f"一条提醒只能有一个时间，请分两条设置：{first}和{second}。"
+        f"例如先发 /remind {day}{first} {message}，再发 /remind {day}{second} {message}",
         with_examples=False,
     )
 
@@ -1346,8 +1347,8 @@ def _refuse_weekday_span(when_text: str, rest: str) -> None:
     after = rest[span.end() :].strip()
     weekly = _WEEK_PREFIX_RE.sub("", days, count=1)
     raise TimeParseError(
-        f"「{days}」是好几天,一条一次性提醒只能在一天发出。每周都要提醒的话,请写成:"
-        f"/remind {weekly} {after};只提醒这几天的话,请每天分别设置,例如:"
+        f"「{days}」是好几天，一条一次性提醒只能在一天发出。每周都要提醒的话，请写成："
+        f"/remind {weekly} {after}；只提醒这几天的话，请每天分别设置，例如："
         f"/remind {when_text} {after}",
         with_examples=False,
     )
@@ -1379,17 +1380,18 @@ def _refuse_unread_clock(
     except TimeParseError:
         fixed = None
     if fixed is None or fixed.default_time_note or fixed.message != rest:
-        how = "请把时间紧接着日期写,例如:/remind 工作日 8:00 签到"
+        how = "请把时间紧接着日期写，例如：/remind 工作日 8:00 签到"
     elif schedule.get("run_at") is not None and re.search("每|天天", words[0]):
         how = (  # 「周末每天10点」: once, or every day?
-            f"只提醒一次的话,请写成:/remind {suggestion};"
-            f"要重复提醒的话,请写成:/remind 每天 {time_words} {rest}"
+            f"只提醒一次的话，请写成：/remind {suggestion}；"
+            f"要重复提醒的话，请写成：/remind 每天 {time_words} {rest}"
         )
     else:
-        how = f"请写成:/remind {suggestion}"
+        how = f"请写成：/remind {suggestion}"
     raise TimeParseError(
-        f"「{written}」里的时间没能读懂(只读出了「{when_text}」,会按默认的 {default_clock} 发送)。"
-        f"{how}\n如果「{written}」是提醒内容的一部分,请先写明提醒时间,例如:"
+        f"「{written}」里的时间没能读懂"
+        f"（只读出了「{when_text}」，会按默认的 {default_clock} 发送）。"
+        f"{how}\n如果「{written}」是提醒内容的一部分，请先写明提醒时间，例如："
         f"/remind {when_text} {default_clock} {message}",
         with_examples=False,
     )

@@ -71,7 +71,7 @@ def cjk_font_path() -> Path:
             continue
         return Path(found)
     raise FontMissing(
-        "找不到中文字体:请安装 pylopdf-fonts-zh-cn,或保留 bot/surveys/fonts/ 里的字体文件"
+        "找不到中文字体：请安装 pylopdf-fonts-zh-cn，或保留 bot/surveys/fonts/ 里的字体文件"
     )
 
 
@@ -227,7 +227,7 @@ def build_figure(results: SurveyResults, *, dpi: int = 100) -> Figure:
     survey = results.survey
     title = (
         f"{drawable(survey.title, '问卷')} · {drawable(results.class_name)}\n"
-        f"回收 {results.submitted}/{results.members}({percent(results.response_rate)})"
+        f"回收 {results.submitted}/{results.members}（{percent(results.response_rate)}）"
         f" · 总体满意率 {percent(results.overall_satisfied_rate)}"
     )
     figure.suptitle(title, fontsize=13, family=family)
@@ -283,7 +283,7 @@ def _likert_panel(
     ax.set_yticks(rows, labels)
     ax.set_xlim(0, 100)
     ax.invert_yaxis()
-    ax.set_xlabel("占比(%)", family=family)
+    ax.set_xlabel("占比（%）", family=family)
     if legend:
         ax.legend(
             ncols=5,
@@ -303,7 +303,7 @@ def _choice_panel(ax: Axes, q: QuestionStats, family: list[str]) -> None:
     ax.invert_yaxis()
     kind = "多选" if q.kind == "multiple" else "单选"
     ax.set_title(
-        f"{_label(q.position, q.text, 40)}({kind},{q.answered} 人作答)",
+        f"{_label(q.position, q.text, 40)}（{kind}，{q.answered} 人作答）",
         fontsize=10,
         family=family,
         loc="left",

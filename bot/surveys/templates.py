@@ -92,7 +92,7 @@ def choice_note(text: str, kind: str, max_choices: int | None) -> str:
         return "" if says_multiple else "可多选"
     if _stated_max(text) == max_choices:
         return ""
-    return f"最多 {max_choices} 项" if says_multiple else f"可多选,最多 {max_choices} 项"
+    return f"最多 {max_choices} 项" if says_multiple else f"可多选，最多 {max_choices} 项"
 
 
 class TemplateError(ValueError):
@@ -122,7 +122,7 @@ class QuestionSpec(BaseModel):
         cleaned = [" ".join(str(option).split()) for option in options]
         for option in cleaned:
             if not 1 <= len(option) <= 30:
-                raise ValueError(f"选项「{option[:40]}」应为 1-30 个字(按钮放得下)")
+                raise ValueError(f"选项「{option[:40]}」应为 1-30 个字（按钮放得下）")
         if len(set(cleaned)) != len(cleaned):
             raise ValueError("选项有重复")
         return cleaned
@@ -131,12 +131,12 @@ class QuestionSpec(BaseModel):
     def _options_fit_kind(self) -> QuestionSpec:
         if self.kind in ("single", "multiple"):
             if not 2 <= len(self.options) <= 10:
-                raise ValueError(f"{KIND_NAMES[self.kind]}题需要 2-10 个选项(options)")
+                raise ValueError(f"{KIND_NAMES[self.kind]}题需要 2-10 个选项（options）")
         elif self.options:
-            raise ValueError(f"{KIND_NAMES[self.kind]}题不需要 options,请删去")
+            raise ValueError(f"{KIND_NAMES[self.kind]}题不需要 options，请删去")
         if self.max_choices is not None:
             if self.kind != "multiple":
-                raise ValueError("max_choices 只用于多选题(multiple)")
+                raise ValueError("max_choices 只用于多选题（multiple）")
             if self.max_choices > len(self.options):
                 raise ValueError("max_choices 不能多于选项数")
         return self
@@ -159,7 +159,7 @@ class TemplateSpec(BaseModel):
     @classmethod
     def _key_shape(cls, value: str | None) -> str | None:
         if value is not None and not KEY_PATTERN.match(value):
-            raise ValueError("key 只能用字母、数字、_ 和 -,最多 24 个字符")
+            raise ValueError("key 只能用字母、数字、_ 和 -，最多 24 个字符")
         return value
 
 
@@ -184,15 +184,15 @@ class Template:
 
 _FIELD_NAMES = {
     "key": "key",
-    "title": "标题(title)",
-    "description": "说明(description)",
-    "anonymous": "匿名(anonymous)",
-    "questions": "题目列表(questions)",
-    "text": "题目(text)",
-    "kind": "题型(kind)",
-    "required": "必答(required)",
-    "options": "选项(options)",
-    "max_choices": "最多选几项(max_choices)",
+    "title": "标题（title）",
+    "description": "说明（description）",
+    "anonymous": "匿名（anonymous）",
+    "questions": "题目列表（questions）",
+    "text": "题目（text）",
+    "kind": "题型（kind）",
+    "required": "必答（required）",
+    "options": "选项（options）",
+    "max_choices": "最多选几项（max_choices）",
 }
 
 
@@ -203,11 +203,11 @@ def parse_template(text: str, *, filename: str) -> Template:
         root = yaml.compose(text)
     except yaml.MarkedYAMLError as error:
         line, problem = _yaml_problem(error)
-        raise TemplateError(f"{filename} 第 {line} 行:YAML 格式错误,{problem}") from None
+        raise TemplateError(f"{filename} 第 {line} 行：YAML 格式错误，{problem}") from None
     except yaml.YAMLError:
-        raise TemplateError(f"{filename}:YAML 格式错误,{_YAML_GENERIC}") from None
+        raise TemplateError(f"{filename}：YAML 格式错误，{_YAML_GENERIC}") from None
     if not isinstance(data, dict):
-        raise TemplateError(f"{filename} 第 1 行:模板应以 title: 和 questions: 开头")
+        raise TemplateError(f"{filename} 第 1 行：模板应以 title: 和 questions: 开头")
     try:
         spec = TemplateSpec.model_validate(data)
     except ValidationError as error:
@@ -219,12 +219,12 @@ def parse_template(text: str, *, filename: str) -> Template:
             if field_name and isinstance(loc[-1], int):
                 loc = (*loc, field_name)
         line = _line_of(root, loc)
-        raise TemplateError(f"{filename} 第 {line} 行:{_describe(problem, loc)}") from None
+        raise TemplateError(f"{filename} 第 {line} 行：{_describe(problem, loc)}") from None
     key = spec.key or _key_from_filename(filename)
     return Template(key=key, spec=spec, path=None, builtin=False)
 
 
-_YAML_GENERIC = "请检查这一行和上一行的缩进(用空格对齐)、英文冒号「:」和括号是否配对。"
+_YAML_GENERIC = "请检查这一行和上一行的缩进（用空格对齐）、英文冒号「:」和括号是否配对。"
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError) -> tuple[int, str]:
@@ -236,35 +236,38 @@ def _yaml_problem(error: yaml.MarkedYAMLError) -> tuple[int, str]:
     line = problem_line or context_line or 1
     if "flow sequence" in context:
         return context_line or line, (
-            "这一行的「[」没有配对的「]」:列表要写成 [选项1, 选项2, 选项3],"
-            "用英文逗号隔开,以「]」结束。"
+            "这一行的「[」没有配对的「]」：列表要写成 [选项1, 选项2, 选项3]，"
+            "用英文逗号隔开，以「]」结束。"
         )
     if "flow mapping" in context:
-        return context_line or line, "这一行的「{」没有配对的「}」:请补上「}」,或给内容加上引号。"
+        return (
+            context_line or line,
+            "这一行的「{」没有配对的「}」：请补上「}」，或给内容加上引号。",
+        )
     if "quoted scalar" in context:
-        return context_line or line, "这一行的引号没有配对:请在内容结尾补上同样的引号。"
+        return context_line or line, "这一行的引号没有配对：请在内容结尾补上同样的引号。"
     if "\\t" in problem or "\t" in problem:  # PyYAML writes the tab as '\t'
-        return line, "这一行有制表符(Tab):请改用空格缩进。"
+        return line, "这一行有制表符（Tab）：请改用空格缩进。"
     if "mapping values are not allowed" in problem:
         return line, (
-            "这一行多了冒号,或上一行的冒号写成了中文冒号「：」:"
-            "字段名后面用英文冒号加空格(如 title: 反馈);内容里有冒号时请给内容加引号"
-            '(如 title: "培训:反馈")。'
+            "这一行多了冒号，或上一行的冒号写成了中文冒号「：」："
+            "字段名后面用英文冒号加空格（如 title: 反馈）；内容里有冒号时请给内容加引号"
+            '（如 title: "培训:反馈"）。'
         )
     if "could not find expected ':'" in problem:
         return context_line or line, (
-            "这一行缺少英文冒号「:」,或冒号后没有空格,或用了中文冒号「：」:"
-            "请写成「字段名: 内容」(英文冒号,后面一个空格)。"
+            "这一行缺少英文冒号「:」，或冒号后没有空格，或用了中文冒号「：」："
+            "请写成「字段名: 内容」（英文冒号，后面一个空格）。"
         )
     if "expected <block end>" in problem or "block" in context:
         return line, (
-            "缩进不对:同一层的内容要用空格对齐,每道题的 text、kind、options 要对齐,"
+            "缩进不对：同一层的内容要用空格对齐，每道题的 text、kind、options 要对齐，"
             "并比「-」多缩进两格。"
         )
     if any(word in problem + context for word in ("alias", "anchor")):
-        return line, "内容以「*」或「&」开头时有特殊含义:请给这段内容加上引号。"
+        return line, "内容以「*」或「&」开头时有特殊含义：请给这段内容加上引号。"
     if "cannot start any token" in problem:
-        return line, "这一行的内容以特殊符号开头(如 @ 或 `):请给这段内容加上引号。"
+        return line, "这一行的内容以特殊符号开头（如 @ 或 `）：请给这段内容加上引号。"
     return line, _YAML_GENERIC
 
 
@@ -284,11 +287,11 @@ def _describe(problem: dict[str, Any], loc: tuple) -> str:
         allowed = (
             QuestionSpec.model_fields if question_index is not None else TemplateSpec.model_fields
         )
-        message = f"不认识的字段「{field_name}」(可用:{'、'.join(allowed)})"
+        message = f"不认识的字段「{field_name}」（可用：{'、'.join(allowed)}）"
     elif kind == "literal_error":
         message = f"{label}必须是 likert5、single、multiple 或 text 之一"
     elif kind in ("string_too_long", "too_long"):
-        message = f"{label}太长(最多 {problem['ctx'].get('max_length')})"
+        message = f"{label}太长（最多 {problem['ctx'].get('max_length')}）"
     elif kind in ("string_too_short", "too_short"):
         message = f"{label}不能为空"
     elif kind.startswith("bool"):
@@ -296,20 +299,20 @@ def _describe(problem: dict[str, Any], loc: tuple) -> str:
     elif kind == "value_error":
         message = str(problem["msg"]).removeprefix("Value error, ")
     elif kind == "string_type":
-        message = f"{label}应为一段文字(内容以 [ 或 {{ 开头时请加引号)"
+        message = f"{label}应为一段文字（内容以 [ 或 {{ 开头时请加引号）"
     elif kind == "list_type" and field_name == "questions":
-        message = f"{label}应写成一道道题:每道题另起一行,以「  - text:」开头"
+        message = f"{label}应写成一道道题：每道题另起一行，以「  - text:」开头"
     elif kind == "list_type":
-        message = f"{label}应为列表,如 [选项1, 选项2]"
+        message = f"{label}应为列表，如 [选项1, 选项2]"
     elif kind in ("int_type", "int_parsing", "int_from_float"):
-        message = f"{label}应为整数,如 2"
+        message = f"{label}应为整数，如 2"
     elif kind == "greater_than_equal":
         message = f"{label}至少为 {problem['ctx'].get('ge')}"
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
-        message = f"{label}每一项都应写成 text: 和 kind: 两行(见示例模板)"
+        message = f"{label}每一项都应写成 text: 和 kind: 两行（见示例模板）"
     else:
-        message = f"{label}的写法不对,请对照示例模板 course_feedback.yaml 修改"
-    return f"{where}{',' if where else ''}{message}"
+        message = f"{label}的写法不对，请对照示例模板 course_feedback.yaml 修改"
+    return f"{where}{'，' if where else ''}{message}"
 
 
 def _line_of(node: yaml.Node | None, loc: tuple) -> int:
@@ -342,11 +345,11 @@ def load_file(path: Path, *, builtin: bool) -> Template:
     """Read and validate one template file."""
     raw = path.read_bytes()
     if len(raw) > MAX_TEMPLATE_BYTES:
-        raise TemplateError(f"{path.name}:文件太大(最多 {MAX_TEMPLATE_BYTES // 1024} KB)")
+        raise TemplateError(f"{path.name}：文件太大（最多 {MAX_TEMPLATE_BYTES // 1024} KB）")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TemplateError(f"{path.name}:请用 UTF-8 编码保存") from None
+        raise TemplateError(f"{path.name}：请用 UTF-8 编码保存") from None
     template = parse_template(text, filename=path.name)
     return Template(key=template.key, spec=template.spec, path=path, builtin=builtin)
 
@@ -374,7 +377,7 @@ def load_templates(extra_dir: Path | None = None) -> TemplateSet:
                 errors.append(str(error))
                 continue
             if template.key in templates:
-                errors.append(f"{path.name}:key「{template.key}」与已有模板重复,未加载")
+                errors.append(f"{path.name}：key「{template.key}」与已有模板重复，未加载")
                 continue
             templates[template.key] = template
     return TemplateSet(templates, errors)
@@ -445,15 +448,15 @@ def save_uploaded(
     """
     name = Path(filename).name or "template.yaml"
     if len(content) > MAX_TEMPLATE_BYTES:
-        raise TemplateError(f"{name}:文件太大(最多 {MAX_TEMPLATE_BYTES // 1024} KB)")
+        raise TemplateError(f"{name}：文件太大（最多 {MAX_TEMPLATE_BYTES // 1024} KB）")
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TemplateError(f"{name}:请用 UTF-8 编码保存") from None
+        raise TemplateError(f"{name}：请用 UTF-8 编码保存") from None
     template = parse_template(text, filename=name)
     if template.key in builtin_keys:
         raise TemplateError(
-            f"{name}:key「{template.key}」是内置模板的名字,请换一个 key(如 {template.key}_2)"
+            f"{name}：key「{template.key}」是内置模板的名字，请换一个 key（如 {template.key}_2）"
         )
     extra_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -462,11 +465,11 @@ def save_uploaded(
         )
     except PermissionError:
         taken = builtin_keys | {p.stem for p in extra_dir.glob("*.y*ml")}
-        origin = "" if template.spec.key else "(取自文件名)"
+        origin = "" if template.spec.key else "（取自文件名）"
         raise TemplateError(
-            f"{name}:key「{template.key}」{origin}已被另一位班主任的模板使用,"
+            f"{name}：key「{template.key}」{origin}已被另一位班主任的模板使用，"
             "不能覆盖别人的模板。请在模板里把 key 改成别的名字"
-            f"(如 key: {_free_key(template.key, taken)})后重新发送。"
+            f"（如 key: {_free_key(template.key, taken)}）后重新发送。"
         ) from None
     path = extra_dir / f"{template.key}.yaml"
     temporary = extra_dir / f".{template.key}.{os.getpid()}.tmp"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tests.e2e.test_reminders import MANAGER, seed_class
 
-REPORT = "人:送达"
+REPORT = "人：送达"
 
 
 def test_drafts_are_measured_as_telegram_counts(start_bot, fake_telegram, data_dir):  # type: ignore[no-untyped-def]
@@ -21,7 +21,7 @@ def test_drafts_are_measured_as_telegram_counts(start_bot, fake_telegram, data_d
     tg.send_text(user_id=MANAGER, text="/broadcast " + "🔔通知" * 1100)
     refusal = tg.wait_for(method="sendMessage", ok=True, chat_id=MANAGER, after=mark)
     assert refusal.text == (
-        "内容太长了(4400 字,表情符号每个按 2 字计),请控制在 3500 字以内,分几次发送。"
+        "内容太长了（4400 字，表情符号每个按 2 字计），请控制在 3500 字以内，分几次发送。"
     )
     assert not refusal.buttons
 

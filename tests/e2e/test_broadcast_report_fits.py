@@ -16,7 +16,7 @@ from bot.db.session import make_engine
 from bot.limits import MAX_MESSAGE_UNITS, utf16_length
 from tests.e2e.test_reminders import MANAGER, seed_class
 
-REPORT = "人:送达"
+REPORT = "人：送达"
 FIRST = "🌸" * 64
 LAST = "🌸" * 57 + "张老师&<b>"
 
@@ -66,10 +66,10 @@ def test_report_of_sixty_long_names_reaches_the_manager(start_bot, fake_telegram
     assert len(refused) == 24 and refused <= set(members[:24])
     shown = tg.messages_in_chat(MANAGER)[progress_id]["text"]  # as the manager sees it
     assert utf16_length(shown) <= MAX_MESSAGE_UNITS
-    assert shown.startswith("⚠️ 已发给「长名一班」,24 人发送失败:明天上午9点在报告厅集合 &")
-    assert "共 66 人:送达 6 · 屏蔽了机器人 18 · 账号已注销 18 · 失败 24" in shown
+    assert shown.startswith("⚠️ 已发给「长名一班」，24 人发送失败：明天上午9点在报告厅集合 &")
+    assert "共 66 人：送达 6 · 屏蔽了机器人 18 · 账号已注销 18 · 失败 24" in shown
     cut = "🌸" * 13 + "…老师&<b>"  # each name cut to 20 characters, keeping its tail
-    assert f"⚠️ 发送失败:{cut}、" in shown and shown.count(cut) == 20 + 18 + 18
+    assert f"⚠️ 发送失败：{cut}、" in shown and shown.count(cut) == 20 + 18 + 18
     assert "、".join([cut] * 20) + " 等 24 人" in shown
     assert [label for label, _ in report.buttons] == ["🔁 重发给未送达的 24 人"]
     assert "📤 正在向" not in shown

@@ -98,7 +98,7 @@ def test_the_105th_class_is_picked_on_the_last_page(start_bot, fake_telegram, da
     confirm = tg.wait_for(
         method="editMessageText", chat_id=MANAGER, text_contains="确认群发", after=mark
     )
-    assert f"{LAST}(1 人)" in confirm.text
+    assert f"{LAST}（1 人）" in confirm.text
     tg.press_button(
         user_id=MANAGER, message_id=picker.message_id, data=shown(confirm)["✅ 确认发送"]
     )
@@ -121,7 +121,7 @@ def test_the_105th_class_is_picked_on_the_last_page(start_bot, fake_telegram, da
     confirm = tg.wait_for(
         method="editMessageText", chat_id=MANAGER, text_contains="确认后按时发给", after=mark
     )
-    assert f"班级:{NAME.format(CLASSES)}" in confirm.text
+    assert f"班级：{NAME.format(CLASSES)}" in confirm.text
     tg.press_button(user_id=MANAGER, message_id=picker.message_id, data=shown(confirm)["✅ 确认"])
     tg.wait_for(method="editMessageText", chat_id=MANAGER, text_contains="提醒已设置", after=mark)
     tg.wait_for(
@@ -155,7 +155,7 @@ def test_the_105th_class_is_picked_on_the_last_page(start_bot, fake_telegram, da
     confirm = tg.wait_for(
         method="editMessageText", chat_id=MANAGER, text_contains="确认发送问卷", after=mark
     )
-    assert f"班级:{NAME.format(CLASSES)}(1 人)" in confirm.text
+    assert f"班级：{NAME.format(CLASSES)}（1 人）" in confirm.text
     tg.press_button(
         user_id=MANAGER, message_id=templates.message_id, data=shown(confirm)["✅ 确认发送"]
     )

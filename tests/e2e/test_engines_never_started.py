@@ -29,7 +29,7 @@ def broadcast(tg, text: str) -> str:  # type: ignore[no-untyped-def]
         method="editMessageText",
         ok=True,
         chat_id=MANAGER,
-        text_contains="人:送达",
+        text_contains="人：送达",
         after=mark,
         timeout=30,
         predicate=lambda c: c.params.get("message_id") == confirm.message_id,
@@ -82,9 +82,9 @@ def test_a_member_who_never_started_the_bot_is_not_reported_as_blocking_it(
 
     # A broadcast: those who never started the bot are counted and named apart.
     report = broadcast(tg, "明天上午9点交研修日志")
-    assert "共 4 人:送达 1 · 还没有私聊过机器人 2 · 屏蔽了机器人 1" in report
-    assert f"💬 还没有私聊过机器人:学员{NEVER}、学员{GROUP_ASKER}" in report
-    assert f"🚫 屏蔽了机器人(已标记,之后不再发送):学员{BLOCKER}" in report
+    assert "共 4 人：送达 1 · 还没有私聊过机器人 2 · 屏蔽了机器人 1" in report
+    assert f"💬 还没有私聊过机器人：学员{NEVER}、学员{GROUP_ASKER}" in report
+    assert f"🚫 屏蔽了机器人（已标记，之后不再发送）：学员{BLOCKER}" in report
     assert f"请让这 2 人打开 t.me/{BOT} 并点「开始」" in report
 
     # One of them opens the private chat: the next broadcast reaches them; the other is tried
@@ -94,8 +94,8 @@ def test_a_member_who_never_started_the_bot_is_not_reported_as_blocking_it(
     tg.wait_for(method="sendMessage", ok=True, chat_id=NEVER, after=mark)
     mark = tg.mark()
     report = broadcast(tg, "下午2点分组讨论")
-    assert "共 3 人:送达 2 · 还没有私聊过机器人 1" in report
-    assert f"💬 还没有私聊过机器人:学员{GROUP_ASKER}" in report
+    assert "共 3 人：送达 2 · 还没有私聊过机器人 1" in report
+    assert f"💬 还没有私聊过机器人：学员{GROUP_ASKER}" in report
     tried = {
         c.chat_id: c.status
         for c in tg.calls(method="sendMessage", after=mark)

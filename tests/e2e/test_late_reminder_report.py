@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.db.models import utcnow
 from tests.e2e.test_reminders import MANAGER, seed_class, seed_reminder
 
-REPORT = "人:送达"
+REPORT = "人：送达"
 TZ = ZoneInfo("Asia/Shanghai")  # the bot's default time zone
 
 
@@ -28,7 +28,7 @@ def test_a_late_reminder_says_so_in_its_report(start_bot, fake_telegram, data_di
     start_bot()
 
     local = due.astimezone(TZ)
-    note = f"(原定 {local.month}月{local.day}日 {local:%H:%M} 发送,因机器人离线延后)"
+    note = f"（原定 {local.month}月{local.day}日 {local:%H:%M} 发送，因机器人离线延后）"
     for user_id in members:
         late = tg.wait_for(
             method="sendMessage", ok=True, chat_id=user_id, text_contains="停机时到点的提醒"
@@ -44,19 +44,19 @@ def test_a_late_reminder_says_so_in_its_report(start_bot, fake_telegram, data_di
         predicate=lambda c: REPORT in (c.text or ""),
     )
     after = utcnow().astimezone(TZ)
-    assert report.text.startswith("✅ 提醒已发给「迟到一班」:停机时到点的提醒\n")
+    assert report.text.startswith("✅ 提醒已发给「迟到一班」：停机时到点的提醒\n")
     line = report.text.splitlines()[1]
     said = [  # when it went out: the day too if not the day it was due (around midnight)
         f"{at.month}月{at.day}日 {at:%H:%M}" if at.date() != local.date() else f"{at:%H:%M}"
         for at in (before, after)
     ]
     expected = [
-        f"⏰ 原定 {local.month}月{local.day}日 {local:%H:%M},机器人当时不在线,{at} 补发;"
+        f"⏰ 原定 {local.month}月{local.day}日 {local:%H:%M}，机器人当时不在线，{at} 补发；"
         "学员收到的提醒里注明了原定时间。"
         for at in said
     ]
     assert line in expected, line
-    assert "共 2 人:送达 2" in report.text
+    assert "共 2 人：送达 2" in report.text
     assert "因机器人离线延后" not in report.text  # the trainees' note is not repeated
 
     on_time = tg.wait_for(

@@ -28,7 +28,7 @@ def test_a_docx_zip_bomb_is_refused_and_nothing_is_stored(
         return call.text
 
     refusal = upload("研修通知.docx", bomb, "没有加入知识库")
-    assert "这个 .docx 解压后过大(约 13 MB,是文件本身的" in refusal
+    assert "这个 .docx 解压后过大（约 13 MB，是文件本身的" in refusal
     assert "另存为 PDF" in refusal and "知识库没有任何改动" in refusal
     notices = data_dir / "notices"
     assert not notices.exists() or not any(notices.iterdir())

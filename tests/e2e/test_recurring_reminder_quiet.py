@@ -80,22 +80,22 @@ def test_daily_reminders_report_only_who_was_missed(start_bot, fake_telegram, da
         text_contains="明天上午交结业论文",
         after=mark,
         timeout=20,
-        predicate=lambda c: "人:送达" in (c.text or ""),
+        predicate=lambda c: "人：送达" in (c.text or ""),
     )
     tg.wait_idle(quiet=1.5)
 
     # the daily reminder that missed a trainee: its report, alone (no progress message)
     assert missed_report.text.startswith(
-        "✅ 提醒已发给「日报二班」:晚上9点前完成签到\n共 2 人:送达 1 · 屏蔽了机器人 1\n"
+        "✅ 提醒已发给「日报二班」：晚上9点前完成签到\n共 2 人：送达 1 · 屏蔽了机器人 1\n"
     )
-    assert "🚫 屏蔽了机器人(已标记,之后不再发送):学员5302" in missed_report.text
+    assert "🚫 屏蔽了机器人（已标记，之后不再发送）：学员5302" in missed_report.text
     assert "有人没收到时才会告诉您" in missed_report.text
     # the one-off: progress message edited into the report, as before
-    assert one_off.text == "✅ 提醒已发给「日报一班」:明天上午交结业论文\n共 2 人:送达 2"
+    assert one_off.text == "✅ 提醒已发给「日报一班」：明天上午交结业论文\n共 2 人：送达 2"
     to_manager = tg.calls(method="sendMessage", chat_id=MANAGER, after=mark)
     assert sorted(c.text.splitlines()[0] for c in to_manager) == [
-        "✅ 提醒已发给「日报二班」:晚上9点前完成签到",
-        "📤 正在向「日报一班」发送提醒:明天上午交结业论文",
+        "✅ 提醒已发给「日报二班」：晚上9点前完成签到",
+        "📤 正在向「日报一班」发送提醒：明天上午交结业论文",
     ]
     # the daily reminder that reached everyone: not a word to the manager
     assert not [c for c in tg.calls(chat_id=MANAGER, after=mark) if "研修日志" in (c.text or "")]

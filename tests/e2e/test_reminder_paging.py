@@ -68,7 +68,7 @@ def test_sixty_reminders_are_paged_and_the_45th_is_cancelled(start_bot, fake_tel
         method="sendMessage", chat_id=MANAGER, text_contains="待发送的提醒", after=mark
     )
     buttons = fits(listing)
-    assert "(共 60 条)" in listing.text and "第 1/12 页" in listing.text
+    assert "（共 60 条）" in listing.text and "第 1/12 页" in listing.text
     assert list(buttons)[:5] == [f"取消第 {n} 条" for n in range(1, 6)]
     for page in range(2, 10):
         mark = tg.mark()
@@ -96,7 +96,7 @@ def test_sixty_reminders_are_paged_and_the_45th_is_cancelled(start_bot, fake_tel
     )
     buttons = fits(done)
     assert "第45条提醒" in done.text.split("\n")[0]
-    assert "(共 59 条)" in done.text and "第 9/12 页" in done.text
+    assert "（共 59 条）" in done.text and "第 9/12 页" in done.text
     assert [label for label in buttons if label.startswith("取消")] == [
         f"取消第 {n} 条" for n in range(41, 46)
     ]

@@ -171,12 +171,12 @@ def test_reminders_fire_on_time_through_a_restart(start_bot, fake_telegram, data
     confirm = tg.wait_for(
         method="editMessageText", ok=True, chat_id=MANAGER, text_contains="确认群发", after=mark
     )
-    assert "数学二班(1 人)" in confirm.text
+    assert "数学二班（1 人）" in confirm.text
     send = next(data for label, data in confirm.buttons if "确认发送" in label)
     tg.press_button(user_id=MANAGER, message_id=choose.message_id, data=send)
     tg.wait_for(method="sendMessage", ok=True, chat_id=1004, text_contains="查收培训手册")
     report = tg.wait_for(
-        method="editMessageText", ok=True, chat_id=MANAGER, text_contains="人:送达", after=mark
+        method="editMessageText", ok=True, chat_id=MANAGER, text_contains="人：送达", after=mark
     )
     assert "送达 1" in report.text
     assert texts_to(tg, 1001, "查收培训手册") == []
@@ -275,7 +275,7 @@ def test_remind_in_a_group_is_refused_and_group_reminders_report_privately(
         chat_id=MANAGER,
         after=mark,
         timeout=20,
-        predicate=lambda c: "人:送达" in (c.text or ""),
+        predicate=lambda c: "人：送达" in (c.text or ""),
     )
     assert "群里设过的提醒" in report.text and "学员4003" in report.text
     in_group = [c.short() for c in tg.calls(chat_id=GROUP, after=mark)]

@@ -29,10 +29,10 @@ def test_resend_includes_members_who_never_opened_the_bot(start_bot, fake_telegr
     report = tg.wait_for(
         method="editMessageText", ok=True, chat_id=MANAGER, text_contains=REPORT, timeout=20
     )
-    assert report.text.startswith("⚠️ 已发给「私聊一班」,1 人发送失败:重发测试")
-    assert "共 5 人:送达 1 · 还没有私聊过机器人 2 · 屏蔽了机器人 1 · 失败 1" in report.text
+    assert report.text.startswith("⚠️ 已发给「私聊一班」，1 人发送失败：重发测试")
+    assert "共 5 人：送达 1 · 还没有私聊过机器人 2 · 屏蔽了机器人 1 · 失败 1" in report.text
     assert (
-        f"请让这 2 人打开 t.me/{BOT} 并点「开始」,再按下面的「🔁 重发」,这条消息就会补发给他们"
+        f"请让这 2 人打开 t.me/{BOT} 并点「开始」，再按下面的「🔁 重发」，这条消息就会补发给他们"
         in report.text
     )
     ((label, resend),) = report.buttons
@@ -46,20 +46,20 @@ def test_resend_includes_members_who_never_opened_the_bot(start_bot, fake_telegr
     tg.press_button(user_id=MANAGER, message_id=message_id, data=resend)
     tg.wait_for(
         method="answerCallbackQuery",
-        text_contains="开始重发给 3 人;其中 2 人还没有私聊过机器人",
+        text_contains="开始重发给 3 人；其中 2 人还没有私聊过机器人",
         after=mark,
     )
     again = tg.wait_for(  # its own progress message (a new one) becomes its report
         method="editMessageText",
         ok=True,
         chat_id=MANAGER,
-        text_contains="已发给「私聊一班」(重发)",
+        text_contains="已发给「私聊一班」（重发）",
         after=mark,
         timeout=20,
     )
-    assert again.text.startswith("✅ 已发给「私聊一班」(重发):重发测试")
-    assert "共 3 人:送达 2 · 还没有私聊过机器人 1" in again.text
-    assert f"💬 还没有私聊过机器人:学员{NEVER_OPENS}" in again.text
+    assert again.text.startswith("✅ 已发给「私聊一班」（重发）：重发测试")
+    assert "共 3 人：送达 2 · 还没有私聊过机器人 1" in again.text
+    assert f"💬 还没有私聊过机器人：学员{NEVER_OPENS}" in again.text
     assert "发送失败" not in again.text
     assert [label for label, _ in again.buttons] == ["🔁 重发给未送达的 1 人"]
     edited = tg.messages_in_chat(MANAGER)[message_id]

@@ -75,7 +75,7 @@ def test_survey_end_to_end(start_bot, fake_telegram, data_dir):  # type: ignore[
     flow = step.message_id
     key = next(label for label in labels(message(tg, MANAGER, flow)) if "专题课程反馈" in label)
     tap(tg, MANAGER, flow, key, "第 2 步")
-    tap(tg, MANAGER, flow, "语文一班(3 人)", "第 3 步")
+    tap(tg, MANAGER, flow, "语文一班（3 人）", "第 3 步")
     tap(tg, MANAGER, flow, "3天后截止", "确认发送问卷")
     done = tap(tg, MANAGER, flow, "确认发送", "已向")
     assert "3 名学员" in done["text"]
@@ -95,7 +95,7 @@ def test_survey_end_to_end(start_bot, fake_telegram, data_dir):  # type: ignore[
     tap(tg, a, invitations[a], "适中", "2/4")
     tap(tg, a, invitations[a], "案例研讨", "☑️ 案例研讨")
     tap(tg, a, invitations[a], "课堂观摩", "☑️ 课堂观摩")
-    page = tap(tg, a, invitations[a], "选好了,下一题 ➡️", "3/4")
+    page = tap(tg, a, invitations[a], "选好了，下一题 ➡️", "3/4")
     page = tap(tg, a, invitations[a], "满意", "4/4")
     mark = tg.mark()
     tg.send_text(user_id=a, text="案例很实用,希望多一些课堂观摩")
@@ -107,7 +107,7 @@ def test_survey_end_to_end(start_bot, fake_telegram, data_dir):  # type: ignore[
     sheet = review.message_id
     tap(tg, a, sheet, "✏️ 第1题", "1/4")
     tap(tg, a, sheet, "偏难", "2/4")
-    tap(tg, a, sheet, "选好了,下一题 ➡️", "3/4")
+    tap(tg, a, sheet, "选好了，下一题 ➡️", "3/4")
     tap(tg, a, sheet, "下一题 ➡️", "4/4")
     page = tap(tg, a, sheet, "下一题 ➡️", "请核对")
     assert "偏难" in page["text"]
@@ -123,7 +123,7 @@ def test_survey_end_to_end(start_bot, fake_telegram, data_dir):  # type: ignore[
     bot.stop()
     bot = start_bot()
     tap(tg, b, invitations[b], "专家讲座", "☑️ 专家讲座")
-    tap(tg, b, invitations[b], "选好了,下一题 ➡️", "3/4")
+    tap(tg, b, invitations[b], "选好了，下一题 ➡️", "3/4")
     # forged callbacks: a's response pressed by b, an out-of-range choice, another survey
     b_data = labels(message(tg, b, invitations[b]))["满意"]
     _, _, _, sid, rid, pos, _choice = b_data.split(":")
@@ -146,7 +146,7 @@ def test_survey_end_to_end(start_bot, fake_telegram, data_dir):  # type: ignore[
         timeout=15,
     )
     assert "1/3" in results.text and "填写中 1" in results.text and "未开始 1" in results.text
-    assert "未开始:" in results.text  # not anonymous: who has not started is named
+    assert "未开始：" in results.text  # not anonymous: who has not started is named
     photo = tg.wait_for(method="sendPhoto", ok=True, chat_id=MANAGER, after=mark, timeout=20)
     assert len(photo.files.get("photo", b"")) > 10_000
     xlsx_data = labels(message(tg, MANAGER, results.message_id))["📥 XLSX"]

@@ -271,7 +271,7 @@ async def test_the_hint_tells_an_admin_how_to_add_a_notice(chat, library):
 async def test_a_managers_forwarded_photo_or_file_without_text_is_refused_clearly(chat, library):
     photo = telegram_message(MANAGER, forwarded_from=42, **PHOTO)
     refused = text_of(await send(chat, library, photo))
-    assert "没有文字内容(只有图片)" in refused and "只能群发文字" in refused
+    assert "没有文字内容（只有图片）" in refused and "只能群发文字" in refused
 
     pdf = telegram_message(MANAGER, forwarded_from=42, **document(chat, "通知.pdf", b"%PDF"))
     refused = text_of(await send(chat, library, pdf))

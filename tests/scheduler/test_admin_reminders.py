@@ -61,25 +61,27 @@ async def test_the_admin_cancels_a_removed_managers_reminder(chat: Chat) -> None
     assert "对方设的 1 条提醒仍会按时发给学员" in done and "/reminders" in done
     listing = await chat.say(ADMIN, "/reminders")
     text = text_of(listing)
-    assert "所有培训班待发送的提醒</b>(共 2 条)" in text
+    assert "所有培训班待发送的提醒</b>（共 2 条）" in text
     # Each class is a heading with its manager, over its reminders.
-    assert f"【语文一班】班主任:用户{MANAGER}(已不是班主任)\n" in text
-    assert f"【数学二班】班主任:用户{OTHER_MANAGER}\n" in text
+    assert f"【语文一班】班主任：用户{MANAGER}（已不是班主任）\n" in text
+    assert f"【数学二班】班主任：用户{OTHER_MANAGER}\n" in text
     assert ". 🔁 每天 21:00 · 交研修日志\n" in text and ". 🔁 每天 21:00 · 提交作业\n" in text
     buttons = cancel_buttons(listing)
     assert sorted(int(data.split(":")[3]) for data in buttons.values()) == [removed, kept]
     number = next(n for n, data in buttons.items() if int(data.split(":")[3]) == removed)
 
     ask = await chat.press(ADMIN, buttons[number])
-    assert "确定取消这条提醒吗" in text_of(ask) and f"设置人:用户{MANAGER}" in text_of(ask)
+    assert "确定取消这条提醒吗" in text_of(ask) and f"设置人：用户{MANAGER}" in text_of(ask)
     cancelled = text_of(await chat.press(ADMIN, buttons_of(ask)["🗑 确定取消"]))
 
-    assert cancelled.startswith("🗑 已取消提醒:交研修日志") and "(共 1 条)" in cancelled
+    assert cancelled.startswith("🗑 已取消提醒：交研修日志") and "（共 1 条）" in cancelled
     assert status_of(chat, removed) == "cancelled" and status_of(chat, kept) == "active"
     # The other manager still sees only their own, and cannot touch anyone else's.
     mine = text_of(await chat.say(OTHER_MANAGER, "/reminders"))
     assert (
-        "待发送的提醒</b>(共 1 条)" in mine and "所有培训班" not in mine and "班主任:" not in mine
+        "待发送的提醒</b>（共 1 条）" in mine
+        and "所有培训班" not in mine
+        and "班主任：" not in mine
     )
     assert "不是您设置的" in text_of(await chat.press(OTHER_MANAGER, f"rm:1:cy:{removed}:0"))
     # The removed manager's 「取消」 buttons stay refused; re-added, nothing is left to list.
@@ -133,14 +135,14 @@ async def test_the_admins_list_is_paged_over_every_class(chat: Chat) -> None:
 
     for page, numbers in ((first, {1, 2, 3, 4, 5}), (second, {6, 7})):
         text = text_of(page)
-        assert "所有培训班待发送的提醒</b>(共 7 条)" in text
+        assert "所有培训班待发送的提醒</b>（共 7 条）" in text
         assert visible_length(text) < MAX_MESSAGE_UNITS
         assert set(cancel_buttons(page)) == numbers
         assert "【语文一班】" in text and "【数学二班】" in text
     assert "第1条提醒" in text_of(first) and "第 2/2 页" in text_of(second)
     ask = await chat.press(ADMIN, cancel_buttons(second)[7])
     done = text_of(await chat.press(ADMIN, buttons_of(ask)["🗑 确定取消"]))
-    assert "已取消提醒:第7条提醒" in done and "(共 6 条)" in done
+    assert "已取消提醒：第7条提醒" in done and "（共 6 条）" in done
     assert status_of(chat, ids[6]) == "cancelled"
     with chat.services.session() as session:
         assert rcrud.count_reminders_of_manager(session, manager_id=ADMIN, everyone=True) == 6

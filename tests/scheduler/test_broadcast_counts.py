@@ -40,8 +40,8 @@ async def test_confirmation_counts_only_members_who_will_receive_it(world) -> No
     conversation, services, _ = world
     draft = await conversation.handle(command(MANAGER, "/broadcast 明天上午9点集合"))
     text = text_of(draft)
-    assert "班级:A班(共 2 人)" in text
-    assert "将发给 1 人;另有 1 人屏蔽了机器人或已注销账号,不会发给他们" in text
+    assert "班级：A班（共 2 人）" in text
+    assert "将发给 1 人；另有 1 人屏蔽了机器人或已注销账号，不会发给他们" in text
     send = buttons_of(draft)["✅ 确认发送"]
     assert "开始发送" in text_of(await conversation.handle(press(MANAGER, send)))
     broadcast_id = int(send.split(":")[3])
@@ -55,9 +55,9 @@ async def test_class_picker_and_its_confirmation_use_the_same_count(world) -> No
         crud.create_class(session, name="B班", manager_id=MANAGER)
     picker = await conversation.handle(command(MANAGER, "/broadcast 交研修日志"))
     buttons = buttons_of(picker)
-    assert "A班(1 人)" in buttons and "B班(0 人)" in buttons
-    confirm = await conversation.handle(press(MANAGER, buttons["A班(1 人)"]))
-    assert "将发给 1 人;另有 1 人屏蔽了机器人" in text_of(confirm)
+    assert "A班（1 人）" in buttons and "B班（0 人）" in buttons
+    confirm = await conversation.handle(press(MANAGER, buttons["A班（1 人）"]))
+    assert "将发给 1 人；另有 1 人屏蔽了机器人" in text_of(confirm)
     assert "✅ 确认发送" in buttons_of(confirm)
 
 
@@ -67,7 +67,7 @@ async def test_nobody_to_receive_it_offers_no_send_button(world) -> None:  # typ
         crud.mark_blocked(session, user_id=READER)
     draft = await conversation.handle(command(MANAGER, "/broadcast 明天集合"))
     text = text_of(draft)
-    assert "无法群发" in text and "班级:A班(共 2 人)" in text and "将发给 0 人" in text
+    assert "无法群发" in text and "班级：A班（共 2 人）" in text and "将发给 0 人" in text
     assert "这 2 人都屏蔽了机器人" in text and "/myclass" in text
     assert list(buttons_of(draft)) == ["✖ 取消"]
     assert "已取消" in text_of(

@@ -46,7 +46,9 @@ def holds_long_html(services: Services) -> bool:
 
 
 # 31: the header 「📢 <b>班级通知</b> · 语文一班 · 班主任 王老师\n」
-MARKUP_REFUSAL = "这条通知的链接网址和 &、<、> 等符号保存时要占更多位置:连同它们共 {length} 个字符"
+MARKUP_REFUSAL = (
+    "这条通知的链接网址和 &、<、> 等符号保存时要占更多位置：连同它们共 {length} 个字符"
+)
 
 
 def broadcasts(services: Services) -> int:
@@ -59,7 +61,7 @@ async def test_an_emoji_heavy_notice_is_refused_in_the_units_telegram_counts(cha
     notice = "🔔通知" * 1100  # 3,300 characters, 4,400 UTF-16 units
     replies = await conversation.handle(command(MANAGER, f"/broadcast {notice}"))
     assert text_of(replies) == (
-        "内容太长了(4400 字,表情符号每个按 2 字计),请控制在 3500 字以内,分几次发送。"
+        "内容太长了（4400 字，表情符号每个按 2 字计），请控制在 3500 字以内，分几次发送。"
     )
     assert buttons_of(replies) == {} and broadcasts(services) == 0
 
@@ -67,9 +69,9 @@ async def test_an_emoji_heavy_notice_is_refused_in_the_units_telegram_counts(cha
     at_limit = await conversation.handle(command(MANAGER, "/broadcast " + "🔔" * 1750))
     assert "确认群发" in text_of(at_limit)
     over = await conversation.handle(command(MANAGER, "/broadcast " + "🔔" * 1750 + "a"))
-    assert "内容太长了(3501 字,表情符号每个按 2 字计),请控制在 3500 字以内" in text_of(over)
+    assert "内容太长了（3501 字，表情符号每个按 2 字计），请控制在 3500 字以内" in text_of(over)
     plain = await conversation.handle(command(MANAGER, "/broadcast " + "通" * 3501))
-    assert "内容太长了(3501 字),请控制在 3500 字以内" in text_of(plain)
+    assert "内容太长了（3501 字），请控制在 3500 字以内" in text_of(plain)
     assert broadcasts(services) == 1
 
 
@@ -113,7 +115,7 @@ async def test_a_forwarded_notice_with_hidden_links_is_measured_by_its_words(cha
     replies = await conversation.handle(event)
     if holds_long_html(services):
         assert "请选择要发给哪个培训班" in text_of(replies)
-        pick = buttons_of(replies)["语文一班(1 人)"]
+        pick = buttons_of(replies)["语文一班（1 人）"]
         confirm = await conversation.handle(press(MANAGER, pick))
         send = buttons_of(confirm)["✅ 确认发送"]
         assert "开始发送" in text_of(await conversation.handle(press(MANAGER, send)))
@@ -147,7 +149,7 @@ async def test_picker_tells_apart_long_names_that_differ_at_the_end(chat) -> Non
     labels = [label for label in buttons_of(replies) if label != "✖ 取消"]
     assert len(labels) == len(set(labels)) == 15
     for number in range(2, 13):  # 20 characters: the head, 「…」 and the tail
-        (label,) = [label for label in labels if label.endswith(f"班第{number}期(0 人)")]
-        assert label.startswith("2026年国培计划(中西部…") and len(label) == 20 + len("(0 人)")
+        (label,) = [label for label in labels if label.endswith(f"班第{number}期（0 人）")]
+        assert label.startswith("2026年国培计划(中西部…") and len(label) == 20 + len("（0 人）")
     coded = [label for label in labels if "加入码" in label]
     assert len(coded) == 3  # 第1期 three times (语文 twice): told apart by their join code

@@ -33,7 +33,7 @@ from scheduler.broadcaster import Broadcaster, broadcast
 from scheduler.ratelimit import RateLimiter
 from tests.scheduler.test_broadcaster import MANAGER, FakeMessenger, drain, make_class
 
-REPORT = "人:送达"
+REPORT = "人：送达"
 
 
 class ChatMessenger(FakeMessenger):
@@ -122,8 +122,8 @@ async def test_report_survives_a_failed_edit_and_a_failed_send(services: Service
     await drain(sender(services), services)
 
     (shown,) = messenger.shown_to(MANAGER)  # the progress message became the report
-    assert shown.startswith("✅ 已发给「语文一班」:明天上午交研修日志")
-    assert "共 2 人:送达 2" in shown
+    assert shown.startswith("✅ 已发给「语文一班」：明天上午交研修日志")
+    assert "共 2 人：送达 2" in shown
     assert [c[3] for c in messenger.calls if is_report(*c[:3])] == ["TransientError", "ok"]
 
 
@@ -206,8 +206,8 @@ async def test_some_failed_the_headline_warns(services: Services) -> None:
     messenger.fail(lambda m, c, t: c == 1002, [DeliveryError("Bad Request: chat is restricted")])
     await drain(sender(services), services)
     (shown,) = messenger.shown_to(MANAGER)
-    assert shown.startswith("⚠️ 已发给「语文一班」,1 人发送失败:明天上午交研修日志")
-    assert "共 3 人:送达 2 · 失败 1" in shown
+    assert shown.startswith("⚠️ 已发给「语文一班」，1 人发送失败：明天上午交研修日志")
+    assert "共 3 人：送达 2 · 失败 1" in shown
     assert "✅" not in shown.splitlines()[0]
 
 
@@ -218,8 +218,8 @@ async def test_nobody_got_it_the_headline_says_so(services: Services) -> None:
     messenger.fail(lambda m, c, t: c != MANAGER, refused)
     await drain(sender(services), services)
     (shown,) = messenger.shown_to(MANAGER)
-    assert shown.startswith("❌ 群发没有送达「语文一班」的任何人:明天上午交研修日志")
-    assert "共 2 人:送达 0 · 失败 2" in shown
+    assert shown.startswith("❌ 群发没有送达「语文一班」的任何人：明天上午交研修日志")
+    assert "共 2 人：送达 0 · 失败 2" in shown
 
 
 # ---------------------------------------------------------------- M3: an outage
@@ -239,7 +239,7 @@ async def test_an_outage_costs_one_wait_and_everybody_gets_the_message(
     assert all(messenger.received(user) == 1 for user in range(1001, 1007))
     (shown,) = messenger.shown_to(MANAGER)
     assert shown.startswith("✅ 已发给「语文一班」")
-    assert shown.endswith("\n共 6 人:送达 6")  # no zero counts
+    assert shown.endswith("\n共 6 人：送达 6")  # no zero counts
     assert bc.limiter.pauses == 30  # each error paused every send, once
 
 
@@ -258,9 +258,9 @@ async def test_a_long_outage_gives_up_once_and_the_report_says_nobody_got_it(
 
     assert all(messenger.received(user) == 0 for user in range(1001, 1007))
     (shown,) = messenger.shown_to(MANAGER)
-    assert shown.startswith("❌ 群发没有送达「语文一班」的任何人:明天上午交研修日志")
-    assert "共 6 人:送达 0 · 失败 6" in shown
-    assert "⚠️ 发送失败:学员1001、学员1002" in shown
+    assert shown.startswith("❌ 群发没有送达「语文一班」的任何人：明天上午交研修日志")
+    assert "共 6 人：送达 0 · 失败 6" in shown
+    assert "⚠️ 发送失败：学员1001、学员1002" in shown
 
 
 # ---------------------------------------------------------------- L2: the count line adds up
@@ -278,8 +278,8 @@ async def test_after_a_crash_the_count_line_adds_up(services: Services) -> None:
     await drain(sender(services), services)
     (shown,) = messenger.shown_to(MANAGER)
     assert shown.startswith("✅ 已发给「语文一班」")
-    assert "共 3 人:送达 2 · 状态未知 1" in shown
-    assert "❓ 发送时机器人重启,状态未知(可能已收到,未重发):学员1001" in shown
+    assert "共 3 人：送达 2 · 状态未知 1" in shown
+    assert "❓ 发送时机器人重启，状态未知（可能已收到，未重发）：学员1001" in shown
     assert messenger.received(1001) == 0
 
 
@@ -297,9 +297,9 @@ async def test_a_deactivated_account_is_not_reported_as_blocking_the_bot(
     messenger.fail(lambda m, c, t: c == 1003, [Unreachable("Forbidden: user is deactivated")])
     await drain(sender(services), services)
     (shown,) = messenger.shown_to(MANAGER)
-    assert "共 3 人:送达 1 · 屏蔽了机器人 1 · 账号已注销 1" in shown
-    assert "🚫 屏蔽了机器人(已标记,之后不再发送):学员1002\n" in shown
-    assert "🗑 账号已注销(之后不再发送):学员1003" in shown
+    assert "共 3 人：送达 1 · 屏蔽了机器人 1 · 账号已注销 1" in shown
+    assert "🚫 屏蔽了机器人（已标记，之后不再发送）：学员1002\n" in shown
+    assert "🗑 账号已注销（之后不再发送）：学员1003" in shown
     with services.session() as session:  # neither is sent to again
         blocked = session.exec(select(Membership.user_id).where(Membership.blocked))
         assert set(blocked) == {1002, 1003}

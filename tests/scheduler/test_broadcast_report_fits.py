@@ -61,7 +61,7 @@ def report_shown(messenger: ChatMessenger) -> tuple[str, list[str]]:
     (report,) = [
         (text, [b.text for row in buttons for b in row])
         for chat, text, buttons in messenger.messages.values()
-        if chat == MANAGER and "人:送达" in text
+        if chat == MANAGER and "人：送达" in text
     ]
     return report
 
@@ -83,10 +83,10 @@ async def test_report_of_sixty_long_emoji_names_fits(services: Services) -> None
     assert not any("📤 正在向" in t for t in messenger.shown_to(MANAGER))
     assert visible_length(report) <= MAX_MESSAGE_UNITS
     assert_valid_html(report)
-    assert report.startswith(f"⚠️ 已发给「{'🌸' * 64}」,24 人发送失败:明天上午9点")
-    assert "共 66 人:送达 6 · 屏蔽了机器人 18 · 账号已注销 18 · 失败 24" in report
+    assert report.startswith(f"⚠️ 已发给「{'🌸' * 64}」，24 人发送失败：明天上午9点")
+    assert "共 66 人：送达 6 · 屏蔽了机器人 18 · 账号已注销 18 · 失败 24" in report
     assert labels == ["🔁 重发给未送达的 24 人"]
-    lines = {line.split(":", 1)[0]: line.split(":", 1)[1] for line in report.splitlines()[2:]}
+    lines = {line.split("：", 1)[0]: line.split("：", 1)[1] for line in report.splitlines()[2:]}
     failed = lines["⚠️ 发送失败"]
     assert failed.endswith(" 等 24 人")
     names = failed.removesuffix(" 等 24 人").split("、")
@@ -94,7 +94,7 @@ async def test_report_of_sixty_long_emoji_names_fits(services: Services) -> None
     # each name cut to 20 characters keeping its tail, escaped after the cut
     assert set(names) == {"🌸" * 13 + "…老师&amp;&lt;b&gt;"}
     assert all(len(visible_text(name)) == broadcaster.NAME_CHARS for name in names)
-    assert len(lines["🚫 屏蔽了机器人(已标记,之后不再发送)"].split("、")) == 18
+    assert len(lines["🚫 屏蔽了机器人（已标记，之后不再发送）"].split("、")) == 18
 
 
 async def test_names_stop_before_the_room_runs_out(
@@ -132,7 +132,7 @@ async def test_a_refused_report_is_replaced_by_the_short_report(services: Servic
     fail_members(messenger, range(1001, 1003), range(1003, 1004), range(0))
 
     def full_report(method: str, chat_id: int, text: str) -> bool:
-        return chat_id == MANAGER and "⚠️ 发送失败:" in text
+        return chat_id == MANAGER and "⚠️ 发送失败：" in text
 
     messenger.fail(full_report, [DeliveryError("Bad Request: message is too long")] * 2)
     broadcast_id = await broadcast(
@@ -144,8 +144,8 @@ async def test_a_refused_report_is_replaced_by_the_short_report(services: Servic
     (shown,) = messenger.shown_to(MANAGER)  # the progress message, now the short report
     report, labels = report_shown(messenger)
     assert shown == report
-    assert report.startswith(f"⚠️ 已发给「{'🌸' * 64}」,2 人发送失败:周五交作业")
-    assert "共 6 人:送达 3 · 屏蔽了机器人 1 · 失败 2" in report
+    assert report.startswith(f"⚠️ 已发给「{'🌸' * 64}」，2 人发送失败：周五交作业")
+    assert "共 6 人：送达 3 · 屏蔽了机器人 1 · 失败 2" in report
     assert "名单未能显示" in report and "张老师" not in report
     assert labels == ["🔁 重发给未送达的 2 人"]
     with services.session() as session:

@@ -9,7 +9,7 @@ from collections import Counter
 
 from tests.e2e.test_reminders import MANAGER, seed_class
 
-REPORT = "人:送达"
+REPORT = "人：送达"
 
 
 def confirm(tg, text: str, members: int) -> tuple[int, str]:  # type: ignore[no-untyped-def]
@@ -60,8 +60,8 @@ def test_report_refused_before_a_kill_is_shown_after_the_restart(
         timeout=30,
     )
     assert report.params["message_id"] == message_id
-    assert report.text.startswith("✅ 已发给「报告一班」:报告测试")
-    assert "共 2 人:送达 2" in report.text
+    assert report.text.startswith("✅ 已发给「报告一班」：报告测试")
+    assert "共 2 人：送达 2" in report.text
     tg.wait_idle(quiet=1.0)
     shown_reports = [
         c
@@ -84,9 +84,9 @@ def test_resend_button_reaches_the_failed_member_once(start_bot, fake_telegram, 
     report = tg.wait_for(
         method="editMessageText", ok=True, chat_id=MANAGER, text_contains=REPORT, timeout=20
     )
-    assert report.text.startswith("⚠️ 已发给「重发一班」,1 人发送失败:重发测试")
-    assert "共 3 人:送达 2 · 失败 1" in report.text
-    assert "⚠️ 发送失败:学员8501" in report.text
+    assert report.text.startswith("⚠️ 已发给「重发一班」，1 人发送失败：重发测试")
+    assert "共 3 人：送达 2 · 失败 1" in report.text
+    assert "⚠️ 发送失败：学员8501" in report.text
     (label, resend), *_ = report.buttons
     assert label == "🔁 重发给未送达的 1 人"
     assert received(tg, "重发测试") == Counter({8502: 1, 8503: 1})
@@ -98,12 +98,12 @@ def test_resend_button_reaches_the_failed_member_once(start_bot, fake_telegram, 
         method="editMessageText",
         ok=True,
         chat_id=MANAGER,
-        text_contains="已发给「重发一班」(重发)",
+        text_contains="已发给「重发一班」（重发）",
         after=mark,
     )
     assert again.params["message_id"] != message_id
-    assert again.text.startswith("✅ 已发给「重发一班」(重发):重发测试")
-    assert "共 1 人:送达 1" in again.text
+    assert again.text.startswith("✅ 已发给「重发一班」（重发）：重发测试")
+    assert "共 1 人：送达 1" in again.text
     edited = tg.messages_in_chat(MANAGER)[message_id]
     assert "🔁 已重发给未送达的 1 人" in edited["text"]
     assert not (edited.get("reply_markup") or {}).get("inline_keyboard")

@@ -53,7 +53,7 @@ async def broadcast_with_a_failure(conversation: Conversation, services: Service
     await drain(sender(services, retry_window_seconds=0.05), services)
     messenger.rules.clear()  # Telegram works again
     report = messenger.messages[5]  # the confirmation (message 5) became the report
-    assert report[1].startswith("⚠️ 已发给「A班」,1 人发送失败:明天上午9点集合")
+    assert report[1].startswith("⚠️ 已发给「A班」，1 人发送失败：明天上午9点集合")
     ((button,),) = report[2]
     assert button.text == "🔁 重发给未送达的 1 人"
     assert button.data is not None
@@ -68,19 +68,19 @@ async def test_resend_reaches_only_the_failed_member_once(world) -> None:  # typ
     replies = await conversation.handle(press(MANAGER, resend))
     assert "开始重发给 1 人" in text_of(replies)
     (edit,) = [r for r in replies if isinstance(r, Edit)]  # the report, its button gone
-    assert edit.text.startswith("⚠️ 已发给「A班」,1 人发送失败")
-    assert "🔁 已重发给未送达的 1 人,结果见下面的新消息。" in edit.text
+    assert edit.text.startswith("⚠️ 已发给「A班」，1 人发送失败")
+    assert "🔁 已重发给未送达的 1 人，结果见下面的新消息。" in edit.text
     assert edit.buttons == ()
     again = await conversation.handle(press(MANAGER, resend))  # pressed twice
-    assert "已经重发过了,不会再发一次" in text_of(again)
+    assert "已经重发过了，不会再发一次" in text_of(again)
 
     await drain(sender(services), services)  # sent by the sender after a restart
     assert messenger.received(FAILED) == 1
     assert messenger.received(GOT_IT) == 1  # the first broadcast only
     assert messenger.received(BLOCKER) == 0 and messenger.received(GONE) == 0
     resent_report = messenger.shown_to(MANAGER)[-1]
-    assert resent_report.startswith("✅ 已发给「A班」(重发):明天上午9点集合")
-    assert "共 1 人:送达 1" in resent_report
+    assert resent_report.startswith("✅ 已发给「A班」（重发）：明天上午9点集合")
+    assert "共 1 人：送达 1" in resent_report
 
     await conversation.handle(press(MANAGER, resend))  # and once more, later
     await drain(sender(services), services)
@@ -109,7 +109,7 @@ async def test_a_member_who_blocked_the_bot_since_is_not_resent(world) -> None: 
     with services.session() as session:
         crud.mark_blocked(session, user_id=FAILED)  # a later broadcast found them blocked
     replies = await conversation.handle(press(MANAGER, resend))
-    assert "未送达的学员之后都屏蔽了机器人,没有重发" in text_of(replies)
+    assert "未送达的学员之后都屏蔽了机器人，没有重发" in text_of(replies)
     await drain(sender(services), services)
     assert messenger.received(FAILED) == 0
 

@@ -99,7 +99,7 @@ async def test_the_23rd_class_is_picked_on_the_last_page(chat, command: str) -> 
         ok = data_of(chosen, "✅ 确认发送")
         assert ok.endswith(f":{class_ids[-1]}")
     elif command == "remind":
-        assert f"班级:{name}" in text_of(chosen)
+        assert f"班级：{name}" in text_of(chosen)
         assert drafts(chat) == [(str(ReminderStatus.draft), class_ids[-1])]
     else:
         assert "第 3 步" in text_of(chosen) and name in text_of(chosen)

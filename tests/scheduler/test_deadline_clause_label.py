@@ -53,6 +53,6 @@ async def test_a_part_opened_by_di_yi_is_cited_as_it_reads(chat: Chat) -> None:
     assert "已加入知识库" in text_of(await chat.send_file(ADMIN, "yijian.txt", notice))
 
     text = text_of(await chat.say(MANAGER, "/deadlines"))
-    (item,) = [part for part in text.split("\n\n") if f"{later.month}月{later.day}日(" in part]
+    (item,) = [part for part in text.split("\n\n") if f"{later.month}月{later.day}日（" in part]
     assert item.endswith("—— 《关于推进教师信息技术应用能力提升的意见》 · 第一部分"), item
     assert "条款 第" not in text and "第一、" not in text

@@ -1,6 +1,7 @@
 """A reminder made from /deadlines cites its notice: the reminder names the notice, its 文号 and
-the clause, and /reminders shows that 「依据:」 line apart from the content, shortened (the title
-first) instead of cut to 「依据:…」; a reminder without a source has no such line."""
+the clause, and /reminders shows that 「依据：」 line apart from the content, shortened (the title
+first) instead of cut to 「依据：…」; a reminder without a source has no such line. One stored
+before the texts took full-width punctuation (「依据:」) is read the same way."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.db import reminder_crud as rcrud
-from handlers.reminders import _short_source
+from handlers.reminders import _content_and_source, _short_source
 from tests.questions.conftest import ADMIN, MANAGER, Chat, button, buttons_of, text_of
 from tests.scheduler.conftest import cn_date
 
@@ -58,28 +59,44 @@ async def test_reminders_list_shows_the_source_of_a_deadline_reminder(chat: Chat
     near = next(entry for entry in entries if cn_date(soon) in entry)
     assert near.endswith(
         " 09:00 · 距截止日 "
-        f"{soon:%Y年%m月%d日} 还有 1 天:请于{cn_date(soon)}前登录国培平台完成报名,逾期系统关闭。\n"
-        f"   依据:《{TITLE}》(教厅〔2026〕33号 · 条款 三、)"
+        f"{soon:%Y年%m月%d日} 还有 1 天："
+        f"请于{cn_date(soon)}前登录国培平台完成报名,逾期系统关闭。\n"
+        f"   依据：《{TITLE}》（教厅〔2026〕33号 · 条款 三、）"
     ), near
     far = next(entry for entry in entries if cn_date(later) in entry)
     source = far.rsplit("\n", 1)[1]
-    assert source == f"   依据:《{LONG_TITLE[:41]}…》(第一部分)", source
+    assert source == f"   依据：《{LONG_TITLE[:41]}…》（第一部分）", source
     own = next(entry for entry in entries if "交研修日志" in entry)
     assert "依据" not in own
-    assert "依据:…" not in text
+    assert "依据：…" not in text
     assert len(buttons_of(listing)) == 3
 
     # What the trainees get cites the clause too.
     with chat.services.session() as session:
         texts = [r.text for r, _ in rcrud.reminders_of_manager(session, manager_id=MANAGER)]
-    assert any(t.endswith(f"依据:《{TITLE}》(教厅〔2026〕33号 · 条款 三、)") for t in texts)
+    assert any(t.endswith(f"依据：《{TITLE}》（教厅〔2026〕33号 · 条款 三、）") for t in texts)
 
 
 def test_short_source_keeps_the_doc_number_and_clause_whole() -> None:
-    cited = "(教师厅〔2019〕2号 · 条款 七、)"
+    cited = "（教师厅〔2019〕2号 · 条款 七、）"
     short = _short_source(f"《{LONG_TITLE}》{cited}")
     assert short.startswith(f"《{LONG_TITLE[:20]}") and short.endswith(f"…》{cited}")
     assert len(short) == 50
-    assert _short_source("《短标题》(文〔1〕号)") == "《短标题》(文〔1〕号)"
+    assert _short_source("《短标题》（文〔1〕号）") == "《短标题》（文〔1〕号）"
     cut = _short_source("《" + "长" * 80)  # a 依据 line cut off by the text limit
     assert cut == "《" + "长" * 48 + "…"
+
+
+def test_a_source_line_stored_with_ascii_punctuation_is_still_read() -> None:
+    """Reminders stored before the texts took full-width punctuation end with 「依据:」."""
+    old = "距截止日 2026年12月01日 还有 1 天:交材料\n依据:《短标题》(文〔1〕号)"
+    assert _content_and_source(old) == (
+        "距截止日 2026年12月01日 还有 1 天:交材料",
+        "《短标题》(文〔1〕号)",
+    )
+    new = "距截止日 2026年12月01日 还有 1 天：交材料\n依据：《短标题》（文〔1〕号）"
+    assert _content_and_source(new) == (
+        "距截止日 2026年12月01日 还有 1 天：交材料",
+        "《短标题》（文〔1〕号）",
+    )
+    assert _content_and_source("交研修日志") == ("交研修日志", "")

@@ -108,7 +108,7 @@ async def test_a_closing_time_out_of_range_is_refused(chat, forged: str, caplog)
     chosen = await chat.press(MANAGER, "sm:1:t:guopei_satisfaction")
     class_id = button(chosen, "语文一班").split(":")[-1]
     (refusal,) = await chat.press(MANAGER, f"sm:1:ok:guopei_satisfaction:{class_id}:{forged}")
-    assert isinstance(refusal, Notice) and refusal.text == "这个按钮已失效,请重新发送 /survey。"
+    assert isinstance(refusal, Notice) and refusal.text == "这个按钮已失效，请重新发送 /survey。"
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert counts(chat)[1] == 0
 
@@ -121,7 +121,7 @@ async def test_results_with_a_number_that_is_no_survey_id_says_how_to_write_it(
 ) -> None:
     caplog.set_level(logging.INFO)
     (reply,) = await chat.say(MANAGER, f"/results {typed}")
-    assert reply.text == "请写问卷编号,例如:/results 3;不写编号则列出您的问卷。"
+    assert reply.text == "请写问卷编号，例如：/results 3；不写编号则列出您的问卷。"
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 

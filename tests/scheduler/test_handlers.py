@@ -133,7 +133,7 @@ async def test_an_emoji_reminder_is_measured_as_telegram_counts_it(world) -> Non
     its header a message must stay within Telegram's 4,096): refused at once, saying why."""
     conversation, services, _ = world
     refused = await conversation.handle(command(MANAGER, "/remind 明天9点 " + "🔔" * 1000))
-    assert "提醒太长了(2005 字,表情符号每个按 2 字计)" in text_of(refused)
+    assert "提醒太长了（2005 字，表情符号每个按 2 字计）" in text_of(refused)
     assert count(services, Reminder) == 0
     taken = await conversation.handle(command(MANAGER, "/remind 明天9点 " + "🔔" * 900))
     assert "确认" in str(buttons_of(taken)) and count(services, Reminder) == 1
@@ -144,4 +144,4 @@ async def test_a_photo_captioned_broadcast_says_the_photo_stays_behind(world) ->
     captioned = replace(command(MANAGER, "/broadcast 看图,明天按图上的路线集合"), media="photo")
     draft = await conversation.handle(captioned)
     assert "明天按图上的路线集合" in text_of(draft)
-    assert "只会群发上面这段文字,原消息中的图片不会发出" in text_of(draft)
+    assert "只会群发上面这段文字，原消息中的图片不会发出" in text_of(draft)

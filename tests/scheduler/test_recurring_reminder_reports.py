@@ -30,7 +30,7 @@ from tests.scheduler.test_broadcaster import (
 )
 
 DAILY = {"minute": "0", "hour": "20", "day": "*", "month": "*", "day_of_week": "*"}
-QUIET_NOTE = "🔁 这是重复提醒:按时全部送达时不发报告,有人没收到时才会告诉您。"
+QUIET_NOTE = "🔁 这是重复提醒：按时全部送达时不发报告，有人没收到时才会告诉您。"
 
 
 @pytest.fixture
@@ -112,9 +112,9 @@ async def test_an_occurrence_that_missed_someone_is_reported_once(
     # one message, the report: no progress message before it
     (report,) = to_manager(services)
     assert report.startswith(
-        "✅ 提醒已发给「语文一班」:提交当天的研修日志\n共 2 人:送达 1 · 屏蔽了机器人 1\n"
+        "✅ 提醒已发给「语文一班」：提交当天的研修日志\n共 2 人：送达 1 · 屏蔽了机器人 1\n"
     )
-    assert "🚫 屏蔽了机器人(已标记,之后不再发送):学员1002" in report
+    assert "🚫 屏蔽了机器人（已标记，之后不再发送）：学员1002" in report
     assert report.endswith(QUIET_NOTE)
     assert reported(services, broadcast_id)
 
@@ -157,9 +157,9 @@ async def test_a_one_off_reminder_is_reported_as_before(services: Services) -> N
     broadcast_id = await fire(services, add_reminder(services, class_id, "明天交结业论文", None))
     messenger: FakeMessenger = services.messenger  # type: ignore[assignment]
     (progress,) = [text for chat, text, _ in messenger.sent if chat == MANAGER]
-    assert progress.startswith("📤 正在向「语文一班」发送提醒:明天交结业论文\n进度 0/2")
+    assert progress.startswith("📤 正在向「语文一班」发送提醒：明天交结业论文\n进度 0/2")
     report = messenger.edits[-1][2]
-    assert report == "✅ 提醒已发给「语文一班」:明天交结业论文\n共 2 人:送达 2"
+    assert report == "✅ 提醒已发给「语文一班」：明天交结业论文\n共 2 人：送达 2"
     assert reported(services, broadcast_id)
 
 
@@ -175,11 +175,11 @@ async def test_a_late_occurrence_is_reported_even_if_everyone_got_it(services: S
     (report,) = to_manager(services)
     local = due.astimezone(services.settings.timezone)
     lines = report.splitlines()
-    assert lines[0] == "✅ 提醒已发给「语文一班」:提交当天的研修日志"
+    assert lines[0] == "✅ 提醒已发给「语文一班」：提交当天的研修日志"
     assert lines[1].startswith(
-        f"⏰ 原定 {local.month}月{local.day}日 {local:%H:%M},机器人当时不在线"
+        f"⏰ 原定 {local.month}月{local.day}日 {local:%H:%M}，机器人当时不在线"
     )
-    assert lines[2:] == ["共 2 人:送达 2", QUIET_NOTE]
+    assert lines[2:] == ["共 2 人：送达 2", QUIET_NOTE]
 
 
 async def test_a_removed_managers_reminder_no_longer_names_them_as_班主任(

@@ -58,22 +58,22 @@ async def test_tomorrow_after_midnight_names_its_date_and_offers_today(tmp_path:
     tomorrow = now + timedelta(days=1)
     draft = await conversation.handle(command(MANAGER, "/remind 明天上午9点 交研修日志"))
     text = text_of(draft)
-    assert f"时间:{format_datetime(tomorrow.replace(hour=9, minute=0))}" in text
-    day = f"{tomorrow.month}月{tomorrow.day}日(周{'一二三四五六日'[tomorrow.weekday()]})"
-    assert f"注意:现在是凌晨,“明天”按日历算是 {day}。" in text
+    assert f"时间：{format_datetime(tomorrow.replace(hour=9, minute=0))}" in text
+    day = f"{tomorrow.month}月{tomorrow.day}日（周{'一二三四五六日'[tomorrow.weekday()]}）"
+    assert f"注意：现在是凌晨，“明天”按日历算是 {day}。" in text
     today_label = f"🕘 改为{now.month}月{now.day}日 09:00"
-    assert f"如果您指的是今天 {now.month}月{now.day}日(周" in text
+    assert f"如果您指的是今天 {now.month}月{now.day}日（周" in text
     assert f"请点「{today_label}」" in text
     buttons = buttons_of(draft)
     assert today_label in buttons and "✅ 确认" in buttons
 
     moved = await conversation.handle(press(MANAGER, buttons[today_label]))
     today_nine = now.replace(hour=9, minute=0, second=0, microsecond=0)
-    assert f"时间:{format_datetime(today_nine)}" in text_of(moved)
+    assert f"时间：{format_datetime(today_nine)}" in text_of(moved)
     assert "注意" not in text_of(moved) and today_label not in buttons_of(moved)
     done = await conversation.handle(press(MANAGER, buttons_of(moved)["✅ 确认"]))
     # a one-off reminder names its time once (「下次发送」 is for 🔁 ones)
-    assert f"时间:{format_datetime(today_nine)}\n" in text_of(done)
+    assert f"时间：{format_datetime(today_nine)}\n" in text_of(done)
     assert "下次发送" not in text_of(done)
     with services.session() as session:
         reminder = session.get(Reminder, int(buttons["✅ 确认"].split(":")[3]))
@@ -94,9 +94,9 @@ async def test_tomorrow_in_the_daytime_has_no_note(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "shown"),
     [
-        ("12.10 9点 交材料", "月10日(周"),
-        ("下周末 交材料", "(下周末按周六)"),
-        ("元旦 交材料", "(元旦:1月1日)"),
+        ("12.10 9点 交材料", "月10日（周"),
+        ("下周末 交材料", "（下周末按周六）"),
+        ("元旦 交材料", "（元旦：1月1日）"),
         ("每两周 交材料", "暂不支持「每两周」这种隔几周重复的提醒"),
     ],
 )
@@ -118,12 +118,12 @@ async def test_a_morning_hour_typed_in_the_afternoon_is_read_as_tonight(tmp_path
     draft = await conversation.handle(command(MANAGER, "/remind 8点 签到"))
     text = text_of(draft)
     assert (
-        f"时间:{format_datetime(tonight)}(今天 08:00 已过,按今晚 20:00 理解;明早请写「明天8点」)"
-        in text
+        f"时间：{format_datetime(tonight)}"
+        "（今天 08:00 已过，按今晚 20:00 理解；明早请写「明天8点」）" in text
     )
-    assert "内容:签到" in text
+    assert "内容：签到" in text
     done = await conversation.handle(press(MANAGER, buttons_of(draft)["✅ 确认"]))
-    assert f"时间:{format_datetime(tonight)}(今天 08:00 已过" in text_of(done)
+    assert f"时间：{format_datetime(tonight)}（今天 08:00 已过" in text_of(done)
     assert "下次发送" not in text_of(done)
 
 
@@ -131,15 +131,15 @@ async def test_a_weekday_range_is_confirmed_as_a_weekly_rule(tmp_path: Path) -> 
     """「周一至周五 晚上9点」: every weekday at 21:00, not Monday at 09:00 (QA 6b M1)."""
     conversation, _ = conversation_at(tmp_path, 14)
     text = text_of(await conversation.handle(command(MANAGER, "/remind 周一至周五 晚上9点 打卡")))
-    assert "时间:工作日(周一至周五) 21:00\n接下来三次:" in text
-    assert "内容:打卡" in text and "默认" not in text and "至周五" not in text.split("内容:")[1]
+    assert "时间：工作日（周一至周五） 21:00\n接下来三次：" in text
+    assert "内容：打卡" in text and "默认" not in text and "至周五" not in text.split("内容：")[1]
 
 
 @pytest.mark.parametrize(
     ("args", "shown"),
     [
-        ("每天早晚8点 打卡", "一条提醒只能有一个时间,请分两条设置:早上8点和晚上8点。"),
-        ("工作日, 早上8点 签到", "请写成:/remind 工作日 早上8点 签到"),
+        ("每天早晚8点 打卡", "一条提醒只能有一个时间，请分两条设置：早上8点和晚上8点。"),
+        ("工作日, 早上8点 签到", "请写成：/remind 工作日 早上8点 签到"),
     ],
 )
 async def test_a_time_that_cannot_be_read_whole_is_refused(

@@ -41,20 +41,20 @@ def next_run(chat: Chat, reminder_id: int) -> datetime:
 async def test_one_class_one_off_and_weekly(chat: Chat) -> None:
     confirmed, one_off = await set_reminder(chat, "后天下午 交结业论文")
     # the confirmation explains the time it chose, once, and does not repeat it as 「下次发送」
-    assert "未写具体时间,默认 15:00" in confirmed and "下次发送" not in confirmed, confirmed
+    assert "未写具体时间，默认 15:00" in confirmed and "下次发送" not in confirmed, confirmed
     confirmed, weekly = await set_reminder(chat, "每周五20:00 提交本周研修日志")
-    assert "下次发送:" in confirmed
+    assert "下次发送：" in confirmed
 
     listing = await chat.say(MANAGER, "/reminders")
 
     text = text_of(listing)
     now = datetime.now(TZ)
     when = format_when(next_run(chat, one_off), now)
-    assert when.endswith(" 15:00") and "(周" in when
+    assert when.endswith(" 15:00") and "（周" in when
     line = next(x for x in text.split("\n") if "交结业论文" in x)
     assert re.fullmatch(rf"[12]\. {re.escape(when)} · 交结业论文", line), line
     weekly_at = format_when(next_run(chat, weekly), now)
-    assert f". 🔁 每周五 20:00 · 提交本周研修日志\n   下次:{weekly_at}" in text, text
+    assert f". 🔁 每周五 20:00 · 提交本周研修日志\n   下次：{weekly_at}" in text, text
     assert text.count("下次") == 1  # only the 🔁 one
     assert "未写具体时间" not in text and "默认" not in text
     assert "【" not in text and "语文一班" not in text  # one class: no heading
@@ -62,7 +62,7 @@ async def test_one_class_one_off_and_weekly(chat: Chat) -> None:
     # The cancel confirmation writes the time the same way.
     number = 1 if text.index("交结业论文") < text.index("提交本周") else 2
     ask = text_of(await chat.press(MANAGER, button(listing, f"取消第 {number} 条")))
-    assert f"【语文一班】{when}\n内容:交结业论文" in ask, ask
+    assert f"【语文一班】{when}\n内容：交结业论文" in ask, ask
 
 
 async def test_several_classes_are_headings(chat: Chat) -> None:

@@ -18,4 +18,4 @@ def test_a_reminder_names_its_class_and_manager() -> None:
     late = reminder_message(reminder, "语文一班", due, "王老师")
 
     assert on_time == "⏰ <b>提醒</b> · 语文一班 · 班主任 王老师\n交研修日志 &lt;今晚&gt;"
-    assert late.endswith("(原定 12月6日 21:00 发送,因机器人离线延后)")
+    assert late.endswith("（原定 12月6日 21:00 发送，因机器人离线延后）")

@@ -28,8 +28,8 @@ from tests.inprocess import buttons_of, fresh_services, text_of
 MANAGER = 900
 PREFIX = "2026年国培计划(中西部项目)<b>初中语文</b>&骨干教师能力提升培训班🌸🌸🌸🌸🌸🌸"
 SOURCE = (
-    "\n依据:《教育部办公厅 财政部办公厅关于做好2026年中小学幼儿园教师国家级培训计划"
-    "<示范>&组织实施工作的通知😀😀》(教师厅〔2026〕2号 · 条款 七、)"
+    "\n依据：《教育部办公厅 财政部办公厅关于做好2026年中小学幼儿园教师国家级培训计划"
+    "<示范>&组织实施工作的通知😀😀》（教师厅〔2026〕2号 · 条款 七、）"
 )
 
 
@@ -133,7 +133,7 @@ async def test_sixty_long_reminders_are_paged_fit_and_each_can_be_cancelled(chat
     listed: dict[int, int] = {}
     for number, page in enumerate(pages, start=1):
         text = text_of(page)
-        assert text.startswith("⏰ 待发送的提醒(共 60 条)") or "(共 60 条)" in text
+        assert text.startswith("⏰ 待发送的提醒（共 60 条）") or "（共 60 条）" in text
         assert f"第 {number}/12 页" in text
         listed |= {n: reminder_of(data) for n, data in cancel_buttons(page).items()}
     assert listed == {n: ids[n - 1] for n in range(1, 61)}  # all 60, soonest first
@@ -153,8 +153,8 @@ async def test_sixty_long_reminders_are_paged_fit_and_each_can_be_cancelled(chat
     done = await chat.press(buttons_of(ask)["🗑 确定取消"])
     units = check_fits(message(done))
     text = text_of(done)
-    assert text.startswith("🗑 已取消提醒:第45条提醒"), text[:100]
-    assert "(共 59 条)" in text and "第 9/12 页" in text, text
+    assert text.startswith("🗑 已取消提醒：第45条提醒"), text[:100]
+    assert "（共 59 条）" in text and "第 9/12 页" in text, text
     assert set(cancel_buttons(done)) == {41, 42, 43, 44, 45}
     assert reminder_of(cancel_buttons(done)[45]) == ids[45]  # the 46th moved up
     assert units < MAX_MESSAGE_UNITS
@@ -172,7 +172,7 @@ async def test_cancelling_the_last_entry_of_the_last_page_shows_the_page_before(
 ) -> None:
     ids = add_reminders(chat, 6, classes=1)
     first = await chat.say("/reminders")
-    assert "(共 6 条)" in text_of(first) and "第 1/2 页" in text_of(first)
+    assert "（共 6 条）" in text_of(first) and "第 1/2 页" in text_of(first)
     assert set(cancel_buttons(first)) == {1, 2, 3, 4, 5}
     # With one class, its label is still short; no 上一页 on the first page.
     assert "◀ 上一页" not in buttons_of(first)
@@ -181,12 +181,12 @@ async def test_cancelling_the_last_entry_of_the_last_page_shows_the_page_before(
     ask = await chat.press(cancel_buttons(second)[6])
     done = await chat.press(buttons_of(ask)["🗑 确定取消"])
     text = text_of(done)
-    assert "已取消提醒" in text and "(共 5 条)" in text and "页" not in text.split("条)")[-1]
+    assert "已取消提醒" in text and "（共 5 条）" in text and "页" not in text.split("条）")[-1]
     assert set(cancel_buttons(done)) == {1, 2, 3, 4, 5}
     assert not {"◀ 上一页", "下一页 ▶"} & set(buttons_of(done))
     # A second press of the same 确定取消: said so, the list shown again.
     again = await chat.press(buttons_of(ask)["🗑 确定取消"])
-    assert "不在待发送列表" in text_of(again) and "(共 5 条)" in text_of(again)
+    assert "不在待发送列表" in text_of(again) and "（共 5 条）" in text_of(again)
     # A cancel button from before paging (no page in its data) still works, on page 1.
     old_style = await chat.press(f"rm:1:cx:{ids[0]}")
     assert "确定取消这条提醒吗" in text_of(old_style)

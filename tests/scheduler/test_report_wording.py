@@ -52,12 +52,12 @@ async def test_progress_and_report_say_who_it_went_to(services: Services) -> Non
         services, "各位老师好!明天上午8:30在报告厅举行开班仪式"
     )
     assert progress == (
-        "📤 正在向「语文一班」群发:各位老师好!明天上午8:30在报告厅举行开班仪式\n进度 0/2:送达 0"
+        "📤 正在向「语文一班」群发：各位老师好!明天上午8:30在报告厅举行开班仪式\n进度 0/2：送达 0"
     )
     # everyone reached: no 「屏蔽了机器人 0 · 失败 0」
     assert (
         report
-        == "✅ 已发给「语文一班」:各位老师好!明天上午8:30在报告厅举行开班仪式\n共 2 人:送达 2"
+        == "✅ 已发给「语文一班」：各位老师好!明天上午8:30在报告厅举行开班仪式\n共 2 人：送达 2"
     )
 
 
@@ -76,7 +76,9 @@ async def test_counts_are_named_alike_in_progress_and_report(services: Services)
     assert "失败" not in progress[-1]  # no failure yet: not listed
     await drain(bc, services)
     report = messenger.edits[-1][2]
-    assert report.startswith("✅ 已发给「语文一班」:周五交作业\n共 3 人:送达 2 · 屏蔽了机器人 1\n")
+    assert report.startswith(
+        "✅ 已发给「语文一班」：周五交作业\n共 3 人：送达 2 · 屏蔽了机器人 1\n"
+    )
 
 
 async def test_the_excerpt_never_cuts_a_link(services: Services) -> None:
@@ -84,15 +86,17 @@ async def test_the_excerpt_never_cuts_a_link(services: Services) -> None:
     text = "请大家今晚8点前完成第三模块的研修日志,链接 https://example.org/log 👍"
     progress, report = await send_and_report(services, text)
     assert progress.startswith(
-        "📤 正在向「语文一班」群发:请大家今晚8点前完成第三模块的研修日志,链接…\n"
+        "📤 正在向「语文一班」群发：请大家今晚8点前完成第三模块的研修日志,链接…\n"
     )
-    assert report.startswith("✅ 已发给「语文一班」:请大家今晚8点前完成第三模块的研修日志,链接…\n")
+    assert report.startswith(
+        "✅ 已发给「语文一班」：请大家今晚8点前完成第三模块的研修日志,链接…\n"
+    )
 
 
 async def test_a_leading_link_is_kept_whole(services: Services) -> None:
     link = "https://example.org/forms/2026/guopei-signup?class=1"
     _, report = await send_and_report(services, f"{link} 请在周五前填写报名表,逾期不再受理")
-    assert report.startswith(f"✅ 已发给「语文一班」:{link}…\n")
+    assert report.startswith(f"✅ 已发给「语文一班」：{link}…\n")
 
 
 # ---------------------------------------------------------------- through the conversation
@@ -144,7 +148,7 @@ async def test_an_empty_class_offers_another(
     assert "请选择要发给哪个培训班" in picker.text
     other = next(data for label, data in buttons_of([picker]).items() if "语文一班" in label)
     confirm = await conversation.handle(press(MANAGER, other))
-    assert "确认群发" in text_of(confirm) and "语文一班(1 人)" in text_of(confirm)
+    assert "确认群发" in text_of(confirm) and "语文一班（1 人）" in text_of(confirm)
     assert f":{empty}" not in buttons_of(confirm)["✅ 确认发送"]
 
 

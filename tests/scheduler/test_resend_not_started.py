@@ -48,7 +48,7 @@ def report_in(messenger: ChatMessenger, needle: str) -> tuple[str, Keyboard]:
     (shown,) = [
         (text, buttons)
         for chat, text, buttons in messenger.messages.values()
-        if chat == MANAGER and "人:送达" in text and needle in text
+        if chat == MANAGER and "人：送达" in text and needle in text
     ]
     return shown
 
@@ -76,12 +76,12 @@ async def test_resend_reaches_who_has_opened_the_bot_since_and_reports_who_has_n
     not_started = {OPENS_LATER, NEVER_OPENS}
     failing = {FAILED}
     report, buttons = await broadcast(conversation, services, not_started, failing)
-    assert report.startswith("⚠️ 已发给「A班」,1 人发送失败:明天上午9点集合")
+    assert report.startswith("⚠️ 已发给「A班」，1 人发送失败：明天上午9点集合")
     assert (
-        "共 6 人:送达 1 · 还没有私聊过机器人 2 · 屏蔽了机器人 1 · 账号已注销 1 · 失败 1" in report
+        "共 6 人：送达 1 · 还没有私聊过机器人 2 · 屏蔽了机器人 1 · 账号已注销 1 · 失败 1" in report
     )
     assert (
-        "请让这 2 人打开 t.me/guopei_test_bot 并点「开始」,再按下面的「🔁 重发」,"
+        "请让这 2 人打开 t.me/guopei_test_bot 并点「开始」，再按下面的「🔁 重发」，"
         "这条消息就会补发给他们" in report
     )
     ((button,),) = buttons
@@ -91,16 +91,16 @@ async def test_resend_reaches_who_has_opened_the_bot_since_and_reports_who_has_n
     not_started.discard(OPENS_LATER)  # opens the bot and taps 开始; the other does not
     failing.clear()  # Telegram works again
     replies = await conversation.handle(press(MANAGER, button.data))
-    assert "开始重发给 3 人;其中 2 人还没有私聊过机器人,他们点了「开始」才能收到" in text_of(
+    assert "开始重发给 3 人；其中 2 人还没有私聊过机器人，他们点了「开始」才能收到" in text_of(
         replies
     )
     (first,) = [r for r in replies if isinstance(r, Edit)]  # the report, its button gone
-    assert "🔁 已重发给未送达的 3 人,结果见下面的新消息" in first.text and first.buttons == ()
+    assert "🔁 已重发给未送达的 3 人，结果见下面的新消息" in first.text and first.buttons == ()
     assert (
-        "请让这 2 人打开 t.me/guopei_test_bot 并点「开始」,之后的群发和提醒就能收到" in first.text
+        "请让这 2 人打开 t.me/guopei_test_bot 并点「开始」，之后的群发和提醒就能收到" in first.text
     )
     again = await conversation.handle(press(MANAGER, button.data))  # a double tap
-    assert "已经重发过了,不会再发一次" in text_of(again)
+    assert "已经重发过了，不会再发一次" in text_of(again)
     await drain(sender(services), services)
 
     assert messenger.received(OPENS_LATER) == 1 and messenger.received(FAILED) == 1
@@ -108,10 +108,10 @@ async def test_resend_reaches_who_has_opened_the_bot_since_and_reports_who_has_n
     assert messenger.received(NEVER_OPENS) == 0
     tried = [c for _, c, _, _ in messenger.calls if c in (BLOCKER, GONE)]
     assert tried == [BLOCKER, GONE]  # the first broadcast only
-    resent, resent_buttons = report_in(messenger, "(重发)")
-    assert resent.startswith("✅ 已发给「A班」(重发):明天上午9点集合")
-    assert "共 3 人:送达 2 · 还没有私聊过机器人 1" in resent
-    assert f"💬 还没有私聊过机器人:学员{NEVER_OPENS}" in resent
+    resent, resent_buttons = report_in(messenger, "（重发）")
+    assert resent.startswith("✅ 已发给「A班」（重发）：明天上午9点集合")
+    assert "共 3 人：送达 2 · 还没有私聊过机器人 1" in resent
+    assert f"💬 还没有私聊过机器人：学员{NEVER_OPENS}" in resent
     assert "发送失败" not in resent
     assert [b.text for row in resent_buttons for b in row] == ["🔁 重发给未送达的 1 人"]
 
@@ -132,8 +132,8 @@ async def test_only_members_who_never_started_get_a_resend_button(world) -> None
     assert "开始重发给 1 人" in text_of(replies)
     await drain(sender(services), services)
     assert messenger.received(OPENS_LATER) == 1
-    resent, resent_buttons = report_in(messenger, "(重发)")
-    assert "共 1 人:送达 1" in resent and resent_buttons == ()
+    resent, resent_buttons = report_in(messenger, "（重发）")
+    assert "共 1 人：送达 1" in resent and resent_buttons == ()
 
 
 async def test_one_who_blocked_the_bot_since_is_not_resent(world) -> None:  # type: ignore[no-untyped-def]
@@ -145,6 +145,6 @@ async def test_one_who_blocked_the_bot_since_is_not_resent(world) -> None:  # ty
     with services.session() as session:
         crud.mark_blocked(session, user_id=OPENS_LATER)  # a later broadcast found them blocked
     replies = await conversation.handle(press(MANAGER, button.data))
-    assert "未送达的学员之后都屏蔽了机器人,没有重发" in text_of(replies)
+    assert "未送达的学员之后都屏蔽了机器人，没有重发" in text_of(replies)
     await drain(sender(services), services)
     assert messenger.received(OPENS_LATER) == 0

@@ -138,12 +138,12 @@ async def test_due_reminders_on_start_up(services: Services) -> None:
         due = late.next_run_at.astimezone(services.settings.timezone)
         sent = next(t for t in texts(1002) if "晚了十分钟" in t)
         assert sent.endswith(
-            f"\n(原定 {due.month}月{due.day}日 {due:%H:%M} 发送,因机器人离线延后)"
+            f"\n（原定 {due.month}月{due.day}日 {due:%H:%M} 发送，因机器人离线延后）"
         )
-        await wait_until(lambda: any("人:送达" in t for _, _, t in messenger.edits))
-        report = next(t for _, _, t in messenger.edits if "人:送达" in t)
-        assert report.startswith("✅ 提醒已发给「语文一班」:晚了十分钟的提醒\n")
-        assert f"⏰ 原定 {due.month}月{due.day}日 {due:%H:%M},机器人当时不在线," in report
+        await wait_until(lambda: any("人：送达" in t for _, _, t in messenger.edits))
+        report = next(t for _, _, t in messenger.edits if "人：送达" in t)
+        assert report.startswith("✅ 提醒已发给「语文一班」：晚了十分钟的提醒\n")
+        assert f"⏰ 原定 {due.month}月{due.day}日 {due:%H:%M}，机器人当时不在线，" in report
         # no message of its own: the progress message (then the report) is the first one
         first = [t for t in texts(MANAGER) if "晚了十分钟" in t][0]
         assert first.startswith("📤 正在向「语文一班」发送提醒")

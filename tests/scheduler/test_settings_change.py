@@ -117,7 +117,7 @@ async def test_a_changed_grace_applies_to_reminders_already_scheduled(
         await wait_until(lambda: any("十秒前的提醒" in t for t in texts(services, 1001)))
         await wait_until(lambda: any("没有按时发出" in t for t in texts(services, MANAGER)))
         notice = next(t for t in texts(services, MANAGER) if "没有按时发出" in t)
-        assert "一分钟前的提醒" in notice and "补发时限(20 秒)" in notice
+        assert "一分钟前的提醒" in notice and "补发时限（20 秒）" in notice
         assert not any("十秒前的提醒" in t for t in texts(services, MANAGER) if "没有按时" in t)
         assert not any("一分钟前的提醒" in t for t in texts(services, 1001))
         with services.session() as session:
@@ -165,7 +165,7 @@ async def test_a_changed_time_zone_keeps_the_wall_clock_of_recurring_reminders(
         )
         text = "\n".join(r.text for r in listing)
         shown = format_when(expected, datetime.now(UTC))
-        assert "每天的提醒" in text and f"下次:{shown}" in text, text
+        assert "每天的提醒" in text and f"下次：{shown}" in text, text
         job = service.scheduler.get_job(jobs.job_id(daily.id))
         assert job.next_run_time == expected and str(job.trigger.timezone) == "UTC"
         # the due occurrence is still sent, once; then it follows the new zone too

@@ -19,7 +19,7 @@ from scheduler.timeparse import (
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=TZ)  # a Wednesday
-DEFAULT_NOTE = "(未写具体时间,默认 09:00)"
+DEFAULT_NOTE = "（未写具体时间，默认 09:00）"
 
 
 def at(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> datetime:
@@ -190,12 +190,12 @@ def test_relative_minutes_keep_seconds() -> None:
 def test_midnight_tonight_is_start_of_next_day(when: str) -> None:
     parsed = parse(when)
     assert parsed.run_at == at(11, 26, 0)
-    assert parsed.describe() == "2026年11月26日(周四) 00:00"
+    assert parsed.describe() == "2026年11月26日（周四） 00:00"
 
 
 def test_past_default_time_is_explained() -> None:
     error = parse_error("今天")
-    assert error.reason.startswith("时间已经过去了:2026年11月25日(周三) 09:00" + DEFAULT_NOTE)
+    assert error.reason.startswith("时间已经过去了：2026年11月25日（周三） 09:00" + DEFAULT_NOTE)
 
 
 def test_early_morning_twelve_is_midnight_of_that_day() -> None:
@@ -223,43 +223,43 @@ def test_month_day_passed_this_year_means_next_year_and_says_so() -> None:
     december = datetime(2026, 12, 6, 11, 51, tzinfo=TZ)
     parsed = parse("12月1日 18:00", december)
     assert parsed.run_at == at(12, 1, 18, year=2027)
-    assert parsed.describe() == "2027年12月1日(周三) 18:00(今年的12月1日已过,按2027年)"
+    assert parsed.describe() == "2027年12月1日（周三） 18:00（今年的12月1日已过，按2027年）"
     assert parse("11月20日 9点").run_at == at(11, 20, 9, year=2027)
     assert parse("12/1 18:00", december).run_at == at(12, 1, 18, year=2027)
     # a date still ahead this year has no note
-    assert parse("12月25日 9点", december).describe() == "2026年12月25日(周五) 09:00"
+    assert parse("12月25日 9点", december).describe() == "2026年12月25日（周五） 09:00"
 
 
 def test_month_day_today_with_a_passed_time_is_past_not_next_year() -> None:
     error = parse_error("11月25日 9点")
-    assert error.reason.startswith("时间已经过去了:2026年11月25日(周三) 09:00")
+    assert error.reason.startswith("时间已经过去了：2026年11月25日（周三） 09:00")
 
 
 def test_day_of_month_past_this_month_is_next_month() -> None:
     parsed = parse("20号 8点")
     assert parsed.run_at == at(12, 20, 8)
-    assert parsed.describe().endswith("(本月20日已过,按下个月)")
+    assert parsed.describe().endswith("（本月20日已过，按下个月）")
 
 
 @pytest.mark.parametrize(
     ("when", "shown"),
     [
-        ("昨天9点", "2026年11月24日(周二) 09:00"),
-        ("昨天", "2026年11月24日(周二) 09:00" + DEFAULT_NOTE),
-        ("昨晚8点", "2026年11月24日(周二) 20:00"),
-        ("前天下午3点", "2026年11月23日(周一) 15:00"),
-        ("大前天 9点", "2026年11月22日(周日) 09:00"),
-        ("上周五 9点", "2026年11月20日(周五) 09:00"),
-        ("上个月15号 9点", "2026年10月15日(周四) 09:00"),
-        ("去年12月1日 9点", "2025年12月1日(周一) 09:00"),
+        ("昨天9点", "2026年11月24日（周二） 09:00"),
+        ("昨天", "2026年11月24日（周二） 09:00" + DEFAULT_NOTE),
+        ("昨晚8点", "2026年11月24日（周二） 20:00"),
+        ("前天下午3点", "2026年11月23日（周一） 15:00"),
+        ("大前天 9点", "2026年11月22日（周日） 09:00"),
+        ("上周五 9点", "2026年11月20日（周五） 09:00"),
+        ("上个月15号 9点", "2026年10月15日（周四） 09:00"),
+        ("去年12月1日 9点", "2025年12月1日（周一） 09:00"),
         ("3天前", "「3天前」是过去的时间"),
         ("2小时前", "「2小时前」是过去的时间"),
     ],
 )
 def test_past_wordings_are_reported_as_past(when: str, shown: str) -> None:
     reason = parse_error(when).reason
-    assert reason.startswith("时间已经过去了:" + shown)
-    assert "现在是 2026年11月25日(周三) 10:00" in reason and "请写一个将来的时间" in reason
+    assert reason.startswith("时间已经过去了：" + shown)
+    assert "现在是 2026年11月25日（周三） 10:00" in reason and "请写一个将来的时间" in reason
 
 
 def test_past_looking_words_in_the_message_are_not_a_time() -> None:
@@ -279,8 +279,8 @@ def test_past_looking_words_in_the_message_are_not_a_time() -> None:
 )
 def test_relative_count_too_far_ahead_says_the_limit(when: str, quoted: str) -> None:
     reason = parse_error(when).reason
-    assert reason.startswith(f"时间太远了:「{quoted}」")
-    assert "一年以内(最晚到 2027年11月25日(周四) 10:00)" in reason
+    assert reason.startswith(f"时间太远了：「{quoted}」")
+    assert "一年以内（最晚到 2027年11月25日（周四） 10:00）" in reason
 
 
 def test_relative_count_within_a_year_with_four_digits() -> None:
@@ -366,19 +366,19 @@ RECURRING_CASES = [
     (
         "每周一至五 8点",
         {"day_of_week": "mon-fri"},
-        "工作日(周一至周五) 08:00",
+        "工作日（周一至周五） 08:00",
         [at(11, 26, 8), at(11, 27, 8), at(11, 30, 8)],
     ),
     (
         "工作日 8:00",
         {"hour": "8", "minute": "0", "day_of_week": "mon-fri"},
-        "工作日(周一至周五) 08:00",
+        "工作日（周一至周五） 08:00",
         [at(11, 26, 8), at(11, 27, 8), at(11, 30, 8)],
     ),
     (
         "每个工作日早上7点半",
         {"hour": "7", "minute": "30", "day_of_week": "mon-fri"},
-        "工作日(周一至周五) 07:30",
+        "工作日（周一至周五） 07:30",
         [at(11, 26, 7, 30), at(11, 27, 7, 30), at(11, 30, 7, 30)],
     ),
     (
@@ -539,14 +539,14 @@ def test_crontab_weekdays(field: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("when", "says"),
     [
-        ("cron 99 9 * * *", "第 1 段「分钟」写的是「99」:分钟只能是 0–59"),
-        ("cron 0 24 * * *", "第 2 段「小时」写的是「24」:小时只能是 0–23"),
-        ("cron 0 9 0 * *", "第 3 段「日」写的是「0」:日只能是 1–31"),
-        ("cron 0 9 * 13 *", "第 4 段「月」写的是「13」:月只能是 1–12"),
-        ("cron 0 9 * * 8", "第 5 段「星期」写的是「8」:星期只能是 0–7(0 和 7 都是周日)"),
-        ("cron 0 9 * * 5-1", "第 5 段「星期」写的是「5-1」:范围写反了"),
-        ("cron 0 9-5 * * *", "第 2 段「小时」写的是「9-5」:范围写反了"),
-        ("cron 0 */0 * * *", "第 2 段「小时」写的是「*/0」:「/」后面要写间隔的数"),
+        ("cron 99 9 * * *", "第 1 段「分钟」写的是「99」：分钟只能是 0–59"),
+        ("cron 0 24 * * *", "第 2 段「小时」写的是「24」：小时只能是 0–23"),
+        ("cron 0 9 0 * *", "第 3 段「日」写的是「0」：日只能是 1–31"),
+        ("cron 0 9 * 13 *", "第 4 段「月」写的是「13」：月只能是 1–12"),
+        ("cron 0 9 * * 8", "第 5 段「星期」写的是「8」：星期只能是 0–7（0 和 7 都是周日）"),
+        ("cron 0 9 * * 5-1", "第 5 段「星期」写的是「5-1」：范围写反了"),
+        ("cron 0 9-5 * * *", "第 2 段「小时」写的是「9-5」：范围写反了"),
+        ("cron 0 */0 * * *", "第 2 段「小时」写的是「*/0」：「/」后面要写间隔的数"),
         ("cron x 9 * * *", "第 1 段「分钟」写的是「x」"),
         ("cron 0 9 1,,2 * *", "第 3 段「日」写的是「1,,2」"),
     ],
@@ -554,8 +554,8 @@ def test_crontab_weekdays(field: str, expected: str) -> None:
 def test_invalid_cron_names_the_field_in_chinese(when: str, says: str) -> None:
     error = parse_error(when)
     assert error.reason.startswith("cron 表达式" + says), error.reason
-    assert "分钟(0–59) 小时(0–23) 日(1–31) 月(1–12) 星期(0–7" in str(error)
-    assert "例如:/remind cron 0 9 * * 1-5 签到" in str(error)
+    assert "分钟（0–59） 小时（0–23） 日（1–31） 月（1–12） 星期（0–7" in str(error)
+    assert "例如：/remind cron 0 9 * * 1-5 签到" in str(error)
     assert "Error" not in str(error) and "value" not in str(error)
 
 
@@ -576,7 +576,7 @@ def test_cron_month_names_are_accepted() -> None:
 )
 def test_recurring_more_often_than_hourly_is_refused(when: str, gap: str) -> None:
     error = parse_error(when)
-    assert error.reason.startswith(f"重复提醒太频繁了:按 cron「{when[5:]}」")
+    assert error.reason.startswith(f"重复提醒太频繁了：按 cron「{when[5:]}」")
     assert f"最短只隔 {gap}" in error.reason
     assert "至少要隔 1 小时" in error.reason
     assert "cron 0 9,14,20 * * *" in error.reason  # says how to remind several times a day
@@ -632,8 +632,8 @@ def test_trigger_uses_now_timezone() -> None:
 
 
 def test_describe_one_off() -> None:
-    assert parse("12月1日 18:00").describe() == "2026年12月1日(周二) 18:00"
-    assert parse("明天").describe() == "2026年11月26日(周四) 09:00" + DEFAULT_NOTE
+    assert parse("12月1日 18:00").describe() == "2026年12月1日（周二） 18:00"
+    assert parse("明天").describe() == "2026年11月26日（周四） 09:00" + DEFAULT_NOTE
 
 
 # ---------------------------------------------------------------- errors
@@ -655,7 +655,7 @@ def test_unparseable(text: str) -> None:
 @pytest.mark.parametrize(
     ("when", "expected"),
     [
-        ("今天8点", "时间已经过去了:2026年11月25日(周三) 08:00"),
+        ("今天8点", "时间已经过去了：2026年11月25日（周三） 08:00"),
         ("9点", "时间已经过去了"),
         ("今早9点", "时间已经过去了"),
         ("本周一 9点", "时间已经过去了"),

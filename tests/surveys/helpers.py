@@ -124,7 +124,7 @@ class SurveyEnv:
         done = self.press(manager_id, ok)
         text = first_text(done)
         assert "已向" in text, text
-        return int(text.split("编号 ")[1].split(")")[0])
+        return int(text.split("编号 ")[1].split("）")[0])
 
 
 def texts(replies: list[Reply]) -> list[str]:

@@ -56,7 +56,7 @@ def submit_all(env: SurveyEnv, user: int, start: str) -> None:
     page = env.press(user, start, message_id=60)
     page = env.press(user, button_data(page, "适中"), message_id=60)
     page = env.press(user, button_data(page, "案例研讨"), message_id=60)
-    page = env.press(user, button_data(page, "选好了,下一题 ➡️"), message_id=60)
+    page = env.press(user, button_data(page, "选好了，下一题 ➡️"), message_id=60)
     page = env.press(user, button_data(page, "满意"), message_id=60)
     page = env.text(user, "很好")
     done = env.press(user, button_data(page, "提交"), message_id=61)
@@ -88,7 +88,7 @@ def test_who_left_cannot_answer_and_results_keep_the_addressees(
     page = env.press(stays, start, message_id=70)
     page = env.press(stays, button_data(page, "偏难"), message_id=70)
     page = env.press(stays, button_data(page, "专家讲座"), message_id=70)
-    page = env.press(stays, button_data(page, "选好了,下一题 ➡️"), message_id=70)
+    page = env.press(stays, button_data(page, "选好了，下一题 ➡️"), message_id=70)
     text_page = env.press(stays, button_data(page, "满意"), message_id=70)
     assert "4/4" in first_text(text_page)
 
@@ -101,7 +101,7 @@ def test_who_left_cannot_answer_and_results_keep_the_addressees(
     with caplog.at_level(logging.INFO, logger="guopei.surveys"):
         # every button of the removed member's sheet, and the invitation's start button
         toggle = env.press(removed, button_data(removed_page, "案例研讨"), message_id=50)
-        done = env.press(removed, button_data(removed_page, "选好了,下一题 ➡️"), message_id=50)
+        done = env.press(removed, button_data(removed_page, "选好了，下一题 ➡️"), message_id=50)
         back = env.press(removed, button_data(removed_page, "⬅️ 上一题"), message_id=50)
         again = env.press(removed, start, message_id=50)
         # the submitter who left, on their old sheet; the one who left before starting
@@ -128,11 +128,11 @@ def test_who_left_cannot_answer_and_results_keep_the_addressees(
     # the manager: the denominator is still 4, the leaver's submitted answers count
     shown = env.command(MANAGER, f"/results {survey_id}")
     text = first_text(shown)
-    assert "(1/4)" in text and "25.0%" in text, text
+    assert "（1/4）" in text and "25.0%" in text, text
     assert "已提交 1 · 填写中 0 · 未开始 0" in text, text
-    assert "已退出 4 人(其中 1 人退出前已提交,答卷照常计入)" in text, text
-    assert "(单选,1 人作答)" in text, text
-    named = text.split("已退出:")[1]
+    assert "已退出 4 人（其中 1 人退出前已提交，答卷照常计入）" in text, text
+    assert "（单选，1 人作答）" in text, text
+    named = text.split("已退出：")[1]
     assert all(str(user) in named for user in TRAINEES), text
 
 
@@ -160,7 +160,7 @@ def test_a_newcomer_is_no_addressee_and_reminders_reach_only_those_still_in_the_
     assert notice(refused).text == NOT_ADDRESSED.format(name="语文一班"), refused
     assert not has_response(env, NEWCOMER)
     text = first_text(env.command(MANAGER, f"/results {survey_id}"))
-    assert "(0/4)" in text and "未开始 2" in text and "已退出 2 人" in text, text
+    assert "（0/4）" in text and "未开始 2" in text and "已退出 2 人" in text, text
     assert "新学员" not in text
 
     # 🔔 提醒未提交的学员 and the automatic nudge: the two addressees still in the class only
@@ -176,7 +176,7 @@ def test_a_newcomer_is_no_addressee_and_reminders_reach_only_those_still_in_the_
     resumed = env.press(removed, start, message_id=50)
     assert "1/4" in first_text(resumed) and notice(resumed).text == "开始填写", resumed
     text = first_text(env.command(MANAGER, f"/results {survey_id}"))
-    assert "(0/4)" in text and "填写中 1" in text and "已退出 1 人" in text, text
+    assert "（0/4）" in text and "填写中 1" in text and "已退出 1 人" in text, text
 
 
 def test_refresh_sends_a_chart_only_when_the_figures_changed(env: SurveyEnv) -> None:
@@ -188,7 +188,7 @@ def test_refresh_sends_a_chart_only_when_the_figures_changed(env: SurveyEnv) -> 
     refresh = button_data(shown, "刷新")
     same = env.press(MANAGER, refresh)
     assert "回收率" in first_text(same) and not files(same)
-    assert notice(same).text == "已刷新,数据没有变化"
+    assert notice(same).text == "已刷新，数据没有变化"
     assert button_data(same, "刷新") == refresh
     # a trainee starting changes the text (填写中) but not the chart: still no chart
     env.press(TRAINEES[0], f"sv:1:s:{survey_id}", message_id=50)
@@ -198,7 +198,7 @@ def test_refresh_sends_a_chart_only_when_the_figures_changed(env: SurveyEnv) -> 
     submit_all(env, TRAINEES[1], f"sv:1:s:{survey_id}")
     changed = env.press(MANAGER, refresh)
     assert len(files(changed)) == 1 and notice(changed).text == "已刷新"
-    assert "(1/4)" in first_text(changed)
+    assert "（1/4）" in first_text(changed)
     newer = button_data(changed, "刷新")
     assert newer != refresh
     assert not files(env.press(MANAGER, newer))
@@ -246,7 +246,7 @@ def test_a_member_who_blocked_the_bot_is_an_addressee_not_invited_until_reachabl
         )
         assert sorted(stored.scalars()) == TRAINEES
     assert env.delivered[-1]["recipient_ids"] == TRAINEES[:3]  # the invitation cannot reach
-    assert "(0/4)" in first_text(env.command(MANAGER, f"/results {survey_id}"))
+    assert "（0/4）" in first_text(env.command(MANAGER, f"/results {survey_id}"))
     # reachable again (any private message clears the mark): the reminder reaches them
     with env.services.session() as session:
         session.execute(

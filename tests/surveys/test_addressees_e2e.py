@@ -20,7 +20,7 @@ from tests.e2e.test_reminders import MANAGER, seed_class
 from tests.e2e.test_surveys import labels, message
 
 TRAINEES = [5001, 5002, 5003]
-GONE = "您已不在「语文一班」里,这份问卷不再需要填写。"
+GONE = "您已不在「语文一班」里，这份问卷不再需要填写。"
 
 
 def seed_survey(data_dir: Path) -> int:
@@ -110,7 +110,7 @@ def test_left_member_refused_results_refresh_and_export(start_bot, fake_telegram
     # the manager: three addressees, one of them left; one chart
     mark = tg.mark()
     results = reply(tg, MANAGER, f"/results {survey_id}", "回收率")
-    assert "(1/3)" in results.text and "已退出 1 人" in results.text, results.text
+    assert "（1/3）" in results.text and "已退出 1 人" in results.text, results.text
     tg.wait_for(method="sendPhoto", ok=True, chat_id=MANAGER, after=mark, timeout=30)
     # 🔄 刷新 with nothing new: no second chart (the /help after it is answered after it)
     mark = tg.mark()

@@ -98,8 +98,8 @@ def test_wrapped_labels_keep_punctuation_with_the_text_before_it(
     for label in labels:
         for line in label.split("\n"):
             assert line.strip() and line[0] not in LINE_START_PUNCTUATION, labels
-    assert "6. 您对本次培训的总体满意度如何?" in labels
-    assert "4. 您对培训的管理服务(班级管理、\n后勤保障、学习支持)是否满意?" in labels
+    assert "6. 您对本次培训的总体满意度如何？" in labels
+    assert "4. 您对培训的管理服务（班级管理、\n后勤保障、学习支持）是否满意？" in labels
 
 
 @pytest.mark.parametrize(

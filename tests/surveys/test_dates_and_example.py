@@ -54,24 +54,24 @@ def test_one_day_closes_on_a_whole_hour_written_with_its_weekday(env: SurveyEnv)
     shown = format_when(expected, local_now(env))
 
     text = first_text(confirm)
-    assert f"截止:{shown}\n" in text, text
-    assert shown.endswith(":00") and f"{expected.month}月{expected.day}日(周" in shown
-    assert "-" not in text.split("截止:")[1].split("\n")[0]  # not 「2026-12-07 19:46」
+    assert f"截止：{shown}\n" in text, text
+    assert shown.endswith(":00") and f"{expected.month}月{expected.day}日（周" in shown
+    assert "-" not in text.split("截止：")[1].split("\n")[0]  # not 「2026-12-07 19:46」
     if expected.date() == local_now(env).date() + timedelta(days=1):
         assert shown.startswith("明天 ")
 
     done = first_text(env.press(MANAGER, button_data(confirm, "确认发送")))
-    assert f"截止:{shown}。" in done, done
-    survey_id = int(done.split("编号 ")[1].split(")")[0])
+    assert f"截止：{shown}。" in done, done
+    survey_id = int(done.split("编号 ")[1].split("）")[0])
     # The invitation is read later: the date and weekday, no 「明天」.
     invitation = env.delivered[-1]["text"]
     written = format_when(expected, local_now(env), relative=False)
-    assert f"截止:{written}" in invitation and "明天" not in invitation, invitation
+    assert f"截止：{written}" in invitation and "明天" not in invitation, invitation
     # What the trainee lists and the manager's results use the same words.
     mine = first_text(env.command(TRAINEES[0], "/mysurveys"))
     assert f"截止 {shown}" in mine, mine
     results = first_text(env.command(MANAGER, f"/results {survey_id}"))
-    assert f"进行中,截止 {shown}" in results, results
+    assert f"进行中，截止 {shown}" in results, results
     with env.services.session() as session:
         survey = scrud.get_survey(session, survey_id=survey_id)
     assert survey is not None and survey.closes_at == expected
@@ -89,13 +89,13 @@ def test_a_typed_closing_time_is_written_with_its_weekday(
     class_id = env.new_class(MANAGER, TRAINEES)
     env.press(MANAGER, f"sm:1:w:course_feedback:{class_id}")
     text = first_text(env.text(MANAGER, typed))
-    shown = text.split("截止:")[1].split("\n")[0]
-    assert "(周" in shown and "-" not in shown, text
+    shown = text.split("截止：")[1].split("\n")[0]
+    assert "（周" in shown and "-" not in shown, text
     if clock is None:  # 「N天后」: on the whole hour after, not at an odd minute
         days = 3 if typed.startswith("3") else 2
         assert shown == format_when(whole_hour_after(env, days), local_now(env)), text
     else:  # a clock written is kept
-        assert shown.endswith(f"(周五) {clock}"), text
+        assert shown.endswith(f"（周五） {clock}"), text
 
 
 def test_the_example_template_is_sent_with_comments_and_comes_back_as_ones_own(

@@ -74,6 +74,6 @@ def test_survey_class_picker_tells_long_names_apart(env: SurveyEnv) -> None:
     labels = [t for t, d in buttons([picker]) if d.startswith("sm:1:c:")]
     assert len(labels) == 14 and len(set(labels)) == 14, labels
     for number in range(1, 13):
-        assert any(label.endswith(f"第{number}期(1 人)") for label in labels), labels
+        assert any(label.endswith(f"第{number}期（1 人）") for label in labels), labels
     assert sum("加入码" in label for label in labels) == 2, labels
     assert all(len(label) <= 40 for label in labels), labels

@@ -110,7 +110,7 @@ def test_big_survey_results_and_picker(start_bot, fake_telegram, data_dir):  # t
         method="editMessageText", chat_id=MANAGER, text_contains="回收率", after=mark, timeout=20
     )
     shown = assert_telegram_takes(results)
-    assert "(250/310)" in shown and "其余见导出文件" in shown and "填写中:" in shown
+    assert "（250/310）" in shown and "其余见导出文件" in shown and "填写中：" in shown
     buttons = labels(message(tg, MANAGER, picker.message_id))
     for wanted in ("📥 XLSX", "📥 CSV", "🔔 提醒未提交的学员", "⏹ 结束问卷"):
         assert wanted in buttons, buttons

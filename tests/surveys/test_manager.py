@@ -77,10 +77,10 @@ def test_results_exports_and_reminders(env: SurveyEnv) -> None:
 
     results = env.command(MANAGER, f"/results {survey_id}")
     text = first_text(results)
-    assert "50.0%" in text and "(2/4)" in text
+    assert "50.0%" in text and "（2/4）" in text
     assert "已提交 2 · 填写中 1 · 未开始 1" in text
     assert "满意率 100.0%" in text  # q1: 非常满意 ×2
-    assert "总体满意率:<b>83.3%</b>" in text  # 10 of 12 satisfied answers
+    assert "总体满意率：<b>83.3%</b>" in text  # 10 of 12 satisfied answers
     assert "学员" not in text  # anonymous: no names anywhere
     chart = files(results)
     assert chart and chart[0].as_photo and chart[0].content[:4] == b"\x89PNG"
@@ -120,7 +120,7 @@ def test_results_exports_and_reminders(env: SurveyEnv) -> None:
     mine = env.command(TRAINEES[2], "/mysurveys")
     assert "填写中" in first_text(mine) and any("继续" in t for t, _ in buttons(mine))
     only = env.command(MANAGER, "/results")  # the manager's only survey: shown at once
-    assert f"(#{survey_id})" in first_text(only) and "请选择" not in first_text(only)
+    assert f"（#{survey_id}）" in first_text(only) and "请选择" not in first_text(only)
     closing = env.press(MANAGER, f"sr:1:z:{survey_id}")
     assert "确定" in first_text(closing)
     env.press(MANAGER, f"sr:1:zz:{survey_id}")
@@ -241,7 +241,7 @@ def test_results_of_the_only_survey_at_once_and_refreshed_only_on_refresh(env: S
     # one survey: /results shows it at once, with its chart, and says nothing of refreshing
     shown = env.command(MANAGER, "/results")
     text = first_text(shown)
-    assert text.startswith(f"📊 <b>专题课程反馈</b>(#{first_id})"), text
+    assert text.startswith(f"📊 <b>专题课程反馈</b>（#{first_id}）"), text
     assert "请选择" not in text and "回收率" in text
     assert files(shown) and files(shown)[0].as_photo
     assert notice(shown) is None or notice(shown).text != "已刷新"
@@ -254,7 +254,7 @@ def test_results_of_the_only_survey_at_once_and_refreshed_only_on_refresh(env: S
     listed = env.command(MANAGER, "/results")
     assert "请选择一份问卷" in first_text(listed)
     picked = env.press(MANAGER, button_data(listed, f"#{second_id} "))
-    assert first_text(picked).startswith(f"📊 <b>国培项目培训满意度调查</b>(#{second_id})")
+    assert first_text(picked).startswith(f"📊 <b>国培项目培训满意度调查</b>（#{second_id}）")
     assert notice(picked).text == ""
     # 取消 on the closing confirmation goes back to the results, also without 「已刷新」
     cancel = button_data(env.press(MANAGER, f"sr:1:z:{second_id}"), "取消")

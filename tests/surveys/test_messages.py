@@ -68,9 +68,9 @@ def test_multiple_choice_note_is_shown_once(env: SurveyEnv) -> None:
     page = env.press(TRAINEES[0], f"sv:1:s:{survey_id}", message_id=8)
     page = env.press(TRAINEES[0], button_data(page, "适中"), message_id=8)
     question = first_text(page)
-    assert "您希望后续增加哪些形式?" in question and question.count("可多选") == 1, question
+    assert "您希望后续增加哪些形式？" in question and question.count("可多选") == 1, question
     results = first_text(env.command(MANAGER, f"/results {survey_id}"))
-    assert "您希望后续增加哪些形式?</b>(多选," in results and "可多选" not in results
+    assert "您希望后续增加哪些形式？</b>（多选，" in results and "可多选" not in results
 
 
 def test_closed_survey_tells_a_trainee_who_never_started(env: SurveyEnv) -> None:
@@ -79,8 +79,8 @@ def test_closed_survey_tells_a_trainee_who_never_started(env: SurveyEnv) -> None
     env.press(TRAINEES[1], f"sv:1:s:{survey_id}", message_id=9)  # half-way
     env.press(MANAGER, f"sr:1:zz:{survey_id}")
     never = env.press(TRAINEES[0], f"sv:1:s:{survey_id}", message_id=10)
-    assert "已于" in notice(never).text and "截止,不能再填写了" in notice(never).text
-    assert re.search(r"已于 \d+月\d+日\(周.\) \d\d:\d\d 截止", notice(never).text)
+    assert "已于" in notice(never).text and "截止，不能再填写了" in notice(never).text
+    assert re.search(r"已于 \d+月\d+日（周.） \d\d:\d\d 截止", notice(never).text)
     assert "修改" not in notice(never).text and "已于" in first_text(never)
     halfway = env.press(TRAINEES[1], f"sv:1:s:{survey_id}", message_id=9)
     assert "已截止" in notice(halfway).text
@@ -92,7 +92,7 @@ def test_members_who_blocked_the_bot_are_not_counted_as_reached(env: SurveyEnv) 
         crud.mark_blocked(session, user_id=1003)
     env.command(MANAGER, "/survey")
     picker = env.press(MANAGER, "sm:1:t:course_feedback")
-    assert "数学班(2 人)" in [label for label, _ in buttons(picker)]
+    assert "数学班（2 人）" in [label for label, _ in buttons(picker)]
     closes = int((utcnow() + timedelta(days=3)).timestamp())
     sent = env.press(MANAGER, f"sm:1:ok:course_feedback:{class_id}:{closes}")
     assert "2 名学员" in first_text(sent)
@@ -130,8 +130,8 @@ def test_question_that_states_its_limit_gets_no_second_note(env: SurveyEnv) -> N
     page = env.press(TRAINEES[0], button_data(page, "选好了"), message_id=8)
     second = first_text(page)
     # the text says 可多选 but not the limit: the bot adds only the limit
-    assert second.endswith("<b>2. 哪些环节（可多选）对您帮助最大</b>(最多 2 项)"), second
+    assert second.endswith("<b>2. 哪些环节（可多选）对您帮助最大</b>（最多 2 项）"), second
     page = env.press(TRAINEES[0], button_data(page, "听课评课"), message_id=8)
     page = env.press(TRAINEES[0], button_data(page, "选好了"), message_id=8)
     third = first_text(page)
-    assert third.endswith("<b>3. 请选出您满意的方面</b>(选填,可多选,最多 3 项)"), third
+    assert third.endswith("<b>3. 请选出您满意的方面</b>（选填，可多选，最多 3 项）"), third

@@ -166,7 +166,7 @@ def test_anonymous_never_reveals_who(services: Services) -> None:
     from handlers.survey_results import results_text
 
     text = results_text(services, results)
-    assert "学员7000" not in text and "未开始:" not in text
+    assert "学员7000" not in text and "未开始：" not in text
     assert "填写中 5" in text and "未开始 5" in text
 
 

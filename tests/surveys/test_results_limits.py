@@ -53,10 +53,10 @@ def test_results_of_a_25_question_survey_with_250_answers_fit(env: SurveyEnv) ->
     assert units > 2_000  # as much as fits is shown, not a stub
     visible = visible_text(shown.text)
     assert long_title() in visible  # the title as it was written, escaped once
-    assert "回收率" in visible and "(250/310)" in visible
+    assert "回收率" in visible and "（250/310）" in visible
     assert "其余见导出文件" in visible and "题未列出" in visible
     assert "1. 第1题" in visible  # the questions are left out from the end, not the start
-    assert "填写中:" in visible and "未开始:" in visible
+    assert "填写中：" in visible and "未开始：" in visible
     labels = [label for label, _ in buttons(replies)]
     for wanted in ("📥 XLSX", "📥 CSV", "🔄 刷新", "🔔 提醒未提交的学员", "⏹ 结束问卷"):
         assert wanted in labels
@@ -139,6 +139,6 @@ def test_results_picker_reaches_every_survey(env: SurveyEnv) -> None:
     back = message(env.press(MANAGER, button_data([page], "◀ 上一页")))
     assert "第 2/3 页" in back.text
     oldest = message(env.press(MANAGER, seen[next(t for t in seen if t.startswith("#1 "))]))
-    assert "(#1)" in oldest.text and "回收率" in oldest.text
+    assert "（#1）" in oldest.text and "回收率" in oldest.text
     # any survey by its number, too
-    assert "(#3)" in message(env.command(MANAGER, "/results 3")).text
+    assert "（#3）" in message(env.command(MANAGER, "/results 3")).text

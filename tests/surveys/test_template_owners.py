@@ -73,7 +73,7 @@ def test_another_manager_cannot_replace_a_template(env: SurveyEnv) -> None:
     # the same refusal when the key comes from the file name
     upload(env, OWNER, SHADOW.replace("key: shadow_feedback\n", ""), "practice.yaml")
     by_name = upload(env, OTHER, HIJACK.replace("key: shadow_feedback\n", ""), "practice.yaml")
-    assert "key「practice」(取自文件名)已被另一位班主任" in by_name
+    assert "key「practice」（取自文件名）已被另一位班主任" in by_name
 
 
 def test_owner_updates_and_sent_surveys_keep_their_questions(env: SurveyEnv) -> None:

@@ -58,8 +58,8 @@ PAGES = -(-TOTAL // TEMPLATES_PER_PAGE)
 
 
 def titles(replies: list[Reply]) -> list[str]:
-    """The template buttons' titles, in order (「…满意度调查(7 题,匿名)」 → 「…满意度调查」)."""
-    return [text.split("(")[0] for text, data in buttons(replies) if data.startswith("sm:1:t:")]
+    """The template buttons' titles, in order (「…满意度调查（7 题，匿名）」 → 「…满意度调查」)."""
+    return [text.split("（")[0] for text, data in buttons(replies) if data.startswith("sm:1:t:")]
 
 
 def fits(replies: list[Reply]) -> None:
@@ -96,7 +96,7 @@ def test_the_last_of_40_templates_is_picked_on_the_last_page_and_sent(env: Surve
     assert last in first_text(chosen) and "第 2 步" in first_text(chosen)
     env.press(MANAGER, button_data(chosen, "语文一班"))
     confirm = env.press(MANAGER, f"sm:1:d:a{OTHERS:02}:{class_id}:3")
-    assert f"问卷:{last}" in first_text(confirm)
+    assert f"问卷：{last}" in first_text(confirm)
     done = env.press(MANAGER, button_data(confirm, "确认发送"))
     assert "已向" in first_text(done)
     (invitation,) = env.delivered
@@ -114,7 +114,7 @@ def test_a_forged_page_is_refused_and_one_past_the_end_shows_the_last(env: Surve
     for forged in FORGED:
         (refusal,) = env.press(MANAGER, f"sm:1:tp:{forged}")
         assert isinstance(refusal, Notice) and refusal.alert, forged
-        assert refusal.text == "这个按钮已失效,请重新发送 /survey。"
+        assert refusal.text == "这个按钮已失效，请重新发送 /survey。"
     past = env.press(MANAGER, f"sm:1:tp:{PAGES + 5}")
     assert isinstance(past[0], Edit) and f"第 {PAGES}/{PAGES} 页" in first_text(past)
     assert titles(past)[-1] == f"公共模板{OTHERS:02}"

@@ -43,7 +43,7 @@ def test_builtin_satisfaction_survey() -> None:
     assert builtin.title == "国培项目培训满意度调查" and builtin.spec.anonymous
     texts = [q.text for q in builtin.spec.questions]
     for topic in (
-        "本次培训的内容(针对性",
+        "本次培训的内容（针对性",
         "教学安排",
         "授课专家",
         "管理服务",
@@ -99,7 +99,7 @@ ENGLISH = re.compile(r"expected|found|while|stream|block|token|mapping|Input sho
         # the QA tester's file: a list never closed, so PyYAML reached the end of the file
         (GOOD.replace("[户外, 参观, 讲座]", "[户外, 参观, 讲座"), 12, "「[」没有配对的「]」"),
         (GOOD.replace("    kind: likert5", "   kind: likert5"), 6, "缩进不对"),
-        (GOOD.replace("    kind: likert5", "\tkind: likert5"), 6, "制表符(Tab)"),
+        (GOOD.replace("    kind: likert5", "\tkind: likert5"), 6, "制表符（Tab）"),
         (GOOD.replace("title: 班级活动反馈", "title:班级活动反馈"), 2, "中文冒号"),
         (GOOD.replace("title: 班级活动反馈", "title：班级活动反馈"), 2, "中文冒号「：」"),
         (GOOD.replace("title: 班级活动反馈", "title: 班级: 活动反馈"), 2, "请给内容加引号"),

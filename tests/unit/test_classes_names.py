@@ -77,8 +77,8 @@ async def test_pickers_tell_apart_classes_that_share_a_name(world) -> None:  # t
     assert expected <= set(labels_of(remind)) and "数学班" in labels_of(remind)
 
     broadcast = await conversation.handle(command(MANAGER, "/broadcast 明天集合"))
-    assert {f"{label}(0 人)" for label in expected} <= set(labels_of(broadcast))
-    assert "数学班(0 人)" in labels_of(broadcast)
+    assert {f"{label}（0 人）" for label in expected} <= set(labels_of(broadcast))
+    assert "数学班（0 人）" in labels_of(broadcast)
 
 
 async def test_myclass_pages_many_long_named_classes_with_buttons_told_apart(world) -> None:  # type: ignore[no-untyped-def]

@@ -35,7 +35,7 @@ def test_manager_creates_a_class_and_presses_a_numbered_button(tmp_path: Path):
     assert "已创建培训班「语文一班」" in out
     assert "[1] ✅ 确认" in out  # inline buttons shown as numbered choices
     assert "✅ 提醒已设置" in out  # typing 1 pressed it
-    assert "待发送的提醒(共 1 条)" in out
+    assert "待发送的提醒（共 1 条）" in out
     assert "<b>" not in out
 
 
