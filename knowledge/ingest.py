@@ -60,7 +60,7 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
         iso = header_date(header["date"])
         if iso is None:
             raise IngestError(
-                f"文件头部的 date: {header['date']} 不是有效日期,请写成 2031-02-15 这样的格式",
+                f"文件头部的 date: {header['date']} 不是有效日期，请写成 2031-02-15 这样的格式",
                 name,
             )
         header["date"] = iso
@@ -69,8 +69,8 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
     chinese = len(re.findall(r"[\u4e00-\u9fff]", cleaned.text))
     if chinese < MIN_NOTICE_CJK:
         raise IngestError(
-            f"清理后正文只有 {chinese} 个汉字(至少要 {MIN_NOTICE_CJK} 个),不像一份完整的通知"
-            "(网页可能只有导航、广告或空白)。请发送通知全文",
+            f"清理后正文只有 {chinese} 个汉字（至少要 {MIN_NOTICE_CJK} 个），不像一份完整的通知"
+            "（网页可能只有导航、广告或空白）。请发送通知全文",
             name,
         )
     if not header and not has_notice_signals(cleaned.text):
@@ -146,7 +146,10 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
 # What a site shows instead of the page asked for.
 NOT_A_NOTICE_PAGES = (
     ("登录页面", re.compile(r"登录后|请先登录|用户登录|会员登录|忘记密码|用户名|账号登录")),
-    ("“页面不存在”(404)页面", re.compile(r"404|页面不存在|找不到(?:该|此|您要的)?页面|已被删除")),
+    (
+        "“页面不存在”（404）页面",
+        re.compile(r"404|页面不存在|找不到(?:该|此|您要的)?页面|已被删除"),
+    ),
     ("验证码/访问验证页面", re.compile(r"验证码|安全验证|访问验证|人机验证|访问行为异常|滑块")),
 )
 NOTICE_TITLE = re.compile(
@@ -170,11 +173,11 @@ def has_notice_signals(text: str) -> bool:
 def not_a_notice_reason(text: str) -> str:
     """The refusal for a page with no sign of a notice, naming what it looks like."""
     kind = next((kind for kind, pattern in NOT_A_NOTICE_PAGES if pattern.search(text)), "")
-    looks = f"看起来是网站的{kind}," if kind else ""
+    looks = f"看起来是网站的{kind}，" if kind else ""
     return (
-        f"这不像一份通知:{looks}没有找到文号、主送单位、条款编号、落款日期,"
-        "也没有“……的通知/意见/方案/办法”这样的标题。请发送通知全文(网页请在登录后另存,"
-        "或直接上传 Word/PDF 原件)"
+        f"这不像一份通知：{looks}没有找到文号、主送单位、条款编号、落款日期，"
+        "也没有“……的通知/意见/方案/办法”这样的标题。请发送通知全文（网页请在登录后另存，"
+        "或直接上传 Word/PDF 原件）"
     )
 
 

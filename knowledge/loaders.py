@@ -23,8 +23,8 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # plan some tens of thousands; a file with more text than this is refused, not ingested.
 MAX_TEXT_CHARS = 500_000
 TOO_MUCH_TEXT = (
-    f"文件里的文字超过 {MAX_TEXT_CHARS // 10_000} 万字,远超一份通知(一份通知通常几千到几万字)。"
-    "如果这是多份通知的汇编,请拆成几个文件分别上传"
+    f"文件里的文字超过 {MAX_TEXT_CHARS // 10_000} 万字，远超一份通知（一份通知通常几千到几万字）。"
+    "如果这是多份通知的汇编，请拆成几个文件分别上传"
 )
 # A .docx is a zip: a small file may unpack to gigabytes of XML (a zip bomb). A notice's .docx
 # unpacks to a few MB at most, its XML packed some 5 to 20 times smaller.
@@ -41,7 +41,7 @@ def read_notice_file(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(
-            f"不支持的文件类型 {suffix or '(无扩展名)'},请上传 .txt .md .html .pdf .docx",
+            f"不支持的文件类型 {suffix or '（无扩展名）'}，请上传 .txt .md .html .pdf .docx",
             str(path),
         )
     try:
@@ -51,7 +51,7 @@ def read_notice_file(path: Path) -> str:
     if not data.strip():
         raise IngestError("文件是空的", str(path))
     if len(data) > MAX_FILE_BYTES:
-        raise IngestError("文件太大(超过 20 MB)", str(path))
+        raise IngestError("文件太大（超过 20 MB）", str(path))
     if suffix == ".pdf":
         text = _read_pdf(data, path)
     elif suffix == ".docx":
@@ -81,7 +81,7 @@ def _check_html_size(html: str, path: Path) -> None:
     tags = len(HTML_TAG.findall(html))
     if tags > MAX_HTML_TAGS:
         raise IngestError(
-            f"这个网页有约 {tags // 10_000} 万个标签,远超一份通知的网页(通常几千个),"
+            f"这个网页有约 {tags // 10_000} 万个标签，远超一份通知的网页（通常几千个），"
             "不像一份通知。请把通知正文复制到 .txt 文件后再上传",
             str(path),
         )
@@ -90,12 +90,12 @@ def _check_html_size(html: str, path: Path) -> None:
 def _read_error(error: OSError) -> str:
     """What went wrong reading a file, in Chinese, with what to do about it."""
     if isinstance(error, FileNotFoundError):
-        return "找不到这个文件,请检查路径和文件名是否写对"
+        return "找不到这个文件，请检查路径和文件名是否写对"
     if isinstance(error, IsADirectoryError):
-        return "这是一个文件夹,不是文件;请给出文件夹里通知文件的路径"
+        return "这是一个文件夹，不是文件；请给出文件夹里通知文件的路径"
     if isinstance(error, PermissionError):
-        return "没有权限读取这个文件,请检查文件权限后再导入"
-    return "无法读取这个文件,请确认它能正常打开后再导入"
+        return "没有权限读取这个文件，请检查文件权限后再导入"
+    return "无法读取这个文件，请确认它能正常打开后再导入"
 
 
 def _decode_text(data: bytes, path: Path) -> str:
@@ -104,7 +104,7 @@ def _decode_text(data: bytes, path: Path) -> str:
     if utf16 is not None:
         return utf16
     if b"\x00" in data[:4096]:
-        raise IngestError("文件是二进制数据,不是文本通知", str(path))
+        raise IngestError("文件是二进制数据，不是文本通知", str(path))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -112,9 +112,9 @@ def _decode_text(data: bytes, path: Path) -> str:
             continue
         control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t\f")
         if control > 8:
-            raise IngestError("文件是二进制数据,不是文本通知", str(path))
+            raise IngestError("文件是二进制数据，不是文本通知", str(path))
         return text
-    raise IngestError("无法识别文件编码(既不是 UTF-8 也不是 GBK)", str(path))
+    raise IngestError("无法识别文件编码（既不是 UTF-8 也不是 GBK）", str(path))
 
 
 def _decode_utf16(data: bytes) -> str | None:
@@ -328,9 +328,9 @@ def _read_pdf(data: bytes, path: Path) -> str:
     """Return the text of a PDF, raising IngestError if it is corrupt or scanned."""
     from pypdf import PdfReader
 
-    broken = "PDF 文件已损坏(可能没有完整下载),无法读取。请重新下载或重新导出 PDF 后再上传"
+    broken = "PDF 文件已损坏（可能没有完整下载），无法读取。请重新下载或重新导出 PDF 后再上传"
     if not data.lstrip().startswith(b"%PDF"):
-        raise IngestError("PDF 文件已损坏(缺少 %PDF 文件头)。请重新导出 PDF 后再上传", str(path))
+        raise IngestError("PDF 文件已损坏（缺少 %PDF 文件头）。请重新导出 PDF 后再上传", str(path))
     pages: list[str] = []
     read = 0
     try:
@@ -350,7 +350,7 @@ def _read_pdf(data: bytes, path: Path) -> str:
     text = "\n".join(pages)
     if not text.strip():
         raise IngestError(
-            "PDF 中没有文字层(可能是扫描件),无法提取文字。请上传含文字的 PDF 或 Word 文件",
+            "PDF 中没有文字层（可能是扫描件），无法提取文字。请上传含文字的 PDF 或 Word 文件",
             str(path),
         )
     return text
@@ -382,7 +382,7 @@ def _read_docx(data: bytes, path: Path) -> str:
         raise IngestError(NOT_DOCX, str(path)) from error
     except Exception as error:
         raise IngestError(
-            "Word 文件无法读取,可能已损坏。请在 Word 里打开并另存为 .docx 后再上传", str(path)
+            "Word 文件无法读取，可能已损坏。请在 Word 里打开并另存为 .docx 后再上传", str(path)
         ) from error
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -424,10 +424,10 @@ def _check_docx_zip(data: bytes, path: Path) -> None:
     ratio = unpacked // max(len(data), 1)
     packed_tightly = unpacked > DOCX_RATIO_FROM and ratio > DOCX_RATIO
     if unpacked > MAX_DOCX_UNPACKED or packed_tightly:
-        times = f",是文件本身的 {ratio} 倍" if packed_tightly else ""
+        times = f"，是文件本身的 {ratio} 倍" if packed_tightly else ""
         raise IngestError(
-            f"这个 .docx 解压后过大(约 {unpacked / 1024 / 1024:.0f} MB{times}),不像一份通知。"
-            "请在 Word 里把通知另存为 PDF,或把正文复制到 .txt 文件后再上传",
+            f"这个 .docx 解压后过大（约 {unpacked / 1024 / 1024:.0f} MB{times}），不像一份通知。"
+            "请在 Word 里把通知另存为 PDF，或把正文复制到 .txt 文件后再上传",
             str(path),
         )
 

@@ -125,7 +125,7 @@ def test_ingest_keeps_a_second_notice_of_the_same_name_and_skips_a_copy(
 def test_ingest_of_a_missing_file_says_so_in_chinese(app: typer.Typer, tmp_path: Path) -> None:
     result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["ingest", str(tmp_path / "no.txt")])
     assert result.exit_code == 1
-    assert "找不到这个文件,请检查路径和文件名是否写对" in result.stdout
+    assert "找不到这个文件，请检查路径和文件名是否写对" in result.stdout
     assert "No such file" not in result.output
 
 

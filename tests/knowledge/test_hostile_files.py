@@ -58,7 +58,7 @@ def test_a_docx_zip_bomb_is_refused_without_unpacking_it(
     with pytest.raises(IngestError) as raised:
         fresh_kb.ingest([bomb])
     reason = raised.value.reason
-    assert reason.startswith("这个 .docx 解压后过大(约 13 MB,是文件本身的 ")
+    assert reason.startswith("这个 .docx 解压后过大（约 13 MB，是文件本身的 ")
     assert "不像一份通知" in reason and "另存为 PDF" in reason
     assert fresh_kb.stats() == before
     assert not (tmp_path / "notices").exists() or not any((tmp_path / "notices").iterdir())
@@ -100,7 +100,7 @@ def test_far_more_text_than_any_notice_is_refused_whole(
     before = fresh_kb.stats()
     with pytest.raises(IngestError) as raised:
         fresh_kb.ingest([path])
-    assert raised.value.reason.startswith("文件里的文字超过 50 万字,远超一份通知")
+    assert raised.value.reason.startswith("文件里的文字超过 50 万字，远超一份通知")
     assert "拆成几个文件分别上传" in raised.value.reason
     assert fresh_kb.stats() == before
 
@@ -111,7 +111,7 @@ def test_a_page_of_more_tags_than_any_notice_is_refused_before_parsing(tmp_path:
     path.write_text(f"<html><body>{tags}</body></html>", encoding="utf-8")
     with pytest.raises(IngestError) as raised:
         parse_notice_file(path)
-    assert raised.value.reason.startswith("这个网页有约 30 万个标签,远超一份通知的网页")
+    assert raised.value.reason.startswith("这个网页有约 30 万个标签，远超一份通知的网页")
 
 
 def test_a_notice_nested_twenty_thousand_divisions_deep_is_read(tmp_path: Path) -> None:

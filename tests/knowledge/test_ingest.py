@@ -130,7 +130,7 @@ def test_a_page_without_a_dated_signature_is_cited_with_its_publishing_date(
         (
             "short.txt",
             "关于报送研修总结的通知\n一、请于2026年12月25日前提交研修总结。".encode(),
-            "正文只有 24 个汉字(至少要 40 个)",
+            "正文只有 24 个汉字（至少要 40 个）",
         ),
         ("notice.xls", b"whatever", "不支持"),
     ],
