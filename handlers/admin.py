@@ -26,7 +26,7 @@ MAX_LISTED_MANAGERS = 30
 MAX_USER_ID = 2**53 - 1  # Telegram's user ids fit in 52 bits
 ASK_FOR_ID = (
     "请写上对方的 Telegram 用户 ID（一串数字），例如：/{command} 123456789\n"
-    "对方向我发送 /start 后,可在 @userinfobot 查到自己的 ID。"
+    "对方向我发送 /start 后，可在 @userinfobot 查到自己的 ID。"
 )
 
 

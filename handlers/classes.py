@@ -48,9 +48,9 @@ async def new_class(ctx: Context) -> list[Reply]:
             raise UserError(
                 f"您已经有一个叫「{escape(same.name)}」的培训班了"
                 f"（加入码 <code>{same.join_code}</code>）。"
-                "同名的班在设置提醒、群发时分不清,请换一个名字，例如：\n"
+                "同名的班在设置提醒、群发时分不清，请换一个名字，例如：\n"
                 f"/newclass {escape(name)}2\n/newclass {escape(name)}（2026秋）\n"
-                "要找原来那个班的加入链接,请发送 /myclass。"
+                "要找原来那个班的加入链接，请发送 /myclass。"
             )
         training_class = crud.create_class(session, name=name, manager_id=ctx.user.id)
     link = class_link(ctx, training_class.join_code)
@@ -59,7 +59,7 @@ async def new_class(ctx: Context) -> list[Reply]:
             f"✅ 已创建培训班「{escape(name)}」\n"
             f"加入码：<code>{training_class.join_code}</code>\n"
             f"加入链接：{link}\n\n"
-            "把链接发给学员,点开即可加入；也可以让学员发送 "
+            "把链接发给学员，点开即可加入；也可以让学员发送 "
             f"/join {training_class.join_code}"
         )
     ]
