@@ -45,7 +45,7 @@ def settings_or_exit(**overrides: object) -> Settings:
     try:
         return load_settings(**overrides)
     except SettingsError as error:
-        typer.echo(f"配置错误 (.env / environment): {error}", err=True)
+        typer.echo(f"配置错误（.env / environment）：{error}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -61,8 +61,8 @@ def run(
     if not settings.token:
         setup_logging("WARNING", None)  # as `chat` does: log lines would interleave with it
         typer.echo(
-            "未设置 BOT_TOKEN,进入离线终端对话。要连接 Telegram:在 .env 写入 "
-            "BOT_TOKEN=<从 @BotFather 得到的 token>,再运行 make run。",
+            "未设置 BOT_TOKEN，进入离线终端对话。要连接 Telegram：在 .env 写入 "
+            "BOT_TOKEN=<从 @BotFather 得到的 token>，再运行 make run。",
             err=True,
         )
         _chat(settings, user_id=1, role=RoleChoice.trainee)
@@ -104,7 +104,7 @@ def _chat(settings: Settings, *, user_id: int, role: RoleChoice) -> None:
     local = settings.database_url_resolved.startswith("sqlite")
     if not local:
         typer.echo(
-            "终端对话连接的是共享数据库:不运行定时提醒、群发和问卷截止,"
+            "终端对话连接的是共享数据库：不运行定时提醒、群发和问卷截止，"
             "以免把发给学员的消息打印在这里。",
             err=True,
         )
@@ -192,8 +192,8 @@ def main() -> None:
         _fail(str(error))
     except DBAPIError as error:
         _fail(
-            f"连不上数据库 {_database_shown()}:{_first_line(error.orig)}\n"
-            "请检查 DATABASE_URL,以及 PostgreSQL 是否在运行、数据库是否已创建。"
+            f"连不上数据库 {_database_shown()}：{_first_line(error.orig)}\n"
+            "请检查 DATABASE_URL，以及 PostgreSQL 是否在运行、数据库是否已创建。"
         )
     except OSError as error:
         _fail(_file_problem(error))
@@ -203,7 +203,7 @@ def main() -> None:
         from bot.logs import RedactTokenFilter
 
         hide = RedactTokenFilter(os.environ.get("BOT_TOKEN"))
-        typer.echo(hide.redact("guopei-bot 出错了:\n" + traceback.format_exc()), err=True)
+        typer.echo(hide.redact("guopei-bot 出错了：\n" + traceback.format_exc()), err=True)
         raise SystemExit(1) from None
 
 
@@ -228,7 +228,7 @@ FILE_PROBLEMS = {
     errno.ENOENT: "文件或所在的文件夹不存在",
     errno.EACCES: "没有读写权限",
     errno.EPERM: "没有读写权限",
-    errno.EISDIR: "这是一个文件夹,请写文件名",
+    errno.EISDIR: "这是一个文件夹，请写文件名",
     errno.ENOTDIR: "路径中有一段不是文件夹",
     errno.ENOSPC: "磁盘已满",
     errno.EROFS: "磁盘是只读的",
@@ -238,4 +238,4 @@ FILE_PROBLEMS = {
 def _file_problem(error: OSError) -> str:
     reason = FILE_PROBLEMS.get(error.errno or 0, error.strerror or type(error).__name__)
     where = f"「{error.filename}」" if error.filename else ""
-    return f"无法读写文件{where}:{reason}。请换一个路径再试。"
+    return f"无法读写文件{where}：{reason}。请换一个路径再试。"

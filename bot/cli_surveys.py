@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
                 closes = survey.closes_at.astimezone(services.settings.timezone)
                 typer.echo(
                     f"{survey.id}\t{survey.title}\t{training_class.name}\t{state}"
-                    f"(截止 {closes:%Y-%m-%d %H:%M})\t"
+                    f"（截止 {closes:%Y-%m-%d %H:%M}）\t"
                     f"{results.submitted}/{results.members} {percent(results.response_rate)}"
                     f"\t满意率 {percent(results.overall_satisfied_rate)}"
                 )

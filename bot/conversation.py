@@ -28,21 +28,21 @@ from handlers.routing import Context, RoutingTable, UserError
 
 log = logging.getLogger("guopei.updates")
 
-UNKNOWN_COMMAND = "没有这个命令:/{command}。发送 /help 查看可用的命令。"
-STALE_BUTTON = "这个按钮已失效,请重新发送命令。"
-INTERNAL_ERROR = "抱歉,处理时出了点问题,已记录下来。请稍后再试。"
-TOO_LONG = "消息太长了({length} 字)。请控制在 {limit} 字以内,分几次发送。"
+UNKNOWN_COMMAND = "没有这个命令：/{command}。发送 /help 查看可用的命令。"
+STALE_BUTTON = "这个按钮已失效，请重新发送命令。"
+INTERNAL_ERROR = "抱歉，处理时出了点问题，已记录下来。请稍后再试。"
+TOO_LONG = "消息太长了（{length} 字）。请控制在 {limit} 字以内，分几次发送。"
 TEXT_ONLY = "我只能看懂文字消息。有政策问题请直接用文字提问。"
-TEXT_ONLY_ADMIN = "要把通知加入知识库,请发送 txt/md/html/pdf/docx 文件。"
+TEXT_ONLY_ADMIN = "要把通知加入知识库，请发送 txt/md/html/pdf/docx 文件。"
 GROUP_REPLY_HINT = (
-    "在群里提问请用 /ask 加问题,例如 /ask 培训期间的交通费怎么报销;也可以私聊我直接提问。"
+    "在群里提问请用 /ask 加问题，例如 /ask 培训期间的交通费怎么报销；也可以私聊我直接提问。"
 )
 # A message is taken as the input the bot asked for (a survey's text answer, a reply to a
 # trainee …) only this long after asking: later, or after any command, it is a new message.
 PENDING_INPUT_TTL = timedelta(minutes=30)
 EXPIRED_INPUT = (
-    "⌛ 距离上次请您输入已超过 30 分钟,那次输入已自动取消;这条消息按新消息处理。"
-    "如需继续,请重新点一次相应的按钮。"
+    "⌛ 距离上次请您输入已超过 30 分钟，那次输入已自动取消；这条消息按新消息处理。"
+    "如需继续，请重新点一次相应的按钮。"
 )
 
 

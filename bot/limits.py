@@ -25,7 +25,7 @@ from typing import Any
 MAX_MESSAGE_UNITS = 4096
 MAX_CAPTION_UNITS = 1024
 MAX_BUTTONS = 100
-CUT_NOTE = "\n……(内容过长,以下省略)"
+CUT_NOTE = "\n……（内容过长，以下省略）"
 
 TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>")
 

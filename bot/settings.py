@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
             raise ValueError(
-                "只能是 1–256 个 A-Z、a-z、0-9、_ 和 - 字符,可用这条命令生成:"
+                "只能是 1–256 个 A-Z、a-z、0-9、_ 和 - 字符，可用这条命令生成："
                 "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
             )
         return value
@@ -81,7 +81,8 @@ class Settings(BaseSettings):
                 return frozenset(int(part) for part in parts if part)
             except ValueError:
                 raise ValueError(
-                    f"应当是用逗号分隔的 Telegram 用户 ID(数字),例如 12345,67890;现在是 {value!r}"
+                    "应当是用逗号分隔的 Telegram 用户 ID（数字），例如 12345,67890；"
+                    f"现在是 {value!r}"
                 ) from None
         return value
 
@@ -91,7 +92,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"不认识的时区 {value!r},例如 Asia/Shanghai") from None
+            raise ValueError(f"不认识的时区 {value!r}，例如 Asia/Shanghai") from None
         return value
 
     @field_validator("database_url")
@@ -101,7 +102,7 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError(
-                "应当是 sqlite:///路径 或 postgresql+psycopg://用户@主机/数据库,现在是 "
+                "应当是 sqlite:///路径 或 postgresql+psycopg://用户@主机/数据库，现在是 "
                 f"{value.split(':', 1)[0]}://…"
             )
         if value.startswith("postgresql://"):
@@ -150,7 +151,7 @@ def _in_chinese(problem: dict) -> str:
     """pydantic's complaint about one value, said in Chinese with what to write instead."""
     kind, context = problem["type"], problem.get("ctx", {})
     if kind.startswith("url"):
-        return "应当是 http(s) 地址,例如 https://api.telegram.org"
+        return "应当是 http(s) 地址，例如 https://api.telegram.org"
     if kind == "literal_error":
         return f"只能是 {context['expected'].replace(' or ', ' 或 ')}"
     if kind in ("int_parsing", "int_type", "int_from_float"):

@@ -15,22 +15,22 @@ class StartupError(RuntimeError):
 
 def token_refused() -> StartupError:
     return StartupError(
-        "Telegram 拒绝了 BOT_TOKEN(401 Unauthorized)。请在 .env 里填入 @BotFather 给的完整 token"
-        "(形如 123456789:AA…),然后重新启动。"
+        "Telegram 拒绝了 BOT_TOKEN（401 Unauthorized）。请在 .env 里填入 @BotFather 给的完整 token"
+        "（形如 123456789:AA…），然后重新启动。"
     )
 
 
 def server_unreachable(api_base: str) -> StartupError:
     return StartupError(
-        f"连不上 Telegram 服务器 {api_base}。请检查网络;自建 Bot API 服务器时,检查 "
+        f"连不上 Telegram 服务器 {api_base}。请检查网络；自建 Bot API 服务器时，检查 "
         "TELEGRAM_API_URL 和那台服务器是否在运行。"
     )
 
 
 def token_malformed() -> StartupError:
     return StartupError(
-        "BOT_TOKEN 的格式不对:应形如 123456789:AA…(冒号前是数字,中间没有空格)。请在 .env 里"
-        "填入 @BotFather 给的完整 token,然后重新启动。"
+        "BOT_TOKEN 的格式不对：应形如 123456789:AA…（冒号前是数字，中间没有空格）。请在 .env 里"
+        "填入 @BotFather 给的完整 token，然后重新启动。"
     )
 
 

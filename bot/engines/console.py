@@ -36,13 +36,13 @@ def limit_warnings(
     if units > limit:
         note = CUT_NOTE.strip()
         lines.append(
-            f"⚠️ 超出 Telegram 限制:{what}长 {units} 个单位(按 UTF-16 计,上限 {limit}),"
-            f"在 Telegram 上会被截断,结尾显示「{note}」"
+            f"⚠️ 超出 Telegram 限制：{what}长 {units} 个单位（按 UTF-16 计，上限 {limit}），"
+            f"在 Telegram 上会被截断，结尾显示「{note}」"
         )
     count = sum(len(row) for row in buttons)
     if count > MAX_BUTTONS:
         lines.append(
-            f"⚠️ 超出 Telegram 限制:{count} 个按钮(上限 {MAX_BUTTONS}),"
+            f"⚠️ 超出 Telegram 限制：{count} 个按钮（上限 {MAX_BUTTONS}），"
             "在 Telegram 上多出的按钮不会显示"
         )
     return lines
@@ -58,7 +58,7 @@ class ConsoleMessenger(Messenger):
         self.last_with_buttons: int | None = None
 
     def _show(self, message_id: int, text: str, buttons: Keyboard, edited: bool = False) -> None:
-        marker = "(已更新) " if edited else ""
+        marker = "（已更新） " if edited else ""
         print(f"\n🤖 {marker}{plain(text)}", file=self.out)
         flat = [b for row in buttons for b in row]
         choices = []
@@ -84,7 +84,7 @@ class ConsoleMessenger(Messenger):
         self._show(message_id, text, buttons, edited=True)
 
     async def send_file(self, chat_id: int, file: SendFile) -> Sent:
-        sent = await self.send(chat_id, f"📎 {file.filename} ({len(file.content)} 字节)")
+        sent = await self.send(chat_id, f"📎 {file.filename}（{len(file.content)} 字节）")
         if file.caption:
             print(f"   {plain(file.caption)}", file=self.out)
             for warning in limit_warnings(file.caption, limit=MAX_CAPTION_UNITS, what="说明文字"):
@@ -126,9 +126,9 @@ def event_from_line(line: str, user_id: int, messenger: ConsoleMessenger) -> Eve
         typed = text.removeprefix("/file ").strip().strip("'\"")
         path = Path(typed).expanduser()
         if not path.is_file():
-            what = "是一个文件夹,不是文件" if path.is_dir() else "不存在"
+            what = "是一个文件夹，不是文件" if path.is_dir() else "不存在"
             print(
-                f"\n🤖 「{typed}」{what}。/file 后面写本机上一个文件的路径,"
+                f"\n🤖 「{typed}」{what}。/file 后面写本机上一个文件的路径，"
                 "例如 /file ~/下载/通知.docx",
                 file=messenger.out,
                 flush=True,
@@ -160,7 +160,7 @@ async def _loop(
     messenger = ConsoleMessenger(out)
     services.messenger = messenger
     await services.on_started()
-    print("国培助手 · 离线终端对话。输入消息或 /help;按钮输入编号;Ctrl-D 退出。", file=out)
+    print("国培助手 · 离线终端对话。输入消息或 /help；按钮输入编号；Ctrl-D 退出。", file=out)
     loop = asyncio.get_running_loop()
     try:
         while True:

@@ -74,9 +74,9 @@ def test_admin_manager_and_trainees_on_a_real_bot(start_bot, fake_telegram):
 
     # Unknown commands, and over-long messages, get a polite refusal.
     tg.send_text(user_id=TRAINEE, text="/foo")
-    expect(tg, TRAINEE, "没有这个命令:/foo")
+    expect(tg, TRAINEE, "没有这个命令：/foo")
     tg.send_text(user_id=TRAINEE, text="长" * 1500)
-    expect(tg, TRAINEE, "消息太长了(1500 字)")
+    expect(tg, TRAINEE, "消息太长了（1500 字）")
     tg.send_text(user_id=TRAINEE, text="/help")
     help_reply = expect(tg, TRAINEE, "使用帮助")
     assert "/newclass" not in help_reply.text

@@ -77,7 +77,7 @@ def test_over_long_replies_arrive_cut_instead_of_refused(start_bot, fake_telegra
     assert sent.ok, sent.short()
     shown = parse_html(sent.text)  # what Telegram shows: it parses (tags closed)
     assert utf16_length(shown) <= MAX_MESSAGE_UNITS
-    assert shown.endswith("\n……(内容过长,以下省略)")
+    assert shown.endswith("\n……（内容过长，以下省略）")
     assert shown.splitlines()[-2].endswith("A<B")  # cut after a whole line
     assert len(sent.buttons) == 100 and sent.buttons[-1] == ("取消", "ol:x")
 
@@ -89,7 +89,7 @@ def test_over_long_replies_arrive_cut_instead_of_refused(start_bot, fake_telegra
     assert answer.ok and utf16_length(answer.params["text"]) <= 200
     edit = tg.wait_for(method="editMessageText", after=mark)
     assert edit.ok, edit.short()
-    assert edit.text.endswith("A&lt;B</code></blockquote>\n……(内容过长,以下省略)")
+    assert edit.text.endswith("A&lt;B</code></blockquote>\n……（内容过长，以下省略）")
     assert utf16_length(parse_html(edit.text)) <= MAX_MESSAGE_UNITS
 
     # A photo's caption of 1,204 units.

@@ -225,9 +225,9 @@ async def test_long_group_talk_gets_no_size_refusal_but_a_long_command_does(chat
     assert await send(chat, library, captioned) == []
 
     long_ask = telegram_message(TRAINEE, GROUP, text=f"/ask {long_text}")
-    assert "消息太长了(1200 字)" in text_of(await send(chat, library, long_ask))
+    assert "消息太长了（1200 字）" in text_of(await send(chat, library, long_ask))
     private = telegram_message(TRAINEE, text=long_text)
-    assert "消息太长了(1200 字)" in text_of(await send(chat, library, private))
+    assert "消息太长了（1200 字）" in text_of(await send(chat, library, private))
 
 
 # ----- commands for other bots ---------------------------------------------------------------
@@ -243,7 +243,7 @@ async def test_commands_for_other_bots_and_unknown_ones_in_groups_are_ignored(ch
     assert "国培助手" in text_of(greeting)
     # in the private chat an unknown command still gets its hint; another bot's gets nothing
     unknown = await send(chat, library, telegram_message(TRAINEE, text="/foo"))
-    assert "没有这个命令:/foo" in text_of(unknown)
+    assert "没有这个命令：/foo" in text_of(unknown)
     assert await send(chat, library, telegram_message(TRAINEE, text="/help@other_bot")) == []
 
 

@@ -117,9 +117,9 @@ async def test_the_terminal_warns_when_a_message_breaks_a_telegram_limit() -> No
     await messenger.send(1, "<b>短消息</b>" + "好" * 4000, rows[:100])
 
     shown = out.getvalue()
-    assert "⚠️ 超出 Telegram 限制:消息长 4403 个单位(按 UTF-16 计,上限 4096)" in shown
-    assert "在 Telegram 上会被截断,结尾显示「……(内容过长,以下省略)」" in shown
-    assert "⚠️ 超出 Telegram 限制:102 个按钮(上限 100)" in shown
-    assert "⚠️ 超出 Telegram 限制:说明文字长 1025 个单位(按 UTF-16 计,上限 1024)" in shown
+    assert "⚠️ 超出 Telegram 限制：消息长 4403 个单位（按 UTF-16 计，上限 4096）" in shown
+    assert "在 Telegram 上会被截断，结尾显示「……（内容过长，以下省略）」" in shown
+    assert "⚠️ 超出 Telegram 限制：102 个按钮（上限 100）" in shown
+    assert "⚠️ 超出 Telegram 限制：说明文字长 1025 个单位（按 UTF-16 计，上限 1024）" in shown
     assert shown.count("⚠️") == 3  # 4,006 units and 100 buttons are within the limits
     assert "[102] 取消" in shown  # the terminal still shows everything

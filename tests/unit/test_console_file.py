@@ -20,7 +20,7 @@ def test_a_missing_path_or_a_folder_is_named_and_a_file_is_taken(tmp_path: Path)
 
     assert result.returncode == 0, result.stderr
     assert f"🤖 「{missing}」不存在。/file 后面写本机上一个文件的路径" in result.stdout
-    assert f"🤖 「{tmp_path}」是一个文件夹,不是文件。" in result.stdout
+    assert f"🤖 「{tmp_path}」是一个文件夹，不是文件。" in result.stdout
     assert "收到「通知.txt」" in result.stdout  # the quoted path of a real file is read
     assert "处理时出了点问题" not in result.stdout
     assert "Traceback" not in result.stdout + result.stderr

@@ -109,7 +109,7 @@ def test_an_over_long_message_is_cut_and_logged_without_its_text(
 
     assert visible_length(fitted) <= MAX_MESSAGE_UNITS < visible_length(text)
     assert len(parse_html(fitted)) <= MAX_MESSAGE_UNITS  # Telegram parses it
-    assert fitted.endswith("……(内容过长,以下省略)")
+    assert fitted.endswith("……（内容过长，以下省略）")
     [record] = caplog.records
     assert record.levelname == "WARNING" and "chat 7" in record.getMessage()
     assert str(visible_length(text)) in record.getMessage()

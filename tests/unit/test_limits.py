@@ -28,7 +28,7 @@ def test_a_long_list_is_cut_after_a_whole_line_and_says_so() -> None:
     fitted = fit_html(text)
 
     assert visible_length(fitted) <= MAX_MESSAGE_UNITS
-    assert fitted.endswith("以下省略)")
+    assert fitted.endswith("以下省略）")
     last_line = fitted.splitlines()[-2]
     assert last_line.startswith("<i>第") and last_line.endswith("😀😀")
 
@@ -97,7 +97,7 @@ def test_what_fit_html_leaves_is_taken_by_a_parser_as_strict_as_telegram() -> No
             assert visible_text(fitted) == shown
             if fitted != text:
                 cut += 1
-                body = shown.removesuffix("\n……(内容过长,以下省略)")
+                body = shown.removesuffix("\n……（内容过长，以下省略）")
                 assert visible_text(text).startswith(body)
     assert cut > 20  # the inputs did exercise the cutting
 
@@ -127,7 +127,7 @@ def test_a_member_named_with_emoji_keeps_them_whole_on_the_button() -> None:
 def test_fit_html_cuts_a_long_line_between_emoji_not_inside_one() -> None:
     for emoji in (FAMILY, THUMB, FLAG, ACCENT):
         fitted = fit_html(emoji * 3000)
-        body = fitted.removesuffix("\n……(内容过长,以下省略)")
+        body = fitted.removesuffix("\n……（内容过长，以下省略）")
         assert body != fitted and visible_length(fitted) <= MAX_MESSAGE_UNITS
         assert body == emoji * (len(body) // len(emoji)), emoji
 

@@ -85,7 +85,7 @@ def test_cli_stops_with_one_line_not_a_traceback(tmp_path: Path):
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "配置错误 (.env / environment): BOT_ENGINE: 只能是 'ptb' 或 'aiogram'"
+        "配置错误（.env / environment）：BOT_ENGINE: 只能是 'ptb' 或 'aiogram'"
     ]
     assert "Traceback" not in result.stderr
 

@@ -47,8 +47,8 @@ def test_a_malformed_token_is_one_line_on_both_engines(tmp_path, engine: str, to
     assert done.returncode == 1
     assert "Traceback" not in done.stderr, "the one line is buried under a traceback"
     assert done.stderr.rstrip().splitlines()[-1] == (
-        "❌ BOT_TOKEN 的格式不对:应形如 123456789:AA…(冒号前是数字,中间没有空格)。"
-        "请在 .env 里填入 @BotFather 给的完整 token,然后重新启动。"
+        "❌ BOT_TOKEN 的格式不对：应形如 123456789:AA…（冒号前是数字，中间没有空格）。"
+        "请在 .env 里填入 @BotFather 给的完整 token，然后重新启动。"
     )
     assert "SECRET" not in done.stdout + done.stderr
     assert not asked, "Telegram was asked about a token it cannot take"
