@@ -28,7 +28,7 @@ from tests.questions.conftest import (
 )
 
 WEATHER = "明天北京天气怎么样"
-SURE = "网络研修不少于多少学时"  # a sure answer with more than one clause: 更多 pages on
+SURE = "研修网络工作坊"  # a sure answer with more than one clause: 更多 pages on
 TRACE = re.compile(r"✅ 已于 \d\d:\d\d 转给班主任 王老师，回复会发到这里。$")
 
 
