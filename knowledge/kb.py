@@ -39,7 +39,7 @@ except ImportError:  # not on Windows: the bot and the CLI then do not wait for 
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "knowledge-index-13"
+CODE_VERSION = "knowledge-index-14"
 MAX_QUESTION_CHARS = 1000
 CURATED_MIN_SCORE = 82.0
 # In the uploaded notices' folder: the shipped notices an admin removed (one name a line; they

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 # The title given to a site's own paragraph found beside the notices of a scraped page.
-BLURB_TITLE = "网页上的介绍文字(不是正式通知)"
+BLURB_TITLE = "网页上的介绍文字（不是正式通知）"
 
 
 # 「第一,…」 opens a part of some notices (the 2013 信息技术提升工程 意见); the clause path

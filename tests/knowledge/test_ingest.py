@@ -223,7 +223,7 @@ def test_a_page_blurb_is_searchable_but_not_counted_as_a_notice(kb: KnowledgeBas
     assert (stats["documents"], stats["notices"]) == (14, 13)
     answer = kb.ask("2010年以来实施国培的两所综合性大学是哪两所")
     assert answer.answered and "广州大学" in answer.hits[0].text
-    assert answer.hits[0].title == "网页上的介绍文字(不是正式通知)"
+    assert answer.hits[0].title == "网页上的介绍文字（不是正式通知）"
 
 
 def test_bad_file_in_notice_dir_is_skipped_not_fatal(tmp_path: Path) -> None:
