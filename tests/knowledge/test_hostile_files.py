@@ -14,7 +14,7 @@ import pytest
 
 from knowledge import IngestError, KnowledgeBase
 from knowledge.ingest import parse_notice_file
-from knowledge.loaders import MAX_HTML_TAGS, MAX_TEXT_CHARS, html_to_text
+from knowledge.loaders import MAX_HTML_TAGS, MAX_TEXT_CHARS, html_to_text, squeeze_white_space
 from tests.knowledge.test_ingest import NOTICE_LINES, write_docx
 
 PARAGRAPH = "<w:p><w:r><w:t>各省教育厅要加强国培计划培训经费管理,确保专款专用。</w:t></w:r></w:p>"
@@ -150,3 +150,25 @@ def test_menus_and_table_rows_read_as_before() -> None:
         "\n\n第一段\n第二段\n"  # a layout row: one block a cell
         "\n很长很长很长很长的一项\n\n短\n\n短\n"  # no menu: an item is too long
     )
+
+
+def test_runs_of_spaces_and_blank_lines_are_cut_short() -> None:
+    text = "一、培训对象" + " " * 100 + "各县教师\n" + "  \n" * 50 + "二、培训时间\u3000\u3000"
+    squeezed = "一、培训对象" + " " * 16 + "各县教师\n\n\n二、培训时间\u3000\u3000"
+    assert squeeze_white_space(text) == squeezed
+
+
+def test_a_notice_padded_with_megabytes_of_white_space_reads_as_the_notice(
+    tmp_path: Path,
+) -> None:
+    plain = tmp_path / "plain.txt"
+    plain.write_text("\n".join(NOTICE_LINES), encoding="utf-8")
+    padded = tmp_path / "padded.txt"
+    padding = " " * 300_000 + "\t" * 1000 + "\n" * 100_000
+    padded.write_text(padding.join(NOTICE_LINES), encoding="utf-8")
+    assert padded.stat().st_size > 2 * 1024 * 1024
+
+    expected, got = parse_notice_file(plain, "通知.txt"), parse_notice_file(padded, "通知.txt")
+
+    assert [d.title for d in got.documents] == [d.title for d in expected.documents]
+    assert [p.text for p in got.passages] == [p.text for p in expected.passages]
