@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     @classmethod
     def _parse_admin_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            parts = [part.strip() for part in value.replace(",", ",").split(",")]
+            parts = [part.strip() for part in value.replace("，", ",").split(",")]
             try:
                 return frozenset(int(part) for part in parts if part)
             except ValueError:

@@ -39,7 +39,7 @@ except ImportError:  # not on Windows: the bot and the CLI then do not wait for 
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "knowledge-index-14"
+CODE_VERSION = "knowledge-index-15"
 MAX_QUESTION_CHARS = 1000
 CURATED_MIN_SCORE = 82.0
 # In the uploaded notices' folder: the shipped notices an admin removed (one name a line; they
@@ -520,6 +520,33 @@ class KnowledgeBase:
             return None
         return candidate
 
+    def nearest_curated(
+        self, question: str, *, min_score: float, exclude: Collection[int] = ()
+    ) -> tuple[int, str, str, float] | None:
+        """The curated (id, question, answer, score) closest to `question`, if it scores at
+        least `min_score` (0–100), leaving out the ids in `exclude`; for a person to choose
+        from, so it may be looser than the match `ask` serves by itself.
+
+        Both questions are reduced as that match reduces them (`normalize`, then their
+        distinct words, sorted) and compared with rapidfuzz's `token_sort_ratio`, by
+        characters: a missing or extra word costs what its length does, and unlike the
+        `token_set_ratio` of that match, a question that shares only some of a curated one's
+        words (「食堂在几楼」 beside 「食堂几点开饭」) does not score 100."""
+        key = self._curated_key(normalize(question))
+        if not key:
+            return None
+        with self._state_lock:
+            curated, keys = self._curated, self._curated_keys
+        left_out = set(exclude)
+        choices = {n: k for n, k in enumerate(keys) if curated[n][0] not in left_out}
+        found = process.extractOne(
+            key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=min_score
+        )
+        if found is None:
+            return None
+        curated_id, curated_question, answer = curated[found[2]]
+        return curated_id, curated_question, answer, float(found[1])
+
     # ----- notices -------------------------------------------------------------------------------
 
     def ingest(
@@ -725,6 +752,32 @@ class KnowledgeBase:
             removed[-1].unlink()
             self._load_or_build()
             return restored
+
+    def removed_files(self) -> list[dict]:
+        """What `restore` can bring back: the removed uploads, latest removal first (a name
+        removed twice is listed twice; `restore` takes its latest), then the hidden shipped
+        notices; each {"name" (for `restore`), "shipped", "path", "removed_at" (ISO local
+        time, "" for a shipped one)}."""
+        folder = None if self.extra_notice_dir is None else self.extra_notice_dir / REMOVED_DIR
+        paths = sorted(folder.iterdir(), reverse=True) if folder and folder.is_dir() else []
+        entries = []
+        for path in paths:  # named by `_retire`: <%Y%m%d-%H%M%S-%f>-<name>
+            parts = path.name.split("-", 3)
+            try:
+                when = datetime.strptime("-".join(parts[:3]), "%Y%m%d-%H%M%S-%f")
+            except ValueError:
+                continue
+            if len(parts) == 4 and parts[3] and path.is_file():
+                at = when.isoformat(timespec="seconds")
+                entries.append(
+                    {"name": parts[3], "shipped": False, "path": path, "removed_at": at}
+                )
+        shipped = {path.name: path for path in builtin_corpus_files()}
+        for name in sorted(self.hidden_files() & shipped.keys()):
+            entries.append(
+                {"name": name, "shipped": True, "path": shipped[name], "removed_at": ""}
+            )
+        return entries
 
     def notice_files(self) -> list[dict]:
         """The files answered from: uploaded ones (newest first), then shipped ones; each

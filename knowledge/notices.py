@@ -375,7 +375,7 @@ def _clause_marker(line: str) -> tuple[int | None, str]:
     for level, pattern in CLAUSE_PATTERNS:
         match = pattern.match(line)
         if match:
-            marker = match.group(1).replace("(", "(").replace(")", ")").replace(" ", "")
+            marker = match.group(1).replace("（", "(").replace("）", ")").replace(" ", "")
             marker = marker.replace("．", ".")
             if level == 1 and marker.startswith("第"):
                 marker = marker + "、"

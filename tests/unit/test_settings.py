@@ -47,6 +47,8 @@ def test_values_are_read_from_env_file(tmp_path: Path):
     settings = load_settings()
     assert settings.token == "42:abc"
     assert settings.admin_ids == {7, 8, 9}
+    (tmp_path / ".env").write_text("ADMIN_IDS=7，8\n", encoding="utf-8")  # typed on a Chinese IME
+    assert load_settings().admin_ids == {7, 8}
     assert settings.bot_engine == "aiogram"
     assert settings.database_url_resolved == "postgresql+psycopg://u@h/db"
     assert "42:abc" not in repr(settings)
