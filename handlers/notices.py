@@ -1,10 +1,14 @@
 """The notices the knowledge base answers from (admins): `/notices` lists the files, five to a
-page, each with 「删除」 → 「确认删除」; and an uploaded notice with the 文号 or title of a
-stored one is held until the admin chooses 「替换旧版本」 or 「另存为新通知」.
+page, each with 「删除」 → 「确认删除」, and under them 「已删除的通知（N）」 with 「恢复」 for
+each removed one; and an uploaded notice with the 文号 or title of a stored one is held until
+the admin chooses 「替换旧版本」 or 「另存为新通知」.
 
-Removing or replacing takes effect at once: the old file's clauses and deadlines are no longer
-answered. An uploaded file is moved into DATA_DIR/notices/.removed/; a shipped one is hidden
-(`guopei-bot restore NAME` brings either back).
+Removing, restoring or replacing takes effect at once: the old file's clauses and deadlines are
+no longer answered, a restored one's are again. An uploaded file is moved into
+DATA_DIR/notices/.removed/, a shipped one is hidden; 「恢复」 here (or `guopei-bot restore NAME`
+on the server) brings either back: an upload under its old name, or under a free one
+(`name-2.txt`) when a newer upload has taken that name meanwhile, both then being answered.
+Only the latest removal of a name can be restored (an older one is offered once it is).
 
 Callback data (version 1; re-checked on every press, the router's guard refuses non-admins)::
 
@@ -12,6 +16,9 @@ Callback data (version 1; re-checked on every press, the router's guard refuses 
     kbn:1:rm:<key>:<page>      删除: ask to confirm (key: the file name's hash)
     kbn:1:ok:<key>:<page>      确认删除
     kbn:1:no:<page>            取消: back to the list
+    kbn:1:rl:<page>            已删除的通知（N）: a page of the removed notices
+    kbn:1:rs:<key>             恢复 (key: the hash of the removed file's name in .removed/, or
+                               of the hidden shipped file's): restore it, show the list again
     kbn:1:rp:<token>           替换旧版本: add the held upload and retire the older file(s)
     kbn:1:kp:<token>           另存为新通知: add it beside them
     kbn:1:cx:<token>           放弃: add nothing
@@ -23,6 +30,7 @@ once (the first press claims it).
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -58,6 +66,14 @@ STALE = "这个按钮已失效，请重新发送 /notices。"
 GONE = "这份通知已经不在知识库里了（可能刚被删除或替换），请重新发送 /notices 查看。"
 UPLOAD_STALE = "这次上传已经处理过或已过期，请重新发送通知文件。"
 UNAVAILABLE = "知识库暂时不可用，请稍后再试。"
+RESTORED = (
+    "这份通知已经不在「已删除的通知」里了（可能刚刚已经恢复，或被其他管理员恢复），"
+    "知识库没有改动。请重新发送 /notices 查看。"
+)
+REMOVED_AGAIN = (
+    "同名的通知后来又删除了一份，这个按钮已失效，知识库没有改动。"
+    "请重新发送 /notices，在「已删除的通知」里查看。"
+)
 
 
 def data(*parts: object) -> str:
@@ -105,13 +121,16 @@ def kb_or_refuse(ctx: Context) -> KnowledgeBase:
 
 
 def listing(kb: KnowledgeBase, page: int) -> tuple[str, Keyboard]:
-    """One page of the notice files (a page past the end shows the last one)."""
+    """One page of the notice files (a page past the end shows the last one), and a button
+    to the removed ones when there are any."""
     files = kb.notice_files()
     pages = max(1, -(-len(files) // PER_PAGE))
     page = min(page, pages - 1)
     shown = files[page * PER_PAGE : (page + 1) * PER_PAGE]
+    removed = len(restorable(kb))
+    trash = [Button(f"🗂 已删除的通知（{removed}）", data=data("rl", 0))] if removed else []
     if not shown:
-        return "知识库里没有通知。直接发送通知文件即可加入。", ()
+        return "知识库里没有通知。直接发送通知文件即可加入。", keyboard(trash)
     notices = sum(len(entry["notices"]) for entry in files)
     lines = [f"📚 <b>知识库里的通知</b>（共 {len(files)} 个文件、{notices} 篇通知，上传的在前）"]
     rows = []
@@ -124,12 +143,13 @@ def listing(kb: KnowledgeBase, page: int) -> tuple[str, Keyboard]:
         lines.append(f"<i>第 {page + 1}/{pages} 页</i>")
     lines.append("<i>发送通知文件即可加入；同一文号或标题的新版本会问您是否替换旧版本。</i>")
     paging = paging_buttons(page, pages, lambda other: data("pg", other))
-    return "\n\n".join(lines), keyboard(*rows, paging)
+    return "\n\n".join(lines), keyboard(*rows, paging, trash)
 
 
-@router.command("notices", "知识库里的通知（删除）", private_only=True)
+@router.command("notices", "知识库里的通知（删除、恢复）", private_only=True)
 async def notices_command(ctx: Context) -> list[Reply]:
-    """List the notice files, five to a page, each with a 「删除」 button."""
+    """List the notice files, five to a page, each with a 「删除」 button (and the removed
+    ones behind 「已删除的通知」)."""
     return [Send(*listing(kb_or_refuse(ctx), 0))]
 
 
@@ -142,7 +162,8 @@ def find_file(kb: KnowledgeBase, key: str) -> dict:
 
 @router.callback(PREFIX)
 async def on_button(ctx: Context) -> list[Reply]:
-    """Page, ask to remove, remove, cancel; decide on a held upload."""
+    """Page, ask to remove, remove, cancel; list the removed notices, restore one; decide on a
+    held upload."""
     parts = ctx.event.callback_data.split(":")
     if len(parts) < 4 or parts[1] != VERSION:
         raise UserError(STALE)
@@ -152,6 +173,11 @@ async def on_button(ctx: Context) -> list[Reply]:
     kb = kb_or_refuse(ctx)
     if action in ("pg", "no") and len(rest) == 1:
         return [Edit(*listing(kb, button_number(rest[0], STALE)))]
+    if action == "rl" and len(rest) == 1:
+        page = button_number(rest[0], STALE)
+        return [Edit(*await asyncio.to_thread(removed_listing, kb, page))]
+    if action == "rs" and len(rest) == 1 and re.fullmatch(r"[0-9a-f]{10}", rest[0]):
+        return await restore(ctx, kb, rest[0])
     if action in ("rm", "ok") and len(rest) == 2 and re.fullmatch(r"[0-9a-f]{10}", rest[0]):
         entry, page = find_file(kb, rest[0]), button_number(rest[1], STALE)
         if action == "rm":
@@ -162,10 +188,8 @@ async def on_button(ctx: Context) -> list[Reply]:
 
 def ask_to_remove(entry: dict, page: int) -> list[Reply]:
     what = (
-        "内置通知只是隐藏，可在服务器上用 guopei-bot restore 恢复。"
-        if entry["shipped"]
-        else "文件移到 DATA_DIR/notices/.removed/，可在服务器上用 guopei-bot restore 恢复。"
-    )
+        "内置通知只是隐藏，" if entry["shipped"] else "文件移到 DATA_DIR/notices/.removed/，"
+    ) + "随时可以在 /notices 的「已删除的通知」里恢复。"
     return [
         Edit(
             "🗑 <b>删除这份通知？</b>\n"
@@ -190,15 +214,167 @@ async def remove(ctx: Context, kb: KnowledgeBase, entry: dict, page: int) -> lis
             await asyncio.to_thread(kb.remove, [entry["name"]])
         except IngestError:  # removed meanwhile (another admin, or `guopei-bot remove`)
             raise UserError(GONE) from None
+        undo = [
+            Button("♻️ 恢复", data=data("rs", removed_key(removed)))
+            for removed in restorable(kb)
+            if (removed["shipped"], removed["name"]) == (entry["shipped"], entry["name"])
+        ][:1]
     log.info("notice file %s removed by user %s", entry["name"], ctx.user.id)
     return [
         Edit(
-            f"✅ 已删除，学员从现在起不会再看到它的条款和期限。\n\n{describe(entry)}\n"
-            f"<i>{where(entry)}</i>",
-            keyboard([Button("◀ 返回列表", data=data("pg", page))]),
+            "✅ 已删除，学员从现在起不会再看到它的条款和期限。"
+            + ("按「恢复」可以撤销。" if undo else "")
+            + f"\n\n{describe(entry)}\n<i>{where(entry)}</i>",
+            keyboard([*undo, Button("◀ 返回列表", data=data("pg", page))]),
         ),
         Notice("已删除"),
     ]
+
+
+# ----- the removed notices, and bringing one back --------------------------------------------
+
+
+def restorable(kb: KnowledgeBase) -> list[dict]:
+    """The removed notices 「恢复」 offers: the latest removal of each uploaded name (with
+    "older": how many earlier ones of that name wait behind it), then the hidden shipped ones;
+    entries of `KnowledgeBase.removed_files()`."""
+    latest: dict[tuple[bool, str], dict] = {}
+    for entry in kb.removed_files():
+        key = (entry["shipped"], entry["name"])
+        if key in latest:
+            latest[key]["older"] += 1
+        else:
+            latest[key] = {**entry, "older": 0}
+    return list(latest.values())
+
+
+def removed_key(entry: dict) -> str:
+    """The key of a removed notice in callback data: its file's name in .removed/ (a later
+    removal of the same name is another key), or the hidden shipped file's."""
+    return file_key(entry["path"].name)
+
+
+@functools.lru_cache(maxsize=128)
+def notices_in(path: str, name: str, size: int, mtime_ns: int) -> tuple[list[dict], str | None]:
+    """The notices (title, 文号, date) a removed file holds, or why it cannot be read; read once
+    per version of the file."""
+    from knowledge import IngestError
+    from knowledge.ingest import parse_notice_file
+
+    try:
+        parsed = parse_notice_file(Path(path), name)
+    except IngestError as error:
+        return [], error.reason
+    except OSError:
+        return [], "文件读不出来"
+    notices = [
+        {"title": d.title, "doc_number": d.doc_number, "date": d.date}
+        for d in parsed.documents
+        if d.is_notice
+    ]
+    return notices, None
+
+
+def read_removed(entry: dict) -> dict:
+    """A removed notice with the "notices" and "error" that `describe` shows."""
+    try:
+        status = entry["path"].stat()
+    except OSError:
+        return {**entry, "notices": [], "error": "文件已经不在了"}
+    path, name = str(entry["path"]), entry["name"]
+    notices, error = notices_in(path, name, status.st_size, status.st_mtime_ns)
+    return {**entry, "notices": notices, "error": error}
+
+
+def clashing_name(kb: KnowledgeBase, entry: dict) -> str | None:
+    """The stored file whose name a removed upload would take back (same name, case and
+    suffix aside), if any: `restore` then stores it under a free name beside that one."""
+    from knowledge.kb import builtin_corpus_files
+
+    if entry["shipped"]:
+        return None
+    stem = Path(entry["name"]).stem.casefold()
+    for path in kb.source_files() + builtin_corpus_files():
+        if path.stem.casefold() == stem:
+            return path.name
+    return None
+
+
+def removed_where(entry: dict) -> str:
+    if entry["shipped"]:
+        return f"内置 · {excerpt(entry['name'], 60)} · 已隐藏"
+    when = entry["removed_at"].replace("T", " ")[:16]
+    return f"上传 · {excerpt(entry['name'], 60)} · 删除于 {when}"
+
+
+def removed_listing(kb: KnowledgeBase, page: int) -> tuple[str, Keyboard]:
+    """One page of the removed notices, each with 「恢复」 (it reads the files shown: call it in
+    a worker thread)."""
+    entries = restorable(kb)
+    pages = max(1, -(-len(entries) // PER_PAGE))
+    page = min(page, pages - 1)
+    shown = entries[page * PER_PAGE : (page + 1) * PER_PAGE]
+    back = [Button("◀ 返回列表", data=data("pg", 0))]
+    if not shown:
+        return "🗂 没有已删除的通知。", keyboard(back)
+    lines = [f"🗂 <b>已删除的通知</b>（共 {len(entries)} 份，最近删除的在前）"]
+    rows = []
+    for number, entry in enumerate(shown, start=page * PER_PAGE + 1):
+        line = f"{number}. {describe(read_removed(entry))}\n<i>{removed_where(entry)}</i>"
+        clash = clashing_name(kb, entry)
+        if clash:
+            line += (
+                f"\n⚠️ 知识库里现在有同名文件「{excerpt(clash, 60)}」，恢复的这份会另取文件名，"
+                "两份都会被引用。"
+            )
+        if entry["older"]:
+            line += f"\n<i>（更早还删除过 {entry['older']} 份同名文件，恢复这份后会列出。）</i>"
+        lines.append(line)
+        rows.append([Button(f"♻️ 恢复第 {number} 条", data=data("rs", removed_key(entry)))])
+    if pages > 1:
+        lines.append(f"<i>第 {page + 1}/{pages} 页</i>")
+    lines.append("<i>恢复立即生效：学员又能看到它的条款和期限。</i>")
+    paging = paging_buttons(page, pages, lambda other: data("rl", other))
+    return "\n\n".join(lines), keyboard(*rows, paging, back)
+
+
+async def restore(ctx: Context, kb: KnowledgeBase, key: str) -> list[Reply]:
+    """Bring back the removed notice behind `key`, say which it was (and under which name),
+    and show the list again at the page holding it."""
+    from knowledge import IngestError
+
+    lock = ctx.services.extras.setdefault(INGEST_LOCK, asyncio.Lock())
+    async with lock:  # a second press waits here, then finds it restored
+        entries = await asyncio.to_thread(restorable, kb)
+        entry = next((e for e in entries if removed_key(e) == key), None)
+        if entry is None:
+            older = any(removed_key(e) == key for e in await asyncio.to_thread(kb.removed_files))
+            raise UserError(REMOVED_AGAIN if older else RESTORED)
+        before = await asyncio.to_thread(read_removed, entry)
+        clash = clashing_name(kb, entry)
+        try:
+            name = await asyncio.to_thread(kb.restore, entry["name"])
+        except IngestError as error:
+            raise UserError(
+                f"❌ 没能恢复「{escape(entry['name'])}」：{escape(error.reason)}\n"
+                "知识库没有任何改动。"
+            ) from None
+    log.info("notice file %s restored as %s by user %s", entry["name"], name, ctx.user.id)
+    files = kb.notice_files()
+    names = [f["name"] for f in files]
+    back = files[names.index(name)] if name in names else {**before, "name": name}
+    text = (
+        f"♻️ 已恢复，学员从现在起又能看到它的条款和期限。\n\n{describe(back)}\n<i>{where(back)}</i>"
+    )
+    if name != entry["name"]:
+        text += (
+            f"\n⚠️ 知识库里已有同名文件「{escape(clash or entry['name'])}」"
+            f"（后来上传的，仍然保留），恢复的这份另存为「{escape(name)}」。现在两份都会被引用；"
+            "只要其中一份的话，请在下面的列表里删除另一份。"
+        )
+    page = names.index(name) // PER_PAGE if name in names else 0
+    listed, buttons = listing(kb, page)
+    return [Edit(f"{text}\n\n{listed}", buttons), Notice("已恢复")]
 
 
 # ----- a new version of a stored notice ------------------------------------------------------

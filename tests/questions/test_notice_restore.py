@@ -1,0 +1,281 @@
+"""/notices in-process on SQLite and PostgreSQL: an admin who removed a notice brings it back
+in the chat. 「已删除的通知（N）」 lists the removed uploads and the hidden shipped notices;
+「恢复」 (or the undo button under 「已删除」) answers its clauses and deadlines again at once,
+says which notice came back and shows the list again. Pressing it twice, after someone else
+restored it or after the same name was removed again, forged data and non-admins are refused
+with a clear message and change nothing; a name a newer upload took is restored under a free
+name, and said so."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.chat import Edit, Notice, Reply
+from knowledge import KnowledgeBase
+from tests.knowledge.samples import MUSIC, online_study_notice
+from tests.questions.conftest import (
+    ADMIN,
+    MANAGER,
+    TRAINEE,
+    Chat,
+    button,
+    buttons_of,
+    open_chat,
+    text_of,
+)
+
+QUESTION = "网络研修日志每月要写几篇"
+AGE = "参训教师年龄有什么要求"
+DOC_NUMBER = "某教〔2031〕3号"
+TITLE = "某省教育厅关于做好2031年乡村教师网络研修管理的通知"
+
+
+@pytest.fixture
+def chat(database_url: str, tmp_path: Path, index_cache: Path) -> Iterator[Chat]:
+    """The questions conftest's chat (admin 900, manager 501 with trainee 1001), on each
+    database."""
+    yield from open_chat(database_url, tmp_path, index_cache)
+
+
+def kb_of(chat: Chat) -> KnowledgeBase:
+    kb = chat.services.knowledge
+    assert kb is not None
+    return kb
+
+
+def names(chat: Chat) -> list[str]:
+    return [entry["name"] for entry in kb_of(chat).notice_files()]
+
+
+def edit_of(replies: list[Reply]) -> Edit:
+    (edit,) = [reply for reply in replies if isinstance(reply, Edit)]
+    return edit
+
+
+def alert_of(replies: list[Reply]) -> str:
+    (notice,) = replies
+    assert isinstance(notice, Notice) and notice.alert, replies
+    return notice.text
+
+
+async def upload(chat: Chat, content: str, name: str = "研修通知.txt") -> list[Reply]:
+    return await chat.send_file(ADMIN, name, content.encode())
+
+
+async def answer(chat: Chat, question: str = QUESTION) -> str:
+    return text_of(await chat.say(TRAINEE, question))
+
+
+async def deadlines(chat: Chat) -> str:
+    return text_of(await chat.say(TRAINEE, "/deadlines"))
+
+
+async def remove_first(chat: Chat) -> list[Reply]:
+    """/notices → 删除第 1 条 → 确认删除, as the admin taps it."""
+    listing = await chat.say(ADMIN, "/notices")
+    confirm = await chat.press(ADMIN, button(listing, "删除第 1 条"))
+    done = await chat.press(ADMIN, button(confirm, "确认删除"))
+    assert "已删除" in text_of(done)
+    return done
+
+
+async def removed_list(chat: Chat) -> list[Reply]:
+    """/notices → 已删除的通知（N）."""
+    listing = await chat.say(ADMIN, "/notices")
+    return await chat.press(ADMIN, button(listing, "已删除的通知"))
+
+
+async def test_a_removed_upload_is_listed_and_restored_at_once(chat: Chat) -> None:
+    assert "已加入知识库" in text_of(await upload(chat, online_study_notice("三", "6月30日")))
+    assert "不少于三篇" in await answer(chat)
+    listing = await chat.say(ADMIN, "/notices")
+    assert "已删除的通知" not in str(buttons_of(listing))  # nothing removed yet
+
+    confirm = await chat.press(ADMIN, button(listing, "删除第 1 条"))
+    asked = text_of(confirm)
+    assert "随时可以在 /notices 的「已删除的通知」里恢复。" in asked
+    assert "guopei-bot" not in asked and "服务器" not in asked
+    await chat.press(ADMIN, button(confirm, "确认删除"))
+    assert "不少于三篇" not in await answer(chat)
+    assert DOC_NUMBER not in await deadlines(chat)
+
+    listing = await chat.say(ADMIN, "/notices")
+    assert [b.text for b in buttons_of(listing)][-1] == "🗂 已删除的通知（1）"
+    shown = edit_of(await chat.press(ADMIN, button(listing, "已删除的通知（1）")))
+    assert "🗂 <b>已删除的通知</b>（共 1 份，最近删除的在前）" in shown.text
+    assert f"1. 《{TITLE}》 {DOC_NUMBER} · 2031-03-01" in shown.text
+    assert "上传 · 研修通知.txt · 删除于 " in shown.text and "同名" not in shown.text
+    assert [b.text for row in shown.buttons for b in row] == ["♻️ 恢复第 1 条", "◀ 返回列表"]
+
+    restore = button([shown], "恢复第 1 条")
+    replies = await chat.press(ADMIN, restore)
+    done = edit_of(replies)
+    assert any(isinstance(r, Notice) and r.text == "已恢复" for r in replies)
+    head, _, rest = done.text.partition("\n\n")
+    assert head == "♻️ 已恢复，学员从现在起又能看到它的条款和期限。"
+    assert f"《{TITLE}》 {DOC_NUMBER} · 2031-03-01\n<i>上传 · 研修通知.txt</i>" in rest
+    # The list again, the restored notice first (uploaded first), nothing left to restore.
+    assert "📚 <b>知识库里的通知</b>" in rest and f"1. 《{TITLE}》" in rest
+    assert "删除第 1 条" in str(done.buttons) and "已删除的通知" not in str(done.buttons)
+    assert "不少于三篇" in await answer(chat)
+    assert DOC_NUMBER in await deadlines(chat)
+    assert names(chat)[0] == "研修通知.txt" and kb_of(chat).removed_files() == []
+
+    # Pressed again (a double tap, or a stale message): said so, nothing changes.
+    again = alert_of(await chat.press(ADMIN, restore))
+    assert "已经不在「已删除的通知」里了" in again and "知识库没有改动" in again
+    assert names(chat).count("研修通知.txt") == 1 and len(names(chat)) == 12
+
+
+async def test_a_shipped_notice_is_undone_from_the_removal_message(chat: Chat) -> None:
+    age = kb_of(chat).ask(AGE).hits[0]
+    assert "45周岁" in age.text and "原则上不超过45" in await answer(chat, AGE)
+    shipped = next(
+        entry
+        for entry in kb_of(chat).notice_files()
+        if any(notice["title"] == age.title for notice in entry["notices"])
+    )
+    # Page through /notices to the shipped notice, as the admin would.
+    page = await chat.say(ADMIN, "/notices")
+    while shipped["name"] not in text_of(page):
+        page = [edit_of(await chat.press(ADMIN, button(page, "下一页")))]
+    text = text_of(page)
+    number = text[: text.index(shipped["name"])].rsplit("\n\n", 1)[-1].split(".")[0]
+    confirm = await chat.press(ADMIN, button(page, f"删除第 {number} 条"))
+    assert "内置通知只是隐藏，随时可以在 /notices 的「已删除的通知」里恢复。" in text_of(confirm)
+    done = edit_of(await chat.press(ADMIN, button(confirm, "确认删除")))
+    assert "✅ 已删除，学员从现在起不会再看到它的条款和期限。按「恢复」可以撤销。" in done.text
+    assert [b.text for row in done.buttons for b in row] == ["♻️ 恢复", "◀ 返回列表"]
+    assert "原则上不超过45" not in await answer(chat, AGE)
+    assert kb_of(chat).hidden_files() == {shipped["name"]}
+
+    # The file holds three notices: the first one's title names it, as in the list.
+    first = shipped["notices"][0]
+    named = f"《{first['title']}》 {first['doc_number']} 等 {len(shipped['notices'])} 篇"
+    shown = edit_of(await removed_list(chat))
+    assert f"1. {named}\n<i>内置 · {shipped['name']} · 已隐藏</i>" in shown.text
+
+    restored = edit_of(await chat.press(ADMIN, button([done], "恢复")))
+    assert restored.text.startswith("♻️ 已恢复，学员从现在起又能看到它的条款和期限。")
+    assert f"\n\n{named}\n<i>内置 · {shipped['name']}</i>" in restored.text
+    assert kb_of(chat).hidden_files() == set()
+    assert "原则上不超过45" in await answer(chat, AGE)
+    # The list is shown at the page holding it.
+    assert shipped["name"] in restored.text.partition("📚")[2]
+
+
+async def test_a_name_a_newer_upload_took_is_restored_under_a_free_name(chat: Chat) -> None:
+    await upload(chat, online_study_notice("三", "6月30日"))
+    asked = await upload(chat, online_study_notice("五", "7月15日"))
+    replaced = await chat.press(ADMIN, button(asked, "替换旧版本"))
+    assert "已替换旧版本" in text_of(replaced)
+    assert "不少于五篇" in await answer(chat)
+
+    shown = edit_of(await removed_list(chat))
+    assert "上传 · 研修通知.txt · 删除于" in shown.text
+    assert (
+        "⚠️ 知识库里现在有同名文件「研修通知.txt」，恢复的这份会另取文件名，两份都会被引用。"
+        in shown.text
+    )
+    done = edit_of(await chat.press(ADMIN, button([shown], "恢复第 1 条")))
+    assert (
+        "⚠️ 知识库里已有同名文件「研修通知.txt」（后来上传的，仍然保留），"
+        "恢复的这份另存为「研修通知-2.txt」。现在两份都会被引用；" in done.text
+    )
+    assert "<i>上传 · 研修通知-2.txt</i>" in done.text and DOC_NUMBER in done.text
+    assert {"研修通知.txt", "研修通知-2.txt"} <= set(names(chat))
+    assert "研修通知-2.txt" in done.text.partition("📚")[2]  # in the list shown again
+    hits = " ".join(hit.text for hit in kb_of(chat).ask(QUESTION, k=5).hits)
+    assert "不少于三篇" in hits and "不少于五篇" in hits
+
+
+async def test_a_name_removed_again_offers_its_latest_copy_first(chat: Chat) -> None:
+    await upload(chat, online_study_notice("三", "6月30日"))
+    first_undo = button(await remove_first(chat), "恢复")
+    await upload(chat, MUSIC)  # the same file name, another notice
+    await remove_first(chat)
+
+    shown = edit_of(await removed_list(chat))
+    assert "共 1 份" in shown.text and "器乐教学专项培训" in shown.text
+    assert "（更早还删除过 1 份同名文件，恢复这份后会列出。）" in shown.text
+    # The first removal's undo button is stale now: restore() would take the latest copy.
+    stale = alert_of(await chat.press(ADMIN, first_undo))
+    assert "同名的通知后来又删除了一份" in stale and "知识库没有改动" in stale
+    assert "研修通知.txt" not in names(chat) and len(kb_of(chat).removed_files()) == 2
+
+    done = edit_of(await chat.press(ADMIN, button([shown], "恢复第 1 条")))
+    assert "某教〔2031〕44号" in done.text.partition("\n\n")[2].partition("\n\n")[0]
+    assert "竖笛识谱" in await answer(chat, "器乐教学专项培训有哪些模块")
+    assert "已删除的通知（1）" in str(done.buttons)  # the older copy is offered now
+    older = edit_of(await chat.press(ADMIN, button([done], "已删除的通知")))
+    assert DOC_NUMBER in older.text and "更早" not in older.text
+    assert "同名文件「研修通知.txt」" in older.text
+    # Now the first undo button is that copy's: it works, under a free name.
+    done = edit_of(await chat.press(ADMIN, first_undo))
+    assert "另存为「研修通知-2.txt」" in done.text and DOC_NUMBER in done.text
+    assert "不少于三篇" in await answer(chat)
+
+
+async def test_restored_meanwhile_elsewhere_is_said_and_changes_nothing(chat: Chat) -> None:
+    await upload(chat, online_study_notice("三", "6月30日"))
+    await remove_first(chat)
+    shown = await removed_list(chat)
+    assert kb_of(chat).restore("研修通知.txt") == "研修通知.txt"  # `guopei-bot restore`
+    before = names(chat)
+    refused = alert_of(await chat.press(ADMIN, button(shown, "恢复第 1 条")))
+    assert "可能刚刚已经恢复，或被其他管理员恢复" in refused
+    assert names(chat) == before and "不少于三篇" in await answer(chat)
+    # The removed list itself, pressed again, says nothing is left.
+    empty = edit_of(await chat.press(ADMIN, "kbn:1:rl:0"))
+    assert empty.text == "🗂 没有已删除的通知。" and "返回列表" in str(empty.buttons)
+
+
+async def test_all_removed_still_offers_them_page_by_page(chat: Chat) -> None:
+    kb = kb_of(chat)
+    kb.remove(names(chat))  # every shipped notice hidden (as `guopei-bot remove` would)
+    listing = await chat.say(ADMIN, "/notices")
+    assert text_of(listing) == "知识库里没有通知。直接发送通知文件即可加入。"
+    first = edit_of(await chat.press(ADMIN, button(listing, "已删除的通知（11）")))
+    assert "共 11 份" in first.text and "第 1/3 页" in first.text
+    assert "♻️ 恢复第 5 条" in str(first.buttons) and "恢复第 6 条" not in str(first.buttons)
+    last = edit_of(await chat.press(ADMIN, button([first], "下一页")))
+    last = edit_of(await chat.press(ADMIN, button([last], "下一页")))
+    assert "第 3/3 页" in last.text and "♻️ 恢复第 11 条" in str(last.buttons)
+    done = edit_of(await chat.press(ADMIN, button([last], "恢复第 11 条")))
+    assert "已恢复" in done.text and "共 1 个文件" in done.text
+    assert "已删除的通知（10）" in str(done.buttons) and len(kb.hidden_files()) == 10
+
+
+async def test_forged_buttons_and_other_roles_change_nothing(chat: Chat) -> None:
+    await upload(chat, online_study_notice("三", "6月30日"))
+    undo = button(await remove_first(chat), "恢复")
+    key = undo.split(":")[3]
+    for data in (
+        "kbn:1:rs",
+        "kbn:1:rs:",
+        f"kbn:1:rs:{key}:0",
+        f"kbn:1:rs:{key.upper()}",
+        f"kbn:1:rs:{key}x",
+        "kbn:1:rs:../../etc",
+        f"kbn:2:rs:{key}",
+        "kbn:1:rl:-1",
+        "kbn:1:rl:x",
+        "kbn:1:rl:1234567890123",
+        "kbn:1:rl:0:0",
+    ):
+        assert "请重新发送 /notices" in alert_of(await chat.press(ADMIN, data)), data
+    # A well-formed key of nothing removed: said so.
+    unknown = alert_of(await chat.press(ADMIN, "kbn:1:rs:0123456789"))
+    assert "已经不在「已删除的通知」里了" in unknown
+    for user in (TRAINEE, MANAGER):
+        for data in (undo, "kbn:1:rl:0"):
+            assert "只有管理员可以使用" in alert_of(await chat.press(user, data)), (user, data)
+    assert "只有管理员可以使用" in text_of(await chat.say(TRAINEE, "/notices"))
+    assert "研修通知.txt" not in names(chat) and len(kb_of(chat).removed_files()) == 1
+    assert "不少于三篇" not in await answer(chat)
+    # The real button still works afterwards.
+    assert "已恢复" in text_of(await chat.press(ADMIN, undo))
+    assert "不少于三篇" in await answer(chat)
