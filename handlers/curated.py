@@ -15,6 +15,7 @@ Callback data (version 1; re-checked on every press, the router's guard refuses 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from html import escape
 
 from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
@@ -24,6 +25,7 @@ from bot.db.question_models import CuratedAnswer
 from bot.limits import shorten
 from handlers.ask import refresh_curated
 from handlers.routing import Context, Router, UserError, button_id, button_number, paging_buttons
+from scheduler.timeparse import format_when
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +57,11 @@ def excerpt(text: str, limit: int) -> str:
 
 
 def saved_by(ctx: Context, curated: CuratedAnswer, names: dict[int, str]) -> str:
+    """「王芳 · 12月7日（周一） 09:00」: who saved it and when, as the bot writes times
+    (`format_when`, in the bot's time zone)."""
     who = escape(names.get(curated.created_by) or str(curated.created_by))
-    when = curated.created_at.astimezone(ctx.services.settings.timezone)
-    return f"{who} · {when.strftime('%Y-%m-%d %H:%M')}"
+    now = datetime.now(ctx.services.settings.timezone)
+    return f"{who} · {format_when(curated.created_at, now)}"
 
 
 def may_retire(ctx: Context, curated: CuratedAnswer) -> bool:

@@ -10,6 +10,10 @@ it notices and read its statistics.
   class's trainees (the manager is told so before and after saving; trainees read who saved
   it). A question one trainee asked several times (「住宿费谁出」「住宿费谁出?」) is one row,
   「(问了 N 次)」, and the one answer sent to the trainee closes every one of those asks.
+  A question close to a saved curated answer (anyone's: `KnowledgeBase.nearest_curated`, looser
+  than the automatic match) names it (「相近的标准答案：「…」（王芳老师）」) and has
+  「📌 用标准答案回复」 (`kbm:1:std:<question_id>:<curated_id>`): that answer goes to the trainee
+  as a typed one would, once, unless it was retired or another manager answered first.
 - `/kbstats [天数]` (admins): most asked clauses and notices, decline and 👎 rates.
 - An admin sends a notice file (.txt .md .html .htm .pdf .docx, ≤ 20 MB) in a private chat:
   it is ingested and answerable at once; a bad file changes nothing.
@@ -20,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,6 +64,7 @@ from handlers.routing import (
     parse_number,
 )
 from knowledge.models import clause_label
+from scheduler.timeparse import format_when
 
 if TYPE_CHECKING:
     from knowledge import IngestReport, KnowledgeBase
@@ -86,6 +91,17 @@ SENTENCE_ENDS = ("。", "!", "?", "!", "?", "…", ".")
 # Said when a manager may save an answer as a curated one, and once it is saved: it is shared.
 SHARED = "保存后，所有培训班的学员问到类似问题，都会先看到这条回答"
 STALE = "这个按钮已失效，请重新发送 /unanswered。"
+# How close a waiting question must be to a curated answer for 「📌 用标准答案回复」: rapidfuzz's
+# token_sort_ratio of the two questions' words (`KnowledgeBase.nearest_curated`), below the
+# automatic match's 82. Close rewordings score 67 and up (「北京今天天气如何」 for
+# 「今天北京天气怎么样」, 「培训期间住宿费谁出」 for 「培训期间的住宿费用由谁承担」), other
+# questions on the same topic up to 63 (「研修总结要写多少字」 for 「研修日志每周要写几篇」):
+# tests/questions/test_curated_reply.py. The manager reads which question matched before
+# pressing, so a near miss costs a glance, not a wrong answer.
+NEAR_CURATED_SCORE = 65.0
+CURATED_UNITS = 40  # the start of the matched curated question named under a waiting one
+AUTHOR_UNITS = 24  # and who saved it (「王芳老师」)
+RETIRED = "这条标准答案已经停用了，没有发给学员。请重新发送 /unanswered，或点「回答」自己写。"
 INGEST_LOCK = "knowledge_admin.ingest_lock"
 
 CLEANING_NAMES = {
@@ -155,7 +171,8 @@ def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboar
         askers = {q.latest.user_id: session.get(User, q.latest.user_id) for q in questions}
     if not questions:
         return f"👍 最近 {days} 天没有待解答的问题。", ()
-    zone = ctx.services.settings.timezone
+    near = near_curated(ctx, [entry.latest for entry in questions])
+    now = datetime.now(ctx.services.settings.timezone)
     order = "🙋 等您回复的在前，其余新的在前" if questions[0].handed_off else "新的在前"
     lines = [f"🙋 <b>待解答的问题</b>（最近 {days} 天，共 {total} 条，{order}）"]
     rows = []
@@ -163,18 +180,54 @@ def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboar
         question = entry.latest
         asker = askers.get(question.user_id)
         who = escape(shorten(asker.display_name if asker else str(question.user_id), NAME_CHARS))
-        when = question.created_at.astimezone(zone).strftime("%m-%d %H:%M")
+        when = format_when(question.created_at, now)
         why = waiting_reason(question, handed_off=entry.handed_off)
         times = f"（问了 {entry.count} 次）" if entry.count > 1 else ""
         asked = escape(clip(question.question, QUESTION_UNITS))
-        lines.append(f"{number}. {who} · {when} · {why}\n{asked}{times}")
-        rows.append([Button(f"✍️ 回答第 {number} 条", data=data("ans", question.id))])
+        line = f"{number}. {who} · {when} · {why}\n{asked}{times}"
+        row = [Button(f"✍️ 回答第 {number} 条", data=data("ans", question.id))]
+        if (match := near.get(entry.id)) is not None:
+            curated_id, curated_question, author = match
+            line += (
+                f"\n<i>相近的标准答案：「{escape(clip(curated_question, CURATED_UNITS))}」"
+                f"（{escape(author)}）</i>"
+            )
+            row.append(
+                Button("📌 用标准答案回复", data=f"{data('std', question.id)}:{curated_id}")
+            )
+        lines.append(line)
+        rows.append(row)
     paging = paging_buttons(page, pages, lambda other: unanswered_page_data(days, other))
     if pages > 1:
         lines.append(f"<i>第 {page + 1}/{pages} 页，越往后越早</i>")
         if page < pages - 2:  # the longest-waiting questions, one tap away
             paging.append(Button("最早的 ⏭", data=unanswered_page_data(days, pages - 1)))
     return "\n\n".join(lines), keyboard(*rows, paging)
+
+
+def near_curated(ctx: Context, questions: list[QuestionLog]) -> dict[int, tuple[int, str, str]]:
+    """question id → (curated id, curated question, 「王芳老师」) for the waiting questions that
+    are close to an active curated answer (`NEAR_CURATED_SCORE`), leaving out the one the
+    trainee was already given (and found no help, or handed off)."""
+    kb = knowledge(ctx.services)
+    if kb is None:
+        return {}
+    found: dict[int, int] = {}
+    for question in questions:
+        given = () if question.curated_id is None else (question.curated_id,)
+        match = kb.nearest_curated(question.question, min_score=NEAR_CURATED_SCORE, exclude=given)
+        if match is not None and question.id is not None:
+            found[question.id] = match[0]
+    near = {}
+    with ctx.services.session() as session:
+        for question_id, curated_id in found.items():
+            curated = question_crud.get_curated(session, curated_id=curated_id)
+            if curated is None or not curated.active:  # retired by another process meanwhile
+                continue
+            author = session.get(User, curated.created_by)
+            name = teacher_name(author.display_name) if author is not None else "班主任"
+            near[question_id] = (curated_id, curated.question, clip(name, AUTHOR_UNITS))
+    return near
 
 
 def waiting_reason(question: QuestionLog, *, handed_off: bool) -> str:
@@ -224,11 +277,15 @@ def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
 
 @router.callback(ANSWER_PREFIX, roles=MANAGERS)
 async def on_manager_button(ctx: Context) -> list[Reply]:
-    """「回答」 starts the reply, 「保存为标准答案」 stores the curated pair, ◀ / ▶ page."""
+    """「回答」 starts the reply, 「保存为标准答案」 stores the curated pair, 「📌 用标准答案回复」
+    sends a saved one, ◀ / ▶ page."""
     parts = ctx.event.callback_data.split(":")
     if len(parts) == 5 and parts[1] == VERSION and parts[2] == "pg":
         days = button_number(parts[3], STALE, low=1, high=MAX_DAYS)
         return [Edit(*unanswered_listing(ctx, days, button_number(parts[4], STALE)))]
+    if len(parts) == 5 and parts[1] == VERSION and parts[2] == "std":
+        curated_id = button_id(parts[4], STALE)
+        return await reply_with_curated(ctx, question_for_manager(ctx, parts[3]), curated_id)
     if len(parts) != 4 or parts[1] != VERSION:
         raise UserError(STALE)
     action, raw_id = parts[2], parts[3]
@@ -260,11 +317,7 @@ def start_answer(ctx: Context, question: QuestionLog) -> list[Reply]:
         )
     earlier = ""
     if question.manager_answer:
-        with ctx.services.session() as session:
-            answerer = session.get(User, question.answered_by) if question.answered_by else None
-        who = "您" if question.answered_by == ctx.user.id else "另一位班主任"
-        if answerer is not None and question.answered_by != ctx.user.id:
-            who = f"班主任 {answerer.display_name}"
+        who = answerer(ctx, question)
         said = question.manager_answer[:300]
         stop = "" if said.rstrip().endswith(SENTENCE_ENDS) else "。"  # not 「…17:00。」。
         earlier = (
@@ -277,6 +330,43 @@ def start_answer(ctx: Context, question: QuestionLog) -> list[Reply]:
             f"问题：{escape(question.question)}"
         )
     ]
+
+
+def answerer(ctx: Context, question: QuestionLog) -> str:
+    """Who answered `question` already, as the manager reads it: 「您」, 「班主任 王芳」 or
+    「另一位班主任」 (the name not escaped)."""
+    if question.answered_by == ctx.user.id:
+        return "您"
+    with ctx.services.session() as session:
+        user = session.get(User, question.answered_by) if question.answered_by else None
+    return f"班主任 {user.display_name}" if user is not None else "另一位班主任"
+
+
+def reply_text(question: QuestionLog, answer: str) -> str:
+    """What the trainee receives: the manager's answer under their question."""
+    asked = escape(question.question)
+    return f"💬 <b>班主任回复了您的问题</b>\n问：{asked}\n\n答：{escape(answer)}"
+
+
+def delivery_status(ctx: Context, failure: DeliveryError | None, repeats: list[int]) -> str:
+    """How sending the manager's answer went, told to the manager (it is saved either way)."""
+    if failure is None:
+        status = "✅ 已把回答发给学员。"
+    elif isinstance(failure, NeverStarted):
+        bot = ctx.services.bot_username
+        status = (
+            "⚠️ 回答已保存，但没能发给学员：对方还没有私聊过我（可能是在群里提问的），我不能主动"
+            f"联系。请让对方打开 t.me/{escape(bot)} 并点「开始」，然后再点一次「回答」重发。"
+        )
+    elif isinstance(failure, Unreachable):
+        status = "⚠️ 回答已保存，但没能发给学员（对方屏蔽了我或注销了账号）。"
+    else:
+        status = (
+            "⚠️ 回答已保存，但 Telegram 暂时出错，没能发给学员。请过几分钟再点一次「回答」重发。"
+        )
+    if repeats:
+        status += f"\n这位学员把这个问题问了 {len(repeats) + 1} 次，都已标为已回答。"
+    return status
 
 
 @router.text(
@@ -307,11 +397,8 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         repeats = question_crud.unanswered_repeats(
             session, question=question, manager_id=ctx.user.id, everyone=ctx.role is Role.admin
         )
-    failure = await deliver(  # one reply, however often the trainee asked
-        ctx.services,
-        question.user_id,
-        f"💬 <b>班主任回复了您的问题</b>\n问：{escape(question.question)}\n\n答：{escape(text)}",
-    )
+    # One reply, however often the trainee asked.
+    failure = await deliver(ctx.services, question.user_id, reply_text(question, text))
     with ctx.services.session() as session:
         question_crud.save_manager_answer(
             session,
@@ -321,22 +408,7 @@ async def receive_answer(ctx: Context) -> list[Reply]:
             repeat_ids=repeats,
         )
         crud.clear_pending(session, user_id=ctx.user.id)
-    if failure is None:
-        status = "✅ 已把回答发给学员。"
-    elif isinstance(failure, NeverStarted):
-        bot = ctx.services.bot_username
-        status = (
-            "⚠️ 回答已保存，但没能发给学员：对方还没有私聊过我（可能是在群里提问的），我不能主动"
-            f"联系。请让对方打开 t.me/{escape(bot)} 并点「开始」，然后再点一次「回答」重发。"
-        )
-    elif isinstance(failure, Unreachable):
-        status = "⚠️ 回答已保存，但没能发给学员（对方屏蔽了我或注销了账号）。"
-    else:
-        status = (
-            "⚠️ 回答已保存，但 Telegram 暂时出错，没能发给学员。请过几分钟再点一次「回答」重发。"
-        )
-    if repeats:
-        status += f"\n这位学员把这个问题问了 {len(repeats) + 1} 次，都已标为已回答。"
+    status = delivery_status(ctx, failure, repeats)
     signed = escape(teacher_name(ctx.user.display_name))
     return [
         Send(
@@ -344,6 +416,60 @@ async def receive_answer(ctx: Context) -> list[Reply]:
             f"署名「{signed}的解答」。只适用于本班的回答（如本班的教室、日期、联系电话）"
             "请不要保存。",
             keyboard([Button("⭐ 保存为标准答案", data=data("cur", question.id))]),
+        )
+    ]
+
+
+async def reply_with_curated(ctx: Context, question: QuestionLog, curated_id: int) -> list[Reply]:
+    """「📌 用标准答案回复」: send a saved curated answer to the trainee as a typed answer is sent
+    (and recorded as this manager's answer), once: not if it was retired meanwhile, nor when the
+    question was answered first, by this manager's other tap or by another manager."""
+    with ctx.services.session() as session:
+        curated = question_crud.get_curated(session, curated_id=curated_id)
+        author = session.get(User, curated.created_by) if curated is not None else None
+    if curated is None:
+        raise UserError(STALE)
+    if not curated.active:
+        raise UserError(RETIRED)
+    assert question.id is not None
+    with ctx.services.session() as session:
+        repeats = question_crud.unanswered_repeats(
+            session, question=question, manager_id=ctx.user.id, everyone=ctx.role is Role.admin
+        )
+        sent = question.manager_answer is None and question_crud.answer_if_waiting(
+            session,
+            question_id=question.id,
+            manager_id=ctx.user.id,
+            answer=curated.answer,
+            repeat_ids=repeats,
+        )
+        question = question_crud.get_question(session, question_id=question.id) or question
+    if not sent:
+        who = answerer(ctx, question)
+        if who == "您":
+            raise UserError("您已经回答过这个问题了，这次没有再发送。")
+        said = " ".join((question.manager_answer or "").split())
+        said = said if len(said) <= 60 else said[:60] + "…"
+        stop = "" if said.endswith(SENTENCE_ENDS) else "。"
+        raise UserError(  # a pop-up: plain text, at most 200 characters
+            f"这个问题{shorten(who, 30)}已经回答过：「{said}」{stop}这次没有发送。"
+            "要补充，请点「回答」。"
+        )
+    with ctx.services.session() as session:  # a reply begun with 「回答」 is not waited for
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        if (
+            pending is not None
+            and pending.kind == HANDOFF_STATE
+            and pending.payload.get("question_id") == question.id
+        ):
+            crud.clear_pending(session, user_id=ctx.user.id)
+    failure = await deliver(ctx.services, question.user_id, reply_text(question, curated.answer))
+    saved_by = teacher_name(author.display_name) if author is not None else "班主任"
+    return [
+        Send(
+            f"{delivery_status(ctx, failure, repeats)}\n\n"
+            f"📌 用的是{escape(saved_by)}保存的标准答案：\n"
+            f"问：{escape(question.question)}\n答：{escape(curated.answer)}"
         )
     ]
 

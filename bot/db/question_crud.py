@@ -191,6 +191,38 @@ def save_manager_answer(
     return log
 
 
+def answer_if_waiting(
+    session: Session,
+    *,
+    question_id: int,
+    manager_id: int,
+    answer: str,
+    repeat_ids: Iterable[int] = (),
+) -> bool:
+    """`save_manager_answer`, but only while nobody has answered the question: one conditional
+    UPDATE, so of two presses at the same moment (one manager's double tap, or two managers)
+    one answers it and the other gets False. The repeats still waiting are answered with it."""
+    values = {
+        "manager_answer": answer[:4000],
+        "answered_by": manager_id,
+        "manager_answered_at": utcnow(),
+    }
+    waiting = QuestionLog.manager_answer == None  # noqa: E711
+    claimed = session.execute(
+        update(QuestionLog).where(QuestionLog.id == question_id, waiting).values(**values)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        return False
+    others = [i for i in repeat_ids if i != question_id]
+    if others:
+        session.execute(
+            update(QuestionLog).where(QuestionLog.id.in_(others), waiting).values(**values)
+        )
+    session.commit()
+    return True
+
+
 # Dropped from the end of a question before repeats are compared: 「住宿费谁出?」 = 「住宿费谁出」.
 TRAILING_PUNCTUATION = "?？。.!！,，、;；~～… \t\r\n\u3000"
 

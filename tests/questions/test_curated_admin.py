@@ -82,7 +82,9 @@ async def test_manager_lists_and_retires_a_curated_answer(chat):
     assert f"问：{OUT_OF_SCOPE}" in message.text
     assert WRONG_ANSWER[:60] + "…" in message.text and "一楼食堂" not in message.text
     when = saved.created_at.astimezone(chat.services.settings.timezone)
-    assert f"用户{MANAGER} · {when:%Y-%m-%d %H:%M} 保存" in message.text  # their Telegram name
+    day = f"{when.month}月{when.day}日（周{'一二三四五六日'[when.weekday()]}）"
+    # Their Telegram name, and the time as the bot writes times (format_when).
+    assert f"用户{MANAGER} · 今天 {day} {when:%H:%M} 保存" in message.text
     assert "上一页" not in str(listing) and "下一页" not in str(listing)
 
     # 停用 asks first; 取消 goes back to the list and keeps it.
