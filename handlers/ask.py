@@ -48,6 +48,7 @@ from bot.db.models import utcnow
 from bot.db.question_models import QuestionLog
 from bot.limits import shorten
 from handlers.routing import Context, Router, UserError, button_id, button_number
+from handlers.typeset import typeset
 from knowledge.models import clause_label
 
 if TYPE_CHECKING:
@@ -270,8 +271,10 @@ def quote_window(
 
 def citation(hit: Hit) -> str:
     """——《title》 · 文号 · date · 条款 clause (empty parts left out)."""
-    parts = [escape(p) for p in (hit.doc_number, hit.date, clause_label(hit.clause)) if p]
-    title = f"《{escape(hit.title)}》" if hit.title else "《未命名通知》"
+    parts = [
+        escape(typeset(p)) for p in (hit.doc_number, hit.date, clause_label(hit.clause)) if p
+    ]
+    title = f"《{escape(typeset(hit.title))}》" if hit.title else "《未命名通知》"
     return "—— " + " · ".join([title, *parts]) if parts else "—— " + title
 
 
@@ -286,11 +289,12 @@ EXCERPT_CHARS = 110
 
 
 def render_hit(hit: Hit, limit: int = MAX_QUOTE_CHARS, lead: int = 200) -> str:
-    """The quote (matched words in bold), under its clause's heading when the passage
-    continues a clause whose heading it lacks, then the citation."""
-    body, cut_before, cut_after = quote_window(hit.text, hit.matched_terms, limit, lead)
-    quote = highlight(body, hit.matched_terms)
-    heading = f"【{highlight(hit.heading, hit.matched_terms)}】\n" if hit.heading else ""
+    """The quote (matched words in bold, Chinese punctuation full-width), under its clause's
+    heading when the passage continues a clause whose heading it lacks, then the citation."""
+    terms = tuple(typeset(term) for term in hit.matched_terms)
+    body, cut_before, cut_after = quote_window(typeset(hit.text), terms, limit, lead)
+    quote = highlight(body, terms)
+    heading = f"【{highlight(typeset(hit.heading), terms)}】\n" if hit.heading else ""
     quote = f"{'…' if cut_before else ''}{quote}{'…' if cut_after else ''}"
     return f"{heading}{quote}\n\n{citation(hit)}"
 

@@ -35,8 +35,8 @@ async def test_a_clause_continued_is_shown_under_its_heading(chat) -> None:
     (reply,) = await chat.say(TRAINEE, "2019年国培通知在制度保障部分要求不断完善什么")
     first = re.split(r"\n\n\d\. ", reply.text)[1]  # an unsure answer: three excerpts
     heading, quote = first.split("\n", 1)
-    assert heading == "【七、突出<b>制度保障</b>,<b>不断完善</b>支持服务体系】"
-    assert "形成年度项目实施报告" in quote and "条款 七、" in quote
+    assert heading == "【七、突出<b>制度保障</b>，<b>不断完善</b>支持服务体系】"
+    assert "改进与创新，形成年度项目实施报告" in quote and "条款 七、" in quote
 
 
 async def test_who_are_you_gets_an_introduction_and_is_not_logged(chat) -> None:
