@@ -42,6 +42,7 @@ from handlers.routing import (
     button_number,
     paging_buttons,
 )
+from handlers.typeset import typeset
 from knowledge.models import clause_label
 from scheduler.deadlines import lead_days_left, reminder_run_at, schedule_deadline_reminder
 from scheduler.timeparse import format_day, format_when
@@ -142,9 +143,12 @@ def deadline_item(deadline: Deadline, today: date) -> str:
         head = f"📅 <b>{when}</b>"
     else:
         head = f"⏳ <b>{when or '期限'}</b>"
-    duty = deadline.text if len(deadline.text) <= 160 else deadline.text[:159] + "…"
-    source = [escape(p) for p in (deadline.doc_number, clause_label(deadline.clause)) if p]
-    title = f"《{escape(deadline.title)}》" if deadline.title else "《未命名通知》"
+    text = typeset(deadline.text)
+    duty = text if len(text) <= 160 else text[:159] + "…"
+    source = [
+        escape(typeset(p)) for p in (deadline.doc_number, clause_label(deadline.clause)) if p
+    ]
+    title = f"《{escape(typeset(deadline.title))}》" if deadline.title else "《未命名通知》"
     return f"{head}\n{escape(duty)}\n—— {' · '.join([title, *source])}"
 
 
@@ -244,7 +248,7 @@ def reminder_choices(ctx: Context, key: str, page: int = 0) -> tuple[str, Keyboa
         f"⏰ 为这项截止事项（截止日 {_due(ctx, deadline)}）设提醒，先选择培训班："
         f"{_skipped_note(left)}"
     )
-    return f"{text}\n{escape(deadline.text[:200])}", keyboard(*rows, paging)
+    return f"{text}\n{escape(typeset(deadline.text)[:200])}", keyboard(*rows, paging)
 
 
 def days_choices(
@@ -261,7 +265,7 @@ def days_choices(
         f"· 提前{days}天：{format_when(reminder_run_at(deadline.due, days, now.tzinfo), now)}"
         for days in left
     )
-    duty = escape(deadline.text[:200])
+    duty = escape(typeset(deadline.text)[:200])
     if only_class:
         label = class_labels(classes, limit=CLASS_LABEL_CHARS)[class_id]
         buttons = [
@@ -343,6 +347,6 @@ async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) 
         Edit(
             f"✅ 已为「{escape(name)}」设提醒：{format_when(run_at, now)} 发给全体学员"
             f"（截止日 {_due(ctx, deadline)} 前 {days_before} 天）。"
-            f"\n{escape(deadline.text[:200])}\n\n用 /reminders 查看或取消。"
+            f"\n{escape(typeset(deadline.text)[:200])}\n\n用 /reminders 查看或取消。"
         )
     ]

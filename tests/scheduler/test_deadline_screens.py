@@ -37,6 +37,7 @@ async def test_expired_deadlines_are_behind_a_button(chat: Chat, who: int) -> No
     text = text_of(first)
     assert f"通知里的截止时间</b>（还没到期的，共 {len(ahead)} 项）" in text, text
     assert "培训结束后的1个月内" in text  # a relative limit counts as still ahead
+    assert "请有关省（区）教育厅" in text and "省(区)" not in text  # quoted in Chinese punctuation
     assert "2019" not in text and "2013" not in text and "已过" not in text
     labels = [b.text for b in buttons_of(first)]
     assert labels == [f"查看已过期的（{len(past)}）"], labels
