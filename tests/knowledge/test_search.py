@@ -170,6 +170,27 @@ def test_curated_answers_match_first(kb: KnowledgeBase) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "served"),
+    [
+        ("培训期间住宿费用由谁承担", 1),
+        ("食堂几点开饭呀", 2),
+        ("培训期间的交通费用由谁承担", None),  # alike but for the one word that matters
+        ("食堂在几楼", None),  # every word of it is in 「食堂几点开饭」, but 开饭 is not in it
+    ],
+)
+def test_a_curated_answer_is_served_only_for_its_own_question(
+    kb: KnowledgeBase, question: str, served: int | None
+) -> None:
+    kb.set_curated(
+        [(1, "培训期间的住宿费用由谁承担", "由派出学校报销。"), (2, "食堂几点开饭", "7点。")]
+    )
+    try:
+        assert kb.ask(question).curated_id == served
+    finally:
+        kb.set_curated([])
+
+
+@pytest.mark.parametrize(
     ("question", "phrase"),
     [
         # 挂钩, 短板, 自个儿 are in no notice, but the other words point at one clause.
