@@ -215,8 +215,8 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
     def notices(
         as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
     ) -> None:
-        """List the notice files answered from (uploaded first, then shipped), and the shipped
-        ones removed (hidden)."""
+        """List the notice files answered from (uploaded first, then shipped), and the removed
+        ones that `restore` can bring back."""
         kb = open_kb()
         console = make_console()
         files = kb.notice_files()
@@ -234,12 +234,15 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
                 console.print("  " + escape(" · ".join(p for p in parts if p)))
             if not entry["notices"] and not entry["error"]:
                 console.print("  （网页上的介绍文字，不是正式通知）")
-        hidden = sorted(kb.hidden_files())
+        removed = kb.removed_files()
+        hidden = [entry["name"] for entry in removed if entry["shipped"]]
+        uploads = list(dict.fromkeys(entry["name"] for entry in removed if not entry["shipped"]))
         if hidden:
-            console.print(
-                f"已删除（隐藏）的内置通知：{escape('、'.join(hidden))}"
-                "（guopei-bot restore 文件名 可恢复）"
-            )
+            console.print(f"已删除（隐藏）的内置通知：{escape('、'.join(hidden))}")
+        if uploads:
+            console.print(f"已删除的上传通知：{escape('、'.join(uploads))}")
+        if removed:
+            console.print("（guopei-bot restore 文件名 可恢复，也可以在机器人的 /notices 里恢复）")
         stats = kb.stats()
         console.print(f"共 {len(files)} 个文件，{stats['notices']} 份通知")
 

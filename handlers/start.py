@@ -63,7 +63,7 @@ HELP_BY_ROLE = {
         "• /kbstats — 知识库统计\n"
         "• 直接发送通知文件（txt/md/html/pdf/docx）即可加入知识库；"
         "同一份通知的新版本会问您是否替换\n"
-        "• /notices — 知识库里的通知，可删除"
+        "• /notices — 知识库里的通知，可删除、恢复"
     ),
 }
 

@@ -3,6 +3,7 @@ and `ask` (which leaves the ranking to `knowledge.ranking`)."""
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import logging
@@ -760,7 +761,7 @@ class KnowledgeBase:
                 self._load_or_build()
                 return name
             folder = self.extra_notice_dir / REMOVED_DIR
-            removed = sorted(folder.glob(f"*-{name}")) if folder.is_dir() else []
+            removed = sorted(folder.glob(f"*-{glob.escape(name)}")) if folder.is_dir() else []
             removed = [path for path in removed if path.name.split("-", 3)[-1] == name]
             if not removed:
                 raise IngestError(f"没有找到已删除的通知「{name}」")

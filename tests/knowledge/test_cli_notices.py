@@ -101,6 +101,7 @@ def test_new_version_held_then_replaced_listed_removed_restored(
     )
     text = run(app, "notices").stdout
     assert "已删除（隐藏）的内置通知" in text and shipped in text
+    assert "已删除的上传通知：wl.txt" in text
     assert run(app, "restore", shipped).exit_code == 0
     assert "已删除（隐藏）" not in run(app, "notices").stdout
     restored = run(app, "restore", "wl.txt")

@@ -137,6 +137,17 @@ def test_remove_and_restore_uploaded_and_shipped_notices(
         kb.restore("wl.txt")
 
 
+def test_a_notice_named_with_brackets_is_restored(kb: KnowledgeBase, tmp_path: Path) -> None:
+    source = tmp_path / "网络研修[2031]第3号.txt"  # `guopei-bot ingest` keeps names as they are
+    source.write_text(online_study_notice("三", "6月30日"), encoding="utf-8")
+    kb.ingest([source])
+    kb.remove([source.name])
+    assert not kb.ask(QUESTION).answered or "三篇" not in kb.ask(QUESTION).hits[0].text
+
+    assert kb.restore(source.name) == source.name
+    assert "三篇" in kb.ask(QUESTION).hits[0].text
+
+
 def test_another_process_changes_are_seen_before_answering(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
