@@ -37,11 +37,17 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   ``每周一至五 8点`` ``工作日 8:00`` ``每周末10点`` ``每月1日 9:00`` ``每月1日、15日 9点``
   ``每月最后一天 18:00`` ``每年12月1日 9点``; a range of weekdays without 每 is weekly too
   (``周一至周五 晚上9点`` ``周二到周四 15:00``), and a 每天/每晚 between the days and the time
-  is read (``工作日每天早上8点`` ``周一到周五每天晚上9点``)
+  is read (``工作日每天早上8点`` ``周一到周五每天晚上9点``); a range may run on past Sunday
+  (``周六到周一`` is Saturday, Sunday and Monday, shown as 「每周六至周一」)
+* a separator ``,`` ``，`` ``、`` ``;`` ``；`` may stand between the day and the time
+  (``3天后, 9点`` ``明天，早上9点`` ``下周二,下午3点`` ``周五下午，3点半`` ``工作日，每天8点``),
+  and ``;`` between weekdays as ``、`` does; past a separator only an hour is read, so
+  ``明天，下午开会`` keeps 「下午开会」 as the text
 * refused with how to write it, rather than read half: two times (``每天早晚8点``
   ``每天8点和20点``: one reminder each), a list of weekdays without 每 (``周一、三、五``:
-  every week or once?), ``下周一至周五`` (a one-off is one day), and a time left at the start
-  of the text after a defaulted time (``工作日, 早上8点 签到`` would go out at 09:00)
+  every week or once?), ``下周一至周五`` and ``周六到下周一`` (a one-off is one day), and a
+  time left at the start of the text after a defaulted time (``工作日。早上8点 签到`` would go
+  out at 09:00)
 * not supported, refused with what to write instead: intervals the cron rules cannot count
   (``每两周`` ``隔周`` ``每隔一天`` ``每两个月`` ``每2小时``: suggest ``每周五20:00`` …)
 * a standard 5-field crontab prefixed by ``cron``: ``cron 0 9 * * 1-5 TEXT``
@@ -161,6 +167,13 @@ class ParsedSchedule:
 
 def parse_reminder(text: str, now: datetime) -> ParsedSchedule:
     """Split ``WHEN TEXT`` into a schedule and a message; raise TimeParseError on bad input."""
+    return _parse(text, now)
+
+
+def _parse(text: str, now: datetime, *, refuse_unread: bool = True) -> ParsedSchedule:
+    """:func:`parse_reminder`; without ``refuse_unread`` for a suggestion of
+    :func:`_refuse_unread_clock`, which would otherwise suggest itself again and again
+    (「明天下午 晚上8点」)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     original = text.strip()
@@ -177,7 +190,7 @@ def parse_reminder(text: str, now: datetime) -> ParsedSchedule:
     _refuse_weekday_span(when_text, normalized[end:])
     schedule = build(now)
     message = original[end:].strip().lstrip(_MESSAGE_SEPARATORS).strip()
-    if schedule.get("default_time_note"):
+    if refuse_unread and schedule.get("default_time_note"):
         _refuse_unread_clock(when_text, message.translate(_FULLWIDTH), schedule, now)
     deadline = re.match(rf"({BEFORE})\s*", message)
     if deadline:  # 「12月10日前 交材料」 names the deadline, not when to remind
@@ -270,7 +283,12 @@ NUM = r"[0-9零〇一二两三四五六七八九十]{1,3}"
 YEAR = r"\d{4}|[零〇一二三四五六七八九]{4}"
 WD = r"[一二三四五六日天七1-7]"
 WEEK = r"(?:周|星期|礼拜)"
-LIST_SEP = r"\s*[、,，和及与/]\s*"
+LIST_SEP = r"\s*[、,，;；和及与/]\s*"
+# a weekday after a separator, unless it is the hour of a time (「每周三，7点」「周一至五，7:30」);
+# 「每周三、五点名」 is Wednesday and Friday, 点名 the text
+WD_NEXT = r"(?:[一二三四五六日天七]|[1-7](?!\d))(?!\s*(?:[点點时時](?!名)|:))"
+# what may stand between the parts of WHEN (「明天，早上9点」), full-width forms normalised
+PART_SEP = r"\s*[,;、，；]\s*"
 RANGE_SEP = r"\s*(?:至|到|~|-|—)\s*"
 AFTER = r"\s*(?:以后|之后|后)"
 BEFORE = r"(?:以前|之前|前)(?![往进去来面])"  # "3天前", not "2小时 前往…"
@@ -380,6 +398,31 @@ def match_clock(text: str, pos: int, implied_period: str | None) -> tuple[Clock,
     return Clock(hour, minute), m.end()
 
 
+_PART_SEP_RE = re.compile(PART_SEP)
+
+
+def _clock_after(text: str, pos: int, implied_period: str | None) -> tuple[Clock, int] | None:
+    """The time of day after a day at ``pos`` (:func:`match_clock`), also when a separator
+    stands before it or between its period word and its hour: 「明天，早上9点」 「3天后, 9点」
+    「周五下午，3点半」. Past a separator only an hour is read: 「明天，下午开会」 is 明天 (at
+    the default time) and the text 「下午开会」."""
+    found = match_clock(text, pos, implied_period)
+    if found is None:
+        sep = _PART_SEP_RE.match(text, pos)
+        if sep is None or _hour_clock(text, sep.end()) is None:
+            return None
+        return match_clock(text, sep.end(), implied_period)
+    clock, end = found
+    sep = _PART_SEP_RE.match(text, end)
+    if clock.defaulted and sep is not None:  # 「下午，3点半」: the period word of that hour
+        hour = _hour_clock(text, sep.end())
+        if hour is not None and not hour["period"]:
+            period = _CLOCK_RE.match(text, pos)
+            assert period is not None
+            return match_clock(text, sep.end(), period["period"])
+    return found
+
+
 def _minute(m: re.Match[str]) -> int:
     if m["half"]:
         return 30
@@ -480,7 +523,7 @@ def _one_off(
     default: Callable[[datetime], Clock] | None = None,
 ) -> Candidate:
     """A day expression ending at ``m.end()``, optionally followed by a time of day."""
-    found = match_clock(text, m.end(), period)
+    found = _clock_after(text, m.end(), period)
     end = found[1] if found else m.end()
 
     def build(now: datetime) -> dict[str, object]:
@@ -915,6 +958,19 @@ _EVERY_DAY_RE = re.compile(r"\s*(?:的\s*)?(?P<word>每天|每日|天天|每晚|
 _EVERY_DAY_PERIOD = {"每晚": "晚上", "每早": "早上"}
 
 
+def _every_day_filler(text: str, pos: int) -> re.Match[str] | None:
+    """「每天」/「每晚」 at ``pos``; after a separator only if a time follows it
+    (「工作日，每天早上8点」), so that 「工作日，每天打卡」 keeps 「每天打卡」 as the text."""
+    filler = _EVERY_DAY_RE.match(text, pos)
+    if filler is not None:
+        return filler
+    sep = _PART_SEP_RE.match(text, pos)
+    filler = _EVERY_DAY_RE.match(text, sep.end()) if sep else None
+    if filler is None or _clock_after(text, filler.end(), None) is None:
+        return None
+    return filler
+
+
 def _recurring(
     text: str,
     end: int,
@@ -926,10 +982,10 @@ def _recurring(
 ) -> Candidate:
     """A rule ending at ``end``, optionally followed by a time of day; with ``every_day``, a
     「每天」/「每晚」 between the days and the time is read too (「工作日每天早上8点」)."""
-    if every_day and (filler := _EVERY_DAY_RE.match(text, end)):
+    if every_day and (filler := _every_day_filler(text, end)):
         end = filler.end()
         period = period or _EVERY_DAY_PERIOD.get(filler["word"])
-    found = match_clock(text, end, period)
+    found = _clock_after(text, end, period)
     clock = found[0] if found else _default_clock(period)
     final_end = found[1] if found else end
 
@@ -982,7 +1038,8 @@ def match_daily(text: str) -> Candidate | None:
 
 
 _WEEKLY_RE = re.compile(
-    rf"每个?{WEEK}(?P<days>{WD}(?:(?:{LIST_SEP}|{RANGE_SEP}){WEEK}?{WD}|{WEEK}?[一二三四五六日天七])*)"
+    rf"每个?{WEEK}(?P<days>{WD}(?:(?:{LIST_SEP}|{RANGE_SEP}){WEEK}?{WD_NEXT}"
+    rf"|{WEEK}?[一二三四五六日天七])*)"
 )
 
 
@@ -990,11 +1047,11 @@ def match_weekly(text: str) -> Candidate | None:
     m = _WEEKLY_RE.match(text)
     if not m:
         return None
-    days = _weekday_set(m["days"])
+    days, wraps = _weekday_set(m["days"])
     return _recurring(
         text,
         m.end(),
-        _weekly_label(days),
+        _weekly_label(days, wraps=wraps),
         {"day_of_week": aps_weekdays(days)},
         every_day=True,
     )
@@ -1002,7 +1059,8 @@ def match_weekly(text: str) -> Candidate | None:
 
 # 「周一至周五」 without 每: a range of weekdays is a weekly rule; 「周五到七楼」 is no range
 _WEEKDAY_SPAN_RE = re.compile(
-    rf"{WEEK}(?P<days>{WD}(?:(?:{LIST_SEP}|{RANGE_SEP}){WEEK}?{WD}|{WEEK}[一二三四五六日天七])+)"
+    rf"{WEEK}(?P<days>{WD}(?:(?:{LIST_SEP}|{RANGE_SEP}){WEEK}?{WD_NEXT}"
+    rf"|{WEEK}[一二三四五六日天七])+)"
     r"(?![楼层号號栋室点點时時个])"
 )
 
@@ -1015,6 +1073,8 @@ def match_weekday_span(text: str) -> Candidate | None:
         return None
     if not re.search(RANGE_SEP, m["days"]):
         rest = text[m.end() :]
+        if sep := _PART_SEP_RE.match(rest):  # 「周一、周三、8点」: suggest 「每周一、周三 8点」
+            rest = " " + rest[sep.end() :]
         first = re.match(rf"{WEEK}{WD}", m[0])
         assert first is not None
 
@@ -1026,14 +1086,16 @@ def match_weekday_span(text: str) -> Candidate | None:
             )
 
         return m.end(), build
-    days = _weekday_set(m["days"])
-    label = _weekly_label(days)
+    days, wraps = _weekday_set(m["days"])
+    label = _weekly_label(days, wraps=wraps)
     return _recurring(text, m.end(), label, {"day_of_week": aps_weekdays(days)}, every_day=True)
 
 
-def _weekday_set(spec: str) -> set[int]:
+def _weekday_set(spec: str) -> tuple[set[int], bool]:
+    """The weekdays (Monday=0) of 「一至五」「一、三、五」「六到一」, and whether a range wraps
+    past Sunday: 「周六到周一」 is Saturday, Sunday and Monday."""
     days: set[int] = set()
-    pending_range = False
+    wraps = pending_range = False
     last: int | None = None
     for token in re.finditer(r"(至|到|~|-|—)|([一二三四五六日天七1-7])", spec):
         if token[1]:
@@ -1041,25 +1103,29 @@ def _weekday_set(spec: str) -> set[int]:
             continue
         wd = _weekday(token[2])
         if pending_range and last is not None:
-            if wd < last:
-                raise TimeParseError(f"星期范围写反了：「{spec}」。")
-            days.update(range(last, wd + 1))
+            wraps = wraps or wd < last
+            days.update((last + step) % 7 for step in range((wd - last) % 7 + 1))
         days.add(wd)
         pending_range, last = False, wd
-    return days
+    return days, wraps
 
 
 _WORKDAYS = set(range(5))
 _WEEKEND = {5, 6}
 
 
-def _weekly_label(days: set[int]) -> str:
+def _weekly_label(days: set[int], *, wraps: bool = False) -> str:
+    """「每周一、三、五」「每周一至周六」; with ``wraps`` (a range written past Sunday) the days
+    run on from Sunday to Monday: 「每周六至周一」, not 「每周一、六、日」."""
     if days == _WORKDAYS:
         return "工作日（周一至周五）"
     if len(days) == 7:
         return "每天"
+    runs = _runs(sorted(days))
+    if wraps and len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == 6:
+        runs = runs[1:-1] + [runs[-1] + runs[0]]
     parts: list[str] = []
-    for run in _runs(sorted(days)):
+    for run in runs:
         if len(run) >= 3:  # 「每周一至周六」, not 「每周一、二、三、四、五、六」
             parts.append(f"{WEEKDAY_CN[run[0]]}至周{WEEKDAY_CN[run[-1]]}")
         else:
@@ -1333,19 +1399,26 @@ def _refuse_second_time(when_text: str, rest: str, now: datetime) -> None:
     )
 
 
-_SPAN_REST_RE = re.compile(rf"\s*(?:至|到|~|-|—)\s*{WEEK}?{WD}(?![楼层号號栋室点點时時个])")
-_WEEK_PREFIX_RE = re.compile(r"(?:下下个?|下个?|上上个?|上个?|这个?|本)")
+_WEEK_PREFIX = r"(?:下下个?|下个?|上上个?|上个?|这个?|本)"
+_SPAN_REST_RE = re.compile(
+    rf"\s*(?:至|到|~|-|—)\s*(?:(?P<pre>{_WEEK_PREFIX}){WEEK}|{WEEK})?{WD}"
+    r"(?![楼层号號栋室点點时時个])"
+)
+_WEEK_PREFIX_RE = re.compile(rf"{_WEEK_PREFIX}(?={WEEK})")
 
 
 def _refuse_weekday_span(when_text: str, rest: str) -> None:
-    """「下周一至周五 8点 签到」: one day was read and 「至周五」 would be left in the text."""
+    """「下周一至周五 8点 签到」「周六到下周一 8点 签到」: one day was read and 「至周五」 would
+    be left in the text."""
     day = _WEEKDAY_RE.fullmatch(when_text)
     span = _SPAN_REST_RE.match(rest)
-    if day is None or span is None or not day["pre"]:
+    if day is None or span is None or not (day["pre"] or span["pre"]):
         return
     days = when_text + span[0].strip()
     after = rest[span.end() :].strip()
-    weekly = _WEEK_PREFIX_RE.sub("", days, count=1)
+    if sep := _PART_SEP_RE.match(after):  # 「下周六到周一，8点」
+        after = after[sep.end() :]
+    weekly = _WEEK_PREFIX_RE.sub("", days)
     raise TimeParseError(
         f"「{days}」是好几天，一条一次性提醒只能在一天发出。每周都要提醒的话，请写成："
         f"/remind {weekly} {after}；只提醒这几天的话，请每天分别设置，例如："
@@ -1376,7 +1449,7 @@ def _refuse_unread_clock(
     default_clock = default[1] if default else "09:00"
     suggestion = f"{when_text} {time_words} {rest}"
     try:
-        fixed = parse_reminder(suggestion, now)
+        fixed = _parse(suggestion, now, refuse_unread=False)
     except TimeParseError:
         fixed = None
     if fixed is None or fixed.default_time_note or fixed.message != rest:

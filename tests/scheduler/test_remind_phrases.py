@@ -139,7 +139,7 @@ async def test_a_weekday_range_is_confirmed_as_a_weekly_rule(tmp_path: Path) -> 
     ("args", "shown"),
     [
         ("每天早晚8点 打卡", "一条提醒只能有一个时间，请分两条设置：早上8点和晚上8点。"),
-        ("工作日, 早上8点 签到", "请写成：/remind 工作日 早上8点 签到"),
+        ("工作日。早上8点 签到", "请写成：/remind 工作日 早上8点 签到"),
     ],
 )
 async def test_a_time_that_cannot_be_read_whole_is_refused(
