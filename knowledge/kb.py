@@ -43,11 +43,11 @@ log = logging.getLogger(__name__)
 CODE_VERSION = "knowledge-index-15"
 MAX_QUESTION_CHARS = 1000
 CURATED_MIN_SCORE = 82.0
-# A curated answer is served by itself only when the question holds every word of the curated
-# question that says this much (jieba informativeness; 需要 7.7, 交通 8.6, 开饭 13.8):
-# 「交通费用由谁承担」 is not 「住宿费用由谁承担」, nor 「食堂在几楼」 「食堂几点开饭」, however
-# alike the rest. Near misses still reach a manager, whose /unanswered offers the saved answer
-# in one tap.
+# A curated answer is served by itself only when the question and the curated question hold the
+# same words that say this much (jieba informativeness; 需要 7.7, 交通 8.6, 开饭 13.8), synonyms
+# counting as one: 「交通费用由谁承担」 is not 「住宿费用由谁承担」, 「食堂在几楼」 not
+# 「食堂几点开饭」, 「培训期间请假会扣工资吗」 not 「培训期间可以请假吗」, however alike the rest.
+# Near misses still reach a manager, whose /unanswered offers the saved answer in one tap.
 CURATED_CONTENT_WEIGHT = 8.0
 # In the uploaded notices' folder: the shipped notices an admin removed (one name a line; they
 # stay in the package and can be restored) and the uploaded ones removed or replaced (moved
@@ -511,34 +511,40 @@ class KnowledgeBase:
         return " ".join(sorted(set(self.analyzer.words(text))))
 
     def _match_curated(self, text: str) -> tuple[int, str, str] | None:
+        """The curated (id, question, answer) to serve by itself for `text`: its words alike
+        (token_set_ratio ≥ CURATED_MIN_SCORE; under 100 the text alike too), the same content
+        words; of several, the most alike as written."""
         if not self._curated:
             return None
         key = self._curated_key(text)
         if not key:
             return None
-        found = process.extractOne(
-            key, self._curated_keys, scorer=fuzz.token_set_ratio, score_cutoff=CURATED_MIN_SCORE
+        found = process.extract(
+            key,
+            self._curated_keys,
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=CURATED_MIN_SCORE,
+            limit=None,
         )
-        if not found:
-            return None
-        candidate = self._curated[found[2]]
-        plain = fuzz.ratio(text, normalize(candidate[1]))
-        if found[1] < 100 and plain < 60:
-            return None
-        if not self._holds_content_words(text, candidate[1]):
-            return None
-        return candidate
+        content = self._content_words(text)
+        matches = []
+        for _, score, index in found:
+            candidate = self._curated[index]
+            plain = fuzz.ratio(text, normalize(candidate[1]))
+            if score < 100 and plain < 60:
+                continue
+            if self._content_words(normalize(candidate[1])) == content:
+                matches.append((score, plain, -index, candidate))
+        return max(matches, key=lambda match: match[:3])[3] if matches else None
 
-    def _holds_content_words(self, question: str, curated_question: str) -> bool:
-        """Every word of the curated question that says much (see CURATED_CONTENT_WEIGHT) is
-        in the question, itself or a synonym."""
+    def _content_words(self, text: str) -> set[str]:
+        """The words of `text` that say much (see CURATED_CONTENT_WEIGHT), synonyms folded."""
         analyzer = self.analyzer
-        asked = {analyzer.fold_word(word) for word in analyzer.words(question)}
-        return all(
-            analyzer.fold_word(word) in asked
-            for word in analyzer.words(curated_question)
+        return {
+            analyzer.fold_word(word)
+            for word in analyzer.words(text)
             if analyzer.informativeness(word) >= CURATED_CONTENT_WEIGHT
-        )
+        }
 
     def nearest_curated(
         self, question: str, *, min_score: float, exclude: Collection[int] = ()

@@ -174,15 +174,24 @@ def test_curated_answers_match_first(kb: KnowledgeBase) -> None:
     [
         ("培训期间住宿费用由谁承担", 1),
         ("食堂几点开饭呀", 2),
+        ("培训期间能请假吗", 3),  # not 「怎么请假」, whose words it also holds
+        ("如何请假", 4),
         ("培训期间的交通费用由谁承担", None),  # alike but for the one word that matters
         ("食堂在几楼", None),  # every word of it is in 「食堂几点开饭」, but 开饭 is not in it
+        ("培训期间请假会扣工资吗", None),  # holds a saved question, and asks more
+        ("请假了学分怎么补", None),
     ],
 )
 def test_a_curated_answer_is_served_only_for_its_own_question(
     kb: KnowledgeBase, question: str, served: int | None
 ) -> None:
     kb.set_curated(
-        [(1, "培训期间的住宿费用由谁承担", "由派出学校报销。"), (2, "食堂几点开饭", "7点。")]
+        [
+            (1, "培训期间的住宿费用由谁承担", "由派出学校报销。"),
+            (2, "食堂几点开饭", "7点。"),
+            (3, "培训期间可以请假吗？", "可以，须经班主任批准。"),
+            (4, "怎么请假", "向班主任提交请假条。"),
+        ]
     )
     try:
         assert kb.ask(question).curated_id == served
