@@ -21,6 +21,11 @@ from handlers.typeset import typeset
         ("见 http://moe.gov.cn/a?b=1,2 ,请查阅", "见 http://moe.gov.cn/a?b=1,2 ，请查阅"),
         ("提升工程2.0", "提升工程2.0"),
         ("Office (2016) only", "Office (2016) only"),
+        ("大厅(见附件(一))。", "大厅（见附件（一））。"),
+        ("名单(附件(一)(二))报送", "名单（附件（一）（二））报送"),
+        ("请访问www.gpjh-test.cn,或拨打电话", "请访问www.gpjh-test.cn，或拨打电话"),
+        ("(网址:http://x.cn)查看", "（网址：http://x.cn）查看"),
+        ("他说: hello, world. 就这样", "他说： hello, world. 就这样"),
     ],
 )
 def test_chinese_sentences_get_full_width_punctuation(text: str, shown: str) -> None:
