@@ -39,6 +39,7 @@ import re
 import secrets
 import shutil
 import time
+from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +48,7 @@ from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db.models import Role
 from handlers.ask import knowledge
 from handlers.routing import Context, Router, UserError, button_number, paging_buttons
+from scheduler.timeparse import format_when
 
 if TYPE_CHECKING:
     from knowledge import IngestReport, KnowledgeBase
@@ -175,7 +177,8 @@ async def on_button(ctx: Context) -> list[Reply]:
         return [Edit(*listing(kb, button_number(rest[0], STALE)))]
     if action == "rl" and len(rest) == 1:
         page = button_number(rest[0], STALE)
-        return [Edit(*await asyncio.to_thread(removed_listing, kb, page))]
+        now = datetime.now(ctx.services.settings.timezone)
+        return [Edit(*await asyncio.to_thread(removed_listing, kb, page, now))]
     if action == "rs" and len(rest) == 1 and re.fullmatch(r"[0-9a-f]{10}", rest[0]):
         return await restore(ctx, kb, rest[0])
     if action in ("rm", "ok") and len(rest) == 2 and re.fullmatch(r"[0-9a-f]{10}", rest[0]):
@@ -300,16 +303,20 @@ def clashing_name(kb: KnowledgeBase, entry: dict) -> str | None:
     return None
 
 
-def removed_where(entry: dict) -> str:
+def removed_where(entry: dict, now: datetime) -> str:
+    """「上传 · NAME · 删除于 今天 12月6日（周日） 23:18」: when it was removed, as the bot
+    writes every time (`format_when`, in `now`'s zone, the bot's). `removed_at` is the stamp
+    in the removed file's name, the server's local time (naive): read as such, then
+    converted."""
     if entry["shipped"]:
         return f"内置 · {excerpt(entry['name'], 60)} · 已隐藏"
-    when = entry["removed_at"].replace("T", " ")[:16]
+    when = format_when(datetime.fromisoformat(entry["removed_at"]).astimezone(), now)
     return f"上传 · {excerpt(entry['name'], 60)} · 删除于 {when}"
 
 
-def removed_listing(kb: KnowledgeBase, page: int) -> tuple[str, Keyboard]:
+def removed_listing(kb: KnowledgeBase, page: int, now: datetime) -> tuple[str, Keyboard]:
     """One page of the removed notices, each with 「恢复」 (it reads the files shown: call it in
-    a worker thread)."""
+    a worker thread); `now` in the bot's time zone."""
     entries = restorable(kb)
     pages = max(1, -(-len(entries) // PER_PAGE))
     page = min(page, pages - 1)
@@ -320,7 +327,7 @@ def removed_listing(kb: KnowledgeBase, page: int) -> tuple[str, Keyboard]:
     lines = [f"🗂 <b>已删除的通知</b>（共 {len(entries)} 份，最近删除的在前）"]
     rows = []
     for number, entry in enumerate(shown, start=page * PER_PAGE + 1):
-        line = f"{number}. {describe(read_removed(entry))}\n<i>{removed_where(entry)}</i>"
+        line = f"{number}. {describe(read_removed(entry))}\n<i>{removed_where(entry, now)}</i>"
         clash = clashing_name(kb, entry)
         if clash:
             line += (

@@ -8,13 +8,19 @@ name, and said so."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.chat import Edit, Notice, Reply
 from knowledge import KnowledgeBase
+from knowledge.kb import REMOVED_DIR
+from scheduler.timeparse import format_when
 from tests.knowledge.samples import MUSIC, online_study_notice
 from tests.questions.conftest import (
     ADMIN,
@@ -38,6 +44,23 @@ def chat(database_url: str, tmp_path: Path, index_cache: Path) -> Iterator[Chat]
     """The questions conftest's chat (admin 900, manager 501 with trainee 1001), on each
     database."""
     yield from open_chat(database_url, tmp_path, index_cache)
+
+
+@pytest.fixture
+def server_clock_utc_minus_5() -> Iterator[None]:
+    """The server's clock set to UTC−5 (TZ), neither UTC nor the bot's zone (Asia/Shanghai,
+    the default BOT_TIMEZONE), for as long as the test runs."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "Etc/GMT+5"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = saved
+        time.tzset()
 
 
 def kb_of(chat: Chat) -> KnowledgeBase:
@@ -279,3 +302,35 @@ async def test_forged_buttons_and_other_roles_change_nothing(chat: Chat) -> None
     # The real button still works afterwards.
     assert "已恢复" in text_of(await chat.press(ADMIN, undo))
     assert "不少于三篇" in await answer(chat)
+
+
+@pytest.mark.usefixtures("server_clock_utc_minus_5")
+async def test_the_removal_time_is_shown_in_the_bots_zone_as_every_time(chat: Chat) -> None:
+    """「删除于」 is said as the bot says every time (「今天 12月6日（周日） 23:18」, in
+    BOT_TIMEZONE), whatever the server's clock: here UTC−5, thirteen hours behind Beijing."""
+    beijing = ZoneInfo(chat.services.settings.bot_timezone)
+    await upload(chat, online_study_notice("三", "6月30日"))
+    before = datetime.now(beijing)
+    await remove_first(chat)
+    after = datetime.now(beijing)
+    shown = edit_of(await removed_list(chat)).text
+    said = {format_when(moment, moment) for moment in (before, after)}  # a minute may turn
+    assert any(f"上传 · 研修通知.txt · 删除于 {when}</i>" in shown for when in said), shown
+    assert all(when.startswith("今天 ") for when in said)
+    server = datetime.now().strftime("%H:%M")  # what the file name holds
+    assert f"删除于 {server}" not in shown and f"{before:%Y-%m-%d}" not in shown
+
+    # A file removed long ago (by an older bot, the same name format): 12:05 on the server
+    # is 17:05 UTC, 01:05 the next day in Beijing. It is still listed, and still restored.
+    folder = kb_of(chat).extra_notice_dir
+    assert folder is not None
+    older = folder / REMOVED_DIR / "20250105-120500-000000-音乐通知.txt"
+    older.write_text(MUSIC, encoding="utf-8")
+    shown = edit_of(await removed_list(chat))
+    assert "<i>上传 · 音乐通知.txt · 删除于 2025年1月6日（周一） 01:05</i>" in shown.text
+    assert "12:05" not in shown.text and "17:05" not in shown.text
+    assert shown.text.index("研修通知.txt") < shown.text.index("音乐通知.txt")  # latest first
+    done = edit_of(await chat.press(ADMIN, button([shown], "恢复第 2 条")))
+    assert "♻️ 已恢复" in done.text and "<i>上传 · 音乐通知.txt</i>" in done.text
+    assert "音乐通知.txt" in names(chat)
+    assert "竖笛识谱" in await answer(chat, "器乐教学专项培训有哪些模块")
