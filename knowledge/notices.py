@@ -368,7 +368,27 @@ def split_passages(text: str) -> list[ClauseBlock]:
         blocks.append(
             ClauseBlock(clause="".join(path[lvl] for lvl in sorted(path)), text=pending_heading)
         )
-    return blocks
+    return _join_list_intros(blocks)
+
+
+def _join_list_intros(blocks: list[ClauseBlock]) -> list[ClauseBlock]:
+    """A clause sentence that announces a list (「学员报到时需携带以下材料：」) keeps the list that
+    follows it as its sub-clauses, when both fit one passage: alone it answers nothing."""
+    joined: list[ClauseBlock] = []
+    for block in blocks:
+        intro = joined[-1] if joined else None
+        if (
+            intro is not None
+            and intro.clause
+            and intro.text.rstrip().endswith(("：", ":"))
+            and block.clause.startswith(intro.clause)
+            and block.clause != intro.clause
+            and len(intro.text) + len(block.text) < PASSAGE_MAX
+        ):
+            intro.text += "\n" + block.text
+            continue
+        joined.append(block)
+    return joined
 
 
 def _clause_marker(line: str) -> tuple[int | None, str]:

@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from knowledge import IngestError, IngestReport, KnowledgeBase
-from knowledge.ingest import parse_notice_file
+from knowledge.ingest import parse_notice_file, parse_notice_text
 
 NOTICE_LINES = [
     "某省教育厅关于做好2030年乡村教师研修工作坊管理的通知",
@@ -359,3 +359,19 @@ def test_a_truncated_pdf_is_refused_in_chinese_without_library_noise(
     assert not caught, [str(warning.message) for warning in caught]
     out, err = capfd.readouterr()
     assert "EOF" not in out + err
+
+
+def test_a_sentence_announcing_a_list_keeps_the_list() -> None:
+    notice = (
+        "关于2027年国培计划测试县项目学员报到的通知\n测县教〔2027〕1号\n各学校：\n"
+        "一、报到安排\n学员于2027年2月20日上午到县教师发展中心报到。\n"
+        "二、报到须知\n学员报到时需携带以下材料：1.身份证；2.教师资格证；3.一寸照片2张。\n"
+        "三、考核要求\n学员须完成以下任务：\n（一）全程参加集中研修，缺勤不超过总学时的10%；\n"
+        "（二）提交研修日志不少于5篇；\n（三）完成一节汇报课。\n"
+    )
+    passages = {p.clause: p.text for p in parse_notice_text(notice, "报到.txt").passages}
+
+    listed = "学员报到时需携带以下材料：\n1.身份证；\n2.教师资格证；\n3.一寸照片2张。"
+    assert passages["二、"].endswith(listed)
+    assert "（三）完成一节汇报课" in passages["三、"]
+    assert not any(clause.startswith(("二、3", "三、(")) for clause in passages)
