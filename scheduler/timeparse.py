@@ -195,11 +195,24 @@ def _parse(text: str, now: datetime, *, refuse_unread: bool = True) -> ParsedSch
     deadline = re.match(rf"({BEFORE})\s*", message)
     if deadline:  # 「12月10日前 交材料」 names the deadline, not when to remind
         due = schedule.get("run_at")
-        day_before = due - timedelta(days=1) if isinstance(due, datetime) else None
-        when = f"{day_before.month}月{day_before.day}日 9:00" if day_before else "每周四 20:00"
+        named = f"「{when_text}{deadline[1]}」像是截止时间。"
+        rest = f"{when_text}{deadline[1]}{message[deadline.end() :]}"
+        if not isinstance(due, datetime):  # a recurring rule
+            raise TimeParseError(
+                f"{named}请先写提醒发出的时间，再写内容，例如：/remind 每周四 20:00 {rest}",
+                with_examples=False,
+            )
+        ends = _deadline_end(due, str(schedule.get("default_time_note") or ""))
+        when = _remind_before(ends, now)
+        if when is None:  # no time left before it
+            before = format_datetime(ends)
+            before = before.removesuffix(" 00:00") if ends != due else before
+            raise TimeParseError(
+                f"{named}提醒要在截止之前发出：请先写一个在 {before} 之前的提醒时间，再写内容。",
+                with_examples=False,
+            )
         raise TimeParseError(
-            f"「{when_text}{deadline[1]}」像是截止时间。请先写提醒发出的时间，再写内容，例如："
-            f"/remind {when} {when_text}{deadline[1]}{message[deadline.end() :]}",
+            f"{named}请先写提醒发出的时间，再写内容，例如：/remind {when} {rest}",
             with_examples=False,
         )
     if not message:
@@ -207,6 +220,40 @@ def _parse(text: str, now: datetime, *, refuse_unread: bool = True) -> ParsedSch
             f"请在时间后写上提醒内容，例如：/remind {when_text} 交研修日志", with_examples=False
         )
     return ParsedSchedule(when_text=when_text, message=message, now=now, **schedule)
+
+
+SUGGEST_AHEAD = timedelta(minutes=10)  # a suggested time is at least this far ahead
+
+
+def _deadline_end(due: datetime, default_note: str) -> datetime:
+    """When a one-off deadline read as `due` ends: `due`, but for a day without a time of day
+    (「明天前」「12月10日前」, read as 09:00) the start of that day."""
+    if default_note and (due.hour, due.minute) == DEFAULT_CLOCK:
+        return due.replace(hour=0, minute=0, second=0, microsecond=0)
+    return due
+
+
+def _remind_before(ends: datetime, now: datetime) -> str | None:
+    """When to remind of a deadline that `ends` then, as /remind reads it (「12月9日 9:00」,
+    the year written when it is not `now`'s): the day before at 09:00, else that evening at
+    20:00, else 08:00 on the day if that is an hour or more before it ends, else soon (a
+    little after `now`, on the quarter hour); the first of them still ahead of `now` and
+    before the deadline. None when no time is left."""
+    ahead = now + SUGGEST_AHEAD
+    soon = ahead.replace(second=0, microsecond=0)
+    if soon < ahead:
+        soon += timedelta(minutes=1)
+    soon += timedelta(minutes=-soon.minute % 15)
+    on_the_day = ends.replace(hour=8, minute=0, second=0, microsecond=0)
+    day_before = on_the_day - timedelta(days=1)
+    choices = [day_before.replace(hour=9, minute=0), day_before.replace(hour=20, minute=0)]
+    if on_the_day <= ends - timedelta(hours=1):
+        choices.append(on_the_day)
+    for moment in [*choices, soon]:
+        if ahead <= moment < ends:
+            year = f"{moment.year}年" if moment.year != now.year else ""
+            return f"{year}{moment.month}月{moment.day}日 {moment.hour}:{moment.minute:02d}"
+    return None
 
 
 SMALL_HOURS_END = 5  # written before 05:00, 「明天」 may be meant as the morning after the night

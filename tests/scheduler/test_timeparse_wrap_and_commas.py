@@ -424,6 +424,114 @@ def test_two_period_words_are_refused_not_a_crash(typed: str) -> None:
     )
 
 
+# ---------------------------------------------------------------- a deadline: when to remind
+
+SUNDAY_NIGHT = datetime(2026, 12, 6, 23, 21, tzinfo=TZ)  # when QA typed 「明天，9点半前到场」
+SUNDAY_MORNING = datetime(2026, 12, 6, 8, 0, tzinfo=TZ)
+NEW_YEARS_EVE = datetime(2026, 12, 31, 23, 50, tzinfo=TZ)
+
+
+@pytest.mark.parametrize(
+    ("typed", "now", "fix"),
+    [
+        # 09:00 the day before has passed: 08:00 on the day, 90 minutes ahead of it.
+        ("明天，9点半前到场", SUNDAY_NIGHT, "12月7日 8:00 明天，9点半前到场"),
+        ("明天中午前交材料", SUNDAY_NIGHT, "12月7日 8:00 明天中午前交材料"),
+        # The day before at 09:00 while it is ahead; else that evening at 20:00.
+        ("明天，9点半前到场", SUNDAY_MORNING, "12月6日 9:00 明天，9点半前到场"),
+        ("明天，9点半前到场", SUNDAY_EVENING, "12月6日 20:00 明天，9点半前到场"),
+        ("12月10日前 交材料", SUNDAY_NIGHT, "12月9日 9:00 12月10日前交材料"),
+        # Nothing sensible left before it: soon, on the quarter hour (23:21 → 23:45).
+        ("明天7点前到场", SUNDAY_NIGHT, "12月6日 23:45 明天7点前到场"),
+        ("明天前交材料", SUNDAY_NIGHT, "12月6日 23:45 明天前交材料"),  # 「明天」 starts at 00:00
+        ("今天9点前 交材料", SUNDAY_MORNING, "12月6日 8:15 今天9点前交材料"),
+        # Another year is written, so the suggestion is not read as this year's date.
+        ("明天，9点半前到场", NEW_YEARS_EVE, "2027年1月1日 8:00 明天，9点半前到场"),
+        ("12月10日前 交材料", NEW_YEARS_EVE, "2027年12月9日 9:00 12月10日前交材料"),
+    ],
+)
+def test_a_deadline_is_refused_with_a_time_still_ahead(
+    typed: str, now: datetime, fix: str
+) -> None:
+    """「明天，9点半前到场」 late at night used to suggest 09:00 today, already past (and refused
+    as past when sent)."""
+    reason = refusal(typed, now)
+    assert reason.startswith(f"「{typed.split('前')[0]}前」像是截止时间。请先写提醒发出的时间")
+    assert suggested(reason) == [fix]
+
+
+@pytest.mark.parametrize(
+    ("typed", "now", "reason"),
+    [
+        (
+            "今天23:30前 交材料",
+            SUNDAY_NIGHT,
+            "「今天23:30前」像是截止时间。提醒要在截止之前发出：请先写一个在 "
+            "2026年12月6日（周日） 23:30 之前的提醒时间，再写内容。",
+        ),
+        (
+            "明天前交材料",
+            NEW_YEARS_EVE,
+            "「明天前」像是截止时间。提醒要在截止之前发出：请先写一个在 "
+            "2027年1月1日（周五） 之前的提醒时间，再写内容。",
+        ),
+    ],
+)
+def test_a_deadline_too_close_is_refused_without_a_time(
+    typed: str, now: datetime, reason: str
+) -> None:
+    assert refusal(typed, now) == reason
+
+
+DEADLINES = [  # (typed, the deadline has no time of day: it ends when its day starts)
+    ("明天，9点半前到场", False),
+    ("明天7点前到场", False),
+    ("明天早上8点前 签到", False),
+    ("明天中午前交材料", False),
+    ("今天23:55前 交材料", False),
+    ("今晚10点前 交日志", False),
+    ("后天下午3点前 交作业", False),
+    ("2小时后前 交", False),
+    ("明天前交材料", True),
+    ("后天前 交总结", True),
+    ("12月10日前 交材料", True),
+    ("1月1日前交材料", True),
+]
+CLOCKS = [
+    datetime(2026, 12, 6, hour, minute, second, tzinfo=TZ)
+    for hour in range(24)
+    for minute, second in ((0, 0), (21, 0), (44, 30), (59, 59))
+] + [NEW_YEARS_EVE, datetime(2026, 12, 9, 23, 59, tzinfo=TZ)]
+
+
+@pytest.mark.parametrize(("typed", "whole_day"), DEADLINES)
+def test_every_suggested_time_parses_ahead_and_before_the_deadline(
+    typed: str, whole_day: bool
+) -> None:
+    """At any time of day, the refusal's /remind parses as it is written, keeps the text, and
+    is ahead of now (by ten minutes at least) and before the deadline; or, with no time left,
+    it suggests none."""
+    when, _, rest = typed.partition("前")
+    for now in CLOCKS:
+        try:
+            due = parse_reminder(f"{when} 提醒", now).run_at
+        except TimeParseError:  # the deadline itself has passed: refused as such
+            continue
+        assert due is not None
+        ends = due.replace(hour=0, minute=0) if whole_day else due
+        reason = refusal(typed, now)
+        fixes = suggested(reason)
+        if not fixes:
+            assert "提醒要在截止之前发出" in reason and "/remind" not in reason, (now, reason)
+            assert ends - now <= timedelta(minutes=25), (now, reason)
+            continue
+        (fix,) = fixes
+        parsed = parse_reminder(fix, now)
+        assert parsed.run_at is not None and parsed.default_time_note == "", (now, fix)
+        assert now + timedelta(minutes=10) <= parsed.run_at < ends, (now, fix)
+        assert parsed.message == f"{when}前{rest.lstrip()}", (now, fix)
+
+
 # ---------------------------------------------------------------- through the bot
 
 
