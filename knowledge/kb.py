@@ -595,7 +595,7 @@ class KnowledgeBase:
         retire once these are added (the caller's decision on a held file).
         """
         if self.extra_notice_dir is None:
-            raise IngestError("没有配置上传通知的保存目录(extra_notice_dir)")
+            raise IngestError("没有配置上传通知的保存目录（extra_notice_dir）")
         if on_same not in SAME_POLICIES:
             raise ValueError(f"on_same must be one of {SAME_POLICIES}")
         with self._ingest_lock, self._disk_lock():
@@ -735,7 +735,7 @@ class KnowledgeBase:
         hidden (`restore` brings either back). IngestError, and nothing changed, when a name
         is not a current notice file."""
         if self.extra_notice_dir is None:
-            raise IngestError("没有配置上传通知的保存目录(extra_notice_dir)")
+            raise IngestError("没有配置上传通知的保存目录（extra_notice_dir）")
         with self._ingest_lock, self._disk_lock():
             self._refresh_locked()
             current = {source.name for source in self.source_files()}
@@ -758,7 +758,7 @@ class KnowledgeBase:
         """Bring back a removed notice: a hidden shipped one, or the latest removed upload of
         that name (under a free name if the name is taken meanwhile). Returns its name."""
         if self.extra_notice_dir is None:
-            raise IngestError("没有配置上传通知的保存目录(extra_notice_dir)")
+            raise IngestError("没有配置上传通知的保存目录（extra_notice_dir）")
         with self._ingest_lock, self._disk_lock():
             self._refresh_locked()
             hidden = self.hidden_files()
@@ -857,7 +857,7 @@ class KnowledgeBase:
                 os.replace(temporary, target)
         except FileExistsError:
             raise IngestError(
-                f"知识库里刚刚有人存入了同名文件 {name},这份通知没有加入,请再导入一次", str(path)
+                f"知识库里刚刚有人存入了同名文件 {name}，这份通知没有加入，请再导入一次", str(path)
             ) from None
         finally:
             temporary.unlink(missing_ok=True)
