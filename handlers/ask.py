@@ -597,6 +597,8 @@ def handed_view(ctx: Context, entry: QuestionLog, page: int) -> Edit | None:
 async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Reply]:
     """问班主任: send the question with a 「回答」 button to each of the asker's class managers
     (a class whose manager was removed (/removemanager) has it sent to the admins instead),
+    and, when a saved curated answer is close to it, the line naming it and 「📌 用标准答案回复」
+    as /unanswered shows them (handlers/knowledge_admin.py `handoff_offer`),
     then edit the trainee's message (page `page` of the answer, or the decline) to say when
     and to whom it went, without the button."""
     assert entry.id is not None
@@ -621,14 +623,24 @@ async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Repl
     admins = sorted(admin for admin in admin_ids if admin != ctx.user.id)
     for admin in admins if orphaned else ():
         recipients.setdefault(admin, []).extend(orphaned)
+    from handlers.knowledge_admin import handoff_offer  # it imports this module
+
     status = handoff_status(entry)
+    how = "请点「回答」，您的回复会直接发给这位学员"
+    buttons = [answer_button(entry.id)]
+    near = ""
+    offer = handoff_offer(ctx, entry)  # a saved curated answer close to it, as /unanswered
+    if offer is not None:
+        near = f"\n{offer[0]}"
+        how += f"；这条标准答案合适的话，也可以点「{offer[1].text}」直接发给学员"
+        buttons.append(offer[1])
     deliveries = []
     for recipient, items in recipients.items():
         class_names = "、".join(escape(item.class_name) for item in items)
         text = (
             f"🙋 <b>学员提问</b> · {class_names}\n"
-            f"{escape(ctx.user.display_name)}：{escape(entry.question)}\n\n"
-            f"<i>{status}。请点「回答」，您的回复会直接发给这位学员。</i>"
+            f"{escape(ctx.user.display_name)}：{escape(entry.question)}{near}\n\n"
+            f"<i>{status}。{how}。</i>"
         )
         unmanaged = [item for item in items if not item.current]
         if unmanaged:
@@ -636,7 +648,7 @@ async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Repl
             if len(unmanaged) < len(items):  # an admin who also runs one of the classes
                 which = "、".join(f"「{escape(item.class_name)}」" for item in unmanaged)
             text += f"\n<i>{which}目前没有班主任（原班主任已被撤销），所以转给了管理员。</i>"
-        failure = await deliver(ctx.services, recipient, text, keyboard([answer_button(entry.id)]))
+        failure = await deliver(ctx.services, recipient, text, keyboard(buttons))
         deliveries.append((recipient, items[0].class_id, failure is None))
     # Recorded even when it reached nobody: the question then waits in the admins' /unanswered.
     with ctx.services.session() as session:

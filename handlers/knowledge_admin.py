@@ -13,7 +13,8 @@ it notices and read its statistics.
   A question close to a saved curated answer (anyone's: `KnowledgeBase.nearest_curated`, looser
   than the automatic match) names it (「相近的标准答案：「…」（王芳老师）」) and has
   「📌 用标准答案回复」 (`kbm:1:std:<question_id>:<curated_id>`): that answer goes to the trainee
-  as a typed one would, once, unless it was retired or another manager answered first.
+  as a typed one would, once, unless it was retired or another manager answered first. The
+  message a manager gets when a trainee presses 问班主任 has the same line and button.
 - `/kbstats [天数]` (admins): most asked clauses and notices, decline and 👎 rates.
 - An admin sends a notice file (.txt .md .html .htm .pdf .docx, ≤ 20 MB) in a private chat:
   it is ingested and answerable at once; a bad file changes nothing.
@@ -100,6 +101,7 @@ STALE = "这个按钮已失效，请重新发送 /unanswered。"
 # pressing, so a near miss costs a glance, not a wrong answer.
 NEAR_CURATED_SCORE = 65.0
 CURATED_UNITS = 40  # the start of the matched curated question named under a waiting one
+USE_CURATED = "📌 用标准答案回复"
 AUTHOR_UNITS = 24  # and who saved it (「王芳老师」)
 RETIRED = "这条标准答案已经停用了，没有发给学员。请重新发送 /unanswered，或点「回答」自己写。"
 INGEST_LOCK = "knowledge_admin.ingest_lock"
@@ -187,14 +189,9 @@ def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboar
         line = f"{number}. {who} · {when} · {why}\n{asked}{times}"
         row = [Button(f"✍️ 回答第 {number} 条", data=data("ans", question.id))]
         if (match := near.get(entry.id)) is not None:
-            curated_id, curated_question, author = match
-            line += (
-                f"\n<i>相近的标准答案：「{escape(clip(curated_question, CURATED_UNITS))}」"
-                f"（{escape(author)}）</i>"
-            )
-            row.append(
-                Button("📌 用标准答案回复", data=f"{data('std', question.id)}:{curated_id}")
-            )
+            named, use = curated_offer(question.id, *match)
+            line += f"\n{named}"
+            row.append(use)
         lines.append(line)
         rows.append(row)
     paging = paging_buttons(page, pages, lambda other: unanswered_page_data(days, other))
@@ -228,6 +225,29 @@ def near_curated(ctx: Context, questions: list[QuestionLog]) -> dict[int, tuple[
             name = teacher_name(author.display_name) if author is not None else "班主任"
             near[question_id] = (curated_id, curated.question, clip(name, AUTHOR_UNITS))
     return near
+
+
+def curated_offer(
+    question_id: int, curated_id: int, curated_question: str, author: str
+) -> tuple[str, Button]:
+    """The line naming a curated answer close to a waiting question (「相近的标准答案：「…」
+    （王芳老师）」, HTML) and its 「📌 用标准答案回复」 button (`reply_with_curated`), as
+    /unanswered shows them under the question and the handoff message under the question it
+    brings (`handoff_offer`)."""
+    named = (
+        f"<i>相近的标准答案：「{escape(clip(curated_question, CURATED_UNITS))}」"
+        f"（{escape(author)}）</i>"
+    )
+    return named, Button(USE_CURATED, data=f"{data('std', question_id)}:{curated_id}")
+
+
+def handoff_offer(ctx: Context, question: QuestionLog) -> tuple[str, Button] | None:
+    """`curated_offer` for a question a trainee just handed off with 问班主任, for the message
+    each manager gets (handlers/ask.py `hand_off`), when a saved curated answer is close to it
+    (`near_curated`); None otherwise. The button is the one /unanswered shows."""
+    assert question.id is not None
+    match = near_curated(ctx, [question]).get(question.id)
+    return None if match is None else curated_offer(question.id, *match)
 
 
 def waiting_reason(question: QuestionLog, *, handed_off: bool) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import Notice, Reply
+from bot.chat import Button, Notice, Reply
 from bot.db import crud, question_crud
 from bot.db.models import Role, utcnow
 from bot.limits import MAX_MESSAGE_UNITS, visible_length
@@ -270,6 +270,95 @@ async def test_forged_buttons_are_refused(chat: Chat) -> None:
     sent = await chat.press(ADMIN, f"kbm:1:std:{stranger}:{curated_id}")
     assert text_of(sent).startswith("✅ 已把回答发给学员。")
     assert chat.messenger.to(OTHER)[-1][0].endswith(f"答：{SAVED_ANSWER}")
+
+
+# ----- the same offer in the message a manager gets at 问班主任 (QA8 M2) -------------------------
+
+ANSWER_HINT = "请点「回答」，您的回复会直接发给这位学员"
+USE_HINT = "；这条标准答案合适的话，也可以点「📌 用标准答案回复」直接发给学员。"
+
+
+async def handed_off(chat: Chat, text: str = ASKED) -> tuple[int, str, list[list[Button]]]:
+    """The trainee asks, is declined and presses 问班主任: the log id, and the message the
+    class manager got (text and button rows)."""
+    reply = await chat.say(TRAINEE, text)
+    await chat.press(TRAINEE, button(reply, "问班主任"))
+    with chat.services.session() as session:
+        (entry,) = question_crud.unanswered_for(
+            session, manager_id=MANAGER, since=utcnow() - timedelta(days=1)
+        )
+    pushed, buttons = chat.messenger.to(MANAGER)[-1]
+    return entry.id, pushed, [list(row) for row in buttons]
+
+
+async def test_the_handoff_message_offers_the_close_saved_answer(chat: Chat) -> None:
+    question_id, pushed, rows = await handed_off(chat)
+
+    assert pushed == (
+        f"🙋 <b>学员提问</b> · 语文一班\n用户{TRAINEE}：{ASKED}\n{NEAR_LINE}\n\n"
+        f"<i>我未能从通知中找到答案。{ANSWER_HINT}{USE_HINT}</i>"
+    )
+    assert [[b.text for b in row] for row in rows] == [["✍️ 回答", USE_SAVED]]
+    # The very button /unanswered shows for it: one code path behind both.
+    listing = await chat.say(MANAGER, "/unanswered")
+    assert NEAR_LINE in text_of(listing)
+    pressed = f"kbm:1:std:{question_id}:{saved_id(chat)}"
+    assert rows[0][1].data == button(listing, USE_SAVED) == pressed
+
+    sent = await chat.press(MANAGER, rows[0][1].data)
+
+    assert sent[0].text == (  # as from /unanswered
+        "✅ 已把回答发给学员。\n\n"
+        f"📌 用的是王芳老师保存的标准答案：\n问：{ASKED}\n答：{SAVED_ANSWER}"
+    )
+    assert answers_to_trainee(chat) == [
+        f"💬 <b>班主任回复了您的问题</b>\n问：{ASKED}\n\n答：{SAVED_ANSWER}"
+    ]
+    with chat.services.session() as session:
+        log = question_crud.get_question(session, question_id=question_id)
+    assert (log.manager_answer, log.answered_by) == (SAVED_ANSWER, MANAGER)
+    # Once: a second press, here or in the /unanswered list opened before, sends nothing.
+    again = "您已经回答过这个问题了，这次没有再发送。"
+    assert alert(await chat.press(MANAGER, rows[0][1].data)) == again
+    assert alert(await chat.press(MANAGER, button(listing, USE_SAVED))) == again
+    assert len(answers_to_trainee(chat)) == 1
+    assert text_of(await chat.say(MANAGER, "/unanswered")) == "👍 最近 30 天没有待解答的问题。"
+
+
+async def test_the_handoff_message_without_a_close_saved_answer_is_as_before(chat: Chat) -> None:
+    _, pushed, rows = await handed_off(chat, "北京明年还办国培吗")
+    assert pushed.endswith(f"<i>我未能从通知中找到答案。{ANSWER_HINT}。</i>")
+    assert "相近的标准答案" not in pushed
+    assert [[b.text for b in row] for row in rows] == [["✍️ 回答"]]
+
+
+async def test_the_handoff_message_does_not_offer_the_answer_found_no_help(chat: Chat) -> None:
+    answered = await chat.say(TRAINEE, SAVED_QUESTION)  # the automatic match answers it
+    assert text_of(answered).startswith("📌 <b>王芳老师的解答</b>")
+    await chat.press(TRAINEE, button(answered, "👎"))
+    await chat.press(TRAINEE, button(answered, "问班主任"))
+
+    (pushed, buttons), *_ = chat.messenger.to(MANAGER)
+    assert pushed.startswith(f"🙋 <b>学员提问</b> · 语文一班\n用户{TRAINEE}：{SAVED_QUESTION}\n\n")
+    assert "相近的标准答案" not in pushed and USE_SAVED not in pushed
+    assert [b.text for row in buttons for b in row] == ["✍️ 回答"]
+
+
+async def test_a_saved_answer_retired_after_the_handoff_is_not_sent(chat: Chat) -> None:
+    """Each manager of the trainee's classes gets the offer; retired before the press, it is
+    refused with the same message as from /unanswered, and nothing reaches the trainee."""
+    wang_fang_teaches_the_trainee(chat)
+    question_id, _, rows = await handed_off(chat)
+    (to_wang_fang, buttons), *_ = chat.messenger.to(WANG_FANG)
+    assert NEAR_LINE in to_wang_fang and buttons[0][1].data == rows[0][1].data
+    with chat.services.session() as session:
+        assert question_crud.retire_curated(session, curated_id=saved_id(chat))
+    refresh_curated(chat.services)
+
+    assert alert(await chat.press(MANAGER, rows[0][1].data)) == RETIRED
+    assert answers_to_trainee(chat) == []
+    with chat.services.session() as session:
+        assert question_crud.get_question(session, question_id=question_id).manager_answer is None
 
 
 # ----- how close is close ---------------------------------------------------------------------
