@@ -63,6 +63,8 @@ URL = re.compile(
     r"(?:https?://|www\.)[A-Za-z0-9./%?=&#:+~_-]+"
     r"|(?<![A-Za-z0-9.@-])(?:[A-Za-z0-9-]+\.)+(?:com|net|cn|org|cc|top|vip)\b"
 )
+# An address with whatever ASCII follows it up to a space (…login?id=1,2): spacing is kept.
+WEB_TOKEN = re.compile(f"(?:{URL.pattern})[!-~]*")
 # What a notice writes just before an address it gives (「报名网址为」「请登录」「平台:」).
 URL_CONTEXT = re.compile(
     r"(?:网址|网站|登录|登陆|平台|邮箱|电子邮件|地址|链接|访问|网页|主页|详见|浏览|进入)"
@@ -279,11 +281,21 @@ def _planted_site_names(lines: list[str]) -> list[tuple[re.Pattern, str]]:
     ]
 
 
-def _tidy_spacing(text: str) -> str:
-    """Join characters that PDF extraction spaced apart, and squeeze blank lines."""
-    text = re.sub(rf"(?<=[{CJK}0-9%,。、;:)”])[ \t]+(?=[{CJK}(“])", "", text)
+def _join_spaced(text: str) -> str:
+    text = re.sub(rf"(?<=[{CJK}0-9%,，。、;；:：)）”])[ \t]+(?=[{CJK}(（“])", "", text)
     text = re.sub(rf"(?<=[{CJK}])[ \t]+(?=\d)", "", text)
-    text = re.sub(r"(?<=\d)[ \t]+(?=[年月日%])", "", text)
+    return re.sub(r"(?<=\d)[ \t]+(?=[年月日%])", "", text)
+
+
+def _tidy_spacing(text: str) -> str:
+    """Join characters that PDF extraction spaced apart (not a web address and the word after
+    it: the space ends the link), and squeeze blank lines."""
+    parts = WEB_TOKEN.split(text)
+    addresses = WEB_TOKEN.findall(text)
+    text = "".join(
+        _join_spaced(part) + address
+        for part, address in zip(parts, [*addresses, ""], strict=True)
+    )
     text = re.sub(r"[ \t]+", " ", text)
     lines = [line.strip() for line in text.split("\n")]
     text = "\n".join(lines)

@@ -376,3 +376,15 @@ def test_a_header_date_that_is_no_date_is_refused() -> None:
 def test_a_header_year_or_month_alone_is_kept(written: str, cited_as: str) -> None:
     raw = HEADER.format(date=written) + "\n".join(QUOTA_LINES[2:10])
     assert parse_notice_text(raw, "header.txt").documents[0].date == cited_as
+
+
+def test_a_web_address_keeps_the_space_that_ends_it() -> None:
+    """Telegram links an address up to the first space: 「…id=1,2完成」 would open a wrong page."""
+    notice = (
+        "关于2031年研修平台使用的通知\n某教〔2031〕9号\n各学校：\n一、平台登录\n"
+        "请登录研修平台 http://www.gpjh-test.cn/login?id=1,2 完成网络研修，不少于20学时。\n"
+        "二、材料报送\n请于2031年6月30日前报送研修总结。\n"
+    )
+    passages = parse_notice_text(notice, "a.txt").passages
+    (login,) = [p.text for p in passages if "平台登录" in p.text]
+    assert "http://www.gpjh-test.cn/login?id=1,2 完成网络研修" in login
