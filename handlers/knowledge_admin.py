@@ -64,6 +64,7 @@ from handlers.routing import (
     paging_buttons,
     parse_number,
 )
+from handlers.typeset import typeset
 from knowledge.models import clause_label
 from scheduler.timeparse import format_when
 
@@ -555,14 +556,16 @@ def kbstats_text(stats: question_crud.QuestionStats, days: int, index: dict | No
     if stats.top_clauses:
         lines.append("\n<b>最常被问到的条款</b>")
         for title, number, clause, count in stats.top_clauses:
-            where = " · ".join(escape(p) for p in (number, clause_label(clause or "")) if p)
-            lines.append(f"• 《{escape(title)}》{(' ' + where) if where else ''}：{count} 次")
+            where = " · ".join(
+                escape(typeset(p)) for p in (number, clause_label(clause or "")) if p
+            )
+            named = f"《{escape(typeset(title))}》"
+            lines.append(f"• {named}{(' ' + where) if where else ''}：{count} 次")
     if stats.top_notices:
         lines.append("\n<b>最常被问到的通知</b>")
         for title, number, count in stats.top_notices:
-            lines.append(
-                f"• 《{escape(title)}》{(' ' + escape(number)) if number else ''}：{count} 次"
-            )
+            named = f"《{escape(typeset(title))}》"
+            lines.append(f"• {named}{(' ' + escape(number)) if number else ''}：{count} 次")
     return "\n".join(lines)
 
 
@@ -636,7 +639,7 @@ def report_text(kb: KnowledgeBase, name: str, report: IngestReport) -> str:
 
 def title_line(meta: dict, doc_id: str) -> str:
     """「• 《title》 文号 date」 of one notice in the upload report, each part shortened."""
-    title = shorten(meta.get("title") or doc_id, TITLE_CHARS)
+    title = shorten(typeset(meta.get("title") or doc_id), TITLE_CHARS)
     extra = " ".join(
         escape(shorten(meta.get(key) or "", META_CHARS)) for key in ("doc_number", "date")
     ).strip()

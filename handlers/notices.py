@@ -48,6 +48,7 @@ from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db.models import Role
 from handlers.ask import knowledge
 from handlers.routing import Context, Router, UserError, button_number, paging_buttons
+from handlers.typeset import typeset
 from scheduler.timeparse import format_when
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ def describe(entry: dict) -> str:
         return "（网页上的介绍文字，不是正式通知）"
     first = notices[0]
     parts = [excerpt(p, 40) for p in (first["doc_number"], first["date"]) if p]
-    text = f"《{excerpt(first['title'] or '未命名通知')}》" + (
+    text = f"《{excerpt(typeset(first['title']) or '未命名通知')}》" + (
         " " + " · ".join(parts) if parts else ""
     )
     if len(notices) > 1:

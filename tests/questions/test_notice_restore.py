@@ -334,3 +334,13 @@ async def test_the_removal_time_is_shown_in_the_bots_zone_as_every_time(chat: Ch
     assert "♻️ 已恢复" in done.text and "<i>上传 · 音乐通知.txt</i>" in done.text
     assert "音乐通知.txt" in names(chat)
     assert "竖笛识谱" in await answer(chat, "器乐教学专项培训有哪些模块")
+
+
+async def test_titles_in_the_upload_report_and_the_list_read_in_chinese_punctuation(
+    chat: Chat,
+) -> None:
+    notice = online_study_notice("三", "6月30日").replace("网络研修管理", "网络研修(试行)管理")
+    report = text_of(await upload(chat, notice))
+    assert "《某省教育厅关于做好2031年乡村教师网络研修（试行）管理的通知》" in report
+    listing = text_of(await chat.say(ADMIN, "/notices"))
+    assert "网络研修（试行）管理" in listing and "(试行)" not in listing
