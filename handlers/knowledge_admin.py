@@ -105,6 +105,7 @@ CURATED_UNITS = 40  # the start of the matched curated question named under a wa
 USE_CURATED = "📌 用标准答案回复"
 AUTHOR_UNITS = 24  # and who saved it (「王芳老师」)
 RETIRED = "这条标准答案已经停用了，没有发给学员。请重新发送 /unanswered，或点「回答」自己写。"
+ALREADY_SAVED = "这条回答已经保存为标准答案了，没有重复保存。"
 INGEST_LOCK = "knowledge_admin.ingest_lock"
 
 CLEANING_NAMES = {
@@ -508,21 +509,20 @@ def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:
             f"{who}随后也回答了这个问题，记录的是对方的回答，所以不能以您的名义保存。"
             "两条回答学员都已收到；对方可以把它保存为标准答案。"
         )
+    assert question.id is not None
     with ctx.services.session() as session:
-        question_crud.add_curated(
-            session,
-            question=question.question,
-            answer=question.manager_answer,
-            created_by=ctx.user.id,
-            source_question_id=question.id,
+        saved = question_crud.save_curated_once(
+            session, question_id=question.id, created_by=ctx.user.id
         )
+    if saved is None:  # a double tap, or a press on an old message: nothing changes
+        return [Notice(ALREADY_SAVED)]
     refresh_curated(ctx.services)
     signed = escape(teacher_name(ctx.user.display_name))
     return [
         Edit(
             f"⭐ 已保存为标准答案。{SHARED}，署名「{signed}的解答」。"
             "要收回，请在 /curated 里停用。\n\n"
-            f"问：{escape(question.question)}\n答：{escape(question.manager_answer)}"
+            f"问：{escape(saved.question)}\n答：{escape(saved.answer)}"
         ),
         Notice("已保存"),
     ]

@@ -422,6 +422,46 @@ def add_curated(
     return curated
 
 
+def save_curated_once(
+    session: Session, *, question_id: int, created_by: int
+) -> CuratedAnswer | None:
+    """`add_curated` of a question with its manager's answer as stored now, unless that answer
+    of it is saved and active already: None then, and nothing changes (a double tap of
+    「保存为标准答案」 saves once). The question's row is locked first (an UPDATE that changes
+    nothing), so of two presses at the same moment the second waits for the first to commit and
+    then finds its row."""
+    claimed = session.execute(
+        update(QuestionLog)
+        .where(QuestionLog.id == question_id, QuestionLog.manager_answer != None)  # noqa: E711
+        .values(answered_by=QuestionLog.answered_by)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise LookupError(f"no answered question {question_id}")
+    question, answer = session.execute(
+        select(QuestionLog.question, QuestionLog.manager_answer).where(
+            QuestionLog.id == question_id
+        )
+    ).one()
+    saved = session.exec(
+        select(CuratedAnswer.id).where(
+            CuratedAnswer.source_question_id == question_id,
+            CuratedAnswer.answer == answer.strip()[:4000],
+            CuratedAnswer.active == True,  # noqa: E712
+        )
+    ).first()
+    if saved is not None:
+        session.rollback()
+        return None
+    return add_curated(
+        session,
+        question=question,
+        answer=answer,
+        created_by=created_by,
+        source_question_id=question_id,
+    )
+
+
 def curated_pairs(session: Session) -> list[tuple[int, str, str]]:
     """The active curated (id, question, answer) pairs, oldest first."""
     statement = select(CuratedAnswer).where(CuratedAnswer.active).order_by(CuratedAnswer.id)

@@ -4,6 +4,7 @@ trainees and forged or stale buttons are refused and change nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -189,3 +190,36 @@ async def test_pages_of_five_and_retiring_from_the_second_page(chat):
         assert question_crud.count_curated(session) == 5
         assert len(question_crud.list_curated(session, offset=5, limit=5)) == 0
         assert not question_crud.retire_curated(session, curated_id=999999)
+
+
+async def test_a_double_tap_of_save_saves_once(chat):
+    """QA8 L6: 「⭐ 保存为标准答案」 pressed twice (at once, or again later) saves one row and
+    the second press says it is saved already; a supplementary answer can be saved after."""
+    declined = await chat.say(TRAINEE, OUT_OF_SCOPE)
+    await chat.press(TRAINEE, button(declined, "问班主任"))
+    (handed,) = chat.messenger.to(MANAGER)
+    answer = handed[1][0][0].data
+    await chat.press(MANAGER, answer)
+    save = button(await chat.say(MANAGER, WRONG_ANSWER), "保存为标准答案")
+
+    at_once = await asyncio.gather(chat.press(MANAGER, save), chat.press(MANAGER, save))
+    later = await chat.press(MANAGER, save)
+
+    saved, again = sorted(at_once, key=len, reverse=True)
+    assert any(isinstance(r, Edit) and "⭐ 已保存为标准答案。" in r.text for r in saved)
+    for replies in (again, later):
+        (notice,) = replies
+        assert isinstance(notice, Notice)
+        assert notice.text == "这条回答已经保存为标准答案了，没有重复保存。"
+    (row,) = curated_rows(chat)
+    assert row.active and row.answer == WRONG_ANSWER
+
+    # A later answer to the same question (a supplement) is saved in place of the first.
+    await chat.press(MANAGER, answer)
+    save = button(await chat.say(MANAGER, "下雨时课程照常进行。"), "保存为标准答案")
+    assert "已保存为标准答案" in text_of(await chat.press(MANAGER, save))
+    assert [(r.answer, r.active) for r in curated_rows(chat)] == [
+        (WRONG_ANSWER, False),
+        ("下雨时课程照常进行。", True),
+    ]
+    assert "下雨时课程照常进行" in text_of(await chat.say(OTHER, OUT_OF_SCOPE))
