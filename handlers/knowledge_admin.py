@@ -13,8 +13,10 @@ it notices and read its statistics.
   A question close to a saved curated answer (anyone's: `KnowledgeBase.nearest_curated`, looser
   than the automatic match) names it (「相近的标准答案：「…」（王芳老师）」) and has
   「📌 用标准答案回复」 (`kbm:1:std:<question_id>:<curated_id>`): that answer goes to the trainee
-  as a typed one would, once, unless it was retired or another manager answered first. The
-  message a manager gets when a trainee presses 问班主任 has the same line and button.
+  as a typed one would, once, unless it was retired or another manager answered first; in
+  /unanswered the button also carries the list's days and page (`…:<days>:<page>`), and the
+  list is shown again without the question. The message a manager gets when a trainee
+  presses 问班主任 has the same line and button (without days and page).
 - `/kbstats [天数]` (admins): most asked clauses and notices, decline and 👎 rates.
 - An admin sends a notice file (.txt .md .html .htm .pdf .docx, ≤ 20 MB) in a private chat:
   it is ingested and answerable at once; a bad file changes nothing.
@@ -191,7 +193,7 @@ def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboar
         line = f"{number}. {who} · {when} · {why}\n{asked}{times}"
         row = [Button(f"✍️ 回答第 {number} 条", data=data("ans", question.id))]
         if (match := near.get(entry.id)) is not None:
-            named, use = curated_offer(question.id, *match)
+            named, use = curated_offer(question.id, *match, listing=(days, page))
             line += f"\n{named}"
             row.append(use)
         lines.append(line)
@@ -230,17 +232,26 @@ def near_curated(ctx: Context, questions: list[QuestionLog]) -> dict[int, tuple[
 
 
 def curated_offer(
-    question_id: int, curated_id: int, curated_question: str, author: str
+    question_id: int,
+    curated_id: int,
+    curated_question: str,
+    author: str,
+    *,
+    listing: tuple[int, int] | None = None,
 ) -> tuple[str, Button]:
     """The line naming a curated answer close to a waiting question (「相近的标准答案：「…」
     （王芳老师）」, HTML) and its 「📌 用标准答案回复」 button (`reply_with_curated`), as
     /unanswered shows them under the question and the handoff message under the question it
-    brings (`handoff_offer`)."""
+    brings (`handoff_offer`). In /unanswered the button also carries the list's (days, page),
+    `listing`, so that the press refreshes the list (`kbm:1:std:<question>:<curated>:<d>:<p>`)."""
     named = (
         f"<i>相近的标准答案：「{escape(clip(curated_question, CURATED_UNITS))}」"
         f"（{escape(author)}）</i>"
     )
-    return named, Button(USE_CURATED, data=f"{data('std', question_id)}:{curated_id}")
+    pressed = f"{data('std', question_id)}:{curated_id}"
+    if listing is not None:
+        pressed += f":{listing[0]}:{listing[1]}"
+    return named, Button(USE_CURATED, data=pressed)
 
 
 def handoff_offer(ctx: Context, question: QuestionLog) -> tuple[str, Button] | None:
@@ -305,9 +316,16 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
     if len(parts) == 5 and parts[1] == VERSION and parts[2] == "pg":
         days = button_number(parts[3], STALE, low=1, high=MAX_DAYS)
         return [Edit(*unanswered_listing(ctx, days, button_number(parts[4], STALE)))]
-    if len(parts) == 5 and parts[1] == VERSION and parts[2] == "std":
+    if len(parts) in (5, 7) and parts[1] == VERSION and parts[2] == "std":
         curated_id = button_id(parts[4], STALE)
-        return await reply_with_curated(ctx, question_for_manager(ctx, parts[3]), curated_id)
+        listing = None
+        if len(parts) == 7:  # pressed in /unanswered: that page is shown again afterwards
+            listing = (
+                button_number(parts[5], STALE, low=1, high=MAX_DAYS),
+                button_number(parts[6], STALE),
+            )
+        question = question_for_manager(ctx, parts[3])
+        return await reply_with_curated(ctx, question, curated_id, listing=listing)
     if len(parts) != 4 or parts[1] != VERSION:
         raise UserError(STALE)
     action, raw_id = parts[2], parts[3]
@@ -370,10 +388,13 @@ def reply_text(question: QuestionLog, answer: str) -> str:
     return f"💬 <b>班主任回复了您的问题</b>\n问：{asked}\n\n答：{escape(answer)}"
 
 
-def delivery_status(ctx: Context, failure: DeliveryError | None, repeats: list[int]) -> str:
-    """How sending the manager's answer went, told to the manager (it is saved either way)."""
+def delivery_status(
+    ctx: Context, failure: DeliveryError | None, repeats: list[int], *, sent: str = "回答"
+) -> str:
+    """How sending the manager's answer went, told to the manager (it is saved either way);
+    `sent` names what was sent (HTML) in 「✅ 已把…发给学员。」."""
     if failure is None:
-        status = "✅ 已把回答发给学员。"
+        status = f"✅ 已把{sent}发给学员。"
     elif isinstance(failure, NeverStarted):
         bot = ctx.services.bot_username
         status = (
@@ -442,10 +463,18 @@ async def receive_answer(ctx: Context) -> list[Reply]:
     ]
 
 
-async def reply_with_curated(ctx: Context, question: QuestionLog, curated_id: int) -> list[Reply]:
+async def reply_with_curated(
+    ctx: Context,
+    question: QuestionLog,
+    curated_id: int,
+    *,
+    listing: tuple[int, int] | None = None,
+) -> list[Reply]:
     """「📌 用标准答案回复」: send a saved curated answer to the trainee as a typed answer is sent
     (and recorded as this manager's answer), once: not if it was retired meanwhile, nor when the
-    question was answered first, by this manager's other tap or by another manager."""
+    question was answered first, by this manager's other tap or by another manager. Pressed in
+    /unanswered (`listing`: its days and page), that page is shown again without the question
+    answered, as a new /unanswered would show it."""
     with ctx.services.session() as session:
         curated = question_crud.get_curated(session, curated_id=curated_id)
         author = session.get(User, curated.created_by) if curated is not None else None
@@ -486,14 +515,18 @@ async def reply_with_curated(ctx: Context, question: QuestionLog, curated_id: in
         ):
             crud.clear_pending(session, user_id=ctx.user.id)
     failure = await deliver(ctx.services, question.user_id, reply_text(question, curated.answer))
-    saved_by = teacher_name(author.display_name) if author is not None else "班主任"
-    return [
+    saved_by = escape(teacher_name(author.display_name) if author is not None else "班主任")
+    status = delivery_status(ctx, failure, repeats, sent=f"{saved_by}保存的标准答案")
+    answer = "发送的回答" if failure is None else f"{saved_by}保存的标准答案"
+    replies: list[Reply] = [
         Send(
-            f"{delivery_status(ctx, failure, repeats)}\n\n"
-            f"📌 用的是{escape(saved_by)}保存的标准答案：\n"
-            f"问：{escape(question.question)}\n答：{escape(curated.answer)}"
+            f"{status}\n\n"
+            f"学员的问题：{escape(question.question)}\n{answer}：{escape(curated.answer)}"
         )
     ]
+    if listing is not None:
+        replies.append(Edit(*unanswered_listing(ctx, *listing)))
+    return replies
 
 
 def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:

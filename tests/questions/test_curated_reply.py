@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import Button, Notice, Reply
+from bot.chat import Button, Edit, Notice, Reply, Send
 from bot.db import crud, question_crud
 from bot.db.models import Role, utcnow
 from bot.limits import MAX_MESSAGE_UNITS, visible_length
@@ -108,14 +108,20 @@ async def test_a_close_question_is_answered_with_the_saved_answer(chat: Chat) ->
     assert f"1. 用户{TRAINEE} · 今天 {day} {when:%H:%M} · 未能回答\n" in text
     (row,) = listing[0].buttons
     assert [b.text for b in row] == ["✍️ 回答第 1 条", USE_SAVED]
-    assert row[1].data == f"kbm:1:std:{question_id}:{saved_id(chat)}"
+    # The list's days and page ride along, so that the press shows that page again.
+    assert row[1].data == f"kbm:1:std:{question_id}:{saved_id(chat)}:30:0"
 
     sent = await chat.press(MANAGER, row[1].data)
 
+    # Which is the trainee's question and which the answer sent is plain (QA8 L5).
     assert sent[0].text == (
-        "✅ 已把回答发给学员。\n这位学员把这个问题问了 2 次，都已标为已回答。\n\n"
-        f"📌 用的是王芳老师保存的标准答案：\n问：{ASKED}？\n答：{SAVED_ANSWER}"
+        "✅ 已把王芳老师保存的标准答案发给学员。\n"
+        "这位学员把这个问题问了 2 次，都已标为已回答。\n\n"
+        f"学员的问题：{ASKED}？\n发送的回答：{SAVED_ANSWER}"
     )
+    # The list it was pressed in is shown again without it: nothing else waits.
+    (refreshed,) = [r for r in sent if isinstance(r, Edit)]
+    assert (refreshed.text, refreshed.buttons) == ("👍 最近 30 天没有待解答的问题。", ())
     # The trainee gets it exactly as a typed answer: once, however often they asked.
     assert answers_to_trainee(chat) == [
         f"💬 <b>班主任回复了您的问题</b>\n问：{ASKED}？\n\n答：{SAVED_ANSWER}"
@@ -146,7 +152,8 @@ async def test_it_is_the_same_message_as_a_typed_answer(chat: Chat) -> None:
 
     first, second = answers_to_trainee(chat)
     assert second == first.replace("北京明年还办国培吗", ASKED)
-    assert typed.split("\n")[0] == sent.split("\n")[0] == "✅ 已把回答发给学员。"
+    assert typed.split("\n")[0] == "✅ 已把回答发给学员。"
+    assert sent.split("\n")[0] == "✅ 已把王芳老师保存的标准答案发给学员。"
 
 
 async def test_only_close_questions_get_the_button(chat: Chat) -> None:
@@ -198,6 +205,30 @@ async def test_a_retired_answer_is_not_sent(chat: Chat) -> None:
         assert question_crud.get_question(session, question_id=question_id).manager_answer is None
 
 
+async def test_the_list_pressed_in_is_shown_again_without_the_answered_question(
+    chat: Chat,
+) -> None:
+    """QA8 L5: after 📌 the /unanswered message it was pressed in no longer offers the
+    answered question's two buttons: the same page (same days) is shown again, renumbered."""
+    other_id = await declined(chat, "北京明年还办国培吗")  # nothing saved is close to it
+    question_id = await declined(chat)
+    listing = await chat.say(MANAGER, "/unanswered 7")
+    assert text_of(listing).index(ASKED) < text_of(listing).index("北京明年还办国培吗")
+    pressed = button(listing, USE_SAVED)
+    assert pressed == f"kbm:1:std:{question_id}:{saved_id(chat)}:7:0"
+
+    sent = await chat.press(MANAGER, pressed)
+
+    (refreshed,) = [r for r in sent if isinstance(r, Edit)]
+    assert refreshed.message_id is None  # the message pressed in
+    assert (refreshed.text, refreshed.buttons) == tuple(
+        (r.text, r.buttons) for r in await chat.say(MANAGER, "/unanswered 7")
+    )[0]
+    assert "（最近 7 天，共 1 条，新的在前）" in refreshed.text
+    assert ASKED not in refreshed.text and "1. " in refreshed.text
+    assert [[b.data for b in row] for row in refreshed.buttons] == [[f"kbm:1:ans:{other_id}"]]
+
+
 async def test_a_double_press_sends_once(chat: Chat) -> None:
     await declined(chat)
     pressed = button(await chat.say(MANAGER, "/unanswered"), USE_SAVED)
@@ -206,7 +237,7 @@ async def test_a_double_press_sends_once(chat: Chat) -> None:
     later = await chat.press(MANAGER, pressed)
 
     texts = sorted(text_of(replies) for replies in at_once)
-    assert texts[0].startswith("✅ 已把回答发给学员。")
+    assert texts[0].startswith("✅ 已把王芳老师保存的标准答案发给学员。")
     assert texts[1] == alert(later) == "您已经回答过这个问题了，这次没有再发送。"
     assert len(answers_to_trainee(chat)) == 1
 
@@ -257,6 +288,10 @@ async def test_forged_buttons_are_refused(chat: Chat) -> None:
         f"kbm:1:std:{question_id}:{curated_id + 1}",  # no such curated answer
         f"kbm:1:std:x:{curated_id}",
         f"kbm:1:std:{question_id}:{curated_id}:1",
+        f"kbm:1:std:{question_id}:{curated_id}:0:0",
+        f"kbm:1:std:{question_id}:{curated_id}:30:-1",
+        f"kbm:1:std:{question_id}:{curated_id}:30:x",
+        f"kbm:1:std:{question_id}:{curated_id}:30:0:0",
         f"kbm:2:std:{question_id}:{curated_id}",
     ):
         assert alert(await chat.press(MANAGER, forged)) == STALE, forged
@@ -268,7 +303,7 @@ async def test_forged_buttons_are_refused(chat: Chat) -> None:
     assert answers_to_trainee(chat) == []
     # An admin may answer anyone's question with it.
     sent = await chat.press(ADMIN, f"kbm:1:std:{stranger}:{curated_id}")
-    assert text_of(sent).startswith("✅ 已把回答发给学员。")
+    assert text_of(sent).startswith("✅ 已把王芳老师保存的标准答案发给学员。")
     assert chat.messenger.to(OTHER)[-1][0].endswith(f"答：{SAVED_ANSWER}")
 
 
@@ -303,14 +338,16 @@ async def test_the_handoff_message_offers_the_close_saved_answer(chat: Chat) -> 
     listing = await chat.say(MANAGER, "/unanswered")
     assert NEAR_LINE in text_of(listing)
     pressed = f"kbm:1:std:{question_id}:{saved_id(chat)}"
-    assert rows[0][1].data == button(listing, USE_SAVED) == pressed
+    assert rows[0][1].data == pressed and button(listing, USE_SAVED) == f"{pressed}:30:0"
 
     sent = await chat.press(MANAGER, rows[0][1].data)
 
-    assert sent[0].text == (  # as from /unanswered
-        "✅ 已把回答发给学员。\n\n"
-        f"📌 用的是王芳老师保存的标准答案：\n问：{ASKED}\n答：{SAVED_ANSWER}"
-    )
+    assert [r for r in sent if not isinstance(r, Notice)] == [  # no list to show again
+        Send(
+            "✅ 已把王芳老师保存的标准答案发给学员。\n\n"
+            f"学员的问题：{ASKED}\n发送的回答：{SAVED_ANSWER}"
+        )
+    ]
     assert answers_to_trainee(chat) == [
         f"💬 <b>班主任回复了您的问题</b>\n问：{ASKED}\n\n答：{SAVED_ANSWER}"
     ]
