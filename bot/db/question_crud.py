@@ -261,10 +261,13 @@ def _needs_a_person() -> ColumnElement[bool]:
     )
 
 
-def _waiting_for(statement: Select, *, manager_id: int, everyone: bool) -> Select:
+def _waiting_for(
+    statement: Select, *, manager_id: int, everyone: bool, since_joining: bool = True
+) -> Select:
     """Narrow a QuestionLog query to the questions that wait for this manager's reply: declined,
-    👎 or handed off, not answered yet, from the trainees of the manager's classes or handed to
-    the manager (`everyone` for admins: from anybody but themselves)."""
+    👎 or handed off, not answered yet, from the trainees of the manager's classes, asked since
+    they joined one of them (at any time unless `since_joining`), or handed to the manager
+    (`everyone` for admins: from anybody but themselves)."""
     statement = statement.where(
         _needs_a_person(),
         QuestionLog.manager_answer == None,  # noqa: E711
@@ -272,13 +275,20 @@ def _waiting_for(statement: Select, *, manager_id: int, everyone: bool) -> Selec
     )
     if everyone:
         return statement
-    members = (
-        select(Membership.user_id)
+    member = [
+        TrainingClass.manager_id == manager_id,
+        Membership.user_id == QuestionLog.user_id,  # correlated with the outer question
+    ]
+    if since_joining:
+        member.append(Membership.joined_at <= QuestionLog.created_at)
+    in_class = (
+        select(Membership.id)
         .join(TrainingClass, TrainingClass.id == Membership.class_id)
-        .where(TrainingClass.manager_id == manager_id)
+        .where(*member)
+        .exists()
     )
     handed = select(QuestionHandoff.question_id).where(QuestionHandoff.manager_id == manager_id)
-    return statement.where(or_(QuestionLog.user_id.in_(members), QuestionLog.id.in_(handed)))
+    return statement.where(or_(in_class, QuestionLog.id.in_(handed)))
 
 
 def unanswered_for(
@@ -290,7 +300,8 @@ def unanswered_for(
     limit: int = 10,
 ) -> list[UnansweredQuestion]:
     """Declined, 👎 or handed-off questions without a manager's reply: from the trainees of the
-    manager's classes and those handed to them (`everyone` for admins: all). The ones a trainee
+    manager's classes since they joined (not what they asked before) and those handed to them
+    (`everyone` for admins: all). The ones a trainee
     handed off (问班主任) come first, then the others; newest first within each.
 
     A trainee who asked the same question several times (by `question_key`) gets one entry,
@@ -346,7 +357,8 @@ def unanswered_repeats(
     session: Session, *, question: QuestionLog, manager_id: int, everyone: bool = False
 ) -> list[int]:
     """The ids of the other asks of `question` by the same trainee (by `question_key`, at any
-    time) that still wait for this manager's reply, newest first."""
+    time, also before they joined the manager's class) that still wait for a reply, newest
+    first: one answer closes them all."""
     key = question_key(question.question)
     statement = _waiting_for(
         select(QuestionLog.id, QuestionLog.question).where(
@@ -354,6 +366,7 @@ def unanswered_repeats(
         ),
         manager_id=manager_id,
         everyone=everyone,
+        since_joining=False,
     ).order_by(QuestionLog.created_at.desc(), QuestionLog.id.desc())
     return [i for i, text in session.exec(statement) if question_key(text) == key]
 
