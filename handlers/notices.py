@@ -9,6 +9,9 @@ DATA_DIR/notices/.removed/, a shipped one is hidden; 「恢复」 here (or `guop
 on the server) brings either back: an upload under its old name, or under a free one
 (`name-2.txt`) when a newer upload has taken that name meanwhile, both then being answered.
 Only the latest removal of a name can be restored (an older one is offered once it is).
+Restoring checks what an upload is checked for: a file with the same content as a live one is
+refused (every clause would be answered twice), and one whose 文号 or title a live notice holds
+(a newer version, 「已被《…》替换」 in the removed list) is restored only after 「仍要恢复」.
 
 Callback data (version 1; re-checked on every press, the router's guard refuses non-admins)::
 
@@ -18,7 +21,9 @@ Callback data (version 1; re-checked on every press, the router's guard refuses 
     kbn:1:no:<page>            取消: back to the list
     kbn:1:rl:<page>            已删除的通知（N）: a page of the removed notices
     kbn:1:rs:<key>             恢复 (key: the hash of the removed file's name in .removed/, or
-                               of the hidden shipped file's): restore it, show the list again
+                               of the hidden shipped file's): restore it, show the list again;
+                               first ask when a live notice has its 文号 or title
+    kbn:1:rf:<key>             仍要恢复: restore it although a live notice has its 文号 or title
     kbn:1:rp:<token>           替换旧版本: add the held upload and retire the older file(s)
     kbn:1:kp:<token>           另存为新通知: add it beside them
     kbn:1:cx:<token>           放弃: add nothing
@@ -53,6 +58,7 @@ from scheduler.timeparse import format_when
 
 if TYPE_CHECKING:
     from knowledge import IngestReport, KnowledgeBase
+    from knowledge.kb import LiveMatch
 
 log = logging.getLogger(__name__)
 
@@ -180,8 +186,8 @@ async def on_button(ctx: Context) -> list[Reply]:
         page = button_number(rest[0], STALE)
         now = datetime.now(ctx.services.settings.timezone)
         return [Edit(*await asyncio.to_thread(removed_listing, kb, page, now))]
-    if action == "rs" and len(rest) == 1 and re.fullmatch(r"[0-9a-f]{10}", rest[0]):
-        return await restore(ctx, kb, rest[0])
+    if action in ("rs", "rf") and len(rest) == 1 and re.fullmatch(r"[0-9a-f]{10}", rest[0]):
+        return await restore(ctx, kb, rest[0], confirmed=action == "rf")
     if action in ("rm", "ok") and len(rest) == 2 and re.fullmatch(r"[0-9a-f]{10}", rest[0]):
         entry, page = find_file(kb, rest[0]), button_number(rest[1], STALE)
         if action == "rm":
@@ -335,6 +341,7 @@ def removed_listing(kb: KnowledgeBase, page: int, now: datetime) -> tuple[str, K
                 f"\n⚠️ 知识库里现在有同名文件「{excerpt(clash, 60)}」，恢复的这份会另取文件名，"
                 "两份都会被引用。"
             )
+        line += match_lines(kb, entry, live_match(kb, entry))
         if entry["older"]:
             line += f"\n<i>（更早还删除过 {entry['older']} 份同名文件，恢复这份后会列出。）</i>"
         lines.append(line)
@@ -346,9 +353,112 @@ def removed_listing(kb: KnowledgeBase, page: int, now: datetime) -> tuple[str, K
     return "\n\n".join(lines), keyboard(*rows, paging, back)
 
 
-async def restore(ctx: Context, kb: KnowledgeBase, key: str) -> list[Reply]:
+def live_match(kb: KnowledgeBase, entry: dict) -> LiveMatch | None:
+    """`KnowledgeBase.live_matches` for a removed notice: the live file with its content, and
+    those with its 文号 or title; None when it cannot be read (restoring it then says why)."""
+    from knowledge import IngestError
+
+    try:
+        return kb.live_matches(entry["path"], entry["name"])
+    except (IngestError, OSError):
+        return None
+
+
+def titled(kb: KnowledgeBase, name: str) -> tuple[str, str]:
+    """A live file as the lines about it name it: 《its first notice's title》 (or 「name」),
+    and where it is (「上传 · NAME」)."""
+    entry = next((e for e in kb.notice_files() if e["name"] == name), None)
+    if entry is None:
+        return f"「{excerpt(name, 60)}」", ""
+    first = entry["notices"][0]["title"] if entry["notices"] else ""
+    title = f"《{excerpt(typeset(first))}》" if first else f"「{excerpt(name, 60)}」"
+    return title, where(entry)
+
+
+def named(kb: KnowledgeBase, names: list[str]) -> str:
+    """《title》（上传 · NAME）、… for live files."""
+    return "、".join(
+        title + (f"（{place}）" if place else "")
+        for title, place in (titled(kb, name) for name in names)
+    )
+
+
+def is_newer(kb: KnowledgeBase, entry: dict, other: str) -> bool:
+    """True when the live file `other` came after the removed `entry` (a newer version that
+    replaced it): an upload stored after it was removed, or any upload for a shipped one."""
+    if kb.extra_notice_dir is None:
+        return False
+    try:
+        stored = datetime.fromtimestamp((kb.extra_notice_dir / other).stat().st_mtime)
+    except OSError:  # a shipped file
+        return False
+    if entry["shipped"]:
+        return True
+    return stored >= datetime.fromisoformat(entry["removed_at"])
+
+
+def match_lines(kb: KnowledgeBase, entry: dict, match: LiveMatch | None) -> str:
+    """What the removed list says of a removed notice that a live one duplicates, replaced
+    (「已被《新标题》替换」) or shares a 文号 or title with."""
+    if match is None:
+        return ""
+    if match.duplicate_of:
+        return f"\n⛔ 与知识库里的{named(kb, [match.duplicate_of])}内容相同，不能恢复。"
+    newer = [name for name in match.same_as if is_newer(kb, entry, name)]
+    other = [name for name in match.same_as if name not in newer]
+    text = ""
+    for title, place in (titled(kb, name) for name in newer):
+        text += f"\n🔁 已被{title}替换" + (f"（{place}）" if place else "") + "。"
+    if other:
+        text += f"\n⚠️ 知识库里还有文号或标题相同的{named(kb, other)}。"
+    return text + ("\n<i>恢复前会先问您。</i>" if text else "")
+
+
+def stale_restore(ctx: Context, kb: KnowledgeBase, key: str) -> str:
+    """Why the 恢复 behind `key` is gone: the same name removed again since (its latest copy is
+    the one restored), or restored already."""
+    if any(removed_key(e) == key for e in kb.removed_files()):
+        return REMOVED_AGAIN
+    return RESTORED
+
+
+def ask_to_restore(
+    ctx: Context, kb: KnowledgeBase, key: str, entry: dict, match: LiveMatch
+) -> list[Reply]:
+    """Before restoring a notice whose 文号 or title a live one holds: say which, that both
+    would be answered, and ask 「仍要恢复」 or 「取消」."""
+    now = datetime.now(ctx.services.settings.timezone)
+    newer = [name for name in match.same_as if is_newer(kb, entry, name)]
+    what = "它已被新版本替换" if newer else "知识库里还有文号或标题相同的通知"
+    keep = "新版本" if newer else "现有那份"
+    live = "\n".join(
+        f"• {title}" + (f"\n<i>{place}</i>" if place else "")
+        for title, place in (titled(kb, name) for name in match.same_as)
+    )
+    return [
+        Edit(
+            f"♻️ <b>恢复这份通知？</b>\n{what}：\n\n{live}\n\n"
+            f"要恢复的：{describe(read_removed(entry))}\n<i>{removed_where(entry, now)}</i>\n\n"
+            "恢复后新旧两份都会被引用，学员会同时看到两个版本的条款和期限。"
+            f"只要{keep}的话，请按「取消」。",
+            keyboard(
+                [
+                    Button("♻️ 仍要恢复", data=data("rf", key)),
+                    Button("↩️ 取消", data=data("rl", 0)),
+                ]
+            ),
+        ),
+        Notice("恢复前请确认"),
+    ]
+
+
+async def restore(
+    ctx: Context, kb: KnowledgeBase, key: str, *, confirmed: bool = False
+) -> list[Reply]:
     """Bring back the removed notice behind `key`, say which it was (and under which name),
-    and show the list again at the page holding it."""
+    and show the list again at the page holding it. A notice with the content of a live one
+    is refused; one whose 文号 or title a live one holds is asked about first (unless
+    `confirmed`: 「仍要恢复」)."""
     from knowledge import IngestError
 
     lock = ctx.services.extras.setdefault(INGEST_LOCK, asyncio.Lock())
@@ -356,8 +466,16 @@ async def restore(ctx: Context, kb: KnowledgeBase, key: str) -> list[Reply]:
         entries = await asyncio.to_thread(restorable, kb)
         entry = next((e for e in entries if removed_key(e) == key), None)
         if entry is None:
-            older = any(removed_key(e) == key for e in await asyncio.to_thread(kb.removed_files))
-            raise UserError(REMOVED_AGAIN if older else RESTORED)
+            raise UserError(await asyncio.to_thread(stale_restore, ctx, kb, key))
+        match = await asyncio.to_thread(live_match, kb, entry)
+        if match is not None and match.duplicate_of:
+            raise UserError(
+                f"⛔ 没有恢复「{escape(entry['name'])}」：它和知识库里的"
+                f"「{escape(match.duplicate_of)}」内容相同，恢复后每条都会答两遍。"
+                "知识库没有改动。"
+            )
+        if match is not None and match.same_as and not confirmed:
+            return await asyncio.to_thread(ask_to_restore, ctx, kb, key, entry, match)
         before = await asyncio.to_thread(read_removed, entry)
         clash = clashing_name(kb, entry)
         try:
@@ -374,11 +492,26 @@ async def restore(ctx: Context, kb: KnowledgeBase, key: str) -> list[Reply]:
     text = (
         f"♻️ 已恢复，学员从现在起又能看到它的条款和期限。\n\n{describe(back)}\n<i>{where(back)}</i>"
     )
-    if name != entry["name"]:
+    renamed = name != entry["name"]
+    others = {clash or entry["name"]} if renamed else set()
+    if renamed:
         text += (
             f"\n⚠️ 知识库里已有同名文件「{escape(clash or entry['name'])}」"
-            f"（后来上传的，仍然保留），恢复的这份另存为「{escape(name)}」。现在两份都会被引用；"
-            "只要其中一份的话，请在下面的列表里删除另一份。"
+            f"（后来上传的，仍然保留），恢复的这份另存为「{escape(name)}」。"
+        )
+    if match is not None and match.same_as:
+        versions = [n for n in match.same_as if n not in others]
+        text += "\n⚠️ " if not renamed else ""
+        text += (
+            f"知识库里还有文号或标题相同的{named(kb, versions)}。"
+            if versions
+            else "两份的文号或标题相同，可能是新旧两个版本。"
+        )
+        others |= set(match.same_as)
+    if others:
+        count = "两份" if len(others) == 1 else f"这 {len(others) + 1} 份"
+        text += f"现在{count}都会被引用；只要其中一份的话，请在下面的列表里删除" + (
+            "另一份。" if len(others) == 1 else "其余的。"
         )
     page = names.index(name) // PER_PAGE if name in names else 0
     listed, buttons = listing(kb, page)

@@ -96,6 +96,16 @@ class _State:
     pinyin: dict[str, str]
 
 
+@dataclass(frozen=True)
+class LiveMatch:
+    """A removed notice file against the live ones (`KnowledgeBase.live_matches`)."""
+
+    # The live file with the same bytes or cleaned text: restoring it would answer twice.
+    duplicate_of: str | None
+    # Live files holding a notice with the same 文号 or title (a newer or older version).
+    same_as: list[str]
+
+
 def builtin_corpus_files() -> list[Path]:
     """The notices shipped in knowledge/corpus."""
     folder = Path(str(resources.files("knowledge.corpus")))
@@ -804,6 +814,42 @@ class KnowledgeBase:
                 {"name": name, "shipped": True, "path": shipped[name], "removed_at": ""}
             )
         return entries
+
+    def live_matches(self, path: Path, name: str) -> LiveMatch:
+        """How a removed notice file (`path`, read as `name`, as in `removed_files()`) stands
+        against the files answered from now, by the checks `ingest` makes on an upload: the
+        live file with the same bytes or the same cleaned text (`duplicate_of`), and the live
+        files holding a notice with one of its 文号 or titles (`same_as`). Changes nothing;
+        IngestError (or OSError) when the file cannot be read."""
+        result = parse_notice_file(Path(path), name)
+        state = self._state
+        by_file: dict[str, list[Document]] = {}
+        for document in state.documents:
+            by_file.setdefault(document.file, []).append(document)
+        digest = _readable_digest(Path(path))
+        duplicate_of = None
+        if digest:
+            duplicate_of = next(
+                (
+                    source.name
+                    for source in self.source_files()
+                    if source.name in by_file and _readable_digest(source) == digest
+                ),
+                None,
+            )
+        if duplicate_of is None:
+            content = _content_key(result.documents)
+            duplicate_of = next(
+                (other for other, docs in by_file.items() if _content_key(docs) == content), None
+            )
+        keys = {key for document in result.documents for key in _notice_keys(document)}
+        same_as = sorted(
+            other
+            for other, documents in by_file.items()
+            if other != duplicate_of
+            and any(key in keys for document in documents for key in _notice_keys(document))
+        )
+        return LiveMatch(duplicate_of=duplicate_of, same_as=same_as)
 
     def notice_files(self) -> list[dict]:
         """The files answered from: uploaded ones (newest first), then shipped ones; each

@@ -203,10 +203,18 @@ async def test_a_name_a_newer_upload_took_is_restored_under_a_free_name(chat: Ch
         "⚠️ 知识库里现在有同名文件「研修通知.txt」，恢复的这份会另取文件名，两份都会被引用。"
         in shown.text
     )
-    done = edit_of(await chat.press(ADMIN, button([shown], "恢复第 1 条")))
+    replaced = f"🔁 已被《{TITLE}》替换（上传 · 研修通知.txt）。\n<i>恢复前会先问您。</i>"
+    assert replaced in shown.text
+    # The same 文号: asked first, nothing changes until 「仍要恢复」.
+    asked = edit_of(await chat.press(ADMIN, button([shown], "恢复第 1 条")))
+    assert asked.text.startswith("♻️ <b>恢复这份通知？</b>\n它已被新版本替换：")
+    assert [b.text for row in asked.buttons for b in row] == ["♻️ 仍要恢复", "↩️ 取消"]
+    assert "研修通知-2.txt" not in names(chat) and len(kb_of(chat).removed_files()) == 1
+    done = edit_of(await chat.press(ADMIN, button([asked], "仍要恢复")))
     assert (
         "⚠️ 知识库里已有同名文件「研修通知.txt」（后来上传的，仍然保留），"
-        "恢复的这份另存为「研修通知-2.txt」。现在两份都会被引用；" in done.text
+        "恢复的这份另存为「研修通知-2.txt」。两份的文号或标题相同，可能是新旧两个版本。"
+        "现在两份都会被引用；只要其中一份的话，请在下面的列表里删除另一份。" in done.text
     )
     assert "<i>上传 · 研修通知-2.txt</i>" in done.text and DOC_NUMBER in done.text
     assert {"研修通知.txt", "研修通知-2.txt"} <= set(names(chat))
@@ -344,3 +352,71 @@ async def test_titles_in_the_upload_report_and_the_list_read_in_chinese_punctuat
     assert "《某省教育厅关于做好2031年乡村教师网络研修（试行）管理的通知》" in report
     listing = text_of(await chat.say(ADMIN, "/notices"))
     assert "网络研修（试行）管理" in listing and "(试行)" not in listing
+
+
+async def test_restoring_a_replaced_shipped_notice_asks_first(chat: Chat) -> None:
+    """QA8 M3 (a): a shipped notice replaced by an uploaded new version is listed as 「已被
+    《…》替换」; 「恢复」 asks first (「仍要恢复」 / 「取消」), 「取消」 changes nothing, and
+    after 「仍要恢复」 the reply says both versions are answered and how to drop one."""
+    shipped = "2016-jiaoshi-12.txt"
+    title = "教育部关于大力推行中小学教师培训学分管理的指导意见"
+    original = (Path(__file__).parents[2] / "knowledge" / "corpus" / shipped).read_text("utf-8")
+    revised = original.replace("五年一周期", "三年一周期")
+    assert revised != original
+    asked = await upload(chat, revised, "学分管理修订版.txt")
+    await chat.press(ADMIN, button(asked, "替换旧版本"))
+    assert kb_of(chat).hidden_files() == {shipped}
+
+    shown = edit_of(await removed_list(chat))
+    assert f"<i>内置 · {shipped} · 已隐藏</i>" in shown.text
+    assert f"🔁 已被《{title}》替换（上传 · 学分管理修订版.txt）。" in shown.text
+    ask = edit_of(await chat.press(ADMIN, button([shown], "恢复第 1 条")))
+    assert "它已被新版本替换" in ask.text and "上传 · 学分管理修订版.txt" in ask.text
+    assert "恢复后新旧两份都会被引用" in ask.text and "只要新版本的话，请按「取消」。" in ask.text
+    assert kb_of(chat).hidden_files() == {shipped}  # nothing yet
+
+    back = edit_of(await chat.press(ADMIN, button([ask], "取消")))
+    assert "🗂 <b>已删除的通知</b>" in back.text and kb_of(chat).hidden_files() == {shipped}
+
+    done = edit_of(await chat.press(ADMIN, button([ask], "仍要恢复")))
+    assert done.text.startswith("♻️ 已恢复")
+    assert (
+        f"⚠️ 知识库里还有文号或标题相同的《{title}》（上传 · 学分管理修订版.txt）。"
+        "现在两份都会被引用；只要其中一份的话，请在下面的列表里删除另一份。" in done.text
+    )
+    assert kb_of(chat).hidden_files() == set() and "学分管理修订版.txt" in names(chat)
+    # A stale 「仍要恢复」 afterwards changes nothing.
+    again = alert_of(await chat.press(ADMIN, button([ask], "仍要恢复")))
+    assert "知识库没有改动" in again
+
+
+async def test_a_removed_copy_of_a_live_notice_is_not_restored(chat: Chat) -> None:
+    """QA8 M3 (b): removed, the identical file uploaded again, then 「恢复」 on the removed
+    one: refused (「内容相同」), as the upload is, and nothing changes; the list says so."""
+    notice = online_study_notice("三", "6月30日")
+    await upload(chat, notice)
+    undo = button(await remove_first(chat), "恢复")
+    assert "已加入知识库" in text_of(await upload(chat, notice))
+    before = names(chat)
+
+    shown = edit_of(await removed_list(chat))
+    assert f"⛔ 与知识库里的《{TITLE}》（上传 · 研修通知.txt）内容相同，不能恢复。" in shown.text
+    for press in (button([shown], "恢复第 1 条"), undo):
+        refused = alert_of(await chat.press(ADMIN, press))
+        assert refused == (
+            "⛔ 没有恢复「研修通知.txt」：它和知识库里的「研修通知.txt」内容相同，"
+            "恢复后每条都会答两遍。知识库没有改动。"
+        )
+    assert names(chat) == before and len(kb_of(chat).removed_files()) == 1
+    hits = [hit.text for hit in kb_of(chat).ask(QUESTION, k=5).hits]
+    assert sum("不少于三篇" in text for text in hits) == 1
+
+    # The same text saved otherwise (Windows line ends) is the same notice too.
+    (removed,) = kb_of(chat).removed_files()
+    copy = removed["path"].parent.parent / "copy.txt"
+    copy.write_bytes(notice.replace("\n", "\r\n").encode())
+    try:
+        match = kb_of(chat).live_matches(copy, "研修通知.txt")
+    finally:
+        copy.unlink()
+    assert match.duplicate_of == "研修通知.txt" and match.same_as == []
