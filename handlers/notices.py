@@ -76,9 +76,15 @@ GONE = "这份通知已经不在知识库里了（可能刚被删除或替换）
 UPLOAD_STALE = "这次上传已经处理过或已过期，请重新发送通知文件。"
 UNAVAILABLE = "知识库暂时不可用，请稍后再试。"
 RESTORED = (
-    "这份通知已经不在「已删除的通知」里了（可能刚刚已经恢复，或被其他管理员恢复），"
-    "知识库没有改动。请重新发送 /notices 查看。"
+    "这个「恢复」按钮来自较早的列表，它那一份已经恢复过了（可能刚刚恢复，或被其他管理员恢复），"
+    "知识库没有改动。请重新发送 /notices，打开「已删除的通知」查看现在的列表。"
 )
+RESTORED_THEN_REMOVED = (
+    "这个「恢复」按钮来自较早的列表：它那一份「{name}」已经恢复过，后来又删除了一次，"
+    "知识库没有改动。请重新发送 /notices，打开「已删除的通知」，按那里的「恢复」。"
+)
+RESTORED_KEYS = "notices.restored_keys"  # key → name of what 恢复 brought back (for L4 wording)
+RESTORED_KEYS_KEPT = 200
 REMOVED_AGAIN = (
     "同名的通知后来又删除了一份，这个按钮已失效，知识库没有改动。"
     "请重新发送 /notices，在「已删除的通知」里查看。"
@@ -416,10 +422,20 @@ def match_lines(kb: KnowledgeBase, entry: dict, match: LiveMatch | None) -> str:
 
 def stale_restore(ctx: Context, kb: KnowledgeBase, key: str) -> str:
     """Why the 恢复 behind `key` is gone: the same name removed again since (its latest copy is
-    the one restored), or restored already."""
+    the one restored), or restored already (and, when this bot did it, removed again)."""
     if any(removed_key(e) == key for e in kb.removed_files()):
         return REMOVED_AGAIN
+    name = ctx.services.extras.get(RESTORED_KEYS, {}).get(key)
+    if name is not None and any(e["name"] == name for e in restorable(kb)):
+        return RESTORED_THEN_REMOVED.format(name=escape(name))
     return RESTORED
+
+
+def remember_restored(ctx: Context, key: str, name: str) -> None:
+    keys: dict[str, str] = ctx.services.extras.setdefault(RESTORED_KEYS, {})
+    keys[key] = name
+    while len(keys) > RESTORED_KEYS_KEPT:
+        del keys[next(iter(keys))]
 
 
 def ask_to_restore(
@@ -485,6 +501,7 @@ async def restore(
                 f"❌ 没能恢复「{escape(entry['name'])}」：{escape(error.reason)}\n"
                 "知识库没有任何改动。"
             ) from None
+        remember_restored(ctx, key, name)
     log.info("notice file %s restored as %s by user %s", entry["name"], name, ctx.user.id)
     files = kb.notice_files()
     names = [f["name"] for f in files]

@@ -149,7 +149,10 @@ async def test_a_removed_upload_is_listed_and_restored_at_once(chat: Chat) -> No
 
     # Pressed again (a double tap, or a stale message): said so, nothing changes.
     again = alert_of(await chat.press(ADMIN, restore))
-    assert "已经不在「已删除的通知」里了" in again and "知识库没有改动" in again
+    assert again == (
+        "这个「恢复」按钮来自较早的列表，它那一份已经恢复过了（可能刚刚恢复，或被其他管理员恢复），"
+        "知识库没有改动。请重新发送 /notices，打开「已删除的通知」查看现在的列表。"
+    )
     assert names(chat).count("研修通知.txt") == 1 and len(names(chat)) == 12
 
 
@@ -257,7 +260,7 @@ async def test_restored_meanwhile_elsewhere_is_said_and_changes_nothing(chat: Ch
     assert kb_of(chat).restore("研修通知.txt") == "研修通知.txt"  # `guopei-bot restore`
     before = names(chat)
     refused = alert_of(await chat.press(ADMIN, button(shown, "恢复第 1 条")))
-    assert "可能刚刚已经恢复，或被其他管理员恢复" in refused
+    assert "可能刚刚恢复，或被其他管理员恢复" in refused
     assert names(chat) == before and "不少于三篇" in await answer(chat)
     # The removed list itself, pressed again, says nothing is left.
     empty = edit_of(await chat.press(ADMIN, "kbn:1:rl:0"))
@@ -300,7 +303,7 @@ async def test_forged_buttons_and_other_roles_change_nothing(chat: Chat) -> None
         assert "请重新发送 /notices" in alert_of(await chat.press(ADMIN, data)), data
     # A well-formed key of nothing removed: said so.
     unknown = alert_of(await chat.press(ADMIN, "kbn:1:rs:0123456789"))
-    assert "已经不在「已删除的通知」里了" in unknown
+    assert "知识库没有改动" in unknown and "打开「已删除的通知」" in unknown
     for user in (TRAINEE, MANAGER):
         for data in (undo, "kbn:1:rl:0"):
             assert "只有管理员可以使用" in alert_of(await chat.press(user, data)), (user, data)
@@ -420,3 +423,26 @@ async def test_a_removed_copy_of_a_live_notice_is_not_restored(chat: Chat) -> No
     finally:
         copy.unlink()
     assert match.duplicate_of == "研修通知.txt" and match.same_as == []
+
+
+async def test_an_undo_button_of_an_earlier_removal_says_so(chat: Chat) -> None:
+    """QA8 L4: removed, 恢复, removed again, then the first removal's 「恢复」: refused (the
+    newer removal is restored from the list), saying the button is from an earlier list and to
+    open the list again, not that the notice is no longer in it."""
+    await upload(chat, online_study_notice("三", "6月30日"))
+    first_undo = button(await remove_first(chat), "恢复")
+    assert "已恢复" in text_of(await chat.press(ADMIN, first_undo))
+    second_undo = button(await remove_first(chat), "恢复")
+    assert second_undo != first_undo
+
+    refused = alert_of(await chat.press(ADMIN, first_undo))
+    assert refused == (
+        "这个「恢复」按钮来自较早的列表：它那一份「研修通知.txt」已经恢复过，后来又删除了一次，"
+        "知识库没有改动。请重新发送 /notices，打开「已删除的通知」，按那里的「恢复」。"
+    )
+    assert "不在「已删除的通知」里" not in refused
+    assert "研修通知.txt" not in names(chat) and len(kb_of(chat).removed_files()) == 1
+    shown = edit_of(await removed_list(chat))
+    assert "上传 · 研修通知.txt · 删除于" in shown.text
+    assert "已恢复" in text_of(await chat.press(ADMIN, button([shown], "恢复第 1 条")))
+    assert "不少于三篇" in await answer(chat)
