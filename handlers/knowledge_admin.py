@@ -731,7 +731,7 @@ async def receive_notice(ctx: Context) -> list[Reply]:
                 reports = await asyncio.to_thread(kb.ingest, [path], on_same="ask")
             except IngestError as error:
                 raise UserError(
-                    f"❌ 「{escape(name)}」没有加入知识库：{escape(error.reason)}\n"
+                    f"❌ 「{escape(name)}」没有加入知识库：{escape(error.sentence)}\n"
                     "知识库没有任何改动。"
                 ) from None
             if reports[0].held:  # the 文号 or title of a stored notice: replace it or keep both

@@ -498,7 +498,7 @@ async def restore(
             name = await asyncio.to_thread(kb.restore, entry["name"])
         except IngestError as error:
             raise UserError(
-                f"❌ 没能恢复「{escape(entry['name'])}」：{escape(error.reason)}\n"
+                f"❌ 没能恢复「{escape(entry['name'])}」：{escape(error.sentence)}\n"
                 "知识库没有任何改动。"
             ) from None
         remember_restored(ctx, key, name)
@@ -639,7 +639,7 @@ async def decide_upload(ctx: Context, action: str, token: str) -> list[Reply]:
                 reports = await asyncio.to_thread(kb.ingest, [path], replace=replace)
             except IngestError as error:
                 raise UserError(
-                    f"❌ 「{escape(name)}」没有加入知识库：{escape(error.reason)}\n"
+                    f"❌ 「{escape(name)}」没有加入知识库：{escape(error.sentence)}\n"
                     "知识库没有任何改动。"
                 ) from None
     finally:

@@ -8,3 +8,8 @@ class IngestError(Exception):
         super().__init__(f"{path}: {message}" if path else message)
         self.path = path
         self.reason = message
+
+    @property
+    def sentence(self) -> str:
+        """The reason as a sentence, ending in 「。」 (or its own ？！): another may follow."""
+        return self.reason if self.reason.endswith(("。", "？", "！")) else self.reason + "。"

@@ -184,6 +184,8 @@ async def test_admin_uploads_a_notice_then_it_is_answered(chat, tmp_path: Path):
     assert "暂不支持" in text_of(await chat.send_file(ADMIN, "virus.exe", b"MZ\x90\x00"))
     bad = await chat.send_file(ADMIN, "broken.pdf", b"%PDF-1.4 garbage \x00\x01")
     assert "没有加入知识库" in text_of(bad) and "没有任何改动" in text_of(bad)
+    empty = text_of(await chat.send_file(ADMIN, "empty.txt", b"   "))
+    assert "没有加入知识库：文件是空的。\n知识库没有任何改动。" in empty  # one sentence each
     before = chat.services.knowledge.stats()["documents"]
 
     report = text_of(await chat.send_file(ADMIN, "书法研修营.txt", notice))
