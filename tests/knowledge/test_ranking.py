@@ -166,6 +166,8 @@ def test_only_a_year_is_written_out_not_a_duration(text: str, expanded: str) -> 
         "国培集中培训请假超过几天就不给结业",
         "国培班主任每个月有多少补贴",
         "参训老师交多少培训费",
+        "住宿费标准是多少",
+        "专家讲课费的标准是多少",
     ],
 )
 def test_a_figure_the_notices_do_not_state_is_declined(kb: KnowledgeBase, question: str) -> None:
@@ -175,7 +177,11 @@ def test_a_figure_the_notices_do_not_state_is_declined(kb: KnowledgeBase, questi
 
 @pytest.mark.parametrize(
     ("question", "figure"),
-    [("参训学员每年脱产学习多少天", "42天"), ("2019年中央财政下达了多少国培资金", "亿元")],
+    [
+        ("参训学员每年脱产学习多少天", "42天"),
+        ("2019年中央财政下达了多少国培资金", "亿元"),
+        ("2019年国培专项资金是多少", "亿元"),
+    ],
 )
 def test_a_figure_the_clause_states_is_answered(
     kb: KnowledgeBase, question: str, figure: str
