@@ -159,6 +159,10 @@ ANSWER_TYPES = (
     (re.compile(r"比例|百分之|百分比|多少比"), re.compile(NUMERAL + r"百分比|\d+:\d+|分之")),
 )
 
+# A sum for a named kind of fee (住宿费, 伙食费) is stated only by a clause naming that fee; the
+# clauses stating 亿元 of 专项资金 do not say what a night's lodging costs.
+FEE_KIND = re.compile(r"([\u4e00-\u9fff]{2})费")
+GENERIC_FEE_KINDS = frozenset({"培训", "项目", "专项", "国培", "经费", "收费", "花费", "消费"})
 # A sum, a number of days or of hours that the best clause does not state is not in the notices
 # (讲课费一节课多少钱, 请假超过几天): they leave such figures to the provinces and the organisers.
 STATED_FIGURES = (DAYS, HOURS, MONEY)
@@ -183,6 +187,12 @@ class QueryWord:
     terms: tuple[str, ...]
     known: float
     inner_terms: tuple[str, ...] = ()
+
+
+def _unnamed_fee(question: str, text: str) -> bool:
+    """Whether the question names a kind of fee (住宿费) that `text` never mentions."""
+    kinds = {match.group(1) for match in FEE_KIND.finditer(question)} - GENERIC_FEE_KINDS
+    return bool(kinds) and not any(kind in text for kind in kinds)
 
 
 def _find_all(text: str, part: str) -> list[int]:
@@ -503,6 +513,8 @@ class Ranker:
             return [], "out_of_scope"
         figures = [figure for asked_for, figure in STATED_FIGURES if asked_for.search(question)]
         if figures and not any(figure.search(top_text) for figure in figures):
+            return [], "no_figure"
+        if MONEY[0].search(question) and _unnamed_fee(question, top_text):
             return [], "no_figure"
         floor = candidates[0][0] * MIN_RELATIVE_SCORE
         shown = list(dict.fromkeys(terms + [t for word in words for t in word.inner_terms]))

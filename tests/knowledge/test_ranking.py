@@ -168,6 +168,7 @@ def test_only_a_year_is_written_out_not_a_duration(text: str, expanded: str) -> 
         "参训老师交多少培训费",
         "住宿费标准是多少",
         "专家讲课费的标准是多少",
+        "国培的伙食费一般是多少",
     ],
 )
 def test_a_figure_the_notices_do_not_state_is_declined(kb: KnowledgeBase, question: str) -> None:
