@@ -333,9 +333,16 @@ class Ranker:
             return Ranking([], "out_of_scope", False)
         text = rewrite_intents(text)
         words = self.query_words(text)
-        hits, reason = self._search(words, max(2, k), self._analyzer.question_words(text), text)
+        asked = self._analyzer.question_words(text)
+        hits, reason, wants_metadata = self._search(words, max(2, k) + 3, asked, text)
         confident = not reason and self._confident(words, hits)
+        if not wants_metadata:
+            # Below the first hit a title page only repeats the citation every hit carries.
+            hits = hits[:1] + [hit for hit in hits[1:] if not self._is_metadata(hit.passage_id)]
         return Ranking(hits[: max(1, k)], reason, confident)
+
+    def _is_metadata(self, passage_id: int) -> bool:
+        return self._passages[passage_id].kind == "meta"
 
     def _confident(self, words: list[QueryWord], hits: list[Hit]) -> bool:
         """The top passage holds most of the question, specific words of it among them, and no
@@ -442,11 +449,12 @@ class Ranker:
 
     def _search(
         self, words: list[QueryWord], k: int, asked: set[str], question: str = ""
-    ) -> tuple[list[Hit], str | None]:
+    ) -> tuple[list[Hit], str | None, bool]:
+        """The best `k` passages (or a reason to decline) and whether metadata was asked for."""
         index = self._index
         total = sum(word.weight for word in words)
         if not words or not total:
-            return [], "out_of_scope"
+            return [], "out_of_scope", False
         known = sum(word.weight * word.known for word in words)
         focus = max(words, key=lambda word: word.weight)
         # Too few known words, or the question turns on a rare word no notice uses (请假,
@@ -457,7 +465,7 @@ class Ranker:
             and self._analyzer.is_dictionary_word(focus.word)
         )
         if known / total < MIN_QUERY_COVERAGE_WITH_EVIDENCE:
-            return [], "out_of_scope"
+            return [], "out_of_scope", False
         terms = [term for word in words for term in word.terms]
         weighted = [(term, 1.0) for term in terms] + [
             (term, INNER_TERM_BOOST) for word in words for term in word.inner_terms
@@ -504,22 +512,22 @@ class Ranker:
             candidates.append((score, passage_id))
         candidates.sort(key=lambda item: -item[0])
         if not candidates:
-            return [], "out_of_scope"
+            return [], "out_of_scope", False
         top_text = self._normalized[candidates[0][1]]
         found = self._hit_coverage(words, candidates[0][1])
         if found / total < MIN_HIT_COVERAGE:
-            return [], "out_of_scope"
+            return [], "out_of_scope", False
         if unsure and self._specific_evidence(words, top_text) < STRONG_EVIDENCE:
-            return [], "out_of_scope"
+            return [], "out_of_scope", False
         figures = [figure for asked_for, figure in STATED_FIGURES if asked_for.search(question)]
         if figures and not any(figure.search(top_text) for figure in figures):
-            return [], "no_figure"
+            return [], "no_figure", False
         if MONEY[0].search(question) and _unnamed_fee(question, top_text):
-            return [], "no_figure"
+            return [], "no_figure", False
         floor = candidates[0][0] * MIN_RELATIVE_SCORE
         shown = list(dict.fromkeys(terms + [t for word in words for t in word.inner_terms]))
         hits = [self._hit(pid, score, shown) for score, pid in candidates[:k] if score >= floor]
-        return hits, None
+        return hits, None, wants_metadata
 
     def _rescore(
         self,

@@ -226,3 +226,25 @@ def test_character_pairs_meet_where_the_words_are_cut_differently(
 
     monkeypatch.setattr(ranking, "CHARACTER_PAIR_BOOST", 0.0)
     assert phrase not in kb.ask(question).hits[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "为什么要印发新时代基础教育强师计划",
+        "参加国培的师范大学有哪几所",
+        "2009年的国培计划通知对各地有什么要求",
+    ],
+)
+def test_more_hits_are_clauses_not_title_pages(kb: KnowledgeBase, question: str) -> None:
+    """「更多」 pages a title page only when the question asks for a title, 文号 or issuer."""
+    passages = kb._state.passages
+    hits = kb.ask(question).hits
+    assert len(hits) >= 2
+    assert all(passages[hit.passage_id].kind != "meta" for hit in hits[1:])
+
+
+def test_a_question_for_metadata_still_gets_title_pages(kb: KnowledgeBase) -> None:
+    passages = kb._state.passages
+    hits = kb.ask("国培计划的文号是什么").hits
+    assert [passages[hit.passage_id].kind for hit in hits[:2]] == ["meta", "meta"]
