@@ -67,10 +67,9 @@ MAX_TEXT_SHOWN = 8
 NAME_CHARS = 16
 QUESTION_CHARS = 40
 SURVEYS_PER_PAGE = 8
+CHART_WARM_UP = "survey_chart_warm_up"
 EXPORT_REPEAT_SECONDS = 15.0
 """A second 📥 tap within this time, the figures unchanged, sends nothing (「文件已发送」)."""
-CHART_WARMUP_DELAY_SECONDS = 2.0
-"""After start-up, so the import does not compete with the start for the first getUpdates."""
 
 
 def _visible_survey(ctx: Context, session: object, survey_id: int) -> tuple[Survey, TrainingClass]:
@@ -114,6 +113,7 @@ async def results_command(ctx: Context) -> list[Reply]:
         )
     if not total:
         raise UserError("您还没有发起过问卷。发送 /survey 发起一份。")
+    start_chart_warm_up(ctx.services)
     if only:
         return await show_results(ctx, only[0][0].id, edit=False)  # type: ignore[arg-type]
     text, buttons = survey_list(ctx, 0)
@@ -576,10 +576,19 @@ async def close_due(services: Services) -> int:
     return closed
 
 
-async def warm_chart(delay: float) -> None:
-    """Import matplotlib and draw a tiny chart in a worker thread, `delay` seconds after
-    start-up (once the bot polls), so a manager's first /results does not wait ~1 s for it."""
-    await asyncio.sleep(delay)
+def start_chart_warm_up(services: Services) -> None:
+    """Once per process, when a manager first lists their surveys: import matplotlib and draw
+    a tiny chart in the background, so the chart of the survey they pick comes without the ~1 s
+    import. Not at start-up: matplotlib holds ~35 MB that a bot whose managers never look at
+    results should not carry."""
+    if CHART_WARM_UP not in services.extras:
+        services.extras[CHART_WARM_UP] = asyncio.get_running_loop().create_task(
+            warm_chart(), name="survey-chart-warmup"
+        )
+
+
+async def warm_chart() -> None:
+    """Import matplotlib and draw a tiny chart in a worker thread."""
     started = time.perf_counter()
     try:
         await asyncio.to_thread(_warm_up_chart)
@@ -609,12 +618,11 @@ async def install(services: Services) -> None:
 
     task = asyncio.get_running_loop().create_task(loop(), name="survey-nudges")
     services.extras["survey_nudge_task"] = task
-    warm = asyncio.get_running_loop().create_task(
-        warm_chart(CHART_WARMUP_DELAY_SECONDS), name="survey-chart-warmup"
-    )
 
     async def stop(_services: Services) -> None:
-        for running in (warm, task):
+        for running in (services.extras.get(CHART_WARM_UP), task):
+            if running is None:
+                continue
             running.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await running
