@@ -19,6 +19,7 @@ from rich.markup import escape
 
 if TYPE_CHECKING:
     from knowledge import Answer, IngestReport, KnowledgeBase
+    from knowledge.kb import RestoreRefused
 
 CATEGORY_NAMES = {
     "lottery_spam": "彩票/博彩广告",
@@ -270,18 +271,68 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
     @app.command("restore")
     def restore(
         name: Annotated[str, typer.Argument(help="删除过的通知文件名")],
+        force: Annotated[
+            bool,
+            typer.Option("--force", help="知识库里有文号或标题相同的通知时仍然恢复（两份都保留）"),
+        ] = False,
     ) -> None:
         """Bring back a removed notice (a hidden shipped one, or the last removed upload of
-        that name)."""
+        that name), checked as the chat's 恢复 is: refused when a live notice file has the
+        same content; one whose 文号 or title a live file holds only with --force."""
         from knowledge import IngestError
+        from knowledge.kb import RestoreRefused
 
         kb = open_kb()
+        match = kb.restore_match(name) if force else None  # what the reply then says
         try:
-            restored = kb.restore(name)
+            restored = kb.restore(name, force=force)
+        except RestoreRefused as refused:
+            make_console(stderr=True).print(refusal_text(kb, name, refused))
+            raise typer.Exit(code=1) from None
         except IngestError as error:
             make_console(stderr=True).print(f"✗ {escape(error.reason)}")
             raise typer.Exit(code=1) from None
-        make_console().print(f"已恢复 {escape(restored)}；知识库：{kb.stats()['notices']} 份通知")
+        console = make_console()
+        console.print(f"已恢复 {escape(restored)}；知识库：{kb.stats()['notices']} 份通知")
+        if restored != name:
+            console.print(
+                f"    知识库里已有同名文件 {escape(name)}（仍然保留），恢复的这份另存为 "
+                f"{escape(restored)}"
+            )
+        if match is not None and match.same_as:
+            others = escape(stored_names(kb, match.same_as))
+            console.print(
+                f"    与 {others} 文号或标题相同，两份都会被引用；"
+                "只要其中一份的话，请用 guopei-bot remove 删除另一份"
+            )
+
+
+def stored_names(kb: KnowledgeBase, names: list[str]) -> str:
+    """Live notice files as the CLI names them: 「wl.txt（《title》 文号）、…」."""
+    stored = {entry["name"]: entry for entry in kb.notice_files()}
+    described = []
+    for name in names:
+        notices = stored.get(name, {}).get("notices") or [{}]
+        title, number = notices[0].get("title"), notices[0].get("doc_number")
+        named = " ".join(p for p in (f"《{title}》" if title else "", number) if p)
+        described.append(f"{name}（{named}）" if named else name)
+    return "、".join(described)
+
+
+def refusal_text(kb: KnowledgeBase, name: str, refused: RestoreRefused) -> str:
+    """Why `restore NAME` brought nothing back, and what to do."""
+    match = refused.match
+    if match.duplicate_of:
+        return (
+            f"✗ 没有恢复 {escape(name)}：它和知识库里的 "
+            f"{escape(stored_names(kb, [match.duplicate_of]))} 内容相同，恢复后每条都会答两遍，"
+            "不必恢复。知识库没有改动。"
+        )
+    return (
+        f"✗ 没有恢复 {escape(name)}：知识库里的 {escape(stored_names(kb, match.same_as))} "
+        "文号或标题与它相同（可能是同一份通知的另一个版本），恢复后两份都会被引用。"
+        f"仍要恢复请加 --force：guopei-bot restore --force {escape(name)}。知识库没有改动。"
+    )
 
 
 def read_questions(arguments: list[str] | None) -> Iterator[str | None]:
@@ -341,15 +392,9 @@ def print_report(console: Console, report: IngestReport, kb: KnowledgeBase | Non
         console.print(f"[red]✗ {escape(report.path)}[/red]：{escape(report.error or '')}")
         return
     if report.held:
-        stored = {entry["name"]: entry for entry in (kb.notice_files() if kb else [])}
-        olds = []
-        for name in report.same_as:
-            notices = stored.get(name, {}).get("notices") or [{}]
-            title, number = notices[0].get("title"), notices[0].get("doc_number")
-            named = " ".join(p for p in (f"《{title}》" if title else "", number) if p)
-            olds.append(f"{name}（{named}）" if named else name)
+        olds = stored_names(kb, report.same_as) if kb else "、".join(report.same_as)
         console.print(
-            f"[yellow]? {escape(report.path)}[/yellow]：与已有通知 {escape('、'.join(olds))} "
+            f"[yellow]? {escape(report.path)}[/yellow]：与已有通知 {escape(olds)} "
             "文号或标题相同，可能是它的新版本，未导入。替换旧版本请加 --replace，"
             "两份都保留请加 --keep-both"
         )

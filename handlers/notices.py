@@ -9,9 +9,10 @@ DATA_DIR/notices/.removed/, a shipped one is hidden; 「恢复」 here (or `guop
 on the server) brings either back: an upload under its old name, or under a free one
 (`name-2.txt`) when a newer upload has taken that name meanwhile, both then being answered.
 Only the latest removal of a name can be restored (an older one is offered once it is).
-Restoring checks what an upload is checked for: a file with the same content as a live one is
-refused (every clause would be answered twice), and one whose 文号 or title a live notice holds
-(a newer version, 「已被《…》替换」 in the removed list) is restored only after 「仍要恢复」.
+Restoring checks what an upload is checked for (`KnowledgeBase.restore` makes the checks, for
+`guopei-bot restore` too): a file with the same content as a live one is refused (every clause
+would be answered twice), and one whose 文号 or title a live notice holds (a newer version,
+「已被《…》替换」 in the removed list) is restored only after 「仍要恢复」 (`--force`).
 
 Callback data (version 1; re-checked on every press, the router's guard refuses non-admins)::
 
@@ -35,7 +36,6 @@ once (the first press claims it).
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import json
 import logging
@@ -270,36 +270,28 @@ def removed_key(entry: dict) -> str:
     return file_key(entry["path"].name)
 
 
-@functools.lru_cache(maxsize=128)
-def notices_in(path: str, name: str, size: int, mtime_ns: int) -> tuple[list[dict], str | None]:
-    """The notices (title, 文号, date) a removed file holds, or why it cannot be read; read once
-    per version of the file."""
-    from knowledge import IngestError
-    from knowledge.ingest import parse_notice_file
-
-    try:
-        parsed = parse_notice_file(Path(path), name)
-    except IngestError as error:
-        return [], error.reason
-    except OSError:
-        return [], "文件读不出来"
-    notices = [
-        {"title": d.title, "doc_number": d.doc_number, "date": d.date}
-        for d in parsed.documents
-        if d.is_notice
-    ]
-    return notices, None
-
-
 def read_removed(entry: dict) -> dict:
-    """A removed notice with the "notices" and "error" that `describe` shows."""
+    """A removed notice with the "notices" and "error" that `describe` shows (the file is
+    parsed once per version, for this and for `KnowledgeBase.live_matches`)."""
+    from knowledge import IngestError
+    from knowledge.kb import parsed_documents
+
     try:
-        status = entry["path"].stat()
+        entry["path"].stat()
     except OSError:
         return {**entry, "notices": [], "error": "文件已经不在了"}
-    path, name = str(entry["path"]), entry["name"]
-    notices, error = notices_in(path, name, status.st_size, status.st_mtime_ns)
-    return {**entry, "notices": notices, "error": error}
+    try:
+        documents = parsed_documents(entry["path"], entry["name"])
+    except IngestError as error:
+        return {**entry, "notices": [], "error": error.reason}
+    except OSError:
+        return {**entry, "notices": [], "error": "文件读不出来"}
+    notices = [
+        {"title": d.title, "doc_number": d.doc_number, "date": d.date}
+        for d in documents
+        if d.is_notice
+    ]
+    return {**entry, "notices": notices, "error": None}
 
 
 def clashing_name(kb: KnowledgeBase, entry: dict) -> str | None:
@@ -476,6 +468,7 @@ async def restore(
     is refused; one whose 文号 or title a live one holds is asked about first (unless
     `confirmed`: 「仍要恢复」)."""
     from knowledge import IngestError
+    from knowledge.kb import RestoreRefused
 
     lock = ctx.services.extras.setdefault(INGEST_LOCK, asyncio.Lock())
     async with lock:  # a second press waits here, then finds it restored
@@ -483,19 +476,19 @@ async def restore(
         entry = next((e for e in entries if removed_key(e) == key), None)
         if entry is None:
             raise UserError(await asyncio.to_thread(stale_restore, ctx, kb, key))
-        match = await asyncio.to_thread(live_match, kb, entry)
-        if match is not None and match.duplicate_of:
-            raise UserError(
-                f"⛔ 没有恢复「{escape(entry['name'])}」：它和知识库里的"
-                f"「{escape(match.duplicate_of)}」内容相同，恢复后每条都会答两遍。"
-                "知识库没有改动。"
-            )
-        if match is not None and match.same_as and not confirmed:
-            return await asyncio.to_thread(ask_to_restore, ctx, kb, key, entry, match)
+        match = await asyncio.to_thread(live_match, kb, entry)  # what the reply then says
         before = await asyncio.to_thread(read_removed, entry)
         clash = clashing_name(kb, entry)
-        try:
-            name = await asyncio.to_thread(kb.restore, entry["name"])
+        try:  # `restore` makes the checks (as `guopei-bot restore` does)
+            name = await asyncio.to_thread(kb.restore, entry["name"], force=confirmed)
+        except RestoreRefused as refused:
+            if refused.match.duplicate_of:
+                raise UserError(
+                    f"⛔ 没有恢复「{escape(entry['name'])}」：它和知识库里的"
+                    f"「{escape(refused.match.duplicate_of)}」内容相同，恢复后每条都会答两遍。"
+                    "知识库没有改动。"
+                ) from None
+            return await asyncio.to_thread(ask_to_restore, ctx, kb, key, entry, refused.match)
         except IngestError as error:
             raise UserError(
                 f"❌ 没能恢复「{escape(entry['name'])}」：{escape(error.sentence)}\n"

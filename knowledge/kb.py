@@ -3,6 +3,7 @@ and `ask` (which leaves the ranking to `knowledge.ranking`)."""
 
 from __future__ import annotations
 
+import functools
 import glob
 import hashlib
 import json
@@ -83,6 +84,44 @@ def _readable_digest(path: Path) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=4096)
+def _version_digest(path: str, size: int, mtime_ns: int) -> str:
+    """The digest of one version (size, mtime) of a file; OSError, not remembered, when it
+    cannot be read."""
+    return _file_digest(Path(path))
+
+
+def _current_digest(path: Path) -> str:
+    """`_readable_digest`, hashing each version of a file once (the removed list compares
+    every live file with each removed one)."""
+    try:
+        status = path.stat()
+        return _version_digest(str(path), status.st_size, status.st_mtime_ns)
+    except OSError:
+        return ""
+
+
+@functools.lru_cache(maxsize=128)
+def _parsed_version(path: str, name: str, size: int, mtime_ns: int) -> tuple[Document, ...] | str:
+    """The documents of one version (size, mtime) of a file read as `name`, or why it cannot
+    be (IngestError's reason); OSError, not remembered, when it cannot be read."""
+    try:
+        return tuple(parse_notice_file(Path(path), name).documents)
+    except IngestError as error:
+        return error.reason
+
+
+def parsed_documents(path: Path, name: str) -> list[Document]:
+    """The documents of a notice file read as `name` (`parse_notice_file`), parsed once per
+    version of the file (the caller must not change them); IngestError or OSError when it
+    cannot be read."""
+    status = Path(path).stat()
+    parsed = _parsed_version(str(path), name, status.st_size, status.st_mtime_ns)
+    if isinstance(parsed, str):
+        raise IngestError(parsed, str(path))
+    return list(parsed)
+
+
 @dataclass
 class _State:
     """Everything a built index consists of; swapped whole on rebuild."""
@@ -104,6 +143,33 @@ class LiveMatch:
     duplicate_of: str | None
     # Live files holding a notice with the same 文号 or title (a newer or older version).
     same_as: list[str]
+
+
+class RestoreRefused(IngestError):
+    """`restore` brought nothing back: a live file has the removed notice's content, or (not
+    forced) one of its 文号 or titles; `match` says which."""
+
+    def __init__(self, name: str, match: LiveMatch) -> None:
+        if match.duplicate_of:
+            reason = (
+                f"「{name}」和知识库里的「{match.duplicate_of}」内容相同，恢复后每条都会答两遍"
+            )
+        else:
+            others = "、".join(f"「{other}」" for other in match.same_as)
+            reason = f"知识库里的{others}有相同的文号或标题，恢复后两份都会被引用"
+        super().__init__(reason)
+        self.name = name
+        self.match = match
+
+
+@dataclass(frozen=True)
+class _LiveNotices:
+    """What `live_matches` compares a removed file with, worked out once per index."""
+
+    # The cleaned content of each live file (`_content_key`) → the first file with it.
+    contents: dict[str, str]
+    # Each live file → the 文号 and titles of its notices (`_notice_keys`).
+    keys: dict[str, set[tuple[str, str]]]
 
 
 def builtin_corpus_files() -> list[Path]:
@@ -202,6 +268,7 @@ class KnowledgeBase:
         self._folder_stamp: tuple[int, int] | None = None
         self._watcher: threading.Thread | None = None
         self._stop_watching = threading.Event()
+        self._live_notices: tuple[_State, _LiveNotices] | None = None
 
     @classmethod
     def open(cls, cache_dir: Path, extra_notice_dir: Path | None = None) -> KnowledgeBase:
@@ -764,30 +831,57 @@ class KnowledgeBase:
                 self._load_or_build()
         return list(dict.fromkeys(names))
 
-    def restore(self, name: str) -> str:
+    def restore(self, name: str, *, force: bool = False) -> str:
         """Bring back a removed notice: a hidden shipped one, or the latest removed upload of
-        that name (under a free name if the name is taken meanwhile). Returns its name."""
+        that name (under a free name if the name is taken meanwhile). Returns its name.
+        Checked as an upload is (`restore_match`): RestoreRefused, and nothing changed, when a
+        live file has its content, or (unless `force`) one of its 文号 or titles."""
         if self.extra_notice_dir is None:
             raise IngestError("没有配置上传通知的保存目录（extra_notice_dir）")
         with self._ingest_lock, self._disk_lock():
             self._refresh_locked()
+            match = self.restore_match(name)
+            if match is not None and (match.duplicate_of or (match.same_as and not force)):
+                raise RestoreRefused(name, match)
             hidden = self.hidden_files()
             if name in hidden:
                 self._write_hidden(hidden - {name})
                 self._load_or_build()
                 return name
-            folder = self.extra_notice_dir / REMOVED_DIR
-            removed = sorted(folder.glob(f"*-{glob.escape(name)}")) if folder.is_dir() else []
-            removed = [path for path in removed if path.name.split("-", 3)[-1] == name]
-            if not removed:
+            removed = self._latest_removed(name)
+            if removed is None:
                 raise IngestError(f"没有找到已删除的通知「{name}」")
             taken = {path.stem.casefold() for path in builtin_corpus_files() + self.source_files()}
             restored = _free_name(name, taken)
             target = self.extra_notice_dir / restored
-            os.link(removed[-1], target)
-            removed[-1].unlink()
+            os.link(removed, target)
+            removed.unlink()
             self._load_or_build()
             return restored
+
+    def _latest_removed(self, name: str) -> Path | None:
+        """The latest removed upload named `name`, the one `restore` brings back."""
+        assert self.extra_notice_dir is not None
+        folder = self.extra_notice_dir / REMOVED_DIR
+        removed = sorted(folder.glob(f"*-{glob.escape(name)}")) if folder.is_dir() else []
+        removed = [path for path in removed if path.name.split("-", 3)[-1] == name]
+        return removed[-1] if removed else None
+
+    def restore_match(self, name: str) -> LiveMatch | None:
+        """`live_matches` for what `restore(name)` would bring back; None when nothing of that
+        name is removed or it cannot be read (restoring it is then not refused for a match)."""
+        if self.extra_notice_dir is None:
+            return None
+        if name in self.hidden_files():
+            path = next((path for path in builtin_corpus_files() if path.name == name), None)
+        else:
+            path = self._latest_removed(name)
+        if path is None:
+            return None
+        try:
+            return self.live_matches(path, name)
+        except (IngestError, OSError):
+            return None
 
     def removed_files(self) -> list[dict]:
         """What `restore` can bring back: the removed uploads, latest removal first (a name
@@ -820,36 +914,48 @@ class KnowledgeBase:
         against the files answered from now, by the checks `ingest` makes on an upload: the
         live file with the same bytes or the same cleaned text (`duplicate_of`), and the live
         files holding a notice with one of its 文号 or titles (`same_as`). Changes nothing;
-        IngestError (or OSError) when the file cannot be read."""
-        result = parse_notice_file(Path(path), name)
-        state = self._state
-        by_file: dict[str, list[Document]] = {}
-        for document in state.documents:
-            by_file.setdefault(document.file, []).append(document)
-        digest = _readable_digest(Path(path))
+        IngestError (or OSError) when the file cannot be read. Each version of a file is read
+        once (a page of the removed list compares each of them with every live file)."""
+        documents = parsed_documents(Path(path), name)
+        live = self._live()
+        digest = _current_digest(Path(path))
         duplicate_of = None
         if digest:
             duplicate_of = next(
                 (
                     source.name
                     for source in self.source_files()
-                    if source.name in by_file and _readable_digest(source) == digest
+                    if source.name in live.keys and _current_digest(source) == digest
                 ),
                 None,
             )
         if duplicate_of is None:
-            content = _content_key(result.documents)
-            duplicate_of = next(
-                (other for other, docs in by_file.items() if _content_key(docs) == content), None
-            )
-        keys = {key for document in result.documents for key in _notice_keys(document)}
+            duplicate_of = live.contents.get(_content_key(documents))
+        keys = {key for document in documents for key in _notice_keys(document)}
         same_as = sorted(
             other
-            for other, documents in by_file.items()
-            if other != duplicate_of
-            and any(key in keys for document in documents for key in _notice_keys(document))
+            for other, its_keys in live.keys.items()
+            if other != duplicate_of and its_keys & keys
         )
         return LiveMatch(duplicate_of=duplicate_of, same_as=same_as)
+
+    def _live(self) -> _LiveNotices:
+        """The current index's `_LiveNotices`, worked out on first use after each rebuild."""
+        state = self._state
+        cached = self._live_notices
+        if cached is None or cached[0] is not state:
+            by_file: dict[str, list[Document]] = {}
+            for document in state.documents:
+                by_file.setdefault(document.file, []).append(document)
+            contents: dict[str, str] = {}
+            for other, documents in by_file.items():
+                contents.setdefault(_content_key(documents), other)
+            keys = {
+                other: {key for document in documents for key in _notice_keys(document)}
+                for other, documents in by_file.items()
+            }
+            cached = self._live_notices = (state, _LiveNotices(contents=contents, keys=keys))
+        return cached[1]
 
     def notice_files(self) -> list[dict]:
         """The files answered from: uploaded ones (newest first), then shipped ones; each

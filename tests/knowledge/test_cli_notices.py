@@ -1,5 +1,6 @@
 """The command line's notices: `ingest` of a folder and of a new version (held, --replace,
---keep-both), `notices`, `remove`, `restore`; `ask` on stdin in GBK or with a BOM and CRLF,
+--keep-both), `notices`, `remove`, `restore` (refused for a copy of a live notice, and without
+--force for one a live file has the 文号 of); `ask` on stdin in GBK or with a BOM and CRLF,
 never printing invalid UTF-8, not wrapped when piped; `ask --curated`; `kbstats` with the notice
 count (SQLite and PostgreSQL)."""
 
@@ -107,6 +108,94 @@ def test_new_version_held_then_replaced_listed_removed_restored(
     restored = run(app, "restore", "wl.txt")
     assert restored.exit_code == 0 and "已恢复 wl.txt" in restored.stdout
     assert "五篇" in run(app, "ask", "--json", "网络研修日志每月要写几篇").stdout
+
+
+TITLE = "某省教育厅关于做好2031年乡村教师网络研修管理的通知"
+
+
+def write_notice(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / "incoming" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def state(tmp_path: Path) -> tuple[list[str], list[str], str]:
+    """What a restore may change: the stored notice files, the removed ones, the hidden list."""
+    notices = tmp_path / "notices"
+    removed = notices / ".removed"
+    hidden = notices / ".hidden"
+    return (
+        sorted(path.name for path in notices.iterdir() if path.is_file()),
+        sorted(path.name for path in removed.iterdir()) if removed.is_dir() else [],
+        hidden.read_text("utf-8") if hidden.exists() else "",
+    )
+
+
+def test_restore_brings_a_removed_notice_back(app: typer.Typer, tmp_path: Path) -> None:
+    notice = write_notice(tmp_path, "wl.txt", online_study_notice("三", "6月30日"))
+    assert run(app, "ingest", str(notice)).exit_code == 0
+    assert run(app, "remove", "wl.txt").exit_code == 0
+    assert "三篇" not in run(app, "ask", "--json", "网络研修日志每月要写几篇").stdout
+
+    restored = run(app, "restore", "wl.txt")
+    assert restored.exit_code == 0, restored.output
+    assert restored.stdout.startswith("已恢复 wl.txt；知识库：") and restored.stderr == ""
+    assert "文号或标题相同" not in restored.stdout
+    assert state(tmp_path)[:2] == (["wl.txt"], [])
+    assert "三篇" in run(app, "ask", "--json", "网络研修日志每月要写几篇").stdout
+
+
+def test_restore_refuses_a_copy_of_a_live_notice(app: typer.Typer, tmp_path: Path) -> None:
+    notice = write_notice(tmp_path, "wl.txt", online_study_notice("三", "6月30日"))
+    assert run(app, "ingest", str(notice)).exit_code == 0
+    assert run(app, "remove", "wl.txt").exit_code == 0
+    assert run(app, "ingest", str(notice)).exit_code == 0  # the same file uploaded again
+    before = state(tmp_path)
+    assert before[0] == ["wl.txt"] and len(before[1]) == 1
+
+    for args in (["restore", "wl.txt"], ["restore", "--force", "wl.txt"]):
+        refused = run(app, *args)
+        assert refused.exit_code == 1, (args, refused.output)
+        assert refused.stderr.replace("\n", "") == (
+            f"✗ 没有恢复 wl.txt：它和知识库里的 wl.txt（《{TITLE}》 某教〔2031〕3号） 内容相同，"
+            "恢复后每条都会答两遍，不必恢复。知识库没有改动。"
+        )
+        assert "已恢复" not in refused.stdout
+        assert state(tmp_path) == before
+    answer = json.loads(run(app, "ask", "--json", "-k", "5", "网络研修日志每月要写几篇").stdout)
+    assert sum("三篇" in hit["text"] for hit in answer["hits"]) == 1
+
+
+def test_restore_of_a_notice_a_live_file_has_the_doc_number_of_needs_force(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    old = write_notice(tmp_path, "wl.txt", online_study_notice("三", "6月30日"))
+    assert run(app, "ingest", str(old)).exit_code == 0
+    assert run(app, "remove", "wl.txt").exit_code == 0
+    revised = online_study_notice("五", "7月15日").replace("网络研修管理的通知", "网络研修的通知")
+    new = write_notice(tmp_path, "wl-v2.txt", revised)  # another title, the same 文号
+    assert run(app, "ingest", str(new)).exit_code == 0
+    before = state(tmp_path)
+    assert before[0] == ["wl-v2.txt"] and len(before[1]) == 1
+
+    refused = run(app, "restore", "wl.txt")
+    assert refused.exit_code == 1, refused.output
+    said = refused.stderr.replace("\n", "")
+    assert said.startswith("✗ 没有恢复 wl.txt：知识库里的 wl-v2.txt（《某省教育厅关于做好")
+    assert "某教〔2031〕3号） 文号或标题与它相同" in said
+    assert "仍要恢复请加 --force：guopei-bot restore --force wl.txt。知识库没有改动。" in said
+    assert state(tmp_path) == before
+    assert "三篇" not in run(app, "ask", "--json", "-k", "5", "网络研修日志每月要写几篇").stdout
+
+    forced = run(app, "restore", "--force", "wl.txt")
+    assert forced.exit_code == 0, forced.output
+    assert forced.stdout.startswith("已恢复 wl.txt；")
+    assert "与 wl-v2.txt（《某省教育厅关于做好2031年乡村教师网络研修的通知》 " in forced.stdout
+    assert "两份都会被引用；只要其中一份的话，请用 guopei-bot remove 删除另一份" in forced.stdout
+    assert state(tmp_path)[:2] == (["wl-v2.txt", "wl.txt"], [])
+    hits = run(app, "ask", "--json", "-k", "5", "网络研修日志每月要写几篇").stdout
+    assert "三篇" in hits and "五篇" in hits
 
 
 def test_ask_reads_gbk_bom_and_crlf_and_writes_valid_utf8(app: typer.Typer) -> None:

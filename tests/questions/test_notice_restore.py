@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import knowledge.ingest
+import knowledge.kb
 from bot.chat import Edit, Notice, Reply
 from knowledge import KnowledgeBase
 from knowledge.kb import REMOVED_DIR
@@ -446,3 +449,50 @@ async def test_an_undo_button_of_an_earlier_removal_says_so(chat: Chat) -> None:
     assert "上传 · 研修通知.txt · 删除于" in shown.text
     assert "已恢复" in text_of(await chat.press(ADMIN, button([shown], "恢复第 1 条")))
     assert "不少于三篇" in await answer(chat)
+
+
+async def test_a_page_of_removed_notices_reads_each_file_once(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The removed list compares each removed notice shown with every live file: a page of
+    them parses each removed file once and hashes each file at most once (not every live file
+    once per removed notice), and showing the page again reads no file."""
+    await upload(chat, online_study_notice("三", "6月30日"))
+    await remove_first(chat)
+    await upload(chat, MUSIC, "音乐通知.txt")
+    await remove_first(chat)
+    kb = kb_of(chat)
+    kb.remove(["2016-jiaoshi-12.txt"])  # a shipped one hidden too (`guopei-bot remove`)
+    await upload(chat, online_study_notice("五", "7月15日"), "新版研修通知.txt")
+
+    hashed: Counter[str] = Counter()
+    parsed: Counter[str] = Counter()
+    digest, parse = knowledge.kb._file_digest, knowledge.ingest.parse_notice_file
+
+    def counted_digest(path: Path) -> str:
+        hashed[Path(path).name] += 1
+        return digest(path)
+
+    def counted_parse(path: Path, name: str | None = None) -> knowledge.ingest.ParsedFile:
+        parsed[Path(path).name] += 1
+        return parse(path, name)
+
+    monkeypatch.setattr(knowledge.kb, "_file_digest", counted_digest)
+    monkeypatch.setattr(knowledge.kb, "parse_notice_file", counted_parse)
+    monkeypatch.setattr(knowledge.ingest, "parse_notice_file", counted_parse)
+
+    shown = edit_of(await removed_list(chat))
+    assert "共 3 份" in shown.text and "♻️ 恢复第 3 条" in str(shown.buttons)
+    assert f"🔁 已被《{TITLE}》替换（上传 · 新版研修通知.txt）。" in shown.text
+    assert "竖笛识谱" not in shown.text and "器乐教学专项培训" in shown.text
+    assert hashed["新版研修通知.txt"] == 1  # compared with the removed ones, once
+    assert max(hashed.values()) == 1, hashed
+    uploads = [entry["path"].name for entry in kb.removed_files() if not entry["shipped"]]
+    assert len(uploads) == 2 and [parsed[name] for name in uploads] == [1, 1], parsed
+    assert max(parsed.values()) == 1, parsed
+
+    hashed.clear()
+    parsed.clear()
+    again = edit_of(await removed_list(chat))
+    assert "共 3 份" in again.text and again.buttons == shown.buttons
+    assert not hashed and not parsed
