@@ -38,7 +38,20 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   ``每月最后一天 18:00`` ``每年12月1日 9点``; a range of weekdays without 每 is weekly too
   (``周一至周五 晚上9点`` ``周二到周四 15:00``), and a 每天/每晚 between the days and the time
   is read (``工作日每天早上8点`` ``周一到周五每天晚上9点``); a range may run on past Sunday
-  (``周六到周一`` is Saturday, Sunday and Monday, shown as 「每周六至周一」)
+  (``周六到周一`` is Saturday, Sunday and Monday, shown as 「每周六至周一」). Written without
+  每, a range is shown as 「每周一至周五」 (not 「工作日」) so that the confirmation says it
+  repeats every week
+* a rule from a day on: ``明天开始每天9点`` ``下周一起 每周一 8点`` is the rule, said as
+  「每天 09:00（明天开始）」, when its first run is on or after that day; when it would run
+  before (``下周一开始 每天8点``) it is refused, saying after which run to send the rule
+  (a rule has no start date)
+* a time span after the time of day: ``8点到9点`` ``下午2点-4点`` ``14:00-16:00``
+  ``8:00~9:00`` ``8点至9点`` ``8-10点`` ``9点到10点之间`` ``晚上11点到凌晨1点``: the reminder
+  goes out at the start, the text begins with the span as the bot writes times
+  (「08:00–09:00 直播」, 「23:00–次日01:00 …」) so trainees know it, and ``describe()`` adds
+  「（按开始时间提醒）」. An end without a period word takes the start's (``下午2点-4点`` is
+  14:00–16:00; a bare ``8点到9点`` read as tonight is 20:00–21:00). An end not after the start
+  (``9点到8点``) is refused with how to write it; ``8点 到9点前`` stays in the text (a deadline)
 * a separator ``,`` ``，`` ``、`` ``;`` ``；`` may stand between the day and the time
   (``3天后, 9点`` ``明天，早上9点`` ``下周二,下午3点`` ``周五下午，3点半`` ``工作日，每天8点``),
   and ``;`` between weekdays as ``、`` does; past a separator only an hour is read, so
@@ -48,6 +61,10 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   every week or once?), ``下周一至周五`` and ``周六到下周一`` (a one-off is one day), and a
   time left at the start of the text after a defaulted time (``工作日。早上8点 签到`` would go
   out at 09:00)
+* ``本周一到周五`` ``这周三至周五`` (this week only) are refused too: a one-off is one day and
+  a rule repeats every week. A manager who wrote 本周 wants those days, so the refusal lists a
+  ready /remind for each of them still ahead (``/remind 本周四 9点 打卡`` …), then the weekly
+  form; when all are past it says so and suggests next week's
 * not supported, refused with what to write instead: intervals the cron rules cannot count
   (``每两周`` ``隔周`` ``每隔一天`` ``每两个月`` ``每2小时``: suggest ``每周五20:00`` …)
 * a standard 5-field crontab prefixed by ``cron``: ``cron 0 9 * * 1-5 TEXT``
@@ -92,7 +109,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -185,10 +202,16 @@ def _parse(text: str, now: datetime, *, refuse_unread: bool = True) -> ParsedSch
         _refuse_second_time("", normalized, now)  # 「早晚8点 打卡」
         raise TimeParseError(f"没看懂提醒时间：「{_head(original)}」。")
     end, build = max(candidates, key=lambda c: c[0])
+    span = _time_span(normalized, end)
+    if span is not None:
+        end = span.end
     when_text = original[:end].strip()
-    _refuse_second_time(when_text, normalized[end:], now)
-    _refuse_weekday_span(when_text, normalized[end:])
+    _refuse_second_time(when_text, normalized[end:], now, span.begin if span else None)
+    _refuse_weekday_span(when_text, normalized[end:], now)
     schedule = build(now)
+    if (rule := _rule_from_day(when_text, original, end, schedule, now)) is not None:
+        return rule
+    span_text = _span_text(span, schedule) if span is not None else ""
     message = original[end:].strip().lstrip(_MESSAGE_SEPARATORS).strip()
     if refuse_unread and schedule.get("default_time_note"):
         _refuse_unread_clock(when_text, message.translate(_FULLWIDTH), schedule, now)
@@ -219,7 +242,51 @@ def _parse(text: str, now: datetime, *, refuse_unread: bool = True) -> ParsedSch
         raise TimeParseError(
             f"请在时间后写上提醒内容，例如：/remind {when_text} 交研修日志", with_examples=False
         )
+    if span_text:  # the reminder goes out at the start; trainees read the whole span
+        message = f"{span_text} {message}"
+        schedule["note"] = f"{schedule.get('note') or ''}{SPAN_NOTE}"
     return ParsedSchedule(when_text=when_text, message=message, now=now, **schedule)
+
+
+_FROM_DAY_RE = re.compile(r"\s*(?:开始|起)\s*[,，、]?\s*")
+_RULE_WORD_RE = re.compile(r"每|天天|工作日|cron\s", re.I)
+FROM_DAY_LOOKAHEAD = 40  # runs looked at to say after which one to set a rule instead
+
+
+def _rule_from_day(
+    when_text: str, original: str, end: int, schedule: dict[str, object], now: datetime
+) -> ParsedSchedule | None:
+    """「明天开始每天9点 打卡」「下周一起 每周一 8点」: the rule, when its first run is on or
+    after that day (said: 「每天 09:00（明天开始）」); refused when it would start earlier, as a
+    rule cannot wait for a day. None when WHEN is no day followed by 开始/起 and a rule."""
+    run_at = schedule.get("run_at")
+    start = _FROM_DAY_RE.match(original.translate(_FULLWIDTH), end)
+    if start is None or not isinstance(run_at, datetime) or not schedule.get("default_time_note"):
+        return None
+    try:
+        rule = _parse(original[start.end() :], now)
+    except TimeParseError:
+        if _RULE_WORD_RE.match(original, start.end()):  # 「明天开始每两周」: say why not
+            raise
+        return None  # 「明天起床后 量体温」
+    if not rule.is_recurring:
+        return None
+    runs = rule.next_runs(FROM_DAY_LOOKAHEAD)
+    written = f"{when_text}{original[end : start.end()].strip()}{rule.when_text}"
+    if runs[0].date() < run_at.date():
+        earlier = [run for run in runs if run.date() < run_at.date()]
+        when = (
+            f"在 {format_when(earlier[-1], now)} 之后"
+            if len(earlier) < len(runs)
+            else f"到{format_day(run_at.date(), now.date(), relative=False)}"
+        )
+        raise TimeParseError(
+            f"「{written}」：重复提醒设置后就按规则发送，还不能指定从哪天开始，现在设置的话"
+            f"第一次会在 {format_when(runs[0], now)} 发出。要从{when_text}开始，"
+            f"请{when}再发：/remind {rule.when_text} {rule.message}",
+            with_examples=False,
+        )
+    return replace(rule, when_text=written, note=f"{rule.note}（{when_text}开始）")
 
 
 SUGGEST_AHEAD = timedelta(minutes=10)  # a suggested time is at least this far ahead
@@ -336,7 +403,8 @@ LIST_SEP = r"\s*[、,，;；和及与/]\s*"
 WD_NEXT = r"(?:[一二三四五六日天七]|[1-7](?!\d))(?!\s*(?:[点點时時](?!名)|:))"
 # what may stand between the parts of WHEN (「明天，早上9点」), full-width forms normalised
 PART_SEP = r"\s*[,;、，；]\s*"
-RANGE_SEP = r"\s*(?:至|到|~|-|—)\s*"
+# between the ends of a range: 「周一至周五」「周一——周五」「8点到9点」「14:00-16:00」
+RANGE_SEP = r"\s*(?:至|到|~|〜|-|–|—{1,2})\s*"
 AFTER = r"\s*(?:以后|之后|后)"
 BEFORE = r"(?:以前|之前|前)(?![往进去来面])"  # "3天前", not "2小时 前往…"
 COUNT = rf"\d{{1,6}}|{NUM}"  # relative counts: "3000天后" is too far, not unreadable
@@ -397,8 +465,12 @@ _PERIOD_DEFAULT_HOUR = {
     "晚上": 20,
 }
 
+_PERIOD_WORD = _alternation(_AM + _NOON + _PM)
+# 「8-10点」「下午2到4点」: the start of a span may be an hour without 点 (group h3)
+_SPAN_END_HOUR = rf"{RANGE_SEP}(?:{_PERIOD_WORD})?\s*{NUM}\s*[点點时時]"
+
 _CLOCK_RE = re.compile(
-    rf"""\s*(?:的\s*)?(?P<period>{_alternation(_AM + _NOON + _PM)})?\s*
+    rf"""\s*(?:的\s*)?(?P<period>{_PERIOD_WORD})?\s*
     (?:
         (?P<h>{NUM})\s*:\s*(?P<mm>\d{{2}})
       | (?P<h2>{NUM})\s*[点點时時]
@@ -408,6 +480,7 @@ _CLOCK_RE = re.compile(
           | (?P<mcn>零[一二三四五六七八九]|[一二三四五]?十[一二三四五六七八九]?)(?:分钟|分)?
           | (?P<mcn1>[一二三四五六七八九])分
           | 整 | 钟 )?
+      | (?P<h3>{NUM})(?={_SPAN_END_HOUR})
     )?""",
     re.X,
 )
@@ -435,7 +508,7 @@ def match_clock(text: str, pos: int, implied_period: str | None) -> tuple[Clock,
     m = _CLOCK_RE.match(text, pos)
     assert m is not None
     period = m["period"] or implied_period
-    hour_token = m["h"] or m["h2"]
+    hour_token = m["h"] or m["h2"] or m["h3"]
     if hour_token is None:
         if m["period"] in _PERIOD_DEFAULT_HOUR:
             return Clock(_PERIOD_DEFAULT_HOUR[m["period"]], 0, defaulted=True), m.end()
@@ -977,9 +1050,15 @@ def match_bare_clock(text: str) -> Candidate | None:
     clock, end = found
     m = _CLOCK_RE.match(text)
     assert m is not None
-    hour_token = m["h"] or m["h2"] or ""
+    hour_token = m["h"] or m["h2"] or m["h3"] or ""
     may_be_pm = not m["period"] and not hour_token.startswith(("0", "零", "〇"))
     written = m[0].strip()
+    if span := _time_span(text, end):  # 「8点到9点」 is 20:00-21:00, 「8点到13点」 morning
+        written = span.written
+        until = span.until.hour * 60 + span.until.minute
+        if not span.until_period:
+            until += 720 if 1 <= span.until.hour <= 11 else _DAY_MINUTES  # 13点, 12点: daytime
+        may_be_pm = may_be_pm and (clock.hour + 12) * 60 + clock.minute < until <= _DAY_MINUTES
 
     def build(now: datetime) -> dict[str, object]:
         run_at = _at(now.date(), clock, now.tzinfo)
@@ -1134,7 +1213,7 @@ def match_weekday_span(text: str) -> Candidate | None:
 
         return m.end(), build
     days, wraps = _weekday_set(m["days"])
-    label = _weekly_label(days, wraps=wraps)
+    label = _weekly_label(days, wraps=wraps, spelled=True)  # 「每周一至周五」: weekly, said so
     return _recurring(text, m.end(), label, {"day_of_week": aps_weekdays(days)}, every_day=True)
 
 
@@ -1144,7 +1223,7 @@ def _weekday_set(spec: str) -> tuple[set[int], bool]:
     days: set[int] = set()
     wraps = pending_range = False
     last: int | None = None
-    for token in re.finditer(r"(至|到|~|-|—)|([一二三四五六日天七1-7])", spec):
+    for token in re.finditer(r"(至|到|~|〜|-|–|—)|([一二三四五六日天七1-7])", spec):
         if token[1]:
             pending_range = True
             continue
@@ -1161,10 +1240,11 @@ _WORKDAYS = set(range(5))
 _WEEKEND = {5, 6}
 
 
-def _weekly_label(days: set[int], *, wraps: bool = False) -> str:
+def _weekly_label(days: set[int], *, wraps: bool = False, spelled: bool = False) -> str:
     """「每周一、三、五」「每周一至周六」; with ``wraps`` (a range written past Sunday) the days
-    run on from Sunday to Monday: 「每周六至周一」, not 「每周一、六、日」."""
-    if days == _WORKDAYS:
+    run on from Sunday to Monday: 「每周六至周一」, not 「每周一、六、日」. Monday to Friday is
+    「工作日(周一至周五)」, or with ``spelled`` (written without 每) 「每周一至周五」."""
+    if days == _WORKDAYS and not spelled:
         return "工作日（周一至周五）"
     if len(days) == 7:
         return "每天"
@@ -1394,27 +1474,136 @@ def _crontab_day(token: str, field: str) -> int:
     raise _cron_field_error(5, "星期", field, "星期只能是 0–7（0 和 7 都是周日）或 sun–sat")
 
 
+# ---------------------------------------------------------------- time spans
+
+SPAN_NOTE = "（按开始时间提醒）"
+EVENING_STARTS, OVERNIGHT_ENDS = 18 * 60, 6 * 60  # 「晚上11点到凌晨1点」 ends the next day
+_SPAN_SEP_RE = re.compile(RANGE_SEP)
+_SPAN_TAIL_RE = re.compile(r"\s*(?:之间|期间)")
+
+
+@dataclass(frozen=True)
+class TimeSpan:
+    """「8点到9点」 after a WHEN ending with a time of day: its parts as written, the start as
+    read without the day's period (「今夜8点」 is 8点 here), the end, and where it ends."""
+
+    start_words: str
+    separator: str
+    until_words: str
+    start: Clock
+    until: Clock
+    until_period: bool
+    begin: int
+    end: int
+
+    @property
+    def written(self) -> str:
+        return f"{self.start_words}{self.separator}{self.until_words}"
+
+
+def _time_span(text: str, end: int) -> TimeSpan | None:
+    """The span when the time of day ending WHEN at ``end`` is followed by 「到9点」「-16:00」
+    「~9:00」; None otherwise, and for 「8点 到9点前」 (a deadline in the text)."""
+    start = _clock_start(text, end)
+    sep = _SPAN_SEP_RE.match(text, end)
+    if start == end or sep is None:
+        return None
+    until_m = _CLOCK_RE.match(text, sep.end())
+    if until_m is None or not (until_m["h"] or until_m["h2"]):
+        return None
+    stop = until_m.end()
+    if re.match(rf"\s*{BEFORE}", text[stop:]):
+        return None
+    start_m = _CLOCK_RE.match(text, start)
+    found = match_clock(text, start, None)
+    until = match_clock(text, sep.end(), start_m["period"] if start_m else None)
+    assert found is not None and until is not None
+    if tail := _SPAN_TAIL_RE.match(text, stop):
+        stop = tail.end()
+    return TimeSpan(
+        start_words=text[start:end].strip(),
+        separator=text[end : sep.end()].strip(),
+        until_words=until_m[0].strip(),
+        start=found[0],
+        until=until[0],
+        until_period=bool(until_m["period"]),
+        begin=start,
+        end=stop,
+    )
+
+
+def _span_text(span: TimeSpan, schedule: dict[str, object]) -> str:
+    """「08:00–09:00」 for the message, from the start as scheduled (「8点到9点」 typed at 19:48
+    goes out at 20:00: 「20:00–21:00」); TimeParseError when the span does not end after it
+    starts, saying how to write it."""
+    run_at = schedule.get("run_at")
+    if isinstance(run_at, datetime):
+        scheduled = run_at.hour * 60 + run_at.minute
+    else:
+        cron = schedule.get("cron")
+        assert isinstance(cron, dict)
+        scheduled = int(cron["hour"]) * 60 + int(cron["minute"])
+    start = span.start.hour * 60 + span.start.minute
+    shift = (scheduled - start) % _DAY_MINUTES  # 12 h when 8点 was read as 20:00 (今夜8点)
+    start += shift
+    until = span.until.hour * 60 + span.until.minute
+    if not span.until_period and until + shift <= _DAY_MINUTES:
+        until += shift
+    if start < until <= _DAY_MINUTES:
+        return f"{_hhmm(start)}–{_hhmm(until)}"
+    if until <= OVERNIGHT_ENDS < EVENING_STARTS <= start:  # 「晚上11点到凌晨1点」
+        return f"{_hhmm(start)}–次日{_hhmm(until)}"
+    if start == until:
+        hour_later = f"{_hhmm(start, short=True)}-{_hhmm(start + 60, short=True)}"
+        raise TimeParseError(
+            f"「{span.written}」的开始和结束都是 {_hhmm(start)}：请写明结束时间，例如"
+            f"「{hour_later}」，或者只写开始时间「{span.start_words}」。",
+            with_examples=False,
+        )
+    how = "请先写开始时间，再写结束时间"
+    if until >= OVERNIGHT_ENDS:  # 「9点到8点」: swapped, not 「上午11点到1点」
+        how += f"，例如「{_hhmm(until, short=True)}-{_hhmm(start, short=True)}」"
+    afternoon = until + 12 * 60
+    if not span.until_period and not shift and start < afternoon <= _DAY_MINUTES:
+        period = "晚上" if afternoon >= EVENING_STARTS else "下午"
+        ends = f"{span.start_words}{span.separator}{period}{span.until_words}"
+        how += f"；结束在{period}的话，请写明，例如「{ends}」"
+    raise TimeParseError(
+        f"「{span.written}」的结束时间 {_hhmm(until)} 早于开始时间 {_hhmm(start)}。"
+        f"{how}。提醒会在开始时间发出。",
+        with_examples=False,
+    )
+
+
+def _hhmm(minutes: int, *, short: bool = False) -> str:
+    """「08:00」 (「24:00」 for the end of the day); with ``short`` as typed: 「8:00」."""
+    hours, minute = divmod(minutes, 60)
+    return f"{hours}:{minute:02d}" if short else f"{hours:02d}:{minute:02d}"
+
+
 # ---------------------------------------------------------------- what the text must not hold
 
 
 def _hour_clock(text: str, pos: int) -> re.Match[str] | None:
     """The time of day at ``pos`` if it names an hour (「8点」「晚上9点」「8:30」), else None."""
     m = _CLOCK_RE.match(text, pos)
-    return m if m is not None and (m["h"] or m["h2"]) else None
+    return m if m is not None and (m["h"] or m["h2"] or m["h3"]) else None
 
 
-def _clock_start(when_text: str) -> int:
-    """Where the time of day ending ``when_text`` starts (「每天早上8点」 → 2), or its end."""
-    for start in range(len(when_text)):
-        m = _hour_clock(when_text, start)
-        if m is None or m.end() != len(when_text.rstrip()):
+def _clock_start(text: str, end: int | None = None) -> int:
+    """Where the time of day ending ``text`` (or ending at ``end``) starts (「每天早上8点」 → 2),
+    or that end."""
+    stop = len(text.rstrip()) if end is None else end
+    for start in range(stop):
+        m = _hour_clock(text, start)
+        if m is None or m.end() != stop:
             continue
         try:
-            match_clock(when_text, start, None)
+            match_clock(text, start, None)
         except TimeParseError:  # 「五20:00」 of 「每周五20:00」 is no hour
             continue
         return start
-    return len(when_text)
+    return len(text) if end is None else end
 
 
 _SECOND_TIME_RE = re.compile(
@@ -1423,19 +1612,24 @@ _SECOND_TIME_RE = re.compile(
 _PAIR_PERIODS = {"早晚": ("早上", "晚上"), "上下午": ("上午", "下午")}
 
 
-def _refuse_second_time(when_text: str, rest: str, now: datetime) -> None:
-    """「每天早晚8点 打卡」「每天8点和20点 打卡」: two times, refused (one time a reminder)."""
+def _refuse_second_time(
+    when_text: str, rest: str, now: datetime, span_at: int | None = None
+) -> None:
+    """「每天早晚8点 打卡」「每天8点和20点 打卡」: two times, refused (one time a reminder);
+    ``span_at`` is where a span ending ``when_text`` starts (「每天8点到9点和…」)."""
     m = _SECOND_TIME_RE.match(rest)
     clock = _hour_clock(rest, m.end()) if m else None
     if m is None or clock is None:
         return
-    message = rest[clock.end() :].strip().lstrip(_MESSAGE_SEPARATORS).strip() or "提醒内容"
-    written = clock[0].strip()
+    span = _time_span(rest, clock.end())  # 「每天8点到9点和20点到21点」
+    stop = span.end if span else clock.end()
+    message = rest[stop:].strip().lstrip(_MESSAGE_SEPARATORS).strip() or "提醒内容"
+    written = rest[m.end() : stop].strip()
     if m["pair"]:
         day = when_text
         first, second = (period + written for period in _PAIR_PERIODS[m["pair"]])
     else:
-        start = _clock_start(when_text)
+        start = _clock_start(when_text) if span_at is None else span_at
         day, first, second = when_text[:start], when_text[start:].strip(), written
     if not first:  # 「每天 和8点」: the first has no hour either
         return
@@ -1448,15 +1642,17 @@ def _refuse_second_time(when_text: str, rest: str, now: datetime) -> None:
 
 _WEEK_PREFIX = r"(?:下下个?|下个?|上上个?|上个?|这个?|本)"
 _SPAN_REST_RE = re.compile(
-    rf"\s*(?:至|到|~|-|—)\s*(?:(?P<pre>{_WEEK_PREFIX}){WEEK}|{WEEK})?{WD}"
+    rf"{RANGE_SEP}(?:(?P<pre>{_WEEK_PREFIX}){WEEK}|{WEEK})?{WD}"
     r"(?![楼层号號栋室点點时時个])"
 )
 _WEEK_PREFIX_RE = re.compile(rf"{_WEEK_PREFIX}(?={WEEK})")
+_THIS_WEEK = ("这", "这个", "本")
 
 
-def _refuse_weekday_span(when_text: str, rest: str) -> None:
+def _refuse_weekday_span(when_text: str, rest: str, now: datetime) -> None:
     """「下周一至周五 8点 签到」「周六到下周一 8点 签到」: one day was read and 「至周五」 would
-    be left in the text."""
+    be left in the text. 「本周一到周五」 lists a /remind for each of this week's days still
+    ahead (a reminder is one day, or a weekly rule)."""
     day = _WEEKDAY_RE.fullmatch(when_text)
     span = _SPAN_REST_RE.match(rest)
     if day is None or span is None or not (day["pre"] or span["pre"]):
@@ -1466,12 +1662,49 @@ def _refuse_weekday_span(when_text: str, rest: str) -> None:
     if sep := _PART_SEP_RE.match(after):  # 「下周六到周一，8点」
         after = after[sep.end() :]
     weekly = _WEEK_PREFIX_RE.sub("", days)
+    once = after  # a one-off is on one day: 「下周一 每天8点」 would be refused
+    if every_day := _EVERY_DAY_RE.match(after):
+        rest_of_it = after[every_day.end() :].strip()
+        space = "" if _hour_clock(rest_of_it, 0) else " "  # 「晚上9点 打卡」「晚上 打卡」
+        once = f"{_EVERY_DAY_PERIOD.get(every_day['word'], '')}{space}{rest_of_it}".strip()
+    first, last = _weekday(day["wd"]), _weekday(span[0].strip()[-1])
+    this_week = day["pre"] in _THIS_WEEK and span["pre"] in (None, *_THIS_WEEK)
+    if this_week and first <= last:
+        week = when_text[: day.start("wd")]  # 「本周」「这个星期」 as written
+        next_week = "下" + when_text[day.end("pre") : day.start("wd")]  # 「下周」「下星期」
+        ahead = [
+            f"/remind {week}{WEEKDAY_CN[d]} {once}"
+            for d in range(first, last + 1)
+            if not _is_past(f"{week}{WEEKDAY_CN[d]} {once}", now)
+        ]
+        if not ahead:
+            raise TimeParseError(
+                f"「{days}」这几天{week}都已经过去了（现在是 {format_datetime(now)}）。"
+                f"每周都要提醒的话，请写成：/remind {weekly} {after}；只提醒下周的话，"
+                f"请每天分别设置，例如：/remind {next_week}{WEEKDAY_CN[first]} {once}",
+                with_examples=False,
+            )
+        raise TimeParseError(
+            f"「{days}」是好几天，一条一次性提醒只能在一天发出。只提醒{week}还没过的这几天"
+            f"的话，请每天分别发一条：\n" + "\n".join(ahead) + "\n"
+            f"每周都要提醒的话，请写成：/remind {weekly} {after}",
+            with_examples=False,
+        )
     raise TimeParseError(
         f"「{days}」是好几天，一条一次性提醒只能在一天发出。每周都要提醒的话，请写成："
         f"/remind {weekly} {after}；只提醒这几天的话，请每天分别设置，例如："
-        f"/remind {when_text} {after}",
+        f"/remind {when_text} {once}",
         with_examples=False,
     )
+
+
+def _is_past(typed: str, now: datetime) -> bool:
+    """Whether /remind ``typed`` would be refused as a time already past."""
+    try:
+        _parse(typed, now)
+    except TimeParseError as error:
+        return error.reason.startswith("时间已经过去了")
+    return False
 
 
 _EVERY_DAY_WORDS_RE = re.compile(r"(?:(?:每天|每日|天天|每晚|每早|的)\s*)*")

@@ -131,7 +131,7 @@ async def test_a_weekday_range_is_confirmed_as_a_weekly_rule(tmp_path: Path) -> 
     """「周一至周五 晚上9点」: every weekday at 21:00, not Monday at 09:00 (QA 6b M1)."""
     conversation, _ = conversation_at(tmp_path, 14)
     text = text_of(await conversation.handle(command(MANAGER, "/remind 周一至周五 晚上9点 打卡")))
-    assert "时间：工作日（周一至周五） 21:00\n接下来三次：" in text
+    assert "时间：每周一至周五 21:00\n接下来三次：" in text
     assert "内容：打卡" in text and "默认" not in text and "至周五" not in text.split("内容：")[1]
 
 

@@ -72,7 +72,7 @@ def test_year_ahead_is_the_limit_and_two_years_too_far() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["1.5小时后 交", "2.5天后 交", "8-10点 交", "0.5 交", "13-20 交"],
+    ["1.5小时后 交", "2.5天后 交", "0.5 交", "13-20 交"],
 )
 def test_numbers_that_are_not_dates_stay_unread(text: str) -> None:
     with pytest.raises(TimeParseError, match="没看懂提醒时间"):
