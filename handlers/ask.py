@@ -44,7 +44,8 @@ from bot.chat import (
     patiently,
 )
 from bot.db import question_crud
-from bot.db.models import utcnow
+from bot.db.models import User, utcnow
+from bot.db.question_crud import ClassManager
 from bot.db.question_models import QuestionLog
 from bot.limits import shorten
 from handlers.routing import Context, Router, UserError, button_id, button_number
@@ -64,6 +65,9 @@ router = Router("ask")
 PREFIX = "kb"
 VERSION = "1"
 ANSWER_PREFIX = "kbm"  # the manager's 「回答」 button, handled in handlers/knowledge_admin.py
+# Ends the data of a manager's button in the 问班主任 message, so that the message is edited once
+# the question is answered through it (handlers/knowledge_admin.py `AnsweredFrom`).
+HANDOFF_ORIGIN = "ho"
 HITS_PER_QUESTION = 5
 MAX_QUOTE_CHARS = 1200
 MAX_QUESTION_CHARS = 1000
@@ -127,8 +131,10 @@ def callback(*parts: object) -> str:
 
 
 def answer_button(question_id: int) -> Button:
-    """The 「回答」 button a class manager presses to answer a handed-off question."""
-    return Button("✍️ 回答", data=f"{ANSWER_PREFIX}:{VERSION}:ans:{question_id}")
+    """The 「回答」 button a class manager presses in the 问班主任 message to answer it."""
+    return Button(
+        "✍️ 回答", data=f"{ANSWER_PREFIX}:{VERSION}:ans:{question_id}:{HANDOFF_ORIGIN}"
+    )
 
 
 async def deliver(
@@ -608,46 +614,19 @@ async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Repl
         if refreshed is None:
             return [Notice(already, alert=True)]
         return [refreshed, Notice(already)]
-    admin_ids = ctx.services.settings.admin_ids
-    with ctx.services.session() as session:
-        classes = question_crud.managers_of_member(
-            session, user_id=ctx.user.id, admin_ids=admin_ids
-        )
+    classes, admins, recipients = handoff_recipients(ctx.services, ctx.user.id)
     if not classes:
         raise UserError(NO_CLASS_HINT)
     orphaned = [item for item in classes if not item.current]
-    recipients: dict[int, list[question_crud.ClassManager]] = {}
-    for item in classes:
-        if item.current:
-            recipients.setdefault(item.manager_id, []).append(item)
-    admins = sorted(admin for admin in admin_ids if admin != ctx.user.id)
-    for admin in admins if orphaned else ():
-        recipients.setdefault(admin, []).extend(orphaned)
     from handlers.knowledge_admin import handoff_offer  # it imports this module
 
-    status = handoff_status(entry)
-    how = "请点「回答」，您的回复会直接发给这位学员"
     buttons = [answer_button(entry.id)]
-    near = ""
     offer = handoff_offer(ctx, entry)  # a saved curated answer close to it, as /unanswered
     if offer is not None:
-        near = f"\n{offer[0]}"
-        how += f"；这条标准答案合适的话，也可以点「{offer[1].text}」直接发给学员"
         buttons.append(offer[1])
     deliveries = []
     for recipient, items in recipients.items():
-        class_names = "、".join(escape(item.class_name) for item in items)
-        text = (
-            f"🙋 <b>学员提问</b> · {class_names}\n"
-            f"{escape(ctx.user.display_name)}：{escape(entry.question)}{near}\n\n"
-            f"<i>{status}。{how}。</i>"
-        )
-        unmanaged = [item for item in items if not item.current]
-        if unmanaged:
-            which = "这个培训班" if len(items) == 1 else "这些培训班"
-            if len(unmanaged) < len(items):  # an admin who also runs one of the classes
-                which = "、".join(f"「{escape(item.class_name)}」" for item in unmanaged)
-            text += f"\n<i>{which}目前没有班主任（原班主任已被撤销），所以转给了管理员。</i>"
+        text = handoff_message(ctx.user.display_name, entry, items, offer)
         failure = await deliver(ctx.services, recipient, text, keyboard(buttons))
         deliveries.append((recipient, items[0].class_id, failure is None))
     # Recorded even when it reached nobody: the question then waits in the admins' /unanswered.
@@ -673,6 +652,70 @@ async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Repl
     return [trace, Notice(outcome, alert=not plain)]
 
 
+def handoff_recipients(
+    services: Services, asker_id: int
+) -> tuple[list[ClassManager], list[int], dict[int, list[ClassManager]]]:
+    """The asker's classes, the admins other than the asker, and who gets the question the
+    asker hands off with 问班主任, each with the classes it comes from: each class's manager,
+    or the admins for a class whose manager was removed."""
+    admin_ids = services.settings.admin_ids
+    with services.session() as session:
+        classes = question_crud.managers_of_member(session, user_id=asker_id, admin_ids=admin_ids)
+    recipients: dict[int, list[ClassManager]] = {}
+    for item in classes:
+        if item.current:
+            recipients.setdefault(item.manager_id, []).append(item)
+    admins = sorted(admin for admin in admin_ids if admin != asker_id)
+    orphaned = [item for item in classes if not item.current]
+    for admin in admins if orphaned else ():
+        recipients.setdefault(admin, []).extend(orphaned)
+    return classes, admins, recipients
+
+
+def handoff_message(
+    asker: str,
+    entry: QuestionLog,
+    items: list[ClassManager],
+    offer: tuple[str, Button] | None,
+    *,
+    answered: bool = False,
+) -> str:
+    """The 问班主任 message a recipient gets (HTML): the classes it comes from (`items`), who
+    asks what, the saved curated answer close to it (`offer`), why it needs a person and which
+    button to press; once `answered` (its buttons gone), 「✅ 已回复。」 instead of the buttons."""
+    class_names = "、".join(escape(item.class_name) for item in items)
+    near = f"\n{offer[0]}" if offer is not None else ""
+    how = "请点「回答」，您的回复会直接发给这位学员"
+    if offer is not None:
+        how += f"；这条标准答案合适的话，也可以点「{offer[1].text}」直接发给学员"
+    guide = f"{handoff_status(entry)}。" + ("" if answered else f"{how}。")
+    text = (
+        f"🙋 <b>学员提问</b>{f' · {class_names}' if class_names else ''}\n"
+        f"{escape(asker)}：{escape(entry.question)}{near}\n\n<i>{guide}</i>"
+    )
+    unmanaged = [item for item in items if not item.current]
+    if unmanaged:
+        which = "这个培训班" if len(items) == 1 else "这些培训班"
+        if len(unmanaged) < len(items):  # an admin who also runs one of the classes
+            which = "、".join(f"「{escape(item.class_name)}」" for item in unmanaged)
+        text += f"\n<i>{which}目前没有班主任（原班主任已被撤销），所以转给了管理员。</i>"
+    return f"{text}\n\n✅ 已回复。" if answered else text
+
+
+def answered_handoff(ctx: Context, entry: QuestionLog, message_id: int | None = None) -> Edit:
+    """The 问班主任 message the manager answered `entry` through (`message_id`, None for the
+    one whose button is pressed), as it was sent but marked 「✅ 已回复。」, without buttons."""
+    from handlers.knowledge_admin import handoff_offer  # it imports this module
+
+    _, _, recipients = handoff_recipients(ctx.services, entry.user_id)
+    with ctx.services.session() as session:
+        asker = session.get(User, entry.user_id)
+    name = asker.display_name if asker is not None else str(entry.user_id)
+    items = recipients.get(ctx.user.id, [])  # none once the trainee left: no class names then
+    text = handoff_message(name, entry, items, handoff_offer(ctx, entry), answered=True)
+    return Edit(text, message_id=message_id)
+
+
 def handoff_status(entry: QuestionLog) -> str:
     """Why the question needs a person, for the manager who gets it."""
     if not entry.answered:
@@ -692,7 +735,7 @@ ALERT_CLASS_CHARS = 20
 
 
 def handoff_outcome(
-    orphaned: list[question_crud.ClassManager],
+    orphaned: list[ClassManager],
     *,
     has_managers: bool,
     managers_reached: bool,

@@ -4,8 +4,9 @@ it notices and read its statistics.
 - `/unanswered [天数]` (managers): declined or 👎 questions of their classes' trainees, ten to
   a page, the ones a trainee handed off with 问班主任 first (「🙋 等您回复」), then newest
   first (◀ / ▶ and 「最早的 ⏭」: `kbm:1:pg:<days>:<page>`), each with
-  a 「回答」 button (`kbm:1:ans:<question_id>`); the manager's next text goes to the trainee
-  (pending input "handoff_answer"), then 「保存为标准答案」 (`kbm:1:cur:<question_id>`) stores
+  a 「回答」 button (`kbm:1:ans:<question_id>:<days>:<page>`); the manager's next text goes to
+  the trainee (pending input "handoff_answer") and the list is shown again without the question,
+  then 「保存为标准答案」 (`kbm:1:cur:<question_id>`) stores
   the pair as a curated answer that the knowledge base matches first from then on, for every
   class's trainees (the manager is told so before and after saving; trainees read who saved
   it). A question one trainee asked several times (「住宿费谁出」「住宿费谁出?」) is one row,
@@ -16,7 +17,11 @@ it notices and read its statistics.
   as a typed one would, once, unless it was retired or another manager answered first; in
   /unanswered the button also carries the list's days and page (`…:<days>:<page>`), and the
   list is shown again without the question. The message a manager gets when a trainee
-  presses 问班主任 has the same line and button (without days and page).
+  presses 问班主任 has the same line and button, and 「回答」, both ending in `:ho` instead of
+  days and page: answered through it, it loses its buttons and says 「✅ 已回复。」. The
+  message is edited only once the answer reached the trainee: otherwise 「回答」 stays there
+  to send it again. (A button without either ending is from before they were added: nothing
+  is edited then.)
 - `/kbstats [天数]` (admins): most asked clauses and notices, decline and 👎 rates.
 - An admin sends a notice file (.txt .md .html .htm .pdf .docx, ≤ 20 MB) in a private chat:
   it is ingested and answerable at once; a bad file changes nothing.
@@ -27,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
@@ -51,7 +57,9 @@ from bot.limits import MAX_MESSAGE_UNITS, shorten, utf16_length, visible_length
 from handlers import notices
 from handlers.ask import (
     ANSWER_PREFIX,
+    HANDOFF_ORIGIN,
     VERSION,
+    answered_handoff,
     deliver,
     knowledge,
     refresh_curated,
@@ -191,7 +199,8 @@ def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboar
         times = f"（问了 {entry.count} 次）" if entry.count > 1 else ""
         asked = escape(clip(question.question, QUESTION_UNITS))
         line = f"{number}. {who} · {when} · {why}\n{asked}{times}"
-        row = [Button(f"✍️ 回答第 {number} 条", data=data("ans", question.id))]
+        answer = data("ans", question.id) + origin_data((days, page))
+        row = [Button(f"✍️ 回答第 {number} 条", data=answer)]
         if (match := near.get(entry.id)) is not None:
             named, use = curated_offer(question.id, *match, listing=(days, page))
             line += f"\n{named}"
@@ -242,15 +251,14 @@ def curated_offer(
     """The line naming a curated answer close to a waiting question (「相近的标准答案：「…」
     （王芳老师）」, HTML) and its 「📌 用标准答案回复」 button (`reply_with_curated`), as
     /unanswered shows them under the question and the handoff message under the question it
-    brings (`handoff_offer`). In /unanswered the button also carries the list's (days, page),
-    `listing`, so that the press refreshes the list (`kbm:1:std:<question>:<curated>:<d>:<p>`)."""
+    brings (`handoff_offer`). The button ends with where it is (`origin_data`: the list's
+    `listing`, its days and page, or the handoff message's mark), so that the press edits that
+    message (`kbm:1:std:<question>:<curated>:<d>:<p>`, `kbm:1:std:<question>:<curated>:ho`)."""
     named = (
         f"<i>相近的标准答案：「{escape(clip(curated_question, CURATED_UNITS))}」"
         f"（{escape(author)}）</i>"
     )
-    pressed = f"{data('std', question_id)}:{curated_id}"
-    if listing is not None:
-        pressed += f":{listing[0]}:{listing[1]}"
+    pressed = f"{data('std', question_id)}:{curated_id}{origin_data(listing)}"
     return named, Button(USE_CURATED, data=pressed)
 
 
@@ -278,6 +286,46 @@ def waiting_reason(question: QuestionLog, *, handed_off: bool) -> str:
 
 def unanswered_page_data(days: int, page: int) -> str:
     return f"{ANSWER_PREFIX}:{VERSION}:pg:{days}:{page}"
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredFrom:
+    """The message a manager answers a question from, edited once the answer reached the
+    trainee (`answered_view`): a page of /unanswered (`listing`: its days and page) or the
+    问班主任 message (`listing` None); `message_id` None is the one whose button is pressed."""
+
+    listing: tuple[int, int] | None = None
+    message_id: int | None = None
+
+
+def origin_data(listing: tuple[int, int] | None) -> str:
+    """How the data of a 「回答」 or 「📌 用标准答案回复」 button ends, saying where the button
+    is: `:<days>:<page>` on a page of /unanswered, `:ho` in the 问班主任 message (None)."""
+    return f":{HANDOFF_ORIGIN}" if listing is None else f":{listing[0]}:{listing[1]}"
+
+
+def answered_from(tail: list[str]) -> AnsweredFrom | None:
+    """The message a manager's button is in, from what follows its ids (`origin_data`); None
+    for a button from before buttons said so."""
+    if not tail:
+        return None
+    if tail == [HANDOFF_ORIGIN]:
+        return AnsweredFrom()
+    if len(tail) != 2:
+        raise UserError(STALE)
+    days = button_number(tail[0], STALE, low=1, high=MAX_DAYS)
+    return AnsweredFrom((days, button_number(tail[1], STALE)))
+
+
+def answered_view(ctx: Context, question: QuestionLog, source: AnsweredFrom | None) -> list[Reply]:
+    """The message `question` was answered from, now that it is: the /unanswered page shown
+    again without it, or the 问班主任 message without its buttons, 「✅ 已回复。」; nothing when
+    that message is not known."""
+    if source is None:
+        return []
+    if source.listing is not None:
+        return [Edit(*unanswered_listing(ctx, *source.listing), message_id=source.message_id)]
+    return [answered_handoff(ctx, question, source.message_id)]
 
 
 def clip(text: str, units: int) -> str:
@@ -316,30 +364,28 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
     if len(parts) == 5 and parts[1] == VERSION and parts[2] == "pg":
         days = button_number(parts[3], STALE, low=1, high=MAX_DAYS)
         return [Edit(*unanswered_listing(ctx, days, button_number(parts[4], STALE)))]
-    if len(parts) in (5, 7) and parts[1] == VERSION and parts[2] == "std":
+    if len(parts) >= 5 and parts[1] == VERSION and parts[2] == "std":
         curated_id = button_id(parts[4], STALE)
-        listing = None
-        if len(parts) == 7:  # pressed in /unanswered: that page is shown again afterwards
-            listing = (
-                button_number(parts[5], STALE, low=1, high=MAX_DAYS),
-                button_number(parts[6], STALE),
-            )
+        source = answered_from(parts[5:])
         question = question_for_manager(ctx, parts[3])
-        return await reply_with_curated(ctx, question, curated_id, listing=listing)
-    if len(parts) != 4 or parts[1] != VERSION:
+        return await reply_with_curated(ctx, question, curated_id, source=source)
+    if len(parts) < 4 or parts[1] != VERSION:
         raise UserError(STALE)
     action, raw_id = parts[2], parts[3]
-    question = question_for_manager(ctx, raw_id)
     if action == "ans":
-        return start_answer(ctx, question)
-    if action == "cur":
-        return save_curated(ctx, question)
+        source = answered_from(parts[4:])
+        return start_answer(ctx, question_for_manager(ctx, raw_id), source)
+    if action == "cur" and len(parts) == 4:
+        return save_curated(ctx, question_for_manager(ctx, raw_id))
     raise UserError(STALE)
 
 
-def start_answer(ctx: Context, question: QuestionLog) -> list[Reply]:
+def start_answer(
+    ctx: Context, question: QuestionLog, source: AnsweredFrom | None = None
+) -> list[Reply]:
     """Ask for the manager's answer to `question` (a second tap of 回答 within a few seconds only
-    says so: the prompt is already there)."""
+    says so: the prompt is already there), remembering the message pressed in (`source`) to
+    edit once the answer is sent."""
     with ctx.services.session() as session:
         pending = crud.get_pending(session, user_id=ctx.user.id)
         if (
@@ -349,12 +395,11 @@ def start_answer(ctx: Context, question: QuestionLog) -> list[Reply]:
             and utcnow() - pending.updated_at < DOUBLE_TAP
         ):
             return [Notice("请直接发送您的回答，我在等着。")]
-        crud.set_pending(
-            session,
-            user_id=ctx.user.id,
-            kind=HANDOFF_STATE,
-            payload={"question_id": question.id},
-        )
+        payload: dict[str, object] = {"question_id": question.id}
+        if source is not None and ctx.event.message_id is not None:
+            payload["listing"] = source.listing
+            payload["message_id"] = ctx.event.message_id
+        crud.set_pending(session, user_id=ctx.user.id, kind=HANDOFF_STATE, payload=payload)
     earlier = ""
     if question.manager_answer:
         who = answerer(ctx, question)
@@ -418,11 +463,13 @@ def delivery_status(
     ended_note="已取消给学员的回复。要回复，请在 /unanswered 里重新点「回答」。",
 )
 async def receive_answer(ctx: Context) -> list[Reply]:
-    """The manager's reply to a handed-off question: send it to the trainee and store it."""
+    """The manager's reply to a handed-off question: send it to the trainee and store it; once
+    it reached the trainee, edit the message 「回答」 was pressed in (`answered_view`)."""
     text = ctx.event.text.strip()
     with ctx.services.session() as session:
         pending = crud.get_pending(session, user_id=ctx.user.id)
-        question_id = int((pending.payload if pending else {}).get("question_id") or 0)
+        payload = pending.payload if pending else {}
+        question_id = int(payload.get("question_id") or 0)
         if text.lower() in CANCEL_WORDS:
             crud.clear_pending(session, user_id=ctx.user.id)
             return [Send("已取消，没有发送任何回答。")]
@@ -453,7 +500,7 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         crud.clear_pending(session, user_id=ctx.user.id)
     status = delivery_status(ctx, failure, repeats)
     signed = escape(teacher_name(ctx.user.display_name))
-    return [
+    replies: list[Reply] = [
         Send(
             f"{status}\n\n这个回答也适用于其他学员的话，可以保存为标准答案。{SHARED}，"
             f"署名「{signed}的解答」。只适用于本班的回答（如本班的教室、日期、联系电话）"
@@ -461,6 +508,11 @@ async def receive_answer(ctx: Context) -> list[Reply]:
             keyboard([Button("⭐ 保存为标准答案", data=data("cur", question.id))]),
         )
     ]
+    if failure is None and "message_id" in payload:
+        listing = payload.get("listing")
+        source = AnsweredFrom(tuple(listing) if listing else None, payload["message_id"])
+        replies += answered_view(ctx, question, source)
+    return replies
 
 
 async def reply_with_curated(
@@ -468,13 +520,12 @@ async def reply_with_curated(
     question: QuestionLog,
     curated_id: int,
     *,
-    listing: tuple[int, int] | None = None,
+    source: AnsweredFrom | None = None,
 ) -> list[Reply]:
     """「📌 用标准答案回复」: send a saved curated answer to the trainee as a typed answer is sent
     (and recorded as this manager's answer), once: not if it was retired meanwhile, nor when the
-    question was answered first, by this manager's other tap or by another manager. Pressed in
-    /unanswered (`listing`: its days and page), that page is shown again without the question
-    answered, as a new /unanswered would show it."""
+    question was answered first, by this manager's other tap or by another manager. The message
+    pressed in (`source`) is edited as after a typed answer (`answered_view`)."""
     with ctx.services.session() as session:
         curated = question_crud.get_curated(session, curated_id=curated_id)
         author = session.get(User, curated.created_by) if curated is not None else None
@@ -524,8 +575,8 @@ async def reply_with_curated(
             f"学员的问题：{escape(question.question)}\n{answer}：{escape(curated.answer)}"
         )
     ]
-    if listing is not None:
-        replies.append(Edit(*unanswered_listing(ctx, *listing)))
+    if failure is None:
+        replies += answered_view(ctx, question, source)
     return replies
 
 

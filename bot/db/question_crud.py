@@ -165,6 +165,15 @@ def may_answer(session: Session, *, manager_id: int, question: QuestionLog, admi
     return member is not None
 
 
+def _answer_values(*, manager_id: int, answer: str) -> dict[str, object]:
+    """The columns a manager's answer sets on a question and on its repeats."""
+    return {
+        "manager_answer": answer[:4000],
+        "answered_by": manager_id,
+        "manager_answered_at": utcnow(),
+    }
+
+
 def save_manager_answer(
     session: Session,
     *,
@@ -179,13 +188,12 @@ def save_manager_answer(
     log = session.get(QuestionLog, question_id)
     if log is None:
         raise LookupError(f"no question {question_id}")
-    now = utcnow()
+    values = _answer_values(manager_id=manager_id, answer=answer)
     for repeat in [log, *(session.get(QuestionLog, i) for i in repeat_ids if i != question_id)]:
         if repeat is None:
             continue
-        repeat.manager_answer = answer[:4000]
-        repeat.answered_by = manager_id
-        repeat.manager_answered_at = now
+        for column, value in values.items():
+            setattr(repeat, column, value)
         session.add(repeat)
     session.commit()
     return log
@@ -202,11 +210,7 @@ def answer_if_waiting(
     """`save_manager_answer`, but only while nobody has answered the question: one conditional
     UPDATE, so of two presses at the same moment (one manager's double tap, or two managers)
     one answers it and the other gets False. The repeats still waiting are answered with it."""
-    values = {
-        "manager_answer": answer[:4000],
-        "answered_by": manager_id,
-        "manager_answered_at": utcnow(),
-    }
+    values = _answer_values(manager_id=manager_id, answer=answer)
     waiting = QuestionLog.manager_answer == None  # noqa: E711
     claimed = session.execute(
         update(QuestionLog).where(QuestionLog.id == question_id, waiting).values(**values)

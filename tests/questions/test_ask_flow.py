@@ -108,7 +108,7 @@ async def test_decline_handoff_manager_answer_and_curated(chat):
     (to_manager,) = chat.messenger.to(MANAGER)
     assert OUT_OF_SCOPE in to_manager[0]
     answer_data = to_manager[1][0][0].data
-    assert answer_data == f"kbm:1:ans:{entry.id}"
+    assert answer_data == f"kbm:1:ans:{entry.id}:ho"  # pressed in the 问班主任 message
     again = await chat.press(TRAINEE, handoff)
     assert "已经转给" in again[-1].text and len(chat.messenger.to(MANAGER)) == 1
 

@@ -226,7 +226,21 @@ async def test_the_list_pressed_in_is_shown_again_without_the_answered_question(
     )[0]
     assert "（最近 7 天，共 1 条，新的在前）" in refreshed.text
     assert ASKED not in refreshed.text and "1. " in refreshed.text
-    assert [[b.data for b in row] for row in refreshed.buttons] == [[f"kbm:1:ans:{other_id}"]]
+    assert [[b.data for b in row] for row in refreshed.buttons] == [[f"kbm:1:ans:{other_id}:7:0"]]
+
+
+async def test_a_saved_answer_that_did_not_reach_the_trainee_leaves_the_list(
+    chat: Chat,
+) -> None:
+    """The manager is told to press 「回答」 to send it again: the list keeps it for that."""
+    await declined(chat)
+    listing = await chat.say(MANAGER, "/unanswered")
+    chat.messenger.unreachable.add(TRAINEE)  # the trainee blocked the bot
+
+    sent = await chat.press(MANAGER, button(listing, USE_SAVED))
+
+    assert "没能发给学员（对方屏蔽了我或注销了账号）" in text_of(sent)
+    assert [r for r in sent if isinstance(r, Edit)] == []
 
 
 async def test_a_double_press_sends_once(chat: Chat) -> None:
@@ -334,19 +348,25 @@ async def test_the_handoff_message_offers_the_close_saved_answer(chat: Chat) -> 
         f"<i>我未能从通知中找到答案。{ANSWER_HINT}{USE_HINT}</i>"
     )
     assert [[b.text for b in row] for row in rows] == [["✍️ 回答", USE_SAVED]]
-    # The very button /unanswered shows for it: one code path behind both.
+    # The very button /unanswered shows for it: one code path behind both; each ends saying
+    # which message it is in.
     listing = await chat.say(MANAGER, "/unanswered")
     assert NEAR_LINE in text_of(listing)
     pressed = f"kbm:1:std:{question_id}:{saved_id(chat)}"
-    assert rows[0][1].data == pressed and button(listing, USE_SAVED) == f"{pressed}:30:0"
+    assert rows[0][1].data == f"{pressed}:ho" and button(listing, USE_SAVED) == f"{pressed}:30:0"
 
     sent = await chat.press(MANAGER, rows[0][1].data)
 
-    assert [r for r in sent if not isinstance(r, Notice)] == [  # no list to show again
+    # No list to show again: the message pressed in loses its buttons and says it is done.
+    assert [r for r in sent if not isinstance(r, Notice)] == [
         Send(
             "✅ 已把王芳老师保存的标准答案发给学员。\n\n"
             f"学员的问题：{ASKED}\n发送的回答：{SAVED_ANSWER}"
-        )
+        ),
+        Edit(
+            f"🙋 <b>学员提问</b> · 语文一班\n用户{TRAINEE}：{ASKED}\n{NEAR_LINE}\n\n"
+            "<i>我未能从通知中找到答案。</i>\n\n✅ 已回复。"
+        ),
     ]
     assert answers_to_trainee(chat) == [
         f"💬 <b>班主任回复了您的问题</b>\n问：{ASKED}\n\n答：{SAVED_ANSWER}"

@@ -59,9 +59,9 @@ def shown(replies: list[Reply]) -> Send | Edit:
 
 
 def answer_buttons(replies: list[Reply]) -> dict[int, int]:
-    """「✍️ 回答第 N 条」: N → the question's id."""
+    """「✍️ 回答第 N 条」: N → the question's id (`kbm:1:ans:<id>:<days>:<page>`)."""
     return {
-        int(found.group(1)): int(b.data.rsplit(":", 1)[1])
+        int(found.group(1)): int(b.data.split(":")[3])
         for b in buttons_of(replies)
         if (found := re.fullmatch(r"✍️ 回答第 (\d+) 条", b.text))
     }
