@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-import os
-import pickle
 import re
-import tempfile
 import unicodedata
 from functools import lru_cache
 from importlib import resources
@@ -16,6 +13,7 @@ from pathlib import Path
 import jieba
 
 from knowledge.cleaning import to_simplified
+from knowledge.dictionary import compact_tokenizer
 
 TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
@@ -113,6 +111,17 @@ def synonym_groups() -> dict[str, tuple[str, ...]]:
     return groups
 
 
+def dictionary_additions() -> list[tuple[str, int]]:
+    """(word, frequency) added to jieba's dictionary: the domain words, then every synonym of
+    two or more characters with a Chinese one, so jieba cuts them whole."""
+    added = [(word, DOMAIN_WORD_FREQ) for word in domain_words()]
+    for canonical, variants in synonym_groups().items():
+        for variant in (canonical, *variants):
+            if len(variant) > 1 and CJK_RUN.search(variant):
+                added.append((variant, DOMAIN_WORD_FREQ))
+    return added
+
+
 def resource_fingerprint() -> str:
     """Text of the dictionaries, so the index cache changes when they do."""
     parts = (
@@ -123,42 +132,17 @@ def resource_fingerprint() -> str:
     return "\n".join(parts)
 
 
-def load_dictionary(tokenizer: jieba.Tokenizer, cache_dir: Path) -> None:
-    """Initialise the tokenizer's prefix dictionary from a pickle in `cache_dir` (made once).
-
-    Loading jieba's own cache (marshal) takes ≈ 0.55 s of every start on a 2-core machine; the
-    same dictionary pickled loads in ≈ 0.2 s.
-    """
-    path = cache_dir / f"jieba-{jieba.__version__}-dictionary.pickle"
-    try:
-        with path.open("rb") as cached:
-            tokenizer.FREQ, tokenizer.total = pickle.load(cached)
-    except (OSError, EOFError, ValueError, pickle.UnpicklingError):
-        tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(tokenizer.get_dict_file())
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        handle, partial = tempfile.mkstemp(dir=cache_dir, suffix=".partial")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump((tokenizer.FREQ, tokenizer.total), out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)  # whole or not at all, when two processes start at once
-    tokenizer.initialized = True
-
-
 class Analyzer:
     """Turns text into canonical search terms with an owned jieba tokenizer."""
 
     def __init__(self, cache_dir: Path) -> None:
         jieba.setLogLevel(logging.WARNING)
-        self.tokenizer = jieba.Tokenizer()
-        load_dictionary(self.tokenizer, cache_dir)
+        self.tokenizer = compact_tokenizer(cache_dir, dictionary_additions())
         self.canonical: dict[str, str] = {}
         self.surfaces: dict[str, tuple[str, ...]] = {}
-        for word in domain_words():
-            self.tokenizer.add_word(word, freq=DOMAIN_WORD_FREQ)
         for canonical, variants in synonym_groups().items():
             self.surfaces[canonical] = (canonical, *variants)
             for variant in (canonical, *variants):
-                if len(variant) > 1 and CJK_RUN.search(variant):
-                    self.tokenizer.add_word(variant, freq=DOMAIN_WORD_FREQ)
                 self.canonical[variant] = canonical
         self._log_total = math.log(self.tokenizer.total)
 

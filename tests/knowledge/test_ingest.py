@@ -187,7 +187,7 @@ def test_cache_is_reused_and_rebuilt_when_notices_change(
     cache, notices = tmp_path / "cache", tmp_path / "notices"
     first = KnowledgeBase.open(cache, notices)
     built_at = first.stats()["built_at"]
-    assert len(list(cache.glob("jieba-*-dictionary.pickle"))) == 1
+    assert len(list(cache.glob("jieba-words-*.trie"))) == 1
     assert len(list(cache.glob("kb-*.npz"))) == 1
 
     def no_build(*_args, **_kwargs):
