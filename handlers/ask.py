@@ -70,6 +70,9 @@ ANSWER_PREFIX = "kbm"  # the manager's 「回答」 button, handled in handlers/
 HANDOFF_ORIGIN = "ho"
 HITS_PER_QUESTION = 5
 MAX_QUOTE_CHARS = 1200
+SENTENCE_ENDS = "\n。；！？;!?"
+PHRASE_ENDS = "，,、：:"
+HEADING_CHARS = 40
 MAX_QUESTION_CHARS = 1000
 MEANINGFUL = re.compile(r"[\u3400-\u9fffA-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 CURATED_MARK = "ask.curated_loaded_for"
@@ -271,8 +274,31 @@ def quote_window(
             best_anchor, best = anchor, covered
     start = max(0, best_anchor - lead)
     start = min(start, len(text) - limit)
-    end = start + limit
+    start = _sentence_start(text, start, max(start, best_anchor))
+    end = min(start + limit, len(text))
     return text[start:end], start > 0, end < len(text)
+
+
+def _sentence_start(text: str, earliest: int, latest: int) -> int:
+    """Where in text[earliest:latest + 1] a reader can start: the first line or sentence start,
+    else the first start after a comma, else `earliest` (an excerpt that starts mid-word
+    reads as garbled)."""
+    if earliest == 0:
+        return 0
+    for ends in (SENTENCE_ENDS, PHRASE_ENDS):
+        for position in range(earliest, latest + 1):
+            if text[position - 1] in ends:
+                return position
+    return earliest
+
+
+def cut_heading(text: str) -> str:
+    """The passage's first line when it is a clause heading (「七、突出制度保障，…」: short, no
+    full stop), for an excerpt that starts after it."""
+    first, newline, _ = text.partition("\n")
+    if newline and len(first) <= HEADING_CHARS and not any(ch in SENTENCE_ENDS for ch in first):
+        return first
+    return ""
 
 
 def citation(hit: Hit) -> str:
@@ -298,9 +324,11 @@ def render_hit(hit: Hit, limit: int = MAX_QUOTE_CHARS, lead: int = 200) -> str:
     """The quote (matched words in bold, Chinese punctuation full-width), under its clause's
     heading when the passage continues a clause whose heading it lacks, then the citation."""
     terms = tuple(typeset(term) for term in hit.matched_terms)
-    body, cut_before, cut_after = quote_window(typeset(hit.text), terms, limit, lead)
+    text = typeset(hit.text)
+    body, cut_before, cut_after = quote_window(text, terms, limit, lead)
     quote = highlight(body, terms)
-    heading = f"【{highlight(typeset(hit.heading), terms)}】\n" if hit.heading else ""
+    heading = typeset(hit.heading) or (cut_heading(text) if cut_before else "")
+    heading = f"【{highlight(heading, terms)}】\n" if heading else ""
     quote = f"{'…' if cut_before else ''}{quote}{'…' if cut_after else ''}"
     return f"{heading}{quote}\n\n{citation(hit)}"
 

@@ -7,7 +7,8 @@ import re
 
 from bot.chat import Edit
 from bot.db import question_crud
-from handlers.ask import highlight, quote_window, refresh_curated
+from handlers.ask import highlight, quote_window, refresh_curated, render_hit
+from knowledge.models import Hit
 from tests.questions.conftest import MANAGER, TRAINEE, button, text_of
 from tests.questions.test_ask_flow import logs
 
@@ -22,6 +23,26 @@ def test_the_excerpt_starts_where_most_of_the_question_is_not_at_the_first_commo
     text = "国培计划" + "各地认真总结经验。" * 20 + "于4月12日前将参训学员信息报送项目办。"
     excerpt, cut_before, _ = quote_window(text, ("国培计划", "参训学员", "信息", "报送"), 60, 10)
     assert cut_before and "4月12日前将参训学员信息报送" in excerpt
+
+
+HEADING = "七、突出制度保障，不断完善支持服务体系"
+HEADED = HEADING + "\n" + "各地认真总结经验。" * 12 + "按照专项资金办法。"
+
+
+def test_an_excerpt_starts_at_a_sentence_not_inside_a_word() -> None:
+    text = HEADED
+    excerpt, cut_before, _ = quote_window(text, ("专项资金",), 40, 12)
+    assert cut_before and excerpt.startswith("各地认真总结经验。")
+    assert excerpt.endswith("按照专项资金办法。")
+
+
+def test_an_excerpt_past_its_clause_heading_is_shown_under_it() -> None:
+    text = HEADED
+    hit = Hit(text, 1.0, "某通知", "", "", "", "七、", "d", 0, ("专项资金",))
+    heading, quote = render_hit(hit, 40, 12).split("\n", 1)
+    assert heading == f"【{HEADING}】"
+    assert quote.startswith("…各地认真总结经验。") and "按照<b>专项资金</b>办法。\n" in quote
+    assert render_hit(hit).startswith("七、突出制度保障")  # whole: the heading in its place
 
 
 async def test_the_unsure_overview_shows_the_deadline_of_the_clause_that_answers(chat) -> None:
