@@ -1,7 +1,8 @@
 """The offline console engine: the same conversation in a terminal, no network needed.
 
 Usage: `guopei-bot chat --user 1001 --role manager`. Type a message or `/command`;
-inline buttons are shown as numbered choices — type the number (e.g. `1`) to press one.
+inline buttons are shown as numbered choices — type the number (e.g. `1`) to press one;
+`/file PATH` sends a file from this computer (an admin's notice upload, a survey template).
 """
 
 from __future__ import annotations
@@ -160,7 +161,11 @@ async def _loop(
     messenger = ConsoleMessenger(out)
     services.messenger = messenger
     await services.on_started()
-    print("国培助手 · 离线终端对话。输入消息或 /help；按钮输入编号；Ctrl-D 退出。", file=out)
+    print(
+        "国培助手 · 离线终端对话。输入消息或 /help；按钮输入编号；"
+        "/file 文件路径 发送本机文件；Ctrl-D 退出。",
+        file=out,
+    )
     loop = asyncio.get_running_loop()
     try:
         while True:

@@ -37,6 +37,7 @@ def test_manager_creates_a_class_and_presses_a_numbered_button(tmp_path: Path):
     assert "✅ 提醒已设置" in out  # typing 1 pressed it
     assert "待发送的提醒（共 1 条）" in out
     assert "<b>" not in out
+    assert "/file 文件路径 发送本机文件" in out  # the banner says how to send a file
 
 
 def test_run_without_a_token_starts_the_console_and_says_how_to_connect(tmp_path: Path):
