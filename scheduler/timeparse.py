@@ -40,31 +40,42 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   is read (``工作日每天早上8点`` ``周一到周五每天晚上9点``); a range may run on past Sunday
   (``周六到周一`` is Saturday, Sunday and Monday, shown as 「每周六至周一」). Written without
   每, a range is shown as 「每周一至周五」 (not 「工作日」) so that the confirmation says it
-  repeats every week
-* a rule from a day on: ``明天开始每天9点`` ``下周一起 每周一 8点`` is the rule, said as
-  「每天 09:00（明天开始）」, when its first run is on or after that day; when it would run
-  before (``下周一开始 每天8点``) it is refused, saying after which run to send the rule
-  (a rule has no start date)
+  repeats every week. Saturday and Sunday without 每 is weekly as well, like 工作日
+  (``周六日 10点`` ``周六周日`` ``周六、周日`` ``周六和周日``, shown as 「每周六、日」), when a
+  time, a separator, a space or nothing follows: ``周六日程安排`` is Saturday's 「日程安排」.
+  Days written one after another without 周 (``周六日`` ``周一三五``) must each be later in the
+  week and not run into a word or a number (``周六一起`` ``周五六点`` ``周一二十点`` ``周一三班``
+  are one day)
+* a rule from a day on: ``明天开始每天9点`` ``下周一起 每周一 8点`` ``从明天起 每天9点`` is the
+  rule, said as 「每天 09:00（明天开始）」, when its first run is on or after that day (also
+  ``今天起 每天9点`` once today's 09:00 has passed); when it would run before
+  (``下周一开始 每天8点``) it is refused, saying after which run to send the rule (a rule has
+  no start date). A leading 从 is read only so: ``从明天开始 交作业`` stays unread
 * a time span after the time of day: ``8点到9点`` ``下午2点-4点`` ``14:00-16:00``
   ``8:00~9:00`` ``8点至9点`` ``8-10点`` ``9点到10点之间`` ``晚上11点到凌晨1点``: the reminder
   goes out at the start, the text begins with the span as the bot writes times
   (「08:00–09:00 直播」, 「23:00–次日01:00 …」) so trainees know it, and ``describe()`` adds
   「（按开始时间提醒）」. An end without a period word takes the start's (``下午2点-4点`` is
   14:00–16:00; a bare ``8点到9点`` read as tonight is 20:00–21:00). An end not after the start
-  (``9点到8点``) is refused with how to write it; ``8点 到9点前`` stays in the text (a deadline)
+  (``9点到8点``) is refused with how to write it; ``8点 到9点前`` ``9点-10点前`` leave
+  「到9点前」「10点前」 in the text (a deadline: reminded at the start), and a separator with
+  no end after it (``明天9点~ 交作业``) is dropped
 * a separator ``,`` ``，`` ``、`` ``;`` ``；`` may stand between the day and the time
   (``3天后, 9点`` ``明天，早上9点`` ``下周二,下午3点`` ``周五下午，3点半`` ``工作日，每天8点``),
   and ``;`` between weekdays as ``、`` does; past a separator only an hour is read, so
   ``明天，下午开会`` keeps 「下午开会」 as the text
 * refused with how to write it, rather than read half: two times (``每天早晚8点``
-  ``每天8点和20点``: one reminder each), a list of weekdays without 每 (``周一、三、五``:
-  every week or once?), ``下周一至周五`` and ``周六到下周一`` (a one-off is one day), and a
+  ``每天8点和20点``: one reminder each), a list of weekdays without 每 (``周一、三、五``
+  ``周一三五``: every week or once?), ``下周一至周五`` ``周六到下周一`` ``下周一、三、五``
+  ``下周六日`` (a one-off is one day), and a
   time left at the start of the text after a defaulted time (``工作日。早上8点 签到`` would go
   out at 09:00)
-* ``本周一到周五`` ``这周三至周五`` (this week only) are refused too: a one-off is one day and
-  a rule repeats every week. A manager who wrote 本周 wants those days, so the refusal lists a
-  ready /remind for each of them still ahead (``/remind 本周四 9点 打卡`` …), then the weekly
-  form; when all are past it says so and suggests next week's
+* ``本周一到周五`` ``这周三至周五`` ``本周六日`` ``本周一、三、五`` (this week only) are
+  refused too: a one-off is one day and a rule repeats every week. A manager who wrote 本周
+  wants those days, so the refusal lists a ready /remind for each of them still ahead
+  (``/remind 本周四 9点 打卡`` …), then the weekly form; when all are past it says so and
+  suggests next week's. A range from this week past Sunday (``本周六到周一``
+  ``本周五至下周一``) lists next week's days as 「下周一」
 * not supported, refused with what to write instead: intervals the cron rules cannot count
   (``每两周`` ``隔周`` ``每隔一天`` ``每两个月`` ``每2小时``: suggest ``每周五20:00`` …)
 * a standard 5-field crontab prefixed by ``cron``: ``cron 0 9 * * 1-5 TEXT``
@@ -187,20 +198,27 @@ def parse_reminder(text: str, now: datetime) -> ParsedSchedule:
     return _parse(text, now)
 
 
-def _parse(text: str, now: datetime, *, refuse_unread: bool = True) -> ParsedSchedule:
+def _parse(
+    text: str, now: datetime, *, refuse_unread: bool = True, lead: str = ""
+) -> ParsedSchedule:
     """:func:`parse_reminder`; without ``refuse_unread`` for a suggestion of
     :func:`_refuse_unread_clock`, which would otherwise suggest itself again and again
-    (「明天下午 晚上8点」)."""
+    (「明天下午 晚上8点」). ``lead`` is the 「从」 written before ``text``: then only a rule from
+    a day on is read (「从明天起 每天9点」)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     original = text.strip()
     normalized = original.translate(_FULLWIDTH)
     if not normalized:
         raise TimeParseError("请写上提醒时间和内容。")
+    if not lead and (from_word := _FROM_RE.match(normalized)):
+        after_from = original[from_word.end() :]
+        return _parse(after_from, now, refuse_unread=refuse_unread, lead=from_word[0].strip())
+    unread = TimeParseError(f"没看懂提醒时间：「{_head(lead + original)}」。")
     candidates = [m for matcher in _MATCHERS if (m := matcher(normalized)) is not None]
     if not candidates:
         _refuse_second_time("", normalized, now)  # 「早晚8点 打卡」
-        raise TimeParseError(f"没看懂提醒时间：「{_head(original)}」。")
+        raise unread
     end, build = max(candidates, key=lambda c: c[0])
     span = _time_span(normalized, end)
     if span is not None:
@@ -208,9 +226,18 @@ def _parse(text: str, now: datetime, *, refuse_unread: bool = True) -> ParsedSch
     when_text = original[:end].strip()
     _refuse_second_time(when_text, normalized[end:], now, span.begin if span else None)
     _refuse_weekday_span(when_text, normalized[end:], now)
-    schedule = build(now)
-    if (rule := _rule_from_day(when_text, original, end, schedule, now)) is not None:
+    if lead and not _FROM_DAY_RE.match(normalized, end):  # 「从明天9点 开始」: no rule
+        raise unread
+    try:
+        schedule = build(now)
+    except TimeParseError:
+        if (rule := _rule_from_today(when_text, original, end, build, now, lead)) is None:
+            raise
         return rule
+    if (rule := _rule_from_day(when_text, original, end, schedule, now, lead)) is not None:
+        return rule
+    if lead:
+        raise unread
     span_text = _span_text(span, schedule) if span is not None else ""
     message = original[end:].strip().lstrip(_MESSAGE_SEPARATORS).strip()
     if refuse_unread and schedule.get("default_time_note"):
@@ -248,17 +275,41 @@ def _parse(text: str, now: datetime, *, refuse_unread: bool = True) -> ParsedSch
     return ParsedSchedule(when_text=when_text, message=message, now=now, **schedule)
 
 
+_FROM_RE = re.compile(r"从\s*")  # 「从明天起 每天9点」
 _FROM_DAY_RE = re.compile(r"\s*(?:开始|起)\s*[,，、]?\s*")
 _RULE_WORD_RE = re.compile(r"每|天天|工作日|cron\s", re.I)
 FROM_DAY_LOOKAHEAD = 40  # runs looked at to say after which one to set a rule instead
 
 
-def _rule_from_day(
-    when_text: str, original: str, end: int, schedule: dict[str, object], now: datetime
+def _rule_from_today(
+    when_text: str, original: str, end: int, build: Build, now: datetime, lead: str
 ) -> ParsedSchedule | None:
-    """「明天开始每天9点 打卡」「下周一起 每周一 8点」: the rule, when its first run is on or
-    after that day (said: 「每天 09:00（明天开始）」); refused when it would start earlier, as a
-    rule cannot wait for a day. None when WHEN is no day followed by 开始/起 and a rule."""
+    """「今天起 每天9点 打卡」 after 09:00, when today read as a one-off has passed: the rule
+    from today on (:func:`_rule_from_day`); None for any other WHEN."""
+    if not _FROM_DAY_RE.match(original.translate(_FULLWIDTH), end):
+        return None
+    try:
+        schedule = build(now.replace(hour=0, minute=0, second=0, microsecond=0))
+    except TimeParseError:
+        return None
+    run_at = schedule.get("run_at")
+    if not isinstance(run_at, datetime) or run_at.date() != now.date():
+        return None
+    return _rule_from_day(when_text, original, end, schedule, now, lead)
+
+
+def _rule_from_day(
+    when_text: str,
+    original: str,
+    end: int,
+    schedule: dict[str, object],
+    now: datetime,
+    lead: str = "",
+) -> ParsedSchedule | None:
+    """「明天开始每天9点 打卡」「下周一起 每周一 8点」 (also after 从, ``lead``): the rule, when
+    its first run is on or after that day (said: 「每天 09:00（明天开始）」); refused when it
+    would start earlier, as a rule cannot wait for a day. None when WHEN is no day followed by
+    开始/起 and a rule."""
     run_at = schedule.get("run_at")
     start = _FROM_DAY_RE.match(original.translate(_FULLWIDTH), end)
     if start is None or not isinstance(run_at, datetime) or not schedule.get("default_time_note"):
@@ -272,7 +323,7 @@ def _rule_from_day(
     if not rule.is_recurring:
         return None
     runs = rule.next_runs(FROM_DAY_LOOKAHEAD)
-    written = f"{when_text}{original[end : start.end()].strip()}{rule.when_text}"
+    written = f"{lead}{when_text}{original[end : start.end()].strip()}{rule.when_text}"
     if runs[0].date() < run_at.date():
         earlier = [run for run in runs if run.date() < run_at.date()]
         when = (
@@ -377,7 +428,8 @@ def cron_next_runs(cron: dict[str, str], now: datetime, n: int) -> list[datetime
 # ---------------------------------------------------------------- text helpers
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_MESSAGE_SEPARATORS = " ,，:：;；、-—。."
+# stripped from the start of the text: 「明天9点~ 交作业」 leaves no 「~」 there
+_MESSAGE_SEPARATORS = " ,，:：;；、-—–~～〜。."
 _CN_DIGITS = {
     "零": 0,
     "〇": 0,
@@ -1183,21 +1235,61 @@ def match_weekly(text: str) -> Candidate | None:
     )
 
 
-# 「周一至周五」 without 每: a range of weekdays is a weekly rule; 「周五到七楼」 is no range
-_WEEKDAY_SPAN_RE = re.compile(
-    rf"{WEEK}(?P<days>{WD}(?:(?:{LIST_SEP}|{RANGE_SEP}){WEEK}?{WD_NEXT}"
-    rf"|{WEEK}[一二三四五六日天七])+)"
-    r"(?![楼层号號栋室点點时時个])"
-)
+def _more_days(week: str, *, joined: bool) -> str:
+    """A day after the first of a set, with ``week`` (周, 下周 …) before it or not: 「至周五」
+    「、三」「周日」, and with ``joined`` 「日」「三」 right after a day (「周六日」)."""
+    more = rf"(?:{LIST_SEP}|{RANGE_SEP})(?:{week})?{WD_NEXT}|{week}[一二三四五六日天七]"
+    return rf"(?:{more}|[一二三四五六日])" if joined else rf"(?:{more})"
+
+
+def _day_set_patterns(first: str, week: str) -> tuple[re.Pattern[str], ...]:
+    """The sets of days whose first is ``first`` (a group 「first」, empty when that day is read
+    before), read as :func:`_days_match` says: with days written one after another
+    (「周六日」), else without (「周一至周五一早」 is 周一至周五)."""
+    return tuple(
+        re.compile(
+            rf"{first}(?P<days>{_more_days(week, joined=joined)}+)"
+            r"(?![楼层号號栋室点點时時个])"  # 「周五到七楼」 is no range
+        )
+        for joined in (True, False)
+    )
+
+
+def _days_match(
+    patterns: tuple[re.Pattern[str], ...], text: str, first: int | None = None
+) -> re.Match[str] | None:
+    """The first match of ``patterns`` at the start of ``text`` whose days stand alone
+    (:func:`_days_stand_alone`) after its first day, or ``first`` read before ``text``."""
+    for pattern in patterns:
+        m = pattern.match(text)
+        if m is None:
+            continue
+        before = _weekday(m["first"]) if m["first"] else first
+        if _days_stand_alone(text, m.start("days"), m.end(), before):
+            return m
+    return None
+
+
+# 「周一至周五」 without 每: a range of weekdays is a weekly rule
+_WEEKDAY_SPAN_RES = _day_set_patterns(rf"{WEEK}(?P<first>{WD})", WEEK)
+_DAY_CHARS = "一二三四五六日天七1234567"
+_NUMERALS = "零〇一二两三四五六七八九十"
 
 
 def match_weekday_span(text: str) -> Candidate | None:
-    """「周一至周五 晚上9点」「周二到周四」: every week on those days, as 「每周一至五」; a list
-    without a range (「周一、三、五」) is refused: every week, or once on each day?"""
-    m = _WEEKDAY_SPAN_RE.match(text)
-    if not m:
+    """「周一至周五 晚上9点」「周二到周四」: every week on those days, as 「每周一至五」; so is
+    Saturday and Sunday, the weekend (「周六日」「周六、周日」, as 「每周六、日」, when a time,
+    a separator or nothing follows: 「周六日程安排」 is Saturday's). Another list without a
+    range (「周一、三、五」「周一三五」) is refused: every week, or once on each day?"""
+    m = _days_match(_WEEKDAY_SPAN_RES, text)
+    if m is None:
         return None
-    if not re.search(RANGE_SEP, m["days"]):
+    days, wraps = _weekday_set(m["first"] + m["days"])
+    if days == _WEEKEND and not wraps and _ends_day_set(text, m.end()):
+        return _recurring(
+            text, m.end(), _weekly_label(days), {"day_of_week": aps_weekdays(days)}, every_day=True
+        )
+    if not re.search(RANGE_SEP, m[0]):
         rest = text[m.end() :]
         if sep := _PART_SEP_RE.match(rest):  # 「周一、周三、8点」: suggest 「每周一、周三 8点」
             rest = " " + rest[sep.end() :]
@@ -1212,9 +1304,41 @@ def match_weekday_span(text: str) -> Candidate | None:
             )
 
         return m.end(), build
-    days, wraps = _weekday_set(m["days"])
     label = _weekly_label(days, wraps=wraps, spelled=True)  # 「每周一至周五」: weekly, said so
     return _recurring(text, m.end(), label, {"day_of_week": aps_weekdays(days)}, every_day=True)
+
+
+def _days_stand_alone(text: str, start: int, end: int, first: int | None = None) -> bool:
+    """Whether the weekdays written in ``text[start:end]`` (after ``first`` when that day is
+    already read) are days: days written one after another without 周 (「周六日」「周一三五」)
+    each later in the week than the one before (not 「周六一起」「周五一定」), and a last day
+    without 周 after such a day or after 和 or a comma not part of a word or a time (not
+    「周六日程安排」「周一三班」「周一二十点」「周五和三班」)."""
+    previous, before = first, "day" if first is not None else "week"
+    last_before = before
+    for char in text[start:end]:
+        if char in _DAY_CHARS:
+            weekday = _weekday(char)
+            if before == "day" and previous is not None and weekday <= previous:
+                return False
+            previous, last_before, before = weekday, before, "day"
+        elif not char.isspace():
+            before = "loose" if char in ",，;；和及与/" else "listed"
+    return last_before not in ("day", "loose") or _ends_day_set(text, end)
+
+
+def _ends_day_set(text: str, pos: int) -> bool:
+    """Whether the days of a set may end at ``pos``: at the end of the text, or before a space,
+    a separator, 每天/每晚 or a time of day (「周六日10点」「周六日上午」), not inside a word or
+    a number (「周六日程」「周一二十点」 is Monday 20:00)."""
+    if pos == len(text) or text[pos].isspace() or _PART_SEP_RE.match(text, pos):
+        return True
+    if text[pos] in _NUMERALS and text[pos - 1] in _NUMERALS:
+        return False
+    clock = _CLOCK_RE.match(text, pos)
+    assert clock is not None
+    hour = clock["h"] or clock["h2"] or clock["h3"]
+    return bool(hour or clock["period"] in _PERIOD_DEFAULT_HOUR or _EVERY_DAY_RE.match(text, pos))
 
 
 def _weekday_set(spec: str) -> tuple[set[int], bool]:
@@ -1641,51 +1765,52 @@ def _refuse_second_time(
 
 
 _WEEK_PREFIX = r"(?:下下个?|下个?|上上个?|上个?|这个?|本)"
-_SPAN_REST_RE = re.compile(
-    rf"{RANGE_SEP}(?:(?P<pre>{_WEEK_PREFIX}){WEEK}|{WEEK})?{WD}"
-    r"(?![楼层号號栋室点點时時个])"
-)
+# the days after a weekday WHEN: 「至周五」「到下周一」「、三、五」「日」 (「本周六日」)
+_MORE_DAYS_RES = _day_set_patterns("(?P<first>)", rf"{_WEEK_PREFIX}?{WEEK}")
 _WEEK_PREFIX_RE = re.compile(rf"{_WEEK_PREFIX}(?={WEEK})")
+_DAY_PART_RE = re.compile(
+    rf"(?P<range>{RANGE_SEP})|(?P<pre>{_WEEK_PREFIX})(?={WEEK})|(?P<wd>[{_DAY_CHARS}])"
+)
 _THIS_WEEK = ("这", "这个", "本")
 
 
 def _refuse_weekday_span(when_text: str, rest: str, now: datetime) -> None:
-    """「下周一至周五 8点 签到」「周六到下周一 8点 签到」: one day was read and 「至周五」 would
-    be left in the text. 「本周一到周五」 lists a /remind for each of this week's days still
-    ahead (a reminder is one day, or a weekly rule)."""
+    """「下周一至周五 8点 签到」「周六到下周一 8点 签到」「下周一、三、五 8点」: one day was
+    read and 「至周五」 would be left in the text. 「本周一到周五」「本周六到周一」
+    「本周六日」 list a /remind for each of those days still ahead (a reminder is one day, or
+    a weekly rule)."""
     day = _WEEKDAY_RE.fullmatch(when_text)
-    span = _SPAN_REST_RE.match(rest)
-    if day is None or span is None or not (day["pre"] or span["pre"]):
-        return
-    days = when_text + span[0].strip()
-    after = rest[span.end() :].strip()
+    more = _days_match(_MORE_DAYS_RES, rest, _weekday(day["wd"])) if day else None
+    if day is None or more is None or not (day["pre"] or _WEEK_PREFIX_RE.search(more[0])):
+        return  # 「本周六日程安排」 is Saturday's
+    days = when_text + more[0].strip()
+    after = rest[more.end() :].strip()
     if sep := _PART_SEP_RE.match(after):  # 「下周六到周一，8点」
         after = after[sep.end() :]
     weekly = _WEEK_PREFIX_RE.sub("", days)
+    if not re.search(RANGE_SEP, more[0]):  # 「周一、三、五」 without 每 is no rule
+        weekly = f"每{weekly}"
     once = after  # a one-off is on one day: 「下周一 每天8点」 would be refused
     if every_day := _EVERY_DAY_RE.match(after):
         rest_of_it = after[every_day.end() :].strip()
         space = "" if _hour_clock(rest_of_it, 0) else " "  # 「晚上9点 打卡」「晚上 打卡」
         once = f"{_EVERY_DAY_PERIOD.get(every_day['word'], '')}{space}{rest_of_it}".strip()
-    first, last = _weekday(day["wd"]), _weekday(span[0].strip()[-1])
-    this_week = day["pre"] in _THIS_WEEK and span["pre"] in (None, *_THIS_WEEK)
-    if this_week and first <= last:
+    in_order = _days_in_order(_weekday(day["wd"]), more[0])
+    if day["pre"] in _THIS_WEEK and in_order is not None:
         week = when_text[: day.start("wd")]  # 「本周」「这个星期」 as written
         next_week = "下" + when_text[day.end("pre") : day.start("wd")]  # 「下周」「下星期」
-        ahead = [
-            f"/remind {week}{WEEKDAY_CN[d]} {once}"
-            for d in range(first, last + 1)
-            if not _is_past(f"{week}{WEEKDAY_CN[d]} {once}", now)
-        ]
+        lines = [f"{(week, next_week)[weeks]}{WEEKDAY_CN[d]} {once}" for weeks, d in in_order]
+        ahead = [f"/remind {line}" for line in lines if not _is_past(line, now)]
         if not ahead:
             raise TimeParseError(
                 f"「{days}」这几天{week}都已经过去了（现在是 {format_datetime(now)}）。"
                 f"每周都要提醒的话，请写成：/remind {weekly} {after}；只提醒下周的话，"
-                f"请每天分别设置，例如：/remind {next_week}{WEEKDAY_CN[first]} {once}",
+                f"请每天分别设置，例如：/remind {next_week}{WEEKDAY_CN[in_order[0][1]]} {once}",
                 with_examples=False,
             )
+        which = week if all(weeks == 0 for weeks, _ in in_order) else ""
         raise TimeParseError(
-            f"「{days}」是好几天，一条一次性提醒只能在一天发出。只提醒{week}还没过的这几天"
+            f"「{days}」是好几天，一条一次性提醒只能在一天发出。只提醒{which}还没过的这几天"
             f"的话，请每天分别发一条：\n" + "\n".join(ahead) + "\n"
             f"每周都要提醒的话，请写成：/remind {weekly} {after}",
             with_examples=False,
@@ -1696,6 +1821,37 @@ def _refuse_weekday_span(when_text: str, rest: str, now: datetime) -> None:
         f"/remind {when_text} {once}",
         with_examples=False,
     )
+
+
+def _days_in_order(first: int, more: str) -> list[tuple[int, int]] | None:
+    """(0 for this week or 1 for next, weekday) of each day of a set beginning this week with
+    ``first`` and going on with ``more``, in order: 「本周六到周一」 runs on into next week past
+    Sunday, as 「本周五至下周一」 says. None for a day before the one it follows
+    (「本周五至本周一」) or beyond next week."""
+    days = [(0, first)]
+    in_range, written_week = False, None
+    for token in _DAY_PART_RE.finditer(more):
+        if token["range"]:
+            in_range = True
+            continue
+        if token["pre"]:
+            written_week = _WEEK_OFFSET.get(token["pre"].rstrip("个"))
+            continue
+        weeks, last = days[-1]
+        weekday = _weekday(token["wd"])
+        if written_week is None:  # a range runs on past Sunday, a list stays in its week
+            written_week = weeks + 1 if in_range and weekday <= last else weeks
+        if in_range:
+            start, stop = weeks * 7 + last, written_week * 7 + weekday
+            if stop <= start:
+                return None
+            days += [divmod(n, 7) for n in range(start + 1, stop + 1)]
+        else:
+            days.append((written_week, weekday))
+        in_range, written_week = False, None
+    if any(weeks not in (0, 1) for weeks, _ in days):
+        return None
+    return list(dict.fromkeys(days))
 
 
 def _is_past(typed: str, now: datetime) -> bool:

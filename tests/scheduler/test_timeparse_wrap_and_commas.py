@@ -163,11 +163,11 @@ def test_a_weekday_range_past_sunday_is_the_days_it_names(
             "/remind 周六到周一 8点 签到；只提醒这几天的话，请每天分别设置，例如："
             "/remind 周六 8点 签到",
         ),
-        (
+        (  # on Sunday evening only next Monday is left (a line for each day still ahead)
             "本周五至下周一，9点 打卡",
-            "「本周五至下周一」是好几天，一条一次性提醒只能在一天发出。每周都要提醒的话，请写成："
-            "/remind 周五至周一 9点 打卡；只提醒这几天的话，请每天分别设置，例如："
-            "/remind 本周五 9点 打卡",
+            "「本周五至下周一」是好几天，一条一次性提醒只能在一天发出。"
+            "只提醒还没过的这几天的话，请每天分别发一条：\n/remind 下周一 9点 打卡\n"
+            "每周都要提醒的话，请写成：/remind 周五至周一 9点 打卡",
         ),
         (
             "周六、周日、周一 8点 签到",
@@ -186,7 +186,6 @@ def test_what_stays_ambiguous_is_refused_with_the_fix(typed: str, reason: str) -
     [
         "下周六到周一 8点 签到",
         "周六到下周一 8点 签到",
-        "本周五至下周一，9点 打卡",
         "周一、周三、8点 晨读",
     ],
 )
