@@ -161,8 +161,7 @@ ANSWER_TYPES = (
 
 # A sum for a named kind of fee (住宿费, 伙食费) is stated only by a clause naming that fee; the
 # clauses stating 亿元 of 专项资金 do not say what a night's lodging costs.
-FEE_KIND = re.compile(r"([\u4e00-\u9fff]{2})费")
-GENERIC_FEE_KINDS = frozenset({"培训", "项目", "专项", "国培", "经费", "收费", "花费", "消费"})
+GENERIC_FEE_KINDS = frozenset({"培训", "项目", "专项", "国培", "乱收", "收取", "缴", "交"})
 # A sum, a number of days or of hours that the best clause does not state is not in the notices
 # (讲课费一节课多少钱, 请假超过几天): they leave such figures to the provinces and the organisers.
 STATED_FIGURES = (DAYS, HOURS, MONEY)
@@ -187,12 +186,6 @@ class QueryWord:
     terms: tuple[str, ...]
     known: float
     inner_terms: tuple[str, ...] = ()
-
-
-def _unnamed_fee(question: str, text: str) -> bool:
-    """Whether the question names a kind of fee (住宿费) that `text` never mentions."""
-    kinds = {match.group(1) for match in FEE_KIND.finditer(question)} - GENERIC_FEE_KINDS
-    return bool(kinds) and not any(kind in text for kind in kinds)
 
 
 def _find_all(text: str, part: str) -> list[int]:
@@ -331,10 +324,11 @@ class Ranker:
         if set(YEAR.findall(text)) - self._known_years:
             # 「1998年下达了多少资金」: no notice speaks of that year; any hit is another year's.
             return Ranking([], "out_of_scope", False)
+        fees = self._named_fees(text)  # before 收费 is rewritten as 收取费用
         text = rewrite_intents(text)
         words = self.query_words(text)
         asked = self._analyzer.question_words(text)
-        hits, reason, wants_metadata = self._search(words, max(2, k) + 3, asked, text)
+        hits, reason, wants_metadata = self._search(words, max(2, k) + 3, asked, text, fees)
         confident = not reason and self._confident(words, hits)
         if not wants_metadata:
             # Below the first hit a title page only repeats the citation every hit carries.
@@ -448,7 +442,12 @@ class Ranker:
         return result
 
     def _search(
-        self, words: list[QueryWord], k: int, asked: set[str], question: str = ""
+        self,
+        words: list[QueryWord],
+        k: int,
+        asked: set[str],
+        question: str = "",
+        fees: frozenset[str] = frozenset(),
     ) -> tuple[list[Hit], str | None, bool]:
         """The best `k` passages (or a reason to decline) and whether metadata was asked for."""
         index = self._index
@@ -522,12 +521,29 @@ class Ranker:
         figures = [figure for asked_for, figure in STATED_FIGURES if asked_for.search(question)]
         if figures and not any(figure.search(top_text) for figure in figures):
             return [], "no_figure", False
-        if MONEY[0].search(question) and _unnamed_fee(question, top_text):
-            return [], "no_figure", False
+        if fees and not any(fee in top_text for fee in fees):
+            # 「住宿费谁出」 met by a clause about 培训期间: no notice speaks of lodging.
+            return [], "no_figure" if MONEY[0].search(question) else "out_of_scope", False
         floor = candidates[0][0] * MIN_RELATIVE_SCORE
         shown = list(dict.fromkeys(terms + [t for word in words for t in word.inner_terms]))
         hits = [self._hit(pid, score, shown) for score, pid in candidates[:k] if score >= floor]
         return hits, None, wants_metadata
+
+    def _named_fees(self, question: str) -> frozenset[str]:
+        """The kinds of fee a question names: 住宿 of 住宿费 or 住宿费用, 交通 of 交通费; not
+        费用 alone, 培训费 or 收费 (any clause on funds speaks to those)."""
+        words = self._analyzer.tokenizer.lcut(question)
+        kinds = set()
+        for before, word in zip(["", *words], words, strict=False):
+            if word.endswith("费") and len(word) >= 3:
+                kinds.add(word[:-1])
+            elif word in ("费", "费用") and len(before) >= 2:
+                kinds.add(before)
+        return frozenset(
+            kind
+            for kind in kinds - GENERIC_FEE_KINDS
+            if self._analyzer.is_dictionary_word(kind)
+        )
 
     def _rescore(
         self,

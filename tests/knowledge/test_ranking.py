@@ -177,6 +177,31 @@ def test_a_figure_the_notices_do_not_state_is_declined(kb: KnowledgeBase, questi
 
 
 @pytest.mark.parametrize(
+    "question", ["培训期间的住宿费谁出", "住宿费用标准", "国培住宿费标准", "国培交通费谁承担"]
+)
+def test_a_fee_no_notice_names_is_declined_not_met_by_other_clauses(
+    kb: KnowledgeBase, question: str
+) -> None:
+    answer = kb.ask(question)
+    assert not answer.answered and answer.reason == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("参加普通话培训班要自己交培训费吗", "不得向参训学员另外收取"),
+        ("培训机构可以乱收费吗", "经费"),
+        ("给培训班主任的管理费用有安排吗", "班级管理费用"),
+    ],
+)
+def test_fees_the_notices_speak_of_are_answered(
+    kb: KnowledgeBase, question: str, phrase: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.answered and any(phrase in hit.text for hit in answer.hits[:3])
+
+
+@pytest.mark.parametrize(
     ("question", "figure"),
     [
         ("参训学员每年脱产学习多少天", "42天"),
