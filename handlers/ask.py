@@ -44,7 +44,7 @@ from bot.chat import (
     patiently,
 )
 from bot.db import question_crud
-from bot.db.models import User, utcnow
+from bot.db.models import Role, User, utcnow
 from bot.db.question_crud import ClassManager
 from bot.db.question_models import QuestionLog
 from bot.limits import shorten
@@ -123,6 +123,20 @@ NO_CLASS_HINT = (
     "您还没有加入培训班，所以暂时无法转给班主任。"
     "请点击班主任分享的加入链接，或发送 /join 加入码；也可以直接联系您的班主任。"
 )
+
+
+MANAGER_TEXT_HINT = (
+    "（您的消息按提问处理了。要回复学员的问题，请发送 /unanswered，"
+    "点「✍️ 回答第 N 条」后再发送回复。）"
+)
+
+
+def no_class_hint(ctx: Context) -> str:
+    """Why a question cannot go to a class manager: a trainee has not joined a class; a manager
+    or admin typed text, most often an answer meant for a trainee."""
+    if ctx.role in (Role.manager, Role.admin):
+        return MANAGER_TEXT_HINT
+    return NO_CLASS_HINT
 
 
 # ----- small helpers shared with handlers/knowledge_admin.py -------------------------------
@@ -414,7 +428,7 @@ def declined_text(question: str, reason: str | None) -> str:
         return UNAVAILABLE
     if reason == "no_figure":
         return (
-            f"🤔 我收录的国培通知里没有写明「{escape(question[:80])}」问的这个数额"
+            f"🤔 关于「{escape(question[:80])}」，我收录的国培通知里没有写明具体数额"
             "（金额、天数或学时）。这类标准通常由各省或培训机构另行规定，"
             "为避免答非所问，没有给出不相关的条款。"
         )
@@ -431,7 +445,7 @@ def declined_view(ctx: Context, question_id: int, question: str, reason: str | N
     with ctx.services.session() as session:
         has_class = bool(question_crud.managers_of_member(session, user_id=ctx.user.id))
     if not has_class:
-        return Send(f"{text}\n\n{NO_CLASS_HINT}")
+        return Send(f"{text}\n\n{no_class_hint(ctx)}")
     return Send(
         f"{text}\n\n也可以把问题转给班主任，回复会发到与我的私聊里。",
         keyboard([Button("🙋 问班主任", data=callback("ho", question_id, 0))]),
@@ -746,12 +760,13 @@ def answered_handoff(ctx: Context, entry: QuestionLog, message_id: int | None = 
 
 def handoff_status(entry: QuestionLog) -> str:
     """Why the question needs a person, for the manager who gets it."""
+    given = "标准答案" if entry.curated_id else "我给的条款"
     if not entry.answered:
         status = "我未能从通知中找到答案"
     elif entry.feedback == "down":
-        status = "学员认为我给的条款没有解答问题"
+        status = f"学员认为{given}没有解答问题"
     else:
-        status = "学员看了我给的条款，仍希望由班主任解答"
+        status = f"学员看了{given}，仍希望由班主任解答"
     if entry.answered and entry.top_title:
         clause = f" {clause_label(entry.top_clause)}" if entry.top_clause else ""
         status += f"（我给的是《{escape(entry.top_title)}》{escape(clause)}）"

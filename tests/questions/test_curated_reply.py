@@ -398,7 +398,17 @@ async def test_the_handoff_message_does_not_offer_the_answer_found_no_help(chat:
     (pushed, buttons), *_ = chat.messenger.to(MANAGER)
     assert pushed.startswith(f"🙋 <b>学员提问</b> · 语文一班\n用户{TRAINEE}：{SAVED_QUESTION}\n\n")
     assert "相近的标准答案" not in pushed and USE_SAVED not in pushed
+    assert "学员认为标准答案没有解答问题" in pushed
     assert [b.text for row in buttons for b in row] == ["✍️ 回答"]
+
+
+async def test_a_handoff_after_a_saved_answer_says_the_trainee_read_that_answer(
+    chat: Chat,
+) -> None:
+    answered = await chat.say(TRAINEE, SAVED_QUESTION)
+    await chat.press(TRAINEE, button(answered, "问班主任"))
+    (pushed, _), *_ = chat.messenger.to(MANAGER)
+    assert "学员看了标准答案，仍希望由班主任解答" in pushed and "我给的条款" not in pushed
 
 
 async def test_a_saved_answer_retired_after_the_handoff_is_not_sent(chat: Chat) -> None:

@@ -13,7 +13,16 @@ import pytest
 
 from bot.chat import Notice
 from handlers.ask import COLLOQUIAL_EXAMPLE, EXAMPLE, EXAMPLE_QUESTIONS
-from tests.questions.conftest import ADMIN, MANAGER, TRAINEE, Chat, button, open_chat, text_of
+from tests.questions.conftest import (
+    ADMIN,
+    MANAGER,
+    OTHER,
+    TRAINEE,
+    Chat,
+    button,
+    open_chat,
+    text_of,
+)
 
 OLD_EXAMPLES = ("年龄有什么要求", "培训经费怎么管理")
 FAIR = "为避免答非所问，没有给出不相关的条款"
@@ -55,6 +64,17 @@ async def test_declines_avoid_colloquial_wording(chat: Chat) -> None:
     for text in (out_of_scope, no_figure):
         assert FAIR in text and "糊弄" not in text
     assert "另行规定，为避免答非所问" in no_figure
+    assert "关于「国培专家讲课费一节课多少钱」，我收录的国培通知里没有写明具体数额" in no_figure
+
+
+async def test_a_managers_stray_text_gets_the_way_to_answer_not_the_trainees_hint(
+    chat: Chat,
+) -> None:
+    """A manager's answer typed after the 回答 prompt was cancelled reads as a question."""
+    reply = text_of(await chat.say(MANAGER, "由派出学校按标准报销住宿费"))
+    assert "您的消息按提问处理了。要回复学员的问题，请发送 /unanswered" in reply
+    assert "您还没有加入培训班" not in reply
+    assert "您还没有加入培训班" in text_of(await chat.say(OTHER, "北京明年还办国培吗"))
 
 
 async def test_start_in_a_group_shows_the_trainees_help_only(chat: Chat) -> None:
