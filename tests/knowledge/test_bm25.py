@@ -53,6 +53,22 @@ def test_rank_returns_best_first_and_only_matches() -> None:
     assert len(index.search(["zzz"], k=3).ids) == 0
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_ranking_large_score_arrays_finds_the_same_best_as_a_full_sort(seed: int) -> None:
+    """Ranking picks blocks of scores first; the k best must be those a full sort finds, also
+    with ties, few positive scores, and a length that is no multiple of the block."""
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(1, 120_000)), int(rng.integers(1, 50))
+    scores = rng.random(n).astype(np.float32)
+    scores[rng.random(n) < rng.random()] = 0
+    if seed % 3 == 0:
+        scores = np.round(scores * 4) / 4  # many ties
+    ranked = BM25Index.rank(scores, k)
+    best = np.sort(scores)[::-1][: min(k, n)]
+    assert ranked.scores.tolist() == best[best > 0].tolist()
+    assert np.array_equal(scores[ranked.ids], ranked.scores)
+
+
 def test_boosts_scale_term_contributions() -> None:
     corpus = random_corpus(50)
     index = BM25Index.build(corpus)
