@@ -278,9 +278,10 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
     ) -> None:
         """Bring back a removed notice (a hidden shipped one, or the last removed upload of
         that name), checked as the chat's 恢复 is: refused when a live notice file has the
-        same content; one whose 文号 or title a live file holds only with --force."""
+        same content; one whose 文号 or title a live file holds only with --force. A live file
+        of that name with nothing removed is said to be in use."""
         from knowledge import IngestError
-        from knowledge.kb import RestoreRefused
+        from knowledge.kb import NotRemoved, RestoreRefused
 
         kb = open_kb()
         match = kb.restore_match(name) if force else None  # what the reply then says
@@ -288,6 +289,12 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
             restored = kb.restore(name, force=force)
         except RestoreRefused as refused:
             make_console(stderr=True).print(refusal_text(kb, name, refused))
+            raise typer.Exit(code=1) from None
+        except NotRemoved:
+            make_console(stderr=True).print(
+                f"✗ 没有恢复 {escape(name)}：它没有被删除，正在使用中，不必恢复。"
+                "正在使用的和已删除的通知见 guopei-bot notices。"
+            )
             raise typer.Exit(code=1) from None
         except IngestError as error:
             make_console(stderr=True).print(f"✗ {escape(error.reason)}")

@@ -11,8 +11,11 @@ on the server) brings either back: an upload under its old name, or under a free
 Only the latest removal of a name can be restored (an older one is offered once it is).
 Restoring checks what an upload is checked for (`KnowledgeBase.restore` makes the checks, for
 `guopei-bot restore` too): a file with the same content as a live one is refused (every clause
-would be answered twice), and one whose 文号 or title a live notice holds (a newer version,
-「已被《…》替换」 in the removed list) is restored only after 「仍要恢复」 (`--force`).
+would be answered twice; the removed list offers no 「恢复」 for it), and one whose 文号 or
+title a live notice holds (perhaps another version: which one is current only the admin knows,
+so the bot does not say 「替换」 or 「新版本」) is restored only after 「仍要恢复」 (`--force`).
+Notices described alike (title, 文号, date) are told apart by the clause where their texts
+first differ (「🔎 不同之处：「…」」).
 
 Callback data (version 1; re-checked on every press, the router's guard refuses non-admins)::
 
@@ -85,6 +88,9 @@ RESTORED_THEN_REMOVED = (
 )
 RESTORED_KEYS = "notices.restored_keys"  # key → name of what 恢复 brought back (for L4 wording)
 RESTORED_KEYS_KEPT = 200
+# Where a clause ends: the clause two versions of a notice first differ in is shown.
+CLAUSE_ENDS = "\n。；，：！？,;:!?"
+DIFFERENCE_CHARS = 24
 REMOVED_AGAIN = (
     "同名的通知后来又删除了一份，这个按钮已失效，知识库没有改动。"
     "请重新发送 /notices，在「已删除的通知」里查看。"
@@ -204,7 +210,7 @@ async def on_button(ctx: Context) -> list[Reply]:
 
 def ask_to_remove(entry: dict, page: int) -> list[Reply]:
     what = (
-        "内置通知只是隐藏，" if entry["shipped"] else "文件移到 DATA_DIR/notices/.removed/，"
+        "内置通知只是隐藏，" if entry["shipped"] else "文件会保留，"
     ) + "随时可以在 /notices 的「已删除的通知」里恢复。"
     return [
         Edit(
@@ -271,27 +277,29 @@ def removed_key(entry: dict) -> str:
 
 
 def read_removed(entry: dict) -> dict:
-    """A removed notice with the "notices" and "error" that `describe` shows (the file is
-    parsed once per version, for this and for `KnowledgeBase.live_matches`)."""
+    """A removed notice with the "notices" and "error" that `describe` shows, and its notices'
+    "text" (the file is parsed once per version, for this and for
+    `KnowledgeBase.live_matches`)."""
     from knowledge import IngestError
-    from knowledge.kb import parsed_documents
+    from knowledge.kb import notices_text, parsed_documents
 
+    unread = {**entry, "notices": [], "text": ""}
     try:
         entry["path"].stat()
     except OSError:
-        return {**entry, "notices": [], "error": "文件已经不在了"}
+        return {**unread, "error": "文件已经不在了"}
     try:
         documents = parsed_documents(entry["path"], entry["name"])
     except IngestError as error:
-        return {**entry, "notices": [], "error": error.reason}
+        return {**unread, "error": error.reason}
     except OSError:
-        return {**entry, "notices": [], "error": "文件读不出来"}
+        return {**unread, "error": "文件读不出来"}
     notices = [
         {"title": d.title, "doc_number": d.doc_number, "date": d.date}
         for d in documents
         if d.is_notice
     ]
-    return {**entry, "notices": notices, "error": None}
+    return {**entry, "notices": notices, "text": notices_text(documents), "error": None}
 
 
 def clashing_name(kb: KnowledgeBase, entry: dict) -> str | None:
@@ -320,30 +328,39 @@ def removed_where(entry: dict, now: datetime) -> str:
 
 
 def removed_listing(kb: KnowledgeBase, page: int, now: datetime) -> tuple[str, Keyboard]:
-    """One page of the removed notices, each with 「恢复」 (it reads the files shown: call it in
-    a worker thread); `now` in the bot's time zone."""
+    """One page of the removed notices, each with 「恢复」 unless a live file has its content
+    (it reads the files shown: call it in a worker thread); `now` in the bot's time zone."""
     entries = restorable(kb)
     pages = max(1, -(-len(entries) // PER_PAGE))
     page = min(page, pages - 1)
-    shown = entries[page * PER_PAGE : (page + 1) * PER_PAGE]
+    shown = [read_removed(entry) for entry in entries[page * PER_PAGE : (page + 1) * PER_PAGE]]
     back = [Button("◀ 返回列表", data=data("pg", 0))]
     if not shown:
         return "🗂 没有已删除的通知。", keyboard(back)
+    live = {entry["name"]: entry for entry in kb.notice_files()}
     lines = [f"🗂 <b>已删除的通知</b>（共 {len(entries)} 份，最近删除的在前）"]
     rows = []
     for number, entry in enumerate(shown, start=page * PER_PAGE + 1):
-        line = f"{number}. {describe(read_removed(entry))}\n<i>{removed_where(entry, now)}</i>"
+        match = live_match(kb, entry)
+        line = f"{number}. {describe(entry)}\n<i>{removed_where(entry, now)}</i>"
+        same_as = match.same_as if match else []
+        alike = [
+            other["text"] for other in shown if other is not entry and looks_alike(other, entry)
+        ]
+        alike += [kb.live_text(name) for name in same_as if looks_alike(live.get(name), entry)]
+        line += difference_line(entry["text"], alike)
         clash = clashing_name(kb, entry)
         if clash:
             line += (
                 f"\n⚠️ 知识库里现在有同名文件「{excerpt(clash, 60)}」，恢复的这份会另取文件名，"
                 "两份都会被引用。"
             )
-        line += match_lines(kb, entry, live_match(kb, entry))
+        line += match_lines(live, entry, match)
         if entry["older"]:
             line += f"\n<i>（更早还删除过 {entry['older']} 份同名文件，恢复这份后会列出。）</i>"
         lines.append(line)
-        rows.append([Button(f"♻️ 恢复第 {number} 条", data=data("rs", removed_key(entry)))])
+        if not (match and match.duplicate_of):  # 恢复 would be refused: no button
+            rows.append([Button(f"♻️ 恢复第 {number} 条", data=data("rs", removed_key(entry)))])
     if pages > 1:
         lines.append(f"<i>第 {page + 1}/{pages} 页</i>")
     lines.append("<i>恢复立即生效：学员又能看到它的条款和期限。</i>")
@@ -360,6 +377,72 @@ def live_match(kb: KnowledgeBase, entry: dict) -> LiveMatch | None:
         return kb.live_matches(entry["path"], entry["name"])
     except (IngestError, OSError):
         return None
+
+
+def looks_alike(entry: dict | None, other: dict) -> bool:
+    """True when two notice files read the same in the lists (title, 文号, date): only their
+    texts can tell them apart."""
+    return entry is not None and not entry.get("error") and describe(entry) == describe(other)
+
+
+def first_difference(text: str, other: str) -> str:
+    """The clause of `text` where it first differs from `other` (「参训教师每月须完成不少于
+    五篇网络研修日志」), at most DIFFERENCE_CHARS; "" when `text` says nothing else."""
+    text, other = (
+        "\n".join(" ".join(line.split()) for line in part.splitlines() if line.strip())
+        for part in (text, other)
+    )
+    at = next(
+        (index for index, pair in enumerate(zip(text, other, strict=False)) if len(set(pair)) > 1),
+        min(len(text), len(other)),
+    )
+    if at >= len(text):
+        return ""
+    clause_start = max(text.rfind(mark, 0, at) for mark in CLAUSE_ENDS) + 1
+    start = max(clause_start, at - DIFFERENCE_CHARS // 2)
+    ends = [index for index in (text.find(mark, at + 1) for mark in CLAUSE_ENDS) if index >= 0]
+    end = min([*ends, len(text), start + DIFFERENCE_CHARS])
+    clause = text[start:end].strip(CLAUSE_ENDS + " ")
+    if not clause:
+        return ""
+    cut_before = start > 0 and text[start - 1] not in CLAUSE_ENDS
+    cut_after = end < len(text) and text[end] not in CLAUSE_ENDS
+    return ("…" if cut_before else "") + clause + ("…" if cut_after else "")
+
+
+def difference_line(text: str, alike: list[str]) -> str:
+    """「🔎 不同之处：「…」」: where `text` first differs from the first of `alike` (the texts of
+    notices that read the same in the lists) that it differs from; "" when none does."""
+    for other in alike:
+        clause = first_difference(text, other)
+        if clause:
+            return f"\n🔎 不同之处：「{escape(clause)}」"
+    return ""
+
+
+def live_named(live: dict[str, dict], name: str, entry: dict) -> str:
+    """A live file as a line about the removed `entry` names it: 「NAME」, after 《its title》
+    when that is not the title `entry` shows."""
+    other = live.get(name)
+    first = other["notices"][0]["title"] if other and other["notices"] else ""
+    mine = entry["notices"][0]["title"] if entry["notices"] else ""
+    title = f"《{excerpt(typeset(first))}》" if first and first != mine else ""
+    return f"{title}「{excerpt(name, 60)}」"
+
+
+def match_lines(live: dict[str, dict], entry: dict, match: LiveMatch | None) -> str:
+    """What the removed list says of a removed notice whose content, 文号 or title a live
+    file holds (which of them is current, it cannot know: it does not say 「替换」)."""
+    if match is None:
+        return ""
+    if match.duplicate_of:
+        return (
+            f"\n⛔ 与知识库里的{live_named(live, match.duplicate_of, entry)}内容相同，不能恢复。"
+        )
+    if not match.same_as:
+        return ""
+    others = "、".join(live_named(live, name, entry) for name in match.same_as)
+    return f"\n⚠️ 与知识库里的{others}文号或标题相同，恢复前会先问您。"
 
 
 def titled(kb: KnowledgeBase, name: str) -> tuple[str, str]:
@@ -379,37 +462,6 @@ def named(kb: KnowledgeBase, names: list[str]) -> str:
         title + (f"（{place}）" if place else "")
         for title, place in (titled(kb, name) for name in names)
     )
-
-
-def is_newer(kb: KnowledgeBase, entry: dict, other: str) -> bool:
-    """True when the live file `other` came after the removed `entry` (a newer version that
-    replaced it): an upload stored after it was removed, or any upload for a shipped one."""
-    if kb.extra_notice_dir is None:
-        return False
-    try:
-        stored = datetime.fromtimestamp((kb.extra_notice_dir / other).stat().st_mtime)
-    except OSError:  # a shipped file
-        return False
-    if entry["shipped"]:
-        return True
-    return stored >= datetime.fromisoformat(entry["removed_at"])
-
-
-def match_lines(kb: KnowledgeBase, entry: dict, match: LiveMatch | None) -> str:
-    """What the removed list says of a removed notice that a live one duplicates, replaced
-    (「已被《新标题》替换」) or shares a 文号 or title with."""
-    if match is None:
-        return ""
-    if match.duplicate_of:
-        return f"\n⛔ 与知识库里的{named(kb, [match.duplicate_of])}内容相同，不能恢复。"
-    newer = [name for name in match.same_as if is_newer(kb, entry, name)]
-    other = [name for name in match.same_as if name not in newer]
-    text = ""
-    for title, place in (titled(kb, name) for name in newer):
-        text += f"\n🔁 已被{title}替换" + (f"（{place}）" if place else "") + "。"
-    if other:
-        text += f"\n⚠️ 知识库里还有文号或标题相同的{named(kb, other)}。"
-    return text + ("\n<i>恢复前会先问您。</i>" if text else "")
 
 
 def stale_restore(ctx: Context, kb: KnowledgeBase, key: str) -> str:
@@ -433,22 +485,33 @@ def remember_restored(ctx: Context, key: str, name: str) -> None:
 def ask_to_restore(
     ctx: Context, kb: KnowledgeBase, key: str, entry: dict, match: LiveMatch
 ) -> list[Reply]:
-    """Before restoring a notice whose 文号 or title a live one holds: say which, that both
-    would be answered, and ask 「仍要恢复」 or 「取消」."""
+    """Before restoring a notice whose 文号 or title a live one holds: show both (and where
+    their texts differ when they read the same), say both would be answered, and let the
+    admin choose 「仍要恢复」 or 「取消」; which is current, the bot cannot know."""
     now = datetime.now(ctx.services.settings.timezone)
-    newer = [name for name in match.same_as if is_newer(kb, entry, name)]
-    what = "它已被新版本替换" if newer else "知识库里还有文号或标题相同的通知"
-    keep = "新版本" if newer else "现有那份"
-    live = "\n".join(
-        f"• {title}" + (f"\n<i>{place}</i>" if place else "")
-        for title, place in (titled(kb, name) for name in match.same_as)
-    )
+    removed = read_removed(entry)
+    live = {other["name"]: other for other in kb.notice_files()}
+    texts = {name: kb.live_text(name) for name in match.same_as}
+    alike = [name for name in match.same_as if looks_alike(live.get(name), removed)]
+    blocks = []
+    for name in match.same_as:
+        other = live.get(name)
+        if other is None:  # removed meanwhile: 恢复 asks again if it matters
+            continue
+        detail = difference_line(texts[name], [removed["text"]]) if name in alike else ""
+        blocks.append(f"• {describe(other)}\n<i>{where(other)}</i>{detail}")
+    mine = difference_line(removed["text"], [texts[name] for name in alike])
+    count = "两份" if len(blocks) <= 1 else f"这 {len(blocks) + 1} 份"
+    rest = "另一份" if len(blocks) <= 1 else "其余的"
     return [
         Edit(
-            f"♻️ <b>恢复这份通知？</b>\n{what}：\n\n{live}\n\n"
-            f"要恢复的：{describe(read_removed(entry))}\n<i>{removed_where(entry, now)}</i>\n\n"
-            "恢复后新旧两份都会被引用，学员会同时看到两个版本的条款和期限。"
-            f"只要{keep}的话，请按「取消」。",
+            "♻️ <b>恢复这份通知？</b>\n"
+            "知识库里有文号或标题与它相同的通知（可能是同一份通知的另一个版本）：\n\n"
+            + "\n".join(blocks)
+            + f"\n\n要恢复的：{describe(removed)}\n<i>{removed_where(entry, now)}</i>{mine}\n\n"
+            f"恢复后{count}都会被引用，学员会同时看到它们的条款和期限。哪一份是现行的，请您对照后决定："
+            "只要知识库里现有的，请按「取消」；要恢复这份，请按「仍要恢复」"
+            f"（只留这份的话，恢复后在列表里删除{rest}）。",
             keyboard(
                 [
                     Button("♻️ 仍要恢复", data=data("rf", key)),
@@ -468,7 +531,7 @@ async def restore(
     is refused; one whose 文号 or title a live one holds is asked about first (unless
     `confirmed`: 「仍要恢复」)."""
     from knowledge import IngestError
-    from knowledge.kb import RestoreRefused
+    from knowledge.kb import NotRemoved, RestoreRefused
 
     lock = ctx.services.extras.setdefault(INGEST_LOCK, asyncio.Lock())
     async with lock:  # a second press waits here, then finds it restored
@@ -481,6 +544,8 @@ async def restore(
         clash = clashing_name(kb, entry)
         try:  # `restore` makes the checks (as `guopei-bot restore` does)
             name = await asyncio.to_thread(kb.restore, entry["name"], force=confirmed)
+        except NotRemoved:  # restored meanwhile by another process (`guopei-bot restore`)
+            raise UserError(RESTORED) from None
         except RestoreRefused as refused:
             if refused.match.duplicate_of:
                 raise UserError(

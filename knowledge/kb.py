@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, astuple, dataclass, replace
 from datetime import UTC, date, datetime
@@ -162,6 +162,15 @@ class RestoreRefused(IngestError):
         self.match = match
 
 
+class NotRemoved(IngestError):
+    """`restore` brought nothing back: nothing of that name is removed, and a live notice file
+    has the name (it is in use)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"「{name}」没有被删除，正在使用中")
+        self.name = name
+
+
 @dataclass(frozen=True)
 class _LiveNotices:
     """What `live_matches` compares a removed file with, worked out once per index."""
@@ -212,6 +221,12 @@ def _notice_keys(document: Document) -> list[tuple[str, str]]:
     if len(title) >= 8:  # a real title, not 「通知」
         keys.append(("标题", title))
     return keys
+
+
+def notices_text(documents: Iterable[Document]) -> str:
+    """The cleaned text of these documents' notices, one after another (a page's own blurb
+    aside)."""
+    return "\n".join(document.text for document in documents if document.is_notice)
 
 
 def _brief(document: Document) -> dict[str, str]:
@@ -835,7 +850,8 @@ class KnowledgeBase:
         """Bring back a removed notice: a hidden shipped one, or the latest removed upload of
         that name (under a free name if the name is taken meanwhile). Returns its name.
         Checked as an upload is (`restore_match`): RestoreRefused, and nothing changed, when a
-        live file has its content, or (unless `force`) one of its 文号 or titles."""
+        live file has its content, or (unless `force`) one of its 文号 or titles; NotRemoved
+        when nothing of that name is removed but a live file has it."""
         if self.extra_notice_dir is None:
             raise IngestError("没有配置上传通知的保存目录（extra_notice_dir）")
         with self._ingest_lock, self._disk_lock():
@@ -850,6 +866,8 @@ class KnowledgeBase:
                 return name
             removed = self._latest_removed(name)
             if removed is None:
+                if name in {path.name for path in self.source_files()}:
+                    raise NotRemoved(name)
                 raise IngestError(f"没有找到已删除的通知「{name}」")
             taken = {path.stem.casefold() for path in builtin_corpus_files() + self.source_files()}
             restored = _free_name(name, taken)
@@ -938,6 +956,11 @@ class KnowledgeBase:
             if other != duplicate_of and its_keys & keys
         )
         return LiveMatch(duplicate_of=duplicate_of, same_as=same_as)
+
+    def live_text(self, name: str) -> str:
+        """The cleaned text of the notices in the live file `name` ("" for none), to compare
+        with a removed version's (`notices_text`)."""
+        return notices_text(d for d in self._state.documents if d.file == name)
 
     def _live(self) -> _LiveNotices:
         """The current index's `_LiveNotices`, worked out on first use after each rebuild."""

@@ -1,8 +1,8 @@
 """The command line's notices: `ingest` of a folder and of a new version (held, --replace,
---keep-both), `notices`, `remove`, `restore` (refused for a copy of a live notice, and without
---force for one a live file has the 文号 of); `ask` on stdin in GBK or with a BOM and CRLF,
-never printing invalid UTF-8, not wrapped when piped; `ask --curated`; `kbstats` with the notice
-count (SQLite and PostgreSQL)."""
+--keep-both), `notices`, `remove`, `restore` (refused for a copy of a live notice, without
+--force for one a live file has the 文号 of, and for a file in use: said so); `ask` on stdin in
+GBK or with a BOM and CRLF, never printing invalid UTF-8, not wrapped when piped;
+`ask --curated`; `kbstats` with the notice count (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -196,6 +196,33 @@ def test_restore_of_a_notice_a_live_file_has_the_doc_number_of_needs_force(
     assert state(tmp_path)[:2] == (["wl-v2.txt", "wl.txt"], [])
     hits = run(app, "ask", "--json", "-k", "5", "网络研修日志每月要写几篇").stdout
     assert "三篇" in hits and "五篇" in hits
+
+
+def test_restore_of_a_notice_in_use_says_it_is_not_removed(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    """QA9 L6 (c): `restore NAME` of a live file (uploaded or shipped) with nothing of that
+    name removed says it is in use, not that no removed notice was found; it fails (exit 1)
+    and changes nothing. A name that is neither still says nothing removed is called so."""
+    notice = write_notice(tmp_path, "wl.txt", online_study_notice("三", "6月30日"))
+    assert run(app, "ingest", str(notice)).exit_code == 0
+    files = [json.loads(line) for line in run(app, "notices", "--json").stdout.splitlines()]
+    shipped = next(entry["name"] for entry in files if entry["shipped"])
+    before = state(tmp_path)
+
+    for name in ("wl.txt", shipped):
+        refused = run(app, "restore", name)
+        assert refused.exit_code == 1, refused.output
+        assert refused.stderr.replace("\n", "") == (
+            f"✗ 没有恢复 {name}：它没有被删除，正在使用中，不必恢复。"
+            "正在使用的和已删除的通知见 guopei-bot notices。"
+        )
+        assert "没有找到" not in refused.output and refused.stdout == ""
+        assert state(tmp_path) == before
+
+    unknown = run(app, "restore", "nonexistent.txt")
+    assert unknown.exit_code == 1 and "没有找到已删除的通知「nonexistent.txt」" in unknown.stderr
+    assert "正在使用" not in unknown.stderr and state(tmp_path) == before
 
 
 def test_ask_reads_gbk_bom_and_crlf_and_writes_valid_utf8(app: typer.Typer) -> None:

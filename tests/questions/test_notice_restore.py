@@ -4,7 +4,9 @@ in the chat. 「已删除的通知（N）」 lists the removed uploads and the h
 says which notice came back and shows the list again. Pressing it twice, after someone else
 restored it or after the same name was removed again, forged data and non-admins are refused
 with a clear message and change nothing; a name a newer upload took is restored under a free
-name, and said so."""
+name, and said so. A removed notice a live file has the content of gets no 「恢复」; one a live
+file has the 文号 or title of is asked about naming that file, never called 「已被…替换」 (the
+bot cannot know which is current), and notices that read alike show where their texts differ."""
 
 from __future__ import annotations
 
@@ -122,8 +124,10 @@ async def test_a_removed_upload_is_listed_and_restored_at_once(chat: Chat) -> No
 
     confirm = await chat.press(ADMIN, button(listing, "删除第 1 条"))
     asked = text_of(confirm)
-    assert "随时可以在 /notices 的「已删除的通知」里恢复。" in asked
+    # QA9 L6 (d): what the admin can do, not where the server keeps the file.
+    assert "文件会保留，随时可以在 /notices 的「已删除的通知」里恢复。" in asked
     assert "guopei-bot" not in asked and "服务器" not in asked
+    assert "DATA_DIR" not in asked and ".removed" not in asked
     await chat.press(ADMIN, button(confirm, "确认删除"))
     assert "不少于三篇" not in await answer(chat)
     assert DOC_NUMBER not in await deadlines(chat)
@@ -209,11 +213,19 @@ async def test_a_name_a_newer_upload_took_is_restored_under_a_free_name(chat: Ch
         "⚠️ 知识库里现在有同名文件「研修通知.txt」，恢复的这份会另取文件名，两份都会被引用。"
         in shown.text
     )
-    replaced = f"🔁 已被《{TITLE}》替换（上传 · 研修通知.txt）。\n<i>恢复前会先问您。</i>"
-    assert replaced in shown.text
+    assert (
+        "🔎 不同之处：「参训教师每月须完成不少于三篇网络研修日志」\n"
+        "⚠️ 知识库里现在有同名文件「研修通知.txt」，恢复的这份会另取文件名，两份都会被引用。\n"
+        "⚠️ 与知识库里的「研修通知.txt」文号或标题相同，恢复前会先问您。" in shown.text
+    )
+    assert "替换" not in shown.text  # which of the two is current, the bot cannot know
     # The same 文号: asked first, nothing changes until 「仍要恢复」.
     asked = edit_of(await chat.press(ADMIN, button([shown], "恢复第 1 条")))
-    assert asked.text.startswith("♻️ <b>恢复这份通知？</b>\n它已被新版本替换：")
+    assert asked.text.startswith(
+        "♻️ <b>恢复这份通知？</b>\n"
+        "知识库里有文号或标题与它相同的通知（可能是同一份通知的另一个版本）："
+    )
+    assert "替换" not in asked.text and "新版本" not in asked.text
     assert [b.text for row in asked.buttons for b in row] == ["♻️ 仍要恢复", "↩️ 取消"]
     assert "研修通知-2.txt" not in names(chat) and len(kb_of(chat).removed_files()) == 1
     done = edit_of(await chat.press(ADMIN, button([asked], "仍要恢复")))
@@ -361,9 +373,11 @@ async def test_titles_in_the_upload_report_and_the_list_read_in_chinese_punctuat
 
 
 async def test_restoring_a_replaced_shipped_notice_asks_first(chat: Chat) -> None:
-    """QA8 M3 (a): a shipped notice replaced by an uploaded new version is listed as 「已被
-    《…》替换」; 「恢复」 asks first (「仍要恢复」 / 「取消」), 「取消」 changes nothing, and
-    after 「仍要恢复」 the reply says both versions are answered and how to drop one."""
+    """QA8 M3 (a), QA9 M7: a shipped notice an uploaded version replaced is listed with the
+    live file that has its 文号 and the clause where they differ (not as 「已被《…》替换」: the
+    bot cannot know which is current); 「恢复」 asks first (「仍要恢复」 / 「取消」) showing both,
+    「取消」 changes nothing, and after 「仍要恢复」 the reply says both versions are answered
+    and how to drop one."""
     shipped = "2016-jiaoshi-12.txt"
     title = "教育部关于大力推行中小学教师培训学分管理的指导意见"
     original = (Path(__file__).parents[2] / "knowledge" / "corpus" / shipped).read_text("utf-8")
@@ -375,10 +389,21 @@ async def test_restoring_a_replaced_shipped_notice_asks_first(chat: Chat) -> Non
 
     shown = edit_of(await removed_list(chat))
     assert f"<i>内置 · {shipped} · 已隐藏</i>" in shown.text
-    assert f"🔁 已被《{title}》替换（上传 · 学分管理修订版.txt）。" in shown.text
+    assert (
+        f"<i>内置 · {shipped} · 已隐藏</i>\n🔎 不同之处：「为完善五年一周期的教师全员培训制度」\n"
+        "⚠️ 与知识库里的「学分管理修订版.txt」文号或标题相同，恢复前会先问您。" in shown.text
+    )
     ask = edit_of(await chat.press(ADMIN, button([shown], "恢复第 1 条")))
-    assert "它已被新版本替换" in ask.text and "上传 · 学分管理修订版.txt" in ask.text
-    assert "恢复后新旧两份都会被引用" in ask.text and "只要新版本的话，请按「取消」。" in ask.text
+    assert (
+        "<i>上传 · 学分管理修订版.txt</i>\n🔎 不同之处：「为完善三年一周期的教师全员培训制度」"
+        in ask.text
+    )
+    assert (
+        f"<i>内置 · {shipped} · 已隐藏</i>\n🔎 不同之处：「为完善五年一周期的教师全员培训制度」"
+        in ask.text
+    )
+    assert "恢复后两份都会被引用" in ask.text and "只要知识库里现有的，请按「取消」" in ask.text
+    assert "替换" not in ask.text and "新版本" not in ask.text
     assert kb_of(chat).hidden_files() == {shipped}  # nothing yet
 
     back = edit_of(await chat.press(ADMIN, button([ask], "取消")))
@@ -406,9 +431,11 @@ async def test_a_removed_copy_of_a_live_notice_is_not_restored(chat: Chat) -> No
     before = names(chat)
 
     shown = edit_of(await removed_list(chat))
-    assert f"⛔ 与知识库里的《{TITLE}》（上传 · 研修通知.txt）内容相同，不能恢复。" in shown.text
-    for press in (button([shown], "恢复第 1 条"), undo):
-        refused = alert_of(await chat.press(ADMIN, press))
+    assert "⛔ 与知识库里的「研修通知.txt」内容相同，不能恢复。" in shown.text
+    # QA9 L6 (a): no 「恢复」 button for it; its old undo button, pressed, is refused.
+    assert [b.text for row in shown.buttons for b in row] == ["◀ 返回列表"]
+    for _ in range(2):  # pressed again: still refused, still nothing changed
+        refused = alert_of(await chat.press(ADMIN, undo))
         assert refused == (
             "⛔ 没有恢复「研修通知.txt」：它和知识库里的「研修通知.txt」内容相同，"
             "恢复后每条都会答两遍。知识库没有改动。"
@@ -483,7 +510,8 @@ async def test_a_page_of_removed_notices_reads_each_file_once(
 
     shown = edit_of(await removed_list(chat))
     assert "共 3 份" in shown.text and "♻️ 恢复第 3 条" in str(shown.buttons)
-    assert f"🔁 已被《{TITLE}》替换（上传 · 新版研修通知.txt）。" in shown.text
+    assert "⚠️ 与知识库里的「新版研修通知.txt」文号或标题相同，恢复前会先问您。" in shown.text
+    assert "🔎 不同之处：「参训教师每月须完成不少于三篇网络研修日志」" in shown.text
     assert "竖笛识谱" not in shown.text and "器乐教学专项培训" in shown.text
     assert hashed["新版研修通知.txt"] == 1  # compared with the removed ones, once
     assert max(hashed.values()) == 1, hashed
@@ -496,3 +524,85 @@ async def test_a_page_of_removed_notices_reads_each_file_once(
     again = edit_of(await removed_list(chat))
     assert "共 3 份" in again.text and again.buttons == shown.buttons
     assert not hashed and not parsed
+
+
+async def test_restoring_beside_an_older_live_copy_does_not_call_it_the_new_version(
+    chat: Chat,
+) -> None:
+    """QA9 M7 and L6 (a, b): 三篇 uploaded and removed, 五篇 (the same 文号) uploaded and
+    removed, then a copy of 三篇 uploaded. Nobody replaced anything and the live file holds the
+    older text: the list and 恢复's question say only that the 文号 or title is the same, name
+    the live file and let the admin decide; the two removed versions, alike in title, 文号 and
+    date, are told apart by the clause they differ in; the removed copy of the live file has no
+    「恢复」 button."""
+    await upload(chat, online_study_notice("三", "6月30日"), "住宿安排通知.txt")
+    await remove_first(chat)
+    await upload(chat, online_study_notice("五", "6月30日"), "住宿安排通知-修订.txt")
+    await remove_first(chat)
+    added = await upload(chat, online_study_notice("三", "6月30日"), "住宿安排通知副本.txt")
+    assert "已加入知识库" in text_of(added)
+
+    shown = edit_of(await removed_list(chat))
+    revised, first = shown.text.split("\n\n")[1:3]
+    assert revised.startswith(f"1. 《{TITLE}》 {DOC_NUMBER} · 2031-03-01\n")
+    assert first.startswith(f"2. 《{TITLE}》 {DOC_NUMBER} · 2031-03-01\n")
+    assert "🔎 不同之处：「参训教师每月须完成不少于五篇网络研修日志」" in revised
+    assert "🔎 不同之处：「参训教师每月须完成不少于三篇网络研修日志」" in first
+    assert "⚠️ 与知识库里的「住宿安排通知副本.txt」文号或标题相同，恢复前会先问您。" in revised
+    assert "⛔ 与知识库里的「住宿安排通知副本.txt」内容相同，不能恢复。" in first
+    assert "替换" not in shown.text and "新版本" not in shown.text
+    for entry in (revised, first):  # the entry itself: no more than a few short lines
+        assert len(entry.splitlines()) <= 4, entry
+    assert [b.text for row in shown.buttons for b in row] == ["♻️ 恢复第 1 条", "◀ 返回列表"]
+
+    asked = edit_of(await chat.press(ADMIN, button([shown], "恢复第 1 条")))
+    assert "替换" not in asked.text and "新版本" not in asked.text
+    assert asked.text.startswith(
+        "♻️ <b>恢复这份通知？</b>\n"
+        "知识库里有文号或标题与它相同的通知（可能是同一份通知的另一个版本）：\n\n"
+        f"• 《{TITLE}》 {DOC_NUMBER} · 2031-03-01\n<i>上传 · 住宿安排通知副本.txt</i>\n"
+        "🔎 不同之处：「参训教师每月须完成不少于三篇网络研修日志」\n\n"
+        f"要恢复的：《{TITLE}》 {DOC_NUMBER} · 2031-03-01\n"
+        "<i>上传 · 住宿安排通知-修订.txt · 删除于 "
+    )
+    assert asked.text.endswith(
+        "</i>\n🔎 不同之处：「参训教师每月须完成不少于五篇网络研修日志」\n\n"
+        "恢复后两份都会被引用，学员会同时看到它们的条款和期限。哪一份是现行的，请您对照后决定："
+        "只要知识库里现有的，请按「取消」；要恢复这份，请按「仍要恢复」"
+        "（只留这份的话，恢复后在列表里删除另一份）。"
+    )
+    assert [b.text for row in asked.buttons for b in row] == ["♻️ 仍要恢复", "↩️ 取消"]
+    assert "住宿安排通知-修订.txt" not in names(chat)
+    done = edit_of(await chat.press(ADMIN, button([asked], "仍要恢复")))
+    assert "♻️ 已恢复" in done.text and "住宿安排通知-修订.txt" in names(chat)
+    hits = " ".join(hit.text for hit in kb_of(chat).ask(QUESTION, k=5).hits)
+    assert "不少于三篇" in hits and "不少于五篇" in hits
+
+
+async def test_restored_by_the_command_line_while_pressed_says_it_is_in_use(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA9 L6 (c) in the chat: `guopei-bot restore` brings the notice back just as the admin
+    presses 「恢复」 (after the bot found it removed): said it was restored already, not that
+    nothing removed was found; nothing changes."""
+    import handlers.notices
+
+    await upload(chat, online_study_notice("三", "6月30日"))
+    await remove_first(chat)
+    shown = await removed_list(chat)
+    kb = kb_of(chat)
+    compare = handlers.notices.live_match
+
+    def restored_meanwhile(kb: KnowledgeBase, entry: dict) -> object:
+        kb.restore(entry["name"])  # the other process, between the bot's look and its restore
+        return compare(kb, entry)
+
+    monkeypatch.setattr(handlers.notices, "live_match", restored_meanwhile)
+    refused = alert_of(await chat.press(ADMIN, button(shown, "恢复第 1 条")))
+    assert refused == (
+        "这个「恢复」按钮来自较早的列表，它那一份已经恢复过了（可能刚刚恢复，或被其他管理员恢复），"
+        "知识库没有改动。请重新发送 /notices，打开「已删除的通知」查看现在的列表。"
+    )
+    assert "没有找到" not in refused
+    assert names(chat).count("研修通知.txt") == 1
+    assert kb.removed_files() == [] and "不少于三篇" in await answer(chat)
