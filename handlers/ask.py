@@ -28,6 +28,7 @@ import logging
 import re
 import time
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
@@ -40,6 +41,7 @@ from bot.chat import (
     Notice,
     Reply,
     Send,
+    Sent,
     keyboard,
     patiently,
 )
@@ -154,20 +156,28 @@ def answer_button(question_id: int) -> Button:
     )
 
 
-async def deliver(
+async def send_patiently(
     services: Services, chat_id: int, text: str, buttons: Keyboard = ()
-) -> DeliveryError | None:
+) -> Sent | DeliveryError:
     """Send a message outside the current reply (flood control waited out, a 5xx tried again);
-    None once delivered, else what Telegram said."""
+    the message sent once delivered, else what Telegram said."""
     if services.messenger is None:
         return DeliveryError("no messenger: the bot is not connected to Telegram")
     messenger = services.messenger
     try:
-        await patiently(lambda: messenger.send(chat_id, text, buttons))
+        return await patiently(lambda: messenger.send(chat_id, text, buttons))
     except DeliveryError as error:
         log.warning("message to %s not delivered: %s", chat_id, error)
         return error
-    return None
+
+
+async def deliver(
+    services: Services, chat_id: int, text: str, buttons: Keyboard = ()
+) -> DeliveryError | None:
+    """`send_patiently` when only whether it arrived matters: None once delivered, else what
+    Telegram said."""
+    outcome = await send_patiently(services, chat_id, text, buttons)
+    return outcome if isinstance(outcome, DeliveryError) else None
 
 
 def teacher_name(name: str) -> str:
@@ -667,13 +677,18 @@ async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Repl
     if offer is not None:
         buttons.append(offer[1])
     deliveries = []
+    message_ids = {}  # to mark each message answered, whoever answers (`mark_handoffs_answered`)
     for recipient, items in recipients.items():
         text = handoff_message(ctx.user.display_name, entry, items, offer)
-        failure = await deliver(ctx.services, recipient, text, keyboard(buttons))
-        deliveries.append((recipient, items[0].class_id, failure is None))
+        outcome = await send_patiently(ctx.services, recipient, text, keyboard(buttons))
+        if isinstance(outcome, Sent):
+            message_ids[recipient] = outcome.message_id
+        deliveries.append((recipient, items[0].class_id, isinstance(outcome, Sent)))
     # Recorded even when it reached nobody: the question then waits in the admins' /unanswered.
     with ctx.services.session() as session:
-        question_crud.record_handoff(session, question_id=entry.id, deliveries=deliveries)
+        question_crud.record_handoff(
+            session, question_id=entry.id, deliveries=deliveries, message_ids=message_ids
+        )
     reached = {recipient for recipient, _, delivered in deliveries if delivered}
     managers_reached = any(item.manager_id in reached for item in classes if item.current)
     admins_reached = bool(orphaned) and any(admin in reached for admin in admins)
@@ -721,10 +736,12 @@ def handoff_message(
     offer: tuple[str, Button] | None,
     *,
     answered: bool = False,
+    answered_by: str | None = None,
 ) -> str:
     """The 问班主任 message a recipient gets (HTML): the classes it comes from (`items`), who
     asks what, the saved curated answer close to it (`offer`), why it needs a person and which
-    button to press; once `answered` (its buttons gone), 「✅ 已回复。」 instead of the buttons."""
+    button to press; once `answered` (its buttons gone), 「✅ 已回复。」 instead of the buttons,
+    「✅ 王芳老师已回复。」 when someone else answered it (`answered_by`, their name)."""
     class_names = "、".join(escape(item.class_name) for item in items)
     near = f"\n{offer[0]}" if offer is not None else ""
     how = "请点「回答」，您的回复会直接发给这位学员"
@@ -741,21 +758,71 @@ def handoff_message(
         if len(unmanaged) < len(items):  # an admin who also runs one of the classes
             which = "、".join(f"「{escape(item.class_name)}」" for item in unmanaged)
         text += f"\n<i>{which}目前没有班主任（原班主任已被撤销），所以转给了管理员。</i>"
-    return f"{text}\n\n✅ 已回复。" if answered else text
+    if not answered:
+        return text
+    by = escape(teacher_name(answered_by)) if answered_by is not None else ""
+    return f"{text}\n\n✅ {by}已回复。"
 
 
-def answered_handoff(ctx: Context, entry: QuestionLog, message_id: int | None = None) -> Edit:
-    """The 问班主任 message the manager answered `entry` through (`message_id`, None for the
-    one whose button is pressed), as it was sent but marked 「✅ 已回复。」, without buttons."""
+def answered_handoff_text(
+    ctx: Context, entry: QuestionLog, recipient: int, *, answered_by: str | None = None
+) -> str:
+    """The 问班主任 message `recipient` got for `entry`, as it was sent but marked answered
+    (`handoff_message`): by them, or by `answered_by` (a name)."""
     from handlers.knowledge_admin import handoff_offer  # it imports this module
 
     _, _, recipients = handoff_recipients(ctx.services, entry.user_id)
     with ctx.services.session() as session:
         asker = session.get(User, entry.user_id)
     name = asker.display_name if asker is not None else str(entry.user_id)
-    items = recipients.get(ctx.user.id, [])  # none once the trainee left: no class names then
-    text = handoff_message(name, entry, items, handoff_offer(ctx, entry), answered=True)
-    return Edit(text, message_id=message_id)
+    items = recipients.get(recipient, [])  # none once the trainee left: no class names then
+    offer = handoff_offer(ctx, entry)
+    return handoff_message(name, entry, items, offer, answered=True, answered_by=answered_by)
+
+
+def answered_handoff(ctx: Context, entry: QuestionLog, message_id: int | None = None) -> Edit:
+    """The 问班主任 message the manager answered `entry` through (`message_id`, None for the
+    one whose button is pressed), as it was sent but marked 「✅ 已回复。」, without buttons."""
+    return Edit(answered_handoff_text(ctx, entry, ctx.user.id), message_id=message_id)
+
+
+async def mark_handoffs_answered(
+    ctx: Context,
+    question_ids: Iterable[int],
+    *,
+    answered_before_by: int | None = None,
+    pressed: int | None = None,
+) -> None:
+    """Once the manager's answer to these questions reached the trainee, edit every 问班主任
+    message they brought (those whose id is kept) to lose its buttons: 「✅ 已回复。」 for the
+    manager who answered (and `answered_before_by`, who had answered it before), 「✅ 王芳老师
+    已回复。」 for the others. The manager's message `pressed` in is left to the reply that
+    edits it; a message Telegram will not edit (deleted, too old) is logged and left."""
+    messenger = ctx.services.messenger
+    if messenger is None:
+        return
+    with ctx.services.session() as session:
+        rows = question_crud.handoff_messages(session, question_ids=question_ids)
+        entries = {row.question_id: session.get(QuestionLog, row.question_id) for row in rows}
+    answerers = {ctx.user.id, answered_before_by}
+    for row in rows:
+        entry = entries[row.question_id]
+        if entry is None or row.message_id is None:
+            continue
+        if row.manager_id == ctx.user.id and row.message_id == pressed:
+            continue
+        by = None if row.manager_id in answerers else ctx.user.display_name
+        text = answered_handoff_text(ctx, entry, row.manager_id, answered_by=by)
+        try:
+            await messenger.edit(row.manager_id, row.message_id, text)
+        except DeliveryError as error:
+            log.warning(
+                "handoff message %s of question %s to %s not marked answered: %s",
+                row.message_id,
+                row.question_id,
+                row.manager_id,
+                error,
+            )
 
 
 def handoff_status(entry: QuestionLog) -> str:

@@ -18,10 +18,13 @@ it notices and read its statistics.
   /unanswered the button also carries the list's days and page (`…:<days>:<page>`), and the
   list is shown again without the question. The message a manager gets when a trainee
   presses 问班主任 has the same line and button, and 「回答」, both ending in `:ho` instead of
-  days and page: answered through it, it loses its buttons and says 「✅ 已回复。」. The
-  message is edited only once the answer reached the trainee: otherwise 「回答」 stays there
-  to send it again. (A button without either ending is from before they were added: nothing
-  is edited then.)
+  days and page: answered through it, it loses its buttons and says 「✅ 已回复。」. So do the
+  question's other 问班主任 messages, in every manager's chat, whoever answered it and from
+  where (the other managers read 「✅ 王芳老师已回复。」; one Telegram will not edit any more is
+  left as it is): `mark_answered`. Messages are edited only once the answer reached the
+  trainee: otherwise 「回答」 stays there to send it again. (A button without either ending is
+  from before they were added: the message pressed in is not edited then; nor is a 问班主任
+  message sent before its id was kept, `question_handoffs.message_id`.)
 - `/kbstats [天数]` (admins): most asked clauses and notices, decline and 👎 rates.
 - An admin sends a notice file (.txt .md .html .htm .pdf .docx, ≤ 20 MB) in a private chat:
   it is ingested and answerable at once; a bad file changes nothing.
@@ -62,6 +65,7 @@ from handlers.ask import (
     answered_handoff,
     deliver,
     knowledge,
+    mark_handoffs_answered,
     refresh_curated,
     teacher_name,
 )
@@ -328,6 +332,27 @@ def answered_view(ctx: Context, question: QuestionLog, source: AnsweredFrom | No
     return [answered_handoff(ctx, question, source.message_id)]
 
 
+async def mark_answered(
+    ctx: Context,
+    question: QuestionLog,
+    repeats: list[int],
+    source: AnsweredFrom | None,
+    *,
+    answered_before_by: int | None = None,
+) -> list[Reply]:
+    """Once an answer to `question` (and to its `repeats`) reached the trainee: every 问班主任
+    message they brought, in any manager's chat, loses its buttons (`mark_handoffs_answered`),
+    and the message answered from is edited by the reply returned (`answered_view`)."""
+    assert question.id is not None
+    pressed = None  # the 问班主任 message answered through: the reply edits it
+    if source is not None and source.listing is None:
+        pressed = source.message_id if source.message_id is not None else ctx.event.message_id
+    await mark_handoffs_answered(
+        ctx, [question.id, *repeats], answered_before_by=answered_before_by, pressed=pressed
+    )
+    return answered_view(ctx, question, source)
+
+
 def clip(text: str, units: int) -> str:
     """`text` in at most `units` UTF-16 units (as Telegram counts), with … when cut: a plain
     Chinese question keeps its first 199 characters, one of emoji about half as many."""
@@ -487,6 +512,7 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         repeats = question_crud.unanswered_repeats(
             session, question=question, manager_id=ctx.user.id, everyone=ctx.role is Role.admin
         )
+    answered_before_by = question.answered_by  # the save below changes `question` too
     # One reply, however often the trainee asked.
     failure = await deliver(ctx.services, question.user_id, reply_text(question, text))
     with ctx.services.session() as session:
@@ -508,10 +534,14 @@ async def receive_answer(ctx: Context) -> list[Reply]:
             keyboard([Button("⭐ 保存为标准答案", data=data("cur", question.id))]),
         )
     ]
-    if failure is None and "message_id" in payload:
-        listing = payload.get("listing")
-        source = AnsweredFrom(tuple(listing) if listing else None, payload["message_id"])
-        replies += answered_view(ctx, question, source)
+    if failure is None:
+        source = None
+        if "message_id" in payload:
+            listing = payload.get("listing")
+            source = AnsweredFrom(tuple(listing) if listing else None, payload["message_id"])
+        replies += await mark_answered(
+            ctx, question, repeats, source, answered_before_by=answered_before_by
+        )
     return replies
 
 
@@ -576,7 +606,7 @@ async def reply_with_curated(
         )
     ]
     if failure is None:
-        replies += answered_view(ctx, question, source)
+        replies += await mark_answered(ctx, question, repeats, source)
     return replies
 
 

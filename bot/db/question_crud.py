@@ -13,7 +13,7 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -130,10 +130,15 @@ def record_handoff(
     *,
     question_id: int,
     deliveries: Iterable[tuple[int, int | None, bool]],
+    message_ids: Mapping[int, int] | None = None,
 ) -> list[QuestionHandoff]:
-    """Note that the question went to these (manager_id, class_id, delivered) managers."""
+    """Note that the question went to these (manager_id, class_id, delivered) managers, with
+    the id of the message each got (`message_ids`, by manager) where it is known."""
+    ids = message_ids or {}
     rows = [
-        QuestionHandoff(question_id=question_id, manager_id=m, class_id=c, delivered=d)
+        QuestionHandoff(
+            question_id=question_id, manager_id=m, class_id=c, delivered=d, message_id=ids.get(m)
+        )
         for m, c, d in deliveries
     ]
     log = session.get(QuestionLog, question_id)
@@ -143,6 +148,21 @@ def record_handoff(
     session.add_all(rows)
     session.commit()
     return rows
+
+
+def handoff_messages(session: Session, *, question_ids: Iterable[int]) -> list[QuestionHandoff]:
+    """The 问班主任 messages sent for these questions whose message id is known (not those sent
+    before it was kept, nor undelivered ones), in the order they were sent."""
+    ids = list(question_ids)
+    if not ids:
+        return []
+    known = QuestionHandoff.message_id != None  # noqa: E711
+    statement = (
+        select(QuestionHandoff)
+        .where(QuestionHandoff.question_id.in_(ids), known)
+        .order_by(QuestionHandoff.id)
+    )
+    return list(session.exec(statement))
 
 
 def may_answer(session: Session, *, manager_id: int, question: QuestionLog, admin: bool) -> bool:

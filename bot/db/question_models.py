@@ -61,6 +61,10 @@ class QuestionHandoff(SQLModel, table=True):
     manager_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     class_id: int | None = Field(default=None)
     delivered: bool = Field(default=True)
+    # The Telegram id of the message in the manager's private chat, so that it can be marked
+    # answered (buttons removed) whoever answers; None when it was not delivered, or was sent
+    # before the id was kept.
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
 
 
