@@ -29,13 +29,20 @@ numbers stay soonest first).
 
 「明天上午9点」 written at 00:30 keeps its calendar meaning (the next date, 32 h away): the
 confirmation says so in words (「注意:现在是凌晨,“明天”按日历算是 12月8日(周二)」) and offers
-a button to move it to today, so a manager who meant "after I sleep" fixes it with one tap.
+a button to move it to today, so a manager who meant "after I sleep" fixes it with one tap. A
+rule from 「明天」 on (「明天开始每天9点」「明天至周五 8点」) says so too, and to write 「今天」
+to start today.
+
+A rule with an end date (「明天至周五 8点」, cron ``end_date``) lists all its runs when they are
+three or fewer (「共 2 次：」), else the next three and the last
+(「……最后一次 12月11日（周五） 08:00，共 5 次」); after its last run it is done
+(scheduler/jobs.py) and leaves /reminders.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from html import escape
 
 from sqlmodel import Session
@@ -154,14 +161,6 @@ def _class_picker(
     return text, keyboard(*buttons)
 
 
-def _upcoming(ctx: Context, reminder: Reminder) -> list[datetime]:
-    now = datetime.now(ctx.services.settings.timezone)
-    if reminder.cron is not None:
-        return cron_next_runs(reminder.cron, now, 3)
-    assert reminder.run_at is not None
-    return [_local(ctx, reminder.run_at)]
-
-
 def _small_hours(ctx: Context, reminder: Reminder) -> tuple[str, datetime, datetime | None] | None:
     """For a one-off draft 「明天…」 written 00:00–04:59 and due on the next calendar day:
     (the word as written, its time, the same time today if still ahead); None otherwise."""
@@ -176,6 +175,8 @@ def _small_hours(ctx: Context, reminder: Reminder) -> tuple[str, datetime, datet
 
 
 def _small_hours_note(ctx: Context, reminder: Reminder) -> str:
+    if reminder.cron is not None:
+        return _small_hours_rule_note(ctx, reminder)
     found = _small_hours(ctx, reminder)
     if found is None:
         return ""
@@ -186,7 +187,26 @@ def _small_hours_note(ctx: Context, reminder: Reminder) -> str:
     return note
 
 
-def _day(moment: datetime) -> str:
+_FROM_WORD = re.compile(r"^[从自]\s*")
+
+
+def _small_hours_rule_note(ctx: Context, reminder: Reminder) -> str:
+    """For a rule from 「明天」 on (「明天开始每天9点」「明天至周五 8点」) written 00:00–04:59
+    and starting on the next calendar day: that its first day is that date, and how to start
+    today instead; "" otherwise."""
+    assert reminder.cron is not None
+    written = _FROM_WORD.sub("", reminder.when_text, count=1)
+    found = small_hours_tomorrow(written, _local(ctx, reminder.created_at))
+    if found is None or reminder.cron.get("start_date") != found[1].isoformat():
+        return ""
+    word, first_day = found
+    return (
+        f"⚠️ 注意：现在是凌晨，“{word}”按日历算是 {_day(first_day)}，从那天开始提醒。"
+        f"要从今天开始的话，请把「{word}」改成「今天」重新发送。"
+    )
+
+
+def _day(moment: date) -> str:
     return f"{moment.month}月{moment.day}日（周{'一二三四五六日'[moment.weekday()]}）"
 
 
@@ -202,11 +222,28 @@ def _summary(ctx: Context, reminder: Reminder, class_name: str | None) -> str:
     if note := _small_hours_note(ctx, reminder):
         lines.append(note)
     if reminder.cron is not None:
-        runs = _upcoming(ctx, reminder)
-        lines.append("接下来三次：")
-        lines.extend(f"  · {format_datetime(run)}" for run in runs)
+        lines.extend(_runs_lines(ctx, reminder.cron))
     lines.append(f"内容：{escape(reminder.text)}")
     return "\n".join(lines)
+
+
+SHOWN_RUNS = 3
+MAX_COUNTED_RUNS = 1200  # runs of a rule with an end date counted (a year, three times a day)
+
+
+def _runs_lines(ctx: Context, cron: dict) -> list[str]:
+    """「接下来三次：」 and the next three runs of a rule; for one with an end date
+    (「明天至周五 8点」) all of them when they are three or fewer (「共 2 次：」), else also the
+    last one and how many there are."""
+    now = datetime.now(ctx.services.settings.timezone)
+    ends = "end_date" in cron
+    runs = cron_next_runs(cron, now, MAX_COUNTED_RUNS if ends else SHOWN_RUNS)
+    few = ends and len(runs) <= SHOWN_RUNS
+    lines = [f"共 {len(runs)} 次：" if few else "接下来三次："]
+    lines.extend(f"  · {format_datetime(run)}" for run in runs[:SHOWN_RUNS])
+    if ends and not few and len(runs) < MAX_COUNTED_RUNS:
+        lines.append(f"  ……最后一次 {format_datetime(runs[-1])}，共 {len(runs)} 次")
+    return lines
 
 
 def _confirmation(ctx: Context, reminder: Reminder, class_name: str, *, edit: bool) -> Reply:
@@ -302,8 +339,8 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
 
 
 # The notes the parser adds to a time at confirmation: 「(未写具体时间,默认 09:00)」,
-# 「(今天 08:00 已过,按今晚 20:00 理解;…)」; a rule's own words keep theirs (「工作日(周一至周五)
-# 09:00」 ends with its clock).
+# 「(今天 08:00 已过,按今晚 20:00 理解;…)」; a rule's own words keep theirs (「12月7日（周一）至
+# 12月11日（周五） 每天 08:00」 ends with its clock).
 _TRAILING_NOTES = re.compile(r"(?:[(（][^()（）]*[)）])+$")
 
 

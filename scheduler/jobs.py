@@ -51,7 +51,8 @@ def reminder_id_of(job: str) -> int | None:
 
 
 def next_occurrence(reminder: Reminder, after: datetime, tz: object) -> datetime | None:
-    """The next run strictly after `after` (None for a one-off)."""
+    """The next run strictly after `after` (None for a one-off, and for a rule whose cron has
+    an `end_date` that has come)."""
     if reminder.cron is None:
         return None
     trigger = CronTrigger(**reminder.cron, timezone=tz)
@@ -146,6 +147,8 @@ async def fire_reminder(reminder_id: int) -> int | None:
             late_from = occurrence.astimezone(tz) if now - occurrence > LATE_AFTER else None
             if reminder.is_recurring:
                 reminder.next_run_at = next_occurrence(reminder, max(now, occurrence), tz)
+                if reminder.next_run_at is None:  # its end date has come (「明天至周五 8点」)
+                    reminder.status = ReminderStatus.done
             else:
                 reminder.status = ReminderStatus.done
                 reminder.next_run_at = None

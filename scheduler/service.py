@@ -287,14 +287,17 @@ class SchedulerService:
     async def report_missed(self, reminder_id: int, scheduled: datetime) -> None:
         """Tell the manager an occurrence was not sent (it was due too long ago)."""
         tz = self.services.settings.timezone
+        ended = False  # a rule whose end date has come (「明天至周五 8点」)
 
         def update() -> Reminder | None:
+            nonlocal ended
             with self.services.session() as session:
                 reminder = rcrud.get_reminder(session, reminder_id=reminder_id)
                 if reminder is None or reminder.status != ReminderStatus.active:
                     return None
-                if reminder.is_recurring:
-                    later = jobs.next_occurrence(reminder, max(utcnow(), scheduled), tz)
+                later = jobs.next_occurrence(reminder, max(utcnow(), scheduled), tz)
+                ended = reminder.is_recurring and later is None
+                if reminder.is_recurring and not ended:
                     rcrud.set_next_run(session, reminder_id=reminder_id, next_run_at=later)
                 else:
                     rcrud.set_reminder_status(
@@ -315,7 +318,9 @@ class SchedulerService:
             f"原定 {format_datetime(scheduled.astimezone(tz))}，当时机器人不在线，"
             f"重启时已超过补发时限（{_minutes(grace)}），所以没有发给学员。"
         )
-        if reminder.is_recurring:
+        if ended:
+            text += "\n这是这条重复提醒的最后一次。"
+        elif reminder.is_recurring:
             text += "\n这是重复提醒，之后的时间照常发送。"
         else:
             text += "\n如仍需要，请用 /remind 重新设置。"

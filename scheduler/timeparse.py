@@ -38,25 +38,43 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   ``每月最后一天 18:00`` ``每年12月1日 9点``; a range of weekdays without 每 is weekly too
   (``周一至周五 晚上9点`` ``周二到周四 15:00``), and a 每天/每晚 between the days and the time
   is read (``工作日每天早上8点`` ``周一到周五每天晚上9点``); a range may run on past Sunday
-  (``周六到周一`` is Saturday, Sunday and Monday, shown as 「每周六至周一」). Written without
-  每, a range is shown as 「每周一至周五」 (not 「工作日」) so that the confirmation says it
-  repeats every week. Saturday and Sunday without 每 is weekly as well, like 工作日
+  (``周六到周一`` is Saturday, Sunday and Monday, shown as 「每周六至周一」). Monday to Friday
+  is shown as 「每周一至周五」 however it was written (``工作日`` ``每周一到周五`` ``周一至五``),
+  so that the confirmation says it repeats every week. Saturday and Sunday without 每 is weekly
+  as well, like 工作日
   (``周六日 10点`` ``周六周日`` ``周六、周日`` ``周六和周日``, shown as 「每周六、日」), when a
   time, a separator, a space or nothing follows: ``周六日程安排`` is Saturday's 「日程安排」.
   Days written one after another without 周 (``周六日`` ``周一三五``) must each be later in the
   week and not run into a word or a number (``周六一起`` ``周五六点`` ``周一二十点`` ``周一三班``
   are one day)
-* a rule from a day on: ``明天开始每天9点`` ``下周一起 每周一 8点`` ``从明天起 每天9点`` is the
-  rule, said as 「每天 09:00（明天开始）」, when its first run is on or after that day (also
-  ``今天起 每天9点`` once today's 09:00 has passed); when it would run before
-  (``下周一开始 每天8点``) it is refused, saying after which run to send the rule (a rule has
-  no start date). A leading 从 is read only so: ``从明天开始 交作业`` stays unread
+* a rule from a day on: ``明天开始每天9点`` ``下周一起 每周一 8点`` ``从明天起 每天9点``
+  ``今天起 每天9点`` is the rule, said as 「每天 09:00（明天开始）」; when it would run before
+  that day (``明天开始每天9点`` written at 07:00, ``下周一开始 每天8点``) its cron gets that day
+  as ``start_date`` (APScheduler's CronTrigger reads it). A leading 从 is read only there and
+  before a range of days: ``从明天开始 交作业`` stays unread
+* a range of days from a calendar day (今天/明天/后天/大后天, a date, ``15日``) to another
+  (also ``周五`` ``下周五``, the first on or after the first day): ``明天至周五 8点``
+  ``12月12日到14日 8点`` ``12月12日至12月14日 每天8点`` ``12月12-14日`` ``12/12-12/14``
+  ``12.12-12.14`` ``明天到后天`` ``从12月12日到14日``: every day from the first to the last
+  at the time written (09:00, said, when none is), a rule with a cron ``start_date`` and
+  ``end_date``, shown as 「12月7日（周一）至12月11日（周五） 每天 08:00」; a rule written after
+  the days runs between them (``12月1日到31日 每周五 8点``). A range begun runs from now; one
+  written without its year (month) that is over means next year's (month's), said; one that
+  ends the day it starts is refused with what to write. ``明天到3号楼`` is no range. A range of
+  weekdays (``周一至周五``, ``本周一到周五``, below) is not one of these
 * a time span after the time of day: ``8点到9点`` ``下午2点-4点`` ``14:00-16:00``
   ``8:00~9:00`` ``8点至9点`` ``8-10点`` ``9点到10点之间`` ``晚上11点到凌晨1点``: the reminder
   goes out at the start, the text begins with the span as the bot writes times
   (「08:00–09:00 直播」, 「23:00–次日01:00 …」) so trainees know it, and ``describe()`` adds
   「（按开始时间提醒）」. An end without a period word takes the start's (``下午2点-4点`` is
-  14:00–16:00; a bare ``8点到9点`` read as tonight is 20:00–21:00). An end not after the start
+  14:00–16:00; a bare ``8点到9点`` read as tonight is 20:00–21:00). Without 上午/下午 a span
+  starting at 1 to 5 o'clock is the afternoon when it ends before noon or more than 12 hours
+  later (``2-4点`` ``1点到3点`` ``2点到下午4点`` are 14:00–16:00 …, not 02:00 at night), and
+  ``describe()`` says so: 「（「2-4点」按下午理解；凌晨的话请写「凌晨2-4点」）」; ``凌晨2-4点`` and
+  ``02:00-04:00`` stay at night. A span from 11 or 12 o'clock to 1–6 o'clock ends in the
+  afternoon (``12点到1点`` ``11点到1点`` end at 13:00), and an hour alone with a space after it
+  ends a span when that is after its start (``8:30-9 晨读`` is 08:30–09:00; ``8点-3 班集合``
+  keeps 「3 班集合」). An end not after the start
   (``9点到8点``) is refused with how to write it; ``8点 到9点前`` ``9点-10点前`` leave
   「到9点前」「10点前」 in the text (a deadline: reminded at the start), and a separator with
   no end after it (``明天9点~ 交作业``) is dropped
@@ -211,7 +229,8 @@ def _parse(
     normalized = original.translate(_FULLWIDTH)
     if not normalized:
         raise TimeParseError("请写上提醒时间和内容。")
-    if not lead and (from_word := _FROM_RE.match(normalized)):
+    from_word = _FROM_RE.match(normalized)
+    if not lead and from_word and match_date_range(normalized) is None:  # 「从12月12日到14日」
         after_from = original[from_word.end() :]
         return _parse(after_from, now, refuse_unread=refuse_unread, lead=from_word[0].strip())
     unread = TimeParseError(f"没看懂提醒时间：「{_head(lead + original)}」。")
@@ -221,6 +240,8 @@ def _parse(
         raise unread
     end, build = max(candidates, key=lambda c: c[0])
     span = _time_span(normalized, end)
+    if span is not None and _afternoon_span(normalized, span):
+        return _in_the_afternoon(original, span, now, refuse_unread, lead)
     if span is not None:
         end = span.end
     when_text = original[:end].strip()
@@ -278,7 +299,6 @@ def _parse(
 _FROM_RE = re.compile(r"从\s*")  # 「从明天起 每天9点」
 _FROM_DAY_RE = re.compile(r"\s*(?:开始|起)\s*[,，、]?\s*")
 _RULE_WORD_RE = re.compile(r"每|天天|工作日|cron\s", re.I)
-FROM_DAY_LOOKAHEAD = 40  # runs looked at to say after which one to set a rule instead
 
 
 def _rule_from_today(
@@ -306,10 +326,10 @@ def _rule_from_day(
     now: datetime,
     lead: str = "",
 ) -> ParsedSchedule | None:
-    """「明天开始每天9点 打卡」「下周一起 每周一 8点」 (also after 从, ``lead``): the rule, when
-    its first run is on or after that day (said: 「每天 09:00（明天开始）」); refused when it
-    would start earlier, as a rule cannot wait for a day. None when WHEN is no day followed by
-    开始/起 and a rule."""
+    """「明天开始每天9点 打卡」「下周一起 每周一 8点」 (also after 从, ``lead``): the rule from
+    that day on (said: 「每天 09:00（明天开始）」); when it would run before that day (「明天开始
+    每天9点」 written before 09:00) its cron gets that day as ``start_date``, which APScheduler's
+    CronTrigger reads. None when WHEN is no day followed by 开始/起 and a rule."""
     run_at = schedule.get("run_at")
     start = _FROM_DAY_RE.match(original.translate(_FULLWIDTH), end)
     if start is None or not isinstance(run_at, datetime) or not schedule.get("default_time_note"):
@@ -320,24 +340,15 @@ def _rule_from_day(
         if _RULE_WORD_RE.match(original, start.end()):  # 「明天开始每两周」: say why not
             raise
         return None  # 「明天起床后 量体温」
-    if not rule.is_recurring:
+    if rule.cron is None:
         return None
-    runs = rule.next_runs(FROM_DAY_LOOKAHEAD)
     written = f"{lead}{when_text}{original[end : start.end()].strip()}{rule.when_text}"
-    if runs[0].date() < run_at.date():
-        earlier = [run for run in runs if run.date() < run_at.date()]
-        when = (
-            f"在 {format_when(earlier[-1], now)} 之后"
-            if len(earlier) < len(runs)
-            else f"到{format_day(run_at.date(), now.date(), relative=False)}"
-        )
-        raise TimeParseError(
-            f"「{written}」：重复提醒设置后就按规则发送，还不能指定从哪天开始，现在设置的话"
-            f"第一次会在 {format_when(runs[0], now)} 发出。要从{when_text}开始，"
-            f"请{when}再发：/remind {rule.when_text} {rule.message}",
-            with_examples=False,
-        )
-    return replace(rule, when_text=written, note=f"{rule.note}（{when_text}开始）")
+    cron = rule.cron
+    if rule.next_runs(1)[0].date() < run_at.date():  # 「明天开始每天9点」 at 07:00
+        cron = cron | {"start_date": run_at.date().isoformat()}
+        if not cron_next_runs(cron, now, 1):
+            raise TimeParseError("这个重复规则永远不会触发，请检查日期。")
+    return replace(rule, when_text=written, cron=cron, note=f"{rule.note}（{when_text}开始）")
 
 
 SUGGEST_AHEAD = timedelta(minutes=10)  # a suggested time is at least this far ahead
@@ -1304,7 +1315,7 @@ def match_weekday_span(text: str) -> Candidate | None:
             )
 
         return m.end(), build
-    label = _weekly_label(days, wraps=wraps, spelled=True)  # 「每周一至周五」: weekly, said so
+    label = _weekly_label(days, wraps=wraps)  # 「每周一至周五」: weekly, said so
     return _recurring(text, m.end(), label, {"day_of_week": aps_weekdays(days)}, every_day=True)
 
 
@@ -1364,12 +1375,10 @@ _WORKDAYS = set(range(5))
 _WEEKEND = {5, 6}
 
 
-def _weekly_label(days: set[int], *, wraps: bool = False, spelled: bool = False) -> str:
+def _weekly_label(days: set[int], *, wraps: bool = False) -> str:
     """「每周一、三、五」「每周一至周六」; with ``wraps`` (a range written past Sunday) the days
     run on from Sunday to Monday: 「每周六至周一」, not 「每周一、六、日」. Monday to Friday is
-    「工作日(周一至周五)」, or with ``spelled`` (written without 每) 「每周一至周五」."""
-    if days == _WORKDAYS and not spelled:
-        return "工作日（周一至周五）"
+    「每周一至周五」 however it was written (「工作日」「每周一到周五」「周一至五」)."""
     if len(days) == 7:
         return "每天"
     runs = _runs(sorted(days))
@@ -1598,12 +1607,222 @@ def _crontab_day(token: str, field: str) -> int:
     raise _cron_field_error(5, "星期", field, "星期只能是 0–7（0 和 7 都是周日）或 sun–sat")
 
 
+# ---------------------------------------------------------------- a range of days
+
+_RANGE_FROM_RE = re.compile(r"(?:从|自)\s*")
+_CALENDAR_DAY_RE = re.compile(_alternation(w for w, n in _DAY_WORDS.items() if n >= 0))
+# 「12月12-14日」: a month and a day without 日, the first of a range whose last day follows
+_MONTH_FIRST_DAY_RE = re.compile(
+    rf"(?:(?P<y>{YEAR})年|(?P<rel>今年|明年))?\s*(?P<m>{NUM})\s*月\s*(?P<d>{NUM})"
+    rf"(?={RANGE_SEP}{NUM}\s*[日号號])"
+)
+# 「12.12-12.14」: a dotted date before a dash (no date by _DOT_DATE_RE), a range's first day
+_DOT_FIRST_DAY_RE = re.compile(
+    rf"(?P<m>\d{{1,2}})\.(?P<d>\d{{1,2}})(?={RANGE_SEP}\d{{1,2}}\.\d{{1,2}}(?![\d.]))"
+)
+_NO_DAY_AFTER_RE = re.compile(r"[楼层栋室门院馆厅床]")  # 「明天到3号楼」 is no range
+_SKIP_TO_RULE_RE = re.compile(r"[\s,;、，；]*")
+_YEAR_OFFSET = {"今年": 0, "明年": 1, "去年": -1}
+MAX_RANGE_CHARS = 60  # a range of days quoted in a refusal
+
+
+@dataclass(frozen=True)
+class RangeDay:
+    """The first or last day of a range as written: ``find(today, first, later)`` is that day
+    (``first`` is None for the first day; ``later`` moves a first day written without its year
+    or month, ``moves``, on by one)."""
+
+    find: Callable[[date, date | None, int], date]
+    written: str
+    moves: str = ""  # "年" for 「12月12日」, "月" for 「12日」, "" for 「明天」「2026年12月12日」
+
+
+def _range_day(text: str, pos: int, *, last: bool) -> tuple[RangeDay, int] | None:
+    """The day a range starts with (``last`` False: 今天/明天/后天, a date, 「15日」) or ends
+    with (also 「周五」「下周一」) at ``pos``, and where it ends; None if there is none."""
+    if m := _CALENDAR_DAY_RE.match(text, pos):
+        ahead = timedelta(days=_DAY_WORDS[m[0]])
+        return RangeDay(lambda today, _first, _later: today + ahead, m[0]), m.end()
+    dated = (
+        _ISO_DATE_RE.match(text, pos)
+        or _CN_DATE_RE.match(text, pos)
+        or (None if last else _MONTH_FIRST_DAY_RE.match(text, pos))
+        or _SLASH_DATE_RE.match(text, pos)
+        or _DOT_DATE_RE.match(text, pos)
+        or (None if last else _DOT_FIRST_DAY_RE.match(text, pos))
+    )
+    dotted = dated is not None and dated.re in (_DOT_DATE_RE, _DOT_FIRST_DAY_RE)
+    if dated and not (dotted and not 1 <= int(dated["m"]) <= 12):
+        return _range_date(dated), dated.end()
+    if m := _MONTH_DAY_RE.match(text, pos):
+        return _range_month_day(m), m.end()
+    if last and (m := _WEEKDAY_RE.match(text, pos)) and not (m["pre"] or "").startswith("上"):
+        return _range_weekday(m), m.end()
+    return None
+
+
+def _range_date(m: re.Match[str]) -> RangeDay:
+    """「12月14日」「2026-12-14」「12/14」: without a year, the first on or after the first day
+    (a first day: this year's, or next year's with ``later``)."""
+    month, day, written = cn_to_int(m["m"]), cn_to_int(m["d"]), m[0]
+    groups = m.groupdict()
+
+    def find(today: date, first: date | None, later: int) -> date:
+        if groups.get("y"):
+            return _make_date(cn_to_int(groups["y"]), month, day, written)
+        if groups.get("rel"):
+            return _make_date(today.year + _YEAR_OFFSET[groups["rel"]], month, day, written)
+        if first is None:
+            return _make_date(today.year + later, month, day, written)
+        found = _make_date(first.year, month, day, written)
+        return found if found >= first else _make_date(first.year + 1, month, day, written)
+
+    moves = "" if groups.get("y") or groups.get("rel") else "年"
+    return RangeDay(find, written, moves)
+
+
+def _range_month_day(m: re.Match[str]) -> RangeDay:
+    """「14日」「下个月5号」: without 本月/下个月, the first on or after the first day (a first
+    day: this month's, or next month's with ``later``)."""
+    day, prefix, written = cn_to_int(m["d"]), m["pre"] or "", m[0]
+
+    def find(today: date, first: date | None, later: int) -> date:
+        if prefix:
+            year, month = _add_months(today, {"下": 1, "上": -1}.get(prefix[0], 0))
+        elif first is None:
+            year, month = _add_months(today, later)
+        else:
+            year, month = _add_months(first, 0 if day >= first.day else 1)
+        return _make_date(year, month, day, written)
+
+    return RangeDay(find, written, "" if prefix else "月")
+
+
+def _range_weekday(m: re.Match[str]) -> RangeDay:
+    """「周五」 ending a range: the first Friday on or after its first day; 「下周五」 that of
+    next week."""
+    weekday, prefix = _weekday(m["wd"]), (m["pre"] or "").rstrip("个")
+
+    def find(today: date, first: date | None, _later: int) -> date:
+        assert first is not None
+        if prefix:
+            monday = today - timedelta(days=today.weekday())
+            return monday + timedelta(days=7 * _WEEK_OFFSET[prefix] + weekday)
+        return first + timedelta(days=(weekday - first.weekday()) % 7)
+
+    return RangeDay(find, m[0])
+
+
+def match_date_range(text: str) -> Candidate | None:
+    """「明天至周五 8点」「12月12日到14日」「12月12日至12月14日 每天8点」「明天到后天」 (also after
+    从/自): every day from the first to the last at that time, a rule that ends (a cron with
+    ``start_date`` and ``end_date``, which APScheduler's CronTrigger reads), shown as
+    「12月7日（周一）至12月11日（周五） 每天 08:00」; a rule written after the days
+    (「12月1日到31日 每周五 8点」) runs between them."""
+    lead = _RANGE_FROM_RE.match(text)
+    found_first = _range_day(text, lead.end() if lead else 0, last=False)
+    sep = _SPAN_SEP_RE.match(text, found_first[1]) if found_first else None
+    found_last = _range_day(text, sep.end(), last=True) if sep else None
+    if found_first is None or found_last is None or _NO_DAY_AFTER_RE.match(text, found_last[1]):
+        return None
+    (first, _), (last, days_end) = found_first, found_last
+    written = text[:days_end].strip()
+    end, build_rule = _rule_after(text, days_end) or _recurring(
+        text, days_end, "每天", {}, every_day=True
+    )
+
+    def build(now: datetime) -> dict[str, object]:
+        begins, ends, note = _range_dates(first, last, now, written, text[days_end:])
+        schedule = build_rule(now)
+        rule = schedule.get("cron")
+        assert isinstance(rule, dict)
+        cron = rule | {"start_date": f"{begins}", "end_date": f"{ends} 23:59:59"}
+        days = f"{format_day(begins, now.date(), relative=False)}至"
+        days += format_day(ends, now.date(), relative=False)
+        label = f"{days} {schedule['label']}"
+        if not cron_next_runs(cron, now, 1):
+            raise TimeParseError(
+                f"「{_head(written, MAX_RANGE_CHARS)}」（{days}）里已经没有「{schedule['label']}」"
+                f"要提醒的时间了（现在是 {format_datetime(now)}）。请检查日期和时间。",
+                with_examples=False,
+            )
+        return {**schedule, "cron": cron, "label": label, "note": note}
+
+    return end, build
+
+
+def _range_dates(
+    first: RangeDay, last: RangeDay, now: datetime, written: str, rest: str
+) -> tuple[date, date, str]:
+    """The first and last day of a range, and a note when a range written without its year
+    (month) is over and means next year's (month's); TimeParseError for a range that ends
+    before it starts, on the day it starts, before today or more than a year ahead."""
+    today = now.date()
+    begins = first.find(today, None, 0)
+    ends = last.find(today, begins, 0)
+    note = ""
+    if ends < today and first.moves:
+        begins = first.find(today, None, 1)
+        ends = last.find(today, begins, 1)
+        note = (
+            f"（今年的这几天已过，按{begins.year}年）"
+            if first.moves == "年"
+            else "（本月的这几天已过，按下个月）"
+        )
+    quoted = f"「{_head(written, MAX_RANGE_CHARS)}」"
+    if ends < begins:
+        raise TimeParseError(
+            f"{quoted}的结束日期 {format_day(ends, today)} 早于开始日期 "
+            f"{format_day(begins, today)}：请先写开始日期，再写结束日期。",
+            with_examples=False,
+        )
+    if ends == begins:
+        raise TimeParseError(
+            f"{quoted}开始和结束是同一天（{format_day(begins, today)}）。只提醒这一天的话，"
+            f"请写成：/remind {first.written} {rest.strip()}",
+            with_examples=False,
+        )
+    if ends < today:
+        raise TimeParseError(
+            f"时间已经过去了：{quoted}是 {format_day(begins, today)}至{format_day(ends, today)}"
+            f"（现在是 {format_datetime(now)}）。请写将来的日期。",
+            with_examples=False,
+        )
+    if datetime.combine(ends, time(), tzinfo=now.tzinfo) > _add_years(now, MAX_AHEAD_YEARS):
+        raise _too_far(quoted, now)
+    return begins, ends, note
+
+
+# 「每天8点」 after the days is read by _recurring, which refuses 「每天24点」 (a day late here)
+_RULE_MATCHERS: tuple[Callable[[str], Candidate | None], ...] = (
+    match_cron,
+    match_weekly,
+    match_weekday_span,
+    match_workday,
+    match_monthly,
+)
+
+
+def _rule_after(text: str, pos: int) -> Candidate | None:
+    """A rule written after a range of days at ``pos`` (「每周五 8点」「，工作日 8点」), as a
+    candidate over the whole ``text``; None if none is."""
+    start = _SKIP_TO_RULE_RE.match(text, pos)
+    assert start is not None
+    found = [c for matcher in _RULE_MATCHERS if (c := matcher(text[start.end() :])) is not None]
+    if not found:
+        return None
+    end, build = max(found, key=lambda c: c[0])
+    return start.end() + end, build
+
+
 # ---------------------------------------------------------------- time spans
 
 SPAN_NOTE = "（按开始时间提醒）"
 EVENING_STARTS, OVERNIGHT_ENDS = 18 * 60, 6 * 60  # 「晚上11点到凌晨1点」 ends the next day
+NOON_SPAN_STARTS = 11 * 60  # 「11点到1点」 ends at 13:00: nobody means 11:00 to 01:00
 _SPAN_SEP_RE = re.compile(RANGE_SEP)
 _SPAN_TAIL_RE = re.compile(r"\s*(?:之间|期间)")
+_BARE_END_RE = re.compile(r"\s*(?P<h>\d{1,2})(?=\s|$|[,;、，；。])")  # 「8:30-9 晨读」
 
 
 @dataclass(frozen=True)
@@ -1627,33 +1846,94 @@ class TimeSpan:
 
 def _time_span(text: str, end: int) -> TimeSpan | None:
     """The span when the time of day ending WHEN at ``end`` is followed by 「到9点」「-16:00」
-    「~9:00」; None otherwise, and for 「8点 到9点前」 (a deadline in the text)."""
+    「~9:00」, or by an hour alone and a space that ends after the start (「8:30-9 晨读」);
+    None otherwise, and for 「8点 到9点前」 (a deadline in the text)."""
     start = _clock_start(text, end)
     sep = _SPAN_SEP_RE.match(text, end)
     if start == end or sep is None:
         return None
-    until_m = _CLOCK_RE.match(text, sep.end())
-    if until_m is None or not (until_m["h"] or until_m["h2"]):
-        return None
-    stop = until_m.end()
-    if re.match(rf"\s*{BEFORE}", text[stop:]):
-        return None
     start_m = _CLOCK_RE.match(text, start)
+    until_m = _CLOCK_RE.match(text, sep.end())
+    bare = _BARE_END_RE.match(text, sep.end())
+    assert start_m is not None and until_m is not None
+    if until_m["h"] or until_m["h2"]:
+        stop, until_words = until_m.end(), until_m[0].strip()
+        until_period = bool(until_m["period"])
+        if re.match(rf"\s*{BEFORE}", text[stop:]):
+            return None
+        found_until = match_clock(text, sep.end(), start_m["period"])
+        assert found_until is not None
+        until = found_until[0]
+    elif bare is not None and int(bare["h"]) <= 24:  # 「8:30-9 晨读」: the hour alone ends it
+        stop, until_words, until_period = bare.end(), bare["h"], False
+        hour = _apply_period(int(bare["h"]), 0, start_m["period"], text[start:stop].strip())
+        until = Clock(hour, 0)
+    else:
+        return None
     found = match_clock(text, start, None)
-    until = match_clock(text, sep.end(), start_m["period"] if start_m else None)
-    assert found is not None and until is not None
+    assert found is not None
+    if bare is not None and stop == bare.end() and not _ends_after(found[0], until):
+        return None  # 「8点-3 班集合」: the hour alone is no end but the text
     if tail := _SPAN_TAIL_RE.match(text, stop):
         stop = tail.end()
     return TimeSpan(
         start_words=text[start:end].strip(),
         separator=text[end : sep.end()].strip(),
-        until_words=until_m[0].strip(),
+        until_words=until_words,
         start=found[0],
-        until=until[0],
-        until_period=bool(until_m["period"]),
+        until=until,
+        until_period=until_period,
         begin=start,
         end=stop,
     )
+
+
+def _ends_after(start: Clock, until: Clock) -> bool:
+    """Whether a span from ``start`` to ``until`` ends after it starts, as :func:`_span_text`
+    reads it written without a period word (「12点到1点」 ends at 13:00)."""
+    begins, ends = start.hour * 60 + start.minute, until.hour * 60 + until.minute
+    return begins < ends or NOON_SPAN_STARTS <= begins < 13 * 60 and ends <= 6 * 60
+
+
+AFTERNOON_SPAN_HOURS = range(1, 6)  # 「2-4点」 starting at 1 to 5 o'clock: the afternoon
+_PERIOD_BEFORE_RE = re.compile(rf"(?:{_PERIOD_WORD})[\s,;、，；的]*$")  # 「今晚 」「下午，」
+_CLOCK_LEAD_RE = re.compile(r"\s*(?:的\s*)?")
+
+
+def _afternoon_span(text: str, span: TimeSpan) -> bool:
+    """Whether a span whose start has no period word, in it or before it (「今晚」「下午，」),
+    and no leading zero (「02:00」) is the afternoon's: it starts at 1 to 5 o'clock and ends
+    before noon (「2-4点」「1点到3点」, not 02:00–04:00 at night) or more than 12 hours after
+    the start (「2点到下午4点」, not 02:00–16:00)."""
+    start_m = _CLOCK_RE.match(text, span.begin)
+    assert start_m is not None
+    hour_token = start_m["h"] or start_m["h2"] or start_m["h3"] or ""
+    if (
+        span.start.hour not in AFTERNOON_SPAN_HOURS
+        or start_m["period"]
+        or hour_token.startswith(("0", "零", "〇"))
+        or _PERIOD_BEFORE_RE.search(text, 0, span.begin)
+    ):
+        return False
+    start = span.start.hour * 60 + span.start.minute
+    until = span.until.hour * 60 + span.until.minute
+    if span.until_period:
+        return start + 12 * 60 < until
+    return start < until < 12 * 60
+
+
+def _in_the_afternoon(
+    original: str, span: TimeSpan, now: datetime, refuse_unread: bool, lead: str
+) -> ParsedSchedule:
+    """「明天 2-4点 班会」 read as 「明天 下午2-4点 班会」 (:func:`_afternoon_span`), and
+    ``describe()`` says so, with how to write the night."""
+    at = _CLOCK_LEAD_RE.match(original, span.begin)
+    assert at is not None
+    afternoon = f"{original[: at.end()]}下午{original[at.end() :]}"
+    parsed = _parse(afternoon, now, refuse_unread=refuse_unread, lead=lead)
+    night = "" if span.until_period else f"；凌晨的话请写「凌晨{span.written}」"
+    note = f"（「{span.written}」按下午理解{night}）"
+    return replace(parsed, when_text=original[: span.end].strip(), note=note + parsed.note)
 
 
 def _span_text(span: TimeSpan, schedule: dict[str, object]) -> str:
@@ -1673,6 +1953,9 @@ def _span_text(span: TimeSpan, schedule: dict[str, object]) -> str:
     until = span.until.hour * 60 + span.until.minute
     if not span.until_period and until + shift <= _DAY_MINUTES:
         until += shift
+    noon = until < start and _ends_after(span.start, span.until)
+    if noon and not span.until_period and not shift:
+        until += 12 * 60  # 「12点到1点」「11点到1点」: from late morning or noon to the afternoon
     if start < until <= _DAY_MINUTES:
         return f"{_hhmm(start)}–{_hhmm(until)}"
     if until <= OVERNIGHT_ENDS < EVENING_STARTS <= start:  # 「晚上11点到凌晨1点」
@@ -1928,4 +2211,5 @@ _MATCHERS: tuple[Callable[[str], Candidate | None], ...] = (
     match_full_date,
     match_month_day,
     match_bare_clock,
+    match_date_range,
 )

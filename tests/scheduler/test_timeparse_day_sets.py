@@ -178,9 +178,9 @@ def test_a_rule_from_a_day_on_may_begin_with_from() -> None:
     assert parsed.message == "打卡"
     assert parsed.next_runs()[0] == at(11, 26, 9)
     assert parse_reminder("从 明天开始，每天9点 打卡", NOW).describe() == "每天 09:00（明天开始）"
-    assert refusal("从下周一开始 每天8点 打卡", NOW).startswith(
-        "「从下周一开始每天8点」：重复提醒设置后就按规则发送，还不能指定从哪天开始，"
-    )
+    later = parse_reminder("从下周一开始 每天8点 打卡", NOW)
+    assert later.describe() == "每天 08:00（下周一开始）"
+    assert later.next_runs()[0] == at(11, 30, 8)
 
 
 def test_a_rule_from_today_on_is_read_after_nine() -> None:

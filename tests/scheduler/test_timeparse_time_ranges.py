@@ -103,7 +103,7 @@ WEEK_OF_NOV_30 = [at(11, 30, 8), at(12, 7, 8), at(12, 14, 8)]
         (
             "工作日 8点-9点 晨读",
             "mon-fri",
-            "工作日（周一至周五） 08:00",
+            "每周一至周五 08:00",
             "08:00–09:00 晨读",
             [at(11, 26, 8), at(11, 27, 8), at(11, 30, 8)],
         ),
@@ -158,9 +158,9 @@ def test_a_morning_span_typed_in_the_evening_has_passed(typed: str) -> None:
             "例如「14:00-16:00」。提醒会在开始时间发出。",
         ),
         (
-            "明天 上午11点到1点 班会",
-            "「上午11点到1点」的结束时间 01:00 早于开始时间 11:00。请先写开始时间，再写结束时间；"
-            "结束在下午的话，请写明，例如「上午11点到下午1点」。提醒会在开始时间发出。",
+            "明天 上午10点到1点 班会",
+            "「上午10点到1点」的结束时间 01:00 早于开始时间 10:00。请先写开始时间，再写结束时间；"
+            "结束在下午的话，请写明，例如「上午10点到下午1点」。提醒会在开始时间发出。",
         ),
         (
             "明天 9点到9点 班会",
@@ -228,8 +228,8 @@ def test_a_weekday_range_without_every_says_every_week(typed: str) -> None:
     assert parsed.next_runs() == [at(11, 26, 9), at(11, 27, 9), at(11, 30, 9)]
 
 
-def test_workdays_written_with_every_keep_their_label() -> None:
-    assert parse_reminder("每周一至五 9点 打卡", NOW).describe() == "工作日（周一至周五） 09:00"
+def test_workdays_written_with_every_have_the_same_label() -> None:
+    assert parse_reminder("每周一至五 9点 打卡", NOW).describe() == "每周一至周五 09:00"
 
 
 @pytest.mark.parametrize(
@@ -299,14 +299,11 @@ def test_a_rule_from_a_day_on_is_the_rule_when_it_starts_that_day() -> None:
     assert weekly.next_runs()[0] == at(11, 30, 8)
 
 
-def test_a_rule_that_would_start_before_that_day_is_refused_saying_when_to_send_it() -> None:
-    reason = refusal("下周一开始 每天8点 签到", NOW)
-    assert reason == (
-        "「下周一开始每天8点」：重复提醒设置后就按规则发送，还不能指定从哪天开始，"
-        "现在设置的话第一次会在 明天 11月26日（周四） 08:00 发出。要从下周一开始，"
-        "请在 11月29日（周日） 08:00 之后再发：/remind 每天8点 签到"
-    )
-    assert parse_reminder(suggested(reason)[0], NOW).describe() == "每天 08:00"
+def test_a_rule_that_would_start_before_that_day_starts_on_that_day() -> None:
+    parsed = parse_reminder("下周一开始 每天8点 签到", NOW)
+    assert parsed.describe() == "每天 08:00（下周一开始）"
+    assert parsed.next_runs() == [at(11, 30, 8), at(12, 1, 8), at(12, 2, 8)]
+    assert parsed.message == "签到"
 
 
 def test_a_rule_from_a_day_on_that_cannot_be_a_rule_says_why() -> None:

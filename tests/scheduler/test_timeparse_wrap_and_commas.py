@@ -288,7 +288,7 @@ def test_a_separator_between_the_day_and_the_time(
             "*",
             "8",
             "0",
-            "工作日（周一至周五） 08:00",
+            "每周一至周五 08:00",
             [at(11, 26, 8), at(11, 27, 8), at(11, 30, 8)],
         ),
         (
@@ -297,7 +297,7 @@ def test_a_separator_between_the_day_and_the_time(
             "*",
             "8",
             "0",
-            "工作日（周一至周五） 08:00",
+            "每周一至周五 08:00",
             [at(11, 26, 8), at(11, 27, 8), at(11, 30, 8)],
         ),
         (
