@@ -178,7 +178,13 @@ def test_a_figure_the_notices_do_not_state_is_declined(kb: KnowledgeBase, questi
 
 @pytest.mark.parametrize(
     "question",
-    ["培训期间的住宿费谁出", "住宿费用标准", "国培住宿费标准", "国培交通费谁承担", "培训期间住哪里"],
+    [
+        "培训期间的住宿费谁出",
+        "住宿费用标准",
+        "国培住宿费标准",
+        "国培交通费谁承担",
+        "培训期间住哪里",
+    ],
 )
 def test_a_fee_no_notice_names_is_declined_not_met_by_other_clauses(
     kb: KnowledgeBase, question: str
