@@ -447,7 +447,7 @@ class Ranker:
         k: int,
         asked: set[str],
         question: str = "",
-        fees: frozenset[str] = frozenset(),
+        fees: frozenset[tuple[str, ...]] = frozenset(),
     ) -> tuple[list[Hit], str | None, bool]:
         """The best `k` passages (or a reason to decline) and whether metadata was asked for."""
         index = self._index
@@ -521,7 +521,7 @@ class Ranker:
         figures = [figure for asked_for, figure in STATED_FIGURES if asked_for.search(question)]
         if figures and not any(figure.search(top_text) for figure in figures):
             return [], "no_figure", False
-        if fees and not any(fee in top_text for fee in fees):
+        if fees and not any(form in top_text for forms in fees for form in forms):
             # 「住宿费谁出」 met by a clause about 培训期间: no notice speaks of lodging.
             return [], "no_figure" if MONEY[0].search(question) else "out_of_scope", False
         floor = candidates[0][0] * MIN_RELATIVE_SCORE
@@ -529,21 +529,26 @@ class Ranker:
         hits = [self._hit(pid, score, shown) for score, pid in candidates[:k] if score >= floor]
         return hits, None, wants_metadata
 
-    def _named_fees(self, question: str) -> frozenset[str]:
-        """The kinds of fee a question names: 住宿 of 住宿费 or 住宿费用, 交通 of 交通费; not
+    def _named_fees(self, question: str) -> frozenset[tuple[str, ...]]:
+        """The kinds of fee a question names, each as the words that name it in a passage:
+        住宿费 or 住宿费用 is met by 住宿 or its synonyms (食宿, 吃住), 交通费 by 交通; not
         费用 alone, 培训费 or 收费 (any clause on funds speaks to those)."""
-        words = self._analyzer.tokenizer.lcut(question)
-        kinds = set()
+        analyzer = self._analyzer
+        words = analyzer.tokenizer.lcut(question)
+        fees = set()
         for before, word in zip(["", *words], words, strict=False):
             if word.endswith("费") and len(word) >= 3:
-                kinds.add(word[:-1])
+                kind = word[:-1]
             elif word in ("费", "费用") and len(before) >= 2:
-                kinds.add(before)
-        return frozenset(
-            kind
-            for kind in kinds - GENERIC_FEE_KINDS
-            if self._analyzer.is_dictionary_word(kind)
-        )
+                kind, word = before, before + word
+            else:
+                continue
+            if kind in GENERIC_FEE_KINDS or not analyzer.is_dictionary_word(kind):
+                continue
+            forms = {kind, *analyzer.surface_forms(analyzer.fold_word(kind))}
+            forms |= set(analyzer.surface_forms(analyzer.fold_word(word)))
+            fees.add(tuple(sorted(forms)))
+        return frozenset(fees)
 
     def _rescore(
         self,
