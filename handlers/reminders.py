@@ -31,7 +31,7 @@ numbers stay soonest first).
 confirmation says so in words (「注意:现在是凌晨,“明天”按日历算是 12月8日(周二)」) and offers
 a button to move it to today, so a manager who meant "after I sleep" fixes it with one tap. A
 rule from 「明天」 on (「明天开始每天9点」「明天至周五 8点」) says so too, and to write 「今天」
-to start today.
+to start today (「明天到后天」: 「今天到明天」, the end moves with it).
 
 A rule with an end date (「明天至周五 8点」, cron ``end_date``) lists all its runs when they are
 three or fewer (「共 2 次：」), else the next three and the last
@@ -200,10 +200,22 @@ def _small_hours_rule_note(ctx: Context, reminder: Reminder) -> str:
     if found is None or reminder.cron.get("start_date") != found[1].isoformat():
         return ""
     word, first_day = found
+    typed, today = word, "今天"
+    if ends := _RELATIVE_END.match(written):  # 「明天到后天」: both days a day earlier
+        typed = ends[0]
+        today = f"今天{ends['sep']}{_DAY_BEFORE[ends['last']]}"
     return (
         f"⚠️ 注意：现在是凌晨，“{word}”按日历算是 {_day(first_day)}，从那天开始提醒。"
-        f"要从今天开始的话，请把「{word}」改成「今天」重新发送。"
+        f"要从今天开始的话，请把「{typed}」改成「{today}」重新发送。"
     )
+
+
+# a range from 明天 to a day named from today (「明天到后天」): that day moves with 明天
+_RELATIVE_END = re.compile(
+    r"\s*(?:明天|明日|明早|明晨|明晚)(?P<sep>\s*(?:开始|起)?\s*(?:至|到|~|〜|-|–|—{1,2})\s*)"
+    r"(?P<last>大后天|后天|後天)"
+)
+_DAY_BEFORE = {"大后天": "后天", "后天": "明天", "後天": "明天"}
 
 
 def _day(moment: date) -> str:

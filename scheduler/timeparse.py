@@ -32,7 +32,10 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   ``上周五`` ``上个月15号`` ``去年12月1日`` ``3天前`` ``2小时前``
 * time of day: ``9点`` ``9点半`` ``9点一刻`` ``9点30分`` ``九点十五`` ``8:30`` ``18:00``,
   optionally after a period word (``上午`` ``早上`` ``中午`` ``下午`` ``晚上`` ``凌晨`` ...);
-  a time alone means today
+  a time alone means today. After a day, where no date can stand, a dot may stand for the
+  colon (``明天 8.30`` ``每天8.30-9.30`` ``周五 8.45``; alone ``8.30`` is a date, and after
+  ``周五`` it is refused asking which). A 点 after a space that starts a word is the text's
+  (``明天 9 点名`` is 09:00 「点名」)
 * recurring: ``每天21:00`` ``每晚9点`` ``每周五20:00`` ``每周一、三、五 8:00``
   ``每周一至五 8点`` ``工作日 8:00`` ``每周末10点`` ``每月1日 9:00`` ``每月1日、15日 9点``
   ``每月最后一天 18:00`` ``每年12月1日 9点``; a range of weekdays without 每 is weekly too
@@ -46,22 +49,34 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   time, a separator, a space or nothing follows: ``周六日程安排`` is Saturday's 「日程安排」.
   Days written one after another without 周 (``周六日`` ``周一三五``) must each be later in the
   week and not run into a word or a number (``周六一起`` ``周五六点`` ``周一二十点`` ``周一三班``
-  are one day)
+  are one day). ``双休日`` is ``周六日``, and 各 may stand before the time (``周六日各10点``)
 * a rule from a day on: ``明天开始每天9点`` ``下周一起 每周一 8点`` ``从明天起 每天9点``
   ``今天起 每天9点`` is the rule, said as 「每天 09:00（明天开始）」; when it would run before
   that day (``明天开始每天9点`` written at 07:00, ``下周一开始 每天8点``) its cron gets that day
-  as ``start_date`` (APScheduler's CronTrigger reads it). A leading 从 is read only there and
-  before a range of days: ``从明天开始 交作业`` stays unread
+  as ``start_date`` (APScheduler's CronTrigger reads it); from today on, when today's time has
+  passed, it says 「（今天的 08:00 已过，从明天开始）」. A leading 从 is read only there and
+  before a range of days: ``从明天开始 交作业`` stays unread. A day on and a time without a
+  rule (``明天开始 8点 签到``: once, or every day?) is refused with both lines to send;
+  ``明天开始连续三天 8点`` is the range of those three days
 * a range of days from a calendar day (今天/明天/后天/大后天, a date, ``15日``) to another
   (also ``周五`` ``下周五``, the first on or after the first day): ``明天至周五 8点``
-  ``12月12日到14日 8点`` ``12月12日至12月14日 每天8点`` ``12月12-14日`` ``12/12-12/14``
-  ``12.12-12.14`` ``明天到后天`` ``从12月12日到14日``: every day from the first to the last
+  ``明天开始到周五`` ``明天起至周五`` ``12月12日到14日 8点`` ``12月12日至12月14日 每天8点``
+  ``12月12-14日`` ``12/12-12/14`` ``12.12-12.14`` ``12.12-14`` ``12月12、13、14日``
+  ``明天到后天`` ``从12月12日到14日``, and weekdays when a week is named (``下周一到周五``
+  ``本周三到五`` ``本周六到周一`` ``周六到下周一``): every day from the first to the last
   at the time written (09:00, said, when none is), a rule with a cron ``start_date`` and
   ``end_date``, shown as 「12月7日（周一）至12月11日（周五） 每天 08:00」; a rule written after
-  the days runs between them (``12月1日到31日 每周五 8点``). A range begun runs from now; one
-  written without its year (month) that is over means next year's (month's), said; one that
-  ends the day it starts is refused with what to write. ``明天到3号楼`` is no range. A range of
-  weekdays (``周一至周五``, ``本周一到周五``, below) is not one of these
+  the days runs between them (``12月1日到31日 每周五 8点``). A range begun runs from now (one
+  from today whose time has passed says 「（今天的 08:00 已过，从明天开始）」); one written
+  without its year (month) that is over means next year's (month's), said, and this week's
+  that is over (``本周一到周五`` on Saturday) is refused with next week's and the weekly
+  line. One that ends the day it starts, or before (``12月14日到12日``: a month's end runs
+  into the next only when the range is 17 days or less, ``30日到2日``), is refused with what
+  to write; so are days not in a row (``12月12、14日``: a line each). ``明天到3号楼`` is no
+  range, nor is a range of weekdays with no week named (``周一至周五``: every week)
+* a weekday or a date in brackets after a day, as notices print them (``12月12日（周六）8点``
+  ``明天（周二）`` ``12月12日至14日（周六至周一）`` ``周六（12月12日）``), is checked against
+  the day read and left out; when they differ the refusal says which day is which weekday
 * a time span after the time of day: ``8点到9点`` ``下午2点-4点`` ``14:00-16:00``
   ``8:00~9:00`` ``8点至9点`` ``8-10点`` ``9点到10点之间`` ``晚上11点到凌晨1点``: the reminder
   goes out at the start, the text begins with the span as the bot writes times
@@ -72,7 +87,10 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   later (``2-4点`` ``1点到3点`` ``2点到下午4点`` are 14:00–16:00 …, not 02:00 at night), and
   ``describe()`` says so: 「（「2-4点」按下午理解；凌晨的话请写「凌晨2-4点」）」; ``凌晨2-4点`` and
   ``02:00-04:00`` stay at night. A span from 11 or 12 o'clock to 1–6 o'clock ends in the
-  afternoon (``12点到1点`` ``11点到1点`` end at 13:00), and an hour alone with a space after it
+  afternoon (``12点到1点`` ``11点到1点`` end at 13:00), so does one from 7–10 o'clock written
+  without 上午/下午 (``8点到5点`` is 08:00–17:00, a training day). After a day both hours may
+  be written without 点 (``明天 8-9 晨读`` ``明天 2-4 班会``, alone ``8-9`` is a date), and an
+  hour alone with a space after it
   ends a span when that is after its start (``8:30-9 晨读`` is 08:30–09:00; ``8点-3 班集合``
   keeps 「3 班集合」). An end not after the start
   (``9点到8点``) is refused with how to write it; ``8点 到9点前`` ``9点-10点前`` leave
@@ -83,17 +101,17 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   and ``;`` between weekdays as ``、`` does; past a separator only an hour is read, so
   ``明天，下午开会`` keeps 「下午开会」 as the text
 * refused with how to write it, rather than read half: two times (``每天早晚8点``
-  ``每天8点和20点``: one reminder each), a list of weekdays without 每 (``周一、三、五``
-  ``周一三五``: every week or once?), ``下周一至周五`` ``周六到下周一`` ``下周一、三、五``
-  ``下周六日`` (a one-off is one day), and a
-  time left at the start of the text after a defaulted time (``工作日。早上8点 签到`` would go
-  out at 09:00)
-* ``本周一到周五`` ``这周三至周五`` ``本周六日`` ``本周一、三、五`` (this week only) are
-  refused too: a one-off is one day and a rule repeats every week. A manager who wrote 本周
-  wants those days, so the refusal lists a ready /remind for each of them still ahead
-  (``/remind 本周四 9点 打卡`` …), then the weekly form; when all are past it says so and
-  suggests next week's. A range from this week past Sunday (``本周六到周一``
-  ``本周五至下周一``) lists next week's days as 「下周一」
+  ``每天8点和20点``, also apart when the second has its period word: ``上午8点 下午2点``;
+  ``明天9点 10点开会`` and ``工作日 09:00 早上8点 签到`` keep it as the text), a list of
+  weekdays without 每 (``周一、三、五`` ``周一三五``: every week or once?), ``下周一、三、五``
+  ``下周六日`` (a one-off is one day), ``周末两天`` (this weekend, or every one?), and any
+  time of day in the text after a defaulted time (``工作日。早上8点 签到``
+  ``明天 交材料，截止下午5点`` ``周五 8.30 开会`` would go out at 09:00): a reminder never
+  goes out at a time other than the one written
+* ``本周六日`` ``本周一、三、五`` (a list of this week's days) are refused too: a one-off is one
+  day and a rule repeats every week. A manager who wrote 本周 wants those days, so the refusal
+  lists a ready /remind for each of them still ahead (``/remind 本周六 9点 打卡`` …), then
+  the weekly form; when all are past it says so and suggests next week's
 * not supported, refused with what to write instead: intervals the cron rules cannot count
   (``每两周`` ``隔周`` ``每隔一天`` ``每两个月`` ``每2小时``: suggest ``每周五20:00`` …)
 * a standard 5-field crontab prefixed by ``cron``: ``cron 0 9 * * 1-5 TEXT``
@@ -121,7 +139,8 @@ Conventions:
   day is reported as past. ``15号`` that already passed this month means next month (also
   said). A one-off reminder may be at most one year ahead (``MAX_AHEAD_YEARS``).
 * ``12.10`` and ``12-10`` are month and day (as ``12/10``), unless a unit follows
-  (``1.5小时后``, ``8-10点`` stay unread); a month or day out of range is no date either.
+  (``1.5小时后``, ``8-10点`` stay unread) or a day comes before (``明天 8.30``: a time); a
+  month or day out of range is no date either.
 * ``周末``/``下周末`` mean the Saturday of that week (weeks start on Monday; 09:00 unless a
   time is written), said as ``(下周末按周六)``: the start of the weekend, when a reminder is
   still useful. A bare ``周末`` is the next Saturday still ahead, like a bare ``周六``.
@@ -226,9 +245,11 @@ def _parse(
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     original = text.strip()
-    normalized = original.translate(_FULLWIDTH)
+    normalized = _colon_clocks(original.translate(_FULLWIDTH))
     if not normalized:
         raise TimeParseError("请写上提醒时间和内容。")
+    if brackets := _bracketed_days(original, normalized):  # 「12月12日（周六）8点」
+        return _check_bracketed_days(original, brackets, now, refuse_unread, lead)
     from_word = _FROM_RE.match(normalized)
     if not lead and from_word and match_date_range(normalized) is None:  # 「从12月12日到14日」
         after_from = original[from_word.end() :]
@@ -263,6 +284,7 @@ def _parse(
     message = original[end:].strip().lstrip(_MESSAGE_SEPARATORS).strip()
     if refuse_unread and schedule.get("default_time_note"):
         _refuse_unread_clock(when_text, message.translate(_FULLWIDTH), schedule, now)
+        _refuse_time_in_text(when_text, message, schedule)
     deadline = re.match(rf"({BEFORE})\s*", message)
     if deadline:  # 「12月10日前 交材料」 names the deadline, not when to remind
         due = schedule.get("run_at")
@@ -334,8 +356,20 @@ def _rule_from_day(
     start = _FROM_DAY_RE.match(original.translate(_FULLWIDTH), end)
     if start is None or not isinstance(run_at, datetime) or not schedule.get("default_time_note"):
         return None
+    rest = original[start.end() :]
+    if run_of_days := _RUN_OF_DAYS_RE.match(rest.translate(_FULLWIDTH)):
+        written = original[: start.end() + run_of_days.end()]
+        return _run_of_days(written, rest, run_of_days, run_at, now)
+    if clock := _hour_clock(rest.translate(_FULLWIDTH), 0):  # 「明天开始 8点 签到」
+        day = f"{lead}{when_text}{original[end : start.end()].strip()}"
+        raise TimeParseError(
+            f"「{day} {clock[0].strip()}」是只提醒{when_text}一次，还是从{when_text}起每天提醒？"
+            f"只提醒一次的话，请写成：/remind {when_text} {rest.strip()}；"
+            f"每天提醒的话，请写成：/remind {day} 每天{rest.strip()}",
+            with_examples=False,
+        )
     try:
-        rule = _parse(original[start.end() :], now)
+        rule = _parse(rest, now)
     except TimeParseError:
         if _RULE_WORD_RE.match(original, start.end()):  # 「明天开始每两周」: say why not
             raise
@@ -344,11 +378,33 @@ def _rule_from_day(
         return None
     written = f"{lead}{when_text}{original[end : start.end()].strip()}{rule.when_text}"
     cron = rule.cron
-    if rule.next_runs(1)[0].date() < run_at.date():  # 「明天开始每天9点」 at 07:00
+    first_run = rule.next_runs(1)[0]
+    if first_run.date() < run_at.date():  # 「明天开始每天9点」 at 07:00
         cron = cron | {"start_date": run_at.date().isoformat()}
         if not cron_next_runs(cron, now, 1):
             raise TimeParseError("这个重复规则永远不会触发，请检查日期。")
-    return replace(rule, when_text=written, cron=cron, note=f"{rule.note}（{when_text}开始）")
+    starts = f"（{when_text}开始）"
+    if run_at.date() == now.date():  # 「今天开始每天8点」 typed in the evening
+        starts = _passed_today_note(cron, first_run, now) or starts
+    return replace(rule, when_text=written, cron=cron, note=f"{rule.note}{starts}")
+
+
+def _run_of_days(
+    written: str, rest: str, run_of_days: re.Match[str], first: datetime, now: datetime
+) -> ParsedSchedule:
+    """「明天开始连续三天 8点 签到」: every day of the three from tomorrow, read as the range
+    「12月8日到12月10日 8点 签到」 (:func:`match_date_range`)."""
+    days = cn_to_int(run_of_days["n"])
+    if not 2 <= days <= MAX_RELATIVE_DAYS:
+        raise TimeParseError(
+            f"「{written.strip()}」：连续的天数请写 2 天以上，只提醒一天的话请写那一天，"
+            "例如：/remind 明天 8点 签到",
+            with_examples=False,
+        )
+    last = first.date() + timedelta(days=days - 1)
+    dates = f"{first.year}年{_month_day(first.date())}到{last.year}年{_month_day(last)}"
+    parsed = _parse(dates + rest[run_of_days.end() :], now)
+    return replace(parsed, when_text=written + parsed.when_text[len(dates) :])
 
 
 SUGGEST_AHEAD = timedelta(minutes=10)  # a suggested time is at least this far ahead
@@ -531,19 +587,25 @@ _PERIOD_DEFAULT_HOUR = {
 _PERIOD_WORD = _alternation(_AM + _NOON + _PM)
 # 「8-10点」「下午2到4点」: the start of a span may be an hour without 点 (group h3)
 _SPAN_END_HOUR = rf"{RANGE_SEP}(?:{_PERIOD_WORD})?\s*{NUM}\s*[点點时時]"
+# 「明天 8-9 晨读」: so may both ends, when a space or nothing follows (group h3_end)
+_SPAN_END_BARE = rf"{RANGE_SEP}(?P<h3_end>\d{{1,2}})(?=\s|$|[,;、，；。])"
+# 点 starting a word after a space (「9 点名」「8:30-9 点评作业」) is the text's, not 9点's
+_POINT_WORD = r"\s+[点點][名评赞菜击播单餐歌拨燃亮]"
 
 _CLOCK_RE = re.compile(
     rf"""\s*(?:的\s*)?(?P<period>{_PERIOD_WORD})?\s*
     (?:
         (?P<h>{NUM})\s*:\s*(?P<mm>\d{{2}})
-      | (?P<h2>{NUM})\s*[点點时時]
-        (?: (?P<half>半)
-          | (?P<q>一刻|1刻|三刻|3刻)
-          | (?P<m>\d{{1,2}})(?:分钟|分)?
-          | (?P<mcn>零[一二三四五六七八九]|[一二三四五]?十[一二三四五六七八九]?)(?:分钟|分)?
-          | (?P<mcn1>[一二三四五六七八九])分
-          | 整 | 钟 )?
-      | (?P<h3>{NUM})(?={_SPAN_END_HOUR})
+      | (?P<h2>{NUM})
+        (?: (?!{_POINT_WORD})\s*[点點时時]
+            (?: (?P<half>半)
+              | (?P<q>一刻|1刻|三刻|3刻)
+              | (?P<m>\d{{1,2}})(?:分钟|分)?
+              | (?P<mcn>零[一二三四五六七八九]|[一二三四五]?十[一二三四五六七八九]?)(?:分钟|分)?
+              | (?P<mcn1>[一二三四五六七八九])分
+              | 整 | 钟 )?
+          | (?={_POINT_WORD}) )
+      | (?P<h3>{NUM})(?={_SPAN_END_HOUR}|{_SPAN_END_BARE})
     )?""",
     re.X,
 )
@@ -576,9 +638,27 @@ def match_clock(text: str, pos: int, implied_period: str | None) -> tuple[Clock,
         if m["period"] in _PERIOD_DEFAULT_HOUR:
             return Clock(_PERIOD_DEFAULT_HOUR[m["period"]], 0, defaulted=True), m.end()
         return None
+    if _no_clock(m):
+        return None
     minute = _minute(m)
     hour = _apply_period(cn_to_int(hour_token), minute, period, m.group(0).strip())
     return Clock(hour, minute), m.end()
+
+
+def _no_clock(m: re.Match[str]) -> bool:
+    """Whether what :data:`_CLOCK_RE` matched is no time of day after all: 「8-3」 written
+    without 点 that does not end after it starts (「明天 8-3 班集合」), 「早一点」 (a little
+    earlier, not 01:00)."""
+    if m["h3_end"] and not _bare_span_ends_after(m["h3"], m["h3_end"]):
+        return True
+    return m["period"] in ("早", "晚") and m[0].strip().endswith("一点")
+
+
+def _bare_span_ends_after(start: str, until: str) -> bool:
+    """Whether 「8-9」 written without 点 is a span of hours: both hours exist and it ends
+    after it starts, as :func:`_ends_after` reads it."""
+    first, last = cn_to_int(start), int(until)
+    return first <= 24 and last <= 24 and _ends_after(Clock(first, 0), Clock(last, 0))
 
 
 _PART_SEP_RE = re.compile(PART_SEP)
@@ -856,9 +936,34 @@ def match_weekday(text: str) -> Candidate | None:
 _ISO_DATE_RE = re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})[日号]?")
 _SLASH_DATE_RE = re.compile(r"(?P<m>\d{1,2})\s*/\s*(?P<d>\d{1,2})(?![\d/])")
 # 「12.10」「12-10」: month and day, unless a unit follows (「1.5小时后」「8-10点」 are no dates)
+_UNITS = r"个|小时|钟头|分|秒|天|周|星期|礼拜|月|年|点|點|时|時|:|%|倍|元|万|人|次|岁"
+# 「明天 8.30」「每天8.30-9.30」: a clock written with a dot after a day, which cannot be a
+# date there (「12.10」 alone or after 周五 is one)
+_DOTTED_CLOCK = rf"\d{{1,2}}\.[0-5]\d(?![\d.])(?!\s*(?:{_UNITS}))"
+_DOTTED_CLOCK_RE = re.compile(
+    rf"(?:天|(?<![周期拜])日|[号號早晚晨夜午上]|每{WEEK}{WD}|(?P<weekday>{WEEK}{WD}))[\s,，、]*"
+    rf"(?P<clock>{_DOTTED_CLOCK})(?:{RANGE_SEP}{_DOTTED_CLOCK})?"
+    r"(?!\s*\d{1,2}\s*(?:[点點时時]|:\d))"  # 「后天 12.14 9点」: 12.14 is the date
+)
+
+
+def _colon_clocks(text: str) -> str:
+    """``text`` with the dots of the clocks :data:`_DOTTED_CLOCK_RE` finds as colons (the same
+    length, so that positions in it are positions in the text as written); after a weekday
+    only a clock that is no date (「周五 8.45」, not 「周五 8.30」)."""
+
+    def colons(m: re.Match[str]) -> str:
+        month, day = (int(part) for part in m["clock"].split("."))
+        if m["weekday"] and 1 <= month <= 12 and 1 <= day <= 31:
+            return m[0]
+        return m[0].replace(".", ":")
+
+    return _DOTTED_CLOCK_RE.sub(colons, text)
+
+
 _DOT_DATE_RE = re.compile(
     r"(?P<m>\d{1,2})[.\-](?P<d>\d{1,2})(?![\d.\-])[日号]?"
-    r"(?!\s*(?:个|小时|钟头|分|秒|天|周|星期|礼拜|月|年|点|點|时|時|:|%|倍|元|万|人|次|岁))"
+    rf"(?!\s*(?:{_UNITS}))"
 )
 _CN_DATE_RE = re.compile(
     rf"(?:(?P<y>{YEAR})年|(?P<rel>今年|明年|去年))?\s*(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号號]"
@@ -959,7 +1064,30 @@ def match_weekend(text: str) -> Candidate | None:
         day = monday + timedelta(days=7 * _WEEK_OFFSET[prefix] + saturday)
         return _at(day, clock, now.tzinfo), note
 
+    if both := _BOTH_DAYS_RE.match(text, m.end()):  # 「周末两天 10点」: once, or every week?
+        return both.end(), _both_weekend_days(m[0], text[both.end() :].strip(), resolve)
     return _one_off(text, m, resolve)
+
+
+_BOTH_DAYS_RE = re.compile(r"\s*(?:这|的)?\s*(?:两|2|俩)\s*天")
+
+
+def _both_weekend_days(weekend: str, rest: str, resolve: DayResolver) -> Build:
+    """A build refusing 「周末两天 10点 读书」 with the two ways to write it: that weekend's
+    two days (「12月12日到13日」), or every weekend (「周六日」)."""
+
+    def build(now: datetime) -> dict[str, object]:
+        saturday = resolve(now, Clock(23, 59))[0].date()
+        sunday = saturday + timedelta(days=1)
+        days = f"{_month_day(saturday, now.date())}到{_month_day(sunday, now.date())}"
+        raise TimeParseError(
+            f"「{weekend}两天」是只提醒这一个周末，还是每个周末都提醒？"
+            f"只提醒 {days} 的话，请写成：/remind {days} {rest}；"
+            f"每个周末都提醒的话，请写成：/remind 周六日 {rest}",
+            with_examples=False,
+        )
+
+    return build
 
 
 _MONTH_END_RE = re.compile(r"(?P<pre>本|这个?|下个?|下下个?)?(?:月底|月末)")
@@ -1113,6 +1241,8 @@ def match_bare_clock(text: str) -> Candidate | None:
     clock, end = found
     m = _CLOCK_RE.match(text)
     assert m is not None
+    if m["h3_end"]:  # 「13-20 交」: hours without 点 are read only after a day (「明天 8-9」)
+        return None
     hour_token = m["h"] or m["h2"] or m["h3"] or ""
     may_be_pm = not m["period"] and not hour_token.startswith(("0", "零", "〇"))
     written = m[0].strip()
@@ -1145,12 +1275,16 @@ def match_bare_clock(text: str) -> Candidate | None:
 
 _EVERY_DAY_RE = re.compile(r"\s*(?:的\s*)?(?P<word>每天|每日|天天|每晚|每早)")
 _EVERY_DAY_PERIOD = {"每晚": "晚上", "每早": "早上"}
+# 「周六日各10点」: 各 before the time of each of the days
+_EACH_RE = re.compile(
+    rf"\s*(?P<word>各)(?=\s*(?:的\s*)?(?:{_PERIOD_WORD})?\s*{NUM}\s*(?:[点點时時]|:\d))"
+)
 
 
 def _every_day_filler(text: str, pos: int) -> re.Match[str] | None:
     """「每天」/「每晚」 at ``pos``; after a separator only if a time follows it
     (「工作日，每天早上8点」), so that 「工作日，每天打卡」 keeps 「每天打卡」 as the text."""
-    filler = _EVERY_DAY_RE.match(text, pos)
+    filler = _EVERY_DAY_RE.match(text, pos) or _EACH_RE.match(text, pos)
     if filler is not None:
         return filler
     sep = _PART_SEP_RE.match(text, pos)
@@ -1349,7 +1483,8 @@ def _ends_day_set(text: str, pos: int) -> bool:
     clock = _CLOCK_RE.match(text, pos)
     assert clock is not None
     hour = clock["h"] or clock["h2"] or clock["h3"]
-    return bool(hour or clock["period"] in _PERIOD_DEFAULT_HOUR or _EVERY_DAY_RE.match(text, pos))
+    every_day = _EVERY_DAY_RE.match(text, pos) or _EACH_RE.match(text, pos)
+    return bool(hour or clock["period"] in _PERIOD_DEFAULT_HOUR or every_day)
 
 
 def _weekday_set(spec: str) -> tuple[set[int], bool]:
@@ -1417,7 +1552,7 @@ def aps_weekdays(days: set[int]) -> str:
     return ",".join(parts)
 
 
-_WORKDAY_RE = re.compile(r"(?:每个?|每周)?工作日|(?P<weekend>每个?周末)")
+_WORKDAY_RE = re.compile(r"(?:每个?|每周)?工作日|(?P<weekend>每个?周末|(?:每个?)?双休日)")
 
 
 def match_workday(text: str) -> Candidate | None:
@@ -1618,12 +1753,18 @@ _MONTH_FIRST_DAY_RE = re.compile(
 )
 # 「12.12-12.14」: a dotted date before a dash (no date by _DOT_DATE_RE), a range's first day
 _DOT_FIRST_DAY_RE = re.compile(
-    rf"(?P<m>\d{{1,2}})\.(?P<d>\d{{1,2}})(?={RANGE_SEP}\d{{1,2}}\.\d{{1,2}}(?![\d.]))"
+    rf"(?P<m>\d{{1,2}})\.(?P<d>\d{{1,2}})(?={RANGE_SEP}\d{{1,2}}(?:\.\d{{1,2}})?(?![\d.]))"
 )
+# 「12.12-14」: the last day of a dotted range, in the month of its first
+_BARE_LAST_DAY_RE = re.compile(r"(?P<d>\d{1,2})(?![\d.:点點时時])")
 _NO_DAY_AFTER_RE = re.compile(r"[楼层栋室门院馆厅床]")  # 「明天到3号楼」 is no range
+_DAYS_SEP_RE = re.compile(rf"\s*(?:开始|起)?{RANGE_SEP}")  # 「明天开始到周五」「明天起至周五」
+_RUN_OF_DAYS_RE = re.compile(rf"\s*连续\s*(?P<n>{NUM})\s*个?\s*[天日]")  # 「明天开始连续三天」
 _SKIP_TO_RULE_RE = re.compile(r"[\s,;、，；]*")
 _YEAR_OFFSET = {"今年": 0, "明年": 1, "去年": -1}
 MAX_RANGE_CHARS = 60  # a range of days quoted in a refusal
+# 「30日到2日」 runs into next month; 「14日到12日」 (a month less two days) is written reversed
+MAX_ROLLED_RANGE = timedelta(days=16)
 
 
 @dataclass(frozen=True)
@@ -1635,11 +1776,12 @@ class RangeDay:
     find: Callable[[date, date | None, int], date]
     written: str
     moves: str = ""  # "年" for 「12月12日」, "月" for 「12日」, "" for 「明天」「2026年12月12日」
+    week: str | None = None  # a weekday's 本/下 … as written (「」 for 「周五」), else None
 
 
 def _range_day(text: str, pos: int, *, last: bool) -> tuple[RangeDay, int] | None:
-    """The day a range starts with (``last`` False: 今天/明天/后天, a date, 「15日」) or ends
-    with (also 「周五」「下周一」) at ``pos``, and where it ends; None if there is none."""
+    """The day a range starts or ends with at ``pos`` (今天/明天/后天, a date, 「15日」,
+    「周五」「下周一」), and where it ends; None if there is none."""
     if m := _CALENDAR_DAY_RE.match(text, pos):
         ahead = timedelta(days=_DAY_WORDS[m[0]])
         return RangeDay(lambda today, _first, _later: today + ahead, m[0]), m.end()
@@ -1656,7 +1798,7 @@ def _range_day(text: str, pos: int, *, last: bool) -> tuple[RangeDay, int] | Non
         return _range_date(dated), dated.end()
     if m := _MONTH_DAY_RE.match(text, pos):
         return _range_month_day(m), m.end()
-    if last and (m := _WEEKDAY_RE.match(text, pos)) and not (m["pre"] or "").startswith("上"):
+    if (m := _WEEKDAY_RE.match(text, pos)) and not (m["pre"] or "").startswith("上"):
         return _range_weekday(m), m.end()
     return None
 
@@ -1675,7 +1817,9 @@ def _range_date(m: re.Match[str]) -> RangeDay:
         if first is None:
             return _make_date(today.year + later, month, day, written)
         found = _make_date(first.year, month, day, written)
-        return found if found >= first else _make_date(first.year + 1, month, day, written)
+        if found >= first or month == first.month:  # 「12月14日到12月12日」: reversed
+            return found
+        return _make_date(first.year + 1, month, day, written)
 
     moves = "" if groups.get("y") or groups.get("rel") else "年"
     return RangeDay(find, written, moves)
@@ -1693,39 +1837,77 @@ def _range_month_day(m: re.Match[str]) -> RangeDay:
             year, month = _add_months(today, later)
         else:
             year, month = _add_months(first, 0 if day >= first.day else 1)
+            found = _make_date(year, month, day, written)
+            if found - first > MAX_ROLLED_RANGE:  # 「12月14日到12日」: reversed, not a month
+                return first.replace(day=day)
         return _make_date(year, month, day, written)
 
     return RangeDay(find, written, "" if prefix else "月")
 
 
+_BARE_WEEKDAY_RE = re.compile(r"(?P<pre>)(?P<wd>[一二三四五六日天七])")
+
+
+def _range_bare_weekday(text: str, pos: int) -> tuple[RangeDay, int] | None:
+    """「三」 ending a range of weekdays without 周 (「下周一至三」), when nothing runs into it
+    (not 「下周一至三班」)."""
+    m = _BARE_WEEKDAY_RE.match(text, pos)
+    if m is None or not _ends_day_set(text, m.end()):
+        return None
+    return _range_weekday(m), m.end()
+
+
+def _range_bare_day(text: str, pos: int, first_day: int) -> tuple[RangeDay, int] | None:
+    """「14」 ending a dotted range 「12.12-14」: that day of the first day's month, when it is
+    later in the month (「8.30-9」 is no range of days)."""
+    m = _BARE_LAST_DAY_RE.match(text, pos)
+    if m is None or not first_day < int(m["d"]) <= 31:
+        return None
+    day = int(m["d"])
+
+    def find(_today: date, first: date | None, _later: int) -> date:
+        assert first is not None
+        return _make_date(first.year, first.month, day, m[0])
+
+    return RangeDay(find, m[0]), m.end()
+
+
 def _range_weekday(m: re.Match[str]) -> RangeDay:
-    """「周五」 ending a range: the first Friday on or after its first day; 「下周五」 that of
-    next week."""
+    """「周五」 ending a range: the first Friday on or after its first day (starting one: the
+    first on or after today); 「下周五」「本周五」 that of next (this) week."""
     weekday, prefix = _weekday(m["wd"]), (m["pre"] or "").rstrip("个")
 
     def find(today: date, first: date | None, _later: int) -> date:
-        assert first is not None
         if prefix:
             monday = today - timedelta(days=today.weekday())
             return monday + timedelta(days=7 * _WEEK_OFFSET[prefix] + weekday)
-        return first + timedelta(days=(weekday - first.weekday()) % 7)
+        since = today if first is None else first
+        return since + timedelta(days=(weekday - since.weekday()) % 7)
 
-    return RangeDay(find, m[0])
+    return RangeDay(find, m[0], "周" if prefix in _THIS_WEEK else "", week=m["pre"] or "")
 
 
 def match_date_range(text: str) -> Candidate | None:
-    """「明天至周五 8点」「12月12日到14日」「12月12日至12月14日 每天8点」「明天到后天」 (also after
-    从/自): every day from the first to the last at that time, a rule that ends (a cron with
+    """「明天至周五 8点」「12月12日到14日」「12月12日至12月14日 每天8点」「明天到后天」
+    「下周一到周五」 (also after 从/自, and 「明天开始到周五」): every day from the first to the
+    last at that time, a rule that ends (a cron with
     ``start_date`` and ``end_date``, which APScheduler's CronTrigger reads), shown as
     「12月7日（周一）至12月11日（周五） 每天 08:00」; a rule written after the days
     (「12月1日到31日 每周五 8点」) runs between them."""
     lead = _RANGE_FROM_RE.match(text)
     found_first = _range_day(text, lead.end() if lead else 0, last=False)
-    sep = _SPAN_SEP_RE.match(text, found_first[1]) if found_first else None
+    sep = _DAYS_SEP_RE.match(text, found_first[1]) if found_first else None
     found_last = _range_day(text, sep.end(), last=True) if sep else None
+    if found_first and found_first[0].week is not None and sep and not found_last:
+        found_last = _range_bare_weekday(text, sep.end())  # 「下周一至三」
+    dotted = found_first and _DOT_FIRST_DAY_RE.match(text, lead.end() if lead else 0)
+    if dotted and sep and not found_last:
+        found_last = _range_bare_day(text, sep.end(), int(dotted["d"]))  # 「12.12-14」
     if found_first is None or found_last is None or _NO_DAY_AFTER_RE.match(text, found_last[1]):
         return None
     (first, _), (last, days_end) = found_first, found_last
+    if first.week is not None and not (first.week or last.week):
+        return None  # 「周一至周五」: every week (match_weekday_span)
     written = text[:days_end].strip()
     end, build_rule = _rule_after(text, days_end) or _recurring(
         text, days_end, "每天", {}, every_day=True
@@ -1740,15 +1922,50 @@ def match_date_range(text: str) -> Candidate | None:
         days = f"{format_day(begins, now.date(), relative=False)}至"
         days += format_day(ends, now.date(), relative=False)
         label = f"{days} {schedule['label']}"
-        if not cron_next_runs(cron, now, 1):
+        runs = cron_next_runs(cron, now, 1)
+        if not runs:
             raise TimeParseError(
                 f"「{_head(written, MAX_RANGE_CHARS)}」（{days}）里已经没有「{schedule['label']}」"
                 f"要提醒的时间了（现在是 {format_datetime(now)}）。请检查日期和时间。",
                 with_examples=False,
             )
+        if begins == now.date():  # 「今天到明天 8点」 typed in the evening
+            note += _passed_today_note(cron, runs[0], now)
         return {**schedule, "cron": cron, "label": label, "note": note}
 
     return end, build
+
+
+_DAY_LIST_RE = re.compile(
+    rf"(?P<m>{NUM})\s*月\s*(?P<days>(?:{NUM}\s*[日号號]?\s*[、,，和]\s*)+{NUM})\s*[日号號]"
+)
+
+
+def match_day_list(text: str) -> Candidate | None:
+    """「12月12、13、14日」「12月12日、13日」: days that follow one another are the range
+    「12月12日到14日」 (:func:`match_date_range`); other days are refused with a /remind for
+    each."""
+    m = _DAY_LIST_RE.match(text)
+    if m is None:
+        return None
+    month = cn_to_int(m["m"])
+    days = [cn_to_int(day) for day in re.findall(NUM, m["days"])]
+    rest = text[m.end() :]
+    if days == list(range(days[0], days[0] + len(days))):
+        as_range = f"{month}月{days[0]}日到{days[-1]}日"
+        found = match_date_range(as_range + rest)
+        if found is not None:
+            return found[0] - len(as_range) + m.end(), found[1]
+
+    def build(now: datetime) -> dict[str, object]:
+        lines = "\n".join(f"/remind {month}月{day}日 {rest.strip()}" for day in days)
+        raise TimeParseError(
+            f"「{m[0]}」是好几天，一条提醒只能在一天发出，或者每天都在连续的几天里发出。"
+            f"请每天分别发一条：\n{lines}",
+            with_examples=False,
+        )
+
+    return m.end(), build
 
 
 def _range_dates(
@@ -1761,6 +1978,8 @@ def _range_dates(
     begins = first.find(today, None, 0)
     ends = last.find(today, begins, 0)
     note = ""
+    if begins <= ends < today and first.moves == "周":  # 「本周一到周五」 on Saturday
+        raise _this_week_over(written, rest.strip(), now)
     if ends < today and first.moves:
         begins = first.find(today, None, 1)
         ends = last.find(today, begins, 1)
@@ -1771,9 +1990,12 @@ def _range_dates(
         )
     quoted = f"「{_head(written, MAX_RANGE_CHARS)}」"
     if ends < begins:
+        swapped = f"{_month_day(ends)}到{_month_day(begins)}"
+        dated = first.week is None and last.week is None  # not 「周六到下周一」 on Sunday
+        example = f"例如：/remind {swapped} {rest.strip()}" if dated and begins >= today else ""
         raise TimeParseError(
             f"{quoted}的结束日期 {format_day(ends, today)} 早于开始日期 "
-            f"{format_day(begins, today)}：请先写开始日期，再写结束日期。",
+            f"{format_day(begins, today)}：请先写开始日期，再写结束日期。{example}",
             with_examples=False,
         )
     if ends == begins:
@@ -1791,6 +2013,46 @@ def _range_dates(
     if datetime.combine(ends, time(), tzinfo=now.tzinfo) > _add_years(now, MAX_AHEAD_YEARS):
         raise _too_far(quoted, now)
     return begins, ends, note
+
+
+def _passed_today_note(cron: dict[str, str], first_run: datetime, now: datetime) -> str:
+    """「（今天的 08:00 已过，从明天开始）」 for a daily rule starting today whose first run is
+    tomorrow, so the confirmation says why today is not among them; "" otherwise."""
+    daily = cron.get("day", "*") == "*" and cron.get("day_of_week", "*") == "*"
+    if not daily or first_run.date() == now.date():
+        return ""
+    return f"（今天的 {first_run:%H:%M} 已过，从明天开始）"
+
+
+def _month_day(day: date, today: date | None = None) -> str:
+    """「12月12日」 as /remind reads it, with the year when it is not ``today``'s."""
+    year = f"{day.year}年" if today is not None and day.year != today.year else ""
+    return f"{year}{day.month}月{day.day}日"
+
+
+def _day_word(written: str) -> str:
+    """「明天 」 when ``written`` is a day word such as 明天, else ""."""
+    return f"{written} " if _DAY_WORD_RE.fullmatch(written) else ""
+
+
+def _weekday_name(day: date) -> str:
+    return f"周{WEEKDAY_CN[day.weekday()]}"
+
+
+_NEXT_WEEK = {"这个": "下个", "这": "下", "本": "下", "下个": "下下个", "下": "下下"}
+
+
+def _this_week_over(written: str, rest: str, now: datetime) -> TimeParseError:
+    """「本周一到周五」 when all of this week's days are over: how to write next week's, or
+    every week."""
+    weekly = _WEEK_PREFIX_RE.sub("", written)
+    next_week = _WEEK_PREFIX_RE.sub(lambda m: _NEXT_WEEK.get(m[0], m[0]), written)
+    return TimeParseError(
+        f"「{written}」这几天都已经过去了（现在是 {format_datetime(now)}）。"
+        f"每周都要提醒的话，请写成：/remind {weekly} {rest}；"
+        f"只提醒下周的话，请写成：/remind {next_week} {rest}",
+        with_examples=False,
+    )
 
 
 # 「每天8点」 after the days is read by _recurring, which refuses 「每天24点」 (a day late here)
@@ -1838,6 +2100,7 @@ class TimeSpan:
     until_period: bool
     begin: int
     end: int
+    start_period: bool = False  # 「上午8点到…」「明天上午 8点到…」
 
     @property
     def written(self) -> str:
@@ -1885,6 +2148,7 @@ def _time_span(text: str, end: int) -> TimeSpan | None:
         until_period=until_period,
         begin=start,
         end=stop,
+        start_period=bool(start_m["period"] or _PERIOD_BEFORE_RE.search(text, 0, start)),
     )
 
 
@@ -1893,6 +2157,15 @@ def _ends_after(start: Clock, until: Clock) -> bool:
     reads it written without a period word (「12点到1点」 ends at 13:00)."""
     begins, ends = start.hour * 60 + start.minute, until.hour * 60 + until.minute
     return begins < ends or NOON_SPAN_STARTS <= begins < 13 * 60 and ends <= 6 * 60
+
+
+DAY_SPAN_STARTS = 7 * 60  # 「8点到5点」 from 07:00 … 10:59 ends in the afternoon
+
+
+def _a_day_long(start: int, until: int) -> bool:
+    """Whether a span written without 上午/下午 from ``start`` to an earlier ``until`` (minutes)
+    is a day's work: from 7 to 11 o'clock to 1 to 6 o'clock (「8点到5点」「8:30-5:30」)."""
+    return DAY_SPAN_STARTS <= start < NOON_SPAN_STARTS and 60 <= until <= OVERNIGHT_ENDS
 
 
 AFTERNOON_SPAN_HOURS = range(1, 6)  # 「2-4点」 starting at 1 to 5 o'clock: the afternoon
@@ -1954,8 +2227,11 @@ def _span_text(span: TimeSpan, schedule: dict[str, object]) -> str:
     if not span.until_period and until + shift <= _DAY_MINUTES:
         until += shift
     noon = until < start and _ends_after(span.start, span.until)
+    written_bare = not (span.until_period or span.start_period or shift)
     if noon and not span.until_period and not shift:
         until += 12 * 60  # 「12点到1点」「11点到1点」: from late morning or noon to the afternoon
+    elif until < start and written_bare and _a_day_long(start, until):
+        until += 12 * 60  # 「8点到5点」: a training day
     if start < until <= _DAY_MINUTES:
         return f"{_hhmm(start)}–{_hhmm(until)}"
     if until <= OVERNIGHT_ENDS < EVENING_STARTS <= start:  # 「晚上11点到凌晨1点」
@@ -1994,7 +2270,9 @@ def _hhmm(minutes: int, *, short: bool = False) -> str:
 def _hour_clock(text: str, pos: int) -> re.Match[str] | None:
     """The time of day at ``pos`` if it names an hour (「8点」「晚上9点」「8:30」), else None."""
     m = _CLOCK_RE.match(text, pos)
-    return m if m is not None and (m["h"] or m["h2"] or m["h3"]) else None
+    if m is None or not (m["h"] or m["h2"] or m["h3"]) or _no_clock(m):
+        return None
+    return m
 
 
 def _clock_start(text: str, end: int | None = None) -> int:
@@ -2014,8 +2292,11 @@ def _clock_start(text: str, end: int | None = None) -> int:
 
 
 _SECOND_TIME_RE = re.compile(
-    r"\s*(?:(?P<pair>早晚|上下午)\s*各?|(?:和|及|与|跟|、|/)\s*(?:(?:每天|每日)\s*)?)"
+    r"\s*(?:(?P<pair>早晚|上下午)\s*各?|(?:和|及|与|跟|、|/)\s*(?:(?:每天|每日)\s*)?"
+    r"|(?P<apart>[,，;；]?))"
 )
+# after a time standing apart (「上午8点 下午2点 签到」), not before the text (「9点 10点开会」)
+_LONE_TIME_END_RE = re.compile(r"\s|[,，;；。]|$")
 _PAIR_PERIODS = {"早晚": ("早上", "晚上"), "上下午": ("上午", "下午")}
 
 
@@ -2030,7 +2311,10 @@ def _refuse_second_time(
         return
     span = _time_span(rest, clock.end())  # 「每天8点到9点和20点到21点」
     stop = span.end if span else clock.end()
-    message = rest[stop:].strip().lstrip(_MESSAGE_SEPARATORS).strip() or "提醒内容"
+    if m["apart"] is not None and not (clock["period"] and _LONE_TIME_END_RE.match(rest, stop)):
+        return  # 「明天9点 10点开会」「明天9点 10点 开会」: the meeting's time in the text
+    text = rest[stop:].strip().lstrip(_MESSAGE_SEPARATORS).strip()
+    message = text or "提醒内容"
     written = rest[m.end() : stop].strip()
     if m["pair"]:
         day = when_text
@@ -2038,11 +2322,18 @@ def _refuse_second_time(
     else:
         start = _clock_start(when_text) if span_at is None else span_at
         day, first, second = when_text[:start], when_text[start:].strip(), written
-    if not first:  # 「每天 和8点」: the first has no hour either
-        return
+    if not first or m["apart"] is not None and ":" in first.translate(_FULLWIDTH):
+        return  # 「每天 和8点」: the first has no hour; 「工作日 09:00 早上8点 签到」 as suggested
+    in_text = ""
+    if m["apart"] is not None and text:  # 「明天9点 10点 开会」 may mean the meeting's time
+        in_text = (
+            f"\n如果「{second}」是提醒内容的一部分，请把它和内容连着写，例如："
+            f"/remind {when_text} {second}{text}"
+        )
     raise TimeParseError(
         f"一条提醒只能有一个时间，请分两条设置：{first}和{second}。"
-        f"例如先发 /remind {day}{first} {message}，再发 /remind {day}{second} {message}",
+        f"例如先发 /remind {day}{first} {message}，再发 /remind {day}{second} {message}"
+        f"{in_text}",
         with_examples=False,
     )
 
@@ -2058,10 +2349,10 @@ _THIS_WEEK = ("这", "这个", "本")
 
 
 def _refuse_weekday_span(when_text: str, rest: str, now: datetime) -> None:
-    """「下周一至周五 8点 签到」「周六到下周一 8点 签到」「下周一、三、五 8点」: one day was
-    read and 「至周五」 would be left in the text. 「本周一到周五」「本周六到周一」
-    「本周六日」 list a /remind for each of those days still ahead (a reminder is one day, or
-    a weekly rule)."""
+    """「下周一、三、五 8点」「下周六日」: one day was read and 「、三、五」 would be left in the
+    text. 「本周六日」「本周一、三、五」 list a /remind for each of those days still ahead (a
+    reminder is one day, or a weekly rule). A range of them (「下周一至周五」) is a range of
+    days (:func:`match_date_range`); only one that cannot be (「下周一至三班」) comes here."""
     day = _WEEKDAY_RE.fullmatch(when_text)
     more = _days_match(_MORE_DAYS_RES, rest, _weekday(day["wd"])) if day else None
     if day is None or more is None or not (day["pre"] or _WEEK_PREFIX_RE.search(more[0])):
@@ -2164,8 +2455,7 @@ def _refuse_unread_clock(
     if not clock["period"]:  # 「每晚9点」 is evening: keep that in the suggestion
         time_words = {"每晚": "晚上", "每早": "早上"}.get(words[0].strip(), "") + time_words
     rest = message[clock.end() :].strip().lstrip(_MESSAGE_SEPARATORS).strip()
-    default = re.search(r"默认 (\d\d:\d\d)", str(schedule["default_time_note"]))
-    default_clock = default[1] if default else "09:00"
+    default_clock = _default_clock_of(schedule)
     suggestion = f"{when_text} {time_words} {rest}"
     try:
         fixed = _parse(suggestion, now, refuse_unread=False)
@@ -2187,6 +2477,183 @@ def _refuse_unread_clock(
         f"/remind {when_text} {default_clock} {message}",
         with_examples=False,
     )
+
+
+# a time of day anywhere in the text: 「下午5点」「8:30」「8点」 (not 「第3点」「9 点名」)
+_TIME_IN_TEXT_RE = re.compile(
+    rf"(?:{_alternation(w for w in _AM + _NOON + _PM if len(w) > 1)})\s*{NUM}\s*[点點时時]"
+    r"|(?<![\d.:])\d{1,2}\s*:\s*[0-5]\d"
+    rf"|(?<![\d.第])\d{{1,2}}(?!{_POINT_WORD})\s*[点點](?![名评赞菜击播单餐歌拨燃亮])"
+    rf"|^{_DOTTED_CLOCK}"  # 「周五 8.30 开会」: a date or a time?
+)
+
+
+def _default_clock_of(schedule: dict[str, object]) -> str:
+    """The default time a schedule was given (「09:00」, 「15:00」 for 下午)."""
+    default = re.search(r"默认 (\d\d:\d\d)", str(schedule["default_time_note"]))
+    return default[1] if default else "09:00"
+
+
+def _refuse_time_in_text(when_text: str, message: str, schedule: dict[str, object]) -> None:
+    """The time was defaulted but the text holds one (「明天 交材料，截止下午5点」
+    「周五 8.30 开会」): refuse with how to write it rather than send it at the default time."""
+    found = _TIME_IN_TEXT_RE.search(message.translate(_FULLWIDTH))
+    if found is None:
+        return
+    default_clock = _default_clock_of(schedule)
+    token = message[found.start() : found.end()].strip()
+    clock = found[0].strip().replace(".", ":")
+    after = message[found.end() :].strip().lstrip(_MESSAGE_SEPARATORS).strip()
+    if not after or re.match(BEFORE, after):  # 「交材料 8:30前」: the text before it
+        after = message[: found.start()].strip().rstrip(_MESSAGE_SEPARATORS)
+    content = after or "提醒内容"
+    month, _, day = found[0].strip().partition(".")
+    if day and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:  # 「周五 8.30」「后天 12.14 9点」
+        raise TimeParseError(
+            f"「{token}」是钟点还是日期？提醒时间只读出了「{when_text}」，没有钟点，"
+            f"会按默认的 {default_clock} 发送。是钟点的话，请写成："
+            f"/remind {when_text} {clock} {content}；是日期的话，请写成："
+            f"/remind {int(month)}月{int(day)}日 {content}",
+            with_examples=False,
+        )
+    raise TimeParseError(
+        f"提醒内容里有时间「{token}」，但提醒时间只读出了「{when_text}」，没有钟点，"
+        f"会按默认的 {default_clock} 发送。要在 {clock} 提醒的话，请把时间紧接着日期写，"
+        f"例如：/remind {when_text} {clock} {content}\n"
+        f"如果「{token}」只是提醒内容的一部分，请写明提醒时间，例如："
+        f"/remind {when_text} {default_clock} {message}",
+        with_examples=False,
+    )
+
+
+# ---------------------------------------------------------------- 「12月12日（周六）」
+
+# a weekday (「周六」「周六至周一」) or a date (「12月12日」「12.12」) in brackets, as notices
+# print them after a day
+_BRACKETED_RE = re.compile(
+    rf"\s*\(\s*(?:{WEEK}(?P<wd>{WD})(?:{RANGE_SEP}{WEEK}?(?P<wd2>{WD}))?"
+    rf"|(?:(?P<y>\d{{4}})\s*年)?\s*(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号號]?"
+    r"|(?P<m2>\d{1,2})\s*[./]\s*(?P<d2>\d{1,2}))\s*\)"
+)
+MAX_BRACKETS = 2  # 「12月12日（周六）-12月14日（周一）」
+CHECK_DAYS = "请核对日期和星期后重新发送。"
+
+
+@dataclass(frozen=True)
+class Bracketed:
+    """A bracket after a day (:data:`_BRACKETED_RE`): what it says, the day it follows as
+    written with it (「12月12日（周日）」), and whether that day is a whole range of days."""
+
+    said: re.Match[str]
+    written: str
+    day: str
+    after_range: bool
+
+
+def _bracketed_days(original: str, normalized: str) -> list[tuple[Bracketed, str]]:
+    """The brackets that follow the day(s) at the start of ``normalized``, each with the text
+    as written without it and the brackets before it; [] when there is none."""
+    found: list[tuple[Bracketed, str]] = []
+    as_written, removed = original, 0
+    while len(found) < MAX_BRACKETS and (m := _BRACKETED_RE.search(normalized)):
+        kind = _day_kind(normalized[: m.start()])
+        if kind is None:
+            break
+        written = as_written[: m.end() + removed].strip()
+        day = original[: m.start()].strip()
+        original = original[: m.start()] + original[m.end() :]
+        normalized = normalized[: m.start()] + normalized[m.end() :]
+        removed += m.end() - m.start()
+        found.append((Bracketed(m, written, day, kind == "range"), original))
+    return found
+
+
+_DAY_MATCHERS: tuple[Callable[[str], Candidate | None], ...] = (
+    match_day_word,
+    match_weekday,
+    match_weekend,
+    match_full_date,
+    match_month_day,
+)
+
+
+def _day_kind(head: str) -> str | None:
+    """Whether ``head`` is wholly a range of days (「12月12日至14日」: "range") or one day
+    ("day"); None when it is neither."""
+    head = head.rstrip()
+    lead = _RANGE_FROM_RE.match(head)  # 「从12月12日（周六）到14日」
+    day = head[lead.end() :] if lead else head
+    for kind, text, matchers in (
+        ("range", head, (match_date_range,)),
+        ("day", day, _DAY_MATCHERS),
+    ):
+        for matcher in matchers:
+            try:
+                found = matcher(text) if text else None
+            except TimeParseError:
+                continue
+            if found is not None and found[0] >= len(text):
+                return kind
+    return None
+
+
+def _check_bracketed_days(
+    original: str,
+    brackets: list[tuple[Bracketed, str]],
+    now: datetime,
+    refuse_unread: bool,
+    lead: str,
+) -> ParsedSchedule:
+    """``original`` read without its bracketed weekdays or dates, which must match the days
+    read (「12月12日（周六）8点」); TimeParseError saying which day is which weekday if not."""
+    stripped = brackets[-1][1]
+    parsed = _parse(stripped, now, refuse_unread=refuse_unread, lead=lead)
+    days = _days_of(parsed)
+    today = now.date()
+    for bracket, _ in brackets:
+        said = bracket.said
+        which = "日期和星期" if said["wd"] or _WEEKDAY_RE.search(bracket.day) else "两个日期"
+        quoted = f"「{_head(bracket.written, MAX_RANGE_CHARS)}」里的{which}对不上："
+        if said["wd"]:
+            pairs = [(days[-1] if bracket.after_range else days[0], said["wd"])]
+            if said["wd2"]:
+                pairs = [(days[0], said["wd"]), (days[-1], said["wd2"])]
+            for day, weekday in pairs:
+                if day.weekday() != _weekday(weekday):
+                    raise TimeParseError(
+                        f"{quoted}{_day_word(bracket.day)}{_month_day(day, today)}是"
+                        f"{_weekday_name(day)}，"
+                        f"不是周{WEEKDAY_CN[_weekday(weekday)]}。{CHECK_DAYS}",
+                        with_examples=False,
+                    )
+            continue
+        day = days[-1] if bracket.after_range else days[0]
+        month, mday = cn_to_int(said["m"] or said["m2"]), cn_to_int(said["d"] or said["d2"])
+        year = int(said["y"]) if said["y"] else day.year
+        if (year, month, mday) != (day.year, day.month, day.day):
+            written = _make_date(year, month, mday, said[0].strip(" ()"))
+            raise TimeParseError(
+                f"{quoted}{bracket.day}是 {_month_day(day, today)}，"
+                f"{_month_day(written, today)}是{_weekday_name(written)}。请核对后重新发送。",
+                with_examples=False,
+            )
+    removed = len(original) - len(stripped)
+    if removed and stripped.startswith(parsed.when_text):
+        parsed = replace(parsed, when_text=original[: len(parsed.when_text) + removed].strip())
+    return parsed
+
+
+def _days_of(parsed: ParsedSchedule) -> list[date]:
+    """The day a reminder is read for, or the first and last of a range of days (a rule: the
+    day of its first run)."""
+    if parsed.run_at is not None:
+        return [parsed.run_at.date()]
+    cron = parsed.cron or {}
+    if "start_date" in cron and "end_date" in cron:
+        return [date.fromisoformat(cron["start_date"]), date.fromisoformat(cron["end_date"][:10])]
+    if "start_date" in cron:
+        return [date.fromisoformat(cron["start_date"])]
+    return [parsed.next_runs(1)[0].date()]
 
 
 # ---------------------------------------------------------------- matcher table
@@ -2212,4 +2679,5 @@ _MATCHERS: tuple[Callable[[str], Candidate | None], ...] = (
     match_month_day,
     match_bare_clock,
     match_date_range,
+    match_day_list,
 )

@@ -1,10 +1,11 @@
 """Sets of weekdays a class manager writes without 每: Saturday and Sunday (「周六日 10点」
 「周六周日」「周六、周日」) is a weekly rule on both days, confirmed as 「每周六、日 10:00」,
 where 「周六日」 used to be Saturday 09:00 with the text 「日 10点 开会」; 「周六日程安排」 stays
-Saturday's 日程安排. 「周一三五」 is refused like 「周一、三、五」, 「本周六日」「本周六到周一」
-list a ready /remind for each day still ahead, 「下周一、三、五」 is refused instead of read as
-Monday with 「三、五 8点」 in the text. 「从明天起 每天9点」 reads like 「明天起 每天9点」, and
-「明天9点~ 交作业」 leaves no 「~」 in the text."""
+Saturday's 日程安排. 「周一三五」 is refused like 「周一、三、五」, 「本周六日」 lists a ready
+/remind for each day still ahead (「本周六到周一」 is the range of those days since QA10 M1),
+「下周一、三、五」 is refused instead of read as Monday with 「三、五 8点」 in the text.
+「从明天起 每天9点」 reads like 「明天起 每天9点」, and 「明天9点~ 交作业」 leaves no 「~」 in the
+text."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from tests.events import command, press
 from tests.scheduler.test_handlers import buttons_of, count, text_of
 from tests.scheduler.test_remind_phrases import MANAGER, conversation_at
 from tests.scheduler.test_timeparse import NOW, at
-from tests.scheduler.test_timeparse_wrap_and_commas import SUNDAY_EVENING, refusal, suggested
+from tests.scheduler.test_timeparse_wrap_and_commas import refusal, suggested
 
-# NOW is Wednesday 2026-11-25 10:00, SUNDAY_EVENING Sunday 2026-12-06 19:48
+# NOW is Wednesday 2026-11-25 10:00
 WEEKEND_AT_TEN = [at(11, 28, 10), at(11, 29, 10), at(12, 5, 10)]
 
 
@@ -108,29 +109,17 @@ def this_weeks_lines(typed: str, now: datetime) -> tuple[str, list[datetime], st
     return reason, runs, parse_reminder(fixes[-1], now).describe()
 
 
-def test_this_saturday_to_monday_lists_a_line_for_each_day() -> None:
-    reason, runs, weekly = this_weeks_lines("本周六到周一 8点 签到", NOW)
-    assert reason == (
-        "「本周六到周一」是好几天，一条一次性提醒只能在一天发出。"
-        "只提醒还没过的这几天的话，请每天分别发一条：\n"
-        "/remind 本周六 8点 签到\n/remind 本周日 8点 签到\n/remind 下周一 8点 签到\n"
-        "每周都要提醒的话，请写成：/remind 周六到周一 8点 签到"
-    )
-    assert runs == [at(11, 28, 8), at(11, 29, 8), at(11, 30, 8)]
-    assert weekly == "每周六至周一 08:00"
+def test_this_saturday_to_monday_is_every_day_of_those_three() -> None:
+    # QA10 M1: a range of this week's days is those days, no longer a line for each
+    parsed = parse_reminder("本周六到周一 8点 签到", NOW)
+    assert parsed.describe() == "11月28日（周六）至11月30日（周一） 每天 08:00"
+    assert parsed.next_runs(5) == [at(11, 28, 8), at(11, 29, 8), at(11, 30, 8)]
+    assert parsed.message == "签到"
 
 
 @pytest.mark.parametrize(
     ("typed", "now", "runs", "weekly"),
     [
-        # on Sunday evening only Monday is left
-        ("本周六到周一 8点 签到", SUNDAY_EVENING, [at(12, 7, 8)], "每周六至周一 08:00"),
-        (
-            "本周五至下周一 9点 打卡",
-            NOW,
-            [at(11, 27, 9), at(11, 28, 9), at(11, 29, 9), at(11, 30, 9)],
-            "每周五至周一 09:00",
-        ),
         ("本周六日 10点 开会", NOW, [at(11, 28, 10), at(11, 29, 10)], "每周六、日 10:00"),
         ("这周六、周日 10点 开会", NOW, [at(11, 28, 10), at(11, 29, 10)], "每周六、日 10:00"),
         ("本周一、三、五 8点 晨读", NOW, [at(11, 27, 8)], "每周一、三、五 08:00"),
@@ -184,12 +173,13 @@ def test_a_rule_from_a_day_on_may_begin_with_from() -> None:
 
 
 def test_a_rule_from_today_on_is_read_after_nine() -> None:
-    for typed, first in [
-        ("从今天起 每天11点 打卡", at(11, 25, 11)),
-        ("今天起 每天9点 打卡", at(11, 26, 9)),
+    # QA10 M3: when today's time has passed, it says so instead of 「（今天开始）」
+    for typed, first, said in [
+        ("从今天起 每天11点 打卡", at(11, 25, 11), "（今天开始）"),
+        ("今天起 每天9点 打卡", at(11, 26, 9), "（今天的 09:00 已过，从明天开始）"),
     ]:
         parsed = parse_reminder(typed, NOW)
-        assert parsed.describe().endswith("（今天开始）")
+        assert parsed.describe().endswith(said)
         assert parsed.next_runs()[0] == first and parsed.message == "打卡"
 
 
@@ -244,10 +234,10 @@ async def test_remind_from_tomorrow_on_confirms_the_rule(tmp_path: Path) -> None
     assert "内容：打卡" in text
 
 
-async def test_remind_this_saturday_to_monday_lists_the_days(tmp_path: Path) -> None:
+async def test_remind_this_saturday_to_monday_confirms_those_days(tmp_path: Path) -> None:
     conversation, services = conversation_at(tmp_path, 14)
-    reply = text_of(await conversation.handle(command(MANAGER, "/remind 本周六到周一 8点 签到")))
-    # whatever today is, next Monday 08:00 is still ahead
-    assert "请每天分别发一条：" in reply and "\n/remind 下周一 8点 签到\n" in reply
-    assert reply.rstrip().endswith("/remind 周六到周一 8点 签到")
-    assert count(services, Reminder) == 0
+    reply = await conversation.handle(command(MANAGER, "/remind 本周六到周一 8点 签到"))
+    # whatever today is, next Monday 08:00 is still ahead (QA10 M1: a range, not a line a day)
+    assert "（周六）至" in text_of(reply) and "（周一） 每天 08:00\n共 " in text_of(reply)
+    assert "✅ 确认" in buttons_of(reply)
+    assert count(services, Reminder) == 1

@@ -147,7 +147,8 @@ def test_a_range_over_this_year_is_next_years_and_says_so() -> None:
         (
             "明天到今天 8点 签到",
             "「明天到今天」的结束日期 今天 12月6日（周日） 早于开始日期 明天 12月7日（周一）："
-            "请先写开始日期，再写结束日期。",
+            # QA10 M4: a reversed range also gives the line with the days the right way round
+            "请先写开始日期，再写结束日期。例如：/remind 12月6日到12月7日 8点 签到",
         ),
     ],
 )
@@ -311,10 +312,11 @@ def test_monday_to_friday_has_one_label(typed: str) -> None:
     assert parse_reminder(typed, SUNDAY).describe() == "每周一至周五 09:00"
 
 
-def test_this_saturday_to_monday_on_sunday_lists_no_day_past() -> None:
-    reason = refusal("本周六到周一 8点 直播", SUNDAY)
-    assert suggested(reason) == ["下周一 8点 直播", "周六到周一 8点 直播"]
-    assert "本周六" not in reason.split("：", 1)[1]
+def test_this_saturday_to_monday_on_sunday_runs_on_no_day_past() -> None:
+    # QA10 M1: the range of those days (begun: from now), no longer a line for each day
+    parsed = parse_reminder("本周六到周一 8点 直播", SUNDAY)
+    assert parsed.describe() == "12月5日（周六）至12月7日（周一） 每天 08:00"
+    assert parsed.next_runs(3) == [at(12, 7, 8)]
 
 
 # ---------------------------------------------------------------- /remind

@@ -1,8 +1,9 @@
 """Recurring phrasings that used to be misread (QA 6b, M1 and L7): 「周一至周五 晚上9点」 and
 「工作日每天早上8点」 are weekly rules at the written time; two times in one reminder, a list of
-weekdays without 每 and 「下周一至周五」 are refused with what to write; a time left at the start
-of the text after a defaulted time is refused, not sent at 09:00; and 「8点」 typed in the
-evening after 08:00 has passed means 20:00 tonight, said in the description."""
+weekdays without 每 are refused with what to write (「下周一至周五」 is those five days since
+QA10 M1); a time left at the start of the text after a defaulted time is refused, not sent at
+09:00; and 「8点」 typed in the evening after 08:00 has passed means 20:00 tonight, said in the
+description."""
 
 from __future__ import annotations
 
@@ -196,6 +197,14 @@ def test_a_weekday_range_also_works_midweek() -> None:
     assert parsed.next_runs() == [at(11, 25, 21), at(11, 26, 21), at(11, 27, 21)]
 
 
+def test_next_weeks_monday_to_friday_is_those_five_days() -> None:
+    # QA10 M1: it was refused as 「一条一次性提醒只能在一天发出」
+    parsed = parse_reminder("下周一至周五 8点 签到", SUNDAY_EVENING)
+    assert parsed.describe() == "12月7日（周一）至12月11日（周五） 每天 08:00"
+    assert parsed.next_runs(6) == [at(12, day, 8) for day in range(7, 12)]
+    assert parsed.message == "签到"
+
+
 @pytest.mark.parametrize(
     ("typed", "reason"),
     [
@@ -238,12 +247,6 @@ def test_a_weekday_range_also_works_midweek() -> None:
             "周五和周六 休息",
             "「周五和周六」是好几天：每周都要提醒的话，请写成：/remind 每周五和周六 休息；"
             "只提醒一次的话，请每天分别设置，例如：/remind 周五 休息",
-        ),
-        (
-            "下周一至周五 8点 签到",
-            "「下周一至周五」是好几天，一条一次性提醒只能在一天发出。每周都要提醒的话，请写成："
-            "/remind 周一至周五 8点 签到；只提醒这几天的话，请每天分别设置，例如："
-            "/remind 下周一 8点 签到",
         ),
         (
             "工作日。早上8点 签到",
@@ -296,7 +299,6 @@ def test_what_cannot_be_read_whole_is_refused_with_how_to_write_it(
     [
         "工作日。早上8点 签到",
         "周一、三、五 8点 晨读",
-        "下周一至周五 8点 签到",
         "每天早晚8点 打卡",
         "每天8点和20点 打卡",
     ],

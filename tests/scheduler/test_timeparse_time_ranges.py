@@ -1,9 +1,9 @@
 """Time spans and weekday ranges a class manager writes (QA8 L10): 「周六到周一 8点到9点 直播」
 reminds at the start and keeps the span in the text (「08:00–09:00 直播」) instead of leaving
 「到9点」 there; an end before the start is refused saying what to write; a range of weekdays
-without 每 says 「每周一至周五」 on the confirmation; 「本周一到周五」 is refused with a ready
-/remind for each day still ahead this week; 「明天开始每天9点」 is the rule, not a one-off whose
-text is 「开始每天9点」."""
+without 每 says 「每周一至周五」 on the confirmation; 「本周一到周五」 is every one of those days
+still ahead this week (since QA10 M1; it was refused with a /remind for each); 「明天开始每天9点」
+is the rule, not a one-off whose text is 「开始每天9点」."""
 
 from __future__ import annotations
 
@@ -233,56 +233,37 @@ def test_workdays_written_with_every_have_the_same_label() -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "now", "reason"),
+    ("typed", "label", "runs"),
     [
-        (
-            "本周一到周五 9点 打卡",
-            NOW,
-            "「本周一到周五」是好几天，一条一次性提醒只能在一天发出。"
-            "只提醒本周还没过的这几天的话，请每天分别发一条：\n"
-            "/remind 本周四 9点 打卡\n/remind 本周五 9点 打卡\n"
-            "每周都要提醒的话，请写成：/remind 周一到周五 9点 打卡",
+        # QA10 M1: the days still ahead this week, one rule (they were a /remind line each)
+        ("本周一到周五 9点 打卡", "11月23日（周一）至11月27日（周五） 每天 09:00", [26, 27]),
+        (  # today's 20:00 is still ahead
+            "这周三至周五 晚上8点 打卡",
+            "11月25日（周三）至11月27日（周五） 每天 20:00",
+            [25, 26, 27],
         ),
-        (
-            "这周三至周五 晚上8点 打卡",  # today's 20:00 is still ahead
-            NOW,
-            "「这周三至周五」是好几天，一条一次性提醒只能在一天发出。"
-            "只提醒这周还没过的这几天的话，请每天分别发一条：\n"
-            "/remind 这周三 晚上8点 打卡\n/remind 这周四 晚上8点 打卡\n"
-            "/remind 这周五 晚上8点 打卡\n"
-            "每周都要提醒的话，请写成：/remind 周三至周五 晚上8点 打卡",
-        ),
-        (
-            "本周一到周五每天9点 打卡",  # 每天 is dropped from the one-off lines
-            NOW,
-            "「本周一到周五」是好几天，一条一次性提醒只能在一天发出。"
-            "只提醒本周还没过的这几天的话，请每天分别发一条：\n"
-            "/remind 本周四 9点 打卡\n/remind 本周五 9点 打卡\n"
-            "每周都要提醒的话，请写成：/remind 周一到周五 每天9点 打卡",
-        ),
-        (
-            "本周一到周五 9点 打卡",
-            SATURDAY,
-            "「本周一到周五」这几天本周都已经过去了（现在是 2026年11月28日（周六） 10:00）。"
-            "每周都要提醒的话，请写成：/remind 周一到周五 9点 打卡；只提醒下周的话，"
-            "请每天分别设置，例如：/remind 下周一 9点 打卡",
-        ),
+        ("本周一到周五每天9点 打卡", "11月23日（周一）至11月27日（周五） 每天 09:00", [26, 27]),
+        ("这个星期一到星期五 9点 打卡", "11月23日（周一）至11月27日（周五） 每天 09:00", [26, 27]),
     ],
 )
-def test_this_weeks_days_are_refused_with_a_line_for_each_day_left(
-    typed: str, now: datetime, reason: str
-) -> None:
-    assert refusal(typed, now) == reason
-    for fix in suggested(reason):
-        parsed = parse_reminder(fix, now)
-        assert parsed.message == "打卡" and parsed.default_time_note == ""
+def test_this_weeks_days_are_each_day_left(typed: str, label: str, runs: list[int]) -> None:
+    parsed = parse_reminder(typed, NOW)
+    assert parsed.describe() == label
+    hour = 20 if "晚上" in typed else 9
+    assert parsed.next_runs(5) == [at(11, day, hour) for day in runs]
+    assert parsed.message == "打卡"
 
 
-def test_each_days_line_is_that_day_this_week() -> None:
-    fixes = suggested(refusal("这个星期一到星期五 9点 打卡", NOW))
-    runs = [parse_reminder(fix, NOW).run_at for fix in fixes[:-1]]
-    assert runs == [at(11, 26, 9), at(11, 27, 9)]
-    assert parse_reminder(fixes[-1], NOW).describe() == "每周一至周五 09:00"
+def test_this_weeks_days_all_past_are_refused_with_next_weeks() -> None:
+    reason = refusal("本周一到周五 9点 打卡", SATURDAY)
+    assert reason == (
+        "「本周一到周五」这几天都已经过去了（现在是 2026年11月28日（周六） 10:00）。"
+        "每周都要提醒的话，请写成：/remind 周一到周五 9点 打卡；"
+        "只提醒下周的话，请写成：/remind 下周一到周五 9点 打卡"
+    )
+    weekly, next_week = (parse_reminder(fix, SATURDAY) for fix in suggested(reason))
+    assert weekly.describe() == "每周一至周五 09:00"
+    assert next_week.next_runs(6) == [at(11, 30, 9)] + [at(12, day, 9) for day in range(1, 5)]
 
 
 # ---------------------------------------------------------------- a rule from a day on
@@ -351,8 +332,6 @@ async def test_remind_a_weekday_range_says_every_week(tmp_path: Path) -> None:
     ("args", "shown"),
     [
         ("明天 9点到8点 班会", "「9点到8点」的结束时间 08:00 早于开始时间 09:00。"),
-        # at 14:xx, whatever the weekday, this Sunday 23:00 is still ahead
-        ("本周一到周日 晚上11点 打卡", "请每天分别发一条：\n/remind 本周"),
     ],
 )
 async def test_remind_refuses_what_cannot_be_one_reminder(
@@ -361,8 +340,5 @@ async def test_remind_refuses_what_cannot_be_one_reminder(
     conversation, services = conversation_at(tmp_path, 14)
     reply = await conversation.handle(command(MANAGER, f"/remind {args}"))
     assert shown in text_of(reply)
-    if "本周" in args:
-        assert text_of(reply).count("\n/remind 本周") >= 1
-        assert "\n/remind 本周日 晚上11点 打卡\n" in text_of(reply)
     assert "✅ 确认" not in buttons_of(reply)
     assert count(services, Reminder) == 0

@@ -2,8 +2,8 @@
 (「周六到周一 早上8点」 is Sat, Sun and Mon every week, shown back as 「每周六至周一 08:00」),
 and a comma, 、 or semicolon between the day and the time (「3天后, 9点」「明天，早上9点」
 「下周二,下午3点」), read as one WHEN without eating the text that follows. What stays
-ambiguous (「下周六到周一」, 「周六到下周一」, a list of days without 每) is refused with the
-fix, and every suggested fix parses."""
+ambiguous (a list of days without 每) is refused with the fix, and every suggested fix parses;
+「下周六到周一」「周六到下周一」 name their week and are those days since QA10 M1."""
 
 from __future__ import annotations
 
@@ -152,24 +152,6 @@ def test_a_weekday_range_past_sunday_is_the_days_it_names(
     ("typed", "reason"),
     [
         (
-            "下周六到周一 8点 签到",
-            "「下周六到周一」是好几天，一条一次性提醒只能在一天发出。每周都要提醒的话，请写成："
-            "/remind 周六到周一 8点 签到；只提醒这几天的话，请每天分别设置，例如："
-            "/remind 下周六 8点 签到",
-        ),
-        (
-            "周六到下周一 8点 签到",
-            "「周六到下周一」是好几天，一条一次性提醒只能在一天发出。每周都要提醒的话，请写成："
-            "/remind 周六到周一 8点 签到；只提醒这几天的话，请每天分别设置，例如："
-            "/remind 周六 8点 签到",
-        ),
-        (  # on Sunday evening only next Monday is left (a line for each day still ahead)
-            "本周五至下周一，9点 打卡",
-            "「本周五至下周一」是好几天，一条一次性提醒只能在一天发出。"
-            "只提醒还没过的这几天的话，请每天分别发一条：\n/remind 下周一 9点 打卡\n"
-            "每周都要提醒的话，请写成：/remind 周五至周一 9点 打卡",
-        ),
-        (
             "周六、周日、周一 8点 签到",
             "「周六、周日、周一」是好几天：每周都要提醒的话，请写成："
             "/remind 每周六、周日、周一 8点 签到；"
@@ -184,8 +166,6 @@ def test_what_stays_ambiguous_is_refused_with_the_fix(typed: str, reason: str) -
 @pytest.mark.parametrize(
     "typed",
     [
-        "下周六到周一 8点 签到",
-        "周六到下周一 8点 签到",
         "周一、周三、8点 晨读",
     ],
 )
@@ -199,9 +179,45 @@ def test_each_suggested_fix_is_read(typed: str) -> None:
         assert parsed.message in typed
 
 
-def test_the_weekly_fix_of_a_one_off_span_past_sunday_is_the_wrapped_days() -> None:
-    weekly = suggested(refusal("下周六到周一 8点 签到"))[0]
-    assert parse_reminder(weekly, SUNDAY_EVENING).describe() == "每周六至周一 08:00"
+@pytest.mark.parametrize(
+    ("typed", "now", "label", "runs"),
+    [
+        # QA10 M1: a week named makes these those days, no longer refused as one-offs
+        (
+            "下周六到周一 8点 签到",
+            SUNDAY_EVENING,
+            "12月12日（周六）至12月14日（周一） 每天 08:00",
+            [at(12, 12, 8), at(12, 13, 8), at(12, 14, 8)],
+        ),
+        (
+            "周六到下周一 8点 签到",
+            NOW,
+            "11月28日（周六）至11月30日（周一） 每天 08:00",
+            [at(11, 28, 8), at(11, 29, 8), at(11, 30, 8)],
+        ),
+        (
+            "本周五至下周一，8点 签到",
+            SUNDAY_EVENING,
+            "12月4日（周五）至12月7日（周一） 每天 08:00",
+            [at(12, 7, 8)],
+        ),
+    ],
+)
+def test_days_past_sunday_with_a_week_named_are_those_days(
+    typed: str, now: datetime, label: str, runs: list[datetime]
+) -> None:
+    parsed = parse_reminder(typed, now)
+    assert parsed.describe() == label
+    assert parsed.next_runs(5) == runs
+    assert parsed.message == "签到"
+
+
+def test_saturday_to_next_monday_typed_on_sunday_says_how_it_was_read() -> None:
+    # the coming Saturday is after 下周一 (tomorrow): refused, showing both days
+    assert refusal("周六到下周一 8点 签到") == (
+        "「周六到下周一」的结束日期 明天 12月7日（周一） 早于开始日期 12月12日（周六）："
+        "请先写开始日期，再写结束日期。"
+    )
 
 
 # ---------------------------------------------------------------- separators within WHEN
