@@ -25,6 +25,15 @@ it notices and read its statistics.
   trainee: otherwise 「回答」 stays there to send it again. (A button without either ending is
   from before they were added: the message pressed in is not edited then; nor is a 问班主任
   message sent before its id was kept, `question_handoffs.message_id`.)
+  Two managers may both press 「回答」 before either sends: an answer is sent at once unless
+  someone else answered the question after 「回答」 was pressed (the pending input keeps when;
+  an answer the prompt showed was warned of there), or, for 📌, at all. It is held back
+  instead: the manager reads who answered, when and what (`overtaken`), and chooses
+  「仍要作为补充发给学员」 (`kbm:1:sup:<question_id>:<mark of the held text>`; for 📌
+  `kbm:1:stc:<question_id>:<curated_id>:<when the other answer was given>`), sent once, unless
+  yet another answer came meanwhile (shown then), or 「不发了」
+  (`kbm:1:nos:<question_id>[:<mark>]`). The trainee reads who answered: 「王芳老师回复了您的
+  问题」, or 「王芳老师补充回复：」 when the question had an answer already.
 - `/kbstats [天数]` (admins): most asked clauses and notices, decline and 👎 rates.
 - An admin sends a notice file (.txt .md .html .htm .pdf .docx, ≤ 20 MB) in a private chat:
   it is ingested and answerable at once; a bad file changes nothing.
@@ -35,11 +44,14 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
+import zlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sqlmodel import Session
 
 from bot.chat import (
     Button,
@@ -64,6 +76,7 @@ from handlers.ask import (
     VERSION,
     answered_handoff,
     deliver,
+    handoff_time,
     knowledge,
     mark_handoffs_answered,
     refresh_curated,
@@ -120,6 +133,15 @@ USE_CURATED = "📌 用标准答案回复"
 AUTHOR_UNITS = 24  # and who saved it (「王芳老师」)
 RETIRED = "这条标准答案已经停用了，没有发给学员。请重新发送 /unanswered，或点「回答」自己写。"
 ALREADY_SAVED = "这条回答已经保存为标准答案了，没有重复保存。"
+# An answer held back because someone else answered first is sent only when the manager says so.
+SUPPLEMENT = "仍要作为补充发给学员"
+DROP = "不发了"
+ALREADY_SENT = "这条回答已经发给学员了，没有重复发送。"
+EARLIER_CHARS = 300  # the start of an earlier answer shown to a manager about to answer again
+HELD_UNITS = 1200  # the answer held back, shown with it (with the question, within a message)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+MAX_SEEN_MARK = 10**17 - 1  # `seen_mark` until the year 5138
 INGEST_LOCK = "knowledge_admin.ingest_lock"
 
 CLEANING_NAMES = {
@@ -384,7 +406,8 @@ def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
 @router.callback(ANSWER_PREFIX, roles=MANAGERS)
 async def on_manager_button(ctx: Context) -> list[Reply]:
     """「回答」 starts the reply, 「保存为标准答案」 stores the curated pair, 「📌 用标准答案回复」
-    sends a saved one, ◀ / ▶ page."""
+    sends a saved one, 「仍要作为补充发给学员」 / 「不发了」 settle an answer held back because
+    another one came first (`overtaken`), ◀ / ▶ page."""
     parts = ctx.event.callback_data.split(":")
     if len(parts) == 5 and parts[1] == VERSION and parts[2] == "pg":
         days = button_number(parts[3], STALE, low=1, high=MAX_DAYS)
@@ -394,6 +417,11 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
         source = answered_from(parts[5:])
         question = question_for_manager(ctx, parts[3])
         return await reply_with_curated(ctx, question, curated_id, source=source)
+    if len(parts) == 6 and parts[1] == VERSION and parts[2] == "stc":
+        curated_id = button_id(parts[4], STALE)
+        seen_at = seen_time(parts[5])
+        question = question_for_manager(ctx, parts[3])
+        return await reply_with_curated(ctx, question, curated_id, seen_at=seen_at)
     if len(parts) < 4 or parts[1] != VERSION:
         raise UserError(STALE)
     action, raw_id = parts[2], parts[3]
@@ -402,6 +430,11 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
         return start_answer(ctx, question_for_manager(ctx, raw_id), source)
     if action == "cur" and len(parts) == 4:
         return save_curated(ctx, question_for_manager(ctx, raw_id))
+    if action == "sup" and len(parts) == 5:
+        return await send_held_answer(ctx, question_for_manager(ctx, raw_id), held_mark(parts[4]))
+    if action == "nos" and len(parts) in (4, 5):
+        mark = held_mark(parts[4]) if len(parts) == 5 else None
+        return drop_held_answer(ctx, question_for_manager(ctx, raw_id), mark)
     raise UserError(STALE)
 
 
@@ -410,7 +443,8 @@ def start_answer(
 ) -> list[Reply]:
     """Ask for the manager's answer to `question` (a second tap of 回答 within a few seconds only
     says so: the prompt is already there), remembering the message pressed in (`source`) to
-    edit once the answer is sent."""
+    edit once the answer is sent, and when 回答 was pressed: an answer someone else gives after
+    that is shown before this one is sent (`receive_answer`)."""
     with ctx.services.session() as session:
         pending = crud.get_pending(session, user_id=ctx.user.id)
         if (
@@ -420,26 +454,25 @@ def start_answer(
             and utcnow() - pending.updated_at < DOUBLE_TAP
         ):
             return [Notice("请直接发送您的回答，我在等着。")]
-        payload: dict[str, object] = {"question_id": question.id}
+        payload: dict[str, object] = {"question_id": question.id, "pressed_at": iso_now()}
         if source is not None and ctx.event.message_id is not None:
             payload["listing"] = source.listing
             payload["message_id"] = ctx.event.message_id
         crud.set_pending(session, user_id=ctx.user.id, kind=HANDOFF_STATE, payload=payload)
     earlier = ""
     if question.manager_answer:
-        who = answerer(ctx, question)
-        said = question.manager_answer[:300]
-        stop = "" if said.rstrip().endswith(SENTENCE_ENDS) else "。"  # not 「…17:00。」。
-        earlier = (
-            f"\n<i>（这个问题{escape(who)}已经回答过：「{escape(said)}」{stop}"
-            "再发一次会作为补充回答发给学员。）</i>"
-        )
+        earlier = f"\n<i>（{answered_already(ctx, question)}再发一次会作为补充回答发给学员。）</i>"
     return [
         Send(
             f"✍️ 请直接发送您的回答，我会转给学员。发送「取消」放弃。{earlier}\n\n"
             f"问题：{escape(question.question)}"
         )
     ]
+
+
+def iso_now() -> str:
+    """Now, as the pending input's payload (JSON) keeps a time."""
+    return utcnow().isoformat()
 
 
 def answerer(ctx: Context, question: QuestionLog) -> str:
@@ -452,10 +485,27 @@ def answerer(ctx: Context, question: QuestionLog) -> str:
     return f"班主任 {user.display_name}" if user is not None else "另一位班主任"
 
 
-def reply_text(question: QuestionLog, answer: str) -> str:
-    """What the trainee receives: the manager's answer under their question."""
-    asked = escape(question.question)
-    return f"💬 <b>班主任回复了您的问题</b>\n问：{asked}\n\n答：{escape(answer)}"
+def answered_already(ctx: Context, question: QuestionLog) -> str:
+    """「这个问题班主任 王芳在 19:46 已经回答过：「…」」 (HTML, ending with a full stop): who
+    answered `question`, when, and the start of what they said."""
+    said = (question.manager_answer or "")[:EARLIER_CHARS]
+    stop = "" if said.rstrip().endswith(SENTENCE_ENDS) else "。"  # not 「…17:00。」。
+    when = ""
+    if question.manager_answered_at is not None:
+        zone = ctx.services.settings.timezone
+        when = f"在 {handoff_time(question.manager_answered_at, zone, utcnow().astimezone(zone))} "
+    who = escape(answerer(ctx, question))
+    return f"这个问题{who}{when}已经回答过：「{escape(said)}」{stop}"
+
+
+def reply_text(question: QuestionLog, answer: str, by: str, *, supplement: bool = False) -> str:
+    """What the trainee receives: the manager's answer under their question, headed with who
+    gave it (`by`, their name: 「王芳老师回复了您的问题」), and as a supplement (「王芳老师补充
+    回复：」) when the question had an answer already, so that two answers are not read as one
+    contradicting itself."""
+    who = escape(teacher_name(by))
+    heading = f"{who}补充回复：" if supplement else f"{who}回复了您的问题"
+    return f"💬 <b>{heading}</b>\n问：{escape(question.question)}\n\n答：{escape(answer)}"
 
 
 def delivery_status(
@@ -488,12 +538,14 @@ def delivery_status(
     ended_note="已取消给学员的回复。要回复，请在 /unanswered 里重新点「回答」。",
 )
 async def receive_answer(ctx: Context) -> list[Reply]:
-    """The manager's reply to a handed-off question: send it to the trainee and store it; once
-    it reached the trainee, edit the message 「回答」 was pressed in (`answered_view`)."""
+    """The manager's reply to a handed-off question: store it and send it to the trainee; once
+    it reached the trainee, edit the message 「回答」 was pressed in (`answered_view`). When
+    someone else answered the question after 「回答」 was pressed, the reply is held back
+    instead: the manager reads that answer and decides (`overtaken`)."""
     text = ctx.event.text.strip()
     with ctx.services.session() as session:
         pending = crud.get_pending(session, user_id=ctx.user.id)
-        payload = pending.payload if pending else {}
+        payload = dict(pending.payload) if pending else {}
         question_id = int(payload.get("question_id") or 0)
         if text.lower() in CANCEL_WORDS:
             crud.clear_pending(session, user_id=ctx.user.id)
@@ -508,26 +560,210 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         with ctx.services.session() as session:  # a dead reply must not swallow later texts
             crud.clear_pending(session, user_id=ctx.user.id)
         raise
+    begun = utcnow()  # when 「回答」 was pressed
+    if payload.get("pressed_at"):
+        begun = datetime.fromisoformat(str(payload["pressed_at"]))
+    elif pending is not None:  # a prompt shown before that was kept: when it was shown
+        begun = pending.updated_at
+    earlier = Earlier.of(question)  # the save below changes `question` too
     with ctx.services.session() as session:
-        repeats = question_crud.unanswered_repeats(
-            session, question=question, manager_id=ctx.user.id, everyone=ctx.role is Role.admin
-        )
-    answered_before_by = question.answered_by  # the save below changes `question` too
-    # One reply, however often the trainee asked.
-    failure = await deliver(ctx.services, question.user_id, reply_text(question, text))
-    with ctx.services.session() as session:
-        question_crud.save_manager_answer(
-            session,
-            question_id=question.id,
-            manager_id=ctx.user.id,
-            answer=text,
-            repeat_ids=repeats,
-        )
+        repeats = manager_repeats(ctx, session, question)
+        sent = store_answer(ctx, session, question, text, repeats, since=begun)
+        if not sent:
+            return [Send(*hold_answer(ctx, session, question.id, payload, text))]
         crud.clear_pending(session, user_id=ctx.user.id)
+    return await typed_answer_sent(ctx, question, text, repeats, payload, earlier, reply=Send)
+
+
+def manager_repeats(ctx: Context, session: Session, question: QuestionLog) -> list[int]:
+    """`question_crud.unanswered_repeats` of `question` for this manager (all for an admin)."""
+    return question_crud.unanswered_repeats(
+        session, question=question, manager_id=ctx.user.id, everyone=ctx.role is Role.admin
+    )
+
+
+def store_answer(
+    ctx: Context,
+    session: Session,
+    question: QuestionLog,
+    answer: str,
+    repeats: list[int],
+    *,
+    since: datetime | None = None,
+    seen_at: datetime | None = None,
+) -> bool:
+    """Record `answer` as this manager's to `question` and its `repeats`, in one conditional
+    UPDATE, if it may be sent now: as a supplement to the answer given at `seen_at` while that
+    is still the last one; else unless someone else answered after `since` (when 「回答」 was
+    pressed); else (📌) while nobody has answered. Whether it was recorded."""
+    assert question.id is not None
+    claim = {
+        "question_id": question.id,
+        "manager_id": ctx.user.id,
+        "answer": answer,
+        "repeat_ids": repeats,
+    }
+    if seen_at is not None:
+        return question_crud.supplement_answer(session, seen_at=seen_at, **claim)
+    if since is not None:
+        return question_crud.answer_unless_overtaken(session, since=since, **claim)
+    return question.manager_answer is None and question_crud.answer_if_waiting(session, **claim)
+
+
+def hold_answer(
+    ctx: Context, session: Session, question_id: int, payload: dict, text: str
+) -> tuple[str, Keyboard]:
+    """Keep the manager's typed answer in the pending reply (`payload`), with when the answer
+    that came first was given, and ask whether to send it all the same (`overtaken`)."""
+    other = question_crud.get_question(session, question_id=question_id)
+    assert other is not None and other.manager_answered_at is not None
+    held = {**payload, "held": text, "seen_at": other.manager_answered_at.isoformat()}
+    crud.set_pending(session, user_id=ctx.user.id, kind=HANDOFF_STATE, payload=held)
+    mark = held_token(text)
+    return overtaken(
+        ctx,
+        other,
+        "您的回答",
+        text,
+        confirm=f"{data('sup', question_id)}:{mark}",
+        drop=f"{data('nos', question_id)}:{mark}",
+        typed=True,
+    )
+
+
+def overtaken(
+    ctx: Context,
+    question: QuestionLog,
+    what: str,
+    answer: str,
+    *,
+    confirm: str,
+    drop: str,
+    typed: bool = False,
+) -> tuple[str, Keyboard]:
+    """The message holding back an answer (`what`: 「您的回答」 or a saved curated one) because
+    someone else answered `question` first (since 「回答」 was pressed, when `typed`): who,
+    when and what they said, what would be sent, and 「仍要作为补充发给学员」 / 「不发了」."""
+    since = "您点「回答」之后，" if typed else ""
+    text = (
+        f"⚠️ {since}{answered_already(ctx, question)}\n\n"
+        f"{what}还没有发给学员：「{escape(clip(answer, HELD_UNITS))}」\n"
+        "学员会收到两条回答，请先确认它们不互相矛盾。仍要作为补充发给学员吗？\n\n"
+        f"问题：{escape(clip(question.question, QUESTION_UNITS))}"
+    )
+    return text, keyboard(
+        [Button(f"📨 {SUPPLEMENT}", data=confirm), Button(f"🚫 {DROP}", data=drop)]
+    )
+
+
+def held_token(text: str) -> str:
+    """The mark a held answer's buttons carry, so that a prompt for an answer since replaced by
+    a newer one (the manager typed again) sends nothing."""
+    return f"{zlib.crc32(text.encode()):08x}"
+
+
+def held_mark(raw: str) -> str:
+    """`held_token` from callback data, refused unless it is one."""
+    if not re.fullmatch("[0-9a-f]{8}", raw):
+        raise UserError(STALE)
+    return raw
+
+
+def seen_mark(at: datetime) -> str:
+    """When the answer a manager was shown was given, in callback data (microseconds since
+    1970, as exact as the database keeps it): `seen_time` reads it back."""
+    return str((at - EPOCH) // MICROSECOND)
+
+
+def seen_time(raw: str) -> datetime:
+    """The time `seen_mark` wrote, refused unless it is one."""
+    return EPOCH + button_number(raw, STALE, high=MAX_SEEN_MARK) * MICROSECOND
+
+
+def held_payload(ctx: Context, question: QuestionLog, mark: str) -> dict | None:
+    """The pending reply holding the manager's typed answer to `question` that the pressed
+    message shows (`mark`), or None once it was sent, dropped or replaced."""
+    with ctx.services.session() as session:
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+    if pending is None or pending.kind != HANDOFF_STATE:
+        return None
+    held = pending.payload.get("held")
+    if pending.payload.get("question_id") != question.id or not isinstance(held, str):
+        return None
+    return dict(pending.payload) if held_token(held) == mark else None
+
+
+def settled(ctx: Context, question: QuestionLog, mark: str) -> UserError:
+    """Why a held answer's button does nothing: that answer was sent already (a double tap), or
+    it was dropped, replaced by a newer one, or the reply ended (30 minutes, or a command)."""
+    mine = question.answered_by == ctx.user.id and question.manager_answer is not None
+    if mine and held_token(question.manager_answer or "") == mark:
+        return UserError(ALREADY_SENT)
+    return UserError(  # a pop-up: plain text, at most 200 characters
+        "这个按钮已失效，没有发送：这条回答已经不发了，或超过 30 分钟没有确认，或您又写了新的"
+        "回答（请用最新一条消息里的按钮）。要补充，请重新点「回答」。"
+    )
+
+
+async def send_held_answer(ctx: Context, question: QuestionLog, mark: str) -> list[Reply]:
+    """「仍要作为补充发给学员」 under a typed answer held back (`hold_answer`): send it as a
+    supplement, once (a double tap sends once), unless yet another answer came meanwhile:
+    that one is shown instead, asking again."""
+    payload = held_payload(ctx, question, mark)
+    if payload is None:
+        raise settled(ctx, question, mark)
+    text = str(payload["held"])
+    earlier = Earlier.of(question)
+    with ctx.services.session() as session:
+        repeats = manager_repeats(ctx, session, question)
+        seen_at = datetime.fromisoformat(str(payload["seen_at"]))
+        sent = store_answer(ctx, session, question, text, repeats, seen_at=seen_at)
+        if not sent:
+            fresh = question_crud.get_question(session, question_id=question.id) or question
+            if fresh.answered_by == ctx.user.id:  # the other tap of a double tap sent it
+                return [Notice(ALREADY_SENT)]
+            return [Edit(*hold_answer(ctx, session, question.id, payload, text))]
+        crud.clear_pending(session, user_id=ctx.user.id)
+    return await typed_answer_sent(ctx, question, text, repeats, payload, earlier, reply=Edit)
+
+
+def drop_held_answer(ctx: Context, question: QuestionLog, mark: str | None) -> list[Reply]:
+    """「不发了」: the held answer is not sent; a typed one ends the reply begun with 「回答」
+    (a saved curated one, `mark` None, held nothing)."""
+    if mark is not None:
+        if held_payload(ctx, question, mark) is None:
+            raise settled(ctx, question, mark)
+        with ctx.services.session() as session:
+            crud.clear_pending(session, user_id=ctx.user.id)
+    return [
+        Edit(
+            f"好的，没有发给学员。学员收到的是{escape(answerer(ctx, question))}的回答。\n\n"
+            f"问题：{escape(clip(question.question, QUESTION_UNITS))}"
+        ),
+        Notice("没有发送"),
+    ]
+
+
+async def typed_answer_sent(
+    ctx: Context,
+    question: QuestionLog,
+    text: str,
+    repeats: list[int],
+    payload: dict,
+    earlier: Earlier,
+    *,
+    reply: type[Send] | type[Edit],
+) -> list[Reply]:
+    """Send the manager's typed answer, stored already, to the trainee (a supplement when the
+    question had an answer `earlier`), tell the manager how it went in a new message or in the
+    one pressed (`reply`), offering to save it as a curated answer; once it reached the trainee,
+    mark the question's messages answered (`mark_answered`)."""
+    letter = reply_text(question, text, ctx.user.display_name, supplement=earlier.answered)
+    failure = await deliver(ctx.services, question.user_id, letter)
     status = delivery_status(ctx, failure, repeats)
     signed = escape(teacher_name(ctx.user.display_name))
     replies: list[Reply] = [
-        Send(
+        reply(
             f"{status}\n\n这个回答也适用于其他学员的话，可以保存为标准答案。{SHARED}，"
             f"署名「{signed}的解答」。只适用于本班的回答（如本班的教室、日期、联系电话）"
             "请不要保存。",
@@ -540,9 +776,21 @@ async def receive_answer(ctx: Context) -> list[Reply]:
             listing = payload.get("listing")
             source = AnsweredFrom(tuple(listing) if listing else None, payload["message_id"])
         replies += await mark_answered(
-            ctx, question, repeats, source, answered_before_by=answered_before_by
+            ctx, question, repeats, source, answered_before_by=earlier.by
         )
     return replies
+
+
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    """Whether a question had a manager's answer before this one was stored, and whose."""
+
+    answered: bool
+    by: int | None
+
+    @classmethod
+    def of(cls, question: QuestionLog) -> Earlier:
+        return cls(question.manager_answer is not None, question.answered_by)
 
 
 async def reply_with_curated(
@@ -551,11 +799,15 @@ async def reply_with_curated(
     curated_id: int,
     *,
     source: AnsweredFrom | None = None,
+    seen_at: datetime | None = None,
 ) -> list[Reply]:
     """「📌 用标准答案回复」: send a saved curated answer to the trainee as a typed answer is sent
-    (and recorded as this manager's answer), once: not if it was retired meanwhile, nor when the
-    question was answered first, by this manager's other tap or by another manager. The message
-    pressed in (`source`) is edited as after a typed answer (`answered_view`)."""
+    (and recorded as this manager's answer), once: not if it was retired meanwhile, nor when
+    this manager answered first (another tap). When another manager answered first, the manager
+    reads that answer and decides (`overtaken`); 「仍要作为补充发给学员」 comes back here with
+    when that answer was given (`seen_at`), and sends it as a supplement unless yet another
+    came meanwhile. The message pressed in (`source`) is edited as after a typed answer
+    (`answered_view`)."""
     with ctx.services.session() as session:
         curated = question_crud.get_curated(session, curated_id=curated_id)
         author = session.get(User, curated.created_by) if curated is not None else None
@@ -564,29 +816,26 @@ async def reply_with_curated(
     if not curated.active:
         raise UserError(RETIRED)
     assert question.id is not None
+    earlier = Earlier.of(question)  # the save below changes `question` too
     with ctx.services.session() as session:
-        repeats = question_crud.unanswered_repeats(
-            session, question=question, manager_id=ctx.user.id, everyone=ctx.role is Role.admin
-        )
-        sent = question.manager_answer is None and question_crud.answer_if_waiting(
-            session,
-            question_id=question.id,
-            manager_id=ctx.user.id,
-            answer=curated.answer,
-            repeat_ids=repeats,
-        )
-        question = question_crud.get_question(session, question_id=question.id) or question
+        repeats = manager_repeats(ctx, session, question)
+        sent = store_answer(ctx, session, question, curated.answer, repeats, seen_at=seen_at)
+        fresh = question_crud.get_question(session, question_id=question.id) or question
+    saved_by = escape(teacher_name(author.display_name) if author is not None else "班主任")
     if not sent:
-        who = answerer(ctx, question)
-        if who == "您":
+        if fresh.answered_by == ctx.user.id:
             raise UserError("您已经回答过这个问题了，这次没有再发送。")
-        said = " ".join((question.manager_answer or "").split())
-        said = said if len(said) <= 60 else said[:60] + "…"
-        stop = "" if said.endswith(SENTENCE_ENDS) else "。"
-        raise UserError(  # a pop-up: plain text, at most 200 characters
-            f"这个问题{shorten(who, 30)}已经回答过：「{said}」{stop}这次没有发送。"
-            "要补充，请点「回答」。"
+        assert fresh.manager_answered_at is not None
+        confirm = f"{data('stc', question.id)}:{curated_id}:{seen_mark(fresh.manager_answered_at)}"
+        held = overtaken(
+            ctx,
+            fresh,
+            f"{saved_by}保存的标准答案",
+            curated.answer,
+            confirm=confirm,
+            drop=data("nos", question.id),
         )
+        return [Send(*held) if seen_at is None else Edit(*held)]
     with ctx.services.session() as session:  # a reply begun with 「回答」 is not waited for
         pending = crud.get_pending(session, user_id=ctx.user.id)
         if (
@@ -595,18 +844,20 @@ async def reply_with_curated(
             and pending.payload.get("question_id") == question.id
         ):
             crud.clear_pending(session, user_id=ctx.user.id)
-    failure = await deliver(ctx.services, question.user_id, reply_text(question, curated.answer))
-    saved_by = escape(teacher_name(author.display_name) if author is not None else "班主任")
+    letter = reply_text(
+        question, curated.answer, ctx.user.display_name, supplement=earlier.answered
+    )
+    failure = await deliver(ctx.services, question.user_id, letter)
     status = delivery_status(ctx, failure, repeats, sent=f"{saved_by}保存的标准答案")
     answer = "发送的回答" if failure is None else f"{saved_by}保存的标准答案"
-    replies: list[Reply] = [
-        Send(
-            f"{status}\n\n"
-            f"学员的问题：{escape(question.question)}\n{answer}：{escape(curated.answer)}"
-        )
-    ]
+    done = (
+        f"{status}\n\n学员的问题：{escape(question.question)}\n{answer}：{escape(curated.answer)}"
+    )
+    replies: list[Reply] = [Send(done) if seen_at is None else Edit(done)]
     if failure is None:
-        replies += await mark_answered(ctx, question, repeats, source)
+        replies += await mark_answered(
+            ctx, question, repeats, source, answered_before_by=earlier.by
+        )
     return replies
 
 

@@ -230,10 +230,62 @@ def answer_if_waiting(
     """`save_manager_answer`, but only while nobody has answered the question: one conditional
     UPDATE, so of two presses at the same moment (one manager's double tap, or two managers)
     one answers it and the other gets False. The repeats still waiting are answered with it."""
+    waiting = QuestionLog.manager_answer == None  # noqa: E711
+    return _answer_where(session, waiting, question_id, manager_id, answer, repeat_ids)
+
+
+def answer_unless_overtaken(
+    session: Session,
+    *,
+    question_id: int,
+    manager_id: int,
+    answer: str,
+    since: datetime,
+    repeat_ids: Iterable[int] = (),
+) -> bool:
+    """`answer_if_waiting`, but also when the question was answered by this manager, or by
+    anyone no later than `since` (when this manager began to answer, and was shown that
+    answer): False, saving nothing, when someone else answered it after `since`."""
+    allowed = or_(
+        QuestionLog.manager_answer == None,  # noqa: E711
+        QuestionLog.answered_by == manager_id,
+        QuestionLog.manager_answered_at <= since,
+    )
+    return _answer_where(session, allowed, question_id, manager_id, answer, repeat_ids)
+
+
+def supplement_answer(
+    session: Session,
+    *,
+    question_id: int,
+    manager_id: int,
+    answer: str,
+    seen_at: datetime,
+    repeat_ids: Iterable[int] = (),
+) -> bool:
+    """`answer_if_waiting` for an answer added to another one, only while the answer stored
+    is still the one given at `seen_at` (its `manager_answered_at`), which the manager was
+    shown: of two presses (a double tap) one saves it, and after an answer given meanwhile
+    nothing is saved (False)."""
+    unchanged = QuestionLog.manager_answered_at == seen_at
+    return _answer_where(session, unchanged, question_id, manager_id, answer, repeat_ids)
+
+
+def _answer_where(
+    session: Session,
+    allowed: ColumnElement[bool],
+    question_id: int,
+    manager_id: int,
+    answer: str,
+    repeat_ids: Iterable[int],
+) -> bool:
+    """Store the manager's answer on the question if it is `allowed` (one conditional UPDATE,
+    so that of two at the same moment the second sees the first), and on the repeats still
+    waiting; whether it was stored."""
     values = _answer_values(manager_id=manager_id, answer=answer)
     waiting = QuestionLog.manager_answer == None  # noqa: E711
     claimed = session.execute(
-        update(QuestionLog).where(QuestionLog.id == question_id, waiting).values(**values)
+        update(QuestionLog).where(QuestionLog.id == question_id, allowed).values(**values)
     )
     if claimed.rowcount != 1:
         session.rollback()

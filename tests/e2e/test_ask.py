@@ -1,9 +1,9 @@
 """Questions end to end on both engines, through the fake Bot API server: a cited answer with
 bold matches, 👍 and 更多, a forged press refused, a declined question handed to the class
 manager (the trainee's message then says when and to whom, without the button) and
-answered, the answer saved as curated and used next time, then retired with
-/curated, /unanswered, and an admin uploading a notice file that is answerable at once (a
-corrupt one refused)."""
+answered (the trainee reads which manager answered), the answer saved as curated and used
+next time, then retired with /curated, /unanswered, and an admin uploading a notice file that
+is answerable at once (a corrupt one refused)."""
 
 from __future__ import annotations
 
@@ -92,7 +92,10 @@ def test_questions_handoff_curated_and_upload(start_bot, fake_telegram):
     press(MANAGER, handed, data_of(handed, "回答"), "请直接发送您的回答", "sendMessage")
     mark = tg.mark()
     tg.send_text(user_id=MANAGER, text="下雨时课程照常进行,请带好雨具。")
-    tg.wait_for(method="sendMessage", chat_id=TRAINEE, text_contains="请带好雨具", after=mark)
+    delivered = tg.wait_for(
+        method="sendMessage", chat_id=TRAINEE, text_contains="请带好雨具", after=mark
+    )
+    assert delivered.text.startswith("💬 <b>张老师回复了您的问题</b>\n")  # who answered
     offer = tg.wait_for(
         method="sendMessage", chat_id=MANAGER, text_contains="已把回答发给学员", after=mark
     )

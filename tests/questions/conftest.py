@@ -77,6 +77,10 @@ class Chat:
         self.services = services
         self.conversation = Conversation(services, routing_table())
         self.messenger: RecordingMessenger = services.messenger  # type: ignore[assignment]
+        self.names: dict[int, str] = {}  # the first name each user's events carry: 「用户501」
+
+    def name(self, user_id: int) -> str:
+        return self.names.get(user_id, f"用户{user_id}")
 
     async def say(self, user_id: int, text: str, chat_type: str = "private") -> list[Reply]:
         chat_id = user_id if chat_type == "private" else -100123
@@ -87,7 +91,7 @@ class Chat:
                 user_id=user_id,
                 chat_id=chat_id,
                 chat_type=chat_type,
-                first_name=f"用户{user_id}",
+                first_name=self.name(user_id),
                 text=text,
                 command=head[1:],
                 args=args.strip(),
@@ -98,7 +102,7 @@ class Chat:
                 user_id=user_id,
                 chat_id=chat_id,
                 chat_type=chat_type,
-                first_name=f"用户{user_id}",
+                first_name=self.name(user_id),
                 text=text,
             )
         return await self.conversation.handle(event)
@@ -108,7 +112,7 @@ class Chat:
             kind=EventKind.callback,
             user_id=user_id,
             chat_id=user_id,
-            first_name=f"用户{user_id}",
+            first_name=self.name(user_id),
             callback_id="cb",
             callback_data=data,
             message_id=message_id,
@@ -124,7 +128,7 @@ class Chat:
             kind=EventKind.document,
             user_id=user_id,
             chat_id=user_id,
-            first_name=f"用户{user_id}",
+            first_name=self.name(user_id),
             document=Document(file_id=file_id, file_name=name, mime_type=None, size=len(content)),
         )
         return await self.conversation.handle(event)

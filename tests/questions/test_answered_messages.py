@@ -61,7 +61,7 @@ def edits(replies: list[Reply]) -> list[Edit]:
 
 
 def answers_to_trainee(chat: Chat) -> list[str]:
-    return [text for text, _ in chat.messenger.to(TRAINEE) if "班主任回复了您的问题" in text]
+    return [text for text, _ in chat.messenger.to(TRAINEE) if text.startswith("💬 <b>")]
 
 
 async def test_a_typed_answer_shows_the_list_again_without_the_question(chat: Chat) -> None:

@@ -1,8 +1,9 @@
 """Two managers answer the same handed-off question (QA 6a, finding 7): the trainee gets both
-answers; the question keeps the later one, so 「保存为标准答案」 saves it for the manager who
-wrote it, and the one who answered first is told honestly that the other's answer replaced
-theirs (nothing is saved under their name). Through the conversation core on SQLite and
-PostgreSQL, in turn and at the same moment."""
+answers (the second once its manager, shown the first, confirms it as a supplement:
+tests/questions/test_answer_race.py); the question keeps the later one, so 「保存为标准答案」
+saves it for the manager who wrote it, and the one who answered first is told honestly that
+the other's answer replaced theirs (nothing is saved under their name). Through the
+conversation core on SQLite and PostgreSQL, in turn and at the same moment."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from tests.questions.conftest import (
     TRAINEE,
     Chat,
     button,
+    buttons_of,
     open_chat,
     text_of,
 )
 
 OTHER_MANAGER = 502
+SUPPLEMENT = "仍要作为补充发给学员"
 WEATHER = "今天北京天气怎么样"
 
 
@@ -40,16 +43,16 @@ def chat(database_url: str, tmp_path: Path, index_cache: Path) -> Iterator[Chat]
         yield opened
 
 
-async def handed_off(chat: Chat) -> int:
+async def handed_off(chat: Chat, asked: str = WEATHER) -> int:
     """The trainee's question, handed to both managers; its id."""
-    declined = await chat.say(TRAINEE, WEATHER)
-    handoff = button(declined, "问班主任")
+    reply = await chat.say(TRAINEE, asked)
+    handoff = button(reply, "问班主任")
     assert "已转给班主任" in text_of(await chat.press(TRAINEE, handoff))
     return int(handoff.split(":")[3])
 
 
 def answers_to_trainee(chat: Chat) -> list[str]:
-    return [text for text, _ in chat.messenger.to(TRAINEE) if "班主任回复了您的问题" in text]
+    return [text for text, _ in chat.messenger.to(TRAINEE) if text.startswith("💬 <b>")]
 
 
 def curated(chat: Chat) -> list[tuple[int, str, str]]:
@@ -62,7 +65,8 @@ async def test_the_first_to_answer_is_told_the_other_answer_replaced_theirs(chat
     await chat.press(MANAGER, f"kbm:1:ans:{question}")
     await chat.press(OTHER_MANAGER, f"kbm:1:ans:{question}")
     first = await chat.say(MANAGER, "答案一:请看天气预报")
-    second = await chat.say(OTHER_MANAGER, "答案二:出门带伞")
+    held = await chat.say(OTHER_MANAGER, "答案二:出门带伞")
+    second = await chat.press(OTHER_MANAGER, button(held, SUPPLEMENT))
     assert [a.split("答：")[1] for a in answers_to_trainee(chat)] == [
         "答案一:请看天气预报",
         "答案二:出门带伞",
@@ -87,6 +91,11 @@ async def test_answering_at_the_same_moment(chat: Chat) -> None:
         chat.press(OTHER_MANAGER, f"kbm:1:ans:{question}"),
     )
     replies = await asyncio.gather(chat.say(MANAGER, "答案一"), chat.say(OTHER_MANAGER, "答案二"))
+    # One reaches the trainee; the other waits until its manager, shown the first, confirms.
+    (late,) = [i for i, reply in enumerate(replies) if SUPPLEMENT in str(buttons_of(reply))]
+    assert len(answers_to_trainee(chat)) == 1
+    manager = (MANAGER, OTHER_MANAGER)[late]
+    replies[late] = await chat.press(manager, button(replies[late], SUPPLEMENT))
     assert len(answers_to_trainee(chat)) == 2
     with chat.services.session() as session:
         log = question_crud.get_question(session, question_id=question)

@@ -69,7 +69,8 @@ async def test_repeats_are_one_row_and_one_answer_closes_them(chat: Chat) -> Non
     assert "已把回答发给学员" in reply and "问了 4 次，都已标为已回答" in reply
     to_trainee = chat.messenger.to(TRAINEE)
     assert len(to_trainee) == 1  # one reply, not one per ask
-    assert "班主任回复了您的问题" in to_trainee[0][0] and "课程照常进行" in to_trainee[0][0]
+    assert to_trainee[0][0].startswith(f"💬 <b>用户{MANAGER}老师回复了您的问题</b>")
+    assert "课程照常进行" in to_trainee[0][0]
     assert chat.messenger.to(OTHER) == []
 
     after = text_of(await chat.say(MANAGER, "/unanswered"))

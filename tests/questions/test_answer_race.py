@@ -1,0 +1,263 @@
+"""Two managers of a trainee both press 「回答」 before either sends (QA10 H3): the first answer
+reaches the trainee; the second is held back, its manager reads who answered, when and what,
+and chooses 「仍要作为补充发给学员」 (sent once, as a supplement, however often pressed) or
+「不发了」 (nothing is sent). 「📌 用标准答案回复」 over another manager's answer asks the same
+way. A manager adding to their own answer, or to one the 「回答」 prompt already showed, is not
+asked again. The trainee reads who answered: 「王芳老师回复了您的问题」, 「李强老师补充回复：」.
+Through the conversation core on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from bot.chat import Edit, Notice, Reply, Send
+from bot.db import crud, question_crud
+from handlers.ask import refresh_curated
+from tests.questions.conftest import ADMIN, MANAGER, TRAINEE, Chat, button, buttons_of, text_of
+from tests.questions.test_two_managers_answer import OTHER_MANAGER, answers_to_trainee, handed_off
+from tests.questions.test_two_managers_answer import chat as two_managers  # noqa: F401
+
+WANG_FANG, LI_QIANG = MANAGER, OTHER_MANAGER  # 语文一班 and 数学二班; the trainee is in both
+ASKED = "培训期间的住宿费谁出"
+FIRST = "住宿由承训院校统一安排，费用从培训经费中列支。"
+SECOND = "住宿费学员自理。"
+SAVED_QUESTION = "今天北京天气怎么样"  # saved by the admin
+SAVED_ANSWER = "请看中国天气网的北京预报，出门带伞。"
+NEAR = "北京今天天气如何"  # close to it: 「📌 用标准答案回复」 is offered
+SUPPLEMENT = "仍要作为补充发给学员"
+DROP = "不发了"
+WHEN = r"(\d+月\d+日 )?\d\d:\d\d"  # today's answers show the time only
+
+
+@pytest.fixture
+def chat(two_managers: Chat) -> Chat:  # noqa: F811
+    """The trainee 小张 in 王芳's 语文一班 and 李强's 数学二班; the admin is 陈静."""
+    two_managers.names.update(
+        {WANG_FANG: "王芳", LI_QIANG: "李强", TRAINEE: "小张", ADMIN: "陈静"}
+    )
+    return two_managers
+
+
+def letter(heading: str, answer: str, asked: str = ASKED) -> str:
+    """A manager's answer as the trainee receives it."""
+    return f"💬 <b>{heading}</b>\n问：{asked}\n\n答：{answer}"
+
+
+def stored(chat: Chat, question: int) -> tuple[str | None, int | None]:
+    """The question's recorded answer and who gave it."""
+    with chat.services.session() as session:
+        log = question_crud.get_question(session, question_id=question)
+        assert log is not None
+        return log.manager_answer, log.answered_by
+
+
+def alert(replies: list[Reply]) -> str:
+    (notice,) = [r for r in replies if isinstance(r, Notice)]
+    assert notice.alert
+    return notice.text
+
+
+async def both_pressed_and_first_sent(chat: Chat) -> tuple[int, list[Reply]]:
+    """Both press 「回答」, 王芳 sends first, then 李强: the question and 李强's reply."""
+    question = await handed_off(chat, ASKED)
+    for manager in (WANG_FANG, LI_QIANG):
+        assert "请直接发送您的回答" in text_of(await chat.press(manager, f"kbm:1:ans:{question}"))
+    first = await chat.say(WANG_FANG, FIRST)
+    assert text_of(first).startswith("✅ 已把回答发给学员。")
+    return question, await chat.say(LI_QIANG, SECOND)
+
+
+async def test_the_second_answer_is_held_and_shows_the_first(chat: Chat) -> None:
+    question, held = await both_pressed_and_first_sent(chat)
+
+    (prompt,) = held
+    assert isinstance(prompt, Send)
+    assert re.fullmatch(
+        f"⚠️ 您点「回答」之后，这个问题班主任 王芳在 {WHEN} 已经回答过：「{FIRST}」\n\n"
+        f"您的回答还没有发给学员：「{SECOND}」\n"
+        "学员会收到两条回答，请先确认它们不互相矛盾。仍要作为补充发给学员吗？\n\n"
+        f"问题：{ASKED}",
+        prompt.text,
+    ), prompt.text
+    assert [b.text for b in buttons_of(held)] == [f"📨 {SUPPLEMENT}", f"🚫 {DROP}"]
+    assert answers_to_trainee(chat) == [letter("王芳老师回复了您的问题", FIRST)]
+    assert stored(chat, question) == (FIRST, WANG_FANG)
+
+
+async def test_confirmed_it_is_sent_once_as_a_supplement(chat: Chat) -> None:
+    question, held = await both_pressed_and_first_sent(chat)
+    confirm = button(held, SUPPLEMENT)
+
+    at_once = await asyncio.gather(chat.press(LI_QIANG, confirm), chat.press(LI_QIANG, confirm))
+    later = await chat.press(LI_QIANG, confirm)
+
+    assert answers_to_trainee(chat) == [
+        letter("王芳老师回复了您的问题", FIRST),
+        letter("李强老师补充回复：", SECOND),
+    ]
+    sent, again = sorted(
+        at_once, key=lambda replies: not any(isinstance(r, Edit) for r in replies)
+    )
+    (done,) = [r for r in sent if isinstance(r, Edit)]
+    assert done.message_id is None and done.text.startswith("✅ 已把回答发给学员。")
+    assert [b.text for b in buttons_of([done])] == ["⭐ 保存为标准答案"]  # the prompt's are gone
+    assert text_of(again) == text_of(later) == "这条回答已经发给学员了，没有重复发送。"
+    assert stored(chat, question) == (SECOND, LI_QIANG)
+    # The reply is over: 李强's next text is not another answer.
+    await chat.say(LI_QIANG, "明天几点上课")
+    assert len(answers_to_trainee(chat)) == 2
+
+
+async def test_declined_nothing_is_sent(chat: Chat) -> None:
+    question, held = await both_pressed_and_first_sent(chat)
+
+    dropped = await chat.press(LI_QIANG, button(held, DROP))
+
+    (edit,) = [r for r in dropped if isinstance(r, Edit)]
+    assert edit.text == f"好的，没有发给学员。学员收到的是班主任 王芳的回答。\n\n问题：{ASKED}"
+    assert edit.buttons == ()
+    assert answers_to_trainee(chat) == [letter("王芳老师回复了您的问题", FIRST)]
+    assert stored(chat, question) == (FIRST, WANG_FANG)
+    # Neither the prompt's other button nor a later text sends it.
+    refused = alert(await chat.press(LI_QIANG, button(held, SUPPLEMENT)))
+    assert refused.startswith("这个按钮已失效，没有发送：这条回答已经不发了，")
+    await chat.say(LI_QIANG, "明天几点上课")
+    assert len(answers_to_trainee(chat)) == 1
+
+
+async def test_a_newer_text_replaces_the_held_one(chat: Chat) -> None:
+    _, held = await both_pressed_and_first_sent(chat)
+
+    newer = await chat.say(LI_QIANG, "住宿费按当地标准由学员所在学校报销。")
+
+    assert "您的回答还没有发给学员：「住宿费按当地标准由学员所在学校报销。」" in text_of(newer)
+    refused = alert(await chat.press(LI_QIANG, button(held, SUPPLEMENT)))
+    assert refused.startswith("这个按钮已失效，没有发送：") and "您又写了新的回答" in refused
+    assert len(answers_to_trainee(chat)) == 1
+    await chat.press(LI_QIANG, button(newer, SUPPLEMENT))
+    assert answers_to_trainee(chat)[1] == letter(
+        "李强老师补充回复：", "住宿费按当地标准由学员所在学校报销。"
+    )
+
+
+async def test_an_answer_given_while_asking_is_shown_before_sending(chat: Chat) -> None:
+    """The admin answers between the prompt and 李强's confirmation: 李强 is asked again."""
+    question, held = await both_pressed_and_first_sent(chat)
+    await chat.press(ADMIN, f"kbm:1:ans:{question}")
+    assert text_of(await chat.say(ADMIN, "以承训院校的通知为准。")).startswith("✅ 已把回答")
+
+    asked_again = await chat.press(LI_QIANG, button(held, SUPPLEMENT))
+
+    (edit,) = [r for r in asked_again if isinstance(r, Edit)]
+    assert "这个问题班主任 陈静在" in edit.text and "「以承训院校的通知为准。」" in edit.text
+    assert [b.text for b in buttons_of([edit])] == [f"📨 {SUPPLEMENT}", f"🚫 {DROP}"]
+    # The admin is named to the trainee too, and the admin's answer is a supplement.
+    assert answers_to_trainee(chat)[1:] == [letter("陈静老师补充回复：", "以承训院校的通知为准。")]
+    await chat.press(LI_QIANG, button([edit], SUPPLEMENT))
+    assert answers_to_trainee(chat)[2] == letter("李强老师补充回复：", SECOND)
+
+
+async def test_adding_to_ones_own_answer_is_not_asked(chat: Chat) -> None:
+    question = await handed_off(chat, ASKED)
+    await chat.press(WANG_FANG, f"kbm:1:ans:{question}")
+    await chat.say(WANG_FANG, FIRST)
+
+    prompt = text_of(await chat.press(WANG_FANG, f"kbm:1:ans:{question}"))
+    sent = await chat.say(WANG_FANG, "报销时请保留住宿发票。")
+
+    assert re.search(f"这个问题您在 {WHEN} 已经回答过：「{FIRST}」再发一次会作为补充回答", prompt)
+    assert text_of(sent).startswith("✅ 已把回答发给学员。")
+    assert answers_to_trainee(chat) == [
+        letter("王芳老师回复了您的问题", FIRST),
+        letter("王芳老师补充回复：", "报销时请保留住宿发票。"),
+    ]
+
+
+async def test_an_answer_the_prompt_showed_is_not_asked_about_again(chat: Chat) -> None:
+    question = await handed_off(chat, ASKED)
+    await chat.press(WANG_FANG, f"kbm:1:ans:{question}")
+    await chat.say(WANG_FANG, FIRST)
+
+    prompt = text_of(await chat.press(LI_QIANG, f"kbm:1:ans:{question}"))
+    sent = await chat.say(LI_QIANG, SECOND)
+
+    assert re.search(f"这个问题班主任 王芳在 {WHEN} 已经回答过：「{FIRST}」再发一次会", prompt)
+    assert text_of(sent).startswith("✅ 已把回答发给学员。")
+    assert answers_to_trainee(chat)[1] == letter("李强老师补充回复：", SECOND)
+
+
+# ----- 📌 用标准答案回复 -------------------------------------------------------------------
+
+
+def save_curated_answer(chat: Chat) -> int:
+    """The admin saved SAVED_ANSWER; its id."""
+    with chat.services.session() as session:
+        crud.upsert_user(session, user_id=ADMIN, first_name="陈静")
+        curated = question_crud.add_curated(
+            session, question=SAVED_QUESTION, answer=SAVED_ANSWER, created_by=ADMIN
+        )
+    refresh_curated(chat.services)
+    assert curated.id is not None
+    return curated.id
+
+
+async def test_the_saved_answer_over_another_answer_is_held(chat: Chat) -> None:
+    save_curated_answer(chat)
+    question = await handed_off(chat, NEAR)
+    listing = await chat.say(LI_QIANG, "/unanswered")  # opened before 王芳 answered
+    await chat.press(WANG_FANG, f"kbm:1:ans:{question}")
+    await chat.say(WANG_FANG, "明天有雨，请带伞。")
+
+    held = await chat.press(LI_QIANG, button(listing, "用标准答案回复"))
+
+    assert re.match(
+        f"⚠️ 这个问题班主任 王芳在 {WHEN} 已经回答过：「明天有雨，请带伞。」\n\n"
+        f"陈静老师保存的标准答案还没有发给学员：「{SAVED_ANSWER}」\n",
+        text_of(held),
+    ), text_of(held)
+    assert [b.text for b in buttons_of(held)] == [f"📨 {SUPPLEMENT}", f"🚫 {DROP}"]
+    assert answers_to_trainee(chat) == [
+        letter("王芳老师回复了您的问题", "明天有雨，请带伞。", NEAR)
+    ]
+
+    confirm = button(held, SUPPLEMENT)
+    at_once = await asyncio.gather(chat.press(LI_QIANG, confirm), chat.press(LI_QIANG, confirm))
+
+    assert answers_to_trainee(chat)[1:] == [letter("李强老师补充回复：", SAVED_ANSWER, NEAR)]
+    texts = sorted(text_of(replies) for replies in at_once)
+    assert texts[0].startswith("✅ 已把陈静老师保存的标准答案发给学员。")
+    assert texts[1] == "您已经回答过这个问题了，这次没有再发送。"
+    assert stored(chat, question) == (SAVED_ANSWER, LI_QIANG)
+
+
+async def test_the_saved_answer_declined_is_not_sent(chat: Chat) -> None:
+    curated_id = save_curated_answer(chat)
+    question = await handed_off(chat, NEAR)
+    await chat.press(WANG_FANG, f"kbm:1:ans:{question}")
+    await chat.say(WANG_FANG, "明天有雨，请带伞。")
+    held = await chat.press(LI_QIANG, f"kbm:1:std:{question}:{curated_id}")
+
+    dropped = await chat.press(LI_QIANG, button(held, DROP))
+
+    assert text_of(dropped).startswith("好的，没有发给学员。学员收到的是班主任 王芳的回答。")
+    assert len(answers_to_trainee(chat)) == 1
+    assert stored(chat, question) == ("明天有雨，请带伞。", WANG_FANG)
+
+
+async def test_a_typed_answer_after_the_saved_one_is_held(chat: Chat) -> None:
+    """王芳 answers with 📌 while 李强's 「回答」 prompt is open."""
+    curated_id = save_curated_answer(chat)
+    question = await handed_off(chat, NEAR)
+    await chat.press(LI_QIANG, f"kbm:1:ans:{question}")
+    sent = await chat.press(WANG_FANG, f"kbm:1:std:{question}:{curated_id}")
+    assert text_of(sent).startswith("✅ 已把陈静老师保存的标准答案发给学员。")
+
+    held = await chat.say(LI_QIANG, SECOND)
+
+    assert f"已经回答过：「{SAVED_ANSWER}」" in text_of(held)
+    assert answers_to_trainee(chat) == [letter("王芳老师回复了您的问题", SAVED_ANSWER, NEAR)]
+    await chat.press(LI_QIANG, button(held, SUPPLEMENT))
+    assert answers_to_trainee(chat)[1] == letter("李强老师补充回复：", SECOND, NEAR)
