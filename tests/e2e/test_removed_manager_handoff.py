@@ -57,7 +57,7 @@ def test_a_removed_managers_trainee_is_answered_by_the_admin(start_bot, fake_tel
     )
     say(ADMIN, "请以当地天气预报为准", "已把回答发给学员")
     answer = tg.wait_for(
-        method="sendMessage", chat_id=TRAINEE, text_contains="班主任回复了您的问题", after=mark
+        method="sendMessage", chat_id=TRAINEE, text_contains="回复了您的问题", after=mark
     )
     assert "请以当地天气预报为准" in answer.text
 
