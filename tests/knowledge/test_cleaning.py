@@ -180,3 +180,17 @@ def test_a_long_removed_sample_is_marked_as_cut() -> None:
     result = clean_text(f"国培计划的通知正文在这里。{url}\n")
     (sample,) = result.samples["planted_url"]
     assert sample.endswith("…") and url.startswith(sample[:-1])
+
+
+def test_traditional_to_simplified_skips_opencc_only_where_it_would_change_nothing() -> None:
+    from opencc import OpenCC
+
+    from knowledge.cleaning import to_simplified
+
+    reference = OpenCC("t2s")
+    corpus = Path(__file__).resolve().parents[2] / "knowledge" / "corpus"
+    lines = [line for path in corpus.glob("*.txt") for line in path.read_text("utf-8").split("\n")]
+    lines += ["國培計劃的參訓教師", "反覆思量", "沈默是金", "一目瞭然", "回覆學員", "国培计划"]
+    for line in lines:
+        assert to_simplified(line) == reference.convert(line), line
+    assert to_simplified("反覆") == "反复" and to_simplified("參訓") == "参训"
