@@ -340,7 +340,8 @@ def removed_listing(kb: KnowledgeBase, page: int, now: datetime) -> tuple[str, K
     live = {entry["name"]: entry for entry in kb.notice_files()}
     lines = [f"🗂 <b>已删除的通知</b>（共 {len(entries)} 份，最近删除的在前）"]
     rows = []
-    for number, entry in enumerate(shown, start=page * PER_PAGE + 1):
+    first = page * PER_PAGE + 1
+    for number, entry in enumerate(shown, start=first):
         match = live_match(kb, entry)
         line = f"{number}. {describe(entry)}\n<i>{removed_where(entry, now)}</i>"
         same_as = match.same_as if match else []
@@ -348,7 +349,18 @@ def removed_listing(kb: KnowledgeBase, page: int, now: datetime) -> tuple[str, K
             other["text"] for other in shown if other is not entry and looks_alike(other, entry)
         ]
         alike += [kb.live_text(name) for name in same_as if looks_alike(live.get(name), entry)]
-        line += difference_line(entry["text"], alike)
+        twin = next(
+            (
+                n
+                for n, other in enumerate(shown[: number - first], start=first)
+                if not entry.get("error") and other["text"] == entry["text"]
+            ),
+            None,
+        )
+        if twin is not None:
+            line += f"\n🔁 与第 {twin} 条内容相同，恢复其中一份即可。"
+        elif not (match and match.duplicate_of):  # a copy of a live file: nothing to compare
+            line += difference_line(entry["text"], alike)
         clash = clashing_name(kb, entry)
         if clash:
             line += (

@@ -547,9 +547,10 @@ async def test_restoring_beside_an_older_live_copy_does_not_call_it_the_new_vers
     assert revised.startswith(f"1. 《{TITLE}》 {DOC_NUMBER} · 2031-03-01\n")
     assert first.startswith(f"2. 《{TITLE}》 {DOC_NUMBER} · 2031-03-01\n")
     assert "🔎 不同之处：「参训教师每月须完成不少于五篇网络研修日志」" in revised
-    assert "🔎 不同之处：「参训教师每月须完成不少于三篇网络研修日志」" in first
     assert "⚠️ 与知识库里的「住宿安排通知副本.txt」文号或标题相同，恢复前会先问您。" in revised
+    # QA11 L6: a copy of the live file is said to be one, not told apart from it by a 🔎 line
     assert "⛔ 与知识库里的「住宿安排通知副本.txt」内容相同，不能恢复。" in first
+    assert "🔎" not in first
     assert "替换" not in shown.text and "新版本" not in shown.text
     for entry in (revised, first):  # the entry itself: no more than a few short lines
         assert len(entry.splitlines()) <= 4, entry
@@ -606,3 +607,20 @@ async def test_restored_by_the_command_line_while_pressed_says_it_is_in_use(
     assert "没有找到" not in refused
     assert names(chat).count("研修通知.txt") == 1
     assert kb.removed_files() == [] and "不少于三篇" in await answer(chat)
+
+
+async def test_two_removed_copies_of_one_text_are_said_to_be_the_same(chat: Chat) -> None:
+    """QA11 L6: the same text uploaded, removed, uploaded under another name and removed again:
+    the list says the older entry is the same as the newer one, and offers both."""
+    notice = online_study_notice("三", "6月30日")
+    await upload(chat, notice, "研修通知.txt")
+    await remove_first(chat)
+    await upload(chat, notice, "研修通知副本.txt")
+    await remove_first(chat)
+
+    shown = edit_of(await removed_list(chat))
+    newer, older = shown.text.split("\n\n")[1:3]
+    assert "研修通知副本.txt" in newer and "🔁" not in newer
+    assert "🔁 与第 1 条内容相同，恢复其中一份即可。" in older and "🔎" not in older
+    buttons = [b.text for row in shown.buttons for b in row]
+    assert buttons == ["♻️ 恢复第 1 条", "♻️ 恢复第 2 条", "◀ 返回列表"]
