@@ -28,7 +28,7 @@ each class is a heading over its reminders (on each page, in the order of their 
 numbers stay soonest first).
 
 「明天上午9点」 written at 00:30 keeps its calendar meaning (the next date, 32 h away): the
-confirmation says so in words (「注意:现在是凌晨,“明天”按日历算是 12月8日(周二)」) and offers
+confirmation says so in words (「注意:现在是凌晨,「明天」按日历算是 12月8日(周二)」) and offers
 a button to move it to today, so a manager who meant "after I sleep" fixes it with one tap. A
 rule from 「明天」 on (「明天开始每天9点」「明天至周五 8点」) says so too, and to write 「今天」
 to start today (「明天到后天」: 「今天到明天」, the end moves with it).
@@ -181,7 +181,7 @@ def _small_hours_note(ctx: Context, reminder: Reminder) -> str:
     if found is None:
         return ""
     word, run, today = found
-    note = f"⚠️ 注意：现在是凌晨，“{word}”按日历算是 {_day(run)}。"
+    note = f"⚠️ 注意：现在是凌晨，「{word}」按日历算是 {_day(run)}。"
     if today is not None:
         note += f"如果您指的是今天 {_day(today)}，请点「{_today_label(today)}」。"
     return note
@@ -205,7 +205,7 @@ def _small_hours_rule_note(ctx: Context, reminder: Reminder) -> str:
         typed = ends[0]
         today = f"今天{ends['sep']}{_DAY_BEFORE[ends['last']]}"
     return (
-        f"⚠️ 注意：现在是凌晨，“{word}”按日历算是 {_day(first_day)}，从那天开始提醒。"
+        f"⚠️ 注意：现在是凌晨，「{word}」按日历算是 {_day(first_day)}，从那天开始提醒。"
         f"要从今天开始的话，请把「{typed}」改成「{today}」重新发送。"
     )
 

@@ -20,7 +20,8 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
 
 * one-off, relative: ``30分钟后`` ``2小时后`` ``半小时后`` ``一个半小时后`` ``3天后`` ``两周后``
   ``3个月后`` ``半年后`` ``一年后`` (``N天后``/``N周后``/``N个月后`` keep the current clock time
-  unless a time follows: ``3天后上午9点``; a month without that day gives its last day);
+  unless a time follows: ``3天后上午9点`` ``3天后 8.30``; a month without that day gives its
+  last day);
   a count too far ahead (``3000天后``, ``两年后``) is refused as too far, not as unreadable
 * one-off, by day: ``今天`` ``明天`` ``后天`` ``大后天`` ``今早`` ``今晚`` ``明早`` ``明晚``
   ``周五`` (the next Friday still ahead) ``本周五`` ``下周一`` ``下下周三``
@@ -31,10 +32,12 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
 * past wordings, recognised only to say the time has passed: ``昨天`` ``前天`` ``昨晚``
   ``上周五`` ``上个月15号`` ``去年12月1日`` ``3天前`` ``2小时前``
 * time of day: ``9点`` ``9点半`` ``9点一刻`` ``9点30分`` ``九点十五`` ``8:30`` ``18:00``,
-  optionally after a period word (``上午`` ``早上`` ``中午`` ``下午`` ``晚上`` ``凌晨`` ...);
-  a time alone means today. After a day, where no date can stand, a dot may stand for the
-  colon (``明天 8.30`` ``每天8.30-9.30`` ``周五 8.45``; alone ``8.30`` is a date, and after
-  ``周五`` it is refused asking which). A 点 after a space that starts a word is the text's
+  also with spaces (``8点 30分`` ``8 点 半``, minutes apart from 点 only with 分), ``8点零5分``
+  and ``8:30:00``, optionally after a period word (``上午`` ``早上`` ``中午`` ``下午`` ``晚上``
+  ``凌晨`` ...); a time alone means today. After a day, where no date can stand, a dot may
+  stand for the colon (``明天 8.30`` ``3天后 8.30`` ``每天8.30-9.30`` ``周五 8.45``
+  ``明天到周五 8.30``; alone ``8.30`` is a date, and after ``周五`` it is refused asking
+  which); ``8.30分`` is ``8点30分``. A 点 after a space that starts a word is the text's
   (``明天 9 点名`` is 09:00 「点名」)
 * recurring: ``每天21:00`` ``每晚9点`` ``每周五20:00`` ``每周一、三、五 8:00``
   ``每周一至五 8点`` ``工作日 8:00`` ``每周末10点`` ``每月1日 9:00`` ``每月1日、15日 9点``
@@ -129,7 +132,10 @@ Conventions:
   rejected as ambiguous (write ``凌晨1点``). ``晚上12点`` and ``24点`` mean midnight at the end
   of that day (00:00 of the next day, shown as such by ``describe()``; accepted in ``每天`` as
   00:00, rejected in weekly, monthly and yearly rules). ``凌晨12点`` is 00:00 of that day.
-* Without a period word the hour is read as 24-hour time: ``今天8点`` at 10:00 is in the past.
+* Without a period word 1-5 点 (no leading zero, written with 点) is the afternoon's, as in a
+  span: ``明天1点半`` is 13:30 and ``每天 3点`` 15:00, and ``describe()`` says so:
+  「（「1点半」按下午理解；凌晨的话请写「凌晨1点半」）」; ``凌晨1点`` ``01:00`` ``1:30`` stay at
+  night. Other hours are read as 24-hour time: ``今天8点`` at 10:00 is in the past.
   Only a time alone, 1-11 点 without a leading zero, written after 12:00 when that hour has
   passed today, means the same hour tonight (``8点`` at 19:48 is 20:00), and ``describe()``
   says so: ``(今天 08:00 已过,按今晚 20:00 理解;明早请写「明天8点」)``. Like 「明天」 after
@@ -188,6 +194,7 @@ class TimeParseError(ValueError):
 
     def __init__(self, reason: str, *, with_examples: bool = True) -> None:
         self.reason = reason
+        self.with_examples = with_examples
         super().__init__(f"{reason}\n\n{EXAMPLES}" if with_examples else reason)
 
 
@@ -262,7 +269,16 @@ def _parse(
     end, build = max(candidates, key=lambda c: c[0])
     span = _time_span(normalized, end)
     if span is not None and _afternoon_span(normalized, span):
-        return _in_the_afternoon(original, span, now, refuse_unread, lead)
+        at = _CLOCK_LEAD_RE.match(original, span.begin)
+        assert at is not None
+        night = "" if span.until_period else f"；凌晨的话请写「凌晨{span.written}」"
+        return _in_the_afternoon(
+            original, (at.end(), span.end), span.written, night, now, refuse_unread, lead
+        )
+    if span is None and (hour := _afternoon_hour(normalized, end)) is not None:
+        written = original[hour[0] : hour[1]].strip()
+        night = f"；凌晨的话请写「凌晨{written}」"
+        return _in_the_afternoon(original, hour, written, night, now, refuse_unread, lead)
     if span is not None:
         end = span.end
     when_text = original[:end].strip()
@@ -592,16 +608,19 @@ _SPAN_END_BARE = rf"{RANGE_SEP}(?P<h3_end>\d{{1,2}})(?=\s|$|[,;、，；。])"
 # 点 starting a word after a space (「9 点名」「8:30-9 点评作业」) is the text's, not 9点's
 _POINT_WORD = r"\s+[点點][名评赞菜击播单餐歌拨燃亮]"
 
+_CN_MINUTES = r"零[一二三四五六七八九]|[一二三四五]?十[一二三四五六七八九]?"
+# 「8点 30分」「8 点 半」: minutes apart from 点 are read when 分 follows them
 _CLOCK_RE = re.compile(
     rf"""\s*(?:的\s*)?(?P<period>{_PERIOD_WORD})?\s*
     (?:
-        (?P<h>{NUM})\s*:\s*(?P<mm>\d{{2}})
+        (?P<h>{NUM})\s*:\s*(?P<mm>\d{{2}})(?:\s*:\s*00(?!\d))?
       | (?P<h2>{NUM})
         (?: (?!{_POINT_WORD})\s*[点點时時]
-            (?: (?P<half>半)
+            (?: \s*(?P<half>半)(?!小时|天|个|年|月|日|夜)
               | (?P<q>一刻|1刻|三刻|3刻)
-              | (?P<m>\d{{1,2}})(?:分钟|分)?
-              | (?P<mcn>零[一二三四五六七八九]|[一二三四五]?十[一二三四五六七八九]?)(?:分钟|分)?
+              | 零?(?P<m>\d{{1,2}})(?:分钟|分)?
+              | \s+(?P<ms>\d{{1,2}}|{_CN_MINUTES})\s*分(?!钟)
+              | (?P<mcn>{_CN_MINUTES})(?:分钟|分)?
               | (?P<mcn1>[一二三四五六七八九])分
               | 整 | 钟 )?
           | (?={_POINT_WORD}) )
@@ -691,7 +710,7 @@ def _minute(m: re.Match[str]) -> int:
         return 30
     if m["q"]:
         return 15 if m["q"] in ("一刻", "1刻") else 45
-    token = m["mm"] or m["m"] or m["mcn"] or m["mcn1"]
+    token = m["mm"] or m["m"] or m["ms"] or m["mcn"] or m["mcn1"]
     minute = cn_to_int(token) if token else 0
     if minute > 59:
         raise TimeParseError(f"时间不存在：「{m.group(0).strip()}」（分钟应在 0-59 之间）。")
@@ -940,11 +959,18 @@ _UNITS = r"个|小时|钟头|分|秒|天|周|星期|礼拜|月|年|点|點|时|�
 # 「明天 8.30」「每天8.30-9.30」: a clock written with a dot after a day, which cannot be a
 # date there (「12.10」 alone or after 周五 is one)
 _DOTTED_CLOCK = rf"\d{{1,2}}\.[0-5]\d(?![\d.])(?!\s*(?:{_UNITS}))"
+# 「3天后 8.30」「两周后 8.30」 are clocks as after 「明天」; 「8.30分」 is 8点30分
 _DOTTED_CLOCK_RE = re.compile(
-    rf"(?:天|(?<![周期拜])日|[号號早晚晨夜午上]|每{WEEK}{WD}|(?P<weekday>{WEEK}{WD}))[\s,，、]*"
-    rf"(?P<clock>{_DOTTED_CLOCK})(?:{RANGE_SEP}{_DOTTED_CLOCK})?"
+    rf"(?:天|(?<![周期拜])日|[号號早晚晨夜午上]|[天日周期拜]\s*[以之]?后|每{WEEK}{WD}"
+    rf"|(?P<weekday>{WEEK}{WD}))[\s,，、]*"
+    rf"(?:(?P<minutes>\d{{1,2}}\.[0-5]\d分(?!钟))"
+    rf"|(?P<clock>{_DOTTED_CLOCK})(?:{RANGE_SEP}{_DOTTED_CLOCK})?)"
     r"(?!\s*\d{1,2}\s*(?:[点點时時]|:\d))"  # 「后天 12.14 9点」: 12.14 is the date
 )
+
+
+# a weekday ending a range of days (「明天到周五」「下周一到下周五」) is no date before a dot
+_RANGE_END_RE = re.compile(r"(?:至|到|~|〜|-|–|—)\s*(?:下下个?|下个?|这个?|本)?\s*$")
 
 
 def _colon_clocks(text: str) -> str:
@@ -953,8 +979,11 @@ def _colon_clocks(text: str) -> str:
     only a clock that is no date (「周五 8.45」, not 「周五 8.30」)."""
 
     def colons(m: re.Match[str]) -> str:
+        if m["minutes"]:  # 「8.30分」: the same length as 「8点30分」
+            return m[0].replace(".", "点")
         month, day = (int(part) for part in m["clock"].split("."))
-        if m["weekday"] and 1 <= month <= 12 and 1 <= day <= 31:
+        after_range = _RANGE_END_RE.search(text, 0, m.start())  # 「明天到周五 8.30」
+        if m["weekday"] and not after_range and 1 <= month <= 12 and 1 <= day <= 31:
             return m[0]
         return m[0].replace(".", ":")
 
@@ -2195,18 +2224,58 @@ def _afternoon_span(text: str, span: TimeSpan) -> bool:
     return start < until < 12 * 60
 
 
+_HOUR_RUN_RE = re.compile(r"\d+|[零〇一二两三四五六七八九十]+")
+_NO_HOUR_BEFORE = "周期拜月年第每号日"  # 「周五 3点」's 五, 「第3点」
+_NIGHT_BEFORE_RE = re.compile(r"[晨夜宵][\s,;、，；的]*$")  # 「明晨1点」「今夜1点」
+
+
+def _afternoon_hour(text: str, end: int) -> tuple[int, int] | None:
+    """Where the time of day of the WHEN ending at ``end`` is, when it is an hour of 1 to 5
+    o'clock written with 点 and without a period word or a leading zero (「明天1点半」
+    「每天 3点」): the afternoon's, as a span's (:func:`_afternoon_span`); None otherwise."""
+    for run in reversed(list(_HOUR_RUN_RE.finditer(text, 0, end))):
+        if run.start() and text[run.start() - 1] in _NO_HOUR_BEFORE:
+            continue
+        m = _CLOCK_RE.match(text, run.start())
+        assert m is not None
+        if not m["h2"] or m.end() > end or not re.search("[点點时時]", m[0]):
+            continue
+        if (
+            cn_to_int(m["h2"]) not in AFTERNOON_SPAN_HOURS
+            or m["h2"].startswith(("0", "零", "〇"))
+            or _PERIOD_BEFORE_RE.search(text, 0, run.start())
+            or _NIGHT_BEFORE_RE.search(text, 0, run.start())
+        ):
+            return None
+        return run.start(), m.end()
+    return None
+
+
 def _in_the_afternoon(
-    original: str, span: TimeSpan, now: datetime, refuse_unread: bool, lead: str
+    original: str,
+    where: tuple[int, int],
+    written: str,
+    night: str,
+    now: datetime,
+    refuse_unread: bool,
+    lead: str,
 ) -> ParsedSchedule:
-    """「明天 2-4点 班会」 read as 「明天 下午2-4点 班会」 (:func:`_afternoon_span`), and
-    ``describe()`` says so, with how to write the night."""
-    at = _CLOCK_LEAD_RE.match(original, span.begin)
-    assert at is not None
-    afternoon = f"{original[: at.end()]}下午{original[at.end() :]}"
-    parsed = _parse(afternoon, now, refuse_unread=refuse_unread, lead=lead)
-    night = "" if span.until_period else f"；凌晨的话请写「凌晨{span.written}」"
-    note = f"（「{span.written}」按下午理解{night}）"
-    return replace(parsed, when_text=original[: span.end].strip(), note=note + parsed.note)
+    """「明天 2-4点 班会」「明天1点半 开会」 read as 「明天 下午2-4点 班会」「明天下午1点半 开会」
+    (:func:`_afternoon_span`, :func:`_afternoon_hour`), the time written at ``where``, and
+    ``describe()`` says so, with how to write the night (``night``)."""
+    begin, end = where
+    afternoon = f"{original[:begin]}下午{original[begin:]}"
+    note = f"（「{written}」按下午理解{night}）"
+    try:
+        parsed = _parse(afternoon, now, refuse_unread=refuse_unread, lead=lead)
+    except TimeParseError as error:  # 「3点」 at 19:00: say why 15:00 is meant
+        if not error.reason.startswith("时间已经过去了") or "（现在是" not in error.reason:
+            raise
+        raise TimeParseError(
+            error.reason.replace("（现在是", f"{note}（现在是", 1),
+            with_examples=error.with_examples,
+        ) from None
+    return replace(parsed, when_text=original[:end].strip(), note=note + parsed.note)
 
 
 def _span_text(span: TimeSpan, schedule: dict[str, object]) -> str:
@@ -2494,6 +2563,13 @@ def _default_clock_of(schedule: dict[str, object]) -> str:
     return default[1] if default else "09:00"
 
 
+# what a suggested line leaves out around the time it moves to the front: the end of its span
+# (「8.30-9」), a bracket around it (「（截止晚上10点）」) and the words leading into it
+_SPAN_END_IN_TEXT_RE = re.compile(rf"{RANGE_SEP}(?P<until>\d{{1,2}}(?:[.:][0-5]\d)?)(?=\s|$)")
+_CLOSING_BRACKETS = "）)】]」"
+_OPEN_BRACKET_TAIL_RE = re.compile(r"[（(【\[「]\s*(?:截止|截至|最晚|最迟|不晚于|于|在)?\s*$")
+
+
 def _refuse_time_in_text(when_text: str, message: str, schedule: dict[str, object]) -> None:
     """The time was defaulted but the text holds one (「明天 交材料，截止下午5点」
     「周五 8.30 开会」): refuse with how to write it rather than send it at the default time."""
@@ -2503,9 +2579,16 @@ def _refuse_time_in_text(when_text: str, message: str, schedule: dict[str, objec
     default_clock = _default_clock_of(schedule)
     token = message[found.start() : found.end()].strip()
     clock = found[0].strip().replace(".", ":")
-    after = message[found.end() :].strip().lstrip(_MESSAGE_SEPARATORS).strip()
-    if not after or re.match(BEFORE, after):  # 「交材料 8:30前」: the text before it
-        after = message[: found.start()].strip().rstrip(_MESSAGE_SEPARATORS)
+    rest = message[found.end() :]
+    if span_end := _SPAN_END_IN_TEXT_RE.match(rest.translate(_FULLWIDTH)):  # 「8.30-9 晨读」
+        clock += "-" + span_end["until"].replace(".", ":")
+        rest = rest[span_end.end() :]
+    after = rest.strip().lstrip(_MESSAGE_SEPARATORS + _CLOSING_BRACKETS).strip()
+    bracket = _OPEN_BRACKET_TAIL_RE.search(message, 0, found.start())
+    if bracket or not after or re.match(BEFORE, after):  # 「交材料 8:30前」「开会（下午3点）」
+        before = message[: bracket.start() if bracket else found.start()]
+        before = before.strip().rstrip(_MESSAGE_SEPARATORS)
+        after = f"{before} {after}".strip() if bracket else before
     content = after or "提醒内容"
     month, _, day = found[0].strip().partition(".")
     if day and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:  # 「周五 8.30」「后天 12.14 9点」

@@ -60,7 +60,7 @@ async def test_tomorrow_after_midnight_names_its_date_and_offers_today(tmp_path:
     text = text_of(draft)
     assert f"时间：{format_datetime(tomorrow.replace(hour=9, minute=0))}" in text
     day = f"{tomorrow.month}月{tomorrow.day}日（周{'一二三四五六日'[tomorrow.weekday()]}）"
-    assert f"注意：现在是凌晨，“明天”按日历算是 {day}。" in text
+    assert f"注意：现在是凌晨，「明天」按日历算是 {day}。" in text
     today_label = f"🕘 改为{now.month}月{now.day}日 09:00"
     assert f"如果您指的是今天 {now.month}月{now.day}日（周" in text
     assert f"请点「{today_label}」" in text

@@ -371,7 +371,7 @@ async def test_remind_from_tomorrow_in_the_small_hours_names_the_day(tmp_path: P
     text = text_of(await conversation.handle(command(MANAGER, "/remind 明天开始每天9点 打卡")))
     assert "时间：每天 09:00（明天开始）\n" in text
     assert (
-        f"⚠️ 注意：现在是凌晨，“明天”按日历算是 {day_of(tomorrow)}，从那天开始提醒。"
+        f"⚠️ 注意：现在是凌晨，「明天」按日历算是 {day_of(tomorrow)}，从那天开始提醒。"
         "要从今天开始的话，请把「明天」改成「今天」重新发送。"
     ) in text
     assert f"接下来三次：\n  · {format_datetime(tomorrow.replace(hour=9, minute=0))}\n" in text

@@ -368,12 +368,11 @@ def test_times_in_the_text_that_are_not_refused(
             "2026年12月6日（周日） 23:00"
             "（今天 11:00 已过，按今晚 23:00 理解；明早请写「明天十一点」）",
         ),
-        (
+        (  # 1-5 点 without 上午/下午 is the afternoon's at any hour (QA11 M5)
             "3点 签到",
             datetime(2026, 12, 6, 12, 30, tzinfo=TZ),
             at(12, 6, 15),
-            "2026年12月6日（周日） 15:00"
-            "（今天 03:00 已过，按今天下午 15:00 理解；明早请写「明天3点」）",
+            "2026年12月6日（周日） 15:00（「3点」按下午理解；凌晨的话请写「凌晨3点」）",
         ),
         # still ahead today: read as written, no note
         (
@@ -397,7 +396,12 @@ def test_a_bare_morning_hour_typed_in_the_evening_means_tonight(
 @pytest.mark.parametrize(
     ("typed", "now", "shown"),
     [
-        ("3点 签到", SUNDAY_EVENING, "时间已经过去了：2026年12月6日（周日） 03:00"),  # 15:00 too
+        (  # read as 15:00 (QA11 M5), which has passed too
+            "3点 签到",
+            SUNDAY_EVENING,
+            "时间已经过去了：2026年12月6日（周日） 15:00"
+            "（「3点」按下午理解；凌晨的话请写「凌晨3点」）",
+        ),
         ("08:00 签到", SUNDAY_EVENING, "时间已经过去了：2026年12月6日（周日） 08:00"),  # 24-hour
         ("早上8点 签到", SUNDAY_EVENING, "时间已经过去了：2026年12月6日（周日） 08:00"),
         ("今天8点 签到", SUNDAY_EVENING, "时间已经过去了：2026年12月6日（周日） 08:00"),
