@@ -32,8 +32,16 @@ it notices and read its statistics.
   「仍要作为补充发给学员」 (`kbm:1:sup:<question_id>:<mark of the held text>`; for 📌
   `kbm:1:stc:<question_id>:<curated_id>:<when the other answer was given>`), sent once, unless
   yet another answer came meanwhile (shown then), or 「不发了」
-  (`kbm:1:nos:<question_id>[:<mark>]`). The trainee reads who answered: 「王芳老师回复了您的
-  问题」, or 「王芳老师补充回复：」 when the question had an answer already.
+  (`kbm:1:nos:<question_id>[:<mark>]`; for 📌 `kbm:1:nos:<question_id>:<curated_id>:<when>`,
+  after which that 📨 sends nothing until 📌 is pressed again). While a typed answer is held,
+  「取消」 is 「不发了」, a reply to the prompt (「发吧」「不发了」) is answered with a hint
+  to use the buttons, and any other text replaces the held answer only in a new prompt that
+  says so. A held answer lost to a command or 30 minutes turns its message, when 📨 is pressed,
+  into 「✍️ 补充回答」 (a 「回答」 that shows the answers given). The trainee reads who
+  answered: 「王芳老师回复了您的问题」, or 「王芳老师补充回复：」 when the question had an
+  answer already; the question keeps the first answer with the supplement under it (「李强老师
+  补充：…」), which is what ⭐ saves, and the manager who answered before is told of it.
+  Managers read an admin as 「管理员 陈静」.
 - `/kbstats [天数]` (admins): most asked clauses and notices, decline and 👎 rates.
 - An admin sends a notice file (.txt .md .html .htm .pdf .docx, ≤ 20 MB) in a private chat:
   it is ingested and answerable at once; a bad file changes nothing.
@@ -137,6 +145,17 @@ ALREADY_SAVED = "这条回答已经保存为标准答案了，没有重复保存
 SUPPLEMENT = "仍要作为补充发给学员"
 DROP = "不发了"
 ALREADY_SENT = "这条回答已经发给学员了，没有重复发送。"
+# What a manager may type to the held answer's prompt meaning one of its buttons: not an answer.
+CHOICE_WORDS = {"发", "发吧", "发送", "好", "好的", "确定", "确认", "是", "不发", "不发了", "算了"}
+CHOICE_PUNCTUATION = "。.!！~～ "
+CHOOSE_WITH_BUTTONS = (
+    f"请点上一条消息下面的按钮：「📨 {SUPPLEMENT}」或「🚫 {DROP}」。"
+    "刚才这句没有当作回答，待发的回答也没有变；发送「取消」不发。"
+)
+WRITE_SUPPLEMENT = "✍️ 补充回答"
+# 「不发了」 pressed under a held saved answer: (manager, question, curated answer, seen mark),
+# so that the prompt's 「📨」 (or another prompt's) sends nothing after it.
+DECLINED_CURATED = "knowledge_admin.declined_curated"
 EARLIER_CHARS = 300  # the start of an earlier answer shown to a manager about to answer again
 HELD_UNITS = 1200  # the answer held back, shown with it (with the question, within a message)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -435,6 +454,9 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
     if action == "nos" and len(parts) in (4, 5):
         mark = held_mark(parts[4]) if len(parts) == 5 else None
         return drop_held_answer(ctx, question_for_manager(ctx, raw_id), mark)
+    if action == "nos" and len(parts) == 6:  # under a saved answer held back
+        curated = (button_id(parts[4], STALE), seen_mark(seen_time(parts[5])))
+        return drop_held_answer(ctx, question_for_manager(ctx, raw_id), None, curated)
     raise UserError(STALE)
 
 
@@ -476,13 +498,16 @@ def iso_now() -> str:
 
 
 def answerer(ctx: Context, question: QuestionLog) -> str:
-    """Who answered `question` already, as the manager reads it: 「您」, 「班主任 王芳」 or
-    「另一位班主任」 (the name not escaped)."""
+    """Who answered `question` last, as the manager reads it: 「您」, 「班主任 王芳」,
+    「管理员 陈静」 or 「另一位老师」 (the name not escaped)."""
     if question.answered_by == ctx.user.id:
         return "您"
     with ctx.services.session() as session:
         user = session.get(User, question.answered_by) if question.answered_by else None
-    return f"班主任 {user.display_name}" if user is not None else "另一位班主任"
+    if user is None:
+        return "另一位老师"
+    admin = user.id in ctx.services.settings.admin_ids or user.role == Role.admin
+    return f"{'管理员' if admin else '班主任'} {user.display_name}"
 
 
 def answered_already(ctx: Context, question: QuestionLog) -> str:
@@ -535,7 +560,10 @@ def delivery_status(
 @router.text(
     state=HANDOFF_STATE,
     roles=MANAGERS,
-    ended_note="已取消给学员的回复。要回复，请在 /unanswered 里重新点「回答」。",
+    ended_note=(
+        "已取消给学员的回复，没有发送。要回复，请在 /unanswered 里重新点「回答」；"
+        "已经有人回答过的问题不在那里：请点那条「⚠️」消息里的「📨」按钮，再点「✍️ 补充回答」。"
+    ),
 )
 async def receive_answer(ctx: Context) -> list[Reply]:
     """The manager's reply to a handed-off question: store it and send it to the trainee; once
@@ -547,8 +575,15 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         pending = crud.get_pending(session, user_id=ctx.user.id)
         payload = dict(pending.payload) if pending else {}
         question_id = int(payload.get("question_id") or 0)
+        held = payload.get("held")
+        if isinstance(held, str) and text.strip(CHOICE_PUNCTUATION) in CHOICE_WORDS:
+            return [Send(CHOOSE_WITH_BUTTONS)]  # 「发吧」 answers the prompt, it is no answer
         if text.lower() in CANCEL_WORDS:
             crud.clear_pending(session, user_id=ctx.user.id)
+            if isinstance(held, str):  # as 「🚫 不发了」
+                question = question_crud.get_question(session, question_id=question_id)
+                if question is not None:
+                    return [Send(not_sent_text(ctx, question))]
             return [Send("已取消，没有发送任何回答。")]
     if not text:
         raise UserError("回答不能为空。请输入给学员的回答，或发送「取消」放弃。")
@@ -570,7 +605,8 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         repeats = manager_repeats(ctx, session, question)
         sent = store_answer(ctx, session, question, text, repeats, since=begun)
         if not sent:
-            return [Send(*hold_answer(ctx, session, question.id, payload, text))]
+            replaced = held if isinstance(held, str) and held != text else None
+            return [Send(*hold_answer(ctx, session, question.id, payload, text, replaced))]
         crud.clear_pending(session, user_id=ctx.user.id)
     return await typed_answer_sent(ctx, question, text, repeats, payload, earlier, reply=Send)
 
@@ -603,18 +639,27 @@ def store_answer(
         "answer": answer,
         "repeat_ids": repeats,
     }
+    heading = f"{teacher_name(ctx.user.display_name)}补充："  # kept with the answer given first
     if seen_at is not None:
-        return question_crud.supplement_answer(session, seen_at=seen_at, **claim)
+        return question_crud.supplement_answer(session, seen_at=seen_at, heading=heading, **claim)
     if since is not None:
-        return question_crud.answer_unless_overtaken(session, since=since, **claim)
+        return question_crud.answer_unless_overtaken(
+            session, since=since, heading=heading, **claim
+        )
     return question.manager_answer is None and question_crud.answer_if_waiting(session, **claim)
 
 
 def hold_answer(
-    ctx: Context, session: Session, question_id: int, payload: dict, text: str
+    ctx: Context,
+    session: Session,
+    question_id: int,
+    payload: dict,
+    text: str,
+    replaced: str | None = None,
 ) -> tuple[str, Keyboard]:
     """Keep the manager's typed answer in the pending reply (`payload`), with when the answer
-    that came first was given, and ask whether to send it all the same (`overtaken`)."""
+    that came first was given, and ask whether to send it all the same (`overtaken`), saying
+    which answer held before it replaced (`replaced`), if one did."""
     other = question_crud.get_question(session, question_id=question_id)
     assert other is not None and other.manager_answered_at is not None
     held = {**payload, "held": text, "seen_at": other.manager_answered_at.isoformat()}
@@ -628,6 +673,7 @@ def hold_answer(
         confirm=f"{data('sup', question_id)}:{mark}",
         drop=f"{data('nos', question_id)}:{mark}",
         typed=True,
+        replaced=replaced,
     )
 
 
@@ -640,20 +686,33 @@ def overtaken(
     confirm: str,
     drop: str,
     typed: bool = False,
+    replaced: str | None = None,
 ) -> tuple[str, Keyboard]:
     """The message holding back an answer (`what`: 「您的回答」 or a saved curated one) because
     someone else answered `question` first (since 「回答」 was pressed, when `typed`): who,
-    when and what they said, what would be sent, and 「仍要作为补充发给学员」 / 「不发了」."""
+    when and what they said, what would be sent (and the held answer it `replaced`), and
+    「仍要作为补充发给学员」 / 「不发了」; a typed one says what a text does meanwhile."""
     since = "您点「回答」之后，" if typed else ""
+    swap = ""
+    if replaced is not None:
+        swap = f"（之前待发的「{escape(clip(replaced, EARLIER_CHARS))}」已换成下面这条。）\n"
+    hint = "\n请点下面的按钮；直接再发文字会换掉这条回答，发送「取消」不发。" if typed else ""
     text = (
-        f"⚠️ {since}{answered_already(ctx, question)}\n\n"
+        f"⚠️ {since}{answered_already(ctx, question)}\n\n{swap}"
         f"{what}还没有发给学员：「{escape(clip(answer, HELD_UNITS))}」\n"
-        "学员会收到两条回答，请先确认它们不互相矛盾。仍要作为补充发给学员吗？\n\n"
-        f"问题：{escape(clip(question.question, QUESTION_UNITS))}"
+        f"学员会收到{answer_count(question)}回答，请先确认它们不互相矛盾。仍要作为补充发给学员吗？"
+        f"{hint}\n\n问题：{escape(clip(question.question, QUESTION_UNITS))}"
     )
     return text, keyboard(
         [Button(f"📨 {SUPPLEMENT}", data=confirm), Button(f"🚫 {DROP}", data=drop)]
     )
+
+
+def answer_count(question: QuestionLog) -> str:
+    """「两条」, 「 3 条」: how many answers the trainee has once one more is sent (a supplement
+    is kept under its 「李强老师补充：」, `store_answer`)."""
+    total = 2 + len(re.findall(r"\n\n[^\n]{1,40}补充：", question.manager_answer or ""))
+    return "两条" if total == 2 else f" {total} 条"
 
 
 def held_token(text: str) -> str:
@@ -693,16 +752,44 @@ def held_payload(ctx: Context, question: QuestionLog, mark: str) -> dict | None:
     return dict(pending.payload) if held_token(held) == mark else None
 
 
-def settled(ctx: Context, question: QuestionLog, mark: str) -> UserError:
+def settled(ctx: Context, question: QuestionLog, mark: str) -> list[Reply]:
     """Why a held answer's button does nothing: that answer was sent already (a double tap), or
-    it was dropped, replaced by a newer one, or the reply ended (30 minutes, or a command)."""
-    mine = question.answered_by == ctx.user.id and question.manager_answer is not None
-    if mine and held_token(question.manager_answer or "") == mark:
-        return UserError(ALREADY_SENT)
-    return UserError(  # a pop-up: plain text, at most 200 characters
-        "这个按钮已失效，没有发送：这条回答已经不发了，或超过 30 分钟没有确认，或您又写了新的"
-        "回答（请用最新一条消息里的按钮）。要补充，请重新点「回答」。"
+    it was replaced by a newer one (whose message has the buttons), or it was dropped or the
+    reply ended (30 minutes, or a command): the message then offers 「✍️ 补充回答」, a new
+    「回答」 that shows the answers given (sent as a supplement, `start_answer`)."""
+    stored = question.manager_answer or ""
+    last = stored.rpartition("补充：")[2]  # a supplement is appended (`store_answer`)
+    if question.answered_by == ctx.user.id and mark in (held_token(stored), held_token(last)):
+        return [Notice(ALREADY_SENT, alert=True)]
+    with ctx.services.session() as session:
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+    newer = (
+        pending is not None
+        and pending.kind == HANDOFF_STATE
+        and pending.payload.get("question_id") == question.id
+        and isinstance(pending.payload.get("held"), str)
     )
+    if newer:
+        return [
+            Notice(  # a pop-up: plain text, at most 200 characters
+                "这个按钮已失效，没有发送：您又写了新的回答，请用最新一条消息里的按钮。",
+                alert=True,
+            )
+        ]
+    write = Button(WRITE_SUPPLEMENT, data=data("ans", question.id or 0))
+    return [
+        Edit(
+            "这条回答没有发给学员：已经不发了，或超过 30 分钟没有确认，或中间发了别的命令。"
+            f"要给学员补充，请点下面的「{WRITE_SUPPLEMENT}」重新写。\n\n"
+            f"问题：{escape(clip(question.question, QUESTION_UNITS))}",
+            keyboard([write]),
+        ),
+        Notice(
+            "这个按钮已失效，没有发送：这条回答已经不发了，或超过 30 分钟没有确认。"
+            f"要补充，请点「{WRITE_SUPPLEMENT}」。",
+            alert=True,
+        ),
+    ]
 
 
 async def send_held_answer(ctx: Context, question: QuestionLog, mark: str) -> list[Reply]:
@@ -711,7 +798,7 @@ async def send_held_answer(ctx: Context, question: QuestionLog, mark: str) -> li
     that one is shown instead, asking again."""
     payload = held_payload(ctx, question, mark)
     if payload is None:
-        raise settled(ctx, question, mark)
+        return settled(ctx, question, mark)
     text = str(payload["held"])
     earlier = Earlier.of(question)
     with ctx.services.session() as session:
@@ -727,21 +814,31 @@ async def send_held_answer(ctx: Context, question: QuestionLog, mark: str) -> li
     return await typed_answer_sent(ctx, question, text, repeats, payload, earlier, reply=Edit)
 
 
-def drop_held_answer(ctx: Context, question: QuestionLog, mark: str | None) -> list[Reply]:
+def drop_held_answer(
+    ctx: Context, question: QuestionLog, mark: str | None, curated: tuple[int, str] | None = None
+) -> list[Reply]:
     """「不发了」: the held answer is not sent; a typed one ends the reply begun with 「回答」
-    (a saved curated one, `mark` None, held nothing)."""
+    (`mark`); a saved curated one (`curated`: its id and the seen mark) is remembered as
+    declined, so that 「📨」 sends it no more (`DECLINED_CURATED`)."""
     if mark is not None:
         if held_payload(ctx, question, mark) is None:
-            raise settled(ctx, question, mark)
+            return settled(ctx, question, mark)
         with ctx.services.session() as session:
             crud.clear_pending(session, user_id=ctx.user.id)
-    return [
-        Edit(
-            f"好的，没有发给学员。学员收到的是{escape(answerer(ctx, question))}的回答。\n\n"
-            f"问题：{escape(clip(question.question, QUESTION_UNITS))}"
-        ),
-        Notice("没有发送"),
-    ]
+    if curated is not None:
+        declined = ctx.services.extras.setdefault(DECLINED_CURATED, set())
+        declined.add((ctx.user.id, question.id, *curated))
+    return [Edit(not_sent_text(ctx, question)), Notice("没有发送")]
+
+
+def not_sent_text(ctx: Context, question: QuestionLog) -> str:
+    """What a manager reads once a held answer is not sent: what the trainee has instead."""
+    with ctx.services.session() as session:
+        fresh = question_crud.get_question(session, question_id=question.id or 0) or question
+    has = "学员还没有收到任何老师的回答。"
+    if fresh.manager_answer is not None:
+        has = f"学员收到的是{escape(answerer(ctx, fresh))}的回答。"
+    return f"好的，没有发给学员。{has}\n\n问题：{escape(clip(fresh.question, QUESTION_UNITS))}"
 
 
 async def typed_answer_sent(
@@ -771,6 +868,7 @@ async def typed_answer_sent(
         )
     ]
     if failure is None:
+        await tell_earlier_answerer(ctx, question, text, earlier)
         source = None
         if "message_id" in payload:
             listing = payload.get("listing")
@@ -779,6 +877,22 @@ async def typed_answer_sent(
             ctx, question, repeats, source, answered_before_by=earlier.by
         )
     return replies
+
+
+async def tell_earlier_answerer(
+    ctx: Context, question: QuestionLog, answer: str, earlier: Earlier
+) -> None:
+    """Once another manager's supplement reached the trainee, tell the one who answered before
+    (they may want to check the two agree); nothing when that was this manager."""
+    if not earlier.answered or earlier.by is None or earlier.by == ctx.user.id:
+        return
+    who = escape(teacher_name(ctx.user.display_name))
+    await deliver(
+        ctx.services,
+        earlier.by,
+        f"ℹ️ {who}给学员补充回复了您回答过的问题：「{escape(clip(answer, EARLIER_CHARS))}」\n\n"
+        f"问题：{escape(clip(question.question, QUESTION_UNITS))}",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -816,6 +930,13 @@ async def reply_with_curated(
     if not curated.active:
         raise UserError(RETIRED)
     assert question.id is not None
+    declined = ctx.services.extras.setdefault(DECLINED_CURATED, set())
+    if seen_at is None:  # 📌 pressed again: a new choice
+        declined -= {d for d in declined if d[:3] == (ctx.user.id, question.id, curated_id)}
+    elif (ctx.user.id, question.id, curated_id, seen_mark(seen_at)) in declined:
+        raise UserError(
+            f"这条标准答案您已经选了「{DROP}」，没有发送。要发，请重新点「{USE_CURATED}」。"
+        )
     earlier = Earlier.of(question)  # the save below changes `question` too
     with ctx.services.session() as session:
         repeats = manager_repeats(ctx, session, question)
@@ -826,14 +947,14 @@ async def reply_with_curated(
         if fresh.answered_by == ctx.user.id:
             raise UserError("您已经回答过这个问题了，这次没有再发送。")
         assert fresh.manager_answered_at is not None
-        confirm = f"{data('stc', question.id)}:{curated_id}:{seen_mark(fresh.manager_answered_at)}"
+        chosen = f"{question.id}:{curated_id}:{seen_mark(fresh.manager_answered_at)}"
         held = overtaken(
             ctx,
             fresh,
             f"{saved_by}保存的标准答案",
             curated.answer,
-            confirm=confirm,
-            drop=data("nos", question.id),
+            confirm=f"{ANSWER_PREFIX}:{VERSION}:stc:{chosen}",
+            drop=f"{ANSWER_PREFIX}:{VERSION}:nos:{chosen}",
         )
         return [Send(*held) if seen_at is None else Edit(*held)]
     with ctx.services.session() as session:  # a reply begun with 「回答」 is not waited for
@@ -855,6 +976,7 @@ async def reply_with_curated(
     )
     replies: list[Reply] = [Send(done) if seen_at is None else Edit(done)]
     if failure is None:
+        await tell_earlier_answerer(ctx, question, curated.answer, earlier)
         replies += await mark_answered(
             ctx, question, repeats, source, answered_before_by=earlier.by
         )
@@ -869,10 +991,10 @@ def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:
         # Two managers answered: the trainee got both, the question keeps only the later one.
         with ctx.services.session() as session:
             other = session.get(User, question.answered_by) if question.answered_by else None
-        who = f"另一位班主任（{shorten(other.display_name, 20)}）" if other else "另一位班主任"
+        who = f"另一位老师（{shorten(other.display_name, 20)}）" if other else "另一位老师"
         raise UserError(  # a pop-up: plain text, at most 200 characters
-            f"{who}随后也回答了这个问题，记录的是对方的回答，所以不能以您的名义保存。"
-            "两条回答学员都已收到；对方可以把它保存为标准答案。"
+            f"{who}随后补充了这个问题的回答，您的回答和对方的补充合在一起记录，"
+            "所以不能以您的名义保存。两条回答学员都已收到；对方可以把两条一起保存为标准答案。"
         )
     assert question.id is not None
     with ctx.services.session() as session:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, or_, update
+from sqlalchemy import ColumnElement, Select, case, func, or_, update
 from sqlmodel import Session, select
 
 from bot.db.models import Membership, Role, TrainingClass, User, utcnow
@@ -185,13 +185,23 @@ def may_answer(session: Session, *, manager_id: int, question: QuestionLog, admi
     return member is not None
 
 
-def _answer_values(*, manager_id: int, answer: str) -> dict[str, object]:
-    """The columns a manager's answer sets on a question and on its repeats."""
-    return {
-        "manager_answer": answer[:4000],
-        "answered_by": manager_id,
-        "manager_answered_at": utcnow(),
-    }
+MAX_ANSWER_CHARS = 4000  # QuestionLog.manager_answer
+
+
+def _answer_values(
+    *, manager_id: int, answer: str, heading: str | None = None
+) -> dict[str, object]:
+    """The columns a manager's answer sets on a question and on its repeats. With a `heading`
+    (「李强老师补充：」) an answer given already is kept and this one appended under it, in
+    the UPDATE itself: the first answer stays what /unanswered shows and ⭐ saves."""
+    stored: object = answer[:MAX_ANSWER_CHARS]
+    if heading is not None:
+        appended = QuestionLog.manager_answer + f"\n\n{heading}{answer}"
+        stored = case(
+            (QuestionLog.manager_answer == None, stored),  # noqa: E711
+            else_=func.substr(appended, 1, MAX_ANSWER_CHARS),
+        )
+    return {"manager_answer": stored, "answered_by": manager_id, "manager_answered_at": utcnow()}
 
 
 def save_manager_answer(
@@ -231,7 +241,8 @@ def answer_if_waiting(
     UPDATE, so of two presses at the same moment (one manager's double tap, or two managers)
     one answers it and the other gets False. The repeats still waiting are answered with it."""
     waiting = QuestionLog.manager_answer == None  # noqa: E711
-    return _answer_where(session, waiting, question_id, manager_id, answer, repeat_ids)
+    values = _answer_values(manager_id=manager_id, answer=answer)
+    return _answer_where(session, waiting, question_id, values, repeat_ids)
 
 
 def answer_unless_overtaken(
@@ -242,16 +253,19 @@ def answer_unless_overtaken(
     answer: str,
     since: datetime,
     repeat_ids: Iterable[int] = (),
+    heading: str | None = None,
 ) -> bool:
     """`answer_if_waiting`, but also when the question was answered by this manager, or by
     anyone no later than `since` (when this manager began to answer, and was shown that
-    answer): False, saving nothing, when someone else answered it after `since`."""
+    answer): False, saving nothing, when someone else answered it after `since`. An answer
+    given already is kept, this one appended under `heading` (`_answer_values`)."""
     allowed = or_(
         QuestionLog.manager_answer == None,  # noqa: E711
         QuestionLog.answered_by == manager_id,
         QuestionLog.manager_answered_at <= since,
     )
-    return _answer_where(session, allowed, question_id, manager_id, answer, repeat_ids)
+    values = _answer_values(manager_id=manager_id, answer=answer, heading=heading)
+    return _answer_where(session, allowed, question_id, values, repeat_ids)
 
 
 def supplement_answer(
@@ -262,27 +276,27 @@ def supplement_answer(
     answer: str,
     seen_at: datetime,
     repeat_ids: Iterable[int] = (),
+    heading: str | None = None,
 ) -> bool:
-    """`answer_if_waiting` for an answer added to another one, only while the answer stored
-    is still the one given at `seen_at` (its `manager_answered_at`), which the manager was
-    shown: of two presses (a double tap) one saves it, and after an answer given meanwhile
-    nothing is saved (False)."""
+    """`answer_if_waiting` for an answer added to another one (appended under `heading`), only
+    while the answer stored is still the one given at `seen_at` (its `manager_answered_at`),
+    which the manager was shown: of two presses (a double tap) one saves it, and after an
+    answer given meanwhile nothing is saved (False)."""
     unchanged = QuestionLog.manager_answered_at == seen_at
-    return _answer_where(session, unchanged, question_id, manager_id, answer, repeat_ids)
+    values = _answer_values(manager_id=manager_id, answer=answer, heading=heading)
+    return _answer_where(session, unchanged, question_id, values, repeat_ids)
 
 
 def _answer_where(
     session: Session,
     allowed: ColumnElement[bool],
     question_id: int,
-    manager_id: int,
-    answer: str,
+    values: dict[str, object],
     repeat_ids: Iterable[int],
 ) -> bool:
-    """Store the manager's answer on the question if it is `allowed` (one conditional UPDATE,
-    so that of two at the same moment the second sees the first), and on the repeats still
-    waiting; whether it was stored."""
-    values = _answer_values(manager_id=manager_id, answer=answer)
+    """Store the manager's answer (`values`) on the question if it is `allowed` (one
+    conditional UPDATE, so that of two at the same moment the second sees the first), and on
+    the repeats still waiting; whether it was stored."""
     waiting = QuestionLog.manager_answer == None  # noqa: E711
     claimed = session.execute(
         update(QuestionLog).where(QuestionLog.id == question_id, allowed).values(**values)

@@ -78,7 +78,8 @@ async def test_the_second_answer_is_held_and_shows_the_first(chat: Chat) -> None
     assert re.fullmatch(
         f"⚠️ 您点「回答」之后，这个问题班主任 王芳在 {WHEN} 已经回答过：「{FIRST}」\n\n"
         f"您的回答还没有发给学员：「{SECOND}」\n"
-        "学员会收到两条回答，请先确认它们不互相矛盾。仍要作为补充发给学员吗？\n\n"
+        "学员会收到两条回答，请先确认它们不互相矛盾。仍要作为补充发给学员吗？\n"
+        "请点下面的按钮；直接再发文字会换掉这条回答，发送「取消」不发。\n\n"
         f"问题：{ASKED}",
         prompt.text,
     ), prompt.text
@@ -105,7 +106,11 @@ async def test_confirmed_it_is_sent_once_as_a_supplement(chat: Chat) -> None:
     assert done.message_id is None and done.text.startswith("✅ 已把回答发给学员。")
     assert [b.text for b in buttons_of([done])] == ["⭐ 保存为标准答案"]  # the prompt's are gone
     assert text_of(again) == text_of(later) == "这条回答已经发给学员了，没有重复发送。"
-    assert stored(chat, question) == (SECOND, LI_QIANG)
+    # The first answer is kept, the supplement under it (what ⭐ would save).
+    assert stored(chat, question) == (f"{FIRST}\n\n李强老师补充：{SECOND}", LI_QIANG)
+    # 王芳, who answered first, is told (once).
+    told = [text for text, _ in chat.messenger.to(WANG_FANG) if "补充回复了您回答过的问题" in text]
+    assert told == [f"ℹ️ 李强老师给学员补充回复了您回答过的问题：「{SECOND}」\n\n问题：{ASKED}"]
     # The reply is over: 李强's next text is not another answer.
     await chat.say(LI_QIANG, "明天几点上课")
     assert len(answers_to_trainee(chat)) == 2
@@ -133,7 +138,9 @@ async def test_a_newer_text_replaces_the_held_one(chat: Chat) -> None:
 
     newer = await chat.say(LI_QIANG, "住宿费按当地标准由学员所在学校报销。")
 
+    assert f"（之前待发的「{SECOND}」已换成下面这条。）\n" in text_of(newer)
     assert "您的回答还没有发给学员：「住宿费按当地标准由学员所在学校报销。」" in text_of(newer)
+    assert [b.text for b in buttons_of(newer)] == [f"📨 {SUPPLEMENT}", f"🚫 {DROP}"]
     refused = alert(await chat.press(LI_QIANG, button(held, SUPPLEMENT)))
     assert refused.startswith("这个按钮已失效，没有发送：") and "您又写了新的回答" in refused
     assert len(answers_to_trainee(chat)) == 1
@@ -152,7 +159,10 @@ async def test_an_answer_given_while_asking_is_shown_before_sending(chat: Chat) 
     asked_again = await chat.press(LI_QIANG, button(held, SUPPLEMENT))
 
     (edit,) = [r for r in asked_again if isinstance(r, Edit)]
-    assert "这个问题班主任 陈静在" in edit.text and "「以承训院校的通知为准。」" in edit.text
+    # Both earlier answers are shown, the admin named as one, and this would be the third.
+    assert "这个问题管理员 陈静在" in edit.text
+    assert f"「{FIRST}\n\n陈静老师补充：以承训院校的通知为准。」" in edit.text
+    assert "学员会收到 3 条回答" in edit.text
     assert [b.text for b in buttons_of([edit])] == [f"📨 {SUPPLEMENT}", f"🚫 {DROP}"]
     # The admin is named to the trainee too, and the admin's answer is a supplement.
     assert answers_to_trainee(chat)[1:] == [letter("陈静老师补充回复：", "以承训院校的通知为准。")]
@@ -230,7 +240,8 @@ async def test_the_saved_answer_over_another_answer_is_held(chat: Chat) -> None:
     texts = sorted(text_of(replies) for replies in at_once)
     assert texts[0].startswith("✅ 已把陈静老师保存的标准答案发给学员。")
     assert texts[1] == "您已经回答过这个问题了，这次没有再发送。"
-    assert stored(chat, question) == (SAVED_ANSWER, LI_QIANG)
+    both = f"明天有雨，请带伞。\n\n李强老师补充：{SAVED_ANSWER}"
+    assert stored(chat, question) == (both, LI_QIANG)
 
 
 async def test_the_saved_answer_declined_is_not_sent(chat: Chat) -> None:
@@ -243,8 +254,15 @@ async def test_the_saved_answer_declined_is_not_sent(chat: Chat) -> None:
     dropped = await chat.press(LI_QIANG, button(held, DROP))
 
     assert text_of(dropped).startswith("好的，没有发给学员。学员收到的是班主任 王芳的回答。")
+    # 📨 on that prompt (another device) or on a second prompt opened before sends nothing.
+    refused = alert(await chat.press(LI_QIANG, button(held, SUPPLEMENT)))
+    assert refused.startswith("这条标准答案您已经选了「不发了」，没有发送。")
     assert len(answers_to_trainee(chat)) == 1
     assert stored(chat, question) == ("明天有雨，请带伞。", WANG_FANG)
+    # Pressing 📌 again is a new choice: its 📨 sends.
+    again = await chat.press(LI_QIANG, f"kbm:1:std:{question}:{curated_id}")
+    await chat.press(LI_QIANG, button(again, SUPPLEMENT))
+    assert answers_to_trainee(chat)[1] == letter("李强老师补充回复：", SAVED_ANSWER, NEAR)
 
 
 async def test_a_typed_answer_after_the_saved_one_is_held(chat: Chat) -> None:
@@ -261,3 +279,71 @@ async def test_a_typed_answer_after_the_saved_one_is_held(chat: Chat) -> None:
     assert answers_to_trainee(chat) == [letter("王芳老师回复了您的问题", SAVED_ANSWER, NEAR)]
     await chat.press(LI_QIANG, button(held, SUPPLEMENT))
     assert answers_to_trainee(chat)[1] == letter("李强老师补充回复：", SECOND, NEAR)
+
+
+# ----- what a manager types or does while an answer is held (QA11 M1, M2, M3) ------------------
+
+
+@pytest.mark.parametrize("typed", ["发吧", "好的。", "不发了", "算了", "确定"])
+async def test_a_reply_to_the_prompt_is_not_taken_as_the_answer(chat: Chat, typed: str) -> None:
+    question, held = await both_pressed_and_first_sent(chat)
+
+    hint = await chat.say(LI_QIANG, typed)
+
+    buttons = f"「📨 {SUPPLEMENT}」或「🚫 {DROP}」"
+    assert text_of(hint).startswith(f"请点上一条消息下面的按钮：{buttons}。")
+    assert buttons_of(hint) == []
+    # The held answer is unchanged: the prompt's 📨 sends it, not 「发吧」.
+    await chat.press(LI_QIANG, button(held, SUPPLEMENT))
+    assert answers_to_trainee(chat)[1:] == [letter("李强老师补充回复：", SECOND)]
+    assert stored(chat, question)[0] == f"{FIRST}\n\n李强老师补充：{SECOND}"
+
+
+async def test_cancel_typed_while_held_is_not_sending(chat: Chat) -> None:
+    question, held = await both_pressed_and_first_sent(chat)
+
+    cancelled = await chat.say(LI_QIANG, "取消")
+
+    assert text_of(cancelled) == (
+        f"好的，没有发给学员。学员收到的是班主任 王芳的回答。\n\n问题：{ASKED}"
+    )
+    await chat.press(LI_QIANG, button(held, SUPPLEMENT))
+    await chat.say(LI_QIANG, "明天几点上课")
+    assert answers_to_trainee(chat) == [letter("王芳老师回复了您的问题", FIRST)]
+    assert stored(chat, question) == (FIRST, WANG_FANG)
+
+
+async def test_a_held_answer_ended_by_a_command_offers_a_way_to_add_it(chat: Chat) -> None:
+    """/unanswered ends the reply and no longer lists the question (王芳 answered it): the
+    note points to the held message, whose 📨 then offers 「✍️ 补充回答」, which works."""
+    question, held = await both_pressed_and_first_sent(chat)
+
+    listing = await chat.say(LI_QIANG, "/unanswered")
+    assert "「⚠️」消息里的「📨」按钮，再点「✍️ 补充回答」" in text_of(listing)
+    assert "没有待解答的问题" in text_of(listing)
+
+    pressed = await chat.press(LI_QIANG, button(held, SUPPLEMENT))
+
+    assert alert(pressed).startswith("这个按钮已失效，没有发送：")
+    (edit,) = [r for r in pressed if isinstance(r, Edit)]
+    assert edit.text.startswith("这条回答没有发给学员：") and f"问题：{ASKED}" in edit.text
+    assert [b.text for b in buttons_of([edit])] == ["✍️ 补充回答"]
+    prompt = text_of(await chat.press(LI_QIANG, button([edit], "补充回答")))
+    assert f"已经回答过：「{FIRST}」再发一次会作为补充回答发给学员" in prompt
+    assert text_of(await chat.say(LI_QIANG, SECOND)).startswith("✅ 已把回答发给学员。")
+    assert answers_to_trainee(chat)[1:] == [letter("李强老师补充回复：", SECOND)]
+    assert stored(chat, question) == (f"{FIRST}\n\n李强老师补充：{SECOND}", LI_QIANG)
+
+
+async def test_saving_after_adding_to_ones_own_answer_keeps_the_first(chat: Chat) -> None:
+    question = await handed_off(chat, ASKED)
+    await chat.press(WANG_FANG, f"kbm:1:ans:{question}")
+    first = await chat.say(WANG_FANG, FIRST)
+    await chat.press(WANG_FANG, f"kbm:1:ans:{question}")
+    await chat.say(WANG_FANG, "报销时请保留住宿发票。")
+
+    saved = text_of(await chat.press(WANG_FANG, button(first, "保存为标准答案")))
+
+    assert f"答：{FIRST}\n\n王芳老师补充：报销时请保留住宿发票。" in saved, saved
+    # 王芳 added to her own answer: nobody else is told.
+    assert not any("补充回复了您" in text for text, _ in chat.messenger.to(WANG_FANG))

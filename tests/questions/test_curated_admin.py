@@ -214,12 +214,13 @@ async def test_a_double_tap_of_save_saves_once(chat):
     (row,) = curated_rows(chat)
     assert row.active and row.answer == WRONG_ANSWER
 
-    # A later answer to the same question (a supplement) is saved in place of the first.
+    # A later answer to the same question (a supplement) is saved in place of the first, which
+    # it is kept with (QA11 M2).
     await chat.press(MANAGER, answer)
     save = button(await chat.say(MANAGER, "下雨时课程照常进行。"), "保存为标准答案")
     assert "已保存为标准答案" in text_of(await chat.press(MANAGER, save))
     assert [(r.answer, r.active) for r in curated_rows(chat)] == [
         (WRONG_ANSWER, False),
-        ("下雨时课程照常进行。", True),
+        (f"{WRONG_ANSWER}\n\n用户501老师补充：下雨时课程照常进行。", True),
     ]
     assert "下雨时课程照常进行" in text_of(await chat.say(OTHER, OUT_OF_SCOPE))

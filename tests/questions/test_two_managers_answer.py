@@ -74,12 +74,14 @@ async def test_the_first_to_answer_is_told_the_other_answer_replaced_theirs(chat
 
     refused = text_of(await chat.press(MANAGER, button(first, "保存为标准答案")))
 
-    assert "另一位班主任（用户502）随后也回答了这个问题，记录的是对方的回答" in refused
+    assert "另一位老师（用户502）随后补充了这个问题的回答，" in refused
+    assert "您的回答和对方的补充合在一起记录" in refused
     assert "两条回答学员都已收到" in refused and len(refused) <= 200
     assert curated(chat) == []
     saved = text_of(await chat.press(OTHER_MANAGER, button(second, "保存为标准答案")))
-    assert "已保存为标准答案" in saved and "答：答案二:出门带伞" in saved
-    assert [(q, a) for _, q, a in curated(chat)] == [(WEATHER, "答案二:出门带伞")]
+    both = "答案一:请看天气预报\n\n用户502老师补充：答案二:出门带伞"  # the first is kept (QA11 M2)
+    assert "已保存为标准答案" in saved and f"答：{both}" in saved
+    assert [(q, a) for _, q, a in curated(chat)] == [(WEATHER, both)]
     # /curated names who saved it.
     assert "用户502" in text_of(await chat.say(MANAGER, "/curated"))
 
@@ -101,7 +103,10 @@ async def test_answering_at_the_same_moment(chat: Chat) -> None:
         log = question_crud.get_question(session, question_id=question)
         assert log is not None
         kept, later = log.manager_answer, log.answered_by
-    assert (kept, later) in (("答案一", MANAGER), ("答案二", OTHER_MANAGER))
+    assert (kept, later) in (
+        ("答案二\n\n用户501老师补充：答案一", MANAGER),
+        ("答案一\n\n用户502老师补充：答案二", OTHER_MANAGER),
+    )
     earlier = OTHER_MANAGER if later == MANAGER else MANAGER
 
     pressed = await asyncio.gather(
@@ -112,7 +117,7 @@ async def test_answering_at_the_same_moment(chat: Chat) -> None:
     )
 
     by_manager = dict(zip((MANAGER, OTHER_MANAGER), map(text_of, pressed), strict=True))
-    assert "记录的是对方的回答" in by_manager[earlier]
+    assert "合在一起记录" in by_manager[earlier]
     assert "已保存为标准答案" in by_manager[later] and f"答：{kept}" in by_manager[later]
     assert [a for _, _, a in curated(chat)] == [kept]
 
