@@ -41,7 +41,9 @@ it notices and read its statistics.
   answered: 「王芳老师回复了您的问题」, or 「王芳老师补充回复：」 when the question had an
   answer already; the question keeps the first answer with the supplement under it (「李强老师
   补充：…」), which is what ⭐ saves, and the manager who answered before is told of it.
-  Managers read an admin as 「管理员 陈静」.
+  Managers read an admin as 「管理员 陈静」. An answer that did not reach a trainee who had
+  none (as this process saw, `UNDELIVERED`) is neither held against nor added to: the next
+  one replaces it, headed 「回复了您的问题」.
 - `/kbstats [天数]` (admins): most asked clauses and notices, decline and 👎 rates.
 - An admin sends a notice file (.txt .md .html .htm .pdf .docx, ≤ 20 MB) in a private chat:
   it is ingested and answerable at once; a bad file changes nothing.
@@ -156,6 +158,8 @@ WRITE_SUPPLEMENT = "✍️ 补充回答"
 # 「不发了」 pressed under a held saved answer: (manager, question, curated answer, seen mark),
 # so that the prompt's 「📨」 (or another prompt's) sends nothing after it.
 DECLINED_CURATED = "knowledge_admin.declined_curated"
+# question id → when the answer it holds was stored, while that answer did not reach the trainee
+UNDELIVERED = "knowledge_admin.undelivered"
 EARLIER_CHARS = 300  # the start of an earlier answer shown to a manager about to answer again
 HELD_UNITS = 1200  # the answer held back, shown with it (with the question, within a message)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -482,7 +486,7 @@ def start_answer(
             payload["message_id"] = ctx.event.message_id
         crud.set_pending(session, user_id=ctx.user.id, kind=HANDOFF_STATE, payload=payload)
     earlier = ""
-    if question.manager_answer:
+    if question.manager_answer and lost_answer_at(ctx, question) is None:
         earlier = f"\n<i>（{answered_already(ctx, question)}再发一次会作为补充回答发给学员。）</i>"
     return [
         Send(
@@ -600,7 +604,7 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         begun = datetime.fromisoformat(str(payload["pressed_at"]))
     elif pending is not None:  # a prompt shown before that was kept: when it was shown
         begun = pending.updated_at
-    earlier = Earlier.of(question)  # the save below changes `question` too
+    earlier = Earlier.of(ctx, question)  # the save below changes `question` too
     with ctx.services.session() as session:
         repeats = manager_repeats(ctx, session, question)
         sent = store_answer(ctx, session, question, text, repeats, since=begun)
@@ -639,12 +643,14 @@ def store_answer(
         "answer": answer,
         "repeat_ids": repeats,
     }
-    heading = f"{teacher_name(ctx.user.display_name)}补充："  # kept with the answer given first
+    lost_at = lost_answer_at(ctx, question)  # an answer the trainee never got is replaced
+    heading = None if lost_at else f"{teacher_name(ctx.user.display_name)}补充："
     if seen_at is not None:
         return question_crud.supplement_answer(session, seen_at=seen_at, heading=heading, **claim)
-    if since is not None:
+    if since is not None or lost_at is not None:
+        latest = max(at for at in (since, lost_at) if at is not None)
         return question_crud.answer_unless_overtaken(
-            session, since=since, heading=heading, **claim
+            session, since=latest, heading=heading, **claim
         )
     return question.manager_answer is None and question_crud.answer_if_waiting(session, **claim)
 
@@ -800,7 +806,7 @@ async def send_held_answer(ctx: Context, question: QuestionLog, mark: str) -> li
     if payload is None:
         return settled(ctx, question, mark)
     text = str(payload["held"])
-    earlier = Earlier.of(question)
+    earlier = Earlier.of(ctx, question)
     with ctx.services.session() as session:
         repeats = manager_repeats(ctx, session, question)
         seen_at = datetime.fromisoformat(str(payload["seen_at"]))
@@ -836,7 +842,7 @@ def not_sent_text(ctx: Context, question: QuestionLog) -> str:
     with ctx.services.session() as session:
         fresh = question_crud.get_question(session, question_id=question.id or 0) or question
     has = "学员还没有收到任何老师的回答。"
-    if fresh.manager_answer is not None:
+    if fresh.manager_answer is not None and lost_answer_at(ctx, fresh) is None:
         has = f"学员收到的是{escape(answerer(ctx, fresh))}的回答。"
     return f"好的，没有发给学员。{has}\n\n问题：{escape(clip(fresh.question, QUESTION_UNITS))}"
 
@@ -857,6 +863,7 @@ async def typed_answer_sent(
     mark the question's messages answered (`mark_answered`)."""
     letter = reply_text(question, text, ctx.user.display_name, supplement=earlier.answered)
     failure = await deliver(ctx.services, question.user_id, letter)
+    note_delivery(ctx, question, earlier, failure)
     status = delivery_status(ctx, failure, repeats)
     signed = escape(teacher_name(ctx.user.display_name))
     replies: list[Reply] = [
@@ -903,8 +910,34 @@ class Earlier:
     by: int | None
 
     @classmethod
-    def of(cls, question: QuestionLog) -> Earlier:
-        return cls(question.manager_answer is not None, question.answered_by)
+    def of(cls, ctx: Context, question: QuestionLog) -> Earlier:
+        """An answer that did not reach the trainee (`lost_answer_at`) is none."""
+        given = question.manager_answer is not None and lost_answer_at(ctx, question) is None
+        return cls(given, question.answered_by if given else None)
+
+
+def lost_answer_at(ctx: Context, question: QuestionLog) -> datetime | None:
+    """When the answer `question` holds was stored, if it did not reach the trainee (as this
+    process saw: `note_delivery`): the next answer replaces it, and is no supplement."""
+    lost = ctx.services.extras.get(UNDELIVERED, {}).get(question.id)
+    at = question.manager_answered_at
+    return at if at is not None and question.manager_answer is not None and lost == at else None
+
+
+def note_delivery(
+    ctx: Context, question: QuestionLog, earlier: Earlier, failure: DeliveryError | None
+) -> None:
+    """Remember whether this manager's answer, just stored, reached the trainee: one that did
+    not, and was the trainee's only one, is not held against nor added to (`lost_answer_at`)."""
+    lost: dict[int, datetime] = ctx.services.extras.setdefault(UNDELIVERED, {})
+    assert question.id is not None
+    if failure is None or earlier.answered:
+        lost.pop(question.id, None)
+        return
+    with ctx.services.session() as session:
+        fresh = question_crud.get_question(session, question_id=question.id)
+    if fresh is not None and fresh.answered_by == ctx.user.id and fresh.manager_answered_at:
+        lost[question.id] = fresh.manager_answered_at
 
 
 async def reply_with_curated(
@@ -937,7 +970,7 @@ async def reply_with_curated(
         raise UserError(
             f"这条标准答案您已经选了「{DROP}」，没有发送。要发，请重新点「{USE_CURATED}」。"
         )
-    earlier = Earlier.of(question)  # the save below changes `question` too
+    earlier = Earlier.of(ctx, question)  # the save below changes `question` too
     with ctx.services.session() as session:
         repeats = manager_repeats(ctx, session, question)
         sent = store_answer(ctx, session, question, curated.answer, repeats, seen_at=seen_at)
@@ -969,6 +1002,7 @@ async def reply_with_curated(
         question, curated.answer, ctx.user.display_name, supplement=earlier.answered
     )
     failure = await deliver(ctx.services, question.user_id, letter)
+    note_delivery(ctx, question, earlier, failure)
     status = delivery_status(ctx, failure, repeats, sent=f"{saved_by}保存的标准答案")
     answer = "发送的回答" if failure is None else f"{saved_by}保存的标准答案"
     done = (

@@ -347,3 +347,61 @@ async def test_saving_after_adding_to_ones_own_answer_keeps_the_first(chat: Chat
     assert f"答：{FIRST}\n\n王芳老师补充：报销时请保留住宿发票。" in saved, saved
     # 王芳 added to her own answer: nobody else is told.
     assert not any("补充回复了您" in text for text, _ in chat.messenger.to(WANG_FANG))
+
+
+# ----- a first answer that did not reach the trainee (QA11 M4) --------------------------------
+
+
+async def test_an_answer_the_trainee_never_got_is_not_held_against(chat: Chat) -> None:
+    question = await handed_off(chat, ASKED)
+    for manager in (WANG_FANG, LI_QIANG):
+        await chat.press(manager, f"kbm:1:ans:{question}")
+    chat.messenger.unreachable.add(TRAINEE)  # blocked the bot for a while
+    assert "没能发给学员" in text_of(await chat.say(WANG_FANG, FIRST))
+    chat.messenger.unreachable.discard(TRAINEE)
+
+    sent = await chat.say(LI_QIANG, SECOND)
+
+    assert text_of(sent).startswith("✅ 已把回答发给学员。")
+    assert "学员收到的是" not in text_of(sent)
+    # The trainee's only answer is not headed as a supplement, and replaces the lost one.
+    assert answers_to_trainee(chat) == [letter("李强老师回复了您的问题", SECOND)]
+    assert stored(chat, question) == (SECOND, LI_QIANG)
+
+
+async def test_a_resend_of_an_answer_the_trainee_never_got_is_no_supplement(chat: Chat) -> None:
+    question = await handed_off(chat, ASKED)
+    await chat.press(WANG_FANG, f"kbm:1:ans:{question}")
+    chat.messenger.unreachable.add(TRAINEE)
+    await chat.say(WANG_FANG, FIRST)
+    chat.messenger.unreachable.discard(TRAINEE)
+
+    prompt = text_of(await chat.press(WANG_FANG, f"kbm:1:ans:{question}"))
+    await chat.say(WANG_FANG, FIRST)
+
+    assert "已经回答过" not in prompt and "补充" not in prompt
+    assert answers_to_trainee(chat) == [letter("王芳老师回复了您的问题", FIRST)]
+    assert stored(chat, question) == (FIRST, WANG_FANG)
+
+
+async def test_declining_over_an_answer_the_trainee_never_got_says_so(chat: Chat) -> None:
+    """李强's answer was held while 王芳's was still on its way, and it did not arrive."""
+    question = await handed_off(chat, ASKED)
+    for manager in (WANG_FANG, LI_QIANG):
+        await chat.press(manager, f"kbm:1:ans:{question}")
+    chat.messenger.unreachable.add(TRAINEE)
+    await chat.say(WANG_FANG, FIRST)
+    # As if held before the failure was known: a supplement to the answer stored then.
+    with chat.services.session() as session:
+        log = question_crud.get_question(session, question_id=question)
+        assert log is not None and log.manager_answered_at is not None
+        crud.set_pending(
+            session,
+            user_id=LI_QIANG,
+            kind="handoff_answer",
+            payload={"question_id": question, "held": SECOND},
+        )
+
+    dropped = await chat.say(LI_QIANG, "取消")
+
+    assert text_of(dropped).startswith("好的，没有发给学员。学员还没有收到任何老师的回答。")
