@@ -480,6 +480,14 @@ def start_answer(
             and utcnow() - pending.updated_at < DOUBLE_TAP
         ):
             return [Notice("请直接发送您的回答，我在等着。")]
+        dropped = ""
+        if pending is not None and pending.kind == HANDOFF_STATE:
+            held = pending.payload.get("held")
+            if isinstance(held, str) and pending.payload.get("question_id") != question.id:
+                dropped = (  # that prompt's 📨 offers 「✍️ 补充回答」 now (`settled`)
+                    f"\n<i>（另一个问题待确认的回答「{escape(clip(held, EARLIER_CHARS))}」"
+                    "没有发送，已经放弃。）</i>"
+                )
         payload: dict[str, object] = {"question_id": question.id, "pressed_at": iso_now()}
         if source is not None and ctx.event.message_id is not None:
             payload["listing"] = source.listing
@@ -490,7 +498,7 @@ def start_answer(
         earlier = f"\n<i>（{answered_already(ctx, question)}再发一次会作为补充回答发给学员。）</i>"
     return [
         Send(
-            f"✍️ 请直接发送您的回答，我会转给学员。发送「取消」放弃。{earlier}\n\n"
+            f"✍️ 请直接发送您的回答，我会转给学员。发送「取消」放弃。{earlier}{dropped}\n\n"
             f"问题：{escape(question.question)}"
         )
     ]

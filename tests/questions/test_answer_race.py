@@ -335,6 +335,21 @@ async def test_a_held_answer_ended_by_a_command_offers_a_way_to_add_it(chat: Cha
     assert stored(chat, question) == (f"{FIRST}\n\n李强老师补充：{SECOND}", LI_QIANG)
 
 
+async def test_answering_another_question_says_the_held_answer_was_dropped(chat: Chat) -> None:
+    question, held = await both_pressed_and_first_sent(chat)
+    other = await handed_off(chat, "研修日志每周要写几篇")
+
+    prompt = text_of(await chat.press(LI_QIANG, f"kbm:1:ans:{other}"))
+
+    assert f"另一个问题待确认的回答「{SECOND}」没有发送，已经放弃。" in prompt
+    pressed = await chat.press(LI_QIANG, button(held, SUPPLEMENT))
+    assert [b.text for r in pressed if isinstance(r, Edit) for b in buttons_of([r])] == [
+        "✍️ 补充回答"
+    ]
+    assert answers_to_trainee(chat) == [letter("王芳老师回复了您的问题", FIRST)]
+    assert stored(chat, question) == (FIRST, WANG_FANG)
+
+
 async def test_saving_after_adding_to_ones_own_answer_keeps_the_first(chat: Chat) -> None:
     question = await handed_off(chat, ASKED)
     await chat.press(WANG_FANG, f"kbm:1:ans:{question}")
