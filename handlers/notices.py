@@ -626,8 +626,14 @@ def ask_to_replace(ctx: Context, path: Path, report: IngestReport) -> Send:
     kb = knowledge(ctx.services)
     stored = {entry["name"]: entry for entry in (kb.notice_files() if kb else [])}
     new = describe({"notices": report.notices, "shipped": False, "name": path.name})
+    # Versions that read the same in the lists (title, 文号, date) are told apart by their text.
+    alike = [name for name in report.same_as if name in stored and describe(stored[name]) == new]
+    new_text = upload_text(path) if alike and kb else ""
+    old_texts = {name: kb.live_text(name) for name in alike} if new_text and kb else {}
+    new += difference_line(new_text, list(old_texts.values()))
     old = [
         f"• {describe(stored[name])}\n<i>{where(stored[name])}</i>"
+        + (difference_line(old_texts[name], [new_text]) if name in old_texts else "")
         for name in report.same_as
         if name in stored
     ]
@@ -645,6 +651,17 @@ def ask_to_replace(ctx: Context, path: Path, report: IngestReport) -> Send:
             [Button("✖️ 放弃上传", data=data("cx", token))],
         ),
     )
+
+
+def upload_text(path: Path) -> str:
+    """The cleaned text of an uploaded file's notices, "" when it cannot be read."""
+    from knowledge import IngestError
+    from knowledge.kb import notices_text, parsed_documents
+
+    try:
+        return notices_text(parsed_documents(path, path.name))
+    except (IngestError, OSError):
+        return ""
 
 
 def drop_expired(folder: Path) -> None:

@@ -624,3 +624,13 @@ async def test_two_removed_copies_of_one_text_are_said_to_be_the_same(chat: Chat
     assert "🔁 与第 1 条内容相同，恢复其中一份即可。" in older and "🔎" not in older
     buttons = [b.text for row in shown.buttons for b in row]
     assert buttons == ["♻️ 恢复第 1 条", "♻️ 恢复第 2 条", "◀ 返回列表"]
+
+
+async def test_the_replace_question_shows_where_alike_versions_differ(chat: Chat) -> None:
+    """QA11 L6: a new version alike in title, 文号 and date: 「替换旧版本」 is asked with the
+    clause each version says otherwise, so the admin sees what changes."""
+    await upload(chat, online_study_notice("三", "6月30日"), "研修通知.txt")
+    asked = text_of(await upload(chat, online_study_notice("五", "6月30日"), "研修通知-修订.txt"))
+    new, old = asked.split("已有：")
+    assert "🔎 不同之处：「参训教师每月须完成不少于五篇网络研修日志」" in new
+    assert "🔎 不同之处：「参训教师每月须完成不少于三篇网络研修日志」" in old
