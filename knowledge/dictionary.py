@@ -26,18 +26,20 @@ import jieba
 import marisa_trie
 
 # Written with the trie: a file of another layout is rebuilt, not misread.
-LAYOUT = "words-1"
+LAYOUT = "words-2"
 
 
 class WordFrequencies(Mapping[str, int]):
     """Word → jieba frequency (words of frequency 0 and bare prefixes are left out), with the
     dictionary's `total`; `ends(text, start)` lists where the words starting at `start` end."""
 
-    def __init__(self, trie: marisa_trie.Trie, frequencies: array, total: int) -> None:
+    def __init__(
+        self, trie: marisa_trie.Trie, frequencies: array, total: int, longest: int
+    ) -> None:
         self._trie = trie
         self._frequencies = frequencies
         self.total = total
-        self._longest = max((len(word) for word in trie.iterkeys()), default=1)
+        self._longest = longest
 
     def __getitem__(self, word: str) -> int:
         return self._frequencies[self._trie[word]]
@@ -108,10 +110,11 @@ def _load(stem: Path) -> WordFrequencies:
     trie = marisa_trie.Trie()
     trie.mmap(str(stem.with_suffix(".trie")))
     frequencies = array("q")
-    frequencies.frombytes(data[8:])
+    frequencies.frombytes(data[16:])
     if len(frequencies) != len(trie):
         raise ValueError(f"{stem}: {len(frequencies)} frequencies for {len(trie)} words")
-    return WordFrequencies(trie, frequencies, int.from_bytes(data[:8], "little"))
+    total, longest = (int.from_bytes(data[at : at + 8], "little") for at in (0, 8))
+    return WordFrequencies(trie, frequencies, total, longest)
 
 
 def _build(stem: Path, added_words: Sequence[tuple[str, int]]) -> None:
@@ -122,13 +125,15 @@ def _build(stem: Path, added_words: Sequence[tuple[str, int]]) -> None:
         total += frequency
     words = {word: frequency for word, frequency in frequencies.items() if frequency}
     trie = marisa_trie.Trie(words)
+    # Stored with the frequencies: finding it again walks 350,000 keys, 85 ms of every start.
+    longest = max(map(len, words), default=1)
     by_id = array("q", bytes(8 * len(trie)))
     for word, key_id in trie.iteritems():
         by_id[key_id] = words[word]
     stem.parent.mkdir(parents=True, exist_ok=True)
     # Whole files or none, when two processes build at once: the frequencies, then the trie.
     for suffix, payload in (
-        (".freq", total.to_bytes(8, "little") + by_id.tobytes()),
+        (".freq", total.to_bytes(8, "little") + longest.to_bytes(8, "little") + by_id.tobytes()),
         (".trie", trie.tobytes()),
     ):
         handle, partial = tempfile.mkstemp(dir=stem.parent, suffix=".partial")
