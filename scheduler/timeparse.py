@@ -36,9 +36,9 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   and ``8:30:00``, optionally after a period word (``上午`` ``早上`` ``中午`` ``下午`` ``晚上``
   ``凌晨`` ...); a time alone means today. After a day, where no date can stand, a dot may
   stand for the colon (``明天 8.30`` ``3天后 8.30`` ``每天8.30-9.30`` ``周五 8.45``
-  ``明天到周五 8.30``; alone ``8.30`` is a date, and after ``周五`` it is refused asking
-  which); ``8.30分`` is ``8点30分``. A 点 after a space that starts a word is the text's
-  (``明天 9 点名`` is 09:00 「点名」)
+  ``下周末 8.30`` ``月底 8.30`` ``明天到周五 8.30``; alone ``8.30`` is a date, and after
+  ``周五`` it is refused asking which); ``8.30分`` is ``8点30分``. A 点 after a space that
+  starts a word is the text's (``明天 9 点名`` is 09:00 「点名」)
 * recurring: ``每天21:00`` ``每晚9点`` ``每周五20:00`` ``每周一、三、五 8:00``
   ``每周一至五 8点`` ``工作日 8:00`` ``每周末10点`` ``每月1日 9:00`` ``每月1日、15日 9点``
   ``每月最后一天 18:00`` ``每年12月1日 9点``; a range of weekdays without 每 is weekly too
@@ -95,7 +95,12 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   be written without 点 (``明天 8-9 晨读`` ``明天 2-4 班会``, alone ``8-9`` is a date), and an
   hour alone with a space after it
   ends a span when that is after its start (``8:30-9 晨读`` is 08:30–09:00; ``8点-3 班集合``
-  keeps 「3 班集合」). An end not after the start
+  keeps 「3 班集合」). A range of numbers before a count word (人 名 位 组 次 页 分钟 天 …:
+  ``明天 3-5 人一组 讨论``) is a count, not a span: after a time it stays in the text
+  (``明天8点 3-5人一组讨论``), and after a day without one it is refused with the line to send
+  at the default time written out (and, for numbers that may be hours, ``明天 3-5点``), so
+  that it neither goes out at 15:00 nor at a 09:00 the manager did not write. An end not
+  after the start
   (``9点到8点``) is refused with how to write it; ``8点 到9点前`` ``9点-10点前`` leave
   「到9点前」「10点前」 in the text (a deadline: reminded at the start), and a separator with
   no end after it (``明天9点~ 交作业``) is dropped
@@ -301,6 +306,7 @@ def _parse(
     if refuse_unread and schedule.get("default_time_note"):
         _refuse_unread_clock(when_text, message.translate(_FULLWIDTH), schedule, now)
         _refuse_time_in_text(when_text, message, schedule)
+        _refuse_count_range(when_text, message, schedule)
     deadline = re.match(rf"({BEFORE})\s*", message)
     if deadline:  # 「12月10日前 交材料」 names the deadline, not when to remind
         due = schedule.get("run_at")
@@ -603,8 +609,13 @@ _PERIOD_DEFAULT_HOUR = {
 _PERIOD_WORD = _alternation(_AM + _NOON + _PM)
 # 「8-10点」「下午2到4点」: the start of a span may be an hour without 点 (group h3)
 _SPAN_END_HOUR = rf"{RANGE_SEP}(?:{_PERIOD_WORD})?\s*{NUM}\s*[点點时時]"
+# after a range of numbers a count, not hours: 「明天 3-5 人一组」 (班 stays: 「明天 2-4 班会」)
+_COUNT_WORDS = (
+    r"人|个|名|位|组|队|次|页|题|道|篇|章|节|份|张|本|条|项|遍|轮|岁|元|块|分钟|分|小时|钟头"
+    r"|天|周|星期|礼拜|月|年|%"
+)
 # 「明天 8-9 晨读」: so may both ends, when a space or nothing follows (group h3_end)
-_SPAN_END_BARE = rf"{RANGE_SEP}(?P<h3_end>\d{{1,2}})(?=\s|$|[,;、，；。])"
+_SPAN_END_BARE = rf"{RANGE_SEP}(?P<h3_end>\d{{1,2}})(?=\s|$|[,;、，；。])(?!\s*(?:{_COUNT_WORDS}))"
 # 点 starting a word after a space (「9 点名」「8:30-9 点评作业」) is the text's, not 9点's
 _POINT_WORD = r"\s+[点點][名评赞菜击播单餐歌拨燃亮]"
 
@@ -959,10 +970,11 @@ _UNITS = r"个|小时|钟头|分|秒|天|周|星期|礼拜|月|年|点|點|时|�
 # 「明天 8.30」「每天8.30-9.30」: a clock written with a dot after a day, which cannot be a
 # date there (「12.10」 alone or after 周五 is one)
 _DOTTED_CLOCK = rf"\d{{1,2}}\.[0-5]\d(?![\d.])(?!\s*(?:{_UNITS}))"
-# 「3天后 8.30」「两周后 8.30」 are clocks as after 「明天」; 「8.30分」 is 8点30分
+# 「3天后 8.30」「两周后 8.30」「下周末 8.30」「月底 8.30」 are clocks as after 「明天」;
+# 「8.30分」 is 8点30分
 _DOTTED_CLOCK_RE = re.compile(
     rf"(?:天|(?<![周期拜])日|[号號早晚晨夜午上]|[天日周期拜]\s*[以之]?后|每{WEEK}{WD}"
-    rf"|(?P<weekday>{WEEK}{WD}))[\s,，、]*"
+    rf"|{WEEK}末|月[底末]|(?P<weekday>{WEEK}{WD}))[\s,，、]*"
     rf"(?:(?P<minutes>\d{{1,2}}\.[0-5]\d分(?!钟))"
     rf"|(?P<clock>{_DOTTED_CLOCK})(?:{RANGE_SEP}{_DOTTED_CLOCK})?)"
     r"(?!\s*\d{1,2}\s*(?:[点點时時]|:\d))"  # 「后天 12.14 9点」: 12.14 is the date
@@ -2607,6 +2619,35 @@ def _refuse_time_in_text(when_text: str, message: str, schedule: dict[str, objec
         f"/remind {when_text} {default_clock} {message}",
         with_examples=False,
     )
+
+
+_COUNT_RANGE_RE = re.compile(
+    rf"(?P<range>(?P<low>{NUM}){RANGE_SEP}(?P<high>{NUM}))\s*(?:{_COUNT_WORDS})"
+)
+
+
+def _refuse_count_range(when_text: str, message: str, schedule: dict[str, object]) -> None:
+    """The time was defaulted and the text starts with a range of a count (「明天 3-5 人一组
+    讨论」): refuse with the line to send at the default time written out, and, when the
+    numbers may be hours, how to write them as hours, rather than go out at a time the
+    manager may believe was written."""
+    found = _COUNT_RANGE_RE.match(message.translate(_FULLWIDTH))
+    if found is None:
+        return
+    default_clock = _default_clock_of(schedule)
+    token = message[: found.end()]
+    numbers = found["range"].translate(_FULLWIDTH)
+    lines = (
+        f"「{token}」是数量，不是时间：提醒时间只读出了「{when_text}」，没有钟点，"
+        f"会按默认的 {default_clock} 发送。请写明提醒时间，例如："
+        f"/remind {when_text} {default_clock} {message}"
+    )
+    if cn_to_int(found["low"]) < cn_to_int(found["high"]) <= 24:
+        lines += (
+            f"\n要在 {numbers} 点提醒的话，请在钟点后写「点」，例如："
+            f"/remind {when_text} {numbers}点 提醒内容"
+        )
+    raise TimeParseError(lines, with_examples=False)
 
 
 # ---------------------------------------------------------------- 「12月12日（周六）」
