@@ -1,0 +1,30 @@
+"""What /remind accepts at most and at least, and how it refuses: :class:`TimeParseError`
+with the examples of what to write (``EXAMPLES``)."""
+
+from __future__ import annotations
+
+EXAMPLES = (
+    "可以这样写（时间在前，提醒内容在后）：\n"
+    "· /remind 明天9点 交研修日志\n"
+    "· 一次性：明早8:30 / 今晚8点 / 后天下午3点半 / 12月1日 18:00 / 2026-12-01 18:00\n"
+    "· 相对时间：30分钟后 / 2小时后 / 3天后\n"
+    "· 按星期：周五20:00 / 下周一上午10点\n"
+    "· 重复：每天21:00 / 每周五20:00 / 每周一、三、五 8:00 / 工作日 8:00 / 每月1日 9:00\n"
+    "· cron 表达式：cron 0 9 * * 1-5（标准 crontab 五段式）\n"
+    "只写日期不写钟点时，默认 9:00；重复提醒两次之间至少隔 1 小时；一次性提醒最多设在一年以内。"
+)
+MAX_AHEAD_YEARS = 1
+MIN_REPEAT_MINUTES = 60  # at most 60: _check_frequency relies on it
+DEFAULT_CLOCK = (9, 0)
+
+
+class TimeParseError(ValueError):
+    """The WHEN part of a reminder is missing, invalid or not in the future."""
+
+    def __init__(self, reason: str, *, with_examples: bool = True) -> None:
+        self.reason = reason
+        self.with_examples = with_examples
+        super().__init__(f"{reason}\n\n{EXAMPLES}" if with_examples else reason)
+
+
+MAX_RELATIVE_DAYS = 400  # beyond any one-off limit; keeps the date arithmetic in range
