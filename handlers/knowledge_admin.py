@@ -33,17 +33,19 @@ it notices and read its statistics.
   `kbm:1:stc:<question_id>:<curated_id>:<when the other answer was given>`), sent once, unless
   yet another answer came meanwhile (shown then), or 「不发了」
   (`kbm:1:nos:<question_id>[:<mark>]`; for 📌 `kbm:1:nos:<question_id>:<curated_id>:<when>`,
-  after which that 📨 sends nothing until 📌 is pressed again). While a typed answer is held,
-  「取消」 is 「不发了」, a reply to the prompt (「发吧」「不发了」) is answered with a hint
-  to use the buttons, and any other text replaces the held answer only in a new prompt that
-  says so. A held answer lost to a command or 30 minutes turns its message, when 📨 is pressed,
-  into 「✍️ 补充回答」 (a 「回答」 that shows the answers given). The trainee reads who
-  answered: 「王芳老师回复了您的问题」, or 「王芳老师补充回复：」 when the question had an
-  answer already; the question keeps the first answer with the supplement under it (「李强老师
-  补充：…」), which is what ⭐ saves, and the manager who answered before is told of it.
+  after which that 📨 sends nothing until 📌 is pressed again, also after a restart). While a
+  typed answer is held, 「取消」 is 「不发了」, a reply to the prompt (「发吧」「不发了」) is
+  answered with a hint to use the buttons, and any other text replaces the held answer only
+  in a new prompt that says so. A held answer lost to a command or 30 minutes turns its
+  message, when 📨 is pressed, into 「✍️ 补充回答」 (a 「回答」 that shows the answers given).
+  The trainee reads who answered: 「王芳老师回复了您的问题」, or 「王芳老师补充回复：」 when
+  the question had an answer already; the question keeps the first answer with the
+  supplement under it (「李强老师补充：…」), which is what ⭐ saves, and the manager who
+  answered before is told of it.
   Managers read an admin as 「管理员 陈静」. An answer that did not reach a trainee who had
-  none (as this process saw, `UNDELIVERED`) is neither held against nor added to: the next
-  one replaces it, headed 「回复了您的问题」.
+  none (`question_logs.answer_undelivered_at`, kept through a restart) is neither held
+  against nor added to: the next one replaces it, headed 「回复了您的问题」. A 「不发了」 under
+  a saved answer is kept in the database too (`declined_curated_offers`).
 - `/kbstats [天数]` (admins): most asked clauses and notices, decline and 👎 rates.
 - An admin sends a notice file (.txt .md .html .htm .pdf .docx, ≤ 20 MB) in a private chat:
   it is ingested and answerable at once; a bad file changes nothing.
@@ -155,11 +157,6 @@ CHOOSE_WITH_BUTTONS = (
     "刚才这句没有当作回答，待发的回答也没有变；发送「取消」不发。"
 )
 WRITE_SUPPLEMENT = "✍️ 补充回答"
-# 「不发了」 pressed under a held saved answer: (manager, question, curated answer, seen mark),
-# so that the prompt's 「📨」 (or another prompt's) sends nothing after it.
-DECLINED_CURATED = "knowledge_admin.declined_curated"
-# question id → when the answer it holds was stored, while that answer did not reach the trainee
-UNDELIVERED = "knowledge_admin.undelivered"
 EARLIER_CHARS = 300  # the start of an earlier answer shown to a manager about to answer again
 HELD_UNITS = 1200  # the answer held back, shown with it (with the question, within a message)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -459,7 +456,7 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
         mark = held_mark(parts[4]) if len(parts) == 5 else None
         return drop_held_answer(ctx, question_for_manager(ctx, raw_id), mark)
     if action == "nos" and len(parts) == 6:  # under a saved answer held back
-        curated = (button_id(parts[4], STALE), seen_mark(seen_time(parts[5])))
+        curated = (button_id(parts[4], STALE), seen_time(parts[5]))
         return drop_held_answer(ctx, question_for_manager(ctx, raw_id), None, curated)
     raise UserError(STALE)
 
@@ -494,7 +491,7 @@ def start_answer(
             payload["message_id"] = ctx.event.message_id
         crud.set_pending(session, user_id=ctx.user.id, kind=HANDOFF_STATE, payload=payload)
     earlier = ""
-    if question.manager_answer and lost_answer_at(ctx, question) is None:
+    if question.manager_answer and question_crud.undelivered_answer_at(question) is None:
         earlier = f"\n<i>（{answered_already(ctx, question)}再发一次会作为补充回答发给学员。）</i>"
     return [
         Send(
@@ -612,7 +609,7 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         begun = datetime.fromisoformat(str(payload["pressed_at"]))
     elif pending is not None:  # a prompt shown before that was kept: when it was shown
         begun = pending.updated_at
-    earlier = Earlier.of(ctx, question)  # the save below changes `question` too
+    earlier = Earlier.of(question)  # the save below changes `question` too
     with ctx.services.session() as session:
         repeats = manager_repeats(ctx, session, question)
         sent = store_answer(ctx, session, question, text, repeats, since=begun)
@@ -651,7 +648,8 @@ def store_answer(
         "answer": answer,
         "repeat_ids": repeats,
     }
-    lost_at = lost_answer_at(ctx, question)  # an answer the trainee never got is replaced
+    # An answer the trainee never got is replaced, not added to.
+    lost_at = question_crud.undelivered_answer_at(question)
     heading = None if lost_at else f"{teacher_name(ctx.user.display_name)}补充："
     if seen_at is not None:
         return question_crud.supplement_answer(session, seen_at=seen_at, heading=heading, **claim)
@@ -814,7 +812,7 @@ async def send_held_answer(ctx: Context, question: QuestionLog, mark: str) -> li
     if payload is None:
         return settled(ctx, question, mark)
     text = str(payload["held"])
-    earlier = Earlier.of(ctx, question)
+    earlier = Earlier.of(question)
     with ctx.services.session() as session:
         repeats = manager_repeats(ctx, session, question)
         seen_at = datetime.fromisoformat(str(payload["seen_at"]))
@@ -829,19 +827,30 @@ async def send_held_answer(ctx: Context, question: QuestionLog, mark: str) -> li
 
 
 def drop_held_answer(
-    ctx: Context, question: QuestionLog, mark: str | None, curated: tuple[int, str] | None = None
+    ctx: Context,
+    question: QuestionLog,
+    mark: str | None,
+    curated: tuple[int, datetime] | None = None,
 ) -> list[Reply]:
     """「不发了」: the held answer is not sent; a typed one ends the reply begun with 「回答」
-    (`mark`); a saved curated one (`curated`: its id and the seen mark) is remembered as
-    declined, so that 「📨」 sends it no more (`DECLINED_CURATED`)."""
+    (`mark`); a saved curated one (`curated`: its id and when the answer shown was given) is
+    recorded as declined, so that 「📨」 sends it no more (`decline_curated_offer`)."""
     if mark is not None:
         if held_payload(ctx, question, mark) is None:
             return settled(ctx, question, mark)
         with ctx.services.session() as session:
             crud.clear_pending(session, user_id=ctx.user.id)
     if curated is not None:
-        declined = ctx.services.extras.setdefault(DECLINED_CURATED, set())
-        declined.add((ctx.user.id, question.id, *curated))
+        assert question.id is not None
+        curated_id, seen_at = curated
+        with ctx.services.session() as session:
+            question_crud.decline_curated_offer(
+                session,
+                question_id=question.id,
+                manager_id=ctx.user.id,
+                curated_id=curated_id,
+                answer_seen_at=seen_at,
+            )
     return [Edit(not_sent_text(ctx, question)), Notice("没有发送")]
 
 
@@ -850,7 +859,7 @@ def not_sent_text(ctx: Context, question: QuestionLog) -> str:
     with ctx.services.session() as session:
         fresh = question_crud.get_question(session, question_id=question.id or 0) or question
     has = "学员还没有收到任何老师的回答。"
-    if fresh.manager_answer is not None and lost_answer_at(ctx, fresh) is None:
+    if fresh.manager_answer is not None and question_crud.undelivered_answer_at(fresh) is None:
         has = f"学员收到的是{escape(answerer(ctx, fresh))}的回答。"
     return f"好的，没有发给学员。{has}\n\n问题：{escape(clip(fresh.question, QUESTION_UNITS))}"
 
@@ -918,34 +927,28 @@ class Earlier:
     by: int | None
 
     @classmethod
-    def of(cls, ctx: Context, question: QuestionLog) -> Earlier:
-        """An answer that did not reach the trainee (`lost_answer_at`) is none."""
-        given = question.manager_answer is not None and lost_answer_at(ctx, question) is None
+    def of(cls, question: QuestionLog) -> Earlier:
+        """An answer that did not reach the trainee (`question_crud.undelivered_answer_at`)
+        is none."""
+        lost = question_crud.undelivered_answer_at(question)
+        given = question.manager_answer is not None and lost is None
         return cls(given, question.answered_by if given else None)
-
-
-def lost_answer_at(ctx: Context, question: QuestionLog) -> datetime | None:
-    """When the answer `question` holds was stored, if it did not reach the trainee (as this
-    process saw: `note_delivery`): the next answer replaces it, and is no supplement."""
-    lost = ctx.services.extras.get(UNDELIVERED, {}).get(question.id)
-    at = question.manager_answered_at
-    return at if at is not None and question.manager_answer is not None and lost == at else None
 
 
 def note_delivery(
     ctx: Context, question: QuestionLog, earlier: Earlier, failure: DeliveryError | None
 ) -> None:
-    """Remember whether this manager's answer, just stored, reached the trainee: one that did
-    not, and was the trainee's only one, is not held against nor added to (`lost_answer_at`)."""
-    lost: dict[int, datetime] = ctx.services.extras.setdefault(UNDELIVERED, {})
+    """Record whether this manager's answer, just stored, reached the trainee (in the database,
+    so a restart keeps it): one that did not, and was the trainee's only one, is not held
+    against nor added to (`question_crud.undelivered_answer_at`)."""
     assert question.id is not None
-    if failure is None or earlier.answered:
-        lost.pop(question.id, None)
-        return
     with ctx.services.session() as session:
-        fresh = question_crud.get_question(session, question_id=question.id)
-    if fresh is not None and fresh.answered_by == ctx.user.id and fresh.manager_answered_at:
-        lost[question.id] = fresh.manager_answered_at
+        if failure is None or earlier.answered:
+            question_crud.mark_answer_delivered(session, question_id=question.id)
+        else:
+            question_crud.mark_answer_undelivered(
+                session, question_id=question.id, manager_id=ctx.user.id
+            )
 
 
 async def reply_with_curated(
@@ -971,14 +974,20 @@ async def reply_with_curated(
     if not curated.active:
         raise UserError(RETIRED)
     assert question.id is not None
-    declined = ctx.services.extras.setdefault(DECLINED_CURATED, set())
-    if seen_at is None:  # 📌 pressed again: a new choice
-        declined -= {d for d in declined if d[:3] == (ctx.user.id, question.id, curated_id)}
-    elif (ctx.user.id, question.id, curated_id, seen_mark(seen_at)) in declined:
+    offer = {"question_id": question.id, "manager_id": ctx.user.id, "curated_id": curated_id}
+    with ctx.services.session() as session:
+        if seen_at is None:  # 📌 pressed again: a new choice
+            question_crud.forget_declined_curated(session, **offer)
+            declined = False
+        else:
+            declined = question_crud.curated_offer_declined(
+                session, answer_seen_at=seen_at, **offer
+            )
+    if declined:
         raise UserError(
             f"这条标准答案您已经选了「{DROP}」，没有发送。要发，请重新点「{USE_CURATED}」。"
         )
-    earlier = Earlier.of(ctx, question)  # the save below changes `question` too
+    earlier = Earlier.of(question)  # the save below changes `question` too
     with ctx.services.session() as session:
         repeats = manager_repeats(ctx, session, question)
         sent = store_answer(ctx, session, question, curated.answer, repeats, seen_at=seen_at)

@@ -17,11 +17,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, update
+from sqlalchemy import ColumnElement, Select, case, delete, func, or_, update
 from sqlmodel import Session, select
 
 from bot.db.models import Membership, Role, TrainingClass, User, utcnow
-from bot.db.question_models import CuratedAnswer, QuestionHandoff, QuestionLog
+from bot.db.question_models import (
+    CuratedAnswer,
+    DeclinedCuratedOffer,
+    QuestionHandoff,
+    QuestionLog,
+)
 
 FEEDBACK_VALUES = ("up", "down")
 
@@ -311,6 +316,104 @@ def _answer_where(
         )
     session.commit()
     return True
+
+
+def mark_answer_undelivered(session: Session, *, question_id: int, manager_id: int) -> bool:
+    """Record that the answer `manager_id` stored on the question did not reach the trainee
+    (`QuestionLog.answer_undelivered_at` := its `manager_answered_at`), while that answer is
+    still theirs; whether it was recorded."""
+    marked = session.execute(
+        update(QuestionLog)
+        .where(
+            QuestionLog.id == question_id,
+            QuestionLog.answered_by == manager_id,
+            QuestionLog.manager_answered_at != None,  # noqa: E711
+        )
+        .values(answer_undelivered_at=QuestionLog.manager_answered_at)
+    )
+    session.commit()
+    return marked.rowcount == 1
+
+
+def mark_answer_delivered(session: Session, *, question_id: int) -> None:
+    """Forget an undelivered answer on the question (`mark_answer_undelivered`): the trainee
+    has an answer now."""
+    session.execute(
+        update(QuestionLog)
+        .where(
+            QuestionLog.id == question_id,
+            QuestionLog.answer_undelivered_at != None,  # noqa: E711
+        )
+        .values(answer_undelivered_at=None)
+    )
+    session.commit()
+
+
+def undelivered_answer_at(question: QuestionLog) -> datetime | None:
+    """When the answer `question` holds was stored, if it did not reach the trainee, who had no
+    answer before it (`mark_answer_undelivered`); None otherwise, also once another answer
+    was stored over it."""
+    at = question.manager_answered_at
+    if at is None or question.manager_answer is None or question.answer_undelivered_at != at:
+        return None
+    return at
+
+
+def decline_curated_offer(
+    session: Session,
+    *,
+    question_id: int,
+    manager_id: int,
+    curated_id: int,
+    answer_seen_at: datetime,
+) -> None:
+    """Record 「不发了」 under a saved curated answer held back because the question had an
+    answer given at `answer_seen_at` (`DeclinedCuratedOffer`)."""
+    session.add(
+        DeclinedCuratedOffer(
+            question_id=question_id,
+            manager_id=manager_id,
+            curated_id=curated_id,
+            answer_seen_at=answer_seen_at,
+        )
+    )
+    session.commit()
+
+
+def curated_offer_declined(
+    session: Session,
+    *,
+    question_id: int,
+    manager_id: int,
+    curated_id: int,
+    answer_seen_at: datetime,
+) -> bool:
+    """Whether the manager declined that saved answer over the answer given at
+    `answer_seen_at` (`decline_curated_offer`) since last pressing 「📌 用标准答案回复」."""
+    found = session.exec(
+        select(DeclinedCuratedOffer.id).where(
+            DeclinedCuratedOffer.question_id == question_id,
+            DeclinedCuratedOffer.manager_id == manager_id,
+            DeclinedCuratedOffer.curated_id == curated_id,
+            DeclinedCuratedOffer.answer_seen_at == answer_seen_at,
+        )
+    ).first()
+    return found is not None
+
+
+def forget_declined_curated(
+    session: Session, *, question_id: int, manager_id: int, curated_id: int
+) -> None:
+    """「📌 用标准答案回复」 pressed again is a new choice: its earlier 「不发了」 no longer
+    hold."""
+    session.execute(
+        delete(DeclinedCuratedOffer).where(
+            DeclinedCuratedOffer.question_id == question_id,
+            DeclinedCuratedOffer.manager_id == manager_id,
+            DeclinedCuratedOffer.curated_id == curated_id,
+        )
+    )
+    session.commit()
 
 
 # Dropped from the end of a question before repeats are compared: 「住宿费谁出?」 = 「住宿费谁出」.

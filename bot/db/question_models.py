@@ -1,5 +1,6 @@
 """Tables of the question feature: every question asked and its result, feedback, handoffs to
-class managers, and the curated answers managers saved.
+class managers, the curated answers managers saved, and the saved answers a manager declined
+to send over another manager's answer.
 
 Usage::
 
@@ -46,6 +47,12 @@ class QuestionLog(SQLModel, table=True):
     manager_answered_at: datetime | None = Field(
         default=None, sa_column=aware_column(nullable=True)
     )
+    # The `manager_answered_at` of a manager's answer that did not reach the trainee, who had
+    # no answer before it: while it still equals `manager_answered_at`, the next answer
+    # replaces that one instead of being held against it or added to it as a supplement.
+    answer_undelivered_at: datetime | None = Field(
+        default=None, sa_column=aware_column(nullable=True)
+    )
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=aware_column(nullable=False, index=True)
     )
@@ -79,4 +86,20 @@ class CuratedAnswer(SQLModel, table=True):
     source_question_id: int | None = Field(default=None, foreign_key="question_logs.id")
     created_by: int = Field(sa_column=Column(BigInteger, nullable=False))
     active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
+
+
+class DeclinedCuratedOffer(SQLModel, table=True):
+    """A manager pressed 「不发了」 under a saved curated answer held back because another answer
+    to the question came first (`answer_seen_at`: when that answer was given, which the prompt
+    showed): that prompt's 「📨 仍要作为补充发给学员」 sends nothing, until the manager presses
+    「📌 用标准答案回复」 again, which deletes these rows."""
+
+    __tablename__ = "declined_curated_offers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question_logs.id", index=True)
+    manager_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    curated_id: int = Field(foreign_key="curated_answers.id")
+    answer_seen_at: datetime = Field(sa_column=aware_column(nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
