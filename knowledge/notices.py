@@ -331,7 +331,9 @@ def split_passages(text: str) -> list[ClauseBlock]:
     path: dict[int, str] = {}
     blocks: list[ClauseBlock] = []
     pending_heading = ""
-    context = ""
+    # The heading-only lines above the current line, by level: a passage lacking them carries
+    # them (「(一)教师培训团队置换脱产研修项目」 over every passage of its clause).
+    headings: dict[int, str] = {}
     for index, line in enumerate(lines):
         level, marker = _clause_marker(line)
         if level is None and blocks and not pending_heading and _is_list_row(lines, index):
@@ -348,21 +350,27 @@ def split_passages(text: str) -> list[ClauseBlock]:
             path = {0: path[0]} if 0 in path else {}
             path[1] = line[:16]
             level = 1
+        if level is not None:
+            headings = {lvl: text for lvl, text in headings.items() if lvl < level}
         clause = "".join(path[lvl] for lvl in sorted(path))
         if level is not None and _is_heading_only(line):
             pending_heading = (pending_heading + "\n" + line).strip() if pending_heading else line
-            context = pending_heading
+            headings[level] = line
             continue
-        if level is not None:
-            context = ""
         body = f"{pending_heading}\n{line}" if pending_heading else line
+        shown_above = pending_heading.split("\n") if pending_heading else []
         pending_heading = ""
         if blocks and len(line) < 30 and level is None and blocks[-1].clause == clause:
             blocks[-1].text += "\n" + line
             continue
-        for piece in _chunk(body):
+        for number, piece in enumerate(_chunk(body)):
             if len(re.findall(f"[{CJK}]", piece)) >= 8:
-                heading = "" if not context or piece.startswith(context) else context
+                above = [
+                    text
+                    for _, text in sorted(headings.items())
+                    if not (number == 0 and text in shown_above)
+                ]
+                heading = "\n".join(above)
                 blocks.append(ClauseBlock(clause=clause, text=piece, heading=heading))
     if pending_heading and len(re.findall(f"[{CJK}]", pending_heading)) >= 8:
         blocks.append(

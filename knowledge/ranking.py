@@ -96,6 +96,10 @@ COORD_POWER = 1.0
 COORD_WITH_TITLE = True
 # A year the question names (2018年国培…) picks the notices of that year (title or date).
 YEAR_BOOST = 1.3
+# A sum asked for a year (「2023年下达了多少资金」).
+YEAR_SUM = re.compile(
+    r"多少[^，。？！\s]{0,4}(?:资金|经费|钱|亿)|(?:资金|经费|钱)[^，。？！\s]{0,4}多少"
+)
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–~至到]\s*((?:19|20)\d{2})(?!\d)")
 # An answer is confident when its passage holds this share of the question (by word weight)
@@ -120,6 +124,7 @@ RERANK_DEPTH = 30
 # A question word that is also in a candidate's notice title mostly says which notice is meant
 # (the document prior and the coord factor credit that); inside the notice it weighs less.
 TITLE_TERM_DAMPING = 0.5
+HEADING_TERM_DAMPING = 0.3
 # … unless most titles hold it (国培计划): then it names no notice in particular.
 TITLE_SELECTOR_SHARE = 0.5
 # 「通知第四部分讲什么」 asks for the part numbered 四、 (the notices never write 第四部分).
@@ -156,7 +161,7 @@ ANSWER_TYPES = (
     (re.compile(r"(?:几|多少)个"), re.compile(NUMERAL + r"个")),
     MONEY,
     (re.compile(r"多少岁|几岁|年龄|年纪|多大"), re.compile(NUMERAL + r"周?岁")),
-    (re.compile(r"比例|百分之|百分比|多少比"), re.compile(NUMERAL + r"百分比|\d+:\d+|分之")),
+    (re.compile(r"比例|百分之|百分比|多少比"), re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+:\d+|分之")),
 )
 
 # A sum for a named kind of fee (住宿费, 伙食费) is stated only by a clause naming that fee; the
@@ -312,8 +317,13 @@ class Ranker:
         self._pair_weights = character_pair_weights(sample)
         # A pair no passage holds weighs the most (df 0).
         self._unknown_pair_weight = math.log(1 + len(sample))
+        doc_texts = {d.doc_id: d.title + " " + d.date for d in documents}
         doc_years = {d.doc_id: frozenset(YEAR.findall(d.title + " " + d.date)) for d in documents}
         self._doc_years = [doc_years.get(p.doc_id, frozenset()) for p in passages]
+        self._passage_years = [
+            frozenset(YEAR.findall(p.index_text() + " " + doc_texts.get(p.doc_id, "")))
+            for p in passages
+        ]
         self._known_years = notice_years(
             [p.text for p in passages] + [d.title + " " + d.date for d in documents]
         )
@@ -512,6 +522,10 @@ class Ranker:
         candidates.sort(key=lambda item: -item[0])
         if not candidates:
             return [], "out_of_scope", False
+        top_years = self._passage_years[candidates[0][1]]
+        if years and YEAR_SUM.search(question) and not years & top_years:
+            # 「2023年下达了多少资金」: a sum is that year's only in a passage naming the year.
+            return [], "no_figure", False
         top_text = self._normalized[candidates[0][1]]
         found = self._hit_coverage(words, candidates[0][1])
         if found / total < MIN_HIT_COVERAGE:
@@ -585,6 +599,18 @@ class Ranker:
                     ]
                 )
                 contribution = contribution * damping
+            if HEADING_TERM_DAMPING != 1.0:
+                above = np.array(
+                    [
+                        HEADING_TERM_DAMPING
+                        if passages[i].heading
+                        and any(s in passages[i].heading for s in surfaces)
+                        and not any(s in passages[i].text for s in surfaces)
+                        else 1.0
+                        for i in ids.tolist()
+                    ]
+                )
+                contribution = contribution * above
             totals += contribution * boost
         return totals
 
@@ -680,7 +706,11 @@ class Ranker:
             clause=passage.clause,
             doc_id=passage.doc_id,
             passage_id=passage_id,
-            heading="" if passage.heading.strip() == passage.clause.strip() else passage.heading,
+            heading=(
+                ""
+                if passage.heading.strip() == passage.clause.strip()
+                else " ".join(passage.heading.split("\n"))
+            ),
             # Only the longest strings: bolding 「周岁」 and then 「岁」 inside it would nest.
             matched_terms=tuple(
                 surface

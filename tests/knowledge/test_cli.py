@@ -130,7 +130,7 @@ def test_ingest_of_a_missing_file_says_so_in_chinese(app: typer.Typer, tmp_path:
 
 
 def test_a_passage_continuing_a_clause_comes_with_the_clause_heading(app: typer.Typer) -> None:
-    question = "2019年国培通知在制度保障部分要求不断完善什么"
+    question = "2019年国培要提炼几个优秀典型案例"
     result = CliRunner().invoke(app, ["ask", "--json", "-k", "1", question])
     (hit,) = json.loads(result.stdout)["hits"]
     assert hit["heading"] == "七、突出制度保障,不断完善支持服务体系"
@@ -138,3 +138,13 @@ def test_a_passage_continuing_a_clause_comes_with_the_clause_heading(app: typer.
 
     plain = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["ask", "-k", "1", question])
     assert "【七、突出制度保障,不断完善支持服务体系】" in plain.stdout
+
+
+def test_a_numbered_clause_comes_with_the_headings_it_sits_under(app: typer.Typer) -> None:
+    # 「参训学员每年脱产学习时间不少于42天」 continues clause 1 of (一) 教师培训团队置换脱产研修
+    # 项目; without the headings above it, it would not say which project the 42 days are for.
+    question = "云南置换研修一年脱产学习多少天"
+    result = CliRunner().invoke(app, ["ask", "--json", "-k", "1", question])
+    (hit,) = json.loads(result.stdout)["hits"]
+    assert hit["text"].startswith("参训学员每年脱产学习时间不少于42天")
+    assert hit["heading"] == "一、中西部项目 (一)教师培训团队置换脱产研修项目"

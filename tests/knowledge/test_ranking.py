@@ -61,6 +61,8 @@ def test_answer_types_match_figures() -> None:
     assert all(found[q] for q in ("分几次进行", "要学多少天", "哪一年完成"))
     times = next(a for q, a in ranking.ANSWER_TYPES if q.search("几次"))
     assert times.search("分2次实施") and not times.search("次年")
+    share = next(a for q, a in ranking.ANSWER_TYPES if q.search("每年培训多少比例的老师"))
+    assert share.search("不少于本地区中小学教师总数的20%") and share.search("三分之一")
 
 
 def test_question_words_without_a_topic_are_dropped(kb: KnowledgeBase) -> None:
@@ -83,6 +85,22 @@ def test_neighbouring_unknown_words_are_re_cut(kb: KnowledgeBase) -> None:
     ],
 )
 def test_domain_synonyms_bridge_colloquial_words(
+    kb: KnowledgeBase, question: str, phrase: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.answered and phrase in answer.hits[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("评职称看不看信息技术能力", "职务(职称)评定"),
+        ("培训完了有没有后续指导", "训后跟踪指导"),
+        ("国培能不能送上门来培训", "上门教学"),
+        ("国培的课能不能自个儿挑着学", "自主选学"),
+    ],
+)
+def test_colloquial_phrasings_meet_the_notices_words(
     kb: KnowledgeBase, question: str, phrase: str
 ) -> None:
     answer = kb.ask(question)
@@ -169,6 +187,9 @@ def test_only_a_year_is_written_out_not_a_duration(text: str, expanded: str) -> 
         "住宿费标准是多少",
         "专家讲课费的标准是多少",
         "国培的伙食费一般是多少",
+        # The 2019 news states 2019's sum: it is no answer for another year's.
+        "2021年中央财政下达了多少国培资金",
+        "2017年国培经费是多少",
     ],
 )
 def test_a_figure_the_notices_do_not_state_is_declined(kb: KnowledgeBase, question: str) -> None:

@@ -53,11 +53,17 @@ async def test_the_unsure_overview_shows_the_deadline_of_the_clause_that_answers
 
 
 async def test_a_clause_continued_is_shown_under_its_heading(chat) -> None:
-    (reply,) = await chat.say(TRAINEE, "2019年国培通知在制度保障部分要求不断完善什么")
-    first = re.split(r"\n\n\d\. ", reply.text)[1]  # an unsure answer: three excerpts
-    heading, quote = first.split("\n", 1)
-    assert heading == "【七、突出<b>制度保障</b>，<b>不断完善</b>支持服务体系】"
+    (reply,) = await chat.say(TRAINEE, "2019年国培要提炼几个优秀典型案例")
+    heading, quote = reply.text.removeprefix("📖 ").split("\n", 1)
+    assert heading == "【七、突出制度保障，不断完善支持服务体系】"
     assert "改进与创新，形成年度项目实施报告" in quote and "条款 七、" in quote
+
+
+async def test_a_numbered_clause_is_shown_under_the_headings_it_sits_under(chat) -> None:
+    (reply,) = await chat.say(TRAINEE, "云南置换研修一年脱产学习多少天")
+    heading, quote = reply.text.removeprefix("📖 ").split("\n", 1)
+    assert heading == "【一、中西部项目 （一）教师培训团队<b>置换脱产研修</b>项目】"
+    assert "时间不少于42天" in quote.split("\n")[0] and "条款 一、（一）1." in quote
 
 
 async def test_who_are_you_gets_an_introduction_and_is_not_logged(chat) -> None:
