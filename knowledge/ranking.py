@@ -96,9 +96,14 @@ COORD_POWER = 1.0
 COORD_WITH_TITLE = True
 # A year the question names (2018年国培…) picks the notices of that year (title or date).
 YEAR_BOOST = 1.3
-# A sum asked for a year (「2023年下达了多少资金」).
-YEAR_SUM = re.compile(
-    r"多少[^，。？！\s]{0,4}(?:资金|经费|钱|亿)|(?:资金|经费|钱)[^，。？！\s]{0,4}多少"
+# A province's share of the funds is stated only by a passage naming the province.
+PROVINCE = re.compile(
+    "北京|天津|河北|山西|内蒙古|辽宁|吉林|黑龙江|上海|江苏|浙江|安徽|福建|江西|山东|河南|湖北"
+    "|湖南|广东|广西|海南|重庆|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆"
+)
+# A sum asked for a year or a province (「2023年下达了多少资金」「甘肃分到多少钱」).
+SUM_ASKED = re.compile(
+    r"多少[^，。？！\s]{0,4}(?:资金|经费|钱|亿)|(?:资金|经费|钱)[^，。？！\s]{0,8}多少"
 )
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–~至到]\s*((?:19|20)\d{2})(?!\d)")
@@ -522,9 +527,7 @@ class Ranker:
         candidates.sort(key=lambda item: -item[0])
         if not candidates:
             return [], "out_of_scope", False
-        top_years = self._passage_years[candidates[0][1]]
-        if years and YEAR_SUM.search(question) and not years & top_years:
-            # 「2023年下达了多少资金」: a sum is that year's only in a passage naming the year.
+        if SUM_ASKED.search(question) and not self._states_sum_for(question, candidates[0][1]):
             return [], "no_figure", False
         top_text = self._normalized[candidates[0][1]]
         found = self._hit_coverage(words, candidates[0][1])
@@ -542,6 +545,16 @@ class Ranker:
         shown = list(dict.fromkeys(terms + [t for word in words for t in word.inner_terms]))
         hits = [self._hit(pid, score, shown) for score, pid in candidates[:k] if score >= floor]
         return hits, None, wants_metadata
+
+    def _states_sum_for(self, question: str, passage_id: int) -> bool:
+        """Whether the passage can state the sum of the year and province the question names:
+        the 2019 funding news' 19.85亿元 is neither 2023's nor Gansu's."""
+        years = set(YEAR.findall(question))
+        if years and not years & self._passage_years[passage_id]:
+            return False
+        passage = self._passages[passage_id]
+        context = passage.index_text() + self._titles.get(passage.doc_id, "")
+        return all(place in context for place in PROVINCE.findall(question))
 
     def _named_fees(self, question: str) -> frozenset[tuple[str, ...]]:
         """The kinds of fee a question names, each as the words that name it in a passage:

@@ -190,6 +190,9 @@ def test_only_a_year_is_written_out_not_a_duration(text: str, expanded: str) -> 
         # The 2019 news states 2019's sum: it is no answer for another year's.
         "2021年中央财政下达了多少国培资金",
         "2017年国培经费是多少",
+        # Nor does any passage state a province's share.
+        "2019年国培资金分给甘肃省的是多少",
+        "河南省分到了多少国培经费",
     ],
 )
 def test_a_figure_the_notices_do_not_state_is_declined(kb: KnowledgeBase, question: str) -> None:
