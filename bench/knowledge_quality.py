@@ -209,7 +209,9 @@ def judge(item: dict, answer: Answer) -> Outcome:
         )
         detail = "ok" if passed else f"expected {item['expect']!r}, top: {top[:60]!r}"
         return Outcome(item["q"], item["kind"], passed, detail, in_top3, True, answer.confident)
-    return Outcome(item["q"], item["kind"], passed, detail, passed, answer.answered)
+    return Outcome(
+        item["q"], item["kind"], passed, detail, passed, answer.answered, answer.confident
+    )
 
 
 def evaluate(
