@@ -98,6 +98,8 @@ def test_domain_synonyms_bridge_colloquial_words(
         ("培训完了有没有后续指导", "训后跟踪指导"),
         ("国培能不能送上门来培训", "上门教学"),
         ("国培的课能不能自个儿挑着学", "自主选学"),
+        # 提上 (jieba's rare word) is 提 + 上: no topic the notices lack.
+        ("国培的质量怎么才能提上去", "高质量培训成果"),
     ],
 )
 def test_colloquial_phrasings_meet_the_notices_words(
