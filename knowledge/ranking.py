@@ -117,9 +117,11 @@ CONFIDENT_LEAD = 0.8
 # 参加培训. Over the sixteen sets: 13 sure answers become unsure, 11 of them right, 2 wrong.
 CONFIDENT_EVIDENCE = 1.0
 # A two-character word the index lacks, made of a character and a complement or place word
-# (办到, 提上, 干点, 库里 of 专家库里): jieba's dictionary holds such pairs as rare words, which
-# made a colloquial question look like one about a topic no notice names. The first one counts.
-TRAILING_COMPLEMENTS = frozenset("到上下里完点好起")
+# (办到, 提上, 做成, 库里 of 专家库里), or of 想/爱 and a character (想学, 爱看): jieba's
+# dictionary holds such pairs as rare words, which made a colloquial question look like one
+# about a topic no notice names. The character that carries the meaning counts instead.
+TRAILING_COMPLEMENTS = frozenset("到上下里完点好起成出")
+LEADING_MODALS = frozenset("想爱")
 # Hits far below the best one are noise, not alternatives.
 MIN_RELATIVE_SCORE = 0.25
 # A question word that the text holds only through a part of it (管理 of 学分管理, in
@@ -386,6 +388,8 @@ class Ranker:
                 word = word.strip("".join(FUNCTION_CHARS)) if CJK.search(word) else word
                 if len(word) == 2 and CJK.search(word) and word[1] in TRAILING_COMPLEMENTS:
                     word = word[0].strip("".join(FUNCTION_CHARS))
+                elif len(word) == 2 and CJK.search(word) and word[0] in LEADING_MODALS:
+                    word = word[1].strip("".join(FUNCTION_CHARS))
                 if not word:
                     continue
             term = analyzer.fold_word(word)
