@@ -15,6 +15,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from operator import add
 
 import numpy as np
@@ -29,6 +30,7 @@ from knowledge.analyzer import (
 )
 from knowledge.bm25 import BM25Index
 from knowledge.models import Document, Hit, Passage
+from knowledge.notices import DOC_NUMBER
 from knowledge.spelling import QueryCorrector
 
 log = logging.getLogger(__name__)
@@ -96,6 +98,15 @@ COORD_POWER = 1.0
 COORD_WITH_TITLE = True
 # A year the question names (2018年国培…) picks the notices of that year (title or date).
 YEAR_BOOST = 1.3
+# A question naming a notice's 文号 (「教师〔2022〕6号是什么文件」) is about that notice: its
+# passages' scores are multiplied by this (财教〔2022〕96号 shares 教师, 2022 and 号 with it).
+DOC_NUMBER_BOOST = 4.0
+# A 文号 as a question writes it: 教师〔2022〕6号, 教师[2022]6号, 教师2022年第6号.
+ASKED_DOC_NUMBER = re.compile(
+    r"([\u4e00-\u9fff]{0,6})\s*[〔\[［【(（]?(\d{4})[〕\]］】)）年]?\s*第?\s*(\d{1,4})\s*号"
+)
+# 「去年下达了多少资金」 asks for last year's sum.
+RELATIVE_YEARS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
 # A province's share of the funds is stated only by a passage naming the province.
 PROVINCE = re.compile(
     "北京|天津|河北|山西|内蒙古|辽宁|吉林|黑龙江|上海|江苏|浙江|安徽|福建|江西|山东|河南|湖北"
@@ -315,6 +326,12 @@ class Ranker:
             text + "\n" + titles.get(p.doc_id, "") if COORD_WITH_TITLE else text
             for text, p in zip(self._normalized, passages, strict=True)
         ]
+        by_number: dict[tuple[str, str, int], list[str]] = {}
+        for document in documents:
+            for prefix, year, number in DOC_NUMBER.findall(document.doc_number):
+                by_number.setdefault((prefix, year, int(number)), []).append(document.doc_id)
+        self._docs_by_number = by_number
+        self._passage_doc = [p.doc_id for p in passages]
         self._dated = [bool(TIME_LIMIT.search(p.text)) for p in passages]
         self._timed = [bool(STATED_TIME.search(p.text)) for p in passages]
         meta_ids: dict[str, int] = {}
@@ -331,8 +348,11 @@ class Ranker:
         doc_texts = {d.doc_id: d.title + " " + d.date for d in documents}
         doc_years = {d.doc_id: frozenset(YEAR.findall(d.title + " " + d.date)) for d in documents}
         self._doc_years = [doc_years.get(p.doc_id, frozenset()) for p in passages]
+        # The years a passage speaks of alone: 「(2015-2020年)」 and 「2010-2019年累计」 are spans.
         self._passage_years = [
-            frozenset(YEAR.findall(p.index_text() + " " + doc_texts.get(p.doc_id, "")))
+            frozenset(
+                YEAR.findall(YEAR_SPAN.sub(" ", p.index_text() + " " + doc_texts[p.doc_id]))
+            )
             for p in passages
         ]
         self._known_years = notice_years(
@@ -499,7 +519,13 @@ class Ranker:
             [index.vocabulary[t] for t, _ in weighted], [boost for _, boost in weighted]
         )
         prior = DOCUMENT_PRIOR * scores[self._meta_of_passage]
-        ranked = index.rank(scores + prior, max(k + CANDIDATE_SLACK, RERANK_DEPTH))
+        selecting = scores + prior
+        named = self._named_documents(question)
+        if named:
+            # The named notice's passages are among the candidates (re-scored below).
+            in_named = np.array([doc_id in named for doc_id in self._passage_doc])
+            selecting = np.where(in_named, selecting * DOC_NUMBER_BOOST, selecting)
+        ranked = index.rank(selecting, max(k + CANDIDATE_SLACK, RERANK_DEPTH))
         asked = asked | {self._analyzer.fold_word(word.word) for word in words} | set(terms)
         wants_time = bool(asked & TIME_TERMS)
         # 「哪个文件印发的」 asks for metadata, 「根据什么文件制定的」 for the clause.
@@ -518,6 +544,8 @@ class Ranker:
         for passage_id, score in zip(ranked.ids.tolist(), rescored.tolist(), strict=True):
             if years and years & self._doc_years[passage_id]:
                 score *= YEAR_BOOST
+            if self._passage_doc[passage_id] in named:
+                score *= DOC_NUMBER_BOOST
             if answer_types and any(
                 answer.search(self._normalized[passage_id]) for answer in answer_types
             ):
@@ -556,10 +584,25 @@ class Ranker:
         hits = [self._hit(pid, score, shown) for score, pid in candidates[:k] if score >= floor]
         return hits, None, wants_metadata
 
+    def _named_documents(self, question: str) -> frozenset[str]:
+        """The notices whose 文号 the question writes out (教师〔2022〕6号, 教师[2022]6号; a
+        〔2022〕6号 without its prefix names every notice of that year and number)."""
+        named: set[str] = set()
+        for prefix, year, number in ASKED_DOC_NUMBER.findall(question):
+            for (doc_prefix, doc_year, doc_number), doc_ids in self._docs_by_number.items():
+                if (doc_year, doc_number) != (year, int(number)):
+                    continue
+                if doc_prefix.endswith(prefix) or (doc_prefix and prefix.endswith(doc_prefix)):
+                    named.update(doc_ids)
+        return frozenset(named)
+
     def _states_sum_for(self, question: str, passage_id: int) -> bool:
         """Whether the passage can state the sum of the year and province the question names:
         the 2019 funding news' 19.85亿元 is neither 2023's nor Gansu's."""
-        years = set(YEAR.findall(question))
+        this_year = date.today().year
+        years = set(YEAR.findall(question)) | {
+            str(this_year + offset) for word, offset in RELATIVE_YEARS.items() if word in question
+        }
         if years and not years & self._passage_years[passage_id]:
             return False
         passage = self._passages[passage_id]

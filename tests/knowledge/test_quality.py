@@ -39,7 +39,6 @@ KNOWN_ANSWERED_OUT_OF_SCOPE = {
     # questions_holdout12.yaml, likewise.
     "国培期间能不能中途换到别的培训班",
     "国培学员的意外保险是谁给买的",
-    "2020年中央财政下达了多少国培资金",
     "提升工程2.0校本应用考核要交几个作品",
     # questions_holdout13.yaml, likewise, all answered as unsure: its writer asked for figures
     # the notices leave to attachments or to the provinces (名额, 管理费, 学分, 补贴).
@@ -81,12 +80,10 @@ KNOWN_ANSWERED_OUT_OF_SCOPE = {
     "提升工程2.0的微能力点考核要交哪些材料",
 }
 # Of those, answered as sure (the bench judged them all unsure until the tenth session, when
-# its out-of-scope outcomes began to carry the answer's confidence): 2020 falls inside
-# 「乡村教师支持计划(2015-2020年)」 and 2023 inside 2021—2025, so the 2019 funding news or the
-# 2022 budget notice is taken for them; the others ask a detail (a certificate, a publisher, a
+# its out-of-scope outcomes began to carry the answer's confidence): 2023 falls inside
+# 2021—2025, so the 2022 budget notice is taken for it; the others ask a detail (a certificate, a publisher, a
 # quota, a 补贴, where results are posted) of a topic one clause covers in most of its words.
 KNOWN_SURE_OUT_OF_SCOPE = {
-    "2020年中央财政下达了多少国培资金",
     "2023年国培资金预算什么时候下达",
     "提升工程2.0的微能力点要选几个",
     "普通话培训结束了给不给发普通话等级证书",

@@ -192,6 +192,11 @@ def test_only_a_year_is_written_out_not_a_duration(text: str, expanded: str) -> 
         # The 2019 news states 2019's sum: it is no answer for another year's.
         "2021年中央财政下达了多少国培资金",
         "2017年国培经费是多少",
+        # 2020 and 2010 are in the 2019 news only inside spans (「(2015-2020年)」, 「2010-2019年
+        # 累计」): 19.85亿元 is 2019's alone. 去年 is a year no passage speaks of.
+        "2020年中央财政下达了多少国培资金",
+        "2010年中央财政下达了多少国培资金",
+        "去年中央财政给了多少钱",
         # Nor does any passage state a province's share.
         "2019年国培资金分给甘肃省的是多少",
         "河南省分到了多少国培经费",
@@ -308,3 +313,21 @@ def test_a_question_for_metadata_still_gets_title_pages(kb: KnowledgeBase) -> No
     passages = kb._state.passages
     hits = kb.ask("国培计划的文号是什么").hits
     assert [passages[hit.passage_id].kind for hit in hits[:2]] == ["meta", "meta"]
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_number"),
+    [
+        # 财教〔2022〕96号 shares 教师, 2022 and 号 with it, and 96 ends in 6.
+        ("教师〔2022〕6号是什么文件", "教师〔2022〕6号"),
+        ("教师[2022]6号是什么文件", "教师〔2022〕6号"),
+        ("教师2022第6号文件说了什么", "教师〔2022〕6号"),
+        ("教师〔2019〕1号是什么文件", "教师〔2019〕1号"),
+        ("请问财教2022年第96号讲的啥", "财教〔2022〕96号"),
+    ],
+)
+def test_a_doc_number_in_the_question_names_that_notice(
+    kb: KnowledgeBase, question: str, doc_number: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.answered and answer.hits[0].doc_number == doc_number
