@@ -4,7 +4,10 @@ run several classes: the class first).
 
 The first screen holds the deadlines still ahead (soonest first), then those without a date
 (「培训结束后的1个月内」, which may still be ahead); the past ones (latest first) are behind a
-button 「查看已过期的 (N)」, so two screens of 2011–2019 deadlines do not bury this week's. A date
+button 「查看已过期的 (N)」, so two screens of 2011–2019 deadlines do not bury this week's. A
+limit without a date counts from its notice's training, so one from a notice issued more than
+`OLD_NOTICE` ago is past too: it is listed with the past ones, by its notice's date, headed
+「⏳ 培训结束后的1个月内（2011年的通知）」 under a note that says why. A date
 is written as the reminders write it (「12月15日(周二)」, the year only when it is not this
 year); a limit the notice words as a year (「2020年前」「2019年底前」) keeps its words. Only the
 lead times (提前1/3/7天) whose reminder time (09:00) is still ahead are offered, each with the
@@ -24,9 +27,11 @@ list changes when a notice is added. Every button is checked again on the server
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -59,6 +64,9 @@ REMINDER_DAYS = (1, 3, 7)
 # A manager with several classes picks the class first, this many to a page.
 CLASSES_PER_PAGE = 10
 CLASS_LABEL_CHARS = 24
+# A limit without a date (「培训结束后的1个月内」) from a notice older than this is long past:
+# a notice's training is held within its year.
+OLD_NOTICE = timedelta(days=365)
 
 STALE = "这个按钮已失效，请重新发送 /deadlines。"
 UNAVAILABLE = "抱歉，知识库暂时不可用，我现在无法查询通知。"
@@ -69,6 +77,9 @@ NOT_YOUR_CLASS = "这不是您管理的培训班。"
 TOO_CLOSE = (
     "提前 {days} 天的提醒时间（{when}）已经过去了，离截止日已不足 {days} 天。"
     "请选更短的提前量，或用 /remind 手动设置。"
+)
+OLD_RELATIVE_NOTE = (
+    "⏳ 的期限从培训结束算起，没有具体日期；这些通知是一年多以前的，它们的培训早已结束。"
 )
 NO_LEAD_LEFT = (
     "离截止日太近了：提前 1 天（前一天 9:00）的提醒时间也已经过去。"
@@ -91,32 +102,74 @@ def local_now(ctx: Context) -> datetime:
     return datetime.now(ctx.services.settings.timezone)
 
 
-def upcoming_first(deadlines: list[Deadline], today: date) -> list[Deadline]:
-    """Still ahead (today included), soonest first; then undated; then past, latest first."""
-    ahead = sorted(
-        (d for d in deadlines if d.due is not None and d.due >= today),
-        key=lambda d: d.due or today,
-    )
-    undated = [d for d in deadlines if d.due is None]
-    past = sorted(
-        (d for d in deadlines if d.due is not None and d.due < today),
-        key=lambda d: d.due or today,
-        reverse=True,
-    )
-    return [*ahead, *undated, *past]
+def notice_day(metadata: Mapping[str, str]) -> date | None:
+    """The latest day a notice can be from: its date (2011-06-21; a year alone, 2011, is its
+    31 December; 2011-06 is 30 June), else the year of its 文号 (〔2010〕4号); None if unknown."""
+    found = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", metadata.get("date") or "")
+    if found is None:
+        year = re.search(r"[〔\[(（](\d{4})[〕\])）]", metadata.get("doc_number") or "")
+        return date(int(year.group(1)), 12, 31) if year else None
+    year = int(found.group(1))
+    month = int(found.group(2) or 12)
+    try:
+        day = int(found.group(3) or calendar.monthrange(year, month)[1])
+        return date(year, month, day)
+    except (ValueError, calendar.IllegalMonthError):
+        return None
 
 
-def split_expired(deadlines: list[Deadline], today: date) -> tuple[list[Deadline], list[Deadline]]:
-    """(still ahead or undated, in `upcoming_first` order; past, latest first)."""
-    ordered = upcoming_first(deadlines, today)
-    ahead = [d for d in ordered if d.due is None or d.due >= today]
-    return ahead, [d for d in ordered if d.due is not None and d.due < today]
+def notice_days(ctx: Context) -> dict[str, date]:
+    """Each notice's `notice_day`, by doc_id (the notices whose date is unknown are left out)."""
+    assert ctx.services.knowledge is not None
+    days = {}
+    for metadata in ctx.services.knowledge.documents():
+        day = notice_day(metadata)
+        if day is not None:
+            days[metadata["doc_id"]] = day
+    return days
+
+
+def is_past(deadline: Deadline, today: date, notice_days: Mapping[str, date]) -> bool:
+    """Dated and before today; or without a date, in a notice older than `OLD_NOTICE`."""
+    if deadline.due is not None:
+        return deadline.due < today
+    issued = notice_days.get(deadline.doc_id)
+    return issued is not None and issued < today - OLD_NOTICE
+
+
+def upcoming_first(
+    deadlines: list[Deadline], today: date, notice_days: Mapping[str, date] | None = None
+) -> list[Deadline]:
+    """Still ahead (today included), soonest first; then undated; then past, latest first (an
+    undated one from an old notice by its notice's day)."""
+    days = notice_days or {}
+    ahead, past = split_expired(deadlines, today, days)
+    return [*ahead, *past]
+
+
+def split_expired(
+    deadlines: list[Deadline], today: date, notice_days: Mapping[str, date] | None = None
+) -> tuple[list[Deadline], list[Deadline]]:
+    """(still ahead, soonest first, then undated; past, latest first): see `upcoming_first`."""
+    days = notice_days or {}
+    dated: list[Deadline] = []
+    undated: list[Deadline] = []
+    past: list[Deadline] = []
+    for deadline in deadlines:
+        if is_past(deadline, today, days):
+            past.append(deadline)
+        else:
+            (undated if deadline.due is None else dated).append(deadline)
+    dated.sort(key=lambda d: d.due or today)
+    past.sort(key=lambda d: d.due or days[d.doc_id], reverse=True)
+    return [*dated, *undated], past
 
 
 def all_deadlines(ctx: Context) -> list[Deadline]:
     if ctx.services.knowledge is None:
         raise UserError(UNAVAILABLE)
-    return upcoming_first(ctx.services.knowledge.deadlines(), local_now(ctx).date())
+    found = ctx.services.knowledge.deadlines()
+    return upcoming_first(found, local_now(ctx).date(), notice_days(ctx))
 
 
 def find_deadline(ctx: Context, key: str) -> Deadline:
@@ -134,8 +187,9 @@ def find_deadline(ctx: Context, key: str) -> Deadline:
 _EXACT_DAY = re.compile(r"\d{1,2}\s*[日号]")
 
 
-def deadline_item(deadline: Deadline, today: date) -> str:
-    """One deadline: the date (or the time limit), the duty, and where the notice says it."""
+def deadline_item(deadline: Deadline, today: date, issued: date | None = None) -> str:
+    """One deadline: the date (or the time limit, with the year of its notice when known), the
+    duty, and where the notice says it."""
     when = escape(deadline.when_text or "")
     if deadline.due is not None and (not when or _EXACT_DAY.search(when)):
         head = f"📅 <b>{format_day(deadline.due, today)}</b>前"
@@ -143,6 +197,8 @@ def deadline_item(deadline: Deadline, today: date) -> str:
         head = f"📅 <b>{when}</b>"
     else:
         head = f"⏳ <b>{when or '期限'}</b>"
+        if issued is not None:
+            head += f"（{issued.year}年的通知）"
     text = typeset(deadline.text)
     duty = text if len(text) <= 160 else text[:159] + "…"
     source = [
@@ -163,7 +219,8 @@ def deadlines_view(ctx: Context, page: int, *, expired: bool = False) -> tuple[s
         return "通知里没有找到带截止时间的事项。", ()
     now = local_now(ctx)
     today = now.date()
-    ahead, past = split_expired(found, today)
+    days = notice_days(ctx)
+    ahead, past = split_expired(found, today, days)
     shown_list = past if expired else ahead
     to_past = [Button(f"查看已过期的（{len(past)}）", data=callback("old", 0))] if past else []
     back = [Button("◀ 返回未到期的", data=callback("pg", 0))]
@@ -178,10 +235,12 @@ def deadlines_view(ctx: Context, page: int, *, expired: bool = False) -> tuple[s
     shown = shown_list[first : first + PER_PAGE]
     if expired:
         lines = [f"🗓 <b>已过期的截止时间</b>（共 {len(past)} 项，最近的在前）"]
+        if any(d.due is None for d in shown):
+            lines[0] += f"\n{OLD_RELATIVE_NOTE}"
     else:
         lines = [f"🗓 <b>通知里的截止时间</b>（还没到期的，共 {len(ahead)} 项）"]
     lines += [
-        f"{number}. {deadline_item(deadline, today)}"
+        f"{number}. {deadline_item(deadline, today, days.get(deadline.doc_id))}"
         for number, deadline in enumerate(shown, start=first + 1)
     ]
     if pages > 1:

@@ -3,7 +3,7 @@
 Through the conversation core with the real knowledge base, on SQLite and PostgreSQL.
 
 The shipped notices (2011–2019) hold four dated deadlines, all past, and one relative limit
-(「培训结束后的1个月内」), which may still be ahead and so stays on the first screen."""
+(「培训结束后的1个月内」) of a 2011 notice, long past too (QA12 #9): nothing is ahead."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.deadlines import split_expired
+from handlers.deadlines import notice_day, split_expired
 from knowledge.models import Deadline
 from scheduler.timeparse import format_day, format_when
 from tests.questions.conftest import ADMIN, MANAGER, TRAINEE, Chat, button, buttons_of, text_of
@@ -23,22 +23,21 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 def past_and_ahead(chat: Chat) -> tuple[list[Deadline], list[Deadline]]:
     today = datetime.now(TZ).date()
-    ahead, past = split_expired(chat.services.knowledge.deadlines(), today)
+    knowledge = chat.services.knowledge
+    days = {m["doc_id"]: notice_day(m) for m in knowledge.documents() if notice_day(m)}
+    ahead, past = split_expired(knowledge.deadlines(), today, days)
     return past, ahead
 
 
 @pytest.mark.parametrize("who", [TRAINEE, MANAGER])
 async def test_expired_deadlines_are_behind_a_button(chat: Chat, who: int) -> None:
     past, ahead = past_and_ahead(chat)
-    assert len(past) >= 4 and all(d.due is None for d in ahead)
+    assert len(past) >= 5 and not ahead
 
     first = await chat.say(who, "/deadlines")
 
     text = text_of(first)
-    assert f"通知里的截止时间</b>（还没到期的，共 {len(ahead)} 项）" in text, text
-    assert "培训结束后的1个月内" in text  # a relative limit counts as still ahead
-    assert "请有关省（区）教育厅" in text and "省(区)" not in text  # quoted in Chinese punctuation
-    assert "2019" not in text and "2013" not in text and "已过" not in text
+    assert text == "🗓 通知里暂时没有还没到期的截止时间。"  # not the 2011 「培训结束后」 limit
     labels = [b.text for b in buttons_of(first)]
     assert labels == [f"查看已过期的（{len(past)}）"], labels
 
@@ -50,6 +49,11 @@ async def test_expired_deadlines_are_behind_a_button(chat: Chat, who: int) -> No
     assert "📅 <b>2020年前</b>" in text and "2019-12-31" not in text
     assert "📅 <b>2019年4月12日（周五）</b>前" in text and "2019-04-12" not in text
     assert text.index("2020年前") < text.index("2019年4月12日") < text.index("2013年底前")
+    # The 2011 notice's limit without a date: last (by its notice's date), and said why.
+    assert ". ⏳ <b>培训结束后的1个月内</b>（2011年的通知）" in text, text
+    assert text.index("2013年底前") < text.index("培训结束后的1个月内")
+    assert "请有关省（区）教育厅" in text and "省(区)" not in text  # quoted in Chinese punctuation
+    assert "这些通知是一年多以前的，它们的培训早已结束" in text
     assert "设为提醒" not in " ".join(b.text for b in buttons_of(expired))
     back = await chat.press(who, button(expired, "◀ 返回未到期的"))
     assert back[0].text == first[0].text and back[0].buttons == first[0].buttons
