@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         """List the newest surveys: id, title, class, state, submitted/members."""
         from bot.db import survey_crud as scrud
         from bot.db.models import utcnow
-        from bot.surveys.results import compute_results, percent
+        from bot.surveys.results import compute_results, percent, satisfaction_figures
 
         services = _services()
         with services.session() as session:
@@ -50,7 +50,10 @@ def register(app: typer.Typer) -> None:
                     f"{survey.id}\t{survey.title}\t{training_class.name}\t{state}"
                     f"（截止 {closes:%Y-%m-%d %H:%M}）\t"
                     f"{results.submitted}/{results.members} {percent(results.response_rate)}"
-                    f"\t满意率 {percent(results.overall_satisfied_rate)}"
+                    + "\t"
+                    + " · ".join(
+                        f"{label} {percent(rate)}" for label, rate in satisfaction_figures(results)
+                    )
                 )
 
     @survey_app.command("export")

@@ -2,6 +2,9 @@
 automatic nudge and closing.
 
     /results [ID]      response rate, distribution, mean, 满意率, free text, who is where, a chart;
+                       on top 「总体满意率（第 6 题）」, the figure of the survey's own
+                       总体满意度 question when it has one, and 「各题平均满意率」 (every 满意度
+                       answer together)
                        buttons: XLSX / CSV export, 提醒未提交者, 结束问卷, 刷新. Without an ID:
                        the one survey the manager can see at once, or a list to pick from
 
@@ -286,7 +289,7 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
         f"已提交 {results.submitted} · 填写中 {results.in_progress}"
         f" · 未开始 {results.not_started}",
         *([left_line(results)] if results.left else []),
-        f"总体满意率：<b>{percent(results.overall_satisfied_rate)}</b>",
+        *satisfaction_lines(results),
     ]
     for detail in DETAILS:
         blocks = [_question_lines(q, detail) for q in results.questions]
@@ -309,6 +312,21 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
     note = [_left_out_note(shown + 1, total)] if shown < total else []
     text = "\n".join([*header, *kept, *note, *names])
     return fit_html(text)  # unchanged: it was measured to fit
+
+
+def satisfaction_lines(results) -> list[str]:  # noqa: ANN001
+    """`satisfaction_figures` as lines, the first in bold: 「总体满意率（第 6 题）：<b>100.0%</b>」
+    when the survey has an overall question, and 「各题平均满意率：83.3%（6 道满意度题）」."""
+    from bot.surveys.results import percent, satisfaction_figures
+
+    rated = sum(1 for q in results.questions if q.kind == "likert5")
+    lines = [
+        f"{label}：<b>{percent(rate)}</b>" if index == 0 else f"{label}：{percent(rate)}"
+        for index, (label, rate) in enumerate(satisfaction_figures(results))
+    ]
+    if lines[-1].startswith("各题平均") and rated:
+        lines[-1] += f"（{rated} 道满意度题）"
+    return lines
 
 
 def left_line(results) -> str:  # noqa: ANN001
@@ -534,7 +552,7 @@ async def nudge_due(services: Services) -> int:
 
 async def close_due(services: Services) -> int:
     """Close the surveys whose time is up and tell each manager the final figures (once)."""
-    from bot.surveys.results import compute_results, percent
+    from bot.surveys.results import compute_results, percent, satisfaction_figures
 
     with services.session() as session:
         due = scrud.due_closings(session, now=utcnow())
@@ -549,11 +567,13 @@ async def close_due(services: Services) -> int:
         if services.messenger is None:
             continue
         survey = results.survey
+        satisfaction = satisfaction_figures(results)
         text = (
             f"⏹ 问卷「{escape(survey.title)}」已截止（{escape(results.class_name)}）。\n"
             f"回收率 {percent(results.response_rate)}（{results.submitted}/{results.members}），"
             + (f"{left_line(results)}，" if results.left else "")
-            + f"总体满意率 {percent(results.overall_satisfied_rate)}。"
+            + "，".join(f"{label} {percent(rate)}" for label, rate in satisfaction)
+            + "。"
         )
         try:
             await services.messenger.send(

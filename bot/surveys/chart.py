@@ -29,7 +29,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot.surveys.results import FontMissing, QuestionStats, SurveyResults, percent
+from bot.surveys.results import (
+    FontMissing,
+    QuestionStats,
+    SurveyResults,
+    percent,
+    satisfaction_figures,
+)
 
 SHIPPED_FONT_DIR = Path(__file__).resolve().parent / "fonts"
 SYSTEM_FONT_NAMES = (
@@ -228,7 +234,7 @@ def build_figure(results: SurveyResults, *, dpi: int = 100) -> Figure:
     title = (
         f"{drawable(survey.title, '问卷')} · {drawable(results.class_name)}\n"
         f"回收 {results.submitted}/{results.members}（{percent(results.response_rate)}）"
-        f" · 总体满意率 {percent(results.overall_satisfied_rate)}"
+        + "".join(f" · {label} {percent(rate)}" for label, rate in satisfaction_figures(results))
     )
     figure.suptitle(title, fontsize=13, family=family)
     axes = figure.subplots(len(heights), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from bot.surveys.results import SurveyResults
+from bot.surveys.results import SurveyResults, satisfaction_figures
 
 DETAIL_SHEET = "明细"
 SUMMARY_SHEET = "汇总"
@@ -112,7 +112,7 @@ def summary_rows(results: SurveyResults) -> list[list[object]]:
         ["填写中", results.in_progress],
         ["未开始", results.not_started],
         ["回收率", _share(results.response_rate)],
-        ["总体满意率", _share(results.overall_satisfied_rate)],
+        *([label, _share(rate)] for label, rate in satisfaction_figures(results)),
         [],
         ["题号", "题目", "题型", "作答人数", "选项", "人数", "占比", "均分", "满意率"],
     ]

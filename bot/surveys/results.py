@@ -1,6 +1,11 @@
 """Survey results computed from the stored rows: response rate, per-question distribution and
 mean, 满意率 per question and overall, free-text answers, and who is where.
 
+`overall_satisfied_rate` pools every 满意度 answer of the survey, so it is written
+「各题平均满意率」; a survey that asks 「您对本次培训的总体满意度如何？」 has its own
+overall figure, that question's 满意率 (`overall_question`). `satisfaction_figures` gives both
+with the labels that /results, the chart, the XLSX and the closing message all use.
+
 Usage::
 
     with services.session() as session:
@@ -16,6 +21,7 @@ times: nothing says who answered what.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,6 +32,9 @@ from bot.db import survey_crud as scrud
 from bot.db.models import TrainingClass, User
 from bot.db.survey_models import ResponseStatus, Survey, SurveyAnswer, SurveyResponse
 from bot.surveys.templates import KIND_NAMES, LIKERT5, SATISFIED, shown_text
+
+# The survey's own overall question: 「总体满意度」「整体满意程度」「总体评价」.
+OVERALL_QUESTION = re.compile(r"(?:总体|整体)(?:满意|评价)")
 
 
 class FontMissing(RuntimeError):
@@ -244,6 +253,29 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
         left=left,
         left_submitted=left_submitted,
     )
+
+
+def overall_question(results: SurveyResults) -> QuestionStats | None:
+    """The first 满意度 question whose text asks for the overall satisfaction (总体满意, 总体评价):
+    its 满意率 is the 学员满意率 a notice asks for."""
+    return next(
+        (q for q in results.questions if q.kind == "likert5" and OVERALL_QUESTION.search(q.text)),
+        None,
+    )
+
+
+def satisfaction_figures(results: SurveyResults) -> list[tuple[str, float | None]]:
+    """The headline 满意率 figures with their labels: 「总体满意率（第 6 题）」 when the survey
+    has an overall question, then 「各题平均满意率」 (every 满意度 answer together) unless that
+    question is the only 满意度 one."""
+    question = overall_question(results)
+    average = ("各题平均满意率", results.overall_satisfied_rate)
+    if question is None:
+        return [average]
+    overall = (f"总体满意率（第 {question.position + 1} 题）", question.satisfied_rate)
+    if sum(1 for q in results.questions if q.kind == "likert5") == 1:
+        return [overall]
+    return [overall, average]
 
 
 def percent(value: float | None) -> str:

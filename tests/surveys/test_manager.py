@@ -80,7 +80,8 @@ def test_results_exports_and_reminders(env: SurveyEnv) -> None:
     assert "50.0%" in text and "（2/4）" in text
     assert "已提交 2 · 填写中 1 · 未开始 1" in text
     assert "满意率 100.0%" in text  # q1: 非常满意 ×2
-    assert "总体满意率：<b>83.3%</b>" in text  # 10 of 12 satisfied answers
+    assert "总体满意率（第 6 题）：<b>100.0%</b>" in text  # 总体满意度: 非常满意 ×2
+    assert "各题平均满意率：83.3%（6 道满意度题）" in text  # 10 of 12 satisfied answers
     assert "学员" not in text  # anonymous: no names anywhere
     chart = files(results)
     assert chart and chart[0].as_photo and chart[0].content[:4] == b"\x89PNG"

@@ -122,7 +122,11 @@ def test_xlsx_summary_figures_are_numbers(services: Services) -> None:
     book = load_workbook(io.BytesIO(to_xlsx(results)))
     rows = list(book[SUMMARY_SHEET].iter_rows())
     by_key = {row[0].value: row[1] for row in rows if row[0].value}
-    for key, expected in (("回收率", 0.75), ("总体满意率", results.overall_satisfied_rate)):
+    # course_feedback's only 满意度 question, 3, asks for the 总体评价: its figure is the overall
+    # one, and no 「各题平均」 figure repeats it.
+    overall = next(q for q in results.questions if q.kind == "likert5")
+    assert "总体评价" in overall.text and "各题平均满意率" not in by_key
+    for key, expected in (("回收率", 0.75), ("总体满意率（第 3 题）", overall.satisfied_rate)):
         cell = by_key[key]
         assert cell.data_type == "n" and cell.value == pytest.approx(expected), key
         assert cell.number_format == "0.0%", key
@@ -180,7 +184,7 @@ def test_chart_png_with_cjk_font(services: Services) -> None:
 
     cmap = TTFont(str(font), lazy=True).getBestCmap()
     drawn = results.survey.title + "".join(q.text[:28] for q in results.questions)
-    drawn += "".join(LIKERT5) + "满意率均分占比回收总体"
+    drawn += "".join(LIKERT5) + "满意率均分占比回收总体各题平均第"
     missing = {ch for ch in drawn if not ch.isspace() and ord(ch) not in cmap}
     assert not missing, f"font {font.name} lacks {missing}"
     with warnings.catch_warnings(record=True) as caught:
