@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from knowledge.models import TRUNCATION_NOTE
+
 CJK = "\u4e00-\u9fff"
 SAMPLE_CHARS = 40
-TRUNCATION_MARKER = re.compile(r"\[\.\.\.[^\]\n]{0,80}\.\.\.\]")
+TRUNCATION_MARKER = re.compile(r"\s*\[\.\.\.[^\]\n]{0,80}\.\.\.\]")
 
 # GBK bytes of 「省（区」 read one byte out of step, then re-encoded: the lead byte of 省 and the
 # trail byte of 区 are lost, so the general case cannot be decoded, but this fragment recurs in
@@ -171,7 +173,7 @@ def clean_text(raw: str) -> CleanResult:
     result = CleanResult(text="")
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ")
     text = text.replace("\xa0", " ").replace("\ufeff", "").replace("\u200b", "")
-    text = _remove_pattern(text, TRUNCATION_MARKER, "truncation_marker", result)
+    text = _remove_pattern(text, TRUNCATION_MARKER, "truncation_marker", result, TRUNCATION_NOTE)
     text = _remove_pattern(text, PINYIN_ANNOTATION, "pinyin_annotation", result)
     for pattern, replacement in KNOWN_MOJIBAKE:
         text, count = pattern.subn(replacement, text)
@@ -196,10 +198,12 @@ def clean_text(raw: str) -> CleanResult:
     return result
 
 
-def _remove_pattern(text: str, pattern: re.Pattern, category: str, result: CleanResult) -> str:
+def _remove_pattern(
+    text: str, pattern: re.Pattern, category: str, result: CleanResult, replacement: str = ""
+) -> str:
     def drop(match: re.Match) -> str:
-        result.note(category, match.group(0))
-        return ""
+        result.note(category, match.group(0).strip())
+        return replacement
 
     return pattern.sub(drop, text)
 

@@ -191,6 +191,12 @@ class Document:
         return data
 
 
+# Put where a stored copy of a notice ends before the notice does (the scraped pages say
+# 「[... text cut off in the stored copy ...]」): a reader sees the clause is incomplete.
+TRUNCATION_NOTE = "……（存档的原文到此为止）"
+SHORT_PASSAGE_CHARS = 100
+
+
 @dataclass(frozen=True)
 class Passage:
     """A clause-sized piece of a document, the unit that is searched."""
@@ -203,4 +209,16 @@ class Passage:
 
     def index_text(self) -> str:
         """What is indexed: the text, preceded by its clause heading when it lacks one."""
-        return f"{self.heading}\n{self.text}" if self.heading else self.text
+        text = self.text.replace(TRUNCATION_NOTE, "")
+        return f"{self.heading}\n{text}" if self.heading else text
+
+    @property
+    def cut_short(self) -> bool:
+        """The stored copy of the notice ends inside this short passage's first sentence
+        (「第四条示范性集中培训项目的培……」): it holds no complete sentence to answer with."""
+        before, note, _ = self.text.partition(TRUNCATION_NOTE)
+        return (
+            bool(note)
+            and len(before) < SHORT_PASSAGE_CHARS
+            and not any(mark in before for mark in "。；;！!？?")
+        )

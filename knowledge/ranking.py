@@ -386,6 +386,8 @@ class Ranker:
         top_text = self._normalized[hits[0].passage_id]
         covered = sum(word.weight for word in words if self._word_in(word, top_text))
         runner_up = hits[1].score if len(hits) > 1 else 0.0
+        if self._passages[hits[0].passage_id].cut_short:
+            return False  # 「第四条示范性集中培训项目的培……」 answers nothing for sure
         return (
             covered >= CONFIDENT_COVERAGE * total
             and runner_up < CONFIDENT_LEAD * hits[0].score

@@ -81,8 +81,9 @@ KNOWN_ANSWERED_OUT_OF_SCOPE = {
 }
 # Of those, answered as sure (the bench judged them all unsure until the tenth session, when
 # its out-of-scope outcomes began to carry the answer's confidence): 2023 falls inside
-# 2021—2025, so the 2022 budget notice is taken for it; the others ask a detail (a certificate, a publisher, a
-# quota, a 补贴, where results are posted) of a topic one clause covers in most of its words.
+# 2021—2025, so the 2022 budget notice is taken for it; the others ask a detail (a
+# certificate, a publisher, a quota, a 补贴, where results are posted) of a topic one clause
+# covers in most of its words.
 KNOWN_SURE_OUT_OF_SCOPE = {
     "2023年国培资金预算什么时候下达",
     "提升工程2.0的微能力点要选几个",

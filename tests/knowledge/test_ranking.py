@@ -100,6 +100,8 @@ def test_domain_synonyms_bridge_colloquial_words(
         ("国培的课能不能自个儿挑着学", "自主选学"),
         # 提上 (jieba's rare word) is 提 + 上: no topic the notices lack.
         ("国培的质量怎么才能提上去", "高质量培训成果"),
+        ("国培计划是什么时候开始的", "从2010年起实施"),
+        ("脱岗培训一年多长时间", "脱产学习时间不少于42天"),
     ],
 )
 def test_colloquial_phrasings_meet_the_notices_words(
@@ -331,3 +333,13 @@ def test_a_doc_number_in_the_question_names_that_notice(
 ) -> None:
     answer = kb.ask(question)
     assert answer.answered and answer.hits[0].doc_number == doc_number
+
+
+def test_a_clause_the_stored_copy_cuts_short_says_so_and_is_not_sure(kb: KnowledgeBase) -> None:
+    # The stored 2013 rules end inside 第四条: 「第四条示范性集中培训项目的培」.
+    answer = kb.ask("示范性集中培训项目的培训对象是谁")
+    assert answer.answered and not answer.confident
+    top = answer.hits[0]
+    assert top.text.endswith("第四条示范性集中培训项目的培……（存档的原文到此为止）")
+    # A passage whose sentences the cut leaves whole stays sure.
+    assert kb.ask("参加教研活动能不能算培训学分").confident
