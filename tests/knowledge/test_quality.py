@@ -78,6 +78,14 @@ KNOWN_ANSWERED_OUT_OF_SCOPE = {
     "云南送教下乡项目每个县安排多少名学员",
     "双语教师普通话培训班每期招收多少名学员",
     "提升工程2.0的微能力点考核要交哪些材料",
+    # questions_holdout18.yaml (run once in the tenth session), likewise.
+    "2023年国培组织实施通知的文号是多少",
+    "参加国培脱产研修期间工资照发吗 有没有出差补助",
+    "云南2015年送教下乡项目每年送教几次 每次几天",
+    "强师计划里公费师范生毕业后要到乡村学校服务几年",
+    "中小学教师五年一周期总共要修满多少学分",
+    "国培计划2021到2025年那个通知里五年一共要培训多少乡村教师",
+    "乡村教师生活补助每个月发多少钱",
 }
 # Of those, answered as sure (the bench judged them all unsure until the tenth session, when
 # its out-of-scope outcomes began to carry the answer's confidence): 2023 falls inside
@@ -96,6 +104,8 @@ KNOWN_SURE_OUT_OF_SCOPE = {
     "送教下乡的授课老师每次有多少补贴",
     "普通话培训班用的教材是哪个出版社出的",
     "云南送教下乡项目每个县安排多少名学员",
+    "中小学教师五年一周期总共要修满多少学分",
+    "国培计划2021到2025年那个通知里五年一共要培训多少乡村教师",
 }
 
 
@@ -150,6 +160,7 @@ def test_held_out_sets_are_separate_and_large_enough(kb: KnowledgeBase) -> None:
         quality.HOLDOUT15,
         quality.HOLDOUT16,
         quality.HOLDOUT17,
+        quality.HOLDOUT18,
     ):
         held_out = quality.load_questions(path)
         questions = {item["q"] for item in held_out}
