@@ -154,7 +154,7 @@ def kbstats(
     from bot.db.models import utcnow
     from bot.db.session import make_engine, upgrade
     from bot.engines.console import plain
-    from handlers.knowledge_admin import kbstats_text
+    from handlers.kbstats import kbstats_text
 
     settings = settings_or_exit()
     settings.data_dir.mkdir(parents=True, exist_ok=True)

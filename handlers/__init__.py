@@ -13,12 +13,15 @@ from handlers import (
     classes,
     curated,
     deadlines,
-    knowledge_admin,
+    kbstats,
+    manager_answer,
+    notice_upload,
     notices,
     reminders,
     start,
     survey_results,
     surveys,
+    unanswered,
 )
 from handlers.routing import RoutingTable
 
@@ -30,7 +33,10 @@ ROUTERS = [
     broadcast.router,
     surveys.router,
     survey_results.router,
-    knowledge_admin.router,
+    unanswered.router,
+    manager_answer.router,
+    kbstats.router,
+    notice_upload.router,
     curated.router,
     deadlines.router,
     notices.router,

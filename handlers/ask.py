@@ -9,7 +9,7 @@ may press them):
     kb:1:pg:<question_id>:<page>   更多 ▶ / ◀ 上一条: edit the message to show another hit
     kb:1:fb:<question_id>:up|down  👍 / 👎, stored on the question log
     kb:1:ho:<question_id>[:<page>] 问班主任: send the question to the asker's class manager(s),
-                                   who answer it through handlers/knowledge_admin.py; a class
+                                   who answer it through handlers/manager_answer.py; a class
                                    whose manager was removed has it sent to the admins. The
                                    message (that page) then says when and to whom it went
                                    (「✅ 已于 19:46 转给班主任 王芳,回复会发到这里。」) and loses
@@ -66,9 +66,9 @@ router = Router("ask")
 
 PREFIX = "kb"
 VERSION = "1"
-ANSWER_PREFIX = "kbm"  # the manager's 「回答」 button, handled in handlers/knowledge_admin.py
+ANSWER_PREFIX = "kbm"  # the manager's 「回答」 button, handled in handlers/manager_answer.py
 # Ends the data of a manager's button in the 问班主任 message, so that the message is edited once
-# the question is answered through it (handlers/knowledge_admin.py `AnsweredFrom`).
+# the question is answered through it (handlers/unanswered.py `AnsweredFrom`).
 HANDOFF_ORIGIN = "ho"
 HITS_PER_QUESTION = 5
 MAX_QUOTE_CHARS = 1200
@@ -141,7 +141,7 @@ def no_class_hint(ctx: Context) -> str:
     return NO_CLASS_HINT
 
 
-# ----- small helpers shared with handlers/knowledge_admin.py -------------------------------
+# ----- small helpers shared with handlers/unanswered.py and the answer flow ----------------
 
 
 def callback(*parts: object) -> str:
@@ -656,7 +656,7 @@ async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Repl
     """问班主任: send the question with a 「回答」 button to each of the asker's class managers
     (a class whose manager was removed (/removemanager) has it sent to the admins instead),
     and, when a saved curated answer is close to it, the line naming it and 「📌 用标准答案回复」
-    as /unanswered shows them (handlers/knowledge_admin.py `handoff_offer`),
+    as /unanswered shows them (handlers/unanswered.py `handoff_offer`),
     then edit the trainee's message (page `page` of the answer, or the decline) to say when
     and to whom it went, without the button."""
     assert entry.id is not None
@@ -670,7 +670,7 @@ async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Repl
     if not classes:
         raise UserError(NO_CLASS_HINT)
     orphaned = [item for item in classes if not item.current]
-    from handlers.knowledge_admin import handoff_offer  # it imports this module
+    from handlers.unanswered import handoff_offer  # it imports this module
 
     buttons = [answer_button(entry.id)]
     offer = handoff_offer(ctx, entry)  # a saved curated answer close to it, as /unanswered
@@ -769,7 +769,7 @@ def answered_handoff_text(
 ) -> str:
     """The 问班主任 message `recipient` got for `entry`, as it was sent but marked answered
     (`handoff_message`): by them, or by `answered_by` (a name)."""
-    from handlers.knowledge_admin import handoff_offer  # it imports this module
+    from handlers.unanswered import handoff_offer  # it imports this module
 
     _, _, recipients = handoff_recipients(ctx.services, entry.user_id)
     with ctx.services.session() as session:

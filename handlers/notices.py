@@ -72,7 +72,7 @@ VERSION = "1"
 PER_PAGE = 5
 TITLE_CHARS = 80
 PENDING_SECONDS = 24 * 3600
-INGEST_LOCK = "knowledge_admin.ingest_lock"  # the upload handler's lock: one change at a time
+INGEST_LOCK = "notices.ingest_lock"  # also the upload handler's: one change at a time
 TOKEN = re.compile(r"[0-9a-f]{12}")
 STALE = "这个按钮已失效，请重新发送 /notices。"
 GONE = "这份通知已经不在知识库里了（可能刚被删除或替换），请重新发送 /notices 查看。"
@@ -705,7 +705,7 @@ def release(folder: Path, token: str) -> None:
 
 
 async def decide_upload(ctx: Context, action: str, token: str) -> list[Reply]:
-    from handlers.knowledge_admin import report_text
+    from handlers.notice_upload import report_text
     from knowledge import IngestError
 
     kb = kb_or_refuse(ctx)

@@ -22,7 +22,7 @@ from bot.db import crud, question_crud
 from bot.db.models import Role, utcnow
 from bot.limits import MAX_MESSAGE_UNITS, visible_length
 from handlers.ask import refresh_curated
-from handlers.knowledge_admin import NEAR_CURATED_SCORE
+from handlers.unanswered import NEAR_CURATED_SCORE
 from tests.questions.conftest import (
     ADMIN,
     MANAGER,

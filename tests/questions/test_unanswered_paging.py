@@ -15,7 +15,7 @@ import pytest
 from bot.chat import Edit, Reply, Send
 from bot.db import crud, question_crud
 from bot.limits import MAX_BUTTONS, MAX_MESSAGE_UNITS, visible_length
-from handlers.knowledge_admin import clip
+from handlers.unanswered import clip
 from tests.questions.conftest import ADMIN, MANAGER, Chat, button, buttons_of, open_chat, text_of
 
 TRAINEES = range(3000, 3015)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.limits import MAX_MESSAGE_UNITS, visible_length
-from handlers.knowledge_admin import CLEANING_NAMES, REPORT_TITLES, report_text
+from handlers.notice_upload import CLEANING_NAMES, REPORT_TITLES, report_text
 from knowledge.models import IngestReport
 from tests.questions.conftest import ADMIN, Chat, text_of
 

@@ -1,0 +1,287 @@
+"""Storing a manager's answer to a waiting question and delivering it to the trainee, shared by
+the typed answer and 「📌 用标准答案回复」 (handlers/manager_answer.py) and by an answer held
+back and then confirmed (handlers/held_answer.py).
+
+- `store_answer` records it in one conditional UPDATE, with the question's repeats (the same
+  question asked again by the trainee, `manager_repeats`), only if it may be sent now (else
+  it is held back).
+- The trainee reads who answered: 「王芳老师回复了您的问题」, or 「王芳老师补充回复：」 when
+  the question had an answer already (`reply_text`); the question keeps the first answer with
+  the supplement under it (「李强老师补充：…」), which is what ⭐ saves, and the manager who
+  answered before is told of it (`tell_earlier_answerer`). Managers read an admin as
+  「管理员 陈静」 (`answerer`).
+- The manager is told how delivery went (`delivery_status`; the answer is saved either way)
+  and offered 「⭐ 保存为标准答案」 (`kbm:1:cur:<question_id>`).
+- An answer that did not reach a trainee who had none (`question_logs.answer_undelivered_at`,
+  kept through a restart: `note_delivery`) is neither held against nor added to: the next one
+  replaces it, headed 「回复了您的问题」 (`Earlier`).
+- Once an answer reached the trainee, every 问班主任 message of the question, in every
+  manager's chat, loses its buttons and says 「✅ 已回复。」 (the other managers read
+  「✅ 王芳老师已回复。」; one Telegram will not edit any more is left as it is), and the message
+  answered from is edited (`mark_answered`). Messages are edited only once the answer reached
+  the trainee: otherwise 「回答」 stays there to send it again. (A 问班主任 message sent before
+  its id was kept, `question_handoffs.message_id`, is not edited.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+
+from sqlmodel import Session
+
+from bot.chat import (
+    Button,
+    DeliveryError,
+    Edit,
+    NeverStarted,
+    Reply,
+    Send,
+    Unreachable,
+    keyboard,
+)
+from bot.db import question_crud
+from bot.db.models import Role, User, utcnow
+from bot.db.question_models import QuestionLog
+from handlers.ask import (
+    answered_handoff,
+    deliver,
+    handoff_time,
+    mark_handoffs_answered,
+    teacher_name,
+)
+from handlers.routing import Context
+from handlers.unanswered import (
+    QUESTION_UNITS,
+    AnsweredFrom,
+    clip,
+    data,
+    unanswered_listing,
+)
+
+HANDOFF_STATE = "handoff_answer"
+SENTENCE_ENDS = ("。", "!", "?", "!", "?", "…", ".")
+# Said when a manager may save an answer as a curated one, and once it is saved: it is shared.
+SHARED = "保存后，所有培训班的学员问到类似问题，都会先看到这条回答"
+EARLIER_CHARS = 300  # the start of an earlier answer shown to a manager about to answer again
+
+
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    """Whether a question had a manager's answer before this one was stored, and whose."""
+
+    answered: bool
+    by: int | None
+
+    @classmethod
+    def of(cls, question: QuestionLog) -> Earlier:
+        """An answer that did not reach the trainee (`question_crud.undelivered_answer_at`)
+        is none."""
+        lost = question_crud.undelivered_answer_at(question)
+        given = question.manager_answer is not None and lost is None
+        return cls(given, question.answered_by if given else None)
+
+
+def manager_repeats(ctx: Context, session: Session, question: QuestionLog) -> list[int]:
+    """`question_crud.unanswered_repeats` of `question` for this manager (all for an admin)."""
+    return question_crud.unanswered_repeats(
+        session, question=question, manager_id=ctx.user.id, everyone=ctx.role is Role.admin
+    )
+
+
+def store_answer(
+    ctx: Context,
+    session: Session,
+    question: QuestionLog,
+    answer: str,
+    repeats: list[int],
+    *,
+    since: datetime | None = None,
+    seen_at: datetime | None = None,
+) -> bool:
+    """Record `answer` as this manager's to `question` and its `repeats`, in one conditional
+    UPDATE, if it may be sent now: as a supplement to the answer given at `seen_at` while that
+    is still the last one; else unless someone else answered after `since` (when 「回答」 was
+    pressed); else (📌) while nobody has answered. Whether it was recorded."""
+    assert question.id is not None
+    claim = {
+        "question_id": question.id,
+        "manager_id": ctx.user.id,
+        "answer": answer,
+        "repeat_ids": repeats,
+    }
+    # An answer the trainee never got is replaced, not added to.
+    lost_at = question_crud.undelivered_answer_at(question)
+    heading = None if lost_at else f"{teacher_name(ctx.user.display_name)}补充："
+    if seen_at is not None:
+        return question_crud.supplement_answer(session, seen_at=seen_at, heading=heading, **claim)
+    if since is not None or lost_at is not None:
+        latest = max(at for at in (since, lost_at) if at is not None)
+        return question_crud.answer_unless_overtaken(
+            session, since=latest, heading=heading, **claim
+        )
+    return question.manager_answer is None and question_crud.answer_if_waiting(session, **claim)
+
+
+def answerer(ctx: Context, question: QuestionLog) -> str:
+    """Who answered `question` last, as the manager reads it: 「您」, 「班主任 王芳」,
+    「管理员 陈静」 or 「另一位老师」 (the name not escaped)."""
+    if question.answered_by == ctx.user.id:
+        return "您"
+    with ctx.services.session() as session:
+        user = session.get(User, question.answered_by) if question.answered_by else None
+    if user is None:
+        return "另一位老师"
+    admin = user.id in ctx.services.settings.admin_ids or user.role == Role.admin
+    return f"{'管理员' if admin else '班主任'} {user.display_name}"
+
+
+def answered_already(ctx: Context, question: QuestionLog) -> str:
+    """「这个问题班主任 王芳在 19:46 已经回答过：「…」」 (HTML, ending with a full stop): who
+    answered `question`, when, and the start of what they said."""
+    said = (question.manager_answer or "")[:EARLIER_CHARS]
+    stop = "" if said.rstrip().endswith(SENTENCE_ENDS) else "。"  # not 「…17:00。」。
+    when = ""
+    if question.manager_answered_at is not None:
+        zone = ctx.services.settings.timezone
+        when = f"在 {handoff_time(question.manager_answered_at, zone, utcnow().astimezone(zone))} "
+    who = escape(answerer(ctx, question))
+    return f"这个问题{who}{when}已经回答过：「{escape(said)}」{stop}"
+
+
+def reply_text(question: QuestionLog, answer: str, by: str, *, supplement: bool = False) -> str:
+    """What the trainee receives: the manager's answer under their question, headed with who
+    gave it (`by`, their name: 「王芳老师回复了您的问题」), and as a supplement (「王芳老师补充
+    回复：」) when the question had an answer already, so that two answers are not read as one
+    contradicting itself."""
+    who = escape(teacher_name(by))
+    heading = f"{who}补充回复：" if supplement else f"{who}回复了您的问题"
+    return f"💬 <b>{heading}</b>\n问：{escape(question.question)}\n\n答：{escape(answer)}"
+
+
+def delivery_status(
+    ctx: Context, failure: DeliveryError | None, repeats: list[int], *, sent: str = "回答"
+) -> str:
+    """How sending the manager's answer went, told to the manager (it is saved either way);
+    `sent` names what was sent (HTML) in 「✅ 已把…发给学员。」."""
+    if failure is None:
+        status = f"✅ 已把{sent}发给学员。"
+    elif isinstance(failure, NeverStarted):
+        bot = ctx.services.bot_username
+        status = (
+            "⚠️ 回答已保存，但没能发给学员：对方还没有私聊过我（可能是在群里提问的），我不能主动"
+            f"联系。请让对方打开 t.me/{escape(bot)} 并点「开始」，然后再点一次「回答」重发。"
+        )
+    elif isinstance(failure, Unreachable):
+        status = "⚠️ 回答已保存，但没能发给学员（对方屏蔽了我或注销了账号）。"
+    else:
+        status = (
+            "⚠️ 回答已保存，但 Telegram 暂时出错，没能发给学员。请过几分钟再点一次「回答」重发。"
+        )
+    if repeats:
+        status += f"\n这位学员把这个问题问了 {len(repeats) + 1} 次，都已标为已回答。"
+    return status
+
+
+def note_delivery(
+    ctx: Context, question: QuestionLog, earlier: Earlier, failure: DeliveryError | None
+) -> None:
+    """Record whether this manager's answer, just stored, reached the trainee (in the database,
+    so a restart keeps it): one that did not, and was the trainee's only one, is not held
+    against nor added to (`question_crud.undelivered_answer_at`)."""
+    assert question.id is not None
+    with ctx.services.session() as session:
+        if failure is None or earlier.answered:
+            question_crud.mark_answer_delivered(session, question_id=question.id)
+        else:
+            question_crud.mark_answer_undelivered(
+                session, question_id=question.id, manager_id=ctx.user.id
+            )
+
+
+async def typed_answer_sent(
+    ctx: Context,
+    question: QuestionLog,
+    text: str,
+    repeats: list[int],
+    payload: dict,
+    earlier: Earlier,
+    *,
+    reply: type[Send] | type[Edit],
+) -> list[Reply]:
+    """Send the manager's typed answer, stored already, to the trainee (a supplement when the
+    question had an answer `earlier`), tell the manager how it went in a new message or in the
+    one pressed (`reply`), offering to save it as a curated answer; once it reached the trainee,
+    mark the question's messages answered (`mark_answered`)."""
+    letter = reply_text(question, text, ctx.user.display_name, supplement=earlier.answered)
+    failure = await deliver(ctx.services, question.user_id, letter)
+    note_delivery(ctx, question, earlier, failure)
+    status = delivery_status(ctx, failure, repeats)
+    signed = escape(teacher_name(ctx.user.display_name))
+    replies: list[Reply] = [
+        reply(
+            f"{status}\n\n这个回答也适用于其他学员的话，可以保存为标准答案。{SHARED}，"
+            f"署名「{signed}的解答」。只适用于本班的回答（如本班的教室、日期、联系电话）"
+            "请不要保存。",
+            keyboard([Button("⭐ 保存为标准答案", data=data("cur", question.id))]),
+        )
+    ]
+    if failure is None:
+        await tell_earlier_answerer(ctx, question, text, earlier)
+        source = None
+        if "message_id" in payload:
+            listing = payload.get("listing")
+            source = AnsweredFrom(tuple(listing) if listing else None, payload["message_id"])
+        replies += await mark_answered(
+            ctx, question, repeats, source, answered_before_by=earlier.by
+        )
+    return replies
+
+
+async def tell_earlier_answerer(
+    ctx: Context, question: QuestionLog, answer: str, earlier: Earlier
+) -> None:
+    """Once another manager's supplement reached the trainee, tell the one who answered before
+    (they may want to check the two agree); nothing when that was this manager."""
+    if not earlier.answered or earlier.by is None or earlier.by == ctx.user.id:
+        return
+    who = escape(teacher_name(ctx.user.display_name))
+    await deliver(
+        ctx.services,
+        earlier.by,
+        f"ℹ️ {who}给学员补充回复了您回答过的问题：「{escape(clip(answer, EARLIER_CHARS))}」\n\n"
+        f"问题：{escape(clip(question.question, QUESTION_UNITS))}",
+    )
+
+
+def answered_view(ctx: Context, question: QuestionLog, source: AnsweredFrom | None) -> list[Reply]:
+    """The message `question` was answered from, now that it is: the /unanswered page shown
+    again without it, or the 问班主任 message without its buttons, 「✅ 已回复。」; nothing when
+    that message is not known."""
+    if source is None:
+        return []
+    if source.listing is not None:
+        return [Edit(*unanswered_listing(ctx, *source.listing), message_id=source.message_id)]
+    return [answered_handoff(ctx, question, source.message_id)]
+
+
+async def mark_answered(
+    ctx: Context,
+    question: QuestionLog,
+    repeats: list[int],
+    source: AnsweredFrom | None,
+    *,
+    answered_before_by: int | None = None,
+) -> list[Reply]:
+    """Once an answer to `question` (and to its `repeats`) reached the trainee: every 问班主任
+    message they brought, in any manager's chat, loses its buttons (`mark_handoffs_answered`),
+    and the message answered from is edited by the reply returned (`answered_view`)."""
+    assert question.id is not None
+    pressed = None  # the 问班主任 message answered through: the reply edits it
+    if source is not None and source.listing is None:
+        pressed = source.message_id if source.message_id is not None else ctx.event.message_id
+    await mark_handoffs_answered(
+        ctx, [question.id, *repeats], answered_before_by=answered_before_by, pressed=pressed
+    )
+    return answered_view(ctx, question, source)

@@ -1,0 +1,346 @@
+"""A manager answers a waiting question: the buttons under /unanswered and under the 问班主任
+message (`kbm:1:…`, handlers/unanswered.py), and the answer they type.
+
+- 「回答」 (`kbm:1:ans:<question_id>`, then where it is: `:<days>:<page>` or `:ho`): the
+  manager's next text goes to the trainee (pending input "handoff_answer"; 「取消」 gives up),
+  and the message pressed in is edited once it arrived (handlers/answer_delivery.py). A second
+  tap within a few seconds only says so. The prompt shows an answer given already: the new one
+  is then sent as a supplement.
+- 「📌 用标准答案回复」 (`kbm:1:std:<question_id>:<curated_id>…`): the saved curated answer goes
+  to the trainee as a typed one would, once, unless it was retired or another manager answered
+  first (then it is held back: handlers/held_answer.py).
+- 「⭐ 保存为标准答案」 (`kbm:1:cur:<question_id>`) stores the question and the answer as a
+  curated answer that the knowledge base matches first from then on, for every class's
+  trainees (the manager is told so before and after saving; trainees read who saved it).
+- 「📨 仍要作为补充发给学员」 / 「🚫 不发了」 (`kbm:1:sup|stc|nos:…`) settle an answer held
+  back (handlers/held_answer.py); ◀ / ▶ page /unanswered (`kbm:1:pg:<days>:<page>`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from html import escape
+
+from bot.chat import Edit, Notice, Reply, Send
+from bot.db import crud, question_crud
+from bot.db.models import Role, User, utcnow
+from bot.db.question_models import QuestionLog
+from bot.limits import shorten
+from handlers.answer_delivery import (
+    EARLIER_CHARS,
+    HANDOFF_STATE,
+    SHARED,
+    AnsweredFrom,
+    Earlier,
+    answered_already,
+    delivery_status,
+    manager_repeats,
+    mark_answered,
+    note_delivery,
+    reply_text,
+    store_answer,
+    tell_earlier_answerer,
+    typed_answer_sent,
+)
+from handlers.ask import ANSWER_PREFIX, VERSION, deliver, refresh_curated, teacher_name
+from handlers.held_answer import (
+    CHOICE_PUNCTUATION,
+    CHOICE_WORDS,
+    CHOOSE_WITH_BUTTONS,
+    DROP,
+    drop_held_answer,
+    held_mark,
+    hold_answer,
+    not_sent_text,
+    overtaken,
+    seen_mark,
+    seen_time,
+    send_held_answer,
+)
+from handlers.routing import Context, Router, UserError, button_id, button_number
+from handlers.unanswered import (
+    MANAGERS,
+    MAX_DAYS,
+    STALE,
+    USE_CURATED,
+    answered_from,
+    clip,
+    unanswered_listing,
+)
+
+router = Router("manager_answer")
+
+# Two taps of 「回答」 this close are one: the second does not ask again.
+DOUBLE_TAP = timedelta(seconds=10)
+MAX_ANSWER_CHARS = 1000
+CANCEL_WORDS = {"取消", "cancel", "/cancel"}
+RETIRED = "这条标准答案已经停用了，没有发给学员。请重新发送 /unanswered，或点「回答」自己写。"
+ALREADY_SAVED = "这条回答已经保存为标准答案了，没有重复保存。"
+
+
+def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
+    """The question behind a manager's button, refused unless they may answer it."""
+    question_id = button_id(raw_id, STALE)
+    with ctx.services.session() as session:
+        question = question_crud.get_question(session, question_id=question_id)
+        if question is None:
+            raise UserError(STALE)
+        allowed = question_crud.may_answer(
+            session, manager_id=ctx.user.id, question=question, admin=ctx.role is Role.admin
+        )
+    if not allowed:
+        raise UserError("这个问题不是您班学员提的，您不能回答。")
+    return question
+
+
+@router.callback(ANSWER_PREFIX, roles=MANAGERS)
+async def on_manager_button(ctx: Context) -> list[Reply]:
+    """「回答」 starts the reply, 「保存为标准答案」 stores the curated pair, 「📌 用标准答案回复」
+    sends a saved one, 「仍要作为补充发给学员」 / 「不发了」 settle an answer held back because
+    another one came first (`held_answer.overtaken`), ◀ / ▶ page."""
+    parts = ctx.event.callback_data.split(":")
+    if len(parts) == 5 and parts[1] == VERSION and parts[2] == "pg":
+        days = button_number(parts[3], STALE, low=1, high=MAX_DAYS)
+        return [Edit(*unanswered_listing(ctx, days, button_number(parts[4], STALE)))]
+    if len(parts) >= 5 and parts[1] == VERSION and parts[2] == "std":
+        curated_id = button_id(parts[4], STALE)
+        source = answered_from(parts[5:])
+        question = question_for_manager(ctx, parts[3])
+        return await reply_with_curated(ctx, question, curated_id, source=source)
+    if len(parts) == 6 and parts[1] == VERSION and parts[2] == "stc":
+        curated_id = button_id(parts[4], STALE)
+        seen_at = seen_time(parts[5])
+        question = question_for_manager(ctx, parts[3])
+        return await reply_with_curated(ctx, question, curated_id, seen_at=seen_at)
+    if len(parts) < 4 or parts[1] != VERSION:
+        raise UserError(STALE)
+    action, raw_id = parts[2], parts[3]
+    if action == "ans":
+        source = answered_from(parts[4:])
+        return start_answer(ctx, question_for_manager(ctx, raw_id), source)
+    if action == "cur" and len(parts) == 4:
+        return save_curated(ctx, question_for_manager(ctx, raw_id))
+    if action == "sup" and len(parts) == 5:
+        return await send_held_answer(ctx, question_for_manager(ctx, raw_id), held_mark(parts[4]))
+    if action == "nos" and len(parts) in (4, 5):
+        mark = held_mark(parts[4]) if len(parts) == 5 else None
+        return drop_held_answer(ctx, question_for_manager(ctx, raw_id), mark)
+    if action == "nos" and len(parts) == 6:  # under a saved answer held back
+        curated = (button_id(parts[4], STALE), seen_time(parts[5]))
+        return drop_held_answer(ctx, question_for_manager(ctx, raw_id), None, curated)
+    raise UserError(STALE)
+
+
+def start_answer(
+    ctx: Context, question: QuestionLog, source: AnsweredFrom | None = None
+) -> list[Reply]:
+    """Ask for the manager's answer to `question` (a second tap of 回答 within a few seconds only
+    says so: the prompt is already there), remembering the message pressed in (`source`) to
+    edit once the answer is sent, and when 回答 was pressed: an answer someone else gives after
+    that is shown before this one is sent (`receive_answer`)."""
+    with ctx.services.session() as session:
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        if (
+            pending is not None
+            and pending.kind == HANDOFF_STATE
+            and pending.payload.get("question_id") == question.id
+            and utcnow() - pending.updated_at < DOUBLE_TAP
+        ):
+            return [Notice("请直接发送您的回答，我在等着。")]
+        dropped = ""
+        if pending is not None and pending.kind == HANDOFF_STATE:
+            held = pending.payload.get("held")
+            if isinstance(held, str) and pending.payload.get("question_id") != question.id:
+                dropped = (  # that prompt's 📨 offers 「✍️ 补充回答」 now (`held_answer.settled`)
+                    f"\n<i>（另一个问题待确认的回答「{escape(clip(held, EARLIER_CHARS))}」"
+                    "没有发送，已经放弃。）</i>"
+                )
+        payload: dict[str, object] = {"question_id": question.id, "pressed_at": iso_now()}
+        if source is not None and ctx.event.message_id is not None:
+            payload["listing"] = source.listing
+            payload["message_id"] = ctx.event.message_id
+        crud.set_pending(session, user_id=ctx.user.id, kind=HANDOFF_STATE, payload=payload)
+    earlier = ""
+    if question.manager_answer and question_crud.undelivered_answer_at(question) is None:
+        earlier = f"\n<i>（{answered_already(ctx, question)}再发一次会作为补充回答发给学员。）</i>"
+    return [
+        Send(
+            f"✍️ 请直接发送您的回答，我会转给学员。发送「取消」放弃。{earlier}{dropped}\n\n"
+            f"问题：{escape(question.question)}"
+        )
+    ]
+
+
+def iso_now() -> str:
+    """Now, as the pending input's payload (JSON) keeps a time."""
+    return utcnow().isoformat()
+
+
+@router.text(
+    state=HANDOFF_STATE,
+    roles=MANAGERS,
+    ended_note=(
+        "已取消给学员的回复，没有发送。要回复，请在 /unanswered 里重新点「回答」；"
+        "已经有人回答过的问题不在那里：请点那条「⚠️」消息里的「📨」按钮，再点「✍️ 补充回答」。"
+    ),
+)
+async def receive_answer(ctx: Context) -> list[Reply]:
+    """The manager's reply to a handed-off question: store it and send it to the trainee; once
+    it reached the trainee, edit the message 「回答」 was pressed in
+    (`answer_delivery.answered_view`). When someone else answered the question after 「回答」
+    was pressed, the reply is held back instead: the manager reads that answer and decides
+    (`held_answer.overtaken`)."""
+    text = ctx.event.text.strip()
+    with ctx.services.session() as session:
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        payload = dict(pending.payload) if pending else {}
+        question_id = int(payload.get("question_id") or 0)
+        held = payload.get("held")
+        if isinstance(held, str) and text.strip(CHOICE_PUNCTUATION) in CHOICE_WORDS:
+            return [Send(CHOOSE_WITH_BUTTONS)]  # 「发吧」 answers the prompt, it is no answer
+        if text.lower() in CANCEL_WORDS:
+            crud.clear_pending(session, user_id=ctx.user.id)
+            if isinstance(held, str):  # as 「🚫 不发了」
+                question = question_crud.get_question(session, question_id=question_id)
+                if question is not None:
+                    return [Send(not_sent_text(ctx, question))]
+            return [Send("已取消，没有发送任何回答。")]
+    if not text:
+        raise UserError("回答不能为空。请输入给学员的回答，或发送「取消」放弃。")
+    if len(text) > MAX_ANSWER_CHARS:
+        raise UserError(f"回答太长了（{len(text)} 字），请控制在 {MAX_ANSWER_CHARS} 字以内。")
+    try:
+        question = question_for_manager(ctx, str(question_id))
+    except UserError:
+        with ctx.services.session() as session:  # a dead reply must not swallow later texts
+            crud.clear_pending(session, user_id=ctx.user.id)
+        raise
+    begun = utcnow()  # when 「回答」 was pressed
+    if payload.get("pressed_at"):
+        begun = datetime.fromisoformat(str(payload["pressed_at"]))
+    elif pending is not None:  # a prompt shown before that was kept: when it was shown
+        begun = pending.updated_at
+    earlier = Earlier.of(question)  # the save below changes `question` too
+    with ctx.services.session() as session:
+        repeats = manager_repeats(ctx, session, question)
+        sent = store_answer(ctx, session, question, text, repeats, since=begun)
+        if not sent:
+            replaced = held if isinstance(held, str) and held != text else None
+            return [Send(*hold_answer(ctx, session, question.id, payload, text, replaced))]
+        crud.clear_pending(session, user_id=ctx.user.id)
+    return await typed_answer_sent(ctx, question, text, repeats, payload, earlier, reply=Send)
+
+
+async def reply_with_curated(
+    ctx: Context,
+    question: QuestionLog,
+    curated_id: int,
+    *,
+    source: AnsweredFrom | None = None,
+    seen_at: datetime | None = None,
+) -> list[Reply]:
+    """「📌 用标准答案回复」: send a saved curated answer to the trainee as a typed answer is sent
+    (and recorded as this manager's answer), once: not if it was retired meanwhile, nor when
+    this manager answered first (another tap). When another manager answered first, the manager
+    reads that answer and decides (`held_answer.overtaken`); 「仍要作为补充发给学员」 comes
+    back here with when that answer was given (`seen_at`), and sends it as a supplement unless
+    yet another came meanwhile. The message pressed in (`source`) is edited as after a typed
+    answer (`answer_delivery.answered_view`)."""
+    with ctx.services.session() as session:
+        curated = question_crud.get_curated(session, curated_id=curated_id)
+        author = session.get(User, curated.created_by) if curated is not None else None
+    if curated is None:
+        raise UserError(STALE)
+    if not curated.active:
+        raise UserError(RETIRED)
+    assert question.id is not None
+    offer = {"question_id": question.id, "manager_id": ctx.user.id, "curated_id": curated_id}
+    with ctx.services.session() as session:
+        if seen_at is None:  # 📌 pressed again: a new choice
+            question_crud.forget_declined_curated(session, **offer)
+            declined = False
+        else:
+            declined = question_crud.curated_offer_declined(
+                session, answer_seen_at=seen_at, **offer
+            )
+    if declined:
+        raise UserError(
+            f"这条标准答案您已经选了「{DROP}」，没有发送。要发，请重新点「{USE_CURATED}」。"
+        )
+    earlier = Earlier.of(question)  # the save below changes `question` too
+    with ctx.services.session() as session:
+        repeats = manager_repeats(ctx, session, question)
+        sent = store_answer(ctx, session, question, curated.answer, repeats, seen_at=seen_at)
+        fresh = question_crud.get_question(session, question_id=question.id) or question
+    saved_by = escape(teacher_name(author.display_name) if author is not None else "班主任")
+    if not sent:
+        if fresh.answered_by == ctx.user.id:
+            raise UserError("您已经回答过这个问题了，这次没有再发送。")
+        assert fresh.manager_answered_at is not None
+        chosen = f"{question.id}:{curated_id}:{seen_mark(fresh.manager_answered_at)}"
+        held = overtaken(
+            ctx,
+            fresh,
+            f"{saved_by}保存的标准答案",
+            curated.answer,
+            confirm=f"{ANSWER_PREFIX}:{VERSION}:stc:{chosen}",
+            drop=f"{ANSWER_PREFIX}:{VERSION}:nos:{chosen}",
+        )
+        return [Send(*held) if seen_at is None else Edit(*held)]
+    with ctx.services.session() as session:  # a reply begun with 「回答」 is not waited for
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        if (
+            pending is not None
+            and pending.kind == HANDOFF_STATE
+            and pending.payload.get("question_id") == question.id
+        ):
+            crud.clear_pending(session, user_id=ctx.user.id)
+    letter = reply_text(
+        question, curated.answer, ctx.user.display_name, supplement=earlier.answered
+    )
+    failure = await deliver(ctx.services, question.user_id, letter)
+    note_delivery(ctx, question, earlier, failure)
+    status = delivery_status(ctx, failure, repeats, sent=f"{saved_by}保存的标准答案")
+    answer = "发送的回答" if failure is None else f"{saved_by}保存的标准答案"
+    done = (
+        f"{status}\n\n学员的问题：{escape(question.question)}\n{answer}：{escape(curated.answer)}"
+    )
+    replies: list[Reply] = [Send(done) if seen_at is None else Edit(done)]
+    if failure is None:
+        await tell_earlier_answerer(ctx, question, curated.answer, earlier)
+        replies += await mark_answered(
+            ctx, question, repeats, source, answered_before_by=earlier.by
+        )
+    return replies
+
+
+def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:
+    """Store the question and the manager's reply as a curated answer and reload them."""
+    if not question.manager_answer:
+        raise UserError("这个问题还没有回答，先点「回答」写下回答再保存。")
+    if question.answered_by != ctx.user.id and ctx.role is not Role.admin:
+        # Two managers answered: the trainee got both, the question keeps only the later one.
+        with ctx.services.session() as session:
+            other = session.get(User, question.answered_by) if question.answered_by else None
+        who = f"另一位老师（{shorten(other.display_name, 20)}）" if other else "另一位老师"
+        raise UserError(  # a pop-up: plain text, at most 200 characters
+            f"{who}随后补充了这个问题的回答，您的回答和对方的补充合在一起记录，"
+            "所以不能以您的名义保存。两条回答学员都已收到；对方可以把两条一起保存为标准答案。"
+        )
+    assert question.id is not None
+    with ctx.services.session() as session:
+        saved = question_crud.save_curated_once(
+            session, question_id=question.id, created_by=ctx.user.id
+        )
+    if saved is None:  # a double tap, or a press on an old message: nothing changes
+        return [Notice(ALREADY_SAVED)]
+    refresh_curated(ctx.services)
+    signed = escape(teacher_name(ctx.user.display_name))
+    return [
+        Edit(
+            f"⭐ 已保存为标准答案。{SHARED}，署名「{signed}的解答」。"
+            "要收回，请在 /curated 里停用。\n\n"
+            f"问：{escape(saved.question)}\n答：{escape(saved.answer)}"
+        ),
+        Notice("已保存"),
+    ]

@@ -1,0 +1,263 @@
+"""The questions waiting for a manager: `/unanswered [天数]` (managers; an admin sees every
+class's).
+
+Declined or 👎 questions of the manager's trainees, ten to a page, the ones a trainee handed
+off with 问班主任 first (「🙋 等您回复」), then newest first (◀ / ▶ and 「最早的 ⏭」:
+`kbm:1:pg:<days>:<page>`), each with a 「回答」 button (`kbm:1:ans:<question_id>:<days>:<page>`;
+what it starts: handlers/manager_answer.py). A question one trainee asked several times
+(「住宿费谁出」「住宿费谁出?」) is one row, 「(问了 N 次)」, and the one answer sent to the
+trainee closes every one of those asks.
+
+A question close to a saved curated answer (anyone's: `KnowledgeBase.nearest_curated`, looser
+than the automatic match) names it (「相近的标准答案：「…」（王芳老师）」) and has
+「📌 用标准答案回复」 (`kbm:1:std:<question_id>:<curated_id>`, in /unanswered followed by the
+list's days and page). The message a manager gets when a trainee presses 问班主任
+(handlers/ask.py) has the same line and button (`handoff_offer`), and 「回答」, both ending in
+`:ho` instead of days and page (`origin_data`, read back by `answered_from`): the message a
+question was answered from is edited once the answer reached the trainee, the list shown again
+without the question, or the 问班主任 message without its buttons
+(handlers/answer_delivery.py `answered_view`). A button without either ending is from before
+they were added: the message pressed in is not edited then.
+
+Usage::
+
+    text, buttons = unanswered_listing(ctx, days, page)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from html import escape
+
+from bot.chat import Button, Keyboard, Reply, Send, keyboard
+from bot.db import question_crud
+from bot.db.models import Role, User, utcnow
+from bot.db.question_models import QuestionLog
+from bot.limits import shorten, utf16_length
+from handlers.ask import ANSWER_PREFIX, HANDOFF_ORIGIN, VERSION, knowledge, teacher_name
+from handlers.routing import (
+    Context,
+    Router,
+    UserError,
+    button_number,
+    paging_buttons,
+    parse_number,
+)
+from scheduler.timeparse import format_when
+
+router = Router("unanswered")
+
+MANAGERS = {Role.manager, Role.admin}
+DEFAULT_DAYS = 30
+MAX_DAYS = 3650
+UNANSWERED_LIMIT = 10  # questions a page of /unanswered shows
+NAME_CHARS = 20  # the trainee's name in that list (a name may have 129 characters)
+QUESTION_UNITS = 200  # the start of the question there, in UTF-16 units
+STALE = "这个按钮已失效，请重新发送 /unanswered。"
+# How close a waiting question must be to a curated answer for 「📌 用标准答案回复」: rapidfuzz's
+# token_sort_ratio of the two questions' words (`KnowledgeBase.nearest_curated`), below the
+# automatic match's 82. Close rewordings score 67 and up (「北京今天天气如何」 for
+# 「今天北京天气怎么样」, 「培训期间住宿费谁出」 for 「培训期间的住宿费用由谁承担」), other
+# questions on the same topic up to 63 (「研修总结要写多少字」 for 「研修日志每周要写几篇」):
+# tests/questions/test_curated_reply.py. The manager reads which question matched before
+# pressing, so a near miss costs a glance, not a wrong answer.
+NEAR_CURATED_SCORE = 65.0
+CURATED_UNITS = 40  # the start of the matched curated question named under a waiting one
+USE_CURATED = "📌 用标准答案回复"
+AUTHOR_UNITS = 24  # and who saved it (「王芳老师」)
+
+
+def data(action: str, question_id: int) -> str:
+    return f"{ANSWER_PREFIX}:{VERSION}:{action}:{question_id}"
+
+
+def parse_days(raw: str) -> int:
+    """The number of days typed after /unanswered or /kbstats (DEFAULT_DAYS without one)."""
+    raw = raw.strip()
+    if not raw:
+        return DEFAULT_DAYS
+    days = parse_number(raw, low=1, high=MAX_DAYS)
+    if days is None:
+        raise UserError(f"天数请写 1 到 {MAX_DAYS} 之间的整数，例如 7（默认 {DEFAULT_DAYS} 天）。")
+    return days
+
+
+@router.command("unanswered", "学员没得到解答的问题", roles=MANAGERS, private_only=True)
+async def unanswered(ctx: Context) -> list[Reply]:
+    """List declined or 👎 questions of the manager's trainees, ten to a page (newest first),
+    each with an answer button."""
+    days = parse_days(ctx.event.args)
+    return [Send(*unanswered_listing(ctx, days, 0))]
+
+
+def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboard]:
+    """One page of the questions waiting for the manager in the last `days` days (a page past
+    the end shows the last one). Each entry is bounded (the name and the start of the
+    question, cut before escaping), so a page stays within Telegram's 4,096 units."""
+    since = utcnow() - timedelta(days=days)
+    with ctx.services.session() as session:
+
+        def page_of(number: int) -> tuple[int, list[question_crud.UnansweredQuestion]]:
+            return question_crud.unanswered_page(
+                session,
+                manager_id=ctx.user.id,
+                since=since,
+                everyone=ctx.role is Role.admin,
+                offset=number * UNANSWERED_LIMIT,
+                limit=UNANSWERED_LIMIT,
+            )
+
+        total, questions = page_of(page)
+        pages = max(1, -(-total // UNANSWERED_LIMIT))
+        if total and not questions:  # answered meanwhile: the last page there is
+            page = pages - 1
+            total, questions = page_of(page)
+        askers = {q.latest.user_id: session.get(User, q.latest.user_id) for q in questions}
+    if not questions:
+        return f"👍 最近 {days} 天没有待解答的问题。", ()
+    near = near_curated(ctx, [entry.latest for entry in questions])
+    now = datetime.now(ctx.services.settings.timezone)
+    order = "🙋 等您回复的在前，其余新的在前" if questions[0].handed_off else "新的在前"
+    lines = [f"🙋 <b>待解答的问题</b>（最近 {days} 天，共 {total} 条，{order}）"]
+    rows = []
+    for number, entry in enumerate(questions, start=page * UNANSWERED_LIMIT + 1):
+        question = entry.latest
+        asker = askers.get(question.user_id)
+        who = escape(shorten(asker.display_name if asker else str(question.user_id), NAME_CHARS))
+        when = format_when(question.created_at, now)
+        why = waiting_reason(question, handed_off=entry.handed_off)
+        times = f"（问了 {entry.count} 次）" if entry.count > 1 else ""
+        asked = escape(clip(question.question, QUESTION_UNITS))
+        line = f"{number}. {who} · {when} · {why}\n{asked}{times}"
+        answer = data("ans", question.id) + origin_data((days, page))
+        row = [Button(f"✍️ 回答第 {number} 条", data=answer)]
+        if (match := near.get(entry.id)) is not None:
+            named, use = curated_offer(question.id, *match, listing=(days, page))
+            line += f"\n{named}"
+            row.append(use)
+        lines.append(line)
+        rows.append(row)
+    paging = paging_buttons(page, pages, lambda other: unanswered_page_data(days, other))
+    if pages > 1:
+        lines.append(f"<i>第 {page + 1}/{pages} 页，越往后越早</i>")
+        if page < pages - 2:  # the longest-waiting questions, one tap away
+            paging.append(Button("最早的 ⏭", data=unanswered_page_data(days, pages - 1)))
+    return "\n\n".join(lines), keyboard(*rows, paging)
+
+
+def near_curated(ctx: Context, questions: list[QuestionLog]) -> dict[int, tuple[int, str, str]]:
+    """question id → (curated id, curated question, 「王芳老师」) for the waiting questions that
+    are close to an active curated answer (`NEAR_CURATED_SCORE`), leaving out the one the
+    trainee was already given (and found no help, or handed off)."""
+    kb = knowledge(ctx.services)
+    if kb is None:
+        return {}
+    found: dict[int, int] = {}
+    for question in questions:
+        given = () if question.curated_id is None else (question.curated_id,)
+        match = kb.nearest_curated(question.question, min_score=NEAR_CURATED_SCORE, exclude=given)
+        if match is not None and question.id is not None:
+            found[question.id] = match[0]
+    near = {}
+    with ctx.services.session() as session:
+        for question_id, curated_id in found.items():
+            curated = question_crud.get_curated(session, curated_id=curated_id)
+            if curated is None or not curated.active:  # retired by another process meanwhile
+                continue
+            author = session.get(User, curated.created_by)
+            name = teacher_name(author.display_name) if author is not None else "班主任"
+            near[question_id] = (curated_id, curated.question, clip(name, AUTHOR_UNITS))
+    return near
+
+
+def curated_offer(
+    question_id: int,
+    curated_id: int,
+    curated_question: str,
+    author: str,
+    *,
+    listing: tuple[int, int] | None = None,
+) -> tuple[str, Button]:
+    """The line naming a curated answer close to a waiting question (「相近的标准答案：「…」
+    （王芳老师）」, HTML) and its 「📌 用标准答案回复」 button
+    (`manager_answer.reply_with_curated`), as /unanswered shows them under the question and
+    the handoff message under the question it brings (`handoff_offer`). The button ends with
+    where it is (`origin_data`: the list's `listing`, its days and page, or the handoff
+    message's mark), so that the press edits that message
+    (`kbm:1:std:<question>:<curated>:<d>:<p>`, `kbm:1:std:<question>:<curated>:ho`)."""
+    named = (
+        f"<i>相近的标准答案：「{escape(clip(curated_question, CURATED_UNITS))}」"
+        f"（{escape(author)}）</i>"
+    )
+    pressed = f"{data('std', question_id)}:{curated_id}{origin_data(listing)}"
+    return named, Button(USE_CURATED, data=pressed)
+
+
+def handoff_offer(ctx: Context, question: QuestionLog) -> tuple[str, Button] | None:
+    """`curated_offer` for a question a trainee just handed off with 问班主任, for the message
+    each manager gets (handlers/ask.py `hand_off`), when a saved curated answer is close to it
+    (`near_curated`); None otherwise. The button is the one /unanswered shows."""
+    assert question.id is not None
+    match = near_curated(ctx, [question]).get(question.id)
+    return None if match is None else curated_offer(question.id, *match)
+
+
+def waiting_reason(question: QuestionLog, *, handed_off: bool) -> str:
+    """Why a question is in /unanswered: 「🙋 等您回复」 first when the trainee pressed 问班主任
+    (they are waiting), with the bot's failure in brackets when there was one."""
+    failure = None
+    if not question.answered:
+        failure = "未能回答"
+    elif question.feedback == "down":
+        failure = "👎 认为没帮助"
+    if not handed_off:
+        return failure or "学员想问班主任"
+    return f"🙋 等您回复（{failure}）" if failure else "🙋 等您回复"
+
+
+def unanswered_page_data(days: int, page: int) -> str:
+    return f"{ANSWER_PREFIX}:{VERSION}:pg:{days}:{page}"
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredFrom:
+    """The message a manager answers a question from, edited once the answer reached the
+    trainee (`answer_delivery.answered_view`): a page of /unanswered (`listing`: its days and
+    page) or the 问班主任 message (`listing` None); `message_id` None is the one whose button
+    is pressed."""
+
+    listing: tuple[int, int] | None = None
+    message_id: int | None = None
+
+
+def origin_data(listing: tuple[int, int] | None) -> str:
+    """How the data of a 「回答」 or 「📌 用标准答案回复」 button ends, saying where the button
+    is: `:<days>:<page>` on a page of /unanswered, `:ho` in the 问班主任 message (None)."""
+    return f":{HANDOFF_ORIGIN}" if listing is None else f":{listing[0]}:{listing[1]}"
+
+
+def answered_from(tail: list[str]) -> AnsweredFrom | None:
+    """The message a manager's button is in, from what follows its ids (`origin_data`); None
+    for a button from before buttons said so."""
+    if not tail:
+        return None
+    if tail == [HANDOFF_ORIGIN]:
+        return AnsweredFrom()
+    if len(tail) != 2:
+        raise UserError(STALE)
+    days = button_number(tail[0], STALE, low=1, high=MAX_DAYS)
+    return AnsweredFrom((days, button_number(tail[1], STALE)))
+
+
+def clip(text: str, units: int) -> str:
+    """`text` in at most `units` UTF-16 units (as Telegram counts), with … when cut: a plain
+    Chinese question keeps its first 199 characters, one of emoji about half as many."""
+    if utf16_length(text) <= units:
+        return text
+    kept = 1  # the …
+    for end, char in enumerate(text):
+        kept += utf16_length(char)
+        if kept > units:
+            return text[:end] + "…"
+    return text
