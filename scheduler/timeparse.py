@@ -35,10 +35,11 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   also with spaces (``8点 30分`` ``8 点 半``, minutes apart from 点 only with 分), ``8点零5分``
   and ``8:30:00``, optionally after a period word (``上午`` ``早上`` ``中午`` ``下午`` ``晚上``
   ``凌晨`` ...); a time alone means today. After a day, where no date can stand, a dot may
-  stand for the colon (``明天 8.30`` ``3天后 8.30`` ``每天8.30-9.30`` ``周五 8.45``
-  ``下周末 8.30`` ``月底 8.30`` ``明天到周五 8.30``; alone ``8.30`` is a date, and after
-  ``周五`` it is refused asking which); ``8.30分`` is ``8点30分``. A 点 after a space that
-  starts a word is the text's (``明天 9 点名`` is 09:00 「点名」)
+  stand for the colon (``明天 8.30`` ``3天后 8.30`` ``每天8.30-9.30`` ``周五 8.30``
+  ``下周五 8.30`` ``下周末 8.30`` ``月底 8.30`` ``明天到周五 8.30``; alone ``8.30`` is a
+  date, and after a weekday a date on that weekday in the coming three weeks, ``周六 12.12``
+  when 12月12日 is a Saturday, is refused asking which); ``8.30分`` is ``8点30分``. A 点
+  after a space that starts a word is the text's (``明天 9 点名`` is 09:00 「点名」)
 * recurring: ``每天21:00`` ``每晚9点`` ``每周五20:00`` ``每周一、三、五 8:00``
   ``每周一至五 8点`` ``工作日 8:00`` ``每周末10点`` ``每月1日 9:00`` ``每月1日、15日 9点``
   ``每月最后一天 18:00`` ``每年12月1日 9点``; a range of weekdays without 每 is weekly too
@@ -114,7 +115,7 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   weekdays without 每 (``周一、三、五`` ``周一三五``: every week or once?), ``下周一、三、五``
   ``下周六日`` (a one-off is one day), ``周末两天`` (this weekend, or every one?), and any
   time of day in the text after a defaulted time (``工作日。早上8点 签到``
-  ``明天 交材料，截止下午5点`` ``周五 8.30 开会`` would go out at 09:00): a reminder never
+  ``明天 交材料，截止下午5点`` ``周六 12.12 开会`` would go out at 09:00): a reminder never
   goes out at a time other than the one written
 * ``本周六日`` ``本周一、三、五`` (a list of this week's days) are refused too: a one-off is one
   day and a rule repeats every week. A manager who wrote 本周 wants those days, so the refusal
@@ -278,7 +279,7 @@ def _parse(
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     original = text.strip()
-    normalized = _colon_clocks(original.translate(_FULLWIDTH))
+    normalized = _colon_clocks(original.translate(_FULLWIDTH), now.date())
     if not normalized:
         raise TimeParseError("请写上提醒时间和内容。")
     if brackets := _bracketed_days(original, normalized):  # 「12月12日（周六）8点」

@@ -150,14 +150,14 @@ def match_weekday(text: str) -> Candidate | None:
 
 _ISO_DATE_RE = re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})[日号]?")
 _SLASH_DATE_RE = re.compile(r"(?P<m>\d{1,2})\s*/\s*(?P<d>\d{1,2})(?![\d/])")
-# 「明天 8.30」「每天8.30-9.30」: a clock written with a dot after a day, which cannot be a
-# date there (「12.10」 alone or after 周五 is one)
+# 「明天 8.30」「每天8.30-9.30」「周五 8.30」: a clock written with a dot after a day, which
+# cannot be a date there (「12.10」 alone is one)
 _DOTTED_CLOCK = rf"\d{{1,2}}\.[0-5]\d(?![\d.])(?!\s*(?:{_UNITS}))"
 # 「3天后 8.30」「两周后 8.30」「下周末 8.30」「月底 8.30」 are clocks as after 「明天」;
 # 「8.30分」 is 8点30分
 _DOTTED_CLOCK_RE = re.compile(
     rf"(?:天|(?<![周期拜])日|[号號早晚晨夜午上]|[天日周期拜]\s*[以之]?后|每{WEEK}{WD}"
-    rf"|{WEEK}末|月[底末]|(?P<weekday>{WEEK}{WD}))[\s,，、]*"
+    rf"|{WEEK}末|月[底末]|(?P<weekday>{WEEK}(?P<wd>{WD})))[\s,，、]*"
     rf"(?:(?P<minutes>\d{{1,2}}\.[0-5]\d分(?!钟))"
     rf"|(?P<clock>{_DOTTED_CLOCK})(?:{RANGE_SEP}{_DOTTED_CLOCK})?)"
     r"(?!\s*\d{1,2}\s*(?:[点點时時]|:\d))"  # 「后天 12.14 9点」: 12.14 is the date
@@ -166,23 +166,40 @@ _DOTTED_CLOCK_RE = re.compile(
 
 # a weekday ending a range of days (「明天到周五」「下周一到下周五」) is no date before a dot
 _RANGE_END_RE = re.compile(r"(?:至|到|~|〜|-|–|—)\s*(?:下下个?|下个?|这个?|本)?\s*$")
+WEEKDAY_DATE_WEEKS = 3  # 「周六 12.12」 asks when 12月12日 is a Saturday of the coming 3 weeks
 
 
-def _colon_clocks(text: str) -> str:
+def _colon_clocks(text: str, today: date) -> str:
     """``text`` with the dots of the clocks :data:`_DOTTED_CLOCK_RE` finds as colons (the same
-    length, so that positions in it are positions in the text as written); after a weekday
-    only a clock that is no date (「周五 8.45」, not 「周五 8.30」)."""
+    length, so that positions in it are positions in the text as written). After a weekday a
+    dotted pair is a clock (「周五 8.30」「下周五 8.30」 are 08:30), unless it is a date on that
+    weekday within :data:`WEEKDAY_DATE_WEEKS` weeks of ``today`` (「周六 12.12」 when 12月12日
+    is a Saturday: the date the weekday names, asked about)."""
 
     def colons(m: re.Match[str]) -> str:
         if m["minutes"]:  # 「8.30分」: the same length as 「8点30分」
             return m[0].replace(".", "点")
         month, day = (int(part) for part in m["clock"].split("."))
         after_range = _RANGE_END_RE.search(text, 0, m.start())  # 「明天到周五 8.30」
-        if m["weekday"] and not after_range and 1 <= month <= 12 and 1 <= day <= 31:
+        if m["weekday"] and not after_range and _names_weekday(month, day, m["wd"], today):
             return m[0]
         return m[0].replace(".", ":")
 
     return _DOTTED_CLOCK_RE.sub(colons, text)
+
+
+def _names_weekday(month: int, day: int, weekday: str, today: date) -> bool:
+    """Whether 「month.day」 is a date, the next one from ``today`` on, that falls on
+    ``weekday`` (「六」) within :data:`WEEKDAY_DATE_WEEKS` weeks."""
+    for year in (today.year, today.year + 1):
+        try:
+            written = date(year, month, day)
+        except ValueError:
+            continue
+        if written >= today:
+            ahead = (written - today).days
+            return ahead < 7 * WEEKDAY_DATE_WEEKS and written.weekday() == _weekday(weekday)
+    return False
 
 
 _DOT_DATE_RE = re.compile(

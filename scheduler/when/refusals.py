@@ -239,7 +239,7 @@ _TIME_IN_TEXT_RE = re.compile(
     rf"(?:{_alternation(w for w in _AM + _NOON + _PM if len(w) > 1)})\s*{NUM}\s*[点點时時]"
     r"|(?<![\d.:])\d{1,2}\s*:\s*[0-5]\d"
     rf"|(?<![\d.第])\d{{1,2}}(?!{_POINT_WORD})\s*[点點](?![名评赞菜击播单餐歌拨燃亮])"
-    rf"|^{_DOTTED_CLOCK}"  # 「周五 8.30 开会」: a date or a time?
+    rf"|^{_DOTTED_CLOCK}"  # 「周六 12.12 开会」: a date or a time?
 )
 
 
@@ -258,7 +258,7 @@ _OPEN_BRACKET_TAIL_RE = re.compile(r"[（(【\[「]\s*(?:截止|截至|最晚|�
 
 def _refuse_time_in_text(when_text: str, message: str, schedule: dict[str, object]) -> None:
     """The time was defaulted but the text holds one (「明天 交材料，截止下午5点」
-    「周五 8.30 开会」): refuse with how to write it rather than send it at the default time."""
+    「周六 12.12 开会」): refuse with how to write it rather than send it at the default time."""
     found = _TIME_IN_TEXT_RE.search(message.translate(_FULLWIDTH))
     if found is None:
         return
@@ -277,7 +277,7 @@ def _refuse_time_in_text(when_text: str, message: str, schedule: dict[str, objec
         after = f"{before} {after}".strip() if bracket else before
     content = after or "提醒内容"
     month, _, day = found[0].strip().partition(".")
-    if day and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:  # 「周五 8.30」「后天 12.14 9点」
+    if day and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:  # 「周六 12.12」「后天 12.14 9点」
         raise TimeParseError(
             f"「{token}」是钟点还是日期？提醒时间只读出了「{when_text}」，没有钟点，"
             f"会按默认的 {default_clock} 发送。是钟点的话，请写成："

@@ -132,8 +132,9 @@ def test_the_month_end_past_its_time_is_next_month_and_says_so() -> None:
     assert parsed.describe().endswith("08:30（本月最后一天已过，按12月31日）")
 
 
-def test_a_dotted_date_after_one_weekday_is_still_asked_about() -> None:
-    assert refusal("周五 8.30 开会", MONDAY).startswith("「8.30」是钟点还是日期？")
+def test_a_dotted_date_on_the_weekday_written_is_still_asked_about() -> None:
+    assert "「11.28」是钟点还是日期？" in refusal("周六 11.28 开会", MONDAY)
+    assert parse_reminder("周五 8.30 开会", MONDAY).run_at == at(11, 27, 8, 30)  # QA12 #6
 
 
 async def test_the_confirmation_of_next_weekend_at_a_dotted_time(tmp_path: Path) -> None:

@@ -253,12 +253,12 @@ def test_numbers_that_are_no_clock_stay_as_they_were(
     assert parsed.run_at == run_at and parsed.message == message
 
 
-def test_a_dotted_clock_after_a_weekday_may_be_a_date_and_is_refused() -> None:
-    reason = refusal("周五 8.30 开会", MONDAY)
-    assert reason.startswith("「8.30」是钟点还是日期？提醒时间只读出了「周五」，没有钟点")
+def test_a_dotted_date_on_the_weekday_written_is_refused() -> None:
+    reason = refusal("周六 12.12 开会", MONDAY)  # 12月12日 is that Saturday
+    assert "「12.12」是钟点还是日期？提醒时间只读出了「周六」，没有钟点" in reason
     clock, day = (parse_reminder(fix, MONDAY) for fix in suggested(reason))
-    assert clock.run_at == at(12, 11, 8, 30) and clock.message == "开会"
-    assert day.run_at == at(8, 30, 9, year=2027) and day.message == "开会"
+    assert clock.run_at == at(12, 12, 12, 12) and clock.message == "开会"
+    assert day.run_at == at(12, 12, 9) and day.message == "开会"
     no_date = parse_reminder("周五 8.45 开会", MONDAY)  # no 45th: a clock
     assert no_date.run_at == at(12, 11, 8, 45) and no_date.message == "开会"
 

@@ -199,12 +199,8 @@ def test_a_time_in_brackets_is_suggested_without_the_brackets(
     assert "（" not in line and "）" not in line
 
 
-def test_a_dotted_span_after_a_weekday_is_suggested_whole() -> None:
-    reason = refusal("周三 8.30-9 晨读", MONDAY)
-    as_clock, as_date = suggested(reason)
-    assert as_clock == "周三 8:30-9 晨读"
-    assert as_date == "8月30日 晨读"
-    parsed = parse_reminder(as_clock, MONDAY)
+def test_a_dotted_span_after_a_weekday_is_read_whole() -> None:
+    parsed = parse_reminder("周三 8.30-9 晨读", MONDAY)  # since QA12 #6: no date after 周三
     assert parsed.run_at == at(12, 9, 8, 30)
     assert parsed.message == "08:30–09:00 晨读"
 
@@ -228,9 +224,10 @@ def test_a_dotted_time_after_a_range_of_days_is_read(
     assert parsed.message == "签到"
 
 
-def test_a_dotted_time_after_one_weekday_is_still_asked_about() -> None:
-    reason = refusal("周五 8.30 开会", MONDAY)
-    assert reason.startswith("「8.30」是钟点还是日期？")
+def test_a_dotted_time_after_one_weekday_is_read_unless_it_is_that_day() -> None:
+    assert parse_reminder("周五 8.30 开会", MONDAY).run_at == at(12, 11, 8, 30)  # QA12 #6
+    reason = refusal("周五 12.11 开会", MONDAY)  # 12月11日 is that Friday
+    assert "「12.11」是钟点还是日期？" in reason
 
 
 # ---------------------------------------------------------------- L5: 「」 in the note

@@ -1,0 +1,66 @@
+"""/remind as QA12 typed it (Monday 2026-12-07, about 04:00 bot time). 「周五 8.30」「下周五 8.30」
+go out at 08:30 on that day, as after 「明天」「周末」: after a weekday 「8.30」 is no date, unless
+it is the date of that very weekday (「周六 12.12」), which is still asked about."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from scheduler.timeparse import format_datetime, parse_reminder
+from tests.events import command
+from tests.scheduler.test_handlers import buttons_of, text_of
+from tests.scheduler.test_remind_phrases import MANAGER, conversation_at
+from tests.scheduler.test_timeparse import TZ, at
+from tests.scheduler.test_timeparse_wrap_and_commas import refusal, suggested
+
+MONDAY = datetime(2026, 12, 7, 4, 0, tzinfo=TZ)  # Friday is 12月11日, Saturday 12月12日
+
+# ---------------------------------------------------------------- #6: 8.30 after a weekday
+
+
+@pytest.mark.parametrize(
+    ("typed", "run_at"),
+    [
+        ("周五 8.30 交作业", at(12, 11, 8, 30)),
+        ("周六 8.30 交作业", at(12, 12, 8, 30)),
+        ("下周五 8.30 交作业", at(12, 18, 8, 30)),
+        ("本周五 8.30 交作业", at(12, 11, 8, 30)),
+        ("这周五 8.30 交作业", at(12, 11, 8, 30)),
+        ("下下周一 8.30 交作业", at(12, 21, 8, 30)),
+        ("星期五 8.30 交作业", at(12, 11, 8, 30)),
+        ("周五8.30交作业", at(12, 11, 8, 30)),
+        ("下周五，8.30 交作业", at(12, 18, 8, 30)),
+        ("周一 8.30 交作业", at(12, 7, 8, 30)),  # 8月30日 2027 is a Monday, but months away
+        ("周五 17.30 交作业", at(12, 11, 17, 30)),
+    ],
+)
+def test_a_dotted_time_after_a_weekday_is_that_time(typed: str, run_at: datetime) -> None:
+    parsed = parse_reminder(typed, MONDAY)
+    assert parsed.run_at == run_at
+    assert parsed.message == "交作业"
+    assert parsed.describe() == format_datetime(run_at)
+
+
+@pytest.mark.parametrize(
+    ("typed", "date_line"),
+    [
+        ("周六 12.12 开会", "12月12日 开会"),  # that Saturday's date
+        ("下周五 12.18 开会", "12月18日 开会"),
+        ("周五 12.18 开会", "12月18日 开会"),  # a Friday, though next week's
+    ],
+)
+def test_a_dotted_date_on_the_weekday_written_is_asked_about(typed: str, date_line: str) -> None:
+    reason = refusal(typed, MONDAY)
+    assert "是钟点还是日期？" in reason
+    assert suggested(reason)[1] == date_line
+
+
+async def test_the_bot_confirms_friday_at_a_dotted_time(tmp_path: Path) -> None:
+    conversation, _ = conversation_at(tmp_path, 14)
+    draft = await conversation.handle(command(MANAGER, "/remind 下周五 8.30 交作业"))
+    text = text_of(draft)
+    assert "（周五） 08:30" in text and "钟点还是日期" not in text
+    assert "内容：交作业" in text and "✅ 确认" in buttons_of(draft)
