@@ -316,13 +316,19 @@ def _sentence_start(text: str, earliest: int, latest: int) -> int:
     return earliest
 
 
-def cut_heading(text: str) -> str:
-    """The passage's first line when it is a clause heading (「七、突出制度保障，…」: short, no
-    full stop), for an excerpt that starts after it."""
-    first, newline, _ = text.partition("\n")
-    if newline and len(first) <= HEADING_CHARS and not any(ch in SENTENCE_ENDS for ch in first):
-        return first
-    return ""
+def cut_heading(text: str, excerpt_start: int) -> str:
+    """The passage's leading heading lines (「一、中西部项目」「（一）…研修项目」: short, no
+    full stop) that end before the excerpt starts, joined by a space."""
+    headings = []
+    end = 0
+    for line in text.split("\n")[:-1]:
+        end += len(line) + 1
+        if end > excerpt_start or len(line) > HEADING_CHARS:
+            break
+        if any(ch in SENTENCE_ENDS for ch in line):
+            break
+        headings.append(line)
+    return " ".join(headings)
 
 
 def citation(hit: Hit) -> str:
@@ -351,7 +357,8 @@ def render_hit(hit: Hit, limit: int = MAX_QUOTE_CHARS, lead: int = 200) -> str:
     text = typeset(hit.text)
     body, cut_before, cut_after = quote_window(text, terms, limit, lead)
     quote = highlight(body, terms)
-    heading = typeset(hit.heading) or (cut_heading(text) if cut_before else "")
+    excerpt_start = text.find(body) if cut_before else 0
+    heading = typeset(hit.heading) or cut_heading(text, excerpt_start)
     heading = f"【{highlight(heading, terms)}】\n" if heading else ""
     quote = f"{'…' if cut_before else ''}{quote}{'…' if cut_after else ''}"
     return f"{heading}{quote}\n\n{citation(hit)}"
@@ -439,7 +446,7 @@ def declined_text(question: str, reason: str | None) -> str:
     if reason == "no_figure":
         return (
             f"🤔 关于「{escape(question[:80])}」，我收录的国培通知里没有写明具体数额"
-            "（金额、天数或学时）。这类标准通常由各省或培训机构另行规定，"
+            "（金额、天数或学时）。这类数额通常另见当年的专门文件，或由各省、培训机构另行规定，"
             "为避免答非所问，没有给出不相关的条款。"
         )
     return (

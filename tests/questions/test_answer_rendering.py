@@ -45,6 +45,14 @@ def test_an_excerpt_past_its_clause_heading_is_shown_under_it() -> None:
     assert render_hit(hit).startswith("七、突出制度保障")  # whole: the heading in its place
 
 
+def test_an_excerpt_past_two_heading_lines_is_shown_under_both() -> None:
+    text = "一、中西部项目\n（一）置换脱产研修项目\n" + HEADED.split("\n", 1)[1]
+    hit = Hit(text, 1.0, "某通知", "", "", "", "一、（一）", "d", 0, ("专项资金",))
+    heading, quote = render_hit(hit, 40, 12).split("\n", 1)
+    assert heading == "【一、中西部项目 （一）置换脱产研修项目】"
+    assert quote.startswith("…各地认真总结经验。")
+
+
 async def test_the_unsure_overview_shows_the_deadline_of_the_clause_that_answers(chat) -> None:
     (reply,) = await chat.say(TRAINEE, "国培的学员信息啥时候报上去")
     entries = re.split(r"\n\n\d\. ", reply.text)[1:]
