@@ -43,6 +43,8 @@ from scheduler.when.words import (
     cn_to_int,
 )
 
+# heads a refusal that names the default time, which must not read as booked at it
+NOT_SET = "还没有设置提醒："
 _SECOND_TIME_RE = re.compile(
     r"\s*(?:(?P<pair>早晚|上下午)\s*各?|(?:和|及|与|跟|、|/)\s*(?:(?:每天|每日)\s*)?"
     r"|(?P<apart>[,，;；]?))"
@@ -226,8 +228,7 @@ def _refuse_unread_clock(
     else:
         how = f"请写成：/remind {suggestion}"
     raise TimeParseError(
-        f"「{written}」里的时间没能读懂"
-        f"（只读出了「{when_text}」，会按默认的 {default_clock} 发送）。"
+        f"{NOT_SET}「{written}」里的时间没能读懂（只读出了「{when_text}」，没有钟点）。"
         f"{how}\n如果「{written}」是提醒内容的一部分，请先写明提醒时间，例如："
         f"/remind {when_text} {default_clock} {message}",
         with_examples=False,
@@ -279,15 +280,15 @@ def _refuse_time_in_text(when_text: str, message: str, schedule: dict[str, objec
     month, _, day = found[0].strip().partition(".")
     if day and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:  # 「周六 12.12」「后天 12.14 9点」
         raise TimeParseError(
-            f"「{token}」是钟点还是日期？提醒时间只读出了「{when_text}」，没有钟点，"
-            f"会按默认的 {default_clock} 发送。是钟点的话，请写成："
+            f"{NOT_SET}「{token}」是钟点还是日期？提醒时间只读出了「{when_text}」，没有钟点。"
+            f"是钟点的话，请写成："
             f"/remind {when_text} {clock} {content}；是日期的话，请写成："
             f"/remind {int(month)}月{int(day)}日 {content}",
             with_examples=False,
         )
     raise TimeParseError(
-        f"提醒内容里有时间「{token}」，但提醒时间只读出了「{when_text}」，没有钟点，"
-        f"会按默认的 {default_clock} 发送。要在 {clock} 提醒的话，请把时间紧接着日期写，"
+        f"{NOT_SET}提醒内容里有时间「{token}」，但提醒时间只读出了「{when_text}」，没有钟点。"
+        f"要在 {clock} 提醒的话，请把时间紧接着日期写，"
         f"例如：/remind {when_text} {clock} {content}\n"
         f"如果「{token}」只是提醒内容的一部分，请写明提醒时间，例如："
         f"/remind {when_text} {default_clock} {message}",
@@ -312,8 +313,8 @@ def _refuse_count_range(when_text: str, message: str, schedule: dict[str, object
     token = message[: found.end()]
     numbers = found["range"].translate(_FULLWIDTH)
     lines = (
-        f"「{token}」是数量，不是时间：提醒时间只读出了「{when_text}」，没有钟点，"
-        f"会按默认的 {default_clock} 发送。请写明提醒时间，例如："
+        f"{NOT_SET}「{token}」是数量，不是时间。提醒时间只读出了「{when_text}」，没有钟点。"
+        f"请写明提醒时间，例如："
         f"/remind {when_text} {default_clock} {message}"
     )
     if cn_to_int(found["low"]) < cn_to_int(found["high"]) <= 24:

@@ -41,8 +41,8 @@ AFTERNOON = "按下午理解"
 )
 def test_a_range_of_a_count_after_a_day_is_asked_about(typed: str, count: str) -> None:
     reason = refusal(typed, MONDAY)
-    assert reason.startswith(f"「{count}」是数量，不是时间")
-    assert "会按默认的 09:00 发送" in reason
+    assert reason.startswith(f"还没有设置提醒：「{count}」是数量，不是时间。")
+    assert "会按" not in reason  # nothing was set: no time it 「would」 go out at
     assert "15:00" not in reason
     day, rest = typed.split(" ", 1)
     lines = suggested(reason)

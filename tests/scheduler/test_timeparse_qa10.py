@@ -265,15 +265,15 @@ def test_a_dotted_date_on_the_weekday_written_is_refused() -> None:
 
 def test_a_dotted_date_before_the_time_after_a_day_is_asked_about() -> None:
     reason = refusal("后天 12.14 9点 开会", MONDAY)
-    assert reason.startswith("「12.14」是钟点还是日期？")
+    assert reason.startswith("还没有设置提醒：「12.14」是钟点还是日期？")
     assert suggested(reason)[1] == "12月14日 9点 开会"
 
 
 def test_a_time_anywhere_in_the_text_after_a_defaulted_time_is_refused() -> None:
     reason = refusal("明天 交材料，截止下午5点", MONDAY)
     assert reason == (
-        "提醒内容里有时间「下午5点」，但提醒时间只读出了「明天」，没有钟点，"
-        "会按默认的 09:00 发送。要在 下午5点 提醒的话，请把时间紧接着日期写，"
+        "还没有设置提醒：提醒内容里有时间「下午5点」，但提醒时间只读出了「明天」，没有钟点。"
+        "要在 下午5点 提醒的话，请把时间紧接着日期写，"
         "例如：/remind 明天 下午5点 交材料，截止\n"
         "如果「下午5点」只是提醒内容的一部分，请写明提醒时间，例如："
         "/remind 明天 09:00 交材料，截止下午5点"

@@ -1,6 +1,7 @@
 """/remind as QA12 typed it (Monday 2026-12-07, about 04:00 bot time). 「周五 8.30」「下周五 8.30」
 go out at 08:30 on that day, as after 「明天」「周末」: after a weekday 「8.30」 is no date, unless
-it is the date of that very weekday (「周六 12.12」), which is still asked about."""
+it is the date of that very weekday (「周六 12.12」), which is still asked about (#6). A refusal
+that names the default time starts 「还没有设置提醒：」 (#7)."""
 
 from __future__ import annotations
 
@@ -64,3 +65,34 @@ async def test_the_bot_confirms_friday_at_a_dotted_time(tmp_path: Path) -> None:
     text = text_of(draft)
     assert "（周五） 08:30" in text and "钟点还是日期" not in text
     assert "内容：交作业" in text and "✅ 确认" in buttons_of(draft)
+
+
+# ---------------------------------------------------------------- #7: a refusal sets nothing
+
+
+@pytest.mark.parametrize(
+    ("typed", "line"),
+    [
+        ("明天 3-5 人一组 讨论", "明天 09:00 3-5 人一组 讨论"),  # a count
+        ("周六 12.12 开会", "周六 12:12 开会"),  # a time or a date?
+        ("明天 交材料，截止下午5点", "明天 下午5点 交材料，截止"),  # a time in the text
+        ("明天。晚上8点 交材料", "明天 晚上8点 交材料"),  # a time not read
+    ],
+)
+def test_a_refusal_naming_the_default_time_says_nothing_was_set(typed: str, line: str) -> None:
+    reason = refusal(typed, MONDAY)
+    assert reason.startswith("还没有设置提醒：")
+    assert "会按" not in reason and "发送" not in reason
+    assert suggested(reason)[0] == line
+
+
+async def test_the_bot_says_a_count_refused_set_no_reminder(tmp_path: Path) -> None:
+    conversation, _ = conversation_at(tmp_path, 14)
+    reply = await conversation.handle(command(MANAGER, "/remind 明天 3-5 人一组 讨论"))
+    text = text_of(reply)
+    assert text.startswith("还没有设置提醒：「3-5 人」是数量，不是时间。")
+    assert "/remind 明天 09:00 3-5 人一组 讨论" in text and "会按默认" not in text
+    assert "✅ 确认" not in buttons_of(reply)
+    listing = text_of(await conversation.handle(command(MANAGER, "/reminders")))
+    assert "目前没有待发送的提醒" in listing
+

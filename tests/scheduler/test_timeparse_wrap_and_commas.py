@@ -418,7 +418,7 @@ def test_a_list_of_days_keeps_its_text(typed: str, described: str, message: str)
         ),
         (
             "明天。早上9点 开会",  # a full stop ends WHEN: said, not sent at 09:00 silently
-            "「早上9点」里的时间没能读懂（只读出了「明天」，会按默认的 09:00 发送）。"
+            "还没有设置提醒：「早上9点」里的时间没能读懂（只读出了「明天」，没有钟点）。"
             "请写成：/remind 明天 早上9点 开会\n"
             "如果「早上9点」是提醒内容的一部分，请先写明提醒时间，例如："
             "/remind 明天 09:00 早上9点 开会",
@@ -434,7 +434,7 @@ def test_two_period_words_are_refused_not_a_crash(typed: str) -> None:
     """The suggestion 「明天下午 晚上8点」 is not read whole either: said once, not suggested
     again and again until the stack runs out."""
     assert refusal(typed, NOW).startswith(
-        "「晚上8点」里的时间没能读懂（只读出了「明天下午」，会按默认的 15:00 发送）。"
+        "还没有设置提醒：「晚上8点」里的时间没能读懂（只读出了「明天下午」，没有钟点）。"
         "请把时间紧接着日期写"
     )
 
