@@ -140,8 +140,9 @@ Conventions:
   00:00, rejected in weekly, monthly and yearly rules). ``凌晨12点`` is 00:00 of that day.
 * Without a period word 1-5 点 (no leading zero, written with 点) is the afternoon's, as in a
   span: ``明天1点半`` is 13:30 and ``每天 3点`` 15:00, and ``describe()`` says so:
-  「（「1点半」按下午理解；凌晨的话请写「凌晨1点半」）」; ``凌晨1点`` ``01:00`` ``1:30`` stay at
-  night. Other hours are read as 24-hour time: ``今天8点`` at 10:00 is in the past.
+  「（「1点半」按下午理解；凌晨的话请写「凌晨1点半」）」, whatever the spacing (``明天 5 点名``
+  is 17:00 「点名」); ``凌晨1点`` ``01:00`` ``1:30`` stay at night. Other hours are read as
+  24-hour time: ``今天8点`` at 10:00 is in the past.
   Only a time alone, 1-11 点 without a leading zero, written after 12:00 when that hour has
   passed today, means the same hour tonight (``8点`` at 19:48 is 20:00), and ``describe()``
   says so: ``(今天 08:00 已过,按今晚 20:00 理解;明早请写「明天8点」)``. Like 「明天」 after
@@ -304,7 +305,8 @@ def _parse(
         )
     if span is None and (hour := _afternoon_hour(normalized, end)) is not None:
         written = original[hour[0] : hour[1]].strip()
-        night = f"；凌晨的话请写「凌晨{written}」"
+        o_clock = "" if re.search("[点點时時]", written) else "点"  # 「明天 5 点名」
+        night = f"；凌晨的话请写「凌晨{written}{o_clock}」"
         return _in_the_afternoon(original, hour, written, night, now, refuse_unread, lead)
     if span is not None:
         end = span.end

@@ -138,13 +138,14 @@ _NIGHT_BEFORE_RE = re.compile(r"[晨夜宵][\s,;、，；的]*$")  # 「明晨1�
 def _afternoon_hour(text: str, end: int) -> tuple[int, int] | None:
     """Where the time of day of the WHEN ending at ``end`` is, when it is an hour of 1 to 5
     o'clock written with 点 and without a period word or a leading zero (「明天1点半」
-    「每天 3点」): the afternoon's, as a span's (:func:`_afternoon_span`); None otherwise."""
+    「每天 3点」, also 「明天 5 点名」 whose 点 starts the text): the afternoon's, as a span's
+    (:func:`_afternoon_span`); None otherwise."""
     for run in reversed(list(_HOUR_RUN_RE.finditer(text, 0, end))):
         if run.start() and text[run.start() - 1] in _NO_HOUR_BEFORE:
             continue
         m = _CLOCK_RE.match(text, run.start())
         assert m is not None
-        if not m["h2"] or m.end() > end or not re.search("[点點时時]", m[0]):
+        if not m["h2"] or m.end() > end:  # 「5点」, and 「5 点名」 (its 点 starts the text)
             continue
         if (
             cn_to_int(m["h2"]) not in AFTERNOON_SPAN_HOURS

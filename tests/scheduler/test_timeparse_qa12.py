@@ -1,7 +1,8 @@
 """/remind as QA12 typed it (Monday 2026-12-07, about 04:00 bot time). 「周五 8.30」「下周五 8.30」
 go out at 08:30 on that day, as after 「明天」「周末」: after a weekday 「8.30」 is no date, unless
 it is the date of that very weekday (「周六 12.12」), which is still asked about (#6). A refusal
-that names the default time starts 「还没有设置提醒：」 (#7)."""
+that names the default time starts 「还没有设置提醒：」 (#7). 「明天 5 点名」 is 17:00 like
+「明天 5点 点名」, with the afternoon note (#8)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,40 @@ async def test_the_bot_confirms_friday_at_a_dotted_time(tmp_path: Path) -> None:
     text = text_of(draft)
     assert "（周五） 08:30" in text and "钟点还是日期" not in text
     assert "内容：交作业" in text and "✅ 确认" in buttons_of(draft)
+
+
+# ---------------------------------------------------------------- #8: 「5 点名」 at 17:00
+
+
+@pytest.mark.parametrize(
+    ("typed", "hour", "message", "note"),
+    [
+        ("明天 5 点名", 17, "点名", "（「5」按下午理解；凌晨的话请写「凌晨5点」）"),
+        ("明天5 点名", 17, "点名", "（「5」按下午理解；凌晨的话请写「凌晨5点」）"),
+        ("明天 5点 点名", 17, "点名", "（「5点」按下午理解；凌晨的话请写「凌晨5点」）"),
+        ("明天 3 点评作业", 15, "点评作业", "（「3」按下午理解；凌晨的话请写「凌晨3点」）"),
+        ("每天 3 点名", 15, "点名", "（「3」按下午理解；凌晨的话请写「凌晨3点」）"),
+        ("明天 9 点名", 9, "点名", ""),
+        ("明天 凌晨5 点名", 5, "点名", ""),
+        ("明天 早上5 点名", 5, "点名", ""),
+        ("明天 05 点名", 5, "点名", ""),
+    ],
+)
+def test_a_bare_hour_before_a_word_of_dian_follows_the_afternoon_rule(
+    typed: str, hour: int, message: str, note: str
+) -> None:
+    parsed = parse_reminder(typed, MONDAY)
+    assert (parsed.run_at or parsed.next_runs(1)[0]).hour == hour
+    assert parsed.message == message
+    assert parsed.note == note
+
+
+async def test_the_bot_says_a_roll_call_at_5_is_the_afternoon(tmp_path: Path) -> None:
+    conversation, _ = conversation_at(tmp_path, 14)
+    draft = await conversation.handle(command(MANAGER, "/remind 明天 5 点名"))
+    text = text_of(draft)
+    assert "17:00（「5」按下午理解；凌晨的话请写「凌晨5点」）" in text
+    assert "05:00" not in text and "内容：点名" in text
 
 
 # ---------------------------------------------------------------- #7: a refusal sets nothing
