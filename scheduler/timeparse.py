@@ -25,7 +25,7 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   a count too far ahead (``3000天后``, ``两年后``) is refused as too far, not as unreadable
 * one-off, by day: ``今天`` ``明天`` ``后天`` ``大后天`` ``今早`` ``今晚`` ``明早`` ``明晚``
   ``周五`` (the next Friday still ahead) ``本周五`` ``下周一`` ``下下周三``
-  ``周末`` ``下周末`` (the Saturday: see below) ``月底`` ``下个月底``
+  ``周末`` ``下周末`` (the Saturday: see below) ``月底`` ``下个月底`` ``月初`` ``月中``
   ``12月1日`` ``12月1号`` ``12/1`` ``12.1`` ``12-1`` ``15号`` ``下个月15号`` ``2026-12-01``
   ``2026/12/1`` ``2026年12月1日`` ``明年1月5日`` ``元旦`` ``国庆`` ``教师节`` (holidays on a
   fixed date), each optionally followed by a time of day (``12.10 9点``)
@@ -158,7 +158,9 @@ Conventions:
   time is written), said as ``(下周末按周六)``: the start of the weekend, when a reminder is
   still useful. A bare ``周末`` is the next Saturday still ahead, like a bare ``周六``.
 * ``月底`` is the last day of this month, or of next month once this month's is over (said:
-  ``(本月最后一天已过,按12月31日)``). ``元旦`` is the next 1 January still ahead.
+  ``(本月最后一天已过,按12月31日)``). ``月初`` ``月中`` (``月中旬``) are the 1st and the 15th
+  the same way, and say so (``(月中按15日)`` ``(月初按1日;本月1日已过,按1月1日)``);
+  ``下个月初`` is next month's. ``元旦`` is the next 1 January still ahead.
 * ``明天`` keeps its calendar meaning at any hour: written at 00:30, ``明天上午9点`` is the
   next date, 32.5 h away. :func:`small_hours_tomorrow` recognises that case (00:00-04:59) so
   the confirmation names the date and offers today instead (handlers/reminders.py).
@@ -174,7 +176,7 @@ scheduler/when/:
     result.py      ParsedSchedule, format_datetime / format_day / format_when, Candidate
     clock.py       a time of day (9点 8:30 晚上9点) and what a period word does to the hour
     spans.py       8点到9点 14:00-16:00 明天 2-4, and the afternoon a bare 1–5 点 means
-    days.py        one day, optionally with a time: 明天 周五 周末 月底 12月1日 元旦 8点
+    days.py        one day, optionally with a time: 明天 周五 周末 月底 月中 12月1日 元旦 8点
     relative.py    30分钟后 3天后 3个月后 (and 3天前, past)
     cron.py        cron 0 9 * * 1-5, and the checks every recurring rule passes
     recurrence.py  每天 每周五 周一至周五 工作日 周六日 每月1日 每年12月1日; 每两周 refused

@@ -1,5 +1,5 @@
 """One day, optionally followed by a time of day: ``明天`` ``今晚`` ``周五`` ``下周一``
-``周末`` ``月底`` ``12月1日`` ``12.1`` ``15号`` ``元旦`` and a time alone (``8点``); each
+``周末`` ``月底`` ``月中`` ``12月1日`` ``12.1`` ``15号`` ``元旦`` and a time alone (``8点``); each
 ``match_*`` reads its form at the start of the text (:data:`Candidate`)."""
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ _DOTTED_CLOCK = rf"\d{{1,2}}\.[0-5]\d(?![\d.])(?!\s*(?:{_UNITS}))"
 # 「8.30分」 is 8点30分
 _DOTTED_CLOCK_RE = re.compile(
     rf"(?:天|(?<![周期拜])日|[号號早晚晨夜午上]|[天日周期拜]\s*[以之]?后|每{WEEK}{WD}"
-    rf"|{WEEK}末|月[底末]|(?P<weekday>{WEEK}(?P<wd>{WD})))[\s,，、]*"
+    rf"|{WEEK}末|月[底末初中]|(?P<weekday>{WEEK}(?P<wd>{WD})))[\s,，、]*"
     rf"(?:(?P<minutes>\d{{1,2}}\.[0-5]\d分(?!钟))"
     rf"|(?P<clock>{_DOTTED_CLOCK})(?:{RANGE_SEP}{_DOTTED_CLOCK})?)"
     r"(?!\s*\d{1,2}\s*(?:[点點时時]|:\d))"  # 「后天 12.14 9点」: 12.14 is the date
@@ -331,25 +331,36 @@ def _both_weekend_days(weekend: str, rest: str, resolve: DayResolver) -> Build:
     return build
 
 
-_MONTH_END_RE = re.compile(r"(?P<pre>本|这个?|下个?|下下个?)?(?:月底|月末)")
+_MONTH_END_RE = re.compile(
+    r"(?P<pre>本|这个?|下个?|下下个?)?月(?P<part>底|末|初|中)(?:(?<=中)旬)?"  # 「月中旬」
+)
+_MONTH_PART_DAYS = {"初": 1, "中": 15}  # 「月初」 is read as the 1st, 「月中」 as the 15th
 
 
 def match_month_end(text: str) -> Candidate | None:
     """「月底」「本月底」: the last day of this month, or of next month once this month's is
-    over (said in the description); 「下个月底」: next month's."""
+    over (said in the description); 「下个月底」: next month's. 「月初」「月中」 likewise, read
+    as the 1st and the 15th, which the description says (「（月中按15日）」)."""
     m = _MONTH_END_RE.match(text)
     if not m:
         return None
     ahead = {"下下": 2, "下": 1}.get((m["pre"] or "").rstrip("个"), 0)
+    fixed_day = _MONTH_PART_DAYS.get(m["part"])
+    assumed = f"{m[0]}按{fixed_day}日" if fixed_day else ""  # 「（月中按15日）」
+
+    def day_of(year: int, month: int) -> date:
+        return date(year, month, fixed_day or calendar.monthrange(year, month)[1])
 
     def resolve(now: datetime, clock: Clock) -> tuple[datetime, str]:
         year, month = _add_months(now.date(), ahead)
-        run_at = _at(date(year, month, calendar.monthrange(year, month)[1]), clock, now.tzinfo)
+        run_at = _at(day_of(year, month), clock, now.tzinfo)
         if ahead or run_at > now:
-            return run_at, ""
+            return run_at, f"（{assumed}）" if assumed else ""
         year, month = _add_months(now.date(), 1)
-        last = date(year, month, calendar.monthrange(year, month)[1])
-        return _at(last, clock, now.tzinfo), f"（本月最后一天已过，按{month}月{last.day}日）"
+        day = day_of(year, month)
+        passed = f"本月{fixed_day}日已过" if fixed_day else "本月最后一天已过"
+        note = "；".join(part for part in (assumed, f"{passed}，按{month}月{day.day}日") if part)
+        return _at(day, clock, now.tzinfo), f"（{note}）"
 
     return _one_off(text, m, resolve)
 

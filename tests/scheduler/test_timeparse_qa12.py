@@ -2,7 +2,8 @@
 go out at 08:30 on that day, as after 「明天」「周末」: after a weekday 「8.30」 is no date, unless
 it is the date of that very weekday (「周六 12.12」), which is still asked about (#6). A refusal
 that names the default time starts 「还没有设置提醒：」 (#7). 「明天 5 点名」 is 17:00 like
-「明天 5点 点名」, with the afternoon note (#8)."""
+「明天 5点 点名」, with the afternoon note (#8). 「月初」「月中」 are the 1st and the 15th, said
+(#16)."""
 
 from __future__ import annotations
 
@@ -131,3 +132,45 @@ async def test_the_bot_says_a_count_refused_set_no_reminder(tmp_path: Path) -> N
     listing = text_of(await conversation.handle(command(MANAGER, "/reminders")))
     assert "目前没有待发送的提醒" in listing
 
+
+# ---------------------------------------------------------------- #16: 月初, 月中
+
+
+@pytest.mark.parametrize(
+    ("typed", "now", "run_at", "note"),
+    [
+        ("下个月初 交材料", MONDAY, at(1, 1, 9, year=2027), "（下个月初按1日）"),
+        ("下月初 9点 交材料", MONDAY, at(1, 1, 9, year=2027), "（下月初按1日）"),
+        ("月中 8点 交材料", MONDAY, at(12, 15, 8), "（月中按15日）"),
+        ("本月中 8.30 交材料", MONDAY, at(12, 15, 8, 30), "（本月中按15日）"),
+        ("月中旬 8点 交材料", MONDAY, at(12, 15, 8), "（月中旬按15日）"),
+        ("下个月中 8点 交材料", MONDAY, at(1, 15, 8, year=2027), "（下个月中按15日）"),
+        (
+            "月初 8点 交材料",
+            MONDAY,
+            at(1, 1, 8, year=2027),
+            "（月初按1日；本月1日已过，按1月1日）",
+        ),
+        (
+            "月中 8点 交材料",
+            datetime(2026, 12, 15, 10, 0, tzinfo=TZ),
+            at(1, 15, 8, year=2027),
+            "（月中按15日；本月15日已过，按1月15日）",
+        ),
+    ],
+)
+def test_the_start_and_middle_of_a_month_are_the_1st_and_the_15th(
+    typed: str, now: datetime, run_at: datetime, note: str
+) -> None:
+    parsed = parse_reminder(typed, now)
+    assert parsed.run_at == run_at
+    assert parsed.message == "交材料"
+    assert parsed.describe().endswith(note)
+
+
+async def test_the_bot_confirms_the_middle_of_the_month(tmp_path: Path) -> None:
+    conversation, _ = conversation_at(tmp_path, 14)
+    draft = await conversation.handle(command(MANAGER, "/remind 下个月中 8点 交作业"))
+    text = text_of(draft)
+    assert "15日（" in text and "08:00（下个月中按15日）" in text
+    assert "内容：交作业" in text and "✅ 确认" in buttons_of(draft)
