@@ -332,6 +332,10 @@ class Ranker:
                 by_number.setdefault((prefix, year, int(number)), []).append(document.doc_id)
         self._docs_by_number = by_number
         self._passage_doc = [p.doc_id for p in passages]
+        self._doc_index = {doc_id: i for i, doc_id in enumerate(dict.fromkeys(self._passage_doc))}
+        self._passage_doc_index = np.array(
+            [self._doc_index[doc_id] for doc_id in self._passage_doc], dtype=np.int64
+        )
         self._dated = [bool(TIME_LIMIT.search(p.text)) for p in passages]
         self._timed = [bool(STATED_TIME.search(p.text)) for p in passages]
         meta_ids: dict[str, int] = {}
@@ -525,7 +529,8 @@ class Ranker:
         named = self._named_documents(question)
         if named:
             # The named notice's passages are among the candidates (re-scored below).
-            in_named = np.array([doc_id in named for doc_id in self._passage_doc])
+            named_indexes = [self._doc_index[d] for d in named if d in self._doc_index]
+            in_named = np.isin(self._passage_doc_index, named_indexes)
             selecting = np.where(in_named, selecting * DOC_NUMBER_BOOST, selecting)
         ranked = index.rank(selecting, max(k + CANDIDATE_SLACK, RERANK_DEPTH))
         asked = asked | {self._analyzer.fold_word(word.word) for word in words} | set(terms)
