@@ -146,6 +146,8 @@ RERANK_DEPTH = 30
 # A question word that is also in a candidate's notice title mostly says which notice is meant
 # (the document prior and the coord factor credit that); inside the notice it weighs less.
 TITLE_TERM_DAMPING = 0.5
+# A question word found only in the headings a passage sits under (「(一)教师培训团队置换脱产研修
+# 项目」) says which part of the notice, not what the clause says: it weighs this much.
 HEADING_TERM_DAMPING = 0.3
 # … unless most titles hold it (国培计划): then it names no notice in particular.
 TITLE_SELECTOR_SHARE = 0.5
@@ -350,7 +352,7 @@ class Ranker:
         # A pair no passage holds weighs the most (df 0).
         self._unknown_pair_weight = math.log(1 + len(sample))
         doc_texts = {d.doc_id: d.title + " " + d.date for d in documents}
-        doc_years = {d.doc_id: frozenset(YEAR.findall(d.title + " " + d.date)) for d in documents}
+        doc_years = {doc_id: frozenset(YEAR.findall(text)) for doc_id, text in doc_texts.items()}
         self._doc_years = [doc_years.get(p.doc_id, frozenset()) for p in passages]
         # The years a passage speaks of alone: 「(2015-2020年)」 and 「2010-2019年累计」 are spans.
         self._passage_years = [
@@ -672,19 +674,17 @@ class Ranker:
                     ]
                 )
                 contribution = contribution * damping
-            if HEADING_TERM_DAMPING != 1.0:
-                above = np.array(
-                    [
-                        HEADING_TERM_DAMPING
-                        if passages[i].heading
-                        and any(s in passages[i].heading for s in surfaces)
-                        and not any(s in passages[i].text for s in surfaces)
-                        else 1.0
-                        for i in ids.tolist()
-                    ]
-                )
-                contribution = contribution * above
-            totals += contribution * boost
+            above = np.array(
+                [
+                    HEADING_TERM_DAMPING
+                    if passages[i].heading
+                    and any(s in passages[i].heading for s in surfaces)
+                    and not any(s in passages[i].text for s in surfaces)
+                    else 1.0
+                    for i in ids.tolist()
+                ]
+            )
+            totals += contribution * above * boost
         return totals
 
     def _question_pairs(self, question: str) -> dict[str, float]:
