@@ -251,10 +251,12 @@ async def test_a_long_outage_gives_up_once_and_the_report_says_nobody_got_it(
     messenger: ChatMessenger = services.messenger  # type: ignore[assignment]
     await start(services, 6)
     messenger.fail(lambda m, c, t: c != MANAGER, [TransientError("Bad Gateway")] * 10_000)
-    window = 0.4
+    window = 1.0
     began = time.monotonic()
     await drain(sender(services, retry_window_seconds=window), services)
-    assert time.monotonic() - began < window + 1.0  # one window, not six one after another
+    # One window, not six one after another (6 s). The margin is for the database: on
+    # PostgreSQL under load the rest of the run took 1.1 s, past the 1.0 s allowed before.
+    assert time.monotonic() - began < 3 * window
 
     assert all(messenger.received(user) == 0 for user in range(1001, 1007))
     (shown,) = messenger.shown_to(MANAGER)
