@@ -331,8 +331,8 @@ def _parse(
     message = original[end:].strip().lstrip(_MESSAGE_SEPARATORS).strip()
     if refuse_unread and schedule.get("default_time_note"):
         _refuse_unread_clock(when_text, message.translate(_FULLWIDTH), schedule, now, _parse)
-        _refuse_time_in_text(when_text, message, schedule)
-        _refuse_count_range(when_text, message, schedule)
+        _refuse_time_in_text(when_text, message, schedule, now, _parse)
+        _refuse_count_range(when_text, message, schedule, now, _parse)
     deadline = re.match(rf"({BEFORE})\s*", message)
     if deadline:  # 「12月10日前 交材料」 names the deadline, not when to remind
         due = schedule.get("run_at")

@@ -24,10 +24,12 @@ from scheduler.when.words import (
     _AM,
     _COUNT_WORDS,
     _DAY_CHARS,
+    _DAY_PERIOD_WORDS,
     _FULLWIDTH,
     _MESSAGE_SEPARATORS,
     _NOON,
     _PART_SEP_RE,
+    _PERIOD_WORD,
     _PM,
     _THIS_WEEK,
     _WEEK_OFFSET,
@@ -35,6 +37,7 @@ from scheduler.when.words import (
     _WEEK_PREFIX_RE,
     BEFORE,
     NUM,
+    PART_SEP,
     RANGE_SEP,
     WEEK,
     WEEKDAY_CN,
@@ -213,12 +216,9 @@ def _refuse_unread_clock(
         time_words = {"每晚": "晚上", "每早": "早上"}.get(words[0].strip(), "") + time_words
     rest = message[clock.end() :].strip().lstrip(_MESSAGE_SEPARATORS).strip()
     default_clock = _default_clock_of(schedule)
-    suggestion = f"{when_text} {time_words} {rest}"
-    try:
-        fixed = parse(suggestion, now, refuse_unread=False)
-    except TimeParseError:
-        fixed = None
-    if fixed is None or fixed.default_time_note or fixed.message != rest:
+    day = _day_for(when_text, time_words, rest, now, parse)
+    suggestion = f"{day} {time_words} {rest}"
+    if day is None:
         how = "请把时间紧接着日期写，例如：/remind 工作日 8:00 签到"
     elif schedule.get("run_at") is not None and re.search("每|天天", words[0]):
         how = (  # 「周末每天10点」: once, or every day?
@@ -227,8 +227,9 @@ def _refuse_unread_clock(
         )
     else:
         how = f"请写成：/remind {suggestion}"
+    read = _read_so_far(when_text, schedule, nested=True)
     raise TimeParseError(
-        f"{NOT_SET}「{written}」里的时间没能读懂（只读出了「{when_text}」，没有钟点）。"
+        f"{NOT_SET}「{written}」里的时间没能读懂（只读出了{read}）。"
         f"{how}\n如果「{written}」是提醒内容的一部分，请先写明提醒时间，例如："
         f"/remind {when_text} {default_clock} {message}",
         with_examples=False,
@@ -250,6 +251,63 @@ def _default_clock_of(schedule: dict[str, object]) -> str:
     return default[1] if default else "09:00"
 
 
+# a period word ending WHEN, whose usual hour was taken: 「周五下午」「明天 早上」「工作日，晚上」
+_PERIOD_END_RE = re.compile(
+    rf"(?P<day>.*?)(?:{PART_SEP}|\s*)"
+    rf"(?P<period>{_alternation(w for w in _AM + _NOON + _PM if len(w) > 1)})$"
+)
+# a day word that holds its period word (「今晚」 is 「今天」 「晚上」)
+_DAY_OF_OFFSET = {-1: "昨天", 0: "今天", 1: "明天", 2: "后天"}
+_PERIOD_DAYS = {
+    word: (_DAY_OF_OFFSET[offset], period)
+    for word, (offset, period) in _DAY_PERIOD_WORDS.items()
+    if offset in _DAY_OF_OFFSET
+} | {"每晚": ("每天", "晚上"), "每早": ("每天", "早上")}
+
+
+def _day_and_period(when_text: str) -> tuple[str, str] | None:
+    """(the day, the period word) of a WHEN that ends with a period word and no hour
+    (「周五下午」 → 「周五」「下午」, 「今晚」 → 「今天」「晚上」); None for a day alone."""
+    if when_text in _PERIOD_DAYS:
+        return _PERIOD_DAYS[when_text]
+    found = _PERIOD_END_RE.fullmatch(when_text)
+    if found is None or not found["day"].strip():
+        return None
+    return found["day"].strip(), found["period"]
+
+
+def _read_so_far(when_text: str, schedule: dict[str, object], *, nested: bool = False) -> str:
+    """What WHEN was read as, said truthfully: 「「明天」，没有钟点」 for a day alone, but
+    「「周五下午」（按 15:00）」 when a period word gave its usual hour, which was read (in
+    brackets already, ``nested``: 「「周五下午」，按 15:00」)."""
+    if _day_and_period(when_text) is None:
+        return f"「{when_text}」，没有钟点"
+    clock = _default_clock_of(schedule)
+    return f"「{when_text}」，按 {clock}" if nested else f"「{when_text}」（按 {clock}）"
+
+
+def _day_for(
+    when_text: str, time_words: str, text: str, now: datetime, parse: Reparse
+) -> str | None:
+    """What to write before ``time_words`` in a suggested line 「/remind 周五 下午5点 交材料」:
+    WHEN as written, or its day without the period word when the time carries its own
+    (「周五下午 下午5点」 is not read) or when only that reads (「明天晚上 3-5点」); the first
+    that ``parse`` reads at the time written, with ``text`` kept. None when neither does."""
+    split = _day_and_period(when_text)
+    days = [when_text]
+    if split is not None:
+        own_period = re.match(rf"\s*(?:{_PERIOD_WORD})", time_words.translate(_FULLWIDTH))
+        days = [split[0], when_text] if own_period else [when_text, split[0]]
+    for day in days:
+        try:
+            fixed = parse(f"{day} {time_words} {text}", now, refuse_unread=False)
+        except TimeParseError:
+            continue
+        if not fixed.default_time_note and fixed.message.endswith(text):
+            return day
+    return None
+
+
 # what a suggested line leaves out around the time it moves to the front: the end of its span
 # (「8.30-9」), a bracket around it (「（截止晚上10点）」) and the words leading into it
 _SPAN_END_IN_TEXT_RE = re.compile(rf"{RANGE_SEP}(?P<until>\d{{1,2}}(?:[.:][0-5]\d)?)(?=\s|$)")
@@ -257,9 +315,12 @@ _CLOSING_BRACKETS = "）)】]」"
 _OPEN_BRACKET_TAIL_RE = re.compile(r"[（(【\[「]\s*(?:截止|截至|最晚|最迟|不晚于|于|在)?\s*$")
 
 
-def _refuse_time_in_text(when_text: str, message: str, schedule: dict[str, object]) -> None:
+def _refuse_time_in_text(
+    when_text: str, message: str, schedule: dict[str, object], now: datetime, parse: Reparse
+) -> None:
     """The time was defaulted but the text holds one (「明天 交材料，截止下午5点」
-    「周六 12.12 开会」): refuse with how to write it rather than send it at the default time."""
+    「周六 12.12 开会」): refuse with how to write it rather than send it at the default time.
+    ``parse`` reads the line suggested (:func:`_day_for`)."""
     found = _TIME_IN_TEXT_RE.search(message.translate(_FULLWIDTH))
     if found is None:
         return
@@ -277,19 +338,21 @@ def _refuse_time_in_text(when_text: str, message: str, schedule: dict[str, objec
         before = before.strip().rstrip(_MESSAGE_SEPARATORS)
         after = f"{before} {after}".strip() if bracket else before
     content = after or "提醒内容"
+    read = _read_so_far(when_text, schedule)
+    day_of_clock = _day_for(when_text, clock, content, now, parse) or when_text
     month, _, day = found[0].strip().partition(".")
     if day and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:  # 「周六 12.12」「后天 12.14 9点」
         raise TimeParseError(
-            f"{NOT_SET}「{token}」是钟点还是日期？提醒时间只读出了「{when_text}」，没有钟点。"
+            f"{NOT_SET}「{token}」是钟点还是日期？提醒时间只读出了{read}。"
             f"是钟点的话，请写成："
-            f"/remind {when_text} {clock} {content}；是日期的话，请写成："
+            f"/remind {day_of_clock} {clock} {content}；是日期的话，请写成："
             f"/remind {int(month)}月{int(day)}日 {content}",
             with_examples=False,
         )
     raise TimeParseError(
-        f"{NOT_SET}提醒内容里有时间「{token}」，但提醒时间只读出了「{when_text}」，没有钟点。"
+        f"{NOT_SET}提醒内容里有时间「{token}」，但提醒时间只读出了{read}。"
         f"要在 {clock} 提醒的话，请把时间紧接着日期写，"
-        f"例如：/remind {when_text} {clock} {content}\n"
+        f"例如：/remind {day_of_clock} {clock} {content}\n"
         f"如果「{token}」只是提醒内容的一部分，请写明提醒时间，例如："
         f"/remind {when_text} {default_clock} {message}",
         with_examples=False,
@@ -301,7 +364,9 @@ _COUNT_RANGE_RE = re.compile(
 )
 
 
-def _refuse_count_range(when_text: str, message: str, schedule: dict[str, object]) -> None:
+def _refuse_count_range(
+    when_text: str, message: str, schedule: dict[str, object], now: datetime, parse: Reparse
+) -> None:
     """The time was defaulted and the text starts with a range of a count (「明天 3-5 人一组
     讨论」): refuse with the line to send at the default time written out, and, when the
     numbers may be hours, how to write them as hours, rather than go out at a time the
@@ -312,14 +377,17 @@ def _refuse_count_range(when_text: str, message: str, schedule: dict[str, object
     default_clock = _default_clock_of(schedule)
     token = message[: found.end()]
     numbers = found["range"].translate(_FULLWIDTH)
+    read = _read_so_far(when_text, schedule)
     lines = (
-        f"{NOT_SET}「{token}」是数量，不是时间。提醒时间只读出了「{when_text}」，没有钟点。"
+        f"{NOT_SET}「{token}」是数量，不是时间。提醒时间只读出了{read}。"
         f"请写明提醒时间，例如："
         f"/remind {when_text} {default_clock} {message}"
     )
+    hours = f"{numbers}点"
     if cn_to_int(found["low"]) < cn_to_int(found["high"]) <= 24:
+        day = _day_for(when_text, hours, "提醒内容", now, parse) or when_text
         lines += (
             f"\n要在 {numbers} 点提醒的话，请在钟点后写「点」，例如："
-            f"/remind {when_text} {numbers}点 提醒内容"
+            f"/remind {day} {hours} 提醒内容"
         )
     raise TimeParseError(lines, with_examples=False)

@@ -431,11 +431,11 @@ def test_separators_that_are_not_read_are_refused_with_the_fix(typed: str, reaso
 
 @pytest.mark.parametrize("typed", ["明天下午 晚上8点 开会", "明天下午，晚上8点 开会"])
 def test_two_period_words_are_refused_not_a_crash(typed: str) -> None:
-    """The suggestion 「明天下午 晚上8点」 is not read whole either: said once, not suggested
-    again and again until the stack runs out."""
+    """The suggestion 「明天下午 晚上8点」 is not read whole either: never suggested (again
+    and again until the stack ran out once); the day without its 下午 is."""
     assert refusal(typed, NOW).startswith(
-        "还没有设置提醒：「晚上8点」里的时间没能读懂（只读出了「明天下午」，没有钟点）。"
-        "请把时间紧接着日期写"
+        "还没有设置提醒：「晚上8点」里的时间没能读懂（只读出了「明天下午」，按 15:00）。"
+        "请写成：/remind 明天 晚上8点 开会"
     )
 
 
