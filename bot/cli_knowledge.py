@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 if TYPE_CHECKING:
-    from knowledge import Answer, IngestReport, KnowledgeBase
+    from knowledge import Answer, Hit, IngestReport, KnowledgeBase
     from knowledge.kb import RestoreRefused
 
 CATEGORY_NAMES = {
@@ -187,7 +187,7 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
                 continue
             answer = kb.ask(question, k=k)
             if as_json:
-                write_line(json.dumps(answer.to_json(), ensure_ascii=False))
+                write_line(json.dumps(answer_json(answer), ensure_ascii=False))
             else:
                 print_answer(console, answer)
         if bad_lines:
@@ -432,8 +432,38 @@ def print_report(console: Console, report: IngestReport, kb: KnowledgeBase | Non
         console.print(f"    删除 {name} ×{count}  [dim]{escape(samples)}[/dim]")
 
 
+def hit_scope(hit: Hit, question: str) -> dict | None:
+    """A hit's `scope` in `ask --json`: None for a notice of 国培计划 as a whole; for one about
+    a single class or event, its kind (培训班, 会议, 遴选, 招标, 比赛), name, whether the question
+    names it, and the note the bot shows before the citation (None when it names it)."""
+    from knowledge.scope import notice_scope, scope_note
+
+    scope = notice_scope(hit.title)
+    if scope is None:
+        return None
+    note = scope_note(hit.title, question, hit.doc_number)
+    return {
+        "kind": scope.kind,
+        "name": scope.name,
+        "applies_to": scope.applies_to,
+        "named_in_question": note is None,
+        "note": note,
+    }
+
+
+def answer_json(answer: Answer) -> dict:
+    """`Answer.to_json()` with each hit's `scope` (`hit_scope`): the contract's fields as they
+    are, one field added."""
+    data = answer.to_json()
+    for shown, hit in zip(data["hits"], answer.hits, strict=True):
+        shown["scope"] = hit_scope(hit, answer.question)
+    return data
+
+
 def print_answer(console: Console, answer: Answer) -> None:
     """Print an answer with the matched words in bold and the notice cited."""
+    from knowledge.scope import scope_note
+
     console.print(f"[bold]问：{escape(answer.question[:200])}[/bold]")
     if answer.curated_answer:
         console.print(f"  [green]{escape(answer.curated_answer)}[/green]")
@@ -455,4 +485,7 @@ def print_answer(console: Console, answer: Answer) -> None:
             console.print(f"     {text}")
         else:
             console.print(f"  {rank}. {text}")
+        note = scope_note(hit.title, answer.question, hit.doc_number)
+        if note:
+            console.print(f"     [yellow]{escape(note)}[/yellow]")
         console.print(f"     [dim]—— {escape(cite)}（得分 {hit.score:.2f}）[/dim]")

@@ -3,8 +3,10 @@
 message gets a hint to use /ask, see bot/conversation.py).
 
 The answer quotes the best clause with the matched words in bold, then cites its notice
-(《title》 文号 · date · clause). Buttons under it, all re-checked on the server (only the asker
-may press them):
+(《title》 文号 · date · clause); a clause of a notice about one class or event (the 2011
+双语教师普通话培训班) is preceded by a line saying it binds that class alone, unless the
+question names it (knowledge/scope.py). Buttons under it, all re-checked on the server (only
+the asker may press them):
 
     kb:1:pg:<question_id>:<page>   更多 ▶ / ◀ 上一条: edit the message to show another hit
     kb:1:fb:<question_id>:up|down  👍 / 👎, stored on the question log
@@ -53,6 +55,7 @@ from bot.limits import shorten
 from handlers.routing import Context, Router, UserError, button_id, button_number
 from handlers.typeset import typeset
 from knowledge.models import clause_label
+from knowledge.scope import scope_note
 
 if TYPE_CHECKING:
     from datetime import datetime, tzinfo
@@ -350,9 +353,13 @@ UNSURE_OVERVIEW_HITS = 3
 EXCERPT_CHARS = 110
 
 
-def render_hit(hit: Hit, limit: int = MAX_QUOTE_CHARS, lead: int = 200) -> str:
+def render_hit(
+    hit: Hit, limit: int = MAX_QUOTE_CHARS, lead: int = 200, question: str = ""
+) -> str:
     """The quote (matched words in bold, Chinese punctuation full-width), under its clause's
-    heading when the passage continues a clause whose heading it lacks, then the citation."""
+    heading when the passage continues a clause whose heading it lacks, then the citation;
+    a clause of a notice about one class or event that the question does not name has a line
+    before the citation saying whom it binds (knowledge/scope.py; a short one in an excerpt)."""
     terms = tuple(typeset(term) for term in hit.matched_terms)
     text = typeset(hit.text)
     body, cut_before, cut_after = quote_window(text, terms, limit, lead)
@@ -361,13 +368,15 @@ def render_hit(hit: Hit, limit: int = MAX_QUOTE_CHARS, lead: int = 200) -> str:
     heading = typeset(hit.heading) or cut_heading(text, excerpt_start)
     heading = f"【{highlight(heading, terms)}】\n" if heading else ""
     quote = f"{'…' if cut_before else ''}{quote}{'…' if cut_after else ''}"
-    return f"{heading}{quote}\n\n{citation(hit)}"
+    note = scope_note(hit.title, question, hit.doc_number, short=limit < MAX_QUOTE_CHARS)
+    note = f"{escape(typeset(note), quote=False)}\n" if note else ""
+    return f"{heading}{quote}\n\n{note}{citation(hit)}"
 
 
-def overview(hits: list[Hit]) -> str:
+def overview(hits: list[Hit], question: str = "") -> str:
     """The unsure note and a short excerpt of each of the first hits, numbered."""
     excerpts = [
-        f"{number}. {render_hit(hit, EXCERPT_CHARS, lead=30)}"
+        f"{number}. {render_hit(hit, EXCERPT_CHARS, lead=30, question=question)}"
         for number, hit in enumerate(hits[:UNSURE_OVERVIEW_HITS], start=1)
     ]
     return "\n\n".join([UNSURE_NOTE, *excerpts])
@@ -396,14 +405,19 @@ def pages_of(answer: Answer, author: str | None = None) -> list[Page]:
                 curated=True,
             )
         )
-    in_full = [Page("📖 " + render_hit(hit), n) for n, hit in enumerate(answer.hits, start=1)]
+    question = answer.question
+    in_full = [
+        Page("📖 " + render_hit(hit, question=question), n)
+        for n, hit in enumerate(answer.hits, start=1)
+    ]
     if answer.confident or answer.curated_answer:
         return pages + in_full
     # Unsure top hits are right about two times in three: say so, show the first few side by
     # side, then each in full.
     if len(answer.hits) == 1:
-        return [*pages, Page(f"🔎 {UNSURE_NOTE}\n\n{render_hit(answer.hits[0])}", 1)]
-    return [*pages, Page("🔎 " + overview(answer.hits)), *in_full]
+        only = render_hit(answer.hits[0], question=question)
+        return [*pages, Page(f"🔎 {UNSURE_NOTE}\n\n{only}", 1)]
+    return [*pages, Page("🔎 " + overview(answer.hits, question)), *in_full]
 
 
 def answer_view(

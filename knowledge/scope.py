@@ -1,0 +1,187 @@
+"""Whom a notice's rules bind: 国培计划 as a whole, or one training class or event.
+
+Some notices set up one class or event (「中小学少数民族双语教师普通话培训班」, a 会议, a 遴选,
+a 招标): their clauses (「年龄不超过45周岁」) bind that class alone, yet they answer general
+questions (「参加国培有年龄限制吗」) as well as any. Whoever shows such a clause adds one line
+saying so, unless the question names that class itself (`scope_note`).
+
+Decided from the title, as the rest of the metadata does not tell them apart (a general notice
+and a class's notice may both lack an addressee or a 文号). Over the NFKC, simplified title:
+
+1. general: a title that guides every class (「关于加强…培训班管理」), passes on a meeting's
+   精神 or 纪要, or whose subject (between 关于 and 的通知) ends in 办法, 规定, 指南, 意见,
+   机制 …; a document it issues that names a set of rules (《…管理办法》) is left out first;
+2. else one class or event: a title naming a class (培训班, 研修班, 研修营 …), a meeting (会议,
+   研讨会, 论坛 …), a selection (遴选, 评选), a tender (招标, 招(邀)标, 采购公告) or a contest
+   (比赛, 大赛);
+3. else general.
+
+Pure functions: no bot, Telegram or database imports.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from knowledge.cleaning import to_simplified
+from knowledge.models import BLURB_TITLE, Document
+
+# (a kind, the words a title uses for it, how the reader is told whom it binds, the words of
+# a question that refer to it). The first word of a kind the title holds is the one shown.
+_KINDS: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...]], ...] = (
+    (
+        "培训班",
+        (
+            "培训班", "研修班", "高研班", "进修班", "提高班", "示范班", "专题班", "训练营",
+            "研修营", "培训营", "夏令营", "冬令营",
+        ),
+        "这个{word}",
+        ("班", "营"),
+    ),
+    (
+        "会议",
+        (
+            "会议", "研讨会", "座谈会", "推进会", "交流会", "培训会", "现场会", "报告会",
+            "观摩会", "工作会", "年会", "论坛",
+        ),
+        "这次{word}",
+        ("会议", "论坛", "研讨", "座谈", "大会", "年会"),
+    ),
+    ("遴选", ("遴选", "评选", "推选"), "这次{word}", ("遴选", "评选", "推选")),
+    ("招标", ("招标", "采购公告", "磋商公告", "中标"), "这次招标的项目", ("招标", "投标", "采购")),
+    ("比赛", ("大赛", "竞赛", "比赛"), "这次{word}", ("赛",)),
+)
+# 招(邀)标 and 招（邀）标 are 招标.
+_INVITED_TENDER = re.compile(r"招\(邀\)标|招邀标")
+# The name of a document a notice issues: 《“国培计划”示范性集中培训项目管理办法》.
+_QUOTED = re.compile(r"《([^《》]*)》")
+_RULE_ENDINGS = (
+    "办法", "规定", "规范", "标准", "指南", "细则", "制度", "意见", "条例", "规程", "章程",
+    "机制", "要点", "纲要",
+)
+# 「关于加强…培训班管理的通知」 guides every class; a meeting's 精神 or 纪要 binds beyond it.
+_GENERAL = re.compile(r"关于(?:进一步)?(?:加强|规范|改进|推进|完善|深化)|会议?精神|会议纪要")
+# A title's frame around its subject: 「教育部办公厅关于举办」… 「的通知」.
+_LEAD = re.compile(r"^.*?关于(?:举办|召开|开展|组织|做好|公布|印发|发布|启动)?")
+_TAIL = re.compile(r"(?:的)?(?:预通知|补充通知|通知|公告|通告|公示|函)(?:\(节选\))?$")
+# Words that name no class in particular: a question holding them names nothing.
+_GENERIC = (
+    "国培计划", "国家级", "全国", "中小学", "幼儿园", "中学", "小学", "教师", "学员", "校长",
+    "培训", "研修", "项目", "工作", "实施", "组织", "举办", "召开", "开展", "年度", "第", "期",
+    "届", "的", "和", "与", "及", "等",
+)
+_NOT_WORD = re.compile(r"[^\u3400-\u9fffA-Za-z]+")
+TITLE_CHARS = 30  # of a title quoted in the note (the citation under it has it whole)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeScope:
+    """A notice about one class or event: its kind (培训班, 会议, 遴选, 招标, 比赛), the word the
+    title uses for it (研修班), and its name as the title gives it."""
+
+    kind: str
+    word: str
+    name: str
+
+    @property
+    def applies_to(self) -> str:
+        """「这个培训班」, 「这次会议」, 「这次招标的项目」: what the clause binds."""
+        template = next(template for kind, _, template, _ in _KINDS if kind == self.kind)
+        return template.format(word=self.word)
+
+    def named_in(self, question: str) -> bool:
+        """Whether the question names this class or event: it holds at least half of the
+        characters of the name's own words (双语, 普通话, 云南省; not 教师 or 培训班), in pieces
+        of two or more, or one such piece beside the word for its kind (双语 … 班)."""
+        text = _fold(question).replace("班主任", "")
+        pieces = _own_words(self.name)
+        total = sum(len(piece) for piece in pieces)
+        if not total:
+            return False
+        covered = sum(_covered(piece, text) for piece in pieces)
+        if covered * 2 >= total:
+            return True
+        cues = next(cues for kind, _, _, cues in _KINDS if kind == self.kind)
+        return covered > 0 and any(cue in text for cue in cues)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", to_simplified(text))
+
+
+def _own_words(name: str) -> list[str]:
+    """The pieces of a class's name left once the generic words and the kind's word are out:
+    「中小学少数民族双语教师普通话培训班」 → 少数民族双语, 普通话."""
+    text = _INVITED_TENDER.sub(" ", name)
+    for _, words, _, _ in _KINDS:
+        for word in words:
+            text = text.replace(word, " ")
+    for word in _GENERIC:
+        text = text.replace(word, " ")
+    return [piece for piece in _NOT_WORD.split(text) if len(piece) >= 2]
+
+
+def _covered(piece: str, text: str) -> int:
+    """How many characters of `piece` stand in `text` within a shared stretch of two or more."""
+    marked = [False] * len(piece)
+    for start in range(len(piece) - 1):
+        for end in range(len(piece), start + 1, -1):
+            if piece[start:end] in text:
+                for i in range(start, end):
+                    marked[i] = True
+                break
+    return sum(marked)
+
+
+def _unless_rules(quoted: re.Match[str]) -> str:
+    """A quoted document's name, left out when it names a set of rules (《…管理办法》)."""
+    name = quoted.group(1).removesuffix("(试行)")
+    return "" if name.endswith(_RULE_ENDINGS) else quoted.group(1)
+
+
+def notice_scope(title: str) -> NoticeScope | None:
+    """The class or event a notice with this title is about; None for a notice of 国培计划 as
+    a whole (or of nothing: an empty title, a page's own blurb)."""
+    if not title or title == BLURB_TITLE:
+        return None
+    folded = _fold(title)
+    if _GENERAL.search(folded):
+        return None
+    subject = _TAIL.sub("", _QUOTED.sub(_unless_rules, folded)).rstrip("“”\"' ")
+    subject = _LEAD.sub("", subject)
+    if not subject or subject.endswith(_RULE_ENDINGS):
+        return None
+    text = _INVITED_TENDER.sub("招标", subject)
+    for kind, words, _, _ in _KINDS:
+        for word in words:
+            if word in text:
+                name = _TAIL.sub("", _LEAD.sub("", folded))
+                return NoticeScope(kind=kind, word=word, name=re.sub("[《》]", "", name))
+    return None
+
+
+def document_scope(document: Document) -> NoticeScope | None:
+    """`notice_scope` of a notice."""
+    return notice_scope(document.title) if document.is_notice else None
+
+
+def scope_note(
+    title: str, question: str, doc_number: str = "", *, short: bool = False
+) -> str | None:
+    """The line shown before the citation of a clause from a notice about one class or event,
+    unless the question names it (or the notice's 文号); None for a general notice. `short`:
+    without the title, for an excerpt whose citation follows at once."""
+    scope = notice_scope(title)
+    if scope is None or scope.named_in(question):
+        return None
+    if doc_number and _fold(doc_number) in _fold(question):
+        return None
+    if short:
+        return f"⚠️ 只适用于{scope.applies_to}，不是国培计划的通用规定"
+    quoted = title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
+    return (
+        f"⚠️ 这一条出自《{quoted}》，只适用于{scope.applies_to}，不是国培计划的通用规定；"
+        "具体要求请问班主任。"
+    )
