@@ -72,10 +72,11 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   ``end_date``, shown as 「12月7日（周一）至12月11日（周五） 每天 08:00」; a rule written after
   the days runs between them (``12月1日到31日 每周五 8点``). A range begun runs from now (one
   from today whose time has passed says 「（今天的 08:00 已过，从明天开始）」); one written
-  without its year (month) that is over means next year's (month's), said, and this week's
-  that is over (``本周一到周五`` on Saturday) is refused with next week's and the weekly
-  line. One that ends the day it starts, or before (``12月14日到12日``: a month's end runs
-  into the next only when the range is 17 days or less, ``30日到2日``), is refused with what
+  without its year (month) that is over means next year's (month's), said (one without its
+  year over in the last 60 days is refused, as a date is below), and this week's that is
+  over (``本周一到周五`` on Saturday) is refused with next week's and the weekly line. One
+  that ends the day it starts, or before (``12月14日到12日``: a month's end runs into the
+  next only when the range is 17 days or less, ``30日到2日``), is refused with what
   to write; so are days not in a row (``12月12、14日``: a line each). ``明天到3号楼`` is no
   range, nor is a range of weekdays with no week named (``周一至周五``: every week)
 * a weekday or a date in brackets after a day, as notices print them (``12月12日（周六）8点``
@@ -148,9 +149,13 @@ Conventions:
   says so: ``(今天 08:00 已过,按今晚 20:00 理解;明早请写「明天8点」)``. Like 「明天」 after
   midnight (below), the confirmation shows the reading before anything is scheduled.
 * A month and day without a year whose day is already over this year means next year (the
-  description says so: ``(今年的12月1日已过,按2027年)``); today's date with a passed time of
-  day is reported as past. ``15号`` that already passed this month means next month (also
-  said). A one-off reminder may be at most one year ahead (``MAX_AHEAD_YEARS``).
+  description says so: ``(今年的12月1日已过,按2027年)``), unless it passed at most
+  ``RECENT_PAST_DAYS`` (60) days ago: ``12月1日`` typed on 12月7日 (or ``12月28日`` on
+  1月3日) is most likely a slip, and is refused with the day it was and the line with the
+  year written (``/remind 2027年12月1日 开会``); so is a range of days over lately. Today's
+  date with a passed time of day is reported as past. ``15号`` that already passed this
+  month means next month (also said). A one-off reminder may be at most one year ahead
+  (``MAX_AHEAD_YEARS``).
 * ``12.10`` and ``12-10`` are month and day (as ``12/10``), unless a unit follows
   (``1.5小时后``, ``8-10点`` stay unread) or a day comes before (``明天 8.30``: a time); a
   month or day out of range is no date either.
@@ -212,7 +217,13 @@ from scheduler.when.days import (
     match_weekday,
     match_weekend,
 )
-from scheduler.when.limits import DEFAULT_CLOCK, EXAMPLES, MAX_RELATIVE_DAYS, TimeParseError
+from scheduler.when.limits import (
+    DEFAULT_CLOCK,
+    EXAMPLES,
+    MAX_RELATIVE_DAYS,
+    RecentDateError,
+    TimeParseError,
+)
 from scheduler.when.recurrence import (
     match_daily,
     match_interval,
@@ -319,6 +330,11 @@ def _parse(
         raise unread
     try:
         schedule = build(now)
+    except RecentDateError as error:  # 「12月1日 开会」 on 12月7日: the line with the year
+        raise TimeParseError(
+            f"{error.reason}/remind {error.dated}{original[error.length :]}",
+            with_examples=False,
+        ) from None
     except TimeParseError:
         if (rule := _rule_from_today(when_text, original, end, build, now, lead)) is None:
             raise

@@ -22,7 +22,7 @@ from scheduler.when.days import (
     _make_date,
     _too_far,
 )
-from scheduler.when.limits import MAX_AHEAD_YEARS, TimeParseError
+from scheduler.when.limits import MAX_AHEAD_YEARS, NOT_SET, RECENT_PAST_DAYS, TimeParseError
 from scheduler.when.recurrence import (
     _ends_day_set,
     _recurring,
@@ -289,6 +289,8 @@ def _range_dates(
     note = ""
     if begins <= ends < today and first.moves == "周":  # 「本周一到周五」 on Saturday
         raise _this_week_over(written, rest.strip(), now)
+    if first.moves == "年" and begins <= ends:
+        _refuse_recent_range(first, last, (begins, ends), now, written, rest)
     if ends < today and first.moves:
         begins = first.find(today, None, 1)
         ends = last.find(today, begins, 1)
@@ -322,6 +324,45 @@ def _range_dates(
     if datetime.combine(ends, time(), tzinfo=now.tzinfo) > _add_years(now, MAX_AHEAD_YEARS):
         raise _too_far(quoted, now)
     return begins, ends, note
+
+
+def _refuse_recent_range(
+    first: RangeDay,
+    last: RangeDay,
+    read: tuple[date, date],
+    now: datetime,
+    written: str,
+    rest: str,
+) -> None:
+    """Refuse a range written without its year (「12月1日到5日」) that ended at most
+    :data:`RECENT_PAST_DAYS` days ago, this year (typed on 12月7日) or last year (「12月28日到
+    31日」 typed on 1月3日), as a date alone is (scheduler/when/days.py): most likely a slip, not
+    next year's days. ``read`` is the range as read this year; the refusal gives the line with
+    the years written."""
+    today = now.date()
+    if read[1] < today:
+        passed = read
+        coming_first = first.find(today, None, 1)
+        coming = (coming_first, last.find(today, coming_first, 1))
+    else:
+        try:
+            past_first = first.find(today, None, -1)
+            passed = (past_first, last.find(today, past_first, -1))
+        except TimeParseError:  # 「2月29日到3月1日」 a year before a leap year
+            return
+        coming = read
+    days_ago = (today - passed[1]).days
+    if not 0 < days_ago <= RECENT_PAST_DAYS or passed[1] < passed[0]:
+        return
+    ago = "昨天" if days_ago == 1 else f"{days_ago} 天前"
+    shown = "至".join(format_day(day, today, relative=False) for day in passed)
+    dated = "到".join(f"{day.year}年{day.month}月{day.day}日" for day in coming)
+    raise TimeParseError(
+        f"{NOT_SET}「{_head(written, MAX_RANGE_CHARS)}」这几天已经过去了（{shown}，{ago}结束；"
+        f"现在是 {format_datetime(now)}）。日期写错了的话，请改正后重新发送；"
+        f"要提醒 {dated} 的话，请写上年份：/remind {dated} {rest.strip()}",
+        with_examples=False,
+    )
 
 
 def _passed_today_note(cron: dict[str, str], first_run: datetime, now: datetime) -> str:

@@ -18,8 +18,14 @@ from scheduler.when.clock import (
     _default_note,
     match_clock,
 )
-from scheduler.when.limits import MAX_AHEAD_YEARS, TimeParseError
-from scheduler.when.result import Build, Candidate, _month_day, format_datetime
+from scheduler.when.limits import (
+    MAX_AHEAD_YEARS,
+    NOT_SET,
+    RECENT_PAST_DAYS,
+    RecentDateError,
+    TimeParseError,
+)
+from scheduler.when.result import Build, Candidate, _month_day, format_datetime, format_day
 from scheduler.when.spans import _time_span
 from scheduler.when.words import (
     _DAY_PERIOD_WORDS,
@@ -241,16 +247,42 @@ def match_full_date(text: str) -> Candidate | None:
 def _rollover_year(
     now: datetime, month: int, day: int, clock: Clock, written: str
 ) -> tuple[datetime, str]:
-    """This year's date unless that day is over: then next year's, with a note saying so."""
+    """This year's date unless that day is over: then next year's, with a note saying so.
+    A date that passed in the last :data:`RECENT_PAST_DAYS` days (this year's, or last year's
+    「12月28日」 typed on 1月3日) is refused (:func:`_refuse_recent_date`)."""
     tz = now.tzinfo
     if month == 2 and day == 29 and not calendar.isleap(now.year):
         note = f"（今年没有2月29日，按{now.year + 1}年）"
     else:
         this_year = _make_date(now.year, month, day, written)
+        leap_day = (month, day) == (2, 29)  # not in the year before or after
         if this_year >= now.date():
+            if not leap_day:
+                _refuse_recent_date(now, this_year.replace(year=now.year - 1), this_year, written)
             return _at(this_year, clock, tz), ""  # today with a passed time: reported as past
+        if not leap_day:
+            _refuse_recent_date(now, this_year, this_year.replace(year=now.year + 1), written)
         note = f"（今年的{month}月{day}日已过，按{now.year + 1}年）"
     return _at(_make_date(now.year + 1, month, day, written), clock, tz), note
+
+
+def _refuse_recent_date(now: datetime, passed: date, coming: date, written: str) -> None:
+    """Refuse 「12月1日」 read as ``coming`` (2027年12月1日) when it was ``passed`` (2026年12月1日)
+    at most :data:`RECENT_PAST_DAYS` days ago, more likely a slip than a date a year ahead:
+    say when it was, and that a year written makes it ``coming`` (the line to send is added by
+    the top-level parse, which holds the rest of the text)."""
+    days_ago = (now.date() - passed).days
+    if not 0 < days_ago <= RECENT_PAST_DAYS:
+        return
+    ago = "昨天" if days_ago == 1 else f"{days_ago} 天前"
+    dated = f"{coming.year}年{coming.month}月{coming.day}日"
+    raise RecentDateError(
+        f"{NOT_SET}「{written}」已经过去了（{format_day(passed, now.date(), relative=False)}，"
+        f"{ago}；现在是 {format_datetime(now)}）。日期写错了的话，请改正后重新发送；"
+        f"要提醒 {dated} 的话，请写上年份：",
+        dated=dated,
+        length=len(written),
+    )
 
 
 _MONTH_DAY_RE = re.compile(rf"(?P<pre>本月|这个月|下个?月|上个?月)?\s*(?P<d>{NUM})\s*[日号號]")

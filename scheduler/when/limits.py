@@ -14,6 +14,14 @@ EXAMPLES = (
     "只写日期不写钟点时，默认 9:00；重复提醒两次之间至少隔 1 小时；一次性提醒最多设在一年以内。"
 )
 MAX_AHEAD_YEARS = 1
+# heads a refusal that names a time, which must not read as booked at it
+NOT_SET = "还没有设置提醒："
+# A month and day without a year that passed at most this many days ago is refused, not read as
+# next year's: 「12月1日」 typed on 12月7日 is a slip (a wrong month or day, a date copied from
+# last week's notice) far more often than a plan eleven months ahead. Two months covers a
+# training phase and a half-term, the span a manager is working in; a date further back
+# (「1月5日」 typed in December) is the next one, as the note says.
+RECENT_PAST_DAYS = 60
 MIN_REPEAT_MINUTES = 60  # at most 60: _check_frequency relies on it
 DEFAULT_CLOCK = (9, 0)
 
@@ -25,6 +33,17 @@ class TimeParseError(ValueError):
         self.reason = reason
         self.with_examples = with_examples
         super().__init__(f"{reason}\n\n{EXAMPLES}" if with_examples else reason)
+
+
+class RecentDateError(TimeParseError):
+    """A date written without its year that passed lately (:data:`RECENT_PAST_DAYS`); the
+    top-level parse adds the line to send with the year written: ``dated`` in place of the
+    first ``length`` characters of the text."""
+
+    def __init__(self, reason: str, *, dated: str, length: int) -> None:
+        super().__init__(reason, with_examples=False)
+        self.dated = dated
+        self.length = length
 
 
 MAX_RELATIVE_DAYS = 400  # beyond any one-off limit; keeps the date arithmetic in range

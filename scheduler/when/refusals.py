@@ -11,7 +11,7 @@ from datetime import datetime
 
 from scheduler.when.clock import _POINT_WORD, _clock_start, _hour_clock
 from scheduler.when.days import _DOTTED_CLOCK, _WEEKDAY_RE
-from scheduler.when.limits import TimeParseError
+from scheduler.when.limits import NOT_SET, TimeParseError
 from scheduler.when.recurrence import (
     _EVERY_DAY_PERIOD,
     _EVERY_DAY_RE,
@@ -46,8 +46,6 @@ from scheduler.when.words import (
     cn_to_int,
 )
 
-# heads a refusal that names the default time, which must not read as booked at it
-NOT_SET = "还没有设置提醒："
 _SECOND_TIME_RE = re.compile(
     r"\s*(?:(?P<pair>早晚|上下午)\s*各?|(?:和|及|与|跟|、|/)\s*(?:(?:每天|每日)\s*)?"
     r"|(?P<apart>[,，;；]?))"

@@ -218,14 +218,15 @@ def test_month_day_long_past_rolls_over_to_next_year() -> None:
     assert parse("6月1日 9点").run_at == at(6, 1, 9, year=2027)
 
 
-def test_month_day_passed_this_year_means_next_year_and_says_so() -> None:
-    # the README example 「12月1日 18:00」 written on 2026-12-06 means 2027-12-01
+def test_month_day_passed_long_ago_means_next_year_and_says_so() -> None:
+    # more than RECENT_PAST_DAYS (60) back: next year's, said (a date passed lately is refused,
+    # tests/scheduler/test_timeparse_recent_dates.py)
     december = datetime(2026, 12, 6, 11, 51, tzinfo=TZ)
-    parsed = parse("12月1日 18:00", december)
-    assert parsed.run_at == at(12, 1, 18, year=2027)
-    assert parsed.describe() == "2027年12月1日（周三） 18:00（今年的12月1日已过，按2027年）"
-    assert parse("11月20日 9点").run_at == at(11, 20, 9, year=2027)
-    assert parse("12/1 18:00", december).run_at == at(12, 1, 18, year=2027)
+    parsed = parse("9月1日 18:00", december)
+    assert parsed.run_at == at(9, 1, 18, year=2027)
+    assert parsed.describe() == "2027年9月1日（周三） 18:00（今年的9月1日已过，按2027年）"
+    assert parse("9月20日 9点").run_at == at(9, 20, 9, year=2027)
+    assert parse("9/1 18:00", december).run_at == at(9, 1, 18, year=2027)
     # a date still ahead this year has no note
     assert parse("12月25日 9点", december).describe() == "2026年12月25日（周五） 09:00"
 

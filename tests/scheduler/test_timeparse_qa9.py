@@ -121,9 +121,11 @@ def test_a_range_already_begun_runs_from_now_to_its_end() -> None:
 
 
 def test_a_range_over_this_year_is_next_years_and_says_so() -> None:
-    parsed = parse_reminder("12月1日到5日 8点 晨读", SUNDAY)
+    """Over more than RECENT_PAST_DAYS (60) ago; one over lately is refused
+    (tests/scheduler/test_timeparse_recent_dates.py)."""
+    parsed = parse_reminder("9月1日到5日 8点 晨读", SUNDAY)
     assert parsed.describe() == (
-        "2027年12月1日（周三）至2027年12月5日（周日） 每天 08:00（今年的这几天已过，按2027年）"
+        "2027年9月1日（周三）至2027年9月5日（周日） 每天 08:00（今年的这几天已过，按2027年）"
     )
 
 

@@ -462,7 +462,7 @@ NEW_YEARS_EVE = datetime(2026, 12, 31, 23, 50, tzinfo=TZ)
         ("今天9点前 交材料", SUNDAY_MORNING, "12月6日 8:15 今天9点前交材料"),
         # Another year is written, so the suggestion is not read as this year's date.
         ("明天，9点半前到场", NEW_YEARS_EVE, "2027年1月1日 8:00 明天，9点半前到场"),
-        ("12月10日前 交材料", NEW_YEARS_EVE, "2027年12月9日 9:00 12月10日前交材料"),
+        ("10月10日前 交材料", NEW_YEARS_EVE, "2027年10月9日 9:00 10月10日前交材料"),
     ],
 )
 def test_a_deadline_is_refused_with_a_time_still_ahead(
