@@ -193,7 +193,18 @@ ANSWER_TYPES = (
 GENERIC_FEE_KINDS = frozenset({"培训", "项目", "专项", "国培", "乱收", "收取", "缴", "交"})
 # A sum, a number of days or of hours that the best clause does not state is not in the notices
 # (讲课费一节课多少钱, 请假超过几天): they leave such figures to the provinces and the organisers.
-STATED_FIGURES = (DAYS, HOURS, MONEY)
+# A sum per time, person or lesson (「每次有多少补贴」「一个月发多少钱」) is stated only as a rate:
+# the totals of 专项资金 (19.85亿元) are not what a trainee is paid.
+MONEY_RATE = (
+    re.compile(
+        r"(?:每|一)(?:个|节|堂)?(?:次|月|天|日|人|年|周|课|学时|课时)[^，。？！\s]{0,8}?"
+        r"(?:多少|几)(?:钱|元|块钱|补贴|补助|津贴|课酬|报酬)"
+    ),
+    re.compile(r"(?:每|/)[^，。；]{0,6}?" + NUMERAL + r"(?:万)?元|" + NUMERAL + r"元\s*/"),
+)
+# Credits: 「五年要修满多少学分」 is answered only by a clause stating a number of 学分.
+CREDITS = (re.compile(r"(?:几|多少)(?:个)?学分"), re.compile(NUMERAL + r"个?学分"))
+STATED_FIGURES = (DAYS, HOURS, MONEY, CREDITS)
 
 
 @dataclass(frozen=True)
@@ -361,6 +372,11 @@ class Ranker:
             )
             for p in passages
         ]
+        numbers = {d.doc_id: d.doc_number for d in documents}
+        self._spoken_years = [
+            notice_years([f"{p.index_text()} {doc_texts[p.doc_id]} {numbers[p.doc_id]}"])
+            for p in passages
+        ]
         self._known_years = notice_years(
             [p.text for p in passages] + [d.title + " " + d.date for d in documents]
         )
@@ -377,10 +393,19 @@ class Ranker:
         asked = self._analyzer.question_words(text)
         hits, reason, wants_metadata = self._search(words, max(2, k) + 3, asked, text, fees)
         confident = not reason and self._confident(words, hits)
+        if hits and not reason and not self._speaks_of_years(text, hits[0].passage_id):
+            # 「2023年国培资金预算什么时候下达」 met by the 2022 notice: another year's answer.
+            return Ranking([], "out_of_scope", False)
         if not wants_metadata:
             # Below the first hit a title page only repeats the citation every hit carries.
             hits = hits[:1] + [hit for hit in hits[1:] if not self._is_metadata(hit.passage_id)]
         return Ranking(hits[: max(1, k)], reason, confident)
+
+    def _speaks_of_years(self, question: str, passage_id: int) -> bool:
+        """Whether the passage, with its notice's title, date and 文号, speaks of a year the
+        question names (a span such as 2021-2025年 speaks of every year in it), if it names any."""
+        asked = set(YEAR.findall(question))
+        return not asked or bool(asked & self._spoken_years[passage_id])
 
     def _is_metadata(self, passage_id: int) -> bool:
         return self._passages[passage_id].kind == "meta"
@@ -583,6 +608,8 @@ class Ranker:
         if unsure and self._specific_evidence(words, top_text) < STRONG_EVIDENCE:
             return [], "out_of_scope", False
         figures = [figure for asked_for, figure in STATED_FIGURES if asked_for.search(question)]
+        if MONEY_RATE[0].search(question):
+            figures = [MONEY_RATE[1]]  # a total of 专项资金 does not answer it
         if figures and not any(figure.search(top_text) for figure in figures):
             return [], "no_figure", False
         if fees and not any(form in top_text for forms in fees for form in forms):
