@@ -14,6 +14,7 @@ from scheduler.timeparse import (
     aps_weekdays,
     cn_to_int,
     crontab_weekdays,
+    format_datetime,
     parse_reminder,
 )
 
@@ -164,15 +165,22 @@ def test_date_without_time_defaults_to_nine(when: str, expected: datetime) -> No
     [
         ("今晚", at(11, 25, 20)),
         ("明早", at(11, 26, 9)),
+        ("明天早上", at(11, 26, 9)),
+        ("明天上午", at(11, 26, 9)),
         ("明天下午", at(11, 26, 15)),
+        ("明天晚上", at(11, 26, 20)),
         ("明天中午", at(11, 26, 12)),
         ("明天傍晚", at(11, 26, 18)),
     ],
 )
 def test_period_without_hour_uses_period_default(when: str, expected: datetime) -> None:
+    """The confirmation echo (``describe()``) says the hour was not written and which was
+    taken: 「2026年11月26日（周四） 09:00（未写具体时间，默认 09:00）」."""
     parsed = parse(when)
     assert parsed.run_at == expected
-    assert f"默认 {expected:%H:%M}" in parsed.describe()
+    assert parsed.describe() == (
+        f"{format_datetime(expected)}（未写具体时间，默认 {expected:%H:%M}）"
+    )
 
 
 def test_relative_days_keep_current_clock_time() -> None:
