@@ -204,7 +204,12 @@ MONEY_RATE = (
 )
 # Credits: 「五年要修满多少学分」 is answered only by a clause stating a number of 学分.
 CREDITS = (re.compile(r"(?:几|多少)(?:个)?学分"), re.compile(NUMERAL + r"个?学分"))
-STATED_FIGURES = (DAYS, HOURS, MONEY, CREDITS)
+# A length in years (「服务满几年」「要干过几年」) is stated as 三年, 5年 (not a year like 2019年).
+YEARS_LONG = (
+    re.compile(r"(?<![哪第个])(?:几|多少)(?:个)?年(?![级代期])"),
+    re.compile(r"(?<!\d)(?:\d{1,2}|[一二两三四五六七八九十]+)(?:个)?年(?![级度])"),
+)
+STATED_FIGURES = (DAYS, HOURS, MONEY, CREDITS, YEARS_LONG)
 
 
 @dataclass(frozen=True)
