@@ -202,6 +202,12 @@ def test_only_a_year_is_written_out_not_a_duration(text: str, expanded: str) -> 
         # Nor does any passage state a province's share.
         "2019年国培资金分给甘肃省的是多少",
         "河南省分到了多少国培经费",
+        # A rate is not the total of 专项资金 (19.85亿元); no notice states credits or a
+        # length of service in years.
+        "送教下乡的老师每次补贴多少钱",
+        "每个月能领多少补助",
+        "教师五年要修满多少学分",
+        "公费师范生毕业要服务几年",
     ],
 )
 def test_a_figure_the_notices_do_not_state_is_declined(kb: KnowledgeBase, question: str) -> None:
@@ -343,3 +349,29 @@ def test_a_clause_the_stored_copy_cuts_short_says_so_and_is_not_sure(kb: Knowled
     assert top.text.endswith("第四条示范性集中培训项目的培……（存档的原文到此为止）")
     # A passage whose sentences the cut leaves whole stays sure.
     assert kb.ask("参加教研活动能不能算培训学分").confident
+
+
+def test_a_year_no_notice_of_the_answer_speaks_of_is_declined(kb: KnowledgeBase) -> None:
+    """The 2022 budget notice does not answer for 2023; the 2009 notice answers for 2009-2012."""
+    other_year = kb.ask("2023年国培组织实施通知的文号是多少")
+    assert not other_year.answered and other_year.reason == "out_of_scope"
+    inside_span = kb.ask("2009年国培计划是按照哪个几年规划部署的")
+    assert inside_span.answered and "2009—2012年" in inside_span.hits[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("我都快50了还能报普通话培训班吗", "不超过45周岁"),
+        ("2019年国培通知附了哪些方案", "幼师国培项目实施方案"),
+        ("普通话班可以到州里办吗", "送训到地州办班"),
+        ("新来的老师国培有专门培训吗", "新教师入职培训"),
+        ("听说老师能自己选课 是真的吗", "自主选学"),
+    ],
+)
+def test_colloquial_phrasings_reach_the_clause(
+    kb: KnowledgeBase, question: str, phrase: str
+) -> None:
+    """One's age (50了), 附了, 州里, 新来的老师, hearsay and 自己选课 in the notices' words."""
+    answer = kb.ask(question)
+    assert answer.answered and phrase in answer.hits[0].text
