@@ -459,9 +459,14 @@ def declined_text(question: str, reason: str | None) -> str:
         return UNAVAILABLE
     if reason == "no_figure":
         return (
-            f"🤔 关于「{escape(question[:80])}」，我收录的国培通知里没有写明具体数额"
-            "（金额、天数或学时）。这类数额通常另见当年的专门文件，或由各省、培训机构另行规定，"
-            "为避免答非所问，没有给出不相关的条款。"
+            f"🤔 关于「{escape(question[:80])}」，我收录的国培通知里没有写明具体数字"
+            "（金额、天数、学时、学分或年限）。这类数字通常另见当年的专门文件，"
+            "或由各省、培训机构另行规定，为避免答非所问，没有给出不相关的条款。"
+        )
+    if reason == "other_year":
+        return (
+            f"🤔 关于「{escape(question[:80])}」，我收录的国培通知里没有讲到问题里的那一年，"
+            "别的年份的条款不能替它回答，所以没有给出。当年的安排请看当年的通知，或问班主任。"
         )
     return (
         f"🤔 抱歉，我收录的国培通知里没有找到能回答「{escape(question[:80])}」的条款，"

@@ -63,7 +63,10 @@ class Hit:
 # Why a question was declined (`Answer.reason`), in the words shown to people.
 DECLINE_REASONS = {
     "out_of_scope": "收录的通知里没有能回答它的条款",
-    "no_figure": "通知里没有写明这个数额（金额、天数或学时），多由各省或培训机构另行规定",
+    "no_figure": (
+        "通知里没有写明这个数字（金额、天数、学时、学分或年限），多由各省或培训机构另行规定"
+    ),
+    "other_year": "收录的通知没有讲到问题里的年份，别的年份的条款不能替它回答",
     "no_topic": "没有可以查的内容",
 }
 

@@ -400,7 +400,7 @@ class Ranker:
         confident = not reason and self._confident(words, hits)
         if hits and not reason and not self._speaks_of_years(text, hits[0].passage_id):
             # 「2023年国培资金预算什么时候下达」 met by the 2022 notice: another year's answer.
-            return Ranking([], "out_of_scope", False)
+            return Ranking([], "other_year", False)
         if not wants_metadata:
             # Below the first hit a title page only repeats the citation every hit carries.
             hits = hits[:1] + [hit for hit in hits[1:] if not self._is_metadata(hit.passage_id)]

@@ -64,7 +64,14 @@ async def test_declines_avoid_colloquial_wording(chat: Chat) -> None:
     for text in (out_of_scope, no_figure):
         assert FAIR in text and "糊弄" not in text
     assert "另行规定，为避免答非所问" in no_figure
-    assert "关于「国培专家讲课费一节课多少钱」，我收录的国培通知里没有写明具体数额" in no_figure
+    assert "关于「国培专家讲课费一节课多少钱」，我收录的国培通知里没有写明具体数字" in no_figure
+
+
+async def test_a_year_the_notices_do_not_cover_is_declined_by_saying_so(chat: Chat) -> None:
+    """The 2022 budget notice is not offered for 2023: the reply names the missing year."""
+    reply = text_of(await chat.say(TRAINEE, "2023年国培资金预算什么时候下达"))
+    assert "我收录的国培通知里没有讲到问题里的那一年" in reply
+    assert "财教〔2022〕96号" not in reply
 
 
 async def test_a_managers_stray_text_gets_the_way_to_answer_not_the_trainees_hint(
