@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -15,6 +16,7 @@ from knowledge.analyzer import FUNCTION_CHARS
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 LATIN_RUN = re.compile(r"[a-z][a-z ]*[a-z]|[a-z]")
 MAX_WINDOW = 8
+MAX_SYLLABLE = 6  # zhuang, shuang: the longest toneless pinyin syllables
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 EVERYDAY_MIN_FREQ = 100
 LONGEST_EVERYDAY_PINYIN = 24  # letters of four syllables: zhuangzhuangzhuangzhuang
@@ -232,6 +234,11 @@ class QueryCorrector:
         if words:
             return "".join(words)
         chunks = match.group(0).split()
+        if len(chunks) > 1 and all(len(chunk) <= MAX_SYLLABLE for chunk in chunks):
+            # Typed syllable by syllable (guo pei ji hua you na xie): the words span the spaces.
+            words = self._segment_syllables(chunks, (self.by_pinyin, self.everyday_pinyin()))
+            if words:
+                return "".join(words)
         pieces = [
             self._segment_pinyin(chunk, (self.by_pinyin,)) if len(chunk) >= 4 else None
             for chunk in chunks
@@ -265,6 +272,33 @@ class QueryCorrector:
             else:
                 return None
         return words
+
+    def _segment_syllables(
+        self, syllables: list[str], tables: tuple[dict[str, str], ...]
+    ) -> list[str] | None:
+        """Cover pinyin typed syllable by syllable with the tables' words, each word a run of
+        whole syllables: the fewest words, then the most common ones (shi shen me is 是什么,
+        not 尸身么, which greedy longest-first would give)."""
+        ends = [0]
+        for syllable in syllables:
+            ends.append(ends[-1] + len(syllable))
+        letters = "".join(syllables)
+        best: dict[int, tuple[int, float, list[str]]] = {0: (0, 0.0, [])}
+        for start_at, start in enumerate(ends):
+            if start not in best:
+                continue
+            count, rarity, words = best[start]
+            for end in ends[start_at + 1 :]:
+                key = letters[start:end]
+                word = next((table[key] for table in tables if key in table), None)
+                if not word:
+                    continue
+                frequency = self.everyday_words.get(word, 0) + (word in self.vocabulary)
+                candidate = (count + 1, rarity - math.log(1 + frequency), [*words, word])
+                if end not in best or candidate[:2] < best[end][:2]:
+                    best[end] = candidate
+        found = best.get(len(letters))
+        return found[2] if found else None
 
     def everyday_pinyin(self) -> dict[str, str]:
         """Toneless pinyin → the most frequent word that sounds so, of the everyday words of

@@ -58,6 +58,9 @@ def test_matched_terms_are_surface_strings_of_the_text(kb: KnowledgeBase) -> Non
         ("国陪计划专家工作组视导", "推门听课"),
         ("guopei jingpin xiangmu", "国培精品项目"),
         ("canxun jiaoshi nianling you shenme yaoqiu", "45周岁"),  # 有什么要求 in pinyin too
+        # Typed syllable by syllable, as phone keyboards often leave it.
+        ("can xun jiao shi nian ling you shen me yao qiu", "45周岁"),
+        ("ban zhu ren you bu zhu ma", "班级管理费用"),
         ("參訓教師年齡有什麼限制", "45周岁"),
         ("参训教帅年龄要求", "45周岁"),
         ("国培的钱能不能专款专用", "专款专用"),
