@@ -367,11 +367,14 @@ def test_a_year_no_notice_of_the_answer_speaks_of_is_declined(kb: KnowledgeBase)
         ("普通话班可以到州里办吗", "送训到地州办班"),
         ("新来的老师国培有专门培训吗", "新教师入职培训"),
         ("听说老师能自己选课 是真的吗", "自主选学"),
+        ("国培是免费的吗", "不得向参训学员另外收取"),
+        ("置换研修要离岗多久", "126天"),
     ],
 )
 def test_colloquial_phrasings_reach_the_clause(
     kb: KnowledgeBase, question: str, phrase: str
 ) -> None:
-    """One's age (50了), 附了, 州里, 新来的老师, hearsay and 自己选课 in the notices' words."""
+    """One's age (50了), 附了, 州里, 新来的老师, hearsay, 自己选课, 免费 and 离岗 in the
+    notices' words."""
     answer = kb.ask(question)
     assert answer.answered and phrase in answer.hits[0].text
