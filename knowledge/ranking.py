@@ -202,8 +202,9 @@ MONEY_RATE = (
     ),
     re.compile(r"(?:每|/)[^，。；]{0,6}?" + NUMERAL + r"(?:万)?元|" + NUMERAL + r"元\s*/"),
 )
-# Credits: 「五年要修满多少学分」 is answered only by a clause stating a number of 学分.
-CREDITS = (re.compile(r"(?:几|多少)(?:个)?学分"), re.compile(NUMERAL + r"个?学分"))
+# Credits: 「五年要修满多少学分」 is answered only by a clause stating a number of 学分 (or the
+# 学时 they are counted in: 「计入继续教育学分72学时」).
+CREDITS = (re.compile(r"(?:几|多少)(?:个)?学分"), re.compile(NUMERAL + r"个?(?:学分|学时)"))
 # A length in years (「服务满几年」「要干过几年」) is stated as 三年, 5年 (not a year like 2019年).
 YEARS_LONG = (
     re.compile(r"(?<![哪第个])(?:几|多少)(?:个)?年(?![级代期])"),

@@ -3,6 +3,8 @@ question words without a topic, re-cut segmentation and the domain synonyms."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -378,3 +380,26 @@ def test_colloquial_phrasings_reach_the_clause(
     notices' words."""
     answer = kb.ask(question)
     assert answer.answered and phrase in answer.hits[0].text
+
+
+def test_credits_stated_in_hours_answer_a_credits_question(tmp_path: Path) -> None:
+    """「计入继续教育学分72学时」 states the figure that 「能算多少学分」 asks for."""
+    notices = tmp_path / "notices"
+    notices.mkdir()
+    (notices / "certificate.txt").write_text(
+        "\n".join(
+            [
+                "某省教育厅关于做好2030年乡村教师访名校培训的通知",
+                "某教〔2030〕9号",
+                "各市、县(区)教育局:",
+                "一、结业证书",
+                "学员完成全部学习任务并考核合格的,由承办单位颁发结业证书,计入继续教育学分72学时。",
+                "某省教育厅",
+                "2030年3月1日",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    kb = KnowledgeBase.open(tmp_path / "cache", notices)
+    answer = kb.ask("结业证书能算多少学分")
+    assert answer.answered and "72学时" in answer.hits[0].text
