@@ -1,7 +1,9 @@
 """Greeting, help, and joining a class: `/start [code]`, `/help`, `/join CODE`, `/myclass`,
 and `/cancel` for an input the bot is waiting for.
 
-A deep link `t.me/<bot>?start=<code>` arrives as `/start <code>` and joins the class at once.
+A deep link `t.me/<bot>?start=<code>` arrives as `/start <code>` and joins the class at once;
+the class's own manager is not added (they would get their own broadcasts and count in their
+surveys): they are shown the link to give their trainees instead.
 In a group, /start and /help show the trainees' short help only: the whole class reads it.
 `/myclass` lists the user's classes with their managers (two classes may share a name) and a
 「退出」 button for each (confirmed first), eight classes to a page (`mc:1:pg:<page>`).
@@ -147,6 +149,10 @@ def join_by_code(ctx: Context, code: str) -> list[Reply]:
                     keyboard([Button("👉 私聊加入", url=link)]),
                 )
             ]
+        if ctx.is_manager and training_class.manager_id == ctx.user.id:
+            mine = crud.classes_of_member(session, user_id=ctx.user.id)
+            joined = any(c.id == training_class.id for c in mine)
+            raise UserError(own_class_refusal(ctx, training_class, joined_before=joined))
         _, created = crud.join_class(session, user_id=ctx.user.id, class_id=training_class.id)
     name = escape(training_class.name)
     if not created:
@@ -157,6 +163,25 @@ def join_by_code(ctx: Context, code: str) -> list[Reply]:
             "\n有政策问题可以直接问我。"
         )
     ]
+
+
+def own_class_refusal(ctx: Context, training_class: TrainingClass, *, joined_before: bool) -> str:
+    """A manager opened their own class's link (often to test it): as a member they would get
+    their own broadcasts and count among a survey's addressees, so they are not added. One who
+    joined before this check is told how to leave (/myclass 🚪 退出)."""
+    name = escape(training_class.name)
+    code = training_class.join_code
+    text = (
+        f"这是您管理的班（{name}），无需加入；学员用这个链接加入：\n"
+        f"{class_link(ctx, code)}\n（或发送 /join {code}）"
+    )
+    if joined_before:
+        text += (
+            "\n\n⚠️ 您之前已经作为学员加入了这个班，所以会收到自己发的群发和问卷，"
+            "也被算进人数和回收率。要退出，请发送 /myclass，"
+            "在「我加入的培训班」下点这个班的「🚪 退出」。"
+        )
+    return text
 
 
 @router.command("myclass", "我的培训班", private_only=True)
