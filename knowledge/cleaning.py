@@ -30,9 +30,16 @@ KNOWN_MOJIBAKE = (
 )
 UNRECOVERABLE_MOJIBAKE = re.compile(rf"(?<=[{CJK}])\?{{2,}}|\?{{2,}}(?=[{CJK},，。])")
 HTML_REMNANT = re.compile(r"</?(?:p|span|div|br|strong|b|font)\b[^>]*>", re.IGNORECASE)
-PINYIN_ANNOTATION = re.compile(
-    rf"(?<=[{CJK}])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ]{{1,7}}\)"
-    r"|(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ]{1,6}(?=\s*$)"
+# Pinyin glossed in brackets after a character by some mirrors (「中國西藏網(wǎng)」): a bracket of
+# pinyin letters right after a character, closed, or open where the page's line or text ends
+# (「高質(zh」, its gloss cut off with the page). See `_pinyin_note`.
+PINYIN_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
+PINYIN_LETTERS = f"a-zü{PINYIN_TONED}"
+PINYIN_CANDIDATE = re.compile(
+    rf"(?<=([{CJK}]))\(([{PINYIN_LETTERS}]{{1,7}})(?:(\))|(?=[ \t]*(?:\n|$|\[\.\.\.)))"
+)
+TONE_MARKS = str.maketrans(
+    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ", "aaaaeeeeiiiioooouuuuvvvvvnnn"
 )
 # Wording that a simplified→Taiwan converter put into some mirrors (中小学 → 中國小 …).
 TAIWAN_WORDING = (
@@ -173,8 +180,9 @@ def clean_text(raw: str) -> CleanResult:
     result = CleanResult(text="")
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ")
     text = text.replace("\xa0", " ").replace("\ufeff", "").replace("\u200b", "")
+    # Pinyin first: a gloss cut off by the page's end stands right before the truncation marker.
+    text = _remove_pinyin_notes(text, result)
     text = _remove_pattern(text, TRUNCATION_MARKER, "truncation_marker", result, TRUNCATION_NOTE)
-    text = _remove_pattern(text, PINYIN_ANNOTATION, "pinyin_annotation", result)
     for pattern, replacement in KNOWN_MOJIBAKE:
         text, count = pattern.subn(replacement, text)
         result.repaired += count
@@ -206,6 +214,32 @@ def _remove_pattern(
         return replacement
 
     return pattern.sub(drop, text)
+
+
+def _remove_pinyin_notes(text: str, result: CleanResult) -> str:
+    """Remove the pinyin glossed after characters (「網(wǎng)」, 「們(men)」, a cut 「質(zh」)."""
+    return PINYIN_CANDIDATE.sub(lambda match: _pinyin_note(match, result), text)
+
+
+def _pinyin_note(match: re.Match, result: CleanResult) -> str:
+    """The match removed (and noted) if it is a character's pinyin, else kept as it is.
+
+    A closed bracket with a tone mark is pinyin (no English word has one); a toneless one
+    (「們(men)」) only when it is the character's own reading, so 「项目(a)」 stays. An open one
+    at a line's end was cut off: pinyin when it has a tone mark or begins the character's
+    reading (質 zhi: 「(zh」). English in brackets is kept: (MOOC), (2015-2020年), (www…).
+    """
+    from knowledge.spelling import char_pinyin
+
+    character, letters, closed = match.groups()
+    toned = any(letter in PINYIN_TONED for letter in letters)
+    toneless = letters.translate(TONE_MARKS)
+    reading = char_pinyin(character)[0]
+    own_reading = toneless == reading if closed else reading.startswith(toneless)
+    if not (toned or own_reading):
+        return match.group(0)
+    result.note("pinyin_annotation", match.group(0))
+    return ""
 
 
 def _remove_planted_urls(text: str, result: CleanResult) -> str:
