@@ -398,10 +398,16 @@ class Ranker:
         words = self.query_words(text)
         asked = self._analyzer.question_words(text)
         hits, reason, wants_metadata = self._search(words, max(2, k) + 3, asked, text, fees)
-        confident = not reason and self._confident(words, hits)
         if hits and not reason and not self._speaks_of_years(text, hits[0].passage_id):
             # 「2023年国培资金预算什么时候下达」 met by the 2022 notice: another year's answer.
-            return Ranking([], "other_year", False)
+            # A lower hit naming the year alone comes first instead, unsure.
+            asked_years = set(YEAR.findall(text))
+            of_year = [hit for hit in hits if asked_years & self._passage_years[hit.passage_id]]
+            if not of_year:
+                return Ranking([], "other_year", False)
+            hits, confident = of_year, False
+        else:
+            confident = not reason and self._confident(words, hits)
         if not wants_metadata:
             # Below the first hit a title page only repeats the citation every hit carries.
             hits = hits[:1] + [hit for hit in hits[1:] if not self._is_metadata(hit.passage_id)]

@@ -361,6 +361,14 @@ def test_a_year_no_notice_of_the_answer_speaks_of_is_declined(kb: KnowledgeBase)
     assert inside_span.answered and "2009—2012年" in inside_span.hits[0].text
 
 
+def test_a_lower_hit_naming_the_asked_year_comes_first_unsure(kb: KnowledgeBase) -> None:
+    """The 2019 notice's clause ranked first for 2018 gives way to the 2018 notice's."""
+    answer = kb.ask("2018年国培项目实施情况用什么办法来记录跟踪")
+    assert answer.answered and not answer.confident
+    assert "电子台账制度" in answer.hits[0].text
+    assert "2018" in answer.hits[0].title
+
+
 @pytest.mark.parametrize(
     ("question", "phrase"),
     [
