@@ -168,8 +168,13 @@ def html_to_text(html: str) -> str:
     in its cells) stays one block per cell. Nothing in the tree is moved: one pass up it decides
     the menus and rows, one pass down writes the text, so the time is linear in the page's size
     however deep or wide it is (bs4's insert and replace walk the tree each time).
+
+    A page whose notice title is only in its <title> (「…的通知_某某网站」, the text opening
+    with the 文号) gets that title, its site's name cut off, as its first line.
     """
     from bs4 import BeautifulSoup, Tag
+
+    from knowledge.notices import page_title_line
 
     soup = BeautifulSoup(html, "html.parser")
     menus, rows = _menus_and_rows(soup)
@@ -195,7 +200,11 @@ def html_to_text(html: str) -> str:
                 parts.append("\n")
                 pending.append(None)
             pending.extend(reversed(node.contents))
-    return "".join(parts)
+    text = "".join(parts)
+    titles = (tag for tag in soup.find_all("title") if tag.find_parent("svg") is None)
+    page_title = next(titles, None)
+    title = page_title_line(page_title.get_text(" "), text) if page_title else ""
+    return f"{title}\n{text}" if title else text
 
 
 HTML_HIDDEN = frozenset({"script", "style", "noscript", "iframe", "svg", "head", "nav"})

@@ -289,10 +289,55 @@ def _derive_title(text: str, issuer: str) -> str | None:
 
 
 def _first_phrase(head: list[str]) -> str:
-    """Fallback title: the opening phrase of the text."""
-    if not head:
+    """Fallback title: the opening phrase of the text; none when the text opens with its 文号
+    and addressee and then a clause: a 文号 cited as the title would show twice."""
+    for line in head:
+        line = DOC_NUMBER_PREFIX.sub("", line.strip())
+        if not line or ADDRESSEE.match(line):
+            continue
+        if _clause_marker(line)[0] is not None:
+            return ""
+        return re.split(r"[,，。;；:：]", line)[0][:40]
+    return ""
+
+
+# The title a page carries in its <title>: a notice's title, then the site's name after a
+# separator (「…的通知_中华人民共和国教育部政府门户网站」「…的通知 - 某某网」「…的通知|某平台」).
+PAGE_TITLE_SEPARATOR = re.compile(r"\s*[_|｜]\s*|\s+[-–—]+\s+|\s*(?:--|——|::)\s*")
+PAGE_TITLE_END = re.compile(
+    r"(?:通知|意见|办法|方案|公告|通告|公示|决定|规划|计划|纲要|标准|培训班|细则|规定|函)"
+    r"(?:\(节选\)|（节选）)?$"
+)
+SITE_AFTER_DASH = re.compile(r"^(.{6,}?)[-–—]+[^-–—\d]{2,30}$")  # no digits: 2021-2025年
+PAGE_TITLE_LINES = 40  # the lines of a page looked at for a title of its own
+
+
+def page_title_line(page_title: str, text: str) -> str:
+    """The notice title in a page's <title> (its site's name cut off), when the page's text
+    has no title line of its own: government pages often show it only there and open the text
+    with the 文号. Otherwise "" (a site's name alone, 「首页」, a compilation's name)."""
+    title = _notice_title_in(" ".join(page_title.split()))
+    if not title:
         return ""
-    return re.split(r"[,，。;；:：]", head[0])[0][:40]
+    lines = [line.strip() for line in text.split("\n") if line.strip()][:PAGE_TITLE_LINES]
+    squeezed = "".join(title.split())
+    if any("".join(line.split()) == squeezed for line in lines) or _find_title(lines):
+        return ""
+    return title
+
+
+def _notice_title_in(page_title: str) -> str:
+    """The part of a <title> that names a notice (ending like one, or 「关于…」), else ""."""
+    for part in PAGE_TITLE_SEPARATOR.split(page_title):
+        dashed = SITE_AFTER_DASH.match(part)
+        candidates = [part.strip(), dashed.group(1).strip() if dashed else ""]
+        candidates = [c for c in candidates if len(re.findall(f"[{CJK}]", c)) >= 6]
+        for candidate in candidates:
+            if PAGE_TITLE_END.search(candidate):
+                return candidate
+        if candidates and candidates[-1].startswith("关于"):
+            return candidates[-1]
+    return ""
 
 
 def find_attachments(lines: list[str]) -> list[str]:
