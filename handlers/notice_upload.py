@@ -68,13 +68,11 @@ def report_text(kb: KnowledgeBase, name: str, report: IngestReport) -> str:
             f"ℹ️ 「{escape(name)}」与已有通知 {escape(report.duplicate_of)} 内容相同，"
             "未重复导入，知识库没有改动。\n这份通知本来就可以提问。"
         )
-    documents = {d["doc_id"]: d for d in kb.documents()}
+    stored = kb.documents()
+    documents = {d["doc_id"]: d for d in stored}
     head = [f"✅ 已加入知识库：{escape(name)}"]
     if report.renamed and report.stored_as:
-        head.append(
-            f"知识库里已有同名的另一份通知，这份另存为「{escape(report.stored_as)}」，"
-            "原来的通知仍然保留。"
-        )
+        head.append(renamed_line(stored, name, report.stored_as))
     head.append(f"通知 {len(report.documents)} 篇，切分为 {report.passages} 个条款段落：")
     tail = []
     removed = {category: count for category, count in report.removed.items() if count}
@@ -102,6 +100,29 @@ def report_text(kb: KnowledgeBase, name: str, report: IngestReport) -> str:
     if len(report.documents) > len(titles):
         titles.append(f"……另有 {len(report.documents) - len(titles)} 篇，不再逐一列出。")
     return "\n".join(head + titles + tail)
+
+
+def renamed_line(stored: list[dict], name: str, stored_as: str) -> str:
+    """Why the upload is kept under another name, naming the notice that has its name: the
+    same name, or one only its extension tells apart (notice.txt, notice.html), which would
+    name the same passages."""
+    stem = Path(name).stem.casefold()
+    holders = sorted(
+        {
+            meta["file"]
+            for meta in stored
+            if meta.get("file")
+            and meta["file"] != stored_as
+            and Path(meta["file"]).stem.casefold() == stem
+        }
+    )
+    kept = f"这份另存为「{escape(stored_as)}」，原来的通知仍然保留。"
+    same = next((held for held in holders if held.casefold() == name.casefold()), None)
+    if same:
+        return f"知识库里已有同名的另一份通知「{escape(same)}」，{kept}"
+    if holders:
+        return f"知识库里已有另一份通知「{escape(holders[0])}」，文件名与这份只差扩展名；{kept}"
+    return f"文件名「{escape(name)}」已有别的通知在用，这份另存为「{escape(stored_as)}」。"
 
 
 def title_line(meta: dict, doc_id: str) -> str:
