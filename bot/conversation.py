@@ -9,7 +9,8 @@ refusal), except a text replying to one of the bot's own messages, which gets a 
 there (`GROUP_REPLY_HINT`: plain text in a group is no question). A command addressed to
 another bot (`/start@other_bot`) is ignored in every chat, and an unknown command is ignored in
 a group. The input the bot is waiting for (a survey's text answer, a reply to a trainee …) was
-asked for in the private chat: only a message there answers or ends it.
+asked for in the private chat: only a message there answers or ends it; a photo or a file
+(not one this user uploads, like an admin's notice) answers nothing and leaves it waiting.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from bot.chat import Event, EventKind, Notice, Reply, Send
 from bot.db import crud
 from bot.db.models import PendingInput, Role, User, utcnow
 from bot.services import Services
-from handlers.routing import Context, RoutingTable, UserError
+from handlers.routing import Context, Resolved, RoutingTable, UserError
 
 log = logging.getLogger("guopei.updates")
 
@@ -40,6 +41,10 @@ GROUP_REPLY_HINT = (
 # A message is taken as the input the bot asked for (a survey's text answer, a reply to a
 # trainee …) only this long after asking: later, or after any command, it is a new message.
 PENDING_INPUT_TTL = timedelta(minutes=30)
+WAITING_FOR_TEXT = (
+    "我正在等您用文字输入刚才要求的内容，图片、语音和文件不能作为回复，这条没有处理。"
+    "请直接发送文字；要放弃，请发送 /cancel。"
+)
 EXPIRED_INPUT = (
     "⌛ 距离上次请您输入已超过 30 分钟，那次输入已自动取消；这条消息按新消息处理。"
     "如需继续，请重新点一次相应的按钮。"
@@ -121,6 +126,8 @@ class Conversation:
         resolved = self.table.resolve(event, role, pending_kind)
         if resolved.refusal is not None:
             return _refuse(event, resolved.refusal), resolved.name
+        if pending_kind is not None and _not_the_text_asked_for(event, role, resolved):
+            return [Send(WAITING_FOR_TEXT)], "waiting_for_text"
         limit = self.services.settings.max_message_chars
         length = len(event.text) if event.kind is EventKind.text else len(event.args)
         if length > limit and not (resolved.route and resolved.route.long_text):
@@ -165,6 +172,16 @@ def _pending_input(
         return kind, None, False
     crud.clear_pending(session, user_id=pending.user_id)
     return None, kind, expired
+
+
+def _not_the_text_asked_for(event: Event, role: Role, resolved: Resolved) -> bool:
+    """A photo, sticker, voice message or file sent while the bot waits for typed text (a
+    broadcast, a reply to a trainee …): it answers nothing, and the input goes on waiting. A
+    file this user adds with it (an admin's notice, a manager's .yaml template) is still
+    added, and a forwarded message still goes to its own handler (a manager's broadcast)."""
+    if event.kind not in (EventKind.media, EventKind.document) or event.forwarded:
+        return False
+    return resolved.route is None or role not in resolved.route.uploaders
 
 
 def _refuse(event: Event, text: str) -> list[Reply]:

@@ -1,7 +1,12 @@
 """Broadcasts to a whole class: `/broadcast TEXT`, or a message forwarded to the bot.
 
     /broadcast 明天上午9点在报告厅集合   → (class buttons if several) → 确认发送 → sent
+    /broadcast → 「请发送要群发的内容」 → the manager's next message → the same steps
     (forward any text message to the bot) → choose the class → 确认发送
+
+`/broadcast` alone waits for the text (a pending input, `TEXT_STATE`): 「取消」 or any command
+ends the wait; a text too long, or a photo or file sent instead, is refused and it goes on
+waiting (files and photos: `bot/conversation.py`); a message forwarded meanwhile is the text.
 
 After the confirm button the same message becomes the progress message, edited while the
 broadcaster sends, and ends as the report: delivered / blocked the bot / failed, and who.
@@ -30,6 +35,7 @@ routes' `uploaders`). Anybody else's forwarded text goes on to the question answ
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html import escape
 
 from sqlmodel import Session
@@ -64,10 +70,18 @@ TOO_MUCH_MARKUP = (
 LEFT_OUT_NOTE = "\n\n⚠️ 只会群发上面这段文字，原消息中的{left_out}不会发出。"
 LEFT_OUT = "图片、文件等内容"  # on a page turned to, whose button does not say what it was
 TAG = re.compile(r"<[^>]*>")
-USAGE = (
-    "请在命令后写上要群发的内容，例如：\n/broadcast 明天上午9点在报告厅集合，请带好笔记本。\n"
-    "也可以把一条消息转发给我，再选择要发给哪个培训班。"
+# `/broadcast` alone waits for the text in the manager's next message (a pending input).
+TEXT_STATE = "broadcast_text"
+ASK_TEXT = (
+    "📢 请发送要群发的内容（最多 {limit} 字），或发送「取消」。\n"
+    "也可以把要群发的消息转发给我；下一步再选择发给哪个培训班、确认后才发送。"
 )
+CANCEL_WORDS = {"取消", "cancel", "不发了", "算了"}
+CANCEL_PUNCTUATION = "。.！!"
+CANCELLED = "已取消，没有群发。要群发，请重新发送 /broadcast。"
+EMPTY_TEXT = "内容不能为空。请发送要群发的文字，或发送「取消」。"
+TRY_AGAIN = "请重新发送要群发的内容，或发送「取消」。"
+ENDED_NOTE = "已取消群发，没有发送。要群发，请重新发送 /broadcast。"
 
 
 def _data(action: str, broadcast_id: int, class_id: int | None = None) -> str:
@@ -77,12 +91,57 @@ def _data(action: str, broadcast_id: int, class_id: int | None = None) -> str:
 
 @router.command("broadcast", "群发通知", private_only=True, long_text=True)
 async def broadcast_command(ctx: Context) -> list[Reply]:
-    """Start a broadcast draft from the command's text (private: its report names members)."""
+    """Start a broadcast draft from the command's text (private: its report names members);
+    without a text, ask for it: the manager's next message is the text (`on_broadcast_text`)."""
     text = ctx.event.args.strip()
-    if not text:
-        raise UserError(USAGE)
     left_out = attachment_of(ctx.event)  # a photo captioned 「/broadcast …」
+    if not text and left_out:
+        raise UserError(NO_TEXT.format(attachment=left_out))
+    if not text:
+        return _ask_for_text(ctx)
     return _draft(ctx, text, _html_after_command(ctx.event), forwarded=False, left_out=left_out)
+
+
+def _ask_for_text(ctx: Context) -> list[Reply]:
+    """`/broadcast` alone: wait for the text in the manager's next message."""
+    with ctx.services.session() as session:
+        classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
+        if not classes:
+            raise UserError(NO_CLASS)
+        limit = length_limit([header(c, ctx.user.display_name) for c in classes])
+        crud.set_pending(session, user_id=ctx.user.id, kind=TEXT_STATE, payload={})
+    return [Send(ASK_TEXT.format(limit=limit))]
+
+
+async def on_broadcast_text(ctx: Context) -> list[Reply]:
+    """The text asked for by `/broadcast` alone: a draft, as `/broadcast TEXT` makes one.
+    「取消」 ends the wait; a text that cannot be broadcast is refused and the wait goes on."""
+    text = ctx.event.text.strip()
+    if text.rstrip(CANCEL_PUNCTUATION).lower() in CANCEL_WORDS:
+        with ctx.services.session() as session:
+            crud.clear_pending(session, user_id=ctx.user.id)
+        return [Send(CANCELLED)]
+    if not text:
+        raise UserError(EMPTY_TEXT)
+    try:
+        replies = _draft(
+            ctx, text, ctx.event.html.strip(), forwarded=False, left_out=attachment_of(ctx.event)
+        )
+    except UserError as refusal:
+        if str(refusal) == NO_CLASS:  # the classes are gone: waiting for a text is pointless
+            with ctx.services.session() as session:
+                crud.clear_pending(session, user_id=ctx.user.id)
+            raise
+        raise UserError(f"{refusal}\n{TRY_AGAIN}") from None
+    with ctx.services.session() as session:
+        crud.clear_pending(session, user_id=ctx.user.id)
+    return replies
+
+
+router.text(state=TEXT_STATE, ended_note=ENDED_NOTE)(on_broadcast_text)
+# A whole notice may be broadcast: the handler checks the length itself (`check_length`), so
+# the conversation's MAX_MESSAGE_CHARS must not refuse it first, as for `/broadcast TEXT`.
+router.states[TEXT_STATE] = replace(router.states[TEXT_STATE], long_text=True)
 
 
 def _html_after_command(event: Event) -> str:
@@ -131,7 +190,12 @@ async def forwarded_message(ctx: Context) -> list[Reply]:
     text = ctx.event.text.strip()
     if attachment and not text:
         raise UserError(NO_TEXT.format(attachment=attachment))
-    return _draft(ctx, text, ctx.event.html.strip(), forwarded=True, left_out=attachment)
+    replies = _draft(ctx, text, ctx.event.html.strip(), forwarded=True, left_out=attachment)
+    with ctx.services.session() as session:  # forwarded after `/broadcast` alone: that's it
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        if pending is not None and pending.kind == TEXT_STATE:
+            crud.clear_pending(session, user_id=ctx.user.id)
+    return replies
 
 
 def _draft(
@@ -199,11 +263,16 @@ def header(training_class: TrainingClass, manager_name: str) -> str:
     return f"📢 <b>班级通知</b> · {escape(sender)}\n"
 
 
+def length_limit(headers: list[str]) -> int:
+    """How long a draft may be (as Telegram counts) to go out below each of these headers."""
+    return min(MAX_CHARS, MAX_MESSAGE_UNITS - max(visible_length(h) for h in headers))
+
+
 def check_length(ctx: Context, body: str, headers: list[str]) -> None:
     """Refuse a draft Telegram would refuse below one of these headers, saying by how much in
     the units it counts (the visible text in UTF-16: an emoji counts 2, a link its words only);
     and one whose HTML the database cannot hold (PostgreSQL: links' addresses and `&amp;`)."""
-    limit = min(MAX_CHARS, MAX_MESSAGE_UNITS - max(visible_length(h) for h in headers))
+    limit = length_limit(headers)
     visible = visible_text(body)
     length = utf16_length(visible)
     if length > limit:

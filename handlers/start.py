@@ -53,7 +53,7 @@ HELP_BY_ROLE = {
         "• /newclass 培训班名称 — 创建培训班，得到加入链接；/myclass 查看成员、移出学员\n"
         "• /remind 时间 内容 — 定时提醒，如 /remind 明天9点 提交研修日志\n"
         "• /reminders — 查看、取消提醒\n"
-        "• /broadcast 内容 — 向全班群发通知（也可以把消息转发给我）\n"
+        "• /broadcast 内容 — 向全班群发通知（也可以先发 /broadcast 再发内容，或把消息转发给我）\n"
         "• /survey — 发起满意度调查；/results — 查看结果\n"
         "• 发送 .yaml 问卷模板文件即可添加自定义问卷\n"
         "• /unanswered — 学员提出而我没能回答的问题\n"
