@@ -1,5 +1,6 @@
 """`/kbstats [天数]` (admins): how the knowledge base does — question volume, decline and 👎
-rates, handoffs, the most asked clauses and notices. `kbstats_text` is also the CLI's
+rates, handoffs, managers' answers and dismissals (「🗑 忽略」 in /unanswered, never counted as
+answered), the most asked clauses and notices. `kbstats_text` is also the CLI's
 `guopei-bot kbstats` report (bot/cli.py).
 """
 
@@ -37,9 +38,13 @@ def kbstats_text(stats: question_crud.QuestionStats, days: int, index: dict | No
         f"反馈 👍 {stats.thumbs_up} / 👎 {stats.thumbs_down}"
         f"（👎 率 {percent(stats.thumbs_down_rate)}，按已回答的问题计）"
     )
+    unasked = ""
+    if stats.manager_answered_unasked:  # a manager may answer from /unanswered unasked
+        count = stats.manager_answered_unasked
+        unasked = f"（其中 {count} 条学员没有转来，是从 /unanswered 回答的）"
     lines.append(
-        f"转给班主任 {stats.handed_off}，班主任已回答 {stats.manager_answered}；"
-        f"平均查询 {stats.average_ms:.1f} ms"
+        f"转给班主任 {stats.handed_off}，班主任已回答 {stats.manager_answered}{unasked}，"
+        f"忽略 {stats.dismissed}（不算已回答）；平均查询 {stats.average_ms:.1f} ms"
     )
     if stats.top_clauses:
         lines.append("\n<b>最常被问到的条款</b>")

@@ -14,6 +14,8 @@ message (`kbm:1:…`, handlers/unanswered.py), and the answer they type.
   trainees (the manager is told so before and after saving; trainees read who saved it).
 - 「📨 仍要作为补充发给学员」 / 「🚫 不发了」 (`kbm:1:sup|stc|nos:…`) settle an answer held
   back (handlers/held_answer.py); ◀ / ▶ page /unanswered (`kbm:1:pg:<days>:<page>`).
+- 「🗑 忽略」 / 「↩️ 撤销忽略」 (`kbm:1:dis|und:<question_id>:<days>:<page>`) set a question
+  aside for every manager, or bring it back (handlers/unanswered.py `dismiss`).
 """
 
 from __future__ import annotations
@@ -65,7 +67,9 @@ from handlers.unanswered import (
     USE_CURATED,
     answered_from,
     clip,
+    dismiss,
     unanswered_listing,
+    undo_dismiss,
 )
 
 router = Router("manager_answer")
@@ -97,7 +101,8 @@ def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
 async def on_manager_button(ctx: Context) -> list[Reply]:
     """「回答」 starts the reply, 「保存为标准答案」 stores the curated pair, 「📌 用标准答案回复」
     sends a saved one, 「仍要作为补充发给学员」 / 「不发了」 settle an answer held back because
-    another one came first (`held_answer.overtaken`), ◀ / ▶ page."""
+    another one came first (`held_answer.overtaken`), 「🗑 忽略」 / 「↩️ 撤销忽略」 set a question
+    aside or bring it back, ◀ / ▶ page."""
     parts = ctx.event.callback_data.split(":")
     if len(parts) == 5 and parts[1] == VERSION and parts[2] == "pg":
         days = button_number(parts[3], STALE, low=1, high=MAX_DAYS)
@@ -115,6 +120,13 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
     if len(parts) < 4 or parts[1] != VERSION:
         raise UserError(STALE)
     action, raw_id = parts[2], parts[3]
+    if action in ("dis", "und"):
+        listing = answered_from(parts[4:])
+        if listing is None or listing.listing is None:  # only /unanswered has these buttons
+            raise UserError(STALE)
+        question = question_for_manager(ctx, raw_id)
+        act = dismiss if action == "dis" else undo_dismiss
+        return act(ctx, question, listing.listing)
     if action == "ans":
         source = answered_from(parts[4:])
         return start_answer(ctx, question_for_manager(ctx, raw_id), source)

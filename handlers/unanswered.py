@@ -4,7 +4,8 @@ class's).
 Declined or 👎 questions of the manager's trainees, ten to a page, the ones a trainee handed
 off with 问班主任 first (「🙋 等您回复」), then newest first (◀ / ▶ and 「最早的 ⏭」:
 `kbm:1:pg:<days>:<page>`), each with a 「回答」 button (`kbm:1:ans:<question_id>:<days>:<page>`;
-what it starts: handlers/manager_answer.py). A question one trainee asked several times
+what it starts: handlers/manager_answer.py) and a 「🗑 忽略」 button for junk
+(`kbm:1:dis:<question_id>:<days>:<page>`, `dismiss`). A question one trainee asked several times
 (「住宿费谁出」「住宿费谁出?」) is one row, 「(问了 N 次)」, and the one answer sent to the
 trainee closes every one of those asks.
 
@@ -19,6 +20,12 @@ without the question, or the 问班主任 message without its buttons
 (handlers/answer_delivery.py `answered_view`). A button without either ending is from before
 they were added: the message pressed in is not edited then.
 
+「🗑 忽略」 sets the question (and its repeats) aside for every manager and admin: one
+manager's dismissal settles it, as an answer does, and the confirmation says so. It is stored
+(`question_logs.dismissed_at`), sends the trainee nothing, and is not counted as answered by
+/kbstats. The page is shown again without it, headed with what was dismissed and
+「↩️ 撤销忽略」 (`kbm:1:und:<question_id>:<days>:<page>`), which brings it back.
+
 Usage::
 
     text, buttons = unanswered_listing(ctx, days, page)
@@ -30,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
-from bot.chat import Button, Keyboard, Reply, Send, keyboard
+from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db import question_crud
 from bot.db.models import Role, User, utcnow
 from bot.db.question_models import QuestionLog
@@ -66,6 +73,9 @@ NEAR_CURATED_SCORE = 65.0
 CURATED_UNITS = 40  # the start of the matched curated question named under a waiting one
 USE_CURATED = "📌 用标准答案回复"
 AUTHOR_UNITS = 24  # and who saved it (「王芳老师」)
+DISMISS = "🗑 忽略"
+UNDO_DISMISS = "↩️ 撤销忽略"
+NOTE_UNITS = 60  # the start of the question named in the dismissal's confirmation
 
 
 def data(action: str, question_id: int) -> str:
@@ -91,10 +101,13 @@ async def unanswered(ctx: Context) -> list[Reply]:
     return [Send(*unanswered_listing(ctx, days, 0))]
 
 
-def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboard]:
+def unanswered_listing(
+    ctx: Context, days: int, page: int, *, note: str = "", undo: Button | None = None
+) -> tuple[str, Keyboard]:
     """One page of the questions waiting for the manager in the last `days` days (a page past
-    the end shows the last one). Each entry is bounded (the name and the start of the
-    question, cut before escaping), so a page stays within Telegram's 4,096 units."""
+    the end shows the last one), under `note` (HTML: what a button just did) with an `undo`
+    button above the paging. Each entry is bounded (the name and the start of the question,
+    cut before escaping), so a page stays within Telegram's 4,096 units."""
     since = utcnow() - timedelta(days=days)
     with ctx.services.session() as session:
 
@@ -114,12 +127,13 @@ def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboar
             page = pages - 1
             total, questions = page_of(page)
         askers = {q.latest.user_id: session.get(User, q.latest.user_id) for q in questions}
+    head = f"{note}\n\n" if note else ""
     if not questions:
-        return f"👍 最近 {days} 天没有待解答的问题。", ()
+        return f"{head}👍 最近 {days} 天没有待解答的问题。", keyboard([undo] if undo else [])
     near = near_curated(ctx, [entry.latest for entry in questions])
     now = datetime.now(ctx.services.settings.timezone)
     order = "🙋 等您回复的在前，其余新的在前" if questions[0].handed_off else "新的在前"
-    lines = [f"🙋 <b>待解答的问题</b>（最近 {days} 天，共 {total} 条，{order}）"]
+    lines = [f"{head}🙋 <b>待解答的问题</b>（最近 {days} 天，共 {total} 条，{order}）"]
     rows = []
     for number, entry in enumerate(questions, start=page * UNANSWERED_LIMIT + 1):
         question = entry.latest
@@ -136,6 +150,7 @@ def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboar
             named, use = curated_offer(question.id, *match, listing=(days, page))
             line += f"\n{named}"
             row.append(use)
+        row.append(Button(DISMISS, data=data("dis", question.id) + origin_data((days, page))))
         lines.append(line)
         rows.append(row)
     paging = paging_buttons(page, pages, lambda other: unanswered_page_data(days, other))
@@ -143,7 +158,66 @@ def unanswered_listing(ctx: Context, days: int, page: int) -> tuple[str, Keyboar
         lines.append(f"<i>第 {page + 1}/{pages} 页，越往后越早</i>")
         if page < pages - 2:  # the longest-waiting questions, one tap away
             paging.append(Button("最早的 ⏭", data=unanswered_page_data(days, pages - 1)))
-    return "\n\n".join(lines), keyboard(*rows, paging)
+    return "\n\n".join(lines), keyboard(*rows, [undo] if undo else [], paging)
+
+
+def dismiss(ctx: Context, question: QuestionLog, listing: tuple[int, int]) -> list[Reply]:
+    """「🗑 忽略」: set the question and its repeats aside for every manager (nothing is sent to
+    the trainee) and show the page pressed in again without it, saying so, with
+    「↩️ 撤销忽略」; a question answered or dismissed meanwhile is left as it is, and the page
+    shown again says why."""
+    assert question.id is not None
+    with ctx.services.session() as session:
+        repeats = question_crud.unanswered_repeats(
+            session, question=question, manager_id=ctx.user.id, everyone=ctx.role is Role.admin
+        )
+        dismissed = question_crud.dismiss_question(
+            session, question_id=question.id, manager_id=ctx.user.id, repeat_ids=repeats
+        )
+        asks = [session.get(QuestionLog, i) for i in (question.id, *repeats)]
+        fresh = asks[0]
+        by = session.get(User, fresh.dismissed_by) if fresh and fresh.dismissed_by else None
+    asked = f"「{escape(clip(question.question, NOTE_UNITS))}」"
+    if dismissed is None:
+        why = not_dismissed(ctx, fresh, by)
+        return [Edit(*unanswered_listing(ctx, *listing, note=f"⚠️ {asked}{why}")), Notice(why)]
+    times = f"（学员问了 {len(repeats) + 1} 次，都已忽略）" if repeats else ""
+    note = (
+        f"🗑 已忽略{asked}{times}。它已从所有老师的 /unanswered 里移除（学员所在各班的"
+        "班主任和管理员都不再看到）；学员不会收到任何消息。"
+    )
+    if any(a is not None and a.handed_off_at is not None for a in asks):
+        note += "\n<b>注意</b>：这位学员点过「问班主任」，还在等回复；忽略后不会收到回复。"
+    undo = Button(UNDO_DISMISS, data=data("und", question.id) + origin_data(listing))
+    return [
+        Edit(*unanswered_listing(ctx, *listing, note=note, undo=undo)),
+        Notice("已忽略，学员不会收到任何消息"),
+    ]
+
+
+def not_dismissed(ctx: Context, question: QuestionLog | None, by: User | None) -> str:
+    """Why 「🗑 忽略」 changed nothing (plain text, short enough for a toast)."""
+    if question is None or question.manager_answer is not None:
+        return "已经有老师回答了这个问题，没有忽略。"
+    if question.dismissed_at is not None:
+        if question.dismissed_by == ctx.user.id:
+            return "您已经忽略过这个问题了。"
+        who = shorten(by.display_name, NAME_CHARS) if by is not None else "另一位老师"
+        return f"{who} 已经忽略了这个问题，不用再忽略。"
+    return "这个问题不在待解答的列表里，没有改动。"
+
+
+def undo_dismiss(ctx: Context, question: QuestionLog, listing: tuple[int, int]) -> list[Reply]:
+    """「↩️ 撤销忽略」: the question dismissed (with its repeats) waits again, and the page
+    pressed in is shown with it; pressed again, it only says that it was undone already."""
+    assert question.id is not None
+    with ctx.services.session() as session:
+        restored = question_crud.restore_dismissed(session, question_id=question.id)
+    if not restored:
+        return [Notice("已经撤销过了，这个问题没有被忽略。", alert=True)]
+    asked = escape(clip(question.question, NOTE_UNITS))
+    note = f"↩️ 已撤销忽略：「{asked}」又回到了待解答的列表里。"
+    return [Edit(*unanswered_listing(ctx, *listing, note=note)), Notice("已撤销")]
 
 
 def near_curated(ctx: Context, questions: list[QuestionLog]) -> dict[int, tuple[int, str, str]]:

@@ -458,12 +458,14 @@ def _waiting_for(
     statement: Select, *, manager_id: int, everyone: bool, since_joining: bool = True
 ) -> Select:
     """Narrow a QuestionLog query to the questions that wait for this manager's reply: declined,
-    👎 or handed off, not answered yet, from the trainees of the manager's classes, asked since
-    they joined one of them (at any time unless `since_joining`), or handed to the manager
-    (`everyone` for admins: from anybody but themselves)."""
+    👎 or handed off, neither answered nor set aside (`dismiss_question`) yet, from the
+    trainees of the manager's classes, asked since they joined one of them (at any time unless
+    `since_joining`), or handed to the manager (`everyone` for admins: from anybody but
+    themselves)."""
     statement = statement.where(
         _needs_a_person(),
         QuestionLog.manager_answer == None,  # noqa: E711
+        QuestionLog.dismissed_at == None,  # noqa: E711
         QuestionLog.user_id != manager_id,
     )
     if everyone:
@@ -562,6 +564,56 @@ def unanswered_repeats(
         since_joining=False,
     ).order_by(QuestionLog.created_at.desc(), QuestionLog.id.desc())
     return [i for i, text in session.exec(statement) if question_key(text) == key]
+
+
+def dismiss_question(
+    session: Session, *, question_id: int, manager_id: int, repeat_ids: Iterable[int] = ()
+) -> datetime | None:
+    """Set a waiting question aside (「🗑 忽略」 in /unanswered), with the `repeat_ids` still
+    waiting (`unanswered_repeats`): it leaves every manager's list, and nothing is sent. One
+    conditional UPDATE, so of two presses (a double tap, or two managers) one dismisses it;
+    the time shared by the rows dismissed (`restore_dismissed` undoes them), or None when it
+    was answered or dismissed already, or never needed a person (answered, no 👎, not handed
+    off)."""
+    now = utcnow()
+    values = {"dismissed_at": now, "dismissed_by": manager_id}
+    waiting = (
+        _needs_a_person(),
+        QuestionLog.manager_answer == None,  # noqa: E711
+        QuestionLog.dismissed_at == None,  # noqa: E711
+    )
+    claimed = session.execute(
+        update(QuestionLog).where(QuestionLog.id == question_id, *waiting).values(**values)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        return None
+    others = [i for i in repeat_ids if i != question_id]
+    if others:
+        session.execute(
+            update(QuestionLog).where(QuestionLog.id.in_(others), *waiting).values(**values)
+        )
+    session.commit()
+    return now
+
+
+def restore_dismissed(session: Session, *, question_id: int) -> int:
+    """Undo `dismiss_question` (「↩️ 撤销忽略」): the question and the repeats dismissed with
+    it (the same trainee, the same time) wait again; how many rows, 0 when it is not
+    dismissed (restored already)."""
+    question = session.get(QuestionLog, question_id)
+    if question is None or question.dismissed_at is None:
+        return 0
+    restored = session.execute(
+        update(QuestionLog)
+        .where(
+            QuestionLog.user_id == question.user_id,
+            QuestionLog.dismissed_at == question.dismissed_at,
+        )
+        .values(dismissed_at=None, dismissed_by=None)
+    )
+    session.commit()
+    return int(restored.rowcount)
 
 
 @dataclass(frozen=True, slots=True)
@@ -721,6 +773,10 @@ class QuestionStats:
     thumbs_down: int = 0
     handed_off: int = 0
     manager_answered: int = 0
+    # Of `manager_answered`: the declined or 👎 questions the trainee never handed on
+    # (answered from /unanswered), so that 「班主任已回答」 may exceed 「转给班主任」.
+    manager_answered_unasked: int = 0
+    dismissed: int = 0  # set aside with 「🗑 忽略」 and never answered: not counted as answered
     average_ms: float = 0.0
     top_clauses: list[tuple[str, str, str, int]] = field(default_factory=list)
     top_notices: list[tuple[str, str, int]] = field(default_factory=list)
@@ -758,7 +814,13 @@ def question_stats(session: Session, *, since: datetime, top: int = 5) -> Questi
     stats.thumbs_up = count(QuestionLog.feedback == "up")
     stats.thumbs_down = count(QuestionLog.feedback == "down")
     stats.handed_off = count(QuestionLog.handed_off_at != None)  # noqa: E711
-    stats.manager_answered = count(QuestionLog.manager_answer != None)  # noqa: E711
+    manager_answer = QuestionLog.manager_answer != None  # noqa: E711
+    stats.manager_answered = count(manager_answer)
+    stats.manager_answered_unasked = count(manager_answer, QuestionLog.handed_off_at == None)  # noqa: E711
+    stats.dismissed = count(
+        QuestionLog.dismissed_at != None,  # noqa: E711
+        QuestionLog.manager_answer == None,  # noqa: E711
+    )
     average = session.exec(select(func.avg(QuestionLog.elapsed_ms)).where(recent)).one()
     stats.average_ms = float(average or 0.0)
     with_hit = (recent, QuestionLog.answered == True, QuestionLog.top_doc_id != None)  # noqa: E711,E712

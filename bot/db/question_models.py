@@ -1,6 +1,6 @@
-"""Tables of the question feature: every question asked and its result, feedback, handoffs to
-class managers, the curated answers managers saved, and the saved answers a manager declined
-to send over another manager's answer.
+"""Tables of the question feature: every question asked and its result (and whether a manager
+set it aside), feedback, handoffs to class managers, the curated answers managers saved, and
+the saved answers a manager declined to send over another manager's answer.
 
 Usage::
 
@@ -53,6 +53,11 @@ class QuestionLog(SQLModel, table=True):
     answer_undelivered_at: datetime | None = Field(
         default=None, sa_column=aware_column(nullable=True)
     )
+    # A waiting question a manager set aside with 「🗑 忽略」 in /unanswered (junk such as
+    # 「双色球开奖号码」): it leaves every manager's list; the trainee is sent nothing. The
+    # repeats dismissed with it share the time, which 「↩️ 撤销忽略」 restores.
+    dismissed_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
+    dismissed_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=aware_column(nullable=False, index=True)
     )
