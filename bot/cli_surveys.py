@@ -3,6 +3,11 @@
     guopei-bot survey list                          the newest surveys with their response rates
     guopei-bot survey export 3 --format xlsx        write survey_3_results.xlsx (or --output PATH)
     guopei-bot survey export 3 --format csv -o -    CSV to standard output
+
+An anonymous survey with fewer than 3 submitted sheets (`MIN_ANONYMOUS_RESPONSES`) is not
+exported and `list` shows only its 回收率, as in the chat: the trainees were told the manager
+sees no one's answers, and a file made here is easily passed on to the manager. Whoever runs
+these commands can read the database anyway, so this keeps a promise rather than a secret.
 """
 
 from __future__ import annotations
@@ -33,7 +38,13 @@ def register(app: typer.Typer) -> None:
         """List the newest surveys: id, title, class, state, submitted/members."""
         from bot.db import survey_crud as scrud
         from bot.db.models import utcnow
-        from bot.surveys.results import compute_results, percent, satisfaction_figures
+        from bot.surveys.results import (
+            MIN_ANONYMOUS_RESPONSES,
+            compute_results,
+            percent,
+            rate_text,
+            satisfaction_figures,
+        )
 
         services = _services()
         with services.session() as session:
@@ -46,14 +57,16 @@ def register(app: typer.Typer) -> None:
                 results = compute_results(session, survey_id=survey.id, with_rows=False)  # type: ignore[arg-type]
                 state = "进行中" if survey.is_open(now) else "已截止"
                 closes = survey.closes_at.astimezone(services.settings.timezone)
-                typer.echo(
-                    f"{survey.id}\t{survey.title}\t{training_class.name}\t{state}"
-                    f"（截止 {closes:%Y-%m-%d %H:%M}）\t"
-                    f"{results.submitted}/{results.members} {percent(results.response_rate)}"
-                    + "\t"
-                    + " · ".join(
+                figures = (
+                    f"匿名问卷满 {MIN_ANONYMOUS_RESPONSES} 份后才显示结果"
+                    if results.held
+                    else " · ".join(
                         f"{label} {percent(rate)}" for label, rate in satisfaction_figures(results)
                     )
+                )
+                typer.echo(
+                    f"{survey.id}\t{survey.title}\t{training_class.name}\t{state}"
+                    f"（截止 {closes:%Y-%m-%d %H:%M}）\t{rate_text(results)}\t{figures}"
                 )
 
     @survey_app.command("export")
@@ -65,7 +78,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Export one survey's results as XLSX or CSV (anonymous surveys without names)."""
-        from bot.surveys.export import export_filename, to_csv, to_xlsx
+        from bot.surveys.export import HeldError, export_filename, to_csv, to_xlsx
         from bot.surveys.results import compute_results
 
         services = _services()
@@ -76,7 +89,11 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"没有编号为 {survey} 的问卷。用 survey list 查看。", err=True)
                 raise typer.Exit(1) from None
         tz = services.settings.timezone
-        content = to_xlsx(results, tz) if format is ExportFormat.xlsx else to_csv(results, tz)
+        try:
+            content = to_xlsx(results, tz) if format is ExportFormat.xlsx else to_csv(results, tz)
+        except HeldError as held:
+            typer.echo(f"没有导出问卷 {survey}：{held}", err=True)
+            raise typer.Exit(1) from None
         if output == "-":
             sys.stdout.buffer.write(content)
             return

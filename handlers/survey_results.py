@@ -20,6 +20,11 @@ denominator never changes, those who left since are counted and named as 已退�
 submitted answers still count. Reminders go to addressees still in the class who have not
 submitted.
 
+An anonymous survey with fewer than `MIN_ANONYMOUS_RESPONSES` (3) sheets shows its 回收率 and
+「🔒 匿名问卷满 3 份后才显示结果，以免看出个人答案」 only: no distribution, free text, 满意率,
+chart or 📥 export (a stale 📥 button answers why), so that neither one answer nor 🔄 刷新 after
+each submission tells the manager who answered what. A survey nobody has answered gets no chart.
+
 `install(services)` is a start-up hook that runs `nudge_due` every minute (and, a moment after
 start-up, imports matplotlib and draws a tiny chart in a worker thread, so the first /results
 does not wait for it): the nudge comes
@@ -176,16 +181,15 @@ def figures_fingerprint(results) -> str:  # noqa: ANN001
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:8]
 
 
-def results_buttons(survey: Survey, now: datetime, fingerprint: str = ""):  # noqa: ANN201
+def results_buttons(  # noqa: ANN201
+    survey: Survey, now: datetime, fingerprint: str = "", *, exports: bool = True
+):
+    """🔄 刷新 (and 📥 XLSX / CSV unless `exports` is off: a held anonymous survey), then
+    🔔 and ⏹ while the survey is open."""
     sid = survey.id
     refresh = f"sr:1:r:{sid}:{fingerprint}" if fingerprint else f"sr:1:r:{sid}"
-    rows = [
-        [
-            Button("📥 XLSX", f"sr:1:x:{sid}"),
-            Button("📥 CSV", f"sr:1:c:{sid}"),
-            Button("🔄 刷新", refresh),
-        ],
-    ]
+    downloads = [Button("📥 XLSX", f"sr:1:x:{sid}"), Button("📥 CSV", f"sr:1:c:{sid}")]
+    rows = [[*(downloads if exports else []), Button("🔄 刷新", refresh)]]
     if survey.is_open(now):
         rows.append([Button("🔔 提醒未提交的学员", f"sr:1:n:{sid}")])
         rows.append([Button("⏹ 结束问卷", f"sr:1:z:{sid}")])
@@ -272,7 +276,7 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
     when it fits; otherwise fewer and shorter free-text answers and names, then a 满意度
     question's mean and 满意率 without its five counts, and last the questions from the end
     are left out with a note (the exports and the chart have everything)."""
-    from bot.surveys.results import percent
+    from bot.surveys.results import held_note, rate_text
 
     survey = results.survey
     now = utcnow()
@@ -285,12 +289,14 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
         f"📊 <b>{escape(survey.title)}</b>（#{survey.id}）",
         f"班级：{escape(results.class_name)} · {state}"
         + (" · 🔒匿名" if survey.anonymous else ""),
-        f"回收率：<b>{percent(results.response_rate)}</b>（{results.submitted}/{results.members}）",
+        f"回收率：<b>{rate_text(results)}</b>",
         f"已提交 {results.submitted} · 填写中 {results.in_progress}"
         f" · 未开始 {results.not_started}",
         *([left_line(results)] if results.left else []),
-        *satisfaction_lines(results),
     ]
+    if results.held:
+        return fit_html("\n".join([*header, "", escape(held_note(results))]))
+    header += satisfaction_lines(results)
     for detail in DETAILS:
         blocks = [_question_lines(q, detail) for q in results.questions]
         names = _name_lines(results, detail.names)
@@ -352,6 +358,15 @@ async def show_results(
 ) -> list[Reply]:
     """The results message (sent, or edited into the pressed one) and the chart, unless
     `chart_shown` is the fingerprint of these very figures (a refresh with nothing new)."""
+    replies, _fingerprint = await _results_replies(ctx, survey_id, edit, chart_shown)
+    return replies
+
+
+async def _results_replies(
+    ctx: Context, survey_id: int, edit: bool, chart_shown: str | None
+) -> tuple[list[Reply], str]:
+    """`show_results`, with the fingerprint of the figures shown. No chart when nobody has
+    submitted (it would be empty bars) or the survey is held (it would show an answer)."""
     from bot.surveys.results import FontMissing, compute_results
 
     with ctx.services.session() as session:
@@ -359,10 +374,10 @@ async def show_results(
         results = compute_results(session, survey_id=survey_id, with_rows=False)
     text = results_text(ctx.services, results)
     fingerprint = figures_fingerprint(results)
-    buttons = results_buttons(results.survey, utcnow(), fingerprint)
+    buttons = results_buttons(results.survey, utcnow(), fingerprint, exports=not results.held)
     replies: list[Reply] = [Edit(text, buttons) if edit else Send(text, buttons)]
-    if chart_shown == fingerprint:
-        return replies
+    if chart_shown == fingerprint or results.held or not results.submitted:
+        return replies, fingerprint
     try:
         png = await asyncio.to_thread(_render_png, results)
         replies.append(
@@ -375,7 +390,7 @@ async def show_results(
         )
     except FontMissing as error:
         log.error("survey chart not drawn: %s", error)
-    return replies
+    return replies, fingerprint
 
 
 @router.callback("sr")
@@ -397,8 +412,8 @@ async def on_results_button(ctx: Context) -> list[Reply]:
     if action == "v":
         return await show_results(ctx, survey_id, edit=True)
     if action == "r":
-        replies = await show_results(ctx, survey_id, edit=True, chart_shown=chart_shown)
-        same = not any(isinstance(reply, SendFile) for reply in replies)
+        replies, fingerprint = await _results_replies(ctx, survey_id, True, chart_shown)
+        same = fingerprint == chart_shown
         return [*replies, Notice("已刷新，数据没有变化" if same else "已刷新")]
     if action in ("x", "c"):
         return await export_replies(ctx, survey_id, "xlsx" if action == "x" else "csv")
@@ -460,12 +475,15 @@ def _sent_recently(ctx: Context, survey_id: int, fmt: str, fingerprint: str) -> 
 
 
 async def export_replies(ctx: Context, survey_id: int, fmt: str) -> list[Reply]:
+    """📥 XLSX / CSV: the file, unless it was just sent or the survey is held."""
     from bot.surveys.export import export_filename, to_csv, to_xlsx
-    from bot.surveys.results import compute_results
+    from bot.surveys.results import compute_results, held_note
 
     with ctx.services.session() as session:
         _visible_survey(ctx, session, survey_id)
         results = compute_results(session, survey_id=survey_id)
+    if results.held:  # a 📥 button of an older message: the new ones have none
+        return [Notice(held_note(results).removeprefix("🔒 "), alert=True)]
     if _sent_recently(ctx, survey_id, fmt, figures_fingerprint(results)):
         return [Notice("文件已发送")]
     tz = ctx.services.settings.timezone
@@ -552,7 +570,13 @@ async def nudge_due(services: Services) -> int:
 
 async def close_due(services: Services) -> int:
     """Close the surveys whose time is up and tell each manager the final figures (once)."""
-    from bot.surveys.results import compute_results, percent, satisfaction_figures
+    from bot.surveys.results import (
+        MIN_ANONYMOUS_RESPONSES,
+        compute_results,
+        percent,
+        rate_text,
+        satisfaction_figures,
+    )
 
     with services.session() as session:
         due = scrud.due_closings(session, now=utcnow())
@@ -567,25 +591,25 @@ async def close_due(services: Services) -> int:
         if services.messenger is None:
             continue
         survey = results.survey
-        satisfaction = satisfaction_figures(results)
+        figures = (
+            f"匿名问卷不足 {MIN_ANONYMOUS_RESPONSES} 份，不显示结果，以免看出个人答案"
+            if results.held
+            else "，".join(
+                f"{label} {percent(rate)}" for label, rate in satisfaction_figures(results)
+            )
+        )
         text = (
             f"⏹ 问卷「{escape(survey.title)}」已截止（{escape(results.class_name)}）。\n"
-            f"回收率 {percent(results.response_rate)}（{results.submitted}/{results.members}），"
+            f"回收率 {rate_text(results)}，"
             + (f"{left_line(results)}，" if results.left else "")
-            + "，".join(f"{label} {percent(rate)}" for label, rate in satisfaction)
+            + figures
             + "。"
         )
+        buttons = [Button("📊 查看结果", f"sr:1:v:{survey_id}")]
+        if not results.held:
+            buttons.append(Button("📥 XLSX", f"sr:1:x:{survey_id}"))
         try:
-            await services.messenger.send(
-                survey.created_by,
-                text,
-                keyboard(
-                    [
-                        Button("📊 查看结果", f"sr:1:v:{survey_id}"),
-                        Button("📥 XLSX", f"sr:1:x:{survey_id}"),
-                    ]
-                ),
-            )
+            await services.messenger.send(survey.created_by, text, keyboard(buttons))
         except DeliveryError as error:
             log.warning(
                 "could not tell manager %s that survey %s closed: %s",

@@ -30,10 +30,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from bot.surveys.results import (
+    MIN_ANONYMOUS_RESPONSES,
     FontMissing,
     QuestionStats,
     SurveyResults,
     percent,
+    rate_text,
     satisfaction_figures,
 )
 
@@ -221,7 +223,8 @@ def render_chart(results: SurveyResults, *, dpi: int = 100) -> bytes:
 def build_figure(results: SurveyResults, *, dpi: int = 100) -> Figure:
     """The chart as a laid-out matplotlib Figure (what render_chart saves as PNG)."""
     family = font_family()
-    panels = _panels(results)
+    # /results sends no chart of a held survey; one drawn anyway shows no answer either
+    panels = [] if results.held else _panels(results)
     heights = [
         1.2 + 0.7 * len(panel)
         if panel[0].kind == "likert5"
@@ -233,8 +236,14 @@ def build_figure(results: SurveyResults, *, dpi: int = 100) -> Figure:
     survey = results.survey
     title = (
         f"{drawable(survey.title, '问卷')} · {drawable(results.class_name)}\n"
-        f"回收 {results.submitted}/{results.members}（{percent(results.response_rate)}）"
-        + "".join(f" · {label} {percent(rate)}" for label, rate in satisfaction_figures(results))
+        f"回收率 {rate_text(results)}"
+        + (
+            ""
+            if results.held
+            else "".join(
+                f" · {label} {percent(rate)}" for label, rate in satisfaction_figures(results)
+            )
+        )
     )
     figure.suptitle(title, fontsize=13, family=family)
     axes = figure.subplots(len(heights), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)
@@ -248,7 +257,12 @@ def build_figure(results: SurveyResults, *, dpi: int = 100) -> Figure:
     if not panels:  # no question to draw: say so instead of an empty frame
         ax = axes[0, 0]
         ax.axis("off")
-        ax.text(0.5, 0.5, "暂无可绘制的选择题", ha="center", va="center", family=family)
+        empty = (
+            f"匿名问卷满 {MIN_ANONYMOUS_RESPONSES} 份后才显示结果"
+            if results.held
+            else "暂无可绘制的选择题"
+        )
+        ax.text(0.5, 0.5, empty, ha="center", va="center", family=family)
 
     figure.tight_layout(rect=(0, 0, 0.93, 0.97))
     return figure

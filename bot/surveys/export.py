@@ -5,7 +5,9 @@ Usage::
     content = to_xlsx(results)        # sheets 汇总 (figures per question) and 明细 (one row each)
     content = to_csv(results)         # 明细 only, UTF-8 with BOM so that Excel opens it right
 
-Anonymous surveys export no user id, name or time, and rows are ordered by content.
+Anonymous surveys export no user id, name or time, and rows are ordered by content. An anonymous
+survey with fewer than `MIN_ANONYMOUS_RESPONSES` sheets is not exported at all (`HeldError`):
+the bot's 📥 buttons and `guopei-bot survey export` say why instead.
 
 Every text comes from users (answers, names, class names, template texts), so none may become a
 formula: in XLSX each text is a string cell (with Excel's quote prefix, so editing it keeps it
@@ -26,12 +28,22 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from bot.surveys.results import SurveyResults, satisfaction_figures
+from bot.surveys.results import SurveyResults, held_note, satisfaction_figures
 
 DETAIL_SHEET = "明细"
 SUMMARY_SHEET = "汇总"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What makes a spreadsheet read a CSV field as a formula (OWASP: CSV injection)."""
+
+
+class HeldError(ValueError):
+    """An anonymous survey with too few sheets to export without exposing one (the message is
+    `held_note`)."""
+
+
+def _refuse_held(results: SurveyResults) -> None:
+    if results.held:
+        raise HeldError(held_note(results))
 
 
 PERCENT_FORMAT = "0.0%"
@@ -143,6 +155,7 @@ def summary_rows(results: SurveyResults) -> list[list[object]]:
 
 def to_xlsx(results: SurveyResults, tz: object = None) -> bytes:
     """A workbook with a summary sheet and one row per submitted response."""
+    _refuse_held(results)
     book = Workbook(write_only=True)
     summary = book.create_sheet(SUMMARY_SHEET)
     summary.column_dimensions["B"].width = 48
@@ -164,6 +177,7 @@ def to_xlsx(results: SurveyResults, tz: object = None) -> bytes:
 
 def to_csv(results: SurveyResults, tz: object = None) -> bytes:
     """The detail table as CSV (UTF-8 with BOM)."""
+    _refuse_held(results)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([csv_safe(value) for value in detail_header(results)])

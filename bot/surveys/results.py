@@ -17,6 +17,11 @@ Usage::
 figures, a leaver's included. `submitted + in_progress + not_started + left_unsubmitted` is
 `members`. For an anonymous survey `names` is None and `rows` carry no user ids, names or
 times: nothing says who answered what.
+
+An anonymous survey with fewer than `MIN_ANONYMOUS_RESPONSES` submitted sheets is `held`: its
+per-question figures, free text, 满意率 and rows are left empty here, at the source, so that no
+view (/results, 🔄 刷新, the chart, the exports, the closing message, the CLI) can show what one
+or two people answered; they show the 回收率 and `held_note` instead.
 """
 
 from __future__ import annotations
@@ -32,6 +37,11 @@ from bot.db import survey_crud as scrud
 from bot.db.models import TrainingClass, User
 from bot.db.survey_models import ResponseStatus, Survey, SurveyAnswer, SurveyResponse
 from bot.surveys.templates import KIND_NAMES, LIKERT5, SATISFIED, shown_text
+
+MIN_ANONYMOUS_RESPONSES = 3
+"""An anonymous survey shows its answers from this many submitted sheets on: with one or two, a
+distribution tells the manager what a person answered (and 🔄 刷新 after each submission, what
+each one did)."""
 
 # The survey's own overall question: 「总体满意度」「整体满意程度」「总体评价」.
 OVERALL_QUESTION = re.compile(r"(?:总体|整体)(?:满意|评价)")
@@ -89,8 +99,32 @@ class SurveyResults:
         return self.left - self.left_submitted
 
     @property
+    def counted(self) -> int:
+        """The denominator of the 回收率: every addressee."""
+        return self.members
+
+    @property
     def response_rate(self) -> float:
-        return self.submitted / self.members if self.members else 0.0
+        return self.submitted / self.counted if self.counted else 0.0
+
+    @property
+    def held(self) -> bool:
+        """An anonymous survey with too few sheets to show any answer without exposing one."""
+        return self.survey.anonymous and self.submitted < MIN_ANONYMOUS_RESPONSES
+
+
+def held_note(results: SurveyResults) -> str:
+    """Why an anonymous survey's answers are not shown yet, and when they will be."""
+    missing = MIN_ANONYMOUS_RESPONSES - results.submitted
+    return (
+        f"🔒 匿名问卷满 {MIN_ANONYMOUS_RESPONSES} 份后才显示结果，以免看出个人答案"
+        f"（目前 {results.submitted} 份，还差 {missing} 份）。"
+    )
+
+
+def rate_text(results: SurveyResults) -> str:
+    """「66.7%（2/3）」: the 回收率 with what it counts, as every view writes it."""
+    return f"{percent(results.response_rate)}（{results.submitted}/{results.counted}）"
 
 
 def _answer_text(
@@ -239,7 +273,7 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
             for number, row in enumerate(rows, start=1):
                 row.number = number
 
-    return SurveyResults(
+    results = SurveyResults(
         survey=survey,
         class_name=training_class.name if training_class else "",
         members=members,
@@ -253,6 +287,20 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
         left=left,
         left_submitted=left_submitted,
     )
+    if results.held:
+        _withhold_answers(results)
+    return results
+
+
+def _withhold_answers(results: SurveyResults) -> None:
+    """Empty every figure that comes from the answers (the questions themselves stay)."""
+    for item in results.questions:
+        item.counts = [0] * len(item.counts)
+        item.answered = 0
+        item.mean = item.satisfied_rate = None
+        item.texts = []
+    results.overall_satisfied_rate = None
+    results.rows = []
 
 
 def overall_question(results: SurveyResults) -> QuestionStats | None:

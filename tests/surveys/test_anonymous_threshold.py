@@ -1,0 +1,145 @@
+"""An anonymous survey shows no answer until 3 sheets are in (QA13 M7), and a survey nobody
+answered gets no chart (L4): checked in-process on /results, 🔄 刷新, 📥, the closing message,
+the exports and the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+from typer.testing import CliRunner
+
+from bot.db.models import utcnow
+from bot.db.survey_models import Survey
+from bot.surveys.export import HeldError, to_csv, to_xlsx
+from bot.surveys.results import MIN_ANONYMOUS_RESPONSES, compute_results
+from handlers.survey_results import close_due
+from tests.surveys.helpers import SurveyEnv, button_data, buttons, files, first_text, notice
+
+MANAGER = 500
+TRAINEES = [1001, 1002, 1003, 1004]
+HELD = "匿名问卷满 3 份后才显示结果，以免看出个人答案"
+
+
+def submit_anonymous(env: SurveyEnv, user: int, survey_id: int, rating: str, text: str) -> None:
+    """Answer the built-in anonymous survey (6 满意度 questions and a text) with one rating."""
+    page = env.press(user, f"sv:1:s:{survey_id}", message_id=70)
+    for _ in range(6):
+        page = env.press(user, button_data(page, rating), message_id=70)
+    page = env.text(user, text)
+    done = env.press(user, button_data(page, "提交"), message_id=71)
+    assert "已提交" in first_text(done), done
+
+
+def labels(replies: list) -> list[str]:
+    return [label for label, _ in buttons(replies)]
+
+
+def test_anonymous_answers_are_held_until_three_sheets(env: SurveyEnv) -> None:
+    assert MIN_ANONYMOUS_RESPONSES == 3
+    env.manager(MANAGER)
+    class_id = env.new_class(MANAGER, TRAINEES)
+    survey_id = env.send_survey(MANAGER, class_id, "guopei_satisfaction")
+
+    # nobody yet: the text alone, no chart of empty bars
+    empty = env.command(MANAGER, f"/results {survey_id}")
+    assert "（0/4）" in first_text(empty) and not files(empty), empty
+    refresh = button_data(empty, "刷新")
+
+    # one sheet: the rate, and no figure that would be that person's answers
+    submit_anonymous(env, TRAINEES[0], survey_id, "非常不满意", "住宿太差")
+    one = env.press(MANAGER, refresh)
+    text = first_text(one)
+    assert "25.0%（1/4）" in text and HELD in text and "还差 2 份" in text, text
+    for leak in ("非常不满意", "住宿太差", "满意率", "均分", "100%", "人作答"):
+        assert leak not in text, (leak, text)
+    assert not files(one) and notice(one).text == "已刷新"
+    assert "📥 XLSX" not in labels(one) and "📥 CSV" not in labels(one), labels(one)
+    # a 📥 button of an older message: refused with the reason, no file
+    stale = env.press(MANAGER, f"sr:1:x:{survey_id}")
+    assert not files(stale) and notice(stale).alert and HELD in notice(stale).text, stale
+
+    # the second sheet changes nothing a manager could read an answer from
+    refresh = button_data(one, "刷新")
+    submit_anonymous(env, TRAINEES[1], survey_id, "满意", "很好")
+    two = env.press(MANAGER, refresh)
+    assert "（2/4）" in first_text(two) and "还差 1 份" in first_text(two), two
+    assert "很好" not in first_text(two) and not files(two)
+
+    # the third: the figures, the free text, the chart and the exports
+    submit_anonymous(env, TRAINEES[2], survey_id, "非常满意", "收获很大")
+    three = env.press(MANAGER, button_data(two, "刷新"))
+    text = first_text(three)
+    assert HELD not in text and "（3/4）" in text and "3 人作答" in text, text
+    assert "收获很大" in text and "满意率" in text, text
+    assert len(files(three)) == 1 and "📥 XLSX" in labels(three)
+    assert files(env.press(MANAGER, f"sr:1:c:{survey_id}"))
+
+
+def test_a_named_survey_shows_its_one_answer(env: SurveyEnv) -> None:
+    env.manager(MANAGER)
+    class_id = env.new_class(MANAGER, TRAINEES)
+    survey_id = env.send_survey(MANAGER, class_id, "course_feedback")
+    page = env.press(TRAINEES[0], f"sv:1:s:{survey_id}", message_id=60)
+    page = env.press(TRAINEES[0], button_data(page, "适中"), message_id=60)
+    page = env.press(TRAINEES[0], button_data(page, "案例研讨"), message_id=60)
+    page = env.press(TRAINEES[0], button_data(page, "选好了，下一题 ➡️"), message_id=60)
+    page = env.press(TRAINEES[0], button_data(page, "满意"), message_id=60)
+    page = env.text(TRAINEES[0], "很好")
+    env.press(TRAINEES[0], button_data(page, "提交"), message_id=61)
+    shown = env.command(MANAGER, f"/results {survey_id}")
+    text = first_text(shown)
+    assert HELD not in text and "适中 1（100%）" in text and "很好" in text, text
+    assert len(files(shown)) == 1 and "📥 XLSX" in labels(shown)
+
+
+def test_held_survey_exports_and_closing_message(
+    env: SurveyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env.manager(MANAGER)
+    class_id = env.new_class(MANAGER, TRAINEES)
+    survey_id = env.send_survey(MANAGER, class_id, "guopei_satisfaction")
+    submit_anonymous(env, TRAINEES[0], survey_id, "非常不满意", "住宿太差")
+
+    with env.services.session() as session:
+        results = compute_results(session, survey_id=survey_id)
+    assert results.held and not results.rows
+    assert all(q.answered == 0 and not q.texts for q in results.questions)
+    for export in (to_xlsx, to_csv):
+        with pytest.raises(HeldError, match=HELD):
+            export(results)
+
+    # the CLI: no file, the reason on stderr; `survey list` shows the rate only
+    monkeypatch.setattr("bot.cli_surveys._services", lambda: env.services)
+    from bot.cli import app
+
+    output = env.services.settings.data_dir / "out.xlsx"
+    runner = CliRunner()
+    refused = runner.invoke(app, ["survey", "export", str(survey_id), "-o", str(output)])
+    assert refused.exit_code == 1 and HELD in refused.output, refused.output
+    assert not output.exists()
+    listed = runner.invoke(app, ["survey", "list"])
+    assert "25.0%（1/4）" in listed.output and "满意率" not in listed.output, listed.output
+
+    # closing at the deadline: the rate, why nothing else, and no 📥 button
+    sent: list[tuple[int, str, tuple]] = []
+
+    class Messenger:
+        async def send(self, chat_id: int, text: str, buttons: tuple = ()) -> None:
+            sent.append((chat_id, text, buttons))
+
+    monkeypatch.setattr(env.services, "messenger", Messenger())
+    with env.services.session() as session:
+        session.execute(
+            update(Survey)
+            .where(Survey.id == survey_id)
+            .values(closes_at=utcnow() - timedelta(minutes=1))
+        )
+        session.commit()
+    assert asyncio.run(close_due(env.services)) == 1
+    ((chat_id, text, keys),) = sent
+    assert chat_id == MANAGER and "（1/4）" in text and "不显示结果" in text, text
+    assert "满意率" not in text
+    assert [b.text for row in keys for b in row] == ["📊 查看结果"]
