@@ -14,6 +14,10 @@ ABSOLUTE = re.compile(
     r"(?P<end>底)?(?:前|之前|以前))"
     r"|(?P<target>(?:到|至)(?P<tyear>\d{4})年(?:(?P<tmonth>\d{1,2})月)?底)"
 )
+# A clause number opening a sentence (「二、请各项目县于…」): the citation names the clause.
+CLAUSE_OPENING = re.compile(
+    r"^\s*((?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[.．、](?!\d)))\s*"
+)
 RELATIVE = re.compile(
     r"(?P<when>(?:培训|项目|活动|研修)?(?:结束|完成|开班|下达|印发)后的?"
     r"(?:\d+|[一二两三四五六七八九十半])+个?(?:月|周|星期|日|天|个工作日|工作日)(?:内|以内))"
@@ -38,7 +42,7 @@ def find_deadlines(documents: list[Document], passages: list[Passage]) -> list[D
                 found.append(
                     Deadline(
                         due=due,
-                        text=sentence.strip(),
+                        text=_without_clause_number(sentence.strip(), passage.clause),
                         when_text=when_text,
                         clause=passage.clause,
                         title=document.title,
@@ -48,6 +52,21 @@ def find_deadlines(documents: list[Document], passages: list[Passage]) -> list[D
                     )
                 )
     return found
+
+
+def _without_clause_number(sentence: str, clause: str) -> str:
+    """The sentence without the clause numbers it opens with that its clause path holds
+    (「二、请各项目县于…」 in clause 二、): each deadline names its clause once, in its citation,
+    whether the notice wrote the number before the sentence or before a heading above it."""
+    path = clause.replace("（", "(").replace("）", ")").replace("．", ".")
+    while match := CLAUSE_OPENING.match(sentence):
+        number = re.sub(r"\s", "", match.group(1)).replace("（", "(").replace("）", ")")
+        number = number.replace("．", ".")
+        held = re.search(rf"(?<![一二三四五六七八九十\d]){re.escape(number)}", path)
+        if not held or not sentence[match.end() :].strip():
+            break
+        sentence = sentence[match.end() :]
+    return sentence
 
 
 def _deadlines_in(sentence: str) -> list[tuple[date | None, str]]:
