@@ -15,10 +15,11 @@ its data ends with the fingerprint of the figures the chart sent with that messa
 📥 XLSX / CSV pressed again within `EXPORT_REPEAT_SECONDS` with the figures unchanged answers
 「文件已发送」 instead of sending the same file twice.
 
-The figures count the survey's addressees (the class's members when it was sent): the
-denominator never changes, those who left since are counted and named as 已退出, and their
-submitted answers still count. Reminders go to addressees still in the class who have not
-submitted.
+The figures count the survey's addressees (the class's members when it was sent): those who
+left since are counted and named as 已退出, their submitted answers still count, and those who
+left without submitting are out of the 回收率 (「已退出 1 人（未提交，不计入回收率）」), in the
+message, the chart, the exports and the closing message alike. Reminders go to addressees still
+in the class who have not submitted.
 
 An anonymous survey with fewer than `MIN_ANONYMOUS_RESPONSES` (3) sheets shows its 回收率 and
 「🔒 匿名问卷满 3 份后才显示结果，以免看出个人答案」 only: no distribution, free text, 满意率,
@@ -175,6 +176,7 @@ def figures_fingerprint(results) -> str:  # noqa: ANN001
         results.members,
         results.submitted,
         results.left,
+        results.counted,
         results.overall_satisfied_rate,
         *((q.answered, tuple(q.counts), len(q.texts)) for q in results.questions),
     ]
@@ -336,13 +338,17 @@ def satisfaction_lines(results) -> list[str]:  # noqa: ANN001
 
 
 def left_line(results) -> str:  # noqa: ANN001
-    """「已退出 N 人」: addressees who left the class since the survey was sent."""
-    kept = (
-        f"（其中 {results.left_submitted} 人退出前已提交，答卷照常计入）"
-        if results.left_submitted
-        else ""
+    """「已退出 N 人」: addressees who left the class since the survey was sent, and how the
+    回收率 counts them (a sheet submitted before leaving counts; the others are left out)."""
+    submitted, unsubmitted = results.left_submitted, results.left_unsubmitted
+    if not submitted:
+        return f"已退出 {results.left} 人（未提交，不计入回收率）"
+    if not unsubmitted:
+        return f"已退出 {results.left} 人（退出前已提交，答卷照常计入）"
+    return (
+        f"已退出 {results.left} 人：{submitted} 人退出前已提交（答卷照常计入），"
+        f"{unsubmitted} 人未提交（不计入回收率）"
     )
-    return f"已退出 {results.left} 人{kept}"
 
 
 def _render_png(results) -> bytes:  # noqa: ANN001

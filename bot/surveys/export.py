@@ -120,6 +120,8 @@ def summary_rows(results: SurveyResults) -> list[list[object]]:
         ["匿名", "是" if survey.anonymous else "否"],
         ["发送人数", results.members],
         ["已退出", results.left],
+        ["其中未提交（不计入回收率）", results.left_unsubmitted],
+        ["计入回收率人数", results.counted],
         ["已提交", results.submitted],
         ["填写中", results.in_progress],
         ["未开始", results.not_started],

@@ -15,8 +15,11 @@ Usage::
 `members` is the number of people the survey was sent to (its addressees, fixed at sending),
 `left` how many of them have left the class since; only submitted responses count in the
 figures, a leaver's included. `submitted + in_progress + not_started + left_unsubmitted` is
-`members`. For an anonymous survey `names` is None and `rows` carry no user ids, names or
-times: nothing says who answered what.
+`members`. The 回收率 is `submitted / counted`: `counted` leaves out those who left without
+submitting (they can no longer answer, and a reminder does not reach them), so a member leaving
+does not lower the rate; every figure that shows the rate (/results, the chart, the XLSX, the
+closing message, the CLI) writes it as `submitted/counted`. For an anonymous survey `names` is
+None and `rows` carry no user ids, names or times: nothing says who answered what.
 
 An anonymous survey with fewer than `MIN_ANONYMOUS_RESPONSES` submitted sheets is `held`: its
 per-question figures, free text, 满意率 and rows are left empty here, at the source, so that no
@@ -100,8 +103,9 @@ class SurveyResults:
 
     @property
     def counted(self) -> int:
-        """The denominator of the 回收率: every addressee."""
-        return self.members
+        """The denominator of the 回收率: the addressees less those who left without
+        submitting."""
+        return self.members - self.left_unsubmitted
 
     @property
     def response_rate(self) -> float:
@@ -159,8 +163,8 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
     ]
     column_of = {q.id: index for index, q in enumerate(questions)}
 
-    # the figures count the people the survey was sent to, whether or not they are still in
-    # the class: the denominator of a sent survey never changes, nor do answers given
+    # the people the survey was sent to, whether or not they are still in the class: answers
+    # given before leaving still count (the 回收率 leaves out only who left without one)
     progress = scrud.addressee_progress(session, survey=survey)
     members = len(progress)
     addressee_ids = {person.user_id for person in progress}

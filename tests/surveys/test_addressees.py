@@ -125,12 +125,14 @@ def test_who_left_cannot_answer_and_results_keep_the_addressees(
     for user in TRAINEES:
         assert "目前没有需要填写的问卷" in first_text(env.command(user, "/mysurveys"))
 
-    # the manager: the denominator is still 4, the leaver's submitted answers count
+    # the manager: the leaver's submitted answers count; those who left without submitting are
+    # out of the 回收率 (QA13 L6), and the line says so
     shown = env.command(MANAGER, f"/results {survey_id}")
     text = first_text(shown)
-    assert "（1/4）" in text and "25.0%" in text, text
+    assert "（1/1）" in text and "100.0%" in text, text
     assert "已提交 1 · 填写中 0 · 未开始 0" in text, text
-    assert "已退出 4 人（其中 1 人退出前已提交，答卷照常计入）" in text, text
+    leavers = "已退出 4 人：1 人退出前已提交（答卷照常计入），3 人未提交（不计入回收率）"
+    assert leavers in text, text
     assert "（单选，1 人作答）" in text, text
     named = text.split("已退出：")[1]
     assert all(str(user) in named for user in TRAINEES), text
@@ -160,7 +162,8 @@ def test_a_newcomer_is_no_addressee_and_reminders_reach_only_those_still_in_the_
     assert notice(refused).text == NOT_ADDRESSED.format(name="语文一班"), refused
     assert not has_response(env, NEWCOMER)
     text = first_text(env.command(MANAGER, f"/results {survey_id}"))
-    assert "（0/4）" in text and "未开始 2" in text and "已退出 2 人" in text, text
+    assert "（0/2）" in text and "未开始 2" in text, text
+    assert "已退出 2 人（未提交，不计入回收率）" in text, text
     assert "新学员" not in text
 
     # 🔔 提醒未提交的学员 and the automatic nudge: the two addressees still in the class only
@@ -176,7 +179,7 @@ def test_a_newcomer_is_no_addressee_and_reminders_reach_only_those_still_in_the_
     resumed = env.press(removed, start, message_id=50)
     assert "1/4" in first_text(resumed) and notice(resumed).text == "开始填写", resumed
     text = first_text(env.command(MANAGER, f"/results {survey_id}"))
-    assert "（0/4）" in text and "填写中 1" in text and "已退出 1 人" in text, text
+    assert "（0/3）" in text and "填写中 1" in text and "已退出 1 人" in text, text
 
 
 def test_refresh_sends_a_chart_only_when_the_figures_changed(env: SurveyEnv) -> None:

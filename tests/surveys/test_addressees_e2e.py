@@ -1,9 +1,9 @@
 """End to end (both engines, the real bot process, the fake Bot API server): a trainee who left
 the class mid-survey presses the next answer on their old sheet and is told 「您已不在「语文一班」
-里,这份问卷不再需要填写。」 (nothing stored); /results still counts the three addressees and says
-「已退出 1 人」; 🔄 刷新 with nothing new sends no second chart; two quick 📥 XLSX taps send one
-file and answer the second 「文件已发送」; the chart module is warmed up once a manager sends
-/results (not at start-up)."""
+里,这份问卷不再需要填写。」 (nothing stored); /results names the three addressees and says
+「已退出 1 人（未提交，不计入回收率）」, the rate being 1/2; 🔄 刷新 with nothing new sends no
+second chart; two quick 📥 XLSX taps send one file and answer the second 「文件已发送」; the
+chart module is warmed up once a manager sends /results (not at start-up)."""
 
 from __future__ import annotations
 
@@ -108,10 +108,12 @@ def test_left_member_refused_results_refresh_and_export(start_bot, fake_telegram
     assert answers_in_db(data_dir) == stored
     assert "refused survey callback" not in bot.log()
 
-    # the manager: three addressees, one of them left; one chart
+    # the manager: three addressees, one of them left without submitting (out of the 回收率);
+    # one chart
     mark = tg.mark()
     results = reply(tg, MANAGER, f"/results {survey_id}", "回收率")
-    assert "（1/3）" in results.text and "已退出 1 人" in results.text, results.text
+    assert "（1/2）" in results.text, results.text
+    assert "已退出 1 人（未提交，不计入回收率）" in results.text, results.text
     tg.wait_for(method="sendPhoto", ok=True, chat_id=MANAGER, after=mark, timeout=30)
     # 🔄 刷新 with nothing new: no second chart (the /help after it is answered after it)
     mark = tg.mark()

@@ -1,20 +1,24 @@
-"""An anonymous survey shows no answer until 3 sheets are in (QA13 M7), and a survey nobody
-answered gets no chart (L4): checked in-process on /results, 🔄 刷新, 📥, the closing message,
-the exports and the CLI."""
+"""An anonymous survey shows no answer until 3 sheets are in (QA13 M7), a survey nobody
+answered gets no chart (L4), and a member who left without submitting is out of the 回收率
+(L6): checked in-process on /results, 🔄 刷新, 📥, the closing message, the exports and the
+CLI."""
 
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import timedelta
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import update
 from typer.testing import CliRunner
 
 from bot.db.models import utcnow
 from bot.db.survey_models import Survey
-from bot.surveys.export import HeldError, to_csv, to_xlsx
+from bot.surveys.export import SUMMARY_SHEET, HeldError, to_csv, to_xlsx
 from bot.surveys.results import MIN_ANONYMOUS_RESPONSES, compute_results
+from handlers.start import LEAVE_PREFIX
 from handlers.survey_results import close_due
 from tests.surveys.helpers import SurveyEnv, button_data, buttons, files, first_text, notice
 
@@ -143,3 +147,37 @@ def test_held_survey_exports_and_closing_message(
     assert chat_id == MANAGER and "（1/4）" in text and "不显示结果" in text, text
     assert "满意率" not in text
     assert [b.text for row in keys for b in row] == ["📊 查看结果"]
+
+
+def test_who_left_without_submitting_is_out_of_the_rate(env: SurveyEnv) -> None:
+    env.manager(MANAGER)
+    class_id = env.new_class(MANAGER, TRAINEES[:3])
+    survey_id = env.send_survey(MANAGER, class_id, "course_feedback")
+    stayer, submitter, leaver = TRAINEES[:3]
+    page = env.press(submitter, f"sv:1:s:{survey_id}", message_id=60)
+    page = env.press(submitter, button_data(page, "适中"), message_id=60)
+    page = env.press(submitter, button_data(page, "案例研讨"), message_id=60)
+    page = env.press(submitter, button_data(page, "选好了，下一题 ➡️"), message_id=60)
+    page = env.press(submitter, button_data(page, "满意"), message_id=60)
+    page = env.text(submitter, "很好")
+    env.press(submitter, button_data(page, "提交"), message_id=61)
+    env.press(leaver, f"{LEAVE_PREFIX}:1:ask:{class_id}")
+    env.press(leaver, f"{LEAVE_PREFIX}:1:bye:{class_id}")
+
+    text = first_text(env.command(MANAGER, f"/results {survey_id}"))
+    assert "回收率：<b>50.0%（1/2）</b>" in text, text
+    assert "已退出 1 人（未提交，不计入回收率）" in text, text
+    with env.services.session() as session:
+        results = compute_results(session, survey_id=survey_id)
+    assert (results.members, results.counted, results.left) == (3, 2, 1)
+    # the XLSX 汇总 and the chart give the same rate
+    book = load_workbook(io.BytesIO(to_xlsx(results)), read_only=True)
+    summary = {row[0]: row[1] for row in book[SUMMARY_SHEET].iter_rows(values_only=True) if row}
+    assert summary["发送人数"] == 3 and summary["计入回收率人数"] == 2
+    assert summary["回收率"] == pytest.approx(0.5)
+    from bot.surveys.chart import build_figure
+
+    assert "50.0%（1/2）" in build_figure(results).get_suptitle()
+    # reminders still go to the one who stayed and has not submitted
+    assert "已提醒 1 名" in first_text(env.press(MANAGER, f"sr:1:n:{survey_id}"))
+    assert env.delivered[-1]["recipient_ids"] == [stayer]
