@@ -8,7 +8,10 @@ Managers (and admins)::
 
 A closing time is written as the reminders write a time (`local_time`: 「12月11日(周五) 20:00」,
 the weekday always there); 「1天后截止」 and a typed 「3天后」 close on the next whole hour, not at
-an odd minute.
+an odd minute. A typed day with 「前」 or 「截止」 after it, as notices write a deadline
+(「12月10日前」「12月10日之前」「下周五前截止」「12月10日截止」), closes at the end of that day,
+23:59, and the confirmation says so; with a clock (「12月10日18:00前」) at that clock. The
+/remind parser refuses such a deadline as a reminder time on purpose, so the suffix is read here.
 
 Trainees get an invitation with a 「开始填写」 button (through the broadcaster) and can list
 their open surveys with `/mysurveys`. A survey's addressees are the class's members when it is
@@ -361,7 +364,8 @@ def ask_closing_text(ctx: Context, key: str, class_id: int) -> list[Reply]:
     return [
         Edit(
             "请发送截止时间，例如：<code>12月1日18:00</code>、<code>3天后</code>、"
-            "<code>2026-12-01 18:00</code>、<code>下周五</code>"
+            "<code>2026-12-01 18:00</code>、<code>下周五</code>、<code>12月10日前</code>"
+            "（当天 23:59 截止）"
         )
     ]
 
@@ -378,18 +382,22 @@ async def on_closing_text(ctx: Context) -> list[Reply]:
         payload = dict(pending.payload) if pending is not None else {}
     typed = ctx.event.text.strip()
     now = utcnow().astimezone(ctx.services.settings.timezone)
-    try:
-        # the reminder parser wants a text after the time: the suffix is ours, never shown
-        parsed = parse_reminder(typed + " 问卷截止", now)
-    except TimeParseError as error:
-        raise UserError(closing_time_problem(typed, error.reason) + CLOSING_EXAMPLES) from None
-    if parsed.run_at is None:
-        raise UserError(
-            f"问卷截止时间只能是一个具体时间，「{escape(typed)}」是重复的时间。" + CLOSING_EXAMPLES
-        )
-    closes_at = parsed.run_at.astimezone(utcnow().tzinfo).replace(second=0, microsecond=0)
-    if days := _DAYS_LATER.fullmatch(parsed.when_text):  # 「3天后」: no clock was written
-        closes_at = closing_after(ctx.services, cn_to_int(days[1]))
+    closes_at, note = _closing_by_day(typed, now) or (None, "")
+    if closes_at is None:
+        try:
+            # the reminder parser wants a text after the time: the suffix is ours, never shown
+            parsed = parse_reminder(typed + CLOSING_SUFFIX, now)
+        except TimeParseError as error:
+            raise UserError(closing_time_problem(typed, error.reason) + CLOSING_EXAMPLES) from None
+        if parsed.run_at is None:
+            raise UserError(
+                f"问卷截止时间只能是一个具体时间，「{escape(typed)}」是重复的时间。"
+                + CLOSING_EXAMPLES
+            )
+        closes_at = parsed.run_at
+        if days := _DAYS_LATER.fullmatch(parsed.when_text):  # 「3天后」: no clock was written
+            closes_at = closing_after(ctx.services, cn_to_int(days[1]))
+    closes_at = closes_at.astimezone(utcnow().tzinfo).replace(second=0, microsecond=0)
     if closes_at <= utcnow() + timedelta(minutes=5):
         raise UserError(
             f"问卷截止时间「{escape(typed)}」太近了：至少要在 5 分钟以后。" + CLOSING_EXAMPLES
@@ -402,8 +410,57 @@ async def on_closing_text(ctx: Context) -> list[Reply]:
     with ctx.services.session() as session:
         crud.clear_pending(session, user_id=ctx.user.id)
     return confirm_page(
-        ctx, str(payload.get("key", "")), int(payload.get("class", 0)), closes_at, edit=False
+        ctx,
+        str(payload.get("key", "")),
+        int(payload.get("class", 0)),
+        closes_at,
+        edit=False,
+        note=note,
     )
+
+
+CLOSING_SUFFIX = " 问卷截止"
+# 「12月10日前」「12月10日之前」「12月10日以前」「12月10日前截止」「12月10日截止」: by that day
+_BY_DAY = re.compile(r"\s*(?P<day>.+?)\s*(?:(?:之|以)?前\s*(?:截止)?|截止)\s*")
+END_OF_DAY = (23, 59)
+
+
+def _closing_by_day(typed: str, now: datetime) -> tuple[datetime, str] | None:
+    """A deadline as notices write it, 「<day>前」: the end of that day (or the clock written
+    before 前), with a note for the confirmation when the end of the day was taken. None when
+    the text is not one: the whole text is then read as a time (「3天前」 is in the past)."""
+    from scheduler.timeparse import TimeParseError, parse_reminder
+
+    by_day = _BY_DAY.fullmatch(typed)
+    if by_day is None:
+        return None
+    hour, minute = END_OF_DAY
+    note = f"（「{escape(typed)}」按当天 {hour:02d}:{minute:02d} 截止）"
+    try:
+        parsed = parse_reminder(by_day["day"] + CLOSING_SUFFIX, now)
+    except TimeParseError as error:
+        problem = closing_time_problem(typed, error.reason)
+        if problem.startswith("没看懂"):
+            return None
+        if "过去" in error.reason:  # 「今天前」 at 15:00: the default 09:00 is past, 23:59 not
+            try:
+                tonight = parse_reminder(
+                    f"{by_day['day']} {hour}:{minute:02d}{CLOSING_SUFFIX}", now
+                )
+            except TimeParseError:
+                tonight = None
+            if tonight is not None and tonight.run_at is not None:
+                return tonight.run_at, note
+        raise UserError(problem + CLOSING_EXAMPLES) from None  # past, too far, no such day
+    if (
+        parsed.run_at is None
+        or parsed.message != CLOSING_SUFFIX.strip()
+        or _DAYS_LATER.fullmatch(parsed.when_text)
+    ):
+        return None  # a repeating time, words after the day, 「3天后截止」: read as a whole
+    if not parsed.default_time_note:  # a clock was written: 「12月10日18:00前」
+        return parsed.run_at, ""
+    return parsed.run_at.replace(hour=hour, minute=minute, second=0, microsecond=0), note
 
 
 # 「3天后」「两天以后」 with no clock: the closing time is rounded up to a whole hour
@@ -432,8 +489,10 @@ def closing_time_problem(typed: str, reason: str) -> str:
 
 
 def confirm_page(
-    ctx: Context, key: str, class_id: int, closes_at: datetime, *, edit: bool
+    ctx: Context, key: str, class_id: int, closes_at: datetime, *, edit: bool, note: str = ""
 ) -> list[Reply]:
+    """Step 4: what will be sent, to whom, closing when (with `note`: how a typed time was
+    read), and 「✅ 确认发送」."""
     template = _template(ctx, key)
     with ctx.services.session() as session:
         training_class = _manager_class(ctx, session, class_id)
@@ -451,7 +510,7 @@ def confirm_page(
         f"📋 <b>确认发送问卷</b>\n"
         f"问卷：{escape(spec.title)}（{len(spec.questions)} 题：{kinds}）\n"
         f"班级：{escape(training_class.name)}（{members} 人）\n"
-        f"截止：{local_time(ctx.services, closes_at)}\n"
+        f"截止：{local_time(ctx.services, closes_at)}{note}\n"
         f"匿名：{'是，您只能看到汇总，看不到谁答了什么' if spec.anonymous else '否（实名）'}\n\n"
         "确认后每位学员都会收到填写邀请。"
     )
