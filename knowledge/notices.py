@@ -289,8 +289,13 @@ def _derive_title(text: str, issuer: str) -> str | None:
 
 
 def _first_phrase(head: list[str]) -> str:
-    """Fallback title: the opening phrase of the text; none when the text opens with its 文号
-    and addressee and then a clause: a 文号 cited as the title would show twice."""
+    """Fallback title: the opening phrase of the text. A text that opens with its 文号 is named
+    by what follows it, none if that is the addressee and a clause: a 文号 cited as the title
+    would show twice."""
+    if not head:
+        return ""
+    if not DOC_NUMBER_PREFIX.match(head[0].strip()):
+        return re.split(r"[,，。;；:：]", head[0])[0][:40]
     for line in head:
         line = DOC_NUMBER_PREFIX.sub("", line.strip())
         if not line or ADDRESSEE.match(line):
