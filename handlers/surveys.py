@@ -14,11 +14,14 @@ an odd minute. A typed day with 「前」 or 「截止」 after it, as notices w
 /remind parser refuses such a deadline as a reminder time on purpose, so the suffix is read here.
 
 Trainees get an invitation with a 「开始填写」 button (through the broadcaster) and can list
-their open surveys with `/mysurveys`. A survey's addressees are the class's members when it is
-sent (`survey_addressees`, written with the survey): the invitation goes to those of them who
-have not blocked the bot, and a member who joins later is not one. Answering is in
-handlers/survey_answer.py, results, reminders and closing in handlers/survey_results.py. A
-manager or admin who sends a .yaml file adds a survey template (`handle_template_upload`).
+their open surveys with `/mysurveys`; a survey that ended (closed early or at its time) while
+they were part-way stays listed for `RECENTLY_ENDED_DAYS` as 「已结束，未提交」, saying that
+their partial answers are not counted, rather than vanishing. A survey's addressees are the
+class's members when it is sent (`survey_addressees`, written with the survey): the invitation
+goes to those of them who have not blocked the bot, and a member who joins later is not one.
+Answering is in handlers/survey_answer.py, results, reminders and closing in
+handlers/survey_results.py. A manager or admin who sends a .yaml file adds a survey template
+(`handle_template_upload`).
 
 Callback data: `sm:1:…` (sending a survey), `sv:1:…` (answering). The template picker shows
 a page of templates at a time (`sm:1:tp:<page>`: the built-in ones first, then the manager's
@@ -33,14 +36,15 @@ import re
 from datetime import datetime, timedelta
 from html import escape
 
-from sqlmodel import Session
+from sqlalchemy import or_
+from sqlmodel import Session, select
 
 from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, SendFile, keyboard
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db import survey_crud as scrud
-from bot.db.models import Role, TrainingClass, utcnow
-from bot.db.survey_models import ResponseStatus, Survey
+from bot.db.models import Membership, Role, TrainingClass, utcnow
+from bot.db.survey_models import ResponseStatus, Survey, SurveyResponse, SurveyStatus
 from bot.limits import fit_html, shorten
 from bot.services import Services
 from bot.surveys.templates import (
@@ -65,6 +69,8 @@ CLOSE_STATE = "survey_close"
 CLOSING_DAYS = (1, 3, 7)
 MAX_OPEN_DAYS = 90
 MAX_LISTED_SURVEYS = 10
+RECENTLY_ENDED_DAYS = 7
+MAX_LISTED_ENDED = 3
 CLASS_LABEL_CHARS = 30
 TEMPLATES_PER_PAGE = CLASSES_PER_PAGE  # the template picker pages like the class pickers
 LAST_TIMESTAMP = 253402300799  # 9999-12-31 23:59:59 UTC: the last second a datetime holds
@@ -136,10 +142,16 @@ def _template(ctx: Context, key: str) -> Template:
 async def my_surveys(ctx: Context) -> list[Reply]:
     """List the open surveys of the user's classes, each with its class, those still to fill in
     first (with a start/continue button each), at most `MAX_LISTED_SURVEYS`."""
+    now = utcnow()
     with ctx.services.session() as session:
-        found = scrud.open_surveys_of_member(session, user_id=ctx.user.id, now=utcnow())
-    if not found:
+        found = scrud.open_surveys_of_member(session, user_id=ctx.user.id, now=now)
+        ended = ended_unsubmitted(session, user_id=ctx.user.id, now=now)
+    ended_lines = _ended_lines(ctx, ended)
+    if not found and not ended_lines:
         return [Send("目前没有需要填写的问卷。班主任发起问卷后，我会通知您。")]
+    if not found:
+        lines = ["📋 <b>我的问卷</b>", "目前没有需要填写的问卷。", *ended_lines]
+        return [Send(fit_html("\n".join(lines)))]
     to_do = [f for f in found if f[1] is None or f[1].status != ResponseStatus.submitted]
     done = [f for f in found if f[1] is not None and f[1].status == ResponseStatus.submitted]
     listed = (to_do + done)[:MAX_LISTED_SURVEYS]
@@ -168,7 +180,55 @@ async def my_surveys(ctx: Context) -> list[Reply]:
         lines.append(f"\n……还有 {more_to_do} 份待填问卷，填完上面的再发送 /mysurveys 查看。")
     elif more_done > 0:
         lines.append(f"\n另有 {more_done} 份已提交。")
-    return [Send(fit_html("\n".join(lines)), keyboard(*rows))]
+    return [Send(fit_html("\n".join([*lines, *ended_lines])), keyboard(*rows))]
+
+
+def ended_unsubmitted(
+    session: Session, *, user_id: int, now: datetime
+) -> list[tuple[Survey, TrainingClass, datetime]]:
+    """Surveys of the user's classes that ended in the last `RECENTLY_ENDED_DAYS` while the
+    user had started but not submitted them, with when each ended; the latest first."""
+    since = now - timedelta(days=RECENTLY_ENDED_DAYS)
+    statement = (
+        select(Survey, TrainingClass)
+        .join(
+            Membership,
+            (Membership.class_id == Survey.class_id) & (Membership.user_id == user_id),
+        )
+        .join(TrainingClass, TrainingClass.id == Survey.class_id)
+        .join(
+            SurveyResponse,
+            (SurveyResponse.survey_id == Survey.id) & (SurveyResponse.user_id == user_id),
+        )
+        .where(
+            SurveyResponse.status != ResponseStatus.submitted,
+            or_(Survey.status != SurveyStatus.open, Survey.closes_at <= now),
+            or_(Survey.closes_at > since, Survey.closed_at > since),  # type: ignore[operator]
+        )
+    )
+    ended = []
+    for survey, training_class in session.exec(statement):
+        # closed early (closed_at before closes_at), or at its time
+        at = min(survey.closed_at or survey.closes_at, survey.closes_at)
+        if since < at <= now:
+            ended.append((survey, training_class, at))
+    ended.sort(key=lambda item: item[2], reverse=True)
+    return ended
+
+
+def _ended_lines(ctx: Context, ended: list[tuple[Survey, TrainingClass, datetime]]) -> list[str]:
+    """「⏹ 已结束，未提交」 and a line for each survey that ended part-way."""
+    if not ended:
+        return []
+    lines = ["", "⏹ <b>已结束，未提交</b>（已填的部分没有提交，不计入结果）："]
+    for survey, training_class, at in ended[:MAX_LISTED_ENDED]:
+        lines.append(
+            f"• {escape(survey.title)}（{escape(training_class.name)}）"
+            f" — 已于 {local_time(ctx.services, at)} 结束"
+        )
+    if len(ended) > MAX_LISTED_ENDED:
+        lines.append(f"……另有 {len(ended) - MAX_LISTED_ENDED} 份")
+    return lines
 
 
 # ---------------------------------------------------------------- sending a survey

@@ -125,7 +125,8 @@ def test_results_exports_and_reminders(env: SurveyEnv) -> None:
     closing = env.press(MANAGER, f"sr:1:z:{survey_id}")
     assert "确定" in first_text(closing)
     env.press(MANAGER, f"sr:1:zz:{survey_id}")
-    assert "目前没有" in first_text(env.command(TRAINEES[3], "/mysurveys"))
+    mine = first_text(env.command(TRAINEES[3], "/mysurveys"))  # ended part-way: said so (L5)
+    assert "目前没有" in mine and "已结束，未提交" in mine, mine
     closed = env.press(TRAINEES[3], f"sv:1:s:{survey_id}", message_id=5)
     assert "截止" in notice(closed).text
     assert "已截止" in notice(env.press(MANAGER, f"sr:1:n:{survey_id}")).text
