@@ -47,6 +47,7 @@ from bot.db.models import Membership, Role, TrainingClass, utcnow
 from bot.db.survey_models import ResponseStatus, Survey, SurveyResponse, SurveyStatus
 from bot.limits import fit_html, shorten
 from bot.services import Services
+from bot.surveys.results import MIN_ANONYMOUS_RESPONSES
 from bot.surveys.templates import (
     BUILTIN_DIR,
     KIND_NAMES,
@@ -548,6 +549,9 @@ def closing_time_problem(typed: str, reason: str) -> str:
     return f"没看懂问卷截止时间{quoted}。"
 
 
+ANONYMOUS_LINE = f"是，您只能看到汇总（满 {MIN_ANONYMOUS_RESPONSES} 份后显示），看不到谁答了什么"
+
+
 def confirm_page(
     ctx: Context, key: str, class_id: int, closes_at: datetime, *, edit: bool, note: str = ""
 ) -> list[Reply]:
@@ -567,12 +571,18 @@ def confirm_page(
         if (n := sum(1 for q in spec.questions if q.kind == k))
     )
     text = (
-        f"📋 <b>确认发送问卷</b>\n"
+        "📋 <b>确认发送问卷</b>\n"
         f"问卷：{escape(spec.title)}（{len(spec.questions)} 题：{kinds}）\n"
         f"班级：{escape(training_class.name)}（{members} 人）\n"
         f"截止：{local_time(ctx.services, closes_at)}{note}\n"
-        f"匿名：{'是，您只能看到汇总，看不到谁答了什么' if spec.anonymous else '否（实名）'}\n\n"
-        "确认后每位学员都会收到填写邀请。"
+        + f"匿名：{ANONYMOUS_LINE if spec.anonymous else '否（实名）'}\n"
+        + (
+            f"⚠️ 这个班只有 {members} 人：匿名问卷满 {MIN_ANONYMOUS_RESPONSES} 份才显示结果，"
+            "这份问卷的结果您将看不到。要看结果，请换一个实名的问卷模板。\n"
+            if spec.anonymous and members < MIN_ANONYMOUS_RESPONSES
+            else ""
+        )
+        + "\n确认后每位学员都会收到填写邀请。"
     )
     ok = f"sm:1:ok:{key}:{class_id}:{int(closes_at.timestamp())}:{template.version}"
     buttons = keyboard(

@@ -118,12 +118,13 @@ class SurveyResults:
 
 
 def held_note(results: SurveyResults) -> str:
-    """Why an anonymous survey's answers are not shown yet, and when they will be."""
+    """Why an anonymous survey's answers are not shown yet, and when they will be (never, when
+    fewer people than that can answer it)."""
+    rule = f"🔒 匿名问卷满 {MIN_ANONYMOUS_RESPONSES} 份后才显示结果，以免看出个人答案"
+    if results.counted < MIN_ANONYMOUS_RESPONSES:
+        return f"{rule}。这份问卷最多 {results.counted} 份，不会显示结果。"
     missing = MIN_ANONYMOUS_RESPONSES - results.submitted
-    return (
-        f"🔒 匿名问卷满 {MIN_ANONYMOUS_RESPONSES} 份后才显示结果，以免看出个人答案"
-        f"（目前 {results.submitted} 份，还差 {missing} 份）。"
-    )
+    return f"{rule}（目前 {results.submitted} 份，还差 {missing} 份）。"
 
 
 def rate_text(results: SurveyResults) -> str:

@@ -181,3 +181,23 @@ def test_who_left_without_submitting_is_out_of_the_rate(env: SurveyEnv) -> None:
     # reminders still go to the one who stayed and has not submitted
     assert "已提醒 1 名" in first_text(env.press(MANAGER, f"sr:1:n:{survey_id}"))
     assert env.delivered[-1]["recipient_ids"] == [stayer]
+
+
+def test_a_class_too_small_for_anonymous_results_is_told_before_sending(env: SurveyEnv) -> None:
+    env.manager(MANAGER)
+    class_id = env.new_class(MANAGER, TRAINEES[:2])
+    env.command(MANAGER, "/survey")
+    env.press(MANAGER, "sm:1:t:guopei_satisfaction")
+    env.press(MANAGER, f"sm:1:c:guopei_satisfaction:{class_id}")
+    confirm = env.press(MANAGER, f"sm:1:d:guopei_satisfaction:{class_id}:3")
+    text = first_text(confirm)
+    assert "这个班只有 2 人" in text and "结果您将看不到" in text, text
+    env.press(MANAGER, button_data(confirm, "确认发送"))
+    shown = first_text(env.command(MANAGER, "/results"))
+    assert "这份问卷最多 2 份，不会显示结果" in shown and "还差" not in shown, shown
+
+    # a class of 3 is big enough: no warning, and the line says when results show
+    big_class = env.new_class(MANAGER, TRAINEES[2:] + [1005], name="数学一班")
+    env.press(MANAGER, f"sm:1:c:guopei_satisfaction:{big_class}")
+    text = first_text(env.press(MANAGER, f"sm:1:d:guopei_satisfaction:{big_class}:3"))
+    assert "只有" not in text and "满 3 份后显示" in text, text
