@@ -19,12 +19,16 @@ Only the survey's addressees (the class's members when it was sent) answer, and 
 they are in the class: every button and a typed answer of someone who left or was removed
 get `LEFT` and store nothing; a member who joined later gets `NOT_ADDRESSED` from the
 invitation's button (they never got one; /mysurveys does not list the survey for them).
-Free-text questions take the trainee's next message (pending input kind `survey_text`).
+Free-text questions take the trainee's next message (pending input kind `survey_text`). A
+free-text answer that reads like a question to the bot (「请问送教下乡一年要搞几次？」) is kept as
+written, and the review page says under it that a survey answer gets no reply and how to ask
+instead (`QUESTION_HINT`).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -57,6 +61,12 @@ SUBMITTED = "您已经提交过这份问卷，答案不能再修改。感谢参�
 FORGED = "这个按钮无效。请点击最新问卷消息里的按钮，或发送 /mysurveys 继续填写。"
 LEFT = "您已不在「{name}」里，这份问卷不再需要填写。"
 NOT_ADDRESSED = "这份问卷是在您加入「{name}」之前发出的，不需要您填写。"
+QUESTION_HINT = (
+    "💡 第 {number} 题的回答像是一个提问。问卷回答只交给班主任汇总，不会得到解答；"
+    "想问政策，请点「✏️ 第{number}题」改写后提交，再把问题直接发给我。"
+)
+# 「请问…」, 「…吗」, 「…？」: a policy question typed into a feedback box
+_LOOKS_LIKE_QUESTION = re.compile(r"^\s*请问|[？?]\s*$|吗[\s。.!！~～]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,19 +247,25 @@ def render_review(
     total = len(view.questions)
     head = [f"📋 <b>{escape(view.title)}</b>", "请核对您的回答，确认无误后点击「提交」：", ""]
     labels = [_choice_label(q, answers.get(q.id)) for q in view.questions]
+    asking = [
+        q.position + 1
+        for q in view.questions
+        if q.kind == "text" and q.id in answers and looks_like_question(answers[q.id].text)
+    ]
+    hints = ["", *(QUESTION_HINT.format(number=number) for number in asking[:2])] if asking else []
     for question_chars, answer_chars in REVIEW_CUTS:
         entries = [
             f"{q.position + 1}. {escape(_cut(q.text, question_chars))}\n"
             f"   → {escape(_cut(label, answer_chars))}"
             for q, label in zip(view.questions, labels, strict=True)
         ]
-        text = "\n".join([*head, *entries])
+        text = "\n".join([*head, *entries, *hints])
         if visible_length(text) <= MAX_MESSAGE_UNITS:
             break
     shown = total
     while shown > 0 and (shown > MAX_BUTTONS - 2 or visible_length(text) > MAX_MESSAGE_UNITS):
         # never with the 50 questions a template may have: show what fits, and offer to
-        # change only what is shown
+        # change only what is shown (the hints are left out: their buttons may not be shown)
         shown = min(shown - 1, MAX_BUTTONS - 2)
         note = f"\n……第 {shown + 1}–{total} 题请用「⬅️ 上一题」查看。"
         text = "\n".join([*head, *entries[:shown], note])
@@ -265,6 +281,11 @@ def render_review(
         *rows,
         [Button("⬅️ 上一题", _data("b", response, total))],
     )
+
+
+def looks_like_question(text: str | None) -> bool:
+    """Whether a free-text answer reads like a question put to the bot."""
+    return bool(text) and _LOOKS_LIKE_QUESTION.search(text) is not None  # type: ignore[arg-type]
 
 
 def render_done(view: SurveyView) -> str:
