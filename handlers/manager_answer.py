@@ -14,6 +14,9 @@ message (`kbm:1:…`, handlers/unanswered.py), and the answer they type.
   trainees (the manager is told so before and after saving; trainees read who saved it).
 - 「📨 仍要作为补充发给学员」 / 「🚫 不发了」 (`kbm:1:sup|stc|nos:…`) settle an answer held
   back (handlers/held_answer.py); ◀ / ▶ page /unanswered (`kbm:1:pg:<days>:<page>`).
+- 「📨 把条款发给学员」 (`kbm:1:kbs:<question_id>:<passage_id>:<days>:<page>`, under a question
+  the notices now answer): the clause the bot would now give goes to the trainee, rendered as
+  the bot renders it, once; it is recorded as this manager's answer (`send_clause`).
 - 「🗑 忽略」 / 「↩️ 撤销忽略」 (`kbm:1:dis|und:<question_id>:<days>:<page>`) set a question
   aside for every manager, or bring it back (handlers/unanswered.py `dismiss`).
 """
@@ -44,7 +47,18 @@ from handlers.answer_delivery import (
     tell_earlier_answerer,
     typed_answer_sent,
 )
-from handlers.ask import ANSWER_PREFIX, VERSION, deliver, refresh_curated, teacher_name
+from handlers.ask import (
+    ANSWER_PREFIX,
+    HITS_PER_QUESTION,
+    UNAVAILABLE,
+    VERSION,
+    citation,
+    deliver,
+    fresh_knowledge,
+    refresh_curated,
+    render_hit,
+    teacher_name,
+)
 from handlers.held_answer import (
     CHOICE_PUNCTUATION,
     CHOICE_WORDS,
@@ -101,12 +115,22 @@ def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
 async def on_manager_button(ctx: Context) -> list[Reply]:
     """「回答」 starts the reply, 「保存为标准答案」 stores the curated pair, 「📌 用标准答案回复」
     sends a saved one, 「仍要作为补充发给学员」 / 「不发了」 settle an answer held back because
-    another one came first (`held_answer.overtaken`), 「🗑 忽略」 / 「↩️ 撤销忽略」 set a question
-    aside or bring it back, ◀ / ▶ page."""
+    another one came first (`held_answer.overtaken`), 「📨 把条款发给学员」 sends the clause the
+    notices now answer with, 「🗑 忽略」 / 「↩️ 撤销忽略」 set a question aside or bring it
+    back, ◀ / ▶ page."""
     parts = ctx.event.callback_data.split(":")
     if len(parts) == 5 and parts[1] == VERSION and parts[2] == "pg":
         days = button_number(parts[3], STALE, low=1, high=MAX_DAYS)
-        return [Edit(*unanswered_listing(ctx, days, button_number(parts[4], STALE)))]
+        page = button_number(parts[4], STALE)
+        await fresh_knowledge(ctx.services)
+        return [Edit(*unanswered_listing(ctx, days, page))]
+    if len(parts) == 7 and parts[1] == VERSION and parts[2] == "kbs":
+        passage_id = button_number(parts[4], STALE)
+        source = answered_from(parts[5:])
+        if source is None or source.listing is None:  # only /unanswered has the button
+            raise UserError(STALE)
+        question = question_for_manager(ctx, parts[3])
+        return await send_clause(ctx, question, passage_id, source.listing)
     if len(parts) >= 5 and parts[1] == VERSION and parts[2] == "std":
         curated_id = button_id(parts[4], STALE)
         source = answered_from(parts[5:])
@@ -323,6 +347,52 @@ async def reply_with_curated(
         replies += await mark_answered(
             ctx, question, repeats, source, answered_before_by=earlier.by
         )
+    return replies
+
+
+async def send_clause(
+    ctx: Context, question: QuestionLog, passage_id: int, listing: tuple[int, int]
+) -> list[Reply]:
+    """「📨 把条款发给学员」: send the trainee the clause the notices now answer the question
+    with (`passage_id`, the one the list showed), rendered as the bot renders an answer, once,
+    recorded as this manager's answer; the list pressed in is then shown again without it.
+    Nothing is sent when the knowledge base now answers otherwise, or someone answered first."""
+    kb = await fresh_knowledge(ctx.services)
+    if kb is None:
+        raise UserError(UNAVAILABLE)
+    answer = kb.ask(question.question, k=HITS_PER_QUESTION, with_curated=False)
+    top = answer.hits[0] if answer.answered and answer.confident and answer.hits else None
+    if top is None or top.passage_id != passage_id:
+        why = "知识库对这个问题的回答变了（通知有改动），没有发送。"
+        note = f"⚠️ {why}请看刷新后的列表。"
+        return [Edit(*unanswered_listing(ctx, *listing, note=note)), Notice(why, alert=True)]
+    assert question.id is not None
+    earlier = Earlier.of(question)
+    clause = f"{top.text}\n—— 《{top.title}》 {top.doc_number} {top.clause}".rstrip()
+    with ctx.services.session() as session:
+        repeats = manager_repeats(ctx, session, question)
+        sent = not earlier.answered and store_answer(ctx, session, question, clause, repeats)
+        fresh = question_crud.get_question(session, question_id=question.id) or question
+    if not sent:
+        why = "已经有老师回答了这个问题，没有发送。"
+        if fresh.answered_by == ctx.user.id:
+            why = "这个问题您已经回答过了，没有重复发送。"
+        return [Edit(*unanswered_listing(ctx, *listing, note=f"⚠️ {why}")), Notice(why)]
+    heading = f"{escape(teacher_name(ctx.user.display_name))}把通知里的解答发给您"
+    letter = (
+        f"💬 <b>{heading}</b>\n问：{escape(question.question)}\n\n"
+        f"📖 {render_hit(top, question=question.question)}"
+    )
+    failure = await deliver(ctx.services, question.user_id, letter)
+    note_delivery(ctx, question, earlier, failure)
+    status = delivery_status(ctx, failure, repeats, sent="通知里的条款")
+    if failure is not None:  # 「回答」 is what it says to press again; 📨 does as well
+        status = status.replace("点一次「回答」", "点一次「📨 把条款发给学员」")
+    replies: list[Reply] = [
+        Send(f"{status}\n\n学员的问题：{escape(question.question)}\n{citation(top)}")
+    ]
+    if failure is None:
+        replies += await mark_answered(ctx, question, repeats, AnsweredFrom(listing))
     return replies
 
 

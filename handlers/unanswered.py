@@ -20,6 +20,13 @@ without the question, or the 问班主任 message without its buttons
 (handlers/answer_delivery.py `answered_view`). A button without either ending is from before
 they were added: the message pressed in is not edited then.
 
+A question the notices now answer (an admin uploaded a notice since it was declined, or the
+clause the trainee 👎'd is no longer the top one) is marked 「💡 现在知识库能回答了：《…》」
+with 「📨 把条款发给学员」 (`kbm:1:kbs:<question_id>:<passage_id>:<days>:<page>`, handled in
+handlers/manager_answer.py `send_clause`): each listed question is asked again when the page
+is rendered (`now_answerable`; about 1–3 ms a question, ten a page), and only a confident
+answer from the notices counts.
+
 「🗑 忽略」 sets the question (and its repeats) aside for every manager and admin: one
 manager's dismissal settles it, as an answer does, and the confirmation says so. It is stored
 (`question_logs.dismissed_at`), sends the trainee nothing, and is not counted as answered by
@@ -41,8 +48,16 @@ from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db import question_crud
 from bot.db.models import Role, User, utcnow
 from bot.db.question_models import QuestionLog
-from bot.limits import shorten, utf16_length
-from handlers.ask import ANSWER_PREFIX, HANDOFF_ORIGIN, VERSION, knowledge, teacher_name
+from bot.limits import MAX_MESSAGE_UNITS, shorten, utf16_length, visible_length
+from handlers.ask import (
+    ANSWER_PREFIX,
+    HANDOFF_ORIGIN,
+    HITS_PER_QUESTION,
+    VERSION,
+    fresh_knowledge,
+    knowledge,
+    teacher_name,
+)
 from handlers.routing import (
     Context,
     Router,
@@ -51,6 +66,8 @@ from handlers.routing import (
     paging_buttons,
     parse_number,
 )
+from handlers.typeset import typeset
+from knowledge.models import Hit, clause_label
 from scheduler.timeparse import format_when
 
 router = Router("unanswered")
@@ -76,6 +93,9 @@ AUTHOR_UNITS = 24  # and who saved it (「王芳老师」)
 DISMISS = "🗑 忽略"
 UNDO_DISMISS = "↩️ 撤销忽略"
 NOTE_UNITS = 60  # the start of the question named in the dismissal's confirmation
+ANSWERABLE = "💡 现在知识库能回答了"
+SEND_CLAUSE = "📨 把条款发给学员"
+TITLE_UNITS = 30  # the start of the notice's title in the 💡 line
 
 
 def data(action: str, question_id: int) -> str:
@@ -98,6 +118,7 @@ async def unanswered(ctx: Context) -> list[Reply]:
     """List declined or 👎 questions of the manager's trainees, ten to a page (newest first),
     each with an answer button."""
     days = parse_days(ctx.event.args)
+    await fresh_knowledge(ctx.services)  # a notice `guopei-bot ingest` added meanwhile
     return [Send(*unanswered_listing(ctx, days, 0))]
 
 
@@ -131,34 +152,100 @@ def unanswered_listing(
     if not questions:
         return f"{head}👍 最近 {days} 天没有待解答的问题。", keyboard([undo] if undo else [])
     near = near_curated(ctx, [entry.latest for entry in questions])
+    answerable = now_answerable(ctx, [entry.latest for entry in questions])
     now = datetime.now(ctx.services.settings.timezone)
     order = "🙋 等您回复的在前，其余新的在前" if questions[0].handed_off else "新的在前"
-    lines = [f"{head}🙋 <b>待解答的问题</b>（最近 {days} 天，共 {total} 条，{order}）"]
-    rows = []
-    for number, entry in enumerate(questions, start=page * UNANSWERED_LIMIT + 1):
-        question = entry.latest
-        asker = askers.get(question.user_id)
-        who = escape(shorten(asker.display_name if asker else str(question.user_id), NAME_CHARS))
-        when = format_when(question.created_at, now)
-        why = waiting_reason(question, handed_off=entry.handed_off)
-        times = f"（问了 {entry.count} 次）" if entry.count > 1 else ""
-        asked = escape(clip(question.question, QUESTION_UNITS))
-        line = f"{number}. {who} · {when} · {why}\n{asked}{times}"
-        answer = data("ans", question.id) + origin_data((days, page))
-        row = [Button(f"✍️ 回答第 {number} 条", data=answer)]
-        if (match := near.get(entry.id)) is not None:
-            named, use = curated_offer(question.id, *match, listing=(days, page))
-            line += f"\n{named}"
-            row.append(use)
-        row.append(Button(DISMISS, data=data("dis", question.id) + origin_data((days, page))))
-        lines.append(line)
-        rows.append(row)
+    header = f"{head}🙋 <b>待解答的问题</b>（最近 {days} 天，共 {total} 条，{order}）"
+    rows: list[list[Button]] = []
+    listing = (days, page)
+    units = QUESTION_UNITS
+    while True:  # the marks and offers fit with the questions' first 200 units, else 100
+        entries = []
+        for number, entry in enumerate(questions, start=page * UNANSWERED_LIMIT + 1):
+            asker = askers.get(entry.latest.user_id)
+            name = asker.display_name if asker else str(entry.latest.user_id)
+            line, buttons = listed_entry(
+                entry, number, name, now, listing, near.get(entry.id), answerable, units
+            )
+            entries.append(line)
+            rows.extend(buttons)
+        text = "\n\n".join([header, *entries])
+        if visible_length(text) <= MAX_MESSAGE_UNITS - 200 or units < QUESTION_UNITS:
+            break
+        units, rows = QUESTION_UNITS // 2, []
+    parts = [text]
     paging = paging_buttons(page, pages, lambda other: unanswered_page_data(days, other))
     if pages > 1:
-        lines.append(f"<i>第 {page + 1}/{pages} 页，越往后越早</i>")
+        parts.append(f"<i>第 {page + 1}/{pages} 页，越往后越早</i>")
         if page < pages - 2:  # the longest-waiting questions, one tap away
             paging.append(Button("最早的 ⏭", data=unanswered_page_data(days, pages - 1)))
-    return "\n\n".join(lines), keyboard(*rows, [undo] if undo else [], paging)
+    return "\n\n".join(parts), keyboard(*rows, [undo] if undo else [], paging)
+
+
+def listed_entry(
+    entry: question_crud.UnansweredQuestion,
+    number: int,
+    name: str,
+    now: datetime,
+    listing: tuple[int, int],
+    near: tuple[int, str, str] | None,
+    answerable: dict[int, Hit],
+    units: int,
+) -> tuple[str, list[list[Button]]]:
+    """Entry `number` of a /unanswered page (HTML; the question's first `units` UTF-16 units)
+    and its buttons: 「✍️ 回答第 N 条」, 📌 or 📨 when offered, and 「🗑 忽略」 in one row (📨
+    in a row of its own below when both are offered)."""
+    question = entry.latest
+    assert question.id is not None
+    who = escape(shorten(name, NAME_CHARS))
+    when = format_when(question.created_at, now)
+    why = waiting_reason(question, handed_off=entry.handed_off)
+    times = f"（问了 {entry.count} 次）" if entry.count > 1 else ""
+    asked = escape(clip(question.question, units))
+    line = f"{number}. {who} · {when} · {why}\n{asked}{times}"
+    row = [Button(f"✍️ 回答第 {number} 条", data=data("ans", question.id) + origin_data(listing))]
+    below: list[Button] = []
+    if near is not None:
+        named, use = curated_offer(question.id, *near, listing=listing)
+        line += f"\n{named}"
+        row.append(use)
+    if (hit := answerable.get(question.id)) is not None:
+        line += f"\n{answerable_line(hit)}"
+        pressed = f"{data('kbs', question.id)}:{hit.passage_id}{origin_data(listing)}"
+        if near is None:
+            row.append(Button(SEND_CLAUSE, data=pressed))
+        else:
+            below.append(Button(f"📨 把第 {number} 条的条款发给学员", data=pressed))
+    row.append(Button(DISMISS, data=data("dis", question.id) + origin_data(listing)))
+    return line, [row, below] if below else [row]
+
+
+def answerable_line(hit: Hit) -> str:
+    """「💡 现在知识库能回答了：《…》 条款 三、」 (HTML): which notice now answers a question."""
+    title = escape(clip(typeset(hit.title) or "未命名通知", TITLE_UNITS))
+    clause = f" {escape(typeset(clause_label(hit.clause)))}" if hit.clause else ""
+    return f"{ANSWERABLE}：《{title}》{clause}"
+
+
+def now_answerable(ctx: Context, questions: list[QuestionLog]) -> dict[int, Hit]:
+    """question id → the top clause, for the waiting questions the notices now answer with
+    confidence (curated answers left aside: 📌 offers those) other than with the clause the
+    trainee was given (and found no help, or handed on). Each question is asked again: about
+    1–3 ms each, ten a page."""
+    kb = knowledge(ctx.services)
+    if kb is None:
+        return {}
+    found = {}
+    for question in questions:
+        answer = kb.ask(question.question, k=HITS_PER_QUESTION, with_curated=False)
+        if not (answer.answered and answer.confident and answer.hits) or question.id is None:
+            continue
+        top = answer.hits[0]
+        given = (question.top_doc_id, question.top_clause or "")
+        if question.answered and question.curated_id is None and given == (top.doc_id, top.clause):
+            continue
+        found[question.id] = top
+    return found
 
 
 def dismiss(ctx: Context, question: QuestionLog, listing: tuple[int, int]) -> list[Reply]:
