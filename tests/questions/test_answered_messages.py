@@ -83,7 +83,7 @@ async def test_a_typed_answer_shows_the_list_again_without_the_question(chat: Ch
     assert "（最近 7 天，共 1 条，新的在前）" in refreshed.text
     assert WEATHER not in refreshed.text and f"1. 用户{TRAINEE}" in refreshed.text
     assert RAIN in refreshed.text
-    assert [b.text for b in buttons_of([refreshed])] == ["✍️ 回答第 1 条"]
+    assert [b.text for b in buttons_of([refreshed])] == ["✍️ 回答第 1 条", "🗑 忽略"]
     assert [a.split("答：")[1] for a in answers_to_trainee(chat)] == ["明天有雨，请带伞。"]
 
 

@@ -109,7 +109,7 @@ async def test_a_close_question_is_answered_with_the_saved_answer(chat: Chat) ->
     day = f"{when.month}月{when.day}日（周{'一二三四五六日'[when.weekday()]}）"
     assert f"1. 用户{TRAINEE} · 今天 {day} {when:%H:%M} · 未能回答\n" in text
     (row,) = listing[0].buttons
-    assert [b.text for b in row] == ["✍️ 回答第 1 条", USE_SAVED]
+    assert [b.text for b in row] == ["✍️ 回答第 1 条", USE_SAVED, "🗑 忽略"]
     # The list's days and page ride along, so that the press shows that page again.
     assert row[1].data == f"kbm:1:std:{question_id}:{saved_id(chat)}:30:0"
 
@@ -176,7 +176,7 @@ async def test_only_close_questions_get_the_button(chat: Chat) -> None:
     assert "北京培训点怎么走" in entries[0] and "相近的标准答案" not in entries[0]
     assert ASKED in entries[1] and NEAR_LINE in entries[1]
     rows = [[b.text for b in row] for row in listing[0].buttons]
-    assert rows == [["✍️ 回答第 1 条"], ["✍️ 回答第 2 条", USE_SAVED]]
+    assert rows == [["✍️ 回答第 1 条", "🗑 忽略"], ["✍️ 回答第 2 条", USE_SAVED, "🗑 忽略"]]
 
 
 async def test_the_answer_a_trainee_found_no_help_is_not_offered_again(chat: Chat) -> None:
@@ -228,7 +228,9 @@ async def test_the_list_pressed_in_is_shown_again_without_the_answered_question(
     )[0]
     assert "（最近 7 天，共 1 条，新的在前）" in refreshed.text
     assert ASKED not in refreshed.text and "1. " in refreshed.text
-    assert [[b.data for b in row] for row in refreshed.buttons] == [[f"kbm:1:ans:{other_id}:7:0"]]
+    assert [[b.data for b in row] for row in refreshed.buttons] == [
+        [f"kbm:1:ans:{other_id}:7:0", f"kbm:1:dis:{other_id}:7:0"]
+    ]
 
 
 async def test_a_saved_answer_that_did_not_reach_the_trainee_leaves_the_list(
