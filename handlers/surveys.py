@@ -458,6 +458,11 @@ async def on_closing_text(ctx: Context) -> list[Reply]:
         closes_at = parsed.run_at
         if days := _DAYS_LATER.fullmatch(parsed.when_text):  # 「3天后」: no clock was written
             closes_at = closing_after(ctx.services, cn_to_int(days[1]))
+        elif parsed.default_time_note and not _PERIOD_OF_DAY.search(typed):
+            # 「12月10日」「下周五」 close at the end of the day, not at the reminders' 09:00
+            hour, minute = END_OF_DAY
+            closes_at = closes_at.replace(hour=hour, minute=minute, second=0, microsecond=0)
+            note = f"（「{escape(typed)}」没写钟点，按当天 {hour:02d}:{minute:02d} 截止）"
     closes_at = closes_at.astimezone(utcnow().tzinfo).replace(second=0, microsecond=0)
     if closes_at <= utcnow() + timedelta(minutes=5):
         raise UserError(
@@ -484,6 +489,8 @@ CLOSING_SUFFIX = " 问卷截止"
 # 「12月10日前」「12月10日之前」「12月10日以前」「12月10日前截止」「12月10日截止」: by that day
 _BY_DAY = re.compile(r"\s*(?P<day>.+?)\s*(?:(?:之|以)?前\s*(?:截止)?|截止)\s*")
 END_OF_DAY = (23, 59)
+# 「明天下午」「周五早上」: a period of the day keeps the parser's hour for it
+_PERIOD_OF_DAY = re.compile(r"早|午|晚|凌晨|清晨|点|:|：")
 
 
 def _closing_by_day(typed: str, now: datetime) -> tuple[datetime, str] | None:

@@ -76,3 +76,17 @@ def test_remind_still_refuses_a_deadline_as_its_time() -> None:
     now = datetime(2026, 12, 7, 15, 0).astimezone()
     with pytest.raises(TimeParseError, match="像是截止时间"):
         parse_reminder("12月10日前 交材料", now)
+
+
+def test_a_day_without_a_clock_closes_at_its_end(env: SurveyEnv) -> None:
+    """「12月10日」 alone is through that day, not the reminders' 09:00; 「下午」 keeps 15:00."""
+    ask_closing(env)
+    day = day_in(env, 5)
+    typed = f"{day.month}月{day.day}日"
+    text = first_text(env.text(MANAGER, typed))
+    assert "确认发送问卷" in text and "23:59" in text, text
+    assert f"（「{typed}」没写钟点，按当天 23:59 截止）" in text, text
+
+    ask_closing(env)
+    text = first_text(env.text(MANAGER, f"{day.month}月{day.day}日下午"))
+    assert "确认发送问卷" in text and "15:00" in text and "23:59" not in text, text
