@@ -418,7 +418,8 @@ def print_report(console: Console, report: IngestReport, kb: KnowledgeBase | Non
     )
     if report.renamed and report.stored_as:
         console.print(
-            f"    已有同名的另一份通知，这份另存为 {escape(report.stored_as)}，原来的通知仍然保留"
+            "    已有另一份通知用了这个文件名（或只差扩展名），"
+            f"这份另存为 {escape(report.stored_as)}，原来的通知仍然保留"
         )
     if report.replaced:
         replaced = escape("、".join(report.replaced))
