@@ -45,10 +45,8 @@ WAITING_FOR_TEXT = (
     "我正在等您用文字输入刚才要求的内容，图片、语音和文件不能作为回复，这条没有处理。"
     "请直接发送文字；要放弃，请发送 /cancel。"
 )
-EXPIRED_INPUT = (
-    "⌛ 距离上次请您输入已超过 30 分钟，那次输入已自动取消；这条消息按新消息处理。"
-    "如需继续，请重新点一次相应的按钮。"
-)
+EXPIRED_INPUT = "⌛ 距离上次请您输入已超过 30 分钟，那次输入已自动取消；这条消息按新消息处理。"
+EXPIRED_RETRY = "如需继续，请重新点一次相应的按钮。"
 
 
 class Conversation:
@@ -114,7 +112,9 @@ class Conversation:
             pending_kind, ended_input, expired = _pending_input(session, event, pending)
         replies, name = await self._dispatch(event, user, pending_kind, ended_input)
         if expired and event.kind is EventKind.text:
-            replies = [Send(EXPIRED_INPUT), *replies]
+            # 「已取消群发…请重新发送 /broadcast」: the input's own way back, if it has one
+            retry = self.table.ended_note(ended_input or "", EXPIRED_RETRY)
+            replies = [Send(EXPIRED_INPUT + retry), *replies]
         elif ended_input and event.kind is EventKind.command:
             replies = [Send(self.table.ended_note(ended_input)), *replies]
         return replies, name

@@ -35,7 +35,6 @@ routes' `uploaders`). Anybody else's forwarded text goes on to the question answ
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from html import escape
 
 from sqlmodel import Session
@@ -138,10 +137,9 @@ async def on_broadcast_text(ctx: Context) -> list[Reply]:
     return replies
 
 
-router.text(state=TEXT_STATE, ended_note=ENDED_NOTE)(on_broadcast_text)
 # A whole notice may be broadcast: the handler checks the length itself (`check_length`), so
 # the conversation's MAX_MESSAGE_CHARS must not refuse it first, as for `/broadcast TEXT`.
-router.states[TEXT_STATE] = replace(router.states[TEXT_STATE], long_text=True)
+router.text(state=TEXT_STATE, ended_note=ENDED_NOTE, long_text=True)(on_broadcast_text)
 
 
 def _html_after_command(event: Event) -> str:

@@ -207,12 +207,15 @@ class Router:
         *,
         roles: Iterable[Role] | None = None,
         ended_note: str = "",
+        long_text: bool = False,
     ) -> Callable:
         """Register a plain-text handler: for a pending-input `state` (`ended_note` tells the
-        user when a command ends that input, and how to go back to it), or the catch-all."""
+        user when a command ends that input, and how to go back to it), or the catch-all;
+        `long_text` lets a text past the conversation's length limit through (the handler
+        checks its own)."""
 
         def register(handler: Handler) -> Handler:
-            route = self._route(handler, roles, ended_note=ended_note)
+            route = self._route(handler, roles, ended_note=ended_note, long_text=long_text)
             if state is None:
                 self.catch_all_text = route
             else:
@@ -285,10 +288,11 @@ class RoutingTable:
             return Resolved(PRIVATE_ONLY_ROUTE, name)
         return Resolved(route, name)
 
-    def ended_note(self, pending_kind: str) -> str:
-        """What to tell a user whose pending input of this kind a command has just ended."""
+    def ended_note(self, pending_kind: str, default: str = ENDED_INPUT) -> str:
+        """What to tell a user whose pending input of this kind a command (or time) has just
+        ended: the input's own note, else `default`."""
         route = self._first(lambda r: r.states.get(pending_kind))
-        return route.ended_note if route is not None and route.ended_note else ENDED_INPUT
+        return route.ended_note if route is not None and route.ended_note else default
 
     def _is_upload(self, event: Event, role: Role) -> bool:
         """A file whose suffix has a route that takes it from this role (a notice, a template)."""

@@ -5,10 +5,13 @@ clearly, nothing is sent and the wait goes on."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import select
 
 from bot.chat import Event, EventKind
 from bot.db import crud
+from bot.db.models import PendingInput, utcnow
 from bot.db.reminder_models import Broadcast
 from handlers.broadcast import TEXT_STATE
 from tests.questions.conftest import ADMIN, MANAGER, TRAINEE, button, text_of
@@ -123,3 +126,17 @@ async def test_an_admins_notice_file_is_still_added_while_waiting(chat) -> None:
     assert "「书法研修营.txt」" in report and "知识库" in report  # the upload read it
     assert "不能作为回复" not in report
     assert pending_kind(chat, ADMIN) == TEXT_STATE  # still waiting for the broadcast text
+
+
+async def test_a_wait_past_30_minutes_says_how_to_start_again(chat) -> None:
+    """After 30 minutes the text is a new message, and the reply names /broadcast to retry."""
+    await chat.say(MANAGER, "/broadcast")
+    with chat.services.session() as session:
+        pending = session.get(PendingInput, MANAGER)
+        pending.updated_at = utcnow() - timedelta(minutes=31)
+        session.add(pending)
+        session.commit()
+    late = text_of(await chat.say(MANAGER, CONTENT))
+    assert "超过 30 分钟，那次输入已自动取消" in late
+    assert "要群发，请重新发送 /broadcast" in late and "相应的按钮" not in late
+    assert "确认群发" not in late and not drafts(chat)
