@@ -299,12 +299,28 @@ def _answer_where(
     values: dict[str, object],
     repeat_ids: Iterable[int],
 ) -> bool:
-    """Store the manager's answer (`values`) on the question if it is `allowed` (one
-    conditional UPDATE, so that of two at the same moment the second sees the first), and on
-    the repeats still waiting; whether it was stored."""
+    """Store the manager's answer (`values`) on the question if it is `allowed`, and on the
+    repeats still waiting; whether it was stored."""
     waiting = QuestionLog.manager_answer == None  # noqa: E711
+    return _claim_with_repeats(
+        session, question_id, values, repeat_ids, claim=(allowed,), repeats=(waiting,)
+    )
+
+
+def _claim_with_repeats(
+    session: Session,
+    question_id: int,
+    values: dict[str, object],
+    repeat_ids: Iterable[int],
+    *,
+    claim: tuple[ColumnElement[bool], ...],
+    repeats: tuple[ColumnElement[bool], ...],
+) -> bool:
+    """Write `values` on the question where `claim` holds (one conditional UPDATE, so that of
+    two at the same moment the second sees the first), then on its repeats where `repeats`
+    holds; whether the question was claimed (nothing is written otherwise)."""
     claimed = session.execute(
-        update(QuestionLog).where(QuestionLog.id == question_id, allowed).values(**values)
+        update(QuestionLog).where(QuestionLog.id == question_id, *claim).values(**values)
     )
     if claimed.rowcount != 1:
         session.rollback()
@@ -312,7 +328,7 @@ def _answer_where(
     others = [i for i in repeat_ids if i != question_id]
     if others:
         session.execute(
-            update(QuestionLog).where(QuestionLog.id.in_(others), waiting).values(**values)
+            update(QuestionLog).where(QuestionLog.id.in_(others), *repeats).values(**values)
         )
     session.commit()
     return True
@@ -582,19 +598,10 @@ def dismiss_question(
         QuestionLog.manager_answer == None,  # noqa: E711
         QuestionLog.dismissed_at == None,  # noqa: E711
     )
-    claimed = session.execute(
-        update(QuestionLog).where(QuestionLog.id == question_id, *waiting).values(**values)
+    claimed = _claim_with_repeats(
+        session, question_id, values, repeat_ids, claim=waiting, repeats=waiting
     )
-    if claimed.rowcount != 1:
-        session.rollback()
-        return None
-    others = [i for i in repeat_ids if i != question_id]
-    if others:
-        session.execute(
-            update(QuestionLog).where(QuestionLog.id.in_(others), *waiting).values(**values)
-        )
-    session.commit()
-    return now
+    return now if claimed else None
 
 
 def restore_dismissed(session: Session, *, question_id: int) -> int:
