@@ -43,6 +43,7 @@ from bot.db.survey_crud import Sheet, StoredAnswer
 from bot.db.survey_models import ResponseStatus
 from bot.limits import MAX_BUTTONS, MAX_MESSAGE_UNITS, visible_length
 from bot.services import Services
+from bot.surveys.results import MIN_ANONYMOUS_RESPONSES
 from bot.surveys.templates import LIKERT5, choice_note, shown_text
 from handlers.routing import MAX_ROW_ID, Context, UserError, parse_number
 from scheduler.timeparse import format_when
@@ -289,7 +290,12 @@ def looks_like_question(text: str | None) -> bool:
 
 
 def render_done(view: SurveyView) -> str:
-    privacy = "本问卷为匿名问卷，班主任看不到您的个人答案。" if view.anonymous else ""
+    privacy = (
+        f"本问卷为匿名问卷：班主任只看到汇总（满 {MIN_ANONYMOUS_RESPONSES} 份后显示），"
+        "不显示谁答了什么。"
+        if view.anonymous
+        else ""
+    )
     return f"✅ <b>{escape(view.title)}</b>\n已提交，感谢您的参与！{privacy}"
 
 

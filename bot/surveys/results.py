@@ -277,6 +277,9 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
             rows.sort(key=lambda row: row.answers)
             for number, row in enumerate(rows, start=1):
                 row.number = number
+    if survey.anonymous:
+        for item in stats:
+            item.texts.sort()  # likewise the free text: not in the order the sheets came in
 
     results = SurveyResults(
         survey=survey,

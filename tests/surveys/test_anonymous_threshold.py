@@ -201,3 +201,24 @@ def test_a_class_too_small_for_anonymous_results_is_told_before_sending(env: Sur
     env.press(MANAGER, f"sm:1:c:guopei_satisfaction:{big_class}")
     text = first_text(env.press(MANAGER, f"sm:1:d:guopei_satisfaction:{big_class}:3"))
     assert "只有" not in text and "满 3 份后显示" in text, text
+
+
+def test_anonymous_free_text_is_not_in_the_order_it_came_in(env: SurveyEnv) -> None:
+    """The first sheet's text is not listed first; the trainee is told what the manager sees."""
+    env.manager(MANAGER)
+    class_id = env.new_class(MANAGER, TRAINEES)
+    survey_id = env.send_survey(MANAGER, class_id, "guopei_satisfaction")
+    for user, text in zip(TRAINEES[:3], ["住宿太差", "安排合理", "不错"], strict=True):
+        submit_anonymous(env, user, survey_id, "满意", text)
+    with env.services.session() as session:
+        results = compute_results(session, survey_id=survey_id)
+    (texts,) = [q.texts for q in results.questions if q.texts]
+    assert texts == sorted(["住宿太差", "安排合理", "不错"]) and texts[0] != "住宿太差"
+
+    page = env.press(TRAINEES[3], f"sv:1:s:{survey_id}", message_id=80)
+    for _ in range(6):
+        page = env.press(TRAINEES[3], button_data(page, "满意"), message_id=80)
+    page = env.text(TRAINEES[3], "好")
+    done = first_text(env.press(TRAINEES[3], button_data(page, "提交"), message_id=81))
+    assert "班主任只看到汇总（满 3 份后显示），不显示谁答了什么" in done, done
+    assert "看不到您的个人答案" not in done
