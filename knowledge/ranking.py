@@ -14,7 +14,7 @@ import logging
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from operator import add
 
@@ -312,6 +312,22 @@ def phrase_text(passages: list[Passage]) -> str:
     return text
 
 
+def _distinct_texts(hits: list[Hit]) -> list[Hit]:
+    """One hit per clause text: a notice repeating another's clause word for word (a 补充通知,
+    a re-issue) agrees with it rather than ties with it. The newer notice's copy is kept, in
+    the place of the best-ranked copy."""
+    kept: dict[str, int] = {}
+    distinct: list[Hit] = []
+    for hit in hits:
+        key = "".join(hit.text.split())
+        if key not in kept:
+            kept[key] = len(distinct)
+            distinct.append(hit)
+        elif hit.date > distinct[kept[key]].date:
+            distinct[kept[key]] = replace(hit, score=distinct[kept[key]].score)
+    return distinct
+
+
 class Ranker:
     """The passages of one installed index, prepared for ranking questions against them."""
 
@@ -398,6 +414,7 @@ class Ranker:
         words = self.query_words(text)
         asked = self._analyzer.question_words(text)
         hits, reason, wants_metadata = self._search(words, max(2, k) + 3, asked, text, fees)
+        hits = _distinct_texts(hits)
         if hits and not reason and not self._speaks_of_years(text, hits[0].passage_id):
             # 「2023年国培资金预算什么时候下达」 met by the 2022 notice: another year's answer.
             # A lower hit naming the year alone comes first instead, unsure.

@@ -411,3 +411,30 @@ def test_credits_stated_in_hours_answer_a_credits_question(tmp_path: Path) -> No
     kb = KnowledgeBase.open(tmp_path / "cache", notices)
     answer = kb.ask("结业证书能算多少学分")
     assert answer.answered and "72学时" in answer.hits[0].text
+
+
+def test_a_clause_repeated_by_a_second_notice_agrees_rather_than_ties(tmp_path: Path) -> None:
+    """A 补充通知 repeating a clause word for word: one hit, the newer notice's, and sure."""
+    notices = tmp_path / "notices"
+    notices.mkdir()
+    for name, number, day in (("first", "9", "2030年3月1日"), ("again", "16", "2030年5月1日")):
+        (notices / f"{name}.txt").write_text(
+            "\n".join(
+                [
+                    f"某省教育厅关于做好2030年乡村教师跟岗培训的通知（{name}）",
+                    f"某教〔2030〕{number}号",
+                    "各市、县(区)教育局:",
+                    "三、请假与考勤",
+                    "学员培训期间原则上不得请假,确因特殊情况需请假的,须经班主任批准,"
+                    "累计请假超过总学时六分之一的不予结业。",
+                    "某省教育厅",
+                    day,
+                ]
+            ),
+            encoding="utf-8",
+        )
+    kb = KnowledgeBase.open(tmp_path / "cache", notices)
+    answer = kb.ask("培训期间能请假吗")
+    assert answer.answered and "六分之一" in answer.hits[0].text
+    assert sum("六分之一" in hit.text for hit in answer.hits) == 1
+    assert answer.hits[0].doc_number == "某教〔2030〕16号" and answer.confident
