@@ -202,9 +202,12 @@ MONEY_RATE = (
     ),
     re.compile(r"(?:每|/)[^，。；]{0,6}?" + NUMERAL + r"(?:万)?元|" + NUMERAL + r"元\s*/"),
 )
-# Credits: 「五年要修满多少学分」 is answered only by a clause stating a number of 学分 (or the
-# 学时 they are counted in: 「计入继续教育学分72学时」).
-CREDITS = (re.compile(r"(?:几|多少)(?:个)?学分"), re.compile(NUMERAL + r"个?(?:学分|学时)"))
+# Credits (「五年要修满多少学分」「学分一年要多少」) are answered only by a clause stating a number
+# of 学分, or the 学时 they are counted in (「计入继续教育学分72学时」), not by any 学时.
+CREDITS = (
+    re.compile(r"(?:几|多少)(?:个)?学分|学分[^，。？！\s]{0,5}?(?:几|多少)(?:个|分)?(?:[吗呢啊？?。]|$)"),
+    re.compile(NUMERAL + r"个?学分|学分[^。；;]{0,6}?" + NUMERAL + r"个?学时"),
+)
 # A length in years (「服务满几年」「要干过几年」) is stated as 三年, 5年 (not a year like 2019年).
 YEARS_LONG = (
     re.compile(r"(?<![哪第个])(?:几|多少)(?:个)?年(?![级代期])"),
@@ -628,8 +631,10 @@ class Ranker:
         candidates.sort(key=lambda item: -item[0])
         if not candidates:
             return [], "out_of_scope", False
-        if SUM_ASKED.search(question) and not self._states_sum_for(question, candidates[0][1]):
-            return [], "no_figure", False
+        if SUM_ASKED.search(question):
+            missing = self._sum_missing_for(question, candidates[0][1])
+            if missing:
+                return [], missing, False
         top_text = self._normalized[candidates[0][1]]
         found = self._hit_coverage(words, candidates[0][1])
         if found / total < MIN_HIT_COVERAGE:
@@ -661,18 +666,21 @@ class Ranker:
                     named.update(doc_ids)
         return frozenset(named)
 
-    def _states_sum_for(self, question: str, passage_id: int) -> bool:
-        """Whether the passage can state the sum of the year and province the question names:
-        the 2019 funding news' 19.85亿元 is neither 2023's nor Gansu's."""
+    def _sum_missing_for(self, question: str, passage_id: int) -> str | None:
+        """Why the passage cannot state the sum of the year and province the question names
+        (the 2019 funding news' 19.85亿元 is neither 2023's nor Gansu's): "other_year" when it
+        does not name the year alone, "no_figure" when not the province; None when it can."""
         this_year = date.today().year
         years = set(YEAR.findall(question)) | {
             str(this_year + offset) for word, offset in RELATIVE_YEARS.items() if word in question
         }
         if years and not years & self._passage_years[passage_id]:
-            return False
+            return "other_year"
         passage = self._passages[passage_id]
         context = passage.index_text() + self._titles.get(passage.doc_id, "")
-        return all(place in context for place in PROVINCE.findall(question))
+        if not all(place in context for place in PROVINCE.findall(question)):
+            return "no_figure"
+        return None
 
     def _named_fees(self, question: str) -> frozenset[tuple[str, ...]]:
         """The kinds of fee a question names, each as the words that name it in a passage:
