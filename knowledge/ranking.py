@@ -190,6 +190,8 @@ ANSWER_TYPES = (
 
 # A sum for a named kind of fee (住宿费, 伙食费) is stated only by a clause naming that fee; the
 # clauses stating 亿元 of 专项资金 do not say what a night's lodging costs.
+# Meals are a fee kind (伙食费) however a trainee words them.
+MEALS = re.compile(r"吃饭|用餐|就餐|伙食(?!费)")
 GENERIC_FEE_KINDS = frozenset({"培训", "项目", "专项", "国培", "乱收", "收取", "缴", "交"})
 # A sum, a number of days or of hours that the best clause does not state is not in the notices
 # (讲课费一节课多少钱, 请假超过几天): they leave such figures to the provinces and the organisers.
@@ -412,6 +414,7 @@ class Ranker:
         if set(YEAR.findall(text)) - self._known_years:
             # 「1998年下达了多少资金」: no notice speaks of that year; any hit is another year's.
             return Ranking([], "out_of_scope", False)
+        text = MEALS.sub("伙食费", text)  # 「吃饭要钱吗」 asks of a fee no notice names
         fees = self._named_fees(text)  # before 收费 is rewritten as 收取费用
         text = rewrite_intents(text)
         words = self.query_words(text)

@@ -10,7 +10,7 @@ import pytest
 
 import knowledge.ranking as ranking
 from knowledge import KnowledgeBase
-from knowledge.analyzer import normalize
+from knowledge.analyzer import normalize, rewrite_intents
 
 
 def test_rescore_equals_bm25_when_nothing_is_damped(
@@ -237,6 +237,7 @@ def test_another_years_sum_is_declined_for_its_year(kb: KnowledgeBase, question:
         "国培住宿费标准",
         "国培交通费谁承担",
         "培训期间住哪里",
+        "培训期间吃饭要钱吗",  # not 「不得…收取培训费用」 (QA14 M7)
     ],
 )
 def test_a_fee_no_notice_names_is_declined_not_met_by_other_clauses(
@@ -450,3 +451,12 @@ def test_a_clause_repeated_by_a_second_notice_agrees_rather_than_ties(tmp_path: 
     assert answer.answered and "六分之一" in answer.hits[0].text
     assert sum("六分之一" in hit.text for hit in answer.hits) == 1
     assert answer.hits[0].doc_number == "某教〔2030〕16号" and answer.confident
+
+
+@pytest.mark.parametrize("question", ["国培能不能请假", "学时会不会作废", "培训期间扣不扣工资"])
+def test_an_a_not_a_question_asks_of_the_verb_not_its_negation(
+    kb: KnowledgeBase, question: str
+) -> None:
+    """jieba cuts 能不能 as 能 + 不能, and 不能 is the notices' 不得: a question word it is not."""
+    words = kb._ranker.query_words(rewrite_intents(normalize(question)))
+    assert "不得" not in {term for word in words for term in word.terms}
