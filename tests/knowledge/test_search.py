@@ -257,7 +257,7 @@ def test_curated_answer_wins_over_an_unnamed_year(kb: KnowledgeBase) -> None:
 
 def test_confident_only_when_the_top_clause_holds_the_question_clearly(kb: KnowledgeBase) -> None:
     assert kb.ask("参训教师年龄有什么要求").confident
-    assert not kb.ask("国培学的东西回去到底能不能用上啊").confident
+    assert not kb.ask("参加国培有啥好处").confident
     # Only common words (参加培训) meet in the top clause: shown, but not as sure.
     assert kb.ask("老师参加培训要考核吗").answered and not kb.ask("老师参加培训要考核吗").confident
     assert kb.ask("参训教师年龄有什么要求").to_json()["confident"] is True
