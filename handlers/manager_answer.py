@@ -17,8 +17,11 @@ message (`kbm:1:…`, handlers/unanswered.py), and the answer they type.
 - 「📨 把条款发给学员」 (`kbm:1:kbs:<question_id>:<passage_id>:<days>:<page>`, under a question
   the notices now answer): the clause the bot would now give goes to the trainee, rendered as
   the bot renders it, once; it is recorded as this manager's answer (`send_clause`).
-- 「🗑 忽略」 / 「↩️ 撤销忽略」 (`kbm:1:dis|und:<question_id>:<days>:<page>`) set a question
-  aside for every manager, or bring it back (handlers/unanswered.py `dismiss`).
+- 「🗑 忽略」 / 「🗑 确定忽略」 / 「↩️ 撤销忽略」 (`kbm:1:dis|dsy|und:<question_id>:<days>:<page>`)
+  set a question aside for every manager (a handed-on or 💡 one after a confirmation), or
+  bring it back (handlers/unanswered.py `dismiss`); 「🗂 查看已忽略的」
+  (`kbm:1:dpg:<days>:<page>`) lists the dismissed ones, each with 「↩️ 撤销忽略第 N 条」
+  (`kbm:1:rst:<question_id>:<days>:<page>`, `dismissed_listing`).
 """
 
 from __future__ import annotations
@@ -82,6 +85,8 @@ from handlers.unanswered import (
     answered_from,
     clip,
     dismiss,
+    dismissed_listing,
+    restore_listed,
     unanswered_listing,
     undo_dismiss,
 )
@@ -116,14 +121,22 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
     """「回答」 starts the reply, 「保存为标准答案」 stores the curated pair, 「📌 用标准答案回复」
     sends a saved one, 「仍要作为补充发给学员」 / 「不发了」 settle an answer held back because
     another one came first (`held_answer.overtaken`), 「📨 把条款发给学员」 sends the clause the
-    notices now answer with, 「🗑 忽略」 / 「↩️ 撤销忽略」 set a question aside or bring it
-    back, ◀ / ▶ page."""
+    notices now answer with, 「🗑 忽略」 (「🗑 确定忽略」) / 「↩️ 撤销忽略」 set a question aside
+    or bring it back, 「🗂 查看已忽略的」 lists those set aside, ◀ / ▶ page."""
     parts = ctx.event.callback_data.split(":")
     if len(parts) == 5 and parts[1] == VERSION and parts[2] == "pg":
         days = button_number(parts[3], STALE, low=1, high=MAX_DAYS)
         page = button_number(parts[4], STALE)
         await fresh_knowledge(ctx.services)
         return [Edit(*unanswered_listing(ctx, days, page))]
+    if len(parts) == 5 and parts[1] == VERSION and parts[2] == "dpg":
+        days = button_number(parts[3], STALE, low=1, high=MAX_DAYS)
+        page = button_number(parts[4], STALE)
+        return [Edit(*dismissed_listing(ctx, days, page))]
+    if len(parts) == 6 and parts[1] == VERSION and parts[2] == "rst":
+        days = button_number(parts[4], STALE, low=1, high=MAX_DAYS)
+        page = button_number(parts[5], STALE)
+        return restore_listed(ctx, question_for_manager(ctx, parts[3]), days, page)
     if len(parts) == 7 and parts[1] == VERSION and parts[2] == "kbs":
         passage_id = button_number(parts[4], STALE)
         source = answered_from(parts[5:])
@@ -144,13 +157,14 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
     if len(parts) < 4 or parts[1] != VERSION:
         raise UserError(STALE)
     action, raw_id = parts[2], parts[3]
-    if action in ("dis", "und"):
+    if action in ("dis", "dsy", "und"):
         listing = answered_from(parts[4:])
         if listing is None or listing.listing is None:  # only /unanswered has these buttons
             raise UserError(STALE)
         question = question_for_manager(ctx, raw_id)
-        act = dismiss if action == "dis" else undo_dismiss
-        return act(ctx, question, listing.listing)
+        if action == "und":
+            return undo_dismiss(ctx, question, listing.listing)
+        return await dismiss(ctx, question, listing.listing, confirmed=action == "dsy")
     if action == "ans":
         source = answered_from(parts[4:])
         return start_answer(ctx, question_for_manager(ctx, raw_id), source)

@@ -29,9 +29,20 @@ answer from the notices counts.
 
 「🗑 忽略」 sets the question (and its repeats) aside for every manager and admin: one
 manager's dismissal settles it, as an answer does, and the confirmation says so. It is stored
-(`question_logs.dismissed_at`), sends the trainee nothing, and is not counted as answered by
-/kbstats. The page is shown again without it, headed with what was dismissed and
-「↩️ 撤销忽略」 (`kbm:1:und:<question_id>:<days>:<page>`), which brings it back.
+(`question_logs.dismissed_at`) and is not counted as answered by /kbstats. Junk goes in one
+tap and the trainee is sent nothing. A question the trainee handed on (问班主任) or the
+notices now answer (💡) is a real one: the message first asks, in place, with
+「🗑 确定忽略」 (`kbm:1:dsy:<question_id>:<days>:<page>`) and 「↩️ 返回」 (the page again);
+a trainee who handed it on is then told, once (by the press that dismissed it), that the
+manager cannot reply (`NO_REPLY`), so they do not wait. The page is shown again without it,
+headed with what was dismissed and 「↩️ 撤销忽略」 (`kbm:1:und:<question_id>:<days>:<page>`),
+which brings it back.
+
+A way back once that message is gone: every page of /unanswered ends with
+「已忽略 N 条（最近 7 天）」 and 「🗂 查看已忽略的」 (`kbm:1:dpg:<days>:<page>`,
+`dismissed_listing`), the questions dismissed in the last 7 days that the list would
+otherwise show, laid out and paged as this list is, each with 「↩️ 撤销忽略第 N 条」
+(`kbm:1:rst:<question_id>:<days>:<page>`, `restore_listed`).
 
 Usage::
 
@@ -54,6 +65,7 @@ from handlers.ask import (
     HANDOFF_ORIGIN,
     HITS_PER_QUESTION,
     VERSION,
+    deliver,
     fresh_knowledge,
     knowledge,
     teacher_name,
@@ -96,6 +108,16 @@ NOTE_UNITS = 60  # the start of the question named in the dismissal's confirmati
 ANSWERABLE = "💡 现在知识库能回答了"
 SEND_CLAUSE = "📨 把条款发给学员"
 TITLE_UNITS = 30  # the start of the notice's title in the 💡 line
+CONFIRM_DISMISS = "🗑 确定忽略"
+BACK = "↩️ 返回"
+DISMISSED_DAYS = 7  # how far back 「🗂 查看已忽略的」 lists dismissals
+SHOW_DISMISSED = "🗂 查看已忽略的"
+BACK_TO_LIST = "◀ 返回待解答列表"
+# Sent to a trainee who handed a question on (问班主任) when a manager dismisses it, so they do
+# not wait for a reply that will not come.
+NO_REPLY = (
+    "您转给班主任的问题「{question}」班主任暂时无法回复，可以换个说法再问，或当面问班主任。"
+)
 
 
 def data(action: str, question_id: int) -> str:
@@ -148,9 +170,21 @@ def unanswered_listing(
             page = pages - 1
             total, questions = page_of(page)
         askers = {q.latest.user_id: session.get(User, q.latest.user_id) for q in questions}
+        dismissed, _ = question_crud.dismissed_page(
+            session,
+            manager_id=ctx.user.id,
+            since=utcnow() - timedelta(days=DISMISSED_DAYS),
+            everyone=ctx.role is Role.admin,
+            limit=0,
+        )
     head = f"{note}\n\n" if note else ""
+    foot, show = "", []
+    if dismissed:  # a way back for a mis-tapped 🗑, after its message is gone
+        foot = f"\n\n<i>已忽略 {dismissed} 条（最近 {DISMISSED_DAYS} 天）</i>"
+        show = [Button(SHOW_DISMISSED, data=dismissed_page_data(days, 0))]
     if not questions:
-        return f"{head}👍 最近 {days} 天没有待解答的问题。", keyboard([undo] if undo else [])
+        empty = f"{head}👍 最近 {days} 天没有待解答的问题。{foot}"
+        return empty, keyboard([undo] if undo else [], show)
     near = near_curated(ctx, [entry.latest for entry in questions])
     answerable = now_answerable(ctx, [entry.latest for entry in questions])
     now = datetime.now(ctx.services.settings.timezone)
@@ -158,28 +192,34 @@ def unanswered_listing(
     header = f"{head}🙋 <b>待解答的问题</b>（最近 {days} 天，共 {total} 条，{order}）"
     rows: list[list[Button]] = []
     listing = (days, page)
-    units = QUESTION_UNITS
-    while True:  # the marks and offers fit with the questions' first 200 units, else 100
-        entries = []
+    for units in (QUESTION_UNITS, QUESTION_UNITS // 2):  # the marks and offers fit, else 100
+        entries, rows = [], []
         for number, entry in enumerate(questions, start=page * UNANSWERED_LIMIT + 1):
             asker = askers.get(entry.latest.user_id)
             name = asker.display_name if asker else str(entry.latest.user_id)
             line, buttons = listed_entry(
-                entry, number, name, now, listing, near.get(entry.id), answerable, units
+                entry,
+                number,
+                name,
+                now,
+                listing,
+                near.get(entry.id),
+                answerable,
+                units,
             )
             entries.append(line)
             rows.extend(buttons)
         text = "\n\n".join([header, *entries])
-        if visible_length(text) <= MAX_MESSAGE_UNITS - 200 or units < QUESTION_UNITS:
+        if visible_length(text + foot) <= MAX_MESSAGE_UNITS - 200:
             break
-        units, rows = QUESTION_UNITS // 2, []
     parts = [text]
     paging = paging_buttons(page, pages, lambda other: unanswered_page_data(days, other))
     if pages > 1:
         parts.append(f"<i>第 {page + 1}/{pages} 页，越往后越早</i>")
         if page < pages - 2:  # the longest-waiting questions, one tap away
             paging.append(Button("最早的 ⏭", data=unanswered_page_data(days, pages - 1)))
-    return "\n\n".join(parts), keyboard(*rows, [undo] if undo else [], paging)
+    text = "\n\n".join(parts) + foot
+    return text, keyboard(*rows, [undo] if undo else [], paging, show)
 
 
 def listed_entry(
@@ -193,8 +233,8 @@ def listed_entry(
     units: int,
 ) -> tuple[str, list[list[Button]]]:
     """Entry `number` of a /unanswered page (HTML; the question's first `units` UTF-16 units)
-    and its buttons: 「✍️ 回答第 N 条」, 📌 or 📨 when offered, and 「🗑 忽略」 in one row (📨
-    in a row of its own below when both are offered)."""
+    and its buttons: 「✍️ 回答第 N 条」, 📌 or 📨 when
+    offered, and 「🗑 忽略」 in one row (📨 in a row of its own below when both are offered)."""
     question = entry.latest
     assert question.id is not None
     who = escape(shorten(name, NAME_CHARS))
@@ -248,21 +288,34 @@ def now_answerable(ctx: Context, questions: list[QuestionLog]) -> dict[int, Hit]
     return found
 
 
-def dismiss(ctx: Context, question: QuestionLog, listing: tuple[int, int]) -> list[Reply]:
-    """「🗑 忽略」: set the question and its repeats aside for every manager (nothing is sent to
-    the trainee) and show the page pressed in again without it, saying so, with
-    「↩️ 撤销忽略」; a question answered or dismissed meanwhile is left as it is, and the page
-    shown again says why."""
+async def dismiss(
+    ctx: Context, question: QuestionLog, listing: tuple[int, int], *, confirmed: bool = False
+) -> list[Reply]:
+    """「🗑 忽略」: set the question and its repeats aside for every manager and show the page
+    pressed in again without it, saying so, with 「↩️ 撤销忽略」. A question the trainee handed
+    on (问班主任) or the notices now answer (💡) is a real one: unless `confirmed`
+    (「🗑 确定忽略」), the message asks first, in place. A trainee who handed it on is told,
+    once, that no reply will come (`NO_REPLY`); junk sends nothing. A question answered or
+    dismissed meanwhile is left as it is, and the page shown again says why."""
     assert question.id is not None
     with ctx.services.session() as session:
         repeats = question_crud.unanswered_repeats(
             session, question=question, manager_id=ctx.user.id, everyone=ctx.role is Role.admin
         )
+        asks = [session.get(QuestionLog, i) for i in (question.id, *repeats)]
+    fresh = asks[0]
+    handed = any(a is not None and a.handed_off_at is not None for a in asks)
+    waiting = fresh is not None and fresh.manager_answer is None and fresh.dismissed_at is None
+    if waiting and not confirmed:
+        await fresh_knowledge(ctx.services)
+        hit = now_answerable(ctx, [question]).get(question.id)
+        if handed or hit is not None:
+            return [Edit(*confirm_dismissal(question, listing, len(repeats) + 1, handed, hit))]
+    with ctx.services.session() as session:
         dismissed = question_crud.dismiss_question(
             session, question_id=question.id, manager_id=ctx.user.id, repeat_ids=repeats
         )
-        asks = [session.get(QuestionLog, i) for i in (question.id, *repeats)]
-        fresh = asks[0]
+        fresh = session.get(QuestionLog, question.id)
         by = session.get(User, fresh.dismissed_by) if fresh and fresh.dismissed_by else None
     asked = f"「{escape(clip(question.question, NOTE_UNITS))}」"
     if dismissed is None:
@@ -271,15 +324,46 @@ def dismiss(ctx: Context, question: QuestionLog, listing: tuple[int, int]) -> li
     times = f"（学员问了 {len(repeats) + 1} 次，都已忽略）" if repeats else ""
     note = (
         f"🗑 已忽略{asked}{times}。它已从所有老师的 /unanswered 里移除（学员所在各班的"
-        "班主任和管理员都不再看到）；学员不会收到任何消息。"
+        "班主任和管理员都不再看到）；"
     )
-    if any(a is not None and a.handed_off_at is not None for a in asks):
-        note += "\n<b>注意</b>：这位学员点过「问班主任」，还在等回复；忽略后不会收到回复。"
+    toast = "已忽略，学员不会收到任何消息"
+    if handed:  # only the press that dismissed it gets here: the trainee is told once
+        told = NO_REPLY.format(question=escape(clip(question.question, NOTE_UNITS)))
+        failure = await deliver(ctx.services, question.user_id, told)
+        if failure is None:
+            note += f"这位学员点过「问班主任」，我已告诉学员：{told}"
+            toast = "已忽略，已告诉学员班主任暂时无法回复"
+        else:
+            note += "这位学员点过「问班主任」，但没能告诉学员班主任暂时无法回复（发送失败）。"
+            toast = "已忽略，但没能告诉学员"
+    else:
+        note += "学员不会收到任何消息。"
     undo = Button(UNDO_DISMISS, data=data("und", question.id) + origin_data(listing))
-    return [
-        Edit(*unanswered_listing(ctx, *listing, note=note, undo=undo)),
-        Notice("已忽略，学员不会收到任何消息"),
-    ]
+    return [Edit(*unanswered_listing(ctx, *listing, note=note, undo=undo)), Notice(toast)]
+
+
+def confirm_dismissal(
+    question: QuestionLog, listing: tuple[int, int], asks: int, handed: bool, hit: Hit | None
+) -> tuple[str, Keyboard]:
+    """The question 「🗑 忽略」 asks, in place of the page, before setting aside a question the
+    trainee handed on or the notices now answer: 「🗑 确定忽略」
+    (`kbm:1:dsy:<question_id>:<days>:<page>`) or 「↩️ 返回」 to the page."""
+    assert question.id is not None
+    times = f"（学员问了 {asks} 次）" if asks > 1 else ""
+    lines = [f"🗑 要忽略「{escape(clip(question.question, NOTE_UNITS))}」{times}吗？"]
+    if handed:
+        lines.append(
+            "这位学员点过「问班主任」，还在等您回复。确定忽略吗？忽略后学员不会收到回复，"
+            "我会告诉学员：班主任暂时无法回复，可以换个说法再问，或当面问班主任。"
+        )
+    if hit is not None:
+        lines.append(
+            f"{answerable_line(hit)}\n确定忽略吗？要把条款发给学员，请点「{BACK}」，"
+            f"再点「{SEND_CLAUSE}」。"
+        )
+    confirm = Button(CONFIRM_DISMISS, data=data("dsy", question.id) + origin_data(listing))
+    back = Button(BACK, data=unanswered_page_data(*listing))
+    return "\n\n".join(lines), keyboard([confirm, back])
 
 
 def not_dismissed(ctx: Context, question: QuestionLog | None, by: User | None) -> str:
@@ -302,9 +386,104 @@ def undo_dismiss(ctx: Context, question: QuestionLog, listing: tuple[int, int]) 
         restored = question_crud.restore_dismissed(session, question_id=question.id)
     if not restored:
         return [Notice("已经撤销过了，这个问题没有被忽略。", alert=True)]
+    note = restored_note(ctx, question)
+    return [Edit(*unanswered_listing(ctx, *listing, note=note)), Notice("已撤销")]
+
+
+def restored_note(ctx: Context, question: QuestionLog) -> str:
+    """What 「↩️ 撤销忽略」 did (HTML), and for a question handed on, that an answer now still
+    reaches the trainee."""
     asked = escape(clip(question.question, NOTE_UNITS))
     note = f"↩️ 已撤销忽略：「{asked}」又回到了待解答的列表里。"
-    return [Edit(*unanswered_listing(ctx, *listing, note=note)), Notice("已撤销")]
+    with ctx.services.session() as session:
+        repeats = question_crud.unanswered_repeats(
+            session, question=question, manager_id=ctx.user.id, everyone=ctx.role is Role.admin
+        )
+        asks = [session.get(QuestionLog, i) for i in repeats]
+    if any(a is not None and a.handed_off_at is not None for a in [question, *asks]):
+        note += "这位学员点过「问班主任」：您现在回答，回复仍会发给学员。"
+    return note
+
+
+def dismissed_listing(
+    ctx: Context, days: int, page: int, *, note: str = ""
+) -> tuple[str, Keyboard]:
+    """「🗂 查看已忽略的」: one page of the questions dismissed in the last `DISMISSED_DAYS`
+    days that this manager's /unanswered would otherwise show, most recent first, laid out as
+    /unanswered lays out its entries (ten a page, bounded), each with
+    「↩️ 撤销忽略第 N 条」 (`kbm:1:rst:<question_id>:<days>:<page>`), under `note` (HTML);
+    `days` is the /unanswered list 「◀ 返回待解答列表」 goes back to."""
+    with ctx.services.session() as session:
+
+        def page_of(number: int) -> tuple[int, list[question_crud.UnansweredQuestion]]:
+            return question_crud.dismissed_page(
+                session,
+                manager_id=ctx.user.id,
+                since=utcnow() - timedelta(days=DISMISSED_DAYS),
+                everyone=ctx.role is Role.admin,
+                offset=number * UNANSWERED_LIMIT,
+                limit=UNANSWERED_LIMIT,
+            )
+
+        total, questions = page_of(page)
+        pages = max(1, -(-total // UNANSWERED_LIMIT))
+        if total and not questions:  # restored meanwhile: the last page there is
+            page = pages - 1
+            total, questions = page_of(page)
+        people = {q.latest.user_id for q in questions} | {
+            q.latest.dismissed_by for q in questions if q.latest.dismissed_by is not None
+        }
+        names = {
+            person: (user.display_name if user else str(person))
+            for person in people
+            for user in [session.get(User, person)]
+        }
+    head = f"{note}\n\n" if note else ""
+    back = [Button(BACK_TO_LIST, data=unanswered_page_data(days, 0))]
+    if not questions:
+        return f"{head}最近 {DISMISSED_DAYS} 天没有忽略的问题。", keyboard(back)
+    now = datetime.now(ctx.services.settings.timezone)
+    header = (
+        f"{head}🗂 <b>已忽略的问题</b>（最近 {DISMISSED_DAYS} 天，共 {total} 条，最近忽略的在前）"
+        "\n点「↩️ 撤销忽略」，问题回到所有老师的 /unanswered 里。"
+    )
+    for units in (QUESTION_UNITS, QUESTION_UNITS // 2):
+        entries, rows = [], []
+        for number, entry in enumerate(questions, start=page * UNANSWERED_LIMIT + 1):
+            question = entry.latest
+            assert question.id is not None and question.dismissed_at is not None
+            who = escape(shorten(names[question.user_id], NAME_CHARS))
+            why = waiting_reason(question, handed_off=entry.handed_off)
+            times = f"（问了 {entry.count} 次）" if entry.count > 1 else ""
+            by = escape(shorten(names.get(question.dismissed_by or 0, "另一位老师"), NAME_CHARS))
+            entries.append(
+                f"{number}. {who} · {format_when(question.created_at, now)} · {why}\n"
+                f"{escape(clip(question.question, units))}{times}\n"
+                f"<i>🗑 {by} {format_when(question.dismissed_at, now)} 忽略</i>"
+            )
+            restore = f"{data('rst', question.id)}:{days}:{page}"
+            rows.append([Button(f"{UNDO_DISMISS}第 {number} 条", data=restore)])
+        text = "\n\n".join([header, *entries])
+        if visible_length(text) <= MAX_MESSAGE_UNITS - 200:
+            break
+    paging = paging_buttons(page, pages, lambda other: dismissed_page_data(days, other))
+    if pages > 1:
+        text += f"\n\n<i>第 {page + 1}/{pages} 页，越往后越早</i>"
+    return text, keyboard(*rows, paging, back)
+
+
+def restore_listed(ctx: Context, question: QuestionLog, days: int, page: int) -> list[Reply]:
+    """「↩️ 撤销忽略第 N 条」 in the list of dismissed questions: the question (with the
+    repeats dismissed with it) waits again, and that list is shown again without it; pressed
+    again, it says it was undone already and changes nothing."""
+    assert question.id is not None
+    with ctx.services.session() as session:
+        restored = question_crud.restore_dismissed(session, question_id=question.id)
+    if not restored:
+        why = "已经撤销过了，这个问题没有被忽略。"
+        return [Edit(*dismissed_listing(ctx, days, page, note=f"⚠️ {why}")), Notice(why)]
+    note = restored_note(ctx, question)
+    return [Edit(*dismissed_listing(ctx, days, page, note=note)), Notice("已撤销")]
 
 
 def near_curated(ctx: Context, questions: list[QuestionLog]) -> dict[int, tuple[int, str, str]]:
@@ -379,6 +558,11 @@ def waiting_reason(question: QuestionLog, *, handed_off: bool) -> str:
 
 def unanswered_page_data(days: int, page: int) -> str:
     return f"{ANSWER_PREFIX}:{VERSION}:pg:{days}:{page}"
+
+
+def dismissed_page_data(days: int, page: int) -> str:
+    """A page of 「🗂 查看已忽略的」, opened from /unanswered over `days` days (its 返回)."""
+    return f"{ANSWER_PREFIX}:{VERSION}:dpg:{days}:{page}"
 
 
 @dataclass(frozen=True, slots=True)

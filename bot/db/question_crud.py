@@ -482,8 +482,19 @@ def _waiting_for(
         _needs_a_person(),
         QuestionLog.manager_answer == None,  # noqa: E711
         QuestionLog.dismissed_at == None,  # noqa: E711
-        QuestionLog.user_id != manager_id,
     )
+    return _seen_by(
+        statement, manager_id=manager_id, everyone=everyone, since_joining=since_joining
+    )
+
+
+def _seen_by(
+    statement: Select, *, manager_id: int, everyone: bool, since_joining: bool = True
+) -> Select:
+    """Narrow a QuestionLog query to the questions this manager's lists show (`_waiting_for`):
+    from the trainees of the manager's classes (since they joined one, when `since_joining`),
+    or handed to the manager; `everyone` for admins: from anybody but themselves."""
+    statement = statement.where(QuestionLog.user_id != manager_id)
     if everyone:
         return statement
     member = [
@@ -621,6 +632,58 @@ def restore_dismissed(session: Session, *, question_id: int) -> int:
     )
     session.commit()
     return int(restored.rowcount)
+
+
+def dismissed_page(
+    session: Session,
+    *,
+    manager_id: int,
+    since: datetime,
+    everyone: bool = False,
+    offset: int = 0,
+    limit: int = 10,
+) -> tuple[int, list[UnansweredQuestion]]:
+    """(how many dismissals, the `limit` from `offset`): the questions set aside with
+    「🗑 忽略」 (`dismiss_question`) since `since` and not answered, that this manager's
+    /unanswered would otherwise show (`_waiting_for`), most recently dismissed first. The asks
+    dismissed together (one trainee, one time: what `restore_dismissed` brings back) are one
+    entry, its `latest` the newest ask; `handed_off` when the trainee pressed 问班主任 on any."""
+    statement = _seen_by(
+        select(
+            QuestionLog.id,
+            QuestionLog.user_id,
+            QuestionLog.dismissed_at,
+            QuestionLog.handed_off_at,
+        ).where(
+            _needs_a_person(),
+            QuestionLog.manager_answer == None,  # noqa: E711
+            QuestionLog.dismissed_at >= since,
+        ),
+        manager_id=manager_id,
+        everyone=everyone,
+    ).order_by(
+        QuestionLog.dismissed_at.desc(), QuestionLog.created_at.desc(), QuestionLog.id.desc()
+    )
+    groups: dict[tuple[int, datetime], list[int]] = {}
+    handed: set[tuple[int, datetime]] = set()
+    for question_id, user_id, dismissed_at, handed_off_at in session.exec(statement):
+        key = (user_id, dismissed_at)
+        groups.setdefault(key, []).append(question_id)
+        if handed_off_at is not None:
+            handed.add(key)
+    page = list(groups)[offset : offset + limit]
+    if not page:
+        return len(groups), []
+    latest = {
+        log.id: log
+        for log in session.exec(
+            select(QuestionLog).where(QuestionLog.id.in_([groups[key][0] for key in page]))
+        )
+    }
+    return len(groups), [
+        UnansweredQuestion(latest[groups[key][0]], tuple(groups[key]), key in handed)
+        for key in page
+    ]
 
 
 @dataclass(frozen=True, slots=True)

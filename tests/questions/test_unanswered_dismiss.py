@@ -37,6 +37,7 @@ WEATHER = "明天天气怎么样"
 STALE = "这个按钮已失效，请重新发送 /unanswered。"
 DISMISS = "🗑 忽略"
 UNDO = "↩️ 撤销忽略"
+SHOWN = "🗂 查看已忽略的"
 
 
 @pytest.fixture
@@ -121,7 +122,8 @@ async def test_junk_is_dismissed_for_every_manager_and_the_trainee_hears_nothing
         "🙋 <b>待解答的问题</b>（最近 30 天，共 1 条，新的在前）"
     )
     assert LOTTERY not in page.text.split("\n\n", 1)[1] and WEATHER in page.text
-    assert [b.text for b in buttons_of([page])] == ["✍️ 回答第 1 条", DISMISS, UNDO]
+    assert [b.text for b in buttons_of([page])] == ["✍️ 回答第 1 条", DISMISS, UNDO, SHOWN]
+    assert page.text.endswith("\n\n<i>已忽略 1 条（最近 7 天）</i>")
     assert Notice("已忽略，学员不会收到任何消息") in pressed
     assert trainee_messages(chat) == before
     assert stored(chat, lottery).dismissed_by == MANAGER
@@ -139,9 +141,12 @@ async def test_the_last_question_dismissed_leaves_an_empty_list_with_undo(chat: 
 
     page = edited(await chat.press(MANAGER, dismiss_data(listing, 1)))
 
-    assert page.text.endswith("\n\n👍 最近 7 天没有待解答的问题。")
-    ((undo,),) = page.buttons
+    assert page.text.endswith(
+        "\n\n👍 最近 7 天没有待解答的问题。\n\n<i>已忽略 1 条（最近 7 天）</i>"
+    )
+    ((undo,), (shown,)) = page.buttons
     assert (undo.text, undo.data) == (UNDO, f"kbm:1:und:{question_id}:7:0")
+    assert (shown.text, shown.data) == (SHOWN, "kbm:1:dpg:7:0")
 
     restored = await chat.press(MANAGER, undo.data)
 
@@ -172,17 +177,71 @@ async def test_a_question_asked_twice_is_dismissed_with_its_repeat(chat: Chat) -
     assert "（问了 2 次）" in text_of(await chat.say(MANAGER, "/unanswered"))
 
 
-async def test_a_handed_off_question_warns_that_the_trainee_is_waiting(chat: Chat) -> None:
+async def test_a_handed_off_question_asks_first_and_then_tells_the_trainee_once(
+    chat: Chat,
+) -> None:
     reply = await chat.say(TRAINEE, LOTTERY)
     await chat.press(TRAINEE, button(reply, "问班主任"))
     listing = await chat.say(MANAGER, "/unanswered")
     assert "🙋 等您回复" in text_of(listing)
+    question_id = int(dismiss_data(listing, 1).split(":")[3])
     before = trainee_messages(chat)
 
-    page = edited(await chat.press(MANAGER, dismiss_data(listing, 1)))
+    asked = edited(await chat.press(MANAGER, dismiss_data(listing, 1)))
 
-    assert "这位学员点过「问班主任」，还在等回复；忽略后不会收到回复。" in page.text
+    # Nothing is dismissed yet: the list's message asks, in place.
+    assert asked.message_id is None
+    assert asked.text == (
+        f"🗑 要忽略「{LOTTERY}」吗？\n\n这位学员点过「问班主任」，还在等您回复。确定忽略吗？"
+        "忽略后学员不会收到回复，我会告诉学员：班主任暂时无法回复，可以换个说法再问，或当面问班主任。"
+    )
+    ((confirm, back),) = asked.buttons
+    assert (confirm.text, confirm.data) == ("🗑 确定忽略", f"kbm:1:dsy:{question_id}:30:0")
+    assert (back.text, back.data) == ("↩️ 返回", "kbm:1:pg:30:0")
+    assert stored(chat, question_id).dismissed_at is None
     assert trainee_messages(chat) == before
+    # 返回 shows the list again, the question still in it.
+    returned = edited(await chat.press(MANAGER, back.data))
+    assert LOTTERY in returned.text and row_of([returned], 1)[-1] == DISMISS
+
+    done = await chat.press(MANAGER, confirm.data)
+
+    told = f"您转给班主任的问题「{LOTTERY}」班主任暂时无法回复，可以换个说法再问，或当面问班主任。"
+    assert trainee_messages(chat) == [*before, told]
+    page = edited(done)
+    assert f"这位学员点过「问班主任」，我已告诉学员：{told}" in page.text
+    assert "学员不会收到任何消息" not in page.text
+    assert Notice("已忽略，已告诉学员班主任暂时无法回复") in done
+    assert stored(chat, question_id).dismissed_by == MANAGER
+    # A second press of 确定 (or another manager's) tells the trainee nothing more.
+    again = await chat.press(MANAGER, confirm.data)
+    late = await chat.press(WANG_FANG, confirm.data)
+    assert Notice("您已经忽略过这个问题了。") in again
+    assert Notice(f"用户{MANAGER} 已经忽略了这个问题，不用再忽略。") in late
+    assert trainee_messages(chat) == [*before, told]
+
+
+async def test_a_trainee_who_cannot_be_reached_is_reported(chat: Chat) -> None:
+    await chat.press(TRAINEE, button(await chat.say(TRAINEE, LOTTERY), "问班主任"))
+    listing = await chat.say(MANAGER, "/unanswered")
+    question_id = int(dismiss_data(listing, 1).split(":")[3])
+    chat.messenger.unreachable.add(TRAINEE)
+
+    done = await chat.press(MANAGER, f"kbm:1:dsy:{question_id}:30:0")
+
+    assert "但没能告诉学员班主任暂时无法回复（发送失败）" in edited(done).text
+    assert Notice("已忽略，但没能告诉学员") in done
+    assert stored(chat, question_id).dismissed_at is not None
+
+
+async def test_junk_is_still_dismissed_in_one_tap(chat: Chat) -> None:
+    question_id = await declined(chat, LOTTERY)
+    listing = await chat.say(MANAGER, "/unanswered")
+
+    pressed = await chat.press(MANAGER, dismiss_data(listing, 1))
+
+    assert edited(pressed).text.startswith(f"🗑 已忽略「{LOTTERY}」")
+    assert stored(chat, question_id).dismissed_at is not None
 
 
 async def test_pressed_again_or_by_another_manager_nothing_changes(chat: Chat) -> None:
@@ -234,6 +293,16 @@ async def test_an_answered_question_is_not_dismissed(chat: Chat) -> None:
         "kbm:1:dis:{id}:ho",  # only /unanswered has the button
         "kbm:1:dis:{id}",
         "kbm:1:und:{id}:30:-1",
+        "kbm:1:dsy:{id}:30",  # the confirmation's 确定, cut
+        "kbm:1:dsy:{id}:ho",
+        "kbm:1:dsy:x{id}:30:0",
+        "kbm:1:dpg:0:0",  # the dismissed list: days out of range
+        "kbm:1:dpg:30:x",
+        "kbm:1:dpg:30",
+        "kbm:1:rst:{id}:30",  # its 撤销忽略, cut
+        "kbm:1:rst:abc:30:0",
+        "kbm:1:rst:{id}:0:0",
+        "kbm:1:rst:999999:30:0",
         "kbm:2:dis:{id}:30:0",
     ],
 )

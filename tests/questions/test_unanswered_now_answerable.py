@@ -2,7 +2,7 @@
 question is marked 「💡 现在知识库能回答了：《…》 条款 …」 and 「📨 把条款发给学员」 sends the
 trainee the clause the bot would now give, rendered as the bot renders answers, once, recorded
 as the manager's answer (the list is shown again without it, its 问班主任 messages lose their
-buttons).
+buttons); 🗑 on such a question asks first (QA14 M1).
 Not for junk, nor for a 👎 answer the notices still give the same way; a press after the
 knowledge base changed its answer sends nothing. Through the conversation core on SQLite and
 PostgreSQL."""
@@ -260,3 +260,34 @@ async def test_a_page_of_answerable_questions_fits(chat: Chat) -> None:
     # With the saved answer's line too, 200 units of each question would not fit: 100 do.
     # With the saved answer's line too, 200 units of each question would not fit: 100 do.
     assert f"\n{clip(asked, 100)}\n<i>相近的标准答案" in page.text
+
+
+async def test_dismissing_a_question_the_notices_now_answer_asks_first(chat: Chat) -> None:
+    await chat.say(TRAINEE, LEAVE)
+    await upload(chat)
+    listing = await chat.say(MANAGER, "/unanswered")
+    leave_id = question_id(chat, LEAVE)
+    before = [text for text, _ in chat.messenger.to(TRAINEE)]
+
+    asked = await chat.press(MANAGER, f"kbm:1:dis:{leave_id}:30:0")
+
+    (confirm,) = [r for r in asked if isinstance(r, Edit)]
+    assert confirm.message_id is None
+    assert confirm.text == (
+        f"🗑 要忽略「{LEAVE}」吗？\n\n{MARK} 条款 三、\n"
+        "确定忽略吗？要把条款发给学员，请点「↩️ 返回」，再点「📨 把条款发给学员」。"
+    )
+    assert [[b.text for b in row] for row in confirm.buttons] == [["🗑 确定忽略", "↩️ 返回"]]
+    with chat.services.session() as session:
+        stored = question_crud.get_question(session, question_id=leave_id)
+    assert stored is not None and stored.dismissed_at is None
+    assert SEND in str(buttons_of(listing))
+
+    done = await chat.press(MANAGER, confirm.buttons[0][0].data or "")
+
+    (page,) = [r for r in done if isinstance(r, Edit)]
+    assert page.text.startswith(f"🗑 已忽略「{LEAVE}」。") and "学员不会收到任何消息" in page.text
+    assert [text for text, _ in chat.messenger.to(TRAINEE)] == before  # not handed on
+    with chat.services.session() as session:
+        stored = question_crud.get_question(session, question_id=leave_id)
+    assert stored is not None and stored.dismissed_by == MANAGER
