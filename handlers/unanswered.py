@@ -21,11 +21,14 @@ without the question, or the 问班主任 message without its buttons
 they were added: the message pressed in is not edited then.
 
 A question the notices now answer (an admin uploaded a notice since it was declined, or the
-clause the trainee 👎'd is no longer the top one) is marked 「💡 现在知识库能回答了：《…》」
-with 「📨 把条款发给学员」 (`kbm:1:kbs:<question_id>:<passage_id>:<days>:<page>`, handled in
+clause the trainee 👎'd is no longer the top one) is marked
+「💡 现在知识库能回答了：《…》 条款 三、：「请参训学员于…」」, quoting the start of the clause
+(`CLAUSE_UNITS`) so the manager reads what goes out, with 「📨 把条款发给学员」
+(`kbm:1:kbs:<question_id>:<passage_id>:<days>:<page>`, handled in
 handlers/manager_answer.py `send_clause`): each listed question is asked again when the page
 is rendered (`now_answerable`; about 1–3 ms a question, ten a page), and only a confident
-answer from the notices counts.
+answer from the notices counts. A page whose marks and offers would not fit shows 100 units
+of each question instead of 200, then 30 of each clause instead of 60 (`FITTING`).
 
 「🗑 忽略」 sets the question (and its repeats) aside for every manager and admin: one
 manager's dismissal settles it, as an answer does, and the confirmation says so. It is stored
@@ -51,6 +54,7 @@ Usage::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
@@ -108,6 +112,7 @@ NOTE_UNITS = 60  # the start of the question named in the dismissal's confirmati
 ANSWERABLE = "💡 现在知识库能回答了"
 SEND_CLAUSE = "📨 把条款发给学员"
 TITLE_UNITS = 30  # the start of the notice's title in the 💡 line
+CLAUSE_UNITS = 60  # the start of the clause there: what 📨 would send, read before pressing
 CONFIRM_DISMISS = "🗑 确定忽略"
 BACK = "↩️ 返回"
 DISMISSED_DAYS = 7  # how far back 「🗂 查看已忽略的」 lists dismissals
@@ -117,6 +122,19 @@ BACK_TO_LIST = "◀ 返回待解答列表"
 # not wait for a reply that will not come.
 NO_REPLY = (
     "您转给班主任的问题「{question}」班主任暂时无法回复，可以换个说法再问，或当面问班主任。"
+)
+# A clause number opening a passage, which the 💡 line's citation names already.
+CLAUSE_NUMBER = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[条章节部分]|[一二三四五六七八九十]+、"
+    r"|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])\s*"
+)
+
+
+# (question units, clause units) tried in turn until a /unanswered page fits.
+FITTING = (
+    (QUESTION_UNITS, CLAUSE_UNITS),
+    (QUESTION_UNITS // 2, CLAUSE_UNITS),
+    (QUESTION_UNITS // 2, CLAUSE_UNITS // 2),
 )
 
 
@@ -192,7 +210,9 @@ def unanswered_listing(
     header = f"{head}🙋 <b>待解答的问题</b>（最近 {days} 天，共 {total} 条，{order}）"
     rows: list[list[Button]] = []
     listing = (days, page)
-    for units in (QUESTION_UNITS, QUESTION_UNITS // 2):  # the marks and offers fit, else 100
+    # The marks and offers fit with the questions' first 200 units, else 100, else with the
+    # clauses' first 30 units too.
+    for units, clause_units in FITTING:
         entries, rows = [], []
         for number, entry in enumerate(questions, start=page * UNANSWERED_LIMIT + 1):
             asker = askers.get(entry.latest.user_id)
@@ -206,6 +226,7 @@ def unanswered_listing(
                 near.get(entry.id),
                 answerable,
                 units,
+                clause_units=clause_units,
             )
             entries.append(line)
             rows.extend(buttons)
@@ -231,9 +252,11 @@ def listed_entry(
     near: tuple[int, str, str] | None,
     answerable: dict[int, Hit],
     units: int,
+    *,
+    clause_units: int = CLAUSE_UNITS,
 ) -> tuple[str, list[list[Button]]]:
-    """Entry `number` of a /unanswered page (HTML; the question's first `units` UTF-16 units)
-    and its buttons: 「✍️ 回答第 N 条」, 📌 or 📨 when
+    """Entry `number` of a /unanswered page (HTML; the question's first `units` UTF-16 units,
+    the 💡 clause's first `clause_units`) and its buttons: 「✍️ 回答第 N 条」, 📌 or 📨 when
     offered, and 「🗑 忽略」 in one row (📨 in a row of its own below when both are offered)."""
     question = entry.latest
     assert question.id is not None
@@ -250,7 +273,7 @@ def listed_entry(
         line += f"\n{named}"
         row.append(use)
     if (hit := answerable.get(question.id)) is not None:
-        line += f"\n{answerable_line(hit)}"
+        line += f"\n{answerable_line(hit, clause_units)}"
         pressed = f"{data('kbs', question.id)}:{hit.passage_id}{origin_data(listing)}"
         if near is None:
             row.append(Button(SEND_CLAUSE, data=pressed))
@@ -260,11 +283,15 @@ def listed_entry(
     return line, [row, below] if below else [row]
 
 
-def answerable_line(hit: Hit) -> str:
-    """「💡 现在知识库能回答了：《…》 条款 三、」 (HTML): which notice now answers a question."""
+def answerable_line(hit: Hit, clause_units: int = CLAUSE_UNITS) -> str:
+    """「💡 现在知识库能回答了：《…》 条款 三、：「请参训学员于…」」 (HTML): which notice now
+    answers a question, and the start of the clause 📨 would send (its first `clause_units`
+    UTF-16 units, without the clause number the citation names)."""
     title = escape(clip(typeset(hit.title) or "未命名通知", TITLE_UNITS))
     clause = f" {escape(typeset(clause_label(hit.clause)))}" if hit.clause else ""
-    return f"{ANSWERABLE}：《{title}》{clause}"
+    start = CLAUSE_NUMBER.sub("", " ".join(typeset(hit.text).split()), count=1)
+    quoted = f"：「{escape(clip(start, clause_units))}」" if start else ""
+    return f"{ANSWERABLE}：《{title}》{clause}{quoted}"
 
 
 def now_answerable(ctx: Context, questions: list[QuestionLog]) -> dict[int, Hit]:

@@ -2,7 +2,8 @@
 question is marked 「💡 现在知识库能回答了：《…》 条款 …」 and 「📨 把条款发给学员」 sends the
 trainee the clause the bot would now give, rendered as the bot renders answers, once, recorded
 as the manager's answer (the list is shown again without it, its 问班主任 messages lose their
-buttons); 🗑 on such a question asks first (QA14 M1).
+buttons); the mark quotes the clause's start, so the manager reads what 📨 sends (QA14 M5),
+and 🗑 on such a question asks first (QA14 M1).
 Not for junk, nor for a 👎 answer the notices still give the same way; a press after the
 knowledge base changed its answer sends nothing. Through the conversation core on SQLite and
 PostgreSQL."""
@@ -10,6 +11,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,8 @@ from bot.db import crud, question_crud
 from bot.db.models import Role
 from bot.limits import MAX_BUTTONS, MAX_MESSAGE_UNITS, visible_length
 from handlers.ask import refresh_curated
-from handlers.unanswered import clip
+from handlers.unanswered import answerable_line, clip
+from knowledge.models import Hit
 from tests.questions.conftest import (
     MANAGER,
     TRAINEE,
@@ -50,6 +53,9 @@ NOTICE = (
 )
 MARK = "💡 现在知识库能回答了：《关于做好2026年“国培计划”示范性项目学员报到工作的通知》"
 SEND = "📨 把条款发给学员"
+LEAVE_CLAUSE = (
+    "请假。培训期间原则上不得请假，确需请假的，须经班主任批准，请假累计超过总学时的六分之一者不予结业。"
+)
 DISMISS = "🗑 忽略"
 
 
@@ -104,7 +110,8 @@ async def test_a_question_the_new_notice_answers_is_marked_and_sent_in_one_tap(
     await upload(chat)
     listing = await chat.say(MANAGER, "/unanswered")
 
-    assert entry(listing, 1).endswith(f"{LEAVE}\n{MARK} 条款 三、")
+    # What 📨 sends, read before pressing it (QA14 M5).
+    assert entry(listing, 1).endswith(f"{LEAVE}\n{MARK} 条款 三、：「{LEAVE_CLAUSE}」")
     assert "💡" not in entry(listing, 2)  # junk stays junk
     assert rows(listing) == [
         ["✍️ 回答第 1 条", SEND, DISMISS],
@@ -152,7 +159,10 @@ async def test_a_thumbs_down_answer_is_marked_once_a_better_clause_exists(chat: 
     await upload(chat)
     listing = await chat.say(MANAGER, "/unanswered")
 
-    assert entry(listing, 1).endswith(f"{CHECK_IN}\n{MARK} 条款 一、")
+    assert entry(listing, 1).endswith(
+        f"{CHECK_IN}\n{MARK} 条款 一、：「报到时间。请参训学员于2026年12月20日前登录平台完成报到，"
+        "逾期视为自动放弃。」"
+    )
     await chat.press(MANAGER, button(listing, SEND))
     (letter,) = letters(chat)
     assert "2026年12月20日前登录平台完成报到" in letter
@@ -257,9 +267,37 @@ async def test_a_page_of_answerable_questions_fits(chat: Chat) -> None:
     assert visible_length(page.text) <= MAX_MESSAGE_UNITS
     assert sum(len(row) for row in page.buttons) <= MAX_BUTTONS
     assert text_of(listing).count("💡") == 10, text_of(listing)
-    # With the saved answer's line too, 200 units of each question would not fit: 100 do.
-    # With the saved answer's line too, 200 units of each question would not fit: 100 do.
+    # With the saved answer's line too, 200 units of each question would not fit: 100 do,
+    # and each mark still quotes the clause.
     assert f"\n{clip(asked, 100)}\n<i>相近的标准答案" in page.text
+    assert page.text.count(f"条款 三、：「{LEAVE_CLAUSE}」") == 10
+
+
+def test_the_mark_quotes_the_start_of_the_clause_escaped_and_cut() -> None:
+    """The 💡 line quotes what 📨 would send: the clause's first 60 units, its number (which the
+    citation names) left out, its line breaks as spaces, HTML escaped (QA14 M5)."""
+    text = "（二）住宿。学员<统一>安排住宿，\n" + "费用由承办单位承担，" * 10
+    hit = Hit(
+        text=text,
+        score=30.0,
+        title="住宿安排的通知",
+        doc_number="",
+        date="",
+        source="",
+        clause="二、(二)",
+        doc_id="d",
+        passage_id=7,
+    )
+
+    line = answerable_line(hit)
+    short = answerable_line(hit, 30)
+
+    start = clip("住宿。学员<统一>安排住宿， " + "费用由承办单位承担，" * 10, 60)
+    assert line == (
+        f"💡 现在知识库能回答了：《住宿安排的通知》 条款 二、（二）：「{escape(start)}」"
+    )
+    assert start.endswith("…") and "&lt;统一&gt;" in line
+    assert short.endswith(f"「{escape(clip(start, 30))}」")
 
 
 async def test_dismissing_a_question_the_notices_now_answer_asks_first(chat: Chat) -> None:
@@ -274,7 +312,7 @@ async def test_dismissing_a_question_the_notices_now_answer_asks_first(chat: Cha
     (confirm,) = [r for r in asked if isinstance(r, Edit)]
     assert confirm.message_id is None
     assert confirm.text == (
-        f"🗑 要忽略「{LEAVE}」吗？\n\n{MARK} 条款 三、\n"
+        f"🗑 要忽略「{LEAVE}」吗？\n\n{MARK} 条款 三、：「{LEAVE_CLAUSE}」\n"
         "确定忽略吗？要把条款发给学员，请点「↩️ 返回」，再点「📨 把条款发给学员」。"
     )
     assert [[b.text for b in row] for row in confirm.buttons] == [["🗑 确定忽略", "↩️ 返回"]]
