@@ -172,29 +172,23 @@ def unanswered_listing(
     since = utcnow() - timedelta(days=days)
     with ctx.services.session() as session:
 
-        def page_of(number: int) -> tuple[int, list[question_crud.UnansweredQuestion]]:
-            return question_crud.unanswered_page(
+        def page_of(number: int) -> tuple[int, list[question_crud.UnansweredQuestion], int]:
+            return question_crud.unanswered_page_and_dismissed(
                 session,
                 manager_id=ctx.user.id,
                 since=since,
+                dismissed_since=utcnow() - timedelta(days=DISMISSED_DAYS),
                 everyone=ctx.role is Role.admin,
                 offset=number * UNANSWERED_LIMIT,
                 limit=UNANSWERED_LIMIT,
             )
 
-        total, questions = page_of(page)
+        total, questions, dismissed = page_of(page)
         pages = max(1, -(-total // UNANSWERED_LIMIT))
         if total and not questions:  # answered meanwhile: the last page there is
             page = pages - 1
-            total, questions = page_of(page)
+            total, questions, dismissed = page_of(page)
         askers = {q.latest.user_id: session.get(User, q.latest.user_id) for q in questions}
-        dismissed, _ = question_crud.dismissed_page(
-            session,
-            manager_id=ctx.user.id,
-            since=utcnow() - timedelta(days=DISMISSED_DAYS),
-            everyone=ctx.role is Role.admin,
-            limit=0,
-        )
     head = f"{note}\n\n" if note else ""
     foot, show = "", []
     if dismissed:  # a way back for a mis-tapped 🗑, after its message is gone

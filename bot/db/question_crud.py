@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, case, delete, func, or_, update
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, update
 from sqlmodel import Session, select
 
 from bot.db.models import Membership, Role, TrainingClass, User, utcnow
@@ -552,9 +552,20 @@ def unanswered_page(
         manager_id=manager_id,
         everyone=everyone,
     ).order_by(QuestionLog.created_at.desc(), QuestionLog.id.desc())
+    return _unanswered_entries(session, list(session.exec(statement)), offset, limit)
+
+
+def _unanswered_entries(
+    session: Session,
+    rows: list[tuple[int, int, str, datetime | None]],
+    offset: int,
+    limit: int,
+) -> tuple[int, list[UnansweredQuestion]]:
+    """`unanswered_page` from the waiting asks' (id, user id, question, handed off at), newest
+    first: one entry per trainee and `question_key`, the handed-off ones first."""
     groups: dict[tuple[int, str], list[int]] = {}
     handed: set[tuple[int, str]] = set()
-    for question_id, user_id, text, handed_off_at in session.exec(statement):
+    for question_id, user_id, text, handed_off_at in rows:
         key = (user_id, question_key(text))
         groups.setdefault(key, []).append(question_id)
         if handed_off_at is not None:
@@ -573,6 +584,49 @@ def unanswered_page(
         UnansweredQuestion(latest[groups[key][0]], tuple(groups[key]), key in handed)
         for key in page
     ]
+
+
+def unanswered_page_and_dismissed(
+    session: Session,
+    *,
+    manager_id: int,
+    since: datetime,
+    dismissed_since: datetime,
+    everyone: bool = False,
+    offset: int = 0,
+    limit: int = 10,
+) -> tuple[int, list[UnansweredQuestion], int]:
+    """`unanswered_page`, and how many entries `dismissed_page` has for `dismissed_since`
+    (the foot of /unanswered: 「已忽略 N 条」), read in the same one query."""
+    statement = _seen_by(
+        select(
+            QuestionLog.id,
+            QuestionLog.user_id,
+            QuestionLog.question,
+            QuestionLog.handed_off_at,
+            QuestionLog.dismissed_at,
+        ).where(
+            _needs_a_person(),
+            QuestionLog.manager_answer == None,  # noqa: E711
+            or_(
+                and_(
+                    QuestionLog.dismissed_at == None,  # noqa: E711
+                    QuestionLog.created_at >= since,
+                ),
+                QuestionLog.dismissed_at >= dismissed_since,
+            ),
+        ),
+        manager_id=manager_id,
+        everyone=everyone,
+    ).order_by(QuestionLog.created_at.desc(), QuestionLog.id.desc())
+    waiting, dismissed = [], set()
+    for question_id, user_id, text, handed_off_at, dismissed_at in session.exec(statement):
+        if dismissed_at is None:
+            waiting.append((question_id, user_id, text, handed_off_at))
+        else:
+            dismissed.add((user_id, dismissed_at))
+    total, page = _unanswered_entries(session, waiting, offset, limit)
+    return total, page, len(dismissed)
 
 
 def unanswered_repeats(
