@@ -392,6 +392,9 @@ def test_a_lower_hit_naming_the_asked_year_comes_first_unsure(kb: KnowledgeBase)
         ("听说老师能自己选课 是真的吗", "自主选学"),
         ("国培是免费的吗", "不得向参训学员另外收取"),
         ("置换研修要离岗多久", "126天"),
+        # What the programme is: what it is for, not a 2013 notice's preamble (QA14 M8).
+        ("国培计划是什么", "旨在发挥示范引导"),
+        ("国陪是什么意思", "旨在发挥示范引导"),
     ],
 )
 def test_colloquial_phrasings_reach_the_clause(
