@@ -13,7 +13,7 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -563,14 +563,33 @@ def _unanswered_entries(
 ) -> tuple[int, list[UnansweredQuestion]]:
     """`unanswered_page` from the waiting asks' (id, user id, question, handed off at), newest
     first: one entry per trainee and `question_key`, the handed-off ones first."""
-    groups: dict[tuple[int, str], list[int]] = {}
-    handed: set[tuple[int, str]] = set()
-    for question_id, user_id, text, handed_off_at in rows:
-        key = (user_id, question_key(text))
+    keyed = (
+        (question_id, (user_id, question_key(text)), handed_off_at is not None)
+        for question_id, user_id, text, handed_off_at in rows
+    )
+    return _grouped_page(session, keyed, offset, limit, handed_first=True)
+
+
+def _grouped_page(
+    session: Session,
+    keyed: Iterable[tuple[int, Hashable, bool]],
+    offset: int,
+    limit: int,
+    *,
+    handed_first: bool,
+) -> tuple[int, list[UnansweredQuestion]]:
+    """(how many entries, the `limit` from `offset`) of asks grouped by key, in the order
+    given (newest first), those handed off first when `handed_first`; each entry's `latest`
+    is its first ask, loaded in one query."""
+    groups: dict[Hashable, list[int]] = {}
+    handed: set[Hashable] = set()
+    for question_id, key, handed_off in keyed:
         groups.setdefault(key, []).append(question_id)
-        if handed_off_at is not None:
+        if handed_off:
             handed.add(key)
-    ordered = sorted(groups, key=lambda key: key not in handed)  # stable: newest first kept
+    ordered = list(groups)
+    if handed_first:
+        ordered.sort(key=lambda key: key not in handed)  # stable: newest first kept
     page = ordered[offset : offset + limit]
     if not page:
         return len(groups), []
@@ -718,26 +737,11 @@ def dismissed_page(
     ).order_by(
         QuestionLog.dismissed_at.desc(), QuestionLog.created_at.desc(), QuestionLog.id.desc()
     )
-    groups: dict[tuple[int, datetime], list[int]] = {}
-    handed: set[tuple[int, datetime]] = set()
-    for question_id, user_id, dismissed_at, handed_off_at in session.exec(statement):
-        key = (user_id, dismissed_at)
-        groups.setdefault(key, []).append(question_id)
-        if handed_off_at is not None:
-            handed.add(key)
-    page = list(groups)[offset : offset + limit]
-    if not page:
-        return len(groups), []
-    latest = {
-        log.id: log
-        for log in session.exec(
-            select(QuestionLog).where(QuestionLog.id.in_([groups[key][0] for key in page]))
-        )
-    }
-    return len(groups), [
-        UnansweredQuestion(latest[groups[key][0]], tuple(groups[key]), key in handed)
-        for key in page
-    ]
+    keyed = (
+        (question_id, (user_id, dismissed_at), handed_off_at is not None)
+        for question_id, user_id, dismissed_at, handed_off_at in session.exec(statement)
+    )
+    return _grouped_page(session, keyed, offset, limit, handed_first=False)
 
 
 @dataclass(frozen=True, slots=True)
