@@ -17,7 +17,6 @@ from sqlmodel import select
 
 from bot.chat import Edit, Notice, Reply, Send
 from bot.db import crud, question_crud
-from bot.db.models import Role
 from bot.db.question_models import QuestionLog
 from bot.limits import MAX_BUTTONS, MAX_MESSAGE_UNITS, visible_length
 from handlers.unanswered import clip
@@ -29,35 +28,23 @@ from tests.questions.conftest import (
     Chat,
     button,
     buttons_of,
-    open_chat,
     text_of,
 )
+from tests.questions.dismissals import (
+    LOTTERY,
+    SHOWN,
+    WANG_FANG,
+    WEATHER,
+    declined,
+    open_two_class_chat,
+)
 
-WANG_FANG = 502  # 数学二班's manager
-LOTTERY = "双色球开奖号码"
-WEATHER = "明天天气怎么样"
-SHOWN = "🗂 查看已忽略的"
 BACK = "◀ 返回待解答列表"
 
 
 @pytest.fixture
 def chat(database_url: str, tmp_path: Path, index_cache: Path) -> Iterator[Chat]:
-    """open_chat, with 王芳 managing 数学二班, which trainee 1001 joined too."""
-    for opened in open_chat(database_url, tmp_path, index_cache):
-        with opened.services.session() as session:
-            crud.upsert_user(session, user_id=WANG_FANG, first_name="王芳")
-            crud.set_role(session, user_id=WANG_FANG, role=Role.manager)
-            other = crud.create_class(session, name="数学二班", manager_id=WANG_FANG)
-            crud.join_class(session, user_id=TRAINEE, class_id=other.id)
-        yield opened
-
-
-async def declined(chat: Chat, text: str, user_id: int = TRAINEE) -> int:
-    """The trainee asks; the bot declines; the question's id."""
-    reply = await chat.say(user_id, text)
-    assert "没有找到能回答" in text_of(reply), text_of(reply)
-    with chat.services.session() as session:
-        return max(q.id for q in session.exec(select(QuestionLog)) if q.question == text)
+    yield from open_two_class_chat(database_url, tmp_path, index_cache)
 
 
 async def dismissed(chat: Chat, question_id: int, by: int = MANAGER) -> None:
