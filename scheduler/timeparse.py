@@ -34,7 +34,10 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
 * time of day: ``9点`` ``9点半`` ``9点一刻`` ``9点30分`` ``九点十五`` ``8:30`` ``18:00``,
   also with spaces (``8点 30分`` ``8 点 半``, minutes apart from 点 only with 分), ``8点零5分``
   and ``8:30:00``, optionally after a period word (``上午`` ``早上`` ``中午`` ``下午`` ``晚上``
-  ``凌晨`` ...); a time alone means today. After a day, where no date can stand, a dot may
+  ``凌晨`` ...); after one, also after 今晚/明早/每晚, the hour may be written without 点
+  (``下午5 交作业`` is 17:00 「交作业」, ``今晚8`` 20:00) unless a count, a unit or a number
+  follows it (``下午5个人`` ``下午3节课`` ``下午5号楼`` keep it in the text); a time alone
+  means today. After a day, where no date can stand, a dot may
   stand for the colon (``明天 8.30`` ``3天后 8.30`` ``每天8.30-9.30`` ``周五 8.30``
   ``下周五 8.30`` ``下周末 8.30`` ``月底 8.30`` ``明天到周五 8.30``; alone ``8.30`` is a
   date, and after a weekday a date on that weekday in the coming three weeks, ``周六 12.12``

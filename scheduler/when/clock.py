@@ -16,6 +16,7 @@ from scheduler.when.words import (
     _PART_SEP_RE,
     _PERIOD_DEFAULT_HOUR,
     _PERIOD_WORD,
+    _UNITS,
     NUM,
     RANGE_SEP,
     cn_to_int,
@@ -29,6 +30,17 @@ _SPAN_END_BARE = rf"{RANGE_SEP}(?P<h3_end>\d{{1,2}})(?=\s|$|[,;、，；。])(?!
 _POINT_WORD = r"\s+[点點][名评赞菜击播单餐歌拨燃亮]"
 
 _CN_MINUTES = r"零[一二三四五六七八九]|[一二三四五]?十[一二三四五六七八九]?"
+# what may not follow an hour written without 点 after a period word (「下午5 交作业」): a
+# count, a unit or a number (「下午5个人」「下午3节课」「下午5号楼」「下午5-6人」), read as before
+_NOT_AFTER_BARE_HOUR = (
+    rf"{_COUNT_WORDS}|{_UNITS}|[号號日楼樓层層栋棟室床届级期排座路米斤克秒折成万千百亿]|公里"
+)
+_BARE_HOUR_END = (
+    r"(?![\d.:/+])(?!至|到|~|〜|-|–|—|班)"
+    rf"(?!\s*(?:{_NOT_AFTER_BARE_HOUR}))"
+)
+# 「今晚8 交作业」: the same hour after a day word that holds the period (今晚 明早 每晚)
+_IMPLIED_BARE_HOUR_RE = re.compile(rf"\s*(?P<h2>\d{{1,2}}){_BARE_HOUR_END}")
 # 「8点 30分」「8 点 半」: minutes apart from 点 are read when 分 follows them
 _CLOCK_RE = re.compile(
     rf"""\s*(?:的\s*)?(?P<period>{_PERIOD_WORD})?\s*
@@ -43,7 +55,8 @@ _CLOCK_RE = re.compile(
               | (?P<mcn>{_CN_MINUTES})(?:分钟|分)?
               | (?P<mcn1>[一二三四五六七八九])分
               | 整 | 钟 )?
-          | (?={_POINT_WORD}) )
+          | (?={_POINT_WORD})
+          | (?(period)(?<=\d){_BARE_HOUR_END}|(?!)) )
       | (?P<h3>{NUM})(?={_SPAN_END_HOUR}|{_SPAN_END_BARE})
     )?""",
     re.X,
@@ -73,6 +86,10 @@ def match_clock(text: str, pos: int, implied_period: str | None) -> tuple[Clock,
     assert m is not None
     period = m["period"] or implied_period
     hour_token = m["h"] or m["h2"] or m["h3"]
+    implied = hour_token is None and implied_period and not m["period"]
+    if implied and (bare := _IMPLIED_BARE_HOUR_RE.match(text, pos)):  # 「今晚8 交作业」
+        hour = _apply_period(int(bare["h2"]), 0, implied_period, bare[0].strip())
+        return Clock(hour, 0), bare.end()
     if hour_token is None:
         if m["period"] in _PERIOD_DEFAULT_HOUR:
             return Clock(_PERIOD_DEFAULT_HOUR[m["period"]], 0, defaulted=True), m.end()

@@ -1,0 +1,108 @@
+"""/remind as QA15 typed it (Monday 2026-12-07, 10:00 bot time unless a test says otherwise).
+An hour written without 点 after a period word is that hour (「下午5 交作业」 is 17:00 「交作业」,
+also after 今晚/明早/每晚), while a count or a number after the period word stays in the text
+(#1). 「5号」 over this month names next month in the confirmation (#2). A range of days across
+New Year typed while it runs (「12月30日到1月2日」 on 1月1日) is that range, not next year's (#3).
+「2月29日」 with no 2月29日 in the coming year says when the last and the next one are (#4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from scheduler.timeparse import format_datetime, parse_reminder
+from tests.events import command
+from tests.scheduler.test_handlers import buttons_of, text_of
+from tests.scheduler.test_remind_phrases import MANAGER, conversation_at
+from tests.scheduler.test_timeparse import TZ, at
+from tests.scheduler.test_timeparse_wrap_and_commas import refusal
+
+MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)
+
+# ---------------------------------------------------------------- #1: 「下午5」 without 点
+
+
+@pytest.mark.parametrize(
+    ("typed", "run_at", "message"),
+    [
+        ("下午5 交作业", at(12, 7, 17), "交作业"),
+        ("下午5交作业", at(12, 7, 17), "交作业"),
+        ("下午 5 交作业", at(12, 7, 17), "交作业"),
+        ("明天下午5 交作业", at(12, 8, 17), "交作业"),
+        ("周五下午5 交周报", at(12, 11, 17), "交周报"),
+        ("晚上8 开班会", at(12, 7, 20), "开班会"),
+        ("上午11 开会", at(12, 7, 11), "开会"),
+        ("中午12 吃饭", at(12, 7, 12), "吃饭"),
+        ("今晚8 交作业", at(12, 7, 20), "交作业"),
+        ("明早8 集合", at(12, 8, 8), "集合"),
+        ("下午5 5个人一组", at(12, 7, 17), "5个人一组"),  # digits in the text after the time
+        ("下午5 到9号楼集合", at(12, 7, 17), "到9号楼集合"),
+    ],
+)
+def test_an_hour_without_dian_after_a_period_word_is_that_hour(
+    typed: str, run_at: datetime, message: str
+) -> None:
+    parsed = parse_reminder(typed, MONDAY)
+    assert parsed.run_at == run_at
+    assert parsed.message == message
+    assert parsed.describe() == format_datetime(run_at)  # no 「默认 15:00」
+
+
+def test_every_evening_at_an_hour_without_dian() -> None:
+    parsed = parse_reminder("每晚8 打卡", MONDAY)
+    assert parsed.describe() == "每天 20:00"
+    assert parsed.message == "打卡"
+    assert parsed.next_runs(1)[0] == at(12, 7, 20)
+
+
+@pytest.mark.parametrize(
+    ("typed", "run_at", "message"),
+    [
+        ("下午5点半 交作业", at(12, 7, 17, 30), "交作业"),
+        ("下午5:30 交作业", at(12, 7, 17, 30), "交作业"),
+        ("下午5.30 交作业", at(12, 7, 17, 30), "交作业"),
+        ("下午5点 5个人一组", at(12, 7, 17), "5个人一组"),
+        ("下午5-6点 开会", at(12, 7, 17), "17:00–18:00 开会"),
+        ("下午5 点名", at(12, 7, 17), "点名"),
+        ("5号 交作业", at(1, 5, 9, year=2027), "交作业"),
+    ],
+)
+def test_the_forms_with_dian_colon_or_hao_read_as_before(
+    typed: str, run_at: datetime, message: str
+) -> None:
+    parsed = parse_reminder(typed, MONDAY)
+    assert parsed.run_at == run_at
+    assert parsed.message == message
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("下午5个人 来领书", "5个人 来领书"),
+        ("下午3节课 调课", "3节课 调课"),
+        ("下午5号楼 集合", "5号楼 集合"),
+        ("下午5班 开会", "5班 开会"),
+        ("下午一起 开会", "一起 开会"),
+    ],
+)
+def test_a_count_or_a_number_after_a_period_word_stays_in_the_text(
+    typed: str, message: str
+) -> None:
+    parsed = parse_reminder(typed, MONDAY)
+    assert parsed.run_at == at(12, 7, 15)
+    assert parsed.message == message
+    assert "默认 15:00" in parsed.describe()
+
+
+def test_a_night_hour_after_the_evening_is_still_asked_about() -> None:
+    assert refusal("晚上2 交作业", MONDAY) == "「晚上2」有歧义：如果指半夜，请写成「凌晨2点」。"
+
+
+async def test_the_bot_confirms_five_in_the_afternoon(tmp_path: Path) -> None:
+    conversation, _ = conversation_at(tmp_path, 14)
+    draft = await conversation.handle(command(MANAGER, "/remind 明天下午5 交作业"))
+    text = text_of(draft)
+    assert "（周" in text and "17:00" in text and "15:00" not in text
+    assert "内容：交作业" in text and "✅ 确认" in buttons_of(draft)
