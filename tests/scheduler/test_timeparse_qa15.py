@@ -106,3 +106,34 @@ async def test_the_bot_confirms_five_in_the_afternoon(tmp_path: Path) -> None:
     text = text_of(draft)
     assert "（周" in text and "17:00" in text and "15:00" not in text
     assert "内容：交作业" in text and "✅ 确认" in buttons_of(draft)
+
+
+# ---------------------------------------------------------------- #2: 「5号」 over this month
+
+
+@pytest.mark.parametrize(
+    ("typed", "now", "shown"),
+    [
+        ("5号 交作业", MONDAY, "2027年1月5日（周二） 09:00（未写具体时间，默认 09:00）"),
+        ("5号 8点 交作业", datetime(2026, 11, 7, 10, 0, tzinfo=TZ), "2026年12月5日（周六） 08:00"),
+    ],
+)
+def test_a_day_of_the_month_over_names_next_months_date(
+    typed: str, now: datetime, shown: str
+) -> None:
+    parsed = parse_reminder(typed, now)
+    assert parsed.describe() == f"{shown}（本月5日已过，按下个月）"
+
+
+async def test_the_bot_confirms_a_day_over_this_month_with_next_months_date(
+    tmp_path: Path,
+) -> None:
+    conversation, services = conversation_at(tmp_path, 14)
+    today = datetime.now(services.settings.timezone).date()
+    if today.day == 1:
+        pytest.skip("on the 1st no day of this month is over yet")
+    month = today.month % 12 + 1
+    draft = await conversation.handle(command(MANAGER, "/remind 1号 交作业"))
+    text = text_of(draft)
+    assert f"{month}月1日（" in text and "（本月1日已过，按下个月）" in text
+    assert "内容：交作业" in text and "✅ 确认" in buttons_of(draft)
