@@ -74,7 +74,8 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   at the time written (09:00, said, when none is), a rule with a cron ``start_date`` and
   ``end_date``, shown as 「12月7日（周一）至12月11日（周五） 每天 08:00」; a rule written after
   the days runs between them (``12月1日到31日 每周五 8点``). A range begun runs from now (one
-  from today whose time has passed says 「（今天的 08:00 已过，从明天开始）」); one written
+  from today whose time has passed says 「（今天的 08:00 已过，从明天开始）」), also one begun
+  last year (month): ``12月30日到1月2日`` typed on 1月1日 is the one under way; one written
   without its year (month) that is over means next year's (month's), said (one without its
   year over in the last 60 days is refused, as a date is below), and this week's that is
   over (``本周一到周五`` on Saturday) is refused with next week's and the weekly line. One

@@ -286,6 +286,8 @@ def _range_dates(
     today = now.date()
     begins = first.find(today, None, 0)
     ends = last.find(today, begins, 0)
+    if running := _running_since_before(first, last, today, begins):
+        begins, ends = running  # 「12月30日到1月2日」 typed on 1月1日: the range under way
     note = ""
     if begins <= ends < today and first.moves == "周":  # 「本周一到周五」 on Saturday
         raise _this_week_over(written, rest.strip(), now)
@@ -324,6 +326,23 @@ def _range_dates(
     if datetime.combine(ends, time(), tzinfo=now.tzinfo) > _add_years(now, MAX_AHEAD_YEARS):
         raise _too_far(quoted, now)
     return begins, ends, note
+
+
+def _running_since_before(
+    first: RangeDay, last: RangeDay, today: date, begins: date
+) -> tuple[date, date] | None:
+    """The range read a year (month) earlier, when it was written without its year (month),
+    read as starting after ``today`` and, so read, runs through ``today``: 「12月30日到1月2日」
+    typed on 1月1日 is the range begun last December, not next December's (over a year
+    ahead); 「30日到2日」 typed on the 1st the one begun last month. None otherwise."""
+    if first.moves not in ("年", "月") or begins <= today:
+        return None
+    try:
+        earlier = first.find(today, None, -1)
+        earlier_end = last.find(today, earlier, -1)
+    except TimeParseError:  # 「2月29日到3月1日」 after a leap year
+        return None
+    return (earlier, earlier_end) if earlier <= today <= earlier_end else None
 
 
 def _refuse_recent_range(

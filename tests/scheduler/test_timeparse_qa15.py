@@ -137,3 +137,66 @@ async def test_the_bot_confirms_a_day_over_this_month_with_next_months_date(
     text = text_of(draft)
     assert f"{month}月1日（" in text and "（本月1日已过，按下个月）" in text
     assert "内容：交作业" in text and "✅ 确认" in buttons_of(draft)
+
+
+# ---------------------------------------------------------------- #3: a range across New Year
+
+NEW_YEARS_DAY = datetime(2027, 1, 1, 10, 0, tzinfo=TZ)  # a Friday
+
+
+def test_a_range_across_new_year_typed_before_it_runs_over_the_new_year() -> None:
+    parsed = parse_reminder("12月30日到1月2日每天8点 值班", datetime(2026, 12, 28, 10, tzinfo=TZ))
+    assert parsed.describe() == "12月30日（周三）至2027年1月2日（周六） 每天 08:00"
+    assert parsed.message == "值班"
+    assert parsed.next_runs(5) == [
+        at(12, 30, 8),
+        at(12, 31, 8),
+        at(1, 1, 8, year=2027),
+        at(1, 2, 8, year=2027),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown", "runs"),
+    [
+        (
+            "12月30日到1月2日每天8点 值班",
+            "2026年12月30日（周三）至1月2日（周六） 每天 08:00",
+            [at(1, 2, 8, year=2027)],
+        ),
+        (
+            "12月30日至1月2日 每天晚上8点 值班",
+            "2026年12月30日（周三）至1月2日（周六） 每天 20:00",
+            [at(1, 1, 20, year=2027), at(1, 2, 20, year=2027)],
+        ),
+        (
+            "12.30-1.2 20点 值班",
+            "2026年12月30日（周三）至1月2日（周六） 每天 20:00",
+            [at(1, 1, 20, year=2027), at(1, 2, 20, year=2027)],
+        ),
+        (
+            "30日到2日 每天20点 值班",
+            "2026年12月30日（周三）至1月2日（周六） 每天 20:00",
+            [at(1, 1, 20, year=2027), at(1, 2, 20, year=2027)],
+        ),
+    ],
+)
+def test_a_range_across_new_year_typed_while_it_runs_is_that_range(
+    typed: str, shown: str, runs: list[datetime]
+) -> None:
+    """Typed on 1月1日 it was read as 2027年12月30日 to 2028年1月2日 and refused as too far."""
+    parsed = parse_reminder(typed, NEW_YEARS_DAY)
+    assert parsed.describe() == shown
+    assert parsed.message == "值班"
+    assert parsed.next_runs(5) == runs
+
+
+def test_a_range_across_new_year_with_no_time_left_says_so() -> None:
+    reason = refusal("12月30日到1月1日每天8点 值班", NEW_YEARS_DAY)
+    assert reason.startswith("「12月30日到1月1日」（2026年12月30日（周三）至1月1日（周五））里")
+    assert "已经没有「每天 08:00」要提醒的时间了" in reason and "太远" not in reason
+
+
+def test_a_range_across_new_year_just_over_is_still_refused_as_a_slip() -> None:
+    reason = refusal("12月30日到1月2日每天8点 值班", datetime(2027, 1, 3, 10, tzinfo=TZ))
+    assert "这几天已经过去了（2026年12月30日（周三）至1月2日（周六），昨天结束；" in reason
