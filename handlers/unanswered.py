@@ -37,7 +37,9 @@ tap and the trainee is sent nothing. A question the trainee handed on (问班主
 notices now answer (💡) is a real one: the message first asks, in place, with
 「🗑 确定忽略」 (`kbm:1:dsy:<question_id>:<days>:<page>`) and 「↩️ 返回」 (the page again);
 a trainee who handed it on is then told, once (by the press that dismissed it), that the
-manager cannot reply (`NO_REPLY`), so they do not wait. The page is shown again without it,
+manager cannot reply (`NO_REPLY`), so they do not wait; dismissed again after
+「↩️ 撤销忽略」, it is not told again (`question_crud.told_no_reply`), unless they handed on
+another ask of it since. The page is shown again without it,
 headed with what was dismissed and 「↩️ 撤销忽略」 (`kbm:1:und:<question_id>:<days>:<page>`),
 which brings it back.
 
@@ -325,13 +327,18 @@ async def dismiss(
         )
         asks = [session.get(QuestionLog, i) for i in (question.id, *repeats)]
     fresh = asks[0]
-    handed = any(a is not None and a.handed_off_at is not None for a in asks)
+    handed = [a for a in asks if a is not None and a.handed_off_at is not None]
+    # Told at an earlier dismissal of every ask handed on: 「↩️ 撤销忽略」, then 🗑 again.
+    told = bool(handed) and all(question_crud.told_no_reply(a) for a in handed)
     waiting = fresh is not None and fresh.manager_answer is None and fresh.dismissed_at is None
     if waiting and not confirmed:
         await fresh_knowledge(ctx.services)
         hit = now_answerable(ctx, [question]).get(question.id)
         if handed or hit is not None:
-            return [Edit(*confirm_dismissal(question, listing, len(repeats) + 1, handed, hit))]
+            asked = confirm_dismissal(
+                question, listing, len(repeats) + 1, bool(handed), hit, told=told
+            )
+            return [Edit(*asked)]
     with ctx.services.session() as session:
         dismissed = question_crud.dismiss_question(
             session, question_id=question.id, manager_id=ctx.user.id, repeat_ids=repeats
@@ -348,7 +355,13 @@ async def dismiss(
         "班主任和管理员都不再看到）；"
     )
     toast = "已忽略，学员不会收到任何消息"
-    if handed:  # only the press that dismissed it gets here: the trainee is told once
+    if told:
+        note += (
+            "这位学员点过「问班主任」，上次忽略时已经告诉过学员班主任暂时无法回复，"
+            "这次没有再发消息给学员。"
+        )
+        toast = "已忽略，学员上次已收到「班主任暂时无法回复」，没有再发"
+    elif handed:  # only the press that dismissed it gets here: the trainee is told once
         told = NO_REPLY.format(question=escape(clip(question.question, NOTE_UNITS)))
         failure = await deliver(ctx.services, question.user_id, told)
         if failure is None:
@@ -364,15 +377,27 @@ async def dismiss(
 
 
 def confirm_dismissal(
-    question: QuestionLog, listing: tuple[int, int], asks: int, handed: bool, hit: Hit | None
+    question: QuestionLog,
+    listing: tuple[int, int],
+    asks: int,
+    handed: bool,
+    hit: Hit | None,
+    *,
+    told: bool = False,
 ) -> tuple[str, Keyboard]:
     """The question 「🗑 忽略」 asks, in place of the page, before setting aside a question the
     trainee handed on or the notices now answer: 「🗑 确定忽略」
-    (`kbm:1:dsy:<question_id>:<days>:<page>`) or 「↩️ 返回」 to the page."""
+    (`kbm:1:dsy:<question_id>:<days>:<page>`) or 「↩️ 返回」 to the page; `told`: the trainee
+    was told at an earlier dismissal that no reply would come, and is not told again."""
     assert question.id is not None
     times = f"（学员问了 {asks} 次）" if asks > 1 else ""
     lines = [f"🗑 要忽略「{escape(clip(question.question, NOTE_UNITS))}」{times}吗？"]
-    if handed:
+    if told:
+        lines.append(
+            "这位学员点过「问班主任」。上次忽略时我已告诉学员：班主任暂时无法回复，可以换个说法"
+            "再问，或当面问班主任。这次忽略不会再给学员发消息。确定忽略吗？"
+        )
+    elif handed:
         lines.append(
             "这位学员点过「问班主任」，还在等您回复。确定忽略吗？忽略后学员不会收到回复，"
             "我会告诉学员：班主任暂时无法回复，可以换个说法再问，或当面问班主任。"
@@ -421,8 +446,11 @@ def restored_note(ctx: Context, question: QuestionLog) -> str:
             session, question=question, manager_id=ctx.user.id, everyone=ctx.role is Role.admin
         )
         asks = [session.get(QuestionLog, i) for i in repeats]
-    if any(a is not None and a.handed_off_at is not None for a in [question, *asks]):
+    handed = [a for a in [question, *asks] if a is not None and a.handed_off_at is not None]
+    if handed:
         note += "这位学员点过「问班主任」：您现在回答，回复仍会发给学员。"
+    if handed and all(question_crud.told_no_reply(a) for a in handed):
+        note += "学员已收到过「班主任暂时无法回复」，再次忽略不会再发给学员。"
     return note
 
 

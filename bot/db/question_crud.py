@@ -691,20 +691,33 @@ def dismiss_question(
 def restore_dismissed(session: Session, *, question_id: int) -> int:
     """Undo `dismiss_question` (「↩️ 撤销忽略」): the question and the repeats dismissed with
     it (the same trainee, the same time) wait again; how many rows, 0 when it is not
-    dismissed (restored already)."""
+    dismissed (restored already). An ask the trainee had handed on (问班主任) before it was
+    dismissed keeps `dismissed_by`: the trainee was told then that no reply would come, and
+    is not told again (`told_no_reply`)."""
     question = session.get(QuestionLog, question_id)
     if question is None or question.dismissed_at is None:
         return 0
+    # The right-hand sides read the row as it was: `dismissed_at` before it is cleared.
+    told = QuestionLog.handed_off_at <= QuestionLog.dismissed_at
     restored = session.execute(
         update(QuestionLog)
         .where(
             QuestionLog.user_id == question.user_id,
             QuestionLog.dismissed_at == question.dismissed_at,
         )
-        .values(dismissed_at=None, dismissed_by=None)
+        .values(dismissed_at=None, dismissed_by=case((told, QuestionLog.dismissed_by), else_=None))
     )
     session.commit()
     return int(restored.rowcount)
+
+
+def told_no_reply(question: QuestionLog) -> bool:
+    """Whether the trainee was told, when this ask was dismissed, that the manager cannot reply
+    (handlers/unanswered.py `NO_REPLY`): they had handed it on (问班主任) before a dismissal,
+    which `restore_dismissed` keeps in `dismissed_by` once it is undone."""
+    if question.handed_off_at is None or question.dismissed_by is None:
+        return False
+    return question.dismissed_at is None or question.handed_off_at <= question.dismissed_at
 
 
 def dismissed_page(
