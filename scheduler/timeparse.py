@@ -159,7 +159,8 @@ Conventions:
   year written (``/remind 2027年12月1日 开会``); so is a range of days over lately. Today's
   date with a passed time of day is reported as past. ``15号`` that already passed this
   month means next month (also said). A one-off reminder may be at most one year ahead
-  (``MAX_AHEAD_YEARS``).
+  (``MAX_AHEAD_YEARS``). ``2月29日`` is the next one; when none is in the coming year (typed
+  after 2028年2月29日) the refusal says when the last one was, if lately, and the next one is.
 * ``12.10`` and ``12-10`` are month and day (as ``12/10``), unless a unit follows
   (``1.5小时后``, ``8-10点`` stay unread) or a day comes before (``明天 8.30``: a time); a
   month or day out of range is no date either.

@@ -294,13 +294,17 @@ def _range_dates(
     if first.moves == "年" and begins <= ends:
         _refuse_recent_range(first, last, (begins, ends), now, written, rest)
     if ends < today and first.moves:
-        begins = first.find(today, None, 1)
-        ends = last.find(today, begins, 1)
-        note = (
-            f"（今年的这几天已过，按{begins.year}年）"
-            if first.moves == "年"
-            else "（本月的这几天已过，按下个月）"
-        )
+        try:
+            later = first.find(today, None, 1)
+            begins, ends = later, last.find(today, later, 1)
+        except TimeParseError:  # 「2月29日到3月2日」 after a leap year: past (below)
+            pass
+        else:
+            note = (
+                f"（今年的这几天已过，按{begins.year}年）"
+                if first.moves == "年"
+                else "（本月的这几天已过，按下个月）"
+            )
     quoted = f"「{_head(written, MAX_RANGE_CHARS)}」"
     if ends < begins:
         swapped = f"{_month_day(ends)}到{_month_day(begins)}"
@@ -359,10 +363,14 @@ def _refuse_recent_range(
     next year's days. ``read`` is the range as read this year; the refusal gives the line with
     the years written."""
     today = now.date()
+    coming: tuple[date, date] | None
     if read[1] < today:
         passed = read
-        coming_first = first.find(today, None, 1)
-        coming = (coming_first, last.find(today, coming_first, 1))
+        try:
+            coming_first = first.find(today, None, 1)
+            coming = (coming_first, last.find(today, coming_first, 1))
+        except TimeParseError:  # 「2月29日到3月2日」: no 2月29日 next year
+            coming = None
     else:
         try:
             past_first = first.find(today, None, -1)
@@ -375,11 +383,15 @@ def _refuse_recent_range(
         return
     ago = "昨天" if days_ago == 1 else f"{days_ago} 天前"
     shown = "至".join(format_day(day, today, relative=False) for day in passed)
+    over = (
+        f"{NOT_SET}「{_head(written, MAX_RANGE_CHARS)}」这几天已经过去了（{shown}，{ago}结束；"
+        f"现在是 {format_datetime(now)}）。日期写错了的话，请改正后重新发送"
+    )
+    if coming is None:
+        raise TimeParseError(f"{over}。", with_examples=False)
     dated = "到".join(f"{day.year}年{day.month}月{day.day}日" for day in coming)
     raise TimeParseError(
-        f"{NOT_SET}「{_head(written, MAX_RANGE_CHARS)}」这几天已经过去了（{shown}，{ago}结束；"
-        f"现在是 {format_datetime(now)}）。日期写错了的话，请改正后重新发送；"
-        f"要提醒 {dated} 的话，请写上年份：/remind {dated} {rest.strip()}",
+        f"{over}；要提醒 {dated} 的话，请写上年份：/remind {dated} {rest.strip()}",
         with_examples=False,
     )
 

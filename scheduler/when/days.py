@@ -251,19 +251,45 @@ def _rollover_year(
     A date that passed in the last :data:`RECENT_PAST_DAYS` days (this year's, or last year's
     「12月28日」 typed on 1月3日) is refused (:func:`_refuse_recent_date`)."""
     tz = now.tzinfo
-    if month == 2 and day == 29 and not calendar.isleap(now.year):
-        note = f"（今年没有2月29日，按{now.year + 1}年）"
-    else:
-        this_year = _make_date(now.year, month, day, written)
-        leap_day = (month, day) == (2, 29)  # not in the year before or after
-        if this_year >= now.date():
-            if not leap_day:
-                _refuse_recent_date(now, this_year.replace(year=now.year - 1), this_year, written)
-            return _at(this_year, clock, tz), ""  # today with a passed time: reported as past
-        if not leap_day:
-            _refuse_recent_date(now, this_year, this_year.replace(year=now.year + 1), written)
-        note = f"（今年的{month}月{day}日已过，按{now.year + 1}年）"
+    if (month, day) == (2, 29):  # not in the year before or after
+        return _next_leap_day(now, clock)
+    this_year = _make_date(now.year, month, day, written)
+    if this_year >= now.date():
+        _refuse_recent_date(now, this_year.replace(year=now.year - 1), this_year, written)
+        return _at(this_year, clock, tz), ""  # today with a passed time: reported as past
+    _refuse_recent_date(now, this_year, this_year.replace(year=now.year + 1), written)
+    note = f"（今年的{month}月{day}日已过，按{now.year + 1}年）"
     return _at(_make_date(now.year + 1, month, day, written), clock, tz), note
+
+
+def _next_leap_day(now: datetime, clock: Clock) -> tuple[datetime, str]:
+    """「2月29日」 without a year: this year's unless it is over, else next year's, said
+    (「（今年没有2月29日，按2028年）」). When the next one is further ahead (typed in 2028
+    after 2月29日, or in 2029), refused saying when the last one was, if lately, and when the
+    next one is, rather than that 2029年2月 has no 29th."""
+    today = now.date()
+    year = now.year
+    while not (calendar.isleap(year) and date(year, 2, 29) >= today):
+        year += 1
+    coming = date(year, 2, 29)
+    if year == now.year:
+        return _at(coming, clock, now.tzinfo), ""  # today with a passed time: reported as past
+    if year == now.year + 1:
+        return _at(coming, clock, now.tzinfo), f"（今年没有2月29日，按{year}年）"
+    last = next(date(y, 2, 29) for y in range(now.year, 0, -1) if calendar.isleap(y))
+    days_ago = (today - last).days
+    ago = "昨天" if days_ago == 1 else f"{days_ago} 天前"
+    passed = f"{_full_day(last)}已经过去了（{ago}），" if 0 < days_ago <= RECENT_PAST_DAYS else ""
+    raise TimeParseError(
+        f"日期不存在：往后一年里没有2月29日。{passed}下一个2月29日是 {_full_day(coming)}，"
+        f"而一次性提醒最多设在一年以内（现在是 {format_datetime(now)}）。"
+        "日期写错了的话，请改正后重新发送。"
+    )
+
+
+def _full_day(day: date) -> str:
+    """「2028年2月29日（周二）」: a day with its year, whatever year it is now."""
+    return f"{day.year}年{format_day(day, day, relative=False)}"
 
 
 def _refuse_recent_date(now: datetime, passed: date, coming: date, written: str) -> None:

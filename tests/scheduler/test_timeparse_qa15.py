@@ -200,3 +200,57 @@ def test_a_range_across_new_year_with_no_time_left_says_so() -> None:
 def test_a_range_across_new_year_just_over_is_still_refused_as_a_slip() -> None:
     reason = refusal("12月30日到1月2日每天8点 值班", datetime(2027, 1, 3, 10, tzinfo=TZ))
     assert "这几天已经过去了（2026年12月30日（周三）至1月2日（周六），昨天结束；" in reason
+
+
+# ---------------------------------------------------------------- #4: 「2月29日」 after a leap day
+
+LEAP_MARCH = datetime(2028, 3, 5, 10, 0, tzinfo=TZ)  # 2028年2月29日 was a Tuesday
+
+
+@pytest.mark.parametrize("typed", ["2月29日 开会", "二月二十九号 开会", "2/29 9点 开会"])
+def test_a_leap_day_just_over_says_when_it_was_and_when_the_next_is(typed: str) -> None:
+    """It answered 「2029年2月没有29日」, as if the manager had written 2029."""
+    assert refusal(typed, LEAP_MARCH) == (
+        "日期不存在：往后一年里没有2月29日。2028年2月29日（周二）已经过去了（5 天前），"
+        "下一个2月29日是 2032年2月29日（周日），而一次性提醒最多设在一年以内"
+        "（现在是 2028年3月5日（周日） 10:00）。日期写错了的话，请改正后重新发送。"
+    )
+
+
+def test_a_leap_day_long_over_says_when_the_next_is() -> None:
+    reason = refusal("2月29日 开会", datetime(2029, 6, 1, 10, 0, tzinfo=TZ))
+    assert reason.startswith("日期不存在：往后一年里没有2月29日。下一个2月29日是 2032年2月29日")
+    assert "2030年" not in reason and "已经过去了" not in reason
+
+
+@pytest.mark.parametrize(
+    ("now", "run_at", "note"),
+    [
+        (
+            datetime(2027, 3, 5, 10, tzinfo=TZ),
+            at(2, 29, 9, year=2028),
+            "（今年没有2月29日，按2028年）",
+        ),
+        (datetime(2028, 1, 10, 10, tzinfo=TZ), at(2, 29, 9, year=2028), ""),
+    ],
+)
+def test_a_leap_day_ahead_within_a_year_is_read_as_before(
+    now: datetime, run_at: datetime, note: str
+) -> None:
+    parsed = parse_reminder("2月29日 开会", now)
+    assert parsed.run_at == run_at
+    assert parsed.note == note
+
+
+def test_a_range_from_a_leap_day_just_over_is_refused_without_a_line_for_2029() -> None:
+    reason = refusal("2月29日到3月2日 每天8点 开会", LEAP_MARCH)
+    assert reason.startswith("还没有设置提醒：「2月29日到3月2日」这几天已经过去了（")
+    assert reason.endswith("日期写错了的话，请改正后重新发送。")
+    assert "2029" not in reason
+
+
+def test_a_range_from_a_leap_day_long_over_is_past() -> None:
+    reason = refusal("2月29日到3月2日 每天8点 开会", datetime(2028, 6, 5, 10, tzinfo=TZ))
+    assert reason.startswith(
+        "时间已经过去了：「2月29日到3月2日」是 2月29日（周二）至3月2日（周四）"
+    )
