@@ -169,18 +169,28 @@ MONEY = (
     ),
     re.compile(NUMERAL + r"(?:亿|万)?元"),
 )
+TIMES = (re.compile(r"(?:几|多少)次"), re.compile(NUMERAL + r"次"))
+# A number of people asked for (not 「就几个人」, which doubts): stated as 2000名, 20% of them.
+PEOPLE = (
+    re.compile(r"(?<![就只没])(?:几|多少)(?:个|名|位)?(?:人|名|教师|老师|学员)"),
+    re.compile(
+        NUMERAL
+        + r"(?:多|余)?(?:万|千)?(?:多|余)?(?:名|人|位)"
+        # 「1000多万中小学(含幼儿园)教师」, but not 「(2011)中小学…双语教师」 (a year)
+        + r"|(?<!\d)(?!(?:19|20)\d\d)\d+(?:多|余)?(?:万|千)?(?:多|余)?"
+        + r"[\u4e00-\u9fff()（）]{0,10}?(?:教师|老师|校长|学员)"
+        + r"|百分比|分之"
+    ),
+)
 ANSWER_TYPES = (
-    (re.compile(r"(?:几|多少)次"), re.compile(NUMERAL + r"次")),
+    TIMES,
     DAYS,
     (re.compile(r"(?:几|多少)(?:个)?(?:周|星期)"), re.compile(NUMERAL + r"周")),
     HOURS,
     (re.compile(r"几月|几号|哪天"), re.compile(r"\d{1,2}月")),
     (re.compile(r"哪几年|几几年到"), re.compile(r"\d{4}\s*[-—–至到]\s*\d{4}年")),
     (re.compile(r"哪一?年"), re.compile(r"\d{4}年")),
-    (
-        re.compile(r"(?:几|多少)(?:个|名|位)?(?:人|名|教师|老师|学员)"),
-        re.compile(NUMERAL + r"(?:名|人)"),
-    ),
+    PEOPLE,
     (re.compile(r"(?:几|多少)所"), re.compile(NUMERAL + r"所")),
     (re.compile(r"(?:几|多少)个"), re.compile(NUMERAL + r"个")),
     MONEY,
@@ -193,8 +203,9 @@ ANSWER_TYPES = (
 # Meals are a fee kind (伙食费) however a trainee words them.
 MEALS = re.compile(r"吃饭|用餐|就餐|伙食(?!费)")
 GENERIC_FEE_KINDS = frozenset({"培训", "项目", "专项", "国培", "乱收", "收取", "缴", "交"})
-# A sum, a number of days or of hours that the best clause does not state is not in the notices
-# (讲课费一节课多少钱, 请假超过几天): they leave such figures to the provinces and the organisers.
+# A sum, a number of days, hours, times or people that the best clause does not state is not in
+# the notices (讲课费一节课多少钱, 请假超过几天, 每期招多少名学员): they leave such figures to
+# the provinces and the organisers.
 # A sum per time, person or lesson (「每次有多少补贴」「一个月发多少钱」) is stated only as a rate:
 # the totals of 专项资金 (19.85亿元) are not what a trainee is paid.
 MONEY_RATE = (
@@ -215,7 +226,11 @@ YEARS_LONG = (
     re.compile(r"(?<![哪第个])(?:几|多少)(?:个)?年(?![级代期])"),
     re.compile(r"(?<!\d)(?:\d{1,2}|[一二两三四五六七八九十]+)(?:个)?年(?![级度])"),
 )
-STATED_FIGURES = (DAYS, HOURS, MONEY, CREDITS, YEARS_LONG)
+STATED_FIGURES = (DAYS, HOURS, MONEY, CREDITS, YEARS_LONG, TIMES, PEOPLE)
+# The passage continuing the top one's clause, stating the asked-for figure, comes first when it
+# ranks among the first NEIGHBOUR_DEPTH with at least NEIGHBOUR_MIN_SHARE of the top's score.
+NEIGHBOUR_DEPTH = 3
+NEIGHBOUR_MIN_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -419,7 +434,9 @@ class Ranker:
         text = rewrite_intents(text)
         words = self.query_words(text)
         asked = self._analyzer.question_words(text)
-        hits, reason, wants_metadata = self._search(words, max(2, k) + 3, asked, text, fees)
+        hits, reason, wants_metadata, reordered = self._search(
+            words, max(2, k) + 3, asked, text, fees
+        )
         hits = _distinct_texts(hits)
         if hits and not reason and not self._speaks_of_years(text, hits[0].passage_id):
             # 「2023年国培资金预算什么时候下达」 met by the 2022 notice: another year's answer.
@@ -430,7 +447,7 @@ class Ranker:
                 return Ranking([], "other_year", False)
             hits, confident = of_year, False
         else:
-            confident = not reason and self._confident(words, hits)
+            confident = not reason and not reordered and self._confident(words, hits)
         if not wants_metadata:
             # Below the first hit a title page only repeats the citation every hit carries.
             hits = hits[:1] + [hit for hit in hits[1:] if not self._is_metadata(hit.passage_id)]
@@ -561,12 +578,13 @@ class Ranker:
         asked: set[str],
         question: str = "",
         fees: frozenset[tuple[str, ...]] = frozenset(),
-    ) -> tuple[list[Hit], str | None, bool]:
-        """The best `k` passages (or a reason to decline) and whether metadata was asked for."""
+    ) -> tuple[list[Hit], str | None, bool, bool]:
+        """The best `k` passages (or a reason to decline), whether metadata was asked for, and
+        whether a lower passage was put first (which makes the answer unsure)."""
         index = self._index
         total = sum(word.weight for word in words)
         if not words or not total:
-            return [], "out_of_scope", False
+            return [], "out_of_scope", False, False
         known = sum(word.weight * word.known for word in words)
         focus = max(words, key=lambda word: word.weight)
         # Too few known words, or the question turns on a rare word no notice uses (请假,
@@ -577,7 +595,7 @@ class Ranker:
             and self._analyzer.is_dictionary_word(focus.word)
         )
         if known / total < MIN_QUERY_COVERAGE_WITH_EVIDENCE:
-            return [], "out_of_scope", False
+            return [], "out_of_scope", False, False
         terms = [term for word in words for term in word.terms]
         weighted = [(term, 1.0) for term in terms] + [
             (term, INNER_TERM_BOOST) for word in words for term in word.inner_terms
@@ -633,29 +651,44 @@ class Ranker:
             candidates.append((score, passage_id))
         candidates.sort(key=lambda item: -item[0])
         if not candidates:
-            return [], "out_of_scope", False
+            return [], "out_of_scope", False, False
         if SUM_ASKED.search(question):
             missing = self._sum_missing_for(question, candidates[0][1])
             if missing:
-                return [], missing, False
+                return [], missing, False, False
         top_text = self._normalized[candidates[0][1]]
         found = self._hit_coverage(words, candidates[0][1])
         if found / total < MIN_HIT_COVERAGE:
-            return [], "out_of_scope", False
+            return [], "out_of_scope", False, False
         if unsure and self._specific_evidence(words, top_text) < STRONG_EVIDENCE:
-            return [], "out_of_scope", False
+            return [], "out_of_scope", False, False
         figures = [figure for asked_for, figure in STATED_FIGURES if asked_for.search(question)]
         if MONEY_RATE[0].search(question):
             figures = [MONEY_RATE[1]]  # a total of 专项资金 does not answer it
+        unsure_order = False
         if figures and not any(figure.search(top_text) for figure in figures):
-            return [], "no_figure", False
+            # 「分几次」 met by a clause whose next passage states 「分2次实施」: that passage
+            # comes first, unsure; otherwise the notices do not state the figure.
+            top_score, top_id = candidates[0]
+            stating = [
+                (score, pid)
+                for score, pid in candidates[1:NEIGHBOUR_DEPTH]
+                if abs(pid - top_id) == 1
+                and self._passage_doc[pid] == self._passage_doc[top_id]
+                and score >= top_score * NEIGHBOUR_MIN_SHARE
+                and any(figure.search(self._normalized[pid]) for figure in figures)
+            ]
+            if not stating:
+                return [], "no_figure", False, False
+            candidates = stating[:1] + [item for item in candidates if item != stating[0]]
+            unsure_order = True
         if fees and not any(form in top_text for forms in fees for form in forms):
             # 「住宿费谁出」 met by a clause about 培训期间: no notice speaks of lodging.
-            return [], "no_figure" if MONEY[0].search(question) else "out_of_scope", False
+            return [], "no_figure" if MONEY[0].search(question) else "out_of_scope", False, False
         floor = candidates[0][0] * MIN_RELATIVE_SCORE
         shown = list(dict.fromkeys(terms + [t for word in words for t in word.inner_terms]))
         hits = [self._hit(pid, score, shown) for score, pid in candidates[:k] if score >= floor]
-        return hits, None, wants_metadata
+        return hits, None, wants_metadata, unsure_order
 
     def _named_documents(self, question: str) -> frozenset[str]:
         """The notices whose 文号 the question writes out (教师〔2022〕6号, 教师[2022]6号; a

@@ -204,6 +204,11 @@ def test_only_a_year_is_written_out_not_a_duration(text: str, expanded: str) -> 
         "教师五年要修满多少学分",
         "教师培训学分一年要多少",  # the 80学时 of 置换研修 is no number of 学分 (QA14 L6)
         "公费师范生毕业要服务几年",
+        # No notice states how many trainees a class or a county takes, or how often 送教下乡
+        # comes; the 「(2011)…双语教师」 of a title is a year, not a number of teachers.
+        "普通话培训班一期收多少名学员",
+        "送教下乡一个县安排多少名学员",
+        "送教下乡一年去几次",
     ],
 )
 def test_a_figure_the_notices_do_not_state_is_declined(kb: KnowledgeBase, question: str) -> None:
@@ -463,3 +468,31 @@ def test_an_a_not_a_question_asks_of_the_verb_not_its_negation(
     """jieba cuts 能不能 as 能 + 不能, and 不能 is the notices' 不得: a question word it is not."""
     words = kb._ranker.query_words(rewrite_intents(normalize(question)))
     assert "不得" not in {term for word in words for term in word.terms}
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("提升工程每年培训多少老师", "中小学教师总数的20%"),
+        ("置换脱产研修遴选多少名骨干教师", "遴选2000名优秀的中小学骨干教师"),
+        ("脱产研修一共分几次", "分2次实施"),
+    ],
+)
+def test_a_count_of_people_or_times_is_answered_where_stated(
+    kb: KnowledgeBase, question: str, phrase: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.answered and phrase in answer.hits[0].text
+
+
+def test_a_count_doubted_rather_than_asked_for_needs_no_stated_number(kb: KnowledgeBase) -> None:
+    assert kb.ask("国培是不是就几个人去").reason != "no_figure"
+
+
+def test_the_next_passage_stating_the_figure_comes_first_unsure(kb: KnowledgeBase) -> None:
+    """「分几次进行」 matches the clause's first passage best (进行), but only the next one
+    states 「分2次实施」: it is shown first, as a likely answer rather than a sure one."""
+    answer = kb.ask("脱产研修分几次进行")
+    assert answer.answered and not answer.confident
+    assert "分2次实施" in answer.hits[0].text
+    assert "遴选2000名" in answer.hits[1].text
