@@ -140,9 +140,10 @@ Conventions:
 * A day without a time of day means 09:00; a period word alone means its usual hour
   (上午 09:00, 中午 12:00, 下午 15:00, 傍晚 18:00, 晚上 20:00). ``describe()`` says so.
 * 下午 moves 1-11 点 and 晚上 moves 5-11 点 to the afternoon/evening; ``晚上1点``-``4点`` are
-  rejected as ambiguous (write ``凌晨1点``). ``晚上12点`` and ``24点`` mean midnight at the end
-  of that day (00:00 of the next day, shown as such by ``describe()``; accepted in ``每天`` as
-  00:00, rejected in weekly, monthly and yearly rules). ``凌晨12点`` is 00:00 of that day.
+  rejected as ambiguous (write ``凌晨1点``). ``晚上12点`` ``晚上0点`` (``今晚0点``) and ``24点``
+  mean midnight at the end of that day (00:00 of the next day, shown as such by
+  ``describe()``; accepted in ``每天`` as 00:00, rejected in weekly, monthly and yearly
+  rules). ``凌晨12点`` is 00:00 of that day.
 * Without a period word 1-5 点 (no leading zero, written with 点) is the afternoon's, as in a
   span: ``明天1点半`` is 13:30 and ``每天 3点`` 15:00, and ``describe()`` says so:
   「（「1点半」按下午理解；凌晨的话请写「凌晨1点半」）」, whatever the spacing (``明天 5 点名``

@@ -155,6 +155,8 @@ def _apply_period(hour: int, minute: int, period: str | None, written: str) -> i
     """24-hour value; 24 means midnight at the end of the day."""
     if hour > 24 or (hour == 24 and minute):
         raise TimeParseError(f"时间不存在：「{written}」（小时应在 0-23 之间）。")
+    if hour == 0 and period in _EVENING:  # 「今晚0点」: the midnight ending the evening
+        return 24
     if period is None or hour == 0:
         return hour
     if period in _AM:

@@ -124,7 +124,7 @@ def _recurring(
     def build(now: datetime) -> dict[str, object]:
         if clock.next_day and not allow_midnight:
             raise TimeParseError(
-                f"「{text[:final_end].strip()}」有歧义：晚上12点/24点已是第二天。"
+                f"「{text[:final_end].strip()}」有歧义：晚上12点（0点）、24点已是第二天。"
                 "请写成「23:59」或第二天的「0点」。"
             )
         cron = {

@@ -7,12 +7,13 @@ New Year typed while it runs (「12月30日到1月2日」 on 1月1日) is that r
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from scheduler.timeparse import format_datetime, parse_reminder
+from scheduler.when.words import WEEKDAY_CN
 from tests.events import command
 from tests.scheduler.test_handlers import buttons_of, text_of
 from tests.scheduler.test_remind_phrases import MANAGER, conversation_at
@@ -254,3 +255,44 @@ def test_a_range_from_a_leap_day_long_over_is_past() -> None:
     assert reason.startswith(
         "时间已经过去了：「2月29日到3月2日」是 2月29日（周二）至3月2日（周四）"
     )
+
+
+# ---------------------------------------------------------------- midnight in the evening
+
+
+@pytest.mark.parametrize(
+    ("typed", "run_at"),
+    [
+        ("今晚0点 交作业", at(12, 8, 0)),
+        ("晚上0点 交作业", at(12, 8, 0)),
+        ("今晚零点 交作业", at(12, 8, 0)),
+        ("今晚0点半 交作业", at(12, 8, 0, 30)),
+        ("今晚12点 交作业", at(12, 8, 0)),  # as before
+        ("明天凌晨0点 交作业", at(12, 8, 0)),  # as before
+        ("中午12点半 交作业", at(12, 7, 12, 30)),  # as before
+    ],
+)
+def test_zero_oclock_in_the_evening_is_the_coming_midnight(typed: str, run_at: datetime) -> None:
+    """「今晚0点」 was 00:00 at the start of today, refused as past at 10:00."""
+    parsed = parse_reminder(typed, MONDAY)
+    assert parsed.run_at == run_at
+    assert parsed.describe() == format_datetime(run_at)
+
+
+def test_zero_oclock_on_a_weekday_evening_is_asked_about() -> None:
+    """「每周五晚上0点」 went out at Friday 00:00, which is Thursday night."""
+    assert refusal("每周五晚上0点 打卡", MONDAY) == (
+        "「每周五晚上0点」有歧义：晚上12点（0点）、24点已是第二天。请写成「23:59」或第二天的「0点」。"
+    )
+    assert parse_reminder("每晚0点 打卡", MONDAY).describe() == "每天 00:00"
+
+
+async def test_the_bot_confirms_tonights_midnight(tmp_path: Path) -> None:
+    conversation, services = conversation_at(tmp_path, 14)
+    tomorrow = datetime.now(services.settings.timezone) + timedelta(days=1)
+    draft = await conversation.handle(command(MANAGER, "/remind 今晚0点 交作业"))
+    text = text_of(draft)
+    assert (
+        f"{tomorrow.month}月{tomorrow.day}日（周{WEEKDAY_CN[tomorrow.weekday()]}） 00:00" in text
+    )
+    assert "已经过去" not in text and "✅ 确认" in buttons_of(draft)
