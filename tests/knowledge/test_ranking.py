@@ -496,3 +496,20 @@ def test_the_next_passage_stating_the_figure_comes_first_unsure(kb: KnowledgeBas
     assert answer.answered and not answer.confident
     assert "分2次实施" in answer.hits[0].text
     assert "遴选2000名" in answer.hits[1].text
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        # 「专门给班主任办的培训」 asks for the 班主任培训 the notices name.
+        ("有没有专门给咱们班主任办的培训", "班主任培训"),
+        ("国培有没有专门为新老师安排的班", "新教师入职培训"),
+        # 「多安排点」 asks whether they are favoured: the notices say 「加大…培训力度」.
+        ("俺在幼儿园 国培给园长会多安排点不", "加大幼儿园教师、园长培训力度"),
+    ],
+)
+def test_a_class_for_some_and_favouring_some_are_read_as_the_notices_say_them(
+    kb: KnowledgeBase, question: str, phrase: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.answered and phrase in answer.hits[0].text
