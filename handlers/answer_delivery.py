@@ -12,6 +12,10 @@ back and then confirmed (handlers/held_answer.py).
   「管理员 陈静」 (`answerer`).
 - The manager is told how delivery went (`delivery_status`; the answer is saved either way)
   and offered 「⭐ 保存为标准答案」 (`kbm:1:cur:<question_id>`).
+- A question set aside with 「🗑 忽略」 (handlers/unanswered.py `dismiss`) whose 「回答」 or
+  「📌」 is still in a 问班主任 message or an older /unanswered page is brought back by the
+  answer first (`undismiss_to_answer`): the prompt says it was dismissed, and the manager is
+  told it was restored; the answer reaches the trainee as any other.
 - An answer that did not reach a trainee who had none (`question_logs.answer_undelivered_at`,
   kept through a restart: `note_delivery`) is neither held against nor added to: the next one
   replaces it, headed 「回复了您的问题」 (`Earlier`).
@@ -65,6 +69,7 @@ SENTENCE_ENDS = ("。", "!", "?", "!", "?", "…", ".")
 # Said when a manager may save an answer as a curated one, and once it is saved: it is shared.
 SHARED = "保存后，所有培训班的学员问到类似问题，都会先看到这条回答"
 EARLIER_CHARS = 300  # the start of an earlier answer shown to a manager about to answer again
+UNDISMISSED = "↩️ 这个问题之前被忽略了，您回答后已撤销忽略。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,35 @@ class Earlier:
         lost = question_crud.undelivered_answer_at(question)
         given = question.manager_answer is not None and lost is None
         return cls(given, question.answered_by if given else None)
+
+
+def dismissed_note(ctx: Context, question: QuestionLog) -> str:
+    """What the prompt of 「回答」 says of a question set aside with 「🗑 忽略」 (HTML, a full
+    sentence): who dismissed it, whether the trainee was told no reply would come, and that an
+    answer brings it back; "" when it is not dismissed."""
+    if question.dismissed_at is None or question.manager_answer is not None:
+        return ""
+    who = "您"
+    if question.dismissed_by != ctx.user.id:
+        with ctx.services.session() as session:
+            user = session.get(User, question.dismissed_by) if question.dismissed_by else None
+        who = escape(user.display_name) if user is not None else "另一位老师"
+    told = "，学员已收到「班主任暂时无法回复」" if question_crud.told_no_reply(question) else ""
+    return f"⚠️ 这个问题已被{who}忽略{told}。您发送回答后，我会撤销忽略，把回答照常发给学员。"
+
+
+def undismiss_to_answer(ctx: Context, question: QuestionLog) -> str:
+    """Before a manager's answer to `question` is stored: bring it back if it was set aside with
+    「🗑 忽略」 (with the repeats dismissed with it, which the answer then closes too), so that
+    it is not answered while it stays dismissed; the line telling the manager (`UNDISMISSED`),
+    "" when it was not dismissed."""
+    assert question.id is not None
+    with ctx.services.session() as session:
+        fresh = question_crud.get_question(session, question_id=question.id)
+        if fresh is None or fresh.dismissed_at is None or fresh.manager_answer is not None:
+            return ""
+        restored = question_crud.restore_dismissed(session, question_id=question.id)
+    return UNDISMISSED if restored else ""
 
 
 def manager_repeats(ctx: Context, session: Session, question: QuestionLog) -> list[int]:
@@ -209,15 +243,19 @@ async def typed_answer_sent(
     earlier: Earlier,
     *,
     reply: type[Send] | type[Edit],
+    undismissed: str = "",
 ) -> list[Reply]:
     """Send the manager's typed answer, stored already, to the trainee (a supplement when the
     question had an answer `earlier`), tell the manager how it went in a new message or in the
-    one pressed (`reply`), offering to save it as a curated answer; once it reached the trainee,
-    mark the question's messages answered (`mark_answered`)."""
+    one pressed (`reply`), with `undismissed` (`undismiss_to_answer`), offering to save it as a
+    curated answer; once it reached the trainee, mark the question's messages answered
+    (`mark_answered`)."""
     letter = reply_text(question, text, ctx.user.display_name, supplement=earlier.answered)
     failure = await deliver(ctx.services, question.user_id, letter)
     note_delivery(ctx, question, earlier, failure)
     status = delivery_status(ctx, failure, repeats)
+    if undismissed:
+        status += f"\n{undismissed}"
     signed = escape(teacher_name(ctx.user.display_name))
     replies: list[Reply] = [
         reply(

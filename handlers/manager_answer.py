@@ -5,7 +5,10 @@ message (`kbm:1:…`, handlers/unanswered.py), and the answer they type.
   manager's next text goes to the trainee (pending input "handoff_answer"; 「取消」 gives up),
   and the message pressed in is edited once it arrived (handlers/answer_delivery.py). A second
   tap within a few seconds only says so. The prompt shows an answer given already: the new one
-  is then sent as a supplement.
+  is then sent as a supplement. A question set aside with 「🗑 忽略」 meanwhile (its 问班主任
+  message keeps the button) is answered all the same: the prompt says it was dismissed, and
+  the answer first brings it back, saying so (`answer_delivery.undismiss_to_answer`); as do
+  📌 and 📨 below.
 - 「📌 用标准答案回复」 (`kbm:1:std:<question_id>:<curated_id>…`): the saved curated answer goes
   to the trainee as a typed one would, once, unless it was retired or another manager answered
   first (then it is held back: handlers/held_answer.py).
@@ -42,6 +45,7 @@ from handlers.answer_delivery import (
     Earlier,
     answered_already,
     delivery_status,
+    dismissed_note,
     manager_repeats,
     mark_answered,
     note_delivery,
@@ -49,6 +53,7 @@ from handlers.answer_delivery import (
     store_answer,
     tell_earlier_answerer,
     typed_answer_sent,
+    undismiss_to_answer,
 )
 from handlers.ask import (
     ANSWER_PREFIX,
@@ -213,6 +218,8 @@ def start_answer(
     earlier = ""
     if question.manager_answer and question_crud.undelivered_answer_at(question) is None:
         earlier = f"\n<i>（{answered_already(ctx, question)}再发一次会作为补充回答发给学员。）</i>"
+    if dismissed := dismissed_note(ctx, question):
+        earlier += f"\n<i>{dismissed}</i>"
     return [
         Send(
             f"✍️ 请直接发送您的回答，我会转给学员。发送「取消」放弃。{earlier}{dropped}\n\n"
@@ -271,6 +278,7 @@ async def receive_answer(ctx: Context) -> list[Reply]:
     elif pending is not None:  # a prompt shown before that was kept: when it was shown
         begun = pending.updated_at
     earlier = Earlier.of(question)  # the save below changes `question` too
+    undismissed = undismiss_to_answer(ctx, question)  # before its repeats are looked up
     with ctx.services.session() as session:
         repeats = manager_repeats(ctx, session, question)
         sent = store_answer(ctx, session, question, text, repeats, since=begun)
@@ -278,7 +286,9 @@ async def receive_answer(ctx: Context) -> list[Reply]:
             replaced = held if isinstance(held, str) and held != text else None
             return [Send(*hold_answer(ctx, session, question.id, payload, text, replaced))]
         crud.clear_pending(session, user_id=ctx.user.id)
-    return await typed_answer_sent(ctx, question, text, repeats, payload, earlier, reply=Send)
+    return await typed_answer_sent(
+        ctx, question, text, repeats, payload, earlier, reply=Send, undismissed=undismissed
+    )
 
 
 async def reply_with_curated(
@@ -318,6 +328,7 @@ async def reply_with_curated(
             f"这条标准答案您已经选了「{DROP}」，没有发送。要发，请重新点「{USE_CURATED}」。"
         )
     earlier = Earlier.of(question)  # the save below changes `question` too
+    undismissed = undismiss_to_answer(ctx, question)  # before its repeats are looked up
     with ctx.services.session() as session:
         repeats = manager_repeats(ctx, session, question)
         sent = store_answer(ctx, session, question, curated.answer, repeats, seen_at=seen_at)
@@ -351,6 +362,8 @@ async def reply_with_curated(
     failure = await deliver(ctx.services, question.user_id, letter)
     note_delivery(ctx, question, earlier, failure)
     status = delivery_status(ctx, failure, repeats, sent=f"{saved_by}保存的标准答案")
+    if undismissed:
+        status += f"\n{undismissed}"
     answer = "发送的回答" if failure is None else f"{saved_by}保存的标准答案"
     done = (
         f"{status}\n\n学员的问题：{escape(question.question)}\n{answer}：{escape(curated.answer)}"
@@ -383,6 +396,7 @@ async def send_clause(
     assert question.id is not None
     earlier = Earlier.of(question)
     clause = f"{top.text}\n—— 《{top.title}》 {top.doc_number} {top.clause}".rstrip()
+    undismissed = "" if earlier.answered else undismiss_to_answer(ctx, question)
     with ctx.services.session() as session:
         repeats = manager_repeats(ctx, session, question)
         sent = not earlier.answered and store_answer(ctx, session, question, clause, repeats)
@@ -402,6 +416,8 @@ async def send_clause(
     status = delivery_status(ctx, failure, repeats, sent="通知里的条款")
     if failure is not None:  # 「回答」 is what it says to press again; 📨 does as well
         status = status.replace("点一次「回答」", "点一次「📨 把条款发给学员」")
+    if undismissed:
+        status += f"\n{undismissed}"
     replies: list[Reply] = [
         Send(f"{status}\n\n学员的问题：{escape(question.question)}\n{citation(top)}")
     ]
