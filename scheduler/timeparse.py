@@ -120,8 +120,10 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   weekdays without 每 (``周一、三、五`` ``周一三五``: every week or once?), ``下周一、三、五``
   ``下周六日`` (a one-off is one day), ``周末两天`` (this weekend, or every one?), and any
   time of day in the text after a defaulted time (``工作日。早上8点 签到``
-  ``明天 交材料，截止下午5点`` ``周六 12.12 开会`` would go out at 09:00): a reminder never
-  goes out at a time other than the one written
+  ``明天 交材料，截止下午5点`` ``周六 12.12 开会`` would go out at 09:00), also an hour
+  written without 点 there (``明天 8 交作业``: 8点, or the text's 8?; not a count or a
+  number of a word: ``明天 5个人`` ``明天 3班``): a reminder never goes out at a time other
+  than the one written
 * ``本周六日`` ``本周一、三、五`` (a list of this week's days) are refused too: a one-off is one
   day and a rule repeats every week. A manager who wrote 本周 wants those days, so the refusal
   lists a ready /remind for each of them still ahead (``/remind 本周六 9点 打卡`` …), then
@@ -240,6 +242,7 @@ from scheduler.when.recurrence import (
     match_yearly,
 )
 from scheduler.when.refusals import (
+    _refuse_bare_hour,
     _refuse_count_range,
     _refuse_second_time,
     _refuse_time_in_text,
@@ -355,6 +358,7 @@ def _parse(
         _refuse_unread_clock(when_text, message.translate(_FULLWIDTH), schedule, now, _parse)
         _refuse_time_in_text(when_text, message, schedule, now, _parse)
         _refuse_count_range(when_text, message, schedule, now, _parse)
+        _refuse_bare_hour(when_text, message, schedule, now, _parse)
     deadline = re.match(rf"({BEFORE})\s*", message)
     if deadline:  # 「12月10日前 交材料」 names the deadline, not when to remind
         due = schedule.get("run_at")

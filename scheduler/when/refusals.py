@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from scheduler.when.clock import _POINT_WORD, _clock_start, _hour_clock
+from scheduler.when.clock import _BARE_HOUR_END, _POINT_WORD, _clock_start, _hour_clock
 from scheduler.when.days import _DOTTED_CLOCK, _WEEKDAY_RE
 from scheduler.when.limits import NOT_SET, TimeParseError
 from scheduler.when.recurrence import (
@@ -389,3 +389,30 @@ def _refuse_count_range(
             f"/remind {day} {hours} 提醒内容"
         )
     raise TimeParseError(lines, with_examples=False)
+
+
+# a number starting the text that may be an hour written without 点: 「明天 8 交作业」
+_BARE_HOUR_TEXT_RE = re.compile(rf"(?P<hour>\d{{1,2}}){_BARE_HOUR_END}")
+
+
+def _refuse_bare_hour(
+    when_text: str, message: str, schedule: dict[str, object], now: datetime, parse: Reparse
+) -> None:
+    """The time was defaulted and the text starts with a number that may be the hour written
+    without 点 (「明天 8 交作业」「周五 3 交周报」): refuse with the line with 点 and the line at
+    the default time, rather than send 「8 交作业」 at 09:00. A count or a number of a word
+    (「明天 5个人」「明天 3班」「明天 2026年度总结」) is not asked about."""
+    found = _BARE_HOUR_TEXT_RE.match(message.translate(_FULLWIDTH))
+    if found is None or int(found["hour"]) > 24:
+        return
+    hour = found["hour"]
+    content = message[found.end() :].strip().lstrip(_MESSAGE_SEPARATORS).strip() or "提醒内容"
+    day = _day_for(when_text, f"{hour}点", content, now, parse) or when_text
+    raise TimeParseError(
+        f"{NOT_SET}「{message[: found.end()].strip()}」是钟点吗？提醒时间只读出了"
+        f"{_read_so_far(when_text, schedule)}。要在 {hour}点 提醒的话，请在钟点后写「点」，"
+        f"例如：/remind {day} {hour}点 {content}\n"
+        f"如果「{hour}」是提醒内容的一部分，请写明提醒时间，例如："
+        f"/remind {when_text} {_default_clock_of(schedule)} {message}",
+        with_examples=False,
+    )

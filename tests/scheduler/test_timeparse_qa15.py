@@ -18,7 +18,7 @@ from tests.events import command
 from tests.scheduler.test_handlers import buttons_of, text_of
 from tests.scheduler.test_remind_phrases import MANAGER, conversation_at
 from tests.scheduler.test_timeparse import TZ, at
-from tests.scheduler.test_timeparse_wrap_and_commas import refusal
+from tests.scheduler.test_timeparse_wrap_and_commas import refusal, suggested
 
 MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)
 
@@ -296,3 +296,57 @@ async def test_the_bot_confirms_tonights_midnight(tmp_path: Path) -> None:
         f"{tomorrow.month}月{tomorrow.day}日（周{WEEKDAY_CN[tomorrow.weekday()]}） 00:00" in text
     )
     assert "已经过去" not in text and "✅ 确认" in buttons_of(draft)
+
+
+# ---------------------------------------------------------------- 「明天 8 交作业」: 8点?
+
+
+@pytest.mark.parametrize(
+    ("typed", "number", "with_dian", "at_default"),
+    [
+        ("明天 8 交作业", "8", "明天 8点 交作业", "明天 09:00 8 交作业"),
+        ("明天8 交作业", "8", "明天 8点 交作业", "明天 09:00 8 交作业"),
+        ("12月10日 9 交总结", "9", "12月10日 9点 交总结", "12月10日 09:00 9 交总结"),
+        ("工作日 8 签到", "8", "工作日 8点 签到", "工作日 09:00 8 签到"),
+        ("周五 3 交周报", "3", "周五 3点 交周报", "周五 09:00 3 交周报"),
+    ],
+)
+def test_an_hour_without_dian_after_a_day_is_asked_about(
+    typed: str, number: str, with_dian: str, at_default: str
+) -> None:
+    """It went out at 09:00 with 「8 交作业」 as the text."""
+    reason = refusal(typed, MONDAY)
+    assert reason.startswith(f"还没有设置提醒：「{number}」是钟点吗？提醒时间只读出了「")
+    assert suggested(reason) == [with_dian, at_default]
+    assert parse_reminder(at_default, MONDAY).message == at_default.split(" ", 2)[2]
+
+
+def test_the_line_with_dian_reads_as_written() -> None:
+    (with_dian, _) = suggested(refusal("明天 8 交作业", MONDAY))
+    parsed = parse_reminder(with_dian, MONDAY)
+    assert parsed.run_at == at(12, 8, 8)
+    assert parsed.message == "交作业"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "明天 5个人 值日",
+        "明天 3班 交作业",
+        "明天 1号楼 集合",
+        "明天 2026年度总结",
+        "明天 30 交作业",
+    ],
+)
+def test_a_count_or_a_number_of_a_word_after_a_day_is_the_text(typed: str) -> None:
+    parsed = parse_reminder(typed, MONDAY)
+    assert parsed.run_at == at(12, 8, 9)
+    assert parsed.message == typed.removeprefix("明天 ")
+
+
+async def test_the_bot_asks_whether_8_is_the_hour(tmp_path: Path) -> None:
+    conversation, _ = conversation_at(tmp_path, 14)
+    reply = await conversation.handle(command(MANAGER, "/remind 明天 8 交作业"))
+    text = text_of(reply)
+    assert text.startswith("还没有设置提醒：「8」是钟点吗？")
+    assert "/remind 明天 8点 交作业" in text and "✅ 确认" not in buttons_of(reply)
