@@ -334,6 +334,12 @@ def match_month_day(text: str) -> Candidate | None:
         else:
             year, month = _add_months(today, 1)
             note = f"（本月{day}日已过，按下个月）"
+            if day > calendar.monthrange(year, month)[1]:  # 「30号」 on 1月31日
+                raise TimeParseError(
+                    f"日期不存在：「{written}」：本月{day}日已经过去了，下个月（{month}月）"
+                    f"没有{day}日（现在是 {format_datetime(now)}）。"
+                    f"请写明月份和日期，例如「{month}月{calendar.monthrange(year, month)[1]}日」。"
+                )
         return _at(_make_date(year, month, day, written), clock, now.tzinfo), note
 
     return _one_off(text, m, resolve)

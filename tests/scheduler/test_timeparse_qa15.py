@@ -350,3 +350,21 @@ async def test_the_bot_asks_whether_8_is_the_hour(tmp_path: Path) -> None:
     text = text_of(reply)
     assert text.startswith("还没有设置提醒：「8」是钟点吗？")
     assert "/remind 明天 8点 交作业" in text and "✅ 确认" not in buttons_of(reply)
+
+
+# ---------------------------------------------------------------- 「30号」 on 1月31日
+
+
+def test_a_day_over_this_month_and_missing_next_month_says_both() -> None:
+    """It said only 「2027年2月没有30日」, not that this month's 30日 was over."""
+    reason = refusal("30号 交作业", datetime(2027, 1, 31, 10, tzinfo=TZ))
+    assert reason == (
+        "日期不存在：「30号」：本月30日已经过去了，下个月（2月）没有30日"
+        "（现在是 2027年1月31日（周日） 10:00）。请写明月份和日期，例如「2月28日」。"
+    )
+
+
+def test_a_day_over_this_month_that_next_month_has_is_read_as_before() -> None:
+    parsed = parse_reminder("29号 交作业", datetime(2028, 1, 31, 10, tzinfo=TZ))
+    assert parsed.run_at == at(2, 29, 9, year=2028)
+    assert parsed.note == "（本月29日已过，按下个月）"
