@@ -36,7 +36,7 @@ _NOT_AFTER_BARE_HOUR = (
     rf"{_COUNT_WORDS}|{_UNITS}|[号號日楼樓层層栋棟室床届级期排座路米斤克秒折成万千百亿]|公里"
 )
 _BARE_HOUR_END = (
-    r"(?![\d.:/+])(?!至|到|~|〜|-|–|—|班)"
+    r"(?![\d.:/+零〇一二两三四五六七八九十])(?!至|到|~|〜|-|–|—|班)"
     rf"(?!\s*(?:{_NOT_AFTER_BARE_HOUR}))"
 )
 # 「今晚8 交作业」: the same hour after a day word that holds the period (今晚 明早 每晚)

@@ -86,6 +86,7 @@ def test_the_forms_with_dian_colon_or_hao_read_as_before(
         ("下午5号楼 集合", "5号楼 集合"),
         ("下午5班 开会", "5班 开会"),
         ("下午一起 开会", "一起 开会"),
+        ("下午5三班 开会", "5三班 开会"),
     ],
 )
 def test_a_count_or_a_number_after_a_period_word_stays_in_the_text(
