@@ -346,7 +346,8 @@ def _running_since_before(
         earlier_end = last.find(today, earlier, -1)
     except TimeParseError:  # 「2月29日到3月1日」 after a leap year
         return None
-    return (earlier, earlier_end) if earlier <= today <= earlier_end else None
+    moved_whole = earlier_end < begins  # not 「12月28日到2027年1月3日」: its end stays
+    return (earlier, earlier_end) if moved_whole and earlier <= today <= earlier_end else None
 
 
 def _refuse_recent_range(

@@ -369,3 +369,9 @@ def test_a_day_over_this_month_that_next_month_has_is_read_as_before() -> None:
     parsed = parse_reminder("29号 交作业", datetime(2028, 1, 31, 10, tzinfo=TZ))
     assert parsed.run_at == at(2, 29, 9, year=2028)
     assert parsed.note == "（本月29日已过，按下个月）"
+
+
+def test_a_range_ending_in_a_year_written_is_not_moved_back() -> None:
+    """The range under way (#3) moves both days back a year; 「2027年1月3日」 stays."""
+    parsed = parse_reminder("12月28日到2027年1月3日 值班", MONDAY)
+    assert parsed.describe().startswith("12月28日（周一）至2027年1月3日（周日） 每天 09:00")
