@@ -204,6 +204,12 @@ def test_a_range_across_new_year_just_over_is_still_refused_as_a_slip() -> None:
     assert "这几天已经过去了（2026年12月30日（周三）至1月2日（周六），昨天结束；" in reason
 
 
+def test_a_range_ending_in_a_year_written_is_not_moved_back() -> None:
+    """The range under way (#3) moves both days back a year; 「2027年1月3日」 stays."""
+    parsed = parse_reminder("12月28日到2027年1月3日 值班", MONDAY)
+    assert parsed.describe().startswith("12月28日（周一）至2027年1月3日（周日） 每天 09:00")
+
+
 # ---------------------------------------------------------------- #4: 「2月29日」 after a leap day
 
 LEAP_MARCH = datetime(2028, 3, 5, 10, 0, tzinfo=TZ)  # 2028年2月29日 was a Tuesday
@@ -369,9 +375,3 @@ def test_a_day_over_this_month_that_next_month_has_is_read_as_before() -> None:
     parsed = parse_reminder("29号 交作业", datetime(2028, 1, 31, 10, tzinfo=TZ))
     assert parsed.run_at == at(2, 29, 9, year=2028)
     assert parsed.note == "（本月29日已过，按下个月）"
-
-
-def test_a_range_ending_in_a_year_written_is_not_moved_back() -> None:
-    """The range under way (#3) moves both days back a year; 「2027年1月3日」 stays."""
-    parsed = parse_reminder("12月28日到2027年1月3日 值班", MONDAY)
-    assert parsed.describe().startswith("12月28日（周一）至2027年1月3日（周日） 每天 09:00")
