@@ -391,8 +391,9 @@ def _refuse_count_range(
     raise TimeParseError(lines, with_examples=False)
 
 
-# a number starting the text that may be an hour written without 点: 「明天 8 交作业」
-_BARE_HOUR_TEXT_RE = re.compile(rf"(?P<hour>\d{{1,2}}){_BARE_HOUR_END}")
+# a number starting the text that may be an hour written without 点: 「明天 8 交作业」, not a
+# class (「明天 1 班 交作业」)
+_BARE_HOUR_TEXT_RE = re.compile(rf"(?P<hour>\d{{1,2}}){_BARE_HOUR_END}(?!\s*班)")
 
 
 def _refuse_bare_hour(
