@@ -114,7 +114,7 @@ PROVINCE = re.compile(
 )
 # A sum asked for a year or a province (「2023年下达了多少资金」「甘肃分到多少钱」).
 SUM_ASKED = re.compile(
-    r"多少[^，。？！\s]{0,4}(?:资金|经费|钱|亿)|(?:资金|经费|钱)[^，。？！\s]{0,8}多少"
+    r"多少[^，。？！\s]{0,4}(?:资金|经费|钱|亿)|(?:资金|经费|钱)[^，。？！\s]{0,12}(?:多少|几亿)"
 )
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–~至到]\s*((?:19|20)\d{2})(?!\d)")
@@ -626,7 +626,9 @@ class Ranker:
         answer_types = [answer for asked_for, answer in ANSWER_TYPES if asked_for.search(question)]
         years = set(YEAR.findall(question))
         part = _part_label(question)
-        pairs = self._question_pairs(question)
+        # Words the question was read as but does not spell (pinyin, typos) have pairs too.
+        read_as = "".join(word.word for word in words if word.word not in question)
+        pairs = self._question_pairs(f"{question}\n{read_as}" if read_as else question)
         candidates = []
         for passage_id, score in zip(ranked.ids.tolist(), rescored.tolist(), strict=True):
             if years and years & self._doc_years[passage_id]:

@@ -17,6 +17,7 @@ CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 LATIN_RUN = re.compile(r"[a-z][a-z ]*[a-z]|[a-z]")
 MAX_WINDOW = 8
 MAX_SYLLABLE = 6  # zhuang, shuang: the longest toneless pinyin syllables
+SKIPPED_SYLLABLE_COST = 3  # words: leaving one syllable unread is worse than two more words
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 EVERYDAY_MIN_FREQ = 100
 LONGEST_EVERYDAY_PINYIN = 24  # letters of four syllables: zhuangzhuangzhuangzhuang
@@ -297,8 +298,18 @@ class QueryCorrector:
                 candidate = (count + 1, rarity - math.log(1 + frequency), [*words, word])
                 if end not in best or candidate[:2] < best[end][:2]:
                     best[end] = candidate
+            if start_at < len(syllables):
+                # A syllable no word covers (mei in 「mei wu nian」) stays as typed, at a cost
+                # above any word's, so the syllables around it are still read.
+                end = ends[start_at + 1]
+                kept = f" {syllables[start_at]} "
+                skipped = (count + SKIPPED_SYLLABLE_COST, rarity, [*words, kept])
+                if end not in best or skipped[:2] < best[end][:2]:
+                    best[end] = skipped
         found = best.get(len(letters))
-        return found[2] if found else None
+        if not found or all(word.startswith(" ") for word in found[2]):
+            return None
+        return found[2]
 
     def everyday_pinyin(self) -> dict[str, str]:
         """Toneless pinyin → the most frequent word that sounds so, of the everyday words of

@@ -197,6 +197,8 @@ def test_only_a_year_is_written_out_not_a_duration(text: str, expanded: str) -> 
         # No passage states a province's share.
         "2019年国培资金分给甘肃省的是多少",
         "河南省分到了多少国培经费",
+        # …however far the sum's word is from 多少 (it was read as the national total, sure).
+        "2019年国培资金给甘肃省的那一份到底是多少",
         # A rate is not the total of 专项资金 (19.85亿元); no notice states credits or a
         # length of service in years.
         "送教下乡的老师每次补贴多少钱",

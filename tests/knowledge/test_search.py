@@ -61,6 +61,11 @@ def test_matched_terms_are_surface_strings_of_the_text(kb: KnowledgeBase) -> Non
         # Typed syllable by syllable, as phone keyboards often leave it.
         ("can xun jiao shi nian ling you shen me yao qiu", "45周岁"),
         ("ban zhu ren you bu zhu ma", "班级管理费用"),
+        # A syllable no word covers (mei: 每) is left as typed and the rest still read.
+        ("mei wu nian bu shao yu duo shao xiao shi", "每五年不少于50小时"),
+        # 师德师风 is one word (jieba cut it 师德师 + 风); pinyin is ranked as its Chinese.
+        ("shi de shi feng zhuan ti pei xun", "师德师风专题培训"),
+        ("xiang cun jiao shi zhi chi ji hua", "乡村教师支持计划"),
         ("參訓教師年齡有什麼限制", "45周岁"),
         ("参训教帅年龄要求", "45周岁"),
         ("国培的钱能不能专款专用", "专款专用"),
