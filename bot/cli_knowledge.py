@@ -415,6 +415,7 @@ def print_report(console: Console, report: IngestReport, kb: KnowledgeBase | Non
     console.print(
         f"[green]✓ {escape(report.path)}[/green]：{len(report.documents)} 份通知，"
         f"{report.passages} 个段落，修复 {report.repaired} 处"
+        + (f"，繁体字转为简体 {report.simplified} 处" if report.simplified else "")
     )
     if report.renamed and report.stored_as:
         console.print(

@@ -76,7 +76,7 @@ def report_text(kb: KnowledgeBase, name: str, report: IngestReport) -> str:
     head.append(f"通知 {len(report.documents)} 篇，切分为 {report.passages} 个条款段落：")
     tail = []
     removed = {category: count for category, count in report.removed.items() if count}
-    if removed or report.repaired:
+    if removed or report.repaired or report.simplified:
         tail.append("\n🧹 <b>清理掉的内容</b>")
         for category, count in sorted(removed.items(), key=lambda item: -item[1]):
             samples = report.samples.get(category) or []
@@ -84,6 +84,8 @@ def report_text(kb: KnowledgeBase, name: str, report: IngestReport) -> str:
             tail.append(f"• {CLEANING_NAMES.get(category, escape(category))} {count} 处{sample}")
         if report.repaired:
             tail.append(f"• 修复乱码 {report.repaired} 处")
+        if report.simplified:
+            tail.append(f"• 繁体字转为简体 {report.simplified} 处")
     else:
         tail.append("\n🧹 没有需要清理的内容。")
     tail.append("\n现在就可以就这份通知提问了。")

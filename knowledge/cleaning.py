@@ -50,7 +50,6 @@ TAIWAN_WORDING = (
     ("转换与套用", "转换与应用"),
     ("学分套用", "学分应用"),
     ("套用", "应用"),
-    ("认定制度", "认定制度"),
 )
 
 # Words of lottery and gambling ads that no notice on teacher training uses.
@@ -123,6 +122,9 @@ class CleanResult:
     removed: Counter = field(default_factory=Counter)
     samples: dict[str, list[str]] = field(default_factory=dict)
     repaired: int = 0
+    # Characters converted from traditional to simplified (and Taiwan wording replaced): a
+    # conversion, not a repair of garbled text.
+    simplified: int = 0
 
     def note(self, category: str, sample: str, count: int = 1) -> None:
         """Record a removal in `category` with a short sample."""
@@ -192,11 +194,11 @@ def clean_text(raw: str) -> CleanResult:
     if simplified != text:
         changed = sum(1 for a, b in zip(text, simplified, strict=False) if a != b)
         result.note("traditional_to_simplified", f"{changed} 个繁体字已转为简体", 0)
-        result.repaired += changed
+        result.simplified += changed
         text = simplified
         for wrong, right in TAIWAN_WORDING:
             text, count = re.subn(wrong, right, text)
-            result.repaired += count
+            result.simplified += count
     text = _remove_lines(text, result)
     # URLs first: a lottery word inside one (www.bjpk10zb.com) must not cut it in two.
     text = _remove_planted_urls(text, result)

@@ -139,6 +139,7 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
         removed=dict(cleaned.removed),
         samples=cleaned.samples,
         repaired=cleaned.repaired,
+        simplified=cleaned.simplified,
     )
     return ParsedFile(documents, passages, report)
 

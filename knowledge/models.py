@@ -132,6 +132,8 @@ class IngestReport:
     removed: dict[str, int] = field(default_factory=dict)
     samples: dict[str, list[str]] = field(default_factory=dict)
     repaired: int = 0
+    # Traditional characters converted to simplified (not counted in `repaired`).
+    simplified: int = 0
     error: str | None = None
     # Same bytes as this notice already in the knowledge base: nothing was added.
     duplicate_of: str | None = None

@@ -149,3 +149,17 @@ def test_a_numbered_clause_comes_with_the_headings_it_sits_under(app: typer.Type
     (hit,) = json.loads(result.stdout)["hits"]
     assert hit["text"].startswith("参训学员每年脱产学习时间不少于42天")
     assert hit["heading"] == "一、中西部项目 (一)教师培训团队置换脱产研修项目"
+
+
+def test_ingest_counts_traditional_characters_apart_from_repairs(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    page = tmp_path / "fanti.txt"
+    page.write_text(
+        "某省教育廳關於做好2030年送教下鄉培訓的通知\n各市、縣(區)教育局:\n一、培訓安排\n"
+        "送教下鄉培訓每學期不少於4次,由縣級教師發展中心組織實施。\n",
+        encoding="utf-8",
+    )
+    result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["ingest", str(page)])
+    assert result.exit_code == 0, result.stdout
+    assert "修复 0 处，繁体字转为简体" in result.stdout

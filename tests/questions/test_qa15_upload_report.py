@@ -1,12 +1,8 @@
 """The upload report's 「• 修复乱码 N 处」 (QA15 #3) counts the mojibake repaired; a notice
-in traditional characters converted to simplified ones is no mojibake, and should be reported
-as 「• 繁体字转为简体 N 处」. The knowledge base's report does not tell the two apart yet
-(knowledge/cleaning.py `clean_text` adds both to `repaired`), so the second test is expected to
-fail until it does. Through the conversation core on SQLite."""
+in traditional characters converted to simplified ones is no mojibake: it is reported as
+「• 繁体字转为简体 N 处」. Through the conversation core on SQLite."""
 
 from __future__ import annotations
-
-import pytest
 
 from tests.questions.conftest import ADMIN, Chat, text_of
 
@@ -36,10 +32,6 @@ async def test_mojibake_repaired_is_reported(chat: Chat) -> None:
     assert "繁体" not in report
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="knowledge/ counts traditional→simplified conversions in IngestReport.repaired",
-)
 async def test_traditional_characters_are_not_reported_as_mojibake(chat: Chat) -> None:
     title = "教育部辦公廳關於做好2026年中小學幼兒園教師國家級培訓計劃組織實施工作的通知"
 
