@@ -523,6 +523,8 @@ def test_a_class_for_some_and_favouring_some_are_read_as_the_notices_say_them(
         ("全员培训几年为一轮", "五年一周期"),  # 「一轮」 is the notices' 周期
         ("国培的培训体系一共有几个层级", "五级培训体系"),  # levels are counted as 「五级」
         ("专家组来检查国培采取哪些方式", "推门听课"),  # the notices' checking is 视导
+        # 「怎么判断…有没有提高」: the notices' 「培训前后能力提升的对比评价」
+        ("参加完国培怎么判断老师有没有提高", "培训前后能力提升的对比评价"),
     ],
 )
 def test_rounds_levels_and_checks_are_read_as_the_notices_say_them(
