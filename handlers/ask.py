@@ -15,7 +15,9 @@ the asker may press them):
                                    whose manager was removed has it sent to the admins. The
                                    message (that page) then says when and to whom it went
                                    (「✅ 已于 19:46 转给班主任 王芳,回复会发到这里。」) and loses
-                                   the button; 👍 / 👎 and the paging stay.
+                                   the button; 👍 / 👎 and the paging stay. A question a
+                                   manager set aside with 「🗑 忽略」 comes back to
+                                   /unanswered, and the message says it was dismissed before.
 
 A curated answer (标准答案) is shared by every class: it is shown with the name of whoever
 saved it (「📌 王芳老师的解答」), followed by the notices' clauses.
@@ -124,6 +126,15 @@ SMALL_TALK_REPLY = {
 # greeting, handlers/start.py).
 TITLES = ("老师", "老師", "班主任", "教授")
 AUTHOR_CHARS = 20  # a curated answer's author in its heading
+# The 问班主任 message of a question a manager had set aside with 「🗑 忽略」 (`who`: 「您」 to
+# that manager, 「王芳老师」 to the others): it is back in /unanswered, and dismissing it again
+# tells the trainee, who asked for a person since, that no reply will come.
+DISMISSED_BEFORE = (
+    "↩️ 这个问题{who}之前忽略过，学员又问了一次，已放回 /unanswered。"
+    "仍不需要回复的话，可以在 /unanswered 里再点「🗑 忽略」，我会告诉学员班主任暂时无法回复。"
+)
+# 问班主任 pressed again on a question handed on, then dismissed (the trainee was told then).
+NO_REPLY_ANY_MORE = "班主任暂时无法回复这个问题，可以换个说法再问，或当面问班主任。"
 NO_CLASS_HINT = (
     "您还没有加入培训班，所以暂时无法转给班主任。"
     "请点击班主任分享的加入链接，或发送 /join 加入码；也可以直接联系您的班主任。"
@@ -684,14 +695,12 @@ async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Repl
     and, when a saved curated answer is close to it, the line naming it and 「📌 用标准答案回复」
     as /unanswered shows them (handlers/unanswered.py `handoff_offer`),
     then edit the trainee's message (page `page` of the answer, or the decline) to say when
-    and to whom it went, without the button."""
+    and to whom it went, without the button. A question a manager set aside with 「🗑 忽略」
+    (this ask or another ask of it) waits in /unanswered again, and the message says it was
+    dismissed before (`dismissed_before`)."""
     assert entry.id is not None
     if entry.handed_off_at is not None:
-        refreshed = handed_view(ctx, entry, page)
-        already = "这个问题已经转给班主任了，回复会发到与我的私聊里。"
-        if refreshed is None:
-            return [Notice(already, alert=True)]
-        return [refreshed, Notice(already)]
+        return already_handed_off(ctx, entry, page)
     classes, admins, recipients = handoff_recipients(ctx.services, ctx.user.id)
     if not classes:
         raise UserError(NO_CLASS_HINT)
@@ -702,10 +711,18 @@ async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Repl
     offer = handoff_offer(ctx, entry)  # a saved curated answer close to it, as /unanswered
     if offer is not None:
         buttons.append(offer[1])
+    # Claimed before anything is sent, so that a double tap sends nothing twice; a dismissed
+    # ask of it waits again before a manager reads about it.
+    with ctx.services.session() as session:
+        undone = question_crud.claim_handoff(session, question_id=entry.id)
+        fresh = question_crud.get_question(session, question_id=entry.id)
+    if undone is None:  # another press handed it on a moment ago
+        return already_handed_off(ctx, fresh or entry, page)
     deliveries = []
     message_ids = {}  # to mark each message answered, whoever answers (`mark_handoffs_answered`)
     for recipient, items in recipients.items():
-        text = handoff_message(ctx.user.display_name, entry, items, offer)
+        earlier = dismissed_before(ctx, undone[0], recipient) if undone else None
+        text = handoff_message(ctx.user.display_name, entry, items, offer, dismissed=earlier)
         outcome = await send_patiently(ctx.services, recipient, text, keyboard(buttons))
         if isinstance(outcome, Sent):
             message_ids[recipient] = outcome.message_id
@@ -733,6 +750,32 @@ async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Repl
     # The message now says where the question went; a plain success needs no pop-up box.
     plain = not orphaned and managers_reached
     return [trace, Notice(outcome, alert=not plain)]
+
+
+def already_handed_off(ctx: Context, entry: QuestionLog, page: int) -> list[Reply]:
+    """问班主任 pressed on a question handed on already: the message shows where it went; the
+    pop-up says a reply will come, or, once a manager dismissed it and the trainee was told,
+    that none will (`NO_REPLY_ANY_MORE`)."""
+    refreshed = handed_view(ctx, entry, page)
+    already = "这个问题已经转给班主任了，回复会发到与我的私聊里。"
+    if entry.dismissed_at is not None and question_crud.told_no_reply(entry):
+        already = NO_REPLY_ANY_MORE
+    if refreshed is None:
+        return [Notice(already, alert=True)]
+    return [refreshed, Notice(already, alert=already == NO_REPLY_ANY_MORE)]
+
+
+def dismissed_before(
+    ctx: Context, dismissal: question_crud.EarlierDismissal, recipient: int
+) -> str:
+    """The line of the 问班主任 message telling `recipient` that the question was dismissed
+    (「🗑 忽略」) before and is back in /unanswered (HTML): 「您」 to whoever dismissed it."""
+    who = "您"
+    if dismissal.dismissed_by != recipient:
+        with ctx.services.session() as session:
+            user = session.get(User, dismissal.dismissed_by) if dismissal.dismissed_by else None
+        who = escape(teacher_name(user.display_name)) if user is not None else "另一位老师"
+    return DISMISSED_BEFORE.format(who=who)
 
 
 def handoff_recipients(
@@ -763,9 +806,11 @@ def handoff_message(
     *,
     answered: bool = False,
     answered_by: str | None = None,
+    dismissed: str | None = None,
 ) -> str:
     """The 问班主任 message a recipient gets (HTML): the classes it comes from (`items`), who
-    asks what, the saved curated answer close to it (`offer`), why it needs a person and which
+    asks what, the saved curated answer close to it (`offer`), that it had been dismissed and
+    is back in /unanswered (`dismissed`, `dismissed_before`), why it needs a person and which
     button to press; once `answered` (its buttons gone), 「✅ 已回复。」 instead of the buttons,
     「✅ 王芳老师已回复。」 when someone else answered it (`answered_by`, their name)."""
     class_names = "、".join(escape(item.class_name) for item in items)
@@ -774,9 +819,10 @@ def handoff_message(
     if offer is not None:
         how += f"；这条标准答案合适的话，也可以点「{offer[1].text}」直接发给学员"
     guide = f"{handoff_status(entry)}。" + ("" if answered else f"{how}。")
+    before = f"<i>{dismissed}</i>\n" if dismissed and not answered else ""
     text = (
         f"🙋 <b>学员提问</b>{f' · {class_names}' if class_names else ''}\n"
-        f"{escape(asker)}：{escape(entry.question)}{near}\n\n<i>{guide}</i>"
+        f"{escape(asker)}：{escape(entry.question)}{near}\n\n{before}<i>{guide}</i>"
     )
     unmanaged = [item for item in items if not item.current]
     if unmanaged:

@@ -697,18 +697,76 @@ def restore_dismissed(session: Session, *, question_id: int) -> int:
     question = session.get(QuestionLog, question_id)
     if question is None or question.dismissed_at is None:
         return 0
+    restored = _restore_dismissal(
+        session, user_id=question.user_id, dismissed_at=question.dismissed_at
+    )
+    session.commit()
+    return restored
+
+
+def _restore_dismissal(session: Session, *, user_id: int, dismissed_at: datetime) -> int:
+    """`restore_dismissed` of the asks one trainee had dismissed at `dismissed_at`, not
+    committed; how many rows."""
     # The right-hand sides read the row as it was: `dismissed_at` before it is cleared.
     told = QuestionLog.handed_off_at <= QuestionLog.dismissed_at
     restored = session.execute(
         update(QuestionLog)
-        .where(
-            QuestionLog.user_id == question.user_id,
-            QuestionLog.dismissed_at == question.dismissed_at,
-        )
+        .where(QuestionLog.user_id == user_id, QuestionLog.dismissed_at == dismissed_at)
         .values(dismissed_at=None, dismissed_by=case((told, QuestionLog.dismissed_by), else_=None))
     )
-    session.commit()
     return int(restored.rowcount)
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierDismissal:
+    """A 「🗑 忽略」 that the trainee's 问班主任 undid (`claim_handoff`): who set the question
+    aside, when, and how many of the trainee's asks of it came back."""
+
+    dismissed_by: int | None
+    dismissed_at: datetime
+    asks: int
+
+
+def claim_handoff(session: Session, *, question_id: int) -> list[EarlierDismissal] | None:
+    """Mark the question handed on (问班主任) before its messages go out: one conditional
+    UPDATE, so of two presses at the same moment (a double tap) one hands it on and the other
+    gets None (nothing changes then). A question the trainee asks a person about is no longer
+    set aside: the asks of it dismissed with 「🗑 忽略」 and not answered (this one, and the
+    trainee's other asks with the same `question_key`) are restored in the same transaction,
+    as `restore_dismissed` restores them (an ask handed on before its dismissal keeps
+    `dismissed_by`: the trainee was told then); the dismissals undone, the latest first, []
+    when there were none."""
+    claimed = session.execute(
+        update(QuestionLog)
+        .where(QuestionLog.id == question_id, QuestionLog.handed_off_at == None)  # noqa: E711
+        .values(handed_off_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        return None
+    user_id, text = session.execute(
+        select(QuestionLog.user_id, QuestionLog.question).where(QuestionLog.id == question_id)
+    ).one()
+    key = question_key(text)
+    dismissed = session.execute(
+        select(QuestionLog.dismissed_at, QuestionLog.dismissed_by, QuestionLog.question).where(
+            QuestionLog.user_id == user_id,
+            QuestionLog.dismissed_at != None,  # noqa: E711
+            QuestionLog.manager_answer == None,  # noqa: E711
+        )
+    )
+    dismissers: dict[datetime, int | None] = {}
+    for dismissed_at, dismissed_by, asked in dismissed:
+        if question_key(asked) == key:
+            dismissers.setdefault(dismissed_at, dismissed_by)
+    undone = [
+        EarlierDismissal(
+            dismissers[at], at, _restore_dismissal(session, user_id=user_id, dismissed_at=at)
+        )
+        for at in sorted(dismissers, reverse=True)
+    ]
+    session.commit()
+    return undone
 
 
 def told_no_reply(question: QuestionLog) -> bool:

@@ -55,8 +55,12 @@ class QuestionLog(SQLModel, table=True):
     )
     # A waiting question a manager set aside with 「🗑 忽略」 in /unanswered (junk such as
     # 「双色球开奖号码」): it leaves every manager's list; the trainee is sent nothing. The
-    # repeats dismissed with it share the time, which 「↩️ 撤销忽略」 restores.
+    # repeats dismissed with it share the time, which 「↩️ 撤销忽略」 restores, as does the
+    # trainee handing it on (问班主任) again.
     dismissed_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
+    # Who dismissed it. It stays set after an undo on an ask handed on (问班主任) before the
+    # dismissal: that records that the trainee was told then that no reply would come
+    # (question_crud.told_no_reply), so a second dismissal does not tell them again.
     dismissed_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=aware_column(nullable=False, index=True)
