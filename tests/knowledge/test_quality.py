@@ -111,6 +111,9 @@ KNOWN_SURE_OUT_OF_SCOPE = {
     "置换脱产研修期间学员最多能请几天假",
     "强师计划提出到2025年要建多少个国家师范教育基地",
     "信息技术应用能力提升工程2.0一共有多少个微能力点",
+    # Sure since 俺 is a stop word (it counted as a word no notice uses): 「多少个」 is no figure
+    # the ranking asks to be stated.
+    "提升工程2.0的微能力点一共有多少个 俺要选几个",
 }
 
 

@@ -532,3 +532,20 @@ def test_rounds_levels_and_checks_are_read_as_the_notices_say_them(
 ) -> None:
     answer = kb.ask(question)
     assert answer.answered and phrase in answer.hits[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        # 里头, 这块, 这玩意, 咋回事 and 俺 say nothing of the topic: they were counted as
+        # words no notice uses, which declined the question or made the answer unsure.
+        ("国培里头有没有劳动教育这块", "劳动教育"),
+        ("培训券这玩意是咋回事", "培训券(卡)"),
+        ("俺当国培班主任 有管理费用不", "班级管理费用"),
+    ],
+)
+def test_colloquial_fillers_do_not_count_against_a_sure_answer(
+    kb: KnowledgeBase, question: str, phrase: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.answered and answer.confident and phrase in answer.hits[0].text
