@@ -462,6 +462,16 @@ def answer_json(answer: Answer) -> dict:
     return data
 
 
+# Input the knowledge base refuses before looking (`KnowledgeBase._reject_reason`), worded
+# as the chat words it (handlers/ask.py) for someone at a terminal.
+INPUT_DECLINE_REASONS = {
+    "empty": "问题是空的，请在 ask 后面写上要问的内容，例如：guopei-bot ask 参训年龄有什么要求",
+    "no_text": "没有看到文字内容，请用文字写出问题",
+    "binary": "问题里有无法识别的字符（像是文件内容或乱码），请直接用文字输入问题",
+    "too_long": "问题太长了，请用一两句话（{limit} 字以内）说明想问什么",
+}
+
+
 def print_answer(console: Console, answer: Answer) -> None:
     """Print an answer with the matched words in bold and the notice cited."""
     from knowledge.scope import scope_note
@@ -470,9 +480,12 @@ def print_answer(console: Console, answer: Answer) -> None:
     if answer.curated_answer:
         console.print(f"  [green]{escape(answer.curated_answer)}[/green]")
     if not answer.answered:
+        from knowledge.kb import MAX_QUESTION_CHARS
         from knowledge.models import DECLINE_REASONS
 
-        why = DECLINE_REASONS.get(answer.reason or "", "")
+        reason = answer.reason or ""
+        why = DECLINE_REASONS.get(reason) or INPUT_DECLINE_REASONS.get(reason, "")
+        why = why.format(limit=MAX_QUESTION_CHARS)
         console.print(f"  [yellow]无法回答：{why}（{answer.reason}）[/yellow]")
         return
     if not answer.confident:
