@@ -516,7 +516,7 @@ def _remind_before(ends: datetime, now: datetime) -> str | None:
 
 
 SMALL_HOURS_END = 5  # written before 05:00, 「明天」 may be meant as the morning after the night
-_TOMORROW_RE = re.compile(r"\s*(明天|明日|明早|明晨|明晚)")
+_TOMORROW_RE = re.compile(r"\s*(明天|明日|明早|明晨|明晚|明儿个|明儿)")
 
 
 def small_hours_tomorrow(when_text: str, now: datetime) -> tuple[str, date] | None:

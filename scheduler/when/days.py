@@ -162,7 +162,7 @@ _DOTTED_CLOCK = rf"\d{{1,2}}\.[0-5]\d(?![\d.])(?!\s*(?:{_UNITS}))"
 # 「3天后 8.30」「两周后 8.30」「下周末 8.30」「月底 8.30」 are clocks as after 「明天」;
 # 「8.30分」 is 8点30分
 _DOTTED_CLOCK_RE = re.compile(
-    rf"(?:天|(?<![周期拜])日|[号號早晚晨夜午上]|[天日周期拜]\s*[以之]?后|每{WEEK}{WD}"
+    rf"(?:天|(?<![周期拜])日|[号號早晚晨夜午上儿]|[天日周期拜]\s*[以之]?后|每{WEEK}{WD}"
     rf"|{WEEK}末|月[底末初中]|(?P<weekday>{WEEK}(?P<wd>{WD})))[\s,，、]*"
     rf"(?:(?P<minutes>\d{{1,2}}\.[0-5]\d分(?!钟))"
     rf"|(?P<clock>{_DOTTED_CLOCK})(?:{RANGE_SEP}{_DOTTED_CLOCK})?)"

@@ -1,0 +1,44 @@
+"""/remind as QA15 typed it, second part (Monday 2026-12-07, 09:04 bot time unless a test says
+otherwise): 「明儿」「明儿个」 are 明天 (L7)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from scheduler.timeparse import format_datetime, parse_reminder
+from tests.scheduler.test_timeparse import DEFAULT_NOTE, TZ, at
+from tests.scheduler.test_timeparse_wrap_and_commas import refusal
+
+MONDAY_MORNING = datetime(2026, 12, 7, 9, 4, tzinfo=TZ)
+
+# ---------------------------------------------------------------- L7: 明儿, 明儿个
+
+
+@pytest.mark.parametrize(
+    ("typed", "run_at"),
+    [
+        ("明儿下午三点 交研修日志", at(12, 8, 15)),
+        ("明儿个下午三点 交研修日志", at(12, 8, 15)),
+        ("明儿 8.30 交研修日志", at(12, 8, 8, 30)),
+        ("今儿晚上8点 交研修日志", at(12, 7, 20)),
+        ("今儿个晚上8点 交研修日志", at(12, 7, 20)),
+        ("后儿上午10点 交研修日志", at(12, 9, 10)),
+    ],
+)
+def test_spoken_day_words_are_the_days_they_name(typed: str, run_at: datetime) -> None:
+    parsed = parse_reminder(typed, MONDAY_MORNING)
+    assert parsed.run_at == run_at
+    assert parsed.message == "交研修日志"
+    assert parsed.describe() == format_datetime(run_at)
+
+
+def test_tomorrow_spoken_without_a_time_is_nine_o_clock() -> None:
+    parsed = parse_reminder("明儿 交研修日志", MONDAY_MORNING)
+    assert parsed.run_at == at(12, 8, 9)
+    assert parsed.describe().endswith(DEFAULT_NOTE)
+
+
+def test_yesterday_spoken_is_past_not_unread() -> None:
+    assert refusal("昨儿 交研修日志", MONDAY_MORNING).startswith("时间已经过去了")
