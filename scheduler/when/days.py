@@ -37,6 +37,7 @@ from scheduler.when.words import (
     RANGE_SEP,
     WD,
     WEEK,
+    WEEKDAY_CN,
     YEAR,
     _alternation,
     _weekday,
@@ -146,7 +147,12 @@ def match_weekday(text: str) -> Candidate | None:
         tz = now.tzinfo
         if not prefix:
             run_at = _at(today + timedelta(days=(wd - today.weekday()) % 7), clock, tz)
-            return (run_at if run_at > now else run_at + timedelta(days=7)), ""
+            if run_at > now:
+                return run_at, ""
+            # 「周一 8点」 on a Monday after 08:00: say why it is next week's
+            passed = f"（今天的 {clock.text()} 已过，按下周{WEEKDAY_CN[wd]}）"
+            passed = passed if run_at.date() == today else ""
+            return run_at + timedelta(days=7), passed
         monday = today - timedelta(days=today.weekday())
         day = monday + timedelta(days=7 * _WEEK_OFFSET[prefix] + wd)
         return _at(day, clock, tz), ""

@@ -1,5 +1,6 @@
 """/remind as QA15 typed it, second part (Monday 2026-12-07, 09:04 bot time unless a test says
-otherwise): 「明儿」「明儿个」 are 明天 (L7)."""
+otherwise): 「明儿」「明儿个」 are 明天 (L7); 「周一 8点」 on a Monday after 08:00 says it is next
+Monday's (L6)."""
 
 from __future__ import annotations
 
@@ -42,3 +43,39 @@ def test_tomorrow_spoken_without_a_time_is_nine_o_clock() -> None:
 
 def test_yesterday_spoken_is_past_not_unread() -> None:
     assert refusal("昨儿 交研修日志", MONDAY_MORNING).startswith("时间已经过去了")
+
+
+# ---------------------------------------------------------------- L6: today's weekday, passed
+
+
+@pytest.mark.parametrize(
+    ("typed", "note"),
+    [
+        ("周一 8点 交作业", "（今天的 08:00 已过，按下周一）"),
+        ("星期一 8点 交作业", "（今天的 08:00 已过，按下周一）"),
+        ("礼拜一早上8点 交作业", "（今天的 08:00 已过，按下周一）"),
+    ],
+)
+def test_todays_weekday_with_its_time_passed_says_next_week(typed: str, note: str) -> None:
+    parsed = parse_reminder(typed, MONDAY_MORNING)
+    assert parsed.run_at == at(12, 14, 8)
+    assert parsed.describe() == f"{format_datetime(at(12, 14, 8))}{note}"
+
+
+def test_todays_weekday_without_a_time_after_nine_says_next_week() -> None:
+    parsed = parse_reminder("周一 交作业", MONDAY_MORNING)
+    assert parsed.run_at == at(12, 14, 9)
+    assert parsed.describe().endswith(f"{DEFAULT_NOTE}（今天的 09:00 已过，按下周一）")
+
+
+@pytest.mark.parametrize(
+    ("typed", "run_at"),
+    [
+        ("周一晚上8点 交作业", at(12, 7, 20)),  # still ahead today
+        ("周三 8点 交作业", at(12, 9, 8)),  # another day
+    ],
+)
+def test_a_weekday_still_ahead_has_no_note(typed: str, run_at: datetime) -> None:
+    parsed = parse_reminder(typed, MONDAY_MORNING)
+    assert parsed.run_at == run_at
+    assert parsed.describe() == format_datetime(run_at)
