@@ -340,10 +340,7 @@ def _parse(
     try:
         schedule = build(now)
     except RecentDateError as error:  # 「12月1日 开会」 on 12月7日: the line with the year
-        raise TimeParseError(
-            f"{error.reason}/remind {error.dated}{original[error.length :]}",
-            with_examples=False,
-        ) from None
+        raise TimeParseError(_with_the_year(error, original, now), with_examples=False) from None
     except TimeParseError:
         if (rule := _rule_from_today(when_text, original, end, build, now, lead)) is None:
             raise
@@ -378,9 +375,9 @@ def _parse(
                 f"{named}提醒要在截止之前发出：请先写一个在 {before} 之前的提醒时间，再写内容。",
                 with_examples=False,
             )
-        raise TimeParseError(
+        raise DeadlineNamedError(
             f"{named}请先写提醒发出的时间，再写内容，例如：/remind {when} {rest}",
-            with_examples=False,
+            example=f"{when} {rest}",
         )
     if not message:
         raise TimeParseError(
@@ -390,6 +387,34 @@ def _parse(
         message = f"{span_text} {message}"
         schedule["note"] = f"{schedule.get('note') or ''}{SPAN_NOTE}"
     return ParsedSchedule(when_text=when_text, message=message, now=now, **schedule)
+
+
+class DeadlineNamedError(TimeParseError):
+    """WHEN followed by 前 (「12月10日前 交材料」): a deadline, not when to remind; ``example`` is
+    the line to send after /remind, a time before the deadline first."""
+
+    def __init__(self, reason: str, *, example: str) -> None:
+        super().__init__(reason, with_examples=False)
+        self.example = example
+
+
+def _with_the_year(error: RecentDateError, original: str, now: datetime) -> str:
+    """The refusal of a date without its year that passed lately, with the line to send with
+    the year written; when that line names a deadline (「12月1日前 交作业」), the line with a
+    time to remind before it (「2027年11月30日 9:00 2027年12月1日前 交作业」), which is read."""
+    line = f"{error.dated}{original[error.length :]}"
+    try:
+        _parse(line, now)
+    except DeadlineNamedError as named:
+        asked = f"要提醒 {error.dated} 的话，请写上年份："
+        reason = error.reason.removesuffix(asked)
+        return (
+            f"{reason}截止日是 {error.dated} 的话，请写上年份，并先写提醒发出的时间，"
+            f"例如：/remind {named.example}"
+        )
+    except TimeParseError:
+        pass
+    return f"{error.reason}/remind {line}"
 
 
 _FROM_RE = re.compile(r"从\s*")  # 「从明天起 每天9点」

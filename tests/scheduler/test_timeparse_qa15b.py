@@ -1,6 +1,6 @@
 """/remind as QA15 typed it, second part (Monday 2026-12-07, 09:04 bot time unless a test says
 otherwise): 「明儿」「明儿个」 are 明天 (L7); 「周一 8点」 on a Monday after 08:00 says it is next
-Monday's (L6)."""
+Monday's (L6); a past deadline's refusal suggests a line that is read (L5)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from scheduler.timeparse import format_datetime, parse_reminder
 from tests.scheduler.test_timeparse import DEFAULT_NOTE, TZ, at
-from tests.scheduler.test_timeparse_wrap_and_commas import refusal
+from tests.scheduler.test_timeparse_wrap_and_commas import refusal, suggested
 
 MONDAY_MORNING = datetime(2026, 12, 7, 9, 4, tzinfo=TZ)
 
@@ -79,3 +79,37 @@ def test_a_weekday_still_ahead_has_no_note(typed: str, run_at: datetime) -> None
     parsed = parse_reminder(typed, MONDAY_MORNING)
     assert parsed.run_at == run_at
     assert parsed.describe() == format_datetime(run_at)
+
+
+# ---------------------------------------------------------------- L5: a past deadline's line
+
+
+@pytest.mark.parametrize(
+    ("typed", "line", "run_at"),
+    [
+        (
+            "12月1日前 交作业",
+            "2027年11月30日 9:00 2027年12月1日前交作业",
+            at(11, 30, 9, year=2027),
+        ),
+        (
+            "12月5日之前 交材料",
+            "2027年12月4日 9:00 2027年12月5日之前交材料",
+            at(12, 4, 9, year=2027),
+        ),
+    ],
+)
+def test_a_recent_deadline_suggests_a_line_that_is_read(
+    typed: str, line: str, run_at: datetime
+) -> None:
+    reason = refusal(typed, MONDAY_MORNING)
+    assert "」已经过去了（" in reason and "日期写错了的话，请改正后重新发送" in reason
+    assert suggested(reason) == [line]
+    parsed = parse_reminder(line, MONDAY_MORNING)
+    assert parsed.run_at == run_at
+
+
+def test_a_recent_date_that_is_no_deadline_keeps_its_line() -> None:
+    reason = refusal("12月1日 开会", MONDAY_MORNING)
+    assert suggested(reason) == ["2027年12月1日 开会"]
+    assert "要提醒 2027年12月1日 的话，请写上年份" in reason
