@@ -60,7 +60,7 @@ from bot.chat import (
 )
 from bot.db import survey_crud as scrud
 from bot.db.models import Role, TrainingClass, utcnow
-from bot.db.survey_models import Survey
+from bot.db.survey_models import ResponseStatus, Survey
 from bot.limits import MAX_MESSAGE_UNITS, fit_html, shorten, visible_length
 from bot.services import Services
 from handlers import survey_answer, surveys
@@ -517,26 +517,40 @@ async def remind_non_respondents(ctx: Context, survey_id: int) -> list[Reply]:
     return [Send(f"🔔 已提醒 {len(recipients)} 名未提交的学员。"), Notice("已发送提醒")]
 
 
-def nudge_text(services: Services, survey: Survey) -> str:
+def nudge_text(services: Services, survey: Survey, *, started: bool = False) -> str:
+    """The reminder: 「开始填写」 to who has not started, 「继续填写」 to who is half-way."""
     closes = surveys.local_time(services, survey.closes_at, relative=False)  # read later
+    go_on = "继续填写，已填的答案都还在" if started else "开始填写"
     return (
         f"🔔 提醒：问卷「{escape(survey.title)}」将于 {closes} 截止，"
-        "您还没有提交。点击下方按钮继续填写，只需几分钟。"
+        f"您还没有提交。点击下方按钮{go_on}，只需几分钟。"
     )
 
 
 async def send_nudge(
     services: Services, survey: Survey, recipients: list[int], *, created_by: int
 ) -> None:
+    """Queue the reminder: one message for those not started, another for those half-way."""
     try:
-        await surveys.deliver(  # looked up at call time: tests replace it
-            services,
-            class_id=survey.class_id,
-            text=nudge_text(services, survey),
-            buttons=keyboard([survey_answer.start_button(survey.id, "📝 继续填写")]),  # type: ignore[arg-type]
-            created_by=created_by,
-            recipient_ids=recipients,
-        )
+        with services.session() as session:
+            half_way = {
+                person.user_id
+                for person in scrud.addressee_progress(session, survey=survey)
+                if person.status == ResponseStatus.started
+            }
+        for started in (False, True):
+            group = [user_id for user_id in recipients if (user_id in half_way) == started]
+            if not group:
+                continue
+            label = "📝 继续填写" if started else "📝 开始填写"
+            await surveys.deliver(  # looked up at call time: tests replace it
+                services,
+                class_id=survey.class_id,
+                text=nudge_text(services, survey, started=started),
+                buttons=keyboard([survey_answer.start_button(survey.id, label)]),  # type: ignore[arg-type]
+                created_by=created_by,
+                recipient_ids=group,
+            )
     except Exception:
         log.exception("could not queue the reminder of survey %s", survey.id)
 
