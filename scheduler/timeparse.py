@@ -85,7 +85,10 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   range, nor is a range of weekdays with no week named (``周一至周五``: every week)
 * a weekday or a date in brackets after a day, as notices print them (``12月12日（周六）8点``
   ``明天（周二）`` ``12月12日至14日（周六至周一）`` ``周六（12月12日）``), is checked against
-  the day read and left out; when they differ the refusal says which day is which weekday
+  the day read and left out; when they differ the refusal says which day is which weekday.
+  So is a weekday right after a date or a day word without brackets (``12月8日周二 9点``
+  ``12月8日 星期二 上午9点`` ``明天周二``) when a time, a separator, a space or nothing follows
+  it (``12月8日周二例会`` keeps 「周二例会」, and after a time it is the text's)
 * a time span after the time of day: ``8点到9点`` ``下午2点-4点`` ``14:00-16:00``
   ``8:00~9:00`` ``8点至9点`` ``8-10点`` ``9点到10点之间`` ``晚上11点到凌晨1点``: the reminder
   goes out at the start, the text begins with the span as the bot writes times

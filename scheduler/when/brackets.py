@@ -1,5 +1,6 @@
 """A weekday or a date in brackets after a day, as notices print them
-(``12月12日（周六）8点`` ``周六（12月12日）``): checked against the day read and left out."""
+(``12月12日（周六）8点`` ``周六（12月12日）``), or a weekday right after a date without them
+(``12月8日周二 9点``): checked against the day read and left out."""
 
 from __future__ import annotations
 
@@ -21,7 +22,17 @@ from scheduler.when.days import (
 )
 from scheduler.when.limits import TimeParseError
 from scheduler.when.result import Candidate, ParsedSchedule, Reparse, _month_day
-from scheduler.when.words import NUM, RANGE_SEP, WD, WEEK, WEEKDAY_CN, _head, _weekday, cn_to_int
+from scheduler.when.words import (
+    _PERIOD_WORD,
+    NUM,
+    RANGE_SEP,
+    WD,
+    WEEK,
+    WEEKDAY_CN,
+    _head,
+    _weekday,
+    cn_to_int,
+)
 
 
 def _day_word(written: str) -> str:
@@ -40,6 +51,17 @@ _BRACKETED_RE = re.compile(
     rf"|(?:(?P<y>\d{{4}})\s*年)?\s*(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号號]?"
     r"|(?P<m2>\d{1,2})\s*[./]\s*(?P<d2>\d{1,2}))\s*\)"
 )
+# 「12月8日周二 9点」「12月8日 星期二 上午9点」: a weekday right after a date, unbracketed, read as
+# the bracketed one when a time, a separator, a space or nothing follows it (「12月8日周二例会」
+# keeps 「周二例会」 in the text)
+_BARE_WEEKDAY_RE = re.compile(
+    rf"\s*[,，]?\s*{WEEK}(?P<wd>{WD})(?:{RANGE_SEP}{WEEK}?(?P<wd2>{WD}))?"
+    rf"(?=\s|$|[,，、;；。]|\d|{NUM}\s*[点點时時]|{_PERIOD_WORD})"
+)
+# a day a bare weekday may follow: a date or a day word, not a time (「12月8日 9点 周二…」)
+_BARE_WEEKDAY_HEAD_RE = re.compile(
+    r"(?:[天日号號]|^\d{1,2}\s*[./]\s*\d{1,2}|^\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2})$"
+)
 MAX_BRACKETS = 2  # 「12月12日（周六）-12月14日（周一）」
 CHECK_DAYS = "请核对日期和星期后重新发送。"
 
@@ -53,6 +75,7 @@ class Bracketed:
     written: str
     day: str
     after_range: bool
+    bare: bool = False  # 「12月8日周二」: no brackets
 
 
 def _bracketed_days(original: str, normalized: str) -> list[tuple[Bracketed, str]]:
@@ -60,16 +83,20 @@ def _bracketed_days(original: str, normalized: str) -> list[tuple[Bracketed, str
     as written without it and the brackets before it; [] when there is none."""
     found: list[tuple[Bracketed, str]] = []
     as_written, removed = original, 0
-    while len(found) < MAX_BRACKETS and (m := _BRACKETED_RE.search(normalized)):
-        kind = _day_kind(normalized[: m.start()])
-        if kind is None:
+    while len(found) < MAX_BRACKETS:
+        m, kind, bare = _BRACKETED_RE.search(normalized), None, False
+        if m is not None:
+            kind = _day_kind(normalized[: m.start()])
+        if kind is None and (m := _BARE_WEEKDAY_RE.search(normalized)) is not None:
+            kind, bare = _date_kind(normalized[: m.start()]), True
+        if m is None or kind is None:
             break
         written = as_written[: m.end() + removed].strip()
         day = original[: m.start()].strip()
         original = original[: m.start()] + original[m.end() :]
         normalized = normalized[: m.start()] + normalized[m.end() :]
         removed += m.end() - m.start()
-        found.append((Bracketed(m, written, day, kind == "range"), original))
+        found.append((Bracketed(m, written, day, kind == "range", bare), original))
     return found
 
 
@@ -102,6 +129,16 @@ def _day_kind(head: str) -> str | None:
     return None
 
 
+def _date_kind(head: str) -> str | None:
+    """:func:`_day_kind` of a day a bare weekday may follow (「12月8日」「明天」
+    「12月12日至14日」), None after a time (「12月8日 9点」) or a weekday (「周六周日」 is every
+    weekend)."""
+    head = head.rstrip()
+    if not _BARE_WEEKDAY_HEAD_RE.search(head) or _WEEKDAY_RE.search(head):
+        return None
+    return _day_kind(head)
+
+
 def _check_bracketed_days(
     original: str,
     brackets: list[tuple[Bracketed, str]],
@@ -130,7 +167,8 @@ def _check_bracketed_days(
                     raise TimeParseError(
                         f"{quoted}{_day_word(bracket.day)}{_month_day(day, today)}是"
                         f"{_weekday_name(day)}，"
-                        f"不是周{WEEKDAY_CN[_weekday(weekday)]}。{CHECK_DAYS}",
+                        f"不是周{WEEKDAY_CN[_weekday(weekday)]}。{CHECK_DAYS}"
+                        f"{_weekday_in_text(original, bracket, parsed)}",
                         with_examples=False,
                     )
             continue
@@ -148,6 +186,20 @@ def _check_bracketed_days(
     if removed and stripped.startswith(parsed.when_text):
         parsed = replace(parsed, when_text=original[: len(parsed.when_text) + removed].strip())
     return parsed
+
+
+def _weekday_in_text(original: str, bracket: Bracketed, parsed: ParsedSchedule) -> str:
+    """For 「12月8日 周三 开会」 (a bare weekday after a space, no time written), where 「周三」
+    may begin the reminder's text: how to write that, the time first; "" otherwise."""
+    if not bracket.bare or not parsed.default_time_note or not original.startswith(bracket.day):
+        return ""
+    text = original[len(bracket.day) :]
+    if not text[:1].isspace():
+        return ""
+    return (
+        f"\n如果「{bracket.said[0].strip(' ,，')}」是提醒内容的一部分，请先写钟点，"
+        f"例如：/remind {bracket.day} 9点 {text.strip()}"
+    )
 
 
 def _days_of(parsed: ParsedSchedule) -> list[date]:

@@ -113,3 +113,79 @@ def test_a_recent_date_that_is_no_deadline_keeps_its_line() -> None:
     reason = refusal("12月1日 开会", MONDAY_MORNING)
     assert suggested(reason) == ["2027年12月1日 开会"]
     assert "要提醒 2027年12月1日 的话，请写上年份" in reason
+
+
+# ---------------------------------------------------------------- M6: 「12月8日周二」 unbracketed
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "12月8日周二 9点 交作业",
+        "12月8日周二9点 交作业",
+        "12月8日 星期二 上午9点 交作业",
+        "12月8日，周二，9点 交作业",
+        "12.8 周二 9点 交作业",
+        "2026-12-08 周二 9点 交作业",
+        "明天周二 9点 交作业",
+        "12月8日周二九点 交作业",
+    ],
+)
+def test_a_weekday_right_after_a_date_is_read_as_in_brackets(typed: str) -> None:
+    parsed = parse_reminder(typed, MONDAY_MORNING)
+    assert parsed.run_at == at(12, 8, 9)
+    assert parsed.message == "交作业"
+    assert parsed.describe() == format_datetime(at(12, 8, 9))
+    assert parsed.when_text == typed.removesuffix(" 交作业")
+
+
+def test_a_weekday_after_a_date_without_a_time_is_nine_o_clock() -> None:
+    parsed = parse_reminder("12月8日周二 交作业", MONDAY_MORNING)
+    assert (parsed.run_at, parsed.message) == (at(12, 8, 9), "交作业")
+
+
+def test_weekdays_after_a_range_of_days_are_checked_too() -> None:
+    parsed = parse_reminder("12月12日至14日 周六至周一 8点 签到", MONDAY_MORNING)
+    assert parsed.describe() == "12月12日（周六）至12月14日（周一） 每天 08:00"
+    reason = refusal("12月12日至14日 周五至周日 8点 签到", MONDAY_MORNING)
+    assert "对不上：12月12日是周六，不是周五。" in reason
+
+
+@pytest.mark.parametrize(
+    ("typed", "quoted"),
+    [
+        ("12月8日周三 9点 交作业", "「12月8日周三」"),
+        ("12月8日 星期三 上午9点 交作业", "「12月8日 星期三」"),
+    ],
+)
+def test_a_wrong_weekday_after_a_date_is_caught(typed: str, quoted: str) -> None:
+    reason = refusal(typed, MONDAY_MORNING)
+    assert reason == (
+        f"{quoted}里的日期和星期对不上：12月8日是周二，不是周三。请核对日期和星期后重新发送。"
+    )
+
+
+def test_a_wrong_weekday_that_may_start_the_text_says_how_to_keep_it() -> None:
+    reason = refusal("12月8日 周三 开会", MONDAY_MORNING)
+    assert "12月8日是周二，不是周三" in reason
+    (line,) = suggested(reason)
+    assert line == "12月8日 9点 周三 开会"
+    parsed = parse_reminder(line, MONDAY_MORNING)
+    assert (parsed.run_at, parsed.message) == (at(12, 8, 9), "周三 开会")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("12月8日周二例会", "周二例会"),  # a word follows: the text's
+        ("12月8日 9点 周三 开会", "周三 开会"),  # after the time: the text's
+    ],
+)
+def test_a_weekday_in_the_text_stays_there(typed: str, message: str) -> None:
+    parsed = parse_reminder(typed, MONDAY_MORNING)
+    assert (parsed.run_at, parsed.message) == (at(12, 8, 9), message)
+
+
+def test_weekend_days_written_together_stay_a_weekly_rule() -> None:
+    parsed = parse_reminder("周六周日 10点 读书", MONDAY_MORNING)
+    assert parsed.describe() == "每周六、日 10:00"
