@@ -117,6 +117,8 @@ SUM_ASKED = re.compile(
     r"多少[^，。？！\s]{0,4}(?:资金|经费|钱|亿)|(?:资金|经费|钱)[^，。？！\s]{0,12}(?:多少|几亿)"
 )
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# A span as questions write it too (「从2010年到2019年」).
+ASKED_SPAN = re.compile(r"(?<!\d)(?:19|20)\d{2}年?\s*[-—–~至到]\s*(?:19|20)\d{2}(?!\d)")
 YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–~至到]\s*((?:19|20)\d{2})(?!\d)")
 # An answer is confident when its passage holds this share of the question (by word weight)
 # and the next passage scores under CONFIDENT_LEAD of it: over the nine question sets such top
@@ -415,6 +417,7 @@ class Ranker:
             for p in passages
         ]
         numbers = {d.doc_id: d.doc_number for d in documents}
+        self._number_years = [frozenset(YEAR.findall(numbers[p.doc_id])) for p in passages]
         self._spoken_years = [
             notice_years([f"{p.index_text()} {doc_texts[p.doc_id]} {numbers[p.doc_id]}"])
             for p in passages
@@ -448,6 +451,10 @@ class Ranker:
             hits, confident = of_year, False
         else:
             confident = not reason and not reordered and self._confident(words, hits)
+            if confident and not self._names_years_alone(text, hits[0].passage_id):
+                # 「2025年国培有什么要求」 met by a clause citing 「(2021-2025年)」 in passing,
+                # 「今年国培啥时候开始」 by a 2013 notice: maybe, not surely, the year's answer.
+                confident = False
         if not wants_metadata:
             # Below the first hit a title page only repeats the citation every hit carries.
             hits = hits[:1] + [hit for hit in hits[1:] if not self._is_metadata(hit.passage_id)]
@@ -458,6 +465,16 @@ class Ranker:
         question names (a span such as 2021-2025年 speaks of every year in it), if it names any."""
         asked = set(YEAR.findall(question))
         return not asked or bool(asked & self._spoken_years[passage_id])
+
+    def _names_years_alone(self, question: str, passage_id: int) -> bool:
+        """Whether the passage (with its notice's title, date and 文号) names alone, not inside a
+        span, every year the question asks of outside a span, 今年 and 去年 counted; true if it
+        asks of none."""
+        this_year = date.today().year
+        asked = set(YEAR.findall(ASKED_SPAN.sub(" ", question))) | {
+            str(this_year + offset) for word, offset in RELATIVE_YEARS.items() if word in question
+        }
+        return asked <= self._passage_years[passage_id] | self._number_years[passage_id]
 
     def _is_metadata(self, passage_id: int) -> bool:
         return self._passages[passage_id].kind == "meta"

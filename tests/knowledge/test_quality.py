@@ -109,7 +109,6 @@ KNOWN_SURE_OUT_OF_SCOPE = {
     "云南2015年送教下乡项目每个县送教几次",
     "2021到2025年的国培计划一共要培训多少名教师",
     "置换脱产研修期间学员最多能请几天假",
-    "强师计划提出到2025年要建多少个国家师范教育基地",
     "信息技术应用能力提升工程2.0一共有多少个微能力点",
     # Sure since 俺 is a stop word (it counted as a word no notice uses): 「多少个」 is no figure
     # the ranking asks to be stated.

@@ -177,6 +177,10 @@ def test_a_two_digit_year_is_the_year(kb: KnowledgeBase, question: str, phrase: 
         ("教龄满15年", "教龄满15年"),
         ("10年以上教龄", "10年以上教龄"),
         ("2019年国培", "2019年国培"),
+        # Voice input writes years in Chinese numerals.
+        ("二零一九年国培资金多少", "2019年国培资金多少"),
+        ("二〇二二年的通知", "2022年的通知"),
+        ("一二年级的老师", "一二年级的老师"),
     ],
 )
 def test_only_a_year_is_written_out_not_a_duration(text: str, expanded: str) -> None:
@@ -549,3 +553,31 @@ def test_colloquial_fillers_do_not_count_against_a_sure_answer(
 ) -> None:
     answer = kb.ask(question)
     assert answer.answered and answer.confident and phrase in answer.hits[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The 2022 budget clause cites 「(2021-2025年)」 in passing: not surely 2025's answer.
+        "2025年国培有什么要求",
+        # 今年 is 2026, which no notice is of: the 2013 notice's answer is a maybe.
+        "今年国培啥时候开始",
+    ],
+)
+def test_a_year_the_top_clause_names_only_in_a_span_or_not_at_all_is_unsure(
+    kb: KnowledgeBase, question: str
+) -> None:
+    answer = kb.ask(question)
+    assert not answer.confident
+
+
+def test_a_span_asked_for_is_met_surely_by_a_clause_stating_it(kb: KnowledgeBase) -> None:
+    """「从2010年到2019年」 asks of the span the 2019 news states (「2010-2019年累计」)."""
+    answer = kb.ask("从2010年到2019年中央财政累计安排了多少国培资金")
+    assert answer.confident and "157.84亿元" in answer.hits[0].text
+
+
+def test_a_year_in_chinese_numerals_is_answered_like_one_in_digits(kb: KnowledgeBase) -> None:
+    spoken, typed = kb.ask("二零一九年国培资金多少"), kb.ask("2019年国培资金多少")
+    assert spoken.answered and spoken.hits[0].text == typed.hits[0].text
+    assert "19.85亿元" in spoken.hits[0].text
