@@ -581,3 +581,18 @@ def test_a_year_in_chinese_numerals_is_answered_like_one_in_digits(kb: Knowledge
     spoken, typed = kb.ask("二零一九年国培资金多少"), kb.ask("2019年国培资金多少")
     assert spoken.answered and spoken.hits[0].text == typed.hits[0].text
     assert "19.85亿元" in spoken.hits[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("普通话培训的发票要留着吗", "原始单据"),  # 发票, 票据 are the notices' 单据
+        ("俺们学校网也连不上 咋参加信息技术培训", "不具备网络条件"),
+        ("竞标的时候高校和机构是不是一样对待", "平等参与招投标"),  # 一样对待 is 平等
+    ],
+)
+def test_receipts_no_network_and_equal_treatment_are_read_as_the_notices_say_them(
+    kb: KnowledgeBase, question: str, phrase: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.answered and phrase in answer.hits[0].text
