@@ -9,7 +9,11 @@ limit without a date counts from its notice's training, so one from a notice iss
 `OLD_NOTICE` ago is past too: it is listed with the past ones, by its notice's date, headed
 「⏳ 培训结束后的1个月内（2011年的通知）」 under a note that says why. A date
 is written as the reminders write it (「12月15日(周二)」, the year only when it is not this
-year); a limit the notice words as a year (「2020年前」「2019年底前」) keeps its words. Only the
+year); a limit the notice words as a year (「2020年前」「2019年底前」) keeps its words; the
+trainees' own day (「请参训学员于2026年12月19日报到」) is listed without 「前」. A date from a
+notice about one class or event carries the scope line answers carry (「⚠️ 只适用于这个研修班，
+不是国培计划的通用规定」, knowledge/scope.py), and a duty of a body, not the trainees', says
+whose it is (「（教育局的任务）」); 设为提醒 repeats both before a class is reminded. Only the
 lead times (提前1/3/7天) whose reminder time (09:00) is still ahead are offered, each with the
 time it is sent, and the result says when and to whom it goes.
 
@@ -48,7 +52,9 @@ from handlers.routing import (
     paging_buttons,
 )
 from handlers.typeset import typeset
+from knowledge.deadlines import duty_holder, is_on_the_day
 from knowledge.models import clause_label
+from knowledge.scope import scope_note
 from scheduler.deadlines import lead_days_left, reminder_run_at, schedule_deadline_reminder
 from scheduler.timeparse import format_day, format_when
 
@@ -191,7 +197,9 @@ def deadline_item(deadline: Deadline, today: date, issued: date | None = None) -
     """One deadline: the date (or the time limit, with the year of its notice when known), the
     duty, and where the notice says it."""
     when = escape(deadline.when_text or "")
-    if deadline.due is not None and (not when or _EXACT_DAY.search(when)):
+    if deadline.due is not None and is_on_the_day(deadline):  # 「于2026年12月19日报到」
+        head = f"📅 <b>{format_day(deadline.due, today)}</b>"
+    elif deadline.due is not None and (not when or _EXACT_DAY.search(when)):
         head = f"📅 <b>{format_day(deadline.due, today)}</b>前"
     elif deadline.due is not None:
         head = f"📅 <b>{when}</b>"
@@ -199,13 +207,29 @@ def deadline_item(deadline: Deadline, today: date, issued: date | None = None) -
         head = f"⏳ <b>{when or '期限'}</b>"
         if issued is not None:
             head += f"（{issued.year}年的通知）"
+    if holder := duty_holder(deadline):  # 「请各市（州）教育局于…前将…报送」
+        head += f"（{escape(holder)}的任务）"
     text = typeset(deadline.text)
     duty = text if len(text) <= 160 else text[:159] + "…"
     source = [
         escape(typeset(p)) for p in (deadline.doc_number, clause_label(deadline.clause)) if p
     ]
     title = f"《{escape(typeset(deadline.title))}》" if deadline.title else "《未命名通知》"
-    return f"{head}\n{escape(duty)}\n—— {' · '.join([title, *source])}"
+    scope = scope_note(deadline.title, "", short=True)
+    scope_line = f"{escape(scope)}\n" if scope else ""
+    return f"{head}\n{escape(duty)}\n{scope_line}—— {' · '.join([title, *source])}"
+
+
+def reminder_caveats(deadline: Deadline) -> str:
+    """What a manager should know before reminding a class of ``deadline``, one line each
+    (each after a newline): the notice is about one class or event (`scope_note`), or the
+    duty is a body's, not the trainees' (`duty_holder`); "" when neither."""
+    lines = []
+    if scope := scope_note(deadline.title, "", short=True):
+        lines.append(f"{scope}，请确认是您的培训班再设提醒。")
+    if holder := duty_holder(deadline):
+        lines.append(f"⚠️ 这是{holder}的任务，不是学员要做的事；提醒全班学员前请确认。")
+    return "".join(f"\n{escape(line)}" for line in lines)
 
 
 def deadlines_view(ctx: Context, page: int, *, expired: bool = False) -> tuple[str, Keyboard]:
@@ -304,8 +328,8 @@ def reminder_choices(ctx: Context, key: str, page: int = 0) -> tuple[str, Keyboa
     rows = [[Button(labels[c.id or 0], data=callback("pk", key, c.id))] for c in shown]
     paging = paging_buttons(page, pages, lambda other: callback("rm", key, other))
     text = (
-        f"⏰ 为这项截止事项（截止日 {_due(ctx, deadline)}）设提醒，先选择培训班："
-        f"{_skipped_note(left)}"
+        f"⏰ 为{_item(deadline)}（{_due(ctx, deadline)}）设提醒，先选择培训班："
+        f"{_skipped_note(left)}{reminder_caveats(deadline)}"
     )
     return f"{text}\n{escape(typeset(deadline.text)[:200])}", keyboard(*rows, paging)
 
@@ -332,15 +356,17 @@ def days_choices(
             for days in left
         ]
         text = (
-            f"⏰ 为这项截止事项（截止日 {_due(ctx, deadline)}）设提醒，"
+            f"⏰ 为{_item(deadline)}（{_due(ctx, deadline)}）设提醒，"
             f"发给「{escape(chosen.name)}」全体学员。选择提前几天：\n{sent_at}"
         )
-        return f"{text}{_skipped_note(left)}\n\n{duty}", keyboard(buttons)
+        caveats = reminder_caveats(deadline)
+        return f"{text}{_skipped_note(left)}{caveats}\n\n{duty}", keyboard(buttons)
     buttons = [Button(f"提前{days}天", data=callback("set", key, class_id, days)) for days in left]
     back = [Button("◀ 换一个培训班", data=callback("rm", key, 0))]
     text = (
-        f"⏰ 为「{escape(chosen.name)}」设提醒（截止日 {_due(ctx, deadline)}），"
-        f"发给全体学员。选择提前几天：\n{sent_at}{_skipped_note(left)}\n\n{duty}"
+        f"⏰ 为「{escape(chosen.name)}」设提醒（{_due(ctx, deadline)}），"
+        f"发给全体学员。选择提前几天：\n{sent_at}{_skipped_note(left)}"
+        f"{reminder_caveats(deadline)}\n\n{duty}"
     )
     return text, keyboard(buttons, back)
 
@@ -362,9 +388,18 @@ def _reminder_basis(ctx: Context, key: str) -> tuple[Deadline, list[TrainingClas
     return deadline, classes, left
 
 
+def _item(deadline: Deadline) -> str:
+    """「这项截止事项」, or 「这一项」 for a day that is no limit (「于2026年12月19日报到」)."""
+    return "这一项" if is_on_the_day(deadline) else "这项截止事项"
+
+
 def _due(ctx: Context, deadline: Deadline) -> str:
-    """「12月15日(周二)」, as the list writes it."""
-    return format_day(deadline.due, local_now(ctx).date()) if deadline.due else ""
+    """「截止日 12月15日(周二)」, as the list writes the day; 「日期 12月19日(周六)」 for a day
+    that is no limit (「于2026年12月19日报到」)."""
+    if deadline.due is None:
+        return ""
+    noun = "日期" if is_on_the_day(deadline) else "截止日"
+    return f"{noun} {format_day(deadline.due, local_now(ctx).date())}"
 
 
 def _skipped_note(left: list[int]) -> str:
@@ -405,7 +440,7 @@ async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) 
     return [
         Edit(
             f"✅ 已为「{escape(name)}」设提醒：{format_when(run_at, now)} 发给全体学员"
-            f"（截止日 {_due(ctx, deadline)} 前 {days_before} 天）。"
+            f"（{_due(ctx, deadline)} 前 {days_before} 天）。"
             f"\n{escape(typeset(deadline.text)[:200])}\n\n用 /reminders 查看或取消。"
         )
     ]

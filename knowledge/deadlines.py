@@ -1,4 +1,5 @@
-"""Find dated duties in passages: 「于2019年4月12日前将…报送」, 「培训结束后的1个月内」."""
+"""Find dated duties in passages: 「于2019年4月12日前将…报送」, 「培训结束后的1个月内」, and the
+trainees' own days (「请参训学员于2026年12月19日报到」); say whose duty one is (`duty_holder`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,22 @@ ABSOLUTE = re.compile(
 # A clause number opening a sentence (「二、请各项目县于…」): the citation names the clause.
 CLAUSE_OPENING = re.compile(
     r"^\s*((?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[.．、](?!\d)))\s*"
+)
+# A day the trainees come on (「请参训学员于2026年12月19日报到」「学员于2027年2月20日上午到…
+# 报到」): a date after 于/在, not a limit (前) nor the first of a range (至), then within the
+# clause 报到/签到, or 参加/参训 when trainees are the subject (「会议于…召开」 is no one's).
+ON_DAY = re.compile(
+    r"(?:于|在)(?P<when>(?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日)"
+    r"(?!\s*(?:前|之前|以前|至|到|[-—~]))"
+)
+CHECK_IN = re.compile(r"^[^，,。；;]{0,24}?(?:报到|签到)")
+ATTEND = re.compile(r"^[^，,。；;]{0,24}?(?:参加|参训)")
+TRAINEES = re.compile(r"学员|参训教师|参训人员|培训对象")
+# Who must do it, named before the date: 「请各市（州）教育局于…」「请各省级教育行政部门于…」.
+HOLDER = re.compile(
+    r"(?:(?:省|市|县|区)级)?教育行政部门|教育局|教育厅|教委|教育委员会|项目县|项目办"
+    r"|承办(?:院校|单位|机构)|培训(?:院校|机构)|各省(?!级)(?:[(（]区、市[)）])?"
+    r"|参训学员|学员|参训教师|参训人员"
 )
 RELATIVE = re.compile(
     r"(?P<when>(?:培训|项目|活动|研修)?(?:结束|完成|开班|下达|印发)后的?"
@@ -81,12 +98,34 @@ def _deadlines_in(sentence: str) -> list[tuple[date | None, str]]:
     for match in RELATIVE.finditer(sentence):
         if DUTY.search(sentence[match.end() :]):
             results.append((None, match.group("when")))
+    for match in ON_DAY.finditer(sentence):
+        after = sentence[match.end() :]
+        trainees = TRAINEES.search(sentence[: match.start()])
+        if CHECK_IN.search(after) or (trainees and ATTEND.search(after)):
+            due = _absolute_date(match)
+            if due is not None:
+                results.append((due, match.group("when")))
     return results
+
+
+def is_on_the_day(deadline: Deadline) -> bool:
+    """Whether the date is the day of it (「于2026年12月19日报到」), not a limit (「…前」)."""
+    return deadline.due is not None and ON_DAY.fullmatch(f"于{deadline.when_text}") is not None
+
+
+def duty_holder(deadline: Deadline) -> str | None:
+    """Whose duty a deadline is when not the trainees': the body named before its date
+    (「请各市（州）教育局于…前将…报送」 → 教育局); None for the trainees' own or unnamed."""
+    before = deadline.text.split(deadline.when_text, 1)[0] if deadline.when_text else ""
+    found = HOLDER.search(before)
+    if found is None or TRAINEES.search(found[0]):
+        return None
+    return re.sub(r"[(（]区、市[)）]", "", found[0])  # 「各省(区、市)」 → 各省
 
 
 def _absolute_date(match: re.Match) -> date | None:
     """Last day a limit allows (「年底前」 31 Dec; 「2020年前」 end of 2019)."""
-    if match.group("target"):
+    if match.re is not ON_DAY and match.group("target"):
         return _end_of(int(match.group("tyear")), match.group("tmonth"))
     year = int(match.group("year"))
     month = match.group("month")
@@ -96,7 +135,7 @@ def _absolute_date(match: re.Match) -> date | None:
             return date(year, int(month), int(day))
     except ValueError:
         return None
-    if match.group("end"):
+    if match.re is not ON_DAY and match.group("end"):
         return _end_of(year, month)
     if month:
         return None

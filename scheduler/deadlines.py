@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.db import reminder_crud as rcrud
 from bot.db.models import TrainingClass, utcnow
+from knowledge.deadlines import is_on_the_day
 from knowledge.models import clause_label
 from scheduler import service as scheduler_service
 from scheduler.timeparse import format_datetime
@@ -48,7 +49,8 @@ def deadline_message(deadline: Deadline, days_before: int) -> str:
     source = (f"《{deadline.title}》" if deadline.title else "") + (
         f"（{where}）" if where else ""
     )
-    text = f"距截止日 {deadline.due:%Y年%m月%d日} 还有 {days_before} 天：{deadline.text.strip()}"
+    noun = "" if is_on_the_day(deadline) else "截止日 "  # 「于2026年12月19日报到」: no limit
+    text = f"距{noun}{deadline.due:%Y年%m月%d日} 还有 {days_before} 天：{deadline.text.strip()}"
     if source:
         text += f"\n依据：{source}"
     return text[:MAX_TEXT]
@@ -61,6 +63,10 @@ async def schedule_deadline_reminder(
     if deadline.due is None:
         raise ValueError("这项截止事项没有具体日期，请用 /remind 手动设置。")
     run_at = reminder_run_at(deadline.due, days_before, services.settings.timezone)
+    ahead, before = f"截止前{days_before}天", f"截止日前 {days_before} 天"
+    if is_on_the_day(deadline):  # 「于2026年12月19日报到」: that day, no limit
+        day = f"{deadline.due.month}月{deadline.due.day}日"
+        ahead, before = f"提前{days_before}天", f"{day}前 {days_before} 天"
     if run_at <= utcnow():
         raise ValueError(f"提醒时间 {format_datetime(run_at)} 已经过去了。")
 
@@ -74,8 +80,8 @@ async def schedule_deadline_reminder(
                 chat_id=manager_id,
                 class_id=class_id,
                 text=deadline_message(deadline, days_before),
-                when_text=f"截止前{days_before}天",
-                label=f"{format_datetime(run_at)}（截止日前 {days_before} 天）",
+                when_text=ahead,
+                label=f"{format_datetime(run_at)}（{before}）",
                 run_at=run_at,
                 cron=None,
             )
