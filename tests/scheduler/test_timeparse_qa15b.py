@@ -4,11 +4,11 @@ Monday's (L6); a past deadline's refusal suggests a line that is read (L5)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
-from scheduler.timeparse import format_datetime, parse_reminder
+from scheduler.timeparse import format_datetime, parse_reminder, small_hours_tomorrow
 from tests.scheduler.test_timeparse import DEFAULT_NOTE, TZ, at
 from tests.scheduler.test_timeparse_wrap_and_commas import refusal, suggested
 
@@ -39,6 +39,13 @@ def test_tomorrow_spoken_without_a_time_is_nine_o_clock() -> None:
     parsed = parse_reminder("明儿 交研修日志", MONDAY_MORNING)
     assert parsed.run_at == at(12, 8, 9)
     assert parsed.describe().endswith(DEFAULT_NOTE)
+
+
+def test_tomorrow_spoken_after_midnight_is_flagged_like_mingtian() -> None:
+    night = datetime(2026, 12, 7, 0, 30, tzinfo=TZ)
+    parsed = parse_reminder("明儿上午9点 交研修日志", night)
+    assert parsed.run_at == at(12, 8, 9)
+    assert small_hours_tomorrow(parsed.when_text, night) == ("明儿", date(2026, 12, 8))
 
 
 def test_yesterday_spoken_is_past_not_unread() -> None:
