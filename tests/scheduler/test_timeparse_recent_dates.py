@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from scheduler.timeparse import TimeParseError, parse_reminder
+from scheduler.timeparse import parse_reminder
 from scheduler.when.limits import RECENT_PAST_DAYS
 from tests.scheduler.test_timeparse import TZ, at
 from tests.scheduler.test_timeparse_wrap_and_commas import refusal, suggested
@@ -60,12 +60,12 @@ def test_every_form_of_a_recent_date_is_refused_with_a_line_that_reads(
     assert parsed.message == message
 
 
-def test_a_recent_deadline_is_refused_as_a_date_first() -> None:
-    """With the year written, the deadline is then refused as such, with a time before it."""
+def test_a_recent_deadline_is_refused_with_a_reminder_before_it_that_is_read() -> None:
+    """The suggested line (QA15 L5) is a reminder the day before next year's deadline, which
+    is read as written, not another refusal."""
     (line,) = suggested(refusal("12月5日前 交材料", MONDAY))
-    assert line == "2027年12月5日前 交材料"
-    with pytest.raises(TimeParseError, match="像是截止时间"):
-        parse_reminder(line, MONDAY)
+    assert line == "2027年12月4日 9:00 2027年12月5日前交材料"
+    assert parse_reminder(line, MONDAY).run_at == datetime(2027, 12, 4, 9, 0, tzinfo=TZ)
 
 
 def test_yesterday_is_said_so() -> None:
