@@ -106,9 +106,13 @@ SMALL_TALK = {
         "who",
     ),
 }
+# A bare number (「1」「3号」) is most often meant as a button press; a greeting
+# (「大家好」「请问」) gets the greeting reply instead (`no_topic_reply`).
 NO_TOPIC_REPLY = (
     f"请写出您想问的具体内容，例如「{EXAMPLE}」。如果是想点按钮，请直接点消息下方的按钮。"
 )
+HAS_NUMBER = re.compile(r"[0-9\uff10-\uff19零〇一二两三四五六七八九十百千万亿]")
+THANKS = re.compile(r"谢|感谢|thank", re.IGNORECASE)
 SMALL_TALK_REPLY = {
     "greeting": (
         f"您好！有国培计划的政策问题可以直接问我，例如「{OTHER_EXAMPLE}」，"
@@ -502,6 +506,14 @@ def declined_view(ctx: Context, question_id: int, question: str, reason: str | N
 # ----- asking ------------------------------------------------------------------------------
 
 
+def no_topic_reply(question: str) -> str:
+    """The reply to text with nothing to look up: a number is taken for a missed button, a
+    thank-you gets 不客气, anything else (「大家好」「请问」「打扰了」) the greeting."""
+    if HAS_NUMBER.search(question):
+        return NO_TOPIC_REPLY
+    return SMALL_TALK_REPLY["thanks" if THANKS.search(question) else "greeting"]
+
+
 async def answer_question(ctx: Context, text: str) -> list[Reply]:
     """Check the question, ask the knowledge base, log the result and render the reply."""
     question = check_question(text)
@@ -513,7 +525,7 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
     answer = kb.ask(question, k=HITS_PER_QUESTION) if kb is not None else None
     elapsed_ms = (time.perf_counter() - started) * 1000
     if answer is not None and answer.reason == "no_topic":  # a bare number, a greeting: not logged
-        return [Send(NO_TOPIC_REPLY)]
+        return [Send(no_topic_reply(question))]
     top = answer.hits[0] if answer is not None and answer.answered and answer.hits else None
     answered = answer is not None and answer.answered
     with ctx.services.session() as session:
