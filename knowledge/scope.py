@@ -38,7 +38,7 @@ _KINDS: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...]], ...] = (
             "研修营", "培训营", "夏令营", "冬令营",
         ),
         "这个{word}",
-        ("班", "营"),
+        ("班", "营", "培训", "研修"),
     ),
     (
         "会议",
@@ -66,11 +66,13 @@ _GENERAL = re.compile(r"关于(?:进一步)?(?:加强|规范|改进|推进|完�
 # A title's frame around its subject: 「教育部办公厅关于举办」… 「的通知」.
 _LEAD = re.compile(r"^.*?关于(?:举办|召开|开展|组织|做好|公布|印发|发布|启动)?")
 _TAIL = re.compile(r"(?:的)?(?:预通知|补充通知|通知|公告|通告|公示|函)(?:\(节选\))?$")
-# Words that name no class in particular: a question holding them names nothing.
+# Words that name no class in particular: a question holding them names nothing. A class's
+# level or kind of trainee (高级, 骨干, 乡村) is shared by many classes: 「高级研修班」 is no name.
 _GENERIC = (
-    "国培计划", "国家级", "全国", "中小学", "幼儿园", "中学", "小学", "教师", "学员", "校长",
-    "培训", "研修", "项目", "工作", "实施", "组织", "举办", "召开", "开展", "年度", "第", "期",
-    "届", "的", "和", "与", "及", "等",
+    "国培计划", "国培", "国家级", "省级", "市级", "县级", "全国", "中小学", "幼儿园", "中学",
+    "小学", "教师", "老师", "学员", "校长", "培训", "研修", "项目", "工作", "实施", "组织",
+    "举办", "召开", "开展", "年度", "高级", "中级", "初级", "骨干", "青年", "新任", "优秀",
+    "乡村", "农村", "示范性", "专题", "第", "期", "届", "的", "和", "与", "及", "等",
 )
 _NOT_WORD = re.compile(r"[^\u3400-\u9fffA-Za-z]+")
 TITLE_CHARS = 30  # of a title quoted in the note (the citation under it has it whole)
@@ -93,8 +95,9 @@ class NoticeScope:
 
     def named_in(self, question: str) -> bool:
         """Whether the question names this class or event: it holds at least half of the
-        characters of the name's own words (双语, 普通话, 云南省; not 教师 or 培训班), in pieces
-        of two or more, or one such piece beside the word for its kind (双语 … 班)."""
+        characters of the name's own words (双语, 普通话, 云南省; not 教师, 高级 or 培训班), in
+        pieces of two or more, or one such piece just before the word for its kind (双语培训班,
+        普通话培训)."""
         text = _fold(question).replace("班主任", "")
         pieces = _own_words(self.name)
         total = sum(len(piece) for piece in pieces)
@@ -104,7 +107,7 @@ class NoticeScope:
         if covered * 2 >= total:
             return True
         cues = next(cues for kind, _, _, cues in _KINDS if kind == self.kind)
-        return covered > 0 and any(cue in text for cue in cues)
+        return any(_before_cue(piece, text, cues) for piece in pieces)
 
 
 def _fold(text: str) -> str:
@@ -133,6 +136,31 @@ def _covered(piece: str, text: str) -> int:
                     marked[i] = True
                 break
     return sum(marked)
+
+
+def _before_cue(piece: str, text: str, cues: tuple[str, ...]) -> bool:
+    """Whether a stretch of two or more characters of `piece` stands in `text` right before
+    one of `cues`, with only generic words between (双语教师培训班, 甘肃高级研修班)."""
+    for start in range(len(piece) - 1):
+        for end in range(start + 2, len(piece) + 1):
+            stretch = piece[start:end]
+            found = text.find(stretch)
+            while found >= 0:
+                if _starts_with_cue(text[found + len(stretch) :], cues):
+                    return True
+                found = text.find(stretch, found + 1)
+    return False
+
+
+def _starts_with_cue(rest: str, cues: tuple[str, ...]) -> bool:
+    """Whether `rest` opens with one of `cues` once leading generic words are skipped."""
+    while True:
+        if rest.startswith(cues):
+            return True
+        skipped = next((word for word in _GENERIC if rest.startswith(word)), None)
+        if skipped is None:
+            return False
+        rest = rest[len(skipped) :]
 
 
 def _unless_rules(quoted: re.Match[str]) -> str:
