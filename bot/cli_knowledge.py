@@ -436,8 +436,9 @@ def print_report(console: Console, report: IngestReport, kb: KnowledgeBase | Non
 
 def hit_scope(hit: Hit, question: str) -> dict | None:
     """A hit's `scope` in `ask --json`: None for a notice of 国培计划 as a whole; for one about
-    a single class or event, its kind (培训班, 会议, 遴选, 招标, 比赛), name, whether the question
-    names it, and the note the bot shows before the citation (None when it names it)."""
+    a single class or event, or a province's (city's, county's) own notice, its kind (培训班,
+    会议, 遴选, 招标, 比赛, 地区), name (for 地区 the region: 云南省), whether the question names
+    it, and the note the bot shows before the citation (None when it names it)."""
     from knowledge.scope import notice_scope, scope_note
 
     scope = notice_scope(hit.title)

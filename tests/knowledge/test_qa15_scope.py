@@ -1,15 +1,132 @@
-"""QA15 on whom a clause binds (knowledge/scope.py): a kind of class (「高级研修班」) is not
-the class's name (L10)."""
+"""QA15 on whom a clause binds (knowledge/scope.py): a province's own notice is scoped to that
+province (M1); a kind of class (「高级研修班」) is not the class's name (L10)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+import typer
+from typer.testing import CliRunner
 
-from knowledge.scope import notice_scope
+from bot.cli_knowledge import register
+from knowledge import KnowledgeBase
+from knowledge.scope import REGION, notice_scope, scope_note
 
+YUNNAN = "云南省教育厅关于做好2026年“国培计划”项目实施工作的通知"
 GANSU_CLASS = (
     "甘肃省教育厅关于举办“国培计划(2026)”甘肃省乡村小学语文骨干教师高级研修班的通知"
 )
+GENERAL = "教育部、财政部关于实施全国中小学教师培训计划的通知"
+# The QA15 tester's uploads, as /tmp/qa15/up/ held them.
+UPLOADS = {
+    "yunnan-prov.txt": f"""title: {YUNNAN}
+doc_number: 云教师〔2026〕3号
+issuer: 云南省教育厅
+date: 2026-11-20
+---
+各州(市)教育体育局:
+一、参训学员每年脱产学习时间不少于30天,网络研修不少于60学时。
+二、参训教师的往返交通费由参训教师所在学校按规定报销,培训期间住宿费由项目承办单位承担。
+三、各州(市)于2027年1月10日前报送2026年项目总结。
+""",
+    "gansu-class.txt": f"""{GANSU_CLASS.removesuffix("的通知")}的通知
+甘教师〔2026〕15号
+各市(州)教育局:
+根据教育部有关要求,经研究,决定举办“国培计划(2026)”甘肃省乡村小学语文骨干教师高级研修班。
+一、培训对象
+全省乡村小学语文骨干教师100名,年龄不超过50周岁,具有中级及以上职称。
+二、培训时间和地点
+2026年12月20日至2027年1月5日,共15天,在西北师范大学集中培训。请参训学员于2026年12月19日报到。
+三、培训经费
+培训期间食宿由承办单位统一安排,住宿费用由承办单位承担,往返交通费回原单位报销。
+甘肃省教育厅
+2026年12月1日
+""",
+}
+YUNNAN_NOTE = (
+    "⚠️ 这一条出自云南省教育厅的通知，只适用于云南省，不是国培计划的通用规定；"
+    "具体要求请问班主任。"
+)
+
+
+@pytest.fixture(scope="module")
+def notices(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A notices folder holding the tester's two uploads."""
+    folder = tmp_path_factory.mktemp("qa15-notices")
+    for name, text in UPLOADS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("qa15-cache")
+
+
+@pytest.fixture(scope="module")
+def uploaded(cache: Path, notices: Path) -> KnowledgeBase:
+    """The shipped notices and the two uploads."""
+    return KnowledgeBase.open(cache, notices)
+
+
+# ----- M1: a province's own notice ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "region", "issuer"),
+    [
+        (YUNNAN, "云南省", "云南省教育厅"),
+        (
+            "云南省教育厅 云南省财政厅关于下达国培计划资金的通知",
+            "云南省",
+            "云南省教育厅、云南省财政厅",
+        ),
+        (
+            "广西壮族自治区教育厅关于加强国培计划培训班管理的通知",
+            "广西壮族自治区",
+            "广西壮族自治区教育厅",
+        ),
+        (
+            "新疆生产建设兵团教育局关于做好国培计划工作的通知",
+            "新疆生产建设兵团",
+            "新疆生产建设兵团教育局",
+        ),
+        ("昆明市教育体育局关于做好国培计划项目实施工作的通知", "昆明市", "昆明市教育体育局"),
+        ("云南省2026年国培计划项目实施方案", "云南省", ""),
+    ],
+)
+def test_a_region_s_own_notice_binds_that_region(title: str, region: str, issuer: str) -> None:
+    scope = notice_scope(title)
+    assert scope is not None
+    assert (scope.kind, scope.applies_to, scope.issuer) == (REGION, region, issuer)
+
+
+def test_a_class_of_a_province_stays_a_class_and_national_notices_stay_general() -> None:
+    scope = notice_scope(GANSU_CLASS)
+    assert scope is not None and scope.kind == "培训班"
+    for title in (
+        GENERAL,
+        "教育部办公厅 财政部办公厅关于做好2019年中小学幼儿园教师国家级培训计划组织实施工作的通知",
+        '中央财政下达19.85亿元支持地方实施"国培计划"',
+        "教育部办公厅关于加强“国培计划”参训学员结业管理的通知",
+    ):
+        assert notice_scope(title) is None, title
+
+
+def test_the_region_note_names_the_province_and_the_one_asked_of() -> None:
+    assert scope_note(YUNNAN, "网络研修要多少学时") == YUNNAN_NOTE
+    assert scope_note(YUNNAN, "甘肃国培网络研修多少学时") == (
+        "⚠️ 这一条出自云南省教育厅的通知，只适用于云南省，不适用于甘肃省；"
+        "具体要求请问班主任。"
+    )
+    assert scope_note(YUNNAN, "甘肃网络研修多少学时", short=True) == (
+        "⚠️ 只适用于云南省，不适用于甘肃省"
+    )
+    for question in ("云南国培网络研修多少学时", "云南省的学员网络研修多少学时"):
+        assert scope_note(YUNNAN, question) is None, question
+    assert scope_note(YUNNAN, "云教师〔2026〕3号说网络研修多少学时", "云教师〔2026〕3号") is None
 
 
 # ----- L10: a kind of class is not the class's name ------------------------------------------
@@ -30,3 +147,34 @@ GANSU_CLASS = (
 def test_a_kind_of_class_is_not_its_name(question: str, named: bool) -> None:
     scope = notice_scope(GANSU_CLASS)
     assert scope is not None and scope.named_in(question) is named
+
+
+@pytest.fixture
+def app(cache: Path, notices: Path, uploaded: KnowledgeBase) -> typer.Typer:
+    application = typer.Typer()
+
+    @application.callback()
+    def main() -> None:
+        """Test app."""
+
+    register(application, lambda: (cache, notices))
+    return application
+
+
+def test_ask_json_scope_of_a_class_kind_and_of_a_province(app: typer.Typer) -> None:
+    result = CliRunner().invoke(
+        app, ["ask", "--json", "-k", "3", "高级研修班多大年龄能参加", "网络研修要多少学时"]
+    )
+    assert result.exit_code == 0, result.output
+    kind, province = (json.loads(line) for line in result.stdout.splitlines())
+    scopes = {hit["title"]: hit["scope"] for hit in kind["hits"]}
+    assert scopes[GANSU_CLASS]["named_in_question"] is False
+    assert "只适用于这个研修班" in scopes[GANSU_CLASS]["note"]
+    (yunnan,) = [hit["scope"] for hit in province["hits"] if hit["title"] == YUNNAN]
+    assert yunnan == {
+        "kind": REGION,
+        "name": "云南省",
+        "applies_to": "云南省",
+        "named_in_question": False,
+        "note": YUNNAN_NOTE,
+    }
