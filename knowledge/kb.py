@@ -32,6 +32,7 @@ from knowledge.ingest import ParsedFile, parse_notice_file
 from knowledge.loaders import SUPPORTED_SUFFIXES
 from knowledge.models import Answer, Deadline, Document, IngestReport, Passage
 from knowledge.ranking import Ranker, spellable_words
+from knowledge.scope import prefer_general
 from knowledge.spelling import pinyin_index
 
 try:
@@ -561,14 +562,17 @@ class KnowledgeBase:
         text = normalize(question)
         curated = self._match_curated(text) if with_curated else None
         ranking = self._ranker.rank(text, k)
+        # A clause binding only a class or region the question does not name gives way to a
+        # general one close to it, and is never a sure answer (knowledge/scope.py).
+        hits, confident = prefer_general(question, ranking.hits, ranking.confident)
         if curated:
             # Clauses the ranking is unsure of would sit under the manager's answer as if they
             # backed it up.
-            hits = ranking.hits if ranking.confident and not ranking.reason else []
+            hits = hits if confident and not ranking.reason else []
             return Answer(question, True, hits, None, curated[2], curated[0], True)
         if ranking.reason:
             return Answer(question=question, answered=False, reason=ranking.reason)
-        return Answer(question, True, ranking.hits, confident=ranking.confident)
+        return Answer(question, True, hits, confident=confident)
 
     @staticmethod
     def _reject_reason(question: str) -> str | None:

@@ -1,5 +1,7 @@
 """QA15 on whom a clause binds (knowledge/scope.py): a province's own notice is scoped to that
-province (M1); a kind of class (「高级研修班」) is not the class's name (L10)."""
+province (M1); a clause binding one class or region the question does not name gives way to a
+general clause close behind it, and is never a sure answer (M2); a kind of class
+(「高级研修班」) is not the class's name (L10)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from typer.testing import CliRunner
 
 from bot.cli_knowledge import register
 from knowledge import KnowledgeBase
-from knowledge.scope import REGION, notice_scope, scope_note
+from knowledge.models import Hit
+from knowledge.scope import REGION, notice_scope, prefer_general, scope_note
 
 YUNNAN = "云南省教育厅关于做好2026年“国培计划”项目实施工作的通知"
 GANSU_CLASS = (
     "甘肃省教育厅关于举办“国培计划(2026)”甘肃省乡村小学语文骨干教师高级研修班的通知"
 )
+BILINGUAL = "中小学少数民族双语教师普通话培训班"
 GENERAL = "教育部、财政部关于实施全国中小学教师培训计划的通知"
 # The QA15 tester's uploads, as /tmp/qa15/up/ held them.
 UPLOADS = {
@@ -69,6 +73,10 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def uploaded(cache: Path, notices: Path) -> KnowledgeBase:
     """The shipped notices and the two uploads."""
     return KnowledgeBase.open(cache, notices)
+
+
+def hit(title: str, score: float) -> Hit:
+    return Hit("条款", score, title, "", "", "", "一、", title, 0)
 
 
 # ----- M1: a province's own notice ------------------------------------------------------------
@@ -127,6 +135,65 @@ def test_the_region_note_names_the_province_and_the_one_asked_of() -> None:
     for question in ("云南国培网络研修多少学时", "云南省的学员网络研修多少学时"):
         assert scope_note(YUNNAN, question) is None, question
     assert scope_note(YUNNAN, "云教师〔2026〕3号说网络研修多少学时", "云教师〔2026〕3号") is None
+
+
+def test_a_province_s_clause_is_no_sure_answer_to_anyone_else(uploaded: KnowledgeBase) -> None:
+    answer = uploaded.ask("网络研修要多少学时", k=5)
+    assert answer.answered
+    top = answer.hits[0]
+    if top.title == YUNNAN:
+        assert not answer.confident
+        assert scope_note(top.title, answer.question, top.doc_number) == YUNNAN_NOTE
+    other = uploaded.ask("甘肃国培网络研修多少学时", k=5)
+    assert not (other.hits[0].title == YUNNAN and other.confident)
+
+
+# ----- M2: a scoped clause does not stand as a sure answer over a general one -----------------
+
+
+def test_a_general_clause_close_behind_comes_first_and_unsure() -> None:
+    hits = [hit(BILINGUAL, 10.0), hit(GENERAL, 7.5), hit(GENERAL + "2", 7.0)]
+    reordered, confident = prefer_general("国培是免费的吗", hits, True)
+    assert [h.title for h in reordered] == [GENERAL, BILINGUAL, GENERAL + "2"]
+    assert confident is False
+
+
+def test_a_scoped_clause_far_ahead_stays_first_but_unsure() -> None:
+    hits = [hit(BILINGUAL, 10.0), hit(GENERAL, 5.0), hit(GENERAL, 4.0)]
+    assert prefer_general("国培是免费的吗", hits, True) == (hits, False)
+    # Only the next two hits are looked at.
+    far = [hit(BILINGUAL, 10.0), hit(YUNNAN, 9.5), hit(YUNNAN, 9.0), hit(GENERAL, 9.0)]
+    assert prefer_general("国培是免费的吗", far, True) == (far, False)
+
+
+def test_nothing_changes_when_the_top_clause_binds_the_asker() -> None:
+    general = [hit(GENERAL, 10.0), hit(BILINGUAL, 9.9)]
+    assert prefer_general("国培是免费的吗", general, True) == (general, True)
+    named = [hit(BILINGUAL, 10.0), hit(GENERAL, 9.0)]
+    assert prefer_general("双语培训班收培训费吗", named, True) == (named, True)
+    region = [hit(YUNNAN, 10.0), hit(GENERAL, 9.0)]
+    assert prefer_general("云南的国培住宿费谁出", region, True) == (region, True)
+    # A region's clause gives way as a class's does.
+    reordered, _ = prefer_general("住宿费谁出", [hit(YUNNAN, 10.0), hit(GENERAL, 7.0)], True)
+    assert reordered[0].title == GENERAL
+    assert prefer_general("住宿费谁出", [], False) == ([], False)
+
+
+@pytest.mark.parametrize("question", ["国培的培训费要自己出吗", "国培是免费的吗"])
+def test_the_class_s_fee_clause_is_no_sure_answer(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question, k=5)
+    assert answer.answered
+    top = answer.hits[0]
+    assert top.title != BILINGUAL or not answer.confident
+    assert any(scope_note(h.title, question) is None for h in answer.hits[:3])
+
+
+def test_another_class_s_lodging_clause_is_no_sure_answer(uploaded: KnowledgeBase) -> None:
+    answer = uploaded.ask("参加国培培训住宿费谁出", k=5)
+    assert answer.answered
+    top = answer.hits[0]
+    scoped = scope_note(top.title, answer.question, top.doc_number) is not None
+    assert not (scoped and answer.confident)
 
 
 # ----- L10: a kind of class is not the class's name ------------------------------------------

@@ -168,10 +168,13 @@ def app(tmp_path: Path, kb_cache_dir: Path) -> typer.Typer:
 def test_ask_json_gives_each_hit_its_scope(app: typer.Typer) -> None:
     result = CliRunner().invoke(
         app,
-        ["ask", "--json", "-k", "3", "参加国培有年龄限制吗", "双语教师普通话培训班年龄要求"],
+        [
+            "ask", "--json", "-k", "3",
+            "参训教师年龄有什么要求", "参加国培有年龄限制吗", "双语教师普通话培训班年龄要求",
+        ],
     )
     assert result.exit_code == 0, result.output
-    general, named = (json.loads(line) for line in result.stdout.splitlines())
+    general, close, named = (json.loads(line) for line in result.stdout.splitlines())
     top = general["hits"][0]
     # The contract's fields stay as they were; `scope` is added.
     assert {"text", "score", "title", "doc_number", "date", "source"} <= set(top)
@@ -181,18 +184,21 @@ def test_ask_json_gives_each_hit_its_scope(app: typer.Typer) -> None:
         "name": BILINGUAL,
         "applies_to": "这个培训班",
         "named_in_question": False,
-        "note": scope_note(BILINGUAL, "参加国培有年龄限制吗"),
+        "note": scope_note(BILINGUAL, "参训教师年龄有什么要求"),
     }
-    kinds = [(hit["scope"] or {}).get("kind") for hit in general["hits"]]
-    assert kinds == [SHIPPED[hit["title"]] for hit in general["hits"]]
-    assert None in kinds  # a general notice's clause has none
+    # A clause that binds one class only is no sure answer to a question not naming it.
+    assert general["confident"] is False
+    # QA15 M2: a general clause close behind the class's comes first; the class's follows.
+    kinds = [(hit["scope"] or {}).get("kind") for hit in close["hits"]]
+    assert kinds == [SHIPPED[hit["title"]] for hit in close["hits"]]
+    assert kinds[:2] == [None, "培训班"] and close["confident"] is False
     assert named["hits"][0]["title"] == BILINGUAL
     assert named["hits"][0]["scope"]["named_in_question"] is True
     assert named["hits"][0]["scope"]["note"] is None
 
 
 def test_ask_prints_the_note_before_the_citation(app: typer.Typer) -> None:
-    result = CliRunner().invoke(app, ["ask", "-k", "1", "参加国培有年龄限制吗"])
+    result = CliRunner().invoke(app, ["ask", "-k", "1", "参训教师年龄有什么要求"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     note = next(n for n, line in enumerate(lines) if "只适用于这个培训班" in line)
