@@ -4,9 +4,10 @@ message gets a hint to use /ask, see bot/conversation.py).
 
 The answer quotes the best clause with the matched words in bold, then cites its notice
 (《title》 文号 · date · clause); a clause of a notice about one class or event (the 2011
-双语教师普通话培训班) is preceded by a line saying it binds that class alone, unless the
-question names it (knowledge/scope.py). Buttons under it, all re-checked on the server (only
-the asker may press them):
+双语教师普通话培训班), or of a province's own notice, is preceded by a line saying whom it binds
+(sending a trainee in a class to the 班主任, others to their own class's or province's notice),
+unless the question names it (knowledge/scope.py). Buttons under it, all re-checked on the
+server (only the asker may press them):
 
     kb:1:pg:<question_id>:<page>   更多 ▶ / ◀ 上一条: edit the message to show another hit
     kb:1:fb:<question_id>:up|down  👍 / 👎, stored on the question log
@@ -369,12 +370,17 @@ EXCERPT_CHARS = 110
 
 
 def render_hit(
-    hit: Hit, limit: int = MAX_QUOTE_CHARS, lead: int = 200, question: str = ""
+    hit: Hit,
+    limit: int = MAX_QUOTE_CHARS,
+    lead: int = 200,
+    question: str = "",
+    in_class: bool = False,
 ) -> str:
     """The quote (matched words in bold, Chinese punctuation full-width), under its clause's
     heading when the passage continues a clause whose heading it lacks, then the citation;
-    a clause of a notice about one class or event that the question does not name has a line
-    before the citation saying whom it binds (knowledge/scope.py; a short one in an excerpt)."""
+    a clause of a notice about one class, event or region that the question does not name has
+    a line before the citation saying whom it binds (knowledge/scope.py; a short one in an
+    excerpt), which sends a reader `in_class` to the 班主任."""
     terms = tuple(typeset(term) for term in hit.matched_terms)
     text = typeset(hit.text)
     body, cut_before, cut_after = quote_window(text, terms, limit, lead)
@@ -383,15 +389,16 @@ def render_hit(
     heading = typeset(hit.heading) or cut_heading(text, excerpt_start)
     heading = f"【{highlight(heading, terms)}】\n" if heading else ""
     quote = f"{'…' if cut_before else ''}{quote}{'…' if cut_after else ''}"
-    note = scope_note(hit.title, question, hit.doc_number, short=limit < MAX_QUOTE_CHARS)
+    short = limit < MAX_QUOTE_CHARS
+    note = scope_note(hit.title, question, hit.doc_number, short=short, in_class=in_class)
     note = f"{escape(typeset(note), quote=False)}\n" if note else ""
     return f"{heading}{quote}\n\n{note}{citation(hit)}"
 
 
-def overview(hits: list[Hit], question: str = "") -> str:
+def overview(hits: list[Hit], question: str = "", in_class: bool = False) -> str:
     """The unsure note and a short excerpt of each of the first hits, numbered."""
     excerpts = [
-        f"{number}. {render_hit(hit, EXCERPT_CHARS, lead=30, question=question)}"
+        f"{number}. {render_hit(hit, EXCERPT_CHARS, 30, question, in_class)}"
         for number, hit in enumerate(hits[:UNSURE_OVERVIEW_HITS], start=1)
     ]
     return "\n\n".join([UNSURE_NOTE, *excerpts])
@@ -406,9 +413,10 @@ class Page:
     curated: bool = False
 
 
-def pages_of(answer: Answer, author: str | None = None) -> list[Page]:
+def pages_of(answer: Answer, author: str | None = None, in_class: bool = False) -> list[Page]:
     """The screens of an answer; a curated one is headed with the name of whoever saved it
-    (`author`, their display name), since every class's trainees get it."""
+    (`author`, their display name), since every class's trainees get it. `in_class`: the
+    asker is in a class, whose 班主任 a clause's scope line can send them to."""
     pages = []
     if answer.curated_answer:
         heading = f"{escape(teacher_name(author))}的解答" if author else "班主任解答"
@@ -422,7 +430,7 @@ def pages_of(answer: Answer, author: str | None = None) -> list[Page]:
         )
     question = answer.question
     in_full = [
-        Page("📖 " + render_hit(hit, question=question), n)
+        Page("📖 " + render_hit(hit, question=question, in_class=in_class), n)
         for n, hit in enumerate(answer.hits, start=1)
     ]
     if answer.confident or answer.curated_answer:
@@ -430,9 +438,9 @@ def pages_of(answer: Answer, author: str | None = None) -> list[Page]:
     # Unsure top hits are right about two times in three: say so, show the first few side by
     # side, then each in full.
     if len(answer.hits) == 1:
-        only = render_hit(answer.hits[0], question=question)
+        only = render_hit(answer.hits[0], question=question, in_class=in_class)
         return [*pages, Page(f"🔎 {UNSURE_NOTE}\n\n{only}", 1)]
-    return [*pages, Page("🔎 " + overview(answer.hits, question)), *in_full]
+    return [*pages, Page("🔎 " + overview(answer.hits, question, in_class)), *in_full]
 
 
 def answer_view(
@@ -490,12 +498,16 @@ def declined_text(question: str, reason: str | None) -> str:
     )
 
 
+def in_a_class(ctx: Context) -> bool:
+    """Whether the user has joined a class, so that 问班主任 can hand a question on."""
+    with ctx.services.session() as session:
+        return bool(question_crud.managers_of_member(session, user_id=ctx.user.id))
+
+
 def declined_view(ctx: Context, question_id: int, question: str, reason: str | None) -> Send:
     """An honest 'the notices do not cover this', with the way to a person."""
     text = declined_text(question, reason)
-    with ctx.services.session() as session:
-        has_class = bool(question_crud.managers_of_member(session, user_id=ctx.user.id))
-    if not has_class:
+    if not in_a_class(ctx):
         return Send(f"{text}\n\n{no_class_hint(ctx)}")
     return Send(
         f"{text}\n\n也可以把问题转给班主任，回复会发到与我的私聊里。",
@@ -550,7 +562,7 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
         assert entry.id is not None
         return [declined_view(ctx, entry.id, question, entry.reason)]
     assert answer is not None and entry.id is not None
-    pages = pages_of(answer, curated_author(ctx.services, answer.curated_id))
+    pages = pages_of(answer, curated_author(ctx.services, answer.curated_id), in_a_class(ctx))
     if not pages:  # answered without anything to show: treat as declined
         return [declined_view(ctx, entry.id, question, "out_of_scope")]
     text, buttons = answer_view(entry.id, pages, 0)
@@ -628,7 +640,7 @@ def page_view(ctx: Context, entry: QuestionLog, index: int) -> tuple[str, Keyboa
     with_curated = entry.curated_id is not None
     answer = kb.ask(entry.question, k=HITS_PER_QUESTION, with_curated=with_curated)
     author = curated_author(ctx.services, answer.curated_id)
-    pages = pages_of(answer, author) if answer.answered else []
+    pages = pages_of(answer, author, in_a_class(ctx)) if answer.answered else []
     if not 0 <= index < len(pages):
         return None
     assert entry.id is not None

@@ -296,27 +296,32 @@ def scope_note(
     doc_number: str = "",
     *,
     short: bool = False,
+    in_class: bool = False,
 ) -> str | None:
     """The line shown before the citation of a clause from a notice about one class or event,
     or from a region's own notice, unless the question names it (or the notice's 文号); None
     for a general notice. `short`: without the title, for an excerpt whose citation follows at
-    once."""
+    once. `in_class`: the reader is in a class of the bot's, whose 班主任 can be asked; others
+    are sent to their own class's or province's notice."""
     scope = notice_scope(title)
     if scope is None or scope.named_in(question):
         return None
     if doc_number and _fold(doc_number) in _fold(question):
         return None
     if scope.kind == REGION:
-        return _region_note(scope, title, question, short=short)
+        return _region_note(scope, title, question, short=short, in_class=in_class)
     if short:
         return f"⚠️ 只适用于{scope.applies_to}，不是国培计划的通用规定"
+    ending = "具体要求请问班主任。" if in_class else "具体要求请以您所在培训班的通知为准。"
     return (
         f"⚠️ 这一条出自《{_quoted(title)}》，只适用于{scope.applies_to}，"
-        "不是国培计划的通用规定；具体要求请问班主任。"
+        f"不是国培计划的通用规定；{ending}"
     )
 
 
-def _region_note(scope: NoticeScope, title: str, question: str, *, short: bool) -> str:
+def _region_note(
+    scope: NoticeScope, title: str, question: str, *, short: bool, in_class: bool
+) -> str:
     """`scope_note` of a region's own notice: 「…只适用于云南省，不适用于甘肃省…」 when the
     question names another province."""
     other = next((region for region in _regions_named(question) if region != scope.name), None)
@@ -324,7 +329,11 @@ def _region_note(scope: NoticeScope, title: str, question: str, *, short: bool) 
     if short:
         return f"⚠️ 只适用于{scope.name}，{differs}"
     source = f"{scope.issuer}的通知" if scope.issuer else f"《{_quoted(title)}》"
-    return f"⚠️ 这一条出自{source}，只适用于{scope.name}，{differs}；具体要求请问班主任。"
+    if in_class:
+        ending = "具体要求请问班主任。"
+    else:
+        ending = f"具体要求请以{other or '您所在省份'}的通知为准。"
+    return f"⚠️ 这一条出自{source}，只适用于{scope.name}，{differs}；{ending}"
 
 
 def _quoted(title: str) -> str:

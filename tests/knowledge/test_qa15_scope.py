@@ -1,7 +1,8 @@
 """QA15 on whom a clause binds (knowledge/scope.py): a province's own notice is scoped to that
 province (M1); a clause binding one class or region the question does not name gives way to a
-general clause close behind it, and is never a sure answer (M2); a kind of class
-(「高级研修班」) is not the class's name (L10)."""
+general clause close behind it, and is never a sure answer (M2); the note sends a reader in no
+class to their own class's or province's notice, not to a 班主任 they do not have (L9); a kind
+of class (「高级研修班」) is not the class's name (L10)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ date: 2026-11-20
 }
 YUNNAN_NOTE = (
     "⚠️ 这一条出自云南省教育厅的通知，只适用于云南省，不是国培计划的通用规定；"
-    "具体要求请问班主任。"
+    "具体要求请以您所在省份的通知为准。"
 )
 
 
@@ -127,6 +128,10 @@ def test_the_region_note_names_the_province_and_the_one_asked_of() -> None:
     assert scope_note(YUNNAN, "网络研修要多少学时") == YUNNAN_NOTE
     assert scope_note(YUNNAN, "甘肃国培网络研修多少学时") == (
         "⚠️ 这一条出自云南省教育厅的通知，只适用于云南省，不适用于甘肃省；"
+        "具体要求请以甘肃省的通知为准。"
+    )
+    assert scope_note(YUNNAN, "网络研修要多少学时", in_class=True) == (
+        "⚠️ 这一条出自云南省教育厅的通知，只适用于云南省，不是国培计划的通用规定；"
         "具体要求请问班主任。"
     )
     assert scope_note(YUNNAN, "甘肃网络研修多少学时", short=True) == (
