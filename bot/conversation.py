@@ -116,6 +116,8 @@ class Conversation:
             retry = self.table.ended_note(ended_input or "", EXPIRED_RETRY)
             replies = [Send(EXPIRED_INPUT + retry), *replies]
         elif ended_input and event.kind is EventKind.command:
+            if self.table.restarts(ended_input, event.command):  # /broadcast again: starts over
+                return replies, name
             replies = [Send(self.table.ended_note(ended_input)), *replies]
         return replies, name
 

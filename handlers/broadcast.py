@@ -5,8 +5,9 @@
     (forward any text message to the bot) → choose the class → 确认发送
 
 `/broadcast` alone waits for the text (a pending input, `TEXT_STATE`): 「取消」 or any command
-ends the wait; a text too long, or a photo or file sent instead, is refused and it goes on
-waiting (files and photos: `bot/conversation.py`); a message forwarded meanwhile is the text.
+ends the wait (/broadcast again simply starts over); a text too long, or a photo or file sent
+instead, is refused and it goes on waiting (files and photos: `bot/conversation.py`); a
+message forwarded meanwhile is the text.
 
 After the confirm button the same message becomes the progress message, edited while the
 broadcaster sends, and ends as the report: delivered / blocked the bot / failed, and who.
@@ -139,7 +140,9 @@ async def on_broadcast_text(ctx: Context) -> list[Reply]:
 
 # A whole notice may be broadcast: the handler checks the length itself (`check_length`), so
 # the conversation's MAX_MESSAGE_CHARS must not refuse it first, as for `/broadcast TEXT`.
-router.text(state=TEXT_STATE, ended_note=ENDED_NOTE, long_text=True)(on_broadcast_text)
+router.text(state=TEXT_STATE, ended_note=ENDED_NOTE, long_text=True, restarted_by="broadcast")(
+    on_broadcast_text
+)
 
 
 def _html_after_command(event: Event) -> str:

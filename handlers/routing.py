@@ -150,6 +150,10 @@ class Route:
     # The handler checks the length itself (a broadcast may be a whole notice): the
     # conversation's MAX_MESSAGE_CHARS does not apply.
     long_text: bool = False
+    # For a pending-input route: the command that asks for this input again (/broadcast). Sent
+    # while the input is awaited, it simply starts over: the ended note would tell the user to
+    # send the very command they just sent.
+    restarted_by: str = ""
 
 
 @dataclass
@@ -208,14 +212,21 @@ class Router:
         roles: Iterable[Role] | None = None,
         ended_note: str = "",
         long_text: bool = False,
+        restarted_by: str = "",
     ) -> Callable:
         """Register a plain-text handler: for a pending-input `state` (`ended_note` tells the
-        user when a command ends that input, and how to go back to it), or the catch-all;
-        `long_text` lets a text past the conversation's length limit through (the handler
-        checks its own)."""
+        user when a command ends that input, and how to go back to it, unless that command is
+        `restarted_by`), or the catch-all; `long_text` lets a text past the conversation's
+        length limit through (the handler checks its own)."""
 
         def register(handler: Handler) -> Handler:
-            route = self._route(handler, roles, ended_note=ended_note, long_text=long_text)
+            route = self._route(
+                handler,
+                roles,
+                ended_note=ended_note,
+                long_text=long_text,
+                restarted_by=restarted_by,
+            )
             if state is None:
                 self.catch_all_text = route
             else:
@@ -291,8 +302,18 @@ class RoutingTable:
     def ended_note(self, pending_kind: str, default: str = ENDED_INPUT) -> str:
         """What to tell a user whose pending input of this kind a command (or time) has just
         ended: the input's own note, else `default`."""
-        route = self._first(lambda r: r.states.get(pending_kind))
+        route = self.state_route(pending_kind)
         return route.ended_note if route is not None and route.ended_note else default
+
+    def state_route(self, pending_kind: str) -> Route | None:
+        """The route that takes the text a pending input of this kind waits for."""
+        return self._first(lambda r: r.states.get(pending_kind))
+
+    def restarts(self, pending_kind: str, command: str) -> bool:
+        """Whether `/command` asks for this kind of input again (/broadcast while its text is
+        awaited): ending the input then needs no note."""
+        route = self.state_route(pending_kind)
+        return route is not None and bool(command) and route.restarted_by == command
 
     def _is_upload(self, event: Event, role: Role) -> bool:
         """A file whose suffix has a route that takes it from this role (a notice, a template)."""
