@@ -11,12 +11,19 @@ another bot (`/start@other_bot`) is ignored in every chat, and an unknown comman
 a group. The input the bot is waiting for (a survey's text answer, a reply to a trainee …) was
 asked for in the private chat: only a message there answers or ends it; a photo or a file
 (not one this user uploads, like an admin's notice) answers nothing and leaves it waiting.
+
+A text that comes after the input expired (`PENDING_INPUT_TTL`) is never taken as a question:
+it was most likely typed for that input (a survey's suggestion, a broadcast written slowly).
+After the ⌛ line, the input's `on_expired_text` handler offers to use it; without one the
+user is told how to start again. A pending input that only watches (`WATCHING`: a survey
+sheet open at its review) ends silently on a command, and lets a photo or file through.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlmodel import Session
@@ -25,7 +32,7 @@ from bot.chat import Event, EventKind, Notice, Reply, Send
 from bot.db import crud
 from bot.db.models import PendingInput, Role, User, utcnow
 from bot.services import Services
-from handlers.routing import Context, Resolved, RoutingTable, UserError
+from handlers.routing import WATCHING, Context, Resolved, RoutingTable, UserError
 
 log = logging.getLogger("guopei.updates")
 
@@ -45,8 +52,21 @@ WAITING_FOR_TEXT = (
     "我正在等您用文字输入刚才要求的内容，图片、语音和文件不能作为回复，这条没有处理。"
     "请直接发送文字；要放弃，请发送 /cancel。"
 )
-EXPIRED_INPUT = "⌛ 距离上次请您输入已超过 30 分钟，那次输入已自动取消；这条消息按新消息处理。"
+EXPIRED_INPUT = "⌛ 距离上次请您输入已超过 30 分钟，那次输入已自动取消。"
 EXPIRED_RETRY = "如需继续，请重新点一次相应的按钮。"
+# After the ⌛ line, for a text no handler of the expired input offers to use.
+NOT_HANDLED = "\n这条消息没有处理。如果是要问我的问题，请再发送一次。"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingState:
+    """What the user's pending input means for this event."""
+
+    kind: str | None = None  # the kind of input this event may answer
+    ended: str | None = None  # the kind of input this event ended (a command, or time)
+    expired: bool = False  # it ended because PENDING_INPUT_TTL passed
+    payload: dict = field(default_factory=dict)  # the ended input's payload
+    watching: bool = False  # it only watched the user's text (`WATCHING`)
 
 
 class Conversation:
@@ -109,17 +129,52 @@ class Conversation:
             )
             if blocked and event.is_private:  # they talk to the bot again: they unblocked it
                 crud.unmark_blocked(session, user_id=user.id)
-            pending_kind, ended_input, expired = _pending_input(session, event, pending)
-        replies, name = await self._dispatch(event, user, pending_kind, ended_input)
-        if expired and event.kind is EventKind.text:
-            # 「已取消群发…请重新发送 /broadcast」: the input's own way back, if it has one
-            retry = self.table.ended_note(ended_input or "", EXPIRED_RETRY)
-            replies = [Send(EXPIRED_INPUT + retry), *replies]
-        elif ended_input and event.kind is EventKind.command:
-            if self.table.restarts(ended_input, event.command):  # /broadcast again: starts over
-                return replies, name
-            replies = [Send(self.table.ended_note(ended_input)), *replies]
+            state = _pending_input(session, event, pending)
+        if state.expired and state.ended and event.kind is EventKind.text:
+            expired = await self._expired_text(event, user, state)
+            if expired is not None:
+                return expired
+        replies, name = await self._dispatch(event, user, state.kind, state.ended)
+        restarted = self.table.restarts(state.ended or "", event.command)
+        if state.ended and event.kind is EventKind.command and not restarted:
+            replies = [Send(self.table.ended_note(state.ended)), *replies]
         return replies, name
+
+    async def _expired_text(
+        self, event: Event, user: User, state: PendingState
+    ) -> tuple[list[Reply], str] | None:
+        """A text after the input expired: the ⌛ line and the input's offer to use the text,
+        or how to start again; never a question. None: handle it as any text (an expired
+        watch with nothing to offer)."""
+        assert state.ended is not None
+        role = self.role_of(user.id, user.role)
+        route = self.table.state_route(state.ended)
+        handler = self.table.expired_text_handler(state.ended)
+        allowed = route is None or route.roles is None or role in route.roles
+        too_long = len(event.text) > self.services.settings.max_message_chars and not (
+            route is not None and route.long_text
+        )
+        offer: list[Reply] = []
+        if handler is not None and allowed and not too_long:
+            context = Context(
+                event=event,
+                user=user,
+                role=role,
+                services=self.services,
+                ended_input=state.ended,
+                expired_payload=state.payload,
+            )
+            try:
+                offer = await handler(context)
+            except UserError as refusal:
+                offer = [Send(str(refusal))]
+        if state.watching:
+            return (offer, "expired_watch") if offer else None
+        # 「已取消群发…请重新发送 /broadcast」: the input's own way back, if it has one
+        retry = self.table.ended_note(state.ended, EXPIRED_RETRY)
+        if offer:
+            return [Send(EXPIRED_INPUT + retry), *offer], "expired_offer"
+        return [Send(EXPIRED_INPUT + retry + NOT_HANDLED)], "expired_input"
 
     async def _dispatch(
         self, event: Event, user: User, pending_kind: str | None, ended_input: str | None
@@ -158,22 +213,26 @@ class Conversation:
         return replies, resolved.route.handler.__name__
 
 
-def _pending_input(
-    session: Session, event: Event, pending: PendingInput | None
-) -> tuple[str | None, str | None, bool]:
+def _pending_input(session: Session, event: Event, pending: PendingInput | None) -> PendingState:
     """The kind of input this event may answer, the kind it ended, and whether that expired.
 
     A command ends the user's pending input, and so does `PENDING_INPUT_TTL` passing. The input
-    was asked for in the private chat: an event from a group neither answers nor ends it.
+    was asked for in the private chat: an event from a group neither answers nor ends it. A
+    watch (`WATCHING`) is for plain text only, and a command ends it without a word.
     """
     if pending is None or not event.is_private:
-        return None, None, False
-    kind = pending.kind
+        return PendingState()
+    payload = dict(pending.payload or {})
+    watching = bool(payload.get(WATCHING))
     expired = utcnow() - pending.updated_at > PENDING_INPUT_TTL
     if not expired and event.kind is not EventKind.command:
-        return kind, None, False
+        if watching and event.kind in (EventKind.media, EventKind.document):
+            return PendingState()
+        return PendingState(kind=pending.kind, watching=watching)
     crud.clear_pending(session, user_id=pending.user_id)
-    return None, kind, expired
+    if watching and event.kind is EventKind.command:
+        return PendingState()
+    return PendingState(ended=pending.kind, expired=expired, payload=payload, watching=watching)
 
 
 def _not_the_text_asked_for(event: Event, role: Role, resolved: Resolved) -> bool:

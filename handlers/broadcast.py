@@ -7,7 +7,9 @@
 `/broadcast` alone waits for the text (a pending input, `TEXT_STATE`): 「取消」 or any command
 ends the wait (/broadcast again simply starts over); a text too long, or a photo or file sent
 instead, is refused and it goes on waiting (files and photos: `bot/conversation.py`); a
-message forwarded meanwhile is the text.
+message forwarded meanwhile is the text. A text sent after the wait expired (30 minutes) is
+no question: the bot offers to broadcast it (「📢 群发这段文字」, `OFFER_PREFIX`), keeping it in
+a watch (`OFFER_STATE`) that a command or 30 minutes end.
 
 After the confirm button the same message becomes the progress message, edited while the
 broadcaster sends, and ends as the report: delivered / blocked the bot / failed, and who.
@@ -19,6 +21,7 @@ Callback data (version 1, re-checked: only the draft's author, only for a class 
     bc:1:pg:<broadcast>:<page>     another page of the class picker (…:1 when the offer says
                                    that an attachment of the forwarded message stays behind)
     bcr:1:<broadcast>              🔁 resend to the members it failed for (on the report)
+    bco:1                          📢 broadcast the text kept after the wait expired
 
 Both are private: in a group /broadcast is refused there, since the report names members who
 blocked the bot. A draft keeps the message's hidden links (「点击此处」 → <a href>) and may be a
@@ -47,7 +50,15 @@ from bot.db.models import Role, TrainingClass
 from bot.db.reminder_models import BroadcastStatus
 from bot.limits import MAX_MESSAGE_UNITS, utf16_length, visible_length, visible_text
 from handlers.class_names import CLASSES_PER_PAGE, class_labels, class_page
-from handlers.routing import Context, Router, UserError, button_id, button_number
+from handlers.routing import (
+    WATCHING,
+    Context,
+    Router,
+    UserError,
+    button_id,
+    button_number,
+    on_expired_text,
+)
 from scheduler.broadcaster import RESEND_PREFIX, resend_failed, stored_text_room, wake_sender
 
 router = Router("broadcast", roles={Role.manager, Role.admin})
@@ -82,6 +93,17 @@ CANCELLED = "已取消，没有群发。要群发，请重新发送 /broadcast�
 EMPTY_TEXT = "内容不能为空。请发送要群发的文字，或发送「取消」。"
 TRY_AGAIN = "请重新发送要群发的内容，或发送「取消」。"
 ENDED_NOTE = "已取消群发，没有发送。要群发，请重新发送 /broadcast。"
+# A text typed after the wait expired, kept for the offer to broadcast it.
+OFFER_STATE = "broadcast_offer"
+OFFER_PREFIX = "bco"
+OFFER = (
+    "📢 要群发刚才这段文字吗？点「📢 群发这段文字」，再选择培训班、确认后才会发送；"
+    "不群发的话不用理会。\n内容：{excerpt}"
+)
+OFFER_GONE = (
+    "这段文字已经不在了（之后发送过命令，或已超过 30 分钟），没有群发。"
+    "要群发，请重新发送 /broadcast。"
+)
 
 
 def _data(action: str, broadcast_id: int, class_id: int | None = None) -> str:
@@ -143,6 +165,41 @@ async def on_broadcast_text(ctx: Context) -> list[Reply]:
 router.text(state=TEXT_STATE, ended_note=ENDED_NOTE, long_text=True, restarted_by="broadcast")(
     on_broadcast_text
 )
+
+
+@on_expired_text(TEXT_STATE)
+async def on_expired_broadcast_text(ctx: Context) -> list[Reply]:
+    """A text sent after the wait for the broadcast text expired: most likely that text,
+    written slowly. Never a question; offer to broadcast it, keeping it in a watch (a command
+    or 30 minutes end it). A text that could not be broadcast is refused as it would
+    have been."""
+    text = ctx.event.text.strip()
+    if not text or text.rstrip(CANCEL_PUNCTUATION).lower() in CANCEL_WORDS:
+        return []
+    body = ctx.event.html.strip() or escape(text)
+    with ctx.services.session() as session:
+        classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
+        if not classes:
+            return []
+        check_length(ctx, body, [header(c, ctx.user.display_name) for c in classes])
+        kept = {"text": text, "html": ctx.event.html.strip(), WATCHING: True}
+        crud.set_pending(session, user_id=ctx.user.id, kind=OFFER_STATE, payload=kept)
+    offer = OFFER.format(excerpt=_excerpt(body))
+    return [Send(offer, keyboard([Button("📢 群发这段文字", data=f"{OFFER_PREFIX}:1")]))]
+
+
+@router.callback(OFFER_PREFIX)
+async def on_offer(ctx: Context) -> list[Reply]:
+    """「📢 群发这段文字」: the kept text becomes a draft, as if sent while the wait was on."""
+    with ctx.services.session() as session:
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        kept = dict(pending.payload) if pending is not None else {}
+        if pending is None or pending.kind != OFFER_STATE or not kept.get("text"):
+            return [Edit(OFFER_GONE)]
+        crud.clear_pending(session, user_id=ctx.user.id)
+    text, html = str(kept["text"]), str(kept.get("html") or "")
+    draft = _draft(ctx, text, html, forwarded=False)
+    return [Edit(r.text, r.buttons) if isinstance(r, Send) else r for r in draft]
 
 
 def _html_after_command(event: Event) -> str:

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 Handler = Callable[["Context"], Awaitable[list[Reply]]]
 T = TypeVar("T")
 ENDED_INPUT = "已取消刚才等待您输入的内容。"
+# A pending input whose payload has this key set only watches the user's plain text (a survey
+# sheet left open at a choice or the review): nothing is waited for, so a command ends it
+# silently and a photo or file is no refusal (`Conversation`).
+WATCHING = "watching"
 EDITED_HINT = "修改后的消息我看不到，请把问题重新发一遍。"
 
 
@@ -130,6 +134,9 @@ class Context:
     # The kind of input the user was asked for (a survey text, a reply …) that this command
     # ended: a command always ends one (see `Conversation`).
     ended_input: str | None = None
+    # For a handler of a text that came after the input expired (`on_expired_text`): the
+    # expired input's payload.
+    expired_payload: dict | None = None
 
     @property
     def is_manager(self) -> bool:
@@ -315,6 +322,11 @@ class RoutingTable:
         route = self.state_route(pending_kind)
         return route is not None and bool(command) and route.restarted_by == command
 
+    @staticmethod
+    def expired_text_handler(pending_kind: str) -> Handler | None:
+        """What takes a text that came after an input of this kind expired, if anything does."""
+        return _EXPIRED_TEXT_HANDLERS.get(pending_kind)
+
     def _is_upload(self, event: Event, role: Role) -> bool:
         """A file whose suffix has a route that takes it from this role (a notice, a template)."""
         if event.kind is not EventKind.document or event.document is None:
@@ -361,6 +373,24 @@ class RoutingTable:
 
 
 FORWARDABLE = (EventKind.text, EventKind.media, EventKind.document)
+
+# By pending-input kind: the handler of a text that came after that input expired (see
+# `on_expired_text`). Without one, such a text is not handled at all (`Conversation`).
+_EXPIRED_TEXT_HANDLERS: dict[str, Handler] = {}
+
+
+def on_expired_text(pending_kind: str) -> Callable[[Handler], Handler]:
+    """Register what to do with a text that arrives after an input of `pending_kind` expired
+    (a survey's text answer, a broadcast's text typed half an hour later): typically offer to
+    use it, with a button. It is never a question to answer. The handler gets the expired
+    input's payload in `Context.expired_payload`; returning no replies means it has no offer,
+    and the user is told how to start again."""
+
+    def register(handler: Handler) -> Handler:
+        _EXPIRED_TEXT_HANDLERS[pending_kind] = handler
+        return handler
+
+    return register
 
 
 async def edited_message(ctx: Context) -> list[Reply]:
@@ -417,6 +447,7 @@ def _spaced(what: str) -> str:
 
 __all__ = [
     "MAX_ROW_ID",
+    "WATCHING",
     "Context",
     "Handler",
     "Page",
@@ -427,6 +458,7 @@ __all__ = [
     "UserError",
     "button_id",
     "button_number",
+    "on_expired_text",
     "page_of",
     "parse_number",
 ]
