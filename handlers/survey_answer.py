@@ -10,6 +10,9 @@ Callback data (prefix `sv`, version 1, every field re-checked on the server)::
         b  back (「上一题」)
         e  from the review, jump to question <choice>
         u  submit (at the review, position == question count)
+        k  record the text kept by an offer as the answer to free-text question <choice>
+           (then :<mark>, the kept text's checksum: an older offer's button records nothing)
+        x  drop that text (「✖ 不记录」)
 
 A button acts only if the response is the presser's, of that survey, still open and not
 submitted, and the response is at that position: so a double tap or a replayed callback
@@ -23,12 +26,21 @@ Free-text questions take the trainee's next message (pending input kind `survey_
 free-text answer that reads like a question to the bot (「请问送教下乡一年要搞几次？」) is kept as
 written, and the review page says under it that a survey answer gets no reply and how to ask
 instead (`QUESTION_HINT`).
+
+While a sheet is open at a choice question or the review, the pending input only watches
+(`WATCHING`): a text typed there is no question to the bot. Asked as one, a suggestion to an
+anonymous survey would reach the managers' /unanswered under the trainee's name. The same for
+the first text after a text question's wait expired (`on_expired_text`). Such a text is not
+recorded: the trainee is told how to go on, and offered to record it as the answer to the
+survey's free-text question (the text is kept in the pending input, `offered`).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -45,7 +57,14 @@ from bot.limits import MAX_BUTTONS, MAX_MESSAGE_UNITS, visible_length
 from bot.services import Services
 from bot.surveys.results import MIN_ANONYMOUS_RESPONSES
 from bot.surveys.templates import LIKERT5, choice_note, shown_text
-from handlers.routing import MAX_ROW_ID, Context, UserError, parse_number
+from handlers.routing import (
+    MAX_ROW_ID,
+    WATCHING,
+    Context,
+    UserError,
+    on_expired_text,
+    parse_number,
+)
 from scheduler.timeparse import format_when
 
 log = logging.getLogger("guopei.surveys")
@@ -66,6 +85,24 @@ QUESTION_HINT = (
     "💡 第 {number} 题的回答像是一个提问。问卷回答只交给班主任汇总，不会得到解答；"
     "想问政策，请点「✏️ 第{number}题」改写后提交，再把问题直接发给我。"
 )
+NOT_RECORDED = "这条消息没有记作问卷回答，也没有当作提问。"
+GO_ON_AT_REVIEW = "您正在填写问卷「{title}」：请核对回答后点「✅ 提交」。"
+GO_ON_AT_CHOICE = "您正在填写问卷「{title}」：第 {number} 题请点按钮作答。"
+GO_ON_LATER = "要接着填问卷「{title}」，请发送 /mysurveys 点「继续」。"
+OFFER = "要把这段话记作第 {number} 题（{question}）的回答吗？"
+OFFER_REPLACES = "原来的回答会被替换。"
+OFFER_TOO_LONG = "这段话有 {length} 字，超过问卷回答的 {limit} 字，不能记作回答。"
+ASK_INSTEAD = "要向我提问，请点「✖ 不记录」后重新发送问题。"
+ASK_INSTEAD_NO_OFFER = "要向我提问，请先提交问卷，或点「✖ 不是问卷回答」后重新发送问题。"
+OFFER_GONE = (
+    "这段话已经不在了（之后又发送过消息或命令，或已超过 30 分钟），没有记录。"
+    "请发送 /mysurveys 点「继续」，回到第 {number} 题重新发送。"
+)
+DROPPED = (
+    "好的，这段话没有记录。要向我提问，请重新发送问题；"
+    "问卷请在问卷消息里接着填，或发送 /mysurveys 点「继续」。"
+)
+QUESTION_CHARS = 20  # the free-text question named in an offer
 # 「请问…」, 「…吗」, 「…？」: a policy question typed into a feedback box
 _LOOKS_LIKE_QUESTION = re.compile(r"^\s*请问|[？?]\s*$|吗[\s。.!！~～]*$")
 
@@ -129,6 +166,7 @@ class Press:
     response_id: int = 0
     position: int = 0
     arg: int = 0
+    mark: int = 0
 
 
 class Forged(Exception):
@@ -146,15 +184,17 @@ def parse_press(data: str) -> Press:
         raise Forged("not a number in 0..MAX_ID")
     if action == "s" and len(numbers) == 1:
         return Press("s", numbers[0])
-    if action in ("a", "t", "e") and len(numbers) == 4:
+    if (action in ("a", "t", "e") and len(numbers) == 4) or (action == "k" and len(numbers) == 5):
         return Press(action, *numbers)
-    if action in ("n", "b", "u") and len(numbers) == 3:
+    if action in ("n", "b", "u", "x") and len(numbers) == 3:
         return Press(action, *numbers)
     raise Forged(f"unknown action {action!r} with {len(numbers)} fields")
 
 
-def _data(action: str, response: Sheet, position: int, arg: int | None = None) -> str:
-    tail = "" if arg is None else f":{arg}"
+def _data(
+    action: str, response: Sheet, position: int, arg: int | None = None, mark: int | None = None
+) -> str:
+    tail = ("" if arg is None else f":{arg}") + ("" if mark is None else f":{mark}")
     return f"{PREFIX}:{VERSION}:{action}:{response.survey_id}:{response.id}:{position}{tail}"
 
 
@@ -313,19 +353,17 @@ def _is_text(view: SurveyView, position: int) -> bool:
     return position < len(view.questions) and view.questions[position].kind == "text"
 
 
-def _sync_pending(
-    session: Session, ctx: Context, view: SurveyView, sheet: Sheet, *, was_text: bool
-) -> None:
-    """Expect the next plain text when the current question is free text, else stop expecting."""
-    if _is_text(view, sheet.position):
-        crud.set_pending(
-            session,
-            user_id=ctx.user.id,
-            kind=TEXT_STATE,
-            payload={"survey": view.id, "response": sheet.id, "position": sheet.position},
-        )
-    elif was_text:
-        _clear_text_pending(session, ctx.user.id)
+def _sync_pending(session: Session, ctx: Context, view: SurveyView, sheet: Sheet) -> None:
+    """Expect the next plain text when the current question is free text; at another question
+    or the review, only watch the text (`WATCHING`): typed there, it is no question to the bot.
+    A watch never replaces another input awaited (a manager's broadcast text)."""
+    payload: dict = {"survey": view.id, "response": sheet.id, "position": sheet.position}
+    if not _is_text(view, sheet.position):
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        if pending is not None and pending.kind != TEXT_STATE:
+            return
+        payload[WATCHING] = True
+    crud.set_pending(session, user_id=ctx.user.id, kind=TEXT_STATE, payload=payload)
 
 
 def _clear_text_pending(session: Session, user_id: int) -> None:
@@ -388,6 +426,8 @@ def _check_press(press: Press, view: SurveyView) -> str | None:
         return "submit outside the review"
     if press.action == "b" and press.position == 0:
         return "back from the first question"
+    if press.action == "k" and (press.arg >= total or view.questions[press.arg].kind != "text"):
+        return "keep an offered text for a question that is not free text"
     return None
 
 
@@ -422,10 +462,12 @@ async def on_survey_button(ctx: Context) -> list[Reply]:
         if not sheet.survey_open(utcnow()):
             _clear_text_pending(session, ctx.user.id)
             return _closed_replies(view)
-        if ctx.event.message_id is not None and sheet.message_id != ctx.event.message_id:
-            scrud.set_message_id(session, response_id=sheet.id, message_id=ctx.event.message_id)
-            sheet.message_id = ctx.event.message_id
-        if sheet.position != press.position:
+        pressed = ctx.event.message_id
+        # 「✖ 不记录」's message does not become the sheet's: it shows no question
+        if pressed is not None and sheet.message_id != pressed and press.action != "x":
+            scrud.set_message_id(session, response_id=sheet.id, message_id=pressed)
+            sheet.message_id = pressed
+        if sheet.position != press.position and press.action != "x":
             # a double tap, or a button of an older state of the message: show where they are
             session.commit()
             text, buttons = render_position(view, sheet, answers)
@@ -449,7 +491,6 @@ def _apply(
     """Carry out a valid press at the sheet's current position; returns (toast, replies)."""
     position = press.position
     question = view.questions[position] if position < len(view.questions) else None
-    was_text = question is not None and question.kind == "text"
 
     def go(to: int) -> None:
         if scrud.move_sheet(session, response_id=sheet.id, from_position=position, to_position=to):
@@ -457,7 +498,10 @@ def _apply(
         else:  # a concurrent twin of this press moved it first: show where it really is
             sheet.position = scrud.sheet_position(session, response_id=sheet.id)
             answers.update(scrud.load_answers(session, response_id=sheet.id))
-        _sync_pending(session, ctx, view, sheet, was_text=was_text)
+        _sync_pending(session, ctx, view, sheet)
+
+    if press.action in ("k", "x"):
+        return _answer_offer(session, ctx, view, sheet, answers, press, go)
 
     if press.action == "a":
         assert question is not None
@@ -557,7 +601,7 @@ def start_survey(ctx: Context, survey_id: int) -> list[Reply]:
         session.commit()
         sheet = scrud.load_sheet(session, response_id=response.id)  # type: ignore[arg-type]
         assert sheet is not None
-        _sync_pending(session, ctx, view, sheet, was_text=True)
+        _sync_pending(session, ctx, view, sheet)
         answers = scrud.load_answers(session, response_id=sheet.id)
         text, buttons = render_position(view, sheet, answers)
     if ctx.event.message_id is None:
@@ -586,10 +630,9 @@ async def on_survey_text(ctx: Context) -> list[Reply]:
             _clear_text_pending(session, ctx.user.id)
             raise UserError(SUBMITTED if sheet.status == ResponseStatus.submitted else CLOSED)
         answers = scrud.load_answers(session, response_id=sheet.id)
-        if sheet.position != position or not _is_text(view, position):
-            _sync_pending(session, ctx, view, sheet, was_text=True)
-            current, buttons = render_position(view, sheet, answers)
-            return [Send("这条消息没有作为答案记录。请按当前题目作答："), Send(current, buttons)]
+        awaited = not payload.get(WATCHING) and _is_text(view, position)
+        if sheet.position != position or not awaited:
+            return not_an_answer(session, ctx, view, sheet, answers, text)
         if not text:
             raise UserError("回答不能为空。")
         if len(text) > MAX_TEXT_ANSWER:
@@ -602,7 +645,7 @@ async def on_survey_text(ctx: Context) -> list[Reply]:
             session, response_id=sheet.id, from_position=position, to_position=position + 1
         ):
             sheet.position = position + 1
-        _sync_pending(session, ctx, view, sheet, was_text=True)
+        _sync_pending(session, ctx, view, sheet)
         # the next question goes in a new message whose id we learn at its first button press
         old_message_id = sheet.message_id
         scrud.set_message_id(session, response_id=sheet.id, message_id=None)
@@ -620,3 +663,151 @@ async def on_survey_text(ctx: Context) -> list[Reply]:
         )
     replies.append(Send(next_text, buttons))
     return replies
+
+
+# ---------------------------------------------------------------- a text that is no answer
+
+
+def _mark(text: str) -> int:
+    """The checksum of an offered text that its 「✅ 记作…」 button carries."""
+    return zlib.crc32(text.encode()) & MAX_ID
+
+
+def _offer_target(
+    view: SurveyView, sheet: Sheet, answers: dict[int, StoredAnswer]
+) -> QuestionView | None:
+    """The free-text question a stray text may be meant for: the one the sheet is at, else the
+    first one not answered yet, else the first one; None when the survey has none."""
+    free_text = [q for q in view.questions if q.kind == "text"]
+    if not free_text:
+        return None
+    if _is_text(view, sheet.position):
+        return view.questions[sheet.position]
+    unanswered = [q for q in free_text if q.id not in answers]
+    return (unanswered or free_text)[0]
+
+
+def not_an_answer(
+    session: Session,
+    ctx: Context,
+    view: SurveyView,
+    sheet: Sheet,
+    answers: dict[int, StoredAnswer],
+    text: str,
+    *,
+    expired: bool = False,
+) -> list[Reply]:
+    """A text typed while the sheet is open but no answer is awaited (at a choice question, at
+    the review, after the wait expired): never a question to the bot. Say how to go on, and
+    offer to record it as the answer to a free-text question, keeping it in the watch. After
+    an expired wait (`expired`) the conversation has already said how to go on."""
+    target = _offer_target(view, sheet, answers)
+    fits = 0 < len(text) <= MAX_TEXT_ANSWER
+    payload: dict = {
+        "survey": view.id,
+        "response": sheet.id,
+        "position": sheet.position,
+        WATCHING: True,
+    }
+    mark = _mark(text)
+    if target is not None and fits:
+        payload |= {"offered": text, "offer_position": target.position, "offer_mark": mark}
+    crud.set_pending(session, user_id=ctx.user.id, kind=TEXT_STATE, payload=payload)
+    title = escape(view.title)
+    at_text = _is_text(view, sheet.position)
+    lines = [] if expired else [NOT_RECORDED]
+    if sheet.position >= len(view.questions):
+        lines.append(GO_ON_AT_REVIEW.format(title=title))
+    elif not at_text:
+        lines.append(GO_ON_AT_CHOICE.format(title=title, number=sheet.position + 1))
+    elif not expired:
+        lines.append(GO_ON_LATER.format(title=title))
+    rows: list[list[Button]] = []
+    if target is not None and fits:
+        number = target.position + 1
+        question = escape(_cut(target.text, QUESTION_CHARS))
+        replaces = OFFER_REPLACES if target.id in answers else ""
+        lines.append(OFFER.format(number=number, question=question) + replaces)
+        lines.append(ASK_INSTEAD)
+        rows.append(
+            [
+                Button(
+                    f"✅ 记作第{number}题的回答",
+                    _data("k", sheet, sheet.position, number - 1, mark),
+                )
+            ]
+        )
+        rows.append([Button("✖ 不记录", _data("x", sheet, sheet.position))])
+    else:
+        if target is not None:
+            lines.append(OFFER_TOO_LONG.format(length=len(text), limit=MAX_TEXT_ANSWER))
+        lines.append(ASK_INSTEAD_NO_OFFER)
+        rows.append([Button("✖ 不是问卷回答", _data("x", sheet, sheet.position))])
+    session.commit()
+    replies: list[Reply] = [Send("\n".join(lines), keyboard(*rows))]
+    if not at_text:  # the question or review again, below, with its buttons
+        current, buttons = render_position(view, sheet, answers)
+        replies.append(Send(current, buttons))
+    return replies
+
+
+def _answer_offer(
+    session: Session,
+    ctx: Context,
+    view: SurveyView,
+    sheet: Sheet,
+    answers: dict[int, StoredAnswer],
+    press: Press,
+    go: Callable[[int], None],
+) -> tuple[str, list[Reply] | None]:
+    """「✅ 记作第N题的回答」 (`k`): record the text the offer kept and show where the sheet is
+    now in the offer's message; 「✖ 不记录」 (`x`): forget it and stop watching the text."""
+    pending = crud.get_pending(session, user_id=ctx.user.id)
+    watch = dict(pending.payload) if pending is not None and pending.kind == TEXT_STATE else {}
+    if press.action == "x":
+        if watch.get(WATCHING):  # not a wait re-armed since (「继续」)
+            crud.clear_pending(session, user_id=ctx.user.id)
+        return "", [Edit(DROPPED)]
+    offered = watch.get("offered")
+    kept = (
+        watch.get("response") == sheet.id
+        and watch.get("offer_position") == press.arg
+        and watch.get("offer_mark") == press.mark
+        and isinstance(offered, str)
+    )
+    if not kept:
+        return "", [Edit(OFFER_GONE.format(number=press.arg + 1))]
+    target = view.questions[press.arg]
+    answers[target.id] = scrud.upsert_answer(
+        session, response_id=sheet.id, question_id=target.id, text=offered
+    )
+    if sheet.position == press.arg:  # the question the sheet is at: on to the next one
+        go(press.arg + 1)
+    else:
+        _sync_pending(session, ctx, view, sheet)  # the kept text is used up
+    text, buttons = render_position(view, sheet, answers)
+    short = escape(_cut(offered, 60))  # type: ignore[arg-type]
+    recorded = f"✅ 已记作第 {press.arg + 1} 题的回答：{short}\n\n"
+    return "", [Edit(recorded + text, buttons), Notice("已记录")]
+
+
+@on_expired_text(TEXT_STATE)
+async def on_expired_survey_text(ctx: Context) -> list[Reply]:
+    """The first text after the survey's wait expired: not a question (it is most likely the
+    answer, typed slowly), but not recorded unasked either: offer to record it. After a watch
+    expired (a sheet left at its review), only when there is a free-text question to offer."""
+    payload = ctx.expired_payload or {}
+    text = ctx.event.text.strip()
+    with ctx.services.session() as session:
+        sheet = scrud.load_sheet(session, response_id=int(payload.get("response", 0)))
+        if sheet is None or sheet.user_id != ctx.user.id or not sheet.in_class:
+            return []
+        if sheet.status == ResponseStatus.submitted or not sheet.survey_open(utcnow()):
+            return []
+        view = survey_view(ctx.services, session, sheet.survey_id)
+        assert view is not None
+        answers = scrud.load_answers(session, response_id=sheet.id)
+        watching = bool(payload.get(WATCHING))
+        if watching and (_offer_target(view, sheet, answers) is None or not text):
+            return []
+        return not_an_answer(session, ctx, view, sheet, answers, text, expired=not watching)
