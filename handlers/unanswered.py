@@ -403,8 +403,10 @@ def confirm_dismissal(
             "我会告诉学员：班主任暂时无法回复，可以换个说法再问，或当面问班主任。"
         )
     if hit is not None:
+        asked_already = told or handed  # the line above asks 「确定忽略吗？」
+        sure = "" if asked_already else "确定忽略吗？"
         lines.append(
-            f"{answerable_line(hit)}\n确定忽略吗？要把条款发给学员，请点「{BACK}」，"
+            f"{answerable_line(hit)}\n{sure}要把条款发给学员，请点「{BACK}」，"
             f"再点「{SEND_CLAUSE}」。"
         )
     confirm = Button(CONFIRM_DISMISS, data=data("dsy", question.id) + origin_data(listing))
