@@ -504,7 +504,7 @@ def dismissed_listing(
             question = entry.latest
             assert question.id is not None and question.dismissed_at is not None
             who = escape(shorten(names[question.user_id], NAME_CHARS))
-            why = waiting_reason(question, handed_off=entry.handed_off)
+            why = dismissed_reason(question, handed_off=entry.handed_off)
             times = f"（问了 {entry.count} 次）" if entry.count > 1 else ""
             by = escape(shorten(names.get(question.dismissed_by or 0, "另一位老师"), NAME_CHARS))
             entries.append(
@@ -597,6 +597,18 @@ def handoff_offer(ctx: Context, question: QuestionLog) -> tuple[str, Button] | N
 def waiting_reason(question: QuestionLog, *, handed_off: bool) -> str:
     """Why a question is in /unanswered: 「🙋 等您回复」 first when the trainee pressed 问班主任
     (they are waiting), with the bot's failure in brackets when there was one."""
+    return reason_line(question, handed_off=handed_off, handed="🙋 等您回复")
+
+
+def dismissed_reason(question: QuestionLog, *, handed_off: bool) -> str:
+    """`waiting_reason` for 「🗂 查看已忽略的」: a trainee who handed it on is no longer waiting,
+    they were told at its dismissal that no reply would come (`NO_REPLY`)."""
+    return reason_line(question, handed_off=handed_off, handed="🙋 已告诉学员暂时无法回复")
+
+
+def reason_line(question: QuestionLog, *, handed_off: bool, handed: str) -> str:
+    """Why a question needed a person: the bot's failure, after `handed` when the trainee
+    pressed 问班主任."""
     failure = None
     if not question.answered:
         failure = "未能回答"
@@ -604,7 +616,7 @@ def waiting_reason(question: QuestionLog, *, handed_off: bool) -> str:
         failure = "👎 认为没帮助"
     if not handed_off:
         return failure or "学员想问班主任"
-    return f"🙋 等您回复（{failure}）" if failure else "🙋 等您回复"
+    return f"{handed}（{failure}）" if failure else handed
 
 
 def unanswered_page_data(days: int, page: int) -> str:

@@ -127,7 +127,7 @@ async def test_a_restored_handed_on_question_says_an_answer_still_reaches_the_tr
         question_id = max(q.id for q in session.exec(select(QuestionLog)))
     await chat.press(MANAGER, f"kbm:1:dsy:{question_id}:30:0")
     shown = edited(await chat.press(MANAGER, "kbm:1:dpg:30:0"))
-    assert "🙋 等您回复" in shown.text
+    assert "🙋 已告诉学员暂时无法回复（未能回答）" in shown.text  # QA15 L2
 
     page = edited(await chat.press(MANAGER, f"kbm:1:rst:{question_id}:30:0"))
 
