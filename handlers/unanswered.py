@@ -44,10 +44,11 @@ headed with what was dismissed and 「↩️ 撤销忽略」 (`kbm:1:und:<questi
 which brings it back.
 
 A way back once that message is gone: every page of /unanswered ends with
-「已忽略 N 条（最近 7 天）」 and 「🗂 查看已忽略的」 (`kbm:1:dpg:<days>:<page>`,
-`dismissed_listing`), the questions dismissed in the last 7 days that the list would
-otherwise show, laid out and paged as this list is, each with 「↩️ 撤销忽略第 N 条」
-(`kbm:1:rst:<question_id>:<days>:<page>`, `restore_listed`).
+「已忽略 N 条（最近 30 天）」 and 「🗂 查看已忽略的」 (`kbm:1:dpg:<days>:<page>`,
+`dismissed_listing`), the dismissed questions the list would otherwise show (asked in the
+same days, however long ago they were dismissed), laid out and paged as this list is, each
+with 「↩️ 撤销忽略第 N 条」 (`kbm:1:rst:<question_id>:<days>:<page>`, `restore_listed`). A
+handed-on one says the trainee was told no reply would come (「🙋 已告诉学员暂时无法回复」).
 
 Usage::
 
@@ -117,7 +118,6 @@ TITLE_UNITS = 30  # the start of the notice's title in the 💡 line
 CLAUSE_UNITS = 60  # the start of the clause there: what 📨 would send, read before pressing
 CONFIRM_DISMISS = "🗑 确定忽略"
 BACK = "↩️ 返回"
-DISMISSED_DAYS = 7  # how far back 「🗂 查看已忽略的」 lists dismissals
 SHOW_DISMISSED = "🗂 查看已忽略的"
 BACK_TO_LIST = "◀ 返回待解答列表"
 # Sent to a trainee who handed a question on (问班主任) when a manager dismisses it, so they do
@@ -179,7 +179,6 @@ def unanswered_listing(
                 session,
                 manager_id=ctx.user.id,
                 since=since,
-                dismissed_since=utcnow() - timedelta(days=DISMISSED_DAYS),
                 everyone=ctx.role is Role.admin,
                 offset=number * UNANSWERED_LIMIT,
                 limit=UNANSWERED_LIMIT,
@@ -194,7 +193,7 @@ def unanswered_listing(
     head = f"{note}\n\n" if note else ""
     foot, show = "", []
     if dismissed:  # a way back for a mis-tapped 🗑, after its message is gone
-        foot = f"\n\n<i>已忽略 {dismissed} 条（最近 {DISMISSED_DAYS} 天）</i>"
+        foot = f"\n\n<i>已忽略 {dismissed} 条（最近 {days} 天）</i>"
         show = [Button(SHOW_DISMISSED, data=dismissed_page_data(days, 0))]
     if not questions:
         empty = f"{head}👍 最近 {days} 天没有待解答的问题。{foot}"
@@ -459,18 +458,18 @@ def restored_note(ctx: Context, question: QuestionLog) -> str:
 def dismissed_listing(
     ctx: Context, days: int, page: int, *, note: str = ""
 ) -> tuple[str, Keyboard]:
-    """「🗂 查看已忽略的」: one page of the questions dismissed in the last `DISMISSED_DAYS`
-    days that this manager's /unanswered would otherwise show, most recent first, laid out as
-    /unanswered lays out its entries (ten a page, bounded), each with
-    「↩️ 撤销忽略第 N 条」 (`kbm:1:rst:<question_id>:<days>:<page>`), under `note` (HTML);
-    `days` is the /unanswered list 「◀ 返回待解答列表」 goes back to."""
+    """「🗂 查看已忽略的」: one page of the dismissed questions that this manager's
+    /unanswered over `days` days would otherwise show (asked in those days), most recently
+    dismissed first, laid out as /unanswered lays out its entries (ten a page, bounded), each
+    with 「↩️ 撤销忽略第 N 条」 (`kbm:1:rst:<question_id>:<days>:<page>`), under `note` (HTML);
+    `days` is also the /unanswered list 「◀ 返回待解答列表」 goes back to."""
     with ctx.services.session() as session:
 
         def page_of(number: int) -> tuple[int, list[question_crud.UnansweredQuestion]]:
             return question_crud.dismissed_page(
                 session,
                 manager_id=ctx.user.id,
-                since=utcnow() - timedelta(days=DISMISSED_DAYS),
+                since=utcnow() - timedelta(days=days),
                 everyone=ctx.role is Role.admin,
                 offset=number * UNANSWERED_LIMIT,
                 limit=UNANSWERED_LIMIT,
@@ -492,10 +491,10 @@ def dismissed_listing(
     head = f"{note}\n\n" if note else ""
     back = [Button(BACK_TO_LIST, data=unanswered_page_data(days, 0))]
     if not questions:
-        return f"{head}最近 {DISMISSED_DAYS} 天没有忽略的问题。", keyboard(back)
+        return f"{head}最近 {days} 天没有忽略的问题。", keyboard(back)
     now = datetime.now(ctx.services.settings.timezone)
     header = (
-        f"{head}🗂 <b>已忽略的问题</b>（最近 {DISMISSED_DAYS} 天，共 {total} 条，最近忽略的在前）"
+        f"{head}🗂 <b>已忽略的问题</b>（最近 {days} 天，共 {total} 条，最近忽略的在前）"
         "\n点「↩️ 撤销忽略」，问题回到所有老师的 /unanswered 里。"
     )
     for units in (QUESTION_UNITS, QUESTION_UNITS // 2):

@@ -17,7 +17,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, update
+from sqlalchemy import ColumnElement, Select, case, delete, func, or_, update
 from sqlmodel import Session, select
 
 from bot.db.models import Membership, Role, TrainingClass, User, utcnow
@@ -610,12 +610,11 @@ def unanswered_page_and_dismissed(
     *,
     manager_id: int,
     since: datetime,
-    dismissed_since: datetime,
     everyone: bool = False,
     offset: int = 0,
     limit: int = 10,
 ) -> tuple[int, list[UnansweredQuestion], int]:
-    """`unanswered_page`, and how many entries `dismissed_page` has for `dismissed_since`
+    """`unanswered_page`, and how many entries `dismissed_page` has for the same `since`
     (the foot of /unanswered: 「已忽略 N 条」), read in the same one query."""
     statement = _seen_by(
         select(
@@ -627,13 +626,7 @@ def unanswered_page_and_dismissed(
         ).where(
             _needs_a_person(),
             QuestionLog.manager_answer == None,  # noqa: E711
-            or_(
-                and_(
-                    QuestionLog.dismissed_at == None,  # noqa: E711
-                    QuestionLog.created_at >= since,
-                ),
-                QuestionLog.dismissed_at >= dismissed_since,
-            ),
+            QuestionLog.created_at >= since,
         ),
         manager_id=manager_id,
         everyone=everyone,
@@ -787,11 +780,12 @@ def dismissed_page(
     offset: int = 0,
     limit: int = 10,
 ) -> tuple[int, list[UnansweredQuestion]]:
-    """(how many dismissals, the `limit` from `offset`): the questions set aside with
-    「🗑 忽略」 (`dismiss_question`) since `since` and not answered, that this manager's
-    /unanswered would otherwise show (`_waiting_for`), most recently dismissed first. The asks
-    dismissed together (one trainee, one time: what `restore_dismissed` brings back) are one
-    entry, its `latest` the newest ask; `handed_off` when the trainee pressed 问班主任 on any."""
+    """(how many dismissals, the `limit` from `offset`): the questions asked since `since`,
+    set aside with 「🗑 忽略」 (`dismiss_question`) and not answered, that this manager's
+    /unanswered over the same days would otherwise show (`_waiting_for`), most recently
+    dismissed first. The asks dismissed together (one trainee, one time: what
+    `restore_dismissed` brings back) are one entry, its `latest` the newest ask; `handed_off`
+    when the trainee pressed 问班主任 on any."""
     statement = _seen_by(
         select(
             QuestionLog.id,
@@ -801,7 +795,8 @@ def dismissed_page(
         ).where(
             _needs_a_person(),
             QuestionLog.manager_answer == None,  # noqa: E711
-            QuestionLog.dismissed_at >= since,
+            QuestionLog.dismissed_at != None,  # noqa: E711
+            QuestionLog.created_at >= since,
         ),
         manager_id=manager_id,
         everyone=everyone,

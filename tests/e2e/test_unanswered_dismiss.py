@@ -42,7 +42,7 @@ def test_a_dismissed_question_stays_dismissed_after_a_restart(
     for who in (MANAGER, ADMIN):
         again = talk.say(who, "/unanswered", WEATHER)
         assert LOTTERY not in again.text and "共 1 条" in again.text, again.text
-        assert again.text.endswith("<i>已忽略 1 条（最近 7 天）</i>"), again.text
+        assert again.text.endswith("<i>已忽略 1 条（最近 30 天）</i>"), again.text
     assert tg.calls(method="sendMessage", chat_id=TRAINEE, after=asked) == []
     # The undo of the message from before the restart still works.
     restored = talk.press(MANAGER, dismissed, "撤销忽略", "已撤销忽略", "editMessageText")
@@ -80,7 +80,7 @@ def test_a_handed_on_question_asks_first_and_can_be_restored_after_a_restart(
     assert bot.stop() == 0
     start_bot(admin_ids=str(ADMIN), database_url=database_url)
 
-    again = talk.say(MANAGER, "/unanswered", "已忽略 1 条（最近 7 天）")
+    again = talk.say(MANAGER, "/unanswered", "已忽略 1 条（最近 30 天）")
     assert LOTTERY not in again.text
     shown = talk.press(MANAGER, again, "查看已忽略的", "已忽略的问题", "editMessageText")
     assert LOTTERY in shown.text

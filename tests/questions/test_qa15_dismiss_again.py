@@ -193,7 +193,7 @@ async def test_answer_in_the_handoff_message_of_a_dismissed_question_restores_it
     for who in (MANAGER, WANG_FANG):
         listing = text_of(await chat.say(who, "/unanswered"))
         assert LOTTERY not in listing and "已忽略" not in listing, who
-    assert "最近 7 天没有忽略的问题" in text_of(await chat.press(MANAGER, "kbm:1:dpg:30:0"))
+    assert "最近 30 天没有忽略的问题" in text_of(await chat.press(MANAGER, "kbm:1:dpg:30:0"))
 
 
 async def test_cancelled_the_question_stays_dismissed(chat: Chat) -> None:

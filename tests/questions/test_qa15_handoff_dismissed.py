@@ -132,7 +132,7 @@ async def test_answered_from_the_new_message_closes_every_ask(chat: Chat) -> Non
     assert sent.startswith("✅ 已把回答发给学员。") and "撤销忽略" not in sent
     for asked in (first, second):
         assert stored(chat, asked).manager_answer == "彩票的事请看彩票站公告。"
-    assert "最近 7 天没有忽略的问题" in text_of(await chat.press(MANAGER, "kbm:1:dpg:30:0"))
+    assert "最近 30 天没有忽略的问题" in text_of(await chat.press(MANAGER, "kbm:1:dpg:30:0"))
 
 
 async def test_a_double_tap_sends_each_manager_one_message(chat: Chat) -> None:

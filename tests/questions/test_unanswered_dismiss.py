@@ -111,7 +111,7 @@ async def test_junk_is_dismissed_for_every_manager_and_the_trainee_hears_nothing
     )
     assert LOTTERY not in page.text.split("\n\n", 1)[1] and WEATHER in page.text
     assert [b.text for b in buttons_of([page])] == ["✍️ 回答第 1 条", DISMISS, UNDO, SHOWN]
-    assert page.text.endswith("\n\n<i>已忽略 1 条（最近 7 天）</i>")
+    assert page.text.endswith("\n\n<i>已忽略 1 条（最近 30 天）</i>")
     assert Notice("已忽略，学员不会收到任何消息") in pressed
     assert trainee_messages(chat) == before
     assert stored(chat, lottery).dismissed_by == MANAGER

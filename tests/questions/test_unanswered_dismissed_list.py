@@ -1,9 +1,9 @@
 """A way back from 「🗑 忽略」 after its message is gone (QA14 M1): /unanswered ends with
-「已忽略 N 条（最近 7 天）」 and 「🗂 查看已忽略的」, which lists the questions dismissed in
-the last 7 days that the manager's list would otherwise show, ten to a page, laid out as
-/unanswered lays out its entries, each with 「↩️ 撤销忽略第 N 条」: the question waits again
-for every manager. Forged or stale data is refused in Chinese and changes nothing. Through
-the conversation core on SQLite and PostgreSQL."""
+「已忽略 N 条（最近 30 天）」 and 「🗂 查看已忽略的」, which lists the dismissed questions
+asked in the list's days (QA15 L1) that the manager's list would otherwise show, ten to a
+page, laid out as /unanswered lays out its entries, each with 「↩️ 撤销忽略第 N 条」: the
+question waits again for every manager. Forged or stale data is refused in Chinese and
+changes nothing. Through the conversation core on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -78,14 +78,14 @@ async def test_the_foot_of_unanswered_leads_to_the_dismissed_and_one_is_restored
 
     listing = await chat.say(MANAGER, "/unanswered")
 
-    assert text_of(listing).endswith("\n\n<i>已忽略 2 条（最近 7 天）</i>")
+    assert text_of(listing).endswith("\n\n<i>已忽略 2 条（最近 30 天）</i>")
     assert button(listing, SHOWN) == "kbm:1:dpg:30:0"
 
     shown = edited(await chat.press(MANAGER, button(listing, SHOWN)))
 
     header, first, second = shown.text.split("\n\n")
     assert header == (
-        "🗂 <b>已忽略的问题</b>（最近 7 天，共 2 条，最近忽略的在前）\n"
+        "🗂 <b>已忽略的问题</b>（最近 30 天，共 2 条，最近忽略的在前）\n"
         "点「↩️ 撤销忽略」，问题回到所有老师的 /unanswered 里。"
     )
     assert first.startswith(f"1. 用户{TRAINEE} · ")
@@ -138,7 +138,7 @@ async def test_a_restored_handed_on_question_says_an_answer_still_reaches_the_tr
     assert "✅ 已把回答发给学员" in text_of(sent)
 
 
-async def test_only_the_last_seven_days_and_only_what_the_manager_would_see(chat: Chat) -> None:
+async def test_only_the_days_of_the_list_and_only_what_the_manager_would_see(chat: Chat) -> None:
     old = await declined(chat, LOTTERY)
     recent = await declined(chat, WEATHER)
     outsider = await declined(chat, "彩票怎么买", user_id=OTHER)  # in no class
@@ -150,15 +150,18 @@ async def test_only_the_last_seven_days_and_only_what_the_manager_would_see(chat
         session.execute(
             update(QuestionLog)
             .where(QuestionLog.id == old)
-            .values(dismissed_at=at - timedelta(days=8))  # type: ignore[operator]
+            .values(  # asked and dismissed before /unanswered's 30 days (QA15 L1)
+                created_at=at - timedelta(days=31),  # type: ignore[operator]
+                dismissed_at=at - timedelta(days=31),  # type: ignore[operator]
+            )
         )
         session.commit()
 
     mine = await chat.say(MANAGER, "/unanswered")
     admins = await chat.say(ADMIN, "/unanswered")
 
-    assert text_of(mine).endswith("<i>已忽略 1 条（最近 7 天）</i>")
-    assert text_of(admins).endswith("<i>已忽略 2 条（最近 7 天）</i>")
+    assert text_of(mine).endswith("<i>已忽略 1 条（最近 30 天）</i>")
+    assert text_of(admins).endswith("<i>已忽略 2 条（最近 30 天）</i>")
     shown = edited(await chat.press(MANAGER, "kbm:1:dpg:30:0"))
     assert WEATHER in shown.text and LOTTERY not in shown.text and "彩票怎么买" not in shown.text
     refused = await chat.press(MANAGER, f"kbm:1:rst:{outsider}:30:0")
