@@ -11,7 +11,7 @@ CLASS_NOTICE = "中小学少数民族双语教师普通话培训班"
 CITED = f"—— 《{CLASS_NOTICE}》"
 FULL_NOTE = (
     f"⚠️ 这一条出自《{CLASS_NOTICE}》，只适用于这个培训班，不是国培计划的通用规定；"
-    "具体要求请问班主任。"
+    "具体要求请以您所在培训班的通知为准。"
 )
 SHORT_NOTE = "⚠️ 只适用于这个培训班，不是国培计划的通用规定"
 
@@ -41,21 +41,23 @@ def test_a_class_notice_clause_says_whom_it_binds(start_bot, fake_telegram):
             method="sendMessage", chat_id=TRAINEE, text_contains=expected, after=mark
         )
 
-    # A sure answer: the clause in full, the note on the line above its citation.
+    # The one clause found, in full (unsure, QA15 M2): the note on the line above its citation.
     sure = ask("参训教师年龄有什么要求", "周岁")
+    assert "没有十足把握" in sure.text
     assert line_before_citation(sure.text) == FULL_NOTE
     assert sure.text.index("周岁") < sure.text.index(FULL_NOTE)
 
-    # The question of QA12 M3, answered as unsure: the overview's excerpt has the short note,
-    # the clause's own page (更多) the full one.
+    # The question of QA12 M3, answered as unsure with a general clause first (QA15 M2): the
+    # class's excerpt, second, has the short note, its own page (更多 twice) the full one.
     unsure = ask("参加国培有年龄限制吗", CITED)
-    if "没有十足把握" in unsure.text:
-        assert line_before_citation(unsure.text) == SHORT_NOTE
+    assert "没有十足把握" in unsure.text and "\n\n2. " in unsure.text
+    assert line_before_citation(unsure.text) == SHORT_NOTE
+    for page in (1, 2):
         mark = tg.mark()
         tg.press_button(
             user_id=TRAINEE, message_id=unsure.message_id, data=data_of(unsure, "更多")
         )
-        unsure = tg.wait_for(method="editMessageText", text_contains="第 1/", after=mark)
+        unsure = tg.wait_for(method="editMessageText", text_contains=f"第 {page}/", after=mark)
     assert line_before_citation(unsure.text) == FULL_NOTE
 
     # Naming the class itself: the same clause, no note.

@@ -261,26 +261,26 @@ def test_curated_answer_wins_over_an_unnamed_year(kb: KnowledgeBase) -> None:
 
 
 def test_confident_only_when_the_top_clause_holds_the_question_clearly(kb: KnowledgeBase) -> None:
-    assert kb.ask("参训教师年龄有什么要求").confident
+    assert kb.ask("普通话培训参训教师年龄有什么要求").confident
     assert not kb.ask("参加国培有啥好处").confident
     # Only common words (参加培训) meet in the top clause: shown, but not as sure.
     assert kb.ask("老师参加培训要考核吗").answered and not kb.ask("老师参加培训要考核吗").confident
-    assert kb.ask("参训教师年龄有什么要求").to_json()["confident"] is True
+    assert kb.ask("普通话培训参训教师年龄有什么要求").to_json()["confident"] is True
     assert "confident" not in kb.ask("今天天气怎么样").to_json()
 
 
 def test_a_curated_answer_brings_only_clauses_the_ranking_is_sure_of(kb: KnowledgeBase) -> None:
     unsure = kb.ask("培训期间的住宿费用由谁承担")
-    sure = kb.ask("参训教师年龄有什么要求")
+    sure = kb.ask("普通话培训参训教师年龄有什么要求")
     assert not unsure.confident and sure.confident  # 住宿费: no notice speaks of it
     kb.set_curated(
         [
             (7, "培训期间的住宿费用由谁承担", "由派出学校按差旅标准报销。"),
-            (8, "参训教师年龄有什么要求", "一般不超过45周岁。"),
+            (8, "普通话培训参训教师年龄有什么要求", "一般不超过45周岁。"),
         ]
     )
     try:
         assert kb.ask("培训期间的住宿费用由谁承担").hits == []
-        assert kb.ask("参训教师年龄有什么要求").hits == sure.hits
+        assert kb.ask("普通话培训参训教师年龄有什么要求").hits == sure.hits
     finally:
         kb.set_curated([])

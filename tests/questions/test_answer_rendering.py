@@ -92,12 +92,12 @@ async def test_a_curated_answer_comes_without_clauses_the_bot_is_unsure_of(chat)
 
 
 async def test_an_old_answer_pages_on_as_first_shown_after_a_curated_answer_is_saved(chat):
-    question = "研修网络工作坊"  # a sure answer: clause 1 of 2, then 更多
+    question = "教师培训学分怎么审核认定？"  # a sure answer: clause 1 of 3, then 更多
     first = await chat.say(TRAINEE, question)
     assert first[0].text.startswith("📖") and "第 1/" in first[0].text
     with chat.services.session() as session:
         question_crud.add_curated(
-            session, question=question, answer="由承担培训的高校会同网络培训机构建立。",
+            session, question=question, answer="由县级以上教育行政部门审核认定。",
             created_by=MANAGER,
         )
     refresh_curated(chat.services)

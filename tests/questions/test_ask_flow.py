@@ -12,7 +12,7 @@ from bot.db.models import utcnow
 from bot.db.question_models import CuratedAnswer, QuestionLog
 from tests.questions.conftest import ADMIN, MANAGER, OTHER, TRAINEE, button, text_of
 
-AGE_QUESTION = "参训教师年龄有什么要求"
+AGE_QUESTION = "普通话培训参训教师年龄有什么要求"
 FUNDS_QUESTION = "国培计划经费怎么管理"  # several hits: 更多 has something to show
 OUT_OF_SCOPE = "明天北京天气怎么样"
 
