@@ -432,7 +432,10 @@ def ask_closing_text(ctx: Context, key: str, class_id: int) -> list[Reply]:
 
 
 @router.text(
-    state=CLOSE_STATE, roles=MANAGERS, ended_note="已取消发送问卷。要发问卷，请重新发送 /survey。"
+    state=CLOSE_STATE,
+    roles=MANAGERS,
+    ended_note="已取消发送问卷。要发问卷，请重新发送 /survey。",
+    restarted_by="survey",
 )
 async def on_closing_text(ctx: Context) -> list[Reply]:
     """The typed closing time of the survey being prepared."""

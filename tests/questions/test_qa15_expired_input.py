@@ -86,6 +86,15 @@ async def test_a_closing_time_after_the_wait_expired_says_how_to_start_again(cha
     assert questions_logged(chat) == []
 
 
+async def test_survey_again_while_its_closing_time_is_awaited_simply_starts_over(chat) -> None:
+    with chat.services.session() as session:
+        crud.set_pending(session, user_id=MANAGER, kind="survey_close", payload={"key": "x"})
+
+    again = text_of(await chat.say(MANAGER, "/survey"))
+
+    assert "已取消发送问卷" not in again and "重新发送 /survey" not in again
+
+
 async def test_only_the_first_text_after_the_expiry_is_held_back(chat) -> None:
     await chat.say(MANAGER, "/broadcast")
     age_pending(chat, MANAGER, minutes=31)
