@@ -50,6 +50,11 @@ same days, however long ago they were dismissed), laid out and paged as this lis
 with 「↩️ 撤销忽略第 N 条」 (`kbm:1:rst:<question_id>:<days>:<page>`, `restore_listed`). A
 handed-on one says the trainee was told no reply would come (「🙋 已告诉学员暂时无法回复」).
 
+The trainee asking a dismissed question again (the same words, as repeats are matched) does
+not bring it back: the new ask is stored dismissed with it (`question_crud.log_question`), and
+the list of dismissed ones says 「之后学员又问了 N 次」. Only 问班主任 on it brings it back
+(`question_crud.claim_handoff`).
+
 Usage::
 
     text, buttons = unanswered_listing(ctx, days, page)
@@ -488,6 +493,9 @@ def dismissed_listing(
             for person in people
             for user in [session.get(User, person)]
         }
+        asked_at = question_crud.asked_at(
+            session, question_ids=[i for entry in questions for i in entry.ids]
+        )
     head = f"{note}\n\n" if note else ""
     back = [Button(BACK_TO_LIST, data=unanswered_page_data(days, 0))]
     if not questions:
@@ -506,10 +514,12 @@ def dismissed_listing(
             why = dismissed_reason(question, handed_off=entry.handed_off)
             times = f"（问了 {entry.count} 次）" if entry.count > 1 else ""
             by = escape(shorten(names.get(question.dismissed_by or 0, "另一位老师"), NAME_CHARS))
+            later = sum(asked_at[i] > question.dismissed_at for i in entry.ids if i in asked_at)
+            again = f"，之后学员又问了 {later} 次" if later else ""
             entries.append(
                 f"{number}. {who} · {format_when(question.created_at, now)} · {why}\n"
                 f"{escape(clip(question.question, units))}{times}\n"
-                f"<i>🗑 {by} {format_when(question.dismissed_at, now)} 忽略</i>"
+                f"<i>🗑 {by} {format_when(question.dismissed_at, now)} 忽略{again}</i>"
             )
             restore = f"{data('rst', question.id)}:{days}:{page}"
             rows.append([Button(f"{UNDO_DISMISS}第 {number} 条", data=restore)])

@@ -53,7 +53,9 @@ def log_question(
     hit_count: int = 0,
     elapsed_ms: float = 0.0,
 ) -> QuestionLog:
-    """Store one question with its result; long strings are clipped to the column limits."""
+    """Store one question with its result; long strings are clipped to the column limits. A
+    declined ask of a question a manager set aside for this trainee (「🗑 忽略」) is stored set
+    aside with it (`_dismissal_of_repeat`): the manager need not dismiss it again."""
     log = QuestionLog(
         user_id=user_id,
         chat_id=chat_id,
@@ -70,10 +72,42 @@ def log_question(
         hit_count=hit_count,
         elapsed_ms=round(elapsed_ms, 3),
     )
+    if not answered:
+        _dismiss_as_before(session, log)
     session.add(log)
     session.commit()
     session.refresh(log)
     return log
+
+
+def _dismissal_of_repeat(
+    session: Session, *, user_id: int, question: str
+) -> tuple[datetime, int | None] | None:
+    """(when, by whom) the trainee's asks of `question` (by `question_key`) were last set
+    aside with 「🗑 忽略」 and not answered since; None when none of them is."""
+    key = question_key(question)
+    dismissed = session.execute(
+        select(QuestionLog.dismissed_at, QuestionLog.dismissed_by, QuestionLog.question)
+        .where(
+            QuestionLog.user_id == user_id,
+            QuestionLog.dismissed_at != None,  # noqa: E711
+            QuestionLog.manager_answer == None,  # noqa: E711
+        )
+        .order_by(QuestionLog.dismissed_at.desc())
+    )
+    for dismissed_at, dismissed_by, asked in dismissed:
+        if question_key(asked) == key:
+            return dismissed_at, dismissed_by
+    return None
+
+
+def _dismiss_as_before(session: Session, log: QuestionLog) -> None:
+    """Set a new ask that needs a person aside with the trainee's dismissed asks of the same
+    question: the same time and manager, so that it is one entry of 「🗂 查看已忽略的」 and
+    「↩️ 撤销忽略」 or 问班主任 (`claim_handoff`) brings it back with them. Not committed."""
+    earlier = _dismissal_of_repeat(session, user_id=log.user_id, question=log.question)
+    if earlier is not None:
+        log.dismissed_at, log.dismissed_by = earlier
 
 
 def get_question(session: Session, *, question_id: int) -> QuestionLog | None:
@@ -81,12 +115,24 @@ def get_question(session: Session, *, question_id: int) -> QuestionLog | None:
 
 
 def set_feedback(session: Session, *, question_id: int, feedback: str) -> QuestionLog:
-    """Record 👍 ("up") or 👎 ("down"); pressing again replaces the earlier rating."""
+    """Record 👍 ("up") or 👎 ("down"); pressing again replaces the earlier rating. A 👎 that
+    makes an answered ask wait for a manager leaves it set aside when the trainee's asks of the
+    question are (`_dismiss_as_before`)."""
     if feedback not in FEEDBACK_VALUES:
         raise ValueError(f"feedback must be one of {FEEDBACK_VALUES}: {feedback!r}")
     log = session.get(QuestionLog, question_id)
     if log is None:
         raise LookupError(f"no question {question_id}")
+    newly_waiting = (
+        feedback == "down"
+        and log.answered
+        and log.feedback != "down"
+        and log.handed_off_at is None
+        and log.manager_answer is None
+        and log.dismissed_at is None
+    )
+    if newly_waiting:
+        _dismiss_as_before(session, log)
     log.feedback = feedback
     log.feedback_at = utcnow()
     session.add(log)
@@ -760,6 +806,15 @@ def claim_handoff(session: Session, *, question_id: int) -> list[EarlierDismissa
     ]
     session.commit()
     return undone
+
+
+def asked_at(session: Session, *, question_ids: Iterable[int]) -> dict[int, datetime]:
+    """question id → when it was asked, for these questions."""
+    ids = list(question_ids)
+    if not ids:
+        return {}
+    statement = select(QuestionLog.id, QuestionLog.created_at).where(QuestionLog.id.in_(ids))
+    return {question_id: created_at for question_id, created_at in session.exec(statement)}
 
 
 def told_no_reply(question: QuestionLog) -> bool:
