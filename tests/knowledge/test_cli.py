@@ -46,7 +46,7 @@ def test_ask_reads_questions_from_stdin(app: typer.Typer) -> None:
 
 
 def test_ask_plain_output_cites_the_notice(app: typer.Typer) -> None:
-    result = CliRunner().invoke(app, ["ask", "参训教师年龄有什么要求"])
+    result = CliRunner().invoke(app, ["ask", "普通话培训参训教师年龄有什么要求"])
     assert result.exit_code == 0
     assert "45周岁" in result.stdout and "普通话培训班" in result.stdout
     assert "没有十足把握" not in result.stdout
