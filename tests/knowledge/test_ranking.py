@@ -419,6 +419,8 @@ def test_a_lower_hit_naming_the_asked_year_comes_first_unsure(kb: KnowledgeBase)
         ("普通话培训的发票要留着吗", "原始单据"),  # 发票, 票据 are the notices' 单据
         ("俺们学校网也连不上 咋参加信息技术培训", "不具备网络条件"),
         ("竞标的时候高校和机构是不是一样对待", "平等参与招投标"),  # 一样对待 is 平等
+        ("我都四十八了还能报普通话培训班吗", "不超过45周岁"),  # an age in Chinese numerals
+        ("普通话培训的票据要不要留底", "原始单据保留"),  # 留底 is the notices' 保留
     ],
 )
 def test_colloquial_phrasings_reach_the_clause(
