@@ -352,10 +352,36 @@ def prefer_general(question: str, hits: list[Hit], confident: bool) -> tuple[lis
     or of what the question names) among the next GENERAL_LOOKAHEAD hits, scoring at least
     GENERAL_SHARE of it; the answer is then unsure, and unsure too when none comes close (a
     sure answer whose next line says it does not apply contradicts itself)."""
+    hits = _other_regions_last(question, hits)
     if not hits or not binds_elsewhere(hits[0], question):
         return hits, confident
     top = hits[0]
     for index, hit in enumerate(hits[1 : 1 + GENERAL_LOOKAHEAD], start=1):
-        if hit.score >= GENERAL_SHARE * top.score and not binds_elsewhere(hit, question):
+        # A general clause sharing none of the top's matched words (「精心挑选合格的学员」 for
+        # 「有年龄限制吗」, under the clause stating 45周岁) answers something else.
+        shares_words = bool(set(hit.matched_terms) & set(top.matched_terms))
+        if (
+            hit.score >= GENERAL_SHARE * top.score
+            and shares_words
+            and not binds_elsewhere(hit, question)
+        ):
             return [hit, *hits[:index], *hits[index + 1 :]], False
     return hits, False
+
+
+def _other_regions_last(question: str, hits: list[Hit]) -> list[Hit]:
+    """The hits with those of another province's notice than the one the question names
+    (「甘肃国培…」 met by 云南省教育厅's notice) moved below the rest, in their order."""
+    named = _regions_named(question)
+    if not named:
+        return hits
+
+    def elsewhere(hit: Hit) -> bool:
+        scope = notice_scope(hit.title)
+        if scope is None or scope.kind != REGION:
+            return False
+        return not any(name in region_names(scope.word) for name in named) and not any(
+            region in scope.word for region in named
+        )
+
+    return [hit for hit in hits if not elsewhere(hit)] + [hit for hit in hits if elsewhere(hit)]

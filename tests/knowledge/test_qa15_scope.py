@@ -76,8 +76,8 @@ def uploaded(cache: Path, notices: Path) -> KnowledgeBase:
     return KnowledgeBase.open(cache, notices)
 
 
-def hit(title: str, score: float) -> Hit:
-    return Hit("条款", score, title, "", "", "", "一、", title, 0)
+def hit(title: str, score: float, matched: tuple[str, ...] = ("培训费",)) -> Hit:
+    return Hit("条款", score, title, "", "", "", "一、", title, 0, matched)
 
 
 # ----- M1: a province's own notice ------------------------------------------------------------
@@ -182,6 +182,23 @@ def test_nothing_changes_when_the_top_clause_binds_the_asker() -> None:
     reordered, _ = prefer_general("住宿费谁出", [hit(YUNNAN, 10.0), hit(GENERAL, 7.0)], True)
     assert reordered[0].title == GENERAL
     assert prefer_general("住宿费谁出", [], False) == ([], False)
+
+
+def test_a_general_clause_sharing_no_matched_word_does_not_come_first() -> None:
+    """QA16 M5: 「精心挑选合格的学员」 (参加, 国家培训计划) is no answer to 「有年龄限制吗」
+    over the one clause stating 45周岁, however close its score."""
+    hits = [hit(BILINGUAL, 2.91, ("年龄", "周岁")), hit(GENERAL, 2.74, ("参加", "国家培训计划"))]
+    assert prefer_general("参加国培有年龄限制吗", hits, True) == (hits, False)
+
+
+def test_another_province_s_clauses_come_after_the_rest() -> None:
+    """QA16 M6: 「甘肃国培…」 does not open on what 云南省教育厅 requires of 云南."""
+    hits = [hit(YUNNAN, 10.0), hit(GENERAL, 4.0), hit(GANSU_CLASS, 3.0)]
+    reordered, confident = prefer_general("甘肃国培网络研修多少学时", hits, True)
+    assert [h.title for h in reordered] == [GENERAL, GANSU_CLASS, YUNNAN]
+    assert reordered[0].title == GENERAL and confident is True
+    # Naming 云南 keeps its notice first; naming no province leaves the order to the scope step.
+    assert prefer_general("云南国培网络研修多少学时", hits, True)[0] == hits
 
 
 @pytest.mark.parametrize("question", ["国培的培训费要自己出吗", "国培是免费的吗"])
