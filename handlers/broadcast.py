@@ -21,7 +21,8 @@ Callback data (version 1, re-checked: only the draft's author, only for a class 
     bc:1:pg:<broadcast>:<page>     another page of the class picker (…:1 when the offer says
                                    that an attachment of the forwarded message stays behind)
     bcr:1:<broadcast>              🔁 resend to the members it failed for (on the report)
-    bco:1                          📢 broadcast the text kept after the wait expired
+    bco:1:<mark>                   📢 broadcast the text kept after the wait expired (the mark:
+                                   that text's; a second or stale tap only toasts)
 
 Both are private: in a group /broadcast is refused there, since the report names members who
 blocked the bot. A draft keeps the message's hidden links (「点击此处」 → <a href>) and may be a
@@ -39,6 +40,7 @@ routes' `uploaders`). Anybody else's forwarded text goes on to the question answ
 from __future__ import annotations
 
 import re
+import zlib
 from html import escape
 
 from sqlmodel import Session
@@ -100,9 +102,10 @@ OFFER = (
     "📢 要群发刚才这段文字吗？点「📢 群发这段文字」，再选择培训班、确认后才会发送；"
     "不群发的话不用理会。\n内容：{excerpt}"
 )
+# A toast only: a second tap finds the message edited into the confirmation or the report.
 OFFER_GONE = (
-    "这段文字已经不在了（之后发送过命令，或已超过 30 分钟），没有群发。"
-    "要群发，请重新发送 /broadcast。"
+    "这个按钮已经处理过了，或这段文字已经不在了（之后发送过命令，或已超过 30 分钟），没有再群发。"
+    "要群发新的内容，请发送 /broadcast。"
 )
 
 
@@ -185,19 +188,32 @@ async def on_expired_broadcast_text(ctx: Context) -> list[Reply]:
         kept = {"text": text, "html": ctx.event.html.strip(), WATCHING: True}
         crud.set_pending(session, user_id=ctx.user.id, kind=OFFER_STATE, payload=kept)
     offer = OFFER.format(excerpt=_excerpt(body))
-    return [Send(offer, keyboard([Button("📢 群发这段文字", data=f"{OFFER_PREFIX}:1")]))]
+    data = f"{OFFER_PREFIX}:1:{offer_mark(text)}"
+    return [Send(offer, keyboard([Button("📢 群发这段文字", data=data)]))]
+
+
+def offer_mark(text: str) -> str:
+    """The mark an offer's button carries, so that an older offer's button does not draft the
+    text a newer offer keeps."""
+    return f"{zlib.crc32(text.encode()):08x}"
 
 
 @router.callback(OFFER_PREFIX)
 async def on_offer(ctx: Context) -> list[Reply]:
-    """「📢 群发这段文字」: the kept text becomes a draft, as if sent while the wait was on."""
+    """「📢 群发这段文字」: the kept text becomes a draft, as if sent while the wait was on. A
+    second tap, or one after the text was dropped, only says so in a toast: the message it is
+    in may be the confirmation or the report by then, which must stay as it is."""
+    mark = ctx.event.callback_data.split(":")[2:3]
     with ctx.services.session() as session:
         pending = crud.get_pending(session, user_id=ctx.user.id)
         kept = dict(pending.payload) if pending is not None else {}
-        if pending is None or pending.kind != OFFER_STATE or not kept.get("text"):
-            return [Edit(OFFER_GONE)]
+        text = str(kept.get("text") or "")
+        if pending is None or pending.kind != OFFER_STATE or not text:
+            return [Notice(OFFER_GONE, alert=True)]
+        if mark and mark[0] != offer_mark(text):
+            return [Notice(OFFER_GONE, alert=True)]
         crud.clear_pending(session, user_id=ctx.user.id)
-    text, html = str(kept["text"]), str(kept.get("html") or "")
+    html = str(kept.get("html") or "")
     draft = _draft(ctx, text, html, forwarded=False)
     return [Edit(r.text, r.buttons) if isinstance(r, Send) else r for r in draft]
 

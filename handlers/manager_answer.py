@@ -9,6 +9,11 @@ message (`kbm:1:…`, handlers/unanswered.py), and the answer they type.
   message keeps the button) is answered all the same: the prompt says it was dismissed, and
   the answer first brings it back, saying so (`answer_delivery.undismiss_to_answer`); as do
   📌 and 📨 below.
+- A reply typed after the wait expired (30 minutes) is no question: it is kept (a watch,
+  `REPLY_OFFER_STATE`, that a command or 30 minutes end) and offered, 「要把这段话作为回复发给
+  学员吗？」 with 「📨 发给学员」 (`kbm:1:rof:<question_id>:<mark of the text>`): one tap sends
+  it as if typed in time (held back if someone answered after 「回答」); a second or stale tap
+  only toasts (`offer_expired_reply`, `send_offered_reply`).
 - 「📌 用标准答案回复」 (`kbm:1:std:<question_id>:<curated_id>…`): the saved curated answer goes
   to the trainee as a typed one would, once, unless it was retired or another manager answered
   first (then it is held back: handlers/held_answer.py).
@@ -32,7 +37,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from html import escape
 
-from bot.chat import Edit, Notice, Reply, Send
+from bot.chat import Button, Edit, Notice, Reply, Send, keyboard
 from bot.db import crud, question_crud
 from bot.db.models import Role, User, utcnow
 from bot.db.question_models import QuestionLog
@@ -74,6 +79,7 @@ from handlers.held_answer import (
     DROP,
     drop_held_answer,
     held_mark,
+    held_token,
     hold_answer,
     not_sent_text,
     overtaken,
@@ -81,14 +87,24 @@ from handlers.held_answer import (
     seen_time,
     send_held_answer,
 )
-from handlers.routing import Context, Router, UserError, button_id, button_number
+from handlers.routing import (
+    WATCHING,
+    Context,
+    Router,
+    UserError,
+    button_id,
+    button_number,
+    on_expired_text,
+)
 from handlers.unanswered import (
     MANAGERS,
     MAX_DAYS,
+    QUESTION_UNITS,
     STALE,
     USE_CURATED,
     answered_from,
     clip,
+    data,
     dismiss,
     dismissed_listing,
     restore_listed,
@@ -104,6 +120,18 @@ MAX_ANSWER_CHARS = 1000
 CANCEL_WORDS = {"取消", "cancel", "/cancel"}
 RETIRED = "这条标准答案已经停用了，没有发给学员。请重新发送 /unanswered，或点「回答」自己写。"
 ALREADY_SAVED = "这条回答已经保存为标准答案了，没有重复保存。"
+# A reply typed after the wait for it expired (30 minutes), kept for the offer to send it.
+REPLY_OFFER_STATE = "handoff_answer_offer"
+SEND_OFFERED = "📨 发给学员"
+REPLY_OFFER = (
+    "📨 要把这段话作为回复发给学员吗？点「{button}」就发送（只发一次）；不发的话不用理会。"
+    "\n\n回复：{reply}\n\n问题：{question}"
+)
+# A toast only: a second tap finds the message edited into how the delivery went.
+REPLY_OFFER_GONE = (
+    "这个按钮已经处理过了，或已失效（之后发送过命令、写了新的回复，或已超过 30 分钟），"
+    "没有再发送。要回复，请在 /unanswered 里点「回答」。"
+)
 
 
 def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
@@ -173,6 +201,9 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
     if action == "ans":
         source = answered_from(parts[4:])
         return start_answer(ctx, question_for_manager(ctx, raw_id), source)
+    if action == "rof" and len(parts) == 5:
+        mark = held_mark(parts[4])
+        return await send_offered_reply(ctx, question_for_manager(ctx, raw_id), mark)
     if action == "cur" and len(parts) == 4:
         return save_curated(ctx, question_for_manager(ctx, raw_id))
     if action == "sup" and len(parts) == 5:
@@ -288,6 +319,74 @@ async def receive_answer(ctx: Context) -> list[Reply]:
         crud.clear_pending(session, user_id=ctx.user.id)
     return await typed_answer_sent(
         ctx, question, text, repeats, payload, earlier, reply=Send, undismissed=undismissed
+    )
+
+
+@on_expired_text(HANDOFF_STATE)
+async def offer_expired_reply(ctx: Context) -> list[Reply]:
+    """A text sent after the wait for a reply to a trainee expired: most likely that reply,
+    written slowly. Never a question; offer to send it to the trainee, keeping it in a watch
+    (a command or 30 minutes end it). 「取消」, or a question the manager may no longer answer,
+    gets no offer."""
+    text = ctx.event.text.strip()
+    payload = dict(ctx.expired_payload or {})
+    held = isinstance(payload.pop("held", None), str)
+    payload.pop("seen_at", None)
+    if not text or text.lower() in CANCEL_WORDS:
+        return []
+    if held and text.strip(CHOICE_PUNCTUATION) in CHOICE_WORDS:
+        return []  # 「发吧」 meant the held answer's buttons, lost with it
+    if len(text) > MAX_ANSWER_CHARS:
+        raise UserError(f"回答太长了（{len(text)} 字），请控制在 {MAX_ANSWER_CHARS} 字以内。")
+    try:
+        question = question_for_manager(ctx, str(payload.get("question_id") or 0))
+    except UserError:
+        return []
+    assert question.id is not None
+    with ctx.services.session() as session:
+        kept = {**payload, "text": text, WATCHING: True}
+        crud.set_pending(session, user_id=ctx.user.id, kind=REPLY_OFFER_STATE, payload=kept)
+    offer = REPLY_OFFER.format(
+        button=SEND_OFFERED,
+        reply=escape(text),  # at most MAX_ANSWER_CHARS
+        question=escape(clip(question.question, QUESTION_UNITS)),
+    )
+    send = Button(SEND_OFFERED, data=f"{data('rof', question.id)}:{held_token(text)}")
+    return [Send(offer, keyboard([send]))]
+
+
+async def send_offered_reply(ctx: Context, question: QuestionLog, mark: str) -> list[Reply]:
+    """「📨 发给学员」 under a reply kept after the wait expired (`offer_expired_reply`): sent
+    as if typed in time (`receive_answer`), once; held back when someone else answered after
+    「回答」 was pressed. A second tap, or one after the text was dropped, only says so in a
+    toast: the message may show how the delivery went by then, which must stay as it is."""
+    with ctx.services.session() as session:
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        kept = dict(pending.payload) if pending is not None else {}
+        text = str(kept.pop("text", "") or "")
+        offered = (
+            pending is not None
+            and pending.kind == REPLY_OFFER_STATE
+            and kept.get("question_id") == question.id
+            and bool(text)
+            and held_token(text) == mark
+        )
+        if not offered:
+            return [Notice(REPLY_OFFER_GONE, alert=True)]
+        crud.clear_pending(session, user_id=ctx.user.id)
+    kept.pop(WATCHING, None)
+    begun = utcnow()
+    if kept.get("pressed_at"):
+        begun = datetime.fromisoformat(str(kept["pressed_at"]))
+    earlier = Earlier.of(question)  # the save below changes `question` too
+    undismissed = undismiss_to_answer(ctx, question)  # before its repeats are looked up
+    with ctx.services.session() as session:
+        repeats = manager_repeats(ctx, session, question)
+        sent = store_answer(ctx, session, question, text, repeats, since=begun)
+        if not sent:
+            return [Edit(*hold_answer(ctx, session, question.id or 0, kept, text))]
+    return await typed_answer_sent(
+        ctx, question, text, repeats, kept, earlier, reply=Edit, undismissed=undismissed
     )
 
 
