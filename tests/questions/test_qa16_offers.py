@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.chat import Edit, Notice, Reply, Send
 from bot.db import crud
 from bot.db.question_models import QuestionLog
-from tests.questions.conftest import MANAGER, TRAINEE, button, text_of
+from tests.questions.conftest import ADMIN, MANAGER, TRAINEE, button, text_of
 from tests.questions.test_qa15_expired_input import (
     GATHERING,
     age_pending,
@@ -153,3 +153,19 @@ async def test_cancel_after_the_wait_expired_offers_nothing(chat) -> None:
     assert "这条消息没有处理" in text_of(late) and not any(
         getattr(r, "buttons", ()) for r in late
     )
+
+
+async def test_the_offered_reply_is_held_back_when_someone_answered_meanwhile(chat) -> None:
+    question_id = await reply_pressed_from_handoff(chat)
+    age_pending(chat, MANAGER, minutes=31)
+    late = await chat.say(MANAGER, REPLY)
+    await chat.press(ADMIN, f"kbm:1:ans:{question_id}")
+    await chat.say(ADMIN, "明天有雨，照常上课。")
+    assert len(sent_to_trainee(chat)) == 1
+
+    held = await chat.press(MANAGER, button(late, "发给学员"))
+
+    assert "仍要作为补充发给学员" in text_of(held) and REPLY in text_of(held)
+    assert len(sent_to_trainee(chat)) == 1  # not sent unasked
+    await chat.press(MANAGER, button(held, "仍要作为补充发给学员"))
+    assert REPLY in sent_to_trainee(chat)[-1] and len(sent_to_trainee(chat)) == 2
