@@ -86,12 +86,19 @@ SHORT_YEAR = re.compile(
 # A year in Chinese numerals, as voice input writes it: 二零一九年, 二〇二二年.
 CHINESE_YEAR = re.compile(r"([一二][零〇一二三四五六七八九]{3})年(?!级)")
 CHINESE_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
+# 一九年 as 19年 (then 2019年), where a two-digit year may stand.
+CHINESE_SHORT_YEAR = re.compile(
+    SHORT_YEAR.pattern.replace("([012]\\d)", "([零〇一二][零〇一二三四五六七八九])")
+)
 
 
 def expand_short_years(text: str) -> str:
-    """The question with its years in digits, two-digit ones written out: 19年国培 and
-    二零一九年国培 → 2019年国培."""
+    """The question with its years in digits, two-digit ones written out: 19年国培, 一九年国培
+    and 二零一九年国培 → 2019年国培."""
     text = CHINESE_YEAR.sub(lambda match: match.group(1).translate(CHINESE_DIGITS) + "年", text)
+    text = CHINESE_SHORT_YEAR.sub(
+        lambda match: match.group(1).translate(CHINESE_DIGITS) + "年", text
+    )
     return SHORT_YEAR.sub(lambda match: f"20{match.group(1)}年", text)
 
 

@@ -181,6 +181,8 @@ def test_a_two_digit_year_is_the_year(kb: KnowledgeBase, question: str, phrase: 
         ("二零一九年国培资金多少", "2019年国培资金多少"),
         ("二〇二二年的通知", "2022年的通知"),
         ("一二年级的老师", "一二年级的老师"),
+        ("一九年国培资金多少", "2019年国培资金多少"),
+        ("教了二十年", "教了二十年"),
     ],
 )
 def test_only_a_year_is_written_out_not_a_duration(text: str, expanded: str) -> None:
