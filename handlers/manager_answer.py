@@ -65,6 +65,7 @@ from handlers.ask import (
     HITS_PER_QUESTION,
     UNAVAILABLE,
     VERSION,
+    ask_text,
     citation,
     deliver,
     fresh_knowledge,
@@ -126,6 +127,9 @@ SEND_OFFERED = "📨 发给学员"
 REPLY_OFFER = (
     "📨 要把这段话作为回复发给学员吗？点「{button}」就发送（只发一次）；不发的话不用理会。"
     "\n\n回复：{reply}\n\n问题：{question}"
+)
+REPLY_OFFERED_ALREADY = (
+    "这段话还没有发给学员。要发送，请点上一条消息里的「{button}」；不发的话不用理会。"
 )
 # A toast only: a second tap finds the message edited into how the delivery went.
 REPLY_OFFER_GONE = (
@@ -353,6 +357,19 @@ async def offer_expired_reply(ctx: Context) -> list[Reply]:
     )
     send = Button(SEND_OFFERED, data=f"{data('rof', question.id)}:{held_token(text)}")
     return [Send(offer, keyboard([send]))]
+
+
+@router.text(state=REPLY_OFFER_STATE)
+async def text_while_reply_offered(ctx: Context) -> list[Reply]:
+    """A text while a reply typed too late is offered: the same reply sent again is pointed to
+    the offer's button (not asked as a question, not sent twice); any other text is answered
+    as any text typed to the bot, and the offer stays."""
+    with ctx.services.session() as session:
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        kept = str(pending.payload.get("text") or "") if pending is not None else ""
+    if kept and ctx.event.text.strip() == kept:
+        return [Send(REPLY_OFFERED_ALREADY.format(button=SEND_OFFERED))]
+    return await ask_text(ctx)
 
 
 async def send_offered_reply(ctx: Context, question: QuestionLog, mark: str) -> list[Reply]:

@@ -169,3 +169,18 @@ async def test_the_offered_reply_is_held_back_when_someone_answered_meanwhile(ch
     assert len(sent_to_trainee(chat)) == 1  # not sent unasked
     await chat.press(MANAGER, button(held, "仍要作为补充发给学员"))
     assert REPLY in sent_to_trainee(chat)[-1] and len(sent_to_trainee(chat)) == 2
+
+
+async def test_the_offered_reply_sent_again_points_to_the_button(chat) -> None:
+    await reply_pressed_from_handoff(chat)
+    age_pending(chat, MANAGER, minutes=31)
+    late = await chat.say(MANAGER, REPLY)
+
+    again = text_of(await chat.say(MANAGER, REPLY))
+
+    assert "还没有发给学员" in again and "发给学员" in again
+    assert questions_logged(chat) == ["明天北京天气怎么样"] and sent_to_trainee(chat) == []
+    await chat.say(MANAGER, "培训期间的交通费怎么报销")  # another text is a question
+    assert questions_logged(chat)[-1] == "培训期间的交通费怎么报销"
+    await chat.press(MANAGER, button(late, "发给学员"))  # and the offer stays
+    assert len(sent_to_trainee(chat)) == 1
