@@ -12,7 +12,10 @@ Callback data (prefix `sv`, version 1, every field re-checked on the server)::
         u  submit (at the review, position == question count)
         k  record the text kept by an offer as the answer to free-text question <choice>
            (then :<mark>, the kept text's checksum: an older offer's button records nothing)
-        x  drop that text (「✖ 不记录」)
+        x  drop that text (「✖ 不记录」; then :<question>:<mark> of the offered text, if any)
+
+A repeat of 「✅ 记作…」 or 「✖ 不记录」 whose text is already the answer (a double tap) only gets
+the toast 「已经记下了」: it changes nothing.
 
 A button acts only if the response is the presser's, of that survey, still open and not
 submitted, and the response is at that position: so a double tap or a replayed callback
@@ -33,6 +36,9 @@ anonymous survey would reach the managers' /unanswered under the trainee's name.
 the first text after a text question's wait expired (`on_expired_text`). Such a text is not
 recorded: the trainee is told how to go on, and offered to record it as the answer to the
 survey's free-text question (the text is kept in the pending input, `offered`).
+The watch holds a text back only while it may be an answer: within `WATCH_WINDOW` of the
+sheet's last touch (`touched`: a press or an answer, not a text held back). Later, or once the
+survey is closed or the sheet submitted, a text is a question to the bot like any other.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 
 from sqlmodel import Session
@@ -90,18 +96,23 @@ GO_ON_AT_REVIEW = "您正在填写问卷「{title}」：请核对回答后点「
 GO_ON_AT_CHOICE = "您正在填写问卷「{title}」：第 {number} 题请点按钮作答。"
 GO_ON_LATER = "要接着填问卷「{title}」，请发送 /mysurveys 点「继续」。"
 OFFER = "要把这段话记作第 {number} 题（{question}）的回答吗？"
-OFFER_REPLACES = "原来的回答会被替换。"
+OFFER_REPLACES = "⚠️ 第 {number} 题已有回答，原来的回答会被替换：「{old}」"
 OFFER_TOO_LONG = "这段话有 {length} 字，超过问卷回答的 {limit} 字，不能记作回答。"
 ASK_INSTEAD = "要向我提问，请点「✖ 不记录」后重新发送问题。"
 ASK_INSTEAD_NO_OFFER = "要向我提问，请先提交问卷，或点「✖ 不是问卷回答」后重新发送问题。"
 OFFER_GONE = (
-    "这段话已经不在了（之后又发送过消息或命令，或已超过 30 分钟），没有记录。"
+    "这段话已经不在了（之后又发送过消息、命令或点过问卷按钮，或已超过 30 分钟），没有记录。"
     "请发送 /mysurveys 点「继续」，回到第 {number} 题重新发送。"
 )
 DROPPED = (
     "好的，这段话没有记录。要向我提问，请重新发送问题；"
     "问卷请在问卷消息里接着填，或发送 /mysurveys 点「继续」。"
 )
+ALREADY_RECORDED = "已经记下了"
+STALE_DROP = "好的，这段话没有记录。"
+# A text held back by the watch may be an answer this long after the sheet was last touched
+# (as long as any input is awaited, PENDING_INPUT_TTL); later it is a question to the bot.
+WATCH_WINDOW = timedelta(minutes=30)
 QUESTION_CHARS = 20  # the free-text question named in an offer
 # 「请问…」, 「…吗」, 「…？」: a policy question typed into a feedback box
 _LOOKS_LIKE_QUESTION = re.compile(r"^\s*请问|[？?]\s*$|吗[\s。.!！~～]*$")
@@ -187,6 +198,8 @@ def parse_press(data: str) -> Press:
     if (action in ("a", "t", "e") and len(numbers) == 4) or (action == "k" and len(numbers) == 5):
         return Press(action, *numbers)
     if action in ("n", "b", "u", "x") and len(numbers) == 3:
+        return Press(action, *numbers)
+    if action == "x" and len(numbers) == 5:
         return Press(action, *numbers)
     raise Forged(f"unknown action {action!r} with {len(numbers)} fields")
 
@@ -357,7 +370,12 @@ def _sync_pending(session: Session, ctx: Context, view: SurveyView, sheet: Sheet
     """Expect the next plain text when the current question is free text; at another question
     or the review, only watch the text (`WATCHING`): typed there, it is no question to the bot.
     A watch never replaces another input awaited (a manager's broadcast text)."""
-    payload: dict = {"survey": view.id, "response": sheet.id, "position": sheet.position}
+    payload: dict = {
+        "survey": view.id,
+        "response": sheet.id,
+        "position": sheet.position,
+        "touched": utcnow().isoformat(),
+    }
     if not _is_text(view, sheet.position):
         pending = crud.get_pending(session, user_id=ctx.user.id)
         if pending is not None and pending.kind != TEXT_STATE:
@@ -428,6 +446,8 @@ def _check_press(press: Press, view: SurveyView) -> str | None:
         return "back from the first question"
     if press.action == "k" and (press.arg >= total or view.questions[press.arg].kind != "text"):
         return "keep an offered text for a question that is not free text"
+    if press.action == "x" and press.arg >= total:
+        return "drop an offered text for a question out of range"
     return None
 
 
@@ -463,11 +483,12 @@ async def on_survey_button(ctx: Context) -> list[Reply]:
             _clear_text_pending(session, ctx.user.id)
             return _closed_replies(view)
         pressed = ctx.event.message_id
-        # 「✖ 不记录」's message does not become the sheet's: it shows no question
-        if pressed is not None and sheet.message_id != pressed and press.action != "x":
+        offer = press.action in ("k", "x")
+        # an offer's message becomes the sheet's only once its text is recorded (there)
+        if pressed is not None and sheet.message_id != pressed and not offer:
             scrud.set_message_id(session, response_id=sheet.id, message_id=pressed)
             sheet.message_id = pressed
-        if sheet.position != press.position and press.action != "x":
+        if sheet.position != press.position and not offer:
             # a double tap, or a button of an older state of the message: show where they are
             session.commit()
             text, buttons = render_position(view, sheet, answers)
@@ -609,13 +630,39 @@ def start_survey(ctx: Context, survey_id: int) -> list[Reply]:
     return [Edit(text, buttons), Notice("继续填写" if sheet.position else "开始填写")]
 
 
+async def _as_question(ctx: Context) -> list[Reply]:
+    """The text is no survey answer after all: answer it as any text typed to the bot."""
+    from handlers.ask import ask_text  # late: the question answerer is a heavy import
+
+    return await ask_text(ctx)
+
+
+def _touched_at(payload: dict, pending_updated: datetime) -> datetime:
+    """When the sheet was last touched (a press or an answer), as the watch recorded it."""
+    try:
+        return datetime.fromisoformat(str(payload["touched"]))
+    except (KeyError, ValueError):
+        return pending_updated  # a watch from before `touched` was recorded
+
+
 async def on_survey_text(ctx: Context) -> list[Reply]:
     """The trainee's free-text answer to the question they are at."""
     text = ctx.event.text.strip()
     with ctx.services.session() as session:
         pending = crud.get_pending(session, user_id=ctx.user.id)
-        payload = pending.payload if pending is not None else {}
+        payload = dict(pending.payload or {}) if pending is not None else {}
+        watching = bool(payload.get(WATCHING))
         sheet = scrud.load_sheet(session, response_id=int(payload.get("response", 0)))
+        open_sheet = (
+            sheet is not None
+            and sheet.user_id == ctx.user.id
+            and sheet.in_class
+            and sheet.status != ResponseStatus.submitted
+            and sheet.survey_open(utcnow())
+        )
+        if watching and not open_sheet:  # closed, submitted, left: the watch ends
+            _clear_text_pending(session, ctx.user.id)
+            return await _as_question(ctx)
         if sheet is None or sheet.user_id != ctx.user.id:
             _clear_text_pending(session, ctx.user.id)
             raise UserError("没有正在填写的问卷。发送 /mysurveys 查看待填问卷。")
@@ -629,10 +676,15 @@ async def on_survey_text(ctx: Context) -> list[Reply]:
         if sheet.status == ResponseStatus.submitted or not sheet.survey_open(utcnow()):
             _clear_text_pending(session, ctx.user.id)
             raise UserError(SUBMITTED if sheet.status == ResponseStatus.submitted else CLOSED)
+        assert pending is not None
+        touched = _touched_at(payload, pending.updated_at)
+        if watching and utcnow() - touched > WATCH_WINDOW:
+            # the sheet was left long ago: this is a question (the watch keeps any offer)
+            return await _as_question(ctx)
         answers = scrud.load_answers(session, response_id=sheet.id)
-        awaited = not payload.get(WATCHING) and _is_text(view, position)
+        awaited = not watching and _is_text(view, position)
         if sheet.position != position or not awaited:
-            return not_an_answer(session, ctx, view, sheet, answers, text)
+            return not_an_answer(session, ctx, view, sheet, answers, text, watch=payload)
         if not text:
             raise UserError("回答不能为空。")
         if len(text) > MAX_TEXT_ANSWER:
@@ -695,18 +747,24 @@ def not_an_answer(
     answers: dict[int, StoredAnswer],
     text: str,
     *,
+    watch: dict,
     expired: bool = False,
 ) -> list[Reply]:
     """A text typed while the sheet is open but no answer is awaited (at a choice question, at
     the review, after the wait expired): never a question to the bot. Say how to go on, and
     offer to record it as the answer to a free-text question, keeping it in the watch. After
-    an expired wait (`expired`) the conversation has already said how to go on."""
+    an expired wait (`expired`) the conversation has already said how to go on. The watch
+    keeps when the sheet was last touched (`watch`, the pending input's payload so far), and
+    whether the sheet was shown again already (once is enough)."""
     target = _offer_target(view, sheet, answers)
     fits = 0 < len(text) <= MAX_TEXT_ANSWER
+    shown_again = bool(watch.get("shown_again")) and watch.get("position") == sheet.position
     payload: dict = {
         "survey": view.id,
         "response": sheet.id,
         "position": sheet.position,
+        "touched": watch.get("touched") or utcnow().isoformat(),
+        "shown_again": True,
         WATCHING: True,
     }
     mark = _mark(text)
@@ -726,18 +784,22 @@ def not_an_answer(
     if target is not None and fits:
         number = target.position + 1
         question = escape(_cut(target.text, QUESTION_CHARS))
-        replaces = OFFER_REPLACES if target.id in answers else ""
-        lines.append(OFFER.format(number=number, question=question) + replaces)
+        old = answers.get(target.id)
+        lines.append(OFFER.format(number=number, question=question))
+        if old is not None and old.text:
+            old_text = escape(_cut(old.text, 60))
+            lines.append(OFFER_REPLACES.format(number=number, old=old_text))
         lines.append(ASK_INSTEAD)
+        replacing = "（替换原回答）" if old is not None and old.text else ""
         rows.append(
             [
                 Button(
-                    f"✅ 记作第{number}题的回答",
+                    f"✅ 记作第{number}题的回答{replacing}",
                     _data("k", sheet, sheet.position, number - 1, mark),
                 )
             ]
         )
-        rows.append([Button("✖ 不记录", _data("x", sheet, sheet.position))])
+        rows.append([Button("✖ 不记录", _data("x", sheet, sheet.position, number - 1, mark))])
     else:
         if target is not None:
             lines.append(OFFER_TOO_LONG.format(length=len(text), limit=MAX_TEXT_ANSWER))
@@ -745,10 +807,18 @@ def not_an_answer(
         rows.append([Button("✖ 不是问卷回答", _data("x", sheet, sheet.position))])
     session.commit()
     replies: list[Reply] = [Send("\n".join(lines), keyboard(*rows))]
-    if not at_text:  # the question or review again, below, with its buttons
+    if not at_text and not shown_again:  # the question or review again, below, once
         current, buttons = render_position(view, sheet, answers)
         replies.append(Send(current, buttons))
     return replies
+
+
+def _recorded(answers: dict[int, StoredAnswer], view: SurveyView, press: Press) -> bool:
+    """Whether the offer's text is already the answer to its question (a repeated tap)."""
+    if press.arg >= len(view.questions):
+        return False
+    answer = answers.get(view.questions[press.arg].id)
+    return answer is not None and bool(answer.text) and _mark(answer.text) == press.mark
 
 
 def _answer_offer(
@@ -761,19 +831,26 @@ def _answer_offer(
     go: Callable[[int], None],
 ) -> tuple[str, list[Reply] | None]:
     """「✅ 记作第N题的回答」 (`k`): record the text the offer kept and show where the sheet is
-    now in the offer's message; 「✖ 不记录」 (`x`): forget it and stop watching the text."""
+    now in the offer's message; 「✖ 不记录」 (`x`): forget it and stop watching the text.
+    Either, repeated after its text was recorded, only says so: the message stays as it is."""
     pending = crud.get_pending(session, user_id=ctx.user.id)
     watch = dict(pending.payload) if pending is not None and pending.kind == TEXT_STATE else {}
+    offered = watch.get("offered")
+    if (press.action == "k" or press.mark) and _recorded(answers, view, press):
+        return "", [Notice(ALREADY_RECORDED)]
     if press.action == "x":
+        newer = press.mark and watch.get("offer_mark") not in (None, press.mark)
+        if newer:  # a later text's offer is still open: it keeps its own buttons
+            return "", [Edit(STALE_DROP)]
         if watch.get(WATCHING):  # not a wait re-armed since (「继续」)
             crud.clear_pending(session, user_id=ctx.user.id)
         return "", [Edit(DROPPED)]
-    offered = watch.get("offered")
     kept = (
         watch.get("response") == sheet.id
         and watch.get("offer_position") == press.arg
         and watch.get("offer_mark") == press.mark
         and isinstance(offered, str)
+        and sheet.position == press.position
     )
     if not kept:
         return "", [Edit(OFFER_GONE.format(number=press.arg + 1))]
@@ -785,7 +862,12 @@ def _answer_offer(
         go(press.arg + 1)
     else:
         _sync_pending(session, ctx, view, sheet)  # the kept text is used up
+    if ctx.event.message_id is not None:  # the offer's message shows the sheet from now on
+        scrud.set_message_id(session, response_id=sheet.id, message_id=ctx.event.message_id)
     text, buttons = render_position(view, sheet, answers)
+    if sheet.position >= len(view.questions):
+        # 「✅ 提交」 not where 「✅ 记作…」 was: a double tap's second tap submits nothing
+        buttons = (*buttons[1:], buttons[0])
     short = escape(_cut(offered, 60))  # type: ignore[arg-type]
     recorded = f"✅ 已记作第 {press.arg + 1} 题的回答：{short}\n\n"
     return "", [Edit(recorded + text, buttons), Notice("已记录")]
@@ -795,9 +877,12 @@ def _answer_offer(
 async def on_expired_survey_text(ctx: Context) -> list[Reply]:
     """The first text after the survey's wait expired: not a question (it is most likely the
     answer, typed slowly), but not recorded unasked either: offer to record it. After a watch
-    expired (a sheet left at its review), only when there is a free-text question to offer."""
+    expired (a sheet left at a choice question or the review half an hour ago) the text is a
+    question like any other: no replies, the conversation answers it."""
     payload = ctx.expired_payload or {}
     text = ctx.event.text.strip()
+    if payload.get(WATCHING):
+        return []
     with ctx.services.session() as session:
         sheet = scrud.load_sheet(session, response_id=int(payload.get("response", 0)))
         if sheet is None or sheet.user_id != ctx.user.id or not sheet.in_class:
@@ -807,7 +892,7 @@ async def on_expired_survey_text(ctx: Context) -> list[Reply]:
         view = survey_view(ctx.services, session, sheet.survey_id)
         assert view is not None
         answers = scrud.load_answers(session, response_id=sheet.id)
-        watching = bool(payload.get(WATCHING))
-        if watching and (_offer_target(view, sheet, answers) is None or not text):
-            return []
-        return not_an_answer(session, ctx, view, sheet, answers, text, expired=not watching)
+        # the offer stays for half an hour; a text after it is a question (the wait expired)
+        long_ago = (utcnow() - WATCH_WINDOW - timedelta(seconds=1)).isoformat()
+        watch = {"touched": payload.get("touched") or long_ago}
+        return not_an_answer(session, ctx, view, sheet, answers, text, watch=watch, expired=True)
