@@ -111,7 +111,7 @@ async def test_saving_says_every_class_sees_it_and_whose_it_is(chat: Chat) -> No
 
 
 async def test_clauses_after_a_curated_answer_are_the_notices_own(chat: Chat) -> None:
-    question = "网络研修不少于多少学时"  # a sure answer with clauses after it
+    question = "教师培训学分怎么审核认定？"  # a sure answer with clauses after it
     with chat.services.session() as session:
         crud.upsert_user(session, user_id=OTHER_MANAGER, first_name="陈刚")
     from bot.db import question_crud
@@ -119,13 +119,14 @@ async def test_clauses_after_a_curated_answer_are_the_notices_own(chat: Chat) ->
 
     with chat.services.session() as session:
         question_crud.add_curated(
-            session, question=question, answer="不少于80学时。", created_by=OTHER_MANAGER
+            session, question=question, answer="由县级以上教育行政部门审核认定。",
+            created_by=OTHER_MANAGER,
         )
     refresh_curated(chat.services)
 
     text = text_of(await chat.say(TRAINEE, question))
 
-    assert text.startswith("📌 <b>陈刚老师的解答</b>\n不少于80学时。")
+    assert text.startswith("📌 <b>陈刚老师的解答</b>\n由县级以上教育行政部门审核认定。")
     assert "\n\n<i>通知里还有 " in text and " 条相关条款，点「更多 ▶」查看</i>" in text
     assert "逐条看全文" not in text
 

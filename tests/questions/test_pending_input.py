@@ -69,7 +69,9 @@ async def test_a_wait_older_than_half_an_hour_has_expired(chat):
 
     assert text_of(late).startswith("⌛") and "已自动取消" in text_of(late)
     assert chat.messenger.to(TRAINEE) == []
-    assert pending_of(chat, MANAGER) is None
+    # The reply wait is over; the late text is only kept for a one-tap 「📨 发给学员」 (QA16 M3).
+    pending = pending_of(chat, MANAGER)
+    assert pending is None or pending.kind == "handoff_answer_offer"
 
 
 async def test_a_recent_wait_still_takes_the_reply(chat):
