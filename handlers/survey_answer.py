@@ -646,7 +646,14 @@ def _touched_at(payload: dict, pending_updated: datetime) -> datetime:
 
 
 async def on_survey_text(ctx: Context) -> list[Reply]:
-    """The trainee's free-text answer to the question they are at."""
+    """The trainee's free-text answer to the question they are at; a text the watch does not
+    hold back (the sheet closed, or left long ago) is answered as a question."""
+    replies = _survey_text(ctx)
+    return await _as_question(ctx) if replies is None else replies
+
+
+def _survey_text(ctx: Context) -> list[Reply] | None:
+    """The replies to a text typed while a sheet is open; None: it is a question to the bot."""
     text = ctx.event.text.strip()
     with ctx.services.session() as session:
         pending = crud.get_pending(session, user_id=ctx.user.id)
@@ -662,7 +669,7 @@ async def on_survey_text(ctx: Context) -> list[Reply]:
         )
         if watching and not open_sheet:  # closed, submitted, left: the watch ends
             _clear_text_pending(session, ctx.user.id)
-            return await _as_question(ctx)
+            return None
         if sheet is None or sheet.user_id != ctx.user.id:
             _clear_text_pending(session, ctx.user.id)
             raise UserError("没有正在填写的问卷。发送 /mysurveys 查看待填问卷。")
@@ -680,7 +687,7 @@ async def on_survey_text(ctx: Context) -> list[Reply]:
         touched = _touched_at(payload, pending.updated_at)
         if watching and utcnow() - touched > WATCH_WINDOW:
             # the sheet was left long ago: this is a question (the watch keeps any offer)
-            return await _as_question(ctx)
+            return None
         answers = scrud.load_answers(session, response_id=sheet.id)
         awaited = not watching and _is_text(view, position)
         if sheet.position != position or not awaited:
