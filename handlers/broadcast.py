@@ -40,7 +40,6 @@ routes' `uploaders`). Anybody else's forwarded text goes on to the question answ
 from __future__ import annotations
 
 import re
-import zlib
 from html import escape
 
 from sqlmodel import Session
@@ -60,6 +59,7 @@ from handlers.routing import (
     button_id,
     button_number,
     on_expired_text,
+    text_mark,
 )
 from scheduler.broadcaster import RESEND_PREFIX, resend_failed, stored_text_room, wake_sender
 
@@ -188,14 +188,8 @@ async def on_expired_broadcast_text(ctx: Context) -> list[Reply]:
         kept = {"text": text, "html": ctx.event.html.strip(), WATCHING: True}
         crud.set_pending(session, user_id=ctx.user.id, kind=OFFER_STATE, payload=kept)
     offer = OFFER.format(excerpt=_excerpt(body))
-    data = f"{OFFER_PREFIX}:1:{offer_mark(text)}"
+    data = f"{OFFER_PREFIX}:1:{text_mark(text)}"
     return [Send(offer, keyboard([Button("📢 群发这段文字", data=data)]))]
-
-
-def offer_mark(text: str) -> str:
-    """The mark an offer's button carries, so that an older offer's button does not draft the
-    text a newer offer keeps."""
-    return f"{zlib.crc32(text.encode()):08x}"
 
 
 @router.callback(OFFER_PREFIX)
@@ -210,7 +204,7 @@ async def on_offer(ctx: Context) -> list[Reply]:
         text = str(kept.get("text") or "")
         if pending is None or pending.kind != OFFER_STATE or not text:
             return [Notice(OFFER_GONE, alert=True)]
-        if mark and mark[0] != offer_mark(text):
+        if mark and mark[0] != text_mark(text):
             return [Notice(OFFER_GONE, alert=True)]
         crud.clear_pending(session, user_id=ctx.user.id)
     html = str(kept.get("html") or "")

@@ -21,7 +21,6 @@ to a command or 30 minutes turns its message, when 📨 is pressed, into 「✍�
 from __future__ import annotations
 
 import re
-import zlib
 from datetime import UTC, datetime, timedelta
 from html import escape
 
@@ -40,7 +39,7 @@ from handlers.answer_delivery import (
     store_answer,
     typed_answer_sent,
 )
-from handlers.routing import Context, UserError, button_number
+from handlers.routing import Context, UserError, button_number, text_mark
 from handlers.unanswered import QUESTION_UNITS, STALE, clip, data
 
 # An answer held back because someone else answered first is sent only when the manager says so.
@@ -76,7 +75,7 @@ def hold_answer(
     assert other is not None and other.manager_answered_at is not None
     held = {**payload, "held": text, "seen_at": other.manager_answered_at.isoformat()}
     crud.set_pending(session, user_id=ctx.user.id, kind=HANDOFF_STATE, payload=held)
-    mark = held_token(text)
+    mark = text_mark(text)
     return overtaken(
         ctx,
         other,
@@ -127,14 +126,8 @@ def answer_count(question: QuestionLog) -> str:
     return "两条" if total == 2 else f" {total} 条"
 
 
-def held_token(text: str) -> str:
-    """The mark a held answer's buttons carry, so that a prompt for an answer since replaced by
-    a newer one (the manager typed again) sends nothing."""
-    return f"{zlib.crc32(text.encode()):08x}"
-
-
 def held_mark(raw: str) -> str:
-    """`held_token` from callback data, refused unless it is one."""
+    """`text_mark` from callback data, refused unless it is one."""
     if not re.fullmatch("[0-9a-f]{8}", raw):
         raise UserError(STALE)
     return raw
@@ -161,7 +154,7 @@ def held_payload(ctx: Context, question: QuestionLog, mark: str) -> dict | None:
     held = pending.payload.get("held")
     if pending.payload.get("question_id") != question.id or not isinstance(held, str):
         return None
-    return dict(pending.payload) if held_token(held) == mark else None
+    return dict(pending.payload) if text_mark(held) == mark else None
 
 
 def settled(ctx: Context, question: QuestionLog, mark: str) -> list[Reply]:
@@ -171,7 +164,7 @@ def settled(ctx: Context, question: QuestionLog, mark: str) -> list[Reply]:
     「回答」 that shows the answers given (sent as a supplement, `manager_answer.start_answer`)."""
     stored = question.manager_answer or ""
     last = stored.rpartition("补充：")[2]  # a supplement is appended (`store_answer`)
-    if question.answered_by == ctx.user.id and mark in (held_token(stored), held_token(last)):
+    if question.answered_by == ctx.user.id and mark in (text_mark(stored), text_mark(last)):
         return [Notice(ALREADY_SENT, alert=True)]
     with ctx.services.session() as session:
         pending = crud.get_pending(session, user_id=ctx.user.id)

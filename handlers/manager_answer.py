@@ -80,7 +80,6 @@ from handlers.held_answer import (
     DROP,
     drop_held_answer,
     held_mark,
-    held_token,
     hold_answer,
     not_sent_text,
     overtaken,
@@ -96,6 +95,7 @@ from handlers.routing import (
     button_id,
     button_number,
     on_expired_text,
+    text_mark,
 )
 from handlers.unanswered import (
     MANAGERS,
@@ -355,7 +355,7 @@ async def offer_expired_reply(ctx: Context) -> list[Reply]:
         reply=escape(text),  # at most MAX_ANSWER_CHARS
         question=escape(clip(question.question, QUESTION_UNITS)),
     )
-    send = Button(SEND_OFFERED, data=f"{data('rof', question.id)}:{held_token(text)}")
+    send = Button(SEND_OFFERED, data=f"{data('rof', question.id)}:{text_mark(text)}")
     return [Send(offer, keyboard([send]))]
 
 
@@ -386,7 +386,7 @@ async def send_offered_reply(ctx: Context, question: QuestionLog, mark: str) -> 
             and pending.kind == REPLY_OFFER_STATE
             and kept.get("question_id") == question.id
             and bool(text)
-            and held_token(text) == mark
+            and text_mark(text) == mark
         )
         if not offered:
             return [Notice(REPLY_OFFER_GONE, alert=True)]

@@ -19,6 +19,7 @@ edited message gets a hint to send it again (`EDITED_ROUTE`), whatever the route
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -67,6 +68,12 @@ def button_number(raw: str, stale: str, *, low: int = 0, high: int = MAX_BUTTON_
     if number is None:
         raise UserError(stale)
     return number
+
+
+def text_mark(text: str) -> str:
+    """The mark a button offering a kept text carries (a held answer, an offered broadcast or
+    reply), so that an older prompt's button does nothing once a newer text is kept."""
+    return f"{zlib.crc32(text.encode()):08x}"
 
 
 def button_id(raw: str, stale: str) -> int:
