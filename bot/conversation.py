@@ -14,7 +14,8 @@ asked for in the private chat: only a message there answers or ends it; a photo 
 
 A text that comes after the input expired (`PENDING_INPUT_TTL`) is never taken as a question:
 it was most likely typed for that input (a survey's suggestion, a broadcast written slowly).
-After the ⌛ line, the input's `on_expired_text` handler offers to use it; without one the
+After the ⌛ line, the input's `on_expired_text` handler offers to use it, and the ⌛ line then
+only says that the input was cancelled (the offer says how to go on); without an offer the
 user is told how to start again. A pending input that only watches (`WATCHING`: a survey
 sheet open at its review) ends silently on a command, and lets a photo or file through.
 """
@@ -54,6 +55,9 @@ WAITING_FOR_TEXT = (
 )
 EXPIRED_INPUT = "⌛ 距离上次请您输入已超过 30 分钟，那次输入已自动取消。"
 EXPIRED_RETRY = "如需继续，请重新点一次相应的按钮。"
+# The ⌛ line when the expired input's handler offers to use the text (a button follows): it
+# names the command that asked for the input, and says nothing about starting it again.
+EXPIRED_OFFERED = "⌛ 距离上次请您输入已超过 30 分钟，之前的 /{command} 已自动取消，还没有发送。"
 # After the ⌛ line, for a text no handler of the expired input offers to use.
 NOT_HANDLED = "\n这条消息没有处理。如果是要问我的问题，请再发送一次。"
 
@@ -170,10 +174,12 @@ class Conversation:
                 offer = [Send(str(refusal))]
         if state.watching:
             return (offer, "expired_watch") if offer else None
+        if offer:  # the offer says how to go on: no 「请重新发送 /broadcast」 before it
+            command = route.restarted_by if route is not None else ""
+            line = EXPIRED_OFFERED.format(command=command) if command else EXPIRED_INPUT
+            return [Send(line), *offer], "expired_offer"
         # 「已取消群发…请重新发送 /broadcast」: the input's own way back, if it has one
         retry = self.table.ended_note(state.ended, EXPIRED_RETRY)
-        if offer:
-            return [Send(EXPIRED_INPUT + retry), *offer], "expired_offer"
         return [Send(EXPIRED_INPUT + retry + NOT_HANDLED)], "expired_input"
 
     async def _dispatch(

@@ -128,8 +128,10 @@ async def test_an_admins_notice_file_is_still_added_while_waiting(chat) -> None:
     assert pending_kind(chat, ADMIN) == TEXT_STATE  # still waiting for the broadcast text
 
 
-async def test_a_wait_past_30_minutes_says_how_to_start_again(chat) -> None:
-    """After 30 minutes the text is a new message, and the reply names /broadcast to retry."""
+async def test_a_wait_past_30_minutes_says_it_ended_and_offers_the_text(chat) -> None:
+    """After 30 minutes the text is a new message: the reply says that /broadcast was cancelled
+    and offers to broadcast the text, without telling the manager to send /broadcast again
+    (QA16 L1); nothing is drafted before the button."""
     await chat.say(MANAGER, "/broadcast")
     with chat.services.session() as session:
         pending = session.get(PendingInput, MANAGER)
@@ -137,6 +139,7 @@ async def test_a_wait_past_30_minutes_says_how_to_start_again(chat) -> None:
         session.add(pending)
         session.commit()
     late = text_of(await chat.say(MANAGER, CONTENT))
-    assert "超过 30 分钟，那次输入已自动取消" in late
-    assert "要群发，请重新发送 /broadcast" in late and "相应的按钮" not in late
+    assert "超过 30 分钟，之前的 /broadcast 已自动取消" in late
+    assert "重新发送 /broadcast" not in late and "相应的按钮" not in late
+    assert "要群发刚才这段文字吗" in late
     assert "确认群发" not in late and not drafts(chat)

@@ -1,7 +1,8 @@
 """QA15 M5 and L4: a text that comes after an input expired (30 minutes) is never answered as a
 policy question: no decline, no /unanswered hint, nothing in the question log (/kbstats).
-A broadcast text is offered for broadcasting; other inputs say how to start again. And
-/broadcast while its text is awaited simply starts over."""
+A broadcast text is offered for broadcasting, and the ⌛ line before an offer does not say to
+start again (QA16 L1); other inputs say how to start again. And /broadcast while its text is
+awaited simply starts over."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ async def test_a_broadcast_text_after_the_wait_expired_is_offered_for_broadcasti
     said = text_of(late)
     assert said.startswith("⌛") and "已自动取消" in said
     assert "要群发刚才这段文字吗" in said and GATHERING in said
+    assert "重新发送 /broadcast" not in said  # the button follows: no 「send it again」
     assert_not_a_question(said)
     assert questions_logged(chat) == [] and broadcasts(chat) == []  # nothing sent unasked
     confirm = await chat.press(MANAGER, button(late, "群发这段文字"))
@@ -114,7 +116,9 @@ async def test_a_reply_to_a_trainee_after_the_wait_expired_is_no_question(chat) 
 
     late = text_of(await chat.say(MANAGER, "下雨照常上课。"))
 
-    assert late.startswith("⌛") and "重新点「回答」" in late
+    # the reply is offered (QA16 M3): the ⌛ line does not also send them back to 「回答」
+    assert late.startswith("⌛") and "要把这段话作为回复发给学员吗" in late
+    assert "重新点「回答」" not in late
     assert questions_logged(chat) == ["明天北京天气怎么样"]  # the trainee's only
     assert chat.messenger.to(TRAINEE) == []
 
