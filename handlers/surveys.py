@@ -12,6 +12,9 @@ an odd minute. A typed day with 「前」 or 「截止」 after it, as notices w
 (「12月10日前」「12月10日之前」「下周五前截止」「12月10日截止」), closes at the end of that day,
 23:59, and the confirmation says so; with a clock (「12月10日18:00前」) at that clock. The
 /remind parser refuses such a deadline as a reminder time on purpose, so the suffix is read here.
+A closing time typed after its wait expired (30 minutes) still gets the confirmation, saying
+that /survey timed out, when it is a time and nothing else and the template and class chosen
+are still there; nothing is sent before 「✅ 确认发送」. Other text is told to send /survey again.
 
 Trainees get an invitation with a 「开始填写」 button (through the broadcaster) and can list
 their open surveys with `/mysurveys`; a survey that ended (closed early or at its time) while
@@ -59,7 +62,15 @@ from bot.surveys.templates import (
 )
 from handlers import survey_answer
 from handlers.class_names import CLASSES_PER_PAGE, class_labels, class_page
-from handlers.routing import MAX_ROW_ID, Context, Router, UserError, page_of, parse_number
+from handlers.routing import (
+    MAX_ROW_ID,
+    Context,
+    Router,
+    UserError,
+    on_expired_text,
+    page_of,
+    parse_number,
+)
 from scheduler.timeparse import format_when
 
 log = logging.getLogger("guopei.surveys")
@@ -439,12 +450,58 @@ def ask_closing_text(ctx: Context, key: str, class_id: int) -> list[Reply]:
 )
 async def on_closing_text(ctx: Context) -> list[Reply]:
     """The typed closing time of the survey being prepared."""
-    from scheduler.timeparse import TimeParseError, cn_to_int, parse_reminder
-
     with ctx.services.session() as session:
         pending = crud.get_pending(session, user_id=ctx.user.id)
         payload = dict(pending.payload) if pending is not None else {}
-    typed = ctx.event.text.strip()
+    closes_at, note = typed_closing(ctx, ctx.event.text.strip())
+    with ctx.services.session() as session:
+        crud.clear_pending(session, user_id=ctx.user.id)
+    return confirm_page(
+        ctx,
+        str(payload.get("key", "")),
+        int(payload.get("class", 0)),
+        closes_at,
+        edit=False,
+        note=note,
+    )
+
+
+# Under the heading of the confirmation shown for a closing time typed after its wait expired
+# (the ⌛ line before it says that /survey was cancelled).
+EXPIRED_CONFIRM = "已按您刚发的截止时间准备好下面这份问卷，点「✅ 确认发送」才会发出。"
+
+
+@on_expired_text(CLOSE_STATE)
+async def on_expired_closing_text(ctx: Context) -> list[Reply]:
+    """A closing time typed after the wait for it expired: most likely that time, typed late.
+    If it reads as a closing time and the template and class chosen are still there, show the
+    confirmation (nothing is sent before 「✅ 确认发送」, whose data holds all it needs); else
+    no offer, and the ⌛ line says to send /survey again."""
+    payload = ctx.expired_payload or {}
+    try:
+        closes_at, note = typed_closing(ctx, ctx.event.text.strip(), whole=True)
+        class_id = parse_number(str(payload.get("class", "")), low=1, high=MAX_ROW_ID)
+        if class_id is None:
+            return []
+        return confirm_page(
+            ctx,
+            str(payload.get("key", "")),
+            class_id,
+            closes_at,
+            edit=False,
+            note=note,
+            lead=EXPIRED_CONFIRM,
+        )
+    except UserError:  # not a closing time, or the template or class is gone
+        return []
+
+
+def typed_closing(ctx: Context, typed: str, *, whole: bool = False) -> tuple[datetime, str]:
+    """The closing time a manager typed, and a note for the confirmation when the end of the
+    day was taken; UserError saying what is wrong with it. `whole`: the text must be a time
+    and nothing else (「明天上课吗」 is a question, not 「明天」)."""
+    from scheduler.timeparse import TimeParseError, cn_to_int, parse_reminder
+
     now = utcnow().astimezone(ctx.services.settings.timezone)
     closes_at, note = _closing_by_day(typed, now) or (None, "")
     if closes_at is None:
@@ -453,6 +510,8 @@ async def on_closing_text(ctx: Context) -> list[Reply]:
             parsed = parse_reminder(typed + CLOSING_SUFFIX, now)
         except TimeParseError as error:
             raise UserError(closing_time_problem(typed, error.reason) + CLOSING_EXAMPLES) from None
+        if whole and parsed.message != CLOSING_SUFFIX.strip():
+            raise UserError(closing_time_problem(typed, "") + CLOSING_EXAMPLES)
         if parsed.run_at is None:
             raise UserError(
                 f"问卷截止时间只能是一个具体时间，「{escape(typed)}」是重复的时间。"
@@ -476,16 +535,7 @@ async def on_closing_text(ctx: Context) -> list[Reply]:
             f"问卷截止时间「{escape(typed)}」太远了：最多在 {MAX_OPEN_DAYS} 天以内。"
             + CLOSING_EXAMPLES
         )
-    with ctx.services.session() as session:
-        crud.clear_pending(session, user_id=ctx.user.id)
-    return confirm_page(
-        ctx,
-        str(payload.get("key", "")),
-        int(payload.get("class", 0)),
-        closes_at,
-        edit=False,
-        note=note,
-    )
+    return closes_at, note
 
 
 CLOSING_SUFFIX = " 问卷截止"
@@ -563,10 +613,17 @@ ANONYMOUS_LINE = f"是，您只能看到汇总（满 {MIN_ANONYMOUS_RESPONSES} �
 
 
 def confirm_page(
-    ctx: Context, key: str, class_id: int, closes_at: datetime, *, edit: bool, note: str = ""
+    ctx: Context,
+    key: str,
+    class_id: int,
+    closes_at: datetime,
+    *,
+    edit: bool,
+    note: str = "",
+    lead: str = "",
 ) -> list[Reply]:
     """Step 4: what will be sent, to whom, closing when (with `note`: how a typed time was
-    read), and 「✅ 确认发送」."""
+    read), and 「✅ 确认发送」; `lead` (HTML) under the heading says why it is shown."""
     template = _template(ctx, key)
     with ctx.services.session() as session:
         training_class = _manager_class(ctx, session, class_id)
@@ -582,7 +639,8 @@ def confirm_page(
     )
     text = (
         "📋 <b>确认发送问卷</b>\n"
-        f"问卷：{escape(spec.title)}（{len(spec.questions)} 题：{kinds}）\n"
+        + (f"{lead}\n" if lead else "")
+        + f"问卷：{escape(spec.title)}（{len(spec.questions)} 题：{kinds}）\n"
         f"班级：{escape(training_class.name)}（{members} 人）\n"
         f"截止：{local_time(ctx.services, closes_at)}{note}\n"
         + f"匿名：{ANONYMOUS_LINE if spec.anonymous else '否（实名）'}\n"

@@ -1,19 +1,32 @@
-"""QA16 L1 in the chat.
+"""QA16 L1 and L2 in the chat.
 
 L1: a broadcast text typed after its wait expired gets a ⌛ line that says /broadcast was
 cancelled, not 「要群发，请重新发送 /broadcast」, since the 「📢 群发这段文字」 offer follows;
 where no offer follows the line still says to send /broadcast again.
+L2: a closing time typed after the wait for it expired gets the survey's confirmation (the
+template and class chosen before), saying /survey timed out; nothing is sent before
+「✅ 确认发送」. Text that is not a closing time is told to send /survey again.
 """
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from bot.chat import Send
-from tests.questions.conftest import MANAGER, button, text_of
+from bot.db.survey_models import Survey
+from tests.questions.conftest import MANAGER, TRAINEE, button, text_of
 from tests.questions.test_qa15_expired_input import (
     GATHERING,
     age_pending,
     broadcasts,
+    questions_logged,
 )
+
+
+def surveys(chat) -> list[Survey]:  # type: ignore[no-untyped-def]
+    with chat.services.session() as session:
+        return list(session.exec(select(Survey)))
+
 
 # ----- L1 ------------------------------------------------------------------------------------
 
@@ -40,3 +53,47 @@ async def test_without_an_offer_the_expired_line_still_says_to_resend(chat) -> N
     said = text_of(late)
     assert said.startswith("⌛") and "要群发，请重新发送 /broadcast" in said
     assert "群发这段文字" not in said and broadcasts(chat) == []
+
+
+# ----- L2 ------------------------------------------------------------------------------------
+
+
+async def waiting_for_closing_time(chat) -> None:  # type: ignore[no-untyped-def]
+    """/survey → the first template → 语文一班 → ✍️ 输入截止时间, then 31 minutes pass."""
+    picker = await chat.say(MANAGER, "/survey")
+    classes = await chat.press(MANAGER, button(picker, "题"))
+    closing = await chat.press(MANAGER, button(classes, "语文一班"))
+    asked = await chat.press(MANAGER, button(closing, "输入截止时间"))
+    assert "请发送截止时间" in text_of(asked)
+    age_pending(chat, MANAGER, minutes=31)
+
+
+async def test_a_closing_time_after_the_wait_expired_gets_the_confirmation(chat) -> None:
+    await waiting_for_closing_time(chat)
+
+    late = await chat.say(MANAGER, "下周五 18:00")
+
+    line, confirm = (r.text for r in late if isinstance(r, Send))
+    assert line.startswith("⌛") and "之前的 /survey 已自动取消" in line
+    assert "重新发送 /survey" not in line and "没有处理" not in line
+    assert "确认发送问卷" in confirm and "语文一班（1 人）" in confirm
+    assert "刚发的截止时间" in confirm and "18:00" in confirm
+    assert surveys(chat) == [] and questions_logged(chat) == []  # nothing sent unasked
+    assert chat.messenger.to(TRAINEE) == []
+
+    done = await chat.press(MANAGER, button(late, "确认发送"))
+
+    assert "已向「语文一班」的 1 名学员发送问卷" in text_of(done)
+    (survey,) = surveys(chat)
+    assert survey.closes_at.minute == 0
+
+
+async def test_other_text_after_the_closing_time_wait_expired_says_to_run_survey_again(
+    chat,
+) -> None:
+    await waiting_for_closing_time(chat)
+
+    late = text_of(await chat.say(MANAGER, "明天上课吗"))  # a question, not a closing time
+
+    assert late.startswith("⌛") and "要发问卷，请重新发送 /survey" in late
+    assert "确认发送问卷" not in late and surveys(chat) == []
