@@ -363,6 +363,11 @@ UNSURE_NOTE = (
     "<i>没有十足把握：下面这几条和您的问题相关，但不一定正好回答它。"
     "点「更多」看每条全文；都不对的话点「问班主任」。</i>"
 )
+# The same for an asker in no class, who has no 班主任 to hand the question to.
+UNSURE_NOTE_NO_CLASS = (
+    "<i>没有十足把握：下面这几条和您的问题相关，但不一定正好回答它。"
+    "点「更多」看每条全文；都不对的话可以换个说法再问，写出关键词会更准。</i>"
+)
 # An unsure answer lists this many hits at once (the right clause is among the first three
 # about five times in six when the first one is not it).
 UNSURE_OVERVIEW_HITS = 3
@@ -395,13 +400,18 @@ def render_hit(
     return f"{heading}{quote}\n\n{note}{citation(hit)}"
 
 
+def unsure_note(in_class: bool) -> str:
+    """The unsure answer's header: 「都不对的话点「问班主任」」 only for an asker in a class."""
+    return UNSURE_NOTE if in_class else UNSURE_NOTE_NO_CLASS
+
+
 def overview(hits: list[Hit], question: str = "", in_class: bool = False) -> str:
     """The unsure note and a short excerpt of each of the first hits, numbered."""
     excerpts = [
         f"{number}. {render_hit(hit, EXCERPT_CHARS, 30, question, in_class)}"
         for number, hit in enumerate(hits[:UNSURE_OVERVIEW_HITS], start=1)
     ]
-    return "\n\n".join([UNSURE_NOTE, *excerpts])
+    return "\n\n".join([unsure_note(in_class), *excerpts])
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,7 +449,7 @@ def pages_of(answer: Answer, author: str | None = None, in_class: bool = False) 
     # side, then each in full.
     if len(answer.hits) == 1:
         only = render_hit(answer.hits[0], question=question, in_class=in_class)
-        return [*pages, Page(f"🔎 {UNSURE_NOTE}\n\n{only}", 1)]
+        return [*pages, Page(f"🔎 {unsure_note(in_class)}\n\n{only}", 1)]
     return [*pages, Page("🔎 " + overview(answer.hits, question, in_class)), *in_full]
 
 
@@ -664,7 +674,18 @@ def rate(ctx: Context, entry: QuestionLog, feedback: str) -> list[Reply]:
         return [Notice("谢谢反馈 👍")]
     if entry.handed_off_at is not None:
         return [Notice("已记录 👎 谢谢！这个问题已经转给班主任，回复会发到与我的私聊里。")]
-    return [Notice("已记录 👎 谢谢！需要人工解答可以点「问班主任」。", alert=True)]
+    if in_a_class(ctx):
+        return [Notice("已记录 👎 谢谢！需要人工解答可以点「问班主任」。", alert=True)]
+    return [Notice(DOWN_NO_CLASS if ctx.role is Role.trainee else DOWN_RETRY, alert=True)]
+
+
+# The 👎 toast of an asker in no class (no 班主任 to hand the question to): a trainee is told
+# how to join one; a manager or admin only to ask again.
+DOWN_RETRY = "已记录 👎 谢谢！可以换个说法再问，写出关键词会更准。"
+DOWN_NO_CLASS = (
+    "已记录 👎 谢谢！可以换个说法再问，写出关键词会更准；"
+    "发送 /join 加入码 加入培训班后，还可以把问题转给班主任。"
+)
 
 
 # ----- 问班主任 --------------------------------------------------------------------------------

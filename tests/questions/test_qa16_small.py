@@ -1,4 +1,4 @@
-"""QA16 L1 and L2 in the chat.
+"""QA16 L1–L3 in the chat.
 
 L1: a broadcast text typed after its wait expired gets a ⌛ line that says /broadcast was
 cancelled, not 「要群发，请重新发送 /broadcast」, since the 「📢 群发这段文字」 offer follows;
@@ -6,21 +6,26 @@ where no offer follows the line still says to send /broadcast again.
 L2: a closing time typed after the wait for it expired gets the survey's confirmation (the
 template and class chosen before), saying /survey timed out; nothing is sent before
 「✅ 确认发送」. Text that is not a closing time is told to send /survey again.
+L3: an unsure answer's header and the 👎 toast send only an asker in a class to 问班主任.
 """
 
 from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.chat import Send
+from bot.chat import Notice, Send
 from bot.db.survey_models import Survey
-from tests.questions.conftest import MANAGER, TRAINEE, button, text_of
+from tests.questions.conftest import MANAGER, OTHER, TRAINEE, button, text_of
 from tests.questions.test_qa15_expired_input import (
     GATHERING,
     age_pending,
     broadcasts,
     questions_logged,
 )
+
+UNSURE = "没有十足把握"
+SEVERAL_HITS = "普通话培训班在哪里举办"  # unsure, an overview of several clauses
+ONE_HIT = "参训教师年龄有什么要求"  # unsure, the one clause in full
 
 
 def surveys(chat) -> list[Survey]:  # type: ignore[no-untyped-def]
@@ -97,3 +102,34 @@ async def test_other_text_after_the_closing_time_wait_expired_says_to_run_survey
 
     assert late.startswith("⌛") and "要发问卷，请重新发送 /survey" in late
     assert "确认发送问卷" not in late and surveys(chat) == []
+
+
+# ----- L3 ------------------------------------------------------------------------------------
+
+
+async def test_an_unsure_answer_sends_only_a_trainee_in_a_class_to_ask_the_manager(chat) -> None:
+    for question in (SEVERAL_HITS, ONE_HIT):
+        member = text_of(await chat.say(TRAINEE, question))
+        outsider = text_of(await chat.say(OTHER, question))
+        assert UNSURE in member and UNSURE in outsider, question
+        assert "都不对的话点「问班主任」" in member
+        header = outsider.split("</i>")[0]
+        assert "问班主任" not in header and "换个说法再问" in header
+
+
+async def test_the_thumbs_down_toast_sends_only_a_trainee_in_a_class_to_ask_the_manager(
+    chat,
+) -> None:
+    member = await chat.say(TRAINEE, SEVERAL_HITS)
+    outsider = await chat.say(OTHER, SEVERAL_HITS)
+
+    (told_member,) = [
+        r for r in await chat.press(TRAINEE, button(member, "👎")) if isinstance(r, Notice)
+    ]
+    (told_outsider,) = [
+        r for r in await chat.press(OTHER, button(outsider, "👎")) if isinstance(r, Notice)
+    ]
+
+    assert "问班主任" in told_member.text
+    assert "问班主任" not in told_outsider.text
+    assert "换个说法再问" in told_outsider.text and "/join" in told_outsider.text
