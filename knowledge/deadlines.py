@@ -33,6 +33,8 @@ TRAINEES = re.compile(r"学员|参训教师|参训人员|培训对象")
 HOLDER = re.compile(
     r"(?:(?:省|市|县|区)级)?教育行政部门|教育局|教育厅|教委|教育委员会|项目县|项目办"
     r"|承办(?:院校|单位|机构)|培训(?:院校|机构)|各省(?!级)(?:[(（]区、市[)）])?"
+    # 「请各州（市）于…前报送」: a prefecture named alone (else its 教育局 is named after it)
+    r"|各(?:州|市|县|区|地)(?:[(（][州市县区][)）])?+(?![级属教财人])"
     r"|参训学员|学员|参训教师|参训人员"
 )
 RELATIVE = re.compile(
@@ -120,7 +122,7 @@ def duty_holder(deadline: Deadline) -> str | None:
     found = HOLDER.search(before)
     if found is None or TRAINEES.search(found[0]):
         return None
-    return re.sub(r"[(（]区、市[)）]", "", found[0])  # 「各省(区、市)」 → 各省
+    return re.sub(r"[(（][区州市县、]+[)）]", "", found[0])  # 「各省(区、市)」 → 各省
 
 
 def _absolute_date(match: re.Match) -> date | None:

@@ -76,9 +76,11 @@ def test_whose_duty_a_deadline_is() -> None:
         Passage("d", "三、", "请有关省(区)教育厅于培训结束后的1个月内报送总结。"),
         Passage("d", "四、", "请参训学员于2030年7月1日前提交研修日志。"),
         Passage("d", "五、", "请于2030年8月1日前提交研修总结。"),
+        Passage("d", "六、", "请各州（市）于2030年9月1日前将培训计划报送省教育厅。"),  # QA16 L4
+        Passage("d", "七、", "各县于2030年10月1日前完成送教下乡。"),
     ]
     holders = [duty_holder(d) for d in find_deadlines([document()], passages)]
-    assert holders == ["教育局", "省级教育行政部门", "教育厅", None, None]
+    assert holders == ["教育局", "省级教育行政部门", "教育厅", None, None, "各州", "各县"]
 
 
 # ---------------------------------------------------------------- /deadlines
