@@ -228,7 +228,15 @@ YEARS_LONG = (
     re.compile(r"(?<![哪第个])(?:几|多少)(?:个)?年(?![级代期])"),
     re.compile(r"(?<!\d)(?:\d{1,2}|[一二两三四五六七八九十]+)(?:个)?年(?![级度])"),
 )
-STATED_FIGURES = (DAYS, HOURS, MONEY, CREDITS, YEARS_LONG, TIMES, PEOPLE)
+# A count of things (「一共有多少个微能力点」「要交几份」) is stated as 三个, 5项, 9所.
+COUNT = (
+    re.compile(
+        r"(?<![就只没哪第在])(?:几|多少)(?:个|份|项|所|家|批)(?![月人名小学星工周年钟天])"
+        r"(?![^。？?]*(?:分别|哪些|是什么|是啥|有啥|都有|叫什么|叫啥))"
+    ),
+    re.compile(NUMERAL + r"(?:个|份|项|所|家|批|部门)"),
+)
+STATED_FIGURES = (DAYS, HOURS, MONEY, CREDITS, YEARS_LONG, TIMES, PEOPLE, COUNT)
 # The passage continuing the top one's clause, stating the asked-for figure, comes first when it
 # ranks among the first NEIGHBOUR_DEPTH with at least NEIGHBOUR_MIN_SHARE of the top's score.
 NEIGHBOUR_DEPTH = 3

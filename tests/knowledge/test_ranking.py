@@ -423,6 +423,15 @@ def test_a_lower_hit_naming_the_asked_year_comes_first_unsure(kb: KnowledgeBase)
         ("竞标的时候高校和机构是不是一样对待", "平等参与招投标"),  # 一样对待 is 平等
         ("我都四十八了还能报普通话培训班吗", "不超过45周岁"),  # an age in Chinese numerals
         ("普通话培训的票据要不要留底", "原始单据保留"),  # 留底 is the notices' 保留
+        # 「几年算一轮」 is a round (周期), not 「算」 as 「纳入」 (算不算学分)
+        ("全员培训是几年算一轮", "五年一周期"),
+        ("教师培训是不是五年算一轮", "五年一周期"),
+        ("开课前会不会先问问我们想学什么", "前期调研"),  # asking first is 前期调研
+        ("我们学院接了国培任务 要当重点工作吗", "纳入本单位工作重点"),  # 接 is 承担
+        ("国培经费怎么花的 老百姓能查到吗", "向社会公开培训资金"),
+        ("示范性集中培训靠什么资金支撑", "中央财政专项经费支持"),  # 支撑 is 支持
+        ("教育部要建教师培训慕课吗", "MOOC"),
+        ("老师培训这摊事按规定归地方管吗", "属于地方事务"),  # 按规定 says nothing
     ],
 )
 def test_colloquial_phrasings_reach_the_clause(
@@ -430,7 +439,8 @@ def test_colloquial_phrasings_reach_the_clause(
 ) -> None:
     """One's age (50了), 附了, 州里, 新来的老师, hearsay, 自己选课, 免费, 离岗, a class
     「专门给…办的」, 「多安排点」, 「几年一轮」, 「几个层级」, 检查, 「有没有提高」, 发票,
-    「网也连不上」 and 「一样对待」 in the notices' words."""
+    「网也连不上」, 「一样对待」, 「几年算一轮」, 「先问问想学啥」, 接任务, 「钱怎么花…能查到吗」,
+    支撑 and 慕课 in the notices' words."""
     answer = kb.ask(question)
     assert answer.answered and phrase in answer.hits[0].text
 
@@ -511,6 +521,32 @@ def test_a_count_of_people_or_times_is_answered_where_stated(
 
 def test_a_count_doubted_rather_than_asked_for_needs_no_stated_number(kb: KnowledgeBase) -> None:
     assert kb.ask("国培是不是就几个人去").reason != "no_figure"
+
+
+@pytest.mark.parametrize(
+    "question", ["提升工程2.0有多少个微能力点要考核", "强师计划要建几个师范教育基地"]
+)
+def test_a_count_of_things_no_clause_states_is_not_in_the_notices(
+    kb: KnowledgeBase, question: str
+) -> None:
+    """「多少个微能力点」 was surely answered by the 2.0 notice's preamble, which states none."""
+    answer = kb.ask(question)
+    assert not answer.answered and answer.reason == "no_figure"
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("强师计划是哪几个部门发的", "教育部等八部门"),  # 「哪几个」 asks which, not how many
+        ("强师计划的通知一共有多少个部门发", "教育部等八部门"),
+        ("2019年国培通知带了几个附件 分别是什么", "幼师国培项目实施方案"),
+    ],
+)
+def test_a_count_of_things_is_answered_where_stated_and_a_list_is_not_a_count(
+    kb: KnowledgeBase, question: str, phrase: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.answered and phrase in answer.hits[0].text
 
 
 def test_the_next_passage_stating_the_figure_comes_first_unsure(kb: KnowledgeBase) -> None:
