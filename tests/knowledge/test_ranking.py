@@ -432,6 +432,10 @@ def test_a_lower_hit_naming_the_asked_year_comes_first_unsure(kb: KnowledgeBase)
         ("示范性集中培训靠什么资金支撑", "中央财政专项经费支持"),  # 支撑 is 支持
         ("教育部要建教师培训慕课吗", "MOOC"),
         ("老师培训这摊事按规定归地方管吗", "属于地方事务"),  # 按规定 says nothing
+        ("专家库里的专家是一直不换的吗", "动态更新"),  # 「一直不换」 asks if it is 动态
+        ("培训经费被人冒领了查出来怎么处理", "严肃查处套取培训资金"),  # 冒领 is 套取
+        ("我们学校莫得网 咋参加培训", "不具备网络条件"),  # 莫得 is 没有
+        ("学校信息化这事谁负总责", "第一责任人"),
     ],
 )
 def test_colloquial_phrasings_reach_the_clause(
@@ -440,7 +444,7 @@ def test_colloquial_phrasings_reach_the_clause(
     """One's age (50了), 附了, 州里, 新来的老师, hearsay, 自己选课, 免费, 离岗, a class
     「专门给…办的」, 「多安排点」, 「几年一轮」, 「几个层级」, 检查, 「有没有提高」, 发票,
     「网也连不上」, 「一样对待」, 「几年算一轮」, 「先问问想学啥」, 接任务, 「钱怎么花…能查到吗」,
-    支撑 and 慕课 in the notices' words."""
+    支撑, 慕课, 「一直不换」, 冒领, 莫得 and 「负总责」 in the notices' words."""
     answer = kb.ask(question)
     assert answer.answered and phrase in answer.hits[0].text
 
