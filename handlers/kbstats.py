@@ -1,6 +1,9 @@
 """`/kbstats [天数]` (admins): how the knowledge base does — question volume, decline and 👎
 rates, handoffs, managers' answers and dismissals (「🗑 忽略」 in /unanswered, never counted as
-answered), the most asked clauses and notices. `kbstats_text` is also the CLI's
+answered), the most asked clauses and notices. Handoffs, managers' answers and dismissals count
+questions, not asks: a trainee's repeats of one question answered together are one, and a
+handoff not yet answered shows as 「仍在等待 N」 (`question_crud.question_stats`); the decline
+and 👎 rates are shares of the asks (「提问 N 次」). `kbstats_text` is also the CLI's
 `guopei-bot kbstats` report (bot/cli.py).
 """
 
@@ -42,8 +45,10 @@ def kbstats_text(stats: question_crud.QuestionStats, days: int, index: dict | No
     if stats.manager_answered_unasked:  # a manager may answer from /unanswered unasked
         count = stats.manager_answered_unasked
         unasked = f"（其中 {count} 条学员没有转来，是从 /unanswered 回答的）"
+    # Questions, not asks: a trainee's repeats answered together are one (question_crud).
+    waiting = f"，仍在等待 {stats.handed_off_waiting}" if stats.handed_off_waiting else ""
     lines.append(
-        f"转给班主任 {stats.handed_off}，班主任已回答 {stats.manager_answered}{unasked}，"
+        f"转给班主任 {stats.handed_off}，班主任已回答 {stats.manager_answered}{unasked}{waiting}，"
         f"忽略 {stats.dismissed}（不算已回答）；平均查询 {stats.average_ms:.1f} ms"
     )
     if stats.top_clauses:

@@ -1020,11 +1020,15 @@ class QuestionStats:
     curated: int = 0
     thumbs_up: int = 0
     thumbs_down: int = 0
-    handed_off: int = 0
+    # From here to `dismissed`: questions, not asks (`_person_questions`): a trainee's asks of
+    # one question (by `question_key`) up to a manager's answer are one, as /unanswered has it.
+    handed_off: int = 0  # questions the trainee handed on (问班主任)
     manager_answered: int = 0
     # Of `manager_answered`: the declined or 👎 questions the trainee never handed on
     # (answered from /unanswered), so that 「班主任已回答」 may exceed 「转给班主任」.
     manager_answered_unasked: int = 0
+    # Of `handed_off`: still waiting for a manager's answer (neither answered nor dismissed).
+    handed_off_waiting: int = 0
     dismissed: int = 0  # set aside with 「🗑 忽略」 and never answered: not counted as answered
     average_ms: float = 0.0
     top_clauses: list[tuple[str, str, str, int]] = field(default_factory=list)
@@ -1055,21 +1059,22 @@ def question_stats(session: Session, *, since: datetime, top: int = 5) -> Questi
         statement = select(func.count()).select_from(QuestionLog).where(recent, *conditions)
         return int(session.exec(statement).one())
 
+    # The decline and 👎 rates are shares of asks (「提问 N 次」): each ask got its own reply,
+    # and 👍/👎 rate that reply; only an answered one has the buttons.
+    answered = QuestionLog.answered == True  # noqa: E712
     stats = QuestionStats(since=since)
     stats.total = count()
-    stats.answered = count(QuestionLog.answered == True)  # noqa: E712
+    stats.answered = count(answered)
     stats.declined = stats.total - stats.answered
     stats.curated = count(QuestionLog.curated_id != None)  # noqa: E711
-    stats.thumbs_up = count(QuestionLog.feedback == "up")
-    stats.thumbs_down = count(QuestionLog.feedback == "down")
-    stats.handed_off = count(QuestionLog.handed_off_at != None)  # noqa: E711
-    manager_answer = QuestionLog.manager_answer != None  # noqa: E711
-    stats.manager_answered = count(manager_answer)
-    stats.manager_answered_unasked = count(manager_answer, QuestionLog.handed_off_at == None)  # noqa: E711
-    stats.dismissed = count(
-        QuestionLog.dismissed_at != None,  # noqa: E711
-        QuestionLog.manager_answer == None,  # noqa: E711
-    )
+    stats.thumbs_up = count(answered, QuestionLog.feedback == "up")
+    stats.thumbs_down = count(answered, QuestionLog.feedback == "down")
+    for question in _person_questions(session, since=since):
+        stats.handed_off += question.handed_off
+        stats.manager_answered += question.answered
+        stats.manager_answered_unasked += question.answered and not question.handed_off
+        stats.handed_off_waiting += question.handed_off_waiting
+        stats.dismissed += not question.answered and question.dismissed
     average = session.exec(select(func.avg(QuestionLog.elapsed_ms)).where(recent)).one()
     stats.average_ms = float(average or 0.0)
     with_hit = (recent, QuestionLog.answered == True, QuestionLog.top_doc_id != None)  # noqa: E711,E712
@@ -1106,3 +1111,65 @@ def question_stats(session: Session, *, since: datetime, top: int = 5) -> Questi
         )
     ]
     return stats
+
+
+@dataclass(slots=True)
+class _PersonQuestion:
+    """One question of one trainee for /kbstats: their asks of it (by `question_key`) from
+    the first to a manager's answer; an ask after the answer begins another question."""
+
+    answered: bool = False  # a manager answered one of its asks
+    answered_at: datetime | None = None  # the first such answer, when known
+    handed_off: bool = False  # an ask of it was handed on (问班主任)
+    handed_off_waiting: bool = False  # and that ask is neither answered nor dismissed
+    dismissed: bool = False  # an ask of it is set aside (「🗑 忽略」) and not answered
+
+
+def _person_questions(session: Session, *, since: datetime) -> list[_PersonQuestion]:
+    """The questions asked from `since` on that a person dealt with or was asked to: handed
+    on, answered by a manager or dismissed. Repeats answered together (`unanswered_repeats`)
+    are one question, as are two asks handed on separately before an answer."""
+    statement = (
+        select(
+            QuestionLog.user_id,
+            QuestionLog.question,
+            QuestionLog.created_at,
+            QuestionLog.handed_off_at,
+            QuestionLog.manager_answer,
+            QuestionLog.manager_answered_at,
+            QuestionLog.dismissed_at,
+        )
+        .where(
+            QuestionLog.created_at >= since,
+            or_(
+                QuestionLog.handed_off_at != None,  # noqa: E711
+                QuestionLog.manager_answer != None,  # noqa: E711
+                QuestionLog.dismissed_at != None,  # noqa: E711
+            ),
+        )
+        .order_by(QuestionLog.created_at, QuestionLog.id)
+    )
+    current: dict[tuple[int, str], _PersonQuestion] = {}
+    questions: list[_PersonQuestion] = []
+    for user_id, text, created_at, handed_at, answer, answered_at, dismissed_at in session.exec(
+        statement
+    ):
+        key = (user_id, question_key(text))
+        question = current.get(key)
+        if question is None or (
+            question.answered_at is not None and created_at > question.answered_at
+        ):
+            question = current[key] = _PersonQuestion()
+            questions.append(question)
+        if answer is not None:
+            question.answered = True
+            if answered_at is not None and (
+                question.answered_at is None or answered_at < question.answered_at
+            ):
+                question.answered_at = answered_at
+        else:
+            handed_waiting = handed_at is not None and dismissed_at is None
+            question.handed_off_waiting = question.handed_off_waiting or handed_waiting
+            question.dismissed = question.dismissed or dismissed_at is not None
+        question.handed_off = question.handed_off or handed_at is not None
+    return questions
