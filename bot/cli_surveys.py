@@ -1,6 +1,7 @@
 """Survey commands of the `guopei-bot` command line.
 
     guopei-bot survey list                          the newest surveys with their response rates
+                                                    (a closed one with the time it closed)
     guopei-bot survey export 3 --format xlsx        write survey_3_results.xlsx (or --output PATH)
     guopei-bot survey export 3 --format csv -o -    CSV to standard output
 
@@ -55,8 +56,14 @@ def register(app: typer.Typer) -> None:
             now = utcnow()
             for survey, training_class in found:
                 results = compute_results(session, survey_id=survey.id, with_rows=False)  # type: ignore[arg-type]
-                state = "进行中" if survey.is_open(now) else "已截止"
-                closes = survey.closes_at.astimezone(services.settings.timezone)
+                tz = services.settings.timezone
+                if survey.closed_at is not None:  # closed (early or at its deadline): when
+                    when = min(survey.closed_at, survey.closes_at).astimezone(tz)
+                    state = f"已结束（{when:%Y-%m-%d %H:%M} 结束）"
+                else:
+                    closes = survey.closes_at.astimezone(tz)
+                    state = "进行中" if survey.is_open(now) else "已截止"
+                    state += f"（截止 {closes:%Y-%m-%d %H:%M}）"
                 figures = (
                     f"匿名问卷满 {MIN_ANONYMOUS_RESPONSES} 份后才显示结果"
                     if results.held
@@ -66,7 +73,7 @@ def register(app: typer.Typer) -> None:
                 )
                 typer.echo(
                     f"{survey.id}\t{survey.title}\t{training_class.name}\t{state}"
-                    f"（截止 {closes:%Y-%m-%d %H:%M}）\t{rate_text(results)}\t{figures}"
+                    f"\t{rate_text(results)}\t{figures}"
                 )
 
     @survey_app.command("export")

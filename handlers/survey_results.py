@@ -164,7 +164,9 @@ def survey_list(ctx: Context, page: int) -> tuple[str, Keyboard]:
         rows.append([Button(label, f"sr:1:v:{survey.id}")])
     rows.append(paging_buttons(page, pages, lambda p: f"sr:1:p:{p}"))
     lines.append("")
-    lines.append("也可以发送 /results 编号 直接打开任意一份，例如 /results 3。")
+    # the example is a survey listed just above (the newest on this page), never a made-up id
+    example = f"，例如 /results {found[0][0].id}" if found else ""
+    lines.append(f"也可以发送 /results 编号 直接打开任意一份{example}。")
     return fit_html("\n".join(lines)), keyboard(*rows)
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from bot.db.models import Membership, TrainingClass, User, utcnow
 from bot.db.survey_models import (
+    NOT_IN_CLASS,
     ResponseStatus,
     Survey,
     SurveyAddressee,
@@ -332,14 +333,42 @@ def submit(session: Session, *, response_id: int) -> bool:
 
 
 def close_survey(session: Session, *, survey_id: int) -> bool:
-    """Close a survey early; False if it was already closed."""
+    """Close a survey (early, or at its deadline); False if it was already closed.
+
+    Who was still in the class is frozen in the same commit (`freeze_addressees`): a member
+    leaving, being removed or rejoining afterwards changes nothing in its figures."""
     result = session.execute(
         update(Survey)
         .where(Survey.id == survey_id, Survey.status == SurveyStatus.open)
         .values(status=SurveyStatus.closed, closed_at=utcnow())
     )
+    closed = result.rowcount == 1
+    if closed:
+        freeze_addressees(session, survey_id=survey_id)
     session.commit()
-    return result.rowcount == 1
+    return closed
+
+
+def freeze_addressees(session: Session, *, survey_id: int) -> None:
+    """Record each addressee's membership of the survey's class as it is now (its id, or
+    `NOT_IN_CLASS`) where none is recorded yet; the caller commits."""
+    class_id = session.exec(select(Survey.class_id).where(Survey.id == survey_id)).first()
+    if class_id is None:
+        return
+    membership_now = (
+        select(Membership.id)
+        .where(Membership.class_id == class_id, Membership.user_id == SurveyAddressee.user_id)
+        .correlate(SurveyAddressee)
+        .scalar_subquery()
+    )
+    session.execute(
+        update(SurveyAddressee)
+        .where(
+            SurveyAddressee.survey_id == survey_id,
+            SurveyAddressee.membership_at_close.is_(None),  # type: ignore[union-attr]
+        )
+        .values(membership_at_close=func.coalesce(membership_now, NOT_IN_CLASS))
+    )
 
 
 def claim_reminder(session: Session, *, survey_id: int, min_gap: timedelta) -> bool:
@@ -387,13 +416,21 @@ class Addressee:
     user_id: int
     name: str
     status: str | None  # their response's status; None: not started
-    in_class: bool  # False: they left the class (or were removed) since
+    in_class: bool  # False: they left the class (or were removed) since; for a closed
+    # survey, before it closed (leaving afterwards changes nothing)
 
 
 def addressee_progress(session: Session, *, survey: Survey) -> list[Addressee]:
-    """Everyone the survey was sent to, in the order they joined (those who left last)."""
+    """Everyone the survey was sent to, in the order they joined (those who left last); for a
+    closed survey, where they stood when it closed (`SurveyAddressee.membership_at_close`)."""
     statement = (
-        select(SurveyAddressee.user_id, User, SurveyResponse.status, Membership.id)
+        select(
+            SurveyAddressee.user_id,
+            User,
+            SurveyResponse.status,
+            Membership.id,
+            SurveyAddressee.membership_at_close,
+        )
         .outerjoin(User, User.id == SurveyAddressee.user_id)
         .outerjoin(
             Membership,
@@ -408,8 +445,10 @@ def addressee_progress(session: Session, *, survey: Survey) -> list[Addressee]:
         .where(SurveyAddressee.survey_id == survey.id)
     )
     rows = []
-    for user_id, user, status, membership_id in session.exec(statement):
+    for user_id, user, status, membership_id, at_close in session.exec(statement):
         name = user.display_name if user is not None else str(user_id)
+        if at_close is not None:  # frozen when the survey closed
+            membership_id = at_close or None
         rows.append((membership_id is None, membership_id or 0, user_id, name, status))
     rows.sort()
     return [

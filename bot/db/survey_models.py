@@ -110,9 +110,19 @@ class SurveyAddressee(SQLModel, table=True):
     The survey's figures count these people (its denominator never changes afterwards); only
     an addressee still in the class may answer, and only they are reminded. Someone who joins
     the class later is not one (the invitation was never meant for them).
+
+    `membership_at_close` freezes where they stood when the survey closed (by the manager or
+    its deadline), so that leaving or rejoining afterwards changes none of its figures: None
+    while it is open (their current membership counts), `NOT_IN_CLASS` (0) if they had left
+    the class by then, else the id of their membership then (their place in the join order).
     """
 
     __tablename__ = "survey_addressees"
 
     survey_id: int = Field(foreign_key="surveys.id", primary_key=True)
     user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    membership_at_close: int | None = Field(default=None)
+
+
+NOT_IN_CLASS = 0
+"""`SurveyAddressee.membership_at_close` of someone who had left the class when it closed."""
