@@ -18,8 +18,10 @@ its data ends with the fingerprint of the figures the chart sent with that messa
 The figures count the survey's addressees (the class's members when it was sent): those who
 left since are counted and named as 已退出, their submitted answers still count, and those who
 left without submitting are out of the 回收率 (「已退出 1 人（未提交，不计入回收率）」), in the
-message, the chart, the exports and the closing message alike. Reminders go to addressees still
-in the class who have not submitted.
+message, the chart, the exports and the closing message alike. Once the survey has closed (⏹
+结束问卷 or its deadline) who was still in the class is frozen: leaving, removal or rejoining
+afterwards changes none of its figures. Reminders go to addressees still in the class who have
+not submitted.
 
 An anonymous survey with fewer than `MIN_ANONYMOUS_RESPONSES` (3) sheets shows its 回收率 and
 「🔒 匿名问卷满 3 份后才显示结果，以免看出个人答案」 only: no distribution, free text, 满意率,

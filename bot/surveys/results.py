@@ -13,8 +13,9 @@ Usage::
     results.response_rate, results.overall_satisfied_rate, results.questions[0].counts
 
 `members` is the number of people the survey was sent to (its addressees, fixed at sending),
-`left` how many of them have left the class since; only submitted responses count in the
-figures, a leaver's included. `submitted + in_progress + not_started + left_unsubmitted` is
+`left` how many of them have left the class since (for a closed survey: by the time it closed;
+leaving, removal or rejoining after the close changes nothing); only submitted responses count
+in the figures, a leaver's included. `submitted + in_progress + not_started + left_unsubmitted` is
 `members`. The 回收率 is `submitted / counted`: `counted` leaves out those who left without
 submitting (they can no longer answer, and a reminder does not reach them), so a member leaving
 does not lower the rate; every figure that shows the rate (/results, the chart, the XLSX, the
