@@ -38,9 +38,7 @@ PINYIN_LETTERS = f"a-zü{PINYIN_TONED}"
 PINYIN_CANDIDATE = re.compile(
     rf"(?<=([{CJK}]))\(([{PINYIN_LETTERS}]{{1,7}})(?:(\))|(?=[ \t]*(?:\n|$|\[\.\.\.)))"
 )
-TONE_MARKS = str.maketrans(
-    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ", "aaaaeeeeiiiioooouuuuvvvvvnnn"
-)
+TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ", "aaaaeeeeiiiioooouuuuvvvvvnnn")
 # Wording that a simplified→Taiwan converter put into some mirrors (中小学 → 中國小 …).
 TAIWAN_WORDING = (
     ("中国小学", "中小学"),
@@ -311,23 +309,35 @@ def _junk_line_category(line: str) -> str | None:
         return "unrelated_headlines"
     if METADATA_TABLE.search(line):
         return "metadata_table"
+    # An ad's 「点击进入」 is no menu: 「双色球 开奖结果 点击进入」 is reported as lottery spam.
+    if LOTTERY.fullmatch(line) or (LOTTERY.search(line) and len(LOTTERY.sub("", line)) < 8):
+        return "lottery_spam"
     if NAVIGATION.search(line) or _is_menu_line(line):
         return "site_navigation"
     if BOILERPLATE.search(line):
         return "share_copyright_boilerplate"
-    if LOTTERY.fullmatch(line) or (LOTTERY.search(line) and len(LOTTERY.sub("", line)) < 8):
-        return "lottery_spam"
     return None
 
 
 def _is_menu_line(line: str) -> bool:
-    """Three or more short items with a site menu's words: 「首页 | 新闻 | 通知公告」."""
+    """Three or more short items with a site menu's words: 「首页 | 新闻 | 通知公告」; two when
+    both are a menu's words (「首页 | 政务公开」, the two links of a page's menu)."""
     items = [item for item in MENU_SEPARATOR.split(line.strip()) if item]
-    return (
-        len(items) >= 3
-        and all(len(item) <= 8 and not re.search(r"[。,，;；]", item) for item in items)
-        and any(MENU_WORD.search(item) for item in items)
-    )
+    if len(items) < 2 or not all(_is_menu_item(item) for item in items):
+        # A menu copied off a page with one space between its links (「首页 政务公开 登录」),
+        # whose words would run together into the title's first words: two menu words at least.
+        links = line.split()
+        return (
+            len(links) >= 3
+            and all(_is_menu_item(link) for link in links)
+            and sum(1 for link in links if MENU_WORD.search(link)) >= 2
+        )
+    menu_words = sum(1 for item in items if MENU_WORD.search(item))
+    return menu_words == len(items) if len(items) == 2 else menu_words > 0
+
+
+def _is_menu_item(item: str) -> bool:
+    return len(item) <= 8 and not re.search(r"[。,，;；]", item)
 
 
 def _is_notice_text(line: str) -> bool:
@@ -362,8 +372,7 @@ def _tidy_spacing(text: str) -> str:
     parts = WEB_TOKEN.split(text)
     addresses = WEB_TOKEN.findall(text)
     text = "".join(
-        _join_spaced(part) + address
-        for part, address in zip(parts, [*addresses, ""], strict=True)
+        _join_spaced(part) + address for part, address in zip(parts, [*addresses, ""], strict=True)
     )
     text = re.sub(r"[ \t]+", " ", text)
     lines = [line.strip() for line in text.split("\n")]

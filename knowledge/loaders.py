@@ -214,6 +214,9 @@ HTML_BLOCKS = frozenset(
 HTML_NESTING = frozenset({"table", "p", "div", "ul"})  # in a cell: a layout table
 MENU_ITEM_CHARS = 8
 CELL_CHARS = 40
+# What a site puts between the links of a menu or breadcrumb (「首页 | 政务公开」「首页 > 通知」).
+LINK_SEPARATOR = re.compile(r"[\s|｜>›»·•/\\、,，-]*")
+BREADCRUMB_ARROW = re.compile(r"[>›»]")
 
 
 @dataclass
@@ -224,6 +227,7 @@ class _Facts:
     item: str  # the text as it is: a site menu's item is at most MENU_ITEM_CHARS
     cell: str  # the text with the menus inside on one line: a data cell is at most CELL_CHARS
     nested: bool  # a table, paragraph, division or (not a menu) list inside
+    link: str = ""  # the text of the one short link the tag is or holds, and nothing else
 
 
 def _menus_and_rows(soup: BeautifulSoup) -> tuple[dict[int, str], dict[int, str]]:
@@ -248,6 +252,9 @@ def _menus_and_rows(soup: BeautifulSoup) -> tuple[dict[int, str], dict[int, str]
         items: list[str] = []
         cells: list[str] = []
         nested = False
+        links: list[str] = []  # the short links side by side in the tag
+        only_links = True  # and nothing else but separators (| > ·) between them
+        arrows = False
         for child in tag.contents:
             if isinstance(child, Tag):
                 known = facts.get(id(child))
@@ -258,18 +265,34 @@ def _menus_and_rows(soup: BeautifulSoup) -> tuple[dict[int, str], dict[int, str]
                 nested = nested or (
                     id(child) not in menus and (child.name in HTML_NESTING or known.nested)
                 )
+                if known.link:
+                    links.append(known.link)
+                elif known.item:
+                    only_links = False
             elif type(child) in words:
                 text = child.strip()[: CELL_CHARS + 1]
                 items.append(text)
                 cells.append(text)
-        facts[id(tag)] = _Facts(
-            _joined(items, MENU_ITEM_CHARS), _joined(cells, CELL_CHARS), nested
-        )
+                if not LINK_SEPARATOR.fullmatch(text):
+                    only_links = False
+                arrows = arrows or BREADCRUMB_ARROW.search(text) is not None
+        item = _joined(items, MENU_ITEM_CHARS)
+        link = ""
+        if tag.name == "a":
+            link = item if len(item) <= MENU_ITEM_CHARS else ""
+        elif only_links and len(links) == 1:
+            link = links[0]  # a link wrapped in an item, a span, a division
+        facts[id(tag)] = _Facts(item, _joined(cells, CELL_CHARS), nested, link)
         if tag.name in ("ul", "ol"):
             menu = [facts[id(item)].item for item in _children(tag, ("li",))]
             if len(menu) >= 3 and all(0 < len(item) <= MENU_ITEM_CHARS for item in menu):
                 menus[id(tag)] = " | ".join(menu)
-        elif tag.name == "tr":
+        if tag.name != "a" and id(tag) not in menus and only_links and len(links) >= 2:
+            # A run of short links and nothing else is a site's menu or breadcrumb: one line
+            # of its own (「首页 | 政务公开 | 登录」), which cleaning removes and no title takes
+            # in; their words run together (首页政务公开登录) were read as the title's start.
+            menus[id(tag)] = (" > " if arrows else " | ").join(links)
+        if tag.name == "tr":
             row = [facts[id(cell)] for cell in _children(tag, ("td", "th"))]
             if (
                 row

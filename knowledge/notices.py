@@ -224,17 +224,45 @@ def format_doc_number(match: re.Match) -> str:
     return f"{prefix}〔{match.group(2)}〕{match.group(3)}号"
 
 
+# A run of short links a page's loader wrote as one line (「首页 | 政务公开 | 登录」, a breadcrumb
+# 「首页 > 通知公告」), or a data table's row: never a part of a title.
+LINK_RUN_SEPARATOR = re.compile(r"\s*[|｜]\s*|\s*[>›»]\s*")
+LINK_RUN_ITEM = re.compile(r"[^。，,；;：:《》“”]{1,12}")
+
+
+def is_link_run(line: str) -> bool:
+    """「首页 | 政务公开」「首页 > 通知公告 > 正文」: two or more short items between a menu's
+    separators (| or >), nothing like a sentence among them."""
+    items = LINK_RUN_SEPARATOR.split(line.strip())
+    return len(items) >= 2 and all(LINK_RUN_ITEM.fullmatch(item) for item in items)
+
+
+# An issuer's name as a title starts with it: 「某省教育厅关于」「教育部等八部门关于」.
+ISSUER_END = r"(?:部|厅|委|局|办|院|署|会|室|门|政府|中心|学校|大学|学院)"
+OWN_ISSUER = re.compile(rf"^[^《“\"]{{2,60}}?{ISSUER_END}\s*关于")
+ISSUER_TAIL = re.compile(rf"{ISSUER_END}$")
+
+
 def _find_title(head: list[str]) -> str | None:
-    """Join short heading lines until one ends like a title (…的通知, …意见)."""
+    """Join short heading lines until one ends like a title (…的通知, …意见). A site's menu
+    line is never joined, nor words above a line that opens with its own issuer
+    (「某省教育厅关于…」) unless they name issuers too: the title starts there."""
     for begin in range(len(head)):
         joined = ""
         for line in head[begin : begin + 4]:
-            if "。" in line or ADDRESSEE.match(line):
+            if "。" in line or ADDRESSEE.match(line) or is_link_run(line):
                 break
             number = DOC_NUMBER.search(line)
             segment = line[: number.start() + len(number.group(1))] if number else line
             if number and DOC_NUMBER.fullmatch(line.strip()):
                 segment = ""
+            if (
+                joined
+                and "关于" not in joined
+                and not ISSUER_TAIL.search(joined)
+                and OWN_ISSUER.match(segment.strip())
+            ):
+                break  # 「首页」「登录」 above 「某省教育厅关于…的通知」: not the title's words
             joined += segment.strip()
             if TITLE_END.search(joined) and len(joined) >= 8 and "关于" in joined:
                 return joined
