@@ -27,9 +27,11 @@ BEFORE, BLOCKED, LEFT, LATE_ANSWERED, LATE = 1, 2, 3, 4, 5
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     # every other feature's head (whatever revisions they have added), surveys before this one
-    heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
-    for head in [h for h in heads if h != "0006_survey_addressees"] + ["0004_surveys"]:
-        upgrade(engine, head)
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    for head in script.get_heads():
+        # the surveys' branch stops before 0006 (its later revisions build on it)
+        ancestry = {r.revision for r in script.iterate_revisions(head, "base")}
+        upgrade(engine, "0004_surveys" if "0006_survey_addressees" in ancestry else head)
     yield engine
     engine.dispose()
 
