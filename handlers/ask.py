@@ -492,8 +492,8 @@ def declined_text(question: str, reason: str | None) -> str:
         return UNAVAILABLE
     if reason == "no_figure":
         return (
-            f"🤔 关于「{escape(question[:80])}」，我收录的国培通知里没有写明具体数字"
-            "（金额、天数、学时、学分或年限）。这类数字通常另见当年的专门文件，"
+            f"🤔 关于「{escape(question[:80])}」，我在收录的国培通知里没有找到写明这个数字"
+            "（金额、天数、学时、学分、年限或数量）的条款。这类数字通常另见当年的专门文件，"
             "或由各省、培训机构另行规定，为避免答非所问，没有给出不相关的条款。"
         )
     if reason == "other_year":

@@ -98,6 +98,14 @@ COORD_POWER = 1.0
 COORD_WITH_TITLE = True
 # A year the question names (2018年国培…) picks the notices of that year (title or date).
 YEAR_BOOST = 1.3
+# … and so does a question word only one notice's title holds (2.0, 强师计划, 学分管理):
+# 「提升工程2.0到哪年完成」 is about the 2.0 notice, not the 2013 one's 「到2017年底完成」.
+# With many notices, a word in up to this share of the titles still names a few of them.
+SELECTOR_BOOST = 1.3
+SELECTOR_MAX_SHARE = 0.1
+# … if at least this share of the passages holding it are in those notices (中央, in the title of
+# a news item only, is every notice's word).
+SELECTOR_OWN_SHARE = 0.5
 # A question naming a notice's 文号 (「教师〔2022〕6号是什么文件」) is about that notice: its
 # passages' scores are multiplied by this (财教〔2022〕96号 shares 教师, 2022 and 号 with it).
 DOC_NUMBER_BOOST = 4.0
@@ -234,7 +242,10 @@ COUNT = (
         r"(?<![就只没哪第在])(?:几|多少)(?:个|份|项|所|家|批)(?![月人名小学星工周年钟天])"
         r"(?![^。？?]*(?:分别|哪些|是什么|是啥|有啥|都有|叫什么|叫啥))"
     ),
-    re.compile(NUMERAL + r"(?:个|份|项|所|家|批|部门)"),
+    # (not an ordinal: 「第十四个五年规划」)
+    re.compile(
+        r"(?<![第\d一二两三四五六七八九十百千万])" + NUMERAL + r"(?:个|份|项|所|家|批|部门)"
+    ),
 )
 STATED_FIGURES = (DAYS, HOURS, MONEY, CREDITS, YEARS_LONG, TIMES, PEOPLE, COUNT)
 # The passage continuing the top one's clause, stating the asked-for figure, comes first when it
@@ -387,6 +398,7 @@ class Ranker:
         titles = {d.doc_id: fold_text(d.title) for d in documents}
         self._titles = titles
         self._title_shares: dict[str, float] = {}
+        self._own_shares: dict[str, float] = {}
         self._contexts = [
             text + "\n" + titles.get(p.doc_id, "") if COORD_WITH_TITLE else text
             for text, p in zip(self._normalized, passages, strict=True)
@@ -650,6 +662,13 @@ class Ranker:
         rescored = rescored + prior[ranked.ids]
         answer_types = [answer for asked_for, answer in ANSWER_TYPES if asked_for.search(question)]
         years = set(YEAR.findall(question))
+        selectors = [
+            surface
+            for word in words
+            for term in word.terms
+            if self._names_few_notices(term)
+            for surface in self._analyzer.surface_forms(term)
+        ]
         part = _part_label(question)
         # Words the question was read as but does not spell (pinyin, typos) have pairs too.
         read_as = "".join(word.word for word in words if word.word not in question)
@@ -658,6 +677,10 @@ class Ranker:
         for passage_id, score in zip(ranked.ids.tolist(), rescored.tolist(), strict=True):
             if years and years & self._doc_years[passage_id]:
                 score *= YEAR_BOOST
+            if selectors and any(
+                s in self._titles.get(self._passage_doc[passage_id], "") for s in selectors
+            ):
+                score *= SELECTOR_BOOST
             if self._passage_doc[passage_id] in named:
                 score *= DOC_NUMBER_BOOST
             if answer_types and any(
@@ -858,6 +881,35 @@ class Ranker:
             titles = self._titles.values()
             held = sum(1 for title in titles if any(s in title for s in surfaces))
             share = self._title_shares[term] = held / max(len(titles), 1)
+        return share
+
+    def _names_few_notices(self, term: str) -> bool:
+        """Whether the term is in one notice's title, or in SELECTOR_MAX_SHARE of them at most."""
+        titles = len(self._titles)
+        held = self._title_share(term) * titles
+        if not 0 < held <= max(1, SELECTOR_MAX_SHARE * titles):
+            return False
+        return self._own_share(term) >= SELECTOR_OWN_SHARE
+
+    def _own_share(self, term: str) -> float:
+        """Of the passages holding the term, the share in notices whose title holds it: 2.0 is
+        the 2.0 notice's own word, 中央 (in one news title) is everyone's."""
+        share = self._own_shares.get(term)
+        if share is None:
+            index = self._index
+            term_id = index.vocabulary.get(term)
+            holding = (
+                index.doc_ids[index.indptr[term_id] : index.indptr[term_id + 1]].tolist()
+                if term_id is not None
+                else []
+            )
+            own_docs = {
+                doc_id
+                for doc_id, title in self._titles.items()
+                if any(s in title for s in self._analyzer.surface_forms(term))
+            }
+            own = sum(1 for i in holding if self._passage_doc[i] in own_docs)
+            share = self._own_shares[term] = own / len(holding) if holding else 0.0
         return share
 
     def _coord_share(self, words: list[QueryWord], passage_id: int, wants_time: bool) -> float:

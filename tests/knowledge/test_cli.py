@@ -56,7 +56,7 @@ def test_ask_plain_output_cites_the_notice(app: typer.Typer) -> None:
 
 def test_ask_says_why_it_declines(app: typer.Typer) -> None:
     result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["ask", "国培专家讲课费一节课多少钱"])
-    assert "无法回答：通知里没有写明这个数字" in result.output
+    assert "无法回答：没有找到写明这个数字" in result.output
     result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["ask", "红烧肉怎么做"])
     assert "无法回答：收录的通知里没有能回答它的条款" in result.output
 

@@ -436,6 +436,9 @@ def test_a_lower_hit_naming_the_asked_year_comes_first_unsure(kb: KnowledgeBase)
         ("培训经费被人冒领了查出来怎么处理", "严肃查处套取培训资金"),  # 冒领 is 套取
         ("我们学校莫得网 咋参加培训", "不具备网络条件"),  # 莫得 is 没有
         ("学校信息化这事谁负总责", "第一责任人"),
+        # 「要干过几年」 asks for experience: no longer 「没有找到写明这个数字」 (QA17 F3)
+        ("承担国培的机构要干过几年", "三年以上"),
+        ("强师计划的通知都发给了谁", "部属师范大学"),  # 「发给了谁」 asks for its 主送单位
     ],
 )
 def test_colloquial_phrasings_reach_the_clause(
@@ -605,3 +608,10 @@ def test_a_year_in_chinese_numerals_is_answered_like_one_in_digits(kb: Knowledge
     spoken, typed = kb.ask("二零一九年国培资金多少"), kb.ask("2019年国培资金多少")
     assert spoken.answered and spoken.hits[0].text == typed.hits[0].text
     assert "19.85亿元" in spoken.hits[0].text
+
+
+def test_a_word_only_one_notice_title_holds_picks_that_notice(kb: KnowledgeBase) -> None:
+    """「2.0」 is in the title of the 2019 notice alone: the 2013 notice's 「到2017年底完成」
+    answered 「提升工程2.0到哪年完成」 first (QA17 F4)."""
+    answer = kb.ask("信息技术提升工程2.0到哪年完成")
+    assert answer.answered and "到2022年" in answer.hits[0].text

@@ -258,7 +258,7 @@ async def test_handed_off_answer_is_listed_and_a_dead_reply_state_clears(chat):
 async def test_a_figure_the_notices_leave_open_is_declined_with_the_way_to_a_person(chat):
     question = "国培专家讲课费一节课多少钱"
     declined = await chat.say(TRAINEE, question)
-    assert "没有写明" in text_of(declined) and "另行规定" in text_of(declined)
+    assert "没有找到写明这个数字" in text_of(declined) and "另行规定" in text_of(declined)
     button(declined, "问班主任")
     (entry,) = logs(chat)
     assert not entry.answered and entry.reason == "no_figure"
