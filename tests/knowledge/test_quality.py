@@ -84,6 +84,9 @@ KNOWN_ANSWERED_OUT_OF_SCOPE = {
     "报到那天要带啥材料 身份证要带不",
     "周末培训基地附近有啥好玩的地方",
     "信息技术2.0的结业考核多少分算合格",
+    # questions_holdout24.yaml (run once at the end of the thirteenth session's ranking work),
+    # unsure: a 育儿嫂 course shares 培训班 and 报名 with the notices.
+    "育儿嫂培训班在哪报名",
 }
 # Of those, answered as sure (the bench judged them all unsure until the tenth session, when
 # its out-of-scope outcomes began to carry the answer's confidence): they ask a detail (a
@@ -157,6 +160,7 @@ def test_held_out_sets_are_separate_and_large_enough(kb: KnowledgeBase) -> None:
         quality.HOLDOUT21,
         quality.HOLDOUT22,
         quality.HOLDOUT23,
+        quality.HOLDOUT24,
     ):
         held_out = quality.load_questions(path)
         questions = {item["q"] for item in held_out}
