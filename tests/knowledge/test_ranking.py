@@ -439,6 +439,12 @@ def test_a_lower_hit_naming_the_asked_year_comes_first_unsure(kb: KnowledgeBase)
         # 「要干过几年」 asks for experience: no longer 「没有找到写明这个数字」 (QA17 F3)
         ("承担国培的机构要干过几年", "三年以上"),
         ("强师计划的通知都发给了谁", "部属师范大学"),  # 「发给了谁」 asks for its 主送单位
+        ("培训时学员出了事有应急预案吗", "突发事件应急机制"),  # 出了事 is 突发事件
+        ("新加的项目县是啥样的", "以贫困县为主"),  # 新加 is 新增
+        ("强师计划是几个部委联名发的", "教育部等八部门"),  # 部委 are 部门, 联名 is 联合
+        ("2019年中央给国培拨了几个亿", "19.85亿元"),  # 几个亿 is a sum, not a count
+        ("做培训管理工作的人要参加专题研修吗", "培训管理者专题研修"),
+        ("提升工程2.0是一个学校一个学校整体推进的吗", "整校推进"),
     ],
 )
 def test_colloquial_phrasings_reach_the_clause(
