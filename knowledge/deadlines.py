@@ -9,7 +9,11 @@ from datetime import date
 
 from knowledge.models import Deadline, Document, Passage
 
-DUTY = re.compile(r"报送|提交|上报|报教育部|报我部|备案|完成|形成|汇总|反馈|申报|报至|送至")
+DUTY = re.compile(
+    r"报送|提交|上报|报教育部|报我部|备案|完成|形成|汇总|反馈|申报|报至|送至"
+    # 「于…前将名单报县教师发展中心」「…前将研修总结上传平台」 (QA18 F5)
+    r"|报(?:县|市|州|省|区|给)|上传|上交|递交|交至|交到"
+)
 ABSOLUTE = re.compile(
     r"(?:于|在)?(?P<when>(?P<year>\d{4})年(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?)?"
     r"(?P<end>底)?(?:前|之前|以前))"

@@ -63,6 +63,17 @@ def test_a_date_that_is_nobodys_duty_is_not_found() -> None:
     assert find_deadlines([document()], passages) == []
 
 
+def test_a_list_handed_to_a_county_body_or_uploaded_is_a_duty() -> None:
+    """「将…报县教师发展中心」 and 「…上传平台」 are duties as 报送 is (QA18 F5)."""
+    passages = [
+        Passage("d", "一、", "请各中心学校于2030年4月10日前将参训教师名单报县教师发展中心。"),
+        Passage("d", "二、", "各校于2030年4月15日前将研修总结上传平台。"),
+        Passage("d", "三、", "培训于2030年4月20日前结束，届时另行通知。"),  # no duty
+    ]
+    found = find_deadlines([document()], passages)
+    assert [d.when_text for d in found] == ["2030年4月10日前", "2030年4月15日前"]
+
+
 def test_a_limit_is_no_day_of_its_own() -> None:
     passages = [Passage("d", "一、", "请参训学员于2030年5月20日前完成报到。")]
     (found,) = find_deadlines([document()], passages)
