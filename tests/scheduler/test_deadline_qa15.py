@@ -89,9 +89,19 @@ def test_whose_duty_a_deadline_is() -> None:
         Passage("d", "五、", "请于2030年8月1日前提交研修总结。"),
         Passage("d", "六、", "请各州（市）于2030年9月1日前将培训计划报送省教育厅。"),  # QA16 L4
         Passage("d", "七、", "各县于2030年10月1日前完成送教下乡。"),
+        Passage("d", "八、", "请各承训机构于2030年11月1日前提交培训总结。"),  # QA18
     ]
     holders = [duty_holder(d) for d in find_deadlines([document()], passages)]
-    assert holders == ["教育局", "省级教育行政部门", "教育厅", None, None, "各州", "各县"]
+    assert holders == [
+        "教育局",
+        "省级教育行政部门",
+        "教育厅",
+        None,
+        None,
+        "各州",
+        "各县",
+        "承训机构",
+    ]
 
 
 # ---------------------------------------------------------------- /deadlines
