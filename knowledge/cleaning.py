@@ -94,6 +94,16 @@ MENU_WORD = re.compile(
     r"|^网站地图$|^登录$|^注册$|^English$|^下载中心$|^办事|^互动|^概况$|^专题"
 )
 SITE_NAME = re.compile(r"^\S{2,10}(?:网站|网|平台|频道)$")
+# A breadcrumb: where on the site the page is (「您现在的位置：首页 > 通知公告」「当前位置：首页 »
+# 政务公开 / 通知」), a location prefix and a run of short items; without the prefix a run of
+# items joined by arrows, one of them a menu's word (「首页 → 通知公告」).
+LOCATION_PREFIX = re.compile(
+    r"^\s*(?:[您你]?(?:现在|目前|当前)?(?:所在)?的?位置|(?:当前)?(?:页面|栏目)?导航"
+    r"|当前(?:页面|栏目))\s*[:：]\s*"
+)
+BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:->|[>＞›»→/／\\|｜·•-]+)\s*|\s+")
+BREADCRUMB_ARROW = re.compile(r"\s*(?:->|[>＞›»→]+)\s*")
+BREADCRUMB_ITEM = re.compile(r"[^。，,；;：:！!？?《》“”()（）]{1,12}")
 RELATED_LIST_HEADING = re.compile(
     r"^\s*(?:猜你喜欢|相关文章|相关阅读|推荐阅读|热门文章|延伸阅读)[:：]?\s*$"
 )
@@ -312,7 +322,7 @@ def _junk_line_category(line: str) -> str | None:
     # An ad's 「点击进入」 is no menu: 「双色球 开奖结果 点击进入」 is reported as lottery spam.
     if LOTTERY.fullmatch(line) or (LOTTERY.search(line) and len(LOTTERY.sub("", line)) < 8):
         return "lottery_spam"
-    if NAVIGATION.search(line) or _is_menu_line(line):
+    if NAVIGATION.search(line) or _is_menu_line(line) or is_breadcrumb(line):
         return "site_navigation"
     if BOILERPLATE.search(line):
         return "share_copyright_boilerplate"
@@ -334,6 +344,27 @@ def _is_menu_line(line: str) -> bool:
         )
     menu_words = sum(1 for item in items if MENU_WORD.search(item))
     return menu_words == len(items) if len(items) == 2 else menu_words > 0
+
+
+def is_breadcrumb(line: str) -> bool:
+    """「您现在的位置：首页 > 通知公告」「所在位置：首页 / 通知」「您的位置：」 (its links on the
+    next line), 「首页 → 通知公告」: a location prefix and short items (none with a sentence's
+    punctuation) or, without one, two or more items between arrows, one of them a menu's word."""
+    prefix = LOCATION_PREFIX.match(line)
+    if prefix:
+        rest = line[prefix.end() :].strip()
+        items = [item for item in BREADCRUMB_SEPARATOR.split(rest) if item]
+        if not all(BREADCRUMB_ITEM.fullmatch(item) for item in items):
+            return False
+        # A bare 「位置：」 with one item could be a venue (「位置：县一中报告厅」).
+        bare = prefix.group().strip().rstrip(":：").strip() == "位置"
+        return len(items) >= 2 or not bare
+    items = BREADCRUMB_ARROW.split(line.strip())
+    return (
+        len(items) >= 2
+        and all(BREADCRUMB_ITEM.fullmatch(item) for item in items)
+        and any(MENU_WORD.search(item) for item in items)
+    )
 
 
 def _is_menu_item(item: str) -> bool:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from knowledge.cleaning import is_breadcrumb
+
 CJK = "\u4e00-\u9fff"
 CN_NUM = "一二三四五六七八九十"
 HEADER_KEYS = ("title", "doc_number", "issuer", "date", "source")
@@ -232,7 +234,10 @@ LINK_RUN_ITEM = re.compile(r"[^。，,；;：:《》“”]{1,12}")
 
 def is_link_run(line: str) -> bool:
     """「首页 | 政务公开」「首页 > 通知公告 > 正文」: two or more short items between a menu's
-    separators (| or >), nothing like a sentence among them."""
+    separators (| or >), nothing like a sentence among them; or a breadcrumb with its location
+    prefix (「您现在的位置：首页 > 通知公告」, 「所在位置：首页 / 通知」)."""
+    if is_breadcrumb(line):
+        return True
     items = LINK_RUN_SEPARATOR.split(line.strip())
     return len(items) >= 2 and all(LINK_RUN_ITEM.fullmatch(item) for item in items)
 
