@@ -109,7 +109,7 @@ async def results_command(ctx: Context) -> list[Reply]:
         # a Chinese input method may type full-width digits (「１２」)
         survey_id = parse_number(unicodedata.normalize("NFKC", arg), low=1)
         if survey_id is None:
-            raise UserError("请写问卷编号，例如：/results 3；不写编号则列出您的问卷。")
+            raise UserError(malformed_id_text(ctx))
         return await show_results(ctx, survey_id, edit=False)
     with ctx.services.session() as session:
         total = scrud.count_surveys_visible_to(
@@ -129,6 +129,18 @@ async def results_command(ctx: Context) -> list[Reply]:
         return await show_results(ctx, only[0][0].id, edit=False)  # type: ignore[arg-type]
     text, buttons = survey_list(ctx, 0)
     return [Send(text, buttons)]
+
+
+def malformed_id_text(ctx: Context) -> str:
+    """What to say to 「/results abc」: the example is the newest of the presser's surveys (as
+    the list shows), never a number that is not theirs; no example when they have none."""
+    with ctx.services.session() as session:
+        newest = scrud.surveys_visible_to(
+            session, manager_id=ctx.user.id, is_admin=ctx.role is Role.admin, limit=1
+        )
+    if not newest:
+        return "请写问卷编号。您还没有发起过问卷，发送 /survey 发起一份。"
+    return f"请写问卷编号，例如：/results {newest[0][0].id}；不写编号则列出您的问卷。"
 
 
 def survey_list(ctx: Context, page: int) -> tuple[str, Keyboard]:

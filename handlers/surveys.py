@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
+import string
 from datetime import datetime, timedelta
 from html import escape
 
@@ -337,10 +339,14 @@ async def on_send_button(ctx: Context) -> list[Reply]:
             return confirm_page(ctx, args[0], _number(args[1], low=1), closes_at, edit=True)
         if step == "w" and len(args) == 2:
             return ask_closing_text(ctx, args[0], _number(args[1], low=1))
-        if step == "ok" and len(args) in (3, 4):
-            version = args[3] if len(args) == 4 else None
+        if step == "ok" and len(args) in (3, 4, 5):
+            # a confirmation shown before tokens has none: its closing time tells a double tap
+            version = args[3] if len(args) >= 4 else None
+            token = args[4] if len(args) == 5 else ""
+            if len(args) == 5 and not SEND_TOKEN.fullmatch(token):
+                raise ValueError(token)
             class_id, closes_ts = _number(args[1], low=1), _number(args[2], high=LAST_TIMESTAMP)
-            return await send_survey(ctx, args[0], class_id, closes_ts, version)
+            return await send_survey(ctx, args[0], class_id, closes_ts, version, token)
     except ValueError:
         pass
     log.warning("refused survey-send callback %r of user %s", ctx.event.callback_data, ctx.user.id)
@@ -653,11 +659,31 @@ def confirm_page(
         + "\n确认后每位学员都会收到填写邀请。"
     )
     ok = f"sm:1:ok:{key}:{class_id}:{int(closes_at.timestamp())}:{template.version}"
+    ok = f"{ok}:{send_token(MAX_CALLBACK_BYTES - len(ok) - 1)}"
     buttons = keyboard(
         [Button("✅ 确认发送", ok)],
         [Button("取消", "sm:1:x")],
     )
     return [Edit(text, buttons) if edit else Send(text, buttons)]
+
+
+# The token of one confirmation page: its 「✅ 确认发送」 sends one survey however often it is
+# tapped (or replayed), while a new /survey run (a new page, a new token) sends a new one, even
+# of the same template to the same class with the same closing time. It need only tell apart
+# the confirmations of one (class, template, closing time): the database refuses a second
+# survey with the same four (`uq_survey_confirmation`), across restarts too.
+SEND_TOKEN = re.compile(r"[A-Za-z0-9]{1,8}")
+_TOKEN_LETTERS = string.ascii_letters + string.digits
+MAX_CALLBACK_BYTES = 64
+
+
+def send_token(room: int) -> str:
+    """A random token of up to 6 letters and digits, fitted to the `room` left in the data."""
+    return "".join(secrets.choice(_TOKEN_LETTERS) for _ in range(max(1, min(6, room))))
+
+
+def _already_sent(survey: Survey) -> list[Reply]:
+    return [Notice(f"这份问卷已经发送过了（#{survey.id}）。", alert=True)]
 
 
 def nudge_time(created: datetime, closes_at: datetime, hours: float) -> datetime | None:
@@ -668,9 +694,15 @@ def nudge_time(created: datetime, closes_at: datetime, hours: float) -> datetime
 
 
 async def send_survey(
-    ctx: Context, key: str, class_id: int, closes_ts: int, version: str | None = None
+    ctx: Context,
+    key: str,
+    class_id: int,
+    closes_ts: int,
+    version: str | None = None,
+    token: str = "",
 ) -> list[Reply]:
-    """Create the survey (once, however often 「确认发送」 is pressed) and invite the class.
+    """Create the survey (once, however often this confirmation's 「确认发送」 is pressed: its
+    `token` tells it from another /survey run's) and invite the class.
 
     `version` is the template's fingerprint when the confirmation was shown: if its owner has
     updated it since, nothing is sent and the manager is asked to look at the new version.
@@ -683,14 +715,21 @@ async def send_survey(
         with ctx.services.session() as session:
             _manager_class(ctx, session, class_id)
             sent = scrud.find_survey(
-                session, class_id=class_id, template_key=key, closes_at=closes_at
+                session, class_id=class_id, template_key=key, closes_at=closes_at, token=token
             )
         if sent is not None:  # a second tap of a button that did send
-            return [Notice("这份问卷已经发送过了。", alert=True)]
+            return _already_sent(sent)
         raise UserError(
             f"问卷模板「{template.title}」在您确认前被修改过了，这次没有发送。"
             "请重新发送 /survey，看过新版本后再发。"
         )
+    with ctx.services.session() as session:
+        _manager_class(ctx, session, class_id)
+        sent = scrud.find_survey(
+            session, class_id=class_id, template_key=key, closes_at=closes_at, token=token
+        )
+    if sent is not None:  # this confirmation was sent: a double tap, or its button replayed
+        return _already_sent(sent)
     now = utcnow()
     if closes_at <= now:
         raise UserError("截止时间已经过了。请重新发送 /survey。")
@@ -709,6 +748,7 @@ async def send_survey(
             anonymous=spec.anonymous,
             created_by=ctx.user.id,
             closes_at=closes_at,
+            send_token=token,
             nudge_at=nudge_time(now, closes_at, ctx.services.settings.survey_nudge_hours),
             questions=[
                 {
@@ -722,8 +762,8 @@ async def send_survey(
             ],
         )
         members = reachable_members(session, class_id=class_id)
-    if not created:
-        return [Notice("这份问卷已经发送过了。", alert=True)]
+    if not created:  # the same confirmation, tapped twice at once
+        return _already_sent(survey)
     await invite(ctx.services, survey, created_by=ctx.user.id)
     log.info("survey %s (%s) sent to class %s by %s", survey.id, key, class_id, ctx.user.id)
     return [

@@ -39,8 +39,10 @@ def create_survey(
     closes_at: datetime,
     nudge_at: datetime | None,
     questions: Iterable[dict],
+    send_token: str = "",
 ) -> tuple[Survey, bool]:
-    """Create the survey and its questions; (existing, False) if this exact one was just sent.
+    """Create the survey and its questions; (existing, False) if this confirmation (its
+    `send_token`) already sent it.
 
     Its addressees, the class's members at this moment, are written in the same commit."""
     survey = Survey(
@@ -52,6 +54,7 @@ def create_survey(
         created_by=created_by,
         closes_at=closes_at,
         nudge_at=nudge_at,
+        send_token=send_token,
     )
     session.add(survey)
     try:
@@ -66,7 +69,11 @@ def create_survey(
     except IntegrityError:
         session.rollback()
         existing = find_survey(
-            session, class_id=class_id, template_key=template_key, closes_at=closes_at
+            session,
+            class_id=class_id,
+            template_key=template_key,
+            closes_at=closes_at,
+            token=send_token,
         )
         if existing is None:
             raise
@@ -76,13 +83,16 @@ def create_survey(
 
 
 def find_survey(
-    session: Session, *, class_id: int, template_key: str, closes_at: datetime
+    session: Session, *, class_id: int, template_key: str, closes_at: datetime, token: str = ""
 ) -> Survey | None:
-    """The survey sent to this class from this template with this closing time, if any."""
+    """The survey the confirmation with `token` sent to this class from this template with
+    this closing time, if any ("": a confirmation shown before tokens, or a survey sent
+    before them)."""
     statement = select(Survey).where(
         Survey.class_id == class_id,
         Survey.template_key == template_key,
         Survey.closes_at == closes_at,
+        Survey.send_token == token,
     )
     return session.exec(statement).first()
 

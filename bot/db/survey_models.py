@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, String, UniqueConstraint
 from sqlmodel import JSON, Field, SQLModel
 
 from bot.db.models import aware_column, utcnow
@@ -30,8 +30,11 @@ class Survey(SQLModel, table=True):
 
     __tablename__ = "surveys"
     __table_args__ = (
-        # the same template to the same class with the same deadline twice is a double tap
-        UniqueConstraint("class_id", "template_key", "closes_at", name="uq_survey_dedupe"),
+        # one confirmation (its 「✅ 确认发送」 carries `send_token`, made when it was shown)
+        # sends one survey, however often it is tapped; a new /survey run is a new survey
+        UniqueConstraint(
+            "class_id", "template_key", "closes_at", "send_token", name="uq_survey_confirmation"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,6 +51,11 @@ class Survey(SQLModel, table=True):
     nudge_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
     nudged_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
     reminded_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
+    # the token of the confirmation that sent it ("" for a confirmation without one: shown
+    # before tokens, where the deadline alone told a double tap)
+    send_token: str = Field(
+        default="", sa_column=Column(String(16), nullable=False, server_default="")
+    )
 
     def is_open(self, now: datetime) -> bool:
         return self.status == SurveyStatus.open and now < self.closes_at
