@@ -121,7 +121,8 @@ async def test_results_with_a_number_that_is_no_survey_id_says_how_to_write_it(
 ) -> None:
     caplog.set_level(logging.INFO)
     (reply,) = await chat.say(MANAGER, f"/results {typed}")
-    assert reply.text == "请写问卷编号，例如：/results 3；不写编号则列出您的问卷。"
+    # this manager has sent no survey: no example number that would not exist (QA18 F3)
+    assert reply.text == "请写问卷编号。您还没有发起过问卷，发送 /survey 发起一份。"
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
