@@ -454,10 +454,15 @@ def pages_of(answer: Answer, author: str | None = None, in_class: bool = False) 
 
 
 def answer_view(
-    question_id: int, pages: list[Page], index: int, handed: str | None = None
+    question_id: int,
+    pages: list[Page],
+    index: int,
+    handed: str | None = None,
+    can_hand_on: bool = True,
 ) -> tuple[str, Keyboard]:
     """The text and buttons of page `index` of an answer; once the question was handed to a
-    person, `handed` says so under it and the 问班主任 button is gone."""
+    person, `handed` says so under it and the 问班主任 button is gone, as it is for an asker in
+    no class (`can_hand_on` false: there is no 班主任 to ask)."""
     page = pages[index]
     hits = sum(1 for p in pages if p.hit_number is not None)
     text = page.text
@@ -481,7 +486,7 @@ def answer_view(
         ],
         paging,
     ]
-    if not handed:
+    if not handed and can_hand_on:
         rows.append([Button("🙋 问班主任", data=callback("ho", question_id, index))])
     return text, keyboard(*rows)
 
@@ -572,10 +577,11 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
         assert entry.id is not None
         return [declined_view(ctx, entry.id, question, entry.reason)]
     assert answer is not None and entry.id is not None
-    pages = pages_of(answer, curated_author(ctx.services, answer.curated_id), in_a_class(ctx))
+    member = in_a_class(ctx)
+    pages = pages_of(answer, curated_author(ctx.services, answer.curated_id), member)
     if not pages:  # answered without anything to show: treat as declined
         return [declined_view(ctx, entry.id, question, "out_of_scope")]
-    text, buttons = answer_view(entry.id, pages, 0)
+    text, buttons = answer_view(entry.id, pages, 0, can_hand_on=member)
     return [Send(text, buttons)]
 
 
@@ -650,11 +656,12 @@ def page_view(ctx: Context, entry: QuestionLog, index: int) -> tuple[str, Keyboa
     with_curated = entry.curated_id is not None
     answer = kb.ask(entry.question, k=HITS_PER_QUESTION, with_curated=with_curated)
     author = curated_author(ctx.services, answer.curated_id)
-    pages = pages_of(answer, author, in_a_class(ctx)) if answer.answered else []
+    member = in_a_class(ctx)
+    pages = pages_of(answer, author, member) if answer.answered else []
     if not 0 <= index < len(pages):
         return None
     assert entry.id is not None
-    return answer_view(entry.id, pages, index, handoff_line(ctx, entry))
+    return answer_view(entry.id, pages, index, handoff_line(ctx, entry), can_hand_on=member)
 
 
 def show_page(ctx: Context, entry: QuestionLog, index: int) -> list[Reply]:

@@ -6,7 +6,8 @@ where no offer follows the line still says to send /broadcast again.
 L2: a closing time typed after the wait for it expired gets the survey's confirmation (the
 template and class chosen before), saying /survey timed out; nothing is sent before
 「✅ 确认发送」. Text that is not a closing time is told to send /survey again.
-L3: an unsure answer's header and the 👎 toast send only an asker in a class to 问班主任.
+L3: an unsure answer's header and the 👎 toast send only an asker in a class to 问班主任, and
+only such an asker gets the 🙋 问班主任 button under an answer (QA18 F4).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlmodel import select
 
 from bot.chat import Notice, Send
 from bot.db.survey_models import Survey
-from tests.questions.conftest import MANAGER, OTHER, TRAINEE, button, text_of
+from tests.questions.conftest import MANAGER, OTHER, TRAINEE, button, buttons_of, text_of
 from tests.questions.test_qa15_expired_input import (
     GATHERING,
     age_pending,
@@ -133,3 +134,16 @@ async def test_the_thumbs_down_toast_sends_only_a_trainee_in_a_class_to_ask_the_
     assert "问班主任" in told_member.text
     assert "问班主任" not in told_outsider.text
     assert "换个说法再问" in told_outsider.text and "/join" in told_outsider.text
+
+
+async def test_only_an_asker_in_a_class_gets_the_ask_the_manager_button(chat) -> None:
+    """An asker in no class has no 班主任: the button only led to 「您还没有加入培训班」."""
+    for question in (SEVERAL_HITS, ONE_HIT):
+        member = await chat.say(TRAINEE, question)
+        outsider = await chat.say(OTHER, question)
+        assert any("问班主任" in b.text for b in buttons_of(member)), question
+        labels = [b.text for b in buttons_of(outsider)]
+        assert "👍 有帮助" in labels and not any("问班主任" in label for label in labels)
+        if question == SEVERAL_HITS:  # the next pages keep it away too
+            more = await chat.press(OTHER, button(outsider, "更多"))
+            assert buttons_of(more) and not any("问班主任" in b.text for b in buttons_of(more))
