@@ -165,7 +165,7 @@ def survey_list(ctx: Context, page: int) -> tuple[str, Keyboard]:
     lines = [f"📊 <b>问卷结果</b>（共 {total} 份{where}，新的在前）", "请选择一份问卷："]
     rows = []
     for survey, training_class in found:
-        state = "进行中" if survey.is_open(now) else "已截止"
+        state = "已结束" if survey.closed_at else "进行中" if survey.is_open(now) else "已截止"
         count = submitted[survey.id]  # type: ignore[index]
         lines.append(
             f"#{survey.id} {escape(survey.title)} · {escape(training_class.name)}"
@@ -298,10 +298,14 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
 
     survey = results.survey
     now = utcnow()
+    # 「已结束」 once closed (⏹ or its deadline), as `survey list` says; 「已截止」 while the
+    # deadline has passed but the closing job has not run yet
     state = (
-        f"进行中，截止 {surveys.local_time(services, survey.closes_at)}"
+        f"已结束（{surveys.local_time(services, survey.closed_at)}）"
+        if survey.closed_at
+        else f"进行中，截止 {surveys.local_time(services, survey.closes_at)}"
         if survey.is_open(now)
-        else f"已截止（{surveys.local_time(services, survey.closed_at or survey.closes_at)}）"
+        else f"已截止（{surveys.local_time(services, survey.closes_at)}）"
     )
     header = [
         f"📊 <b>{escape(survey.title)}</b>（#{survey.id}）",

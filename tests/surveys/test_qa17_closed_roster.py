@@ -210,3 +210,19 @@ def test_results_picker_example_is_a_listed_survey(env: SurveyEnv) -> None:
     text = first_text(env.command(MANAGER, "/results"))
     assert f"例如 /results {second}。" in text, text
     assert "/results 3" not in text, text
+
+
+def test_results_say_a_closed_survey_ended_as_survey_list_does(env: SurveyEnv) -> None:
+    """QA18 F8: /results and its picker said 「已截止」 of a survey ended with ⏹, `survey list`
+    「已结束」; an open one still says 「进行中」."""
+    env.manager(MANAGER)
+    class_id = env.new_class(MANAGER, TRAINEES)
+    ended = env.send_survey(MANAGER, class_id, "guopei_satisfaction")
+    still_open = env.send_survey(MANAGER, class_id, "course_feedback")
+    env.press(MANAGER, f"sr:1:z:{ended}")
+    env.press(MANAGER, f"sr:1:zz:{ended}")
+    text = first_text(env.command(MANAGER, f"/results {ended}"))
+    assert "已结束（" in text and "已截止" not in text, text
+    assert "进行中，截止" in first_text(env.command(MANAGER, f"/results {still_open}"))
+    picker = first_text(env.command(MANAGER, "/results"))
+    assert f"#{ended} " in picker and "· 已结束 ·" in picker and "· 进行中 ·" in picker, picker
