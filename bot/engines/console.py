@@ -50,10 +50,15 @@ def limit_warnings(
 
 
 class ConsoleMessenger(Messenger):
-    """Prints messages; remembers the buttons of each message so a number can press them."""
+    """Prints messages; remembers the buttons of each message so a number can press them.
 
-    def __init__(self, out: TextIO) -> None:
+    With `user_id`, a message to anyone else (a broadcast, a reminder or a survey the scheduler
+    sends while this terminal runs it) is shown as one line, and its buttons cannot be pressed
+    here: they belong to that user."""
+
+    def __init__(self, out: TextIO, user_id: int | None = None) -> None:
         self.out = out
+        self.user_id = user_id
         self.next_message_id = 1
         self.buttons: dict[int, list[str]] = {}
         self.last_with_buttons: int | None = None
@@ -74,19 +79,36 @@ class ConsoleMessenger(Messenger):
             print(f"   {warning}", file=self.out)
         self.out.flush()
 
+    def _for_someone_else(self, chat_id: int) -> bool:
+        return self.user_id is not None and chat_id != self.user_id
+
+    def _show_elsewhere(self, chat_id: int, text: str, edited: bool = False) -> None:
+        one_line = " / ".join(line.strip() for line in plain(text).splitlines() if line.strip())
+        if len(one_line) > 60:
+            one_line = one_line[:60] + "…"
+        what = "更新了发给" if edited else "发给"
+        print(f"\n📨 （{what}用户 {chat_id} 的消息，不在这个终端）{one_line}", file=self.out)
+        self.out.flush()
+
     async def send(self, chat_id: int, text: str, buttons: Keyboard = ()) -> Sent:
         message_id = self.next_message_id
         self.next_message_id += 1
-        self._show(message_id, text, buttons)
+        if self._for_someone_else(chat_id):
+            self._show_elsewhere(chat_id, text)
+        else:
+            self._show(message_id, text, buttons)
         return Sent(chat_id=chat_id, message_id=message_id)
 
     async def edit(self, chat_id: int, message_id: int, text: str, buttons: Keyboard = ()) -> None:
         self.buttons.pop(message_id, None)
-        self._show(message_id, text, buttons, edited=True)
+        if self._for_someone_else(chat_id):
+            self._show_elsewhere(chat_id, text, edited=True)
+        else:
+            self._show(message_id, text, buttons, edited=True)
 
     async def send_file(self, chat_id: int, file: SendFile) -> Sent:
         sent = await self.send(chat_id, f"📎 {file.filename}（{len(file.content)} 字节）")
-        if file.caption:
+        if file.caption and not self._for_someone_else(chat_id):
             print(f"   {plain(file.caption)}", file=self.out)
             for warning in limit_warnings(file.caption, limit=MAX_CAPTION_UNITS, what="说明文字"):
                 print(f"   {warning}", file=self.out)
@@ -158,7 +180,7 @@ def run(
 async def _loop(
     services: Services, conversation: Conversation, user_id: int, stdin: TextIO, out: TextIO
 ) -> None:
-    messenger = ConsoleMessenger(out)
+    messenger = ConsoleMessenger(out, user_id)
     services.messenger = messenger
     await services.on_started()
     print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,59 @@ async def test_the_terminal_warns_when_a_message_breaks_a_telegram_limit() -> No
     assert "⚠️ 超出 Telegram 限制：说明文字长 1025 个单位（按 UTF-16 计，上限 1024）" in shown
     assert shown.count("⚠️") == 3  # 4,006 units and 100 buttons are within the limits
     assert "[102] 取消" in shown  # the terminal still shows everything
+
+
+async def test_a_message_to_another_user_is_one_line_and_its_buttons_cannot_be_pressed() -> None:
+    """QA18 F2: the terminal running the scheduler sends other users' reminders and surveys."""
+    import io
+
+    from bot.chat import Button, EventKind
+    from bot.engines.console import ConsoleMessenger, event_from_line
+
+    out = io.StringIO()
+    messenger = ConsoleMessenger(out, user_id=77)
+    await messenger.send(77, "请选择", ((Button("我的按钮", data="mine:1"),),))
+    survey = ((Button("很满意", data="sv:1:5"),),)
+    await messenger.send(88, "📋 <b>满意度调查</b>\n第 1 题", survey)
+
+    shown = out.getvalue()
+    assert "📨 （发给用户 88 的消息，不在这个终端）📋 满意度调查 / 第 1 题" in shown
+    assert "很满意" not in shown  # its button is not listed
+    pressed = event_from_line("1", 77, messenger)
+    assert pressed is not None and pressed.kind is EventKind.callback
+    assert pressed.callback_data == "mine:1"  # «1» still presses this user's own button
+
+
+def test_a_broadcast_in_the_terminal_shows_each_trainee_message_as_one_line(tmp_path: Path):
+    made = run_cli(["chat", "--role", "manager", "--user", "77"], ["/newclass 语文一班"], tmp_path)
+    code = re.search(r"start=(\w+)", made.stdout)
+    assert code, made.stdout
+    joined = run_cli(["chat", "--user", "88"], [f"/join {code.group(1)}"], tmp_path)
+    assert "语文一班" in joined.stdout
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
+    env |= {"DATA_DIR": str(tmp_path), "BOT_TOKEN": ""}
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat", "--role", "manager", "--user", "77"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert chat.stdin and chat.stdout
+    chat.stdin.write("/broadcast 明天交研修日志\n1\n")
+    chat.stdin.flush()
+    shown = []
+    try:
+        for line in chat.stdout:  # until the trainee's copy is out (the chat waits for input)
+            shown.append(line)
+            if "📨" in line:
+                break
+    finally:
+        chat.stdin.close()
+        chat.wait(timeout=60)
+
+    assert shown[-1].startswith("📨 （发给用户 88 的消息，不在这个终端）📢 班级通知")
+    assert shown[-1].strip().endswith(" / 明天交研修日志")
+    assert not any("[1]" in line for line in shown[shown.index("   [2] ✖ 取消\n") + 1 :])
