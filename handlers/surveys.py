@@ -481,8 +481,9 @@ EXPIRED_CONFIRM = "已按您刚发的截止时间准备好下面这份问卷，�
 async def on_expired_closing_text(ctx: Context) -> list[Reply]:
     """A closing time typed after the wait for it expired: most likely that time, typed late.
     If it reads as a closing time and the template and class chosen are still there, show the
-    confirmation (nothing is sent before 「✅ 确认发送」, whose data holds all it needs); else
-    no offer, and the ⌛ line says to send /survey again."""
+    confirmation (nothing is sent before 「✅ 确认发送」, whose data holds all it needs); if it
+    reads as a time that cannot close a survey (too near, past), say why and to send /survey
+    again; else no offer, and the ⌛ line says to send /survey again."""
     payload = ctx.expired_payload or {}
     try:
         closes_at, note = typed_closing(ctx, ctx.event.text.strip(), whole=True)
@@ -498,8 +499,13 @@ async def on_expired_closing_text(ctx: Context) -> list[Reply]:
             note=note,
             lead=EXPIRED_CONFIRM,
         )
-    except UserError:  # not a closing time, or the template or class is gone
-        return []
+    except UserError as problem:
+        if str(problem).startswith("没看懂"):  # not a closing time: perhaps a question
+            return []
+        # the template or class is gone, or the time is wrong: the wait for it is over, so
+        # not 「请再发一次截止时间」
+        reason = str(problem).removesuffix(CLOSING_EXAMPLES)
+        return [Send(f"{reason}\n要发问卷，请重新发送 /survey。")]
 
 
 def typed_closing(ctx: Context, typed: str, *, whole: bool = False) -> tuple[datetime, str]:
