@@ -127,7 +127,9 @@ def parse_notice_text(raw: str, name: str) -> ParsedFile:
         passages.append(Passage(doc_id, "", metadata_passage(document), kind="meta"))
         if document.addressee:
             # Its own passage: a long list of recipients would bury the title and 文号 above.
-            addressed = f"{document.title}\n主送单位:{document.addressee}"
+            # It repeats the 文号, so 「财教〔2022〕96号主送哪些部门」 finds it as well as that.
+            number = f"\n发文字号:{document.doc_number}" if document.doc_number else ""
+            addressed = f"{document.title}{number}\n主送单位:{document.addressee}"
             passages.append(Passage(doc_id, "", addressed, kind="meta"))
         for block in split_passages(notice_body(piece, document.title)):
             passages.append(Passage(doc_id, block.clause, block.text, block.heading))

@@ -64,6 +64,16 @@ SENTENCE = re.compile(r"[^。;；!?！？\n]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Short metadata passages (title, 文号, 附件) win on length alone; they only lead when asked for.
 METADATA_TERMS = frozenset({"文号", "发文单位", "附件", "主送单位", "时效性", "信息类别"})
+# The line of a title page stating each of them: a notice's page lacking the asked line (its
+# 主送单位 page, asked for the 文号) is damped as a clause would be.
+METADATA_LABELS = {
+    "文号": "发文字号:",
+    "发文单位": "发文单位:",
+    "附件": "附件:",
+    "主送单位": "主送单位:",
+    "时效性": "时效性:",
+    "信息类别": "信息类别:",
+}
 PUBLISHING_TERMS = frozenset({"印发", "发布", "下达", "发文", "联合", "发", "下"})
 PUBLISHING_ASPECTS = frozenset({"时间", "部门", "单位", "年份", "谁"})
 # Naming the kind of document (…的通知/公告) with one of those aspects asks for metadata too.
@@ -192,7 +202,17 @@ PEOPLE = (
         + r"|百分比|分之"
     ),
 )
+# 「依据哪个文件下达的」「按什么文件的要求」 ask for the document a clause cites (《…》,
+# 〔2021〕4号), not for the notice's own 文号.
+BASIS = (
+    re.compile(
+        r"(?:依据|根据|按照|依照|遵照|参照|按|依)[^，。？！\s]{0,6}?(?:哪个|哪份|哪一个|哪一份|哪些|什么|啥)"
+        r"(?:文件|通知|规定|政策|意见|精神)"
+    ),
+    re.compile(r"《[^》]{4,}》|[(（][^()（）]{0,8}〔\d{4}〕\d+号"),  # not its own 发文字号 line
+)
 ANSWER_TYPES = (
+    BASIS,
     TIMES,
     DAYS,
     (re.compile(r"(?:几|多少)(?:个)?(?:周|星期)"), re.compile(NUMERAL + r"周")),
@@ -505,7 +525,18 @@ class Ranker:
         total = sum(word.weight for word in words)
         top_text = self._normalized[hits[0].passage_id]
         covered = sum(word.weight for word in words if self._word_in(word, top_text))
-        runner_up = hits[1].score if len(hits) > 1 else 0.0
+        top = hits[0]
+        # A notice's second title page (its 主送单位, repeating the 文号) is no rival to the first.
+        rivals = [
+            hit
+            for hit in hits[1:]
+            if not (
+                self._is_metadata(top.passage_id)
+                and self._is_metadata(hit.passage_id)
+                and hit.doc_id == top.doc_id
+            )
+        ]
+        runner_up = rivals[0].score if rivals else 0.0
         if self._passages[hits[0].passage_id].cut_short:
             return False  # 「第四条示范性集中培训项目的培……」 answers nothing for sure
         return (
@@ -653,13 +684,14 @@ class Ranker:
         asked = asked | {self._analyzer.fold_word(word.word) for word in words} | set(terms)
         wants_time = bool(asked & TIME_TERMS)
         # 「哪个文件印发的」 asks for metadata, 「根据什么文件制定的」 for the clause.
-        wants_metadata = (
+        wants_metadata = not BASIS[0].search(question) and (
             bool(asked & METADATA_TERMS)
             or bool(asked & (PUBLISHING_TERMS | DOCUMENT_KINDS) and asked & PUBLISHING_ASPECTS)
             or bool(asked & DOCUMENT_KINDS and asked & PUBLISHING_TERMS)
         )
         rescored = self._rescore(ranked.ids, weighted, wants_metadata)
         rescored = rescored + prior[ranked.ids]
+        labels = [METADATA_LABELS[term] for term in asked & METADATA_TERMS]
         answer_types = [answer for asked_for, answer in ANSWER_TYPES if asked_for.search(question)]
         years = set(YEAR.findall(question))
         selectors = [
@@ -689,7 +721,10 @@ class Ranker:
                 score *= ANSWER_TYPE_BOOST
             if part and self._passages[passage_id].clause.startswith(part):
                 score *= PART_BOOST
-            if self._passages[passage_id].kind == "meta" and not wants_metadata:
+            if self._passages[passage_id].kind == "meta" and (
+                not wants_metadata
+                or (labels and not any(label in self._normalized[passage_id] for label in labels))
+            ):
                 score *= METADATA_DAMPING
             if wants_time and self._dated[passage_id]:
                 score *= TIME_BOOST

@@ -621,3 +621,39 @@ def test_a_word_only_one_notice_title_holds_picks_that_notice(kb: KnowledgeBase)
     answered 「提升工程2.0到哪年完成」 first (QA17 F4)."""
     answer = kb.ask("信息技术提升工程2.0到哪年完成")
     assert answer.answered and "到2022年" in answer.hits[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "cited"),
+    [
+        ("2022年国培资金预算通知要求省级部门按哪个通知的要求执行", "教师函〔2021〕4号"),
+        ("幼儿园老师的国培最早是依据哪个文件搞的", "实施幼儿教师国家级培训计划"),
+    ],
+)
+def test_the_document_a_clause_follows_is_its_citation_not_the_notice_own_number(
+    kb: KnowledgeBase, question: str, cited: str
+) -> None:
+    """「按哪个通知的要求」「依据哪个文件」 ask for the document the clause cites
+    (教师函〔2021〕4号), not for the notice's own 文号 (财教〔2022〕96号)."""
+    answer = kb.ask(question)
+    assert answer.answered and cited in answer.hits[0].text
+    assert answer.hits[0].text.count("发文字号") == 0
+
+
+def test_a_notice_named_by_its_number_answers_its_addressees_surely(kb: KnowledgeBase) -> None:
+    """The 主送单位 page repeats the 文号, so naming the 文号 no longer picks the other page."""
+    answer = kb.ask("财教〔2022〕96号主送哪些部门")
+    assert answer.confident and "主送单位:有关省、自治区、直辖市财政厅" in answer.hits[0].text
+    asked_year = kb.ask("2013年信息技术应用能力提升工程的意见主送哪些单位")
+    assert "主送单位:各省、自治区、直辖市教育厅" in asked_year.hits[0].text
+
+
+@pytest.mark.parametrize(
+    "question", ["新时代基础教育强师计划是哪几个部门联合印发的", "强师计划的文号"]
+)
+def test_a_title_page_is_no_rival_to_the_same_notice_other_title_page(
+    kb: KnowledgeBase, question: str
+) -> None:
+    """Both title pages of a notice name it and its 文号: the answer is sure of the first."""
+    answer = kb.ask(question)
+    assert answer.confident and "教师〔2022〕6号" in answer.hits[0].text
