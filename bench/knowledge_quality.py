@@ -63,11 +63,15 @@ questions_holdout24.yaml (100, by a twentieth helper at the start of the thirtee
 sealed until its one run at the end of that session's ranking work: 92/100 top-1, 95/100 top-3;
 the code from before the session: 91 and 95); questions_holdout25.yaml (100, by a twenty-first
 helper in the thirteenth session, sealed until its one run after that session's second round of
-intents: 97/100 top-1, 97/100 top-3; the code from before the session: 94 and 95).
+intents: 97/100 top-1, 97/100 top-3; the code from before the session: 94 and 95);
+questions_holdout26.yaml (100, by a twenty-second helper at the end of the thirteenth session,
+asked to be harder (later clauses, context first, descriptions instead of names), sealed until
+its one run in the fourteenth, after that session's first ranking change (cited documents,
+title pages): 89/100 top-1, 94/100 top-3, the same on the code from before the session).
 New questions belong in a new blind file: a set that guided changes no longer measures them.
 
 Run: .venv/bin/python bench/knowledge_quality.py
-     [--set main|holdout|holdout2|…|holdout25|all]
+     [--set main|holdout|holdout2|…|holdout26|all]
      [--cache-dir DIR] [--show-failures]
 """
 
@@ -114,6 +118,7 @@ HOLDOUT22 = DATA / "questions_holdout22.yaml"
 HOLDOUT23 = DATA / "questions_holdout23.yaml"
 HOLDOUT24 = DATA / "questions_holdout24.yaml"
 HOLDOUT25 = DATA / "questions_holdout25.yaml"
+HOLDOUT26 = DATA / "questions_holdout26.yaml"
 SETS = {
     "main": (QUESTIONS,),
     "holdout": (HOLDOUT,),
@@ -141,6 +146,7 @@ SETS = {
     "holdout23": (HOLDOUT23,),
     "holdout24": (HOLDOUT24,),
     "holdout25": (HOLDOUT25,),
+    "holdout26": (HOLDOUT26,),
     "all": (
         QUESTIONS,
         HOLDOUT,
@@ -168,6 +174,7 @@ SETS = {
         HOLDOUT23,
         HOLDOUT24,
         HOLDOUT25,
+        HOLDOUT26,
     ),
 }
 # The sets the ranking was developed with; the sealed sets measure it.
@@ -193,6 +200,7 @@ SEALED_FIRST_RUN = {
     HOLDOUT23: 0.79,
     HOLDOUT24: 0.92,
     HOLDOUT25: 0.97,
+    HOLDOUT26: 0.89,
 }
 
 
