@@ -153,6 +153,9 @@ CONFIDENT_EVIDENCE = 1.0
 # about a topic no notice names. The character that carries the meaning counts instead.
 TRAILING_COMPLEMENTS = frozenset("到上下里完点好起成出")
 LEADING_MODALS = frozenset("想爱")
+# … or of a person and a verb (人办 of 「冲着哪些人办的」, 谁管, 俺问): the verb counts instead.
+LEADING_PERSONS = frozenset("人谁俺咱我你他她")
+LEADING_NON_TOPICS = LEADING_MODALS | LEADING_PERSONS
 # Hits far below the best one are noise, not alternatives.
 MIN_RELATIVE_SCORE = 0.25
 # A question word that the text holds only through a part of it (管理 of 学分管理, in
@@ -223,6 +226,7 @@ ANSWER_TYPES = (
     PEOPLE,
     (re.compile(r"(?:几|多少)所"), re.compile(NUMERAL + r"所")),
     (re.compile(r"(?:几|多少)个"), re.compile(NUMERAL + r"个")),
+    (re.compile(r"(?:几|多少)(?:个)?(?:级|层)(?!别)"), re.compile(NUMERAL + r"(?:级|层)")),
     MONEY,
     (re.compile(r"多少岁|几岁|年龄|年纪|多大"), re.compile(NUMERAL + r"周?岁")),
     (re.compile(r"比例|百分之|百分比|多少比"), re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+:\d+|分之")),
@@ -268,6 +272,10 @@ COUNT = (
     ),
 )
 STATED_FIGURES = (DAYS, HOURS, MONEY, CREDITS, YEARS_LONG, TIMES, PEOPLE, COUNT)
+# 「上了几次课，…能算工作量不」: told before the question, 「了几次」 is several, not how many
+# (「安排了几天集中培训」 alone asks it).
+SEVERAL = re.compile(r"了几(?=[次回趟遍个天年周份项所家批节堂])")
+CLAUSE_BREAK = re.compile(r"([，,；;\s]+)")
 # The passage continuing the top one's clause, stating the asked-for figure, comes first when it
 # ranks among the first NEIGHBOUR_DEPTH with at least NEIGHBOUR_MIN_SHARE of the top's score.
 NEIGHBOUR_DEPTH = 3
@@ -297,6 +305,13 @@ class QueryWord:
 
 def _find_all(text: str, part: str) -> list[int]:
     return [match.start() for match in re.finditer(re.escape(part), text)]
+
+
+def _telling_several(question: str) -> str:
+    """The question with 「了几次」 told in a clause before the last one read as 了一些."""
+    pieces = CLAUSE_BREAK.split(question.strip())
+    told = [SEVERAL.sub("了一些", piece) for piece in pieces[:-1]]
+    return "".join([*told, pieces[-1]])
 
 
 def _part_label(question: str) -> str | None:
@@ -561,7 +576,7 @@ class Ranker:
                 word = word.strip("".join(FUNCTION_CHARS)) if CJK.search(word) else word
                 if len(word) == 2 and CJK.search(word) and word[1] in TRAILING_COMPLEMENTS:
                     word = word[0].strip("".join(FUNCTION_CHARS))
-                elif len(word) == 2 and CJK.search(word) and word[0] in LEADING_MODALS:
+                elif len(word) == 2 and CJK.search(word) and word[0] in LEADING_NON_TOPICS:
                     word = word[1].strip("".join(FUNCTION_CHARS))
                 if not word:
                     continue
@@ -747,7 +762,8 @@ class Ranker:
             return [], "out_of_scope", False, False
         if unsure and self._specific_evidence(words, top_text) < STRONG_EVIDENCE:
             return [], "out_of_scope", False, False
-        figures = [figure for asked_for, figure in STATED_FIGURES if asked_for.search(question)]
+        asked_figures = _telling_several(question)
+        figures = [f for asked_for, f in STATED_FIGURES if asked_for.search(asked_figures)]
         if MONEY_RATE[0].search(question):
             figures = [MONEY_RATE[1]]  # a total of 专项资金 does not answer it
         unsure_order = False

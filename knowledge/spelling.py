@@ -150,8 +150,9 @@ class QueryCorrector:
     def _suspect_spans(
         self, text: str, spans: list[tuple[int, int]], is_word: Callable[[str], bool]
     ) -> list[tuple[int, int]]:
-        """Two- and three-character tokens that are no word, and pairs of lone characters
-        that together are none (all without function characters)."""
+        """Two- and three-character tokens that are no word, pairs of lone characters that
+        together are none, and a word the notices lack with the lone character after it (分布|骤
+        of 「分布骤完成」: 分步骤) that is none (all without function characters)."""
         suspects = []
         for number, (start, end) in enumerate(spans):
             pair_end = end
@@ -159,6 +160,13 @@ class QueryCorrector:
                 following_start, following_end = spans[number + 1]
                 if following_start == end and following_end - following_start == 1:
                     pair_end = following_end
+            if (
+                end - start == 2
+                and text[start:end] not in self.vocabulary
+                and number + 1 < len(spans)
+                and spans[number + 1] == (end, end + 1)
+            ):
+                pair_end = end + 1  # a word the notices lack and a lone character: 分布|骤
             for span_end in {end, pair_end}:
                 candidate = text[start:span_end]
                 if (

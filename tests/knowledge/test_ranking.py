@@ -657,3 +657,30 @@ def test_a_title_page_is_no_rival_to_the_same_notice_other_title_page(
     """Both title pages of a notice name it and its 文号: the answer is sure of the first."""
     answer = kb.ask(question)
     assert answer.confident and "教师〔2022〕6号" in answer.hits[0].text
+
+
+def test_several_told_before_the_question_is_not_a_figure_asked(kb: KnowledgeBase) -> None:
+    """「上了几次课，…能算工作量不」 asks whether it counts, not how many times; 「安排了几天」
+    alone still asks how many days."""
+    told = kb.ask("我被请去给国培学员上了几次课，回学校能算工作量不")
+    assert told.answered and "纳入教学工作量考核范围" in told.hits[0].text
+    asked = kb.ask("2018年国培给幼儿园园长安排了几天集中培训")
+    assert not asked.answered
+
+
+def test_a_number_of_levels_is_answered_where_one_is_stated(kb: KnowledgeBase) -> None:
+    answer = kb.ask("国培要搭几级培训体系，从国家到学校")
+    assert answer.answered and "五级培训体系" in answer.hits[0].text
+
+
+def test_where_something_is_kept_is_not_a_venue(kb: KnowledgeBase) -> None:
+    """「票据放在哪里」 asks where the receipts are kept (「原始单据保留在…」), not 「地点」."""
+    answer = kb.ask("普通话培训花钱的那些票据最后放在哪里")
+    assert answer.answered and "原始单据保留在" in answer.hits[0].text
+    venue = kb.ask("信息技术应用能力提升工程的执行办公室放在哪所高校")
+    assert venue.answered and "华东师范大学" in venue.hits[0].text
+
+
+def test_a_ledger_is_the_notices_taizhang(kb: KnowledgeBase) -> None:
+    answer = kb.ask("国培项目执行得怎么样，省里用什么办法记账跟进")
+    assert answer.answered and "电子台账制度" in answer.hits[0].text

@@ -105,3 +105,14 @@ def test_a_phrase_beats_a_sound_and_function_characters_stay() -> None:
     real = {"设计", "设置", "总体", "重要", "项目"}.__contains__
     assert corrector.correct("项目总体设汁", ["项目", "总体", "设汁"], real) == "项目总体设计"
     assert corrector.correct("国培中要发挥", ["国培", "中要", "发挥"], real) == "国培中要发挥"
+
+
+def test_a_real_word_the_notices_lack_is_read_with_the_lone_character_after_it() -> None:
+    """分布 is a word, but 「分布骤完成」 is the notices' 「分步骤完成」 with one key missed."""
+    corrector = QueryCorrector({"步骤": 2, "完成": 3}, {}, "有计划、分步骤完成培训。")
+    words = ["全覆盖", "是", "要", "分布", "骤", "完成", "吗"]
+    real = {"全覆盖", "分布", "步骤", "完成"}.__contains__
+    assert corrector.correct("全覆盖是要分布骤完成吗", words, real) == "全覆盖是要分步骤完成吗"
+    # an indexed word with a lone character after it is left alone
+    corrector = QueryCorrector({"分布": 1, "步骤": 2}, {}, "分步骤完成。")
+    assert corrector.correct("分布骤", ["分布", "骤"], real) == "分布骤"
