@@ -143,7 +143,9 @@ def knowledge_paths() -> tuple[Path, Path]:
 
 @app.command()
 def kbstats(
-    days: Annotated[int, typer.Option(min=1, help="period in days, ending now")] = 30,
+    days: Annotated[
+        int, typer.Option(min=1, max=3650, help="period in days, ending now (1–3650)")
+    ] = 30,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Most asked clauses and notices, decline rate and 👎 rate over a period."""

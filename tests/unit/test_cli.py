@@ -47,3 +47,16 @@ def test_kbstats_reports_decline_and_thumbs_down_rates(
 
     text = CliRunner().invoke(app, ["kbstats"]).output
     assert "拒答率 20.0%" in text and "<b>" not in text
+
+
+@pytest.mark.parametrize("days", ["0", "1000000"])
+def test_kbstats_refuses_a_period_out_of_range_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, days: str
+):
+    """QA19 F10: 1,000,000 days overflowed the date; the chat's /kbstats allows 1–3650."""
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    result = CliRunner().invoke(app, ["kbstats", "--days", days])
+    assert result.exit_code == 2
+    assert "--days" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "guopei.db").exists()  # refused before touching anything
