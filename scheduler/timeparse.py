@@ -144,6 +144,12 @@ Conventions:
 
 * A day without a time of day means 09:00; a period word alone means its usual hour
   (上午 09:00, 中午 12:00, 下午 15:00, 傍晚 18:00, 晚上 20:00). ``describe()`` says so.
+  A shorter word after a day means the same hour as the fuller one and is no part of the
+  text: ``周五晚`` ``后天晚`` ``12月10日晚`` ``周四夜里`` (夜间 夜晚 晚间) are 晚上 20:00,
+  ``下周一早`` (清晨) 早上 09:00, 午间 中午, 午后 下午; with an hour as before (``明天夜里11点``
+  is 23:00). A lone 早/晚 glued to the text starts a word of it (``周五晚自习`` is 周五 09:00
+  「晚自习」, ``明天早交作业`` 09:00 「早交作业」): write ``周五晚 自习`` for the evening.
+  ``明天凌晨`` without its hour is refused with the lines to send (凌晨 has no usual hour).
 * 下午 moves 1-11 点 and 晚上 moves 5-11 点 to the afternoon/evening; ``晚上1点``-``4点`` are
   rejected as ambiguous (write ``凌晨1点``). ``晚上12点`` ``晚上0点`` (``今晚0点``) and ``24点``
   mean midnight at the end of that day (00:00 of the next day, shown as such by
@@ -320,6 +326,9 @@ def _parse(
         _refuse_second_time("", normalized, now)  # 「早晚8点 打卡」
         raise unread
     end, build = max(candidates, key=lambda c: c[0])
+    period_read = _period_word_after(original, normalized, end, now, refuse_unread, lead)
+    if period_read is not None:  # 「周五晚 交日志」: 周五晚上
+        return period_read
     span = _time_span(normalized, end)
     if span is not None and _afternoon_span(normalized, span):
         at = _CLOCK_LEAD_RE.match(original, span.begin)
@@ -558,6 +567,60 @@ def small_hours_tomorrow(when_text: str, now: datetime) -> tuple[str, date] | No
     if m is None or now.hour >= SMALL_HOURS_END:
         return None
     return m[1], now.date() + timedelta(days=1)
+
+
+# A period word the matchers do not read after a day, and the word they read for it: 「周五晚」
+# is 「周五晚上」 (20:00), 「周四夜里」 too. A lone 早/晚 is one only before a space, a separator
+# or the end: glued to the text it starts a word (「周五晚自习」「明天早交作业」 keep it).
+_BARE_PERIOD_RE = re.compile(
+    r"\s*(?:(?P<lone>[早晚])(?=$|\s|[,，、;；:：。!！?？~～])|(?P<word>夜里|夜间|夜晚|晚间|清晨|午间|午后|凌晨))"
+)
+_FULLER_PERIOD = {
+    "早": "早上",
+    "晚": "晚上",
+    "夜里": "晚上",
+    "夜间": "晚上",
+    "夜晚": "晚上",
+    "晚间": "晚上",
+    "清晨": "早上",
+    "午间": "中午",
+    "午后": "下午",
+    "凌晨": "早上",  # only to check the day before it: 凌晨 has no usual hour (refused)
+}
+
+
+def _period_word_after(
+    original: str, normalized: str, end: int, now: datetime, refuse_unread: bool, lead: str
+) -> ParsedSchedule | None:
+    """「周五晚 交日志」「周四夜里 交日志」「12月10日晚」: the day at the period word's usual hour,
+    read as the fuller word (晚上 20:00, 早上 09:00 …) and the word left out of the text;
+    「明天凌晨」 without its hour is refused with the lines to send. None when no such word
+    follows WHEN, or WHEN already has a time of day (the fuller word would not be read)."""
+    found = _BARE_PERIOD_RE.match(normalized, end)
+    if found is None:
+        return None
+    word = found["lone"] or found["word"]
+    begin, stop = found.end() - len(word), found.end()
+    fuller = _FULLER_PERIOD[word]
+    rewritten = f"{original[:begin]}{fuller}{original[stop:]}"
+    covered = begin + len(fuller)
+    reread = _colon_clocks(rewritten.translate(_FULLWIDTH), now.date())
+    if max((c[0] for m in _MATCHERS if (c := m(reread)) is not None), default=0) < covered:
+        return None
+    if word == "凌晨":
+        day = original[:begin].strip()
+        rest = original[stop:].strip().lstrip(_MESSAGE_SEPARATORS).strip() or "交研修日志"
+        _parse(f"{day}早上 {rest}", now, refuse_unread=False, lead=lead)  # a past day says so
+        raise TimeParseError(
+            f"还没有设置提醒：「{day}凌晨」没写几点。凌晨提醒的话，请写上钟点，例如："
+            f"/remind {day}凌晨5点 {rest}；早上 09:00 提醒的话：/remind {day}早上 {rest}",
+            with_examples=False,
+        )
+    parsed = _parse(rewritten, now, refuse_unread=refuse_unread, lead=lead)
+    if len(parsed.when_text) < covered:
+        return parsed
+    written = original[: len(parsed.when_text) - len(fuller) + len(word)].strip()
+    return replace(parsed, when_text=written)
 
 
 def _in_the_afternoon(
