@@ -12,6 +12,8 @@ an odd minute. A typed day with 「前」 or 「截止」 after it, as notices w
 (「12月10日前」「12月10日之前」「下周五前截止」「12月10日截止」), closes at the end of that day,
 23:59, and the confirmation says so; with a clock (「12月10日18:00前」) at that clock. The
 /remind parser refuses such a deadline as a reminder time on purpose, so the suffix is read here.
+A day typed without a clock (「明天」「12月10日」) closes at 23:59 too, today included (「今天」
+after the reminders' 09:00 is not past: 23:59 is, unless less than 5 minutes away, 「太近了」).
 A closing time typed after its wait expired (30 minutes) still gets the confirmation, saying
 that /survey timed out, when it is a time and nothing else and the template and class chosen
 are still there; nothing is sent before 「✅ 确认发送」. Other text is told to send /survey again.
@@ -38,6 +40,7 @@ import logging
 import re
 import secrets
 import string
+from dataclasses import replace
 from datetime import datetime, timedelta
 from html import escape
 
@@ -73,7 +76,7 @@ from handlers.routing import (
     page_of,
     parse_number,
 )
-from scheduler.timeparse import format_when
+from scheduler.timeparse import ParsedSchedule, TimeParseError, format_when
 
 log = logging.getLogger("guopei.surveys")
 
@@ -521,7 +524,7 @@ def typed_closing(ctx: Context, typed: str, *, whole: bool = False) -> tuple[dat
             # the reminder parser wants a text after the time: the suffix is ours, never shown
             parsed = parse_reminder(typed + CLOSING_SUFFIX, now)
         except TimeParseError as error:
-            raise UserError(closing_time_problem(typed, error.reason) + CLOSING_EXAMPLES) from None
+            parsed = _tonight(typed, error, now)  # 「今天」 at 15:00: its 09:00 is past, not 23:59
         if whole and parsed.message != CLOSING_SUFFIX.strip():
             raise UserError(closing_time_problem(typed, "") + CLOSING_EXAMPLES)
         if parsed.run_at is None:
@@ -551,6 +554,28 @@ def typed_closing(ctx: Context, typed: str, *, whole: bool = False) -> tuple[dat
 
 
 CLOSING_SUFFIX = " 问卷截止"
+
+
+def _tonight(typed: str, error: TimeParseError, now: datetime) -> ParsedSchedule:
+    """Today (「今天」, today's date) without a clock, which the reminder parser refused as past
+    (its default 09:00 has gone): read at 23:59 today, with the default-time note kept so that
+    the end of the day is said. Else the UserError the parser's refusal means."""
+    from scheduler.timeparse import parse_reminder
+
+    problem = UserError(closing_time_problem(typed, error.reason) + CLOSING_EXAMPLES)
+    if "过去" not in error.reason or _PERIOD_OF_DAY.search(typed):
+        raise problem from None
+    hour, minute = END_OF_DAY
+    try:
+        tonight = parse_reminder(f"{typed} {hour}:{minute:02d}{CLOSING_SUFFIX}", now)
+    except TimeParseError:
+        raise problem from None
+    if tonight.run_at is None or tonight.run_at.date() != now.date():
+        raise problem from None
+    if tonight.message != CLOSING_SUFFIX.strip():  # 「今天要交什么」: the text is not a time
+        raise problem from None
+    # no clock was typed: the caller says that the end of the day was taken
+    return replace(tonight, default_time_note="（未写具体时间）")
 # 「12月10日前」「12月10日之前」「12月10日以前」「12月10日前截止」「12月10日截止」: by that day
 _BY_DAY = re.compile(r"\s*(?P<day>.+?)\s*(?:(?:之|以)?前\s*(?:截止)?|截止)\s*")
 END_OF_DAY = (23, 59)
