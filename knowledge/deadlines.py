@@ -13,6 +13,8 @@ DUTY = re.compile(
     r"报送|提交|上报|报教育部|报我部|备案|完成|形成|汇总|反馈|申报|报至|送至"
     # 「于…前将名单报县教师发展中心」「…前将研修总结上传平台」 (QA18 F5)
     r"|报(?:县|市|州|省|区|给)|上传|上交|递交|交至|交到"
+    # the trainees' own: 「请于…前报到」「…前到培训基地报到」「…前报名」「…前缴纳住宿费」 (QA19 F2)
+    r"|报到|签到|报名|缴纳|缴费|缴清|交纳|交费"
 )
 ABSOLUTE = re.compile(
     r"(?:于|在)?(?P<when>(?P<year>\d{4})年(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?)?"
@@ -24,11 +26,14 @@ CLAUSE_OPENING = re.compile(
     r"^\s*((?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[.．、](?!\d)))\s*"
 )
 # A day the trainees come on (「请参训学员于2026年12月19日报到」「学员于2027年2月20日上午到…
-# 报到」): a date after 于/在, not a limit (前) nor the first of a range (至), then within the
-# clause 报到/签到, or 参加/参训 when trainees are the subject (「会议于…召开」 is no one's).
+# 报到」): a date after 于/在, not a limit (前) nor the first of a range (「…日至25日」「…日到
+# 12月25日」), then within the clause 报到/签到, or 参加/参训 when trainees are the subject
+# (「会议于…召开」 is no one's). 「…日到培训基地报到」 is the day itself: 到 there is to go, and a
+# range's 到/至 is followed by its last day (QA19 F2).
+RANGE_END = r"(?:至|到)\s*(?:\d|[一二三四五六七八九十]{1,3}[月日号]|次日|翌日)"
 ON_DAY = re.compile(
     r"(?:于|在)(?P<when>(?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日)"
-    r"(?!\s*(?:前|之前|以前|至|到|[-—~]))"
+    rf"(?!\s*(?:前|之前|以前|{RANGE_END}|[-—–~～－]))"
 )
 CHECK_IN = re.compile(r"^[^，,。；;]{0,24}?(?:报到|签到)")
 ATTEND = re.compile(r"^[^，,。；;]{0,24}?(?:参加|参训)")
