@@ -15,7 +15,10 @@ notice about one class or event carries the scope line answers carry (「⚠️ 
 不是国培计划的通用规定」, knowledge/scope.py), and a duty of a body, not the trainees', says
 whose it is (「（教育局的任务）」); 设为提醒 repeats both before a class is reminded. Only the
 lead times (提前1/3/7天) whose reminder time (09:00) is still ahead are offered, each with the
-time it is sent, and the result says when and to whom it goes.
+time it is sent, and the result says when and to whom it goes. A lead time already set for
+the class is marked 「（已设）」, and setting it again adds no copy (the database is checked,
+so this holds across a restart): a double tap gets a toast, a later repeat says 「已经为「…」
+设过这个提醒」 (QA19 F1).
 
     /deadlines                       📅 12月15日(周二)前 …报送 —— 《title》 文号 · 条款 三、(二)
     dl:1:pg:<page>                   ◀ 上一页 / 下一页 ▶ of the upcoming ones (edits the list)
@@ -31,6 +34,7 @@ list changes when a notice is added. Every button is checked again on the server
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import hashlib
 import re
@@ -39,9 +43,12 @@ from datetime import date, datetime, timedelta
 from html import escape
 from typing import TYPE_CHECKING
 
-from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
+from sqlmodel import select
+
+from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db import crud
 from bot.db.models import Role, TrainingClass
+from bot.db.reminder_models import Reminder, ReminderStatus
 from handlers.class_names import class_labels
 from handlers.routing import (
     Context,
@@ -55,7 +62,12 @@ from handlers.typeset import typeset
 from knowledge.deadlines import duty_holder, is_on_the_day
 from knowledge.models import clause_label
 from knowledge.scope import scope_note
-from scheduler.deadlines import lead_days_left, reminder_run_at, schedule_deadline_reminder
+from scheduler.deadlines import (
+    deadline_message,
+    lead_days_left,
+    reminder_run_at,
+    schedule_deadline_reminder,
+)
 from scheduler.timeparse import format_day, format_when
 
 if TYPE_CHECKING:
@@ -73,6 +85,14 @@ CLASS_LABEL_CHARS = 24
 # A limit without a date (「培训结束后的1个月内」) from a notice older than this is long past:
 # a notice's training is held within its year.
 OLD_NOTICE = timedelta(days=365)
+# In `Services.extras`: the lock that makes 「already set?」 and setting it one step (two
+# managers of a class may tap at once), and which reminder each message's button set, so that
+# a double tap of that message gets only a toast and keeps its 「✅ 已为…设提醒」.
+SET_LOCK = "deadlines.set_lock"
+SET_FROM = "deadlines.set_from"
+SET_FROM_KEPT = 500
+
+ALREADY_SET_TOAST = "这条提醒已经设置过了。"
 
 STALE = "这个按钮已失效，请重新发送 /deadlines。"
 UNAVAILABLE = "抱歉，知识库暂时不可用，我现在无法查询通知。"
@@ -349,10 +369,12 @@ def days_choices(
         for days in left
     )
     duty = escape(typeset(deadline.text)[:200])
+    done = set_lead_days(ctx, class_id, deadline, left)
+    mark = {days: "（已设）" if days in done else "" for days in left}
     if only_class:
         label = class_labels(classes, limit=CLASS_LABEL_CHARS)[class_id]
         buttons = [
-            Button(f"{label} 提前{days}天", data=callback("set", key, class_id, days))
+            Button(f"{label} 提前{days}天{mark[days]}", data=callback("set", key, class_id, days))
             for days in left
         ]
         text = (
@@ -361,7 +383,10 @@ def days_choices(
         )
         caveats = reminder_caveats(deadline)
         return f"{text}{_skipped_note(left)}{caveats}\n\n{duty}", keyboard(buttons)
-    buttons = [Button(f"提前{days}天", data=callback("set", key, class_id, days)) for days in left]
+    buttons = [
+        Button(f"提前{days}天{mark[days]}", data=callback("set", key, class_id, days))
+        for days in left
+    ]
     back = [Button("◀ 换一个培训班", data=callback("rm", key, 0))]
     text = (
         f"⏰ 为「{escape(chosen.name)}」设提醒（{_due(ctx, deadline)}），"
@@ -409,8 +434,73 @@ def _skipped_note(left: list[int]) -> str:
     return f"\n（截止日前 {'、'.join(map(str, skipped))} 天的 9:00 已经过去，不再提供。）"
 
 
+def existing_reminder(
+    ctx: Context, class_id: int, deadline: Deadline, days_before: int
+) -> Reminder | None:
+    """The class's pending reminder of this deadline, `days_before` days ahead, if one is set
+    (by anyone): the same text at the same time."""
+    assert deadline.due is not None
+    run_at = reminder_run_at(deadline.due, days_before, ctx.services.settings.timezone)
+    statement = select(Reminder).where(
+        Reminder.class_id == class_id,
+        Reminder.status == ReminderStatus.active,
+        Reminder.text == deadline_message(deadline, days_before),
+    )
+    with ctx.services.session() as session:
+        found = session.exec(statement.order_by(Reminder.id)).all()
+    return next((r for r in found if r.cron is None and r.run_at == run_at), None)
+
+
+def set_lead_days(ctx: Context, class_id: int, deadline: Deadline, choices: list[int]) -> set[int]:
+    """Which of the lead times `choices` already have a pending reminder for the class."""
+    return {days for days in choices if existing_reminder(ctx, class_id, deadline, days)}
+
+
+def _class_name(ctx: Context, class_id: int, managed: Mapping[int, TrainingClass]) -> str:
+    """The class's name; an admin may act for a class someone else runs."""
+    if class_id in managed:
+        return managed[class_id].name
+    with ctx.services.session() as session:
+        found = session.get(TrainingClass, class_id)
+    return found.name if found is not None else str(class_id)
+
+
+def _set_from(ctx: Context) -> dict[tuple[int, int | None], int]:
+    """Which reminder the button of each (chat, message) set, the latest `SET_FROM_KEPT`."""
+    return ctx.services.extras.setdefault(SET_FROM, {})
+
+
+def _remember_set_from(ctx: Context, reminder_id: int) -> None:
+    """Note that the pressed message set `reminder_id` (for `_already_set`)."""
+    set_from = _set_from(ctx)
+    set_from[(ctx.event.chat_id, ctx.event.message_id)] = reminder_id
+    while len(set_from) > SET_FROM_KEPT:
+        del set_from[next(iter(set_from))]
+
+
+def _already_set(
+    ctx: Context, reminder: Reminder, name: str, deadline: Deadline, days_before: int
+) -> list[Reply]:
+    """A second tap of the button that set `reminder`: a toast, its 「✅」 message kept; any
+    other repeat (the button pressed again later, or after a restart): says so in place."""
+    if _set_from(ctx).get((ctx.event.chat_id, ctx.event.message_id)) == reminder.id:
+        return [Notice(ALREADY_SET_TOAST)]
+    now = local_now(ctx)
+    assert reminder.run_at is not None
+    when = format_when(reminder.run_at.astimezone(now.tzinfo), now)
+    return [
+        Edit(
+            f"ℹ️ 已经为「{escape(name)}」设过这个提醒：{when} 发给全体学员"
+            f"（{_due(ctx, deadline)} 前 {days_before} 天）。这次没有再设，学员不会收到两遍。"
+            f"\n{escape(typeset(deadline.text)[:200])}\n\n用 /reminders 查看或取消。"
+        ),
+        Notice(f"已经为「{name[:60]}」设过这个提醒"),
+    ]
+
+
 async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) -> list[Reply]:
-    """Create the class reminder, `days_before` days ahead of the due date."""
+    """Create the class reminder, `days_before` days ahead of the due date, unless the class
+    has it already."""
     if not ctx.is_manager:
         raise UserError(MANAGERS_ONLY)
     if days_before not in REMINDER_DAYS:
@@ -423,24 +513,26 @@ async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) 
         raise UserError(NOT_YOUR_CLASS)
     if deadline.due is None:
         raise UserError("这项截止事项没有具体日期，请用 /remind 手动设置。")
-    now = local_now(ctx)
-    run_at = reminder_run_at(deadline.due, days_before, now.tzinfo)
-    if days_before not in lead_days_left(deadline.due, now, REMINDER_DAYS):
-        raise UserError(TOO_CLOSE.format(days=days_before, when=format_when(run_at, now)))
-    try:
-        await schedule_deadline_reminder(ctx.services, manager_id, class_id, deadline, days_before)
-    except ValueError as error:  # the scheduler's own refusal (e.g. a time in the past)
-        raise UserError(f"没能设置提醒：{escape(str(error))}") from None
-    if class_id in managed:
-        name = managed[class_id].name
-    else:  # an admin, for a class someone else runs
-        with ctx.services.session() as session:
-            found = session.get(TrainingClass, class_id)
-        name = found.name if found is not None else str(class_id)
+    name = _class_name(ctx, class_id, managed)
+    async with ctx.services.extras.setdefault(SET_LOCK, asyncio.Lock()):
+        if found := existing_reminder(ctx, class_id, deadline, days_before):
+            return _already_set(ctx, found, name, deadline, days_before)
+        now = local_now(ctx)
+        run_at = reminder_run_at(deadline.due, days_before, now.tzinfo)
+        if days_before not in lead_days_left(deadline.due, now, REMINDER_DAYS):
+            raise UserError(TOO_CLOSE.format(days=days_before, when=format_when(run_at, now)))
+        try:
+            reminder_id = await schedule_deadline_reminder(
+                ctx.services, manager_id, class_id, deadline, days_before
+            )
+        except ValueError as error:  # the scheduler's own refusal (e.g. a time in the past)
+            raise UserError(f"没能设置提醒：{escape(str(error))}") from None
+        _remember_set_from(ctx, reminder_id)
     return [
         Edit(
             f"✅ 已为「{escape(name)}」设提醒：{format_when(run_at, now)} 发给全体学员"
             f"（{_due(ctx, deadline)} 前 {days_before} 天）。"
             f"\n{escape(typeset(deadline.text)[:200])}\n\n用 /reminders 查看或取消。"
-        )
+        ),
+        Notice("已设置"),
     ]
