@@ -67,7 +67,7 @@ def test_a_deadline_reminder_is_set_once_however_often_it_is_pressed(
     assert "1. 📅" in listing.text and "个人研修总结" in listing.text.split("2. 📅")[0]
     choices = talk.press(MANAGER, listing, "第 1 项设为提醒", "选择提前几天")
 
-    # A double tap: both presses reach the bot before it edits the message.
+    # A double tap: the same button twice (the second press may come after the first edit).
     one_day = next(data for label, data in choices.buttons if label == "书法班 提前1天")
     mark = tg.mark()
     tg.press_button(user_id=MANAGER, message_id=choices.message_id, data=one_day)
