@@ -684,3 +684,18 @@ def test_where_something_is_kept_is_not_a_venue(kb: KnowledgeBase) -> None:
 def test_a_ledger_is_the_notices_taizhang(kb: KnowledgeBase) -> None:
     answer = kb.ask("国培项目执行得怎么样，省里用什么办法记账跟进")
     assert answer.answered and "电子台账制度" in answer.hits[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["普通话班上课是光听老师讲还是要多练嘛", "普通話培訓班上課是怎麼安排的，就是老師一直講嗎"],
+)
+def test_lectures_only_asks_how_trainees_take_part(kb: KnowledgeBase, question: str) -> None:
+    """「光听老师讲」「老师一直讲吗」 ask whether trainees practise: 「精讲多练」."""
+    answer = kb.ask(question)
+    assert answer.answered and "精讲多练" in answer.hits[0].text
+
+
+def test_a_large_open_online_course_is_a_mooc(kb: KnowledgeBase) -> None:
+    answer = kb.ask("有没有那种大规模开放的网上培训课")
+    assert answer.answered and "MOOC" in answer.hits[0].text
