@@ -17,6 +17,10 @@ after the reminders' 09:00 is not past: 23:59 is, unless less than 5 minutes awa
 A closing time typed after its wait expired (30 minutes) still gets the confirmation, saying
 that /survey timed out, when it is a time and nothing else and the template and class chosen
 are still there; nothing is sent before 「✅ 确认发送」. Other text is told to send /survey again.
+Step 3 itself watches the manager's text (`WATCHING`, `CLOSE_STATE`): a closing time typed
+there instead of pressing 「✍️ 输入截止时间」 gets the confirmation too (a time that cannot
+close a survey says why), while any other text is a question as before; a command or another
+step's button ends the watch without a word, and it never replaces another input awaited.
 
 Trainees get an invitation with a 「开始填写」 button (through the broadcaster) and can list
 their open surveys with `/mysurveys`; a survey that ended (closed early or at its time) while
@@ -69,6 +73,7 @@ from handlers import survey_answer
 from handlers.class_names import CLASSES_PER_PAGE, class_labels, class_page
 from handlers.routing import (
     MAX_ROW_ID,
+    WATCHING,
     Context,
     Router,
     UserError,
@@ -76,7 +81,7 @@ from handlers.routing import (
     page_of,
     parse_number,
 )
-from scheduler.timeparse import ParsedSchedule, TimeParseError, format_when
+from scheduler.timeparse import ParsedSchedule, TimeParseError, format_when, reads_as_time_only
 
 log = logging.getLogger("guopei.surveys")
 
@@ -321,6 +326,8 @@ async def on_send_button(ctx: Context) -> list[Reply]:
         )
         return [Notice("这个按钮已失效，请重新发送 /survey。", alert=True)]
     step, args = parts[2], parts[3:]
+    if step != "c":  # step 3 watches the text for a closing time; any other step ends that
+        _end_closing_watch(ctx)
     try:
         if step == "x":
             return [Edit("已取消发起问卷。")]
@@ -422,6 +429,7 @@ def choose_closing(ctx: Context, key: str, class_id: int) -> list[Reply]:
             Notice("这个培训班还没有学员"),
         ]
     days = [Button(f"{d}天后截止", f"sm:1:d:{key}:{class_id}:{d}") for d in CLOSING_DAYS]
+    _watch_closing_text(ctx, key, class_id)
     return [
         Edit(
             f"📋 <b>{escape(template.title)}</b> → {escape(training_class.name)}\n"
@@ -433,6 +441,29 @@ def choose_closing(ctx: Context, key: str, class_id: int) -> list[Reply]:
             ),
         )
     ]
+
+
+def _watch_closing_text(ctx: Context, key: str, class_id: int) -> None:
+    """At step 3, watch the manager's next text (`WATCHING`): a closing time typed instead of
+    pressing 「✍️ 输入截止时间」 is taken as one, any other text is a question as before. A
+    watch never replaces another input awaited (a broadcast text)."""
+    with ctx.services.session() as session:
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        awaited = pending is not None and not (pending.payload or {}).get(WATCHING)
+        if awaited and pending.kind != CLOSE_STATE:  # type: ignore[union-attr]
+            return
+        payload = {"key": key, "class": class_id, WATCHING: True}
+        crud.set_pending(session, user_id=ctx.user.id, kind=CLOSE_STATE, payload=payload)
+
+
+def _end_closing_watch(ctx: Context) -> None:
+    """A press on another /survey step (a closing button, back, cancel): step 3 no longer
+    watches the text. The wait after 「✍️ 输入截止时间」 is left as it is."""
+    with ctx.services.session() as session:
+        pending = crud.get_pending(session, user_id=ctx.user.id)
+        watching = pending is not None and bool((pending.payload or {}).get(WATCHING))
+        if watching and pending.kind == CLOSE_STATE:  # type: ignore[union-attr]
+            crud.clear_pending(session, user_id=ctx.user.id)
 
 
 def ask_closing_text(ctx: Context, key: str, class_id: int) -> list[Reply]:
@@ -458,11 +489,18 @@ def ask_closing_text(ctx: Context, key: str, class_id: int) -> list[Reply]:
     restarted_by="survey",
 )
 async def on_closing_text(ctx: Context) -> list[Reply]:
-    """The typed closing time of the survey being prepared."""
+    """The typed closing time of the survey being prepared; while step 3 only watches the text
+    (`WATCHING`), a text that is no closing time is answered as a question."""
     with ctx.services.session() as session:
         pending = crud.get_pending(session, user_id=ctx.user.id)
         payload = dict(pending.payload) if pending is not None else {}
-    closes_at, note = typed_closing(ctx, ctx.event.text.strip())
+    if payload.get(WATCHING):
+        watched = closing_time_typed(ctx, ctx.event.text.strip())
+        if watched is None:
+            return await _as_question(ctx)
+        closes_at, note = watched
+    else:
+        closes_at, note = typed_closing(ctx, ctx.event.text.strip())
     with ctx.services.session() as session:
         crud.clear_pending(session, user_id=ctx.user.id)
     return confirm_page(
@@ -473,6 +511,30 @@ async def on_closing_text(ctx: Context) -> list[Reply]:
         edit=False,
         note=note,
     )
+
+
+def closing_time_typed(ctx: Context, typed: str) -> tuple[datetime, str] | None:
+    """:func:`typed_closing` of a text that is a time and nothing else; None for any other text
+    (「明天上课吗」「昨天的通知说什么」: a question). A time that cannot close a survey (too near,
+    past, repeating) raises UserError saying why."""
+    try:
+        return typed_closing(ctx, typed, whole=True)
+    except UserError as problem:
+        today = utcnow().astimezone(ctx.services.settings.timezone)
+        by_day = _BY_DAY.fullmatch(typed)  # 「12月1日前」: the day before 前 is the time
+        written = [typed, by_day["day"]] if by_day is not None else [typed]
+        if str(problem).startswith("没看懂") or not any(
+            reads_as_time_only(text, today) for text in written
+        ):
+            return None
+        raise
+
+
+async def _as_question(ctx: Context) -> list[Reply]:
+    """The text typed at step 3 is no closing time: answer it as any text typed to the bot."""
+    from handlers.ask import ask_text  # late: the question answerer is a heavy import
+
+    return await ask_text(ctx)
 
 
 # Under the heading of the confirmation shown for a closing time typed after its wait expired
@@ -486,10 +548,14 @@ async def on_expired_closing_text(ctx: Context) -> list[Reply]:
     If it reads as a closing time and the template and class chosen are still there, show the
     confirmation (nothing is sent before 「✅ 确认发送」, whose data holds all it needs); if it
     reads as a time that cannot close a survey (too near, past), say why and to send /survey
-    again; else no offer, and the ⌛ line says to send /survey again."""
+    again; else no offer, and the ⌛ line says to send /survey again. After step 3's watch
+    expired (`WATCHING`, no ⌛ line) a text with no offer is a question like any other."""
     payload = ctx.expired_payload or {}
     try:
-        closes_at, note = typed_closing(ctx, ctx.event.text.strip(), whole=True)
+        watched = closing_time_typed(ctx, ctx.event.text.strip())
+        if watched is None:  # not a closing time: perhaps a question
+            return []
+        closes_at, note = watched
         class_id = parse_number(str(payload.get("class", "")), low=1, high=MAX_ROW_ID)
         if class_id is None:
             return []
@@ -503,8 +569,6 @@ async def on_expired_closing_text(ctx: Context) -> list[Reply]:
             lead=EXPIRED_CONFIRM,
         )
     except UserError as problem:
-        if str(problem).startswith("没看懂"):  # not a closing time: perhaps a question
-            return []
         # the template or class is gone, or the time is wrong: the wait for it is over, so
         # not 「请再发一次截止时间」
         reason = str(problem).removesuffix(CLOSING_EXAMPLES)

@@ -292,6 +292,7 @@ __all__ = [
     "format_day",
     "format_when",
     "parse_reminder",
+    "reads_as_time_only",
     "small_hours_tomorrow",
 ]
 
@@ -399,6 +400,15 @@ def _parse(
         message = f"{span_text} {message}"
         schedule["note"] = f"{schedule.get('note') or ''}{SPAN_NOTE}"
     return ParsedSchedule(when_text=when_text, message=message, now=now, **schedule)
+
+
+def reads_as_time_only(text: str, now: datetime) -> bool:
+    """Whether ``text`` is a time expression and nothing else (「后天下午5点」, also 「昨天」
+    「5分钟后」, which :func:`parse_reminder` refuses as past or too near), as the matchers
+    read it; 「昨天的通知说什么」 is not: a question that starts with a day."""
+    normalized = _colon_clocks(text.strip().translate(_FULLWIDTH), now.date())
+    ends = [c[0] for matcher in _MATCHERS if (c := matcher(normalized)) is not None]
+    return bool(ends) and not normalized[max(ends) :].strip()
 
 
 class DeadlineNamedError(TimeParseError):
