@@ -18,7 +18,7 @@ from tests.questions.conftest import (  # noqa: F401 (the chat fixtures)
     text_of,
 )
 from tests.questions.test_qa15_expired_input import age_pending, broadcasts, questions_logged
-from tests.questions.test_qa16_small import surveys
+from tests.questions.test_qa16_small import surveys, waiting_for_closing_time
 
 STEP_3 = "第 3 步：什么时候截止？"
 POLICY_QUESTION = "培训期间能请假吗"
@@ -153,3 +153,14 @@ async def test_step_3_does_not_replace_a_broadcast_text_awaited(chat: Chat) -> N
     assert not is_confirmation(draft)  # the text is the broadcast's draft, as it was awaited
     assert [b.text for b in broadcasts(chat)] == ["明天下午三点开班会"]
     assert questions_logged(chat) == []
+
+
+async def test_a_question_after_the_typed_wait_expired_is_not_a_past_closing_time(
+    chat: Chat,  # noqa: F811
+) -> None:
+    await waiting_for_closing_time(chat)
+
+    late = await chat.say(MANAGER, "昨天的通知说了什么")
+
+    assert "已经过去" not in text_of(late) and not is_confirmation(late)
+    assert "没有处理" in text_of(late)  # the ⌛ line: send the question again
