@@ -807,9 +807,18 @@ async def hand_off(ctx: Context, entry: QuestionLog, page: int = 0) -> list[Repl
 def already_handed_off(ctx: Context, entry: QuestionLog, page: int) -> list[Reply]:
     """问班主任 pressed on a question handed on already: the message shows where it went; the
     pop-up says a reply will come, or, once a manager dismissed it and the trainee was told,
-    that none will (`NO_REPLY_ANY_MORE`)."""
+    that none will (`NO_REPLY_ANY_MORE`). It names who has it: 班主任, or 管理员 when it went to
+    the admins only (a class whose manager was removed), or both."""
     refreshed = handed_view(ctx, entry, page)
-    already = "这个问题已经转给班主任了，回复会发到与我的私聊里。"
+    assert entry.id is not None
+    with ctx.services.session() as session:
+        reached = question_crud.handoff_recipients(session, question_id=entry.id)
+    who = "班主任"
+    if reached and not any(recipient.manager for recipient in reached):
+        who = "管理员"
+    elif not all(recipient.manager for recipient in reached):
+        who = "班主任和管理员"
+    already = f"这个问题已经转给{who}了，回复会发到与我的私聊里。"
     if entry.dismissed_at is not None and question_crud.told_no_reply(entry):
         already = NO_REPLY_ANY_MORE
     if refreshed is None:

@@ -617,7 +617,8 @@ def _ask_cancel(
 
 def _cancel(ctx: Context, reminder: Reminder, page: int) -> list[Reply]:
     """Cancel the reminder and show the page of the list the manager was on (or the one before,
-    if it was the last entry of the last page)."""
+    if it was the last entry of the last page). A reminder cancelled already (a double tap of
+    「🗑 确定取消」) only gets a toast: the message keeps saying it was cancelled."""
     assert reminder.id is not None
     with ctx.services.session() as session:
         cancelled = rcrud.set_reminder_status(
@@ -626,6 +627,10 @@ def _cancel(ctx: Context, reminder: Reminder, page: int) -> list[Reply]:
             status=ReminderStatus.cancelled,
             expected=ReminderStatus.active,
         )
+        fresh = rcrud.get_reminder(session, reminder_id=reminder.id)
+    if not cancelled and fresh is not None and fresh.status == ReminderStatus.cancelled:
+        # A double tap: the message keeps 「🗑 已取消提醒」.
+        return [Notice("已经取消了，这条提醒已不在待发送列表里。")]
     service = scheduler_service.get(ctx.services)
     if service is not None:
         service.unschedule(reminder.id)

@@ -323,7 +323,9 @@ async def dismiss(
     on (问班主任) or the notices now answer (💡) is a real one: unless `confirmed`
     (「🗑 确定忽略」), the message asks first, in place. A trainee who handed it on is told,
     once, that no reply will come (`NO_REPLY`); junk sends nothing. A question answered or
-    dismissed meanwhile is left as it is, and the page shown again says why."""
+    dismissed meanwhile is left as it is, and the page shown again says why; a second tap of
+    「🗑 确定忽略」 that this manager's first tap dismissed only gets a toast, so that the message
+    keeps what it did and its 「↩️ 撤销忽略」."""
     assert question.id is not None
     with ctx.services.session() as session:
         repeats = question_crud.unanswered_repeats(
@@ -352,6 +354,9 @@ async def dismiss(
     asked = f"「{escape(clip(question.question, NOTE_UNITS))}」"
     if dismissed is None:
         why = not_dismissed(ctx, fresh, by)
+        if confirmed and why == ALREADY_MINE:
+            # A second tap of 「🗑 确定忽略」: the message keeps 「🗑 已忽略」 and 「↩️ 撤销忽略」.
+            return [Notice(why)]
         return [Edit(*unanswered_listing(ctx, *listing, note=f"⚠️ {asked}{why}")), Notice(why)]
     times = f"（学员问了 {len(repeats) + 1} 次，都已忽略）" if repeats else ""
     note = (
@@ -418,13 +423,16 @@ def confirm_dismissal(
     return "\n\n".join(lines), keyboard([confirm, back])
 
 
+ALREADY_MINE = "您已经忽略过这个问题了。"
+
+
 def not_dismissed(ctx: Context, question: QuestionLog | None, by: User | None) -> str:
     """Why 「🗑 忽略」 changed nothing (plain text, short enough for a toast)."""
     if question is None or question.manager_answer is not None:
         return "已经有老师回答了这个问题，没有忽略。"
     if question.dismissed_at is not None:
         if question.dismissed_by == ctx.user.id:
-            return "您已经忽略过这个问题了。"
+            return ALREADY_MINE
         who = shorten(by.display_name, NAME_CHARS) if by is not None else "另一位老师"
         return f"{who} 已经忽略了这个问题，不用再忽略。"
     return "这个问题不在待解答的列表里，没有改动。"
