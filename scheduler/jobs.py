@@ -18,6 +18,7 @@ tell the manager in a line of their own (`late_line`), read back from the broadc
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from html import escape
 
@@ -59,12 +60,23 @@ def next_occurrence(reminder: Reminder, after: datetime, tz: object) -> datetime
     return trigger.get_next_fire_time(None, after + timedelta(seconds=1))
 
 
-def report_chat(reminder: Reminder) -> int:
+def still_manages(creator: User | None, admin_ids: Iterable[int]) -> bool:
+    """Whether a reminder's creator still is a class manager (or an admin): not once removed
+    with /removemanager."""
+    return creator is not None and (creator.role != Role.trainee or creator.id in admin_ids)
+
+
+def report_chat(reminder: Reminder, creator: User | None, admin_ids: Iterable[int]) -> int:
     """Where a reminder's progress, report and notices go: its manager's private chat.
 
     That is the chat it was set in (a private chat's id is its user's id); a reminder set in
     a class group before /remind became private-only reports privately too, since the report
-    names the trainees who blocked the bot."""
+    names the trainees who blocked the bot. Once its manager was removed (/removemanager, which
+    only an admin can send), the reports go to the admins, as the class's 问班主任 does: to the
+    first of ADMIN_IDS (a report is one message), not to the removed user."""
+    admins = sorted(admin_ids)
+    if creator is not None and admins and not still_manages(creator, admins):
+        return admins[0]
     return reminder.chat_id if reminder.chat_id > 0 else reminder.created_by
 
 
@@ -156,10 +168,9 @@ async def fire_reminder(reminder_id: int) -> int | None:
             training_class = session.get(TrainingClass, reminder.class_id)
             class_name = training_class.name if training_class else ""
             manager = session.get(User, reminder.created_by)
+            admin_ids = services.settings.admin_ids
             # A manager removed since (/removemanager) is no longer the class's 班主任.
-            still_manager = manager is not None and (
-                manager.role != Role.trainee or manager.id in services.settings.admin_ids
-            )
+            still_manager = still_manages(manager, admin_ids)
             manager_name = manager.display_name if manager and still_manager else ""
             try:
                 record = rcrud.create_broadcast(
@@ -168,7 +179,7 @@ async def fire_reminder(reminder_id: int) -> int | None:
                     text=reminder_message(reminder, class_name, late_from, manager_name),
                     created_by=reminder.created_by,
                     kind="reminder",
-                    report_chat_id=report_chat(reminder),
+                    report_chat_id=report_chat(reminder, manager, admin_ids),
                     reminder_id=reminder_id,
                     occurrence_key=occurrence_key(reminder_id, occurrence.astimezone(tz)),
                 )

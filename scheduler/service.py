@@ -44,7 +44,7 @@ from sqlmodel import Session
 
 from bot.chat import DeliveryError
 from bot.db import reminder_crud as rcrud
-from bot.db.models import utcnow
+from bot.db.models import User, utcnow
 from bot.db.reminder_models import Reminder, ReminderStatus
 from scheduler import jobs, runtime
 from scheduler.broadcaster import Broadcaster
@@ -288,13 +288,17 @@ class SchedulerService:
         """Tell the manager an occurrence was not sent (it was due too long ago)."""
         tz = self.services.settings.timezone
         ended = False  # a rule whose end date has come (「明天至周五 8点」)
+        report_to = 0  # `jobs.report_chat`, set with the reminder
 
         def update() -> Reminder | None:
-            nonlocal ended
+            nonlocal ended, report_to
             with self.services.session() as session:
                 reminder = rcrud.get_reminder(session, reminder_id=reminder_id)
                 if reminder is None or reminder.status != ReminderStatus.active:
                     return None
+                creator = session.get(User, reminder.created_by)
+                admin_ids = self.services.settings.admin_ids
+                report_to = jobs.report_chat(reminder, creator, admin_ids)
                 later = jobs.next_occurrence(reminder, max(utcnow(), scheduled), tz)
                 ended = reminder.is_recurring and later is None
                 if reminder.is_recurring and not ended:
@@ -325,7 +329,7 @@ class SchedulerService:
         else:
             text += "\n如仍需要，请用 /remind 重新设置。"
         try:
-            await messenger.send(jobs.report_chat(reminder), text)
+            await messenger.send(report_to, text)
         except DeliveryError as error:
             log.warning("missed-reminder notice not delivered: %s", error)
 
