@@ -7,8 +7,10 @@ back and then confirmed (handlers/held_answer.py).
   it is held back).
 - The trainee reads who answered: 「王芳老师回复了您的问题」, or 「王芳老师补充回复：」 when
   the question had an answer already (`reply_text`); the question keeps the first answer with
-  the supplement under it (「李强老师补充：…」), which is what ⭐ saves, and the manager who
-  answered before is told of it (`tell_earlier_answerer`). Managers read an admin as
+  the supplement under it (「李强老师补充：…」), which is what ⭐ saves, signed with the name
+  of whoever wrote the first answer (`question_logs.first_answered_by`), and the manager who
+  answered before is told of it (`tell_earlier_answerer`); 「已经回答过」 then names both, each
+  for their part (`answered_already`). Managers read an admin as
   「管理员 陈静」 (`answerer`).
 - The manager is told how delivery went (`delivery_status`; the answer is saved either way)
   and offered 「⭐ 保存为标准答案」 (`kbm:1:cur:<question_id>`).
@@ -74,10 +76,12 @@ UNDISMISSED = "↩️ 这个问题之前被忽略了，您回答后已撤销忽�
 
 @dataclass(frozen=True, slots=True)
 class Earlier:
-    """Whether a question had a manager's answer before this one was stored, and whose."""
+    """Whether a question had a manager's answer before this one was stored, whose (the last to
+    answer), and who wrote its first part (`first_by`, the name ⭐ signs it with)."""
 
     answered: bool
     by: int | None
+    first_by: int | None = None
 
     @classmethod
     def of(cls, question: QuestionLog) -> Earlier:
@@ -85,7 +89,9 @@ class Earlier:
         is none."""
         lost = question_crud.undelivered_answer_at(question)
         given = question.manager_answer is not None and lost is None
-        return cls(given, question.answered_by if given else None)
+        if not given:
+            return cls(False, None)
+        return cls(True, question.answered_by, question_crud.first_author(question))
 
 
 def dismissed_note(ctx: Context, question: QuestionLog) -> str:
@@ -158,13 +164,15 @@ def store_answer(
     return question.manager_answer is None and question_crud.answer_if_waiting(session, **claim)
 
 
-def answerer(ctx: Context, question: QuestionLog) -> str:
-    """Who answered `question` last, as the manager reads it: 「您」, 「班主任 王芳」,
-    「管理员 陈静」 or 「另一位老师」 (the name not escaped)."""
-    if question.answered_by == ctx.user.id:
+def answerer(ctx: Context, question: QuestionLog, user_id: int | None = None) -> str:
+    """Who answered `question` last (or `user_id`, who wrote a part of its answer), as the
+    manager reads it: 「您」, 「班主任 王芳」, 「管理员 陈静」 or 「另一位老师」 (the name
+    not escaped)."""
+    user_id = question.answered_by if user_id is None else user_id
+    if user_id == ctx.user.id:
         return "您"
     with ctx.services.session() as session:
-        user = session.get(User, question.answered_by) if question.answered_by else None
+        user = session.get(User, user_id) if user_id else None
     if user is None:
         return "另一位老师"
     admin = user.id in ctx.services.settings.admin_ids or user.role == Role.admin
@@ -173,7 +181,9 @@ def answerer(ctx: Context, question: QuestionLog) -> str:
 
 def answered_already(ctx: Context, question: QuestionLog) -> str:
     """「这个问题班主任 王芳在 19:46 已经回答过：「…」」 (HTML, ending with a full stop): who
-    answered `question`, when, and the start of what they said."""
+    answered `question`, when, and the start of what they said. When another manager added to
+    an answer, both are named, each for their part: 「这个问题您在 19:46 补充了班主任 王芳的
+    回答，合起来是：「…」」, so that nobody is shown another's answer as their own."""
     said = (question.manager_answer or "")[:EARLIER_CHARS]
     stop = "" if said.rstrip().endswith(SENTENCE_ENDS) else "。"  # not 「…17:00。」。
     when = ""
@@ -181,6 +191,10 @@ def answered_already(ctx: Context, question: QuestionLog) -> str:
         zone = ctx.services.settings.timezone
         when = f"在 {handoff_time(question.manager_answered_at, zone, utcnow().astimezone(zone))} "
     who = escape(answerer(ctx, question))
+    first = question_crud.first_author(question)
+    if first is not None and first != question.answered_by:
+        wrote = escape(answerer(ctx, question, first))
+        return f"这个问题{who}{when}补充了{wrote}的回答，合起来是：「{escape(said)}」{stop}"
     return f"这个问题{who}{when}已经回答过：「{escape(said)}」{stop}"
 
 
@@ -256,11 +270,13 @@ async def typed_answer_sent(
     status = delivery_status(ctx, failure, repeats)
     if undismissed:
         status += f"\n{undismissed}"
-    signed = escape(teacher_name(ctx.user.display_name))
+    signed = f"署名「{escape(teacher_name(ctx.user.display_name))}的解答」"
+    if earlier.answered and earlier.first_by not in (None, ctx.user.id):
+        signed = signature(ctx, earlier.first_by)
     replies: list[Reply] = [
         reply(
             f"{status}\n\n这个回答也适用于其他学员的话，可以保存为标准答案。{SHARED}，"
-            f"署名「{signed}的解答」。只适用于本班的回答（如本班的教室、日期、联系电话）"
+            f"{signed}。只适用于本班的回答（如本班的教室、日期、联系电话）"
             "请不要保存。",
             keyboard([Button("⭐ 保存为标准答案", data=data("cur", question.id))]),
         )
@@ -275,6 +291,16 @@ async def typed_answer_sent(
             ctx, question, repeats, source, answered_before_by=earlier.by
         )
     return replies
+
+
+def signature(ctx: Context, first_by: int | None) -> str:
+    """How a saved answer that this manager added to is signed (HTML): 「署名「王芳老师的解答」，
+    您的补充署名「李强老师补充」」; `first_by` wrote its first part."""
+    with ctx.services.session() as session:
+        author = session.get(User, first_by) if first_by is not None else None
+    first = escape(teacher_name(author.display_name)) if author is not None else "班主任"
+    mine = escape(teacher_name(ctx.user.display_name))
+    return f"署名「{first}的解答」，您的补充署名「{mine}补充」"
 
 
 async def tell_earlier_answerer(

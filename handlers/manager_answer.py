@@ -19,7 +19,9 @@ message (`kbm:1:…`, handlers/unanswered.py), and the answer they type.
   first (then it is held back: handlers/held_answer.py).
 - 「⭐ 保存为标准答案」 (`kbm:1:cur:<question_id>`) stores the question and the answer as a
   curated answer that the knowledge base matches first from then on, for every class's
-  trainees (the manager is told so before and after saving; trainees read who saved it).
+  trainees (the manager is told so before and after saving; trainees read who wrote it, each
+  part of an answer others added to signed: `save_curated` says who may save, in whose name,
+  and that another manager's saved answer is never replaced).
 - 「📨 仍要作为补充发给学员」 / 「🚫 不发了」 (`kbm:1:sup|stc|nos:…`) settle an answer held
   back (handlers/held_answer.py); ◀ / ▶ page /unanswered (`kbm:1:pg:<days>:<page>`).
 - 「📨 把条款发给学员」 (`kbm:1:kbs:<question_id>:<passage_id>:<days>:<page>`, under a question
@@ -209,7 +211,7 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
         mark = held_mark(parts[4])
         return await send_offered_reply(ctx, question_for_manager(ctx, raw_id), mark)
     if action == "cur" and len(parts) == 4:
-        return save_curated(ctx, question_for_manager(ctx, raw_id))
+        return await save_curated(ctx, question_for_manager(ctx, raw_id))
     if action == "sup" and len(parts) == 5:
         return await send_held_answer(ctx, question_for_manager(ctx, raw_id), held_mark(parts[4]))
     if action == "nos" and len(parts) in (4, 5):
@@ -542,33 +544,83 @@ async def send_clause(
     return replies
 
 
-def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:
-    """Store the question and the manager's reply as a curated answer and reload them."""
+async def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:
+    """「⭐ 保存为标准答案」: store the question with the answer it holds as a curated answer
+    and reload them. Who may save, and in whose name (QA19 F4):
+
+    - The manager who answered last saves the answer as the trainee read it: when they added
+      to another manager's answer, both parts, each signed (「📌 王芳老师的解答」 over her words,
+      「李强老师补充：…」 under them). The one who answered first is told their answer was
+      added to, and cannot save it alone (the question keeps both); an admin saves any.
+    - The saved answer is in the name of whoever wrote its first part: the trainees read that
+      name, and that manager (or an admin) retires it in /curated. So someone else's words are
+      never published under the saver's name, and their author keeps control of them; when
+      they are saved by someone else, their author is told.
+    - A save never replaces another manager's active 标准答案 of the same question: it is
+      refused, naming whose it is and how to replace it (they, or an admin, retire it in
+      /curated first). A manager's own earlier one of the question is replaced, saying so.
+    """
     if not question.manager_answer:
         raise UserError("这个问题还没有回答，先点「回答」写下回答再保存。")
     if question.answered_by != ctx.user.id and ctx.role is not Role.admin:
-        # Two managers answered: the trainee got both, the question keeps only the later one.
+        # Two managers answered: the trainee got both, the question keeps both, signed.
         with ctx.services.session() as session:
             other = session.get(User, question.answered_by) if question.answered_by else None
         who = f"另一位老师（{shorten(other.display_name, 20)}）" if other else "另一位老师"
         raise UserError(  # a pop-up: plain text, at most 200 characters
             f"{who}随后补充了这个问题的回答，您的回答和对方的补充合在一起记录，"
-            "所以不能以您的名义保存。两条回答学员都已收到；对方可以把两条一起保存为标准答案。"
+            "所以这里不能单独保存。两条回答学员都已收到；对方保存时署名仍是您的解答加对方的补充，"
+            "由您管理。"
         )
     assert question.id is not None
+    author = question_crud.first_author(question) or ctx.user.id
     with ctx.services.session() as session:
-        saved = question_crud.save_curated_once(
-            session, question_id=question.id, created_by=ctx.user.id
+        result = question_crud.save_curated_once(
+            session, question_id=question.id, created_by=author, saver=ctx.user.id
         )
-    if saved is None:  # a double tap, or a press on an old message: nothing changes
+        owner = session.get(User, author)
+        kept_by = session.get(User, result.kept_by) if result and result.kept_by else None
+    if result is None:  # a double tap, or a press on an old message: nothing changes
         return [Notice(ALREADY_SAVED)]
+    if result.saved is None:
+        who = shorten(kept_by.display_name, 20) if kept_by is not None else "另一位老师"
+        how = (
+            "请先在 /curated 里停用那条"
+            if ctx.role is Role.admin
+            else f"请{who}或管理员先在 /curated 里停用那条"
+        )
+        raise UserError(  # a pop-up: plain text, at most 200 characters
+            f"这个问题已有{who}保存的标准答案，学员问到会先看到它。"
+            f"为免替换别人保存的答案，这次没有保存。要换成这条，{how}，再点「⭐ 保存为标准答案」。"
+        )
+    saved = result.saved
     refresh_curated(ctx.services)
-    signed = escape(teacher_name(ctx.user.display_name))
-    return [
+    owner_name = teacher_name(owner.display_name) if owner is not None else "班主任"
+    if author == ctx.user.id:
+        signed = f"署名「{escape(owner_name)}的解答」。要收回，请在 /curated 里停用。"
+    else:
+        owned = escape(owner_name)
+        signed = f"署名「{owned}的解答」"
+        if question.answered_by == ctx.user.id:
+            signed += f"，您的补充署名「{escape(teacher_name(ctx.user.display_name))}补充」"
+        signed += f"。这条由{owned}管理：{owned}或管理员可以在 /curated 里停用。我已告诉{owned}。"
+    if result.replaced:
+        signed += "\n您之前保存的同一问题的标准答案已停用，换成了这条。"
+    replies: list[Reply] = [
         Edit(
-            f"⭐ 已保存为标准答案。{SHARED}，署名「{signed}的解答」。"
-            "要收回，请在 /curated 里停用。\n\n"
+            f"⭐ 已保存为标准答案。{SHARED}，{signed}\n\n"
             f"问：{escape(saved.question)}\n答：{escape(saved.answer)}"
         ),
         Notice("已保存"),
     ]
+    if author != ctx.user.id:
+        await deliver(
+            ctx.services,
+            author,
+            f"ℹ️ {escape(teacher_name(ctx.user.display_name))}把您回答的问题保存为标准答案了，"
+            f"署名「{escape(owner_name)}的解答」，由您管理：{SHARED}。"
+            "有误的话，请在 /curated 里停用。\n\n"
+            f"问：{escape(clip(saved.question, QUESTION_UNITS))}\n"
+            f"答：{escape(clip(saved.answer, EARLIER_CHARS))}",
+        )
+    return replies

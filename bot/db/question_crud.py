@@ -244,15 +244,34 @@ def _answer_values(
 ) -> dict[str, object]:
     """The columns a manager's answer sets on a question and on its repeats. With a `heading`
     (「李强老师补充：」) an answer given already is kept and this one appended under it, in
-    the UPDATE itself: the first answer stays what /unanswered shows and ⭐ saves."""
+    the UPDATE itself: the first answer stays what /unanswered shows and ⭐ saves, and so does
+    the name of whoever wrote it (`first_answered_by`; `first_author`)."""
     stored: object = answer[:MAX_ANSWER_CHARS]
+    first: object = manager_id
     if heading is not None:
         appended = QuestionLog.manager_answer + f"\n\n{heading}{answer}"
         stored = case(
             (QuestionLog.manager_answer == None, stored),  # noqa: E711
             else_=func.substr(appended, 1, MAX_ANSWER_CHARS),
         )
-    return {"manager_answer": stored, "answered_by": manager_id, "manager_answered_at": utcnow()}
+        first = case(
+            (QuestionLog.manager_answer == None, manager_id),  # noqa: E711
+            else_=func.coalesce(QuestionLog.first_answered_by, QuestionLog.answered_by),
+        )
+    return {
+        "manager_answer": stored,
+        "answered_by": manager_id,
+        "first_answered_by": first,
+        "manager_answered_at": utcnow(),
+    }
+
+
+def first_author(question: QuestionLog) -> int | None:
+    """Who wrote the answer the question's stored one begins with (others may have added to it
+    since, 「李强老师补充：…」); None while it has no answer."""
+    if question.manager_answer is None:
+        return None
+    return question.first_answered_by or question.answered_by
 
 
 def save_manager_answer(
@@ -929,14 +948,28 @@ def add_curated(
     return curated
 
 
+@dataclass(frozen=True, slots=True)
+class CuratedSave:
+    """What 「⭐ 保存为标准答案」 did: the entry `saved`, how many of the saver's own active
+    entries of the same question it `replaced`; or nothing, because an active entry of the
+    question that `kept_by` saved is not replaced by anyone else's save."""
+
+    saved: CuratedAnswer | None = None
+    replaced: int = 0
+    kept_by: int | None = None
+
+
 def save_curated_once(
-    session: Session, *, question_id: int, created_by: int
-) -> CuratedAnswer | None:
-    """`add_curated` of a question with its manager's answer as stored now, unless that answer
-    of it is saved and active already: None then, and nothing changes (a double tap of
-    「保存为标准答案」 saves once). The question's row is locked first (an UPDATE that changes
-    nothing), so of two presses at the same moment the second waits for the first to commit and
-    then finds its row."""
+    session: Session, *, question_id: int, created_by: int, saver: int | None = None
+) -> CuratedSave | None:
+    """`add_curated` of a question with its manager's answer as stored now, in the name of
+    `created_by` (who wrote its first part; `saver` pressed ⭐, the same by default), unless
+    that answer of it is saved and active already: None then, and nothing changes (a double tap
+    of 「保存为标准答案」 saves once). An active entry of the same question that someone other
+    than `saver` saved is never replaced: nothing is saved, and its saver is `kept_by`. The
+    question's row is locked first (an UPDATE that changes nothing), so of two presses at the
+    same moment the second waits for the first to commit and then finds its row."""
+    saver = created_by if saver is None else saver
     claimed = session.execute(
         update(QuestionLog)
         .where(QuestionLog.id == question_id, QuestionLog.manager_answer != None)  # noqa: E711
@@ -960,13 +993,26 @@ def save_curated_once(
     if saved is not None:
         session.rollback()
         return None
-    return add_curated(
+    active = list(
+        session.exec(
+            select(CuratedAnswer).where(
+                CuratedAnswer.question == question.strip()[:1000],
+                CuratedAnswer.active == True,  # noqa: E712
+            )
+        )
+    )
+    others = [entry.created_by for entry in active if entry.created_by != saver]
+    if others:
+        session.rollback()
+        return CuratedSave(kept_by=others[0])
+    curated = add_curated(
         session,
         question=question,
         answer=answer,
         created_by=created_by,
         source_question_id=question_id,
     )
+    return CuratedSave(saved=curated, replaced=len(active))
 
 
 def curated_pairs(session: Session) -> list[tuple[int, str, str]]:

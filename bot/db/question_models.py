@@ -44,6 +44,12 @@ class QuestionLog(SQLModel, table=True):
     handed_off_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
     manager_answer: str | None = Field(default=None, max_length=4000)
     answered_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # Who wrote the answer `manager_answer` begins with, when others added to it since
+    # (「李强老师补充：…」): ⭐ signs the saved answer with that name. None in rows from before
+    # it was kept: `answered_by` then (question_crud.first_author).
+    first_answered_by: int | None = Field(
+        default=None, sa_column=Column(BigInteger, nullable=True)
+    )
     manager_answered_at: datetime | None = Field(
         default=None, sa_column=aware_column(nullable=True)
     )
