@@ -74,6 +74,8 @@ METADATA_LABELS = {
     "时效性": "时效性:",
     "信息类别": "信息类别:",
 }
+# A notice's 主送单位 page (a long list of recipients) answers only who it was sent to.
+ADDRESSEE_LABEL = METADATA_LABELS["主送单位"]
 PUBLISHING_TERMS = frozenset({"印发", "发布", "下达", "发文", "联合", "发", "下"})
 PUBLISHING_ASPECTS = frozenset({"时间", "部门", "单位", "年份", "谁"})
 # Naming the kind of document (…的通知/公告) with one of those aspects asks for metadata too.
@@ -740,6 +742,8 @@ class Ranker:
                 not wants_metadata
                 or (labels and not any(label in self._normalized[passage_id] for label in labels))
             ):
+                score *= METADATA_DAMPING
+            if ADDRESSEE_LABEL not in labels and ADDRESSEE_LABEL in self._normalized[passage_id]:
                 score *= METADATA_DAMPING
             if wants_time and self._dated[passage_id]:
                 score *= TIME_BOOST

@@ -169,6 +169,7 @@ def test_held_out_sets_are_separate_and_large_enough(kb: KnowledgeBase) -> None:
         quality.HOLDOUT24,
         quality.HOLDOUT25,
         quality.HOLDOUT26,
+        quality.HOLDOUT27,
     ):
         held_out = quality.load_questions(path)
         questions = {item["q"] for item in held_out}

@@ -699,3 +699,25 @@ def test_lectures_only_asks_how_trainees_take_part(kb: KnowledgeBase, question: 
 def test_a_large_open_online_course_is_a_mooc(kb: KnowledgeBase) -> None:
     answer = kb.ask("有没有那种大规模开放的网上培训课")
     assert answer.answered and "MOOC" in answer.hits[0].text
+
+
+def test_a_notice_addressee_page_answers_only_who_it_was_sent_to(kb: KnowledgeBase) -> None:
+    """The 主送单位 page repeats the 文号 but not the date: 「…落款是哪一天」 gets the first
+    title page."""
+    answer = kb.ask("教师厅〔2019〕2号那个通知落款是哪一天")
+    assert answer.answered and "日期:2019年3月5日" in answer.hits[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "addressee"),
+    [
+        ("强师计划的通知师范大学也收到了没？", "部属师范大学"),
+        ("强师计划的通知也发给各省发改委了吗", "改革委"),
+    ],
+)
+def test_whether_one_was_sent_the_notice_is_its_addressees(
+    kb: KnowledgeBase, question: str, addressee: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.answered and "主送单位:" in answer.hits[0].text
+    assert addressee in answer.hits[0].text
