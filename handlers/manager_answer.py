@@ -614,12 +614,13 @@ async def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:
         Notice("已保存"),
     ]
     if author != ctx.user.id:
+        added = "（连同对方的补充）" if question.answered_by == ctx.user.id else ""
         await deliver(
             ctx.services,
             author,
-            f"ℹ️ {escape(teacher_name(ctx.user.display_name))}把您回答的问题保存为标准答案了，"
-            f"署名「{escape(owner_name)}的解答」，由您管理：{SHARED}。"
-            "有误的话，请在 /curated 里停用。\n\n"
+            f"ℹ️ {escape(teacher_name(ctx.user.display_name))}把您的回答{added}保存为标准答案了，"
+            f"署名「{escape(owner_name)}的解答」。所有培训班的学员问到类似问题，"
+            "都会先看到这条回答。这条由您管理：有误的话，请在 /curated 里停用。\n\n"
             f"问：{escape(clip(saved.question, QUESTION_UNITS))}\n"
             f"答：{escape(clip(saved.answer, EARLIER_CHARS))}",
         )

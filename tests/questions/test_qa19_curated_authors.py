@@ -20,6 +20,7 @@ from bot.db import crud
 from bot.db.models import Role
 from bot.db.question_models import CuratedAnswer
 from tests.questions.conftest import (
+    ADMIN,
     MANAGER,
     OTHER,
     TRAINEE,
@@ -127,8 +128,10 @@ async def test_once_she_retired_hers_his_save_keeps_both_names(chat: Chat) -> No
     assert read.startswith(f"📌 <b>王芳老师的解答</b>\n{BOTH}")
     # She is told, and retires it herself; to him it is read-only.
     (notice,) = [t for t, _ in chat.messenger.to(WANG_FANG)[told_before:]]
-    assert notice.startswith("ℹ️ 李强老师把您回答的问题保存为标准答案了，署名「王芳老师的解答」")
-    assert "/curated" in notice
+    assert notice.startswith(
+        "ℹ️ 李强老师把您的回答（连同对方的补充）保存为标准答案了，署名「王芳老师的解答」。"
+    )
+    assert "这条由您管理：有误的话，请在 /curated 里停用。" in notice and f"答：{BOTH}" in notice
     assert buttons_of(await chat.say(LI_QIANG, "/curated")) == []
     mine = await chat.say(WANG_FANG, "/curated")
     asked = await chat.press(WANG_FANG, button(mine, "停用第 1 条"))
@@ -143,3 +146,21 @@ async def test_her_own_button_after_his_supplement_says_who_saves_it(chat: Chat)
 
     assert "合在一起记录" in again and "署名仍是您的解答加对方的补充" in again
     assert saved_entries(chat) == [(HERS, WANG_FANG, True)]
+
+
+async def test_an_admin_saving_her_answer_credits_her(chat: Chat) -> None:
+    declined = await chat.say(TRAINEE, ASKED)
+    handoff = button(declined, "问班主任")
+    await chat.press(TRAINEE, handoff)
+    question = int(handoff.split(":")[3])
+    await chat.press(WANG_FANG, f"kbm:1:ans:{question}")
+    await chat.say(WANG_FANG, HERS)
+
+    saved = text_of(await chat.press(ADMIN, f"kbm:1:cur:{question}"))
+
+    assert "署名「王芳老师的解答」。这条由王芳老师管理" in saved and "您的补充" not in saved
+    assert saved_entries(chat) == [(HERS, WANG_FANG, True)]
+    assert text_of(await chat.say(OTHER, ASKED)).startswith(f"📌 <b>王芳老师的解答</b>\n{HERS}")
+    told = chat.messenger.to(WANG_FANG)[-1][0]
+    assert told.startswith(f"ℹ️ 用户{ADMIN}老师把您的回答保存为标准答案了，")
+    assert "署名「王芳老师的解答」。" in told
