@@ -115,8 +115,14 @@ async def remove_manager(ctx: Context) -> list[Reply]:
             f"再次发送 /addmanager {user_id} 即可恢复管理。"
         )
     if reminders:
+        # scheduler.jobs.report_chat sends them to the first of ADMIN_IDS from now on
+        admins = sorted(ctx.services.settings.admin_ids)
+        reports = ""
+        if admins:
+            reporter = "您" if admins[0] == ctx.user.id else "管理员"
+            reports = f"，发送进度和报告今后发给{reporter}（{admins[0]}）"
         done += (
-            f"\n⏰ 对方设的 {reminders} 条提醒仍会按时发给学员。"
+            f"\n⏰ 对方设的 {reminders} 条提醒仍会按时发给学员{reports}。"
             "如需停止，请发送 /reminders，点相应的「取消」按钮。"
         )
     return [Send(done)]

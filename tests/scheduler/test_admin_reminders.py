@@ -59,6 +59,7 @@ async def test_the_admin_cancels_a_removed_managers_reminder(chat: Chat) -> None
     done = text_of(await chat.say(ADMIN, f"/removemanager {MANAGER}"))
 
     assert "对方设的 1 条提醒仍会按时发给学员" in done and "/reminders" in done
+    assert f"发送进度和报告今后发给您（{ADMIN}）" in done  # QA19 F9: not the removed manager
     listing = await chat.say(ADMIN, "/reminders")
     text = text_of(listing)
     assert "所有培训班待发送的提醒</b>（共 2 条）" in text
