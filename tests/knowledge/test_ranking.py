@@ -721,3 +721,20 @@ def test_whether_one_was_sent_the_notice_is_its_addressees(
     answer = kb.ask(question)
     assert answer.answered and "主送单位:" in answer.hits[0].text
     assert addressee in answer.hits[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("学校搞信息技术能力提升，出了问题头一个找谁", "第一责任人"),
+        ("强师计划落款的除了教育部还有谁", "国家乡村振兴局"),
+        ("俺是今年才考进来的新老师，有专门给新人的培训吗", "新教师入职培训"),
+        ("国培的钱是怎么花的，会不会公布出来让大家看", "向社会公开"),
+    ],
+)
+def test_everyday_wordings_of_the_fourteenth_session(
+    kb: KnowledgeBase, question: str, expected: str
+) -> None:
+    """头一个找谁 → 第一责任人, 落款 → 发文单位, 新人 → 新教师, 公布出来让大家看 → 公开."""
+    answer = kb.ask(question)
+    assert answer.answered and expected in answer.hits[0].text
