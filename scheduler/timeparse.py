@@ -147,8 +147,9 @@ Conventions:
   A shorter word after a day means the same hour as the fuller one and is no part of the
   text: ``周五晚`` ``后天晚`` ``12月10日晚`` ``周四夜里`` (夜间 夜晚 晚间) are 晚上 20:00,
   ``下周一早`` (清晨) 早上 09:00, 午间 中午, 午后 下午; with an hour as before (``明天夜里11点``
-  is 23:00). A lone 早/晚 glued to the text starts a word of it (``周五晚自习`` is 周五 09:00
-  「晚自习」, ``明天早交作业`` 09:00 「早交作业」): write ``周五晚 自习`` for the evening.
+  is 23:00). A lone 早/晚 glued to the text is the period too (``周五晚交日志`` is 20:00
+  「交日志」) unless it starts a word of it (``周五晚自习`` is 周五 09:00 「晚自习」, ``晚一点``,
+  ``早到``): write ``周五晚 自习`` for the evening.
   ``明天凌晨`` without its hour is refused with the lines to send (凌晨 has no usual hour).
 * 下午 moves 1-11 点 and 晚上 moves 5-11 点 to the afternoon/evening; ``晚上1点``-``4点`` are
   rejected as ambiguous (write ``凌晨1点``). ``晚上12点`` ``晚上0点`` (``今晚0点``) and ``24点``
@@ -580,10 +581,18 @@ def small_hours_tomorrow(when_text: str, now: datetime) -> tuple[str, date] | No
 
 
 # A period word the matchers do not read after a day, and the word they read for it: 「周五晚」
-# is 「周五晚上」 (20:00), 「周四夜里」 too. A lone 早/晚 is one only before a space, a separator
-# or the end: glued to the text it starts a word (「周五晚自习」「明天早交作业」 keep it).
+# is 「周五晚上」 (20:00), 「周四夜里」 too. A lone 早/晚 is one before a space, a separator, the
+# end or the text (「周五晚交日志」), unless it starts a word of the text (「周五晚自习」「晚一点」
+# 「早到」 keep it).
+_WORDS_AFTER_PERIOD = (
+    "上|间|晨|晚|自习|饭|餐|会|点|些|安|辈|年|期|报|读|练|修|托|霞|宴|睡|归|到|了|一|几|操|退|日"
+    "|恋|教|已|就|都"
+)
 _BARE_PERIOD_RE = re.compile(
-    r"\s*(?:(?P<lone>[早晚])(?=$|\s|[,，、;；:：。!！?？~～])|(?P<word>夜里|夜间|夜晚|晚间|清晨|午间|午后|凌晨))"
+    r"\s*(?:(?P<word>夜里|夜间|夜晚|晚间|清晨|午间|午后|凌晨)"
+    r"|(?P<lone>[早晚])(?=$|\s|[,，、;；:：。!！?？~～]|(?!"
+    + _WORDS_AFTER_PERIOD
+    + r")[\u4e00-\u9fff]))"
 )
 _FULLER_PERIOD = {
     "早": "早上",

@@ -1,7 +1,8 @@
 """QA19 F3: a short period word after a day (「周五晚」「后天晚」「12月10日晚」「下周一早」
 「周四夜里」) means the hour of the fuller word (晚上 20:00, 早上 09:00), not the default 09:00
 with the word left at the start of the reminder text; 「明天凌晨」 without its hour is refused
-with the lines to send. A lone 早/晚 glued to the text starts a word of it (「周五晚自习」)."""
+with the lines to send. A lone 早/晚 glued to the text is the period too (「周五晚交日志」), unless
+it starts a word of it (「周五晚自习」「早到」)."""
 
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ def test_a_written_hour_and_the_fuller_words_read_as_before(
     [
         ("周五晚自习", "晚自习"),
         ("周五晚自习 点名", "晚自习 点名"),
-        ("明天早交作业", "早交作业"),
+        ("明天早到 点名", "早到 点名"),
         ("明天晚一点 交", "晚一点 交"),
     ],
 )
@@ -94,6 +95,21 @@ def test_a_lone_word_glued_to_the_text_is_the_texts(typed: str, message: str) ->
     assert parsed.run_at is not None and parsed.run_at.hour == 9
     assert parsed.message == message
     assert "默认 09:00" in parsed.describe()  # the confirmation says the hour was not written
+
+
+@pytest.mark.parametrize(
+    ("typed", "hour", "message"),
+    [
+        ("周五晚交日志", 20, "交日志"),
+        ("明天早交作业", 9, "交作业"),
+        ("后天晚开班会", 20, "开班会"),
+    ],
+)
+def test_a_lone_word_glued_to_a_task_is_the_period(typed: str, hour: int, message: str) -> None:
+    """「周五晚交日志」 typed without a space is Friday evening, as 「周五晚 交日志」 is."""
+    parsed = parse_reminder(typed, MONDAY)
+    assert parsed.run_at is not None and parsed.run_at.hour == hour
+    assert parsed.message == message
 
 
 def test_a_time_before_the_word_leaves_it_in_the_text() -> None:
