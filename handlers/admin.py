@@ -19,6 +19,7 @@ from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, User
 from handlers.menus import refresh_menu
 from handlers.routing import Context, Router, UserError, parse_number
+from scheduler.jobs import reporting_admin
 
 router = Router("admin", roles={Role.admin})
 
@@ -115,12 +116,11 @@ async def remove_manager(ctx: Context) -> list[Reply]:
             f"再次发送 /addmanager {user_id} 即可恢复管理。"
         )
     if reminders:
-        # scheduler.jobs.report_chat sends them to the first of ADMIN_IDS from now on
-        admins = sorted(ctx.services.settings.admin_ids)
+        admin = reporting_admin(ctx.services.settings.admin_ids)
         reports = ""
-        if admins:
-            reporter = "您" if admins[0] == ctx.user.id else "管理员"
-            reports = f"，发送进度和报告今后发给{reporter}（{admins[0]}）"
+        if admin is not None:
+            reporter = "您" if admin == ctx.user.id else "管理员"
+            reports = f"，发送进度和报告今后发给{reporter}（{admin}）"
         done += (
             f"\n⏰ 对方设的 {reminders} 条提醒仍会按时发给学员{reports}。"
             "如需停止，请发送 /reminders，点相应的「取消」按钮。"

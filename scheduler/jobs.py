@@ -66,6 +66,12 @@ def still_manages(creator: User | None, admin_ids: Iterable[int]) -> bool:
     return creator is not None and (creator.role != Role.trainee or creator.id in admin_ids)
 
 
+def reporting_admin(admin_ids: Iterable[int]) -> int | None:
+    """The admin who gets a removed manager's reminder reports: the first of ADMIN_IDS (a
+    report is one message); None without admins."""
+    return min(admin_ids, default=None)
+
+
 def report_chat(reminder: Reminder, creator: User | None, admin_ids: Iterable[int]) -> int:
     """Where a reminder's progress, report and notices go: its manager's private chat.
 
@@ -74,9 +80,10 @@ def report_chat(reminder: Reminder, creator: User | None, admin_ids: Iterable[in
     names the trainees who blocked the bot. Once its manager was removed (/removemanager, which
     only an admin can send), the reports go to the admins, as the class's 问班主任 does: to the
     first of ADMIN_IDS (a report is one message), not to the removed user."""
-    admins = sorted(admin_ids)
-    if creator is not None and admins and not still_manages(creator, admins):
-        return admins[0]
+    admins = frozenset(admin_ids)
+    admin = reporting_admin(admins)
+    if creator is not None and admin is not None and not still_manages(creator, admins):
+        return admin
     return reminder.chat_id if reminder.chat_id > 0 else reminder.created_by
 
 
