@@ -457,8 +457,12 @@ def create_reminder(
     label: str,
     run_at: datetime | None,
     cron: dict | None,
+    active: bool = False,
+    dedup_key: str | None = None,
 ) -> Reminder:
-    """Store a reminder draft (shown to the manager, scheduled once confirmed)."""
+    """Store a reminder draft (shown to the manager, scheduled once confirmed); `active`: a
+    one-off stored scheduled at once. Raises IntegrityError when `dedup_key` is taken by an
+    active reminder (reminder_models: unique among those)."""
     reminder = Reminder(
         created_by=created_by,
         chat_id=chat_id,
@@ -468,7 +472,11 @@ def create_reminder(
         label=label[:200],
         run_at=run_at,
         cron=cron,
+        dedup_key=dedup_key,
     )
+    if active:
+        reminder.status = ReminderStatus.active
+        reminder.next_run_at = run_at
     session.add(reminder)
     session.commit()
     session.refresh(reminder)
@@ -477,6 +485,14 @@ def create_reminder(
 
 def get_reminder(session: Session, *, reminder_id: int) -> Reminder | None:
     return session.get(Reminder, reminder_id)
+
+
+def active_reminder_by_key(session: Session, *, dedup_key: str) -> Reminder | None:
+    """The active reminder holding `dedup_key` (at most one: the index is unique)."""
+    statement = select(Reminder).where(
+        Reminder.dedup_key == dedup_key, Reminder.status == ReminderStatus.active
+    )
+    return session.exec(statement).first()
 
 
 def set_reminder_class(session: Session, *, reminder_id: int, class_id: int) -> None:

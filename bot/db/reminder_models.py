@@ -13,7 +13,10 @@ final report reached the manager, so a report lost to a Telegram error or a cras
 (also after a restart). A resend (to the members whose delivery failed or who had never opened
 the private chat) is a broadcast of its own whose `occurrence_key` is
 `resend:<the original's id>` (unique: one resend per broadcast).
-A `Reminder` fires broadcasts (kind "reminder") on its schedule.
+A `Reminder` fires broadcasts (kind "reminder") on its schedule. One set from a deadline
+(/deadlines 「⏰ 设为提醒」) carries a `dedup_key` (class, text, time, lead days): unique among
+the *active* reminders (a partial index), so two processes on one database cannot both set it,
+and once it is cancelled, done or missed it no longer blocks setting it again.
 
 `apscheduler_jobs` is APScheduler's SQLAlchemyJobStore table, declared here so the migration
 creates it and Alembic's autogenerate does not propose to drop it.
@@ -34,6 +37,7 @@ from sqlalchemy import (
     Unicode,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlmodel import JSON, Field, SQLModel
 
 from bot.db.models import aware_column, utcnow
@@ -70,6 +74,17 @@ class Reminder(SQLModel, table=True):
     """A one-off (`run_at`) or recurring (`cron`, APScheduler CronTrigger fields) reminder."""
 
     __tablename__ = "reminders"
+    # Partial rather than cleared on every status change: the scheduler sets `done` in more
+    # than one place, and a key that only counts while active cannot be forgotten there.
+    __table_args__ = (
+        Index(
+            "uq_reminder_dedup_key",
+            "dedup_key",
+            unique=True,
+            sqlite_where=sql_text("status = 'active'"),
+            postgresql_where=sql_text("status = 'active'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     class_id: int | None = Field(default=None, foreign_key="training_classes.id", index=True)
@@ -83,6 +98,8 @@ class Reminder(SQLModel, table=True):
     status: str = Field(default=ReminderStatus.draft, max_length=16, index=True)
     next_run_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
+    # Set only for a deadline's reminder (scheduler/deadlines.py); None for /remind ones.
+    dedup_key: str | None = Field(default=None, max_length=64)
 
     @property
     def is_recurring(self) -> bool:
