@@ -16,9 +16,11 @@ notice about one class or event carries the scope line answers carry (「⚠️ 
 whose it is (「（教育局的任务）」); 设为提醒 repeats both before a class is reminded. Only the
 lead times (提前1/3/7天) whose reminder time (09:00) is still ahead are offered, each with the
 time it is sent, and the result says when and to whom it goes. A lead time already set for
-the class is marked 「（已设）」, and setting it again adds no copy (the database is checked,
-so this holds across a restart): a double tap gets a toast, a later repeat says 「已经为「…」
-设过这个提醒」 (QA19 F1).
+the class is marked 「（已设）」, and in the class picker a class is marked 「（已设）」 when every
+lead time offered is set, 「（已设N个）」 when N of them are. Setting it again adds no copy: the
+database is checked, and refuses a copy itself (a key unique among the active reminders,
+scheduler/deadlines.py), so this holds across a restart and across two bot processes on one
+database. A double tap gets a toast, a later repeat says 「已经为「…」设过这个提醒」 (QA19 F1).
 
     /deadlines                       📅 12月15日(周二)前 …报送 —— 《title》 文号 · 条款 三、(二)
     dl:1:pg:<page>                   ◀ 上一页 / 下一页 ▶ of the upcoming ones (edits the list)
@@ -63,6 +65,7 @@ from knowledge.deadlines import duty_holder, is_on_the_day
 from knowledge.models import clause_label
 from knowledge.scope import scope_note
 from scheduler.deadlines import (
+    ReminderExists,
     deadline_message,
     lead_days_left,
     reminder_run_at,
@@ -93,6 +96,7 @@ SET_FROM = "deadlines.set_from"
 SET_FROM_KEPT = 500
 
 ALREADY_SET_TOAST = "这条提醒已经设置过了。"
+SET_MARK_NOTE = "\n（标「已设」的班已有这项提醒，点进去可以看是哪几天、补设其他天数。）"
 
 STALE = "这个按钮已失效，请重新发送 /deadlines。"
 UNAVAILABLE = "抱歉，知识库暂时不可用，我现在无法查询通知。"
@@ -345,11 +349,17 @@ def reminder_choices(ctx: Context, key: str, page: int = 0) -> tuple[str, Keyboa
     page = min(page, pages - 1)
     shown = classes[page * CLASSES_PER_PAGE : (page + 1) * CLASSES_PER_PAGE]
     labels = class_labels(classes, limit=CLASS_LABEL_CHARS)
-    rows = [[Button(labels[c.id or 0], data=callback("pk", key, c.id))] for c in shown]
+    shown_ids = [c.id or 0 for c in shown]
+    done = set_lead_counts(ctx, shown_ids, deadline, left)
+    rows = [
+        [Button(labels[i] + _set_mark(done[i], left), data=callback("pk", key, i))]
+        for i in shown_ids
+    ]
     paging = paging_buttons(page, pages, lambda other: callback("rm", key, other))
+    marked = SET_MARK_NOTE if any(done.values()) else ""
     text = (
         f"⏰ 为{_item(deadline)}（{_due(ctx, deadline)}）设提醒，先选择培训班："
-        f"{_skipped_note(left)}{reminder_caveats(deadline)}"
+        f"{marked}{_skipped_note(left)}{reminder_caveats(deadline)}"
     )
     return f"{text}\n{escape(typeset(deadline.text)[:200])}", keyboard(*rows, paging)
 
@@ -456,6 +466,40 @@ def set_lead_days(ctx: Context, class_id: int, deadline: Deadline, choices: list
     return {days for days in choices if existing_reminder(ctx, class_id, deadline, days)}
 
 
+def set_lead_counts(
+    ctx: Context, class_ids: list[int], deadline: Deadline, choices: list[int]
+) -> dict[int, int]:
+    """For each class, how many of the lead times `choices` have a pending reminder (the same
+    test as `existing_reminder`, one query for the page of classes)."""
+    assert deadline.due is not None
+    tz = ctx.services.settings.timezone
+    wanted = {
+        (deadline_message(deadline, days), reminder_run_at(deadline.due, days, tz))
+        for days in choices
+    }
+    # `cron` is tested here, not in SQL: a one-off's is stored as JSON null, not as NULL.
+    statement = select(Reminder.class_id, Reminder.text, Reminder.run_at, Reminder.cron).where(
+        Reminder.class_id.in_(class_ids),  # type: ignore[union-attr]
+        Reminder.status == ReminderStatus.active,
+        Reminder.text.in_([text for text, _ in wanted]),  # type: ignore[attr-defined]
+    )
+    with ctx.services.session() as session:
+        rows = session.exec(statement).all()
+    found = {(c, text, run_at) for c, text, run_at, cron in rows if cron is None}
+    counts = dict.fromkeys(class_ids, 0)
+    for class_id, text, run_at in found:
+        if (text, run_at) in wanted and class_id in counts:
+            counts[class_id] += 1
+    return counts
+
+
+def _set_mark(count: int, choices: list[int]) -> str:
+    """After a class's name in the picker: every lead time offered is set, or some are."""
+    if not count:
+        return ""
+    return "（已设）" if count >= len(choices) else f"（已设{count}个）"
+
+
 def _class_name(ctx: Context, class_id: int, managed: Mapping[int, TrainingClass]) -> str:
     """The class's name; an admin may act for a class someone else runs."""
     if class_id in managed:
@@ -525,6 +569,8 @@ async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) 
             reminder_id = await schedule_deadline_reminder(
                 ctx.services, manager_id, class_id, deadline, days_before
             )
+        except ReminderExists as exists:  # set by another bot process since the check above
+            return _already_set(ctx, exists.reminder, name, deadline, days_before)
         except ValueError as error:  # the scheduler's own refusal (e.g. a time in the past)
             raise UserError(f"没能设置提醒：{escape(str(error))}") from None
         _remember_set_from(ctx, reminder_id)
