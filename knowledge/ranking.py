@@ -171,6 +171,11 @@ RERANK_DEPTH = 30
 # A question word that is also in a candidate's notice title mostly says which notice is meant
 # (the document prior and the coord factor credit that); inside the notice it weighs less.
 TITLE_TERM_DAMPING = 0.5
+# Found in a clause only inside a 《…》 it cites (「将…《国培计划(2011)…普通话培训班情况汇总表》
+# 报送」), such a word names the notice's forms, not what the clause is about, and is damped once
+# more by this; not in a notice's opening paragraph, which says what it issues (《…管理办法》).
+CITED_TITLE_DAMPING = 0.3
+CITED_TITLE = re.compile(r"《[^《》]*》")
 # A question word found only in the headings a passage sits under (「(一)教师培训团队置换脱产研修
 # 项目」) says which part of the notice, not what the clause says: it weighs this much.
 HEADING_TERM_DAMPING = 0.3
@@ -434,6 +439,14 @@ class Ranker:
         ]
         titles = {d.doc_id: fold_text(d.title) for d in documents}
         self._titles = titles
+        openings: dict[str, int] = {}
+        for i, passage in enumerate(passages):
+            if passage.kind != "meta":
+                openings.setdefault(passage.doc_id, i)
+        self._uncited = [
+            text if openings.get(p.doc_id) == i else CITED_TITLE.sub("|", text)
+            for i, (text, p) in enumerate(zip(self._normalized, passages, strict=True))
+        ]
         self._title_shares: dict[str, float] = {}
         self._own_shares: dict[str, float] = {}
         self._contexts = [
@@ -879,6 +892,16 @@ class Ranker:
                     ]
                 )
                 contribution = contribution * damping
+                cited_only = np.array(
+                    [
+                        any(s in title for s in surfaces)
+                        and not any(s in self._uncited[i] for s in surfaces)
+                        for title, i in zip(titles, ids.tolist(), strict=True)
+                    ]
+                )
+                contribution = np.where(
+                    cited_only, contribution * CITED_TITLE_DAMPING, contribution
+                )
             above = np.array(
                 [
                     HEADING_TERM_DAMPING

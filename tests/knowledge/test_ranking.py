@@ -17,6 +17,7 @@ def test_rescore_equals_bm25_when_nothing_is_damped(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ranking, "TITLE_TERM_DAMPING", 1.0)
+    monkeypatch.setattr(ranking, "CITED_TITLE_DAMPING", 1.0)
     index = kb._state.index
     weighted = [("普通话", 1.0), ("经费", 1.0), ("培训", 0.3)]
     full = index.score([index.vocabulary[t] for t, _ in weighted], [b for _, b in weighted])
@@ -738,3 +739,17 @@ def test_everyday_wordings_of_the_fourteenth_session(
     """头一个找谁 → 第一责任人, 落款 → 发文单位, 新人 → 新教师, 公布出来让大家看 → 公开."""
     answer = kb.ask(question)
     assert answer.answered and expected in answer.hits[0].text
+
+
+def test_the_notice_name_cited_in_a_clause_does_not_make_it_the_answer(
+    kb: KnowledgeBase,
+) -> None:
+    """Clause 有关要求1. cites the notice's forms by the notice's name (《国培计划(2011)中小学少数
+    民族双语教师普通话培训班情况汇总表》): that does not make it the answer to every question on
+    the 普通话 class, only to one on the forms."""
+    content = kb.ask("少数民族双语教师普通话培训班都讲些啥内容")
+    assert content.answered and "汉语拼音知识及其教学方法" in content.hits[0].text
+    when = kb.ask("少数民族双语老师普通话培训班啥时候办的")
+    assert when.answered and "情况汇总表" not in when.hits[0].text
+    forms = kb.ask("普通话培训班的学员信息统计表什么时候交")
+    assert forms.answered and "参训学员信息统计表" in forms.hits[0].text
