@@ -92,6 +92,13 @@ STATED_TIME = re.compile(r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日")
 TIME_LIMIT = re.compile(
     r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?底?(?:前|之前|以前)|\d+个?(?:月|周|日|天|工作日)(?:内|以内)"
 )
+# 「多长时间内交总结」「几天内报上去」「多久要报」 ask for a time limit: one the top clause does
+# not state is a figure missing (a clause next to it stating one comes first).
+WITHIN_ASKED = re.compile(
+    r"(?:多长时间|多久|多少天|几天|多少个?月|几个月)(?:之?内|以内)"
+    r"|(?:多长时间|多久)[^，。？！\s]{0,3}?(?:交|报|提交|上交|报送|完成)"
+)
+TIME_LIMITS = (WITHIN_ASKED, TIME_LIMIT)
 # Passages inherit this share of their notice's title match (the notice is the context).
 DOCUMENT_PRIOR = 0.3
 # A question and a notice may cut the same text into different words (承担单位 / 承担|培训任务
@@ -278,11 +285,12 @@ COUNT = (
         r"(?<![第\d一二两三四五六七八九十百千万])" + NUMERAL + r"(?:个|份|项|所|家|批|部门)"
     ),
 )
-STATED_FIGURES = (DAYS, HOURS, MONEY, CREDITS, YEARS_LONG, TIMES, PEOPLE, COUNT)
+STATED_FIGURES = (DAYS, HOURS, MONEY, CREDITS, YEARS_LONG, TIMES, PEOPLE, COUNT, TIME_LIMITS)
 # 「上了几次课，…能算工作量不」: told before the question, 「了几次」 is several, not how many
 # (「安排了几天集中培训」 alone asks it).
 SEVERAL = re.compile(r"了几(?=[次回趟遍个天年周份项所家批节堂])")
 CLAUSE_BREAK = re.compile(r"([，,；;\s]+)")
+DEMONSTRATIVE_SEVERAL = re.compile(r"([那这])几(?=[次回趟个天年周份项所家批节堂])")
 # The passage continuing the top one's clause, stating the asked-for figure, comes first when it
 # ranks among the first NEIGHBOUR_DEPTH with at least NEIGHBOUR_MIN_SHARE of the top's score.
 NEIGHBOUR_DEPTH = 3
@@ -315,8 +323,9 @@ def _find_all(text: str, part: str) -> list[int]:
 
 
 def _telling_several(question: str) -> str:
-    """The question with 「了几次」 told in a clause before the last one read as 了一些."""
-    pieces = CLAUSE_BREAK.split(question.strip())
+    """The question with 「了几次」 told in a clause before the last one read as 了一些, and
+    「那几天」「这几年」 (those days) read as 那些."""
+    pieces = CLAUSE_BREAK.split(DEMONSTRATIVE_SEVERAL.sub(r"\1些", question.strip()))
     told = [SEVERAL.sub("了一些", piece) for piece in pieces[:-1]]
     return "".join([*told, pieces[-1]])
 

@@ -57,6 +57,11 @@ def pinyin_index(vocabulary: dict[str, int]) -> dict[str, str]:
     return by_pinyin
 
 
+# A dictionary word jieba saw fewer times than this is suspect when a phrase of the notices
+# around it, written with a character that sounds the same, says what was meant (管理办发).
+SUSPECT_MIN_FREQ = 20
+
+
 class QueryCorrector:
     """Maps misspelt query text onto the index vocabulary."""
 
@@ -118,8 +123,10 @@ class QueryCorrector:
             if index >= 0:
                 spans.append((index, index + len(word)))
                 position = index + len(word)
-        for start, end in self._suspect_spans(text, spans, is_word):
+        for start, end in self._suspect_spans(text, spans, self._is_common_word(is_word)):
             word = text[start:end]
+            # A rare real word (办发, 驾校) is changed only into one that sounds the same.
+            rare_word = is_word(word)
             options = []
             if len(word) == 2:
                 options = [
@@ -134,14 +141,25 @@ class QueryCorrector:
                 for span_start, span_end in [*options, (start, end)]:
                     changeable = range(start - span_start, end - span_start)
                     fixed = self._repair_span(text, span_start, span_end, changeable, is_word)
+                    if fixed and rare_word and char_pinyin(fixed) != char_pinyin(
+                        text[span_start:span_end]
+                    ):
+                        fixed = None
                     if fixed:
                         text = text[:span_start] + fixed + text[span_end:]
                         break
-            if not fixed and len(word) == 3:
+            if not fixed and len(word) == 3 and not rare_word:
                 near = self._one_character_away(word)
                 if near:
                     text = text[:start] + near + text[end:]
         return text
+
+    def _is_common_word(self, is_word: Callable[[str], bool]) -> Callable[[str], bool]:
+        """A real word seen often enough that a phrase of the notices around it is no evidence
+        of a typo: jieba's rare abbreviations (办发 of 国办发, 6 times) are not."""
+        return lambda word: is_word(word) and (
+            self.everyday_words.get(word, 0) >= SUSPECT_MIN_FREQ or not self.everyday_words
+        )
 
     @staticmethod
     def _plain_character(character: str) -> bool:

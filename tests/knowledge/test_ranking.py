@@ -753,3 +753,36 @@ def test_the_notice_name_cited_in_a_clause_does_not_make_it_the_answer(
     assert when.answered and "情况汇总表" not in when.hits[0].text
     forms = kb.ask("普通话培训班的学员信息统计表什么时候交")
     assert forms.answered and "参训学员信息统计表" in forms.hits[0].text
+
+
+def test_a_time_limit_asked_comes_from_the_clause_stating_one(kb: KnowledgeBase) -> None:
+    """「几天内要交总结」 asks for a limit: clause 有关要求1. states 「培训结束后的1个月内」; the
+    clause before it (「认真做好培训工作总结并报我部备案」) names none."""
+    answer = kb.ask("普通话培训班结束后各省几天内要交总结")
+    assert answer.answered and "培训结束后的1个月内" in answer.hits[0].text
+
+
+def test_those_days_ask_no_number_of_days(kb: KnowledgeBase) -> None:
+    """「培训那几天」 are the days of the training, not a number of days asked for."""
+    answer = kb.ask("培训那几天出了意外有应急预案吗")
+    assert answer.answered and "突发事件应急机制" in answer.hits[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("国培经费能挪去盖房子吗", "专款专用"),
+        ("有机构骗国培的钱会被查处吗", "查处套取培训资金"),
+        ("普通话班教不教朗诵古诗", "中华经典诗文诵读"),
+        ("学校自己搞的教研培训机构管不管指导", "校本研修指导"),
+        ("国培只顾眼前不顾长远的问题有哪些", "重短期学习、轻持续提升"),
+        ("那个强教师的计划是哪几个部门发的", "教师〔2022〕6号"),
+    ],
+)
+def test_everyday_wordings_of_the_fifteenth_session(
+    kb: KnowledgeBase, question: str, expected: str
+) -> None:
+    """挪 → 挪用, 骗钱 → 骗取, 朗诵古诗 → 经典诗文诵读, 学校自己搞教研 → 校本研修, 只顾眼前 →
+    重短期, 强教师的计划 → 强师计划."""
+    answer = kb.ask(question)
+    assert answer.answered and expected in answer.hits[0].text

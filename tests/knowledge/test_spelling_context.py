@@ -116,3 +116,20 @@ def test_a_real_word_the_notices_lack_is_read_with_the_lone_character_after_it()
     # an indexed word with a lone character after it is left alone
     corrector = QueryCorrector({"分布": 1, "步骤": 2}, {}, "分步骤完成。")
     assert corrector.correct("分布骤", ["分布", "骤"], real) == "分布骤"
+
+
+def test_a_rare_dictionary_word_is_repaired_only_to_one_that_sounds_the_same() -> None:
+    """jieba's dictionary knows 办发 (of 国办发) and 驾校, both rarely seen: 「管理办发」 is the
+    notices' 管理办法 (same sound), but 驾校 never becomes the 名校 of 「访名校培训」."""
+    corrector = QueryCorrector(
+        {"管理": 4, "办法": 3, "名校": 1, "培训": 9},
+        {},
+        "制定管理办法。通过访名校培训等方式。",
+        everyday_words={"办发": 6, "驾校": 4, "管理": 9000, "培训": 9000, "有没有": 9000},
+    )
+    is_word = {"办发", "驾校", "管理", "办法", "名校", "培训", "有没有"}.__contains__
+    assert (
+        corrector.correct("有没有管理办发", ["有没有", "管理", "办发"], is_word)
+        == "有没有管理办法"
+    )
+    assert corrector.correct("访驾校培训", ["访", "驾校", "培训"], is_word) == "访驾校培训"
