@@ -127,6 +127,18 @@ SMALL_TALK_REPLY = {
         "发送 /help 查看全部功能。"
     ),
 }
+# 「还有呢」「具体点」「没看懂」 right after an answer ask for more of it, not a new question:
+# not looked up, not logged (it would reach the manager's /unanswered as 「具体点」).
+FOLLOW_UP = re.compile(
+    r"(?:那|嗯|好的?|哦)?(?:还有(?:呢|吗|没有|别的吗?|其他的?吗?)?|然后呢"
+    r"|(?:能|可以|请|麻烦)?(?:再)?(?:说|讲|写)?得?(?:具体|详细|清楚)(?:一)?(?:点|些)(?:吗|呢|儿|嘛)?"
+    r"|(?:再)?(?:具体|详细)(?:说说|讲讲|说一下|讲一下|一下)|没看懂|看不懂|没明白|不明白|不太懂"
+    r"|(?:是)?(?:啥|什么)意思(?:啊|呀)?)"
+)
+FOLLOW_UP_REPLY = (
+    "想看更多条款，请点上一条回答下面的「更多 ▶」；想请老师解答，请点「🙋 问班主任」。"
+    f"也可以把问题写得更具体些再问我，例如「{EXAMPLE}」。"
+)
 # A name that already ends with one of these is not given 「老师」 again (nor 「班主任」 in the
 # greeting, handlers/start.py).
 TITLES = ("老师", "老師", "班主任", "教授")
@@ -544,9 +556,12 @@ def no_topic_reply(question: str) -> str:
 async def answer_question(ctx: Context, text: str) -> list[Reply]:
     """Check the question, ask the knowledge base, log the result and render the reply."""
     question = check_question(text)
-    chat_word = SMALL_TALK.get(re.sub(r"[\s\W_]+", "", question).lower())
+    bare = re.sub(r"[\s\W_]+", "", question).lower()
+    chat_word = SMALL_TALK.get(bare)
     if chat_word:  # a greeting or a thank-you is not a question for the notices
         return [Send(SMALL_TALK_REPLY[chat_word])]
+    if FOLLOW_UP.fullmatch(bare):
+        return [Send(FOLLOW_UP_REPLY)]
     kb = await fresh_knowledge(ctx.services)
     started = time.perf_counter()
     answer = kb.ask(question, k=HITS_PER_QUESTION) if kb is not None else None

@@ -263,3 +263,16 @@ async def test_a_figure_the_notices_leave_open_is_declined_with_the_way_to_a_per
     (entry,) = logs(chat)
     assert not entry.answered and entry.reason == "no_figure"
     assert question in text_of(await chat.say(MANAGER, "/unanswered"))
+
+
+async def test_a_follow_up_points_to_the_answer_buttons_and_is_not_logged(chat):
+    """「还有呢」「具体点」 right after an answer ask for more of it (QA20 F9): they get the way
+    to 「更多 ▶」 and 「问班主任」, not the first-contact greeting, and never reach /unanswered."""
+    assert "—— 《" in text_of(await chat.say(TRAINEE, FUNDS_QUESTION))
+    for follow_up in ("还有呢", "具体点", "能说详细一点吗？", "没看懂"):
+        reply = text_of(await chat.say(TRAINEE, follow_up))
+        assert "「更多 ▶」" in reply and "问班主任" in reply, follow_up
+        assert "您好" not in reply
+    assert [entry.question for entry in logs(chat)] == [FUNDS_QUESTION]
+    # A question that only starts like one is still a question.
+    assert "—— 《" in text_of(await chat.say(TRAINEE, "还有哪些培训项目"))
