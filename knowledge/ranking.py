@@ -167,6 +167,7 @@ LEADING_PERSONS = frozenset("人谁俺咱我你他她")
 LEADING_NON_TOPICS = LEADING_MODALS | LEADING_PERSONS
 # Hits far below the best one are noise, not alternatives.
 MIN_RELATIVE_SCORE = 0.25
+NEGATORS = ("不", "没", "无", "未")
 # A question word that the text holds only through a part of it (管理 of 学分管理, in
 # 「项目管理办法」) covers this share of its weight in the coord factor: over the twelve sets,
 # +3 questions and none lost against counting it whole (0.5: +4 and −1).
@@ -316,6 +317,24 @@ class QueryWord:
     terms: tuple[str, ...]
     known: float
     inner_terms: tuple[str, ...] = ()
+    # The question asks of the thing, not of its lack: 具备 found in a text only as 「不具备」
+    # (「为不具备网络条件的农村教师…」) is not found there (QA20 F3).
+    affirmed: bool = False
+
+
+def _affirmed(question: str, word: str) -> bool:
+    """Whether the question asks of the word itself, not of its lack (不具备, 没合格)."""
+    at = question.find(word)
+    return at <= 0 or question[at - 1] not in NEGATORS
+
+
+def _holds(text: str, surface: str, affirmed: bool) -> bool:
+    """Whether the text holds `surface`; for an affirmed word, not only negated (不具备)."""
+    if surface not in text:
+        return False
+    if not affirmed or len(surface) < 2:
+        return True
+    return text.count(surface) > sum(text.count(n + surface) for n in NEGATORS)
 
 
 def _find_all(text: str, part: str) -> list[int]:
@@ -640,7 +659,7 @@ class Ranker:
             terms = tuple(dict.fromkeys(analyzer.fold_word(sub) for sub in parts))
             # Knowing part of a word is weak evidence that the question is in scope.
             query[term] = QueryWord(word, weight, terms, (len(covered) / len(word)) ** 2)
-        return list(query.values())
+        return [replace(word, affirmed=_affirmed(text, word.word)) for word in query.values()]
 
     def _resegment(self, text: str, words: list[str]) -> list[str]:
         """Re-cut two neighbouring words that the index does not know where an indexed word
@@ -1014,7 +1033,11 @@ class Ranker:
 
     def _presence(self, word: QueryWord, text: str) -> float:
         """1 when the text holds the word, INNER_PRESENCE when only a part of it, else 0."""
-        if any(s in text for t in word.terms for s in self._analyzer.surface_forms(t)):
+        if any(
+            _holds(text, s, word.affirmed)
+            for t in word.terms
+            for s in self._analyzer.surface_forms(t)
+        ):
             return 1.0
         if any(s in text for t in word.inner_terms for s in self._analyzer.surface_forms(t)):
             return INNER_PRESENCE
@@ -1022,7 +1045,7 @@ class Ranker:
 
     def _word_in(self, word: QueryWord, text: str) -> bool:
         return any(
-            surface in text
+            _holds(text, surface, word.affirmed)
             for term in word.terms + word.inner_terms
             for surface in self._analyzer.surface_forms(term)
         )

@@ -786,3 +786,10 @@ def test_everyday_wordings_of_the_fifteenth_session(
     重短期, 强教师的计划 → 强师计划."""
     answer = kb.ask(question)
     assert answer.answered and expected in answer.hits[0].text
+
+
+def test_a_word_found_only_negated_does_not_make_a_sure_answer(kb: KnowledgeBase) -> None:
+    """「培训机构要具备什么条件」 asks what institutions must have; the clause 「为不具备网络条件的
+    农村教师…」 holds 具备 and 条件 only as a lack, so it is not a sure answer (QA20 F3)."""
+    answer = kb.ask("培训机构要具备什么条件")
+    assert not (answer.confident and "不具备网络条件" in answer.hits[0].text)
