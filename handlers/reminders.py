@@ -111,13 +111,6 @@ async def remind(ctx: Context) -> list[Reply]:
     args = ctx.event.args.strip()
     if not args:
         raise UserError(escape(f"请写上提醒时间和内容。\n\n{EXAMPLES}"))
-    length = utf16_length(args)  # as Telegram counts: an emoji is 2
-    if length > MAX_REMINDER_CHARS:
-        emoji = "，表情符号每个按 2 字计" if length > len(args) else ""
-        raise UserError(
-            f"提醒太长了（{length} 字{emoji}）。请控制在 {MAX_REMINDER_CHARS} 字以内；"
-            "长篇通知请用 /broadcast 群发。"
-        )
     with ctx.services.session() as session:
         classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
     if not classes:
@@ -127,6 +120,14 @@ async def remind(ctx: Context) -> list[Reply]:
         parsed = parse_reminder(args, now)
     except TimeParseError as error:
         raise UserError(escape(str(error))) from None
+    # The text alone counts, as the limit names it (not 「明天9点」), as Telegram counts it.
+    length = utf16_length(parsed.message)
+    if length > MAX_REMINDER_CHARS:
+        emoji = "，表情符号每个按 2 字计" if length > len(parsed.message) else ""
+        raise UserError(
+            f"提醒内容太长了（{length} 字{emoji}，不算时间）。"
+            f"请控制在 {MAX_REMINDER_CHARS} 字以内；长篇通知请用 /broadcast 群发。"
+        )
     class_id = classes[0].id if len(classes) == 1 else None
     with ctx.services.session() as session:
         reminder = rcrud.create_reminder(
