@@ -8,7 +8,8 @@
 
 Callback data (version 1, re-checked on every press: only the reminder's creator or the
 class's manager may act, an admin may also cancel any reminder (a removed manager's keeps
-going out otherwise), and only while the reminder is in the expected state)::
+going out otherwise; whoever set it is told who cancelled it), and only while the reminder is
+in the expected state)::
 
     rm:1:cls:<reminder>:<class>   choose the class of a draft
     rm:1:pk:<reminder>:<page>     another page of the draft's class picker
@@ -472,7 +473,7 @@ async def on_button(ctx: Context) -> list[Reply]:
     if action == "cx":
         return _ask_cancel(ctx, reminder, training_class, page)
     if action == "cy":
-        return _cancel(ctx, reminder, page)
+        return await _cancel(ctx, reminder, page)
     raise UserError(STALE)
 
 
@@ -616,7 +617,7 @@ def _ask_cancel(
     return [Edit(text, buttons)]
 
 
-def _cancel(ctx: Context, reminder: Reminder, page: int) -> list[Reply]:
+async def _cancel(ctx: Context, reminder: Reminder, page: int) -> list[Reply]:
     """Cancel the reminder and show the page of the list the manager was on (or the one before,
     if it was the last entry of the last page). A reminder cancelled already (a double tap of
     「🗑 确定取消」) only gets a toast: the message keeps saying it was cancelled."""
@@ -638,4 +639,37 @@ def _cancel(ctx: Context, reminder: Reminder, page: int) -> list[Reply]:
     text, buttons = _listing(ctx, page)
     head = "🗑 已取消提醒：" if cancelled else "这条提醒已经不在待发送列表里了："
     head += escape(_excerpt(reminder.text, 40))
+    if cancelled and reminder.created_by != ctx.user.id:
+        head += await _tell_creator(ctx, reminder)
     return [Edit(f"{head}\n\n{text}", buttons)]
+
+
+async def _tell_creator(ctx: Context, reminder: Reminder) -> str:
+    """Tell whoever set `reminder` that someone else (an admin, or the class's manager) has
+    cancelled it; returns the line saying so for the one who cancelled."""
+    from handlers.ask import deliver
+
+    with ctx.services.session() as session:
+        creator = session.get(User, reminder.created_by)
+        training_class = (
+            session.get(TrainingClass, reminder.class_id) if reminder.class_id else None
+        )
+    who = creator.display_name if creator else str(reminder.created_by)
+    name = escape(shorten(who, NAME_CHARS))
+    role = "管理员" if ctx.role is Role.admin else "班主任"
+    canceller = escape(shorten(ctx.user.display_name, NAME_CHARS))
+    class_name = escape(training_class.name) if training_class else "培训班"
+    now = datetime.now(ctx.services.settings.timezone)
+    if reminder.is_recurring:
+        when = f"🔁 {escape(_excerpt(_rule(reminder), LABEL_CHARS))}"
+    else:
+        when = format_when(reminder.run_at, now) if reminder.run_at else ""
+    content, _ = _content_and_source(reminder.text)
+    text = (
+        f"ℹ️ {role} {canceller} 取消了您给「{class_name}」设的提醒：{when} "
+        f"{escape(_excerpt(content, 100))}\n学员不会再收到这条提醒。"
+        "如仍需要，请用 /remind 重新设置，或联系这位" + role + "。"
+    )
+    if await deliver(ctx.services, reminder.created_by, text):
+        return f"\n（没能通知设置人 {name}，请另行转告。）"
+    return f"\n已通知设置人 {name}。"
