@@ -289,6 +289,7 @@ def deadlines_view(ctx: Context, page: int, *, expired: bool = False) -> tuple[s
         lines = [f"🗓 <b>通知里的截止时间</b>（还没到期的，共 {len(ahead)} 项）"]
     lines += [
         f"{number}. {deadline_item(deadline, today, days.get(deadline.doc_id))}"
+        + (no_lead_note(deadline, now) if ctx.is_manager and not expired else "")
         for number, deadline in enumerate(shown, start=first + 1)
     ]
     if pages > 1:
@@ -304,6 +305,21 @@ def deadlines_view(ctx: Context, page: int, *, expired: bool = False) -> tuple[s
                 data = callback("rm", deadline_key(deadline))
                 reminder_rows.append([Button(f"⏰ 第 {number} 项设为提醒", data=data)])
     return "\n\n".join(lines), keyboard(*reminder_rows, paging, to_past)
+
+
+def no_lead_note(deadline: Deadline, now: datetime) -> str:
+    """For a manager, under a dated item still ahead whose every lead time (09:00 one, three,
+    seven days before) has passed: why it has no 「设为提醒」, and what to write instead."""
+    if deadline.due is None or deadline.due < now.date():
+        return ""
+    if lead_days_left(deadline.due, now, REMINDER_DAYS):
+        return ""
+    day = "今天" if deadline.due == now.date() else "明天"
+    example = "今晚8点" if day == "明天" and now.hour < 20 else "30分钟后"
+    return (
+        f"\n<i>⏰ {day}的事项：提前提醒的时间（前一天 9:00）已过，不能「设为提醒」；"
+        f"可用 /remind {example} 提醒内容 自己设。</i>"
+    )
 
 
 @router.command("deadlines", "通知里的截止时间")
