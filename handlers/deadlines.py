@@ -21,6 +21,12 @@ lead time offered is set, 「（已设N个）」 when N of them are. Setting it 
 database is checked, and refuses a copy itself (a key unique among the active reminders,
 scheduler/deadlines.py), so this holds across a restart and across two bot processes on one
 database. A double tap gets a toast, a later repeat says 「已经为「…」设过这个提醒」 (QA19 F1).
+An item still ahead whose every lead time has passed (tomorrow's, after 09:00 today) says so in
+a manager's list, with the /remind to write instead.
+
+When an admin replaces or removes a notice (handlers/notices.py), `tell_superseded` tells each
+manager whose pending class reminder was set from one of its deadlines, and the admin how many
+there are; nothing is cancelled, and /reminders marks them.
 
     /deadlines                       📅 12月15日(周二)前 …报送 —— 《title》 文号 · 条款 三、(二)
     dl:1:pg:<page>                   ◀ 上一页 / 下一页 ▶ of the upcoming ones (edits the list)
@@ -49,8 +55,10 @@ from sqlmodel import select
 
 from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db import crud
+from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, TrainingClass
 from bot.db.reminder_models import Reminder, ReminderStatus
+from bot.limits import shorten
 from handlers.class_names import class_labels
 from handlers.routing import (
     Context,
@@ -66,15 +74,17 @@ from knowledge.models import clause_label
 from knowledge.scope import scope_note
 from scheduler.deadlines import (
     ReminderExists,
+    deadline_marks,
     deadline_message,
     lead_days_left,
+    lead_free,
     reminder_run_at,
     schedule_deadline_reminder,
 )
 from scheduler.timeparse import format_day, format_when
 
 if TYPE_CHECKING:
-    from knowledge import Deadline
+    from knowledge import Deadline, KnowledgeBase
 
 router = Router("deadlines")
 
@@ -598,3 +608,94 @@ async def set_reminder(ctx: Context, key: str, class_id: int, days_before: int) 
         ),
         Notice("已设置"),
     ]
+
+
+# ----- reminders whose notice was replaced or removed (/notices, a new version uploaded) -----
+
+SUPERSEDED_WORDS = {"replaced": "已被替换为新版本", "removed": "已被删除"}
+SUPERSEDED_ENTRIES = 5  # reminders a manager's message names; the others are counted
+SUPERSEDED_CLASSES = 3  # classes the admin's line names
+REMINDERS_LIST = "rm:1:ls:0"  # handlers/reminders.py: the first page of /reminders
+
+
+def notice_marks(kb: KnowledgeBase) -> set[str]:
+    """What the reminders of the live deadlines say (`deadline_marks`): taken before a notice
+    is replaced or removed, for `tell_superseded`."""
+    return deadline_marks(kb.deadlines())
+
+
+async def tell_superseded(ctx: Context, kb: KnowledgeBase, before: set[str], how: str) -> str:
+    """After a notice was replaced (`how` "replaced") or removed: tell each manager who set a
+    pending class reminder from one of its deadlines (no live deadline gives its text now) and
+    return the admin's line on them ("" when there are none). Nothing is cancelled."""
+    from handlers.ask import deliver
+
+    gone = before - notice_marks(kb)
+    if not gone:
+        return ""
+    with ctx.services.session() as session:
+        rows = [
+            (reminder, name)
+            for reminder, name in rcrud.active_deadline_reminders(session)
+            if lead_free(reminder.text) in gone
+        ]
+        users = crud.users_by_id(session, user_ids={r.created_by for r, _ in rows})
+    if not rows:
+        return ""
+    by_creator: dict[int, list[tuple[Reminder, str]]] = {}
+    for reminder, name in rows:
+        by_creator.setdefault(reminder.created_by, []).append((reminder, name))
+    told, missed, own = [], [], 0
+    for creator, entries in by_creator.items():
+        user = users.get(creator)
+        who = shorten(user.display_name, 20) if user else str(creator)
+        if creator == ctx.user.id:
+            own = len(entries)
+            continue
+        text = superseded_message(ctx, entries, how)
+        listing = keyboard([Button("⏰ 查看我的提醒", data=REMINDERS_LIST)])
+        failed = await deliver(ctx.services, creator, text, listing)
+        (missed if failed else told).append(escape(who))
+    counts: dict[str, int] = {}
+    for _, name in rows:
+        counts[name] = counts.get(name, 0) + 1
+    classes = "、".join(
+        f"「{escape(shorten(name, CLASS_LABEL_CHARS))}」{count} 条"
+        for name, count in list(counts.items())[:SUPERSEDED_CLASSES]
+    ) + (" 等" if len(counts) > SUPERSEDED_CLASSES else "")
+    old = "旧版本" if how == "replaced" else "这份通知"
+    line = f"⚠️ 有 {len(rows)} 条培训班提醒是按{old}的期限设的（{classes}），没有自动取消。"
+    if told:
+        line += f"已通知设提醒的班主任：{'、'.join(told)}。"
+    if missed:
+        line += f"没能通知 {'、'.join(missed)}（可能屏蔽了机器人），请另行转告。"
+    if own:
+        line += f"其中 {own} 条是您自己设的，请用 /reminders 查看或取消。"
+    return line
+
+
+def superseded_message(ctx: Context, entries: list[tuple[Reminder, str]], how: str) -> str:
+    """A manager's message on their reminders whose notice `how` (replaced/removed)."""
+    now = local_now(ctx)
+    classes = {name for _, name in entries}
+    what = SUPERSEDED_WORDS[how]
+    if len(classes) == 1 and len(entries) == 1:
+        head = f"⚠️ 您为「{escape(entries[0][1])}」设的提醒依据的通知{what}："
+    elif len(classes) == 1:
+        head = f"⚠️ 您为「{escape(entries[0][1])}」设的 {len(entries)} 条提醒依据的通知{what}："
+    else:
+        head = f"⚠️ 您设的 {len(entries)} 条提醒依据的通知{what}："
+    lines = [head]
+    for reminder, name in entries[:SUPERSEDED_ENTRIES]:
+        when = format_when(reminder.next_run_at, now) if reminder.next_run_at else ""
+        where = f"【{escape(shorten(name, CLASS_LABEL_CHARS))}】" if len(classes) > 1 else ""
+        text = typeset(reminder.text)
+        lines.append(f"· {where}{when} · {escape(text if len(text) <= 200 else text[:199] + '…')}")
+    if len(entries) > SUPERSEDED_ENTRIES:
+        lines.append(f"……另有 {len(entries) - SUPERSEDED_ENTRIES} 条。")
+    lines.append(
+        ("它没有取消" if len(entries) == 1 else "它们没有取消")
+        + "，到时仍会按旧通知的日期发给全班学员。请用 /reminders 查看或取消"
+        + ("，再用 /deadlines 按新版本设提醒。" if how == "replaced" else "。")
+    )
+    return "\n".join(lines)

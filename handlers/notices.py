@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING
 from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db.models import Role
 from handlers.ask import knowledge
+from handlers.deadlines import notice_marks, tell_superseded
 from handlers.routing import Context, Router, UserError, button_number, paging_buttons
 from handlers.typeset import typeset
 from scheduler.timeparse import format_when
@@ -232,6 +233,7 @@ async def remove(ctx: Context, kb: KnowledgeBase, entry: dict, page: int) -> lis
 
     lock = ctx.services.extras.setdefault(INGEST_LOCK, asyncio.Lock())
     async with lock:
+        before = notice_marks(kb)
         try:
             await asyncio.to_thread(kb.remove, [entry["name"]])
         except IngestError:  # removed meanwhile (another admin, or `guopei-bot remove`)
@@ -242,10 +244,12 @@ async def remove(ctx: Context, kb: KnowledgeBase, entry: dict, page: int) -> lis
             if (removed["shipped"], removed["name"]) == (entry["shipped"], entry["name"])
         ][:1]
     log.info("notice file %s removed by user %s", entry["name"], ctx.user.id)
+    reminders = await tell_superseded(ctx, kb, before, "removed")
     return [
         Edit(
             "✅ 已删除，学员从现在起不会再看到它的条款和期限。"
             + ("按「恢复」可以撤销。" if undo else "")
+            + (f"\n{reminders}" if reminders else "")
             + f"\n\n{describe(entry)}\n<i>{where(entry)}</i>",
             keyboard([*undo, Button("◀ 返回列表", data=data("pg", page))]),
         ),
@@ -722,6 +726,7 @@ async def decide_upload(ctx: Context, action: str, token: str) -> list[Reply]:
             if action == "rp" and not set(same_as) <= current:
                 raise UserError("旧版本已经被删除或替换了，这个按钮已失效。请重新发送通知文件。")
             replace = same_as if action == "rp" else []
+            before = notice_marks(kb)
             try:
                 reports = await asyncio.to_thread(kb.ingest, [path], replace=replace)
             except IngestError as error:
@@ -735,9 +740,11 @@ async def decide_upload(ctx: Context, action: str, token: str) -> list[Reply]:
     text = report_text(kb, name, report)
     if report.replaced:
         retired = "、".join(f"「{escape(n)}」" for n in report.replaced)
+        reminders = await tell_superseded(ctx, kb, before, "replaced")
         text = (
-            f"🔁 已替换旧版本：{retired} 已停用（连同它的期限），学员从现在起只会看到新版本。\n\n"
-            + text
+            f"🔁 已替换旧版本：{retired} 已停用（连同它的期限），学员从现在起只会看到新版本。\n"
+            + (f"{reminders}\n" if reminders else "")
+            + f"\n{text}"
         )
         log.info("notice %s replaced %s (user %s)", name, report.replaced, ctx.user.id)
     return [Edit(text), Notice("已替换" if report.replaced else "已加入")]

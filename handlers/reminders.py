@@ -21,6 +21,10 @@ in the expected state)::
 without it mean the first page). Ids are read with `button_id`, pages with `button_number`.
     rm:1:td:<reminder>            a draft 「明天…」 written 00:00–04:59: today instead
 
+/remind measures the reminder's text alone (not 「明天9点」) against MAX_REMINDER_CHARS. A
+reminder set from /deadlines whose notice has since been replaced or removed is marked in the
+list 「⚠️ 依据的通知已被替换」 (or 「…已被删除」): scheduler/deadlines.py `superseded`.
+
 The list writes a time as 「12月7日(周一) 09:00」 (scheduler/timeparse.py `format_when`, which
 surveys and /deadlines use too): a one-off reminder by that time alone, a 🔁 one by its rule and
 its next time. The notes the confirmation gave on how the time was read
@@ -64,6 +68,7 @@ from handlers.routing import (
     paging_buttons,
 )
 from scheduler import service as scheduler_service
+from scheduler.deadlines import deadline_marks, superseded
 from scheduler.timeparse import (
     EXAMPLES,
     TimeParseError,
@@ -318,6 +323,7 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
             everything = rcrud.reminders_of_manager(session, manager_id=ctx.user.id)
             several = len({r.class_id for r, _ in everything}) > 1
         labels = class_labels(classes, limit=CLASS_CHARS)
+    outdated = _superseded(ctx, [reminder for reminder, _ in rows])
     if not rows:
         return (
             "目前没有待发送的提醒。\n用 /remind 时间 内容 设置，例如："
@@ -345,11 +351,34 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
                 heading += f"班主任：{escape(name)}{gone}"
             lines.append(heading)
         for number, reminder, _ in entries:
-            lines.append(_entry(number, reminder, now, spaced=not several))
+            entry = _entry(number, reminder, now, spaced=not several)
+            if reminder.id in outdated:
+                entry += f"\n   {SUPERSEDED_MARKS[outdated[reminder.id]]}"
+            lines.append(entry)
     if pages > 1:
         lines.append(f"\n<i>第 {page + 1}/{pages} 页</i>")
     paging = paging_buttons(page, pages, lambda other: _data("ls", other))
     return "\n".join(lines), keyboard(*buttons, paging)
+
+
+SUPERSEDED_MARKS = {
+    "replaced": "⚠️ 依据的通知已被替换：这个日期可能已不对，新期限见 /deadlines，不需要的话请取消",
+    "removed": "⚠️ 依据的通知已被删除：请确认是否还要发，不需要的话请取消",
+}
+
+
+def _superseded(ctx: Context, reminders: list[Reminder]) -> dict[int, str]:
+    """Of these reminders, those set from /deadlines whose notice has since been replaced or
+    removed (scheduler/deadlines.py `superseded`): id → "replaced" | "removed"."""
+    kb = ctx.services.knowledge
+    if kb is None or not any(r.dedup_key for r in reminders):
+        return {}
+    marks = deadline_marks(kb.deadlines())
+    documents = kb.documents()
+    titles = {d.get("title") or "" for d in documents} - {""}
+    numbers = {d.get("doc_number") or "" for d in documents} - {""}
+    found = {r.id: superseded(r, marks, titles, numbers) for r in reminders if r.id is not None}
+    return {reminder_id: how for reminder_id, how in found.items() if how}
 
 
 # The notes the parser adds to a time at confirmation: 「(未写具体时间,默认 09:00)」,

@@ -10,13 +10,18 @@ Raises ValueError (a Chinese sentence) when that time has already passed, and
 `ReminderExists` when the class has it already: the row carries `reminder_key`, unique among
 the active reminders in the database, so two processes (or two taps racing past the
 handler's check) cannot both set it.
+
+When its notice is replaced or removed, the reminder is found by its text: no live deadline
+gives it any more (`deadline_marks`, `superseded`). Nothing is stored for this, so a notice
+restored (/notices 「恢复」) makes its reminders current again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
@@ -127,3 +132,43 @@ async def schedule_deadline_reminder(
     if service is not None:
         service.schedule(reminder)  # type: ignore[arg-type]
     return reminder.id  # type: ignore[attr-defined]
+
+
+# 「还有 3 天：」 of `deadline_message`: the one part that differs between the lead times.
+_LEAD = re.compile(r"还有 \d+ 天：")
+# The 「依据：」 line: 《title》 (itself perhaps holding 《…》), then （文号 · 条款 …）.
+_CITED = re.compile(r"\n依据[：:](?:《(?P<title>.*)》)?(?:（(?P<where>.*)）)?\s*$", re.S)
+
+
+def lead_free(text: str) -> str:
+    """A deadline reminder's text with its lead days blanked: one deadline, any lead time."""
+    return _LEAD.sub("还有 N 天：", text, count=1)
+
+
+def deadline_marks(deadlines: Iterable[Deadline]) -> set[str]:
+    """The texts (`lead_free`) that reminders of these deadlines carry (dated ones only)."""
+    return {lead_free(deadline_message(d, 1)) for d in deadlines if d.due is not None}
+
+
+def cited_notice(text: str) -> tuple[str, str]:
+    """(title, 文号) a deadline reminder's 「依据：」 line cites; "" for what it does not."""
+    found = _CITED.search(text)
+    if found is None:
+        return "", ""
+    where = (found["where"] or "").split(" · ")[0]
+    return found["title"] or "", "" if where.startswith("条款") else where
+
+
+def superseded(
+    reminder: Reminder, marks: Collection[str], titles: Collection[str], numbers: Collection[str]
+) -> str:
+    """Whether a deadline reminder's notice is gone: "" while a live deadline still gives its
+    text (`marks`) or for a reminder not set from /deadlines; "replaced" when a live notice has
+    the title or 文号 it cites (a new version), else "removed"."""
+    if not (reminder.dedup_key or "").startswith("deadline:"):
+        return ""
+    if lead_free(reminder.text) in marks:
+        return ""
+    title, number = cited_notice(reminder.text)
+    cited = (title and title in titles) or (number and number in numbers)
+    return "replaced" if cited else "removed"

@@ -603,3 +603,18 @@ def count_reminders_of_manager(
         everyone,
     )
     return int(session.exec(statement).one())
+
+
+def active_deadline_reminders(session: Session) -> list[tuple[Reminder, str]]:
+    """The active reminders set from /deadlines (their `dedup_key` says so), each with its
+    class's name, oldest first."""
+    statement = (
+        select(Reminder, TrainingClass.name)
+        .join(TrainingClass, TrainingClass.id == Reminder.class_id)
+        .where(
+            Reminder.status == ReminderStatus.active,
+            Reminder.dedup_key.startswith("deadline:"),  # type: ignore[union-attr]
+        )
+        .order_by(Reminder.id)
+    )
+    return [(reminder, name) for reminder, name in session.exec(statement)]
