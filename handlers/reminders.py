@@ -131,7 +131,7 @@ async def remind(ctx: Context) -> list[Reply]:
     if length > MAX_REMINDER_CHARS:
         emoji = "，表情符号每个按 2 字计" if length > len(parsed.message) else ""
         raise UserError(
-            f"提醒内容太长了（{length} 字{emoji}，不算时间）。"
+            f"提醒太长了（{length} 字{emoji}，只算内容，不算时间）。"
             f"请控制在 {MAX_REMINDER_CHARS} 字以内；长篇通知请用 /broadcast 群发。"
         )
     class_id = classes[0].id if len(classes) == 1 else None
