@@ -4,7 +4,9 @@ each removed one; and an uploaded notice with the 文号 or title of a stored on
 the admin chooses 「替换旧版本」 or 「另存为新通知」.
 
 Removing, restoring or replacing takes effect at once: the old file's clauses and deadlines are
-no longer answered, a restored one's are again. An uploaded file is moved into
+no longer answered, a restored one's are again. Class reminders set from a retired notice's
+deadlines are not cancelled: each manager who set one is told, and the admin's confirmation
+counts them (handlers/deadlines.py `tell_superseded`). An uploaded file is moved into
 DATA_DIR/notices/.removed/, a shipped one is hidden; 「恢复」 here (or `guopei-bot restore NAME`
 on the server) brings either back: an upload under its old name, or under a free one
 (`name-2.txt`) when a newer upload has taken that name meanwhile, both then being answered.
