@@ -10,7 +10,16 @@ from sqlalchemy import bindparam, exists
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot.db.models import Membership, PendingInput, Role, TrainingClass, User, utcnow
+from bot.db.models import (
+    ClassRemoval,
+    Membership,
+    PendingInput,
+    RetiredJoinCode,
+    Role,
+    TrainingClass,
+    User,
+    utcnow,
+)
 
 JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: codes are typed by hand
 JOIN_CODE_LENGTH = 8
@@ -111,10 +120,17 @@ def users_with_role(session: Session, *, role: Role) -> list[User]:
     return list(session.exec(select(User).where(User.role == role)))
 
 
+def new_join_code() -> str:
+    """A random join code (a retired one is never handed out again: see `replace_join_code`)."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
 def create_class(session: Session, *, name: str, manager_id: int) -> TrainingClass:
     """Create a class with a fresh, unique join code."""
     for _ in range(10):
-        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        code = new_join_code()
+        if session.get(RetiredJoinCode, code) is not None:
+            continue
         training_class = TrainingClass(name=name, join_code=code, manager_id=manager_id)
         session.add(training_class)
         try:
@@ -166,6 +182,105 @@ def leave_class(session: Session, *, user_id: int, class_id: int) -> bool:
     session.delete(membership)
     session.commit()
     return True
+
+
+def remove_from_class(
+    session: Session, *, user_id: int, class_id: int, removed_by: int
+) -> bool:
+    """The manager takes the user out of the class, and the class's join code no longer lets
+    them back in (until `allow_rejoin`); False if they were not in it."""
+    membership = session.exec(
+        select(Membership).where(Membership.class_id == class_id, Membership.user_id == user_id)
+    ).first()
+    if membership is None:
+        return False
+    session.delete(membership)
+    removal = session.exec(
+        select(ClassRemoval).where(
+            ClassRemoval.class_id == class_id, ClassRemoval.user_id == user_id
+        )
+    ).first() or ClassRemoval(class_id=class_id, user_id=user_id, removed_by=removed_by)
+    removal.removed_by, removal.removed_at = removed_by, utcnow()
+    session.add(removal)
+    try:
+        session.commit()
+    except IntegrityError:  # removed concurrently (two taps): the other one recorded it
+        session.rollback()
+        return False
+    return True
+
+
+def was_removed(session: Session, *, user_id: int, class_id: int) -> bool:
+    """Whether the class's manager removed the user and has not allowed them back."""
+    statement = select(ClassRemoval.id).where(
+        ClassRemoval.class_id == class_id, ClassRemoval.user_id == user_id
+    )
+    return session.exec(statement).first() is not None
+
+
+def allow_rejoin(session: Session, *, user_id: int, class_id: int) -> bool:
+    """Let a removed user join the class again with its code; False if they were not removed."""
+    removal = session.exec(
+        select(ClassRemoval).where(
+            ClassRemoval.class_id == class_id, ClassRemoval.user_id == user_id
+        )
+    ).first()
+    if removal is None:
+        return False
+    session.delete(removal)
+    session.commit()
+    return True
+
+
+def removed_members(
+    session: Session, *, class_id: int, limit: int = 5
+) -> tuple[int, list[User]]:
+    """How many members the class's manager removed (and not let back), and the latest few."""
+    from sqlalchemy import func
+
+    total = session.exec(
+        select(func.count()).select_from(ClassRemoval).where(ClassRemoval.class_id == class_id)
+    ).one()
+    statement = (
+        select(User)
+        .join(ClassRemoval, ClassRemoval.user_id == User.id)  # type: ignore[arg-type]
+        .where(ClassRemoval.class_id == class_id)
+        .order_by(ClassRemoval.removed_at.desc(), ClassRemoval.id.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    )
+    return int(total), list(session.exec(statement))
+
+
+def replace_join_code(session: Session, *, class_id: int) -> tuple[str, str] | None:
+    """Give the class a fresh join code; the old one is kept as retired (it then says it
+    expired). Returns (old, new), or None if the class is gone."""
+    for _ in range(10):
+        training_class = session.get(TrainingClass, class_id)
+        if training_class is None:
+            return None
+        old, new = training_class.join_code, new_join_code()
+        if session.get(RetiredJoinCode, new) is not None:
+            continue
+        session.add(RetiredJoinCode(code=old, class_id=class_id))
+        session.flush()  # the retired row first: the class's row then takes the new code
+        training_class.join_code = new
+        session.add(training_class)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            continue
+        return old, new
+    raise RuntimeError("could not find a free join code after 10 tries")
+
+
+def find_retired_code(session: Session, *, code: str) -> TrainingClass | None:
+    """The class whose replaced join code this is (None for a code never used)."""
+    normalized = code.strip().upper()
+    if not normalized or len(normalized) > 16:
+        return None
+    retired = session.get(RetiredJoinCode, normalized)
+    return None if retired is None else session.get(TrainingClass, retired.class_id)
 
 
 def users_by_id(session: Session, *, user_ids: Iterable[int]) -> dict[int, User]:

@@ -1,4 +1,5 @@
-"""The core tables: people, training classes, memberships and pending conversation input.
+"""The core tables: people, training classes, memberships (and who was removed from a class,
+and replaced join codes) and pending conversation input.
 
 Feature tables (questions, reminders, surveys) live in their own modules beside this one and
 share `SQLModel.metadata`; `bot.db.all_models` imports them all so Alembic sees every table.
@@ -96,6 +97,30 @@ class Membership(SQLModel, table=True):
     user_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     blocked: bool = Field(default=False)
     joined_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
+
+
+class ClassRemoval(SQLModel, table=True):
+    """A member whom the class's manager removed (👥 成员 → 移出): the join code no longer lets
+    them back in until the manager allows it (「↩️ 允许重新加入」 deletes the row)."""
+
+    __tablename__ = "class_removals"
+    __table_args__ = (UniqueConstraint("class_id", "user_id", name="uq_class_removal"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    class_id: int = Field(foreign_key="training_classes.id", index=True)
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    removed_by: int = Field(sa_column=Column(BigInteger, nullable=False))
+    removed_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
+
+
+class RetiredJoinCode(SQLModel, table=True):
+    """A join code a manager replaced (「🔄 更换加入码」): it joins nobody, and says it expired."""
+
+    __tablename__ = "retired_join_codes"
+
+    code: str = Field(max_length=16, primary_key=True)
+    class_id: int = Field(foreign_key="training_classes.id", index=True)
+    retired_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
 
 
 class PendingInput(SQLModel, table=True):
