@@ -1,9 +1,10 @@
 """Greeting, help, and joining a class: `/start [code]`, `/help`, `/join CODE`, `/myclass`,
 and `/cancel` for an input the bot is waiting for.
 
-A deep link `t.me/<bot>?start=<code>` arrives as `/start <code>` and joins the class at once;
-the class's own manager is not added (they would get their own broadcasts and count in their
-surveys): they are shown the link to give their trainees instead.
+A deep link `t.me/<bot>?start=<code>` arrives as `/start <code>` and joins the class at once
+(not a member the class's manager removed, until the manager lets them back; a replaced code
+says it expired); the class's own manager is not added (they would get their own broadcasts
+and count in their surveys): they are shown the link to give their trainees instead.
 In a group, /start and /help show the trainees' short help only: the whole class reads it.
 `/myclass` lists the user's classes with their managers (two classes may share a name) and a
 「退出」 button for each (confirmed first), eight classes to a page (`mc:1:pg:<page>`).
@@ -50,7 +51,8 @@ HELP_BY_ROLE = {
     ),
     Role.manager: (
         "\n\n👩‍🏫 <b>班主任</b>\n"
-        "• /newclass 培训班名称 — 创建培训班，得到加入链接；/myclass 查看成员、移出学员\n"
+        "• /newclass 培训班名称 — 创建培训班，得到加入链接\n"
+        "• /myclass — 查看成员、移出学员、更换加入码\n"
         "• /remind 时间 内容 — 定时提醒，如 /remind 明天9点 提交研修日志\n"
         "• /reminders — 查看、取消提醒\n"
         "• /broadcast 内容 — 向全班群发通知（也可以先发 /broadcast 再发内容，或把消息转发给我）\n"
@@ -134,7 +136,13 @@ def join_by_code(ctx: Context, code: str) -> list[Reply]:
     """Join the class of `code`; in a group, only point to the private chat, where the bot
     can reach the trainee later (a user who never opened it cannot get reminders)."""
     with ctx.services.session() as session:
-        training_class = crud.find_class_by_code(session, code=code.split()[0])
+        code = code.split()[0]
+        training_class = crud.find_class_by_code(session, code=code)
+        if training_class is None and (old := crud.find_retired_code(session, code=code)):
+            raise UserError(
+                f"加入码「{escape(code.strip()[:16])}」已过期：班主任更换了「{escape(old.name)}」"
+                "的加入码。请向班主任要新的加入链接。"
+            )
         if training_class is None:
             raise UserError(
                 f"加入码「{escape(code.strip()[:16])}」不存在。请核对班主任发来的加入码"
@@ -153,6 +161,10 @@ def join_by_code(ctx: Context, code: str) -> list[Reply]:
             mine = crud.classes_of_member(session, user_id=ctx.user.id)
             joined = any(c.id == training_class.id for c in mine)
             raise UserError(own_class_refusal(ctx, training_class, joined_before=joined))
+        if crud.was_removed(session, user_id=ctx.user.id, class_id=training_class.id):
+            raise UserError(
+                f"您已被班主任移出「{escape(training_class.name)}」，如需重新加入请联系班主任。"
+            )
         _, created = crud.join_class(session, user_id=ctx.user.id, class_id=training_class.id)
     name = escape(training_class.name)
     if not created:
