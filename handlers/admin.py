@@ -1,5 +1,6 @@
 """Admin commands: `/addmanager USER_ID` makes a user a class manager, `/removemanager USER_ID`
-takes it back; either without an id lists the managers.
+takes it back; either without an id lists the managers. The person is told privately
+(「您已被设为班主任…」 / 「您的班主任身份已被撤销…」); the admin's reply says when that failed.
 
 A manager who is removed keeps their classes' members, reminders and surveys (reminders still
 go out: the reply counts them, and an admin cancels any of them in /reminders); they only lose
@@ -13,10 +14,11 @@ from html import escape
 
 from sqlmodel import Session
 
-from bot.chat import Reply, Send
+from bot.chat import DeliveryError, Reply, Send, Unreachable
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db.models import Role, User
+from handlers.ask import deliver
 from handlers.menus import refresh_menu
 from handlers.routing import Context, Router, UserError, parse_number
 from scheduler.jobs import reporting_admin
@@ -29,6 +31,20 @@ ASK_FOR_ID = (
     "请写上对方的 Telegram 用户 ID（一串数字），例如：/{command} 123456789\n"
     "对方向我发送 /start 后，可在 @userinfobot 查到自己的 ID。"
 )
+
+
+ADDED_NOTICE = "您已被设为班主任，发送 /help 查看班主任命令（如 /newclass 创建培训班）。"
+REMOVED_NOTICE = "您的班主任身份已被撤销，不能再使用班主任命令。{classes}如有疑问，请联系管理员。"
+CLASSES_KEPT = "您建的培训班仍然保留，学员「问班主任」的问题今后转给管理员。"
+
+
+def not_told(error: DeliveryError, then: str) -> str:
+    """The admin's note that the person could not be told privately, and why."""
+    if isinstance(error, Unreachable):
+        why = "对方还没有打开和我的私聊，或已屏蔽我"
+    else:
+        why = "Telegram 暂时没有送达"
+    return f"\n⚠️ 没能私信通知对方（{why}）。{then}"
 
 
 def user_id_argument(ctx: Context, command: str) -> int | None:
@@ -76,12 +92,17 @@ async def add_manager(ctx: Context) -> list[Reply]:
     if already:
         return [Send(f"{who} 已经是班主任了，无需重复设置。")]
     await refresh_menu(ctx.services, user_id, Role.manager)
-    done = f"✅ 已将 {who} 设为班主任。对方再次发送 /start 即可看到班主任命令。"
+    failed = await deliver(ctx.services, user_id, ADDED_NOTICE)
+    done = f"✅ 已将 {who} 设为班主任。"
     if existing is None:
         done += (
             f"\n⚠️ ID {user_id} 还没有和我说过话，请确认没有写错；"
             f"写错了可以发送 /removemanager {user_id} 撤销。"
         )
+    elif failed is None:
+        done += "已私信通知对方。"
+    else:
+        done += not_told(failed, "对方打开和我的私聊、发送 /start 后即可看到班主任命令。")
     return [Send(done)]
 
 
@@ -107,7 +128,10 @@ async def remove_manager(ctx: Context) -> list[Reply]:
         reminders = rcrud.count_reminders_of_manager(session, manager_id=user_id)
         crud.set_role(session, user_id=user_id, role=Role.trainee)
     await refresh_menu(ctx.services, user_id, Role.trainee)
+    notice = REMOVED_NOTICE.format(classes=CLASSES_KEPT if classes else "")
+    failed = await deliver(ctx.services, user_id, notice)
     done = f"✅ 已撤销 {who} 的班主任身份。"
+    done += "已私信通知对方。" if failed is None else not_told(failed, "请另行告知对方。")
     if classes:
         names = "、".join(f"「{escape(c.name)}」" for c in classes[:5])
         more = f"等 {len(classes)} 个班" if len(classes) > 5 else ""
