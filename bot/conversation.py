@@ -16,8 +16,11 @@ A text that comes after the input expired (`PENDING_INPUT_TTL`) is never taken a
 it was most likely typed for that input (a survey's suggestion, a broadcast written slowly).
 After the ⌛ line, the input's `on_expired_text` handler offers to use it, and the ⌛ line then
 only says that the input was cancelled (the offer says how to go on); without an offer the
-user is told how to start again. A pending input that only watches (`WATCHING`: a survey
-sheet open at its review) ends silently on a command, and lets a photo or file through.
+user is told how to start again. A button that makes the bot wait for another kind of input
+(「✍️ 回答」 while a /broadcast text is awaited) says the input it replaced was cancelled
+(「之前的 /broadcast 已取消，还没有发送」, `REPLACED`). A pending input that only watches
+(`WATCHING`: a survey sheet open at its review) ends silently on a command, and lets a photo
+or file through.
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ EXPIRED_RETRY = "如需继续，请重新点一次相应的按钮。"
 # The ⌛ line when the expired input's handler offers to use the text (a button follows): it
 # names the command that asked for the input, and says nothing about starting it again.
 EXPIRED_OFFERED = "⌛ 距离上次请您输入已超过 30 分钟，之前的 /{command} 已自动取消，还没有发送。"
+# Before what a button (「✍️ 回答」) asks for instead of the input started by /command.
+REPLACED = "之前的 /{command} 已取消，还没有发送。"
 # After the ⌛ line, for a text no handler of the expired input offers to use.
 NOT_HANDLED = "\n这条消息没有处理。如果是要问我的问题，请再发送一次。"
 
@@ -69,7 +74,7 @@ class PendingState:
     kind: str | None = None  # the kind of input this event may answer
     ended: str | None = None  # the kind of input this event ended (a command, or time)
     expired: bool = False  # it ended because PENDING_INPUT_TTL passed
-    payload: dict = field(default_factory=dict)  # the ended input's payload
+    payload: dict = field(default_factory=dict)  # the input's payload
     watching: bool = False  # it only watched the user's text (`WATCHING`)
 
 
@@ -141,8 +146,31 @@ class Conversation:
         replies, name = await self._dispatch(event, user, state.kind, state.ended)
         restarted = self.table.restarts(state.ended or "", event.command)
         if state.ended and event.kind is EventKind.command and not restarted:
-            replies = [Send(self.table.ended_note(state.ended)), *replies]
+            note = self.table.ended_note(
+                state.ended, services=self.services, payload=state.payload
+            )
+            replies = [Send(note), *replies]
+        replaced = self._replaced_note(user.id, state) if not state.watching else ""
+        if replaced:
+            replies = [Send(replaced), *replies]
         return replies, name
+
+    def _replaced_note(self, user_id: int, state: PendingState) -> str:
+        """What to say when this event (a button: 「✍️ 回答」 while a /broadcast text is awaited)
+        made the bot wait for another kind of input than the one it waited for, which is then
+        no longer awaited: 「之前的 /broadcast 已取消，还没有发送」, or that input's ended note;
+        "" when the input awaited is the same kind, or none now."""
+        if state.kind is None:
+            return ""
+        with self.services.session() as session:
+            now = crud.get_pending(session, user_id=user_id)
+        if now is None or now.kind == state.kind:
+            return ""
+        route = self.table.state_route(state.kind)
+        if route is not None and route.restarted_by:
+            command = route.restarted_by
+            return f"⚠️ {REPLACED.format(command=command)}要继续，请重新发送 /{command}。"
+        return self.table.ended_note(state.kind, services=self.services, payload=state.payload)
 
     async def _expired_text(
         self, event: Event, user: User, state: PendingState
@@ -179,7 +207,9 @@ class Conversation:
             line = EXPIRED_OFFERED.format(command=command) if command else EXPIRED_INPUT
             return [Send(line), *offer], "expired_offer"
         # 「已取消群发…请重新发送 /broadcast」: the input's own way back, if it has one
-        retry = self.table.ended_note(state.ended, EXPIRED_RETRY)
+        retry = self.table.ended_note(
+            state.ended, EXPIRED_RETRY, services=self.services, payload=state.payload
+        )
         return [Send(EXPIRED_INPUT + retry + NOT_HANDLED)], "expired_input"
 
     async def _dispatch(
@@ -234,7 +264,7 @@ def _pending_input(session: Session, event: Event, pending: PendingInput | None)
     if not expired and event.kind is not EventKind.command:
         if watching and event.kind in (EventKind.media, EventKind.document):
             return PendingState()
-        return PendingState(kind=pending.kind, watching=watching)
+        return PendingState(kind=pending.kind, watching=watching, payload=payload)
     crud.clear_pending(session, user_id=pending.user_id)
     if watching and event.kind is EventKind.command:
         return PendingState()

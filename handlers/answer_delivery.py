@@ -6,14 +6,16 @@ back and then confirmed (handlers/held_answer.py).
   question asked again by the trainee, `manager_repeats`), only if it may be sent now (else
   it is held back).
 - The trainee reads who answered: 「王芳老师回复了您的问题」, or 「王芳老师补充回复：」 when
-  the question had an answer already (`reply_text`); the question keeps the first answer with
+  the question had an answer already (`reply_texts`; a long answer, up to 3,500 characters, in
+  two messages); the question keeps the first answer with
   the supplement under it (「李强老师补充：…」), which is what ⭐ saves, signed with the name
   of whoever wrote the first answer (`question_logs.first_answered_by`), and the manager who
   answered before is told of it (`tell_earlier_answerer`); 「已经回答过」 then names both, each
   for their part (`answered_already`). Managers read an admin as
   「管理员 陈静」 (`answerer`).
 - The manager is told how delivery went (`delivery_status`; the answer is saved either way)
-  and offered 「⭐ 保存为标准答案」 (`kbm:1:cur:<question_id>`).
+  and offered 「⭐ 保存为标准答案」 (`kbm:1:cur:<question_id>`) and, once it arrived,
+  「✍️ 再补充一段」 (`kbm:1:ans:<question_id>`: the next text is sent as a supplement).
 - A question set aside with 「🗑 忽略」 (handlers/unanswered.py `dismiss`) whose 「回答」 or
   「📌」 is still in a 问班主任 message or an older /unanswered page is brought back by the
   answer first (`undismiss_to_answer`): the prompt says it was dismissed, and the manager is
@@ -50,6 +52,7 @@ from bot.chat import (
 from bot.db import question_crud
 from bot.db.models import Role, User, utcnow
 from bot.db.question_models import QuestionLog
+from bot.limits import MAX_MESSAGE_UNITS, graphemes, utf16_length, visible_length
 from handlers.ask import (
     answered_handoff,
     deliver,
@@ -72,6 +75,13 @@ SENTENCE_ENDS = ("。", "!", "?", "!", "?", "…", ".")
 SHARED = "保存后，所有培训班的学员问到类似问题，都会先看到这条回答"
 EARLIER_CHARS = 300  # the start of an earlier answer shown to a manager about to answer again
 UNDISMISSED = "↩️ 这个问题之前被忽略了，您回答后已撤销忽略。"
+# A typed answer may be as long as a broadcast (Telegram counts UTF-16 units); with the question
+# over it, it may take two messages to the trainee (`reply_texts`).
+MAX_ANSWER_UNITS = 3500
+ASKED_UNITS = 1500  # the trainee's question over the answer (it is at most 1,000 characters)
+CONTINUED = "\n（未完，接下一条）"
+# Under 「✅ 已把回答发给学员」: one more part of the answer, sent as a supplement.
+WRITE_MORE = "✍️ 再补充一段"
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,14 +208,60 @@ def answered_already(ctx: Context, question: QuestionLog) -> str:
     return f"这个问题{who}{when}已经回答过：「{escape(said)}」{stop}"
 
 
-def reply_text(question: QuestionLog, answer: str, by: str, *, supplement: bool = False) -> str:
+def reply_texts(
+    question: QuestionLog, answer: str, by: str, *, supplement: bool = False
+) -> list[str]:
     """What the trainee receives: the manager's answer under their question, headed with who
     gave it (`by`, their name: 「王芳老师回复了您的问题」), and as a supplement (「王芳老师补充
     回复：」) when the question had an answer already, so that two answers are not read as one
-    contradicting itself."""
+    contradicting itself. An answer too long for one message with the question (up to
+    `MAX_ANSWER_UNITS`) goes on in a second one, 「王芳老师回复（续）」, cut at a line's end."""
     who = escape(teacher_name(by))
     heading = f"{who}补充回复：" if supplement else f"{who}回复了您的问题"
-    return f"💬 <b>{heading}</b>\n问：{escape(question.question)}\n\n答：{escape(answer)}"
+    asked = clip(question.question, ASKED_UNITS)
+    lead = f"💬 <b>{heading}</b>\n问：{escape(asked)}\n\n答："
+    letters: list[str] = []
+    rest = answer
+    while True:
+        room = MAX_MESSAGE_UNITS - visible_length(lead)
+        if utf16_length(rest) <= room:
+            return [*letters, lead + escape(rest)]
+        head, rest = cut_answer(rest, room - utf16_length(CONTINUED))
+        letters.append(lead + escape(head) + CONTINUED)
+        lead = f"💬 <b>{who}{'补充回复' if supplement else '回复'}（续）</b>\n"
+
+
+def cut_answer(text: str, units: int) -> tuple[str, str]:
+    """`text` cut in two, the first part in at most `units` UTF-16 units: after its last line
+    (the line break dropped) or else sentence that fits in the second half of them, else
+    between two characters as read (graphemes)."""
+    end = used = 0
+    for cluster in graphemes(text):
+        size = utf16_length(cluster)
+        if used + size > units:
+            break
+        used += size
+        end += len(cluster)
+    head = text[:end]
+    line = head.rfind("\n")
+    if line >= end // 2:
+        return head[:line], text[line + 1 :]
+    sentence = max(head.rfind(mark) for mark in SENTENCE_ENDS)
+    if sentence >= end // 2:
+        return head[: sentence + 1], text[sentence + 1 :]
+    return head, text[end:]
+
+
+async def deliver_answer(
+    ctx: Context, question: QuestionLog, answer: str, *, supplement: bool
+) -> DeliveryError | None:
+    """Send the trainee this manager's `answer` (`reply_texts`: two messages when it is long);
+    None once it all arrived, else what Telegram said (the rest is not sent)."""
+    for letter in reply_texts(question, answer, ctx.user.display_name, supplement=supplement):
+        failure = await deliver(ctx.services, question.user_id, letter)
+        if failure is not None:
+            return failure
+    return None
 
 
 def delivery_status(
@@ -264,8 +320,7 @@ async def typed_answer_sent(
     one pressed (`reply`), with `undismissed` (`undismiss_to_answer`), offering to save it as a
     curated answer; once it reached the trainee, mark the question's messages answered
     (`mark_answered`)."""
-    letter = reply_text(question, text, ctx.user.display_name, supplement=earlier.answered)
-    failure = await deliver(ctx.services, question.user_id, letter)
+    failure = await deliver_answer(ctx, question, text, supplement=earlier.answered)
     note_delivery(ctx, question, earlier, failure)
     status = delivery_status(ctx, failure, repeats)
     if undismissed:
@@ -273,12 +328,17 @@ async def typed_answer_sent(
     signed = f"署名「{escape(teacher_name(ctx.user.display_name))}的解答」"
     if earlier.answered and earlier.first_by not in (None, ctx.user.id):
         signed = signature(ctx, earlier.first_by)
+    more = ""
+    buttons = [[Button("⭐ 保存为标准答案", data=data("cur", question.id))]]
+    if failure is None:  # else 「回答」 sends it again
+        more = f"\n还要接着写，请点「{WRITE_MORE}」，下一条会作为补充发给学员。"
+        buttons.append([Button(WRITE_MORE, data=data("ans", question.id))])
     replies: list[Reply] = [
         reply(
-            f"{status}\n\n这个回答也适用于其他学员的话，可以保存为标准答案。{SHARED}，"
+            f"{status}{more}\n\n这个回答也适用于其他学员的话，可以保存为标准答案。{SHARED}，"
             f"{signed}。只适用于本班的回答（如本班的教室、日期、联系电话）"
             "请不要保存。",
-            keyboard([Button("⭐ 保存为标准答案", data=data("cur", question.id))]),
+            keyboard(*buttons),
         )
     ]
     if failure is None:

@@ -2,7 +2,10 @@
 message (`kbm:1:…`, handlers/unanswered.py), and the answer they type.
 
 - 「回答」 (`kbm:1:ans:<question_id>`, then where it is: `:<days>:<page>` or `:ho`): the
-  manager's next text goes to the trainee (pending input "handoff_answer"; 「取消」 gives up),
+  manager's next text goes to the trainee (pending input "handoff_answer"; 「取消」 gives up;
+  up to 3,500 characters, as a broadcast: a longer one is refused and still awaited, and
+  「✍️ 再补充一段」 under 「✅ 已把回答发给学员」 adds a part; a command ends it, saying how
+  to answer again by a way that is there: `answer_ended_note`),
   and the message pressed in is edited once it arrived (handlers/answer_delivery.py). A second
   tap within a few seconds only says so. The prompt shows an answer given already: the new one
   is then sent as a supplement. A question set aside with 「🗑 忽略」 meanwhile (its 问班主任
@@ -43,20 +46,23 @@ from bot.chat import Button, Edit, Notice, Reply, Send, keyboard
 from bot.db import crud, question_crud
 from bot.db.models import Role, User, utcnow
 from bot.db.question_models import QuestionLog
-from bot.limits import shorten
+from bot.limits import shorten, utf16_length
+from bot.services import Services
 from handlers.answer_delivery import (
     EARLIER_CHARS,
     HANDOFF_STATE,
+    MAX_ANSWER_UNITS,
     SHARED,
+    WRITE_MORE,
     AnsweredFrom,
     Earlier,
     answered_already,
+    deliver_answer,
     delivery_status,
     dismissed_note,
     manager_repeats,
     mark_answered,
     note_delivery,
-    reply_text,
     store_answer,
     tell_earlier_answerer,
     typed_answer_sent,
@@ -80,6 +86,7 @@ from handlers.held_answer import (
     CHOICE_WORDS,
     CHOOSE_WITH_BUTTONS,
     DROP,
+    HELD_UNITS,
     drop_held_answer,
     held_mark,
     hold_answer,
@@ -119,7 +126,11 @@ router = Router("manager_answer")
 
 # Two taps of 「回答」 this close are one: the second does not ask again.
 DOUBLE_TAP = timedelta(seconds=10)
-MAX_ANSWER_CHARS = 1000
+ANSWER_TOO_LONG = (
+    "回答太长了（{length} 字），一条回答最多 {limit} 字。请删减后重新发送；"
+    "或者先发送前面一部分，发出后点「{more}」接着发，学员会依次收到。"
+)
+STILL_WAITING = "我还在等您的回答，发送「取消」放弃。"
 CANCEL_WORDS = {"取消", "cancel", "/cancel"}
 RETIRED = "这条标准答案已经停用了，没有发给学员。请重新发送 /unanswered，或点「回答」自己写。"
 ALREADY_SAVED = "这条回答已经保存为标准答案了，没有重复保存。"
@@ -270,14 +281,29 @@ def iso_now() -> str:
     return utcnow().isoformat()
 
 
-@router.text(
-    state=HANDOFF_STATE,
-    roles=MANAGERS,
-    ended_note=(
-        "已取消给学员的回复，没有发送。要回复，请在 /unanswered 里重新点「回答」；"
-        "已经有人回答过的问题不在那里：请点那条「⚠️」消息里的「📨」按钮，再点「✍️ 补充回答」。"
-    ),
-)
+def answer_ended_note(services: Services, payload: dict) -> str:
+    """What a manager reads when a command (or a button asking for other input) ends their
+    reply to a trainee: how to answer again, by a way that is there. An answer held back
+    because someone else answered first has its 「⚠️」 message, whose 「📨」 offers
+    「✍️ 补充回答」 (`held_answer.settled`); a question answered already is not in
+    /unanswered; one still waiting is."""
+    cancelled = "已取消给学员的回复，没有发送。"
+    if isinstance(payload.get("held"), str):
+        return (
+            f"{cancelled}这个问题已经有人回答了：要把您的回答作为补充发给学员，"
+            "请点那条「⚠️」消息里的「📨」按钮，再点「✍️ 补充回答」重新写。"
+        )
+    with services.session() as session:
+        question_id = payload.get("question_id")
+        question = question_crud.get_question(
+            session, question_id=question_id if isinstance(question_id, int) else 0
+        )
+    if question is not None and Earlier.of(question).answered:
+        return f"{cancelled}学员已经收到了这个问题之前的回答。"
+    return f"{cancelled}要回复，请在 /unanswered 里重新点「回答」。"
+
+
+@router.text(state=HANDOFF_STATE, roles=MANAGERS, ended_note=answer_ended_note, long_text=True)
 async def receive_answer(ctx: Context) -> list[Reply]:
     """The manager's reply to a handed-off question: store it and send it to the trainee; once
     it reached the trainee, edit the message 「回答」 was pressed in
@@ -301,8 +327,9 @@ async def receive_answer(ctx: Context) -> list[Reply]:
             return [Send("已取消，没有发送任何回答。")]
     if not text:
         raise UserError("回答不能为空。请输入给学员的回答，或发送「取消」放弃。")
-    if len(text) > MAX_ANSWER_CHARS:
-        raise UserError(f"回答太长了（{len(text)} 字），请控制在 {MAX_ANSWER_CHARS} 字以内。")
+    if (length := utf16_length(text)) > MAX_ANSWER_UNITS:
+        too_long = ANSWER_TOO_LONG.format(length=length, limit=MAX_ANSWER_UNITS, more=WRITE_MORE)
+        raise UserError(f"{too_long}{STILL_WAITING}")
     try:
         question = question_for_manager(ctx, str(question_id))
     except UserError:
@@ -342,8 +369,9 @@ async def offer_expired_reply(ctx: Context) -> list[Reply]:
         return []
     if held and text.strip(CHOICE_PUNCTUATION) in CHOICE_WORDS:
         return []  # 「发吧」 meant the held answer's buttons, lost with it
-    if len(text) > MAX_ANSWER_CHARS:
-        raise UserError(f"回答太长了（{len(text)} 字），请控制在 {MAX_ANSWER_CHARS} 字以内。")
+    if (length := utf16_length(text)) > MAX_ANSWER_UNITS:
+        too_long = ANSWER_TOO_LONG.format(length=length, limit=MAX_ANSWER_UNITS, more=WRITE_MORE)
+        raise UserError(f"{too_long}没有发送：请在 /unanswered 里重新点「回答」。")
     try:
         question = question_for_manager(ctx, str(payload.get("question_id") or 0))
     except UserError:
@@ -354,7 +382,7 @@ async def offer_expired_reply(ctx: Context) -> list[Reply]:
         crud.set_pending(session, user_id=ctx.user.id, kind=REPLY_OFFER_STATE, payload=kept)
     offer = REPLY_OFFER.format(
         button=SEND_OFFERED,
-        reply=escape(text),  # at most MAX_ANSWER_CHARS
+        reply=escape(clip(text, HELD_UNITS)),  # the whole text is sent
         question=escape(clip(question.question, QUESTION_UNITS)),
     )
     send = Button(SEND_OFFERED, data=f"{data('rof', question.id)}:{text_mark(text)}")
@@ -474,10 +502,7 @@ async def reply_with_curated(
             and pending.payload.get("question_id") == question.id
         ):
             crud.clear_pending(session, user_id=ctx.user.id)
-    letter = reply_text(
-        question, curated.answer, ctx.user.display_name, supplement=earlier.answered
-    )
-    failure = await deliver(ctx.services, question.user_id, letter)
+    failure = await deliver_answer(ctx, question, curated.answer, supplement=earlier.answered)
     note_delivery(ctx, question, earlier, failure)
     status = delivery_status(ctx, failure, repeats, sent=f"{saved_by}保存的标准答案")
     if undismissed:

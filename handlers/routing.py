@@ -159,8 +159,9 @@ class Route:
     # For a file route: the roles for whom a forwarded file of this type is still a file to add
     # (an admin forwarding a notice), not a message to broadcast.
     uploaders: frozenset[Role] = frozenset()
-    # For a pending-input route: what a user is told when a command ends that input.
-    ended_note: str = ""
+    # For a pending-input route: what a user is told when a command ends that input; or what
+    # says it from the services and the input's payload, when that depends on the input.
+    ended_note: str | Callable[[Services, dict], str] = ""
     # The handler checks the length itself (a broadcast may be a whole notice): the
     # conversation's MAX_MESSAGE_CHARS does not apply.
     long_text: bool = False
@@ -224,7 +225,7 @@ class Router:
         state: str | None = None,
         *,
         roles: Iterable[Role] | None = None,
-        ended_note: str = "",
+        ended_note: str | Callable[[Services, dict], str] = "",
         long_text: bool = False,
         restarted_by: str = "",
     ) -> Callable:
@@ -313,11 +314,21 @@ class RoutingTable:
             return Resolved(PRIVATE_ONLY_ROUTE, name)
         return Resolved(route, name)
 
-    def ended_note(self, pending_kind: str, default: str = ENDED_INPUT) -> str:
-        """What to tell a user whose pending input of this kind a command (or time) has just
-        ended: the input's own note, else `default`."""
+    def ended_note(
+        self,
+        pending_kind: str,
+        default: str = ENDED_INPUT,
+        *,
+        services: Services | None = None,
+        payload: dict | None = None,
+    ) -> str:
+        """What to tell a user whose pending input of this kind (with this `payload`) a command
+        (or time) has just ended: the input's own note, else `default`."""
         route = self.state_route(pending_kind)
-        return route.ended_note if route is not None and route.ended_note else default
+        note = route.ended_note if route is not None else ""
+        if callable(note):
+            note = note(services, payload or {}) if services is not None else ""
+        return note or default
 
     def state_route(self, pending_kind: str) -> Route | None:
         """The route that takes the text a pending input of this kind waits for."""
