@@ -3,6 +3,8 @@
 Usage: `guopei-bot chat --user 1001 --role manager`. Type a message or `/command`;
 inline buttons are shown as numbered choices — type the number (e.g. `1`) to press one;
 `/file PATH` sends a file from this computer (an admin's notice upload, a survey template).
+A file the bot sends (a survey's 📥 XLSX / CSV, a chart) is written into DATA_DIR/exports/,
+never over another file, and its path printed.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+from html import escape
+from pathlib import Path
 from typing import TextIO
 
 from bot.chat import Event, EventKind, Keyboard, MenuScope, Messenger, SendFile, Sent
@@ -18,6 +22,8 @@ from bot.engines.base import perform, split_command
 from bot.limits import CUT_NOTE, MAX_BUTTONS, MAX_CAPTION_UNITS, MAX_MESSAGE_UNITS, visible_length
 from bot.services import Services
 
+# Files the bot sends (a survey's 📥 XLSX / CSV, a chart) are written here, in DATA_DIR.
+EXPORTS = "exports"
 TAGS = re.compile(r"</?(b|i|u|s|code|pre|a[^>]*)>")
 
 
@@ -56,9 +62,12 @@ class ConsoleMessenger(Messenger):
     sends while this terminal runs it) is shown as one line, and its buttons cannot be pressed
     here: they belong to that user."""
 
-    def __init__(self, out: TextIO, user_id: int | None = None) -> None:
+    def __init__(
+        self, out: TextIO, user_id: int | None = None, files_dir: Path | None = None
+    ) -> None:
         self.out = out
         self.user_id = user_id
+        self.files_dir = files_dir
         self.next_message_id = 1
         self.buttons: dict[int, list[str]] = {}
         self.last_with_buttons: int | None = None
@@ -107,7 +116,15 @@ class ConsoleMessenger(Messenger):
             self._show(message_id, text, buttons, edited=True)
 
     async def send_file(self, chat_id: int, file: SendFile) -> Sent:
-        sent = await self.send(chat_id, f"📎 {file.filename}（{len(file.content)} 字节）")
+        shown = f"📎 {file.filename}（{len(file.content)} 字节）"
+        if self.files_dir is not None and not self._for_someone_else(chat_id):
+            try:
+                path = save_file(self.files_dir, file.filename, file.content)
+            except OSError as error:
+                shown += f"\n⚠️ 没能保存到 {self.files_dir}：{error.strerror or error}"
+            else:
+                shown += f"\n已保存到：{path}"
+        sent = await self.send(chat_id, escape(shown))
         if file.caption and not self._for_someone_else(chat_id):
             print(f"   {plain(file.caption)}", file=self.out)
             for warning in limit_warnings(file.caption, limit=MAX_CAPTION_UNITS, what="说明文字"):
@@ -126,6 +143,43 @@ class ConsoleMessenger(Messenger):
             print(f"   💬 {text}", file=self.out)
 
 
+SAFE_NAME = re.compile(r"[^\w.\-（）()]+")
+MAX_NAME_CHARS = 80
+
+
+def safe_name(filename: str) -> str:
+    """A file name to write in the exports folder: no folders (「../」), no characters a file
+    system or a shell would trip on (each run of them is one 「_」), no leading dot, not too
+    long; 「file」 when nothing is left."""
+    name = SAFE_NAME.sub("_", filename.replace("\\", "/").rsplit("/", 1)[-1]).lstrip("._")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    suffix = suffix[:10]
+    stem = stem[: MAX_NAME_CHARS - len(suffix) - 1].rstrip("._") or "file"
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def save_file(folder: Path, filename: str, content: bytes) -> Path:
+    """Write a file the bot sent into `folder` (created if need be) under its sanitised name,
+    never over an existing file: 「survey_1_results-2.xlsx」 when that name is taken. Its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = safe_name(filename)
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    for number in range(1, 10_000):
+        tail = "" if number == 1 else f"-{number}"
+        path = folder / (f"{stem}{tail}.{suffix}" if suffix else f"{stem}{tail}")
+        try:
+            with open(path, "xb") as target:  # x: never overwrite, even in a race
+                target.write(content)
+        except FileExistsError:
+            continue
+        return path.resolve()
+    raise FileExistsError(f"{folder} 里同名文件太多")
+
+
 def event_from_line(line: str, user_id: int, messenger: ConsoleMessenger) -> Event | None:
     """Turn a typed line into an Event: a number presses a button, `/x` is a command."""
     text = line.strip()
@@ -142,8 +196,6 @@ def event_from_line(line: str, user_id: int, messenger: ConsoleMessenger) -> Eve
                 **common,
             )
     if text.startswith("/file "):
-        from pathlib import Path
-
         from bot.chat import Document
 
         typed = text.removeprefix("/file ").strip().strip("'\"")
@@ -180,7 +232,7 @@ def run(
 async def _loop(
     services: Services, conversation: Conversation, user_id: int, stdin: TextIO, out: TextIO
 ) -> None:
-    messenger = ConsoleMessenger(out, user_id)
+    messenger = ConsoleMessenger(out, user_id, services.settings.data_dir / EXPORTS)
     services.messenger = messenger
     await services.on_started()
     print(
