@@ -2,12 +2,24 @@
 removed (/myclass → 👥 成员 → 移出 → 确定移出) cannot rejoin with the same link or code: they are
 told to ask the manager and are not added, also after a restart (the removal is in the
 database). The manager's 「↩️ 允许…重新加入」 lets them back (they are told, with the link), and
-「🔄 更换加入码」 gives the class a new code: the old one says it expired, the new one joins."""
+「🔄 更换加入码」 gives the class a new code: the old one says it expired, the new one joins.
+Revision 0014_class_removals on both databases: members kept, removals and codes recorded,
+downgraded on its own branch."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+from sqlmodel import Session
+
+from bot.db import crud
+from bot.db.models import Membership, TrainingClass, User
+from bot.db.session import alembic_config, make_engine, upgrade
 from tests.e2e.test_removed_manager_handoff import data_of
 
 ADMIN, MANAGER, REMOVED, STAYS, NEWCOMER = 900, 501, 1001, 1002, 1003
@@ -110,3 +122,53 @@ def test_a_replaced_join_code_says_it_expired_and_the_new_one_joins(
     say(NEWCOMER, f"/join {new}", "已加入培训班「英语三班」")
     listing = say(MANAGER, "/myclass", "我管理的培训班")
     assert "英语三班（2 人）" in listing.text and new in listing.text and old not in listing.text
+
+
+# ----- revision 0014_class_removals ----------------------------------------------------------
+
+REVISION, BEFORE = "0014_class_removals", "0001_core"
+
+
+@pytest.fixture
+def old_db(database_url: str) -> Iterator[Engine]:
+    """Every other feature at its head, the classes' branch just before this revision."""
+    engine = make_engine(database_url)
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    for head in script.get_heads():
+        ancestry = {r.revision for r in script.iterate_revisions(head, "base")}
+        upgrade(engine, BEFORE if REVISION in ancestry else head)
+    yield engine
+    engine.dispose()
+
+
+def test_the_revision_keeps_members_and_records_removals_and_codes(old_db: Engine) -> None:
+    assert not {"class_removals", "retired_join_codes"} & set(inspect(old_db).get_table_names())
+    with Session(old_db) as session:
+        session.add(User(id=MANAGER, first_name="张老师", role="manager"))
+        session.add_all(User(id=u, first_name=f"学员{u}") for u in (REMOVED, STAYS))
+        session.flush()
+        session.add(TrainingClass(id=7, name="英语三班", manager_id=MANAGER, join_code="ABCDEFGH"))
+        session.flush()
+        session.add_all(Membership(class_id=7, user_id=u) for u in (REMOVED, STAYS))
+        session.commit()
+
+    upgrade(old_db)
+
+    with Session(old_db) as session:
+        assert crud.count_members(session, class_id=7) == 2
+        assert not crud.was_removed(session, user_id=REMOVED, class_id=7)
+        assert crud.remove_from_class(session, user_id=REMOVED, class_id=7, removed_by=MANAGER)
+        assert crud.was_removed(session, user_id=REMOVED, class_id=7)
+        assert crud.removed_members(session, class_id=7, limit=5)[0] == 1
+        assert crud.replace_join_code(session, class_id=7)[0] == "ABCDEFGH"
+        found = crud.find_retired_code(session, code="abcdefgh")
+        assert found is not None and found.id == 7
+        assert crud.find_class_by_code(session, code="ABCDEFGH") is None
+        assert crud.allow_rejoin(session, user_id=REMOVED, class_id=7)
+        assert not crud.was_removed(session, user_id=REMOVED, class_id=7)
+        crud.remove_from_class(session, user_id=STAYS, class_id=7, removed_by=MANAGER)
+
+    command.downgrade(alembic_config(old_db), f"{REVISION}@-1")
+    tables = set(inspect(old_db).get_table_names())
+    assert not {"class_removals", "retired_join_codes"} & tables and "memberships" in tables
+    assert {"reminders", "question_logs", "surveys"} <= tables
