@@ -210,6 +210,16 @@ def to_event(update: Update) -> Event | None:
     return message_event(update.message)
 
 
+async def log_error(_update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One line for a failed poll while Telegram is unreachable (ptb retries by itself), as
+    aiogram logs it; a traceback for anything else."""
+    error = context.error
+    if isinstance(error, NetworkError):
+        log.warning("Telegram unreachable (%s: %s); retrying", type(error).__name__, error)
+        return
+    log.error("unexpected error in python-telegram-bot", exc_info=error)
+
+
 def run(services: Services, conversation: Conversation) -> None:
     """Serve Telegram until SIGINT/SIGTERM by long polling, or by webhook when WEBHOOK_URL is
     set; finish taken updates first."""
@@ -255,6 +265,7 @@ def run(services: Services, conversation: Conversation) -> None:
         .build()
     )
     application.add_handler(TypeHandler(Update, on_update))
+    application.add_error_handler(log_error)
     try:
         if settings.webhook_url is None:
             application.run_polling(
