@@ -5,10 +5,12 @@
     guopei-bot survey export 3 --format xlsx        write survey_3_results.xlsx (or --output PATH)
     guopei-bot survey export 3 --format csv -o -    CSV to standard output
 
-An anonymous survey with fewer than 3 submitted sheets (`MIN_ANONYMOUS_RESPONSES`) is not
-exported and `list` shows only its 回收率, as in the chat: the trainees were told the manager
-sees no one's answers, and a file made here is easily passed on to the manager. Whoever runs
-these commands can read the database anyway, so this keeps a promise rather than a secret.
+An anonymous survey is exported and listed with the sheets its figures count, as in the chat
+(bot/surveys/results.py: in batches of 3 while it is open, never the newest 3; rows in a stable
+shuffle, no times): with none counted yet it is not exported and `list` shows only its 回收率.
+The trainees were told the manager sees no one's answers, and a file made here is easily passed
+on to the manager. Whoever runs these commands can read the database anyway, so this keeps a
+promise rather than a secret.
 """
 
 from __future__ import annotations
@@ -66,10 +68,12 @@ def register(app: typer.Typer) -> None:
                     state += f"（截止 {closes:%Y-%m-%d %H:%M}）"
                 figures = (
                     f"匿名问卷满 {MIN_ANONYMOUS_RESPONSES} 份后才显示结果"
+                    + ("" if results.submitted < MIN_ANONYMOUS_RESPONSES else "，结束后显示全部")
                     if results.held
                     else " · ".join(
                         f"{label} {percent(rate)}" for label, rate in satisfaction_figures(results)
                     )
+                    + (f"（匿名：计入前 {results.shown} 份）" if results.partial else "")
                 )
                 typer.echo(
                     f"{survey.id}\t{survey.title}\t{training_class.name}\t{state}"
@@ -106,7 +110,13 @@ def register(app: typer.Typer) -> None:
             return
         path = Path(output) if output else Path(export_filename(results, format.value))
         path.write_bytes(content)
-        typer.echo(f"已导出 {results.submitted} 份答卷到 {path}")
+        partial = (
+            f"（匿名问卷进行中：已提交 {results.submitted} 份，每满 3 份更新一次，"
+            "最新的几份结束后才计入）"
+            if results.partial
+            else ""
+        )
+        typer.echo(f"已导出 {results.shown} 份答卷到 {path}{partial}")
 
 
 def _services():  # noqa: ANN202

@@ -345,7 +345,7 @@ def looks_like_question(text: str | None) -> bool:
 def render_done(view: SurveyView) -> str:
     privacy = (
         f"本问卷为匿名问卷：班主任只看到汇总（满 {MIN_ANONYMOUS_RESPONSES} 份后显示），"
-        "不显示谁答了什么。"
+        "不显示谁答了什么。汇总分批更新，也看不出谁先交、哪份是谁的。"
         if view.anonymous
         else ""
     )

@@ -23,10 +23,12 @@ message, the chart, the exports and the closing message alike. Once the survey h
 afterwards changes none of its figures. Reminders go to addressees still in the class who have
 not submitted.
 
-An anonymous survey with fewer than `MIN_ANONYMOUS_RESPONSES` (3) sheets shows its 回收率 and
-「🔒 匿名问卷满 3 份后才显示结果，以免看出个人答案」 only: no distribution, free text, 满意率,
-chart or 📥 export (a stale 📥 button answers why), so that neither one answer nor 🔄 刷新 after
-each submission tells the manager who answered what. A survey nobody has answered gets no chart.
+An anonymous survey counts its sheets in batches (bot/surveys/results.py `shown_sheets`): while
+it is open, 3 sheets at a time and never the newest 3 (「🔒 匿名问卷：每满 3 份更新一次，目前显示前
+3 份（已提交 7 份）…」), all of them once it is closed or everyone has submitted, so that neither
+one answer nor 🔄 刷新 after each submission tells the manager who answered what. With none
+counted yet it shows its 回收率 and why (`held_note`) only: no distribution, free text, 满意率,
+chart or 📥 export (a stale 📥 button answers why). A survey nobody has answered gets no chart.
 
 `install(services)` is a start-up hook that runs `nudge_due` every minute (and, a moment after
 start-up, imports matplotlib and draws a tiny chart in a worker thread, so the first /results
@@ -191,6 +193,7 @@ def figures_fingerprint(results) -> str:  # noqa: ANN001
         results.class_name,
         results.members,
         results.submitted,
+        results.shown,
         results.left,
         results.counted,
         results.overall_satisfied_rate,
@@ -294,7 +297,7 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
     when it fits; otherwise fewer and shorter free-text answers and names, then a 满意度
     question's mean and 满意率 without its five counts, and last the questions from the end
     are left out with a note (the exports and the chart have everything)."""
-    from bot.surveys.results import held_note, rate_text
+    from bot.surveys.results import anonymity_note, held_note, rate_text
 
     survey = results.survey
     now = utcnow()
@@ -319,6 +322,8 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
     if results.held:
         return fit_html("\n".join([*header, "", escape(held_note(results))]))
     header += satisfaction_lines(results)
+    if results.survey.anonymous:
+        header.append(escape(anonymity_note(results)))
     for detail in DETAILS:
         blocks = [_question_lines(q, detail) for q in results.questions]
         names = _name_lines(results, detail.names)
@@ -515,7 +520,11 @@ async def export_replies(ctx: Context, survey_id: int, fmt: str) -> list[Reply]:
     tz = ctx.services.settings.timezone
     render = to_xlsx if fmt == "xlsx" else to_csv
     content = await asyncio.to_thread(render, results, tz)
-    caption = f"「{escape(results.survey.title)}」{results.submitted} 份答卷"
+    caption = f"「{escape(results.survey.title)}」{results.shown} 份答卷" + (
+        f"（匿名问卷：已提交 {results.submitted} 份，目前计入前 {results.shown} 份）"
+        if results.partial
+        else ""
+    )
     return [
         SendFile(content, export_filename(results, fmt), caption=caption),
         Notice("正在发送文件"),

@@ -640,6 +640,8 @@ def _tonight(typed: str, error: TimeParseError, now: datetime) -> ParsedSchedule
         raise problem from None
     # no clock was typed: the caller says that the end of the day was taken
     return replace(tonight, default_time_note="（未写具体时间）")
+
+
 # 「12月10日前」「12月10日之前」「12月10日以前」「12月10日前截止」「12月10日截止」: by that day
 _BY_DAY = re.compile(r"\s*(?P<day>.+?)\s*(?:(?:之|以)?前\s*(?:截止)?|截止)\s*")
 END_OF_DAY = (23, 59)
@@ -710,7 +712,10 @@ def closing_time_problem(typed: str, reason: str) -> str:
     return f"没看懂问卷截止时间{quoted}。"
 
 
-ANONYMOUS_LINE = f"是，您只能看到汇总（满 {MIN_ANONYMOUS_RESPONSES} 份后显示），看不到谁答了什么"
+ANONYMOUS_LINE = (
+    f"是，您只能看到汇总（满 {MIN_ANONYMOUS_RESPONSES} 份后显示），看不到谁答了什么；"
+    f"进行中时每满 {MIN_ANONYMOUS_RESPONSES} 份更新一次，最新的几份在问卷结束或全员提交后计入"
+)
 
 
 def confirm_page(

@@ -237,6 +237,7 @@ def build_figure(results: SurveyResults, *, dpi: int = 100) -> Figure:
     title = (
         f"{drawable(survey.title, '问卷')} · {drawable(results.class_name)}\n"
         f"回收率 {rate_text(results)}"
+        + (f"（匿名：计入前 {results.shown} 份）" if results.partial else "")
         + (
             ""
             if results.held

@@ -5,9 +5,10 @@ Usage::
     content = to_xlsx(results)        # sheets 汇总 (figures per question) and 明细 (one row each)
     content = to_csv(results)         # 明细 only, UTF-8 with BOM so that Excel opens it right
 
-Anonymous surveys export no user id, name or time, and rows are ordered by content. An anonymous
-survey with fewer than `MIN_ANONYMOUS_RESPONSES` sheets is not exported at all (`HeldError`):
-the bot's 📥 buttons and `guopei-bot survey export` say why instead.
+Anonymous surveys export no user id, name or time, and rows are in a stable shuffle, not in
+the order of submission; they hold the sheets the figures count (`SurveyResults.shown`: in
+batches while the survey is open). An anonymous survey with none counted yet is not exported
+at all (`HeldError`): the bot's 📥 buttons and `guopei-bot survey export` say why instead.
 
 Every text comes from users (answers, names, class names, template texts), so none may become a
 formula: in XLSX each text is a string cell (with Excel's quote prefix, so editing it keeps it
@@ -28,7 +29,12 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from bot.surveys.results import SurveyResults, held_note, satisfaction_figures
+from bot.surveys.results import (
+    MIN_ANONYMOUS_RESPONSES,
+    SurveyResults,
+    held_note,
+    satisfaction_figures,
+)
 
 DETAIL_SHEET = "明细"
 SUMMARY_SHEET = "汇总"
@@ -123,6 +129,11 @@ def summary_rows(results: SurveyResults) -> list[list[object]]:
         ["其中未提交（不计入回收率）", results.left_unsubmitted],
         ["计入回收率人数", results.counted],
         ["已提交", results.submitted],
+        *(
+            [[f"结果计入份数（匿名问卷每满 {MIN_ANONYMOUS_RESPONSES} 份更新一次）", results.shown]]
+            if results.partial
+            else []
+        ),
         ["填写中", results.in_progress],
         ["未开始", results.not_started],
         ["回收率", _share(results.response_rate)],

@@ -22,23 +22,35 @@ does not lower the rate; every figure that shows the rate (/results, the chart, 
 closing message, the CLI) writes it as `submitted/counted`. For an anonymous survey `names` is
 None and `rows` carry no user ids, names or times: nothing says who answered what.
 
-An anonymous survey with fewer than `MIN_ANONYMOUS_RESPONSES` submitted sheets is `held`: its
-per-question figures, free text, 满意率 and rows are left empty here, at the source, so that no
-view (/results, 🔄 刷新, the chart, the exports, the closing message, the CLI) can show what one
-or two people answered; they show the 回收率 and `held_note` instead.
+An anonymous survey counts its sheets in batches, here at the source, so that no view
+(/results, 🔄 刷新, the chart, the exports, the closing message, the CLI) can show what one or two
+people answered, not even as the difference between two views (QA20 F4: after the 3rd sheet,
+each 🔄 刷新 told the manager the newest sheet). `shown` is how many sheets the figures count:
+
+- fewer than `MIN_ANONYMOUS_RESPONSES` (3) sheets: none (`held`);
+- the survey complete (closed, past its deadline, or every addressee submitted: no sheet can
+  come any more): all of them;
+- otherwise the first 3·(⌊n/3⌋ − 1) sheets by submission time (none at 3–5, 3 at 6–8 …): the
+  figures change 3 sheets at a time and always leave out at least the newest 3, so the jump to
+  the complete figures adds 3 or more sheets too.
+
+Its rows and free text are in a stable shuffle of their content (`shuffle_key`), never in the
+order the sheets came in, and carry no time. A survey with nothing shown is `held`: views show
+the 回收率 and `held_note` instead.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.db import survey_crud as scrud
-from bot.db.models import TrainingClass, User
+from bot.db.models import TrainingClass, User, utcnow
 from bot.db.survey_models import ResponseStatus, Survey, SurveyAnswer, SurveyResponse
 from bot.surveys.templates import KIND_NAMES, LIKERT5, SATISFIED, shown_text
 
@@ -97,6 +109,8 @@ class SurveyResults:
     rows: list[ExportRow]
     left: int = 0  # addressees no longer in the class (counted in `members`)
     left_submitted: int = 0  # of those, how many had submitted (counted in `submitted`)
+    shown: int = 0  # the submitted sheets the figures count (fewer for an anonymous survey)
+    complete: bool = True  # no sheet can come any more (closed, or every addressee submitted)
 
     @property
     def left_unsubmitted(self) -> int:
@@ -114,18 +128,73 @@ class SurveyResults:
 
     @property
     def held(self) -> bool:
-        """An anonymous survey with too few sheets to show any answer without exposing one."""
-        return self.survey.anonymous and self.submitted < MIN_ANONYMOUS_RESPONSES
+        """An anonymous survey whose figures count no sheet yet (see `shown_sheets`)."""
+        return self.survey.anonymous and self.shown == 0
+
+    @property
+    def partial(self) -> bool:
+        """An anonymous survey whose figures leave out the newest sheets for now."""
+        return self.survey.anonymous and 0 < self.shown < self.submitted
+
+
+def shown_sheets(submitted: int, *, anonymous: bool, complete: bool) -> int:
+    """How many of the submitted sheets the figures count: all of a named survey's; of an
+    anonymous one, none below 3, all once complete, else 3·(⌊n/3⌋ − 1), so that any two views
+    differ by 3 sheets or more."""
+    if not anonymous:
+        return submitted
+    if submitted < MIN_ANONYMOUS_RESPONSES:
+        return 0
+    if complete:
+        return submitted
+    batch = MIN_ANONYMOUS_RESPONSES
+    return max(0, (submitted // batch - 1) * batch)
+
+
+BATCH_RULE = (
+    f"问卷进行中时，结果每满 {MIN_ANONYMOUS_RESPONSES} 份更新一次，"
+    f"最新的 {MIN_ANONYMOUS_RESPONSES} 份以上要等问卷结束（或全员提交）后才计入，"
+    "以免从前后变化看出谁答了什么"
+)
 
 
 def held_note(results: SurveyResults) -> str:
     """Why an anonymous survey's answers are not shown yet, and when they will be (never, when
     fewer people than that can answer it)."""
-    rule = f"🔒 匿名问卷满 {MIN_ANONYMOUS_RESPONSES} 份后才显示结果，以免看出个人答案"
-    if results.counted < MIN_ANONYMOUS_RESPONSES:
+    least = MIN_ANONYMOUS_RESPONSES
+    rule = f"🔒 匿名问卷满 {least} 份后才显示结果，以免看出个人答案"
+    n = results.submitted
+    if results.counted < least:
         return f"{rule}。这份问卷最多 {results.counted} 份，不会显示结果。"
-    missing = MIN_ANONYMOUS_RESPONSES - results.submitted
-    return f"{rule}（目前 {results.submitted} 份，还差 {missing} 份）。"
+    if n < least:
+        if results.complete:
+            return f"{rule}。问卷已结束，只收到 {n} 份，不显示结果。"
+        return f"{rule}（目前 {n} 份，还差 {least - n} 份）。{BATCH_RULE}。"
+    # 3 or more sheets, the survey still open: the newest ones wait for the close
+    if results.counted >= 2 * least:  # 6 sheets can come while it is open
+        when = f"满 {2 * least} 份时先显示前 {least} 份，问卷结束或全员提交后显示全部"
+    else:
+        when = "问卷结束或全员提交后显示全部结果"
+    return (
+        f"🔒 匿名问卷：{BATCH_RULE}。目前已提交 {n} 份，{when}；"
+        "要现在看结果，可以点「⏹ 结束问卷」（结束后学员不能再提交）。"
+    )
+
+
+def anonymity_note(results: SurveyResults) -> str:
+    """Under the figures of an anonymous survey that shows some: which sheets they count, and
+    that the free text and the export rows are in no order of submission. Empty otherwise."""
+    if not results.survey.anonymous or results.held:
+        return ""
+    order = "文字回答和导出明细的顺序已打乱，与提交先后无关"
+    if results.partial:
+        return (
+            f"🔒 匿名问卷：每满 {MIN_ANONYMOUS_RESPONSES} 份更新一次，"
+            f"目前显示前 {results.shown} 份（已提交 {results.submitted} 份）；"
+            f"最新的 {results.submitted - results.shown} 份在问卷结束或全员提交后计入，"
+            f"以免从前后变化看出谁答了什么。{order}。"
+        )
+    return f"🔒 匿名问卷：显示全部 {results.shown} 份；{order}。"
 
 
 def rate_text(results: SurveyResults) -> str:
@@ -143,6 +212,14 @@ def _answer_text(
     if choice is not None and 0 <= choice < len(stats.options):
         return stats.options[choice]
     return ""
+
+
+def shuffle_key(survey_id: int | None, answers: list[str]) -> tuple[str, list[str]]:
+    """Where a sheet (or a free-text answer) of an anonymous survey goes: a stable shuffle by
+    its content and the survey, so the order follows neither submission nor an alphabet that a
+    5-level scale happens to sort in (「一般」「不满意」「满意」「非常满意」)."""
+    digest = hashlib.sha256(repr((survey_id, answers)).encode()).hexdigest()
+    return digest, answers
 
 
 def compute_results(session: Session, *, survey_id: int, with_rows: bool = True) -> SurveyResults:
@@ -208,6 +285,16 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
     extra = sum(1 for _rid, uid, _at in submitted_responses if uid not in addressee_ids)
     counted["submitted"] += extra
     members += extra
+    complete = not survey.is_open(utcnow()) or len(submitted_responses) >= members
+    shown = shown_sheets(len(submitted_responses), anonymous=survey.anonymous, complete=complete)
+    if shown < len(submitted_responses):
+        # the first sheets by submission time: a later sheet never enters a batch before them
+        first = sorted(
+            submitted_responses, key=lambda r: (r[2] or datetime.max.replace(tzinfo=UTC), r[0])
+        )[:shown]
+        kept = {rid for rid, _uid, _at in first}
+        submitted_responses = [r for r in submitted_responses if r[0] in kept]
+    shown_ids = {rid for rid, _uid, _at in submitted_responses}
 
     row_of: dict[int, list[str]] = {}
     if with_rows:
@@ -229,7 +316,7 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
     )
     for response_id, question_id, choice, choices, text in answers:
         index = column_of.get(question_id)
-        if index is None:
+        if index is None or response_id not in shown_ids:
             continue
         item = stats[index]
         if item.kind == "text":
@@ -274,13 +361,14 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
                 name = user_names.get(uid, str(uid))
                 rows.append(ExportRow(number, uid, name, submitted_at, row_of[rid]))
         if survey.anonymous:
-            # order by content, not by who answered first: the order must not identify anyone
-            rows.sort(key=lambda row: row.answers)
+            # not in the order the sheets came in (nor its reverse): the order must not
+            # identify anyone
+            rows.sort(key=lambda row: shuffle_key(survey.id, row.answers))
             for number, row in enumerate(rows, start=1):
                 row.number = number
     if survey.anonymous:
         for item in stats:
-            item.texts.sort()  # likewise the free text: not in the order the sheets came in
+            item.texts.sort(key=lambda text: shuffle_key(survey.id, [text]))  # likewise
 
     results = SurveyResults(
         survey=survey,
@@ -295,6 +383,8 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
         rows=rows,
         left=left,
         left_submitted=left_submitted,
+        shown=shown,
+        complete=complete,
     )
     if results.held:
         _withhold_answers(results)
