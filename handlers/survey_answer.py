@@ -38,7 +38,10 @@ recorded: the trainee is told how to go on, and offered to record it as the answ
 survey's free-text question (the text is kept in the pending input, `offered`).
 The watch holds a text back only while it may be an answer: within `WATCH_WINDOW` of the
 sheet's last touch (`touched`: a press or an answer, not a text held back). Later, or once the
-survey is closed or the sheet submitted, a text is a question to the bot like any other.
+survey is closed or the sheet submitted, a text is a question to the bot like any other. A
+command ends the watch without a word; a text after it is still held back the same way, as
+long as the sheet is at a choice question or the review (`on_stray_text`, the catch-all of
+plain text: no input waits for it).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
@@ -58,7 +62,7 @@ from bot.db import crud
 from bot.db import survey_crud as scrud
 from bot.db.models import TrainingClass, utcnow
 from bot.db.survey_crud import Sheet, StoredAnswer
-from bot.db.survey_models import ResponseStatus
+from bot.db.survey_models import ResponseStatus, SurveyAnswer, SurveyResponse
 from bot.limits import MAX_BUTTONS, MAX_MESSAGE_UNITS, visible_length
 from bot.services import Services
 from bot.surveys.results import MIN_ANONYMOUS_RESPONSES
@@ -725,6 +729,58 @@ def _survey_text(ctx: Context) -> list[Reply] | None:
 
 
 # ---------------------------------------------------------------- a text that is no answer
+
+
+async def on_stray_text(ctx: Context) -> list[Reply]:
+    """Any plain text no input waits for: offered as a survey answer when the watch would
+    have held it back, else a question to the bot."""
+    if ctx.event.is_private:
+        replies = _stray_survey_text(ctx)
+        if replies is not None:
+            return replies
+    return await _as_question(ctx)
+
+
+def _stray_survey_text(ctx: Context) -> list[Reply] | None:
+    """A command ends the watch of a sheet left at a choice question or the review (QA20 F10:
+    /cancel, then 「老师讲得很好」 meant for the comment went to /unanswered as a question). A
+    text after it is held back as the watch would have: the sheet still open and touched
+    within `WATCH_WINDOW`. None: no such sheet, the text is a question."""
+    now = utcnow()
+    with ctx.services.session() as session:
+        row = session.execute(
+            select(SurveyResponse.id, SurveyResponse.updated_at)
+            .where(
+                SurveyResponse.user_id == ctx.user.id,
+                SurveyResponse.status == ResponseStatus.started,
+            )
+            .order_by(SurveyResponse.updated_at.desc())  # type: ignore[attr-defined]
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        response_id, moved_at = row
+        sheet = scrud.load_sheet(session, response_id=response_id)
+        if sheet is None or not sheet.in_class or not sheet.survey_open(now):
+            return None
+        view = survey_view(ctx.services, session, sheet.survey_id)
+        # at a text question a command ended the wait, and said the next text is no answer
+        if view is None or _is_text(view, sheet.position):
+            return None
+        answered_at = session.execute(
+            select(func.max(SurveyAnswer.updated_at)).where(
+                SurveyAnswer.response_id == response_id
+            )
+        ).scalar()
+        touched = max(t for t in (moved_at, answered_at) if t is not None)
+        if now - touched > WATCH_WINDOW:
+            return None
+        answers = scrud.load_answers(session, response_id=sheet.id)
+        text = ctx.event.text.strip()
+        log.info("survey %s: a text of user %s after a command held back", view.id, ctx.user.id)
+        return not_an_answer(
+            session, ctx, view, sheet, answers, text, watch={"touched": touched.isoformat()}
+        )
 
 
 def _mark(text: str) -> int:

@@ -114,6 +114,9 @@ router.text(
         "要接着填，请发送 /mysurveys 点「继续」。"
     ),
 )(survey_answer.on_survey_text)
+# Plain text no input waits for: a survey answer typed after a command ended the sheet's watch
+# is offered as such; anything else goes on to the question answerer (handlers/ask.py).
+router.text()(survey_answer.on_stray_text)
 
 
 def templates_dir(services: Services):  # noqa: ANN201
