@@ -2,9 +2,10 @@
 and `/cancel` for an input the bot is waiting for.
 
 A deep link `t.me/<bot>?start=<code>` arrives as `/start <code>` and joins the class at once
-(not a member the class's manager removed, until the manager lets them back; a replaced code
-says it expired); the class's own manager is not added (they would get their own broadcasts
-and count in their surveys): they are shown the link to give their trainees instead.
+(not a member the class's manager removed, until the manager lets them back: the manager is
+told of their first try, with the button that does; a replaced code says it expired); the
+class's own manager is not added (they would get their own broadcasts and count in their
+surveys): they are shown the link to give their trainees instead.
 In a group, /start and /help show the trainees' short help only: the whole class reads it.
 `/myclass` lists the user's classes with their managers (two classes may share a name) and a
 「退出」 button for each (confirmed first), eight classes to a page (`mc:1:pg:<page>`).
@@ -17,7 +18,8 @@ from html import escape
 from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
 from bot.db import crud
 from bot.db.models import Role, TrainingClass, User
-from handlers.ask import COLLOQUIAL_EXAMPLE, EXAMPLE, TITLES
+from bot.limits import shorten
+from handlers.ask import COLLOQUIAL_EXAMPLE, EXAMPLE, TITLES, deliver
 from handlers.class_names import class_labels
 from handlers.routing import Context, Router, UserError, button_id, button_number, paging_buttons
 
@@ -97,7 +99,7 @@ def help_text(role: Role) -> str:
 async def start(ctx: Context) -> list[Reply]:
     """Greet the user, or join the class whose code came in the deep link."""
     if ctx.event.args.strip():
-        return join_by_code(ctx, ctx.event.args)
+        return await join_by_code(ctx, ctx.event.args)
     role = shown_role(ctx)
     name = escape(greeting_name(ctx.user.first_name, role))
     return [Send(GREETING[role].format(name=name) + "\n\n" + help_text(role))]
@@ -129,10 +131,10 @@ async def join(ctx: Context) -> list[Reply]:
     """Join a class with the code the class manager gave."""
     if not ctx.event.args.strip():
         raise UserError("请在命令后写上班主任给您的加入码，例如：/join ABCD2345")
-    return join_by_code(ctx, ctx.event.args)
+    return await join_by_code(ctx, ctx.event.args)
 
 
-def join_by_code(ctx: Context, code: str) -> list[Reply]:
+async def join_by_code(ctx: Context, code: str) -> list[Reply]:
     """Join the class of `code`; in a group, only point to the private chat, where the bot
     can reach the trainee later (a user who never opened it cannot get reminders)."""
     with ctx.services.session() as session:
@@ -161,12 +163,22 @@ def join_by_code(ctx: Context, code: str) -> list[Reply]:
             mine = crud.classes_of_member(session, user_id=ctx.user.id)
             joined = any(c.id == training_class.id for c in mine)
             raise UserError(own_class_refusal(ctx, training_class, joined_before=joined))
-        if crud.was_removed(session, user_id=ctx.user.id, class_id=training_class.id):
-            raise UserError(
-                f"您已被班主任移出「{escape(training_class.name)}」，如需重新加入请联系班主任。"
+        first_try = crud.refuse_rejoin(session, user_id=ctx.user.id, class_id=training_class.id)
+        created, manager = False, None
+        if first_try is None:
+            _, created = crud.join_class(session, user_id=ctx.user.id, class_id=training_class.id)
+        else:
+            manager = current_manager(
+                training_class,
+                crud.users_by_id(session, user_ids=[training_class.manager_id]),
+                ctx.services.settings.admin_ids,
             )
-        _, created = crud.join_class(session, user_id=ctx.user.id, class_id=training_class.id)
     name = escape(training_class.name)
+    if first_try is not None:
+        refusal = f"您已被班主任移出「{name}」，如需重新加入请联系班主任。"
+        if first_try and await tell_manager_of_rejoin(ctx, manager, training_class):
+            refusal += "\n我已告诉班主任您想重新加入；班主任允许后，我会通知您。"
+        raise UserError(refusal)
     if not created:
         return [Send(f"您已经在「{name}」里了，无需重复加入。")]
     return [
@@ -175,6 +187,28 @@ def join_by_code(ctx: Context, code: str) -> list[Reply]:
             "\n有政策问题可以直接问我。"
         )
     ]
+
+
+async def tell_manager_of_rejoin(
+    ctx: Context, manager: User | None, training_class: TrainingClass
+) -> bool:
+    """Tell the manager, once per removal, that a member they removed tried the code again,
+    with the button that lets them back; whether it was delivered (not without a manager)."""
+    if manager is None:
+        return False
+    who = escape(ctx.user.display_name)
+    allow = Button(
+        f"↩️ 允许 {shorten(ctx.user.display_name, 12)} 重新加入",
+        data=f"{MEMBERS_PREFIX}:1:ra:{training_class.id}:{ctx.user.id}",
+    )
+    failed = await deliver(
+        ctx.services,
+        manager.id,
+        f"🚪 {who} 想重新加入「{escape(training_class.name)}」。您之前把 TA 移出了，"
+        "所以没有让 TA 加入。要让 TA 回来，请点下面的按钮；不用理会则 TA 仍不能加入。",
+        keyboard([allow]),
+    )
+    return failed is None
 
 
 def own_class_refusal(ctx: Context, training_class: TrainingClass, *, joined_before: bool) -> str:

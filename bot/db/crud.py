@@ -200,7 +200,7 @@ def remove_from_class(
             ClassRemoval.class_id == class_id, ClassRemoval.user_id == user_id
         )
     ).first() or ClassRemoval(class_id=class_id, user_id=user_id, removed_by=removed_by)
-    removal.removed_by, removal.removed_at = removed_by, utcnow()
+    removal.removed_by, removal.removed_at, removal.rejoin_asked_at = removed_by, utcnow(), None
     session.add(removal)
     try:
         session.commit()
@@ -216,6 +216,24 @@ def was_removed(session: Session, *, user_id: int, class_id: int) -> bool:
         ClassRemoval.class_id == class_id, ClassRemoval.user_id == user_id
     )
     return session.exec(statement).first() is not None
+
+
+def refuse_rejoin(session: Session, *, user_id: int, class_id: int) -> bool | None:
+    """A removed user tried the class's code again: None if they were not removed, else
+    whether this is their first try since the removal (the manager is told of that one)."""
+    removal = session.exec(
+        select(ClassRemoval).where(
+            ClassRemoval.class_id == class_id, ClassRemoval.user_id == user_id
+        )
+    ).first()
+    if removal is None:
+        return None
+    if removal.rejoin_asked_at is not None:
+        return False
+    removal.rejoin_asked_at = utcnow()
+    session.add(removal)
+    session.commit()
+    return True
 
 
 def allow_rejoin(session: Session, *, user_id: int, class_id: int) -> bool:

@@ -111,6 +111,8 @@ class ClassRemoval(SQLModel, table=True):
     user_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     removed_by: int = Field(sa_column=Column(BigInteger, nullable=False))
     removed_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
+    # when they first tried the join code again (the manager is told that once, with a button)
+    rejoin_asked_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
 
 
 class RetiredJoinCode(SQLModel, table=True):

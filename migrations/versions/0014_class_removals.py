@@ -2,6 +2,7 @@
 
 - `class_removals`: a member whom the class's manager removed (👥 成员 → 移出). The class's
   join code no longer lets them back in; the manager's 「↩️ 允许重新加入」 deletes the row.
+  `rejoin_asked_at`: when they first tried the code again (the manager is told that once).
 - `retired_join_codes`: a join code the manager replaced (「🔄 更换加入码」); it joins nobody and
   tells whoever uses it that it expired.
 
@@ -32,6 +33,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("removed_by", sa.BigInteger(), nullable=False),
         sa.Column("removed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("rejoin_asked_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["class_id"], ["training_classes.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("class_id", "user_id", name="uq_class_removal"),

@@ -1,7 +1,8 @@
 """QA20 F5, end to end on both engines through the fake Bot API server: a trainee the manager
 removed (/myclass → 👥 成员 → 移出 → 确定移出) cannot rejoin with the same link or code: they are
 told to ask the manager and are not added, also after a restart (the removal is in the
-database). The manager's 「↩️ 允许…重新加入」 lets them back (they are told, with the link), and
+database); the manager is told of the first try only, with a button. The manager's 「↩️ 允许…
+重新加入」 (there or in 👥 成员) lets them back (they are told, with the link), and
 「🔄 更换加入码」 gives the class a new code: the old one says it expired, the new one joins.
 Revision 0014_class_removals on both databases: members kept, removals and codes recorded,
 downgraded on its own branch."""
@@ -62,23 +63,30 @@ def test_a_removed_trainee_stays_out_until_the_manager_lets_them_back(
     told = tg.wait_for(method="sendMessage", chat_id=REMOVED, after=mark)
     assert "您已被班主任移出培训班「英语三班」" in told.text
 
-    # the same link and the code by hand are both refused; nothing changes in the class
-    for attempt in (f"/start {code}", f"/join {code.lower()}"):
-        refused = say(REMOVED, attempt, "移出", name="李老师")
-        assert REFUSAL in refused.text and "已加入" not in refused.text
+    # the same link is refused, and the manager is told once, with the button that lets them in
+    mark = tg.mark()
+    refused = say(REMOVED, f"/start {code}", "移出", name="李老师")
+    assert REFUSAL in refused.text and "我已告诉班主任您想重新加入" in refused.text
+    (notice,) = tg.calls(method="sendMessage", chat_id=MANAGER, after=mark)
+    assert "李老师 想重新加入「英语三班」。您之前把 TA 移出了" in notice.text
+    # the code by hand is refused too, without telling the manager again; nothing changes
+    mark = tg.mark()
+    refused = say(REMOVED, f"/join {code.lower()}", "移出", name="李老师")
+    assert REFUSAL in refused.text and "已加入" not in refused.text and "告诉" not in refused.text
     again = say(MANAGER, "/myclass", "我管理的培训班")
     assert "英语三班（1 人）" in again.text
+    assert tg.calls(method="sendMessage", chat_id=MANAGER, after=mark) == [again]
 
     # the removal survives a restart
     bot.stop()
     start_bot(admin_ids=str(ADMIN))
     assert REFUSAL in say(REMOVED, f"/start {code}", "移出", name="李老师").text
 
-    # the manager lets them back: they are told, with the link, and the link joins again
-    listing = say(MANAGER, "/myclass", "我管理的培训班")
-    members = press(listing, "成员", "的成员（1 人）")
+    # 👥 成员 offers to let them back; so does the notice: they are told, with the link
+    members = press(say(MANAGER, "/myclass", "我管理的培训班"), "成员", "的成员（1 人）")
+    assert data_of(members, "允许 李老师 重新加入") == data_of(notice, "允许 李老师 重新加入")
     mark = tg.mark()
-    allowed = press(members, "允许 李老师 重新加入", "已允许 李老师 重新加入")
+    allowed = press(notice, "允许 李老师 重新加入", "已允许 李老师 重新加入")
     assert "已通知 TA" in allowed.text and "已移出" not in allowed.text
     invite = tg.wait_for(method="sendMessage", chat_id=REMOVED, after=mark)
     assert "班主任已允许您重新加入培训班「英语三班」" in invite.text and code in invite.text
@@ -159,6 +167,9 @@ def test_the_revision_keeps_members_and_records_removals_and_codes(old_db: Engin
         assert not crud.was_removed(session, user_id=REMOVED, class_id=7)
         assert crud.remove_from_class(session, user_id=REMOVED, class_id=7, removed_by=MANAGER)
         assert crud.was_removed(session, user_id=REMOVED, class_id=7)
+        assert crud.refuse_rejoin(session, user_id=REMOVED, class_id=7) is True  # first try
+        assert crud.refuse_rejoin(session, user_id=REMOVED, class_id=7) is False
+        assert crud.refuse_rejoin(session, user_id=STAYS, class_id=7) is None
         assert crud.removed_members(session, class_id=7, limit=5)[0] == 1
         assert crud.replace_join_code(session, class_id=7)[0] == "ABCDEFGH"
         found = crud.find_retired_code(session, code="abcdefgh")
