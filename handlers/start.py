@@ -177,7 +177,7 @@ async def join_by_code(ctx: Context, code: str) -> list[Reply]:
     if first_try is not None:
         refusal = f"您已被班主任移出「{name}」，如需重新加入请联系班主任。"
         if first_try and await tell_manager_of_rejoin(ctx, manager, training_class):
-            refusal += "\n我已告诉班主任您想重新加入；班主任允许后，我会通知您。"
+            refusal += "\n我已把您想重新加入的事转告班主任；班主任允许后，我会通知您。"
         raise UserError(refusal)
     if not created:
         return [Send(f"您已经在「{name}」里了，无需重复加入。")]

@@ -66,13 +66,13 @@ def test_a_removed_trainee_stays_out_until_the_manager_lets_them_back(
     # the same link is refused, and the manager is told once, with the button that lets them in
     mark = tg.mark()
     refused = say(REMOVED, f"/start {code}", "移出", name="李老师")
-    assert REFUSAL in refused.text and "我已告诉班主任您想重新加入" in refused.text
+    assert REFUSAL in refused.text and "我已把您想重新加入的事转告班主任" in refused.text
     (notice,) = tg.calls(method="sendMessage", chat_id=MANAGER, after=mark)
     assert "李老师 想重新加入「英语三班」。您之前把 TA 移出了" in notice.text
     # the code by hand is refused too, without telling the manager again; nothing changes
     mark = tg.mark()
     refused = say(REMOVED, f"/join {code.lower()}", "移出", name="李老师")
-    assert REFUSAL in refused.text and "已加入" not in refused.text and "告诉" not in refused.text
+    assert REFUSAL in refused.text and "已加入" not in refused.text and "转告" not in refused.text
     again = say(MANAGER, "/myclass", "我管理的培训班")
     assert "英语三班（1 人）" in again.text
     assert tg.calls(method="sendMessage", chat_id=MANAGER, after=mark) == [again]
