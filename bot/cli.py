@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import traceback
 from enum import StrEnum
 from pathlib import Path
@@ -65,12 +66,13 @@ def run(
             "BOT_TOKEN=<从 @BotFather 得到的 token>，再运行 make run。",
             err=True,
         )
-        _chat(settings, user_id=1, role=RoleChoice.trainee)
+        _chat(settings, user_id=1, role=None)
         return
     setup_logging(settings.log_level, settings.token)
     from bot.app import build
 
     services, conversation = build(settings)
+    mark_served_by_bot(settings)
     if settings.bot_engine == "aiogram":
         from bot.engines import aiogram as chosen
     else:
@@ -93,7 +95,29 @@ def chat(
     _chat(settings, user_id=user, role=role)
 
 
-def _chat(settings: Settings, *, user_id: int, role: RoleChoice) -> None:
+# Written into DATA_DIR by the Telegram bot: a terminal chat on that DATA_DIR then leaves the
+# scheduler and the stored roles to the bot (QA20 F1, F2).
+BOT_MARK = "telegram-bot.txt"
+
+
+def mark_served_by_bot(settings: Settings) -> None:
+    """Note in DATA_DIR that a Telegram bot serves its database (see `_chat`)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    mark = settings.data_dir / BOT_MARK
+    if not mark.exists():
+        mark.write_text(
+            "这个数据目录由 Telegram 机器人使用：guopei-bot chat 在这里不运行定时提醒、群发和"
+            "问卷截止，--role 只在终端里生效。\n",
+            encoding="utf-8",
+        )
+
+
+def _chat(settings: Settings, *, user_id: int, role: RoleChoice | None) -> None:
+    """The terminal chat as `user_id`. On a database a Telegram bot serves (PostgreSQL, or a
+    DATA_DIR the bot marked), it runs no reminders, broadcasts or survey closing — the bot
+    does, and the terminal must never take them over — and --role holds in this process only.
+    On a DATA_DIR of its own, --role is stored for the chat and put back when it ends, also on
+    SIGHUP or SIGTERM (a closed terminal window)."""
     from bot.app import build
     from bot.db import crud
     from bot.db.models import Role, User
@@ -102,26 +126,52 @@ def _chat(settings: Settings, *, user_id: int, role: RoleChoice) -> None:
     if role is RoleChoice.admin:
         settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {user_id}})
     local = settings.database_url_resolved.startswith("sqlite")
+    served = not local or (settings.data_dir / BOT_MARK).exists()
     if not local:
         typer.echo(
             "终端对话连接的是共享数据库：不运行定时提醒、群发和问卷截止，"
             "以免把发给学员的消息打印在这里。",
             err=True,
         )
-    services, conversation = build(settings, background_jobs=local)
-    # --role holds for this chat only: the user's stored role is put back at the end, so
-    # trying a role out never promotes a real trainee in the bot's database.
+    elif served:
+        typer.echo(
+            "这个数据目录由 Telegram 机器人使用：终端对话不运行定时提醒、群发和问卷截止"
+            "（由机器人发送），--role 只在这个终端里生效。",
+            err=True,
+        )
+    services, conversation = build(settings, background_jobs=not served)
+    chosen = Role(role.value) if role is not None and role is not RoleChoice.admin else None
+    if chosen is None:
+        console.run(services, conversation, user_id)
+        return
+    if served:
+        conversation.role_overrides[user_id] = chosen
+        console.run(services, conversation, user_id)
+        return
     with services.session() as session:
         stored = session.get(User, user_id)
         stored_role = Role(stored.role) if stored is not None else None
-        if role is not RoleChoice.admin:
-            crud.set_role(session, user_id=user_id, role=Role(role.value))
+        crud.set_role(session, user_id=user_id, role=chosen)
+
+    def put_back() -> None:
+        with services.session() as session:
+            crud.set_role(session, user_id=user_id, role=stored_role or Role.trainee)
+
+    def on_signal(number: int, _frame: object) -> None:
+        # A closed terminal window (SIGHUP) or a kill (SIGTERM): the chat's thread is blocked
+        # reading the terminal, so the role is put back here and the process ends at once.
+        put_back()
+        os._exit(128 + number)
+
+    previous = {number: signal.getsignal(number) for number in (signal.SIGHUP, signal.SIGTERM)}
+    for number in previous:
+        signal.signal(number, on_signal)
     try:
         console.run(services, conversation, user_id)
     finally:
-        if role is not RoleChoice.admin:
-            with services.session() as session:
-                crud.set_role(session, user_id=user_id, role=stored_role or Role.trainee)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        put_back()
 
 
 @db_app.command("upgrade")

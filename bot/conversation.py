@@ -84,11 +84,14 @@ class Conversation:
     def __init__(self, services: Services, table: RoutingTable) -> None:
         self.services = services
         self.table = table
+        # Roles held in this process only (`guopei-bot chat --role` on a bot's database): the
+        # stored role, which the bot and the other users see, is left as it is.
+        self.role_overrides: dict[int, Role] = {}
 
     def role_of(self, user_id: int, stored_role: str) -> Role:
         if user_id in self.services.settings.admin_ids:
             return Role.admin
-        return Role(stored_role)
+        return self.role_overrides.get(user_id) or Role(stored_role)
 
     async def handle(self, event: Event) -> list[Reply]:
         started = time.perf_counter()
