@@ -104,7 +104,8 @@ async def test_confirmed_it_is_sent_once_as_a_supplement(chat: Chat) -> None:
     )
     (done,) = [r for r in sent if isinstance(r, Edit)]
     assert done.message_id is None and done.text.startswith("✅ 已把回答发给学员。")
-    assert [b.text for b in buttons_of([done])] == ["⭐ 保存为标准答案"]  # the prompt's are gone
+    # The prompt's buttons are gone; one more part may follow (QA20 F6).
+    assert [b.text for b in buttons_of([done])] == ["⭐ 保存为标准答案", "✍️ 再补充一段"]
     assert text_of(again) == text_of(later) == "这条回答已经发给学员了，没有重复发送。"
     # The first answer is kept, the supplement under it (what ⭐ would save).
     assert stored(chat, question) == (f"{FIRST}\n\n李强老师补充：{SECOND}", LI_QIANG)
