@@ -106,7 +106,7 @@ async def test_removing_a_member_says_the_trainee(chat: Chat) -> None:
     listing = await chat.say(MANAGER, "/myclass")
     members = await chat.press(MANAGER, button(listing, "成员"))
     asked = await chat.press(MANAGER, button(members, "移出"))
-    assert "移出后该学员不再收到这个班的通知、提醒和问卷。" in text_of(asked)
+    assert "移出后该学员不再收到这个班的通知、提醒和问卷，也不能再用加入码回来" in text_of(asked)
     assert "TA" not in text_of(asked)
 
 
