@@ -129,11 +129,12 @@ async def test_a_long_reminder_fits_up_to_its_column(world) -> None:  # type: ig
 
 
 async def test_an_emoji_reminder_is_measured_as_telegram_counts_it(world) -> None:  # type: ignore[no-untyped-def]
-    """「明天9点 」 and 1,000 emoji are 2,005 units, past the 1,900 a reminder may have (with
-    its header a message must stay within Telegram's 4,096): refused at once, saying why."""
+    """1,000 emoji are 2,000 units, past the 1,900 a reminder's text may have (with its header
+    a message must stay within Telegram's 4,096): refused at once, saying why; the time words
+    before it do not count (QA20 F7)."""
     conversation, services, _ = world
     refused = await conversation.handle(command(MANAGER, "/remind 明天9点 " + "🔔" * 1000))
-    assert "提醒太长了（2005 字，表情符号每个按 2 字计）" in text_of(refused)
+    assert "提醒太长了（2000 字，表情符号每个按 2 字计，只算内容，不算时间）" in text_of(refused)
     assert count(services, Reminder) == 0
     taken = await conversation.handle(command(MANAGER, "/remind 明天9点 " + "🔔" * 900))
     assert "确认" in str(buttons_of(taken)) and count(services, Reminder) == 1
