@@ -195,11 +195,9 @@ def remove_from_class(
     if membership is None:
         return False
     session.delete(membership)
-    removal = session.exec(
-        select(ClassRemoval).where(
-            ClassRemoval.class_id == class_id, ClassRemoval.user_id == user_id
-        )
-    ).first() or ClassRemoval(class_id=class_id, user_id=user_id, removed_by=removed_by)
+    removal = _removal(session, user_id=user_id, class_id=class_id) or ClassRemoval(
+        class_id=class_id, user_id=user_id, removed_by=removed_by
+    )
     removal.removed_by, removal.removed_at, removal.rejoin_asked_at = removed_by, utcnow(), None
     session.add(removal)
     try:
@@ -208,6 +206,14 @@ def remove_from_class(
         session.rollback()
         return False
     return True
+
+
+def _removal(session: Session, *, user_id: int, class_id: int) -> ClassRemoval | None:
+    """The record of the user's removal from the class, if it stands."""
+    statement = select(ClassRemoval).where(
+        ClassRemoval.class_id == class_id, ClassRemoval.user_id == user_id
+    )
+    return session.exec(statement).first()
 
 
 def was_removed(session: Session, *, user_id: int, class_id: int) -> bool:
@@ -221,11 +227,7 @@ def was_removed(session: Session, *, user_id: int, class_id: int) -> bool:
 def refuse_rejoin(session: Session, *, user_id: int, class_id: int) -> bool | None:
     """A removed user tried the class's code again: None if they were not removed, else
     whether this is their first try since the removal (the manager is told of that one)."""
-    removal = session.exec(
-        select(ClassRemoval).where(
-            ClassRemoval.class_id == class_id, ClassRemoval.user_id == user_id
-        )
-    ).first()
+    removal = _removal(session, user_id=user_id, class_id=class_id)
     if removal is None:
         return None
     if removal.rejoin_asked_at is not None:
@@ -238,11 +240,7 @@ def refuse_rejoin(session: Session, *, user_id: int, class_id: int) -> bool | No
 
 def allow_rejoin(session: Session, *, user_id: int, class_id: int) -> bool:
     """Let a removed user join the class again with its code; False if they were not removed."""
-    removal = session.exec(
-        select(ClassRemoval).where(
-            ClassRemoval.class_id == class_id, ClassRemoval.user_id == user_id
-        )
-    ).first()
+    removal = _removal(session, user_id=user_id, class_id=class_id)
     if removal is None:
         return False
     session.delete(removal)
