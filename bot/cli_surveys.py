@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Export one survey's results as XLSX or CSV (anonymous surveys without names)."""
         from bot.surveys.export import HeldError, export_filename, to_csv, to_xlsx
-        from bot.surveys.results import compute_results
+        from bot.surveys.results import MIN_ANONYMOUS_RESPONSES, compute_results
 
         services = _services()
         with services.session() as session:
@@ -111,8 +111,8 @@ def register(app: typer.Typer) -> None:
         path = Path(output) if output else Path(export_filename(results, format.value))
         path.write_bytes(content)
         partial = (
-            f"（匿名问卷进行中：已提交 {results.submitted} 份，每满 3 份更新一次，"
-            "最新的几份结束后才计入）"
+            f"（匿名问卷进行中：已提交 {results.submitted} 份，"
+            f"每满 {MIN_ANONYMOUS_RESPONSES} 份更新一次，最新的几份结束后才计入）"
             if results.partial
             else ""
         )

@@ -117,6 +117,9 @@ STALE_DROP = "好的，这段话没有记录。"
 # A text held back by the watch may be an answer this long after the sheet was last touched
 # (as long as any input is awaited, PENDING_INPUT_TTL); later it is a question to the bot.
 WATCH_WINDOW = timedelta(minutes=30)
+RELEASED = "released"  # in a watch: 「✖ 不记录」 was pressed, texts are questions again
+EXPIRED_WATCHES = "survey_expired_watches"  # services.extras: user id → the text after expiry
+RELEASED_SHEETS = "survey_released_sheets"  # services.extras: user id → (response id, when ✖)
 QUESTION_CHARS = 20  # the free-text question named in an offer
 # 「请问…」, 「…吗」, 「…？」: a policy question typed into a feedback box
 _LOOKS_LIKE_QUESTION = re.compile(r"^\s*请问|[？?]\s*$|吗[\s。.!！~～]*$")
@@ -663,6 +666,8 @@ def _survey_text(ctx: Context) -> list[Reply] | None:
         pending = crud.get_pending(session, user_id=ctx.user.id)
         payload = dict(pending.payload or {}) if pending is not None else {}
         watching = bool(payload.get(WATCHING))
+        if watching and payload.get(RELEASED):  # 「✖ 不记录」: the trainee asks questions now
+            return None
         sheet = scrud.load_sheet(session, response_id=int(payload.get("response", 0)))
         open_sheet = (
             sheet is not None
@@ -731,10 +736,16 @@ def _survey_text(ctx: Context) -> list[Reply] | None:
 # ---------------------------------------------------------------- a text that is no answer
 
 
+def _event_key(ctx: Context) -> tuple[int, str]:
+    """This very message (the conversation hands one event object from handler to handler)."""
+    return id(ctx.event), ctx.event.text
+
+
 async def on_stray_text(ctx: Context) -> list[Reply]:
     """Any plain text no input waits for: offered as a survey answer when the watch would
-    have held it back, else a question to the bot."""
-    if ctx.event.is_private:
+    have held it back, else a question to the bot (also right after a watch expired)."""
+    expired = ctx.services.extras.get(EXPIRED_WATCHES, {}).pop(ctx.user.id, None)
+    if ctx.event.is_private and expired != _event_key(ctx):
         replies = _stray_survey_text(ctx)
         if replies is not None:
             return replies
@@ -775,6 +786,9 @@ def _stray_survey_text(ctx: Context) -> list[Reply] | None:
         touched = max(t for t in (moved_at, answered_at) if t is not None)
         if now - touched > WATCH_WINDOW:
             return None
+        released = ctx.services.extras.get(RELEASED_SHEETS, {}).get(ctx.user.id)
+        if released is not None and released[0] == sheet.id and touched <= released[1]:
+            return None  # 「✖ 不记录」 since the last touch: the trainee asks questions now
         answers = scrud.load_answers(session, response_id=sheet.id)
         text = ctx.event.text.strip()
         log.info("survey %s: a text of user %s after a command held back", view.id, ctx.user.id)
@@ -906,7 +920,17 @@ def _answer_offer(
         if newer:  # a later text's offer is still open: it keeps its own buttons
             return "", [Edit(STALE_DROP)]
         if watch.get(WATCHING):  # not a wait re-armed since (「继续」)
-            crud.clear_pending(session, user_id=ctx.user.id)
+            # the next texts are questions (not offered again after a command either) until
+            # the sheet is touched again
+            kept_watch = {k: v for k, v in watch.items() if not k.startswith("offer")}
+            crud.set_pending(
+                session,
+                user_id=ctx.user.id,
+                kind=TEXT_STATE,
+                payload=kept_watch | {RELEASED: True},
+            )
+            released = ctx.services.extras.setdefault(RELEASED_SHEETS, {})
+            released[ctx.user.id] = (sheet.id, utcnow())  # a command ends the watch, not this
         return "", [Edit(DROPPED)]
     kept = (
         watch.get("response") == sheet.id
@@ -945,6 +969,8 @@ async def on_expired_survey_text(ctx: Context) -> list[Reply]:
     payload = ctx.expired_payload or {}
     text = ctx.event.text.strip()
     if payload.get(WATCHING):
+        # the conversation hands the text on to the catch-all: not to be held back there
+        ctx.services.extras.setdefault(EXPIRED_WATCHES, {})[ctx.user.id] = _event_key(ctx)
         return []
     with ctx.services.session() as session:
         sheet = scrud.load_sheet(session, response_id=int(payload.get("response", 0)))

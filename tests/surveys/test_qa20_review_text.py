@@ -108,3 +108,11 @@ def test_a_text_at_the_review_is_offered_without_a_command_too(start_bot, fake_t
     offer = reply(tg, TRAINEE, "老师讲得很好", "记作")
     assert OFFER in offer.text, offer.text
     assert questions_logged(data_dir) == 0
+
+    # 「✖ 不记录」: it was meant for the bot; later texts are questions, after a command too
+    press(tg, TRAINEE, offer.message_id, "不记录", "", shows="没有记录")
+    reply(tg, TRAINEE, "参加国培有年龄限制吗", "")
+    tg.wait_until(lambda t: questions_logged(data_dir) == 1, timeout=30)
+    reply(tg, TRAINEE, "/help", "")
+    reply(tg, TRAINEE, "培训期间的交通费怎么报销", "")
+    tg.wait_until(lambda t: questions_logged(data_dir) == 2, timeout=30)
