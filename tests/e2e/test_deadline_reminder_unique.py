@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -39,6 +38,7 @@ from knowledge.models import Deadline
 from scheduler.deadlines import ReminderExists, schedule_deadline_reminder
 from tests.e2e.test_handoff_restart import ADMIN, MANAGER, Conversation
 from tests.e2e.test_qa19_deadlines import TZ, pending_reminders, upload_notice
+from tests.migrations import upgrade_all_but
 from tests.questions.conftest import ADMIN as CHAT_ADMIN
 from tests.questions.conftest import MANAGER as CHAT_MANAGER
 from tests.questions.conftest import Chat, buttons_of, open_chat, text_of
@@ -294,10 +294,7 @@ async def test_a_check_that_came_too_late_gets_the_friendly_answer(
 def old_db(database_url: str) -> Iterator[Engine]:
     """Every other feature at its head, the reminders' branch just before this revision."""
     engine = make_engine(database_url)
-    script = ScriptDirectory.from_config(alembic_config(engine))
-    for head in script.get_heads():
-        ancestry = {r.revision for r in script.iterate_revisions(head, "base")}
-        upgrade(engine, BEFORE if REVISION in ancestry else head)
+    upgrade_all_but(engine, branch_of=REVISION, to=BEFORE)
     yield engine
     engine.dispose()
 

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 
 import pytest
 from alembic import command
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 from sqlmodel import Session
 
@@ -22,6 +21,7 @@ from bot.db import crud
 from bot.db.models import Membership, TrainingClass, User
 from bot.db.session import alembic_config, make_engine, upgrade
 from tests.e2e.test_removed_manager_handoff import data_of
+from tests.migrations import upgrade_all_but
 
 ADMIN, MANAGER, REMOVED, STAYS, NEWCOMER = 900, 501, 1001, 1002, 1003
 REFUSAL = "您已被班主任移出「英语三班」，如需重新加入请联系班主任"
@@ -141,10 +141,7 @@ REVISION, BEFORE = "0014_class_removals", "0001_core"
 def old_db(database_url: str) -> Iterator[Engine]:
     """Every other feature at its head, the classes' branch just before this revision."""
     engine = make_engine(database_url)
-    script = ScriptDirectory.from_config(alembic_config(engine))
-    for head in script.get_heads():
-        ancestry = {r.revision for r in script.iterate_revisions(head, "base")}
-        upgrade(engine, BEFORE if REVISION in ancestry else head)
+    upgrade_all_but(engine, branch_of=REVISION, to=BEFORE)
     yield engine
     engine.dispose()
 

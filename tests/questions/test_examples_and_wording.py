@@ -64,7 +64,9 @@ async def test_declines_avoid_colloquial_wording(chat: Chat) -> None:
     for text in (out_of_scope, no_figure):
         assert FAIR in text and "糊弄" not in text
     assert "另行规定，为避免答非所问" in no_figure
-    assert "关于「国培专家讲课费一节课多少钱」，我在收录的国培通知里没有找到写明这个数字" in no_figure
+    assert (
+        "关于「国培专家讲课费一节课多少钱」，我在收录的国培通知里没有找到写明这个数字" in no_figure
+    )
 
 
 async def test_a_year_the_notices_do_not_cover_is_declined_by_saying_so(chat: Chat) -> None:

@@ -26,6 +26,7 @@ from bot.db.models import utcnow
 from bot.db.question_models import QuestionHandoff
 from bot.db.session import alembic_config, make_engine, upgrade
 from handlers.ask import refresh_curated
+from tests.migrations import upgrade_all_but
 from tests.questions.conftest import (
     MANAGER,
     TRAINEE,
@@ -285,10 +286,7 @@ async def test_a_message_sent_before_its_id_was_kept_is_left_alone(chat: Chat) -
 
 def upgrade_all_but_questions(engine: Engine, revision: str) -> None:
     """Upgrade every other feature to its head, the questions' branch to `revision` only."""
-    script = ScriptDirectory.from_config(alembic_config(engine))
-    for head in script.get_heads():
-        ancestry = {r.revision for r in script.iterate_revisions(head, "base")}
-        upgrade(engine, revision if "0002_questions" in ancestry else head)
+    upgrade_all_but(engine, branch_of="0002_questions", to=revision)
 
 
 @pytest.fixture

@@ -95,7 +95,8 @@ async def test_remind_refusals_and_forged_buttons(world) -> None:  # type: ignor
 
 async def test_broadcast_refusals_and_forged_buttons(world) -> None:  # type: ignore[no-untyped-def]
     conversation, services, classes = world
-    assert "请发送要群发的内容" in text_of(await conversation.handle(command(MANAGER, "/broadcast")))
+    prompt = await conversation.handle(command(MANAGER, "/broadcast"))
+    assert "请发送要群发的内容" in text_of(prompt)
     draft = await conversation.handle(command(MANAGER, "/broadcast 明天 <集合>"))
     assert "&lt;集合&gt;" in text_of(draft) and "1 人" in text_of(draft)
     send = buttons_of(draft)["✅ 确认发送"]

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, column, insert, inspect, select, table
 from sqlmodel import Session
 
@@ -18,6 +17,7 @@ from bot.db.models import Membership, TrainingClass, User, utcnow
 from bot.db.reminder_models import Broadcast, BroadcastDelivery
 from bot.db.session import alembic_config, make_engine, upgrade
 from bot.db.survey_models import Survey, SurveyAddressee, SurveyResponse
+from tests.migrations import upgrade_all_but
 
 SENT = utcnow() - timedelta(days=2)
 BEFORE, BLOCKED, LEFT, LATE_ANSWERED, LATE = 1, 2, 3, 4, 5
@@ -27,11 +27,7 @@ BEFORE, BLOCKED, LEFT, LATE_ANSWERED, LATE = 1, 2, 3, 4, 5
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     # every other feature's head (whatever revisions they have added), surveys before this one
-    script = ScriptDirectory.from_config(alembic_config(engine))
-    for head in script.get_heads():
-        # the surveys' branch stops before 0006 (its later revisions build on it)
-        ancestry = {r.revision for r in script.iterate_revisions(head, "base")}
-        upgrade(engine, "0004_surveys" if "0006_survey_addressees" in ancestry else head)
+    upgrade_all_but(engine, branch_of="0006_survey_addressees", to="0004_surveys")
     yield engine
     engine.dispose()
 

@@ -9,13 +9,13 @@ from datetime import timedelta
 
 import pytest
 from alembic import command
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session
 
 import bot.db.all_models  # noqa: F401
 from bot.db.models import Membership, TrainingClass, User, utcnow
 from bot.db.session import alembic_config, make_engine, upgrade
+from tests.migrations import upgrade_all_but
 
 REVISION = "0010_survey_addressees_at_close"
 STAYS, LEFT = 1, 2
@@ -25,10 +25,7 @@ STAYS, LEFT = 1, 2
 def engine(database_url: str) -> Iterator[Engine]:
     """Every other feature at its head, the surveys' branch just before this revision."""
     engine = make_engine(database_url)
-    script = ScriptDirectory.from_config(alembic_config(engine))
-    for head in script.get_heads():
-        ancestry = {r.revision for r in script.iterate_revisions(head, "base")}
-        upgrade(engine, "0006_survey_addressees" if REVISION in ancestry else head)
+    upgrade_all_but(engine, branch_of=REVISION, to="0006_survey_addressees")
     yield engine
     engine.dispose()
 
