@@ -166,17 +166,18 @@ def held_note(results: SurveyResults) -> str:
     n = results.submitted
     if results.counted < least:
         return f"{rule}。这份问卷最多 {results.counted} 份，不会显示结果。"
-    if n < least:
-        if results.complete:
-            return f"{rule}。问卷已结束，只收到 {n} 份，不显示结果。"
-        return f"{rule}（目前 {n} 份，还差 {least - n} 份）。{BATCH_RULE}。"
-    # 3 or more sheets, the survey still open: the newest ones wait for the close
+    if results.complete:  # closed with fewer than 3
+        return f"{rule}。这份问卷只收到 {n} 份，不显示结果。"
+    early = ""
     if results.counted >= 2 * least:  # 6 sheets can come while it is open
-        when = f"满 {2 * least} 份时先显示前 {least} 份，问卷结束或全员提交后显示全部"
-    else:
-        when = "问卷结束或全员提交后显示全部结果"
+        early = f"进行中满 {2 * least} 份时先显示前 {least} 份，"
+    if n < least:
+        return (
+            f"{rule}；{BATCH_RULE}。目前已提交 {n} 份：{early}"
+            f"问卷结束或全员提交时满 {least} 份即显示全部。"
+        )
     return (
-        f"🔒 匿名问卷：{BATCH_RULE}。目前已提交 {n} 份，{when}；"
+        f"{rule}；{BATCH_RULE}。目前已提交 {n} 份：{early}问卷结束或全员提交后显示全部；"
         "要现在看结果，可以点「⏹ 结束问卷」（结束后学员不能再提交）。"
     )
 

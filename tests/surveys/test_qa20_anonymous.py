@@ -103,7 +103,7 @@ def test_the_fourth_sheet_cannot_be_read_off_by_refresh(start_bot, fake_telegram
     assert "75.0%（3/4）" in text and "已提交 3 · 填写中 0 · 未开始 1" in text, text
     for leak in ("人作答", "满意率", "食堂太差了", "希望多安排实践", "非常满意 1"):
         assert leak not in text, (leak, text)
-    assert "问卷结束或全员提交后显示全部结果" in text and "⏹ 结束问卷" in text, text
+    assert "目前已提交 3 份：问卷结束或全员提交后显示全部" in text and "⏹ 结束问卷" in text, text
     assert "📥 CSV" not in labels(message(tg, MANAGER, results.message_id))
 
     # the last one submits: nobody can answer any more, so every sheet counts at once
@@ -141,8 +141,8 @@ def test_a_large_class_sees_batches_of_three_never_the_newest(start_bot, fake_te
     for user, rating in zip(trainees[:5], ratings, strict=False):
         submit(tg, user, rating)
     results = reply(tg, MANAGER, f"/results {survey_id}", "回收率")
-    assert "（5/8）" in results.text and "满 6 份时先显示前 3 份" in results.text, results.text
-    assert "人作答" not in results.text, results.text
+    assert "（5/8）" in results.text and "人作答" not in results.text, results.text
+    assert "进行中满 6 份时先显示前 3 份" in results.text, results.text
 
     # 6 sheets: the first 3 only; the 7th changes no figure
     submit(tg, trainees[5], ratings[5])
