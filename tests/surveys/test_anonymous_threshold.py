@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from bot.db.models import utcnow
 from bot.db.survey_models import Survey
 from bot.surveys.export import SUMMARY_SHEET, HeldError, to_csv, to_xlsx
-from bot.surveys.results import MIN_ANONYMOUS_RESPONSES, compute_results
+from bot.surveys.results import MIN_ANONYMOUS_RESPONSES, compute_results, shuffle_key
 from handlers.start import LEAVE_PREFIX
 from handlers.survey_results import close_due
 from tests.surveys.helpers import SurveyEnv, button_data, buttons, files, first_text, notice
@@ -56,7 +56,7 @@ def test_anonymous_answers_are_held_until_three_sheets(env: SurveyEnv) -> None:
     submit_anonymous(env, TRAINEES[0], survey_id, "非常不满意", "住宿太差")
     one = env.press(MANAGER, refresh)
     text = first_text(one)
-    assert "25.0%（1/4）" in text and HELD in text and "还差 2 份" in text, text
+    assert "25.0%（1/4）" in text and HELD in text and "目前已提交 1 份" in text, text
     for leak in ("非常不满意", "住宿太差", "满意率", "均分", "100%", "人作答"):
         assert leak not in text, (leak, text)
     assert not files(one) and notice(one).text == "已刷新"
@@ -69,16 +69,24 @@ def test_anonymous_answers_are_held_until_three_sheets(env: SurveyEnv) -> None:
     refresh = button_data(one, "刷新")
     submit_anonymous(env, TRAINEES[1], survey_id, "满意", "很好")
     two = env.press(MANAGER, refresh)
-    assert "（2/4）" in first_text(two) and "还差 1 份" in first_text(two), two
+    assert "（2/4）" in first_text(two) and "目前已提交 2 份" in first_text(two), two
     assert "很好" not in first_text(two) and not files(two)
 
-    # the third: the figures, the free text, the chart and the exports
+    # the third, while the survey is open and one member has not answered: still held, as
+    # the fourth sheet would otherwise be read off the change (QA20 F4)
     submit_anonymous(env, TRAINEES[2], survey_id, "非常满意", "收获很大")
     three = env.press(MANAGER, button_data(two, "刷新"))
     text = first_text(three)
-    assert HELD not in text and "（3/4）" in text and "3 人作答" in text, text
+    assert HELD in text and "（3/4）" in text and "目前已提交 3 份" in text, text
+    assert "收获很大" not in text and "满意率" not in text and not files(three), text
+
+    # the last member's sheet: every sheet, the free text, the chart and the exports
+    submit_anonymous(env, TRAINEES[3], survey_id, "一般", "还行")
+    four = env.press(MANAGER, button_data(three, "刷新"))
+    text = first_text(four)
+    assert "（4/4）" in text and "4 人作答" in text, text
     assert "收获很大" in text and "满意率" in text, text
-    assert len(files(three)) == 1 and "📥 XLSX" in labels(three)
+    assert len(files(four)) == 1 and "📥 XLSX" in labels(four)
     assert files(env.press(MANAGER, f"sr:1:c:{survey_id}"))
 
 
@@ -204,21 +212,25 @@ def test_a_class_too_small_for_anonymous_results_is_told_before_sending(env: Sur
 
 
 def test_anonymous_free_text_is_not_in_the_order_it_came_in(env: SurveyEnv) -> None:
-    """The first sheet's text is not listed first; the trainee is told what the manager sees."""
+    """The texts are not listed in the order they came in; the trainee is told what the
+    manager sees."""
     env.manager(MANAGER)
     class_id = env.new_class(MANAGER, TRAINEES)
     survey_id = env.send_survey(MANAGER, class_id, "guopei_satisfaction")
-    for user, text in zip(TRAINEES[:3], ["住宿太差", "安排合理", "不错"], strict=True):
+    came_in = ["住宿太差", "安排合理", "不错", "好"]
+    for user, text in zip(TRAINEES[:3], came_in, strict=False):
         submit_anonymous(env, user, survey_id, "满意", text)
-    with env.services.session() as session:
-        results = compute_results(session, survey_id=survey_id)
-    (texts,) = [q.texts for q in results.questions if q.texts]
-    assert texts == sorted(["住宿太差", "安排合理", "不错"]) and texts[0] != "住宿太差"
 
     page = env.press(TRAINEES[3], f"sv:1:s:{survey_id}", message_id=80)
     for _ in range(6):
         page = env.press(TRAINEES[3], button_data(page, "满意"), message_id=80)
-    page = env.text(TRAINEES[3], "好")
+    page = env.text(TRAINEES[3], came_in[3])
     done = first_text(env.press(TRAINEES[3], button_data(page, "提交"), message_id=81))
     assert "班主任只看到汇总（满 3 份后显示），不显示谁答了什么" in done, done
     assert "看不到您的个人答案" not in done
+
+    with env.services.session() as session:  # every member answered: all sheets count
+        results = compute_results(session, survey_id=survey_id)
+    (texts,) = [q.texts for q in results.questions if q.texts]
+    # in an order set by their content alone (a hash), so neither order of arrival shows
+    assert texts == sorted(came_in, key=lambda text: shuffle_key(survey_id, [text]))
