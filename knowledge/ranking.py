@@ -168,6 +168,9 @@ LEADING_NON_TOPICS = LEADING_MODALS | LEADING_PERSONS
 # Hits far below the best one are noise, not alternatives.
 MIN_RELATIVE_SCORE = 0.25
 NEGATORS = ("不", "没", "无", "未")
+COMPARISONS = frozenset(
+    {"超过", "超出", "少于", "多于", "低于", "高于", "大于", "小于", "满", "足"}
+)
 # A question word that the text holds only through a part of it (管理 of 学分管理, in
 # 「项目管理办法」) covers this share of its weight in the coord factor: over the twelve sets,
 # +3 questions and none lost against counting it whole (0.5: +4 and −1).
@@ -323,7 +326,10 @@ class QueryWord:
 
 
 def _affirmed(question: str, word: str) -> bool:
-    """Whether the question asks of the word itself, not of its lack (不具备, 没合格)."""
+    """Whether the question asks of the word itself, not of its lack (不具备, 没合格); a
+    comparison (超过, 少于) is asked of either way: 「不超过45周岁」 states the limit asked."""
+    if word in COMPARISONS:
+        return False
     at = question.find(word)
     return at <= 0 or question[at - 1] not in NEGATORS
 
