@@ -7,44 +7,30 @@ chart module is warmed up once a manager sends /results (not at start-up)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from bot.db import survey_crud as scrud
-from bot.db.models import utcnow
 from bot.db.session import make_engine
 from bot.db.survey_models import SurveyAnswer
-from tests.e2e.test_reminders import MANAGER, seed_class
+from tests.e2e.test_reminders import MANAGER
 from tests.e2e.test_surveys import labels, message
+from tests.surveys import seeding
 
 TRAINEES = [5001, 5002, 5003]
 GONE = "您已不在「语文一班」里，这份问卷不再需要填写。"
 
 
 def seed_survey(data_dir: Path) -> int:
-    class_id = seed_class(data_dir, "语文一班", TRAINEES)
-    engine = make_engine(f"sqlite:///{(data_dir / 'guopei.db').resolve()}")
-    with Session(engine, expire_on_commit=False) as session:
-        survey, _ = scrud.create_survey(
-            session,
-            class_id=class_id,
-            template_key="e2e",
-            title="专题反馈",
-            description="",
-            anonymous=False,
-            created_by=MANAGER,
-            closes_at=utcnow() + timedelta(days=3),
-            nudge_at=None,
-            questions=[
-                {"kind": "single", "text": "难度", "options": ["偏难", "适中", "偏易"]},
-                {"kind": "likert5", "text": "总体评价", "options": []},
-            ],
-        )
-    engine.dispose()
-    return survey.id  # type: ignore[return-value]
+    return seeding.seed_survey(
+        data_dir,
+        class_name="语文一班",
+        trainees=TRAINEES,
+        title="专题反馈",
+        anonymous=False,
+        questions=[seeding.DIFFICULTY, seeding.OVERALL],
+    )
 
 
 def answers_in_db(data_dir: Path) -> int:

@@ -10,44 +10,28 @@ import io
 import os
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
-from sqlmodel import Session
 
-from bot.db import survey_crud as scrud
-from bot.db.models import utcnow
-from bot.db.session import make_engine
 from bot.surveys.export import SUMMARY_SHEET
-from tests.e2e.test_reminders import MANAGER, seed_class
+from tests.e2e.test_reminders import MANAGER
 from tests.e2e.test_surveys import labels, message
+from tests.surveys import seeding
 from tests.surveys.test_addressees_e2e import press, reply
 
 TRAINEES = [301, 302, 303, 304]
 
 
 def seed_survey(data_dir: Path) -> int:
-    class_id = seed_class(data_dir, "语文一班", TRAINEES)
-    engine = make_engine(f"sqlite:///{(data_dir / 'guopei.db').resolve()}")
-    with Session(engine, expire_on_commit=False) as session:
-        survey, _ = scrud.create_survey(
-            session,
-            class_id=class_id,
-            template_key="e2e",
-            title="专题反馈",
-            description="",
-            anonymous=True,
-            created_by=MANAGER,
-            closes_at=utcnow() + timedelta(days=3),
-            nudge_at=None,
-            questions=[
-                {"kind": "single", "text": "难度", "options": ["偏难", "适中", "偏易"]},
-                {"kind": "likert5", "text": "总体评价", "options": []},
-            ],
-        )
-    engine.dispose()
-    return survey.id  # type: ignore[return-value]
+    return seeding.seed_survey(
+        data_dir,
+        class_name="语文一班",
+        trainees=TRAINEES,
+        title="专题反馈",
+        anonymous=True,
+        questions=[seeding.DIFFICULTY, seeding.OVERALL],
+    )
 
 
 def survey_list(data_dir: Path) -> str:

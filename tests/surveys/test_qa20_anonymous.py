@@ -11,16 +11,11 @@ import io
 import os
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 
-from sqlmodel import Session
-
-from bot.db import survey_crud as scrud
-from bot.db.models import utcnow
-from bot.db.session import make_engine
-from tests.e2e.test_reminders import MANAGER, seed_class
+from tests.e2e.test_reminders import MANAGER
 from tests.e2e.test_surveys import labels, message
+from tests.surveys import seeding
 from tests.surveys.test_addressees_e2e import press, reply
 
 TITLE = "培训满意度"
@@ -28,26 +23,15 @@ TITLE = "培训满意度"
 
 def seed_survey(data_dir: Path, trainees: list[int]) -> int:
     """An anonymous survey (a 满意度 question and an optional comment) sent to the trainees."""
-    class_id = seed_class(data_dir, "英语三班", trainees)
-    engine = make_engine(f"sqlite:///{(data_dir / 'guopei.db').resolve()}")
-    with Session(engine, expire_on_commit=False) as session:
-        survey, _ = scrud.create_survey(
-            session,
-            class_id=class_id,
-            template_key="e2e",
-            title=TITLE,
-            description="",
-            anonymous=True,
-            created_by=MANAGER,
-            closes_at=utcnow() + timedelta(days=3),
-            nudge_at=None,
-            questions=[
-                {"kind": "likert5", "text": "总体评价", "options": []},
-                {"kind": "text", "text": "意见建议", "options": [], "required": False},
-            ],
-        )
-    engine.dispose()
-    return survey.id  # type: ignore[return-value]
+    comment = {"kind": "text", "text": "意见建议", "options": [], "required": False}
+    return seeding.seed_survey(
+        data_dir,
+        class_name="英语三班",
+        trainees=trainees,
+        title=TITLE,
+        anonymous=True,
+        questions=[seeding.OVERALL, comment],
+    )
 
 
 def submit(tg, user: int, rating: str, comment: str = "") -> None:  # type: ignore[no-untyped-def]

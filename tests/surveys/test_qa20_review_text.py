@@ -5,18 +5,15 @@ the command, and never answered as a policy question nor logged for /unanswered.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from bot.db import survey_crud as scrud
-from bot.db.models import utcnow
 from bot.db.question_models import QuestionLog
 from bot.db.session import make_engine
-from tests.e2e.test_reminders import MANAGER, seed_class
 from tests.e2e.test_surveys import labels, message
+from tests.surveys import seeding
 from tests.surveys.test_addressees_e2e import press, reply
 
 TRAINEE = 201
@@ -25,32 +22,21 @@ OFFER = "要把这段话记作第 3 题（还有什么想对授课老师说的�
 
 
 def seed_survey(data_dir: Path) -> int:
-    class_id = seed_class(data_dir, "英语三班", [TRAINEE, 202])
-    engine = make_engine(f"sqlite:///{(data_dir / 'guopei.db').resolve()}")
-    with Session(engine, expire_on_commit=False) as session:
-        survey, _ = scrud.create_survey(
-            session,
-            class_id=class_id,
-            template_key="e2e",
-            title=TITLE,
-            description="",
-            anonymous=False,
-            created_by=MANAGER,
-            closes_at=utcnow() + timedelta(days=3),
-            nudge_at=None,
-            questions=[
-                {"kind": "single", "text": "课程难度", "options": ["偏难", "适中", "偏易"]},
-                {"kind": "likert5", "text": "总体评价", "options": []},
-                {
-                    "kind": "text",
-                    "text": "还有什么想对授课老师说的？",
-                    "options": [],
-                    "required": False,
-                },
-            ],
-        )
-    engine.dispose()
-    return survey.id  # type: ignore[return-value]
+    difficulty = {"kind": "single", "text": "课程难度", "options": ["偏难", "适中", "偏易"]}
+    comment = {
+        "kind": "text",
+        "text": "还有什么想对授课老师说的？",
+        "options": [],
+        "required": False,
+    }
+    return seeding.seed_survey(
+        data_dir,
+        class_name="英语三班",
+        trainees=[TRAINEE, 202],
+        title=TITLE,
+        anonymous=False,
+        questions=[difficulty, seeding.OVERALL, comment],
+    )
 
 
 def questions_logged(data_dir: Path) -> int:
