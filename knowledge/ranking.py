@@ -197,6 +197,9 @@ PART = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|
 PART_BOOST = 2.0
 # "How many days / times / which month" questions prefer passages stating such a figure.
 ANSWER_TYPE_BOOST = 1.25
+# 「分几级培训体系」 met by 「五级培训体系」: the figure stated of the very thing asked about.
+FIGURE_OF_BOOST = 1.5
+FIGURE_OF_REACH = 3
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
 DAYS = (re.compile(r"(?:几|多少)(?:个)?(?:天|日)"), re.compile(NUMERAL + r"天"))
 HOURS = (
@@ -232,6 +235,7 @@ BASIS = (
     ),
     re.compile(r"《[^》]{4,}》|[(（][^()（）]{0,8}〔\d{4}〕\d+号"),  # not its own 发文字号 line
 )
+LEVELS = (re.compile(r"(?:几|多少)(?:个)?(?:级|层)(?!别)"), re.compile(NUMERAL + r"(?:级|层)"))
 ANSWER_TYPES = (
     BASIS,
     TIMES,
@@ -244,7 +248,7 @@ ANSWER_TYPES = (
     PEOPLE,
     (re.compile(r"(?:几|多少)所"), re.compile(NUMERAL + r"所")),
     (re.compile(r"(?:几|多少)个"), re.compile(NUMERAL + r"个")),
-    (re.compile(r"(?:几|多少)(?:个)?(?:级|层)(?!别)"), re.compile(NUMERAL + r"(?:级|层)")),
+    LEVELS,
     MONEY,
     (re.compile(r"多少岁|几岁|年龄|年纪|多大"), re.compile(NUMERAL + r"周?岁")),
     (re.compile(r"比例|百分之|百分比|多少比"), re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+:\d+|分之")),
@@ -289,6 +293,8 @@ COUNT = (
         r"(?<![第\d一二两三四五六七八九十百千万])" + NUMERAL + r"(?:个|份|项|所|家|批|部门)"
     ),
 )
+# Figures that count the thing named after them (五级培训体系, 三个微能力点).
+COUNTED = (LEVELS, COUNT)
 STATED_FIGURES = (DAYS, HOURS, MONEY, CREDITS, YEARS_LONG, TIMES, PEOPLE, COUNT, TIME_LIMITS)
 # 「上了几次课，…能算工作量不」: told before the question, 「了几次」 is several, not how many
 # (「安排了几天集中培训」 alone asks it).
@@ -757,6 +763,7 @@ class Ranker:
         rescored = rescored + prior[ranked.ids]
         labels = [METADATA_LABELS[term] for term in asked & METADATA_TERMS]
         answer_types = [answer for asked_for, answer in ANSWER_TYPES if asked_for.search(question)]
+        counted = [answer for asked_for, answer in COUNTED if asked_for.search(question)]
         years = set(YEAR.findall(question))
         selectors = [
             surface
@@ -783,6 +790,8 @@ class Ranker:
                 answer.search(self._normalized[passage_id]) for answer in answer_types
             ):
                 score *= ANSWER_TYPE_BOOST
+                if self._states_figure_of(counted, words, passage_id):
+                    score *= FIGURE_OF_BOOST
             if part and self._passages[passage_id].clause.startswith(part):
                 score *= PART_BOOST
             if self._passages[passage_id].kind == "meta" and (
@@ -841,6 +850,26 @@ class Ranker:
         shown = list(dict.fromkeys(terms + [t for word in words for t in word.inner_terms]))
         hits = [self._hit(pid, score, shown) for score, pid in candidates[:k] if score >= floor]
         return hits, None, wants_metadata, unsure_order
+
+    def _states_figure_of(
+        self, answer_types: list[re.Pattern[str]], words: list[QueryWord], passage_id: int
+    ) -> bool:
+        """Whether the passage states an asked-for figure right before a question word (of two
+        characters or more): 「五级培训体系」 for 「几级培训体系」."""
+        text = self._normalized[passage_id]
+        surfaces = [
+            s
+            for word in words
+            for t in word.terms
+            for s in self._analyzer.surface_forms(t)
+            if len(s) >= 2
+        ]
+        for answer in answer_types:
+            for match in answer.finditer(text):
+                after = text[match.end() : match.end() + FIGURE_OF_REACH + 4]
+                if any(after.find(s) in range(FIGURE_OF_REACH) for s in surfaces):
+                    return True
+        return False
 
     def _named_documents(self, question: str) -> frozenset[str]:
         """The notices whose 文号 the question writes out (教师〔2022〕6号, 教师[2022]6号; a

@@ -793,3 +793,14 @@ def test_a_word_found_only_negated_does_not_make_a_sure_answer(kb: KnowledgeBase
     农村教师…」 holds 具备 and 条件 only as a lack, so it is not a sure answer (QA20 F3)."""
     answer = kb.ask("培训机构要具备什么条件")
     assert not (answer.confident and "不具备网络条件" in answer.hits[0].text)
+
+
+def test_a_figure_stated_of_the_thing_asked_about_comes_first(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """「分几级」 of the 培训体系: the clause stating 「五级培训体系」, not the Yunnan tender
+    whose 分学科、分学段 and 到 outweigh it word for word."""
+    question = "国家到学校的教师培训体系分几级"
+    assert "五级培训体系" in kb.ask(question).hits[0].text
+    monkeypatch.setattr(ranking, "FIGURE_OF_BOOST", 1.0)
+    assert "五级培训体系" not in kb.ask(question).hits[0].text
