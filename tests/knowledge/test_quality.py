@@ -104,6 +104,12 @@ KNOWN_ANSWERED_OUT_OF_SCOPE = {
     "培训基地食堂那个酸菜鱼怎么做的，想回家学着做",
     "普通话测试二级甲等要考到多少分",
     "我去置换研修了，学校请的代课老师一节课代课费给多少",
+    # questions_holdout30.yaml (run once in the sixteenth session), unsure: 绩效工资 and 请假
+    # during 脱产研修, a 普通话 test score, and a 班级管理费用 sum the 2019 notice does not give.
+    "脱产研修那几个月学校还给俺发绩效工资不",
+    "集中培训期间家里有事能请几天假",
+    "双语老师普通话要考到二级甲等得多少分",
+    "俺当国培班主任，一个班的管理费具体能拿几百块",
 }
 # Of those, answered as sure (the bench judged them all unsure until the tenth session, when
 # its out-of-scope outcomes began to carry the answer's confidence): they ask a detail (a
@@ -183,6 +189,7 @@ def test_held_out_sets_are_separate_and_large_enough(kb: KnowledgeBase) -> None:
         quality.HOLDOUT27,
         quality.HOLDOUT28,
         quality.HOLDOUT29,
+        quality.HOLDOUT30,
     ):
         held_out = quality.load_questions(path)
         questions = {item["q"] for item in held_out}
