@@ -42,6 +42,7 @@ from bot.chat import (
     Button,
     DeliveryError,
     Edit,
+    EventKind,
     Keyboard,
     Notice,
     Reply,
@@ -166,9 +167,11 @@ MANAGER_TEXT_HINT = (
 
 def no_class_hint(ctx: Context) -> str:
     """Why a question cannot go to a class manager: a trainee has not joined a class; a manager
-    or admin typed text, most often an answer meant for a trainee."""
+    or admin typed plain text in the private chat, most often an answer meant for a trainee.
+    A manager's /ask (in a group too, where the reply is public) meant a question: no hint."""
     if ctx.role in (Role.manager, Role.admin):
-        return MANAGER_TEXT_HINT
+        typed = ctx.event.kind is EventKind.text and ctx.event.is_private
+        return MANAGER_TEXT_HINT if typed else ""
     return NO_CLASS_HINT
 
 
@@ -535,7 +538,8 @@ def declined_view(ctx: Context, question_id: int, question: str, reason: str | N
     """An honest 'the notices do not cover this', with the way to a person."""
     text = declined_text(question, reason)
     if not in_a_class(ctx):
-        return Send(f"{text}\n\n{no_class_hint(ctx)}")
+        hint = no_class_hint(ctx)
+        return Send(f"{text}\n\n{hint}" if hint else text)
     return Send(
         f"{text}\n\n也可以把问题转给班主任，回复会发到与我的私聊里。",
         keyboard([Button("🙋 问班主任", data=callback("ho", question_id, 0))]),

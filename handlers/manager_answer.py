@@ -151,8 +151,22 @@ REPLY_OFFER_GONE = (
 )
 
 
-def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
-    """The question behind a manager's button, refused unless they may answer it."""
+# The refusal of a button on a question that is neither from the manager's class nor handed to
+# them, each saying what was refused (a forged 🗑 is not refused as an answer).
+NOT_THEIRS = "这个问题不是您班学员提的，"
+MAY_NOT_ANSWER = f"{NOT_THEIRS}您不能回答。"
+MAY_NOT_DISMISS = f"{NOT_THEIRS}您不能忽略。"
+MAY_NOT_RESTORE = f"{NOT_THEIRS}您不能撤销忽略。"
+MAY_NOT_SAVE = f"{NOT_THEIRS}您不能把它的回答存为标准答案。"
+NOT_SENT_EITHER = f"{NOT_THEIRS}您的回答不会发给学员。"  # 「🚫 不发了」
+# ⭐ of a question answered only by others (a forged button): their words are not this
+# manager's to save; nothing changes.
+NOT_ANSWERED_BY_YOU = "您还没有回答这个问题，无法存为标准答案。"
+
+
+def question_for_manager(ctx: Context, raw_id: str, refusal: str = MAY_NOT_ANSWER) -> QuestionLog:
+    """The question behind a manager's button, refused (`refusal`, naming what the button
+    does) unless they may answer it."""
     question_id = button_id(raw_id, STALE)
     with ctx.services.session() as session:
         question = question_crud.get_question(session, question_id=question_id)
@@ -162,7 +176,7 @@ def question_for_manager(ctx: Context, raw_id: str) -> QuestionLog:
             session, manager_id=ctx.user.id, question=question, admin=ctx.role is Role.admin
         )
     if not allowed:
-        raise UserError("这个问题不是您班学员提的，您不能回答。")
+        raise UserError(refusal)
     return question
 
 
@@ -186,7 +200,8 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
     if len(parts) == 6 and parts[1] == VERSION and parts[2] == "rst":
         days = button_number(parts[4], STALE, low=1, high=MAX_DAYS)
         page = button_number(parts[5], STALE)
-        return restore_listed(ctx, question_for_manager(ctx, parts[3]), days, page)
+        question = question_for_manager(ctx, parts[3], MAY_NOT_RESTORE)
+        return restore_listed(ctx, question, days, page)
     if len(parts) == 7 and parts[1] == VERSION and parts[2] == "kbs":
         passage_id = button_number(parts[4], STALE)
         source = answered_from(parts[5:])
@@ -211,7 +226,8 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
         listing = answered_from(parts[4:])
         if listing is None or listing.listing is None:  # only /unanswered has these buttons
             raise UserError(STALE)
-        question = question_for_manager(ctx, raw_id)
+        refusal = MAY_NOT_RESTORE if action == "und" else MAY_NOT_DISMISS
+        question = question_for_manager(ctx, raw_id, refusal)
         if action == "und":
             return undo_dismiss(ctx, question, listing.listing)
         return await dismiss(ctx, question, listing.listing, confirmed=action == "dsy")
@@ -222,15 +238,16 @@ async def on_manager_button(ctx: Context) -> list[Reply]:
         mark = held_mark(parts[4])
         return await send_offered_reply(ctx, question_for_manager(ctx, raw_id), mark)
     if action == "cur" and len(parts) == 4:
-        return await save_curated(ctx, question_for_manager(ctx, raw_id))
+        return await save_curated(ctx, question_for_manager(ctx, raw_id, MAY_NOT_SAVE))
     if action == "sup" and len(parts) == 5:
         return await send_held_answer(ctx, question_for_manager(ctx, raw_id), held_mark(parts[4]))
     if action == "nos" and len(parts) in (4, 5):
         mark = held_mark(parts[4]) if len(parts) == 5 else None
-        return drop_held_answer(ctx, question_for_manager(ctx, raw_id), mark)
+        return drop_held_answer(ctx, question_for_manager(ctx, raw_id, NOT_SENT_EITHER), mark)
     if action == "nos" and len(parts) == 6:  # under a saved answer held back
         curated = (button_id(parts[4], STALE), seen_time(parts[5]))
-        return drop_held_answer(ctx, question_for_manager(ctx, raw_id), None, curated)
+        question = question_for_manager(ctx, raw_id, NOT_SENT_EITHER)
+        return drop_held_answer(ctx, question, None, curated)
     raise UserError(STALE)
 
 
@@ -569,6 +586,15 @@ async def send_clause(
     return replies
 
 
+def answered_part(ctx: Context, question: QuestionLog) -> bool:
+    """Whether the stored answer has a part by this manager: the first, the last, or one added
+    in between under their 「李强老师补充：」 (`answer_delivery.store_answer`)."""
+    if ctx.user.id in (question.answered_by, question_crud.first_author(question)):
+        return True
+    heading = f"\n\n{teacher_name(ctx.user.display_name)}补充："
+    return heading in (question.manager_answer or "")
+
+
 async def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:
     """「⭐ 保存为标准答案」: store the question with the answer it holds as a curated answer
     and reload them. Who may save, and in whose name (QA19 F4):
@@ -584,9 +610,12 @@ async def save_curated(ctx: Context, question: QuestionLog) -> list[Reply]:
     - A save never replaces another manager's active 标准答案 of the same question: it is
       refused, naming whose it is and how to replace it (they, or an admin, retire it in
       /curated first). A manager's own earlier one of the question is replaced, saying so.
+    - A manager with no part in the answer (a forged ⭐) is refused, saying so; nothing changes.
     """
     if not question.manager_answer:
         raise UserError("这个问题还没有回答，先点「回答」写下回答再保存。")
+    if ctx.role is not Role.admin and not answered_part(ctx, question):
+        raise UserError(NOT_ANSWERED_BY_YOU)  # a forged ⭐: nothing of theirs to save
     if question.answered_by != ctx.user.id and ctx.role is not Role.admin:
         # Two managers answered: the trainee got both, the question keeps both, signed.
         with ctx.services.session() as session:
