@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import signal
 import traceback
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +30,32 @@ from bot.settings import Settings, SettingsError, load_settings
 app = typer.Typer(help="国培助手 guopei-bot", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+
+
+# Telegram's user ids fit in 52 bits (handlers/admin.py MAX_USER_ID).
+MAX_USER_ID = 2**53 - 1
+MAX_DAYS = 3650  # as the chat's /kbstats and /unanswered
+
+
+def whole_number(
+    option: str, noun: str, low: int, high: int, hint: str = ""
+) -> Callable[[object], int]:
+    """A Typer `parser` for an integer option (or argument) in low..high: any other value
+    (0, "abc", 1e3) is told in one Chinese line naming the range, 「❌ --days「0」不对：天数请写
+    1 到 3650 之间的整数。」, and the command ends with status 2 as on Typer's own usage errors,
+    before it touches anything (QA21 F10). `hint` follows the range (「，编号见 …」)."""
+
+    def parse(value: object) -> int:
+        written = str(value).strip()
+        # \d takes full-width digits (「３０」) too, which int() reads.
+        if re.fullmatch(r"\+?\d{1,20}", written) and low <= int(written) <= high:
+            return int(written)
+        shown = f"{option}「{written[:30]}」" if option else f"「{written[:30]}」"
+        spaced = f"{noun} " if noun[-1:].isascii() else noun  # 「用户 ID 请写」
+        typer.echo(f"❌ {shown}不对：{spaced}请写 {low} 到 {high} 之间的整数{hint}。", err=True)
+        raise typer.Exit(2)
+
+    return parse
 
 
 class EngineChoice(StrEnum):
@@ -82,7 +110,13 @@ def run(
 
 @app.command()
 def chat(
-    user: Annotated[int, typer.Option(help="the Telegram user id to act as")] = 1,
+    user: Annotated[
+        int,
+        typer.Option(
+            parser=whole_number("--user", "Telegram 用户 ID", 1, MAX_USER_ID),
+            help="the Telegram user id to act as",
+        ),
+    ] = 1,
     role: Annotated[
         RoleChoice, typer.Option(help="trainee|manager|admin, for this chat only")
     ] = RoleChoice.trainee,
@@ -194,7 +228,11 @@ def knowledge_paths() -> tuple[Path, Path]:
 @app.command()
 def kbstats(
     days: Annotated[
-        int, typer.Option(min=1, max=3650, help="period in days, ending now (1–3650)")
+        int,
+        typer.Option(
+            parser=whole_number("--days", "天数", 1, MAX_DAYS),
+            help="period in days, ending now (1–3650)",
+        ),
     ] = 30,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:

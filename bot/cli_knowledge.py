@@ -86,6 +86,17 @@ def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> tuple[list[Pat
     return files, notes
 
 
+def whole_number(
+    option: str, noun: str, low: int, high: int, hint: str = ""
+) -> Callable[[object], int]:
+    """`bot.cli.whole_number` (the Chinese one-line refusal of a number out of range),
+    imported on use: bot.cli imports this module, and the annotations naming it are read when
+    the command is built."""
+    from bot.cli import whole_number as parser_of
+
+    return parser_of(option, noun, low, high, hint)
+
+
 def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> None:
     """Add `ingest`, `ask`, `deadlines`, `notices`, `remove` and `restore` to `app`;
     get_paths() gives (cache_dir, notices_dir)."""
@@ -158,7 +169,12 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
             typer.Argument(help="问题（每个参数一个问题；省略则从标准输入逐行读取）"),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="每个问题输出一行 JSON")] = False,
-        k: Annotated[int, typer.Option("-k", min=1, max=20, help="返回的段落数")] = 3,
+        k: Annotated[
+            int,
+            typer.Option(
+                "-k", parser=whole_number("-k", "段落数", 1, 20), help="返回的段落数（1–20）"
+            ),
+        ] = 3,
         curated: Annotated[
             bool,
             typer.Option(
@@ -198,14 +214,27 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
         as_json: Annotated[bool, typer.Option("--json", help="每条期限输出一行 JSON")] = False,
     ) -> None:
         """List the deadlines found in the notices."""
+        from knowledge.deadlines import date_error, written_when
+
         kb = open_kb()
         console = make_console()
         for deadline in kb.deadlines():
+            error = date_error(deadline)
             if as_json:
-                write_line(json.dumps(deadline.to_json(), ensure_ascii=False))
+                # The contract's fields as they are (`when_text` the notice's words, without
+                # the list's 「（日期有误）」); `date_error` says what is wrong with a date the
+                # calendar lacks (「2027年2月只有28天」), null for the others.
+                data = deadline.to_json() | {"when_text": written_when(deadline)}
+                write_line(json.dumps(data | {"date_error": error}, ensure_ascii=False))
                 continue
-            due = deadline.due.isoformat() if deadline.due else "（相对期限）"
-            console.print(f"[bold]{due}[/bold] {escape(deadline.when_text)}")
+            if error is not None:
+                console.print(
+                    f"[bold]日期有误[/bold] {escape(written_when(deadline))}"
+                    f"（{escape(error)}，不能据此设提醒）"
+                )
+            else:
+                due = deadline.due.isoformat() if deadline.due else "（相对期限）"
+                console.print(f"[bold]{due}[/bold] {escape(deadline.when_text)}")
             console.print(f"  {escape(deadline.text)}")
             console.print(
                 f"  [dim]{escape(deadline.title)} {escape(deadline.doc_number)} "
@@ -394,7 +423,8 @@ def load_curated_pairs() -> list[tuple[int, str, str]]:
 
 
 def print_report(console: Console, report: IngestReport, kb: KnowledgeBase | None = None) -> None:
-    """Print what one file produced and what cleaning removed from it."""
+    """Print what one file produced, what cleaning removed from it and, with `kb`, the
+    deadlines whose date the calendar lacks (`misdated_report`, QA21 F5)."""
     if not report.ok:
         console.print(f"[red]✗ {escape(report.path)}[/red]：{escape(report.error or '')}")
         return
@@ -432,6 +462,14 @@ def print_report(console: Console, report: IngestReport, kb: KnowledgeBase | Non
         samples = "；".join(report.samples.get(category, [])[:2])
         name = CATEGORY_NAMES.get(category, category)
         console.print(f"    删除 {name} ×{count}  [dim]{escape(samples)}[/dim]")
+    if kb is not None:
+        from knowledge.deadlines import misdated_report
+
+        head, *items = misdated_report(kb.deadlines(), report.documents) or [""]
+        if head:
+            console.print(f"    [yellow]{escape(head)}[/yellow]")
+        for item in items:
+            console.print(f"      {escape(item)}")
 
 
 def hit_scope(hit: Hit, question: str) -> dict | None:

@@ -16,16 +16,31 @@ promise rather than a secret.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+MAX_LISTED = 1000
+MAX_SURVEY_ID = 2**31 - 1  # the ids are 32-bit INTEGER columns on PostgreSQL
+
 
 class ExportFormat(StrEnum):
     xlsx = "xlsx"
     csv = "csv"
+
+
+def whole_number(
+    option: str, noun: str, low: int, high: int, hint: str = ""
+) -> Callable[[object], int]:
+    """`bot.cli.whole_number` (the Chinese one-line refusal of a number out of range),
+    imported on use: bot.cli imports this module, and the annotations naming it are read when
+    the command is built."""
+    from bot.cli import whole_number as parser_of
+
+    return parser_of(option, noun, low, high, hint)
 
 
 def register(app: typer.Typer) -> None:
@@ -36,7 +51,13 @@ def register(app: typer.Typer) -> None:
 
     @survey_app.command("list")
     def list_surveys(
-        limit: Annotated[int, typer.Option(help="how many of the newest surveys")] = 20,
+        limit: Annotated[
+            int,
+            typer.Option(
+                parser=whole_number("--limit", "问卷数", 1, MAX_LISTED),
+                help=f"how many of the newest surveys (1–{MAX_LISTED})",
+            ),
+        ] = 20,
     ) -> None:
         """List the newest surveys: id, title, class, state, submitted/members."""
         from bot.db import survey_crud as scrud
@@ -82,7 +103,15 @@ def register(app: typer.Typer) -> None:
 
     @survey_app.command("export")
     def export(
-        survey: Annotated[int, typer.Argument(help="the survey id (see `survey list`)")],
+        survey: Annotated[
+            int,
+            typer.Argument(
+                parser=whole_number(
+                    "", "问卷编号", 1, MAX_SURVEY_ID, "，编号见 guopei-bot survey list"
+                ),
+                help="the survey id (see `survey list`)",
+            ),
+        ],
         format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.xlsx,
         output: Annotated[
             str | None, typer.Option("--output", "-o", help="file to write; - for stdout")

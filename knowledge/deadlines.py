@@ -1,13 +1,19 @@
 """Find dated duties in passages: 「于2019年4月12日前将…报送」, 「培训结束后的1个月内」, and the
-trainees' own days (「请参训学员于2026年12月19日报到」); say whose duty one is (`duty_holder`)."""
+trainees' own days (「请参训学员于2026年12月19日报到」); say whose duty one is (`duty_holder`).
+
+A date the calendar lacks (「学员须于2027年2月30日前完成报名」「2027年4月31日前」) is kept,
+undated, its words followed by `MISDATED_MARK`: /deadlines lists it 「⏳ 2027年2月30日前（日期
+有误）」 with its clause and offers no reminder (it offers one only from a `due` date),
+`date_error` says what is wrong, and the ingest report names it (`misdated_report`) (QA21 F5)."""
 
 from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from collections.abc import Collection, Iterable
+from datetime import MAXYEAR, MINYEAR, date
 
-from knowledge.models import Deadline, Document, Passage
+from knowledge.models import Deadline, Document, Passage, clause_label
 
 DUTY = re.compile(
     r"报送|提交|上报|报教育部|报我部|备案|完成|形成|汇总|反馈|申报|报至|送至"
@@ -46,6 +52,9 @@ HOLDER = re.compile(
     r"|各(?:州|市|县|区|地)(?:[(（][州市县区][)）])?+(?![级属教财人])"
     r"|参训学员|学员|参训教师|参训人员"
 )
+MISDATED_MARK = "（日期有误）"
+# The date's numbers in a misdated item's `when_text` (「到2027年13月底」 too).
+WRITTEN_DATE = re.compile(r"(\d{4})年(?:(\d{1,2})月)?(?:(\d{1,2})日)?")
 RELATIVE = re.compile(
     r"(?P<when>(?:培训|项目|活动|研修)?(?:结束|完成|开班|下达|印发)后的?"
     r"(?:\d+|[一二两三四五六七八九十半])+个?(?:月|周|星期|日|天|个工作日|工作日)(?:内|以内))"
@@ -103,9 +112,11 @@ def _deadlines_in(sentence: str) -> list[tuple[date | None, str]]:
         after = sentence[match.end() : match.end() + 60]
         if not DUTY.search(after):
             continue
-        due = _absolute_date(match)
-        if due is not None:
-            results.append((due, match.group("when") or match.group("target")))
+        when = match.group("when") or match.group("target")
+        if (due := _absolute_date(match)) is not None:
+            results.append((due, when))
+        elif _calendar_error(match) is not None:
+            results.append((None, when + MISDATED_MARK))
     for match in RELATIVE.finditer(sentence):
         if DUTY.search(sentence[match.end() :]):
             results.append((None, match.group("when")))
@@ -113,9 +124,10 @@ def _deadlines_in(sentence: str) -> list[tuple[date | None, str]]:
         after = sentence[match.end() :]
         trainees = TRAINEES.search(sentence[: match.start()])
         if CHECK_IN.search(after) or (trainees and ATTEND.search(after)):
-            due = _absolute_date(match)
-            if due is not None:
+            if (due := _absolute_date(match)) is not None:
                 results.append((due, match.group("when")))
+            elif _calendar_error(match) is not None:
+                results.append((None, match.group("when") + MISDATED_MARK))
     return results
 
 
@@ -127,35 +139,105 @@ def is_on_the_day(deadline: Deadline) -> bool:
 def duty_holder(deadline: Deadline) -> str | None:
     """Whose duty a deadline is when not the trainees': the body named before its date
     (「请各市（州）教育局于…前将…报送」 → 教育局); None for the trainees' own or unnamed."""
-    before = deadline.text.split(deadline.when_text, 1)[0] if deadline.when_text else ""
+    written = written_when(deadline)
+    before = deadline.text.split(written, 1)[0] if written else ""
     found = HOLDER.search(before)
     if found is None or TRAINEES.search(found[0]):
         return None
     return re.sub(r"[(（][区州市县、]+[)）]", "", found[0])  # 「各省(区、市)」 → 各省
 
 
+def written_when(deadline: Deadline) -> str:
+    """The limit as the notice words it: `when_text` without `MISDATED_MARK`."""
+    return deadline.when_text.removesuffix(MISDATED_MARK)
+
+
+def date_error(deadline: Deadline) -> str | None:
+    """What is wrong with a misdated item's date (「2027年2月只有28天」), None for the others."""
+    if deadline.due is not None or not deadline.when_text.endswith(MISDATED_MARK):
+        return None
+    found = WRITTEN_DATE.search(deadline.when_text)
+    if found is None:
+        return "日期有误"
+    year, month, day = (int(part) if part else None for part in found.groups())
+    return _what_is_wrong(year or 0, month, day) or "日期有误"
+
+
+def misdated_report(
+    deadlines: Iterable[Deadline], doc_ids: Collection[str], limit: int | None = None
+) -> list[str]:
+    """The ingest report's lines (plain text) on the misdated items of the notices `doc_ids`:
+    a head line, then one per item (its clause, date as written, duty and what is wrong), the
+    first `limit` of them and 「……另有 N 项」; [] when there are none. The notice is added
+    all the same."""
+    misdated = [d for d in deadlines if d.doc_id in doc_ids and date_error(d) is not None]
+    if not misdated:
+        return []
+    lines = [
+        f"⚠️ {len(misdated)} 项期限的日期有误：已按原文列入期限，"
+        "标「日期有误」，不能据此设提醒。请向发文单位核实正确日期，通知更正后重新导入。"
+    ]
+    for deadline in misdated[:limit]:
+        duty = deadline.text if len(deadline.text) <= 80 else deadline.text[:79] + "…"
+        where = clause_label(deadline.clause)
+        lines.append(
+            f"· {where + ' ' if where else ''}{written_when(deadline)}：{duty}"
+            f"（{date_error(deadline)}）"
+        )
+    if len(misdated) > len(lines) - 1:
+        lines.append(f"……另有 {len(misdated) - len(lines) + 1} 项")
+    return lines
+
+
 def _absolute_date(match: re.Match) -> date | None:
-    """Last day a limit allows (「年底前」 31 Dec; 「2020年前」 end of 2019)."""
+    """Last day a limit allows (「年底前」 31 Dec; 「2020年前」 end of 2019); None when the
+    words name no day (「2027年5月前」) or a day the calendar lacks (`_calendar_error`)."""
+    if _calendar_error(match) is not None:
+        return None
     if match.re is not ON_DAY and match.group("target"):
         return _end_of(int(match.group("tyear")), match.group("tmonth"))
     year = int(match.group("year"))
     month = match.group("month")
     day = match.group("day")
-    try:
-        if month and day:
-            return date(year, int(month), int(day))
-    except ValueError:
-        return None
+    if month and day:
+        return date(year, int(month), int(day))
     if match.re is not ON_DAY and match.group("end"):
         return _end_of(year, month)
     if month:
         return None
-    return date(year - 1, 12, 31)
+    return date(year - 1, 12, 31) if year > MINYEAR else None
 
 
-def _end_of(year: int, month: str | None) -> date | None:
+def _calendar_error(match: re.Match) -> str | None:
+    """What is wrong with the date an ABSOLUTE or ON_DAY match writes, None if nothing."""
+    if match.re is not ON_DAY and match.group("target"):
+        return _what_is_wrong(int(match.group("tyear")), _number(match.group("tmonth")), None)
+    return _what_is_wrong(
+        int(match.group("year")), _number(match.group("month")), _number(match.group("day"))
+    )
+
+
+def _what_is_wrong(year: int, month: int | None, day: int | None) -> str | None:
+    """「2027年2月只有28天」「一年没有13月」「没有0年」 for a date the calendar lacks."""
+    if not MINYEAR <= year <= MAXYEAR:
+        return f"没有{year}年"
+    if month is not None and not 1 <= month <= 12:
+        return f"一年没有{month}月"
+    if day is not None and day < 1:
+        return f"没有{day}日"
+    if month is not None and day is not None:
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            return f"{year}年{month}月只有{days}天"
+    return None
+
+
+def _number(digits: str | None) -> int | None:
+    """The number a regex group wrote, None for a group that matched nothing."""
+    return int(digits) if digits else None
+
+
+def _end_of(year: int, month: str | None) -> date:
     if not month:
         return date(year, 12, 31)
-    if not 1 <= int(month) <= 12:
-        return None
     return date(year, int(month), calendar.monthrange(year, int(month))[1])
