@@ -3,16 +3,23 @@
 Callback data (prefix `sv`, version 1, every field re-checked on the server)::
 
     sv:1:s:<survey>                     start / resume (the invitation's button)
-    sv:1:<act>:<survey>:<response>:<position>[:<choice>]
+    sv:1:<act>:<survey>:<response>:<position>[:<choice>][:1]
         a  answer a likert5/single question with option <choice> and go on
         t  toggle option <choice> of a multiple-choice question
+        c  clear the answer of an optional free-text question (「🗑 清空回答」), stay there
         n  next (「选好了」 of a multiple question, 「跳过」 / 「下一题」 of an answered one)
         b  back (「上一题」)
-        e  from the review, jump to question <choice>
+        e  from the review, jump to question <choice>, opened for a change (`REVISING`)
+        r  back to the review from a question opened from it (「↩️ 回到核对页」)
         u  submit (at the review, position == question count)
         k  record the text kept by an offer as the answer to free-text question <choice>
            (then :<mark>, the kept text's checksum: an older offer's button records nothing)
         x  drop that text (「✖ 不记录」; then :<question>:<mark> of the offered text, if any)
+
+The buttons a, t and c of a question opened from the review end in `:1`: answered there, the
+sheet goes straight back to the review, not on through the questions after it (QA21 F6). A
+free-text answer learns it from the pending input (`REVISING`), kept in the database like
+the rest of it, so a restart between the ✏️ tap and the answer changes nothing.
 
 A repeat of 「✅ 记作…」 or 「✖ 不记录」 whose text is already the answer (a double tap) only gets
 the toast 「已经记下了」: it changes nothing.
@@ -118,6 +125,11 @@ STALE_DROP = "好的，这段话没有记录。"
 # (as long as any input is awaited, PENDING_INPUT_TTL); later it is a question to the bot.
 WATCH_WINDOW = timedelta(minutes=30)
 RELEASED = "released"  # in a watch: 「✖ 不记录」 was pressed, texts are questions again
+# in the pending input: the sheet's question was opened from the review (✏️), back there after it
+REVISING = "revising"
+BACK_TO_REVIEW = "↩️ 回到核对页"
+REVISING_NOTE = "✏️ 改好后直接回到核对页。"
+CLEAR = "🗑 清空回答"
 EXPIRED_WATCHES = "survey_expired_watches"  # services.extras: user id → the text after expiry
 RELEASED_SHEETS = "survey_released_sheets"  # services.extras: user id → (response id, when ✖)
 QUESTION_CHARS = 20  # the free-text question named in an offer
@@ -185,6 +197,7 @@ class Press:
     position: int = 0
     arg: int = 0
     mark: int = 0
+    revising: bool = False  # a button of a question opened from the review (`:1` at the end)
 
 
 class Forged(Exception):
@@ -202,6 +215,15 @@ def parse_press(data: str) -> Press:
         raise Forged("not a number in 0..MAX_ID")
     if action == "s" and len(numbers) == 1:
         return Press("s", numbers[0])
+    fields = {"a": 4, "t": 4, "c": 3}.get(action)
+    if fields is not None and len(numbers) == fields + 1:
+        if numbers[-1] != 1:
+            raise Forged(f"revising flag {numbers[-1]}")
+        return Press(action, *numbers[:3], numbers[3] if fields == 4 else 0, revising=True)
+    if action == "c" and len(numbers) == 3:
+        return Press(action, *numbers)
+    if action == "r" and len(numbers) == 3:
+        return Press(action, *numbers, revising=True)
     if (action in ("a", "t", "e") and len(numbers) == 4) or (action == "k" and len(numbers) == 5):
         return Press(action, *numbers)
     if action in ("n", "b", "u", "x") and len(numbers) == 3:
@@ -212,9 +234,16 @@ def parse_press(data: str) -> Press:
 
 
 def _data(
-    action: str, response: Sheet, position: int, arg: int | None = None, mark: int | None = None
+    action: str,
+    response: Sheet,
+    position: int,
+    arg: int | None = None,
+    mark: int | None = None,
+    *,
+    revising: bool = False,
 ) -> str:
     tail = ("" if arg is None else f":{arg}") + ("" if mark is None else f":{mark}")
+    tail += ":1" if revising else ""
     return f"{PREFIX}:{VERSION}:{action}:{response.survey_id}:{response.id}:{position}{tail}"
 
 
@@ -245,9 +274,10 @@ def _cut(text: str, chars: int) -> str:
 
 
 def render_question(
-    view: SurveyView, response: Sheet, answer: StoredAnswer | None
+    view: SurveyView, response: Sheet, answer: StoredAnswer | None, *, revising: bool = False
 ) -> tuple[str, Keyboard]:
-    """The text and buttons of the question at the response's position."""
+    """The text and buttons of the question at the response's position; opened from the review
+    (`revising`), its buttons lead back there instead of on to the next question."""
     question = view.questions[response.position]
     total = len(view.questions)
     number = response.position + 1
@@ -265,32 +295,46 @@ def render_question(
         "",
         f"<b>{number}. {escape(question.text)}</b>{note}",
     ]
+    here = number - 1
     rows: list[list[Button]] = []
     if question.kind in ("likert5", "single"):
         for index, option in enumerate(question.options):
             mark = "✅ " if answer is not None and answer.choice == index else ""
-            rows.append([Button(f"{mark}{option}", _data("a", response, number - 1, index))])
+            data = _data("a", response, here, index, revising=revising)
+            rows.append([Button(f"{mark}{option}", data)])
     elif question.kind == "multiple":
         picked = set(answer.choices or []) if answer is not None else set()
         for index, option in enumerate(question.options):
             mark = "☑️ " if index in picked else "⬜ "
-            rows.append([Button(f"{mark}{option}", _data("t", response, number - 1, index))])
+            data = _data("t", response, here, index, revising=revising)
+            rows.append([Button(f"{mark}{option}", data)])
         # it moves on, it does not finish the survey: say where to
-        done = "选好了，下一题 ➡️" if number < total else "选好了，核对答案 ➡️"
-        rows.append([Button(done, _data("n", response, number - 1))])
+        if revising:
+            rows.append([Button("选好了，回到核对页 ↩️", _data("r", response, here))])
+        else:
+            done = "选好了，下一题 ➡️" if number < total else "选好了，核对答案 ➡️"
+            rows.append([Button(done, _data("n", response, here))])
     else:
         lines.append("")
         lines.append(f"✍️ 请直接发送文字回答（最多 {MAX_TEXT_ANSWER} 字）。")
         if answer is not None and answer.text:
             lines.append(f"当前回答：{escape(answer.text)}")
+            if not question.required:  # a trainee may take back what they wrote
+                rows.append([Button(CLEAR, _data("c", response, here, revising=revising))])
+    if revising:
+        lines.append(REVISING_NOTE)
     nav = []
-    if response.position > 0:
-        nav.append(Button("⬅️ 上一题", _data("b", response, number - 1)))
-    if question.kind != "multiple":
-        if answer is not None:
-            nav.append(Button("下一题 ➡️", _data("n", response, number - 1)))
-        elif not question.required:
-            nav.append(Button("跳过 ➡️", _data("n", response, number - 1)))
+    if revising:
+        if question.kind != "multiple":
+            nav.append(Button(BACK_TO_REVIEW, _data("r", response, here)))
+    else:
+        if response.position > 0:
+            nav.append(Button("⬅️ 上一题", _data("b", response, here)))
+        if question.kind != "multiple":
+            if answer is not None:
+                nav.append(Button("下一题 ➡️", _data("n", response, here)))
+            elif not question.required:
+                nav.append(Button("跳过 ➡️", _data("n", response, here)))
     rows.append(nav)
     return "\n".join(lines), keyboard(*rows)
 
@@ -360,35 +404,58 @@ def render_done(view: SurveyView) -> str:
 
 
 def render_position(
-    view: SurveyView, sheet: Sheet, answers: dict[int, StoredAnswer]
+    view: SurveyView, sheet: Sheet, answers: dict[int, StoredAnswer], *, revising: bool = False
 ) -> tuple[str, Keyboard]:
-    """Render wherever the response is now (a question or the review)."""
+    """Render wherever the response is now (a question, opened from the review if `revising`,
+    or the review)."""
     if sheet.position >= len(view.questions):
         return render_review(view, sheet, answers)
     question = view.questions[sheet.position]
-    return render_question(view, sheet, answers.get(question.id))
+    return render_question(view, sheet, answers.get(question.id), revising=revising)
 
 
 def _is_text(view: SurveyView, position: int) -> bool:
     return position < len(view.questions) and view.questions[position].kind == "text"
 
 
-def _sync_pending(session: Session, ctx: Context, view: SurveyView, sheet: Sheet) -> None:
+def _sync_pending(
+    session: Session, ctx: Context, view: SurveyView, sheet: Sheet, *, revising: bool = False
+) -> None:
     """Expect the next plain text when the current question is free text; at another question
     or the review, only watch the text (`WATCHING`): typed there, it is no question to the bot.
-    A watch never replaces another input awaited (a manager's broadcast text)."""
+    A watch never replaces another input awaited (a manager's broadcast text). `revising`: the
+    question was opened from the review, its answer leads back there (`REVISING`)."""
     payload: dict = {
         "survey": view.id,
         "response": sheet.id,
         "position": sheet.position,
         "touched": utcnow().isoformat(),
     }
+    if revising and sheet.position < len(view.questions):
+        payload[REVISING] = True
     if not _is_text(view, sheet.position):
         pending = crud.get_pending(session, user_id=ctx.user.id)
         if pending is not None and pending.kind != TEXT_STATE:
             return
         payload[WATCHING] = True
     crud.set_pending(session, user_id=ctx.user.id, kind=TEXT_STATE, payload=payload)
+
+
+def _revising(payload: dict | None, sheet: Sheet) -> bool:
+    """Whether a pending input's payload says the sheet's current question was opened from the
+    review."""
+    payload = payload or {}
+    return (
+        bool(payload.get(REVISING))
+        and payload.get("response") == sheet.id
+        and payload.get("position") == sheet.position
+    )
+
+
+def _pending_revising(session: Session, user_id: int, sheet: Sheet) -> bool:
+    """Whether the user's pending input says the sheet's question was opened from the review."""
+    pending = crud.get_pending(session, user_id=user_id)
+    return pending is not None and pending.kind == TEXT_STATE and _revising(pending.payload, sheet)
 
 
 def _clear_text_pending(session: Session, user_id: int) -> None:
@@ -445,6 +512,12 @@ def _check_press(press: Press, view: SurveyView) -> str | None:
             return "choice out of range"
     if press.action == "n" and question is None:
         return "next from the review"
+    if press.action == "r" and question is None:
+        return "back to the review from the review"
+    if press.action == "c" and (question is None or question.kind != "text"):
+        return "clear an answer that is not free text"
+    if press.action == "c" and question is not None and question.required:
+        return "clear the answer of a required question"
     if press.action == "e" and (press.position != total or press.arg >= total):
         return "edit target out of range"
     if press.action == "u" and press.position != total:
@@ -497,14 +570,18 @@ async def on_survey_button(ctx: Context) -> list[Reply]:
             sheet.message_id = pressed
         if sheet.position != press.position and not offer:
             # a double tap, or a button of an older state of the message: show where they are
+            revising = _pending_revising(session, ctx.user.id, sheet)
             session.commit()
-            text, buttons = render_position(view, sheet, answers)
+            text, buttons = render_position(view, sheet, answers, revising=revising)
             return [Edit(text, buttons), Notice("已为您显示当前题目")]
         toast, replies = _apply(session, ctx, view, sheet, answers, press)
         session.commit()
         if replies is not None:
             return replies
-        text, buttons = render_position(view, sheet, answers)
+        # still at a question opened from the review (✏️, then a toggle or 🗑): it stays so
+        opened = press.arg if press.action == "e" else press.position
+        revising = (press.action == "e" or press.revising) and sheet.position == opened
+        text, buttons = render_position(view, sheet, answers, revising=revising)
     return [Edit(text, buttons), Notice(toast)]
 
 
@@ -520,13 +597,16 @@ def _apply(
     position = press.position
     question = view.questions[position] if position < len(view.questions) else None
 
-    def go(to: int) -> None:
+    total = len(view.questions)
+
+    def go(to: int, *, revising: bool = False) -> None:
         if scrud.move_sheet(session, response_id=sheet.id, from_position=position, to_position=to):
             sheet.position = to
         else:  # a concurrent twin of this press moved it first: show where it really is
             sheet.position = scrud.sheet_position(session, response_id=sheet.id)
             answers.update(scrud.load_answers(session, response_id=sheet.id))
-        _sync_pending(session, ctx, view, sheet)
+            revising = False
+        _sync_pending(session, ctx, view, sheet, revising=revising)
 
     if press.action in ("k", "x"):
         return _answer_offer(session, ctx, view, sheet, answers, press, go)
@@ -536,7 +616,8 @@ def _apply(
         answers[question.id] = scrud.upsert_answer(
             session, response_id=sheet.id, question_id=question.id, choice=press.arg
         )
-        go(position + 1)
+        # opened from the review: straight back there, not on through the questions after it
+        go(total if press.revising else position + 1)
         return "已记录", None
     if press.action == "t":
         assert question is not None
@@ -556,20 +637,27 @@ def _apply(
             scrud.remove_answer(session, response_id=sheet.id, question_id=question.id)
             answers.pop(question.id, None)
         return ("已选择" if press.arg in picked else "已取消"), None
-    if press.action == "n":
+    if press.action in ("n", "r"):
         assert question is not None
         current = answers.get(question.id)
         empty = current is None or (question.kind == "multiple" and not current.choices)
         if question.required and empty:
             hint = "请至少选择一项" if question.kind == "multiple" else "这道题必答，请先作答"
             return "", [Notice(hint, alert=True)]
-        go(position + 1)
+        go(total if press.action == "r" else position + 1)
         return "", None
+    if press.action == "c":
+        assert question is not None
+        cleared = question.id in answers
+        scrud.remove_answer(session, response_id=sheet.id, question_id=question.id)
+        answers.pop(question.id, None)
+        _sync_pending(session, ctx, view, sheet, revising=press.revising)
+        return ("已清空回答" if cleared else "这道题没有回答"), None
     if press.action == "b":
         go(position - 1)
         return "", None
     if press.action == "e":
-        go(press.arg)
+        go(press.arg, revising=True)
         return "", None
     # press.action == "u": submit at the review
     missing = [
@@ -629,9 +717,11 @@ def start_survey(ctx: Context, survey_id: int) -> list[Reply]:
         session.commit()
         sheet = scrud.load_sheet(session, response_id=response.id)  # type: ignore[arg-type]
         assert sheet is not None
-        _sync_pending(session, ctx, view, sheet)
+        # a question opened from the review stays so (until a command ends the pending input)
+        revising = _pending_revising(session, ctx.user.id, sheet)
+        _sync_pending(session, ctx, view, sheet, revising=revising)
         answers = scrud.load_answers(session, response_id=sheet.id)
-        text, buttons = render_position(view, sheet, answers)
+        text, buttons = render_position(view, sheet, answers, revising=revising)
     if ctx.event.message_id is None:
         return [Send(text, buttons)]
     return [Edit(text, buttons), Notice("继续填写" if sheet.position else "开始填写")]
@@ -709,10 +799,10 @@ def _survey_text(ctx: Context) -> list[Reply] | None:
         answers[question.id] = scrud.upsert_answer(
             session, response_id=sheet.id, question_id=question.id, text=text
         )
-        if scrud.move_sheet(
-            session, response_id=sheet.id, from_position=position, to_position=position + 1
-        ):
-            sheet.position = position + 1
+        # opened from the review (✏️): straight back there
+        to = len(view.questions) if _revising(payload, sheet) else position + 1
+        if scrud.move_sheet(session, response_id=sheet.id, from_position=position, to_position=to):
+            sheet.position = to
         _sync_pending(session, ctx, view, sheet)
         # the next question goes in a new message whose id we learn at its first button press
         old_message_id = sheet.message_id
@@ -836,6 +926,7 @@ def not_an_answer(
     target = _offer_target(view, sheet, answers)
     fits = 0 < len(text) <= MAX_TEXT_ANSWER
     shown_again = bool(watch.get("shown_again")) and watch.get("position") == sheet.position
+    revising = _revising(watch, sheet)  # the question was opened from the review: it still is
     payload: dict = {
         "survey": view.id,
         "response": sheet.id,
@@ -844,6 +935,8 @@ def not_an_answer(
         "shown_again": True,
         WATCHING: True,
     }
+    if revising:
+        payload[REVISING] = True
     mark = _mark(text)
     if target is not None and fits:
         payload |= {"offered": text, "offer_position": target.position, "offer_mark": mark}
@@ -885,7 +978,7 @@ def not_an_answer(
     session.commit()
     replies: list[Reply] = [Send("\n".join(lines), keyboard(*rows))]
     if not at_text and not shown_again:  # the question or review again, below, once
-        current, buttons = render_position(view, sheet, answers)
+        current, buttons = render_position(view, sheet, answers, revising=revising)
         replies.append(Send(current, buttons))
     return replies
 
@@ -905,7 +998,7 @@ def _answer_offer(
     sheet: Sheet,
     answers: dict[int, StoredAnswer],
     press: Press,
-    go: Callable[[int], None],
+    go: Callable[..., None],
 ) -> tuple[str, list[Reply] | None]:
     """「✅ 记作第N题的回答」 (`k`): record the text the offer kept and show where the sheet is
     now in the offer's message; 「✖ 不记录」 (`x`): forget it and stop watching the text.
@@ -945,13 +1038,16 @@ def _answer_offer(
     answers[target.id] = scrud.upsert_answer(
         session, response_id=sheet.id, question_id=target.id, text=offered
     )
+    revising = _revising(watch, sheet)
     if sheet.position == press.arg:  # the question the sheet is at: on to the next one
-        go(press.arg + 1)
+        go(len(view.questions) if revising else press.arg + 1)  # or back to the review
+        revising = False
     else:
-        _sync_pending(session, ctx, view, sheet)  # the kept text is used up
+        # the kept text is used up (a question opened from the review stays so)
+        _sync_pending(session, ctx, view, sheet, revising=revising)
     if ctx.event.message_id is not None:  # the offer's message shows the sheet from now on
         scrud.set_message_id(session, response_id=sheet.id, message_id=ctx.event.message_id)
-    text, buttons = render_position(view, sheet, answers)
+    text, buttons = render_position(view, sheet, answers, revising=revising)
     if sheet.position >= len(view.questions):
         # 「✅ 提交」 not where 「✅ 记作…」 was: a double tap's second tap submits nothing
         buttons = (*buttons[1:], buttons[0])
@@ -984,4 +1080,6 @@ async def on_expired_survey_text(ctx: Context) -> list[Reply]:
         # the offer stays for half an hour; a text after it is a question (the wait expired)
         long_ago = (utcnow() - WATCH_WINDOW - timedelta(seconds=1)).isoformat()
         watch = {"touched": payload.get("touched") or long_ago}
+        if _revising(payload, sheet):  # its 「✅ 记作…」 leads back to the review
+            watch |= {REVISING: True, "response": sheet.id, "position": sheet.position}
         return not_an_answer(session, ctx, view, sheet, answers, text, watch=watch, expired=True)
