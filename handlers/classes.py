@@ -14,16 +14,19 @@ manager or an admin)::
 
     cm:1:ls:<class>:<page>   the members      cm:1:rm:<class>:<user>   ask to remove one
     cm:1:ok:<class>:<user>   remove them      cm:1:ra:<class>:<user>   let them rejoin
-    cm:1:nc:<class>:0        ask to replace the join code   cm:1:nk:<class>:0   replace it
+    cm:1:nc:<class>:0        ask to replace the join code
+    cm:1:nk:<class>:<code>   replace it, if it is still <code> (the one the page showed): a
+                             second tap, even at the same moment, is told it was replaced already
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from sqlmodel import Session
 
-from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
+from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
 from bot.db import crud
 from bot.db.models import Role, TrainingClass
 from bot.limits import shorten
@@ -35,6 +38,9 @@ from handlers.start import MEMBERS_PREFIX, class_link
 router = Router("classes", roles={Role.manager, Role.admin})
 
 MAX_CLASS_NAME = 64
+# The join code a 「🔄 确定更换」 button carries (8 letters and digits; 16 at most in the table;
+# a button shown before codes were put in it carries 「0」).
+SHOWN_CODE = re.compile(r"[A-Z0-9]{4,16}")
 
 
 @router.command("newclass", "创建培训班")
@@ -83,7 +89,11 @@ async def on_members_button(ctx: Context) -> list[Reply]:
     if len(parts) != 5 or parts[1] != "1" or parts[2] not in ("ls", "rm", "ok", "ra", "nc", "nk"):
         raise UserError(STALE_MEMBERS)
     class_id = button_id(parts[3], STALE_MEMBERS)
-    number = button_number(parts[4], STALE_MEMBERS)  # a page, or a member's Telegram user id
+    # 确定更换 carries the code its page showed; the others a page, or a member's Telegram id
+    shown_code = parts[4] if parts[2] == "nk" else ""
+    if parts[2] == "nk" and not SHOWN_CODE.fullmatch(shown_code):
+        raise UserError(STALE_MEMBERS)
+    number = 0 if parts[2] == "nk" else button_number(parts[4], STALE_MEMBERS)
     with ctx.services.session() as session:
         training_class = session.get(TrainingClass, class_id)
         if training_class is None:
@@ -92,8 +102,10 @@ async def on_members_button(ctx: Context) -> list[Reply]:
             raise UserError("您不是这个培训班的班主任。")
         if parts[2] == "ls":
             return [Edit(*_members_view(ctx, session, training_class, page=number))]
-        if parts[2] in ("nc", "nk"):
-            return _replace_code(ctx, session, training_class, confirmed=parts[2] == "nk")
+        if parts[2] == "nc":
+            return [_ask_to_replace_code(training_class)]
+        if parts[2] == "nk":
+            return _replace_code(ctx, session, class_id, shown_code)
         class_name, code = training_class.name, training_class.join_code
         if parts[2] == "ra":
             name, text, buttons = _allow_rejoin(ctx, session, training_class, number)
@@ -176,32 +188,39 @@ async def _rejoin_allowed(
     return Edit(f"{head}\n\n{text}", buttons)
 
 
-def _replace_code(
-    ctx: Context, session: Session, training_class: TrainingClass, *, confirmed: bool
-) -> list[Reply]:
-    """🔄 更换加入码: asked first; then the class gets a new code, and the old one expires."""
-    assert training_class.id is not None
-    class_id, name = training_class.id, escape(training_class.name)
-    if not confirmed:
-        sure = Button("🔄 确定更换", data=f"{MEMBERS_PREFIX}:1:nk:{class_id}:0")
-        back = Button("取消", data=f"{MEMBERS_PREFIX}:1:ls:{class_id}:0")
+def _ask_to_replace_code(training_class: TrainingClass) -> Reply:
+    """🔄 更换加入码: asked first; 「确定更换」 names the code this page shows."""
+    class_id, code = training_class.id, training_class.join_code
+    sure = Button("🔄 确定更换", data=f"{MEMBERS_PREFIX}:1:nk:{class_id}:{code}")
+    back = Button("取消", data=f"{MEMBERS_PREFIX}:1:ls:{class_id}:0")
+    return Edit(
+        f"确定更换「{escape(training_class.name)}」的加入码吗？旧的加入链接和加入码 "
+        f"<code>{code}</code> 会立即失效，已经在班里的学员不受影响。",
+        keyboard([sure, back]),
+    )
+
+
+def _replace_code(ctx: Context, session: Session, class_id: int, shown_code: str) -> list[Reply]:
+    """确定更换: the class gets a new code and the old one expires, if its code is still the one
+    the confirmation showed; otherwise (a second tap) nothing changes, and the current code is
+    shown."""
+    replaced = crud.replace_join_code(session, class_id=class_id, expected=shown_code)
+    current = session.get(TrainingClass, class_id, populate_existing=True)
+    if current is None:
+        raise UserError(STALE_MEMBERS)
+    if replaced is None:
         return [
-            Edit(
-                f"确定更换「{name}」的加入码吗？旧的加入链接和加入码 "
-                f"<code>{training_class.join_code}</code> 会立即失效，"
-                "已经在班里的学员不受影响。",
-                keyboard([sure, back]),
+            Notice(
+                f"「{shorten(current.name, 20)}」的加入码已经更换过了，这次没有再换。"
+                f"现在的加入码是 {current.join_code}，加入链接请看 /myclass。",
+                alert=True,
             )
         ]
-    replaced = crud.replace_join_code(session, class_id=class_id)
-    if replaced is None:
-        raise UserError(STALE_MEMBERS)
     old, new = replaced
-    session.refresh(training_class)
-    text, buttons = _members_view(ctx, session, training_class, page=0)
+    text, buttons = _members_view(ctx, session, current, page=0)
     return [
         Edit(
-            f"✅ 「{name}」的加入码已更换为 <code>{new}</code>\n"
+            f"✅ 「{escape(current.name)}」的加入码已更换为 <code>{new}</code>\n"
             f"新的加入链接：{class_link(ctx, new)}\n"
             f"旧加入码 {old} 已失效。请把新链接发给还没加入的学员。\n\n{text}",
             buttons,

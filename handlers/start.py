@@ -5,7 +5,9 @@ A deep link `t.me/<bot>?start=<code>` arrives as `/start <code>` and joins the c
 (not a member the class's manager removed, until the manager lets them back: the manager is
 told of their first try, with the button that does; a replaced code says it expired); the
 class's own manager is not added (they would get their own broadcasts and count in their
-surveys): they are shown the link to give their trainees instead.
+surveys): they are shown the link to give their trainees instead. `/join` (and `/start`) take
+the code also inside the whole join link pasted (t.me/<bot>?start=<code>, tg://resolve?…), and
+with spaces in it (「FZMD AEVD」); a link of another bot, or without a code, says what to send.
 In a group, /start and /help show the trainees' short help only: the whole class reads it.
 `/myclass` lists the user's classes with their managers (two classes may share a name) and a
 「退出」 button for each (confirmed first), eight classes to a page (`mc:1:pg:<page>`).
@@ -13,7 +15,9 @@ In a group, /start and /help show the trainees' short help only: the whole class
 
 from __future__ import annotations
 
+import re
 from html import escape
+from urllib.parse import parse_qs
 
 from bot.chat import Button, Edit, Keyboard, Reply, Send, keyboard
 from bot.db import crud
@@ -31,6 +35,21 @@ STALE_LEAVE = "这个按钮已失效，请重新发送 /myclass。"
 # /myclass shows this many classes to a page; a button names a class in this many characters.
 MY_CLASSES_PER_PAGE = 8
 BUTTON_NAME_CHARS = 20
+# A join link pasted whole after /join (or /start): https://t.me/<bot>?start=<code>, with or
+# without https:// (also telegram.me), or the app's tg://resolve?domain=<bot>&start=<code>.
+WEB_LINK = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/(?P<name>[^/?#\s]*)[^?#\s]*(?:\?(?P<query>\S*))?",
+    re.IGNORECASE,
+)
+APP_LINK = re.compile(r"tg://resolve\?(?P<query>\S*)", re.IGNORECASE)
+ANY_LINK = re.compile(r"[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
+USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")  # a Telegram username (a bot's, a person's)
+START_VALUE = re.compile(r"[A-Za-z0-9_-]+")  # what Telegram passes on as /start <value>
+HOW_TO_JOIN = (
+    "请直接点击班主任分享的加入链接，"
+    "或发送 /join 加 8 位加入码（字母和数字），例如：/join ABCD2345"
+)
+MAX_CODE_CHARS = 16  # the longest code the table holds; longer text is not quoted back
 
 GREETING = {
     Role.trainee: (
@@ -134,22 +153,51 @@ async def join(ctx: Context) -> list[Reply]:
     return await join_by_code(ctx, ctx.event.args)
 
 
-async def join_by_code(ctx: Context, code: str) -> list[Reply]:
-    """Join the class of `code`; in a group, only point to the private chat, where the bot
-    can reach the trainee later (a user who never opened it cannot get reminders)."""
+def join_code_candidates(text: str, bot_username: str) -> list[str]:
+    """The codes `text` (what followed /join or /start) may mean, best first: the start= of a
+    join link to this bot, else the text without its spaces (「FZMD AEVD」, full-width ones too),
+    then its first word (「FZMDAEVD 张老师」). UserError for a link that holds no code of ours."""
+    web, app = WEB_LINK.search(text), APP_LINK.search(text)
+    if web is not None or app is not None:
+        if web is not None:
+            name, query = web["name"], web["query"] or ""
+        else:
+            query = app["query"] if app is not None else ""
+            name = parse_qs(query).get("domain", [""])[0]
+        start_value = START_VALUE.match(parse_qs(query).get("start", [""])[0])
+        if name.lower() != bot_username.lower():
+            if USERNAME.fullmatch(name):
+                raise UserError(
+                    f"这个链接是 @{name} 的，不是我（@{bot_username}）的加入链接。" + HOW_TO_JOIN
+                )
+            raise UserError("这不是培训班的加入链接。" + HOW_TO_JOIN)
+        if start_value is None:
+            raise UserError(
+                "这个链接里没有加入码（加入链接的末尾是「?start=」和加入码）。" + HOW_TO_JOIN
+            )
+        return [start_value.group()]
+    if ANY_LINK.search(text):
+        raise UserError("这不是培训班的加入链接。" + HOW_TO_JOIN)
+    words = text.split()  # str.split() splits at full-width spaces too
+    return list(dict.fromkeys(["".join(words), words[0]])) if words else []
+
+
+async def join_by_code(ctx: Context, text: str) -> list[Reply]:
+    """Join the class of the code in `text` (a code, or the join link pasted whole); in a
+    group, only point to the private chat, where the bot can reach the trainee later (a user
+    who never opened it cannot get reminders)."""
+    candidates = join_code_candidates(text, ctx.services.bot_username)
     with ctx.services.session() as session:
-        code = code.split()[0]
-        training_class = crud.find_class_by_code(session, code=code)
-        if training_class is None and (old := crud.find_retired_code(session, code=code)):
-            raise UserError(
-                f"加入码「{escape(code.strip()[:16])}」已过期：班主任更换了「{escape(old.name)}」"
-                "的加入码。请向班主任要新的加入链接。"
-            )
+        found = (crud.find_class_by_code(session, code=code) for code in candidates)
+        training_class = next(filter(None, found), None)
+        for code in candidates if training_class is None else ():
+            if old := crud.find_retired_code(session, code=code):
+                raise UserError(
+                    f"加入码「{escape(code.upper())}」已过期：班主任更换了「{escape(old.name)}」"
+                    "的加入码。请向班主任要新的加入链接。"
+                )
         if training_class is None:
-            raise UserError(
-                f"加入码「{escape(code.strip()[:16])}」不存在。请核对班主任发来的加入码"
-                "（8 位字母和数字），或直接点击班主任分享的链接。"
-            )
+            raise UserError(unknown_code(candidates[0] if candidates else ""))
         if not ctx.event.is_private:
             link = class_link(ctx, training_class.join_code)
             return [
@@ -187,6 +235,14 @@ async def join_by_code(ctx: Context, code: str) -> list[Reply]:
             "\n有政策问题可以直接问我。"
         )
     ]
+
+
+def unknown_code(code: str) -> str:
+    """No class has this code: quote it if it could be one (not a sentence chopped short)."""
+    quoted = f"加入码「{escape(code)}」" if len(code) <= MAX_CODE_CHARS else "您发送的内容"
+    return (
+        f"{quoted}不存在。请核对班主任发来的加入码（8 位字母和数字），或直接点击班主任分享的链接。"
+    )
 
 
 async def tell_manager_of_rejoin(

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, exists
+from sqlalchemy import bindparam, exists, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -267,25 +267,39 @@ def removed_members(
     return int(total), list(session.exec(statement))
 
 
-def replace_join_code(session: Session, *, class_id: int) -> tuple[str, str] | None:
+def replace_join_code(
+    session: Session, *, class_id: int, expected: str | None = None
+) -> tuple[str, str] | None:
     """Give the class a fresh join code; the old one is kept as retired (it then says it
-    expired). Returns (old, new), or None if the class is gone."""
+    expired). Returns (old, new); None if the class is gone, or if its code is no longer
+    `expected` (the code the manager was shown: it was replaced already, by a second tap)."""
     for _ in range(10):
         training_class = session.get(TrainingClass, class_id)
         if training_class is None:
             return None
         old, new = training_class.join_code, new_join_code()
+        if expected is not None and old != expected.upper():
+            return None
         if session.get(RetiredJoinCode, new) is not None:
             continue
-        session.add(RetiredJoinCode(code=old, class_id=class_id))
-        session.flush()  # the retired row first: the class's row then takes the new code
-        training_class.join_code = new
-        session.add(training_class)
         try:
+            session.add(RetiredJoinCode(code=old, class_id=class_id))
+            session.flush()  # the retired row first: the class's row then takes the new code
+            # One conditional UPDATE: of two taps at the same moment, the second changes nothing
+            # (retiring the same old code fails too); the loop then reads the code it left.
+            changed = session.execute(
+                update(TrainingClass)
+                .where(TrainingClass.id == class_id, TrainingClass.join_code == old)
+                .values(join_code=new)
+            )
+            if changed.rowcount != 1:
+                session.rollback()
+                continue
             session.commit()
         except IntegrityError:
             session.rollback()
             continue
+        session.expire(training_class)  # the UPDATE went around it
         return old, new
     raise RuntimeError("could not find a free join code after 10 tries")
 
