@@ -22,6 +22,7 @@ import numpy as np
 
 from knowledge.analyzer import (
     FUNCTION_CHARS,
+    STOPWORDS,
     Analyzer,
     enumeration_words,
     expand_short_years,
@@ -74,6 +75,7 @@ METADATA_LABELS = {
     "时效性": "时效性:",
     "信息类别": "信息类别:",
 }
+ATTACHMENTS_ASKED = re.compile(r"附件|附了|附带|附有|后面附")
 # A notice's 主送单位 page (a long list of recipients) answers only who it was sent to.
 ADDRESSEE_LABEL = METADATA_LABELS["主送单位"]
 PUBLISHING_TERMS = frozenset({"印发", "发布", "下达", "发文", "联合", "发", "下"})
@@ -232,6 +234,9 @@ BASIS = (
     re.compile(
         r"(?:依据|根据|按照|依照|遵照|参照|按|依)[^，。？！\s]{0,6}?(?:哪个|哪份|哪一个|哪一份|哪些|什么|啥)"
         r"(?:文件|通知|规定|政策|意见|精神)"
+        # 「依据的幼儿教师国培文件是几号文」: the 文号 of the document it follows
+        r"|(?:依据|根据|按照|依照|参照)的?[^，。？！\s]{0,12}?(?:文件|通知|意见)[^，。？！\s]{0,3}?"
+        r"(?:几号|文号|哪号)"
     ),
     re.compile(r"《[^》]{4,}》|[(（][^()（）]{0,8}〔\d{4}〕\d+号"),  # not its own 发文字号 line
 )
@@ -624,6 +629,7 @@ class Ranker:
         if not long_question and any(analyzer.fold_word(w) not in vocabulary for w in words):
             text = self._corrector.correct(text, words, analyzer.is_dictionary_word)
             words = analyzer.words(text)
+        words = self._split_new_words(words)
         words = self._resegment(text, words)
         query: dict[str, QueryWord] = {}
         for word in words:
@@ -672,6 +678,43 @@ class Ranker:
             # Knowing part of a word is weak evidence that the question is in scope.
             query[term] = QueryWord(word, weight, terms, (len(covered) / len(word)) ** 2)
         return [replace(word, affirmed=_affirmed(text, word.word)) for word in query.values()]
+
+    def _split_new_words(self, words: list[str]) -> list[str]:
+        """Re-cut the words jieba made up from characters it could not place (学四有 in
+        「要学四有好老师」) into the index's and dictionary's words, longest first, and lone
+        characters; one made of lone characters only (标间, 转编) stays whole."""
+        vocabulary = self._index.vocabulary
+        analyzer = self._analyzer
+        known = analyzer.tokenizer.FREQ
+        result: list[str] = []
+        for word in words:
+            if (
+                len(word) < 2
+                or not CJK.search(word)
+                or analyzer.fold_word(word) in vocabulary
+                or known.get(word)
+            ):
+                result.append(word)
+                continue
+            pieces = []
+            start = 0
+            while start < len(word):
+                size = next(
+                    (
+                        size
+                        for size in range(min(4, len(word) - start), 1, -1)
+                        if analyzer.fold_word(word[start : start + size]) in vocabulary
+                        or known.get(word[start : start + size])
+                    ),
+                    1,
+                )
+                pieces.append(word[start : start + size])
+                start += size
+            if all(len(piece) == 1 for piece in pieces):
+                result.append(word)  # a word the notices lack is evidence of another topic
+            else:
+                result.extend(piece for piece in pieces if piece not in STOPWORDS)
+        return result
 
     def _resegment(self, text: str, words: list[str]) -> list[str]:
         """Re-cut two neighbouring words that the index does not know where an indexed word
@@ -826,6 +869,8 @@ class Ranker:
         figures = [f for asked_for, f in STATED_FIGURES if asked_for.search(asked_figures)]
         if MONEY_RATE[0].search(question):
             figures = [MONEY_RATE[1]]  # a total of 专项资金 does not answer it
+        if ATTACHMENTS_ASKED.search(question) and METADATA_LABELS["附件"] in top_text:
+            figures = []  # a title page's list of 附件 counts them
         unsure_order = False
         if figures and not any(figure.search(top_text) for figure in figures):
             # 「分几次」 met by a clause whose next passage states 「分2次实施」: that passage

@@ -554,6 +554,7 @@ def test_a_count_of_things_no_clause_states_is_not_in_the_notices(
         ("强师计划是哪几个部门发的", "教育部等八部门"),  # 「哪几个」 asks which, not how many
         ("强师计划的通知一共有多少个部门发", "教育部等八部门"),
         ("2019年国培通知带了几个附件 分别是什么", "幼师国培项目实施方案"),
+        ("2019年国培通知带了几个附件", "幼师国培项目实施方案"),  # the list counts them
     ],
 )
 def test_a_count_of_things_is_answered_where_stated_and_a_list_is_not_a_count(
@@ -804,3 +805,13 @@ def test_a_figure_stated_of_the_thing_asked_about_comes_first(
     assert "五级培训体系" in kb.ask(question).hits[0].text
     monkeypatch.setattr(ranking, "FIGURE_OF_BOOST", 1.0)
     assert "五级培训体系" not in kb.ask(question).hits[0].text
+
+
+def test_a_word_jieba_makes_up_is_cut_into_the_notices_words(kb: KnowledgeBase) -> None:
+    """jieba glues 「学四有」 out of 「要学四有好老师」; the notices' 四有 is inside it. A made-up
+    word of lone characters only (标间) stays whole: the notices do not speak of it."""
+    words = [word.word for word in kb._ranker.query_words("国培要学四有好老师那些讲话")]
+    assert "四有" in words and "学四有" not in words
+    answer = kb.ask("听说国培要学四有好老师那些讲话，是放在哪个专题里学的")
+    assert answer.answered and "四有" in answer.hits[0].text
+    assert "标间" in [word.word for word in kb._ranker.query_words("住宿是单间还是标间")]
