@@ -314,7 +314,7 @@ async def test_questions_the_manager_may_not_touch_are_refused(chat: Chat) -> No
     needless = await chat.press(MANAGER, f"kbm:1:dis:{answered_id}:30:0")
     trainee = await chat.press(TRAINEE, f"kbm:1:dis:{outsider}:30:0")
 
-    assert alert(foreign) == "这个问题不是您班学员提的，您不能回答。"
+    assert alert(foreign) == "这个问题不是您班学员提的，您不能忽略。"
     assert Notice("这个问题不在待解答的列表里，没有改动。") in needless
     assert "班主任" in alert(trainee)  # the role guard
     assert stored(chat, outsider).dismissed_at is None

@@ -166,7 +166,7 @@ async def test_only_the_days_of_the_list_and_only_what_the_manager_would_see(cha
     assert WEATHER in shown.text and LOTTERY not in shown.text and "彩票怎么买" not in shown.text
     refused = await chat.press(MANAGER, f"kbm:1:rst:{outsider}:30:0")
     assert [r.text for r in refused if isinstance(r, Notice)] == [
-        "这个问题不是您班学员提的，您不能回答。"
+        "这个问题不是您班学员提的，您不能撤销忽略。"
     ]
     assert dismissed_at(chat, outsider) is not None
 
