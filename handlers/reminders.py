@@ -29,8 +29,8 @@ The list writes a time as 「12月7日(周一) 09:00」 (scheduler/timeparse.py 
 surveys and /deadlines use too): a one-off reminder by that time alone, a 🔁 one by its rule and
 its next time. The notes the confirmation gave on how the time was read
 (「(未写具体时间,默认 09:00)」) are not repeated there. When the list spans several classes,
-each class is a heading over its reminders (on each page, in the order of their soonest; the
-numbers stay soonest first).
+each class is a heading over its reminders (on each page, in the order of their soonest), and
+the reminders are numbered in the order shown, as the 「取消第 N 条」 buttons are.
 
 「明天上午9点」 written at 00:30 keeps its calendar meaning (the next date, 32 h away): the
 confirmation says so in words (「注意:现在是凌晨,「明天」按日历算是 12月8日(周二)」) and offers
@@ -70,9 +70,9 @@ from handlers.routing import (
 from scheduler import service as scheduler_service
 from scheduler.deadlines import deadline_marks, superseded
 from scheduler.timeparse import (
-    EXAMPLES,
     TimeParseError,
     cron_next_runs,
+    examples,
     format_datetime,
     format_when,
     parse_reminder,
@@ -115,17 +115,19 @@ def _local(ctx: Context, moment: datetime) -> datetime:
 async def remind(ctx: Context) -> list[Reply]:
     """Parse WHEN TEXT, echo the time(s) and ask which class / to confirm."""
     args = ctx.event.args.strip()
+    now = datetime.now(ctx.services.settings.timezone)
     if not args:
-        raise UserError(escape(f"请写上提醒时间和内容。\n\n{EXAMPLES}"))
+        raise UserError(escape(f"请写上提醒时间和内容。\n\n{examples(now)}"))
     with ctx.services.session() as session:
         classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
     if not classes:
         raise UserError(NO_CLASS)
-    now = datetime.now(ctx.services.settings.timezone)
     try:
         parsed = parse_reminder(args, now)
     except TimeParseError as error:
-        raise UserError(escape(str(error))) from None
+        # the examples of the time now (「今晚8点」 after 20:00 would itself be past)
+        advice = f"{error.reason}\n\n{examples(now)}" if error.with_examples else error.reason
+        raise UserError(escape(advice)) from None
     # The text alone counts, as the limit names it (not 「明天9点」), as Telegram counts it.
     length = utf16_length(parsed.message)
     if length > MAX_REMINDER_CHARS:
@@ -332,7 +334,13 @@ def _listing(ctx: Context, page: int) -> tuple[str, Keyboard]:
         )
     whose = "所有培训班" if everyone else ""
     lines = [f"⏰ <b>{whose}待发送的提醒</b>（共 {total} 条）"]
-    numbered = list(enumerate(rows, start=page * PER_PAGE + 1))
+    # Class after class, each class's soonest first, and numbered as shown: 「取消第 N 条」 is
+    # the N-th one read (numbered soonest first, the numbers would jump between the headings).
+    places: dict[int, int] = {}  # class id → its place in the list, by its soonest reminder
+    for reminder, _ in rows:
+        places.setdefault(reminder.class_id or 0, len(places))
+    shown = sorted(rows, key=lambda row: places[row[0].class_id or 0])  # stable
+    numbered = list(enumerate(shown, start=page * PER_PAGE + 1))
     buttons = [
         [Button(f"取消第 {number} 条", data=_data("cx", reminder.id or 0, page))]
         for number, (reminder, _) in numbered

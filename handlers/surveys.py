@@ -695,8 +695,10 @@ _DAYS_LATER = re.compile(
     r"\s*([0-9零〇一二两三四五六七八九十]{1,3})\s*[天日]\s*(?:以后|之后|后)\s*"
 )
 
+# Ahead of any now, within MAX_OPEN_DAYS (a date such as 「12月1日」 would be past, or too far,
+# most of the year), as the hint after a past closing time must be.
 CLOSING_EXAMPLES = (
-    "\n请再发一次截止时间，例如：<code>12月1日18:00</code>、<code>3天后</code>、"
+    "\n请再发一次截止时间，例如：<code>明天18:00</code>、<code>3天后</code>、"
     "<code>下周五 18:00</code>。"
 )
 

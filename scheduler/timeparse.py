@@ -165,6 +165,12 @@ Conventions:
   passed today, means the same hour tonight (``8点`` at 19:48 is 20:00), and ``describe()``
   says so: ``(今天 08:00 已过,按今晚 20:00 理解;明早请写「明天8点」)``. Like 「明天」 after
   midnight (below), the confirmation shows the reading before anything is scheduled.
+  Any other time alone that has passed today means the same time tomorrow, said with 明天:
+  ``8点`` at 22:20 is 08:00 tomorrow ``(今天 08:00、20:00 都已过,按明天 08:00 理解)``,
+  ``早上8点`` ``08:00`` at 19:48 too, ``9点`` at 10:00 is 09:00 tomorrow (``;今晚请写
+  「今晚9点」``). A day written keeps it: ``今天8点`` ``今晚8点`` at 22:20 are refused as
+  past, and the refusal's examples are times still ahead (``「明天20:00」或「今晚11点」``,
+  ``limits.future_examples``; /remind shows the list of examples of ``limits.examples(now)``).
 * A month and day without a year whose day is already over this year means next year (the
   description says so: ``(今年的12月1日已过,按2027年)``), unless it passed at most
   ``RECENT_PAST_DAYS`` (60) days ago: ``12月1日`` typed on 12月7日 (or ``12月28日`` on
@@ -194,7 +200,7 @@ expression any matcher of ``_MATCHERS`` reads, a span after it, then the safety 
 from a day on; a deadline named instead of a time). The parts, one idea each, are in
 scheduler/when/:
 
-    limits.py      TimeParseError, EXAMPLES, MAX_AHEAD_YEARS and the other limits
+    limits.py      TimeParseError, EXAMPLES (examples(now)), MAX_AHEAD_YEARS, the other limits
     words.py       the vocabulary: Chinese numbers, weekdays, day and period words, separators
     result.py      ParsedSchedule, format_datetime / format_day / format_when, Candidate
     clock.py       a time of day (9点 8:30 晚上9点) and what a period word does to the hour
@@ -241,6 +247,7 @@ from scheduler.when.limits import (
     MAX_RELATIVE_DAYS,
     RecentDateError,
     TimeParseError,
+    examples,
 )
 from scheduler.when.recurrence import (
     match_daily,
@@ -289,6 +296,7 @@ __all__ = [
     "cn_to_int",
     "cron_next_runs",
     "crontab_weekdays",
+    "examples",
     "format_datetime",
     "format_day",
     "format_when",

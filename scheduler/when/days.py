@@ -24,6 +24,7 @@ from scheduler.when.limits import (
     RECENT_PAST_DAYS,
     RecentDateError,
     TimeParseError,
+    future_examples,
 )
 from scheduler.when.result import Build, Candidate, _month_day, format_datetime, format_day
 from scheduler.when.spans import _time_span
@@ -77,7 +78,7 @@ def _check_one_off(run_at: datetime, now: datetime, note: str = "") -> None:
         raise TimeParseError(
             f"时间已经过去了：{format_datetime(run_at)}{note}"
             f"（现在是 {format_datetime(now)}）。"
-            "请写一个将来的时间，例如「明天8点」或「今晚8点」。"
+            f"请写一个将来的时间，例如{future_examples(now, run_at)}。"
         )
     if run_at > _add_years(now, MAX_AHEAD_YEARS):
         raise _too_far(format_datetime(run_at), now)
@@ -462,7 +463,12 @@ def match_bare_clock(text: str) -> Candidate | None:
     """A time alone means today. Written after 12:00, a bare 1-11 点 that has passed today
     (no period word, no leading zero: 「8点」「8:30」, not 「08:00」「早上8点」) means the same
     hour this afternoon or evening if that is still ahead, and the description says so:
-    「8点」 at 19:48 is 20:00 (「(今天 08:00 已过,按今晚 20:00 理解;明早请写「明天8点」)」)."""
+    「8点」 at 19:48 is 20:00 (「(今天 08:00 已过,按今晚 20:00 理解;明早请写「明天8点」)」).
+    A time alone that has passed today (and so has that evening hour) means the same time
+    tomorrow, said with 明天 for the confirmation: 「8点」 at 22:20 is 08:00 tomorrow
+    (「(今天 08:00、20:00 都已过,按明天 08:00 理解)」), 「9点」 at 10:00 09:00 tomorrow, and
+    how to write tonight's is said (「;今晚请写「今晚9点」」). A day written (「今天8点」
+    「今晚8点」) is kept, and refused when it has passed."""
     found = match_clock(text, 0, None)
     if not found:
         return None
@@ -485,12 +491,25 @@ def match_bare_clock(text: str) -> Candidate | None:
         run_at = _at(now.date(), clock, now.tzinfo)
         note = _default_note(clock)
         later = run_at + timedelta(hours=12)
-        if may_be_pm and 1 <= clock.hour <= 11 and now.hour >= 12 and run_at <= now < later:
-            when = "今晚" if later.hour >= 18 else "今天下午"
+        twice = may_be_pm and 1 <= clock.hour <= 11  # 「8点」: 08:00, or 20:00 after noon
+        when = "今晚" if later.hour >= 18 else "今天下午"
+        if twice and now.hour >= 12 and run_at <= now < later:
             return {
                 "run_at": later,
                 "note": f"（今天 {clock.text()} 已过，按{when} {later:%H:%M} 理解；"
                 f"明早请写「明天{written}」）",
+            }
+        if run_at <= now:  # no day written: the next such time, tomorrow, said with 明天
+            tomorrow = run_at + timedelta(days=1)
+            passed, evening = f"{clock.text()} ", ""
+            if twice and later <= now:  # 「8点」 at 22:20
+                passed = f"{clock.text()}、{later:%H:%M} 都"
+            elif twice:  # 「9点」 at 10:00: 21:00 is not guessed before noon, but offered
+                evening = f"；{when}请写「{when}{written}」"
+            return {
+                "run_at": tomorrow,
+                "default_time_note": note,
+                "note": f"（今天 {passed}已过，按明天 {tomorrow:%H:%M} 理解{evening}）",
             }
         _check_one_off(run_at, now, note)
         return {"run_at": run_at, "default_time_note": note}

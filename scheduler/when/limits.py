@@ -3,16 +3,63 @@ with the examples of what to write (``EXAMPLES``)."""
 
 from __future__ import annotations
 
-EXAMPLES = (
+from datetime import datetime, timedelta
+
+_EXAMPLES = (
     "可以这样写（时间在前，提醒内容在后）：\n"
     "· /remind 明天9点 交研修日志\n"
-    "· 一次性：明早8:30 / 今晚8点 / 后天下午3点半 / 12月1日 18:00 / 2026-12-01 18:00\n"
+    "· 一次性：明早8:30 / {evening} / 后天下午3点半 / {day} 18:00 / {iso_day} 18:00\n"
     "· 相对时间：30分钟后 / 2小时后 / 3天后\n"
     "· 按星期：周五20:00 / 下周一上午10点\n"
     "· 重复：每天21:00 / 每周五20:00 / 每周一、三、五 8:00 / 工作日 8:00 / 每月1日 9:00\n"
     "· cron 表达式：cron 0 9 * * 1-5（标准 crontab 五段式）\n"
     "只写日期不写钟点时，默认 9:00；重复提醒两次之间至少隔 1 小时；一次性提醒最多设在一年以内。"
 )
+# the examples whatever the time (str() of a TimeParseError); /remind shows `examples(now)`
+EXAMPLES = _EXAMPLES.format(evening="今晚8点", day="12月1日", iso_day="2026-12-01")
+SUGGEST_AHEAD = timedelta(minutes=30)  # a time of today suggested is at least this far ahead
+EXAMPLE_DAYS_AHEAD = 14  # the date of the examples: two weeks ahead
+# Times of today a refusal may suggest: the first at least SUGGEST_AHEAD after now.
+_LATER_TODAY = (
+    (9, "今天上午9点"),
+    (15, "今天下午3点"),
+    (20, "今晚8点"),
+    (21, "今晚9点"),
+    (22, "今晚10点"),
+    (23, "今晚11点"),
+)
+
+
+def examples(now: datetime) -> str:
+    """EXAMPLES with every time in it still ahead of `now`: 「今晚8点」 turns 「明晚8点」 once
+    20:00 is near or past, and the date is two weeks ahead (「12月21日 18:00」)."""
+    tonight = now.replace(hour=20, minute=0, second=0, microsecond=0)
+    evening = "今晚8点" if tonight >= now + SUGGEST_AHEAD else "明晚8点"
+    day = now.date() + timedelta(days=EXAMPLE_DAYS_AHEAD)
+    return _EXAMPLES.format(
+        evening=evening, day=f"{day.month}月{day.day}日", iso_day=day.isoformat()
+    )
+
+
+def later_today(now: datetime) -> str:
+    """A time later today that /remind reads (「今晚9点」), at least SUGGEST_AHEAD after `now`;
+    「1小时后」 when the day is nearly over."""
+    for hour, words in _LATER_TODAY:
+        if now.replace(hour=hour, minute=0, second=0, microsecond=0) >= now + SUGGEST_AHEAD:
+            return words
+    return "1小时后"
+
+
+def future_examples(now: datetime, passed: datetime | None = None) -> str:
+    """「「明天20:00」或「今晚11点」」: two times still ahead of `now` for a refusal of a time that
+    has passed: the same time tomorrow when `passed` was today (else 「明天8点」), and one later
+    today (:func:`later_today`)."""
+    tomorrow = "明天8点"
+    if passed is not None and passed.date() == now.date():
+        tomorrow = f"明天{passed:%H:%M}"
+    return f"「{tomorrow}」或「{later_today(now)}」"
+
+
 MAX_AHEAD_YEARS = 1
 # heads a refusal that names a time, which must not read as booked at it
 NOT_SET = "还没有设置提醒："
