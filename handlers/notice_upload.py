@@ -22,6 +22,7 @@ from handlers import notices
 from handlers.ask import deliver, knowledge
 from handlers.routing import Context, Router, UserError
 from handlers.typeset import typeset
+from knowledge.deadlines import misdated_report
 
 if TYPE_CHECKING:
     from knowledge import IngestReport, KnowledgeBase
@@ -88,6 +89,9 @@ def report_text(kb: KnowledgeBase, name: str, report: IngestReport) -> str:
             tail.append(f"• 繁体字转为简体 {report.simplified} 处")
     else:
         tail.append("\n🧹 没有需要清理的内容。")
+    misdated = misdated_report(kb.deadlines(), report.documents, limit=5)
+    if misdated:
+        tail.append("\n" + "\n".join(escape(line) for line in misdated))
     tail.append("\n现在就可以就这份通知提问了。")
     # The titles take the room the rest leaves, keeping some for the 「另有」 line: ten fit
     # even beside every cleaning category (samples are at most 40 characters).

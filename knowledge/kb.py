@@ -42,7 +42,7 @@ except ImportError:  # not on Windows: the bot and the CLI then do not wait for 
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "knowledge-index-30"
+CODE_VERSION = "knowledge-index-31"
 MAX_QUESTION_CHARS = 1000
 CURATED_MIN_SCORE = 82.0
 # A curated answer is served by itself only when the question and the curated question hold the

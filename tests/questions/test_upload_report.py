@@ -63,6 +63,9 @@ class FakeKnowledge:
     def documents(self) -> list[dict]:
         return self._documents
 
+    def deadlines(self) -> list:
+        return []
+
 
 def test_long_titles_beside_every_cleaning_category_still_fit() -> None:
     emoji = "😀&<b>"

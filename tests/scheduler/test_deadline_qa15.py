@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from knowledge.deadlines import duty_holder, find_deadlines, is_on_the_day
+from knowledge.deadlines import date_error, duty_holder, find_deadlines, is_on_the_day
 from knowledge.models import Document, Passage
 from scheduler.timeparse import format_day, format_when
 from tests.questions.conftest import ADMIN, MANAGER, Chat, button, text_of
@@ -58,9 +58,17 @@ def test_a_date_that_is_nobodys_duty_is_not_found() -> None:
     passages = [
         Passage("d", "一、", "会议于2030年3月2日召开。请各地于2030年3月3日参加视频会议。"),
         Passage("d", "二、", "培训于2030年4月1日至5日举行，学员在校报到。"),
-        Passage("d", "三、", "请于2030年2月30日报到。"),  # no such day
     ]
     assert find_deadlines([document()], passages) == []
+
+
+def test_a_day_the_calendar_lacks_is_kept_as_written_and_marked() -> None:
+    """「2030年2月30日」 is a duty with a misprinted day: listed as written, no date to remind
+    on (QA21 F5; until then it was dropped without a word)."""
+    passages = [Passage("d", "三、", "请于2030年2月30日报到。")]
+    (found,) = find_deadlines([document()], passages)
+    assert found.due is None and found.when_text.startswith("2030年2月30日")
+    assert date_error(found) == "2030年2月只有28天"
 
 
 def test_a_list_handed_to_a_county_body_or_uploaded_is_a_duty() -> None:
