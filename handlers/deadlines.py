@@ -69,7 +69,7 @@ from handlers.routing import (
     paging_buttons,
 )
 from handlers.typeset import typeset
-from knowledge.deadlines import duty_holder, is_on_the_day
+from knowledge.deadlines import date_error, duty_holder, is_on_the_day
 from knowledge.models import clause_label
 from knowledge.scope import scope_note
 from scheduler.deadlines import (
@@ -239,7 +239,8 @@ def deadline_item(deadline: Deadline, today: date, issued: date | None = None) -
         head = f"📅 <b>{when}</b>"
     else:
         head = f"⏳ <b>{when or '期限'}</b>"
-        if issued is not None:
+        # the year of its notice explains a limit from the training's end, not a misprinted day
+        if issued is not None and date_error(deadline) is None:
             head += f"（{issued.year}年的通知）"
     if holder := duty_holder(deadline):  # 「请各市（州）教育局于…前将…报送」
         head += f"（{escape(holder)}的任务）"
@@ -293,7 +294,7 @@ def deadlines_view(ctx: Context, page: int, *, expired: bool = False) -> tuple[s
     shown = shown_list[first : first + PER_PAGE]
     if expired:
         lines = [f"🗓 <b>已过期的截止时间</b>（共 {len(past)} 项，最近的在前）"]
-        if any(d.due is None for d in shown):
+        if any(d.due is None and date_error(d) is None for d in shown):
             lines[0] += f"\n{OLD_RELATIVE_NOTE}"
     else:
         lines = [f"🗓 <b>通知里的截止时间</b>（还没到期的，共 {len(ahead)} 项）"]

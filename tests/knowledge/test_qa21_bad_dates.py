@@ -199,3 +199,10 @@ def test_deadlines_lists_them_marked_and_offers_no_reminder_for_them(start_bot, 
 
     trainee = talk.say(TRAINEE, "/deadlines", "通知里的截止时间")
     assert trainee.text.count("（日期有误）") == 2
+
+
+def test_a_misprinted_day_is_not_dated_by_its_notices_year() -> None:
+    """「（2026年的通知）」 explains a limit counted from a training's end, not a wrong day."""
+    [found] = deadlines_of("学员须于2027年2月30日前完成报名。")
+    item = deadline_item(found, date(2026, 12, 7), issued=date(2026, 11, 1))
+    assert item.startswith("⏳ <b>2027年2月30日前（日期有误）</b>\n")
