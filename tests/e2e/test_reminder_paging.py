@@ -1,6 +1,8 @@
 """End to end (both engines, the fake Bot API server): a manager with 60 long reminders in
 classes of 64-character names gets /reminders as pages Telegram accepts (QA H1, M1), pages to
-the ninth, cancels reminder 45 there and sees the ninth page again, with one reminder fewer."""
+the ninth, cancels reminder 45 there by the number shown next to it (the classes follow each
+other, numbered in the order shown: QA21 F3) and sees the ninth page again, with one reminder
+fewer."""
 
 from __future__ import annotations
 
@@ -15,7 +17,13 @@ from bot.db.reminder_models import Reminder
 from bot.db.session import make_engine
 from bot.limits import MAX_BUTTONS, MAX_MESSAGE_UNITS, visible_length
 from tests.e2e.test_reminders import MANAGER, seed_class
-from tests.scheduler.test_reminder_paging import class_name, reminder_text
+from tests.scheduler.test_reminder_paging import (
+    class_name,
+    listed_in_order,
+    number_shown,
+    reminder_of,
+    reminder_text,
+)
 
 
 def seed_reminders(data_dir: Path, count: int) -> list[int]:
@@ -83,9 +91,14 @@ def test_sixty_reminders_are_paged_and_the_45th_is_cancelled(start_bot, fake_tel
     assert [label for label in buttons if label.startswith("取消")] == [
         f"取消第 {n} 条" for n in range(41, 46)
     ]
+    assert [n for n, _ in listed_in_order(shown.text)] == list(range(41, 46))
+    # 45 is in class 45 % 3, after 41 and 44 (class 2) and 42: shown, and cancelled, as 44
+    shown_as = number_shown(shown.text, 45)
+    assert shown_as == 44
 
     mark = tg.mark()
-    tg.press_button(user_id=MANAGER, message_id=listing.message_id, data=buttons["取消第 45 条"])
+    cancel = buttons[f"取消第 {shown_as} 条"]
+    tg.press_button(user_id=MANAGER, message_id=listing.message_id, data=cancel)
     ask = tg.wait_for(
         method="editMessageText", chat_id=MANAGER, text_contains="确定取消", after=mark
     )
@@ -101,6 +114,8 @@ def test_sixty_reminders_are_paged_and_the_45th_is_cancelled(start_bot, fake_tel
         f"取消第 {n} 条" for n in range(41, 46)
     ]
     assert "第46条提醒" in done.text and "第45条提醒" not in done.text.split("\n", 1)[1]
+    # the 46th moved up; the button of the number shown next to it is its own
+    assert reminder_of(buttons[f"取消第 {number_shown(done.text, 46)} 条"]) == ids[45]
     assert status_of(data_dir, ids[44]) == "cancelled"
     assert status_of(data_dir, ids[45]) == "active"
     refused = [c.short() for c in tg.calls(chat_id=MANAGER) if not c.ok]

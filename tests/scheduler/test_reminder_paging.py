@@ -2,7 +2,9 @@
 reminder reachable and cancellable, the total in the header, and every page within Telegram's
 4,096 visible UTF-16 units and 100 buttons whatever the class names (64 characters with
 `&`, `<b>`, emoji) and texts (1,900 characters, mostly emoji). After cancelling, the manager
-sees the page they were on. Through the conversation core, on SQLite and PostgreSQL."""
+sees the page they were on. On each page the classes follow each other, their reminders numbered
+in the order shown, and 「取消第 N 条」 cancels the one shown as N (QA21 F3). Through the
+conversation core, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -122,6 +124,20 @@ def reminder_of(data: str) -> int:
     return int(data.split(":")[3])
 
 
+def listed_in_order(text: str) -> list[tuple[int, int]]:
+    """(the number shown, the reminder's own number 「第K条提醒」) of each entry, top to bottom."""
+    return [
+        (int(found[1]), int(found[2]))
+        for found in re.finditer(r"^(\d+)\. [^\n]*? · 第(\d+)条提醒", text, re.M)
+    ]
+
+
+def number_shown(text: str, reminder: int) -> int:
+    """The number shown next to 「第`reminder`条提醒」 in a listing."""
+    (number,) = (n for n, own in listed_in_order(text) if own == reminder)
+    return number
+
+
 async def test_sixty_long_reminders_are_paged_fit_and_each_can_be_cancelled(chat: Chat) -> None:
     ids = add_reminders(chat, 60)
     pages: list[list[Reply]] = [await chat.say("/reminders")]
@@ -130,13 +146,21 @@ async def test_sixty_long_reminders_are_paged_fit_and_each_can_be_cancelled(chat
     assert len(pages) == 12
     lengths = [check_fits(message(page)) for page in pages]
     assert max(lengths) < MAX_MESSAGE_UNITS // 2, lengths  # room to spare
-    listed: dict[int, int] = {}
+    cancels: dict[int, int] = {}  # the reminder's own number → the id its button cancels
     for number, page in enumerate(pages, start=1):
         text = text_of(page)
         assert text.startswith("⏰ 待发送的提醒（共 60 条）") or "（共 60 条）" in text
         assert f"第 {number}/12 页" in text
-        listed |= {n: reminder_of(data) for n, data in cancel_buttons(page).items()}
-    assert listed == {n: ids[n - 1] for n in range(1, 61)}  # all 60, soonest first
+        entries = listed_in_order(text)
+        # the page's five soonest, numbered 1, 2, 3 … down the page, a button for each number
+        first = 5 * number - 4
+        assert [n for n, _ in entries] == list(range(first, first + 5)), entries
+        assert sorted(own for _, own in entries) == list(range(first, first + 5)), entries
+        assert sorted(cancel_buttons(page)) == [n for n, _ in entries]
+        cancels |= {own: reminder_of(cancel_buttons(page)[n]) for n, own in entries}
+    assert cancels == {own: ids[own - 1] for own in range(1, 61)}  # all 60, each as shown
+    # Class after class: reminder N is in class N % 3 (第3期 for 2, 5 …), its soonest first.
+    assert [own for _, own in listed_in_order(text_of(pages[0]))] == [1, 4, 2, 5, 3]
     # Each entry names its class in short, keeping the distinguishing end, escaped.
     first = message(pages[0]).text
     assert "…&amp;&lt;b&gt;第1期】" in first and "…&amp;&lt;b&gt;第2期】" in first
@@ -145,9 +169,12 @@ async def test_sixty_long_reminders_are_paged_fit_and_each_can_be_cancelled(chat
     back = await chat.press(buttons_of(pages[5])["◀ 上一页"])
     assert "第 5/12 页" in text_of(back) and set(cancel_buttons(back)) == {21, 22, 23, 24, 25}
 
-    # Reminder 45 is on page 9: cancel it there; the list shown after is page 9 again.
+    # Reminder 45 is on page 9, shown as 44 (after 41 and 44 of 第3期, and 42 of 第1期):
+    # cancel it there by the number shown; the list shown after is page 9 again.
     page9 = pages[8]
-    ask = await chat.press(cancel_buttons(page9)[45])
+    shown_as = number_shown(text_of(page9), 45)
+    assert shown_as == 44
+    ask = await chat.press(cancel_buttons(page9)[shown_as])
     check_fits(message(ask))
     assert "确定取消这条提醒吗" in text_of(ask) and "第45条提醒" in text_of(ask)
     done = await chat.press(buttons_of(ask)["🗑 确定取消"])
@@ -156,7 +183,10 @@ async def test_sixty_long_reminders_are_paged_fit_and_each_can_be_cancelled(chat
     assert text.startswith("🗑 已取消提醒：第45条提醒"), text[:100]
     assert "（共 59 条）" in text and "第 9/12 页" in text, text
     assert set(cancel_buttons(done)) == {41, 42, 43, 44, 45}
-    assert reminder_of(cancel_buttons(done)[45]) == ids[45]  # the 46th moved up
+    assert "第45条提醒" not in text.split("\n", 1)[1]
+    assert [n for n, _ in listed_in_order(text)] == [41, 42, 43, 44, 45]
+    moved_up = number_shown(text, 46)  # the 46th moved up, its button by its number
+    assert reminder_of(cancel_buttons(done)[moved_up]) == ids[45]
     assert units < MAX_MESSAGE_UNITS
     with chat.services.session() as session:
         assert session.get(Reminder, ids[44]).status == "cancelled"

@@ -665,7 +665,6 @@ def test_unparseable(text: str) -> None:
     ("when", "expected"),
     [
         ("今天8点", "时间已经过去了：2026年11月25日（周三） 08:00"),
-        ("9点", "时间已经过去了"),
         ("今早9点", "时间已经过去了"),
         ("本周一 9点", "时间已经过去了"),
         ("2026-11-24 18:00", "时间已经过去了"),
@@ -691,6 +690,16 @@ def test_errors(when: str, expected: str) -> None:
     error = parse_error(when)
     assert expected in error.reason
     assert "可以这样写" in str(error)
+
+
+def test_a_passed_hour_alone_is_tomorrows() -> None:
+    """「9点」 at 10:00 has no day written: the next 09:00, tomorrow's, said (QA21 F9)."""
+    parsed = parse("9点")
+    assert parsed.run_at == at(11, 26, 9)
+    assert parsed.describe() == (
+        "2026年11月26日（周四） 09:00（今天 09:00 已过，按明天 09:00 理解；今晚请写「今晚9点」）"
+    )
+    assert parsed.message == "交研修日志"
 
 
 def test_empty_message_is_rejected() -> None:

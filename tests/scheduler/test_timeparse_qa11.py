@@ -161,10 +161,15 @@ def test_the_night_and_other_hours_stay_as_written(typed: str, hour: int, minute
 
 
 def test_a_passed_afternoon_hour_says_it_was_read_as_the_afternoon() -> None:
-    reason = refusal("3点 交材料", MONDAY_EVENING)
-    assert reason.startswith(
-        "时间已经过去了：2026年12月7日（周一） 15:00" + afternoon_note("3点") + "（现在是"
+    """「3点」 at 19:00: 15:00 has passed today, so tomorrow's 15:00 (QA21 F9), both said."""
+    parsed = parse_reminder("3点 交材料", MONDAY_EVENING)
+    assert parsed.run_at == at(12, 8, 15)
+    assert parsed.describe() == (
+        "2026年12月8日（周二） 15:00"
+        + afternoon_note("3点")
+        + "（今天 15:00 已过，按明天 15:00 理解）"
     )
+    assert parsed.message == "交材料"
 
 
 async def test_the_confirmation_shows_the_afternoon_and_how_to_write_the_night(

@@ -394,21 +394,47 @@ def test_a_bare_morning_hour_typed_in_the_evening_means_tonight(
 
 
 @pytest.mark.parametrize(
-    ("typed", "now", "shown"),
+    ("typed", "now", "run_at", "described"),
     [
         (  # read as 15:00 (QA11 M5), which has passed too
             "3点 签到",
             SUNDAY_EVENING,
-            "时间已经过去了：2026年12月6日（周日） 15:00"
-            "（「3点」按下午理解；凌晨的话请写「凌晨3点」）",
+            at(12, 7, 15),
+            "2026年12月7日（周一） 15:00（「3点」按下午理解；凌晨的话请写「凌晨3点」）"
+            "（今天 15:00 已过，按明天 15:00 理解）",
         ),
-        ("08:00 签到", SUNDAY_EVENING, "时间已经过去了：2026年12月6日（周日） 08:00"),  # 24-hour
-        ("早上8点 签到", SUNDAY_EVENING, "时间已经过去了：2026年12月6日（周日） 08:00"),
-        ("今天8点 签到", SUNDAY_EVENING, "时间已经过去了：2026年12月6日（周日） 08:00"),
-        ("9点 签到", NOW, "时间已经过去了：2026年11月25日（周三） 09:00"),  # morning: no guess
+        (  # 24-hour
+            "08:00 签到",
+            SUNDAY_EVENING,
+            at(12, 7, 8),
+            "2026年12月7日（周一） 08:00（今天 08:00 已过，按明天 08:00 理解）",
+        ),
+        (
+            "早上8点 签到",
+            SUNDAY_EVENING,
+            at(12, 7, 8),
+            "2026年12月7日（周一） 08:00（今天 08:00 已过，按明天 08:00 理解）",
+        ),
+        (  # morning: the evening is not guessed, but how to write it is said
+            "9点 签到",
+            NOW,
+            at(11, 26, 9),
+            "2026年11月26日（周四） 09:00"
+            "（今天 09:00 已过，按明天 09:00 理解；今晚请写「今晚9点」）",
+        ),
     ],
 )
-def test_passed_hours_that_are_not_read_as_tonight(typed: str, now: datetime, shown: str) -> None:
+def test_passed_hours_that_are_not_read_as_tonight(
+    typed: str, now: datetime, run_at: datetime, described: str
+) -> None:
+    """No day written and not tonight's: the same time tomorrow, said (QA21 F9)."""
+    parsed = parse_reminder(typed, now)
+    assert parsed.run_at == run_at
+    assert parsed.describe() == described
+    assert parsed.message == "签到"
+
+
+def test_a_passed_hour_with_today_written_is_refused() -> None:
     with pytest.raises(TimeParseError) as info:
-        parse_reminder(typed, now)
-    assert info.value.reason.startswith(shown)
+        parse_reminder("今天8点 签到", SUNDAY_EVENING)
+    assert info.value.reason.startswith("时间已经过去了：2026年12月6日（周日） 08:00")

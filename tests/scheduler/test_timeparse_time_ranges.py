@@ -137,10 +137,26 @@ def test_a_bare_span_typed_in_the_evening_is_tonight_like_a_bare_hour() -> None:
     assert parse_reminder("8-9点 直播", SUNDAY_EVENING).message == "20:00–21:00 直播"
 
 
-@pytest.mark.parametrize("typed", ["8点到13点 直播", "8点半到12点 直播", "8点到下午5点 直播"])
-def test_a_morning_span_typed_in_the_evening_has_passed(typed: str) -> None:
-    """An end that cannot be this evening (13点, 12点, 下午5点) shows the span was the morning."""
-    assert refusal(typed, SUNDAY_EVENING).startswith("时间已经过去了：2026年12月6日（周日） 08:")
+@pytest.mark.parametrize(
+    ("typed", "start", "message"),
+    [
+        ("8点到13点 直播", at(12, 7, 8), "08:00–13:00 直播"),
+        ("8点半到12点 直播", at(12, 7, 8, 30), "08:30–12:00 直播"),
+        ("8点到下午5点 直播", at(12, 7, 8), "08:00–17:00 直播"),
+    ],
+)
+def test_a_morning_span_typed_in_the_evening_has_passed(
+    typed: str, start: datetime, message: str
+) -> None:
+    """An end that cannot be this evening (13点, 12点, 下午5点) shows the span was the morning,
+    which has passed today: tomorrow morning's, said (QA21 F9)."""
+    parsed = parse_reminder(typed, SUNDAY_EVENING)
+    assert parsed.run_at == start
+    assert parsed.message == message
+    clock = f"{start:%H:%M}"
+    assert parsed.describe() == (
+        f"2026年12月7日（周一） {clock}（今天 {clock} 已过，按明天 {clock} 理解）" + AT_START
+    )
 
 
 @pytest.mark.parametrize(
