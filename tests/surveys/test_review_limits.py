@@ -57,10 +57,10 @@ def test_review_of_a_50_question_survey(env: SurveyEnv) -> None:
     for number in range(1, 51):  # every answer that has a ✏️ 第N题 button is on the page
         assert re.search(rf"(^|\n){number}\. ", visible), number
     assert len(buttons([review])) == 52
-    # ✏️ 第50题 opens question 50, and 下一题 comes back to the same review
+    # ✏️ 第50题 opens question 50, and 回到核对页 comes back to the same review
     again = env.press(1001, button_data([review], "✏️ 第50题"), message_id=7)
     assert "50/50" in first_text(again)
-    back = message(env.press(1001, button_data(again, "下一题 ➡️"), message_id=7))
+    back = message(env.press(1001, button_data(again, "↩️ 回到核对页"), message_id=7))
     assert visible_length(back.text) == units
 
 
