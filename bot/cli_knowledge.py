@@ -17,6 +17,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from bot.cli_options import whole_number
+
 if TYPE_CHECKING:
     from knowledge import Answer, Hit, IngestReport, KnowledgeBase
     from knowledge.kb import RestoreRefused
@@ -84,17 +86,6 @@ def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> tuple[list[Pat
         notes.append(note)
         files += wanted
     return files, notes
-
-
-def whole_number(
-    option: str, noun: str, low: int, high: int, hint: str = ""
-) -> Callable[[object], int]:
-    """`bot.cli.whole_number` (the Chinese one-line refusal of a number out of range),
-    imported on use: bot.cli imports this module, and the annotations naming it are read when
-    the command is built."""
-    from bot.cli import whole_number as parser_of
-
-    return parser_of(option, noun, low, high, hint)
 
 
 def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> None:

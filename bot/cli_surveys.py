@@ -16,12 +16,13 @@ promise rather than a secret.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from bot.cli_options import whole_number
 
 MAX_LISTED = 1000
 MAX_SURVEY_ID = 2**31 - 1  # the ids are 32-bit INTEGER columns on PostgreSQL
@@ -30,17 +31,6 @@ MAX_SURVEY_ID = 2**31 - 1  # the ids are 32-bit INTEGER columns on PostgreSQL
 class ExportFormat(StrEnum):
     xlsx = "xlsx"
     csv = "csv"
-
-
-def whole_number(
-    option: str, noun: str, low: int, high: int, hint: str = ""
-) -> Callable[[object], int]:
-    """`bot.cli.whole_number` (the Chinese one-line refusal of a number out of range),
-    imported on use: bot.cli imports this module, and the annotations naming it are read when
-    the command is built."""
-    from bot.cli import whole_number as parser_of
-
-    return parser_of(option, noun, low, high, hint)
 
 
 def register(app: typer.Typer) -> None:
