@@ -17,24 +17,17 @@ def test_a_removed_managers_reminder_reports_to_the_admin(start_bot, fake_telegr
     tg = fake_telegram
     start_bot(admin_ids=str(ADMIN), extra_env={"GUOPEI_TEST_REMINDER_SHIFT_SECONDS": str(SHIFT)})
 
-    def say(user_id: int, text: str, expected: str):
-        mark = tg.mark()
-        tg.send_text(user_id=user_id, text=text)
-        return tg.wait_for(
-            method="sendMessage", chat_id=user_id, text_contains=expected, after=mark
-        )
-
-    say(ADMIN, f"/addmanager {MANAGER}", "设为班主任")
-    created = say(MANAGER, "/newclass 英语班", "已创建培训班")
+    tg.say(ADMIN, f"/addmanager {MANAGER}", "设为班主任")
+    created = tg.say(MANAGER, "/newclass 英语班", "已创建培训班")
     code = re.search(r"start=([A-Z0-9]{8})", created.text).group(1)
     for trainee in TRAINEES:
-        say(trainee, f"/start {code}", "已加入培训班")
-    draft = say(MANAGER, "/remind 1分钟后 交作业", "确认后按时发给")
+        tg.say(trainee, f"/start {code}", "已加入培训班")
+    draft = tg.say(MANAGER, "/remind 1分钟后 交作业", "确认后按时发给")
     confirm = next(data for label, data in draft.buttons if "确认" in label)
     mark = tg.mark()
     tg.press_button(user_id=MANAGER, message_id=draft.message_id, data=confirm)
     tg.wait_for(method="editMessageText", chat_id=MANAGER, text_contains="提醒已设置", after=mark)
-    removed = say(ADMIN, f"/removemanager {MANAGER}", "已撤销")
+    removed = tg.say(ADMIN, f"/removemanager {MANAGER}", "已撤销")
     assert "提醒仍会按时发给学员" in removed.text
     removal = tg.mark()
 

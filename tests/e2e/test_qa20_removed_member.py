@@ -20,7 +20,6 @@ from sqlmodel import Session
 from bot.db import crud
 from bot.db.models import Membership, TrainingClass, User
 from bot.db.session import alembic_config, make_engine, upgrade
-from tests.e2e.test_removed_manager_handoff import data_of
 from tests.migrations import upgrade_all_but
 
 ADMIN, MANAGER, REMOVED, STAYS, NEWCOMER = 900, 501, 1001, 1002, 1003
@@ -33,64 +32,51 @@ def test_a_removed_trainee_stays_out_until_the_manager_lets_them_back(
     tg = fake_telegram
     bot = start_bot(admin_ids=str(ADMIN))
 
-    def say(user_id: int, text: str, expected: str, name: str = "张老师"):  # type: ignore[no-untyped-def]
-        mark = tg.mark()
-        tg.send_text(user_id=user_id, text=text, first_name=name)
-        return tg.wait_for(
-            method="sendMessage", chat_id=user_id, text_contains=expected, after=mark
-        )
-
-    def press(call, label: str, expected: str):  # type: ignore[no-untyped-def]
-        mark = tg.mark()
-        tg.press_button(user_id=MANAGER, message_id=call.message_id, data=data_of(call, label))
-        return tg.wait_for(
-            method="editMessageText", chat_id=MANAGER, text_contains=expected, after=mark
-        )
-
-    say(ADMIN, f"/addmanager {MANAGER}", "设为班主任")
-    created = say(MANAGER, "/newclass 英语三班", "已创建培训班")
+    tg.say(ADMIN, f"/addmanager {MANAGER}", "设为班主任")
+    created = tg.say(MANAGER, "/newclass 英语三班", "已创建培训班")
     code = re.search(r"start=([A-Z0-9]{8})", created.text).group(1)
-    say(REMOVED, f"/start {code}", "已加入培训班", name="李老师")
-    say(STAYS, f"/start {code}", "已加入培训班", name="王老师")
+    tg.say(REMOVED, f"/start {code}", "已加入培训班", first_name="李老师")
+    tg.say(STAYS, f"/start {code}", "已加入培训班", first_name="王老师")
 
-    listing = say(MANAGER, "/myclass", "我管理的培训班")
-    members = press(listing, "成员", "的成员（2 人）")
-    asked = press(members, "移出 1.", "确定把 李老师 移出")
+    listing = tg.say(MANAGER, "/myclass", "我管理的培训班")
+    members = tg.tap(MANAGER, listing, "成员", "的成员（2 人）")
+    asked = tg.tap(MANAGER, members, "移出 1.", "确定把 李老师 移出")
     assert "也不能再用加入码回来" in asked.text
     mark = tg.mark()
-    done = press(asked, "确定移出", "已把 李老师 移出")
+    done = tg.tap(MANAGER, asked, "确定移出", "已把 李老师 移出")
     assert "的成员（1 人）" in done.text and "已移出（不能用加入码回来）：李老师" in done.text
     told = tg.wait_for(method="sendMessage", chat_id=REMOVED, after=mark)
     assert "您已被班主任移出培训班「英语三班」" in told.text
 
     # the same link is refused, and the manager is told once, with the button that lets them in
     mark = tg.mark()
-    refused = say(REMOVED, f"/start {code}", "移出", name="李老师")
+    refused = tg.say(REMOVED, f"/start {code}", "移出", first_name="李老师")
     assert REFUSAL in refused.text and "我已把您想重新加入的事转告班主任" in refused.text
     (notice,) = tg.calls(method="sendMessage", chat_id=MANAGER, after=mark)
     assert "李老师 想重新加入「英语三班」。您之前把 TA 移出了" in notice.text
     # the code by hand is refused too, without telling the manager again; nothing changes
     mark = tg.mark()
-    refused = say(REMOVED, f"/join {code.lower()}", "移出", name="李老师")
+    refused = tg.say(REMOVED, f"/join {code.lower()}", "移出", first_name="李老师")
     assert REFUSAL in refused.text and "已加入" not in refused.text and "转告" not in refused.text
-    again = say(MANAGER, "/myclass", "我管理的培训班")
+    again = tg.say(MANAGER, "/myclass", "我管理的培训班")
     assert "英语三班（1 人）" in again.text
     assert tg.calls(method="sendMessage", chat_id=MANAGER, after=mark) == [again]
 
     # the removal survives a restart
     bot.stop()
     start_bot(admin_ids=str(ADMIN))
-    assert REFUSAL in say(REMOVED, f"/start {code}", "移出", name="李老师").text
+    assert REFUSAL in tg.say(REMOVED, f"/start {code}", "移出", first_name="李老师").text
 
     # 👥 成员 offers to let them back; so does the notice: they are told, with the link
-    members = press(say(MANAGER, "/myclass", "我管理的培训班"), "成员", "的成员（1 人）")
-    assert data_of(members, "允许 李老师 重新加入") == data_of(notice, "允许 李老师 重新加入")
+    listing = tg.say(MANAGER, "/myclass", "我管理的培训班")
+    members = tg.tap(MANAGER, listing, "成员", "的成员（1 人）")
+    assert members.data_of("允许 李老师 重新加入") == notice.data_of("允许 李老师 重新加入")
     mark = tg.mark()
-    allowed = press(notice, "允许 李老师 重新加入", "已允许 李老师 重新加入")
+    allowed = tg.tap(MANAGER, notice, "允许 李老师 重新加入", "已允许 李老师 重新加入")
     assert "已通知 TA" in allowed.text and "已移出" not in allowed.text
     invite = tg.wait_for(method="sendMessage", chat_id=REMOVED, after=mark)
     assert "班主任已允许您重新加入培训班「英语三班」" in invite.text and code in invite.text
-    say(REMOVED, f"/start {code}", "已加入培训班「英语三班」", name="李老师")
+    tg.say(REMOVED, f"/start {code}", "已加入培训班「英语三班」", first_name="李老师")
 
 
 def test_a_replaced_join_code_says_it_expired_and_the_new_one_joins(
@@ -99,36 +85,23 @@ def test_a_replaced_join_code_says_it_expired_and_the_new_one_joins(
     tg = fake_telegram
     start_bot(admin_ids=str(ADMIN))
 
-    def say(user_id: int, text: str, expected: str):  # type: ignore[no-untyped-def]
-        mark = tg.mark()
-        tg.send_text(user_id=user_id, text=text)
-        return tg.wait_for(
-            method="sendMessage", chat_id=user_id, text_contains=expected, after=mark
-        )
-
-    def press(call, label: str, expected: str):  # type: ignore[no-untyped-def]
-        mark = tg.mark()
-        tg.press_button(user_id=MANAGER, message_id=call.message_id, data=data_of(call, label))
-        return tg.wait_for(
-            method="editMessageText", chat_id=MANAGER, text_contains=expected, after=mark
-        )
-
-    say(ADMIN, f"/addmanager {MANAGER}", "设为班主任")
-    created = say(MANAGER, "/newclass 英语三班", "已创建培训班")
+    tg.say(ADMIN, f"/addmanager {MANAGER}", "设为班主任")
+    created = tg.say(MANAGER, "/newclass 英语三班", "已创建培训班")
     old = re.search(r"start=([A-Z0-9]{8})", created.text).group(1)
-    say(STAYS, f"/start {old}", "已加入培训班")
+    tg.say(STAYS, f"/start {old}", "已加入培训班")
 
-    members = press(say(MANAGER, "/myclass", "我管理的培训班"), "成员", "的成员（1 人）")
-    asked = press(members, "更换加入码", "确定更换「英语三班」的加入码吗")
+    listing = tg.say(MANAGER, "/myclass", "我管理的培训班")
+    members = tg.tap(MANAGER, listing, "成员", "的成员（1 人）")
+    asked = tg.tap(MANAGER, members, "更换加入码", "确定更换「英语三班」的加入码吗")
     assert old in asked.text and "已经在班里的学员不受影响" in asked.text
-    done = press(asked, "确定更换", "的加入码已更换为")
+    done = tg.tap(MANAGER, asked, "确定更换", "的加入码已更换为")
     new = re.search(r"start=([A-Z0-9]{8})", done.text).group(1)
     assert new != old and f"旧加入码 {old} 已失效" in done.text
 
-    expired = say(NEWCOMER, f"/start {old}", "已过期")
+    expired = tg.say(NEWCOMER, f"/start {old}", "已过期")
     assert "班主任更换了「英语三班」的加入码" in expired.text and "已加入" not in expired.text
-    say(NEWCOMER, f"/join {new}", "已加入培训班「英语三班」")
-    listing = say(MANAGER, "/myclass", "我管理的培训班")
+    tg.say(NEWCOMER, f"/join {new}", "已加入培训班「英语三班」")
+    listing = tg.say(MANAGER, "/myclass", "我管理的培训班")
     assert "英语三班（2 人）" in listing.text and new in listing.text and old not in listing.text
 
 

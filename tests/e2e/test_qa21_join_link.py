@@ -28,7 +28,6 @@ from bot.db import crud
 from bot.db.models import RetiredJoinCode, Role, TrainingClass
 from bot.services import Services
 from handlers import routing_table
-from tests.e2e.test_removed_manager_handoff import data_of
 from tests.events import command, press
 from tests.inprocess import buttons_of, fresh_services, text_of
 
@@ -40,28 +39,21 @@ def test_the_pasted_join_link_or_a_spaced_code_joins(start_bot, fake_telegram) -
     tg = fake_telegram
     start_bot(admin_ids=str(ADMIN))
 
-    def say(user_id: int, text: str, expected: str):  # type: ignore[no-untyped-def]
-        mark = tg.mark()
-        tg.send_text(user_id=user_id, text=text)
-        return tg.wait_for(
-            method="sendMessage", chat_id=user_id, text_contains=expected, after=mark
-        )
-
-    say(ADMIN, f"/addmanager {MANAGER}", "设为班主任")
-    created = say(MANAGER, "/newclass 语文一班", "已创建培训班")
+    tg.say(ADMIN, f"/addmanager {MANAGER}", "设为班主任")
+    created = tg.say(MANAGER, "/newclass 语文一班", "已创建培训班")
     code = re.search(r"start=([A-Z0-9]{8})", created.text).group(1)
     half = len(code) // 2
 
     # what does not join: another bot's link, a link without the code, another site's link
-    other = say(1001, f"/join https://t.me/other_bot?start={code}", "不是我")
+    other = tg.say(1001, f"/join https://t.me/other_bot?start={code}", "不是我")
     assert f"@other_bot 的，不是我（@{BOT}）的加入链接" in other.text
     assert "/join ABCD2345" in other.text and "https://t.me/o" not in other.text
-    bare = say(1001, f"/join https://t.me/{BOT}", "这个链接里没有加入码")
+    bare = tg.say(1001, f"/join https://t.me/{BOT}", "这个链接里没有加入码")
     assert "?start=" in bare.text and "/join ABCD2345" in bare.text
     assert "https://t.me/g" not in bare.text
-    elsewhere = say(1001, f"/join https://example.com/?start={code}", "不是培训班的加入链接")
+    elsewhere = tg.say(1001, f"/join https://example.com/?start={code}", "不是培训班的加入链接")
     assert "https://" not in elsewhere.text
-    unknown = say(1001, f"/join https://t.me/{BOT}?start=ZZZZ9999", "不存在")
+    unknown = tg.say(1001, f"/join https://t.me/{BOT}?start=ZZZZ9999", "不存在")
     assert "加入码「ZZZZ9999」不存在" in unknown.text and "https://" not in unknown.text
 
     pasted = [
@@ -75,10 +67,10 @@ def test_the_pasted_join_link_or_a_spaced_code_joins(start_bot, fake_telegram) -
         f"/join 加入链接：https://t.me/{BOT}?start={code}，点开即可",
     ]
     for trainee, text in enumerate(pasted, start=1002):
-        joined = say(trainee, text, "语文一班")
+        joined = tg.say(trainee, text, "语文一班")
         assert "✅ 已加入培训班「语文一班」" in joined.text, (text, joined.text)
 
-    listing = say(MANAGER, "/myclass", "我管理的培训班")
+    listing = tg.say(MANAGER, "/myclass", "我管理的培训班")
     assert f"语文一班（{len(pasted)} 人）" in listing.text
 
 
@@ -86,26 +78,13 @@ def test_a_double_tap_on_confirm_replaces_the_code_once(start_bot, fake_telegram
     tg = fake_telegram
     start_bot(admin_ids=str(ADMIN))
 
-    def say(user_id: int, text: str, expected: str):  # type: ignore[no-untyped-def]
-        mark = tg.mark()
-        tg.send_text(user_id=user_id, text=text)
-        return tg.wait_for(
-            method="sendMessage", chat_id=user_id, text_contains=expected, after=mark
-        )
-
-    def press_on(call, label: str, expected: str):  # type: ignore[no-untyped-def]
-        mark = tg.mark()
-        tg.press_button(user_id=MANAGER, message_id=call.message_id, data=data_of(call, label))
-        return tg.wait_for(
-            method="editMessageText", chat_id=MANAGER, text_contains=expected, after=mark
-        )
-
-    say(ADMIN, f"/addmanager {MANAGER}", "设为班主任")
-    created = say(MANAGER, "/newclass 英语三班", "已创建培训班")
+    tg.say(ADMIN, f"/addmanager {MANAGER}", "设为班主任")
+    created = tg.say(MANAGER, "/newclass 英语三班", "已创建培训班")
     old = re.search(r"start=([A-Z0-9]{8})", created.text).group(1)
-    members = press_on(say(MANAGER, "/myclass", "我管理的培训班"), "成员", "的成员（0 人）")
-    asked = press_on(members, "更换加入码", "确定更换「英语三班」的加入码吗")
-    sure = data_of(asked, "确定更换")
+    listing = tg.say(MANAGER, "/myclass", "我管理的培训班")
+    members = tg.tap(MANAGER, listing, "成员", "的成员（0 人）")
+    asked = tg.tap(MANAGER, members, "更换加入码", "确定更换「英语三班」的加入码吗")
+    sure = asked.data_of("确定更换")
 
     # two taps that arrive together (the second before the page was edited)
     mark = tg.mark()
@@ -128,10 +107,10 @@ def test_a_double_tap_on_confirm_replaces_the_code_once(start_bot, fake_telegram
     again = tg.wait_for(method="answerCallbackQuery", after=mark)
     assert "已经更换过了" in again.text and new in again.text
 
-    listing = say(MANAGER, "/myclass", "我管理的培训班")
+    listing = tg.say(MANAGER, "/myclass", "我管理的培训班")
     assert new in listing.text and old not in listing.text
-    assert "已过期" in say(1001, f"/join {old}", "加入码").text
-    say(1001, f"/join https://t.me/{BOT}?start={new}", "已加入培训班「英语三班」")
+    assert "已过期" in tg.say(1001, f"/join {old}", "加入码").text
+    tg.say(1001, f"/join https://t.me/{BOT}?start={new}", "已加入培训班「英语三班」")
 
 
 # ----- F2 through the conversation core, on SQLite and PostgreSQL ----------------------------

@@ -11,34 +11,20 @@ ADMIN, MANAGER, TRAINEE = 900, 501, 1001
 OUT_OF_SCOPE = "明天北京天气怎么样"
 
 
-def data_of(call, label: str) -> str:
-    for text, data in call.buttons:
-        if label in text and data:
-            return data
-    raise AssertionError(f"no button {label!r} in {call.buttons}")
-
-
 def test_a_removed_managers_trainee_is_answered_by_the_admin(start_bot, fake_telegram):
     tg = fake_telegram
     start_bot(admin_ids=str(ADMIN))
 
-    def say(user_id: int, text: str, expected: str):
-        mark = tg.mark()
-        tg.send_text(user_id=user_id, text=text)
-        return tg.wait_for(
-            method="sendMessage", chat_id=user_id, text_contains=expected, after=mark
-        )
-
-    say(ADMIN, f"/addmanager {MANAGER}", "设为班主任")
-    created = say(MANAGER, "/newclass 书法班", "已创建培训班")
+    tg.say(ADMIN, f"/addmanager {MANAGER}", "设为班主任")
+    created = tg.say(MANAGER, "/newclass 书法班", "已创建培训班")
     code = re.search(r"start=([A-Z0-9]{8})", created.text).group(1)
-    say(TRAINEE, f"/start {code}", "已加入培训班")
-    say(ADMIN, f"/removemanager {MANAGER}", "已撤销")
+    tg.say(TRAINEE, f"/start {code}", "已加入培训班")
+    tg.say(ADMIN, f"/removemanager {MANAGER}", "已撤销")
 
-    declined = say(TRAINEE, OUT_OF_SCOPE, "没有找到")
+    declined = tg.say(TRAINEE, OUT_OF_SCOPE, "没有找到")
     mark = tg.mark()
     tg.press_button(
-        user_id=TRAINEE, message_id=declined.message_id, data=data_of(declined, "问班主任")
+        user_id=TRAINEE, message_id=declined.message_id, data=declined.data_of("问班主任")
     )
     handed = tg.wait_for(
         method="sendMessage", chat_id=ADMIN, text_contains=OUT_OF_SCOPE, after=mark
@@ -51,15 +37,15 @@ def test_a_removed_managers_trainee_is_answered_by_the_admin(start_bot, fake_tel
     assert tg.calls(method="sendMessage", chat_id=MANAGER, after=mark) == []
 
     mark = tg.mark()
-    tg.press_button(user_id=ADMIN, message_id=handed.message_id, data=data_of(handed, "回答"))
+    tg.press_button(user_id=ADMIN, message_id=handed.message_id, data=handed.data_of("回答"))
     tg.wait_for(
         method="sendMessage", chat_id=ADMIN, text_contains="请直接发送您的回答", after=mark
     )
-    say(ADMIN, "请以当地天气预报为准", "已把回答发给学员")
+    tg.say(ADMIN, "请以当地天气预报为准", "已把回答发给学员")
     answer = tg.wait_for(
         method="sendMessage", chat_id=TRAINEE, text_contains="回复了您的问题", after=mark
     )
     assert "请以当地天气预报为准" in answer.text
 
-    listing = say(TRAINEE, "/myclass", "我加入的培训班")
+    listing = tg.say(TRAINEE, "/myclass", "我加入的培训班")
     assert "书法班 · 班主任：暂无（请联系管理员）" in listing.text

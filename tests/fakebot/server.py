@@ -230,6 +230,13 @@ class Call:
     def buttons(self) -> list[tuple[str, str | None]]:
         return buttons_of(self.reply_markup)
 
+    def data_of(self, label: str) -> str:
+        """The callback data of the first button whose text holds `label`."""
+        for text, data in self.buttons:
+            if label in text and data:
+                return data
+        raise AssertionError(f"no button {label!r} in {self.buttons}")
+
     @property
     def message_id(self) -> int | None:
         """The message id the call acted on or created (if any)."""
@@ -1010,6 +1017,26 @@ class FakeTelegram:
         if text_contains is not None and text_contains not in (c.text or ""):
             return False
         return predicate is None or bool(predicate(c))
+
+    def say(
+        self, user_id: int, text: str, expected: str, first_name: str = "张老师"
+    ) -> Call:
+        """Send `text` in `user_id`'s private chat and wait for the bot's message to them
+        holding `expected`."""
+        mark = self.mark()
+        self.send_text(user_id=user_id, text=text, first_name=first_name)
+        return self.wait_for(
+            method="sendMessage", chat_id=user_id, text_contains=expected, after=mark
+        )
+
+    def tap(
+        self, user_id: int, call: Call, label: str, expected: str, method: str = "editMessageText"
+    ) -> Call:
+        """Press the button holding `label` on the bot's message `call` as `user_id`, and
+        wait for the bot's `method` call to them holding `expected`."""
+        mark = self.mark()
+        self.press_button(user_id=user_id, message_id=call.message_id, data=call.data_of(label))
+        return self.wait_for(method=method, chat_id=user_id, text_contains=expected, after=mark)
 
     def wait_for(
         self,
