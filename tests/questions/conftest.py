@@ -16,6 +16,7 @@ from bot.chat import (
     Keyboard,
     MenuScope,
     Messenger,
+    Notice,
     Reply,
     SendFile,
     Sent,
@@ -132,6 +133,13 @@ class Chat:
             document=Document(file_id=file_id, file_name=name, mime_type=None, size=len(content)),
         )
         return await self.conversation.handle(event)
+
+
+def alert(replies: list[Reply]) -> str:
+    """The text of the one alert (a Notice shown as a pop-up) among the replies."""
+    (notice,) = [r for r in replies if isinstance(r, Notice)]
+    assert notice.alert
+    return notice.text
 
 
 def text_of(replies: list[Reply]) -> str:

@@ -13,10 +13,19 @@ import re
 
 import pytest
 
-from bot.chat import Edit, Notice, Reply, Send
+from bot.chat import Edit, Reply, Send
 from bot.db import crud, question_crud
 from handlers.ask import refresh_curated
-from tests.questions.conftest import ADMIN, MANAGER, TRAINEE, Chat, button, buttons_of, text_of
+from tests.questions.conftest import (
+    ADMIN,
+    MANAGER,
+    TRAINEE,
+    Chat,
+    alert,
+    button,
+    buttons_of,
+    text_of,
+)
 from tests.questions.test_two_managers_answer import OTHER_MANAGER, answers_to_trainee, handed_off
 from tests.questions.test_two_managers_answer import chat as two_managers  # noqa: F401
 
@@ -52,12 +61,6 @@ def stored(chat: Chat, question: int) -> tuple[str | None, int | None]:
         log = question_crud.get_question(session, question_id=question)
         assert log is not None
         return log.manager_answer, log.answered_by
-
-
-def alert(replies: list[Reply]) -> str:
-    (notice,) = [r for r in replies if isinstance(r, Notice)]
-    assert notice.alert
-    return notice.text
 
 
 async def both_pressed_and_first_sent(chat: Chat) -> tuple[int, list[Reply]]:

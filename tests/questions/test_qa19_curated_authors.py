@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.chat import Notice, Reply
+from bot.chat import Reply
 from bot.db import crud
 from bot.db.models import Role
 from bot.db.question_models import CuratedAnswer
@@ -25,6 +25,7 @@ from tests.questions.conftest import (
     OTHER,
     TRAINEE,
     Chat,
+    alert,
     button,
     buttons_of,
     open_chat,
@@ -53,12 +54,6 @@ def chat(database_url: str, tmp_path: Path, index_cache: Path) -> Iterator[Chat]
             other = crud.create_class(session, name="数学二班", manager_id=LI_QIANG)
             crud.join_class(session, user_id=TRAINEE, class_id=other.id)
         yield opened
-
-
-def alert(replies: list[Reply]) -> str:
-    (notice,) = [r for r in replies if isinstance(r, Notice)]
-    assert notice.alert
-    return notice.text
 
 
 def saved_entries(chat: Chat) -> list[tuple[str, int, bool]]:

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.chat import Notice, Reply
+from bot.chat import Reply
 from bot.db import crud
 from bot.db.models import Role
 from bot.db.question_models import CuratedAnswer, QuestionLog
-from tests.questions.conftest import ADMIN, TRAINEE, Chat, button, open_chat, text_of
+from tests.questions.conftest import ADMIN, TRAINEE, Chat, alert, button, open_chat, text_of
 
 WANG_FANG, LI_QIANG, ZHAO_MIN = 501, 502, 503  # 501 is open_chat's manager, renamed
 ASKED = "今天北京天气怎么样"
@@ -39,12 +39,6 @@ def chat(database_url: str, tmp_path: Path, index_cache: Path) -> Iterator[Chat]
                 other = crud.create_class(session, name=name, manager_id=manager)
                 crud.join_class(session, user_id=TRAINEE, class_id=other.id)
         yield opened
-
-
-def alert(replies: list[Reply]) -> str:
-    (notice,) = [r for r in replies if isinstance(r, Notice)]
-    assert notice.alert
-    return notice.text
 
 
 def curated(chat: Chat) -> list[tuple[str, int]]:
