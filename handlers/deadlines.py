@@ -75,7 +75,7 @@ from knowledge.scope import scope_note
 from scheduler.deadlines import (
     ReminderExists,
     deadline_marks,
-    deadline_message,
+    deadline_messages,
     lead_days_left,
     lead_free,
     reminder_run_at,
@@ -475,13 +475,13 @@ def existing_reminder(
     ctx: Context, class_id: int, deadline: Deadline, days_before: int
 ) -> Reminder | None:
     """The class's pending reminder of this deadline, `days_before` days ahead, if one is set
-    (by anyone): the same text at the same time."""
+    (by anyone): the same text (either form, `deadline_messages`) at the same time."""
     assert deadline.due is not None
     run_at = reminder_run_at(deadline.due, days_before, ctx.services.settings.timezone)
     statement = select(Reminder).where(
         Reminder.class_id == class_id,
         Reminder.status == ReminderStatus.active,
-        Reminder.text == deadline_message(deadline, days_before),
+        Reminder.text.in_(deadline_messages(deadline, days_before)),  # type: ignore[attr-defined]
     )
     with ctx.services.session() as session:
         found = session.exec(statement.order_by(Reminder.id)).all()
@@ -501,8 +501,9 @@ def set_lead_counts(
     assert deadline.due is not None
     tz = ctx.services.settings.timezone
     wanted = {
-        (deadline_message(deadline, days), reminder_run_at(deadline.due, days, tz))
+        (text, reminder_run_at(deadline.due, days, tz))
         for days in choices
+        for text in deadline_messages(deadline, days)
     }
     # `cron` is tested here, not in SQL: a one-off's is stored as JSON null, not as NULL.
     statement = select(Reminder.class_id, Reminder.text, Reminder.run_at, Reminder.cron).where(
@@ -512,10 +513,13 @@ def set_lead_counts(
     )
     with ctx.services.session() as session:
         rows = session.exec(statement).all()
-    found = {(c, text, run_at) for c, text, run_at, cron in rows if cron is None}
+    # a lead time counts once, whichever form its reminder's text has
+    found = {
+        (c, run_at) for c, text, run_at, cron in rows if cron is None and (text, run_at) in wanted
+    }
     counts = dict.fromkeys(class_ids, 0)
-    for class_id, text, run_at in found:
-        if (text, run_at) in wanted and class_id in counts:
+    for class_id, _ in found:
+        if class_id in counts:
             counts[class_id] += 1
     return counts
 

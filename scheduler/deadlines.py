@@ -14,6 +14,11 @@ handler's check) cannot both set it.
 When its notice is replaced or removed, the reminder is found by its text: no live deadline
 gives it any more (`deadline_marks`, `superseded`). Nothing is stored for this, so a notice
 restored (/notices 「恢复」) makes its reminders current again.
+
+The text writes the date as Chinese readers do, 「2027年1月15日」 (QA21 F3). Reminders stored
+before wrote it zero-padded, 「2027年01月15日」, and keep that text: every match of a stored
+reminder takes both (`deadline_messages`), and the key is hashed over the padded text, so a
+reminder set now and one stored before are the same reminder to the database too.
 """
 
 from __future__ import annotations
@@ -53,7 +58,8 @@ class ReminderExists(Exception):
 
 
 def reminder_key(class_id: int, text: str, run_at: datetime, days_before: int) -> str:
-    """The reminder's `dedup_key`: the same class, text, time and lead days are one reminder."""
+    """The reminder's `dedup_key`: the same class, text, time and lead days are one reminder.
+    `text` is the padded form (`deadline_messages`), the one the stored keys were made from."""
     moment = run_at.astimezone(UTC).isoformat()
     raw = "\0".join((str(class_id), moment, str(days_before), text))
     return "deadline:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
@@ -71,14 +77,28 @@ def lead_days_left(due: date, now: datetime, choices: Iterable[int]) -> list[int
 
 
 def deadline_message(deadline: Deadline, days_before: int) -> str:
-    """The reminder's text (plain: it is escaped when sent)."""
+    """The reminder's text (plain: it is escaped when sent), its date unpadded: 「距截止日
+    2027年1月15日 还有 3 天：…」."""
+    return _message(deadline, days_before, padded=False)
+
+
+def deadline_messages(deadline: Deadline, days_before: int) -> tuple[str, str]:
+    """The texts a reminder of this deadline, `days_before` days ahead, may carry: the one set
+    now (`deadline_message`), then the zero-padded one of reminders stored before QA21 F3."""
+    return _message(deadline, days_before, padded=False), _message(deadline, days_before, True)
+
+
+def _message(deadline: Deadline, days_before: int, padded: bool) -> str:
+    """`deadline_message`, its date written 「2027年01月15日」 when `padded`."""
     assert deadline.due is not None
     where = " · ".join(p for p in (deadline.doc_number, clause_label(deadline.clause)) if p)
     source = (f"《{deadline.title}》" if deadline.title else "") + (
         f"（{where}）" if where else ""
     )
     noun = "" if is_on_the_day(deadline) else "截止日 "  # 「于2026年12月19日报到」: no limit
-    text = f"距{noun}{deadline.due:%Y年%m月%d日} 还有 {days_before} 天：{deadline.text.strip()}"
+    due = deadline.due
+    day = f"{due:%Y年%m月%d日}" if padded else f"{due.year}年{due.month}月{due.day}日"
+    text = f"距{noun}{day} 还有 {days_before} 天：{deadline.text.strip()}"
     if source:
         text += f"\n依据：{source}"
     return text[:MAX_TEXT]
@@ -99,8 +119,8 @@ async def schedule_deadline_reminder(
     if run_at <= utcnow():
         raise ValueError(f"提醒时间 {format_datetime(run_at)} 已经过去了。")
 
-    text = deadline_message(deadline, days_before)
-    key = reminder_key(class_id, text, run_at, days_before)
+    text, padded = deadline_messages(deadline, days_before)
+    key = reminder_key(class_id, padded, run_at, days_before)
 
     def create() -> object:
         with services.session() as session:
@@ -146,8 +166,14 @@ def lead_free(text: str) -> str:
 
 
 def deadline_marks(deadlines: Iterable[Deadline]) -> set[str]:
-    """The texts (`lead_free`) that reminders of these deadlines carry (dated ones only)."""
-    return {lead_free(deadline_message(d, 1)) for d in deadlines if d.due is not None}
+    """The texts (`lead_free`) that reminders of these deadlines carry (dated ones only), in
+    both forms (`deadline_messages`)."""
+    return {
+        lead_free(text)
+        for d in deadlines
+        if d.due is not None
+        for text in deadline_messages(d, 1)
+    }
 
 
 def cited_notice(text: str) -> tuple[str, str]:

@@ -164,7 +164,7 @@ async def test_the_check_in_day_becomes_a_reminder(chat: Chat) -> None:
         f"（日期 {format_day(check_in, today)} 前 3 天）。"
     ), text_of(done)
     reminders = text_of(await chat.say(MANAGER, "/reminders"))
-    assert f"{format_when(run, datetime.now(TZ))} · 距{check_in:%Y年%m月%d日} 还有 3 天：" in (
+    assert f"{format_when(run, datetime.now(TZ))} · 距{cn_date(check_in)} 还有 3 天：" in (
         reminders
     ), reminders
     assert "截止" not in reminders, reminders

@@ -58,8 +58,7 @@ async def test_reminders_list_shows_the_source_of_a_deadline_reminder(chat: Chat
     assert len(entries) == 3, text
     near = next(entry for entry in entries if cn_date(soon) in entry)
     assert near.endswith(
-        " 09:00 · 距截止日 "
-        f"{soon:%Y年%m月%d日} 还有 1 天："
+        f" 09:00 · 距截止日 {cn_date(soon)} 还有 1 天："
         f"请于{cn_date(soon)}前登录国培平台完成报名,逾期系统关闭。\n"
         f"   依据：《{TITLE}》（教厅〔2026〕33号 · 条款 三、）"
     ), near
@@ -94,9 +93,9 @@ def test_a_source_line_stored_with_ascii_punctuation_is_still_read() -> None:
         "距截止日 2026年12月01日 还有 1 天:交材料",
         "《短标题》(文〔1〕号)",
     )
-    new = "距截止日 2026年12月01日 还有 1 天：交材料\n依据：《短标题》（文〔1〕号）"
+    new = "距截止日 2026年12月1日 还有 1 天：交材料\n依据：《短标题》（文〔1〕号）"
     assert _content_and_source(new) == (
-        "距截止日 2026年12月01日 还有 1 天：交材料",
+        "距截止日 2026年12月1日 还有 1 天：交材料",
         "《短标题》（文〔1〕号）",
     )
     assert _content_and_source("交研修日志") == ("交研修日志", "")
