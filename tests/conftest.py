@@ -3,6 +3,7 @@ server and the real bot process under each engine."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,10 +15,23 @@ from tests.botproc import TOKEN, BotProcess
 ENGINES = ["ptb", "aiogram"]
 
 
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped notices' index cache, built once per run (building takes seconds)."""
+    from knowledge import KnowledgeBase
+
+    root = tmp_path_factory.mktemp("built-index")
+    KnowledgeBase.open(root / "index", root / "notices")
+    return root / "index"
+
+
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
+def data_dir(tmp_path: Path, built_index: Path) -> Path:
+    """A DATA_DIR of its own, holding a copy of the index cache as a restarted bot finds it
+    (the cache is rebuilt if the test changes the notices; tests/knowledge cover building)."""
     path = tmp_path / "data"
     path.mkdir()
+    shutil.copytree(built_index, path / "index", ignore=shutil.ignore_patterns(".kb.lock"))
     return path
 
 
