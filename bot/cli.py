@@ -12,20 +12,23 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import sys
 import traceback
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.main
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from bot.cli_options import whole_number
+from bot.cli_options import ClickException, UsageError, usage_error_text, whole_number
 from bot.engines import StartupError
 from bot.settings import Settings, SettingsError, load_settings
 
+PROG = "guopei-bot"  # also under `python -m bot`: the name every message and README uses
 app = typer.Typer(help="国培助手 guopei-bot", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -252,10 +255,11 @@ _register_feature_commands()
 
 def main() -> None:
     """The `guopei-bot` console script: the Typer app, with what stops a command told in one
-    Chinese line (exit status 1) rather than a traceback; an unexpected error still shows its
+    Chinese line (exit status 1) rather than a traceback, and a mistyped command line in one
+    Chinese line naming the fix (exit status 2); an unexpected error still shows its
     traceback, with the bot token hidden."""
     try:
-        app()
+        status = _run(sys.argv[1:])
     except StartupError as error:
         _fail(str(error))
     except DBAPIError as error:
@@ -273,6 +277,29 @@ def main() -> None:
         hide = RedactTokenFilter(os.environ.get("BOT_TOKEN"))
         typer.echo(hide.redact("guopei-bot 出错了：\n" + traceback.format_exc()), err=True)
         raise SystemExit(1) from None
+    if status:
+        raise SystemExit(status)
+
+
+def _run(args: list[str]) -> int:
+    """Run the command `args` name and give its exit status. Click's standalone mode is off so
+    that its usage errors reach us to be told in Chinese; off, it returns the status of
+    `typer.Exit` and `--help` instead of exiting with it."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args, prog_name=PROG, standalone_mode=False)
+    except UsageError as error:
+        told = usage_error_text(error, command, args, PROG)
+        if told is not None:
+            typer.echo(told, err=True)
+        return error.exit_code
+    except ClickException as error:  # none of ours: Click's own words, without a traceback
+        typer.echo(f"❌ {error.format_message()}", err=True)
+        return error.exit_code
+    except typer.Abort:  # end of input at a prompt
+        typer.echo("已中止。", err=True)
+        return 1
+    return result if isinstance(result, int) else 0
 
 
 def _fail(message: str) -> None:
