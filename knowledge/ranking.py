@@ -1112,16 +1112,21 @@ class Ranker:
         return share
 
     def _presence(self, word: QueryWord, text: str) -> float:
-        """1 when the text holds the word, INNER_PRESENCE when only a part of it, else 0."""
+        """1 when the text holds the word; when it holds only parts of it, INNER_PRESENCE times
+        the parts' share of the word's idf (管理 alone is little of 学分管理); else 0."""
         if any(
             _holds(text, s, word.affirmed)
             for t in word.terms
             for s in self._analyzer.surface_forms(t)
         ):
             return 1.0
-        if any(s in text for t in word.inner_terms for s in self._analyzer.surface_forms(t)):
-            return INNER_PRESENCE
-        return 0.0
+        forms = self._analyzer.surface_forms
+        found = [t for t in word.inner_terms if any(s in text for s in forms(t))]
+        if not found:
+            return 0.0
+        idf, vocabulary = self._index.idf, self._index.vocabulary
+        held = sum(idf[vocabulary[t]] for t in found)
+        return INNER_PRESENCE * held / sum(idf[vocabulary[t]] for t in word.inner_terms)
 
     def _word_in(self, word: QueryWord, text: str) -> bool:
         return any(
