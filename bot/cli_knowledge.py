@@ -206,6 +206,7 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
     ) -> None:
         """List the deadlines found in the notices."""
         from knowledge.deadlines import date_error, written_when
+        from knowledge.models import clause_label
 
         kb = open_kb()
         console = make_console()
@@ -229,7 +230,7 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
             console.print(f"  {escape(deadline.text)}")
             console.print(
                 f"  [dim]{escape(deadline.title)} {escape(deadline.doc_number)} "
-                f"{escape(deadline.clause)}[/dim]"
+                f"{escape(clause_label(deadline.clause))}[/dim]"
             )
 
     @app.command("notices")
@@ -504,6 +505,7 @@ INPUT_DECLINE_REASONS = {
 
 def print_answer(console: Console, answer: Answer) -> None:
     """Print an answer with the matched words in bold and the notice cited."""
+    from knowledge.models import clause_label
     from knowledge.scope import scope_note
 
     console.print(f"[bold]问：{escape(answer.question[:200])}[/bold]")
@@ -524,7 +526,8 @@ def print_answer(console: Console, answer: Answer) -> None:
         text = escape(hit.text)
         for term in sorted(hit.matched_terms, key=len, reverse=True):
             text = text.replace(escape(term), f"[bold]{escape(term)}[/bold]")
-        cite = " ".join(part for part in (hit.title, hit.doc_number, hit.date, hit.clause) if part)
+        clause = clause_label(hit.clause)
+        cite = " ".join(part for part in (hit.title, hit.doc_number, hit.date, clause) if part)
         if hit.heading:
             console.print(f"  {rank}. 【{escape(hit.heading)}】")
             console.print(f"     {text}")
