@@ -136,10 +136,16 @@ FOLLOW_UP = re.compile(
     r"|(?:再)?(?:具体|详细)(?:说说|讲讲|说一下|讲一下|一下)|没看懂|看不懂|没明白|不明白|不太懂"
     r"|(?:是)?(?:啥|什么)意思(?:啊|呀)?)"
 )
-FOLLOW_UP_REPLY = (
-    "想看更多条款，请点上一条回答下面的「更多 ▶」；想请老师解答，请点「🙋 问班主任」。"
-    f"也可以把问题写得更具体些再问我，例如「{EXAMPLE}」。"
+FOLLOW_UP_MORE = "想看更多条款，请点上一条回答下面的「更多 ▶」；"
+FOLLOW_UP_RETRY = f"也可以把问题写得更具体些再问我，例如「{EXAMPLE}」。"
+FOLLOW_UP_REPLY = f"{FOLLOW_UP_MORE}想请老师解答，请点「🙋 问班主任」。{FOLLOW_UP_RETRY}"
+# An asker in no class got no 问班主任 button: a trainee is told how to join a class; a
+# manager or admin (who does not join one) only of 更多 and asking again.
+FOLLOW_UP_REPLY_NO_CLASS = (
+    f"{FOLLOW_UP_MORE}想请老师解答，请先发送 /join 加入码 加入您的培训班（加入码向班主任要）。"
+    f"{FOLLOW_UP_RETRY}"
 )
+FOLLOW_UP_REPLY_STAFF = f"{FOLLOW_UP_MORE.removesuffix('；')}。{FOLLOW_UP_RETRY}"
 # A name that already ends with one of these is not given 「老师」 again (nor 「班主任」 in the
 # greeting, handlers/start.py).
 TITLES = ("老师", "老師", "班主任", "教授")
@@ -534,6 +540,13 @@ def in_a_class(ctx: Context) -> bool:
         return bool(question_crud.managers_of_member(session, user_id=ctx.user.id))
 
 
+def follow_up_reply(ctx: Context) -> str:
+    """The way to more of the last answer: its 问班主任 button only if it had one."""
+    if in_a_class(ctx):
+        return FOLLOW_UP_REPLY
+    return FOLLOW_UP_REPLY_NO_CLASS if ctx.role is Role.trainee else FOLLOW_UP_REPLY_STAFF
+
+
 def declined_view(ctx: Context, question_id: int, question: str, reason: str | None) -> Send:
     """An honest 'the notices do not cover this', with the way to a person."""
     text = declined_text(question, reason)
@@ -565,7 +578,7 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
     if chat_word:  # a greeting or a thank-you is not a question for the notices
         return [Send(SMALL_TALK_REPLY[chat_word])]
     if FOLLOW_UP.fullmatch(bare):
-        return [Send(FOLLOW_UP_REPLY)]
+        return [Send(follow_up_reply(ctx))]
     kb = await fresh_knowledge(ctx.services)
     started = time.perf_counter()
     answer = kb.ask(question, k=HITS_PER_QUESTION) if kb is not None else None
