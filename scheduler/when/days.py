@@ -54,10 +54,15 @@ def _at(day: date, clock: Clock, tz: tzinfo | None) -> datetime:
 
 
 def _make_date(year: int, month: int, day: int, written: str) -> date:
+    """The date, or a refusal naming what does not exist (the year only when it matters)."""
     if not 1 <= month <= 12:
         raise TimeParseError(f"日期不存在：「{written}」（没有{month}月）。")
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        raise TimeParseError(f"日期不存在：「{written}」（{year}年{month}月没有{day}日）。")
+        # 「2月30日」 is in no year: naming one (this year's, while the date would be read as
+        # next year's) misleads; only 「2月29日」 depends on the year it falls in
+        leap_year_days = calendar.monthrange(2024, month)[1]
+        which = f"{year}年" if day <= leap_year_days else ""
+        raise TimeParseError(f"日期不存在：「{written}」（{which}{month}月没有{day}日）。")
     return date(year, month, day)
 
 
