@@ -5,7 +5,8 @@ automatic nudge and closing.
                        on top 「总体满意率（第 6 题）」, the figure of the survey's own
                        总体满意度 question when it has one, and 「各题平均满意率」 (every 满意度
                        answer together)
-                       buttons: XLSX / CSV export, 提醒未提交者, 结束问卷, 刷新. Without an ID:
+                       buttons: XLSX / CSV export, 提醒未提交者 (only while an addressee
+                       still in the class has not submitted), 结束问卷, 刷新. Without an ID:
                        the one survey the manager can see at once, or a list to pick from
 
 Callback data: `sr:1:<action>:<survey id>`, re-checked against the presser's classes: `v` shows
@@ -203,16 +204,22 @@ def figures_fingerprint(results) -> str:  # noqa: ANN001
 
 
 def results_buttons(  # noqa: ANN201
-    survey: Survey, now: datetime, fingerprint: str = "", *, exports: bool = True
+    survey: Survey,
+    now: datetime,
+    fingerprint: str = "",
+    *,
+    exports: bool = True,
+    remind: bool = True,
 ):
     """🔄 刷新 (and 📥 XLSX / CSV unless `exports` is off: a held anonymous survey), then
-    🔔 and ⏹ while the survey is open."""
+    while the survey is open 🔔 (unless `remind` is off: nobody left to remind) and ⏹."""
     sid = survey.id
     refresh = f"sr:1:r:{sid}:{fingerprint}" if fingerprint else f"sr:1:r:{sid}"
     downloads = [Button("📥 XLSX", f"sr:1:x:{sid}"), Button("📥 CSV", f"sr:1:c:{sid}")]
     rows = [[*(downloads if exports else []), Button("🔄 刷新", refresh)]]
     if survey.is_open(now):
-        rows.append([Button("🔔 提醒未提交的学员", f"sr:1:n:{sid}")])
+        if remind:
+            rows.append([Button("🔔 提醒未提交的学员", f"sr:1:n:{sid}")])
         rows.append([Button("⏹ 结束问卷", f"sr:1:z:{sid}")])
     return keyboard(*rows)
 
@@ -401,11 +408,15 @@ async def _results_replies(
     from bot.surveys.results import FontMissing, compute_results
 
     with ctx.services.session() as session:
-        _visible_survey(ctx, session, survey_id)
+        survey, _ = _visible_survey(ctx, session, survey_id)
         results = compute_results(session, survey_id=survey_id, with_rows=False)
+        # the same people 🔔 would remind: a button that can only answer 「无需提醒」 is noise
+        missing = bool(scrud.non_respondent_ids(session, survey=survey))
     text = results_text(ctx.services, results)
     fingerprint = figures_fingerprint(results)
-    buttons = results_buttons(results.survey, utcnow(), fingerprint, exports=not results.held)
+    buttons = results_buttons(
+        results.survey, utcnow(), fingerprint, exports=not results.held, remind=missing
+    )
     replies: list[Reply] = [Edit(text, buttons) if edit else Send(text, buttons)]
     if chart_shown == fingerprint or results.held or not results.submitted:
         return replies, fingerprint
