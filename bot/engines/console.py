@@ -162,7 +162,8 @@ def safe_name(filename: str) -> str:
 
 def save_file(folder: Path, filename: str, content: bytes) -> Path:
     """Write a file the bot sent into `folder` (created if need be) under its sanitised name,
-    never over an existing file: 「survey_1_results-2.xlsx」 when that name is taken. Its path."""
+    never over an existing file: 「survey_1_results-2.xlsx」 when that name is taken; the same
+    bytes sent again (an unchanged chart) are not written twice. Its path."""
     folder.mkdir(parents=True, exist_ok=True)
     name = safe_name(filename)
     stem, dot, suffix = name.rpartition(".")
@@ -175,6 +176,8 @@ def save_file(folder: Path, filename: str, content: bytes) -> Path:
             with open(path, "xb") as target:  # x: never overwrite, even in a race
                 target.write(content)
         except FileExistsError:
+            if path.is_file() and path.read_bytes() == content:
+                return path.resolve()
             continue
         return path.resolve()
     raise FileExistsError(f"{folder} 里同名文件太多")
