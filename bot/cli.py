@@ -99,20 +99,22 @@ def chat(
         ),
     ] = 1,
     role: Annotated[
-        RoleChoice, typer.Option(help="trainee|manager|admin, for this chat only")
-    ] = RoleChoice.trainee,
+        RoleChoice | None,
+        typer.Option(
+            help="trainee|manager|admin, for this chat only; without it the user's stored role"
+            " (a new user: trainee)"
+        ),
+    ] = None,
 ) -> None:
-    """Talk to the bot in this terminal, offline, on the configured database."""
-    from bot.logs import setup_logging
-
-    settings = settings_or_exit()
-    setup_logging("WARNING", settings.token)
-    _chat(settings, user_id=user, role=role)
+    """Talk to the bot in this terminal, offline, on the configured database (log records go
+    to DATA_DIR/logs/chat.log, not between the messages)."""
+    _chat(settings_or_exit(), user_id=user, role=role)
 
 
 # Written into DATA_DIR by the Telegram bot: a terminal chat on that DATA_DIR then leaves the
 # scheduler and the stored roles to the bot (QA20 F1, F2).
 BOT_MARK = "telegram-bot.txt"
+CHAT_LOG = Path("logs") / "chat.log"  # in DATA_DIR: the terminal chat's log records
 
 
 def mark_served_by_bot(settings: Settings) -> None:
@@ -132,12 +134,18 @@ def _chat(settings: Settings, *, user_id: int, role: RoleChoice | None) -> None:
     DATA_DIR the bot marked), it runs no reminders, broadcasts or survey closing — the bot
     does, and the terminal must never take them over — and --role holds in this process only.
     On a DATA_DIR of its own, --role is stored for the chat and put back when it ends, also on
-    SIGHUP or SIGTERM (a closed terminal window)."""
+    SIGHUP or SIGTERM (a closed terminal window). Without --role the user has their stored
+    role. Log records go to DATA_DIR/logs/chat.log, never between the chat's lines."""
     from bot.app import build
     from bot.db import crud
     from bot.db.models import Role, User
     from bot.engines import console
+    from bot.logs import setup_logging
 
+    try:
+        setup_logging(settings.log_level, settings.token, file=settings.data_dir / CHAT_LOG)
+    except OSError:  # DATA_DIR not writable: only errors, on stderr
+        setup_logging("ERROR", settings.token)
     if role is RoleChoice.admin:
         settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {user_id}})
     local = settings.database_url_resolved.startswith("sqlite")

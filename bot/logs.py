@@ -8,7 +8,9 @@ formatted traceback before any handler writes them.
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import re
+from pathlib import Path
 
 TOKEN_PATTERN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
 REDACTED = "[REDACTED-TOKEN]"
@@ -37,9 +39,17 @@ class RedactTokenFilter(logging.Filter):
         return True
 
 
-def setup_logging(level: str, token: str | None) -> None:
-    """Log to stderr at `level`, with the token filter on the handler (covers every logger)."""
-    handler = logging.StreamHandler()
+def setup_logging(level: str, token: str | None, *, file: Path | None = None) -> None:
+    """Log at `level` to stderr, or to `file` (rotated; OSError if it cannot be opened)."""
+    handler: logging.Handler
+    if file is None:
+        handler = logging.StreamHandler()
+    else:  # the terminal chat: a record on stderr would land between its messages
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            file, maxBytes=1_000_000, backupCount=2, encoding="utf-8"
+        )
+        logging.captureWarnings(True)  # a library's warnings.warn goes to the file too
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactTokenFilter(token))
     root = logging.getLogger()
