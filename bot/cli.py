@@ -29,8 +29,14 @@ from bot.engines import StartupError
 from bot.settings import Settings, SettingsError, load_settings
 
 PROG = "guopei-bot"  # also under `python -m bot`: the name every message and README uses
-app = typer.Typer(help="国培助手 guopei-bot", no_args_is_help=True, add_completion=False)
-db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
+# markdown: a docstring's wrapped lines are joined into one paragraph in --help
+app = typer.Typer(
+    help="国培助手 guopei-bot",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",
+)
+db_app = typer.Typer(help="Database commands.", no_args_is_help=True, rich_markup_mode="markdown")
 app.add_typer(db_app, name="db")
 
 

@@ -36,7 +36,7 @@ class ExportFormat(StrEnum):
 def register(app: typer.Typer) -> None:
     """Add the `survey` command group to the CLI."""
     survey_app = typer.Typer(help="Satisfaction surveys: list and export results.",
-                             no_args_is_help=True)
+                             no_args_is_help=True, rich_markup_mode="markdown")
     app.add_typer(survey_app, name="survey")
 
     @survey_app.command("list")
