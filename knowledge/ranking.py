@@ -298,9 +298,21 @@ COUNT = (
         r"(?<![第\d一二两三四五六七八九十百千万])" + NUMERAL + r"(?:个|份|项|所|家|批|部门)"
     ),
 )
+# A length of time (「访名校研修多长时间」「要学多久」) is stated as 42天, 18周, 3个月, 半年 or a
+# share (三分之一); a time limit (「多长时间内」) is TIME_LIMITS'.
+DURATION = (
+    re.compile(r"(?:多长|多少)(?:时间|时长)(?!之?内|以内)|多久(?!之?内|以内)"),
+    re.compile(  # (not a year: 2020年)
+        r"(?<!\d)(?!(?:19|20)\d\d(?!\d))"
+        + NUMERAL
+        + r"(?:个)?(?:天|日|周|星期|月|年|学时|小时|课时|学期|学年)|半年|分之"
+    ),
+)
 # Figures that count the thing named after them (五级培训体系, 三个微能力点).
 COUNTED = (LEVELS, COUNT)
-STATED_FIGURES = (DAYS, HOURS, MONEY, CREDITS, YEARS_LONG, TIMES, PEOPLE, COUNT, TIME_LIMITS)
+STATED_FIGURES = (
+    DAYS, HOURS, MONEY, CREDITS, YEARS_LONG, TIMES, PEOPLE, COUNT, TIME_LIMITS, DURATION
+)
 # 「上了几次课，…能算工作量不」: told before the question, 「了几次」 is several, not how many
 # (「安排了几天集中培训」 alone asks it).
 SEVERAL = re.compile(r"了几(?=[次回趟遍个天年周份项所家批节堂])")

@@ -20,6 +20,8 @@ MAX_SYLLABLE = 6  # zhuang, shuang: the longest toneless pinyin syllables
 SKIPPED_SYLLABLE_COST = 3  # words: leaving one syllable unread is worse than two more words
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 EVERYDAY_MIN_FREQ = 100
+# Readings the character table lacks (it keeps one per character): 谁 is said shei.
+SPOKEN_READINGS = {"shei": "谁"}
 LONGEST_EVERYDAY_PINYIN = 24  # letters of four syllables: zhuangzhuangzhuangzhuang
 FIRST_CJK = 0x4E00
 
@@ -351,6 +353,7 @@ class QueryCorrector:
                 if frequency > best.get(key, ("", 0))[1]:
                     best[key] = (word, frequency)
             self._everyday_pinyin = {key: word for key, (word, _) in best.items()}
+            self._everyday_pinyin.update(SPOKEN_READINGS)
         return self._everyday_pinyin
 
     def _fix_homophones(
