@@ -166,3 +166,14 @@ def button_data(replies: list[Reply], label: str) -> str:
 
 def files(replies: list[Reply]) -> list[SendFile]:
     return [r for r in replies if isinstance(r, SendFile)]
+
+
+def submit_course_feedback(env: SurveyEnv, user: int, survey_id: int) -> None:
+    """`user` answers the course_feedback template's 4 questions and submits."""
+    page = env.press(user, f"sv:1:s:{survey_id}", message_id=60)
+    page = env.press(user, button_data(page, "适中"), message_id=60)
+    page = env.press(user, button_data(page, "案例研讨"), message_id=60)
+    page = env.press(user, button_data(page, "选好了，下一题 ➡️"), message_id=60)
+    page = env.press(user, button_data(page, "满意"), message_id=60)
+    page = env.press(user, button_data(env.text(user, "很好"), "提交"), message_id=61)
+    assert "已提交" in first_text(page), page

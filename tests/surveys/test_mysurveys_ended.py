@@ -11,20 +11,16 @@ from sqlalchemy import update
 from bot.db.models import utcnow
 from bot.db.survey_models import Survey
 from handlers.surveys import RECENTLY_ENDED_DAYS
-from tests.surveys.helpers import SurveyEnv, button_data, buttons, first_text
+from tests.surveys.helpers import (
+    SurveyEnv,
+    button_data,
+    buttons,
+    first_text,
+    submit_course_feedback,
+)
 
 MANAGER = 500
 PART_WAY, NOT_STARTED, SUBMITTER = 1001, 1002, 1003
-
-
-def submit(env: SurveyEnv, user: int, survey_id: int) -> None:
-    page = env.press(user, f"sv:1:s:{survey_id}", message_id=60)
-    page = env.press(user, button_data(page, "适中"), message_id=60)
-    page = env.press(user, button_data(page, "案例研讨"), message_id=60)
-    page = env.press(user, button_data(page, "选好了，下一题 ➡️"), message_id=60)
-    page = env.press(user, button_data(page, "满意"), message_id=60)
-    page = env.press(user, button_data(env.text(user, "很好"), "提交"), message_id=61)
-    assert "已提交" in first_text(page), page
 
 
 def test_a_survey_ended_part_way_is_listed_as_ended_unsubmitted(env: SurveyEnv) -> None:
@@ -34,7 +30,7 @@ def test_a_survey_ended_part_way_is_listed_as_ended_unsubmitted(env: SurveyEnv) 
     open_id = env.send_survey(MANAGER, class_id, "guopei_satisfaction", days=3)
     page = env.press(PART_WAY, f"sv:1:s:{ended_id}", message_id=50)
     env.press(PART_WAY, button_data(page, "适中"), message_id=50)
-    submit(env, SUBMITTER, ended_id)
+    submit_course_feedback(env, SUBMITTER, ended_id)
 
     env.press(MANAGER, f"sr:1:zz:{ended_id}")  # ⏹ 结束问卷
 

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.surveys.helpers import SurveyEnv, button_data, buttons, files, first_text, notice
+from tests.surveys.helpers import (
+    SurveyEnv,
+    button_data,
+    buttons,
+    files,
+    first_text,
+    notice,
+    submit_course_feedback,
+)
 
 MANAGER = 500
 TRAINEES = [1001, 1002]
@@ -19,17 +27,6 @@ def env(env: SurveyEnv) -> SurveyEnv:
     return env
 
 
-def submit(env: SurveyEnv, user: int, survey_id: int) -> None:
-    """Answer the course_feedback survey (4 questions) and submit it."""
-    page = env.press(user, f"sv:1:s:{survey_id}", message_id=60)
-    page = env.press(user, button_data(page, "适中"), message_id=60)
-    page = env.press(user, button_data(page, "案例研讨"), message_id=60)
-    page = env.press(user, button_data(page, "选好了，下一题 ➡️"), message_id=60)
-    page = env.press(user, button_data(page, "满意"), message_id=60)
-    page = env.press(user, button_data(env.text(user, "很好"), "提交"), message_id=61)
-    assert "已提交" in first_text(page), page
-
-
 def labels(replies: list) -> list[str]:
     return [label for label, _ in buttons(replies)]
 
@@ -38,7 +35,7 @@ def test_remind_button_only_while_someone_has_not_submitted(env: SurveyEnv) -> N
     class_id = env.new_class(MANAGER, TRAINEES)
     survey_id = env.send_survey(MANAGER, class_id, "course_feedback")
     first, second = TRAINEES
-    submit(env, first, survey_id)
+    submit_course_feedback(env, first, survey_id)
     env.delivered.clear()  # the invitation
 
     one_missing = env.command(MANAGER, f"/results {survey_id}")
@@ -47,7 +44,7 @@ def test_remind_button_only_while_someone_has_not_submitted(env: SurveyEnv) -> N
     assert "⏹ 结束问卷" in labels(one_missing)
     old_remind = button_data(one_missing, REMIND)
 
-    submit(env, second, survey_id)
+    submit_course_feedback(env, second, survey_id)
     all_in = env.command(MANAGER, f"/results {survey_id}")
 
     assert "（2/2）" in first_text(all_in), first_text(all_in)
