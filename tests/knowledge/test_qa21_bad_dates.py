@@ -146,7 +146,7 @@ def test_ingest_names_the_bad_dates_and_deadlines_lists_them(
     assert listed.exit_code == 0
     assert "日期有误 2028年2月30日前（2028年2月只有29天，不能据此设提醒）" in listed.stdout
     assert "日期有误 2028年4月31日前（2028年4月只有30天，不能据此设提醒）" in listed.stdout
-    assert f"{TITLE}  三、" in listed.stdout
+    assert f"{TITLE}  条款 三、" in listed.stdout  # labelled as the chat labels it (QA22 F9)
 
     rows = [
         json.loads(line)
