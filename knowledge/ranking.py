@@ -317,6 +317,8 @@ STATED_FIGURES = (
 # (「安排了几天集中培训」 alone asks it).
 SEVERAL = re.compile(r"了几(?=[次回趟遍个天年周份项所家批节堂])")
 CLAUSE_BREAK = re.compile(r"([，,；;\s]+)")
+# 「好几个老师被请去上课」: 好几 tells several, it never asks how many.
+GOOD_FEW = re.compile(r"好几(?:个|名|位|次|回|天|年|周|份|项|所|家|批)?")
 DEMONSTRATIVE_SEVERAL = re.compile(r"([那这])几(?=[次回趟个天年周份项所家批节堂])")
 # The passage continuing the top one's clause, stating the asked-for figure, comes first when it
 # ranks among the first NEIGHBOUR_DEPTH with at least NEIGHBOUR_MIN_SHARE of the top's score.
@@ -371,8 +373,9 @@ def _find_all(text: str, part: str) -> list[int]:
 
 
 def _telling_several(question: str) -> str:
-    """The question with 「了几次」 told in a clause before the last one read as 了一些, and
-    「那几天」「这几年」 (those days) read as 那些."""
+    """The question with 「了几次」 told in a clause before the last one read as 了一些,
+    「那几天」「这几年」 (those days) read as 那些 and 「好几个」 (several) as 一些."""
+    question = GOOD_FEW.sub("一些", question)
     pieces = CLAUSE_BREAK.split(DEMONSTRATIVE_SEVERAL.sub(r"\1些", question.strip()))
     told = [SEVERAL.sub("了一些", piece) for piece in pieces[:-1]]
     return "".join([*told, pieces[-1]])
@@ -849,6 +852,9 @@ class Ranker:
                     score *= FIGURE_OF_BOOST
             if part and self._passages[passage_id].clause.startswith(part):
                 score *= PART_BOOST
+            if self._passages[passage_id].kind == "meta" and BASIS[0].search(question):
+                # 「按哪个文件的要求用」: the document a clause follows, never the title page.
+                score *= METADATA_DAMPING
             if self._passages[passage_id].kind == "meta" and (
                 not wants_metadata
                 or (labels and not any(label in self._normalized[passage_id] for label in labels))
