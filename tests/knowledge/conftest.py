@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import typer
 
+from bot.cli_knowledge import register
 from knowledge import KnowledgeBase
 
 CORPUS = Path(__file__).resolve().parents[2] / "knowledge" / "corpus"
@@ -27,3 +29,21 @@ def kb(kb_cache_dir: Path) -> KnowledgeBase:
 def corpus_dir() -> Path:
     """The shipped notices."""
     return CORPUS
+
+
+def knowledge_cli(index_dir: Path, notices_dir: Path) -> typer.Typer:
+    """A tiny Typer app with the knowledge commands (ingest, ask, deadlines, notices, …)."""
+    application = typer.Typer()
+
+    @application.callback()
+    def main() -> None:
+        """Test app."""
+
+    register(application, lambda: (index_dir, notices_dir))
+    return application
+
+
+@pytest.fixture
+def app(tmp_path: Path, kb_cache_dir: Path) -> typer.Typer:
+    """The knowledge commands over the shared index of the shipped notices."""
+    return knowledge_cli(kb_cache_dir, tmp_path / "notices")

@@ -5,23 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 import typer
 from typer.testing import CliRunner
-
-from bot.cli_knowledge import register
-
-
-@pytest.fixture
-def app(tmp_path: Path, kb_cache_dir: Path) -> typer.Typer:
-    application = typer.Typer()
-
-    @application.callback()
-    def main() -> None:
-        """Test app."""
-
-    register(application, lambda: (kb_cache_dir, tmp_path / "notices"))
-    return application
 
 
 def test_ask_json_prints_one_object_per_question(app: typer.Typer) -> None:

@@ -15,20 +15,14 @@ import typer
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from bot.cli_knowledge import register
+from tests.knowledge.conftest import knowledge_cli
 from tests.knowledge.samples import MUSIC, online_study_notice
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> typer.Typer:
-    application = typer.Typer()
-
-    @application.callback()
-    def main() -> None:
-        """Test app."""
-
-    register(application, lambda: (tmp_path / "index", tmp_path / "notices"))
-    return application
+    """The knowledge commands over an index of this test's own."""
+    return knowledge_cli(tmp_path / "index", tmp_path / "notices")
 
 
 def run(app: typer.Typer, *args: str, input: bytes | str | None = None):

@@ -2,25 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 import typer
 from typer.testing import CliRunner
-
-from bot.cli_knowledge import register
-
-
-@pytest.fixture
-def app(tmp_path: Path, kb_cache_dir: Path) -> typer.Typer:
-    application = typer.Typer()
-
-    @application.callback()
-    def main() -> None:
-        """Test app."""
-
-    register(application, lambda: (kb_cache_dir, tmp_path / "notices"))
-    return application
 
 
 def ask(app: typer.Typer, question: str) -> str:
