@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -20,7 +22,7 @@ from rich.markup import escape
 from bot.cli_options import whole_number
 
 if TYPE_CHECKING:
-    from knowledge import Answer, Hit, IngestReport, KnowledgeBase
+    from knowledge import Answer, Deadline, Hit, IngestReport, KnowledgeBase
     from knowledge.kb import RestoreRefused
 
 CATEGORY_NAMES = {
@@ -204,34 +206,50 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
     def deadlines(
         as_json: Annotated[bool, typer.Option("--json", help="每条期限输出一行 JSON")] = False,
     ) -> None:
-        """List the deadlines found in the notices."""
-        from knowledge.deadlines import date_error, written_when
-        from knowledge.models import clause_label
+        """List the deadlines found in the notices: those still ahead (soonest first, then
+        those without a date), then the past ones under 「已过期的」 (latest first), as the
+        chat's /deadlines splits them; a body's duty says whose it is (「（教育局的任务）」)."""
+        from handlers.deadlines import OLD_RELATIVE_NOTE, is_past, notice_days_of, split_expired
+        from knowledge.deadlines import date_error, duty_holder, written_when
 
         kb = open_kb()
         console = make_console()
-        for deadline in kb.deadlines():
-            error = date_error(deadline)
-            if as_json:
+        found = kb.deadlines()
+        today = local_today()
+        days = notice_days_of(kb.documents())
+        if as_json:
+            for deadline in found:
                 # The contract's fields as they are (`when_text` the notice's words, without
                 # the list's 「（日期有误）」); `date_error` says what is wrong with a date the
-                # calendar lacks (「2027年2月只有28天」), null for the others.
+                # calendar lacks (「2027年2月只有28天」), null for the others; `duty_holder`
+                # whose duty it is when not the trainees' (「教育局」: the list's 「（教育局的
+                # 任务）」), null for theirs; `expired` whether it is past as the chat's
+                # /deadlines counts it (before today in BOT_TIMEZONE; a limit without a date
+                # from a notice over a year old).
                 data = deadline.to_json() | {"when_text": written_when(deadline)}
-                write_line(json.dumps(data | {"date_error": error}, ensure_ascii=False))
-                continue
-            if error is not None:
-                console.print(
-                    f"[bold]日期有误[/bold] {escape(written_when(deadline))}"
-                    f"（{escape(error)}，不能据此设提醒）"
-                )
-            else:
-                due = deadline.due.isoformat() if deadline.due else "（相对期限）"
-                console.print(f"[bold]{due}[/bold] {escape(deadline.when_text)}")
-            console.print(f"  {escape(deadline.text)}")
-            console.print(
-                f"  [dim]{escape(deadline.title)} {escape(deadline.doc_number)} "
-                f"{escape(clause_label(deadline.clause))}[/dim]"
-            )
+                data |= {
+                    "date_error": date_error(deadline),
+                    "duty_holder": duty_holder(deadline),
+                    "expired": is_past(deadline, today, days),
+                }
+                write_line(json.dumps(data, ensure_ascii=False))
+            return
+        if not found:
+            console.print("通知里没有找到带截止时间的事项。")
+            return
+        ahead, past = split_expired(found, today, days)
+        if ahead:
+            console.print(f"[bold]还没到期的[/bold]（{len(ahead)} 项，最近的在前）")
+        else:
+            console.print("[bold]还没到期的[/bold]：没有")
+        for deadline in ahead:
+            print_deadline(console, deadline)
+        if past:
+            console.print(f"\n[bold]已过期的[/bold]（{len(past)} 项，最近的在前）")
+            if any(d.due is None and date_error(d) is None for d in past):
+                console.print(f"[dim]{escape(OLD_RELATIVE_NOTE)}[/dim]")
+        for deadline in past:
+            print_deadline(console, deadline, expired=True, issued=days.get(deadline.doc_id))
 
     @app.command("notices")
     def notices(
@@ -383,6 +401,51 @@ def read_questions(arguments: list[str] | None) -> Iterator[str | None]:
         return
     for raw in stream:
         yield decode_question(raw)
+
+
+def local_today() -> date:
+    """Today in BOT_TIMEZONE, the day the bot's /deadlines counts from (Asia/Shanghai, its
+    default, when the settings cannot be read)."""
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        zone = load_settings().timezone
+    except SettingsError:
+        zone = ZoneInfo("Asia/Shanghai")
+    return datetime.now(zone).date()
+
+
+def print_deadline(
+    console: Console, deadline: Deadline, *, expired: bool = False, issued: date | None = None
+) -> None:
+    """One deadline of `deadlines`: its date (or its words), 「已过期」 first when past, whose
+    duty it is as the chat says it (「（承训机构的任务）」), the duty, and the notice's title,
+    文号 and clause; `issued` the day of its notice, said for a limit without a date."""
+    from handlers.deadlines import duty_label
+    from knowledge.deadlines import date_error, written_when
+    from knowledge.models import clause_label
+
+    error = date_error(deadline)
+    mark = "[bold]已过期[/bold] " if expired else ""
+    holder = escape(duty_label(deadline))
+    if error is not None:
+        console.print(
+            f"{mark}[bold]日期有误[/bold] {escape(written_when(deadline))}"
+            f"（{escape(error)}，不能据此设提醒）{holder}"
+        )
+    elif deadline.due is not None:
+        due = deadline.due.isoformat()
+        console.print(f"{mark}[bold]{due}[/bold] {escape(deadline.when_text)}{holder}")
+    else:
+        year = f"，{issued.year}年的通知" if issued is not None else ""
+        console.print(
+            f"{mark}[bold]（相对期限{year}）[/bold] {escape(deadline.when_text)}{holder}"
+        )
+    console.print(f"  {escape(deadline.text)}")
+    console.print(
+        f"  [dim]{escape(deadline.title)} {escape(deadline.doc_number)} "
+        f"{escape(clause_label(deadline.clause))}[/dim]"
+    )
 
 
 def write_line(text: str) -> None:

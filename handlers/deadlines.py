@@ -46,7 +46,7 @@ import asyncio
 import calendar
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from html import escape
 from typing import TYPE_CHECKING
@@ -161,8 +161,14 @@ def notice_day(metadata: Mapping[str, str]) -> date | None:
 def notice_days(ctx: Context) -> dict[str, date]:
     """Each notice's `notice_day`, by doc_id (the notices whose date is unknown are left out)."""
     assert ctx.services.knowledge is not None
+    return notice_days_of(ctx.services.knowledge.documents())
+
+
+def notice_days_of(documents: Iterable[Mapping[str, str]]) -> dict[str, date]:
+    """`notice_days` of these notices' metadata (`KnowledgeBase.documents()`); also what
+    `guopei-bot deadlines` splits the deadlines by (bot/cli_knowledge.py)."""
     days = {}
-    for metadata in ctx.services.knowledge.documents():
+    for metadata in documents:
         day = notice_day(metadata)
         if day is not None:
             days[metadata["doc_id"]] = day
@@ -242,8 +248,7 @@ def deadline_item(deadline: Deadline, today: date, issued: date | None = None) -
         # the year of its notice explains a limit from the training's end, not a misprinted day
         if issued is not None and date_error(deadline) is None:
             head += f"（{issued.year}年的通知）"
-    if holder := duty_holder(deadline):  # 「请各市（州）教育局于…前将…报送」
-        head += f"（{escape(holder)}的任务）"
+    head += escape(duty_label(deadline))  # 「请各市（州）教育局于…前将…报送」
     text = typeset(deadline.text)
     duty = text if len(text) <= 160 else text[:159] + "…"
     source = [
@@ -253,6 +258,13 @@ def deadline_item(deadline: Deadline, today: date, issued: date | None = None) -
     scope = scope_note(deadline.title, "", short=True)
     scope_line = f"{escape(scope)}\n" if scope else ""
     return f"{head}\n{escape(duty)}\n{scope_line}—— {' · '.join([title, *source])}"
+
+
+def duty_label(deadline: Deadline) -> str:
+    """「（教育局的任务）」 after a duty of a body, not the trainees' (`duty_holder`); "" for
+    the trainees' own. Plain text: the list escapes it, `guopei-bot deadlines` prints it."""
+    holder = duty_holder(deadline)
+    return f"（{holder}的任务）" if holder else ""
 
 
 def reminder_caveats(deadline: Deadline) -> str:
