@@ -178,7 +178,10 @@ class Analyzer:
         """Dictionary words inside a longer word (all lengths, unlike jieba's search mode)."""
         found = []
         frequencies = self.tokenizer.FREQ
-        for size in range(len(word) - 1, 1, -1):
+        # No word is longer than the dictionary's longest: a pasted run of 1,000 letters would
+        # otherwise cost half a million look-ups.
+        longest = getattr(frequencies, "longest", len(word))
+        for size in range(min(len(word) - 1, longest), 1, -1):
             for start in range(len(word) - size + 1):
                 gram = word[start : start + size]
                 if frequencies.get(gram) and gram not in STOPWORDS:

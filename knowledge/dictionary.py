@@ -41,6 +41,11 @@ class WordFrequencies(Mapping[str, int]):
         self.total = total
         self._longest = longest
 
+    @property
+    def longest(self) -> int:
+        """The length of the longest word."""
+        return self._longest
+
     def __getitem__(self, word: str) -> int:
         return self._frequencies[self._trie[word]]
 

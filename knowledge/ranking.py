@@ -212,6 +212,8 @@ MONEY = (
     re.compile(
         r"多少钱|多少(?:资金|经费|费用|补贴|补助|津贴|报酬|课酬|[^，。？！\s]{0,3}费)|几个?亿|多少个?亿"
         r"|[\u4e00-\u9fff]费(?:用)?的?(?:标准|金额|数额)?(?:是|为|有|一般|大概)*多少"
+        r"|(?:资金|经费|预算|拨款)(?:(?!代码|代马|编号|编码|文号|号)[^，。？！\s]){0,6}?多少"
+        r"(?![人名个次天年所项位])(?![^，。？！\s]{0,3}(?:在哪|哪里|哪儿))"
     ),
     re.compile(NUMERAL + r"(?:亿|万)?元"),
 )
@@ -308,10 +310,25 @@ DURATION = (
         + r"(?:个)?(?:天|日|周|星期|月|年|学时|小时|课时|学期|学年)|半年|分之"
     ),
 )
+# A rate or share asked for (「满意率要达到多少」「占多少比例」) is stated as 90%, 1:1 or 三分之一.
+RATE = (
+    re.compile(
+        r"(?:比例|比率|比重|率)(?:要|应|须|得|需|应该|必须)?(?:达到|达|是|为|不低于|不少于|在|有|占)*"
+        r"(?:多少|几成|百分之几)|多少(?:的)?(?:比例|比率|比重)|百分之(?:多少|几)"
+    ),
+    re.compile(r"\d+(?:\.\d+)?\s*(?:[%％]|百分比)|\d+:\d+|分之"),
+)
+# A standard or quota asked for (「培训定额标准是多少」) is stated as a number (a fee's standard,
+# 「培训费标准是多少」, is MONEY's: a sum).
+STANDARD = (
+    re.compile(r"(?<![费钱])(?:标准|定额|额度|上限|下限)(?:是|为|有|大概|一般|大约)*多少"),
+    re.compile(r"\d"),
+)
 # Figures that count the thing named after them (五级培训体系, 三个微能力点).
 COUNTED = (LEVELS, COUNT)
 STATED_FIGURES = (
-    DAYS, HOURS, MONEY, CREDITS, YEARS_LONG, TIMES, PEOPLE, COUNT, TIME_LIMITS, DURATION
+    DAYS, HOURS, MONEY, CREDITS, YEARS_LONG, TIMES, PEOPLE, COUNT, TIME_LIMITS, DURATION,
+    RATE, STANDARD,
 )
 # 「上了几次课，…能算工作量不」: told before the question, 「了几次」 is several, not how many
 # (「安排了几天集中培训」 alone asks it).
@@ -642,7 +659,11 @@ class Ranker:
         words = analyzer.words(text)
         long_question = len(text) > MAX_CORRECTED_CHARS
         if not long_question and any(analyzer.fold_word(w) not in vocabulary for w in words):
-            text = self._corrector.correct(text, words, analyzer.is_dictionary_word)
+            corrected = self._corrector.correct(text, words, analyzer.is_dictionary_word)
+            if corrected != text:
+                # Pinyin read as characters (you sha yong: 有啥用) says what the rewrites read.
+                corrected = rewrite_intents(corrected)
+            text = corrected
             words = analyzer.words(text)
         words = self._split_new_words(words)
         words = self._resegment(text, words)

@@ -20,8 +20,17 @@ MAX_SYLLABLE = 6  # zhuang, shuang: the longest toneless pinyin syllables
 SKIPPED_SYLLABLE_COST = 3  # words: leaving one syllable unread is worse than two more words
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 EVERYDAY_MIN_FREQ = 100
-# Readings the character table lacks (it keeps one per character): 谁 is said shei.
-SPOKEN_READINGS = {"shei": "谁"}
+# Readings the character table lacks (it keeps one per character): 谁 is said shei; and
+# spoken question words pinyin input would otherwise read as rarer words (you sha: 油砂).
+SPOKEN_READINGS = {
+    "shei": "谁",
+    "sha": "啥",
+    "youshayong": "有啥用",
+    "zha": "咋",
+    "zhaban": "咋办",
+}
+# A window this long sounding like an indexed word may change a real word the notices lack.
+LONG_WINDOW = 4
 LONGEST_EVERYDAY_PINYIN = 24  # letters of four syllables: zhuangzhuangzhuangzhuang
 FIRST_CJK = 0x4E00
 
@@ -366,6 +375,9 @@ class QueryCorrector:
         """Swap a window of characters for an indexed word that sounds the same (never a
         function character, 是 → 师, nor a position in `keep`)."""
         protected = [i in keep or ch in FUNCTION_CHARS for i, ch in enumerate(text)]
+        # Positions held only by a real word the notices never use (送交 of 「送交下乡」): a long
+        # window sounding like an indexed word may still change them.
+        foreign = [False] * len(text)
         single_word_spans: set[tuple[int, int]] = set()
         position = 0
         for word in known_words:
@@ -375,9 +387,12 @@ class QueryCorrector:
             single_word_spans.add((index, index + len(word)))
             if len(word) >= 2 and (word in self.vocabulary or is_word(word)):
                 for offset in range(index, index + len(word)):
+                    foreign[offset] = not protected[offset] and word not in self.vocabulary
                     protected[offset] = True
             position = index + len(word)
-        if all(protected[i] for i, ch in enumerate(text) if CJK_CHAR.match(ch)):
+        if all(
+            protected[i] and not foreign[i] for i, ch in enumerate(text) if CJK_CHAR.match(ch)
+        ):
             return text
         result = list(text)
         syllables = char_pinyin(text)
@@ -392,7 +407,11 @@ class QueryCorrector:
                     or is_word(window)
                 ):
                     continue
-                if all(protected[index + i] for i in range(size)):
+                fixed = [
+                    protected[index + i] and not (size >= LONG_WINDOW and foreign[index + i])
+                    for i in range(size)
+                ]
+                if all(fixed):
                     continue
                 # Two characters are too little evidence unless jieba kept them as one word
                 # or as two lone characters, and neither is a function character (跟|刚 for
@@ -411,7 +430,7 @@ class QueryCorrector:
                 changed = [i for i in range(size) if candidate[i] != window[i]]
                 if (
                     changed
-                    and all(not protected[index + i] for i in changed)
+                    and all(not fixed[i] for i in changed)
                     and (len(changed) * 2 <= size)
                 ):
                     result[index : index + size] = list(candidate)
