@@ -1,7 +1,9 @@
 """Survey commands of the `guopei-bot` command line.
 
     guopei-bot survey list                          the newest surveys with their response rates
-                                                    (a closed one with the time it closed)
+                                                    (a closed one with the time it closed; the
+                                                    members who blocked the bot and so never got
+                                                    it left out of the rate, and said so)
     guopei-bot survey export 3 --format xlsx        write survey_3_results.xlsx (or --output PATH)
     guopei-bot survey export 3 --format csv -o -    CSV to standard output
 
@@ -86,9 +88,15 @@ def register(app: typer.Typer) -> None:
                     )
                     + (f"（匿名：计入前 {results.shown} 份）" if results.partial else "")
                 )
+                # members who blocked the bot and never got it are out of the rate: say so
+                unreached = (
+                    f"（另有 {results.unreached} 人屏蔽了机器人，收不到问卷）"
+                    if results.unreached
+                    else ""
+                )
                 typer.echo(
                     f"{survey.id}\t{survey.title}\t{training_class.name}\t{state}"
-                    f"\t{rate_text(results)}\t{figures}"
+                    f"\t{rate_text(results)}{unreached}\t{figures}"
                 )
 
     @survey_app.command("export")

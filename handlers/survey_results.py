@@ -6,7 +6,9 @@ automatic nudge and closing.
                        总体满意度 question when it has one, and 「各题平均满意率」 (every 满意度
                        answer together)
                        buttons: XLSX / CSV export, 提醒未提交者 (only while an addressee
-                       still in the class has not submitted), 结束问卷, 刷新. Without an ID:
+                       still in the class who has not blocked the bot has not submitted:
+                       when the only ones left blocked it, a 🔕 line says so), 结束问卷,
+                       刷新. Without an ID:
                        the one survey the manager can see at once, or a list to pick from
 
 Callback data: `sr:1:<action>:<survey id>`, re-checked against the presser's classes: `v` shows
@@ -22,7 +24,9 @@ left without submitting are out of the 回收率 (「已退出 1 人（未提交
 message, the chart, the exports and the closing message alike. Once the survey has closed (⏹
 结束问卷 or its deadline) who was still in the class is frozen: leaving, removal or rejoining
 afterwards changes none of its figures. Reminders go to addressees still in the class who have
-not submitted.
+not submitted and have not blocked the bot. A member who blocked the bot (a send to them failed
+with 403) and has not started never got the invitation: they are listed apart, 「收不到问卷
+（屏蔽了机器人）1 人，不计入回收率」, not as 未开始 (QA23 F5).
 
 An anonymous survey counts its sheets in batches (bot/surveys/results.py `shown_sheets`): while
 it is open, 3 sheets at a time and never the newest 3 (「🔒 匿名问卷：每满 3 份更新一次，目前显示前
@@ -196,6 +200,7 @@ def figures_fingerprint(results) -> str:  # noqa: ANN001
         results.submitted,
         results.shown,
         results.left,
+        results.unreached,
         results.counted,
         results.overall_satisfied_rate,
         *((q.answered, tuple(q.counts), len(q.texts)) for q in results.questions),
@@ -282,6 +287,7 @@ def _name_lines(results, limit: int) -> list[str]:  # noqa: ANN001
     for bucket, label in (
         ("in_progress", "填写中"),
         ("not_started", "未开始"),
+        ("unreached", "收不到问卷（屏蔽了机器人）"),
         ("left", "已退出"),
     ):
         names = results.names[bucket]
@@ -304,7 +310,7 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
     when it fits; otherwise fewer and shorter free-text answers and names, then a 满意度
     question's mean and 满意率 without its five counts, and last the questions from the end
     are left out with a note (the exports and the chart have everything)."""
-    from bot.surveys.results import anonymity_note, held_note, rate_text
+    from bot.surveys.results import anonymity_note, held_note, rate_text, unreached_line
 
     survey = results.survey
     now = utcnow()
@@ -324,7 +330,9 @@ def results_text(services: Services, results) -> str:  # noqa: ANN001
         f"回收率：<b>{rate_text(results)}</b>",
         f"已提交 {results.submitted} · 填写中 {results.in_progress}"
         f" · 未开始 {results.not_started}",
+        *([unreached_line(results)] if results.unreached else []),
         *([left_line(results)] if results.left else []),
+        *([no_reminder_line(results)] if no_reminder_line(results) else []),
     ]
     if results.held:
         return fit_html("\n".join([*header, "", escape(held_note(results))]))
@@ -367,6 +375,18 @@ def satisfaction_lines(results) -> list[str]:  # noqa: ANN001
     if lines[-1].startswith("各题平均") and rated:
         lines[-1] += f"（{rated} 道满意度题）"
     return lines
+
+
+def no_reminder_line(results) -> str:  # noqa: ANN001
+    """Why an open survey has no 「🔔 提醒未提交的学员」 while some have not submitted: they
+    all blocked the bot, so a reminder cannot reach them. Empty otherwise."""
+    if not results.survey.is_open(utcnow()) or results.remindable or not results.out_of_reach:
+        return ""
+    return (
+        f"🔕 未提交的 {results.out_of_reach} 人都屏蔽了机器人，提醒发不到，所以没有"
+        "「🔔 提醒未提交的学员」按钮。请通过其他方式联系他们解除屏蔽，"
+        "并给机器人发一条消息；之后点「🔄 刷新」，就能提醒他们填写。"
+    )
 
 
 def left_line(results) -> str:  # noqa: ANN001
@@ -543,18 +563,35 @@ async def export_replies(ctx: Context, survey_id: int, fmt: str) -> list[Reply]:
 
 
 async def remind_non_respondents(ctx: Context, survey_id: int) -> list[Reply]:
-    """The results button: remind members who have not submitted (at most every 10 minutes)."""
+    """The results button: remind members who have not submitted (at most every 10 minutes);
+    those who blocked the bot are not reminded, and it says so."""
+    from bot.surveys.results import compute_results
+
     with ctx.services.session() as session:
         survey, _ = _visible_survey(ctx, session, survey_id)
         if not survey.is_open(utcnow()):
             return [Notice("问卷已截止，不能再提醒。", alert=True)]
         recipients = scrud.non_respondent_ids(session, survey=survey)
+        results = compute_results(session, survey_id=survey_id, with_rows=False)
+        blocked = results.out_of_reach
         if not recipients:
+            if blocked:
+                return [
+                    Notice(
+                        f"未提交的 {blocked} 人都屏蔽了机器人，提醒发不到。"
+                        "请通过其他方式联系他们解除屏蔽，并给机器人发一条消息。",
+                        alert=True,
+                    )
+                ]
             return [Notice("所有学员都已提交，无需提醒。", alert=True)]
         if not scrud.claim_reminder(session, survey_id=survey_id, min_gap=REMIND_GAP):
             return [Notice("刚刚已经提醒过了，请 10 分钟后再试。", alert=True)]
     await send_nudge(ctx.services, survey, recipients, created_by=ctx.user.id)
-    return [Send(f"🔔 已提醒 {len(recipients)} 名未提交的学员。"), Notice("已发送提醒")]
+    unreached = f"\n另有 {blocked} 人屏蔽了机器人，提醒发不到。" if blocked else ""
+    return [
+        Send(f"🔔 已提醒 {len(recipients)} 名未提交的学员。{unreached}"),
+        Notice("已发送提醒"),
+    ]
 
 
 def nudge_text(services: Services, survey: Survey, *, started: bool = False) -> str:
@@ -636,6 +673,7 @@ async def close_due(services: Services) -> int:
         percent,
         rate_text,
         satisfaction_figures,
+        unreached_line,
     )
 
     with services.session() as session:
@@ -662,6 +700,7 @@ async def close_due(services: Services) -> int:
             f"⏹ 问卷「{escape(survey.title)}」已截止（{escape(results.class_name)}）。\n"
             f"回收率 {rate_text(results)}，"
             + (f"{left_line(results)}，" if results.left else "")
+            + (f"{unreached_line(results)}，" if results.unreached else "")
             + figures
             + "。"
         )

@@ -28,6 +28,9 @@ they were part-way stays listed for `RECENTLY_ENDED_DAYS` as 「已结束，未�
 their partial answers are not counted, rather than vanishing. A survey's addressees are the
 class's members when it is sent (`survey_addressees`, written with the survey): the invitation
 goes to those of them who have not blocked the bot, and a member who joins later is not one.
+The confirmation counts as /broadcast does (「将发给 2 人；另有 1 人屏蔽了机器人…」, as the class
+picker's 「（2 人）」), and warns when fewer than 3 can answer an anonymous survey, whose results
+then never show; a class nobody in it can receive is refused at step 3 (QA23 F5).
 Answering is in handlers/survey_answer.py, results, reminders and closing in
 handlers/survey_results.py. A manager or admin who sends a .yaml file adds a survey template
 (`handle_template_upload`).
@@ -406,30 +409,55 @@ def _no_trainees_text(ctx: Context, training_class: TrainingClass) -> str:
     )
 
 
-def _refuse_empty_class(ctx: Context, training_class: TrainingClass, members: int) -> None:
-    if members == 0:
-        log.info("refused survey to empty class %s of user %s", training_class.id, ctx.user.id)
+def _all_blocked_text(training_class: TrainingClass, blocked: int) -> str:
+    """A class whose every member blocked the bot (or deleted their account): nobody can
+    receive the survey, as /broadcast says of such a class."""
+    return (
+        f"「{escape(training_class.name)}」的 {blocked} 名学员都屏蔽了机器人或已注销账号，"
+        "问卷发出去没有人能收到，所以没有发送。\n"
+        "请联系学员解除屏蔽，并给机器人发一条消息，之后再发送 /survey。"
+    )
+
+
+def _refuse_empty_class(
+    ctx: Context, training_class: TrainingClass, counts: tuple[int, int]
+) -> None:
+    """Refuse a survey that nobody would receive (`counts`: `rcrud.recipient_counts`)."""
+    receiving, blocked = counts
+    if receiving:
+        return
+    log.info("refused survey to unreachable class %s of user %s", training_class.id, ctx.user.id)
+    if blocked:
         raise UserError(
-            f"「{training_class.name}」还没有学员，问卷没有发送。请先把加入链接发给学员"
-            "（发送 /myclass 可以看到），等学员加入后再发送 /survey。"
+            f"「{training_class.name}」的 {blocked} 名学员都屏蔽了机器人或已注销账号，"
+            "问卷没有发送。请联系学员解除屏蔽，并给机器人发一条消息，之后再发送 /survey。"
         )
+    raise UserError(
+        f"「{training_class.name}」还没有学员，问卷没有发送。请先把加入链接发给学员"
+        "（发送 /myclass 可以看到），等学员加入后再发送 /survey。"
+    )
 
 
 def choose_closing(ctx: Context, key: str, class_id: int) -> list[Reply]:
     template = _template(ctx, key)
     with ctx.services.session() as session:
         training_class = _manager_class(ctx, session, class_id)
-        members = crud.count_members(session, class_id=class_id)
-    if members == 0:
+        receiving, blocked = rcrud.recipient_counts(session, class_id=class_id)
+    if receiving == 0:
+        text = (
+            _all_blocked_text(training_class, blocked)
+            if blocked
+            else _no_trainees_text(ctx, training_class)
+        )
         return [
             Edit(
-                f"📋 <b>{escape(template.title)}</b>\n{_no_trainees_text(ctx, training_class)}",
+                f"📋 <b>{escape(template.title)}</b>\n{text}",
                 keyboard(
                     [Button("◀ 换一个培训班", f"sm:1:t:{key}")],
                     [Button("取消", "sm:1:x")],
                 ),
             ),
-            Notice("这个培训班还没有学员"),
+            Notice("这个培训班没有能收到问卷的学员" if blocked else "这个培训班还没有学员"),
         ]
     days = [Button(f"{d}天后截止", f"sm:1:d:{key}:{class_id}:{d}") for d in CLOSING_DAYS]
     _watch_closing_text(ctx, key, class_id)
@@ -738,9 +766,13 @@ def confirm_page(
     template = _template(ctx, key)
     with ctx.services.session() as session:
         training_class = _manager_class(ctx, session, class_id)
-        members = crud.count_members(session, class_id=class_id)
-    if members == 0:
-        text = _no_trainees_text(ctx, training_class)
+        receiving, blocked = rcrud.recipient_counts(session, class_id=class_id)
+    if receiving == 0:
+        text = (
+            _all_blocked_text(training_class, blocked)
+            if blocked
+            else _no_trainees_text(ctx, training_class)
+        )
         return [Edit(text) if edit else Send(text)]
     spec = template.spec
     kinds = "、".join(
@@ -752,16 +784,19 @@ def confirm_page(
         "📋 <b>确认发送问卷</b>\n"
         + (f"{lead}\n" if lead else "")
         + f"问卷：{escape(spec.title)}（{len(spec.questions)} 题：{kinds}）\n"
-        f"班级：{escape(training_class.name)}（{members} 人）\n"
-        f"截止：{local_time(ctx.services, closes_at)}{note}\n"
+        + _class_lines(training_class, receiving, blocked)
+        + f"截止：{local_time(ctx.services, closes_at)}{note}\n"
         + f"匿名：{ANONYMOUS_LINE if spec.anonymous else '否（实名）'}\n"
         + (
-            f"⚠️ 这个班只有 {members} 人：匿名问卷满 {MIN_ANONYMOUS_RESPONSES} 份才显示结果，"
-            "这份问卷的结果您将看不到。要看结果，请换一个实名的问卷模板。\n"
-            if spec.anonymous and members < MIN_ANONYMOUS_RESPONSES
+            _few_for_anonymous(receiving, blocked)
+            if spec.anonymous and receiving < MIN_ANONYMOUS_RESPONSES
             else ""
         )
-        + "\n确认后每位学员都会收到填写邀请。"
+        + (
+            f"\n确认后这 {receiving} 人会收到填写邀请；屏蔽了机器人的学员收不到，不计入回收率。"
+            if blocked
+            else "\n确认后每位学员都会收到填写邀请。"
+        )
     )
     ok = f"sm:1:ok:{key}:{class_id}:{int(closes_at.timestamp())}:{template.version}"
     ok = f"{ok}:{send_token(MAX_CALLBACK_BYTES - len(ok) - 1)}"
@@ -770,6 +805,33 @@ def confirm_page(
         [Button("取消", "sm:1:x")],
     )
     return [Edit(text, buttons) if edit else Send(text, buttons)]
+
+
+def _class_lines(training_class: TrainingClass, receiving: int, blocked: int) -> str:
+    """Who the survey goes to, counted as /broadcast counts: 「班级：语文一班（3 人）」, or with
+    members who blocked the bot 「…（共 3 人）」 and 「将发给 2 人；另有 1 人屏蔽了机器人…」."""
+    name = escape(training_class.name)
+    if not blocked:
+        return f"班级：{name}（{receiving} 人）\n"
+    return (
+        f"班级：{name}（共 {receiving + blocked} 人）\n"
+        f"将发给 {receiving} 人；另有 {blocked} 人屏蔽了机器人或已注销账号，不会发给他们。\n"
+    )
+
+
+def _few_for_anonymous(receiving: int, blocked: int) -> str:
+    """The warning that an anonymous survey fewer than 3 can answer never shows its results."""
+    least = MIN_ANONYMOUS_RESPONSES
+    if not blocked:
+        return (
+            f"⚠️ 这个班只有 {receiving} 人：匿名问卷满 {least} 份才显示结果，"
+            "这份问卷的结果您将看不到。要看结果，请换一个实名的问卷模板。\n"
+        )
+    return (
+        f"⚠️ 能收到这份问卷的只有 {receiving} 人：匿名问卷满 {least} 份才显示结果，"
+        "这样发出去，结果您将看不到。要看结果，请换一个实名的问卷模板；"
+        "或者先请屏蔽了机器人的学员解除屏蔽，并给机器人发一条消息，再发送 /survey。\n"
+    )
 
 
 # The token of one confirmation page: its 「✅ 确认发送」 sends one survey however often it is
@@ -843,7 +905,9 @@ async def send_survey(
     spec = template.spec
     with ctx.services.session() as session:
         training_class = _manager_class(ctx, session, class_id)
-        _refuse_empty_class(ctx, training_class, crud.count_members(session, class_id=class_id))
+        _refuse_empty_class(
+            ctx, training_class, rcrud.recipient_counts(session, class_id=class_id)
+        )
         survey, created = scrud.create_survey(
             session,
             class_id=class_id,
@@ -866,15 +930,20 @@ async def send_survey(
                 for q in spec.questions
             ],
         )
-        members = reachable_members(session, class_id=class_id)
+        members, blocked = rcrud.recipient_counts(session, class_id=class_id)
     if not created:  # the same confirmation, tapped twice at once
         return _already_sent(survey)
     await invite(ctx.services, survey, created_by=ctx.user.id)
     log.info("survey %s (%s) sent to class %s by %s", survey.id, key, class_id, ctx.user.id)
+    skipped = (
+        f"另有 {blocked} 人屏蔽了机器人或已注销账号，没有发给他们（不计入回收率）。\n"
+        if blocked
+        else ""
+    )
     return [
         Edit(
             f"✅ 已向「{escape(training_class.name)}」的 {members} 名学员发送问卷"
-            f"「{escape(spec.title)}」（编号 {survey.id}）。\n"
+            f"「{escape(spec.title)}」（编号 {survey.id}）。\n{skipped}"
             f"截止：{local_time(ctx.services, closes_at)}。发送 /results {survey.id} 查看结果。"
         )
     ]

@@ -127,6 +127,11 @@ def summary_rows(results: SurveyResults) -> list[list[object]]:
         ["发送人数", results.members],
         ["已退出", results.left],
         ["其中未提交（不计入回收率）", results.left_unsubmitted],
+        *(
+            [["收不到问卷（屏蔽了机器人，不计入回收率）", results.unreached]]
+            if results.unreached
+            else []
+        ),
         ["计入回收率人数", results.counted],
         ["已提交", results.submitted],
         *(

@@ -15,12 +15,19 @@ Usage::
 `members` is the number of people the survey was sent to (its addressees, fixed at sending),
 `left` how many of them have left the class since (for a closed survey: by the time it closed;
 leaving, removal or rejoining after the close changes nothing); only submitted responses count
-in the figures, a leaver's included. `submitted + in_progress + not_started + left_unsubmitted` is
-`members`. The 回收率 is `submitted / counted`: `counted` leaves out those who left without
-submitting (they can no longer answer, and a reminder does not reach them), so a member leaving
-does not lower the rate; every figure that shows the rate (/results, the chart, the XLSX, the
-closing message, the CLI) writes it as `submitted/counted`. For an anonymous survey `names` is
-None and `rows` carry no user ids, names or times: nothing says who answered what.
+in the figures, a leaver's included. `unreached` counts the members still in the class who
+blocked the bot (a send to them failed with 403, `Membership.blocked`) and have not started:
+the invitation was not sent to them (or could not reach them), nor can a reminder, so they are
+neither 未开始 nor in the rate, and every view lists them apart as 「收不到问卷（屏蔽了机器人）」
+(QA23 F5); one who unblocks the bot (any private message to it clears the mark) counts as 未开始
+again, and 🔔 reaches them. `submitted + in_progress + not_started + left_unsubmitted + unreached`
+is `members`. The 回收率 is `submitted / counted`: `counted` leaves out those who left without
+submitting and the unreached (they can no longer answer, and a reminder does not reach them), so
+a member leaving or blocking the bot does not lower the rate; every figure that shows the rate
+(/results, the chart, the XLSX, the closing message, the CLI) writes it as `submitted/counted`.
+For an anonymous survey `names` is None and `rows` carry no user ids, names or times: nothing
+says who answered what. A closed survey's `unreached` follows the mark as it is now (the
+survey tables keep no copy of it at the close).
 
 An anonymous survey counts its sheets in batches, here at the source, so that no view
 (/results, 🔄 刷新, the chart, the exports, the closing message, the CLI) can show what one or two
@@ -29,7 +36,10 @@ each 🔄 刷新 told the manager the newest sheet). `shown` is how many sheets 
 
 - fewer than `MIN_ANONYMOUS_RESPONSES` (3) sheets: none (`held`);
 - the survey complete (closed, past its deadline, or every addressee submitted: no sheet can
-  come any more): all of them;
+  come any more): all of them. Every addressee, the unreached included: one who unblocks the
+  bot may still submit, and all-but-them shown at once would let the manager read that last
+  sheet off; when everyone who can answer has submitted, `held_note` and `anonymity_note` say
+  so and that 「⏹ 结束问卷」 shows them all now;
 - otherwise the first 3·(⌊n/3⌋ − 1) sheets by submission time (none at 3–5, 3 at 6–8 …): the
   figures change 3 sheets at a time and always leave out at least the newest 3, so the jump to
   the complete figures adds 3 or more sheets too.
@@ -50,7 +60,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.db import survey_crud as scrud
-from bot.db.models import TrainingClass, User, utcnow
+from bot.db.models import Membership, TrainingClass, User, utcnow
 from bot.db.survey_models import ResponseStatus, Survey, SurveyAnswer, SurveyResponse
 from bot.surveys.templates import KIND_NAMES, LIKERT5, SATISFIED, shown_text
 
@@ -111,6 +121,8 @@ class SurveyResults:
     left_submitted: int = 0  # of those, how many had submitted (counted in `submitted`)
     shown: int = 0  # the submitted sheets the figures count (fewer for an anonymous survey)
     complete: bool = True  # no sheet can come any more (closed, or every addressee submitted)
+    unreached: int = 0  # in the class, blocked the bot, not started: out of the 回收率
+    blocked_started: int = 0  # in the class, blocked the bot, half-way: 填写中, not remindable
 
     @property
     def left_unsubmitted(self) -> int:
@@ -119,8 +131,24 @@ class SurveyResults:
     @property
     def counted(self) -> int:
         """The denominator of the 回收率: the addressees less those who left without
-        submitting."""
-        return self.members - self.left_unsubmitted
+        submitting and those the survey cannot reach (`unreached`)."""
+        return self.members - self.left_unsubmitted - self.unreached
+
+    @property
+    def remindable(self) -> int:
+        """Members still in the class who have not submitted and whom a reminder reaches (the
+        people 🔔 reminds, `survey_crud.non_respondent_ids`)."""
+        return self.not_started + self.in_progress - self.blocked_started
+
+    @property
+    def out_of_reach(self) -> int:
+        """Members still in the class who have not submitted and blocked the bot."""
+        return self.unreached + self.blocked_started
+
+    @property
+    def all_reachable_in(self) -> bool:
+        """Everyone who can answer has submitted, while someone who blocked the bot has not."""
+        return self.unreached > 0 and self.submitted >= self.counted
 
     @property
     def response_rate(self) -> float:
@@ -164,10 +192,25 @@ def held_note(results: SurveyResults) -> str:
     least = MIN_ANONYMOUS_RESPONSES
     rule = f"🔒 匿名问卷满 {least} 份后才显示结果，以免看出个人答案"
     n = results.submitted
+    blocked = (
+        f"（另有 {results.unreached} 人屏蔽了机器人，收不到问卷）" if results.unreached else ""
+    )
     if results.counted < least:
-        return f"{rule}。这份问卷最多 {results.counted} 份，不会显示结果。"
+        if results.unreached and not results.complete:  # they can still be brought in
+            return (
+                f"{rule}。能收到这份问卷的只有 {results.counted} 人{blocked}，"
+                f"不满 {least} 份就不会显示结果。要看结果，请联系屏蔽了机器人的学员解除屏蔽，"
+                "并给机器人发一条消息，再点「🔔 提醒未提交的学员」把问卷发给他们；"
+                "或者换一个实名的问卷模板，重新发送 /survey。"
+            )
+        return f"{rule}。这份问卷最多 {results.counted} 份{blocked}，不会显示结果。"
     if results.complete:  # closed with fewer than 3
-        return f"{rule}。这份问卷只收到 {n} 份，不显示结果。"
+        return f"{rule}。这份问卷只收到 {n} 份{blocked}，不显示结果。"
+    if results.all_reachable_in:  # 3 to 5 sheets, from everyone the survey reaches
+        return (
+            f"{rule}；{BATCH_RULE}。能收到问卷的 {results.counted} 人都已提交{blocked}："
+            f"点「⏹ 结束问卷」即显示全部 {n} 份（结束后学员不能再提交）。"
+        )
     early = ""
     if results.counted >= 2 * least:  # 6 sheets can come while it is open
         early = f"进行中满 {2 * least} 份时先显示前 {least} 份，"
@@ -189,13 +232,27 @@ def anonymity_note(results: SurveyResults) -> str:
         return ""
     order = "文字回答和导出明细的顺序已打乱，与提交先后无关"
     if results.partial:
+        newest = results.submitted - results.shown
+        when = (
+            f"能收到问卷的 {results.counted} 人都已提交（另有 {results.unreached} 人屏蔽了"
+            f"机器人，收不到问卷），点「⏹ 结束问卷」即计入最新的 {newest} 份"
+            "（结束后学员不能再提交）"
+            if results.all_reachable_in
+            else f"最新的 {newest} 份在问卷结束或全员提交后计入"
+        )
         return (
             f"🔒 匿名问卷：每满 {MIN_ANONYMOUS_RESPONSES} 份更新一次，"
             f"目前显示前 {results.shown} 份（已提交 {results.submitted} 份）；"
-            f"最新的 {results.submitted - results.shown} 份在问卷结束或全员提交后计入，"
-            f"以免从前后变化看出谁答了什么。{order}。"
+            f"{when}，以免从前后变化看出谁答了什么。{order}。"
         )
     return f"🔒 匿名问卷：显示全部 {results.shown} 份；{order}。"
+
+
+def unreached_line(results: SurveyResults) -> str:
+    """「收不到问卷（屏蔽了机器人）1 人，不计入回收率」; empty when there is nobody such."""
+    if not results.unreached:
+        return ""
+    return f"收不到问卷（屏蔽了机器人）{results.unreached} 人，不计入回收率"
 
 
 def rate_text(results: SurveyResults) -> str:
@@ -250,9 +307,16 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
     addressee_ids = {person.user_id for person in progress}
     names: dict[str, list[str]] | None = None
     if not survey.anonymous:
-        names = {"submitted": [], "in_progress": [], "not_started": [], "left": []}
+        names = {
+            "submitted": [],
+            "in_progress": [],
+            "not_started": [],
+            "left": [],
+            "unreached": [],
+        }
     counted = {"submitted": 0, "in_progress": 0, "not_started": 0}
-    left = left_submitted = 0
+    left = left_submitted = unreached = blocked_started = 0
+    blocked_ids = blocked_members(session, class_id=survey.class_id)
     for person in progress:
         bucket = (
             "not_started"
@@ -268,6 +332,13 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
                 names["left"].append(person.name)
             if bucket != "submitted":
                 continue  # neither 填写中 nor 未开始: they cannot answer any more
+        elif person.user_id in blocked_ids and bucket != "submitted":
+            if bucket == "not_started":  # neither invitation nor reminder reaches them
+                unreached += 1
+                if names is not None:
+                    names["unreached"].append(person.name)
+                continue
+            blocked_started += 1
         counted[bucket] += 1
         if names is not None:
             names[bucket].append(person.name)
@@ -386,10 +457,22 @@ def compute_results(session: Session, *, survey_id: int, with_rows: bool = True)
         left_submitted=left_submitted,
         shown=shown,
         complete=complete,
+        unreached=unreached,
+        blocked_started=blocked_started,
     )
     if results.held:
         _withhold_answers(results)
     return results
+
+
+def blocked_members(session: Session, *, class_id: int) -> set[int]:
+    """The members of the class marked as having blocked the bot (a send to them failed with
+    403: the broadcaster's `crud.mark_blocked`), whom no invitation or reminder is sent to."""
+    statement = select(Membership.user_id).where(
+        Membership.class_id == class_id,
+        Membership.blocked == True,  # noqa: E712
+    )
+    return set(session.execute(statement).scalars())
 
 
 def _withhold_answers(results: SurveyResults) -> None:
