@@ -7,7 +7,9 @@ blocked by the user」) never gets the survey invitation:
   answer never shows its results;
 - /results and `survey list` leave them out of the 回收率 and list them apart,
   「收不到问卷（屏蔽了机器人）1 人」, not as 未开始; a held anonymous survey says why and what
-  to do;
+  to do; once everyone who can answer has submitted, 「⏹ 结束问卷」 shows all the sheets (they
+  are not shown by themselves: one who unblocks the bot could still submit, and the difference
+  would tell the manager that sheet);
 - when the only ones who have not submitted blocked the bot, a 🔕 line says why there is no
   「🔔 提醒未提交的学员」 (and a stale 🔔 says so too); once they unblock the bot they count
   as 未开始 again and 🔔 reaches them."""
@@ -22,8 +24,8 @@ from bot.db.models import Membership
 from bot.db.session import make_engine
 from tests.e2e.test_reminders import MANAGER, seed_class
 from tests.e2e.test_surveys import alert_after, labels, message, tap
+from tests.surveys import test_qa20_anonymous as qa20
 from tests.surveys.test_addressees_e2e import reply
-from tests.surveys.test_qa20_anonymous import cli
 
 REMIND = "🔔 提醒未提交的学员"
 
@@ -135,7 +137,7 @@ def test_anonymous_survey_to_a_class_with_a_member_who_blocked_the_bot(  # type:
     assert REMIND not in buttons and "⏹ 结束问卷" in buttons, buttons
 
     # the command line counts the same way
-    listed = cli(data_dir, "list")
+    listed = qa20.cli(data_dir, "list")
     assert listed.returncode == 0, listed.stderr
     assert "100.0%（2/2）（另有 1 人屏蔽了机器人，收不到问卷）" in listed.stdout, listed.stdout
 
@@ -196,3 +198,46 @@ def test_a_member_the_invitation_finds_blocked_is_listed_apart_until_they_unbloc
         timeout=20,
     )
     assert "📝 开始填写" in labels(message(tg, 2103, nudge.message_id))
+
+
+def test_anonymous_results_one_tap_away_once_everyone_reachable_submitted(  # type: ignore[no-untyped-def]
+    start_bot, fake_telegram, data_dir
+):
+    tg = fake_telegram
+    trainees = [2201, 2202, 2203, 2204]
+    survey_id = qa20.seed_survey(data_dir, trainees)  # anonymous, open three more days
+    tg.blocked_users.add(2204)
+    start_bot()
+    mark = tg.mark()
+    tg.send_text(user_id=MANAGER, text="/broadcast 请填写培训满意度问卷")
+    confirm = tg.wait_for(
+        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="确认群发", after=mark
+    )
+    tap(tg, MANAGER, confirm.message_id, "确认发送", "屏蔽了机器人 1")
+    tg.wait_until(lambda _t: marked_blocked(data_dir, 2204), timeout=15)
+    for user, rating in zip(trainees[:3], ["非常满意", "满意", "一般"], strict=True):
+        qa20.submit(tg, user, rating)
+
+    # all 3 who can answer have: the figures wait only for 2204, who cannot get the survey
+    results = reply(tg, MANAGER, f"/results {survey_id}", "回收率")
+    text = results.text
+    assert "100.0%（3/3）" in text and "收不到问卷（屏蔽了机器人）1 人" in text, text
+    assert "能收到问卷的 3 人都已提交（另有 1 人屏蔽了机器人，收不到问卷）" in text, text
+    assert "点「⏹ 结束问卷」即显示全部 3 份" in text and "人作答" not in text, text
+
+    # one tap (and its confirmation) shows them
+    end_survey(tg, results.message_id)
+    final = reply(tg, MANAGER, f"/results {survey_id}", "回收率").text
+    assert "显示全部 3 份" in final and "3 人作答" in final, final
+    assert "（3/3）" in final and "🔕" not in final, final
+
+
+def end_survey(tg, results_id: int) -> None:  # type: ignore[no-untyped-def]
+    """⏹ 结束问卷 → ⏹ 确定结束 on the results message."""
+    mark = tg.mark()
+    data = labels(message(tg, MANAGER, results_id))["⏹ 结束问卷"]
+    tg.press_button(user_id=MANAGER, message_id=results_id, data=data)
+    ask = tg.wait_for(
+        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="确定现在结束", after=mark
+    )
+    tap(tg, MANAGER, ask.message_id, "⏹ 确定结束", "已结束")
