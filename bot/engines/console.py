@@ -183,10 +183,31 @@ def save_file(folder: Path, filename: str, content: bytes) -> Path:
     raise FileExistsError(f"{folder} 里同名文件太多")
 
 
-def event_from_line(line: str, user_id: int, messenger: ConsoleMessenger) -> Event | None:
-    """Turn a typed line into an Event: a number presses a button, `/x` is a command."""
+# The name of a user the terminal chat creates (one the database does not know yet).
+NEW_USER_NAME = "终端用户"
+
+
+def stored_names(services: Services, user_id: int) -> dict[str, str]:
+    """The names the terminal's events carry: the stored user's own, so that a chat on the
+    bot's database never renames a user of the bot (QA23 F4: a manager's broadcasts and
+    标准答案 were then signed 「终端用户」); 「终端用户」 for a user it does not know yet."""
+    from bot.db.models import User
+
+    with services.session() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            return {"first_name": NEW_USER_NAME}
+        return {"first_name": user.first_name or "", "last_name": user.last_name or ""}
+
+
+def event_from_line(
+    line: str, user_id: int, messenger: ConsoleMessenger, names: dict[str, str] | None = None
+) -> Event | None:
+    """Turn a typed line into an Event: a number presses a button, `/x` is a command. `names`:
+    the user's first and last name (`stored_names`); a new user's by default."""
     text = line.strip()
-    common = {"user_id": user_id, "chat_id": user_id, "first_name": "终端用户"}
+    common = {"user_id": user_id, "chat_id": user_id, "first_name": NEW_USER_NAME}
+    common |= names or {}
     if text.isdigit() and messenger.last_with_buttons is not None:
         choices = messenger.buttons.get(messenger.last_with_buttons, [])
         index = int(text) - 1
@@ -253,7 +274,7 @@ async def _loop(
                 break
             if not line.strip():
                 continue
-            event = event_from_line(line, user_id, messenger)
+            event = event_from_line(line, user_id, messenger, stored_names(services, user_id))
             if event is None:
                 continue
             replies = await conversation.handle(event)
