@@ -8,9 +8,10 @@ Text in replies is Telegram HTML (`<b>`, `<i>`, `<code>`): escape user input wit
 from __future__ import annotations
 
 import asyncio
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TypeVar
 
@@ -73,6 +74,32 @@ class Event:
     @property
     def is_private(self) -> bool:
         return self.chat_type == "private"
+
+
+# Characters that show nothing and are no space to Python: zero-width space, non-joiner and
+# joiner, word joiner, the byte order mark, left-to-right and right-to-left marks. A text made
+# of them and of spaces (「　」, U+3000, included) is empty (QA23 F6).
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"
+INVISIBLE_EDGES = re.compile(rf"^[\s{INVISIBLE}]+|[\s{INVISIBLE}]+$")
+
+
+def visible(text: str) -> str:
+    """The text without the spaces and invisible characters around it: "" for one made only of
+    them. Inside the text they stay (an emoji sequence joined with U+200D is one emoji)."""
+    return INVISIBLE_EDGES.sub("", text)
+
+
+def without_invisible_edges(event: Event) -> Event:
+    """The event as the bot reads it: its text, its command's arguments and its HTML without
+    the spaces and invisible characters around them, so 「/newclass ​」 (U+200B) has no name
+    and a text of 「​」 or 「　」 is empty, as anywhere else; the HTML is dropped with a text
+    that is empty."""
+    text = visible(event.text)
+    args = visible(event.args)
+    html = visible(event.html) if text else ""
+    if (text, args, html) == (event.text, event.args, event.html):
+        return event
+    return replace(event, text=text, args=args, html=html)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,11 @@
 """The chat-neutral core: one Event in, the Replies out. Engines call `Conversation.handle`.
 
 It records who the user is, checks input size, picks the route (role guards included), runs
-the handler, turns a `UserError` into a polite refusal, and logs one line per update.
+the handler, turns a `UserError` into a polite refusal, and logs one line per update. It reads
+an event without the spaces and invisible characters (U+200B …) around its text and arguments:
+a text of nothing else is empty, answered 「这条消息是空的…」 and nothing else is done (the
+input the bot waits for, if any, refuses it in its own words), and a command's argument of
+nothing else is no argument (QA23 F6).
 
 In a group the bot answers only its commands (`/ask …`, `/cmd@this_bot`) and its buttons: other
 messages there are talk between people and left alone before anything else (no size check, no
@@ -32,7 +36,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from bot.chat import Event, EventKind, Notice, Reply, Send
+from bot.chat import Event, EventKind, Notice, Reply, Send, without_invisible_edges
 from bot.db import crud
 from bot.db.models import PendingInput, Role, User, utcnow
 from bot.services import Services
@@ -65,6 +69,10 @@ EXPIRED_OFFERED = "⌛ 距离上次请您输入已超过 30 分钟，之前的 /
 REPLACED = "之前的 /{command} 已取消，还没有发送。"
 # After the ⌛ line, for a text no handler of the expired input offers to use.
 NOT_HANDLED = "\n这条消息没有处理。如果是要问我的问题，请再发送一次。"
+# A text of spaces and invisible characters only (「​」 U+200B, 「　」 U+3000): nothing to
+# answer, record or offer (QA23 F6). While an input is awaited its handler refuses it in its
+# own words (「内容不能为空…」), and the input goes on waiting.
+EMPTY_TEXT = "这条消息是空的（只有空格或看不见的字符），没有处理。请发送文字内容。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +103,7 @@ class Conversation:
 
     async def handle(self, event: Event) -> list[Reply]:
         started = time.perf_counter()
+        event = without_invisible_edges(event)  # 「/newclass ​」 names nothing (QA23 F6)
         handler_name = "-"
         try:
             replies, handler_name = await self._handle(event)
@@ -141,6 +150,8 @@ class Conversation:
             )
             if blocked and event.is_private:  # they talk to the bot again: they unblocked it
                 crud.unmark_blocked(session, user_id=user.id)
+            if event.kind is EventKind.text and not event.text and not _awaits_text(pending):
+                return [Send(EMPTY_TEXT)], "empty_text"
             state = _pending_input(session, event, pending)
         if state.expired and state.ended and event.kind is EventKind.text:
             expired = await self._expired_text(event, user, state)
@@ -272,6 +283,16 @@ def _pending_input(session: Session, event: Event, pending: PendingInput | None)
     if watching and event.kind is EventKind.command:
         return PendingState()
     return PendingState(ended=pending.kind, expired=expired, payload=payload, watching=watching)
+
+
+def _awaits_text(pending: PendingInput | None) -> bool:
+    """Whether the bot waits for this user's text (a broadcast, a reply to a trainee …), not
+    only watches it (`WATCHING`: a survey sheet at its review), and the wait has not expired."""
+    return (
+        pending is not None
+        and not (pending.payload or {}).get(WATCHING)
+        and utcnow() - pending.updated_at <= PENDING_INPUT_TTL
+    )
 
 
 def _not_the_text_asked_for(event: Event, role: Role, resolved: Resolved) -> bool:
