@@ -12,7 +12,8 @@ blocked by the user」) never gets the survey invitation:
   would tell the manager that sheet);
 - when the only ones who have not submitted blocked the bot, a 🔕 line says why there is no
   「🔔 提醒未提交的学员」 (and a stale 🔔 says so too); once they unblock the bot they count
-  as 未开始 again and 🔔 reaches them."""
+  as 未开始 again and 🔔 reaches them;
+- a class whose members all blocked the bot is refused at step 3, as /broadcast refuses it."""
 
 from __future__ import annotations
 
@@ -241,3 +242,31 @@ def end_survey(tg, results_id: int) -> None:  # type: ignore[no-untyped-def]
         method="sendMessage", ok=True, chat_id=MANAGER, text_contains="确定现在结束", after=mark
     )
     tap(tg, MANAGER, ask.message_id, "⏹ 确定结束", "已结束")
+
+
+def test_a_class_whose_members_all_blocked_the_bot_gets_no_survey(  # type: ignore[no-untyped-def]
+    start_bot, fake_telegram, data_dir
+):
+    tg = fake_telegram
+    seed_class(data_dir, "物理一班", [2301, 2302])
+    tg.blocked_users.update({2301, 2302})
+    start_bot()
+    mark = tg.mark()
+    tg.send_text(user_id=MANAGER, text="/broadcast 下午3点开会")
+    confirm = tg.wait_for(
+        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="确认群发", after=mark
+    )
+    tap(tg, MANAGER, confirm.message_id, "确认发送", "屏蔽了机器人 2")
+    tg.wait_until(lambda _t: marked_blocked(data_dir, 2302), timeout=15)
+
+    mark = tg.mark()
+    tg.send_text(user_id=MANAGER, text="/survey")
+    flow = tg.wait_for(
+        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="第 1 步", after=mark
+    ).message_id
+    key = next(label for label in labels(message(tg, MANAGER, flow)) if "专题课程反馈" in label)
+    tap(tg, MANAGER, flow, key, "第 2 步")
+    page = tap(tg, MANAGER, flow, "物理一班（0 人）", "没有发送")
+    assert "「物理一班」的 2 名学员都屏蔽了机器人或已注销账号" in page["text"], page
+    assert "解除屏蔽" in page["text"] and "第 3 步" not in page["text"], page
+    assert "◀ 换一个培训班" in labels(page) and "3天后截止" not in labels(page)
