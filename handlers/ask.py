@@ -93,6 +93,13 @@ NOT_YOURS = "这是别人提的问题，只有提问的人可以操作这些按�
 # last one shows that everyday words work too.
 EXAMPLE_QUESTIONS = ("教师培训学分怎么审核认定？", "国培计划包括哪些内容？", "学分有啥用？")
 EXAMPLE, OTHER_EXAMPLE, COLLOQUIAL_EXAMPLE = EXAMPLE_QUESTIONS
+# The example of the hint a reply to the bot in a group gets (bot/conversation.py): a question
+# a trainee asks in a class group, with a confident answer from a national notice
+# (tests/e2e/test_qa23_group_example.py asks the one the hint shows).
+GROUP_EXAMPLE = "国培计划的培训经费由谁出"
+GROUP_REPLY_HINT = (
+    f"在群里提问请用 /ask 加问题，例如 /ask {GROUP_EXAMPLE}；也可以私聊我直接提问。"
+)
 EMPTY = f"请写下您的问题，例如：{EXAMPLE}"
 NO_TEXT = f"没有看到文字内容。请用文字描述您的问题，例如：{OTHER_EXAMPLE}"
 BINARY = "消息里有无法识别的字符（像是文件内容或乱码）。请直接用文字输入您的问题。"
@@ -146,6 +153,30 @@ FOLLOW_UP_REPLY_NO_CLASS = (
     f"{FOLLOW_UP_RETRY}"
 )
 FOLLOW_UP_REPLY_STAFF = f"{FOLLOW_UP_MORE.removesuffix('；')}。{FOLLOW_UP_RETRY}"
+# A request for a person (「我要找班主任」「人工客服」「转人工」「找老师」), the whole message: not
+# a question for the notices (「班主任培训有哪些要求」 is one), not logged, not in /unanswered.
+ASK_FOR_PERSON = re.compile(
+    r"(?:我|请|麻烦)?(?:要|想)?(?:(?:找|联系|转|转给)(?:一下)?(?:班主任|老师|人工|人工客服|客服|真人)"
+    r"|问班主任)(?:吧|啊|呀)?|(?:人工|真人)(?:客服|服务)?|客服"
+)
+PERSON_REPLY = (
+    "想请班主任解答，请把问题发给我，再点我回答下面的「🙋 问班主任」：问题会转给班主任，"
+    "回复会发到这里。刚问过的问题，也可以直接点那条回答下面的「🙋 问班主任」。"
+)
+PERSON_REPLY_NO_CLASS = (
+    "想请班主任解答，请先发送 /join 加入码 加入您的培训班（加入码向班主任要），"
+    "再把问题发给我，点我回答下面的「🙋 问班主任」；也可以直接联系您的班主任。"
+)
+PERSON_REPLY_STAFF = (
+    "我是自动回答的国培助手，这里没有人工客服。政策问题请直接发给我，我会引用通知原文回答，"
+    f"例如「{EXAMPLE}」。"
+)
+# 「不对」「不是这个」 right after an answer say the answer missed: the way to other clauses and
+# to a person, as 「还有呢」 gets.
+WRONG_ANSWER = re.compile(
+    r"(?:不对|不是这个|不是这条|不是这个意思|不是我要的|答非所问|答错了|错了)(?:吧|啊|呀|哦)?"
+)
+WRONG_ANSWER_HEAD = "抱歉，没答到点子上。"
 # A name that already ends with one of these is not given 「老师」 again (nor 「班主任」 in the
 # greeting, handlers/start.py).
 TITLES = ("老师", "老師", "班主任", "教授")
@@ -547,6 +578,13 @@ def follow_up_reply(ctx: Context) -> str:
     return FOLLOW_UP_REPLY_NO_CLASS if ctx.role is Role.trainee else FOLLOW_UP_REPLY_STAFF
 
 
+def person_reply(ctx: Context) -> str:
+    """How to reach a person: 🙋 问班主任 under an answer, for an asker in a class."""
+    if in_a_class(ctx):
+        return PERSON_REPLY
+    return PERSON_REPLY_NO_CLASS if ctx.role is Role.trainee else PERSON_REPLY_STAFF
+
+
 def declined_view(ctx: Context, question_id: int, question: str, reason: str | None) -> Send:
     """An honest 'the notices do not cover this', with the way to a person."""
     text = declined_text(question, reason)
@@ -579,6 +617,10 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
         return [Send(SMALL_TALK_REPLY[chat_word])]
     if FOLLOW_UP.fullmatch(bare):
         return [Send(follow_up_reply(ctx))]
+    if WRONG_ANSWER.fullmatch(bare):
+        return [Send(WRONG_ANSWER_HEAD + follow_up_reply(ctx))]
+    if ASK_FOR_PERSON.fullmatch(bare):
+        return [Send(person_reply(ctx))]
     kb = await fresh_knowledge(ctx.services)
     started = time.perf_counter()
     answer = kb.ask(question, k=HITS_PER_QUESTION) if kb is not None else None
@@ -627,9 +669,15 @@ async def ask_command(ctx: Context) -> list[Reply]:
 
 @router.text()
 async def ask_text(ctx: Context) -> list[Reply]:
-    """Answer any plain text in a private chat; plain text in a group is left alone."""
+    """Answer any plain text in a private chat; plain text in a group is left alone. A join
+    code or join link sent as text joins the class, as /join would (handlers/start.py)."""
     if not ctx.event.is_private:
         return []
+    from handlers.start import pasted_join  # it imports this module
+
+    joined = await pasted_join(ctx, ctx.event.text)
+    if joined is not None:
+        return joined
     return await answer_question(ctx, ctx.event.text)
 
 
@@ -660,7 +708,7 @@ async def on_button(ctx: Context) -> list[Reply]:
     action, *rest = parse_callback(ctx.event.callback_data)
     if action == "pg" and len(rest) == 2:
         entry = own_question(ctx, rest[0])
-        return show_page(ctx, entry, button_number(rest[1], STALE))
+        return await show_page(ctx, entry, button_number(rest[1], STALE))
     if action == "fb" and len(rest) == 2 and rest[1] in question_crud.FEEDBACK_VALUES:
         return rate(ctx, own_question(ctx, rest[0]), rest[1])
     if action == "ho" and len(rest) in (1, 2):  # the page was added later: old buttons lack it
@@ -678,9 +726,9 @@ def curated_author(services: Services, curated_id: int | None) -> str | None:
         return question_crud.curated_author(session, curated_id=curated_id)
 
 
-def page_view(ctx: Context, entry: QuestionLog, index: int) -> tuple[str, Keyboard] | None:
-    """Page `index` of the answer to `entry` as it stands now (with the handoff line once it
-    was handed to a person); None when there is no such page."""
+def current_pages(ctx: Context, entry: QuestionLog) -> tuple[list[Page], bool]:
+    """The pages of the answer to `entry` as the notices stand now (none once it is no longer
+    answered), and whether the asker is in a class."""
     kb = knowledge(ctx.services)
     if kb is None:
         raise UserError(UNAVAILABLE)
@@ -689,19 +737,40 @@ def page_view(ctx: Context, entry: QuestionLog, index: int) -> tuple[str, Keyboa
     answer = kb.ask(entry.question, k=HITS_PER_QUESTION, with_curated=with_curated)
     author = curated_author(ctx.services, answer.curated_id)
     member = in_a_class(ctx)
-    pages = pages_of(answer, author, member) if answer.answered else []
+    return (pages_of(answer, author, member) if answer.answered else []), member
+
+
+def page_view(ctx: Context, entry: QuestionLog, index: int) -> tuple[str, Keyboard] | None:
+    """Page `index` of the answer to `entry` as it stands now (with the handoff line once it
+    was handed to a person); None when there is no such page."""
+    pages, member = current_pages(ctx, entry)
     if not 0 <= index < len(pages):
         return None
     assert entry.id is not None
     return answer_view(entry.id, pages, index, handoff_line(ctx, entry), can_hand_on=member)
 
 
-def show_page(ctx: Context, entry: QuestionLog, index: int) -> list[Reply]:
-    """更多 / 上一条: edit the answer to show another hit."""
-    view = page_view(ctx, entry, index)
-    if view is None:
-        raise UserError("没有更多的条款了。")
-    return [Edit(*view)]
+# 更多 / 上一条 on an answer whose clauses are gone (its notice removed or replaced since).
+NOTICES_GONE = "通知已更新，请重新提问：这条回答里的条款已经不在知识库里了。"
+NOTICES_FEWER = "通知已更新，这条回答的条款少了：这是现在还有的条款。"
+
+
+async def show_page(ctx: Context, entry: QuestionLog, index: int) -> list[Reply]:
+    """更多 / 上一条: edit the answer to show another hit, from the notices as they are now (a
+    notice removed or replaced meanwhile with `guopei-bot remove` or /notices changes the
+    pages): past the last page left, the last one, said in a pop-up; none left, 「通知已更新，
+    请重新提问」. A page no answer has is a forged button."""
+    if index > HITS_PER_QUESTION:  # more pages than an answer has (a curated one and each hit)
+        raise UserError(STALE)
+    await fresh_knowledge(ctx.services)
+    pages, member = current_pages(ctx, entry)
+    if not pages:
+        raise UserError(NOTICES_GONE)
+    assert entry.id is not None
+    shown = min(index, len(pages) - 1)
+    handed = handoff_line(ctx, entry)
+    view = Edit(*answer_view(entry.id, pages, shown, handed, can_hand_on=member))
+    return [view] if shown == index else [view, Notice(NOTICES_FEWER, alert=True)]
 
 
 def rate(ctx: Context, entry: QuestionLog, feedback: str) -> list[Reply]:

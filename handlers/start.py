@@ -8,6 +8,10 @@ class's own manager is not added (they would get their own broadcasts and count 
 surveys): they are shown the link to give their trainees instead. `/join` (and `/start`) take
 the code also inside the whole join link pasted (t.me/<bot>?start=<code>, tg://resolve?…), and
 with spaces in it (「FZMD AEVD」); a link of another bot, or without a code, says what to send.
+The same goes for a join link, 「加入 CODE」, or a class's code sent alone as plain text in the
+private chat (`pasted_join`, asked by handlers/ask.py before the text is taken as a question);
+a word shaped like a code (8 letters and digits, both kinds) that no class has is told so;
+anything else stays a question.
 In a group, /start and /help show the trainees' short help only: the whole class reads it.
 `/myclass` lists the user's classes with their managers (two classes may share a name) and a
 「退出」 button for each (confirmed first), eight classes to a page (`mc:1:pg:<page>`).
@@ -16,6 +20,7 @@ In a group, /start and /help show the trainees' short help only: the whole class
 from __future__ import annotations
 
 import re
+import unicodedata
 from html import escape
 from urllib.parse import parse_qs
 
@@ -50,6 +55,21 @@ HOW_TO_JOIN = (
     "或发送 /join 加 8 位加入码（字母和数字），例如：/join ABCD2345"
 )
 MAX_CODE_CHARS = 16  # the longest code the table holds; longer text is not quoted back
+# Plain text (no /join) that means joining: 「加入 QDL4GX62」「加入码：QDL4GX62」「join QDL4GX62」
+# (the code may have spaces in it, as after /join) …
+JOIN_WORDS = re.compile(
+    r"(?:我要|我想|请)?(?:加入码|加入(?:培训班|班级)?|join(?=[\s:]))(?:是|为)?\s*:?\s*"
+    r"(?P<code>[A-Za-z0-9][A-Za-z0-9 ]{2,30}[A-Za-z0-9])",
+    re.IGNORECASE,
+)
+# … or a code sent alone: joined when a class has (or had) it; told no class has it when it is
+# shaped like one (letters and digits both), else taken as a question (pinyin, a number).
+BARE_CODE = re.compile(rf"[A-Za-z0-9]{{{crud.JOIN_CODE_LENGTH}}}")
+NOT_A_CODE = (
+    "「{code}」像是培训班的加入码，但没有哪个班用这个加入码。"
+    "请核对班主任发来的加入码（8 位字母和数字），或直接点击班主任分享的加入链接。"
+    "如果您是想提问，请用文字写出完整的问题。"
+)
 
 GREETING = {
     Role.trainee: (
@@ -180,6 +200,53 @@ def join_code_candidates(text: str, bot_username: str) -> list[str]:
         raise UserError("这不是培训班的加入链接。" + HOW_TO_JOIN)
     words = text.split()  # str.split() splits at full-width spaces too
     return list(dict.fromkeys(["".join(words), words[0]])) if words else []
+
+
+def meant_to_join(text: str, bot_username: str) -> tuple[str, bool] | None:
+    """What of a plain-text message `join_by_code` should take when it means joining a class,
+    and whether it surely does: a join link to this bot (or any link with a start= code) and
+    「加入 CODE」 surely do; a code alone (8 letters and digits, spaces allowed) only if a class
+    has it. None for anything else, a question."""
+    plain = unicodedata.normalize("NFKC", text).strip()  # full-width letters, digits, colon
+    web, app = WEB_LINK.search(plain), APP_LINK.search(plain)
+    if web is not None or app is not None:
+        name = web["name"] if web is not None else ""
+        query = (web["query"] if web is not None else "") or ""
+        ours = name.lower() == bot_username.lower()
+        return (plain, True) if app is not None or ours or "start=" in query else None
+    if words := JOIN_WORDS.fullmatch(plain):
+        return words["code"], True
+    compact = "".join(plain.split())
+    if len(plain.split()) <= 2 and BARE_CODE.fullmatch(compact):
+        return compact.upper(), False
+    return None
+
+
+def shaped_like_a_code(code: str) -> bool:
+    """Letters and digits both (pinyin or a number is not a code), as most codes are; a 0 or 1
+    (not in codes) is most often an O or I misread."""
+    return not code.isalpha() and not code.isdigit()
+
+
+async def pasted_join(ctx: Context, text: str) -> list[Reply] | None:
+    """A join code or join link sent as plain text in the private chat (no /join): joined, or
+    refused, as /join would; None when the text is not one, and so a question. A code alone
+    that no class has (nor had) is a question too, unless it is shaped like a code: then the
+    reply says no class has it, and how to ask instead."""
+    meant = meant_to_join(text, ctx.services.bot_username)
+    if meant is None:
+        return None
+    code, surely = meant
+    if not surely:
+        with ctx.services.session() as session:
+            known = crud.find_class_by_code(session, code=code) or crud.find_retired_code(
+                session, code=code
+            )
+        if known is None and not shaped_like_a_code(code):
+            return None
+        if known is None:
+            raise UserError(NOT_A_CODE.format(code=escape(code)))
+    return await join_by_code(ctx, code)
 
 
 async def join_by_code(ctx: Context, text: str) -> list[Reply]:
