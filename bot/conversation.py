@@ -40,6 +40,7 @@ from bot.chat import Event, EventKind, Notice, Reply, Send, without_invisible_ed
 from bot.db import crud
 from bot.db.models import PendingInput, Role, User, utcnow
 from bot.services import Services
+from handlers.ask import GROUP_REPLY_HINT
 from handlers.routing import WATCHING, Context, Resolved, RoutingTable, UserError
 
 log = logging.getLogger("guopei.updates")
@@ -50,9 +51,6 @@ INTERNAL_ERROR = "抱歉，处理时出了点问题，已记录下来。请稍�
 TOO_LONG = "消息太长了（{length} 字）。请控制在 {limit} 字以内，分几次发送。"
 TEXT_ONLY = "我只能看懂文字消息。有政策问题请直接用文字提问。"
 TEXT_ONLY_ADMIN = "要把通知加入知识库，请发送 txt/md/html/pdf/docx 文件。"
-GROUP_REPLY_HINT = (
-    "在群里提问请用 /ask 加问题，例如 /ask 培训期间的交通费怎么报销；也可以私聊我直接提问。"
-)
 # A message is taken as the input the bot asked for (a survey's text answer, a reply to a
 # trainee …) only this long after asking: later, or after any command, it is a new message.
 PENDING_INPUT_TTL = timedelta(minutes=30)

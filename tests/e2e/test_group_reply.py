@@ -15,7 +15,7 @@ import time
 TRAINEE, OTHER = 1001, 1002
 GROUP = -100778
 AGE_QUESTION = "参训教师年龄有什么要求"
-HINT = "在群里提问请用 /ask 加问题，例如 /ask 培训期间的交通费怎么报销；也可以私聊我直接提问。"
+HINT = "在群里提问请用 /ask 加问题，例如 /ask 国培计划的培训经费由谁出；也可以私聊我直接提问。"
 
 
 def in_group(tg, user_id: int, text: str, reply_to: int | None = None) -> None:
