@@ -167,6 +167,8 @@ LEADING_MODALS = frozenset("想爱")
 # … or of a person and a verb (人办 of 「冲着哪些人办的」, 谁管, 俺问): the verb counts instead.
 LEADING_PERSONS = frozenset("人谁俺咱我你他她")
 LEADING_NON_TOPICS = LEADING_MODALS | LEADING_PERSONS
+# A made-up word holding a question character (选几人, 要几天) is no topic of its own.
+QUESTION_CHARS = frozenset("几啥谁咋哪")
 # Hits far below the best one are noise, not alternatives.
 MIN_RELATIVE_SCORE = 0.25
 NEGATORS = ("不", "没", "无", "未")
@@ -199,6 +201,9 @@ PART = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|
 PART_BOOST = 2.0
 # "How many days / times / which month" questions prefer passages stating such a figure.
 ANSWER_TYPE_BOOST = 1.25
+# 「根据哪个文件」: a clause citing a document (《…》, (教师函〔2021〕4号)) is the answer, more
+# surely than a number of days is: the notice's own opening paragraph rarely says what it follows.
+BASIS_BOOST = 1.4
 # 「分几级培训体系」 met by 「五级培训体系」: the figure stated of the very thing asked about.
 FIGURE_OF_BOOST = 1.5
 FIGURE_OF_REACH = 3
@@ -235,7 +240,7 @@ PEOPLE = (
 BASIS = (
     re.compile(
         r"(?:依据|根据|按照|依照|遵照|参照|按|依)[^，。？！\s]{0,6}?(?:哪个|哪份|哪一个|哪一份|哪些|什么|啥)"
-        r"(?:文件|通知|规定|政策|意见|精神)"
+        r"[^，。？！\s]{0,6}?(?:文件|通知|规定|政策|意见|精神)"
         # 「依据的幼儿教师国培文件是几号文」: the 文号 of the document it follows
         r"|(?:依据|根据|按照|依照|参照)的?[^，。？！\s]{0,12}?(?:文件|通知|意见)[^，。？！\s]{0,3}?"
         r"(?:几号|文号|哪号)"
@@ -746,7 +751,7 @@ class Ranker:
                 )
                 pieces.append(word[start : start + size])
                 start += size
-            if all(len(piece) == 1 for piece in pieces):
+            if all(len(piece) == 1 for piece in pieces) and not QUESTION_CHARS & set(pieces):
                 result.append(word)  # a word the notices lack is evidence of another topic
             else:
                 result.extend(piece for piece in pieces if piece not in STOPWORDS)
@@ -869,6 +874,8 @@ class Ranker:
                 answer.search(self._normalized[passage_id]) for answer in answer_types
             ):
                 score *= ANSWER_TYPE_BOOST
+                if BASIS[1] in answer_types and BASIS[1].search(self._normalized[passage_id]):
+                    score *= BASIS_BOOST
                 if self._states_figure_of(counted, words, passage_id):
                     score *= FIGURE_OF_BOOST
             if part and self._passages[passage_id].clause.startswith(part):

@@ -28,6 +28,20 @@ SPOKEN_READINGS = {
     "youshayong": "有啥用",
     "zha": "咋",
     "zhaban": "咋办",
+    # single characters a question turns on, which the everyday table (words of two to four
+    # characters and function characters) lacks
+    "ren": "人",
+    "xuan": "选",
+    "qian": "钱",
+    "tian": "天",
+    "nian": "年",
+    "ci": "次",
+    "ji": "几",
+    "suo": "所",
+    "jisuo": "几所",
+    "jici": "几次",
+    "jitian": "几天",
+    "jinian": "几年",
 }
 # A window this long sounding like an indexed word may change a real word the notices lack.
 LONG_WINDOW = 4

@@ -1,12 +1,12 @@
-"""QA23: questions a trainee asks that got a sure answer from a clause that does not answer them,
-or none at all.
+"""QA23: questions a trainee asks that got a sure answer from a clause that does not answer
+them, or none at all.
 
-「国培能不能收学员的钱」 was answered, sure, with clause 六 of 教师厅〔2019〕2号 (收 was no word the
-notices use): charging trainees is the notices' 「不得向参训学员…收取…费用」 (F1). 「2022年国培资金有
-多少」「学员满意率要达到多少」「培训定额标准是多少」 were answered, sure, by clauses stating no sum,
-rate or standard (F3): like a number of days, such figures must be stated by the top clause.
-Pinyin 「xue fen you sha yong」 read you sha as 油砂 and 「送交下乡」 (送教下乡 mistyped as a real
-word) were declined (F10)."""
+「国培能不能收学员的钱」 was answered, sure, with clause 六 of 教师厅〔2019〕2号 (收 was no
+word the notices use): charging trainees is the notices' 「不得向参训学员…收取…费用」 (F1).
+「2022年国培资金有多少」「学员满意率要达到多少」「培训定额标准是多少」 were answered, sure, by
+clauses stating no sum, rate or standard (F3): like a number of days, such figures must be
+stated by the top clause. Pinyin 「xue fen you sha yong」 read you sha as 油砂 and 「送交下乡」
+(送教下乡 mistyped as a real word) were declined (F10)."""
 
 from __future__ import annotations
 
