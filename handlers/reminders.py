@@ -39,14 +39,11 @@ rule from 「明天」 on (「明天开始每天9点」「明天至周五 8点�
 to start today (「明天到后天」: 「今天到明天」, the end moves with it).
 
 A rule by the hour (「每小时」「每隔2小时」「每半小时」「每30分钟」「每个整点」) is refused before
-anything is saved (`_hourly_refusal`): a rule is a day's times, and every hour day and night
-would message the class at 3 a.m. The refusal gives the line that reminds in the daytime, the
-hours as a cron rule (「/remind cron 0 8-20 * * * 签到」, each line checked to be read), which the
-scheduler runs as any rule, once a time, through restarts; and the once-a-day line. Written
-after a day or a rule without its time (「每天每小时 签到」「工作日每小时」) or after a span of
-hours (「每天8点到18点每小时 签到」), it would otherwise be read as that day's 09:00 (the span's
-start) with 「每小时 签到」 as the text: refused the same way, with those days and hours. The
-examples /remind shows say so in place of 「重复提醒两次之间至少隔 1 小时」 (`remind_examples`).
+anything is saved, with the line that reminds on the hour in the daytime (a cron rule) and the
+once-a-day one (scheduler/when/hourly.py): the parser refuses it at the start of WHEN, and
+/remind when it starts the text after a day or a rule without its time or after a span of
+hours (「每天每小时 签到」「工作日每小时」「每天8点到18点每小时 签到」), which would otherwise
+be read as that day's 09:00 (the span's start) with 「每小时 签到」 as the text.
 
 A rule with an end date (「明天至周五 8点」, cron ``end_date``) lists all its runs when they are
 three or fewer (「共 2 次：」), else the next three and the last
@@ -80,9 +77,7 @@ from handlers.routing import (
 from scheduler import service as scheduler_service
 from scheduler.deadlines import deadline_marks, superseded
 from scheduler.timeparse import (
-    ParsedSchedule,
     TimeParseError,
-    cn_to_int,
     cron_next_runs,
     examples,
     format_datetime,
@@ -90,7 +85,7 @@ from scheduler.timeparse import (
     parse_reminder,
     small_hours_tomorrow,
 )
-from scheduler.when.words import COUNT
+from scheduler.when.hourly import hourly_in_text, refusal_after
 
 router = Router("reminders", roles={Role.manager, Role.admin})
 
@@ -130,23 +125,19 @@ async def remind(ctx: Context) -> list[Reply]:
     args = ctx.event.args.strip()
     now = datetime.now(ctx.services.settings.timezone)
     if not args:
-        raise UserError(escape(f"请写上提醒时间和内容。\n\n{remind_examples(now)}"))
+        raise UserError(escape(f"请写上提醒时间和内容。\n\n{examples(now)}"))
     with ctx.services.session() as session:
         classes = crud.classes_managed_by(session, manager_id=ctx.user.id)
     if not classes:
         raise UserError(NO_CLASS)
-    if (hourly := _HOURLY_RE.match(args)) is not None:  # 「每小时 签到」
-        raise UserError(escape(_hourly_refusal(hourly, None, now)))
     try:
         parsed = parse_reminder(args, now)
     except TimeParseError as error:
         # the examples of the time now (「今晚8点」 after 20:00 would itself be past)
-        advice = (
-            f"{error.reason}\n\n{remind_examples(now)}" if error.with_examples else error.reason
-        )
+        advice = f"{error.reason}\n\n{examples(now)}" if error.with_examples else error.reason
         raise UserError(escape(advice)) from None
-    if (hourly := _hourly_in_text(parsed)) is not None:  # 「每天每小时 签到」
-        raise UserError(escape(_hourly_refusal(hourly, parsed, now)))
+    if (hourly := hourly_in_text(parsed)) is not None:  # 「每天每小时 签到」
+        raise UserError(escape(refusal_after(hourly, parsed, now)))
     # The text alone counts, as the limit names it (not 「明天9点」), as Telegram counts it.
     length = utf16_length(parsed.message)
     if length > MAX_REMINDER_CHARS:
@@ -172,119 +163,6 @@ async def remind(ctx: Context) -> list[Reply]:
     if class_id is None:
         return [Send(*_class_picker(ctx, reminder, classes, 0))]
     return [_confirmation(ctx, reminder, classes[0].name, edit=False)]
-
-
-# 「每小时」「每个小时」「每隔2小时」「每两个小时」「每半小时」「每一个半小时」「每30分钟」
-# 「每个整点」: a rule by the hour (`_hourly_refusal`)
-_HOURLY_RE = re.compile(
-    rf"每\s*(?:隔\s*)?(?P<n>{COUNT})?\s*个?\s*(?P<half>半)?\s*个?\s*"
-    r"(?P<unit>小时|钟头|整点|分钟)"
-)
-# the span of hours /remind writes before the text (「08:00–18:00 每小时 签到」)
-_SPAN_HEAD_RE = re.compile(r"(?P<start>\d\d):00–(?P<end>\d\d):00\s*")
-DAYTIME = (8, 20)  # the hours an hourly rule is suggested for, when none are written
-HOURLY_EXAMPLE_TEXT = "交研修日志"  # the text of the suggested lines when none is written
-_MIN_GAP = "重复提醒两次之间至少隔 1 小时"
-_NO_HOURLY = (
-    "重复提醒不能写「每小时」「每隔几小时」：一天提醒几次请用 cron 写整点，"
-    "例如 cron 0 9,14,20 * * *（每天 9:00、14:00、20:00），两次之间至少隔 1 小时"
-)
-
-
-def remind_examples(now: datetime) -> str:
-    """The examples /remind shows (scheduler/timeparse.py `examples`), saying that a rule by
-    the hour is not written 「每小时」 and how it is, where they say only that two times of a
-    rule are an hour apart at least: that reads as if 「每小时」 were one."""
-    return examples(now).replace(_MIN_GAP, _NO_HOURLY)
-
-
-def _hourly_in_text(parsed: ParsedSchedule) -> re.Match[str] | None:
-    """「每小时」 at the start of the text of a time read without its clock (「每天每小时 签到」
-    is 每天 09:00 「每小时 签到」) or after a span of hours (「每天8点到18点每小时」): the
-    manager meant every hour, not that day's one time. After a time written (「明天9点 每小时喝
-    水」) it is the text's."""
-    text = parsed.message
-    span = _SPAN_HEAD_RE.match(text)
-    if span is None and not parsed.default_time_note:
-        return None
-    return _HOURLY_RE.match(text, span.end() if span else 0)
-
-
-def _hourly_refusal(hourly: re.Match[str], parsed: ParsedSchedule | None, now: datetime) -> str:
-    """Why 「每小时」 (`hourly`, at the start of the text after WHEN when `parsed`) is not set,
-    and the lines to send instead: the daytime hours as a cron rule, on the days and between
-    the hours written when `parsed` has them, and once a day. Every line is one /remind reads."""
-    n = cn_to_int(hourly["n"]) if hourly["n"] else None
-    if hourly["unit"] == "分钟":
-        minutes = n or 1
-    elif hourly["unit"] == "整点":
-        minutes = 60
-    else:
-        minutes = (0 if n is None and hourly["half"] else n or 1) * 60 + 30 * bool(hourly["half"])
-    rest = hourly.string[hourly.end() :].strip().lstrip(_SEPARATORS).strip()
-    text = rest or HOURLY_EXAMPLE_TEXT
-    written = hourly[0].replace(" ", "")
-    every = minutes // 60 if minutes % 60 == 0 else 1
-    if minutes < 60:
-        why = (
-            f"还没有设置提醒：「{written}」太频繁了，每次全班都会收到消息；"
-            "重复提醒两次之间至少要隔 1 小时，而且只能按整点设置。"
-        )
-    else:
-        why = (
-            f"还没有设置提醒：暂不支持「{written}」这样按小时重复的提醒"
-            "（那样夜里也会不停地给全班发消息）。"
-        )
-    lines = [why]
-    if (rule := _daytime_rule(parsed, every, text, now)) is not None:
-        line, said = rule
-        lines.append(f"白天按整点提醒的话，请这样写（{said}）：\n/remind {line}")
-    lines.append(f"每天只提醒一次的话：/remind 每天8点 {text}")
-    if parsed is not None and parsed.cron is None:
-        lines.append("只要一天的话，那天过后请在 /reminders 里把它取消。")
-    lines.append("确认前会列出接下来几次的发送时间，可以先核对再确认。")
-    return "\n".join(lines)
-
-
-_SEPARATORS = ",，、;；:：。"
-_CRONTAB_DAYS = {
-    day: str(n) for n, day in enumerate(("sun", "mon", "tue", "wed", "thu", "fri", "sat"))
-}
-
-
-def _daytime_rule(
-    parsed: ParsedSchedule | None, every: int, text: str, now: datetime
-) -> tuple[str, str] | None:
-    """(the cron line after /remind, what it does in words) for a reminder every `every` hours
-    on the hour: between the span of hours written (「每天8点到18点」) or `DAYTIME`, on the days
-    of the rule written (「工作日」 1-5, 「每月1日」) or every day; None when those hours hold
-    only one time (「每隔13小时」)."""
-    first, last = DAYTIME
-    days, fields = "每天", ("*", "*", "*")
-    if parsed is not None:
-        span = _SPAN_HEAD_RE.match(parsed.message)
-        if span is not None and int(span["start"]) < int(span["end"]):
-            first, last = int(span["start"]), int(span["end"])
-        cron = parsed.cron or {}
-        label = parsed.label.split()[0] if parsed.label else ""
-        if len(cron) == 5 and label.startswith("每"):  # a rule without a first or last day
-            dow = re.sub(r"[a-z]{3}", lambda day: _CRONTAB_DAYS[day[0]], cron["day_of_week"])
-            days, fields = label, (cron["day"], cron["month"], dow)  # mon-fri: 1-5
-    hours = list(range(first, last + 1, every))
-    if len(hours) < 2:
-        return None
-    if every == 1:
-        field, said = f"{first}-{last}", f"{first}:00 到 {last}:00 每个整点"
-    else:
-        field, said = ",".join(map(str, hours)), "、".join(f"{hour}:00" for hour in hours)
-    for (day, month, dow), on in ((fields, days), (("*", "*", "*"), "每天")):
-        line = f"cron 0 {field} {day} {month} {dow} {text}"
-        try:
-            parse_reminder(line, now)
-        except TimeParseError:
-            continue
-        return line, f"{on} {said}"
-    return None
 
 
 def _class_picker(

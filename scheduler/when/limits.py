@@ -13,10 +13,17 @@ _EXAMPLES = (
     "· 按星期：周五20:00 / 下周一上午10点\n"
     "· 重复：每天21:00 / 每周五20:00 / 每周一、三、五 8:00 / 工作日 8:00 / 每月1日 9:00\n"
     "· cron 表达式：cron 0 9 * * 1-5（标准 crontab 五段式）\n"
-    "只写日期不写钟点时，默认 9:00；重复提醒两次之间至少隔 1 小时；一次性提醒最多设在一年以内。"
+    "只写日期不写钟点时，默认 9:00；{no_hourly}；一次性提醒最多设在一年以内。"
+)
+# how a rule by the hour is written instead (scheduler/when/hourly.py refuses 「每小时」)
+NO_HOURLY = (
+    "重复提醒不能写「每小时」「每隔几小时」：一天提醒几次请用 cron 写整点，"
+    "例如 cron 0 9,14,20 * * *（每天 9:00、14:00、20:00），两次之间至少隔 1 小时"
 )
 # the examples whatever the time (str() of a TimeParseError); /remind shows `examples(now)`
-EXAMPLES = _EXAMPLES.format(evening="今晚8点", day="12月1日", iso_day="2026-12-01")
+EXAMPLES = _EXAMPLES.format(
+    evening="今晚8点", day="12月1日", iso_day="2026-12-01", no_hourly=NO_HOURLY
+)
 SUGGEST_AHEAD = timedelta(minutes=30)  # a time of today suggested is at least this far ahead
 EXAMPLE_DAYS_AHEAD = 14  # the date of the examples: two weeks ahead
 # Times of today a refusal may suggest: the first at least SUGGEST_AHEAD after now.
@@ -37,7 +44,10 @@ def examples(now: datetime) -> str:
     evening = "今晚8点" if tonight >= now + SUGGEST_AHEAD else "明晚8点"
     day = now.date() + timedelta(days=EXAMPLE_DAYS_AHEAD)
     return _EXAMPLES.format(
-        evening=evening, day=f"{day.month}月{day.day}日", iso_day=day.isoformat()
+        evening=evening,
+        day=f"{day.month}月{day.day}日",
+        iso_day=day.isoformat(),
+        no_hourly=NO_HOURLY,
     )
 
 

@@ -1,6 +1,7 @@
 """Recurring rules: ``每天21:00`` ``每周五20:00`` ``每周一、三、五 8:00`` ``周一至周五``
 ``工作日`` ``周六日`` ``每月1日`` ``每月最后一天`` ``每年12月1日``, and the intervals cron
-cannot count (``每两周``), refused with what to write instead."""
+cannot count (``每两周``) and the rules by the hour (``每小时`` ``每2小时``: hourly.py),
+refused with what to write instead."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from datetime import datetime
 from scheduler.when.clock import _CLOCK_RE, _clock_after, _default_clock, _default_note
 from scheduler.when.cron import _check_fires, _runs, aps_weekdays
 from scheduler.when.days import _make_date
+from scheduler.when.hourly import HOURLY_RE, crontab_days, hourly_refusal
 from scheduler.when.limits import TimeParseError
 from scheduler.when.result import Candidate
 from scheduler.when.words import (
+    _COUNT_WORDS,
     _DAY_CHARS,
     _NUMERALS,
     _PART_SEP_RE,
     _PERIOD_DEFAULT_HOUR,
     _PERIOD_WORD,
+    _UNITS,
     _WEEKEND,
     _WORKDAYS,
     COUNT,
@@ -33,9 +37,10 @@ from scheduler.when.words import (
 )
 
 # 「每两周」「每隔一天」「隔周」: APScheduler's cron rules cannot count weeks or days from a
-# start, so these are refused with what to write instead.
+# start, so these are refused with what to write instead; so are the rules by the hour
+# (「每小时」「每2小时」「每30分钟」), in the words of hourly.py.
 _INTERVAL_RE = re.compile(
-    rf"每\s*(?P<gap>隔)?\s*(?P<n>{COUNT})?\s*个?\s*(?P<unit>周|星期|礼拜|天|日|月|年|小时|钟头|分钟)"
+    rf"每\s*(?P<gap>隔)?\s*(?P<n>{COUNT})?\s*个?\s*(?P<unit>周|星期|礼拜|天|日|月|年)"
     r"|(?P<other>隔周|隔天|隔日|单周|双周)"
 )
 _INTERVAL_ADVICE = {
@@ -44,14 +49,11 @@ _INTERVAL_ADVICE = {
     "天": "可以改成每周固定的几天，例如「每周一、三、五 8:00」，或者「每天21:00」",
     "月": "可以改成每月固定的日子，例如「每月1日 9:00」，或者「每年3月1日 9:00」",
     "年": "可以写「每年12月1日 9点」",
-    "小时": "一天要提醒几次的话，可以写几个整点，"
-    "例如「cron 0 9,14,20 * * *」（每天 9:00、14:00、20:00）",
 }
 _INTERVAL_UNIT = {  # the unit as said in the refusal
     "星期": "周",
     "礼拜": "周",
     "日": "天",
-    "钟头": "小时",
     "隔周": "周",
     "单周": "周",
     "双周": "周",
@@ -61,7 +63,14 @@ _INTERVAL_UNIT = {  # the unit as said in the refusal
 
 
 def match_interval(text: str) -> Candidate | None:
-    """Intervals the recurring rules cannot express: a candidate whose build refuses them."""
+    """Intervals the recurring rules cannot express, and rules by the hour: a candidate whose
+    build refuses them."""
+    if hourly := HOURLY_RE.match(text):
+
+        def refuse_hourly(now: datetime) -> dict[str, object]:
+            raise TimeParseError(hourly_refusal(hourly, now), with_examples=False)
+
+        return hourly.end(), refuse_hourly
     m = _INTERVAL_RE.match(text)
     if not m:
         return None
@@ -70,7 +79,7 @@ def match_interval(text: str) -> Candidate | None:
     written = m[0].strip()
     word = m["other"] or m["unit"]
     unit = _INTERVAL_UNIT.get(word, word)
-    advice = _INTERVAL_ADVICE["小时" if unit == "分钟" else unit]
+    advice = _INTERVAL_ADVICE[unit]
 
     def build(now: datetime) -> dict[str, object]:
         raise TimeParseError(
@@ -234,8 +243,13 @@ def match_weekday_span(text: str) -> Candidate | None:
             rest = " " + rest[sep.end() :]
         first = re.match(rf"{WEEK}{WD}", m[0])
         assert first is not None
+        hourly = HOURLY_RE.match(text[m.end() :].lstrip())
 
         def build(now: datetime) -> dict[str, object]:
+            if hourly is not None:  # 「周一三五每小时」: every hour is no one day's
+                fields = ("*", "*", crontab_days(aps_weekdays(days)))
+                on = (_weekly_label(days, wraps=wraps), fields)
+                raise TimeParseError(hourly_refusal(hourly, now, days=on), with_examples=False)
             raise TimeParseError(
                 f"「{m[0]}」是好几天：每周都要提醒的话，请写成：/remind 每{m[0]}{rest}；"
                 f"只提醒一次的话，请每天分别设置，例如：/remind {first[0]}{rest}",
@@ -269,7 +283,8 @@ def _days_stand_alone(text: str, start: int, end: int, first: int | None = None)
 def _ends_day_set(text: str, pos: int) -> bool:
     """Whether the days of a set may end at ``pos``: at the end of the text, or before a space,
     a separator, 每天/每晚 or a time of day (「周六日10点」「周六日上午」), not inside a word or
-    a number (「周六日程」「周一二十点」 is Monday 20:00)."""
+    a number (「周六日程」「周一二十点」 is Monday 20:00); also before the text glued to its last
+    day when they make no word (:func:`_glued_text_follows`: 「周六日打卡」「周六日每小时」)."""
     if pos == len(text) or text[pos].isspace() or _PART_SEP_RE.match(text, pos):
         return True
     if text[pos] in _NUMERALS and text[pos - 1] in _NUMERALS:
@@ -278,7 +293,39 @@ def _ends_day_set(text: str, pos: int) -> bool:
     assert clock is not None
     hour = clock["h"] or clock["h2"] or clock["h3"]
     every_day = _EVERY_DAY_RE.match(text, pos) or _EACH_RE.match(text, pos)
-    return bool(hour or clock["period"] in _PERIOD_DEFAULT_HOUR or every_day)
+    if hour or clock["period"] in _PERIOD_DEFAULT_HOUR or every_day:
+        return True
+    return _glued_text_follows(text, pos)
+
+
+# What makes a word with a weekday written without 周 (「周一三班」「周二四年级」「周一三好学生」
+# 「周六日程」), so that the day is the text's and the set ends before it: after 一 … 六 a
+# count, a unit or what numbers a class, a grade, a school, a building; after 日 a word of 日.
+_NUMERAL_WORD_RE = re.compile(
+    rf"{_COUNT_WORDS}|{_UNITS}"
+    r"|[班级級楼樓层層号號栋棟室届屆期批排座路中小校方等季科门門类類种種场場好八线線]"
+)
+_SUN_WORD_RE = re.compile(
+    r"[程常志记記报報期历曆语語文本子间間夜用后後前内益均渐漸结結清课課出落元光式化班托照晒曬"
+    r"月新趋趨积積]"
+)
+
+
+def _glued_text_follows(text: str, pos: int) -> bool:
+    """Whether the text glued to the last day of a set at ``pos`` makes no word with it, so
+    that the days end there: 「周六日打卡」 is every Saturday and Sunday 「打卡」,
+    「周一三五交作业」 a set of days (refused as one), 「周六日每小时」 a rule (每 starts none of
+    those words);
+    not 「周一三班」「周六日程安排」 (:data:`_NUMERAL_WORD_RE`, :data:`_SUN_WORD_RE`). A day
+    written 天, 七 or as a digit needs the space, the separator or the time (「周六天天」)."""
+    last, char = text[pos - 1], text[pos]
+    if char == "每":
+        return last in "一二三四五六日"
+    if not "\u4e00" <= char <= "\u9fff":
+        return False
+    if last == "日":
+        return _SUN_WORD_RE.match(text, pos) is None
+    return last in "一二三四五六" and _NUMERAL_WORD_RE.match(text, pos) is None
 
 
 def _weekday_set(spec: str) -> tuple[set[int], bool]:

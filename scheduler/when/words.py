@@ -32,7 +32,9 @@ _CN_DIGITS = {
     "九": 9,
 }
 
-NUM = r"[0-9零〇一二两三四五六七八九十]{1,3}"
+# a number is written in digits or in Chinese numerals, not both: 「周一三五7点」 is 周一三五
+# and 7点, never the hour 「三五7」
+NUM = r"(?:[0-9]{1,3}|[零〇一二两三四五六七八九十]{1,3})"
 YEAR = r"\d{4}|[零〇一二三四五六七八九]{4}"
 WD = r"[一二三四五六日天七1-7]"
 WEEK = r"(?:周|星期|礼拜)"
