@@ -5,6 +5,13 @@ inline buttons are shown as numbered choices — type the number (e.g. `1`) to p
 `/file PATH` sends a file from this computer (an admin's notice upload, a survey template).
 A file the bot sends (a survey's 📥 XLSX / CSV, a chart) is written into DATA_DIR/exports/,
 never over another file, and its path printed.
+
+The terminal numbers its messages -1, -2, -3 … (`FIRST_MESSAGE_ID`): Telegram's are positive,
+so the id of a terminal message that a handler stores in the database (a broadcast's progress
+message, a survey sheet, a 问班主任 message) never names a message of the user's real chat.
+The Telegram bot, on the same database, later fails to edit it (400, logged) instead of
+overwriting one of its own messages that had the same small id; a broadcast's report is then
+sent as a new message.
 """
 
 from __future__ import annotations
@@ -25,6 +32,9 @@ from bot.services import Services
 # Files the bot sends (a survey's 📥 XLSX / CSV, a chart) are written here, in DATA_DIR.
 EXPORTS = "exports"
 TAGS = re.compile(r"</?(b|i|u|s|code|pre|a[^>]*)>")
+# The id of the terminal's first message; each next one is one lower. Never a Telegram id (those
+# are positive), and small enough for the 32-bit columns (broadcasts.progress_message_id).
+FIRST_MESSAGE_ID = -1
 
 
 def plain(html_text: str) -> str:
@@ -68,7 +78,7 @@ class ConsoleMessenger(Messenger):
         self.out = out
         self.user_id = user_id
         self.files_dir = files_dir
-        self.next_message_id = 1
+        self.next_message_id = FIRST_MESSAGE_ID  # negative: never a Telegram id
         self.buttons: dict[int, list[str]] = {}
         self.last_with_buttons: int | None = None
 
@@ -101,7 +111,7 @@ class ConsoleMessenger(Messenger):
 
     async def send(self, chat_id: int, text: str, buttons: Keyboard = ()) -> Sent:
         message_id = self.next_message_id
-        self.next_message_id += 1
+        self.next_message_id -= 1
         if self._for_someone_else(chat_id):
             self._show_elsewhere(chat_id, text)
         else:
