@@ -332,13 +332,28 @@ STANDARD = (
 # Figures that count the thing named after them (五级培训体系, 三个微能力点).
 COUNTED = (LEVELS, COUNT)
 STATED_FIGURES = (
-    DAYS, HOURS, MONEY, CREDITS, YEARS_LONG, TIMES, PEOPLE, COUNT, TIME_LIMITS, DURATION,
-    RATE, STANDARD,
+    DAYS,
+    HOURS,
+    MONEY,
+    CREDITS,
+    YEARS_LONG,
+    TIMES,
+    PEOPLE,
+    COUNT,
+    TIME_LIMITS,
+    DURATION,
+    RATE,
+    STANDARD,
 )
 # 「上了几次课，…能算工作量不」: told before the question, 「了几次」 is several, not how many
 # (「安排了几天集中培训」 alone asks it).
 SEVERAL = re.compile(r"了几(?=[次回趟遍个天年周份项所家批节堂])")
 CLAUSE_BREAK = re.compile(r"([，,；;\s]+)")
+# 「我们学校几个老师被请去国培上课，这个算不算…」: told before the question, 几个 people who did
+# something is several, not how many.
+TOLD_FEW = re.compile(
+    r"(?<![有是])几(?:个|名|位)(?=[^，。？?\s]{0,4}?(?:被|都|去|来|参加|在|已经|也|要|想))"
+)
 # 「好几个老师被请去上课」: 好几 tells several, it never asks how many.
 GOOD_FEW = re.compile(r"好几(?:个|名|位|次|回|天|年|周|份|项|所|家|批)?")
 DEMONSTRATIVE_SEVERAL = re.compile(r"([那这])几(?=[次回趟个天年周份项所家批节堂])")
@@ -399,7 +414,7 @@ def _telling_several(question: str) -> str:
     「那几天」「这几年」 (those days) read as 那些 and 「好几个」 (several) as 一些."""
     question = GOOD_FEW.sub("一些", question)
     pieces = CLAUSE_BREAK.split(DEMONSTRATIVE_SEVERAL.sub(r"\1些", question.strip()))
-    told = [SEVERAL.sub("了一些", piece) for piece in pieces[:-1]]
+    told = [TOLD_FEW.sub("一些", SEVERAL.sub("了一些", piece)) for piece in pieces[:-1]]
     return "".join([*told, pieces[-1]])
 
 

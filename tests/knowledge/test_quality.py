@@ -220,6 +220,7 @@ def test_held_out_sets_are_separate_and_large_enough(kb: KnowledgeBase) -> None:
         quality.HOLDOUT33,
         quality.HOLDOUT34,
         quality.HOLDOUT35,
+        quality.HOLDOUT36,
     ):
         held_out = quality.load_questions(path)
         questions = {item["q"] for item in held_out}
