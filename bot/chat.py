@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -76,17 +77,45 @@ class Event:
         return self.chat_type == "private"
 
 
-# Characters that show nothing and are no space to Python: zero-width space, non-joiner and
-# joiner, word joiner, the byte order mark, left-to-right and right-to-left marks. A text made
-# of them and of spaces (「　」, U+3000, included) is empty (QA23 F6).
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"
+# Characters that show nothing and are no space to Python (str.isspace() is False): zero-width
+# space, non-joiner and joiner, word joiner, the byte order mark, the Mongolian vowel separator
+# (U+180E, a space before Unicode 6.3), the invisible operators U+2061–U+2064, the soft hyphen,
+# the Hangul fillers, and the direction marks, embeddings and isolates. A text made of them and
+# of spaces (「　」, U+3000, included) is empty (QA23 F6, QA24 F11).
+INVISIBLE = (
+    "\u200b\u200c\u200d\u2060\ufeff\u180e\u2061\u2062\u2063\u2064\u00ad"
+    "\u115f\u1160\u3164\uffa0\u200e\u200f\u202a-\u202e\u2066-\u2069"
+)
 INVISIBLE_EDGES = re.compile(rf"^[\s{INVISIBLE}]+|[\s{INVISIBLE}]+$")
+_INVISIBLE_ANY = re.compile(rf"[{INVISIBLE}]")
+ZWJ = "\u200d"
 
 
 def visible(text: str) -> str:
     """The text without the spaces and invisible characters around it: "" for one made only of
     them. Inside the text they stay (an emoji sequence joined with U+200D is one emoji)."""
     return INVISIBLE_EDGES.sub("", text)
+
+
+def clean_name(text: str) -> str:
+    """A name a user typed (a class's) as the bot stores, shows and compares it: no invisible
+    character anywhere, so 「语文\u200b一班」 is 「语文一班」 (QA24 F6), but a joiner (U+200D)
+    between two emoji stays (👨‍👩‍👧 is one emoji); spaces inside it one space (「　」, a tab …),
+    none around it."""
+    kept = []
+    for at, char in enumerate(text):
+        if char == ZWJ:
+            if 0 < at < len(text) - 1 and _emoji_part(text[at - 1]) and _emoji_part(text[at + 1]):
+                kept.append(char)
+        elif not _INVISIBLE_ANY.fullmatch(char):
+            kept.append(char)
+    return " ".join("".join(kept).split())
+
+
+def _emoji_part(char: str) -> bool:
+    """Whether ``char`` may stand beside a joiner in an emoji sequence: a pictograph or symbol
+    (category So/Sk, 🏻 skin tones included) or the emoji presentation selector U+FE0F."""
+    return char == "\ufe0f" or unicodedata.category(char) in ("So", "Sk")
 
 
 def without_invisible_edges(event: Event) -> Event:

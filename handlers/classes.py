@@ -1,9 +1,11 @@
 """Class managers create training classes: `/newclass NAME` answers with the join link.
 
-A manager's classes must have different names: the class pickers of /remind, /broadcast and
-/deadlines show names only. Classes that share a name anyway (made before this rule), or whose
-names look the same once cut to fit a button, are told apart in the pickers by their join code
-(`class_labels`), which /newclass and /myclass show.
+A manager's classes must have different names (spacing, case, full-width forms and invisible
+characters ignored; a name is stored without its zero-width characters, `clean_name`): the
+class pickers of /remind, /broadcast and /deadlines show names only. Classes that share a name
+anyway (made before this rule), or whose names look the same once cut to fit a button, are
+told apart in the pickers by their join code (`class_labels`), which /newclass and /myclass
+show.
 
 /myclass gives a manager a 👥 button per class: its members, ten to a page, each with 「移出」
 (confirmed first; the trainee is told). A removed member cannot rejoin with the class's code
@@ -26,7 +28,7 @@ from html import escape
 
 from sqlmodel import Session
 
-from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, keyboard
+from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, clean_name, keyboard
 from bot.db import crud
 from bot.db.models import Role, TrainingClass
 from bot.limits import shorten
@@ -46,14 +48,16 @@ SHOWN_CODE = re.compile(r"[A-Z0-9]{4,16}")
 @router.command("newclass", "创建培训班")
 async def new_class(ctx: Context) -> list[Reply]:
     """Create a class and answer with its join code and deep link."""
-    name = " ".join(ctx.event.args.split())
+    # zero-width characters dropped, spaces made one: 「语文\u200b一班」 is 「语文一班」 (QA24 F6)
+    name = clean_name(ctx.event.args)
     if not name:
         raise UserError("请在命令后写上培训班名称，例如：/newclass 2026国培语文一班")
     if len(name) > MAX_CLASS_NAME:
         raise UserError(f"培训班名称太长（{len(name)} 字），请控制在 {MAX_CLASS_NAME} 字以内。")
     with ctx.services.session() as session:
         mine = crud.classes_managed_by(session, manager_id=ctx.user.id)
-        same = next((c for c in mine if name_key(c.name) == name_key(name)), None)
+        key = name_key(name)  # a name stored before QA24 may still hold them: cleaned too
+        same = next((c for c in mine if name_key(clean_name(c.name)) == key), None)
         if same is not None:
             raise UserError(
                 f"您已经有一个叫「{escape(same.name)}」的培训班了"
