@@ -208,7 +208,8 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
     ) -> None:
         """List the deadlines found in the notices: those still ahead (soonest first, then
         those without a date), then the past ones under 「已过期的」 (latest first), as the
-        chat's /deadlines splits them; a body's duty says whose it is (「（教育局的任务）」)."""
+        chat's /deadlines splits them; a body's duty says whose it is (「（教育局的任务）」).
+        --json prints them in the same order, one line each."""
         from handlers.deadlines import OLD_RELATIVE_NOTE, is_past, notice_days_of, split_expired
         from knowledge.deadlines import date_error, duty_holder, written_when
 
@@ -217,8 +218,11 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
         found = kb.deadlines()
         today = local_today()
         days = notice_days_of(kb.documents())
+        ahead, past = split_expired(found, today, days)
         if as_json:
-            for deadline in found:
+            # in the list's order: still ahead (soonest first, then undated), then the past
+            # ones (latest first) (QA24 F7)
+            for deadline in [*ahead, *past]:
                 # The contract's fields as they are (`when_text` the notice's words, without
                 # the list's 「（日期有误）」); `date_error` says what is wrong with a date the
                 # calendar lacks (「2027年2月只有28天」), null for the others; `duty_holder`
@@ -237,7 +241,6 @@ def register(app: typer.Typer, get_paths: Callable[[], tuple[Path, Path]]) -> No
         if not found:
             console.print("通知里没有找到带截止时间的事项。")
             return
-        ahead, past = split_expired(found, today, days)
         if ahead:
             console.print(f"[bold]还没到期的[/bold]（{len(ahead)} 项，最近的在前）")
         else:
