@@ -109,11 +109,34 @@ def hourly_refusal(
     if (rule := _daytime_rule(days, hours, every, text, now)) is not None:
         line, said = rule
         lines.append(f"白天按整点提醒的话，请这样写（{said}）：\n/remind {line}")
-    lines.append(f"每天只提醒一次的话：/remind 每天8点 {text}")
+    lines.append(_once_a_day(days, text, now))
     if one_day:
         lines.append("只要一天的话，那天过后请在 /reminders 里把它取消。")
     lines.append("确认前会列出接下来几次的发送时间，可以先核对再确认。")
     return "\n".join(lines)
+
+
+def _once_a_day(days: Days | None, text: str, now: datetime) -> str:
+    """The once-a-day line at 8:00 on ``days``, else every day: a rule on some weekdays
+    keeps them (「一天只提醒一次的话：/remind 每周一至周五8点 签到」, QA24 F8), when
+    /remind reads the line as those days at 8:00 with ``text``."""
+    if days is not None and days[1] != EVERY_DAY[1]:
+        line = f"{days[0]}8点 {text}"
+        if _reads_daily(line, text, now):
+            return f"一天只提醒一次的话：/remind {line}"
+    return f"每天只提醒一次的话：/remind 每天8点 {text}"
+
+
+def _reads_daily(line: str, text: str, now: datetime) -> bool:
+    """Whether /remind reads ``line`` as a rule at 8:00 whose text is ``text``."""
+    from scheduler.timeparse import parse_reminder  # the parser imports this module
+
+    try:
+        parsed = parse_reminder(line, now)
+    except (TimeParseError, ValueError):
+        return False
+    cron = parsed.cron or {}
+    return parsed.message == text and cron.get("hour") == "8" and cron.get("minute") == "0"
 
 
 def _daytime_rule(
