@@ -12,6 +12,14 @@ message, a survey sheet, a 问班主任 message) never names a message of the us
 The Telegram bot, on the same database, later fails to edit it (400, logged) instead of
 overwriting one of its own messages that had the same small id; a broadcast's report is then
 sent as a new message.
+
+On a database a Telegram bot serves (a DATA_DIR it marked, `bot.cli.BOT_MARK`, or a shared
+PostgreSQL), the terminal cannot reach anyone else: a message to another user (a 问班主任 copy
+for the manager, a manager's answer for a trainee, a notice …) is refused as Telegram refuses
+one it cannot deliver (`NotInThisTerminal`, a `DeliveryError`), so the handler stores it
+undelivered and says so, and the terminal says to do it in Telegram (QA24 F4: a handoff was
+stored as delivered, the trainee told 「✅ 已转给班主任」, and the manager never got it). On a
+DATA_DIR of its own the terminal plays everyone and shows such a message as one line.
 """
 
 from __future__ import annotations
@@ -19,15 +27,26 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import TextIO
 
-from bot.chat import Event, EventKind, Keyboard, MenuScope, Messenger, SendFile, Sent
+from bot.chat import (
+    DeliveryError,
+    Event,
+    EventKind,
+    Keyboard,
+    MenuScope,
+    Messenger,
+    SendFile,
+    Sent,
+)
 from bot.conversation import Conversation
 from bot.engines.base import perform, split_command
 from bot.limits import CUT_NOTE, MAX_BUTTONS, MAX_CAPTION_UNITS, MAX_MESSAGE_UNITS, visible_length
 from bot.services import Services
+from bot.settings import Settings
 
 # Files the bot sends (a survey's 📥 XLSX / CSV, a chart) are written here, in DATA_DIR.
 EXPORTS = "exports"
@@ -37,10 +56,47 @@ TAGS = re.compile(r"</?(b|i|u|s|code|pre|a[^>]*)>")
 FIRST_MESSAGE_ID = -1
 
 
+class NotInThisTerminal(DeliveryError):
+    """A message to another user that the terminal, beside a Telegram bot, cannot deliver:
+    handlers treat it as Telegram refusing it (not sent, not stored as delivered)."""
+
+
+# Shown in the terminal for each message to another user it refused (beside a Telegram bot).
+NOT_SENT = (
+    "⚠️ 发给用户 {chat_id} 的消息没有{what}：这个数据目录由 Telegram 机器人使用，终端发不出"
+    "给别人的消息，{seen}。要让对方收到（问班主任、回答学员、通知等），请在 Telegram 里操作。"
+)
+
+
+# Said once when the chat starts beside a Telegram bot.
+BESIDE_BOT = (
+    "这个数据目录由 Telegram 机器人使用：发给别人的消息（问班主任、回答学员、通知等）"
+    "在终端里发不出，请在 Telegram 里操作。"
+)
+
+
+def served_by_bot(settings: Settings) -> bool:
+    """Whether a Telegram bot serves this database: a DATA_DIR the bot marked, or a database
+    that is not the DATA_DIR's own SQLite file (as `bot.cli._chat` decides). Asked at each
+    message to another user: a bot started after the terminal counts too."""
+    from bot.cli import BOT_MARK  # bot.cli imports this module when it runs the chat
+
+    if not settings.database_url_resolved.startswith("sqlite"):
+        return True
+    return (settings.data_dir / BOT_MARK).exists()
+
+
 def plain(html_text: str) -> str:
     import html
 
     return html.unescape(TAGS.sub("", html_text))
+
+
+def one_line(html_text: str, chars: int = 60) -> str:
+    """A message as one line of at most `chars` characters (「…」 when cut), its lines joined
+    by 「 / 」: how the terminal shows a message to another user."""
+    line = " / ".join(part.strip() for part in plain(html_text).splitlines() if part.strip())
+    return line[:chars] + "…" if len(line) > chars else line
 
 
 def limit_warnings(
@@ -70,14 +126,21 @@ class ConsoleMessenger(Messenger):
 
     With `user_id`, a message to anyone else (a broadcast, a reminder or a survey the scheduler
     sends while this terminal runs it) is shown as one line, and its buttons cannot be pressed
-    here: they belong to that user."""
+    here: they belong to that user. When `beside_bot()` says a Telegram bot serves the
+    database, such a message is not sent at all: `NotInThisTerminal` is raised, as an engine
+    raises a `DeliveryError` for a message Telegram refused, and the terminal says so."""
 
     def __init__(
-        self, out: TextIO, user_id: int | None = None, files_dir: Path | None = None
+        self,
+        out: TextIO,
+        user_id: int | None = None,
+        files_dir: Path | None = None,
+        beside_bot: Callable[[], bool] | None = None,
     ) -> None:
         self.out = out
         self.user_id = user_id
         self.files_dir = files_dir
+        self.beside_bot = beside_bot
         self.next_message_id = FIRST_MESSAGE_ID  # negative: never a Telegram id
         self.buttons: dict[int, list[str]] = {}
         self.last_with_buttons: int | None = None
@@ -101,15 +164,27 @@ class ConsoleMessenger(Messenger):
     def _for_someone_else(self, chat_id: int) -> bool:
         return self.user_id is not None and chat_id != self.user_id
 
+    def _refuse_elsewhere(self, chat_id: int, text: str, edited: bool = False) -> None:
+        """Raise `NotInThisTerminal` for a message to another user beside a Telegram bot,
+        having shown that it was not sent, what it said, and where to do it instead."""
+        if self.beside_bot is None or not self.beside_bot():
+            return
+        what, seen = ("更新", "对方看到的还是原来的") if edited else ("发出", "对方什么也没收到")
+        print(f"\n{NOT_SENT.format(chat_id=chat_id, what=what, seen=seen)}", file=self.out)
+        print(f"   （没发出的内容：{one_line(text)}）", file=self.out)
+        self.out.flush()
+        raise NotInThisTerminal(
+            f"chat {chat_id} is not in this terminal (a Telegram bot serves it)"
+        )
+
     def _show_elsewhere(self, chat_id: int, text: str, edited: bool = False) -> None:
-        one_line = " / ".join(line.strip() for line in plain(text).splitlines() if line.strip())
-        if len(one_line) > 60:
-            one_line = one_line[:60] + "…"
         what = "更新了发给" if edited else "发给"
-        print(f"\n📨 （{what}用户 {chat_id} 的消息，不在这个终端）{one_line}", file=self.out)
+        print(f"\n📨 （{what}用户 {chat_id} 的消息，不在这个终端）{one_line(text)}", file=self.out)
         self.out.flush()
 
     async def send(self, chat_id: int, text: str, buttons: Keyboard = ()) -> Sent:
+        if self._for_someone_else(chat_id):
+            self._refuse_elsewhere(chat_id, text)
         message_id = self.next_message_id
         self.next_message_id -= 1
         if self._for_someone_else(chat_id):
@@ -119,6 +194,8 @@ class ConsoleMessenger(Messenger):
         return Sent(chat_id=chat_id, message_id=message_id)
 
     async def edit(self, chat_id: int, message_id: int, text: str, buttons: Keyboard = ()) -> None:
+        if self._for_someone_else(chat_id):
+            self._refuse_elsewhere(chat_id, text, edited=True)
         self.buttons.pop(message_id, None)
         if self._for_someone_else(chat_id):
             self._show_elsewhere(chat_id, text, edited=True)
@@ -266,7 +343,10 @@ def run(
 async def _loop(
     services: Services, conversation: Conversation, user_id: int, stdin: TextIO, out: TextIO
 ) -> None:
-    messenger = ConsoleMessenger(out, user_id, services.settings.data_dir / EXPORTS)
+    settings = services.settings
+    messenger = ConsoleMessenger(
+        out, user_id, settings.data_dir / EXPORTS, beside_bot=lambda: served_by_bot(settings)
+    )
     services.messenger = messenger
     await services.on_started()
     print(
@@ -274,6 +354,8 @@ async def _loop(
         "/file 文件路径 发送本机文件；Ctrl-D 退出。",
         file=out,
     )
+    if served_by_bot(settings):
+        print(BESIDE_BOT, file=out)
     loop = asyncio.get_running_loop()
     try:
         while True:

@@ -95,46 +95,6 @@ async def test_the_terminal_numbers_its_messages_below_zero() -> None:
     assert pressed is not None and pressed.message_id == -1 and pressed.callback_data == "undo:1"
 
 
-def test_a_question_handed_over_in_the_terminal_never_edits_a_real_message(
-    start_bot, fake_telegram, data_dir
-) -> None:
-    """A trainee's 🙋 问班主任 in the terminal stores the id of the manager's copy; when the
-    manager answers on Telegram, the bot marks that copy answered: it must not edit the
-    manager's real message with the same id."""
-    tg = fake_telegram
-    seed_class(data_dir, "语文一班", MEMBERS)
-    start_bot()
-    for _ in range(4):  # the bot's replies are messages 2, 4, 6, 8 of the manager's real chat
-        mark = tg.mark()
-        tg.send_text(user_id=MANAGER, text="/help")
-        tg.wait_for(method="sendMessage", ok=True, chat_id=MANAGER, after=mark)
-    before = {mid: m.get("text") for mid, m in tg.messages_in_chat(MANAGER).items()}
-
-    asked = run_cli(["chat", "--user", "2001"], ["培训期间能不能带家属去食堂吃饭", "1"], data_dir)
-    assert "转给班主任" in asked.stdout, asked.stdout + asked.stderr
-    with sqlite3.connect(data_dir / "guopei.db") as db:
-        stored = [row[0] for row in db.execute("SELECT message_id FROM question_handoffs")]
-    assert stored and all(mid is not None and mid < 0 for mid in stored), stored
-
-    mark = tg.mark()
-    tg.send_text(user_id=MANAGER, text="/unanswered")
-    listing = tg.wait_for(
-        method="sendMessage", chat_id=MANAGER, text_contains="带家属", after=mark, ok=True
-    )
-    mark = tg.mark()
-    tg.press_button(user_id=MANAGER, message_id=listing.message_id, data=listing.data_of("回答"))
-    tg.wait_for(chat_id=MANAGER, text_contains="请直接发送您的回答", after=mark, ok=True)
-    mark = tg.mark()
-    tg.send_text(user_id=MANAGER, text="可以，但需要提前登记。")
-    tg.wait_for(
-        method="sendMessage", chat_id=2001, text_contains="需要提前登记", after=mark, ok=True
-    )
-    tg.wait_for(chat_id=MANAGER, text_contains="标准答案", after=mark, ok=True)
-
-    edits = tg.calls(method="editMessageText", chat_id=MANAGER, after=mark)
-    assert all(not c.ok for c in edits if c.params.get("message_id") in stored)
-    assert not any(c.ok and c.params.get("message_id") in before for c in edits), [
-        (c.params.get("message_id"), c.text) for c in edits
-    ]
-    after = {mid: m.get("text") for mid, m in tg.messages_in_chat(MANAGER).items()}
-    assert {mid: after[mid] for mid in before} == before  # her /help replies are as they were
+# A 问班主任 pressed in the terminal on the bot's DATA_DIR stored the terminal's id of the
+# manager's copy (negative, so the bot's edit was refused); since QA24 F4 the terminal does not
+# send that copy at all beside a bot, and no id is stored: tests/e2e/test_qa24_terminal_handoff.py.
