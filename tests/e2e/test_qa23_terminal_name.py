@@ -42,7 +42,8 @@ def test_a_terminal_chat_on_the_bots_data_dir_keeps_the_managers_name(tmp_path: 
 
     # the trainee's question goes to the manager, who answers it in the terminal
     asked = run_cli(["chat", "--user", "2001"], ["培训期间能不能带家属去食堂吃饭", "1"], tmp_path)
-    assert "转给班主任 王芳" in asked.stdout, asked.stdout
+    # (on the bot's DATA_DIR the handoff cannot be delivered from the terminal: QA24 F4)
+    assert "孙丽：培训期间能不能带家属去食堂吃饭" in asked.stdout, asked.stdout
     answered = run_cli(
         ["chat", "--user", "1001"],
         ["/unanswered", "1", "可以，但需要提前登记。", "/broadcast 终端群发", "1"],
@@ -53,7 +54,7 @@ def test_a_terminal_chat_on_the_bots_data_dir_keeps_the_managers_name(tmp_path: 
     assert "王芳 Wang老师回复了您的问题" in out  # the trainee's copy, in one line
     assert "署名「王芳 Wang老师的解答」" in out, out  # the save step's signature
     assert "开始发送" in out, out
-    assert "孙丽：培训期间能不能带家属去食堂吃饭" in out  # the trainee's name, kept too
+    assert "1. 孙丽 · " in out  # the trainee's name in /unanswered, kept too
     assert "终端用户" not in out + asked.stdout
 
     assert names(tmp_path)[1001] == ("王芳", "Wang")  # the bot still knows her by her name
