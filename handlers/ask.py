@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
+from sqlmodel import select
+
 from bot.chat import (
     Button,
     DeliveryError,
@@ -153,6 +155,18 @@ FOLLOW_UP_REPLY_NO_CLASS = (
     f"{FOLLOW_UP_RETRY}"
 )
 FOLLOW_UP_REPLY_STAFF = f"{FOLLOW_UP_MORE.removesuffix('；')}。{FOLLOW_UP_RETRY}"
+# … and when the last answer has no 更多 ▶ (one clause, declined) or there is none yet, only the
+# way to a person and to asking again.
+FOLLOW_UP_ONE_PAGE = f"想请老师解答，请点上一条回答下面的「🙋 问班主任」。{FOLLOW_UP_RETRY}"
+FOLLOW_UP_NOTHING_YET = (
+    "想请老师解答，请把问题发给我，再点我回答下面的「🙋 问班主任」。"
+    f"您也可以直接提问，例如「{EXAMPLE}」。"
+)
+FOLLOW_UP_ONE_PAGE_NO_CLASS = (
+    "想请老师解答，请先发送 /join 加入码 加入您的培训班（加入码向班主任要）。"
+    f"{FOLLOW_UP_RETRY}"
+)
+FOLLOW_UP_ONE_PAGE_STAFF = f"请把问题写得更具体些再问我，例如「{EXAMPLE}」。"
 # A request for a person (「我要找班主任」「人工客服」「转人工」「找老师」), the whole message: not
 # a question for the notices (「班主任培训有哪些要求」 is one), not logged, not in /unanswered.
 ASK_FOR_PERSON = re.compile(
@@ -171,8 +185,8 @@ PERSON_REPLY_STAFF = (
     "我是自动回答的国培助手，这里没有人工客服。政策问题请直接发给我，我会引用通知原文回答，"
     f"例如「{EXAMPLE}」。"
 )
-# 「不对」「不是这个」 right after an answer say the answer missed: the way to other clauses and
-# to a person, as 「还有呢」 gets.
+# 「不对」「不是这个」 right after an answer say the answer missed: the way to other clauses (when
+# that answer has 更多 ▶) and to a person, as 「还有呢」 gets (follow_up_reply).
 WRONG_ANSWER = re.compile(
     r"(?:不对|不是这个|不是这条|不是这个意思|不是我要的|答非所问|答错了|错了)(?:吧|啊|呀|哦)?"
 )
@@ -571,11 +585,35 @@ def in_a_class(ctx: Context) -> bool:
         return bool(question_crud.managers_of_member(session, user_id=ctx.user.id))
 
 
+def last_answer_has_more(ctx: Context) -> bool | None:
+    """Whether the asker's last logged question in this chat got an answer with a 「更多 ▶」
+    button (more than one page: several clauses, or a saved answer and a clause); None when
+    they asked nothing yet."""
+    with ctx.services.session() as session:
+        last = session.exec(
+            select(QuestionLog)
+            .where(QuestionLog.user_id == ctx.user.id, QuestionLog.chat_id == ctx.event.chat_id)
+            .order_by(QuestionLog.id.desc())  # type: ignore[union-attr]
+            .limit(1)
+        ).first()
+    if last is None:
+        return None
+    pages = last.hit_count + (1 if last.curated_id is not None else 0)
+    return last.answered and pages > 1
+
+
 def follow_up_reply(ctx: Context) -> str:
-    """The way to more of the last answer: its 问班主任 button only if it had one."""
-    if in_a_class(ctx):
-        return FOLLOW_UP_REPLY
-    return FOLLOW_UP_REPLY_NO_CLASS if ctx.role is Role.trainee else FOLLOW_UP_REPLY_STAFF
+    """The way to more of the last answer: its 「更多 ▶」 only if it has that button (several
+    clauses), its 问班主任 button only if it had one."""
+    more = last_answer_has_more(ctx)
+    member = in_a_class(ctx)
+    if more:
+        if member:
+            return FOLLOW_UP_REPLY
+        return FOLLOW_UP_REPLY_NO_CLASS if ctx.role is Role.trainee else FOLLOW_UP_REPLY_STAFF
+    if member:
+        return FOLLOW_UP_ONE_PAGE if more is not None else FOLLOW_UP_NOTHING_YET
+    return FOLLOW_UP_ONE_PAGE_NO_CLASS if ctx.role is Role.trainee else FOLLOW_UP_ONE_PAGE_STAFF
 
 
 def person_reply(ctx: Context) -> str:
@@ -617,8 +655,9 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
         return [Send(SMALL_TALK_REPLY[chat_word])]
     if FOLLOW_UP.fullmatch(bare):
         return [Send(follow_up_reply(ctx))]
-    if WRONG_ANSWER.fullmatch(bare):
-        return [Send(WRONG_ANSWER_HEAD + follow_up_reply(ctx))]
+    if WRONG_ANSWER.fullmatch(bare):  # 「抱歉」 only for an answer there was
+        head = WRONG_ANSWER_HEAD if last_answer_has_more(ctx) is not None else ""
+        return [Send(head + follow_up_reply(ctx))]
     if ASK_FOR_PERSON.fullmatch(bare):
         return [Send(person_reply(ctx))]
     kb = await fresh_knowledge(ctx.services)
@@ -655,6 +694,7 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
     pages = pages_of(answer, curated_author(ctx.services, answer.curated_id), member)
     if not pages:  # answered without anything to show: treat as declined
         return [declined_view(ctx, entry.id, question, "out_of_scope")]
+    remember_sources(ctx.services, entry.id, answer)
     text, buttons = answer_view(entry.id, pages, 0, can_hand_on=member)
     return [Send(text, buttons)]
 
@@ -726,18 +766,58 @@ def curated_author(services: Services, curated_id: int | None) -> str | None:
         return question_crud.curated_author(session, curated_id=curated_id)
 
 
-def current_pages(ctx: Context, entry: QuestionLog) -> tuple[list[Page], bool]:
-    """The pages of the answer to `entry` as the notices stand now (none once it is no longer
-    answered), and whether the asker is in a class."""
+# The notices each answer given since the bot started quoted (question id → doc ids), so that
+# 更多 / 上一条 can tell when one of them was removed since; the most recent answers only.
+SOURCES_MARK = "ask.answer_sources"
+SOURCES_KEPT = 5000
+
+
+def remember_sources(services: Services, question_id: int, answer: Answer) -> None:
+    """Note the notices the answer to `question_id` quoted."""
+    kept: dict[int, frozenset[str]] = services.extras.setdefault(SOURCES_MARK, {})
+    kept[question_id] = frozenset(hit.doc_id for hit in answer.hits)
+    while len(kept) > SOURCES_KEPT:
+        del kept[next(iter(kept))]
+
+
+def current_answer(ctx: Context, entry: QuestionLog) -> Answer:
+    """The answer to `entry` as the notices stand now."""
     kb = knowledge(ctx.services)
     if kb is None:
         raise UserError(UNAVAILABLE)
     # A curated answer saved since the question was asked would shift its pages.
     with_curated = entry.curated_id is not None
-    answer = kb.ask(entry.question, k=HITS_PER_QUESTION, with_curated=with_curated)
+    return kb.ask(entry.question, k=HITS_PER_QUESTION, with_curated=with_curated)
+
+
+def current_pages(ctx: Context, entry: QuestionLog) -> tuple[list[Page], bool]:
+    """The pages of the answer to `entry` as the notices stand now (none once it is no longer
+    answered), and whether the asker is in a class."""
+    return pages_now(ctx, current_answer(ctx, entry))
+
+
+def pages_now(ctx: Context, answer: Answer) -> tuple[list[Page], bool]:
+    """The pages of `answer` (none if declined), and whether the asker is in a class."""
     author = curated_author(ctx.services, answer.curated_id)
     member = in_a_class(ctx)
     return (pages_of(answer, author, member) if answer.answered else []), member
+
+
+def lost_clauses(ctx: Context, entry: QuestionLog, answer: Answer) -> bool:
+    """Whether a clause the answer to `entry` listed is gone (its notice removed since) or the
+    answer now lists other clauses: the doc ids it quoted, when this process gave it; else
+    what the log kept of it (its top clause and how many there were)."""
+    kb = knowledge(ctx.services)
+    assert kb is not None and entry.id is not None
+    quoted = ctx.services.extras.get(SOURCES_MARK, {}).get(entry.id)
+    present = {document["doc_id"] for document in kb.documents()}
+    if quoted is not None:
+        return not quoted <= present
+    if entry.top_doc_id is not None and entry.top_doc_id not in present:
+        return True
+    top = answer.hits[0] if answer.answered and answer.hits else None
+    now = (top.doc_id, top.clause) if top is not None else None
+    return len(answer.hits) != entry.hit_count or now != (entry.top_doc_id, entry.top_clause)
 
 
 def page_view(ctx: Context, entry: QuestionLog, index: int) -> tuple[str, Keyboard] | None:
@@ -750,27 +830,29 @@ def page_view(ctx: Context, entry: QuestionLog, index: int) -> tuple[str, Keyboa
     return answer_view(entry.id, pages, index, handoff_line(ctx, entry), can_hand_on=member)
 
 
-# 更多 / 上一条 on an answer whose clauses are gone (its notice removed or replaced since).
-NOTICES_GONE = "通知已更新，请重新提问：这条回答里的条款已经不在知识库里了。"
-NOTICES_FEWER = "通知已更新，这条回答的条款少了：这是现在还有的条款。"
+# 更多 / 上一条 on an answer one of whose clauses is gone (its notice removed or replaced since):
+# the answer stays as it was shown, and is asked again to get the clauses as they are now (the
+# pages of the new answer, numbered afresh, would not be the ones the asker was reading).
+NOTICES_GONE = "通知已更新，请重新提问：这条回答里有条款所在的通知已经删除或更换了。"
 
 
 async def show_page(ctx: Context, entry: QuestionLog, index: int) -> list[Reply]:
-    """更多 / 上一条: edit the answer to show another hit, from the notices as they are now (a
-    notice removed or replaced meanwhile with `guopei-bot remove` or /notices changes the
-    pages): past the last page left, the last one, said in a pop-up; none left, 「通知已更新，
-    请重新提问」. A page no answer has is a forged button."""
+    """更多 / 上一条: edit the answer to show another hit, from the notices as they are now. Once
+    a notice it quoted was removed (or replaced) since, with `guopei-bot remove` or /notices,
+    「通知已更新，请重新提问」 in a pop-up, and the answer is left as it is: the clauses left would
+    be numbered anew, other clauses filling in. A page no answer has is a forged button."""
     if index > HITS_PER_QUESTION:  # more pages than an answer has (a curated one and each hit)
         raise UserError(STALE)
     await fresh_knowledge(ctx.services)
-    pages, member = current_pages(ctx, entry)
-    if not pages:
+    answer = current_answer(ctx, entry)
+    pages, member = pages_now(ctx, answer)
+    if not pages or lost_clauses(ctx, entry, answer):
         raise UserError(NOTICES_GONE)
+    if not 0 <= index < len(pages):
+        raise UserError("没有更多的条款了。")
     assert entry.id is not None
-    shown = min(index, len(pages) - 1)
     handed = handoff_line(ctx, entry)
-    view = Edit(*answer_view(entry.id, pages, shown, handed, can_hand_on=member))
-    return [view] if shown == index else [view, Notice(NOTICES_FEWER, alert=True)]
+    return [Edit(*answer_view(entry.id, pages, index, handed, can_hand_on=member))]
 
 
 def rate(ctx: Context, entry: QuestionLog, feedback: str) -> list[Reply]:

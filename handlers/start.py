@@ -9,9 +9,11 @@ surveys): they are shown the link to give their trainees instead. `/join` (and `
 the code also inside the whole join link pasted (t.me/<bot>?start=<code>, tg://resolve?…), and
 with spaces in it (「FZMD AEVD」); a link of another bot, or without a code, says what to send.
 The same goes for a join link, 「加入 CODE」, or a class's code sent alone as plain text in the
-private chat (`pasted_join`, asked by handlers/ask.py before the text is taken as a question);
-a word shaped like a code (8 letters and digits, both kinds) that no class has is told so;
-anything else stays a question.
+private chat (`pasted_join`, asked by handlers/ask.py before the text is taken as a question),
+also with punctuation or brackets around it (「CODE。」「「CODE」」) or a few words beside it
+(「加入 CODE 谢谢」「CODE 李老师」「我的加入码是 CODE」: then only a class's code); a message that
+is just a word shaped like a code (8 letters and digits, both kinds) that no class has is told
+so; anything else (「CODE 是什么班」) stays a question.
 In a group, /start and /help show the trainees' short help only: the whole class reads it.
 `/myclass` lists the user's classes with their managers (two classes may share a name) and a
 「退出」 button for each (confirmed first), eight classes to a page (`mc:1:pg:<page>`).
@@ -58,13 +60,24 @@ MAX_CODE_CHARS = 16  # the longest code the table holds; longer text is not quot
 # Plain text (no /join) that means joining: 「加入 QDL4GX62」「加入码：QDL4GX62」「join QDL4GX62」
 # (the code may have spaces in it, as after /join) …
 JOIN_WORDS = re.compile(
-    r"(?:我要|我想|请)?(?:加入码|加入(?:培训班|班级)?|join(?=[\s:]))(?:是|为)?\s*:?\s*"
+    r"(?:我要|我想|请|我的)?(?:加入码|加入(?:培训班|班级)?|join(?=[\s:]))(?:是|为)?\s*:?\s*"
     r"(?P<code>[A-Za-z0-9][A-Za-z0-9 ]{2,30}[A-Za-z0-9])",
     re.IGNORECASE,
 )
 # … or a code sent alone: joined when a class has (or had) it; told no class has it when it is
 # shaped like one (letters and digits both), else taken as a question (pinyin, a number).
 BARE_CODE = re.compile(rf"[A-Za-z0-9]{{{crud.JOIN_CODE_LENGTH}}}")
+# What phones and copied messages put around a code: punctuation of any kind (。，！「」“”（）
+# 【】：…) and invisible characters, taken out before looking …
+INVISIBLE = re.compile("[\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+# … and the few words said with a code (「加入 CODE 谢谢」「CODE 李老师」「我的加入码是 CODE」):
+# the whole rest of a message that holds one code of a class. Anything else (「CODE 是什么」)
+# keeps it a question.
+COURTESY = re.compile(
+    r"(?:我的|我|的|加入码|邀请码|班级码|加入|培训班|班级|码|是|为|这是|请|麻烦(?:您|你)?|谢谢(?:您|你)?"
+    r"|多谢|谢了|您好|你好|老师好|好的|收到|[\u4e00-\u9fff]{0,3}老师|班主任|了|吧|啊|呀|哈|哦|呢)*"
+)
+MAX_COURTESY_CHARS = 12
 NOT_A_CODE = (
     "「{code}」像是培训班的加入码，但没有哪个班用这个加入码。"
     "请核对班主任发来的加入码（8 位字母和数字），或直接点击班主任分享的加入链接。"
@@ -204,21 +217,35 @@ def join_code_candidates(text: str, bot_username: str) -> list[str]:
 
 def meant_to_join(text: str, bot_username: str) -> tuple[str, bool] | None:
     """What of a plain-text message `join_by_code` should take when it means joining a class,
-    and whether it surely does: a join link to this bot (or any link with a start= code) and
-    「加入 CODE」 surely do; a code alone (8 letters and digits, spaces allowed) only if a class
-    has it. None for anything else, a question."""
-    plain = unicodedata.normalize("NFKC", text).strip()  # full-width letters, digits, colon
+    and how surely it does: a join link to this bot (or any link with a start= code) and
+    「加入 CODE」 surely do ("sure"); a code alone, punctuation and brackets around it allowed
+    (「CODE。」「「CODE」」), only if a class has it ("alone"); a code with a few words beside it
+    (「加入 CODE 谢谢」「CODE 李老师」「我的加入码是 CODE」) only if a class has it, and nothing
+    is said otherwise ("worded"). None for anything else, a question."""
+    plain = INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).strip()  # full-width too
     web, app = WEB_LINK.search(plain), APP_LINK.search(plain)
     if web is not None or app is not None:
         name = web["name"] if web is not None else ""
         query = (web["query"] if web is not None else "") or ""
         ours = name.lower() == bot_username.lower()
-        return (plain, True) if app is not None or ours or "start=" in query else None
-    if words := JOIN_WORDS.fullmatch(plain):
-        return words["code"], True
-    compact = "".join(plain.split())
-    if len(plain.split()) <= 2 and BARE_CODE.fullmatch(compact):
-        return compact.upper(), False
+        return (plain, "sure") if app is not None or ours or "start=" in query else None
+    # punctuation (「」“”（）【】。，！：- …) is a space, and so splits words
+    spaced = " ".join(
+        "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in plain).split()
+    )
+    if words := JOIN_WORDS.fullmatch(spaced):
+        return words["code"], "sure"
+    runs = list(re.finditer(r"[A-Za-z0-9](?:[A-Za-z0-9 ]*[A-Za-z0-9])?", spaced))
+    if len(runs) != 1:
+        return None
+    code = "".join(runs[0].group().split())
+    if not BARE_CODE.fullmatch(code) or len(runs[0].group().split()) > 2:
+        return None
+    rest = "".join((spaced[: runs[0].start()] + spaced[runs[0].end() :]).split())
+    if not rest:
+        return code.upper(), "alone"
+    if len(rest) <= MAX_COURTESY_CHARS and COURTESY.fullmatch(rest):
+        return code.upper(), "worded"
     return None
 
 
@@ -230,19 +257,19 @@ def shaped_like_a_code(code: str) -> bool:
 
 async def pasted_join(ctx: Context, text: str) -> list[Reply] | None:
     """A join code or join link sent as plain text in the private chat (no /join): joined, or
-    refused, as /join would; None when the text is not one, and so a question. A code alone
-    that no class has (nor had) is a question too, unless it is shaped like a code: then the
-    reply says no class has it, and how to ask instead."""
+    refused, as /join would; None when the text is not one, and so a question. A code that no
+    class has (nor had) is a question too, unless the message is just that code and it is
+    shaped like one: then the reply says no class has it, and how to ask instead."""
     meant = meant_to_join(text, ctx.services.bot_username)
     if meant is None:
         return None
-    code, surely = meant
-    if not surely:
+    code, how = meant
+    if how != "sure":
         with ctx.services.session() as session:
             known = crud.find_class_by_code(session, code=code) or crud.find_retired_code(
                 session, code=code
             )
-        if known is None and not shaped_like_a_code(code):
+        if known is None and (how == "worded" or not shaped_like_a_code(code)):
             return None
         if known is None:
             raise UserError(NOT_A_CODE.format(code=escape(code)))
