@@ -792,7 +792,7 @@ def _survey_text(ctx: Context) -> list[Reply] | None:
         if sheet.position != position or not awaited:
             return not_an_answer(session, ctx, view, sheet, answers, text, watch=payload)
         if not text:
-            raise UserError("回答不能为空。")
+            raise UserError(_empty_answer(view.questions[position], answers))
         if len(text) > MAX_TEXT_ANSWER:
             raise UserError(f"回答太长了（{len(text)} 字），请控制在 {MAX_TEXT_ANSWER} 字以内。")
         question = view.questions[position]
@@ -824,6 +824,15 @@ def _survey_text(ctx: Context) -> list[Reply] | None:
 
 
 # ---------------------------------------------------------------- a text that is no answer
+
+
+def _empty_answer(question: QuestionView, answers: dict[int, StoredAnswer]) -> str:
+    """The refusal of an empty text answer; an optional question says how to go on without
+    one (QA24 F11), by the button the question shows."""
+    if question.required:
+        return "回答不能为空。"
+    button = "下一题 ➡️" if question.id in answers else "跳过 ➡️"
+    return f"回答不能为空。这题是选填的，不想填可以点「{button}」。"
 
 
 def _event_key(ctx: Context) -> tuple[int, str]:
