@@ -29,8 +29,13 @@ their partial answers are not counted, rather than vanishing. A survey's address
 class's members when it is sent (`survey_addressees`, written with the survey): the invitation
 goes to those of them who have not blocked the bot, and a member who joins later is not one.
 The confirmation counts as /broadcast does (「将发给 2 人；另有 1 人屏蔽了机器人…」, as the class
-picker's 「（2 人）」), and warns when fewer than 3 can answer an anonymous survey, whose results
-then never show; a class nobody in it can receive is refused at step 3 (QA23 F5).
+picker's 「（共 3 人，2 人能收到）」), and warns when fewer than 3 can answer an anonymous survey,
+whose results then never show; a class nobody in it can receive is refused at step 3 (QA23 F5).
+The send report (「✅ 已向…发送问卷」, the confirmation turned into it) is corrected once the
+invitations are out, as /broadcast's report is, by the broadcaster (`invitation_report`, its
+`OWN_REPORTS` hook; once, through restarts): members an invitation found blocked are counted
+(「送达 2 人；2 人屏蔽了机器人，没有收到」), and an anonymous survey fewer than 3 got says that
+its results will not show, and what to do (QA24 F1).
 Answering is in handlers/survey_answer.py, results, reminders and closing in
 handlers/survey_results.py. A manager or admin who sends a .yaml file adds a survey template
 (`handle_template_upload`).
@@ -48,18 +53,35 @@ import re
 import secrets
 import string
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from html import escape
 
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from bot.chat import Button, Edit, Keyboard, Notice, Reply, Send, SendFile, keyboard
+from bot.chat import (
+    Button,
+    DeliveryError,
+    Edit,
+    Keyboard,
+    Notice,
+    Reply,
+    Send,
+    SendFile,
+    keyboard,
+)
 from bot.db import crud
 from bot.db import reminder_crud as rcrud
 from bot.db import survey_crud as scrud
 from bot.db.models import Membership, Role, TrainingClass, utcnow
-from bot.db.survey_models import ResponseStatus, Survey, SurveyResponse, SurveyStatus
+from bot.db.reminder_models import Broadcast, DeliveryStatus
+from bot.db.survey_models import (
+    ResponseStatus,
+    Survey,
+    SurveyAddressee,
+    SurveyResponse,
+    SurveyStatus,
+)
 from bot.limits import fit_html, shorten
 from bot.services import Services
 from bot.surveys.results import MIN_ANONYMOUS_RESPONSES
@@ -84,6 +106,7 @@ from handlers.routing import (
     page_of,
     parse_number,
 )
+from scheduler.broadcaster import OWN_REPORTS
 from scheduler.timeparse import ParsedSchedule, TimeParseError, format_when, reads_as_time_only
 
 log = logging.getLogger("guopei.surveys")
@@ -378,6 +401,14 @@ def example_template() -> list[Reply]:
     ]
 
 
+def _reach(receiving: int, blocked: int) -> str:
+    """A class button's count, as the confirmation's 「班级：数学班（共 4 人）」 counts (QA24
+    F10): 「（4 人）」, or with members who blocked the bot 「（共 4 人，2 人能收到）」."""
+    if not blocked:
+        return f"（{receiving} 人）"
+    return f"（共 {receiving + blocked} 人，{receiving} 人能收到）"
+
+
 def choose_class(ctx: Context, key: str, page: int = 0) -> list[Reply]:
     """Step 2: a page of the manager's classes (`class_page`), each with who it reaches."""
     template = _template(ctx, key)
@@ -386,10 +417,10 @@ def choose_class(ctx: Context, key: str, page: int = 0) -> list[Reply]:
         if not classes:
             raise UserError("您还没有培训班。请先用 /newclass 培训班名称 创建，并让学员加入。")
         view = class_page(classes, page, lambda other: f"sm:1:cp:{key}:{other}")
-        counts = {c.id: reachable_members(session, class_id=c.id) for c in view.shown}  # type: ignore[arg-type]
+        counts = {c.id: rcrud.recipient_counts(session, class_id=c.id) for c in view.shown}  # type: ignore[arg-type]
     labels = class_labels(classes, limit=CLASS_LABEL_CHARS)  # 「…培训班第3期」 kept
     rows = [
-        [Button(f"{labels[c.id]}（{counts[c.id]} 人）", f"sm:1:c:{key}:{c.id}")]  # type: ignore[index]
+        [Button(f"{labels[c.id]}{_reach(*counts[c.id])}", f"sm:1:c:{key}:{c.id}")]  # type: ignore[index]
         for c in view.shown
     ]
     rows.append(view.paging)
@@ -933,20 +964,85 @@ async def send_survey(
         members, blocked = rcrud.recipient_counts(session, class_id=class_id)
     if not created:  # the same confirmation, tapped twice at once
         return _already_sent(survey)
-    await invite(ctx.services, survey, created_by=ctx.user.id)
-    log.info("survey %s (%s) sent to class %s by %s", survey.id, key, class_id, ctx.user.id)
     skipped = (
         f"另有 {blocked} 人屏蔽了机器人或已注销账号，没有发给他们（不计入回收率）。\n"
         if blocked
         else ""
     )
-    return [
-        Edit(
-            f"✅ 已向「{escape(training_class.name)}」的 {members} 名学员发送问卷"
-            f"「{escape(spec.title)}」（编号 {survey.id}）。\n{skipped}"
-            f"截止：{local_time(ctx.services, closes_at)}。发送 /results {survey.id} 查看结果。"
+    text = (
+        f"✅ 已向「{escape(training_class.name)}」的 {members} 名学员发送问卷"
+        f"「{escape(spec.title)}」（编号 {survey.id}）。\n{skipped}"
+        f"截止：{local_time(ctx.services, closes_at)}。发送 /results {survey.id} 查看结果。"
+    )
+    # The message becomes the send report: shown now, then corrected by the broadcaster once
+    # the invitations are out (`invitation_report`), as /broadcast's report is. It is shown
+    # before the invitations are queued, so that the correction cannot come first.
+    messenger = ctx.services.messenger
+    shown: int | None = None
+    if messenger is not None and ctx.event.message_id is not None:
+        try:
+            await messenger.edit(ctx.event.chat_id, ctx.event.message_id, text)
+            shown = ctx.event.message_id
+        except DeliveryError as error:  # the report is then the reply, not corrected
+            log.warning("send report of survey %s not shown: %s", survey.id, error)
+    await invite(ctx.services, survey, created_by=ctx.user.id, report_message_id=shown)
+    log.info("survey %s (%s) sent to class %s by %s", survey.id, key, class_id, ctx.user.id)
+    if shown is None:
+        return [Edit(text)]
+    return [Notice(f"✅ 已向「{shorten(training_class.name, 60)}」的 {members} 名学员发送问卷")]
+
+
+INVITATIONS_KEY = "survey:"  # the invitations' broadcast: occurrence key 「survey:<id>」
+
+
+def invitation_report(
+    session: Session, record: Broadcast, counts: dict[str, int], tz: tzinfo
+) -> list[str]:
+    """The send report of a survey once its invitations are out (scheduler/broadcaster.py
+    `OWN_REPORTS`): who got it, who did not and why, counted as /broadcast's report counts:
+    「✅ 已向「数学班」发送问卷「…」：送达 2 人；2 人屏蔽了机器人，没有收到（编号 1）。」; an
+    anonymous survey fewer than 3 got says its results will not show, and what to do."""
+    survey_id = int((record.occurrence_key or "").removeprefix(INVITATIONS_KEY))
+    survey = scrud.get_survey(session, survey_id=survey_id)
+    training_class = session.get(TrainingClass, record.class_id)
+    name = escape(training_class.name) if training_class else ""
+    title = escape(survey.title) if survey else ""
+    sent = counts.get(DeliveryStatus.sent, 0)
+    invited = select(SurveyAddressee.user_id).where(SurveyAddressee.survey_id == survey_id)
+    addressees = len(list(session.exec(invited)))
+    # blocked when it was sent (not invited) and found blocked by the invitation
+    blocked = max(0, addressees - sum(counts.values())) + counts.get(DeliveryStatus.blocked, 0)
+    missed = [f"{blocked} 人屏蔽了机器人，没有收到"] if blocked else []
+    missed += [
+        f"{counts[status]} 人{what}"
+        for status, what in (
+            (DeliveryStatus.deactivated, "账号已注销，没有收到"),
+            (DeliveryStatus.not_started, "还没有私聊过机器人，没有收到"),
+            (DeliveryStatus.failed, "发送失败"),
+            (DeliveryStatus.unknown, "发送时机器人重启，状态未知"),
         )
+        if counts.get(status)
     ]
+    mark = "✅" if sent else "❌"
+    lines = [
+        f"{mark} 已向「{name}」发送问卷「{title}」：送达 {sent} 人"
+        + "".join(f"；{part}" for part in missed)
+        + f"（编号 {survey_id}）。"
+    ]
+    if survey is not None:
+        closes = format_when(survey.closes_at, datetime.now(tz), relative=False)
+        lines.append(f"截止：{closes}。发送 /results {survey_id} 查看结果。")
+        if survey.anonymous and sent < MIN_ANONYMOUS_RESPONSES:
+            lines.append(
+                f"⚠️ 只有 {sent} 人收到了这份匿名问卷：匿名问卷满 {MIN_ANONYMOUS_RESPONSES} 份"
+                "才显示结果，这样您将看不到结果。请屏蔽了机器人的学员解除屏蔽，并给机器人发一条"
+                f"消息，再在 /results {survey_id} 点「🔔 提醒未提交的学员」，问卷就会发给他们；"
+                "或者换一个实名的问卷模板，用 /survey 重新发送。"
+            )
+    return lines
+
+
+OWN_REPORTS[INVITATIONS_KEY] = invitation_report
 
 
 def invitation_text(services: Services, survey: Survey, question_count: int) -> str:
@@ -968,8 +1064,12 @@ async def deliver(
     buttons: tuple,
     created_by: int,
     recipient_ids: list[int] | None,
+    report_chat_id: int | None = None,
+    progress_message_id: int | None = None,
+    occurrence_key: str | None = None,
 ) -> int:
-    """Hand a message to the broadcaster (rate limits, retries, crash-safe); count queued."""
+    """Hand a message to the broadcaster (rate limits, retries, crash-safe); count queued.
+    No report unless `report_chat_id` (then `invitation_report`, see `invite`)."""
     from scheduler.broadcaster import broadcast
 
     await broadcast(
@@ -979,8 +1079,10 @@ async def deliver(
         buttons=buttons,
         created_by=created_by,
         recipient_ids=recipient_ids,
-        report_chat_id=None,
+        report_chat_id=report_chat_id,
         kind="survey",
+        occurrence_key=occurrence_key,
+        progress_message_id=progress_message_id,
     )
     if recipient_ids is not None:
         return len(recipient_ids)
@@ -993,11 +1095,28 @@ def reachable_members(session: Session, *, class_id: int) -> int:
     return rcrud.recipient_counts(session, class_id=class_id)[0]
 
 
-async def invite(services: Services, survey: Survey, *, created_by: int) -> None:
-    """Invite the survey's addressees who can be reached (its deliveries are exactly those)."""
+async def invite(
+    services: Services,
+    survey: Survey,
+    *,
+    created_by: int,
+    report_message_id: int | None = None,
+) -> None:
+    """Invite the survey's addressees who can be reached (its deliveries are exactly those).
+    With `report_message_id` (the send report shown to its author), the broadcaster corrects
+    that report once the invitations are out (`invitation_report`), once, through restarts."""
     with services.session() as session:
         count = len(scrud.questions_of(session, survey_id=survey.id))  # type: ignore[arg-type]
         recipients = scrud.invitation_ids(session, survey_id=survey.id)  # type: ignore[arg-type]
+    report = (
+        {
+            "report_chat_id": created_by,
+            "progress_message_id": report_message_id,
+            "occurrence_key": f"{INVITATIONS_KEY}{survey.id}",
+        }
+        if report_message_id is not None
+        else {}
+    )
     try:
         await deliver(
             services,
@@ -1006,6 +1125,7 @@ async def invite(services: Services, survey: Survey, *, created_by: int) -> None
             buttons=keyboard([survey_answer.start_button(survey.id)]),  # type: ignore[arg-type]
             created_by=created_by,
             recipient_ids=recipients,
+            **report,
         )
     except Exception:
         log.exception("could not queue the invitations of survey %s", survey.id)

@@ -135,8 +135,13 @@ async def broadcast(
     recipient_ids: list[int] | None = None,
     report_chat_id: int | None = None,
     kind: str = "broadcast",
+    occurrence_key: str | None = None,
+    progress_message_id: int | None = None,
 ) -> int:
-    """Persist a broadcast and its pending deliveries, start sending in the background."""
+    """Persist a broadcast and its pending deliveries, start sending in the background.
+
+    `occurrence_key` (unique) may name a report of its own (`OWN_REPORTS`), and
+    `progress_message_id` the message that report then replaces (shown by the caller)."""
     if not text.strip():
         raise ValueError("broadcast text is empty")
     if visible_length(text) > MAX_MESSAGE_UNITS:
@@ -156,6 +161,8 @@ async def broadcast(
                 kind=kind[:16],
                 report_chat_id=report_chat_id,
                 recipient_ids=recipient_ids,
+                occurrence_key=occurrence_key,
+                progress_message_id=progress_message_id,
             )
             assert record.id is not None
             return record.id
@@ -198,6 +205,9 @@ class _Running:
     # a recurring reminder's occurrence: no progress message, and a report only if someone
     # was not reached or it went out late
     quiet: bool = False
+    # its report is made by `OWN_REPORTS` (a survey's invitations): its message is the
+    # caller's until the report replaces it, no progress is shown there
+    own_report: bool = False
     finished_at: datetime | None = None
     last_progress: float = 0.0
     last_progress_text: str = ""
@@ -488,6 +498,7 @@ class Broadcaster:
                     late=late,
                     quiet=recurring_occurrence(session, record),
                     finished_at=record.finished_at,
+                    own_report=own_report(record) is not None,
                 )
                 return state, record.status
 
@@ -514,7 +525,11 @@ class Broadcaster:
                     broadcast_id=broadcast_id,
                     message_id=sent.message_id,
                 )
-        elif state.progress_message_id is not None and not state.last_progress_text:
+        elif (
+            state.progress_message_id is not None
+            and not state.last_progress_text
+            and not state.own_report
+        ):
             # resumed, or the confirmation message becomes the progress message: show it now
             state.last_progress_text = await self._progress_text(state)
             await self._edit(state, state.last_progress_text)
@@ -564,6 +579,8 @@ class Broadcaster:
 
     async def _progress(self, state: _Running) -> None:
         if state.progress_message_id is None or state.report_chat_id is None:
+            return
+        if state.own_report:  # the caller's message stays until the report
             return
         if time.monotonic() - state.last_progress < self.progress_seconds:
             return
@@ -777,6 +794,19 @@ REPORT_SECTIONS = (
 )
 
 
+# Reports of their own, by the prefix of the broadcast's `occurrence_key`: the lines that
+# replace the report's heading and counts (its lists of names, hints and 🔁 button stay), made
+# from the finished broadcast and its delivery counts. handlers/surveys.py registers
+# "survey:" (the invitations of survey N, key "survey:N"): its send report, corrected.
+OwnReport = Callable[[Session, Broadcast, dict[str, int], tzinfo], list[str]]
+OWN_REPORTS: dict[str, OwnReport] = {}
+
+
+def own_report(record: Broadcast) -> OwnReport | None:
+    key = record.occurrence_key or ""
+    return next((made for prefix, made in OWN_REPORTS.items() if key.startswith(prefix)), None)
+
+
 def resend_data(broadcast_id: int) -> str:
     return f"{RESEND_PREFIX}:1:{broadcast_id}"
 
@@ -831,6 +861,9 @@ def report_message(
         head = f"{'⚠️' if failed else '✅'} {done}：{excerpt}"
     never = counts.get(DeliveryStatus.not_started, 0)
     lines = [head, *([late] if late else []), f"共 {total} 人：{count_summary(counts)}"]
+    own = own_report(record)
+    if own is not None:  # e.g. a survey's invitations: its send report, corrected
+        lines = own(session, record, counts, tz)
     resend = rcrud.resend_of(session, broadcast_id=broadcast_id) if failed or never else None
     offered = rcrud.resend_count(session, record=record) if (failed or never) and not resend else 0
     tail: list[str] = []

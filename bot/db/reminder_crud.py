@@ -42,8 +42,10 @@ def create_broadcast(
     status: str = BroadcastStatus.sending,
     reminder_id: int | None = None,
     occurrence_key: str | None = None,
+    progress_message_id: int | None = None,
 ) -> Broadcast:
-    """Persist a broadcast and (unless a draft) its pending delivery rows, in one commit."""
+    """Persist a broadcast and (unless a draft) its pending delivery rows, in one commit
+    (`progress_message_id`: a message shown already, which the report replaces)."""
     record = Broadcast(
         class_id=class_id,
         text=text,
@@ -54,6 +56,7 @@ def create_broadcast(
         status=status,
         reminder_id=reminder_id,
         occurrence_key=occurrence_key,
+        progress_message_id=progress_message_id,
     )
     session.add(record)
     session.flush()

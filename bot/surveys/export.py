@@ -3,7 +3,8 @@
 Usage::
 
     content = to_xlsx(results)        # sheets 汇总 (figures per question) and 明细 (one row each)
-    content = to_csv(results)         # 明细 only, UTF-8 with BOM so that Excel opens it right
+    content = to_csv(results)         # 明细 only, UTF-8 with BOM so that Excel opens it right;
+                                      # below it, who blocked the bot and never got it
 
 Anonymous surveys export no user id, name or time, and rows are in a stable shuffle, not in
 the order of submission; they hold the sheets the figures count (`SurveyResults.shown`: in
@@ -124,14 +125,17 @@ def summary_rows(results: SurveyResults) -> list[list[object]]:
         ["问卷", survey.title],
         ["班级", results.class_name],
         ["匿名", "是" if survey.anonymous else "否"],
-        ["发送人数", results.members],
+        # 「发送人数」 only when it is true: members who blocked the bot never got it (QA24 F10)
+        *(
+            [
+                ["问卷对象（发送时的班级学员）", results.members],
+                ["收不到问卷（屏蔽了机器人，不计入回收率）", results.unreached],
+            ]
+            if results.unreached
+            else [["发送人数", results.members]]
+        ),
         ["已退出", results.left],
         ["其中未提交（不计入回收率）", results.left_unsubmitted],
-        *(
-            [["收不到问卷（屏蔽了机器人，不计入回收率）", results.unreached]]
-            if results.unreached
-            else []
-        ),
         ["计入回收率人数", results.counted],
         ["已提交", results.submitted],
         *(
@@ -200,7 +204,22 @@ def to_csv(results: SurveyResults, tz: object = None) -> bytes:
     writer = csv.writer(out)
     writer.writerow([csv_safe(value) for value in detail_header(results)])
     writer.writerows([csv_safe(value) for value in row] for row in detail_rows(results, tz))
+    for note in csv_notes(results):
+        writer.writerow([csv_safe(note)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def csv_notes(results: SurveyResults) -> list[str]:
+    """What the CSV says below its table, after an empty row, in its first column (the columns
+    stay those of 明细): the members who blocked the bot and so never got the survey, out of
+    the 回收率, as the XLSX and /results count them, and for a named survey who (QA24 F10)."""
+    if not results.unreached:
+        return []
+    notes = ["", f"注：收不到问卷（屏蔽了机器人，不计入回收率）{results.unreached} 人"]
+    names = (results.names or {}).get("unreached") if not results.survey.anonymous else None
+    if names:
+        notes.append(f"收不到问卷（屏蔽了机器人）：{'、'.join(names)}")
+    return notes
 
 
 def _column_letter(index: int) -> str:

@@ -3,8 +3,9 @@ command line): QA23 F5. A class member who blocked the bot (a send to them got 4
 blocked by the user」) never gets the survey invitation:
 
 - /survey's confirmation counts as /broadcast does (「将发给 2 人；另有 1 人屏蔽了机器人…」, as
-  the class picker's 「（2 人）」) and warns before sending that an anonymous survey only 2 can
-  answer never shows its results;
+  the class picker's 「（共 3 人，2 人能收到）」) and warns before sending that an anonymous
+  survey only 2 can answer never shows its results; the send report, once the invitations are
+  out, says 「送达 2 人；1 人屏蔽了机器人，没有收到」 (QA24 F1);
 - /results and `survey list` leave them out of the 回收率 and list them apart,
   「收不到问卷（屏蔽了机器人）1 人」, not as 未开始; a held anonymous survey says why and what
   to do; once everyone who can answer has submitted, 「⏹ 结束问卷」 shows all the sheets (they
@@ -55,6 +56,18 @@ def send_survey(tg, template: str, class_label: str) -> tuple[str, str]:  # type
     confirmation = tap(tg, MANAGER, flow, "3天后截止", "确认发送问卷")["text"]
     done = tap(tg, MANAGER, flow, "确认发送", "已向")["text"]
     return confirmation, done
+
+
+def send_report(tg, needle: str) -> str:  # type: ignore[no-untyped-def]
+    """The survey's send report (the message 「✅ 确认发送」 turned into) once it shows
+    `needle`: corrected by the broadcaster once the invitations are out."""
+    flow = next(
+        call.message_id
+        for call in tg.calls("editMessageText", chat_id=MANAGER, ok=True)
+        if "已向" in (call.text or "")
+    )
+    tg.wait_until(lambda t: needle in message(t, MANAGER, flow)["text"], timeout=30)
+    return message(tg, MANAGER, flow)["text"]
 
 
 def invitation(tg, user: int, title: str) -> int:  # type: ignore[no-untyped-def]
@@ -111,13 +124,17 @@ def test_anonymous_survey_to_a_class_with_a_member_who_blocked_the_bot(  # type:
     tg.wait_until(lambda _t: marked_blocked(data_dir, 2003), timeout=15)
 
     # the survey's confirmation counts as /broadcast and the picker do, and warns in time
-    confirmation, done = send_survey(tg, "国培项目培训满意度调查", "语文一班（2 人）")
+    confirmation, done = send_survey(
+        tg, "国培项目培训满意度调查", "语文一班（共 3 人，2 人能收到）"
+    )
     assert "班级：语文一班（共 3 人）" in confirmation, confirmation
     assert "将发给 2 人；另有 1 人屏蔽了机器人或已注销账号，不会发给他们。" in confirmation
     assert "⚠️ 能收到这份问卷的只有 2 人：匿名问卷满 3 份才显示结果" in confirmation, confirmation
     assert "结果您将看不到" in confirmation and "换一个实名的问卷模板" in confirmation
     assert "每位学员都会收到" not in confirmation, confirmation
-    assert "2 名学员" in done and "另有 1 人屏蔽了机器人" in done, done
+    # the send report, as it reads once the invitations are out (QA24 F1)
+    report = send_report(tg, "送达 2 人；1 人屏蔽了机器人，没有收到（编号 1）")
+    assert "已向「语文一班」发送问卷" in report and "⚠️ 只有 2 人收到了" in report, report
 
     submit_satisfaction(tg, 2001)
     submit_satisfaction(tg, 2002)
@@ -152,10 +169,13 @@ def test_a_member_the_invitation_finds_blocked_is_listed_apart_until_they_unbloc
     start_bot()
 
     confirmation, done = send_survey(tg, "专题课程反馈", "数学二班（3 人）")
-    assert "班级：数学二班（3 人）" in confirmation and "3 名学员" in done, (confirmation, done)
+    assert "班级：数学二班（3 人）" in confirmation and "已向「数学二班」" in done, done
     tg.wait_for(
         method="sendMessage", chat_id=2103, timeout=20, predicate=lambda c: c.status == 403
     )
+    # the send report corrects itself (QA24 F1); a named survey gets no anonymous warning
+    report = send_report(tg, "送达 2 人；1 人屏蔽了机器人，没有收到（编号 1）")
+    assert "⚠️" not in report, report
     tg.wait_until(lambda _t: marked_blocked(data_dir, 2103), timeout=15)
 
     results = reply(tg, MANAGER, "/results", "回收率")
@@ -266,7 +286,7 @@ def test_a_class_whose_members_all_blocked_the_bot_gets_no_survey(  # type: igno
     ).message_id
     key = next(label for label in labels(message(tg, MANAGER, flow)) if "专题课程反馈" in label)
     tap(tg, MANAGER, flow, key, "第 2 步")
-    page = tap(tg, MANAGER, flow, "物理一班（0 人）", "没有发送")
+    page = tap(tg, MANAGER, flow, "物理一班（共 2 人，0 人能收到）", "没有发送")
     assert "「物理一班」的 2 名学员都屏蔽了机器人或已注销账号" in page["text"], page
     assert "解除屏蔽" in page["text"] and "第 3 步" not in page["text"], page
     assert "◀ 换一个培训班" in labels(page) and "3天后截止" not in labels(page)
