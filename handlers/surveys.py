@@ -989,7 +989,8 @@ async def send_survey(
     log.info("survey %s (%s) sent to class %s by %s", survey.id, key, class_id, ctx.user.id)
     if shown is None:
         return [Edit(text)]
-    return [Notice(f"✅ 已向「{shorten(training_class.name, 60)}」的 {members} 名学员发送问卷")]
+    name = shorten(training_class.name, 60)
+    return [Notice(f"✅ 已向「{name}」的 {members} 名学员发送问卷（编号 {survey.id}）")]
 
 
 INVITATIONS_KEY = "survey:"  # the invitations' broadcast: occurrence key 「survey:<id>」

@@ -122,7 +122,7 @@ class SurveyEnv:
         confirm = self.press(manager_id, f"sm:1:d:{key}:{class_id}:{days}")
         ok = button_data(confirm, "确认发送")
         done = self.press(manager_id, ok)
-        text = first_text(done)
+        text = first_text(done) or " ".join(texts(done))  # with a messenger: shown, a toast
         assert "已向" in text, text
         return int(text.split("编号 ")[1].split("）")[0])
 

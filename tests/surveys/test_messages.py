@@ -92,7 +92,7 @@ def test_members_who_blocked_the_bot_are_not_counted_as_reached(env: SurveyEnv) 
         crud.mark_blocked(session, user_id=1003)
     env.command(MANAGER, "/survey")
     picker = env.press(MANAGER, "sm:1:t:course_feedback")
-    assert "数学班（2 人）" in [label for label, _ in buttons(picker)]
+    assert "数学班（共 3 人，2 人能收到）" in [label for label, _ in buttons(picker)]
     closes = int((utcnow() + timedelta(days=3)).timestamp())
     sent = env.press(MANAGER, f"sm:1:ok:course_feedback:{class_id}:{closes}")
     assert "2 名学员" in first_text(sent)
