@@ -41,6 +41,18 @@ def marked_blocked(data_dir: Path, user_id: int) -> bool:
     return bool(marks) and all(marks)
 
 
+def broadcast_finds_blocked(tg, data_dir: Path, blocked: list[int], text: str) -> None:  # type: ignore[no-untyped-def]
+    """The manager's /broadcast finds out who blocked the bot (a 403 each); wait until the
+    database has marked them."""
+    mark = tg.mark()
+    tg.send_text(user_id=MANAGER, text=f"/broadcast {text}")
+    confirm = tg.wait_for(
+        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="确认群发", after=mark
+    )
+    tap(tg, MANAGER, confirm.message_id, "确认发送", f"屏蔽了机器人 {len(blocked)}")
+    tg.wait_until(lambda _t: all(marked_blocked(data_dir, user) for user in blocked), timeout=15)
+
+
 def send_survey(tg, template: str, class_label: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """/survey → `template` → the class button `class_label` → 3天后截止: the confirmation's
     text, then 确认发送: the text of what was done."""
@@ -115,13 +127,7 @@ def test_anonymous_survey_to_a_class_with_a_member_who_blocked_the_bot(  # type:
     start_bot()
 
     # a broadcast finds out that 2003 blocked the bot, and says so
-    mark = tg.mark()
-    tg.send_text(user_id=MANAGER, text="/broadcast 明天上午9点在报告厅集合")
-    confirm = tg.wait_for(
-        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="确认群发", after=mark
-    )
-    tap(tg, MANAGER, confirm.message_id, "确认发送", "屏蔽了机器人 1")
-    tg.wait_until(lambda _t: marked_blocked(data_dir, 2003), timeout=15)
+    broadcast_finds_blocked(tg, data_dir, [2003], "明天上午9点在报告厅集合")
 
     # the survey's confirmation counts as /broadcast and the picker do, and warns in time
     confirmation, done = send_survey(
@@ -229,13 +235,7 @@ def test_anonymous_results_one_tap_away_once_everyone_reachable_submitted(  # ty
     survey_id = qa20.seed_survey(data_dir, trainees)  # anonymous, open three more days
     tg.blocked_users.add(2204)
     start_bot()
-    mark = tg.mark()
-    tg.send_text(user_id=MANAGER, text="/broadcast 请填写培训满意度问卷")
-    confirm = tg.wait_for(
-        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="确认群发", after=mark
-    )
-    tap(tg, MANAGER, confirm.message_id, "确认发送", "屏蔽了机器人 1")
-    tg.wait_until(lambda _t: marked_blocked(data_dir, 2204), timeout=15)
+    broadcast_finds_blocked(tg, data_dir, [2204], "请填写培训满意度问卷")
     for user, rating in zip(trainees[:3], ["非常满意", "满意", "一般"], strict=True):
         qa20.submit(tg, user, rating)
 

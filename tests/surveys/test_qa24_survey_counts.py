@@ -17,10 +17,11 @@ import io
 from openpyxl import load_workbook
 
 from tests.e2e.test_reminders import MANAGER, seed_class
-from tests.e2e.test_surveys import labels, message, tap
+from tests.e2e.test_surveys import labels, message
 from tests.surveys import test_qa20_anonymous as qa20
 from tests.surveys.test_addressees_e2e import reply
 from tests.surveys.test_qa23_blocked_members import (
+    broadcast_finds_blocked,
     invitation,
     marked_blocked,
     send_survey,
@@ -101,13 +102,7 @@ def test_picker_confirmation_and_exports_count_the_same(  # type: ignore[no-unty
     seed_class(data_dir, "数学班", [2001, 2002, 2003, 2004])
     tg.blocked_users.update({2003, 2004})
     start_bot()
-    mark = tg.mark()
-    tg.send_text(user_id=MANAGER, text="/broadcast 明天上午9点在报告厅集合")
-    confirm = tg.wait_for(
-        method="sendMessage", ok=True, chat_id=MANAGER, text_contains="确认群发", after=mark
-    )
-    tap(tg, MANAGER, confirm.message_id, "确认发送", "屏蔽了机器人 2")
-    tg.wait_until(lambda _t: marked_blocked(data_dir, 2004), timeout=15)
+    broadcast_finds_blocked(tg, data_dir, [2003, 2004], "明天上午9点在报告厅集合")
 
     # the picker says what the confirmation says: 4 in the class, 2 can get it
     confirmation, done = send_survey(tg, "专题课程反馈", "数学班（共 4 人，2 人能收到）")
