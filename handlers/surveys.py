@@ -469,17 +469,21 @@ def _refuse_empty_class(
     )
 
 
+def _nobody_to_send_to(ctx: Context, training_class: TrainingClass, blocked: int) -> str:
+    """Why a class no invitation can reach gets no survey: all blocked the bot, or no one
+    has joined."""
+    if blocked:
+        return _all_blocked_text(training_class, blocked)
+    return _no_trainees_text(ctx, training_class)
+
+
 def choose_closing(ctx: Context, key: str, class_id: int) -> list[Reply]:
     template = _template(ctx, key)
     with ctx.services.session() as session:
         training_class = _manager_class(ctx, session, class_id)
         receiving, blocked = rcrud.recipient_counts(session, class_id=class_id)
     if receiving == 0:
-        text = (
-            _all_blocked_text(training_class, blocked)
-            if blocked
-            else _no_trainees_text(ctx, training_class)
-        )
+        text = _nobody_to_send_to(ctx, training_class, blocked)
         return [
             Edit(
                 f"📋 <b>{escape(template.title)}</b>\n{text}",
@@ -799,11 +803,7 @@ def confirm_page(
         training_class = _manager_class(ctx, session, class_id)
         receiving, blocked = rcrud.recipient_counts(session, class_id=class_id)
     if receiving == 0:
-        text = (
-            _all_blocked_text(training_class, blocked)
-            if blocked
-            else _no_trainees_text(ctx, training_class)
-        )
+        text = _nobody_to_send_to(ctx, training_class, blocked)
         return [Edit(text) if edit else Send(text)]
     spec = template.spec
     kinds = "、".join(
