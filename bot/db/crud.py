@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, exists, update
+from sqlalchemy import bindparam, delete, exists, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.db.models import (
     ClassRemoval,
+    HandledUpdate,
     Membership,
     PendingInput,
     RetiredJoinCode,
@@ -23,6 +25,8 @@ from bot.db.models import (
 
 JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: codes are typed by hand
 JOIN_CODE_LENGTH = 8
+# How long a handled update's id is kept: Telegram gives an unconfirmed update again for 24 h.
+HANDLED_UPDATES_KEPT = timedelta(days=2)
 
 
 def upsert_user(
@@ -428,3 +432,25 @@ def clear_pending(session: Session, *, user_id: int) -> None:
     if pending is not None:
         session.delete(pending)
         session.commit()
+
+
+def was_handled(session: Session, *, update_id: int) -> bool:
+    """Whether the update with this id was handled already (before a crash, say)."""
+    return session.get(HandledUpdate, update_id) is not None
+
+
+def mark_handled(session: Session, *, update_id: int, now: datetime | None = None) -> None:
+    """Remember that the update was handled (again is harmless)."""
+    session.add(HandledUpdate(update_id=update_id, handled_at=now or utcnow()))
+    try:
+        session.commit()
+    except IntegrityError:  # handled already
+        session.rollback()
+
+
+def forget_handled(session: Session, *, now: datetime | None = None) -> int:
+    """Drop the handled updates older than `HANDLED_UPDATES_KEPT`; returns how many."""
+    before = (now or utcnow()) - HANDLED_UPDATES_KEPT
+    result = session.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < before))
+    session.commit()
+    return int(result.rowcount)

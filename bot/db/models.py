@@ -1,5 +1,5 @@
 """The core tables: people, training classes, memberships (and who was removed from a class,
-and replaced join codes) and pending conversation input.
+and replaced join codes), pending conversation input, and the updates already handled.
 
 Feature tables (questions, reminders, surveys) live in their own modules beside this one and
 share `SQLModel.metadata`; `bot.db.all_models` imports them all so Alembic sees every table.
@@ -134,3 +134,15 @@ class PendingInput(SQLModel, table=True):
     kind: str = Field(max_length=32)
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))
+
+
+class HandledUpdate(SQLModel, table=True):
+    """A Telegram update the bot handled and answered. Telegram forgets an update only once a
+    later getUpdates confirms it: one handled just before a crash comes back after the
+    restart, and is then skipped instead of answered twice. Rows older than two days
+    (`crud.HANDLED_UPDATES_KEPT`) are pruned now and then: Telegram keeps an update 24 hours."""
+
+    __tablename__ = "handled_updates"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    handled_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(nullable=False))

@@ -311,7 +311,7 @@ async def _serve(services: Services, conversation: Conversation) -> None:
         assert task is not None
         in_flight.add(task)
         try:
-            await respond(event, conversation, messenger, order)
+            await respond(event, conversation, messenger, order, update_id or None)
         finally:
             in_flight.discard(task)
             last_handled_update = max(last_handled_update, update_id)

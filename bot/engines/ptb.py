@@ -239,7 +239,7 @@ def run(services: Services, conversation: Conversation) -> None:
         if event is None:
             return
         assert messenger is not None
-        await respond(event, conversation, messenger, order)
+        await respond(event, conversation, messenger, order, update.update_id)
 
     async def post_init(application: Application) -> None:
         nonlocal messenger
