@@ -207,6 +207,10 @@ BASIS_BOOST = 1.4
 # 「分几级培训体系」 met by 「五级培训体系」: the figure stated of the very thing asked about.
 FIGURE_OF_BOOST = 1.5
 FIGURE_OF_REACH = 3
+# 「每年要离岗学多少天」「一年得脱产多少天」: a figure per year (term, lesson …) is the one stated
+# soon after the same 每年 (「每年脱产学习时间不少于42天」), not a total (「18周(126天)」).
+PER_ASKED = re.compile(r"(?:每|一)(年|学年|学期|期|次|天|周|月|人)(?![级度代])")
+PER_REACH = 14
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
 DAYS = (re.compile(r"(?:几|多少)(?:个)?(?:天|日)"), re.compile(NUMERAL + r"天"))
 HOURS = (
@@ -215,7 +219,7 @@ HOURS = (
 )
 MONEY = (
     re.compile(
-        r"多少钱|多少(?:资金|经费|费用|补贴|补助|津贴|报酬|课酬|[^，。？！\s]{0,3}费)|几个?亿|多少个?亿"
+        r"多少钱|多少(?:资金|经费|费用|补贴|补助|津贴|报酬|课酬|[^，。？！\s]{0,3}费|保证金|押金|奖金)|几个?亿|多少个?亿"
         r"|[\u4e00-\u9fff]费(?:用)?的?(?:标准|金额|数额)?(?:是|为|有|一般|大概)*多少"
         r"|(?:资金|经费|预算|拨款)(?:(?!代码|代马|编号|编码|文号|号)[^，。？！\s]){0,6}?多少"
         r"(?![人名个次天年所项位])(?![^，。？！\s]{0,3}(?:在哪|哪里|哪儿))"
@@ -270,6 +274,27 @@ ANSWER_TYPES = (
 # clauses stating 亿元 of 专项资金 do not say what a night's lodging costs.
 # Meals are a fee kind (伙食费) however a trainee words them.
 MEALS = re.compile(r"吃饭|用餐|就餐|伙食(?!费)")
+# A trainee's own affairs the 国培 notices leave to the school and the organiser: pay, leave,
+# the day one checks in, insurance. A question on one is answered only by a clause speaking of
+# it (an uploaded class notice may), not by the 脱产研修 clause its other words meet.
+OWN_AFFAIRS = (
+    (re.compile(r"工资|薪水|薪酬|薪资|薪金|工钱"), re.compile(r"工资|薪水|薪酬|薪资|薪金|待遇")),
+    (
+        re.compile(r"请[^，。？！\s]{0,4}假|[病事婚产休销]假|假条"),
+        re.compile(r"请假|[病事休销]假|假期|缺勤"),
+    ),
+    # 报到 is also 「报到教育部」: to report to someone; 「申报到」 is not 报到.
+    (
+        re.compile(r"(?<![申上呈填汇通])报到(?![^，。？！\s]{0,2}(?:教育部|项目办|省|部|司|厅|局|财政))"),
+        re.compile("报到"),
+    ),
+    (re.compile(r"保险"), re.compile(r"保险")),
+    (re.compile(r"路费|车费|差旅|出差补助|交通补助"), re.compile(r"交通|差旅|路费")),
+    (
+        re.compile(r"换班|调班|转班|(?:换|调|转)到(?:别的|另一个|其他|其它)[^，。？！\s]{0,3}班"),
+        re.compile(r"换班|调班|转班|调整班"),
+    ),
+)
 GENERIC_FEE_KINDS = frozenset({"培训", "项目", "专项", "国培", "乱收", "收取", "缴", "交"})
 # A sum, a number of days, hours, times or people that the best clause does not state is not in
 # the notices (讲课费一节课多少钱, 请假超过几天, 每期招多少名学员): they leave such figures to
@@ -329,6 +354,17 @@ STANDARD = (
     re.compile(r"(?<![费钱])(?:标准|定额|额度|上限|下限)(?:是|为|有|大概|一般|大约)*多少"),
     re.compile(r"\d"),
 )
+# A score asked for (「普通话二甲要考多少分」「结业考试多少分算及格」) is stated as 80分, a
+# 分数线 or a 满分 (not 几分钟, 几分之几).
+SCORE = (
+    re.compile(r"(?:多少|几)分(?![之钟类级层批期段组])|分数线"),
+    re.compile(NUMERAL + r"分(?![之钟类级层批期段组])|分数线|满分"),
+)
+# A day asked for (「投标截止到哪天」「几月几号交」) is stated as a month or a day (4月12日, 年底).
+DAY_ASKED = (
+    re.compile(r"哪一?天|几月几|(?<!星期)几号(?!文)"),
+    re.compile(r"\d{1,2}\s*月|年底|年末|\d{1,2}\s*[日号](?!文)"),
+)
 # Figures that count the thing named after them (五级培训体系, 三个微能力点).
 COUNTED = (LEVELS, COUNT)
 STATED_FIGURES = (
@@ -344,6 +380,8 @@ STATED_FIGURES = (
     DURATION,
     RATE,
     STANDARD,
+    SCORE,
+    DAY_ASKED,
 )
 # 「上了几次课，…能算工作量不」: told before the question, 「了几次」 is several, not how many
 # (「安排了几天集中培训」 alone asks it).
@@ -872,6 +910,9 @@ class Ranker:
             for surface in self._analyzer.surface_forms(term)
         ]
         part = _part_label(question)
+        told = _telling_several(question)
+        figures_asked = [f for asked_for, f in STATED_FIGURES if asked_for.search(told)]
+        per = set(PER_ASKED.findall(question)) if figures_asked else set()
         # Words the question was read as but does not spell (pinyin, typos) have pairs too.
         read_as = "".join(word.word for word in words if word.word not in question)
         pairs = self._question_pairs(f"{question}\n{read_as}" if read_as else question)
@@ -893,6 +934,8 @@ class Ranker:
                     score *= BASIS_BOOST
                 if self._states_figure_of(counted, words, passage_id):
                     score *= FIGURE_OF_BOOST
+            if per and self._states_figure_per(per, figures_asked, passage_id):
+                score *= FIGURE_OF_BOOST
             if part and self._passages[passage_id].clause.startswith(part):
                 score *= PART_BOOST
             if self._passages[passage_id].kind == "meta" and BASIS[0].search(question):
@@ -952,6 +995,11 @@ class Ranker:
         if fees and not any(form in top_text for forms in fees for form in forms):
             # 「住宿费谁出」 met by a clause about 培训期间: no notice speaks of lodging.
             return [], "no_figure" if MONEY[0].search(question) else "out_of_scope", False, False
+        if any(
+            asked_for.search(question) and not said.search(top_text)
+            for asked_for, said in OWN_AFFAIRS
+        ):
+            return [], "out_of_scope", False, False
         floor = candidates[0][0] * MIN_RELATIVE_SCORE
         shown = list(dict.fromkeys(terms + [t for word in words for t in word.inner_terms]))
         hits = [self._hit(pid, score, shown) for score, pid in candidates[:k] if score >= floor]
@@ -974,6 +1022,19 @@ class Ranker:
             for match in answer.finditer(text):
                 after = text[match.end() : match.end() + FIGURE_OF_REACH + 4]
                 if any(after.find(s) in range(FIGURE_OF_REACH) for s in surfaces):
+                    return True
+        return False
+
+    def _states_figure_per(
+        self, units: set[str], figures: list[re.Pattern[str]], passage_id: int
+    ) -> bool:
+        """Whether the passage states an asked-for figure in the sentence after 每 and a unit
+        the question names (「每年…不少于42天」 for 「一年…多少天」)."""
+        text = self._normalized[passage_id]
+        for unit in units:
+            for match in re.finditer("每" + unit, text):
+                after = re.split("[。；;]", text[match.end() : match.end() + PER_REACH])[0]
+                if any(figure.search(after) for figure in figures):
                     return True
         return False
 
