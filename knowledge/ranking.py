@@ -283,9 +283,12 @@ OWN_AFFAIRS = (
         re.compile(r"请[^，。？！\s]{0,4}假|[病事婚产休销]假|假条"),
         re.compile(r"请假|[病事休销]假|假期|缺勤"),
     ),
-    # 报到 is also 「报到教育部」: to report to someone; 「申报到」 is not 报到.
+    # 报到 is also 「报到教育部」「报到哪里审」: to report to someone; 「申报到」 is not 报到.
     (
-        re.compile(r"(?<![申上呈填汇通])报到(?![^，。？！\s]{0,2}(?:教育部|项目办|省|部|司|厅|局|财政))"),
+        re.compile(
+            r"(?<![申上呈填汇通])报到(?!哪|给)"
+            r"(?![^，。？！\s]{0,2}(?:教育部|项目办|省|部|司|厅|局|财政))"
+        ),
         re.compile("报到"),
     ),
     (re.compile(r"保险"), re.compile(r"保险")),

@@ -13,77 +13,59 @@ from knowledge import KnowledgeBase
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "knowledge_quality.py"
 # Out-of-scope questions the knowledge base is known to answer, each found by a blind set's first
 # run and left failing rather than fixed by a rule fitted to it (see knowledge/README.md).
+# (Since the nineteenth session, a trainee's own affairs (pay, leave, 报到, insurance, travel
+# money, changing class) and a score, day or deposit no clause states are declined: the thirty
+# such questions once listed here are left out, so that the test guards them.)
 KNOWN_ANSWERED_OUT_OF_SCOPE = {
     "国培结束后能去旅游吗",
     "幼儿园招生年龄有啥规定",
     # questions_holdout7.yaml: near the notices' topics, with a detail no notice gives.
-    "云南国培项目投标要交多少保证金",
     "提升工程2.0的培训合格证书在哪下载",
     # questions_holdout8.yaml, likewise.
     "国培结束后多久能查到自己的学分",
-    "普通话水平测试二甲要考多少分",
     # questions_holdout9.yaml, likewise.
-    "国培报到那天要带哪些材料",
     "普通话培训结束了给不给发普通话等级证书",
-    "云南2015年国培项目投标截止到哪天",
     "幼儿园园长去国培能不能带上副园长一起",
     # questions_holdout10.yaml, likewise.
     "俺去参加国培，学校请代课老师的钱谁出",
     "国培结业考核不合格要不要重新参训",
     # questions_holdout11.yaml, likewise.
     "国培考核不合格的还要重新参训吗",
-    # questions_holdout12.yaml, likewise.
-    "国培期间能不能中途换到别的培训班",
-    "国培学员的意外保险是谁给买的",
     # questions_holdout13.yaml, likewise, all answered as unsure: its writer asked for figures
     # the notices leave to attachments or to the provinces (名额, 管理费, 学分, 补贴).
-    "云南置换脱产研修的学员来回路费由谁报销",
     "提升工程2.0的学时在哪个平台上申报认定",
-    "教师培训学分每年至少得修够多少分",
     "网络研修工作坊的坊主有没有额外补贴",
     # questions_holdout14.yaml, likewise, all answered as unsure.
     "国培集中研修期间每天都要交研修日志吗",
     "国培班主任要具备什么条件才能上岗",
-    "普通话培训班每个省分到多少个参训名额",
     "国培承担机构的评审结果在哪里公示",
     "国培学员的学时证明在哪打印",
     "国培项目的投标文件要交几份纸质版",
     "教师资格证定期注册要交哪些材料",
     # questions_holdout15.yaml (run once in the eighth session), likewise.
-    "国培在线学习平台的登录密码忘了怎么重置",
-    "国培集中培训时能不能申请从一个班调到另一个班",
     "提升工程2.0的校本研修考核不合格要不要重修",
     "普通话培训班用的教材是哪个出版社出的",
     "2019年国培示范项目下面具体有哪些子项目",
     "普通话培训班的学员结业时要参加普通话水平测试拿证书吗",
     # questions_holdout16.yaml (run once in the ninth session), likewise.
     "网络研修的学时没修满 还能不能补学",
-    "去参加国培脱产学习 这期间工资绩效会不会被扣",
     # questions_holdout17.yaml (run once in the tenth session), likewise.
     "提升工程2.0的微能力点考核要交哪些材料",
     # questions_holdout18.yaml (run once in the tenth session), likewise.
-    "参加国培脱产研修期间工资照发吗 有没有出差补助",
     "云南2015年送教下乡项目每年送教几次 每次几天",
     "国培计划2021到2025年那个通知里五年一共要培训多少乡村教师",
     # questions_holdout19.yaml (run once in the eleventh session), likewise.
     "示范性集中培训项目的参训学员要满足哪些条件",
     "2018年国培示范性项目具体有哪几个子项目",
     "强师计划里的优师计划每年招多少师范生",
-    "参加国培这段时间学校扣不扣俺绩效工资",
     # questions_holdout20.yaml (run once in the eleventh session), likewise.
     "提升工程2.0的能力测评不合格要重新培训吗",
     "示范性远程培训每个学员要完成多少学时才能结业",
-    "今年中小学教师工资什么时候上调",
-    # questions_holdout21.yaml (run once in the twelfth session), likewise: a length of leave.
-    "置换脱产研修期间学员最多能请几天假",
-    # questions_holdout22.yaml (run once in the twelfth session), likewise, both unsure.
+    # questions_holdout22.yaml (run once in the twelfth session), likewise, unsure.
     "学员手机号换了在平台上咋改",
-    "北京大学国培班的报到地址在哪",
-    # questions_holdout23.yaml (run once in the thirteenth session), all three unsure: what to
-    # bring on the day of 报到, sights near the training base, the pass mark of 2.0's assessment.
-    "报到那天要带啥材料 身份证要带不",
+    # questions_holdout23.yaml (run once in the thirteenth session), unsure: sights near the
+    # training base.
     "周末培训基地附近有啥好玩的地方",
-    "信息技术2.0的结业考核多少分算合格",
     # questions_holdout24.yaml (run once at the end of the thirteenth session's ranking work),
     # unsure: a 育儿嫂 course shares 培训班 and 报名 with the notices.
     "育儿嫂培训班在哪报名",
@@ -94,42 +76,31 @@ KNOWN_ANSWERED_OUT_OF_SCOPE = {
     # visits a school, which the 2015 Yunnan tender's 送教下乡 clause leaves open.
     "送教下乡一学期要去学校几趟，每趟听几节课",
     # questions_holdout28.yaml (run once in the fifteenth session), unsure: a 生活补助 shares
-    # 乡村教师 with the notices' support of poor areas; the hour of arrival, 报到 and 培训.
+    # 乡村教师 with the notices' support of poor areas.
     "乡村教师生活补助每个月能拿多少",
-    "报到那天几点之前要到培训点",
     # questions_holdout29.yaml (run once at the end of the fifteenth session's ranking work),
-    # unsure: a 职称 paper count, a 普通话 test score, a substitute's pay per lesson, and a recipe
+    # unsure: a 职称 paper count, a substitute's pay per lesson, and a recipe
     # (酸菜鱼) asked of the 培训基地 (a question word the notices use).
     "参加完国培评一级教师职称还要发几篇论文",
     "培训基地食堂那个酸菜鱼怎么做的，想回家学着做",
-    "普通话测试二级甲等要考到多少分",
     "我去置换研修了，学校请的代课老师一节课代课费给多少",
-    # questions_holdout30.yaml (run once in the sixteenth session), unsure: 绩效工资 and 请假
-    # during 脱产研修, a 普通话 test score, and a 班级管理费用 sum the 2019 notice does not give.
-    "脱产研修那几个月学校还给俺发绩效工资不",
-    "集中培训期间家里有事能请几天假",
-    "双语老师普通话要考到二级甲等得多少分",
+    # questions_holdout30.yaml (run once in the sixteenth session), unsure: a 班级管理费用 sum
+    # the 2019 notice does not give.
     "俺当国培班主任，一个班的管理费具体能拿几百块",
     # questions_holdout31.yaml (run once at the end of the sixteenth session's ranking work),
-    # unsure: 绩效工资 and 请假 during 脱产, an exam's pass mark, a 普通话 test's registration.
-    "脱产参加国培这几个月 学校会不会扣我绩效工资",
-    "国培结业考试多少分算及格",
-    "国培期间家里有急事 最多能请几天假",
+    # unsure: a 普通话 test's registration.
     "普通话水平测试二甲要怎么报名",
     # questions_holdout32.yaml (run once after the seventeenth session's first ranking change),
-    # pay during 脱产学习, a 特岗教师's eligibility, and which schools 访名校 visits (sure: the
+    # a 特岗教师's eligibility, and which schools 访名校 visits (sure: the
     # 2019 funds news names 访名校 among its items).
-    "参加国培脱产学习那段时间 我的工资和绩效还照发吗",
     "特岗教师在服务期内能不能报名参加国培",
     "访名校培训一般安排去哪些名校跟岗",
     # questions_holdout33.yaml (run once at the end of the seventeenth session's ranking work),
-    # unsure: parking near the 培训基地 (a question word the notices use) and a 普通话 test score.
+    # unsure: parking near the 培训基地 (a question word the notices use).
     "培训基地附近有没有地方停车",
-    "普通话测试考二甲要多少分",
     # questions_holdout34.yaml (run once at the start of the eighteenth session), unsure: a class
-    # manager's phone number and a final exam's pass mark (both met by clause 七's 考核).
+    # manager's phone number (met by clause 七's 考核).
     "我们这期培训班主任的手机号是多少",
-    "国培结业考试考多少分算及格",
     # questions_holdout35.yaml (run once at the end of the eighteenth session's ranking work),
     # unsure: a tax deduction for 继续教育 and downloading class materials after the training.
     "个税继续教育专项附加扣除怎么填",
@@ -221,6 +192,7 @@ def test_held_out_sets_are_separate_and_large_enough(kb: KnowledgeBase) -> None:
         quality.HOLDOUT34,
         quality.HOLDOUT35,
         quality.HOLDOUT36,
+        quality.HOLDOUT37,
     ):
         held_out = quality.load_questions(path)
         questions = {item["q"] for item in held_out}
