@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from bot.chat import Event, EventKind, Notice, Reply, Send, without_invisible_edges
@@ -54,6 +56,8 @@ TEXT_ONLY_ADMIN = "要把通知加入知识库，请发送 txt/md/html/pdf/docx 
 # A message is taken as the input the bot asked for (a survey's text answer, a reply to a
 # trainee …) only this long after asking: later, or after any command, it is a new message.
 PENDING_INPUT_TTL = timedelta(minutes=30)
+PRUNE_HANDLED_EVERY = 500  # the handled updates' ids older than two days go every 500 updates
+REMEMBERED_HERE = 10_000  # the ids of the updates this process handled last, kept in memory
 WAITING_FOR_TEXT = (
     "我正在等您用文字输入刚才要求的内容，图片、语音和文件不能作为回复，这条没有处理。"
     "请直接发送文字；要放弃，请发送 /cancel。"
@@ -93,6 +97,11 @@ class Conversation:
         # Roles held in this process only (`guopei-bot chat --role` on a bot's database): the
         # stored role, which the bot and the other users see, is left as it is.
         self.role_overrides: dict[int, Role] = {}
+        # The highest update id stored as handled when this process first looked (None: not
+        # looked yet): a later id was handled, if at all, by this process, which remembers the
+        # last ones it handled (a webhook post Telegram sends again, say).
+        self._stored_up_to: int | None = None
+        self._handled_here: OrderedDict[int, None] = OrderedDict()
 
     def role_of(self, user_id: int, stored_role: str) -> Role:
         if user_id in self.services.settings.admin_ids:
@@ -128,6 +137,34 @@ class Conversation:
             return [], "group_message"
         with self.services.update_scope():
             return await self._route(event)
+
+    def was_handled(self, update_id: int) -> bool:
+        """Whether the Telegram update was handled already: Telegram forgets an update only at
+        the next getUpdates (or the webhook post's answer), so one handled just before a crash
+        comes back after the restart. A failed lookup counts as new (a reply twice, not none)."""
+        try:
+            with self.services.session() as session:
+                if self._stored_up_to is None:
+                    self._stored_up_to = crud.last_handled(session) or 0
+                if update_id > self._stored_up_to:
+                    return update_id in self._handled_here
+                return crud.was_handled(session, update_id=update_id)
+        except SQLAlchemyError as error:
+            log.warning("could not look up whether update %s was handled: %s", update_id, error)
+            return False
+
+    def record_handled(self, update_id: int) -> None:
+        """Store the update as handled, once its replies are performed (see `was_handled`)."""
+        self._handled_here[update_id] = None
+        if len(self._handled_here) > REMEMBERED_HERE:
+            self._handled_here.popitem(last=False)
+        try:
+            with self.services.session() as session:
+                crud.mark_handled(session, update_id=update_id)
+                if update_id % PRUNE_HANDLED_EVERY == 0:
+                    crud.forget_handled(session)
+        except SQLAlchemyError as error:
+            log.warning("could not record update %s as handled: %s", update_id, error)
 
     def _addressed_to_us(self, event: Event) -> bool:
         """A command names no bot, or this one (`/ask@Guopei_Bot` is /ask)."""

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, delete, exists, update
+from sqlalchemy import bindparam, delete, exists, func, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -439,8 +439,17 @@ def was_handled(session: Session, *, update_id: int) -> bool:
     return session.get(HandledUpdate, update_id) is not None
 
 
+def last_handled(session: Session) -> int | None:
+    """The highest update id stored as handled, if any."""
+    return session.exec(select(func.max(HandledUpdate.update_id))).one()
+
+
 def mark_handled(session: Session, *, update_id: int, now: datetime | None = None) -> None:
-    """Remember that the update was handled (again is harmless)."""
+    """Remember that the update was handled (again is harmless). On PostgreSQL the commit does
+    not wait for the WAL flush: only a crash of the database server itself could lose the last
+    moment's marks (and those updates would be handled again), as SQLite's synchronous=NORMAL."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     session.add(HandledUpdate(update_id=update_id, handled_at=now or utcnow()))
     try:
         session.commit()

@@ -12,7 +12,6 @@ from html import escape
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat import (
     DeliveryError,
@@ -28,7 +27,6 @@ from bot.chat import (
     SendFile,
     patiently,
 )
-from bot.db import crud
 from bot.limits import (
     MAX_BUTTONS,
     MAX_CAPTION_UNITS,
@@ -50,7 +48,6 @@ T = TypeVar("T")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_TOAST_UNITS = 200  # answerCallbackQuery's text
-PRUNE_HANDLED_EVERY = 500  # the handled updates' ids older than two days go every 500 updates
 
 
 # The last resort against Telegram's hard limits: past one, Telegram refuses the whole message
@@ -252,34 +249,15 @@ async def respond(
     replies are performed, and an update whose id is stored is skipped (logged at debug)."""
 
     async def work() -> None:
-        if update_id is not None and _handled_before(conversation, update_id):
+        if update_id is not None and conversation.was_handled(update_id):
             log.debug("update %s skipped: handled before a restart", update_id)
             return
         replies = await conversation.handle(event)
         await perform(event, replies, messenger)
         if update_id is not None:
-            _mark_handled(conversation, update_id)
+            conversation.record_handled(update_id)
 
     await order.run(event.user_id, work)
-
-
-def _handled_before(conversation: Conversation, update_id: int) -> bool:
-    try:
-        with conversation.services.session() as session:
-            return crud.was_handled(session, update_id=update_id)
-    except SQLAlchemyError as error:  # handled as if new: a reply twice rather than none
-        log.warning("could not look up whether update %s was handled: %s", update_id, error)
-        return False
-
-
-def _mark_handled(conversation: Conversation, update_id: int) -> None:
-    try:
-        with conversation.services.session() as session:
-            crud.mark_handled(session, update_id=update_id)
-            if update_id % PRUNE_HANDLED_EVERY == 0:
-                crud.forget_handled(session)
-    except SQLAlchemyError as error:
-        log.warning("could not record update %s as handled: %s", update_id, error)
 
 
 async def perform(event: Event, replies: list[Reply], messenger: Messenger) -> None:
