@@ -132,7 +132,9 @@ Supported forms (full-width digits and colons and Chinese numerals are accepted)
   lists a ready /remind for each of them still ahead (``/remind 本周六 9点 打卡`` …), then
   the weekly form; when all are past it says so and suggests next week's
 * not supported, refused with what to write instead: intervals the cron rules cannot count
-  (``每两周`` ``隔周`` ``每隔一天`` ``每两个月`` ``每2小时``: suggest ``每周五20:00`` …)
+  (``每两周`` ``隔周`` ``每隔一天`` ``每两个月``: suggest ``每周五20:00`` …), and rules by the
+  hour (``每小时`` ``每2小时`` ``每30分钟``: the daytime cron line on the days and hours written
+  and the once-a-day one, see scheduler/when/hourly.py)
 * a standard 5-field crontab prefixed by ``cron``: ``cron 0 9 * * 1-5 TEXT``
   (crontab weekdays, 0 or 7 = Sunday, are converted to APScheduler names; day-of-month and
   day-of-week both restricted means both must match, as in APScheduler, not either as in cron);
