@@ -157,6 +157,8 @@ FOLLOW_UP_REPLY_NO_CLASS = (
 FOLLOW_UP_REPLY_STAFF = f"{FOLLOW_UP_MORE.removesuffix('；')}。{FOLLOW_UP_RETRY}"
 # … and when the last answer has no 更多 ▶ (one clause, declined) or there is none yet, only the
 # way to a person and to asking again.
+# … and when that question was handed to the class manager already (its 🙋 button is gone).
+HANDED_ON_ALREADY = "这个问题已经转给班主任了，班主任的回复会发到这里。"
 FOLLOW_UP_ONE_PAGE = f"想请老师解答，请点上一条回答下面的「🙋 问班主任」。{FOLLOW_UP_RETRY}"
 FOLLOW_UP_NOTHING_YET = (
     "想请老师解答，请把问题发给我，再点我回答下面的「🙋 问班主任」。"
@@ -585,28 +587,39 @@ def in_a_class(ctx: Context) -> bool:
         return bool(question_crud.managers_of_member(session, user_id=ctx.user.id))
 
 
-def last_answer_has_more(ctx: Context) -> bool | None:
-    """Whether the asker's last logged question in this chat got an answer with a 「更多 ▶」
-    button (more than one page: several clauses, or a saved answer and a clause); None when
-    they asked nothing yet."""
+def _last_question(ctx: Context) -> QuestionLog | None:
+    """The asker's last logged question in this chat, if any."""
     with ctx.services.session() as session:
-        last = session.exec(
+        return session.exec(
             select(QuestionLog)
             .where(QuestionLog.user_id == ctx.user.id, QuestionLog.chat_id == ctx.event.chat_id)
             .order_by(QuestionLog.id.desc())  # type: ignore[union-attr]
             .limit(1)
         ).first()
+
+
+def _has_more(last: QuestionLog | None) -> bool | None:
+    """Whether the question got an answer with a 「更多 ▶」 button (more than one page: several
+    clauses, or a saved answer and a clause); None when there is no question yet."""
     if last is None:
         return None
     pages = last.hit_count + (1 if last.curated_id is not None else 0)
     return last.answered and pages > 1
 
 
+def last_answer_has_more(ctx: Context) -> bool | None:
+    """Whether the asker's last question here got an answer with 「更多 ▶」 (None: none yet)."""
+    return _has_more(_last_question(ctx))
+
+
 def follow_up_reply(ctx: Context) -> str:
     """The way to more of the last answer: its 「更多 ▶」 only if it has that button (several
-    clauses), its 问班主任 button only if it had one."""
-    more = last_answer_has_more(ctx)
+    clauses), its 问班主任 button only if it had one and the question was not handed on yet."""
+    last = _last_question(ctx)
+    more = _has_more(last)
     member = in_a_class(ctx)
+    if member and last is not None and last.handed_off_at is not None:
+        return f"{FOLLOW_UP_MORE if more else ''}{HANDED_ON_ALREADY}{FOLLOW_UP_RETRY}"
     if more:
         if member:
             return FOLLOW_UP_REPLY
