@@ -56,7 +56,7 @@ TEXT_ONLY_ADMIN = "要把通知加入知识库，请发送 txt/md/html/pdf/docx 
 # A message is taken as the input the bot asked for (a survey's text answer, a reply to a
 # trainee …) only this long after asking: later, or after any command, it is a new message.
 PENDING_INPUT_TTL = timedelta(minutes=30)
-PRUNE_HANDLED_EVERY = 500  # the handled updates' ids older than two days go every 500 updates
+PRUNE_HANDLED_EVERY = 500  # the handled updates' ids older than two days go every 500 handled
 REMEMBERED_HERE = 10_000  # the ids of the updates this process handled last, kept in memory
 WAITING_FOR_TEXT = (
     "我正在等您用文字输入刚才要求的内容，图片、语音和文件不能作为回复，这条没有处理。"
@@ -102,6 +102,7 @@ class Conversation:
         # last ones it handled (a webhook post Telegram sends again, say).
         self._stored_up_to: int | None = None
         self._handled_here: OrderedDict[int, None] = OrderedDict()
+        self._recorded = 0
 
     def role_of(self, user_id: int, stored_role: str) -> Role:
         if user_id in self.services.settings.admin_ids:
@@ -144,7 +145,8 @@ class Conversation:
         comes back after the restart. A failed lookup counts as new (a reply twice, not none)."""
         try:
             with self.services.session() as session:
-                if self._stored_up_to is None:
+                if self._stored_up_to is None:  # the first update since the start
+                    crud.forget_handled(session)  # (Telegram may reuse ids after a quiet week)
                     self._stored_up_to = crud.last_handled(session) or 0
                 if update_id > self._stored_up_to:
                     return update_id in self._handled_here
@@ -156,12 +158,13 @@ class Conversation:
     def record_handled(self, update_id: int) -> None:
         """Store the update as handled, once its replies are performed (see `was_handled`)."""
         self._handled_here[update_id] = None
+        self._recorded += 1
         if len(self._handled_here) > REMEMBERED_HERE:
             self._handled_here.popitem(last=False)
         try:
             with self.services.session() as session:
                 crud.mark_handled(session, update_id=update_id)
-                if update_id % PRUNE_HANDLED_EVERY == 0:
+                if self._recorded % PRUNE_HANDLED_EVERY == 0:
                     crud.forget_handled(session)
         except SQLAlchemyError as error:
             log.warning("could not record update %s as handled: %s", update_id, error)

@@ -6,12 +6,15 @@ whose answer was lost) too; a new update is not. Through the conversation core a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.chat import Event, EventKind
 from bot.conversation import Conversation
+from bot.db import crud
+from bot.db.models import utcnow
 from bot.engines.base import PerUserOrder, respond
 from handlers import routing_table
 from tests.inprocess import fresh_services
@@ -66,3 +69,14 @@ async def test_without_an_update_id_every_event_is_answered(services) -> None:
     for _ in range(2):  # the terminal chat has no update ids
         await respond(help_event(), conversation, messenger, PerUserOrder())  # type: ignore[arg-type]
     assert len(messenger.sent) == 2
+
+
+async def test_ids_older_than_two_days_are_forgotten_at_the_start(services) -> None:
+    """Telegram may start its ids anew after a quiet week: an old stored id does not silence
+    a new update."""
+    with services.session() as session:
+        crud.mark_handled(session, update_id=5, now=utcnow() - timedelta(days=3))
+        crud.mark_handled(session, update_id=9, now=utcnow())
+    conversation = Conversation(services, routing_table())
+    assert await deliver(conversation, 5)  # new: answered
+    assert await deliver(conversation, 9) == []  # handled yesterday: skipped
