@@ -35,7 +35,10 @@ The send report (「✅ 已向…发送问卷」, the confirmation turned into i
 invitations are out, as /broadcast's report is, by the broadcaster (`invitation_report`, its
 `OWN_REPORTS` hook; once, through restarts): members an invitation found blocked are counted
 (「送达 2 人；2 人屏蔽了机器人，没有收到」), and an anonymous survey fewer than 3 got says that
-its results will not show, and what to do (QA24 F1).
+its results will not show, and what to do (QA24 F1). The invitations are written in the
+commit that creates the survey, held (a draft broadcast keyed 「survey:<id>」) until the send
+report is shown, then let go; a crash in between leaves them to the broadcaster's start-up
+repair (`STARTUP_REPAIRS`), so a survey never exists without its invitations (QA25 F1).
 Answering is in handlers/survey_answer.py, results, reminders and closing in
 handlers/survey_results.py. A manager or admin who sends a .yaml file adds a survey template
 (`handle_template_upload`).
@@ -48,6 +51,8 @@ own uploads, then the other managers'), and so does the class picker (`sm:1:cp:<
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import re
 import secrets
@@ -106,7 +111,7 @@ from handlers.routing import (
     page_of,
     parse_number,
 )
-from scheduler.broadcaster import OWN_REPORTS
+from scheduler.broadcaster import OWN_REPORTS, STARTUP_REPAIRS, keyboard_to_json
 from scheduler.timeparse import ParsedSchedule, TimeParseError, format_when, reads_as_time_only
 
 log = logging.getLogger("guopei.surveys")
@@ -950,6 +955,13 @@ async def send_survey(
             closes_at=closes_at,
             send_token=token,
             nudge_at=nudge_time(now, closes_at, ctx.services.settings.survey_nudge_hours),
+            invitations=lambda survey: held_invitations(
+                ctx.services,
+                survey,
+                len(spec.questions),
+                created_by=ctx.user.id,
+                report_message_id=ctx.event.message_id,
+            ),
             questions=[
                 {
                     "kind": q.kind,
@@ -975,8 +987,10 @@ async def send_survey(
         f"截止：{local_time(ctx.services, closes_at)}。发送 /results {survey.id} 查看结果。"
     )
     # The message becomes the send report: shown now, then corrected by the broadcaster once
-    # the invitations are out (`invitation_report`), as /broadcast's report is. It is shown
-    # before the invitations are queued, so that the correction cannot come first.
+    # the invitations are out (`invitation_report`), as /broadcast's report is. The
+    # invitations were queued with the survey, held until it is shown, so that the correction
+    # cannot come first; a crash before they are let go leaves them to the broadcaster's
+    # start-up repair (`start_held_invitations`), never lost.
     messenger = ctx.services.messenger
     shown: int | None = None
     if messenger is not None and ctx.event.message_id is not None:
@@ -1046,6 +1060,32 @@ def invitation_report(
 OWN_REPORTS[INVITATIONS_KEY] = invitation_report
 
 
+STARTUP_REPAIRS.append(functools.partial(scrud.start_held_invitations, prefix=INVITATIONS_KEY))
+
+
+def held_invitations(
+    services: Services,
+    survey: Survey,
+    question_count: int,
+    *,
+    created_by: int,
+    report_message_id: int | None,
+) -> Broadcast:
+    """The invitations of a survey being created, written in its commit and held (a draft)
+    until `invite` lets them go; their report replaces `report_message_id` (the manager's
+    confirmation, which becomes the send report)."""
+    return Broadcast(
+        class_id=survey.class_id,
+        text=invitation_text(services, survey, question_count),
+        buttons=keyboard_to_json(keyboard([survey_answer.start_button(survey.id)])),  # type: ignore[arg-type]
+        created_by=created_by,
+        kind="survey",
+        report_chat_id=created_by,
+        occurrence_key=f"{INVITATIONS_KEY}{survey.id}",
+        progress_message_id=report_message_id,
+    )
+
+
 def invitation_text(services: Services, survey: Survey, question_count: int) -> str:
     anonymous = "\n🔒 匿名问卷：班主任只看汇总结果。" if survey.anonymous else ""
     description = f"\n{escape(survey.description)}" if survey.description else ""
@@ -1068,11 +1108,29 @@ async def deliver(
     report_chat_id: int | None = None,
     progress_message_id: int | None = None,
     occurrence_key: str | None = None,
+    held: bool = False,
 ) -> int:
     """Hand a message to the broadcaster (rate limits, retries, crash-safe); count queued.
-    No report unless `report_chat_id` (then `invitation_report`, see `invite`)."""
-    from scheduler.broadcaster import broadcast
+    No report unless `report_chat_id` (then `invitation_report`, see `invite`). `held`: the
+    broadcast keyed `occurrence_key` was queued already, held (`held_invitations`): let it go
+    to `recipient_ids`."""
+    from scheduler.broadcaster import broadcast, wake_sender
 
+    if held and occurrence_key is not None and recipient_ids is not None:
+
+        def start() -> int | None:
+            with services.session() as session:
+                return scrud.start_invitations(
+                    session,
+                    occurrence_key=occurrence_key,
+                    recipient_ids=recipient_ids,
+                    report=report_chat_id is not None,
+                )
+
+        if await asyncio.to_thread(start) is None:  # let go already (the start-up repair)
+            log.info("the broadcast %s was not held any more", occurrence_key)
+        wake_sender(services)
+        return len(recipient_ids)
     await broadcast(
         services,
         class_id=class_id,
@@ -1110,11 +1168,7 @@ async def invite(
         count = len(scrud.questions_of(session, survey_id=survey.id))  # type: ignore[arg-type]
         recipients = scrud.invitation_ids(session, survey_id=survey.id)  # type: ignore[arg-type]
     report = (
-        {
-            "report_chat_id": created_by,
-            "progress_message_id": report_message_id,
-            "occurrence_key": f"{INVITATIONS_KEY}{survey.id}",
-        }
+        {"report_chat_id": created_by, "progress_message_id": report_message_id}
         if report_message_id is not None
         else {}
     )
@@ -1126,6 +1180,8 @@ async def invite(
             buttons=keyboard([survey_answer.start_button(survey.id)]),  # type: ignore[arg-type]
             created_by=created_by,
             recipient_ids=recipients,
+            occurrence_key=f"{INVITATIONS_KEY}{survey.id}",
+            held=True,
             **report,
         )
     except Exception:

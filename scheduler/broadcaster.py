@@ -112,6 +112,10 @@ TAGS = re.compile(r"<[^>]+>")
 # A report that could not be shown is retried for this long after the broadcast finished.
 REPORT_MAX_AGE = timedelta(days=1)
 RESEND_PREFIX = "bcr"  # 「🔁 重发给未送达的 N 人」, handled in handlers/broadcast.py
+# Run by each new sender before its first pass, `repair(session)`: the queues other modules
+# hold back send what a crash left held (handlers/surveys.py: a new survey's invitations,
+# held while its send report is shown).
+STARTUP_REPAIRS: list[Callable[[Session], object]] = []
 
 
 def keyboard_to_json(buttons: Keyboard) -> list:
@@ -263,6 +267,7 @@ class Broadcaster:
         # finished broadcasts whose report is not shown yet → when to try again (monotonic);
         # None until loaded from the database by the first pass
         self._unreported: dict[int, float] | None = None
+        self._repaired = False  # STARTUP_REPAIRS run
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task | None = None
@@ -337,6 +342,13 @@ class Broadcaster:
 
     async def run_once(self) -> float:
         """Send one batch of every running broadcast; returns how long to idle (0: go on)."""
+        if not self._repaired:
+            self._repaired = True
+            for repair in STARTUP_REPAIRS:
+                try:
+                    await self._db(repair)
+                except Exception:
+                    log.exception("start-up repair %s failed", repair)
         idle = await self._retry_reports(self.poll_seconds)
         for broadcast_id in await self._db(rcrud.active_broadcast_ids):
             if self._stopping:

@@ -6,7 +6,7 @@ Moves that a double tap could repeat are conditional updates (`advance`, `submit
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,7 +14,9 @@ from sqlalchemy import bindparam, delete, exists, func, insert, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from bot.db import reminder_crud as rcrud
 from bot.db.models import Membership, TrainingClass, User, utcnow
+from bot.db.reminder_models import Broadcast, BroadcastStatus
 from bot.db.survey_models import (
     NOT_IN_CLASS,
     ResponseStatus,
@@ -40,11 +42,15 @@ def create_survey(
     nudge_at: datetime | None,
     questions: Iterable[dict],
     send_token: str = "",
+    invitations: Callable[[Survey], Broadcast] | None = None,
 ) -> tuple[Survey, bool]:
     """Create the survey and its questions; (existing, False) if this confirmation (its
     `send_token`) already sent it.
 
-    Its addressees, the class's members at this moment, are written in the same commit."""
+    Its addressees, the class's members at this moment, are written in the same commit, and
+    so is the broadcast `invitations` makes of the new survey, held as a draft until
+    `start_invitations` (or `start_held_invitations` after a crash) sends it: a survey never
+    exists without its invitations queued."""
     survey = Survey(
         class_id=class_id,
         template_key=template_key,
@@ -65,6 +71,10 @@ def create_survey(
             Membership.class_id == class_id
         )
         session.execute(insert(SurveyAddressee).from_select(["survey_id", "user_id"], members))
+        if invitations is not None:
+            held = invitations(survey)
+            held.status = BroadcastStatus.draft
+            session.add(held)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -95,6 +105,62 @@ def find_survey(
         Survey.send_token == token,
     )
     return session.exec(statement).first()
+
+
+def start_invitations(
+    session: Session, *, occurrence_key: str, recipient_ids: list[int], report: bool = True
+) -> int | None:
+    """Send the invitations held as a draft (keyed `occurrence_key`) to `recipient_ids`: one
+    conditional update and the pending deliveries, in one commit. Without `report`, the
+    broadcaster reports nothing. The broadcast's id, or None if it was not held (any more)."""
+    statement = select(Broadcast.id, Broadcast.class_id).where(
+        Broadcast.occurrence_key == occurrence_key, Broadcast.status == BroadcastStatus.draft
+    )
+    row = session.exec(statement).first()
+    if row is None:
+        return None
+    broadcast_id, class_id = row
+    values: dict = {"status": BroadcastStatus.sending, "created_at": utcnow()}
+    if not report:
+        values.update(report_chat_id=None, progress_message_id=None)
+    result = session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.draft)
+        .values(**values)
+    )
+    if result.rowcount != 1:  # started meanwhile (the repair at start-up, or the handler)
+        session.rollback()
+        return None
+    rcrud.add_deliveries(
+        session, broadcast_id=broadcast_id, class_id=class_id, recipient_ids=recipient_ids
+    )
+    session.commit()
+    return broadcast_id
+
+
+def start_held_invitations(session: Session, *, prefix: str) -> int:
+    """Send the invitations still held (keys `prefix` + survey id): those of a survey whose
+    sender stopped (a crash) between creating it and sending them. The report then replaces
+    the manager's confirmation as usual. A survey closed since is not sent: its draft is
+    cancelled. How many were sent."""
+    statement = select(Broadcast.occurrence_key).where(
+        Broadcast.status == BroadcastStatus.draft, Broadcast.occurrence_key.like(f"{prefix}%")
+    )
+    started = 0
+    for key in list(session.exec(statement)):
+        survey = get_survey(session, survey_id=int(key.removeprefix(prefix)))
+        if survey is None or not survey.is_open(utcnow()):
+            session.execute(
+                update(Broadcast)
+                .where(Broadcast.occurrence_key == key, Broadcast.status == BroadcastStatus.draft)
+                .values(status=BroadcastStatus.cancelled)
+            )
+            session.commit()
+            continue
+        recipients = invitation_ids(session, survey_id=survey.id)  # type: ignore[arg-type]
+        if start_invitations(session, occurrence_key=key, recipient_ids=recipients) is not None:
+            started += 1
+    return started
 
 
 def get_survey(session: Session, *, survey_id: int) -> Survey | None:
