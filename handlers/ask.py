@@ -569,6 +569,12 @@ def declined_text(question: str, reason: str | None) -> str:
             "（金额、天数、学时、学分、年限或数量）的条款。这类数字通常另见当年的专门文件，"
             "或由各省、培训机构另行规定，为避免答非所问，没有给出不相关的条款。"
         )
+    if reason == "own_affairs":
+        return (
+            f"🤔 「{escape(question[:80])}」问的是学校或培训承办单位自己安排的事（工资待遇、请假、"
+            "报到、保险、路费、换班等），我收录的国培通知里没有统一规定，为避免答非所问，"
+            "没有给出不相关的条款。请以班主任或承办单位的通知为准。"
+        )
     if reason == "other_year":
         return (
             f"🤔 关于「{escape(question[:80])}」，我收录的国培通知里没有讲到问题里的那一年，"

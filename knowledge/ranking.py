@@ -130,6 +130,13 @@ SELECTOR_OWN_SHARE = 0.5
 # A question naming a notice's 文号 (「教师〔2022〕6号是什么文件」) is about that notice: its
 # passages' scores are multiplied by this (财教〔2022〕96号 shares 教师, 2022 and 号 with it).
 DOC_NUMBER_BOOST = 4.0
+# 「那条新闻是哪天发布的」: a news item (no 文号, a title that is no 通知 or 意见) is what is asked
+# of, not a formal notice on the same money.
+NEWS_ASKED = re.compile(r"(?:那|这|的|一)(?:条|篇|则)?(?:新闻|报道)|(?:那|这|一)(?:条|篇|则)消息")
+FORMAL_TITLE = re.compile(
+    r"(?:通知|意见|办法|公告|通告|规定|决定|函|方案|纲要|计划)(?:\(节选\))?$"
+)
+NEWS_BOOST = 2.0
 # A 文号 as a question writes it: 教师〔2022〕6号, 教师[2022]6号, 教师2022年第6号.
 ASKED_DOC_NUMBER = re.compile(
     r"([\u4e00-\u9fff]{0,6})\s*[〔\[［【(（]?(\d{4})[〕\]］】)）年]?\s*第?\s*(\d{1,4})\s*号"
@@ -275,12 +282,14 @@ ANSWER_TYPES = (
 # Meals are a fee kind (伙食费) however a trainee words them.
 MEALS = re.compile(r"吃饭|用餐|就餐|伙食(?!费)")
 # A trainee's own affairs the 国培 notices leave to the school and the organiser: pay, leave,
-# the day one checks in, insurance. A question on one is answered only by a clause speaking of
-# it (an uploaded class notice may), not by the 脱产研修 clause its other words meet.
+# the day one checks in, insurance, a deposit. A question on one is answered only by a clause
+# speaking of it (an uploaded class notice may: such a clause among the first AFFAIR_DEPTH comes
+# first, unsure), not by the 脱产研修 clause its other words meet; else "own_affairs".
 OWN_AFFAIRS = (
     (re.compile(r"工资|薪水|薪酬|薪资|薪金|工钱"), re.compile(r"工资|薪水|薪酬|薪资|薪金|待遇")),
     (
-        re.compile(r"请[^，。？！\s]{0,4}假|[病事婚产休销]假|假条"),
+        # (not 「请问暑假…」「请问假如…」; 「请假如何办」 is 请假)
+        re.compile(r"请(?!问)[^，。？！\s]{0,4}假(?!如(?!何)|设|若|使)|[病事婚产休销]假|假条"),
         re.compile(r"请假|[病事休销]假|假期|缺勤"),
     ),
     # 报到 is also 「报到教育部」「报到哪里审」: to report to someone; 「申报到」 is not 报到.
@@ -292,12 +301,14 @@ OWN_AFFAIRS = (
         re.compile("报到"),
     ),
     (re.compile(r"保险"), re.compile(r"保险")),
+    (re.compile(r"保证金|押金"), re.compile(r"保证金|押金")),
     (re.compile(r"路费|车费|差旅|出差补助|交通补助"), re.compile(r"交通|差旅|路费")),
     (
         re.compile(r"换班|调班|转班|(?:换|调|转)到(?:别的|另一个|其他|其它)[^，。？！\s]{0,3}班"),
         re.compile(r"换班|调班|转班|调整班"),
     ),
 )
+AFFAIR_DEPTH = 5
 GENERIC_FEE_KINDS = frozenset({"培训", "项目", "专项", "国培", "乱收", "收取", "缴", "交"})
 # A sum, a number of days, hours, times or people that the best clause does not state is not in
 # the notices (讲课费一节课多少钱, 请假超过几天, 每期招多少名学员): they leave such figures to
@@ -596,6 +607,9 @@ class Ranker:
             for prefix, year, number in DOC_NUMBER.findall(document.doc_number):
                 by_number.setdefault((prefix, year, int(number)), []).append(document.doc_id)
         self._docs_by_number = by_number
+        self._news = frozenset(
+            d.doc_id for d in documents if not d.doc_number and not FORMAL_TITLE.search(d.title)
+        )
         self._passage_doc = [p.doc_id for p in passages]
         self._doc_index = {doc_id: i for i, doc_id in enumerate(dict.fromkeys(self._passage_doc))}
         self._passage_doc_index = np.array(
@@ -649,6 +663,8 @@ class Ranker:
             words, max(2, k) + 3, asked, text, fees
         )
         hits = _distinct_texts(hits)
+        if reason == "out_of_scope" and any(wanted.search(text) for wanted, _ in OWN_AFFAIRS):
+            reason = "own_affairs"  # 「请两天假行不」 declined for its unknown words: say why
         if hits and not reason and not self._speaks_of_years(text, hits[0].passage_id):
             # 「2023年国培资金预算什么时候下达」 met by the 2022 notice: another year's answer.
             # A lower hit naming the year alone comes first instead, unsure.
@@ -913,6 +929,7 @@ class Ranker:
             for surface in self._analyzer.surface_forms(term)
         ]
         part = _part_label(question)
+        news = bool(NEWS_ASKED.search(question))
         told = _telling_several(question)
         figures_asked = [f for asked_for, f in STATED_FIGURES if asked_for.search(told)]
         per = set(PER_ASKED.findall(question)) if figures_asked else set()
@@ -929,6 +946,8 @@ class Ranker:
                 score *= SELECTOR_BOOST
             if self._passage_doc[passage_id] in named:
                 score *= DOC_NUMBER_BOOST
+            if news and self._passage_doc[passage_id] in self._news:
+                score *= NEWS_BOOST
             if answer_types and any(
                 answer.search(self._normalized[passage_id]) for answer in answer_types
             ):
@@ -998,11 +1017,19 @@ class Ranker:
         if fees and not any(form in top_text for forms in fees for form in forms):
             # 「住宿费谁出」 met by a clause about 培训期间: no notice speaks of lodging.
             return [], "no_figure" if MONEY[0].search(question) else "out_of_scope", False, False
-        if any(
-            asked_for.search(question) and not said.search(top_text)
-            for asked_for, said in OWN_AFFAIRS
-        ):
-            return [], "out_of_scope", False, False
+        affairs = [said for asked_for, said in OWN_AFFAIRS if asked_for.search(question)]
+        top_text = self._normalized[candidates[0][1]]
+        if affairs and not all(said.search(top_text) for said in affairs):
+            # 「报到那天要带什么」 met by a class notice's 纪律 clause: its 报到 clause first.
+            speaking = [
+                item
+                for item in candidates[1:AFFAIR_DEPTH]
+                if all(said.search(self._normalized[item[1]]) for said in affairs)
+            ]
+            if not speaking:
+                return [], "own_affairs", False, False
+            candidates = speaking[:1] + [item for item in candidates if item != speaking[0]]
+            unsure_order = True
         floor = candidates[0][0] * MIN_RELATIVE_SCORE
         shown = list(dict.fromkeys(terms + [t for word in words for t in word.inner_terms]))
         hits = [self._hit(pid, score, shown) for score, pid in candidates[:k] if score >= floor]

@@ -19,11 +19,13 @@ CLASS_NOTICE = (
     "各参训学员:\n"
     "一、报到时间和地点\n"
     "请于2031年7月5日14:00前到某师范大学学术交流中心一楼大厅报到,报到时携带身份证。\n"
-    "二、工资待遇\n"
+    "二、纪律\n"
+    "培训期间那天起原则上不准请假,确需请假的须持书面假条向班主任申请,请假超过2天的不予结业。\n"
+    "三、工资待遇\n"
     "参训期间学员工资、绩效照常发放,由派出学校负责。\n"
-    "三、保险\n"
+    "四、保险\n"
     "承办单位为每位学员购买培训期间人身意外伤害保险。\n"
-    "四、结业考核\n"
+    "五、结业考核\n"
     "结业考试满分100分,60分及格。\n"
 )
 
@@ -44,7 +46,9 @@ CLASS_NOTICE = (
 def test_the_notices_leave_them_to_others(kb: KnowledgeBase, question: str) -> None:
     answer = kb.ask(question)
     assert not answer.answered, answer.hits[0].text[:60]
-    assert answer.reason in ("out_of_scope", "no_figure")
+    assert answer.reason in ("own_affairs", "out_of_scope", "no_figure")
+    if "考多少分" not in question:
+        assert answer.reason == "own_affairs"  # 「…由学校或承办单位安排」
 
 
 @pytest.mark.parametrize(
@@ -70,9 +74,14 @@ def test_a_day_asked_of_a_notice_is_its_date(kb: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["提升工程的省级规划方案要在什么时间之前报到教育部", "2018年省里做好的国培规划要报到哪里审核"],
+    [
+        "提升工程的省级规划方案要在什么时间之前报到教育部",
+        "2018年省里做好的国培规划要报到哪里审核",
+        "请问假如网络研修学时不够怎么办",  # 请问 + 假如 asks no leave
+        "请问暑假送教下乡怎么安排",
+    ],
 )
-def test_reporting_to_someone_is_not_checking_in(kb: KnowledgeBase, question: str) -> None:
+def test_words_near_the_affairs_are_not_them(kb: KnowledgeBase, question: str) -> None:
     answer = kb.ask(question)
     assert answer.answered, answer.reason
 
@@ -90,7 +99,8 @@ def class_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
 @pytest.mark.parametrize(
     ("question", "phrase"),
     [
-        ("报到那天要带什么", "报到时携带身份证"),
+        ("报到那天要带什么", "报到时携带身份证"),  # not the 纪律 clause 那天 meets
+        ("请两天假可以吗", "请假超过2天的不予结业"),
         ("培训期间工资照发吗", "工资、绩效照常发放"),
         ("培训给买保险吗", "人身意外伤害保险"),
         ("结业考试多少分及格", "60分及格"),
