@@ -105,6 +105,12 @@ KNOWN_ANSWERED_OUT_OF_SCOPE = {
     # unsure: a tax deduction for 继续教育 and downloading class materials after the training.
     "个税继续教育专项附加扣除怎么填",
     "培训结束以后 班级里的学习资料还能下载吗",
+    # questions_holdout38.yaml (run once at the end of the nineteenth session's second round):
+    # a 普通话 certificate, homework limits after 双减 (unsure), the 项目办's phone number (sure:
+    # clause 七 of the 2019 notice names the 项目办 and its 报送).
+    "双语教师普通话培训班结业以后会直接发普通话等级证书吗",
+    "双减以后小学三年级每天的书面作业不能超过多长时间",
+    "2019年国培材料要报送到项目办 项目办的联系电话是多少",
 }
 # Of those, answered as sure (the bench judged them all unsure until the tenth session, when
 # its out-of-scope outcomes began to carry the answer's confidence): they ask a detail (a
@@ -117,6 +123,7 @@ KNOWN_SURE_OUT_OF_SCOPE = {
     "普通话培训班用的教材是哪个出版社出的",
     "国培计划2021到2025年那个通知里五年一共要培训多少乡村教师",
     "访名校培训一般安排去哪些名校跟岗",
+    "2019年国培材料要报送到项目办 项目办的联系电话是多少",
 }
 # (「多少个微能力点」 and the other counts of things were sure until the thirteenth session: a
 # count is now a figure the top clause must state, see ranking.COUNT.)
@@ -193,6 +200,7 @@ def test_held_out_sets_are_separate_and_large_enough(kb: KnowledgeBase) -> None:
         quality.HOLDOUT35,
         quality.HOLDOUT36,
         quality.HOLDOUT37,
+        quality.HOLDOUT38,
     ):
         held_out = quality.load_questions(path)
         questions = {item["q"] for item in held_out}
