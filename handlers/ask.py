@@ -572,7 +572,7 @@ def declined_text(question: str, reason: str | None) -> str:
     if reason == "own_affairs":
         return (
             f"🤔 「{escape(question[:80])}」问的是学校或培训承办单位自己安排的事（工资待遇、请假、"
-            "报到、保险、路费、换班等），我收录的国培通知里没有统一规定，为避免答非所问，"
+            "报到、保险、路费、换班、证书、联系电话等），我收录的国培通知里没有统一规定，为避免答非所问，"
             "没有给出不相关的条款。请以班主任或承办单位的通知为准。"
         )
     if reason == "other_year":

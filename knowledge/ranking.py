@@ -250,7 +250,7 @@ PEOPLE = (
 # 〔2021〕4号), not for the notice's own 文号.
 BASIS = (
     re.compile(
-        r"(?:依据|根据|按照|依照|遵照|参照|按|依)[^，。？！\s]{0,6}?(?:哪个|哪份|哪一个|哪一份|哪些|什么|啥)"
+        r"(?:依据|根据|按照|依照|遵照|参照|照着|按|依)[^，。？！\s]{0,6}?(?:哪个|哪份|哪一个|哪一份|哪些|什么|啥)"
         r"[^，。？！\s]{0,6}?(?:文件|通知|规定|政策|意见|精神)"
         # 「依据的幼儿教师国培文件是几号文」: the 文号 of the document it follows
         r"|(?:依据|根据|按照|依照|参照)的?[^，。？！\s]{0,12}?(?:文件|通知|意见)[^，。？！\s]{0,3}?"
@@ -259,8 +259,16 @@ BASIS = (
     re.compile(r"《[^》]{4,}》|[(（][^()（）]{0,8}〔\d{4}〕\d+号"),  # not its own 发文字号 line
 )
 LEVELS = (re.compile(r"(?:几|多少)(?:个)?(?:级|层)(?!别)"), re.compile(NUMERAL + r"(?:级|层)"))
+# Whom something is for (「主要培训哪些人」「招什么人去」「面向谁」) is answered by a list of kinds
+# of people (骨干教师和教师培训者, 教研员、专职培训者).
+PEOPLE_KINDS = r"(?:教师|老师|校长|园长|培训者|教研员|班主任|学员|师范生)"
+WHOM = (
+    re.compile(r"(?:哪些|什么|哪类|哪种|啥)(?:样的)?人|(?:培训|面向|针对|招)谁|培训对象"),
+    re.compile(PEOPLE_KINDS + r"[^，。；]{0,2}(?:和|、|及|与|以及)[^，。；]{0,8}?" + PEOPLE_KINDS),
+)
 ANSWER_TYPES = (
     BASIS,
+    WHOM,
     TIMES,
     DAYS,
     (re.compile(r"(?:几|多少)(?:个)?(?:周|星期)"), re.compile(NUMERAL + r"周")),
@@ -282,9 +290,10 @@ ANSWER_TYPES = (
 # Meals are a fee kind (伙食费) however a trainee words them.
 MEALS = re.compile(r"吃饭|用餐|就餐|伙食(?!费)")
 # A trainee's own affairs the 国培 notices leave to the school and the organiser: pay, leave,
-# the day one checks in, insurance, a deposit. A question on one is answered only by a clause
-# speaking of it (an uploaded class notice may: such a clause among the first AFFAIR_DEPTH comes
-# first, unsure), not by the 脱产研修 clause its other words meet; else "own_affairs".
+# the day one checks in, insurance, a deposit, a phone number, a certificate. A question on one
+# is answered only by a clause speaking of it (an uploaded class notice may: such a clause among
+# the first AFFAIR_DEPTH comes first, unsure), not by the 脱产研修 clause its other words meet;
+# else "own_affairs".
 OWN_AFFAIRS = (
     (re.compile(r"工资|薪水|薪酬|薪资|薪金|工钱"), re.compile(r"工资|薪水|薪酬|薪资|薪金|待遇")),
     (
@@ -302,6 +311,8 @@ OWN_AFFAIRS = (
     ),
     (re.compile(r"保险"), re.compile(r"保险")),
     (re.compile(r"保证金|押金"), re.compile(r"保证金|押金")),
+    (re.compile(r"电话|手机号|联系方式|微信号"), re.compile(r"电话|联系方式|联系人|微信")),
+    (re.compile(r"证书|结业证|合格证(?!明)"), re.compile(r"证书|结业证|合格证")),
     (re.compile(r"路费|车费|差旅|出差补助|交通补助"), re.compile(r"交通|差旅|路费")),
     (
         re.compile(r"换班|调班|转班|(?:换|调|转)到(?:别的|另一个|其他|其它)[^，。？！\s]{0,3}班"),

@@ -254,7 +254,9 @@ class QueryCorrector:
                     if len(span) == 3 or is_word(fixed):
                         found[fixed] += 1
             if found:
-                return found.most_common(1)[0][0]
+                # Of as many readings, one sounding like what was typed (根岗: 跟岗, not 顶岗).
+                sound = char_pinyin(span)
+                return max(found, key=lambda fixed: (found[fixed], char_pinyin(fixed) == sound))
         return None
 
     def _characters_between(self, left: str, right: str) -> list[str]:
