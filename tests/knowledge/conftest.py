@@ -31,6 +31,16 @@ def corpus_dir() -> Path:
     return CORPUS
 
 
+def with_notice(tmp_path_factory: pytest.TempPathFactory, name: str, text: str) -> KnowledgeBase:
+    """A knowledge base over the shipped notices and one uploaded notice `name` with `text`."""
+    root = tmp_path_factory.mktemp(Path(name).stem)
+    knowledge = KnowledgeBase.open(root / "index", root / "notices")
+    notice = root / name
+    notice.write_text(text, encoding="utf-8")
+    knowledge.ingest([notice])
+    return knowledge
+
+
 def knowledge_cli(index_dir: Path, notices_dir: Path) -> typer.Typer:
     """A tiny Typer app with the knowledge commands (ingest, ask, deadlines, notices, …)."""
     application = typer.Typer()

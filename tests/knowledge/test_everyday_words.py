@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge import KnowledgeBase
+from tests.knowledge.conftest import with_notice
 
 COMPLETION_NOTICE = (
     "title: 关于做好2031年“国培计划”小学语文骨干教师培训项目结业工作的通知\n"
@@ -31,12 +32,7 @@ COMPLETION_NOTICE = (
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    root = tmp_path_factory.mktemp("everyday")
-    knowledge = KnowledgeBase.open(root / "index", root / "notices")
-    notice = root / "completion.txt"
-    notice.write_text(COMPLETION_NOTICE, encoding="utf-8")
-    knowledge.ingest([notice])
-    return knowledge
+    return with_notice(tmp_path_factory, "completion.txt", COMPLETION_NOTICE)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge import KnowledgeBase
+from tests.knowledge.conftest import with_notice
 
 PROGRAMME_NOTICE = (
     "title: 关于实施2031年某省初中英语骨干教师研修项目的通知\n"
@@ -23,12 +24,7 @@ PROGRAMME_NOTICE = (
 
 @pytest.fixture(scope="module")
 def programme_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    root = tmp_path_factory.mktemp("per_period")
-    knowledge = KnowledgeBase.open(root / "index", root / "notices")
-    notice = root / "programme.txt"
-    notice.write_text(PROGRAMME_NOTICE, encoding="utf-8")
-    knowledge.ingest([notice])
-    return knowledge
+    return with_notice(tmp_path_factory, "programme.txt", PROGRAMME_NOTICE)
 
 
 def test_a_figure_per_time_is_the_one_stated_after_it(programme_kb: KnowledgeBase) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge import KnowledgeBase
+from tests.knowledge.conftest import with_notice
 
 CLASS_NOTICE = (
     "title: 关于2031年“国培计划”初中数学骨干教师培训班报到事项的通知\n"
@@ -88,12 +89,7 @@ def test_words_near_the_affairs_are_not_them(kb: KnowledgeBase, question: str) -
 
 @pytest.fixture(scope="module")
 def class_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    root = tmp_path_factory.mktemp("own_affairs")
-    knowledge = KnowledgeBase.open(root / "index", root / "notices")
-    notice = root / "class.txt"
-    notice.write_text(CLASS_NOTICE, encoding="utf-8")
-    knowledge.ingest([notice])
-    return knowledge
+    return with_notice(tmp_path_factory, "class.txt", CLASS_NOTICE)
 
 
 @pytest.mark.parametrize(
