@@ -1002,8 +1002,7 @@ class Ranker:
             return [], "out_of_scope", False, False
         if unsure and self._specific_evidence(words, top_text) < STRONG_EVIDENCE:
             return [], "out_of_scope", False, False
-        asked_figures = _telling_several(question)
-        figures = [f for asked_for, f in STATED_FIGURES if asked_for.search(asked_figures)]
+        figures = figures_asked
         if MONEY_RATE[0].search(question):
             figures = [MONEY_RATE[1]]  # a total of 专项资金 does not answer it
         if ATTACHMENTS_ASKED.search(question) and METADATA_LABELS["附件"] in top_text:
